@@ -1,0 +1,55 @@
+namespace FunctionsApp.Incidents;
+
+/// <summary>
+/// A burst of gateway errors (502/503/504) for one upstream and host, with its cause,
+/// the evidence for it and what to do. This is the shape of the <c>analyze --json</c>
+/// output and of the incident documents the service stores and serves.
+/// </summary>
+public sealed record Incident
+{
+    /// <summary>Stable id: the same upstream, host and start always give the same id.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The upstream as nginx names it: <c>host:port</c>, <c>unix:/path</c>, an upstream group or a DNS name.
+    /// <c>-</c> when nginx answered without contacting an upstream (rate limiting, <c>return 503</c>).</summary>
+    public required string Upstream { get; init; }
+
+    /// <summary>The <c>Host</c> of the failing requests (or <c>server_name</c> when no host was logged).</summary>
+    public required string Host { get; init; }
+
+    /// <summary>The dominant gateway status.</summary>
+    public required int Status { get; init; }
+
+    /// <summary>Failed requests per status code (keys are the codes as strings: <c>"502"</c>).</summary>
+    public required IReadOnlyDictionary<string, int> Statuses { get; init; }
+
+    public required IncidentCause Cause { get; init; }
+
+    /// <summary>How sure the classifier is, in [0, 1].</summary>
+    public required double Confidence { get; init; }
+
+    /// <summary>One sentence: why this cause, in words an on-call engineer reads first.</summary>
+    public required string Summary { get; init; }
+
+    public required DateTimeOffset Start { get; init; }
+
+    public required DateTimeOffset End { get; init; }
+
+    /// <summary><see cref="IncidentState.Open"/> until a quiet period has passed after the last failure.</summary>
+    public required IncidentState State { get; init; }
+
+    /// <summary>Requests that failed for the client.</summary>
+    public required int FailedRequests { get; init; }
+
+    /// <summary>Tries on this upstream that failed but that nginx recovered from by passing the request to the next server.</summary>
+    public int FailedTriesRecovered { get; init; }
+
+    /// <summary>Requests this upstream answered successfully in the observed history before the incident started.</summary>
+    public long SuccessesBefore { get; init; }
+
+    /// <summary>Distinct error signatures, most frequent first, each with a real sample line.</summary>
+    public required IReadOnlyList<EvidenceItem> Evidence { get; init; }
+
+    /// <summary>Concrete steps for this cause: nginx directives to change, things to check.</summary>
+    public required IReadOnlyList<string> Remediation { get; init; }
+}

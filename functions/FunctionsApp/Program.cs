@@ -1,0 +1,13 @@
+using FunctionsApp.Cli;
+
+// CLI verbs run without the web host; everything else is the custom handler / standalone app.
+if (args.Length > 0 && args[0] == "analyze")
+{
+    return await AnalyzeCommand.RunAsync(args[1..], Console.Out, Console.Error, CancellationToken.None);
+}
+
+var builder = WebApplication.CreateSlimBuilder(args);
+var app = builder.Build();
+app.MapGet("/api/health", () => TypedResults.Ok());
+await app.RunAsync();
+return 0;
