@@ -1,14 +1,220 @@
+using System.Globalization;
+using System.Text.Json;
+using FunctionsApp.Incidents;
+using FunctionsApp.NginxLogs;
+
 namespace FunctionsApp.Cli;
 
-/// <summary>The offline <c>analyze</c> verb: point it at nginx logs, get the incidents.</summary>
+/// <summary>
+/// The offline <c>analyze</c> verb: point it at nginx access and error logs, get the incidents with
+/// their causes, evidence and remediation, as a report for a person or as JSON.
+/// </summary>
 internal static class AnalyzeCommand
 {
+    public const string Usage = """
+        Usage: analyze [--access FILE]... [--error FILE]... [--log-format FORMAT] [--json]
+                       [--error-log-utc-offset +01:00] [--min-failures N] [--window SECONDS] [--quiet-period SECONDS]
+
+          --access FILE        nginx access log; repeat for several (in order); '-' is stdin; .gz is read directly
+          --error FILE         nginx error log; repeat for several
+          --log-format FORMAT  the access log's log_format: a preset (combined, main, ingress-nginx, json),
+                               the format string, or the whole 'log_format name ...;' directive. Default: detect.
+          --json               print JSON instead of a report
+          --error-log-utc-offset  UTC offset of the error log's local times (default: the access log's)
+          --min-failures N     failed requests within the window that open an incident (default 3)
+          --window SECONDS     that window (default 60)
+          --quiet-period SECONDS  failure-free time that closes an incident (default 120)
+        """;
+
     public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        _ = args;
-        _ = stdout;
-        _ = cancellationToken;
-        stderr.WriteLine("analyze: not built yet");
-        return Task.FromResult(2);
+        if (!TryParseArguments(args, out var parsed, out var error))
+        {
+            stderr.WriteLine($"analyze: {error}");
+            stderr.WriteLine(Usage);
+            return Task.FromResult(2);
+        }
+
+        if (parsed.Help)
+        {
+            stdout.WriteLine(Usage);
+            return Task.FromResult(0);
+        }
+
+        foreach (var path in parsed.Access.Concat(parsed.Error).Where(p => p != "-"))
+        {
+            if (!File.Exists(path))
+            {
+                stderr.WriteLine($"analyze: no such file: {path}");
+                return Task.FromResult(2);
+            }
+        }
+
+        AccessLogFormat? format = null;
+        if (parsed.Format is not null && !AccessLogFormat.TryCompile(parsed.Format, out format, out var formatError))
+        {
+            stderr.WriteLine($"analyze: bad --log-format: {formatError}");
+            return Task.FromResult(2);
+        }
+
+        AnalysisReport report;
+        try
+        {
+            report = LogAnalyzer.Analyze(
+                [.. parsed.Access.Select(LogInput.FromPath)], [.. parsed.Error.Select(LogInput.FromPath)], format, parsed.Options, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            stderr.WriteLine($"analyze: cannot read the logs: {ex.Message}");
+            return Task.FromResult(2);
+        }
+        catch (InvalidDataException ex)
+        {
+            stderr.WriteLine($"analyze: a compressed log is corrupt: {ex.Message}");
+            return Task.FromResult(2);
+        }
+
+        // Only a file in which nothing parses is an error: a few bad lines are counted, not fatal.
+        var unreadable = report.Stats.Inputs.Where(i => i.Lines > 0 && i.Parsed == 0).ToList();
+        foreach (var input in unreadable)
+        {
+            var tried = input.Kind == "access"
+                ? format is null ? $"detection among {string.Join(", ", AccessLogFormat.PresetNames)}" : $"the format '{format.Name}': {Shorten(format.Definition)}"
+                : "the nginx error-log format (yyyy/MM/dd HH:mm:ss [level] pid#tid: ...)";
+            stderr.WriteLine($"analyze: no line of {input.Name} ({input.Lines} lines) is a valid {input.Kind} log line; tried {tried}.");
+        }
+
+        foreach (var input in report.Stats.Inputs.Where(i => i.Lines == 0))
+        {
+            stderr.WriteLine($"analyze: warning: {input.Name} is empty.");
+        }
+
+        if (parsed.Json)
+        {
+            stdout.WriteLine(JsonSerializer.Serialize(report, IncidentJsonContext.Readable.GetTypeInfo(typeof(AnalysisReport))));
+        }
+        else
+        {
+            ReportWriter.Write(report, stdout);
+        }
+
+        return Task.FromResult(unreadable.Count > 0 ? 1 : 0);
+    }
+
+    private static string Shorten(string s) => s.Length > 100 ? s[..100] + "…" : s;
+
+    private static bool TryParseArguments(string[] args, out Arguments parsed, out string error)
+    {
+        parsed = new Arguments();
+        error = string.Empty;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string? Value()
+            {
+                if (i + 1 < args.Length)
+                {
+                    return args[++i];
+                }
+
+                return null;
+            }
+
+            switch (arg)
+            {
+                case "-h" or "--help":
+                    parsed.Help = true;
+                    break;
+                case "--json":
+                    parsed.Json = true;
+                    break;
+                case "--access" or "--error" or "--log-format" or "--error-log-utc-offset" or "--min-failures" or "--window" or "--quiet-period":
+                    if (Value() is not { } value)
+                    {
+                        error = $"{arg} needs a value";
+                        return false;
+                    }
+
+                    if (!Apply(parsed, arg, value, out error))
+                    {
+                        return false;
+                    }
+
+                    break;
+                default:
+                    error = $"unknown argument '{arg}'";
+                    return false;
+            }
+        }
+
+        if (!parsed.Help && parsed.Access.Count == 0 && parsed.Error.Count == 0)
+        {
+            error = "give at least one --access or --error log";
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool Apply(Arguments parsed, string arg, string value, out string error)
+    {
+        error = string.Empty;
+        switch (arg)
+        {
+            case "--access":
+                parsed.Access.Add(value);
+                return true;
+            case "--error":
+                parsed.Error.Add(value);
+                return true;
+            case "--log-format":
+                parsed.Format = value;
+                return true;
+            case "--error-log-utc-offset":
+                if (!TimeSpan.TryParse(value.TrimStart('+'), CultureInfo.InvariantCulture, out var offset) || offset.Duration() > TimeSpan.FromHours(14))
+                {
+                    error = $"--error-log-utc-offset '{value}' is not an offset like +01:00 or -05:00";
+                    return false;
+                }
+
+                parsed.Options.ErrorLogUtcOffset = offset;
+                return true;
+            default:
+                if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
+                {
+                    error = $"{arg} takes a positive whole number, not '{value}'";
+                    return false;
+                }
+
+                if (arg == "--min-failures")
+                {
+                    parsed.Options.MinFailures = number;
+                }
+                else if (arg == "--window")
+                {
+                    parsed.Options.Window = TimeSpan.FromSeconds(number);
+                }
+                else
+                {
+                    parsed.Options.QuietPeriod = TimeSpan.FromSeconds(number);
+                }
+
+                return true;
+        }
+    }
+
+    private sealed class Arguments
+    {
+        public List<string> Access { get; } = [];
+
+        public List<string> Error { get; } = [];
+
+        public string? Format { get; set; }
+
+        public bool Json { get; set; }
+
+        public bool Help { get; set; }
+
+        public DiagnosisOptions Options { get; } = new();
     }
 }

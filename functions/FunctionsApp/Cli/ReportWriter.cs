@@ -1,0 +1,69 @@
+using System.Globalization;
+using FunctionsApp.Incidents;
+
+namespace FunctionsApp.Cli;
+
+/// <summary>The report a person reads in a terminal: one block per incident, most important facts first.</summary>
+internal static class ReportWriter
+{
+    public static void Write(AnalysisReport report, TextWriter output)
+    {
+        var stats = report.Stats;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Read {stats.AccessLines:N0} access lines (format: {stats.Format}), {stats.ErrorLines:N0} error lines, {stats.MalformedLines:N0} malformed."));
+        foreach (var sample in stats.MalformedSamples)
+        {
+            output.WriteLine($"  malformed: {sample}");
+        }
+
+        if (report.Incidents.Count == 0)
+        {
+            output.WriteLine(stats.GatewayErrors == 0
+                ? "No 502/503/504 incidents: no gateway errors in the access log."
+                : string.Create(CultureInfo.InvariantCulture, $"No incidents: {stats.GatewayErrors} gateway error(s), too few together to make one."));
+            return;
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Incidents.Count} incident(s):"));
+        foreach (var incident in report.Incidents)
+        {
+            output.WriteLine();
+            var statuses = string.Join(", ", incident.Statuses.Select(s => $"{s.Value}× {s.Key}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"● {incident.Status} on {incident.Upstream} for {incident.Host}: {Name(incident.Cause)} (confidence {incident.Confidence:0.00}) [{incident.State.ToString().ToLowerInvariant()}]"));
+            var recovered = incident.FailedTriesRecovered > 0
+                ? string.Create(CultureInfo.InvariantCulture, $", {incident.FailedTriesRecovered} failed tries recovered by failover")
+                : "";
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {incident.Start:yyyy-MM-dd HH:mm:ss} → {incident.End:HH:mm:ss} UTC, {incident.FailedRequests} failed request(s) ({statuses}){recovered}"));
+            output.WriteLine($"  Why: {incident.Summary}");
+            output.WriteLine("  Evidence:");
+            foreach (var evidence in incident.Evidence.Take(5))
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {evidence.Count,6}× {evidence.Signature}"));
+                output.WriteLine($"            e.g. {evidence.Sample}");
+            }
+
+            output.WriteLine("  Fix:");
+            foreach (var step in incident.Remediation)
+            {
+                output.WriteLine($"    - {step}");
+            }
+        }
+    }
+
+    private static string Name(IncidentCause cause) => cause switch
+    {
+        IncidentCause.UpstreamDown => "upstream down",
+        IncidentCause.Misconfiguration => "misconfiguration",
+        IncidentCause.Timeout => "timeout",
+        IncidentCause.Overload => "overload",
+        IncidentCause.Dns => "DNS failure",
+        IncidentCause.TlsHandshake => "TLS handshake failure",
+        IncidentCause.InvalidResponse => "invalid upstream response",
+        IncidentCause.UpstreamReturned => "error returned by the upstream",
+        IncidentCause.RateLimited => "rate limited",
+        IncidentCause.Unknown => "unknown cause",
+        _ => cause.ToString(),
+    };
+}

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FunctionsApp.Incidents;
+
+/// <summary>The result of analysing a set of logs: the <c>analyze --json</c> document and the body of <c>POST /api/analyze</c>.</summary>
+public sealed record AnalysisReport(IReadOnlyList<Incident> Incidents, ReportStats Stats);
+
+/// <summary>What was read. <see cref="Format"/> is the access-log format used, detected or given.</summary>
+public sealed record ReportStats
+{
+    public required long AccessLines { get; init; }
+
+    public required long ErrorLines { get; init; }
+
+    public required long MalformedLines { get; init; }
+
+    public required string Format { get; init; }
+
+    public long ErrorLinesIgnored { get; init; }
+
+    public long GatewayErrors { get; init; }
+
+    public IReadOnlyList<string> MalformedSamples { get; init; } = [];
+
+    public IReadOnlyList<InputReport> Inputs { get; init; } = [];
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(AnalysisReport))]
+[JsonSerializable(typeof(Incident))]
+[JsonSerializable(typeof(IReadOnlyList<Incident>))]
+internal sealed partial class IncidentJsonContext : JsonSerializerContext
+{
+    /// <summary>Options for output people read: quotes and angle brackets in log lines stay as they are.</summary>
+    public static JsonSerializerOptions Readable => field ??= new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = Default,
+    };
+}

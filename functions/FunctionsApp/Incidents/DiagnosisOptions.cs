@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FunctionsApp.Incidents;
+
+/// <summary>When a burst of gateway errors becomes an incident, and how log lines are joined.</summary>
+public sealed class DiagnosisOptions
+{
+    public const string SectionName = "Diagnosis";
+
+    /// <summary>Failed requests within <see cref="Window"/> that open an incident. Default 3.</summary>
+    [Range(1, 1_000_000)]
+    public int MinFailures { get; set; } = 3;
+
+    /// <summary>The window in which <see cref="MinFailures"/> must fall. Default 60 s.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>An incident closes after this long without a failure. Default 2 min.</summary>
+    public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Clock difference allowed between an access line and its error lines (both have 1 s precision). Default 2 s.</summary>
+    public TimeSpan JoinSkew { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long before its access line a request's error lines may be (timeouts, retries), when
+    /// <c>$request_time</c> is not logged. Default 120 s.</summary>
+    public TimeSpan JoinLookback { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>The UTC offset of the error log's local times. Null: taken from the access log's times, else UTC.</summary>
+    public TimeSpan? ErrorLogUtcOffset { get; set; }
+
+    /// <summary>Distinct signatures kept as evidence per incident. Default 10.</summary>
+    [Range(1, 100)]
+    public int MaxEvidence { get; set; } = 10;
+}

@@ -1,0 +1,36 @@
+namespace FunctionsApp.Incidents;
+
+/// <summary>
+/// Everything the engine knows between two batches: what waits to be joined, each upstream's history,
+/// the incidents being tracked. Saved as JSON after a run and loaded before the next, so an incident
+/// spanning runs stays one incident.
+/// </summary>
+internal sealed class EngineState
+{
+    public const int MaxHistoryKeys = 50_000;
+
+    public List<PendingRequest> PendingRequests { get; set; } = [];
+
+    public List<PendingError> PendingErrors { get; set; } = [];
+
+    public Dictionary<string, UpstreamHistory> History { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Trackers by <c>upstream + '\u001f' + host</c>.</summary>
+    public Dictionary<string, IncidentTracker> Trackers { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Latest time read from the access and error logs.</summary>
+    public DateTimeOffset? AccessWatermark { get; set; }
+
+    public DateTimeOffset? ErrorWatermark { get; set; }
+
+    /// <summary>Earliest time read from the error log: before it, a missing error line means nothing.</summary>
+    public DateTimeOffset? ErrorLogBegan { get; set; }
+
+    /// <summary>How far incidents have been advanced (joined and closed).</summary>
+    public DateTimeOffset? Watermark { get; set; }
+
+    /// <summary>UTC offset used for the error log's local times, learned from the access log.</summary>
+    public TimeSpan? ErrorLogOffset { get; set; }
+
+    public AnalysisStats Stats { get; set; } = new();
+}

@@ -1,0 +1,199 @@
+namespace FunctionsApp.Incidents;
+
+/// <summary>
+/// Follows the failures of one (upstream, host): buffers them until enough fall within the window to
+/// open an incident, then aggregates evidence until a quiet period closes it. Serializable as engine state.
+/// </summary>
+internal sealed class IncidentTracker
+{
+    /// <summary>Requests kept as evidence samples per incident: the first failures are the telling ones.</summary>
+    public const int MaxBuffered = 10_000;
+
+    public string Upstream { get; set; } = "";
+
+    public string Host { get; set; } = "";
+
+    public string HistoryKey { get; set; } = "";
+
+    public bool IsOpen { get; set; }
+
+    /// <summary>Failures seen while not yet open (bounded by the window and <see cref="MaxBuffered"/>).</summary>
+    public List<FailureEvent> Buffered { get; set; } = [];
+
+    public DateTimeOffset Start { get; set; }
+
+    public DateTimeOffset Last { get; set; }
+
+    public int FailedRequests { get; set; }
+
+    public int RecoveredTries { get; set; }
+
+    public Dictionary<int, int> Statuses { get; set; } = [];
+
+    public Dictionary<FailureKind, int> Kinds { get; set; } = [];
+
+    public Dictionary<string, SignatureStat> Signatures { get; set; } = new(StringComparer.Ordinal);
+
+    public int WithoutErrorLine { get; set; }
+
+    public int UpstreamAnswered { get; set; }
+
+    public int NoUpstreamContacted { get; set; }
+
+    public int NotConnected { get; set; }
+
+    public int ConnectedNoHeader { get; set; }
+
+    public int FromAccessLog { get; set; }
+
+    public bool LogsUpstream { get; set; }
+
+    /// <summary>Applies a failure; returns true when this failure opened the incident.</summary>
+    public bool Add(FailureEvent failure, DiagnosisOptions options)
+    {
+        if (IsOpen)
+        {
+            Aggregate(failure);
+            return false;
+        }
+
+        if (failure.Recovered)
+        {
+            // A failed try nginx recovered from is evidence, not a gateway error: it never opens an incident.
+            return false;
+        }
+
+        Buffered.Add(failure);
+        Buffered.RemoveAll(f => f.Time < failure.Time - options.Window);
+        if (Buffered.Count > MaxBuffered)
+        {
+            Buffered.RemoveRange(0, Buffered.Count - MaxBuffered);
+        }
+
+        if (Buffered.Count < options.MinFailures)
+        {
+            return false;
+        }
+
+        IsOpen = true;
+        Start = Buffered.Min(f => f.Time);
+        Last = Start;
+        foreach (var buffered in Buffered)
+        {
+            Aggregate(buffered);
+        }
+
+        Buffered.Clear();
+        return true;
+    }
+
+    /// <summary>Drops buffered failures that can no longer open an incident; true when nothing is left.</summary>
+    public bool Expire(DateTimeOffset watermark, DiagnosisOptions options)
+    {
+        if (IsOpen)
+        {
+            return false;
+        }
+
+        Buffered.RemoveAll(f => f.Time < watermark - options.Window);
+        return Buffered.Count == 0;
+    }
+
+    private void Aggregate(FailureEvent failure)
+    {
+        if (failure.Time < Start)
+        {
+            Start = failure.Time;
+        }
+
+        if (failure.Time > Last)
+        {
+            Last = failure.Time;
+        }
+
+        LogsUpstream |= failure.LogsUpstream;
+        if (failure.Recovered)
+        {
+            RecoveredTries++;
+        }
+        else
+        {
+            FailedRequests++;
+            Statuses[failure.Status] = Statuses.GetValueOrDefault(failure.Status) + 1;
+        }
+
+        if (failure.FromAccessLog)
+        {
+            FromAccessLog++;
+        }
+
+        foreach (var error in failure.Errors)
+        {
+            Kinds[error.Kind] = Kinds.GetValueOrDefault(error.Kind) + 1;
+            Count(error.Signature, error.Kind, error.Raw, "error");
+        }
+
+        if (failure.Errors.Count > 0 || failure.Recovered)
+        {
+            return;
+        }
+
+        WithoutErrorLine++;
+        string signature;
+        if (failure.LogsUpstream && failure.Upstream == "-")
+        {
+            NoUpstreamContacted++;
+            signature = $"{failure.Status} answered by nginx itself, no upstream contacted";
+        }
+        else if (failure.HeaderTime is not null && failure.UpstreamStatus == failure.Status)
+        {
+            UpstreamAnswered++;
+            signature = $"upstream answered {failure.UpstreamStatus} itself (upstream_header_time set)";
+        }
+        else if (failure.ConnectTime is null && failure.UpstreamStatus != 0 && failure.HeaderTime is null)
+        {
+            NotConnected++;
+            signature = $"{failure.Status} with upstream_status {failure.UpstreamStatus}, no connection to the upstream logged";
+        }
+        else if (failure.ConnectTime is not null && failure.HeaderTime is null)
+        {
+            ConnectedNoHeader++;
+            signature = $"{failure.Status} after connecting: the upstream sent no response header";
+        }
+        else if (failure.UpstreamStatus == failure.Status)
+        {
+            UpstreamAnswered++;
+            signature = $"{failure.Status} with upstream_status {failure.UpstreamStatus} and no nginx error line";
+        }
+        else
+        {
+            signature = $"{failure.Status} in the access log, no matching error-log line";
+        }
+
+        Count(signature, FailureKind.None, failure.AccessRaw, "access");
+    }
+
+    private void Count(string signature, FailureKind kind, string sample, string source)
+    {
+        if (Signatures.TryGetValue(signature, out var stat))
+        {
+            stat.Count++;
+        }
+        else if (Signatures.Count < 1000)
+        {
+            Signatures[signature] = new SignatureStat { Kind = kind, Count = 1, Sample = sample, Source = source };
+        }
+    }
+}
+
+/// <summary>How often one signature was seen, with the first real line that carried it.</summary>
+internal sealed class SignatureStat
+{
+    public FailureKind Kind { get; set; }
+
+    public int Count { get; set; }
+
+    public string Sample { get; set; } = "";
+
+    public string Source { get; set; } = "error";
+}

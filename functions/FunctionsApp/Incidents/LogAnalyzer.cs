@@ -1,0 +1,30 @@
+using FunctionsApp.NginxLogs;
+
+namespace FunctionsApp.Incidents;
+
+/// <summary>One-shot analysis of complete logs: the engine behind <c>analyze</c> and <c>POST /api/analyze</c>.</summary>
+internal static class LogAnalyzer
+{
+    public static AnalysisReport Analyze(
+        IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, DiagnosisOptions options, CancellationToken cancellationToken)
+    {
+        var engine = new DiagnosisEngine(options);
+        var feed = new LogFeed(engine);
+        feed.Run(access, errors, format, cancellationToken);
+        var incidents = engine.Complete();
+        var stats = engine.Stats;
+        return new AnalysisReport(
+            [.. incidents.OrderBy(i => i.Start).ThenBy(i => i.Upstream, StringComparer.Ordinal).ThenBy(i => i.Host, StringComparer.Ordinal)],
+            new ReportStats
+            {
+                AccessLines = stats.AccessLines,
+                ErrorLines = stats.ErrorLines,
+                MalformedLines = stats.MalformedLines,
+                Format = access.Count == 0 ? "none" : feed.Format?.Name ?? "unknown",
+                ErrorLinesIgnored = stats.ErrorLinesIgnored,
+                GatewayErrors = stats.GatewayErrors,
+                MalformedSamples = stats.MalformedSamples,
+                Inputs = feed.Inputs,
+            });
+    }
+}

@@ -1,0 +1,312 @@
+using System.Text.Unicode;
+using FunctionsApp.NginxLogs;
+
+namespace FunctionsApp.Incidents;
+
+/// <summary>
+/// Feeds an access log and an error log into the engine merged in time order, streaming both: each side
+/// reads until its next line is later than the other side's, so the join window sees both logs' lines
+/// for the same moment. Used by the <c>analyze</c> command and by the timer over stored batches.
+/// </summary>
+internal sealed class LogFeed
+{
+    private readonly DiagnosisEngine _engine;
+
+    public LogFeed(DiagnosisEngine engine) => _engine = engine;
+
+    /// <summary>The access-log format used (given or detected); null when detection found none.</summary>
+    public AccessLogFormat? Format { get; private set; }
+
+    public List<InputReport> Inputs { get; } = [];
+
+    /// <summary>Reads everything. <paramref name="format"/> null means detect it from the first access lines.</summary>
+    public void Run(IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, CancellationToken cancellationToken)
+    {
+        using var accessSide = new AccessSide(this, access, format);
+        using var errorSide = new ErrorSide(this, errors);
+        Format = accessSide.Format;
+
+        // Learn the time zone from the first access line before reading error-log local times.
+        accessSide.Prime();
+        errorSide.Prime();
+        while (!accessSide.Done || !errorSide.Done)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            accessSide.FeedUntil(errorSide.NextTime);
+            errorSide.FeedUntil(accessSide.NextTime);
+        }
+    }
+
+    /// <summary>One side of the merge: reads its inputs in order and holds the first line it may not feed yet.</summary>
+    private abstract class Side : IDisposable
+    {
+        private static readonly TimeSpan AdvanceEvery = TimeSpan.FromSeconds(1);
+        private readonly IEnumerator<LogInput> _inputs;
+        private readonly Queue<byte[]> _replay = new();
+        private readonly string _kind;
+        private LineReader? _reader;
+        private Stream? _stream;
+        private byte[] _held = new byte[1024];
+        private int _heldLength = -1;
+        private DateTimeOffset _lastAdvance = DateTimeOffset.MinValue;
+        private long _lines;
+        private long _parsed;
+        private string _name = "";
+
+        protected Side(LogFeed feed, IReadOnlyList<LogInput> inputs, string kind)
+        {
+            Owner = feed;
+            _inputs = inputs.GetEnumerator();
+            _kind = kind;
+        }
+
+        protected LogFeed Owner { get; }
+
+        protected DiagnosisEngine Engine => Owner._engine;
+
+        public bool Done { get; private set; }
+
+        /// <summary>Time of the held line; the end of time once this side is done.</summary>
+        public DateTimeOffset NextTime { get; private set; } = DateTimeOffset.MinValue;
+
+        public void Prime() => FeedUntil(DateTimeOffset.MinValue);
+
+        public void FeedUntil(DateTimeOffset limit)
+        {
+            if (Done)
+            {
+                return;
+            }
+
+            if (_heldLength >= 0)
+            {
+                if (NextTime > limit)
+                {
+                    return;
+                }
+
+                Accept(_held.AsSpan(0, _heldLength), NextTime);
+                _heldLength = -1;
+            }
+
+            while (NextLine(out var line, out var oversized))
+            {
+                if (oversized)
+                {
+                    Engine.AddMalformed(default, oversized: true);
+                    continue;
+                }
+
+                if (line.Trim(" \t"u8).IsEmpty)
+                {
+                    continue;
+                }
+
+                if (!TryReadTime(line, out var time))
+                {
+                    continue;
+                }
+
+                _parsed++;
+                if (time > limit)
+                {
+                    Hold(line, time);
+                    return;
+                }
+
+                Accept(line, time);
+            }
+
+            Done = true;
+            NextTime = DateTimeOffset.MaxValue;
+        }
+
+        /// <summary>Parses just enough to know the line's time; false when the line is not of this log (already counted).</summary>
+        protected abstract bool TryReadTime(ReadOnlySpan<byte> line, out DateTimeOffset time);
+
+        /// <summary>Gives the line to the engine.</summary>
+        protected abstract void Feed(ReadOnlySpan<byte> line, DateTimeOffset time);
+
+        protected void ReplayFirst(IEnumerable<byte[]> lines)
+        {
+            foreach (var line in lines)
+            {
+                _replay.Enqueue(line);
+            }
+        }
+
+        /// <summary>Reads raw lines; with <paramref name="firstInputOnly"/> it stops at the end of the current input
+        /// (format detection samples one file and must not close it before its lines are counted).</summary>
+        protected bool NextLine(out ReadOnlySpan<byte> line, out bool oversized, bool firstInputOnly = false)
+        {
+            oversized = false;
+            if (_replay.TryDequeue(out var replayed))
+            {
+                line = replayed;
+                return true;
+            }
+
+            while (true)
+            {
+                if (_reader is null)
+                {
+                    FinishInput();
+                    if (!_inputs.MoveNext())
+                    {
+                        line = default;
+                        return false;
+                    }
+
+                    _name = _inputs.Current.Name;
+                    _stream = _inputs.Current.Open();
+                    _reader = new LineReader(_stream);
+                }
+
+                if (_reader.TryReadLine(out line, out oversized))
+                {
+                    _lines++;
+                    return true;
+                }
+
+                if (firstInputOnly)
+                {
+                    return false;
+                }
+
+                _reader.Dispose();
+                _reader = null;
+            }
+        }
+
+        private void FinishInput()
+        {
+            if (_name.Length > 0)
+            {
+                Owner.Inputs.Add(new InputReport(_name, _kind, _lines, _parsed));
+                _name = "";
+                (_lines, _parsed) = (0, 0);
+            }
+
+            _stream?.Dispose();
+            _stream = null;
+        }
+
+        private void Accept(ReadOnlySpan<byte> line, DateTimeOffset time)
+        {
+            Feed(line, time);
+
+            // Everything before this moment has been fed from both sides (the other side holds a later line).
+            if (time - _lastAdvance >= AdvanceEvery)
+            {
+                Engine.AdvanceTo(time);
+                _lastAdvance = time;
+            }
+        }
+
+        private void Hold(ReadOnlySpan<byte> line, DateTimeOffset time)
+        {
+            if (_held.Length < line.Length)
+            {
+                _held = new byte[Math.Max(line.Length, _held.Length * 2)];
+            }
+
+            line.CopyTo(_held);
+            _heldLength = line.Length;
+            NextTime = time;
+        }
+
+        public void Dispose()
+        {
+            _reader?.Dispose();
+            FinishInput();
+            _inputs.Dispose();
+        }
+    }
+
+    private sealed class AccessSide : Side
+    {
+        public AccessSide(LogFeed feed, IReadOnlyList<LogInput> inputs, AccessLogFormat? format)
+            : base(feed, inputs, "access")
+        {
+            Format = format ?? DetectFormat();
+            Engine.Stats.Format = Format?.Name ?? "unknown";
+        }
+
+        public AccessLogFormat? Format { get; }
+
+        private AccessLogFormat? DetectFormat()
+        {
+            var sample = new List<byte[]>();
+            while (sample.Count < LogFormatDetector.SampleLines && NextLine(out var line, out var oversized, firstInputOnly: true))
+            {
+                sample.Add(oversized ? [] : line.ToArray());
+            }
+
+            ReplayFirst(sample);
+            return LogFormatDetector.Detect(sample);
+        }
+
+        protected override bool TryReadTime(ReadOnlySpan<byte> line, out DateTimeOffset time)
+        {
+            time = default;
+            if (Format is null || !Format.TryParse(line, out var entry) || !entry.TryGetTime(out time))
+            {
+                Engine.AddMalformed(line, oversized: false);
+                return false;
+            }
+
+            if (Engine.State.ErrorLogOffset is null && entry.TimeZoneOffset is { } offset)
+            {
+                Engine.State.ErrorLogOffset = offset;
+            }
+
+            return true;
+        }
+
+        protected override void Feed(ReadOnlySpan<byte> line, DateTimeOffset time)
+        {
+            // Parsing is cheap and allocation-free; doing it again here keeps the entry off the heap.
+            Format!.TryParse(line, out var entry);
+            Engine.AddAccess(in entry, Format, time);
+        }
+    }
+
+    private sealed class ErrorSide : Side
+    {
+        private bool _afterValidLine;
+
+        public ErrorSide(LogFeed feed, IReadOnlyList<LogInput> inputs)
+            : base(feed, inputs, "error")
+        {
+        }
+
+        protected override bool TryReadTime(ReadOnlySpan<byte> line, out DateTimeOffset time)
+        {
+            time = default;
+            if (ErrorLogParser.TryParse(line, out var entry) && NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out time))
+            {
+                _afterValidLine = true;
+                return true;
+            }
+
+            // The rest of a multi-line message (FastCGI stderr, for one) is text after a valid line.
+            if (_afterValidLine && Utf8.IsValid(line) && !line.ContainsAnyInRange((byte)0, (byte)8))
+            {
+                Engine.AddContinuation();
+            }
+            else
+            {
+                _afterValidLine = false;
+                Engine.AddMalformed(line, oversized: false);
+            }
+
+            return false;
+        }
+
+        protected override void Feed(ReadOnlySpan<byte> line, DateTimeOffset time)
+        {
+            ErrorLogParser.TryParse(line, out var entry);
+            Engine.AddError(in entry, time);
+        }
+    }
+}

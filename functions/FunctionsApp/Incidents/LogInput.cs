@@ -1,0 +1,21 @@
+using System.IO.Compression;
+
+namespace FunctionsApp.Incidents;
+
+/// <summary>A log to read: a name for messages and a way to open it. <c>.gz</c> inputs are decompressed on the fly.</summary>
+internal sealed record LogInput(string Name, Func<Stream> Open)
+{
+    /// <summary>A file, or standard input for <c>-</c>.</summary>
+    public static LogInput FromPath(string path) => path == "-"
+        ? new LogInput("stdin", Console.OpenStandardInput)
+        : new LogInput(path, () => OpenFile(path));
+
+    private static Stream OpenFile(string path)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+        return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(stream, CompressionMode.Decompress) : stream;
+    }
+}
+
+/// <summary>What was read from one input.</summary>
+public sealed record InputReport(string Name, string Kind, long Lines, long Parsed);

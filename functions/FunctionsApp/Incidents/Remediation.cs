@@ -1,0 +1,111 @@
+namespace FunctionsApp.Incidents;
+
+/// <summary>What to do about each cause: the nginx directive to change or the check to make, most useful first.</summary>
+internal static class Remediation
+{
+    public static IReadOnlyList<string> For(IncidentCause cause, string upstream, IReadOnlyCollection<FailureKind> kinds)
+    {
+        var steps = new List<string>();
+        switch (cause)
+        {
+            case IncidentCause.UpstreamDown:
+                steps.Add($"Check that {upstream} is running and listening (`systemctl status <service>`, `ss -ltnp`), and read its own logs from just before the first failure.");
+                steps.Add("Restart or scale the upstream; look for a deploy, crash or OOM kill at the start time.");
+                steps.Add("Give the `upstream` block more than one server (or a `backup` server) with `max_fails`/`fail_timeout`, so one failure does not take the site down.");
+                AddBypasses(steps);
+                break;
+            case IncidentCause.Misconfiguration:
+                if (kinds.Contains(FailureKind.TooBigHeader))
+                {
+                    steps.Add("Raise `proxy_buffer_size` (e.g. `16k`) and `proxy_buffers` (e.g. `8 16k`), or `fastcgi_buffer_size`/`fastcgi_buffers` for FastCGI: the upstream's response headers do not fit.");
+                }
+
+                if (kinds.Contains(FailureKind.PermissionDenied))
+                {
+                    steps.Add($"Let nginx's worker user connect to {upstream}: socket owner and mode (`listen.owner`/`listen.mode` for PHP-FPM), or SELinux `setsebool -P httpd_can_network_connect 1`.");
+                }
+
+                if (kinds.Contains(FailureKind.NoResolver))
+                {
+                    steps.Add("Add a `resolver` (e.g. `resolver 127.0.0.53 valid=30s;`): `proxy_pass` with variables resolves names at request time and needs one.");
+                }
+
+                if (kinds.Contains(FailureKind.MissingSocket))
+                {
+                    steps.Add($"The socket {upstream} does not exist: check the path in `proxy_pass`/`fastcgi_pass` against the path the service creates.");
+                }
+
+                steps.Add($"Check the address and port of {upstream} in `proxy_pass`/the `upstream` block against where the service really listens (`ss -ltnp`), then `nginx -t && nginx -s reload`.");
+                break;
+            case IncidentCause.Timeout:
+                steps.Add("These are 504 Gateway Timeouts: the upstream did not answer within nginx's timeout.");
+                steps.Add($"Find out why {upstream} is slow (slow queries, locks, exhausted worker pools, GC pauses) at these times.");
+                steps.Add("If the work is legitimately long, raise `proxy_read_timeout` (default 60s); for timeouts while connecting or sending, `proxy_connect_timeout` and `proxy_send_timeout`.");
+                steps.Add("Add servers and `proxy_next_upstream error timeout` for idempotent requests, and `proxy_cache_use_stale timeout` to serve cached content meanwhile.");
+                break;
+            case IncidentCause.Overload:
+                steps.Add($"Scale {upstream} out or up (more instances or workers: PHP-FPM `pm.max_children`, gunicorn/uwsgi workers, thread pools).");
+                if (kinds.Contains(FailureKind.ResourceUnavailable))
+                {
+                    steps.Add("connect() got EAGAIN: the listen backlog is full. Raise the upstream's backlog (`listen.backlog` for PHP-FPM) and `net.core.somaxconn`.");
+                }
+
+                if (kinds.Contains(FailureKind.PortExhaustion))
+                {
+                    steps.Add("nginx ran out of local ports: enable upstream keepalive and widen `net.ipv4.ip_local_port_range`.");
+                }
+
+                if (kinds.Contains(FailureKind.WorkerConnections))
+                {
+                    steps.Add("Raise `worker_connections` (and `worker_rlimit_nofile`) in nginx.conf.");
+                }
+
+                steps.Add("Reuse connections: `keepalive 32;` in the `upstream` block with `proxy_http_version 1.1;` and `proxy_set_header Connection \"\";`.");
+                steps.Add("Cap concurrency before the upstream saturates: `max_conns` on the server in the `upstream` block, or `limit_conn`/`limit_req` in front.");
+                AddBypasses(steps);
+                break;
+            case IncidentCause.Dns:
+                steps.Add($"Check that {upstream} resolves from the nginx host (`dig {upstream}` against the configured resolver).");
+                steps.Add("Set `resolver <dns-ip> valid=30s;` and `resolver_timeout 5s;`, or use an IP address or a static `upstream` block.");
+                steps.Add("nginx resolves names in a static `proxy_pass`/`upstream` only at start-up: reload after DNS changes, or use a variable with a resolver.");
+                break;
+            case IncidentCause.TlsHandshake:
+                steps.Add($"Inspect the upstream's certificate: `openssl s_client -connect {upstream} -servername <name>`.");
+                steps.Add("Send the right SNI: `proxy_ssl_server_name on;` and `proxy_ssl_name <certificate name>;`.");
+                steps.Add("Trust the CA that signed it: `proxy_ssl_trusted_certificate <ca.pem>;` with `proxy_ssl_verify on;` and enough `proxy_ssl_verify_depth`; renew an expired certificate.");
+                steps.Add("Align protocols: `proxy_ssl_protocols TLSv1.2 TLSv1.3;`, and check that the upstream speaks TLS at all (`https://` vs `http://` in `proxy_pass`).");
+                break;
+            case IncidentCause.InvalidResponse:
+                steps.Add($"{upstream} sent something that is not valid HTTP or closed the connection mid-response: check its logs for crashes and restarts at these times.");
+                steps.Add("Check that nginx speaks the upstream's protocol: `proxy_pass http://` vs `https://`, `fastcgi_pass` for PHP-FPM, `grpc_pass` for gRPC.");
+                steps.Add("With upstream keepalive, make the upstream's idle timeout longer than nginx's `keepalive_timeout` in the `upstream` block, so reused connections are not reset.");
+                steps.Add("Retry idempotent requests on another server: `proxy_next_upstream error invalid_header http_502;`.");
+                AddBypasses(steps);
+                break;
+            case IncidentCause.UpstreamReturned:
+                steps.Add($"nginx passed through the upstream's own error: the application behind {upstream} produced it. Look in its logs at these times.");
+                steps.Add("To retry such answers on another server use `proxy_next_upstream http_502 http_503 http_504;`; to hide them, `proxy_intercept_errors on;` with `error_page`.");
+                break;
+            case IncidentCause.RateLimited:
+                steps.Add("nginx's `limit_req`/`limit_conn` rejected these requests: check by client address whether the traffic is abusive before raising limits.");
+                steps.Add("If legitimate traffic is limited, raise `rate`/`burst` (with `nodelay`) of `limit_req`, or the number in `limit_conn`.");
+                steps.Add("Answer 429 instead of 503 so clients back off: `limit_req_status 429;` and `limit_conn_status 429;`.");
+                break;
+            case IncidentCause.Unknown:
+                steps.Add("Read the evidence lines; if the error log has nothing for these requests, raise its level (`error_log ... warn`).");
+                steps.Add("Log upstream details in the access log: `$upstream_addr $upstream_status $upstream_connect_time $upstream_header_time $upstream_response_time`.");
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(cause), cause, "Every cause needs remediation.");
+        }
+
+        return steps;
+    }
+
+    /// <summary>Ways to keep serving while the upstream is fixed.</summary>
+    private static void AddBypasses(List<string> steps)
+    {
+        steps.Add("Serve stale content meanwhile: `proxy_cache_use_stale error timeout http_502 http_503 http_504;` (needs `proxy_cache`).");
+        steps.Add("Show a maintenance page instead of a bare 502: `error_page 502 503 504 /maintenance.html;`.");
+    }
+}

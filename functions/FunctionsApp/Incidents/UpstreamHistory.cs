@@ -1,0 +1,170 @@
+namespace FunctionsApp.Incidents;
+
+/// <summary>
+/// What the engine has seen of one upstream (or, when the log format does not name upstreams, of one
+/// host or path): whether and when it served, and per-minute counts for the last two hours. This is
+/// what tells "stopped working" from "never worked", and "fails only under load" from "down".
+/// </summary>
+internal sealed class UpstreamHistory
+{
+    public const int RingMinutes = 120;
+
+    public long Served { get; set; }
+
+    public long GatewayFailures { get; set; }
+
+    public long FailedTries { get; set; }
+
+    public DateTimeOffset? FirstSeen { get; set; }
+
+    public DateTimeOffset? FirstServed { get; set; }
+
+    public DateTimeOffset? LastServed { get; set; }
+
+    public DateTimeOffset? LastFailure { get; set; }
+
+    /// <summary>Per-minute counters; slot = unix minute % <see cref="RingMinutes"/>, valid when <see cref="Minute"/> matches.</summary>
+    public long[] Minute { get; set; } = new long[RingMinutes];
+
+    public int[] ServedPerMinute { get; set; } = new int[RingMinutes];
+
+    public int[] FailedPerMinute { get; set; } = new int[RingMinutes];
+
+    public long[] ResponseMillisPerMinute { get; set; } = new long[RingMinutes];
+
+    public int[] TimedPerMinute { get; set; } = new int[RingMinutes];
+
+    public void RecordServed(DateTimeOffset time, double? responseSeconds)
+    {
+        Served++;
+        FirstSeen ??= time;
+        if (FirstServed is null || time < FirstServed)
+        {
+            FirstServed = time;
+        }
+
+        if (LastServed is null || time > LastServed)
+        {
+            LastServed = time;
+        }
+
+        var slot = Slot(time);
+        if (slot < 0)
+        {
+            return;
+        }
+
+        ServedPerMinute[slot]++;
+        if (responseSeconds is { } seconds)
+        {
+            ResponseMillisPerMinute[slot] += (long)(seconds * 1000);
+            TimedPerMinute[slot]++;
+        }
+    }
+
+    public void RecordFailure(DateTimeOffset time, bool recovered)
+    {
+        if (recovered)
+        {
+            FailedTries++;
+        }
+        else
+        {
+            GatewayFailures++;
+        }
+
+        FirstSeen ??= time;
+        if (LastFailure is null || time > LastFailure)
+        {
+            LastFailure = time;
+        }
+
+        if (Slot(time) is var slot and >= 0)
+        {
+            FailedPerMinute[slot]++;
+        }
+    }
+
+    /// <summary>Requests served before <paramref name="time"/>, at minute resolution (0 when the first one came later).</summary>
+    public long ServedBefore(DateTimeOffset time)
+    {
+        if (FirstServed is not { } first || first >= time)
+        {
+            return 0;
+        }
+
+        var nextMinute = DateTimeOffset.FromUnixTimeSeconds(((time.ToUnixTimeSeconds() / 60) + 1) * 60);
+        return Math.Max(1, Served - (LastServed >= nextMinute ? ServedBetween(nextMinute, LastServed.Value) : 0));
+    }
+
+    /// <summary>Requests served in the minutes from <paramref name="from"/> through <paramref name="to"/>.</summary>
+    public long ServedBetween(DateTimeOffset from, DateTimeOffset to) => Sum(ServedPerMinute, from, to);
+
+    public long FailedBetween(DateTimeOffset from, DateTimeOffset to) => Sum(FailedPerMinute, from, to);
+
+    /// <summary>Mean response time in ms of requests served between the two times, or null.</summary>
+    public double? MeanResponseMillis(DateTimeOffset from, DateTimeOffset to)
+    {
+        var millis = Sum(ResponseMillisPerMinute, from, to);
+        var count = Sum(TimedPerMinute, from, to);
+        return count == 0 ? null : (double)millis / count;
+    }
+
+    private long Sum(int[] counters, DateTimeOffset from, DateTimeOffset to)
+    {
+        long total = 0;
+        foreach (var (slot, _) in Slots(from, to))
+        {
+            total += counters[slot];
+        }
+
+        return total;
+    }
+
+    private long Sum(long[] counters, DateTimeOffset from, DateTimeOffset to)
+    {
+        long total = 0;
+        foreach (var (slot, _) in Slots(from, to))
+        {
+            total += counters[slot];
+        }
+
+        return total;
+    }
+
+    private IEnumerable<(int Slot, long Minute)> Slots(DateTimeOffset from, DateTimeOffset to)
+    {
+        var first = from.ToUnixTimeSeconds() / 60;
+        var last = to.ToUnixTimeSeconds() / 60;
+        for (var m = Math.Max(first, last - RingMinutes + 1); m <= last; m++)
+        {
+            var slot = (int)(m % RingMinutes);
+            if (Minute[slot] == m)
+            {
+                yield return (slot, m);
+            }
+        }
+    }
+
+    private int Slot(DateTimeOffset time)
+    {
+        var minute = time.ToUnixTimeSeconds() / 60;
+        var slot = (int)(minute % RingMinutes);
+        if (Minute[slot] != minute)
+        {
+            if (Minute[slot] > minute)
+            {
+                // Older than the ring holds: counted in the totals only.
+                return -1;
+            }
+
+            Minute[slot] = minute;
+            ServedPerMinute[slot] = 0;
+            FailedPerMinute[slot] = 0;
+            ResponseMillisPerMinute[slot] = 0;
+            TimedPerMinute[slot] = 0;
+        }
+
+        return slot;
+    }
+}

@@ -1,0 +1,471 @@
+using System.Text;
+using System.Text.Json;
+
+namespace FunctionsApp.NginxLogs;
+
+/// <summary>
+/// An nginx <c>log_format</c> compiled once into a parser
+/// (https://nginx.org/en/docs/http/ngx_http_log_module.html#log_format).
+/// Text formats are matched segment by segment with vectorized searches for the literal text between
+/// variables; JSON formats (<c>escape=json '{...}'</c>) are read by key name, in any key order.
+/// </summary>
+internal sealed partial class AccessLogFormat
+{
+    private const string CombinedDefinition =
+        "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"";
+
+    private const string MainDefinition =
+        "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" \"$http_x_forwarded_for\"";
+
+    // The default format of the Kubernetes ingress-nginx controller, common enough to recognise on sight.
+    private const string IngressNginxDefinition =
+        "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id";
+
+    private readonly Segment[] _segments;
+    private readonly JsonKeyMap? _jsonKeys;
+    private readonly bool[] _has = new bool[AccessFields.Count];
+
+    private AccessLogFormat(string name, string definition, LogEscape escape, Segment[] segments, JsonKeyMap? jsonKeys)
+    {
+        Name = name;
+        Definition = definition;
+        Escape = escape;
+        _segments = segments;
+        _jsonKeys = jsonKeys;
+        foreach (var segment in segments)
+        {
+            _has[(int)segment.Field] = true;
+        }
+
+        if (jsonKeys is not null)
+        {
+            foreach (var field in jsonKeys.Fields)
+            {
+                _has[(int)field] = true;
+            }
+        }
+    }
+
+    /// <summary>nginx's predefined <c>combined</c> format.</summary>
+    public static AccessLogFormat Combined { get; } = CompileText("combined", CombinedDefinition, LogEscape.Default);
+
+    /// <summary>The <c>main</c> format from nginx's default nginx.conf.</summary>
+    public static AccessLogFormat Main { get; } = CompileText("main", MainDefinition, LogEscape.Default);
+
+    /// <summary>ingress-nginx's default <c>upstreaminfo</c> format.</summary>
+    public static AccessLogFormat IngressNginx { get; } = CompileText("ingress-nginx", IngressNginxDefinition, LogEscape.Default);
+
+    /// <summary>The names of the built-in formats.</summary>
+    public static IReadOnlyList<string> PresetNames { get; } = ["combined", "main", "ingress-nginx", "json"];
+
+    /// <summary>
+    /// JSON lines whose keys are matched by name (<c>status</c>, <c>upstream_addr</c>, <c>time_iso8601</c>, ...).
+    /// A new instance each time: it learns the keys of the lines it reads.
+    /// </summary>
+    public static AccessLogFormat CreateJson() => new("json", "{...}", LogEscape.Json, [], new JsonKeyMap(learn: true));
+
+    /// <summary>The formats <see cref="LogFormatDetector"/> chooses among, most specific first.</summary>
+    public static IReadOnlyList<AccessLogFormat> CreatePresets() => [IngressNginx, Main, Combined, CreateJson()];
+
+    /// <summary><c>combined</c>, <c>main</c>, <c>json</c>, a preset name, or the user's format text.</summary>
+    public string Name { get; }
+
+    /// <summary>The format string it was compiled from.</summary>
+    public string Definition { get; }
+
+    public LogEscape Escape { get; }
+
+    public bool IsJson => _jsonKeys is not null;
+
+    /// <summary>Whether lines of this format can carry the field.</summary>
+    public bool Has(AccessField field) => _has[(int)field] || (_jsonKeys?.Learns ?? false);
+
+    /// <summary>
+    /// Compiles a preset name or a format. Accepts the bare format string, the quoted pieces of a
+    /// <c>log_format</c> directive, or the whole directive (<c>log_format name escape=json '...' '...';</c>).
+    /// </summary>
+    public static bool TryCompile(string spec, out AccessLogFormat format, out string error)
+    {
+        format = Combined;
+        error = string.Empty;
+        var trimmed = spec.Trim();
+        var preset = CreatePresets().FirstOrDefault(p => p.Name.Equals(trimmed, StringComparison.OrdinalIgnoreCase));
+        if (preset is not null)
+        {
+            format = preset;
+            return true;
+        }
+
+        if (!TryReadDirective(trimmed, out var name, out var escape, out var template, out error))
+        {
+            return false;
+        }
+
+        if (!template.Contains('$', StringComparison.Ordinal))
+        {
+            error = $"the log_format '{Shorten(template)}' has no $variables; expected a preset (combined, main, ingress-nginx, json) or a format string";
+            return false;
+        }
+
+        if (template.TrimStart().StartsWith('{'))
+        {
+            var keys = JsonKeyMap.FromTemplate(template);
+            if (keys.Fields.Count == 0)
+            {
+                error = "the JSON log_format maps no key to a known variable";
+                return false;
+            }
+
+            format = new AccessLogFormat(name, template, LogEscape.Json, [], keys);
+            return true;
+        }
+
+        format = CompileText(name, template, escape);
+        if (!format.Has(AccessField.Status))
+        {
+            error = $"the log_format '{Shorten(template)}' has no $status, so gateway errors cannot be found";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Parses one line. Lines with trailing text after the last variable are accepted:
+    /// people append fields to known formats.</summary>
+    public bool TryParse(ReadOnlySpan<byte> line, out AccessLogEntry entry)
+    {
+        entry = new AccessLogEntry(line, Escape);
+        return _jsonKeys is null ? TryParseText(line, ref entry) : _jsonKeys.TryParse(line, ref entry);
+    }
+
+    private bool TryParseText(ReadOnlySpan<byte> line, ref AccessLogEntry entry)
+    {
+        var segments = _segments;
+        var pos = 0;
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var segment = segments[i];
+            if (segment.Literal is { } literal)
+            {
+                if (!line[pos..].StartsWith(literal))
+                {
+                    return false;
+                }
+
+                pos += literal.Length;
+                continue;
+            }
+
+            var rest = line[pos..];
+            var next = i + 1 < segments.Length ? segments[i + 1].Literal : null;
+            var length = next is null
+                ? (i + 1 < segments.Length ? rest.IndexOf((byte)' ') : rest.Length)
+                : ValueLength(segment.Field, rest, next);
+            if (length < 0)
+            {
+                return false;
+            }
+
+            entry.Set(segment.Field, pos, length);
+            pos += length;
+        }
+
+        return entry.Status != 0;
+    }
+
+    /// <summary>Finds where a value ends: at the next literal, except where the value itself legitimately
+    /// contains that literal (a space inside <c>$time_local</c>, or upstream lists like <c>a, b : c</c>).</summary>
+    private static int ValueLength(AccessField field, ReadOnlySpan<byte> rest, byte[] next)
+    {
+        if (field == AccessField.TimeLocal && rest.Length >= NginxTime.TimeLocalLength
+            && rest[NginxTime.TimeLocalLength..].StartsWith(next))
+        {
+            return NginxTime.TimeLocalLength;
+        }
+
+        var offset = 0;
+        while (true)
+        {
+            var found = rest[offset..].IndexOf(next);
+            if (found < 0)
+            {
+                return -1;
+            }
+
+            var at = offset + found;
+            if (next[0] != ' ' || !AccessFields.IsUpstreamList(field) || !IsInsideUpstreamList(rest, at))
+            {
+                return at;
+            }
+
+            offset = at + 1;
+        }
+    }
+
+    // "10.0.0.1:80, 10.0.0.2:80 : unix:/x" — a space after ',' or ':' or before " : " separates tries, not fields.
+    private static bool IsInsideUpstreamList(ReadOnlySpan<byte> rest, int spaceAt) =>
+        (spaceAt > 0 && (rest[spaceAt - 1] == ',' || (rest[spaceAt - 1] == ':' && spaceAt > 1 && rest[spaceAt - 2] == ' ')))
+        || rest[spaceAt..].StartsWith(" : "u8);
+
+    private static AccessLogFormat CompileText(string name, string template, LogEscape escape)
+    {
+        var segments = new List<Segment>();
+        var literal = new StringBuilder();
+        for (var i = 0; i < template.Length; i++)
+        {
+            var c = template[i];
+            if (c == '$' && i + 1 < template.Length && (template[i + 1] == '{' || IsNameChar(template[i + 1])))
+            {
+                var braced = template[i + 1] == '{';
+                var start = i + (braced ? 2 : 1);
+                var end = start;
+                while (end < template.Length && IsNameChar(template[end]))
+                {
+                    end++;
+                }
+
+                if (literal.Length > 0)
+                {
+                    segments.Add(new Segment(Encoding.UTF8.GetBytes(literal.ToString()), AccessField.Ignored));
+                    literal.Clear();
+                }
+
+                segments.Add(new Segment(null, AccessFields.FromVariable(template[start..end])));
+                i = braced && end < template.Length && template[end] == '}' ? end : end - 1;
+            }
+            else
+            {
+                literal.Append(c);
+            }
+        }
+
+        if (literal.Length > 0)
+        {
+            segments.Add(new Segment(Encoding.UTF8.GetBytes(literal.ToString()), AccessField.Ignored));
+        }
+
+        return new AccessLogFormat(name, template, escape, [.. segments], null);
+    }
+
+    private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
+
+    private static string Shorten(string s) => s.Length > 80 ? s[..80] + "…" : s;
+
+    /// <summary>Reads <c>log_format name [escape=x] 'a' "b" ...;</c>, or just the quoted strings, or a bare format.</summary>
+    private static bool TryReadDirective(string spec, out string name, out LogEscape escape, out string template, out string error)
+    {
+        name = "custom";
+        escape = LogEscape.Default;
+        template = spec;
+        error = string.Empty;
+        var rest = spec.AsSpan().Trim();
+        if (rest.StartsWith("log_format", StringComparison.Ordinal) && rest.Length > 10 && char.IsWhiteSpace(rest[10]))
+        {
+            rest = rest[10..].TrimStart();
+            var nameEnd = rest.IndexOfAny(' ', '\t', '\n');
+            if (nameEnd < 0)
+            {
+                error = "the log_format directive has a name but no format";
+                return false;
+            }
+
+            name = rest[..nameEnd].ToString();
+            rest = rest[nameEnd..].TrimStart();
+            if (rest.StartsWith("escape=", StringComparison.Ordinal))
+            {
+                var end = rest.IndexOfAny(' ', '\t', '\n');
+                var value = end < 0 ? rest[7..] : rest[7..end];
+                escape = value switch
+                {
+                    "json" => LogEscape.Json,
+                    "none" => LogEscape.None,
+                    _ => LogEscape.Default,
+                };
+                rest = end < 0 ? default : rest[end..].TrimStart();
+            }
+        }
+
+        if (rest.Length == 0 || (rest[0] != '\'' && rest[0] != '"'))
+        {
+            template = rest.TrimEnd(';').ToString();
+            return true;
+        }
+
+        // Concatenate the quoted pieces, as nginx does.
+        var sb = new StringBuilder();
+        while (rest.Length > 0 && rest[0] is '\'' or '"')
+        {
+            var quote = rest[0];
+            var i = 1;
+            for (; i < rest.Length && rest[i] != quote; i++)
+            {
+                if (rest[i] == '\\' && i + 1 < rest.Length)
+                {
+                    i++;
+                }
+
+                sb.Append(rest[i]);
+            }
+
+            if (i >= rest.Length)
+            {
+                error = "the log_format has an unterminated quoted string";
+                return false;
+            }
+
+            rest = rest[(i + 1)..].TrimStart();
+        }
+
+        template = sb.ToString();
+        return true;
+    }
+
+    private readonly record struct Segment(byte[]? Literal, AccessField Field);
+
+    /// <summary>Key-name to field map for JSON lines; learns keys it has not seen when no template was given.</summary>
+    private sealed class JsonKeyMap
+    {
+        private const int MaxKeys = 256;
+        private readonly List<(byte[] Key, AccessField Field)> _keys = [];
+
+        public JsonKeyMap(bool learn) => Learns = learn;
+
+        public bool Learns { get; }
+
+        public IReadOnlyCollection<AccessField> Fields => [.. _keys.Select(k => k.Field).Where(f => f != AccessField.Ignored).Distinct()];
+
+        public static JsonKeyMap FromTemplate(string template)
+        {
+            var map = new JsonKeyMap(learn: false);
+            // "key": "...$var..." or "key": $var — the key names the value, the variable says what it is.
+            var i = 0;
+            while ((i = template.IndexOf('"', i)) >= 0)
+            {
+                var end = template.IndexOf('"', i + 1);
+                if (end < 0)
+                {
+                    break;
+                }
+
+                var afterKey = template.AsSpan(end + 1).TrimStart();
+                if (afterKey.Length > 0 && afterKey[0] == ':')
+                {
+                    var key = template[(i + 1)..end];
+                    var valueStart = template.IndexOf(':', end) + 1;
+                    var valueEnd = FindValueEnd(template, valueStart);
+                    var value = template[valueStart..valueEnd];
+                    var dollar = value.IndexOf('$', StringComparison.Ordinal);
+                    if (dollar >= 0)
+                    {
+                        var nameStart = dollar + (dollar + 1 < value.Length && value[dollar + 1] == '{' ? 2 : 1);
+                        var nameEnd = nameStart;
+                        while (nameEnd < value.Length && IsNameChar(value[nameEnd]))
+                        {
+                            nameEnd++;
+                        }
+
+                        map._keys.Add((Encoding.UTF8.GetBytes(key), AccessFields.FromVariable(value[nameStart..nameEnd])));
+                    }
+
+                    i = valueEnd;
+                    continue;
+                }
+
+                i = end + 1;
+            }
+
+            return map;
+        }
+
+        private static int FindValueEnd(string template, int start)
+        {
+            var inString = false;
+            for (var i = start; i < template.Length; i++)
+            {
+                var c = template[i];
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    inString = !inString;
+                }
+                else if (!inString && c is ',' or '}')
+                {
+                    return i;
+                }
+            }
+
+            return template.Length;
+        }
+
+        public bool TryParse(ReadOnlySpan<byte> line, ref AccessLogEntry entry)
+        {
+            var trimmed = line.TrimStart(" \t"u8);
+            if (trimmed.IsEmpty || trimmed[0] != '{')
+            {
+                return false;
+            }
+
+            try
+            {
+                var reader = new Utf8JsonReader(line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return false;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var field = Lookup(ref reader);
+                    if (!reader.Read())
+                    {
+                        return false;
+                    }
+
+                    switch (reader.TokenType)
+                    {
+                        case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                            reader.Skip();
+                            break;
+                        case JsonTokenType.String:
+                            entry.Set(field, (int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
+                            break;
+                        case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False:
+                            entry.Set(field, (int)reader.TokenStartIndex, reader.ValueSpan.Length);
+                            break;
+                    }
+                }
+
+                return reader.TokenType == JsonTokenType.EndObject && entry.Status != 0;
+            }
+            catch (JsonException)
+            {
+                // Invalid JSON is a malformed line, counted by the caller.
+                return false;
+            }
+        }
+
+        private AccessField Lookup(ref Utf8JsonReader reader)
+        {
+            foreach (var (key, field) in _keys)
+            {
+                if (reader.ValueTextEquals(key))
+                {
+                    return field;
+                }
+            }
+
+            if (!Learns || _keys.Count >= MaxKeys)
+            {
+                return AccessField.Ignored;
+            }
+
+            var name = reader.GetString() ?? string.Empty;
+            var learned = AccessFields.FromJsonKey(name);
+            _keys.Add((Encoding.UTF8.GetBytes(name), learned));
+            return learned;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+using System.Buffers.Text;
+
+namespace FunctionsApp.NginxLogs;
+
+/// <summary>
+/// Allocation-free parsers for the time formats nginx writes: <c>$time_local</c>
+/// (<c>24/Nov/2026:10:00:01 +0100</c>), <c>$time_iso8601</c> (<c>2026-11-24T10:00:01+01:00</c>),
+/// <c>$msec</c> (<c>1764000001.123</c>) and the error log's local <c>2026/11/24 10:00:01</c>.
+/// </summary>
+internal static class NginxTime
+{
+    /// <summary>Length of a <c>$time_local</c> value.</summary>
+    public const int TimeLocalLength = 26;
+
+    public static bool TryParseTimeLocal(ReadOnlySpan<byte> s, out DateTimeOffset value)
+    {
+        value = default;
+        if (s.Length != TimeLocalLength || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[20] != ' ')
+        {
+            return false;
+        }
+
+        var month = Month(s.Slice(3, 3));
+        return month > 0
+            && TryDigits(s[..2], out var day)
+            && TryDigits(s.Slice(7, 4), out var year)
+            && TryDigits(s.Slice(12, 2), out var hour)
+            && TryDigits(s.Slice(15, 2), out var minute)
+            && TryDigits(s.Slice(18, 2), out var second)
+            && TryOffset(s[21..], out var offset)
+            && TryCreate(year, month, day, hour, minute, second, 0, offset, out value);
+    }
+
+    public static bool TryParseIso8601(ReadOnlySpan<byte> s, out DateTimeOffset value)
+    {
+        value = default;
+        if (s.Length < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
+        {
+            return false;
+        }
+
+        if (!TryDigits(s[..4], out var year) || !TryDigits(s.Slice(5, 2), out var month) || !TryDigits(s.Slice(8, 2), out var day)
+            || !TryDigits(s.Slice(11, 2), out var hour) || !TryDigits(s.Slice(14, 2), out var minute) || !TryDigits(s.Slice(17, 2), out var second))
+        {
+            return false;
+        }
+
+        var rest = s[19..];
+        var millis = 0;
+        if (rest.Length > 0 && rest[0] == '.')
+        {
+            var digits = 1;
+            while (digits < rest.Length && char.IsAsciiDigit((char)rest[digits]))
+            {
+                if (digits <= 3)
+                {
+                    millis = (millis * 10) + (rest[digits] - '0');
+                }
+
+                digits++;
+            }
+
+            for (var pad = digits; pad <= 3; pad++)
+            {
+                millis *= 10;
+            }
+
+            rest = rest[digits..];
+        }
+
+        var offset = TimeSpan.Zero;
+        if (rest.Length == 1 && rest[0] == 'Z')
+        {
+            rest = default;
+        }
+        else if (rest.Length > 0 && !TryOffset(rest, out offset))
+        {
+            return false;
+        }
+
+        return TryCreate(year, month, day, hour, minute, second, millis, offset, out value);
+    }
+
+    public static bool TryParseMsec(ReadOnlySpan<byte> s, out DateTimeOffset value)
+    {
+        value = default;
+        var dot = s.IndexOf((byte)'.');
+        var whole = dot < 0 ? s : s[..dot];
+        if (!Utf8Parser.TryParse(whole, out long seconds, out var consumed) || consumed != whole.Length || seconds is < 0 or > 253402300799)
+        {
+            return false;
+        }
+
+        var millis = 0;
+        if (dot >= 0)
+        {
+            var frac = s[(dot + 1)..];
+            for (var i = 0; i < 3; i++)
+            {
+                millis *= 10;
+                if (i < frac.Length)
+                {
+                    if (!char.IsAsciiDigit((char)frac[i]))
+                    {
+                        return false;
+                    }
+
+                    millis += frac[i] - '0';
+                }
+            }
+        }
+
+        value = DateTimeOffset.FromUnixTimeMilliseconds((seconds * 1000) + millis);
+        return true;
+    }
+
+    /// <summary>Parses the error log's <c>yyyy/MM/dd HH:mm:ss</c>, which has no zone: nginx writes local time.</summary>
+    public static bool TryParseErrorLogTime(ReadOnlySpan<byte> s, TimeSpan offset, out DateTimeOffset value)
+    {
+        value = default;
+        return s.Length >= 19 && s[4] == '/' && s[7] == '/' && s[10] == ' ' && s[13] == ':' && s[16] == ':'
+            && TryDigits(s[..4], out var year) && TryDigits(s.Slice(5, 2), out var month) && TryDigits(s.Slice(8, 2), out var day)
+            && TryDigits(s.Slice(11, 2), out var hour) && TryDigits(s.Slice(14, 2), out var minute) && TryDigits(s.Slice(17, 2), out var second)
+            && TryCreate(year, month, day, hour, minute, second, 0, offset, out value);
+    }
+
+    private static bool TryCreate(int year, int month, int day, int hour, int minute, int second, int millis, TimeSpan offset, out DateTimeOffset value)
+    {
+        value = default;
+        if (year is < 1 or > 9999 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
+            || hour > 23 || minute > 59 || second > 60 || offset.Duration() > TimeSpan.FromHours(14))
+        {
+            return false;
+        }
+
+        // A leap second (:60) is folded into the next second rather than rejected.
+        value = new DateTimeOffset(year, month, day, hour, minute, Math.Min(second, 59), millis, offset).ToUniversalTime()
+            .AddSeconds(second == 60 ? 1 : 0);
+        return true;
+    }
+
+    private static bool TryOffset(ReadOnlySpan<byte> s, out TimeSpan offset)
+    {
+        offset = default;
+        if (s.Length is not (5 or 6) || (s[0] != '+' && s[0] != '-'))
+        {
+            return false;
+        }
+
+        var minutesPart = s.Length == 6 ? (s[3] == ':' ? s.Slice(4, 2) : default) : s.Slice(3, 2);
+        if (!TryDigits(s.Slice(1, 2), out var hours) || minutesPart.IsEmpty || !TryDigits(minutesPart, out var minutes))
+        {
+            return false;
+        }
+
+        offset = new TimeSpan(hours, minutes, 0);
+        if (s[0] == '-')
+        {
+            offset = -offset;
+        }
+
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<byte> s, out int value)
+    {
+        value = 0;
+        foreach (var c in s)
+        {
+            var d = c - '0';
+            if ((uint)d > 9)
+            {
+                return false;
+            }
+
+            value = (value * 10) + d;
+        }
+
+        return true;
+    }
+
+    private static int Month(ReadOnlySpan<byte> s) => (s[0] | 0x20, s[1] | 0x20, s[2] | 0x20) switch
+    {
+        ('j', 'a', 'n') => 1,
+        ('f', 'e', 'b') => 2,
+        ('m', 'a', 'r') => 3,
+        ('a', 'p', 'r') => 4,
+        ('m', 'a', 'y') => 5,
+        ('j', 'u', 'n') => 6,
+        ('j', 'u', 'l') => 7,
+        ('a', 'u', 'g') => 8,
+        ('s', 'e', 'p') => 9,
+        ('o', 'c', 't') => 10,
+        ('n', 'o', 'v') => 11,
+        ('d', 'e', 'c') => 12,
+        _ => 0,
+    };
+}

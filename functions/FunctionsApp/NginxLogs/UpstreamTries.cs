@@ -1,0 +1,57 @@
+namespace FunctionsApp.NginxLogs;
+
+/// <summary>
+/// Walks the values of a multi-value upstream variable: tries separated by <c>, </c> and internal
+/// redirects by <c> : </c> (https://nginx.org/en/docs/http/ngx_http_upstream_module.html#var_upstream_addr).
+/// </summary>
+internal ref struct UpstreamTries
+{
+    private ReadOnlySpan<byte> _rest;
+
+    public UpstreamTries(ReadOnlySpan<byte> value) => _rest = value;
+
+    public bool MoveNext(out ReadOnlySpan<byte> item)
+    {
+        while (!_rest.IsEmpty)
+        {
+            var comma = _rest.IndexOf(", "u8);
+            var redirect = _rest.IndexOf(" : "u8);
+            int end, skip;
+            if (comma >= 0 && (redirect < 0 || comma < redirect))
+            {
+                (end, skip) = (comma, 2);
+            }
+            else if (redirect >= 0)
+            {
+                (end, skip) = (redirect, 3);
+            }
+            else
+            {
+                (end, skip) = (_rest.Length, 0);
+            }
+
+            item = _rest[..end].Trim((byte)' ');
+            _rest = _rest[Math.Min(_rest.Length, end + skip)..];
+            if (!item.IsEmpty)
+            {
+                return true;
+            }
+        }
+
+        item = default;
+        return false;
+    }
+
+    /// <summary>The last value (the try whose answer the client got).</summary>
+    public static ReadOnlySpan<byte> Last(ReadOnlySpan<byte> value)
+    {
+        var tries = new UpstreamTries(value);
+        ReadOnlySpan<byte> last = default;
+        while (tries.MoveNext(out var item))
+        {
+            last = item;
+        }
+
+        return last;
+    }
+}
