@@ -428,7 +428,11 @@ internal sealed class DiagnosisEngine
             State.Trackers[key] = tracker;
         }
 
-        tracker.Add(failure, _options);
+        if (tracker.Add(failure, _options) && State.History.TryGetValue(tracker.HistoryKey, out var tracked))
+        {
+            tracked.IncidentStart = tracker.Start;
+            tracked.ServedDuringIncident = 0;
+        }
     }
 
     private void CloseQuiet(DateTimeOffset watermark)
@@ -447,6 +451,10 @@ internal sealed class DiagnosisEngine
             if (tracker.IsOpen)
             {
                 _resolved.Add(ToIncident(tracker, IncidentState.Resolved));
+                if (State.History.TryGetValue(tracker.HistoryKey, out var history) && history.IncidentStart == tracker.Start)
+                {
+                    history.IncidentStart = null;
+                }
             }
 
             (done ??= []).Add(key);
@@ -472,7 +480,7 @@ internal sealed class DiagnosisEngine
             ConnectedNoHeader = t.ConnectedNoHeader,
             ServedBefore = history?.ServedBefore(t.Start) ?? 0,
             ObservedBefore = history?.FirstSeen < t.Start || (State.Stats.AccessLines > t.FailedRequests && t.FromAccessLog > 0),
-            ServedDuring = history?.ServedBetween(t.Start, t.Last) ?? 0,
+            ServedDuring = history?.IncidentStart == t.Start ? history.ServedDuringIncident : 0,
             HistoryIsPerUpstream = t.HistoryKey.StartsWith("u|", StringComparison.Ordinal),
             ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),
             ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),

@@ -23,6 +23,12 @@ internal sealed class UpstreamHistory
 
     public DateTimeOffset? LastFailure { get; set; }
 
+    /// <summary>Start of the incident open on this upstream, if any: successes after it are counted apart.</summary>
+    public DateTimeOffset? IncidentStart { get; set; }
+
+    /// <summary>Requests served since <see cref="IncidentStart"/>: an upstream that keeps serving while failing is saturated, not down.</summary>
+    public long ServedDuringIncident { get; set; }
+
     /// <summary>Per-minute counters; slot = unix minute % <see cref="RingMinutes"/>, valid when <see cref="Minute"/> matches.</summary>
     public long[] Minute { get; set; } = new long[RingMinutes];
 
@@ -46,6 +52,11 @@ internal sealed class UpstreamHistory
         if (LastServed is null || time > LastServed)
         {
             LastServed = time;
+        }
+
+        if (IncidentStart is { } start && time > start)
+        {
+            ServedDuringIncident++;
         }
 
         var slot = Slot(time);
