@@ -112,6 +112,8 @@ internal sealed class DiagnosisEngine
             Host = UpstreamAddress.HostKey(entry.Has(AccessField.Host) ? entry.Text(AccessField.Host) : entry.Text(AccessField.ServerName)),
             ConnectionId = Utf8Parser.TryParse(entry.Get(AccessField.Connection), out long cid, out _) ? cid : -1,
             LogsUpstream = format.Has(AccessField.UpstreamAddr),
+            LogsConnectTime = format.Has(AccessField.UpstreamConnectTime),
+            LogsHeaderTime = format.Has(AccessField.UpstreamHeaderTime),
             Raw = LogText.Raw(entry.Line),
         };
         if (entry.RequestTime is { } seconds)
@@ -382,6 +384,8 @@ internal sealed class DiagnosisEngine
         ResponseTime = attempt?.ResponseTime,
         FromAccessLog = true,
         LogsUpstream = request.LogsUpstream,
+        LogsConnectTime = request.LogsConnectTime,
+        LogsHeaderTime = request.LogsHeaderTime,
         AccessRaw = request.Raw,
         Errors = errors,
     };
