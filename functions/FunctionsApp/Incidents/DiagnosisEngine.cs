@@ -509,7 +509,7 @@ internal sealed class DiagnosisEngine
             FailedTriesRecovered = t.RecoveredTries,
             SuccessesBefore = evidence.ServedBefore,
             Evidence = [.. t.Signatures
-                .OrderByDescending(s => s.Value.Source == "error").ThenByDescending(s => s.Value.Count).ThenBy(s => s.Key, StringComparer.Ordinal)
+                .OrderByDescending(s => s.Value.Count).ThenByDescending(s => s.Value.Source == "error").ThenBy(s => s.Key, StringComparer.Ordinal)
                 .Take(_options.MaxEvidence)
                 .Select(s => new EvidenceItem(s.Key, s.Value.Count, s.Value.Sample, s.Value.Source))],
             Remediation = Remediation.For(verdict.Cause, t.Upstream, t.Kinds.Keys),
