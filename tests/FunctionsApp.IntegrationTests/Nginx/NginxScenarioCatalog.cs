@@ -34,6 +34,9 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
         UnixSocketOverload, RateLimited, Upstream503, Upstream502, Failover,
     ];
 
+    /// <summary>Scenarios in which the client gets no gateway error, so the engine must count no failed request.</summary>
+    public static IReadOnlyList<string> WithoutFailedRequests { get; } = [GarbageResponse, Failover];
+
     private const int Failures = 5;
 
     private readonly List<IAsyncDisposable> _resources = [];

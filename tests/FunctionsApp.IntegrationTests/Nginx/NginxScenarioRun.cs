@@ -38,6 +38,11 @@ internal sealed class NginxScenarioRun : IAsyncDisposable
 
     public IReadOnlyList<ScenarioOutcome> Outcomes { get; private set; } = [];
 
+    /// <summary>When traffic started (before the first request) and ended (after nginx stopped).</summary>
+    public DateTimeOffset TrafficStarted { get; private set; }
+
+    public DateTimeOffset TrafficEnded { get; private set; }
+
     public ScenarioOutcome this[string scenario] => Outcomes.Single(o => o.Scenario.Name == scenario);
 
     /// <summary>Starts nginx with the scenarios, drives all their traffic at once, stops nginx gracefully.</summary>
@@ -56,9 +61,11 @@ internal sealed class NginxScenarioRun : IAsyncDisposable
             var scenarios = scenarioNames.Select(catalog.Create).ToList();
             await lab.StartAsync(run.BuildHttpConfig(scenarios), timeZone, cancellationToken);
 
+            run.TrafficStarted = timeProvider.GetUtcNow();
             var clients = scenarios.Select(s => new ScenarioClient(run.Port, s.Host, s.Name)).ToList();
             var durations = await Task.WhenAll(scenarios.Select((s, i) => TimeAsync(s.DriveAsync(clients[i], cancellationToken))));
             await lab.StopAsync(cancellationToken);
+            run.TrafficEnded = timeProvider.GetUtcNow();
 
             run.Outcomes = scenarios
                 .Select((s, i) => new ScenarioOutcome(s, clients[i].Statuses, run.ScenarioDirectory(s.Name), durations[i]))
