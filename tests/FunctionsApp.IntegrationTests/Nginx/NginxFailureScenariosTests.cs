@@ -129,6 +129,7 @@ public sealed class NginxFailureScenariosTests(NginxScenariosFixture fixture)
 
         var stats = result.Json.GetProperty("stats");
 
+        Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(File.ReadAllLines(run.AccessLogPath).Length, stats.GetProperty("accessLines").GetInt32());
         Assert.Equal(File.ReadAllLines(run.ErrorLogPath).Length, stats.GetProperty("errorLines").GetInt32());
         Assert.Equal(0, stats.GetProperty("malformedLines").GetInt32());

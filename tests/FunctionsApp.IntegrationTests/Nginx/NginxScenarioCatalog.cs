@@ -118,6 +118,10 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
             DriveAsync = async (client, ct) =>
             {
                 await client.SendSequentialAsync(3, ct);
+
+                // Log times have one-second resolution: without the pause, successes and failures
+                // could share a timestamp by chance and the order would show only in line order.
+                await Task.Delay(TimeSpan.FromSeconds(1.1), ct);
                 await server.StopAsync();
                 await client.SendSequentialAsync(Failures, ct);
             },
@@ -274,7 +278,7 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
                 }
                 """,
             LocationDirectives = "proxy_pass http://lab_failover;",
-            DriveAsync = (client, ct) => client.SendSequentialAsync(6, ct),
+            DriveAsync = (client, ct) => client.SendSequentialAsync(8, ct),
         };
     }
 
