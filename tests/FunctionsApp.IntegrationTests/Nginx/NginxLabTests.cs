@@ -168,6 +168,20 @@ public sealed class NginxLabTests(NginxScenariosFixture fixture)
     }
 
     [Fact]
+    public void Run_NoLiveUpstreams_UpstreamAddrIsTheGroupName()
+    {
+        var outcome = fixture.Run("custom")[NginxScenarioCatalog.NoLiveUpstreams];
+
+        Assert.Equal([200, 200, 200, 200, 502, 502, 502, 502, 502, 502], outcome.Statuses);
+        var access = outcome.AccessLines();
+        Assert.Matches("""ua="127\.0\.0\.1:\d+, 127\.0\.0\.1:\d+" us="502, 502" """.TrimEnd(), access[4]);
+        Assert.All(access[5..], l => Assert.Contains("ua=\"lab_pool\" us=\"502\"", l, StringComparison.Ordinal));
+        Assert.Contains(outcome.ErrorLines(), l => l.Contains("[warn]", StringComparison.Ordinal)
+            && l.Contains("upstream server temporarily disabled", StringComparison.Ordinal));
+        Assert.Contains(outcome.ErrorLines(), l => l.Contains("upstream: \"http://lab_pool/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Run_GarbageResponse_NginxRelaysItAsHttp09WithStatus009()
     {
         var outcome = fixture.Run("custom")[NginxScenarioCatalog.GarbageResponse];

@@ -26,12 +26,13 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
     public const string Upstream503 = "upstream-503";
     public const string Upstream502 = "upstream-502";
     public const string Failover = "failover";
+    public const string NoLiveUpstreams = "no-live-upstreams";
 
     public static IReadOnlyList<string> All { get; } =
     [
         UpstreamDown, ConnectionRefused, UpstreamTimeout, GarbageResponse, InvalidHeader, PrematureClose,
         ConnectionReset, TooBigHeader, TlsNameMismatch, TlsUntrusted, TlsToPlainHttp, DnsNxDomain, DnsTimeout,
-        UnixSocketOverload, RateLimited, Upstream503, Upstream502, Failover,
+        UnixSocketOverload, RateLimited, Upstream503, Upstream502, Failover, NoLiveUpstreams,
     ];
 
     /// <summary>Scenarios in which the client gets no gateway error, so the engine must count no failed request.</summary>
@@ -63,6 +64,7 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
         Upstream503 => SimpleTcp(name, UpstreamBehaviors.Respond(503, "Service Unavailable"), "upstream_returned", 503, null),
         Upstream502 => SimpleTcp(name, UpstreamBehaviors.Respond(502, "Bad Gateway"), "upstream_returned", 502, null),
         Failover => CreateFailover(),
+        NoLiveUpstreams => CreateNoLiveUpstreams(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown scenario."),
     };
 
@@ -279,6 +281,39 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
                 """,
             LocationDirectives = "proxy_pass http://lab_failover;",
             DriveAsync = (client, ct) => client.SendSequentialAsync(8, ct),
+        };
+    }
+
+    private NginxScenario CreateNoLiveUpstreams()
+    {
+        const string Group = "lab_pool";
+        var first = StartServer(UpstreamBehaviors.Respond(200, "OK"));
+        var second = StartServer(UpstreamBehaviors.Respond(200, "OK"));
+        return new NginxScenario
+        {
+            Name = NoLiveUpstreams,
+            Upstream = Group,
+            ExpectedCause = "upstream_down",
+            ExpectedStatus = 502,
+            ExpectedErrorMessages = ["no live upstreams while connecting to upstream"],
+            // Two servers: nginx never marks the only server of a group as failed.
+            HttpDirectives = $$"""
+                upstream {{Group}} {
+                    server {{first.Address}} max_fails=1 fail_timeout=30s;
+                    server {{second.Address}} max_fails=1 fail_timeout=30s;
+                }
+                """,
+            LocationDirectives = $"proxy_pass http://{Group};",
+            DriveAsync = async (client, ct) =>
+            {
+                await client.SendSequentialAsync(4, ct);
+                await Task.Delay(TimeSpan.FromSeconds(1.1), ct);
+                await Task.WhenAll(first.StopAsync(), second.StopAsync());
+
+                // The first failure tries both servers (refused twice) and marks them failed;
+                // nginx then answers 502 "no live upstreams" without trying for fail_timeout.
+                await client.SendSequentialAsync(1 + Failures, ct);
+            },
         };
     }
 

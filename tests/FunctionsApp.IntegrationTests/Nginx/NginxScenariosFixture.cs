@@ -17,7 +17,7 @@ public sealed class NginxScenariosFixture : IAsyncLifetime
             NginxScenarioCatalog.UpstreamDown, NginxScenarioCatalog.ConnectionRefused, NginxScenarioCatalog.UpstreamTimeout,
             NginxScenarioCatalog.TooBigHeader, NginxScenarioCatalog.InvalidHeader, NginxScenarioCatalog.DnsNxDomain,
             NginxScenarioCatalog.UnixSocketOverload, NginxScenarioCatalog.RateLimited, NginxScenarioCatalog.Upstream503,
-            NginxScenarioCatalog.Failover,
+            NginxScenarioCatalog.Failover, NginxScenarioCatalog.NoLiveUpstreams,
         ]),
         // combined has neither $host nor upstream fields: only scenarios whose error-log line names both.
         (LabLogFormat.Combined, "America/New_York",
