@@ -19,7 +19,7 @@ public sealed class NginxScenariosFixture : IAsyncLifetime
             NginxScenarioCatalog.UnixSocketOverload, NginxScenarioCatalog.RateLimited, NginxScenarioCatalog.Upstream503,
             NginxScenarioCatalog.Failover, NginxScenarioCatalog.NoLiveUpstreams,
         ]),
-        // combined has neither $host nor upstream fields: only scenarios whose error-log line names both.
+        // combined has neither $host nor upstream fields: only scenarios with an error-log line naming the host.
         (LabLogFormat.Combined, "America/New_York",
         [
             NginxScenarioCatalog.UpstreamTimeout, NginxScenarioCatalog.TooBigHeader, NginxScenarioCatalog.TlsNameMismatch,
