@@ -39,8 +39,24 @@ public sealed class NginxScenariosFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        var runs = await Task.WhenAll(Plan.Select(p =>
-            NginxScenarioRun.RunAsync(p.Format, p.TimeZone, p.Scenarios, TimeProvider.System, timeout.Token)));
+        var tasks = Plan.Select(p =>
+            NginxScenarioRun.RunAsync(p.Format, p.TimeZone, p.Scenarios, TimeProvider.System, timeout.Token)).ToList();
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch
+        {
+            // One instance failed: remove the prefixes of the others before reporting it.
+            foreach (var task in tasks.Where(t => t.IsCompletedSuccessfully))
+            {
+                await task.Result.DisposeAsync();
+            }
+
+            throw;
+        }
+
+        var runs = tasks.Select(t => t.Result).ToList();
         foreach (var run in runs)
         {
             _runs[run.Format.Id] = run;
