@@ -42,7 +42,7 @@ internal sealed class LogFeed
     {
         private static readonly TimeSpan AdvanceEvery = TimeSpan.FromSeconds(1);
         private readonly IEnumerator<LogInput> _inputs;
-        private readonly Queue<byte[]> _replay = new();
+        private readonly Queue<byte[]?> _replay = new(); // null: a line that was over the length limit
         private readonly string _kind;
         private LineReader? _reader;
         private Stream? _stream;
@@ -127,7 +127,7 @@ internal sealed class LogFeed
         /// <summary>Gives the line to the engine.</summary>
         protected abstract void Feed(ReadOnlySpan<byte> line, DateTimeOffset time);
 
-        protected void ReplayFirst(IEnumerable<byte[]> lines)
+        protected void ReplayFirst(IEnumerable<byte[]?> lines)
         {
             foreach (var line in lines)
             {
@@ -143,6 +143,7 @@ internal sealed class LogFeed
             if (_replay.TryDequeue(out var replayed))
             {
                 line = replayed;
+                oversized = replayed is null;
                 return true;
             }
 
@@ -236,14 +237,14 @@ internal sealed class LogFeed
 
         private AccessLogFormat? DetectFormat()
         {
-            var sample = new List<byte[]>();
+            var sample = new List<byte[]?>();
             while (sample.Count < LogFormatDetector.SampleLines && NextLine(out var line, out var oversized, firstInputOnly: true))
             {
-                sample.Add(oversized ? [] : line.ToArray());
+                sample.Add(oversized ? null : line.ToArray());
             }
 
             ReplayFirst(sample);
-            return LogFormatDetector.Detect(sample);
+            return LogFormatDetector.Detect([.. sample.OfType<byte[]>()]);
         }
 
         protected override bool TryReadTime(ReadOnlySpan<byte> line, out DateTimeOffset time)
