@@ -9,6 +9,7 @@ namespace FunctionsApp.Hosting;
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(TimerInvocationRequest))]
+[JsonSerializable(typeof(TimerInfo))]
 [JsonSerializable(typeof(InvocationResponse))]
 [JsonSerializable(typeof(FunctionJson))]
 internal sealed partial class HostingJsonContext : JsonSerializerContext;

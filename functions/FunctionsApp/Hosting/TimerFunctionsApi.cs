@@ -7,9 +7,18 @@ internal static class TimerFunctionsApi
 {
     public static IEndpointRouteBuilder MapTimerFunctionsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/{functionName:regex(^[A-Za-z0-9_-]+$)}", InvokeAsync)
-            .WithName("InvokeTimerFunction")
-            .WithSummary("Invokes a timer function the way the Functions host does (custom handler invocation payload).");
+        // One explicit route per registered timer, so nothing else answers POST /<anything>.
+        var invoker = endpoints.ServiceProvider.GetRequiredService<TimerFunctionInvoker>();
+        foreach (var name in invoker.Names)
+        {
+            endpoints.MapPost(
+                    "/" + name,
+                    (TimerInvocationRequest? request, TimerFunctionInvoker functions, CancellationToken cancellationToken) =>
+                        InvokeAsync(name, request, functions, cancellationToken))
+                .WithName("Invoke-" + name)
+                .WithSummary("Invokes a timer function the way the Functions host does (custom handler invocation payload).");
+        }
+
         return endpoints;
     }
 

@@ -79,7 +79,8 @@ internal sealed class BatchIngestor(
             IngestOutcome.PayloadTooLarge, $"The body exceeds the limit of {options.Value.MaxDecodedBytes} bytes; send smaller batches."),
         UnsupportedEncodingException encoding => IngestResult.Rejected(
             IngestOutcome.UnsupportedEncoding, $"Content-Encoding '{encoding.Encoding}' is not supported; use gzip, deflate or zstd."),
-        InvalidDataException or ZstdException => IngestResult.Rejected(
+        // EndOfStreamException: ZstdSharp's report of a truncated frame.
+        InvalidDataException or ZstdException or EndOfStreamException => IngestResult.Rejected(
             IngestOutcome.CorruptCompression, "The body could not be decompressed with its Content-Encoding (corrupt or truncated data)."),
         UnsupportedBodyException unsupported => IngestResult.Rejected(IngestOutcome.UnsupportedBody, unsupported.Message),
         JsonException => IngestResult.Rejected(

@@ -31,6 +31,20 @@ internal sealed partial class BlobLogArchive(BlobContainers containers, ILogger<
 
     public async Task<StoreBatchResult> StoreBatchAsync(NewBatch batch, Stream gzipContent, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await StoreOnceAsync(batch, gzipContent, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            // Deleted, or storage came back without it: recreate and try again (the protocol is safe to repeat).
+            await containers.Logs.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            return await StoreOnceAsync(batch, gzipContent, cancellationToken);
+        }
+    }
+
+    private async Task<StoreBatchResult> StoreOnceAsync(NewBatch batch, Stream gzipContent, CancellationToken cancellationToken)
+    {
         var source = BlobNames.Segment(batch.Source);
         var markerName = BlobNames.DedupMarker(source, batch.IdempotencyKey, batch.ContentHash);
         var marker = containers.Logs.GetBlobClient(markerName);

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,13 @@ internal static class StorageServiceCollectionExtensions
                 clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
                 clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(2);
                 clientOptions.Retry.NetworkTimeout = storage.NetworkTimeout;
+
+                // Extra pipeline policies registered in DI (telemetry, or fault injection in tests).
+                foreach (var policy in provider.GetServices<HttpPipelinePolicy>())
+                {
+                    clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
+                }
+
                 return string.IsNullOrWhiteSpace(storage.ConnectionString)
                     ? new BlobServiceClient(storage.ServiceUri, credential, clientOptions)
                     : new BlobServiceClient(storage.ConnectionString, clientOptions);
