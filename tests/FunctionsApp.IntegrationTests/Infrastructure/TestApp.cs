@@ -41,7 +41,8 @@ internal sealed class TestApp : IAsyncDisposable
     public static async Task<TestApp> StartAsync(
         AzuriteFixture azurite,
         IDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        bool storageUp = true)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
         var configuration = new Dictionary<string, string?>
@@ -74,7 +75,12 @@ internal sealed class TestApp : IAsyncDisposable
 
         var address = new Uri(app.Urls.First());
         var logs = azurite.CreateClient().GetBlobContainerClient(configuration["Storage:LogsContainer"]);
-        await logs.CreateIfNotExistsAsync();
+        if (storageUp)
+        {
+            // The app creates its containers in the background; tests read them right away.
+            await logs.CreateIfNotExistsAsync();
+        }
+
         return new TestApp(app, address, logs);
     }
 
