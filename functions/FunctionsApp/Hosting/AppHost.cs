@@ -28,6 +28,9 @@ internal static class AppHost
             : hostingSection[nameof(HostingOptions.Urls)] ?? new HostingOptions().Urls;
         builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
+        // The Azure SDK logs every request at Information: far too chatty for one line of value.
+        builder.Logging.AddFilter("Azure", LogLevel.Warning);
+
         var services = builder.Services;
         services.AddSingleton(new HostingContext(mode, Version));
         services.AddSingleton(TimeProvider.System);
