@@ -7,7 +7,7 @@ targetScope = 'resourceGroup'
 
 metadata description = 'nginx 502 diagnostics: Azure Functions custom handler on Flex Consumption.'
 
-import { keyVaultAppSetting, monitoredScope, upstreamMapping } from 'types.bicep'
+import { ingestSource, keyVaultAppSetting, monitoredScope, upstreamMapping } from 'types.bicep'
 
 // ---------------------------------------------------------------- naming and placement
 
@@ -111,6 +111,12 @@ param monitoredScopes monitoredScope[] = []
 @description('Upstreams mapped to the Azure resources that serve them (Metrics__Upstreams__<i>__* app settings).')
 param upstreamMappings upstreamMapping[] = []
 
+@description('Accept batches from sources not listed in ingestSources; their kind then comes from ?kind=access|error. Every request still needs a function key.')
+param ingestAllowUnknownSources bool = true
+
+@description('Named ingest sources with their log kind and format (Ingestion__Sources__<name>__* app settings).')
+param ingestSources ingestSource[] = []
+
 @description('Further non-secret app settings, e.g. Notifications__Receivers__0__Kind. Settings this template manages take precedence.')
 param appSettings object = {}
 
@@ -208,7 +214,7 @@ var hostSettings = union(
   appInsightsDisableLocalAuth ? { APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD' } : {}
 )
 
-// The app's own configuration (sections Storage and Metrics of FunctionsApp).
+// The app's own configuration (sections Storage, Ingestion and Metrics of FunctionsApp).
 var storageSettings = {
   Storage__ServiceUri: logStorage.outputs.blobEndpoint
   Storage__LogsContainer: containers.logs
@@ -216,6 +222,20 @@ var storageSettings = {
   Storage__IncidentsContainer: containers.incidents
   Storage__NotificationsContainer: containers.notifications
 }
+
+var ingestSettings = reduce(
+  ingestSources,
+  {
+    Ingestion__AllowUnknownSources: string(ingestAllowUnknownSources)
+  },
+  (acc, source) =>
+    union(
+      acc,
+      { 'Ingestion__Sources__${source.name}__Kind': source.kind },
+      source.?format == null ? {} : { 'Ingestion__Sources__${source.name}__Format': source.format! },
+      source.?site == null ? {} : { 'Ingestion__Sources__${source.name}__Site': source.site! }
+    )
+)
 
 var upstreamSettings = reduce(
   range(0, length(upstreamMappings)),
@@ -265,7 +285,7 @@ module functionApp 'modules/function-app.bicep' = {
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
     basicPublishingCredentialsEnabled: basicPublishingCredentialsEnabled
-    appSettings: union(appSettings, upstreamSettings, secretSettings, storageSettings, hostSettings)
+    appSettings: union(appSettings, ingestSettings, upstreamSettings, secretSettings, storageSettings, hostSettings)
   }
 }
 

@@ -17,6 +17,13 @@ param rawLogsDeleteAfterDays = 60
 param logRetentionInDays = 30
 param keyVaultEnablePurgeProtection = true
 
+// Ingest: any {source} name is accepted with ?kind=access|error; name sources to fix their
+// kind and log_format (names: letters, digits, underscores), for example:
+//   { name: 'shop_web', kind: 'access', format: 'combined', site: 'shop' }
+//   { name: 'shop_error', kind: 'error', site: 'shop' }
+param ingestAllowUnknownSources = true
+param ingestSources = []
+
 // Where the upstreams run, for Monitoring Reader, for example:
 //   { resourceGroup: 'rg-shop-prod' }
 //   { subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'rg-api' }

@@ -41,3 +41,19 @@ type upstreamMapping = {
   @description('Memory per resource in bytes; turns byte metrics into a percent of capacity.')
   memoryBytes: int?
 }
+
+@export()
+@description('A named ingest source; becomes Ingestion__Sources__<name>__* app settings.')
+type ingestSource = {
+  @description('The {source} segment of the ingest URL. Letters, digits and underscores only: app setting names on Linux allow no hyphens.')
+  name: string
+
+  @description('Which nginx log the source sends.')
+  kind: ('access' | 'error')
+
+  @description('nginx log_format string, or a preset: combined, main, auto. Default: auto for access logs.')
+  format: string?
+
+  @description('Groups the access and error sources of one nginx.')
+  site: string?
+}

@@ -99,6 +99,19 @@ public sealed class FunctionAppTemplateTests(MainTemplateFixture main)
         Assert.Contains($"'{setting}'", AppSettingsExpression, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ingestSettings", "Ingestion__AllowUnknownSources")]
+    [InlineData("ingestSettings", "Ingestion__Sources__{0}__Kind")]
+    [InlineData("ingestSettings", "Ingestion__Sources__{0}__Format")]
+    [InlineData("upstreamSettings", "Metrics__Upstreams__{0}__Match")]
+    [InlineData("upstreamSettings", "Metrics__Upstreams__{0}__ResourceIds__{1}")]
+    [InlineData("upstreamSettings", "Metrics__Upstreams__{0}__Region")]
+    public void AppSettings_StructuredParameters_BecomeConfigurationSections(string variable, string setting)
+    {
+        Assert.Contains($"[{variable}]", AppSettingsExpression.Replace("variables('", "[", StringComparison.Ordinal).Replace("')", "]", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains(setting, main.Template.Variables[variable]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AppSettings_TemplateManagedSettings_WinOverUserSettings()
     {
