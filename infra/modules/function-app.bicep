@@ -32,7 +32,7 @@ param alwaysReadyHttpInstances int
 @description('Concurrent HTTP requests per instance; null keeps the platform default for the memory size.')
 param httpPerInstanceConcurrency int?
 
-@description('Allow basic-auth (publishing profile) deployments to SCM and FTP. Off: deployments use Microsoft Entra tokens.')
+@description('Allow basic-auth (publishing profile) deployments to the SCM site. Off: deployments use Microsoft Entra tokens.')
 param basicPublishingCredentialsEnabled bool
 
 @description('App settings, names to values.')
@@ -64,11 +64,10 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     clientCertEnabled: false
+    // Flex Consumption rejects most siteConfig properties (ftpsState, alwaysOn, linuxFxVersion,
+    // ...); FTP does not exist there, and deployments go through the SCM policy below.
     siteConfig: {
       minTlsVersion: '1.2'
-      scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
-      http20Enabled: true
     }
     functionAppConfig: {
       deployment: {
@@ -122,14 +121,6 @@ resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-
   name: 'scm'
   properties: {
     allow: basicPublishingCredentialsEnabled
-  }
-}
-
-resource ftpPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
-  parent: app
-  name: 'ftp'
-  properties: {
-    allow: false
   }
 }
 

@@ -137,14 +137,23 @@ public sealed class FunctionAppTemplateTests(MainTemplateFixture main)
     }
 
     [Fact]
-    public void BasicPublishingCredentials_FtpIsOffAndScmFollowsItsParameter()
+    public void BasicPublishingCredentials_ScmFollowsItsParameter_OffByDefault()
     {
-        var policies = FunctionAppModule.OwnResources
-            .Where(r => (string?)r["type"] == "Microsoft.Web/sites/basicPublishingCredentialsPolicies")
-            .ToDictionary(r => ((string)r["name"]!).Contains("'ftp'", StringComparison.Ordinal) ? "ftp" : "scm", r => r["properties"]!["allow"]!.ToString());
+        var scm = FunctionAppModule.Single("Microsoft.Web/sites/basicPublishingCredentialsPolicies");
 
-        Assert.Equal("false", policies["ftp"]);
-        Assert.Equal("[parameters('basicPublishingCredentialsEnabled')]", policies["scm"]);
+        Assert.EndsWith("'scm')]", (string?)scm["name"], StringComparison.Ordinal);
+        Assert.Equal("[parameters('basicPublishingCredentialsEnabled')]", (string?)scm["properties"]!["allow"]);
         Assert.False((bool?)main.Template.Parameters["basicPublishingCredentialsEnabled"]!["defaultValue"]);
+    }
+
+    [Theory]
+    [InlineData("ftpsState")]
+    [InlineData("alwaysOn")]
+    [InlineData("linuxFxVersion")]
+    [InlineData("use32BitWorkerProcess")]
+    [InlineData("functionAppScaleLimit")]
+    public void SiteConfig_PropertiesFlexConsumptionRejects_AreAbsent(string property)
+    {
+        Assert.Null(Site["properties"]!["siteConfig"]![property]);
     }
 }
