@@ -176,9 +176,10 @@ public sealed partial class WorkflowFileTests
         var bicep = IndexOf("az deployment group create");
         var zip = IndexOf("az functionapp deployment source config-zip");
         var smoke = IndexOf("/api/health");
+        var validate = IndexOf("infra/validate");
 
-        Assert.True(package >= 0 && bicep >= 0 && zip >= 0 && smoke >= 0, string.Join(Environment.NewLine, runs));
-        Assert.True(package < zip && bicep < zip && zip < smoke, "package and infrastructure, then the zip, then the smoke test");
+        Assert.True(validate >= 0 && package >= 0 && bicep >= 0 && zip >= 0 && smoke >= 0, string.Join(Environment.NewLine, runs));
+        Assert.True(validate < bicep && package < zip && bicep < zip && zip < smoke, "validated infrastructure and the package, then the zip, then the smoke test");
         Assert.Contains("--template-file infra/main.bicep", runs[bicep], StringComparison.Ordinal);
         Assert.Contains("--parameters infra/main.bicepparam", runs[bicep], StringComparison.Ordinal);
         Assert.Contains("artifacts/package/functionsapp.zip", runs[zip], StringComparison.Ordinal);
