@@ -117,7 +117,7 @@ param ingestAllowUnknownSources bool = true
 @description('Named ingest sources with their log kind and format (Ingestion__Sources__<name>__* app settings).')
 param ingestSources ingestSource[] = []
 
-@description('Further non-secret app settings, e.g. Notifications__Receivers__0__Kind. Settings this template manages take precedence.')
+@description('Further non-secret app settings, e.g. Notifications__Receivers__0__Kind. Settings this template manages take precedence; settings Flex Consumption rejects, and a key-based AzureWebJobsStorage, are dropped.')
 param appSettings object = {}
 
 @description('Allow basic-auth (publishing profile) deployments to the SCM site. Off: deployments authenticate with Microsoft Entra tokens.')
@@ -214,6 +214,26 @@ var hostSettings = union(
   appInsightsDisableLocalAuth ? { APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD' } : {}
 )
 
+// Settings that would break a Flex Consumption app (the runtime comes from functionAppConfig,
+// the package from the deployment container) or reintroduce an account key. Upper case:
+// app setting names are case-insensitive.
+var rejectedAppSettings = [
+  'FUNCTIONS_WORKER_RUNTIME'
+  'FUNCTIONS_WORKER_RUNTIME_VERSION'
+  'FUNCTIONS_EXTENSION_VERSION'
+  'WEBSITE_RUN_FROM_PACKAGE'
+  'WEBSITE_CONTENTSHARE'
+  'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING'
+  'SCM_DO_BUILD_DURING_DEPLOYMENT'
+  'ENABLE_ORYX_BUILD'
+  'AZUREWEBJOBSSTORAGE'
+]
+var userAppSettings = toObject(
+  filter(items(appSettings), setting => !contains(rejectedAppSettings, toUpper(setting.key))),
+  setting => setting.key,
+  setting => setting.value
+)
+
 // The app's own configuration (sections Storage, Ingestion and Metrics of FunctionsApp).
 var storageSettings = {
   Storage__ServiceUri: logStorage.outputs.blobEndpoint
@@ -285,7 +305,7 @@ module functionApp 'modules/function-app.bicep' = {
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
     basicPublishingCredentialsEnabled: basicPublishingCredentialsEnabled
-    appSettings: union(appSettings, ingestSettings, upstreamSettings, secretSettings, storageSettings, hostSettings)
+    appSettings: union(userAppSettings, ingestSettings, upstreamSettings, secretSettings, storageSettings, hostSettings)
   }
 }
 

@@ -76,10 +76,27 @@ public sealed class FunctionAppTemplateTests(MainTemplateFixture main)
     [InlineData("WEBSITE_CONTENTSHARE")]
     [InlineData("WEBSITE_CONTENTAZUREFILECONNECTIONSTRING")]
     [InlineData("AzureWebJobsStorage")]
-    public void AppSettings_SettingsFlexConsumptionRejectsOrKeyBased_AreAbsent(string setting)
+    public void AppSettings_SettingsFlexConsumptionRejectsOrKeyBased_AreNeverSet(string setting)
     {
         // Flex takes the runtime from functionAppConfig; a bare AzureWebJobsStorage would be a key.
-        Assert.DoesNotContain($"'{setting}'", main.Json, StringComparison.Ordinal);
+        Assert.DoesNotContain($"'{setting}'", AppSettingsExpression, StringComparison.Ordinal);
+        Assert.DoesNotContain($"'{setting}'", FunctionAppModule.Root.ToJsonString(), StringComparison.Ordinal);
+        foreach (var (_, value) in main.Template.Variables)
+        {
+            Assert.DoesNotContain($"'{setting}'", value!.ToJsonString(), StringComparison.Ordinal);
+        }
+
+        // ...and the user's appSettings parameter cannot bring them back.
+        var rejected = main.Template.Variables["rejectedAppSettings"]!.AsArray().Select(v => (string?)v);
+        Assert.Contains(setting.ToUpperInvariant(), rejected);
+    }
+
+    [Fact]
+    public void AppSettings_UserSettings_AreFilteredCaseInsensitively()
+    {
+        Assert.Equal(
+            "[toObject(filter(items(parameters('appSettings')), lambda('setting', not(contains(variables('rejectedAppSettings'), toUpper(lambdaVariables('setting').key))))), lambda('setting', lambdaVariables('setting').key), lambda('setting', lambdaVariables('setting').value))]",
+            (string?)main.Template.Variables["userAppSettings"]);
     }
 
     [Theory]
@@ -115,8 +132,8 @@ public sealed class FunctionAppTemplateTests(MainTemplateFixture main)
     [Fact]
     public void AppSettings_TemplateManagedSettings_WinOverUserSettings()
     {
-        // union() lets later objects win: the user's appSettings parameter must come first.
-        Assert.StartsWith("[union(parameters('appSettings'),", AppSettingsExpression, StringComparison.Ordinal);
+        // union() lets later objects win: the user's settings must come first.
+        Assert.StartsWith("[union(variables('userAppSettings'),", AppSettingsExpression, StringComparison.Ordinal);
     }
 
     [Fact]
