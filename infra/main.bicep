@@ -28,8 +28,8 @@ param tags object = {}
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 512
 
-@description('Most instances the app scales out to (Flex Consumption accepts 40-1000).')
-@minValue(40)
+@description('Most instances the app scales out to: a ceiling on throughput and on cost. Flex Consumption accepts 1-1000 (40-1000 in older documentation).')
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 40
 

@@ -21,7 +21,7 @@ param deploymentContainerUrl string
 param instanceMemoryMB int
 
 @description('Most instances the app scales out to.')
-@minValue(40)
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int
 

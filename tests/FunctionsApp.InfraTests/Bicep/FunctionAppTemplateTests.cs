@@ -65,7 +65,7 @@ public sealed class FunctionAppTemplateTests(MainTemplateFixture main)
 
         var memory = main.Template.Parameters["instanceMemoryMB"]!;
         Assert.Equal([512, 2048, 4096], memory["allowedValues"]!.AsArray().Select(v => (int)v!));
-        Assert.Equal(40, (int?)main.Template.Parameters["maximumInstanceCount"]!["minValue"]);
+        Assert.Equal(1, (int?)main.Template.Parameters["maximumInstanceCount"]!["minValue"]);
         Assert.Equal(1000, (int?)main.Template.Parameters["maximumInstanceCount"]!["maxValue"]);
     }
 
