@@ -1,6 +1,9 @@
 using System.Reflection;
+using FunctionsApp.Analysis;
 using FunctionsApp.Health;
+using FunctionsApp.Incidents;
 using FunctionsApp.Ingestion;
+using FunctionsApp.Query;
 using FunctionsApp.Security;
 using FunctionsApp.Storage;
 
@@ -40,12 +43,21 @@ internal static class AppHost
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, HostingJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, HealthJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, IngestionJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, QueryJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, IncidentJsonContext.Default);
         });
         services.AddProblemDetails();
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "nginx 502 diagnostics";
+            document.Info.Version = Version;
+            return Task.CompletedTask;
+        }));
         services.AddExceptionHandler<StorageExceptionHandler>();
 
         services.AddStorage(builder.Configuration);
         services.AddIngestion(builder.Configuration);
+        services.AddAnalysis(builder.Configuration);
         services.AddFunctionKeys(builder.Configuration);
         services.AddSingleton<TimerFunctionInvoker>();
         if (mode == HostingMode.Standalone && hostingSection.GetValue(nameof(HostingOptions.RunTimers), defaultValue: true))
@@ -70,6 +82,8 @@ internal static class AppHost
 
         app.MapHealthApi();
         app.MapIngestionApi();
+        app.MapQueryApi();
+        app.MapOpenApi("/api/openapi.json").AllowAnonymous();
         app.MapTimerFunctionsApi();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AppHost).FullName!);

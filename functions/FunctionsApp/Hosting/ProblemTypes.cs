@@ -21,4 +21,9 @@ internal static class ProblemTypes
     public const string InvalidInvocation = Prefix + "invalid-invocation";
     public const string UnknownFunction = Prefix + "unknown-function";
     public const string Internal = Prefix + "internal-error";
+    public const string InvalidQuery = Prefix + "invalid-query";
+    public const string InvalidContinuation = Prefix + "invalid-continuation";
+    public const string ContinuationExpired = Prefix + "continuation-expired";
+    public const string IncidentNotFound = Prefix + "incident-not-found";
+    public const string UnparseableLogs = Prefix + "unparseable-logs";
 }

@@ -149,15 +149,6 @@ internal sealed class DiagnosisEngine
     public void AddError(in ErrorLogLine line, DateTimeOffset time)
     {
         Stats.ErrorLines++;
-        var kind = ErrorSignatures.Classify(line.Message);
-        var relevantLevel = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections
-            || line.Level >= (kind == FailureKind.OtherUpstream ? ErrorLevel.Error : ErrorLevel.Warn);
-        if (kind == FailureKind.None || !relevantLevel)
-        {
-            Stats.ErrorLinesIgnored++;
-            return;
-        }
-
         if (State.ErrorWatermark is null || time > State.ErrorWatermark)
         {
             State.ErrorWatermark = time;
@@ -166,6 +157,15 @@ internal sealed class DiagnosisEngine
         if (State.ErrorLogBegan is null || time < State.ErrorLogBegan)
         {
             State.ErrorLogBegan = time;
+        }
+
+        var kind = ErrorSignatures.Classify(line.Message);
+        var relevantLevel = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections
+            || line.Level >= (kind == FailureKind.OtherUpstream ? ErrorLevel.Error : ErrorLevel.Warn);
+        if (kind == FailureKind.None || !relevantLevel)
+        {
+            Stats.ErrorLinesIgnored++;
+            return;
         }
 
         var error = new PendingError
@@ -417,7 +417,7 @@ internal sealed class DiagnosisEngine
     {
         if (State.History.TryGetValue(failure.HistoryKey, out var history) || TryAddHistory(failure.HistoryKey, out history))
         {
-            history.RecordFailure(failure.Time, failure.Recovered);
+            history.RecordFailure(failure.Time, failure.Recovered, failure.Status);
         }
 
         var key = failure.Upstream + KeySeparator + failure.Host;
@@ -484,7 +484,7 @@ internal sealed class DiagnosisEngine
             ConnectedNoHeader = t.ConnectedNoHeader,
             ServedBefore = history?.ServedBefore(t.Start) ?? 0,
             ObservedBefore = history?.FirstSeen < t.Start || (State.Stats.AccessLines > t.FailedRequests && t.FromAccessLog > 0),
-            ServedDuring = history?.IncidentStart == t.Start ? history.ServedDuringIncident : 0,
+            ServedDuring = ServedDuring(history, t),
             HistoryIsPerUpstream = t.HistoryKey.StartsWith("u|", StringComparison.Ordinal),
             ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),
             ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),
@@ -516,6 +516,24 @@ internal sealed class DiagnosisEngine
         };
     }
 
+    /// <summary>
+    /// Requests the upstream served while the incident went on: counted exactly from the moment it opened, and, for
+    /// batches fed before the engine advanced (the timer), from the whole minutes strictly inside the incident.
+    /// </summary>
+    private static long ServedDuring(UpstreamHistory? history, IncidentTracker t)
+    {
+        if (history is null)
+        {
+            return 0;
+        }
+
+        var exact = history.IncidentStart == t.Start ? history.ServedDuringIncident : 0;
+        var firstWholeMinute = DateTimeOffset.FromUnixTimeSeconds(((t.Start.ToUnixTimeSeconds() / 60) + 1) * 60);
+        var lastWholeMinute = DateTimeOffset.FromUnixTimeSeconds(((t.Last.ToUnixTimeSeconds() / 60) - 1) * 60);
+        var inside = lastWholeMinute >= firstWholeMinute ? history.ServedBetween(firstWholeMinute, lastWholeMinute) : 0;
+        return Math.Max(exact, inside);
+    }
+
     /// <summary>The same upstream, host and start give the same id, whichever run or batch found it.</summary>
     public static string IncidentId(string upstream, string host, DateTimeOffset start)
     {
@@ -540,7 +558,7 @@ internal sealed class DiagnosisEngine
         var responseTime = entry.Get(AccessField.UpstreamResponseTime);
         double? seconds = responseTime.IsEmpty ? null
             : Utf8Parser.TryParse(UpstreamTries.Last(responseTime), out double s, out _) ? s : null;
-        history.RecordServed(time, seconds);
+        history.RecordServed(time, entry.Status, seconds);
     }
 
     private bool TryAddHistory(string key, out UpstreamHistory history)

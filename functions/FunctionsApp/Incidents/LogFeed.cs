@@ -11,8 +11,16 @@ namespace FunctionsApp.Incidents;
 internal sealed class LogFeed
 {
     private readonly DiagnosisEngine _engine;
+    private readonly bool _advance;
 
-    public LogFeed(DiagnosisEngine engine) => _engine = engine;
+    /// <param name="engine">The engine to feed.</param>
+    /// <param name="advance">Advance the engine as the merged logs' time passes (one-shot analysis). Off for
+    /// incremental runs, where the other log may arrive later: the caller advances to a watermark it trusts.</param>
+    public LogFeed(DiagnosisEngine engine, bool advance = true)
+    {
+        _engine = engine;
+        _advance = advance;
+    }
 
     /// <summary>The access-log format used (given or detected); null when detection found none.</summary>
     public AccessLogFormat? Format { get; private set; }
@@ -197,7 +205,7 @@ internal sealed class LogFeed
             Feed(line, time);
 
             // Everything before this moment has been fed from both sides (the other side holds a later line).
-            if (time - _lastAdvance >= AdvanceEvery)
+            if (Owner._advance && time - _lastAdvance >= AdvanceEvery)
             {
                 Engine.AdvanceTo(time);
                 _lastAdvance = time;
