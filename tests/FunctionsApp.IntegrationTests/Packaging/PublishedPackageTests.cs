@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
+using System.Runtime.Versioning;
 using System.Text.Json;
 using FunctionsApp.IntegrationTests.Infrastructure;
 
@@ -10,6 +11,7 @@ namespace FunctionsApp.IntegrationTests.Packaging;
 /// The Native AOT package has the layout Azure Functions expects (host.json, the handler binary and each
 /// <c>&lt;Name&gt;/function.json</c> at the root), and the published binary itself starts and serves.
 /// </summary>
+[SupportedOSPlatform("linux")]
 public sealed class PublishedPackageTests(PublishedPackageFixture package) : IClassFixture<PublishedPackageFixture>
 {
     [Fact]
