@@ -52,7 +52,7 @@ var ingest = await RunAsync(batches, concurrency, async (batch, _) =>
 
 Report("direct upload (ceiling)", ceiling);
 Report("ingest", ingest);
-Console.WriteLine(string.Create(culture, $"ingest / ceiling (MB/s gzip'd): {ingest.Seconds > 0 ? ceiling.Seconds / ingest.Seconds * 100 : 0:F0}%"));
+Console.WriteLine(string.Create(culture, $"ingest / ceiling (MB/s gzip'd): {(ingest.Seconds > 0 ? ceiling.Seconds / ingest.Seconds * 100 : 0):F0}%"));
 return 0;
 
 void Report(string name, Result result) => Console.WriteLine(string.Create(culture,
