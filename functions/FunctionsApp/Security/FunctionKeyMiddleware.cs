@@ -13,7 +13,7 @@ namespace FunctionsApp.Security;
 /// <see cref="CryptographicOperations.FixedTimeEquals"/>, against every key, so timing reveals neither a key's
 /// content nor its length nor which key matched.
 /// </summary>
-internal sealed partial class FunctionKeyMiddleware(RequestDelegate next, IOptions<AuthOptions> options, ILogger<FunctionKeyMiddleware> logger)
+internal sealed class FunctionKeyMiddleware(RequestDelegate next, IOptions<AuthOptions> options, ILogger<FunctionKeyMiddleware> logger)
 {
     public const string HeaderName = "x-functions-key";
     public const string QueryName = "code";
@@ -22,6 +22,8 @@ internal sealed partial class FunctionKeyMiddleware(RequestDelegate next, IOptio
         .Where(k => !string.IsNullOrEmpty(k))
         .Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k)))
         .ToArray();
+
+    private bool _warnedNoKeys;
 
     public async Task InvokeAsync(HttpContext context, IProblemDetailsService problemDetails)
     {
@@ -32,7 +34,13 @@ internal sealed partial class FunctionKeyMiddleware(RequestDelegate next, IOptio
             return;
         }
 
-        LogRejected(logger, context.Request.Path);
+        if (_keyDigests.Length == 0 && !_warnedNoKeys)
+        {
+            _warnedNoKeys = true;
+            Log.NoKeys(logger);
+        }
+
+        Log.Rejected(logger, context.Request.Path);
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         await problemDetails.WriteAsync(new ProblemDetailsContext
         {
@@ -70,7 +78,4 @@ internal sealed partial class FunctionKeyMiddleware(RequestDelegate next, IOptio
 
         return match;
     }
-
-    [LoggerMessage(3000, LogLevel.Warning, "Rejected a request to {Path}: missing or wrong function key")]
-    private static partial void LogRejected(ILogger logger, PathString path);
 }
