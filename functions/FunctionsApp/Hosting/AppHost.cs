@@ -33,6 +33,7 @@ internal static class AppHost
 
         // The Azure SDK logs every request at Information: far too chatty for one line of value.
         builder.Logging.AddFilter("Azure", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var services = builder.Services;
         services.AddSingleton(new HostingContext(mode, Version));
