@@ -12,7 +12,7 @@ namespace FunctionsApp.IntegrationTests.Analysis;
 /// <summary>An app on Azurite whose sources carry a committed real-nginx fixture's format, with a settable clock.</summary>
 internal sealed class AnalysisTestKit : IAsyncDisposable
 {
-    private static readonly string Fixtures = Path.Combine(RepositoryPaths.Root, "tests", "FunctionsApp.Tests", "Fixtures", "nginx");
+    private static readonly string Fixtures = RepositoryPaths.NginxFixtures;
 
     private AnalysisTestKit(TestApp app, FakeTimeProvider clock)
     {

@@ -179,7 +179,7 @@ public sealed class QueryApiTests(AzuriteFixture azurite) : IAsyncLifetime
             { new ByteArrayContent(Encoding.UTF8.GetBytes(string.Join('\n', AnalysisTestKit.AccessLines))), "access", "access.log" },
             { new ByteArrayContent(Encoding.UTF8.GetBytes(string.Join('\n', AnalysisTestKit.ErrorLines))), "error", "error.log" },
         };
-        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "FunctionsApp.Tests", "Fixtures", "nginx", "formats.json")));
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.NginxFixtures, "formats.json")));
         var format = manifest.RootElement.GetProperty("formats").GetProperty("custom").GetProperty("format").GetString()!;
 
         var response = await Client.PostAsync($"/api/analyze?format={Uri.EscapeDataString(format)}", form);

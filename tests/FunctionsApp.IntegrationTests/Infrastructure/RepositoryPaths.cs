@@ -11,6 +11,9 @@ internal static class RepositoryPaths
 
     public static string AzuriteBlob => Path.Combine(Root, "node_modules", ".bin", "azurite-blob");
 
+    /// <summary>The committed real-nginx fixtures that the fast tests read (see their README).</summary>
+    public static string NginxFixtures => Path.Combine(Root, "tests", "FunctionsApp.Tests", "Fixtures", "nginx");
+
     private static string FindRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

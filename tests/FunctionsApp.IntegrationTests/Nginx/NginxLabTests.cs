@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using FunctionsApp.IntegrationTests.Nginx.Upstreams;
+using FunctionsApp.IntegrationTests.Infrastructure;
 
 namespace FunctionsApp.IntegrationTests.Nginx;
 
