@@ -1,0 +1,70 @@
+using Azure.Core;
+using Azure.Identity;
+using FunctionsApp.Metrics.AzureMonitor;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Refit;
+
+namespace FunctionsApp.Metrics;
+
+public static class MetricsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IMetricsCorrelator"/> with its Azure Monitor clients. Uses a <see cref="TokenCredential"/>
+    /// from the container when one is registered (tests, a shared <c>DefaultAzureCredential</c>), else creates a
+    /// <see cref="DefaultAzureCredential"/>.
+    /// </summary>
+    public static IServiceCollection AddMetricsCorrelation(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptionsWithValidateOnStart<MetricsOptions>()
+            .Bind(configuration.GetSection(MetricsOptions.SectionName));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MetricsOptions>, ValidateMetricsOptions>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+
+        services.TryAddSingleton<UpstreamResourceResolver>();
+        services.TryAddSingleton<MetricsCache>();
+        services.TryAddSingleton<AzureMonitorBatchClientFactory>();
+        services.TryAddTransient<IMetricsReader, AzureMonitorMetricsReader>();
+        services.TryAddTransient<IMetricsCorrelator, MetricsCorrelator>();
+
+        services.AddRefitGeneratedClient<IAzureMonitorMetricsApi>(AzureMonitorJsonContext.Default)
+            .ConfigureHttpClient((sp, client) => client.BaseAddress = sp.GetRequiredService<IOptions<MetricsOptions>>().Value.ArmBaseUri)
+            .AddAzureMonitorPipeline(o => o.ArmScope);
+        services.AddHttpClient(AzureMonitorBatchClientFactory.HttpClientName)
+            .AddAzureMonitorPipeline(o => o.BatchScope);
+        return services;
+    }
+
+    private static IHttpClientBuilder AddAzureMonitorPipeline(this IHttpClientBuilder builder, Func<MetricsOptions, string> scope)
+    {
+        // Outermost: retries (429 with Retry-After, 5xx, timeouts), then a fresh bearer token per attempt.
+        builder.AddResilienceHandler("azure-monitor", (pipeline, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<MetricsOptions>>().Value;
+            if (options.MaxRetryAttempts > 0)
+            {
+                // The default predicate treats 408, 429, 5xx, HttpRequestException and attempt timeouts as transient.
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = options.MaxRetryAttempts,
+                    ShouldRetryAfterHeader = true,
+                    Delay = options.RetryBaseDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    MaxDelay = TimeSpan.FromSeconds(60),
+                });
+            }
+
+            pipeline.AddTimeout(options.AttemptTimeout);
+        });
+        builder.AddHttpMessageHandler(sp => new BearerTokenHandler(
+            sp.GetRequiredService<TokenCredential>(),
+            scope(sp.GetRequiredService<IOptions<MetricsOptions>>().Value),
+            sp.GetRequiredService<TimeProvider>()));
+        return builder;
+    }
+}
