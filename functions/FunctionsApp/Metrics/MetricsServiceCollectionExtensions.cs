@@ -11,6 +11,8 @@ namespace FunctionsApp.Metrics;
 
 public static class MetricsServiceCollectionExtensions
 {
+    internal const string ArmHttpClientName = "AzureMonitorArm";
+
     /// <summary>
     /// Registers <see cref="IMetricsCorrelator"/> with its Azure Monitor clients. Uses a <see cref="TokenCredential"/>
     /// from the container when one is registered (tests, a shared <c>DefaultAzureCredential</c>), else creates a
@@ -31,9 +33,13 @@ public static class MetricsServiceCollectionExtensions
         services.TryAddTransient<IMetricsReader, AzureMonitorMetricsReader>();
         services.TryAddTransient<IMetricsCorrelator, MetricsCorrelator>();
 
-        services.AddRefitGeneratedClient<IAzureMonitorMetricsApi>(AzureMonitorJsonContext.Default)
+        // A plain named client + RestService.ForGenerated: with AddRefitGeneratedClient the primary handler from
+        // ConfigureHttpClientDefaults (TLS pinning in tests, proxies in the app) was not applied to the Refit client.
+        services.AddHttpClient(ArmHttpClientName)
             .ConfigureHttpClient((sp, client) => client.BaseAddress = sp.GetRequiredService<IOptions<MetricsOptions>>().Value.ArmBaseUri)
             .AddAzureMonitorPipeline(o => o.ArmScope);
+        services.TryAddTransient(sp => RestService.ForGenerated<IAzureMonitorMetricsApi>(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(ArmHttpClientName), AzureMonitorJsonContext.Default));
         services.AddHttpClient(AzureMonitorBatchClientFactory.HttpClientName)
             .AddAzureMonitorPipeline(o => o.BatchScope);
         return services;

@@ -153,7 +153,7 @@ internal sealed class AzureMonitorMetricsReader(
     private static bool IsRemoteFailure(Exception ex, CancellationToken cancellationToken) => ex switch
     {
         OperationCanceledException => !cancellationToken.IsCancellationRequested,
-        ApiException or HttpRequestException or ExecutionRejectedException or JsonException
+        ApiExceptionBase or HttpRequestException or ExecutionRejectedException or JsonException
             or AuthenticationFailedException or CredentialUnavailableException => true,
         _ => false,
     };
