@@ -11,6 +11,7 @@ internal static class TeamsMessageBuilder
     /// <summary>Teams rejects messages over 28 KB; keep a margin for the envelope Teams adds.</summary>
     public const int MaxBytes = 27 * 1024;
     private const int MaxEvidenceChars = 1000;
+    private const int ReadableEvidenceChars = 250;
 
     public static TeamsMessage Build(NotificationMessage message)
     {
@@ -20,18 +21,27 @@ internal static class TeamsMessageBuilder
         {
             var card = Build(message, shown, evidenceBudget);
             var size = JsonSerializer.SerializeToUtf8Bytes(card, NotificationsJsonContext.Default.TeamsMessage).Length;
-            if (size <= MaxBytes || (shown == 1 && evidenceBudget <= 100))
+            if (size <= MaxBytes)
             {
                 return card;
             }
 
-            if (evidenceBudget > 100)
+            // Shorten evidence to a readable minimum, then show fewer incidents, then shorten evidence further.
+            if (evidenceBudget > ReadableEvidenceChars)
+            {
+                evidenceBudget /= 2;
+            }
+            else if (shown > 1)
+            {
+                shown = (shown + 1) / 2;
+            }
+            else if (evidenceBudget > 50)
             {
                 evidenceBudget /= 2;
             }
             else
             {
-                shown = Math.Max(1, shown / 2);
+                return card;
             }
         }
     }
