@@ -49,8 +49,22 @@ internal sealed class NotificationSender(
             // Timeouts and connection failures: the receiver may or may not have the message; the idempotency key
             // makes the retry safe for receivers that honour it.
             Log.SendFailed(logger, notification.Receiver, notification.IdempotencyKey, ex.GetType().Name);
-            return new DeliveryResult(DeliveryOutcome.RetryLater, null, null, ex is OperationCanceledException or ExecutionRejectedException ? "timeout" : "connection failed");
+            return new DeliveryResult(DeliveryOutcome.RetryLater, null, null, IsTimeout(ex) ? "timeout" : "connection failed");
         }
+    }
+
+    /// <summary>Refit wraps transport failures (including the resilience timeout) in its own exception.</summary>
+    private static bool IsTimeout(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is OperationCanceledException or Polly.Timeout.TimeoutRejectedException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     internal static DeliveryResult Classify(HttpResponseMessage response, DateTimeOffset now)
