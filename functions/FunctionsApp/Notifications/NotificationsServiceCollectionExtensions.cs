@@ -1,4 +1,6 @@
+using Azure.Storage.Blobs;
 using FunctionsApp.Notifications.Delivery;
+using FunctionsApp.Notifications.Outbox;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -30,6 +32,12 @@ public static class NotificationsServiceCollectionExtensions
         services.TryAddTransient(sp => Create<ITeamsWebhookApi>(sp));
         services.TryAddTransient(sp => Create<IGenericWebhookApi>(sp));
         services.TryAddTransient<NotificationSender>();
+
+        // The outbox lives in Blob Storage; the BlobServiceClient is registered once by the storage feature.
+        services.TryAddSingleton<INotificationOutbox>(sp => new BlobNotificationOutbox(
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(sp.GetRequiredService<IOptions<NotificationsOptions>>().Value.OutboxContainer)));
+        services.TryAddSingleton<ReceiverRateLimiter>();
+        services.TryAddTransient<OutboxDispatcher>();
         return services;
     }
 

@@ -1,0 +1,4 @@
+namespace FunctionsApp.Notifications.Outbox;
+
+/// <summary>What one dispatcher run did.</summary>
+public sealed record DispatchSummary(int Delivered, int Retrying, int DeadLettered, int Skipped);
