@@ -21,9 +21,10 @@ public sealed class NotificationSenderTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    internal static ServiceProvider Services(LoopbackHttpsServer server, Action<IServiceCollection>? configure = null, string sendTimeout = "00:00:02")
+    internal static ServiceProvider Services(LoopbackHttpsServer server, Action<IServiceCollection>? configure = null, string sendTimeout = "00:00:02",
+        IReadOnlyDictionary<string, string?>? extra = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Notifications:PublicBaseUrl"] = "https://diag.example.com",
             ["Notifications:SendTimeout"] = sendTimeout,
@@ -37,7 +38,13 @@ public sealed class NotificationSenderTests : IAsyncLifetime
             ["Notifications:Receivers:2:Type"] = "Webhook",
             ["Notifications:Receivers:2:Url"] = server.BaseUri + "hooks/incidents",
             ["Notifications:Receivers:2:Secret"] = Secret,
-        }).Build();
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
         services.ConfigureHttpClientDefaults(b => b.ConfigurePrimaryHttpMessageHandler(server.CreateHandler));
