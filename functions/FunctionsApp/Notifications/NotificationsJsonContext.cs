@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FunctionsApp.Notifications.Digest;
 using FunctionsApp.Notifications.Slack;
 using FunctionsApp.Notifications.Teams;
 using FunctionsApp.Notifications.Webhook;
@@ -11,4 +12,5 @@ namespace FunctionsApp.Notifications;
 [JsonSerializable(typeof(SlackMessage))]
 [JsonSerializable(typeof(TeamsMessage))]
 [JsonSerializable(typeof(WebhookPayload))]
+[JsonSerializable(typeof(DigestReport))]
 internal sealed partial class NotificationsJsonContext : JsonSerializerContext;

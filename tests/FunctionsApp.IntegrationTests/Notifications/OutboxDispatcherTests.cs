@@ -44,6 +44,7 @@ public sealed class OutboxDispatcherTests(AzuriteFixture azurite) : IClassFixtur
             ["Notifications:RetryMaxDelay"] = "00:10:00",
             ["Notifications:MaxAttempts"] = "3",
             ["Notifications:ClaimDuration"] = "00:02:00",
+            ["Notifications:Routes:0:Receivers:0"] = "ops-slack",
             ["Notifications:Receivers:0:MinInterval"] = "00:00:00",
             ["Notifications:Receivers:0:Url"] = slackUrl ?? _server.BaseUri + "services/T000/B000/XXXX",
         });
@@ -276,5 +277,22 @@ public sealed class OutboxDispatcherTests(AzuriteFixture azurite) : IClassFixtur
         var times = arrivals.ToArray();
         Assert.Equal(2, times.Length);
         Assert.True(times[1] - times[0] >= TimeSpan.FromMilliseconds(950), $"gap {times[1] - times[0]}");
+    }
+
+    [Fact]
+    public async Task EnqueueDigests_TwiceOnOneDay_OneDigestPerReceiverDelivered()
+    {
+        var delivered = Answer(200);
+        var incidents = NotificationSenderTests.Message().Incidents.Select(i => i.Incident).ToList();
+        var end = incidents[0].End.AddHours(1);
+
+        Assert.Equal(1, await Dispatcher().EnqueueDigestsAsync(incidents, end, CancellationToken.None));
+        Assert.Equal(0, await Dispatcher().EnqueueDigestsAsync(incidents, end.AddMinutes(5), CancellationToken.None));
+        await Dispatcher().DispatchDueAsync(CancellationToken.None);
+
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal("/services/T000/B000/XXXX", request.Path);
+        Assert.Contains("Daily 502 digest", request.Body, StringComparison.Ordinal);
+        Assert.Single(delivered);
     }
 }

@@ -42,6 +42,31 @@ internal sealed class OutboxDispatcher(
         }, cancellationToken);
     }
 
+    /// <summary>Stores the daily digest of each receiver; one per receiver per day (idempotent).</summary>
+    public async Task<int> EnqueueDigestsAsync(IEnumerable<FunctionsApp.Incidents.Incident> incidents, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var from = to - TimeSpan.FromDays(1);
+        var items = (await outbox.ListAsync(cancellationToken).ConfigureAwait(false)).Select(s => s.Item);
+        var added = 0;
+        foreach (var report in Digest.DailyDigest.Summarize(incidents, items, settings, from, to))
+        {
+            var receiver = settings.Receivers.First(r => r.Name == report.Receiver);
+            var now = timeProvider.GetUtcNow();
+            added += await outbox.AddAsync(new OutboxItem
+            {
+                IdempotencyKey = Digest.DailyDigest.IdempotencyKey(report.Receiver, to),
+                Receiver = report.Receiver,
+                Payload = Digest.DigestRenderer.Render(receiver.Type, report),
+                State = OutboxState.Pending,
+                CreatedAt = now,
+                NextAttemptAt = now,
+            }, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        return added;
+    }
+
     /// <summary>Attempts every item that is due, oldest first.</summary>
     public async Task<DispatchSummary> DispatchDueAsync(CancellationToken cancellationToken)
     {

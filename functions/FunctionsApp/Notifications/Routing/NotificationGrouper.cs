@@ -20,7 +20,7 @@ public sealed class NotificationGrouper
 {
     private readonly NotificationsOptions _options;
     private readonly TimeProvider _time;
-    private readonly IReadOnlyList<CompiledRoute> _routes;
+    private readonly NotificationRouter _router;
     private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (Silence Silence, (string Label, Glob Value)[] Matchers)> _silences = new(StringComparer.Ordinal);
     private readonly HashSet<string> _acknowledged = new(StringComparer.Ordinal);
@@ -29,7 +29,7 @@ public sealed class NotificationGrouper
     {
         _options = options;
         _time = timeProvider;
-        _routes = [.. options.Routes.Select((r, i) => new CompiledRoute(i, r))];
+        _router = new NotificationRouter(options);
     }
 
     /// <summary>Groups currently tracked (for the API and tests).</summary>
@@ -41,7 +41,7 @@ public sealed class NotificationGrouper
     public void Observe(NotificationIncident item)
     {
         var now = _time.GetUtcNow();
-        foreach (var (route, receiver) in Match(item.Incident))
+        foreach (var (route, receiver) in _router.Match(item.Incident))
         {
             var key = GroupKey(route, receiver, item.Incident);
             if (!_groups.TryGetValue(key, out var group))
@@ -117,7 +117,7 @@ public sealed class NotificationGrouper
 
     private NotificationMessage? Decide(Group group, DateTimeOffset now)
     {
-        var open = group.Incidents.Values.Where(i => i.Incident.State == IncidentState.Open && !IsSuppressed(i.Incident, group.Route, now)).ToList();
+        var open = group.Incidents.Values.Where(i => i.Incident.State == IncidentState.Open && !IsSuppressed(i.Incident, now)).ToList();
         var allResolved = group.Incidents.Values.All(i => i.Incident.State == IncidentState.Resolved);
 
         if (group.LastSentAt is not { } lastSent)
@@ -164,12 +164,11 @@ public sealed class NotificationGrouper
     private NotificationMessage Message(Group group, NotificationKind kind, IEnumerable<NotificationIncident> items) =>
         new(group.Key, kind, [.. items.OrderByDescending(i => Severity(i.Incident)).ThenByDescending(i => i.Incident.FailedRequests).ThenBy(i => i.Incident.Id, StringComparer.Ordinal)]);
 
-    private bool IsSuppressed(Incident incident, CompiledRoute route, DateTimeOffset now) =>
+    private bool IsSuppressed(Incident incident, DateTimeOffset now) =>
         _acknowledged.Contains(incident.Id)
         || _silences.Values.Any(s => s.Silence.IsActive(now) && s.Matchers.All(m => m.Value.IsMatch(Label(incident, m.Label) ?? "")));
 
-    internal NotificationSeverity Severity(Incident incident) =>
-        incident.FailedRequests >= _options.CriticalFailedRequests ? NotificationSeverity.Critical : NotificationSeverity.Warning;
+    private NotificationSeverity Severity(Incident incident) => _router.Severity(incident);
 
     private string? Label(Incident incident, string label) => label switch
     {
@@ -181,28 +180,7 @@ public sealed class NotificationGrouper
         _ => null,
     };
 
-    private IEnumerable<(CompiledRoute Route, string Receiver)> Match(Incident incident)
-    {
-        foreach (var route in _routes)
-        {
-            if (!route.IsMatch(incident, Severity(incident)))
-            {
-                continue;
-            }
-
-            foreach (var receiver in route.Options.Receivers)
-            {
-                yield return (route, receiver);
-            }
-
-            if (!route.Options.Continue)
-            {
-                yield break;
-            }
-        }
-    }
-
-    private static string GroupKey(CompiledRoute route, string receiver, Incident incident)
+    private static string GroupKey(NotificationRouter.CompiledRoute route, string receiver, Incident incident)
     {
         var labels = route.Options.GroupBy.Count == 0 ? ["host", "upstream"] : route.Options.GroupBy;
         var values = labels.Select(l => l switch
@@ -220,13 +198,13 @@ public sealed class NotificationGrouper
 
     private sealed record Seen(NotificationSeverity Severity, long FailedRequests, IReadOnlyList<string> Statuses);
 
-    private sealed class Group(string key, string receiver, CompiledRoute route, DateTimeOffset createdAt)
+    private sealed class Group(string key, string receiver, NotificationRouter.CompiledRoute route, DateTimeOffset createdAt)
     {
         public string Key { get; } = key;
 
         public string Receiver { get; } = receiver;
 
-        public CompiledRoute Route { get; } = route;
+        public NotificationRouter.CompiledRoute Route { get; } = route;
 
         public DateTimeOffset CreatedAt { get; } = createdAt;
 
@@ -237,21 +215,5 @@ public sealed class NotificationGrouper
         public Dictionary<string, Seen> Sent { get; set; } = new(StringComparer.Ordinal);
 
         public int Version { get; set; }
-    }
-
-    private sealed class CompiledRoute(int index, NotificationRoute options)
-    {
-        private readonly Glob[] _hosts = [.. options.Hosts.Select(h => new Glob(h))];
-        private readonly Glob[] _upstreams = [.. options.Upstreams.Select(u => new Glob(u))];
-
-        public int Index { get; } = index;
-
-        public NotificationRoute Options { get; } = options;
-
-        public bool IsMatch(Incident incident, NotificationSeverity severity) =>
-            (_hosts.Length == 0 || _hosts.Any(g => g.IsMatch(incident.Host)))
-            && (_upstreams.Length == 0 || _upstreams.Any(g => g.IsMatch(incident.Upstream)))
-            && (Options.Causes.Count == 0 || Options.Causes.Contains(incident.Cause))
-            && severity >= Options.MinSeverity;
     }
 }
