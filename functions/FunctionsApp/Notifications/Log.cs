@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "Notification {IdempotencyKey} to {Receiver} dead-lettered after {Attempts} attempts: {Detail}")]
     public static partial void DeadLettered(ILogger logger, string receiver, string idempotencyKey, int attempts, string? detail);
+
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Grouper state was saved by another run in the meantime; keeping theirs")]
+    public static partial void StateConflict(ILogger logger);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FunctionsApp.Notifications.Digest;
+using FunctionsApp.Notifications.Routing;
 using FunctionsApp.Notifications.Slack;
 using FunctionsApp.Notifications.Teams;
 using FunctionsApp.Notifications.Webhook;
@@ -13,4 +14,5 @@ namespace FunctionsApp.Notifications;
 [JsonSerializable(typeof(TeamsMessage))]
 [JsonSerializable(typeof(WebhookPayload))]
 [JsonSerializable(typeof(DigestReport))]
+[JsonSerializable(typeof(GrouperSnapshot))]
 internal sealed partial class NotificationsJsonContext : JsonSerializerContext;

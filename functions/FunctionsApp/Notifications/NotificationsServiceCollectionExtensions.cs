@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using FunctionsApp.Notifications.Delivery;
 using FunctionsApp.Notifications.Outbox;
+using FunctionsApp.Notifications.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -36,8 +37,12 @@ public static class NotificationsServiceCollectionExtensions
         // The outbox lives in Blob Storage; the BlobServiceClient is registered once by the storage feature.
         services.TryAddSingleton<INotificationOutbox>(sp => new BlobNotificationOutbox(
             sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(sp.GetRequiredService<IOptions<NotificationsOptions>>().Value.OutboxContainer)));
+        services.TryAddSingleton<IGrouperStateStore>(sp => new BlobGrouperStateStore(
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(sp.GetRequiredService<IOptions<NotificationsOptions>>().Value.OutboxContainer)));
+        services.TryAddTransient(sp => new NotificationGrouper(sp.GetRequiredService<IOptions<NotificationsOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ReceiverRateLimiter>();
         services.TryAddTransient<OutboxDispatcher>();
+        services.TryAddTransient<NotificationCycle>();
         return services;
     }
 

@@ -223,4 +223,43 @@ public sealed class NotificationGrouperTests
 
         Assert.Equal(_time.GetUtcNow().AddSeconds(30), grouper.NextDueAt());
     }
+
+    [Fact]
+    public void Import_SnapshotThroughJson_KeepsTimingDedupSilencesAndAcks()
+    {
+        var first = Grouper();
+        first.Observe(Open());
+        first.Observe(Open(upstream: "10.0.7.7:80"));
+        first.Acknowledge(Open(upstream: "10.0.7.7:80").Incident.Id);
+        first.AddSilence(new Silence("s1", [new SilenceMatcher("host", "other.*")], _time.GetUtcNow(), _time.GetUtcNow().AddDays(1), "a", "b"));
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var firing = Assert.Single(first.Flush());
+
+        var json = System.Text.Json.JsonSerializer.Serialize(first.Export(), FunctionsApp.Notifications.NotificationsJsonContext.Default.GrouperSnapshot);
+        var second = Grouper();
+        second.Import(System.Text.Json.JsonSerializer.Deserialize(json, FunctionsApp.Notifications.NotificationsJsonContext.Default.GrouperSnapshot)!);
+
+        Assert.Empty(second.Flush());
+        Assert.Equal(2, second.GroupCount);
+        Assert.Equal("s1", Assert.Single(second.Silences).Id);
+        Assert.Equal(json, System.Text.Json.JsonSerializer.Serialize(second.Export(), FunctionsApp.Notifications.NotificationsJsonContext.Default.GrouperSnapshot));
+        _time.Advance(TimeSpan.FromHours(4));
+        var reminder = Assert.Single(second.Flush());
+        Assert.Equal(NotificationKind.Reminder, reminder.Message.Kind);
+        Assert.Equal(firing.Message.GroupKey, reminder.Message.GroupKey);
+        Assert.NotEqual(firing.IdempotencyKey, reminder.IdempotencyKey);
+    }
+
+    [Fact]
+    public void Import_GroupOfRemovedRoute_Dropped()
+    {
+        var first = Grouper(new NotificationRoute { Receivers = ["ops-slack"] }, new NotificationRoute { Receivers = ["ops-teams"], Hosts = ["x"] });
+        first.Observe(Open());
+        var snapshot = first.Export();
+
+        var second = Grouper(new NotificationRoute { Receivers = ["ops-teams"] });
+        second.Import(snapshot);
+
+        Assert.Equal(0, second.GroupCount);
+    }
 }

@@ -102,6 +102,48 @@ public sealed class NotificationGrouper
         return outgoing;
     }
 
+    /// <summary>The grouper's memory as data, to save between runs.</summary>
+    public GrouperSnapshot Export() => new(
+        [.. _groups.Values.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new GroupSnapshot(
+            g.Key, g.Receiver, g.Route.Index, g.CreatedAt, g.LastSentAt, g.Version,
+            [.. g.Incidents.Values.OrderBy(i => i.Incident.Id, StringComparer.Ordinal)],
+            [.. g.Sent.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new SentIncident(s.Key, s.Value.Severity, s.Value.FailedRequests, s.Value.Statuses))]))],
+        [.. _silences.Values.Select(s => s.Silence).OrderBy(s => s.Id, StringComparer.Ordinal)],
+        [.. _acknowledged.Order(StringComparer.Ordinal)]);
+
+    /// <summary>
+    /// Restores a saved memory. Groups of routes or receivers that no longer exist (configuration changed) are dropped.
+    /// </summary>
+    public void Import(GrouperSnapshot snapshot)
+    {
+        _groups.Clear();
+        _silences.Clear();
+        _acknowledged.Clear();
+        foreach (var saved in snapshot.Groups)
+        {
+            if (_router.Route(saved.RouteIndex) is not { } route || !route.Options.Receivers.Contains(saved.Receiver))
+            {
+                continue;
+            }
+
+            var group = new Group(saved.Key, saved.Receiver, route, saved.CreatedAt) { LastSentAt = saved.LastSentAt, Version = saved.Version };
+            foreach (var item in saved.Incidents)
+            {
+                group.Incidents[item.Incident.Id] = item;
+            }
+
+            group.Sent = saved.Sent.ToDictionary(s => s.IncidentId, s => new Seen(s.Severity, s.FailedRequests, s.Statuses), StringComparer.Ordinal);
+            _groups[group.Key] = group;
+        }
+
+        foreach (var silence in snapshot.Silences)
+        {
+            AddSilence(silence);
+        }
+
+        _acknowledged.UnionWith(snapshot.Acknowledged);
+    }
+
     /// <summary>When <see cref="Flush"/> next has something to do, if ever; for scheduling the next timer run.</summary>
     public DateTimeOffset? NextDueAt()
     {

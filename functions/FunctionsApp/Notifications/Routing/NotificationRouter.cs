@@ -40,6 +40,8 @@ internal sealed class NotificationRouter
         }
     }
 
+    public CompiledRoute? Route(int index) => index >= 0 && index < _routes.Count ? _routes[index] : null;
+
     /// <summary>Distinct receivers of an incident.</summary>
     public IReadOnlySet<string> Receivers(Incident incident) => Match(incident).Select(m => m.Receiver).ToHashSet(StringComparer.Ordinal);
 
