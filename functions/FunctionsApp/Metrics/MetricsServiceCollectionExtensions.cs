@@ -1,5 +1,4 @@
 using Azure.Core;
-using Azure.Identity;
 using FunctionsApp.Metrics.AzureMonitor;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
@@ -14,10 +13,15 @@ public static class MetricsServiceCollectionExtensions
     internal const string ArmHttpClientName = "AzureMonitorArm";
 
     /// <summary>
-    /// Registers <see cref="IMetricsCorrelator"/> with its Azure Monitor clients. Uses a <see cref="TokenCredential"/>
-    /// from the container when one is registered (tests, a shared <c>DefaultAzureCredential</c>), else creates a
-    /// <see cref="DefaultAzureCredential"/>.
+    /// Registers <see cref="IMetricsCorrelator"/> with its Azure Monitor clients. Tokens come from the
+    /// <see cref="TokenCredential"/> in the container: the app registers its one <c>DefaultAzureCredential</c>
+    /// (<c>services.AddSingleton&lt;TokenCredential&gt;(new DefaultAzureCredential())</c>), tests a fake.
     /// </summary>
+    /// <remarks>
+    /// This feature deliberately never names <c>DefaultAzureCredential</c>: Azure.Core 1.60 (from Azure.Storage.Blobs
+    /// 12.30) now carries the <c>Azure.Identity</c> types too, so with the Azure.Identity package also referenced
+    /// (e.g. through Microsoft.Extensions.Azure) every such name is ambiguous (CS0433). The host resolves that once.
+    /// </remarks>
     public static IServiceCollection AddMetricsCorrelation(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptionsWithValidateOnStart<MetricsOptions>()
@@ -25,7 +29,8 @@ public static class MetricsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MetricsOptions>, ValidateMetricsOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+        services.TryAddSingleton<TokenCredential>(_ => throw new InvalidOperationException(
+            "Metrics correlation needs a TokenCredential: register the app's DefaultAzureCredential as TokenCredential."));
 
         services.TryAddSingleton<UpstreamResourceResolver>();
         services.TryAddSingleton<MetricsCache>();

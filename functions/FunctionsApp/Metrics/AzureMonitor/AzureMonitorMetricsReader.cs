@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Azure.Identity;
 using Polly;
 using Refit;
 
@@ -146,17 +145,24 @@ internal sealed class AzureMonitorMetricsReader(
         ApiException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } => MetricsNoDataReason.Forbidden,
         ApiException { StatusCode: HttpStatusCode.NotFound } => MetricsNoDataReason.NotFound,
         ApiException { StatusCode: HttpStatusCode.TooManyRequests } => MetricsNoDataReason.Throttled,
-        AuthenticationFailedException or CredentialUnavailableException => MetricsNoDataReason.Forbidden,
+        _ when IsCredentialFailure(ex) => MetricsNoDataReason.Forbidden,
         _ => MetricsNoDataReason.Error,
     };
 
     private static bool IsRemoteFailure(Exception ex, CancellationToken cancellationToken) => ex switch
     {
         OperationCanceledException => !cancellationToken.IsCancellationRequested,
-        ApiExceptionBase or HttpRequestException or ExecutionRejectedException or JsonException
-            or AuthenticationFailedException or CredentialUnavailableException => true,
+        ApiExceptionBase or HttpRequestException or ExecutionRejectedException or JsonException => true,
+        _ when IsCredentialFailure(ex) => true,
         _ => false,
     };
+
+    /// <summary>
+    /// Azure.Identity's credential failures, matched by name: the types exist in both Azure.Core 1.60 and the
+    /// Azure.Identity package, so naming them is ambiguous wherever both are referenced.
+    /// </summary>
+    private static bool IsCredentialFailure(Exception ex) =>
+        ex.GetType().FullName is "Azure.Identity.AuthenticationFailedException" or "Azure.Identity.CredentialUnavailableException";
 
     private static string MetricNames(MappedResource resource) => string.Join(',', resource.Metrics.Select(m => m.Name));
 
