@@ -11,6 +11,10 @@ public sealed class NotificationsOptions
     /// <summary>Public base URL of this service; messages link to <c>{PublicBaseUrl}/api/incidents/{id}</c>.</summary>
     public Uri? PublicBaseUrl { get; set; }
 
+    /// <summary>The incident's link in the API, <c>{PublicBaseUrl}/api/incidents/{id}</c>; null without a public base URL.</summary>
+    public Uri? IncidentLink(string incidentId) =>
+        PublicBaseUrl is null ? null : new Uri(PublicBaseUrl.ToString().TrimEnd('/') + "/api/incidents/" + Uri.EscapeDataString(incidentId));
+
     [ValidateEnumeratedItems]
     public List<ReceiverOptions> Receivers { get; set; } = [];
 

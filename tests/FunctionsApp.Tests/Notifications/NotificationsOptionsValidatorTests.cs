@@ -86,4 +86,13 @@ public sealed class NotificationsOptionsValidatorTests
         Assert.Contains("'10.0.0.0/33' is not valid", message, StringComparison.Ordinal);
         Assert.Contains("SaturationPercent", message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("https://diag.example.com", "https://diag.example.com/api/incidents/inc%2F1%20a")]
+    [InlineData("https://diag.example.com/base/", "https://diag.example.com/base/api/incidents/inc%2F1%20a")]
+    public void IncidentLink_EscapesTheId(string baseUrl, string expected) =>
+        Assert.Equal(expected, new NotificationsOptions { PublicBaseUrl = new Uri(baseUrl) }.IncidentLink("inc/1 a")!.AbsoluteUri);
+
+    [Fact]
+    public void IncidentLink_NoPublicBaseUrl_Null() => Assert.Null(new NotificationsOptions().IncidentLink("x"));
 }
