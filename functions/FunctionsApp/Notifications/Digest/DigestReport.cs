@@ -26,9 +26,3 @@ public sealed record DigestReport
     /// <summary>Notifications to this receiver created in the period, by outcome.</summary>
     public required DigestDeliveries Deliveries { get; init; }
 }
-
-public sealed record DigestCount(string Name, int Count);
-
-public sealed record DigestUpstream(string Upstream, string Host, int Incidents, long FailedRequests);
-
-public sealed record DigestDeliveries(int Sent, int Pending, int DeadLettered);

@@ -8,6 +8,3 @@ public sealed record Silence(string Id, IReadOnlyList<SilenceMatcher> Matchers, 
 {
     public bool IsActive(DateTimeOffset now) => StartsAt <= now && now < EndsAt;
 }
-
-/// <summary>One label = glob condition of a <see cref="Silence"/>.</summary>
-public sealed record SilenceMatcher(string Label, string Value);
