@@ -73,7 +73,7 @@ public static class MetricsServiceCollectionExtensions
             pipeline.AddTimeout(options.AttemptTimeout);
         });
         builder.AddHttpMessageHandler(sp => new BearerTokenHandler(
-            sp.GetRequiredService<TokenCredential>(),
+            new Lazy<TokenCredential>(sp.GetRequiredService<TokenCredential>),
             scope(sp.GetRequiredService<IOptions<MetricsOptions>>().Value),
             sp.GetRequiredService<TimeProvider>()));
         return builder;

@@ -24,7 +24,7 @@ public sealed class AzureMonitorMetricsTests : IAsyncLifetime
     private static List<MinuteCount> Errors() =>
         [.. Enumerable.Range(0, 40).Select(i => new MinuteCount(BaselineStart.AddMinutes(i), i < 30 ? i % 5 == 0 ? 1 : 0 : 40 + i % 4))];
 
-    private ServiceProvider Services(int maxRetries = 2)
+    private ServiceProvider Services(int maxRetries = 2, bool withCredential = true)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -41,7 +41,11 @@ public sealed class AzureMonitorMetricsTests : IAsyncLifetime
         }).Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<TokenCredential>(_credential);
+        if (withCredential)
+        {
+            services.AddSingleton<TokenCredential>(_credential);
+        }
+
         services.ConfigureHttpClientDefaults(b => b.ConfigurePrimaryHttpMessageHandler(_server.CreateHandler));
         services.AddMetricsCorrelation(configuration);
         var provider = services.BuildServiceProvider(validateScopes: true);
@@ -225,5 +229,15 @@ public sealed class AzureMonitorMetricsTests : IAsyncLifetime
         Assert.Empty(_server.Requests);
         Assert.Equal(MetricsNoDataReason.NoMapping, metrics.Reason);
         Assert.Empty(_credential.Scopes);
+    }
+
+    [Fact]
+    public async Task CorrelateAsync_UnmappedUpstreamWithoutCredential_NoMappingInsteadOfFailing()
+    {
+        await using var services = Services(withCredential: false);
+
+        var metrics = await CorrelateAsync(services, "172.16.0.1:80");
+
+        Assert.Equal(MetricsNoDataReason.NoMapping, metrics.Reason);
     }
 }

@@ -6,9 +6,15 @@ namespace FunctionsApp.Metrics.AzureMonitor;
 /// <summary>
 /// Adds <c>Authorization: Bearer</c> from an Azure.Identity credential for one scope. Refuses plain HTTP so a
 /// misconfigured endpoint can never receive a token in clear. Tokens are reused until five minutes before expiry.
+/// The credential is resolved on first use, so an app without metrics mappings needs none.
 /// </summary>
-internal sealed class BearerTokenHandler(TokenCredential credential, string scope, TimeProvider timeProvider) : DelegatingHandler
+internal sealed class BearerTokenHandler(Lazy<TokenCredential> credential, string scope, TimeProvider timeProvider) : DelegatingHandler
 {
+    public BearerTokenHandler(TokenCredential credential, string scope, TimeProvider timeProvider)
+        : this(new Lazy<TokenCredential>(credential), scope, timeProvider)
+    {
+    }
+
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private AccessToken _token;
@@ -37,7 +43,7 @@ internal sealed class BearerTokenHandler(TokenCredential credential, string scop
         {
             if (!IsFresh(_token))
             {
-                _token = await credential.GetTokenAsync(new TokenRequestContext([scope]), cancellationToken).ConfigureAwait(false);
+                _token = await credential.Value.GetTokenAsync(new TokenRequestContext([scope]), cancellationToken).ConfigureAwait(false);
             }
 
             return _token.Token;
