@@ -48,6 +48,9 @@ public sealed class NotificationsOptions
     /// <summary>How long a sender's claim on an outbox item lasts; after it, another run may take the item over.</summary>
     public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long sent items stay in the outbox (the daily digest counts them) before a dispatcher run deletes them.</summary>
+    public TimeSpan SentRetention { get; set; } = TimeSpan.FromDays(2);
+
     /// <summary>Blob container of the outbox.</summary>
     [Required]
     [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$")]

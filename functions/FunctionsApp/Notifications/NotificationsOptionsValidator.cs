@@ -58,6 +58,11 @@ internal sealed class NotificationsOptionsValidator : IValidateOptions<Notificat
         Positive(failures, nameof(options.SendTimeout), options.SendTimeout, allowZero: false);
         Positive(failures, nameof(options.RetryBaseDelay), options.RetryBaseDelay, allowZero: false);
         Positive(failures, nameof(options.ClaimDuration), options.ClaimDuration, allowZero: false);
+        if (options.SentRetention < TimeSpan.FromDays(1))
+        {
+            failures.Add($"Notifications:SentRetention must be at least one day (the daily digest counts sent items), got {options.SentRetention}.");
+        }
+
         if (options.RetryMaxDelay < options.RetryBaseDelay)
         {
             failures.Add($"Notifications:RetryMaxDelay ({options.RetryMaxDelay}) must not be less than RetryBaseDelay ({options.RetryBaseDelay}).");

@@ -295,4 +295,20 @@ public sealed class OutboxDispatcherTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Contains("Daily 502 digest", request.Body, StringComparison.Ordinal);
         Assert.Single(delivered);
     }
+
+    [Fact]
+    public async Task Dispatch_SentItemsPastRetention_Purged()
+    {
+        Answer(200);
+        var notification = Notification();
+        await Dispatcher().EnqueueAsync(notification, CancellationToken.None);
+        await Dispatcher().DispatchDueAsync(CancellationToken.None);
+
+        _time.Advance(TimeSpan.FromDays(2) - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, (await Dispatcher().DispatchDueAsync(CancellationToken.None)).Purged);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, (await Dispatcher().DispatchDueAsync(CancellationToken.None)).Purged);
+
+        Assert.Null(await _services.GetRequiredService<INotificationOutbox>().GetAsync(notification.IdempotencyKey, CancellationToken.None));
+    }
 }

@@ -72,7 +72,14 @@ internal sealed class OutboxDispatcher(
     {
         int delivered = 0, retrying = 0, dead = 0, skipped = 0;
         var now = timeProvider.GetUtcNow();
-        var due = (await outbox.ListAsync(cancellationToken).ConfigureAwait(false))
+        var all = await outbox.ListAsync(cancellationToken).ConfigureAwait(false);
+        var purged = 0;
+        foreach (var old in all.Where(s => s.Item is { State: OutboxState.Sent, SentAt: { } at } && at < now - options.CurrentValue.SentRetention))
+        {
+            purged += await outbox.TryDeleteAsync(old, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        var due = all
             .Where(s => IsDue(s.Item, now))
             .OrderBy(s => s.Item.NextAttemptAt)
             .ToList();
@@ -89,7 +96,7 @@ internal sealed class OutboxDispatcher(
             }
         }
 
-        return new DispatchSummary(delivered, retrying, dead, skipped);
+        return new DispatchSummary(delivered, retrying, dead, skipped) { Purged = purged };
     }
 
     public async Task<IReadOnlyList<OutboxItem>> ListDeadLettersAsync(CancellationToken cancellationToken) =>
