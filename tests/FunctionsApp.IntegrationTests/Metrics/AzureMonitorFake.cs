@@ -20,7 +20,7 @@ internal static class AzureMonitorFake
     public static readonly DateTimeOffset IncidentEnd = BaselineStart.AddMinutes(39).AddSeconds(50);
 
     /// <summary>Percentage CPU 35% then 97% in the incident; Available Memory Bytes flat. <paramref name="gapEvery"/> drops values.</summary>
-    public static JsonObject Metric(string name, int gapEvery = 0)
+    public static JsonObject Metric(string name, int gapEvery = 0, string? unit = null)
     {
         var data = new JsonArray();
         for (var i = 0; i < 40; i++)
@@ -44,18 +44,18 @@ internal static class AzureMonitorFake
             ["type"] = "Microsoft.Insights/metrics",
             ["name"] = new JsonObject { ["value"] = name, ["localizedValue"] = name },
             ["displayDescription"] = "",
-            ["unit"] = name == "Percentage CPU" ? "Percent" : "Bytes",
+            ["unit"] = unit ?? (name == "Percentage CPU" ? "Percent" : "Bytes"),
             ["timeseries"] = new JsonArray(new JsonObject { ["metadatavalues"] = new JsonArray(), ["data"] = data }),
             ["errorCode"] = "Success",
         };
     }
 
-    public static string ListResponse(string metricNames, int gapEvery = 0) => new JsonObject
+    public static string ListResponse(string metricNames, int gapEvery = 0, string? cpuUnit = null) => new JsonObject
     {
         ["cost"] = 79,
         ["timespan"] = "2026-11-24T04:00:00Z/2026-11-24T04:40:00Z",
         ["interval"] = "PT1M",
-        ["value"] = new JsonArray([.. metricNames.Split(',').Select(n => (JsonNode)Metric(n, gapEvery))]),
+        ["value"] = new JsonArray([.. metricNames.Split(',').Select(n => (JsonNode)Metric(n, gapEvery, n == "Percentage CPU" ? cpuUnit : null))]),
         ["namespace"] = "Microsoft.Compute/virtualMachines",
         ["resourceregion"] = "westeurope",
     }.ToJsonString();

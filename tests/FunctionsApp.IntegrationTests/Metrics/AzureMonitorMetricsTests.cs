@@ -240,4 +240,20 @@ public sealed class AzureMonitorMetricsTests : IAsyncLifetime
 
         Assert.Equal(MetricsNoDataReason.NoMapping, metrics.Reason);
     }
+
+    [Fact]
+    public async Task CorrelateAsync_CpuReportedInAnUnexpectedUnit_FlaggedAndNotReadAsPercent()
+    {
+        _server.Responder = (request, response) => LoopbackHttpsServer.WriteJsonAsync(response, ListResponse(request.Query["metricnames"], cpuUnit: "Count"));
+        await using var services = Services();
+
+        var metrics = await CorrelateAsync(services);
+
+        var cpu = metrics.Resources[0].Series[0];
+        Assert.Equal("Count", cpu.Unit);
+        Assert.False(cpu.PercentScale);
+        Assert.Contains("unit_mismatch", cpu.Flags);
+        Assert.NotEqual(MetricAssessment.Saturated, cpu.Assessment); // 97 "Count" is not 97 %
+        Assert.Equal(MetricAssessment.Elevated, cpu.Assessment);     // but nearly 3x its baseline is still a rise
+    }
 }
