@@ -19,7 +19,7 @@ internal sealed class StorageExceptionHandler(
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (Unwrap(exception) is not { } failure || httpContext.Response.HasStarted)
+        if (Unwrap(exception, httpContext.RequestAborted.IsCancellationRequested) is not { } failure || httpContext.Response.HasStarted)
         {
             return false;
         }
@@ -60,11 +60,14 @@ internal sealed class StorageExceptionHandler(
         });
     }
 
-    private static RequestFailedException? Unwrap(Exception exception) => exception switch
+    private static RequestFailedException? Unwrap(Exception exception, bool clientAborted) => exception switch
     {
         RequestFailedException failure => failure,
+        // A cancellation the client did not cause is Azure.Core's network timeout (Storage:NetworkTimeout), the
+        // only outbound call whose timeout surfaces here.
+        OperationCanceledException when !clientAborted => new RequestFailedException(0, "Storage did not answer in time.", exception),
         // Azure.Core wraps the attempts of an exhausted retry loop.
-        AggregateException aggregate => aggregate.InnerExceptions.OfType<RequestFailedException>().LastOrDefault(),
+        AggregateException aggregate => aggregate.InnerExceptions.Select(e => Unwrap(e, clientAborted)).LastOrDefault(f => f is not null),
         _ => null,
     };
 

@@ -157,6 +157,19 @@ public sealed class IngestBodyShapesTests(AzuriteFixture azurite) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Ingest_UncompressedBodyLargerThanKestrelsDefaultLimit_IsAcceptedUpToTheConfiguredLimit()
+    {
+        // Kestrel's default limit is 30,000,000 bytes; the ingest limit is 32 MiB decoded.
+        var line = new string('x', 1023) + "\n";
+        var body = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(line, 31 * 1024)));
+
+        using var response = await _app.Client.PostAsync("/api/ingest/nginx-access", Bodies.Content(body, null));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(31 * 1024, (await IngestResponseBody.ReadAsync(response)).Lines);
+    }
+
+    [Fact]
     public async Task Ingest_LargeBatchOverManyReads_IsStoredWhole()
     {
         var lines = Enumerable.Range(0, 150_000).Select(i => $"{Line1} {i}").ToArray();

@@ -22,6 +22,9 @@ public sealed class IngestErrorTests(AzuriteFixture azurite) : IAsyncLifetime
         var big = string.Concat(Enumerable.Repeat(overLimit, (Limit / overLimit.Length) + 10));
         var zstd = Bodies.Encode(string.Concat(Enumerable.Range(0, 5000).Select(i => $"line of text number {i}\n")), "zstd");
         var truncatedZstd = zstd[..(zstd.Length / 2)];
+        var gzip = Bodies.Encode(string.Concat(Enumerable.Range(0, 2000).Select(i => $"line of text number {i}\n")), "gzip");
+        var truncatedGzip = gzip[..(gzip.Length / 2)];
+        var gzipWithoutTrailer = gzip[..^4];
         return new TheoryData<string, string, byte[], string?, HttpStatusCode, string>
         {
             { "too large plain", "/api/ingest/nginx-access", Bodies.Encode(big, null), null, HttpStatusCode.RequestEntityTooLarge, "payload-too-large" },
@@ -31,6 +34,8 @@ public sealed class IngestErrorTests(AzuriteFixture azurite) : IAsyncLifetime
             { "corrupt deflate", "/api/ingest/nginx-access", [0x78, 0x9c, 0xff, 0xff, 0xff, 0x00, 0x01], "deflate", HttpStatusCode.BadRequest, "corrupt-compression" },
             { "corrupt zstd", "/api/ingest/nginx-access", "garbage garbage garbage"u8.ToArray(), "zstd", HttpStatusCode.BadRequest, "corrupt-compression" },
             { "truncated zstd", "/api/ingest/nginx-access", truncatedZstd, "zstd", HttpStatusCode.BadRequest, "corrupt-compression" },
+            { "truncated gzip", "/api/ingest/nginx-access", truncatedGzip, "gzip", HttpStatusCode.BadRequest, "corrupt-compression" },
+            { "gzip without trailer", "/api/ingest/nginx-access", gzipWithoutTrailer, "gzip", HttpStatusCode.BadRequest, "corrupt-compression" },
             { "unknown encoding", "/api/ingest/nginx-access", "x"u8.ToArray(), "br", HttpStatusCode.UnsupportedMediaType, "unsupported-content-encoding" },
             { "binary body", "/api/ingest/nginx-access", [0x00, 0x01, 0x02, 0x03, 0x10, 0x00], null, HttpStatusCode.UnsupportedMediaType, "unsupported-body" },
             { "json numbers", "/api/ingest/nginx-access", "[1,2,3]"u8.ToArray(), null, HttpStatusCode.UnsupportedMediaType, "unsupported-body" },

@@ -78,6 +78,11 @@ public sealed class PublishedPackageTests(PublishedPackageFixture package) : ICl
             using var unsupported = await client.PostAsync("/api/ingest/nginx-access", Bodies.Content([1, 2, 3], "br"));
             Assert.Equal(HttpStatusCode.UnsupportedMediaType, unsupported.StatusCode);
             Assert.Equal("urn:nginx-502-diagnostics:problem:unsupported-content-encoding", (await ProblemBody.ReadAsync(unsupported)).Type);
+
+            // Strict decompression is baked into the AOT binary: a truncated gzip body is corrupt, not a shorter batch.
+            var gzip = Bodies.Encode(string.Concat(Enumerable.Range(0, 3000).Select(i => $"line {i}\n")), "gzip");
+            using var truncated = await client.PostAsync("/api/ingest/nginx-access", Bodies.Content(gzip[..(gzip.Length / 2)], "gzip"));
+            Assert.Equal(HttpStatusCode.BadRequest, truncated.StatusCode);
         }
         finally
         {

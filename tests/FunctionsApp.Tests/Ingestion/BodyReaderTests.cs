@@ -27,6 +27,7 @@ public sealed class BodyReaderTests
     public async Task ReadAsync_Shape_YieldsItsLines(string body, string[] expected)
     {
         Assert.Equal(expected, await ReadLinesAsync(Encoding.UTF8.GetBytes(body), readSize: 1 << 20));
+        Assert.Equal(expected, await ReadLinesAsync(Encoding.UTF8.GetBytes(body), readSize: 3));
     }
 
     [Fact]

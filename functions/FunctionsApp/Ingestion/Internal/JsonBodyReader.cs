@@ -82,14 +82,26 @@ internal sealed class JsonBodyReader : IDisposable
                     break;
                 case JsonTokenType.StartObject when reader.CurrentDepth == recordDepth:
                     var start = (int)reader.TokenStartIndex;
-                    if (!reader.TrySkip())
+                    var read = TryWriteRecord(ref reader, data, start, topLevel: recordDepth == 0);
+                    if (read == RecordRead.LokiPush)
+                    {
+                        // Rare and whole-body: buffer the push, then walk its streams.
+                        reader = beforeToken;
+                        reader.Read();
+                        read = reader.TrySkip() ? RecordRead.Written : RecordRead.NeedMoreData;
+                        if (read == RecordRead.Written)
+                        {
+                            WriteRecord(data[start..(int)reader.BytesConsumed], topLevel: true);
+                        }
+                    }
+
+                    if (read == RecordRead.NeedMoreData)
                     {
                         reader = beforeToken;
                         _state = reader.CurrentState;
                         return (int)reader.BytesConsumed;
                     }
 
-                    WriteRecord(data[start..(int)reader.BytesConsumed], topLevel: recordDepth == 0);
                     break;
                 case JsonTokenType.String when reader.CurrentDepth == recordDepth:
                     _sink.WriteFromJson(CopyString(ref reader));
@@ -102,6 +114,66 @@ internal sealed class JsonBodyReader : IDisposable
 
         _state = reader.CurrentState;
         return (int)reader.BytesConsumed;
+    }
+
+    /// <summary>
+    /// One pass over a record (the reader is on its StartObject): keeps the best line-key string, writes the line at
+    /// the record's end. Nothing is written unless the whole record is in this window.
+    /// </summary>
+    private RecordRead TryWriteRecord(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, int start, bool topLevel)
+    {
+        var depth = reader.CurrentDepth;
+        var bestRank = int.MaxValue;
+        var lineLength = -1;
+        while (true)
+        {
+            if (!reader.Read())
+            {
+                return RecordRead.NeedMoreData;
+            }
+
+            if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth)
+            {
+                break;
+            }
+
+            if (topLevel && reader.ValueTextEquals("streams"u8))
+            {
+                return RecordRead.LokiPush;
+            }
+
+            var rank = RankOf(ref reader);
+            if (!reader.Read())
+            {
+                return RecordRead.NeedMoreData;
+            }
+
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                if (rank < bestRank)
+                {
+                    lineLength = CopyString(ref reader).Length;
+                    bestRank = rank;
+                }
+            }
+            else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && !reader.TrySkip())
+            {
+                return RecordRead.NeedMoreData;
+            }
+        }
+
+        if (lineLength >= 0)
+        {
+            _sink.WriteFromJson(_scratch.AsSpan(0, lineLength));
+            return RecordRead.Written;
+        }
+
+        // No line key: the record itself is the line (nginx `escape=json` formats shipped as-is).
+        var record = data[start..(int)reader.BytesConsumed];
+        EnsureScratch(record.Length);
+        record.CopyTo(_scratch);
+        _sink.WriteFromJson(_scratch.AsSpan(0, record.Length));
+        return RecordRead.Written;
     }
 
     private void WriteRecord(ReadOnlySpan<byte> record, bool topLevel)
@@ -220,5 +292,12 @@ internal sealed class JsonBodyReader : IDisposable
             ArrayPool<byte>.Shared.Return(_scratch);
             _scratch = ArrayPool<byte>.Shared.Rent(length);
         }
+    }
+
+    private enum RecordRead
+    {
+        Written,
+        NeedMoreData,
+        LokiPush,
     }
 }

@@ -61,8 +61,11 @@ internal sealed class LineSink : IDisposable
     public void WriteFromJson(Span<byte> line)
     {
         line = line.TrimEnd("\r\n"u8);
-        line.Replace((byte)'\n', (byte)' ');
-        line.Replace((byte)'\r', (byte)' ');
+        if (line.IndexOfAny((byte)'\r', (byte)'\n') >= 0)
+        {
+            line.Replace((byte)'\n', (byte)' ');
+            line.Replace((byte)'\r', (byte)' ');
+        }
         Write(line);
     }
 
