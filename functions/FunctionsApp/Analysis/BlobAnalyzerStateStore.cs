@@ -14,6 +14,8 @@ namespace FunctionsApp.Analysis;
 /// </summary>
 internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnalyzerStateStore
 {
+    private volatile bool _containerReady;
+
     private const string SitesPrefix = "sites/";
     private const string LockBlob = "locks/analyze";
 
@@ -51,6 +53,7 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
 
     public async IAsyncEnumerable<SiteState> LoadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await EnsureContainerAsync(cancellationToken);
         await foreach (var item in containers.State.GetBlobsAsync(new GetBlobsOptions { Prefix = SitesPrefix }, cancellationToken))
         {
             var download = await containers.State.GetBlobClient(item.Name).DownloadStreamingAsync(cancellationToken: cancellationToken);
@@ -61,6 +64,7 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
 
     public async Task<IRunLease?> TryAcquireRunLeaseAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
+        await EnsureContainerAsync(cancellationToken);
         var blob = containers.State.GetBlobClient(LockBlob);
         try
         {
@@ -80,6 +84,16 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
             return null;
+        }
+    }
+
+    /// <summary>The container is created at start-up in the background; a call that comes first creates it itself.</summary>
+    private async Task EnsureContainerAsync(CancellationToken cancellationToken)
+    {
+        if (!_containerReady)
+        {
+            await containers.State.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            _containerReady = true;
         }
     }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using FunctionsApp.Incidents;
 using FunctionsApp.Ingestion;
+using FunctionsApp.Metrics;
+using FunctionsApp.Notifications;
 using FunctionsApp.NginxLogs;
 using FunctionsApp.Storage;
 using Microsoft.Extensions.Options;
@@ -17,6 +19,10 @@ internal sealed class IncidentAnalyzer(
     ILogArchive archive,
     IAnalyzerStateStore states,
     IIncidentStore incidents,
+    IMetricsCorrelator metrics,
+    NotificationCycle notifications,
+    IOptions<NotificationsOptions> notificationOptions,
+    IOptions<MetricsOptions> metricsOptions,
     IOptions<IngestionOptions> ingestion,
     IOptions<AnalysisOptions> options,
     IOptions<DiagnosisOptions> diagnosis,
@@ -33,9 +39,10 @@ internal sealed class IncidentAnalyzer(
         }
 
         var result = new AnalysisRunResult(Proceeded: true, 0, 0, 0);
+        var changed = new List<NotificationIncident>();
         foreach (var site in Sites())
         {
-            var siteResult = await RunSiteAsync(site.Key, site.Value, lease, cancellationToken);
+            var siteResult = await RunSiteAsync(site.Key, site.Value, lease, changed, cancellationToken);
             result = result with
             {
                 Batches = result.Batches + siteResult.Batches,
@@ -44,6 +51,8 @@ internal sealed class IncidentAnalyzer(
             };
         }
 
+        // Under the lease, so one run at a time decides what to send; delivery itself is the outbox's (notify timer).
+        await notifications.RunAsync(changed, cancellationToken);
         return result;
     }
 
@@ -66,7 +75,8 @@ internal sealed class IncidentAnalyzer(
     }
 
     private async Task<AnalysisRunResult> RunSiteAsync(
-        string site, List<(string Name, IngestSourceOptions Source)> sources, IRunLease lease, CancellationToken cancellationToken)
+        string site, List<(string Name, IngestSourceOptions Source)> sources, IRunLease lease, List<NotificationIncident> changedIncidents,
+        CancellationToken cancellationToken)
     {
         var versioned = await states.LoadAsync(site, cancellationToken);
         var state = versioned.State;
@@ -97,9 +107,11 @@ internal sealed class IncidentAnalyzer(
         var now = time.GetUtcNow();
         engine.AdvanceTo(Watermark(engine.State, sources, now));
         var changed = engine.DrainResolved().Concat(engine.OpenIncidents()).ToList();
-        foreach (var incident in changed)
+        foreach (var found in changed)
         {
-            await incidents.UpsertAsync(incident with { Site = site, UpdatedAt = now }, cancellationToken);
+            var incident = await WithMetricsAsync(found, engine.State, cancellationToken) with { Site = site, UpdatedAt = now };
+            await incidents.UpsertAsync(incident, cancellationToken);
+            changedIncidents.Add(new NotificationIncident(incident, incident.Metrics, notificationOptions.Value.IncidentLink(incident.Id)));
         }
 
         state.LastRun = now;
@@ -107,6 +119,32 @@ internal sealed class IncidentAnalyzer(
         var lines = engine.Stats.AccessLines + engine.Stats.ErrorLines + engine.Stats.MalformedLines - linesBefore;
         Log.SiteAnalyzed(logger, site, batches, lines, changed.Count, engine.State.Trackers.Count(t => t.Value.IsOpen));
         return new AnalysisRunResult(true, batches, lines, changed.Count);
+    }
+
+    /// <summary>
+    /// Asks Azure Monitor about the upstream's resources from the baseline through the incident, correlates their
+    /// CPU and memory with the gateway errors per minute, and lets the result strengthen, weaken or propose overload.
+    /// </summary>
+    private async Task<Incident> WithMetricsAsync(Incident incident, EngineState engine, CancellationToken cancellationToken)
+    {
+        var from = incident.Start - metricsOptions.Value.BaselinePeriod;
+        var errors = new List<MinuteCount>();
+        if (engine.History.TryGetValue("u|" + incident.Upstream, out var history))
+        {
+            errors.AddRange(history.Minutes(from, incident.End)
+                .Select(m => new MinuteCount(m.Minute, m.Status502 + m.Status503 + m.Status504)));
+        }
+
+        var correlation = await metrics.CorrelateAsync(incident.Upstream, incident.Start, incident.End, errors, cancellationToken);
+        var adjusted = OverloadVerdictAdjuster.Adjust(incident.Cause, incident.Confidence, correlation.Verdict);
+        return incident with
+        {
+            Metrics = correlation,
+            Cause = adjusted.Cause,
+            Confidence = Math.Round(adjusted.Confidence, 2),
+            Summary = adjusted.Note is { } note ? $"{incident.Summary} {note}" : incident.Summary,
+            Remediation = adjusted.Cause == incident.Cause ? incident.Remediation : Remediation.For(adjusted.Cause, incident.Upstream, []),
+        };
     }
 
     /// <summary>

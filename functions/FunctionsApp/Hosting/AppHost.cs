@@ -3,6 +3,8 @@ using FunctionsApp.Analysis;
 using FunctionsApp.Health;
 using FunctionsApp.Incidents;
 using FunctionsApp.Ingestion;
+using FunctionsApp.Metrics;
+using FunctionsApp.Notifications;
 using FunctionsApp.Query;
 using FunctionsApp.Security;
 using FunctionsApp.Storage;
@@ -46,6 +48,7 @@ internal static class AppHost
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, IngestionJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, QueryJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, IncidentJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, NotificationsApiJsonContext.Default);
         });
         services.AddProblemDetails();
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
@@ -59,6 +62,15 @@ internal static class AppHost
         services.AddStorage(builder.Configuration);
         services.AddIngestion(builder.Configuration);
         services.AddAnalysis(builder.Configuration);
+        // One credential for Azure Monitor, built by Microsoft.Extensions.Azure's factory (DefaultAzureCredential,
+        // configurable under "Azure"), so no code here names a type that Azure.Core and Azure.Identity both carry.
+        services.AddSingleton(provider => provider.GetRequiredService<Microsoft.Extensions.Azure.AzureComponentFactory>()
+            .CreateTokenCredential(builder.Configuration.GetSection("Azure")));
+        services.AddMetricsCorrelation(builder.Configuration);
+        services.AddNotifications(builder.Configuration);
+        services.AddSingleton<ITimerFunction, NotifyFunction>();
+        services.AddSingleton<ITimerFunction, DigestFunction>();
+
         services.AddFunctionKeys(builder.Configuration);
         services.AddSingleton<TimerFunctionInvoker>();
         if (mode == HostingMode.Standalone && hostingSection.GetValue(nameof(HostingOptions.RunTimers), defaultValue: true))
@@ -84,6 +96,7 @@ internal static class AppHost
         app.MapHealthApi();
         app.MapIngestionApi();
         app.MapQueryApi();
+        app.MapNotificationsApi();
         app.MapOpenApi("/api/openapi.json").AllowAnonymous();
         app.MapTimerFunctionsApi();
 

@@ -14,8 +14,11 @@ namespace FunctionsApp.Incidents;
 /// </summary>
 internal sealed class BlobIncidentStore(BlobContainers containers) : IIncidentStore
 {
+    private volatile bool _containerReady;
+
     public async Task UpsertAsync(Incident incident, CancellationToken cancellationToken)
     {
+        await EnsureContainerAsync(cancellationToken);
         var body = JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJsonContext.Default.Incident);
         var options = new BlobUploadOptions
         {
@@ -52,6 +55,7 @@ internal sealed class BlobIncidentStore(BlobContainers containers) : IIncidentSt
 
     public async IAsyncEnumerable<IncidentSummary> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await EnsureContainerAsync(cancellationToken);
         await foreach (var item in containers.Incidents.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken))
         {
             if (ToSummary(item) is { } summary)
@@ -82,6 +86,16 @@ internal sealed class BlobIncidentStore(BlobContainers containers) : IIncidentSt
             DateTimeOffset.FromUnixTimeSeconds(long.Parse(end, CultureInfo.InvariantCulture)),
             int.Parse(m.GetValueOrDefault("failed", "0"), CultureInfo.InvariantCulture),
             Decode(m.GetValueOrDefault("site", "")) is { Length: > 0 } site ? site : null);
+    }
+
+    /// <summary>The container is created at start-up in the background; a call that comes first creates it itself.</summary>
+    private async Task EnsureContainerAsync(CancellationToken cancellationToken)
+    {
+        if (!_containerReady)
+        {
+            await containers.Incidents.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            _containerReady = true;
+        }
     }
 
     // Ids are hex (the engine's); anything else is refused before it reaches a blob name.
