@@ -31,14 +31,19 @@ internal sealed class AnalysisTestKit : IAsyncDisposable
 
     public static string[] ErrorLines => File.ReadAllLines(Path.Combine(Fixtures, "mixed-custom", "error.log"));
 
-    public static async Task<AnalysisTestKit> StartAsync(AzuriteFixture azurite, Action<IServiceCollection>? services = null)
+    public static async Task<AnalysisTestKit> StartAsync(
+        AzuriteFixture azurite, Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null)
     {
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixtures, "formats.json")));
         var format = manifest.RootElement.GetProperty("formats").GetProperty("custom").GetProperty("declaration").GetString();
         var clock = new FakeTimeProvider(LastTime() + TimeSpan.FromMinutes(1));
+        var configuration = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["Ingestion:Sources:nginx-access:Format"] = format,
+        };
         var app = await TestApp.StartAsync(
             azurite,
-            new Dictionary<string, string?> { ["Ingestion:Sources:nginx-access:Format"] = format },
+            configuration,
             s =>
             {
                 s.AddSingleton<TimeProvider>(clock);
