@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Azure.Storage.Blobs;
 using FunctionsApp.Incidents;
+using FunctionsApp.IntegrationTests.Infrastructure;
 using FunctionsApp.IntegrationTests.Metrics;
 using FunctionsApp.Notifications;
 using FunctionsApp.Notifications.Routing;
@@ -11,7 +12,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace FunctionsApp.IntegrationTests.Notifications;
 
 /// <summary>Whole timer runs on Azurite: grouping state saved between runs and instances, outbox delivery.</summary>
-public sealed class NotificationCycleTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
+[Collection(AzuriteCollection.Name)]
+public sealed class NotificationCycleTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 5, 0, 0, TimeSpan.Zero));
     private readonly string _container = "cycle-" + Guid.NewGuid().ToString("N")[..12];

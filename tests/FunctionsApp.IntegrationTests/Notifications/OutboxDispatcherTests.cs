@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Azure.Storage.Blobs;
+using FunctionsApp.IntegrationTests.Infrastructure;
 using FunctionsApp.IntegrationTests.Metrics;
 using FunctionsApp.Notifications;
 using FunctionsApp.Notifications.Delivery;
@@ -13,7 +14,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace FunctionsApp.IntegrationTests.Notifications;
 
 /// <summary>The outbox on real Azurite, delivering to local HTTPS receivers with faults.</summary>
-public sealed class OutboxDispatcherTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
+[Collection(AzuriteCollection.Name)]
+public sealed class OutboxDispatcherTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 5, 0, 0, TimeSpan.Zero));
     private readonly string _container = "outbox-" + Guid.NewGuid().ToString("N")[..12];
