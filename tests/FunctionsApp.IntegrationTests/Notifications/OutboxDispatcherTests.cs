@@ -225,15 +225,12 @@ public sealed class OutboxDispatcherTests(AzuriteFixture azurite) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task Dispatch_CrashAfterClaim_ResentOnlyAfterClaimExpiresWithSameKey()
+    public async Task Dispatch_CrashAfterClaimForWebhook_ResentOnlyAfterClaimExpiresWithSameKey()
     {
         var delivered = Answer(200);
-        var notification = Notification();
+        var notification = Notification("hook");
         await Dispatcher().EnqueueAsync(notification, CancellationToken.None);
-        // A run that claimed the item, posted it and died before writing "sent".
-        var outbox = _services.GetRequiredService<INotificationOutbox>();
-        var stored = (await outbox.GetAsync(notification.IdempotencyKey, CancellationToken.None))!;
-        await outbox.TryReplaceAsync(stored, stored.Item with { State = OutboxState.Sending, Attempts = 1, ClaimedUntil = _time.GetUtcNow().AddMinutes(2) }, CancellationToken.None);
+        await SimulateCrashAfterClaimAsync(notification);
 
         _time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(new DispatchSummary(0, 0, 0, 0), await Dispatcher().DispatchDueAsync(CancellationToken.None));
@@ -242,6 +239,33 @@ public sealed class OutboxDispatcherTests(AzuriteFixture azurite) : IAsyncLifeti
         _time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(1, (await Dispatcher().DispatchDueAsync(CancellationToken.None)).Delivered);
         Assert.Equal([notification.IdempotencyKey], delivered);
+    }
+
+    [Fact]
+    public async Task Dispatch_CrashAfterClaimForSlack_NeverPostedTwiceButVisibleAsDeadLetter()
+    {
+        Answer(200);
+        var notification = Notification();
+        await Dispatcher().EnqueueAsync(notification, CancellationToken.None);
+        await SimulateCrashAfterClaimAsync(notification);
+
+        _time.Advance(TimeSpan.FromMinutes(3));
+        Assert.Equal(1, (await Dispatcher().DispatchDueAsync(CancellationToken.None)).DeadLettered);
+        await Dispatcher().DispatchDueAsync(CancellationToken.None);
+
+        Assert.Empty(_server.Requests);
+        var parked = Assert.Single(await Dispatcher().ListDeadLettersAsync(CancellationToken.None));
+        Assert.Contains("Outcome unknown", parked.LastError, StringComparison.Ordinal);
+        Assert.True(await Dispatcher().RequeueAsync(notification.IdempotencyKey, CancellationToken.None));
+        Assert.Equal(1, (await Dispatcher().DispatchDueAsync(CancellationToken.None)).Delivered);
+    }
+
+    /// <summary>A run that claimed the item, posted it and died before writing "sent".</summary>
+    private async Task SimulateCrashAfterClaimAsync(OutgoingNotification notification)
+    {
+        var outbox = _services.GetRequiredService<INotificationOutbox>();
+        var stored = (await outbox.GetAsync(notification.IdempotencyKey, CancellationToken.None))!;
+        await outbox.TryReplaceAsync(stored, stored.Item with { State = OutboxState.Sending, Attempts = 1, ClaimedUntil = _time.GetUtcNow().AddMinutes(2) }, CancellationToken.None);
     }
 
     [Fact]

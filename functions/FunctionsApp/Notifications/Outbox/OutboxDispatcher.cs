@@ -130,6 +130,25 @@ internal sealed class OutboxDispatcher(
     {
         var settings = options.CurrentValue;
         var item = stored.Item;
+        if (item.State == OutboxState.Sending && !HonoursIdempotencyKey(settings, item.Receiver))
+        {
+            // A sender claimed this item and stopped before writing the outcome: the post may have landed. Slack and
+            // Teams ignore Idempotency-Key, so sending again could post twice; park it where people see it instead.
+            var parked = await outbox.TryReplaceAsync(stored, item with
+            {
+                State = OutboxState.DeadLettered,
+                ClaimedUntil = null,
+                LastError = "Outcome unknown: the sender stopped after claiming this message, which may have been delivered. "
+                    + "Not re-sent, to avoid a duplicate post; requeue it to send it anyway.",
+            }, cancellationToken).ConfigureAwait(false);
+            if (parked is null)
+            {
+                return null;
+            }
+
+            Log.DeadLettered(logger, item.Receiver, item.IdempotencyKey, item.Attempts, parked.Item.LastError);
+            return OutboxState.DeadLettered;
+        }
         var claimed = await outbox.TryReplaceAsync(stored, item with
         {
             State = OutboxState.Sending,
@@ -167,6 +186,10 @@ internal sealed class OutboxDispatcher(
         var written = await outbox.TryReplaceAsync(claimed, next, cancellationToken).ConfigureAwait(false);
         return written is null ? OutboxState.Sending : next.State;
     }
+
+    /// <summary>Generic webhooks get the Idempotency-Key and can drop a repeat; Slack and Teams cannot.</summary>
+    private static bool HonoursIdempotencyKey(NotificationsOptions settings, string receiver) =>
+        settings.Receivers.FirstOrDefault(r => r.Name == receiver)?.Type == ReceiverType.Webhook;
 
     internal static TimeSpan Backoff(int attempts, TimeSpan? retryAfter, NotificationsOptions settings)
     {
