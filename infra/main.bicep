@@ -117,7 +117,7 @@ param ingestAllowUnknownSources bool = true
 @description('Named ingest sources with their log kind and format (Ingestion__Sources__<name>__* app settings).')
 param ingestSources ingestSource[] = []
 
-@description('Further non-secret app settings, e.g. Notifications__Receivers__0__Kind. Settings this template manages take precedence; settings Flex Consumption rejects, and a key-based AzureWebJobsStorage, are dropped.')
+@description('Further non-secret app settings, e.g. Notifications__Receivers__0__Type. Settings this template manages take precedence; settings Flex Consumption rejects, and a key-based AzureWebJobsStorage, are dropped.')
 param appSettings object = {}
 
 @description('Allow basic-auth (publishing profile) deployments to the SCM site. Off: deployments authenticate with Microsoft Entra tokens.')
@@ -240,7 +240,7 @@ var storageSettings = {
   Storage__LogsContainer: containers.logs
   Storage__StateContainer: containers.state
   Storage__IncidentsContainer: containers.incidents
-  Storage__NotificationsContainer: containers.notifications
+  Notifications__OutboxContainer: containers.notifications
 }
 
 var ingestSettings = reduce(

@@ -40,10 +40,10 @@ param upstreamMappings = []
 
 // Secrets are referenced, never stored here. Create each secret first
 // (az keyvault secret set --vault-name <vault> --name <secretName> --value <value>), then add:
-//   { appSetting: 'Notifications__Receivers__0__WebhookUrl', secretName: 'teams-webhook-url' }
-//   { appSetting: 'Notifications__Receivers__0__SigningSecret', secretName: 'teams-signing-secret' }
+//   { appSetting: 'Notifications__Receivers__0__Url', secretName: 'teams-webhook-url' }
+//   { appSetting: 'Notifications__Receivers__1__Secret', secretName: 'hook-signing-secret' }
 param keyVaultAppSettings = []
 
 // Non-secret app settings, for example the receiver kinds and names:
-//   'Notifications__Receivers__0__Kind': 'teams'
+//   'Notifications__Receivers__0__Type': 'Teams'
 param appSettings = {}

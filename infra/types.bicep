@@ -13,7 +13,7 @@ type monitoredScope = {
 @export()
 @description('An app setting whose value is a Key Vault reference to a secret in the app\'s vault.')
 type keyVaultAppSetting = {
-  @description('App setting name, e.g. Notifications__Receivers__0__WebhookUrl (double underscores nest configuration sections).')
+  @description('App setting name, e.g. Notifications__Receivers__0__Url (double underscores nest configuration sections).')
   appSetting: string
 
   @description('Secret name in the vault: 1-127 letters, digits and hyphens.')

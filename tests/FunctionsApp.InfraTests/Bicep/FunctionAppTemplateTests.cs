@@ -110,7 +110,7 @@ public sealed class FunctionAppTemplateTests(MainTemplateFixture main)
     [InlineData("Storage__LogsContainer")]
     [InlineData("Storage__StateContainer")]
     [InlineData("Storage__IncidentsContainer")]
-    [InlineData("Storage__NotificationsContainer")]
+    [InlineData("Notifications__OutboxContainer")]
     public void AppSettings_IdentityBasedHostAndAppConfiguration_ArePresent(string setting)
     {
         Assert.Contains($"'{setting}'", AppSettingsExpression, StringComparison.Ordinal);
