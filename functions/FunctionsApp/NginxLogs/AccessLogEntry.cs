@@ -67,28 +67,41 @@ internal ref struct AccessLogEntry
     }
 
     /// <summary>When the request ended, from whichever time variable the format has.</summary>
-    public readonly bool TryGetTime(out DateTimeOffset time)
+    public readonly bool TryGetTime(out DateTimeOffset time) => TryParseTime(GetTimeText(out var field), field, out time);
+
+    /// <summary>The raw value of the time variable <see cref="TryGetTime"/> reads (<c>$time_iso8601</c>, else
+    /// <c>$time_local</c>, else <c>$msec</c>), and which one it is; empty and <see cref="AccessField.Ignored"/> when none.</summary>
+    public readonly ReadOnlySpan<byte> GetTimeText(out AccessField field)
     {
-        var iso = Get(AccessField.TimeIso8601);
-        if (!iso.IsEmpty)
+        foreach (var candidate in (ReadOnlySpan<AccessField>)[AccessField.TimeIso8601, AccessField.TimeLocal, AccessField.Msec])
         {
-            return NginxTime.TryParseIso8601(iso, out time);
+            var value = Get(candidate);
+            if (!value.IsEmpty)
+            {
+                field = candidate;
+                return value;
+            }
         }
 
-        var local = Get(AccessField.TimeLocal);
-        if (!local.IsEmpty)
-        {
-            return NginxTime.TryParseTimeLocal(local, out time);
-        }
+        field = AccessField.Ignored;
+        return default;
+    }
 
-        var msec = Get(AccessField.Msec);
-        if (!msec.IsEmpty)
+    /// <summary>Parses a value returned by <see cref="GetTimeText"/>.</summary>
+    public static bool TryParseTime(ReadOnlySpan<byte> text, AccessField field, out DateTimeOffset time)
+    {
+        switch (field)
         {
-            return NginxTime.TryParseMsec(msec, out time);
+            case AccessField.TimeIso8601:
+                return NginxTime.TryParseIso8601(text, out time);
+            case AccessField.TimeLocal:
+                return NginxTime.TryParseTimeLocal(text, out time);
+            case AccessField.Msec:
+                return NginxTime.TryParseMsec(text, out time);
+            default:
+                time = default;
+                return false;
         }
-
-        time = default;
-        return false;
     }
 
     /// <summary>The UTC offset nginx wrote the time in, when the format says (used to read the error log's local times).</summary>
