@@ -186,7 +186,7 @@ internal sealed partial class AccessLogFormat
         var offset = 0;
         while (true)
         {
-            var found = rest[offset..].IndexOf(next);
+            var found = IndexOfLiteral(rest[offset..], next);
             if (found < 0)
             {
                 return -1;
@@ -194,6 +194,30 @@ internal sealed partial class AccessLogFormat
 
             var at = offset + found;
             if (next[0] != ' ' || !AccessFields.IsUpstreamList(field) || !IsInsideUpstreamList(rest, at))
+            {
+                return at;
+            }
+
+            offset = at + 1;
+        }
+    }
+
+    /// <summary>The first occurrence of <paramref name="literal"/>: the same answer as <c>IndexOf(literal)</c>, faster
+    /// here because the value before a literal is short and the literal's first byte nearly always starts it.</summary>
+    private static int IndexOfLiteral(ReadOnlySpan<byte> text, byte[] literal)
+    {
+        var first = literal[0];
+        var offset = 0;
+        while (true)
+        {
+            var found = text[offset..].IndexOf(first);
+            if (found < 0)
+            {
+                return -1;
+            }
+
+            var at = offset + found;
+            if (text[at..].StartsWith(literal))
             {
                 return at;
             }
