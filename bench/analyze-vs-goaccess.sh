@@ -112,7 +112,7 @@ if [[ "$GOACCESS" != 0 ]]; then
 fi
 
 # Report
-mbs() { awk -v b="$bytes" -v s="$1" 'BEGIN { printf "%.0f", b / 1e6 / s }'; }
+mbs() { awk -v b="$bytes" -v s="$1" 'BEGIN { if (s < 0.01) s = 0.01; printf "%.0f", b / 1e6 / s }'; }
 goaccess_row="$(grep '^goaccess' "$results" || true)"
 {
   echo "Input: $(basename "$access"), $LINES lines, $(awk -v b="$bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }'); median of $RUNS runs, pinned to one core."

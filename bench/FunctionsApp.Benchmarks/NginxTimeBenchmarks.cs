@@ -12,14 +12,14 @@ public class NginxTimeBenchmarks
     private static readonly byte[] ErrorLogTime = "2026/11/24 10:00:01"u8.ToArray();
 
     [Benchmark]
-    public long TimeLocal_() => NginxTime.TryParseTimeLocal(TimeLocal, out var t) ? t.UtcTicks : 0;
+    public long ParseTimeLocal() => NginxTime.TryParseTimeLocal(TimeLocal, out var t) ? t.UtcTicks : 0;
 
     [Benchmark]
-    public long TimeIso8601() => NginxTime.TryParseIso8601(Iso8601, out var t) ? t.UtcTicks : 0;
+    public long ParseTimeIso8601() => NginxTime.TryParseIso8601(Iso8601, out var t) ? t.UtcTicks : 0;
 
     [Benchmark]
-    public long Msec_() => NginxTime.TryParseMsec(Msec, out var t) ? t.UtcTicks : 0;
+    public long ParseMsec() => NginxTime.TryParseMsec(Msec, out var t) ? t.UtcTicks : 0;
 
     [Benchmark]
-    public long ErrorLog() => NginxTime.TryParseErrorLogTime(ErrorLogTime, TimeSpan.FromHours(1), out var t) ? t.UtcTicks : 0;
+    public long ParseErrorLogTime() => NginxTime.TryParseErrorLogTime(ErrorLogTime, TimeSpan.FromHours(1), out var t) ? t.UtcTicks : 0;
 }
