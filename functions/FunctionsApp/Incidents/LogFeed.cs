@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Unicode;
 using FunctionsApp.NginxLogs;
 
@@ -78,6 +79,7 @@ internal sealed class LogFeed
 
         public void Prime() => FeedUntil(DateTimeOffset.MinValue);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void FeedUntil(DateTimeOffset limit)
         {
             if (Done)
@@ -262,6 +264,7 @@ internal sealed class LogFeed
             return LogFormatDetector.Detect(sample);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected override FeedResult TryFeed(ReadOnlySpan<byte> line, DateTimeOffset limit, out DateTimeOffset time)
         {
             time = default;
@@ -287,6 +290,7 @@ internal sealed class LogFeed
 
         /// <summary><see cref="AccessLogEntry.TryGetTime"/>, remembering the last time text read: consecutive
         /// lines mostly share their second, and then the text (and its value) is the same.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool TryGetTime(in AccessLogEntry entry, out DateTimeOffset time)
         {
             var text = entry.GetTimeText(out var field);

@@ -28,6 +28,7 @@ internal ref struct AccessLogEntry
 
     public LogEscape Escape { get; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Set(AccessField field, int start, int length)
     {
         if (field != AccessField.Ignored && _slots[(int)field] == 0)
@@ -37,6 +38,7 @@ internal ref struct AccessLogEntry
     }
 
     /// <summary>The raw value, or empty when the field is not in the format or is <c>-</c> (nginx's "absent").</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly ReadOnlySpan<byte> Get(AccessField field)
     {
         var slot = _slots[(int)field];
@@ -57,6 +59,7 @@ internal ref struct AccessLogEntry
     /// <summary>The HTTP status, or 0 when it is missing or not a number.</summary>
     public readonly int Status
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         get
         {
             var s = Get(AccessField.Status);
@@ -71,20 +74,29 @@ internal ref struct AccessLogEntry
 
     /// <summary>The raw value of the time variable <see cref="TryGetTime"/> reads (<c>$time_iso8601</c>, else
     /// <c>$time_local</c>, else <c>$msec</c>), and which one it is; empty and <see cref="AccessField.Ignored"/> when none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly ReadOnlySpan<byte> GetTimeText(out AccessField field)
     {
-        foreach (var candidate in (ReadOnlySpan<AccessField>)[AccessField.TimeIso8601, AccessField.TimeLocal, AccessField.Msec])
+        field = AccessField.TimeIso8601;
+        var value = Get(field);
+        if (value.IsEmpty)
         {
-            var value = Get(candidate);
-            if (!value.IsEmpty)
-            {
-                field = candidate;
-                return value;
-            }
+            field = AccessField.TimeLocal;
+            value = Get(field);
         }
 
-        field = AccessField.Ignored;
-        return default;
+        if (value.IsEmpty)
+        {
+            field = AccessField.Msec;
+            value = Get(field);
+        }
+
+        if (value.IsEmpty)
+        {
+            field = AccessField.Ignored;
+        }
+
+        return value;
     }
 
     /// <summary>Parses a value returned by <see cref="GetTimeText"/>.</summary>
@@ -107,6 +119,7 @@ internal ref struct AccessLogEntry
     /// <summary>The UTC offset nginx wrote the time in, when the format says (used to read the error log's local times).</summary>
     public readonly TimeSpan? TimeZoneOffset
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         get
         {
             var local = Get(AccessField.TimeLocal);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -132,12 +133,14 @@ internal sealed partial class AccessLogFormat
 
     /// <summary>Parses one line. Lines with trailing text after the last variable are accepted:
     /// people append fields to known formats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryParse(ReadOnlySpan<byte> line, out AccessLogEntry entry)
     {
         entry = new AccessLogEntry(line, Escape);
         return _jsonKeys is null ? TryParseText(line, ref entry) : _jsonKeys.TryParse(line, ref entry);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryParseText(ReadOnlySpan<byte> line, ref AccessLogEntry entry)
     {
         var segments = _segments;
@@ -175,6 +178,7 @@ internal sealed partial class AccessLogFormat
 
     /// <summary>Finds where a value ends: at the next literal, except where the value itself legitimately
     /// contains that literal (a space inside <c>$time_local</c>, or upstream lists like <c>a, b : c</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ValueLength(AccessField field, ReadOnlySpan<byte> rest, byte[] next)
     {
         if (field == AccessField.TimeLocal && rest.Length >= NginxTime.TimeLocalLength
@@ -204,6 +208,7 @@ internal sealed partial class AccessLogFormat
 
     /// <summary>The first occurrence of <paramref name="literal"/>: the same answer as <c>IndexOf(literal)</c>, faster
     /// here because the value before a literal is short and the literal's first byte nearly always starts it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int IndexOfLiteral(ReadOnlySpan<byte> text, byte[] literal)
     {
         var first = literal[0];
