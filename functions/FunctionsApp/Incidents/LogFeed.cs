@@ -152,6 +152,7 @@ internal sealed class LogFeed
 
         /// <summary>Reads raw lines; with <paramref name="firstInputOnly"/> it stops at the end of the current input
         /// (format detection samples one file and must not close it before its lines are counted).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected bool NextLine(out ReadOnlySpan<byte> line, out bool oversized, bool firstInputOnly = false)
         {
             oversized = false;
@@ -206,6 +207,7 @@ internal sealed class LogFeed
             _stream = null;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Advance(DateTimeOffset time)
         {
             // Everything before this moment has been fed from both sides (the other side holds a later line).

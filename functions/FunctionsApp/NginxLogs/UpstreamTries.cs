@@ -49,6 +49,12 @@ internal ref struct UpstreamTries
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ReadOnlySpan<byte> Last(ReadOnlySpan<byte> value)
     {
+        // Nearly every line has one try: without a space there is no separator and nothing to trim.
+        if (!value.Contains((byte)' '))
+        {
+            return value.IsEmpty ? default : value;
+        }
+
         var tries = new UpstreamTries(value);
         ReadOnlySpan<byte> last = default;
         while (tries.MoveNext(out var item))
