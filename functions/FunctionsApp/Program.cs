@@ -1,4 +1,5 @@
 using FunctionsApp.Cli;
+using FunctionsApp.Hosting;
 
 // CLI verbs run without the web host; everything else is the custom handler / standalone app.
 if (args.Length > 0 && args[0] == "analyze")
@@ -6,8 +7,6 @@ if (args.Length > 0 && args[0] == "analyze")
     return await AnalyzeCommand.RunAsync(args[1..], Console.Out, Console.Error, CancellationToken.None);
 }
 
-var builder = WebApplication.CreateSlimBuilder(args);
-var app = builder.Build();
-app.MapGet("/api/health", () => TypedResults.Ok());
+var app = AppHost.Build(AppHost.CreateBuilder(args));
 await app.RunAsync();
 return 0;

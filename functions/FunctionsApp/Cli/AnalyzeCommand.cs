@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using FunctionsApp.Incidents;
+using FunctionsApp.Metrics;
 using FunctionsApp.NginxLogs;
 
 namespace FunctionsApp.Cli;
@@ -88,6 +89,18 @@ internal static class AnalyzeCommand
         {
             stderr.WriteLine($"analyze: warning: {input.Name} is empty.");
         }
+
+        // Offline there are no metric mappings or Azure credentials: say so in each incident's metrics object.
+        report = report with
+        {
+            Incidents = [.. report.Incidents.Select(i => i with
+            {
+                Metrics = IncidentMetrics.NoData(
+                    MetricsNoDataReason.NoMapping,
+                    "Offline analysis reads no Azure Monitor metrics; the service does, for upstreams mapped under Metrics:Upstreams.",
+                    i.Start - new MetricsOptions().BaselinePeriod, i.Start, i.End),
+            })],
+        };
 
         if (parsed.Json)
         {

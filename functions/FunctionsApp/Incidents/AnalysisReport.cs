@@ -30,6 +30,7 @@ public sealed record ReportStats
 [JsonSerializable(typeof(AnalysisReport))]
 [JsonSerializable(typeof(Incident))]
 [JsonSerializable(typeof(IReadOnlyList<Incident>))]
+[JsonSerializable(typeof(IncidentCause))]
 internal sealed partial class IncidentJsonContext : JsonSerializerContext
 {
     /// <summary>Options for output people read: quotes and angle brackets in log lines stay as they are.</summary>

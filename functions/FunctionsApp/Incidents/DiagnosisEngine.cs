@@ -114,6 +114,8 @@ internal sealed class DiagnosisEngine
             Host = UpstreamAddress.HostKey(entry.Has(AccessField.Host) ? entry.Text(AccessField.Host) : entry.Text(AccessField.ServerName)),
             ConnectionId = Utf8Parser.TryParse(entry.Get(AccessField.Connection), out long cid, out _) ? cid : -1,
             LogsUpstream = format.Has(AccessField.UpstreamAddr),
+            LogsConnectTime = format.Has(AccessField.UpstreamConnectTime),
+            LogsHeaderTime = format.Has(AccessField.UpstreamHeaderTime),
             Raw = LogText.Raw(entry.Line),
         };
         if (entry.RequestTime is { } seconds)
@@ -149,15 +151,6 @@ internal sealed class DiagnosisEngine
     public void AddError(in ErrorLogLine line, DateTimeOffset time)
     {
         Stats.ErrorLines++;
-        var kind = ErrorSignatures.Classify(line.Message);
-        var relevantLevel = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections
-            || line.Level >= (kind == FailureKind.OtherUpstream ? ErrorLevel.Error : ErrorLevel.Warn);
-        if (kind == FailureKind.None || !relevantLevel)
-        {
-            Stats.ErrorLinesIgnored++;
-            return;
-        }
-
         if (State.ErrorWatermark is null || time > State.ErrorWatermark)
         {
             State.ErrorWatermark = time;
@@ -166,6 +159,15 @@ internal sealed class DiagnosisEngine
         if (State.ErrorLogBegan is null || time < State.ErrorLogBegan)
         {
             State.ErrorLogBegan = time;
+        }
+
+        var kind = ErrorSignatures.Classify(line.Message);
+        var relevantLevel = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections
+            || line.Level >= (kind == FailureKind.OtherUpstream ? ErrorLevel.Error : ErrorLevel.Warn);
+        if (kind == FailureKind.None || !relevantLevel)
+        {
+            Stats.ErrorLinesIgnored++;
+            return;
         }
 
         var error = new PendingError
@@ -384,6 +386,8 @@ internal sealed class DiagnosisEngine
         ResponseTime = attempt?.ResponseTime,
         FromAccessLog = true,
         LogsUpstream = request.LogsUpstream,
+        LogsConnectTime = request.LogsConnectTime,
+        LogsHeaderTime = request.LogsHeaderTime,
         AccessRaw = request.Raw,
         Errors = errors,
     };
@@ -415,7 +419,7 @@ internal sealed class DiagnosisEngine
     {
         if (State.History.TryGetValue(failure.HistoryKey, out var history) || TryAddHistory(failure.HistoryKey, out history))
         {
-            history.RecordFailure(failure.Time, failure.Recovered);
+            history.RecordFailure(failure.Time, failure.Recovered, failure.Status);
         }
 
         var key = failure.Upstream + KeySeparator + failure.Host;
@@ -430,7 +434,11 @@ internal sealed class DiagnosisEngine
             State.Trackers[key] = tracker;
         }
 
-        tracker.Add(failure, _options);
+        if (tracker.Add(failure, _options) && State.History.TryGetValue(tracker.HistoryKey, out var tracked))
+        {
+            tracked.IncidentStart = tracker.Start;
+            tracked.ServedDuringIncident = 0;
+        }
     }
 
     private void CloseQuiet(DateTimeOffset watermark)
@@ -449,6 +457,10 @@ internal sealed class DiagnosisEngine
             if (tracker.IsOpen)
             {
                 _resolved.Add(ToIncident(tracker, IncidentState.Resolved));
+                if (State.History.TryGetValue(tracker.HistoryKey, out var history) && history.IncidentStart == tracker.Start)
+                {
+                    history.IncidentStart = null;
+                }
             }
 
             (done ??= []).Add(key);
@@ -474,7 +486,7 @@ internal sealed class DiagnosisEngine
             ConnectedNoHeader = t.ConnectedNoHeader,
             ServedBefore = history?.ServedBefore(t.Start) ?? 0,
             ObservedBefore = history?.FirstSeen < t.Start || (State.Stats.AccessLines > t.FailedRequests && t.FromAccessLog > 0),
-            ServedDuring = history?.ServedBetween(t.Start, t.Last) ?? 0,
+            ServedDuring = ServedDuring(history, t),
             HistoryIsPerUpstream = t.HistoryKey.StartsWith("u|", StringComparison.Ordinal),
             ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),
             ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),
@@ -499,11 +511,29 @@ internal sealed class DiagnosisEngine
             FailedTriesRecovered = t.RecoveredTries,
             SuccessesBefore = evidence.ServedBefore,
             Evidence = [.. t.Signatures
-                .OrderByDescending(s => s.Value.Source == "error").ThenByDescending(s => s.Value.Count).ThenBy(s => s.Key, StringComparer.Ordinal)
+                .OrderByDescending(s => s.Value.Count).ThenByDescending(s => s.Value.Source == "error").ThenBy(s => s.Key, StringComparer.Ordinal)
                 .Take(_options.MaxEvidence)
                 .Select(s => new EvidenceItem(s.Key, s.Value.Count, s.Value.Sample, s.Value.Source))],
             Remediation = Remediation.For(verdict.Cause, t.Upstream, t.Kinds.Keys),
         };
+    }
+
+    /// <summary>
+    /// Requests the upstream served while the incident went on: counted exactly from the moment it opened, and, for
+    /// batches fed before the engine advanced (the timer), from the whole minutes strictly inside the incident.
+    /// </summary>
+    private static long ServedDuring(UpstreamHistory? history, IncidentTracker t)
+    {
+        if (history is null)
+        {
+            return 0;
+        }
+
+        var exact = history.IncidentStart == t.Start ? history.ServedDuringIncident : 0;
+        var firstWholeMinute = DateTimeOffset.FromUnixTimeSeconds(((t.Start.ToUnixTimeSeconds() / 60) + 1) * 60);
+        var lastWholeMinute = DateTimeOffset.FromUnixTimeSeconds(((t.Last.ToUnixTimeSeconds() / 60) - 1) * 60);
+        var inside = lastWholeMinute >= firstWholeMinute ? history.ServedBetween(firstWholeMinute, lastWholeMinute) : 0;
+        return Math.Max(exact, inside);
     }
 
     /// <summary>The same upstream, host and start give the same id, whichever run or batch found it.</summary>
@@ -531,7 +561,7 @@ internal sealed class DiagnosisEngine
         var responseTime = entry.Get(AccessField.UpstreamResponseTime);
         double? seconds = responseTime.IsEmpty ? null
             : Utf8Parser.TryParse(UpstreamTries.Last(responseTime), out double s, out _) ? s : null;
-        history.RecordServed(time, seconds);
+        history.RecordServed(time, entry.Status, seconds);
     }
 
     private bool TryAddHistory(string key, out UpstreamHistory history)

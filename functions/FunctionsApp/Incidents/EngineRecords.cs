@@ -27,6 +27,12 @@ internal sealed class PendingRequest
     /// <summary>Whether the format logs <c>$upstream_addr</c> (so an empty <see cref="Tries"/> means "no upstream contacted").</summary>
     public bool LogsUpstream { get; set; }
 
+    /// <summary>Whether the format logs <c>$upstream_connect_time</c> and <c>$upstream_header_time</c>:
+    /// only then does a missing value mean "no connection" or "no header".</summary>
+    public bool LogsConnectTime { get; set; }
+
+    public bool LogsHeaderTime { get; set; }
+
     public string Raw { get; set; } = "";
 }
 
@@ -86,6 +92,10 @@ internal sealed class FailureEvent
 
     /// <summary>Whether the access log names upstreams at all.</summary>
     public bool LogsUpstream { get; set; }
+
+    public bool LogsConnectTime { get; set; }
+
+    public bool LogsHeaderTime { get; set; }
 
     public string AccessRaw { get; set; } = "";
 

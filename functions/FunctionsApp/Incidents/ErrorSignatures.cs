@@ -12,6 +12,13 @@ internal static class ErrorSignatures
 {
     public static FailureKind Classify(ReadOnlySpan<byte> message)
     {
+        // The application's stderr relayed by FastCGI, and the resolver's own complaints, come with or without a
+        // failure: the per-request line that follows ("could not be resolved", "recv() failed ...") says what failed.
+        if (message.StartsWith("FastCGI sent in stderr"u8) || message.IndexOf(" while resolving"u8) >= 0)
+        {
+            return FailureKind.None;
+        }
+
         if (message.IndexOf("limiting requests"u8) >= 0)
         {
             return FailureKind.RateLimitRequests;
@@ -58,9 +65,9 @@ internal static class ErrorSignatures
             return FailureKind.TooBigHeader;
         }
 
-        if (message.IndexOf("upstream sent invalid"u8) >= 0 || message.IndexOf("upstream sent no valid"u8) >= 0
-            || message.IndexOf("upstream sent unexpected"u8) >= 0 || message.IndexOf("upstream sent duplicate"u8) >= 0
-            || message.IndexOf("upstream sent more data"u8) >= 0 || message.IndexOf("upstream sent invalid chunked"u8) >= 0)
+        // Every other "upstream sent ..." is nginx refusing what the upstream answered: invalid header, status,
+        // chunked encoding, duplicate or conflicting headers, more data than Content-Length.
+        if (message.IndexOf("upstream sent "u8) >= 0 || message.IndexOf("upstream rejected request"u8) >= 0)
         {
             return FailureKind.InvalidHeader;
         }
@@ -97,7 +104,8 @@ internal static class ErrorSignatures
             return FailureKind.WorkerConnections;
         }
 
-        if (message.IndexOf("Connection reset by peer"u8) >= 0 && aboutUpstream)
+        if ((message.IndexOf("Connection reset by peer"u8) >= 0 && aboutUpstream)
+            || message.IndexOf("SSL_read() failed"u8) >= 0 || message.IndexOf("SSL_write() failed"u8) >= 0)
         {
             return FailureKind.Reset;
         }

@@ -52,4 +52,14 @@ public sealed record Incident
 
     /// <summary>Concrete steps for this cause: nginx directives to change, things to check.</summary>
     public required IReadOnlyList<string> Remediation { get; init; }
+
+    /// <summary>The site (one nginx's access and error sources) the incident was found in; null for ad-hoc analysis.</summary>
+    public string? Site { get; init; }
+
+    /// <summary>CPU and memory of the upstream's Azure resources around the incident, and whether they corroborate
+    /// overload; null when metrics correlation did not run (offline analysis).</summary>
+    public FunctionsApp.Metrics.IncidentMetrics? Metrics { get; init; }
+
+    /// <summary>When the service last wrote this incident; null for ad-hoc analysis.</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
 }

@@ -18,7 +18,19 @@ internal static class IncidentClassifier
             votes[cause] = votes.GetValueOrDefault(cause) + (count * weight);
         }
 
-        return errorLines > 0 ? FromErrorLog(e, votes) : FromAccessLog(e);
+        if (errorLines == 0)
+        {
+            return FromAccessLog(e);
+        }
+
+        // Failed requests the error log says nothing about vote with what their access-log fields say.
+        if (e.WithoutErrorLine > 0)
+        {
+            var access = FromAccessLog(e);
+            votes[access.Cause] = votes.GetValueOrDefault(access.Cause) + (e.WithoutErrorLine * (access.Cause == IncidentCause.Unknown ? 0.3 : 1.0));
+        }
+
+        return FromErrorLog(e, votes);
     }
 
     private static (IncidentCause Cause, double Weight) Vote(FailureKind kind, IncidentEvidence e) => kind switch
@@ -84,7 +96,7 @@ internal static class IncidentClassifier
 
     private static Verdict FromAccessLog(IncidentEvidence e)
     {
-        var n = Math.Max(1, e.FailedRequests);
+        var n = Math.Max(1, e.WithoutErrorLine);
         double Share(int count) => (double)count / n;
         var dominant = e.Statuses.Count == 0 ? 502 : e.Statuses.MaxBy(s => s.Value).Key;
 

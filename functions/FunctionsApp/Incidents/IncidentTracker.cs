@@ -145,17 +145,17 @@ internal sealed class IncidentTracker
             NoUpstreamContacted++;
             signature = $"{failure.Status} answered by nginx itself, no upstream contacted";
         }
+        else if (failure.LogsConnectTime && failure.ConnectTime is null && failure.UpstreamStatus != 0)
+        {
+            NotConnected++;
+            signature = $"{failure.Status} with upstream_status {failure.UpstreamStatus} and no upstream_connect_time: nginx could not connect";
+        }
         else if (failure.HeaderTime is not null && failure.UpstreamStatus == failure.Status)
         {
             UpstreamAnswered++;
-            signature = $"upstream answered {failure.UpstreamStatus} itself (upstream_header_time set)";
+            signature = $"upstream answered {failure.UpstreamStatus} itself (upstream_header_time {failure.HeaderTime:0.000}s)";
         }
-        else if (failure.ConnectTime is null && failure.UpstreamStatus != 0 && failure.HeaderTime is null)
-        {
-            NotConnected++;
-            signature = $"{failure.Status} with upstream_status {failure.UpstreamStatus}, no connection to the upstream logged";
-        }
-        else if (failure.ConnectTime is not null && failure.HeaderTime is null)
+        else if (failure.LogsHeaderTime && failure.HeaderTime is null && failure.UpstreamStatus != 0)
         {
             ConnectedNoHeader++;
             signature = $"{failure.Status} after connecting: the upstream sent no response header";

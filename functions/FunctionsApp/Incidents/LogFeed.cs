@@ -12,8 +12,16 @@ namespace FunctionsApp.Incidents;
 internal sealed class LogFeed
 {
     private readonly DiagnosisEngine _engine;
+    private readonly bool _advance;
 
-    public LogFeed(DiagnosisEngine engine) => _engine = engine;
+    /// <param name="engine">The engine to feed.</param>
+    /// <param name="advance">Advance the engine as the merged logs' time passes (one-shot analysis). Off for
+    /// incremental runs, where the other log may arrive later: the caller advances to a watermark it trusts.</param>
+    public LogFeed(DiagnosisEngine engine, bool advance = true)
+    {
+        _engine = engine;
+        _advance = advance;
+    }
 
     /// <summary>The access-log format used (given or detected); null when detection found none.</summary>
     public AccessLogFormat? Format { get; private set; }
@@ -50,7 +58,7 @@ internal sealed class LogFeed
     {
         private static readonly TimeSpan AdvanceEvery = TimeSpan.FromSeconds(1);
         private readonly IEnumerator<LogInput> _inputs;
-        private readonly Queue<byte[]> _replay = new();
+        private readonly Queue<byte[]?> _replay = new(); // null: a line that was over the length limit
         private readonly string _kind;
         private LineReader? _reader;
         private Stream? _stream;
@@ -142,7 +150,7 @@ internal sealed class LogFeed
         /// <summary>Gives a held line, whose time was read when it was held, to the engine.</summary>
         protected abstract void Feed(ReadOnlySpan<byte> line, DateTimeOffset time);
 
-        protected void ReplayFirst(IEnumerable<byte[]> lines)
+        protected void ReplayFirst(IEnumerable<byte[]?> lines)
         {
             foreach (var line in lines)
             {
@@ -159,6 +167,7 @@ internal sealed class LogFeed
             if (_replay.TryDequeue(out var replayed))
             {
                 line = replayed;
+                oversized = replayed is null;
                 return true;
             }
 
@@ -211,7 +220,7 @@ internal sealed class LogFeed
         private void Advance(DateTimeOffset time)
         {
             // Everything before this moment has been fed from both sides (the other side holds a later line).
-            if (time - _lastAdvance >= AdvanceEvery)
+            if (Owner._advance && time - _lastAdvance >= AdvanceEvery)
             {
                 Engine.AdvanceTo(time);
                 _lastAdvance = time;
@@ -256,14 +265,14 @@ internal sealed class LogFeed
 
         private AccessLogFormat? DetectFormat()
         {
-            var sample = new List<byte[]>();
+            var sample = new List<byte[]?>();
             while (sample.Count < LogFormatDetector.SampleLines && NextLine(out var line, out var oversized, firstInputOnly: true))
             {
-                sample.Add(oversized ? [] : line.ToArray());
+                sample.Add(oversized ? null : line.ToArray());
             }
 
             ReplayFirst(sample);
-            return LogFormatDetector.Detect(sample);
+            return LogFormatDetector.Detect([.. sample.OfType<byte[]>()]);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -23,6 +23,12 @@ internal sealed class UpstreamHistory
 
     public DateTimeOffset? LastFailure { get; set; }
 
+    /// <summary>Start of the incident open on this upstream, if any: successes after it are counted apart.</summary>
+    public DateTimeOffset? IncidentStart { get; set; }
+
+    /// <summary>Requests served since <see cref="IncidentStart"/>: an upstream that keeps serving while failing is saturated, not down.</summary>
+    public long ServedDuringIncident { get; set; }
+
     /// <summary>Per-minute counters; slot = unix minute % <see cref="RingMinutes"/>, valid when <see cref="Minute"/> matches.</summary>
     public long[] Minute { get; set; } = new long[RingMinutes];
 
@@ -30,11 +36,20 @@ internal sealed class UpstreamHistory
 
     public int[] FailedPerMinute { get; set; } = new int[RingMinutes];
 
+    /// <summary>Per minute: 5xx the upstream answered itself, and gateway errors by status.</summary>
+    public int[] Upstream5xxPerMinute { get; set; } = new int[RingMinutes];
+
+    public int[] Status502PerMinute { get; set; } = new int[RingMinutes];
+
+    public int[] Status503PerMinute { get; set; } = new int[RingMinutes];
+
+    public int[] Status504PerMinute { get; set; } = new int[RingMinutes];
+
     public long[] ResponseMillisPerMinute { get; set; } = new long[RingMinutes];
 
     public int[] TimedPerMinute { get; set; } = new int[RingMinutes];
 
-    public void RecordServed(DateTimeOffset time, double? responseSeconds)
+    public void RecordServed(DateTimeOffset time, int status, double? responseSeconds)
     {
         Served++;
         FirstSeen ??= time;
@@ -48,6 +63,11 @@ internal sealed class UpstreamHistory
             LastServed = time;
         }
 
+        if (IncidentStart is { } start && time > start)
+        {
+            ServedDuringIncident++;
+        }
+
         var slot = Slot(time);
         if (slot < 0)
         {
@@ -55,6 +75,11 @@ internal sealed class UpstreamHistory
         }
 
         ServedPerMinute[slot]++;
+        if (status >= 500)
+        {
+            Upstream5xxPerMinute[slot]++;
+        }
+
         if (responseSeconds is { } seconds)
         {
             ResponseMillisPerMinute[slot] += (long)(seconds * 1000);
@@ -62,7 +87,7 @@ internal sealed class UpstreamHistory
         }
     }
 
-    public void RecordFailure(DateTimeOffset time, bool recovered)
+    public void RecordFailure(DateTimeOffset time, bool recovered, int status)
     {
         if (recovered)
         {
@@ -79,10 +104,19 @@ internal sealed class UpstreamHistory
             LastFailure = time;
         }
 
-        if (Slot(time) is var slot and >= 0)
+        if (recovered || Slot(time) is not (var slot and >= 0))
         {
-            FailedPerMinute[slot]++;
+            return;
         }
+
+        FailedPerMinute[slot]++;
+        var byStatus = status switch
+        {
+            503 => Status503PerMinute,
+            504 => Status504PerMinute,
+            _ => Status502PerMinute,
+        };
+        byStatus[slot]++;
     }
 
     /// <summary>Requests served before <paramref name="time"/>, at minute resolution (0 when the first one came later).</summary>
@@ -100,7 +134,20 @@ internal sealed class UpstreamHistory
     /// <summary>Requests served in the minutes from <paramref name="from"/> through <paramref name="to"/>.</summary>
     public long ServedBetween(DateTimeOffset from, DateTimeOffset to) => Sum(ServedPerMinute, from, to);
 
-    public long FailedBetween(DateTimeOffset from, DateTimeOffset to) => Sum(FailedPerMinute, from, to);
+    /// <summary>The per-minute counts from <paramref name="from"/> through <paramref name="to"/>, oldest first.</summary>
+    public IEnumerable<MinuteCounts> Minutes(DateTimeOffset from, DateTimeOffset to)
+    {
+        foreach (var (slot, minute) in Slots(from, to))
+        {
+            yield return new MinuteCounts(
+                DateTimeOffset.FromUnixTimeSeconds(minute * 60),
+                ServedPerMinute[slot] + FailedPerMinute[slot],
+                Upstream5xxPerMinute[slot],
+                Status502PerMinute[slot],
+                Status503PerMinute[slot],
+                Status504PerMinute[slot]);
+        }
+    }
 
     /// <summary>Mean response time in ms of requests served between the two times, or null.</summary>
     public double? MeanResponseMillis(DateTimeOffset from, DateTimeOffset to)
@@ -161,6 +208,10 @@ internal sealed class UpstreamHistory
             Minute[slot] = minute;
             ServedPerMinute[slot] = 0;
             FailedPerMinute[slot] = 0;
+            Upstream5xxPerMinute[slot] = 0;
+            Status502PerMinute[slot] = 0;
+            Status503PerMinute[slot] = 0;
+            Status504PerMinute[slot] = 0;
             ResponseMillisPerMinute[slot] = 0;
             TimedPerMinute[slot] = 0;
         }
@@ -168,3 +219,6 @@ internal sealed class UpstreamHistory
         return slot;
     }
 }
+
+/// <summary>One minute of one upstream: requests, the 5xx it answered itself, and gateway errors by status.</summary>
+internal readonly record struct MinuteCounts(DateTimeOffset Minute, int Requests, int Upstream5xx, int Status502, int Status503, int Status504);

@@ -1,0 +1,125 @@
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using FunctionsApp.Storage;
+
+namespace FunctionsApp.Analysis;
+
+/// <summary>
+/// Site states as gzip'd JSON blobs <c>sites/{site}.json.gz</c> in the state container, written with ETag
+/// conditions; the run lease is a blob lease on <c>locks/analyze</c>.
+/// </summary>
+internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnalyzerStateStore
+{
+    private volatile bool _containerReady;
+
+    private const string SitesPrefix = "sites/";
+    private const string LockBlob = "locks/analyze";
+
+    public async Task<VersionedSiteState> LoadAsync(string site, CancellationToken cancellationToken)
+    {
+        var blob = containers.State.GetBlobClient(SiteBlob(site));
+        try
+        {
+            var download = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken);
+            await using var content = download.Value.Content;
+            var state = await ReadAsync(content, cancellationToken);
+            return new VersionedSiteState(state, download.Value.Details.ETag.ToString());
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return new VersionedSiteState(new SiteState { Site = site }, null);
+        }
+    }
+
+    public async Task SaveAsync(VersionedSiteState state, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await using (var zip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await JsonSerializer.SerializeAsync(zip, state.State, SiteStateJsonContext.Default.SiteState, cancellationToken);
+        }
+
+        buffer.Position = 0;
+        var conditions = state.Version is null
+            ? new BlobRequestConditions { IfNoneMatch = ETag.All }
+            : new BlobRequestConditions { IfMatch = new ETag(state.Version) };
+        await containers.State.GetBlobClient(SiteBlob(state.State.Site)).UploadAsync(
+            buffer, new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json", ContentEncoding = "gzip" } }, cancellationToken);
+    }
+
+    public async IAsyncEnumerable<SiteState> LoadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureContainerAsync(cancellationToken);
+        await foreach (var item in containers.State.GetBlobsAsync(new GetBlobsOptions { Prefix = SitesPrefix }, cancellationToken))
+        {
+            var download = await containers.State.GetBlobClient(item.Name).DownloadStreamingAsync(cancellationToken: cancellationToken);
+            await using var content = download.Value.Content;
+            yield return await ReadAsync(content, cancellationToken);
+        }
+    }
+
+    public async Task<IRunLease?> TryAcquireRunLeaseAsync(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        await EnsureContainerAsync(cancellationToken);
+        var blob = containers.State.GetBlobClient(LockBlob);
+        try
+        {
+            await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            // It exists already (possibly leased): that is all we needed.
+        }
+
+        var lease = blob.GetBlobLeaseClient();
+        try
+        {
+            await lease.AcquireAsync(duration, cancellationToken: cancellationToken);
+            return new BlobRunLease(lease);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The container is created at start-up in the background; a call that comes first creates it itself.</summary>
+    private async Task EnsureContainerAsync(CancellationToken cancellationToken)
+    {
+        if (!_containerReady)
+        {
+            await containers.State.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            _containerReady = true;
+        }
+    }
+
+    private static async Task<SiteState> ReadAsync(Stream content, CancellationToken cancellationToken)
+    {
+        await using var zip = new GZipStream(content, CompressionMode.Decompress);
+        return await JsonSerializer.DeserializeAsync(zip, SiteStateJsonContext.Default.SiteState, cancellationToken)
+            ?? throw new InvalidDataException("The site state blob is empty.");
+    }
+
+    private static string SiteBlob(string site) => SitesPrefix + BlobNames.Segment(site) + ".json.gz";
+
+    private sealed class BlobRunLease(BlobLeaseClient lease) : IRunLease
+    {
+        public Task RenewAsync(CancellationToken cancellationToken) => lease.RenewAsync(cancellationToken: cancellationToken);
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await lease.ReleaseAsync();
+            }
+            catch (RequestFailedException)
+            {
+                // Expired or taken over already: the lease ends by itself either way.
+            }
+        }
+    }
+}

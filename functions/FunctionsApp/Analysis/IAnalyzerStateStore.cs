@@ -1,0 +1,26 @@
+namespace FunctionsApp.Analysis;
+
+/// <summary>Where the analyzer keeps each site's checkpoint and engine state, and the lease that serialises runs.</summary>
+internal interface IAnalyzerStateStore
+{
+    /// <summary>Loads a site's state, or a new one; the version guards the save against a concurrent writer.</summary>
+    Task<VersionedSiteState> LoadAsync(string site, CancellationToken cancellationToken);
+
+    /// <summary>Saves a site's state if nobody saved it since it was loaded (else <see cref="Azure.RequestFailedException"/> 412).</summary>
+    Task SaveAsync(VersionedSiteState state, CancellationToken cancellationToken);
+
+    /// <summary>Every site's saved state (for the upstream and timeline queries).</summary>
+    IAsyncEnumerable<SiteState> LoadAllAsync(CancellationToken cancellationToken);
+
+    /// <summary>Takes the run lease, or returns null when another run holds it.</summary>
+    Task<IRunLease?> TryAcquireRunLeaseAsync(TimeSpan duration, CancellationToken cancellationToken);
+}
+
+/// <summary>A site's state with the storage version it was read at (null: not stored yet).</summary>
+internal sealed record VersionedSiteState(SiteState State, string? Version);
+
+/// <summary>The exclusive right to run the analyzer; renew it during long runs, dispose to release it.</summary>
+internal interface IRunLease : IAsyncDisposable
+{
+    Task RenewAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,255 @@
+using System.Globalization;
+using FunctionsApp.Incidents;
+using FunctionsApp.Ingestion;
+using FunctionsApp.Metrics;
+using FunctionsApp.Notifications;
+using FunctionsApp.NginxLogs;
+using FunctionsApp.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsApp.Analysis;
+
+/// <summary>
+/// One run of the analyzer: under the run lease, for each site (one nginx's access and error sources), read the
+/// batches stored since the site's checkpoint, feed them to the engine resumed from the saved state, advance it to
+/// what both logs have reached (less a grace period), write new and updated incidents, then save state and
+/// checkpoint together. Incident ids are stable, so a run that crashes before saving repeats, not duplicates.
+/// </summary>
+internal sealed class IncidentAnalyzer(
+    ILogArchive archive,
+    IAnalyzerStateStore states,
+    IIncidentStore incidents,
+    IMetricsCorrelator metrics,
+    NotificationCycle notifications,
+    IOptions<NotificationsOptions> notificationOptions,
+    IOptions<MetricsOptions> metricsOptions,
+    IOptions<IngestionOptions> ingestion,
+    IOptions<AnalysisOptions> options,
+    IOptions<DiagnosisOptions> diagnosis,
+    TimeProvider time,
+    ILogger<IncidentAnalyzer> logger)
+{
+    public async Task<AnalysisRunResult> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var lease = await states.TryAcquireRunLeaseAsync(options.Value.LeaseDuration, cancellationToken);
+        if (lease is null)
+        {
+            Log.RunSkipped(logger);
+            return AnalysisRunResult.Skipped;
+        }
+
+        var result = new AnalysisRunResult(Proceeded: true, 0, 0, 0);
+        var changed = new List<NotificationIncident>();
+        foreach (var site in Sites())
+        {
+            var siteResult = await RunSiteAsync(site.Key, site.Value, lease, changed, cancellationToken);
+            result = result with
+            {
+                Batches = result.Batches + siteResult.Batches,
+                IncidentsWritten = result.IncidentsWritten + siteResult.IncidentsWritten,
+                Lines = result.Lines + siteResult.Lines,
+            };
+        }
+
+        // Under the lease, so one run at a time decides what to send; delivery itself is the outbox's (notify timer).
+        await notifications.RunAsync(changed, cancellationToken);
+        return result;
+    }
+
+    /// <summary>Configured sources grouped by site; a source without a site is a site of its own.</summary>
+    private Dictionary<string, List<(string Name, IngestSourceOptions Source)>> Sites()
+    {
+        var sites = new Dictionary<string, List<(string, IngestSourceOptions)>>(StringComparer.Ordinal);
+        foreach (var (name, source) in ingestion.Value.Sources.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            var site = string.IsNullOrWhiteSpace(source.Site) ? name : source.Site;
+            if (!sites.TryGetValue(site, out var list))
+            {
+                sites[site] = list = [];
+            }
+
+            list.Add((name, source));
+        }
+
+        return sites;
+    }
+
+    private async Task<AnalysisRunResult> RunSiteAsync(
+        string site, List<(string Name, IngestSourceOptions Source)> sources, IRunLease lease, List<NotificationIncident> changedIncidents,
+        CancellationToken cancellationToken)
+    {
+        var versioned = await states.LoadAsync(site, cancellationToken);
+        var state = versioned.State;
+        var engine = new DiagnosisEngine(diagnosis.Value, state.Engine);
+        var linesBefore = engine.Stats.AccessLines + engine.Stats.ErrorLines + engine.Stats.MalformedLines;
+        var batches = 0;
+
+        // Access logs first: they carry the time zone the error log's local times are read in.
+        foreach (var (name, source) in sources.OrderBy(s => s.Source.Kind))
+        {
+            if (!state.Sources.TryGetValue(name, out var checkpoint))
+            {
+                state.Sources[name] = checkpoint = new SourceCheckpoint();
+            }
+
+            var pending = await NewBatchesAsync(name, checkpoint, cancellationToken);
+            foreach (var batch in pending)
+            {
+                await FeedAsync(engine, batch, source, cancellationToken);
+                checkpoint.Read.Add(batch.BlobName);
+                batches++;
+                await lease.RenewAsync(cancellationToken);
+            }
+
+            Compact(checkpoint);
+        }
+
+        var now = time.GetUtcNow();
+        engine.AdvanceTo(Watermark(engine.State, sources, now));
+        var changed = engine.DrainResolved().Concat(engine.OpenIncidents()).ToList();
+        foreach (var found in changed)
+        {
+            var incident = await WithMetricsAsync(found, engine.State, cancellationToken) with { Site = site, UpdatedAt = now };
+            await incidents.UpsertAsync(incident, cancellationToken);
+            changedIncidents.Add(new NotificationIncident(incident, incident.Metrics, notificationOptions.Value.IncidentLink(incident.Id)));
+        }
+
+        state.LastRun = now;
+        await states.SaveAsync(versioned, cancellationToken);
+        var lines = engine.Stats.AccessLines + engine.Stats.ErrorLines + engine.Stats.MalformedLines - linesBefore;
+        Log.SiteAnalyzed(logger, site, batches, lines, changed.Count, engine.State.Trackers.Count(t => t.Value.IsOpen));
+        return new AnalysisRunResult(true, batches, lines, changed.Count);
+    }
+
+    /// <summary>
+    /// Asks Azure Monitor about the upstream's resources from the baseline through the incident, correlates their
+    /// CPU and memory with the gateway errors per minute, and lets the result strengthen, weaken or propose overload.
+    /// </summary>
+    private async Task<Incident> WithMetricsAsync(Incident incident, EngineState engine, CancellationToken cancellationToken)
+    {
+        var from = incident.Start - metricsOptions.Value.BaselinePeriod;
+        var errors = new List<MinuteCount>();
+        if (engine.History.TryGetValue("u|" + incident.Upstream, out var history))
+        {
+            errors.AddRange(history.Minutes(from, incident.End)
+                .Select(m => new MinuteCount(m.Minute, m.Status502 + m.Status503 + m.Status504)));
+        }
+
+        var correlation = await metrics.CorrelateAsync(incident.Upstream, incident.Start, incident.End, errors, cancellationToken);
+        var adjusted = OverloadVerdictAdjuster.Adjust(incident.Cause, incident.Confidence, correlation.Verdict);
+        return incident with
+        {
+            Metrics = correlation,
+            Cause = adjusted.Cause,
+            Confidence = Math.Round(adjusted.Confidence, 2),
+            Summary = adjusted.Note is { } note ? $"{incident.Summary} {note}" : incident.Summary,
+            Remediation = adjusted.Cause == incident.Cause ? incident.Remediation : Remediation.For(adjusted.Cause, incident.Upstream, []),
+        };
+    }
+
+    /// <summary>
+    /// What both logs of the site have reached, less the grace period for the one that lags; a log that has
+    /// gone quiet stops holding the site back once the grace period has passed in wall-clock time.
+    /// </summary>
+    private DateTimeOffset Watermark(EngineState engine, List<(string Name, IngestSourceOptions Source)> sources, DateTimeOffset now)
+    {
+        var grace = options.Value.GracePeriod;
+        var floor = now - grace;
+        var watermark = DateTimeOffset.MaxValue;
+        if (sources.Exists(s => s.Source.Kind == LogKind.Access))
+        {
+            watermark = Min(watermark, Max(engine.AccessWatermark, floor));
+        }
+
+        if (sources.Exists(s => s.Source.Kind == LogKind.Error))
+        {
+            watermark = Min(watermark, Max(engine.ErrorWatermark, floor));
+        }
+
+        return watermark == DateTimeOffset.MaxValue ? floor : watermark;
+    }
+
+    private async Task<List<ArchivedBatch>> NewBatchesAsync(string source, SourceCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        var read = checkpoint.Read.ToHashSet(StringComparer.Ordinal);
+        var batches = new List<ArchivedBatch>();
+        await foreach (var batch in archive.ListBatchesAsync(source, checkpoint.Below, cancellationToken))
+        {
+            if (!read.Contains(batch.BlobName))
+            {
+                batches.Add(batch);
+                if (batches.Count >= options.Value.MaxBatchesPerRun)
+                {
+                    break;
+                }
+            }
+        }
+
+        return batches;
+    }
+
+    private async Task FeedAsync(DiagnosisEngine engine, ArchivedBatch batch, IngestSourceOptions source, CancellationToken cancellationToken)
+    {
+        var kind = batch.Kind ?? source.Kind;
+        AccessLogFormat? format = null;
+        var spec = source.Format ?? batch.Format;
+        if (kind == LogKind.Access && spec is { Length: > 0 } && spec != "auto" && !AccessLogFormat.TryCompile(spec, out format, out var error))
+        {
+            Log.BadFormat(logger, batch.Source, error);
+            format = null;
+        }
+
+        await using var content = await archive.OpenBatchAsync(batch.BlobName, cancellationToken);
+        var input = new LogInput(batch.BlobName, () => content);
+
+        // The engine reads synchronously through its pooled line reader; keep that off the caller's thread.
+        await Task.Run(
+            () => new LogFeed(engine, advance: false).Run(kind == LogKind.Access ? [input] : [], kind == LogKind.Error ? [input] : [], format, cancellationToken),
+            cancellationToken);
+    }
+
+    /// <summary>Moves names older than the reorder window below the bound, keeping the read list short.</summary>
+    private void Compact(SourceCheckpoint checkpoint)
+    {
+        if (checkpoint.Read.Count == 0)
+        {
+            return;
+        }
+
+        checkpoint.Read.Sort(StringComparer.Ordinal);
+        var newest = BatchTime(checkpoint.Read[^1]);
+        if (newest is null)
+        {
+            return;
+        }
+
+        var bound = newest.Value - options.Value.ReorderWindow;
+        var old = checkpoint.Read.TakeWhile(name => BatchTime(name) is { } t && t < bound).ToList();
+        if (old.Count > 0)
+        {
+            checkpoint.Below = old[^1];
+            checkpoint.Read.RemoveRange(0, old.Count);
+        }
+    }
+
+    /// <summary>The arrival time in a batch name: <c>.../{yyyyMMddTHHmmssfffffffZ}-{hash}.log.gz</c>.</summary>
+    private static DateTimeOffset? BatchTime(string blobName)
+    {
+        var file = blobName[(blobName.LastIndexOf('/') + 1)..];
+        var dash = file.IndexOf('-', StringComparison.Ordinal);
+        return dash > 0 && DateTimeOffset.TryParseExact(file[..dash], "yyyyMMdd'T'HHmmssfffffff'Z'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+            ? time
+            : null;
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static DateTimeOffset Max(DateTimeOffset? a, DateTimeOffset b) => a is { } value && value > b ? value : b;
+}
+
+/// <summary>What one run did; <see cref="Proceeded"/> is false when another run held the lease.</summary>
+internal sealed record AnalysisRunResult(bool Proceeded, int Batches, long Lines, int IncidentsWritten)
+{
+    public static AnalysisRunResult Skipped { get; } = new(false, 0, 0, 0);
+}

@@ -1,0 +1,17 @@
+namespace FunctionsApp.Analysis;
+
+/// <summary>Analyzer log events (ids 5000-5099): one per run and site, never one per line.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(5000, LogLevel.Information, "Analyzer run skipped: another run holds the lease")]
+    public static partial void RunSkipped(ILogger logger);
+
+    [LoggerMessage(5001, LogLevel.Information, "Site {Site}: {Batches} batches, {Lines} lines, {Incidents} incidents written, {Open} open")]
+    public static partial void SiteAnalyzed(ILogger logger, string site, int batches, long lines, int incidents, int open);
+
+    [LoggerMessage(5002, LogLevel.Warning, "Source {Source} has an unusable log_format ({Reason}); detecting the format instead")]
+    public static partial void BadFormat(ILogger logger, string source, string reason);
+
+    [LoggerMessage(5003, LogLevel.Warning, "The analyze timer is past due: the previous run was late or long")]
+    public static partial void PastDue(ILogger logger);
+}

@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+using FunctionsApp.Incidents;
+
+namespace FunctionsApp.Analysis;
+
+/// <summary>
+/// One site's progress, saved as one blob so the checkpoint and the engine state always move together:
+/// a run that crashes before saving it starts again from the previous one, and re-derives the same incidents.
+/// </summary>
+internal sealed class SiteState
+{
+    public string Site { get; set; } = "";
+
+    /// <summary>Per source: the batches read recently (names sort by arrival) and the bound below which all were read.</summary>
+    public Dictionary<string, SourceCheckpoint> Sources { get; set; } = new(StringComparer.Ordinal);
+
+    public EngineState Engine { get; set; } = new();
+
+    public DateTimeOffset? LastRun { get; set; }
+}
+
+internal sealed class SourceCheckpoint
+{
+    /// <summary>Every batch with a name at or below this one has been read.</summary>
+    public string? Below { get; set; }
+
+    /// <summary>Batches above <see cref="Below"/> already read (a window of recent names, for late commits).</summary>
+    public List<string> Read { get; set; } = [];
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(SiteState))]
+internal sealed partial class SiteStateJsonContext : JsonSerializerContext;

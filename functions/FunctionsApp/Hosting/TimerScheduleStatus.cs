@@ -1,0 +1,4 @@
+namespace FunctionsApp.Hosting;
+
+/// <summary>Occurrences around this one.</summary>
+internal sealed record TimerScheduleStatus(DateTimeOffset Last, DateTimeOffset Next, DateTimeOffset LastUpdated);

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using FunctionsApp.Storage;
+
+namespace FunctionsApp.Incidents;
+
+/// <summary>
+/// Incidents as JSON blobs <c>{id}.json</c> in the incidents container. The fields lists filter on are copied
+/// into blob metadata (text fields base64url-encoded: metadata is ASCII), so a listing needs no downloads.
+/// </summary>
+internal sealed class BlobIncidentStore(BlobContainers containers) : IIncidentStore
+{
+    private volatile bool _containerReady;
+
+    public async Task UpsertAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        await EnsureContainerAsync(cancellationToken);
+        var body = JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJsonContext.Default.Incident);
+        var options = new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+            Metadata = new Dictionary<string, string>
+            {
+                ["upstream"] = Encode(incident.Upstream),
+                ["host"] = Encode(incident.Host),
+                ["site"] = Encode(incident.Site ?? ""),
+                ["cause"] = JsonSerializer.Serialize(incident.Cause, IncidentJsonContext.Default.IncidentCause).Trim('"'),
+                ["state"] = incident.State == IncidentState.Open ? "open" : "resolved",
+                ["status"] = incident.Status.ToString(CultureInfo.InvariantCulture),
+                ["confidence"] = incident.Confidence.ToString("0.00", CultureInfo.InvariantCulture),
+                ["failed"] = incident.FailedRequests.ToString(CultureInfo.InvariantCulture),
+                ["start"] = incident.Start.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+                ["end"] = incident.End.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            },
+        };
+        await containers.Incidents.GetBlobClient(BlobName(incident.Id)).UploadAsync(new BinaryData(body), options, cancellationToken);
+    }
+
+    public async Task<Incident?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await containers.Incidents.GetBlobClient(BlobName(id)).DownloadContentAsync(cancellationToken);
+            return JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, IncidentJsonContext.Default.Incident);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async IAsyncEnumerable<IncidentSummary> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureContainerAsync(cancellationToken);
+        await foreach (var item in containers.Incidents.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken))
+        {
+            if (ToSummary(item) is { } summary)
+            {
+                yield return summary;
+            }
+        }
+    }
+
+    private static IncidentSummary? ToSummary(BlobItem item)
+    {
+        var m = (IReadOnlyDictionary<string, string>)item.Metadata.AsReadOnly();
+        if (!item.Name.EndsWith(".json", StringComparison.Ordinal) || !m.TryGetValue("start", out var start) || !m.TryGetValue("end", out var end))
+        {
+            return null;
+        }
+
+        var cause = JsonSerializer.Deserialize($"\"{m.GetValueOrDefault("cause", "unknown")}\"", IncidentJsonContext.Default.IncidentCause);
+        return new IncidentSummary(
+            item.Name[..^5],
+            Decode(m.GetValueOrDefault("upstream", "")),
+            Decode(m.GetValueOrDefault("host", "")),
+            int.Parse(m.GetValueOrDefault("status", "502"), CultureInfo.InvariantCulture),
+            cause,
+            double.Parse(m.GetValueOrDefault("confidence", "0"), CultureInfo.InvariantCulture),
+            m.GetValueOrDefault("state", "") == "open" ? IncidentState.Open : IncidentState.Resolved,
+            DateTimeOffset.FromUnixTimeSeconds(long.Parse(start, CultureInfo.InvariantCulture)),
+            DateTimeOffset.FromUnixTimeSeconds(long.Parse(end, CultureInfo.InvariantCulture)),
+            int.Parse(m.GetValueOrDefault("failed", "0"), CultureInfo.InvariantCulture),
+            Decode(m.GetValueOrDefault("site", "")) is { Length: > 0 } site ? site : null);
+    }
+
+    /// <summary>The container is created at start-up in the background; a call that comes first creates it itself.</summary>
+    private async Task EnsureContainerAsync(CancellationToken cancellationToken)
+    {
+        if (!_containerReady)
+        {
+            await containers.Incidents.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            _containerReady = true;
+        }
+    }
+
+    // Ids are hex (the engine's); anything else is refused before it reaches a blob name.
+    private static string BlobName(string id) => id + ".json";
+
+    private static string Encode(string value) => Convert.ToBase64String(Encoding.UTF8.GetBytes(value)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string Decode(string value)
+    {
+        var base64 = value.Replace('-', '+').Replace('_', '/');
+        base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
+        return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+    }
+}

@@ -1,0 +1,33 @@
+namespace FunctionsApp.Incidents;
+
+/// <summary>Incident documents: one per incident id, overwritten as the incident evolves.</summary>
+internal interface IIncidentStore
+{
+    /// <summary>Writes (or overwrites) the incident; writing the same incident twice leaves one document.</summary>
+    Task UpsertAsync(Incident incident, CancellationToken cancellationToken);
+
+    /// <summary>The full incident, or null.</summary>
+    Task<Incident?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Every incident's summary (read from metadata, without downloading the documents).</summary>
+    IAsyncEnumerable<IncidentSummary> ListAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>An incident without its evidence and remediation: what lists show.</summary>
+public sealed record IncidentSummary(
+    string Id,
+    string Upstream,
+    string Host,
+    int Status,
+    IncidentCause Cause,
+    double Confidence,
+    IncidentState State,
+    DateTimeOffset Start,
+    DateTimeOffset End,
+    int FailedRequests,
+    string? Site)
+{
+    public static IncidentSummary Of(Incident incident) => new(
+        incident.Id, incident.Upstream, incident.Host, incident.Status, incident.Cause, incident.Confidence,
+        incident.State, incident.Start, incident.End, incident.FailedRequests, incident.Site);
+}

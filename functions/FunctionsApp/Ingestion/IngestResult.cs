@@ -1,0 +1,7 @@
+namespace FunctionsApp.Ingestion;
+
+/// <summary>The result of one ingest request: an outcome, the counts, the blob, and for rejections a safe reason.</summary>
+internal sealed record IngestResult(IngestOutcome Outcome, long Lines, long Malformed, string? BlobName, string? Reason)
+{
+    public static IngestResult Rejected(IngestOutcome outcome, string reason) => new(outcome, 0, 0, null, reason);
+}

@@ -1,0 +1,146 @@
+using FunctionsApp.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsApp.Ingestion;
+
+/// <summary><c>POST /api/ingest/{source}?kind=access|error[&amp;format=...]</c>: where log shippers send batches.</summary>
+internal static class IngestionApi
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    public static IEndpointRouteBuilder MapIngestionApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/api/ingest/{source}", IngestAsync)
+            .WithName("Ingest")
+            .WithSummary("Stores a batch of nginx log lines (text, NDJSON, JSON arrays, Loki push; gzip, deflate or zstd) exactly once.");
+        return endpoints;
+    }
+
+    internal static async Task<Results<Accepted<IngestResponse>, Ok<IngestResponse>, ProblemHttpResult>> IngestAsync(
+        string source,
+        string? kind,
+        string? format,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        HttpRequest request,
+        BatchIngestor ingestor,
+        IOptions<IngestionOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (Resolve(source, kind, format, settings) is not { } resolved)
+        {
+            return ResolveProblem(source, kind, settings);
+        }
+
+        var contentEncoding = request.Headers.ContentEncoding.ToString();
+        if (string.IsNullOrEmpty(contentEncoding) && request.ContentLength > settings.MaxDecodedBytes)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "Batch too large",
+                $"The body exceeds the limit of {settings.MaxDecodedBytes} bytes; send smaller batches.");
+        }
+
+        // The decoded-size limit is ours; the transport limit only has to let a compressed batch of that size through.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = settings.MaxDecodedBytes + (1024 * 1024);
+        }
+
+        var result = await ingestor.IngestAsync(resolved, request.Body, contentEncoding, NullIfEmpty(idempotencyKey), cancellationToken);
+        return result.Outcome switch
+        {
+            IngestOutcome.Stored or IngestOutcome.Empty => TypedResults.Accepted((string?)null, ToResponse(resolved, result, duplicate: false)),
+            IngestOutcome.Duplicate => TypedResults.Ok(ToResponse(resolved, result, duplicate: true)),
+            IngestOutcome.PayloadTooLarge => Problem(StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "Batch too large", result.Reason),
+            IngestOutcome.CorruptCompression => Problem(StatusCodes.Status400BadRequest, ProblemTypes.CorruptCompression, "Corrupt compressed body", result.Reason),
+            IngestOutcome.UnsupportedEncoding => Problem(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedEncoding, "Unsupported Content-Encoding", result.Reason),
+            IngestOutcome.UnsupportedBody => Problem(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedBody, "Unsupported body", result.Reason),
+            IngestOutcome.MalformedJson => Problem(StatusCodes.Status400BadRequest, ProblemTypes.MalformedJson, "Malformed JSON body", result.Reason),
+            IngestOutcome.IdempotencyKeyReused => Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused, "Idempotency key reused",
+                $"The {IdempotencyKeyHeader} was used before for a different batch ({result.BlobName}); nothing was stored."),
+            _ => throw new InvalidOperationException($"Unknown ingest outcome {result.Outcome}."),
+        };
+    }
+
+    /// <summary>Configuration first; <c>?kind=</c> must agree with a configured source, <c>?format=</c> overrides its format.</summary>
+    internal static IngestSource? Resolve(string source, string? kind, string? format, IngestionOptions settings)
+    {
+        LogKind? requested = null;
+        if (!string.IsNullOrEmpty(kind))
+        {
+            if (!TryParseKind(kind, out var parsed))
+            {
+                return null;
+            }
+
+            requested = parsed;
+        }
+
+        if (settings.Sources.TryGetValue(source, out var configured))
+        {
+            if (requested is { } k && k != configured.Kind)
+            {
+                return null;
+            }
+
+            return new IngestSource(source, configured.Kind, NullIfEmpty(format) ?? configured.Format ?? DefaultFormat(configured.Kind), configured.Site);
+        }
+
+        if (!settings.AllowUnknownSources || requested is not { } unknownKind)
+        {
+            return null;
+        }
+
+        return new IngestSource(source, unknownKind, NullIfEmpty(format) ?? DefaultFormat(unknownKind), null);
+    }
+
+    private static ProblemHttpResult ResolveProblem(string source, string? kind, IngestionOptions settings)
+    {
+        if (!string.IsNullOrEmpty(kind) && !TryParseKind(kind, out _))
+        {
+            return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidKind, "Invalid kind", "The 'kind' query parameter must be 'access' or 'error'.");
+        }
+
+        if (settings.Sources.TryGetValue(source, out var configured))
+        {
+            return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidKind, "Kind does not match the source",
+                $"Source '{source}' is configured as an {configured.Kind.ToString().ToLowerInvariant()} log.");
+        }
+
+        return settings.AllowUnknownSources
+            ? Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidKind, "Missing kind",
+                "Unconfigured sources need the 'kind' query parameter ('access' or 'error').")
+            : Problem(StatusCodes.Status404NotFound, ProblemTypes.UnknownSource, "Unknown source",
+                "No source of this name is configured (Ingestion:Sources).");
+    }
+
+    private static bool TryParseKind(string value, out LogKind kind)
+    {
+        if (value.Equals("access", StringComparison.OrdinalIgnoreCase))
+        {
+            kind = LogKind.Access;
+            return true;
+        }
+
+        if (value.Equals("error", StringComparison.OrdinalIgnoreCase))
+        {
+            kind = LogKind.Error;
+            return true;
+        }
+
+        kind = default;
+        return false;
+    }
+
+    private static string DefaultFormat(LogKind kind) => kind == LogKind.Access ? "auto" : "error";
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static IngestResponse ToResponse(IngestSource source, IngestResult result, bool duplicate) =>
+        new(source.Name, result.Lines, result.Lines - result.Malformed, result.Malformed, duplicate, result.BlobName);
+
+    private static ProblemHttpResult Problem(int status, string type, string title, string? detail) =>
+        TypedResults.Problem(statusCode: status, type: type, title: title, detail: detail);
+}

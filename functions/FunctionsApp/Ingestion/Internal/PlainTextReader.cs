@@ -1,0 +1,41 @@
+namespace FunctionsApp.Ingestion.Internal;
+
+/// <summary>Plain text: one line per <c>\n</c> (a trailing <c>\r</c> dropped); a final unterminated line counts.</summary>
+internal static class PlainTextReader
+{
+    public static async Task ReadAsync(ByteBuffer buffer, Stream body, LineSink sink, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            buffer.Consume(WriteLines(buffer.Data, sink, buffer.IsEndOfStream));
+            if (buffer.IsEndOfStream)
+            {
+                return;
+            }
+
+            await buffer.FillAsync(body, cancellationToken);
+        }
+    }
+
+    private static int WriteLines(ReadOnlySpan<byte> data, LineSink sink, bool final)
+    {
+        var consumed = 0;
+        int newline;
+        while ((newline = data[consumed..].IndexOf((byte)'\n')) >= 0)
+        {
+            sink.Write(TrimCarriageReturn(data.Slice(consumed, newline)));
+            consumed += newline + 1;
+        }
+
+        if (final && consumed < data.Length)
+        {
+            sink.Write(TrimCarriageReturn(data[consumed..]));
+            consumed = data.Length;
+        }
+
+        return consumed;
+    }
+
+    private static ReadOnlySpan<byte> TrimCarriageReturn(ReadOnlySpan<byte> line) =>
+        line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line;
+}

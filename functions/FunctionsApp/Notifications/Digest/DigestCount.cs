@@ -1,0 +1,3 @@
+namespace FunctionsApp.Notifications.Digest;
+
+public sealed record DigestCount(string Name, int Count);

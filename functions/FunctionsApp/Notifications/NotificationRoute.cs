@@ -1,0 +1,40 @@
+using FunctionsApp.Incidents;
+
+namespace FunctionsApp.Notifications;
+
+/// <summary>
+/// Which incidents go to which receivers, and how they are grouped. Routes are tried in order; the first match wins
+/// unless it sets <see cref="Continue"/>. Empty matcher lists match everything.
+/// </summary>
+public sealed class NotificationRoute
+{
+    /// <summary>Receiver names (see <see cref="NotificationsOptions.Receivers"/>).</summary>
+    public List<string> Receivers { get; set; } = [];
+
+    /// <summary>Host globs (<c>*.example.com</c>).</summary>
+    public List<string> Hosts { get; set; } = [];
+
+    /// <summary>Upstream globs (<c>10.0.1.*:8080</c>).</summary>
+    public List<string> Upstreams { get; set; } = [];
+
+    /// <summary>Causes to match.</summary>
+    public List<IncidentCause> Causes { get; set; } = [];
+
+    /// <summary>Lowest severity to match.</summary>
+    public NotificationSeverity MinSeverity { get; set; } = NotificationSeverity.Warning;
+
+    /// <summary>Labels that make a group: any of <c>host</c>, <c>upstream</c>, <c>cause</c>. Default: host and upstream.</summary>
+    public List<string> GroupBy { get; set; } = [];
+
+    /// <summary>Overrides <see cref="NotificationsOptions.GroupWait"/> for this route.</summary>
+    public TimeSpan? GroupWait { get; set; }
+
+    /// <summary>Overrides <see cref="NotificationsOptions.GroupInterval"/>.</summary>
+    public TimeSpan? GroupInterval { get; set; }
+
+    /// <summary>Overrides <see cref="NotificationsOptions.RepeatInterval"/>.</summary>
+    public TimeSpan? RepeatInterval { get; set; }
+
+    /// <summary>Keep matching later routes after this one.</summary>
+    public bool Continue { get; set; }
+}

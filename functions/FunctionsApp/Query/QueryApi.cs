@@ -1,0 +1,413 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using FunctionsApp.Analysis;
+using FunctionsApp.Hosting;
+using FunctionsApp.Incidents;
+using FunctionsApp.NginxLogs;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsApp.Query;
+
+/// <summary>
+/// The REST API over what the analyzer found: incidents (filtered, paged), upstream health, per-minute timelines,
+/// and ad-hoc analysis of uploaded logs. Every route needs a function key; every error is a ProblemDetails.
+/// </summary>
+internal static class QueryApi
+{
+    /// <summary>How long a continuation token stays valid.</summary>
+    public static readonly TimeSpan ContinuationLifetime = TimeSpan.FromHours(1);
+
+    private const int DefaultLimit = 50;
+    private const int MaxLimit = 500;
+
+    public static IEndpointRouteBuilder MapQueryApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Incidents");
+        api.MapGet("/incidents", ListIncidentsAsync)
+            .WithName("ListIncidents")
+            .WithSummary("Incidents, newest first, filtered by time, upstream, host, cause and state; paged by continuation token.");
+        api.MapGet("/incidents/{id}", GetIncidentAsync)
+            .WithName("GetIncident")
+            .WithSummary("One incident with its full evidence and remediation.");
+        api.MapGet("/upstreams", ListUpstreamsAsync)
+            .WithName("ListUpstreams")
+            .WithSummary("Each upstream's current health and its last incident.");
+        api.MapGet("/timeline", GetTimelineAsync)
+            .WithName("GetTimeline")
+            .WithSummary("Requests and 5xx of one upstream per time bucket (the last two hours).");
+        api.MapPost("/analyze", AnalyzeAsync)
+            .WithName("AnalyzeLogs")
+            .WithSummary("Analyses uploaded logs synchronously (multipart fields 'access' and 'error', or a raw body with ?kind=) and returns the analyze JSON.")
+            .DisableAntiforgery();
+        return app;
+    }
+
+    public static async Task<Results<Ok<IncidentPage>, ProblemHttpResult>> ListIncidentsAsync(
+        string? from, string? to, string? upstream, string? host, string? cause, string? state, string? limit, string? continuation,
+        IIncidentStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!TryParseFilter(from, to, cause, state, limit, out var filter, out var problem))
+        {
+            return problem;
+        }
+
+        filter = filter with { Upstream = upstream, Host = host };
+        var filterKey = filter.Key();
+        ContinuationToken? after = null;
+        if (continuation is not null)
+        {
+            if (!ContinuationToken.TryDecode(continuation, out var token) || token.FilterKey != filterKey)
+            {
+                return Problem(400, ProblemTypes.InvalidContinuation, "Invalid continuation token",
+                    "The continuation token is malformed or was issued for other filters; start again without it.");
+            }
+
+            if (time.GetUtcNow() - token.Issued > ContinuationLifetime)
+            {
+                return Problem(400, ProblemTypes.ContinuationExpired, "Continuation token expired",
+                    $"Continuation tokens are valid for {ContinuationLifetime.TotalMinutes:0} minutes; start the listing again without it.");
+            }
+
+            after = token;
+        }
+
+        var matches = new List<IncidentSummary>();
+        await foreach (var summary in store.ListAsync(cancellationToken))
+        {
+            if (filter.Matches(summary))
+            {
+                matches.Add(summary);
+            }
+        }
+
+        var ordered = matches
+            .OrderByDescending(i => i.Start.ToUnixTimeSeconds()).ThenBy(i => i.Id, StringComparer.Ordinal)
+            .Where(i => after is null || IsAfter(i, after))
+            .Take(filter.Limit + 1)
+            .ToList();
+        var page = ordered.Take(filter.Limit).ToList();
+        var next = ordered.Count > filter.Limit
+            ? new ContinuationToken(time.GetUtcNow(), filterKey, page[^1].Start.ToUnixTimeSeconds(), page[^1].Id).Encode()
+            : null;
+        return TypedResults.Ok(new IncidentPage(page, next));
+    }
+
+    public static async Task<Results<Ok<Incident>, ProblemHttpResult>> GetIncidentAsync(string id, IIncidentStore store, CancellationToken cancellationToken)
+    {
+        if (id.Length is 0 or > 64 || id.AsSpan().ContainsAnyExcept("0123456789abcdef"))
+        {
+            return Problem(400, ProblemTypes.InvalidQuery, "Invalid incident id", "Incident ids are lower-case hexadecimal, as returned by GET /api/incidents.");
+        }
+
+        return await store.GetAsync(id, cancellationToken) is { } incident
+            ? TypedResults.Ok(incident)
+            : Problem(404, ProblemTypes.IncidentNotFound, "Incident not found", $"No incident has the id '{id}'.");
+    }
+
+    public static async Task<Ok<IReadOnlyList<UpstreamHealth>>> ListUpstreamsAsync(
+        IAnalyzerStateStore states, IIncidentStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var lastIncidents = new Dictionary<string, IncidentSummary>(StringComparer.Ordinal);
+        await foreach (var incident in store.ListAsync(cancellationToken))
+        {
+            if (!lastIncidents.TryGetValue(incident.Upstream, out var known) || incident.Start > known.Start)
+            {
+                lastIncidents[incident.Upstream] = incident;
+            }
+        }
+
+        var now = time.GetUtcNow();
+        var result = new List<UpstreamHealth>();
+        await foreach (var site in states.LoadAllAsync(cancellationToken))
+        {
+            var open = site.Engine.Trackers.Values.Where(t => t.IsOpen).Select(t => t.Upstream).ToHashSet(StringComparer.Ordinal);
+            foreach (var (key, history) in site.Engine.History)
+            {
+                if (!key.StartsWith("u|", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var upstream = key[2..];
+                lastIncidents.TryGetValue(upstream, out var last);
+                var health = open.Contains(upstream) ? "failing"
+                    : history.LastServed is { } served && now - served < TimeSpan.FromMinutes(15) ? "healthy"
+                    : history.LastFailure > history.LastServed || (history.LastServed is null && history.LastFailure is not null) ? "failing"
+                    : "idle";
+                result.Add(new UpstreamHealth(upstream, site.Site, health, history.Served, history.GatewayFailures, history.FailedTries,
+                    history.LastServed, history.LastFailure, last));
+            }
+
+            // Upstreams known only from incidents (the access log names no upstreams).
+            foreach (var upstream in open.Where(u => !site.Engine.History.ContainsKey("u|" + u)))
+            {
+                lastIncidents.TryGetValue(upstream, out var last);
+                result.Add(new UpstreamHealth(upstream, site.Site, "failing", 0, last?.FailedRequests ?? 0, 0, null, last?.End, last));
+            }
+        }
+
+        return TypedResults.Ok<IReadOnlyList<UpstreamHealth>>([.. result.OrderBy(u => u.Upstream, StringComparer.Ordinal).ThenBy(u => u.Site, StringComparer.Ordinal)]);
+    }
+
+    public static async Task<Results<Ok<Timeline>, ProblemHttpResult>> GetTimelineAsync(
+        string? upstream, string? bucket, string? from, string? to, IAnalyzerStateStore states, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(upstream))
+        {
+            return Problem(400, ProblemTypes.InvalidQuery, "Missing upstream", "Give ?upstream= as GET /api/upstreams names it, e.g. ?upstream=10.0.0.1:8080.");
+        }
+
+        var size = (bucket ?? "1m") switch
+        {
+            "1m" => TimeSpan.FromMinutes(1),
+            "5m" => TimeSpan.FromMinutes(5),
+            "15m" => TimeSpan.FromMinutes(15),
+            "1h" => TimeSpan.FromHours(1),
+            _ => TimeSpan.Zero,
+        };
+        if (size == TimeSpan.Zero)
+        {
+            return Problem(400, ProblemTypes.InvalidQuery, "Invalid bucket", $"bucket '{bucket}' is not one of 1m, 5m, 15m, 1h.");
+        }
+
+        var now = time.GetUtcNow();
+        if (!TryParseTime(from, "from", out var start, out var problem) || !TryParseTime(to, "to", out var end, out problem))
+        {
+            return problem;
+        }
+
+        var windowEnd = end ?? now;
+        var windowStart = start ?? windowEnd - TimeSpan.FromHours(1);
+        if (windowStart > windowEnd)
+        {
+            return Problem(400, ProblemTypes.InvalidQuery, "Invalid time range", "'from' is after 'to'.");
+        }
+
+        var points = new SortedDictionary<DateTimeOffset, (long Requests, long Upstream5xx, long S502, long S503, long S504)>();
+        var found = false;
+        await foreach (var site in states.LoadAllAsync(cancellationToken))
+        {
+            if (!site.Engine.History.TryGetValue("u|" + upstream, out var history))
+            {
+                continue;
+            }
+
+            found = true;
+            foreach (var minute in history.Minutes(windowStart, windowEnd))
+            {
+                var slot = DateTimeOffset.FromUnixTimeSeconds(minute.Minute.ToUnixTimeSeconds() / (long)size.TotalSeconds * (long)size.TotalSeconds);
+                var p = points.GetValueOrDefault(slot);
+                points[slot] = (p.Requests + minute.Requests, p.Upstream5xx + minute.Upstream5xx, p.S502 + minute.Status502, p.S503 + minute.Status503, p.S504 + minute.Status504);
+            }
+        }
+
+        if (!found)
+        {
+            return Problem(404, ProblemTypes.InvalidQuery, "Unknown upstream", $"No site has seen the upstream '{upstream}'.");
+        }
+
+        return TypedResults.Ok(new Timeline(upstream, bucket ?? "1m", [.. points.Select(p => new TimelinePoint(p.Key, p.Value.Requests, p.Value.Upstream5xx,
+            new Dictionary<string, long> { ["502"] = p.Value.S502, ["503"] = p.Value.S503, ["504"] = p.Value.S504 }))]));
+    }
+
+    public static async Task<Results<Ok<AnalysisReport>, ProblemHttpResult>> AnalyzeAsync(
+        HttpRequest request, string? kind, string? format, IOptions<DiagnosisOptions> diagnosis, CancellationToken cancellationToken)
+    {
+        AccessLogFormat? compiled = null;
+        if (format is { Length: > 0 } && format != "auto" && !AccessLogFormat.TryCompile(format, out compiled, out var formatError))
+        {
+            return Problem(400, ProblemTypes.InvalidQuery, "Invalid log format", formatError);
+        }
+
+        var access = new List<LogInput>();
+        var errors = new List<LogInput>();
+        string? tempFile = null;
+        try
+        {
+            if (request.HasFormContentType)
+            {
+                var form = await request.ReadFormAsync(cancellationToken);
+                foreach (var file in form.Files)
+                {
+                    var target = file.Name switch
+                    {
+                        "access" => access,
+                        "error" => errors,
+                        _ => null,
+                    };
+                    if (target is null)
+                    {
+                        return Problem(400, ProblemTypes.InvalidQuery, "Unknown form field", $"Form field '{file.Name}' is neither 'access' nor 'error'.");
+                    }
+
+                    target.Add(new LogInput(file.FileName, () => Decompress(file.FileName, file.OpenReadStream())));
+                }
+            }
+            else
+            {
+                var list = kind switch
+                {
+                    "access" => access,
+                    "error" => errors,
+                    _ => null,
+                };
+                if (list is null)
+                {
+                    return Problem(400, ProblemTypes.InvalidKind, "Missing or invalid kind", "A raw body needs ?kind=access or ?kind=error; or send multipart fields 'access' and 'error'.");
+                }
+
+                // The engine reads synchronously: spool the body to a temporary file rather than into memory.
+                tempFile = Path.GetTempFileName();
+                await using (var spool = File.Create(tempFile))
+                {
+                    await request.Body.CopyToAsync(spool, cancellationToken);
+                }
+
+                var path = tempFile;
+                var encoding = request.Headers.ContentEncoding.ToString();
+                list.Add(new LogInput("body", () => Decompress(encoding == "gzip" ? "body.gz" : "body", File.OpenRead(path))));
+            }
+
+            if (access.Count == 0 && errors.Count == 0)
+            {
+                return Problem(400, ProblemTypes.UnsupportedBody, "No logs", "Send multipart fields 'access' and/or 'error', or a raw body with ?kind=.");
+            }
+
+            var report = await Task.Run(() => LogAnalyzer.Analyze(access, errors, compiled, diagnosis.Value, cancellationToken), cancellationToken);
+            var unreadable = report.Stats.Inputs.FirstOrDefault(i => i.Lines > 0 && i.Parsed == 0);
+            if (unreadable is not null)
+            {
+                return Problem(422, ProblemTypes.UnparseableLogs, "No line could be parsed",
+                    $"No line of {unreadable.Name} ({unreadable.Lines} lines) is a valid nginx {unreadable.Kind} log line"
+                    + (unreadable.Kind == "access" ? $" in the format '{compiled?.Name ?? "detected: none of " + string.Join(", ", AccessLogFormat.PresetNames)}'." : "."));
+            }
+
+            return TypedResults.Ok(report);
+        }
+        catch (InvalidDataException)
+        {
+            return Problem(400, ProblemTypes.CorruptCompression, "Corrupt compression", "A .gz upload could not be decompressed.");
+        }
+        finally
+        {
+            if (tempFile is not null)
+            {
+                File.Delete(tempFile);
+            }
+        }
+    }
+
+    private static Stream Decompress(string name, Stream stream) =>
+        name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(stream, CompressionMode.Decompress) : stream;
+
+    private static bool IsAfter(IncidentSummary item, ContinuationToken token)
+    {
+        var start = item.Start.ToUnixTimeSeconds();
+        return start < token.Start || (start == token.Start && string.CompareOrdinal(item.Id, token.Id) > 0);
+    }
+
+    private static bool TryParseFilter(string? from, string? to, string? cause, string? state, string? limit, out IncidentFilter filter, out ProblemHttpResult problem)
+    {
+        filter = new IncidentFilter();
+        if (!TryParseTime(from, "from", out var start, out problem) || !TryParseTime(to, "to", out var end, out problem))
+        {
+            return false;
+        }
+
+        if (start > end)
+        {
+            problem = Problem(400, ProblemTypes.InvalidQuery, "Invalid time range", "'from' is after 'to'.");
+            return false;
+        }
+
+        IncidentCause? parsedCause = null;
+        if (cause is not null)
+        {
+            try
+            {
+                parsedCause = JsonSerializer.Deserialize($"\"{cause}\"", IncidentJsonContext.Default.IncidentCause);
+            }
+            catch (JsonException)
+            {
+                problem = Problem(400, ProblemTypes.InvalidQuery, "Invalid cause",
+                    $"cause '{cause}' is not one of upstream_down, misconfiguration, timeout, overload, dns, tls_handshake, invalid_response, upstream_returned, rate_limited, unknown.");
+                return false;
+            }
+        }
+
+        IncidentState? parsedState = state switch
+        {
+            null => null,
+            "open" => IncidentState.Open,
+            "resolved" => IncidentState.Resolved,
+            _ => (IncidentState)(-1),
+        };
+        if (parsedState == (IncidentState)(-1))
+        {
+            problem = Problem(400, ProblemTypes.InvalidQuery, "Invalid state", $"state '{state}' is neither 'open' nor 'resolved'.");
+            return false;
+        }
+
+        var parsedLimit = DefaultLimit;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out parsedLimit) || parsedLimit is < 1 or > MaxLimit))
+        {
+            problem = Problem(400, ProblemTypes.InvalidQuery, "Invalid limit", $"limit '{limit}' is not a whole number from 1 to {MaxLimit}.");
+            return false;
+        }
+
+        filter = new IncidentFilter { From = start, To = end, Cause = parsedCause, State = parsedState, Limit = parsedLimit };
+        return true;
+    }
+
+    private static bool TryParseTime(string? value, string name, out DateTimeOffset? time, out ProblemHttpResult problem)
+    {
+        time = null;
+        problem = null!;
+        if (value is null)
+        {
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            time = parsed;
+            return true;
+        }
+
+        problem = Problem(400, ProblemTypes.InvalidQuery, $"Invalid '{name}'", $"'{name}' value '{value}' is not an ISO 8601 time such as 2026-11-24T10:00:00Z.");
+        return false;
+    }
+
+    private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: type);
+
+    /// <summary>The filters of a listing; <see cref="Key"/> ties continuation tokens to them.</summary>
+    private sealed record IncidentFilter
+    {
+        public DateTimeOffset? From { get; init; }
+
+        public DateTimeOffset? To { get; init; }
+
+        public string? Upstream { get; init; }
+
+        public string? Host { get; init; }
+
+        public IncidentCause? Cause { get; init; }
+
+        public IncidentState? State { get; init; }
+
+        public int Limit { get; init; } = DefaultLimit;
+
+        public bool Matches(IncidentSummary i) =>
+            (From is null || i.End >= From) && (To is null || i.Start <= To)
+            && (Upstream is null || i.Upstream == Upstream) && (Host is null || string.Equals(i.Host, Host, StringComparison.OrdinalIgnoreCase))
+            && (Cause is null || i.Cause == Cause) && (State is null || i.State == State);
+
+        public string Key() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            string.Create(CultureInfo.InvariantCulture, $"{From?.ToUnixTimeSeconds()}|{To?.ToUnixTimeSeconds()}|{Upstream}|{Host}|{Cause}|{State}|{Limit}"))).AsSpan(0, 8));
+    }
+}

@@ -1,0 +1,261 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using FunctionsApp.Ingestion;
+
+namespace FunctionsApp.Storage;
+
+/// <summary>
+/// <see cref="ILogArchive"/> on Blob Storage. Exactly-once without transactions: a conditional-create marker
+/// <c>dedup/{source}/{key}</c> fixes the batch blob's name before anything is uploaded, and the batch itself is a
+/// conditional create of that name. A retry after a crash between the two finds the marker and completes the
+/// upload; a concurrent duplicate loses the conditional create. Nothing is acknowledged before the batch exists.
+/// </summary>
+internal sealed partial class BlobLogArchive(BlobContainers containers, ILogger<BlobLogArchive> logger) : ILogArchive
+{
+    private const string MetaSource = "source";
+    private const string MetaKind = "kind";
+    private const string MetaFormat = "format";
+    private const string MetaSite = "site";
+    private const string MetaLineCount = "lineCount";
+    private const string MetaMalformedCount = "malformedCount";
+    private const string MetaReceivedAt = "receivedAt";
+    private const string MetaBatch = "batch";
+    private const string MetaContentHash = "contentHash";
+    private const string Base64Marker = "base64:";
+
+    public async Task<StoreBatchResult> StoreBatchAsync(NewBatch batch, Stream gzipContent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StoreOnceAsync(batch, gzipContent, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            // Deleted, or storage came back without it: recreate and try again (the protocol is safe to repeat).
+            await containers.Logs.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            return await StoreOnceAsync(batch, gzipContent, cancellationToken);
+        }
+    }
+
+    private async Task<StoreBatchResult> StoreOnceAsync(NewBatch batch, Stream gzipContent, CancellationToken cancellationToken)
+    {
+        var source = BlobNames.Segment(batch.Source);
+        var markerName = BlobNames.DedupMarker(source, batch.IdempotencyKey, batch.ContentHash);
+        var marker = containers.Logs.GetBlobClient(markerName);
+        var batchName = BlobNames.Batch(source, batch.ReceivedAt, batch.ContentHash);
+
+        var markerCreated = await TryCreateMarkerAsync(marker, batchName, batch.ContentHash, cancellationToken);
+        if (!markerCreated)
+        {
+            var existing = await marker.GetPropertiesAsync(cancellationToken: cancellationToken);
+            var metadata = existing.Value.Metadata;
+            if (!TryGet(metadata, MetaBatch, out var recordedName) || BlobNames.SourceOf(recordedName) != source)
+            {
+                // A marker we did not write: never follow it outside this source's prefix.
+                throw new InvalidOperationException($"Idempotency marker '{markerName}' does not name a batch of source '{source}'.");
+            }
+
+            if (TryGet(metadata, MetaContentHash, out var recordedHash) && !string.Equals(recordedHash, batch.ContentHash, StringComparison.Ordinal))
+            {
+                Log.KeyReused(logger, source, recordedName);
+                return new StoreBatchResult(recordedName, StoreOutcome.KeyReusedWithDifferentContent);
+            }
+
+            batchName = recordedName;
+            if (await containers.Logs.GetBlobClient(batchName).ExistsAsync(cancellationToken))
+            {
+                Log.Duplicate(logger, source, batchName);
+                return new StoreBatchResult(batchName, StoreOutcome.Duplicate);
+            }
+
+            // The marker exists but its batch does not: an earlier attempt failed (or is still running) between the
+            // two writes. Complete it; the conditional create below lets exactly one attempt win.
+            Log.CompletingEarlierAttempt(logger, source, batchName);
+        }
+
+        var stored = await TryCreateBatchAsync(batchName, batch, gzipContent, cancellationToken);
+        if (stored)
+        {
+            Log.Stored(logger, source, batchName, batch.LineCount, batch.MalformedCount);
+            return new StoreBatchResult(batchName, StoreOutcome.Stored);
+        }
+
+        Log.Duplicate(logger, source, batchName);
+        return new StoreBatchResult(batchName, StoreOutcome.Duplicate);
+    }
+
+    public async IAsyncEnumerable<ArchivedBatch> ListBatchesAsync(
+        string? source,
+        string? afterBlobName,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var prefix = source is null ? BlobNames.RawPrefix : BlobNames.SourcePrefix(source);
+        var options = new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Metadata };
+        await foreach (var item in containers.Logs.GetBlobsAsync(options, cancellationToken))
+        {
+            if (afterBlobName is not null && string.CompareOrdinal(item.Name, afterBlobName) <= 0)
+            {
+                continue;
+            }
+
+            if (!item.Name.EndsWith(".log.gz", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            yield return ToArchivedBatch(item);
+        }
+    }
+
+    public async Task<Stream> OpenBatchAsync(string blobName, CancellationToken cancellationToken)
+    {
+        if (BlobNames.SourceOf(blobName) is null)
+        {
+            throw new ArgumentException($"'{blobName}' is not a batch blob name.", nameof(blobName));
+        }
+
+        var raw = await containers.Logs.GetBlobClient(blobName).OpenReadAsync(cancellationToken: cancellationToken);
+        return new GZipStream(raw, CompressionMode.Decompress, leaveOpen: false);
+    }
+
+    public async IAsyncEnumerable<string> ReadLinesAsync(string blobName, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var text = await OpenBatchAsync(blobName, cancellationToken);
+        using var reader = new StreamReader(text, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024);
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            yield return line;
+        }
+    }
+
+    /// <summary>Encodes a <c>log_format</c> for metadata (ASCII header values): presets as-is, others as base64.</summary>
+    public static string EncodeFormat(string format)
+    {
+        foreach (var c in format)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.'))
+            {
+                return Base64Marker + Convert.ToBase64String(Encoding.UTF8.GetBytes(format));
+            }
+        }
+
+        return format;
+    }
+
+    /// <summary>The inverse of <see cref="EncodeFormat"/>.</summary>
+    public static string DecodeFormat(string value)
+    {
+        if (!value.StartsWith(Base64Marker, StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        var encoded = value.AsSpan(Base64Marker.Length);
+        var bytes = new byte[Base64.GetMaxDecodedFromUtf8Length(encoded.Length)];
+        return Convert.TryFromBase64Chars(encoded, bytes, out var written) ? Encoding.UTF8.GetString(bytes, 0, written) : value;
+    }
+
+    private static async Task<bool> TryCreateMarkerAsync(BlobClient marker, string batchName, string contentHash, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var options = new BlobUploadOptions
+            {
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                Metadata = new Dictionary<string, string>
+                {
+                    [MetaBatch] = batchName,
+                    [MetaContentHash] = contentHash,
+                },
+                HttpHeaders = new BlobHttpHeaders { ContentType = "text/plain; charset=utf-8" },
+            };
+            await marker.UploadAsync(BinaryData.FromString(batchName), options, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (IsAlreadyExists(ex))
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> TryCreateBatchAsync(string batchName, NewBatch batch, Stream gzipContent, CancellationToken cancellationToken)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            [MetaSource] = BlobNames.Segment(batch.Source),
+            [MetaKind] = batch.Kind == LogKind.Access ? "access" : "error",
+            [MetaFormat] = EncodeFormat(batch.Format),
+            [MetaLineCount] = batch.LineCount.ToString(CultureInfo.InvariantCulture),
+            [MetaMalformedCount] = batch.MalformedCount.ToString(CultureInfo.InvariantCulture),
+            [MetaReceivedAt] = batch.ReceivedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+            [MetaContentHash] = batch.ContentHash,
+        };
+        if (!string.IsNullOrEmpty(batch.Site))
+        {
+            metadata[MetaSite] = batch.Site;
+        }
+
+        try
+        {
+            gzipContent.Position = 0;
+            var options = new BlobUploadOptions
+            {
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                Metadata = metadata,
+                HttpHeaders = new BlobHttpHeaders { ContentType = "application/gzip" },
+                // One request per batch up to 64 MiB compressed: a batch is either there whole or not at all.
+                TransferOptions = new Azure.Storage.StorageTransferOptions
+                {
+                    InitialTransferSize = 64 * 1024 * 1024,
+                    MaximumTransferSize = 8 * 1024 * 1024,
+                },
+            };
+            await containers.Logs.GetBlobClient(batchName).UploadAsync(gzipContent, options, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (IsAlreadyExists(ex))
+        {
+            return false;
+        }
+    }
+
+    private static bool IsAlreadyExists(RequestFailedException ex) =>
+        ex.Status == 409 || ex.ErrorCode == BlobErrorCode.BlobAlreadyExists || (ex.Status == 412 && ex.ErrorCode == BlobErrorCode.ConditionNotMet);
+
+    private static bool TryGet(IDictionary<string, string> metadata, string key, out string value)
+    {
+        foreach (var pair in metadata)
+        {
+            if (string.Equals(pair.Key, key, StringComparison.OrdinalIgnoreCase))
+            {
+                value = pair.Value;
+                return true;
+            }
+        }
+
+        value = string.Empty;
+        return false;
+    }
+
+    private static ArchivedBatch ToArchivedBatch(BlobItem item)
+    {
+        var metadata = item.Metadata ?? new Dictionary<string, string>();
+        LogKind? kind = TryGet(metadata, MetaKind, out var k) ? k switch { "access" => LogKind.Access, "error" => LogKind.Error, _ => null } : null;
+        return new ArchivedBatch(
+            item.Name,
+            BlobNames.SourceOf(item.Name) ?? string.Empty,
+            kind,
+            TryGet(metadata, MetaFormat, out var format) ? DecodeFormat(format) : null,
+            TryGet(metadata, MetaSite, out var site) ? site : null,
+            TryGet(metadata, MetaLineCount, out var lines) && long.TryParse(lines, CultureInfo.InvariantCulture, out var l) ? l : 0,
+            TryGet(metadata, MetaMalformedCount, out var bad) && long.TryParse(bad, CultureInfo.InvariantCulture, out var b) ? b : 0,
+            TryGet(metadata, MetaReceivedAt, out var at) && DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when) ? when : null,
+            item.Properties.ContentLength ?? 0);
+    }
+}

@@ -1,0 +1,26 @@
+namespace FunctionsApp.Storage;
+
+/// <summary>Storage log events (ids 2000-2099).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(2000, LogLevel.Information, "Stored batch {BlobName} of source {Source}: {LineCount} lines, {MalformedCount} malformed")]
+    public static partial void Stored(ILogger logger, string source, string blobName, long lineCount, long malformedCount);
+
+    [LoggerMessage(2001, LogLevel.Information, "Duplicate batch of source {Source}: already stored as {BlobName}")]
+    public static partial void Duplicate(ILogger logger, string source, string blobName);
+
+    [LoggerMessage(2002, LogLevel.Warning, "Completing an earlier, unfinished attempt of source {Source}: uploading {BlobName}")]
+    public static partial void CompletingEarlierAttempt(ILogger logger, string source, string blobName);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Idempotency key of source {Source} reused with different content (first stored as {BlobName}); nothing stored")]
+    public static partial void KeyReused(ILogger logger, string source, string blobName);
+
+    [LoggerMessage(2004, LogLevel.Information, "Storage containers ready: {Containers}")]
+    public static partial void ContainersReady(ILogger logger, string containers);
+
+    [LoggerMessage(2005, LogLevel.Warning, "Could not create the storage containers at startup (attempt {Attempt}); retrying in {Delay}")]
+    public static partial void ContainersNotReady(ILogger logger, Exception exception, int attempt, TimeSpan delay);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Storage is unreachable")]
+    public static partial void Unreachable(ILogger logger, Exception exception);
+}

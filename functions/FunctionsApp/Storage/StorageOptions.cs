@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FunctionsApp.Storage;
+
+/// <summary>Where raw batches, analyzer state and incidents live (section <c>Storage</c>).</summary>
+internal sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    /// <summary>Connection string (Azurite locally). Either this or <see cref="ServiceUri"/>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Blob service endpoint used with <c>DefaultAzureCredential</c> (managed identity) in Azure.</summary>
+    public Uri? ServiceUri { get; set; }
+
+    /// <summary>Container of raw batches (<c>raw/</c>) and idempotency markers (<c>dedup/</c>).</summary>
+    [Required]
+    [RegularExpression(ContainerNamePattern)]
+    public string LogsContainer { get; set; } = "logs";
+
+    /// <summary>Container of the analyzer's checkpoint and engine state.</summary>
+    [Required]
+    [RegularExpression(ContainerNamePattern)]
+    public string StateContainer { get; set; } = "state";
+
+    /// <summary>Container of incident documents.</summary>
+    [Required]
+    [RegularExpression(ContainerNamePattern)]
+    public string IncidentsContainer { get; set; } = "incidents";
+
+    /// <summary>Retries of one storage call before the request fails (a shipper retries the batch after 503).</summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>Timeout of one storage network call (1 s to 10 min).</summary>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The <c>Retry-After</c> sent with 503 when storage is unreachable (1 s to 1 h).</summary>
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    // Azure container names: 3-63 lower-case letters, digits and single hyphens.
+    private const string ContainerNamePattern = "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$";
+}

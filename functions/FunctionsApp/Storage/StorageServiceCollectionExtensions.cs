@@ -1,0 +1,51 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsApp.Storage;
+
+/// <summary>Registers Blob Storage once: the client, the containers, the archive, the probe.</summary>
+internal static class StorageServiceCollectionExtensions
+{
+    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsAnnotationsValidator>();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+
+        services.AddAzureClients(clients =>
+        {
+            // The credential passed in is Microsoft.Extensions.Azure's default, DefaultAzureCredential (managed
+            // identity in Azure); it is unused when a connection string (Azurite) is configured.
+            clients.AddClient<BlobServiceClient, BlobClientOptions>((clientOptions, credential, provider) =>
+            {
+                var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+                clientOptions.Retry.MaxRetries = storage.MaxRetries;
+                clientOptions.Retry.Mode = RetryMode.Exponential;
+                clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+                clientOptions.Retry.NetworkTimeout = storage.NetworkTimeout;
+
+                // Extra pipeline policies registered in DI (telemetry, or fault injection in tests).
+                foreach (var policy in provider.GetServices<HttpPipelinePolicy>())
+                {
+                    clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
+                }
+
+                return string.IsNullOrWhiteSpace(storage.ConnectionString)
+                    ? new BlobServiceClient(storage.ServiceUri, credential, clientOptions)
+                    : new BlobServiceClient(storage.ConnectionString, clientOptions);
+            });
+        });
+
+        services.AddSingleton<BlobContainers>();
+        services.AddSingleton<ILogArchive, BlobLogArchive>();
+        services.AddSingleton<IStorageProbe, BlobStorageProbe>();
+        services.AddHostedService<StorageInitializer>();
+        return services;
+    }
+}

@@ -1,0 +1,134 @@
+// The Flex Consumption plan and the function app: a Linux custom handler (the Native AOT
+// FunctionsApp binary) run by the Functions host, deployed from a blob container.
+
+@description('Region of the resources.')
+param location string
+
+@description('Tags on every resource.')
+param tags object
+
+@description('Flex Consumption plan name.')
+param planName string
+
+@description('Function app name; also the host name prefix (<name>.azurewebsites.net).')
+param name string
+
+@description('URL of the blob container the platform deploys the package from.')
+param deploymentContainerUrl string
+
+@description('Memory of one instance in MB.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int
+
+@description('Most instances the app scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int
+
+@description('Instances kept warm for HTTP functions (billed while idle); 0 scales to zero.')
+@minValue(0)
+param alwaysReadyHttpInstances int
+
+@description('Concurrent HTTP requests per instance; null keeps the platform default for the memory size.')
+param httpPerInstanceConcurrency int?
+
+@description('Allow basic-auth (publishing profile) deployments to the SCM site. Off: deployments use Microsoft Entra tokens.')
+param basicPublishingCredentialsEnabled bool
+
+@description('App settings, names to values.')
+param appSettings object
+
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource app 'Microsoft.Web/sites@2024-11-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    clientCertEnabled: false
+    // Flex Consumption rejects most siteConfig properties (ftpsState, alwaysOn, linuxFxVersion,
+    // ...); FTP does not exist there, and deployments go through the SCM policy below.
+    siteConfig: {
+      minTlsVersion: '1.2'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      // The custom handler: host.json's customHandler section starts the FunctionsApp binary.
+      // On Flex this replaces the FUNCTIONS_WORKER_RUNTIME app setting, which must not be set.
+      runtime: {
+        name: 'custom'
+        version: '1.0'
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+        alwaysReady: alwaysReadyHttpInstances > 0
+          ? [
+              {
+                name: 'http'
+                instanceCount: alwaysReadyHttpInstances
+              }
+            ]
+          : []
+        triggers: httpPerInstanceConcurrency == null
+          ? null
+          : {
+              http: {
+                perInstanceConcurrency: httpPerInstanceConcurrency!
+              }
+            }
+      }
+    }
+  }
+}
+
+// Settings as a child resource so the whole set is replaced on every deployment: a setting
+// removed from the template disappears from the app instead of lingering.
+resource settings 'Microsoft.Web/sites/config@2024-11-01' = {
+  parent: app
+  name: 'appsettings'
+  properties: appSettings
+}
+
+resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: app
+  name: 'scm'
+  properties: {
+    allow: basicPublishingCredentialsEnabled
+  }
+}
+
+@description('Function app name.')
+output name string = app.name
+
+@description('Default host name, without scheme.')
+output defaultHostName string = app.properties.defaultHostName
+
+@description('Object id of the system-assigned identity.')
+output principalId string = app.identity.principalId

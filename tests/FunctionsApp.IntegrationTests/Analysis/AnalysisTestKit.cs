@@ -1,0 +1,89 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using FunctionsApp.Analysis;
+using FunctionsApp.Incidents;
+using FunctionsApp.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FunctionsApp.IntegrationTests.Analysis;
+
+/// <summary>An app on Azurite whose sources carry a committed real-nginx fixture's format, with a settable clock.</summary>
+internal sealed class AnalysisTestKit : IAsyncDisposable
+{
+    private static readonly string Fixtures = RepositoryPaths.NginxFixtures;
+
+    private AnalysisTestKit(TestApp app, FakeTimeProvider clock)
+    {
+        App = app;
+        Clock = clock;
+    }
+
+    public TestApp App { get; }
+
+    public FakeTimeProvider Clock { get; }
+
+    public IncidentAnalyzer Analyzer => App.Services.GetRequiredService<IncidentAnalyzer>();
+
+    /// <summary>The mixed (all-scenario) logs of the custom format, captured from real nginx.</summary>
+    public static string[] AccessLines => File.ReadAllLines(Path.Combine(Fixtures, "mixed-custom", "access.log"));
+
+    public static string[] ErrorLines => File.ReadAllLines(Path.Combine(Fixtures, "mixed-custom", "error.log"));
+
+    public static async Task<AnalysisTestKit> StartAsync(
+        AzuriteFixture azurite, Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null)
+    {
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixtures, "formats.json")));
+        var format = manifest.RootElement.GetProperty("formats").GetProperty("custom").GetProperty("declaration").GetString();
+        var clock = new FakeTimeProvider(LastTime() + TimeSpan.FromMinutes(1));
+        var configuration = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["Ingestion:Sources:nginx-access:Format"] = format,
+        };
+        var app = await TestApp.StartAsync(
+            azurite,
+            configuration,
+            s =>
+            {
+                s.AddSingleton<TimeProvider>(clock);
+                services?.Invoke(s);
+            });
+        return new AnalysisTestKit(app, clock);
+    }
+
+    public async Task IngestAsync(string source, IEnumerable<string> lines)
+    {
+        using var content = new StringContent(string.Join('\n', lines) + "\n", Encoding.UTF8, "text/plain");
+        var response = await App.Client.PostAsync($"/api/ingest/{source}", content);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Every stored incident, in full, by id.</summary>
+    public async Task<SortedDictionary<string, Incident>> IncidentsAsync()
+    {
+        var store = App.Services.GetRequiredService<IIncidentStore>();
+        var result = new SortedDictionary<string, Incident>(StringComparer.Ordinal);
+        await foreach (var summary in store.ListAsync(CancellationToken.None))
+        {
+            Assert.False(result.ContainsKey(summary.Id), $"incident {summary.Id} stored twice");
+            result[summary.Id] = (await store.GetAsync(summary.Id, CancellationToken.None))!;
+        }
+
+        return result;
+    }
+
+    public async Task<T> GetAsync<T>(string path)
+    {
+        var response = await App.Client.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {body}");
+        return (await response.Content.ReadFromJsonAsync<T>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
+    }
+
+    /// <summary>The time of the fixture's last access line (the custom format starts with $time_iso8601).</summary>
+    private static DateTimeOffset LastTime() =>
+        DateTimeOffset.Parse(AccessLines[^1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+
+    public ValueTask DisposeAsync() => App.DisposeAsync();
+}

@@ -1,0 +1,122 @@
+using Azure;
+using FunctionsApp.Analysis;
+using FunctionsApp.Incidents;
+using FunctionsApp.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FunctionsApp.IntegrationTests.Analysis;
+
+/// <summary>
+/// The checkpointed analyze timer on real Azurite over a real nginx capture: batches split across runs give the
+/// incidents of one run; a crash before the checkpoint duplicates nothing; only one run proceeds at a time.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AnalyzerRunTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task RunOnce_TwoRunsOverConsecutiveBatches_SameIncidentsAsOneRun()
+    {
+        var access = AnalysisTestKit.AccessLines;
+        var errors = AnalysisTestKit.ErrorLines;
+
+        await using var whole = await AnalysisTestKit.StartAsync(azurite);
+        await whole.IngestAsync("nginx-access", access);
+        await whole.IngestAsync("nginx-error", errors);
+        Assert.True((await whole.Analyzer.RunOnceAsync(CancellationToken.None)).Proceeded);
+        whole.Clock.Advance(TimeSpan.FromMinutes(10));
+        await whole.Analyzer.RunOnceAsync(CancellationToken.None);
+
+        await using var split = await AnalysisTestKit.StartAsync(azurite);
+        await split.IngestAsync("nginx-access", access[..(access.Length / 2)]);
+        await split.IngestAsync("nginx-error", errors[..(errors.Length / 2)]);
+        var first = await split.Analyzer.RunOnceAsync(CancellationToken.None);
+        await split.IngestAsync("nginx-access", access[(access.Length / 2)..]);
+        await split.IngestAsync("nginx-error", errors[(errors.Length / 2)..]);
+        var second = await split.Analyzer.RunOnceAsync(CancellationToken.None);
+        split.Clock.Advance(TimeSpan.FromMinutes(10));
+        await split.Analyzer.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(2, first.Batches);
+        Assert.Equal(2, second.Batches);
+        var expected = await whole.IncidentsAsync();
+        var actual = await split.IncidentsAsync();
+        Assert.True(expected.Count >= 10, $"only {expected.Count} incidents");
+        Assert.Equal(expected.Keys, actual.Keys);
+        foreach (var (id, incident) in expected)
+        {
+            var other = actual[id];
+            Assert.Equal((incident.Cause, incident.Status, incident.FailedRequests, incident.Start, incident.End, incident.State),
+                (other.Cause, other.Status, other.FailedRequests, other.Start, other.End, other.State));
+            Assert.Equal(IncidentState.Resolved, other.State);
+            Assert.Equal("web", other.Site);
+        }
+    }
+
+    [Fact]
+    public async Task RunOnce_CrashAfterWritingIncidentsBeforeCheckpoint_DuplicatesNothing()
+    {
+        var failSaves = new FailOnceStateStore();
+        await using var kit = await AnalysisTestKit.StartAsync(azurite, services =>
+        {
+            services.AddSingleton<BlobAnalyzerStateStore>();
+            services.Replace(ServiceDescriptor.Singleton<IAnalyzerStateStore>(provider =>
+                failSaves.Wrap(provider.GetRequiredService<BlobAnalyzerStateStore>())));
+        });
+        await kit.IngestAsync("nginx-access", AnalysisTestKit.AccessLines);
+        await kit.IngestAsync("nginx-error", AnalysisTestKit.ErrorLines);
+
+        await Assert.ThrowsAsync<RequestFailedException>(() => kit.Analyzer.RunOnceAsync(CancellationToken.None));
+        var afterCrash = await kit.IncidentsAsync();
+        var retry = await kit.Analyzer.RunOnceAsync(CancellationToken.None);
+        var afterRetry = await kit.IncidentsAsync();
+        var next = await kit.Analyzer.RunOnceAsync(CancellationToken.None);
+
+        Assert.NotEmpty(afterCrash);
+        Assert.Equal(2, retry.Batches); // read again: the checkpoint had not moved
+        Assert.Equal(afterCrash.Keys, afterRetry.Keys);
+        Assert.All(afterRetry, pair => Assert.Equal(afterCrash[pair.Key].FailedRequests, pair.Value.FailedRequests));
+        Assert.Equal(0, next.Batches); // and now it has
+    }
+
+    [Fact]
+    public async Task RunOnce_WhileAnotherRunHoldsTheLease_DoesNotProceed()
+    {
+        await using var kit = await AnalysisTestKit.StartAsync(azurite);
+        var states = kit.App.Services.GetRequiredService<IAnalyzerStateStore>();
+
+        await using (var held = await states.TryAcquireRunLeaseAsync(TimeSpan.FromSeconds(30), CancellationToken.None))
+        {
+            Assert.NotNull(held);
+            var blocked = await kit.Analyzer.RunOnceAsync(CancellationToken.None);
+            Assert.False(blocked.Proceeded);
+        }
+
+        var runs = await Task.WhenAll(kit.Analyzer.RunOnceAsync(CancellationToken.None), kit.Analyzer.RunOnceAsync(CancellationToken.None));
+        Assert.Contains(runs, r => r.Proceeded);
+        Assert.True((await kit.Analyzer.RunOnceAsync(CancellationToken.None)).Proceeded);
+    }
+
+    /// <summary>Throws on the first save, as if the instance died between writing incidents and saving the checkpoint.</summary>
+    private sealed class FailOnceStateStore
+    {
+        private int _saves;
+
+        public IAnalyzerStateStore Wrap(IAnalyzerStateStore inner) => new Store(inner, this);
+
+        private sealed class Store(IAnalyzerStateStore inner, FailOnceStateStore owner) : IAnalyzerStateStore
+        {
+            public Task<VersionedSiteState> LoadAsync(string site, CancellationToken cancellationToken) => inner.LoadAsync(site, cancellationToken);
+
+            public Task SaveAsync(VersionedSiteState state, CancellationToken cancellationToken) =>
+                Interlocked.Increment(ref owner._saves) == 1
+                    ? throw new RequestFailedException(503, "simulated crash before the checkpoint")
+                    : inner.SaveAsync(state, cancellationToken);
+
+            public IAsyncEnumerable<SiteState> LoadAllAsync(CancellationToken cancellationToken) => inner.LoadAllAsync(cancellationToken);
+
+            public Task<IRunLease?> TryAcquireRunLeaseAsync(TimeSpan duration, CancellationToken cancellationToken) =>
+                inner.TryAcquireRunLeaseAsync(duration, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using FunctionsApp.Cli;
+
+namespace FunctionsApp.Tests.Cli;
+
+public sealed class AnalyzeCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("analyze-cli-").FullName;
+
+    private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "nginx");
+
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = await AnalyzeCommand.RunAsync(args, stdout, stderr, CancellationToken.None);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    private string Write(string name, string content)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    [Fact]
+    public async Task RunAsync_Json_HasTheDocumentedShape()
+    {
+        var dir = Path.Combine(Fixtures, "tls-name-mismatch-combined");
+        var (exit, output, _) = await RunAsync("--access", Path.Combine(dir, "access.log"), "--error", Path.Combine(dir, "error.log"), "--json");
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(output);
+        var incident = json.RootElement.GetProperty("incidents")[0];
+        foreach (var property in new[] { "id", "upstream", "host", "status", "statuses", "cause", "confidence", "start", "end", "failedRequests", "evidence", "remediation" })
+        {
+            Assert.True(incident.TryGetProperty(property, out _), property);
+        }
+
+        Assert.Equal("tls_handshake", incident.GetProperty("cause").GetString());
+        Assert.True(incident.GetProperty("statuses").GetProperty("502").GetInt32() >= 3);
+        var evidence = incident.GetProperty("evidence")[0];
+        Assert.Equal(JsonValueKind.Number, evidence.GetProperty("count").ValueKind);
+        Assert.Contains("SSL", evidence.GetProperty("sample").GetString(), StringComparison.Ordinal);
+        var stats = json.RootElement.GetProperty("stats");
+        Assert.Equal("combined", stats.GetProperty("format").GetString());
+        Assert.Equal(0, stats.GetProperty("malformedLines").GetInt64());
+    }
+
+    [Fact]
+    public async Task RunAsync_Report_SaysCauseEvidenceAndFix()
+    {
+        var dir = Path.Combine(Fixtures, "upstream-timeout-combined");
+        var (exit, output, _) = await RunAsync("--access", Path.Combine(dir, "access.log"), "--error", Path.Combine(dir, "error.log"));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("timeout", output, StringComparison.Ordinal);
+        Assert.Contains("upstream timed out", output, StringComparison.Ordinal);
+        Assert.Contains("proxy_read_timeout", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_GzipInput_IsReadDirectly()
+    {
+        var source = Path.Combine(Fixtures, "rate-limited-combined");
+        var gz = Path.Combine(_dir, "access.log.gz");
+        await using (var file = File.Create(gz))
+        await using (var zip = new GZipStream(file, CompressionLevel.Fastest))
+        {
+            await zip.WriteAsync(await File.ReadAllBytesAsync(Path.Combine(source, "access.log")));
+        }
+
+        var (exit, output, _) = await RunAsync("--access", gz, "--error", Path.Combine(source, "error.log"), "--json");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("\"rate_limited\"", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_NothingParses_FailsNamingTheFormatTried()
+    {
+        var path = Write("garbage.log", "this is not nginx\nneither is this\n");
+
+        var (exit, _, error) = await RunAsync("--access", path, "--log-format", "combined");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("garbage.log", error, StringComparison.Ordinal);
+        Assert.Contains("combined", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_SomeBadLines_CountsThemAndSucceeds()
+    {
+        var good = File.ReadAllLines(Path.Combine(Fixtures, "too-big-header-combined", "access.log"));
+        var path = Path.Combine(_dir, "mixed.log");
+        await File.WriteAllBytesAsync(path, [.. Encoding.UTF8.GetBytes(string.Join('\n', good) + "\n"), 0xff, 0xfe, 0x00, (byte)'\n', .. Encoding.UTF8.GetBytes(new string('x', 70_000) + "\ntruncated [24/Nov\n")]);
+
+        var (exit, output, _) = await RunAsync("--access", path, "--json");
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(3, json.RootElement.GetProperty("stats").GetProperty("malformedLines").GetInt64());
+        Assert.Equal(good.Length, json.RootElement.GetProperty("stats").GetProperty("accessLines").GetInt64());
+    }
+
+    [Fact]
+    public async Task RunAsync_EmptyFile_WarnsAndSucceeds()
+    {
+        var (exit, output, error) = await RunAsync("--access", Write("empty.log", ""), "--json");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("empty", error, StringComparison.Ordinal);
+        Assert.Contains("\"incidents\": []", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--bogus")]
+    [InlineData("--access")]
+    [InlineData("--min-failures", "0", "--access", "x")]
+    public async Task RunAsync_BadArguments_ExitTwoWithUsage(params string[] args)
+    {
+        var (exit, _, error) = await RunAsync(args);
+        Assert.Equal(2, exit);
+        Assert.Contains("Usage", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_MissingFile_ExitTwo()
+    {
+        var (exit, _, error) = await RunAsync("--access", Path.Combine(_dir, "nope.log"));
+        Assert.Equal(2, exit);
+        Assert.Contains("no such file", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_BadFormat_ExitTwoWithReason()
+    {
+        var (exit, _, error) = await RunAsync("--access", Write("a.log", "x\n"), "--log-format", "$remote_addr only");
+        Assert.Equal(2, exit);
+        Assert.Contains("$status", error, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

@@ -1,0 +1,108 @@
+using FunctionsApp.Incidents;
+
+namespace FunctionsApp.Tests.Incidents;
+
+public sealed class IncidentClassifierTests
+{
+    private static IncidentEvidence Evidence(FailureKind kind, int count = 10, long servedBefore = 0, long servedDuring = 0, bool observedBefore = true) => new()
+    {
+        Upstream = "10.0.0.1:80",
+        Kinds = new Dictionary<FailureKind, int> { [kind] = count },
+        Statuses = new Dictionary<int, int> { [502] = count },
+        FailedRequests = count,
+        ServedBefore = servedBefore,
+        ServedDuring = servedDuring,
+        ObservedBefore = observedBefore,
+        HistoryIsPerUpstream = true,
+        ErrorLogCovered = true,
+    };
+
+    public static TheoryData<string, IncidentCause> KindToCause => new()
+    {
+        { "TimedOut", IncidentCause.Timeout },
+        { "ResourceUnavailable", IncidentCause.Overload },
+        { "DnsNotFound", IncidentCause.Dns },
+        { "DnsTimeout", IncidentCause.Dns },
+        { "TlsHandshake", IncidentCause.TlsHandshake },
+        { "TlsVerify", IncidentCause.TlsHandshake },
+        { "InvalidHeader", IncidentCause.InvalidResponse },
+        { "PrematureClose", IncidentCause.InvalidResponse },
+        { "Reset", IncidentCause.InvalidResponse },
+        { "TooBigHeader", IncidentCause.Misconfiguration },
+        { "PermissionDenied", IncidentCause.Misconfiguration },
+        { "NoResolver", IncidentCause.Misconfiguration },
+        { "RateLimitRequests", IncidentCause.RateLimited },
+        { "RateLimitConnections", IncidentCause.RateLimited },
+        { "OtherUpstream", IncidentCause.Unknown },
+    };
+
+    [Theory]
+    [MemberData(nameof(KindToCause))]
+    public void Classify_SingleKind_GivesItsCause(string kind, IncidentCause cause)
+    {
+        var verdict = IncidentClassifier.Classify(Evidence(Enum.Parse<FailureKind>(kind)));
+        Assert.Equal(cause, verdict.Cause);
+        Assert.InRange(verdict.Confidence, 0, 1);
+        Assert.False(string.IsNullOrWhiteSpace(verdict.Summary));
+    }
+
+    [Fact]
+    public void Classify_RefusedAfterServing_IsUpstreamDown() =>
+        Assert.Equal(IncidentCause.UpstreamDown, IncidentClassifier.Classify(Evidence(FailureKind.Refused, servedBefore: 120)).Cause);
+
+    [Fact]
+    public void Classify_RefusedNeverServed_IsMisconfiguration() =>
+        Assert.Equal(IncidentCause.Misconfiguration, IncidentClassifier.Classify(Evidence(FailureKind.Refused)).Cause);
+
+    [Fact]
+    public void Classify_RefusedWhileStillServingOthers_IsOverload() =>
+        Assert.Equal(IncidentCause.Overload, IncidentClassifier.Classify(Evidence(FailureKind.Refused, servedBefore: 500, servedDuring: 40)).Cause);
+
+    [Fact]
+    public void Classify_SlowerBeforeRefusals_IsOverload()
+    {
+        var evidence = Evidence(FailureKind.Reset, servedBefore: 500) with { ResponseMillisBefore = 2400, ResponseMillisBaseline = 80 };
+        Assert.Equal(IncidentCause.Overload, IncidentClassifier.Classify(evidence).Cause);
+    }
+
+    [Fact]
+    public void Classify_MixedKinds_DominantWinsWithLowerConfidence()
+    {
+        var pure = IncidentClassifier.Classify(Evidence(FailureKind.TimedOut));
+        var mixed = IncidentClassifier.Classify(Evidence(FailureKind.TimedOut) with
+        {
+            Kinds = new Dictionary<FailureKind, int> { [FailureKind.TimedOut] = 8, [FailureKind.PrematureClose] = 4 },
+        });
+
+        Assert.Equal(IncidentCause.Timeout, mixed.Cause);
+        Assert.True(mixed.Confidence < pure.Confidence);
+    }
+
+    [Fact]
+    public void Classify_NoErrorLinesUpstreamAnswered_IsUpstreamReturned()
+    {
+        var evidence = new IncidentEvidence
+        {
+            Upstream = "10.0.0.1:80",
+            Statuses = new Dictionary<int, int> { [503] = 10 },
+            FailedRequests = 10,
+            WithoutErrorLine = 10,
+            UpstreamAnswered = 10,
+            ErrorLogCovered = true,
+        };
+        Assert.Equal(IncidentCause.UpstreamReturned, IncidentClassifier.Classify(evidence).Cause);
+    }
+
+    [Fact]
+    public void Classify_Nothing_IsUnknown() =>
+        Assert.Equal(IncidentCause.Unknown, IncidentClassifier.Classify(new IncidentEvidence { Upstream = "x", FailedRequests = 3, WithoutErrorLine = 3 }).Cause);
+
+    [Fact]
+    public void RemediationFor_EveryCause_HasSteps()
+    {
+        foreach (var cause in Enum.GetValues<IncidentCause>())
+        {
+            Assert.NotEmpty(Remediation.For(cause, "10.0.0.1:80", []));
+        }
+    }
+}

@@ -1,7 +1,0 @@
-namespace FunctionsApp.Tests;
-
-public sealed class PlaceholderTests
-{
-    [Fact]
-    public void Build_Compiles_True() => Assert.True(true);
-}

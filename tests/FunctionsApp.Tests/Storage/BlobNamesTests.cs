@@ -1,0 +1,70 @@
+using FunctionsApp.Storage;
+
+namespace FunctionsApp.Tests.Storage;
+
+public sealed class BlobNamesTests
+{
+    [Theory]
+    [InlineData("nginx-access", "nginx-access")]
+    [InlineData("../../x", "______x")]
+    [InlineData("..\\..\\x", "______x")]
+    [InlineData("a/b", "a_b")]
+    [InlineData("", "_")]
+    [InlineData("caf\u00e9", "caf_")]
+    [InlineData("x\ny", "x_y")]
+    public void Segment_AnyInput_IsOneSafeSegment(string input, string expected)
+    {
+        Assert.Equal(expected, BlobNames.Segment(input));
+    }
+
+    [Fact]
+    public void Segment_LongInput_IsCappedAt64()
+    {
+        Assert.Equal(64, BlobNames.Segment(new string('a', 500)).Length);
+    }
+
+    [Fact]
+    public void Batch_Name_IsPartitionedByTimeAndSortsChronologically()
+    {
+        var earlier = BlobNames.Batch("web", new DateTimeOffset(2026, 11, 24, 5, 59, 59, 999, TimeSpan.Zero), "ffffffffffffffffffff");
+        var later = BlobNames.Batch("web", new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero), "0000000000000000aaaa");
+
+        Assert.Equal("raw/web/2026/11/24/05/20261124T0559599990000Z-ffffffffffffffff.log.gz", earlier);
+        Assert.True(string.CompareOrdinal(earlier, later) < 0);
+    }
+
+    [Fact]
+    public void Batch_LocalOffset_IsNamedInUtc()
+    {
+        var name = BlobNames.Batch("web", new DateTimeOffset(2026, 11, 24, 7, 0, 0, TimeSpan.FromHours(2)), "abc");
+
+        Assert.StartsWith("raw/web/2026/11/24/05/20261124T0500000000000Z-abc", name, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DedupMarker_HostileKey_IsHashedIntoOneSegment()
+    {
+        var marker = BlobNames.DedupMarker("../x", "../../../etc/passwd", "hash");
+
+        Assert.Matches("^dedup/___x/k-[0-9a-f]{64}$", marker);
+    }
+
+    [Fact]
+    public void SourceOf_BatchName_ReturnsItsSource()
+    {
+        Assert.Equal("web", BlobNames.SourceOf("raw/web/2026/11/24/05/x.log.gz"));
+        Assert.Null(BlobNames.SourceOf("dedup/web/c-1"));
+    }
+
+    [Theory]
+    [InlineData("combined")]
+    [InlineData("$remote_addr - $remote_user [$time_local] \"$request\" $status")]
+    [InlineData("caf\u00e9 $status")]
+    public void EncodeFormat_RoundTrips(string format)
+    {
+        var encoded = BlobLogArchive.EncodeFormat(format);
+
+        Assert.All(encoded, c => Assert.True(c < 128 && !char.IsControl(c)));
+        Assert.Equal(format, BlobLogArchive.DecodeFormat(encoded));
+    }
+}
