@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using FunctionsApp.NginxLogs;
@@ -67,6 +68,7 @@ internal sealed class DiagnosisEngine
     }
 
     /// <summary>Takes one access-log line whose time the caller has already read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool AddAccess(in AccessLogEntry entry, AccessLogFormat format, DateTimeOffset time)
     {
         var status = entry.Status;
@@ -541,6 +543,7 @@ internal sealed class DiagnosisEngine
         return Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 8));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RecordServed(in AccessLogEntry entry, AccessLogFormat format, ReadOnlySpan<byte> upstreams, DateTimeOffset time)
     {
         Span<char> buffer = stackalloc char[256];
@@ -580,6 +583,7 @@ internal sealed class DiagnosisEngine
     /// Whom a request's success speaks for: its upstream (<c>u|10.0.0.1:80</c>) when the format logs
     /// upstreams, else its host (<c>h|api.example.com</c>), else the first segment of its path (<c>p|/api</c>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ReadOnlySpan<char> HistoryKey(in AccessLogEntry entry, AccessLogFormat format, ReadOnlySpan<byte> upstreams, Span<char> buffer)
     {
         ReadOnlySpan<byte> value;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Unicode;
 using FunctionsApp.NginxLogs;
 
@@ -45,6 +46,13 @@ internal sealed class LogFeed
         }
     }
 
+    private enum FeedResult
+    {
+        NotThisLog,
+        Fed,
+        Later,
+    }
+
     /// <summary>One side of the merge: reads its inputs in order and holds the first line it may not feed yet.</summary>
     private abstract class Side : IDisposable
     {
@@ -79,6 +87,7 @@ internal sealed class LogFeed
 
         public void Prime() => FeedUntil(DateTimeOffset.MinValue);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void FeedUntil(DateTimeOffset limit)
         {
             if (Done)
@@ -93,7 +102,8 @@ internal sealed class LogFeed
                     return;
                 }
 
-                Accept(_held.AsSpan(0, _heldLength), NextTime);
+                Feed(_held.AsSpan(0, _heldLength), NextTime);
+                Advance(NextTime);
                 _heldLength = -1;
             }
 
@@ -110,29 +120,34 @@ internal sealed class LogFeed
                     continue;
                 }
 
-                if (!TryReadTime(line, out var time))
+                // One parse per line: the line is fed as soon as its time is known to be within the limit.
+                var result = TryFeed(line, limit, out var time);
+                if (result == FeedResult.NotThisLog)
                 {
                     continue;
                 }
 
                 _parsed++;
-                if (time > limit)
+                if (result == FeedResult.Later)
                 {
                     Hold(line, time);
                     return;
                 }
 
-                Accept(line, time);
+                Advance(time);
             }
 
             Done = true;
             NextTime = DateTimeOffset.MaxValue;
         }
 
-        /// <summary>Parses just enough to know the line's time; false when the line is not of this log (already counted).</summary>
-        protected abstract bool TryReadTime(ReadOnlySpan<byte> line, out DateTimeOffset time);
+        /// <summary>
+        /// Parses the line and, when its time is not after <paramref name="limit"/>, gives it to the engine.
+        /// <see cref="FeedResult.NotThisLog"/> when the line is not of this log (already counted).
+        /// </summary>
+        protected abstract FeedResult TryFeed(ReadOnlySpan<byte> line, DateTimeOffset limit, out DateTimeOffset time);
 
-        /// <summary>Gives the line to the engine.</summary>
+        /// <summary>Gives a held line, whose time was read when it was held, to the engine.</summary>
         protected abstract void Feed(ReadOnlySpan<byte> line, DateTimeOffset time);
 
         protected void ReplayFirst(IEnumerable<byte[]?> lines)
@@ -145,6 +160,7 @@ internal sealed class LogFeed
 
         /// <summary>Reads raw lines; with <paramref name="firstInputOnly"/> it stops at the end of the current input
         /// (format detection samples one file and must not close it before its lines are counted).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected bool NextLine(out ReadOnlySpan<byte> line, out bool oversized, bool firstInputOnly = false)
         {
             oversized = false;
@@ -200,10 +216,9 @@ internal sealed class LogFeed
             _stream = null;
         }
 
-        private void Accept(ReadOnlySpan<byte> line, DateTimeOffset time)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Advance(DateTimeOffset time)
         {
-            Feed(line, time);
-
             // Everything before this moment has been fed from both sides (the other side holds a later line).
             if (Owner._advance && time - _lastAdvance >= AdvanceEvery)
             {
@@ -243,6 +258,11 @@ internal sealed class LogFeed
 
         public AccessLogFormat? Format { get; }
 
+        private readonly byte[] _lastTimeText = new byte[64];
+        private int _lastTimeTextLength;
+        private AccessField _lastTimeField = AccessField.Ignored;
+        private DateTimeOffset _lastTime;
+
         private AccessLogFormat? DetectFormat()
         {
             var sample = new List<byte[]?>();
@@ -255,18 +275,51 @@ internal sealed class LogFeed
             return LogFormatDetector.Detect([.. sample.OfType<byte[]>()]);
         }
 
-        protected override bool TryReadTime(ReadOnlySpan<byte> line, out DateTimeOffset time)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        protected override FeedResult TryFeed(ReadOnlySpan<byte> line, DateTimeOffset limit, out DateTimeOffset time)
         {
             time = default;
-            if (Format is null || !Format.TryParse(line, out var entry) || !entry.TryGetTime(out time))
+            if (Format is null || !Format.TryParse(line, out var entry) || !TryGetTime(in entry, out time))
             {
                 Engine.AddMalformed(line, oversized: false);
-                return false;
+                return FeedResult.NotThisLog;
             }
 
             if (Engine.State.ErrorLogOffset is null && entry.TimeZoneOffset is { } offset)
             {
                 Engine.State.ErrorLogOffset = offset;
+            }
+
+            if (time > limit)
+            {
+                return FeedResult.Later;
+            }
+
+            Engine.AddAccess(in entry, Format, time);
+            return FeedResult.Fed;
+        }
+
+        /// <summary><see cref="AccessLogEntry.TryGetTime"/>, remembering the last time text read: consecutive
+        /// lines mostly share their second, and then the text (and its value) is the same.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool TryGetTime(in AccessLogEntry entry, out DateTimeOffset time)
+        {
+            var text = entry.GetTimeText(out var field);
+            if (_lastTimeTextLength > 0 && field == _lastTimeField && text.SequenceEqual(_lastTimeText.AsSpan(0, _lastTimeTextLength)))
+            {
+                time = _lastTime;
+                return true;
+            }
+
+            if (!AccessLogEntry.TryParseTime(text, field, out time))
+            {
+                return false;
+            }
+
+            if (text.Length <= _lastTimeText.Length)
+            {
+                text.CopyTo(_lastTimeText);
+                (_lastTimeTextLength, _lastTimeField, _lastTime) = (text.Length, field, time);
             }
 
             return true;
@@ -289,13 +342,19 @@ internal sealed class LogFeed
         {
         }
 
-        protected override bool TryReadTime(ReadOnlySpan<byte> line, out DateTimeOffset time)
+        protected override FeedResult TryFeed(ReadOnlySpan<byte> line, DateTimeOffset limit, out DateTimeOffset time)
         {
             time = default;
             if (ErrorLogParser.TryParse(line, out var entry) && NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out time))
             {
                 _afterValidLine = true;
-                return true;
+                if (time > limit)
+                {
+                    return FeedResult.Later;
+                }
+
+                Engine.AddError(in entry, time);
+                return FeedResult.Fed;
             }
 
             // The rest of a multi-line message (FastCGI stderr, for one) is text after a valid line.
@@ -309,7 +368,7 @@ internal sealed class LogFeed
                 Engine.AddMalformed(line, oversized: false);
             }
 
-            return false;
+            return FeedResult.NotThisLog;
         }
 
         protected override void Feed(ReadOnlySpan<byte> line, DateTimeOffset time)

@@ -28,6 +28,7 @@ internal ref struct AccessLogEntry
 
     public LogEscape Escape { get; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Set(AccessField field, int start, int length)
     {
         if (field != AccessField.Ignored && _slots[(int)field] == 0)
@@ -37,6 +38,7 @@ internal ref struct AccessLogEntry
     }
 
     /// <summary>The raw value, or empty when the field is not in the format or is <c>-</c> (nginx's "absent").</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly ReadOnlySpan<byte> Get(AccessField field)
     {
         var slot = _slots[(int)field];
@@ -57,6 +59,7 @@ internal ref struct AccessLogEntry
     /// <summary>The HTTP status, or 0 when it is missing or not a number.</summary>
     public readonly int Status
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         get
         {
             var s = Get(AccessField.Status);
@@ -67,33 +70,56 @@ internal ref struct AccessLogEntry
     }
 
     /// <summary>When the request ended, from whichever time variable the format has.</summary>
-    public readonly bool TryGetTime(out DateTimeOffset time)
+    public readonly bool TryGetTime(out DateTimeOffset time) => TryParseTime(GetTimeText(out var field), field, out time);
+
+    /// <summary>The raw value of the time variable <see cref="TryGetTime"/> reads (<c>$time_iso8601</c>, else
+    /// <c>$time_local</c>, else <c>$msec</c>), and which one it is; empty and <see cref="AccessField.Ignored"/> when none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public readonly ReadOnlySpan<byte> GetTimeText(out AccessField field)
     {
-        var iso = Get(AccessField.TimeIso8601);
-        if (!iso.IsEmpty)
+        field = AccessField.TimeIso8601;
+        var value = Get(field);
+        if (value.IsEmpty)
         {
-            return NginxTime.TryParseIso8601(iso, out time);
+            field = AccessField.TimeLocal;
+            value = Get(field);
         }
 
-        var local = Get(AccessField.TimeLocal);
-        if (!local.IsEmpty)
+        if (value.IsEmpty)
         {
-            return NginxTime.TryParseTimeLocal(local, out time);
+            field = AccessField.Msec;
+            value = Get(field);
         }
 
-        var msec = Get(AccessField.Msec);
-        if (!msec.IsEmpty)
+        if (value.IsEmpty)
         {
-            return NginxTime.TryParseMsec(msec, out time);
+            field = AccessField.Ignored;
         }
 
-        time = default;
-        return false;
+        return value;
+    }
+
+    /// <summary>Parses a value returned by <see cref="GetTimeText"/>.</summary>
+    public static bool TryParseTime(ReadOnlySpan<byte> text, AccessField field, out DateTimeOffset time)
+    {
+        switch (field)
+        {
+            case AccessField.TimeIso8601:
+                return NginxTime.TryParseIso8601(text, out time);
+            case AccessField.TimeLocal:
+                return NginxTime.TryParseTimeLocal(text, out time);
+            case AccessField.Msec:
+                return NginxTime.TryParseMsec(text, out time);
+            default:
+                time = default;
+                return false;
+        }
     }
 
     /// <summary>The UTC offset nginx wrote the time in, when the format says (used to read the error log's local times).</summary>
     public readonly TimeSpan? TimeZoneOffset
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         get
         {
             var local = Get(AccessField.TimeLocal);

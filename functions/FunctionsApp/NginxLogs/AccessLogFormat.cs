@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -132,12 +133,14 @@ internal sealed partial class AccessLogFormat
 
     /// <summary>Parses one line. Lines with trailing text after the last variable are accepted:
     /// people append fields to known formats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryParse(ReadOnlySpan<byte> line, out AccessLogEntry entry)
     {
         entry = new AccessLogEntry(line, Escape);
         return _jsonKeys is null ? TryParseText(line, ref entry) : _jsonKeys.TryParse(line, ref entry);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryParseText(ReadOnlySpan<byte> line, ref AccessLogEntry entry)
     {
         var segments = _segments;
@@ -147,7 +150,7 @@ internal sealed partial class AccessLogFormat
             var segment = segments[i];
             if (segment.Literal is { } literal)
             {
-                if (!line[pos..].StartsWith(literal))
+                if (!StartsWithLiteral(line[pos..], literal))
                 {
                     return false;
                 }
@@ -175,10 +178,11 @@ internal sealed partial class AccessLogFormat
 
     /// <summary>Finds where a value ends: at the next literal, except where the value itself legitimately
     /// contains that literal (a space inside <c>$time_local</c>, or upstream lists like <c>a, b : c</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ValueLength(AccessField field, ReadOnlySpan<byte> rest, byte[] next)
     {
         if (field == AccessField.TimeLocal && rest.Length >= NginxTime.TimeLocalLength
-            && rest[NginxTime.TimeLocalLength..].StartsWith(next))
+            && StartsWithLiteral(rest[NginxTime.TimeLocalLength..], next))
         {
             return NginxTime.TimeLocalLength;
         }
@@ -186,7 +190,7 @@ internal sealed partial class AccessLogFormat
         var offset = 0;
         while (true)
         {
-            var found = rest[offset..].IndexOf(next);
+            var found = IndexOfLiteral(rest[offset..], next);
             if (found < 0)
             {
                 return -1;
@@ -200,6 +204,57 @@ internal sealed partial class AccessLogFormat
 
             offset = at + 1;
         }
+    }
+
+    /// <summary>The first occurrence of <paramref name="literal"/>: the same answer as <c>IndexOf(literal)</c>, faster
+    /// here because the value before a literal is short and the literal's first byte nearly always starts it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int IndexOfLiteral(ReadOnlySpan<byte> text, byte[] literal)
+    {
+        var first = literal[0];
+        var offset = 0;
+        while (true)
+        {
+            var found = text[offset..].IndexOf(first);
+            if (found < 0)
+            {
+                return -1;
+            }
+
+            var at = offset + found;
+            if (StartsWithLiteral(text[at..], literal))
+            {
+                return at;
+            }
+
+            offset = at + 1;
+        }
+    }
+
+    /// <summary><c>text.StartsWith(literal)</c>; the literals between variables are mostly one to three bytes,
+    /// which a plain loop compares faster than a call to the vectorized comparison.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool StartsWithLiteral(ReadOnlySpan<byte> text, byte[] literal)
+    {
+        if (literal.Length > 4)
+        {
+            return text.StartsWith(literal);
+        }
+
+        if (text.Length < literal.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < literal.Length; i++)
+        {
+            if (text[i] != literal[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // "10.0.0.1:80, 10.0.0.2:80 : unix:/x" — a space after ',' or ':' or before " : " separates tries, not fields.

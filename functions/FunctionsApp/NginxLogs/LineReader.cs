@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace FunctionsApp.NginxLogs;
 
@@ -33,6 +34,7 @@ internal sealed class LineReader : IDisposable
     /// <summary>Reads the next line. Returns false at the end of the stream.</summary>
     /// <param name="line">The line without its terminator; empty when <paramref name="oversized"/>.</param>
     /// <param name="oversized">True when the line exceeded <see cref="MaxLineLength"/> and was skipped.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadLine(out ReadOnlySpan<byte> line, out bool oversized)
     {
         oversized = false;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace FunctionsApp.NginxLogs;
 
 /// <summary>
@@ -10,6 +12,7 @@ internal ref struct UpstreamTries
 
     public UpstreamTries(ReadOnlySpan<byte> value) => _rest = value;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool MoveNext(out ReadOnlySpan<byte> item)
     {
         while (!_rest.IsEmpty)
@@ -43,8 +46,15 @@ internal ref struct UpstreamTries
     }
 
     /// <summary>The last value (the try whose answer the client got).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ReadOnlySpan<byte> Last(ReadOnlySpan<byte> value)
     {
+        // Nearly every line has one try: without a space there is no separator and nothing to trim.
+        if (!value.Contains((byte)' '))
+        {
+            return value.IsEmpty ? default : value;
+        }
+
         var tries = new UpstreamTries(value);
         ReadOnlySpan<byte> last = default;
         while (tries.MoveNext(out var item))
