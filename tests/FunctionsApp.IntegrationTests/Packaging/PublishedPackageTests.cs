@@ -117,12 +117,49 @@ public sealed class PublishedPackageTests(PublishedPackageFixture package) : ICl
         }
     }
 
-    private Process StartBinary(Dictionary<string, string> environment)
+    [Fact]
+    public async Task Zip_Unpacked_HasEveryFunctionAndItsBinaryAnswersHealth()
+    {
+        var unpacked = Directory.CreateTempSubdirectory("functions-zip-").FullName;
+        try
+        {
+            ZipFile.ExtractToDirectory(package.ZipFile, unpacked);
+            var functions = Directory.GetDirectories(RepositoryPaths.FunctionsDirectory)
+                .Where(d => File.Exists(Path.Combine(d, "function.json")))
+                .Select(Path.GetFileName)
+                .ToList();
+            Assert.Contains("analyze", functions);
+            Assert.All(functions, name => Assert.True(File.Exists(Path.Combine(unpacked, name!, "function.json")), $"{name}/function.json is not in the zip"));
+            Assert.True(File.Exists(Path.Combine(unpacked, "host.json")));
+            Assert.True((File.GetUnixFileMode(Path.Combine(unpacked, "FunctionsApp")) & UnixFileMode.UserExecute) != 0);
+
+            var port = Ports.GetFree();
+            using var process = StartBinary(new Dictionary<string, string> { ["Hosting__Urls"] = $"http://127.0.0.1:{port}" }, unpacked);
+            try
+            {
+                using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+                using var health = await WaitForHealthAsync(client, process);
+                Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            }
+            finally
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+        finally
+        {
+            Directory.Delete(unpacked, recursive: true);
+        }
+    }
+
+    private Process StartBinary(Dictionary<string, string> environment, string? directory = null)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
-        var start = new ProcessStartInfo(Path.Combine(package.PackageDirectory, "FunctionsApp"))
+        directory ??= package.PackageDirectory;
+        var start = new ProcessStartInfo(Path.Combine(directory, "FunctionsApp"))
         {
-            WorkingDirectory = package.PackageDirectory,
+            WorkingDirectory = directory,
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
