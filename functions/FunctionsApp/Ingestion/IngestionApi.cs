@@ -38,7 +38,7 @@ internal static class IngestionApi
         var contentEncoding = request.Headers.ContentEncoding.ToString();
         if (string.IsNullOrEmpty(contentEncoding) && request.ContentLength > settings.MaxDecodedBytes)
         {
-            return Problem(StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "Batch too large",
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "Batch too large",
                 $"The body exceeds the limit of {settings.MaxDecodedBytes} bytes; send smaller batches.");
         }
 
@@ -53,12 +53,12 @@ internal static class IngestionApi
         {
             IngestOutcome.Stored or IngestOutcome.Empty => TypedResults.Accepted((string?)null, ToResponse(resolved, result, duplicate: false)),
             IngestOutcome.Duplicate => TypedResults.Ok(ToResponse(resolved, result, duplicate: true)),
-            IngestOutcome.PayloadTooLarge => Problem(StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "Batch too large", result.Reason),
-            IngestOutcome.CorruptCompression => Problem(StatusCodes.Status400BadRequest, ProblemTypes.CorruptCompression, "Corrupt compressed body", result.Reason),
-            IngestOutcome.UnsupportedEncoding => Problem(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedEncoding, "Unsupported Content-Encoding", result.Reason),
-            IngestOutcome.UnsupportedBody => Problem(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedBody, "Unsupported body", result.Reason),
-            IngestOutcome.MalformedJson => Problem(StatusCodes.Status400BadRequest, ProblemTypes.MalformedJson, "Malformed JSON body", result.Reason),
-            IngestOutcome.IdempotencyKeyReused => Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused, "Idempotency key reused",
+            IngestOutcome.PayloadTooLarge => Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "Batch too large", result.Reason),
+            IngestOutcome.CorruptCompression => Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.CorruptCompression, "Corrupt compressed body", result.Reason),
+            IngestOutcome.UnsupportedEncoding => Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedEncoding, "Unsupported Content-Encoding", result.Reason),
+            IngestOutcome.UnsupportedBody => Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedBody, "Unsupported body", result.Reason),
+            IngestOutcome.MalformedJson => Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.MalformedJson, "Malformed JSON body", result.Reason),
+            IngestOutcome.IdempotencyKeyReused => Problems.Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused, "Idempotency key reused",
                 $"The {IdempotencyKeyHeader} was used before for a different batch ({result.BlobName}); nothing was stored."),
             _ => throw new InvalidOperationException($"Unknown ingest outcome {result.Outcome}."),
         };
@@ -100,19 +100,19 @@ internal static class IngestionApi
     {
         if (!string.IsNullOrEmpty(kind) && !TryParseKind(kind, out _))
         {
-            return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidKind, "Invalid kind", "The 'kind' query parameter must be 'access' or 'error'.");
+            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidKind, "Invalid kind", "The 'kind' query parameter must be 'access' or 'error'.");
         }
 
         if (settings.Sources.TryGetValue(source, out var configured))
         {
-            return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidKind, "Kind does not match the source",
+            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidKind, "Kind does not match the source",
                 $"Source '{source}' is configured as an {configured.Kind.ToString().ToLowerInvariant()} log.");
         }
 
         return settings.AllowUnknownSources
-            ? Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidKind, "Missing kind",
+            ? Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidKind, "Missing kind",
                 "Unconfigured sources need the 'kind' query parameter ('access' or 'error').")
-            : Problem(StatusCodes.Status404NotFound, ProblemTypes.UnknownSource, "Unknown source",
+            : Problems.Create(StatusCodes.Status404NotFound, ProblemTypes.UnknownSource, "Unknown source",
                 "No source of this name is configured (Ingestion:Sources).");
     }
 
@@ -140,7 +140,4 @@ internal static class IngestionApi
 
     private static IngestResponse ToResponse(IngestSource source, IngestResult result, bool duplicate) =>
         new(source.Name, result.Lines, result.Lines - result.Malformed, result.Malformed, duplicate, result.BlobName);
-
-    private static ProblemHttpResult Problem(int status, string type, string title, string? detail) =>
-        TypedResults.Problem(statusCode: status, type: type, title: title, detail: detail);
 }

@@ -35,7 +35,7 @@ internal static class NotificationsApi
     {
         if (await incidents.GetAsync(id, cancellationToken) is null)
         {
-            return Problem(404, ProblemTypes.IncidentNotFound, "Incident not found", $"No incident has the id '{id}'.");
+            return Problems.Create(404, ProblemTypes.IncidentNotFound, "Incident not found", $"No incident has the id '{id}'.");
         }
 
         return await cycle.UpdateAsync(g => g.Acknowledge(id), cancellationToken)
@@ -76,7 +76,7 @@ internal static class NotificationsApi
 
         if (problems.Count > 0)
         {
-            return Problem(400, ProblemTypes.InvalidQuery, "Invalid silence", string.Join("; ", problems) + ".");
+            return Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid silence", string.Join("; ", problems) + ".");
         }
 
         var silence = new Silence(
@@ -95,15 +95,13 @@ internal static class NotificationsApi
     public static async Task<Results<Accepted, ProblemHttpResult>> RequeueAsync(string key, OutboxDispatcher dispatcher, CancellationToken cancellationToken) =>
         await dispatcher.RequeueAsync(key, cancellationToken)
             ? TypedResults.Accepted((string?)null)
-            : Problem(404, ProblemTypes.InvalidQuery, "No such dead letter", $"No dead-lettered notification has the key '{key}'.");
+            : Problems.Create(404, ProblemTypes.InvalidQuery, "No such dead letter", $"No dead-lettered notification has the key '{key}'.");
 
     private static readonly string[] SilenceLabels = ["host", "upstream", "cause", "severity", "incident"];
 
     private static ProblemHttpResult Conflict() =>
-        Problem(409, ProblemTypes.StorageError, "Concurrent change", "The notification state changed at the same time; send the request again.");
+        Problems.Create(409, ProblemTypes.StorageError, "Concurrent change", "The notification state changed at the same time; send the request again.");
 
-    private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: type);
 }
 
 /// <summary>The body of <c>POST /api/silences</c>.</summary>

@@ -62,13 +62,13 @@ internal static class QueryApi
         {
             if (!ContinuationToken.TryDecode(continuation, out var token) || token.FilterKey != filterKey)
             {
-                return Problem(400, ProblemTypes.InvalidContinuation, "Invalid continuation token",
+                return Problems.Create(400, ProblemTypes.InvalidContinuation, "Invalid continuation token",
                     "The continuation token is malformed or was issued for other filters; start again without it.");
             }
 
             if (time.GetUtcNow() - token.Issued > ContinuationLifetime)
             {
-                return Problem(400, ProblemTypes.ContinuationExpired, "Continuation token expired",
+                return Problems.Create(400, ProblemTypes.ContinuationExpired, "Continuation token expired",
                     $"Continuation tokens are valid for {ContinuationLifetime.TotalMinutes:0} minutes; start the listing again without it.");
             }
 
@@ -100,12 +100,12 @@ internal static class QueryApi
     {
         if (id.Length is 0 or > 64 || id.AsSpan().ContainsAnyExcept("0123456789abcdef"))
         {
-            return Problem(400, ProblemTypes.InvalidQuery, "Invalid incident id", "Incident ids are lower-case hexadecimal, as returned by GET /api/incidents.");
+            return Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid incident id", "Incident ids are lower-case hexadecimal, as returned by GET /api/incidents.");
         }
 
         return await store.GetAsync(id, cancellationToken) is { } incident
             ? TypedResults.Ok(incident)
-            : Problem(404, ProblemTypes.IncidentNotFound, "Incident not found", $"No incident has the id '{id}'.");
+            : Problems.Create(404, ProblemTypes.IncidentNotFound, "Incident not found", $"No incident has the id '{id}'.");
     }
 
     public static async Task<Ok<IReadOnlyList<UpstreamHealth>>> ListUpstreamsAsync(
@@ -158,7 +158,7 @@ internal static class QueryApi
     {
         if (string.IsNullOrWhiteSpace(upstream))
         {
-            return Problem(400, ProblemTypes.InvalidQuery, "Missing upstream", "Give ?upstream= as GET /api/upstreams names it, e.g. ?upstream=10.0.0.1:8080.");
+            return Problems.Create(400, ProblemTypes.InvalidQuery, "Missing upstream", "Give ?upstream= as GET /api/upstreams names it, e.g. ?upstream=10.0.0.1:8080.");
         }
 
         var size = (bucket ?? "1m") switch
@@ -171,7 +171,7 @@ internal static class QueryApi
         };
         if (size == TimeSpan.Zero)
         {
-            return Problem(400, ProblemTypes.InvalidQuery, "Invalid bucket", $"bucket '{bucket}' is not one of 1m, 5m, 15m, 1h.");
+            return Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid bucket", $"bucket '{bucket}' is not one of 1m, 5m, 15m, 1h.");
         }
 
         var now = time.GetUtcNow();
@@ -184,7 +184,7 @@ internal static class QueryApi
         var windowStart = start ?? windowEnd - TimeSpan.FromHours(1);
         if (windowStart > windowEnd)
         {
-            return Problem(400, ProblemTypes.InvalidQuery, "Invalid time range", "'from' is after 'to'.");
+            return Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid time range", "'from' is after 'to'.");
         }
 
         var points = new SortedDictionary<DateTimeOffset, (long Requests, long Upstream5xx, long S502, long S503, long S504)>();
@@ -207,7 +207,7 @@ internal static class QueryApi
 
         if (!found)
         {
-            return Problem(404, ProblemTypes.InvalidQuery, "Unknown upstream", $"No site has seen the upstream '{upstream}'.");
+            return Problems.Create(404, ProblemTypes.InvalidQuery, "Unknown upstream", $"No site has seen the upstream '{upstream}'.");
         }
 
         return TypedResults.Ok(new Timeline(upstream, bucket ?? "1m", [.. points.Select(p => new TimelinePoint(p.Key, p.Value.Requests, p.Value.Upstream5xx,
@@ -220,7 +220,7 @@ internal static class QueryApi
         AccessLogFormat? compiled = null;
         if (format is { Length: > 0 } && format != "auto" && !AccessLogFormat.TryCompile(format, out compiled, out var formatError))
         {
-            return Problem(400, ProblemTypes.InvalidQuery, "Invalid log format", formatError);
+            return Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid log format", formatError);
         }
 
         var access = new List<LogInput>();
@@ -241,7 +241,7 @@ internal static class QueryApi
                     };
                     if (target is null)
                     {
-                        return Problem(400, ProblemTypes.InvalidQuery, "Unknown form field", $"Form field '{file.Name}' is neither 'access' nor 'error'.");
+                        return Problems.Create(400, ProblemTypes.InvalidQuery, "Unknown form field", $"Form field '{file.Name}' is neither 'access' nor 'error'.");
                     }
 
                     target.Add(new LogInput(file.FileName, () => Decompress(file.FileName, file.OpenReadStream())));
@@ -257,7 +257,7 @@ internal static class QueryApi
                 };
                 if (list is null)
                 {
-                    return Problem(400, ProblemTypes.InvalidKind, "Missing or invalid kind", "A raw body needs ?kind=access or ?kind=error; or send multipart fields 'access' and 'error'.");
+                    return Problems.Create(400, ProblemTypes.InvalidKind, "Missing or invalid kind", "A raw body needs ?kind=access or ?kind=error; or send multipart fields 'access' and 'error'.");
                 }
 
                 // The engine reads synchronously: spool the body to a temporary file rather than into memory.
@@ -274,14 +274,14 @@ internal static class QueryApi
 
             if (access.Count == 0 && errors.Count == 0)
             {
-                return Problem(400, ProblemTypes.UnsupportedBody, "No logs", "Send multipart fields 'access' and/or 'error', or a raw body with ?kind=.");
+                return Problems.Create(400, ProblemTypes.UnsupportedBody, "No logs", "Send multipart fields 'access' and/or 'error', or a raw body with ?kind=.");
             }
 
             var report = await Task.Run(() => LogAnalyzer.Analyze(access, errors, compiled, diagnosis.Value, cancellationToken), cancellationToken);
             var unreadable = report.Stats.Inputs.FirstOrDefault(i => i.Lines > 0 && i.Parsed == 0);
             if (unreadable is not null)
             {
-                return Problem(422, ProblemTypes.UnparseableLogs, "No line could be parsed",
+                return Problems.Create(422, ProblemTypes.UnparseableLogs, "No line could be parsed",
                     $"No line of {unreadable.Name} ({unreadable.Lines} lines) is a valid nginx {unreadable.Kind} log line"
                     + (unreadable.Kind == "access" ? $" in the format '{compiled?.Name ?? "detected: none of " + string.Join(", ", AccessLogFormat.PresetNames)}'." : "."));
             }
@@ -290,7 +290,7 @@ internal static class QueryApi
         }
         catch (InvalidDataException)
         {
-            return Problem(400, ProblemTypes.CorruptCompression, "Corrupt compression", "A .gz upload could not be decompressed.");
+            return Problems.Create(400, ProblemTypes.CorruptCompression, "Corrupt compression", "A .gz upload could not be decompressed.");
         }
         finally
         {
@@ -320,7 +320,7 @@ internal static class QueryApi
 
         if (start > end)
         {
-            problem = Problem(400, ProblemTypes.InvalidQuery, "Invalid time range", "'from' is after 'to'.");
+            problem = Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid time range", "'from' is after 'to'.");
             return false;
         }
 
@@ -333,7 +333,7 @@ internal static class QueryApi
             }
             catch (JsonException)
             {
-                problem = Problem(400, ProblemTypes.InvalidQuery, "Invalid cause",
+                problem = Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid cause",
                     $"cause '{cause}' is not one of upstream_down, misconfiguration, timeout, overload, dns, tls_handshake, invalid_response, upstream_returned, rate_limited, unknown.");
                 return false;
             }
@@ -348,14 +348,14 @@ internal static class QueryApi
         };
         if (parsedState == (IncidentState)(-1))
         {
-            problem = Problem(400, ProblemTypes.InvalidQuery, "Invalid state", $"state '{state}' is neither 'open' nor 'resolved'.");
+            problem = Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid state", $"state '{state}' is neither 'open' nor 'resolved'.");
             return false;
         }
 
         var parsedLimit = DefaultLimit;
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out parsedLimit) || parsedLimit is < 1 or > MaxLimit))
         {
-            problem = Problem(400, ProblemTypes.InvalidQuery, "Invalid limit", $"limit '{limit}' is not a whole number from 1 to {MaxLimit}.");
+            problem = Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid limit", $"limit '{limit}' is not a whole number from 1 to {MaxLimit}.");
             return false;
         }
 
@@ -378,12 +378,10 @@ internal static class QueryApi
             return true;
         }
 
-        problem = Problem(400, ProblemTypes.InvalidQuery, $"Invalid '{name}'", $"'{name}' value '{value}' is not an ISO 8601 time such as 2026-11-24T10:00:00Z.");
+        problem = Problems.Create(400, ProblemTypes.InvalidQuery, $"Invalid '{name}'", $"'{name}' value '{value}' is not an ISO 8601 time such as 2026-11-24T10:00:00Z.");
         return false;
     }
 
-    private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: type);
 
     /// <summary>The filters of a listing; <see cref="Key"/> ties continuation tokens to them.</summary>
     private sealed record IncidentFilter
