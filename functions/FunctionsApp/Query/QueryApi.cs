@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
@@ -310,7 +311,8 @@ internal static class QueryApi
         return start < token.Start || (start == token.Start && string.CompareOrdinal(item.Id, token.Id) > 0);
     }
 
-    private static bool TryParseFilter(string? from, string? to, string? cause, string? state, string? limit, out IncidentFilter filter, out ProblemHttpResult problem)
+    private static bool TryParseFilter(
+        string? from, string? to, string? cause, string? state, string? limit, out IncidentFilter filter, [NotNullWhen(false)] out ProblemHttpResult? problem)
     {
         filter = new IncidentFilter();
         if (!TryParseTime(from, "from", out var start, out problem) || !TryParseTime(to, "to", out var end, out problem))
@@ -339,17 +341,16 @@ internal static class QueryApi
             }
         }
 
-        IncidentState? parsedState = state switch
+        IncidentState? parsedState = null;
+        if (state is not null)
         {
-            null => null,
-            "open" => IncidentState.Open,
-            "resolved" => IncidentState.Resolved,
-            _ => (IncidentState)(-1),
-        };
-        if (parsedState == (IncidentState)(-1))
-        {
-            problem = Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid state", $"state '{state}' is neither 'open' nor 'resolved'.");
-            return false;
+            if (state is not ("open" or "resolved"))
+            {
+                problem = Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid state", $"state '{state}' is neither 'open' nor 'resolved'.");
+                return false;
+            }
+
+            parsedState = state == "open" ? IncidentState.Open : IncidentState.Resolved;
         }
 
         var parsedLimit = DefaultLimit;
@@ -363,10 +364,10 @@ internal static class QueryApi
         return true;
     }
 
-    private static bool TryParseTime(string? value, string name, out DateTimeOffset? time, out ProblemHttpResult problem)
+    private static bool TryParseTime(string? value, string name, out DateTimeOffset? time, [NotNullWhen(false)] out ProblemHttpResult? problem)
     {
         time = null;
-        problem = null!;
+        problem = null;
         if (value is null)
         {
             return true;
