@@ -41,8 +41,10 @@ public sealed class StandaloneSchedulerTests(AzuriteFixture azurite) : IAsyncLif
 
         Assert.True(_timer.Invocations.Count >= 2, $"invocations: {_timer.Invocations.Count}");
         Assert.All(_timer.Invocations, i => Assert.NotNull(i.ScheduleStatus));
-        var second = _timer.Invocations.ElementAt(1);
-        Assert.Equal(TimeSpan.FromSeconds(2), second.ScheduleStatus!.Next - second.ScheduleStatus.Last);
+        // Real time under load may skip an occurrence, so only the shape is asserted here; the exact Last/Next of each
+        // occurrence is asserted on a fake clock in TimerSchedulerTimeTests.
+        Assert.All(_timer.Invocations, i => Assert.InRange(i.ScheduleStatus!.Next - i.ScheduleStatus.Last, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)));
+        Assert.All(_timer.Invocations, i => Assert.Equal(0, i.ScheduleStatus!.Next.Millisecond));
     }
 
     [Fact]
