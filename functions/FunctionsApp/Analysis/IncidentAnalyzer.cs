@@ -29,6 +29,8 @@ internal sealed class IncidentAnalyzer(
     TimeProvider time,
     ILogger<IncidentAnalyzer> logger)
 {
+    private readonly Dictionary<string, AccessLogFormat?> _formats = new(StringComparer.Ordinal);
+
     public async Task<AnalysisRunResult> RunOnceAsync(CancellationToken cancellationToken)
     {
         await using var lease = await states.TryAcquireRunLeaseAsync(options.Value.LeaseDuration, cancellationToken);
@@ -191,13 +193,7 @@ internal sealed class IncidentAnalyzer(
     private async Task FeedAsync(DiagnosisEngine engine, ArchivedBatch batch, IngestSourceOptions source, CancellationToken cancellationToken)
     {
         var kind = batch.Kind ?? source.Kind;
-        AccessLogFormat? format = null;
-        var spec = source.Format ?? batch.Format;
-        if (kind == LogKind.Access && spec is { Length: > 0 } && spec != "auto" && !AccessLogFormat.TryCompile(spec, out format, out var error))
-        {
-            Log.BadFormat(logger, batch.Source, error);
-            format = null;
-        }
+        var format = kind == LogKind.Access ? FormatOf(source.Format ?? batch.Format, batch.Source) : null;
 
         await using var content = await archive.OpenBatchAsync(batch.BlobName, cancellationToken);
         var input = new LogInput(batch.BlobName, () => content);
@@ -206,6 +202,30 @@ internal sealed class IncidentAnalyzer(
         await Task.Run(
             () => new LogFeed(engine, advance: false).Run(kind == LogKind.Access ? [input] : [], kind == LogKind.Error ? [input] : [], format, cancellationToken),
             cancellationToken);
+    }
+
+    /// <summary>The compiled access-log format of a source, compiled once per format string; null means detect it.</summary>
+    private AccessLogFormat? FormatOf(string? spec, string source)
+    {
+        if (spec is not { Length: > 0 } || spec == "auto")
+        {
+            return null;
+        }
+
+        if (!_formats.TryGetValue(spec, out var format))
+        {
+            if (!AccessLogFormat.TryCompile(spec, out var compiled, out var error))
+            {
+                Log.BadFormat(logger, source, error);
+                compiled = null;
+            }
+
+            // Runs are serialised by the lease, so even the JSON preset (which learns key names as it reads) is used
+            // by one batch at a time.
+            _formats[spec] = format = compiled;
+        }
+
+        return format;
     }
 
     /// <summary>Moves names older than the reorder window below the bound, keeping the read list short.</summary>

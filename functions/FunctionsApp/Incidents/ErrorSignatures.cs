@@ -49,8 +49,7 @@ internal static class ErrorSignatures
             return FailureKind.NoLiveUpstreams;
         }
 
-        if (message.IndexOf("certificate verify"u8) >= 0 || message.IndexOf("SSL certificate does not match"u8) >= 0
-            || message.IndexOf("certificate verify failed"u8) >= 0)
+        if (message.IndexOf("certificate verify"u8) >= 0 || message.IndexOf("SSL certificate does not match"u8) >= 0)
         {
             return FailureKind.TlsVerify;
         }

@@ -157,23 +157,13 @@ internal sealed class UpstreamHistory
         return count == 0 ? null : (double)millis / count;
     }
 
-    private long Sum(int[] counters, DateTimeOffset from, DateTimeOffset to)
+    private long Sum<T>(T[] counters, DateTimeOffset from, DateTimeOffset to)
+        where T : System.Numerics.IBinaryInteger<T>
     {
         long total = 0;
         foreach (var (slot, _) in Slots(from, to))
         {
-            total += counters[slot];
-        }
-
-        return total;
-    }
-
-    private long Sum(long[] counters, DateTimeOffset from, DateTimeOffset to)
-    {
-        long total = 0;
-        foreach (var (slot, _) in Slots(from, to))
-        {
-            total += counters[slot];
+            total += long.CreateTruncating(counters[slot]);
         }
 
         return total;
