@@ -55,19 +55,7 @@ internal sealed class DiagnosisEngine
         }
     }
 
-    /// <summary>Takes one access-log line; returns false (and counts it malformed) when it has no usable time or status.</summary>
-    public bool AddAccess(in AccessLogEntry entry, AccessLogFormat format)
-    {
-        if (!entry.TryGetTime(out var time))
-        {
-            AddMalformed(entry.Line, oversized: false);
-            return false;
-        }
-
-        return AddAccess(in entry, format, time);
-    }
-
-    /// <summary>Takes one access-log line whose time the caller has already read.</summary>
+    /// <summary>Takes one access-log line (its time already read); returns false and counts it malformed when it has no status.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool AddAccess(in AccessLogEntry entry, AccessLogFormat format, DateTimeOffset time)
     {
@@ -135,19 +123,7 @@ internal sealed class DiagnosisEngine
         return true;
     }
 
-    /// <summary>Takes one error-log line; lines not about an upstream are counted and dropped.</summary>
-    public void AddError(in ErrorLogLine line)
-    {
-        if (!NginxTime.TryParseErrorLogTime(line.Timestamp, ErrorLogOffset, out var time))
-        {
-            AddMalformed(line.Line, oversized: false);
-            return;
-        }
-
-        AddError(in line, time);
-    }
-
-    /// <summary>Takes one error-log line whose time the caller has already read.</summary>
+    /// <summary>Takes one error-log line (its time already read); lines not about an upstream are counted and dropped.</summary>
     public void AddError(in ErrorLogLine line, DateTimeOffset time)
     {
         Stats.ErrorLines++;
