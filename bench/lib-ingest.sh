@@ -34,9 +34,11 @@ start_azurite() {
 }
 
 function_key="bench-key"
-# app_env: environment for the published binary (standalone, on $1).
+# app_env: environment for the published binary (standalone, on $1). The timers are off: the analyze timer would
+# otherwise read the batches being ingested and take CPU from the path under measurement.
 app_env() {
   echo "Hosting__Urls=http://127.0.0.1:$1" \
+    "Hosting__RunTimers=false" \
     "Storage__ConnectionString=$connection_string" \
     "Auth__FunctionKeys__bench=$function_key" \
     "Ingestion__Sources__nginx-access__Kind=Access" \

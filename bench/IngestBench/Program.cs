@@ -5,7 +5,12 @@ using System.Net;
 using System.Text;
 using Azure.Storage.Blobs;
 
-// Usage: IngestBench <app-base-url> <function-key> <storage-connection-string> [lines] [batch-lines] [concurrency]
+// Usage: IngestBench <app-base-url> <function-key> <storage-connection-string> [lines] [batch-lines] [concurrency] [rounds]
+// Environment: BENCH_APP_PID and BENCH_AZURITE_PID, to report each process's CPU time per phase.
+//
+// A warm-up pass of each path, then `rounds` rounds of "direct upload, then ingest" on the same machine; the figures
+// reported are each round's and the median. Every ingest request carries an Idempotency-Key unique to its round, so
+// later rounds are stored (not answered as duplicates of the first) while doing exactly the work of a first delivery.
 var culture = CultureInfo.InvariantCulture;
 var appUrl = new Uri(args[0]);
 var key = args[1];
@@ -13,52 +18,90 @@ var connectionString = args[2];
 var totalLines = args.Length > 3 ? int.Parse(args[3], culture) : 1_000_000;
 var batchLines = args.Length > 4 ? int.Parse(args[4], culture) : 10_000;
 var concurrency = args.Length > 5 ? int.Parse(args[5], culture) : 8;
+var rounds = args.Length > 6 ? int.Parse(args[6], culture) : 3;
 
 Console.Error.WriteLine($"Generating {totalLines} access-log lines as gzip'd NDJSON batches of {batchLines}...");
 var batches = Generate(totalLines, batchLines);
 var compressedBytes = batches.Sum(b => (long)b.Body.Length);
 var decodedBytes = batches.Sum(b => b.DecodedBytes);
-Console.Error.WriteLine($"{batches.Count} batches, {compressedBytes / 1e6:F1} MB gzip'd, {decodedBytes / 1e6:F1} MB decoded");
+Console.WriteLine(string.Create(culture,
+    $"{totalLines} lines in {batches.Count} batches of {batchLines}, {compressedBytes / 1e6:F1} MB gzip'd ({decodedBytes / 1e6:F1} MB decoded), {concurrency} connections, {rounds} rounds"));
 
-// 1. Ceiling: the same bytes uploaded straight to Blob Storage with Azure.Storage.Blobs.
-var container = new BlobServiceClient(connectionString).GetBlobContainerClient("bench-ceiling-" + Guid.NewGuid().ToString("N")[..8]);
-await container.CreateIfNotExistsAsync();
-var ceiling = await RunAsync(batches, concurrency, async (batch, index) =>
-{
-    await container.GetBlobClient($"raw/bench/{index:D6}.ndjson.gz").UploadAsync(new BinaryData(batch.Body), overwrite: false);
-    return batch.Lines;
-});
-
-// 2. The ingest path.
+var service = new BlobServiceClient(connectionString);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, AutomaticDecompression = DecompressionMethods.None })
 {
     BaseAddress = appUrl,
     Timeout = TimeSpan.FromMinutes(5),
 };
 http.DefaultRequestHeaders.Add("x-functions-key", key);
-var ingest = await RunAsync(batches, concurrency, async (batch, _) =>
+var runId = Guid.NewGuid().ToString("N")[..8];
+
+// Warm-up: JIT, connection pools and Azurite's first containers, on a slice of the batches.
+var warmUp = batches.Take(Math.Max(1, batches.Count / 10)).ToList();
+await RunAsync(warmUp, concurrency, UploadDirect(await NewContainerAsync()));
+await RunAsync(warmUp, concurrency, PostToIngest("warmup"));
+
+var cpu = new CpuMeter();
+var results = new List<(Result Ceiling, string CeilingCpu, Result Ingest, string IngestCpu)>();
+for (var round = 1; round <= rounds; round++)
+{
+    var upload = UploadDirect(await NewContainerAsync());
+    cpu.Lap();
+    var ceiling = await RunAsync(batches, concurrency, upload);
+    var ceilingCpu = cpu.Lap();
+    var ingest = await RunAsync(batches, concurrency, PostToIngest($"r{round}"));
+    var ingestCpu = cpu.Lap();
+    results.Add((ceiling, ceilingCpu, ingest, ingestCpu));
+    Console.WriteLine($"round {round}:");
+    Report("  direct upload (ceiling)", ceiling, ceilingCpu);
+    Report("  ingest                 ", ingest, ingestCpu);
+    Console.WriteLine(string.Create(culture, $"  ingest / ceiling: {Ratio(ceiling, ingest):F0}%"));
+}
+
+var medianCeiling = results.OrderBy(r => r.Ceiling.Seconds).ElementAt(results.Count / 2);
+var medianIngest = results.OrderBy(r => r.Ingest.Seconds).ElementAt(results.Count / 2);
+Console.WriteLine($"median of {rounds} rounds:");
+Report("  direct upload (ceiling)", medianCeiling.Ceiling, medianCeiling.CeilingCpu);
+Report("  ingest                 ", medianIngest.Ingest, medianIngest.IngestCpu);
+Console.WriteLine(string.Create(culture,
+    $"  ingest / ceiling: {Ratio(medianCeiling.Ceiling, medianIngest.Ingest):F0}% (per round: {string.Join(", ", results.Select(r => $"{Ratio(r.Ceiling, r.Ingest):F0}%"))})"));
+return 0;
+
+async Task<BlobContainerClient> NewContainerAsync()
+{
+    var container = service.GetBlobContainerClient($"bench-ceiling-{runId}-{Guid.NewGuid().ToString("N")[..6]}");
+    await container.CreateIfNotExistsAsync();
+    return container;
+}
+
+Func<Batch, int, Task<int>> UploadDirect(BlobContainerClient container) => async (batch, index) =>
+{
+    await container.GetBlobClient($"raw/bench/{index:D6}.ndjson.gz").UploadAsync(new BinaryData(batch.Body), overwrite: false);
+    return batch.Lines;
+};
+
+Func<Batch, int, Task<int>> PostToIngest(string round) => async (batch, index) =>
 {
     using var content = new ByteArrayContent(batch.Body);
     content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
     content.Headers.ContentEncoding.Add("gzip");
-    using var response = await http.PostAsync("/api/ingest/nginx-access", content);
+    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ingest/nginx-access") { Content = content };
+    request.Headers.Add("Idempotency-Key", $"bench-{runId}-{round}-{index}");
+    using var response = await http.SendAsync(request);
     if (response.StatusCode != HttpStatusCode.Accepted)
     {
         throw new InvalidOperationException($"Ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
     return batch.Lines;
-});
+};
 
-Report("direct upload (ceiling)", ceiling);
-Report("ingest", ingest);
-Console.WriteLine(string.Create(culture, $"ingest / ceiling (MB/s gzip'd): {(ingest.Seconds > 0 ? ceiling.Seconds / ingest.Seconds * 100 : 0):F0}%"));
-return 0;
+double Ratio(Result ceiling, Result ingest) => ingest.Seconds > 0 ? ceiling.Seconds / ingest.Seconds * 100 : 0;
 
-void Report(string name, Result result) => Console.WriteLine(string.Create(culture,
-    $"{name}: {result.Lines} lines in {result.Seconds:F2} s = {result.Lines / result.Seconds:F0} lines/s, " +
+void Report(string name, Result result, string cpuSeconds) => Console.WriteLine(string.Create(culture,
+    $"{name}: {result.Seconds:F2} s = {result.Lines / result.Seconds:F0} lines/s, " +
     $"{compressedBytes / 1e6 / result.Seconds:F1} MB/s gzip'd ({decodedBytes / 1e6 / result.Seconds:F1} MB/s decoded), " +
-    $"batch latency p50 {Percentile(result.Latencies, 0.50):F0} ms, p99 {Percentile(result.Latencies, 0.99):F0} ms"));
+    $"batch p50 {Percentile(result.Latencies, 0.50):F0} ms / p99 {Percentile(result.Latencies, 0.99):F0} ms; CPU s: {cpuSeconds}"));
 
 static double Percentile(List<double> values, double p)
 {
@@ -118,7 +161,7 @@ static List<Batch> Generate(int totalLines, int batchLines)
             var upstream = status == 502 ? "-" : (random.NextDouble() * 0.8).ToString("F3", CultureInfo.InvariantCulture);
             var line = string.Create(CultureInfo.InvariantCulture,
                 $"10.{random.Next(256)}.{random.Next(256)}.{random.Next(256)} - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"{(random.Next(5) == 0 ? "POST" : "GET")} {path} HTTP/1.1\" {status} {random.Next(50_000)} \"https://shop.example.com/\" \"{agents[random.Next(agents.Length)]}\" rt={random.NextDouble():F3} uct=0.001 urt={upstream}");
-            text.Append("{\"date\":").Append(time.ToUnixTimeMilliseconds() / 1000.0)
+            text.Append("{\"date\":").Append((time.ToUnixTimeMilliseconds() / 1000.0).ToString(CultureInfo.InvariantCulture))
                 .Append(",\"log\":\"").Append(line.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal))
                 .Append("\",\"stream\":\"stdout\"}\n");
         }
@@ -139,3 +182,38 @@ static List<Batch> Generate(int totalLines, int batchLines)
 internal sealed record Batch(byte[] Body, long DecodedBytes, int Lines);
 
 internal sealed record Result(long Lines, double Seconds, List<double> Latencies);
+
+/// <summary>CPU seconds (user + system) of this client and of the processes in BENCH_APP_PID and BENCH_AZURITE_PID, per lap.</summary>
+internal sealed class CpuMeter
+{
+    private const double ClockTicksPerSecond = 100; // USER_HZ, fixed at 100 on Linux
+    private readonly (string Name, int Pid)[] _processes;
+    private double[] _last;
+
+    public CpuMeter()
+    {
+        _processes = new[] { ("client", Environment.ProcessId), ("app", Pid("BENCH_APP_PID")), ("azurite", Pid("BENCH_AZURITE_PID")) }
+            .Where(p => p.Item2 > 0)
+            .ToArray();
+        _last = Read();
+    }
+
+    /// <summary>The CPU time each process used since the previous lap, as text.</summary>
+    public string Lap()
+    {
+        var now = Read();
+        var text = string.Join(", ", _processes.Select((p, i) => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {now[i] - _last[i]:F2}")));
+        _last = now;
+        return text;
+    }
+
+    private static int Pid(string variable) => int.TryParse(Environment.GetEnvironmentVariable(variable), out var pid) ? pid : 0;
+
+    // /proc/<pid>/stat: fields 14 and 15 (utime, stime) counted after the ")" that ends the command name.
+    private double[] Read() => _processes.Select(p =>
+    {
+        var stat = File.ReadAllText($"/proc/{p.Pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)) / ClockTicksPerSecond;
+    }).ToArray();
+}

@@ -95,8 +95,7 @@ internal sealed partial class BlobLogArchive(BlobContainers containers, ILogger<
         string? afterBlobName,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var prefix = source is null ? BlobNames.RawPrefix : BlobNames.SourcePrefix(source);
-        var options = new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Metadata };
+        var options = ListOptions(source, afterBlobName);
         await foreach (var item in containers.Logs.GetBlobsAsync(options, cancellationToken))
         {
             if (afterBlobName is not null && string.CompareOrdinal(item.Name, afterBlobName) <= 0)
@@ -111,6 +110,22 @@ internal sealed partial class BlobLogArchive(BlobContainers containers, ILogger<
 
             yield return ToArchivedBatch(item);
         }
+    }
+
+    /// <summary>
+    /// The listing of one source's batches (all sources' when null), starting server-side at the checkpoint
+    /// (<c>startFrom</c> is inclusive; the caller skips the checkpoint itself), so a run lists what is new rather
+    /// than the source's whole history.
+    /// </summary>
+    internal static GetBlobsOptions ListOptions(string? source, string? afterBlobName)
+    {
+        var prefix = source is null ? BlobNames.RawPrefix : BlobNames.SourcePrefix(source);
+        return new GetBlobsOptions
+        {
+            Prefix = prefix,
+            Traits = BlobTraits.Metadata,
+            StartFrom = afterBlobName is not null && afterBlobName.StartsWith(prefix, StringComparison.Ordinal) ? afterBlobName : null,
+        };
     }
 
     public async Task<Stream> OpenBatchAsync(string blobName, CancellationToken cancellationToken)

@@ -67,4 +67,17 @@ public sealed class BlobNamesTests
         Assert.All(encoded, c => Assert.True(c < 128 && !char.IsControl(c)));
         Assert.Equal(format, BlobLogArchive.DecodeFormat(encoded));
     }
+
+    [Theory]
+    [InlineData("web", "raw/web/2026/11/24/05/20261124T050001Z-a.log.gz", "raw/web/2026/11/24/05/20261124T050001Z-a.log.gz")]
+    [InlineData("web", null, null)]
+    [InlineData("web", "raw/other/2026/11/24/05/x.log.gz", null)] // another source's name is not a place to start
+    [InlineData(null, "raw/web/2026/11/24/05/x.log.gz", "raw/web/2026/11/24/05/x.log.gz")]
+    public void ListOptions_StartFromTheCheckpointWithinThePrefix(string? source, string? after, string? expectedStart)
+    {
+        var options = BlobLogArchive.ListOptions(source, after);
+
+        Assert.Equal(source is null ? "raw/" : $"raw/{source}/", options.Prefix);
+        Assert.Equal(expectedStart, options.StartFrom);
+    }
 }
