@@ -5,7 +5,7 @@ using System.Net;
 using System.Text;
 using Azure.Storage.Blobs;
 
-// Usage: IngestBench <app-base-url> <function-key> <storage-connection-string> [lines] [batch-lines] [concurrency] [rounds]
+// Usage: IngestBench <app-base-url> <function-key> <storage-connection-string> [lines] [batch-lines] [concurrency] [rounds] [ndjson|text]
 // Environment: BENCH_APP_PID and BENCH_AZURITE_PID, to report each process's CPU time per phase.
 //
 // A warm-up pass of each path, then `rounds` rounds of "direct upload, then ingest" on the same machine; the figures
@@ -19,13 +19,15 @@ var totalLines = args.Length > 3 ? int.Parse(args[3], culture) : 1_000_000;
 var batchLines = args.Length > 4 ? int.Parse(args[4], culture) : 10_000;
 var concurrency = args.Length > 5 ? int.Parse(args[5], culture) : 8;
 var rounds = args.Length > 6 ? int.Parse(args[6], culture) : 3;
+var asText = args.Length > 7 && args[7] == "text"; // gzip'd plain lines (syslog-ng, curl) instead of NDJSON (Fluent Bit)
 
-Console.Error.WriteLine($"Generating {totalLines} access-log lines as gzip'd NDJSON batches of {batchLines}...");
-var batches = Generate(totalLines, batchLines);
+var shape = asText ? "plain text" : "NDJSON";
+Console.Error.WriteLine($"Generating {totalLines} access-log lines as gzip'd {shape} batches of {batchLines}...");
+var batches = Generate(totalLines, batchLines, asText);
 var compressedBytes = batches.Sum(b => (long)b.Body.Length);
 var decodedBytes = batches.Sum(b => b.DecodedBytes);
 Console.WriteLine(string.Create(culture,
-    $"{totalLines} lines in {batches.Count} batches of {batchLines}, {compressedBytes / 1e6:F1} MB gzip'd ({decodedBytes / 1e6:F1} MB decoded), {concurrency} connections, {rounds} rounds"));
+    $"{totalLines} lines in {batches.Count} gzip'd {shape} batches of {batchLines}, {compressedBytes / 1e6:F1} MB gzip'd ({decodedBytes / 1e6:F1} MB decoded), {concurrency} connections, {rounds} rounds"));
 
 var service = new BlobServiceClient(connectionString);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, AutomaticDecompression = DecompressionMethods.None })
@@ -83,7 +85,7 @@ Func<Batch, int, Task<int>> UploadDirect(BlobContainerClient container) => async
 Func<Batch, int, Task<int>> PostToIngest(string round) => async (batch, index) =>
 {
     using var content = new ByteArrayContent(batch.Body);
-    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
+    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(asText ? "text/plain" : "application/x-ndjson");
     content.Headers.ContentEncoding.Add("gzip");
     using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ingest/nginx-access") { Content = content };
     request.Headers.Add("Idempotency-Key", $"bench-{runId}-{round}-{index}");
@@ -134,7 +136,7 @@ static async Task<Result> RunAsync(List<Batch> batches, int concurrency, Func<Ba
     return new Result(lines, total.Elapsed.TotalSeconds, latencies);
 }
 
-static List<Batch> Generate(int totalLines, int batchLines)
+static List<Batch> Generate(int totalLines, int batchLines, bool asText)
 {
     var random = new Random(42);
     string[] paths = ["/", "/api/orders", "/api/orders/{0}", "/api/pay", "/static/app.{0}.js", "/login", "/api/search?q=item{0}", "/health"];
@@ -161,6 +163,12 @@ static List<Batch> Generate(int totalLines, int batchLines)
             var upstream = status == 502 ? "-" : (random.NextDouble() * 0.8).ToString("F3", CultureInfo.InvariantCulture);
             var line = string.Create(CultureInfo.InvariantCulture,
                 $"10.{random.Next(256)}.{random.Next(256)}.{random.Next(256)} - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"{(random.Next(5) == 0 ? "POST" : "GET")} {path} HTTP/1.1\" {status} {random.Next(50_000)} \"https://shop.example.com/\" \"{agents[random.Next(agents.Length)]}\" rt={random.NextDouble():F3} uct=0.001 urt={upstream}");
+            if (asText)
+            {
+                text.Append(line).Append('\n');
+                continue;
+            }
+
             text.Append("{\"date\":").Append((time.ToUnixTimeMilliseconds() / 1000.0).ToString(CultureInfo.InvariantCulture))
                 .Append(",\"log\":\"").Append(line.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal))
                 .Append("\",\"stream\":\"stdout\"}\n");

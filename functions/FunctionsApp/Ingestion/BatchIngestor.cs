@@ -9,7 +9,10 @@ namespace FunctionsApp.Ingestion;
 /// <summary>
 /// One batch, from request body to committed blob: decode, sniff, parse into lines, validate and count, gzip into
 /// a spill buffer, then store exactly once. The body is streamed; only the compressed batch is held (spilling to a
-/// temp file past <see cref="MemoryThreshold"/>).
+/// temp file past <see cref="MemoryThreshold"/>). A gzip body of plain lines is usually stored as it came: its
+/// decoded text is already the stored form (one line per LF), so it is recorded while it is read instead of being
+/// compressed again. A byte order mark or JSON shows before the first line and switches to compressing; a line
+/// rewritten later (a CR before LF, invalid UTF-8, no final LF) has the recording read a second time and compressed.
 /// </summary>
 internal sealed class BatchIngestor(
     ILogArchive archive,
@@ -29,19 +32,44 @@ internal sealed class BatchIngestor(
     {
         var receivedAt = timeProvider.GetUtcNow();
         var settings = options.Value;
+        var context = new LogLineContext(source.Name, source.Kind, source.Format);
         await using var batch = new SpillStream(MemoryThreshold);
+        await using var received = IsGzip(contentEncoding) ? new SpillStream(MemoryThreshold) : null;
         long lines;
         long malformed;
         string contentHash;
+        var storeAsReceived = false;
+        var compressed = false;
         try
         {
-            await using var decoded = new SizeLimitedStream(
-                await BodyDecoder.OpenAsync(body, contentEncoding, cancellationToken), settings.MaxDecodedBytes);
-            using var sink = new LineSink(batch, validator, new LogLineContext(source.Name, source.Kind, source.Format));
-            await BodyReader.ReadAsync(decoded, sink, settings.LineKeys, cancellationToken);
-            contentHash = sink.Complete();
-            lines = sink.Lines;
-            malformed = sink.Malformed;
+            var recording = received is null ? null : new RecordingStream(body, received);
+            await using (var decoded = new SizeLimitedStream(
+                await BodyDecoder.OpenAsync(recording ?? body, contentEncoding, cancellationToken), settings.MaxDecodedBytes))
+            {
+                using var sink = new LineSink(batch, validator, context, deferCompression: received is not null);
+                await BodyReader.ReadAsync(decoded, sink, settings.LineKeys, cancellationToken);
+                contentHash = sink.Complete();
+                lines = sink.Lines;
+                malformed = sink.Malformed;
+                storeAsReceived = received is not null && sink.IsVerbatim;
+                compressed = sink.IsCompressed;
+            }
+
+            if (recording is not null)
+            {
+                await recording.DrainAsync(cancellationToken);
+            }
+
+            if (received is not null && !storeAsReceived && !compressed)
+            {
+                // A line was rewritten after compression was deferred: compress the lines from the recording (it
+                // decoded and parsed once, so it does again).
+                received.Position = 0;
+                await using var again = await BodyDecoder.OpenAsync(received, contentEncoding, cancellationToken);
+                using var sink = new LineSink(batch, validator, context);
+                await BodyReader.ReadAsync(again, sink, settings.LineKeys, cancellationToken);
+                sink.Complete();
+            }
         }
         catch (Exception ex) when (Classify(ex) is { } rejection)
         {
@@ -57,7 +85,7 @@ internal sealed class BatchIngestor(
 
         var stored = await archive.StoreBatchAsync(
             new NewBatch(source.Name, source.Kind, source.Format, source.Site, contentHash, idempotencyKey, lines, malformed, receivedAt),
-            batch,
+            storeAsReceived ? received! : batch,
             cancellationToken);
         var outcome = stored.Outcome switch
         {
@@ -69,6 +97,11 @@ internal sealed class BatchIngestor(
         Log.BatchIngested(logger, source.Name, source.Kind, lines, malformed, outcome, stored.BlobName);
         return new IngestResult(outcome, lines, malformed, stored.BlobName, null);
     }
+
+    /// <summary>Exactly one encoding, gzip: the only one the stored form (gzip'd lines) shares with a request body.</summary>
+    private static bool IsGzip(string? contentEncoding) =>
+        contentEncoding?.Trim() is { } encoding
+        && (encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase) || encoding.Equals("x-gzip", StringComparison.OrdinalIgnoreCase));
 
     // Only the body's own faults are classified; storage and I/O failures propagate to the exception handler.
     private IngestResult? Classify(Exception exception) => exception switch

@@ -20,6 +20,7 @@ internal static class BodyReader
         ReadOnlySpan<byte> byteOrderMark = [0xEF, 0xBB, 0xBF];
         if (head.StartsWith(byteOrderMark))
         {
+            sink.NoteRewritten();
             buffer.Consume(byteOrderMark.Length);
             head = buffer.Data;
         }
@@ -32,6 +33,7 @@ internal static class BodyReader
         var first = head.TrimStart(" \t\r\n"u8);
         if (first.Length > 0 && first[0] is (byte)'{' or (byte)'[')
         {
+            sink.NoteRewritten(); // records become lines
             using var json = new JsonBodyReader(sink, lineKeys);
             await json.ReadAsync(buffer, body, cancellationToken);
         }

@@ -23,19 +23,28 @@ internal static class PlainTextReader
         int newline;
         while ((newline = data[consumed..].IndexOf((byte)'\n')) >= 0)
         {
-            sink.Write(TrimCarriageReturn(data.Slice(consumed, newline)));
+            sink.Write(TrimCarriageReturn(data.Slice(consumed, newline), sink));
             consumed += newline + 1;
         }
 
         if (final && consumed < data.Length)
         {
-            sink.Write(TrimCarriageReturn(data[consumed..]));
+            sink.NoteRewritten(); // stored with the LF it lacks
+            sink.Write(TrimCarriageReturn(data[consumed..], sink));
             consumed = data.Length;
         }
 
         return consumed;
     }
 
-    private static ReadOnlySpan<byte> TrimCarriageReturn(ReadOnlySpan<byte> line) =>
-        line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line;
+    private static ReadOnlySpan<byte> TrimCarriageReturn(ReadOnlySpan<byte> line, LineSink sink)
+    {
+        if (line.Length > 0 && line[^1] == (byte)'\r')
+        {
+            sink.NoteRewritten();
+            return line[..^1];
+        }
+
+        return line;
+    }
 }
