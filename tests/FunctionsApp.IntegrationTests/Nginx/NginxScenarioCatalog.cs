@@ -78,6 +78,13 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
         _resources.Clear();
     }
 
+    private string ReserveRefusingPort()
+    {
+        var port = RefusingPort.Reserve();
+        _resources.Add(port);
+        return port.Address;
+    }
+
     private LoopbackTcpServer StartServer(Func<System.Net.Sockets.Socket, CancellationToken, Task> behavior)
     {
         var server = LoopbackTcpServer.Start(behavior);
@@ -133,7 +140,7 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
     private NginxScenario CreateConnectionRefused()
     {
         // Nothing ever listens here: a wrong port in the config.
-        var address = $"127.0.0.1:{NginxLab.FreeTcpPort()}";
+        var address = ReserveRefusingPort();
         return new NginxScenario
         {
             Name = ConnectionRefused,
@@ -264,7 +271,7 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
     private NginxScenario CreateFailover()
     {
         var healthy = StartServer(UpstreamBehaviors.Respond(200, "OK"));
-        var dead = $"127.0.0.1:{NginxLab.FreeTcpPort()}";
+        var dead = ReserveRefusingPort();
         return new NginxScenario
         {
             Name = Failover,
