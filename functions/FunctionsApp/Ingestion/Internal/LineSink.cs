@@ -71,7 +71,7 @@ internal sealed class LineSink : IDisposable
             }
             else
             {
-                IsVerbatim = false;
+                NoteRewritten();
                 Append(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(line)));
             }
         }
@@ -92,7 +92,10 @@ internal sealed class LineSink : IDisposable
         Write(line);
     }
 
-    /// <summary>The body held bytes that are not stored as they were (a byte order mark, a CR before LF, no final LF).</summary>
+    /// <summary>
+    /// The body held bytes that are not stored as they were (a byte order mark, JSON, a CR before LF, invalid UTF-8,
+    /// no final LF). Before the first line, a deferred sink starts compressing.
+    /// </summary>
     public void NoteRewritten()
     {
         IsVerbatim = false;
