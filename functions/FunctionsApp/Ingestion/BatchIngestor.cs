@@ -31,7 +31,6 @@ internal sealed class BatchIngestor(
         CancellationToken cancellationToken)
     {
         var receivedAt = timeProvider.GetUtcNow();
-        var settings = options.Value;
         var context = new LogLineContext(source.Name, source.Kind, source.Format);
         await using var batch = new SpillStream(MemoryThreshold);
         await using var received = IsGzip(contentEncoding) ? new SpillStream(MemoryThreshold) : null;
@@ -43,11 +42,9 @@ internal sealed class BatchIngestor(
         try
         {
             var recording = received is null ? null : new RecordingStream(body, received);
-            await using (var decoded = new SizeLimitedStream(
-                await BodyDecoder.OpenAsync(recording ?? body, contentEncoding, cancellationToken), settings.MaxDecodedBytes))
+            using (var sink = new LineSink(batch, validator, context, deferCompression: received is not null))
             {
-                using var sink = new LineSink(batch, validator, context, deferCompression: received is not null);
-                await BodyReader.ReadAsync(decoded, sink, settings.LineKeys, cancellationToken);
+                await ReadLinesAsync(recording ?? body, contentEncoding, sink, cancellationToken);
                 contentHash = sink.Complete();
                 lines = sink.Lines;
                 malformed = sink.Malformed;
@@ -55,19 +52,18 @@ internal sealed class BatchIngestor(
                 compressed = sink.IsCompressed;
             }
 
-            if (recording is not null)
+            if (storeAsReceived)
             {
-                await recording.DrainAsync(cancellationToken);
+                // The decoder may stop at the end of the gzip data: keep any bytes after it too, the body whole.
+                await recording!.DrainAsync(cancellationToken);
             }
-
-            if (received is not null && !storeAsReceived && !compressed)
+            else if (received is not null && !compressed)
             {
                 // A line was rewritten after compression was deferred: compress the lines from the recording (it
                 // decoded and parsed once, so it does again).
                 received.Position = 0;
-                await using var again = await BodyDecoder.OpenAsync(received, contentEncoding, cancellationToken);
                 using var sink = new LineSink(batch, validator, context);
-                await BodyReader.ReadAsync(again, sink, settings.LineKeys, cancellationToken);
+                await ReadLinesAsync(received, contentEncoding, sink, cancellationToken);
                 sink.Complete();
             }
         }
@@ -96,6 +92,15 @@ internal sealed class BatchIngestor(
         };
         Log.BatchIngested(logger, source.Name, source.Kind, lines, malformed, outcome, stored.BlobName);
         return new IngestResult(outcome, lines, malformed, stored.BlobName, null);
+    }
+
+    /// <summary>Undoes the Content-Encoding (within the decoded-size limit) and writes the body's lines to the sink.</summary>
+    private async Task ReadLinesAsync(Stream body, string? contentEncoding, LineSink sink, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        await using var decoded = new SizeLimitedStream(
+            await BodyDecoder.OpenAsync(body, contentEncoding, cancellationToken), settings.MaxDecodedBytes);
+        await BodyReader.ReadAsync(decoded, sink, settings.LineKeys, cancellationToken);
     }
 
     /// <summary>Exactly one encoding, gzip: the only one the stored form (gzip'd lines) shares with a request body.</summary>
