@@ -37,8 +37,8 @@ internal sealed class LoopbackTcpServer : IAsyncDisposable
     public static LoopbackTcpServer Start(Func<Socket, CancellationToken, Task> behavior) => new(behavior);
 
     /// <summary>
-    /// Stops listening and ends open connections; the port refuses connections afterwards and, where the system lets
-    /// it be bound again at once (no connection of it lingers), stays this server's until it is disposed.
+    /// Stops listening and ends open connections; the port refuses connections afterwards, and stays this server's
+    /// (no later server is given it) until it is disposed.
     /// </summary>
     public async Task StopAsync()
     {
@@ -49,9 +49,9 @@ internal sealed class LoopbackTcpServer : IAsyncDisposable
 
         await _stopping.CancelAsync();
         _listener.Stop();
+        _stopped = RefusingPort.Bind(Port);
         await _acceptLoop;
         await Task.WhenAll(_connections);
-        _stopped = RefusingPort.TryBind(Port);
     }
 
     public async ValueTask DisposeAsync()

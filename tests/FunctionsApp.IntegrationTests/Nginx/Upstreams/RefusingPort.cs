@@ -25,23 +25,8 @@ internal sealed class RefusingPort : IAsyncDisposable
     /// <summary>A fresh port that refuses connections.</summary>
     public static RefusingPort Reserve() => Bind(0);
 
-    /// <summary>
-    /// Holds <paramref name="port"/> (one that just stopped listening) so that it keeps refusing, or returns null while
-    /// connections of the old listener still hold it (the system then refuses the bind).
-    /// </summary>
-    public static RefusingPort? TryBind(int port)
-    {
-        try
-        {
-            return Bind(port);
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
-        {
-            return null;
-        }
-    }
-
-    private static RefusingPort Bind(int port)
+    /// <summary>Holds <paramref name="port"/> (one that just stopped listening) so that it keeps refusing.</summary>
+    public static RefusingPort Bind(int port)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
