@@ -78,13 +78,6 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
         _resources.Clear();
     }
 
-    private string ReserveRefusingPort()
-    {
-        var port = RefusingPort.Reserve();
-        _resources.Add(port);
-        return port.Address;
-    }
-
     private LoopbackTcpServer StartServer(Func<System.Net.Sockets.Socket, CancellationToken, Task> behavior)
     {
         var server = LoopbackTcpServer.Start(behavior);
@@ -140,7 +133,7 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
     private NginxScenario CreateConnectionRefused()
     {
         // Nothing ever listens here: a wrong port in the config.
-        var address = ReserveRefusingPort();
+        var address = $"127.0.0.1:{NginxLab.FreeTcpPort()}";
         return new NginxScenario
         {
             Name = ConnectionRefused,
@@ -271,7 +264,7 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
     private NginxScenario CreateFailover()
     {
         var healthy = StartServer(UpstreamBehaviors.Respond(200, "OK"));
-        var dead = ReserveRefusingPort();
+        var dead = $"127.0.0.1:{NginxLab.FreeTcpPort()}";
         return new NginxScenario
         {
             Name = Failover,

@@ -16,7 +16,6 @@ internal sealed class LoopbackTcpServer : IAsyncDisposable
     private readonly ConcurrentBag<Task> _connections = [];
     private readonly Task _acceptLoop;
     private int _accepted;
-    private RefusingPort? _stopped;
 
     private LoopbackTcpServer(Func<Socket, CancellationToken, Task> behavior)
     {
@@ -36,10 +35,7 @@ internal sealed class LoopbackTcpServer : IAsyncDisposable
 
     public static LoopbackTcpServer Start(Func<Socket, CancellationToken, Task> behavior) => new(behavior);
 
-    /// <summary>
-    /// Stops listening and ends open connections; the port refuses connections afterwards, and stays this server's
-    /// (no later server is given it) until it is disposed.
-    /// </summary>
+    /// <summary>Stops listening and ends open connections; the port refuses connections afterwards.</summary>
     public async Task StopAsync()
     {
         if (_stopping.IsCancellationRequested)
@@ -49,7 +45,6 @@ internal sealed class LoopbackTcpServer : IAsyncDisposable
 
         await _stopping.CancelAsync();
         _listener.Stop();
-        _stopped = RefusingPort.Bind(Port);
         await _acceptLoop;
         await Task.WhenAll(_connections);
     }
@@ -58,10 +53,6 @@ internal sealed class LoopbackTcpServer : IAsyncDisposable
     {
         await StopAsync();
         _stopping.Dispose();
-        if (_stopped is not null)
-        {
-            await _stopped.DisposeAsync();
-        }
     }
 
     private async Task AcceptLoopAsync()
