@@ -198,6 +198,8 @@ internal sealed class NginxLab : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             if (process.HasExited)
             {
+                // HasExited can be true before the redirected stderr is read to its end; this waits for that too.
+                await process.WaitForExitAsync(CancellationToken.None);
                 throw new InvalidOperationException(
                     $"nginx exited with {process.ExitCode} before it was ready.\n{ProcessOutput}\n{ReadErrorLog()}");
             }
