@@ -12,6 +12,12 @@ namespace FunctionsApp.Incidents;
 /// counters; failures wait in a short join window for their error lines; memory is bounded by the
 /// window and the number of upstreams, not by the size of the logs. All state is in <see cref="State"/>.
 /// </summary>
+/// <remarks>
+/// Incidents open and close on log time only, never on when lines were read: failures reach the incident trackers in
+/// time order, a failure that comes a quiet period after the last one starts a new incident, and an incident closes
+/// only once every line that could still belong to it has been joined. So the same lines give the same incidents
+/// whether they come in one pass or in many batches across runs with the state saved in between.
+/// </remarks>
 internal sealed class DiagnosisEngine
 {
     private const char KeySeparator = '\u001f';
@@ -37,6 +43,9 @@ internal sealed class DiagnosisEngine
 
     /// <summary>The UTC offset to read error-log times with: configured, learned from the access log, or UTC.</summary>
     public TimeSpan ErrorLogOffset => _options.ErrorLogUtcOffset ?? State.ErrorLogOffset ?? TimeSpan.Zero;
+
+    /// <summary>How far back failures have been applied to incidents: error lines wait this long for their request.</summary>
+    private TimeSpan Horizon => _options.JoinSkew + _options.JoinLookback;
 
     /// <summary>Counts an error-log line that continues the previous one (multi-line messages).</summary>
     public void AddContinuation()
@@ -83,7 +92,7 @@ internal sealed class DiagnosisEngine
         var severalTries = upstreamStatuses.IndexOfAny((byte)',', (byte)':') >= 0;
         if (!gateway && !(severalTries && HasFailedTry(upstreamStatuses)))
         {
-            // The hot path: one counter update, nothing allocated.
+            // The hot path: two counter updates, nothing allocated.
             RecordServed(in entry, format, upstreams, time);
             return true;
         }
@@ -98,21 +107,29 @@ internal sealed class DiagnosisEngine
             Time = time,
             Status = status,
             Client = entry.Text(AccessField.RemoteAddr),
-            Request = entry.RequestLine,
-            Host = UpstreamAddress.HostKey(entry.Has(AccessField.Host) ? entry.Text(AccessField.Host) : entry.Text(AccessField.ServerName)),
+            Request = new RequestFields(entry.Text(AccessField.Request), entry.Text(AccessField.RequestMethod), entry.Text(AccessField.RequestUri)),
+            Host = entry.Has(AccessField.Host) ? UpstreamAddress.HostKey(entry.Text(AccessField.Host)) : "-",
+            ServerName = entry.Text(AccessField.ServerName).ToLowerInvariant(),
             ConnectionId = Utf8Parser.TryParse(entry.Get(AccessField.Connection), out long cid, out _) ? cid : -1,
             LogsUpstream = format.Has(AccessField.UpstreamAddr),
             LogsConnectTime = format.Has(AccessField.UpstreamConnectTime),
             LogsHeaderTime = format.Has(AccessField.UpstreamHeaderTime),
+            RequestSeconds = entry.RequestTime,
             Raw = LogText.Raw(entry.Line),
         };
-        if (entry.RequestTime is { } seconds)
+        if (request.RequestSeconds is { } seconds)
         {
             request.Began = time - TimeSpan.FromSeconds(seconds);
         }
 
         request.Tries = ReadTries(in entry);
-        request.HistoryKey = HistoryKey(in entry, format, upstreams).ToString();
+        request.HistoryKey = HistoryKeys.Of(in entry, format, upstreams);
+        MarkFailing(request.HistoryKey, time);
+        foreach (var attempt in request.Tries)
+        {
+            MarkFailing(HistoryKeys.ForUpstream(attempt.Address), time);
+        }
+
         if (!gateway)
         {
             // It succeeded on a later try: that server served it.
@@ -137,6 +154,11 @@ internal sealed class DiagnosisEngine
             State.ErrorLogBegan = time;
         }
 
+        if (TryAddConfigEvent(in line, time))
+        {
+            return;
+        }
+
         var kind = ErrorSignatures.Classify(line.Message);
         var relevantLevel = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections
             || line.Level >= (kind == FailureKind.OtherUpstream ? ErrorLevel.Error : ErrorLevel.Warn);
@@ -154,10 +176,17 @@ internal sealed class DiagnosisEngine
             Upstream = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections ? "-" : ErrorSignatures.UpstreamOf(in line, kind),
             Client = Encoding.UTF8.GetString(line.Client),
             Request = LogText.Decode(line.Request, LogEscape.Default),
-            Host = UpstreamAddress.HostKey(LogText.Decode(line.Host.IsEmpty ? line.Server : line.Host, LogEscape.Default)),
+            Host = UpstreamAddress.HostKey(LogText.Decode(line.Host, LogEscape.Default)),
+            Server = LogText.Decode(line.Server, LogEscape.Default).ToLowerInvariant(),
             ConnectionId = line.ConnectionId,
             Raw = LogText.Raw(line.Line),
         };
+        if (error.Host == "-" && error.Server.Length > 0 && error.Server != "_" && !error.Server.Contains(':', StringComparison.Ordinal))
+        {
+            // No Host header logged: the server block's name is the best host there is.
+            error.Host = UpstreamAddress.HostKey(error.Server);
+        }
+
         Insert(State.PendingErrors, error, e => e.Time);
     }
 
@@ -189,7 +218,7 @@ internal sealed class DiagnosisEngine
         State.PendingRequests.RemoveRange(0, processed);
 
         // Errors no request can claim any more: recovered tries when the access log covers them, failures otherwise.
-        var errorCutoff = cutoff - _options.JoinLookback;
+        var errorCutoff = watermark - Horizon;
         processed = 0;
         foreach (var error in State.PendingErrors)
         {
@@ -200,7 +229,7 @@ internal sealed class DiagnosisEngine
 
             if (!error.Claimed)
             {
-                Apply(Unmatched(error));
+                Release(error);
             }
 
             processed++;
@@ -215,7 +244,7 @@ internal sealed class DiagnosisEngine
     public IReadOnlyList<Incident> Complete()
     {
         var end = Max(State.AccessWatermark, State.ErrorWatermark) ?? State.Watermark ?? DateTimeOffset.UnixEpoch;
-        AdvanceTo(end + _options.JoinSkew + _options.JoinLookback + TimeSpan.FromSeconds(1));
+        AdvanceTo(end + Horizon + TimeSpan.FromSeconds(1));
         return [.. DrainResolved(), .. OpenIncidents()];
     }
 
@@ -229,288 +258,7 @@ internal sealed class DiagnosisEngine
 
     /// <summary>Snapshots of the incidents still open.</summary>
     public IReadOnlyList<Incident> OpenIncidents() =>
-        [.. State.Trackers.Values.Where(t => t.IsOpen).Select(t => ToIncident(t, IncidentState.Open)).OrderBy(i => i.Start)];
-
-    private void Join(PendingRequest request)
-    {
-        var errors = State.PendingErrors;
-        var from = (request.Began ?? request.Time - _options.JoinLookback) - _options.JoinSkew;
-        var to = request.Time + _options.JoinSkew;
-        var candidates = new List<(PendingError Error, int Score)>();
-        for (var i = LowerBound(errors, from); i < errors.Count && errors[i].Time <= to; i++)
-        {
-            var error = errors[i];
-            if (!error.Claimed && Compatibility(request, error) is > 0 and var score)
-            {
-                candidates.Add((error, score));
-            }
-        }
-
-        var claimed = new List<PendingError>();
-        if (candidates.Count > 0)
-        {
-            // The best match is the most certain, then the nearest in time (error lines come at or before the access line).
-            var best = candidates
-                .OrderByDescending(c => c.Score)
-                .ThenBy(c => (c.Error.Time - request.Time).Duration())
-                .ThenBy(c => c.Error.Time)
-                .First().Error;
-            claimed.Add(best);
-
-            // nginx writes one error line per failed try, all on the same connection: claim the other tries too.
-            var tries = Math.Max(1, request.Tries.Count);
-            foreach (var (error, _) in candidates)
-            {
-                if (claimed.Count >= tries && request.Tries.Count > 0)
-                {
-                    break;
-                }
-
-                if (error != best && best.ConnectionId >= 0 && error.ConnectionId == best.ConnectionId
-                    && error.Upstream != best.Upstream && !claimed.Exists(c => c.Upstream == error.Upstream))
-                {
-                    claimed.Add(error);
-                }
-            }
-        }
-
-        foreach (var error in claimed)
-        {
-            error.Claimed = true;
-        }
-
-        foreach (var failure in ToFailures(request, claimed))
-        {
-            Apply(failure);
-        }
-    }
-
-    /// <summary>0: cannot be the same request; 1: could be; 2: certainly is (same connection, or same client and request).</summary>
-    private static int Compatibility(PendingRequest request, PendingError error)
-    {
-        if (request.ConnectionId >= 0 && error.ConnectionId >= 0)
-        {
-            return request.ConnectionId == error.ConnectionId && Agrees(request.Request, error.Request) ? 2 : 0;
-        }
-
-        if (!Agrees(request.Client, error.Client) || !Agrees(request.Request, error.Request)
-            || !Agrees(request.Host, error.Host, "-"))
-        {
-            return 0;
-        }
-
-        if (request.Tries.Count > 0 && error.Upstream.Length > 0 && error.Upstream != "-"
-            && !request.Tries.Exists(t => t.Address == error.Upstream))
-        {
-            return 0;
-        }
-
-        if (error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections && request.Status != 503)
-        {
-            return 0;
-        }
-
-        return request.Client.Length > 0 && error.Client.Length > 0 && request.Request.Length > 0 && error.Request.Length > 0 ? 2 : 1;
-    }
-
-    private static bool Agrees(string a, string b, string absent = "") =>
-        a.Length == 0 || b.Length == 0 || a == absent || b == absent || string.Equals(a, b, StringComparison.Ordinal);
-
-    /// <summary>One failure per upstream that failed the request, each with the error lines about it.</summary>
-    private IEnumerable<FailureEvent> ToFailures(PendingRequest request, List<PendingError> errors)
-    {
-        var gateway = request.Status is 502 or 503 or 504;
-        var failedTries = request.Tries.Where((t, i) => IsFailedTry(t) || (gateway && i == request.Tries.Count - 1)).ToList();
-        if (failedTries.Count == 0)
-        {
-            // No upstream fields (or "-"): the error lines name the upstream, else it is unknown.
-            var upstream = errors.FirstOrDefault(e => e.Upstream.Length > 0)?.Upstream
-                ?? (request.LogsUpstream ? "-" : "(unknown)");
-            yield return Failure(request, upstream, null, !gateway, errors);
-            yield break;
-        }
-
-        var remaining = new List<PendingError>(errors);
-        for (var i = 0; i < failedTries.Count; i++)
-        {
-            var attempt = failedTries[i];
-            var mine = remaining.Where(e => e.Upstream == attempt.Address).ToList();
-            if (i == failedTries.Count - 1)
-            {
-                // Error lines that name no upstream we know of belong to the last failed try.
-                mine.AddRange(remaining.Where(e => !mine.Contains(e) && !failedTries.Exists(t => t.Address == e.Upstream)));
-            }
-
-            remaining.RemoveAll(mine.Contains);
-            yield return Failure(request, attempt.Address, attempt, recovered: !gateway, mine);
-        }
-    }
-
-    private static bool IsFailedTry(UpstreamTry attempt) => attempt.Status is 0 or >= 502 and <= 504;
-
-    private FailureEvent Failure(PendingRequest request, string upstream, UpstreamTry? attempt, bool recovered, List<PendingError> errors) => new()
-    {
-        Time = request.Time,
-        Status = request.Status,
-        Upstream = upstream,
-        Host = request.Host is not ("" or "-") ? request.Host : errors.FirstOrDefault(e => e.Host != "-")?.Host ?? "-",
-        HistoryKey = request.LogsUpstream && upstream is not ("-" or "(unknown)") ? "u|" + upstream : request.HistoryKey,
-        Recovered = recovered,
-        UpstreamStatus = attempt?.Status ?? 0,
-        ConnectTime = attempt?.ConnectTime,
-        HeaderTime = attempt?.HeaderTime,
-        ResponseTime = attempt?.ResponseTime,
-        FromAccessLog = true,
-        LogsUpstream = request.LogsUpstream,
-        LogsConnectTime = request.LogsConnectTime,
-        LogsHeaderTime = request.LogsHeaderTime,
-        AccessRaw = request.Raw,
-        Errors = errors,
-    };
-
-    private FailureEvent Unmatched(PendingError error)
-    {
-        // With the access log read past this line, a gateway error would have been logged and matched:
-        // an unmatched error line is then a try nginx recovered from.
-        var accessCovers = State.AccessWatermark is { } seen && seen >= error.Time;
-        var recovered = accessCovers && error.Kind is not (FailureKind.RateLimitRequests or FailureKind.RateLimitConnections);
-        return new FailureEvent
-        {
-            Time = error.Time,
-            Status = error.Kind switch
-            {
-                FailureKind.TimedOut => 504,
-                FailureKind.RateLimitRequests or FailureKind.RateLimitConnections => 503,
-                _ => 502,
-            },
-            Upstream = error.Upstream.Length > 0 ? error.Upstream : "(unknown)",
-            Host = error.Host,
-            HistoryKey = "u|" + error.Upstream,
-            Recovered = recovered,
-            Errors = [error],
-        };
-    }
-
-    private void Apply(FailureEvent failure)
-    {
-        if (State.History.TryGetValue(failure.HistoryKey, out var history) || TryAddHistory(failure.HistoryKey, out history))
-        {
-            history.RecordFailure(failure.Time, failure.Recovered, failure.Status);
-        }
-
-        var key = failure.Upstream + KeySeparator + failure.Host;
-        if (!State.Trackers.TryGetValue(key, out var tracker))
-        {
-            if (failure.Recovered)
-            {
-                return;
-            }
-
-            tracker = new IncidentTracker { Upstream = failure.Upstream, Host = failure.Host, HistoryKey = failure.HistoryKey };
-            State.Trackers[key] = tracker;
-        }
-
-        if (tracker.Add(failure, _options) && State.History.TryGetValue(tracker.HistoryKey, out var tracked))
-        {
-            tracked.IncidentStart = tracker.Start;
-            tracked.ServedDuringIncident = 0;
-        }
-    }
-
-    private void CloseQuiet(DateTimeOffset watermark)
-    {
-        List<string>? done = null;
-        foreach (var (key, tracker) in State.Trackers)
-        {
-            var finished = tracker.IsOpen
-                ? watermark - tracker.Last >= _options.QuietPeriod
-                : tracker.Expire(watermark, _options);
-            if (!finished)
-            {
-                continue;
-            }
-
-            if (tracker.IsOpen)
-            {
-                _resolved.Add(ToIncident(tracker, IncidentState.Resolved));
-                if (State.History.TryGetValue(tracker.HistoryKey, out var history) && history.IncidentStart == tracker.Start)
-                {
-                    history.IncidentStart = null;
-                }
-            }
-
-            (done ??= []).Add(key);
-        }
-
-        done?.ForEach(key => State.Trackers.Remove(key));
-    }
-
-    private Incident ToIncident(IncidentTracker t, IncidentState state)
-    {
-        State.History.TryGetValue(t.HistoryKey, out var history);
-        var evidence = new IncidentEvidence
-        {
-            Upstream = t.Upstream,
-            Kinds = t.Kinds,
-            Statuses = t.Statuses,
-            FailedRequests = t.FailedRequests,
-            RecoveredTries = t.RecoveredTries,
-            WithoutErrorLine = t.WithoutErrorLine,
-            UpstreamAnswered = t.UpstreamAnswered,
-            NoUpstreamContacted = t.NoUpstreamContacted,
-            NotConnected = t.NotConnected,
-            ConnectedNoHeader = t.ConnectedNoHeader,
-            ServedBefore = history?.ServedBefore(t.Start) ?? 0,
-            ObservedBefore = history?.FirstSeen < t.Start || (State.Stats.AccessLines > t.FailedRequests && t.FromAccessLog > 0),
-            ServedDuring = ServedDuring(history, t),
-            HistoryIsPerUpstream = t.HistoryKey.StartsWith("u|", StringComparison.Ordinal),
-            ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),
-            ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),
-            ErrorLogCovered = State.ErrorLogBegan <= t.Start || (State.Stats.ErrorLines > 0 && State.ErrorLogBegan is null),
-        };
-        var verdict = IncidentClassifier.Classify(evidence);
-        var statuses = t.Statuses.OrderBy(s => s.Key).ToDictionary(s => s.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), s => s.Value);
-        return new Incident
-        {
-            Id = IncidentId(t.Upstream, t.Host, t.Start),
-            Upstream = t.Upstream,
-            Host = t.Host,
-            Status = t.Statuses.Count == 0 ? 502 : t.Statuses.OrderByDescending(s => s.Value).ThenBy(s => s.Key).First().Key,
-            Statuses = statuses,
-            Cause = verdict.Cause,
-            Confidence = verdict.Confidence,
-            Summary = verdict.Summary,
-            Start = t.Start,
-            End = t.Last,
-            State = state,
-            FailedRequests = t.FailedRequests,
-            FailedTriesRecovered = t.RecoveredTries,
-            SuccessesBefore = evidence.ServedBefore,
-            Evidence = [.. t.Signatures
-                .OrderByDescending(s => s.Value.Count).ThenByDescending(s => s.Value.Source == "error").ThenBy(s => s.Key, StringComparer.Ordinal)
-                .Take(_options.MaxEvidence)
-                .Select(s => new EvidenceItem(s.Key, s.Value.Count, s.Value.Sample, s.Value.Source))],
-            Remediation = Remediation.For(verdict.Cause, t.Upstream, t.Kinds.Keys),
-        };
-    }
-
-    /// <summary>
-    /// Requests the upstream served while the incident went on: counted exactly from the moment it opened, and, for
-    /// batches fed before the engine advanced (the timer), from the whole minutes strictly inside the incident.
-    /// </summary>
-    private static long ServedDuring(UpstreamHistory? history, IncidentTracker t)
-    {
-        if (history is null)
-        {
-            return 0;
-        }
-
-        var exact = history.IncidentStart == t.Start ? history.ServedDuringIncident : 0;
-        var firstWholeMinute = DateTimeOffset.FromUnixTimeSeconds(((t.Start.ToUnixTimeSeconds() / 60) + 1) * 60);
-        var lastWholeMinute = DateTimeOffset.FromUnixTimeSeconds(((t.Last.ToUnixTimeSeconds() / 60) - 1) * 60);
-        var inside = lastWholeMinute >= firstWholeMinute ? history.ServedBetween(firstWholeMinute, lastWholeMinute) : 0;
-        return Math.Max(exact, inside);
-    }
+        [.. State.Trackers.Values.Where(t => t.IsOpen).Select(t => IncidentFactory.Create(t, IncidentState.Open, State, _options)).OrderBy(i => i.Start)];
 
     /// <summary>The same upstream, host and start give the same id, whichever run or batch found it.</summary>
     public static string IncidentId(string upstream, string host, DateTimeOffset start)
@@ -519,11 +267,176 @@ internal sealed class DiagnosisEngine
         return Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 8));
     }
 
+    private void Join(PendingRequest request)
+    {
+        var (claimed, hadCandidate) = RequestJoin.Claim(request, State.PendingErrors, _options);
+        foreach (var failure in RequestJoin.ToFailures(request, claimed, State.PendingErrors, _options))
+        {
+            failure.Unjoined = !hadCandidate;
+            Apply(failure);
+        }
+    }
+
+    /// <summary>An error line no request claimed, now that none can.</summary>
+    private void Release(PendingError error)
+    {
+        if (error.Kind == FailureKind.Resolver)
+        {
+            ReleaseResolverLine(error);
+            return;
+        }
+
+        // With the access log read past this line, a gateway error would have been logged and matched: an unmatched
+        // line is a try nginx recovered from, or, when the requests it belongs to could not be told apart, evidence
+        // for the incident of the same upstream and host going on at that time.
+        var accessCovers = State.AccessWatermark is { } seen && seen >= error.Time;
+        var rateLimit = error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
+        var failure = RequestJoin.FromErrorLine(error);
+        if (accessCovers && !rateLimit)
+        {
+            var tracker = State.Trackers.GetValueOrDefault(TrackerKey(failure.Upstream, failure.Host));
+            if (tracker is { IsOpen: true } && tracker.Unjoined > tracker.Attributed
+                && error.Time >= tracker.Start - _options.Window && error.Time <= tracker.Last + _options.JoinSkew)
+            {
+                failure.Attributed = true;
+            }
+            else
+            {
+                failure.Recovered = true;
+            }
+        }
+        else if (accessCovers && State.Trackers.GetValueOrDefault(TrackerKey(failure.Upstream, failure.Host)) is { IsOpen: true } limited
+                 && limited.Unjoined > limited.Attributed)
+        {
+            // limit_req rejections the access log shows as 503s: the lines explain them, they are not more of them.
+            failure.Attributed = true;
+        }
+
+        Apply(failure);
+    }
+
+    /// <summary>
+    /// A resolver's own failure names no request: it is evidence for the DNS incident of the same time, and when the
+    /// logs show no such incident and no access log covers the moment (the error log alone), a DNS failure of its own.
+    /// </summary>
+    private void ReleaseResolverLine(PendingError error)
+    {
+        var around = TimeSpan.FromSeconds(90);
+        var dns = State.Trackers.Values.FirstOrDefault(t => t.IsOpen
+            && (t.Kinds.ContainsKey(FailureKind.DnsNotFound) || t.Kinds.ContainsKey(FailureKind.DnsTimeout))
+            && error.Time >= t.Start - around && error.Time <= t.Last + around);
+        var failure = RequestJoin.FromErrorLine(error);
+        if (dns is not null)
+        {
+            failure.Upstream = dns.Upstream;
+            failure.Host = dns.Host;
+            failure.Attributed = true;
+        }
+        else if (State.AccessWatermark is { } seen && seen >= error.Time)
+        {
+            failure.Recovered = true;
+        }
+
+        Apply(failure);
+    }
+
+    private void Apply(FailureEvent failure)
+    {
+        if (State.History.TryGetValue(failure.HistoryKey, out var history) || TryAddHistory(failure.HistoryKey, out history))
+        {
+            if (!failure.Attributed)
+            {
+                history.RecordFailure(failure.Time, failure.Recovered, failure.Status);
+            }
+        }
+
+        var key = TrackerKey(failure.Upstream, failure.Host);
+        var countsAsFailure = !failure.Recovered && !failure.Attributed;
+        if (State.Trackers.TryGetValue(key, out var tracker) && tracker.IsOpen && countsAsFailure
+            && failure.Time - tracker.Last >= _options.QuietPeriod)
+        {
+            // A quiet period has passed in log time since the last failure: that incident is over, whatever the
+            // batches and runs the lines came in.
+            Close(key, tracker);
+            tracker = null;
+        }
+
+        if (tracker is null)
+        {
+            if (!countsAsFailure)
+            {
+                return;
+            }
+
+            tracker = new IncidentTracker { Upstream = failure.Upstream, Host = failure.Host, HistoryKey = failure.HistoryKey };
+            State.Trackers[key] = tracker;
+        }
+
+        tracker.Add(failure, _options);
+        if (tracker.IsOpen && countsAsFailure)
+        {
+            tracker.CountServedUntil(failure.Time, State.History.GetValueOrDefault(tracker.HistoryKey)?.ServedPerSecond);
+        }
+    }
+
+    /// <summary>
+    /// Resolves incidents whose last failure is a quiet period behind, once every line that could still belong to
+    /// them has been joined. Where the access log covers that quiet period, only its failed requests (joined
+    /// <see cref="DiagnosisOptions.JoinSkew"/> behind) can extend an incident, and error lines up to the last failure
+    /// must have been joined too (they wait <see cref="Horizon"/> for their request); where it does not (an error log
+    /// alone), the error lines are the failures, so the quiet period is counted from how far they have been joined.
+    /// </summary>
+    private void CloseQuiet(DateTimeOffset watermark)
+    {
+        var joinedUpTo = watermark - Horizon;
+        List<(string, IncidentTracker)>? done = null;
+        foreach (var (key, tracker) in State.Trackers)
+        {
+            var accessCovers = State.AccessWatermark is { } seen && seen >= tracker.Last + _options.QuietPeriod;
+            var finished = tracker.IsOpen
+                ? accessCovers
+                    ? watermark - _options.JoinSkew - tracker.Last >= _options.QuietPeriod && joinedUpTo >= tracker.Last
+                    : joinedUpTo - tracker.Last >= _options.QuietPeriod
+                : tracker.Expire(watermark, _options);
+            if (finished)
+            {
+                (done ??= []).Add((key, tracker));
+            }
+        }
+
+        done?.ForEach(d => Close(d.Item1, d.Item2));
+    }
+
+    private void Close(string key, IncidentTracker tracker)
+    {
+        if (tracker.IsOpen)
+        {
+            _resolved.Add(IncidentFactory.Create(tracker, IncidentState.Resolved, State, _options));
+        }
+
+        State.Trackers.Remove(key);
+    }
+
+    private static string TrackerKey(string upstream, string host) => upstream + KeySeparator + host;
+
+    private void MarkFailing(string historyKey, DateTimeOffset time)
+    {
+        if (historyKey.Length > 0 && (State.History.TryGetValue(historyKey, out var history) || TryAddHistory(historyKey, out history)))
+        {
+            history.MarkFailing(time);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RecordServed(in AccessLogEntry entry, AccessLogFormat format, ReadOnlySpan<byte> upstreams, DateTimeOffset time)
     {
+        var responseTime = entry.Get(AccessField.UpstreamResponseTime);
+        double? seconds = responseTime.IsEmpty ? null
+            : Utf8Parser.TryParse(UpstreamTries.Last(responseTime), out double s, out _) ? s : null;
+        State.Site.RecordServed(time, entry.Status, null);
+
         Span<char> buffer = stackalloc char[256];
-        var key = HistoryKey(in entry, format, upstreams, buffer);
+        var key = HistoryKeys.Of(in entry, format, upstreams, buffer);
         if (key.IsEmpty)
         {
             return;
@@ -534,9 +447,6 @@ internal sealed class DiagnosisEngine
             return;
         }
 
-        var responseTime = entry.Get(AccessField.UpstreamResponseTime);
-        double? seconds = responseTime.IsEmpty ? null
-            : Utf8Parser.TryParse(UpstreamTries.Last(responseTime), out double s, out _) ? s : null;
         history.RecordServed(time, entry.Status, seconds);
     }
 
@@ -552,70 +462,45 @@ internal sealed class DiagnosisEngine
         return true;
     }
 
-    private static string HistoryKey(in AccessLogEntry entry, AccessLogFormat format, ReadOnlySpan<byte> upstreams) =>
-        HistoryKey(in entry, format, upstreams, new char[256]).ToString();
-
     /// <summary>
-    /// Whom a request's success speaks for: its upstream (<c>u|10.0.0.1:80</c>) when the format logs
-    /// upstreams, else its host (<c>h|api.example.com</c>), else the first segment of its path (<c>p|/api</c>).
+    /// Configuration-time errors (<c>[emerg] host not found in upstream "php-fpm:9000" in /etc/nginx/conf.d/x.conf:2</c>,
+    /// <c>bind() failed</c>): no connection, a file and line or an emergency level. Listed in stats, and shown with
+    /// the incidents that follow them.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ReadOnlySpan<char> HistoryKey(in AccessLogEntry entry, AccessLogFormat format, ReadOnlySpan<byte> upstreams, Span<char> buffer)
+    private bool TryAddConfigEvent(in ErrorLogLine line, DateTimeOffset time)
     {
-        ReadOnlySpan<byte> value;
-        char prefix;
-        if (format.Has(AccessField.UpstreamAddr))
+        if (line.ConnectionId >= 0 || line.Level < ErrorLevel.Warn)
         {
-            value = UpstreamTries.Last(upstreams);
-            prefix = 'u';
-        }
-        else if (entry.Has(AccessField.Host))
-        {
-            value = entry.Get(AccessField.Host);
-            var colon = value.LastIndexOf((byte)':');
-            if (colon > 0 && value.IndexOf((byte)']') < colon)
-            {
-                value = value[..colon];
-            }
-
-            prefix = 'h';
-        }
-        else
-        {
-            value = FirstPathSegment(entry.Get(AccessField.Request).IsEmpty ? entry.Get(AccessField.RequestUri) : entry.Get(AccessField.Request));
-            prefix = 'p';
+            return false;
         }
 
-        if (value.IsEmpty)
+        var message = line.Message;
+        var at = message.LastIndexOf(" in /"u8);
+        int? lineNumber = null;
+        string? file = null;
+        if (at >= 0 && message[(at + 4)..].LastIndexOf((byte)':') is var colon and > 0
+            && Utf8Parser.TryParse(message[(at + 5 + colon)..], out int number, out var consumed) && consumed == message.Length - (at + 5 + colon))
         {
-            return default;
+            file = Encoding.UTF8.GetString(message[(at + 4)..(at + 4 + colon)]);
+            lineNumber = number;
         }
 
-        var length = Math.Min(value.Length, buffer.Length - 2);
-        buffer[0] = prefix;
-        buffer[1] = '|';
-        for (var i = 0; i < length; i++)
+        if (file is null && line.Level < ErrorLevel.Emerg)
         {
-            var c = (char)value[i];
-            buffer[i + 2] = prefix == 'h' ? char.ToLowerInvariant(c) : c;
+            return false;
         }
 
-        return buffer[..(length + 2)];
+        Stats.ErrorLinesIgnored++;
+        if (Stats.ConfigEvents.Count < AnalysisStats.MaxConfigEvents)
+        {
+            var text = Encoding.UTF8.GetString(file is null ? message : message[..at]);
+            Stats.ConfigEvents.Add(new ConfigEvent(time, LevelName(line.Level), text, file, lineNumber, LogText.Raw(line.Line)));
+        }
+
+        return true;
     }
 
-    /// <summary><c>GET /api/v1/x?y HTTP/1.1</c> → <c>/api</c>; a bare URI works too.</summary>
-    private static ReadOnlySpan<byte> FirstPathSegment(ReadOnlySpan<byte> request)
-    {
-        var start = request.IndexOf((byte)'/');
-        if (start < 0)
-        {
-            return default;
-        }
-
-        var path = request[start..];
-        var end = path[1..].IndexOfAny("/? "u8);
-        return end < 0 ? path : path[..(end + 1)];
-    }
+    private static string LevelName(ErrorLevel level) => level.ToString().ToLowerInvariant();
 
     private static bool HasFailedTry(ReadOnlySpan<byte> statuses)
     {
@@ -674,25 +559,6 @@ internal sealed class DiagnosisEngine
         }
 
         list.Insert(i, item);
-    }
-
-    private static int LowerBound(List<PendingError> errors, DateTimeOffset from)
-    {
-        int lo = 0, hi = errors.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) / 2;
-            if (errors[mid].Time < from)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
     }
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;

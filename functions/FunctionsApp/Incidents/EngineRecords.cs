@@ -13,9 +13,14 @@ internal sealed class PendingRequest
 
     public string Client { get; set; } = "";
 
-    public string Request { get; set; } = "";
+    /// <summary>What the format says about the request, to compare with an error line's <c>request:</c>.</summary>
+    public RequestFields Request { get; set; } = RequestFields.None;
 
+    /// <summary>The <c>Host</c> (<c>$host</c>, <c>$http_host</c>) as a key, or <c>-</c>.</summary>
     public string Host { get; set; } = "";
+
+    /// <summary><c>$server_name</c> when the format logs it (compared with the error line's <c>server:</c>).</summary>
+    public string ServerName { get; set; } = "";
 
     public long ConnectionId { get; set; } = -1;
 
@@ -32,6 +37,9 @@ internal sealed class PendingRequest
     public bool LogsConnectTime { get; set; }
 
     public bool LogsHeaderTime { get; set; }
+
+    /// <summary><c>$request_time</c> in seconds, when logged (stands in for the upstream's time when that is not).</summary>
+    public double? RequestSeconds { get; set; }
 
     public string Raw { get; set; } = "";
 }
@@ -52,9 +60,14 @@ internal sealed class PendingError
 
     public string Client { get; set; } = "";
 
+    /// <summary>The <c>request: "GET /a?b=1 HTTP/1.1"</c> context, decoded.</summary>
     public string Request { get; set; } = "";
 
+    /// <summary>The <c>host:</c> context as a key, or <c>-</c>.</summary>
     public string Host { get; set; } = "";
+
+    /// <summary>The <c>server:</c> context (the matching <c>server_name</c>), or empty.</summary>
+    public string Server { get; set; } = "";
 
     public long ConnectionId { get; set; } = -1;
 
@@ -76,8 +89,12 @@ internal sealed class FailureEvent
 
     public string HistoryKey { get; set; } = "";
 
-    /// <summary>A failed try that nginx recovered from by passing the request to the next server.</summary>
+    /// <summary>A failed try that is not the request's answer: nginx passed the request to the next server.</summary>
     public bool Recovered { get; set; }
+
+    /// <summary>An error line no request claimed, attributed to the incident of the same upstream and host by time:
+    /// it explains that incident's failures whose own lines could not be told apart (no per-request join possible).</summary>
+    public bool Attributed { get; set; }
 
     /// <summary>The upstream's own answer for this try (<c>$upstream_status</c>), or 0.</summary>
     public int UpstreamStatus { get; set; }
@@ -88,6 +105,9 @@ internal sealed class FailureEvent
 
     public double? ResponseTime { get; set; }
 
+    /// <summary>The request's <c>$request_time</c>, when logged.</summary>
+    public double? RequestSeconds { get; set; }
+
     public bool FromAccessLog { get; set; }
 
     /// <summary>Whether the access log names upstreams at all.</summary>
@@ -96,6 +116,10 @@ internal sealed class FailureEvent
     public bool LogsConnectTime { get; set; }
 
     public bool LogsHeaderTime { get; set; }
+
+    /// <summary>The request found no error line that could be its own (no candidate at all), so lines of the same
+    /// upstream and host around it may explain it.</summary>
+    public bool Unjoined { get; set; }
 
     public string AccessRaw { get; set; } = "";
 
@@ -106,6 +130,8 @@ internal sealed class FailureEvent
 public sealed class AnalysisStats
 {
     public const int MaxMalformedSamples = 5;
+
+    public const int MaxConfigEvents = 20;
 
     public long AccessLines { get; set; }
 
@@ -122,4 +148,11 @@ public sealed class AnalysisStats
     public string Format { get; set; } = "";
 
     public List<string> MalformedSamples { get; set; } = [];
+
+    /// <summary>Configuration-time errors nginx logged (<c>[emerg] host not found in upstream ... in file:line</c>): not
+    /// request failures, but often why the failures that follow happened.</summary>
+    public List<ConfigEvent> ConfigEvents { get; set; } = [];
 }
+
+/// <summary>A configuration-time error nginx logged, with the file and line it names.</summary>
+public sealed record ConfigEvent(DateTimeOffset Time, string Level, string Message, string? File, int? Line, string Sample);

@@ -15,6 +15,10 @@ internal sealed class EngineState
 
     public Dictionary<string, UpstreamHistory> History { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every request the site served, whatever its upstream: how long and how much the site has been observed
+    /// working tells "a route that never worked" from "an upstream that was already down when the logs begin".</summary>
+    public UpstreamHistory Site { get; set; } = new();
+
     /// <summary>Trackers by <c>upstream + '\u001f' + host</c>.</summary>
     public Dictionary<string, IncidentTracker> Trackers { get; set; } = new(StringComparer.Ordinal);
 

@@ -5,16 +5,25 @@ namespace FunctionsApp.Incidents;
 
 /// <summary>
 /// Recognises what an nginx error message means and reduces it to a signature that is the same for
-/// every request that failed the same way. Matching is on the message text nginx writes (errno texts
-/// as on Linux), most specific first; see ngx_http_upstream.c and ngx_event_connect.c.
+/// every request that failed the same way. nginx writes one line per failed try (ngx_http_upstream.c,
+/// ngx_event_connect.c, ngx_resolver.c): the message, the system call's <c>(errno: text)</c> and the phase
+/// (<c>while connecting to upstream</c>). Matching is on nginx's own words first, then on the errno text as
+/// Linux, the BSDs, macOS and Windows spell it, then on the errno number, and always within the phase: the same
+/// "Connection reset by peer" is the upstream's doing while reading its response and the client's while sending to it.
 /// </summary>
 internal static class ErrorSignatures
 {
     public static FailureKind Classify(ReadOnlySpan<byte> message)
     {
-        // The application's stderr relayed by FastCGI, and the resolver's own complaints, come with or without a
-        // failure: the per-request line that follows ("could not be resolved", "recv() failed ...") says what failed.
-        if (message.StartsWith("FastCGI sent in stderr"u8) || message.IndexOf(" while resolving"u8) >= 0)
+        // The client went away or misbehaved: nginx closes the upstream side too, but nothing failed upstream.
+        if (IsAboutClient(message))
+        {
+            return FailureKind.None;
+        }
+
+        // The application's stderr relayed by FastCGI comes with or without a failure; the line that follows says
+        // what failed. Warnings about a server being taken out of rotation follow the failure they report.
+        if (message.StartsWith("FastCGI sent in stderr"u8) || message.IndexOf("upstream server temporarily disabled"u8) >= 0)
         {
             return FailureKind.None;
         }
@@ -39,9 +48,16 @@ internal static class ErrorSignatures
             return FailureKind.NoResolver;
         }
 
+        // The resolver's own complaints name no request: a refused or silent DNS server, a bad answer.
+        if (message.IndexOf(" while resolving"u8) >= 0 || message.IndexOf("DNS response"u8) >= 0
+            || message.IndexOf(", resolver: "u8) >= 0 || message.StartsWith("resolver "u8))
+        {
+            return FailureKind.Resolver;
+        }
+
         if (message.IndexOf("upstream timed out"u8) >= 0)
         {
-            return FailureKind.TimedOut;
+            return message.IndexOf("while connecting to upstream"u8) >= 0 ? FailureKind.TimedOutConnecting : FailureKind.TimedOut;
         }
 
         if (message.IndexOf("no live upstreams"u8) >= 0)
@@ -49,12 +65,15 @@ internal static class ErrorSignatures
             return FailureKind.NoLiveUpstreams;
         }
 
+        var upstreamPhase = IsUpstreamPhase(message);
         if (message.IndexOf("certificate verify"u8) >= 0 || message.IndexOf("SSL certificate does not match"u8) >= 0)
         {
             return FailureKind.TlsVerify;
         }
 
-        if (message.IndexOf("SSL_do_handshake()"u8) >= 0 || message.IndexOf("SSL handshak"u8) >= 0)
+        // Handshakes with clients (scanners, old browsers) fail all day: only the upstream's handshake matters here.
+        if (message.IndexOf("SSL handshaking to upstream"u8) >= 0
+            || (upstreamPhase && (message.IndexOf("SSL_do_handshake()"u8) >= 0 || message.IndexOf("in SSL handshake"u8) >= 0)))
         {
             return FailureKind.TlsHandshake;
         }
@@ -64,8 +83,9 @@ internal static class ErrorSignatures
             return FailureKind.TooBigHeader;
         }
 
-        // Every other "upstream sent ..." is nginx refusing what the upstream answered: invalid header, status,
-        // chunked encoding, duplicate or conflicting headers, more data than Content-Length.
+        // Every other "upstream sent ..." is nginx refusing what the upstream answered: invalid header or status, no
+        // HTTP status line, a FastCGI record or protocol version it cannot read, bad chunked encoding, duplicate or
+        // conflicting headers, more data than Content-Length.
         if (message.IndexOf("upstream sent "u8) >= 0 || message.IndexOf("upstream rejected request"u8) >= 0)
         {
             return FailureKind.InvalidHeader;
@@ -76,64 +96,118 @@ internal static class ErrorSignatures
             return FailureKind.PrematureClose;
         }
 
-        var aboutUpstream = message.IndexOf("upstream"u8) >= 0;
-        if (message.IndexOf("Connection refused"u8) >= 0)
-        {
-            return FailureKind.Refused;
-        }
-
-        if (message.IndexOf("No route to host"u8) >= 0 || message.IndexOf("Network is unreachable"u8) >= 0
-            || message.IndexOf("Host is unreachable"u8) >= 0)
-        {
-            return FailureKind.Unreachable;
-        }
-
-        if (message.IndexOf("Resource temporarily unavailable"u8) >= 0 && aboutUpstream)
-        {
-            return FailureKind.ResourceUnavailable;
-        }
-
-        if (message.IndexOf("Cannot assign requested address"u8) >= 0)
-        {
-            return FailureKind.PortExhaustion;
-        }
-
         if (message.IndexOf("worker_connections are not enough"u8) >= 0)
         {
             return FailureKind.WorkerConnections;
         }
 
-        if ((message.IndexOf("Connection reset by peer"u8) >= 0 && aboutUpstream)
-            || message.IndexOf("SSL_read() failed"u8) >= 0 || message.IndexOf("SSL_write() failed"u8) >= 0)
+        var connecting = message.IndexOf("connect()"u8) >= 0 || message.IndexOf("while connecting to upstream"u8) >= 0
+            || message.IndexOf("socket()"u8) >= 0;
+        if (upstreamPhase || connecting)
         {
-            return FailureKind.Reset;
-        }
-
-        if (message.IndexOf("connect() to unix:"u8) >= 0)
-        {
-            if (message.IndexOf("No such file or directory"u8) >= 0)
+            var kind = FromErrno(message, connecting);
+            if (kind != FailureKind.None)
             {
-                return FailureKind.MissingSocket;
+                return kind;
             }
 
-            if (message.IndexOf("Permission denied"u8) >= 0)
+            if (message.IndexOf("SSL_read() failed"u8) >= 0 || message.IndexOf("SSL_write() failed"u8) >= 0)
             {
-                return FailureKind.PermissionDenied;
+                return FailureKind.Reset;
             }
         }
 
-        if (message.IndexOf("Permission denied"u8) >= 0 && message.IndexOf("connect()"u8) >= 0)
+        return upstreamPhase ? FailureKind.OtherUpstream : FailureKind.None;
+    }
+
+    /// <summary>What the system call's error says, by its text on any OS nginx runs on, else by its number.</summary>
+    private static FailureKind FromErrno(ReadOnlySpan<byte> message, bool connecting)
+    {
+        if (!ErrorLogParser.TryGetErrno(message, out var errno, out var text))
         {
-            return FailureKind.PermissionDenied;
+            return FailureKind.None;
         }
 
-        // "client prematurely closed", "client timed out" and the like are the client's doing, not the upstream's.
-        return aboutUpstream && message.IndexOf("client "u8) < 0 ? FailureKind.OtherUpstream : FailureKind.None;
+        var byText = Contains(text, "refused") ? Errno.Refused
+            : Contains(text, "reset by peer") || Contains(text, "forcibly closed") || Contains(text, "Broken pipe") ? Errno.Reset
+            : Contains(text, "No route to host") || Contains(text, "unreachable") ? Errno.Unreachable
+            : Contains(text, "timed out") || Contains(text, "did not properly respond") ? Errno.TimedOut
+            : Contains(text, "Resource temporarily unavailable") || Contains(text, "would block") ? Errno.Again
+            : Contains(text, "assign requested address") ? Errno.AddressNotAvailable
+            : Contains(text, "Too many open files") ? Errno.TooManyFiles
+            : Contains(text, "No such file or directory") ? Errno.NoEntry
+            : Contains(text, "Permission denied") || Contains(text, "Operation not permitted") ? Errno.Access
+            : Errno.Unknown;
+        var meaning = byText != Errno.Unknown ? byText : errno switch
+        {
+            111 or 61 or 10061 => Errno.Refused,
+            104 or 54 or 10054 or 32 => Errno.Reset,
+            113 or 65 or 10065 or 101 or 51 or 10051 or 112 or 64 => Errno.Unreachable,
+            110 or 60 or 10060 => Errno.TimedOut,
+            11 or 35 or 10035 => Errno.Again,
+            99 or 49 or 10049 => Errno.AddressNotAvailable,
+            24 or 23 or 10024 => Errno.TooManyFiles,
+            2 => Errno.NoEntry,
+            13 or 1 or 10013 => Errno.Access,
+            _ => Errno.Unknown,
+        };
+
+        var unixSocket = message.IndexOf("unix:"u8) >= 0;
+        return meaning switch
+        {
+            Errno.Refused => FailureKind.Refused,
+            Errno.Reset => FailureKind.Reset,
+            Errno.Unreachable => FailureKind.Unreachable,
+
+            // The kernel gave up on the SYN (the host does not answer, a firewall drops it): nginx answers 502, not 504.
+            Errno.TimedOut => connecting ? FailureKind.Unreachable : FailureKind.TimedOut,
+            Errno.Again => FailureKind.ResourceUnavailable,
+            Errno.AddressNotAvailable => message.IndexOf("[::1]"u8) >= 0 ? FailureKind.Ipv6Unavailable : FailureKind.PortExhaustion,
+            Errno.TooManyFiles => FailureKind.TooManyOpenFiles,
+            Errno.NoEntry when unixSocket || connecting => FailureKind.MissingSocket,
+            Errno.Access when unixSocket || connecting => FailureKind.PermissionDenied,
+            _ => FailureKind.None,
+        };
+    }
+
+    private enum Errno
+    {
+        Unknown,
+        Refused,
+        Reset,
+        Unreachable,
+        TimedOut,
+        Again,
+        AddressNotAvailable,
+        TooManyFiles,
+        NoEntry,
+        Access,
+    }
+
+    /// <summary>The phase or message says the upstream side was being worked on.</summary>
+    private static bool IsUpstreamPhase(ReadOnlySpan<byte> message) =>
+        message.IndexOf(" upstream"u8) >= 0 || message.StartsWith("upstream"u8);
+
+    /// <summary>Lines about the client's side of the request: it closed, timed out, sent garbage, or nginx failed
+    /// writing to it. nginx says "client" in the message or the phase (<c>while sending to client</c>).</summary>
+    private static bool IsAboutClient(ReadOnlySpan<byte> message) =>
+        message.IndexOf("client prematurely closed"u8) >= 0 || message.IndexOf("client closed"u8) >= 0
+        || message.IndexOf("client timed out"u8) >= 0 || message.IndexOf("client sent"u8) >= 0
+        || message.IndexOf("client intended to send"u8) >= 0
+        || message.IndexOf("while sending to client"u8) >= 0 || message.IndexOf("while reading client"u8) >= 0
+        || message.IndexOf("while sending response to client"u8) >= 0 || message.IndexOf("while waiting for request"u8) >= 0
+        || message.StartsWith("client "u8);
+
+    private static bool Contains(ReadOnlySpan<byte> text, string value)
+    {
+        Span<byte> bytes = stackalloc byte[value.Length];
+        Encoding.ASCII.GetBytes(value, bytes);
+        return text.IndexOf(bytes) >= 0;
     }
 
     /// <summary>
-    /// The message without what differs between requests: the target of <c>connect() to X failed</c>,
-    /// the numbers of <c>excess: 1.234</c>, and a cut at 200 characters.
+    /// The message without what differs between requests: the target of <c>connect() to X failed</c>, the numbers of
+    /// <c>excess: 1.234</c>, the bytes nginx quotes from an invalid header or status, and a cut at 200 characters.
     /// <c>connect() to 127.0.0.1:9001 failed (111: Connection refused) while connecting to upstream</c> becomes
     /// <c>connect() failed (111: Connection refused) while connecting to upstream</c>.
     /// </summary>
@@ -163,6 +237,15 @@ internal static class ErrorSignatures
                 continue;
             }
 
+            // nginx 1.23+ quotes what it could not parse: `upstream sent invalid header: "X-\x01..." while ...`.
+            if ((Matches(text, i, "invalid header: \"") || Matches(text, i, "invalid status \"")) && text.IndexOf("\" while", i, StringComparison.Ordinal) is var quoteEnd and > 0)
+            {
+                var open = text.IndexOf('"', i);
+                sb.Append(text, i, open - i).Append("\"…\"");
+                i = quoteEnd + 1;
+                continue;
+            }
+
             sb.Append(text[i]);
             i++;
         }
@@ -172,15 +255,44 @@ internal static class ErrorSignatures
     }
 
     /// <summary>The upstream an error line names: from <c>upstream: "http://host:port/uri"</c>, else from
-    /// <c>connect() to X failed</c> or <c>X could not be resolved</c>. Empty when none.</summary>
+    /// <c>connect() to X failed</c>, <c>X could not be resolved</c>, <c>no resolver defined to resolve X</c> or the
+    /// resolver's address. Empty when none.</summary>
     public static string UpstreamOf(in ErrorLogLine line, FailureKind kind)
     {
+        var message = line.Message;
+        if (kind is FailureKind.DnsNotFound or FailureKind.DnsTimeout)
+        {
+            // nginx names the host it failed to resolve; `upstream:` (when present) is only the unresolved URL.
+            var at = message.IndexOf(" could not be resolved"u8);
+            var name = message[..at];
+            var space = name.LastIndexOf((byte)' ');
+            return Encoding.UTF8.GetString(space >= 0 ? name[(space + 1)..] : name);
+        }
+
+        if (kind == FailureKind.NoResolver)
+        {
+            var at = message.IndexOf("no resolver defined to resolve "u8);
+            if (at >= 0)
+            {
+                var name = message[(at + 31)..];
+                var end = name.IndexOfAny((byte)' ', (byte)',');
+                return Encoding.UTF8.GetString(end < 0 ? name : name[..end]);
+            }
+        }
+
+        if (kind == FailureKind.Resolver)
+        {
+            var at = message.IndexOf("resolver: "u8);
+            var resolver = at < 0 ? default : message[(at + 10)..];
+            var end = resolver.IndexOfAny((byte)' ', (byte)',');
+            return resolver.IsEmpty ? "resolver" : "resolver " + Encoding.UTF8.GetString(end < 0 ? resolver : resolver[..end]);
+        }
+
         if (!line.Upstream.IsEmpty)
         {
             return UpstreamAddress.FromUrl(line.Upstream);
         }
 
-        var message = line.Message;
         var connect = message.IndexOf("connect() to "u8);
         if (connect >= 0)
         {
@@ -190,14 +302,6 @@ internal static class ErrorSignatures
             {
                 return Encoding.UTF8.GetString(target[..end]);
             }
-        }
-
-        if (kind is FailureKind.DnsNotFound or FailureKind.DnsTimeout)
-        {
-            var at = message.IndexOf(" could not be resolved"u8);
-            var name = message[..at];
-            var space = name.LastIndexOf((byte)' ');
-            return Encoding.UTF8.GetString(space >= 0 ? name[(space + 1)..] : name);
         }
 
         return string.Empty;

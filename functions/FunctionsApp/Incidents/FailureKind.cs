@@ -6,14 +6,27 @@ internal enum FailureKind
     /// <summary>Not an upstream failure (startup notices, client errors, ...).</summary>
     None = 0,
     Refused,
+
+    /// <summary>No route, host or network unreachable, or a connect() the kernel gave up on: the host cannot be reached.</summary>
     Unreachable,
     NoLiveUpstreams,
     MissingSocket,
     PermissionDenied,
+
+    /// <summary>nginx's own timer fired while reading from or sending to the upstream (504).</summary>
     TimedOut,
+
+    /// <summary>nginx's <c>proxy_connect_timeout</c> fired (504).</summary>
+    TimedOutConnecting,
     ResourceUnavailable,
     PortExhaustion,
     WorkerConnections,
+
+    /// <summary>nginx ran out of file descriptors opening a connection to the upstream.</summary>
+    TooManyOpenFiles,
+
+    /// <summary>connect() to <c>[::1]</c> failed with "Cannot assign requested address": no IPv6 on loopback (containers).</summary>
+    Ipv6Unavailable,
     Reset,
     PrematureClose,
     InvalidHeader,
@@ -21,6 +34,9 @@ internal enum FailureKind
     DnsNotFound,
     DnsTimeout,
     NoResolver,
+
+    /// <summary>The resolver itself failed (<c>... while resolving, resolver: 10.0.0.2:53</c>): no request is named.</summary>
+    Resolver,
     TlsHandshake,
     TlsVerify,
     RateLimitRequests,

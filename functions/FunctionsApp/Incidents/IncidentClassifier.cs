@@ -1,12 +1,21 @@
+using System.Globalization;
+
 namespace FunctionsApp.Incidents;
 
 /// <summary>
-/// Turns an incident's evidence into one cause. A pure function: error-log kinds vote for causes,
-/// the upstream's history decides between "down", "never worked" and "overloaded" for connection
-/// failures, and the access log's upstream fields speak when the error log is silent.
+/// Turns an incident's evidence into one cause. A pure function: error-log kinds vote for causes, the upstream's
+/// history and the shape of the incident decide between "down", "never worked" and "overloaded" for connection
+/// failures, the failed requests' timings tell an application server's own timeout from a broken response, and the
+/// access log's upstream fields speak when the error log is silent.
 /// </summary>
 internal static class IncidentClassifier
 {
+    /// <summary>A route first used after this much healthy traffic on the site, and failing from its first request,
+    /// points at the wrong place; before it, the logs are too short to tell that from an upstream already down.</summary>
+    public static readonly TimeSpan LongHistory = TimeSpan.FromSeconds(60);
+
+    public const int LongHistoryRequests = 20;
+
     public static Verdict Classify(IncidentEvidence e)
     {
         var votes = new Dictionary<IncidentCause, double>();
@@ -24,39 +33,85 @@ internal static class IncidentClassifier
         }
 
         // Failed requests the error log says nothing about vote with what their access-log fields say.
-        if (e.WithoutErrorLine > 0)
+        var unexplained = Unexplained(e);
+        if (unexplained > 0)
         {
             var access = FromAccessLog(e);
-            votes[access.Cause] = votes.GetValueOrDefault(access.Cause) + (e.WithoutErrorLine * (access.Cause == IncidentCause.Unknown ? 0.3 : 1.0));
+            votes[access.Cause] = votes.GetValueOrDefault(access.Cause) + (unexplained * (access.Cause == IncidentCause.Unknown ? 0.3 : 1.0));
         }
 
         return FromErrorLog(e, votes);
     }
 
+    /// <summary>The application server's own timeout, when the failed requests' times cluster at one value.</summary>
+    public static double? AppServerTimeout(IncidentEvidence e)
+    {
+        var times = e.ResponseTimes.Where(t => t >= 1.0).Order().ToList();
+        if (times.Count < 3 || times.Count < 0.6 * e.ResponseTimes.Count)
+        {
+            return null;
+        }
+
+        // Servers check their workers about once a second (gunicorn's arbiter, uWSGI's master), so the kills land
+        // within a second or so after the limit.
+        var median = times[times.Count / 2];
+        var band = Math.Max(1.0, 0.05 * median);
+        var near = times.Count(t => Math.Abs(t - median) <= band);
+        return near >= 3 && near >= 0.6 * e.ResponseTimes.Count ? Math.Round(times.Where(t => Math.Abs(t - median) <= band).Min(), 1) : null;
+    }
+
+    private static int Unexplained(IncidentEvidence e) => Math.Max(0, e.WithoutErrorLine - e.ExplainedByAttribution);
+
     private static (IncidentCause Cause, double Weight) Vote(FailureKind kind, IncidentEvidence e) => kind switch
     {
         FailureKind.Refused or FailureKind.Unreachable or FailureKind.NoLiveUpstreams or FailureKind.MissingSocket => (Connectivity(e, kind), 1.0),
-        FailureKind.TimedOut => (IncidentCause.Timeout, 1.0),
-        FailureKind.ResourceUnavailable or FailureKind.PortExhaustion or FailureKind.WorkerConnections => (IncidentCause.Overload, 1.0),
-        FailureKind.Reset => (LoadedWhileServing(e) ? IncidentCause.Overload : IncidentCause.InvalidResponse, 1.0),
-        FailureKind.PrematureClose or FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
-        FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.NoResolver => (IncidentCause.Misconfiguration, 1.0),
+        FailureKind.TimedOut or FailureKind.TimedOutConnecting => (IncidentCause.Timeout, 1.0),
+        FailureKind.ResourceUnavailable or FailureKind.PortExhaustion or FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles => (IncidentCause.Overload, 1.0),
+        FailureKind.Reset or FailureKind.PrematureClose => (BrokenResponse(e, kind), 1.0),
+        FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
+        FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.NoResolver or FailureKind.Ipv6Unavailable => (IncidentCause.Misconfiguration, 1.0),
         FailureKind.DnsNotFound or FailureKind.DnsTimeout => (IncidentCause.Dns, 1.0),
+
+        // The resolver's own complaints come with the per-request "could not be resolved" lines: evidence, a small vote.
+        FailureKind.Resolver => (IncidentCause.Dns, 0.5),
         FailureKind.TlsHandshake or FailureKind.TlsVerify => (IncidentCause.TlsHandshake, 1.0),
         FailureKind.RateLimitRequests or FailureKind.RateLimitConnections => (IncidentCause.RateLimited, 1.0),
-        FailureKind.OtherUpstream or FailureKind.None => (IncidentCause.Unknown, 0.5),
         _ => (IncidentCause.Unknown, 0.5),
     };
 
-    /// <summary>Refused / unreachable: down if it had served, overloaded if it still serves some, else never worked.</summary>
+    /// <summary>
+    /// The upstream dropped the connection: when every slow request dies after the same time, the application
+    /// server's own timeout killed the worker; resets while successes keep interleaving, or after response times
+    /// rose, are a saturated upstream shedding connections; otherwise the response was broken.
+    /// </summary>
+    private static IncidentCause BrokenResponse(IncidentEvidence e, FailureKind kind)
+    {
+        if (AppServerTimeout(e) is not null)
+        {
+            return IncidentCause.Timeout;
+        }
+
+        return kind == FailureKind.Reset && (SlowedDownBefore(e) || Interleaved(e)) ? IncidentCause.Overload : IncidentCause.InvalidResponse;
+    }
+
+    /// <summary>
+    /// Refused, unreachable, no socket: down if it had served; saturated if successes kept interleaving with the
+    /// refusals after response times had risen; never served: pointed at the wrong place if the site had long been
+    /// serving other routes when this one first appeared, else most likely a process that is not running.
+    /// </summary>
     private static IncidentCause Connectivity(IncidentEvidence e, FailureKind kind)
     {
-        if (LoadedWhileServing(e) && kind is FailureKind.Refused)
+        if (kind == FailureKind.NoLiveUpstreams)
+        {
+            return IncidentCause.UpstreamDown;
+        }
+
+        if (kind == FailureKind.Refused && Interleaved(e) && SlowedDownBefore(e))
         {
             return IncidentCause.Overload;
         }
 
-        if (e.ServedBefore > 0 || kind == FailureKind.NoLiveUpstreams)
+        if (e.ServedBefore > 0 || !NeverWorkedOnAHealthySite(e))
         {
             return IncidentCause.UpstreamDown;
         }
@@ -64,10 +119,20 @@ internal static class IncidentClassifier
         return IncidentCause.Misconfiguration;
     }
 
-    /// <summary>The same upstream kept serving a real share of requests while others failed: saturation, not an outage.</summary>
-    private static bool LoadedWhileServing(IncidentEvidence e) =>
-        (e.HistoryIsPerUpstream && e.ServedDuring > 0 && e.ServedDuring >= 0.2 * (e.ServedDuring + e.FailedRequests))
-        || SlowedDownBefore(e);
+    private static bool NeverWorkedOnAHealthySite(IncidentEvidence e) =>
+        e.ServedBefore == 0 && e.SiteObservedBeforeFirstSeen >= LongHistory && e.SiteServedBeforeFirstSeen >= LongHistoryRequests;
+
+    /// <summary>The upstream kept serving through the incident, not just the requests in flight in its first second.</summary>
+    private static bool Interleaved(IncidentEvidence e)
+    {
+        if (!e.HistoryIsPerUpstream || e.ServedInside == 0)
+        {
+            return false;
+        }
+
+        var seconds = Math.Max(1, (int)e.Duration.TotalSeconds - 1);
+        return e.SecondsWithSuccess >= 2 && (e.SecondsWithSuccess >= 0.2 * seconds || e.ServedInside >= 0.2 * (e.ServedInside + e.FailedRequests));
+    }
 
     /// <summary>Response times in the minutes before the failures at least three times the earlier baseline.</summary>
     private static bool SlowedDownBefore(IncidentEvidence e) =>
@@ -81,12 +146,13 @@ internal static class IncidentClassifier
         var share = score / total;
 
         // Coverage: how many of the failed requests the error log explains.
-        var explained = e.FailedRequests == 0 ? 1.0 : Math.Clamp(1.0 - ((double)e.WithoutErrorLine / e.FailedRequests), 0, 1);
+        var explained = e.FailedRequests == 0 ? 1.0 : Math.Clamp(1.0 - ((double)Unexplained(e) / e.FailedRequests), 0, 1);
         var strength = cause switch
         {
-            IncidentCause.Misconfiguration when !e.ObservedBefore => 0.8,
-            IncidentCause.UpstreamDown when e.ServedBefore == 0 => 0.7,
+            IncidentCause.Misconfiguration when e.Kinds.Keys.All(k => k is FailureKind.Refused or FailureKind.Unreachable or FailureKind.MissingSocket) => 0.8,
+            IncidentCause.UpstreamDown when e.ServedBefore == 0 && !e.Kinds.ContainsKey(FailureKind.NoLiveUpstreams) => 0.7,
             IncidentCause.Overload when !e.Kinds.ContainsKey(FailureKind.ResourceUnavailable) => 0.8,
+            IncidentCause.Timeout when !e.Kinds.ContainsKey(FailureKind.TimedOut) && !e.Kinds.ContainsKey(FailureKind.TimedOutConnecting) => 0.85,
             IncidentCause.Unknown => 0.4,
             _ => 0.97,
         };
@@ -122,7 +188,7 @@ internal static class IncidentClassifier
 
         if (Share(e.ConnectedNoHeader) >= 0.5)
         {
-            return Verdict(IncidentCause.InvalidResponse, 0.45, e);
+            return Verdict(AppServerTimeout(e) is null ? IncidentCause.InvalidResponse : IncidentCause.Timeout, 0.45, e);
         }
 
         // nginx writes an error line for every failure it generates itself: with the error log read and silent,
@@ -144,22 +210,30 @@ internal static class IncidentClassifier
         var top = e.Kinds.Count == 0 ? FailureKind.None : e.Kinds.MaxBy(k => k.Value).Key;
         return cause switch
         {
-            IncidentCause.UpstreamDown => e.ServedBefore > 0
-                ? $"{u} served {e.ServedBefore} request(s) and then stopped accepting connections ({Words(top)})."
-                : $"{u} is marked down by nginx ({Words(top)}).",
+            IncidentCause.UpstreamDown => top switch
+            {
+                FailureKind.NoLiveUpstreams => $"Every server of the upstream group {u} is marked down by nginx (no live upstreams).",
+                FailureKind.Unreachable => $"{u} cannot be reached ({Words(top)}): the host is down, or a firewall, security group or route blocks it.",
+                _ when e.ServedBefore > 0 => $"{u} served {e.ServedBefore} request(s) and then stopped accepting connections ({Words(top)}).",
+                FailureKind.MissingSocket => $"The socket {u} does not exist: the service behind it is most likely not running (or nginx points at the wrong path).",
+                _ => $"{u} refused every connection since the logs begin ({Words(top)}): the service is most likely not running (or nginx points at the wrong address or port).",
+            },
             IncidentCause.Misconfiguration => top switch
             {
                 FailureKind.TooBigHeader => $"{u} sends response headers larger than nginx's proxy buffers.",
                 FailureKind.PermissionDenied => $"nginx is not allowed to connect to {u} (permission denied).",
                 FailureKind.NoResolver => $"proxy_pass to {u} needs a resolver, and none is defined.",
-                FailureKind.MissingSocket => $"The socket {u} does not exist, and no request to it ever succeeded.",
-                _ => e.ObservedBefore
-                    ? $"{u} never accepted a connection in the observed history ({Words(top)}): wrong address or port?"
-                    : $"{u} refused from the first request seen ({Words(top)}): wrong address or port?",
+                FailureKind.Ipv6Unavailable => $"nginx connects to {u} over IPv6, which this host does not have on loopback (typical in containers): use 127.0.0.1 instead of localhost.",
+                FailureKind.MissingSocket => $"The socket {u} does not exist, and nothing ever answered there while the site served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)}: nginx points at the wrong path.",
+                _ => $"{u} never accepted a connection ({Words(top)}), though the site had served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)} before it was first used: nginx most likely points at the wrong address or port.",
             },
-            IncidentCause.Timeout => $"{u} did not answer in time: 504 Gateway Timeout ({Words(top)}).",
-            IncidentCause.Overload => e.ServedDuring > 0
-                ? $"{u} failed some requests ({Words(top)}) while still serving {e.ServedDuring} others: it is saturated."
+            IncidentCause.Timeout when AppServerTimeout(e) is { } limit && !e.Kinds.ContainsKey(FailureKind.TimedOut) =>
+                $"{u} closed the connection after about {limit.ToString("0.#", CultureInfo.InvariantCulture)} s on every slow request ({Words(top)}): the application server's own timeout killed the worker (gunicorn --timeout, uWSGI harakiri, PHP-FPM request_terminate_timeout).",
+            IncidentCause.Timeout => top == FailureKind.TimedOutConnecting
+                ? $"nginx could not connect to {u} in time: 504 Gateway Timeout ({Words(top)})."
+                : $"{u} did not answer in time: 504 Gateway Timeout ({Words(top)}).",
+            IncidentCause.Overload => Interleaved(e)
+                ? $"{u} failed some requests ({Words(top)}) while still serving {e.ServedInside} others: it is saturated."
                 : $"{u} is saturated ({Words(top)}).",
             IncidentCause.Dns => $"nginx could not resolve {u} ({Words(top)}).",
             IncidentCause.TlsHandshake => $"The TLS handshake with {u} failed ({Words(top)}).",
@@ -170,6 +244,9 @@ internal static class IncidentClassifier
         };
     }
 
+    private static string Minutes(TimeSpan span) =>
+        span.TotalMinutes >= 2 ? $"{(int)span.TotalMinutes} minutes" : $"{(int)span.TotalSeconds} seconds";
+
     private static string Words(FailureKind kind) => kind switch
     {
         FailureKind.Refused => "connection refused",
@@ -178,16 +255,20 @@ internal static class IncidentClassifier
         FailureKind.MissingSocket => "socket not found",
         FailureKind.PermissionDenied => "permission denied",
         FailureKind.TimedOut => "upstream timed out",
+        FailureKind.TimedOutConnecting => "connect timed out",
         FailureKind.ResourceUnavailable => "connect() returned EAGAIN: backlog full",
         FailureKind.PortExhaustion => "no free local ports",
         FailureKind.WorkerConnections => "worker_connections exhausted",
+        FailureKind.TooManyOpenFiles => "too many open files",
+        FailureKind.Ipv6Unavailable => "cannot assign an IPv6 address",
         FailureKind.Reset => "connection reset by peer",
         FailureKind.PrematureClose => "upstream closed the connection early",
-        FailureKind.InvalidHeader => "invalid response header",
+        FailureKind.InvalidHeader => "invalid response",
         FailureKind.TooBigHeader => "response header too big",
         FailureKind.DnsNotFound => "host not found",
         FailureKind.DnsTimeout => "resolver timed out",
         FailureKind.NoResolver => "no resolver defined",
+        FailureKind.Resolver => "the resolver failed",
         FailureKind.TlsHandshake => "SSL handshake failed",
         FailureKind.TlsVerify => "certificate verification failed",
         FailureKind.RateLimitRequests => "limit_req",

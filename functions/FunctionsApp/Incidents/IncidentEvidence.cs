@@ -18,6 +18,10 @@ internal sealed record IncidentEvidence
     /// <summary>Failed requests with no error-log line: what the access log alone says about them follows.</summary>
     public int WithoutErrorLine { get; init; }
 
+    /// <summary>Of those, the ones explained by lines of the same upstream and host at the same time (no per-request
+    /// join was possible): they count as explained.</summary>
+    public int ExplainedByAttribution { get; init; }
+
     /// <summary>The upstream sent the status itself (<c>$upstream_status</c> equals it, headers were received).</summary>
     public int UpstreamAnswered { get; init; }
 
@@ -33,11 +37,21 @@ internal sealed record IncidentEvidence
     /// <summary>Requests the upstream served before the incident began.</summary>
     public long ServedBefore { get; init; }
 
-    /// <summary>Whether any traffic for the upstream was seen before the incident (so "never worked" is an observation).</summary>
-    public bool ObservedBefore { get; init; }
+    /// <summary>How long the site (any upstream) had been observed serving before this upstream first appeared, and
+    /// how many requests it served in that time: a route that fails from its first request after a long healthy
+    /// history was most likely pointed at the wrong place; one failing since the logs begin was most likely down.</summary>
+    public TimeSpan SiteObservedBeforeFirstSeen { get; init; }
 
-    /// <summary>Requests the same upstream served while the incident went on.</summary>
-    public long ServedDuring { get; init; }
+    public long SiteServedBeforeFirstSeen { get; init; }
+
+    /// <summary>Requests the same upstream served inside the incident after its first second, and in how many
+    /// seconds: interleaved successes mean saturation; a crash leaves none after the requests in flight.</summary>
+    public long ServedInside { get; init; }
+
+    public int SecondsWithSuccess { get; init; }
+
+    /// <summary>From the first failed request to the last.</summary>
+    public TimeSpan Duration { get; init; }
 
     /// <summary>Whether the history above is the upstream's own (the access log names upstreams) rather than its host's.</summary>
     public bool HistoryIsPerUpstream { get; init; }
@@ -47,6 +61,13 @@ internal sealed record IncidentEvidence
 
     public double? ResponseMillisBaseline { get; init; }
 
+    /// <summary>The failed requests' upstream (or request) times in seconds, as logged.</summary>
+    public IReadOnlyList<double> ResponseTimes { get; init; } = [];
+
     /// <summary>Whether an error log covering the incident was read (so a missing error line means something).</summary>
     public bool ErrorLogCovered { get; init; }
+
+    /// <summary>Whether the upstream is an <c>upstream {}</c> group name rather than an address (no live upstreams).</summary>
+    public bool UpstreamIsGroup => !Upstream.Contains(':', StringComparison.Ordinal) && Upstream is not ("-" or "(unknown)")
+        && !Upstream.StartsWith("resolver", StringComparison.Ordinal) && Upstream.Contains('.', StringComparison.Ordinal) is false;
 }

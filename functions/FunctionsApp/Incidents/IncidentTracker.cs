@@ -6,8 +6,11 @@ namespace FunctionsApp.Incidents;
 /// </summary>
 internal sealed class IncidentTracker
 {
-    /// <summary>Requests kept as evidence samples per incident: the first failures are the telling ones.</summary>
+    /// <summary>Failures kept while not yet open: the window bounds them, this caps them.</summary>
     public const int MaxBuffered = 10_000;
+
+    /// <summary>Response times kept per incident (the first ones: enough to see a cluster).</summary>
+    public const int MaxResponseTimes = 512;
 
     public string Upstream { get; set; } = "";
 
@@ -36,6 +39,12 @@ internal sealed class IncidentTracker
 
     public int WithoutErrorLine { get; set; }
 
+    /// <summary>Failed requests for which no error line could be told apart as their own (see <see cref="FailureEvent.Unjoined"/>).</summary>
+    public int Unjoined { get; set; }
+
+    /// <summary>Unclaimed error lines of this upstream and host attributed to the incident by time.</summary>
+    public int Attributed { get; set; }
+
     public int UpstreamAnswered { get; set; }
 
     public int NoUpstreamContacted { get; set; }
@@ -48,6 +57,20 @@ internal sealed class IncidentTracker
 
     public bool LogsUpstream { get; set; }
 
+    /// <summary>Upstream (or request) times of the failed requests, in seconds: a worker killed by the application
+    /// server's own timeout fails every slow request after the same time.</summary>
+    public List<double> ResponseTimes { get; set; } = [];
+
+    /// <summary>The last unix second whose successes were counted into <see cref="ServedInside"/>.</summary>
+    public long CountedUntil { get; set; }
+
+    /// <summary>Requests the same upstream served inside the incident, after its first second (in-flight requests
+    /// finish then even when the upstream just died).</summary>
+    public long ServedInside { get; set; }
+
+    /// <summary>Seconds inside the incident, after its first second, in which the upstream served a request.</summary>
+    public int SecondsWithSuccess { get; set; }
+
     /// <summary>Applies a failure; returns true when this failure opened the incident.</summary>
     public bool Add(FailureEvent failure, DiagnosisOptions options)
     {
@@ -57,9 +80,9 @@ internal sealed class IncidentTracker
             return false;
         }
 
-        if (failure.Recovered)
+        if (failure.Recovered || failure.Attributed)
         {
-            // A failed try nginx recovered from is evidence, not a gateway error: it never opens an incident.
+            // Evidence, not a gateway error: it never opens an incident.
             return false;
         }
 
@@ -78,6 +101,7 @@ internal sealed class IncidentTracker
         IsOpen = true;
         Start = Buffered.Min(f => f.Time);
         Last = Start;
+        CountedUntil = Start.ToUnixTimeSeconds() + 1;
         foreach (var buffered in Buffered)
         {
             Aggregate(buffered);
@@ -99,27 +123,61 @@ internal sealed class IncidentTracker
         return Buffered.Count == 0;
     }
 
+    /// <summary>Counts what the upstream served in the seconds up to a failure at <paramref name="time"/>.</summary>
+    public void CountServedUntil(DateTimeOffset time, SecondCounts? served)
+    {
+        var until = time.ToUnixTimeSeconds();
+        if (until <= CountedUntil)
+        {
+            return;
+        }
+
+        if (served is not null)
+        {
+            for (var second = Math.Max(CountedUntil + 1, until - SecondCounts.Length + 1); second <= until; second++)
+            {
+                var count = served.Get(second);
+                if (count > 0)
+                {
+                    ServedInside += count;
+                    SecondsWithSuccess++;
+                }
+            }
+        }
+
+        CountedUntil = until;
+    }
+
     private void Aggregate(FailureEvent failure)
     {
-        if (failure.Time < Start)
-        {
-            Start = failure.Time;
-        }
-
-        if (failure.Time > Last)
-        {
-            Last = failure.Time;
-        }
-
         LogsUpstream |= failure.LogsUpstream;
         if (failure.Recovered)
         {
             RecoveredTries++;
         }
-        else
+        else if (!failure.Attributed)
         {
+            // Only failed requests bound the incident: tries nginx recovered from are evidence about it.
+            if (failure.Time < Start)
+            {
+                Start = failure.Time;
+            }
+
+            if (failure.Time > Last)
+            {
+                Last = failure.Time;
+            }
+
             FailedRequests++;
             Statuses[failure.Status] = Statuses.GetValueOrDefault(failure.Status) + 1;
+            if ((failure.ResponseTime ?? failure.RequestSeconds) is { } seconds && ResponseTimes.Count < MaxResponseTimes)
+            {
+                ResponseTimes.Add(seconds);
+            }
+        }
+        else
+        {
+            Attributed++;
         }
 
         if (failure.FromAccessLog)
@@ -133,12 +191,17 @@ internal sealed class IncidentTracker
             Count(error.Signature, error.Kind, error.Raw, "error");
         }
 
-        if (failure.Errors.Count > 0 || failure.Recovered)
+        if (failure.Errors.Count > 0 || failure.Recovered || failure.Attributed)
         {
             return;
         }
 
         WithoutErrorLine++;
+        if (failure.Unjoined)
+        {
+            Unjoined++;
+        }
+
         string signature;
         if (failure.LogsUpstream && failure.Upstream == "-")
         {

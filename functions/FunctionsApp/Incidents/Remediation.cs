@@ -3,14 +3,31 @@ namespace FunctionsApp.Incidents;
 /// <summary>What to do about each cause: the nginx directive to change or the check to make, most useful first.</summary>
 internal static class Remediation
 {
-    public static IReadOnlyList<string> For(IncidentCause cause, string upstream, IReadOnlyCollection<FailureKind> kinds)
+    /// <summary>The steps for a verdict, with what the evidence adds (an application server's timeout, a group name).</summary>
+    public static IReadOnlyList<string> For(IncidentCause cause, IncidentEvidence evidence) =>
+        For(cause, evidence.Upstream, [.. evidence.Kinds.Keys], IncidentClassifier.AppServerTimeout(evidence), evidence.UpstreamIsGroup);
+
+    public static IReadOnlyList<string> For(
+        IncidentCause cause, string upstream, IReadOnlyCollection<FailureKind> kinds, double? appServerTimeout = null, bool upstreamIsGroup = false)
     {
         var steps = new List<string>();
         switch (cause)
         {
+            case IncidentCause.UpstreamDown when kinds.Contains(FailureKind.Unreachable):
+                steps.Add($"Check the network path from nginx to {upstream}: is the host up (`ping`, `nc -vz`), and do firewalls, security groups, network policies or routes let nginx reach its port?");
+                steps.Add("If the address changed (a new VM, pod or container IP), point `proxy_pass`/the `upstream` block at the new one, or at a name resolved with `resolver ... valid=30s`.");
+                steps.Add("Give the `upstream` block more than one server (or a `backup` server) with `max_fails`/`fail_timeout`, so one failure does not take the site down.");
+                AddBypasses(steps);
+                break;
             case IncidentCause.UpstreamDown:
-                steps.Add($"Check that {upstream} is running and listening (`systemctl status <service>`, `ss -ltnp`), and read its own logs from just before the first failure.");
+                steps.Add(upstreamIsGroup
+                    ? $"Check every server of the upstream group {upstream} (the `upstream {upstream} {{}}` block): which are running and listening (`ss -ltnp` on each), and read their logs from just before the first failure."
+                    : $"Check that {upstream} is running and listening (`systemctl status <its service>`, `ss -ltnp`, `docker ps`), and read its own logs from just before the first failure.");
                 steps.Add("Restart or scale the upstream; look for a deploy, crash or OOM kill at the start time.");
+                if (kinds.Contains(FailureKind.MissingSocket))
+                {
+                    steps.Add($"If the service is running, compare the socket path in `fastcgi_pass`/`proxy_pass` ({upstream}) with the one it creates (PHP-FPM `listen =` in its pool file).");
+                }
                 steps.Add("Give the `upstream` block more than one server (or a `backup` server) with `max_fails`/`fail_timeout`, so one failure does not take the site down.");
                 AddBypasses(steps);
                 break;
@@ -35,7 +52,17 @@ internal static class Remediation
                     steps.Add($"The socket {upstream} does not exist: check the path in `proxy_pass`/`fastcgi_pass` against the path the service creates.");
                 }
 
+                if (kinds.Contains(FailureKind.Ipv6Unavailable))
+                {
+                    steps.Add("Point `proxy_pass` at `127.0.0.1` instead of `localhost`/`[::1]`, or enable IPv6 on the host's (container's) loopback.");
+                }
+
                 steps.Add($"Check the address and port of {upstream} in `proxy_pass`/the `upstream` block against where the service really listens (`ss -ltnp`), then `nginx -t && nginx -s reload`.");
+                break;
+            case IncidentCause.Timeout when appServerTimeout is { } limit:
+                steps.Add($"Find the requests that run longer than about {limit:0.#} s on {upstream}, and make them faster or move them to a background job.");
+                steps.Add($"If they are legitimately long, raise the application server's own limit above {limit:0.#} s: gunicorn `--timeout`, uWSGI `harakiri`, PHP-FPM `request_terminate_timeout` (and PHP `max_execution_time`), and keep nginx's `proxy_read_timeout`/`fastcgi_read_timeout`/`uwsgi_read_timeout` above it.");
+                steps.Add("Add workers so that slow requests do not starve the others (gunicorn `--workers`/async workers, uWSGI `processes`, PHP-FPM `pm.max_children`).");
                 break;
             case IncidentCause.Timeout:
                 steps.Add("These are 504 Gateway Timeouts: the upstream did not answer within nginx's timeout.");
@@ -55,6 +82,11 @@ internal static class Remediation
                     steps.Add("nginx ran out of local ports: enable upstream keepalive and widen `net.ipv4.ip_local_port_range`.");
                 }
 
+                if (kinds.Contains(FailureKind.TooManyOpenFiles))
+                {
+                    steps.Add("nginx ran out of file descriptors: raise `worker_rlimit_nofile` and the service's `LimitNOFILE`, and reuse upstream connections (keepalive).");
+                }
+
                 if (kinds.Contains(FailureKind.WorkerConnections))
                 {
                     steps.Add("Raise `worker_connections` (and `worker_rlimit_nofile`) in nginx.conf.");
@@ -63,6 +95,10 @@ internal static class Remediation
                 steps.Add("Reuse connections: `keepalive 32;` in the `upstream` block with `proxy_http_version 1.1;` and `proxy_set_header Connection \"\";`.");
                 steps.Add("Cap concurrency before the upstream saturates: `max_conns` on the server in the `upstream` block, or `limit_conn`/`limit_req` in front.");
                 AddBypasses(steps);
+                break;
+            case IncidentCause.Dns when upstream.StartsWith("resolver", StringComparison.Ordinal):
+                steps.Add($"The {upstream} itself does not answer: check that it runs and is reachable from nginx (`dig @<resolver-ip> <name>`); in Docker the embedded DNS is `127.0.0.11`, in Kubernetes the cluster DNS service.");
+                steps.Add("List a second resolver and bound the wait: `resolver <dns-ip> <dns-ip-2> valid=30s;` and `resolver_timeout 5s;`.");
                 break;
             case IncidentCause.Dns:
                 steps.Add($"Check that {upstream} resolves from the nginx host (`dig {upstream}` against the configured resolver).");

@@ -3,11 +3,16 @@ namespace FunctionsApp.Incidents;
 /// <summary>
 /// What the engine has seen of one upstream (or, when the log format does not name upstreams, of one
 /// host or path): whether and when it served, and per-minute counts for the last two hours. This is
-/// what tells "stopped working" from "never worked", and "fails only under load" from "down".
+/// what tells "stopped working" from "never worked". While the upstream is failing it also keeps what it served
+/// second by second, which tells a crash (in-flight requests finish in the first second, then nothing) from
+/// saturation (successes keep interleaving with failures).
 /// </summary>
 internal sealed class UpstreamHistory
 {
     public const int RingMinutes = 120;
+
+    /// <summary>How long after a failure the per-second series is kept.</summary>
+    public static readonly TimeSpan HotFor = TimeSpan.FromMinutes(10);
 
     public long Served { get; set; }
 
@@ -22,12 +27,6 @@ internal sealed class UpstreamHistory
     public DateTimeOffset? LastServed { get; set; }
 
     public DateTimeOffset? LastFailure { get; set; }
-
-    /// <summary>Start of the incident open on this upstream, if any: successes after it are counted apart.</summary>
-    public DateTimeOffset? IncidentStart { get; set; }
-
-    /// <summary>Requests served since <see cref="IncidentStart"/>: an upstream that keeps serving while failing is saturated, not down.</summary>
-    public long ServedDuringIncident { get; set; }
 
     /// <summary>Per-minute counters; slot = unix minute % <see cref="RingMinutes"/>, valid when <see cref="Minute"/> matches.</summary>
     public long[] Minute { get; set; } = new long[RingMinutes];
@@ -49,6 +48,23 @@ internal sealed class UpstreamHistory
 
     public int[] TimedPerMinute { get; set; } = new int[RingMinutes];
 
+    /// <summary>Successes per second while the upstream is failing (null otherwise), until <see cref="HotUntil"/>.</summary>
+    public SecondCounts? ServedPerSecond { get; set; }
+
+    public DateTimeOffset? HotUntil { get; set; }
+
+    /// <summary>A failure (or failed try) was read: keep per-second successes for a while.</summary>
+    public void MarkFailing(DateTimeOffset time)
+    {
+        var until = time + HotFor;
+        if (HotUntil is null || until > HotUntil)
+        {
+            HotUntil = until;
+        }
+
+        ServedPerSecond ??= new SecondCounts();
+    }
+
     public void RecordServed(DateTimeOffset time, int status, double? responseSeconds)
     {
         Served++;
@@ -63,9 +79,17 @@ internal sealed class UpstreamHistory
             LastServed = time;
         }
 
-        if (IncidentStart is { } start && time > start)
+        if (ServedPerSecond is { } seconds)
         {
-            ServedDuringIncident++;
+            if (time <= HotUntil)
+            {
+                seconds.Add(time.ToUnixTimeSeconds());
+            }
+            else
+            {
+                ServedPerSecond = null;
+                HotUntil = null;
+            }
         }
 
         var slot = Slot(time);
@@ -80,9 +104,9 @@ internal sealed class UpstreamHistory
             Upstream5xxPerMinute[slot]++;
         }
 
-        if (responseSeconds is { } seconds)
+        if (responseSeconds is { } s)
         {
-            ResponseMillisPerMinute[slot] += (long)(seconds * 1000);
+            ResponseMillisPerMinute[slot] += (long)(s * 1000);
             TimedPerMinute[slot]++;
         }
     }
@@ -98,7 +122,11 @@ internal sealed class UpstreamHistory
             GatewayFailures++;
         }
 
-        FirstSeen ??= time;
+        if (FirstSeen is null || time < FirstSeen)
+        {
+            FirstSeen = time;
+        }
+
         if (LastFailure is null || time > LastFailure)
         {
             LastFailure = time;
@@ -207,6 +235,39 @@ internal sealed class UpstreamHistory
         }
 
         return slot;
+    }
+}
+
+/// <summary>Counts per unix second for the last <see cref="Length"/> seconds (a ring; older seconds read as 0).</summary>
+internal sealed class SecondCounts
+{
+    public const int Length = 900;
+
+    public long[] Second { get; set; } = new long[Length];
+
+    public int[] Count { get; set; } = new int[Length];
+
+    public void Add(long second)
+    {
+        var slot = (int)(second % Length);
+        if (Second[slot] != second)
+        {
+            if (Second[slot] > second)
+            {
+                return;
+            }
+
+            Second[slot] = second;
+            Count[slot] = 0;
+        }
+
+        Count[slot]++;
+    }
+
+    public int Get(long second)
+    {
+        var slot = (int)(second % Length);
+        return Second[slot] == second ? Count[slot] : 0;
     }
 }
 

@@ -132,13 +132,14 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
 
     private NginxScenario CreateConnectionRefused()
     {
-        // Nothing ever listens here: a wrong port in the config.
+        // Nothing ever listens here, from the first request the logs show: with no history to tell a wrong port from
+        // a service that is not running, the engine says the more common one (down) and names the other.
         var address = $"127.0.0.1:{NginxLab.FreeTcpPort()}";
         return new NginxScenario
         {
             Name = ConnectionRefused,
             Upstream = address,
-            ExpectedCause = "misconfiguration",
+            ExpectedCause = "upstream_down",
             ExpectedStatus = 502,
             ExpectedErrorMessages = ["connect() failed (111: Connection refused) while connecting to upstream"],
             LocationDirectives = $"proxy_pass http://{address};",

@@ -30,12 +30,26 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
-    public void Analyze_RefusedFromTheFirstRequest_IsMisconfiguration()
+    public void Analyze_RefusedSinceTheLogsBegin_IsUpstreamDown()
     {
         var access = Enumerable.Range(0, 4).Select(i => Access(i, 502, connect: "-", header: "-", cid: i));
         var errors = Enumerable.Range(0, 4).Select(i => Error(i, Refused, cid: i));
 
-        Assert.Equal(IncidentCause.Misconfiguration, Assert.Single(Analyze(access, errors).Incidents).Cause);
+        Assert.Equal(IncidentCause.UpstreamDown, Assert.Single(Analyze(access, errors).Incidents).Cause);
+    }
+
+    [Fact]
+    public void Analyze_NewRouteRefusedAfterMinutesOfHealthyTraffic_IsMisconfiguration()
+    {
+        // Ten minutes of another upstream serving, then a route to 10.0.0.9:8081 that refuses from its first request.
+        var healthy = Enumerable.Range(0, 600).Where(s => s % 5 == 0).Select(s => Access(s, 200, upstream: "10.0.0.2:8080", cid: 1000 + s));
+        var failing = Enumerable.Range(600, 6).Select(s => Access(s, 502, upstream: "10.0.0.9:8081", connect: "-", header: "-", cid: s));
+        var errors = Enumerable.Range(600, 6).Select(s => Error(s, Refused, upstream: "10.0.0.9:8081", cid: s));
+
+        var incident = Assert.Single(Analyze(healthy.Concat(failing), errors).Incidents);
+
+        Assert.Equal((IncidentCause.Misconfiguration, "10.0.0.9:8081"), (incident.Cause, incident.Upstream));
+        Assert.Contains("wrong address or port", incident.Summary, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -96,7 +110,10 @@ public sealed class DiagnosisEngineTests
         var incidents = Analyze(access, errors).Incidents;
 
         Assert.Equal(2, incidents.Count);
-        Assert.All(incidents, i => Assert.Equal(IncidentState.Resolved, i.State));
+        Assert.Equal(IncidentState.Resolved, incidents[0].State);
+
+        // The logs end within the quiet period after the second burst: it may still be going on.
+        Assert.Equal(IncidentState.Open, incidents[1].State);
         Assert.NotEqual(incidents[0].Id, incidents[1].Id);
     }
 

@@ -1,0 +1,81 @@
+using System.Runtime.CompilerServices;
+using FunctionsApp.NginxLogs;
+
+namespace FunctionsApp.Incidents;
+
+/// <summary>
+/// Whom a request's success speaks for: its upstream (<c>u|10.0.0.1:80</c>) when the format logs upstreams, else its
+/// host (<c>h|api.example.com</c>), else the first segment of its path (<c>p|/api</c>). The one place these keys are built.
+/// </summary>
+internal static class HistoryKeys
+{
+    private const string UpstreamPrefix = "u|";
+
+    public static string ForUpstream(string upstream) => UpstreamPrefix + upstream;
+
+    public static bool IsUpstream(string key) => key.StartsWith(UpstreamPrefix, StringComparison.Ordinal);
+
+    /// <summary>The upstream a <c>u|</c> key names; null for host and path keys.</summary>
+    public static string? UpstreamOf(string key) => IsUpstream(key) ? key[UpstreamPrefix.Length..] : null;
+
+    public static string Of(in AccessLogEntry entry, AccessLogFormat format, ReadOnlySpan<byte> upstreams) =>
+        Of(in entry, format, upstreams, new char[256]).ToString();
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static ReadOnlySpan<char> Of(in AccessLogEntry entry, AccessLogFormat format, ReadOnlySpan<byte> upstreams, Span<char> buffer)
+    {
+        ReadOnlySpan<byte> value;
+        char prefix;
+        if (format.Has(AccessField.UpstreamAddr))
+        {
+            value = UpstreamTries.Last(upstreams);
+            prefix = 'u';
+        }
+        else if (entry.Has(AccessField.Host))
+        {
+            value = entry.Get(AccessField.Host);
+            var colon = value.LastIndexOf((byte)':');
+            if (colon > 0 && value.IndexOf((byte)']') < colon)
+            {
+                value = value[..colon];
+            }
+
+            prefix = 'h';
+        }
+        else
+        {
+            value = FirstPathSegment(entry.Get(AccessField.Request).IsEmpty ? entry.Get(AccessField.RequestUri) : entry.Get(AccessField.Request));
+            prefix = 'p';
+        }
+
+        if (value.IsEmpty)
+        {
+            return default;
+        }
+
+        var length = Math.Min(value.Length, buffer.Length - 2);
+        buffer[0] = prefix;
+        buffer[1] = '|';
+        for (var i = 0; i < length; i++)
+        {
+            var c = (char)value[i];
+            buffer[i + 2] = prefix == 'h' ? char.ToLowerInvariant(c) : c;
+        }
+
+        return buffer[..(length + 2)];
+    }
+
+    /// <summary><c>GET /api/v1/x?y HTTP/1.1</c> → <c>/api</c>; a bare URI works too.</summary>
+    private static ReadOnlySpan<byte> FirstPathSegment(ReadOnlySpan<byte> request)
+    {
+        var start = request.IndexOf((byte)'/');
+        if (start < 0)
+        {
+            return default;
+        }
+
+        var path = request[start..];
+        var end = path[1..].IndexOfAny("/? "u8);
+        return end < 0 ? path : path[..(end + 1)];
+    }
+}

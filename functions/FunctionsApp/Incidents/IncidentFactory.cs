@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace FunctionsApp.Incidents;
+
+/// <summary>Turns a tracker and what the engine knows around it into the incident document: evidence, verdict, remediation.</summary>
+internal static class IncidentFactory
+{
+    /// <summary>Configuration errors this long before an incident are shown with it.</summary>
+    private static readonly TimeSpan ConfigEventsBefore = TimeSpan.FromMinutes(15);
+
+    public static Incident Create(IncidentTracker t, IncidentState state, EngineState engine, DiagnosisOptions options)
+    {
+        var evidence = Evidence(t, engine);
+        var verdict = IncidentClassifier.Classify(evidence);
+        var statuses = t.Statuses.OrderBy(s => s.Key).ToDictionary(s => s.Key.ToString(CultureInfo.InvariantCulture), s => s.Value);
+        var items = t.Signatures
+            .OrderByDescending(s => s.Value.Count).ThenByDescending(s => s.Value.Source == "error").ThenBy(s => s.Key, StringComparer.Ordinal)
+            .Take(options.MaxEvidence)
+            .Select(s => new EvidenceItem(s.Key, s.Value.Count, s.Value.Sample, s.Value.Source))
+            .Concat(engine.Stats.ConfigEvents
+                .Where(c => c.Time >= t.Start - ConfigEventsBefore && c.Time <= t.Last)
+                .GroupBy(c => c.Message, StringComparer.Ordinal)
+                .Select(g => new EvidenceItem(Where(g.First()), g.Count(), g.First().Sample, "config")));
+        return new Incident
+        {
+            Id = DiagnosisEngine.IncidentId(t.Upstream, t.Host, t.Start),
+            Upstream = t.Upstream,
+            Host = t.Host,
+            Status = t.Statuses.Count == 0 ? 502 : t.Statuses.OrderByDescending(s => s.Value).ThenBy(s => s.Key).First().Key,
+            Statuses = statuses,
+            Cause = verdict.Cause,
+            Confidence = verdict.Confidence,
+            Summary = verdict.Summary,
+            Start = t.Start,
+            End = t.Last,
+            State = state,
+            FailedRequests = t.FailedRequests,
+            FailedTriesRecovered = t.RecoveredTries,
+            SuccessesBefore = evidence.ServedBefore,
+            Evidence = [.. items],
+            Remediation = Remediation.For(verdict.Cause, evidence),
+        };
+    }
+
+    public static IncidentEvidence Evidence(IncidentTracker t, EngineState engine)
+    {
+        engine.History.TryGetValue(t.HistoryKey, out var history);
+        var firstSeen = history?.FirstSeen is { } seen && seen < t.Start ? seen : t.Start;
+        var site = engine.Site;
+        var siteObserved = site.FirstSeen is { } siteFirst && siteFirst < firstSeen ? firstSeen - siteFirst : TimeSpan.Zero;
+        return new IncidentEvidence
+        {
+            Upstream = t.Upstream,
+            Kinds = t.Kinds,
+            Statuses = t.Statuses,
+            FailedRequests = t.FailedRequests,
+            RecoveredTries = t.RecoveredTries,
+            WithoutErrorLine = t.WithoutErrorLine,
+            ExplainedByAttribution = Math.Min(t.Attributed, t.Unjoined),
+            UpstreamAnswered = t.UpstreamAnswered,
+            NoUpstreamContacted = t.NoUpstreamContacted,
+            NotConnected = t.NotConnected,
+            ConnectedNoHeader = t.ConnectedNoHeader,
+            ServedBefore = history?.ServedBefore(t.Start) ?? 0,
+            SiteObservedBeforeFirstSeen = siteObserved,
+            SiteServedBeforeFirstSeen = site.ServedBefore(firstSeen),
+            ServedInside = t.ServedInside,
+            SecondsWithSuccess = t.SecondsWithSuccess,
+            Duration = t.Last - t.Start,
+            HistoryIsPerUpstream = HistoryKeys.IsUpstream(t.HistoryKey),
+            ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),
+            ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),
+            ResponseTimes = t.ResponseTimes,
+            ErrorLogCovered = engine.ErrorLogBegan <= t.Start || (engine.Stats.ErrorLines > 0 && engine.ErrorLogBegan is null),
+        };
+    }
+
+    private static string Where(ConfigEvent e) =>
+        e.File is null ? $"nginx [{e.Level}]: {e.Message}" : $"nginx [{e.Level}]: {e.Message} ({e.File}:{e.Line})";
+}

@@ -1,0 +1,243 @@
+namespace FunctionsApp.Incidents;
+
+/// <summary>
+/// Meets a failed request from the access log with the error lines nginx wrote about it. nginx writes one error line
+/// per failed try, on the request's connection, at or before the access line (which is written when the request
+/// ends): the connection number joins them exactly when both logs have it; otherwise every field both logs share
+/// must agree (client, request, host, upstream). When no line can be told apart as the request's own, the lines of
+/// the same host around it still say which upstream it failed on and why.
+/// </summary>
+internal static class RequestJoin
+{
+    /// <summary>Claims the request's own error lines among <paramref name="errors"/> (sorted by time).</summary>
+    /// <returns>The lines claimed, and whether any line could have been the request's (false: no join was possible).</returns>
+    public static (List<PendingError> Claimed, bool HadCandidate) Claim(PendingRequest request, List<PendingError> errors, DiagnosisOptions options)
+    {
+        var (from, to) = Window(request, options);
+        var candidates = new List<(PendingError Error, int Score)>();
+        var anyCandidate = false;
+        for (var i = LowerBound(errors, from); i < errors.Count && errors[i].Time <= to; i++)
+        {
+            var error = errors[i];
+            if (Compatibility(request, error) is > 0 and var score)
+            {
+                anyCandidate = true;
+                if (!error.Claimed)
+                {
+                    candidates.Add((error, score));
+                }
+            }
+        }
+
+        var claimed = new List<PendingError>();
+        if (candidates.Count > 0)
+        {
+            // The best match is the most certain, then the nearest in time (error lines come at or before the access line).
+            var best = candidates
+                .OrderByDescending(c => c.Score)
+                .ThenBy(c => (c.Error.Time - request.Time).Duration())
+                .ThenBy(c => c.Error.Time)
+                .First().Error;
+            claimed.Add(best);
+
+            // nginx writes one error line per failed try, all on the same connection: claim the other tries too.
+            var tries = Math.Max(1, request.Tries.Count);
+            foreach (var (error, _) in candidates)
+            {
+                if (claimed.Count >= tries && request.Tries.Count > 0)
+                {
+                    break;
+                }
+
+                if (error != best && best.ConnectionId >= 0 && error.ConnectionId == best.ConnectionId
+                    && error.Upstream != best.Upstream && !claimed.Exists(c => c.Upstream == error.Upstream))
+                {
+                    claimed.Add(error);
+                }
+            }
+        }
+
+        foreach (var error in claimed)
+        {
+            error.Claimed = true;
+        }
+
+        return (claimed, anyCandidate);
+    }
+
+    /// <summary>One failure per upstream that failed the request, each with the error lines about it.</summary>
+    public static IEnumerable<FailureEvent> ToFailures(PendingRequest request, List<PendingError> claimed, List<PendingError> errors, DiagnosisOptions options)
+    {
+        var gateway = request.Status is 502 or 503 or 504;
+        var failedTries = request.Tries.Where((t, i) => IsFailedTry(t) || (gateway && i == request.Tries.Count - 1)).ToList();
+        if (failedTries.Count == 0)
+        {
+            // No upstream fields (or "-": no address, e.g. a name that did not resolve): the error lines name it. Without
+            // a line of its own, the lines of the same host around it say which upstream was failing then.
+            var named = claimed.FirstOrDefault(e => e.Upstream.Length > 0);
+            var context = named is null ? Context(request, errors, options) : null;
+            var upstream = named?.Upstream ?? context?.Upstream ?? (request.LogsUpstream ? "-" : "(unknown)");
+            var failure = Failure(request, upstream, null, recovered: !gateway, claimed);
+            if (failure.Host == "-" && context is not null)
+            {
+                failure.Host = context.Host;
+            }
+
+            yield return failure;
+            yield break;
+        }
+
+        var remaining = new List<PendingError>(claimed);
+        for (var i = 0; i < failedTries.Count; i++)
+        {
+            var attempt = failedTries[i];
+            var mine = remaining.Where(e => e.Upstream == attempt.Address).ToList();
+            if (i == failedTries.Count - 1)
+            {
+                // Error lines that name no upstream we know of belong to the last failed try.
+                mine.AddRange(remaining.Where(e => !mine.Contains(e) && !failedTries.Exists(t => t.Address == e.Upstream)));
+            }
+
+            remaining.RemoveAll(mine.Contains);
+
+            // When the request failed, every server it tried failed it; when a later server answered, nginx recovered.
+            yield return Failure(request, attempt.Address, attempt, recovered: !gateway, mine);
+        }
+    }
+
+    /// <summary>A failure built from an error line alone (no request claimed it).</summary>
+    public static FailureEvent FromErrorLine(PendingError error) => new()
+    {
+        Time = error.Time,
+        Status = error.Kind switch
+        {
+            FailureKind.TimedOut or FailureKind.TimedOutConnecting => 504,
+            FailureKind.RateLimitRequests or FailureKind.RateLimitConnections => 503,
+            _ => 502,
+        },
+        Upstream = error.Upstream.Length > 0 ? error.Upstream : "(unknown)",
+        Host = error.Host,
+        HistoryKey = HistoryKeys.ForUpstream(error.Upstream),
+        Errors = [error],
+    };
+
+    /// <summary>0: cannot be the same request; 1: could be; 2: certainly is (same connection, or same client and request).</summary>
+    public static int Compatibility(PendingRequest request, PendingError error)
+    {
+        // A resolver's own line names no request; it is attributed by time, never joined.
+        if (error.Kind == FailureKind.Resolver)
+        {
+            return 0;
+        }
+
+        var requestAgreement = request.Request.Compare(error.Request);
+        if (request.ConnectionId >= 0 && error.ConnectionId >= 0)
+        {
+            return request.ConnectionId == error.ConnectionId && requestAgreement != RequestAgreement.Disagree ? 2 : 0;
+        }
+
+        if (!Agrees(request.Client, error.Client) || requestAgreement == RequestAgreement.Disagree || !HostAgrees(request, error))
+        {
+            return 0;
+        }
+
+        if (request.Tries.Count > 0 && error.Upstream.Length > 0 && error.Upstream != "-"
+            && !request.Tries.Exists(t => t.Address == error.Upstream))
+        {
+            return 0;
+        }
+
+        if (error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections && request.Status != 503)
+        {
+            return 0;
+        }
+
+        return request.Client.Length > 0 && error.Client.Length > 0 && requestAgreement == RequestAgreement.Agree ? 2 : 1;
+    }
+
+    /// <summary>
+    /// The upstream and host the error lines around a request name, when the request has none of its own: the most
+    /// frequent among lines of a compatible host in its join window, claimed or not (they are other requests' lines,
+    /// failing the same way at the same time).
+    /// </summary>
+    private static PendingError? Context(PendingRequest request, List<PendingError> errors, DiagnosisOptions options)
+    {
+        var (from, to) = Window(request, options);
+        var counts = new Dictionary<string, (int Count, PendingError Sample)>(StringComparer.Ordinal);
+        for (var i = LowerBound(errors, from); i < errors.Count && errors[i].Time <= to; i++)
+        {
+            var error = errors[i];
+            // A 503 nginx answered itself is limit_req/limit_conn's; a 502/504 without an address is the upstream's.
+            var rateLimit = error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
+            var bothHostless = request.Host == "-" && error.Host == "-";
+            if (error.Upstream.Length == 0 || error.Kind == FailureKind.Resolver || rateLimit != (request.Status == 503)
+                || !HostAgrees(request, error) || (bothHostless && !Agrees(request.Client, error.Client)))
+            {
+                continue;
+            }
+
+            var (count, sample) = counts.GetValueOrDefault(error.Upstream);
+            counts[error.Upstream] = (count + 1, sample ?? error);
+        }
+
+        return counts.Count == 0 ? null : counts.Values.OrderByDescending(c => c.Count).First().Sample;
+    }
+
+    private static (DateTimeOffset From, DateTimeOffset To) Window(PendingRequest request, DiagnosisOptions options) =>
+        ((request.Began ?? request.Time - options.JoinLookback) - options.JoinSkew, request.Time + options.JoinSkew);
+
+    private static bool HostAgrees(PendingRequest request, PendingError error)
+    {
+        if (request.Host != "-" && error.Host != "-")
+        {
+            return request.Host == error.Host;
+        }
+
+        // Only the server block's name on the access side: compare it with the error line's server:.
+        return request.ServerName.Length == 0 || error.Server.Length == 0 || request.ServerName == error.Server || request.ServerName == error.Host;
+    }
+
+    private static bool Agrees(string a, string b) => a.Length == 0 || b.Length == 0 || string.Equals(a, b, StringComparison.Ordinal);
+
+    private static bool IsFailedTry(UpstreamTry attempt) => attempt.Status is 0 or >= 502 and <= 504;
+
+    private static FailureEvent Failure(PendingRequest request, string upstream, UpstreamTry? attempt, bool recovered, List<PendingError> errors) => new()
+    {
+        Time = request.Time,
+        Status = request.Status,
+        Upstream = upstream,
+        Host = request.Host is not ("" or "-") ? request.Host : errors.FirstOrDefault(e => e.Host != "-")?.Host ?? "-",
+        HistoryKey = request.LogsUpstream && upstream is not ("-" or "(unknown)") ? HistoryKeys.ForUpstream(upstream) : request.HistoryKey,
+        Recovered = recovered,
+        UpstreamStatus = attempt?.Status ?? 0,
+        ConnectTime = attempt?.ConnectTime,
+        HeaderTime = attempt?.HeaderTime,
+        ResponseTime = attempt?.ResponseTime,
+        RequestSeconds = request.RequestSeconds,
+        FromAccessLog = true,
+        LogsUpstream = request.LogsUpstream,
+        LogsConnectTime = request.LogsConnectTime,
+        LogsHeaderTime = request.LogsHeaderTime,
+        AccessRaw = request.Raw,
+        Errors = errors,
+    };
+
+    private static int LowerBound(List<PendingError> errors, DateTimeOffset from)
+    {
+        int lo = 0, hi = errors.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (errors[mid].Time < from)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+}
