@@ -87,6 +87,8 @@ internal sealed class IncidentAnalyzer(
         var batches = 0;
 
         // Access logs first: they carry the time zone the error log's local times are read in.
+        var now = time.GetUtcNow();
+        var accessRead = new List<(ArchivedBatch Batch, IngestSourceOptions Source)>();
         foreach (var (name, source) in sources.OrderBy(s => s.Source.Kind))
         {
             if (!state.Sources.TryGetValue(name, out var checkpoint))
@@ -95,9 +97,21 @@ internal sealed class IncidentAnalyzer(
             }
 
             var pending = await NewBatchesAsync(name, checkpoint, cancellationToken);
+            if (source.Kind == LogKind.Error && pending.Count > 0
+                && !await ErrorTimesReadableAsync(engine, sources, accessRead, pending, source, now, cancellationToken))
+            {
+                // Error-log times are local and say no zone: wait for the access log to tell it (up to the grace period).
+                continue;
+            }
+
             foreach (var batch in pending)
             {
                 await FeedAsync(engine, batch, source, cancellationToken);
+                if (source.Kind == LogKind.Access)
+                {
+                    accessRead.Add((batch, source));
+                }
+
                 checkpoint.Read.Add(batch.BlobName);
                 batches++;
                 await lease.RenewAsync(cancellationToken);
@@ -106,7 +120,6 @@ internal sealed class IncidentAnalyzer(
             Compact(checkpoint);
         }
 
-        var now = time.GetUtcNow();
         engine.AdvanceTo(Watermark(engine.State, sources, now));
         var changed = engine.DrainResolved().Concat(engine.OpenIncidents()).ToList();
         foreach (var found in changed)
@@ -147,6 +160,44 @@ internal sealed class IncidentAnalyzer(
             Summary = adjusted.Note is { } note ? $"{incident.Summary} {note}" : incident.Summary,
             Remediation = adjusted.Cause == incident.Cause ? incident.Remediation : Remediation.For(adjusted.Cause, incident.Upstream, []),
         };
+    }
+
+    /// <summary>
+    /// Whether the site's error-log batches can be read now: their local times need the zone, which the access log's
+    /// times tell, or, when those say only UTC or epoch seconds, aligning this run's failed requests with the error
+    /// lines does (the same inference `analyze` makes over whole files). Without either, the batches wait for the
+    /// grace period and are then read as UTC.
+    /// </summary>
+    private async Task<bool> ErrorTimesReadableAsync(
+        DiagnosisEngine engine, List<(string Name, IngestSourceOptions Source)> sources, List<(ArchivedBatch Batch, IngestSourceOptions Source)> accessRead,
+        List<ArchivedBatch> errorBatches, IngestSourceOptions errorSource, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var decided = engine.ErrorLogOffsetConfigured || engine.Stats.ErrorLogOffsetSource.Length > 0
+            || (engine.State.ErrorLogOffset is { } known && known != TimeSpan.Zero);
+        if (decided || !sources.Exists(s => s.Source.Kind == LogKind.Access))
+        {
+            return true;
+        }
+
+        if (accessRead.Count > 0 && FormatOf(accessRead[0].Source.Format ?? accessRead[0].Batch.Format, accessRead[0].Batch.Source) is { } format)
+        {
+            var estimate = await Task.Run(
+                () => ErrorLogOffsetInference.Infer(
+                    [.. errorBatches.Select(b => new LogInput(b.BlobName, () => archive.OpenBatchAsync(b.BlobName, cancellationToken).GetAwaiter().GetResult()))],
+                    [.. accessRead.Select(a => new LogInput(a.Batch.BlobName, () => archive.OpenBatchAsync(a.Batch.BlobName, cancellationToken).GetAwaiter().GetResult()))],
+                    format,
+                    cancellationToken),
+                cancellationToken);
+            if (estimate is not null)
+            {
+                engine.UseErrorLogOffset(estimate.Offset, $"inferred from {estimate.Matches} failed requests");
+                return true;
+            }
+        }
+
+        // The access log said UTC and nothing contradicts it; or nothing tells, and the batches have waited long enough.
+        return engine.State.ErrorLogOffset is not null
+            || errorBatches.Exists(b => b.ReceivedAt is { } received && now - received >= options.Value.GracePeriod);
     }
 
     /// <summary>

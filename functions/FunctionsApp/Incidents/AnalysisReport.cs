@@ -24,6 +24,15 @@ public sealed record ReportStats
     public IReadOnlyList<string> MalformedSamples { get; init; } = [];
 
     public IReadOnlyList<InputReport> Inputs { get; init; } = [];
+
+    /// <summary>The UTC offset the error log's local times were read in (<c>+05:45</c>), and how it was found:
+    /// <c>configured</c>, <c>access log</c>, <c>inferred from N failed requests</c> or <c>assumed UTC</c>.</summary>
+    public string? ErrorLogUtcOffset { get; init; }
+
+    public string? ErrorLogOffsetSource { get; init; }
+
+    /// <summary>Configuration-time errors nginx logged (<c>[emerg] host not found in upstream ... in file:line</c>).</summary>
+    public IReadOnlyList<ConfigEvent> ConfigEvents { get; init; } = [];
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

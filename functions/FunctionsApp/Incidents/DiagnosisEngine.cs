@@ -44,6 +44,32 @@ internal sealed class DiagnosisEngine
     /// <summary>The UTC offset to read error-log times with: configured, learned from the access log, or UTC.</summary>
     public TimeSpan ErrorLogOffset => _options.ErrorLogUtcOffset ?? State.ErrorLogOffset ?? TimeSpan.Zero;
 
+    /// <summary>Whether the error log's offset is configured (then nothing learns or infers it).</summary>
+    public bool ErrorLogOffsetConfigured => _options.ErrorLogUtcOffset is not null;
+
+    /// <summary>How <see cref="ErrorLogOffset"/> was found, for the report.</summary>
+    public string ErrorLogOffsetSource => ErrorLogOffsetConfigured ? "configured"
+        : State.ErrorLogOffset is null ? "assumed UTC"
+        : Stats.ErrorLogOffsetSource.Length > 0 ? Stats.ErrorLogOffsetSource : "access log";
+
+    /// <summary>Reads the error log's local times in <paramref name="offset"/> from now on (unless configured).</summary>
+    public void UseErrorLogOffset(TimeSpan offset, string source)
+    {
+        State.ErrorLogOffset = offset;
+        Stats.ErrorLogOffsetSource = source;
+    }
+
+    /// <summary>The offset an access line's time was written in: nginx writes both logs in its local time, so the
+    /// first one the access log tells is the error log's too, unless inferred or configured otherwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void LearnErrorLogOffset(in AccessLogEntry entry)
+    {
+        if (State.ErrorLogOffset is null && entry.TimeZoneOffset is { } offset)
+        {
+            State.ErrorLogOffset = offset;
+        }
+    }
+
     /// <summary>How far back failures have been applied to incidents: error lines wait this long for their request.</summary>
     private TimeSpan Horizon => _options.JoinSkew + _options.JoinLookback;
 
@@ -76,10 +102,7 @@ internal sealed class DiagnosisEngine
         }
 
         Stats.AccessLines++;
-        if (State.ErrorLogOffset is null && entry.TimeZoneOffset is { } offset)
-        {
-            State.ErrorLogOffset = offset;
-        }
+        LearnErrorLogOffset(in entry);
 
         if (State.AccessWatermark is null || time > State.AccessWatermark)
         {

@@ -149,6 +149,10 @@ public sealed class AnalysisStats
 
     public List<string> MalformedSamples { get; set; } = [];
 
+    /// <summary>How the error log's local times were read: <c>configured</c>, <c>access log</c> (its offset),
+    /// <c>inferred</c> (aligned with the access log), or <c>assumed UTC</c>.</summary>
+    public string ErrorLogOffsetSource { get; set; } = "";
+
     /// <summary>Configuration-time errors nginx logged (<c>[emerg] host not found in upstream ... in file:line</c>): not
     /// request failures, but often why the failures that follow happened.</summary>
     public List<ConfigEvent> ConfigEvents { get; set; } = [];

@@ -25,6 +25,12 @@ internal static class LogAnalyzer
                 GatewayErrors = stats.GatewayErrors,
                 MalformedSamples = stats.MalformedSamples,
                 Inputs = feed.Inputs,
+                ErrorLogUtcOffset = errors.Count == 0 ? null : FormatOffset(engine.ErrorLogOffset),
+                ErrorLogOffsetSource = errors.Count == 0 ? null : engine.ErrorLogOffsetSource,
+                ConfigEvents = stats.ConfigEvents,
             });
     }
+
+    private static string FormatOffset(TimeSpan offset) =>
+        (offset < TimeSpan.Zero ? "-" : "+") + offset.Duration().ToString(@"hh\:mm", System.Globalization.CultureInfo.InvariantCulture);
 }

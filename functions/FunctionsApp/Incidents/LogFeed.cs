@@ -35,8 +35,17 @@ internal sealed class LogFeed
         using var errorSide = new ErrorSide(this, errors);
         Format = accessSide.Format;
 
-        // Learn the time zone from the first access line before reading error-log local times.
+        // Learn the time zone from the first access line before reading error-log local times; when the access log
+        // tells no zone but UTC (epoch seconds, a shipper's timestamp), align the two logs to find the error log's.
         accessSide.Prime();
+        if (ShouldInferErrorLogOffset(access, errors))
+        {
+            if (ErrorLogOffsetInference.Infer(errors, access, Format!, cancellationToken) is { } estimate)
+            {
+                _engine.UseErrorLogOffset(estimate.Offset, $"inferred from {estimate.Matches} failed requests");
+            }
+        }
+
         errorSide.Prime();
         while (!accessSide.Done || !errorSide.Done)
         {
@@ -45,6 +54,12 @@ internal sealed class LogFeed
             errorSide.FeedUntil(accessSide.NextTime);
         }
     }
+
+    /// <summary>One-shot analysis of re-readable inputs whose access log gives no zone other than UTC.</summary>
+    private bool ShouldInferErrorLogOffset(IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors) =>
+        _advance && Format is not null && access.Count > 0 && errors.Count > 0 && !_engine.ErrorLogOffsetConfigured
+        && access.All(i => i.CanReopen) && errors.All(i => i.CanReopen)
+        && (_engine.State.ErrorLogOffset is null || _engine.State.ErrorLogOffset == TimeSpan.Zero);
 
     private enum FeedResult
     {
@@ -285,10 +300,7 @@ internal sealed class LogFeed
                 return FeedResult.NotThisLog;
             }
 
-            if (Engine.State.ErrorLogOffset is null && entry.TimeZoneOffset is { } offset)
-            {
-                Engine.State.ErrorLogOffset = offset;
-            }
+            Engine.LearnErrorLogOffset(in entry);
 
             if (time > limit)
             {

@@ -3,11 +3,15 @@ using System.IO.Compression;
 namespace FunctionsApp.Incidents;
 
 /// <summary>A log to read: a name for messages and a way to open it. <c>.gz</c> inputs are decompressed on the fly.</summary>
-internal sealed record LogInput(string Name, Func<Stream> Open)
+/// <param name="Name">For messages and the report.</param>
+/// <param name="Open">Opens the input from its start.</param>
+/// <param name="CanReopen">Whether <paramref name="Open"/> may be called again (not for standard input): the error
+/// log's time zone is found by a first pass over both logs when the access log does not tell it.</param>
+internal sealed record LogInput(string Name, Func<Stream> Open, bool CanReopen = true)
 {
     /// <summary>A file, or standard input for <c>-</c>.</summary>
     public static LogInput FromPath(string path) => path == "-"
-        ? new LogInput("stdin", Console.OpenStandardInput)
+        ? new LogInput("stdin", Console.OpenStandardInput, CanReopen: false)
         : new LogInput(path, () => OpenFile(path));
 
     private static Stream OpenFile(string path)

@@ -1,0 +1,97 @@
+using System.Globalization;
+using FunctionsApp.Incidents;
+using FunctionsApp.NginxLogs;
+
+namespace FunctionsApp.Tests.Incidents;
+
+/// <summary>
+/// nginx writes the error log in local time without an offset; when the access log says only UTC or epoch seconds,
+/// the offset is found by aligning failed requests with the error lines about them.
+/// </summary>
+public sealed class ErrorLogOffsetInferenceTests
+{
+    private static readonly DateTimeOffset Base = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+
+    public static TheoryData<string, string> Zones => new()
+    {
+        { "+05:45", "msec" },
+        { "-03:30", "msec" },
+        { "+13:45", "iso-utc" },
+        { "+01:00", "iso-z" },
+        { "+00:00", "msec" },
+        { "-08:00", "iso-z" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Zones))]
+    public void Analyze_AccessLogInUtc_ErrorLogInLocalTime_FindsTheOffsetAndJoins(string zone, string timeStyle)
+    {
+        var offset = TimeSpan.Parse(zone.TrimStart('+'), CultureInfo.InvariantCulture);
+        var (format, access) = AccessLog(timeStyle);
+        var errors = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            var local = Base.AddSeconds(30 + i).ToOffset(offset);
+            errors.Add($"{local:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{100 + i} upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.9.8.{i}, server: api.test, request: \"GET /slow/{i} HTTP/1.1\", upstream: \"http://10.0.0.1:8080/slow/{i}\", host: \"api.test\"");
+        }
+
+        Assert.True(AccessLogFormat.TryCompile(format, out var compiled, out var error), error);
+        var report = LogAnalyzer.Analyze([EngineTestKit.Input("access", access)], [EngineTestKit.Input("error", errors)], compiled, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((IncidentCause.Timeout, 504, 12), (incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Equal(12, incident.Evidence.Single(e => e.Source == "error").Count);
+        Assert.Equal(zone, report.Stats.ErrorLogUtcOffset);
+        Assert.StartsWith(offset == TimeSpan.Zero && timeStyle != "msec" ? "access log" : "inferred", report.Stats.ErrorLogOffsetSource, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Analyze_ConfiguredOffset_IsUsedAsIs()
+    {
+        var (format, access) = AccessLog("msec");
+        var errors = Enumerable.Range(0, 12).Select(i =>
+            $"{Base.AddSeconds(30 + i).ToOffset(TimeSpan.FromHours(2)):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{100 + i} upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.9.8.{i}, server: api.test, request: \"GET /slow/{i} HTTP/1.1\", upstream: \"http://10.0.0.1:8080/slow/{i}\", host: \"api.test\"");
+        Assert.True(AccessLogFormat.TryCompile(format, out var compiled, out _));
+
+        var report = LogAnalyzer.Analyze(
+            [EngineTestKit.Input("access", access)], [EngineTestKit.Input("error", errors)], compiled,
+            new DiagnosisOptions { ErrorLogUtcOffset = TimeSpan.FromHours(2) }, CancellationToken.None);
+
+        Assert.Equal(("+02:00", "configured"), (report.Stats.ErrorLogUtcOffset, report.Stats.ErrorLogOffsetSource));
+        Assert.Equal(12, Assert.Single(report.Incidents).Evidence.Single(e => e.Source == "error").Count);
+    }
+
+    [Fact]
+    public void Infer_NothingAligns_ReturnsNull()
+    {
+        var (format, access) = AccessLog("msec");
+        var errors = new[] { "2026/11/24 03:00:00 [error] 7#7: *1 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 1.2.3.4, server: other.test, request: \"GET /nope HTTP/1.1\", upstream: \"http://10.0.0.9:80/nope\", host: \"other.test\"" };
+        Assert.True(AccessLogFormat.TryCompile(format, out var compiled, out _));
+
+        Assert.Null(ErrorLogOffsetInference.Infer([EngineTestKit.Input("e", errors)], [EngineTestKit.Input("a", access)], compiled, CancellationToken.None));
+    }
+
+    /// <summary>Two minutes of traffic with 12 timeouts; times as epoch seconds or ISO 8601 in UTC.</summary>
+    private static (string Format, List<string> Lines) AccessLog(string timeStyle)
+    {
+        var time = timeStyle == "msec" ? "$msec" : "$time_iso8601";
+        var format = $"{time} $remote_addr $host \"$request\" $status ua=$upstream_addr rt=$request_time";
+        var lines = new List<string>();
+        for (var second = 0; second < 120; second++)
+        {
+            var t = Base.AddSeconds(second);
+            var stamp = timeStyle switch
+            {
+                "msec" => (t.ToUnixTimeMilliseconds() / 1000.0).ToString("0.000", CultureInfo.InvariantCulture),
+                "iso-z" => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                _ => t.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+            };
+            var failing = second is >= 30 and < 42;
+            lines.Add(failing
+                ? $"{stamp} 10.9.8.{second - 30} api.test \"GET /slow/{second - 30} HTTP/1.1\" 504 ua=10.0.0.1:8080 rt=60.001"
+                : $"{stamp} 10.1.1.{second % 200} api.test \"GET /ok HTTP/1.1\" 200 ua=10.0.0.1:8080 rt=0.010");
+        }
+
+        return (format, lines);
+    }
+}
