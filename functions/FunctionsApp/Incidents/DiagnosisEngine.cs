@@ -182,9 +182,10 @@ internal sealed class DiagnosisEngine
             return;
         }
 
+        // nginx logs every failed try at [error] or above ([crit] for a missing or forbidden socket); what it logs at
+        // [warn] it tolerated. limit_req/limit_conn log at the level their *_log_level says.
         var kind = ErrorSignatures.Classify(line.Message);
-        var relevantLevel = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections
-            || line.Level >= (kind == FailureKind.OtherUpstream ? ErrorLevel.Error : ErrorLevel.Warn);
+        var relevantLevel = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections || line.Level >= ErrorLevel.Error;
         if (kind == FailureKind.None || !relevantLevel)
         {
             Stats.ErrorLinesIgnored++;

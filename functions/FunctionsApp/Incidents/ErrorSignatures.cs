@@ -28,6 +28,12 @@ internal static class ErrorSignatures
             return FailureKind.None;
         }
 
+        // Something nginx tolerated (", ignored"), and nginx's own connections for logging to syslog.
+        if (message.IndexOf(", ignored"u8) >= 0 || message.IndexOf(" while logging to syslog"u8) >= 0)
+        {
+            return FailureKind.None;
+        }
+
         if (message.IndexOf("limiting requests"u8) >= 0)
         {
             return FailureKind.RateLimitRequests;
@@ -50,6 +56,7 @@ internal static class ErrorSignatures
 
         // The resolver's own complaints name no request: a refused or silent DNS server, a bad answer.
         if (message.IndexOf(" while resolving"u8) >= 0 || message.IndexOf("DNS response"u8) >= 0
+            || message.StartsWith("unexpected response for "u8) || message.StartsWith("wrong ident "u8)
             || message.IndexOf(", resolver: "u8) >= 0 || message.StartsWith("resolver "u8))
         {
             return FailureKind.Resolver;

@@ -203,7 +203,7 @@ internal sealed class UpstreamHistory
         var last = to.ToUnixTimeSeconds() / 60;
         for (var m = Math.Max(first, last - RingMinutes + 1); m <= last; m++)
         {
-            var slot = (int)(m % RingMinutes);
+            var slot = SlotOf(m);
             if (Minute[slot] == m)
             {
                 yield return (slot, m);
@@ -211,10 +211,13 @@ internal sealed class UpstreamHistory
         }
     }
 
+    /// <summary>The ring slot of a unix minute; times before 1970 (a broken clock) have negative minutes.</summary>
+    private static int SlotOf(long minute) => (int)(((minute % RingMinutes) + RingMinutes) % RingMinutes);
+
     private int Slot(DateTimeOffset time)
     {
         var minute = time.ToUnixTimeSeconds() / 60;
-        var slot = (int)(minute % RingMinutes);
+        var slot = SlotOf(minute);
         if (Minute[slot] != minute)
         {
             if (Minute[slot] > minute)
@@ -249,7 +252,7 @@ internal sealed class SecondCounts
 
     public void Add(long second)
     {
-        var slot = (int)(second % Length);
+        var slot = SlotOf(second);
         if (Second[slot] != second)
         {
             if (Second[slot] > second)
@@ -266,9 +269,11 @@ internal sealed class SecondCounts
 
     public int Get(long second)
     {
-        var slot = (int)(second % Length);
+        var slot = SlotOf(second);
         return Second[slot] == second ? Count[slot] : 0;
     }
+
+    private static int SlotOf(long second) => (int)(((second % Length) + Length) % Length);
 }
 
 /// <summary>One minute of one upstream: requests, the 5xx it answered itself, and gateway errors by status.</summary>
