@@ -47,10 +47,22 @@ internal sealed record RequestFields(string Line, string Method, string Target)
         }
 
         // $uri is the decoded, normalised path: equal once the sent target is decoded the same way. A difference may
-        // be an internal rewrite (try_files, index), so it proves nothing.
-        return string.Equals(NormalizePath(Target), NormalizePath(target), StringComparison.Ordinal)
-            ? RequestAgreement.Agree
-            : RequestAgreement.Unknown;
+        // be an internal rewrite to a script or file (try_files ... /index.php, index index.html): that proves nothing;
+        // two plain paths that differ are two requests.
+        var path = NormalizePath(Target);
+        if (string.Equals(path, NormalizePath(target), StringComparison.Ordinal))
+        {
+            return RequestAgreement.Agree;
+        }
+
+        return LooksRewritten(path) ? RequestAgreement.Unknown : RequestAgreement.Disagree;
+    }
+
+    /// <summary>A path an internal redirect would produce: a file with an extension (<c>/index.php</c>), or <c>/</c>.</summary>
+    private static bool LooksRewritten(string path)
+    {
+        var lastSegment = path[(path.LastIndexOf('/') + 1)..];
+        return lastSegment.Length == 0 || lastSegment.Contains('.', StringComparison.Ordinal) || path.Contains('@', StringComparison.Ordinal);
     }
 
     /// <summary><c>GET /a?b HTTP/1.1</c> → (<c>GET</c>, <c>/a?b</c>).</summary>

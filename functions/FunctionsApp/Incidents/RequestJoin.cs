@@ -121,7 +121,8 @@ internal static class RequestJoin
         Errors = [error],
     };
 
-    /// <summary>0: cannot be the same request; 1: could be; 2: certainly is (same connection, or same client and request).</summary>
+    /// <summary>0: cannot be the same request; more is likelier: the same connection (4), the same request line or
+    /// path (+2), the same client (+1), on top of 1 for "nothing disagrees".</summary>
     public static int Compatibility(PendingRequest request, PendingError error)
     {
         // A resolver's own line names no request; it is attributed by time, never joined.
@@ -133,7 +134,7 @@ internal static class RequestJoin
         var requestAgreement = request.Request.Compare(error.Request);
         if (request.ConnectionId >= 0 && error.ConnectionId >= 0)
         {
-            return request.ConnectionId == error.ConnectionId && requestAgreement != RequestAgreement.Disagree ? 2 : 0;
+            return request.ConnectionId == error.ConnectionId && requestAgreement != RequestAgreement.Disagree ? 4 : 0;
         }
 
         if (!Agrees(request.Client, error.Client) || requestAgreement == RequestAgreement.Disagree || !HostAgrees(request, error))
@@ -147,12 +148,12 @@ internal static class RequestJoin
             return 0;
         }
 
-        if (error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections && request.Status != 503)
+        if (!StatusFits(request, error.Kind))
         {
             return 0;
         }
 
-        return request.Client.Length > 0 && error.Client.Length > 0 && requestAgreement == RequestAgreement.Agree ? 2 : 1;
+        return 1 + (requestAgreement == RequestAgreement.Agree ? 2 : 0) + (request.Client.Length > 0 && error.Client.Length > 0 ? 1 : 0);
     }
 
     /// <summary>
@@ -181,6 +182,23 @@ internal static class RequestJoin
         }
 
         return counts.Count == 0 ? null : counts.Values.OrderByDescending(c => c.Count).First().Sample;
+    }
+
+    /// <summary>
+    /// Whether a line of this kind can be about a request that ended with its status: nginx answers 504 for its own
+    /// timeouts, 503 for limit_req/limit_conn and 502 for every other failure of the try whose answer the client got.
+    /// A request that went to several servers (or whose tries are not logged and that succeeded) may carry any line of
+    /// a try nginx moved on from.
+    /// </summary>
+    private static bool StatusFits(PendingRequest request, FailureKind kind)
+    {
+        var expected = kind switch
+        {
+            FailureKind.RateLimitRequests or FailureKind.RateLimitConnections => 503,
+            FailureKind.TimedOut or FailureKind.TimedOutConnecting => 504,
+            _ => 502,
+        };
+        return request.Status == expected || request.Tries.Count > 1 || request.Status is not (502 or 503 or 504);
     }
 
     private static (DateTimeOffset From, DateTimeOffset To) Window(PendingRequest request, DiagnosisOptions options) =>
