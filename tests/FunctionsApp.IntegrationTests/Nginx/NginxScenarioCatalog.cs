@@ -78,6 +78,14 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
         _resources.Clear();
     }
 
+    /// <summary>A port nothing listens on, held for the scenario's lifetime so that no other server is given it.</summary>
+    private string HoldRefusingPort()
+    {
+        var port = HeldPort.Refusing();
+        _resources.Add(new AsyncDisposableAdapter(port));
+        return port.Address;
+    }
+
     private LoopbackTcpServer StartServer(Func<System.Net.Sockets.Socket, CancellationToken, Task> behavior)
     {
         var server = LoopbackTcpServer.Start(behavior);
@@ -133,7 +141,7 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
     private NginxScenario CreateConnectionRefused()
     {
         // Nothing ever listens here: a wrong port in the config.
-        var address = $"127.0.0.1:{NginxLab.FreeTcpPort()}";
+        var address = HoldRefusingPort();
         return new NginxScenario
         {
             Name = ConnectionRefused,
@@ -264,7 +272,7 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
     private NginxScenario CreateFailover()
     {
         var healthy = StartServer(UpstreamBehaviors.Respond(200, "OK"));
-        var dead = $"127.0.0.1:{NginxLab.FreeTcpPort()}";
+        var dead = HoldRefusingPort();
         return new NginxScenario
         {
             Name = Failover,
