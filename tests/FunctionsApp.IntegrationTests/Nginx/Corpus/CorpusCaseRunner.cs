@@ -328,6 +328,18 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
                 break;
             }
 
+            case "gunicorn-timeout":
+            {
+                // Sync workers, --timeout 2: a request stuck in the app is killed with its worker after ~2 s.
+                var gunicorn = await GunicornServer.StartAsync(Path.Combine(_lab.Prefix, $"gunicorn-{draw.Id}"), workers: 2, timeoutSeconds: 2, cancellationToken);
+                _resources.Add(gunicorn);
+                setup.Upstream = gunicorn.Address;
+                setup.OnStart = gunicorn.HangAsync;
+                setup.OnEnd = gunicorn.RecoverAsync;
+                server.AppendLine(Location(draw.Path, $"proxy_pass http://{gunicorn.Address}:;\nproxy_read_timeout 30s;"));
+                break;
+            }
+
             case "limit-req" or "limit-conn":
             {
                 var app = StartServer(UpstreamBehaviors.App(kind.Name == "limit-conn" ? TimeSpan.FromSeconds(1) : TimeSpan.Zero));

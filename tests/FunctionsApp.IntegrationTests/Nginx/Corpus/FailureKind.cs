@@ -49,5 +49,8 @@ internal sealed record FailureKind(string Name, string Cause, int Status, string
         new("upstream-5xx", "upstream_returned", 0, null, FailureTiming.ServedThenFails, Recovers: true),
         new("limit-req", "rate_limited", 503, "limiting requests", FailureTiming.ServedThenFails, Burst: true, Recovers: true),
         new("limit-conn", "rate_limited", 503, "limiting connections", FailureTiming.ServedThenFails, Burst: true, Recovers: true),
+
+        // Real application servers from Debian.
+        new("gunicorn-timeout", "timeout", 502, "upstream prematurely closed connection", FailureTiming.ServedThenFails, Recovers: true),
     ];
 }
