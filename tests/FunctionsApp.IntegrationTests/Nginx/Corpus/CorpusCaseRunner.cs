@@ -311,7 +311,7 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
                 var variable = $"${draw.Path.Trim('/').Replace('-', '_')}_backend";
                 server.AppendLine(Location(draw.Path, $"""
                     resolver 127.0.0.1:{dns.Port} ipv6=off;
-                    resolver_timeout 1s;
+                    resolver_timeout {(kind.Name == "dns-timeout" ? "1s" : "5s")};
                     set {variable} {name};
                     proxy_pass http://{variable}:8080;
                     """));
