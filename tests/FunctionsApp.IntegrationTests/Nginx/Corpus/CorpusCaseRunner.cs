@@ -46,11 +46,13 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _lab.DisposeAsync();
+        // Upstreams first: their sockets and files live under the lab's prefix, which the lab deletes.
         foreach (var resource in _resources)
         {
             await resource.DisposeAsync();
         }
+
+        await _lab.DisposeAsync();
     }
 
     private async Task<CaseManifest> RunAsync(string caseDirectory, CancellationToken cancellationToken)

@@ -35,7 +35,10 @@ internal sealed class ThrottledUnixServer : IAsyncDisposable
         _listener.Dispose();
         await _loop;
         _stopping.Dispose();
-        File.Delete(SocketPath);
+        if (File.Exists(SocketPath))
+        {
+            File.Delete(SocketPath);
+        }
     }
 
     private async Task ServeAsync()
