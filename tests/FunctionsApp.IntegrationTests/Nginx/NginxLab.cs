@@ -1,30 +1,43 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using FunctionsApp.IntegrationTests.Nginx.Upstreams;
 
 namespace FunctionsApp.IntegrationTests.Nginx;
 
 /// <summary>
 /// A real nginx master process confined to a private temp prefix: its own config, logs,
-/// pid file and temp paths, listening on loopback only. Create it, build the http-block
-/// config against <see cref="Prefix"/>, then <see cref="StartAsync"/>.
+/// pid file and temp paths, listening on loopback only. Create it, take its listen ports from
+/// <see cref="ReservePort"/>, build the http-block config against <see cref="Prefix"/>, then <see cref="StartAsync"/>.
 /// </summary>
+/// <remarks>
+/// No port is ever found free and released: the readiness probe is a unix socket, and each TCP port nginx listens on
+/// is held by a <see cref="HeldPort"/> from before nginx starts until the lab is disposed. Once nginx is ready, the lab
+/// reads back every reserved port: the answer must carry this instance's id, so a port that some other process
+/// answers on fails the start instead of a scenario.
+/// </remarks>
 internal sealed class NginxLab : IAsyncDisposable
 {
     public const string NginxBinary = "/usr/sbin/nginx";
+
+    /// <summary>The server_name of the lab's own server (readiness and port read-back).</summary>
+    public const string ControlHost = "lab-control";
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
     private readonly StringBuilder _output = new();
+    private readonly List<HeldPort> _ports = [];
+    private readonly string _instanceId = Guid.NewGuid().ToString("N");
+    private readonly HttpClient _control;
     private Process? _process;
     private bool _keepPrefix;
 
     private NginxLab(string prefix)
     {
         Prefix = prefix;
-        ControlPort = FreeTcpPort();
+        ErrorLog = $"{ErrorLogPath} info";
+        _control = UnixSocketHttp.CreateClient(ControlSocketPath);
     }
 
     /// <summary>The nginx prefix (<c>-p</c>): config, logs and temp files all live here.</summary>
@@ -37,8 +50,14 @@ internal sealed class NginxLab : IAsyncDisposable
 
     public string PidPath => Path.Combine(Prefix, "nginx.pid");
 
-    /// <summary>A port with a server that answers <c>/ready</c> and logs nothing: the readiness probe.</summary>
-    public int ControlPort { get; }
+    /// <summary>The main <c>error_log</c> directive's arguments (file or <c>syslog:</c>, and level); set before start.</summary>
+    public string ErrorLog { get; set; }
+
+    /// <summary>A unix socket with a server that answers <c>/ready</c> and logs nothing: the readiness probe.</summary>
+    public string ControlSocketPath => Path.Combine(Prefix, "control.sock");
+
+    /// <summary>The TCP ports reserved with <see cref="ReservePort"/>.</summary>
+    public IReadOnlyList<int> Ports => [.. _ports.Select(p => p.Port)];
 
     public bool IsRunning => _process is { HasExited: false };
 
@@ -58,6 +77,21 @@ internal sealed class NginxLab : IAsyncDisposable
 
     /// <summary>Leaves the prefix on disk after dispose (for debugging a failed run).</summary>
     public void KeepPrefix() => _keepPrefix = true;
+
+    /// <summary>
+    /// A loopback port for a <c>listen 127.0.0.1:PORT;</c> in the config: held until dispose, read back after start.
+    /// </summary>
+    public int ReservePort()
+    {
+        if (_process is not null)
+        {
+            throw new InvalidOperationException("Reserve ports before nginx starts.");
+        }
+
+        var port = HeldPort.Shareable();
+        _ports.Add(port);
+        return port.Port;
+    }
 
     /// <summary>Writes nginx.conf around <paramref name="httpConfig"/> and starts nginx in the foreground.</summary>
     /// <param name="httpConfig">Directives for the <c>http {}</c> block: log formats, upstreams, servers.</param>
@@ -97,6 +131,33 @@ internal sealed class NginxLab : IAsyncDisposable
         _process = process;
 
         await WaitUntilReadyAsync(process, cancellationToken);
+        await ReadBackPortsAsync(cancellationToken);
+    }
+
+    /// <summary>Runs <c>nginx -T</c> on this instance's config: the config nginx tested, as it printed it.</summary>
+    public async Task<string> DumpConfigAsync(CancellationToken cancellationToken)
+    {
+        var startInfo = new ProcessStartInfo(NginxBinary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "-T", "-q", "-p", Prefix + "/", "-c", ConfigPath, "-g", $"pid {PidPath};" })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"nginx -T exited with {process.ExitCode}: {await stderr}");
+        }
+
+        return await stdout;
     }
 
     /// <summary>Graceful stop (SIGQUIT): nginx finishes requests and closes its logs; kills after a timeout.</summary>
@@ -139,18 +200,18 @@ internal sealed class NginxLab : IAsyncDisposable
             _process = null;
         }
 
+        _control.Dispose();
+        foreach (var port in _ports)
+        {
+            port.Dispose();
+        }
+
+        _ports.Clear();
+
         if (!_keepPrefix && Directory.Exists(Prefix))
         {
             Directory.Delete(Prefix, recursive: true);
         }
-    }
-
-    /// <summary>A loopback port that was free a moment ago (nothing listens on it when this returns).</summary>
-    public static int FreeTcpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
     private string BuildConfig(string httpConfig)
@@ -161,7 +222,7 @@ internal sealed class NginxLab : IAsyncDisposable
         return $$"""
             # Generated by FunctionsApp.IntegrationTests NginxLab.
             {{user}}worker_processes 1;
-            error_log {{ErrorLogPath}} info;
+            error_log {{ErrorLog}};
 
             events {
                 worker_connections 512;
@@ -176,10 +237,11 @@ internal sealed class NginxLab : IAsyncDisposable
                 access_log off;
 
                 server {
-                    listen 127.0.0.1:{{ControlPort}};
-                    server_name lab-control;
+                    listen unix:{{ControlSocketPath}};
+            {{string.Concat(_ports.Select(p => $"        listen 127.0.0.1:{p.Port};\n"))}}
+                    server_name {{ControlHost}};
                     location = /ready {
-                        return 204;
+                        return 200 "{{_instanceId}}";
                     }
                 }
 
@@ -192,7 +254,7 @@ internal sealed class NginxLab : IAsyncDisposable
     private async Task WaitUntilReadyAsync(Process process, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var probe = new Uri($"http://127.0.0.1:{ControlPort}/ready");
+        var probe = new Uri($"http://{ControlHost}/ready");
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -206,15 +268,15 @@ internal sealed class NginxLab : IAsyncDisposable
 
             try
             {
-                using var response = await LabHttp.Client.GetAsync(probe, cancellationToken);
-                if (response.StatusCode == HttpStatusCode.NoContent)
+                using var response = await _control.GetAsync(probe, cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
                 }
             }
             catch (HttpRequestException)
             {
-                // Not listening yet.
+                // Not listening yet (no socket file, or nothing accepts on it).
             }
 
             if (stopwatch.Elapsed > ReadyTimeout)
@@ -223,6 +285,34 @@ internal sealed class NginxLab : IAsyncDisposable
             }
 
             await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    private async Task ReadBackPortsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var port in _ports)
+        {
+            string answer;
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{port.Port}/ready"));
+                request.Headers.Host = ControlHost;
+                using var response = await LabHttp.Client.SendAsync(request, cancellationToken);
+                answer = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}";
+            }
+            catch (HttpRequestException e)
+            {
+                answer = e.Message;
+            }
+
+            if (answer != $"200 {_instanceId}")
+            {
+                throw new InvalidOperationException(
+                    $"127.0.0.1:{port.Port} does not answer as this nginx (instance {_instanceId}): {answer}\n{ReadErrorLog()}");
+            }
+
+            // nginx listens on it: nobody else may bind it now, nor after nginx stops, until the lab is disposed.
+            port.MakeExclusive();
         }
     }
 

@@ -32,7 +32,7 @@ public sealed class NginxLabTests(NginxScenariosFixture fixture)
     {
         await using var upstream = LoopbackTcpServer.Start(UpstreamBehaviors.Respond(200, "OK"));
         await using var lab = NginxLab.Create();
-        var port = NginxLab.FreeTcpPort();
+        var port = lab.ReservePort();
         await lab.StartAsync(
             $"server {{ listen 127.0.0.1:{port}; server_name healthy.example.test; location / {{ proxy_pass http://{upstream.Address}; }} }}",
             timeZone: null,

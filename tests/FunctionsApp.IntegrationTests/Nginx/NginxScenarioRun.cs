@@ -54,7 +54,7 @@ internal sealed class NginxScenarioRun : IAsyncDisposable
         CancellationToken cancellationToken)
     {
         var lab = NginxLab.Create();
-        var run = new NginxScenarioRun(lab, format, timeZone, NginxLab.FreeTcpPort());
+        var run = new NginxScenarioRun(lab, format, timeZone, lab.ReservePort());
         try
         {
             await using var catalog = new NginxScenarioCatalog(lab.Prefix, timeProvider);

@@ -6,10 +6,12 @@ namespace FunctionsApp.IntegrationTests.Nginx.Upstreams;
 
 /// <summary>
 /// A tiny TCP server on 127.0.0.1 that hands every accepted connection to a behavior
-/// (see <see cref="UpstreamBehaviors"/>). Stopping it closes the port, so later connects are refused.
+/// (see <see cref="UpstreamBehaviors"/>). Stopping it stops listening, so later connects are refused; the port stays
+/// held (<see cref="HeldPort"/>) until dispose, so no other server can be given it meanwhile.
 /// </summary>
 internal sealed class LoopbackTcpServer : IAsyncDisposable
 {
+    private readonly HeldPort _port;
     private readonly TcpListener _listener;
     private readonly Func<Socket, CancellationToken, Task> _behavior;
     private readonly CancellationTokenSource _stopping = new();
@@ -20,8 +22,12 @@ internal sealed class LoopbackTcpServer : IAsyncDisposable
     private LoopbackTcpServer(Func<Socket, CancellationToken, Task> behavior)
     {
         _behavior = behavior;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _port = HeldPort.Shareable();
+        // .NET sets SO_REUSEADDR on every TCP bind, which is what sharing the held port takes. Setting ReuseAddress
+        // here would add SO_REUSEPORT, and Linux would then let later SO_REUSEPORT binds skip the hold.
+        _listener = new TcpListener(IPAddress.Loopback, _port.Port);
         _listener.Start(backlog: 128);
+        _port.MakeExclusive();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _acceptLoop = AcceptLoopAsync();
     }
@@ -35,7 +41,7 @@ internal sealed class LoopbackTcpServer : IAsyncDisposable
 
     public static LoopbackTcpServer Start(Func<Socket, CancellationToken, Task> behavior) => new(behavior);
 
-    /// <summary>Stops listening and ends open connections; the port refuses connections afterwards.</summary>
+    /// <summary>Stops listening and ends open connections; the port refuses connections afterwards (and stays held).</summary>
     public async Task StopAsync()
     {
         if (_stopping.IsCancellationRequested)
@@ -53,6 +59,7 @@ internal sealed class LoopbackTcpServer : IAsyncDisposable
     {
         await StopAsync();
         _stopping.Dispose();
+        _port.Dispose();
     }
 
     private async Task AcceptLoopAsync()

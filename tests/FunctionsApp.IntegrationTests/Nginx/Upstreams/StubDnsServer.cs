@@ -4,8 +4,8 @@ using System.Net.Sockets;
 namespace FunctionsApp.IntegrationTests.Nginx.Upstreams;
 
 /// <summary>
-/// A UDP DNS server on 127.0.0.1 for nginx's <c>resolver</c>: it either answers every query
-/// with NXDOMAIN (RCODE 3) or never answers at all (resolver timeout).
+/// A UDP DNS server on 127.0.0.1 for nginx's <c>resolver</c>: it answers every query with one error RCODE
+/// (NXDOMAIN 3, SERVFAIL 2, REFUSED 5) or never answers at all (resolver timeout).
 /// </summary>
 internal sealed class StubDnsServer : IAsyncDisposable
 {
@@ -13,13 +13,15 @@ internal sealed class StubDnsServer : IAsyncDisposable
 
     private readonly UdpClient _udp;
     private readonly bool _answer;
+    private readonly byte _rcode;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private int _queries;
 
-    private StubDnsServer(bool answer)
+    private StubDnsServer(bool answer, byte rcode = 3)
     {
         _answer = answer;
+        _rcode = rcode;
         _udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         Port = ((IPEndPoint)_udp.Client.LocalEndPoint!).Port;
         _loop = LoopAsync();
@@ -32,6 +34,9 @@ internal sealed class StubDnsServer : IAsyncDisposable
     public static StubDnsServer StartNxDomain() => new(answer: true);
 
     public static StubDnsServer StartSilent() => new(answer: false);
+
+    /// <summary>Answers every query with <paramref name="rcode"/> (2 SERVFAIL, 3 NXDOMAIN, 5 REFUSED).</summary>
+    public static StubDnsServer StartAnswering(byte rcode) => new(answer: true, rcode);
 
     public async ValueTask DisposeAsync()
     {
@@ -63,7 +68,7 @@ internal sealed class StubDnsServer : IAsyncDisposable
 
             try
             {
-                await _udp.SendAsync(NxDomain(received.Buffer), received.RemoteEndPoint, _stopping.Token);
+                await _udp.SendAsync(ErrorAnswer(received.Buffer, _rcode), received.RemoteEndPoint, _stopping.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
             {
@@ -72,8 +77,8 @@ internal sealed class StubDnsServer : IAsyncDisposable
         }
     }
 
-    /// <summary>The query echoed back as a response: same id and question, QR=1, RA=1, RCODE=3, no records.</summary>
-    private static byte[] NxDomain(byte[] query)
+    /// <summary>The query echoed back as a response: same id and question, QR=1, RA=1, the RCODE, no records.</summary>
+    private static byte[] ErrorAnswer(byte[] query, byte rcode)
     {
         var questionEnd = HeaderLength;
         while (questionEnd < query.Length && query[questionEnd] != 0)
@@ -84,7 +89,7 @@ internal sealed class StubDnsServer : IAsyncDisposable
         questionEnd = Math.Min(questionEnd + 1 + 4, query.Length); // root label, QTYPE, QCLASS
         var response = query[..questionEnd];
         response[2] = (byte)(0x80 | (query[2] & 0x79)); // QR, keep opcode and RD, clear AA/TC
-        response[3] = 0x80 | 0x03; // RA, RCODE=NXDOMAIN
+        response[3] = (byte)(0x80 | rcode); // RA, RCODE
         response[4] = 0;
         response[5] = 1; // QDCOUNT
         response.AsSpan(6, 6).Clear(); // ANCOUNT, NSCOUNT, ARCOUNT

@@ -17,6 +17,32 @@ internal static class UpstreamBehaviors
             await WriteResponseAsync(stream, status, reason, ct);
         };
 
+    /// <summary>
+    /// An application: 404 for what it does not serve (scanners' favourite paths), otherwise 200 after
+    /// <paramref name="delay"/> (none by default).
+    /// </summary>
+    public static Func<Socket, CancellationToken, Task> App(TimeSpan delay = default) =>
+        async (socket, ct) =>
+        {
+            await using var stream = new NetworkStream(socket, ownsSocket: false);
+            var head = await ReadRequestHeadTextAsync(stream, ct);
+            var target = head.Split(' ', 3) is { Length: >= 2 } parts ? parts[1] : "/";
+            if (target.Contains("wp-", StringComparison.Ordinal) || target.Contains(".env", StringComparison.Ordinal)
+                || target.Contains(".php", StringComparison.Ordinal) || target.Contains("/.git", StringComparison.Ordinal)
+                || target.Contains("/missing", StringComparison.Ordinal))
+            {
+                await WriteResponseAsync(stream, 404, "Not Found", ct);
+                return;
+            }
+
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, ct);
+            }
+
+            await WriteResponseAsync(stream, 200, "OK", ct);
+        };
+
     /// <summary>A plain HTTP server that answers whatever arrives first (a TLS ClientHello, too) with a 400.</summary>
     public static Func<Socket, CancellationToken, Task> PlainHttpRejectingAnything() =>
         async (socket, ct) =>
@@ -100,7 +126,7 @@ internal static class UpstreamBehaviors
             await WriteResponseAsync(stream, 200, "OK", ct);
         };
 
-    private static async Task WriteResponseAsync(Stream stream, int status, string reason, CancellationToken ct)
+    internal static async Task WriteResponseAsync(Stream stream, int status, string reason, CancellationToken ct)
     {
         var body = $"{status} from upstream\n";
         var response = $"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";
@@ -108,9 +134,18 @@ internal static class UpstreamBehaviors
         await stream.FlushAsync(ct);
     }
 
-    /// <summary>Reads up to the blank line that ends the request head (nginx sends no body for GET).</summary>
-    private static async Task ReadRequestHeadAsync(Stream stream, CancellationToken ct)
+    /// <summary>Reads the request head and returns its first line.</summary>
+    private static async Task<string> ReadRequestHeadTextAsync(Stream stream, CancellationToken ct)
     {
+        var head = await ReadRequestHeadAsync(stream, ct);
+        var end = head.IndexOf("\r\n", StringComparison.Ordinal);
+        return end < 0 ? head : head[..end];
+    }
+
+    /// <summary>Reads up to the blank line that ends the request head (nginx sends no body for GET); returns the head as ASCII.</summary>
+    internal static async Task<string> ReadRequestHeadAsync(Stream stream, CancellationToken ct)
+    {
+        var text = new StringBuilder();
         var buffer = new byte[8192];
         var seen = 0;
         var tail = 0u;
@@ -127,9 +162,12 @@ internal static class UpstreamBehaviors
                 tail = (tail << 8) | buffer[i];
                 if (tail == 0x0D0A0D0A)
                 {
-                    return;
+                    text.Append(Encoding.ASCII.GetString(buffer, 0, i + 1));
+                    return text.ToString();
                 }
             }
+
+            text.Append(Encoding.ASCII.GetString(buffer, 0, read));
 
             seen += read;
         }

@@ -1,0 +1,82 @@
+using FunctionsApp.Cli;
+using Xunit.Abstractions;
+
+namespace FunctionsApp.IntegrationTests.Nginx.Corpus;
+
+/// <summary>
+/// The CI slice of the corpus: a fixed seed, eight cases of real nginx failing in randomized ways at the same time,
+/// scored with the engine in-process. It guards the generator (every case labelled from what nginx wrote, the
+/// draws spread over formats, zones and causes) and the engine's figures (must not regress).
+/// </summary>
+public sealed class CorpusSliceTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Seed = 20261130;
+    private const int Cases = 8;
+
+    private string _directory = string.Empty;
+    private IReadOnlyList<CaseManifest> _manifests = [];
+
+    public async Task InitializeAsync()
+    {
+        _directory = Directory.CreateTempSubdirectory("corpus-slice-").FullName;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(12));
+        var options = new CorpusOptions(_directory, Seed, Cases, Concurrency: Cases, FailureKind.Lab, Families: null, ["file"], DurationSeconds: 120);
+        _manifests = await CorpusGenerator.GenerateAsync(options, TimeProvider.System, TextWriter.Null, timeout.Token);
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public void Generate_FixedSeed_EveryCaseHasLabelsCheckedAgainstNginxAndTheFilesAnalyzeReads()
+    {
+        Assert.Equal(Cases, _manifests.Count);
+        Assert.All(_manifests, m =>
+        {
+            var directory = Path.Combine(_directory, m.Id);
+            Assert.InRange(m.Incidents.Count, 2, 4);
+            Assert.NotEmpty(m.QuietHosts);
+            Assert.All(m.Incidents, l => Assert.True(l.FailedRequests >= CaseLabeler.MinFailedRequests, $"{m.Id} {l.Scenario}: {l.FailedRequests}"));
+            Assert.All(m.Incidents, l => Assert.True(l.EndUtc >= l.StartUtc && l.StartUtc >= m.StartedUtc.AddSeconds(-1) && l.EndUtc <= m.EndedUtc));
+            Assert.True(new FileInfo(Path.Combine(directory, "access.log")).Length > 0);
+            Assert.Contains(" [error] ", File.ReadAllText(Path.Combine(directory, "error.log")), StringComparison.Ordinal);
+            Assert.Contains("# configuration file", File.ReadAllText(Path.Combine(directory, "nginx.conf")), StringComparison.Ordinal);
+            Assert.Equal(m.Prefix != "none", Directory.Exists(Path.Combine(directory, "raw")));
+        });
+
+        // The draws spread: several formats, zones, prefixes and causes in eight cases.
+        Assert.True(_manifests.Select(m => m.FormatFamily).Distinct().Count() >= 4);
+        Assert.True(_manifests.Select(m => m.TimeZone).Distinct().Count() >= 4);
+        Assert.True(_manifests.SelectMany(m => m.Incidents).Select(l => l.Cause).Distinct().Count() >= 5);
+    }
+
+    [Fact]
+    public async Task Score_FixedSeedSlice_CurrentEngineMeetsTheRecordedFloor()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var report = await Scorecard.ScoreAsync(_directory, Scorecard.AllModes, AnalyzeInProcessAsync, concurrency: 2, timeout.Token);
+        var text = report.ToText();
+        output.WriteLine(text);
+
+        Assert.Equal(Cases, report.Cases);
+        var format = report.Modes.Single(m => m.Mode == "format");
+        Assert.Equal(_manifests.Sum(m => m.Incidents.Count), format.Total.Expected);
+
+        // TODO(lead): the engine is being rewritten; these floors sit below what it met when the slice was committed
+        // (auto 0 %, format 0 %, raw 43 % right cause and status; 0 spurious; most captures did not parse at all).
+        // Raise them to Accuracy >= 0.95 and Spurious.Count == 0 in every mode.
+        Assert.All(report.Modes, m => Assert.True(m.Spurious.Count <= 3, text));
+        Assert.True(report.Modes.Single(m => m.Mode == "raw").Accuracy >= 0.25, text);
+    }
+
+    private static async Task<AnalyzerOutput> AnalyzeInProcessAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exitCode = await AnalyzeCommand.RunAsync([.. arguments], stdout, stderr, cancellationToken);
+        return new AnalyzerOutput(exitCode, stdout.ToString(), stderr.ToString());
+    }
+}
