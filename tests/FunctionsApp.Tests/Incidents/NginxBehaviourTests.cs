@@ -1,0 +1,235 @@
+using System.Globalization;
+using FunctionsApp.Incidents;
+using static FunctionsApp.Tests.Incidents.EngineTestKit;
+
+namespace FunctionsApp.Tests.Incidents;
+
+/// <summary>
+/// How nginx behaves when upstreams fail, as the engine must read it: the shape of a crash against saturation, an
+/// application server's own timeout, joining without <c>$request</c>, attributing lines when no per-request join is
+/// possible, DNS failures keyed by the name, and configuration errors shown with the incident that follows them.
+/// Lines are written as nginx 1.22 writes them (see Fixtures/nginx for captured logs).
+/// </summary>
+public sealed class NginxBehaviourTests
+{
+    private const string Refused = "connect() failed (111: Connection refused) while connecting to upstream";
+    private static readonly DateTimeOffset Base = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Crash_InFlightRequestsFinishInTheFirstSecond_IsUpstreamDownNotOverload()
+    {
+        // Two minutes of traffic, then the process dies at 120 s: the requests in flight finish in that second, then
+        // every try is refused until it is back at 150 s.
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 200; s++)
+        {
+            var down = s is >= 120 and < 150;
+            access.Add(Access(s, down ? 502 : 200, connect: down ? "-" : "0.001", header: down ? "-" : "0.010", cid: 1000 + s));
+            if (down)
+            {
+                errors.Add(Error(s, Refused, cid: 1000 + s));
+            }
+
+            if (s == 120)
+            {
+                access.Add(Access(s, 200, cid: 5000));
+                access.Add(Access(s, 200, cid: 5001));
+            }
+        }
+
+        var incident = Assert.Single(Analyze(access, errors).Incidents);
+
+        Assert.Equal(IncidentCause.UpstreamDown, incident.Cause);
+        Assert.StartsWith("10.0.0.1:8080 served", incident.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Saturation_SuccessesInterleaveWithBacklogFull_IsOverload()
+    {
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 60; s++)
+        {
+            for (var r = 0; r < 4; r++)
+            {
+                var cid = (s * 10) + r;
+                var failed = r == 0 && s >= 20;
+                access.Add(Access(s, failed ? 502 : 200, upstream: "unix:/run/php/php8.2-fpm.sock", connect: failed ? "-" : "0.000", header: failed ? "-" : "0.300", cid: cid));
+                if (failed)
+                {
+                    errors.Add(Error(s, "connect() to unix:/run/php/php8.2-fpm.sock failed (11: Resource temporarily unavailable) while connecting to upstream", upstream: "unix:/run/php/php8.2-fpm.sock", cid: cid));
+                }
+            }
+        }
+
+        var incident = Assert.Single(Analyze(access, errors).Incidents);
+
+        Assert.Equal(IncidentCause.Overload, incident.Cause);
+        Assert.Contains("while still serving", incident.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AppServerTimeout_PrematureCloseAtTheSameTimeOnEveryRequest_IsTimeout502()
+    {
+        // gunicorn --timeout 30 kills the sync worker: nginx logs a premature close, $upstream_response_time ~30 s.
+        const string Format = "$remote_addr [$time_local] \"$request\" $status $host cid=$connection ua=\"$upstream_addr\" us=\"$upstream_status\" urt=\"$upstream_response_time\"";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            var time = Base.AddSeconds(40 + (i * 3));
+            var urt = (30.001 + (i % 3 * 0.4)).ToString("0.000", CultureInfo.InvariantCulture);
+            access.Add($"10.9.8.7 [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /report/{i} HTTP/1.1\" 502 api.test cid={i} ua=\"unix:/run/gunicorn.sock\" us=\"502\" urt=\"{urt}\"");
+            errors.Add(Error(40 + (i * 3), "upstream prematurely closed connection while reading response header from upstream", upstream: "unix:/run/gunicorn.sock:", cid: i, path: $"/report/{i}"));
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, Format).Incidents);
+
+        Assert.Equal((IncidentCause.Timeout, 502), (incident.Cause, incident.Status));
+        Assert.Contains("about 30 s", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains(incident.Remediation, r => r.Contains("gunicorn `--timeout`", StringComparison.Ordinal));
+    }
+
+    public static TheoryData<string, string> FormatsWithoutRequest => new()
+    {
+        { "method, uri and args", "[$time_local] $request_method $uri $args $status $host" },
+        { "request_uri and server_name", "[$time_local] $request_method \"$request_uri\" $status $server_name" },
+        { "no client, no upstream", "[$time_local] \"$request\" $status $http_host" },
+    };
+
+    [Theory]
+    [MemberData(nameof(FormatsWithoutRequest))]
+    public void Join_WithoutTheRequestLine_ErrorLinesStillMeetTheirRequests(string name, string format)
+    {
+        // Two upstreams fail at the same time on one host, each its own way: the join must keep them apart.
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var time = Base.AddSeconds(10 + i);
+            access.Add(Line(format, time, "GET", $"/api/items/{i}", "page=2", 502));
+            errors.Add(ErrorLine(time, i, Refused, $"/api/items/{i}?page=2", "10.0.0.1:8080"));
+            access.Add(Line(format, time, "POST", $"/upload/{i}", "", 504));
+            errors.Add(ErrorLine(time, 100 + i, "upstream timed out (110: Connection timed out) while reading response header from upstream", $"/upload/{i}", "10.0.0.2:9000"));
+        }
+
+        var incidents = Analyze(access, errors, format).Incidents;
+
+        Assert.True(incidents.Count == 2, name + ": " + string.Join("; ", incidents.Select(i => $"{i.Upstream} {i.Cause}")));
+        Assert.Equal((IncidentCause.UpstreamDown, 502, 6), Verdict(incidents, "10.0.0.1:8080"));
+        Assert.Equal((IncidentCause.Timeout, 504, 6), Verdict(incidents, "10.0.0.2:9000"));
+        Assert.All(incidents, i => Assert.Equal("shop.test", i.Host));
+    }
+
+    [Fact]
+    public void Attribution_NoPerRequestJoinPossible_ErrorLinesOfTheSameHostAndTimeGiveUpstreamAndCause()
+    {
+        // Only time, status and host: nothing tells one request from another, but the lines of that host at that time do.
+        const string Format = "$msec $status $host";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 40; s++)
+        {
+            var time = Base.AddSeconds(s);
+            var failing = s is >= 20 and < 30;
+            access.Add($"{time.ToUnixTimeSeconds()}.000 {(failing ? 502 : 200)} shop.test");
+            if (failing)
+            {
+                errors.Add(ErrorLine(time, s, "SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream", $"/p/{s}", "10.0.0.7:443"));
+            }
+        }
+
+        var options = new DiagnosisOptions { ErrorLogUtcOffset = TimeSpan.Zero };
+        var incident = Assert.Single(Analyze(access, errors, Format, options).Incidents);
+
+        Assert.Equal(("10.0.0.7:443", "shop.test", IncidentCause.TlsHandshake, 502, 10), (incident.Upstream, incident.Host, incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Equal(10, incident.Evidence.Single(e => e.Source == "error").Count);
+    }
+
+    [Fact]
+    public void Dns_UpstreamAddrDash_IsKeyedByTheNameWithResolverLinesAsEvidence()
+    {
+        const string Format = "$remote_addr [$time_local] \"$request\" $status $host ua=\"$upstream_addr\" us=\"$upstream_status\"";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            var time = Base.AddSeconds(30 + i);
+            access.Add($"10.9.8.7 [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /pay/{i} HTTP/1.1\" 502 pay.test ua=\"-\" us=\"-\"");
+            errors.Add($"{time.AddSeconds(-30):yyyy/MM/dd HH:mm:ss} [error] 7#7: send() failed (111: Connection refused) while resolving, resolver: 10.0.0.2:53");
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{i} pay-svc.default.svc.cluster.local could not be resolved (110: Operation timed out), client: 10.9.8.7, server: pay.test, request: \"GET /pay/{i} HTTP/1.1\", host: \"pay.test\"");
+        }
+
+        var incident = Assert.Single(Analyze(access, errors.OrderBy(e => e, StringComparer.Ordinal), Format).Incidents);
+
+        Assert.Equal(("pay-svc.default.svc.cluster.local", IncidentCause.Dns, 502, 8), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Contains(incident.Evidence, e => e.Signature.Contains("while resolving, resolver: 10.0.0.2:53", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Dns_ResolverLinesAlone_AreADnsIncidentOnTheResolver()
+    {
+        var errors = Enumerable.Range(0, 5).Select(i => $"{Base.AddSeconds(i):yyyy/MM/dd HH:mm:ss} [error] 7#7: recv() failed (111: Connection refused) while resolving, resolver: 127.0.0.11:53");
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal(("resolver 127.0.0.11:53", IncidentCause.Dns, 502), (incident.Upstream, incident.Cause, incident.Status));
+    }
+
+    [Fact]
+    public void ConfigErrors_AreListedInStatsAndShownWithTheIncidentThatFollows()
+    {
+        var errors = new List<string>
+        {
+            $"{Base:yyyy/MM/dd HH:mm:ss} [emerg] 1#1: host not found in upstream \"php-fpm:9000\" in /etc/nginx/conf.d/default.conf:12",
+            $"{Base.AddSeconds(1):yyyy/MM/dd HH:mm:ss} [emerg] 1#1: bind() to 0.0.0.0:80 failed (98: Address already in use)",
+        };
+        errors.AddRange(Enumerable.Range(0, 5).Select(i => Error(60 + i, Refused, upstream: "172.18.0.3:9000", cid: i)));
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(2, report.Stats.ConfigEvents.Count);
+        var hostNotFound = report.Stats.ConfigEvents[0];
+        Assert.Equal(("emerg", "/etc/nginx/conf.d/default.conf", 12), (hostNotFound.Level, hostNotFound.File, hostNotFound.Line));
+        var incident = Assert.Single(report.Incidents);
+        Assert.Contains(incident.Evidence, e => e.Source == "config" && e.Signature.Contains("default.conf:12", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("fastcgi://unix:/run/php/php8.2-fpm.sock:", "unix:/run/php/php8.2-fpm.sock")]
+    [InlineData("fastcgi://127.0.0.1:9000", "127.0.0.1:9000")]
+    [InlineData("uwsgi://unix:/run/uwsgi/app.sock:", "unix:/run/uwsgi/app.sock")]
+    [InlineData("scgi://127.0.0.1:4000", "127.0.0.1:4000")]
+    [InlineData("grpc://10.0.0.5:50051", "10.0.0.5:50051")]
+    public void PassFlavours_EveryUpstreamUrlNamesTheAddressOfUpstreamAddr(string url, string upstream)
+    {
+        var errors = Enumerable.Range(0, 4).Select(i =>
+            $"{Base.AddSeconds(i):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{i} upstream prematurely closed FastCGI stdout while reading response header from upstream, client: 10.9.8.7, server: php.test, request: \"GET /index.php HTTP/1.1\", upstream: \"{url}\", host: \"php.test\"");
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal((upstream, IncidentCause.InvalidResponse), (incident.Upstream, incident.Cause));
+    }
+
+    private static (IncidentCause, int, int) Verdict(IReadOnlyList<Incident> incidents, string upstream)
+    {
+        var incident = Assert.Single(incidents, i => i.Upstream == upstream);
+        return (incident.Cause, incident.Status, incident.FailedRequests);
+    }
+
+    private static string Line(string format, DateTimeOffset time, string method, string uri, string args, int status) => format
+        .Replace("$time_local", time.ToString("dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture) + " +0000", StringComparison.Ordinal)
+        .Replace("$request_method", method, StringComparison.Ordinal)
+        .Replace("$request_uri", args.Length > 0 ? $"{uri}?{args}" : uri, StringComparison.Ordinal)
+        .Replace("$request", $"{method} {(args.Length > 0 ? $"{uri}?{args}" : uri)} HTTP/1.1", StringComparison.Ordinal)
+        .Replace("$uri", uri, StringComparison.Ordinal)
+        .Replace("$args", args.Length > 0 ? args : "-", StringComparison.Ordinal)
+        .Replace("$status", status.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("$server_name", "shop.test", StringComparison.Ordinal)
+        .Replace("$http_host", "shop.test", StringComparison.Ordinal)
+        .Replace("$host", "shop.test", StringComparison.Ordinal);
+
+    private static string ErrorLine(DateTimeOffset time, int cid, string message, string target, string upstream) =>
+        $"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{cid} {message}, client: 10.9.8.{cid % 250}, server: shop.test, request: \"{(target.StartsWith("/upload", StringComparison.Ordinal) ? "POST" : "GET")} {target} HTTP/1.1\", upstream: \"http://{upstream}{target}\", host: \"shop.test\"";
+}
