@@ -31,12 +31,22 @@ internal sealed class AnalysisTestKit : IAsyncDisposable
 
     public static string[] ErrorLines => File.ReadAllLines(Path.Combine(Fixtures, "mixed-custom", "error.log"));
 
-    public static async Task<AnalysisTestKit> StartAsync(
-        AzuriteFixture azurite, Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null)
+    /// <summary>The <c>log_format</c> the custom-format fixtures were captured with.</summary>
+    public static string CustomFormat
     {
-        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixtures, "formats.json")));
-        var format = manifest.RootElement.GetProperty("formats").GetProperty("custom").GetProperty("declaration").GetString();
-        var clock = new FakeTimeProvider(LastTime() + TimeSpan.FromMinutes(1));
+        get
+        {
+            using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixtures, "formats.json")));
+            return manifest.RootElement.GetProperty("formats").GetProperty("custom").GetProperty("declaration").GetString()!;
+        }
+    }
+
+    /// <summary>Starts the app; its clock starts at <paramref name="now"/>, by default a minute after the fixture's last line.</summary>
+    public static async Task<AnalysisTestKit> StartAsync(
+        AzuriteFixture azurite, Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null, DateTimeOffset? now = null)
+    {
+        var format = CustomFormat;
+        var clock = new FakeTimeProvider(now ?? LastTime() + TimeSpan.FromMinutes(1));
         var configuration = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Ingestion:Sources:nginx-access:Format"] = format,

@@ -1,7 +1,10 @@
+using System.Globalization;
+using System.Text;
 using Azure;
 using FunctionsApp.Analysis;
 using FunctionsApp.Incidents;
 using FunctionsApp.IntegrationTests.Infrastructure;
+using FunctionsApp.NginxLogs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -52,6 +55,71 @@ public sealed class AnalyzerRunTests(AzuriteFixture azurite)
             Assert.Equal("web", other.Site);
         }
     }
+
+    /// <summary>
+    /// Same logs, same incidents: the capture shipped as a shipper would (both logs in time order, cut into batches of
+    /// random size at random moments, each run seeing what has arrived), over many runs with the clock a little behind
+    /// the logs, gives the incidents `analyze` finds in one pass over the whole files.
+    /// </summary>
+    [Theory]
+    [InlineData(5)]
+    [InlineData(23)]
+    public async Task RunOnce_RandomBatchesOverManyRuns_ConcludeWhatAnalyzeConcludes(int seed)
+    {
+        var access = AnalysisTestKit.AccessLines;
+        var errors = AnalysisTestKit.ErrorLines;
+        var accessTimes = access.Select(l => DateTimeOffset.Parse(l.Split(' ')[0], CultureInfo.InvariantCulture)).ToArray();
+        var errorTimes = errors.Select(l => DateTimeOffset.ParseExact(l[..19], "yyyy/MM/dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)).ToArray();
+        var random = new Random(seed);
+        await using var kit = await AnalysisTestKit.StartAsync(azurite, now: accessTimes[0]);
+
+        var (a, e) = (0, 0);
+        var cut = accessTimes[0];
+        while (a < access.Length || e < errors.Length)
+        {
+            cut += TimeSpan.FromSeconds(random.Next(1, 40));
+            a = await ShipUntilAsync(kit, "nginx-access", access, accessTimes, a, cut, random);
+            e = await ShipUntilAsync(kit, "nginx-error", errors, errorTimes, e, cut, random);
+            kit.Clock.SetUtcNow(Max(kit.Clock.GetUtcNow(), cut + TimeSpan.FromSeconds(random.Next(1, 20))));
+            await kit.Analyzer.RunOnceAsync(CancellationToken.None);
+        }
+
+        kit.Clock.Advance(TimeSpan.FromMinutes(15));
+        await kit.Analyzer.RunOnceAsync(CancellationToken.None);
+
+        Assert.True(AccessLogFormat.TryCompile(AnalysisTestKit.CustomFormat, out var format, out _));
+        var offline = LogAnalyzer.Analyze(
+            [new LogInput("access", () => new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', access) + "\n")))],
+            [new LogInput("error", () => new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', errors) + "\n")))],
+            format, new DiagnosisOptions(), CancellationToken.None);
+        var service = await kit.IncidentsAsync();
+        Assert.True(offline.Incidents.Count >= 10, $"only {offline.Incidents.Count} incidents");
+        Assert.Equal(
+            offline.Incidents.Select(Summary).Order(StringComparer.Ordinal),
+            service.Values.Select(Summary).Order(StringComparer.Ordinal));
+
+        static string Summary(Incident i) => $"{i.Id} {i.Upstream} {i.Host} {i.Cause} {i.Status} {i.FailedRequests}/{i.FailedTriesRecovered} {i.Start:O} {i.End:O}";
+    }
+
+    private static async Task<int> ShipUntilAsync(AnalysisTestKit kit, string source, string[] lines, DateTimeOffset[] times, int from, DateTimeOffset cut, Random random)
+    {
+        var to = from;
+        while (to < lines.Length && times[to] <= cut)
+        {
+            to++;
+        }
+
+        while (from < to)
+        {
+            var size = Math.Min(to - from, random.Next(1, 40));
+            await kit.IngestAsync(source, lines[from..(from + size)]);
+            from += size;
+        }
+
+        return to;
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     [Fact]
     public async Task RunOnce_CrashAfterWritingIncidentsBeforeCheckpoint_DuplicatesNothing()
