@@ -11,6 +11,11 @@ internal static class ReportWriter
         var stats = report.Stats;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Read {stats.AccessLines:N0} access lines (format: {stats.Format}), {stats.ErrorLines:N0} error lines, {stats.MalformedLines:N0} malformed."));
+        foreach (var input in stats.Inputs.Where(i => i.Prefix is not null))
+        {
+            output.WriteLine($"  {input.Name}: a {input.Prefix} prefix was removed from its lines.");
+        }
+
         foreach (var sample in stats.MalformedSamples)
         {
             output.WriteLine($"  malformed: {sample}");

@@ -28,6 +28,9 @@ internal ref struct AccessLogEntry
 
     public LogEscape Escape { get; }
 
+    /// <summary>The zoned time of the prefix a shipper put before the line (<c>docker logs -t</c>, RFC 5424), if any.</summary>
+    public DateTimeOffset? PrefixTime { get; set; }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Set(AccessField field, int start, int length)
     {
@@ -139,6 +142,15 @@ internal ref struct AccessLogEntry
             return null;
         }
     }
+
+    /// <summary>
+    /// Whether the fields that never hold spaces hold none: a variable of a text format takes everything up to the
+    /// literal after it, so a line with text in front (a prefix nobody removed) still "parses", with that text in
+    /// its first field. Used to judge formats and prefixes on samples, not per line.
+    /// </summary>
+    public readonly bool IsPlausible => Plain(Get(AccessField.RemoteAddr)) && Plain(Get(AccessField.Host)) && Plain(Get(AccessField.Status));
+
+    private static bool Plain(ReadOnlySpan<byte> value) => value.IndexOfAny(" |\"\t"u8) < 0;
 
     /// <summary><c>$request_time</c> in seconds, or null.</summary>
     public readonly double? RequestTime =>

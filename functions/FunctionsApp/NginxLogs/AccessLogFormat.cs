@@ -78,6 +78,9 @@ internal sealed partial class AccessLogFormat
 
     public bool IsJson => _jsonKeys is not null;
 
+    /// <summary>How many known fields the format has (a format that learns its keys counts as having none yet).</summary>
+    public int FieldCount => _has.Skip(1).Count(h => h);
+
     /// <summary>Whether lines of this format can carry the field.</summary>
     public bool Has(AccessField field) => _has[(int)field] || (_jsonKeys?.Learns ?? false);
 

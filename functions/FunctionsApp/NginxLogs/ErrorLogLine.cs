@@ -42,4 +42,8 @@ internal readonly ref struct ErrorLogLine
     public ReadOnlySpan<byte> Upstream { get; init; }
 
     public ReadOnlySpan<byte> Host { get; init; }
+
+    /// <summary>The zoned time of the prefix a shipper put before the line (<c>docker logs -t</c>, RFC 5424), if any:
+    /// unlike <see cref="Timestamp"/> it names an instant, so it tells the error log's UTC offset.</summary>
+    public DateTimeOffset? PrefixTime { get; init; }
 }

@@ -9,7 +9,10 @@ namespace FunctionsApp.NginxLogs;
 /// </summary>
 internal static class ErrorLogParser
 {
-    public static bool TryParse(ReadOnlySpan<byte> line, out ErrorLogLine entry)
+    public static bool TryParse(ReadOnlySpan<byte> line, out ErrorLogLine entry) => TryParse(line, null, out entry);
+
+    /// <summary>Parses a line whose shipper's prefix (with its own zoned time) was removed.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> line, DateTimeOffset? prefixTime, out ErrorLogLine entry)
     {
         entry = default;
         if (line.Length < 22 || line[4] != '/' || line[7] != '/' || line[10] != ' ' || line[19] != ' ' || line[20] != '[')
@@ -61,9 +64,13 @@ internal static class ErrorLogParser
             Request = Field(context, "request: \""u8, quoted: true),
             Upstream = Field(context, "upstream: \""u8, quoted: true),
             Host = Field(context, "host: \""u8, quoted: true),
+            PrefixTime = prefixTime,
         };
         return true;
     }
+
+    /// <summary>Whether nginx wrote the line to its error log (or to stderr, as <c>nginx: [emerg] ...</c>).</summary>
+    public static bool IsErrorLogLine(ReadOnlySpan<byte> line) => TryParse(line, out _);
 
     /// <summary>The text after <c> while </c> in a message: the phase nginx was in (<c>connecting to upstream</c>).</summary>
     public static ReadOnlySpan<byte> Phase(ReadOnlySpan<byte> message)

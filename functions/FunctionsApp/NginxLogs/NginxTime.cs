@@ -179,6 +179,9 @@ internal static class NginxTime
         return true;
     }
 
+    /// <summary>1–12 for an English month abbreviation (<c>Jan</c>…<c>Dec</c>, any case), else 0.</summary>
+    public static int MonthNumber(ReadOnlySpan<byte> s) => s.Length >= 3 ? Month(s) : 0;
+
     private static int Month(ReadOnlySpan<byte> s) => (s[0] | 0x20, s[1] | 0x20, s[2] | 0x20) switch
     {
         ('j', 'a', 'n') => 1,
