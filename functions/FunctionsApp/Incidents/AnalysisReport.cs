@@ -24,6 +24,16 @@ public sealed record ReportStats
     public IReadOnlyList<string> MalformedSamples { get; init; } = [];
 
     public IReadOnlyList<InputReport> Inputs { get; init; } = [];
+
+    /// <summary>The format's template, to pass to <c>--log-format</c>: the one detected (a preset's, or one inferred
+    /// from the lines) or the one given; null without access logs.</summary>
+    public string? FormatTemplate { get; init; }
+
+    /// <summary>Whether <see cref="Format"/> was detected rather than given.</summary>
+    public bool FormatDetected { get; init; }
+
+    /// <summary>Configuration and startup lines of the error logs, each distinct one once.</summary>
+    public IReadOnlyList<ConfigErrorReport> ConfigErrors { get; init; } = [];
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

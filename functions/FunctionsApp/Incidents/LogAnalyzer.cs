@@ -25,6 +25,9 @@ internal static class LogAnalyzer
                 GatewayErrors = stats.GatewayErrors,
                 MalformedSamples = stats.MalformedSamples,
                 Inputs = feed.Inputs,
+                FormatTemplate = access.Count == 0 ? null : feed.Format?.Definition,
+                FormatDetected = feed.FormatDetected,
+                ConfigErrors = feed.ConfigErrors,
             });
     }
 }

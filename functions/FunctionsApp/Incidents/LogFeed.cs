@@ -31,6 +31,26 @@ internal sealed class LogFeed
 
     public List<InputReport> Inputs { get; } = [];
 
+    /// <summary>Configuration and startup lines of the error logs (<c>[emerg] host not found in upstream …</c>), each
+    /// distinct one once with how often it was seen, the first <see cref="MaxConfigMessages"/>.</summary>
+    public List<ConfigErrorReport> ConfigErrors { get; } = [];
+
+    public const int MaxConfigMessages = 20;
+
+    private void NoteConfigMessage(ConfigMessage message, DateTimeOffset? time)
+    {
+        var level = message.Level.ToString().ToLowerInvariant();
+        var index = ConfigErrors.FindIndex(c => c.Level == level && c.Message == message.Message && c.File == message.File && c.Line == message.Line);
+        if (index >= 0)
+        {
+            ConfigErrors[index] = ConfigErrors[index] with { Count = ConfigErrors[index].Count + 1 };
+        }
+        else if (ConfigErrors.Count < MaxConfigMessages)
+        {
+            ConfigErrors.Add(new ConfigErrorReport(level, time, message.Message, message.File, message.Line, 1));
+        }
+    }
+
     /// <summary>Reads everything. <paramref name="format"/> null means detect it from the first access lines.</summary>
     public void Run(IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, CancellationToken cancellationToken)
     {
@@ -407,6 +427,11 @@ internal sealed class LogFeed
             if (ErrorLogParser.TryParse(line, PrefixTime, out var entry) && NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out time))
             {
                 _afterValidLine = true;
+                if (ErrorLogParser.TryReadConfigMessage(in entry, out var config))
+                {
+                    Owner.NoteConfigMessage(config, time);
+                }
+
                 if (time > limit)
                 {
                     return FeedResult.Later;
@@ -414,6 +439,13 @@ internal sealed class LogFeed
 
                 Engine.AddError(in entry, time);
                 return FeedResult.Fed;
+            }
+
+            if (ErrorLogParser.TryParseStderr(line, out var stderr))
+            {
+                Owner.NoteConfigMessage(stderr, null);
+                Engine.AddContinuation();
+                return FeedResult.NotThisLog;
             }
 
             // The rest of a multi-line message (FastCGI stderr, for one) is text after a valid line.
