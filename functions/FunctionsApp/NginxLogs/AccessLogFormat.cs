@@ -138,6 +138,52 @@ internal sealed partial class AccessLogFormat
         return true;
     }
 
+    /// <summary>
+    /// Compiles a template that detection inferred: a JSON template becomes the <c>json</c> format, a text one the
+    /// <c>inferred</c> format. False when it does not compile to a format with a status.
+    /// </summary>
+    internal static bool TryCompileInferred(string template, out AccessLogFormat format)
+    {
+        if (template.StartsWith('{'))
+        {
+            var keys = JsonFieldMap.FromTemplate(template);
+            format = new AccessLogFormat("json", template, LogEscape.Json, [], keys);
+            return !keys.IsEmpty && format.Has(AccessField.Status);
+        }
+
+        format = CompileText(TextFormatInference.Name, template, LogEscape.Default);
+        return format.Has(AccessField.Status);
+    }
+
+    /// <summary>
+    /// How much the format tells the engine, weighting what diagnosis needs most (status, time, upstream, host):
+    /// detection prefers the richer of two formats that read the sample about as well.
+    /// </summary>
+    public int Richness
+    {
+        get
+        {
+            // Each kind of information once: one time, one host, the request whole or in parts.
+            var score = 0;
+            score += Has(AccessField.Status) ? 4 : 0;
+            score += Has(AccessField.TimeLocal) || Has(AccessField.TimeIso8601) || Has(AccessField.Msec) ? 4 : 0;
+            score += Has(AccessField.UpstreamAddr) ? 4 : 0;
+            score += Has(AccessField.Host) || Has(AccessField.HttpHost) || Has(AccessField.ServerName) ? 3 : 0;
+            score += Has(AccessField.UpstreamStatus) ? 3 : 0;
+            score += Has(AccessField.Request) || Has(AccessField.RequestUri) || Has(AccessField.Uri) ? 2 : 0;
+            score += Has(AccessField.RemoteAddr) || Has(AccessField.RealIpRemoteAddr) || Has(AccessField.XForwardedFor) ? 2 : 0;
+            score += Has(AccessField.RequestTime) || Has(AccessField.DurationNanos) ? 2 : 0;
+            foreach (var extra in (ReadOnlySpan<AccessField>)[AccessField.UpstreamConnectTime, AccessField.UpstreamHeaderTime,
+                AccessField.UpstreamResponseTime, AccessField.Connection, AccessField.RequestId, AccessField.UserAgent, AccessField.Referer,
+                AccessField.BodyBytesSent, AccessField.RequestMethod, AccessField.Args, AccessField.ProxyUpstreamName])
+            {
+                score += Has(extra) ? 1 : 0;
+            }
+
+            return score;
+        }
+    }
+
     /// <summary>Parses one line. Lines with trailing text after the last variable are accepted:
     /// people append fields to known formats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -189,7 +235,8 @@ internal sealed partial class AccessLogFormat
     }
 
     /// <summary>Finds where a value ends: at the next literal, except where the value itself legitimately
-    /// contains that literal (a space inside <c>$time_local</c>, or upstream lists like <c>a, b : c</c>).</summary>
+    /// contains that literal (a space inside <c>$time_local</c> or an unquoted <c>$request</c>, or upstream lists
+    /// like <c>a, b : c</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ValueLength(AccessField field, ReadOnlySpan<byte> rest, byte[] next)
     {
@@ -216,7 +263,9 @@ internal sealed partial class AccessLogFormat
             }
 
             var at = offset + found;
-            if (next[0] != ' ' || !AccessFields.IsUpstreamList(field) || !IsInsideUpstreamList(rest, at))
+            // A variable the engine does not read may be a list too ($upstream_response_length, or an upstream time
+            // detection left unnamed because the sample held only "-").
+            if (next[0] != ' ' || !(field == AccessField.Ignored || AccessFields.IsUpstreamList(field)) || !IsInsideUpstreamList(rest, at))
             {
                 return at;
             }

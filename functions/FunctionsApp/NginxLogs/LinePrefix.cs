@@ -162,9 +162,10 @@ internal sealed class LinePrefix
 
     /// <summary>
     /// The candidate (<see cref="None"/>, or the detected shape and each of its leading parts) with the highest
-    /// score; among equal scores the one with more layers, but no prefix rather than a weak one.
+    /// score; among equal scores the one with more layers, but no prefix rather than a weak one unless
+    /// <paramref name="weakWinsTies"/> (the score already weighs what the bare reading gains from the text).
     /// </summary>
-    public static LinePrefix Best(IReadOnlyList<byte[]> sample, Func<LinePrefix, int> score)
+    public static LinePrefix Best(IReadOnlyList<byte[]> sample, Func<LinePrefix, int> score, bool weakWinsTies = false)
     {
         var detected = Detect(sample);
         var best = None;
@@ -173,7 +174,7 @@ internal sealed class LinePrefix
         {
             var candidate = layers == detected._layers.Length ? detected : new LinePrefix(detected._layers[..layers]);
             var candidateScore = score(candidate);
-            if (candidateScore > bestScore || (candidateScore == bestScore && candidateScore > 0 && !candidate.IsWeak))
+            if (candidateScore > bestScore || (candidateScore == bestScore && candidateScore > 0 && (weakWinsTies || !candidate.IsWeak)))
             {
                 (best, bestScore) = (candidate, candidateScore);
             }
