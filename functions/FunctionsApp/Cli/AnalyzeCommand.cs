@@ -19,7 +19,8 @@ internal static class AnalyzeCommand
           --access FILE        nginx access log; repeat for several (in order); '-' is stdin; .gz is read directly
           --error FILE         nginx error log; repeat for several
           --log-format FORMAT  the access log's log_format: a preset (combined, main, ingress-nginx, json),
-                               the format string, or the whole 'log_format name ...;' directive. Default: detect.
+                               the format string, or the whole 'log_format name ...;' directive. Default: detect
+                               it (the report prints what it detected, ready to pass here).
           --json               print JSON instead of a report
           --error-log-utc-offset  UTC offset of the error log's local times (default: the access log's)
           --min-failures N     failed requests within the window that open an incident (default 3)
@@ -80,7 +81,7 @@ internal static class AnalyzeCommand
         foreach (var input in unreadable)
         {
             var tried = input.Kind == "access"
-                ? format is null ? $"detection among {string.Join(", ", AccessLogFormat.PresetNames)}" : $"the format '{format.Name}': {Shorten(format.Definition)}"
+                ? format is null ? $"detection (the presets {string.Join(", ", AccessLogFormat.PresetNames)}, JSON keys, and text layouts inferred from the values), which found {report.Stats.Format}" : $"the format '{format.Name}': {Shorten(format.Definition)}"
                 : "the nginx error-log format (yyyy/MM/dd HH:mm:ss [level] pid#tid: ...)";
             stderr.WriteLine($"analyze: no line of {input.Name} ({input.Lines} lines) is a valid {input.Kind} log line; tried {tried}.");
         }

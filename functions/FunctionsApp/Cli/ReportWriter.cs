@@ -11,6 +11,23 @@ internal static class ReportWriter
         var stats = report.Stats;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Read {stats.AccessLines:N0} access lines (format: {stats.Format}), {stats.ErrorLines:N0} error lines, {stats.MalformedLines:N0} malformed."));
+        if (stats.FormatDetected && stats.FormatTemplate is { } template)
+        {
+            output.WriteLine($"  Detected access-log format: --log-format '{template}'");
+        }
+
+        foreach (var config in stats.ConfigEvents)
+        {
+            var where = config.File is null ? "" : string.Create(CultureInfo.InvariantCulture, $" ({config.File}:{config.Line})");
+            var times = config.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $", {config.Count}×") : "";
+            output.WriteLine($"  nginx configuration [{config.Level}]: {config.Message}{where}{times}");
+        }
+
+        foreach (var input in stats.Inputs.Where(i => i.Prefix is not null))
+        {
+            output.WriteLine($"  {input.Name}: a {input.Prefix} prefix was removed from its lines.");
+        }
+
         foreach (var sample in stats.MalformedSamples)
         {
             output.WriteLine($"  malformed: {sample}");

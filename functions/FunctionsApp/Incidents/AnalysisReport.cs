@@ -25,6 +25,13 @@ public sealed record ReportStats
 
     public IReadOnlyList<InputReport> Inputs { get; init; } = [];
 
+    /// <summary>The format's template, to pass to <c>--log-format</c>: the one detected (a preset's, or one inferred
+    /// from the lines) or the one given; null without access logs.</summary>
+    public string? FormatTemplate { get; init; }
+
+    /// <summary>Whether <see cref="Format"/> was detected rather than given.</summary>
+    public bool FormatDetected { get; init; }
+
     /// <summary>The UTC offset the error log's local times were read in (<c>+05:45</c>), and how it was found:
     /// <c>configured</c>, <c>access log</c>, <c>inferred from N failed requests</c> or <c>assumed UTC</c>.</summary>
     public string? ErrorLogUtcOffset { get; init; }

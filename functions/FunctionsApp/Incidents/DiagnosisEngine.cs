@@ -129,9 +129,11 @@ internal sealed class DiagnosisEngine
         {
             Time = time,
             Status = status,
+            // The error log's client: is $remote_addr (after realip); a forwarded-for hop may be another address.
             Client = entry.Text(AccessField.RemoteAddr),
-            Request = new RequestFields(entry.Text(AccessField.Request), entry.Text(AccessField.RequestMethod), entry.Text(AccessField.RequestUri)),
-            Host = entry.Has(AccessField.Host) ? UpstreamAddress.HostKey(entry.Text(AccessField.Host)) : "-",
+            Request = AccessRequest.From(in entry),
+            Host = entry.Has(AccessField.Host) ? UpstreamAddress.HostKey(entry.Text(AccessField.Host))
+                : entry.Has(AccessField.HttpHost) ? UpstreamAddress.HostKey(entry.Text(AccessField.HttpHost)) : "-",
             ServerName = entry.Text(AccessField.ServerName).ToLowerInvariant(),
             ConnectionId = Utf8Parser.TryParse(entry.Get(AccessField.Connection), out long cid, out _) ? cid : -1,
             LogsUpstream = format.Has(AccessField.UpstreamAddr),
@@ -177,8 +179,9 @@ internal sealed class DiagnosisEngine
             State.ErrorLogBegan = time;
         }
 
-        if (TryAddConfigEvent(in line, time))
+        if (ErrorLogParser.TryReadConfigMessage(in line, out var config))
         {
+            AddConfigMessage(config, time, line.Line);
             return;
         }
 
@@ -487,41 +490,23 @@ internal sealed class DiagnosisEngine
     }
 
     /// <summary>
-    /// Configuration-time errors (<c>[emerg] host not found in upstream "php-fpm:9000" in /etc/nginx/conf.d/x.conf:2</c>,
-    /// <c>bind() failed</c>): no connection, a file and line or an emergency level. Listed in stats, and shown with
-    /// the incidents that follow them.
+    /// A configuration-time error (<c>[emerg] host not found in upstream "php-fpm:9000" in /etc/nginx/conf.d/x.conf:2</c>,
+    /// <c>bind() failed</c>): not a request failure. Listed in stats once per distinct message, and shown with the
+    /// incidents that follow it.
     /// </summary>
-    private bool TryAddConfigEvent(in ErrorLogLine line, DateTimeOffset time)
+    public void AddConfigMessage(ConfigMessage message, DateTimeOffset? time, ReadOnlySpan<byte> line)
     {
-        if (line.ConnectionId >= 0 || line.Level < ErrorLevel.Warn)
-        {
-            return false;
-        }
-
-        var message = line.Message;
-        var at = message.LastIndexOf(" in /"u8);
-        int? lineNumber = null;
-        string? file = null;
-        if (at >= 0 && message[(at + 4)..].LastIndexOf((byte)':') is var colon and > 0
-            && Utf8Parser.TryParse(message[(at + 5 + colon)..], out int number, out var consumed) && consumed == message.Length - (at + 5 + colon))
-        {
-            file = Encoding.UTF8.GetString(message[(at + 4)..(at + 4 + colon)]);
-            lineNumber = number;
-        }
-
-        if (file is null && line.Level < ErrorLevel.Emerg)
-        {
-            return false;
-        }
-
         Stats.ErrorLinesIgnored++;
-        if (Stats.ConfigEvents.Count < AnalysisStats.MaxConfigEvents)
+        var level = LevelName(message.Level);
+        var known = Stats.ConfigEvents.Find(c => c.Level == level && c.Message == message.Message && c.File == message.File && c.Line == message.Line);
+        if (known is not null)
         {
-            var text = Encoding.UTF8.GetString(file is null ? message : message[..at]);
-            Stats.ConfigEvents.Add(new ConfigEvent(time, LevelName(line.Level), text, file, lineNumber, LogText.Raw(line.Line)));
+            known.Count++;
         }
-
-        return true;
+        else if (Stats.ConfigEvents.Count < AnalysisStats.MaxConfigEvents)
+        {
+            Stats.ConfigEvents.Add(new ConfigEvent(time, level, message.Message, message.File, message.Line, LogText.Raw(line)));
+        }
     }
 
     private static string LevelName(ErrorLevel level) => level.ToString().ToLowerInvariant();

@@ -1,3 +1,5 @@
+using FunctionsApp.NginxLogs;
+
 namespace FunctionsApp.Incidents;
 
 /// <summary>An access-log request that failed (or recovered from a failed try), waiting to be joined
@@ -14,7 +16,7 @@ internal sealed class PendingRequest
     public string Client { get; set; } = "";
 
     /// <summary>What the format says about the request, to compare with an error line's <c>request:</c>.</summary>
-    public RequestFields Request { get; set; } = RequestFields.None;
+    public AccessRequest Request { get; set; } = AccessRequest.None;
 
     /// <summary>The <c>Host</c> (<c>$host</c>, <c>$http_host</c>) as a key, or <c>-</c>.</summary>
     public string Host { get; set; } = "";
@@ -158,5 +160,9 @@ public sealed class AnalysisStats
     public List<ConfigEvent> ConfigEvents { get; set; } = [];
 }
 
-/// <summary>A configuration-time error nginx logged, with the file and line it names.</summary>
-public sealed record ConfigEvent(DateTimeOffset Time, string Level, string Message, string? File, int? Line, string Sample);
+/// <summary>A configuration-time error nginx logged, with the file and line it names: the first time it was seen (null
+/// for nginx's own stderr, which has no time), and how often.</summary>
+public sealed record ConfigEvent(DateTimeOffset? Time, string Level, string Message, string? File, int? Line, string Sample)
+{
+    public long Count { get; set; } = 1;
+}

@@ -100,8 +100,8 @@ internal static class ErrorLogOffsetInference
             }
 
             var client = entry.Text(AccessField.RemoteAddr);
-            var request = new RequestFields(entry.Text(AccessField.Request), entry.Text(AccessField.RequestMethod), entry.Text(AccessField.RequestUri));
-            var host = entry.Has(AccessField.Host) ? UpstreamAddress.HostKey(entry.Text(AccessField.Host)) : "-";
+            var request = AccessRequest.From(in entry);
+            var host = entry.HostName;
             var upstreams = entry.Text(AccessField.UpstreamAddr);
             var lookback = (int)Math.Min(MaxLookback, Math.Ceiling(entry.RequestTime ?? 0));
             var utc = time.ToUnixTimeSeconds();
@@ -143,7 +143,7 @@ internal static class ErrorLogOffsetInference
     private sealed record Sample(string Client, string Request, string Host, string Upstream)
     {
         /// <summary>Every field both lines have agrees, and at least one of them is the request or the client.</summary>
-        public bool Matches(string client, RequestFields request, string host, string upstreams)
+        public bool Matches(string client, AccessRequest request, string host, string upstreams)
         {
             var agreement = request.Compare(Request);
             if (agreement == RequestAgreement.Disagree || (client.Length > 0 && Client.Length > 0 && client != Client)

@@ -31,9 +31,9 @@ internal static class HistoryKeys
             value = UpstreamTries.Last(upstreams);
             prefix = 'u';
         }
-        else if (entry.Has(AccessField.Host))
+        else if (entry.Has(AccessField.Host) || entry.Has(AccessField.HttpHost))
         {
-            value = entry.Get(AccessField.Host);
+            value = entry.Has(AccessField.Host) ? entry.Get(AccessField.Host) : entry.Get(AccessField.HttpHost);
             var colon = value.LastIndexOf((byte)':');
             if (colon > 0 && value.IndexOf((byte)']') < colon)
             {
@@ -44,7 +44,8 @@ internal static class HistoryKeys
         }
         else
         {
-            value = FirstPathSegment(entry.Get(AccessField.Request).IsEmpty ? entry.Get(AccessField.RequestUri) : entry.Get(AccessField.Request));
+            value = FirstPathSegment(!entry.Get(AccessField.Request).IsEmpty ? entry.Get(AccessField.Request)
+                : !entry.Get(AccessField.RequestUri).IsEmpty ? entry.Get(AccessField.RequestUri) : entry.Get(AccessField.Uri));
             prefix = 'p';
         }
 

@@ -18,7 +18,7 @@ internal static class IncidentFactory
             .Take(options.MaxEvidence)
             .Select(s => new EvidenceItem(s.Key, s.Value.Count, s.Value.Sample, s.Value.Source))
             .Concat(engine.Stats.ConfigEvents
-                .Where(c => c.Time >= t.Start - ConfigEventsBefore && c.Time <= t.Last)
+                .Where(c => c.Time is { } time && time >= t.Start - ConfigEventsBefore && time <= t.Last)
                 .GroupBy(c => c.Message, StringComparer.Ordinal)
                 .Select(g => new EvidenceItem(Where(g.First()), g.Count(), g.First().Sample, "config")));
         return new Incident

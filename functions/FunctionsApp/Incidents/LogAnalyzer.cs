@@ -25,6 +25,8 @@ internal static class LogAnalyzer
                 GatewayErrors = stats.GatewayErrors,
                 MalformedSamples = stats.MalformedSamples,
                 Inputs = feed.Inputs,
+                FormatTemplate = access.Count == 0 ? null : feed.Format?.Definition,
+                FormatDetected = feed.FormatDetected,
                 ErrorLogUtcOffset = errors.Count == 0 ? null : FormatOffset(engine.ErrorLogOffset),
                 ErrorLogOffsetSource = errors.Count == 0 ? null : engine.ErrorLogOffsetSource,
                 ConfigEvents = stats.ConfigEvents,

@@ -26,6 +26,9 @@ internal sealed class LogFeed
     /// <summary>The access-log format used (given or detected); null when detection found none.</summary>
     public AccessLogFormat? Format { get; private set; }
 
+    /// <summary>Whether <see cref="Format"/> was detected from the lines rather than given.</summary>
+    public bool FormatDetected { get; private set; }
+
     public List<InputReport> Inputs { get; } = [];
 
     /// <summary>Reads everything. <paramref name="format"/> null means detect it from the first access lines.</summary>
@@ -53,6 +56,9 @@ internal sealed class LogFeed
             accessSide.FeedUntil(errorSide.NextTime);
             errorSide.FeedUntil(accessSide.NextTime);
         }
+
+        // Detection waits for the first input with lines, which may not be the first input.
+        (Format, FormatDetected) = (accessSide.Format, accessSide.Detected);
     }
 
     /// <summary>One-shot analysis of re-readable inputs whose access log gives no zone other than UTC.</summary>
@@ -73,10 +79,11 @@ internal sealed class LogFeed
     {
         private static readonly TimeSpan AdvanceEvery = TimeSpan.FromSeconds(1);
         private readonly IEnumerator<LogInput> _inputs;
-        private readonly Queue<byte[]?> _replay = new(); // null: a line that was over the length limit
+        private readonly Queue<byte[]?> _readAhead = new(); // the current input's first lines; null: over the length limit
         private readonly string _kind;
         private LineReader? _reader;
         private Stream? _stream;
+        private LinePrefix _prefix = LinePrefix.None;
         private byte[] _held = new byte[1024];
         private int _heldLength = -1;
         private DateTimeOffset _lastAdvance = DateTimeOffset.MinValue;
@@ -99,6 +106,10 @@ internal sealed class LogFeed
 
         /// <summary>Time of the held line; the end of time once this side is done.</summary>
         public DateTimeOffset NextTime { get; private set; } = DateTimeOffset.MinValue;
+
+        /// <summary>The zoned time of the prefix a shipper put before the line <see cref="NextLine"/> returned last
+        /// (RFC 3339, RFC 5424), or null. Still that line's while it is held: nothing is read before it is fed.</summary>
+        protected DateTimeOffset? PrefixTime { get; private set; }
 
         public void Prime() => FeedUntil(DateTimeOffset.MinValue);
 
@@ -165,64 +176,92 @@ internal sealed class LogFeed
         /// <summary>Gives a held line, whose time was read when it was held, to the engine.</summary>
         protected abstract void Feed(ReadOnlySpan<byte> line, DateTimeOffset time);
 
-        protected void ReplayFirst(IEnumerable<byte[]?> lines)
+        /// <summary>Chooses the prefix shape of an input from its first lines (kept and read again afterwards).</summary>
+        protected abstract LinePrefix ChoosePrefix(IReadOnlyList<byte[]> sample);
+
+        /// <summary>Opens the first input now (the access side decides its format from it before anything is fed).</summary>
+        protected void Start()
         {
-            foreach (var line in lines)
+            if (_reader is null)
             {
-                _replay.Enqueue(line);
+                OpenNextInput();
             }
         }
 
-        /// <summary>Reads raw lines; with <paramref name="firstInputOnly"/> it stops at the end of the current input
-        /// (format detection samples one file and must not close it before its lines are counted).</summary>
+        /// <summary>Reads the next line of the inputs, in order, with the input's prefix removed.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        protected bool NextLine(out ReadOnlySpan<byte> line, out bool oversized, bool firstInputOnly = false)
+        protected bool NextLine(out ReadOnlySpan<byte> line, out bool oversized)
         {
-            oversized = false;
-            if (_replay.TryDequeue(out var replayed))
-            {
-                line = replayed;
-                oversized = replayed is null;
-                return true;
-            }
-
             while (true)
             {
-                if (_reader is null)
+                if (_readAhead.TryDequeue(out var ahead))
                 {
-                    FinishInput();
-                    if (!_inputs.MoveNext())
+                    line = ahead;
+                    oversized = ahead is null;
+                }
+                else if (_reader is null || !_reader.TryReadLine(out line, out oversized))
+                {
+                    if (!OpenNextInput())
                     {
                         line = default;
+                        oversized = false;
                         return false;
                     }
 
-                    _name = _inputs.Current.Name;
-                    _stream = _inputs.Current.Open();
-                    _reader = new LineReader(_stream);
+                    continue;
                 }
-
-                if (_reader.TryReadLine(out line, out oversized))
+                else
                 {
                     _lines++;
-                    return true;
                 }
 
-                if (firstInputOnly)
+                PrefixTime = null;
+                if (!_prefix.IsNone && !oversized)
                 {
-                    return false;
+                    var length = _prefix.Strip(line, out var time);
+                    line = line[length..];
+                    PrefixTime = time;
                 }
 
-                _reader.Dispose();
-                _reader = null;
+                return true;
             }
+        }
+
+        /// <summary>Closes the current input and opens the next, reading its first lines to choose its prefix.</summary>
+        private bool OpenNextInput()
+        {
+            _reader?.Dispose();
+            _reader = null;
+            FinishInput();
+            if (!_inputs.MoveNext())
+            {
+                return false;
+            }
+
+            _name = _inputs.Current.Name;
+            _stream = _inputs.Current.Open();
+            _reader = new LineReader(_stream);
+            var sample = new List<byte[]>();
+            while (_readAhead.Count < LogFormatDetector.SampleLines && _reader.TryReadLine(out var line, out var oversized))
+            {
+                _lines++;
+                var copy = oversized ? null : line.ToArray();
+                _readAhead.Enqueue(copy);
+                if (copy is not null)
+                {
+                    sample.Add(copy);
+                }
+            }
+
+            _prefix = ChoosePrefix(sample);
+            return true;
         }
 
         private void FinishInput()
         {
             if (_name.Length > 0)
             {
-                Owner.Inputs.Add(new InputReport(_name, _kind, _lines, _parsed));
+                Owner.Inputs.Add(new InputReport(_name, _kind, _lines, _parsed) { Prefix = _prefix.Name });
                 _name = "";
                 (_lines, _parsed) = (0, 0);
             }
@@ -264,30 +303,46 @@ internal sealed class LogFeed
 
     private sealed class AccessSide : Side
     {
-        public AccessSide(LogFeed feed, IReadOnlyList<LogInput> inputs, AccessLogFormat? format)
-            : base(feed, inputs, "access")
-        {
-            Format = format ?? DetectFormat();
-            Engine.Stats.Format = Format?.Name ?? "unknown";
-        }
-
-        public AccessLogFormat? Format { get; }
-
         private readonly byte[] _lastTimeText = new byte[64];
         private int _lastTimeTextLength;
         private AccessField _lastTimeField = AccessField.Ignored;
         private DateTimeOffset _lastTime;
 
-        private AccessLogFormat? DetectFormat()
+        public AccessSide(LogFeed feed, IReadOnlyList<LogInput> inputs, AccessLogFormat? format)
+            : base(feed, inputs, "access")
         {
-            var sample = new List<byte[]?>();
-            while (sample.Count < LogFormatDetector.SampleLines && NextLine(out var line, out var oversized, firstInputOnly: true))
+            Format = format;
+            if (format is null)
             {
-                sample.Add(oversized ? null : line.ToArray());
+                // Detect the format (and the first input's prefix) from the first lines before anything is fed.
+                Start();
             }
 
-            ReplayFirst(sample);
-            return LogFormatDetector.Detect([.. sample.OfType<byte[]>()]);
+            Engine.Stats.Format = Format?.Name ?? "unknown";
+        }
+
+        /// <summary>The format given, or the one detected from the first input with lines.</summary>
+        public AccessLogFormat? Format { get; private set; }
+
+        /// <summary>Whether <see cref="Format"/> was detected rather than given.</summary>
+        public bool Detected { get; private set; }
+
+        protected override LinePrefix ChoosePrefix(IReadOnlyList<byte[]> sample)
+        {
+            if (Format is not null)
+            {
+                return LogFormatDetector.ChoosePrefix(sample, Format);
+            }
+
+            if (sample.Count == 0)
+            {
+                return LinePrefix.None;
+            }
+
+            var detection = LogFormatDetector.DetectWithPrefix(sample);
+            (Format, Detected) = (detection.Format, detection.Format is not null);
+            Engine.Stats.Format = Format?.Name ?? "unknown";
+            return detection.Prefix;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -300,6 +355,7 @@ internal sealed class LogFeed
                 return FeedResult.NotThisLog;
             }
 
+            entry.PrefixTime = PrefixTime;
             Engine.LearnErrorLogOffset(in entry);
 
             if (time > limit)
@@ -341,6 +397,7 @@ internal sealed class LogFeed
         {
             // Parsing is cheap and allocation-free; doing it again here keeps the entry off the heap.
             Format!.TryParse(line, out var entry);
+            entry.PrefixTime = PrefixTime;
             Engine.AddAccess(in entry, Format, time);
         }
     }
@@ -354,10 +411,12 @@ internal sealed class LogFeed
         {
         }
 
+        protected override LinePrefix ChoosePrefix(IReadOnlyList<byte[]> sample) => LinePrefix.Choose(sample, ErrorLogParser.IsErrorLogLine);
+
         protected override FeedResult TryFeed(ReadOnlySpan<byte> line, DateTimeOffset limit, out DateTimeOffset time)
         {
             time = default;
-            if (ErrorLogParser.TryParse(line, out var entry) && NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out time))
+            if (ErrorLogParser.TryParse(line, PrefixTime, out var entry) && NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out time))
             {
                 _afterValidLine = true;
                 if (time > limit)
@@ -367,6 +426,13 @@ internal sealed class LogFeed
 
                 Engine.AddError(in entry, time);
                 return FeedResult.Fed;
+            }
+
+            if (ErrorLogParser.TryParseStderr(line, out var stderr))
+            {
+                Engine.Stats.ErrorLines++;
+                Engine.AddConfigMessage(stderr, null, line);
+                return FeedResult.NotThisLog;
             }
 
             // The rest of a multi-line message (FastCGI stderr, for one) is text after a valid line.
@@ -385,7 +451,7 @@ internal sealed class LogFeed
 
         protected override void Feed(ReadOnlySpan<byte> line, DateTimeOffset time)
         {
-            ErrorLogParser.TryParse(line, out var entry);
+            ErrorLogParser.TryParse(line, PrefixTime, out var entry);
             Engine.AddError(in entry, time);
         }
     }

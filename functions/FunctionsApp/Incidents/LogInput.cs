@@ -22,4 +22,8 @@ internal sealed record LogInput(string Name, Func<Stream> Open, bool CanReopen =
 }
 
 /// <summary>What was read from one input.</summary>
-public sealed record InputReport(string Name, string Kind, long Lines, long Parsed);
+public sealed record InputReport(string Name, string Kind, long Lines, long Parsed)
+{
+    /// <summary>The prefix shape removed from its lines (<c>syslog-rfc3164</c>, <c>docker-compose+rfc3339</c>), or null.</summary>
+    public string? Prefix { get; init; }
+}

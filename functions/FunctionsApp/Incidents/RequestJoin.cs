@@ -1,3 +1,5 @@
+using FunctionsApp.NginxLogs;
+
 namespace FunctionsApp.Incidents;
 
 /// <summary>

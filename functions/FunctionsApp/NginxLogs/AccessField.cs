@@ -7,12 +7,18 @@ namespace FunctionsApp.NginxLogs;
 internal enum AccessField
 {
     Ignored = 0,
+
+    /// <summary><c>$remote_addr</c>: the client, as the error log's <c>client:</c> names it (after realip).</summary>
     RemoteAddr,
     TimeLocal,
     TimeIso8601,
     Msec,
+
+    /// <summary><c>$request</c>: the request line as the client sent it, <c>GET /a?b=1 HTTP/1.1</c>.</summary>
     Request,
     RequestMethod,
+
+    /// <summary><c>$request_uri</c>: the target as sent, with its arguments, not decoded.</summary>
     RequestUri,
     Status,
     BodyBytesSent,
@@ -24,70 +30,34 @@ internal enum AccessField
     UpstreamConnectTime,
     UpstreamHeaderTime,
     UpstreamResponseTime,
+
+    /// <summary><c>$host</c>: the Host header without port, lower case, else the server name.</summary>
     Host,
     ServerName,
     RequestId,
     Connection,
-}
 
-internal static class AccessFields
-{
-    /// <summary>Number of <see cref="AccessField"/> values; sizes the per-line slot arrays.</summary>
-    public const int Count = (int)AccessField.Connection + 1;
+    /// <summary><c>$uri</c>, <c>$document_uri</c>: the path after decoding, slash merging and rewrites.</summary>
+    Uri,
 
-    /// <summary>Maps an nginx variable name (without <c>$</c>) to the field it carries.</summary>
-    public static AccessField FromVariable(string name) => name switch
-    {
-        "remote_addr" or "realip_remote_addr" or "binary_remote_addr_text" => AccessField.RemoteAddr,
-        "time_local" => AccessField.TimeLocal,
-        "time_iso8601" => AccessField.TimeIso8601,
-        "msec" => AccessField.Msec,
-        "request" => AccessField.Request,
-        "request_method" => AccessField.RequestMethod,
-        "request_uri" or "uri" or "document_uri" => AccessField.RequestUri,
-        "status" => AccessField.Status,
-        "body_bytes_sent" or "bytes_sent" => AccessField.BodyBytesSent,
-        "http_referer" => AccessField.Referer,
-        "http_user_agent" => AccessField.UserAgent,
-        "request_time" => AccessField.RequestTime,
-        "upstream_addr" => AccessField.UpstreamAddr,
-        "upstream_status" => AccessField.UpstreamStatus,
-        "upstream_connect_time" => AccessField.UpstreamConnectTime,
-        "upstream_header_time" => AccessField.UpstreamHeaderTime,
-        "upstream_response_time" => AccessField.UpstreamResponseTime,
-        "host" or "http_host" => AccessField.Host,
-        "server_name" => AccessField.ServerName,
-        "request_id" or "req_id" => AccessField.RequestId,
-        "connection" => AccessField.Connection,
-        _ => AccessField.Ignored,
-    };
+    /// <summary><c>$args</c>, <c>$query_string</c>.</summary>
+    Args,
 
-    /// <summary>
-    /// Maps a JSON key of a log line to a field when no <c>log_format</c> was given: the variable
-    /// name itself, or a name commonly used for it by JSON log formats.
-    /// </summary>
-    public static AccessField FromJsonKey(string key) => FromVariable(key) switch
-    {
-        AccessField.Ignored => key switch
-        {
-            "time" or "timestamp" or "@timestamp" or "time_iso" => AccessField.TimeIso8601,
-            "client" or "client_ip" or "remote_ip" or "ip" => AccessField.RemoteAddr,
-            "method" => AccessField.RequestMethod,
-            "path" or "url" or "request_path" => AccessField.RequestUri,
-            "status_code" or "response_status" => AccessField.Status,
-            "upstream" => AccessField.UpstreamAddr,
-            "referer" or "referrer" => AccessField.Referer,
-            "user_agent" or "agent" => AccessField.UserAgent,
-            "duration" or "request_duration" => AccessField.RequestTime,
-            "vhost" or "server" => AccessField.Host,
-            "id" => AccessField.RequestId,
-            _ => AccessField.Ignored,
-        },
-        var field => field,
-    };
+    /// <summary><c>$http_host</c>: the Host header as sent (may carry a port).</summary>
+    HttpHost,
+    ServerPort,
+    ServerProtocol,
+    UpstreamBytesReceived,
 
-    /// <summary>Fields whose value can hold several comma- or colon-separated upstream tries.</summary>
-    public static bool IsUpstreamList(AccessField field) => field is AccessField.UpstreamAddr
-        or AccessField.UpstreamStatus or AccessField.UpstreamConnectTime
-        or AccessField.UpstreamHeaderTime or AccessField.UpstreamResponseTime;
+    /// <summary><c>$realip_remote_addr</c>: the peer before the realip module replaced it.</summary>
+    RealIpRemoteAddr,
+
+    /// <summary><c>$http_x_forwarded_for</c>, <c>$proxy_add_x_forwarded_for</c>: a list whose first hop is the client.</summary>
+    XForwardedFor,
+
+    /// <summary>ingress-nginx's <c>$proxy_upstream_name</c> (<c>default-api-80</c>).</summary>
+    ProxyUpstreamName,
+
+    /// <summary>A request duration in nanoseconds (ECS <c>event.duration</c>); nginx itself logs seconds.</summary>
+    DurationNanos,
 }

@@ -17,6 +17,7 @@ internal struct FieldSlots
 internal ref struct AccessLogEntry
 {
     private FieldSlots _slots;
+    private ulong _learned; // fields whose value came from a JSON key learned by name, which a template key overrides
 
     public AccessLogEntry(ReadOnlySpan<byte> line, LogEscape escape)
     {
@@ -28,12 +29,41 @@ internal ref struct AccessLogEntry
 
     public LogEscape Escape { get; }
 
+    /// <summary>The zoned time of the prefix a shipper put before the line (<c>docker logs -t</c>, CRI), if any.</summary>
+    public DateTimeOffset? PrefixTime { get; set; }
+
+    /// <summary>Records where a field's value is; the first value of a field wins.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Set(AccessField field, int start, int length)
     {
         if (field != AccessField.Ignored && _slots[(int)field] == 0)
         {
             _slots[(int)field] = ((long)start << 32) | (uint)(length + 1);
+        }
+    }
+
+    /// <summary>A value of a key the format's template names: it replaces one taken from a learned key.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void SetDeclared(AccessField field, int start, int length)
+    {
+        var bit = 1UL << (int)field;
+        if ((_learned & bit) != 0)
+        {
+            _slots[(int)field] = 0;
+            _learned &= ~bit;
+        }
+
+        Set(field, start, length);
+    }
+
+    /// <summary>A value of a key learned by its name.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void SetLearned(AccessField field, int start, int length)
+    {
+        if (field != AccessField.Ignored && _slots[(int)field] == 0)
+        {
+            Set(field, start, length);
+            _learned |= 1UL << (int)field;
         }
     }
 
@@ -99,21 +129,19 @@ internal ref struct AccessLogEntry
         return value;
     }
 
-    /// <summary>Parses a value returned by <see cref="GetTimeText"/>.</summary>
+    /// <summary>Parses a value returned by <see cref="GetTimeText"/>: as the variable it is, else by its shape (a JSON
+    /// key learned by name, <c>"ts"</c>, may hold an epoch or an ISO time).</summary>
     public static bool TryParseTime(ReadOnlySpan<byte> text, AccessField field, out DateTimeOffset time)
     {
-        switch (field)
+        time = default;
+        var parsed = field switch
         {
-            case AccessField.TimeIso8601:
-                return NginxTime.TryParseIso8601(text, out time);
-            case AccessField.TimeLocal:
-                return NginxTime.TryParseTimeLocal(text, out time);
-            case AccessField.Msec:
-                return NginxTime.TryParseMsec(text, out time);
-            default:
-                time = default;
-                return false;
-        }
+            AccessField.TimeIso8601 => NginxTime.TryParseIso8601(text, out time),
+            AccessField.TimeLocal => NginxTime.TryParseTimeLocal(text, out time),
+            AccessField.Msec => NginxTime.TryParseMsec(text, out time),
+            _ => false,
+        };
+        return parsed || (field != AccessField.Ignored && NginxTime.TryParseAny(text, out time));
     }
 
     /// <summary>The UTC offset nginx wrote the time in, when the format says (used to read the error log's local times).</summary>
@@ -136,15 +164,105 @@ internal ref struct AccessLogEntry
                 return sign * new TimeSpan(((iso[^5] - '0') * 10) + (iso[^4] - '0'), ((iso[^2] - '0') * 10) + (iso[^1] - '0'), 0);
             }
 
-            return null;
+            return iso.IsEmpty ? null : NginxTime.OffsetOf(iso);
         }
     }
 
-    /// <summary><c>$request_time</c> in seconds, or null.</summary>
-    public readonly double? RequestTime =>
-        Utf8Parser.TryParse(Get(AccessField.RequestTime), out double seconds, out _) ? seconds : null;
+    /// <summary>
+    /// Whether the fields that never hold spaces hold none: a variable of a text format takes everything up to the
+    /// literal after it, so a line with text in front (a prefix nobody removed) still "parses", with that text in
+    /// its first field. Used to judge formats and prefixes on samples, not per line.
+    /// </summary>
+    public readonly bool IsPlausible => Plain(Get(AccessField.RemoteAddr)) && Plain(Get(AccessField.Host)) && Plain(Get(AccessField.Status));
 
-    /// <summary>The request line's method and path, from <c>$request</c> or <c>$request_method</c>/<c>$request_uri</c>.</summary>
+    /// <summary>The request's duration in seconds: <c>$request_time</c> (or ECS's nanoseconds), or null.</summary>
+    public readonly double? RequestTime
+    {
+        get
+        {
+            if (Utf8Parser.TryParse(Get(AccessField.RequestTime), out double seconds, out _))
+            {
+                return seconds;
+            }
+
+            return Utf8Parser.TryParse(Get(AccessField.DurationNanos), out long nanos, out _) ? nanos / 1e9 : null;
+        }
+    }
+
+    /// <summary>The method: <c>$request_method</c>, else the first word of <c>$request</c>; empty when neither.</summary>
+    public readonly ReadOnlySpan<byte> Method
+    {
+        get
+        {
+            var method = Get(AccessField.RequestMethod);
+            return method.IsEmpty ? RequestLineParts.Method(Get(AccessField.Request)) : method;
+        }
+    }
+
+    /// <summary>The request target as the client sent it (path and arguments, not decoded): <c>$request_uri</c>, else
+    /// the middle of <c>$request</c>; empty when the format has neither (<c>$uri</c> is not what was sent).</summary>
+    public readonly ReadOnlySpan<byte> Target
+    {
+        get
+        {
+            var target = Get(AccessField.RequestUri);
+            return target.IsEmpty ? RequestLineParts.Target(Get(AccessField.Request)) : target;
+        }
+    }
+
+    /// <summary>The request's path normalised as nginx does for <c>$uri</c> (decoded, <c>//</c> merged, dot segments
+    /// resolved): from <c>$uri</c> when the format has it, else from the target. Off the hot path.</summary>
+    public readonly string NormalizedPath
+    {
+        get
+        {
+            var uri = Get(AccessField.Uri);
+            return uri.IsEmpty ? RequestLineParts.NormalizePath(Target) : LogText.Decode(uri, Escape);
+        }
+    }
+
+    /// <summary>The virtual host as a key (lower case, no port): <c>$host</c>, else <c>$http_host</c>, else
+    /// <c>$server_name</c>; <c>-</c> when the format has none.</summary>
+    public readonly string HostName
+    {
+        get
+        {
+            foreach (var source in (ReadOnlySpan<AccessField>)[AccessField.Host, AccessField.HttpHost, AccessField.ServerName])
+            {
+                if (Has(source))
+                {
+                    return UpstreamAddress.HostKey(Text(source));
+                }
+            }
+
+            return "-";
+        }
+    }
+
+    /// <summary>The client: <c>$remote_addr</c>, else <c>$realip_remote_addr</c>, else the first hop of
+    /// <c>$http_x_forwarded_for</c>; empty when none.</summary>
+    public readonly string Client
+    {
+        get
+        {
+            if (Has(AccessField.RemoteAddr))
+            {
+                return Text(AccessField.RemoteAddr);
+            }
+
+            if (Has(AccessField.RealIpRemoteAddr))
+            {
+                return Text(AccessField.RealIpRemoteAddr);
+            }
+
+            var forwarded = Text(AccessField.XForwardedFor);
+            var comma = forwarded.IndexOf(',', StringComparison.Ordinal);
+            return (comma < 0 ? forwarded : forwarded[..comma]).Trim();
+        }
+    }
+
+    /// <summary>The request line: <c>$request</c>, else rebuilt from <c>$request_method</c>, the target (or
+    /// <c>$uri</c> and <c>$args</c>) and <c>$server_protocol</c>, as far as the format has them.</summary>
     public readonly string RequestLine
     {
         get
@@ -154,7 +272,17 @@ internal ref struct AccessLogEntry
                 return Text(AccessField.Request);
             }
 
-            return Has(AccessField.RequestUri) ? $"{Text(AccessField.RequestMethod)} {Text(AccessField.RequestUri)}".TrimStart() : string.Empty;
+            var target = Has(AccessField.RequestUri) ? Text(AccessField.RequestUri)
+                : Has(AccessField.Uri) ? Text(AccessField.Uri) + (Has(AccessField.Args) ? "?" + Text(AccessField.Args) : "")
+                : "";
+            if (target.Length == 0)
+            {
+                return string.Empty;
+            }
+
+            return string.Join(' ', new[] { Text(AccessField.RequestMethod), target, Text(AccessField.ServerProtocol) }.Where(p => p.Length > 0));
         }
     }
+
+    private static bool Plain(ReadOnlySpan<byte> value) => value.IndexOfAny(" |\"\t"u8) < 0;
 }

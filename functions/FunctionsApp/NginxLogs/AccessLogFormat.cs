@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json;
 
 namespace FunctionsApp.NginxLogs;
 
@@ -8,7 +7,8 @@ namespace FunctionsApp.NginxLogs;
 /// An nginx <c>log_format</c> compiled once into a parser
 /// (https://nginx.org/en/docs/http/ngx_http_log_module.html#log_format).
 /// Text formats are matched segment by segment with vectorized searches for the literal text between
-/// variables; JSON formats (<c>escape=json '{...}'</c>) are read by key name, in any key order.
+/// variables; JSON formats (<c>escape=json '{...}'</c>, flat or nested) are read by key path, in any key order
+/// (<see cref="JsonFieldMap"/>).
 /// </summary>
 internal sealed partial class AccessLogFormat
 {
@@ -23,10 +23,10 @@ internal sealed partial class AccessLogFormat
         "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id";
 
     private readonly Segment[] _segments;
-    private readonly JsonKeyMap? _jsonKeys;
+    private readonly JsonFieldMap? _jsonKeys;
     private readonly bool[] _has = new bool[AccessFields.Count];
 
-    private AccessLogFormat(string name, string definition, LogEscape escape, Segment[] segments, JsonKeyMap? jsonKeys)
+    private AccessLogFormat(string name, string definition, LogEscape escape, Segment[] segments, JsonFieldMap? jsonKeys)
     {
         Name = name;
         Definition = definition;
@@ -36,15 +36,18 @@ internal sealed partial class AccessLogFormat
         foreach (var segment in segments)
         {
             _has[(int)segment.Field] = true;
+            _has[(int)segment.StandIn] = true;
         }
 
         if (jsonKeys is not null)
         {
-            foreach (var field in jsonKeys.Fields)
+            foreach (var field in jsonKeys.DeclaredFields)
             {
                 _has[(int)field] = true;
             }
         }
+
+        _has[0] = false;
     }
 
     /// <summary>nginx's predefined <c>combined</c> format.</summary>
@@ -63,7 +66,7 @@ internal sealed partial class AccessLogFormat
     /// JSON lines whose keys are matched by name (<c>status</c>, <c>upstream_addr</c>, <c>time_iso8601</c>, ...).
     /// A new instance each time: it learns the keys of the lines it reads.
     /// </summary>
-    public static AccessLogFormat CreateJson() => new("json", "{...}", LogEscape.Json, [], new JsonKeyMap(learn: true));
+    public static AccessLogFormat CreateJson() => new("json", "{...}", LogEscape.Json, [], JsonFieldMap.Learning());
 
     /// <summary>The formats <see cref="LogFormatDetector"/> chooses among, most specific first.</summary>
     public static IReadOnlyList<AccessLogFormat> CreatePresets() => [IngressNginx, Main, Combined, CreateJson()];
@@ -78,8 +81,11 @@ internal sealed partial class AccessLogFormat
 
     public bool IsJson => _jsonKeys is not null;
 
-    /// <summary>Whether lines of this format can carry the field.</summary>
-    public bool Has(AccessField field) => _has[(int)field] || (_jsonKeys?.Learns ?? false);
+    /// <summary>How many known fields the format has (for JSON, those its template declares or its lines showed).</summary>
+    public int FieldCount => Enumerable.Range(1, AccessFields.Count - 1).Count(i => Has((AccessField)i));
+
+    /// <summary>Whether lines of this format can carry the field (for JSON, also a field a key learned so far maps to).</summary>
+    public bool Has(AccessField field) => _has[(int)field] || (_jsonKeys?.Has(field) ?? false);
 
     /// <summary>
     /// Compiles a preset name or a format. Accepts the bare format string, the quoted pieces of a
@@ -97,7 +103,7 @@ internal sealed partial class AccessLogFormat
             return true;
         }
 
-        if (!TryReadDirective(trimmed, out var name, out var escape, out var template, out error))
+        if (!TryReadDirective(trimmed, out var name, out var escape, out var explicitEscape, out var template, out error))
         {
             return false;
         }
@@ -110,14 +116,15 @@ internal sealed partial class AccessLogFormat
 
         if (template.TrimStart().StartsWith('{'))
         {
-            var keys = JsonKeyMap.FromTemplate(template);
-            if (keys.Fields.Count == 0)
+            var keys = JsonFieldMap.FromTemplate(template);
+            if (keys.IsEmpty)
             {
                 error = "the JSON log_format maps no key to a known variable";
                 return false;
             }
 
-            format = new AccessLogFormat(name, template, LogEscape.Json, [], keys);
+            // A JSON-shaped format without escape=json still escapes nginx's way (\x22); values are decoded as written.
+            format = new AccessLogFormat(name, template, escape == LogEscape.Default && !explicitEscape ? LogEscape.Json : escape, [], keys);
             return true;
         }
 
@@ -129,6 +136,52 @@ internal sealed partial class AccessLogFormat
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Compiles a template that detection inferred: a JSON template becomes the <c>json</c> format, a text one the
+    /// <c>inferred</c> format. False when it does not compile to a format with a status.
+    /// </summary>
+    internal static bool TryCompileInferred(string template, out AccessLogFormat format)
+    {
+        if (template.StartsWith('{'))
+        {
+            var keys = JsonFieldMap.FromTemplate(template);
+            format = new AccessLogFormat("json", template, LogEscape.Json, [], keys);
+            return !keys.IsEmpty && format.Has(AccessField.Status);
+        }
+
+        format = CompileText(TextFormatInference.Name, template, LogEscape.Default);
+        return format.Has(AccessField.Status);
+    }
+
+    /// <summary>
+    /// How much the format tells the engine, weighting what diagnosis needs most (status, time, upstream, host):
+    /// detection prefers the richer of two formats that read the sample about as well.
+    /// </summary>
+    public int Richness
+    {
+        get
+        {
+            // Each kind of information once: one time, one host, the request whole or in parts.
+            var score = 0;
+            score += Has(AccessField.Status) ? 4 : 0;
+            score += Has(AccessField.TimeLocal) || Has(AccessField.TimeIso8601) || Has(AccessField.Msec) ? 4 : 0;
+            score += Has(AccessField.UpstreamAddr) ? 4 : 0;
+            score += Has(AccessField.Host) || Has(AccessField.HttpHost) || Has(AccessField.ServerName) ? 3 : 0;
+            score += Has(AccessField.UpstreamStatus) ? 3 : 0;
+            score += Has(AccessField.Request) || Has(AccessField.RequestUri) || Has(AccessField.Uri) ? 2 : 0;
+            score += Has(AccessField.RemoteAddr) || Has(AccessField.RealIpRemoteAddr) || Has(AccessField.XForwardedFor) ? 2 : 0;
+            score += Has(AccessField.RequestTime) || Has(AccessField.DurationNanos) ? 2 : 0;
+            foreach (var extra in (ReadOnlySpan<AccessField>)[AccessField.UpstreamConnectTime, AccessField.UpstreamHeaderTime,
+                AccessField.UpstreamResponseTime, AccessField.Connection, AccessField.RequestId, AccessField.UserAgent, AccessField.Referer,
+                AccessField.BodyBytesSent, AccessField.RequestMethod, AccessField.Args, AccessField.ProxyUpstreamName])
+            {
+                score += Has(extra) ? 1 : 0;
+            }
+
+            return score;
+        }
     }
 
     /// <summary>Parses one line. Lines with trailing text after the last variable are accepted:
@@ -170,6 +223,11 @@ internal sealed partial class AccessLogFormat
             }
 
             entry.Set(segment.Field, pos, length);
+            if (segment.StandIn != AccessField.Ignored)
+            {
+                entry.Set(segment.StandIn, pos, length);
+            }
+
             pos += length;
         }
 
@@ -177,7 +235,8 @@ internal sealed partial class AccessLogFormat
     }
 
     /// <summary>Finds where a value ends: at the next literal, except where the value itself legitimately
-    /// contains that literal (a space inside <c>$time_local</c>, or upstream lists like <c>a, b : c</c>).</summary>
+    /// contains that literal (a space inside <c>$time_local</c> or an unquoted <c>$request</c>, or upstream lists
+    /// like <c>a, b : c</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ValueLength(AccessField field, ReadOnlySpan<byte> rest, byte[] next)
     {
@@ -188,6 +247,13 @@ internal sealed partial class AccessLogFormat
         }
 
         var offset = 0;
+        if (field == AccessField.Request && next[0] == ' ')
+        {
+            // An unquoted $request has spaces of its own: it ends after its protocol.
+            var protocol = rest.IndexOf(" HTTP/"u8);
+            offset = protocol > 0 ? protocol + 6 : 0;
+        }
+
         while (true)
         {
             var found = IndexOfLiteral(rest[offset..], next);
@@ -197,7 +263,9 @@ internal sealed partial class AccessLogFormat
             }
 
             var at = offset + found;
-            if (next[0] != ' ' || !AccessFields.IsUpstreamList(field) || !IsInsideUpstreamList(rest, at))
+            // A variable the engine does not read may be a list too ($upstream_response_length, or an upstream time
+            // detection left unnamed because the sample held only "-").
+            if (next[0] != ' ' || !(field == AccessField.Ignored || AccessFields.IsUpstreamList(field)) || !IsInsideUpstreamList(rest, at))
             {
                 return at;
             }
@@ -299,6 +367,18 @@ internal sealed partial class AccessLogFormat
             segments.Add(new Segment(Encoding.UTF8.GetBytes(literal.ToString()), AccessField.Ignored));
         }
 
+        // Without $host, $http_host is the host; without $remote_addr, $realip_remote_addr is the client.
+        var fields = segments.Select(s => s.Field).ToHashSet();
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var standIn = AccessFields.StandIn(segments[i].Field);
+            if (standIn != AccessField.Ignored && !fields.Contains(standIn))
+            {
+                segments[i] = segments[i] with { StandIn = standIn };
+                fields.Add(standIn);
+            }
+        }
+
         return new AccessLogFormat(name, template, escape, [.. segments], null);
     }
 
@@ -306,11 +386,14 @@ internal sealed partial class AccessLogFormat
 
     private static string Shorten(string s) => s.Length > 80 ? s[..80] + "…" : s;
 
-    /// <summary>Reads <c>log_format name [escape=x] 'a' "b" ...;</c>, or just the quoted strings, or a bare format.</summary>
-    private static bool TryReadDirective(string spec, out string name, out LogEscape escape, out string template, out string error)
+    /// <summary>Reads <c>log_format name [escape=x] 'a' "b" ...;</c>, or just the quoted strings, or a bare format.
+    /// Backslash escapes are undone as nginx's configuration reader does (<c>\t</c>, <c>\n</c>, <c>\r</c>, <c>\"</c>,
+    /// <c>\'</c>, <c>\\</c>; any other backslash stays).</summary>
+    private static bool TryReadDirective(string spec, out string name, out LogEscape escape, out bool explicitEscape, out string template, out string error)
     {
         name = "custom";
         escape = LogEscape.Default;
+        explicitEscape = false;
         template = spec;
         error = string.Empty;
         var rest = spec.AsSpan().Trim();
@@ -336,30 +419,27 @@ internal sealed partial class AccessLogFormat
                     "none" => LogEscape.None,
                     _ => LogEscape.Default,
                 };
+                explicitEscape = true;
                 rest = end < 0 ? default : rest[end..].TrimStart();
             }
         }
 
+        var sb = new StringBuilder();
         if (rest.Length == 0 || (rest[0] != '\'' && rest[0] != '"'))
         {
-            template = rest.TrimEnd(';').ToString();
+            Unescape(rest.TrimEnd(';'), sb);
+            template = sb.ToString();
             return true;
         }
 
         // Concatenate the quoted pieces, as nginx does.
-        var sb = new StringBuilder();
         while (rest.Length > 0 && rest[0] is '\'' or '"')
         {
             var quote = rest[0];
             var i = 1;
-            for (; i < rest.Length && rest[i] != quote; i++)
+            while (i < rest.Length && rest[i] != quote)
             {
-                if (rest[i] == '\\' && i + 1 < rest.Length)
-                {
-                    i++;
-                }
-
-                sb.Append(rest[i]);
+                i += rest[i] == '\\' && i + 1 < rest.Length ? 2 : 1;
             }
 
             if (i >= rest.Length)
@@ -368,6 +448,7 @@ internal sealed partial class AccessLogFormat
                 return false;
             }
 
+            Unescape(rest[1..i], sb);
             rest = rest[(i + 1)..].TrimStart();
         }
 
@@ -375,152 +456,34 @@ internal sealed partial class AccessLogFormat
         return true;
     }
 
-    private readonly record struct Segment(byte[]? Literal, AccessField Field);
-
-    /// <summary>Key-name to field map for JSON lines; learns keys it has not seen when no template was given.</summary>
-    private sealed class JsonKeyMap
+    private static void Unescape(ReadOnlySpan<char> text, StringBuilder sb)
     {
-        private const int MaxKeys = 256;
-        private readonly List<(byte[] Key, AccessField Field)> _keys = [];
-
-        public JsonKeyMap(bool learn) => Learns = learn;
-
-        public bool Learns { get; }
-
-        public IReadOnlyCollection<AccessField> Fields => [.. _keys.Select(k => k.Field).Where(f => f != AccessField.Ignored).Distinct()];
-
-        public static JsonKeyMap FromTemplate(string template)
+        for (var i = 0; i < text.Length; i++)
         {
-            var map = new JsonKeyMap(learn: false);
-            // "key": "...$var..." or "key": $var — the key names the value, the variable says what it is.
-            var i = 0;
-            while ((i = template.IndexOf('"', i)) >= 0)
+            if (text[i] == '\\' && i + 1 < text.Length)
             {
-                var end = template.IndexOf('"', i + 1);
-                if (end < 0)
+                var unescaped = text[i + 1] switch
                 {
-                    break;
-                }
-
-                var afterKey = template.AsSpan(end + 1).TrimStart();
-                if (afterKey.Length > 0 && afterKey[0] == ':')
+                    't' => '\t',
+                    'n' => '\n',
+                    'r' => '\r',
+                    '"' or '\'' or '\\' => text[i + 1],
+                    _ => '\0',
+                };
+                if (unescaped != '\0')
                 {
-                    var key = template[(i + 1)..end];
-                    var valueStart = template.IndexOf(':', end) + 1;
-                    var valueEnd = FindValueEnd(template, valueStart);
-                    var value = template[valueStart..valueEnd];
-                    var dollar = value.IndexOf('$', StringComparison.Ordinal);
-                    if (dollar >= 0)
-                    {
-                        var nameStart = dollar + (dollar + 1 < value.Length && value[dollar + 1] == '{' ? 2 : 1);
-                        var nameEnd = nameStart;
-                        while (nameEnd < value.Length && IsNameChar(value[nameEnd]))
-                        {
-                            nameEnd++;
-                        }
-
-                        map._keys.Add((Encoding.UTF8.GetBytes(key), AccessFields.FromVariable(value[nameStart..nameEnd])));
-                    }
-
-                    i = valueEnd;
+                    sb.Append(unescaped);
+                    i++;
                     continue;
                 }
-
-                i = end + 1;
             }
 
-            return map;
-        }
-
-        private static int FindValueEnd(string template, int start)
-        {
-            var inString = false;
-            for (var i = start; i < template.Length; i++)
-            {
-                var c = template[i];
-                if (c == '\\')
-                {
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    inString = !inString;
-                }
-                else if (!inString && c is ',' or '}')
-                {
-                    return i;
-                }
-            }
-
-            return template.Length;
-        }
-
-        public bool TryParse(ReadOnlySpan<byte> line, ref AccessLogEntry entry)
-        {
-            var trimmed = line.TrimStart(" \t"u8);
-            if (trimmed.IsEmpty || trimmed[0] != '{')
-            {
-                return false;
-            }
-
-            try
-            {
-                var reader = new Utf8JsonReader(line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
-                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                {
-                    return false;
-                }
-
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var field = Lookup(ref reader);
-                    if (!reader.Read())
-                    {
-                        return false;
-                    }
-
-                    switch (reader.TokenType)
-                    {
-                        case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                            reader.Skip();
-                            break;
-                        case JsonTokenType.String:
-                            entry.Set(field, (int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
-                            break;
-                        case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False:
-                            entry.Set(field, (int)reader.TokenStartIndex, reader.ValueSpan.Length);
-                            break;
-                    }
-                }
-
-                return reader.TokenType == JsonTokenType.EndObject && entry.Status != 0;
-            }
-            catch (JsonException)
-            {
-                // Invalid JSON is a malformed line, counted by the caller.
-                return false;
-            }
-        }
-
-        private AccessField Lookup(ref Utf8JsonReader reader)
-        {
-            foreach (var (key, field) in _keys)
-            {
-                if (reader.ValueTextEquals(key))
-                {
-                    return field;
-                }
-            }
-
-            if (!Learns || _keys.Count >= MaxKeys)
-            {
-                return AccessField.Ignored;
-            }
-
-            var name = reader.GetString() ?? string.Empty;
-            var learned = AccessFields.FromJsonKey(name);
-            _keys.Add((Encoding.UTF8.GetBytes(name), learned));
-            return learned;
+            sb.Append(text[i]);
         }
     }
+
+    /// <param name="Literal">Text between variables; null for a variable.</param>
+    /// <param name="Field">The variable's field.</param>
+    /// <param name="StandIn">A field the variable also stands in for, when the format lacks that one's own variable.</param>
+    private readonly record struct Segment(byte[]? Literal, AccessField Field, AccessField StandIn = AccessField.Ignored);
 }

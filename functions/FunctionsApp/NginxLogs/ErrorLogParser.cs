@@ -1,15 +1,21 @@
 using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
 
 namespace FunctionsApp.NginxLogs;
 
 /// <summary>
 /// Parses nginx error-log lines (https://nginx.org/en/docs/ngx_core_module.html#error_log) without
 /// allocating. Lines are cut by nginx at 2048 bytes, so a context field may be missing or truncated:
-/// whatever is there is taken, nothing is required beyond the timestamp, level and message.
+/// whatever is there is taken, nothing is required beyond the timestamp, level and message. The head is the
+/// same from nginx 1.10 to 1.27 and on every OS; messages differ per OS only in their errno texts.
 /// </summary>
 internal static class ErrorLogParser
 {
-    public static bool TryParse(ReadOnlySpan<byte> line, out ErrorLogLine entry)
+    public static bool TryParse(ReadOnlySpan<byte> line, out ErrorLogLine entry) => TryParse(line, null, out entry);
+
+    /// <summary>Parses a line whose shipper's prefix (with its own zoned time) was removed.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> line, DateTimeOffset? prefixTime, out ErrorLogLine entry)
     {
         entry = default;
         if (line.Length < 22 || line[4] != '/' || line[7] != '/' || line[10] != ' ' || line[19] != ' ' || line[20] != '[')
@@ -38,14 +44,21 @@ internal static class ErrorLogParser
         if (rest.Length > 1 && rest[0] == '*')
         {
             var space = rest.IndexOf((byte)' ');
-            if (space > 1 && Utf8Parser.TryParse(rest[1..space], out long cid, out var n) && n == space - 1)
+            var digits = space < 0 ? rest[1..] : rest[1..space];
+            if (Utf8Parser.TryParse(digits, out long cid, out var n) && n == digits.Length && n > 0)
             {
                 connectionId = cid;
-                rest = rest[(space + 1)..];
+                rest = space < 0 ? default : rest[(space + 1)..];
             }
         }
 
+        // The request context starts at ", client: "; the resolver's own lines have ", resolver: " instead.
         var contextStart = rest.IndexOf(", client: "u8);
+        if (contextStart < 0)
+        {
+            contextStart = rest.IndexOf(", resolver: "u8);
+        }
+
         var message = contextStart < 0 ? rest : rest[..contextStart];
         var context = contextStart < 0 ? default : rest[(contextStart + 2)..];
 
@@ -56,12 +69,69 @@ internal static class ErrorLogParser
             Level = level,
             ConnectionId = connectionId,
             Message = message,
-            Client = Field(context, "client: "u8, quoted: false),
-            Server = Field(context, "server: "u8, quoted: false),
-            Request = Field(context, "request: \""u8, quoted: true),
-            Upstream = Field(context, "upstream: \""u8, quoted: true),
-            Host = Field(context, "host: \""u8, quoted: true),
+            Client = Field(context, "client: "u8),
+            Server = Field(context, "server: "u8),
+            Request = Field(context, "request: "u8),
+            Subrequest = Field(context, "subrequest: "u8),
+            Upstream = Field(context, "upstream: "u8),
+            Host = Field(context, "host: "u8),
+            Referrer = Field(context, "referrer: "u8),
+            Resolver = Field(context, "resolver: "u8),
+            PrefixTime = prefixTime,
         };
+        return true;
+    }
+
+    /// <summary>Whether nginx wrote the line to its error log, or to stderr (<c>nginx: [emerg] …</c>).</summary>
+    public static bool IsErrorLogLine(ReadOnlySpan<byte> line) => TryParse(line, out _) || TryParseStderr(line, out _);
+
+    /// <summary>
+    /// A line nginx printed to stderr before its error log was open, as <c>docker logs</c> and systemd show it:
+    /// <c>nginx: [emerg] host not found in upstream "php-fpm:9000" in /etc/nginx/conf.d/default.conf:2</c>.
+    /// </summary>
+    public static bool TryParseStderr(ReadOnlySpan<byte> line, out ConfigMessage message)
+    {
+        message = null!;
+        if (!line.StartsWith("nginx: ["u8))
+        {
+            return false;
+        }
+
+        var close = line[8..].IndexOf((byte)']');
+        if (close < 0)
+        {
+            return false;
+        }
+
+        var level = ParseLevel(line.Slice(8, close));
+        if (level == ErrorLevel.Unknown)
+        {
+            return false;
+        }
+
+        message = ToConfigMessage(level, null, line[(8 + close + 1)..].TrimStart((byte)' '));
+        return true;
+    }
+
+    /// <summary>
+    /// Whether an error-log line is about the configuration or startup rather than a request: no connection, and
+    /// either <c>[emerg]</c> (nginx stops) or a warning or worse that names a configuration file and line
+    /// (<c>… in /etc/nginx/nginx.conf:12</c>).
+    /// </summary>
+    public static bool TryReadConfigMessage(in ErrorLogLine line, out ConfigMessage message)
+    {
+        message = null!;
+        if (line.ConnectionId >= 0 || !line.Client.IsEmpty || line.Level < ErrorLevel.Warn)
+        {
+            return false;
+        }
+
+        if (line.Level != ErrorLevel.Emerg && !TrySplitConfigLocation(line.Message, out _, out _, out _))
+        {
+            return false;
+        }
+
+        message = ToConfigMessage(line.Level, Encoding.ASCII.GetString(line.Timestamp), line.Message);
         return true;
     }
 
@@ -97,14 +167,53 @@ internal static class ErrorLogParser
         }
     }
 
-    private static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> context, ReadOnlySpan<byte> key, bool quoted)
+    private static ConfigMessage ToConfigMessage(ErrorLevel level, string? localTime, ReadOnlySpan<byte> message)
+    {
+        if (TrySplitConfigLocation(message, out var text, out var file, out var number))
+        {
+            return new ConfigMessage(level, localTime, LogText.Raw(text), LogText.Raw(file), number);
+        }
+
+        return new ConfigMessage(level, localTime, LogText.Raw(message), null, null);
+    }
+
+    /// <summary>Splits <c>MESSAGE in /path/to/file.conf:12</c> (how nginx names the directive it could not use).</summary>
+    private static bool TrySplitConfigLocation(ReadOnlySpan<byte> message, out ReadOnlySpan<byte> text, out ReadOnlySpan<byte> file, out int line)
+    {
+        text = message;
+        file = default;
+        line = 0;
+        var at = message.LastIndexOf(" in "u8);
+        if (at < 0)
+        {
+            return false;
+        }
+
+        var location = message[(at + 4)..];
+        var colon = location.LastIndexOf((byte)':');
+        if (colon <= 0 || location.Contains((byte)' ') || !int.TryParse(Encoding.ASCII.GetString(location[(colon + 1)..]), NumberStyles.None, CultureInfo.InvariantCulture, out line))
+        {
+            return false;
+        }
+
+        text = message[..at];
+        file = location[..colon];
+        return true;
+    }
+
+    /// <summary>
+    /// The value after <paramref name="key"/> in the context. Values are quoted (request, subrequest, upstream, host,
+    /// referrer) or bare (client, server, resolver). nginx does not escape a <c>"</c> inside a quoted value, so a
+    /// quoted value ends at a quote that the next key (or the end of the line) follows; a value cut at 2048 bytes
+    /// runs to the end.
+    /// </summary>
+    private static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> context, ReadOnlySpan<byte> key)
     {
         if (context.IsEmpty)
         {
             return default;
         }
 
-        // Keys after the first follow ", "; values of request/upstream/host cannot contain '"' (nginx escapes it).
         int start;
         if (context.StartsWith(key))
         {
@@ -125,8 +234,57 @@ internal static class ErrorLogParser
         }
 
         var value = context[start..];
-        var end = quoted ? value.IndexOf((byte)'"') : value.IndexOf(", "u8);
-        return end < 0 ? value : value[..end];
+        if (value.IsEmpty || value[0] != '"')
+        {
+            var comma = value.IndexOf(", "u8);
+            return comma < 0 ? value : value[..comma];
+        }
+
+        value = value[1..];
+        var offset = 0;
+        while (true)
+        {
+            var quote = value[offset..].IndexOf((byte)'"');
+            if (quote < 0)
+            {
+                return value;
+            }
+
+            var end = offset + quote;
+            var after = value[(end + 1)..];
+            if (after.IsEmpty || IsNextKey(after))
+            {
+                return value[..end];
+            }
+
+            offset = end + 1;
+        }
+    }
+
+    private static bool IsNextKey(ReadOnlySpan<byte> after)
+    {
+        if (!after.StartsWith(", "u8))
+        {
+            return false;
+        }
+
+        // "host: ", "referrer: ", and the stream module's "bytes from/to client:0/0".
+        after = after[2..];
+        var colon = after.IndexOf((byte)':');
+        if (colon <= 0 || colon > 24 || !char.IsAsciiLetterLower((char)after[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in after[..colon])
+        {
+            if (!char.IsAsciiLetterLower((char)c) && c is not ((byte)'_' or (byte)' ' or (byte)'/'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static ErrorLevel ParseLevel(ReadOnlySpan<byte> s) => s switch

@@ -1,36 +1,94 @@
 namespace FunctionsApp.NginxLogs;
 
 /// <summary>
-/// Picks the access-log format from the first lines when none was given: every preset is tried on
-/// the sample, the one that parses most lines wins, and among equals the most specific (most fields).
+/// Picks the access-log format from the first lines when none was given. Candidates: the presets (combined, main,
+/// ingress-nginx), a JSON template inferred from the keys (<see cref="JsonFormatInference"/>), and text templates
+/// inferred from the values (<see cref="TextFormatInference"/>). Each is scored on the sample by the lines it reads
+/// with a status, a time and plausible fields; among those that read at least 90 % as many lines as the best, the
+/// one that tells the engine most wins (<see cref="AccessLogFormat.Richness"/>), a preset on a tie.
 /// </summary>
 internal static class LogFormatDetector
 {
-    public const int SampleLines = 50;
+    /// <summary>Lines read from the start of each input to choose its prefix and, for the first, the format.</summary>
+    public const int SampleLines = 100;
 
-    /// <summary>The best preset for the sample, or null when no preset parses any line.</summary>
+    /// <summary>The best format for the sample, or null when none reads any line.</summary>
     public static AccessLogFormat? Detect(IReadOnlyList<byte[]> sample)
     {
-        AccessLogFormat? best = null;
-        var bestCount = 0;
-        foreach (var format in AccessLogFormat.CreatePresets())
+        var lines = sample.Where(l => !l.AsSpan().Trim(" \t"u8).IsEmpty).ToList();
+        if (lines.Count == 0)
         {
-            var count = 0;
-            foreach (var line in sample)
+            return null;
+        }
+
+        var candidates = new List<AccessLogFormat>();
+        if (lines.Count(l => JsonFormatInference.IsJsonLine(l)) * 2 >= lines.Count)
+        {
+            if (JsonFormatInference.Infer(lines) is { } inferred)
             {
-                if (format.TryParse(line, out var entry) && entry.TryGetTime(out _))
-                {
-                    count++;
-                }
+                candidates.Add(inferred);
             }
 
-            // Presets are ordered most specific first, so only a strictly better count replaces the choice.
-            if (count > bestCount)
+            candidates.Add(AccessLogFormat.CreateJson());
+        }
+        else
+        {
+            candidates.AddRange([AccessLogFormat.IngressNginx, AccessLogFormat.Main, AccessLogFormat.Combined]);
+            candidates.AddRange(TextFormatInference.Infer(lines));
+        }
+
+        var scored = candidates.Select(format => (Format: format, Count: Count(lines, format))).Where(c => c.Count > 0).ToList();
+        if (scored.Count == 0)
+        {
+            return null;
+        }
+
+        var best = scored.Max(c => c.Count);
+        var eligible = scored.Where(c => c.Count * 10 >= best * 9).ToList();
+        var richest = eligible.Max(c => c.Format.Richness);
+        return eligible.Where(c => c.Format.Richness == richest).MaxBy(c => c.Count).Format;
+    }
+
+    /// <summary>
+    /// The format and the prefix of an input nobody described: the sample is read as it is and with the prefix
+    /// shape its lines start with removed (and each leading part of it), and the reading that parses most lines
+    /// wins, then the richer format, then the longer prefix.
+    /// </summary>
+    public static FormatDetection DetectWithPrefix(IReadOnlyList<byte[]> sample)
+    {
+        // A pipe-separated format that starts with a name parses as well without its first field, but tells less (a
+        // host); a compose prefix read as part of the line only adds fields nothing identifies: on a tie, strip it.
+        var formats = new Dictionary<LinePrefix, AccessLogFormat?>();
+        var prefix = LinePrefix.Best(
+            sample,
+            candidate =>
             {
-                (best, bestCount) = (format, count);
+                var stripped = candidate.IsNone ? sample : Strip(sample, candidate);
+                var format = formats[candidate] = Detect(stripped);
+                return format is null ? 0 : (Count(stripped, format) * 256) + Math.Min(format.Richness, 255);
+            },
+            weakWinsTies: true);
+        return new FormatDetection(formats[prefix], prefix);
+    }
+
+    /// <summary>The prefix of an input whose format is known: kept when more lines parse without it.</summary>
+    public static LinePrefix ChoosePrefix(IReadOnlyList<byte[]> sample, AccessLogFormat format) =>
+        LinePrefix.Choose(sample, line => format.TryParse(line, out var entry) && entry.TryGetTime(out _) && entry.IsPlausible);
+
+    private static byte[][] Strip(IReadOnlyList<byte[]> sample, LinePrefix prefix) =>
+        [.. sample.Select(line => line[prefix.Strip(line, out _)..])];
+
+    private static int Count(IReadOnlyList<byte[]> sample, AccessLogFormat format)
+    {
+        var count = 0;
+        foreach (var line in sample)
+        {
+            if (format.TryParse(line, out var entry) && entry.TryGetTime(out _) && entry.IsPlausible)
+            {
+                count++;
             }
         }
 
-        return best;
+        return count;
     }
 }

@@ -114,6 +114,78 @@ internal static class NginxTime
         return true;
     }
 
+    /// <summary>
+    /// Parses a time by its shape, whichever variable (or shipper) wrote it: <c>$time_local</c> (also in brackets),
+    /// ISO 8601 with a zone, or an epoch in seconds, milliseconds, microseconds or nanoseconds. A time without a zone
+    /// is not an instant and is refused.
+    /// </summary>
+    public static bool TryParseAny(ReadOnlySpan<byte> s, out DateTimeOffset value)
+    {
+        value = default;
+        if (s.Length > 2 && s[0] == '[' && s[^1] == ']')
+        {
+            s = s[1..^1];
+        }
+
+        if (s.Length == TimeLocalLength && s[2] == '/')
+        {
+            return TryParseTimeLocal(s, out value);
+        }
+
+        if (s.Length >= 20 && s[4] == '-' && (s[^1] == 'Z' || OffsetOf(s) is not null))
+        {
+            return TryParseIso8601(s, out value);
+        }
+
+        var dot = s.IndexOf((byte)'.');
+        var whole = dot < 0 ? s : s[..dot];
+        if (whole.Length is < 9 or > 19 || whole.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
+        {
+            return false;
+        }
+
+        // 10 digits are seconds until the year 2286; more digits are finer units of the same epoch.
+        if (whole.Length <= 10)
+        {
+            return TryParseMsec(s, out value);
+        }
+
+        if (dot >= 0 || !Utf8Parser.TryParse(whole, out long units, out _))
+        {
+            return false;
+        }
+
+        var ticks = whole.Length switch
+        {
+            <= 13 => units * TimeSpan.TicksPerMillisecond,
+            <= 16 => units * TimeSpan.TicksPerMicrosecond,
+            _ => units / 100,
+        };
+        if (ticks < 0 || ticks > DateTimeOffset.MaxValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks)
+        {
+            return false;
+        }
+
+        value = DateTimeOffset.UnixEpoch.AddTicks(ticks);
+        return true;
+    }
+
+    /// <summary>The UTC offset at the end of an ISO 8601 time (<c>+05:45</c>, <c>-0300</c>, <c>Z</c>), or null.</summary>
+    public static TimeSpan? OffsetOf(ReadOnlySpan<byte> iso)
+    {
+        if (iso.Length >= 20 && iso[^1] == 'Z')
+        {
+            return TimeSpan.Zero;
+        }
+
+        if (iso.Length >= 25 && iso[^3] == ':' && TryOffset(iso[^6..], out var colon))
+        {
+            return colon;
+        }
+
+        return iso.Length >= 24 && iso[^5] is (byte)'+' or (byte)'-' && TryOffset(iso[^5..], out var plain) ? plain : null;
+    }
+
     /// <summary>Parses the error log's <c>yyyy/MM/dd HH:mm:ss</c>, which has no zone: nginx writes local time.</summary>
     public static bool TryParseErrorLogTime(ReadOnlySpan<byte> s, TimeSpan offset, out DateTimeOffset value)
     {
@@ -178,6 +250,9 @@ internal static class NginxTime
 
         return true;
     }
+
+    /// <summary>1–12 for an English month abbreviation (<c>Jan</c>…<c>Dec</c>, any case), else 0.</summary>
+    public static int MonthNumber(ReadOnlySpan<byte> s) => s.Length >= 3 ? Month(s) : 0;
 
     private static int Month(ReadOnlySpan<byte> s) => (s[0] | 0x20, s[1] | 0x20, s[2] | 0x20) switch
     {

@@ -108,6 +108,156 @@ public sealed class AccessLogFormatTests
         Assert.Equal("a.test", entry.Text(AccessField.Host));
     }
 
+    [Fact]
+    public void TryParse_NestedJsonTemplate_ReadsEveryLeafByPathInAnyOrder()
+    {
+        var format = Compile("""log_format ecs escape=json '{"@timestamp":"$time_iso8601","client":{"ip":"$remote_addr"},"http":{"host":"$host","status":$status,"request":{"method":"$request_method","uri":"$request_uri"}},"upstream":{"addr":"$upstream_addr","status":"$upstream_status","time":$upstream_response_time},"rt":$request_time}';""");
+        var line = """{"upstream":{"time":0.002,"status":"502, 502 : 200","addr":"10.0.0.1:80, 10.0.0.2:80 : unix:/run/app.sock"},"rt":1.004,"http":{"request":{"uri":"/a?b=1","method":"POST"},"status":502,"host":"shop.test"},"client":{"ip":"2001:db8::7"},"@timestamp":"2026-11-24T10:00:01+05:45"}""";
+
+        Assert.True(format.IsJson);
+        Assert.True(format.TryParse(Encoding.UTF8.GetBytes(line), out var entry));
+        Assert.Equal(502, entry.Status);
+        Assert.Equal("2001:db8::7", entry.Text(AccessField.RemoteAddr));
+        Assert.Equal("shop.test", entry.HostName);
+        Assert.Equal("POST", Encoding.UTF8.GetString(entry.Method));
+        Assert.Equal("/a?b=1", Encoding.UTF8.GetString(entry.Target));
+        Assert.Equal("10.0.0.1:80, 10.0.0.2:80 : unix:/run/app.sock", entry.Text(AccessField.UpstreamAddr));
+        Assert.Equal("502, 502 : 200", entry.Text(AccessField.UpstreamStatus));
+        Assert.Equal("0.002", entry.Text(AccessField.UpstreamResponseTime));
+        Assert.Equal(1.004, entry.RequestTime);
+        Assert.Equal(TimeSpan.FromMinutes(345), entry.TimeZoneOffset);
+        Assert.True(format.Has(AccessField.UpstreamAddr));
+        Assert.False(format.Has(AccessField.UserAgent));
+    }
+
+    [Fact]
+    public void TryParse_JsonBareMultiTryValues_EndAtTheNextKey()
+    {
+        // Without quotes in the template, nginx writes a multi-try value that is not valid JSON; it still reads.
+        var format = Compile("""log_format j escape=json '{"ts":"$time_iso8601","s":$status,"us":$upstream_status,"urt":$upstream_response_time,"ua":"$upstream_addr"}';""");
+        var line = """{"ts":"2026-11-24T10:00:01+00:00","s":502,"us":502, 504 : -,"urt":0.001, 0.002 : -,"ua":"10.0.0.1:80, 10.0.0.2:80 : lab_pool"}""";
+
+        Assert.True(format.TryParse(Encoding.UTF8.GetBytes(line), out var entry));
+        Assert.Equal("502, 504 : -", entry.Text(AccessField.UpstreamStatus));
+        Assert.Equal("0.001, 0.002 : -", entry.Text(AccessField.UpstreamResponseTime));
+    }
+
+    [Fact]
+    public void TryParse_JsonKeysRenamedByShipper_ReadByName()
+    {
+        // The template says "status" and "time"; a shipper nested and renamed them. The template's key still wins where present.
+        var format = Compile("""log_format j escape=json '{"time":"$time_iso8601","status":"$status","upstream_addr":"$upstream_addr"}';""");
+        var renamed = """{"@timestamp":"2026-11-24T10:00:01.250Z","nginx":{"http":{"status_code":504},"upstream":{"address":"10.0.0.9:8080"}},"log":{"file":{"path":"/var/log/nginx/access.log"}}}""";
+        var both = """{"http_status":200,"status":"502","time":"2026-11-24T10:00:01+00:00"}""";
+
+        Assert.True(format.TryParse(Encoding.UTF8.GetBytes(renamed), out var entry));
+        Assert.Equal(504, entry.Status);
+        Assert.Equal("10.0.0.9:8080", entry.Text(AccessField.UpstreamAddr));
+        Assert.True(entry.TryGetTime(out var time));
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 10, 0, 1, 250, TimeSpan.Zero), time);
+
+        Assert.True(format.TryParse(Encoding.UTF8.GetBytes(both), out var second));
+        Assert.Equal(502, second.Status);
+    }
+
+    [Theory]
+    [InlineData("""{"@timestamp":"2026-11-24T10:00:01.000Z","source":{"ip":"203.0.113.9"},"url":{"original":"/api/v1?x=1","domain":"api.test"},"http":{"request":{"method":"GET"},"response":{"status_code":502}},"event":{"duration":2500000000}}""", 2.5)]
+    [InlineData("""{"ts":1795514401.250,"client_ip":"203.0.113.9","method":"GET","url":"/api/v1?x=1","vhost":"api.test","status":502,"request_time":"2.500"}""", 2.5)]
+    [InlineData("""{"time":"24/Nov/2026:10:00:01 +0000","remote_addr":"203.0.113.9","request":"GET /api/v1?x=1 HTTP/1.1","server_name":"api.test","status":"502","rt":2.5}""", 2.5)]
+    public void TryParse_JsonWithoutTemplate_LearnsEcsAndCommonNames(string line, double seconds)
+    {
+        var format = AccessLogFormat.CreateJson();
+
+        Assert.True(format.TryParse(Encoding.UTF8.GetBytes(line), out var entry));
+        Assert.Equal(502, entry.Status);
+        Assert.Equal("203.0.113.9", entry.Client);
+        Assert.Equal("api.test", entry.HostName);
+        Assert.Equal("GET", Encoding.UTF8.GetString(entry.Method));
+        Assert.Equal("/api/v1?x=1", Encoding.UTF8.GetString(entry.Target));
+        Assert.Equal(seconds, entry.RequestTime);
+        Assert.True(entry.TryGetTime(out var time));
+        Assert.Equal(2026, time.Year);
+    }
+
+    [Fact]
+    public void TryParse_JsonShapedDefaultEscape_ReadsAndDecodes()
+    {
+        // escape=default inside a JSON-looking format writes a quote as \x22 and brackets stay in the value.
+        var format = Compile("""log_format j '{"time":"[$time_local]","ua":"$http_user_agent","status":"$status"}';""");
+        var line = """{"time":"[24/Nov/2026:10:00:01 +0100]","ua":"say \x22hi\x22","status":"503"}""";
+
+        Assert.True(format.TryParse(Encoding.UTF8.GetBytes(line), out var entry));
+        Assert.Equal("say \"hi\"", entry.Text(AccessField.UserAgent));
+        Assert.True(entry.TryGetTime(out var time));
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 9, 0, 1, TimeSpan.Zero), time);
+    }
+
+    public static TheoryData<string, string> TextFormats() => new()
+    {
+        // Separators of every kind, quoted, bare and bracketed fields, key=value and logfmt.
+        { "log_format p '$remote_addr | $time_local | $request | $status | $host | $upstream_addr | $upstream_status';",
+          "203.0.113.9 | 24/Nov/2026:10:00:01 +0000 | GET /a?b=1 HTTP/1.1 | 502 | api.test | 10.0.0.1:80, 10.0.0.2:80 | 502, 502" },
+        { "log_format t '$time_iso8601\\t$remote_addr\\t$request_method\\t$request_uri\\t$status\\t$http_host\\t$upstream_addr\\t$upstream_status';",
+          "2026-11-24T10:00:01+00:00\t203.0.113.9\tGET\t/a?b=1\t502\tAPI.test:8443\t10.0.0.1:80, 10.0.0.2:80\t502, 502" },
+        { "log_format c '\"$time_iso8601\",\"$remote_addr\",\"$request\",$status,\"$host\",\"$upstream_addr\",\"$upstream_status\"';",
+          "\"2026-11-24T10:00:01+00:00\",\"203.0.113.9\",\"GET /a?b=1 HTTP/1.1\",502,\"api.test\",\"10.0.0.1:80, 10.0.0.2:80\",\"502, 502\"" },
+        { "log_format s '$msec;$remote_addr;$request;$status;$host;$upstream_addr;$upstream_status';",
+          "1795514401.000;203.0.113.9;GET /a?b=1 HTTP/1.1;502;api.test;10.0.0.1:80, 10.0.0.2:80;502, 502" },
+        { "log_format kv 'time=\"$time_local\" client=$remote_addr method=$request_method uri=$uri args=$args status=$status host=$server_name upstream=\"$upstream_addr\" ustatus=\"$upstream_status\"';",
+          "time=\"24/Nov/2026:10:00:01 +0000\" client=203.0.113.9 method=GET uri=/a args=b=1 status=502 host=api.test upstream=\"10.0.0.1:80, 10.0.0.2:80\" ustatus=\"502, 502\"" },
+        { "log_format logfmt 'ts=$time_iso8601 remote=$remote_addr request=\"$request\" status=$status host=$host ua=$upstream_addr us=$upstream_status';",
+          "ts=2026-11-24T10:00:01+00:00 remote=203.0.113.9 request=\"GET /a?b=1 HTTP/1.1\" status=502 host=api.test ua=10.0.0.1:80, 10.0.0.2:80 us=502, 502" },
+        { "$remote_addr [${time_local}] $request $status ${host} $upstream_addr $upstream_status",
+          "203.0.113.9 [24/Nov/2026:10:00:01 +0000] GET /a?b=1 HTTP/1.1 502 api.test 10.0.0.1:80, 10.0.0.2:80 502, 502" },
+    };
+
+    [Theory]
+    [MemberData(nameof(TextFormats))]
+    public void TryParse_TextFormatFamilies_ReadStatusTimeHostAndUpstreams(string spec, string line)
+    {
+        var format = Compile(spec);
+
+        Assert.True(format.TryParse(Encoding.UTF8.GetBytes(line), out var entry), line);
+        Assert.Equal(502, entry.Status);
+        Assert.True(entry.TryGetTime(out var time));
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 10, 0, 1, TimeSpan.Zero), time);
+        Assert.Equal("api.test", entry.HostName);
+        Assert.Equal("203.0.113.9", entry.Client);
+        Assert.Equal("GET", Encoding.UTF8.GetString(entry.Method));
+        Assert.Equal("/a", entry.NormalizedPath);
+        Assert.Equal("10.0.0.1:80, 10.0.0.2:80", entry.Text(AccessField.UpstreamAddr));
+        Assert.Equal("502, 502", entry.Text(AccessField.UpstreamStatus));
+    }
+
+    [Fact]
+    public void TryParse_HttpHostWithoutHost_StandsInForHost()
+    {
+        var format = Compile("$remote_addr $http_host [$time_local] \"$request\" $status");
+        Assert.True(format.TryParse("1.2.3.4 Shop.Test:8443 [24/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 502"u8, out var entry));
+
+        Assert.True(format.Has(AccessField.Host));
+        Assert.Equal("Shop.Test:8443", entry.Text(AccessField.Host));
+        Assert.Equal("shop.test", entry.HostName);
+    }
+
+    [Fact]
+    public void Client_OnlyForwardedFor_IsTheFirstHop()
+    {
+        var format = Compile("[$time_local] \"$http_x_forwarded_for\" \"$request\" $status");
+        Assert.True(format.TryParse("[24/Nov/2026:10:00:01 +0000] \"198.51.100.4, 10.0.0.2\" \"GET / HTTP/1.1\" 502"u8, out var entry));
+
+        Assert.Equal("198.51.100.4", entry.Client);
+    }
+
+    [Fact]
+    public void TryParse_EscapeNone_KeepsBackslashes()
+    {
+        var format = Compile("log_format n escape=none '$remote_addr [$time_local] \"$request\" $status';");
+        Assert.True(format.TryParse("1.2.3.4 [24/Nov/2026:10:00:01 +0000] \"GET /a\\x22 HTTP/1.1\" 502"u8, out var entry));
+
+        Assert.Equal("GET /a\\x22 HTTP/1.1", entry.Text(AccessField.Request));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("not a log line at all")]

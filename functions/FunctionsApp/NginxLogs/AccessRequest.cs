@@ -1,0 +1,95 @@
+using System.Text;
+
+namespace FunctionsApp.NginxLogs;
+
+/// <summary>
+/// What an access line records about its request, kept (decoded) until the error lines that may explain it are
+/// joined: the whole <c>$request</c>, or its parts <c>$request_method</c>, <c>$request_uri</c> (the target as sent),
+/// <c>$uri</c> (decoded, slash-merged, possibly rewritten) and <c>$args</c>. Null parts are not in the format.
+/// </summary>
+internal sealed record AccessRequest(string? Line, string? Method, string? Target, string? Uri, string? Args)
+{
+    /// <summary>Nothing known about the request.</summary>
+    public static AccessRequest None { get; } = new(null, null, null, null, null);
+
+    /// <summary>Whether the format logs nothing about the request.</summary>
+    public bool IsEmpty => Line is null && Method is null && Target is null && Uri is null;
+
+    /// <summary>Method and target for messages: <c>GET /a?b=1</c>.</summary>
+    public override string ToString() => Line ?? string.Join(' ', new[] { Method, Target ?? Uri }.Where(p => p is { Length: > 0 }));
+
+    /// <summary>The request fields an access line has (a field that is absent or <c>-</c> counts as not logged).</summary>
+    public static AccessRequest From(in AccessLogEntry entry)
+    {
+        return new AccessRequest(
+            Read(in entry, AccessField.Request),
+            Read(in entry, AccessField.RequestMethod),
+            Read(in entry, AccessField.RequestUri),
+            Read(in entry, AccessField.Uri),
+            Read(in entry, AccessField.Args));
+
+        static string? Read(in AccessLogEntry entry, AccessField field) => entry.Has(field) ? entry.Text(field) : null;
+    }
+
+    /// <summary>Compares with an error line's <c>request: "…"</c> (as bytes from the line).</summary>
+    public RequestAgreement Compare(ReadOnlySpan<byte> errorRequest) =>
+        Compare(LogText.Decode(errorRequest, LogEscape.None));
+
+    /// <summary>
+    /// Compares with an error line's request line (<c>GET /a?b=1 HTTP/1.1</c>). <c>$request</c> against it, and
+    /// <c>$request_uri</c> against its target, must be equal (both are what the client sent). A different method
+    /// disagrees. <c>$uri</c> (with <c>$args</c>) equal to the target's normalised path (and query) agrees; a
+    /// different <c>$uri</c> is unknown, because <c>try_files</c>, <c>index</c> and <c>rewrite</c> change it
+    /// (<c>/index.php</c> for <c>/</c>).
+    /// </summary>
+    public RequestAgreement Compare(string errorRequest)
+    {
+        if (errorRequest.Length == 0)
+        {
+            return RequestAgreement.Unknown;
+        }
+
+        if (Line is { Length: > 0 })
+        {
+            // nginx cuts error lines at 2048 bytes: a long request line may reach the error log only in part.
+            var cut = errorRequest.Length >= 1024 && Line.StartsWith(errorRequest, StringComparison.Ordinal);
+            return Line == errorRequest || cut ? RequestAgreement.Agree : RequestAgreement.Disagree;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(errorRequest);
+        var method = Encoding.UTF8.GetString(RequestLineParts.Method(bytes));
+        var target = RequestLineParts.Target(bytes);
+        if (Method is { Length: > 0 } && Method != method)
+        {
+            return RequestAgreement.Disagree;
+        }
+
+        if (Target is { Length: > 0 })
+        {
+            return Target == Encoding.UTF8.GetString(target) ? RequestAgreement.Agree : RequestAgreement.Disagree;
+        }
+
+        if (Uri is { Length: > 0 })
+        {
+            // A $uri that differs may be an internal redirect to a script or file (try_files ... /index.php, index
+            // index.html): that proves nothing. Two plain paths that differ are two requests.
+            if (Uri != RequestLineParts.NormalizePath(target))
+            {
+                return LooksRewritten(Uri) ? RequestAgreement.Unknown : RequestAgreement.Disagree;
+            }
+
+            var sameArgs = Args is null || Args == Encoding.UTF8.GetString(RequestLineParts.Query(target));
+            return sameArgs ? RequestAgreement.Agree : RequestAgreement.Unknown;
+        }
+
+        return RequestAgreement.Unknown;
+    }
+
+    /// <summary>A path an internal redirect would produce: a file with an extension (<c>/index.php</c>), <c>/</c>, or a
+    /// named location.</summary>
+    private static bool LooksRewritten(string path)
+    {
+        var lastSegment = path[(path.LastIndexOf('/') + 1)..];
+        return lastSegment.Length == 0 || lastSegment.Contains('.', StringComparison.Ordinal) || path.StartsWith('@');
+    }
+}

@@ -1,0 +1,619 @@
+using System.Runtime.CompilerServices;
+
+namespace FunctionsApp.NginxLogs;
+
+/// <summary>Whether a line (its prefix removed) is one of the log's own lines.</summary>
+internal delegate bool LineTest(ReadOnlySpan<byte> line);
+
+/// <summary>
+/// The constant prefix shape of one input: the <see cref="PrefixLayer"/>s a runtime or shipper put before every
+/// line nginx wrote, outermost first. Decided once per input from its first lines (<see cref="Detect"/>); then
+/// <see cref="Strip"/> removes it from each line, and a line without it is left as it is (read bare).
+/// </summary>
+internal sealed class LinePrefix
+{
+    private const int MaxLayers = 4;
+    private readonly PrefixLayer[] _layers;
+
+    private LinePrefix(PrefixLayer[] layers)
+    {
+        _layers = layers;
+        Name = layers.Length == 0 ? null : string.Join('+', layers.Select(LayerName));
+    }
+
+    /// <summary>No prefix: lines are read as they are.</summary>
+    public static LinePrefix None { get; } = new([]);
+
+    public IReadOnlyList<PrefixLayer> Layers => _layers;
+
+    public bool IsNone => _layers.Length == 0;
+
+    /// <summary>A shape a log format could itself start with (<c>name | </c>, <c>key: </c>): kept only when
+    /// removing it makes strictly more lines parse.</summary>
+    public bool IsWeak => _layers is [PrefixLayer.DockerCompose] or [PrefixLayer.SyslogTag];
+
+    /// <summary>How the report names the shape: <c>syslog-rfc3164</c>, <c>docker-compose+rfc3339</c>; null for none.</summary>
+    public string? Name { get; }
+
+    public static LinePrefix Of(IEnumerable<PrefixLayer> layers)
+    {
+        PrefixLayer[] array = [.. layers];
+        return array.Length == 0 ? None : new LinePrefix(array);
+    }
+
+    /// <summary>The name of one layer, as in the report.</summary>
+    public static string LayerName(PrefixLayer layer) => layer switch
+    {
+        PrefixLayer.SyslogRfc3164 => "syslog-rfc3164",
+        PrefixLayer.SyslogRfc5424 => "syslog-rfc5424",
+        PrefixLayer.SyslogIso => "syslog-iso",
+        PrefixLayer.Rfc3339 => "rfc3339",
+        PrefixLayer.Cri => "cri",
+        PrefixLayer.DockerCompose => "docker-compose",
+        PrefixLayer.KubectlPrefix => "kubectl-prefix",
+        PrefixLayer.SyslogTag => "syslog-tag",
+        _ => layer.ToString(),
+    };
+
+    /// <summary>
+    /// Removes the layers of this shape from the start of <paramref name="line"/>, in order, as far as they match
+    /// (a line without the first layer is left whole). Returns how many bytes it removed; <paramref name="time"/> is
+    /// the instant a container runtime stamped on the line (<see cref="PrefixLayer.Rfc3339"/>, <see cref="PrefixLayer.Cri"/>),
+    /// else null. Syslog times are not passed on although RFC 5424 and ISO file formats print a zone: nginx sends
+    /// RFC 3164 (local time, no zone) and the daemon labels it with its own zone, which is not nginx's when their TZ
+    /// differ (seen with syslog-ng 3.38 and nginx under TZ=Asia/Kathmandu: 09:07 local became 09:07+00:00).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int Strip(ReadOnlySpan<byte> line, out DateTimeOffset? time)
+    {
+        time = null;
+        var pos = 0;
+        foreach (var layer in _layers)
+        {
+            var length = Match(layer, line[pos..], out var layerTime);
+            if (length < 0)
+            {
+                break;
+            }
+
+            pos += length;
+            if (layer is PrefixLayer.Rfc3339 or PrefixLayer.Cri)
+            {
+                time = layerTime;
+            }
+        }
+
+        return pos;
+    }
+
+    /// <summary>The layers found at the start of one line, outermost first, each tried in turn.</summary>
+    public static LinePrefix Find(ReadOnlySpan<byte> line)
+    {
+        Span<PrefixLayer> found = stackalloc PrefixLayer[MaxLayers];
+        var count = 0;
+        var pos = 0;
+        while (count < MaxLayers && TryAnyLayer(line[pos..], out var layer, out var length))
+        {
+            found[count++] = layer;
+            pos += length;
+        }
+
+        return count == 0 ? None : new LinePrefix(found[..count].ToArray());
+    }
+
+    /// <summary>Removes whatever layers one line starts with (for callers that see single lines, not an input).</summary>
+    public static ReadOnlySpan<byte> StripAny(ReadOnlySpan<byte> line)
+    {
+        var pos = 0;
+        for (var i = 0; i < MaxLayers && TryAnyLayer(line[pos..], out _, out var length); i++)
+        {
+            pos += length;
+        }
+
+        return line[pos..];
+    }
+
+    /// <summary>
+    /// The shape most of the sample's non-blank lines start with (at least half of them), else <see cref="None"/>.
+    /// Whether stripping it actually helps is for the caller to judge (an access format may start with a time).
+    /// </summary>
+    public static LinePrefix Detect(IEnumerable<byte[]> sample)
+    {
+        var counts = new Dictionary<string, (LinePrefix Prefix, int Count)>(StringComparer.Ordinal);
+        var lines = 0;
+        foreach (var line in sample)
+        {
+            if (line.AsSpan().Trim(" \t"u8).IsEmpty)
+            {
+                continue;
+            }
+
+            lines++;
+            var prefix = Find(line);
+            if (prefix.IsNone)
+            {
+                continue;
+            }
+
+            counts[prefix.Name!] = counts.TryGetValue(prefix.Name!, out var seen) ? (seen.Prefix, seen.Count + 1) : (prefix, 1);
+        }
+
+        var best = counts.Values.OrderByDescending(c => c.Count).ThenByDescending(c => c.Prefix._layers.Length).FirstOrDefault();
+        return best.Prefix is not null && best.Count * 2 >= lines ? best.Prefix : None;
+    }
+
+    /// <summary>
+    /// The prefix of an input from its first lines: the shape <see cref="Detect"/> finds, or the part of it (its first
+    /// layers) with which most lines pass <paramref name="isValid"/>; none when the lines read as well as they are.
+    /// A time that starts an access line looks like a runtime's timestamp, and a format may begin with <c>name | </c>:
+    /// those are what the comparison with the bare lines settles.
+    /// </summary>
+    public static LinePrefix Choose(IReadOnlyList<byte[]> sample, LineTest isValid) =>
+        Best(sample, candidate =>
+        {
+            var count = 0;
+            foreach (var line in sample)
+            {
+                count += isValid(line.AsSpan(candidate.Strip(line, out _))) ? 1 : 0;
+            }
+
+            return count;
+        });
+
+    /// <summary>
+    /// The candidate (<see cref="None"/>, or the detected shape and each of its leading parts) with the highest
+    /// score; among equal scores the one with more layers, but no prefix rather than a weak one unless
+    /// <paramref name="weakWinsTies"/> (the score already weighs what the bare reading gains from the text).
+    /// </summary>
+    public static LinePrefix Best(IReadOnlyList<byte[]> sample, Func<LinePrefix, int> score, bool weakWinsTies = false)
+    {
+        var detected = Detect(sample);
+        var best = None;
+        var bestScore = score(None);
+        for (var layers = 1; layers <= detected._layers.Length; layers++)
+        {
+            var candidate = layers == detected._layers.Length ? detected : new LinePrefix(detected._layers[..layers]);
+            var candidateScore = score(candidate);
+            if (candidateScore > bestScore || (candidateScore == bestScore && candidateScore > 0 && (weakWinsTies || !candidate.IsWeak)))
+            {
+                (best, bestScore) = (candidate, candidateScore);
+            }
+        }
+
+        return best;
+    }
+
+    private static bool TryAnyLayer(ReadOnlySpan<byte> s, out PrefixLayer layer, out int length)
+    {
+        // Most specific first: a CRI or syslog line also starts with what a plain RFC 3339 prefix matches.
+        ReadOnlySpan<PrefixLayer> order =
+        [
+            PrefixLayer.SyslogRfc5424, PrefixLayer.SyslogRfc3164, PrefixLayer.Cri, PrefixLayer.SyslogIso,
+            PrefixLayer.Rfc3339, PrefixLayer.KubectlPrefix, PrefixLayer.DockerCompose, PrefixLayer.SyslogTag,
+        ];
+        foreach (var candidate in order)
+        {
+            length = Match(candidate, s, out _);
+            if (length > 0)
+            {
+                layer = candidate;
+                return true;
+            }
+        }
+
+        layer = default;
+        length = -1;
+        return false;
+    }
+
+    /// <summary>The length of <paramref name="layer"/> at the start of <paramref name="s"/>, or -1.</summary>
+    public static int Match(PrefixLayer layer, ReadOnlySpan<byte> s, out DateTimeOffset? time)
+    {
+        time = null;
+        return layer switch
+        {
+            PrefixLayer.SyslogRfc3164 => MatchRfc3164(s),
+            PrefixLayer.SyslogRfc5424 => MatchRfc5424(s, out time),
+            PrefixLayer.SyslogIso => MatchSyslogIso(s, out time),
+            PrefixLayer.Rfc3339 => MatchRfc3339(s, out time),
+            PrefixLayer.Cri => MatchCri(s, out time),
+            PrefixLayer.DockerCompose => MatchCompose(s),
+            PrefixLayer.KubectlPrefix => MatchKubectl(s),
+            PrefixLayer.SyslogTag => MatchTag(s),
+            _ => -1,
+        };
+    }
+
+    // <PRI>? Mmm dd hh:mm:ss[.fff] [host ]tag[pid]: — https://www.rfc-editor.org/rfc/rfc3164#section-4.1
+    private static int MatchRfc3164(ReadOnlySpan<byte> s)
+    {
+        var pos = SkipPri(s);
+        if (pos < 0)
+        {
+            pos = 0;
+        }
+
+        // "Jun 28 09:08:38" or "Jun  8 09:08:38" (the day is space-padded).
+        var t = s[pos..];
+        if (t.Length < 16 || !IsMonth(t[..3]) || t[3] != ' ')
+        {
+            return -1;
+        }
+
+        var day = t[4] == ' ' ? 5 : 4;
+        if (!char.IsAsciiDigit((char)t[day]) || (day == 4 && !char.IsAsciiDigit((char)t[5])))
+        {
+            return -1;
+        }
+
+        var clock = 7;
+        if (t.Length < clock + 9 || t[6] != ' ' || !IsClock(t.Slice(clock, 8)))
+        {
+            return -1;
+        }
+
+        pos += clock + 8;
+        pos = SkipFraction(s, pos);
+        if (pos >= s.Length || s[pos] != ' ')
+        {
+            return -1;
+        }
+
+        return MatchHostAndTag(s, pos + 1, hostRequired: false);
+    }
+
+    // <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD [BOM] — https://www.rfc-editor.org/rfc/rfc5424#section-6
+    private static int MatchRfc5424(ReadOnlySpan<byte> s, out DateTimeOffset? time)
+    {
+        time = null;
+        var pos = SkipPri(s);
+        if (pos < 0 || pos + 2 > s.Length || s[pos] != '1' || s[pos + 1] != ' ')
+        {
+            return -1;
+        }
+
+        pos += 2;
+        var timestamp = Token(s, pos);
+        if (timestamp.Length == 0)
+        {
+            return -1;
+        }
+
+        if (!(timestamp.Length == 1 && timestamp[0] == '-'))
+        {
+            if (!TryZonedTime(timestamp, out var parsed))
+            {
+                return -1;
+            }
+
+            time = parsed;
+        }
+
+        pos += timestamp.Length + 1;
+        for (var field = 0; field < 4; field++)
+        {
+            var token = Token(s, pos);
+            if (token.Length == 0)
+            {
+                return -1;
+            }
+
+            pos += token.Length + 1;
+        }
+
+        // Structured data: "-" or one or more [id param="value"...] elements; '"', '\' and ']' are escaped in values.
+        if (pos > s.Length)
+        {
+            return -1;
+        }
+
+        if (pos < s.Length && s[pos] == '-')
+        {
+            pos++;
+        }
+        else
+        {
+            var any = false;
+            while (pos < s.Length && s[pos] == '[')
+            {
+                var inQuotes = false;
+                pos++;
+                while (pos < s.Length && (inQuotes || s[pos] != ']'))
+                {
+                    if (s[pos] == '\\')
+                    {
+                        pos++;
+                    }
+                    else if (s[pos] == '"')
+                    {
+                        inQuotes = !inQuotes;
+                    }
+
+                    pos++;
+                }
+
+                if (pos >= s.Length)
+                {
+                    return -1;
+                }
+
+                pos++;
+                any = true;
+            }
+
+            if (!any)
+            {
+                return -1;
+            }
+        }
+
+        if (pos < s.Length)
+        {
+            if (s[pos] != ' ')
+            {
+                return -1;
+            }
+
+            pos++;
+        }
+
+        return s[pos..].StartsWith("\xEF\xBB\xBF"u8) ? pos + 3 : pos;
+    }
+
+    // 2025-06-28T09:08:38.123456+00:00 host tag[pid]:
+    private static int MatchSyslogIso(ReadOnlySpan<byte> s, out DateTimeOffset? time)
+    {
+        time = null;
+        var length = MatchRfc3339(s, out var parsed);
+        if (length < 0)
+        {
+            return -1;
+        }
+
+        var end = MatchHostAndTag(s, length, hostRequired: true);
+        if (end > 0)
+        {
+            time = parsed;
+        }
+
+        return end;
+    }
+
+    private static int MatchRfc3339(ReadOnlySpan<byte> s, out DateTimeOffset? time)
+    {
+        time = null;
+        var token = Token(s, 0);
+        if (token.Length < 20 || token.Length >= s.Length || token[10] != 'T' || !TryZonedTime(token, out var parsed))
+        {
+            return -1;
+        }
+
+        time = parsed;
+        return token.Length + 1;
+    }
+
+    private static int MatchCri(ReadOnlySpan<byte> s, out DateTimeOffset? time)
+    {
+        var pos = MatchRfc3339(s, out time);
+        if (pos < 0)
+        {
+            return -1;
+        }
+
+        var rest = s[pos..];
+        if ((rest.StartsWith("stdout "u8) || rest.StartsWith("stderr "u8)) && rest.Length >= 9 && rest[7] is (byte)'F' or (byte)'P'
+            && (rest.Length == 8 || rest[8] == ' '))
+        {
+            return pos + Math.Min(9, rest.Length);
+        }
+
+        time = null;
+        return -1;
+    }
+
+    // "nginx-1  | ", "web_1    | ", with the colour codes compose adds on a terminal.
+    private static int MatchCompose(ReadOnlySpan<byte> s)
+    {
+        var pos = SkipAnsi(s, 0);
+        var nameStart = pos;
+        var letters = false;
+        while (pos < s.Length && (char.IsAsciiLetterOrDigit((char)s[pos]) || s[pos] is (byte)'_' or (byte)'-' or (byte)'.'))
+        {
+            letters |= char.IsAsciiLetter((char)s[pos]);
+            pos++;
+        }
+
+        // A name, not an address: "10.0.0.1 | ..." is a pipe-separated access line.
+        if (pos == nameStart || pos - nameStart > 128 || !letters || s[nameStart] is (byte)'-' or (byte)'.')
+        {
+            return -1;
+        }
+
+        pos = SkipAnsi(s, pos);
+        var spaces = pos;
+        while (pos < s.Length && s[pos] == ' ')
+        {
+            pos++;
+        }
+
+        if (pos == spaces)
+        {
+            return -1;
+        }
+
+        pos = SkipAnsi(s, pos);
+        if (pos >= s.Length || s[pos] != '|')
+        {
+            return -1;
+        }
+
+        pos = SkipAnsi(s, pos + 1);
+        if (pos == s.Length)
+        {
+            return pos;
+        }
+
+        return s[pos] == ' ' ? SkipAnsi(s, pos + 1) : -1;
+    }
+
+    // "[pod/web-7d9f8/nginx] "
+    private static int MatchKubectl(ReadOnlySpan<byte> s)
+    {
+        if (!s.StartsWith("[pod/"u8))
+        {
+            return -1;
+        }
+
+        var close = s.IndexOf((byte)']');
+        if (close < 6 || s[..close].Contains((byte)' '))
+        {
+            return -1;
+        }
+
+        return close + 1 == s.Length ? close + 1 : s[close + 1] == ' ' ? close + 2 : -1;
+    }
+
+    /// <summary>
+    /// [host ]tag[pid]: — the tag starts with a letter; a colon and a space (or the end) follow it. A relaying daemon
+    /// may write a host twice: syslog-ng writes <c>vm vm nginx: </c> for what nginx's workers send to its unix socket.
+    /// </summary>
+    private static int MatchHostAndTag(ReadOnlySpan<byte> s, int pos, bool hostRequired)
+    {
+        for (var hosts = 0; hosts <= 2; hosts++)
+        {
+            var token = Token(s, pos);
+            if (token.Length == 0)
+            {
+                return -1;
+            }
+
+            if ((hosts > 0 || !hostRequired) && TagLength(token) == token.Length)
+            {
+                var end = pos + token.Length;
+                return end == s.Length ? end : end + 1;
+            }
+
+            pos += token.Length + 1;
+        }
+
+        return -1;
+    }
+
+    // "nginx: ", "nginx[1234]: " alone: what is left of a syslog line whose daemon did not recognise the tag.
+    private static int MatchTag(ReadOnlySpan<byte> s)
+    {
+        var token = Token(s, 0);
+        return token.Length > 0 && token.Length < s.Length && TagLength(token) == token.Length ? token.Length + 1 : -1;
+    }
+
+    /// <summary>The length of <c>name:</c> or <c>name[1234]:</c> at the start of a token, or -1.</summary>
+    private static int TagLength(ReadOnlySpan<byte> token)
+    {
+        if (token.Length < 2 || !char.IsAsciiLetter((char)token[0]) || token[^1] != ':')
+        {
+            return -1;
+        }
+
+        var body = token[..^1];
+        var bracket = body.IndexOf((byte)'[');
+        if (bracket >= 0)
+        {
+            if (body[^1] != ']' || body[(bracket + 1)..^1].IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0 || bracket + 2 > body.Length - 1)
+            {
+                return -1;
+            }
+
+            body = body[..bracket];
+        }
+
+        foreach (var c in body)
+        {
+            if (!(char.IsAsciiLetterOrDigit((char)c) || c is (byte)'_' or (byte)'-' or (byte)'.' or (byte)'/'))
+            {
+                return -1;
+            }
+        }
+
+        return token.Length;
+    }
+
+    /// <summary>The non-space run at <paramref name="pos"/> that a space follows (or the end); empty when none.</summary>
+    private static ReadOnlySpan<byte> Token(ReadOnlySpan<byte> s, int pos)
+    {
+        if (pos >= s.Length || s[pos] == ' ')
+        {
+            return default;
+        }
+
+        var rest = s[pos..];
+        var space = rest.IndexOf((byte)' ');
+        return space < 0 ? rest : rest[..space];
+    }
+
+    private static int SkipPri(ReadOnlySpan<byte> s)
+    {
+        if (s.Length < 3 || s[0] != '<')
+        {
+            return -1;
+        }
+
+        var close = s[..Math.Min(5, s.Length)].IndexOf((byte)'>');
+        if (close < 2 || s[1..close].IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
+        {
+            return -1;
+        }
+
+        return close + 1;
+    }
+
+    private static int SkipFraction(ReadOnlySpan<byte> s, int pos)
+    {
+        if (pos < s.Length && s[pos] == '.')
+        {
+            pos++;
+            while (pos < s.Length && char.IsAsciiDigit((char)s[pos]))
+            {
+                pos++;
+            }
+        }
+
+        return pos;
+    }
+
+    private static int SkipAnsi(ReadOnlySpan<byte> s, int pos)
+    {
+        // ESC [ params m — select graphic rendition, what compose uses for colours.
+        while (pos + 2 < s.Length && s[pos] == 0x1b && s[pos + 1] == '[')
+        {
+            var end = pos + 2;
+            while (end < s.Length && (char.IsAsciiDigit((char)s[end]) || s[end] == ';'))
+            {
+                end++;
+            }
+
+            if (end >= s.Length || s[end] != 'm')
+            {
+                return pos;
+            }
+
+            pos = end + 1;
+        }
+
+        return pos;
+    }
+
+    /// <summary>An RFC 3339 time with a zone (<c>Z</c> or an offset): the instant is known.</summary>
+    private static bool TryZonedTime(ReadOnlySpan<byte> token, out DateTimeOffset time)
+    {
+        time = default;
+        var zoned = token[^1] == 'Z' || (token.Length >= 25 && token[^6] is (byte)'+' or (byte)'-')
+            || (token.Length >= 24 && token[^5] is (byte)'+' or (byte)'-');
+        return zoned && NginxTime.TryParseIso8601(token, out time);
+    }
+
+    private static bool IsClock(ReadOnlySpan<byte> s) =>
+        s[2] == ':' && s[5] == ':' && char.IsAsciiDigit((char)s[0]) && char.IsAsciiDigit((char)s[1])
+        && char.IsAsciiDigit((char)s[3]) && char.IsAsciiDigit((char)s[4]) && char.IsAsciiDigit((char)s[6]) && char.IsAsciiDigit((char)s[7]);
+
+    private static bool IsMonth(ReadOnlySpan<byte> s) => NginxTime.MonthNumber(s) > 0;
+}

@@ -1,0 +1,38 @@
+namespace FunctionsApp.NginxLogs;
+
+/// <summary>
+/// Text a runtime, shipper or syslog daemon puts before the line nginx wrote. A prefix is one or more
+/// layers in a fixed order (<c>docker compose logs -t</c> is <see cref="DockerCompose"/> then <see cref="Rfc3339"/>).
+/// </summary>
+internal enum PrefixLayer
+{
+    /// <summary>BSD syslog (RFC 3164), as nginx's <c>syslog:</c> logging sends it and as syslog-ng, rsyslog's
+    /// traditional format and journald's default output write it: <c>[&lt;163&gt;]Jun 28 09:08:38 host nginx[1234]: </c>.
+    /// No year and no zone.</summary>
+    SyslogRfc3164,
+
+    /// <summary>RFC 5424: <c>&lt;163&gt;1 2025-06-28T09:08:38.123+00:00 host nginx - - - </c>, with or without
+    /// structured data.</summary>
+    SyslogRfc5424,
+
+    /// <summary>A syslog file line with an RFC 3339 time (rsyslog's <c>RSYSLOG_FileFormat</c>, <c>journalctl -o
+    /// short-iso</c>, syslog-ng's <c>$ISODATE</c>): <c>2025-06-28T09:08:38.123456+00:00 host nginx: </c>.</summary>
+    SyslogIso,
+
+    /// <summary><c>docker logs -t</c>, <c>kubectl logs --timestamps</c>: <c>2017-05-10T06:50:00.434123456Z </c>.</summary>
+    Rfc3339,
+
+    /// <summary>The container runtime's file format (<c>/var/log/containers/*.log</c>):
+    /// <c>2023-10-06T00:17:09.669794202Z stdout F </c>.</summary>
+    Cri,
+
+    /// <summary><c>docker compose logs</c>/<c>up</c>: <c>nginx-1  | </c>, <c>web_1    | </c>.</summary>
+    DockerCompose,
+
+    /// <summary><c>kubectl logs --prefix</c>: <c>[pod/name/container] </c>.</summary>
+    KubectlPrefix,
+
+    /// <summary>A bare syslog tag, <c>nginx: </c> or <c>nginx[1234]: </c>: what is left when a daemon took nginx's
+    /// hostname for the program name (syslog-ng's RFC 5424 output of what nginx sends to a unix socket).</summary>
+    SyslogTag,
+}

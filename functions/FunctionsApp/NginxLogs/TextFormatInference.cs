@@ -1,0 +1,766 @@
+using System.Globalization;
+using System.Text;
+
+namespace FunctionsApp.NginxLogs;
+
+/// <summary>
+/// Infers a text <c>log_format</c> from sample lines nobody described. Each line is cut into tokens — quoted
+/// strings, <c>[bracketed]</c> values and bare runs — between literal separators (spaces, <c>|</c>, tabs,
+/// <c>;</c>, commas, <c>key=</c>); the lines that share the most common layout are lined up position by position,
+/// and each position gets the variable its values look like across the sample (<see cref="ValueShapes"/>), helped by
+/// the key before it (<c>rt=</c>, <c>status=</c>) and by how nginx's variables relate (upstream times are at most
+/// the request time, <c>$status</c> is never <c>-</c> nor a list). Positions nothing identifies become
+/// <c>$unknown</c>. The result is an ordinary template compiled like a given one.
+/// </summary>
+internal static class TextFormatInference
+{
+    /// <summary>The name of an inferred format in the report.</summary>
+    public const string Name = "inferred";
+
+    private const string Unknown = "$unknown";
+
+    /// <summary>Candidate formats for the sample, best layout first; empty when the lines have no usable layout.</summary>
+    public static List<AccessLogFormat> Infer(IReadOnlyList<byte[]> sample)
+    {
+        var layouts = new List<Layout>();
+        foreach (var bytes in sample)
+        {
+            var line = Encoding.UTF8.GetString(bytes);
+            if (line.Length > 0 && line.Length < 16 * 1024 && !line.TrimStart().StartsWith('{') && Tokenize(line) is { } layout)
+            {
+                layouts.Add(layout);
+            }
+        }
+
+        var result = new List<AccessLogFormat>();
+        if (layouts.Count == 0)
+        {
+            return result;
+        }
+
+        foreach (var group in Groups(layouts))
+        {
+            if (BuildTemplate(group) is { } template && AccessLogFormat.TryCompileInferred(template, out var format))
+            {
+                result.Add(format);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The layouts to build templates from: the most common one, the second when common too, and, when lines differ
+    /// in their tails (an unquoted value with spaces near the end), the longest head most lines share.
+    /// </summary>
+    private static IEnumerable<List<Layout>> Groups(List<Layout> layouts)
+    {
+        var bySkeleton = layouts.GroupBy(l => l.Skeleton, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ToList();
+        yield return [.. bySkeleton[0]];
+        if (bySkeleton.Count > 1 && bySkeleton[1].Count() * 5 >= layouts.Count)
+        {
+            yield return [.. bySkeleton[1]];
+        }
+
+        if (bySkeleton[0].Count() * 10 >= layouts.Count * 9)
+        {
+            yield break;
+        }
+
+        var longest = layouts.Max(l => l.Tokens.Count);
+        for (var k = longest - 1; k >= 3; k--)
+        {
+            var heads = layouts.Where(l => l.Tokens.Count > k).GroupBy(l => l.Head(k), StringComparer.Ordinal).OrderByDescending(g => g.Count()).FirstOrDefault();
+            if (heads is not null && heads.Count() * 10 >= layouts.Count * 8)
+            {
+                yield return [.. heads.Select(l => l.Truncate(k))];
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>Cuts a line into tokens and the literal text around them.</summary>
+    private static Layout? Tokenize(string line)
+    {
+        var delimiter = ChooseDelimiter(line);
+        var keyValue = CountKeys(line, delimiter) >= 3;
+        var literals = new List<string>();
+        var tokens = new List<Token>();
+        var literal = new StringBuilder();
+        var i = 0;
+        while (true)
+        {
+            var key = "";
+            if (keyValue && KeyLength(line, i) is var keyLength and > 0)
+            {
+                key = line.Substring(i, keyLength - 1);
+                literal.Append(line, i, keyLength);
+                i += keyLength;
+            }
+
+            string value;
+            var bare = false;
+            if (i < line.Length && line[i] == '"')
+            {
+                var end = QuoteEnd(line, i + 1);
+                if (end < 0)
+                {
+                    return null;
+                }
+
+                literal.Append('"');
+                value = line[(i + 1)..end];
+                i = end + 1;
+                literals.Add(literal.ToString());
+                literal.Clear().Append('"');
+            }
+            else if (i < line.Length && line[i] == '[' && !IsBracketedAddress(line, i))
+            {
+                var end = line.IndexOf(']', i + 1);
+                if (end < 0)
+                {
+                    return null;
+                }
+
+                literal.Append('[');
+                value = line[(i + 1)..end];
+                i = end + 1;
+                literals.Add(literal.ToString());
+                literal.Clear().Append(']');
+            }
+            else
+            {
+                var end = BareEnd(line, i, delimiter);
+                value = line[i..end].TrimEnd(' ');
+                i += value.Length;
+                literals.Add(literal.ToString());
+                literal.Clear();
+                bare = true;
+            }
+
+            tokens.Add(new Token(value, key, bare));
+            if (i >= line.Length)
+            {
+                break;
+            }
+
+            // The separator: one space, or the delimiter with the spaces around it; other text up to it is literal too.
+            var separatorStart = i;
+            if (delimiter == ' ')
+            {
+                var space = line.IndexOf(' ', i);
+                if (space < 0)
+                {
+                    literal.Append(line, i, line.Length - i);
+                    break;
+                }
+
+                literal.Append(line, i, space + 1 - i);
+                i = space + 1;
+            }
+            else
+            {
+                var at = TopLevelIndexOf(line, i, delimiter);
+                if (at < 0)
+                {
+                    literal.Append(line, i, line.Length - i);
+                    break;
+                }
+
+                var end = at + 1;
+                while (end < line.Length && line[end] == ' ')
+                {
+                    end++;
+                }
+
+                literal.Append(line, i, end - i);
+                i = end;
+            }
+
+            if (i == separatorStart)
+            {
+                return null;
+            }
+        }
+
+        literals.Add(literal.ToString());
+        var layout = new Layout(literals, tokens);
+        if (delimiter == ' ')
+        {
+            layout.MergeSpacedValues();
+        }
+
+        return layout.Tokens.Count >= 2 && !layout.Literals.Any(l => l.Contains('$', StringComparison.Ordinal)) ? layout : null;
+    }
+
+    /// <summary>Space, or a delimiter the line uses outside quotes and brackets: tab, <c>|</c>, <c>;</c>, or a comma
+    /// not followed by a space (a comma and a space separate upstream tries).</summary>
+    private static char ChooseDelimiter(string line)
+    {
+        int tabs = 0, pipes = 0, semicolons = 0, commas = 0, spaces = 0;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (c == '"')
+            {
+                var end = QuoteEnd(line, i + 1);
+                if (end < 0)
+                {
+                    break;
+                }
+
+                i = end;
+                continue;
+            }
+
+            switch (c)
+            {
+                case '\t': tabs++; break;
+                case '|': pipes++; break;
+                case ';': semicolons++; break;
+                case ',' when i + 1 >= line.Length || line[i + 1] != ' ': commas++; break;
+                case ' ': spaces++; break;
+            }
+        }
+
+        return tabs >= 2 ? '\t' : pipes >= 2 ? '|' : semicolons >= 3 ? ';' : commas >= 3 && commas >= spaces ? ',' : ' ';
+    }
+
+    private static int CountKeys(string line, char delimiter)
+    {
+        var count = 0;
+        for (var i = 0; i < line.Length; i++)
+        {
+            if (line[i] == '"')
+            {
+                var end = QuoteEnd(line, i + 1);
+                if (end < 0)
+                {
+                    break;
+                }
+
+                i = end;
+                continue;
+            }
+
+            if ((i == 0 || line[i - 1] == delimiter || line[i - 1] == ' ') && KeyLength(line, i) > 0)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>The length of <c>name=</c> at <paramref name="i"/>, or 0.</summary>
+    private static int KeyLength(string line, int i)
+    {
+        if (i >= line.Length || !(char.IsAsciiLetter(line[i]) || line[i] is '_' or '@'))
+        {
+            return 0;
+        }
+
+        var end = i + 1;
+        while (end < line.Length && (char.IsAsciiLetterOrDigit(line[end]) || line[end] is '_' or '.' or '-' or '@'))
+        {
+            end++;
+        }
+
+        return end < line.Length && line[end] == '=' && end - i <= 40 ? end - i + 1 : 0;
+    }
+
+    private static int QuoteEnd(string line, int from)
+    {
+        for (var i = from; i < line.Length; i++)
+        {
+            if (line[i] == '\\')
+            {
+                i++;
+            }
+            else if (line[i] == '"')
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool IsBracketedAddress(string line, int i)
+    {
+        // [2001:db8::1]:8080 is an upstream address, not a bracketed field.
+        var close = line.IndexOf(']', i);
+        return close > i && close + 1 < line.Length && line[close + 1] == ':' && line[(i + 1)..close].Contains(':', StringComparison.Ordinal);
+    }
+
+    private static int BareEnd(string line, int i, char delimiter)
+    {
+        var at = delimiter == ' ' ? line.IndexOf(' ', i) : TopLevelIndexOf(line, i, delimiter);
+        if (at < 0)
+        {
+            return line.Length;
+        }
+
+        // Trailing spaces before a non-space delimiter belong to the separator.
+        return at;
+    }
+
+    private static int TopLevelIndexOf(string line, int from, char delimiter)
+    {
+        for (var i = from; i < line.Length; i++)
+        {
+            if (line[i] == delimiter && !(delimiter == ',' && i + 1 < line.Length && line[i + 1] == ' '))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Assigns a variable to every position of a group of lines with the same layout; null when no
+    /// position reads as a status.</summary>
+    private static string? BuildTemplate(List<Layout> group)
+    {
+        var first = group[0];
+        var count = first.Tokens.Count;
+        var positions = new Position[count];
+        for (var p = 0; p < count; p++)
+        {
+            positions[p] = new Position(p, Hint(first.Literals[p], first.Tokens[p].Key), first.Tokens[p].Bare);
+        }
+
+        foreach (var layout in group)
+        {
+            for (var p = 0; p < count; p++)
+            {
+                positions[p].Add(layout.Tokens[p].Value);
+            }
+        }
+
+        var fields = Assign(positions);
+        if (!fields.Contains(AccessField.Status))
+        {
+            return null;
+        }
+
+        var template = new StringBuilder();
+        for (var p = 0; p < count; p++)
+        {
+            template.Append(first.Literals[p]);
+            template.Append(fields[p] == AccessField.Ignored ? Unknown : "$" + AccessFields.VariableName(fields[p]));
+        }
+
+        template.Append(first.Literals[count]);
+        return template.ToString().TrimEnd();
+    }
+
+    private static AccessField[] Assign(Position[] positions)
+    {
+        var fields = new AccessField[positions.Length];
+        var taken = new HashSet<AccessField>();
+
+        bool Take(Position position, AccessField field)
+        {
+            if (fields[position.Index] != AccessField.Ignored || field == AccessField.Ignored || !taken.Add(field))
+            {
+                return false;
+            }
+
+            fields[position.Index] = field;
+            return true;
+        }
+
+        IEnumerable<Position> Free() => positions.Where(p => fields[p.Index] == AccessField.Ignored);
+
+        // 1. A key that names the field, when the values fit it (a time key: the variable its values are).
+        foreach (var position in positions)
+        {
+            var hint = position.Hint is AccessField.TimeLocal or AccessField.TimeIso8601 or AccessField.Msec
+                ? position.Share(ValueShape.TimeLocal) >= 0.8 ? AccessField.TimeLocal
+                    : position.Share(ValueShape.Msec) >= 0.8 ? AccessField.Msec : AccessField.TimeIso8601
+                : position.Hint;
+            if (hint != AccessField.Ignored && position.Fits(hint))
+            {
+                Take(position, hint);
+            }
+        }
+
+        // 2. Values that can only be one thing.
+        foreach (var position in Free().ToList())
+        {
+            if (position.Share(ValueShape.TimeLocal) >= 0.8)
+            {
+                Take(position, AccessField.TimeLocal);
+            }
+            else if (position.Share(ValueShape.TimeIso) >= 0.8)
+            {
+                Take(position, AccessField.TimeIso8601);
+            }
+            else if (position.Share(ValueShape.Msec) >= 0.8)
+            {
+                Take(position, AccessField.Msec);
+            }
+            else if (position.Share(ValueShape.RequestLine) >= 0.6)
+            {
+                Take(position, AccessField.Request);
+            }
+            else if (position.Share(ValueShape.Hex32) >= 0.9)
+            {
+                Take(position, AccessField.RequestId);
+            }
+        }
+
+        // 3. The request in parts: method, path (as sent when it carries a query), arguments, protocol.
+        foreach (var position in Free().ToList())
+        {
+            if (position.Share(ValueShape.Method) >= 0.8)
+            {
+                Take(position, AccessField.RequestMethod);
+            }
+            else if (position.Share(ValueShape.Protocol) >= 0.8)
+            {
+                Take(position, AccessField.ServerProtocol);
+            }
+        }
+
+        var path = Free().FirstOrDefault(p => p.Share(ValueShape.Path) >= 0.8);
+        if (path is not null)
+        {
+            var next = path.Index + 1 < positions.Length ? positions[path.Index + 1] : null;
+            var args = next is not null && fields[next.Index] == AccessField.Ignored && next.NonDash > 0 && next.Share(ValueShape.Args) >= 0.8 ? next : null;
+            Take(path, args is null && path.Any(ValueShape.PathWithQuery) ? AccessField.RequestUri : AccessField.Uri);
+            if (args is not null)
+            {
+                Take(args, AccessField.Args);
+            }
+        }
+
+        // 4. Statuses: $status is never "-" nor a list; the other status-like position is $upstream_status.
+        foreach (var position in Free().Where(p => p.Dashes == 0 && !p.Any(ValueShape.List) && p.Share(ValueShape.Status) >= 0.95).ToList())
+        {
+            if (!Take(position, AccessField.Status))
+            {
+                Take(position, AccessField.UpstreamStatus);
+            }
+        }
+
+        foreach (var position in Free().Where(p => p.NonDash > 0 && p.Share(ValueShape.StatusList) >= 0.9))
+        {
+            Take(position, AccessField.UpstreamStatus);
+        }
+
+        // 5. Upstream addresses: a list, a "-" or a unix socket says upstream; otherwise the later address-like field
+        // (formats put the client and the host before the upstream).
+        var addresses = Free().Where(p => p.Any(ValueShape.Address) && p.Share(ValueShape.AddressList) >= 0.7).ToList();
+        var upstream = addresses.FirstOrDefault(p => p.Any(ValueShape.List) || p.Dashes > 0 || p.AnyValue(v => v.StartsWith("unix:", StringComparison.Ordinal))) ?? addresses.LastOrDefault();
+        if (upstream is not null)
+        {
+            Take(upstream, AccessField.UpstreamAddr);
+        }
+
+        AssignTimes(positions, fields, taken);
+
+        // 6. Who and where: the client is an address never missing; forwarded-for lists; the virtual host.
+        foreach (var position in Free().Where(p => p.Dashes == 0 && p.Share(ValueShape.Ip) >= 0.9).ToList())
+        {
+            if (Take(position, AccessField.RemoteAddr))
+            {
+                break;
+            }
+        }
+
+        var forwarded = Free().FirstOrDefault(p => p.NonDash > 0 && p.Share(ValueShape.IpList) >= 0.9);
+        if (forwarded is not null)
+        {
+            Take(forwarded, AccessField.XForwardedFor);
+        }
+
+        var host = Free().FirstOrDefault(p => p.NonDash > 0 && p.Share(ValueShape.HostName | ValueShape.HostPort) >= 0.9 && p.Any(ValueShape.HostName | ValueShape.HostPort));
+        if (host is not null)
+        {
+            Take(host, host.Any(ValueShape.HostPort) ? AccessField.HttpHost : AccessField.Host);
+        }
+
+        // 7. What is left that still says something: the user agent, the referer, the body size after the status.
+        var agent = Free().Where(p => !p.Bare && p.NonDash > 0 && p.Share(ValueShape.Agent) >= 0.5).FirstOrDefault();
+        if (agent is not null)
+        {
+            Take(agent, AccessField.UserAgent);
+            var before = agent.Index > 0 ? positions[agent.Index - 1] : null;
+            if (before is not null && fields[before.Index] == AccessField.Ignored && !before.Bare && (before.NonDash == 0 || before.Share(ValueShape.Url) >= 0.5))
+            {
+                Take(before, AccessField.Referer);
+            }
+        }
+
+        var referer = Free().FirstOrDefault(p => p.NonDash > 0 && p.Share(ValueShape.Url) >= 0.8);
+        if (referer is not null)
+        {
+            Take(referer, AccessField.Referer);
+        }
+
+        var status = Array.IndexOf(fields, AccessField.Status);
+        if (status >= 0 && status + 1 < positions.Length && fields[status + 1] == AccessField.Ignored && positions[status + 1].NonDash > 0
+            && positions[status + 1].Share(ValueShape.Integer) >= 0.95)
+        {
+            Take(positions[status + 1], AccessField.BodyBytesSent);
+        }
+
+        return fields;
+    }
+
+    /// <summary>
+    /// Decimal seconds: a position never <c>-</c> nor a list that is at least every other one on each line is
+    /// <c>$request_time</c>; the rest are upstream times, connect ≤ header ≤ response.
+    /// </summary>
+    private static void AssignTimes(Position[] positions, AccessField[] fields, HashSet<AccessField> taken)
+    {
+        var times = positions.Where(p => fields[p.Index] == AccessField.Ignored && p.NonDash > 0 && p.Share(ValueShape.SecondsList) >= 0.9).ToList();
+        if (times.Count == 0)
+        {
+            return;
+        }
+
+        var lines = times[0].Count;
+        double Seconds(Position p, int line) => p.SecondsAt(line);
+
+        if (!taken.Contains(AccessField.RequestTime))
+        {
+            Position? requestTime = null;
+            var best = 0.0;
+            foreach (var candidate in times.Where(t => t.Dashes == 0 && !t.Any(ValueShape.List)))
+            {
+                var atLeast = 0;
+                for (var line = 0; line < lines; line++)
+                {
+                    var mine = Seconds(candidate, line);
+                    atLeast += times.All(o => o == candidate || double.IsNaN(Seconds(o, line)) || Seconds(o, line) <= mine + 0.0005) ? 1 : 0;
+                }
+
+                var share = (double)atLeast / lines;
+                if (share > best + 1e-9)
+                {
+                    (requestTime, best) = (candidate, share);
+                }
+            }
+
+            // One time field alone is $request_time unless it is ever "-" or a list (then it is an upstream's).
+            if (requestTime is not null && best >= 0.9 && (times.Count > 1 || requestTime.Dashes == 0))
+            {
+                fields[requestTime.Index] = AccessField.RequestTime;
+                taken.Add(AccessField.RequestTime);
+                times.Remove(requestTime);
+            }
+        }
+
+        AccessField[] order = [AccessField.UpstreamConnectTime, AccessField.UpstreamHeaderTime, AccessField.UpstreamResponseTime];
+        var free = order.Where(f => !taken.Contains(f)).ToList();
+        if (times.Count == 0 || free.Count == 0)
+        {
+            return;
+        }
+
+        // Order by size, line by line (a 502's response time is there when its header time is not, so medians over
+        // different lines mislead), the format's order breaking ties; one time is the response time, two are connect
+        // (when small) or header, and response.
+        int Larger(Position a)
+        {
+            var score = 0;
+            foreach (var other in times.Where(o => o != a))
+            {
+                for (var line = 0; line < lines; line++)
+                {
+                    var (x, y) = (a.SecondsAt(line), other.SecondsAt(line));
+                    score += double.IsNaN(x) || double.IsNaN(y) ? 0 : Math.Sign(x - y);
+                }
+            }
+
+            return score;
+        }
+
+        // Equal sizes (a fast upstream's header and response times): the header time is "-" more often (a response
+        // time is there whenever the upstream was tried), the connect time more often than the response time.
+        var sorted = times.OrderBy(Larger).ThenByDescending(t => t.Dashes).ThenBy(t => t.Index).ToList();
+        List<AccessField> assigned = sorted.Count switch
+        {
+            1 => [AccessField.UpstreamResponseTime],
+            2 => [sorted[0].MedianSeconds <= 0.002 ? AccessField.UpstreamConnectTime : AccessField.UpstreamHeaderTime, AccessField.UpstreamResponseTime],
+            _ => [.. order],
+        };
+        for (var i = 0; i < Math.Min(sorted.Count, assigned.Count); i++)
+        {
+            if (taken.Add(assigned[i]))
+            {
+                fields[sorted[i].Index] = assigned[i];
+            }
+        }
+    }
+
+    /// <summary>The field a key names (<c>rt</c>, <c>status</c>, <c>upstream_addr</c>), or Ignored.</summary>
+    private static AccessField Hint(string literal, string key)
+    {
+        if (key.Length == 0)
+        {
+            // A key inside the literal before a quoted value: ' ua="' gives "ua".
+            var trimmed = literal.TrimEnd('"', '[', ' ', '=', ':');
+            var start = trimmed.Length;
+            while (start > 0 && (char.IsAsciiLetterOrDigit(trimmed[start - 1]) || trimmed[start - 1] is '_' or '.' or '@'))
+            {
+                start--;
+            }
+
+            key = start < trimmed.Length && (literal.TrimEnd('"', '[').EndsWith('=') || literal.TrimEnd('"', '[', ' ').EndsWith(':')) ? trimmed[start..] : "";
+        }
+
+        return key.ToLowerInvariant() switch
+        {
+            "" => AccessField.Ignored,
+            "us" or "ups" or "ustatus" or "upstatus" => AccessField.UpstreamStatus,
+            "uct" or "uc" => AccessField.UpstreamConnectTime,
+            "uht" or "uh" => AccessField.UpstreamHeaderTime,
+            "urt" or "ur" => AccessField.UpstreamResponseTime,
+            "cid" or "conn" or "connection" => AccessField.Connection,
+            "rid" or "reqid" => AccessField.RequestId,
+            "s" or "st" or "code" => AccessField.Status,
+            "ua" or "agent" => AccessField.Ignored, // a user agent or an upstream address: the values decide
+            var k => AccessFields.FromJsonKey(k),
+        };
+    }
+
+    private sealed record Token(string Value, string Key, bool Bare);
+
+    /// <summary>A line's tokens and the literal text before each (and after the last): Literals has one more entry.</summary>
+    private sealed class Layout(List<string> literals, List<Token> tokens)
+    {
+        public List<string> Literals { get; } = literals;
+
+        public List<Token> Tokens { get; } = tokens;
+
+        public string Skeleton => string.Join('\u0001', Literals);
+
+        public string Head(int tokens) => string.Join('\u0001', Literals.Take(tokens + 1));
+
+        /// <summary>The first <paramref name="count"/> tokens, ending with the literal after the last of them.</summary>
+        public Layout Truncate(int count) => new([.. Literals.Take(count), Literals[count]], [.. Tokens.Take(count)]);
+
+        /// <summary>Joins what a space-separated format split inside a value: <c>$time_local</c> without brackets,
+        /// an unquoted request line, and multi-try lists (<c>a, b : c</c>).</summary>
+        public void MergeSpacedValues()
+        {
+            for (var i = 0; i + 1 < Tokens.Count; i++)
+            {
+                var (a, b) = (Tokens[i], Tokens[i + 1]);
+                if (!a.Bare || !b.Bare || Literals[i + 1] != " " || b.Key.Length > 0)
+                {
+                    continue;
+                }
+
+                if (ValueShapes.Of(a.Value).HasFlag(ValueShape.Method) && i + 2 < Tokens.Count && Tokens[i + 2].Bare && Literals[i + 2] == " "
+                    && Tokens[i + 2].Key.Length == 0 && Tokens[i + 2].Value.StartsWith("HTTP/", StringComparison.Ordinal) && Tokens[i + 2].Value.Length <= 8)
+                {
+                    // An unquoted request line: method, target, protocol.
+                    Tokens[i] = a with { Value = a.Value + " " + b.Value + " " + Tokens[i + 2].Value };
+                    Tokens.RemoveRange(i + 1, 2);
+                    Literals.RemoveRange(i + 1, 2);
+                    continue;
+                }
+
+                var merged = a.Value.EndsWith(',') || a.Value.EndsWith(" :", StringComparison.Ordinal) || b.Value == ":"
+                    || (a.Value.Length == 20 && a.Value[2] == '/' && b.Value.Length == 5 && b.Value[0] is '+' or '-');
+                if (!merged)
+                {
+                    continue;
+                }
+
+                Tokens[i] = a with { Value = a.Value + " " + b.Value };
+                Tokens.RemoveAt(i + 1);
+                Literals.RemoveAt(i + 1);
+                i--;
+            }
+        }
+    }
+
+    /// <summary>The values of one position across the lines of a group.</summary>
+    private sealed class Position(int index, AccessField hint, bool bare)
+    {
+        private readonly List<string> _values = [];
+        private readonly List<ValueShape> _shapes = [];
+
+        public int Index { get; } = index;
+
+        public AccessField Hint { get; } = hint;
+
+        public bool Bare { get; } = bare;
+
+        public int Count => _values.Count;
+
+        public int Dashes { get; private set; }
+
+        public int NonDash => Count - Dashes;
+
+        public double MedianSeconds
+        {
+            get
+            {
+                var values = Enumerable.Range(0, Count).Select(SecondsAt).Where(v => !double.IsNaN(v)).Order().ToList();
+                return values.Count == 0 ? 0 : values[values.Count / 2];
+            }
+        }
+
+        public void Add(string value)
+        {
+            var shape = ValueShapes.Of(value);
+            _values.Add(value);
+            _shapes.Add(shape);
+            Dashes += shape == ValueShape.Dash ? 1 : 0;
+        }
+
+        /// <summary>The share of values that are not <c>-</c> having any of the shapes.</summary>
+        public double Share(ValueShape shape) => NonDash == 0 ? 0 : (double)_shapes.Count(s => s != ValueShape.Dash && (s & shape) != 0) / NonDash;
+
+        public bool Any(ValueShape shape) => _shapes.Exists(s => (s & shape) != 0);
+
+        public bool AnyValue(Func<string, bool> predicate) => _values.Exists(v => predicate(v));
+
+        /// <summary>The seconds on one line (of a list, its longest try: each try fits in the request's time);
+        /// NaN when <c>-</c> or not seconds.</summary>
+        public double SecondsAt(int line)
+        {
+            var longest = double.NaN;
+            foreach (var item in _values[line].Split([", ", " : "], StringSplitOptions.None))
+            {
+                if (double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+                {
+                    longest = double.IsNaN(longest) ? seconds : Math.Max(longest, seconds);
+                }
+            }
+
+            return longest;
+        }
+
+        /// <summary>Whether the values can be what a key names.</summary>
+        public bool Fits(AccessField field)
+        {
+            var fit = field switch
+            {
+                AccessField.Status => Dashes == 0 ? Share(ValueShape.Status) : 0,
+                AccessField.UpstreamStatus => NonDash == 0 ? 1 : Share(ValueShape.StatusList),
+                AccessField.UpstreamAddr => NonDash == 0 ? 1 : Share(ValueShape.AddressList | ValueShape.Word),
+                AccessField.RequestTime => Share(ValueShape.Seconds),
+                AccessField.UpstreamConnectTime or AccessField.UpstreamHeaderTime or AccessField.UpstreamResponseTime
+                    => NonDash == 0 ? 1 : Share(ValueShape.SecondsList),
+                AccessField.TimeLocal or AccessField.TimeIso8601 or AccessField.Msec => Share(ValueShape.TimeLocal | ValueShape.TimeIso | ValueShape.Msec),
+                AccessField.Request => Share(ValueShape.RequestLine),
+                AccessField.RequestMethod => Share(ValueShape.Method),
+                AccessField.RequestUri or AccessField.Uri => Share(ValueShape.Path | ValueShape.Url),
+                AccessField.RemoteAddr or AccessField.RealIpRemoteAddr => Share(ValueShape.Ip),
+                AccessField.XForwardedFor => NonDash == 0 ? 1 : Share(ValueShape.IpList | ValueShape.Ip),
+                AccessField.Host or AccessField.HttpHost or AccessField.ServerName => Share(ValueShape.HostName | ValueShape.HostPort | ValueShape.Word | ValueShape.Ip),
+                AccessField.Connection or AccessField.BodyBytesSent or AccessField.ServerPort or AccessField.UpstreamBytesReceived => Share(ValueShape.Integer),
+                _ => 1,
+            };
+            return fit >= 0.9;
+        }
+    }
+}
