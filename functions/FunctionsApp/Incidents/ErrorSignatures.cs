@@ -289,6 +289,11 @@ internal static class ErrorSignatures
 
         if (kind == FailureKind.Resolver)
         {
+            if (!line.Resolver.IsEmpty)
+            {
+                return "resolver " + Encoding.UTF8.GetString(line.Resolver);
+            }
+
             var at = message.IndexOf("resolver: "u8);
             var resolver = at < 0 ? default : message[(at + 10)..];
             var end = resolver.IndexOfAny((byte)' ', (byte)',');

@@ -416,7 +416,7 @@ internal sealed class LogFeed
         protected override FeedResult TryFeed(ReadOnlySpan<byte> line, DateTimeOffset limit, out DateTimeOffset time)
         {
             time = default;
-            if (ErrorLogParser.TryParse(line, PrefixTime, out var entry) && NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out time))
+            if (ErrorLogParser.TryParseAnywhere(line, PrefixTime, out var entry) && NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out time))
             {
                 _afterValidLine = true;
                 if (time > limit)
@@ -451,7 +451,7 @@ internal sealed class LogFeed
 
         protected override void Feed(ReadOnlySpan<byte> line, DateTimeOffset time)
         {
-            ErrorLogParser.TryParse(line, PrefixTime, out var entry);
+            ErrorLogParser.TryParseAnywhere(line, PrefixTime, out var entry);
             Engine.AddError(in entry, time);
         }
     }

@@ -14,6 +14,38 @@ internal static class ErrorLogParser
 {
     public static bool TryParse(ReadOnlySpan<byte> line, out ErrorLogLine entry) => TryParse(line, null, out entry);
 
+    /// <summary>
+    /// Parses a line that starts with nginx's error-line head, or carries one after a prefix of a shape nobody
+    /// described (a UI's own timestamp, a process manager's name column, two syslog headers): the head
+    /// <c>yyyy/MM/dd HH:mm:ss [level]</c> is searched for in the line's first bytes and everything before it dropped.
+    /// </summary>
+    public static bool TryParseAnywhere(ReadOnlySpan<byte> line, DateTimeOffset? prefixTime, out ErrorLogLine entry)
+    {
+        if (TryParse(line, prefixTime, out entry))
+        {
+            return true;
+        }
+
+        var window = line[..Math.Min(line.Length, MaxUnknownPrefix + 22)];
+        var from = 0;
+        while (window[from..].IndexOf((byte)'/') is var slash and >= 0)
+        {
+            var start = from + slash - 4;
+            from += slash + 1;
+            if (start >= 0 && (start == 0 || line[start - 1] is (byte)' ' or (byte)'\t' or (byte)'|' or (byte)':' or (byte)']')
+                && TryParse(line[start..], prefixTime, out entry))
+            {
+                return true;
+            }
+        }
+
+        entry = default;
+        return false;
+    }
+
+    /// <summary>How far into a line an error-line head is looked for after an unknown prefix.</summary>
+    private const int MaxUnknownPrefix = 200;
+
     /// <summary>Parses a line whose shipper's prefix (with its own zoned time) was removed.</summary>
     public static bool TryParse(ReadOnlySpan<byte> line, DateTimeOffset? prefixTime, out ErrorLogLine entry)
     {

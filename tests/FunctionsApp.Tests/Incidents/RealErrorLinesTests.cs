@@ -24,22 +24,19 @@ public sealed partial class RealErrorLinesTests(ITestOutputHelper output)
 
     private static readonly Lazy<IReadOnlyList<RealLine>> Table = new(Load);
 
-    /// <summary>
-    /// Cases (<c>id:variant</c>) the engine got wrong when the table was added. They run in
-    /// <see cref="Analyze_KnownGapBurst_GivesLabelledCauseAndStatus"/>, which is skipped, and are counted by
-    /// <see cref="Analyze_WholeTable_WritesAccuracyAndNoCaseOutsideKnownGapsFails"/>, which also lists the
-    /// ones that have started to pass: remove those from here as the engine improves.
-    /// </summary>
-    private static readonly HashSet<string> KnownGaps = new(StringComparer.Ordinal)
+    public static TheoryData<string, string> Cases()
     {
-        "rl-011:prefixed", "rl-033:prefixed", "rl-038:prefixed", "rl-044:prefixed", "rl-045:prefixed", "rl-057:prefixed",
-        "rl-058:prefixed", "rl-059:prefixed", "rl-066:prefixed", "rl-073:prefixed", "rl-108:prefixed", "rl-124:prefixed",
-        "rl-131:prefixed", "rl-132:prefixed", "rl-142:prefixed", "rl-150:prefixed",
-    };
+        var data = new TheoryData<string, string>();
+        foreach (var line in Table.Value)
+        {
+            foreach (var variant in Variants(line))
+            {
+                data.Add(line.Id, variant);
+            }
+        }
 
-    public static TheoryData<string, string> Cases() => Select(known: false);
-
-    public static TheoryData<string, string> Gaps() => Select(known: true);
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -49,16 +46,8 @@ public sealed partial class RealErrorLinesTests(ITestOutputHelper output)
         Assert.True(outcome.Right, outcome.Explain());
     }
 
-    [Theory(Skip = "Known gaps of the engine being rewritten for issue 10: see KnownGaps in this file and the accuracy test's output.")]
-    [MemberData(nameof(Gaps))]
-    public void Analyze_KnownGapBurst_GivesLabelledCauseAndStatus(string id, string variant)
-    {
-        var outcome = Evaluate(Find(id), variant);
-        Assert.True(outcome.Right, outcome.Explain());
-    }
-
     [Fact]
-    public void Analyze_WholeTable_WritesAccuracyAndNoCaseOutsideKnownGapsFails()
+    public void Analyze_WholeTable_WritesAccuracyAndEveryCaseIsRight()
     {
         var outcomes = Table.Value
             .SelectMany(line => Variants(line).Select(variant => Evaluate(line, variant)))
@@ -78,16 +67,14 @@ public sealed partial class RealErrorLinesTests(ITestOutputHelper output)
             report.AppendLine(CultureInfo.InvariantCulture, $"  {group.Key,-17} {Ratio(group.Count(o => o.Right), group.Count())}");
         }
 
-        var regressions = outcomes.Where(o => !o.Right && !KnownGaps.Contains(o.Key)).ToList();
-        var fixedGaps = outcomes.Where(o => o.Right && KnownGaps.Contains(o.Key)).Select(o => o.Key).ToList();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Known gaps: {KnownGaps.Count}; now passing (remove them from KnownGaps): {(fixedGaps.Count == 0 ? "none" : string.Join(", ", fixedGaps))}");
+        var wrongCases = outcomes.Where(o => !o.Right).ToList();
         foreach (var wrong in outcomes.Where(o => !o.Right))
         {
             report.AppendLine(CultureInfo.InvariantCulture, $"  {wrong.Key}: {wrong.Explain()}");
         }
 
         output.WriteLine(report.ToString());
-        Assert.True(regressions.Count == 0, "Wrong outside KnownGaps:\n" + string.Join("\n", regressions.Select(o => $"{o.Key}: {o.Explain()}")));
+        Assert.True(wrongCases.Count == 0, "Wrong:\n" + string.Join("\n", wrongCases.Select(o => $"{o.Key}: {o.Explain()}")));
     }
 
     [Fact]
@@ -98,7 +85,6 @@ public sealed partial class RealErrorLinesTests(ITestOutputHelper output)
         Assert.True(lines.Count >= 150, $"{lines.Count} lines");
         Assert.Equal(lines.Count, lines.Select(l => l.Id).Distinct(StringComparer.Ordinal).Count());
         Assert.Equal(lines.Count, lines.Select(l => l.Line).Distinct(StringComparer.Ordinal).Count());
-        Assert.All(KnownGaps, key => Assert.Contains(key, lines.SelectMany(l => Variants(l).Select(v => $"{l.Id}:{v}"))));
         Assert.All(lines, line =>
         {
             Assert.Matches(NginxTime(), line.Line);
@@ -185,20 +171,6 @@ public sealed partial class RealErrorLinesTests(ITestOutputHelper output)
         [.. TimeOfDay().Matches(text).Select(m => TimeSpan.ParseExact(m.Value, @"hh\:mm\:ss", CultureInfo.InvariantCulture))];
 
     private static IEnumerable<string> Variants(RealLine line) => line.Prefixed is null ? [Bare] : [Bare, Prefixed];
-
-    private static TheoryData<string, string> Select(bool known)
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var line in Table.Value)
-        {
-            foreach (var variant in Variants(line).Where(v => KnownGaps.Contains($"{line.Id}:{v}") == known))
-            {
-                data.Add(line.Id, variant);
-            }
-        }
-
-        return data;
-    }
 
     private static RealLine Find(string id) => Table.Value.Single(l => l.Id == id);
 
