@@ -67,7 +67,7 @@ internal static class ErrorLogOffsetInference
 
         void ReadError(ReadOnlySpan<byte> line)
         {
-            if (!ErrorLogParser.TryParse(line, out var entry) || !NginxTime.TryParseErrorLogTime(entry.Timestamp, TimeSpan.Zero, out var local))
+            if (!ErrorLogParser.TryParseAnywhere(line, null, out var entry) || !NginxTime.TryParseErrorLogTime(entry.Timestamp, TimeSpan.Zero, out var local))
             {
                 return;
             }
@@ -94,7 +94,13 @@ internal static class ErrorLogOffsetInference
 
         void VoteFor(ReadOnlySpan<byte> line)
         {
-            if (!format.TryParse(line, out var entry) || !entry.TryGetTime(out var time) || !IsFailure(in entry))
+            // A runtime's or shipper's prefix (docker compose, syslog) is stripped when the line does not parse as it is.
+            if (!format.TryParse(line, out var entry) && !format.TryParse(LinePrefix.StripAny(line), out entry))
+            {
+                return;
+            }
+
+            if (!entry.TryGetTime(out var time) || !IsFailure(in entry))
             {
                 return;
             }

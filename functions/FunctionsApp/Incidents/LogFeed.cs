@@ -41,6 +41,7 @@ internal sealed class LogFeed
         // Learn the time zone from the first access line before reading error-log local times; when the access log
         // tells no zone but UTC (epoch seconds, a shipper's timestamp), align the two logs to find the error log's.
         accessSide.Prime();
+        Format = accessSide.Format;
         if (ShouldInferErrorLogOffset(access, errors))
         {
             if (ErrorLogOffsetInference.Infer(errors, access, Format!, cancellationToken) is { } estimate)
