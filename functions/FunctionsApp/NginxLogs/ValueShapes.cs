@@ -1,0 +1,257 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace FunctionsApp.NginxLogs;
+
+/// <summary>Classifies values by shape (<see cref="ValueShape"/>).</summary>
+internal static class ValueShapes
+{
+    private static readonly HashSet<string> Methods =
+    [
+        "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "PROPFIND", "PROPPATCH",
+        "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "PRI", "SEARCH", "REPORT", "MKACTIVITY", "CHECKOUT", "MERGE", "PURGE",
+    ];
+
+    public static ValueShape Of(string value)
+    {
+        if (value.Length == 0 || value == "-")
+        {
+            return ValueShape.Dash;
+        }
+
+        var shape = ValueShape.None;
+        var bytes = Encoding.UTF8.GetBytes(value);
+        if (value.Length == NginxTime.TimeLocalLength && NginxTime.TryParseTimeLocal(bytes, out _))
+        {
+            return ValueShape.TimeLocal;
+        }
+
+        if (value.Length >= 20 && value[4] == '-' && value[10] == 'T' && NginxTime.OffsetOf(bytes) is not null && NginxTime.TryParseIso8601(bytes, out _))
+        {
+            return ValueShape.TimeIso;
+        }
+
+        if (IsMsec(value))
+        {
+            return ValueShape.Msec;
+        }
+
+        var isList = value.Contains(", ", StringComparison.Ordinal) || value.Contains(" : ", StringComparison.Ordinal);
+        if (isList)
+        {
+            shape |= ValueShape.List;
+        }
+
+        if (IsRequestLine(value))
+        {
+            shape |= ValueShape.RequestLine;
+        }
+
+        if (Methods.Contains(value))
+        {
+            shape |= ValueShape.Method;
+        }
+
+        if (value.StartsWith("HTTP/", StringComparison.Ordinal) && value.Length <= 8)
+        {
+            shape |= ValueShape.Protocol;
+        }
+
+        if (value[0] == '/' && !value.Contains(' ', StringComparison.Ordinal))
+        {
+            shape |= value.Contains('?', StringComparison.Ordinal) ? ValueShape.Path | ValueShape.PathWithQuery : ValueShape.Path;
+        }
+
+        if (value.Contains('=', StringComparison.Ordinal) && !value.Contains(' ', StringComparison.Ordinal) && value[0] != '/' && value[0] != '=')
+        {
+            shape |= ValueShape.Args;
+        }
+
+        if (IsStatus(value))
+        {
+            shape |= ValueShape.Status;
+        }
+
+        if (IsUrl(value))
+        {
+            shape |= ValueShape.Url;
+        }
+
+        if (IsInteger(value))
+        {
+            shape |= ValueShape.Integer;
+        }
+
+        if (IsSeconds(value))
+        {
+            shape |= ValueShape.Seconds;
+        }
+
+        if (value.Length == 32 && value.All(char.IsAsciiHexDigit))
+        {
+            shape |= ValueShape.Hex32;
+        }
+
+        if (IsAddress(value))
+        {
+            shape |= ValueShape.Address;
+        }
+
+        if (IsIp(value))
+        {
+            shape |= ValueShape.Ip;
+        }
+
+        if (IsHostName(value))
+        {
+            shape |= ValueShape.HostName;
+        }
+        else if (IsHostPort(value))
+        {
+            shape |= ValueShape.HostPort;
+        }
+
+        if (IsWord(value))
+        {
+            shape |= ValueShape.Word;
+        }
+
+        if (IsAgent(value))
+        {
+            shape |= ValueShape.Agent;
+        }
+
+        shape |= ListShapes(value);
+        return shape;
+    }
+
+    /// <summary>The list shapes a value has: every item (split at <c>, </c> and <c> : </c>) fits, and one is not <c>-</c>.</summary>
+    private static ValueShape ListShapes(string value)
+    {
+        var items = value.Split([", ", " : "], StringSplitOptions.None);
+        bool statuses = true, seconds = true, addresses = true, ips = true;
+        bool anyStatus = false, anySeconds = false, anyAddress = false, anyIp = false;
+        foreach (var raw in items)
+        {
+            var item = raw.Trim();
+            var dash = item == "-";
+            statuses &= dash || IsStatus(item);
+            seconds &= dash || IsSeconds(item);
+            addresses &= dash || IsAddress(item) || IsWord(item);
+            ips &= IsIp(item) || IsAddress(item);
+            anyStatus |= !dash && IsStatus(item);
+            anySeconds |= !dash && IsSeconds(item);
+            anyAddress |= IsAddress(item);
+            anyIp |= IsIp(item);
+        }
+
+        var shape = ValueShape.None;
+        shape |= statuses && anyStatus ? ValueShape.StatusList : ValueShape.None;
+        shape |= seconds && anySeconds ? ValueShape.SecondsList : ValueShape.None;
+        shape |= addresses && anyAddress ? ValueShape.AddressList : ValueShape.None;
+        shape |= ips && anyIp && !value.Contains(" : ", StringComparison.Ordinal) ? ValueShape.IpList : ValueShape.None;
+        return shape;
+    }
+
+    /// <summary>Status codes an HTTP server sends, and nginx's own (444, 494–499).</summary>
+    public static bool IsStatus(string value)
+    {
+        if (value.Length != 3 || !IsInteger(value))
+        {
+            return false;
+        }
+
+        var code = int.Parse(value, CultureInfo.InvariantCulture);
+        return code is (>= 100 and <= 103) or (>= 200 and <= 208) or 226 or (>= 300 and <= 308) or (>= 400 and <= 418)
+            or (>= 421 and <= 426) or 428 or 429 or 431 or 444 or 451 or (>= 494 and <= 499) or (>= 500 and <= 511);
+    }
+
+    public static bool IsSeconds(string value)
+    {
+        var dot = value.IndexOf('.', StringComparison.Ordinal);
+        return dot is > 0 and <= 6 && value.Length - dot - 1 == 3 && IsInteger(value[..dot]) && IsInteger(value[(dot + 1)..]);
+    }
+
+    private static bool IsMsec(string value)
+    {
+        var dot = value.IndexOf('.', StringComparison.Ordinal);
+        return dot == 10 && value.Length == 14 && IsInteger(value[..10]) && IsInteger(value[11..])
+            && long.Parse(value[..10], CultureInfo.InvariantCulture) is >= 946684800 and < 4102444800;
+    }
+
+    private static bool IsInteger(string value) => value.Length > 0 && value.All(char.IsAsciiDigit);
+
+    private static bool IsRequestLine(string value)
+    {
+        var parts = value.Split(' ');
+        return parts.Length is 2 or 3 && parts[0].Length is >= 3 and <= 12 && parts[0].All(char.IsAsciiLetterUpper)
+            && parts[1].Length > 0 && (parts.Length == 2 || parts[2].StartsWith("HTTP/", StringComparison.Ordinal));
+    }
+
+    private static bool IsUrl(string value) =>
+        value.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary><c>ip:port</c>, <c>[v6]:port</c> or <c>unix:/path</c>.</summary>
+    public static bool IsAddress(string value)
+    {
+        if (value.StartsWith("unix:", StringComparison.Ordinal))
+        {
+            return value.Length > 5;
+        }
+
+        var colon = value.LastIndexOf(':');
+        if (colon <= 0 || !IsPort(value[(colon + 1)..]))
+        {
+            return false;
+        }
+
+        var host = value[..colon];
+        return host.StartsWith('[') && host.EndsWith(']') ? IsIp(host[1..^1]) : IsIPv4(host);
+    }
+
+    public static bool IsIp(string value) =>
+        IsIPv4(value) || value == "unix:"
+        || (value.Count(c => c == ':') >= 2 && value.All(c => char.IsAsciiHexDigit(c) || c is ':' or '.') && IPAddress.TryParse(value, out _));
+
+    private static bool IsIPv4(string value)
+    {
+        var parts = value.Split('.');
+        return parts.Length == 4 && parts.All(p => p.Length is >= 1 and <= 3 && IsInteger(p) && int.Parse(p, CultureInfo.InvariantCulture) <= 255);
+    }
+
+    private static bool IsPort(string value) =>
+        value.Length is >= 1 and <= 5 && IsInteger(value) && int.Parse(value, CultureInfo.InvariantCulture) <= 65535;
+
+    private static bool IsHostName(string value)
+    {
+        if (value == "_" || value.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (!value.Contains('.', StringComparison.Ordinal) || value.StartsWith('.') || value.EndsWith('.') || IsIPv4(value) || value.Length > 253)
+        {
+            return false;
+        }
+
+        return value.Any(char.IsAsciiLetter) && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
+    }
+
+    private static bool IsHostPort(string value)
+    {
+        var colon = value.LastIndexOf(':');
+        return colon > 0 && IsPort(value[(colon + 1)..]) && (IsHostName(value[..colon]) || IsIPv4(value[..colon]) || IsWord(value[..colon]));
+    }
+
+    private static bool IsWord(string value) =>
+        value.Length is > 0 and <= 128 && char.IsAsciiLetter(value[0]) && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
+
+    private static bool IsAgent(string value)
+    {
+        // "curl/8.0", "Mozilla/5.0 (X11; …)", "Go-http-client/1.1", "python-requests/2.31.0", "kube-probe/1.29".
+        var slash = value.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 && char.IsAsciiLetter(value[0]) && slash + 1 < value.Length && char.IsAsciiDigit(value[slash + 1])
+            && value[..slash].All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+    }
+}
