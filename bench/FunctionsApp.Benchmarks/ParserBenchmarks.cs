@@ -21,6 +21,26 @@ public class ParserBenchmarks
     [Benchmark]
     public int AccessLog_Json() => _json.TryParse(Samples.Json, out var entry) ? entry.Status : -1;
 
+    private readonly AccessLogFormat _jsonNested = Samples.Compile(Samples.JsonNestedFormat);
+    private readonly AccessLogFormat _inferred = LogFormatDetector.Detect([Samples.Upstream])!;
+    private readonly LinePrefix _prefix = LinePrefix.Find(Samples.Prefixed);
+
+    [Benchmark]
+    public int AccessLog_JsonNested() => _jsonNested.TryParse(Samples.JsonNested, out var entry) ? entry.Status : -1;
+
+    /// <summary>The upstream line read with the format detection inferred from it (it compiles like a given one).</summary>
+    [Benchmark]
+    public int AccessLog_Inferred() => _inferred.TryParse(Samples.Upstream, out var entry) ? entry.Status : -1;
+
+    /// <summary>Removing a <c>docker compose logs -t</c> prefix, then parsing.</summary>
+    [Benchmark]
+    public int AccessLog_PrefixStripped()
+    {
+        var line = Samples.Prefixed.AsSpan();
+        line = line[_prefix.Strip(line, out _)..];
+        return Samples.UpstreamFormat.TryParse(line, out var entry) ? entry.Status : -1;
+    }
+
     [Benchmark]
     public long ErrorLog() => ErrorLogParser.TryParse(Samples.ErrorLine, out var entry) ? entry.ConnectionId : -1;
 }

@@ -200,7 +200,7 @@ internal sealed partial class AccessLogFormat
         var pos = 0;
         for (var i = 0; i < segments.Length; i++)
         {
-            var segment = segments[i];
+            ref readonly var segment = ref segments[i];
             if (segment.Literal is { } literal)
             {
                 if (!StartsWithLiteral(line[pos..], literal))
@@ -216,7 +216,7 @@ internal sealed partial class AccessLogFormat
             var next = i + 1 < segments.Length ? segments[i + 1].Literal : null;
             var length = next is null
                 ? (i + 1 < segments.Length ? rest.IndexOf((byte)' ') : rest.Length)
-                : ValueLength(segment.Field, rest, next);
+                : ValueLength(in segment, rest, next);
             if (length < 0)
             {
                 return false;
@@ -238,16 +238,16 @@ internal sealed partial class AccessLogFormat
     /// contains that literal (a space inside <c>$time_local</c> or an unquoted <c>$request</c>, or upstream lists
     /// like <c>a, b : c</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int ValueLength(AccessField field, ReadOnlySpan<byte> rest, byte[] next)
+    private static int ValueLength(in Segment segment, ReadOnlySpan<byte> rest, byte[] next)
     {
-        if (field == AccessField.TimeLocal && rest.Length >= NginxTime.TimeLocalLength
+        if (segment.Field == AccessField.TimeLocal && rest.Length >= NginxTime.TimeLocalLength
             && StartsWithLiteral(rest[NginxTime.TimeLocalLength..], next))
         {
             return NginxTime.TimeLocalLength;
         }
 
         var offset = 0;
-        if (field == AccessField.Request && next[0] == ' ')
+        if (segment.Field == AccessField.Request && next[0] == ' ')
         {
             // An unquoted $request has spaces of its own: it ends after its protocol.
             var protocol = rest.IndexOf(" HTTP/"u8);
@@ -263,9 +263,7 @@ internal sealed partial class AccessLogFormat
             }
 
             var at = offset + found;
-            // A variable the engine does not read may be a list too ($upstream_response_length, or an upstream time
-            // detection left unnamed because the sample held only "-").
-            if (next[0] != ' ' || !(field == AccessField.Ignored || AccessFields.IsUpstreamList(field)) || !IsInsideUpstreamList(rest, at))
+            if (!segment.SpacedList || !IsInsideUpstreamList(rest, at))
             {
                 return at;
             }
@@ -371,12 +369,17 @@ internal sealed partial class AccessLogFormat
         var fields = segments.Select(s => s.Field).ToHashSet();
         for (var i = 0; i < segments.Count; i++)
         {
-            var standIn = AccessFields.StandIn(segments[i].Field);
+            var segment = segments[i];
+            var standIn = AccessFields.StandIn(segment.Field);
             if (standIn != AccessField.Ignored && !fields.Contains(standIn))
             {
-                segments[i] = segments[i] with { StandIn = standIn };
+                segment = segment with { StandIn = standIn };
                 fields.Add(standIn);
             }
+
+            var nextLiteral = i + 1 < segments.Count ? segments[i + 1].Literal : null;
+            var list = segment.Field == AccessField.Ignored || AccessFields.IsUpstreamList(segment.Field);
+            segments[i] = segment with { SpacedList = segment.Literal is null && list && nextLiteral is [(byte)' ', ..] };
         }
 
         return new AccessLogFormat(name, template, escape, [.. segments], null);
@@ -485,5 +488,8 @@ internal sealed partial class AccessLogFormat
     /// <param name="Literal">Text between variables; null for a variable.</param>
     /// <param name="Field">The variable's field.</param>
     /// <param name="StandIn">A field the variable also stands in for, when the format lacks that one's own variable.</param>
-    private readonly record struct Segment(byte[]? Literal, AccessField Field, AccessField StandIn = AccessField.Ignored);
+    /// <param name="SpacedList">The value may be a multi-try list and the literal after it starts with a space, so a
+    /// space after ',' or around ':' is inside the value. Upstream variables, and those the engine does not read
+    /// ($upstream_response_length, or an upstream time detection left unnamed because its sample held only "-").</param>
+    private readonly record struct Segment(byte[]? Literal, AccessField Field, AccessField StandIn = AccessField.Ignored, bool SpacedList = false);
 }

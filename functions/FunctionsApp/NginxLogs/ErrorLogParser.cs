@@ -94,6 +94,35 @@ internal static class ErrorLogParser
         var message = contextStart < 0 ? rest : rest[..contextStart];
         var context = contextStart < 0 ? default : rest[(contextStart + 2)..];
 
+        // One pass over "key: value, key: \"value\", ..." in whatever subset and order the line has.
+        ReadOnlySpan<byte> client = default, server = default, request = default, subrequest = default;
+        ReadOnlySpan<byte> upstream = default, host = default, referrer = default, resolver = default;
+        while (!context.IsEmpty)
+        {
+            var separator = context.IndexOf(": "u8);
+            if (separator <= 0)
+            {
+                break;
+            }
+
+            var key = context[..separator];
+            var value = Value(context[(separator + 2)..], out var length);
+            switch (key.Length)
+            {
+                case 4 when key.SequenceEqual("host"u8): host = FirstOf(host, value); break;
+                case 6 when key.SequenceEqual("client"u8): client = FirstOf(client, value); break;
+                case 6 when key.SequenceEqual("server"u8): server = FirstOf(server, value); break;
+                case 7 when key.SequenceEqual("request"u8): request = FirstOf(request, value); break;
+                case 8 when key.SequenceEqual("upstream"u8): upstream = FirstOf(upstream, value); break;
+                case 8 when key.SequenceEqual("referrer"u8): referrer = FirstOf(referrer, value); break;
+                case 8 when key.SequenceEqual("resolver"u8): resolver = FirstOf(resolver, value); break;
+                case 10 when key.SequenceEqual("subrequest"u8): subrequest = FirstOf(subrequest, value); break;
+            }
+
+            context = context[(separator + 2 + length)..];
+            context = context.StartsWith(", "u8) ? context[2..] : default;
+        }
+
         entry = new ErrorLogLine
         {
             Line = line,
@@ -101,18 +130,21 @@ internal static class ErrorLogParser
             Level = level,
             ConnectionId = connectionId,
             Message = message,
-            Client = Field(context, "client: "u8),
-            Server = Field(context, "server: "u8),
-            Request = Field(context, "request: "u8),
-            Subrequest = Field(context, "subrequest: "u8),
-            Upstream = Field(context, "upstream: "u8),
-            Host = Field(context, "host: "u8),
-            Referrer = Field(context, "referrer: "u8),
-            Resolver = Field(context, "resolver: "u8),
+            Client = client,
+            Server = server,
+            Request = request,
+            Subrequest = subrequest,
+            Upstream = upstream,
+            Host = host,
+            Referrer = referrer,
+            Resolver = resolver,
             PrefixTime = prefixTime,
         };
         return true;
     }
+
+    private static ReadOnlySpan<byte> FirstOf(ReadOnlySpan<byte> existing, ReadOnlySpan<byte> value) =>
+        existing.IsEmpty ? value : existing;
 
     /// <summary>Whether nginx wrote the line to its error log, or to stderr (<c>nginx: [emerg] …</c>).</summary>
     public static bool IsErrorLogLine(ReadOnlySpan<byte> line) => TryParse(line, out _) || TryParseStderr(line, out _);
@@ -234,51 +266,28 @@ internal static class ErrorLogParser
     }
 
     /// <summary>
-    /// The value after <paramref name="key"/> in the context. Values are quoted (request, subrequest, upstream, host,
-    /// referrer) or bare (client, server, resolver). nginx does not escape a <c>"</c> inside a quoted value, so a
-    /// quoted value ends at a quote that the next key (or the end of the line) follows; a value cut at 2048 bytes
-    /// runs to the end.
+    /// The value at the start of <paramref name="text"/> and how many bytes it took (with its quotes). Values are
+    /// quoted (request, subrequest, upstream, host, referrer) or bare (client, server, resolver, the stream module's
+    /// bytes). nginx does not escape a <c>"</c> inside a quoted value, so a quoted value ends at a quote that the next
+    /// key (or the end of the line) follows; a value cut at 2048 bytes runs to the end.
     /// </summary>
-    private static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> context, ReadOnlySpan<byte> key)
+    private static ReadOnlySpan<byte> Value(ReadOnlySpan<byte> text, out int consumed)
     {
-        if (context.IsEmpty)
+        if (text.IsEmpty || text[0] != '"')
         {
-            return default;
+            var comma = text.IndexOf(", "u8);
+            consumed = comma < 0 ? text.Length : comma;
+            return text[..consumed];
         }
 
-        int start;
-        if (context.StartsWith(key))
-        {
-            start = key.Length;
-        }
-        else
-        {
-            Span<byte> separated = stackalloc byte[key.Length + 2];
-            ", "u8.CopyTo(separated);
-            key.CopyTo(separated[2..]);
-            var at = context.IndexOf(separated);
-            if (at < 0)
-            {
-                return default;
-            }
-
-            start = at + separated.Length;
-        }
-
-        var value = context[start..];
-        if (value.IsEmpty || value[0] != '"')
-        {
-            var comma = value.IndexOf(", "u8);
-            return comma < 0 ? value : value[..comma];
-        }
-
-        value = value[1..];
+        var value = text[1..];
         var offset = 0;
         while (true)
         {
             var quote = value[offset..].IndexOf((byte)'"');
             if (quote < 0)
             {
+                consumed = text.Length;
                 return value;
             }
 
@@ -286,6 +295,7 @@ internal static class ErrorLogParser
             var after = value[(end + 1)..];
             if (after.IsEmpty || IsNextKey(after))
             {
+                consumed = end + 2;
                 return value[..end];
             }
 
