@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using FunctionsApp.IntegrationTests.Infrastructure;
 using FunctionsApp.IntegrationTests.Nginx.Upstreams;
 
 namespace FunctionsApp.IntegrationTests.Nginx.Corpus;

@@ -19,6 +19,11 @@ internal static class CorpusProgram
 
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["lifeline-probe", .. var program])
+        {
+            return await Infrastructure.LifelineProbe.RunAsync(program);
+        }
+
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
             Console.WriteLine(Usage);
