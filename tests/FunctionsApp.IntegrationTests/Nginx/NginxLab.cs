@@ -23,7 +23,8 @@ internal sealed class NginxLab : IAsyncDisposable
     /// <summary>The server_name of the lab's own server (readiness and port read-back).</summary>
     public const string ControlHost = "lab-control";
 
-    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(15);
+    // Bounds that only catch a hang: nginx starts in milliseconds, but the machine may be busy with other jobs.
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
     private readonly StringBuilder _output = new();
