@@ -15,21 +15,25 @@ namespace FunctionsApp.IntegrationTests.Hosting;
 public sealed class CustomHandlerInvocationTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private readonly RecordingTimerFunction _timer = new();
-    private readonly int _port = Ports.GetFree();
+    private readonly HeldPort _held = HeldPort.Shareable();
     private TestApp _app = null!;
 
     public async Task InitializeAsync() =>
         _app = await TestApp.StartAsync(
             azurite,
-            new Dictionary<string, string?> { [AppHost.CustomHandlerPortVariable] = _port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            new Dictionary<string, string?> { [AppHost.CustomHandlerPortVariable] = _held.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             services => services.AddSingleton<ITimerFunction>(_timer));
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        _held.Dispose();
+    }
 
     [Fact]
     public void Start_WithCustomHandlerPort_ListensOnThatPortOnLoopback()
     {
-        Assert.Equal(new Uri($"http://127.0.0.1:{_port}"), _app.BaseAddress);
+        Assert.Equal(new Uri($"http://127.0.0.1:{_held.Port}"), _app.BaseAddress);
     }
 
     [Fact]

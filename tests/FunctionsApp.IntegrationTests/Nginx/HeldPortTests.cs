@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using FunctionsApp.IntegrationTests.Infrastructure;
 using FunctionsApp.IntegrationTests.Nginx.Upstreams;
 
 namespace FunctionsApp.IntegrationTests.Nginx;

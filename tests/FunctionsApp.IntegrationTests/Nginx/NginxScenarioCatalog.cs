@@ -1,3 +1,4 @@
+using FunctionsApp.IntegrationTests.Infrastructure;
 using FunctionsApp.IntegrationTests.Nginx.Upstreams;
 
 namespace FunctionsApp.IntegrationTests.Nginx;

@@ -58,7 +58,8 @@ public sealed class PublishedPackageTests(PublishedPackageFixture package) : ICl
     [Fact]
     public async Task PublishedBinary_Standalone_ServesHealthIngestAndProblems()
     {
-        var port = Ports.GetFree();
+        using var held = HeldPort.Shareable();
+        var port = held.Port;
         using var process = StartBinary(new Dictionary<string, string>
         {
             ["Hosting__Urls"] = $"http://127.0.0.1:{port}",
@@ -86,15 +87,15 @@ public sealed class PublishedPackageTests(PublishedPackageFixture package) : ICl
         }
         finally
         {
-            process.Kill();
-            await process.WaitForExitAsync();
+            await StopAsync(process);
         }
     }
 
     [Fact]
     public async Task PublishedBinary_UnderTheFunctionsHost_ListensOnTheCustomHandlerPort()
     {
-        var port = Ports.GetFree();
+        using var held = HeldPort.Shareable();
+        var port = held.Port;
         using var process = StartBinary(new Dictionary<string, string>
         {
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -112,8 +113,7 @@ public sealed class PublishedPackageTests(PublishedPackageFixture package) : ICl
         }
         finally
         {
-            process.Kill();
-            await process.WaitForExitAsync();
+            await StopAsync(process);
         }
     }
 
@@ -133,7 +133,8 @@ public sealed class PublishedPackageTests(PublishedPackageFixture package) : ICl
             Assert.True(File.Exists(Path.Combine(unpacked, "host.json")));
             Assert.True((File.GetUnixFileMode(Path.Combine(unpacked, "FunctionsApp")) & UnixFileMode.UserExecute) != 0);
 
-            var port = Ports.GetFree();
+            using var held = HeldPort.Shareable();
+            var port = held.Port;
             using var process = StartBinary(new Dictionary<string, string> { ["Hosting__Urls"] = $"http://127.0.0.1:{port}" }, unpacked);
             try
             {
@@ -143,8 +144,7 @@ public sealed class PublishedPackageTests(PublishedPackageFixture package) : ICl
             }
             finally
             {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
+                await StopAsync(process);
             }
         }
         finally
@@ -174,12 +174,19 @@ public sealed class PublishedPackageTests(PublishedPackageFixture package) : ICl
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The published binary did not start.");
+        var process = Lifeline.Start(start);
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    private static async Task StopAsync(Process process)
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        Lifeline.Release(process);
     }
 
     private static async Task<HttpResponseMessage> WaitForHealthAsync(HttpClient client, Process process)

@@ -7,6 +7,17 @@ internal sealed record CaseDraw
 
     public static readonly IReadOnlyList<string> Prefixes = ["none", "compose", "docker-t", "kubectl", "journald"];
 
+    /// <summary>How nginx's logs reach the files: written by nginx, or sent to syslog-ng.</summary>
+    public static readonly IReadOnlyList<string> Loggings = ["file", "syslog"];
+
+    /// <summary>How syslog-ng writes what nginx sent it: its default file template, ISO dates, or RFC 5424.</summary>
+    public static readonly IReadOnlyList<string> SyslogTemplates = ["syslog-default", "syslog-iso", "syslog-rfc5424"];
+
+    /// <summary>Shortest and longest drawn case, in seconds.</summary>
+    public const int MinDuration = 120;
+
+    public const int MaxDuration = 420;
+
     private static readonly string[] HostPool =
     [
         "shop.example.com", "api.example.com", "auth.example.net", "admin.example.org", "cdn.example.com",
@@ -32,9 +43,10 @@ internal sealed record CaseDraw
 
     public required string ErrorLogLevel { get; init; }
 
-    /// <summary><c>file</c>, <c>syslog-rfc3164</c>, <c>syslog-rfc5424</c>.</summary>
+    /// <summary><c>file</c> (nginx writes the files), or <c>syslog</c> (nginx sends both logs to a real syslog-ng).</summary>
     public required string Logging { get; init; }
 
+    /// <summary>For <c>file</c>: the prefix a runtime adds (<see cref="Prefixes"/>); for <c>syslog</c>: syslog-ng's template (<see cref="SyslogTemplates"/>).</summary>
     public required string Prefix { get; init; }
 
     public required int DurationSeconds { get; init; }
@@ -58,7 +70,7 @@ internal sealed record CaseDraw
     /// <param name="kinds">Failure kinds to draw from.</param>
     /// <param name="families">Format families to draw from (all when null).</param>
     /// <param name="loggings">Logging paths to draw from.</param>
-    /// <param name="durationSeconds">Case length; drawn (150–200 s) when null.</param>
+    /// <param name="durationSeconds">Case length; drawn (120–420 s) when null.</param>
     public static CaseDraw Create(
         int seed,
         int index,
@@ -73,7 +85,7 @@ internal sealed record CaseDraw
         var random = new Random(caseSeed);
         var family = families is null ? null : families[random.Next(families.Count)];
         var format = CorpusFormats.Draw(random, family);
-        var duration = durationSeconds ?? random.Next(150, 201);
+        var duration = durationSeconds ?? random.Next(MinDuration, MaxDuration + 1);
 
         var hosts = HostPool.OrderBy(_ => random.Next()).Take(random.Next(3, 6)).ToList();
         var paths = new Queue<string>(PathPool.OrderBy(_ => random.Next()));
@@ -86,23 +98,17 @@ internal sealed record CaseDraw
         var failingHosts = hosts.Take(hosts.Count - 1).ToList();
         var perHost = new Dictionary<string, int>();
         var failures = new List<FailureDraw>();
+        var fitting = kinds.Where(k => k.MinDurationSeconds <= duration).ToList();
         for (var i = 0; i < failureCount; i++)
         {
-            var kind = kinds[random.Next(kinds.Count)];
+            var kind = fitting[random.Next(fitting.Count)];
             var host = failingHosts.Where(h => perHost.GetValueOrDefault(h) < 2).OrderBy(_ => random.Next()).First();
             perHost[host] = perHost.GetValueOrDefault(host) + 1;
-            var length = random.Next(20, 46);
-            var start = kind.Timing switch
-            {
-                FailureTiming.FromStart => random.Next(0, 4),
-                FailureTiming.NewRoute => random.Next(95, Math.Max(96, duration - length - 5)),
-                _ => random.Next(15, Math.Max(16, duration - length - 5)),
-            };
-            var end = Math.Min(start + length, duration - 3);
             var status = kind.Status != 0 ? kind.Status : new[] { 502, 503, 504 }[random.Next(3)];
-            failures.Add(new FailureDraw($"f{i + 1}", kind, host, $"/{paths.Dequeue()}/", start, end, status));
+            failures.Add(new FailureDraw($"f{i + 1}", kind, host, $"/{paths.Dequeue()}/", DrawWindows(random, kind, duration), status));
         }
 
+        var logging = loggings[random.Next(loggings.Count)];
         var quiet = hosts.Except(failures.Select(f => f.Host)).ToList();
         var noise = new NoiseDraw(
             FailoverHost: hosts[random.Next(hosts.Count)],
@@ -111,8 +117,10 @@ internal sealed record CaseDraw
             AbortPath: $"/{paths.Dequeue()}/",
             StrayHost: quiet[random.Next(quiet.Count)],
             StrayPath: $"/{paths.Dequeue()}/",
-            StrayCount: random.Next(0, 3),
-            Scanners: random.Next(5, 25));
+            StrayCount: random.Next(0, 2 + (duration / 100)),
+            Scanners: random.Next(5, 25),
+            PhpFatalHost: random.NextDouble() < 0.5 ? hosts[random.Next(hosts.Count)] : null,
+            PhpFatalPath: $"/{paths.Dequeue()}/");
 
         return new CaseDraw
         {
@@ -122,8 +130,8 @@ internal sealed record CaseDraw
             Format = format,
             TimeZone = CorpusZones.All[random.Next(CorpusZones.All.Count)],
             ErrorLogLevel = ErrorLogLevels[random.Next(ErrorLogLevels.Count)],
-            Logging = loggings[random.Next(loggings.Count)],
-            Prefix = Prefixes[random.Next(Prefixes.Count)],
+            Logging = logging,
+            Prefix = logging == "syslog" ? SyslogTemplates[random.Next(SyslogTemplates.Count)] : Prefixes[random.Next(Prefixes.Count)],
             DurationSeconds = duration,
             Hosts = hosts,
             Locations = locations,
@@ -132,10 +140,43 @@ internal sealed record CaseDraw
             TrafficSeed = random.Next(),
         };
     }
+
+    /// <summary>
+    /// A failure's windows: 20–45 s each. A second window starts at least three minutes after the first ends, so that
+    /// the engine's quiet period (two minutes) closes the first incident before the second begins.
+    /// </summary>
+    private static List<FailureWindow> DrawWindows(Random random, FailureKind kind, int duration)
+    {
+        var length = random.Next(20, 46);
+        if (kind.Windows > 1)
+        {
+            var firstStart = random.Next(15, 31);
+            var firstEnd = firstStart + length;
+            var secondStart = firstEnd + random.Next(180, 201);
+            var secondEnd = Math.Min(secondStart + random.Next(20, 41), duration - 5);
+            return [new(firstStart, firstEnd), new(secondStart, secondEnd)];
+        }
+
+        var start = kind.Timing switch
+        {
+            FailureTiming.FromStart => random.Next(0, 4),
+            FailureTiming.NewRoute => random.Next(95, Math.Max(96, duration - length - 5)),
+            _ => random.Next(15, Math.Max(16, duration - length - 5)),
+        };
+        return [new(start, Math.Min(start + length, duration - 3))];
+    }
 }
 
-/// <summary>One provoked failure: its kind, where (host, location), and its window in seconds from the capture's start.</summary>
-internal sealed record FailureDraw(string Id, FailureKind Kind, string Host, string Path, int StartSecond, int EndSecond, int Status);
+/// <summary>One provoked failure: its kind, where (host, location), and its windows in seconds from the capture's start.</summary>
+internal sealed record FailureDraw(string Id, FailureKind Kind, string Host, string Path, IReadOnlyList<FailureWindow> Windows, int Status)
+{
+    public int StartSecond => Windows[0].Start;
+
+    public int EndSecond => Windows[^1].End;
+}
+
+/// <summary>Seconds from the capture's start during which a failure is provoked.</summary>
+internal sealed record FailureWindow(int Start, int End);
 
 /// <summary>Noise that must open no incident.</summary>
 /// <param name="FailoverHost">A host with a location whose group has a dead server that nginx fails over from.</param>
@@ -146,6 +187,8 @@ internal sealed record FailureDraw(string Id, FailureKind Kind, string Host, str
 /// <param name="StrayPath">The location with nothing behind it.</param>
 /// <param name="StrayCount">How many stray requests (0–2).</param>
 /// <param name="Scanners">How many scanner requests (random paths, odd methods, garbage request lines).</param>
+/// <param name="PhpFatalHost">A host with a PHP page that dies with a fatal error (500 and "FastCGI sent in stderr", no incident), or null.</param>
+/// <param name="PhpFatalPath">That location.</param>
 internal sealed record NoiseDraw(
     string FailoverHost,
     string FailoverPath,
@@ -154,4 +197,6 @@ internal sealed record NoiseDraw(
     string StrayHost,
     string StrayPath,
     int StrayCount,
-    int Scanners);
+    int Scanners,
+    string? PhpFatalHost,
+    string PhpFatalPath);

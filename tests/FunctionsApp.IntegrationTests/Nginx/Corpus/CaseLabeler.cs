@@ -1,15 +1,26 @@
 namespace FunctionsApp.IntegrationTests.Nginx.Corpus;
 
 /// <summary>
-/// Turns what the generator provoked into labels, checked against the lines nginx wrote: each failure must show at
-/// least <see cref="MinFailedRequests"/> gateway statuses on its location and its error text at least 3 times, and no
-/// other location may show 3 or more gateway statuses within a minute (that would be an incident nobody labelled).
+/// Turns what the generator provoked into labels, checked against the lines nginx wrote: each failure window must
+/// show at least <see cref="MinFailedRequests"/> gateway statuses on its location and one of its error texts at least
+/// 3 times, and no other location may show 3 or more gateway statuses within a minute (that would be an incident
+/// nobody labelled).
 /// </summary>
 internal static class CaseLabeler
 {
     public const int MinFailedRequests = 5;
 
-    public static IReadOnlyList<CaseLabel> Label(CaseDraw draw, IReadOnlyList<FailureSetup> failures, string[] accessLines, string[] errorLines)
+    /// <summary>How far around a window a failed request still belongs to it (windows of one failure are minutes apart).</summary>
+    private static readonly TimeSpan WindowMargin = TimeSpan.FromSeconds(60);
+
+    /// <summary>Labels the failures of a case.</summary>
+    /// <param name="draw">The case's draw.</param>
+    /// <param name="failures">The failures as set up.</param>
+    /// <param name="started">When traffic started (second 0 of every window).</param>
+    /// <param name="accessLines">nginx's access lines (without any prefix or syslog header).</param>
+    /// <param name="errorLines">nginx's error lines (without any prefix or syslog header).</param>
+    public static IReadOnlyList<CaseLabel> Label(
+        CaseDraw draw, IReadOnlyList<FailureSetup> failures, DateTimeOffset started, string[] accessLines, string[] errorLines)
     {
         var reader = new AccessLineReader(draw.Format.Format);
         var entries = new List<AccessLineReader.Entry>();
@@ -35,39 +46,54 @@ internal static class CaseLabeler
         var labels = new List<CaseLabel>();
         foreach (var failure in failures)
         {
-            var draw1 = failure.Draw;
-            var failed = entries.Where(e => e.Path.StartsWith(draw1.Path, StringComparison.Ordinal) && e.Status is 502 or 503 or 504).ToList();
-            if (failed.Count < MinFailedRequests)
+            var failureDraw = failure.Draw;
+            var name = $"{failureDraw.Id} {failureDraw.Kind.Name} on {failureDraw.Host}{failureDraw.Path}";
+            var failed = entries.Where(e => e.Path.StartsWith(failureDraw.Path, StringComparison.Ordinal) && e.Status is 502 or 503 or 504).ToList();
+            if (failureDraw.Kind.ErrorTexts is { } texts)
             {
-                throw new CaseCheckException($"{draw1.Id} {draw1.Kind.Name} on {draw1.Host}{draw1.Path}: {failed.Count} gateway statuses logged, {MinFailedRequests} needed.");
-            }
-
-            if (draw1.Kind.ErrorText is { } text)
-            {
-                var matching = errorLines.Count(l => l.Contains(text, StringComparison.Ordinal) && l.Contains($"host: \"{draw1.Host}\"", StringComparison.Ordinal));
-                if (matching < 3)
+                var matching = errorLines.Count(l => texts.Any(t => l.Contains(t, StringComparison.Ordinal))
+                                                     && l.Contains($"host: \"{failureDraw.Host}\"", StringComparison.Ordinal));
+                if (matching < 3 * failureDraw.Windows.Count)
                 {
-                    throw new CaseCheckException($"{draw1.Id} {draw1.Kind.Name} on {draw1.Host}{draw1.Path}: '{text}' in {matching} error lines, 3 needed.");
+                    throw new CaseCheckException($"{name}: one of '{string.Join("', '", texts)}' in {matching} error lines, {3 * failureDraw.Windows.Count} needed.");
                 }
             }
 
-            var status = failed.GroupBy(e => e.Status).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
-            if (status != draw1.Status && draw1.Kind.Name != "stalled")
+            foreach (var window in failureDraw.Windows)
             {
-                throw new CaseCheckException($"{draw1.Id} {draw1.Kind.Name}: clients mostly saw {status}, the kind expects {draw1.Status}.");
+                // One window: every failed request of the location. Several: those around each window.
+                var inWindow = failureDraw.Windows.Count == 1
+                    ? failed
+                    : [.. failed.Where(e => e.Time >= started.AddSeconds(window.Start) - WindowMargin && e.Time <= started.AddSeconds(window.End) + WindowMargin)];
+                if (inWindow.Count < MinFailedRequests)
+                {
+                    throw new CaseCheckException($"{name}, window {window.Start}–{window.End} s: {inWindow.Count} gateway statuses logged, {MinFailedRequests} needed.");
+                }
+
+                var status = inWindow.GroupBy(e => e.Status).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
+                if (status != failureDraw.Status && failureDraw.Kind.Name != "stalled")
+                {
+                    throw new CaseCheckException($"{name}: clients mostly saw {status}, the kind expects {failureDraw.Status}.");
+                }
+
+                labels.Add(new CaseLabel(
+                    failureDraw.Host,
+                    failure.Upstream,
+                    failure.Alternates,
+                    failureDraw.Kind.Cause,
+                    status,
+                    inWindow.Min(e => e.Time).ToUniversalTime(),
+                    inWindow.Max(e => e.Time).ToUniversalTime(),
+                    failureDraw.Kind.Name,
+                    inWindow.Count,
+                    failureDraw.Path,
+                    failure.Detail));
             }
 
-            labels.Add(new CaseLabel(
-                draw1.Host,
-                failure.Upstream,
-                failure.Alternates,
-                draw1.Kind.Cause,
-                status,
-                failed.Min(e => e.Time).ToUniversalTime(),
-                failed.Max(e => e.Time).ToUniversalTime(),
-                draw1.Kind.Name,
-                failed.Count,
-                draw1.Path));
+            if (failureDraw.Windows.Count > 1 && failed.Count != labels.TakeLast(failureDraw.Windows.Count).Sum(l => l.FailedRequests))
+            {
+                throw new CaseCheckException($"{name}: gateway statuses outside its windows.");
+            }
         }
 
         // Gateway statuses anywhere else must stay below an incident's threshold (3 within 60 s).

@@ -25,14 +25,24 @@ internal sealed record CaseManifest
 
     public required string ErrorLogLevel { get; init; }
 
-    /// <summary><c>file</c>, <c>syslog-rfc3164</c> or <c>syslog-rfc5424</c>.</summary>
+    /// <summary><c>file</c> (nginx wrote the logs) or <c>syslog</c> (nginx sent them to syslog-ng, which wrote them).</summary>
     public required string Logging { get; init; }
 
-    /// <summary>The prefix added to every line of both logs after capture (<c>none</c>, <c>compose</c>, <c>docker-t</c>, <c>kubectl</c>, <c>journald</c>), or the syslog header.</summary>
+    /// <summary>
+    /// What precedes nginx's text on every line of both logs: for <c>file</c>, the prefix a runtime adds (<c>none</c>,
+    /// <c>compose</c>, <c>docker-t</c>, <c>kubectl</c>, <c>journald</c>); for <c>syslog</c>, syslog-ng's header
+    /// (<c>syslog-default</c>, <c>syslog-iso</c>, <c>syslog-rfc5424</c>).
+    /// </summary>
     public required string Prefix { get; init; }
 
     /// <summary>An example of the prefix as it appears at the start of a line ("" when none).</summary>
     public required string PrefixExample { get; init; }
+
+    /// <summary>What <c>raw/</c> holds and how it relates to the top-level logs (null: no raw/, the logs are nginx's own).</summary>
+    public string? Raw { get; init; }
+
+    /// <summary>How long traffic ran, in seconds (drawn).</summary>
+    public int DurationSeconds { get; init; }
 
     public required DateTimeOffset StartedUtc { get; init; }
 
@@ -76,6 +86,7 @@ internal sealed record CaseManifest
 /// <param name="Scenario">What the generator provoked (<c>killed</c>, <c>gunicorn-timeout</c>, ...).</param>
 /// <param name="FailedRequests">Failed requests nginx logged for it.</param>
 /// <param name="Location">The location prefix that failed.</param>
+/// <param name="Detail">How it was provoked (server, transport, settings), for people reading it.</param>
 internal sealed record CaseLabel(
     string Host,
     string Upstream,
@@ -86,4 +97,5 @@ internal sealed record CaseLabel(
     DateTimeOffset EndUtc,
     string Scenario,
     int FailedRequests,
-    string Location);
+    string Location,
+    string? Detail = null);

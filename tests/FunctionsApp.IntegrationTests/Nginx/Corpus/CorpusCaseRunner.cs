@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using FunctionsApp.IntegrationTests.Infrastructure;
 using FunctionsApp.IntegrationTests.Nginx.Upstreams;
 
 namespace FunctionsApp.IntegrationTests.Nginx.Corpus;
@@ -24,6 +25,7 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
     private readonly StringBuilder _http = new();
     private readonly Dictionary<string, StringBuilder> _servers = [];
     private readonly List<(double At, Func<Task> Action)> _events = [];
+    private SyslogNgReceiver? _syslog;
     private int _upstreams;
 
     private CorpusCaseRunner(CaseDraw draw, TimeProvider time)
@@ -52,6 +54,11 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
             await resource.DisposeAsync();
         }
 
+        if (_syslog is not null)
+        {
+            await _syslog.DisposeAsync();
+        }
+
         await _lab.DisposeAsync();
     }
 
@@ -67,9 +74,16 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
             await AddFailureAsync(failure, client, cancellationToken);
         }
 
-        AddNoise(client);
+        await AddNoiseAsync(client, cancellationToken);
 
+        // nginx always writes its own files too: with syslog they are raw/, the lines exactly as nginx formatted them.
         _lab.ErrorLog = $"{_lab.ErrorLogPath} {_draw.ErrorLogLevel}";
+        if (_draw.Logging == "syslog")
+        {
+            _syslog = await SyslogNgReceiver.StartAsync(Path.Combine(_lab.Prefix, "syslog"), _draw.Prefix, _draw.TimeZone, cancellationToken);
+            _lab.AdditionalErrorLogs.Add($"syslog:server={_syslog.Server},tag={SyslogNgReceiver.ErrorTag} {_draw.ErrorLogLevel}");
+        }
+
         await _lab.StartAsync(BuildHttpConfig(), _draw.TimeZone, cancellationToken);
         var config = await _lab.DumpConfigAsync(cancellationToken);
 
@@ -78,30 +92,15 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
         await _lab.StopAsync(cancellationToken);
         var ended = _time.GetUtcNow();
 
-        var accessLines = File.Exists(AccessLogPath) ? await File.ReadAllLinesAsync(AccessLogPath, cancellationToken) : [];
-        var errorLines = File.Exists(_lab.ErrorLogPath) ? await File.ReadAllLinesAsync(_lab.ErrorLogPath, cancellationToken) : [];
-        var labels = CaseLabeler.Label(_draw, _failures, accessLines, errorLines);
-
+        var nginxAccess = File.Exists(AccessLogPath) ? await File.ReadAllLinesAsync(AccessLogPath, cancellationToken) : [];
+        var nginxError = File.Exists(_lab.ErrorLogPath) ? await File.ReadAllLinesAsync(_lab.ErrorLogPath, cancellationToken) : [];
         Directory.CreateDirectory(caseDirectory);
-        var prefix = LinePrefixes.Create(_draw.Prefix, _draw.TimeZone, _random);
         await File.WriteAllTextAsync(Path.Combine(caseDirectory, "nginx.conf"), config, cancellationToken);
-        if (prefix.Kind == "none")
-        {
-            await File.WriteAllLinesAsync(Path.Combine(caseDirectory, "access.log"), accessLines, cancellationToken);
-            await File.WriteAllLinesAsync(Path.Combine(caseDirectory, "error.log"), errorLines, cancellationToken);
-        }
-        else
-        {
-            // Both logs as people copy them from their runtime, and as nginx wrote them (raw/) for the scorecard's variants.
-            var reader = new AccessLineReader(_draw.Format.Format);
-            await File.WriteAllLinesAsync(Path.Combine(caseDirectory, "access.log"),
-                accessLines.Select(l => prefix.Apply(l, reader.Read(l)?.Time)), cancellationToken);
-            await File.WriteAllLinesAsync(Path.Combine(caseDirectory, "error.log"),
-                errorLines.Select(l => prefix.Apply(l, ErrorLineTime(l))), cancellationToken);
-            Directory.CreateDirectory(Path.Combine(caseDirectory, "raw"));
-            await File.WriteAllLinesAsync(Path.Combine(caseDirectory, "raw", "access.log"), accessLines, cancellationToken);
-            await File.WriteAllLinesAsync(Path.Combine(caseDirectory, "raw", "error.log"), errorLines, cancellationToken);
-        }
+
+        CaseLogs logs = _syslog is null
+            ? await WriteFileLogsAsync(caseDirectory, nginxAccess, nginxError, cancellationToken)
+            : await WriteSyslogLogsAsync(caseDirectory, nginxAccess, nginxError, cancellationToken);
+        var labels = CaseLabeler.Label(_draw, _failures, started, logs.AccessLines, logs.ErrorLines);
 
         var manifest = new CaseManifest
         {
@@ -113,21 +112,120 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
             TimeZone = _draw.TimeZone,
             ErrorLogLevel = _draw.ErrorLogLevel,
             Logging = _draw.Logging,
-            Prefix = prefix.Kind,
-            PrefixExample = prefix.Example,
+            Prefix = logs.Prefix,
+            PrefixExample = logs.PrefixExample,
+            Raw = logs.RawNote,
+            DurationSeconds = _draw.DurationSeconds,
             StartedUtc = started,
             EndedUtc = ended,
             Hosts = _draw.Hosts,
             QuietHosts = [.. _draw.Hosts.Except(labels.Select(l => l.Host))],
             Incidents = labels,
             Noise = _noise,
-            AccessLines = accessLines.Length,
-            ErrorLines = errorLines.Length,
+            AccessLines = logs.AccessLines.Length,
+            ErrorLines = logs.ErrorLines.Length,
         };
         await File.WriteAllTextAsync(
             Path.Combine(caseDirectory, "case.json"), JsonSerializer.Serialize(manifest, CaseManifest.JsonOptions), cancellationToken);
         return manifest;
     }
+
+    /// <summary>The logs nginx wrote to files, with a drawn runtime prefix on every line (raw/ keeps nginx's lines).</summary>
+    private async Task<CaseLogs> WriteFileLogsAsync(string caseDirectory, string[] accessLines, string[] errorLines, CancellationToken cancellationToken)
+    {
+        var prefix = LinePrefixes.Create(_draw.Prefix, _draw.TimeZone, _random);
+        if (prefix.Kind == "none")
+        {
+            await File.WriteAllLinesAsync(Path.Combine(caseDirectory, "access.log"), accessLines, cancellationToken);
+            await File.WriteAllLinesAsync(Path.Combine(caseDirectory, "error.log"), errorLines, cancellationToken);
+            return new CaseLogs(accessLines, errorLines, prefix.Kind, prefix.Example, null);
+        }
+
+        // Both logs as people copy them from their runtime, and as nginx wrote them (raw/) for the scorecard's variants.
+        var reader = new AccessLineReader(_draw.Format.Format);
+        await File.WriteAllLinesAsync(Path.Combine(caseDirectory, "access.log"),
+            accessLines.Select(l => prefix.Apply(l, reader.Read(l)?.Time)), cancellationToken);
+        await File.WriteAllLinesAsync(Path.Combine(caseDirectory, "error.log"),
+            errorLines.Select(l => prefix.Apply(l, ErrorLineTime(l))), cancellationToken);
+        await WriteRawAsync(caseDirectory, accessLines, errorLines, cancellationToken);
+        return new CaseLogs(accessLines, errorLines, prefix.Kind, prefix.Example, "nginx's own lines; the top-level logs add the prefix to each");
+    }
+
+    /// <summary>
+    /// The logs as syslog-ng wrote what nginx sent it. raw/ holds nginx's own files (written alongside); the labels
+    /// come from the delivered lines with syslog-ng's header removed, which must be nginx's lines, unchanged.
+    /// </summary>
+    private async Task<CaseLogs> WriteSyslogLogsAsync(string caseDirectory, string[] nginxAccess, string[] nginxError, CancellationToken cancellationToken)
+    {
+        var syslog = _syslog!;
+
+        // nginx has stopped: every datagram it sent is in syslog-ng's socket buffer or files by now.
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        await syslog.StopAsync();
+        var access = File.Exists(syslog.AccessLogPath) ? await File.ReadAllLinesAsync(syslog.AccessLogPath, cancellationToken) : [];
+        var error = File.Exists(syslog.ErrorLogPath) ? await File.ReadAllLinesAsync(syslog.ErrorLogPath, cancellationToken) : [];
+        var accessLines = Strip(access, "access");
+        var errorLines = Strip(error, "error");
+
+        await File.WriteAllLinesAsync(Path.Combine(caseDirectory, "access.log"), access, cancellationToken);
+        await File.WriteAllLinesAsync(Path.Combine(caseDirectory, "error.log"), error, cancellationToken);
+        await WriteRawAsync(caseDirectory, nginxAccess, nginxError, cancellationToken);
+        var note = $"nginx's own files, written alongside syslog; syslog-ng delivered {Delivered(accessLines, nginxAccess)} access "
+            + $"and {Delivered(errorLines, nginxError)} error lines, each exactly nginx's line once its header is removed (but for cuts)";
+        var example = access.Length > 0 ? access[0][..(access[0].Length - accessLines[0].Length)] : string.Empty;
+        return new CaseLogs(accessLines, errorLines, syslog.Template, example, note);
+
+        // A message with newlines in it (php-fpm's stack traces, passed on in "FastCGI sent in stderr") is one
+        // datagram that syslog-ng writes as several lines, the later ones without a header: as nginx wrote them.
+        string[] Strip(string[] lines, string log)
+        {
+            var stripped = new string[lines.Length];
+            for (var i = 0; i < lines.Length; i++)
+            {
+                stripped[i] = SyslogNgReceiver.StripHeader(syslog.Template, lines[i])
+                    ?? (i > 0 ? lines[i] : throw new CaseCheckException($"syslog-ng's first {log} line has no {syslog.Template} header: {lines[i]}"));
+            }
+
+            return stripped;
+        }
+    }
+
+    /// <summary>
+    /// "all n" or "n of m", and how many were cut: nginx writes a client's raw bytes into its error lines (a TLS
+    /// ClientHello sent to a plain port has NULs in it), and a syslog message ends at the first NUL. Throws when a
+    /// delivered line is neither one nginx wrote nor such a cut one (the header was not removed exactly).
+    /// </summary>
+    private static string Delivered(string[] delivered, string[] written)
+    {
+        var remaining = written.GroupBy(l => l, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var cut = 0;
+        foreach (var line in delivered)
+        {
+            if (remaining.GetValueOrDefault(line) > 0)
+            {
+                remaining[line]--;
+                continue;
+            }
+
+            var whole = remaining.FirstOrDefault(r => r.Value > 0 && r.Key.StartsWith(line + "\0", StringComparison.Ordinal)).Key
+                ?? throw new CaseCheckException($"A line from syslog-ng is not one nginx wrote to its file: {line}");
+            remaining[whole]--;
+            cut++;
+        }
+
+        var count = delivered.Length == written.Length ? $"all {written.Length}" : $"{delivered.Length} of {written.Length}";
+        return cut == 0 ? count : $"{count} ({cut} cut at a NUL byte nginx copied from a client's request: syslog stops there)";
+    }
+
+    private static async Task WriteRawAsync(string caseDirectory, string[] accessLines, string[] errorLines, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.Combine(caseDirectory, "raw"));
+        await File.WriteAllLinesAsync(Path.Combine(caseDirectory, "raw", "access.log"), accessLines, cancellationToken);
+        await File.WriteAllLinesAsync(Path.Combine(caseDirectory, "raw", "error.log"), errorLines, cancellationToken);
+    }
+
+    /// <summary>nginx's lines as the analyzed files carry them, and how those files differ from them.</summary>
+    private sealed record CaseLogs(string[] AccessLines, string[] ErrorLines, string Prefix, string PrefixExample, string? RawNote);
 
     private DateTimeOffset? ErrorLineTime(string line)
     {
@@ -197,6 +295,9 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
         // The clients' addresses arrive in X-Forwarded-For from the load balancer in front (127.0.0.1).
         config.AppendLine("set_real_ip_from 127.0.0.1;\nreal_ip_header X-Forwarded-For;");
         config.Append(_http);
+        var syslog = _syslog is null
+            ? string.Empty
+            : $"    access_log syslog:server={_syslog.Server},tag={SyslogNgReceiver.AccessTag},severity=info {_draw.Format.Name};\n";
         foreach (var (host, locations) in _servers)
         {
             var ingress = _draw.Format.Family == "ingress-nginx"
@@ -207,7 +308,7 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
                     listen 127.0.0.1:{{_port}};
                     server_name {{host}};
                     access_log {{AccessLogPath}} {{_draw.Format.Name}};
-                {{ingress}}{{locations}}}
+                {{syslog}}{{ingress}}{{locations}}}
                 """);
         }
 
@@ -330,17 +431,34 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
                 break;
             }
 
-            case "gunicorn-timeout":
+            case "throttled":
             {
-                // Sync workers, --timeout 2: a request stuck in the app is killed with its worker after ~2 s.
-                var gunicorn = await GunicornServer.StartAsync(Path.Combine(_lab.Prefix, $"gunicorn-{draw.Id}"), workers: 2, timeoutSeconds: 2, cancellationToken);
-                _resources.Add(gunicorn);
-                setup.Upstream = gunicorn.Address;
-                setup.OnStart = gunicorn.HangAsync;
-                setup.OnEnd = gunicorn.RecoverAsync;
-                server.AppendLine(Location(draw.Path, $"proxy_pass http://{gunicorn.Address}:;\nproxy_read_timeout 30s;"));
+                // Serves N requests at a time and resets the rest (before or after reading them), only in its window.
+                var behavior = new SwitchableBehavior(UpstreamBehaviors.App());
+                var app = StartServer(behavior.Behavior);
+                setup.Upstream = app.Address;
+                var limit = 2 + Next(3);
+                var resetUnread = Next(2) == 0;
+                var throttled = UpstreamBehaviors.Throttled(limit, TimeSpan.FromMilliseconds(300 + Next(300)), resetUnread);
+                setup.Detail = $"serves {limit} at a time, resets the rest {(resetUnread ? "unread" : "after reading the request")}";
+                setup.OnStart = () => { behavior.Switch(throttled); return Task.CompletedTask; };
+                setup.OnEnd = () => { behavior.Switch(UpstreamBehaviors.App()); return Task.CompletedTask; };
+                server.AppendLine(Location(draw.Path, $"proxy_pass http://{app.Address};"));
                 break;
             }
+
+            case "no-route" or "net-unreachable":
+            {
+                await NetworkRoutes.EnsureAsync(cancellationToken);
+                var address = kind.Name == "no-route" ? NetworkRoutes.NoRouteAddress : NetworkRoutes.NetworkUnreachableAddress;
+                setup.Upstream = $"{address}:{Pick([80, 8080, 8000, 3000])}";
+                server.AppendLine(Location(draw.Path, $"proxy_pass http://{setup.Upstream};"));
+                break;
+            }
+
+            case var name when IsAppServerKind(name):
+                await AddAppServerFailureAsync(setup, server, cancellationToken);
+                break;
 
             case "limit-req" or "limit-conn":
             {
@@ -400,39 +518,55 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
             Poisson(0.5 + (_random.NextDouble() * 0.5), 1, draw.StartSecond - 0.5, Send);
         }
 
-        if (setup.OnStart is { } onStart)
+        var rate = 1.0 + (_random.NextDouble() * 0.6);
+        for (var i = 0; i < draw.Windows.Count; i++)
         {
-            At(draw.StartSecond, onStart);
-        }
-
-        if (kind.Burst)
-        {
-            // Concurrent bursts: some get through, the rest are refused or limited.
-            var size = kind.Name == "unix-backlog" ? 15 + Next(11) : 8 + Next(5);
-            for (var t = draw.StartSecond + 0.2; t < draw.EndSecond; t += 2 + (_random.NextDouble() * 1.5))
+            var window = draw.Windows[i];
+            if (setup.OnStart is { } onStart)
             {
-                At(t, () => Task.WhenAll(Enumerable.Range(0, size).Select(_ => Send())));
+                At(window.Start, onStart);
             }
-        }
-        else
-        {
-            Poisson(1.0 + (_random.NextDouble() * 0.6), draw.StartSecond + 0.2, draw.EndSecond, Send);
-        }
 
-        if (setup.OnEnd is { } onEnd)
-        {
-            At(draw.EndSecond, onEnd);
+            if (kind.Burst)
+            {
+                // Concurrent bursts: some get through, the rest are refused, reset or limited.
+                var size = kind.Name switch
+                {
+                    "unix-backlog" => 15 + Next(11),
+                    "php-fpm-max-children" or "uwsgi-backlog" or "gunicorn-backlog" => 12 + Next(9),
+                    _ => 8 + Next(7),
+                };
+                for (var t = window.Start + 0.2; t < window.End; t += 2 + (_random.NextDouble() * 1.5))
+                {
+                    At(t, () => Task.WhenAll(Enumerable.Range(0, size).Select(_ => Send())));
+                }
+            }
+            else
+            {
+                Poisson(rate, window.Start + 0.2, window.End, Send);
+            }
+
+            if (setup.OnEnd is { } onEnd)
+            {
+                At(window.End, onEnd);
+            }
+
+            // Between windows the upstream is back and serves (a second window starts minutes later).
+            if (i + 1 < draw.Windows.Count)
+            {
+                Poisson(0.5, window.End + 3, draw.Windows[i + 1].Start - 0.5, Send);
+            }
         }
 
         if (kind.Recovers)
         {
-            Poisson(0.5, draw.EndSecond + 1.5, _draw.DurationSeconds - 2, Send);
+            Poisson(0.5, draw.EndSecond + 3, _draw.DurationSeconds - 2, Send);
         }
     }
 
     // ---- noise ----
 
-    private void AddNoise(CorpusTrafficClient client)
+    private async Task AddNoiseAsync(CorpusTrafficClient client, CancellationToken cancellationToken)
     {
         var noise = _draw.Noise;
 
@@ -456,13 +590,23 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
         // A forgotten location with nothing behind it, hit rarely: fewer than 3 gateway errors in any minute.
         var stray = HoldRefusingPort();
         Server(noise.StrayHost).AppendLine(Location(noise.StrayPath, $"proxy_pass http://{stray};"));
-        var first = 5 + Next(20);
-        for (var i = 0; i < noise.StrayCount; i++)
+        var strays = 0;
+        for (var at = 5.0 + Next(20); strays < noise.StrayCount && at < _draw.DurationSeconds - 5; at += 70 + Next(20), strays++)
         {
-            At(first + (i * (70 + Next(20))), () => client.SendAsync(_random, noise.StrayHost, RandomPath(noise.StrayPath)));
+            At(at, () => client.SendAsync(_random, noise.StrayHost, RandomPath(noise.StrayPath)));
         }
 
-        _noise.Add($"stray-502:{noise.StrayHost}{noise.StrayPath} x{noise.StrayCount}");
+        _noise.Add($"stray-502:{noise.StrayHost}{noise.StrayPath} x{strays}");
+
+        // A PHP page that dies with a fatal error: 500 and "FastCGI sent in stderr" at [error], not a gateway failure.
+        if (noise.PhpFatalHost is { } fatalHost && RealAppServer.IsInstalled(AppServerKind.PhpFpm))
+        {
+            var php = await StartAppAsync(AppServerKind.PhpFpm, "php-fatal", new AppServerOptions(Workers: 2), cancellationToken);
+            Server(fatalHost).AppendLine(Location(noise.PhpFatalPath, $"{php.PassDirectives()}\nfastcgi_param APP_FAIL fatal;"));
+            Poisson(0.04 + (_random.NextDouble() * 0.06), 2, _draw.DurationSeconds - 3,
+                () => client.SendAsync(_random, fatalHost, RandomPath(noise.PhpFatalPath)));
+            _noise.Add($"php-fatal-500:{fatalHost}{noise.PhpFatalPath}");
+        }
 
         // Scanners: well-known paths, odd methods, and request lines nginx rejects with 400.
         for (var i = 0; i < noise.Scanners; i++)
@@ -537,7 +681,8 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
             await Task.Delay(remaining, cancellationToken);
         }
 
-        await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        // Clients give up after 20 s; restarting an app server may take longer on a busy machine.
+        await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(120), cancellationToken);
     }
 
     // ---- helpers ----
@@ -595,7 +740,7 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
     }
 }
 
-/// <summary>A failure as set up: its draw, the upstream nginx names, and what happens at its window's edges.</summary>
+/// <summary>A failure as set up: its draw, the upstream nginx names, and what happens at each window's edges.</summary>
 internal sealed class FailureSetup(FailureDraw draw)
 {
     public FailureDraw Draw { get; } = draw;
@@ -603,6 +748,9 @@ internal sealed class FailureSetup(FailureDraw draw)
     public string Upstream { get; set; } = "-";
 
     public List<string> Alternates { get; } = [];
+
+    /// <summary>How it was provoked, for people reading case.json (server, transport, settings).</summary>
+    public string? Detail { get; set; }
 
     public Func<Task>? OnStart { get; set; }
 

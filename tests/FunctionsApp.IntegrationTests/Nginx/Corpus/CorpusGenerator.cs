@@ -55,6 +55,9 @@ internal static class CorpusGenerator
             families = manifests.Select(m => m.FormatFamily).Distinct().Order().ToArray(),
             timeZones = manifests.Select(m => m.TimeZone).Distinct().Order().ToArray(),
             causes = manifests.SelectMany(m => m.Incidents).GroupBy(l => l.Cause).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
+            scenarios = manifests.SelectMany(m => m.Incidents).GroupBy(l => l.Scenario).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
+            prefixes = manifests.GroupBy(m => $"{m.Logging}/{m.Prefix}").OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
+            redrawn = manifests.Count(m => m.Attempt > 0),
         };
         await File.WriteAllTextAsync(
             Path.Combine(options.Directory, "corpus.json"), JsonSerializer.Serialize(summary, CaseManifest.JsonOptions), cancellationToken);
@@ -80,9 +83,11 @@ internal static class CorpusGenerator
                     + string.Join(", ", manifest.Incidents.Select(l => $"{l.Scenario}→{l.Cause}/{l.Status} x{l.FailedRequests}")));
                 return manifest;
             }
-            catch (CaseCheckException e)
+            catch (Exception e) when (e is CaseCheckException || !cancellationToken.IsCancellationRequested)
             {
-                await WriteLineAsync(log, $"{draw.Id} attempt {attempt + 1}: dropped, {e.Message}");
+                // A check that failed, or a server that did not start in time on a busy machine: draw the case again.
+                var why = e is CaseCheckException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                await WriteLineAsync(log, $"{draw.Id} attempt {attempt + 1}: dropped, {why}");
                 if (Directory.Exists(directory))
                 {
                     Directory.Delete(directory, recursive: true);

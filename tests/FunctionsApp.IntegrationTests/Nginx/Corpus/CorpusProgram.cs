@@ -12,13 +12,19 @@ internal static class CorpusProgram
     private const string Usage = """
         Usage:
           corpus generate --out DIR [--seed N] [--cases N] [--concurrency N] [--first-index N]
-                          [--kinds killed,slow,...] [--families json-nested,...] [--duration SECONDS]
+                          [--kinds killed,slow,...] [--families json-nested,...] [--logging file,syslog]
+                          [--duration SECONDS]
           corpus score --corpus DIR --analyzer COMMAND [--modes auto,format,raw] [--json]
                        [--min-accuracy 0.95] [--max-spurious 0] [--concurrency N]
         """;
 
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["lifeline-probe", .. var program])
+        {
+            return await Infrastructure.LifelineProbe.RunAsync(program);
+        }
+
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
             Console.WriteLine(Usage);
@@ -70,12 +76,28 @@ internal static class CorpusProgram
     {
         var directory = Path.GetFullPath(Required(options, "--out"));
         var kinds = options.TryGetValue("--kinds", out var names)
-            ? names.Split(',').Select(n => FailureKind.Lab.SingleOrDefault(k => k.Name == n) ?? throw new ArgumentException($"unknown kind '{n}'")).ToList()
-            : FailureKind.Lab;
+            ? names.Split(',').Select(n => FailureKind.Available.SingleOrDefault(k => k.Name == n)
+                ?? throw new ArgumentException(FailureKind.All.Any(k => k.Name == n)
+                    ? $"kind '{n}' cannot run here (needs root, or its application server is not installed)"
+                    : $"unknown kind '{n}'; known: {string.Join(", ", FailureKind.All.Select(k => k.Name))}")).ToList()
+            : FailureKind.Available;
+        if (!options.ContainsKey("--kinds") && FailureKind.Available.Count < FailureKind.All.Count)
+        {
+            await Console.Error.WriteLineAsync(
+                $"corpus: not drawing {string.Join(", ", FailureKind.All.Except(FailureKind.Available).Select(k => k.Name))}: "
+                + "the route kinds need root (ip route), the others an application server scripts/test installs.");
+        }
+
         var families = options.TryGetValue("--families", out var f) ? f.Split(',') : null;
         if (families?.FirstOrDefault(x => !CorpusFormats.Families.Contains(x)) is { } unknown)
         {
             throw new ArgumentException($"unknown format family '{unknown}'; known: {string.Join(", ", CorpusFormats.Families)}");
+        }
+
+        IReadOnlyList<string> loggings = options.TryGetValue("--logging", out var l) ? l.Split(',') : CaseDraw.Loggings;
+        if (loggings.FirstOrDefault(x => !CaseDraw.Loggings.Contains(x)) is { } unknownLogging)
+        {
+            throw new ArgumentException($"unknown logging '{unknownLogging}'; known: {string.Join(", ", CaseDraw.Loggings)}");
         }
 
         var corpus = new CorpusOptions(
@@ -85,7 +107,7 @@ internal static class CorpusProgram
             Int(options, "--concurrency", 6),
             kinds,
             families,
-            ["file"],
+            loggings,
             options.ContainsKey("--duration") ? Int(options, "--duration", 0) : null,
             Int(options, "--first-index", 0));
         var stopwatch = Stopwatch.StartNew();

@@ -4,8 +4,8 @@ using Xunit.Abstractions;
 namespace FunctionsApp.IntegrationTests.Nginx.Corpus;
 
 /// <summary>
-/// The CI slice of the corpus: a fixed seed, eight cases of real nginx failing in randomized ways at the same time,
-/// scored with the engine in-process. It guards the generator (every case labelled from what nginx wrote, the
+/// The CI slice of the corpus: a fixed seed, eight two-minute cases of real nginx (and real app servers, and
+/// syslog-ng for some) failing in randomized ways at the same time, scored with the engine in-process. It guards the generator (every case labelled from what nginx wrote, the
 /// draws spread over formats, zones and causes) and the engine's figures (must not regress).
 /// </summary>
 public sealed class CorpusSliceTests(ITestOutputHelper output) : IAsyncLifetime
@@ -20,7 +20,7 @@ public sealed class CorpusSliceTests(ITestOutputHelper output) : IAsyncLifetime
     {
         _directory = Directory.CreateTempSubdirectory("corpus-slice-").FullName;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(12));
-        var options = new CorpusOptions(_directory, Seed, Cases, Concurrency: Cases, FailureKind.Lab, Families: null, ["file"], DurationSeconds: 120);
+        var options = new CorpusOptions(_directory, Seed, Cases, Concurrency: Cases, FailureKind.Available, Families: null, CaseDraw.Loggings, DurationSeconds: 120);
         _manifests = await CorpusGenerator.GenerateAsync(options, TimeProvider.System, TextWriter.Null, timeout.Token);
     }
 
@@ -37,7 +37,7 @@ public sealed class CorpusSliceTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.All(_manifests, m =>
         {
             var directory = Path.Combine(_directory, m.Id);
-            Assert.InRange(m.Incidents.Count, 2, 4);
+            Assert.InRange(m.Incidents.Count, 2, 8);
             Assert.NotEmpty(m.QuietHosts);
             Assert.All(m.Incidents, l => Assert.True(l.FailedRequests >= CaseLabeler.MinFailedRequests, $"{m.Id} {l.Scenario}: {l.FailedRequests}"));
             Assert.All(m.Incidents, l => Assert.True(l.EndUtc >= l.StartUtc && l.StartUtc >= m.StartedUtc.AddSeconds(-1) && l.EndUtc <= m.EndedUtc));
@@ -45,6 +45,7 @@ public sealed class CorpusSliceTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Contains(" [error] ", File.ReadAllText(Path.Combine(directory, "error.log")), StringComparison.Ordinal);
             Assert.Contains("# configuration file", File.ReadAllText(Path.Combine(directory, "nginx.conf")), StringComparison.Ordinal);
             Assert.Equal(m.Prefix != "none", Directory.Exists(Path.Combine(directory, "raw")));
+            Assert.Equal(m.Prefix != "none", m.Raw is not null);
         });
 
         // The draws spread: several formats, zones, prefixes and causes in eight cases.
@@ -65,11 +66,13 @@ public sealed class CorpusSliceTests(ITestOutputHelper output) : IAsyncLifetime
         var format = report.Modes.Single(m => m.Mode == "format");
         Assert.Equal(_manifests.Sum(m => m.Incidents.Count), format.Total.Expected);
 
-        // TODO(lead): the engine is being rewritten; these floors sit below what it met when the slice was committed
-        // (auto 0 %, format 0 %, raw 43 % right cause and status; 0 spurious; most captures did not parse at all).
-        // Raise them to Accuracy >= 0.95 and Spurious.Count == 0 in every mode.
+        // TODO(lead): the engine is being rewritten; these floors sit below what it met when the slice was last drawn
+        // (2026-11-30, engine branch at e5e823e, with app servers and syslog in the draw: auto 12.5 %, format 12.5 %,
+        // raw 33 % right cause and status, 0 spurious; 7 of 8 captures did not parse in auto mode). The traffic is real,
+        // so a case's lines differ from run to run: keep a margin. Raise them to Accuracy >= 0.95 and
+        // Spurious.Count == 0 in every mode.
         Assert.All(report.Modes, m => Assert.True(m.Spurious.Count <= 3, text));
-        Assert.True(report.Modes.Single(m => m.Mode == "raw").Accuracy >= 0.25, text);
+        Assert.True(report.Modes.Single(m => m.Mode == "raw").Accuracy >= 0.15, text);
     }
 
     private static async Task<AnalyzerOutput> AnalyzeInProcessAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)

@@ -94,6 +94,42 @@ internal static class UpstreamBehaviors
             socket.Close();
         };
 
+    /// <summary>
+    /// A server that handles <paramref name="limit"/> requests at a time, each taking <paramref name="serviceTime"/>,
+    /// and resets (RST) every connection beyond that: at once, before reading the request (<paramref name="resetUnread"/>),
+    /// or after reading it. Under bursts, successes and resets interleave: it keeps serving while it turns others away.
+    /// </summary>
+    public static Func<Socket, CancellationToken, Task> Throttled(int limit, TimeSpan serviceTime, bool resetUnread)
+    {
+        var inFlight = 0;
+        return async (socket, ct) =>
+        {
+            try
+            {
+                await using var stream = new NetworkStream(socket, ownsSocket: false);
+                if (Interlocked.Increment(ref inFlight) > limit)
+                {
+                    if (!resetUnread)
+                    {
+                        await ReadRequestHeadAsync(stream, ct);
+                    }
+
+                    socket.LingerState = new LingerOption(enable: true, seconds: 0);
+                    socket.Close();
+                    return;
+                }
+
+                await ReadRequestHeadAsync(stream, ct);
+                await Task.Delay(serviceTime, ct);
+                await WriteResponseAsync(stream, 200, "OK", ct);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref inFlight);
+            }
+        };
+    }
+
     /// <summary>A response header far larger than nginx's <c>proxy_buffer_size</c>.</summary>
     public static Func<Socket, CancellationToken, Task> BigHeader(int headerBytes) =>
         async (socket, ct) =>
