@@ -28,7 +28,16 @@ public sealed record ConfigFinding(
     [JsonIgnore]
     public string Where => $"{File}:{Line}";
 
-    internal static ConfigFinding At(ConfigDirective directive, string rule, FindingSeverity severity, string why, string fix, params IEnumerable<ConfigDirective?> related) =>
-        new(rule, severity, directive.File, directive.Line, directive.ToString(), why, fix,
-            [.. related.OfType<ConfigDirective>().Where(r => !ReferenceEquals(r, directive)).Select(r => r.Where).Distinct()]);
+    private const int MaxRelated = 5;
+
+    internal static ConfigFinding At(ConfigDirective directive, string rule, FindingSeverity severity, string why, string fix, params IEnumerable<ConfigDirective?> related)
+    {
+        var places = related.OfType<ConfigDirective>().Where(r => !ReferenceEquals(r, directive)).Select(r => r.Where).Distinct().ToList();
+        if (places.Count > MaxRelated)
+        {
+            places = [.. places.Take(MaxRelated), $"and {places.Count - MaxRelated} more"];
+        }
+
+        return new(rule, severity, directive.File, directive.Line, directive.ToString(), why, fix, places);
+    }
 }

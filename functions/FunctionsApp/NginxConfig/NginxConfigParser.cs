@@ -103,7 +103,8 @@ public static class NginxConfigParser
                 continue;
             }
 
-            if (BlockDirectives.Contains(name) && !isBlock && !ListBlocks.Contains(parent.Name))
+            // "server" is a block in http, stream and mail, but a plain directive in upstream.
+            if (BlockDirectives.Contains(name) && !isBlock && !ListBlocks.Contains(parent.Name) && (name != "server" || parent.Name is "http" or "stream" or "mail"))
             {
                 return new ConfigError(tokenizer.File, line, $"directive \"{name}\" has no opening \"{{\"");
             }
