@@ -81,17 +81,6 @@ public static class ConfigChecks
                 $"`{prefix}_ssl_server_name on;`" + (target.Group is not null && sslName.IsDefault ? $" and `{prefix}_ssl_name <the upstream's certificate name>;` (the default sends the group name \"{target.Group.Name}\")" : string.Empty) + ".",
                 serverName.Directive, sslName.Directive, target.Group?.Directive));
         }
-
-        var verify = model.Effective(context, prefix + "_ssl_verify");
-        var trusted = model.Effective(context, prefix + "_ssl_trusted_certificate");
-        if (verify.IsOn && trusted.IsDefault)
-        {
-            findings.Add(ConfigFinding.At(
-                verify.Directive!, "tls-verify-without-trust", FindingSeverity.Error,
-                $"`{prefix}_ssl_verify on` with no `{prefix}_ssl_trusted_certificate`: nginx has no CA to check the upstream's certificate against, so every handshake fails (\"upstream SSL certificate verify error: (20:unable to get local issuer certificate)\") and every request is a 502.",
-                $"`{prefix}_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;` (or the CA that signs the upstream's certificate).",
-                target.Directive));
-        }
     }
 
     private static void CheckKeepalive(NginxConfigModel model, PassTarget target, List<ConfigFinding> findings)
