@@ -27,7 +27,8 @@ public static class ConfigChecks
 
         CheckLimitReq(model, findings);
         CheckLogFormats(model, findings);
-        return [.. findings.OrderBy(f => model.FileOrder(f.File)).ThenBy(f => f.Line).ThenBy(f => f.Rule, StringComparer.Ordinal)];
+        // A nested location inherits its parent's directive: one finding per place.
+        return [.. findings.DistinctBy(f => (f.Rule, f.File, f.Line)).OrderBy(f => model.FileOrder(f.File)).ThenBy(f => f.Line).ThenBy(f => f.Rule, StringComparer.Ordinal)];
     }
 
     private static void CheckResolution(NginxConfigModel model, PassTarget target, List<ConfigFinding> findings)

@@ -33,14 +33,16 @@ public static partial class IncidentConfigEnricher
         var steps = new List<string>();
         var upstream = incident.Upstream;
 
-        var targets = routes.Select(r => r.Target).Distinct().ToList();
-        if (routes.Count > 0 && targets.Count == 1 && targets[0] is { } routed && upstream is "(unknown)")
+        // A gateway error comes from a location that passes to an upstream: routes that pass nowhere cannot be it.
+        var passing = routes.Where(r => r.Target is not null).ToList();
+        var targets = passing.Select(r => r.Target).Distinct().ToList();
+        if (targets.Count == 1 && targets[0] is { } routed && upstream is "(unknown)")
         {
             upstream = routed.Address;
             notes.Add($"The access log names no upstream; the configuration routes these requests to {upstream} ({routed.Directive.Where}).");
         }
 
-        var route = routes.Count == 1 ? routes[0] : routes.FirstOrDefault(r => r.Target is { } t && Names(t, upstream));
+        var route = routes.Count == 1 ? routes[0] : passing.Count == 1 ? passing[0] : passing.FirstOrDefault(r => Names(r.Target!, upstream));
         if (route is not null)
         {
             evidence.Add(Item("route", route.Describe()));

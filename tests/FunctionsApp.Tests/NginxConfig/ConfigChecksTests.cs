@@ -7,7 +7,7 @@ public sealed class ConfigChecksTests
     [Fact]
     public void Run_ApiGateway_FindsEachProblemAtItsLine()
     {
-        var root = Path.GetDirectoryName(ConfigFixtures.Main("api-gateway"))!;
+        var root = Path.GetDirectoryName(ConfigFixtures.MainFile("api-gateway"))!;
         var api = root + "/sites-enabled/api.example.com";
         var upstreams = root + "/conf.d/upstreams.conf";
 
@@ -45,7 +45,7 @@ public sealed class ConfigChecksTests
     [Fact]
     public void Run_IngressStyle_SeesKeepaliveOnlyWhereConnectionIsNotCleared()
     {
-        var main = ConfigFixtures.Main("ingress-style");
+        var main = ConfigFixtures.MainFile("ingress-style");
 
         var findings = ConfigChecks.Run(ConfigFixtures.Load("ingress-style"));
 

@@ -9,11 +9,11 @@ internal static class ConfigFixtures
 
     public static string NginxRoot { get; } = Path.Combine(AppContext.BaseDirectory, "Fixtures", "nginx");
 
-    public static string Main(string name) => Path.Combine(Root, name, "nginx.conf");
+    public static string MainFile(string name) => Path.Combine(Root, name, "nginx.conf");
 
     public static NginxConfigModel Load(string name)
     {
-        var result = NginxConfigParser.ParseFile(Main(name));
+        var result = NginxConfigParser.ParseFile(MainFile(name));
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         return result.Model!;
     }

@@ -34,7 +34,7 @@ public sealed class NginxConfigModelTests
     public void Route_ApiGateway_PicksServerLocationGroupAndInheritedSettings()
     {
         var model = ConfigFixtures.Load("api-gateway");
-        var root = Path.GetDirectoryName(ConfigFixtures.Main("api-gateway"))!;
+        var root = Path.GetDirectoryName(ConfigFixtures.MainFile("api-gateway"))!;
 
         var orders = model.Route("api.example.com:8080", "/orders/17")!;
         Assert.Equal("orders_v1", orders.Target!.Group!.Name);

@@ -14,9 +14,9 @@ public sealed class NginxConfigParserTests
         // Quoted names lose their quotes; a comment after a directive is not an argument.
         Assert.Equal(["syntax.example.test", "single.example.test"], server.Names);
 
-        // Adjacent quoted strings are separate arguments; escapes inside quotes are applied; '#' inside quotes is text.
+        // Adjacent quoted strings are separate arguments; \" becomes " even inside single quotes (as nginx does); '#' inside quotes is text.
         var logFormat = all.Single(d => d.Name == "log_format");
-        Assert.Equal(["quoted", "escape=json", "{\"msg\":\"a \\\"quoted\\\" # not a comment\", ", "\"host\":\"$host\"}"], logFormat.Args);
+        Assert.Equal(["quoted", "escape=json", "{\"msg\":\"a \"quoted\" # not a comment\", ", "\"host\":\"$host\"}"], logFormat.Args);
 
         // ${var} does not open a block.
         Assert.Equal(["X-Joined", "${suffix}end"], all.Single(d => d.Name == "add_header").Args);
@@ -31,7 +31,7 @@ public sealed class NginxConfigParserTests
         // One directive over three lines keeps the line of its name; ';' and braces inside quotes are text.
         var multi = locations.Single(l => l.Pattern == "/multi").Directive.Find("return")!;
         Assert.Equal(["200", "a;b{c}d"], multi.Args);
-        Assert.Equal(ConfigFixtures.LineOf(ConfigFixtures.Main("syntax"), "return", after: "location /multi"), multi.Line);
+        Assert.Equal(ConfigFixtures.LineOf(ConfigFixtures.MainFile("syntax"), "return", after: "location /multi"), multi.Line);
 
         Assert.Equal(["200", "tab\there, quote\" and backslash\\"], locations.Single(l => l.Pattern == "/escaped").Directive.Find("return")!.Args);
 
@@ -47,7 +47,7 @@ public sealed class NginxConfigParserTests
     [InlineData("http {\n  server_name \"a\"b;\n}\n", 2, "unexpected \"b\" after a quoted string")]
     [InlineData("http {\n  ;\n}\n", 2, "unexpected \";\"")]
     [InlineData("http {\n  server;\n}\n", 2, "directive \"server\" has no opening \"{\"")]
-    [InlineData("http {\n  return 200 \"open\n}\n", 2, "unexpected end of file in a quoted string that starts on line 2")]
+    [InlineData("http {\n  return 200 \"open\n}\n", 4, "unexpected end of file in a quoted string that starts on line 2")]
     [InlineData("http {\n  include;\n}\n", 2, "invalid number of arguments in \"include\" directive")]
     public void ParseText_SyntaxError_NamesFileLineAndProblem(string text, int line, string message)
     {
@@ -102,7 +102,7 @@ public sealed class NginxConfigParserTests
         var result = NginxConfigParser.ParseText(dump);
 
         var error = Assert.Single(result.Errors);
-        Assert.Equal(("/etc/nginx/nginx.conf", 4), (error.File, error.Line));
+        Assert.Equal(("/etc/nginx/nginx.conf", 3), (error.File, error.Line));
         Assert.Contains("/etc/nginx/mime.types", error.Message, StringComparison.Ordinal);
         Assert.Contains("nginx -T", error.Message, StringComparison.Ordinal);
     }
@@ -121,7 +121,7 @@ public sealed class NginxConfigParserTests
     [Fact]
     public void ParseFile_IncludesAndGlobs_ResolveRelativeToTheMainFileInSortedOrder()
     {
-        var main = ConfigFixtures.Main("api-gateway");
+        var main = ConfigFixtures.MainFile("api-gateway");
         var model = ConfigFixtures.Load("api-gateway");
         var root = Path.GetDirectoryName(main)!;
 
