@@ -29,7 +29,8 @@ internal static class NginxConfigApi
     }
 
     public static async Task<Results<Ok<NginxConfigDocument>, ProblemHttpResult>> PutAsync(
-        string site, HttpRequest request, Sites sites, INginxConfigStore store, TimeProvider time, ILogger<NginxConfigDocument> logger, CancellationToken cancellationToken)
+        string site, HttpRequest request, Sites sites, INginxConfigStore store, NginxConfigProvider models, TimeProvider time, ILogger<NginxConfigDocument> logger,
+        CancellationToken cancellationToken)
     {
         if (!sites.IsKnown(site))
         {
@@ -74,6 +75,7 @@ internal static class NginxConfigApi
 
         var stored = new StoredNginxConfig(site, text, time.GetUtcNow(), Convert.ToHexStringLower(SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length))), string.Empty);
         await store.SaveAsync(stored, cancellationToken);
+        models.Forget(site);
         var report = ConfigReport.Create(parsed.Model!, ConfigChecks.Run(parsed.Model!), parsed.Warnings);
         Log.ConfigStored(logger, site, report.Files.Count, report.Findings.Count);
         return TypedResults.Ok(new NginxConfigDocument(site, stored.ReceivedAt, stored.Sha256, report, null));

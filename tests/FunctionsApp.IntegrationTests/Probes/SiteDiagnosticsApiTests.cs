@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using FunctionsApp.Incidents;
 using FunctionsApp.IntegrationTests.Infrastructure;
+using FunctionsApp.IntegrationTests.Nginx;
 using FunctionsApp.IntegrationTests.NginxConfig;
 using FunctionsApp.IntegrationTests.Nginx.Upstreams;
 using Microsoft.Extensions.DependencyInjection;
@@ -115,6 +116,23 @@ public sealed class SiteDiagnosticsApiTests(AzuriteFixture azurite) : IAsyncLife
         var evidence = after.RootElement.GetProperty("evidence").EnumerateArray().Single(e => e.GetProperty("source").GetString() == "probe");
         Assert.Equal(result.GetProperty("summary").GetString(), evidence.GetProperty("sample").GetString());
         Assert.Contains("refused", evidence.GetProperty("sample").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Put_NewConfig_IsWhatTheNextProbeUses()
+    {
+        var first = NginxLab.FreeTcpPort();
+        var second = NginxLab.FreeTcpPort();
+        string Config(int port) => $"events {{}}\nhttp {{\n    server {{\n        listen 80;\n        location / {{ proxy_pass http://127.0.0.1:{port}; }}\n    }}\n}}\n";
+
+        (await _app.Client.PutAsync("/api/sites/web/nginx-config", new StringContent(Config(first)))).Dispose();
+        using var before = await _app.Client.PostAsJsonAsync("/api/sites/web/probe", new { upstream = $"127.0.0.1:{second}" });
+        (await _app.Client.PutAsync("/api/sites/web/nginx-config", new StringContent(Config(second)))).Dispose();
+        using var after = await _app.Client.PostAsJsonAsync("/api/sites/web/probe", new { upstream = $"127.0.0.1:{second}" });
+
+        // The configuration replaced a moment ago is not served from the cache of the one before.
+        Assert.Equal(HttpStatusCode.Forbidden, before.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
 
     [Fact]
