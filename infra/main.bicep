@@ -123,6 +123,9 @@ param appSettings object = {}
 @description('Allow basic-auth (publishing profile) deployments to the SCM site. Off: deployments authenticate with Microsoft Entra tokens.')
 param basicPublishingCredentialsEnabled bool = false
 
+@description('Resource id of a subnet (delegated to Microsoft.App/environments) for VNet integration, so that upstream probes reach nginx\'s upstreams on private networks. Empty: no integration; probes reach only public addresses.')
+param virtualNetworkSubnetId string = ''
+
 // ---------------------------------------------------------------- names
 
 var suffix = uniqueString(subscription().id, resourceGroup().id, baseName)
@@ -305,6 +308,7 @@ module functionApp 'modules/function-app.bicep' = {
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
     basicPublishingCredentialsEnabled: basicPublishingCredentialsEnabled
+    virtualNetworkSubnetId: virtualNetworkSubnetId
     appSettings: union(userAppSettings, ingestSettings, upstreamSettings, secretSettings, storageSettings, hostSettings)
   }
 }

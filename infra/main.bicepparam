@@ -44,6 +44,11 @@ param upstreamMappings = []
 //   { appSetting: 'Notifications__Receivers__1__Secret', secretName: 'hook-signing-secret' }
 param keyVaultAppSettings = []
 
+// VNet integration for upstream probes (POST /api/sites/{site}/probe): a subnet delegated to
+// Microsoft.App/environments in a VNet that reaches the upstreams, for example:
+//   '/subscriptions/<sub>/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-prod/subnets/snet-func'
+param virtualNetworkSubnetId = ''
+
 // Non-secret app settings, for example the receiver kinds and names:
 //   'Notifications__Receivers__0__Type': 'Teams'
 param appSettings = {}

@@ -35,6 +35,9 @@ param httpPerInstanceConcurrency int?
 @description('Allow basic-auth (publishing profile) deployments to the SCM site. Off: deployments use Microsoft Entra tokens.')
 param basicPublishingCredentialsEnabled bool
 
+@description('Subnet resource id for VNet integration (outbound traffic to private addresses goes through it); empty for none.')
+param virtualNetworkSubnetId string
+
 @description('App settings, names to values.')
 param appSettings object
 
@@ -63,6 +66,8 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Probes of nginx's upstreams need network reach: with a subnet the app connects from inside the VNet.
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     clientCertEnabled: false
     // Flex Consumption rejects most siteConfig properties (ftpsState, alwaysOn, linuxFxVersion,
     // ...); FTP does not exist there, and deployments go through the SCM policy below.

@@ -26,6 +26,7 @@ internal sealed class IncidentAnalyzer(
     IOptions<IngestionOptions> ingestion,
     IOptions<AnalysisOptions> options,
     IOptions<DiagnosisOptions> diagnosis,
+    FunctionsApp.Probes.SiteDiagnostics siteDiagnostics,
     TimeProvider time,
     ILogger<IncidentAnalyzer> logger)
 {
@@ -125,6 +126,7 @@ internal sealed class IncidentAnalyzer(
         foreach (var found in changed)
         {
             var incident = await WithMetricsAsync(found, engine.State, cancellationToken) with { Site = site, UpdatedAt = now };
+            incident = await siteDiagnostics.EnrichAsync(site, incident, cancellationToken);
             await incidents.UpsertAsync(incident, cancellationToken);
             changedIncidents.Add(new NotificationIncident(incident, incident.Metrics, notificationOptions.Value.IncidentLink(incident.Id)));
         }

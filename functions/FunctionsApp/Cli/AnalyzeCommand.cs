@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using FunctionsApp.Incidents;
 using FunctionsApp.Metrics;
+using FunctionsApp.NginxConfig;
 using FunctionsApp.NginxLogs;
 
 namespace FunctionsApp.Cli;
@@ -13,11 +14,14 @@ namespace FunctionsApp.Cli;
 internal static class AnalyzeCommand
 {
     public const string Usage = """
-        Usage: analyze [--access FILE]... [--error FILE]... [--log-format FORMAT] [--json]
+        Usage: analyze [--access FILE]... [--error FILE]... [--nginx-config FILE] [--log-format FORMAT] [--json]
                        [--error-log-utc-offset +01:00] [--min-failures N] [--window SECONDS] [--quiet-period SECONDS]
 
           --access FILE        nginx access log; repeat for several (in order); '-' is stdin; .gz is read directly
           --error FILE         nginx error log; repeat for several
+          --nginx-config FILE  the nginx configuration: `nginx -T` output saved to a file ('-' is stdin), or the main
+                               nginx.conf (includes resolved relative to it). Alone: the configuration's findings.
+                               With logs: incidents routed to their server/location/upstream, plus log-aware findings
           --log-format FORMAT  the access log's log_format: a preset (combined, main, ingress-nginx, json),
                                the format string, or the whole 'log_format name ...;' directive. Default: detect
                                it (the report prints what it detected, ready to pass here).
@@ -43,7 +47,7 @@ internal static class AnalyzeCommand
             return Task.FromResult(0);
         }
 
-        foreach (var path in parsed.Access.Concat(parsed.Error).Where(p => p != "-"))
+        foreach (var path in parsed.Access.Concat(parsed.Error).Append(parsed.NginxConfig).OfType<string>().Where(p => p != "-"))
         {
             if (!File.Exists(path))
             {
@@ -57,6 +61,42 @@ internal static class AnalyzeCommand
         {
             stderr.WriteLine($"analyze: bad --log-format: {formatError}");
             return Task.FromResult(2);
+        }
+
+        ConfigParseResult? config = null;
+        if (parsed.NginxConfig is { } configPath)
+        {
+            config = configPath == "-" ? NginxConfigParser.ParseText(Console.In.ReadToEnd(), "stdin") : NginxConfigParser.ParseFile(configPath);
+            foreach (var configError in config.Errors)
+            {
+                stderr.WriteLine($"analyze: the nginx configuration cannot be read: {configError}");
+            }
+
+            if (!config.Succeeded)
+            {
+                // Like nginx -t: the first syntax error makes the configuration unusable.
+                return Task.FromResult(config.Errors.Any(e => e.Line == 0) ? 2 : 1);
+            }
+
+            foreach (var warning in config.Warnings)
+            {
+                stderr.WriteLine($"analyze: warning: {warning}");
+            }
+
+            if (parsed.Access.Count == 0 && parsed.Error.Count == 0)
+            {
+                var alone = ConfigReport.Create(config.Model!, ConfigChecks.Run(config.Model!), config.Warnings);
+                if (parsed.Json)
+                {
+                    stdout.WriteLine(JsonSerializer.Serialize(alone, CliJsonContext.Readable.GetTypeInfo(typeof(ConfigReport))));
+                }
+                else
+                {
+                    ReportWriter.WriteConfig(alone, stdout);
+                }
+
+                return Task.FromResult(0);
+            }
         }
 
         AnalysisReport report;
@@ -103,13 +143,38 @@ internal static class AnalyzeCommand
             })],
         };
 
+        ConfigReport? configReport = null;
+        if (config?.Model is { } model)
+        {
+            // The access log again, routed through the configuration: latency per location, how long 504s took.
+            RouteObservations? observations = null;
+            var formatSpec = parsed.Format ?? report.Stats.Format;
+            if (!parsed.Access.Contains("-") && parsed.Access.Count > 0 && AccessLogFormat.TryCompile(formatSpec, out var routeFormat, out _))
+            {
+                observations = RouteObservations.Collect(model, [.. parsed.Access.Select(LogInput.FromPath)], routeFormat, cancellationToken);
+            }
+
+            report = report with { Incidents = IncidentConfigEnricher.Enrich(report.Incidents, model, observations) };
+            configReport = ConfigReport.Create(
+                model,
+                [.. ConfigChecks.Run(model).Concat(LogChecks.Run(model, observations, report.Incidents)).OrderBy(f => model.FileOrder(f.File)).ThenBy(f => f.Line)],
+                config.Warnings);
+        }
+
         if (parsed.Json)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(report, IncidentJsonContext.Readable.GetTypeInfo(typeof(AnalysisReport))));
+            stdout.WriteLine(configReport is null
+                ? JsonSerializer.Serialize(report, IncidentJsonContext.Readable.GetTypeInfo(typeof(AnalysisReport)))
+                : JsonSerializer.Serialize(new AnalysisWithConfig(report.Incidents, report.Stats, configReport), CliJsonContext.Readable.GetTypeInfo(typeof(AnalysisWithConfig))));
         }
         else
         {
             ReportWriter.Write(report, stdout);
+            if (configReport is not null)
+            {
+                stdout.WriteLine();
+                ReportWriter.WriteConfig(configReport, stdout);
+            }
         }
 
         return Task.FromResult(unreadable.Count > 0 ? 1 : 0);
@@ -142,7 +207,7 @@ internal static class AnalyzeCommand
                 case "--json":
                     parsed.Json = true;
                     break;
-                case "--access" or "--error" or "--log-format" or "--error-log-utc-offset" or "--min-failures" or "--window" or "--quiet-period":
+                case "--access" or "--error" or "--nginx-config" or "--log-format" or "--error-log-utc-offset" or "--min-failures" or "--window" or "--quiet-period":
                     if (Value() is not { } value)
                     {
                         error = $"{arg} needs a value";
@@ -161,9 +226,9 @@ internal static class AnalyzeCommand
             }
         }
 
-        if (!parsed.Help && parsed.Access.Count == 0 && parsed.Error.Count == 0)
+        if (!parsed.Help && parsed.Access.Count == 0 && parsed.Error.Count == 0 && parsed.NginxConfig is null)
         {
-            error = "give at least one --access or --error log";
+            error = "give at least one --access or --error log, or --nginx-config";
             return false;
         }
 
@@ -183,6 +248,15 @@ internal static class AnalyzeCommand
                 return true;
             case "--log-format":
                 parsed.Format = value;
+                return true;
+            case "--nginx-config":
+                if (parsed.NginxConfig is not null)
+                {
+                    error = "--nginx-config is given twice; give the main file or the nginx -T output once";
+                    return false;
+                }
+
+                parsed.NginxConfig = value;
                 return true;
             case "--error-log-utc-offset":
                 if (!TimeSpan.TryParse(value.TrimStart('+'), CultureInfo.InvariantCulture, out var offset) || offset.Duration() > TimeSpan.FromHours(14))
@@ -224,6 +298,8 @@ internal static class AnalyzeCommand
         public List<string> Error { get; } = [];
 
         public string? Format { get; set; }
+
+        public string? NginxConfig { get; set; }
 
         public bool Json { get; set; }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FunctionsApp.Incidents;
+using FunctionsApp.NginxConfig;
 
 namespace FunctionsApp.Cli;
 
@@ -55,16 +56,53 @@ internal static class ReportWriter
                 $"  {incident.Start:yyyy-MM-dd HH:mm:ss} → {incident.End:HH:mm:ss} UTC, {incident.FailedRequests} failed request(s) ({statuses}){recovered}"));
             output.WriteLine($"  Why: {incident.Summary}");
             output.WriteLine("  Evidence:");
-            foreach (var evidence in incident.Evidence.Take(5))
+            foreach (var evidence in incident.Evidence.Where(e => e.Source is "error" or "access").Take(5))
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {evidence.Count,6}× {evidence.Signature}"));
                 output.WriteLine($"            e.g. {evidence.Sample}");
+            }
+
+            // Evidence from the configuration and from probes is a statement each, not a count of log lines.
+            foreach (var evidence in incident.Evidence.Where(e => e.Source is not ("error" or "access")))
+            {
+                output.WriteLine($"    {evidence.Source}: {evidence.Sample}");
             }
 
             output.WriteLine("  Fix:");
             foreach (var step in incident.Remediation)
             {
                 output.WriteLine($"    - {step}");
+            }
+        }
+    }
+
+    /// <summary>The configuration check: the files read, then each finding with its place, why and fix.</summary>
+    public static void WriteConfig(ConfigReport config, TextWriter output)
+    {
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Read the nginx configuration: {config.Files.Count} file(s), {config.Servers} server block(s), {config.Upstreams} upstream block(s)."));
+        foreach (var warning in config.Warnings)
+        {
+            output.WriteLine($"  warning: {warning}");
+        }
+
+        if (config.Findings.Count == 0)
+        {
+            output.WriteLine("No configuration findings.");
+            return;
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{config.Findings.Count} configuration finding(s):"));
+        foreach (var finding in config.Findings)
+        {
+            output.WriteLine();
+            output.WriteLine($"● {finding.File}:{finding.Line}: {finding.Rule} [{finding.Severity.ToString().ToLowerInvariant()}]");
+            output.WriteLine($"  {finding.Directive}");
+            output.WriteLine($"  Why: {finding.Why}");
+            output.WriteLine($"  Fix: {finding.Fix}");
+            if (finding.Related.Count > 0)
+            {
+                output.WriteLine($"  See: {string.Join(", ", finding.Related)}");
             }
         }
     }

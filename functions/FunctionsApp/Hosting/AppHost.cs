@@ -5,8 +5,10 @@ using FunctionsApp.Incidents;
 using FunctionsApp.Ingestion;
 using FunctionsApp.Metrics;
 using FunctionsApp.Notifications;
+using FunctionsApp.Probes;
 using FunctionsApp.Query;
 using FunctionsApp.Security;
+using FunctionsApp.SiteConfig;
 using FunctionsApp.Storage;
 
 namespace FunctionsApp.Hosting;
@@ -49,6 +51,8 @@ internal static class AppHost
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, QueryJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, IncidentJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, NotificationsApiJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, SiteConfigJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ProbesJsonContext.Default);
         });
         services.AddProblemDetails();
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
@@ -62,6 +66,7 @@ internal static class AppHost
         services.AddStorage(builder.Configuration);
         services.AddIngestion(builder.Configuration);
         services.AddAnalysis(builder.Configuration);
+        services.AddSiteDiagnostics(builder.Configuration);
         // One credential for Azure Monitor, built by Microsoft.Extensions.Azure's factory (DefaultAzureCredential,
         // configurable under "Azure"), so no code here names a type that Azure.Core and Azure.Identity both carry.
         services.AddSingleton(provider => provider.GetRequiredService<Microsoft.Extensions.Azure.AzureComponentFactory>()
@@ -97,6 +102,8 @@ internal static class AppHost
         app.MapIngestionApi();
         app.MapQueryApi();
         app.MapNotificationsApi();
+        app.MapNginxConfigApi();
+        app.MapProbeApi();
         app.MapOpenApi("/api/openapi.json").AllowAnonymous();
         app.MapTimerFunctionsApi();
 

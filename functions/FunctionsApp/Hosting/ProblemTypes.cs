@@ -26,4 +26,9 @@ internal static class ProblemTypes
     public const string ContinuationExpired = Prefix + "continuation-expired";
     public const string IncidentNotFound = Prefix + "incident-not-found";
     public const string UnparseableLogs = Prefix + "unparseable-logs";
+    public const string UnknownSite = Prefix + "unknown-site";
+    public const string InvalidNginxConfig = Prefix + "invalid-nginx-config";
+    public const string NginxConfigNotFound = Prefix + "nginx-config-not-found";
+    public const string ProbeTargetNotAllowed = Prefix + "probe-target-not-allowed";
+    public const string InvalidProbeRequest = Prefix + "invalid-probe-request";
 }

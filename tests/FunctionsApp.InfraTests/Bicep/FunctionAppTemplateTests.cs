@@ -69,6 +69,19 @@ public sealed class FunctionAppTemplateTests(MainTemplateFixture main)
         Assert.Equal(1000, (int?)main.Template.Parameters["maximumInstanceCount"]!["maxValue"]);
     }
 
+    [Fact]
+    public void VirtualNetwork_SubnetParameter_IsOptionalAndIntegratesTheSite()
+    {
+        // Upstream probes need network reach: a subnet puts the app's outbound traffic into the VNet; none leaves it out.
+        var parameter = main.Template.Parameters["virtualNetworkSubnetId"]!;
+        Assert.Equal("string", (string?)parameter["type"]);
+        Assert.Equal(string.Empty, (string?)parameter["defaultValue"]);
+        Assert.Equal("[parameters('virtualNetworkSubnetId')]", (string?)main.Template.ModuleParameters("function-app")["virtualNetworkSubnetId"]!["value"]);
+        Assert.Equal(
+            "[if(empty(parameters('virtualNetworkSubnetId')), null(), parameters('virtualNetworkSubnetId'))]",
+            (string?)Site["properties"]!["virtualNetworkSubnetId"]);
+    }
+
     [Theory]
     [InlineData("FUNCTIONS_WORKER_RUNTIME")]
     [InlineData("FUNCTIONS_EXTENSION_VERSION")]
