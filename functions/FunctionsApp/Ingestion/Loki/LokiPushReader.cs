@@ -35,6 +35,11 @@ internal sealed class LokiPushReader(long maxDecodedBytes)
             throw new InvalidDataException("Not a snappy block.");
         }
 
+        if (length < 0)
+        {
+            throw new InvalidDataException("Not a snappy block.");
+        }
+
         if (length > maxDecodedBytes)
         {
             throw new PayloadTooLargeException(maxDecodedBytes);

@@ -81,7 +81,11 @@ internal sealed class OtlpLogsReader(IReadOnlyList<string> lineKeys)
                     continue;
                 }
 
-                sink.WriteRecord(text, FileHint(record.Attributes) ?? resourceHint, instance ?? StringAttribute(record.Attributes, "host.name"));
+                // Alloy's otelcol.receiver.loki turns Loki labels (host, filename) into record attributes.
+                sink.WriteRecord(
+                    text,
+                    FileHint(record.Attributes) ?? resourceHint,
+                    instance ?? StringAttribute(record.Attributes, "host.name") ?? StringAttribute(record.Attributes, "host"));
             }
         }
     }
@@ -89,6 +93,7 @@ internal sealed class OtlpLogsReader(IReadOnlyList<string> lineKeys)
     private static LogKind? FileHint(IEnumerable<KeyValue>? attributes) =>
         StringAttribute(attributes, "log.file.path") is { } path ? LineKindClassifier.FromFileName(path)
         : StringAttribute(attributes, "log.file.name") is { } name ? LineKindClassifier.FromFileName(name)
+        : StringAttribute(attributes, "filename") is { } label ? LineKindClassifier.FromFileName(label)
         : null;
 
     private static string? StringAttribute(IEnumerable<KeyValue>? attributes, string key)
