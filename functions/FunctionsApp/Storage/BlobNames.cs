@@ -37,11 +37,17 @@ internal static class BlobNames
     /// </summary>
     public static string SiteSource(string source, string site) => Segment(source) + "." + Segment(site);
 
-    /// <summary>A source as one path segment: <see cref="Segment"/>, or of each half of a <see cref="SiteSource"/>.</summary>
+    /// <summary>
+    /// A source as one path segment: a <see cref="SiteSource"/> name (two non-empty halves of letters, digits, <c>-</c>
+    /// and <c>_</c> around one <c>.</c>) as it is, anything else through <see cref="Segment"/> (dots and all).
+    /// </summary>
     public static string SourceSegment(string source)
     {
         var dot = source.IndexOf('.', StringComparison.Ordinal);
-        return dot < 0 ? Segment(source) : Segment(source[..dot]) + "." + Segment(source[(dot + 1)..]);
+        var isSiteSource = dot > 0 && dot < source.Length - 1 && source.Length <= (2 * MaxSegmentLength) + 1
+            && source.AsSpan(dot + 1).IndexOf('.') < 0
+            && Segment(source[..dot]) == source[..dot] && Segment(source[(dot + 1)..]) == source[(dot + 1)..];
+        return isSiteSource ? source : Segment(source);
     }
 
     /// <summary>The marker that names the batch blob of one idempotency key (or content hash) of a source.</summary>
