@@ -43,7 +43,7 @@ internal sealed class IncidentAnalyzer(
 
         var result = new AnalysisRunResult(Proceeded: true, 0, 0, 0);
         var changed = new List<NotificationIncident>();
-        foreach (var site in Sites())
+        foreach (var site in await SitesAsync(cancellationToken))
         {
             var siteResult = await RunSiteAsync(site.Key, site.Value, lease, changed, cancellationToken);
             result = result with
@@ -59,13 +59,36 @@ internal sealed class IncidentAnalyzer(
         return result;
     }
 
-    /// <summary>Configured sources grouped by site; a source without a site is a site of its own.</summary>
-    private Dictionary<string, List<(string Name, IngestSourceOptions Source)>> Sites()
+    /// <summary>
+    /// Configured sources grouped by site; a source without a site is a site of its own. A source shared by several
+    /// nginx (<see cref="IngestSourceOptions.SiteFromAttributes"/>) also has a stored source <c>{name}.{site}</c> per
+    /// instance ingest has seen, which joins that site.
+    /// </summary>
+    private async Task<Dictionary<string, List<(string Name, IngestSourceOptions Source)>>> SitesAsync(CancellationToken cancellationToken)
     {
-        var sites = new Dictionary<string, List<(string, IngestSourceOptions)>>(StringComparer.Ordinal);
-        foreach (var (name, source) in ingestion.Value.Sources.OrderBy(s => s.Key, StringComparer.Ordinal))
+        var configured = ingestion.Value.Sources.OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
+        var sources = new List<(string Name, IngestSourceOptions Source, string Site)>();
+        foreach (var (name, source) in configured)
         {
-            var site = string.IsNullOrWhiteSpace(source.Site) ? name : source.Site;
+            sources.Add((name, source, string.IsNullOrWhiteSpace(source.Site) ? name : source.Site));
+        }
+
+        if (configured.Exists(s => s.Value.SiteFromAttributes))
+        {
+            await foreach (var stored in archive.ListSourcesAsync(cancellationToken))
+            {
+                var dot = stored.IndexOf('.', StringComparison.Ordinal);
+                if (dot > 0 && configured.Find(s => s.Value.SiteFromAttributes && BlobNames.Segment(s.Key) == stored[..dot]) is { Value: { } shared })
+                {
+                    var site = stored[(dot + 1)..];
+                    sources.Add((stored, new IngestSourceOptions { Kind = shared.Kind, Format = shared.Format, Site = site }, site));
+                }
+            }
+        }
+
+        var sites = new Dictionary<string, List<(string, IngestSourceOptions)>>(StringComparer.Ordinal);
+        foreach (var (name, source, site) in sources)
+        {
             if (!sites.TryGetValue(site, out var list))
             {
                 sites[site] = list = [];
@@ -98,21 +121,27 @@ internal sealed class IncidentAnalyzer(
             }
 
             var pending = await NewBatchesAsync(name, checkpoint, cancellationToken);
-            if (source.Kind == LogKind.Error && pending.Count > 0
-                && !await ErrorTimesReadableAsync(engine, sources, accessRead, pending, source, now, cancellationToken))
-            {
-                // Error-log times are local and say no zone: wait for the access log to tell it (up to the grace period).
-                continue;
-            }
-
-            foreach (var batch in pending)
+            // An auto source carries both logs: its access batches first too, as with separate sources.
+            var access = pending.Where(b => (b.Kind ?? source.Kind) != LogKind.Error).ToList();
+            var errors = pending.Where(b => (b.Kind ?? source.Kind) == LogKind.Error).ToList();
+            foreach (var batch in access)
             {
                 await FeedAsync(engine, batch, source, cancellationToken);
-                if (source.Kind == LogKind.Access)
-                {
-                    accessRead.Add((batch, source));
-                }
+                accessRead.Add((batch, source));
+                checkpoint.Read.Add(batch.BlobName);
+                batches++;
+                await lease.RenewAsync(cancellationToken);
+            }
 
+            // Error-log times are local and say no zone: wait for the access log to tell it (up to the grace period).
+            if (errors.Count > 0 && !await ErrorTimesReadableAsync(engine, sources, accessRead, errors, now, cancellationToken))
+            {
+                continue; // not compacted either: the waiting batches stay above the checkpoint
+            }
+
+            foreach (var batch in errors)
+            {
+                await FeedAsync(engine, batch, source, cancellationToken);
                 checkpoint.Read.Add(batch.BlobName);
                 batches++;
                 await lease.RenewAsync(cancellationToken);
@@ -172,11 +201,11 @@ internal sealed class IncidentAnalyzer(
     /// </summary>
     private async Task<bool> ErrorTimesReadableAsync(
         DiagnosisEngine engine, List<(string Name, IngestSourceOptions Source)> sources, List<(ArchivedBatch Batch, IngestSourceOptions Source)> accessRead,
-        List<ArchivedBatch> errorBatches, IngestSourceOptions errorSource, DateTimeOffset now, CancellationToken cancellationToken)
+        List<ArchivedBatch> errorBatches, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var decided = engine.ErrorLogOffsetConfigured || engine.Stats.ErrorLogOffsetSource.Length > 0
             || (engine.State.ErrorLogOffset is { } known && known != TimeSpan.Zero);
-        if (decided || !sources.Exists(s => s.Source.Kind == LogKind.Access))
+        if (decided || !sources.Exists(s => s.Source.Kind is LogKind.Access or LogKind.Auto))
         {
             return true;
         }
@@ -211,12 +240,13 @@ internal sealed class IncidentAnalyzer(
         var grace = options.Value.GracePeriod;
         var floor = now - grace;
         var watermark = DateTimeOffset.MaxValue;
-        if (sources.Exists(s => s.Source.Kind == LogKind.Access))
+        // An auto source carries both logs.
+        if (sources.Exists(s => s.Source.Kind is LogKind.Access or LogKind.Auto))
         {
             watermark = Min(watermark, Max(engine.AccessWatermark, floor));
         }
 
-        if (sources.Exists(s => s.Source.Kind == LogKind.Error))
+        if (sources.Exists(s => s.Source.Kind is LogKind.Error or LogKind.Auto))
         {
             watermark = Min(watermark, Max(engine.ErrorWatermark, floor));
         }

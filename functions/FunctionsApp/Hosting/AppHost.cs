@@ -48,6 +48,9 @@ internal static class AppHost
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, HostingJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, HealthJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, IngestionJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, Ingestion.Otlp.OtlpJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, Ingestion.Elasticsearch.ElasticsearchJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, Ingestion.Splunk.HecJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, QueryJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, IncidentJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, NotificationsApiJsonContext.Default);
@@ -100,6 +103,7 @@ internal static class AppHost
 
         app.MapHealthApi();
         app.MapIngestionApi();
+        app.MapShipperApi();
         app.MapQueryApi();
         app.MapNotificationsApi();
         app.MapNginxConfigApi();

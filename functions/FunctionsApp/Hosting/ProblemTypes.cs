@@ -13,6 +13,7 @@ internal static class ProblemTypes
     public const string UnsupportedEncoding = Prefix + "unsupported-content-encoding";
     public const string UnsupportedBody = Prefix + "unsupported-body";
     public const string MalformedJson = Prefix + "malformed-json";
+    public const string MalformedBody = Prefix + "malformed-body";
     public const string UnknownSource = Prefix + "unknown-source";
     public const string InvalidKind = Prefix + "invalid-kind";
     public const string IdempotencyKeyReused = Prefix + "idempotency-key-reused";

@@ -30,6 +30,16 @@ internal sealed class BatchIngestor(
         string? idempotencyKey,
         CancellationToken cancellationToken)
     {
+        if (source.Kind == LogKind.Auto)
+        {
+            // Both logs in one body: lines are told apart and stored per kind.
+            var lineKeys = options.Value.LineKeys;
+            return await IngestPartsAsync(
+                source, body, contentEncoding, idempotencyKey,
+                (decoded, sink, ct) => BodyReader.ReadAsync(decoded, sink, lineKeys, ct),
+                cancellationToken);
+        }
+
         var receivedAt = timeProvider.GetUtcNow();
         var context = new LogLineContext(source.Name, source.Kind, source.Format);
         await using var batch = new SpillStream(MemoryThreshold);
@@ -80,22 +90,109 @@ internal sealed class BatchIngestor(
         }
 
         var stored = await archive.StoreBatchAsync(
-            new NewBatch(source.Name, source.Kind, source.Format, source.Site, contentHash, idempotencyKey, lines, malformed, receivedAt),
+            new NewBatch(BlobNames.Segment(source.Name), source.Kind, source.Format, source.Site, contentHash, idempotencyKey, lines, malformed, receivedAt),
             storeAsReceived ? received! : batch,
             cancellationToken);
-        var outcome = stored.Outcome switch
-        {
-            StoreOutcome.Stored => IngestOutcome.Stored,
-            StoreOutcome.Duplicate => IngestOutcome.Duplicate,
-            StoreOutcome.KeyReusedWithDifferentContent => IngestOutcome.IdempotencyKeyReused,
-            _ => throw new InvalidOperationException($"Unknown store outcome {stored.Outcome}."),
-        };
+        var outcome = ToOutcome(stored.Outcome);
         Log.BatchIngested(logger, source.Name, source.Kind, lines, malformed, outcome, stored.BlobName);
-        return new IngestResult(outcome, lines, malformed, stored.BlobName, null);
+        return new IngestResult(outcome, lines, malformed, stored.BlobName, null) { Blobs = [stored.BlobName] };
     }
 
+    /// <summary>
+    /// A body split into parts, one per site and log (see <see cref="PartitionedSink"/>): Content-Encoding undone
+    /// within the decoded-size limit, <paramref name="read"/> writes its lines or records, then every part is stored
+    /// exactly once and the request is acknowledged only when all are. A retry splits the same body the same way, so
+    /// parts stored by an earlier attempt are found, the rest stored. With an <c>Idempotency-Key</c>, each part of an
+    /// <see cref="LogKind.Auto"/> source is keyed <c>{key}#access</c> or <c>{key}#error</c> (a site's parts are keyed
+    /// within their own stored source already).
+    /// </summary>
+    public async Task<IngestResult> IngestPartsAsync(
+        IngestSource source,
+        Stream body,
+        string? contentEncoding,
+        string? idempotencyKey,
+        Func<Stream, PartitionedSink, CancellationToken, Task> read,
+        CancellationToken cancellationToken,
+        bool sniffCompression = true)
+    {
+        var receivedAt = timeProvider.GetUtcNow();
+        using var sink = new PartitionedSink(source, validator, MemoryThreshold);
+        IReadOnlyList<BatchPart> parts;
+        try
+        {
+            await using (var decoded = new SizeLimitedStream(
+                await BodyDecoder.OpenAsync(body, contentEncoding, cancellationToken, sniffCompression), options.Value.MaxDecodedBytes))
+            {
+                await read(decoded, sink, cancellationToken);
+            }
+
+            parts = sink.Complete();
+        }
+        catch (Exception ex) when (Classify(ex) is { } rejection)
+        {
+            Log.BatchRejected(logger, source.Name, rejection.Outcome);
+            return rejection;
+        }
+
+        if (parts.Count == 0)
+        {
+            Log.BatchIngested(logger, source.Name, source.Kind, 0, 0, IngestOutcome.Empty, null);
+            return new IngestResult(IngestOutcome.Empty, 0, 0, null, null);
+        }
+
+        long lines = 0;
+        long malformed = 0;
+        var blobs = new List<string>(parts.Count);
+        var stored = 0;
+        var duplicates = 0;
+        string? reusedBlob = null;
+        foreach (var part in parts)
+        {
+            var key = idempotencyKey is null || source.Kind != LogKind.Auto ? idempotencyKey : $"{idempotencyKey}#{KindName(part.Kind)}";
+            var format = part.Kind == LogKind.Error ? "error" : source.Format;
+            var result = await archive.StoreBatchAsync(
+                new NewBatch(part.StoredSource, part.Kind, format, part.Site, part.ContentHash, key, part.Lines, part.Malformed, receivedAt),
+                part.Content,
+                cancellationToken);
+            lines += part.Lines;
+            malformed += part.Malformed;
+            blobs.Add(result.BlobName);
+            switch (result.Outcome)
+            {
+                case StoreOutcome.Stored:
+                    stored++;
+                    break;
+                case StoreOutcome.Duplicate:
+                    duplicates++;
+                    break;
+                case StoreOutcome.KeyReusedWithDifferentContent:
+                    reusedBlob ??= result.BlobName;
+                    break;
+                default:
+                    throw new InvalidOperationException($"Unknown store outcome {result.Outcome}.");
+            }
+        }
+
+        // A reused key refuses the request even if another part was new: the client must not take it as accepted.
+        var outcome = reusedBlob is not null ? IngestOutcome.IdempotencyKeyReused
+            : stored == 0 && duplicates > 0 ? IngestOutcome.Duplicate
+            : IngestOutcome.Stored;
+        Log.BatchIngested(logger, source.Name, source.Kind, lines, malformed, outcome, blobs.Count == 1 ? blobs[0] : $"{blobs.Count} batches");
+        return new IngestResult(outcome, lines, malformed, reusedBlob ?? blobs[0], null) { Blobs = blobs };
+    }
+
+    private static string KindName(LogKind kind) => kind == LogKind.Error ? "error" : "access";
+
+    private static IngestOutcome ToOutcome(StoreOutcome outcome) => outcome switch
+    {
+        StoreOutcome.Stored => IngestOutcome.Stored,
+        StoreOutcome.Duplicate => IngestOutcome.Duplicate,
+        StoreOutcome.KeyReusedWithDifferentContent => IngestOutcome.IdempotencyKeyReused,
+        _ => throw new InvalidOperationException($"Unknown store outcome {outcome}."),
+    };
+
     /// <summary>Undoes the Content-Encoding (within the decoded-size limit) and writes the body's lines to the sink.</summary>
-    private async Task ReadLinesAsync(Stream body, string? contentEncoding, LineSink sink, CancellationToken cancellationToken)
+    private async Task ReadLinesAsync(Stream body, string? contentEncoding, ILineWriter sink, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         await using var decoded = new SizeLimitedStream(
@@ -121,6 +218,12 @@ internal sealed class BatchIngestor(
         InvalidDataException or ZstdException or EndOfStreamException => IngestResult.Rejected(
             IngestOutcome.CorruptCompression, "The body could not be decompressed with its Content-Encoding (corrupt or truncated data)."),
         UnsupportedBodyException unsupported => IngestResult.Rejected(IngestOutcome.UnsupportedBody, unsupported.Message),
+        FormatException => IngestResult.Rejected(IngestOutcome.MalformedBody, "The body holds a value that is not in its protocol's format."),
+        MalformedBodyException malformed => IngestResult.Rejected(IngestOutcome.MalformedBody, malformed.Message),
+        Google.Protobuf.InvalidProtocolBufferException => IngestResult.Rejected(
+            IngestOutcome.MalformedBody, "The body is not a valid protobuf message of the protocol (truncated or corrupt)."),
+        TooManyPartsException tooMany => IngestResult.Rejected(
+            IngestOutcome.PayloadTooLarge, $"The batch names more than {tooMany.Limit} nginx instances; send smaller batches."),
         JsonException => IngestResult.Rejected(
             IngestOutcome.MalformedJson, "The body starts like JSON but is not valid JSON (truncated or corrupt)."),
         _ => null,

@@ -11,5 +11,6 @@ internal enum IngestOutcome
     UnsupportedEncoding,
     UnsupportedBody,
     MalformedJson,
+    MalformedBody,
     IdempotencyKeyReused,
 }

@@ -7,4 +7,9 @@ namespace FunctionsApp.Ingestion;
 /// <param name="Malformed">Lines the validator rejected, stored all the same.</param>
 /// <param name="Duplicate">True when an earlier attempt had already stored this batch.</param>
 /// <param name="Blob">The batch blob in the logs container; null for an empty batch.</param>
-internal sealed record IngestResponse(string Source, long Lines, long Accepted, long Malformed, bool Duplicate, string? Blob);
+internal sealed record IngestResponse(string Source, long Lines, long Accepted, long Malformed, bool Duplicate, string? Blob)
+{
+    /// <summary>Every batch blob when the request was split (an <c>auto</c> source: one per log); null otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Blobs { get; init; }
+}

@@ -58,6 +58,7 @@ internal static class IngestionApi
             IngestOutcome.UnsupportedEncoding => Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedEncoding, "Unsupported Content-Encoding", result.Reason),
             IngestOutcome.UnsupportedBody => Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedBody, "Unsupported body", result.Reason),
             IngestOutcome.MalformedJson => Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.MalformedJson, "Malformed JSON body", result.Reason),
+            IngestOutcome.MalformedBody => Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.MalformedBody, "Malformed body", result.Reason),
             IngestOutcome.IdempotencyKeyReused => Problems.Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused, "Idempotency key reused",
                 $"The {IdempotencyKeyHeader} was used before for a different batch ({result.BlobName}); nothing was stored."),
             _ => throw new InvalidOperationException($"Unknown ingest outcome {result.Outcome}."),
@@ -85,7 +86,8 @@ internal static class IngestionApi
                 return null;
             }
 
-            return new IngestSource(source, configured.Kind, NullIfEmpty(format) ?? configured.Format ?? DefaultFormat(configured.Kind), configured.Site);
+            return new IngestSource(
+                source, configured.Kind, NullIfEmpty(format) ?? configured.Format ?? DefaultFormat(configured.Kind), configured.Site, configured.SiteFromAttributes);
         }
 
         if (!settings.AllowUnknownSources || requested is not { } unknownKind)
@@ -96,27 +98,27 @@ internal static class IngestionApi
         return new IngestSource(source, unknownKind, NullIfEmpty(format) ?? DefaultFormat(unknownKind), null);
     }
 
-    private static ProblemHttpResult ResolveProblem(string source, string? kind, IngestionOptions settings)
+    internal static ProblemHttpResult ResolveProblem(string source, string? kind, IngestionOptions settings)
     {
         if (!string.IsNullOrEmpty(kind) && !TryParseKind(kind, out _))
         {
-            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidKind, "Invalid kind", "The 'kind' query parameter must be 'access' or 'error'.");
+            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidKind, "Invalid kind", "The 'kind' query parameter must be 'access', 'error' or 'auto'.");
         }
 
         if (settings.Sources.TryGetValue(source, out var configured))
         {
             return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidKind, "Kind does not match the source",
-                $"Source '{source}' is configured as an {configured.Kind.ToString().ToLowerInvariant()} log.");
+                $"Source '{source}' is configured as kind '{configured.Kind.ToString().ToLowerInvariant()}'.");
         }
 
         return settings.AllowUnknownSources
             ? Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidKind, "Missing kind",
-                "Unconfigured sources need the 'kind' query parameter ('access' or 'error').")
+                "Unconfigured sources need the 'kind' query parameter ('access', 'error' or 'auto').")
             : Problems.Create(StatusCodes.Status404NotFound, ProblemTypes.UnknownSource, "Unknown source",
                 "No source of this name is configured (Ingestion:Sources).");
     }
 
-    private static bool TryParseKind(string value, out LogKind kind)
+    internal static bool TryParseKind(string value, out LogKind kind)
     {
         if (value.Equals("access", StringComparison.OrdinalIgnoreCase))
         {
@@ -130,14 +132,23 @@ internal static class IngestionApi
             return true;
         }
 
+        if (value.Equals("auto", StringComparison.OrdinalIgnoreCase))
+        {
+            kind = LogKind.Auto;
+            return true;
+        }
+
         kind = default;
         return false;
     }
 
-    private static string DefaultFormat(LogKind kind) => kind == LogKind.Access ? "auto" : "error";
+    private static string DefaultFormat(LogKind kind) => kind == LogKind.Error ? "error" : "auto";
 
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+    internal static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static IngestResponse ToResponse(IngestSource source, IngestResult result, bool duplicate) =>
-        new(source.Name, result.Lines, result.Lines - result.Malformed, result.Malformed, duplicate, result.BlobName);
+        new(source.Name, result.Lines, result.Lines - result.Malformed, result.Malformed, duplicate, result.BlobName)
+        {
+            Blobs = result.Blobs.Count > 1 ? result.Blobs : null,
+        };
 }

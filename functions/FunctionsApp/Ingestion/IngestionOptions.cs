@@ -21,6 +21,13 @@ internal sealed class IngestionOptions
     /// <summary>JSON record keys holding the log line, in priority order.</summary>
     public string[] LineKeys { get; set; } = ["log", "message", "MESSAGE", "msg"];
 
+    /// <summary>
+    /// The Elasticsearch version the <c>_bulk</c> routes' handshake (<c>GET /api/ingest/{source}</c>) reports; Beats
+    /// and Logstash refuse a cluster older than themselves, so set it to your shippers' version or later.
+    /// </summary>
+    [RegularExpression(@"^\d+\.\d+\.\d+$")]
+    public string ElasticsearchVersion { get; set; } = "8.19.0";
+
     /// <summary>Configured sources by name (<c>Ingestion:Sources:&lt;name&gt;</c>); the name is the URL's <c>{source}</c>.</summary>
     public Dictionary<string, IngestSourceOptions> Sources { get; set; } = new(StringComparer.Ordinal);
 }

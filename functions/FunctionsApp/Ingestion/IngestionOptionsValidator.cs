@@ -37,7 +37,7 @@ internal sealed partial class IngestionOptionsValidator : IValidateOptions<Inges
 
             if (!Enum.IsDefined(settings.Kind))
             {
-                failures.Add($"Ingestion:Sources:{source}:Kind '{settings.Kind}' is neither Access nor Error.");
+                failures.Add($"Ingestion:Sources:{source}:Kind '{settings.Kind}' is none of Access, Error and Auto.");
             }
         }
 

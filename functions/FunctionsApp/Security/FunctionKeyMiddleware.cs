@@ -28,7 +28,8 @@ internal sealed class FunctionKeyMiddleware(RequestDelegate next, IOptions<AuthO
     public async Task InvokeAsync(HttpContext context, IProblemDetailsService problemDetails)
     {
         var endpoint = context.GetEndpoint();
-        if (endpoint is null || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null || IsAuthorized(context.Request))
+        if (endpoint is null || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null
+            || IsAuthorized(context.Request, endpoint.Metadata.GetMetadata<ShipperCredentials>() is not null))
         {
             await next(context);
             return;
@@ -50,17 +51,23 @@ internal sealed class FunctionKeyMiddleware(RequestDelegate next, IOptions<AuthO
                 Status = StatusCodes.Status401Unauthorized,
                 Type = ProblemTypes.Unauthorized,
                 Title = "Missing or wrong function key",
-                Detail = $"Send a function key in the '{HeaderName}' header or the '{QueryName}' query parameter.",
+                Detail = $"Send a function key in the '{HeaderName}' header or the '{QueryName}' query parameter"
+                    + (endpoint.Metadata.GetMetadata<ShipperCredentials>() is null ? "." : ", or as the shipper's token or password (Authorization: Splunk, Bearer, Basic or ApiKey)."),
             },
         });
     }
 
-    private bool IsAuthorized(HttpRequest request)
+    private bool IsAuthorized(HttpRequest request, bool shipperCredentials)
     {
         string? presented = request.Headers[HeaderName];
         if (string.IsNullOrEmpty(presented))
         {
             presented = request.Query[QueryName];
+        }
+
+        if (string.IsNullOrEmpty(presented) && shipperCredentials)
+        {
+            presented = ShipperCredentials.KeyFrom(request.Headers.Authorization);
         }
 
         if (string.IsNullOrEmpty(presented))

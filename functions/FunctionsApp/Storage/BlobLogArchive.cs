@@ -45,7 +45,7 @@ internal sealed partial class BlobLogArchive(BlobContainers containers, ILogger<
 
     private async Task<StoreBatchResult> StoreOnceAsync(NewBatch batch, Stream gzipContent, CancellationToken cancellationToken)
     {
-        var source = BlobNames.Segment(batch.Source);
+        var source = BlobNames.SourceSegment(batch.Source);
         var markerName = BlobNames.DedupMarker(source, batch.IdempotencyKey, batch.ContentHash);
         var marker = containers.Logs.GetBlobClient(markerName);
         var batchName = BlobNames.Batch(source, batch.ReceivedAt, batch.ContentHash);
@@ -109,6 +109,18 @@ internal sealed partial class BlobLogArchive(BlobContainers containers, ILogger<
             }
 
             yield return ToArchivedBatch(item);
+        }
+    }
+
+    public async IAsyncEnumerable<string> ListSourcesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in containers.Logs.GetBlobsByHierarchyAsync(
+            new GetBlobsByHierarchyOptions { Prefix = BlobNames.RawPrefix, Delimiter = "/" }, cancellationToken))
+        {
+            if (item.IsPrefix)
+            {
+                yield return item.Prefix[BlobNames.RawPrefix.Length..].TrimEnd('/');
+            }
         }
     }
 
@@ -203,8 +215,13 @@ internal sealed partial class BlobLogArchive(BlobContainers containers, ILogger<
     {
         var metadata = new Dictionary<string, string>
         {
-            [MetaSource] = BlobNames.Segment(batch.Source),
-            [MetaKind] = batch.Kind == LogKind.Access ? "access" : "error",
+            [MetaSource] = BlobNames.SourceSegment(batch.Source),
+            [MetaKind] = batch.Kind switch
+            {
+                LogKind.Access => "access",
+                LogKind.Error => "error",
+                _ => throw new ArgumentException("A stored batch is one log: access or error.", nameof(batch)),
+            },
             [MetaFormat] = EncodeFormat(batch.Format),
             [MetaLineCount] = batch.LineCount.ToString(CultureInfo.InvariantCulture),
             [MetaMalformedCount] = batch.MalformedCount.ToString(CultureInfo.InvariantCulture),

@@ -28,13 +28,33 @@ internal static class BlobNames
     }
 
     /// <summary>The prefix of one source's batches, ending in <c>/</c>.</summary>
-    public static string SourcePrefix(string source) => RawPrefix + Segment(source) + "/";
+    public static string SourcePrefix(string source) => RawPrefix + SourceSegment(source) + "/";
+
+    /// <summary>
+    /// The stored source of one site's lines in a source shared by several nginx: <c>{source}.{site}</c>. A configured
+    /// source name has no <c>.</c> (and <see cref="Segment"/> removes any from a name in a URL), so this never
+    /// names another source.
+    /// </summary>
+    public static string SiteSource(string source, string site) => Segment(source) + "." + Segment(site);
+
+    /// <summary>
+    /// A source as one path segment: a <see cref="SiteSource"/> name (two non-empty halves of letters, digits, <c>-</c>
+    /// and <c>_</c> around one <c>.</c>) as it is, anything else through <see cref="Segment"/> (dots and all).
+    /// </summary>
+    public static string SourceSegment(string source)
+    {
+        var dot = source.IndexOf('.', StringComparison.Ordinal);
+        var isSiteSource = dot > 0 && dot < source.Length - 1 && source.Length <= (2 * MaxSegmentLength) + 1
+            && source.AsSpan(dot + 1).IndexOf('.') < 0
+            && Segment(source[..dot]) == source[..dot] && Segment(source[(dot + 1)..]) == source[(dot + 1)..];
+        return isSiteSource ? source : Segment(source);
+    }
 
     /// <summary>The marker that names the batch blob of one idempotency key (or content hash) of a source.</summary>
     public static string DedupMarker(string source, string? idempotencyKey, string contentHash) =>
         idempotencyKey is null
-            ? $"{DedupPrefix}{Segment(source)}/c-{Segment(contentHash)}"
-            : $"{DedupPrefix}{Segment(source)}/k-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))}";
+            ? $"{DedupPrefix}{SourceSegment(source)}/c-{Segment(contentHash)}"
+            : $"{DedupPrefix}{SourceSegment(source)}/k-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))}";
 
     /// <summary>
     /// One path segment: ASCII letters, digits, <c>-</c> and <c>_</c> kept; everything else (<c>/</c>, <c>.</c>,

@@ -21,6 +21,12 @@ internal interface ILogArchive
     /// </summary>
     IAsyncEnumerable<ArchivedBatch> ListBatchesAsync(string? source, string? afterBlobName, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The sources that have stored batches (their blob-name segments, e.g. <c>nginx-access</c> or a shared source's
+    /// <c>edge.web-1</c>), from one delimited listing of the raw prefix.
+    /// </summary>
+    IAsyncEnumerable<string> ListSourcesAsync(CancellationToken cancellationToken);
+
     /// <summary>Opens one batch as its decompressed UTF-8 text (one line per <c>\n</c>).</summary>
     Task<Stream> OpenBatchAsync(string blobName, CancellationToken cancellationToken);
 

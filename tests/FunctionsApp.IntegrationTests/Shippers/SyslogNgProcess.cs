@@ -15,6 +15,14 @@ internal sealed class SyslogNgProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
 
+    /// <summary>A syslog-ng with the configuration given (after the <c>@version</c> line, added here).</summary>
+    public SyslogNgProcess(string directory, string configuration)
+    {
+        _directory = directory;
+        _config = Path.Combine(directory, "syslog-ng.conf");
+        File.WriteAllText(_config, "@version: 3.38\n@include \"scl.conf\"\noptions { stats-freq(0); threaded(yes); };\n" + configuration);
+    }
+
     public SyslogNgProcess(string directory, IEnumerable<(string File, Uri Url)> routes, string functionKey)
     {
         _directory = directory;

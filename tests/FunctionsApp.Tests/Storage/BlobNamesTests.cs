@@ -49,6 +49,28 @@ public sealed class BlobNamesTests
         Assert.Matches("^dedup/___x/k-[0-9a-f]{64}$", marker);
     }
 
+    [Theory]
+    [InlineData("edge", "web-1", "edge.web-1")]
+    [InlineData("edge", "web-1.example.com", "edge.web-1_example_com")]
+    [InlineData("../x", "../y", "___x.___y")]
+    public void SiteSource_SanitizesEachHalf(string source, string site, string expected)
+    {
+        Assert.Equal(expected, BlobNames.SiteSource(source, site));
+        Assert.Equal(expected, BlobNames.SourceSegment(expected));
+        Assert.StartsWith($"raw/{expected}/", BlobNames.SourcePrefix(expected), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("../x", "___x")]
+    [InlineData("a.b.c", "a_b_c")]
+    [InlineData(".x", "_x")]
+    [InlineData("x.", "x_")]
+    [InlineData("a/.b", "a__b")]
+    public void SourceSegment_AnythingButASiteSource_IsOneSegmentWithoutDots(string source, string expected)
+    {
+        Assert.Equal(expected, BlobNames.SourceSegment(source));
+    }
+
     [Fact]
     public void SourceOf_BatchName_ReturnsItsSource()
     {

@@ -11,7 +11,11 @@ internal static class BodyDecoder
 {
     private const int SniffLength = 4;
 
-    public static async Task<Stream> OpenAsync(Stream body, string? contentEncoding, CancellationToken cancellationToken)
+    /// <param name="body">The request body.</param>
+    /// <param name="contentEncoding">The Content-Encoding header.</param>
+    /// <param name="cancellationToken">Cancels reading.</param>
+    /// <param name="sniff">Recognise gzip and zstd without the header (off for bodies of a known binary format).</param>
+    public static async Task<Stream> OpenAsync(Stream body, string? contentEncoding, CancellationToken cancellationToken, bool sniff = true)
     {
         var encodings = (contentEncoding ?? string.Empty)
             .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
@@ -19,6 +23,11 @@ internal static class BodyDecoder
             .ToArray();
 
         var stream = body;
+        if (encodings.Length == 0 && !sniff)
+        {
+            return body;
+        }
+
         if (encodings.Length == 0)
         {
             var (prefix, rest) = await PeekAsync(stream, cancellationToken);

@@ -8,7 +8,7 @@ internal static class BodyReader
 {
     private const int BinarySniffLength = 8 * 1024;
 
-    public static async Task ReadAsync(Stream body, LineSink sink, IReadOnlyList<string> lineKeys, CancellationToken cancellationToken)
+    public static async Task ReadAsync(Stream body, ILineWriter sink, IReadOnlyList<string> lineKeys, CancellationToken cancellationToken)
     {
         using var buffer = new ByteBuffer();
         while (!buffer.IsEndOfStream && buffer.Data.Length < BinarySniffLength)

@@ -19,13 +19,13 @@ internal sealed class JsonBodyReader : IDisposable
         CommentHandling = JsonCommentHandling.Skip,
     };
 
-    private readonly LineSink _sink;
+    private readonly ILineWriter _sink;
     private readonly byte[][] _lineKeys;
     private JsonReaderState _state = new(ReaderOptions);
     private bool _inArray;
     private byte[] _scratch = ArrayPool<byte>.Shared.Rent(16 * 1024);
 
-    public JsonBodyReader(LineSink sink, IReadOnlyList<string> lineKeys)
+    public JsonBodyReader(ILineWriter sink, IReadOnlyList<string> lineKeys)
     {
         _sink = sink;
         _lineKeys = lineKeys.Select(Encoding.UTF8.GetBytes).ToArray();

@@ -13,7 +13,7 @@ namespace FunctionsApp.Ingestion.Internal;
 /// then the client's own gzip can be stored as it came) and starts compressing only if the body proves otherwise
 /// before its first line (a byte order mark, a JSON body).
 /// </summary>
-internal sealed class LineSink : IDisposable
+internal sealed class LineSink : ILineWriter, IDisposable
 {
     private const int StagingSize = 64 * 1024;
     private readonly ILogLineValidator _validator;
@@ -83,13 +83,20 @@ internal sealed class LineSink : IDisposable
     public void WriteFromJson(Span<byte> line)
     {
         NoteRewritten();
+        Write(OneLine(line));
+    }
+
+    /// <summary>A record's text as one stored line: a trailing line break dropped, inner CR/LF made spaces (in place).</summary>
+    public static Span<byte> OneLine(Span<byte> line)
+    {
         line = line.TrimEnd("\r\n"u8);
         if (line.IndexOfAny((byte)'\r', (byte)'\n') >= 0)
         {
             line.Replace((byte)'\n', (byte)' ');
             line.Replace((byte)'\r', (byte)' ');
         }
-        Write(line);
+
+        return line;
     }
 
     /// <summary>

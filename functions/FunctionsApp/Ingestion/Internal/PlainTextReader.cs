@@ -3,7 +3,15 @@ namespace FunctionsApp.Ingestion.Internal;
 /// <summary>Plain text: one line per <c>\n</c> (a trailing <c>\r</c> dropped); a final unterminated line counts.</summary>
 internal static class PlainTextReader
 {
-    public static async Task ReadAsync(ByteBuffer buffer, Stream body, LineSink sink, CancellationToken cancellationToken)
+    /// <summary>A whole body of plain lines.</summary>
+    public static async Task ReadAllAsync(Stream body, ILineWriter sink, CancellationToken cancellationToken)
+    {
+        using var buffer = new ByteBuffer();
+        await buffer.FillAsync(body, cancellationToken);
+        await ReadAsync(buffer, body, sink, cancellationToken);
+    }
+
+    public static async Task ReadAsync(ByteBuffer buffer, Stream body, ILineWriter sink, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -17,7 +25,7 @@ internal static class PlainTextReader
         }
     }
 
-    private static int WriteLines(ReadOnlySpan<byte> data, LineSink sink, bool final)
+    private static int WriteLines(ReadOnlySpan<byte> data, ILineWriter sink, bool final)
     {
         var consumed = 0;
         int newline;
@@ -37,7 +45,7 @@ internal static class PlainTextReader
         return consumed;
     }
 
-    private static ReadOnlySpan<byte> TrimCarriageReturn(ReadOnlySpan<byte> line, LineSink sink)
+    private static ReadOnlySpan<byte> TrimCarriageReturn(ReadOnlySpan<byte> line, ILineWriter sink)
     {
         if (line.Length > 0 && line[^1] == (byte)'\r')
         {
