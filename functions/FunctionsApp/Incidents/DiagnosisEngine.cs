@@ -512,10 +512,10 @@ internal sealed class DiagnosisEngine
         return Math.Max(exact, inside);
     }
 
-    /// <summary>The same upstream, host and start give the same id, whichever run or batch found it.</summary>
-    public static string IncidentId(string upstream, string host, DateTimeOffset start)
+    /// <summary>The same site, upstream, host and start give the same id, whichever run or batch found it.</summary>
+    public static string IncidentId(string upstream, string host, DateTimeOffset start, string? site = null)
     {
-        var bytes = Encoding.UTF8.GetBytes($"{upstream}\n{host}\n{start.ToUnixTimeSeconds()}");
+        var bytes = Encoding.UTF8.GetBytes((site is null ? "" : site + "\n") + $"{upstream}\n{host}\n{start.ToUnixTimeSeconds()}");
         return Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 8));
     }
 

@@ -9,7 +9,9 @@ internal static class Remediation
         switch (cause)
         {
             case IncidentCause.UpstreamDown:
-                steps.Add($"Check that {upstream} is running and listening (`systemctl status <service>`, `ss -ltnp`), and read its own logs from just before the first failure.");
+                steps.Add(IsAddress(upstream)
+                    ? $"Check that the service on {upstream} is running and listening (`ss -ltnp` on its host), and read its own logs from just before the first failure."
+                    : $"Check that the servers of the upstream block `{upstream}` are running and listening (`ss -ltnp` on each), and read their logs from just before the first failure.");
                 steps.Add("Restart or scale the upstream; look for a deploy, crash or OOM kill at the start time.");
                 steps.Add("Give the `upstream` block more than one server (or a `backup` server) with `max_fails`/`fail_timeout`, so one failure does not take the site down.");
                 AddBypasses(steps);
@@ -38,8 +40,7 @@ internal static class Remediation
                 steps.Add($"Check the address and port of {upstream} in `proxy_pass`/the `upstream` block against where the service really listens (`ss -ltnp`), then `nginx -t && nginx -s reload`.");
                 break;
             case IncidentCause.Timeout:
-                steps.Add("These are 504 Gateway Timeouts: the upstream did not answer within nginx's timeout.");
-                steps.Add($"Find out why {upstream} is slow (slow queries, locks, exhausted worker pools, GC pauses) at these times.");
+                steps.Add($"Find out why {upstream} answered too slowly for nginx's timeout at these times (slow queries, locks, exhausted worker pools, GC pauses).");
                 steps.Add("If the work is legitimately long, raise `proxy_read_timeout` (default 60s); for timeouts while connecting or sending, `proxy_connect_timeout` and `proxy_send_timeout`.");
                 steps.Add("Add servers and `proxy_next_upstream error timeout` for idempotent requests, and `proxy_cache_use_stale timeout` to serve cached content meanwhile.");
                 break;
@@ -76,18 +77,18 @@ internal static class Remediation
                 steps.Add("Align protocols: `proxy_ssl_protocols TLSv1.2 TLSv1.3;`, and check that the upstream speaks TLS at all (`https://` vs `http://` in `proxy_pass`).");
                 break;
             case IncidentCause.InvalidResponse:
-                steps.Add($"{upstream} sent something that is not valid HTTP or closed the connection mid-response: check its logs for crashes and restarts at these times.");
+                steps.Add($"Read the logs of {upstream} for crashes and restarts at these times: it sent something that is not valid HTTP or closed the connection mid-response.");
                 steps.Add("Check that nginx speaks the upstream's protocol: `proxy_pass http://` vs `https://`, `fastcgi_pass` for PHP-FPM, `grpc_pass` for gRPC.");
                 steps.Add("With upstream keepalive, make the upstream's idle timeout longer than nginx's `keepalive_timeout` in the `upstream` block, so reused connections are not reset.");
                 steps.Add("Retry idempotent requests on another server: `proxy_next_upstream error invalid_header http_502;`.");
                 AddBypasses(steps);
                 break;
             case IncidentCause.UpstreamReturned:
-                steps.Add($"nginx passed through the upstream's own error: the application behind {upstream} produced it. Look in its logs at these times.");
+                steps.Add($"Read the logs of the application behind {upstream} at these times: it produced these errors and nginx passed them through.");
                 steps.Add("To retry such answers on another server use `proxy_next_upstream http_502 http_503 http_504;`; to hide them, `proxy_intercept_errors on;` with `error_page`.");
                 break;
             case IncidentCause.RateLimited:
-                steps.Add("nginx's `limit_req`/`limit_conn` rejected these requests: check by client address whether the traffic is abusive before raising limits.");
+                steps.Add("Check by client address whether the traffic that `limit_req`/`limit_conn` rejected is abusive before raising limits.");
                 steps.Add("If legitimate traffic is limited, raise `rate`/`burst` (with `nodelay`) of `limit_req`, or the number in `limit_conn`.");
                 steps.Add("Answer 429 instead of 503 so clients back off: `limit_req_status 429;` and `limit_conn_status 429;`.");
                 break;
@@ -101,6 +102,11 @@ internal static class Remediation
 
         return steps;
     }
+
+    /// <summary><c>10.0.0.1:8080</c>, <c>[::1]:80</c>, <c>unix:/run/app.sock</c>: one server, not the name of an upstream block.</summary>
+    private static bool IsAddress(string upstream) =>
+        upstream.StartsWith("unix:", StringComparison.Ordinal)
+        || (upstream.LastIndexOf(':') is var colon and > 0 && int.TryParse(upstream.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _));
 
     /// <summary>Ways to keep serving while the upstream is fixed.</summary>
     private static void AddBypasses(List<string> steps)
