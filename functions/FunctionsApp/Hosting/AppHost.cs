@@ -1,5 +1,6 @@
 using System.Reflection;
 using FunctionsApp.Analysis;
+using FunctionsApp.Dashboard;
 using FunctionsApp.Health;
 using FunctionsApp.Incidents;
 using FunctionsApp.Ingestion;
@@ -49,6 +50,7 @@ internal static class AppHost
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, QueryJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, IncidentJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, NotificationsApiJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, DashboardJsonContext.Default);
         });
         services.AddProblemDetails();
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
@@ -71,6 +73,7 @@ internal static class AppHost
         services.AddSingleton<ITimerFunction, NotifyFunction>();
         services.AddSingleton<ITimerFunction, DigestFunction>();
 
+        services.AddDashboard();
         services.AddFunctionKeys(builder.Configuration);
         services.AddSingleton<TimerFunctionInvoker>();
         if (mode == HostingMode.Standalone && hostingSection.GetValue(nameof(HostingOptions.RunTimers), defaultValue: true))
@@ -97,6 +100,7 @@ internal static class AppHost
         app.MapIngestionApi();
         app.MapQueryApi();
         app.MapNotificationsApi();
+        app.MapDashboardApi();
         app.MapOpenApi("/api/openapi.json").AllowAnonymous();
         app.MapTimerFunctionsApi();
 

@@ -26,7 +26,7 @@ internal sealed class DigestFunction(OutboxDispatcher dispatcher, IIncidentStore
         var lastDay = new List<Incident>();
         await foreach (var summary in incidents.ListAsync(cancellationToken))
         {
-            if (summary.End >= now.AddDays(-1) && await incidents.GetAsync(summary.Id, cancellationToken) is { } incident)
+            if ((summary.End >= now.AddDays(-1) || summary.DetectedAt >= now.AddDays(-1)) && await incidents.GetAsync(summary.Id, cancellationToken) is { } incident)
             {
                 lastDay.Add(incident);
             }
