@@ -123,6 +123,15 @@ param appSettings object = {}
 @description('Allow basic-auth (publishing profile) deployments to the SCM site. Off: deployments authenticate with Microsoft Entra tokens.')
 param basicPublishingCredentialsEnabled bool = false
 
+@description('Entra ID application (client) id for signing in to the dashboard (App Service Authentication); empty turns sign-in off.')
+param dashboardClientId string = ''
+
+@description('Entra ID tenant of the dashboard application. Default: this deployment\'s tenant.')
+param dashboardTenantId string = tenant().tenantId
+
+@description('App setting with the dashboard application\'s client secret, e.g. MICROSOFT_PROVIDER_AUTHENTICATION_SECRET set through keyVaultAppSettings; empty for none.')
+param dashboardClientSecretSettingName string = ''
+
 // ---------------------------------------------------------------- names
 
 var suffix = uniqueString(subscription().id, resourceGroup().id, baseName)
@@ -305,6 +314,9 @@ module functionApp 'modules/function-app.bicep' = {
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
     basicPublishingCredentialsEnabled: basicPublishingCredentialsEnabled
+    dashboardClientId: dashboardClientId
+    dashboardTenantId: dashboardTenantId
+    dashboardClientSecretSettingName: dashboardClientSecretSettingName
     appSettings: union(userAppSettings, ingestSettings, upstreamSettings, secretSettings, storageSettings, hostSettings)
   }
 }
