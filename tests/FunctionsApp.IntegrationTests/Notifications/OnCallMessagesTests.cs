@@ -36,9 +36,9 @@ public sealed class OnCallMessagesTests(AzuriteFixture azurite)
         {
             Assert.Equal(4, titles.Count);
             Assert.Matches("Warning: 502s on upstream 127\\.0\\.0\\.1:\\d+ \\(upstream-down\\.example\\.test, site a\\)$", titles[0]);
-            Assert.StartsWith("Resolved: 502s", titles[1], StringComparison.Ordinal);
+            Assert.Contains("Resolved: 502s", titles[1], StringComparison.Ordinal);
             Assert.Matches("Warning: 502s", titles[2]);
-            Assert.StartsWith("Resolved: 502s", titles[3], StringComparison.Ordinal);
+            Assert.Contains("Resolved: 502s", titles[3], StringComparison.Ordinal);
         }
 
         Assert.Equal(8, kit.Posts("slack").Concat(kit.Posts("teams")).Select(p => p.Headers["Idempotency-Key"]).Distinct().Count());
@@ -113,6 +113,7 @@ public sealed class OnCallMessagesTests(AzuriteFixture azurite)
         await kit.ShipAsync("a", OnCallKit.Outage(T));
 
         outbox.FailNextAdds = 1;
+        kit.Clock.SetUtcNow(T.AddSeconds(60));
         await Assert.ThrowsAnyAsync<Exception>(() => kit.Analyzer.RunOnceAsync(CancellationToken.None));
         Assert.Empty(kit.Posts("hook"));
 

@@ -277,6 +277,17 @@ public sealed class NotificationGrouperTests
     }
 
     [Fact]
+    public void Observe_OverWhenFirstSeen_EveryReceiverHearsOnce()
+    {
+        var grouper = Grouper(new NotificationRoute { Receivers = ["ops-slack", "ops-teams", "ops-hook"] });
+
+        grouper.Observe(Resolved(Open(start: _time.GetUtcNow().AddMinutes(-7))));
+
+        Assert.Equal(["ops-hook", "ops-slack", "ops-teams"], grouper.Flush().Select(n => n.Receiver).Order());
+        Assert.Empty(grouper.Flush());
+    }
+
+    [Fact]
     public void Observe_OverAndOlderThanLateAlertMaxAge_NoMessage()
     {
         var grouper = Grouper(new NotificationsOptions { LateAlertMaxAge = TimeSpan.FromHours(1) });

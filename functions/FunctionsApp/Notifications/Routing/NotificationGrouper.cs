@@ -71,7 +71,7 @@ public sealed class NotificationGrouper
             }
 
             // Over before anything was said: say it once, unless it is too old to page about (the digest lists it).
-            if (_announced.ContainsKey(incident.Id) || now - incident.End > _options.LateAlertMaxAge)
+            if (_announced.ContainsKey(AnnouncedKey(receiver, incident.Id)) || now - incident.End > _options.LateAlertMaxAge)
             {
                 continue;
             }
@@ -122,7 +122,7 @@ public sealed class NotificationGrouper
                 group.Sent = message.Kind is NotificationKind.Resolved or NotificationKind.Late ? [] : Snapshot(message.Incidents);
                 foreach (var item in message.Incidents)
                 {
-                    _announced[item.Incident.Id] = now;
+                    _announced[AnnouncedKey(group.Receiver, item.Incident.Id)] = now;
                 }
 
                 outgoing.Add(new OutgoingNotification(group.Receiver, message with { Link = Link(message.Incidents) },
@@ -131,7 +131,7 @@ public sealed class NotificationGrouper
 
             if (group.Incidents.Values.All(i => i.Incident.State == IncidentState.Resolved)
                 && (group.LastSentAt is null || group.Sent.Count == 0)
-                && (group.LastSentAt is not null || !group.Incidents.Values.Any(i => IsAnnounceable(i.Incident, now) && !IsSuppressed(i.Incident, now))))
+                && (group.LastSentAt is not null || !group.Incidents.Values.Any(i => IsAnnounceable(group.Receiver, i.Incident, now) && !IsSuppressed(i.Incident, now))))
             {
                 _groups.Remove(group.Key);
                 foreach (var id in group.Incidents.Keys)
@@ -225,7 +225,7 @@ public sealed class NotificationGrouper
             }
 
             // Everything ended before the first message could go: say once that it happened.
-            var over = group.Incidents.Values.Where(i => IsAnnounceable(i.Incident, now) && !IsSuppressed(i.Incident, now)).ToList();
+            var over = group.Incidents.Values.Where(i => IsAnnounceable(group.Receiver, i.Incident, now) && !IsSuppressed(i.Incident, now)).ToList();
             return allResolved && over.Count > 0 ? Message(group, NotificationKind.Late, over) : null;
         }
 
@@ -303,9 +303,12 @@ public sealed class NotificationGrouper
         return (changes, escalated);
     }
 
-    /// <summary>Whether a closed incident may still be announced as late: recent enough and never named before.</summary>
-    private bool IsAnnounceable(Incident incident, DateTimeOffset now) =>
-        !_announced.ContainsKey(incident.Id) && now - incident.End <= _options.LateAlertMaxAge;
+    /// <summary>Whether a closed incident may still be announced to a receiver as late: recent enough and never named to it.</summary>
+    private bool IsAnnounceable(string receiver, Incident incident, DateTimeOffset now) =>
+        !_announced.ContainsKey(AnnouncedKey(receiver, incident.Id)) && now - incident.End <= _options.LateAlertMaxAge;
+
+    /// <summary>Announcements are per receiver: telling Slack does not tell Teams.</summary>
+    private static string AnnouncedKey(string receiver, string incidentId) => receiver + "/" + incidentId;
 
     private DateTimeOffset FirstDue(Group group)
     {
