@@ -171,9 +171,11 @@ internal static class DashboardApi
         NotificationsApi.AcknowledgeAsync(id, incidents, cycle, cancellationToken);
 
     public static async Task<Results<Created<Silence>, ProblemHttpResult>> SilenceAsync(
-        string id, DashboardSilence request, HttpContext context, IIncidentStore incidents, NotificationCycle cycle, TimeProvider time,
+        string id, DashboardSilence? request, HttpContext context, IIncidentStore incidents, NotificationCycle cycle, TimeProvider time,
         CancellationToken cancellationToken)
     {
+        // Optional body, so the access check (an endpoint filter, after binding) answers first: 401, not 400.
+        request ??= new DashboardSilence(null, null, null);
         if (await incidents.GetAsync(id, cancellationToken) is null)
         {
             return Problems.Create(404, ProblemTypes.IncidentNotFound, "Incident not found", $"No incident has the id '{id}'.");
