@@ -53,7 +53,9 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite)
         var listText = await page.Locator("table.incidents").InnerTextAsync();
         Assert.Contains("upstream-down.example.test", listText, StringComparison.Ordinal);
         Assert.Contains("upstream down", listText, StringComparison.Ordinal);
-        Assert.Equal(2, await page.Locator("#status .card.site").CountAsync());
+        var sites = await page.Locator("#status .card.site h3").AllInnerTextsAsync();
+        Assert.Contains("Site a", sites);
+        Assert.Contains("Site b", sites);
         Assert.Contains("healthy", await page.Locator("table.upstreams").InnerTextAsync(), StringComparison.Ordinal);
         await Browser.ScreenshotAsync(page, "dashboard-list");
 
