@@ -56,7 +56,7 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite)
         var sites = await page.Locator("#status .card.site h3").AllInnerTextsAsync();
         Assert.Contains("Site a", sites);
         Assert.Contains("Site b", sites);
-        Assert.Contains("healthy", await page.Locator("table.upstreams").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("failing", await page.Locator("table.upstreams").InnerTextAsync(), StringComparison.Ordinal); // open incidents on both sites
         await Browser.ScreenshotAsync(page, "dashboard-list");
 
         // The link of the message Slack received, opened in a new tab of the same browser session.
