@@ -7,7 +7,7 @@ namespace FunctionsApp.Incidents;
 /// </summary>
 public sealed record Incident
 {
-    /// <summary>Stable id: the same upstream, host and start always give the same id.</summary>
+    /// <summary>Stable id: the same site, upstream, host and start always give the same id (the service includes the site; ad-hoc analysis has none).</summary>
     public required string Id { get; init; }
 
     /// <summary>The upstream as nginx names it: <c>host:port</c>, <c>unix:/path</c>, an upstream group or a DNS name.
