@@ -130,7 +130,7 @@ param dashboardClientId string = ''
 param dashboardTenantId string = tenant().tenantId
 
 @description('App setting with the dashboard application\'s client secret, e.g. MICROSOFT_PROVIDER_AUTHENTICATION_SECRET set through keyVaultAppSettings; empty for none.')
-param dashboardClientSecretSettingName string = ''
+param dashboardAuthenticationSetting string = ''
 
 // ---------------------------------------------------------------- names
 
@@ -316,7 +316,7 @@ module functionApp 'modules/function-app.bicep' = {
     basicPublishingCredentialsEnabled: basicPublishingCredentialsEnabled
     dashboardClientId: dashboardClientId
     dashboardTenantId: dashboardTenantId
-    dashboardClientSecretSettingName: dashboardClientSecretSettingName
+    dashboardAuthenticationSetting: dashboardAuthenticationSetting
     appSettings: union(userAppSettings, ingestSettings, upstreamSettings, secretSettings, storageSettings, hostSettings)
   }
 }

@@ -45,7 +45,7 @@ param dashboardClientId string
 param dashboardTenantId string
 
 @description('App setting holding that application\'s client secret (a Key Vault reference); empty for a registration without one.')
-param dashboardClientSecretSettingName string
+param dashboardAuthenticationSetting string
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
@@ -146,7 +146,7 @@ resource auth 'Microsoft.Web/sites/config@2024-11-01' = if (!empty(dashboardClie
         registration: {
           clientId: dashboardClientId
           openIdIssuer: '${environment().authentication.loginEndpoint}${dashboardTenantId}/v2.0'
-          clientSecretSettingName: empty(dashboardClientSecretSettingName) ? null : dashboardClientSecretSettingName
+          clientSecretSettingName: empty(dashboardAuthenticationSetting) ? null : dashboardAuthenticationSetting
         }
         validation: {
           allowedAudiences: [
