@@ -42,7 +42,8 @@ internal sealed class Browser : IAsyncDisposable
         page.PageError += (_, error) => errors.Add(error);
         page.Console += (_, message) =>
         {
-            if (message.Type == "error")
+            // A 401 before signing in is how the page learns to ask for a key; Chromium reports every 4xx as a console error.
+            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource: the server responded with a status of 401", StringComparison.Ordinal))
             {
                 errors.Add(message.Text);
             }
