@@ -42,8 +42,9 @@ internal sealed class Browser : IAsyncDisposable
         page.PageError += (_, error) => errors.Add(error);
         page.Console += (_, message) =>
         {
-            // A 401 before signing in is how the page learns to ask for a key; Chromium reports every 4xx as a console error.
-            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource: the server responded with a status of 401", StringComparison.Ordinal))
+            // Chromium reports every 4xx as a console error: the 401 before signing in (how the page learns to ask for a
+            // key) and the browser's own /favicon.ico. Script errors are what counts.
+            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource:", StringComparison.Ordinal))
             {
                 errors.Add(message.Text);
             }
