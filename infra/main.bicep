@@ -125,6 +125,14 @@ param basicPublishingCredentialsEnabled bool = false
 
 @description('Resource id of a subnet (delegated to Microsoft.App/environments) for VNet integration, so that upstream probes reach nginx\'s upstreams on private networks. Empty: no integration; probes reach only public addresses.')
 param virtualNetworkSubnetId string = ''
+@description('Entra ID application (client) id for signing in to the dashboard (App Service Authentication); empty turns sign-in off.')
+param dashboardClientId string = ''
+
+@description('Entra ID tenant of the dashboard application. Default: this deployment\'s tenant.')
+param dashboardTenantId string = tenant().tenantId
+
+@description('App setting with the dashboard application\'s client secret, e.g. MICROSOFT_PROVIDER_AUTHENTICATION_SECRET set through keyVaultAppSettings; empty for none.')
+param dashboardAuthenticationSetting string = ''
 
 // ---------------------------------------------------------------- names
 
@@ -309,6 +317,9 @@ module functionApp 'modules/function-app.bicep' = {
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
     basicPublishingCredentialsEnabled: basicPublishingCredentialsEnabled
     virtualNetworkSubnetId: virtualNetworkSubnetId
+    dashboardClientId: dashboardClientId
+    dashboardTenantId: dashboardTenantId
+    dashboardAuthenticationSetting: dashboardAuthenticationSetting
     appSettings: union(userAppSettings, ingestSettings, upstreamSettings, secretSettings, storageSettings, hostSettings)
   }
 }

@@ -52,3 +52,8 @@ param virtualNetworkSubnetId = ''
 // Non-secret app settings, for example the receiver kinds and names:
 //   'Notifications__Receivers__0__Type': 'Teams'
 param appSettings = {}
+
+// Dashboard sign-in (App Service Authentication with Entra ID): the client id of an app registration
+// whose redirect URI is https://<app>.azurewebsites.net/.auth/login/aad/callback. Empty: no sign-in,
+// and the dashboard's data answers 401 (the key-protected API is unaffected).
+param dashboardClientId = readEnvironmentVariable('NGINX502_DASHBOARD_CLIENT_ID', '')

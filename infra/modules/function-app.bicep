@@ -41,6 +41,15 @@ param virtualNetworkSubnetId string
 @description('App settings, names to values.')
 param appSettings object
 
+@description('Entra ID application (client) id people sign in to the dashboard with (App Service Authentication). Empty: no sign-in, and the dashboard\'s data answers 401.')
+param dashboardClientId string
+
+@description('Entra ID tenant of that application.')
+param dashboardTenantId string
+
+@description('App setting holding that application\'s client secret (a Key Vault reference); empty for a registration without one.')
+param dashboardAuthenticationSetting string
+
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
   location: location
@@ -121,6 +130,48 @@ resource settings 'Microsoft.Web/sites/config@2024-11-01' = {
   properties: appSettings
 }
 
+// Dashboard sign-in: App Service Authentication with Entra ID. Requests pass through unauthenticated
+// (AllowAnonymous) so shippers, the key-protected API and the host's timer calls are untouched; signed-in
+// people get X-MS-CLIENT-PRINCIPAL-* headers, which the app requires on /api/dashboard-data/* (the page
+// sends people to /.auth/login/aad when they are missing).
+resource auth 'Microsoft.Web/sites/config@2024-11-01' = if (!empty(dashboardClientId)) {
+  parent: app
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: dashboardClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${dashboardTenantId}/v2.0'
+          clientSecretSettingName: empty(dashboardAuthenticationSetting) ? null : dashboardAuthenticationSetting
+        }
+        validation: {
+          allowedAudiences: [
+            'api://${dashboardClientId}'
+            dashboardClientId
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: true
+      }
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+  }
+}
+
 resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
   parent: app
   name: 'scm'
@@ -128,6 +179,9 @@ resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-
     allow: basicPublishingCredentialsEnabled
   }
 }
+
+@description('Dashboard sign-in is on.')
+output dashboardSignIn bool = !empty(dashboardClientId)
 
 @description('Function app name.')
 output name string = app.name

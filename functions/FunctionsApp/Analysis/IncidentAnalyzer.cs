@@ -42,10 +42,9 @@ internal sealed class IncidentAnalyzer(
         }
 
         var result = new AnalysisRunResult(Proceeded: true, 0, 0, 0);
-        var changed = new List<NotificationIncident>();
         foreach (var site in await SitesAsync(cancellationToken))
         {
-            var siteResult = await RunSiteAsync(site.Key, site.Value, lease, changed, cancellationToken);
+            var siteResult = await RunSiteAsync(site.Key, site.Value, lease, cancellationToken);
             result = result with
             {
                 Batches = result.Batches + siteResult.Batches,
@@ -54,8 +53,9 @@ internal sealed class IncidentAnalyzer(
             };
         }
 
-        // Under the lease, so one run at a time decides what to send; delivery itself is the outbox's (notify timer).
-        await notifications.RunAsync(changed, cancellationToken);
+        // Messages that fell due with time (group waits, resolutions, reminders), then delivery; the notify timer
+        // does the same every 30 s, so a first message does not wait for the next analyzer run.
+        await notifications.RunAsync([], cancellationToken);
         return result;
     }
 
@@ -101,8 +101,7 @@ internal sealed class IncidentAnalyzer(
     }
 
     private async Task<AnalysisRunResult> RunSiteAsync(
-        string site, List<(string Name, IngestSourceOptions Source)> sources, IRunLease lease, List<NotificationIncident> changedIncidents,
-        CancellationToken cancellationToken)
+        string site, List<(string Name, IngestSourceOptions Source)> sources, IRunLease lease, CancellationToken cancellationToken)
     {
         var versioned = await states.LoadAsync(site, cancellationToken);
         var state = versioned.State;
@@ -127,6 +126,7 @@ internal sealed class IncidentAnalyzer(
             foreach (var batch in access)
             {
                 await FeedAsync(engine, batch, source, cancellationToken);
+                NoteShippingLag(state, LagKey(name, source, LogKind.Access), batch, engine.State.AccessWatermark);
                 accessRead.Add((batch, source));
                 checkpoint.Read.Add(batch.BlobName);
                 batches++;
@@ -142,6 +142,7 @@ internal sealed class IncidentAnalyzer(
             foreach (var batch in errors)
             {
                 await FeedAsync(engine, batch, source, cancellationToken);
+                NoteShippingLag(state, LagKey(name, source, LogKind.Error), batch, engine.State.ErrorWatermark);
                 checkpoint.Read.Add(batch.BlobName);
                 batches++;
                 await lease.RenewAsync(cancellationToken);
@@ -150,14 +151,22 @@ internal sealed class IncidentAnalyzer(
             Compact(checkpoint);
         }
 
-        engine.AdvanceTo(Watermark(engine.State, sources, now));
+        engine.AdvanceTo(Watermark(engine.State, state, sources, now));
         var changed = engine.DrainResolved().Concat(engine.OpenIncidents()).ToList();
+        var observed = new List<NotificationIncident>(changed.Count);
         foreach (var found in changed)
         {
-            var incident = await WithMetricsAsync(found, engine.State, cancellationToken) with { Site = site, UpdatedAt = now };
+            var incident = WithContext(await WithMetricsAsync(found, engine.State, cancellationToken), site, engine, state, now);
             incident = await siteDiagnostics.EnrichAsync(site, incident, cancellationToken);
             await incidents.UpsertAsync(incident, cancellationToken);
-            changedIncidents.Add(new NotificationIncident(incident, incident.Metrics, notificationOptions.Value.IncidentLink(incident.Id)));
+            observed.Add(new NotificationIncident(incident, incident.Metrics, notificationOptions.Value.IncidentLink(incident.Id)));
+        }
+
+        // Decided before the site's state is saved: when deciding or queueing fails, the state stays as it was and the
+        // next run derives the same incidents (same ids) and decides again, so no change goes unannounced.
+        if (observed.Count > 0)
+        {
+            await notifications.ObserveAsync(observed, cancellationToken);
         }
 
         state.LastRun = now;
@@ -232,26 +241,75 @@ internal sealed class IncidentAnalyzer(
     }
 
     /// <summary>
-    /// What both logs of the site have reached, less the grace period for the one that lags; a log that has
-    /// gone quiet stops holding the site back once the grace period has passed in wall-clock time.
+    /// What both logs of the site have reached, less a wait for the one that lags. A log that has gone quiet stops
+    /// holding the site back once it has been quiet for longer than its batches have recently been late (twice its
+    /// worst recent shipping lag, plus 5 s), and never longer than the grace period: a quiet error log must not delay
+    /// the first alert by the full grace period when its shipper delivers within seconds.
     /// </summary>
-    private DateTimeOffset Watermark(EngineState engine, List<(string Name, IngestSourceOptions Source)> sources, DateTimeOffset now)
+    private DateTimeOffset Watermark(EngineState engine, SiteState site, List<(string Name, IngestSourceOptions Source)> sources, DateTimeOffset now)
     {
         var grace = options.Value.GracePeriod;
-        var floor = now - grace;
         var watermark = DateTimeOffset.MaxValue;
-        // An auto source carries both logs.
-        if (sources.Exists(s => s.Source.Kind is LogKind.Access or LogKind.Auto))
+        foreach (var kind in new[] { LogKind.Access, LogKind.Error })
         {
-            watermark = Min(watermark, Max(engine.AccessWatermark, floor));
+            // An auto source carries both logs.
+            var names = sources.Where(s => s.Source.Kind == kind || s.Source.Kind == LogKind.Auto).Select(s => LagKey(s.Name, s.Source, kind)).ToList();
+            if (names.Count == 0)
+            {
+                continue;
+            }
+
+            var lags = names.Select(n => site.ShippingLag.TryGetValue(n, out var lag) ? lag : (TimeSpan?)null).ToList();
+            var wait = lags.Any(l => l is null) ? grace : Min(grace, (2 * lags.Max(l => l!.Value)) + TimeSpan.FromSeconds(5));
+            watermark = Min(watermark, Max(kind == LogKind.Access ? engine.AccessWatermark : engine.ErrorWatermark, now - wait));
         }
 
-        if (sources.Exists(s => s.Source.Kind is LogKind.Error or LogKind.Auto))
+        return watermark == DateTimeOffset.MaxValue ? now - grace : watermark;
+    }
+
+    /// <summary>How late a source's lines arrive: receipt time less the newest line time read so far, a maximum that decays by
+    /// a tenth per batch so one slow batch is forgotten.</summary>
+    private static void NoteShippingLag(SiteState site, string source, ArchivedBatch batch, DateTimeOffset? newestLine)
+    {
+        if (batch.ReceivedAt is not { } received || newestLine is not { } newest)
         {
-            watermark = Min(watermark, Max(engine.ErrorWatermark, floor));
+            return;
         }
 
-        return watermark == DateTimeOffset.MaxValue ? floor : watermark;
+        var sample = received - newest < TimeSpan.Zero ? TimeSpan.Zero : received - newest;
+        site.ShippingLag[source] = site.ShippingLag.TryGetValue(source, out var previous) && previous * 0.9 > sample ? previous * 0.9 : sample;
+    }
+
+    /// <summary>The shipping-lag entry of one log of a source: an auto source's two logs lag apart.</summary>
+    private static string LagKey(string name, IngestSourceOptions source, LogKind kind) =>
+        source.Kind == LogKind.Auto ? $"{name}:{kind}" : name;
+
+    /// <summary>
+    /// The site's view of an incident: an id unique per site (two nginx instances can fail on the same upstream and host
+    /// in the same second), when the service first found it, the site's UTC offset, and the upstream's traffic around it.
+    /// </summary>
+    private Incident WithContext(Incident incident, string site, DiagnosisEngine engine, SiteState state, DateTimeOffset now)
+    {
+        var id = DiagnosisEngine.IncidentId(incident.Upstream, incident.Host, incident.Start, site);
+        if (!state.Detected.TryGetValue(id, out var detected))
+        {
+            state.Detected[id] = detected = now;
+        }
+
+        if (incident.State == IncidentState.Resolved)
+        {
+            state.Detected.Remove(id);
+        }
+
+        var offset = diagnosis.Value.ErrorLogUtcOffset ?? engine.State.ErrorLogOffset;
+        return IncidentContext.Add(incident, engine.State) with
+        {
+            Id = id,
+            Site = site,
+            UpdatedAt = now,
+            DetectedAt = detected,
+            SiteUtcOffset = offset is { } o ? IncidentContext.FormatOffset(o) : null,
+        };
     }
 
     private async Task<List<ArchivedBatch>> NewBatchesAsync(string source, SourceCheckpoint checkpoint, CancellationToken cancellationToken)
@@ -347,6 +405,8 @@ internal sealed class IncidentAnalyzer(
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static DateTimeOffset Max(DateTimeOffset? a, DateTimeOffset b) => a is { } value && value > b ? value : b;
 }

@@ -17,6 +17,12 @@ internal sealed class SiteState
     public EngineState Engine { get; set; } = new();
 
     public DateTimeOffset? LastRun { get; set; }
+
+    /// <summary>When each open incident was first found (by id), so every later write keeps that time.</summary>
+    public Dictionary<string, DateTimeOffset> Detected { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per source: how late its batches recently arrived after the lines they carry (see the analyzer's watermark).</summary>
+    public Dictionary<string, TimeSpan> ShippingLag { get; set; } = new(StringComparer.Ordinal);
 }
 
 internal sealed class SourceCheckpoint

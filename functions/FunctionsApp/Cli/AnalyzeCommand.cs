@@ -15,6 +15,7 @@ internal static class AnalyzeCommand
 {
     public const string Usage = """
         Usage: analyze [--access FILE]... [--error FILE]... [--nginx-config FILE] [--log-format FORMAT] [--json]
+                       [--html FILE]
                        [--error-log-utc-offset +01:00] [--min-failures N] [--window SECONDS] [--quiet-period SECONDS]
 
           --access FILE        nginx access log; repeat for several (in order); '-' is stdin; .gz is read directly
@@ -26,6 +27,7 @@ internal static class AnalyzeCommand
                                the format string, or the whole 'log_format name ...;' directive. Default: detect
                                it (the report prints what it detected, ready to pass here).
           --json               print JSON instead of a report
+          --html FILE          also write the incidents as one self-contained HTML page (timeline, evidence, fixes)
           --error-log-utc-offset  UTC offset of the error log's local times (default: the access log's)
           --min-failures N     failed requests within the window that open an incident (default 3)
           --window SECONDS     that window (default 60)
@@ -161,6 +163,11 @@ internal static class AnalyzeCommand
                 config.Warnings);
         }
 
+        if (parsed.Html is { } html && !WriteHtml(html, report, parsed, stderr))
+        {
+            return Task.FromResult(2);
+        }
+
         if (parsed.Json)
         {
             stdout.WriteLine(configReport is null
@@ -178,6 +185,22 @@ internal static class AnalyzeCommand
         }
 
         return Task.FromResult(unreadable.Count > 0 ? 1 : 0);
+    }
+
+    /// <summary>The dashboard's incident view as one file: same script and styles, the report as its data.</summary>
+    private static bool WriteHtml(string path, AnalysisReport report, Arguments parsed, TextWriter stderr)
+    {
+        try
+        {
+            var title = string.Join(", ", parsed.Access.Concat(parsed.Error).Select(Path.GetFileName));
+            File.WriteAllText(path, Dashboard.DashboardPage.Report(new Dashboard.DashboardReport(TimeProvider.System.GetUtcNow(), title, report)));
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"analyze: cannot write {path}: {ex.Message}");
+            return false;
+        }
     }
 
     private static string Shorten(string s) => s.Length > 100 ? s[..100] + "…" : s;
@@ -207,7 +230,7 @@ internal static class AnalyzeCommand
                 case "--json":
                     parsed.Json = true;
                     break;
-                case "--access" or "--error" or "--nginx-config" or "--log-format" or "--error-log-utc-offset" or "--min-failures" or "--window" or "--quiet-period":
+                case "--access" or "--error" or "--nginx-config" or "--log-format" or "--error-log-utc-offset" or "--min-failures" or "--window" or "--quiet-period" or "--html":
                     if (Value() is not { } value)
                     {
                         error = $"{arg} needs a value";
@@ -258,6 +281,9 @@ internal static class AnalyzeCommand
 
                 parsed.NginxConfig = value;
                 return true;
+            case "--html":
+                parsed.Html = value;
+                return true;
             case "--error-log-utc-offset":
                 if (!TimeSpan.TryParse(value.TrimStart('+'), CultureInfo.InvariantCulture, out var offset) || offset.Duration() > TimeSpan.FromHours(14))
                 {
@@ -302,6 +328,8 @@ internal static class AnalyzeCommand
         public string? NginxConfig { get; set; }
 
         public bool Json { get; set; }
+
+        public string? Html { get; set; }
 
         public bool Help { get; set; }
 

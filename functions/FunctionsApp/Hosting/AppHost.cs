@@ -1,5 +1,6 @@
 using System.Reflection;
 using FunctionsApp.Analysis;
+using FunctionsApp.Dashboard;
 using FunctionsApp.Health;
 using FunctionsApp.Incidents;
 using FunctionsApp.Ingestion;
@@ -56,6 +57,7 @@ internal static class AppHost
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, NotificationsApiJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, SiteConfigJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, ProbesJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, DashboardJsonContext.Default);
         });
         services.AddProblemDetails();
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
@@ -79,6 +81,7 @@ internal static class AppHost
         services.AddSingleton<ITimerFunction, NotifyFunction>();
         services.AddSingleton<ITimerFunction, DigestFunction>();
 
+        services.AddDashboard();
         services.AddFunctionKeys(builder.Configuration);
         services.AddSingleton<TimerFunctionInvoker>();
         if (mode == HostingMode.Standalone && hostingSection.GetValue(nameof(HostingOptions.RunTimers), defaultValue: true))
@@ -108,6 +111,7 @@ internal static class AppHost
         app.MapNotificationsApi();
         app.MapNginxConfigApi();
         app.MapProbeApi();
+        app.MapDashboardApi();
         app.MapOpenApi("/api/openapi.json").AllowAnonymous();
         app.MapTimerFunctionsApi();
 

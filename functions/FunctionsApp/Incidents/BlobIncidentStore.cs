@@ -37,6 +37,11 @@ internal sealed class BlobIncidentStore(BlobContainers containers) : IIncidentSt
                 ["end"] = incident.End.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
             },
         };
+        if (incident.DetectedAt is { } detected)
+        {
+            options.Metadata["detected"] = detected.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        }
+
         await containers.Incidents.GetBlobClient(BlobName(incident.Id)).UploadAsync(new BinaryData(body), options, cancellationToken);
     }
 
@@ -85,7 +90,10 @@ internal sealed class BlobIncidentStore(BlobContainers containers) : IIncidentSt
             DateTimeOffset.FromUnixTimeSeconds(long.Parse(start, CultureInfo.InvariantCulture)),
             DateTimeOffset.FromUnixTimeSeconds(long.Parse(end, CultureInfo.InvariantCulture)),
             int.Parse(m.GetValueOrDefault("failed", "0"), CultureInfo.InvariantCulture),
-            Decode(m.GetValueOrDefault("site", "")) is { Length: > 0 } site ? site : null);
+            Decode(m.GetValueOrDefault("site", "")) is { Length: > 0 } site ? site : null)
+        {
+            DetectedAt = m.TryGetValue("detected", out var detected) ? DateTimeOffset.FromUnixTimeSeconds(long.Parse(detected, CultureInfo.InvariantCulture)) : null,
+        };
     }
 
     /// <summary>The container is created at start-up in the background; a call that comes first creates it itself.</summary>

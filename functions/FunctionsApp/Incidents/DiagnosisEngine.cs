@@ -287,10 +287,10 @@ internal sealed class DiagnosisEngine
     public IReadOnlyList<Incident> OpenIncidents() =>
         [.. State.Trackers.Values.Where(t => t.IsOpen).Select(t => IncidentFactory.Create(t, IncidentState.Open, State, _options)).OrderBy(i => i.Start)];
 
-    /// <summary>The same upstream, host and start give the same id, whichever run or batch found it.</summary>
-    public static string IncidentId(string upstream, string host, DateTimeOffset start)
+    /// <summary>The same site, upstream, host and start give the same id, whichever run or batch found it.</summary>
+    public static string IncidentId(string upstream, string host, DateTimeOffset start, string? site = null)
     {
-        var bytes = Encoding.UTF8.GetBytes($"{upstream}\n{host}\n{start.ToUnixTimeSeconds()}");
+        var bytes = Encoding.UTF8.GetBytes((site is null ? "" : site + "\n") + $"{upstream}\n{host}\n{start.ToUnixTimeSeconds()}");
         return Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 8));
     }
 

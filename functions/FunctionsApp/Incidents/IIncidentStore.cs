@@ -27,7 +27,10 @@ public sealed record IncidentSummary(
     int FailedRequests,
     string? Site)
 {
+    /// <summary>When the service first found it (see <see cref="Incident.DetectedAt"/>).</summary>
+    public DateTimeOffset? DetectedAt { get; init; }
+
     public static IncidentSummary Of(Incident incident) => new(
         incident.Id, incident.Upstream, incident.Host, incident.Status, incident.Cause, incident.Confidence,
-        incident.State, incident.Start, incident.End, incident.FailedRequests, incident.Site);
+        incident.State, incident.Start, incident.End, incident.FailedRequests, incident.Site) { DetectedAt = incident.DetectedAt };
 }

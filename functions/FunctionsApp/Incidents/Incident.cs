@@ -7,7 +7,7 @@ namespace FunctionsApp.Incidents;
 /// </summary>
 public sealed record Incident
 {
-    /// <summary>Stable id: the same upstream, host and start always give the same id.</summary>
+    /// <summary>Stable id: the same site, upstream, host and start always give the same id (the service includes the site; ad-hoc analysis has none).</summary>
     public required string Id { get; init; }
 
     /// <summary>The upstream as nginx names it: <c>host:port</c>, <c>unix:/path</c>, an upstream group or a DNS name.
@@ -62,4 +62,23 @@ public sealed record Incident
 
     /// <summary>When the service last wrote this incident; null for ad-hoc analysis.</summary>
     public DateTimeOffset? UpdatedAt { get; init; }
+
+    // What on-call messages and the dashboard show besides the verdict (when, how much of the traffic, the shape).
+
+    /// <summary>When the service first found the incident: after <see cref="Start"/> by the shipping and analysis delay,
+    /// much later for logs that arrived late. Null for ad-hoc analysis.</summary>
+    public DateTimeOffset? DetectedAt { get; init; }
+
+    /// <summary>The UTC offset of the site's own log times (<c>+01:00</c>), so people read local time too; null when unknown.</summary>
+    public string? SiteUtcOffset { get; init; }
+
+    /// <summary>Requests nginx sent to the upstream in the minutes of the incident (served and failed): with
+    /// <see cref="FailedRequests"/>, the share that failed. Null when the access log does not name the upstream.</summary>
+    public long? UpstreamRequests { get; init; }
+
+    /// <summary>The upstream's requests and gateway errors per minute around the incident, oldest first.</summary>
+    public IReadOnlyList<IncidentMinute>? Timeline { get; init; }
 }
+
+/// <summary>One minute of an incident's timeline: requests to the upstream, 5xx it answered itself, and nginx's 502/503/504.</summary>
+public sealed record IncidentMinute(DateTimeOffset Minute, int Requests, int Upstream5xx, int Status502, int Status503, int Status504);

@@ -11,7 +11,11 @@ internal static class LogAnalyzer
         var engine = new DiagnosisEngine(options);
         var feed = new LogFeed(engine);
         feed.Run(access, errors, format, cancellationToken);
-        var incidents = engine.Complete();
+        var offset = options.ErrorLogUtcOffset ?? engine.State.ErrorLogOffset;
+        var incidents = engine.Complete().Select(i => IncidentContext.Add(i, engine.State) with
+        {
+            SiteUtcOffset = offset is { } o ? IncidentContext.FormatOffset(o) : null,
+        }).ToList();
         var stats = engine.Stats;
         return new AnalysisReport(
             [.. incidents.OrderBy(i => i.Start).ThenBy(i => i.Upstream, StringComparer.Ordinal).ThenBy(i => i.Host, StringComparer.Ordinal)],

@@ -65,8 +65,7 @@ internal static class Remediation
                 steps.Add("Add workers so that slow requests do not starve the others (gunicorn `--workers`/async workers, uWSGI `processes`, PHP-FPM `pm.max_children`).");
                 break;
             case IncidentCause.Timeout:
-                steps.Add("These are 504 Gateway Timeouts: the upstream did not answer within nginx's timeout.");
-                steps.Add($"Find out why {upstream} is slow (slow queries, locks, exhausted worker pools, GC pauses) at these times.");
+                steps.Add($"Find out why {upstream} answered too slowly for nginx's timeout at these times (slow queries, locks, exhausted worker pools, GC pauses).");
                 steps.Add("If the work is legitimately long, raise `proxy_read_timeout` (default 60s); for timeouts while connecting or sending, `proxy_connect_timeout` and `proxy_send_timeout`.");
                 steps.Add("Add servers and `proxy_next_upstream error timeout` for idempotent requests, and `proxy_cache_use_stale timeout` to serve cached content meanwhile.");
                 break;
@@ -112,18 +111,18 @@ internal static class Remediation
                 steps.Add("Align protocols: `proxy_ssl_protocols TLSv1.2 TLSv1.3;`, and check that the upstream speaks TLS at all (`https://` vs `http://` in `proxy_pass`).");
                 break;
             case IncidentCause.InvalidResponse:
-                steps.Add($"{upstream} sent something that is not valid HTTP or closed the connection mid-response: check its logs for crashes and restarts at these times.");
+                steps.Add($"Read the logs of {upstream} for crashes and restarts at these times: it sent something that is not valid HTTP or closed the connection mid-response.");
                 steps.Add("Check that nginx speaks the upstream's protocol: `proxy_pass http://` vs `https://`, `fastcgi_pass` for PHP-FPM, `grpc_pass` for gRPC.");
                 steps.Add("With upstream keepalive, make the upstream's idle timeout longer than nginx's `keepalive_timeout` in the `upstream` block, so reused connections are not reset.");
                 steps.Add("Retry idempotent requests on another server: `proxy_next_upstream error invalid_header http_502;`.");
                 AddBypasses(steps);
                 break;
             case IncidentCause.UpstreamReturned:
-                steps.Add($"nginx passed through the upstream's own error: the application behind {upstream} produced it. Look in its logs at these times.");
+                steps.Add($"Read the logs of the application behind {upstream} at these times: it produced these errors and nginx passed them through.");
                 steps.Add("To retry such answers on another server use `proxy_next_upstream http_502 http_503 http_504;`; to hide them, `proxy_intercept_errors on;` with `error_page`.");
                 break;
             case IncidentCause.RateLimited:
-                steps.Add("nginx's `limit_req`/`limit_conn` rejected these requests: check by client address whether the traffic is abusive before raising limits.");
+                steps.Add("Check by client address whether the traffic that `limit_req`/`limit_conn` rejected is abusive before raising limits.");
                 steps.Add("If legitimate traffic is limited, raise `rate`/`burst` (with `nodelay`) of `limit_req`, or the number in `limit_conn`.");
                 steps.Add("Answer 429 instead of 503 so clients back off: `limit_req_status 429;` and `limit_conn_status 429;`.");
                 break;

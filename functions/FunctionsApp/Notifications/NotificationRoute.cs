@@ -23,7 +23,12 @@ public sealed class NotificationRoute
     /// <summary>Lowest severity to match.</summary>
     public NotificationSeverity MinSeverity { get; set; } = NotificationSeverity.Warning;
 
-    /// <summary>Labels that make a group: any of <c>host</c>, <c>upstream</c>, <c>cause</c>. Default: host and upstream.</summary>
+    /// <summary>The grouping when <see cref="GroupBy"/> is empty: one group per site (one nginx), so a failure of a
+    /// whole nginx on many upstreams and hosts is one message.</summary>
+    public static readonly IReadOnlyList<string> DefaultGroupBy = ["site"];
+
+    /// <summary>Labels that make a group: any of <c>site</c>, <c>host</c>, <c>upstream</c>, <c>cause</c>; or <c>route</c>
+    /// alone for one group of everything the route matches. Default: <c>site</c>.</summary>
     public List<string> GroupBy { get; set; } = [];
 
     /// <summary>Overrides <see cref="NotificationsOptions.GroupWait"/> for this route.</summary>

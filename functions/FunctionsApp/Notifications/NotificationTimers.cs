@@ -4,12 +4,15 @@ using FunctionsApp.Notifications.Outbox;
 
 namespace FunctionsApp.Notifications;
 
-/// <summary>The <c>notify</c> timer: delivers what the outbox holds that is due, with retries, backoff and dead letters.</summary>
-internal sealed class NotifyFunction(OutboxDispatcher dispatcher) : ITimerFunction
+/// <summary>
+/// The <c>notify</c> timer (every 30 s): queues the messages time has made due — a group wait that ended between two
+/// analyzer runs, a resolution, a reminder — and delivers what the outbox holds, with retries, backoff and dead letters.
+/// </summary>
+internal sealed class NotifyFunction(NotificationCycle cycle) : ITimerFunction
 {
     public string Name => "notify";
 
-    public Task RunAsync(TimerInfo info, CancellationToken cancellationToken) => dispatcher.DispatchDueAsync(cancellationToken);
+    public Task RunAsync(TimerInfo info, CancellationToken cancellationToken) => cycle.RunAsync([], cancellationToken);
 }
 
 /// <summary>The <c>digest</c> timer: once a day, a summary of the last day's incidents to every receiver.</summary>
@@ -23,7 +26,7 @@ internal sealed class DigestFunction(OutboxDispatcher dispatcher, IIncidentStore
         var lastDay = new List<Incident>();
         await foreach (var summary in incidents.ListAsync(cancellationToken))
         {
-            if (summary.End >= now.AddDays(-1) && await incidents.GetAsync(summary.Id, cancellationToken) is { } incident)
+            if ((summary.End >= now.AddDays(-1) || summary.DetectedAt >= now.AddDays(-1)) && await incidents.GetAsync(summary.Id, cancellationToken) is { } incident)
             {
                 lastDay.Add(incident);
             }

@@ -8,12 +8,17 @@ public sealed class NotificationsOptions
 {
     public const string SectionName = "Notifications";
 
-    /// <summary>Public base URL of this service; messages link to <c>{PublicBaseUrl}/api/incidents/{id}</c>.</summary>
+    /// <summary>Public base URL of this service; messages link to its dashboard, <c>{PublicBaseUrl}/api/dashboard/…</c>.</summary>
     public Uri? PublicBaseUrl { get; set; }
 
-    /// <summary>The incident's link in the API, <c>{PublicBaseUrl}/api/incidents/{id}</c>; null without a public base URL.</summary>
+    /// <summary>The incident's page in the dashboard, <c>{PublicBaseUrl}/api/dashboard/incidents/{id}</c>; null without a public base URL.</summary>
     public Uri? IncidentLink(string incidentId) =>
-        PublicBaseUrl is null ? null : new Uri(PublicBaseUrl.ToString().TrimEnd('/') + "/api/incidents/" + Uri.EscapeDataString(incidentId));
+        PublicBaseUrl is null ? null : new Uri(PublicBaseUrl.ToString().TrimEnd('/') + "/api/dashboard/incidents/" + Uri.EscapeDataString(incidentId));
+
+    /// <summary>The dashboard's list showing just these incidents (a group message's one link).</summary>
+    public Uri? IncidentsLink(IEnumerable<string> incidentIds) =>
+        PublicBaseUrl is null ? null
+        : new Uri(PublicBaseUrl.ToString().TrimEnd('/') + "/api/dashboard/?ids=" + string.Join(',', incidentIds.Take(50).Select(Uri.EscapeDataString)));
 
     [ValidateEnumeratedItems]
     public List<ReceiverOptions> Receivers { get; set; } = [];
@@ -28,6 +33,10 @@ public sealed class NotificationsOptions
 
     /// <summary>A still-firing, unchanged group is repeated after this long (<c>repeat_interval</c>).</summary>
     public TimeSpan RepeatInterval { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>An incident that was already over when first seen (late logs) is announced once if it ended at most this
+    /// long ago; older ones are listed only in the daily digest. Default 1 hour.</summary>
+    public TimeSpan LateAlertMaxAge { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Failed requests from which an incident is <c>critical</c> rather than <c>warning</c>.</summary>
     [Range(1, int.MaxValue)]

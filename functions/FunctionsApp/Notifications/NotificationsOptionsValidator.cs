@@ -41,9 +41,14 @@ internal sealed class NotificationsOptionsValidator : IValidateOptions<Notificat
                 failures.Add($"Notifications:Routes:{i}:Receivers names '{receiver}', which is not a configured receiver.");
             }
 
-            foreach (var label in route.GroupBy.Where(l => l is not ("host" or "upstream" or "cause")))
+            foreach (var label in route.GroupBy.Where(l => l is not ("site" or "host" or "upstream" or "cause" or "route")))
             {
-                failures.Add($"Notifications:Routes:{i}:GroupBy '{label}' is not one of host, upstream, cause.");
+                failures.Add($"Notifications:Routes:{i}:GroupBy '{label}' is not one of site, host, upstream, cause, route.");
+            }
+
+            if (route.GroupBy.Contains("route") && route.GroupBy.Count > 1)
+            {
+                failures.Add($"Notifications:Routes:{i}:GroupBy 'route' (one group for the whole route) cannot be combined with other labels.");
             }
         }
 
@@ -63,6 +68,7 @@ internal sealed class NotificationsOptionsValidator : IValidateOptions<Notificat
             failures.Add($"Notifications:SentRetention must be at least one day (the daily digest counts sent items), got {options.SentRetention}.");
         }
 
+        Positive(failures, nameof(options.LateAlertMaxAge), options.LateAlertMaxAge, allowZero: true);
         if (options.RetryMaxDelay < options.RetryBaseDelay)
         {
             failures.Add($"Notifications:RetryMaxDelay ({options.RetryMaxDelay}) must not be less than RetryBaseDelay ({options.RetryBaseDelay}).");

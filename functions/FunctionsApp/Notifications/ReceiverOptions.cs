@@ -19,8 +19,14 @@ public sealed class ReceiverOptions
     /// <summary>HMAC key of a <see cref="ReceiverType.Webhook"/> receiver (at least 32 characters).</summary>
     public string? Secret { get; set; }
 
-    /// <summary>Least time between two messages to this receiver; Slack allows about one per second per webhook.</summary>
+    /// <summary>Least time between two messages to this receiver. Default: Slack 1 s (its incoming webhooks allow about one
+    /// message per second), Teams 2 s (Workflows webhooks throttle bursts), webhooks 0.</summary>
     public TimeSpan? MinInterval { get; set; }
 
-    public TimeSpan EffectiveMinInterval => MinInterval ?? (Type == ReceiverType.Slack ? TimeSpan.FromSeconds(1) : TimeSpan.Zero);
+    public TimeSpan EffectiveMinInterval => MinInterval ?? Type switch
+    {
+        ReceiverType.Slack => TimeSpan.FromSeconds(1),
+        ReceiverType.Teams => TimeSpan.FromSeconds(2),
+        _ => TimeSpan.Zero,
+    };
 }

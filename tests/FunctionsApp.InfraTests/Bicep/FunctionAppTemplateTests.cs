@@ -11,9 +11,34 @@ public sealed class FunctionAppTemplateTests(MainTemplateFixture main)
 
     private JsonObject Site => FunctionAppModule.Single("Microsoft.Web/sites");
 
+    private JsonObject SiteConfig(string name) => FunctionAppModule.OwnResources.Single(r =>
+        (string?)r["type"] == "Microsoft.Web/sites/config" && ((string?)r["name"])?.EndsWith($"'{name}')]", StringComparison.Ordinal) == true);
+
     private JsonObject FunctionAppConfig => Site["properties"]!["functionAppConfig"]!.AsObject();
 
     private string AppSettingsExpression => (string)main.Template.ModuleParameters("function-app")["appSettings"]!["value"]!;
+
+    [Fact]
+    public void DashboardSignIn_AppServiceAuthenticationWithEntraId_OnlyWhenAClientIdIsGiven()
+    {
+        var auth = SiteConfig("authsettingsV2");
+        var properties = auth["properties"]!;
+
+        Assert.Equal("[not(empty(parameters('dashboardClientId')))]", (string?)auth["condition"]);
+        Assert.True((bool?)properties["platform"]!["enabled"]);
+        // People are signed in when they ask for it; shippers, the key-protected API and the host's own calls pass untouched.
+        Assert.False((bool?)properties["globalValidation"]!["requireAuthentication"]);
+        Assert.Equal("AllowAnonymous", (string?)properties["globalValidation"]!["unauthenticatedClientAction"]);
+        var entra = properties["identityProviders"]!["azureActiveDirectory"]!;
+        Assert.True((bool?)entra["enabled"]);
+        Assert.Equal("[parameters('dashboardClientId')]", (string?)entra["registration"]!["clientId"]);
+        Assert.Contains("parameters('dashboardTenantId')", (string?)entra["registration"]!["openIdIssuer"], StringComparison.Ordinal);
+        Assert.Contains("/v2.0", (string?)entra["registration"]!["openIdIssuer"], StringComparison.Ordinal);
+        Assert.True((bool?)properties["login"]!["tokenStore"]!["enabled"]);
+        Assert.True((bool?)properties["httpSettings"]!["requireHttps"]);
+        Assert.Equal("[parameters('dashboardClientId')]", (string?)main.Template.ModuleParameters("function-app")["dashboardClientId"]!["value"]);
+        Assert.Equal("", (string?)main.Template.Parameters["dashboardClientId"]!["defaultValue"]);
+    }
 
     [Fact]
     public void Plan_IsFlexConsumptionOnLinux()
@@ -160,7 +185,7 @@ public sealed class FunctionAppTemplateTests(MainTemplateFixture main)
     [Fact]
     public void AppSettings_AreReplacedAsAWholeOnEachDeployment()
     {
-        var settings = FunctionAppModule.Single("Microsoft.Web/sites/config");
+        var settings = SiteConfig("appsettings");
 
         Assert.EndsWith("'appsettings')]", (string?)settings["name"], StringComparison.Ordinal);
         Assert.Equal("[parameters('appSettings')]", (string?)settings["properties"]);

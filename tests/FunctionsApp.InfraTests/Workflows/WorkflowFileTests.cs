@@ -129,6 +129,17 @@ public sealed partial class WorkflowFileTests
     }
 
     [Fact]
+    public void Ci_UploadsTheDashboardScreenshots_EvenWhenTestsFail()
+    {
+        var upload = Load("ci.yml").Mappings().Single(m =>
+            m.Scalar("uses")?.StartsWith("actions/upload-artifact@", StringComparison.Ordinal) == true
+            && ((m.Child("with") as YamlMappingNode)?.Scalar("path") ?? "") == "artifacts/screenshots/");
+
+        Assert.Equal("${{ !cancelled() }}", upload.Scalar("if"));
+        Assert.Equal("dashboard-screenshots", ((YamlMappingNode)upload.Child("with")!).Scalar("name"));
+    }
+
+    [Fact]
     public void Ci_DotnetVersion_ComesFromGlobalJson()
     {
         var setups = Load("ci.yml").Mappings()

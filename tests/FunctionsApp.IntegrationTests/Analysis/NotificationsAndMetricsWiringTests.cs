@@ -119,7 +119,7 @@ public sealed class NotificationsAndMetricsWiringTests(AzuriteFixture azurite) :
         await RunTimerAsync("notify");
 
         Assert.NotEmpty(firing);
-        Assert.Contains(firing, p => p.Body.Contains("https://diag.example.com/api/incidents/", StringComparison.Ordinal));
+        Assert.Contains(firing, p => p.Body.Contains("https://diag.example.com/api/dashboard/", StringComparison.Ordinal));
         Assert.All(firing, p => Assert.Contains("\"blocks\"", p.Body, StringComparison.Ordinal));
         Assert.True(all.Count > firing.Count, "no resolved message");
         Assert.Contains(all.Skip(firing.Count), p => p.Body.Contains("esolved", StringComparison.Ordinal));

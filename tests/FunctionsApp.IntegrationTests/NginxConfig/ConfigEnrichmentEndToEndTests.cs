@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FunctionsApp.Cli;
+using FunctionsApp.IntegrationTests.Infrastructure;
 using FunctionsApp.IntegrationTests.Nginx;
 using FunctionsApp.IntegrationTests.Nginx.Upstreams;
 
@@ -21,9 +22,11 @@ public sealed class ConfigEnrichmentEndToEndTests
         await using var unavailable = LoopbackTcpServer.Start(UpstreamBehaviors.Respond(503, "Service Unavailable"));
         using var certificate = SelfSignedCertificates.Create("wrong-name.example.test", TimeProvider.System);
         await using var tls = LoopbackTcpServer.Start(UpstreamBehaviors.Tls(certificate));
-        var dead = NginxLab.FreeTcpPort();
+        using var deadPort = HeldPort.Refusing();
+        var dead = deadPort.Port;
         await using var lab = NginxLab.Create();
-        var port = NginxLab.FreeTcpPort();
+        using var listenPort = HeldPort.Shareable();
+        var port = listenPort.Port;
         var trusted = Path.Combine(lab.Prefix, "trusted.pem");
         SelfSignedCertificates.WritePem(certificate, trusted);
         var access = Path.Combine(lab.Prefix, "shop-access.log");

@@ -13,7 +13,7 @@ namespace FunctionsApp.IntegrationTests.NginxConfig;
 public sealed class NginxRoutingTests : IAsyncLifetime
 {
     private readonly string _prefix = Directory.CreateTempSubdirectory("nginx-routing-").FullName;
-    private readonly int _port = NginxLab.FreeTcpPort();
+    private readonly HeldPort _held = HeldPort.Shareable();
     private Process? _nginx;
     private NginxConfigModel _model = null!;
 
@@ -50,7 +50,7 @@ public sealed class NginxRoutingTests : IAsyncLifetime
     {
         var source = Path.Combine(RepositoryPaths.Root, "tests", "FunctionsApp.Tests", "Fixtures", "nginx-config", "routing", "nginx.conf");
         var config = Path.Combine(_prefix, "nginx.conf");
-        await File.WriteAllTextAsync(config, (await File.ReadAllTextAsync(source)).Replace("127.0.0.1:8082", $"127.0.0.1:{_port}", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(config, (await File.ReadAllTextAsync(source)).Replace("127.0.0.1:8082", $"127.0.0.1:{_held.Port}", StringComparison.Ordinal));
         Directory.CreateDirectory(Path.Combine(_prefix, "logs"));
         _model = NginxConfigParser.ParseFile(config).Model!;
 
@@ -67,7 +67,7 @@ public sealed class NginxRoutingTests : IAsyncLifetime
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", _port);
+                await client.ConnectAsync("127.0.0.1", _held.Port);
                 return;
             }
             catch (SocketException) when (stopwatch.Elapsed < TimeSpan.FromSeconds(15) && !_nginx.HasExited)
@@ -86,6 +86,7 @@ public sealed class NginxRoutingTests : IAsyncLifetime
         }
 
         _nginx?.Dispose();
+        _held.Dispose();
         Directory.Delete(_prefix, recursive: true);
     }
 
@@ -93,7 +94,7 @@ public sealed class NginxRoutingTests : IAsyncLifetime
     [MemberData(nameof(Requests))]
     public async Task Route_PicksTheLocationNginxPicks(string host, string path)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{_port}{path}"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{_held.Port}{path}"));
         request.Headers.Host = host;
         using var response = await LabHttp.Client.SendAsync(request);
         var answered = await response.Content.ReadAsStringAsync();

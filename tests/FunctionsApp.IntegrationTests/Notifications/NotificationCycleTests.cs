@@ -46,10 +46,12 @@ public sealed class NotificationCycleTests(AzuriteFixture azurite) : IAsyncLifet
             ["Notifications:Receivers:0:MinInterval"] = "00:00:00",
         });
 
+    /// <summary>The incident as the analyzer shows it at 05:00: its failures began then (log time and clock agree).</summary>
     private static NotificationIncident Item(IncidentState state = IncidentState.Open)
     {
         var item = NotificationSenderTests.Message().Incidents[0];
-        return item with { Incident = item.Incident with { State = state } };
+        var start = new DateTimeOffset(2026, 11, 24, 5, 0, 0, TimeSpan.Zero);
+        return item with { Incident = item.Incident with { State = state, Start = start, End = start.AddSeconds(20) } };
     }
 
     private static async Task RunAsync(ServiceProvider services, params NotificationIncident[] changed) =>
@@ -68,7 +70,7 @@ public sealed class NotificationCycleTests(AzuriteFixture azurite) : IAsyncLifet
         }
 
         Assert.Single(_delivered);
-        Assert.Contains("\"text\":\"502s on upstream 10.0.1.4:8080", _delivered.Single(), StringComparison.Ordinal);
+        Assert.Contains("\"text\":\"Critical: 502s on upstream 10.0.1.4:8080", _delivered.Single(), StringComparison.Ordinal);
 
         await using (var second = Instance())
         {

@@ -78,7 +78,7 @@ public sealed class NotificationSenderTests : IAsyncLifetime
     ]);
 
     private static RenderedNotification Rendered(string receiver, ReceiverType type) =>
-        new(receiver, NotificationRenderer.IdempotencyKey(receiver, "g1", NotificationKind.Firing, 1), NotificationRenderer.Render(type, Message()));
+        new(receiver, NotificationRenderer.IdempotencyKey(receiver, "g1", "inc1", NotificationKind.Firing, 1), NotificationRenderer.Render(type, Message()));
 
     private static Task<DeliveryResult> SendAsync(ServiceProvider services, RenderedNotification notification) =>
         services.GetRequiredService<NotificationSender>().SendAsync(notification, CancellationToken.None);

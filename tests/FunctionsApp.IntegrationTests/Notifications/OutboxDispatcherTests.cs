@@ -54,7 +54,7 @@ public sealed class OutboxDispatcherTests(AzuriteFixture azurite) : IAsyncLifeti
     private OutboxDispatcher Dispatcher(ServiceProvider? services = null) => (services ?? _services).GetRequiredService<OutboxDispatcher>();
 
     private static OutgoingNotification Notification(string receiver = "ops-slack", string group = "g1") =>
-        new(receiver, NotificationSenderTests.Message() with { GroupKey = group }, NotificationRenderer.IdempotencyKey(receiver, group, NotificationKind.Firing, 1));
+        new(receiver, NotificationSenderTests.Message() with { GroupKey = group }, NotificationRenderer.IdempotencyKey(receiver, group, "inc1", NotificationKind.Firing, 1));
 
     private async Task<OutboxItem> ItemAsync(OutgoingNotification notification) =>
         (await _services.GetRequiredService<INotificationOutbox>().GetAsync(notification.IdempotencyKey, CancellationToken.None))!.Item;

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using FunctionsApp.Incidents;
 using FunctionsApp.IntegrationTests.Infrastructure;
-using FunctionsApp.IntegrationTests.Nginx;
 using FunctionsApp.IntegrationTests.NginxConfig;
 using FunctionsApp.IntegrationTests.Nginx.Upstreams;
 using Microsoft.Extensions.DependencyInjection;
@@ -121,8 +120,9 @@ public sealed class SiteDiagnosticsApiTests(AzuriteFixture azurite) : IAsyncLife
     [Fact]
     public async Task Put_NewConfig_IsWhatTheNextProbeUses()
     {
-        var first = NginxLab.FreeTcpPort();
-        var second = NginxLab.FreeTcpPort();
+        using var firstPort = HeldPort.Refusing();
+        using var secondPort = HeldPort.Refusing();
+        var (first, second) = (firstPort.Port, secondPort.Port);
         string Config(int port) => $"events {{}}\nhttp {{\n    server {{\n        listen 80;\n        location / {{ proxy_pass http://127.0.0.1:{port}; }}\n    }}\n}}\n";
 
         (await _app.Client.PutAsync("/api/sites/web/nginx-config", new StringContent(Config(first)))).Dispose();

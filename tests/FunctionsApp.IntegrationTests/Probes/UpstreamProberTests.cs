@@ -1,4 +1,4 @@
-using FunctionsApp.IntegrationTests.Nginx;
+using FunctionsApp.IntegrationTests.Infrastructure;
 using FunctionsApp.IntegrationTests.Nginx.Upstreams;
 using FunctionsApp.NginxConfig;
 using FunctionsApp.Probes;
@@ -87,7 +87,8 @@ public sealed class UpstreamProberTests
     [Fact]
     public async Task Probe_WrongPort_IsRefused()
     {
-        var result = await ProbeAsync(Http("127.0.0.1", NginxLab.FreeTcpPort()));
+        using var port = HeldPort.Refusing();
+        var result = await ProbeAsync(Http("127.0.0.1", port.Port));
 
         Assert.Equal(ProbeOutcome.Refused, result.Outcome);
         Assert.Equal("refused (nothing listens there)", result.Connect!.Error);
@@ -216,7 +217,8 @@ public sealed class UpstreamProberTests
     [Fact]
     public async Task Probe_LoopbackWhereNotAllowed_IsBlockedUnlessListed()
     {
-        var port = NginxLab.FreeTcpPort();
+        using var held = HeldPort.Refusing();
+        var port = held.Port;
 
         var blocked = await ProbeAsync(Http("127.0.0.1", port), policy: new AddressPolicy([], allowLoopback: false));
         var listed = await ProbeAsync(Http("127.0.0.1", port), policy: new AddressPolicy(["127.0.0.0/8"], allowLoopback: false));

@@ -28,7 +28,7 @@ public sealed class DailyDigestTests
     };
 
     private static Incident At(string upstream, DateTimeOffset start, int failed, IncidentCause cause, IncidentState state = IncidentState.Resolved) =>
-        Incident(upstream: upstream, failed: failed, cause: cause, state: state, id: $"{upstream}@{start:HHmm}") with { Start = start, End = start.AddMinutes(12) };
+        Incident(upstream: upstream, failed: failed, cause: cause, state: state, id: $"{upstream}@{start:HHmm}") with { Start = start, End = start.AddMinutes(12), DetectedAt = start.AddMinutes(1) };
 
     private static OutboxItem Item(string receiver, OutboxState state, DateTimeOffset created, string key) => new()
     {
@@ -87,6 +87,19 @@ public sealed class DailyDigestTests
         Assert.Equal("1.4", teams.RootElement.GetProperty("attachments")[0].GetProperty("content").GetProperty("version").GetString());
         using var hook = JsonDocument.Parse(DigestRenderer.Render(ReceiverType.Webhook, report));
         Assert.Equal(300, hook.RootElement.GetProperty("failedRequests").GetInt64());
+    }
+
+    [Fact]
+    public void Summarize_IncidentReportedTodayThatEndedDaysAgo_CountedAndListedAsReportedLate()
+    {
+        var old = At("10.0.1.4:8080", From.AddDays(-2), 30, IncidentCause.Timeout) with { DetectedAt = From.AddHours(5) };
+
+        var report = DailyDigest.Summarize([old], [], Options, From, To)[0];
+
+        Assert.Equal(1, report.Incidents);
+        var late = Assert.Single(report.ReportedLate);
+        Assert.Equal(old.Id, late.Id);
+        Assert.Equal(From.AddHours(5), late.DetectedAt);
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public sealed class NotificationsOptionsValidatorTests
         Assert.Equal(FunctionsApp.Incidents.IncidentCause.Overload, Assert.Single(options.Routes[0].Causes));
         Assert.Equal(NotificationSeverity.Critical, options.Routes[0].MinSeverity);
         Assert.Equal(TimeSpan.FromMinutes(1), options.GroupWait);
-        Assert.Equal(TimeSpan.Zero, options.Receivers[0].EffectiveMinInterval);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.Receivers[0].EffectiveMinInterval); // Teams: no bursts
     }
 
     [Fact]
@@ -88,8 +88,8 @@ public sealed class NotificationsOptionsValidatorTests
     }
 
     [Theory]
-    [InlineData("https://diag.example.com", "https://diag.example.com/api/incidents/inc%2F1%20a")]
-    [InlineData("https://diag.example.com/base/", "https://diag.example.com/base/api/incidents/inc%2F1%20a")]
+    [InlineData("https://diag.example.com", "https://diag.example.com/api/dashboard/incidents/inc%2F1%20a")]
+    [InlineData("https://diag.example.com/base/", "https://diag.example.com/base/api/dashboard/incidents/inc%2F1%20a")]
     public void IncidentLink_EscapesTheId(string baseUrl, string expected) =>
         Assert.Equal(expected, new NotificationsOptions { PublicBaseUrl = new Uri(baseUrl) }.IncidentLink("inc/1 a")!.AbsoluteUri);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FunctionsApp.Incidents;
 using FunctionsApp.Notifications;
 using FunctionsApp.Notifications.Teams;
 using static FunctionsApp.Tests.Notifications.TestIncidents;
@@ -7,10 +8,18 @@ namespace FunctionsApp.Tests.Notifications;
 
 public sealed class TeamsMessageBuilderTests
 {
-    private static readonly HashSet<string> ElementTypes = ["TextBlock", "FactSet", "Container"];
+    private static readonly HashSet<string> ElementTypes = ["RichTextBlock", "Container"];
 
     private static byte[] Bytes(NotificationMessage message) =>
         JsonSerializer.SerializeToUtf8Bytes(TeamsMessageBuilder.Build(message), NotificationsJsonContext.Default.TeamsMessage);
+
+    private static JsonElement Card(NotificationMessage message) =>
+        JsonDocument.Parse(Bytes(message)).RootElement.GetProperty("attachments")[0].GetProperty("content");
+
+    /// <summary>Each RichTextBlock's runs joined: what a reader sees per line.</summary>
+    private static List<string> Lines(JsonElement card) =>
+        [.. Flatten(card.GetProperty("body").EnumerateArray()).Where(e => e.GetProperty("type").GetString() == "RichTextBlock")
+            .Select(e => string.Concat(e.GetProperty("inlines").EnumerateArray().Select(r => r.GetProperty("text").GetString())))];
 
     [Fact]
     public void Build_Firing_IsWorkflowsEnvelopeWithAdaptiveCard14()
@@ -26,21 +35,50 @@ public sealed class TeamsMessageBuilderTests
         Assert.Equal("http://adaptivecards.io/schemas/adaptive-card.json", card.GetProperty("$schema").GetString());
         Assert.Equal("AdaptiveCard", card.GetProperty("type").GetString());
         Assert.Equal("1.4", card.GetProperty("version").GetString());
-        Assert.DoesNotContain("MessageCard", root.GetRawText(), StringComparison.Ordinal);
+        Assert.All(Flatten(card.GetProperty("body").EnumerateArray()), e => Assert.Contains(e.GetProperty("type").GetString()!, ElementTypes));
+        Assert.All(Flatten(card.GetProperty("body").EnumerateArray()).Where(e => e.TryGetProperty("inlines", out _)),
+            e => Assert.All(e.GetProperty("inlines").EnumerateArray(), r => Assert.Equal("TextRun", r.GetProperty("type").GetString())));
+    }
 
-        var body = card.GetProperty("body").EnumerateArray().ToList();
-        Assert.All(Flatten(body), e => Assert.Contains(e.GetProperty("type").GetString()!, ElementTypes));
-        Assert.Equal("502s on upstream 10.0.1.4:8080 for host api.example.com", body[0].GetProperty("text").GetString());
-        Assert.Equal("Attention", body[0].GetProperty("color").GetString());
-        var facts = Flatten(body).Single(e => e.GetProperty("type").GetString() == "FactSet").GetProperty("facts").EnumerateArray()
-            .ToDictionary(f => f.GetProperty("title").GetString()!, f => f.GetProperty("value").GetString()!);
-        Assert.Equal(["How bad", "Why", "Resources"], facts.Keys);
-        Assert.StartsWith("overload (confidence 0.82)", facts["Why"], StringComparison.Ordinal);
-        Assert.Contains(Flatten(body), e => e.TryGetProperty("fontType", out var f) && f.GetString() == "Monospace"
-            && e.GetProperty("text").GetString()!.StartsWith("2026/11/24 04:30:12 [error]", StringComparison.Ordinal));
+    [Fact]
+    public void Build_Firing_TitleOnceOneLinkNoInlineCodeMarks()
+    {
+        var card = Card(Message());
+
+        var lines = Lines(card);
+        Assert.Equal("Critical: 502/504s on upstream 10.0.1.4:8080 (api.example.com, site edge-1)", lines[0]);
+        Assert.Single(lines, l => l.Contains("on upstream 10.0.1.4:8080 (", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Started 04:30:12 UTC (05:30:12 +01:00 site time)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("1,234 failed requests (502×1,200, 504×34), 20% of the 6,170", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Why: Overload (confidence 0.82)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("2026/11/24 04:30:12 [error]", StringComparison.Ordinal));
+        Assert.Contains("First: Check the upstream's CPU and memory and scale out the pool.", lines);
+        Assert.DoesNotContain(lines, l => l.Contains('`', StringComparison.Ordinal));
         var action = Assert.Single(card.GetProperty("actions").EnumerateArray());
         Assert.Equal("Action.OpenUrl", action.GetProperty("type").GetString());
-        Assert.Equal("https://diag.example.com/api/incidents/inc-api.example.com-10.0.1.4-8080", action.GetProperty("url").GetString());
+        Assert.Equal("https://diag.example.com/api/dashboard/incidents/inc-api.example.com-10.0.1.4-8080", action.GetProperty("url").GetString());
+        Assert.DoesNotContain(lines, l => l.Contains("diag.example.com", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Build_RemediationWithCodeMarks_ShownWithoutBackticks()
+    {
+        var incident = Incident() with { Remediation = ["Raise `proxy_read_timeout` (default 60s)."] };
+
+        Assert.Contains("First: Raise proxy_read_timeout (default 60s).", Lines(Card(Message(items: Item(incident)))));
+    }
+
+    [Fact]
+    public void Build_InjectedMarkdownOrHtmlInLogContent_OnlyInTextRuns()
+    {
+        const string Path = "/[click](https://evil.example)<script>alert(1)</script><img src=x onerror=alert(2)>";
+        var evidence = $"2026/11/24 04:30:12 [error] 7#7: *1 connect() failed (111: Connection refused), request: \"GET {Path} HTTP/1.1\"";
+
+        var card = Card(Message(items: Item(Incident(host: "**bold**.example", evidence: evidence))));
+
+        // No TextBlock (markdown) anywhere: the injected text is carried verbatim in plain TextRuns.
+        Assert.DoesNotContain("\"TextBlock\"", card.GetRawText(), StringComparison.Ordinal);
+        Assert.Contains(Lines(card), l => l.Contains(Path, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -52,23 +90,19 @@ public sealed class TeamsMessageBuilderTests
         var bytes = Bytes(Message(NotificationKind.Firing, items));
 
         Assert.InRange(bytes.Length, 1, 28 * 1024);
-        using var doc = JsonDocument.Parse(bytes);
-        var body = doc.RootElement.GetProperty("attachments")[0].GetProperty("content").GetProperty("body").EnumerateArray().ToList();
-        Assert.Matches(@"^…and \d+ more incident\(s\) in this group\.$", body[^1].GetProperty("text").GetString());
-        var shown = Flatten(body).Where(e => e.TryGetProperty("fontType", out _)).Select(e => e.GetProperty("text").GetString()!).ToList();
-        Assert.NotEmpty(shown);
-        Assert.All(shown, e => Assert.EndsWith("…", e, StringComparison.Ordinal));
-        Assert.All(shown, e => Assert.InRange(e.Length, 200, 1000));
+        var lines = Lines(JsonDocument.Parse(bytes).RootElement.GetProperty("attachments")[0].GetProperty("content"));
+        Assert.Contains(lines, l => l.EndsWith("…and 50 more", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("2026/11/24", StringComparison.Ordinal) && l.EndsWith('…') && l.Length <= 1000);
     }
 
     [Fact]
     public void Build_Resolved_GoodStyleAndResolvedTitle()
     {
-        using var doc = JsonDocument.Parse(Bytes(Message(NotificationKind.Resolved)));
-        var body = doc.RootElement.GetProperty("attachments")[0].GetProperty("content").GetProperty("body");
+        var card = Card(Message(NotificationKind.Resolved, Item(Incident(state: IncidentState.Resolved))));
 
-        Assert.Equal("Resolved: 502s on upstream 10.0.1.4:8080 for host api.example.com", body[0].GetProperty("text").GetString());
-        Assert.Equal("Good", body[0].GetProperty("color").GetString());
+        Assert.Equal("Resolved: 502/504s on upstream 10.0.1.4:8080 (api.example.com, site edge-1)", Lines(card)[0]);
+        var body = card.GetProperty("body");
+        Assert.Equal("Good", body[0].GetProperty("inlines")[0].GetProperty("color").GetString());
         Assert.Equal("good", body[1].GetProperty("style").GetString());
     }
 

@@ -28,6 +28,10 @@ internal static class TestIncidents
             State = state,
             FailedRequests = failed,
             Evidence = [new EvidenceItem("connect() failed (111: Connection refused) while connecting to upstream", failed, evidence ?? RefusedLine)],
+            Site = "edge-1",
+            SiteUtcOffset = "+01:00",
+            UpstreamRequests = failed * 5,
+            DetectedAt = Start.AddSeconds(50),
             Remediation =
             [
                 "Check the upstream's CPU and memory and scale out the pool.",
@@ -46,9 +50,21 @@ internal static class TestIncidents
         IncidentEnd = Start.AddMinutes(9),
     };
 
-    public static NotificationIncident Item(Incident? incident = null) =>
-        new(incident ?? Incident(), Metrics(), new Uri($"https://diag.example.com/api/incidents/{(incident ?? Incident()).Id}"));
+    public static NotificationIncident Item(Incident? incident = null)
+    {
+        var value = incident ?? Incident();
+        return new NotificationIncident(value, Metrics(), new Uri($"https://diag.example.com/api/dashboard/incidents/{value.Id}"))
+        {
+            Severity = value.FailedRequests >= 100 ? NotificationSeverity.Critical : NotificationSeverity.Warning,
+        };
+    }
 
-    public static NotificationMessage Message(NotificationKind kind = NotificationKind.Firing, params NotificationIncident[] items) =>
-        new("route0/api.example.com/10.0.1.4:8080", kind, items.Length == 0 ? [Item()] : items);
+    public static NotificationMessage Message(NotificationKind kind = NotificationKind.Firing, params NotificationIncident[] items)
+    {
+        NotificationIncident[] all = items.Length == 0 ? [Item()] : items;
+        return new NotificationMessage("route0/ops-slack/site=edge-1", kind, all)
+        {
+            Link = all.Length == 1 ? all[0].Link : new Uri("https://diag.example.com/api/dashboard/?ids=" + string.Join(',', all.Select(i => i.Incident.Id))),
+        };
+    }
 }

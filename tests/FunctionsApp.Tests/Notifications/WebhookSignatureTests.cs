@@ -76,28 +76,33 @@ public sealed class WebhookSignatureTests
     }
 
     [Fact]
-    public void Render_Webhook_IsCamelCaseIncidentJsonWithMetricsAndLink()
+    public void Render_Webhook_IsCamelCaseIncidentJsonWithMetricsOnceAndLink()
     {
         using var doc = JsonDocument.Parse(NotificationRenderer.Render(ReceiverType.Webhook, Message()));
         var root = doc.RootElement;
 
-        Assert.Equal("1", root.GetProperty("version").GetString());
+        Assert.Equal("2", root.GetProperty("version").GetString());
         Assert.Equal("firing", root.GetProperty("kind").GetString());
         var item = root.GetProperty("incidents")[0];
         Assert.Equal("overload", item.GetProperty("incident").GetProperty("cause").GetString());
         Assert.Equal(1234, item.GetProperty("incident").GetProperty("failedRequests").GetInt32());
-        Assert.Equal("corroborated", item.GetProperty("metrics").GetProperty("verdict").GetString());
-        Assert.StartsWith("https://diag.example.com/api/incidents/", item.GetProperty("link").GetString(), StringComparison.Ordinal);
+        Assert.Equal("corroborated", item.GetProperty("incident").GetProperty("metrics").GetProperty("verdict").GetString());
+        Assert.False(item.TryGetProperty("metrics", out _));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(root.GetRawText(), "\"metrics\""));
+        Assert.Equal("critical", item.GetProperty("severity").GetString());
+        Assert.StartsWith("https://diag.example.com/api/dashboard/incidents/", item.GetProperty("link").GetString(), StringComparison.Ordinal);
+        Assert.Equal(item.GetProperty("link").GetString(), root.GetProperty("link").GetString());
     }
 
     [Fact]
-    public void IdempotencyKey_SameInputs_Stable_DifferentKind_Differs()
+    public void IdempotencyKey_SameInputs_Stable_AnyPartDifferent_Differs()
     {
-        var a = NotificationRenderer.IdempotencyKey("ops-slack", "g", NotificationKind.Firing, 1);
+        var a = NotificationRenderer.IdempotencyKey("ops-slack", "g", "inc1", NotificationKind.Firing, 1);
 
-        Assert.Equal(a, NotificationRenderer.IdempotencyKey("ops-slack", "g", NotificationKind.Firing, 1));
-        Assert.NotEqual(a, NotificationRenderer.IdempotencyKey("ops-slack", "g", NotificationKind.Resolved, 1));
-        Assert.NotEqual(a, NotificationRenderer.IdempotencyKey("ops-teams", "g", NotificationKind.Firing, 1));
+        Assert.Equal(a, NotificationRenderer.IdempotencyKey("ops-slack", "g", "inc1", NotificationKind.Firing, 1));
+        Assert.NotEqual(a, NotificationRenderer.IdempotencyKey("ops-slack", "g", "inc1", NotificationKind.Resolved, 1));
+        Assert.NotEqual(a, NotificationRenderer.IdempotencyKey("ops-teams", "g", "inc1", NotificationKind.Firing, 1));
+        Assert.NotEqual(a, NotificationRenderer.IdempotencyKey("ops-slack", "g", "inc2", NotificationKind.Firing, 1));
         Assert.Equal(32, a.Length);
     }
 }

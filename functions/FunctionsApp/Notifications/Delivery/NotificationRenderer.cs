@@ -19,12 +19,13 @@ internal static class NotificationRenderer
     };
 
     /// <summary>
-    /// Deterministic key of (receiver, group, kind, group version): the same notification always gets the same key,
-    /// so re-enqueuing after a crash cannot create a second message, and receivers can drop duplicates.
+    /// Deterministic key of (receiver, group, generation, kind, message number): the same decision always gets the same
+    /// key, so re-enqueuing after a crash cannot create a second message; the generation (the incident that opened the
+    /// group) keeps a later outage of the same group from reusing an earlier outage's keys.
     /// </summary>
-    public static string IdempotencyKey(string receiver, string groupKey, NotificationKind kind, int version)
+    public static string IdempotencyKey(string receiver, string groupKey, string generation, NotificationKind kind, int version)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{receiver}\n{groupKey}\n{kind}\n{version}"));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{receiver}\n{groupKey}\n{generation}\n{kind}\n{version}"));
         return Convert.ToHexStringLower(hash.AsSpan(0, 16));
     }
 }

@@ -15,7 +15,8 @@ public static class DailyDigest
         DateTimeOffset to)
     {
         var router = new NotificationRouter(options);
-        var inPeriod = incidents.Where(i => i.Start < to && i.End >= from).ToList();
+        // An incident reported in the period counts even when it happened earlier: late logs must surface somewhere.
+        var inPeriod = incidents.Where(i => i.Start < to && (i.End >= from || (i.DetectedAt >= from && i.DetectedAt < to))).ToList();
         var byReceiver = inPeriod
             .SelectMany(i => router.Receivers(i).Select(r => (Receiver: r, Incident: i)))
             .GroupBy(x => x.Receiver, x => x.Incident, StringComparer.Ordinal)
@@ -46,6 +47,8 @@ public static class DailyDigest
                     .Select(g => new DigestUpstream(g.Key.Upstream, g.Key.Host, g.Count(), g.Sum(i => (long)i.FailedRequests)))
                     .OrderByDescending(u => u.FailedRequests).ThenBy(u => u.Upstream, StringComparer.Ordinal).Take(5)],
                 LongestIncident = list.Count == 0 ? null : list.Max(i => i.End - i.Start),
+                ReportedLate = [.. list.Where(i => i.DetectedAt is { } d && d - i.End > options.LateAlertMaxAge).OrderBy(i => i.Start)
+                    .Select(i => new DigestLate(i.Id, IncidentText.What(i), i.Start, i.End, i.DetectedAt!.Value))],
                 Deliveries = new DigestDeliveries(
                     sent.Count(o => o.State == OutboxState.Sent),
                     sent.Count(o => o.State is OutboxState.Pending or OutboxState.Sending),

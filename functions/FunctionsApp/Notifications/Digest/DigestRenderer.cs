@@ -48,6 +48,13 @@ internal static class DigestRenderer
             ]));
         }
 
+        if (report.ReportedLate.Count > 0)
+        {
+            blocks.Add(new SlackSectionBlock(SlackText.Markdown(IncidentText.Truncate(
+                "*Reported late (not announced)*\n" + string.Join("\n", report.ReportedLate.Take(20).Select(l => "• " + SlackMessageBuilder.Escape(Late(l)))),
+                SlackMessageBuilder.MaxSectionText))));
+        }
+
         blocks.Add(new SlackContextBlock([SlackText.Markdown(Deliveries(report))]));
         return new SlackMessage(Title(report) + ": " + Summary(report), blocks);
     }
@@ -62,13 +69,23 @@ internal static class DigestRenderer
         if (report.Incidents > 0)
         {
             body.Add(new AdaptiveFactSet([.. report.ByCause.Select(c => new AdaptiveFact(c.Name, c.Count.ToString(CultureInfo.InvariantCulture)))]));
-            body.Add(new AdaptiveFactSet([.. report.TopUpstreams.Select(u => new AdaptiveFact(u.Upstream,
-                string.Create(CultureInfo.InvariantCulture, $"{u.FailedRequests:N0} failed in {u.Incidents} incident(s) on {u.Host}")))]));
+            // Upstreams and hosts come from the logs: plain TextRuns, never markdown.
+            body.Add(new AdaptiveRichTextBlock([new AdaptiveTextRun(string.Join("\n", report.TopUpstreams.Select(u =>
+                string.Create(CultureInfo.InvariantCulture, $"{u.Upstream}: {u.FailedRequests:N0} failed in {u.Incidents} incident(s) on {u.Host}"))))]));
+        }
+
+        if (report.ReportedLate.Count > 0)
+        {
+            body.Add(new AdaptiveRichTextBlock([new AdaptiveTextRun("Reported late (not announced)\n", Weight: "Bolder"),
+                new AdaptiveTextRun(string.Join("\n", report.ReportedLate.Take(20).Select(l => "• " + Late(l))))]));
         }
 
         body.Add(new AdaptiveTextBlock(Deliveries(report), IsSubtle: true));
         return new TeamsMessage([new TeamsAttachment(new AdaptiveCard(body, null))]);
     }
+
+    private static string Late(DigestLate late) =>
+        string.Create(CultureInfo.InvariantCulture, $"{late.What}: {late.Start.UtcDateTime:yyyy-MM-dd HH:mm}–{late.End.UtcDateTime:HH:mm} UTC, reported {late.DetectedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC");
 
     private static string Deliveries(DigestReport report) =>
         $"Notifications: {report.Deliveries.Sent} sent, {report.Deliveries.Pending} pending, {report.Deliveries.DeadLettered} dead-lettered.";

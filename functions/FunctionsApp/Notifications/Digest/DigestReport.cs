@@ -23,6 +23,10 @@ public sealed record DigestReport
 
     public TimeSpan? LongestIncident { get; init; }
 
+    /// <summary>Incidents reported in the period that had ended more than <c>LateAlertMaxAge</c> before: never announced
+    /// on their own, listed here.</summary>
+    public IReadOnlyList<DigestLate> ReportedLate { get; init; } = [];
+
     /// <summary>Notifications to this receiver created in the period, by outcome.</summary>
     public required DigestDeliveries Deliveries { get; init; }
 }

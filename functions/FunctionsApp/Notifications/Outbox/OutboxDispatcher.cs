@@ -25,22 +25,49 @@ internal sealed class OutboxDispatcher(
     TimeProvider timeProvider,
     ILogger<OutboxDispatcher> logger)
 {
-    /// <summary>Renders and stores a notification. Idempotent: the same notification twice is stored once.</summary>
-    public Task<bool> EnqueueAsync(OutgoingNotification notification, CancellationToken cancellationToken)
+    /// <summary>
+    /// Renders and stores a notification. Idempotent: the same notification twice is stored once. A different message
+    /// under a key already used is never dropped: it is logged as an error and stored under a key of its own. Storage
+    /// failures are thrown to the caller, which must not record the decision as made (the analyzer then retries it).
+    /// </summary>
+    public async Task<bool> EnqueueAsync(OutgoingNotification notification, CancellationToken cancellationToken)
     {
         var receiver = options.CurrentValue.Receivers.FirstOrDefault(r => r.Name == notification.Receiver)
             ?? throw new InvalidOperationException($"Receiver '{notification.Receiver}' is not configured.");
         var now = timeProvider.GetUtcNow();
-        return outbox.AddAsync(new OutboxItem
+        var payload = NotificationRenderer.Render(receiver.Type, notification.Message);
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(payload).AsSpan(0, 8));
+        var item = new OutboxItem
         {
             IdempotencyKey = notification.IdempotencyKey,
             Receiver = notification.Receiver,
-            Payload = NotificationRenderer.Render(receiver.Type, notification.Message),
+            Payload = payload,
             State = OutboxState.Pending,
             CreatedAt = now,
             NextAttemptAt = now,
-        }, cancellationToken);
+            Kind = notification.Message.Kind,
+            IncidentIds = [.. notification.Message.Incidents.Select(i => i.Incident.Id)],
+            PayloadHash = hash,
+        };
+        if (await outbox.AddAsync(item, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        var existing = await outbox.GetAsync(item.IdempotencyKey, cancellationToken).ConfigureAwait(false);
+        if (existing is null || existing.Item.PayloadHash == hash || existing.Item.Receiver != item.Receiver)
+        {
+            Log.AlreadyQueued(logger, item.Receiver, item.IdempotencyKey);
+            return false;
+        }
+
+        Log.KeyCollision(logger, item.Receiver, item.IdempotencyKey);
+        return await outbox.AddAsync(item with { IdempotencyKey = item.IdempotencyKey + "-" + hash }, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Every item, newest first (the dashboard's notification history).</summary>
+    public async Task<IReadOnlyList<OutboxItem>> ListAsync(CancellationToken cancellationToken) =>
+        [.. (await outbox.ListAsync(cancellationToken).ConfigureAwait(false)).Select(s => s.Item).OrderByDescending(i => i.CreatedAt)];
 
     /// <summary>Stores the daily digest of each receiver; one per receiver per day (idempotent).</summary>
     public async Task<int> EnqueueDigestsAsync(IEnumerable<FunctionsApp.Incidents.Incident> incidents, DateTimeOffset to, CancellationToken cancellationToken)

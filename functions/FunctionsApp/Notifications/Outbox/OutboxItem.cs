@@ -24,4 +24,13 @@ public sealed record OutboxItem
 
     /// <summary>Last failure: HTTP status or transport reason. Never a URL.</summary>
     public string? LastError { get; init; }
+
+    /// <summary>What the message is (firing, updated, …); null for digests.</summary>
+    public NotificationKind? Kind { get; init; }
+
+    /// <summary>The incidents the message names: the dashboard's notification history of an incident.</summary>
+    public IReadOnlyList<string> IncidentIds { get; init; } = [];
+
+    /// <summary>Hash of the rendered payload: a second item under the same key is a duplicate only when this matches.</summary>
+    public string? PayloadHash { get; init; }
 }

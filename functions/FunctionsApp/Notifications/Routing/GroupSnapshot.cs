@@ -1,6 +1,10 @@
 namespace FunctionsApp.Notifications.Routing;
 
-/// <summary>One group: its incidents, what was last said about them, and when.</summary>
+/// <summary>
+/// One group: its incidents, what was last said about them, and when. <c>Generation</c> is the id of the incident that
+/// opened the group: part of every idempotency key, so a group rebuilt for a later outage never reuses an earlier
+/// outage's keys. <c>Late</c> marks a group of incidents that were over when first seen: one "late" message, then forgotten.
+/// </summary>
 public sealed record GroupSnapshot(
     string Key,
     string Receiver,
@@ -9,4 +13,6 @@ public sealed record GroupSnapshot(
     DateTimeOffset? LastSentAt,
     int Version,
     IReadOnlyList<NotificationIncident> Incidents,
-    IReadOnlyList<SentIncident> Sent);
+    IReadOnlyList<SentIncident> Sent,
+    string? Generation = null,
+    bool Late = false);

@@ -1,97 +1,71 @@
 using System.Text;
-using FunctionsApp.Incidents;
 
 namespace FunctionsApp.Notifications.Slack;
 
 /// <summary>
-/// Renders a <see cref="NotificationMessage"/> as Block Kit within Slack's limits: at most 50 blocks, 3,000 characters
-/// per section text, 2,000 per field, 150 per header, 75 per button label. Long evidence is cut with "…", never rejected.
+/// Renders a <see cref="NotificationMessage"/> as Block Kit within Slack's limits (at most 50 blocks, 3,000 characters
+/// per section text, 150 per header): the title once in the header, then when and how bad, why with the one evidence
+/// line, what to do first, and one button. Log content (hosts, paths, evidence) is escaped, so it cannot become a link
+/// or a mention.
 /// </summary>
 internal static class SlackMessageBuilder
 {
     public const int MaxBlocks = 50;
     public const int MaxSectionText = 3000;
-    public const int MaxFieldText = 2000;
     public const int MaxHeaderText = 150;
     public const int MaxFallbackText = 3000;
-    private const int BlocksPerIncident = 5;
+    private const int MaxEvidence = 1000;
+    private const int MaxListed = 10;
 
     public static SlackMessage Build(NotificationMessage message)
     {
         var blocks = new List<SlackBlock>
         {
-            new SlackHeaderBlock(SlackText.Plain(IncidentText.Truncate(Emoji(message.Kind) + IncidentText.Title(message), MaxHeaderText))),
+            new SlackHeaderBlock(SlackText.Plain(IncidentText.Truncate(Emoji(message) + IncidentText.Title(message), MaxHeaderText))),
         };
-
-        // Keep room for the header and a closing "…and N more" context block.
-        var room = (MaxBlocks - 2) / BlocksPerIncident;
-        var shown = message.Incidents.Take(room).ToList();
-        foreach (var item in shown)
+        if (message.Changes.Count > 0)
         {
-            if (blocks.Count > 1)
+            blocks.Add(Section("*What changed*\n" + string.Join("\n", message.Changes.Select(c => "• " + Escape(c)))));
+        }
+
+        blocks.Add(Section(Escape(IncidentText.When(message)) + "\n" + Escape(IncidentText.HowBad(message))));
+        if (message.Kind != NotificationKind.Resolved)
+        {
+            var why = new StringBuilder("*Why:* ").Append(Escape(IncidentText.Why(message)));
+            if (IncidentText.Evidence(message) is { } evidence)
             {
-                blocks.Add(new SlackDividerBlock());
+                why.Append("\n```").Append(Escape(IncidentText.Truncate(evidence.Replace("```", "'''", StringComparison.Ordinal), MaxEvidence))).Append("```");
             }
 
-            AddIncident(blocks, message.Kind, item);
+            blocks.Add(Section(why.ToString()));
+            if (IncidentText.FirstStep(message) is { } step)
+            {
+                blocks.Add(Section("*First:* " + Escape(step)));
+            }
+
+            if (IncidentText.Resources(message) is { } resources)
+            {
+                blocks.Add(Section(Escape(resources)));
+            }
         }
 
-        if (message.Incidents.Count > shown.Count)
+        if (message.Incidents.Count > 1)
         {
-            blocks.Add(new SlackContextBlock([SlackText.Markdown($"…and {message.Incidents.Count - shown.Count} more incident(s) in this group.")]));
+            var lines = message.Incidents.Take(MaxListed).Select(i => "• " + Escape(IncidentText.Line(i.Incident)));
+            var more = message.Incidents.Count > MaxListed ? $"\n…and {message.Incidents.Count - MaxListed} more" : "";
+            blocks.Add(Section(string.Join("\n", lines) + more));
         }
 
-        return new SlackMessage(IncidentText.PlainText(message, MaxFallbackText), blocks);
-    }
-
-    private static void AddIncident(List<SlackBlock> blocks, NotificationKind kind, NotificationIncident item)
-    {
-        var incident = item.Incident;
-        if (kind == NotificationKind.Resolved)
+        if (message.Link is { } link)
         {
-            blocks.Add(Section($"*{Escape(IncidentText.What(incident))}*\n{Escape(IncidentText.ResolvedLine(incident))}"));
-        }
-        else
-        {
-            blocks.Add(Section($"*{Escape(IncidentText.What(incident))}*\n{Escape(IncidentText.HowBad(incident))}"));
-            blocks.Add(new SlackSectionBlock(null,
-            [
-                SlackText.Markdown(Field("*Why*\n" + Escape(IncidentText.Why(incident)))),
-                SlackText.Markdown(Field("*Resources*\n" + Escape(IncidentText.MetricsLine(item.Metrics)))),
-            ]));
-            blocks.Add(Section(EvidenceAndSteps(incident)));
+            blocks.Add(new SlackActionsBlock([new SlackButton(SlackText.Plain("Open in dashboard"), link.ToString(), "open-dashboard")]));
         }
 
-        if (item.Link is { } link)
-        {
-            blocks.Add(new SlackActionsBlock([new SlackButton(SlackText.Plain("Open incident"), link.ToString(), "open-incident-" + Shorten(incident.Id))]));
-        }
-    }
-
-    /// <summary>Top evidence in a code block, then the first remediation steps; the evidence gives way first when long.</summary>
-    private static string EvidenceAndSteps(Incident incident)
-    {
-        var steps = new StringBuilder("*What to do*");
-        foreach (var step in IncidentText.FirstSteps(incident))
-        {
-            steps.Append("\n• ").Append(Escape(step));
-        }
-
-        var stepsText = IncidentText.Truncate(steps.ToString(), MaxSectionText / 2);
-        if (IncidentText.TopEvidence(incident) is not { } evidence)
-        {
-            return stepsText;
-        }
-
-        const string Open = "*Top evidence*\n```";
-        const string Close = "```\n";
-        var budget = MaxSectionText - stepsText.Length - Open.Length - Close.Length;
-        return Open + TruncateEscaped(Escape(evidence.Replace("```", "'''", StringComparison.Ordinal)), budget) + Close + stepsText;
+        // The fallback is mrkdwn too (notifications show it): escaped like every section.
+        return new SlackMessage(TruncateEscaped(Escape(IncidentText.PlainText(message, MaxFallbackText)), MaxFallbackText), blocks);
     }
 
     private static SlackSectionBlock Section(string markdown) => new(SlackText.Markdown(TruncateEscaped(markdown, MaxSectionText)));
-
-    private static string Field(string markdown) => TruncateEscaped(markdown, MaxFieldText);
 
     /// <summary>Slack mrkdwn needs only &amp;, &lt; and &gt; escaped (https://api.slack.com/reference/surfaces/formatting#escaping).</summary>
     internal static string Escape(string text) =>
@@ -116,12 +90,12 @@ internal static class SlackMessageBuilder
         return body + IncidentText.Ellipsis;
     }
 
-    private static string Emoji(NotificationKind kind) => kind switch
+    private static string Emoji(NotificationMessage message) => message.Kind switch
     {
         NotificationKind.Resolved => "✅ ",
-        NotificationKind.Firing or NotificationKind.Updated or NotificationKind.Reminder => "🔴 ",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        NotificationKind.Late => "🕒 ",
+        _ when message.Incidents.Any(i => i.Severity == NotificationSeverity.Critical) => "🔴 ",
+        NotificationKind.Firing or NotificationKind.Updated or NotificationKind.Reminder => "🟠 ",
+        _ => throw new ArgumentOutOfRangeException(nameof(message), message.Kind, null),
     };
-
-    private static string Shorten(string id) => id.Length <= 40 ? id : id[..40];
 }

@@ -51,7 +51,27 @@ internal sealed record AdaptiveTeamsOptions([property: JsonPropertyName("width")
 [JsonDerivedType(typeof(AdaptiveTextBlock), "TextBlock")]
 [JsonDerivedType(typeof(AdaptiveFactSet), "FactSet")]
 [JsonDerivedType(typeof(AdaptiveContainer), "Container")]
+[JsonDerivedType(typeof(AdaptiveRichTextBlock), "RichTextBlock")]
 internal abstract record AdaptiveElement;
+
+/// <summary>Text that is never read as markdown (Adaptive Cards 1.2+): log content goes here, so a path like
+/// <c>[x](https://evil)</c> stays text.</summary>
+internal sealed record AdaptiveRichTextBlock(
+    [property: JsonPropertyName("inlines")] IReadOnlyList<AdaptiveTextRun> Inlines,
+    [property: JsonPropertyName("separator")] bool? Separator = null,
+    [property: JsonPropertyName("spacing")] string? Spacing = null) : AdaptiveElement;
+
+internal sealed record AdaptiveTextRun(
+    [property: JsonPropertyName("text")] string Text,
+    [property: JsonPropertyName("weight")] string? Weight = null,
+    [property: JsonPropertyName("size")] string? Size = null,
+    [property: JsonPropertyName("color")] string? Color = null,
+    [property: JsonPropertyName("fontType")] string? FontType = null,
+    [property: JsonPropertyName("isSubtle")] bool? IsSubtle = null)
+{
+    [JsonPropertyName("type")]
+    public string Type => "TextRun";
+}
 
 internal sealed record AdaptiveTextBlock(
     [property: JsonPropertyName("text")] string Text,

@@ -3,101 +3,84 @@ using System.Text.Json;
 namespace FunctionsApp.Notifications.Teams;
 
 /// <summary>
-/// Renders a <see cref="NotificationMessage"/> as a Teams Workflows message with an Adaptive Card (1.4), kept under the
-/// 28 KB Teams message limit: evidence is shortened first, then incidents beyond the first are summarized.
+/// Renders a <see cref="NotificationMessage"/> as a Teams Workflows message with one Adaptive Card (1.4), under the
+/// 28 KB Teams message limit. Every text that carries log content is a <c>TextRun</c> in a <c>RichTextBlock</c>, which
+/// Teams never reads as markdown (Adaptive Card markdown has no inline code, and a log line must not become a link);
+/// the title is said once and the one link is the card's one action.
 /// </summary>
 internal static class TeamsMessageBuilder
 {
     /// <summary>Teams rejects messages over 28 KB; keep a margin for the envelope Teams adds.</summary>
     public const int MaxBytes = 27 * 1024;
-    private const int MaxEvidenceChars = 1000;
-    private const int ReadableEvidenceChars = 250;
+    private const int MaxListed = 10;
 
     public static TeamsMessage Build(NotificationMessage message)
     {
-        var evidenceBudget = MaxEvidenceChars;
-        var shown = message.Incidents.Count;
-        while (true)
+        foreach (var evidenceBudget in new[] { 1000, 250, 80 })
         {
-            var card = Build(message, shown, evidenceBudget);
-            var size = JsonSerializer.SerializeToUtf8Bytes(card, NotificationsJsonContext.Default.TeamsMessage).Length;
-            if (size <= MaxBytes)
-            {
-                return card;
-            }
-
-            // Shorten evidence to a readable minimum, then show fewer incidents, then shorten evidence further.
-            if (evidenceBudget > ReadableEvidenceChars)
-            {
-                evidenceBudget /= 2;
-            }
-            else if (shown > 1)
-            {
-                shown = (shown + 1) / 2;
-            }
-            else if (evidenceBudget > 50)
-            {
-                evidenceBudget /= 2;
-            }
-            else
+            var card = Build(message, evidenceBudget);
+            if (JsonSerializer.SerializeToUtf8Bytes(card, NotificationsJsonContext.Default.TeamsMessage).Length <= MaxBytes)
             {
                 return card;
             }
         }
+
+        return Build(message, 0);
     }
 
-    private static TeamsMessage Build(NotificationMessage message, int shown, int evidenceBudget)
+    private static TeamsMessage Build(NotificationMessage message, int evidenceBudget)
     {
-        var resolved = message.Kind == NotificationKind.Resolved;
+        var resolved = message.Kind is NotificationKind.Resolved or NotificationKind.Late;
+        var critical = message.Incidents.Any(i => i.Severity == NotificationSeverity.Critical);
         var body = new List<AdaptiveElement>
         {
-            new AdaptiveTextBlock(IncidentText.Title(message), Weight: "Bolder", Size: "Large", Color: resolved ? "Good" : "Attention"),
+            new AdaptiveRichTextBlock([new AdaptiveTextRun(IncidentText.Truncate(IncidentText.Title(message), 300), Weight: "Bolder", Size: "Large",
+                Color: resolved ? "Good" : critical ? "Attention" : "Warning")]),
         };
-        foreach (var item in message.Incidents.Take(shown))
+        var items = new List<AdaptiveElement>();
+        if (message.Changes.Count > 0)
         {
-            var incident = item.Incident;
-            var items = new List<AdaptiveElement> { new AdaptiveTextBlock(IncidentText.What(incident), Weight: "Bolder") };
-            if (resolved)
-            {
-                items.Add(new AdaptiveTextBlock(IncidentText.ResolvedLine(incident)));
-            }
-            else
-            {
-                items.Add(new AdaptiveFactSet(
-                [
-                    new AdaptiveFact("How bad", IncidentText.HowBad(incident)),
-                    new AdaptiveFact("Why", IncidentText.Why(incident)),
-                    new AdaptiveFact("Resources", IncidentText.MetricsLine(item.Metrics)),
-                ]));
-                if (IncidentText.TopEvidence(incident) is { } evidence)
-                {
-                    items.Add(new AdaptiveTextBlock("Top evidence", Weight: "Bolder", Separator: true));
-                    items.Add(new AdaptiveTextBlock(IncidentText.Truncate(evidence, evidenceBudget), FontType: "Monospace", IsSubtle: true));
-                }
-
-                var steps = IncidentText.FirstSteps(incident);
-                if (steps.Count > 0)
-                {
-                    items.Add(new AdaptiveTextBlock("What to do", Weight: "Bolder", Separator: true));
-                    items.Add(new AdaptiveTextBlock(string.Join("\n", steps.Select(s => "- " + IncidentText.Truncate(s, 500)))));
-                }
-            }
-
-            if (item.Link is { } link)
-            {
-                items.Add(new AdaptiveTextBlock($"[Open incident]({link})", IsSubtle: true));
-            }
-
-            body.Add(new AdaptiveContainer(items, Style: resolved ? "good" : "attention", Separator: true));
+            items.Add(Labelled("What changed", string.Join("\n", message.Changes.Select(c => "• " + c))));
         }
 
-        if (message.Incidents.Count > shown)
+        items.Add(Plain(IncidentText.When(message)));
+        items.Add(Plain(IncidentText.HowBad(message)));
+        if (message.Kind != NotificationKind.Resolved)
         {
-            body.Add(new AdaptiveTextBlock($"…and {message.Incidents.Count - shown} more incident(s) in this group.", IsSubtle: true));
+            items.Add(Labelled("Why", IncidentText.Why(message)));
+            if (evidenceBudget > 0 && IncidentText.Evidence(message) is { } evidence)
+            {
+                items.Add(new AdaptiveRichTextBlock([new AdaptiveTextRun(IncidentText.Truncate(evidence, evidenceBudget), FontType: "Monospace", IsSubtle: true)]));
+            }
+
+            if (IncidentText.FirstStep(message) is { } step)
+            {
+                items.Add(Labelled("First", WithoutCodeMarks(step)));
+            }
+
+            if (IncidentText.Resources(message) is { } resources)
+            {
+                items.Add(Plain(resources));
+            }
         }
 
-        var first = message.Incidents[0].Link;
-        var card = new AdaptiveCard(body, first is null ? null : [new AdaptiveOpenUrlAction("Open incident", first.ToString())]);
+        if (message.Incidents.Count > 1)
+        {
+            var lines = message.Incidents.Take(MaxListed).Select(i => "• " + IncidentText.Line(i.Incident));
+            var more = message.Incidents.Count > MaxListed ? $"\n…and {message.Incidents.Count - MaxListed} more" : "";
+            items.Add(new AdaptiveRichTextBlock([new AdaptiveTextRun(string.Join("\n", lines) + more)], Separator: true));
+        }
+
+        body.Add(new AdaptiveContainer(items, Style: resolved ? "good" : critical ? "attention" : "warning"));
+        var card = new AdaptiveCard(body, message.Link is { } link ? [new AdaptiveOpenUrlAction("Open in dashboard", link.ToString())] : null);
         return new TeamsMessage([new TeamsAttachment(card)]);
     }
+
+    private static AdaptiveRichTextBlock Plain(string text) => new([new AdaptiveTextRun(text)]);
+
+    private static AdaptiveRichTextBlock Labelled(string label, string text) =>
+        new([new AdaptiveTextRun(label + ": ", Weight: "Bolder"), new AdaptiveTextRun(text)]);
+
+    /// <summary>Remediation marks directives as <c>`code`</c> for Slack; Teams would show the backticks.</summary>
+    internal static string WithoutCodeMarks(string text) => text.Replace("`", "", StringComparison.Ordinal);
 }
