@@ -83,7 +83,14 @@ internal static class TextFormatInference
     private static Layout? Tokenize(string line)
     {
         var delimiter = ChooseDelimiter(line);
-        var keyValue = CountKeys(line, delimiter) >= 3;
+        // key=value, or LTSV's tab-separated key:value.
+        var assign = '=';
+        var keyValue = CountKeys(line, delimiter, assign) >= 3;
+        if (!keyValue && delimiter == '\t' && CountKeys(line, delimiter, ':') >= 3)
+        {
+            (keyValue, assign) = (true, ':');
+        }
+
         var literals = new List<string>();
         var tokens = new List<Token>();
         var literal = new StringBuilder();
@@ -91,7 +98,7 @@ internal static class TextFormatInference
         while (true)
         {
             var key = "";
-            if (keyValue && KeyLength(line, i) is var keyLength and > 0)
+            if (keyValue && KeyLength(line, i, assign) is var keyLength and > 0)
             {
                 key = line.Substring(i, keyLength - 1);
                 literal.Append(line, i, keyLength);
@@ -226,7 +233,7 @@ internal static class TextFormatInference
         return tabs >= 2 ? '\t' : pipes >= 2 ? '|' : semicolons >= 3 ? ';' : commas >= 3 && commas >= spaces ? ',' : ' ';
     }
 
-    private static int CountKeys(string line, char delimiter)
+    private static int CountKeys(string line, char delimiter, char assign)
     {
         var count = 0;
         for (var i = 0; i < line.Length; i++)
@@ -243,7 +250,7 @@ internal static class TextFormatInference
                 continue;
             }
 
-            if ((i == 0 || line[i - 1] == delimiter || line[i - 1] == ' ') && KeyLength(line, i) > 0)
+            if ((i == 0 || line[i - 1] == delimiter || line[i - 1] == ' ') && KeyLength(line, i, assign) > 0)
             {
                 count++;
             }
@@ -252,8 +259,9 @@ internal static class TextFormatInference
         return count;
     }
 
-    /// <summary>The length of <c>name=</c> at <paramref name="i"/>, or 0.</summary>
-    private static int KeyLength(string line, int i)
+    /// <summary>The length of <c>name=</c> (or <c>name:</c>, with <paramref name="assign"/> ':') at
+    /// <paramref name="i"/>, or 0.</summary>
+    private static int KeyLength(string line, int i, char assign)
     {
         if (i >= line.Length || !(char.IsAsciiLetter(line[i]) || line[i] is '_' or '@'))
         {
@@ -266,7 +274,7 @@ internal static class TextFormatInference
             end++;
         }
 
-        return end < line.Length && line[end] == '=' && end - i <= 40 ? end - i + 1 : 0;
+        return end < line.Length && line[end] == assign && end - i <= 40 ? end - i + 1 : 0;
     }
 
     private static int QuoteEnd(string line, int from)

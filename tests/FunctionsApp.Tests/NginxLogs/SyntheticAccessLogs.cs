@@ -4,14 +4,14 @@ namespace FunctionsApp.Tests.NginxLogs;
 
 /// <summary>
 /// Writes access lines the way nginx renders a <c>log_format</c>, for formats drawn at random from the families
-/// people use (space-separated with quotes, pipe, tab, CSV, semicolon, key=value, logfmt, flat and nested JSON), the
+/// people use (space-separated with quotes, pipe, tab, CSV, semicolon, key=value, logfmt, LTSV, flat and nested JSON), the
 /// fields in random order, over traffic with what nginx writes for real failures: <c>-</c> where a variable has no
 /// value, multi-try lists, group names, 499s, limit_req 503s. The real-nginx version of this is
 /// <c>FunctionsApp.IntegrationTests/Parsing/FormatDetectionLabTests</c>; this one runs fast and over many formats.
 /// </summary>
 internal sealed class SyntheticAccessLogs
 {
-    private static readonly string[] Families = ["space", "pipe", "tab", "csv", "semicolon", "kv", "logfmt", "json", "json-nested", "json-bare"];
+    private static readonly string[] Families = ["space", "pipe", "tab", "csv", "semicolon", "kv", "logfmt", "json", "json-nested", "json-bare", "ltsv"];
 
     private readonly Random _random;
 
@@ -145,6 +145,7 @@ internal sealed class SyntheticAccessLogs
         "semicolon" when field is "http_user_agent" => "\"" + value + "\"",
         "kv" => Keys[field] + "=" + (IsNumeric(field) ? value : "\"" + value + "\""),
         // A template quotes a variable always or never: logfmt formats quote those that can hold spaces.
+        "ltsv" => Keys[field] + ":" + value,
         "logfmt" => Keys[field] + "=" + (field is "request" or "http_user_agent" or "http_x_forwarded_for" or "time_local" ? "\"" + value + "\"" : value),
         _ => value,
     };
@@ -152,7 +153,7 @@ internal sealed class SyntheticAccessLogs
     private string Join(IEnumerable<string> parts) => Family switch
     {
         "pipe" => string.Join(" | ", parts),
-        "tab" => string.Join('\t', parts),
+        "tab" or "ltsv" => string.Join('\t', parts),
         "csv" => string.Join(',', parts),
         "semicolon" => string.Join(';', parts),
         _ => string.Join(' ', parts),
