@@ -98,7 +98,10 @@ public sealed class AnalyzerRunTests(AzuriteFixture azurite)
             offline.Incidents.Select(Summary).Order(StringComparer.Ordinal),
             service.Values.Select(Summary).Order(StringComparer.Ordinal));
 
-        static string Summary(Incident i) => $"{i.Id} {i.Upstream} {i.Host} {i.Cause} {i.Status} {i.FailedRequests}/{i.FailedTriesRecovered} {i.Start:O} {i.End:O}";
+        Assert.Equal(service.Count, service.Values.Select(i => i.Id).Distinct().Count());
+
+        // The service's ids also name the site; the rest is what analyze found.
+        static string Summary(Incident i) => $"{i.Upstream} {i.Host} {i.Cause} {i.Status} {i.FailedRequests}/{i.FailedTriesRecovered} {i.Start:O} {i.End:O}";
     }
 
     private static async Task<int> ShipUntilAsync(AnalysisTestKit kit, string source, string[] lines, DateTimeOffset[] times, int from, DateTimeOffset cut, Random random)
