@@ -34,9 +34,10 @@ internal static class ErrorLogOffsetInference
         {
             using var stream = input.Open();
             using var reader = new LineReader(stream);
+            var unwrap = new Unwrapper();
             while (errors.Count < MaxErrorLines && reader.TryReadLine(out var line, out _))
             {
-                ReadError(line);
+                ReadError(unwrap.Line(line));
             }
         }
 
@@ -51,9 +52,10 @@ internal static class ErrorLogOffsetInference
         {
             using var stream = input.Open();
             using var reader = new LineReader(stream);
+            var unwrap = new Unwrapper();
             while (reader.TryReadLine(out var line, out _))
             {
-                VoteFor(line);
+                VoteFor(unwrap.Line(line));
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -124,6 +126,23 @@ internal static class ErrorLogOffsetInference
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>An input's JSON wrapper (Docker's json-file, a shipper's file output), decided by its first line.</summary>
+    private sealed class Unwrapper
+    {
+        private LineEnvelope? _envelope;
+        private bool _decided;
+
+        public ReadOnlySpan<byte> Line(ReadOnlySpan<byte> line)
+        {
+            if (!_decided && !line.Trim(" \t\r"u8).IsEmpty)
+            {
+                (_envelope, _decided) = (LineEnvelope.Detect([line.ToArray()]), true);
+            }
+
+            return _envelope is not null && _envelope.TryUnwrap(line, out var inner, out _) ? inner : line;
         }
     }
 

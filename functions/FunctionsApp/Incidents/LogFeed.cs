@@ -85,6 +85,7 @@ internal sealed class LogFeed
         private LineReader? _reader;
         private Stream? _stream;
         private LinePrefix _prefix = LinePrefix.None;
+        private LineEnvelope? _envelope;
         private byte[] _held = new byte[1024];
         private int _heldLength = -1;
         private DateTimeOffset _lastAdvance = DateTimeOffset.MinValue;
@@ -217,11 +218,17 @@ internal sealed class LogFeed
                 }
 
                 PrefixTime = null;
+                if (_envelope is not null && !oversized && _envelope.TryUnwrap(line, out var inner, out var stamped))
+                {
+                    line = inner;
+                    PrefixTime = stamped;
+                }
+
                 if (!_prefix.IsNone && !oversized)
                 {
                     var length = _prefix.Strip(line, out var time);
                     line = line[length..];
-                    PrefixTime = time;
+                    PrefixTime = time ?? PrefixTime;
                 }
 
                 return true;
@@ -254,6 +261,13 @@ internal sealed class LogFeed
                 }
             }
 
+            // A JSON wrapper first (Docker's json-file, a shipper's file output), then a text prefix inside it.
+            _envelope = LineEnvelope.Detect(sample);
+            if (_envelope is not null)
+            {
+                sample = [.. sample.Select(line => _envelope.TryUnwrap(line, out var inner, out _) ? inner.ToArray() : line)];
+            }
+
             _prefix = ChoosePrefix(sample);
             return true;
         }
@@ -262,7 +276,8 @@ internal sealed class LogFeed
         {
             if (_name.Length > 0)
             {
-                Owner.Inputs.Add(new InputReport(_name, _kind, _lines, _parsed) { Prefix = _prefix.Name });
+                var prefix = _envelope is null ? _prefix.Name : _prefix.Name is { } inside ? $"{_envelope.Name}+{inside}" : _envelope.Name;
+                Owner.Inputs.Add(new InputReport(_name, _kind, _lines, _parsed) { Prefix = prefix });
                 _name = "";
                 (_lines, _parsed) = (0, 0);
             }

@@ -38,7 +38,10 @@ public sealed class LifelineTests
         Lifeline.Release(child);
 
         await WaitUntilAsync(() => GroupMembers(child.Id).Count == 0, "every process of the group to die");
-        Assert.True(child.HasExited);
+
+        // HasExited turns true only once .NET has reaped the child, a moment after the group is gone: wait for it.
+        using var reaped = new CancellationTokenSource(Gone);
+        await child.WaitForExitAsync(reaped.Token);
     }
 
     [Fact]

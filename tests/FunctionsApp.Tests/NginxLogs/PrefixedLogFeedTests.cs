@@ -52,6 +52,42 @@ public sealed class PrefixedLogFeedTests
         Assert.Equal(Summary(bare), Summary(prefixed));
     }
 
+    /// <summary>JSON wrappers, each line a JSON string inside them (quotes and backslashes escaped).</summary>
+    public static TheoryData<string, string> Envelopes() => new()
+    {
+        // Docker's json-file driver keeps the newline and stamps the time.
+        { "json:log", "{\"log\":%LINE%\\n,\"stream\":\"stdout\",\"time\":\"2026-11-24T05:22:04.434123456Z\"}" },
+        { "json:log", "{\"date\":1764000000.123,\"log\":%LINE%}" }, // Fluent Bit's file output
+        { "json:message", "{\"@timestamp\":\"2026-11-24T05:22:04.434Z\",\"host\":{\"name\":\"web-01\"},\"log\":{\"file\":{\"path\":\"/var/log/nginx/x.log\"}},\"message\":%LINE%}" },
+        { "json:MESSAGE", "{\"__REALTIME_TIMESTAMP\":\"1764000000123456\",\"SYSLOG_IDENTIFIER\":\"nginx\",\"MESSAGE\":%LINE%}" }, // journalctl -o json
+    };
+
+    [Theory]
+    [MemberData(nameof(Envelopes))]
+    public void Analyze_WrappedFixture_UnwrapsEveryLineWithOrWithoutFormat(string name, string envelope)
+    {
+        var bare = Analyze("mixed-combined", format: null, prefix: "");
+        var detected = Analyze("mixed-combined", format: null, line => Wrap(envelope, line));
+        var given = Analyze("mixed-custom", Format("mixed-custom"), line => Wrap(envelope, line));
+
+        Assert.Equal("combined", detected.Stats.Format);
+        Assert.Equal(0, detected.Stats.MalformedLines);
+        Assert.Equal(0, given.Stats.MalformedLines);
+        Assert.All(detected.Stats.Inputs.Concat(given.Stats.Inputs), input => Assert.Equal(name, input.Prefix));
+        Assert.Equal(Summary(bare), Summary(detected));
+        Assert.Equal(Summary(Analyze("mixed-custom", Format("mixed-custom"), prefix: "")), Summary(given));
+    }
+
+    [Fact]
+    public void Analyze_WrappedLinesWithARuntimePrefixInside_ReadsBoth()
+    {
+        var report = Analyze("mixed-combined", format: null, line => Wrap("{\"log\":%LINE%}", "nginx-1  | " + line));
+
+        Assert.Equal(0, report.Stats.MalformedLines);
+        Assert.All(report.Stats.Inputs, input => Assert.Equal("json:log+docker-compose", input.Prefix));
+        Assert.Equal(Summary(Analyze("mixed-combined", format: null, prefix: "")), Summary(report));
+    }
+
     [Fact]
     public void Analyze_SecondInputWithoutPrefix_IsReadBare()
     {
@@ -67,10 +103,21 @@ public sealed class PrefixedLogFeedTests
     }
 
     private static AnalysisReport Analyze(string dir, AccessLogFormat? format, string prefix) =>
+        Analyze(dir, format, line => prefix + line);
+
+    private static AnalysisReport Analyze(string dir, AccessLogFormat? format, Func<string, string> transform) =>
         LogAnalyzer.Analyze(
-            [Input("access.log", File.ReadAllLines(Path.Combine(Root, dir, "access.log")).Select(l => prefix + l))],
-            [Input("error.log", File.ReadAllLines(Path.Combine(Root, dir, "error.log")).Select(l => prefix + l))],
+            [Input("access.log", File.ReadAllLines(Path.Combine(Root, dir, "access.log")).Select(transform))],
+            [Input("error.log", File.ReadAllLines(Path.Combine(Root, dir, "error.log")).Select(transform))],
             format, new DiagnosisOptions(), CancellationToken.None);
+
+    private static string Wrap(string envelope, string line)
+    {
+        var quoted = JsonSerializer.Serialize(line);
+        return envelope.Contains("%LINE%\\n", StringComparison.Ordinal)
+            ? envelope.Replace("%LINE%\\n", quoted[..^1] + "\\n\"", StringComparison.Ordinal)
+            : envelope.Replace("%LINE%", quoted, StringComparison.Ordinal);
+    }
 
     private static List<string> Summary(AnalysisReport report) =>
         [.. report.Incidents.Select(i => $"{i.Upstream} {i.Host} {i.Status} {i.Cause} {i.FailedRequests}")];
