@@ -326,6 +326,14 @@ public static partial class IncidentConfigEnricher
             }
         }
 
+        if (incident.Cause == IncidentCause.UpstreamDown && incident.SuccessesBefore == 0 && model.DirectivesNaming(upstream) is { Count: > 0 } naming)
+        {
+            // Nothing in the logs ever answered there: a stopped service, or the wrong address (the alternative the verdict names).
+            var where = string.Join(", ", naming.Select(l => l.Where));
+            notes.Add($"{upstream} is named at {where}.");
+            steps.Add($"If the service is running, check the address at {where} (`{naming[0]}`) against where it really listens (`ss -ltnp`): nothing answered at {upstream} in these logs.");
+        }
+
         var next = model.Effective(context, target.Module + "_next_upstream");
         evidence.Add(Item("setting", next.Describe()));
         var servers = target.Group?.Servers.Count(s => !s.Down) ?? 1;
