@@ -377,7 +377,7 @@ internal sealed class DiagnosisEngine
             }
         }
 
-        var key = TrackerKey(failure.Upstream, failure.Host);
+        var key = TrackerKey(TrackedUpstream(failure), failure.Host);
         var countsAsFailure = !failure.Recovered && !failure.Attributed;
         if (State.Trackers.TryGetValue(key, out var tracker) && tracker.IsOpen && countsAsFailure
             && failure.Time - tracker.Last >= _options.QuietPeriod)
@@ -395,7 +395,14 @@ internal sealed class DiagnosisEngine
                 return;
             }
 
-            tracker = new IncidentTracker { Upstream = failure.Upstream, Host = failure.Host, HistoryKey = failure.HistoryKey };
+            tracker = new IncidentTracker
+            {
+                Upstream = key[..key.IndexOf(KeySeparator)],
+                Host = failure.Host,
+                HistoryKey = failure.HistoryKey,
+                Servers = failure.Servers?.ToList(),
+                Block = failure.BlockName ? failure.Upstream : null,
+            };
             State.Trackers[key] = tracker;
         }
 
@@ -442,7 +449,106 @@ internal sealed class DiagnosisEngine
         }
 
         State.Trackers.Remove(key);
+        if (State.BlockOf.Count > 0)
+        {
+            foreach (var alias in State.BlockOf.Where(a => a.Value == tracker.Upstream && a.Key.EndsWith(KeySeparator + tracker.Host, StringComparison.Ordinal)).ToList())
+            {
+                State.BlockOf.Remove(alias.Key);
+            }
+        }
     }
+
+    /// <summary>
+    /// The upstream whose tracker takes a failure. When every server a request tried failed it, those servers are one
+    /// upstream block failing together: one incident, not one per server. nginx then marks the servers down (after
+    /// <c>max_fails</c>) and, until <c>fail_timeout</c> passes, answers at once with "no live upstreams", logging the
+    /// block's name as <c>$upstream_addr</c>: on the same host, that name joins the servers' tracker (it takes the
+    /// name; the incident keeps the id it was first given). Later failures of any of those
+    /// servers on that host go to the same tracker until it closes.
+    /// </summary>
+    private string TrackedUpstream(FailureEvent failure)
+    {
+        var host = failure.Host;
+        if (State.BlockOf.TryGetValue(TrackerKey(failure.Upstream, host), out var linked) && State.Trackers.ContainsKey(TrackerKey(linked, host)))
+        {
+            return linked;
+        }
+
+        if (failure.Servers is { } servers)
+        {
+            foreach (var server in servers)
+            {
+                if (State.BlockOf.TryGetValue(TrackerKey(server, host), out var other) && State.Trackers.ContainsKey(TrackerKey(other, host)))
+                {
+                    Link(servers, host, other);
+                    return other;
+                }
+            }
+
+            // A block whose name nginx already logged on this host, its servers not yet known.
+            var named = Candidates(host, failure.Time, t => t.Servers is null && t.Block == t.Upstream);
+            var target = named is { } block ? block.Upstream : servers[0];
+            if (named is not null)
+            {
+                // The block's name never serves (nginx logs it only when no server is live): its servers' history does.
+                named.Servers = [.. servers];
+                named.HistoryKey = failure.HistoryKey;
+            }
+
+            Link(servers, host, target);
+            return target;
+        }
+
+        if (failure.BlockName && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host))
+            && Candidates(host, failure.Time, t => t.Servers is not null && t.Block is null) is { } together)
+        {
+            // The incident takes the block's name; its id stays the one it was opened under.
+            var block = failure.Upstream;
+            together.Block = block;
+            together.IdUpstream ??= together.Upstream;
+            State.Trackers.Remove(TrackerKey(together.Upstream, host));
+            together.Upstream = block;
+            State.Trackers[TrackerKey(block, host)] = together;
+            Link(together.Servers!, host, block);
+            return block;
+        }
+
+        return failure.Upstream;
+    }
+
+    /// <summary>The one tracker of <paramref name="host"/> still taking failures at <paramref name="time"/> that
+    /// matches; null when none or several do (two blocks failing at once on one host are not told apart).</summary>
+    private IncidentTracker? Candidates(string host, DateTimeOffset time, Func<IncidentTracker, bool> match)
+    {
+        IncidentTracker? found = null;
+        foreach (var tracker in State.Trackers.Values)
+        {
+            var live = tracker.IsOpen ? time - tracker.Last < _options.QuietPeriod : tracker.Buffered.Count > 0;
+            if (tracker.Host == host && live && match(tracker))
+            {
+                if (found is not null)
+                {
+                    return null;
+                }
+
+                found = tracker;
+            }
+        }
+
+        return found;
+    }
+
+    private void Link(IEnumerable<string> servers, string host, string upstream)
+    {
+        foreach (var server in servers)
+        {
+            if (server != upstream)
+            {
+                State.BlockOf[TrackerKey(server, host)] = upstream;
+            }
+        }
+    }
+
 
     private static string TrackerKey(string upstream, string host) => upstream + KeySeparator + host;
 

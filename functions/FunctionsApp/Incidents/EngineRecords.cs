@@ -126,6 +126,16 @@ internal sealed class FailureEvent
     public string AccessRaw { get; set; } = "";
 
     public List<PendingError> Errors { get; set; } = [];
+
+    /// <summary>The servers a request tried, every one of which failed it (two or more): the servers of one upstream
+    /// block failing together. Null otherwise.</summary>
+    public string[]? Servers { get; set; }
+
+    /// <summary>A try before the last of such a request: evidence in the block's incident, not another failed request.</summary>
+    public bool EarlierTry { get; set; }
+
+    /// <summary><c>$upstream_addr</c> named an upstream block, not a server: nginx found no live server in it.</summary>
+    public bool BlockName { get; set; }
 }
 
 /// <summary>Counts of what was read, and the first few malformed lines (as GoAccess keeps them).</summary>

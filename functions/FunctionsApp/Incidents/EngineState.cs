@@ -22,6 +22,10 @@ internal sealed class EngineState
     /// <summary>Trackers by <c>upstream + '\u001f' + host</c>.</summary>
     public Dictionary<string, IncidentTracker> Trackers { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The servers (and block names) of upstream blocks failing together, by <c>server + '\u001f' + host</c>:
+    /// the upstream of the tracker that follows them. Dropped when that tracker closes.</summary>
+    public Dictionary<string, string> BlockOf { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Latest time read from the access and error logs.</summary>
     public DateTimeOffset? AccessWatermark { get; set; }
 

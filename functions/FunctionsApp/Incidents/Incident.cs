@@ -44,6 +44,10 @@ public sealed record Incident
     /// <summary>Tries on this upstream that failed but that nginx recovered from by passing the request to the next server.</summary>
     public int FailedTriesRecovered { get; init; }
 
+    /// <summary>The servers of the upstream block that failed requests together (every server tried failed them), when
+    /// there were several; null for one server.</summary>
+    public IReadOnlyList<string>? Servers { get; init; }
+
     /// <summary>Requests this upstream answered successfully in the observed history before the incident started.</summary>
     public long SuccessesBefore { get; init; }
 

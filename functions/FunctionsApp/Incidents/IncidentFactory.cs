@@ -23,19 +23,20 @@ internal static class IncidentFactory
                 .Select(g => new EvidenceItem(Where(g.First()), g.Count(), g.First().Sample, "config")));
         return new Incident
         {
-            Id = DiagnosisEngine.IncidentId(t.Upstream, t.Host, t.Start),
+            Id = DiagnosisEngine.IncidentId(t.IdUpstream ?? t.Upstream, t.Host, t.Start),
             Upstream = t.Upstream,
             Host = t.Host,
             Status = t.Statuses.Count == 0 ? 502 : t.Statuses.OrderByDescending(s => s.Value).ThenBy(s => s.Key).First().Key,
             Statuses = statuses,
             Cause = verdict.Cause,
             Confidence = verdict.Confidence,
-            Summary = verdict.Summary,
+            Summary = t.Servers is { Count: > 1 } servers ? $"{verdict.Summary} Servers that failed together: {string.Join(", ", servers)}." : verdict.Summary,
             Start = t.Start,
             End = t.Last,
             State = state,
             FailedRequests = t.FailedRequests,
             FailedTriesRecovered = t.RecoveredTries,
+            Servers = t.Servers is { Count: > 1 } ? t.Servers : null,
             SuccessesBefore = evidence.ServedBefore,
             Evidence = [.. items],
             Remediation = Remediation.For(verdict.Cause, evidence),

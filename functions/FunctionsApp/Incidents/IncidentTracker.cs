@@ -18,6 +18,17 @@ internal sealed class IncidentTracker
 
     public string HistoryKey { get; set; } = "";
 
+    /// <summary>The servers of the upstream block whose failures this tracker follows together, when they failed
+    /// requests together; null for one server.</summary>
+    public List<string>? Servers { get; set; }
+
+    /// <summary>The block's name, once nginx logged it ("no live upstreams").</summary>
+    public string? Block { get; set; }
+
+    /// <summary>The upstream the tracker was created under, when it has since taken its block's name: the incident id
+    /// is built from it, so that an incident keeps its id.</summary>
+    public string? IdUpstream { get; set; }
+
     public bool IsOpen { get; set; }
 
     /// <summary>Failures seen while not yet open (bounded by the window and <see cref="MaxBuffered"/>).</summary>
@@ -93,7 +104,7 @@ internal sealed class IncidentTracker
             Buffered.RemoveRange(0, Buffered.Count - MaxBuffered);
         }
 
-        if (Buffered.Count < options.MinFailures)
+        if (Buffered.Count(f => !f.EarlierTry) < options.MinFailures)
         {
             return false;
         }
@@ -155,6 +166,10 @@ internal sealed class IncidentTracker
         {
             RecoveredTries++;
         }
+        else if (failure.EarlierTry)
+        {
+            // The same request's last try counts it.
+        }
         else if (!failure.Attributed)
         {
             // Only failed requests bound the incident: tries nginx recovered from are evidence about it.
@@ -191,7 +206,7 @@ internal sealed class IncidentTracker
             Count(error.Signature, error.Kind, error.Raw, "error");
         }
 
-        if (failure.Errors.Count > 0 || failure.Recovered || failure.Attributed)
+        if (failure.Errors.Count > 0 || failure.Recovered || failure.Attributed || failure.EarlierTry)
         {
             return;
         }

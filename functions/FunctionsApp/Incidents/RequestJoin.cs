@@ -89,6 +89,15 @@ internal static class RequestJoin
             yield break;
         }
 
+        // Every server tried failed the request: the servers of one upstream block failing together.
+        var servers = gateway && failedTries.Count == request.Tries.Count
+            ? failedTries.Select(t => t.Address).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()
+            : null;
+        if (servers is { Length: < 2 })
+        {
+            servers = null;
+        }
+
         var remaining = new List<PendingError>(claimed);
         for (var i = 0; i < failedTries.Count; i++)
         {
@@ -103,7 +112,11 @@ internal static class RequestJoin
             remaining.RemoveAll(mine.Contains);
 
             // When the request failed, every server it tried failed it; when a later server answered, nginx recovered.
-            yield return Failure(request, attempt.Address, attempt, recovered: !gateway, mine);
+            var failure = Failure(request, attempt.Address, attempt, recovered: !gateway, mine);
+            failure.Servers = servers;
+            failure.EarlierTry = servers is not null && i < failedTries.Count - 1;
+            failure.BlockName = attempt.Address.IndexOf(':') < 0 && attempt.Address is not ("-" or "");
+            yield return failure;
         }
     }
 

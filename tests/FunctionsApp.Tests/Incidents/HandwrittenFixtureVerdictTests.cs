@@ -21,9 +21,13 @@ public sealed class HandwrittenFixtureVerdictTests
             [
                 ("unix:/run/php/php8.2-fpm.sock", "shop.example.in", "overload", 502, 150),
                 ("10.1.0.5:8080", "api.example.in", "timeout", 504, 105),
-                ("10.1.0.6:8080", "api.example.in", "timeout", 504, 105),
             ],
             Verdicts(report));
+
+        // Both API servers timed out on every request (two tries each): one upstream block, one incident naming both.
+        var api = report.Incidents.Single(i => i.Host == "api.example.in");
+        Assert.Equal(["10.1.0.5:8080", "10.1.0.6:8080"], api.Servers);
+        Assert.Contains("Servers that failed together: 10.1.0.5:8080, 10.1.0.6:8080.", api.Summary, StringComparison.Ordinal);
 
         // +0530: 14:05 local is 08:35 UTC; every failed try was joined to its request (nothing "recovered").
         var fpm = report.Incidents.Single(i => i.Host == "shop.example.in");

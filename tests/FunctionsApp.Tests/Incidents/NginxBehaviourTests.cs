@@ -44,6 +44,68 @@ public sealed class NginxBehaviourTests
         Assert.StartsWith("10.0.0.1:8080 served", incident.Summary, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void UpstreamBlockDown_ServersFailingTogetherAndNoLiveUpstreams_AreOneIncidentOfTheBlock(bool nameFirst)
+    {
+        // Both servers of "api_pool" stop. A request tries one, then the other (both refused, max_fails=1); nginx then
+        // marks both down and, until fail_timeout passes, answers "no live upstreams", logging the block's name; then
+        // it tries the servers again (round robin: either one first). The capture may also begin while they are marked down.
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 60; s++)
+        {
+            access.Add(Access(s, 200, upstream: s % 2 == 0 ? "10.0.0.1:8080" : "10.0.0.2:8080", cid: 100 + s));
+        }
+
+        var cid = 1000;
+        for (var s = 60; s < 120; s++, cid++)
+        {
+            var markedDown = s % 10 >= 5 || (nameFirst && s < 65);
+            if (!markedDown)
+            {
+                var (first, second) = s % 20 == 0 ? ("10.0.0.1:8080", "10.0.0.2:8080") : ("10.0.0.2:8080", "10.0.0.1:8080");
+                errors.Add(Error(s, Refused, upstream: first, cid: cid));
+                errors.Add(Error(s, Refused, upstream: second, cid: cid));
+                access.Add(Access(s, 502, upstream: $"{first}, {second}", upstreamStatus: "502, 502", connect: "-, -", header: "-, -", cid: cid));
+            }
+            else
+            {
+                errors.Add(Error(s, "no live upstreams while connecting to upstream", upstream: "api_pool", cid: cid));
+                access.Add(Access(s, 502, upstream: "api_pool", upstreamStatus: "502", connect: "-", header: "-", cid: cid));
+            }
+
+            access.Add(Access(s, 200, upstream: "10.0.0.9:8080", host: "other.test", cid: 5000 + s));
+        }
+
+        for (var s = 120; s < 200; s++)
+        {
+            access.Add(Access(s, 200, upstream: s % 2 == 0 ? "10.0.0.1:8080" : "10.0.0.2:8080", cid: 100 + s));
+        }
+
+        var incident = Assert.Single(Analyze(access, errors).Incidents);
+
+        Assert.Equal(("api_pool", IncidentCause.UpstreamDown, 502, 60), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Equal(["10.0.0.1:8080", "10.0.0.2:8080"], incident.Servers);
+    }
+
+    [Fact]
+    public void UpstreamBlock_OneServerFailsAndTheOtherAnswers_IsThatServersIncidentAlone()
+    {
+        // Failover masks the failure (every request succeeds on the second try): no incident, and no block merging
+        // where the other server did not fail.
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 120; s++)
+        {
+            errors.Add(Error(s, Refused, upstream: "10.0.0.1:8080", cid: s));
+            access.Add(Access(s, 200, upstream: "10.0.0.1:8080, 10.0.0.2:8080", upstreamStatus: "502, 200", connect: "-, 0.001", header: "-, 0.010", cid: s));
+        }
+
+        Assert.Empty(Analyze(access, errors).Incidents);
+    }
+
     [Fact]
     public void Saturation_SuccessesInterleaveWithBacklogFull_IsOverload()
     {
