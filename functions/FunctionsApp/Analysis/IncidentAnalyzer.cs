@@ -290,7 +290,7 @@ internal sealed class IncidentAnalyzer(
     /// </summary>
     private Incident WithContext(Incident incident, string site, DiagnosisEngine engine, SiteState state, DateTimeOffset now)
     {
-        var id = DiagnosisEngine.IncidentId(incident.Upstream, incident.Host, incident.Start, site);
+        var id = DiagnosisEngine.SiteIncidentId(incident.Id, site);
         if (!state.Detected.TryGetValue(id, out var detected))
         {
             state.Detected[id] = detected = now;

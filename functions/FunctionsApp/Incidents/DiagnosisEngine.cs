@@ -288,11 +288,15 @@ internal sealed class DiagnosisEngine
         [.. State.Trackers.Values.Where(t => t.IsOpen).Select(t => IncidentFactory.Create(t, IncidentState.Open, State, _options)).OrderBy(i => i.Start)];
 
     /// <summary>The same site, upstream, host and start give the same id, whichever run or batch found it.</summary>
-    public static string IncidentId(string upstream, string host, DateTimeOffset start, string? site = null)
-    {
-        var bytes = Encoding.UTF8.GetBytes((site is null ? "" : site + "\n") + $"{upstream}\n{host}\n{start.ToUnixTimeSeconds()}");
-        return Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 8));
-    }
+    /// <summary>An incident's id: stable for its upstream, host and start, whatever batches and runs found it.</summary>
+    public static string IncidentId(string upstream, string host, DateTimeOffset start) =>
+        Hash($"{upstream}\n{host}\n{start.ToUnixTimeSeconds()}");
+
+    /// <summary>The id of an incident within a site: two nginx instances can fail on the same upstream and host in the
+    /// same second.</summary>
+    public static string SiteIncidentId(string incidentId, string site) => Hash($"{site}\n{incidentId}");
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 8));
 
     private void Join(PendingRequest request)
     {

@@ -47,16 +47,17 @@ public sealed class IncidentConfigEnricherTests
     }
 
     [Fact]
-    public void Enrich_Misconfiguration_NamesTheProxyPassThatPointsAtTheWrongPort()
+    public void Enrich_RefusedSinceTheLogsBegin_NamesTheProxyPassWhereTheAddressIs()
     {
         var (incidents, _, _) = Analyze();
 
         var incident = For(incidents, "connection-refused");
 
-        Assert.Equal(IncidentCause.Misconfiguration, incident.Cause);
+        // Refused from the first request: a stopped service or a wrong port; the configuration shows where to check the latter.
+        Assert.Equal(IncidentCause.UpstreamDown, incident.Cause);
         var where = Line("proxy_pass", "connection-refused");
         Assert.Contains($"is named at {where}", incident.Summary, StringComparison.Ordinal);
-        Assert.StartsWith($"Fix the address at {where}", incident.Remediation[0], StringComparison.Ordinal);
+        Assert.Contains(incident.Remediation, step => step.StartsWith($"If the service is running, check the address at {where}", StringComparison.Ordinal));
     }
 
     [Fact]

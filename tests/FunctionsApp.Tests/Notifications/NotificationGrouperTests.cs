@@ -27,7 +27,7 @@ public sealed class NotificationGrouperTests
         var begin = start ?? _time.GetUtcNow();
         var incident = Incident(upstream: upstream, host: host, failed: failed, cause: cause) with
         {
-            Id = DiagnosisEngine.IncidentId(upstream, host, begin, site),
+            Id = DiagnosisEngine.SiteIncidentId(DiagnosisEngine.IncidentId(upstream, host, begin), site),
             Site = site,
             Start = begin,
             End = begin,
