@@ -19,6 +19,18 @@ internal static class CaseLabeler
     /// <param name="started">When traffic started (second 0 of every window).</param>
     /// <param name="accessLines">nginx's access lines (without any prefix or syslog header).</param>
     /// <param name="errorLines">nginx's error lines (without any prefix or syslog header).</param>
+    /// <summary>
+    /// The cause nginx's lines can show. An application server's own timeout (gunicorn <c>--timeout</c>, uWSGI
+    /// <c>harakiri</c>, PHP-FPM <c>request_terminate_timeout</c>) reaches nginx as a connection closed mid-response:
+    /// only the failed requests' times, clustered at the limit, tell it from any other broken response, so a format
+    /// that logs no time (neither <c>$upstream_response_time</c> nor <c>$request_time</c>) shows an invalid response.
+    /// </summary>
+    internal static string CauseTheLogsShow(FailureKind kind, string format) =>
+        kind is { Cause: "timeout", Status: 502 } && !format.Contains("$upstream_response_time", StringComparison.Ordinal)
+            && !format.Contains("$request_time", StringComparison.Ordinal)
+            ? "invalid_response"
+            : kind.Cause;
+
     public static IReadOnlyList<CaseLabel> Label(
         CaseDraw draw, IReadOnlyList<FailureSetup> failures, DateTimeOffset started, string[] accessLines, string[] errorLines)
     {
@@ -80,7 +92,7 @@ internal static class CaseLabeler
                     failureDraw.Host,
                     failure.Upstream,
                     failure.Alternates,
-                    failureDraw.Kind.Cause,
+                    CauseTheLogsShow(failureDraw.Kind, draw.Format.Format),
                     status,
                     inWindow.Min(e => e.Time).ToUniversalTime(),
                     inWindow.Max(e => e.Time).ToUniversalTime(),
