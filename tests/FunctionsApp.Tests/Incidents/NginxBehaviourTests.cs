@@ -211,6 +211,36 @@ public sealed class NginxBehaviourTests
     }
 
     [Fact]
+    public void Attribution_RequestsThatCanBeToldApart_AnUnnamedOneIsNotGivenAnotherRequestsLines()
+    {
+        // The format names the request and the client but no host and no upstream. At the same time one upstream times
+        // out (504, each with its line) and another answers 504 itself (no line): the latter are not the timeout's.
+        const string Format = "$msec $remote_addr \"$request\" $status";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 40; s++)
+        {
+            var time = Base.AddSeconds(s);
+            if (s is >= 10 and < 30)
+            {
+                access.Add($"{time.ToUnixTimeSeconds()}.000 10.9.8.{s % 250} \"GET /slow/{s} HTTP/1.1\" 504");
+                errors.Add(ErrorLine(time, s, "upstream timed out (110: Connection timed out) while reading response header from upstream", $"/slow/{s}", "10.0.0.5:8080"));
+                access.Add($"{time.ToUnixTimeSeconds()}.000 172.16.0.{s} \"GET /cdn/{s} HTTP/1.1\" 504");
+            }
+            else
+            {
+                access.Add($"{time.ToUnixTimeSeconds()}.000 172.16.0.{s} \"GET /cdn/{s} HTTP/1.1\" 200");
+            }
+        }
+
+        var options = new DiagnosisOptions { ErrorLogUtcOffset = TimeSpan.Zero };
+        var incidents = Analyze(access, errors, Format, options).Incidents;
+
+        Assert.Equal((IncidentCause.Timeout, 504, 20), Verdict(incidents, "10.0.0.5:8080"));
+        Assert.Equal((IncidentCause.UpstreamReturned, 504, 20), Verdict(incidents, "(unknown)"));
+    }
+
+    [Fact]
     public void Attribution_NoPerRequestJoinPossible_ErrorLinesOfTheSameHostAndTimeGiveUpstreamAndCause()
     {
         // Only time, status and host: nothing tells one request from another, but the lines of that host at that time do.

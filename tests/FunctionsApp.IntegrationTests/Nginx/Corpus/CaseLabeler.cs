@@ -13,12 +13,6 @@ internal static class CaseLabeler
     /// <summary>How far around a window a failed request still belongs to it (windows of one failure are minutes apart).</summary>
     private static readonly TimeSpan WindowMargin = TimeSpan.FromSeconds(60);
 
-    /// <summary>Labels the failures of a case.</summary>
-    /// <param name="draw">The case's draw.</param>
-    /// <param name="failures">The failures as set up.</param>
-    /// <param name="started">When traffic started (second 0 of every window).</param>
-    /// <param name="accessLines">nginx's access lines (without any prefix or syslog header).</param>
-    /// <param name="errorLines">nginx's error lines (without any prefix or syslog header).</param>
     /// <summary>
     /// The cause nginx's lines can show. An application server's own timeout (gunicorn <c>--timeout</c>, uWSGI
     /// <c>harakiri</c>, PHP-FPM <c>request_terminate_timeout</c>) reaches nginx as a connection closed mid-response:
@@ -31,6 +25,12 @@ internal static class CaseLabeler
             ? "invalid_response"
             : kind.Cause;
 
+    /// <summary>Labels the failures of a case.</summary>
+    /// <param name="draw">The case's draw.</param>
+    /// <param name="failures">The failures as set up.</param>
+    /// <param name="started">When traffic started (second 0 of every window).</param>
+    /// <param name="accessLines">nginx's access lines (without any prefix or syslog header).</param>
+    /// <param name="errorLines">nginx's error lines (without any prefix or syslog header).</param>
     public static IReadOnlyList<CaseLabel> Label(
         CaseDraw draw, IReadOnlyList<FailureSetup> failures, DateTimeOffset started, string[] accessLines, string[] errorLines)
     {
