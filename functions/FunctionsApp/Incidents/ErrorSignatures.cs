@@ -302,7 +302,7 @@ internal static class ErrorSignatures
 
         if (!line.Upstream.IsEmpty)
         {
-            return UpstreamAddress.FromUrl(line.Upstream);
+            return UpstreamAddress.FromUrl(line.Upstream, RequestTarget(line.Request));
         }
 
         var connect = message.IndexOf("connect() to "u8);
@@ -317,6 +317,20 @@ internal static class ErrorSignatures
         }
 
         return string.Empty;
+    }
+
+    /// <summary><c>GET /a?b=1 HTTP/1.1</c> → <c>/a?b=1</c>; empty when the request line has no target.</summary>
+    private static ReadOnlySpan<byte> RequestTarget(ReadOnlySpan<byte> request)
+    {
+        var start = request.IndexOf((byte)' ');
+        if (start < 0)
+        {
+            return default;
+        }
+
+        var target = request[(start + 1)..];
+        var end = target.LastIndexOf(" HTTP/"u8);
+        return end < 0 ? target : target[..end];
     }
 
     private static bool Matches(string text, int at, string value) =>

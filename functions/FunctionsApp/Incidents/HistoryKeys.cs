@@ -15,6 +15,10 @@ internal static class HistoryKeys
 
     public static bool IsUpstream(string key) => key.StartsWith(UpstreamPrefix, StringComparison.Ordinal);
 
+    /// <summary>A path key (<c>p|/api</c>): the format logs neither upstreams nor hosts, and requests to one location
+    /// go to one upstream.</summary>
+    public static bool IsPath(string key) => key.StartsWith("p|", StringComparison.Ordinal);
+
     /// <summary>The upstream a <c>u|</c> key names; null for host and path keys.</summary>
     public static string? UpstreamOf(string key) => IsUpstream(key) ? key[UpstreamPrefix.Length..] : null;
 

@@ -57,7 +57,16 @@ internal static class IncidentClassifier
         var median = times[times.Count / 2];
         var band = Math.Max(1.0, 0.05 * median);
         var near = times.Count(t => Math.Abs(t - median) <= band);
-        return near >= 3 && near >= 0.6 * e.ResponseTimes.Count ? Math.Round(times.Where(t => Math.Abs(t - median) <= band).Min(), 1) : null;
+        if (near >= 3 && near >= 0.6 * e.ResponseTimes.Count)
+        {
+            return Math.Round(times.Where(t => Math.Abs(t - median) <= band).Min(), 1);
+        }
+
+        // With every worker stuck, requests queue in the server's backlog before a worker takes them and its clock
+        // starts: the times spread upward from the limit, but none fails sooner than it, and several land right at it.
+        var floor = times[0];
+        var atFloor = times.Count(t => t - floor <= Math.Max(0.5, 0.15 * floor));
+        return atFloor >= 3 && times.Count >= 0.9 * e.ResponseTimes.Count ? Math.Round(floor, 1) : null;
     }
 
     private static int Unexplained(IncidentEvidence e) => Math.Max(0, e.WithoutErrorLine - e.ExplainedByAttribution);
@@ -95,13 +104,15 @@ internal static class IncidentClassifier
     }
 
     /// <summary>
-    /// Refused, unreachable, no socket: down if it had served; saturated if successes kept interleaving with the
+    /// Refused, no socket: down if it had served; saturated if successes kept interleaving with the
     /// refusals after response times had risen; never served: pointed at the wrong place if the site had long been
     /// serving other routes when this one first appeared, else most likely a process that is not running.
     /// </summary>
     private static IncidentCause Connectivity(IncidentEvidence e, FailureKind kind)
     {
-        if (kind == FailureKind.NoLiveUpstreams)
+        // No live server in the block; or a host or network nginx cannot reach (113, 101): an outage whether or not
+        // it ever served, with network checks first (a wrong address is named as the alternative).
+        if (kind is FailureKind.NoLiveUpstreams or FailureKind.Unreachable)
         {
             return IncidentCause.UpstreamDown;
         }
@@ -125,7 +136,9 @@ internal static class IncidentClassifier
     /// <summary>The upstream kept serving through the incident, not just the requests in flight in its first second.</summary>
     private static bool Interleaved(IncidentEvidence e)
     {
-        if (!e.HistoryIsPerUpstream || e.ServedInside == 0)
+        // Successes of the same upstream, or of the same location when the format names no upstream and no host (a
+        // host spans locations with other upstreams, so its successes say nothing about this one).
+        if (!(e.HistoryIsPerUpstream || e.HistoryIsPerPath) || e.ServedInside == 0)
         {
             return false;
         }
@@ -228,7 +241,7 @@ internal static class IncidentClassifier
                 _ => $"{u} never accepted a connection ({Words(top)}), though the site had served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)} before it was first used: nginx most likely points at the wrong address or port.",
             },
             IncidentCause.Timeout when AppServerTimeout(e) is { } limit && !e.Kinds.ContainsKey(FailureKind.TimedOut) =>
-                $"{u} closed the connection after about {limit.ToString("0.#", CultureInfo.InvariantCulture)} s on every slow request ({Words(top)}): the application server's own timeout killed the worker (gunicorn --timeout, uWSGI harakiri, PHP-FPM request_terminate_timeout).",
+                $"{u} closed the connection on slow requests after {limit.ToString("0.#", CultureInfo.InvariantCulture)} s, never sooner ({Words(top)}): the application server's own timeout killed the worker (gunicorn --timeout, uWSGI harakiri, PHP-FPM request_terminate_timeout).",
             IncidentCause.Timeout => top == FailureKind.TimedOutConnecting
                 ? $"nginx could not connect to {u} in time: 504 Gateway Timeout ({Words(top)})."
                 : $"{u} did not answer in time: 504 Gateway Timeout ({Words(top)}).",

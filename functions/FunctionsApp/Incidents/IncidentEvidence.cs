@@ -56,6 +56,9 @@ internal sealed record IncidentEvidence
     /// <summary>Whether the history above is the upstream's own (the access log names upstreams) rather than its host's.</summary>
     public bool HistoryIsPerUpstream { get; init; }
 
+    /// <summary>History is per location (the first path segment): the format names no upstream and no host.</summary>
+    public bool HistoryIsPerPath { get; init; }
+
     /// <summary>Mean response time in the minutes just before the incident, and in the hour before that.</summary>
     public double? ResponseMillisBefore { get; init; }
 

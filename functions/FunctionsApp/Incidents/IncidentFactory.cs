@@ -69,6 +69,7 @@ internal static class IncidentFactory
             SecondsWithSuccess = t.SecondsWithSuccess,
             Duration = t.Last - t.Start,
             HistoryIsPerUpstream = HistoryKeys.IsUpstream(t.HistoryKey),
+            HistoryIsPerPath = HistoryKeys.IsPath(t.HistoryKey),
             ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),
             ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),
             ResponseTimes = t.ResponseTimes,

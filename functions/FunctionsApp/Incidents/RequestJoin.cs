@@ -77,7 +77,10 @@ internal static class RequestJoin
             // No upstream fields (or "-": no address, e.g. a name that did not resolve): the error lines name it. Without
             // a line of its own, the lines of the same host around it say which upstream was failing then.
             var named = claimed.FirstOrDefault(e => e.Upstream.Length > 0);
-            var context = named is null ? Context(request, errors, options) : null;
+            // Only when the format cannot tell requests apart: with a request line and a client, a request that no line
+            // names had none (an upstream's own answer passed through).
+            var joinable = !request.Request.IsEmpty && request.Client.Length > 0 && request.Client != "-";
+            var context = named is null && !joinable ? Context(request, errors, options) : null;
             var upstream = named?.Upstream ?? context?.Upstream ?? (request.LogsUpstream ? "-" : "(unknown)");
             var failure = Failure(request, upstream, null, recovered: !gateway, claimed);
             if (failure.Host == "-" && context is not null)

@@ -9,15 +9,39 @@ internal static class UpstreamAddress
     /// <c>http://127.0.0.1:9001/api?x</c> → <c>127.0.0.1:9001</c>;
     /// <c>fastcgi://unix:/run/php.sock:</c> → <c>unix:/run/php.sock</c>; <c>http://backend/</c> → <c>backend</c>.
     /// </summary>
-    public static string FromUrl(ReadOnlySpan<byte> url)
+    /// <param name="url">The error line's <c>upstream:</c> value.</param>
+    /// <param name="target">The request's target (<c>/a?b=1</c>), when the line names it: nginx 1.22 writes a unix
+    /// socket's URL without a separator (<c>http://unix:/run/app.sock/a?b=1</c>): the path ends at its <c>.sock</c>
+    /// file, or where the request's own URI begins.</param>
+    public static string FromUrl(ReadOnlySpan<byte> url, ReadOnlySpan<byte> target = default)
     {
         var scheme = url.IndexOf("://"u8);
         var rest = scheme >= 0 ? url[(scheme + 3)..] : url;
         if (rest.StartsWith("unix:"u8))
         {
-            // unix:/path/to.sock:/uri — the socket path ends at the ':' that starts the URI.
+            // unix:/path/to.sock:/uri — the socket path ends at the ':' that starts the URI (newer nginx writes one).
             var uri = rest[5..].IndexOf((byte)':');
-            return Encoding.UTF8.GetString(uri < 0 ? rest : rest[..(5 + uri)]);
+            if (uri >= 0)
+            {
+                return Encoding.UTF8.GetString(rest[..(5 + uri)]);
+            }
+
+            // Without it: the URI follows a *.sock file, or is the request's own (proxy_pass with no URI part).
+            foreach (var suffix in (ReadOnlySpan<string>)[".sock/", ".socket/", ".sock?", ".socket?"])
+            {
+                var at = rest.IndexOf(Encoding.ASCII.GetBytes(suffix));
+                if (at > 0)
+                {
+                    return Encoding.UTF8.GetString(rest[..(at + suffix.Length - 1)]);
+                }
+            }
+
+            if (target.Length > 1 && rest.EndsWith(target) && rest.Length - target.Length > 5)
+            {
+                return Encoding.UTF8.GetString(rest[..^target.Length]);
+            }
+
+            return Encoding.UTF8.GetString(rest);
         }
 
         var end = rest.IndexOfAny("/?"u8);

@@ -149,8 +149,34 @@ public sealed class NginxBehaviourTests
         var incident = Assert.Single(Analyze(access, errors, Format).Incidents);
 
         Assert.Equal((IncidentCause.Timeout, 502), (incident.Cause, incident.Status));
-        Assert.Contains("about 30 s", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains("after 30 s, never sooner", incident.Summary, StringComparison.Ordinal);
         Assert.Contains(incident.Remediation, r => r.Contains("gunicorn `--timeout`", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(new[] { 3.404, 3.411, 3.412, 3.683, 4.351, 5.436, 6.14, 7.022, 8.026, 9.207, 10.779, 12.76, 14.728, 15.326 }, true)]
+    [InlineData(new[] { 0.0, 0.001, 0.004, 0.009, 0.013, 0.029, 0.045, 0.002, 0.003, 0.004, 0.0, 0.001 }, false)]
+    [InlineData(new[] { 0.2, 1.5, 4.0, 6.1, 9.8, 12.3, 0.7, 15.0, 2.2, 7.7 }, false)]
+    public void AppServerTimeout_WorkersStuckAndRequestsQueued_TimesStartAtTheLimit(double[] seconds, bool isTimeout)
+    {
+        // With every sync worker stuck, requests wait in gunicorn's backlog before a worker takes them and the
+        // --timeout clock starts: none fails sooner than the limit, several right at it, the rest spread above.
+        // Connections closed at once (a crashing server) or at random times are a broken response.
+        const string Format = "$remote_addr [$time_local] \"$request\" $status $host cid=$connection ua=\"$upstream_addr\" us=\"$upstream_status\" urt=\"$upstream_response_time\"";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < seconds.Length; i++)
+        {
+            var time = Base.AddSeconds(40 + (i * 2));
+            var urt = seconds[i].ToString("0.000", CultureInfo.InvariantCulture);
+            access.Add($"10.9.8.7 [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /report/{i} HTTP/1.1\" 502 api.test cid={i} ua=\"unix:/run/gunicorn.sock\" us=\"502\" urt=\"{urt}\"");
+            errors.Add(Error(40 + (i * 2), "upstream prematurely closed connection while reading response header from upstream", upstream: "unix:/run/gunicorn.sock:", cid: i, path: $"/report/{i}"));
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, Format).Incidents);
+
+        Assert.Equal(isTimeout ? IncidentCause.Timeout : IncidentCause.InvalidResponse, incident.Cause);
+        Assert.Equal(502, incident.Status);
     }
 
     public static TheoryData<string, string> FormatsWithoutRequest => new()
@@ -182,6 +208,36 @@ public sealed class NginxBehaviourTests
         Assert.Equal((IncidentCause.UpstreamDown, 502, 6), Verdict(incidents, "10.0.0.1:8080"));
         Assert.Equal((IncidentCause.Timeout, 504, 6), Verdict(incidents, "10.0.0.2:9000"));
         Assert.All(incidents, i => Assert.Equal("shop.test", i.Host));
+    }
+
+    [Fact]
+    public void Attribution_RequestsThatCanBeToldApart_AnUnnamedOneIsNotGivenAnotherRequestsLines()
+    {
+        // The format names the request and the client but no host and no upstream. At the same time one upstream times
+        // out (504, each with its line) and another answers 504 itself (no line): the latter are not the timeout's.
+        const string Format = "$msec $remote_addr \"$request\" $status";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 40; s++)
+        {
+            var time = Base.AddSeconds(s);
+            if (s is >= 10 and < 30)
+            {
+                access.Add($"{time.ToUnixTimeSeconds()}.000 10.9.8.{s % 250} \"GET /slow/{s} HTTP/1.1\" 504");
+                errors.Add(ErrorLine(time, s, "upstream timed out (110: Connection timed out) while reading response header from upstream", $"/slow/{s}", "10.0.0.5:8080"));
+                access.Add($"{time.ToUnixTimeSeconds()}.000 172.16.0.{s} \"GET /cdn/{s} HTTP/1.1\" 504");
+            }
+            else
+            {
+                access.Add($"{time.ToUnixTimeSeconds()}.000 172.16.0.{s} \"GET /cdn/{s} HTTP/1.1\" 200");
+            }
+        }
+
+        var options = new DiagnosisOptions { ErrorLogUtcOffset = TimeSpan.Zero };
+        var incidents = Analyze(access, errors, Format, options).Incidents;
+
+        Assert.Equal((IncidentCause.Timeout, 504, 20), Verdict(incidents, "10.0.0.5:8080"));
+        Assert.Equal((IncidentCause.UpstreamReturned, 504, 20), Verdict(incidents, "(unknown)"));
     }
 
     [Fact]

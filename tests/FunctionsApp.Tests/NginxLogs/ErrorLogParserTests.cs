@@ -150,6 +150,16 @@ public sealed class ErrorLogParserTests
     public void FromUrl_EveryPassFlavour_IsWhatUpstreamAddrSays(string url, string expected) =>
         Assert.Equal(expected, UpstreamAddress.FromUrl(Encoding.UTF8.GetBytes(url)));
 
+    // nginx 1.22 writes a unix socket's URL with the URI right after the path: the request's target, or one that
+    // proxy_pass rewrote (then the socket file's name ends the path).
+    [Theory]
+    [InlineData("http://unix:/tmp/lab/node-f1/app.sock/recommendations/7518/detail?ref=home", "/recommendations/7518/detail?ref=home", "unix:/tmp/lab/node-f1/app.sock")]
+    [InlineData("http://unix:/run/app/socket/a", "/a", "unix:/run/app/socket")]
+    [InlineData("http://unix:/run/gunicorn.sock/api/v2/x", "/v2/x", "unix:/run/gunicorn.sock")]
+    [InlineData("http://unix:/run/gunicorn.socket?x=1", "/other", "unix:/run/gunicorn.socket")]
+    public void FromUrl_UnixSocketWithoutSeparator_EndsWhereTheUriBegins(string url, string target, string expected) =>
+        Assert.Equal(expected, UpstreamAddress.FromUrl(Encoding.UTF8.GetBytes(url), Encoding.UTF8.GetBytes(target)));
+
     public static TheoryData<string, string, string, string?, int?> ConfigLines() => new()
     {
         { "2021/09/29 10:00:00 [emerg] 1#1: host not found in upstream \"php-fpm:9000\" in /etc/nginx/conf.d/default.conf:2", "emerg", "host not found in upstream \"php-fpm:9000\"", "/etc/nginx/conf.d/default.conf", 2 },

@@ -13,6 +13,18 @@ internal static class CaseLabeler
     /// <summary>How far around a window a failed request still belongs to it (windows of one failure are minutes apart).</summary>
     private static readonly TimeSpan WindowMargin = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The cause nginx's lines can show. An application server's own timeout (gunicorn <c>--timeout</c>, uWSGI
+    /// <c>harakiri</c>, PHP-FPM <c>request_terminate_timeout</c>) reaches nginx as a connection closed mid-response:
+    /// only the failed requests' times, clustered at the limit, tell it from any other broken response, so a format
+    /// that logs no time (neither <c>$upstream_response_time</c> nor <c>$request_time</c>) shows an invalid response.
+    /// </summary>
+    internal static string CauseTheLogsShow(FailureKind kind, string format) =>
+        kind is { Cause: "timeout", Status: 502 } && !format.Contains("$upstream_response_time", StringComparison.Ordinal)
+            && !format.Contains("$request_time", StringComparison.Ordinal)
+            ? "invalid_response"
+            : kind.Cause;
+
     /// <summary>Labels the failures of a case.</summary>
     /// <param name="draw">The case's draw.</param>
     /// <param name="failures">The failures as set up.</param>
@@ -80,7 +92,7 @@ internal static class CaseLabeler
                     failureDraw.Host,
                     failure.Upstream,
                     failure.Alternates,
-                    failureDraw.Kind.Cause,
+                    CauseTheLogsShow(failureDraw.Kind, draw.Format.Format),
                     status,
                     inWindow.Min(e => e.Time).ToUniversalTime(),
                     inWindow.Max(e => e.Time).ToUniversalTime(),
