@@ -1,4 +1,3 @@
-using System.Globalization;
 using FunctionsApp.Incidents;
 using FunctionsApp.Ingestion;
 using FunctionsApp.Metrics;
@@ -378,30 +377,19 @@ internal sealed class IncidentAnalyzer(
         }
 
         checkpoint.Read.Sort(StringComparer.Ordinal);
-        var newest = BatchTime(checkpoint.Read[^1]);
+        var newest = BlobNames.BatchTime(checkpoint.Read[^1]);
         if (newest is null)
         {
             return;
         }
 
         var bound = newest.Value - options.Value.ReorderWindow;
-        var old = checkpoint.Read.TakeWhile(name => BatchTime(name) is { } t && t < bound).ToList();
+        var old = checkpoint.Read.TakeWhile(name => BlobNames.BatchTime(name) is { } t && t < bound).ToList();
         if (old.Count > 0)
         {
             checkpoint.Below = old[^1];
             checkpoint.Read.RemoveRange(0, old.Count);
         }
-    }
-
-    /// <summary>The arrival time in a batch name: <c>.../{yyyyMMddTHHmmssfffffffZ}-{hash}.log.gz</c>.</summary>
-    private static DateTimeOffset? BatchTime(string blobName)
-    {
-        var file = blobName[(blobName.LastIndexOf('/') + 1)..];
-        var dash = file.IndexOf('-', StringComparison.Ordinal);
-        return dash > 0 && DateTimeOffset.TryParseExact(file[..dash], "yyyyMMdd'T'HHmmssfffffff'Z'", CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
-            ? time
-            : null;
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
