@@ -16,10 +16,51 @@ internal sealed class BlobIncidentStore(BlobContainers containers) : IIncidentSt
 {
     private volatile bool _containerReady;
 
+    private const string FenceKey = "fence";
+
     public async Task UpsertAsync(Incident incident, CancellationToken cancellationToken)
     {
         await EnsureContainerAsync(cancellationToken);
-        var body = JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJsonContext.Default.Incident);
+        await containers.Incidents.GetBlobClient(BlobName(incident.Id)).UploadAsync(Body(incident), UploadOptions(incident), cancellationToken);
+    }
+
+    public async Task UpsertFencedAsync(Incident incident, long fence, CancellationToken cancellationToken)
+    {
+        await EnsureContainerAsync(cancellationToken);
+        var blob = containers.Incidents.GetBlobClient(BlobName(incident.Id));
+        var options = UploadOptions(incident);
+        options.Metadata[FenceKey] = fence.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            var current = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+            if (current.Value.Metadata.TryGetValue(FenceKey, out var written)
+                && long.TryParse(written, NumberStyles.None, CultureInfo.InvariantCulture, out var writtenFence) && writtenFence > fence)
+            {
+                throw new StaleWriterException($"Incident {incident.Id} was written by a later analyzer run (fence {writtenFence} > {fence}).");
+            }
+
+            options.Conditions = new BlobRequestConditions { IfMatch = current.Value.ETag };
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            options.Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All };
+        }
+
+        try
+        {
+            await blob.UploadAsync(Body(incident), options, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            throw new StaleWriterException($"Incident {incident.Id} changed while analyzer run {fence} wrote it.", ex);
+        }
+    }
+
+    private static BinaryData Body(Incident incident) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJsonContext.Default.Incident));
+
+    private static BlobUploadOptions UploadOptions(Incident incident)
+    {
         var options = new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
@@ -42,7 +83,7 @@ internal sealed class BlobIncidentStore(BlobContainers containers) : IIncidentSt
             options.Metadata["detected"] = detected.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         }
 
-        await containers.Incidents.GetBlobClient(BlobName(incident.Id)).UploadAsync(new BinaryData(body), options, cancellationToken);
+        return options;
     }
 
     public async Task<Incident?> GetAsync(string id, CancellationToken cancellationToken)
