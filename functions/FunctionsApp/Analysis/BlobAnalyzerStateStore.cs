@@ -15,6 +15,7 @@ namespace FunctionsApp.Analysis;
 /// </summary>
 internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnalyzerStateStore
 {
+    private readonly ContainerGuard _guard = new(containers.State);
     private volatile bool _containerReady;
 
     private const string SitesPrefix = "sites/";
@@ -51,8 +52,14 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
             : new BlobRequestConditions { IfMatch = new ETag(state.Version) };
         try
         {
-            await containers.State.GetBlobClient(SiteBlob(state.State.Site)).UploadAsync(
-                buffer, new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json", ContentEncoding = "gzip" } }, cancellationToken);
+            await _guard.RunAsync(
+                ct =>
+                {
+                    buffer.Position = 0;
+                    return containers.State.GetBlobClient(SiteBlob(state.State.Site)).UploadAsync(
+                        buffer, new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json", ContentEncoding = "gzip" } }, ct);
+                },
+                cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
@@ -63,7 +70,7 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
     public async IAsyncEnumerable<SiteState> LoadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await EnsureContainerAsync(cancellationToken);
-        await foreach (var item in containers.State.GetBlobsAsync(new GetBlobsOptions { Prefix = SitesPrefix }, cancellationToken))
+        await foreach (var item in ContainerGuard.ListOrEmpty(containers.State.GetBlobsAsync(new GetBlobsOptions { Prefix = SitesPrefix }, cancellationToken), cancellationToken))
         {
             var download = await containers.State.GetBlobClient(item.Name).DownloadStreamingAsync(cancellationToken: cancellationToken);
             await using var content = download.Value.Content;
@@ -71,9 +78,11 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
         }
     }
 
-    public async Task<IRunLease?> TryAcquireRunLeaseAsync(TimeSpan duration, CancellationToken cancellationToken)
+    public Task<IRunLease?> TryAcquireRunLeaseAsync(TimeSpan duration, CancellationToken cancellationToken) =>
+        _guard.RunAsync(ct => AcquireAsync(duration, ct), cancellationToken);
+
+    private async Task<IRunLease?> AcquireAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
-        await EnsureContainerAsync(cancellationToken);
         var blob = containers.State.GetBlobClient(LockBlob);
         try
         {

@@ -14,19 +14,19 @@ namespace FunctionsApp.Incidents;
 /// </summary>
 internal sealed class BlobIncidentStore(BlobContainers containers) : IIncidentStore
 {
+    private readonly ContainerGuard _guard = new(containers.Incidents);
     private volatile bool _containerReady;
 
     private const string FenceKey = "fence";
 
-    public async Task UpsertAsync(Incident incident, CancellationToken cancellationToken)
-    {
-        await EnsureContainerAsync(cancellationToken);
-        await containers.Incidents.GetBlobClient(BlobName(incident.Id)).UploadAsync(Body(incident), UploadOptions(incident), cancellationToken);
-    }
+    public Task UpsertAsync(Incident incident, CancellationToken cancellationToken) =>
+        _guard.RunAsync(ct => containers.Incidents.GetBlobClient(BlobName(incident.Id)).UploadAsync(Body(incident), UploadOptions(incident), ct), cancellationToken);
 
-    public async Task UpsertFencedAsync(Incident incident, long fence, CancellationToken cancellationToken)
+    public Task UpsertFencedAsync(Incident incident, long fence, CancellationToken cancellationToken) =>
+        _guard.RunAsync(ct => WriteFencedAsync(incident, fence, ct), cancellationToken);
+
+    private async Task WriteFencedAsync(Incident incident, long fence, CancellationToken cancellationToken)
     {
-        await EnsureContainerAsync(cancellationToken);
         var blob = containers.Incidents.GetBlobClient(BlobName(incident.Id));
         var options = UploadOptions(incident);
         options.Metadata[FenceKey] = fence.ToString(CultureInfo.InvariantCulture);
@@ -102,7 +102,7 @@ internal sealed class BlobIncidentStore(BlobContainers containers) : IIncidentSt
     public async IAsyncEnumerable<IncidentSummary> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await EnsureContainerAsync(cancellationToken);
-        await foreach (var item in containers.Incidents.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken))
+        await foreach (var item in ContainerGuard.ListOrEmpty(containers.Incidents.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken), cancellationToken))
         {
             if (ToSummary(item) is { } summary)
             {

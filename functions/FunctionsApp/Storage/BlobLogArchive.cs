@@ -137,7 +137,7 @@ internal sealed partial class BlobLogArchive(
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var options = ListOptions(source, afterBlobName);
-        await foreach (var item in containers.Logs.GetBlobsAsync(options, cancellationToken))
+        await foreach (var item in ContainerGuard.ListOrEmpty(containers.Logs.GetBlobsAsync(options, cancellationToken), cancellationToken))
         {
             if (afterBlobName is not null && string.CompareOrdinal(item.Name, afterBlobName) <= 0)
             {
@@ -155,8 +155,8 @@ internal sealed partial class BlobLogArchive(
 
     public async IAsyncEnumerable<string> ListSourcesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var item in containers.Logs.GetBlobsByHierarchyAsync(
-            new GetBlobsByHierarchyOptions { Prefix = BlobNames.RawPrefix, Delimiter = "/" }, cancellationToken))
+        await foreach (var item in ContainerGuard.ListOrEmpty(containers.Logs.GetBlobsByHierarchyAsync(
+            new GetBlobsByHierarchyOptions { Prefix = BlobNames.RawPrefix, Delimiter = "/" }, cancellationToken), cancellationToken))
         {
             if (item.IsPrefix)
             {
