@@ -25,34 +25,47 @@ internal sealed class BlobIncidentStore(BlobContainers containers) : IIncidentSt
     public Task UpsertFencedAsync(Incident incident, long fence, CancellationToken cancellationToken) =>
         _guard.RunAsync(ct => WriteFencedAsync(incident, fence, ct), cancellationToken);
 
+    /// <summary>
+    /// Read, refuse a later run's document, write conditioned on what was read. A conflict is read again: a write by an
+    /// earlier run (a lower token, landing late) is overwritten, so a run that lost its lease cannot stop the one that
+    /// took it over; only a later run's write refuses this one.
+    /// </summary>
     private async Task WriteFencedAsync(Incident incident, long fence, CancellationToken cancellationToken)
     {
         var blob = containers.Incidents.GetBlobClient(BlobName(incident.Id));
         var options = UploadOptions(incident);
         options.Metadata[FenceKey] = fence.ToString(CultureInfo.InvariantCulture);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var current = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
-            if (current.Value.Metadata.TryGetValue(FenceKey, out var written)
-                && long.TryParse(written, NumberStyles.None, CultureInfo.InvariantCulture, out var writtenFence) && writtenFence > fence)
+            try
             {
-                throw new StaleWriterException($"Incident {incident.Id} was written by a later analyzer run (fence {writtenFence} > {fence}).");
+                var current = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+                if (current.Value.Metadata.TryGetValue(FenceKey, out var written)
+                    && long.TryParse(written, NumberStyles.None, CultureInfo.InvariantCulture, out var writtenFence) && writtenFence > fence)
+                {
+                    throw new StaleWriterException($"Incident {incident.Id} was written by a later analyzer run (fence {writtenFence} > {fence}).");
+                }
+
+                options.Conditions = new BlobRequestConditions { IfMatch = current.Value.ETag };
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404 && !ContainerGuard.IsContainerNotFound(ex))
+            {
+                options.Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All };
             }
 
-            options.Conditions = new BlobRequestConditions { IfMatch = current.Value.ETag };
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            options.Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All };
-        }
-
-        try
-        {
-            await blob.UploadAsync(Body(incident), options, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            throw new StaleWriterException($"Incident {incident.Id} changed while analyzer run {fence} wrote it.", ex);
+            try
+            {
+                await blob.UploadAsync(Body(incident), options, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 3)
+            {
+                // Written in between: by a later run (the read above refuses) or an earlier one (overwritten).
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                throw new StaleWriterException($"Incident {incident.Id} kept changing while analyzer run {fence} wrote it.", ex);
+            }
         }
     }
 
