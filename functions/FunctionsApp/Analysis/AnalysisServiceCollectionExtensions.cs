@@ -33,9 +33,11 @@ internal sealed class AnalysisOptionsValidator : IValidateOptions<AnalysisOption
             failures.Add($"Analysis:GracePeriod must be from 0 to 1 hour, not {options.GracePeriod}.");
         }
 
-        if (options.ReorderWindow < TimeSpan.Zero || options.ReorderWindow > TimeSpan.FromDays(1))
+        // A batch is committed at most Ingestion's takeover age plus its storage deadline (1.5 min with their largest
+        // values) after the time in its name; the window must cover that.
+        if (options.ReorderWindow < TimeSpan.FromMinutes(2) || options.ReorderWindow > TimeSpan.FromDays(1))
         {
-            failures.Add($"Analysis:ReorderWindow must be from 0 to 1 day, not {options.ReorderWindow}.");
+            failures.Add($"Analysis:ReorderWindow must be from 2 minutes to 1 day, not {options.ReorderWindow}.");
         }
 
         if (options.LeaseDuration < TimeSpan.FromSeconds(15) || options.LeaseDuration > TimeSpan.FromSeconds(60))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -14,10 +15,12 @@ namespace FunctionsApp.Analysis;
 /// </summary>
 internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnalyzerStateStore
 {
+    private readonly ContainerGuard _guard = new(containers.State);
     private volatile bool _containerReady;
 
     private const string SitesPrefix = "sites/";
     private const string LockBlob = "locks/analyze";
+    private const string FenceKey = "fence";
 
     public async Task<VersionedSiteState> LoadAsync(string site, CancellationToken cancellationToken)
     {
@@ -47,14 +50,27 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
         var conditions = state.Version is null
             ? new BlobRequestConditions { IfNoneMatch = ETag.All }
             : new BlobRequestConditions { IfMatch = new ETag(state.Version) };
-        await containers.State.GetBlobClient(SiteBlob(state.State.Site)).UploadAsync(
-            buffer, new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json", ContentEncoding = "gzip" } }, cancellationToken);
+        try
+        {
+            await _guard.RunAsync(
+                ct =>
+                {
+                    buffer.Position = 0;
+                    return containers.State.GetBlobClient(SiteBlob(state.State.Site)).UploadAsync(
+                        buffer, new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json", ContentEncoding = "gzip" } }, ct);
+                },
+                cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            throw new StaleWriterException($"The state of site '{state.State.Site}' was saved by another run since this one loaded it.", ex);
+        }
     }
 
     public async IAsyncEnumerable<SiteState> LoadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await EnsureContainerAsync(cancellationToken);
-        await foreach (var item in containers.State.GetBlobsAsync(new GetBlobsOptions { Prefix = SitesPrefix }, cancellationToken))
+        await foreach (var item in ContainerGuard.ListOrEmpty(containers.State.GetBlobsAsync(new GetBlobsOptions { Prefix = SitesPrefix }, cancellationToken), cancellationToken))
         {
             var download = await containers.State.GetBlobClient(item.Name).DownloadStreamingAsync(cancellationToken: cancellationToken);
             await using var content = download.Value.Content;
@@ -62,9 +78,11 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
         }
     }
 
-    public async Task<IRunLease?> TryAcquireRunLeaseAsync(TimeSpan duration, CancellationToken cancellationToken)
+    public Task<IRunLease?> TryAcquireRunLeaseAsync(TimeSpan duration, CancellationToken cancellationToken) =>
+        _guard.RunAsync(ct => AcquireAsync(duration, ct), cancellationToken);
+
+    private async Task<IRunLease?> AcquireAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
-        await EnsureContainerAsync(cancellationToken);
         var blob = containers.State.GetBlobClient(LockBlob);
         try
         {
@@ -79,12 +97,20 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
         try
         {
             await lease.AcquireAsync(duration, cancellationToken: cancellationToken);
-            return new BlobRunLease(lease);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
             return null;
         }
+
+        // The fencing token: only the lease holder can write the lock blob's metadata, so each holder counts one up.
+        var held = new BlobRequestConditions { LeaseId = lease.LeaseId };
+        var properties = await blob.GetPropertiesAsync(held, cancellationToken);
+        var fence = (properties.Value.Metadata.TryGetValue(FenceKey, out var previous)
+            && long.TryParse(previous, NumberStyles.None, CultureInfo.InvariantCulture, out var last) ? last : 0) + 1;
+        await blob.SetMetadataAsync(
+            new Dictionary<string, string> { [FenceKey] = fence.ToString(CultureInfo.InvariantCulture) }, held, cancellationToken);
+        return new BlobRunLease(lease, fence);
     }
 
     /// <summary>The container is created at start-up in the background; a call that comes first creates it itself.</summary>
@@ -106,9 +132,22 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
 
     private static string SiteBlob(string site) => SitesPrefix + BlobNames.Segment(site) + ".json.gz";
 
-    private sealed class BlobRunLease(BlobLeaseClient lease) : IRunLease
+    private sealed class BlobRunLease(BlobLeaseClient lease, long fence) : IRunLease
     {
-        public Task RenewAsync(CancellationToken cancellationToken) => lease.RenewAsync(cancellationToken: cancellationToken);
+        public long Fence => fence;
+
+        public async Task RenewAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                // Renewing an expired lease nobody else took succeeds; one another run took fails.
+                await lease.RenewAsync(cancellationToken: cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                throw new StaleWriterException($"The analyzer lease (fence {fence}) was taken by another run.", ex);
+            }
+        }
 
         public async ValueTask DisposeAsync()
         {

@@ -6,7 +6,7 @@ internal interface IAnalyzerStateStore
     /// <summary>Loads a site's state, or a new one; the version guards the save against a concurrent writer.</summary>
     Task<VersionedSiteState> LoadAsync(string site, CancellationToken cancellationToken);
 
-    /// <summary>Saves a site's state if nobody saved it since it was loaded (else <see cref="Azure.RequestFailedException"/> 412).</summary>
+    /// <summary>Saves a site's state if nobody saved it since it was loaded (else <see cref="Storage.StaleWriterException"/>).</summary>
     Task SaveAsync(VersionedSiteState state, CancellationToken cancellationToken);
 
     /// <summary>Every site's saved state (for the upstream and timeline queries).</summary>
@@ -19,8 +19,17 @@ internal interface IAnalyzerStateStore
 /// <summary>A site's state with the storage version it was read at (null: not stored yet).</summary>
 internal sealed record VersionedSiteState(SiteState State, string? Version);
 
-/// <summary>The exclusive right to run the analyzer; renew it during long runs, dispose to release it.</summary>
+/// <summary>
+/// The exclusive right to run the analyzer; renew it during long runs and before each write, dispose to release it.
+/// </summary>
 internal interface IRunLease : IAsyncDisposable
 {
+    /// <summary>
+    /// The fencing token: one more than the previous holder's, so a write carrying it can be refused where a later
+    /// holder has written (see <see cref="Incidents.IIncidentStore.UpsertFencedAsync"/>).
+    /// </summary>
+    long Fence { get; }
+
+    /// <summary>Extends the lease; throws <see cref="Storage.StaleWriterException"/> when another run has taken it.</summary>
     Task RenewAsync(CancellationToken cancellationToken);
 }

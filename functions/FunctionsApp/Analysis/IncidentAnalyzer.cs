@@ -1,4 +1,3 @@
-using System.Globalization;
 using FunctionsApp.Incidents;
 using FunctionsApp.Ingestion;
 using FunctionsApp.Metrics;
@@ -42,15 +41,25 @@ internal sealed class IncidentAnalyzer(
         }
 
         var result = new AnalysisRunResult(Proceeded: true, 0, 0, 0);
-        foreach (var site in await SitesAsync(cancellationToken))
+        try
         {
-            var siteResult = await RunSiteAsync(site.Key, site.Value, lease, cancellationToken);
-            result = result with
+            foreach (var site in await SitesAsync(cancellationToken))
             {
-                Batches = result.Batches + siteResult.Batches,
-                IncidentsWritten = result.IncidentsWritten + siteResult.IncidentsWritten,
-                Lines = result.Lines + siteResult.Lines,
-            };
+                var siteResult = await RunSiteAsync(site.Key, site.Value, lease, cancellationToken);
+                result = result with
+                {
+                    Batches = result.Batches + siteResult.Batches,
+                    IncidentsWritten = result.IncidentsWritten + siteResult.IncidentsWritten,
+                    Lines = result.Lines + siteResult.Lines,
+                };
+            }
+        }
+        catch (StaleWriterException ex)
+        {
+            // Slow storage outlasted the lease and another run took it: stop writing. That run (or the next) starts
+            // from the last saved state, so it derives and rewrites whatever this one left half-done.
+            Log.LeaseLost(logger, ex, lease.Fence);
+            return result with { LostLease = true };
         }
 
         // Messages that fell due with time (group waits, resolutions, reminders), then delivery; the notify timer
@@ -158,7 +167,11 @@ internal sealed class IncidentAnalyzer(
         {
             var incident = WithContext(await WithMetricsAsync(found, engine.State, cancellationToken), site, engine, state, now);
             incident = await siteDiagnostics.EnrichAsync(site, incident, cancellationToken);
-            await incidents.UpsertAsync(incident, cancellationToken);
+
+            // Fenced: the lease is still ours when the write starts, and the write itself is refused where a later run
+            // wrote (its fencing token is higher) or anything changed since it was read.
+            await lease.RenewAsync(cancellationToken);
+            await incidents.UpsertFencedAsync(incident, lease.Fence, cancellationToken);
             observed.Add(new NotificationIncident(incident, incident.Metrics, notificationOptions.Value.IncidentLink(incident.Id)));
         }
 
@@ -166,10 +179,12 @@ internal sealed class IncidentAnalyzer(
         // next run derives the same incidents (same ids) and decides again, so no change goes unannounced.
         if (observed.Count > 0)
         {
+            await lease.RenewAsync(cancellationToken);
             await notifications.ObserveAsync(observed, cancellationToken);
         }
 
         state.LastRun = now;
+        await lease.RenewAsync(cancellationToken);
         await states.SaveAsync(versioned, cancellationToken);
         var lines = engine.Stats.AccessLines + engine.Stats.ErrorLines + engine.Stats.MalformedLines - linesBefore;
         Log.SiteAnalyzed(logger, site, batches, lines, changed.Count, engine.State.Trackers.Count(t => t.Value.IsOpen));
@@ -378,30 +393,19 @@ internal sealed class IncidentAnalyzer(
         }
 
         checkpoint.Read.Sort(StringComparer.Ordinal);
-        var newest = BatchTime(checkpoint.Read[^1]);
+        var newest = BlobNames.BatchTime(checkpoint.Read[^1]);
         if (newest is null)
         {
             return;
         }
 
         var bound = newest.Value - options.Value.ReorderWindow;
-        var old = checkpoint.Read.TakeWhile(name => BatchTime(name) is { } t && t < bound).ToList();
+        var old = checkpoint.Read.TakeWhile(name => BlobNames.BatchTime(name) is { } t && t < bound).ToList();
         if (old.Count > 0)
         {
             checkpoint.Below = old[^1];
             checkpoint.Read.RemoveRange(0, old.Count);
         }
-    }
-
-    /// <summary>The arrival time in a batch name: <c>.../{yyyyMMddTHHmmssfffffffZ}-{hash}.log.gz</c>.</summary>
-    private static DateTimeOffset? BatchTime(string blobName)
-    {
-        var file = blobName[(blobName.LastIndexOf('/') + 1)..];
-        var dash = file.IndexOf('-', StringComparison.Ordinal);
-        return dash > 0 && DateTimeOffset.TryParseExact(file[..dash], "yyyyMMdd'T'HHmmssfffffff'Z'", CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
-            ? time
-            : null;
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
@@ -414,5 +418,8 @@ internal sealed class IncidentAnalyzer(
 /// <summary>What one run did; <see cref="Proceeded"/> is false when another run held the lease.</summary>
 internal sealed record AnalysisRunResult(bool Proceeded, int Batches, long Lines, int IncidentsWritten)
 {
+    /// <summary>The run lost its lease to another (slow storage outlasted it) and stopped without saving.</summary>
+    public bool LostLease { get; init; }
+
     public static AnalysisRunResult Skipped { get; } = new(false, 0, 0, 0);
 }

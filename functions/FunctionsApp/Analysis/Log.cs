@@ -14,4 +14,7 @@ internal static partial class Log
 
     [LoggerMessage(5003, LogLevel.Warning, "The analyze timer is past due: the previous run was late or long")]
     public static partial void PastDue(ILogger logger);
+
+    [LoggerMessage(5004, LogLevel.Warning, "Analyzer run {Fence} lost its lease to another run and stopped; that run repeats what this one left unsaved")]
+    public static partial void LeaseLost(ILogger logger, Exception exception, long fence);
 }

@@ -14,12 +14,66 @@ namespace FunctionsApp.Incidents;
 /// </summary>
 internal sealed class BlobIncidentStore(BlobContainers containers) : IIncidentStore
 {
+    private readonly ContainerGuard _guard = new(containers.Incidents);
     private volatile bool _containerReady;
 
-    public async Task UpsertAsync(Incident incident, CancellationToken cancellationToken)
+    private const string FenceKey = "fence";
+
+    public Task UpsertAsync(Incident incident, CancellationToken cancellationToken) =>
+        _guard.RunAsync(ct => containers.Incidents.GetBlobClient(BlobName(incident.Id)).UploadAsync(Body(incident), UploadOptions(incident), ct), cancellationToken);
+
+    public Task UpsertFencedAsync(Incident incident, long fence, CancellationToken cancellationToken) =>
+        _guard.RunAsync(ct => WriteFencedAsync(incident, fence, ct), cancellationToken);
+
+    /// <summary>
+    /// Read, refuse a later run's document, write conditioned on what was read. A conflict is read again: a write by an
+    /// earlier run (a lower token, landing late) is overwritten, so a run that lost its lease cannot stop the one that
+    /// took it over; only a later run's write refuses this one.
+    /// </summary>
+    private async Task WriteFencedAsync(Incident incident, long fence, CancellationToken cancellationToken)
     {
-        await EnsureContainerAsync(cancellationToken);
-        var body = JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJsonContext.Default.Incident);
+        var blob = containers.Incidents.GetBlobClient(BlobName(incident.Id));
+        var options = UploadOptions(incident);
+        options.Metadata[FenceKey] = fence.ToString(CultureInfo.InvariantCulture);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var current = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+                if (current.Value.Metadata.TryGetValue(FenceKey, out var written)
+                    && long.TryParse(written, NumberStyles.None, CultureInfo.InvariantCulture, out var writtenFence) && writtenFence > fence)
+                {
+                    throw new StaleWriterException($"Incident {incident.Id} was written by a later analyzer run (fence {writtenFence} > {fence}).");
+                }
+
+                options.Conditions = new BlobRequestConditions { IfMatch = current.Value.ETag };
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404 && !ContainerGuard.IsContainerNotFound(ex))
+            {
+                options.Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All };
+            }
+
+            try
+            {
+                await blob.UploadAsync(Body(incident), options, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 3)
+            {
+                // Written in between: by a later run (the read above refuses) or an earlier one (overwritten).
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                throw new StaleWriterException($"Incident {incident.Id} kept changing while analyzer run {fence} wrote it.", ex);
+            }
+        }
+    }
+
+    private static BinaryData Body(Incident incident) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJsonContext.Default.Incident));
+
+    private static BlobUploadOptions UploadOptions(Incident incident)
+    {
         var options = new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
@@ -42,7 +96,7 @@ internal sealed class BlobIncidentStore(BlobContainers containers) : IIncidentSt
             options.Metadata["detected"] = detected.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         }
 
-        await containers.Incidents.GetBlobClient(BlobName(incident.Id)).UploadAsync(new BinaryData(body), options, cancellationToken);
+        return options;
     }
 
     public async Task<Incident?> GetAsync(string id, CancellationToken cancellationToken)
@@ -61,7 +115,7 @@ internal sealed class BlobIncidentStore(BlobContainers containers) : IIncidentSt
     public async IAsyncEnumerable<IncidentSummary> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await EnsureContainerAsync(cancellationToken);
-        await foreach (var item in containers.Incidents.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken))
+        await foreach (var item in ContainerGuard.ListOrEmpty(containers.Incidents.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken), cancellationToken))
         {
             if (ToSummary(item) is { } summary)
             {

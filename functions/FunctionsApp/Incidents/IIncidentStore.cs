@@ -6,6 +6,13 @@ internal interface IIncidentStore
     /// <summary>Writes (or overwrites) the incident; writing the same incident twice leaves one document.</summary>
     Task UpsertAsync(Incident incident, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Writes the incident for an analyzer run holding fencing token <paramref name="fence"/>, unless a run with a later
+    /// token wrote it or anyone changed it since it was read (then <see cref="Storage.StaleWriterException"/>): a run
+    /// that lost its lease cannot overwrite what the next one wrote.
+    /// </summary>
+    Task UpsertFencedAsync(Incident incident, long fence, CancellationToken cancellationToken);
+
     /// <summary>The full incident, or null.</summary>
     Task<Incident?> GetAsync(string id, CancellationToken cancellationToken);
 

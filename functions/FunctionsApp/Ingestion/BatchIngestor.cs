@@ -89,10 +89,11 @@ internal sealed class BatchIngestor(
             return new IngestResult(IngestOutcome.Empty, 0, 0, null, null);
         }
 
+        using var deadline = StorageDeadline(cancellationToken);
         var stored = await archive.StoreBatchAsync(
             new NewBatch(BlobNames.Segment(source.Name), source.Kind, source.Format, source.Site, contentHash, idempotencyKey, lines, malformed, receivedAt),
             storeAsReceived ? received! : batch,
-            cancellationToken);
+            deadline.Token);
         var outcome = ToOutcome(stored.Outcome);
         Log.BatchIngested(logger, source.Name, source.Kind, lines, malformed, outcome, stored.BlobName);
         return new IngestResult(outcome, lines, malformed, stored.BlobName, null) { Blobs = [stored.BlobName] };
@@ -146,6 +147,7 @@ internal sealed class BatchIngestor(
         var stored = 0;
         var duplicates = 0;
         string? reusedBlob = null;
+        using var deadline = StorageDeadline(cancellationToken);
         foreach (var part in parts)
         {
             var key = idempotencyKey is null || source.Kind != LogKind.Auto ? idempotencyKey : $"{idempotencyKey}#{KindName(part.Kind)}";
@@ -153,7 +155,7 @@ internal sealed class BatchIngestor(
             var result = await archive.StoreBatchAsync(
                 new NewBatch(part.StoredSource, part.Kind, format, part.Site, part.ContentHash, key, part.Lines, part.Malformed, receivedAt),
                 part.Content,
-                cancellationToken);
+                deadline.Token);
             lines += part.Lines;
             malformed += part.Malformed;
             blobs.Add(result.BlobName);
@@ -179,6 +181,18 @@ internal sealed class BatchIngestor(
             : IngestOutcome.Stored;
         Log.BatchIngested(logger, source.Name, source.Kind, lines, malformed, outcome, blobs.Count == 1 ? blobs[0] : $"{blobs.Count} batches");
         return new IngestResult(outcome, lines, malformed, reusedBlob ?? blobs[0], null) { Blobs = blobs };
+    }
+
+    /// <summary>
+    /// One deadline for all of a request's storage calls, every try of every part (<see cref="IngestionOptions.StorageDeadline"/>):
+    /// storage that hangs becomes 503 + Retry-After in bounded time, not per-try timeouts times retries. The deadline's
+    /// cancellation is not the client's, so the storage exception handler answers it as unavailable storage.
+    /// </summary>
+    private CancellationTokenSource StorageDeadline(CancellationToken cancellationToken)
+    {
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        linked.CancelAfter(options.Value.StorageDeadline);
+        return linked;
     }
 
     private static string KindName(LogKind kind) => kind == LogKind.Error ? "error" : "access";

@@ -28,6 +28,25 @@ internal sealed class IngestionOptions
     [RegularExpression(@"^\d+\.\d+\.\d+$")]
     public string ElasticsearchVersion { get; set; } = "8.19.0";
 
+    /// <summary>
+    /// The overall deadline of one request's storage calls, all tries together (1 to 30 s). Past it the request is
+    /// answered 503 with <c>Retry-After</c> and nothing is acknowledged. Default 8 s, so that a hung storage account
+    /// is reported within 10 s, before a shipper's own timeout makes it resend.
+    /// </summary>
+    public TimeSpan StorageDeadline { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>
+    /// How long identical content sent without an <c>Idempotency-Key</c> is taken for a retry and answered as a
+    /// duplicate (0 to 7 days). After it, the same lines are stored again: real logs repeat. Default 10 min.
+    /// </summary>
+    public TimeSpan ContentDedupWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How old an unfinished attempt (an idempotency marker whose batch is missing) must be before a retry gives the
+    /// batch a new name: three storage deadlines, at least a minute, so the first attempt can no longer commit.
+    /// </summary>
+    internal TimeSpan TakeoverAge => TimeSpan.FromTicks(Math.Max(TimeSpan.FromMinutes(1).Ticks, 3 * StorageDeadline.Ticks));
+
     /// <summary>Configured sources by name (<c>Ingestion:Sources:&lt;name&gt;</c>); the name is the URL's <c>{source}</c>.</summary>
     public Dictionary<string, IngestSourceOptions> Sources { get; set; } = new(StringComparer.Ordinal);
 }

@@ -23,6 +23,16 @@ internal sealed partial class IngestionOptionsValidator : IValidateOptions<Inges
             failures.Add("Ingestion:LineKeys needs at least one key and no empty ones.");
         }
 
+        if (options.StorageDeadline < TimeSpan.FromSeconds(1) || options.StorageDeadline > TimeSpan.FromSeconds(30))
+        {
+            failures.Add($"Ingestion:StorageDeadline must be from 1 to 30 seconds, not {options.StorageDeadline}.");
+        }
+
+        if (options.ContentDedupWindow < TimeSpan.Zero || options.ContentDedupWindow > TimeSpan.FromDays(7))
+        {
+            failures.Add($"Ingestion:ContentDedupWindow must be from 0 to 7 days, not {options.ContentDedupWindow}.");
+        }
+
         foreach (var (source, settings) in options.Sources)
         {
             if (!NamePattern().IsMatch(source))

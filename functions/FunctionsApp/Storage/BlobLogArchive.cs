@@ -7,6 +7,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using FunctionsApp.Ingestion;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsApp.Storage;
 
@@ -16,7 +17,8 @@ namespace FunctionsApp.Storage;
 /// conditional create of that name. A retry after a crash between the two finds the marker and completes the
 /// upload; a concurrent duplicate loses the conditional create. Nothing is acknowledged before the batch exists.
 /// </summary>
-internal sealed partial class BlobLogArchive(BlobContainers containers, ILogger<BlobLogArchive> logger) : ILogArchive
+internal sealed partial class BlobLogArchive(
+    BlobContainers containers, IOptions<IngestionOptions> ingestion, ILogger<BlobLogArchive> logger) : ILogArchive
 {
     private const string MetaSource = "source";
     private const string MetaKind = "kind";
@@ -43,16 +45,33 @@ internal sealed partial class BlobLogArchive(BlobContainers containers, ILogger<
         }
     }
 
+    /// <summary>
+    /// The store protocol. The marker names the batch; the name carries the time it was chosen, and the analyzer reads
+    /// names in that order, so a batch must be committed soon after its name is chosen. A retry that finds the marker's
+    /// batch missing and the name older than <see cref="IngestionOptions.TakeoverAge"/> (the first attempt is past its
+    /// <see cref="IngestionOptions.StorageDeadline"/>, so it can no longer commit) re-points the marker at a name of
+    /// its own arrival time, with an ETag condition so that one attempt wins; without that, a retry minutes later would
+    /// commit a name below the analyzer's checkpoint. A content marker (no key) older than
+    /// <see cref="IngestionOptions.ContentDedupWindow"/> whose batch exists is re-pointed the same way: the same lines
+    /// sent again after the window are new lines.
+    /// </summary>
     private async Task<StoreBatchResult> StoreOnceAsync(NewBatch batch, Stream gzipContent, CancellationToken cancellationToken)
     {
         var source = BlobNames.SourceSegment(batch.Source);
         var markerName = BlobNames.DedupMarker(source, batch.IdempotencyKey, batch.ContentHash);
         var marker = containers.Logs.GetBlobClient(markerName);
-        var batchName = BlobNames.Batch(source, batch.ReceivedAt, batch.ContentHash);
+        // A keyed batch's name tells it from the same lines under another key posted in the same instant.
+        var ownName = BlobNames.Batch(source, batch.ReceivedAt, BlobNames.NameHash(batch.IdempotencyKey, batch.ContentHash));
+        var settings = ingestion.Value;
 
-        var markerCreated = await TryCreateMarkerAsync(marker, batchName, batch.ContentHash, cancellationToken);
-        if (!markerCreated)
+        // Each pass either finishes or lost an ETag race to another attempt that moved the marker; a few passes suffice.
+        for (var pass = 0; ; pass++)
         {
+            if (await TryCreateMarkerAsync(marker, ownName, batch.ContentHash, cancellationToken))
+            {
+                return await CommitAsync(ownName, batch, gzipContent, source, cancellationToken);
+            }
+
             var existing = await marker.GetPropertiesAsync(cancellationToken: cancellationToken);
             var metadata = existing.Value.Metadata;
             if (!TryGet(metadata, MetaBatch, out var recordedName) || BlobNames.SourceOf(recordedName) != source)
@@ -61,26 +80,48 @@ internal sealed partial class BlobLogArchive(BlobContainers containers, ILogger<
                 throw new InvalidOperationException($"Idempotency marker '{markerName}' does not name a batch of source '{source}'.");
             }
 
-            if (TryGet(metadata, MetaContentHash, out var recordedHash) && !string.Equals(recordedHash, batch.ContentHash, StringComparison.Ordinal))
+            if (batch.IdempotencyKey is not null && TryGet(metadata, MetaContentHash, out var recordedHash)
+                && !string.Equals(recordedHash, batch.ContentHash, StringComparison.Ordinal))
             {
                 Log.KeyReused(logger, source, recordedName);
                 return new StoreBatchResult(recordedName, StoreOutcome.KeyReusedWithDifferentContent);
             }
 
-            batchName = recordedName;
-            if (await containers.Logs.GetBlobClient(batchName).ExistsAsync(cancellationToken))
+            var age = BlobNames.BatchTime(recordedName) is { } named ? batch.ReceivedAt - named : TimeSpan.Zero;
+            var committed = await containers.Logs.GetBlobClient(recordedName).ExistsAsync(cancellationToken);
+            var repoint = committed
+                ? batch.IdempotencyKey is null && age >= settings.ContentDedupWindow
+                : age >= settings.TakeoverAge;
+            if (!repoint || ownName == recordedName)
             {
-                Log.Duplicate(logger, source, batchName);
-                return new StoreBatchResult(batchName, StoreOutcome.Duplicate);
+                if (committed)
+                {
+                    Log.Duplicate(logger, source, recordedName);
+                    return new StoreBatchResult(recordedName, StoreOutcome.Duplicate);
+                }
+
+                // The marker exists but its batch does not: an earlier attempt failed (or is still running) between the
+                // two writes. Complete it; the conditional create lets exactly one attempt win.
+                Log.CompletingEarlierAttempt(logger, source, recordedName);
+                return await CommitAsync(recordedName, batch, gzipContent, source, cancellationToken);
             }
 
-            // The marker exists but its batch does not: an earlier attempt failed (or is still running) between the
-            // two writes. Complete it; the conditional create below lets exactly one attempt win.
-            Log.CompletingEarlierAttempt(logger, source, batchName);
-        }
+            if (pass >= 4)
+            {
+                throw new InvalidOperationException($"Idempotency marker '{markerName}' could not be moved to a new batch name.");
+            }
 
-        var stored = await TryCreateBatchAsync(batchName, batch, gzipContent, cancellationToken);
-        if (stored)
+            if (await TryRepointMarkerAsync(marker, existing.Value.ETag, ownName, batch.ContentHash, cancellationToken))
+            {
+                Log.MarkerRepointed(logger, source, recordedName, ownName, committed);
+                return await CommitAsync(ownName, batch, gzipContent, source, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<StoreBatchResult> CommitAsync(string batchName, NewBatch batch, Stream gzipContent, string source, CancellationToken cancellationToken)
+    {
+        if (await TryCreateBatchAsync(batchName, batch, gzipContent, cancellationToken))
         {
             Log.Stored(logger, source, batchName, batch.LineCount, batch.MalformedCount);
             return new StoreBatchResult(batchName, StoreOutcome.Stored);
@@ -96,7 +137,7 @@ internal sealed partial class BlobLogArchive(BlobContainers containers, ILogger<
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var options = ListOptions(source, afterBlobName);
-        await foreach (var item in containers.Logs.GetBlobsAsync(options, cancellationToken))
+        await foreach (var item in ContainerGuard.ListOrEmpty(containers.Logs.GetBlobsAsync(options, cancellationToken), cancellationToken))
         {
             if (afterBlobName is not null && string.CompareOrdinal(item.Name, afterBlobName) <= 0)
             {
@@ -114,8 +155,8 @@ internal sealed partial class BlobLogArchive(BlobContainers containers, ILogger<
 
     public async IAsyncEnumerable<string> ListSourcesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var item in containers.Logs.GetBlobsByHierarchyAsync(
-            new GetBlobsByHierarchyOptions { Prefix = BlobNames.RawPrefix, Delimiter = "/" }, cancellationToken))
+        await foreach (var item in ContainerGuard.ListOrEmpty(containers.Logs.GetBlobsByHierarchyAsync(
+            new GetBlobsByHierarchyOptions { Prefix = BlobNames.RawPrefix, Delimiter = "/" }, cancellationToken), cancellationToken))
         {
             if (item.IsPrefix)
             {
@@ -188,13 +229,21 @@ internal sealed partial class BlobLogArchive(BlobContainers containers, ILogger<
         return Convert.TryFromBase64Chars(encoded, bytes, out var written) ? Encoding.UTF8.GetString(bytes, 0, written) : value;
     }
 
-    private static async Task<bool> TryCreateMarkerAsync(BlobClient marker, string batchName, string contentHash, CancellationToken cancellationToken)
+    private static Task<bool> TryCreateMarkerAsync(BlobClient marker, string batchName, string contentHash, CancellationToken cancellationToken) =>
+        TryWriteMarkerAsync(marker, new BlobRequestConditions { IfNoneMatch = ETag.All }, batchName, contentHash, cancellationToken);
+
+    /// <summary>Moves the marker to another batch name if nobody changed it since it was read.</summary>
+    private static Task<bool> TryRepointMarkerAsync(BlobClient marker, ETag readAt, string batchName, string contentHash, CancellationToken cancellationToken) =>
+        TryWriteMarkerAsync(marker, new BlobRequestConditions { IfMatch = readAt }, batchName, contentHash, cancellationToken);
+
+    private static async Task<bool> TryWriteMarkerAsync(
+        BlobClient marker, BlobRequestConditions conditions, string batchName, string contentHash, CancellationToken cancellationToken)
     {
         try
         {
             var options = new BlobUploadOptions
             {
-                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                Conditions = conditions,
                 Metadata = new Dictionary<string, string>
                 {
                     [MetaBatch] = batchName,

@@ -27,6 +27,17 @@ internal static class BlobNames
             $"{SourcePrefix(source)}{utc:yyyy}/{utc:MM}/{utc:dd}/{utc:HH}/{utc:yyyyMMdd'T'HHmmssfffffff'Z'}-{hash}.log.gz");
     }
 
+    /// <summary>The time in a batch name (<c>.../{yyyyMMddTHHmmssfffffffZ}-{hash}.log.gz</c>): when its name was chosen.</summary>
+    public static DateTimeOffset? BatchTime(string blobName)
+    {
+        var file = blobName[(blobName.LastIndexOf('/') + 1)..];
+        var dash = file.IndexOf('-', StringComparison.Ordinal);
+        return dash > 0 && DateTimeOffset.TryParseExact(file[..dash], "yyyyMMdd'T'HHmmssfffffff'Z'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+            ? time
+            : null;
+    }
+
     /// <summary>The prefix of one source's batches, ending in <c>/</c>.</summary>
     public static string SourcePrefix(string source) => RawPrefix + SourceSegment(source) + "/";
 
@@ -49,6 +60,12 @@ internal static class BlobNames
             && Segment(source[..dot]) == source[..dot] && Segment(source[(dot + 1)..]) == source[(dot + 1)..];
         return isSiteSource ? source : Segment(source);
     }
+
+    /// <summary>The hash part of a batch name: the content's, or with a key, the key's and the content's together.</summary>
+    public static string NameHash(string? idempotencyKey, string contentHash) =>
+        idempotencyKey is null
+            ? contentHash
+            : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey + "\n" + contentHash)));
 
     /// <summary>The marker that names the batch blob of one idempotency key (or content hash) of a source.</summary>
     public static string DedupMarker(string source, string? idempotencyKey, string contentHash) =>

@@ -23,4 +23,7 @@ internal static partial class Log
 
     [LoggerMessage(2006, LogLevel.Warning, "Storage is unreachable")]
     public static partial void Unreachable(ILogger logger, Exception exception);
+
+    [LoggerMessage(2007, LogLevel.Warning, "Batch of source {Source} named {OldName} moved to {NewName} (committed before: {WasCommitted}): an unfinished attempt past its deadline, or content sent again after the dedup window")]
+    public static partial void MarkerRepointed(ILogger logger, string source, string oldName, string newName, bool wasCommitted);
 }

@@ -97,7 +97,8 @@ public sealed class IngestIdempotencyTests(AzuriteFixture azurite) : IAsyncLifet
         // What a crash right after the marker write leaves behind: a marker naming a batch that does not exist.
         var body = "crash-test line\n"u8.ToArray();
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body));
-        const string batchName = "raw/nginx-access/2026/11/24/04/20261124T0400000000000Z-0000000000000000.log.gz";
+        // Named a moment ago: the earlier attempt may still be within its deadline, so its name is kept.
+        var batchName = BlobNames.Batch("nginx-access", TimeProvider.System.GetUtcNow().AddSeconds(-5), "0000000000000000");
         var marker = _app.Logs.GetBlobClient(BlobNames.DedupMarker("nginx-access", null, hash));
         await marker.UploadAsync(BinaryData.FromString(batchName), new Azure.Storage.Blobs.Models.BlobUploadOptions
         {

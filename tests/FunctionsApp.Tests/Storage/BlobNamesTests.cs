@@ -42,6 +42,24 @@ public sealed class BlobNamesTests
     }
 
     [Fact]
+    public void BatchTime_OfABatchName_IsTheTimeItWasNamedAt()
+    {
+        var at = new DateTimeOffset(2026, 11, 24, 7, 0, 1, 234, TimeSpan.FromHours(2));
+
+        Assert.Equal(at, BlobNames.BatchTime(BlobNames.Batch("web.edge-1", at, "abc")));
+        Assert.Null(BlobNames.BatchTime("dedup/web/c-abc"));
+    }
+
+    [Fact]
+    public void NameHash_SameContentUnderTwoKeys_Differs()
+    {
+        var content = new string('a', 64);
+
+        Assert.Equal(content, BlobNames.NameHash(null, content));
+        Assert.NotEqual(BlobNames.NameHash("k1", content), BlobNames.NameHash("k2", content));
+    }
+
+    [Fact]
     public void DedupMarker_HostileKey_IsHashedIntoOneSegment()
     {
         var marker = BlobNames.DedupMarker("../x", "../../../etc/passwd", "hash");

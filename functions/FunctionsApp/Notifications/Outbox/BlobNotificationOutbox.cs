@@ -4,6 +4,8 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 
+using FunctionsApp.Storage;
+
 namespace FunctionsApp.Notifications.Outbox;
 
 /// <summary>
@@ -13,26 +15,29 @@ namespace FunctionsApp.Notifications.Outbox;
 internal sealed class BlobNotificationOutbox(BlobContainerClient container) : INotificationOutbox
 {
     private const string Prefix = "items/";
-    private int _containerReady;
+    private readonly ContainerGuard _guard = new(container);
 
-    public async Task<bool> AddAsync(OutboxItem item, CancellationToken cancellationToken)
-    {
-        await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await Blob(item.IdempotencyKey).UploadAsync(Serialize(item),
-                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
-        {
-            return false;
-        }
-    }
+    public Task<bool> AddAsync(OutboxItem item, CancellationToken cancellationToken) =>
+        _guard.RunAsync(
+            async ct =>
+            {
+                try
+                {
+                    await Blob(item.IdempotencyKey).UploadAsync(Serialize(item),
+                        new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, ct).ConfigureAwait(false);
+                    return true;
+                }
+                catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+                {
+                    return false;
+                }
+            },
+            cancellationToken);
 
-    public async Task<IReadOnlyList<StoredOutboxItem>> ListAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoredOutboxItem>> ListAsync(CancellationToken cancellationToken) => _guard.RunAsync(ListItemsAsync, cancellationToken);
+
+    private async Task<IReadOnlyList<StoredOutboxItem>> ListItemsAsync(CancellationToken cancellationToken)
     {
-        await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
         var items = new List<StoredOutboxItem>();
         await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = Prefix }, cancellationToken).ConfigureAwait(false))
         {
@@ -94,12 +99,4 @@ internal sealed class BlobNotificationOutbox(BlobContainerClient container) : IN
     private static BinaryData Serialize(OutboxItem item) =>
         new(JsonSerializer.SerializeToUtf8Bytes(item, OutboxJsonContext.Default.OutboxItem));
 
-    private async Task EnsureContainerAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _containerReady) == 0)
-        {
-            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _containerReady, 1);
-        }
-    }
 }
