@@ -35,7 +35,7 @@ internal sealed class DashboardAccess
     {
         _keyDigests = [.. auth.Value.FunctionKeys.Values.Where(k => !string.IsNullOrEmpty(k)).Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k)))];
         _time = time;
-        PlatformSignIn = hosting.Mode == HostingMode.CustomHandler;
+        PlatformSignIn = hosting.Mode == HostingMode.FunctionsHost;
         PlatformAuthEnabled = string.Equals(configuration["WEBSITE_AUTH_ENABLED"], "true", StringComparison.OrdinalIgnoreCase);
     }
 
