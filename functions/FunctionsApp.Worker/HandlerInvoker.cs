@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Reflection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -16,7 +15,8 @@ namespace FunctionsApp.Worker;
 /// </summary>
 internal sealed class HandlerInvoker(IServiceProvider services)
 {
-    private readonly ConcurrentDictionary<MethodInfo, RequestDelegate> _delegates = new();
+    // Keyed by the delegate (its method and target): built once per handler, as minimal APIs build once per route.
+    private readonly ConcurrentDictionary<Delegate, RequestDelegate> _delegates = new();
 
     /// <summary>The result a function returns: the handler, run when the worker executes the result.</summary>
     /// <param name="handler">A static handler of a feature's <c>{Feature}Api</c>.</param>
@@ -31,7 +31,7 @@ internal sealed class HandlerInvoker(IServiceProvider services)
             return;
         }
 
-        var run = _delegates.GetOrAdd(handler.Method, _ => Create(handler, context));
+        var run = _delegates.GetOrAdd(handler, _ => Create(handler, context));
         try
         {
             await run(context);
