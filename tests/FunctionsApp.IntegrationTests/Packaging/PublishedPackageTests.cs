@@ -52,7 +52,7 @@ public sealed class PublishedPackageTests(PublishedPackageFixture package) : ICl
         using var zip = ZipFile.OpenRead(package.StandaloneZipFile);
         var names = zip.Entries.Where(e => !e.FullName.EndsWith('/')).Select(e => e.FullName).Order(StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(["FunctionsApp", "host.json"], names);
+        Assert.Equal(["FunctionsApp"], names);
         var binary = Assert.Single(zip.Entries, e => e.FullName == "FunctionsApp");
         Assert.True(((UnixFileMode)(binary.ExternalAttributes >> 16) & UnixFileMode.UserExecute) != 0);
         Assert.Equal([0x7f, (byte)'E', (byte)'L', (byte)'F'], File.ReadAllBytes(Path.Combine(package.StandaloneDirectory, "FunctionsApp"))[..4]);
