@@ -10,5 +10,4 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 AppHost.AddApp(builder.Services, builder.Configuration, HostingMode.FunctionsHost);
 builder.Services.AddSingleton<HandlerInvoker>();
-builder.Services.AddSingleton<OpenApiDocument>();
 await builder.Build().RunAsync();

@@ -6,13 +6,9 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace FunctionsApp.Worker.Functions;
 
-/// <summary>Health, the OpenAPI document, a site's nginx configuration and probes (<see cref="HealthApi"/>, <see cref="NginxConfigApi"/>, <see cref="ProbeApi"/>).</summary>
-internal sealed class SiteFunctions(HandlerInvoker handlers, OpenApiDocument openApi)
+/// <summary>Health, a site's nginx configuration and probes (<see cref="HealthApi"/>, <see cref="NginxConfigApi"/>, <see cref="ProbeApi"/>).</summary>
+internal sealed class SiteFunctions(HandlerInvoker handlers)
 {
-    [Function("openapi")]
-    public async Task<IResult> OpenApiAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request) =>
-        TypedResults.Text(await openApi.GetJsonAsync(), "application/json; charset=utf-8");
-
     [Function("health")]
     public IResult Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
         handlers.Invoke(HealthApi.GetHealthAsync);

@@ -10,7 +10,7 @@ namespace FunctionsApp.Worker.Tests.Functions;
 /// <summary>
 /// One surface, two hosts: every HTTP function of the worker's functions.metadata is a route of the standalone app
 /// with the same methods (the standalone app is built, not started: its endpoints are what it would serve), and the
-/// standalone app has no /api route the worker lacks.
+/// standalone app has no /api route the worker lacks (but the OpenAPI document).
 /// </summary>
 public sealed class StandaloneRoutesContractTests : IAsyncLifetime
 {
@@ -58,8 +58,9 @@ public sealed class StandaloneRoutesContractTests : IAsyncLifetime
     {
         var functionRoutes = LoadHttpFunctions().Select(f => "/api/" + f.Route).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
+        // The OpenAPI document is generated from the standalone app's endpoints; the worker does not serve it yet.
         Assert.All(
-            Endpoints().Select(e => e.RoutePattern.RawText!).Where(r => r.StartsWith("/api/", StringComparison.Ordinal)),
+            Endpoints().Select(e => e.RoutePattern.RawText!).Where(r => r.StartsWith("/api/", StringComparison.Ordinal) && r != "/api/openapi.json"),
             route => Assert.Contains(route, functionRoutes));
     }
 
