@@ -1,11 +1,11 @@
-// nginx 502 diagnostics on Azure: the FunctionsApp custom handler on a Flex Consumption plan,
+// nginx 502 diagnostics on Azure: the .NET isolated worker (FunctionsApp.Worker) on a Flex Consumption plan,
 // its host and log storage, Application Insights, a Key Vault for secrets, and the managed
 // identity's role assignments. Deploy with:
 //   az deployment group create -g <rg> -f infra/main.bicep -p infra/main.bicepparam
 
 targetScope = 'resourceGroup'
 
-metadata description = 'nginx 502 diagnostics: Azure Functions custom handler on Flex Consumption.'
+metadata description = 'nginx 502 diagnostics: Azure Functions .NET isolated worker on Flex Consumption.'
 
 import { ingestSource, keyVaultAppSetting, monitoredScope, upstreamMapping } from 'types.bicep'
 
@@ -24,14 +24,23 @@ param tags object = {}
 
 // ---------------------------------------------------------------- scale
 
-@description('Memory of one instance in MB. The Native AOT handler is small: 512 is the cheapest size.')
+@description('Memory of one instance in MB. 2048 (the platform default) holds the host and the JIT-compiled .NET worker with room for ingest buffers; 512 is cheaper but tight.')
 @allowed([512, 2048, 4096])
-param instanceMemoryMB int = 512
+param instanceMemoryMB int = 2048
 
 @description('Most instances the app scales out to: a ceiling on throughput and on cost. Flex Consumption accepts 1-1000 (40-1000 in older documentation).')
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 40
+
+@description('Schedule of the analyze timer (6-field NCRONTAB, UTC): app setting AnalyzeSchedule, which the trigger reads as %AnalyzeSchedule%.')
+param analyzeSchedule string = '0 */1 * * * *'
+
+@description('Schedule of the notify timer (queues and delivers due notifications): app setting NotifySchedule.')
+param notifySchedule string = '*/30 * * * * *'
+
+@description('Schedule of the daily digest: app setting DigestSchedule.')
+param digestSchedule string = '0 0 8 * * *'
 
 @description('Instances kept warm for HTTP functions, billed while idle; 0 scales to zero.')
 @minValue(0)
@@ -245,6 +254,14 @@ var userAppSettings = toObject(
   setting => setting.value
 )
 
+// The timers' schedules: each trigger reads %Setting%, so the settings must exist (the host does not
+// index a function whose schedule setting is missing).
+var timerSettings = {
+  AnalyzeSchedule: analyzeSchedule
+  NotifySchedule: notifySchedule
+  DigestSchedule: digestSchedule
+}
+
 // The app's own configuration (sections Storage, Ingestion and Metrics of FunctionsApp).
 var storageSettings = {
   Storage__ServiceUri: logStorage.outputs.blobEndpoint
@@ -320,7 +337,7 @@ module functionApp 'modules/function-app.bicep' = {
     dashboardClientId: dashboardClientId
     dashboardTenantId: dashboardTenantId
     dashboardAuthenticationSetting: dashboardAuthenticationSetting
-    appSettings: union(userAppSettings, ingestSettings, upstreamSettings, secretSettings, storageSettings, hostSettings)
+    appSettings: union(userAppSettings, timerSettings, ingestSettings, upstreamSettings, secretSettings, storageSettings, hostSettings)
   }
 }
 

@@ -5,8 +5,8 @@ using 'main.bicep'
 // Resource names derive from this; the deploy workflow sets it per environment.
 param baseName = readEnvironmentVariable('NGINX502_BASE_NAME', 'nginx502')
 
-// Scale: the Native AOT handler is comfortable in the smallest instance size.
-param instanceMemoryMB = 512
+// Scale: the host and the JIT-compiled .NET worker are comfortable in the default instance size.
+param instanceMemoryMB = 2048
 param maximumInstanceCount = 40
 param alwaysReadyHttpInstances = 0
 

@@ -1,5 +1,5 @@
-// The Flex Consumption plan and the function app: a Linux custom handler (the Native AOT
-// FunctionsApp binary) run by the Functions host, deployed from a blob container.
+// The Flex Consumption plan and the function app: the .NET isolated worker (FunctionsApp.Worker)
+// run by the Functions host on Linux, deployed from a blob container.
 
 @description('Region of the resources.')
 param location string
@@ -93,11 +93,13 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
           }
         }
       }
-      // The custom handler: host.json's customHandler section starts the FunctionsApp binary.
-      // On Flex this replaces the FUNCTIONS_WORKER_RUNTIME app setting, which must not be set.
+      // The .NET isolated worker on .NET 10: the worker targets net10.0 and is framework-dependent,
+      // so the platform's runtime must be 10 (LTS; .NET 8 and 9 isolated reached end of support
+      // in November 2026). On Flex this replaces the FUNCTIONS_WORKER_RUNTIME and
+      // FUNCTIONS_WORKER_RUNTIME_VERSION app settings, which must not be set.
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
       scaleAndConcurrency: {
         instanceMemoryMB: instanceMemoryMB

@@ -2,10 +2,18 @@ using FunctionsApp.Hosting;
 
 namespace FunctionsApp.Analysis;
 
-/// <summary>The <c>analyze</c> timer function (<c>functions/analyze/function.json</c>): one analyzer run per tick.</summary>
+/// <summary>The <c>analyze</c> timer function: one analyzer run per tick (every minute unless <c>AnalyzeSchedule</c> says otherwise).</summary>
 internal sealed class AnalyzeFunction(IncidentAnalyzer analyzer, ILogger<AnalyzeFunction> logger) : ITimerFunction
 {
-    public string Name => "analyze";
+    public const string FunctionName = "analyze";
+    public const string ScheduleSettingName = "AnalyzeSchedule";
+    public const string Schedule = "0 */1 * * * *";
+
+    public string Name => FunctionName;
+
+    public string ScheduleSetting => ScheduleSettingName;
+
+    public string DefaultSchedule => Schedule;
 
     public async Task RunAsync(TimerInfo info, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace FunctionsApp.Dashboard;
 /// <summary>
 /// Who may read the dashboard's data and press its buttons.
 /// <list type="bullet">
-/// <item>In Azure (custom handler), people sign in through App Service Authentication (Entra ID, configured in
+/// <item>In Azure (the isolated worker behind the Functions host), people sign in through App Service Authentication (Entra ID, configured in
 /// <c>infra/</c>); the platform then adds <c>X-MS-CLIENT-PRINCIPAL-ID</c> to each request and strips it from what clients
 /// send. The app accepts a request only with that header and only when the platform says authentication is on
 /// (<c>WEBSITE_AUTH_ENABLED</c>), so a deployment without it is closed, not open.</item>
@@ -35,7 +35,7 @@ internal sealed class DashboardAccess
     {
         _keyDigests = [.. auth.Value.FunctionKeys.Values.Where(k => !string.IsNullOrEmpty(k)).Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k)))];
         _time = time;
-        PlatformSignIn = hosting.Mode == HostingMode.CustomHandler;
+        PlatformSignIn = hosting.Mode == HostingMode.FunctionsHost;
         PlatformAuthEnabled = string.Equals(configuration["WEBSITE_AUTH_ENABLED"], "true", StringComparison.OrdinalIgnoreCase);
     }
 

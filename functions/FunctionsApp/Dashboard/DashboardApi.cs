@@ -36,31 +36,38 @@ internal static class DashboardApi
 
         var data = app.MapGroup("/api/dashboard-data").WithTags("Dashboard").AllowAnonymous()
             .WithMetadata(new DashboardProtectedAttribute())
-            .AddEndpointFilter(async (context, next) =>
-            {
-                var request = context.HttpContext.Request;
-                var access = context.HttpContext.RequestServices.GetRequiredService<DashboardAccess>();
-                if (!access.IsAllowed(request))
-                {
-                    return access.PlatformSignIn
-                        ? Problems.Create(401, ProblemTypes.Unauthorized, "Sign in first", access.PlatformAuthEnabled
-                            ? "Sign in through App Service Authentication (open the dashboard page)."
-                            : "App Service Authentication is off for this app: turn it on (infra/ configures it) to use the dashboard.")
-                        : Problems.Create(401, ProblemTypes.Unauthorized, "Enter a function key", "Open the dashboard page and enter a function key, or send x-functions-key.");
-                }
-
-                if (HttpMethods.IsPost(request.Method) && request.Headers[DashboardAccess.ButtonHeader] != DashboardAccess.ButtonHeaderValue)
-                {
-                    return Problems.Create(403, ProblemTypes.Unauthorized, "Not from the dashboard", $"Dashboard buttons send '{DashboardAccess.ButtonHeader}: {DashboardAccess.ButtonHeaderValue}'.");
-                }
-
-                return await next(context);
-            });
+            .AddEndpointFilter(async (context, next) => Refusal(context.HttpContext) ?? await next(context));
         data.MapGet("/overview", OverviewAsync).WithName("DashboardOverview").WithSummary("Incidents, upstream health, and ingest and analyzer status.");
         data.MapGet("/incidents/{id}", IncidentAsync).WithName("DashboardIncident").WithSummary("One incident with its notification history.");
         data.MapPost("/incidents/{id}/ack", AcknowledgeAsync).WithName("DashboardAcknowledge").WithSummary("Acknowledges an incident from the dashboard.");
         data.MapPost("/incidents/{id}/silence", SilenceAsync).WithName("DashboardSilence").WithSummary("Silences an incident's notifications for a while.");
         return app;
+    }
+
+    /// <summary>
+    /// The data endpoints' guard, for both hosts: the refusal to send when the request is not signed in (platform
+    /// sign-in under the Functions host, a function key or session standalone) or a POST does not come from the
+    /// dashboard's buttons; <c>null</c> when it may proceed.
+    /// </summary>
+    public static IResult? Refusal(HttpContext context)
+    {
+        var request = context.Request;
+        var access = context.RequestServices.GetRequiredService<DashboardAccess>();
+        if (!access.IsAllowed(request))
+        {
+            return access.PlatformSignIn
+                ? Problems.Create(401, ProblemTypes.Unauthorized, "Sign in first", access.PlatformAuthEnabled
+                    ? "Sign in through App Service Authentication (open the dashboard page)."
+                    : "App Service Authentication is off for this app: turn it on (infra/ configures it) to use the dashboard.")
+                : Problems.Create(401, ProblemTypes.Unauthorized, "Enter a function key", "Open the dashboard page and enter a function key, or send x-functions-key.");
+        }
+
+        if (HttpMethods.IsPost(request.Method) && request.Headers[DashboardAccess.ButtonHeader] != DashboardAccess.ButtonHeaderValue)
+        {
+            return Problems.Create(403, ProblemTypes.Unauthorized, "Not from the dashboard", $"Dashboard buttons send '{DashboardAccess.ButtonHeader}: {DashboardAccess.ButtonHeaderValue}'.");
+        }
+
+        return null;
     }
 
     public static IResult Page(string? path, HttpContext context)

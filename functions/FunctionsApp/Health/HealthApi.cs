@@ -35,7 +35,7 @@ internal static class HealthApi
             reachable = false;
         }
 
-        var mode = hosting.Mode == HostingMode.Standalone ? "standalone" : "custom-handler";
+        var mode = hosting.Mode == HostingMode.Standalone ? "standalone" : "functions-host";
         var body = new HealthResponse(reachable ? "healthy" : "unhealthy", hosting.Version, mode, new StorageHealth(reachable));
         return reachable
             ? TypedResults.Ok(body)

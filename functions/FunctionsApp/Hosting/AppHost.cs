@@ -15,38 +15,49 @@ using FunctionsApp.Storage;
 namespace FunctionsApp.Hosting;
 
 /// <summary>
-/// Composition of the web app, shared by <c>Program</c> and the integration tests (which start the same app on
-/// loopback). Under the Functions host (<c>FUNCTIONS_CUSTOMHANDLER_PORT</c> set) the app listens on that port and the
-/// host checks keys and fires timers; standalone it listens on <c>Hosting:Urls</c>, checks keys and runs its timers.
+/// Composition shared by the two hosts. <see cref="AddApp"/> registers the features for both: the standalone web app
+/// (<c>Program</c>, and the integration tests, which start it on loopback; it listens on <c>Hosting:Urls</c>, checks
+/// keys and runs its timers) and the isolated worker (<c>FunctionsApp.Worker</c>, where the Functions host checks keys
+/// and fires the timers, and each <c>[Function]</c> calls the same handlers).
 /// </summary>
 internal static class AppHost
 {
-    public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
-
     public static WebApplicationBuilder CreateBuilder(string[] args, Action<ConfigurationManager>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         configure?.Invoke(builder.Configuration);
 
-        var port = builder.Configuration[CustomHandlerPortVariable];
-        var mode = string.IsNullOrEmpty(port) ? HostingMode.Standalone : HostingMode.CustomHandler;
         var hostingSection = builder.Configuration.GetSection(HostingOptions.SectionName);
-        var urls = mode == HostingMode.CustomHandler
-            ? $"http://127.0.0.1:{port}"
-            : hostingSection[nameof(HostingOptions.Urls)] ?? new HostingOptions().Urls;
+        var urls = hostingSection[nameof(HostingOptions.Urls)] ?? new HostingOptions().Urls;
         builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-
-        // The Azure SDK logs every request at Information: far too chatty for one line of value.
-        builder.Logging.AddFilter("Azure", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
-        var services = builder.Services;
+        builder.Services.AddOptions<HostingOptions>().Bind(hostingSection);
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "nginx 502 diagnostics";
+            document.Info.Version = Version;
+            return Task.CompletedTask;
+        }));
+        AddApp(builder.Services, builder.Configuration, HostingMode.Standalone);
+        if (hostingSection.GetValue(nameof(HostingOptions.RunTimers), defaultValue: true))
+        {
+            builder.Services.AddHostedService<TimerScheduler>();
+        }
+
+        return builder;
+    }
+
+    /// <summary>Everything but the host: options, storage, features, handlers' dependencies, timers.</summary>
+    public static IServiceCollection AddApp(IServiceCollection services, IConfiguration configuration, HostingMode mode)
+    {
+        // The Azure SDK logs every request at Information: far too chatty for one line of value.
+        services.AddLogging(logging => logging.AddFilter("Azure", LogLevel.Warning));
+
         services.AddSingleton(new HostingContext(mode, Version));
         services.AddSingleton(TimeProvider.System);
-        services.AddOptions<HostingOptions>().Bind(hostingSection);
         services.ConfigureHttpJsonOptions(json =>
         {
-            json.SerializerOptions.TypeInfoResolverChain.Insert(0, HostingJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, HealthJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, IngestionJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, Ingestion.Otlp.OtlpJsonContext.Default);
@@ -60,36 +71,26 @@ internal static class AppHost
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, DashboardJsonContext.Default);
         });
         services.AddProblemDetails();
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "nginx 502 diagnostics";
-            document.Info.Version = Version;
-            return Task.CompletedTask;
-        }));
         services.AddExceptionHandler<StorageExceptionHandler>();
 
-        services.AddStorage(builder.Configuration);
-        services.AddIngestion(builder.Configuration);
-        services.AddAnalysis(builder.Configuration);
-        services.AddSiteDiagnostics(builder.Configuration);
+        services.AddStorage(configuration);
+        services.AddIngestion(configuration);
+        services.AddAnalysis(configuration);
+        services.AddSiteDiagnostics(configuration);
         // One credential for Azure Monitor, built by Microsoft.Extensions.Azure's factory (DefaultAzureCredential,
         // configurable under "Azure"), so no code here names a type that Azure.Core and Azure.Identity both carry.
         services.AddSingleton(provider => provider.GetRequiredService<Microsoft.Extensions.Azure.AzureComponentFactory>()
-            .CreateTokenCredential(builder.Configuration.GetSection("Azure")));
-        services.AddMetricsCorrelation(builder.Configuration);
-        services.AddNotifications(builder.Configuration);
+            .CreateTokenCredential(configuration.GetSection("Azure")));
+        services.AddMetricsCorrelation(configuration);
+        services.AddNotifications(configuration);
         services.AddSingleton<ITimerFunction, NotifyFunction>();
         services.AddSingleton<ITimerFunction, DigestFunction>();
 
         services.AddDashboard();
-        services.AddFunctionKeys(builder.Configuration);
+        services.AddFunctionKeys(configuration);
         services.AddSingleton<TimerFunctionInvoker>();
-        if (mode == HostingMode.Standalone && hostingSection.GetValue(nameof(HostingOptions.RunTimers), defaultValue: true))
-        {
-            services.AddHostedService<TimerScheduler>();
-        }
-
-        return builder;
+        services.AddSingleton(provider => TimerSchedules.Resolve(provider.GetServices<ITimerFunction>(), configuration));
+        return services;
     }
 
     public static WebApplication Build(WebApplicationBuilder builder)
@@ -99,10 +100,7 @@ internal static class AppHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
-        if (hosting.Mode == HostingMode.Standalone)
-        {
-            app.UseMiddleware<FunctionKeyMiddleware>();
-        }
+        app.UseMiddleware<FunctionKeyMiddleware>();
 
         app.MapHealthApi();
         app.MapIngestionApi();
@@ -113,7 +111,6 @@ internal static class AppHost
         app.MapProbeApi();
         app.MapDashboardApi();
         app.MapOpenApi("/api/openapi.json").AllowAnonymous();
-        app.MapTimerFunctionsApi();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AppHost).FullName!);
         app.Lifetime.ApplicationStarted.Register(() => Log.Starting(logger, hosting.Mode, hosting.Version, string.Join(';', app.Urls)));

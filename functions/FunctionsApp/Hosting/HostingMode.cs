@@ -6,6 +6,9 @@ internal enum HostingMode
     /// <summary>No Functions host: the app serves its own URL, checks function keys and runs its timers.</summary>
     Standalone,
 
-    /// <summary>Behind the Azure Functions host (<c>FUNCTIONS_CUSTOMHANDLER_PORT</c> set): the host checks keys and fires timers.</summary>
-    CustomHandler,
+    /// <summary>
+    /// The isolated worker behind the Azure Functions host (<c>FunctionsApp.Worker</c>): the host checks keys, fires
+    /// timers and forwards HTTP requests to the worker's ASP.NET Core integration.
+    /// </summary>
+    FunctionsHost,
 }

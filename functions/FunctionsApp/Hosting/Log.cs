@@ -18,12 +18,6 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Debug, "Timer {Function} next runs at {Due:O}")]
     public static partial void TimerScheduled(ILogger logger, string function, DateTimeOffset due);
 
-    [LoggerMessage(1005, LogLevel.Warning, "function.json of timer {Function} has no registered ITimerFunction; it is not scheduled")]
-    public static partial void TimerNotRegistered(ILogger logger, string function);
-
-    [LoggerMessage(1006, LogLevel.Warning, "Timer function {Function} is registered but has no function.json; it is not scheduled")]
-    public static partial void TimerWithoutFunctionJson(ILogger logger, string function);
-
     [LoggerMessage(1007, LogLevel.Warning, "Storage call failed; answering 503 with Retry-After {RetryAfterSeconds} s")]
     public static partial void StorageUnavailable(ILogger logger, Exception exception, int retryAfterSeconds);
 

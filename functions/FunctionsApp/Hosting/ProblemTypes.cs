@@ -19,8 +19,6 @@ internal static class ProblemTypes
     public const string IdempotencyKeyReused = Prefix + "idempotency-key-reused";
     public const string StorageUnavailable = Prefix + "storage-unavailable";
     public const string StorageError = Prefix + "storage-error";
-    public const string InvalidInvocation = Prefix + "invalid-invocation";
-    public const string UnknownFunction = Prefix + "unknown-function";
     public const string Internal = Prefix + "internal-error";
     public const string InvalidQuery = Prefix + "invalid-query";
     public const string InvalidContinuation = Prefix + "invalid-continuation";

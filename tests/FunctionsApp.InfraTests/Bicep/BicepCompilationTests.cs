@@ -80,7 +80,7 @@ public sealed class BicepCompilationTests(MainTemplateFixture main)
         Assert.True(string.IsNullOrWhiteSpace(build.StandardError), build.Describe());
         var parameters = ParametersOf(build);
         Assert.Equal("nginx502", (string?)parameters["baseName"]?["value"]);
-        Assert.Equal(512, (int?)parameters["instanceMemoryMB"]?["value"]);
+        Assert.Equal(2048, (int?)parameters["instanceMemoryMB"]?["value"]);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using FunctionsApp.InfraTests.Support;
 
 namespace FunctionsApp.InfraTests.Bicep;
 
-/// <summary>The compiled template hosts the Native AOT custom handler on Flex Consumption as the app expects.</summary>
+/// <summary>The compiled template hosts the .NET isolated worker on Flex Consumption as the app expects.</summary>
 [Collection(MainTemplateCollection.Name)]
 public sealed class FunctionAppTemplateTests(MainTemplateFixture main)
 {
@@ -60,10 +60,14 @@ public sealed class FunctionAppTemplateTests(MainTemplateFixture main)
     }
 
     [Fact]
-    public void Runtime_IsTheCustomHandler()
+    public void Runtime_IsTheIsolatedWorkerOnDotnet10()
     {
-        Assert.Equal("custom", (string?)FunctionAppConfig["runtime"]!["name"]);
-        Assert.Equal("1.0", (string?)FunctionAppConfig["runtime"]!["version"]);
+        Assert.Equal("dotnet-isolated", (string?)FunctionAppConfig["runtime"]!["name"]);
+        // The worker is framework-dependent on net10.0 (Directory.Build.props): the platform's runtime must match.
+        Assert.Equal("10.0", (string?)FunctionAppConfig["runtime"]!["version"]);
+        var targetFramework = System.Xml.Linq.XDocument.Load(RepositoryPaths.InRoot("Directory.Build.props"))
+            .Descendants("TargetFramework").Single().Value;
+        Assert.Equal("net" + (string?)FunctionAppConfig["runtime"]!["version"], targetFramework);
     }
 
     [Fact]
@@ -152,6 +156,20 @@ public sealed class FunctionAppTemplateTests(MainTemplateFixture main)
     public void AppSettings_IdentityBasedHostAndAppConfiguration_ArePresent(string setting)
     {
         Assert.Contains($"'{setting}'", AppSettingsExpression, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("AnalyzeSchedule", "analyzeSchedule")]
+    [InlineData("NotifySchedule", "notifySchedule")]
+    [InlineData("DigestSchedule", "digestSchedule")]
+    public void AppSettings_TimerSchedules_AreSetFromParametersDefaultingToTheReadmeSchedules(string setting, string parameter)
+    {
+        // The worker's timer triggers read %Setting%: a missing setting would leave the function unindexed.
+        Assert.Contains("variables('timerSettings')", AppSettingsExpression, StringComparison.Ordinal);
+        Assert.Equal($"[parameters('{parameter}')]", (string?)main.Template.Variables["timerSettings"]![setting]);
+        var schedule = (string?)main.Template.Parameters[parameter]!["defaultValue"];
+        Assert.Equal(6, schedule!.Split(' ').Length);
+        Assert.Contains($"`{schedule}` (`{setting}`)", File.ReadAllText(RepositoryPaths.InRoot("README.md")), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -75,12 +75,7 @@ public sealed class NotificationsAndMetricsWiringTests(AzuriteFixture azurite) :
 
     private IEnumerable<RecordedRequest> SlackPosts => _server.Requests.Where(r => r.Path.StartsWith("/services/", StringComparison.Ordinal));
 
-    private async Task RunTimerAsync(string name)
-    {
-        var invocation = "{\"Data\":{\"timer\":{\"Schedule\":{\"AdjustForDST\":true},\"ScheduleStatus\":null,\"IsPastDue\":false}},\"Metadata\":{}}";
-        using var response = await _kit.App.Client.PostAsync("/" + name, new StringContent(invocation, Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
+    private Task RunTimerAsync(string name) => _kit.App.RunTimerAsync(name);
 
     [Fact]
     public async Task Incidents_CarryMetrics_ReadWithABearerTokenForTheMappedUpstreamOnly()

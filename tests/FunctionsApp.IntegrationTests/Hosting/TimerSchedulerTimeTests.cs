@@ -1,25 +1,20 @@
 using FunctionsApp.Hosting;
 using FunctionsApp.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FunctionsApp.IntegrationTests.Hosting;
 
-/// <summary>The standalone scheduler on a fake clock: occurrences, schedule status and past-due detection.</summary>
-public sealed class TimerSchedulerTimeTests : IDisposable
+/// <summary>The standalone scheduler on a fake clock: occurrences, schedule status and past-due detection; schedules from settings.</summary>
+public sealed class TimerSchedulerTimeTests
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("scheduler-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     [Fact]
     public async Task ExecuteAsync_FiveMinuteSchedule_RunsAtTheOccurrenceWithItsStatus()
     {
-        WriteFunctionJson("0 */5 * * * *");
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 5, 4, 58, TimeSpan.Zero));
-        var timer = new RecordingTimerFunction();
-        using var scheduler = CreateScheduler(timer, clock);
+        var timer = new RecordingTimerFunction(defaultSchedule: "0 */5 * * * *");
+        using var scheduler = CreateScheduler(timer, clock, Settings());
 
         await scheduler.StartAsync(CancellationToken.None);
         for (var i = 0; i < 200 && timer.Invocations.IsEmpty; i++)
@@ -36,26 +31,46 @@ public sealed class TimerSchedulerTimeTests : IDisposable
     }
 
     [Fact]
-    public void LoadSchedules_TimerWithoutRegisteredFunction_IsSkipped()
+    public void Resolve_SettingPresent_OverridesTheDefault()
     {
-        WriteFunctionJson("0 */5 * * * *", name: "unregistered");
-        var invoker = new TimerFunctionInvoker([new RecordingTimerFunction()], TimeProvider.System, NullLogger<TimerFunctionInvoker>.Instance);
+        var schedules = TimerSchedules.Resolve(
+            [new RecordingTimerFunction(defaultSchedule: "0 */5 * * * *")],
+            Settings((RecordingTimerFunction.Setting, "0 0 */2 * * *")));
 
-        Assert.Empty(TimerScheduler.LoadSchedules(_root, invoker, NullLogger.Instance));
+        var next = schedules.Schedules[RecordingTimerFunction.DefaultName]
+            .GetNextOccurrence(new DateTimeOffset(2026, 11, 24, 5, 4, 58, TimeSpan.Zero), TimeZoneInfo.Utc);
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero), next);
     }
 
-    private TimerScheduler CreateScheduler(ITimerFunction timer, TimeProvider clock) =>
+    [Fact]
+    public void Resolve_SettingAbsent_UsesTheDefault()
+    {
+        var schedules = TimerSchedules.Resolve([new RecordingTimerFunction(defaultSchedule: "*/30 * * * * *")], Settings());
+
+        var next = schedules.Schedules[RecordingTimerFunction.DefaultName]
+            .GetNextOccurrence(new DateTimeOffset(2026, 11, 24, 5, 4, 58, TimeSpan.Zero), TimeZoneInfo.Utc);
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 5, 5, 0, TimeSpan.Zero), next);
+    }
+
+    [Theory]
+    [InlineData("*/5 * * * *")] // five fields: the host's schedules have seconds
+    [InlineData("every minute")]
+    public void Resolve_BadSchedule_FailsNamingTheSettingAndValue(string schedule)
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() =>
+            TimerSchedules.Resolve([new RecordingTimerFunction()], Settings((RecordingTimerFunction.Setting, schedule))));
+
+        Assert.Contains(RecordingTimerFunction.Setting, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(schedule, ex.Message, StringComparison.Ordinal);
+    }
+
+    private static IConfiguration Settings(params (string Key, string Value)[] settings) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build();
+
+    private static TimerScheduler CreateScheduler(ITimerFunction timer, TimeProvider clock, IConfiguration settings) =>
         new(
             new TimerFunctionInvoker([timer], clock, NullLogger<TimerFunctionInvoker>.Instance),
-            Options.Create(new HostingOptions { FunctionsRoot = _root }),
+            TimerSchedules.Resolve([timer], settings),
             clock,
             NullLogger<TimerScheduler>.Instance);
-
-    private void WriteFunctionJson(string schedule, string name = RecordingTimerFunction.DefaultName)
-    {
-        Directory.CreateDirectory(Path.Combine(_root, name));
-        File.WriteAllText(
-            Path.Combine(_root, name, "function.json"),
-            $"{{\"bindings\":[{{\"type\":\"timerTrigger\",\"direction\":\"in\",\"name\":\"timer\",\"schedule\":\"{schedule}\"}}]}}");
-    }
 }

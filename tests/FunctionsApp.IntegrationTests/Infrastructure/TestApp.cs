@@ -38,6 +38,14 @@ internal sealed class TestApp : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
+    /// <summary>
+    /// Runs a timer function once, as its trigger would (the worker's [TimerTrigger] and the standalone scheduler both
+    /// call the <see cref="TimerFunctionInvoker"/>); a failing occurrence throws.
+    /// </summary>
+    public Task RunTimerAsync(string name) =>
+        Services.GetRequiredService<TimerFunctionInvoker>()
+            .InvokeAsync(name, new TimerInfo(new TimerSchedule(AdjustForDST: false), null, IsPastDue: false), "test", CancellationToken.None);
+
     public static async Task<TestApp> StartAsync(
         AzuriteFixture azurite,
         IDictionary<string, string?>? settings = null,

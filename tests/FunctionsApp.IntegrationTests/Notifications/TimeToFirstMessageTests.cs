@@ -11,7 +11,7 @@ namespace FunctionsApp.IntegrationTests.Notifications;
 /// Time from the first 502 nginx logged to the receiver's 2xx, with the default settings, on a simulated clock so the
 /// whole path runs in seconds: nginx logs a request per second (the captured upstream-down lines, moved in time), a
 /// shipper posts what is new every 5 s, the analyze timer runs at each whole minute and notify every 30 s, as their
-/// function.json schedules say. The outage starts at six different seconds of the minute; the median must be under 90 s.
+/// default schedules say. The outage starts at six different seconds of the minute; the median must be under 90 s.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed partial class TimeToFirstMessageTests(AzuriteFixture azurite, ITestOutputHelper output)

@@ -8,51 +8,84 @@ using FunctionsApp.IntegrationTests.Infrastructure;
 namespace FunctionsApp.IntegrationTests.Packaging;
 
 /// <summary>
-/// The Native AOT package has the layout Azure Functions expects (host.json, the handler binary and each
-/// <c>&lt;Name&gt;/function.json</c> at the root), and the published binary itself starts and serves.
+/// The Azure package is the isolated worker as the Functions host loads it (functions.metadata, worker.config.json
+/// and the worker assembly it names, host.json from the repository root, the SDK's extensions folder, no custom
+/// handler left), and the standalone package's Native AOT binary starts and serves.
 /// </summary>
 [SupportedOSPlatform("linux")]
 public sealed class PublishedPackageTests(PublishedPackageFixture package) : IClassFixture<PublishedPackageFixture>
 {
     [Fact]
-    public void Package_Layout_IsWhatTheFunctionsHostExpects()
+    public void Package_Layout_IsWhatTheFunctionsHostLoads()
     {
-        var root = package.PackageDirectory;
-        var expectedFunctions = Directory.EnumerateDirectories(RepositoryPaths.FunctionsDirectory)
-            .Where(d => File.Exists(Path.Combine(d, "function.json")))
-            .Select(Path.GetFileName)
-            .Order(StringComparer.Ordinal)
-            .ToArray();
+        AssertWorkerLayout(package.PackageDirectory);
 
-        Assert.True(File.Exists(Path.Combine(root, "host.json")));
-        Assert.True(File.Exists(Path.Combine(root, "FunctionsApp")));
-        Assert.True((File.GetUnixFileMode(Path.Combine(root, "FunctionsApp")) & UnixFileMode.UserExecute) != 0);
-        Assert.Equal(expectedFunctions, Directory.EnumerateDirectories(root).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        foreach (var name in expectedFunctions)
-        {
-            Assert.Equal(
-                File.ReadAllText(Path.Combine(RepositoryPaths.FunctionsDirectory, name!, "function.json")),
-                File.ReadAllText(Path.Combine(root, name!, "function.json")));
-        }
-
-        // Nothing else: no IL, no symbols, no docs (the binary is self-contained).
-        Assert.Equal(["FunctionsApp", "host.json"], Directory.EnumerateFiles(root).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "host.json")));
-        Assert.Equal("FunctionsApp", host.RootElement.GetProperty("customHandler").GetProperty("description").GetProperty("defaultExecutablePath").GetString());
-        Assert.Equal([0x7f, (byte)'E', (byte)'L', (byte)'F'], File.ReadAllBytes(Path.Combine(root, "FunctionsApp"))[..4]);
+        // Symbols and docs stay behind; the custom handler's layout is gone.
+        Assert.Empty(Directory.EnumerateFiles(package.PackageDirectory, "*.pdb", SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFiles(package.PackageDirectory, "function.json", SearchOption.AllDirectories));
+        Assert.False(File.Exists(Path.Combine(package.PackageDirectory, "FunctionsApp")), "the AOT binary is not part of the worker package");
     }
 
     [Fact]
-    public void Zip_HoldsThePackageWithTheExecutableBit()
+    public void Zip_Unpacked_IsThePackage()
     {
-        using var zip = ZipFile.OpenRead(package.ZipFile);
+        var unpacked = Directory.CreateTempSubdirectory("functions-zip-").FullName;
+        try
+        {
+            Assert.Equal("functionsapp.zip", Path.GetFileName(package.ZipFile)); // what the deploy workflow ships
+            ZipFile.ExtractToDirectory(package.ZipFile, unpacked);
+
+            AssertWorkerLayout(unpacked);
+            Assert.Equal(
+                Directory.EnumerateFiles(package.PackageDirectory, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(package.PackageDirectory, f)).Order(StringComparer.Ordinal),
+                Directory.EnumerateFiles(unpacked, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(unpacked, f)).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(unpacked, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void StandaloneZip_HoldsTheBinaryWithTheExecutableBit()
+    {
+        using var zip = ZipFile.OpenRead(package.StandaloneZipFile);
         var names = zip.Entries.Where(e => !e.FullName.EndsWith('/')).Select(e => e.FullName).Order(StringComparer.Ordinal).ToArray();
 
-        Assert.Contains("host.json", names);
-        Assert.Contains("ingest/function.json", names);
-        Assert.Contains("health/function.json", names);
+        Assert.Equal(["FunctionsApp"], names);
         var binary = Assert.Single(zip.Entries, e => e.FullName == "FunctionsApp");
         Assert.True(((UnixFileMode)(binary.ExternalAttributes >> 16) & UnixFileMode.UserExecute) != 0);
+        Assert.Equal([0x7f, (byte)'E', (byte)'L', (byte)'F'], File.ReadAllBytes(Path.Combine(package.StandaloneDirectory, "FunctionsApp"))[..4]);
+    }
+
+    private static void AssertWorkerLayout(string root)
+    {
+        // host.json: the repository root's, unchanged.
+        Assert.Equal(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "host.json")), File.ReadAllText(Path.Combine(root, "host.json")));
+
+        // worker.config.json starts the worker assembly with the platform's dotnet.
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "worker.config.json")));
+        var description = config.RootElement.GetProperty("description");
+        Assert.Equal("dotnet-isolated", description.GetProperty("language").GetString());
+        var workerPath = description.GetProperty("defaultWorkerPath").GetString()!;
+        Assert.Equal("FunctionsApp.Worker.dll", workerPath);
+        Assert.True(File.Exists(Path.Combine(root, workerPath)));
+        Assert.True(File.Exists(Path.Combine(root, "FunctionsApp.Worker.runtimeconfig.json")));
+        Assert.True(File.Exists(Path.Combine(root, "FunctionsApp.dll")), "the features' assembly travels with the worker");
+
+        // functions.metadata: every function, each pointing at an assembly in the package; HTTP and timer alike.
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "functions.metadata")));
+        var functions = metadata.RootElement.EnumerateArray().ToArray();
+        var names = functions.Select(f => f.GetProperty("name").GetString()).ToArray();
+        Assert.Contains("ingest", names);
+        Assert.Contains("health", names);
+        Assert.Contains("analyze", names);
+        Assert.Equal(names.Length, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.All(functions, f => Assert.True(File.Exists(Path.Combine(root, f.GetProperty("scriptFile").GetString()!)), $"{f.GetProperty("name")}: scriptFile missing"));
+
+        // The host-side extensions (HTTP, timer) the SDK built from the worker's extension packages.
+        Assert.True(File.Exists(Path.Combine(root, ".azurefunctions", "Microsoft.Azure.Functions.Worker.Extensions.dll")));
+        Assert.True(File.Exists(Path.Combine(root, "extensions.json")));
     }
 
     [Fact]
@@ -91,72 +124,10 @@ public sealed class PublishedPackageTests(PublishedPackageFixture package) : ICl
         }
     }
 
-    [Fact]
-    public async Task PublishedBinary_UnderTheFunctionsHost_ListensOnTheCustomHandlerPort()
-    {
-        using var held = HeldPort.Shareable();
-        var port = held.Port;
-        using var process = StartBinary(new Dictionary<string, string>
-        {
-            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
-        try
-        {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            using var health = await WaitForHealthAsync(client, process);
-            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-            Assert.Contains("\"custom-handler\"", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-
-            // Forwarded request without a key: the host enforces keys in this mode.
-            using var ingest = await client.PostAsync("/api/ingest/nginx-access", Bodies.Content("line\n"u8.ToArray(), null));
-            Assert.Equal(HttpStatusCode.Accepted, ingest.StatusCode);
-        }
-        finally
-        {
-            await StopAsync(process);
-        }
-    }
-
-    [Fact]
-    public async Task Zip_Unpacked_HasEveryFunctionAndItsBinaryAnswersHealth()
-    {
-        var unpacked = Directory.CreateTempSubdirectory("functions-zip-").FullName;
-        try
-        {
-            ZipFile.ExtractToDirectory(package.ZipFile, unpacked);
-            var functions = Directory.GetDirectories(RepositoryPaths.FunctionsDirectory)
-                .Where(d => File.Exists(Path.Combine(d, "function.json")))
-                .Select(Path.GetFileName)
-                .ToList();
-            Assert.Contains("analyze", functions);
-            Assert.All(functions, name => Assert.True(File.Exists(Path.Combine(unpacked, name!, "function.json")), $"{name}/function.json is not in the zip"));
-            Assert.True(File.Exists(Path.Combine(unpacked, "host.json")));
-            Assert.True((File.GetUnixFileMode(Path.Combine(unpacked, "FunctionsApp")) & UnixFileMode.UserExecute) != 0);
-
-            using var held = HeldPort.Shareable();
-            var port = held.Port;
-            using var process = StartBinary(new Dictionary<string, string> { ["Hosting__Urls"] = $"http://127.0.0.1:{port}" }, unpacked);
-            try
-            {
-                using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-                using var health = await WaitForHealthAsync(client, process);
-                Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-            }
-            finally
-            {
-                await StopAsync(process);
-            }
-        }
-        finally
-        {
-            Directory.Delete(unpacked, recursive: true);
-        }
-    }
-
     private Process StartBinary(Dictionary<string, string> environment, string? directory = null)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
-        directory ??= package.PackageDirectory;
+        directory ??= package.StandaloneDirectory;
         var start = new ProcessStartInfo(Path.Combine(directory, "FunctionsApp"))
         {
             WorkingDirectory = directory,

@@ -1,0 +1,13 @@
+using FunctionsApp.Hosting;
+using FunctionsApp.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+// The isolated worker: the Functions host starts it, checks keys, fires timers and forwards HTTP requests to its
+// ASP.NET Core integration. The features are the ones the standalone app serves, registered the same way.
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+AppHost.AddApp(builder.Services, builder.Configuration, HostingMode.FunctionsHost);
+builder.Services.AddSingleton<HandlerInvoker>();
+await builder.Build().RunAsync();

@@ -1,4 +1,0 @@
-namespace FunctionsApp.Hosting;
-
-/// <summary>The file format of function.json (only <c>bindings</c> matters to a custom handler).</summary>
-internal sealed record FunctionJson(IReadOnlyList<FunctionBinding>? Bindings);
