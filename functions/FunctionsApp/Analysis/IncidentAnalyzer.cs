@@ -234,7 +234,7 @@ internal sealed class IncidentAnalyzer(
             return true;
         }
 
-        if (accessRead.Count > 0 && FormatOf(accessRead[0].Source.Format ?? accessRead[0].Batch.Format, accessRead[0].Batch.Source) is { } format)
+        if (accessRead.Count > 0 && FormatOf(accessRead[0].Batch.Format ?? accessRead[0].Source.Format, accessRead[0].Batch.Source) is { } format)
         {
             var estimate = await Task.Run(
                 () => ErrorLogOffsetInference.Infer(
@@ -349,7 +349,7 @@ internal sealed class IncidentAnalyzer(
     private async Task FeedAsync(DiagnosisEngine engine, ArchivedBatch batch, IngestSourceOptions source, CancellationToken cancellationToken)
     {
         var kind = batch.Kind ?? source.Kind;
-        var format = kind == LogKind.Access ? FormatOf(source.Format ?? batch.Format, batch.Source) : null;
+        var format = kind == LogKind.Access ? FormatOf(batch.Format ?? source.Format, batch.Source) : null;
 
         await using var content = await archive.OpenBatchAsync(batch.BlobName, cancellationToken);
         var input = new LogInput(batch.BlobName, () => content);

@@ -189,7 +189,16 @@ internal sealed class OutboxDispatcher(
 
         var receiver = settings.Receivers.FirstOrDefault(r => r.Name == item.Receiver);
         await rateLimiter.WaitAsync(item.Receiver, receiver?.EffectiveMinInterval ?? TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
-        var result = await sender.SendAsync(new RenderedNotification(item.Receiver, item.IdempotencyKey, item.Payload), cancellationToken).ConfigureAwait(false);
+        DeliveryResult result;
+        try
+        {
+            result = await sender.SendAsync(new RenderedNotification(item.Receiver, item.IdempotencyKey, item.Payload), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            rateLimiter.Sent(item.Receiver);
+        }
+
         var now = timeProvider.GetUtcNow();
         var attempts = claimed.Item.Attempts;
         var next = result.Outcome switch

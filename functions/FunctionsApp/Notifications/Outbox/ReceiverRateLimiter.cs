@@ -2,7 +2,12 @@ using System.Collections.Concurrent;
 
 namespace FunctionsApp.Notifications.Outbox;
 
-/// <summary>Spaces messages per receiver (Slack: one per second per webhook). In-process: one dispatcher runs at a time.</summary>
+/// <summary>
+/// Spaces messages per receiver (Slack: one per second per webhook). The interval runs from the moment the previous
+/// message was answered, not from when it was sent: the receiver counts arrivals, and a first message that took longer
+/// to arrive (a new connection) than the next would otherwise land closer to it than the interval. In-process: one
+/// dispatcher runs at a time.
+/// </summary>
 internal sealed class ReceiverRateLimiter(TimeProvider timeProvider)
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _last = new(StringComparer.Ordinal);
@@ -18,6 +23,8 @@ internal sealed class ReceiverRateLimiter(TimeProvider timeProvider)
             }
         }
 
-        _last[receiver] = timeProvider.GetUtcNow();
     }
+
+    /// <summary>Notes that a message to <paramref name="receiver"/> was answered (or given up on) now.</summary>
+    public void Sent(string receiver) => _last[receiver] = timeProvider.GetUtcNow();
 }
