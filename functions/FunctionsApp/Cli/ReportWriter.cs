@@ -48,7 +48,7 @@ internal static class ReportWriter
             output.WriteLine();
             var statuses = string.Join(", ", incident.Statuses.Select(s => $"{s.Value}× {s.Key}"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"● {incident.Status} on {incident.Upstream} for {incident.Host}: {Name(incident.Cause)} (confidence {incident.Confidence:0.00}) [{incident.State.ToString().ToLowerInvariant()}]"));
+                $"● {incident.Status} on {incident.Upstream} for {incident.Host}: {IncidentCauses.DisplayName(incident.Cause)} (confidence {incident.Confidence:0.00}) [{incident.State.ToString().ToLowerInvariant()}]"));
             var recovered = incident.FailedTriesRecovered > 0
                 ? string.Create(CultureInfo.InvariantCulture, $", {incident.FailedTriesRecovered} failed tries recovered by failover")
                 : "";
@@ -106,19 +106,4 @@ internal static class ReportWriter
             }
         }
     }
-
-    private static string Name(IncidentCause cause) => cause switch
-    {
-        IncidentCause.UpstreamDown => "upstream down",
-        IncidentCause.Misconfiguration => "misconfiguration",
-        IncidentCause.Timeout => "timeout",
-        IncidentCause.Overload => "overload",
-        IncidentCause.Dns => "DNS failure",
-        IncidentCause.TlsHandshake => "TLS handshake failure",
-        IncidentCause.InvalidResponse => "invalid upstream response",
-        IncidentCause.UpstreamReturned => "error returned by the upstream",
-        IncidentCause.RateLimited => "rate limited",
-        IncidentCause.Unknown => "unknown cause",
-        _ => cause.ToString(),
-    };
 }

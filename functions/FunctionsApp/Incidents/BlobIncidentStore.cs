@@ -82,7 +82,7 @@ internal sealed class BlobIncidentStore(BlobContainers containers) : IIncidentSt
                 ["upstream"] = Encode(incident.Upstream),
                 ["host"] = Encode(incident.Host),
                 ["site"] = Encode(incident.Site ?? ""),
-                ["cause"] = JsonSerializer.Serialize(incident.Cause, IncidentJsonContext.Default.IncidentCause).Trim('"'),
+                ["cause"] = IncidentCauses.Name(incident.Cause),
                 ["state"] = incident.State == IncidentState.Open ? "open" : "resolved",
                 ["status"] = incident.Status.ToString(CultureInfo.InvariantCulture),
                 ["confidence"] = incident.Confidence.ToString("0.00", CultureInfo.InvariantCulture),
@@ -132,7 +132,7 @@ internal sealed class BlobIncidentStore(BlobContainers containers) : IIncidentSt
             return null;
         }
 
-        var cause = JsonSerializer.Deserialize($"\"{m.GetValueOrDefault("cause", "unknown")}\"", IncidentJsonContext.Default.IncidentCause);
+        IncidentCauses.TryParse(m.GetValueOrDefault("cause"), out var cause);
         return new IncidentSummary(
             item.Name[..^5],
             Decode(m.GetValueOrDefault("upstream", "")),

@@ -25,25 +25,10 @@ public static class OverloadVerdictAdjuster
         MetricsVerdict.Corroborated when cause == IncidentCause.Overload =>
             new(cause, Math.Min(0.95, confidence + CorroborationBoost), "CPU/memory corroborate overload."),
         MetricsVerdict.Corroborated when cause == IncidentCause.Unknown || confidence < AmbiguousBelow =>
-            new(IncidentCause.Overload, Math.Max(ProposedConfidence, confidence), $"Log evidence was ambiguous ({Name(cause)}, {confidence:0.00}); CPU/memory point to overload."),
+            new(IncidentCause.Overload, Math.Max(ProposedConfidence, confidence), $"Log evidence was ambiguous ({IncidentCauses.Name(cause)}, {confidence:0.00}); CPU/memory point to overload."),
         MetricsVerdict.Normal when cause == IncidentCause.Overload =>
             new(cause, Math.Max(0.1, confidence - NormalPenalty), "CPU/memory stayed normal, which argues against overload."),
         MetricsVerdict.Corroborated or MetricsVerdict.Normal or MetricsVerdict.NoData => new(cause, confidence, null),
         _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
-    };
-
-    private static string Name(IncidentCause cause) => cause switch
-    {
-        IncidentCause.Unknown => "unknown",
-        IncidentCause.UpstreamDown => "upstream_down",
-        IncidentCause.Misconfiguration => "misconfiguration",
-        IncidentCause.Timeout => "timeout",
-        IncidentCause.Overload => "overload",
-        IncidentCause.Dns => "dns",
-        IncidentCause.TlsHandshake => "tls_handshake",
-        IncidentCause.InvalidResponse => "invalid_response",
-        IncidentCause.UpstreamReturned => "upstream_returned",
-        IncidentCause.RateLimited => "rate_limited",
-        _ => throw new ArgumentOutOfRangeException(nameof(cause), cause, null),
     };
 }

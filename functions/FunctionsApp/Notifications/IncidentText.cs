@@ -105,11 +105,11 @@ internal static class IncidentText
         if (message.Incidents.Count == 1)
         {
             var incident = message.Incidents[0].Incident;
-            return string.Create(CultureInfo.InvariantCulture, $"{Capitalize(CauseName(incident.Cause))} (confidence {incident.Confidence:0.00}): {incident.Summary}");
+            return string.Create(CultureInfo.InvariantCulture, $"{Capitalize(IncidentCauses.DisplayName(incident.Cause))} (confidence {incident.Confidence:0.00}): {incident.Summary}");
         }
 
         var causes = message.Incidents.GroupBy(i => i.Incident.Cause).OrderByDescending(g => g.Count()).ThenBy(g => g.Key)
-            .Select(g => g.Count() == 1 ? CauseName(g.Key) : string.Create(CultureInfo.InvariantCulture, $"{CauseName(g.Key)} ×{g.Count()}"));
+            .Select(g => g.Count() == 1 ? IncidentCauses.DisplayName(g.Key) : string.Create(CultureInfo.InvariantCulture, $"{IncidentCauses.DisplayName(g.Key)} ×{g.Count()}"));
         var top = message.Incidents[0].Incident;
         return string.Create(CultureInfo.InvariantCulture, $"{Capitalize(string.Join(", ", causes))}. Most severe: {Pair(top)}: {top.Summary}");
     }
@@ -144,7 +144,7 @@ internal static class IncidentText
     /// <summary>One line per incident of a group: "api.example.com → 10.0.1.4:8080: 120 failed (502), upstream down".</summary>
     public static string Line(Incident incident) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"{Pair(incident)}: {incident.FailedRequests:N0} failed ({string.Join("/", incident.Statuses.Keys)}), {CauseName(incident.Cause)}")
+            $"{Pair(incident)}: {incident.FailedRequests:N0} failed ({string.Join("/", incident.Statuses.Keys)}), {IncidentCauses.DisplayName(incident.Cause)}")
         + (incident.State == IncidentState.Resolved ? $", resolved {Clock(incident.End)} UTC" : "");
 
     /// <summary>Plain-text rendering: Slack's notification fallback and the webhook's <c>text</c>.</summary>
@@ -190,21 +190,6 @@ internal static class IncidentText
 
         return value[..cut] + Ellipsis;
     }
-
-    public static string CauseName(IncidentCause cause) => cause switch
-    {
-        IncidentCause.Unknown => "unknown cause",
-        IncidentCause.UpstreamDown => "upstream down",
-        IncidentCause.Misconfiguration => "misconfiguration",
-        IncidentCause.Timeout => "timeout",
-        IncidentCause.Overload => "overload",
-        IncidentCause.Dns => "DNS",
-        IncidentCause.TlsHandshake => "TLS handshake",
-        IncidentCause.InvalidResponse => "invalid response",
-        IncidentCause.UpstreamReturned => "returned by upstream",
-        IncidentCause.RateLimited => "rate limited",
-        _ => throw new ArgumentOutOfRangeException(nameof(cause), cause, null),
-    };
 
     public static string SeverityName(NotificationSeverity severity) => severity == NotificationSeverity.Critical ? "critical" : "warning";
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using FunctionsApp.Analysis;
 using FunctionsApp.Hosting;
 using FunctionsApp.Incidents;
@@ -329,16 +328,13 @@ internal static class QueryApi
         IncidentCause? parsedCause = null;
         if (cause is not null)
         {
-            try
+            if (!IncidentCauses.TryParse(cause, out var named))
             {
-                parsedCause = JsonSerializer.Deserialize($"\"{cause}\"", IncidentJsonContext.Default.IncidentCause);
-            }
-            catch (JsonException)
-            {
-                problem = Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid cause",
-                    $"cause '{cause}' is not one of upstream_down, misconfiguration, timeout, overload, dns, tls_handshake, invalid_response, upstream_returned, rate_limited, unknown.");
+                problem = Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid cause", $"cause '{cause}' is not one of {IncidentCauses.NameList}.");
                 return false;
             }
+
+            parsedCause = named;
         }
 
         IncidentState? parsedState = null;

@@ -223,6 +223,6 @@ public sealed partial class RealErrorLinesTests(ITestOutputHelper output)
             return $"expected {expected}, got {got}, {Report.Stats.ErrorLines} lines read, {Report.Stats.MalformedLines} malformed ({Variant}: {Line.Source})";
         }
 
-        private static string CauseName(IncidentCause cause) => JsonSerializer.Serialize(cause, IncidentJsonContext.Default.IncidentCause).Trim('"');
+        private static string CauseName(IncidentCause cause) => IncidentCauses.Name(cause);
     }
 }

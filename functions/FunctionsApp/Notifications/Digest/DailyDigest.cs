@@ -41,7 +41,7 @@ public static class DailyDigest
                 Incidents = list.Count,
                 StillOpen = list.Count(i => i.State == IncidentState.Open),
                 FailedRequests = list.Sum(i => (long)i.FailedRequests),
-                ByCause = [.. list.GroupBy(i => IncidentText.CauseName(i.Cause)).Select(g => new DigestCount(g.Key, g.Count()))
+                ByCause = [.. list.GroupBy(i => IncidentCauses.DisplayName(i.Cause)).Select(g => new DigestCount(g.Key, g.Count()))
                     .OrderByDescending(c => c.Count).ThenBy(c => c.Name, StringComparer.Ordinal)],
                 TopUpstreams = [.. list.GroupBy(i => (i.Upstream, i.Host))
                     .Select(g => new DigestUpstream(g.Key.Upstream, g.Key.Host, g.Count(), g.Sum(i => (long)i.FailedRequests)))

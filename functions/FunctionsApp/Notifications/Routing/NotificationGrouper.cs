@@ -339,7 +339,7 @@ public sealed class NotificationGrouper
     {
         "host" => incident.Host,
         "upstream" => incident.Upstream,
-        "cause" => IncidentText.CauseName(incident.Cause).Replace(' ', '_'),
+        "cause" => IncidentCauses.Name(incident.Cause),
         "severity" => Severity(incident) == NotificationSeverity.Critical ? "critical" : "warning",
         "incident" => incident.Id,
         "site" => incident.Site,

@@ -79,10 +79,11 @@ function duration(start, end) {
   return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
 }
 
+// The same table as IncidentCauses.DisplayName in C# (a contract test compares them).
 const causeNames = {
-  upstream_down: "upstream down", misconfiguration: "misconfiguration", timeout: "timeout", overload: "overload", dns: "DNS",
-  tls_handshake: "TLS handshake", invalid_response: "invalid response", upstream_returned: "returned by upstream",
-  rate_limited: "rate limited", unknown: "unknown cause",
+  unknown: "unknown cause", upstream_down: "upstream down", misconfiguration: "misconfiguration", timeout: "timeout",
+  overload: "overload", dns: "DNS failure", tls_handshake: "TLS handshake failure", invalid_response: "invalid upstream response",
+  upstream_returned: "error returned by the upstream", rate_limited: "rate limited",
 };
 const cause = (c) => causeNames[c] || String(c);
 const badge = (text, kind) => el("span", { className: `badge badge-${kind || String(text).replace(/[^a-z_]/gi, "")}` }, text);
