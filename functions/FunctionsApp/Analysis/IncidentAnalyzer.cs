@@ -206,15 +206,7 @@ internal sealed class IncidentAnalyzer(
         }
 
         var correlation = await metrics.CorrelateAsync(incident.Upstream, incident.Start, incident.End, errors, cancellationToken);
-        var adjusted = OverloadVerdictAdjuster.Adjust(incident.Cause, incident.Confidence, correlation.Verdict);
-        return incident with
-        {
-            Metrics = correlation,
-            Cause = adjusted.Cause,
-            Confidence = Math.Round(adjusted.Confidence, 2),
-            Summary = adjusted.Note is { } note ? $"{incident.Summary} {note}" : incident.Summary,
-            Remediation = adjusted.Cause == incident.Cause ? incident.Remediation : Remediation.For(adjusted.Cause, incident.Upstream, []),
-        };
+        return IncidentVerdict.Reconsider(incident, correlation);
     }
 
     /// <summary>

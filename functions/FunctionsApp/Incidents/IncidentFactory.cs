@@ -11,7 +11,7 @@ internal static class IncidentFactory
     public static Incident Create(IncidentTracker t, IncidentState state, EngineState engine, DiagnosisOptions options)
     {
         var evidence = Evidence(t, engine);
-        var verdict = IncidentClassifier.Classify(evidence);
+        var verdict = IncidentVerdict.Decide(evidence);
         var statuses = t.Statuses.OrderBy(s => s.Key).ToDictionary(s => s.Key.ToString(CultureInfo.InvariantCulture), s => s.Value);
         var items = t.Signatures
             .OrderByDescending(s => s.Value.Count).ThenByDescending(s => s.Value.Source == "error").ThenBy(s => s.Key, StringComparer.Ordinal)
@@ -39,7 +39,7 @@ internal static class IncidentFactory
             Servers = t.Servers is { Count: > 1 } ? t.Servers : null,
             SuccessesBefore = evidence.ServedBefore,
             Evidence = [.. items],
-            Remediation = Remediation.For(verdict.Cause, evidence),
+            Remediation = verdict.Remediation,
         };
     }
 

@@ -46,13 +46,9 @@ internal static class IncidentProbes
             note = $"Probe: {latest.Summary}.";
         }
 
-        return incident with
+        return IncidentVerdict.Revise(incident, cause, confidence, note) with
         {
-            Cause = cause,
-            Confidence = Math.Round(confidence, 2),
-            Summary = note is null ? incident.Summary : $"{incident.Summary} {note}",
             Evidence = [.. incident.Evidence, .. fresh.Select(r => new EvidenceItem($"probe: {Name(r.Outcome)}", 0, r.Summary, EvidenceSource))],
-            Remediation = cause == incident.Cause ? incident.Remediation : Remediation.For(cause, incident.Upstream, []),
         };
     }
 
