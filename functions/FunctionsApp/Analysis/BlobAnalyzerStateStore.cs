@@ -5,6 +5,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using FunctionsApp.Incidents;
 using FunctionsApp.Storage;
 
 namespace FunctionsApp.Analysis;
@@ -126,8 +127,10 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
     private static async Task<SiteState> ReadAsync(Stream content, CancellationToken cancellationToken)
     {
         await using var zip = new GZipStream(content, CompressionMode.Decompress);
-        return await JsonSerializer.DeserializeAsync(zip, SiteStateJsonContext.Default.SiteState, cancellationToken)
+        var state = await JsonSerializer.DeserializeAsync(zip, SiteStateJsonContext.Default.SiteState, cancellationToken)
             ?? throw new InvalidDataException("The site state blob is empty.");
+        state.Engine = EngineState.Resume(state.Engine);
+        return state;
     }
 
     private static string SiteBlob(string site) => SitesPrefix + BlobNames.Segment(site) + ".json.gz";

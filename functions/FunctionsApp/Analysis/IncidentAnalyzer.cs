@@ -198,12 +198,9 @@ internal sealed class IncidentAnalyzer(
     private async Task<Incident> WithMetricsAsync(Incident incident, EngineState engine, CancellationToken cancellationToken)
     {
         var from = incident.Start - metricsOptions.Value.BaselinePeriod;
-        var errors = new List<MinuteCount>();
-        if (engine.History.TryGetValue("u|" + incident.Upstream, out var history))
-        {
-            errors.AddRange(history.Minutes(from, incident.End)
-                .Select(m => new MinuteCount(m.Minute, m.Status502 + m.Status503 + m.Status504)));
-        }
+        var errors = engine.Minutes(incident.Upstream, from, incident.End)
+            .Select(m => new MinuteCount(m.Minute, m.Status502 + m.Status503 + m.Status504))
+            .ToList();
 
         var correlation = await metrics.CorrelateAsync(incident.Upstream, incident.Start, incident.End, errors, cancellationToken);
         return IncidentVerdict.Reconsider(incident, correlation);

@@ -9,6 +9,16 @@ internal sealed class EngineState
 {
     public const int MaxHistoryKeys = 50_000;
 
+    /// <summary>The layout this build writes and reads. States saved before the field existed have the same layout and
+    /// read as this version (the initializer stands when the JSON has no <c>version</c>).</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>The oldest layout this build can carry on from; an older state restarts (see <see cref="Resume"/>).</summary>
+    public const int OldestReadableVersion = 1;
+
+    /// <summary>The layout of this state: <see cref="CurrentVersion"/> when written by this build.</summary>
+    public int Version { get; set; } = CurrentVersion;
+
     public List<PendingRequest> PendingRequests { get; set; } = [];
 
     public List<PendingError> PendingErrors { get; set; } = [];
@@ -41,4 +51,43 @@ internal sealed class EngineState
     public TimeSpan? ErrorLogOffset { get; set; }
 
     public AnalysisStats Stats { get; set; } = new();
+
+    /// <summary>
+    /// A saved state as this build carries on from it. A newer layout is refused (an older build must not half-read
+    /// and then overwrite what a newer one wrote): deploy the newer build, or delete the site's state to start over. An
+    /// older layout than this build reads restarts: a fresh state (history and tracked incidents start again; the
+    /// caller's checkpoint stands, so no batch is read twice).
+    /// </summary>
+    /// <exception cref="EngineStateVersionException">The state was written by a newer build.</exception>
+    public static EngineState Resume(EngineState state) => state.Version switch
+    {
+        > CurrentVersion => throw new EngineStateVersionException(state.Version),
+        < OldestReadableVersion => new EngineState(),
+        _ => state,
+    };
+
+    /// <summary>The history of an upstream as nginx names it (<c>10.0.0.1:8080</c>); null when the access log never named it.</summary>
+    public UpstreamHistory? UpstreamHistory(string upstream) => History.GetValueOrDefault(HistoryKeys.ForUpstream(upstream));
+
+    /// <summary>Every upstream the access log named, with its history (host and path histories are left out).</summary>
+    public IEnumerable<(string Upstream, UpstreamHistory History)> Upstreams() =>
+        History.Where(h => HistoryKeys.IsUpstream(h.Key)).Select(h => (HistoryKeys.UpstreamOf(h.Key)!, h.Value));
+
+    /// <summary>Upstreams with an open incident.</summary>
+    public IReadOnlySet<string> FailingUpstreams() => Trackers.Values.Where(t => t.IsOpen).Select(t => t.Upstream).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>An upstream's requests, 5xx and gateway errors per minute from <paramref name="from"/> through
+    /// <paramref name="to"/>, oldest first; empty when its history is unknown.</summary>
+    public IEnumerable<MinuteCounts> Minutes(string upstream, DateTimeOffset from, DateTimeOffset to) =>
+        UpstreamHistory(upstream)?.Minutes(from, to) ?? [];
+
+    /// <summary>
+    /// How an upstream looks at <paramref name="now"/>: <c>failing</c> with an open incident or when its last failure
+    /// came after its last success, <c>healthy</c> when it served in the last 15 minutes, else <c>idle</c>.
+    /// </summary>
+    public static string Health(UpstreamHistory history, bool hasOpenIncident, DateTimeOffset now) =>
+        hasOpenIncident ? "failing"
+        : history.LastServed is { } served && now - served < TimeSpan.FromMinutes(15) ? "healthy"
+        : history.LastFailure > history.LastServed || (history.LastServed is null && history.LastFailure is not null) ? "failing"
+        : "idle";
 }

@@ -16,7 +16,7 @@ internal static class IncidentContext
 
     public static Incident Add(Incident incident, EngineState state)
     {
-        if (incident.Upstream is "-" or "(unknown)" || !state.History.TryGetValue("u|" + incident.Upstream, out var history))
+        if (incident.Upstream is "-" or "(unknown)" || state.UpstreamHistory(incident.Upstream) is not { } history)
         {
             return incident;
         }

@@ -74,7 +74,7 @@ internal sealed class ProbeService(
         }
 
         var state = await states.LoadAsync(site, cancellationToken);
-        names.UnionWith(state.State.Engine.History.Keys.Where(k => k.StartsWith("u|", StringComparison.Ordinal)).Select(k => k[2..]));
+        names.UnionWith(state.State.Engine.Upstreams().Select(u => u.Upstream));
         names.UnionWith(state.State.Engine.Trackers.Values.Select(t => t.Upstream));
         await foreach (var incident in incidents.ListAsync(cancellationToken))
         {

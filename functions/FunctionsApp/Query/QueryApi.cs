@@ -124,26 +124,17 @@ internal static class QueryApi
         var result = new List<UpstreamHealth>();
         await foreach (var site in states.LoadAllAsync(cancellationToken))
         {
-            var open = site.Engine.Trackers.Values.Where(t => t.IsOpen).Select(t => t.Upstream).ToHashSet(StringComparer.Ordinal);
-            foreach (var (key, history) in site.Engine.History)
+            var open = site.Engine.FailingUpstreams();
+            foreach (var (upstream, history) in site.Engine.Upstreams())
             {
-                if (!key.StartsWith("u|", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                var upstream = key[2..];
                 lastIncidents.TryGetValue(upstream, out var last);
-                var health = open.Contains(upstream) ? "failing"
-                    : history.LastServed is { } served && now - served < TimeSpan.FromMinutes(15) ? "healthy"
-                    : history.LastFailure > history.LastServed || (history.LastServed is null && history.LastFailure is not null) ? "failing"
-                    : "idle";
+                var health = EngineState.Health(history, open.Contains(upstream), now);
                 result.Add(new UpstreamHealth(upstream, site.Site, health, history.Served, history.GatewayFailures, history.FailedTries,
                     history.LastServed, history.LastFailure, last));
             }
 
             // Upstreams known only from incidents (the access log names no upstreams).
-            foreach (var upstream in open.Where(u => !site.Engine.History.ContainsKey("u|" + u)))
+            foreach (var upstream in open.Where(u => site.Engine.UpstreamHistory(u) is null))
             {
                 lastIncidents.TryGetValue(upstream, out var last);
                 result.Add(new UpstreamHealth(upstream, site.Site, "failing", 0, last?.FailedRequests ?? 0, 0, null, last?.End, last));
@@ -191,13 +182,13 @@ internal static class QueryApi
         var found = false;
         await foreach (var site in states.LoadAllAsync(cancellationToken))
         {
-            if (!site.Engine.History.TryGetValue("u|" + upstream, out var history))
+            if (site.Engine.UpstreamHistory(upstream) is null)
             {
                 continue;
             }
 
             found = true;
-            foreach (var minute in history.Minutes(windowStart, windowEnd))
+            foreach (var minute in site.Engine.Minutes(upstream, windowStart, windowEnd))
             {
                 var slot = DateTimeOffset.FromUnixTimeSeconds(minute.Minute.ToUnixTimeSeconds() / (long)size.TotalSeconds * (long)size.TotalSeconds);
                 var p = points.GetValueOrDefault(slot);
