@@ -1,0 +1,78 @@
+namespace FunctionsApp.Incidents;
+
+/// <summary>The join: a failed request meets the error lines of its tries; what no request claims is released on its own.</summary>
+internal sealed partial class DiagnosisEngine
+{
+    private void Join(PendingRequest request)
+    {
+        var (claimed, hadCandidate) = RequestJoin.Claim(request, State.PendingErrors, _options);
+        foreach (var failure in RequestJoin.ToFailures(request, claimed, State.PendingErrors, _options))
+        {
+            failure.Unjoined = !hadCandidate;
+            Apply(failure);
+        }
+    }
+
+    /// <summary>An error line no request claimed, now that none can.</summary>
+    private void Release(PendingError error)
+    {
+        if (error.Kind == FailureKind.Resolver)
+        {
+            ReleaseResolverLine(error);
+            return;
+        }
+
+        // With the access log read past this line, a gateway error would have been logged and matched: an unmatched
+        // line is a try nginx recovered from, or, when the requests it belongs to could not be told apart, evidence
+        // for the incident of the same upstream and host going on at that time.
+        var accessCovers = State.AccessWatermark is { } seen && seen >= error.Time;
+        var rateLimit = error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
+        var failure = RequestJoin.FromErrorLine(error);
+        if (accessCovers && !rateLimit)
+        {
+            var tracker = State.Trackers.GetValueOrDefault(TrackerKey(failure.Upstream, failure.Host));
+            if (tracker is { IsOpen: true } && tracker.Unjoined > tracker.Attributed
+                && error.Time >= tracker.Start - _options.Window && error.Time <= tracker.Last + _options.JoinSkew)
+            {
+                failure.Attributed = true;
+            }
+            else
+            {
+                failure.Recovered = true;
+            }
+        }
+        else if (accessCovers && State.Trackers.GetValueOrDefault(TrackerKey(failure.Upstream, failure.Host)) is { IsOpen: true } limited
+                 && limited.Unjoined > limited.Attributed)
+        {
+            // limit_req rejections the access log shows as 503s: the lines explain them, they are not more of them.
+            failure.Attributed = true;
+        }
+
+        Apply(failure);
+    }
+
+    /// <summary>
+    /// A resolver's own failure names no request: it is evidence for the DNS incident of the same time, and when the
+    /// logs show no such incident and no access log covers the moment (the error log alone), a DNS failure of its own.
+    /// </summary>
+    private void ReleaseResolverLine(PendingError error)
+    {
+        var around = TimeSpan.FromSeconds(90);
+        var dns = State.Trackers.Values.FirstOrDefault(t => t.IsOpen
+            && (t.Kinds.ContainsKey(FailureKind.DnsNotFound) || t.Kinds.ContainsKey(FailureKind.DnsTimeout))
+            && error.Time >= t.Start - around && error.Time <= t.Last + around);
+        var failure = RequestJoin.FromErrorLine(error);
+        if (dns is not null)
+        {
+            failure.Upstream = dns.Upstream;
+            failure.Host = dns.Host;
+            failure.Attributed = true;
+        }
+        else if (State.AccessWatermark is { } seen && seen >= error.Time)
+        {
+            failure.Recovered = true;
+        }
+
+        Apply(failure);
+    }
+}

@@ -1,0 +1,189 @@
+namespace FunctionsApp.Incidents;
+
+/// <summary>Incident tracking: failures applied to the tracker of their upstream and host (or of the block it belongs to), and trackers closed after a quiet period.</summary>
+internal sealed partial class DiagnosisEngine
+{
+    private void Apply(FailureEvent failure)
+    {
+        if (State.History.TryGetValue(failure.HistoryKey, out var history) || TryAddHistory(failure.HistoryKey, out history))
+        {
+            if (!failure.Attributed)
+            {
+                history.RecordFailure(failure.Time, failure.Recovered, failure.Status);
+            }
+        }
+
+        var key = TrackerKey(TrackedUpstream(failure), failure.Host);
+        var countsAsFailure = !failure.Recovered && !failure.Attributed;
+        if (State.Trackers.TryGetValue(key, out var tracker) && tracker.IsOpen && countsAsFailure
+            && failure.Time - tracker.Last >= _options.QuietPeriod)
+        {
+            // A quiet period has passed in log time since the last failure: that incident is over, whatever the
+            // batches and runs the lines came in.
+            Close(key, tracker);
+            tracker = null;
+        }
+
+        if (tracker is null)
+        {
+            if (!countsAsFailure)
+            {
+                return;
+            }
+
+            tracker = new IncidentTracker
+            {
+                Upstream = key[..key.IndexOf(KeySeparator)],
+                Host = failure.Host,
+                HistoryKey = failure.HistoryKey,
+                Servers = failure.Servers?.ToList(),
+                Block = failure.BlockName ? failure.Upstream : null,
+            };
+            State.Trackers[key] = tracker;
+        }
+
+        tracker.Add(failure, _options);
+        if (tracker.IsOpen && countsAsFailure)
+        {
+            tracker.CountServedUntil(failure.Time, State.History.GetValueOrDefault(tracker.HistoryKey)?.ServedPerSecond);
+        }
+    }
+
+    /// <summary>
+    /// Resolves incidents whose last failure is a quiet period behind, once every line that could still belong to
+    /// them has been joined. Where the access log covers that quiet period, only its failed requests (joined
+    /// <see cref="DiagnosisOptions.JoinSkew"/> behind) can extend an incident, and error lines up to the last failure
+    /// must have been joined too (they wait <see cref="Horizon"/> for their request); where it does not (an error log
+    /// alone), the error lines are the failures, so the quiet period is counted from how far they have been joined.
+    /// </summary>
+    private void CloseQuiet(DateTimeOffset watermark)
+    {
+        var joinedUpTo = watermark - Horizon;
+        List<(string, IncidentTracker)>? done = null;
+        foreach (var (key, tracker) in State.Trackers)
+        {
+            var accessCovers = State.AccessWatermark is { } seen && seen >= tracker.Last + _options.QuietPeriod;
+            var finished = tracker.IsOpen
+                ? accessCovers
+                    ? watermark - _options.JoinSkew - tracker.Last >= _options.QuietPeriod && joinedUpTo >= tracker.Last
+                    : joinedUpTo - tracker.Last >= _options.QuietPeriod
+                : tracker.Expire(watermark, _options);
+            if (finished)
+            {
+                (done ??= []).Add((key, tracker));
+            }
+        }
+
+        done?.ForEach(d => Close(d.Item1, d.Item2));
+    }
+
+    private void Close(string key, IncidentTracker tracker)
+    {
+        if (tracker.IsOpen)
+        {
+            _resolved.Add(IncidentFactory.Create(tracker, IncidentState.Resolved, State, _options));
+        }
+
+        State.Trackers.Remove(key);
+        if (State.BlockOf.Count > 0)
+        {
+            foreach (var alias in State.BlockOf.Where(a => a.Value == tracker.Upstream && a.Key.EndsWith(KeySeparator + tracker.Host, StringComparison.Ordinal)).ToList())
+            {
+                State.BlockOf.Remove(alias.Key);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The upstream whose tracker takes a failure. When every server a request tried failed it, those servers are one
+    /// upstream block failing together: one incident, not one per server. nginx then marks the servers down (after
+    /// <c>max_fails</c>) and, until <c>fail_timeout</c> passes, answers at once with "no live upstreams", logging the
+    /// block's name as <c>$upstream_addr</c>: on the same host, that name joins the servers' tracker (it takes the
+    /// name; the incident keeps the id it was first given). Later failures of any of those
+    /// servers on that host go to the same tracker until it closes.
+    /// </summary>
+    private string TrackedUpstream(FailureEvent failure)
+    {
+        var host = failure.Host;
+        if (State.BlockOf.TryGetValue(TrackerKey(failure.Upstream, host), out var linked) && State.Trackers.ContainsKey(TrackerKey(linked, host)))
+        {
+            return linked;
+        }
+
+        if (failure.Servers is { } servers)
+        {
+            foreach (var server in servers)
+            {
+                if (State.BlockOf.TryGetValue(TrackerKey(server, host), out var other) && State.Trackers.ContainsKey(TrackerKey(other, host)))
+                {
+                    Link(servers, host, other);
+                    return other;
+                }
+            }
+
+            // A block whose name nginx already logged on this host, its servers not yet known.
+            var named = Candidates(host, failure.Time, t => t.Servers is null && t.Block == t.Upstream);
+            var target = named is { } block ? block.Upstream : servers[0];
+            if (named is not null)
+            {
+                // The block's name never serves (nginx logs it only when no server is live): its servers' history does.
+                named.Servers = [.. servers];
+                named.HistoryKey = failure.HistoryKey;
+            }
+
+            Link(servers, host, target);
+            return target;
+        }
+
+        if (failure.BlockName && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host))
+            && Candidates(host, failure.Time, t => t.Servers is not null && t.Block is null) is { } together)
+        {
+            // The incident takes the block's name; its id stays the one it was opened under.
+            var block = failure.Upstream;
+            together.Block = block;
+            together.IdUpstream ??= together.Upstream;
+            State.Trackers.Remove(TrackerKey(together.Upstream, host));
+            together.Upstream = block;
+            State.Trackers[TrackerKey(block, host)] = together;
+            Link(together.Servers!, host, block);
+            return block;
+        }
+
+        return failure.Upstream;
+    }
+
+    /// <summary>The one tracker of <paramref name="host"/> still taking failures at <paramref name="time"/> that
+    /// matches; null when none or several do (two blocks failing at once on one host are not told apart).</summary>
+    private IncidentTracker? Candidates(string host, DateTimeOffset time, Func<IncidentTracker, bool> match)
+    {
+        IncidentTracker? found = null;
+        foreach (var tracker in State.Trackers.Values)
+        {
+            var live = tracker.IsOpen ? time - tracker.Last < _options.QuietPeriod : tracker.Buffered.Count > 0;
+            if (tracker.Host == host && live && match(tracker))
+            {
+                if (found is not null)
+                {
+                    return null;
+                }
+
+                found = tracker;
+            }
+        }
+
+        return found;
+    }
+
+    private void Link(IEnumerable<string> servers, string host, string upstream)
+    {
+        foreach (var server in servers)
+        {
+            if (server != upstream)
+            {
+                State.BlockOf[TrackerKey(server, host)] = upstream;
+            }
+        }
+    }
+
+    private static string TrackerKey(string upstream, string host) => upstream + KeySeparator + host;
+}
