@@ -1,0 +1,124 @@
+using System.Runtime.CompilerServices;
+using FunctionsApp.Analysis;
+using FunctionsApp.Incidents;
+using FunctionsApp.NginxLogs;
+using FunctionsApp.Query;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Time.Testing;
+using static FunctionsApp.Tests.Incidents.EngineTestKit;
+
+namespace FunctionsApp.Tests.Query;
+
+/// <summary>GET /api/timeline's handler over site states the engine really built (kept in memory instead of Blob).</summary>
+public sealed class TimelineQueryTests
+{
+    private static readonly DateTimeOffset Ten = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _time = new(Ten.AddMinutes(30));
+
+    [Fact]
+    public async Task GetTimelineAsync_TwoSitesSeeTheUpstream_SumsTheirMinutes()
+    {
+        var states = new MemoryStates(Site("edge-1", failures: 20), Site("edge-2", failures: 5));
+
+        var result = await QueryApi.GetTimelineAsync("10.0.0.2:8080", "5m", "2026-11-24T10:00:00Z", "2026-11-24T10:10:00Z", states, _time, CancellationToken.None);
+
+        var timeline = Assert.IsType<Ok<Timeline>>(result.Result).Value!;
+        var first = Assert.Single(timeline.Points, p => p.Time == Ten);
+        Assert.Equal(30 + 30, first.Requests);
+        Assert.Equal(20 + 5, first.GatewayErrors["502"]);
+        Assert.Equal(0, first.GatewayErrors["504"]);
+    }
+
+    [Fact]
+    public async Task GetTimelineAsync_UpstreamNoSiteSaw_Is404()
+    {
+        var result = await QueryApi.GetTimelineAsync("10.9.9.9:80", null, null, null, new MemoryStates(Site("edge-1", failures: 3)), _time, CancellationToken.None);
+
+        Assert.Equal(404, Assert.IsType<ProblemHttpResult>(result.Result).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.2:8080", "2m", null)]
+    [InlineData("", "1m", null)]
+    [InlineData("10.0.0.2:8080", "1m", "yesterday")]
+    public async Task GetTimelineAsync_BadQuery_Is400(string upstream, string bucket, string? from)
+    {
+        var result = await QueryApi.GetTimelineAsync(upstream, bucket, from, null, new MemoryStates(Site("edge-1", failures: 3)), _time, CancellationToken.None);
+
+        Assert.Equal(400, Assert.IsType<ProblemHttpResult>(result.Result).StatusCode);
+    }
+
+    [Fact]
+    public async Task ListUpstreamsAsync_FailingAndHealthyUpstreams_AreNamedWithoutKeyPrefixes()
+    {
+        var states = new MemoryStates(Site("edge-1", failures: 20));
+
+        var result = await QueryApi.ListUpstreamsAsync(states, new NoIncidents(), _time, CancellationToken.None);
+
+        var upstreams = result.Value!;
+        Assert.Equal(["10.0.0.1:8080", "10.0.0.2:8080"], upstreams.Select(u => u.Upstream));
+        Assert.All(upstreams, u => Assert.Equal("edge-1", u.Site));
+        Assert.Equal(20, upstreams.Single(u => u.Upstream == "10.0.0.2:8080").GatewayFailures);
+    }
+
+    /// <summary>30 seconds of traffic from 10:00: 10.0.0.1 serves 30 requests; 10.0.0.2 gets 30, of which it refuses
+    /// the last <paramref name="failures"/> (an incident).</summary>
+    private static SiteState Site(string site, int failures)
+    {
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 30; s++)
+        {
+            access.Add(Access(s, 200, upstream: "10.0.0.1:8080", cid: 1000 + s));
+            if (s < 30 - failures)
+            {
+                access.Add(Access(s, 200, upstream: "10.0.0.2:8080", cid: 2000 + s));
+            }
+            else
+            {
+                access.Add(Access(s, 502, upstream: "10.0.0.2:8080", connect: "-", header: "-", cid: s));
+                errors.Add(Error(s, "connect() failed (111: Connection refused) while connecting to upstream", upstream: "10.0.0.2:8080", cid: s));
+            }
+        }
+
+        var engine = new DiagnosisEngine(new DiagnosisOptions());
+        Assert.True(AccessLogFormat.TryCompile(UpstreamFormat, out var format, out var error), error);
+        new LogFeed(engine).Run([Input("access", access)], [Input("error", errors)], format, CancellationToken.None);
+        engine.Complete();
+        return new SiteState { Site = site, Engine = RoundTrip(engine.State) };
+    }
+
+    private sealed class MemoryStates(params SiteState[] sites) : IAnalyzerStateStore
+    {
+        public Task<VersionedSiteState> LoadAsync(string site, CancellationToken cancellationToken) =>
+            Task.FromResult(new VersionedSiteState(sites.Single(s => s.Site == site), "1"));
+
+        public Task SaveAsync(VersionedSiteState state, CancellationToken cancellationToken) => throw new NotSupportedException("Queries only read.");
+
+        public async IAsyncEnumerable<SiteState> LoadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            foreach (var site in sites)
+            {
+                await Task.Yield();
+                yield return site;
+            }
+        }
+
+        public Task<IRunLease?> TryAcquireRunLeaseAsync(TimeSpan duration, CancellationToken cancellationToken) => throw new NotSupportedException("Queries only read.");
+    }
+
+    private sealed class NoIncidents : IIncidentStore
+    {
+        public Task UpsertAsync(Incident incident, CancellationToken cancellationToken) => throw new NotSupportedException("Queries only read.");
+
+        public Task UpsertFencedAsync(Incident incident, long fence, CancellationToken cancellationToken) => throw new NotSupportedException("Queries only read.");
+
+        public Task<Incident?> GetAsync(string id, CancellationToken cancellationToken) => Task.FromResult<Incident?>(null);
+
+        public async IAsyncEnumerable<IncidentSummary> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await Task.CompletedTask;
+            yield break;
+        }
+    }
+}
