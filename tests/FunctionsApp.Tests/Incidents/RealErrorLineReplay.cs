@@ -80,6 +80,10 @@ internal static partial class RealErrorLineReplay
         }
 
         report.AppendLine(CultureInfo.InvariantCulture, $"  {"all",-9} {Ratio(outcomes.Count(o => o.Right), outcomes.Count)}");
+        foreach (var group in outcomes.Where(o => o.Variant == Prefixed).GroupBy(o => o.Line.PrefixCrafted).OrderBy(g => g.Key))
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"  {Prefixed} {(group.Key ? "(crafted)" : "(as posted)"),-11} {Ratio(group.Count(o => o.Right), group.Count())}");
+        }
         foreach (var variant in outcomes.Select(o => o.Variant).Distinct(StringComparer.Ordinal))
         {
             report.AppendLine(CultureInfo.InvariantCulture, $"Per labelled cause ({variant} lines):");
