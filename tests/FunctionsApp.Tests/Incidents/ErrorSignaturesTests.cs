@@ -71,6 +71,14 @@ public sealed class ErrorSignaturesTests
         { "client prematurely closed connection while reading client request line", "None" },
         { "open() \"/usr/share/nginx/html/favicon.ico\" failed (2: No such file or directory)", "None" },
         { "client intended to send too large body: 10485760 bytes", "None" },
+
+        // From the hold-out table (Fixtures/real-error-lines/holdout.json).
+        { "unexpected RR type 6", "Resolver" },
+        { "no A or CNAME types in DNS response", "Resolver" },
+        { "1024 worker_connections are not enough", "None" },
+        { "connect() to 10.42.207.51:50051 failed (22: Invalid argument) while connecting to upstream", "InvalidAddress" },
+        { "accept4() failed (24: No file descriptors available)", "None" },
+        { "upstream sent invalid http2 table index: 67 while reading response header from upstream", "InvalidHeader" },
     };
 
     [Theory]
