@@ -27,10 +27,6 @@ internal enum FailureKind
 
     /// <summary>connect() to <c>[::1]</c> failed with "Cannot assign requested address": no IPv6 on loopback (containers).</summary>
     Ipv6Unavailable,
-
-    /// <summary>connect() rejected the address itself (<c>22: Invalid argument</c>, <c>97: Address family not
-    /// supported</c>): nginx was given an address it cannot connect to, so no packet left; a configuration error.</summary>
-    InvalidAddress,
     Reset,
     PrematureClose,
     InvalidHeader,
@@ -46,4 +42,8 @@ internal enum FailureKind
     RateLimitRequests,
     RateLimitConnections,
     OtherUpstream,
+
+    /// <summary>connect() rejected the address itself (<c>22: Invalid argument</c>, <c>97: Address family not
+    /// supported</c>): nginx was given an address it cannot connect to, so no packet left; a configuration error.</summary>
+    InvalidAddress,
 }
