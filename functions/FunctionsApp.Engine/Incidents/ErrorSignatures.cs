@@ -15,6 +15,15 @@ internal static class ErrorSignatures
 {
     public static FailureKind Classify(ReadOnlySpan<byte> message)
     {
+        // ngx_lua's own lines: a Lua handler's log ("[lua] main.lua:28: request failed: x could not be resolved") and its
+        // cosockets' errors ("lua ssl certificate verify error: (20: ...)", "lua tcp socket read timed out") are about
+        // calls the script makes itself, and the script decides what the client gets. Only a Lua balancer's failure
+        // (balancer_by_lua, "... while connecting to upstream") is in the proxied request's upstream phase.
+        if ((message.StartsWith("[lua] "u8) || message.StartsWith("lua "u8)) && !IsUpstreamPhase(message))
+        {
+            return FailureKind.None;
+        }
+
         // The client went away or misbehaved: nginx closes the upstream side too, but nothing failed upstream.
         if (IsAboutClient(message))
         {
@@ -54,9 +63,13 @@ internal static class ErrorSignatures
             return FailureKind.NoResolver;
         }
 
-        // The resolver's own complaints name no request: a refused or silent DNS server, a bad answer.
+        // The resolver's own complaints name no request: a refused or silent DNS server, a bad answer. ngx_resolver.c
+        // logs an answer record it does not use as "unexpected RR type 6" (an SOA where an A was asked for) or
+        // "unexpected RR class", and an RCODE it got as "DNS error (3: Host not found), query id:..."; the request
+        // waiting on that name fails with its own "could not be resolved" line.
         if (message.IndexOf(" while resolving"u8) >= 0 || message.IndexOf("DNS response"u8) >= 0
             || message.StartsWith("unexpected response for "u8) || message.StartsWith("wrong ident "u8)
+            || message.StartsWith("unexpected RR "u8) || message.StartsWith("DNS error ("u8)
             || message.IndexOf(", resolver: "u8) >= 0 || message.StartsWith("resolver "u8))
         {
             return FailureKind.Resolver;
@@ -103,9 +116,13 @@ internal static class ErrorSignatures
             return FailureKind.PrematureClose;
         }
 
+        // ngx_get_connection() logs this with the log of whoever asked for a connection: with a request's context
+        // (", while connecting to upstream, client: ...") when nginx opened one to the upstream, and bare when the
+        // listener accepted a client (ngx_event_accept.c): then the client's connection is closed before any request
+        // is read, nothing is proxied and no status is logged, so there is no failed request to account for.
         if (message.IndexOf("worker_connections are not enough"u8) >= 0)
         {
-            return FailureKind.WorkerConnections;
+            return message.IndexOf(" while "u8) >= 0 ? FailureKind.WorkerConnections : FailureKind.None;
         }
 
         var connecting = message.IndexOf("connect()"u8) >= 0 || message.IndexOf("while connecting to upstream"u8) >= 0
@@ -144,6 +161,8 @@ internal static class ErrorSignatures
             : Contains(text, "Too many open files") ? Errno.TooManyFiles
             : Contains(text, "No such file or directory") ? Errno.NoEntry
             : Contains(text, "Permission denied") || Contains(text, "Operation not permitted") ? Errno.Access
+            : Contains(text, "Invalid argument") || Contains(text, "invalid argument was supplied")
+                || Contains(text, "Address family not supported") || Contains(text, "address incompatible with the requested protocol") ? Errno.InvalidAddress
             : Errno.Unknown;
         var meaning = byText != Errno.Unknown ? byText : errno switch
         {
@@ -156,6 +175,7 @@ internal static class ErrorSignatures
             24 or 23 or 10024 => Errno.TooManyFiles,
             2 => Errno.NoEntry,
             13 or 1 or 10013 => Errno.Access,
+            22 or 10022 or 97 or 47 or 10047 => Errno.InvalidAddress,
             _ => Errno.Unknown,
         };
 
@@ -173,6 +193,10 @@ internal static class ErrorSignatures
             Errno.TooManyFiles => FailureKind.TooManyOpenFiles,
             Errno.NoEntry when unixSocket || connecting => FailureKind.MissingSocket,
             Errno.Access when unixSocket || connecting => FailureKind.PermissionDenied,
+
+            // connect() itself rejected the address (EINVAL, EAFNOSUPPORT): nginx logs it at [crit], not [error], as
+            // nothing on the network answered; the address configured (or resolved) is one this socket cannot use.
+            Errno.InvalidAddress when connecting => FailureKind.InvalidAddress,
             _ => FailureKind.None,
         };
     }
@@ -189,6 +213,7 @@ internal static class ErrorSignatures
         TooManyFiles,
         NoEntry,
         Access,
+        InvalidAddress,
     }
 
     /// <summary>The phase or message says the upstream side was being worked on.</summary>

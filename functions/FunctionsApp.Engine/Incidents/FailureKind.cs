@@ -42,4 +42,8 @@ internal enum FailureKind
     RateLimitRequests,
     RateLimitConnections,
     OtherUpstream,
+
+    /// <summary>connect() rejected the address itself (<c>22: Invalid argument</c>, <c>97: Address family not
+    /// supported</c>): nginx was given an address it cannot connect to, so no packet left; a configuration error.</summary>
+    InvalidAddress,
 }

@@ -52,6 +52,11 @@ internal static class Remediation
                     steps.Add($"The socket {upstream} does not exist: check the path in `proxy_pass`/`fastcgi_pass` against the path the service creates.");
                 }
 
+                if (kinds.Contains(FailureKind.InvalidAddress))
+                {
+                    steps.Add($"connect() rejected {upstream} itself (Invalid argument / address family): check the address nginx was given (an IPv6 address to an IPv4-only host, a broadcast or malformed address from service discovery or the resolver).");
+                }
+
                 if (kinds.Contains(FailureKind.Ipv6Unavailable))
                 {
                     steps.Add("Point `proxy_pass` at `127.0.0.1` instead of `localhost`/`[::1]`, or enable IPv6 on the host's (container's) loopback.");

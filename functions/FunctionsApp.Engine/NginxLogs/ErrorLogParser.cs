@@ -32,7 +32,7 @@ internal static class ErrorLogParser
         {
             var start = from + slash - 4;
             from += slash + 1;
-            if (start >= 0 && (start == 0 || line[start - 1] is (byte)' ' or (byte)'\t' or (byte)'|' or (byte)':' or (byte)']')
+            if (start >= 0 && (start == 0 || IsEndOfPrefix(line[start - 1]))
                 && TryParse(line[start..], prefixTime, out entry))
             {
                 return true;
@@ -42,6 +42,14 @@ internal static class ErrorLogParser
         entry = default;
         return false;
     }
+
+    /// <summary>
+    /// What an unknown prefix can end with right before nginx's head: a separator, or the last character of a
+    /// timestamp glued to the head without one (TrueNAS SCALE's log view prints
+    /// <c>2022-09-13 07:49:41.528443+00:002022/09/13 07:49:41 [error] ...</c>): a digit or the zone's <c>Z</c>.
+    /// </summary>
+    private static bool IsEndOfPrefix(byte c) =>
+        c is (byte)' ' or (byte)'\t' or (byte)'|' or (byte)':' or (byte)']' or (byte)'Z' || char.IsAsciiDigit((char)c);
 
     /// <summary>How far into a line an error-line head is looked for after an unknown prefix.</summary>
     private const int MaxUnknownPrefix = 200;

@@ -71,6 +71,17 @@ public sealed class ErrorSignaturesTests
         { "client prematurely closed connection while reading client request line", "None" },
         { "open() \"/usr/share/nginx/html/favicon.ico\" failed (2: No such file or directory)", "None" },
         { "client intended to send too large body: 10485760 bytes", "None" },
+
+        // From the hold-out table (Fixtures/real-error-lines/holdout.json).
+        { "unexpected RR type 6", "Resolver" },
+        { "no A or CNAME types in DNS response", "Resolver" },
+        { "1024 worker_connections are not enough", "None" },
+        { "connect() to 10.42.207.51:50051 failed (22: Invalid argument) while connecting to upstream", "InvalidAddress" },
+        { "accept4() failed (24: No file descriptors available)", "None" },
+        { "upstream sent invalid http2 table index: 67 while reading response header from upstream", "InvalidHeader" },
+        { "[lua] main.lua:28: request failed: example.com could not be resolved (110: Operation timed out), ", "None" },
+        { "lua ssl certificate verify error: (20: unable to get local issuer certificate)", "None" },
+        { "[lua] balancer.lua:304: load_balancer(): failed to pick server: missing upstream configuration while connecting to upstream", "OtherUpstream" },
     };
 
     [Theory]

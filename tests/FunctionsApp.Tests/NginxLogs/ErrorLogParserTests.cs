@@ -205,6 +205,18 @@ public sealed class ErrorLogParserTests
     }
 
     [Theory]
+    // TrueNAS SCALE's log view glues its own time to nginx's head (hold-out ho-069, trueforge-org/truecharts#3762).
+    [InlineData("2022-09-13 07:49:41.528443+00:002022/09/13 07:49:41 [error] 24#24: *3 connect() failed (111: Connection refused) while connecting to upstream, client: 172.16.0.1, server: , request: \"GET /status.php HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host: \"test.fakedomain.dns\"", "2022/09/13 07:49:41")]
+    // s6-overlay's timestamp with two spaces (hold-out ho-070, blakeblackshear/frigate#9671).
+    [InlineData("2024-02-05 12:39:43.200527176  2024/02/05 13:39:43 [error] 144#144: *708 connect() failed (111: Connection refused) while connecting to upstream, client: 172.30.32.2, server: , request: \"GET /api/config HTTP/1.1\", upstream: \"http://127.0.0.1:5001/config\", host: \"XxX\", referrer: \"http://XxX/api/hassio_ingress/XxX//\"", "2024/02/05 13:39:43")]
+    public void TryParseAnywhere_ShipperTimeGluedOrSpacedBeforeTheHead_FindsTheHead(string line, string time)
+    {
+        Assert.True(ErrorLogParser.TryParseAnywhere(Encoding.UTF8.GetBytes(line), null, out var entry));
+        Assert.Equal(time, Encoding.UTF8.GetString(entry.Timestamp));
+        Assert.StartsWith("connect() failed (111: Connection refused)", Encoding.UTF8.GetString(entry.Message), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("PHP message: stack trace line #1")]
     [InlineData("2026-11-24 10:00:01 [error] not nginx's layout")]
