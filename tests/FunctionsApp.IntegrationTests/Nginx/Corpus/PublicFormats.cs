@@ -56,7 +56,8 @@ internal static class PublicFormats
                              '"$request" $status $body_bytes_sent '
                              '"$http_referer" "$http_user_agent" '
                              '"$upstream_addr"';
-            """),
+            """,
+            Note: "As in current nginx-proxy releases; older nginx.tmpl versions end at \"$http_user_agent\"."),
         new(
             "discourse",
             "https://github.com/discourse/discourse/blob/main/config/nginx.sample.conf",
@@ -94,7 +95,7 @@ internal static class PublicFormats
             Note: "APISIX sets $upstream_scheme, $upstream_host and $upstream_uri from Lua; here maps to $scheme, $host and $request_uri."),
         new(
             "docker-nginx-main",
-            "https://github.com/nginxinc/docker-nginx/blob/master/stable/debian/nginx.conf",
+            "https://github.com/nginxinc/docker-nginx/blob/master/stable/alpine/nginx.conf (the nginx.org packages' /etc/nginx/nginx.conf)",
             """
             log_format  main  '$remote_addr - $remote_user [$time_local] "$request" '
                               '$status $body_bytes_sent "$http_referer" '
