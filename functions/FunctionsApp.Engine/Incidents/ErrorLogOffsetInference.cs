@@ -96,13 +96,15 @@ internal static class ErrorLogOffsetInference
 
         void VoteFor(ReadOnlySpan<byte> line)
         {
-            // A runtime's or shipper's prefix (docker compose, syslog) is stripped when the line does not parse as it is.
-            if (!format.TryParse(line, out var entry) && !format.TryParse(LinePrefix.StripAny(line), out entry))
+            // A runtime's or shipper's prefix (docker compose, syslog) is stripped when the line does not read as it is.
+            // A format that starts with a variable ('$msec"$uri"...') takes the prefix into that value and still finds a
+            // status, so the line reads as it is only when its time does too.
+            if (!TryRead(line, format, out var entry, out var time) && !TryRead(LinePrefix.StripAny(line), format, out entry, out time))
             {
                 return;
             }
 
-            if (!entry.TryGetTime(out var time) || !IsFailure(in entry))
+            if (!IsFailure(in entry))
             {
                 return;
             }
@@ -127,6 +129,12 @@ internal static class ErrorLogOffsetInference
                 }
             }
         }
+    }
+
+    private static bool TryRead(ReadOnlySpan<byte> line, AccessLogFormat format, out AccessLogEntry entry, out DateTimeOffset time)
+    {
+        time = default;
+        return format.TryParse(line, out entry) && entry.TryGetTime(out time);
     }
 
     /// <summary>An input's JSON wrapper (Docker's json-file, a shipper's file output), decided by its first line.</summary>

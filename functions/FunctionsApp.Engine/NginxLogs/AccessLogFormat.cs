@@ -215,7 +215,7 @@ internal sealed partial class AccessLogFormat
             var rest = line[pos..];
             var next = i + 1 < segments.Length ? segments[i + 1].Literal : null;
             var length = next is null
-                ? (i + 1 < segments.Length ? rest.IndexOf((byte)' ') : rest.Length)
+                ? (i + 1 < segments.Length ? AdjacentValueLength(segments, i, rest) : rest.Length)
                 : ValueLength(in segment, rest, next);
             if (length < 0)
             {
@@ -232,6 +232,35 @@ internal sealed partial class AccessLogFormat
         }
 
         return entry.Status != 0;
+    }
+
+    /// <summary>
+    /// Where a value ends when the next variable follows it with nothing between (<c>$host$request_uri</c>,
+    /// <c>"$upstream_scheme://$upstream_host$upstream_uri"</c>): the run of variables ends at the next literal; a
+    /// URI that follows starts at the run's first <c>/</c>, and a variable the engine does not read gets nothing.
+    /// </summary>
+    private static int AdjacentValueLength(Segment[] segments, int i, ReadOnlySpan<byte> rest)
+    {
+        var j = i + 1;
+        while (j < segments.Length && segments[j].Literal is null)
+        {
+            j++;
+        }
+
+        var runEnd = j < segments.Length ? IndexOfLiteral(rest, segments[j].Literal!) : rest.Length;
+        if (runEnd < 0)
+        {
+            return -1;
+        }
+
+        var following = segments[i + 1].Field;
+        if (following is AccessField.RequestUri or AccessField.Uri)
+        {
+            var slash = rest[..runEnd].IndexOf((byte)'/');
+            return slash < 0 ? runEnd : slash;
+        }
+
+        return following == AccessField.Ignored || segments[i].Field != AccessField.Ignored ? runEnd : 0;
     }
 
     /// <summary>Finds where a value ends: at the next literal, except where the value itself legitimately
@@ -435,7 +464,8 @@ internal sealed partial class AccessLogFormat
             return true;
         }
 
-        // Concatenate the quoted pieces, as nginx does.
+        // Concatenate the quoted pieces, as nginx does (comment lines may sit between them).
+        rest = SkipComments(rest);
         while (rest.Length > 0 && rest[0] is '\'' or '"')
         {
             var quote = rest[0];
@@ -452,11 +482,25 @@ internal sealed partial class AccessLogFormat
             }
 
             Unescape(rest[1..i], sb);
-            rest = rest[(i + 1)..].TrimStart();
+            rest = SkipComments(rest[(i + 1)..]);
         }
 
         template = sb.ToString();
         return true;
+    }
+
+    /// <summary>Skips spaces and <c>#</c> comments up to the end of their lines, as nginx's configuration reader does
+    /// between a directive's arguments.</summary>
+    private static ReadOnlySpan<char> SkipComments(ReadOnlySpan<char> rest)
+    {
+        rest = rest.TrimStart();
+        while (rest.Length > 0 && rest[0] == '#')
+        {
+            var newline = rest.IndexOf('\n');
+            rest = newline < 0 ? default : rest[(newline + 1)..].TrimStart();
+        }
+
+        return rest;
     }
 
     private static void Unescape(ReadOnlySpan<char> text, StringBuilder sb)

@@ -62,6 +62,28 @@ internal static class JsonFormatInference
             }
         }
 
+        // A key named like $request_uri that never holds a query is $uri (the query, if logged, is in a key of its own):
+        // read as $request_uri, its value would never equal the target of an error line's "GET /a?b=1 HTTP/1.1".
+        foreach (var path in paths.Where(p => fields.GetValueOrDefault(p) == AccessField.RequestUri))
+        {
+            if (values[path].TrueForAll(v => !v.Contains('?', StringComparison.Ordinal)))
+            {
+                fields[path] = AccessField.Uri;
+            }
+        }
+
+        // $host is a name (the Host header's, or the server_name): a "host" key holding only addresses while another
+        // key holds names is the server's address ($server_addr, $hostname); the named one is the host.
+        var hostPaths = paths.Where(p => fields.GetValueOrDefault(p) is AccessField.Host or AccessField.HttpHost or AccessField.ServerName).ToList();
+        var named = hostPaths.Where(p => values[p].Exists(HasHostName)).ToList();
+        if (named.Count > 0)
+        {
+            foreach (var path in hostPaths.Except(named))
+            {
+                fields[path] = AccessField.Ignored;
+            }
+        }
+
         // Keys no name explains: values only one field has.
         foreach (var path in paths.Where(p => !fields.ContainsKey(p)))
         {
@@ -96,7 +118,8 @@ internal static class JsonFormatInference
         // ECS's event.duration (nanoseconds) has no nginx variable: it is left to be learned by its name.
         foreach (var path in paths.Where(p => fields.TryGetValue(p, out var f) && f != AccessField.DurationNanos))
         {
-            var variable = "$" + AccessFields.VariableName(fields[path]);
+            // A key read as something the engine does not use stays in the template, so that it is not learned by name.
+            var variable = fields[path] == AccessField.Ignored ? "$server_addr" : "$" + AccessFields.VariableName(fields[path]);
             var asString = quoted[path] * 2 >= values[path].Count;
             template.Append(template.Length > 1 ? "," : "").Append('"').Append(path).Append("\":")
                 .Append(asString ? "\"" + variable + "\"" : variable);
@@ -104,6 +127,19 @@ internal static class JsonFormatInference
 
         template.Append('}');
         return AccessLogFormat.TryCompileInferred(template.ToString(), out var format) ? format : null;
+    }
+
+    /// <summary>Whether a host value is a name, not an IP address (with or without a port).</summary>
+    private static bool HasHostName(string value)
+    {
+        if (value is "" or "-")
+        {
+            return false;
+        }
+
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        var host = colon > 0 && colon == value.LastIndexOf(':') ? value[..colon] : value.Trim('[', ']');
+        return !System.Net.IPAddress.TryParse(host, out _);
     }
 
     /// <summary>A line that starts (after spaces) with <c>{</c>.</summary>

@@ -107,7 +107,7 @@ internal static class TextFormatInference
 
             string value;
             var bare = false;
-            if (i < line.Length && line[i] == '"')
+            if (i < line.Length && line[i] == '"' && delimiter != '"')
             {
                 var end = QuoteEnd(line, i + 1);
                 if (end < 0)
@@ -149,6 +149,14 @@ internal static class TextFormatInference
             if (i >= line.Length)
             {
                 break;
+            }
+
+            // Fields glued together, where a format's strings were joined without a space ('[$time_local]' '$host',
+            // '$status' '"$http_referer"'): the next field starts right here. nginx escapes a quote inside a value
+            // (\x22, or \" with escape=json), so a raw quote is always the format's own.
+            if (delimiter != '"' && (line[i] == '"' || (!bare && (char.IsAsciiLetterOrDigit(line[i]) || line[i] == '['))))
+            {
+                continue;
             }
 
             // The separator: one space, or the delimiter with the spaces around it; other text up to it is literal too.
@@ -204,6 +212,11 @@ internal static class TextFormatInference
     /// not followed by a space (a comma and a space separate upstream tries).</summary>
     private static char ChooseDelimiter(string line)
     {
+        if (QuotesSeparate(line))
+        {
+            return '"';
+        }
+
         int tabs = 0, pipes = 0, semicolons = 0, commas = 0, spaces = 0;
         for (var i = 0; i < line.Length; i++)
         {
@@ -231,6 +244,35 @@ internal static class TextFormatInference
         }
 
         return tabs >= 2 ? '\t' : pipes >= 2 ? '|' : semicolons >= 3 ? ';' : commas >= 3 && commas >= spaces ? ',' : ' ';
+    }
+
+    /// <summary>
+    /// Whether the line's quotes are separators, not quoted values (AWS Elastic Beanstalk's
+    /// <c>'$msec"$uri"$status"$request_time"$upstream_response_time"$http_x_forwarded_for'</c>): a format's quotes
+    /// around a value open after a separator or close before one, so quotes with value characters right outside
+    /// both ends of a pair cut a bare run into fields.
+    /// </summary>
+    private static bool QuotesSeparate(string line)
+    {
+        for (var open = line.IndexOf('"', StringComparison.Ordinal); open >= 0;)
+        {
+            var close = QuoteEnd(line, open + 1);
+            if (close < 0)
+            {
+                return false;
+            }
+
+            if (open > 0 && close + 1 < line.Length && IsValueChar(line[open - 1]) && IsValueChar(line[close + 1]))
+            {
+                return true;
+            }
+
+            open = line.IndexOf('"', close + 1);
+        }
+
+        return false;
+
+        static bool IsValueChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '/';
     }
 
     private static int CountKeys(string line, char delimiter, char assign)
@@ -304,6 +346,14 @@ internal static class TextFormatInference
     private static int BareEnd(string line, int i, char delimiter)
     {
         var at = delimiter == ' ' ? line.IndexOf(' ', i) : TopLevelIndexOf(line, i, delimiter);
+
+        // A bare value ends at a raw quote: that is a quoted field glued to it ('$status' '"$http_referer"').
+        var quote = delimiter == '"' ? -1 : line.IndexOf('"', i);
+        if (quote > i && (at < 0 || quote < at) && line[quote - 1] != '\\')
+        {
+            return quote;
+        }
+
         if (at < 0)
         {
             return line.Length;

@@ -71,6 +71,49 @@ public sealed class ErrorLogOffsetInferenceTests
         Assert.Null(ErrorLogOffsetInference.Infer([EngineTestKit.Input("e", errors)], [EngineTestKit.Input("a", access)], compiled, CancellationToken.None));
     }
 
+    [Fact]
+    public void Infer_SyslogPrefixedLinesOfAFormatStartingWithAVariable_StripsThePrefixAndFindsTheOffset()
+    {
+        // A corpus case (scripts/corpus --seed 11, s11-010): nginx 1.22 in America/Los_Angeles logging AWS Elastic
+        // Beanstalk's healthd format ('$msec"$uri"$status"...') and its error log through syslog-ng (RFC 5424).
+        // "$msec" would take the syslog header into its value, and the line would still show a status.
+        string[] access =
+        [
+            "<190>1 2026-11-30T01:25:55-08:00 vm nginx_access - - - 1796030755.631\"/graphql/6214\"502\"0.000\"0.000\"203.0.113.109",
+            "<190>1 2026-11-30T01:25:58-08:00 vm nginx_access - - - 1796030758.748\"/users/26778\"502\"0.000\"0.000\"192.0.2.35",
+            "<190>1 2026-11-30T01:25:58-08:00 vm nginx_access - - - 1796030758.795\"/users/3308/detail\"502\"0.000\"0.000\"203.0.113.94",
+            "<190>1 2026-11-30T01:25:59-08:00 vm nginx_access - - - 1796030759.429\"/users/\"502\"0.000\"0.000\"198.51.100.13",
+            "<190>1 2026-11-30T01:26:03-08:00 vm nginx_access - - - 1796030763.883\"/users/86017\"502\"0.000\"0.000\"192.0.2.87",
+            "<190>1 2026-11-30T01:26:04-08:00 vm nginx_access - - - 1796030764.748\"/users/v2/list\"502\"0.000\"0.000\"203.0.113.10",
+            "<190>1 2026-11-30T01:26:05-08:00 vm nginx_access - - - 1796030765.630\"/users/v2/list\"502\"0.000\"0.000\"198.51.100.41",
+            "<190>1 2026-11-30T01:26:08-08:00 vm nginx_access - - - 1796030768.195\"/users/items/129\"502\"0.000\"0.000\"192.0.2.78",
+            "<190>1 2026-11-30T01:26:09-08:00 vm nginx_access - - - 1796030769.095\"/users/items/20\"502\"0.000\"0.000\"198.51.100.91",
+            "<190>1 2026-11-30T01:26:09-08:00 vm nginx_access - - - 1796030769.098\"/users/76601\"502\"0.000\"0.000\"203.0.113.29",
+            "<190>1 2026-11-30T01:26:09-08:00 vm nginx_access - - - 1796030769.648\"/users/v2/list\"502\"0.000\"0.000\"198.51.100.63",
+            "<190>1 2026-11-30T01:26:10-08:00 vm nginx_access - - - 1796030770.373\"/users/items/39\"502\"0.000\"0.000\"192.0.2.47",
+        ];
+        string[] errors =
+        [
+            "<187>1 2026-11-30T01:25:55-08:00 vm nginx - - - 2026/11/30 01:25:55 [error] 10529#10529: *86 connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.109, server: status.example.com, request: \"GET /graphql/6214 HTTP/1.1\", upstream: \"http://127.0.0.1:44321/graphql/6214\", host: \"status.example.com\"",
+            "<187>1 2026-11-30T01:25:58-08:00 vm nginx - - - 2026/11/30 01:25:58 [error] 10529#10529: *86 connect() to unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock failed (111: Connection refused) while connecting to upstream, client: 192.0.2.35, server: billing.example.net, request: \"GET /users/26778 HTTP/1.1\", upstream: \"http://unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock:/users/26778\", host: \"billing.example.net\"",
+            "<187>1 2026-11-30T01:25:58-08:00 vm nginx - - - 2026/11/30 01:25:58 [error] 10529#10529: *3 connect() to unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock failed (111: Connection refused) while connecting to upstream, client: 203.0.113.94, server: billing.example.net, request: \"GET /users/3308/detail?ref=home HTTP/1.1\", upstream: \"http://unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock:/users/3308/detail?ref=home\", host: \"billing.example.net\"",
+            "<187>1 2026-11-30T01:25:59-08:00 vm nginx - - - 2026/11/30 01:25:59 [error] 10529#10529: *3 connect() to unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock failed (111: Connection refused) while connecting to upstream, client: 198.51.100.13, server: billing.example.net, request: \"GET /users/ HTTP/1.1\", upstream: \"http://unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock:/users/\", host: \"billing.example.net\"",
+            "<187>1 2026-11-30T01:26:03-08:00 vm nginx - - - 2026/11/30 01:26:03 [error] 10529#10529: *86 connect() to unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock failed (111: Connection refused) while connecting to upstream, client: 192.0.2.87, server: billing.example.net, request: \"GET /users/86017 HTTP/1.1\", upstream: \"http://unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock:/users/86017\", host: \"billing.example.net\"",
+            "<187>1 2026-11-30T01:26:04-08:00 vm nginx - - - 2026/11/30 01:26:04 [error] 10529#10529: *86 connect() to unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock failed (111: Connection refused) while connecting to upstream, client: 203.0.113.10, server: billing.example.net, request: \"GET /users/v2/list?page=18&sort=desc HTTP/1.1\", upstream: \"http://unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock:/users/v2/list?page=18&sort=desc\", host: \"billing.example.net\"",
+            "<187>1 2026-11-30T01:26:05-08:00 vm nginx - - - 2026/11/30 01:26:05 [error] 10529#10529: *3 connect() to unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock failed (111: Connection refused) while connecting to upstream, client: 198.51.100.41, server: billing.example.net, request: \"GET /users/v2/list?page=17&sort=desc HTTP/1.1\", upstream: \"http://unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock:/users/v2/list?page=17&sort=desc\", host: \"billing.example.net\"",
+            "<187>1 2026-11-30T01:26:08-08:00 vm nginx - - - 2026/11/30 01:26:08 [error] 10529#10529: *86 connect() to unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock failed (111: Connection refused) while connecting to upstream, client: 192.0.2.78, server: billing.example.net, request: \"GET /users/items/129 HTTP/1.1\", upstream: \"http://unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock:/users/items/129\", host: \"billing.example.net\"",
+            "<187>1 2026-11-30T01:26:09-08:00 vm nginx - - - 2026/11/30 01:26:09 [error] 10529#10529: *86 connect() to unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock failed (111: Connection refused) while connecting to upstream, client: 198.51.100.91, server: billing.example.net, request: \"GET /users/items/20 HTTP/1.1\", upstream: \"http://unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock:/users/items/20\", host: \"billing.example.net\"",
+            "<187>1 2026-11-30T01:26:09-08:00 vm nginx - - - 2026/11/30 01:26:09 [error] 10529#10529: *3 connect() to unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock failed (111: Connection refused) while connecting to upstream, client: 203.0.113.29, server: billing.example.net, request: \"GET /users/76601 HTTP/1.1\", upstream: \"http://unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock:/users/76601\", host: \"billing.example.net\"",
+            "<187>1 2026-11-30T01:26:09-08:00 vm nginx - - - 2026/11/30 01:26:09 [error] 10529#10529: *3 connect() to unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock failed (111: Connection refused) while connecting to upstream, client: 198.51.100.63, server: billing.example.net, request: \"GET /users/v2/list?page=4&sort=desc HTTP/1.1\", upstream: \"http://unix:/tmp/nginx-lab-FsxwDC/gunicorn-f2/app.sock:/users/v2/list?page=4&sort=desc\", host: \"billing.example.net\"",
+        ];
+        Assert.True(AccessLogFormat.TryCompile("""log_format healthd '$msec"$uri"' '$status"$request_time"$upstream_response_time"' '$http_x_forwarded_for';""", out var format, out var error), error);
+
+        var estimate = ErrorLogOffsetInference.Infer([EngineTestKit.Input("e", errors)], [EngineTestKit.Input("a", access)], format, CancellationToken.None);
+
+        Assert.NotNull(estimate);
+        Assert.Equal(TimeSpan.FromHours(-8), estimate.Offset);
+    }
+
     /// <summary>Two minutes of traffic with 12 timeouts; times as epoch seconds or ISO 8601 in UTC.</summary>
     private static (string Format, List<string> Lines) AccessLog(string timeStyle)
     {

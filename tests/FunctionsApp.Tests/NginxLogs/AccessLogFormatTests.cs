@@ -297,4 +297,40 @@ public sealed class AccessLogFormatTests
         Assert.True(AccessLogFormat.TryCompile(name, out var format, out _));
         Assert.Equal(name.ToLowerInvariant(), format.Name);
     }
+
+    [Fact]
+    public void TryCompile_CommentLinesBetweenTheStrings_JoinsTheStringsAsNginxDoes()
+    {
+        // As published (github.com/tokyohomesoc/openresty docs/log_format.md, shortened): comments between the strings.
+        var format = Compile("""
+            log_format main "time_ngx:$time_local\t"
+                            "http_host:$host\t"
+            # status,method
+                            "status:$status\t"
+                            "method:$request_method\t"
+            # upstream
+                            "upstream_addr:$upstream_addr\t";
+            """);
+
+        Assert.Equal("time_ngx:$time_local\thttp_host:$host\tstatus:$status\tmethod:$request_method\tupstream_addr:$upstream_addr\t", format.Definition);
+        var line = "time_ngx:30/Nov/2026:15:18:11 +0545\thttp_host:shop.example.com\tstatus:502\tmethod:GET\tupstream_addr:127.0.0.1:1\t";
+        Assert.Equal("127.0.0.1:1", Field(format, line, AccessField.UpstreamAddr));
+        Assert.Equal("shop.example.com", Field(format, line, AccessField.Host));
+    }
+
+    [Fact]
+    public void TryParse_VariablesWithNothingBetween_ReadsTheRunUpToTheNextLiteral()
+    {
+        // Apache APISIX's access_log_format (conf/config.yaml.example), written by nginx 1.22 for a corpus case.
+        var apisix = Compile("""log_format main escape=default '$remote_addr - $remote_user [$time_local] $http_host "$request" $status $body_bytes_sent $request_time "$http_referer" "$http_user_agent" $upstream_addr $upstream_status $upstream_response_time "$upstream_scheme://$upstream_host$upstream_uri"';""");
+        var line = "192.0.2.32 - - [30/Nov/2026:01:23:07 -0800] status.example.com \"POST /events/ HTTP/1.1\" 200 18 0.001 \"-\" \"kube-probe/1.30\" 127.0.0.1:33387 200 0.001 \"http://status.example.com/events/\"";
+        Assert.Equal("127.0.0.1:33387", Field(apisix, line, AccessField.UpstreamAddr));
+        Assert.Equal("0.001", Field(apisix, line, AccessField.UpstreamResponseTime));
+
+        // ingress-nginx log-format-upstream in logfmt (gist.github.com/nomaster): requestUrl=$host$request_uri.
+        var logfmt = Compile("requestUrl=$host$request_uri status=$status timestamp=$time_iso8601");
+        line = "requestUrl=shop.example.com/api/orders/1?page=2 status=502 timestamp=2026-11-30T15:18:11+05:45";
+        Assert.Equal("shop.example.com", Field(logfmt, line, AccessField.Host));
+        Assert.Equal("/api/orders/1?page=2", Field(logfmt, line, AccessField.RequestUri));
+    }
 }

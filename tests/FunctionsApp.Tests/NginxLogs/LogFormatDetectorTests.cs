@@ -143,6 +143,93 @@ public sealed class LogFormatDetectorTests
         }
     }
 
+    // The lines below were written by nginx 1.22 (TZ=Asia/Kathmandu) with published formats, for two requests on "/"
+    // (a healthy upstream, refusing at first) and "/api/orders/N?page=2" (a port that refuses); see
+    // tests/FunctionsApp.IntegrationTests/Nginx/Corpus/PublicFormats.cs for where each format was found.
+
+    [Fact]
+    public void Detect_ElasticBeanstalkHealthd_ReadsItsQuotesAsSeparators()
+    {
+        // log_format healthd '$msec"$uri"' '$status"$request_time"$upstream_response_time"' '$http_x_forwarded_for';
+        var lines = Lines(
+            "1796031190.732\"/\"502\"0.001\"0.000\"203.0.113.7",
+            "1796031191.164\"/api/orders/1\"502\"0.000\"0.001\"203.0.113.7",
+            "1796031191.444\"/\"502\"0.000\"0.000\"203.0.113.7",
+            "1796031191.735\"/api/orders/2\"502\"0.000\"0.000\"203.0.113.7",
+            "1796031191.888\"/\"200\"0.005\"0.005\"203.0.113.7",
+            "1796031192.023\"/api/orders/3\"502\"0.000\"0.000\"203.0.113.7",
+            "1796031192.196\"/\"200\"0.009\"0.009\"203.0.113.7",
+            "1796031192.309\"/api/orders/4\"502\"0.000\"0.000\"203.0.113.7");
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.All(lines, l => Assert.True(detected.TryParse(l, out _), detected.Definition));
+        Assert.True(detected.TryParse(lines[4], out var entry));
+        Assert.Equal(200, entry.Status);
+        Assert.True(entry.TryGetTime(out var time));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1796031191888), time);
+        Assert.True(detected.TryParse(lines[1], out entry));
+        Assert.True(entry.Text(AccessField.Uri) == "/api/orders/1", detected.Definition);
+    }
+
+    [Fact]
+    public void Detect_FormatStringsJoinedWithoutSpaces_SplitsTheGluedFields()
+    {
+        // log_format combined_realip '$remote_addr $http_x_forwarded_for [$time_local]' '$host "$request_uri" $status'
+        //                            '"$http_referer" "$http_user_agent"';
+        var lines = Lines(
+            "127.0.0.1 203.0.113.7 [30/Nov/2026:15:18:10 +0545]shop.example.com \"/?q=1\" 502\"https://shop.example.com/\" \"Mozilla/5.0 (X11; Linux x86_64)\"",
+            "127.0.0.1 203.0.113.7 [30/Nov/2026:15:18:11 +0545]shop.example.com \"/api/orders/1?page=2\" 502\"-\" \"Mozilla/5.0 (X11; Linux x86_64)\"",
+            "127.0.0.1 203.0.113.7 [30/Nov/2026:15:18:11 +0545]shop.example.com \"/?q=3\" 200\"https://shop.example.com/\" \"Mozilla/5.0 (X11; Linux x86_64)\"",
+            "127.0.0.1 203.0.113.7 [30/Nov/2026:15:18:12 +0545]shop.example.com \"/api/orders/3?page=2\" 502\"-\" \"Mozilla/5.0 (X11; Linux x86_64)\"");
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.True(detected.TryParse(lines[1], out var entry), detected.Definition);
+        Assert.Equal(502, entry.Status);
+        Assert.Equal("shop.example.com", entry.HostName);
+        Assert.Equal("/api/orders/1?page=2", entry.Text(AccessField.RequestUri));
+        Assert.True(entry.TryGetTime(out var time));
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 15, 18, 11, new TimeSpan(5, 45, 0)), time);
+        Assert.True(detected.TryParse(lines[2], out entry));
+        Assert.Equal(200, entry.Status);
+    }
+
+    [Fact]
+    public void Detect_JsonHostKeyHoldingTheServerAddress_ReadsTheHostFromTheKeyWithNames()
+    {
+        // github.com/nanfeng/note: "host":"$server_addr", ... "http_host":"$host".
+        var lines = Lines(
+            "{\"@timestamp\":\"2026-11-30T15:18:11+05:45\",\"host\":\"127.0.0.1\",\"clientip\":\"127.0.0.1\",\"size\":157,\"responsetime\":0.000,\"upstreamtime\":\"0.001\",\"upstreamhost\":\"127.0.0.1:1\",\"http_host\":\"shop.example.com\",\"url\":\"/api/orders/1\",\"xff\":\"203.0.113.7\",\"referer\":\"-\",\"agent\":\"Mozilla/5.0 (X11; Linux x86_64)\",\"status\":\"502\"}",
+            "{\"@timestamp\":\"2026-11-30T15:18:11+05:45\",\"host\":\"127.0.0.1\",\"clientip\":\"127.0.0.1\",\"size\":506,\"responsetime\":0.005,\"upstreamtime\":\"0.005\",\"upstreamhost\":\"127.0.0.1:18932\",\"http_host\":\"shop.example.com\",\"url\":\"/\",\"xff\":\"203.0.113.7\",\"referer\":\"https://shop.example.com/\",\"agent\":\"Mozilla/5.0 (X11; Linux x86_64)\",\"status\":\"200\"}");
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.True(detected.TryParse(lines[0], out var entry), detected.Definition);
+        Assert.Equal("shop.example.com", entry.HostName);
+        Assert.Equal("127.0.0.1:1", entry.Text(AccessField.UpstreamAddr));
+    }
+
+    [Fact]
+    public void Detect_JsonRequestUriKeyThatNeverHoldsAQuery_ReadsItAsUriAndMeetsTheErrorLinesRequest()
+    {
+        // An ingress-nginx log-format-upstream (gist.github.com/Schnitzel): "request_uri": "$uri", "request_query": "$args".
+        var lines = Lines(
+            "{ \"time\": \"2026-11-30T15:18:11+05:45\", \"remote_addr\": \"127.0.0.1\", \"status\": \"502\", \"host\": \"shop.example.com\", \"request_uri\": \"/api/orders/1\", \"request_query\": \"page=2\", \"request_method\": \"GET\", \"request_time\": 0.000 }",
+            "{ \"time\": \"2026-11-30T15:18:11+05:45\", \"remote_addr\": \"127.0.0.1\", \"status\": \"200\", \"host\": \"shop.example.com\", \"request_uri\": \"/\", \"request_query\": \"q=3\", \"request_method\": \"GET\", \"request_time\": 0.005 }");
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.True(detected.TryParse(lines[0], out var entry), detected.Definition);
+        Assert.Equal("/api/orders/1", entry.Text(AccessField.Uri));
+        Assert.Equal(RequestAgreement.Agree, AccessRequest.From(in entry).Compare("GET /api/orders/1?page=2 HTTP/1.1"));
+        Assert.Equal(RequestAgreement.Disagree, AccessRequest.From(in entry).Compare("GET /api/orders/2?page=2 HTTP/1.1"));
+    }
+
     private static bool SameReading(AccessLogFormat truth, AccessLogFormat detected, byte[] line)
     {
         if (!truth.TryParse(line, out var expected) || !expected.TryGetTime(out var time))

@@ -20,7 +20,9 @@ internal sealed partial class AccessLineReader
         foreach (Match variable in VariablePattern().Matches(format))
         {
             pattern.Append(Regex.Escape(format[last..variable.Index]));
-            pattern.Append("(?<").Append(variable.Groups[1].Value).Append(">.*?)");
+            // $status is three digits: a lazy group would stop inside a list before it ("502, 200 200").
+            var name = variable.Groups[1].Value;
+            pattern.Append("(?<").Append(name).Append(name == "status" ? @">\d{3})" : ">.*?)");
             last = variable.Index + variable.Length;
         }
 

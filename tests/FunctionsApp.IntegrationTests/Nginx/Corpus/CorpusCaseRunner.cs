@@ -272,7 +272,7 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
 
     private string Location(string path, string directives)
     {
-        var ingress = _draw.Format.Family == "ingress-nginx"
+        var ingress = _draw.Format.UsesIngressVariables
             ? $"\n        set $proxy_upstream_name \"default-{path.Trim('/').Replace('/', '-')}{(path == "/" ? "web" : string.Empty)}-80\";"
             : string.Empty;
         var body = string.Join("\n", directives.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(d => "        " + d.Trim()));
@@ -287,9 +287,14 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
             config.AppendLine(directive);
         }
 
-        if (_draw.Format.Family == "ingress-nginx")
+        if (_draw.Format.UsesIngressVariables)
         {
             config.AppendLine(CorpusFormats.IngressVariables);
+        }
+
+        if (_draw.Format.Setup is { } setup)
+        {
+            config.AppendLine(setup);
         }
 
         // The clients' addresses arrive in X-Forwarded-For from the load balancer in front (127.0.0.1).
@@ -300,7 +305,7 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
             : $"    access_log syslog:server={_syslog.Server},tag={SyslogNgReceiver.AccessTag},severity=info {_draw.Format.Name};\n";
         foreach (var (host, locations) in _servers)
         {
-            var ingress = _draw.Format.Family == "ingress-nginx"
+            var ingress = _draw.Format.UsesIngressVariables
                 ? "    set $proxy_upstream_name \"-\";\n    set $proxy_alternative_upstream_name \"\";\n"
                 : string.Empty;
             config.AppendLine($$"""

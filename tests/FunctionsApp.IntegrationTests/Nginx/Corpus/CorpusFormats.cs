@@ -17,6 +17,13 @@ internal static class CorpusFormats
         "json-default-escape", "kv", "logfmt", "ltsv", "pipe", "csv",
     ];
 
+    /// <summary>
+    /// Every family that can be asked for: <see cref="Families"/> and <c>public</c> (published formats,
+    /// <see cref="PublicFormats"/>). <c>public</c> is drawn only when asked for, so that the default draw of a
+    /// seed stays what it was before it existed.
+    /// </summary>
+    public static IReadOnlyList<string> KnownFamilies { get; } = [.. Families, "public"];
+
     /// <summary>Variables that the corpus's nginx config defines with <c>set</c>/<c>map</c> (ingress-nginx's names).</summary>
     public const string IngressVariables = """
         map $request_id $req_id { default $request_id; }
@@ -43,6 +50,7 @@ internal static class CorpusFormats
             "ltsv" => Separated(random, family, name, "\t", (k, v, _) => $"{k}:{v}"),
             "pipe" => Separated(random, family, name, " | ", (_, v, _) => v),
             "csv" => Separated(random, family, name, ",", (_, v, field) => field.Numeric ? v : $"\"{v}\""),
+            "public" => PublicFormats.Draw(random),
             _ => throw new ArgumentOutOfRangeException(nameof(family), family, "Unknown format family."),
         };
     }

@@ -89,9 +89,9 @@ internal static class CorpusProgram
         }
 
         var families = options.TryGetValue("--families", out var f) ? f.Split(',') : null;
-        if (families?.FirstOrDefault(x => !CorpusFormats.Families.Contains(x)) is { } unknown)
+        if (families?.FirstOrDefault(x => !CorpusFormats.KnownFamilies.Contains(x)) is { } unknown)
         {
-            throw new ArgumentException($"unknown format family '{unknown}'; known: {string.Join(", ", CorpusFormats.Families)}");
+            throw new ArgumentException($"unknown format family '{unknown}'; known: {string.Join(", ", CorpusFormats.KnownFamilies)}");
         }
 
         IReadOnlyList<string> loggings = options.TryGetValue("--logging", out var l) ? l.Split(',') : CaseDraw.Loggings;
