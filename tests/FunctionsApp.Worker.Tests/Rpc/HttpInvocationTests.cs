@@ -24,14 +24,27 @@ public sealed class HttpInvocationTests(WorkerHostFixture fixture)
     [Fact]
     public async Task Health_Anonymous_AnswersHealthyAsTheFunctionsHost()
     {
-        using var response = await fixture.Host.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/health"));
+        // A cold process on a busy machine may take longer than the health check's storage probe allows (5 s) and
+        // answer 503 "unhealthy", rightly: ask again, as a load balancer's probe would, until it answers 200.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            using var response = await fixture.Host.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/health"));
 
-        Assert.Equal("health", response.Function?.Name);
-        Assert.Equal(HttpStatusCode.OK, response.Response.StatusCode);
-        Assert.Equal(StatusResult.Types.Status.Success, response.Invocation?.Result.Status);
-        using var body = JsonDocument.Parse(response.Body);
-        Assert.Equal("healthy", body.RootElement.GetProperty("status").GetString());
-        Assert.Equal("functions-host", body.RootElement.GetProperty("mode").GetString());
+            Assert.Equal("health", response.Function?.Name);
+            Assert.Equal(StatusResult.Types.Status.Success, response.Invocation?.Result.Status);
+            using var body = JsonDocument.Parse(response.Body);
+            Assert.Equal("functions-host", body.RootElement.GetProperty("mode").GetString());
+            if (response.Response.StatusCode == HttpStatusCode.OK || waited.Elapsed > TimeSpan.FromMinutes(1))
+            {
+                Assert.Equal(HttpStatusCode.OK, response.Response.StatusCode);
+                Assert.Equal("healthy", body.RootElement.GetProperty("status").GetString());
+                return;
+            }
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.Response.StatusCode);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
     }
 
     [Fact]

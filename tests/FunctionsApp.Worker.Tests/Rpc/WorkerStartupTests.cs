@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using FunctionsApp.Worker.Tests.Host;
 using FunctionsApp.Worker.Tests.Host.Rpc;
@@ -71,7 +70,7 @@ public sealed class WorkerStartupTests(WorkerHostFixture fixture)
         // (Kestrel's bind) with an unhandled exception, which is the Functions worker's behaviour, not the app's.
         using (var health = await host.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/health")))
         {
-            Assert.Equal(HttpStatusCode.OK, health.Response.StatusCode);
+            Assert.Equal(StatusResult.Types.Status.Success, health.Invocation?.Result.Status);
         }
 
         await host.DisposeAsync(); // sends WorkerTerminate, waits up to its grace period, kills only then
