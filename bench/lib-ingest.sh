@@ -15,10 +15,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-package="${PACKAGE_DIR:-$root/artifacts/package}"
+# The standalone Native AOT binary: scripts/package --standalone writes it under <base>/standalone (without the flag
+# it packages the isolated worker, under <base>/functionsapp).
+packages="${PACKAGE_DIR:-$root/artifacts/package}"
+package="$packages/standalone"
 ensure_package() {
   if [[ ! -x "$package/FunctionsApp" ]]; then
-    "$root/scripts/package" "$package" >/dev/null
+    "$root/scripts/package" --standalone "$packages" >/dev/null
   fi
 }
 

@@ -35,6 +35,7 @@ internal sealed class HandlerInvoker(IServiceProvider services)
         try
         {
             await run(context);
+            await WriteStatusCodeProblemAsync(context);
         }
         catch (Exception ex) when (!context.Response.HasStarted && !(ex is OperationCanceledException && context.RequestAborted.IsCancellationRequested))
         {
@@ -47,6 +48,24 @@ internal sealed class HandlerInvoker(IServiceProvider services)
             }
 
             throw;
+        }
+    }
+
+    /// <summary>
+    /// What standalone's <c>UseStatusCodePages</c> does: an error status without a body (the 400 that parameter
+    /// binding answers for a body that is not JSON) gets the ProblemDetails body, so both hosts answer alike.
+    /// </summary>
+    private static async Task WriteStatusCodeProblemAsync(HttpContext context)
+    {
+        var response = context.Response;
+        if (response.HasStarted || response.StatusCode is < 400 or >= 600 || response.ContentLength.HasValue || !string.IsNullOrEmpty(response.ContentType))
+        {
+            return;
+        }
+
+        if (context.RequestServices.GetService<IProblemDetailsService>() is { } problems)
+        {
+            await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = { Status = response.StatusCode } });
         }
     }
 

@@ -64,6 +64,32 @@ public sealed class HandlerInvokerTests : IDisposable
     }
 
     [Fact]
+    public async Task Invoke_BodyIsNotJson_Is400ProblemAsStandalone()
+    {
+        var context = Request("api/items");
+        context.Request.Method = HttpMethods.Post;
+        context.Request.ContentType = "application/json";
+        context.Request.Body = new MemoryStream("{not json"u8.ToArray());
+
+        await new HandlerInvoker(_services).Invoke(Accept).ExecuteAsync(context);
+
+        Assert.Equal(StatusCodes.Status400BadRequest, context.Response.StatusCode);
+        Assert.Equal("application/problem+json", context.Response.ContentType);
+        Assert.Contains("\"status\":400", Body(context), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_HandlerAnswersWithABody_BodyIsKept()
+    {
+        var context = Request("api/items/{id}", ("id", "x"));
+
+        await new HandlerInvoker(_services).Invoke((string id) => TypedResults.NotFound(id)).ExecuteAsync(context);
+
+        Assert.Equal(StatusCodes.Status404NotFound, context.Response.StatusCode);
+        Assert.Equal("\"x\"", Body(context));
+    }
+
+    [Fact]
     public async Task Invoke_OtherException_PropagatesToTheHost()
     {
         var context = Request("api/items");
@@ -102,9 +128,13 @@ public sealed class HandlerInvokerTests : IDisposable
 
     private static string Echo(string id) => id;
 
+    private static string Accept(Silence silence) => silence.Comment;
+
     private static string Unavailable() => throw new RequestFailedException(503, "secret storage detail");
 
     private static string Broken() => throw new InvalidOperationException("bug");
+
+    private sealed record Silence(string Comment);
 
     private DefaultHttpContext Request(string route, (string Name, string Value)? routeValue = null, string query = "")
     {
