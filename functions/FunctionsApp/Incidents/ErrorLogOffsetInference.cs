@@ -53,9 +53,24 @@ internal static class ErrorLogOffsetInference
             using var stream = input.Open();
             using var reader = new LineReader(stream);
             var unwrap = new Unwrapper();
+
+            // The input's prefix is chosen from its first lines as the feed chooses it: the shape under which the
+            // format parses (stripping any layer a line starts with could take an epoch-seconds first field too).
+            var sample = new List<byte[]>();
+            while (sample.Count < LogFormatDetector.SampleLines && reader.TryReadLine(out var line, out _))
+            {
+                sample.Add(unwrap.Line(line).ToArray());
+            }
+
+            var prefix = LogFormatDetector.ChoosePrefix(sample, format);
+            foreach (var line in sample)
+            {
+                VoteFor(line, prefix);
+            }
+
             while (reader.TryReadLine(out var line, out _))
             {
-                VoteFor(unwrap.Line(line));
+                VoteFor(unwrap.Line(line), prefix);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -94,10 +109,11 @@ internal static class ErrorLogOffsetInference
                 kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections ? "-" : ErrorSignatures.UpstreamOf(in entry, kind)));
         }
 
-        void VoteFor(ReadOnlySpan<byte> line)
+        void VoteFor(ReadOnlySpan<byte> line, LinePrefix prefix)
         {
             // A runtime's or shipper's prefix (docker compose, syslog) is stripped when the line does not parse as it is.
-            if (!format.TryParse(line, out var entry) && !format.TryParse(LinePrefix.StripAny(line), out entry))
+            if (!format.TryParse(line, out var entry) && (prefix.IsNone || !format.TryParse(line[prefix.Strip(line, out _)..], out entry))
+                && !format.TryParse(LinePrefix.StripAny(line), out entry))
             {
                 return;
             }
