@@ -21,6 +21,11 @@ namespace FunctionsApp.Incidents;
 internal sealed class DiagnosisEngine
 {
     private const char KeySeparator = '\u001f';
+
+    /// <summary>How soon after a server's last failed try its block's "no live upstreams" can follow: nginx's
+    /// <c>fail_timeout</c> (10 s by default) with room for a longer setting.</summary>
+    private static readonly TimeSpan FailTimeoutReach = TimeSpan.FromSeconds(30);
+
     private readonly DiagnosisOptions _options;
     private readonly Dictionary<string, UpstreamHistory>.AlternateLookup<ReadOnlySpan<char>> _history;
     private readonly List<Incident> _resolved = [];
@@ -504,10 +509,12 @@ internal sealed class DiagnosisEngine
         }
 
         if (failure.BlockName && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host))
-            && Candidates(host, failure.Time, t => t.Servers is not null && t.Block is null) is { } together)
+            && (Candidates(host, failure.Time, t => t.Servers is not null && t.Block is null)
+                ?? LoneServerOfBlock(host, failure.Time)) is { } together)
         {
             // The incident takes the block's name; its id stays the one it was opened under.
             var block = failure.Upstream;
+            together.Servers ??= [together.Upstream];
             together.Block = block;
             together.IdUpstream ??= together.Upstream;
             State.Trackers.Remove(TrackerKey(together.Upstream, host));
@@ -519,6 +526,19 @@ internal sealed class DiagnosisEngine
 
         return failure.Upstream;
     }
+
+    /// <summary>
+    /// A block of one server (the usual <c>upstream app { server 10.0.0.5:8080; }</c>): its tries fail to connect,
+    /// nginx marks it down and logs "no live upstreams" under the block's name until <c>fail_timeout</c> passes. The
+    /// one server of the host that failed to connect just before, when no tracker of several servers is live there.
+    /// </summary>
+    private IncidentTracker? LoneServerOfBlock(string host, DateTimeOffset time) =>
+        Candidates(host, time, t => t.Servers is not null && t.Block is null) is null
+        && Candidates(host, time, t => t.Block is null && t.Upstream != "-") is { Servers: null } tracker
+        && tracker.Upstream.Contains(':', StringComparison.Ordinal) && time - tracker.Last <= FailTimeoutReach
+        && tracker.Kinds.Count > 0 && tracker.Kinds.Keys.All(k => k is FailureKind.Refused or FailureKind.Unreachable or FailureKind.MissingSocket
+            or FailureKind.TimedOutConnecting or FailureKind.ResetConnecting or FailureKind.ResourceUnavailable)
+            ? tracker : null;
 
     /// <summary>The one tracker of <paramref name="host"/> still taking failures at <paramref name="time"/> that
     /// matches; null when none or several do (two blocks failing at once on one host are not told apart).</summary>

@@ -111,14 +111,16 @@ internal static class ErrorLogOffsetInference
 
         void VoteFor(ReadOnlySpan<byte> line, LinePrefix prefix)
         {
-            // A runtime's or shipper's prefix (docker compose, syslog) is stripped when the line does not parse as it is.
-            if (!format.TryParse(line, out var entry) && (prefix.IsNone || !format.TryParse(line[prefix.Strip(line, out _)..], out entry))
-                && !format.TryParse(LinePrefix.StripAny(line), out entry))
+            // The input's prefix (docker compose, syslog) is stripped first: with it, a format of separated fields may
+            // still parse, its first field taking the prefix. A line of another shape loses whatever layers it starts with.
+            var body = prefix.IsNone ? line : line[prefix.Strip(line, out _)..];
+            if ((!format.TryParse(body, out var entry) || !entry.TryGetTime(out var time))
+                && (!format.TryParse(LinePrefix.StripAny(line), out entry) || !entry.TryGetTime(out time)))
             {
                 return;
             }
 
-            if (!entry.TryGetTime(out var time) || !IsFailure(in entry))
+            if (!IsFailure(in entry))
             {
                 return;
             }

@@ -42,4 +42,10 @@ internal enum FailureKind
     RateLimitRequests,
     RateLimitConnections,
     OtherUpstream,
+
+    /// <summary>The upstream reset the connection before nginx was connected (<c>connect() failed (104: ...)</c>): the
+    /// kernel tore down a connection the server had not taken from its queue: an accept queue overflowing with
+    /// <c>tcp_abort_on_overflow</c>, a server shedding load, or one dying with connections queued. (Last, so that
+    /// the numbers of the kinds before it, kept in saved engine state, do not move.)</summary>
+    ResetConnecting,
 }

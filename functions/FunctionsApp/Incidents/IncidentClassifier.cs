@@ -76,7 +76,7 @@ internal static class IncidentClassifier
         FailureKind.Refused or FailureKind.Unreachable or FailureKind.NoLiveUpstreams or FailureKind.MissingSocket => (Connectivity(e, kind), 1.0),
         FailureKind.TimedOut or FailureKind.TimedOutConnecting => (IncidentCause.Timeout, 1.0),
         FailureKind.ResourceUnavailable or FailureKind.PortExhaustion or FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles => (IncidentCause.Overload, 1.0),
-        FailureKind.Reset or FailureKind.PrematureClose => (BrokenResponse(e, kind), 1.0),
+        FailureKind.Reset or FailureKind.ResetConnecting or FailureKind.PrematureClose => (BrokenResponse(e, kind), 1.0),
         FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
         FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.NoResolver or FailureKind.Ipv6Unavailable => (IncidentCause.Misconfiguration, 1.0),
         FailureKind.DnsNotFound or FailureKind.DnsTimeout => (IncidentCause.Dns, 1.0),
@@ -100,8 +100,18 @@ internal static class IncidentClassifier
             return IncidentCause.Timeout;
         }
 
-        return kind == FailureKind.Reset && (SlowedDownBefore(e) || Interleaved(e)) ? IncidentCause.Overload : IncidentCause.InvalidResponse;
+        return kind is FailureKind.Reset or FailureKind.ResetConnecting && (SlowedDownBefore(e) || Interleaved(e) || ShedsConnections(e))
+            ? IncidentCause.Overload : IncidentCause.InvalidResponse;
     }
+
+    /// <summary>
+    /// Resets before nginx was even connected, alongside the resets of accepted requests: the server (or its kernel,
+    /// its accept queue full) is tearing down connections it has no room for. A server that crashed refuses instead;
+    /// one that breaks its answers resets only after accepting.
+    /// </summary>
+    private static bool ShedsConnections(IncidentEvidence e) =>
+        e.Kinds.TryGetValue(FailureKind.ResetConnecting, out var connecting) && connecting >= 3
+        && connecting >= 0.1 * e.Kinds.Where(k => k.Key is FailureKind.Reset or FailureKind.ResetConnecting).Sum(k => k.Value);
 
     /// <summary>
     /// Refused, no socket: down if it had served; saturated if successes kept interleaving with the
@@ -275,6 +285,7 @@ internal static class IncidentClassifier
         FailureKind.TooManyOpenFiles => "too many open files",
         FailureKind.Ipv6Unavailable => "cannot assign an IPv6 address",
         FailureKind.Reset => "connection reset by peer",
+        FailureKind.ResetConnecting => "connection reset while connecting",
         FailureKind.PrematureClose => "upstream closed the connection early",
         FailureKind.InvalidHeader => "invalid response",
         FailureKind.TooBigHeader => "response header too big",
