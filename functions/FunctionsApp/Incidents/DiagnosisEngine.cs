@@ -410,7 +410,7 @@ internal sealed class DiagnosisEngine
                 Host = failure.Host,
                 HistoryKey = failure.HistoryKey,
                 Servers = failure.Servers?.ToList(),
-                Block = failure.BlockName ? failure.Upstream : null,
+                Block = NamesBlock(failure) ? failure.Upstream : null,
             };
             State.Trackers[key] = tracker;
         }
@@ -508,7 +508,18 @@ internal sealed class DiagnosisEngine
             return target;
         }
 
-        if (failure.BlockName && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host))
+        if (!NamesBlock(failure) && failure.Errors.Count > 0 && failure.Errors.TrueForAll(e => FailedToConnect(e.Kind))
+            && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host))
+            && Candidates(host, failure.Time, t => true) is { Servers: null } marked && marked.Block == marked.Upstream)
+        {
+            // The one server of a block nginx has been answering "no live upstreams" for on this host (the capture
+            // began with it marked down, or nginx tries it again once fail_timeout has passed).
+            marked.Servers = [failure.Upstream];
+            Link(marked.Servers, host, marked.Upstream);
+            return marked.Upstream;
+        }
+
+        if (NamesBlock(failure) && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host))
             && (Candidates(host, failure.Time, t => t.Servers is not null && t.Block is null)
                 ?? LoneServerOfBlock(host, failure.Time)) is { } together)
         {
@@ -535,10 +546,22 @@ internal sealed class DiagnosisEngine
     private IncidentTracker? LoneServerOfBlock(string host, DateTimeOffset time) =>
         Candidates(host, time, t => t.Servers is not null && t.Block is null) is null
         && Candidates(host, time, t => t.Block is null && t.Upstream != "-") is { Servers: null } tracker
-        && tracker.Upstream.Contains(':', StringComparison.Ordinal) && time - tracker.Last <= FailTimeoutReach
-        && tracker.Kinds.Count > 0 && tracker.Kinds.Keys.All(k => k is FailureKind.Refused or FailureKind.Unreachable or FailureKind.MissingSocket
-            or FailureKind.TimedOutConnecting or FailureKind.ResetConnecting or FailureKind.ResourceUnavailable)
+        && tracker.Upstream.Contains(':', StringComparison.Ordinal) && time - LastFailure(tracker) <= FailTimeoutReach
+        && (tracker.IsOpen ? tracker.Kinds.Keys : tracker.Buffered.SelectMany(f => f.Errors).Select(e => e.Kind)) is var kinds
+        && kinds.Any() && kinds.All(FailedToConnect)
             ? tracker : null;
+
+    /// <summary>The failure names an upstream block, not a server: the access log's <c>$upstream_addr</c> gave a name
+    /// without a port, or nginx said "no live upstreams" of it.</summary>
+    private static bool NamesBlock(FailureEvent failure) =>
+        failure.BlockName || (failure.Errors.Count > 0 && failure.Errors.TrueForAll(e => e.Kind == FailureKind.NoLiveUpstreams));
+
+    private static DateTimeOffset LastFailure(IncidentTracker tracker) =>
+        tracker.IsOpen ? tracker.Last : tracker.Buffered.Count > 0 ? tracker.Buffered[^1].Time : DateTimeOffset.MinValue;
+
+    /// <summary>A try that failed before nginx was connected: what marks a server failed and then down.</summary>
+    private static bool FailedToConnect(FailureKind kind) => kind is FailureKind.Refused or FailureKind.Unreachable or FailureKind.MissingSocket
+        or FailureKind.TimedOutConnecting or FailureKind.ResetConnecting or FailureKind.ResourceUnavailable;
 
     /// <summary>The one tracker of <paramref name="host"/> still taking failures at <paramref name="time"/> that
     /// matches; null when none or several do (two blocks failing at once on one host are not told apart).</summary>
