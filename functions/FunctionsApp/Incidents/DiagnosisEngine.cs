@@ -510,12 +510,17 @@ internal sealed class DiagnosisEngine
 
         if (!NamesBlock(failure) && failure.Errors.Count > 0 && failure.Errors.TrueForAll(e => FailedToConnect(e.Kind))
             && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host))
-            && Candidates(host, failure.Time, t => true) is { Servers: null } marked && marked.Block == marked.Upstream)
+            && Candidates(host, failure.Time, t => true) is { } marked && marked.Block == marked.Upstream)
         {
-            // The one server of a block nginx has been answering "no live upstreams" for on this host (the capture
-            // began with it marked down, or nginx tries it again once fail_timeout has passed).
-            marked.Servers = [failure.Upstream];
-            Link(marked.Servers, host, marked.Upstream);
+            // A server of the block nginx has been answering "no live upstreams" for on this host, the only incident
+            // there (the capture began with it marked down, or nginx tries it again once fail_timeout has passed).
+            marked.Servers ??= [];
+            if (!marked.Servers.Contains(failure.Upstream))
+            {
+                marked.Servers.Add(failure.Upstream);
+            }
+
+            Link([failure.Upstream], host, marked.Upstream);
             return marked.Upstream;
         }
 
