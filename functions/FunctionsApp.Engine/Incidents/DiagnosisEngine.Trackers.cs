@@ -37,7 +37,7 @@ internal sealed partial class DiagnosisEngine
                 Host = failure.Host,
                 HistoryKey = failure.HistoryKey,
                 Servers = failure.Servers?.ToList(),
-                Block = failure.BlockName ? failure.Upstream : null,
+                Block = NamesBlock(failure) ? failure.Upstream : null,
             };
             State.Trackers[key] = tracker;
         }
@@ -135,11 +135,29 @@ internal sealed partial class DiagnosisEngine
             return target;
         }
 
-        if (failure.BlockName && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host))
-            && Candidates(host, failure.Time, t => t.Servers is not null && t.Block is null) is { } together)
+        if (!NamesBlock(failure) && failure.Errors.Count > 0 && failure.Errors.TrueForAll(e => FailedToConnect(e.Kind))
+            && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host))
+            && Candidates(host, failure.Time, t => true) is { } marked && marked.Block == marked.Upstream)
+        {
+            // A server of the block nginx has been answering "no live upstreams" for on this host, the only incident
+            // there (the capture began with it marked down, or nginx tries it again once fail_timeout has passed).
+            marked.Servers ??= [];
+            if (!marked.Servers.Contains(failure.Upstream))
+            {
+                marked.Servers.Add(failure.Upstream);
+            }
+
+            Link([failure.Upstream], host, marked.Upstream);
+            return marked.Upstream;
+        }
+
+        if (NamesBlock(failure) && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host))
+            && (Candidates(host, failure.Time, t => t.Servers is not null && t.Block is null)
+                ?? LoneServerOfBlock(host, failure.Time)) is { } together)
         {
             // The incident takes the block's name; its id stays the one it was opened under.
             var block = failure.Upstream;
+            together.Servers ??= [together.Upstream];
             together.Block = block;
             together.IdUpstream ??= together.Upstream;
             State.Trackers.Remove(TrackerKey(together.Upstream, host));
@@ -151,6 +169,31 @@ internal sealed partial class DiagnosisEngine
 
         return failure.Upstream;
     }
+
+    /// <summary>
+    /// A block of one server (the usual <c>upstream app { server 10.0.0.5:8080; }</c>): its tries fail to connect,
+    /// nginx marks it down and logs "no live upstreams" under the block's name until <c>fail_timeout</c> passes. The
+    /// one server of the host that failed to connect just before, when no tracker of several servers is live there.
+    /// </summary>
+    private IncidentTracker? LoneServerOfBlock(string host, DateTimeOffset time) =>
+        Candidates(host, time, t => t.Servers is not null && t.Block is null) is null
+        && Candidates(host, time, t => t.Block is null && t.Upstream != "-") is { Servers: null } tracker
+        && tracker.Upstream.Contains(':', StringComparison.Ordinal) && time - LastFailure(tracker) <= FailTimeoutReach
+        && (tracker.IsOpen ? tracker.Kinds.Keys : tracker.Buffered.SelectMany(f => f.Errors).Select(e => e.Kind)) is var kinds
+        && kinds.Any() && kinds.All(FailedToConnect)
+            ? tracker : null;
+
+    private static DateTimeOffset LastFailure(IncidentTracker tracker) =>
+        tracker.IsOpen ? tracker.Last : tracker.Buffered.Count > 0 ? tracker.Buffered[^1].Time : DateTimeOffset.MinValue;
+
+    /// <summary>The failure names an upstream block, not a server: the access log's <c>$upstream_addr</c> gave a name
+    /// without a port, or nginx said "no live upstreams" of it.</summary>
+    private static bool NamesBlock(FailureEvent failure) =>
+        failure.BlockName || (failure.Errors.Count > 0 && failure.Errors.TrueForAll(e => e.Kind == FailureKind.NoLiveUpstreams));
+
+    /// <summary>A try that failed before nginx was connected: what marks a server failed and then down.</summary>
+    private static bool FailedToConnect(FailureKind kind) => kind is FailureKind.Refused or FailureKind.Unreachable or FailureKind.MissingSocket
+        or FailureKind.TimedOutConnecting or FailureKind.ResetConnecting or FailureKind.ResourceUnavailable;
 
     /// <summary>The one tracker of <paramref name="host"/> still taking failures at <paramref name="time"/> that
     /// matches; null when none or several do (two blocks failing at once on one host are not told apart).</summary>

@@ -20,6 +20,10 @@ namespace FunctionsApp.Incidents;
 internal sealed partial class DiagnosisEngine
 {
     private const char KeySeparator = '\u001f';
+
+    /// <summary>How soon after a server's last failed try its block's "no live upstreams" can follow: nginx's
+    /// <c>fail_timeout</c> (10 s by default) with room for a longer setting.</summary>
+    private static readonly TimeSpan FailTimeoutReach = TimeSpan.FromSeconds(30);
     private readonly DiagnosisOptions _options;
     private readonly Dictionary<string, UpstreamHistory>.AlternateLookup<ReadOnlySpan<char>> _history;
     private readonly List<Incident> _resolved = [];

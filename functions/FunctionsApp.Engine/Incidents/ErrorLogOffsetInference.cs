@@ -53,9 +53,24 @@ internal static class ErrorLogOffsetInference
             using var stream = input.Open();
             using var reader = new LineReader(stream);
             var unwrap = new Unwrapper();
+
+            // The input's prefix is chosen from its first lines as the feed chooses it: the shape under which the
+            // format parses (stripping any layer a line starts with could take an epoch-seconds first field too).
+            var sample = new List<byte[]>();
+            while (sample.Count < LogFormatDetector.SampleLines && reader.TryReadLine(out var line, out _))
+            {
+                sample.Add(unwrap.Line(line).ToArray());
+            }
+
+            var prefix = LogFormatDetector.ChoosePrefix(sample, format);
+            foreach (var line in sample)
+            {
+                VoteFor(line, prefix);
+            }
+
             while (reader.TryReadLine(out var line, out _))
             {
-                VoteFor(unwrap.Line(line));
+                VoteFor(unwrap.Line(line), prefix);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -94,12 +109,13 @@ internal static class ErrorLogOffsetInference
                 kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections ? "-" : ErrorSignatures.UpstreamOf(in entry, kind)));
         }
 
-        void VoteFor(ReadOnlySpan<byte> line)
+        void VoteFor(ReadOnlySpan<byte> line, LinePrefix prefix)
         {
-            // A runtime's or shipper's prefix (docker compose, syslog) is stripped when the line does not read as it is.
-            // A format that starts with a variable ('$msec"$uri"...') takes the prefix into that value and still finds a
-            // status, so the line reads as it is only when its time does too.
-            if (!TryRead(line, format, out var entry, out var time) && !TryRead(LinePrefix.StripAny(line), format, out entry, out time))
+            // The input's prefix (docker compose, syslog), chosen from its first lines, is stripped first; a line of
+            // another shape loses whatever layers it starts with. A format that starts with a variable ('$msec"$uri"...')
+            // takes a prefix into that value and still finds a status, so a line reads only when its time does too.
+            var body = prefix.IsNone ? line : line[prefix.Strip(line, out _)..];
+            if (!TryRead(body, format, out var entry, out var time) && !TryRead(LinePrefix.StripAny(line), format, out entry, out time))
             {
                 return;
             }

@@ -183,7 +183,7 @@ internal static class ErrorSignatures
         return meaning switch
         {
             Errno.Refused => FailureKind.Refused,
-            Errno.Reset => FailureKind.Reset,
+            Errno.Reset => connecting ? FailureKind.ResetConnecting : FailureKind.Reset,
             Errno.Unreachable => FailureKind.Unreachable,
 
             // The kernel gave up on the SYN (the host does not answer, a firewall drops it): nginx answers 502, not 504.

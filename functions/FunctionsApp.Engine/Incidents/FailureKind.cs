@@ -46,4 +46,9 @@ internal enum FailureKind
     /// <summary>connect() rejected the address itself (<c>22: Invalid argument</c>, <c>97: Address family not
     /// supported</c>): nginx was given an address it cannot connect to, so no packet left; a configuration error.</summary>
     InvalidAddress,
+
+    /// <summary>The upstream reset the connection before nginx was connected (<c>connect() failed (104: ...)</c>): the
+    /// kernel tore down a connection the server had not taken from its queue: an accept queue overflowing with
+    /// <c>tcp_abort_on_overflow</c>, a server shedding load, or one dying with connections queued.</summary>
+    ResetConnecting,
 }

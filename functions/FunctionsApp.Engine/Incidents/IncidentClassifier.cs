@@ -76,9 +76,10 @@ internal static class IncidentClassifier
         FailureKind.Refused or FailureKind.Unreachable or FailureKind.NoLiveUpstreams or FailureKind.MissingSocket => (Connectivity(e, kind), 1.0),
         FailureKind.TimedOut or FailureKind.TimedOutConnecting => (IncidentCause.Timeout, 1.0),
         FailureKind.ResourceUnavailable or FailureKind.PortExhaustion or FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles => (IncidentCause.Overload, 1.0),
-        FailureKind.Reset or FailureKind.PrematureClose => (BrokenResponse(e, kind), 1.0),
+        FailureKind.Reset or FailureKind.ResetConnecting or FailureKind.PrematureClose => (BrokenResponse(e, kind), 1.0),
         FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
-        FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.NoResolver or FailureKind.Ipv6Unavailable => (IncidentCause.Misconfiguration, 1.0),
+        FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.NoResolver or FailureKind.Ipv6Unavailable or FailureKind.InvalidAddress
+            => (IncidentCause.Misconfiguration, 1.0),
         FailureKind.DnsNotFound or FailureKind.DnsTimeout => (IncidentCause.Dns, 1.0),
 
         // The resolver's own complaints come with the per-request "could not be resolved" lines: evidence, a small vote.
@@ -100,8 +101,18 @@ internal static class IncidentClassifier
             return IncidentCause.Timeout;
         }
 
-        return kind == FailureKind.Reset && (SlowedDownBefore(e) || Interleaved(e)) ? IncidentCause.Overload : IncidentCause.InvalidResponse;
+        return kind is FailureKind.Reset or FailureKind.ResetConnecting && (SlowedDownBefore(e) || Interleaved(e) || ShedsConnections(e))
+            ? IncidentCause.Overload : IncidentCause.InvalidResponse;
     }
+
+    /// <summary>
+    /// Resets before nginx was even connected, alongside the resets of accepted requests: the server (or its kernel,
+    /// its accept queue full) is tearing down connections it has no room for. A server that crashed refuses instead;
+    /// one that breaks its answers resets only after accepting.
+    /// </summary>
+    private static bool ShedsConnections(IncidentEvidence e) =>
+        e.Kinds.TryGetValue(FailureKind.ResetConnecting, out var connecting) && connecting >= 3
+        && connecting >= 0.1 * e.Kinds.Where(k => k.Key is FailureKind.Reset or FailureKind.ResetConnecting).Sum(k => k.Value);
 
     /// <summary>
     /// Refused, no socket: down if it had served; saturated if successes kept interleaving with the
@@ -237,6 +248,7 @@ internal static class IncidentClassifier
                 FailureKind.PermissionDenied => $"nginx is not allowed to connect to {u} (permission denied).",
                 FailureKind.NoResolver => $"proxy_pass to {u} needs a resolver, and none is defined.",
                 FailureKind.Ipv6Unavailable => $"nginx connects to {u} over IPv6, which this host does not have on loopback (typical in containers): use 127.0.0.1 instead of localhost.",
+                FailureKind.InvalidAddress => $"connect() rejected the address {u} itself (invalid argument or address family): no packet left nginx; check the address in the configuration.",
                 FailureKind.MissingSocket => $"The socket {u} does not exist, and nothing ever answered there while the site served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)}: nginx points at the wrong path.",
                 _ => $"{u} never accepted a connection ({Words(top)}), though the site had served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)} before it was first used: nginx most likely points at the wrong address or port.",
             },
@@ -274,7 +286,9 @@ internal static class IncidentClassifier
         FailureKind.WorkerConnections => "worker_connections exhausted",
         FailureKind.TooManyOpenFiles => "too many open files",
         FailureKind.Ipv6Unavailable => "cannot assign an IPv6 address",
+        FailureKind.InvalidAddress => "invalid address",
         FailureKind.Reset => "connection reset by peer",
+        FailureKind.ResetConnecting => "connection reset while connecting",
         FailureKind.PrematureClose => "upstream closed the connection early",
         FailureKind.InvalidHeader => "invalid response",
         FailureKind.TooBigHeader => "response header too big",

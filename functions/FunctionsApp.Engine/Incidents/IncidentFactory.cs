@@ -36,7 +36,7 @@ internal static class IncidentFactory
             State = state,
             FailedRequests = t.FailedRequests,
             FailedTriesRecovered = t.RecoveredTries,
-            Servers = t.Servers is { Count: > 1 } ? t.Servers : null,
+            Servers = t.Servers is { Count: > 1 } || (t.Block is not null && t.Servers is { Count: 1 }) ? t.Servers : null,
             SuccessesBefore = evidence.ServedBefore,
             Evidence = [.. items],
             Remediation = verdict.Remediation,

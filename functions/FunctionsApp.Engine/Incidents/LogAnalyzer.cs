@@ -31,8 +31,8 @@ internal static class LogAnalyzer
                 Inputs = feed.Inputs,
                 FormatTemplate = access.Count == 0 ? null : feed.Format?.Definition,
                 FormatDetected = feed.FormatDetected,
-                ErrorLogUtcOffset = errors.Count == 0 ? null : FormatOffset(engine.ErrorLogOffset),
-                ErrorLogOffsetSource = errors.Count == 0 ? null : engine.ErrorLogOffsetSource,
+                ErrorLogUtcOffset = errors.Count == 0 && stats.ErrorLines == 0 ? null : FormatOffset(engine.ErrorLogOffset),
+                ErrorLogOffsetSource = errors.Count == 0 && stats.ErrorLines == 0 ? null : engine.ErrorLogOffsetSource,
                 ConfigEvents = stats.ConfigEvents,
             });
     }

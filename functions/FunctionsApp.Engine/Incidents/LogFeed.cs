@@ -13,6 +13,9 @@ internal sealed class LogFeed
 {
     private readonly DiagnosisEngine _engine;
     private readonly bool _advance;
+    private IReadOnlyList<LogInput> _access = [];
+    private bool _mixedStreamAligned;
+    private CancellationToken _cancellationToken;
 
     /// <param name="engine">The engine to feed.</param>
     /// <param name="advance">Advance the engine as the merged logs' time passes (one-shot analysis). Off for
@@ -34,6 +37,7 @@ internal sealed class LogFeed
     /// <summary>Reads everything. <paramref name="format"/> null means detect it from the first access lines.</summary>
     public void Run(IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, CancellationToken cancellationToken)
     {
+        (_access, _cancellationToken) = (access, cancellationToken);
         using var accessSide = new AccessSide(this, access, format);
         using var errorSide = new ErrorSide(this, errors);
         Format = accessSide.Format;
@@ -68,11 +72,34 @@ internal sealed class LogFeed
         && access.All(i => i.CanReopen) && errors.All(i => i.CanReopen)
         && (_engine.State.ErrorLogOffset is null || _engine.State.ErrorLogOffset == TimeSpan.Zero);
 
+    /// <summary>
+    /// The first error line found in the access log's stream (one stream carrying both logs): when the error log's
+    /// zone is still unknown, the stream is aligned with itself, once, before that line's local time is read.
+    /// </summary>
+    private void AlignMixedStream()
+    {
+        if (_mixedStreamAligned || _engine.Stats.ErrorLogOffsetSource.Length > 0)
+        {
+            return;
+        }
+
+        _mixedStreamAligned = true;
+        if (ShouldInferErrorLogOffset(_access, _access)
+            && ErrorLogOffsetInference.Infer(_access, _access, Format!, _cancellationToken) is { } estimate)
+        {
+            _engine.UseErrorLogOffset(estimate.Offset, $"inferred from {estimate.Matches} failed requests");
+        }
+    }
+
     private enum FeedResult
     {
         NotThisLog,
         Fed,
         Later,
+
+        /// <summary>A line of the other log in this one's stream (<c>docker logs</c>, a syslog file, journald carry
+        /// both): given to the engine at once, in the stream's order, without moving this side's time.</summary>
+        FedAside,
     }
 
     /// <summary>One side of the merge: reads its inputs in order and holds the first line it may not feed yet.</summary>
@@ -156,6 +183,11 @@ internal sealed class LogFeed
                 }
 
                 _parsed++;
+                if (result == FeedResult.FedAside)
+                {
+                    continue;
+                }
+
                 if (result == FeedResult.Later)
                 {
                     Hold(line, time);
@@ -174,6 +206,47 @@ internal sealed class LogFeed
         /// <see cref="FeedResult.NotThisLog"/> when the line is not of this log (already counted).
         /// </summary>
         protected abstract FeedResult TryFeed(ReadOnlySpan<byte> line, DateTimeOffset limit, out DateTimeOffset time);
+
+        /// <summary>
+        /// Gives an error-log line found in an access log's stream to the engine. nginx writes every error line as
+        /// <c>yyyy/MM/dd HH:mm:ss [level] pid#tid:</c>, which no access format starts with, so a stream that carries
+        /// both logs (the official image sends them to one <c>docker logs</c> stream; syslog and journald files hold
+        /// both) is split line by line, the way ingest splits a source of kind auto.
+        /// </summary>
+        protected bool TryFeedErrorLine(ReadOnlySpan<byte> line)
+        {
+            if (!ErrorLogParser.TryParseAnywhere(line, PrefixTime, out var entry))
+            {
+                return false;
+            }
+
+            Owner.AlignMixedStream();
+            if (!NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out var time))
+            {
+                return false;
+            }
+
+            Engine.AddError(in entry, time);
+            AfterErrorLine = true;
+            return true;
+        }
+
+        /// <summary>Whether the last line read was an error-log line, so that text after it may be its continuation.</summary>
+        protected bool AfterErrorLine { get; set; }
+
+        /// <summary>Counts a line that is of neither log: the rest of a multi-line error message (FastCGI stderr, for
+        /// one) when it is text after an error line, malformed otherwise.</summary>
+        protected void ContinueOrMalformed(ReadOnlySpan<byte> line)
+        {
+            if (AfterErrorLine && Utf8.IsValid(line) && !line.ContainsAnyInRange((byte)0, (byte)8))
+            {
+                Engine.AddContinuation();
+                return;
+            }
+
+            AfterErrorLine = false;
+            Engine.AddMalformed(line, oversized: false);
+        }
 
         /// <summary>Gives a held line, whose time was read when it was held, to the engine.</summary>
         protected abstract void Feed(ReadOnlySpan<byte> line, DateTimeOffset time);
@@ -347,7 +420,7 @@ internal sealed class LogFeed
         {
             if (Format is not null)
             {
-                return LogFormatDetector.ChoosePrefix(sample, Format);
+                return LearnZone(sample, LogFormatDetector.ChoosePrefix(sample, Format));
             }
 
             if (sample.Count == 0)
@@ -358,7 +431,26 @@ internal sealed class LogFeed
             var detection = LogFormatDetector.DetectWithPrefix(sample);
             (Format, Detected) = (detection.Format, detection.Format is not null);
             Engine.Stats.Format = Format?.Name ?? "unknown";
-            return detection.Prefix;
+            return LearnZone(sample, detection.Prefix);
+        }
+
+        /// <summary>
+        /// Learns the zone from the input's first access line that tells one, before any line is fed: a stream that
+        /// carries both logs may open with error lines, whose local times need it.
+        /// </summary>
+        private LinePrefix LearnZone(IReadOnlyList<byte[]> sample, LinePrefix prefix)
+        {
+            foreach (var line in Format is null ? [] : sample)
+            {
+                var start = prefix.IsNone ? 0 : prefix.Strip(line, out _);
+                if (Format!.TryParse(line.AsSpan(start), out var entry) && entry.TimeZoneOffset is not null)
+                {
+                    Engine.LearnErrorLogOffset(in entry);
+                    break;
+                }
+            }
+
+            return prefix;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -367,9 +459,16 @@ internal sealed class LogFeed
             time = default;
             if (Format is null || !Format.TryParse(line, out var entry) || !TryGetTime(in entry, out time))
             {
-                Engine.AddMalformed(line, oversized: false);
+                if (TryFeedErrorLine(line))
+                {
+                    return FeedResult.FedAside;
+                }
+
+                ContinueOrMalformed(line);
                 return FeedResult.NotThisLog;
             }
+
+            AfterErrorLine = false;
 
             entry.PrefixTime = PrefixTime;
             Engine.LearnErrorLogOffset(in entry);
@@ -420,7 +519,6 @@ internal sealed class LogFeed
 
     private sealed class ErrorSide : Side
     {
-        private bool _afterValidLine;
 
         public ErrorSide(LogFeed feed, IReadOnlyList<LogInput> inputs)
             : base(feed, inputs, "error")
@@ -434,7 +532,7 @@ internal sealed class LogFeed
             time = default;
             if (ErrorLogParser.TryParseAnywhere(line, PrefixTime, out var entry) && NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out time))
             {
-                _afterValidLine = true;
+                AfterErrorLine = true;
                 if (time > limit)
                 {
                     return FeedResult.Later;
@@ -451,17 +549,17 @@ internal sealed class LogFeed
                 return FeedResult.NotThisLog;
             }
 
-            // The rest of a multi-line message (FastCGI stderr, for one) is text after a valid line.
-            if (_afterValidLine && Utf8.IsValid(line) && !line.ContainsAnyInRange((byte)0, (byte)8))
+            // An access line in the error log's stream (one stream carries both): read with the access log's format.
+            if (Owner.Format is { } format && format.TryParse(line, out var access) && access.TryGetTime(out var accessTime))
             {
-                Engine.AddContinuation();
-            }
-            else
-            {
-                _afterValidLine = false;
-                Engine.AddMalformed(line, oversized: false);
+                AfterErrorLine = false;
+                access.PrefixTime = PrefixTime;
+                Engine.LearnErrorLogOffset(in access);
+                Engine.AddAccess(in access, format, accessTime);
+                return FeedResult.FedAside;
             }
 
+            ContinueOrMalformed(line);
             return FeedResult.NotThisLog;
         }
 

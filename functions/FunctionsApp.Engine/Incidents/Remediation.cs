@@ -81,6 +81,11 @@ internal static class Remediation
                     steps.Add("connect() got EAGAIN: the listen backlog is full. Raise the upstream's backlog (`listen.backlog` for PHP-FPM) and `net.core.somaxconn`.");
                 }
 
+                if (kinds.Contains(FailureKind.ResetConnecting))
+                {
+                    steps.Add("Connections were reset before the upstream took them: its accept queue overflowed or it sheds load. Raise its listen backlog and `net.core.somaxconn`, and check its own connection limits.");
+                }
+
                 if (kinds.Contains(FailureKind.PortExhaustion))
                 {
                     steps.Add("nginx ran out of local ports: enable upstream keepalive and widen `net.ipv4.ip_local_port_range`.");

@@ -45,6 +45,32 @@ public sealed class ErrorLogOffsetInferenceTests
         Assert.StartsWith(offset == TimeSpan.Zero && timeStyle != "msec" ? "access log" : "inferred", report.Stats.ErrorLogOffsetSource, StringComparison.Ordinal);
     }
 
+    /// <summary>A shipper's prefix before lines whose first field is epoch seconds: the prefix is the one the input's
+    /// lines share, not every layer a line starts with (which would take the epoch seconds too).</summary>
+    [Theory]
+    [InlineData("syslog-iso")]
+    [InlineData("docker-t")]
+    public void Analyze_PrefixedLinesStartingWithEpochSeconds_FindsTheOffset(string prefix)
+    {
+        var offset = new TimeSpan(5, 30, 0);
+        var (format, access) = AccessLog("msec");
+        var errors = Enumerable.Range(0, 12).Select(i =>
+            $"{Base.AddSeconds(30 + i).ToOffset(offset):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{100 + i} upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.9.8.{i}, server: api.test, request: \"GET /slow/{i} HTTP/1.1\", upstream: \"http://10.0.0.1:8080/slow/{i}\", host: \"api.test\"").ToList();
+        string Prefixed(string line, int second, string tag) => prefix == "docker-t"
+            ? $"{Base.AddSeconds(second):yyyy-MM-dd'T'HH:mm:ss}.123456789Z {line}"
+            : $"{Base.AddSeconds(second).ToOffset(offset):yyyy-MM-dd'T'HH:mm:sszzz} web01 {tag}: {line}";
+        Assert.True(AccessLogFormat.TryCompile(format, out var compiled, out _));
+
+        var report = LogAnalyzer.Analyze(
+            [EngineTestKit.Input("access", [.. access.Select((l, i) => Prefixed(l, i, "nginx_access"))])],
+            [EngineTestKit.Input("error", [.. errors.Select((l, i) => Prefixed(l, 30 + i, "nginx"))])],
+            compiled, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal("+05:30", report.Stats.ErrorLogUtcOffset);
+        Assert.StartsWith("inferred", report.Stats.ErrorLogOffsetSource, StringComparison.Ordinal);
+        Assert.Equal(12, Assert.Single(report.Incidents).Evidence.Single(e => e.Source == "error").Count);
+    }
+
     [Fact]
     public void Analyze_ConfiguredOffset_IsUsedAsIs()
     {

@@ -32,6 +32,8 @@ public sealed class ErrorSignaturesTests
         { "kevent() reported about an closed connection (54: Connection reset by peer) while reading response header from upstream", "Reset" },
         { "writev() failed (32: Broken pipe) while sending request to upstream", "Reset" },
         { "readv() failed (104: Connection reset by peer) while reading upstream", "Reset" },
+        { "connect() failed (104: Connection reset by peer) while connecting to upstream", "ResetConnecting" },
+        { "kevent() reported that connect() failed (54: Connection reset by peer) while connecting to upstream", "ResetConnecting" },
         { "upstream prematurely closed FastCGI stdout while reading response header from upstream", "PrematureClose" },
         { "upstream sent unsupported FastCGI protocol version: 72 while reading response header from upstream", "InvalidHeader" },
         { "upstream sent unexpected FastCGI record: 3 while reading response header from upstream", "InvalidHeader" },

@@ -19,9 +19,6 @@ public sealed class HoldoutErrorLinesTests(ITestOutputHelper output)
     /// </summary>
     private static readonly Dictionary<string, string> KnownMisses = new(StringComparer.Ordinal)
     {
-        // Recognised as FailureKind.InvalidAddress; the vote for it is the classifier's (IncidentClassifier.Vote).
-        ["ho-001"] = "connect() (22: Invalid argument): the classifier gives InvalidAddress no vote yet, so the cause stays unknown",
-
         // Third-party modules' own wordings: nothing in nginx's source says what they mean, so no rule is written for one line.
         ["ho-045"] = "nginx_tcp_proxy_module's 'upstream servers are busy or encounter error!': unknown 502",
         ["ho-095"] = "APISIX's '[lua] balancer.lua: failed to pick server: missing upstream configuration': unknown 502",
