@@ -137,7 +137,7 @@ internal sealed partial class DiagnosisEngine
 
         if (!NamesBlock(failure) && failure.Errors.Count > 0 && failure.Errors.TrueForAll(e => FailedToConnect(e.Kind))
             && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host))
-            && Candidates(host, failure.Time, t => true) is { } marked && marked.Block == marked.Upstream)
+            && FailingAround(host, failure.Time) is { } marked && marked.Block == marked.Upstream)
         {
             // A server of the block nginx has been answering "no live upstreams" for on this host, the only incident
             // there (the capture began with it marked down, or nginx tries it again once fail_timeout has passed).
@@ -177,11 +177,32 @@ internal sealed partial class DiagnosisEngine
     /// </summary>
     private IncidentTracker? LoneServerOfBlock(string host, DateTimeOffset time) =>
         Candidates(host, time, t => t.Servers is not null && t.Block is null) is null
-        && Candidates(host, time, t => t.Block is null && t.Upstream != "-") is { Servers: null } tracker
-        && tracker.Upstream.Contains(':', StringComparison.Ordinal) && time - LastFailure(tracker) <= FailTimeoutReach
+        && FailingAround(host, time) is { Servers: null, Block: null } tracker
+        && tracker.Upstream.Contains(':', StringComparison.Ordinal)
         && (tracker.IsOpen ? tracker.Kinds.Keys : tracker.Buffered.SelectMany(f => f.Errors).Select(e => e.Kind)) is var kinds
         && kinds.Any() && kinds.All(FailedToConnect)
             ? tracker : null;
+
+    /// <summary>The one tracker of <paramref name="host"/> that failed within <see cref="FailTimeoutReach"/> of
+    /// <paramref name="time"/>; null when none or several did (which server belongs to the block is then not guessed).</summary>
+    private IncidentTracker? FailingAround(string host, DateTimeOffset time)
+    {
+        IncidentTracker? found = null;
+        foreach (var tracker in State.Trackers.Values)
+        {
+            if (tracker.Host == host && tracker.Upstream != "-" && (time - LastFailure(tracker)).Duration() <= FailTimeoutReach)
+            {
+                if (found is not null)
+                {
+                    return null;
+                }
+
+                found = tracker;
+            }
+        }
+
+        return found;
+    }
 
     private static DateTimeOffset LastFailure(IncidentTracker tracker) =>
         tracker.IsOpen ? tracker.Last : tracker.Buffered.Count > 0 ? tracker.Buffered[^1].Time : DateTimeOffset.MinValue;

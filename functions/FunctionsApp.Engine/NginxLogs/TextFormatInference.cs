@@ -383,16 +383,20 @@ internal static class TextFormatInference
         var first = group[0];
         var count = first.Tokens.Count;
         var positions = new Position[count];
+        var keys = new string[count];
         for (var p = 0; p < count; p++)
         {
-            positions[p] = new Position(p, Hint(first.Literals[p], first.Tokens[p].Key), first.Tokens[p].Bare);
+            // A bare 'name=value' among fields of other shapes (too few keys for the line to read as key=value): the
+            // key is the format's literal text when every line has it, and it names the field like any key.
+            keys[p] = first.Tokens[p] is { Bare: true, Key.Length: 0 } ? SharedKey(group, p) : "";
+            positions[p] = new Position(p, Hint(first.Literals[p], keys[p].Length > 0 ? keys[p][..^1] : first.Tokens[p].Key), first.Tokens[p].Bare);
         }
 
         foreach (var layout in group)
         {
             for (var p = 0; p < count; p++)
             {
-                positions[p].Add(layout.Tokens[p].Value);
+                positions[p].Add(layout.Tokens[p].Value[keys[p].Length..]);
             }
         }
 
@@ -405,12 +409,26 @@ internal static class TextFormatInference
         var template = new StringBuilder();
         for (var p = 0; p < count; p++)
         {
-            template.Append(first.Literals[p]);
+            template.Append(first.Literals[p]).Append(keys[p]);
             template.Append(fields[p] == AccessField.Ignored ? Unknown : "$" + AccessFields.VariableName(fields[p]));
         }
 
         template.Append(first.Literals[count]);
         return template.ToString().TrimEnd();
+    }
+
+    /// <summary>The <c>name=</c> every line's bare token at <paramref name="position"/> starts with, or "".</summary>
+    private static string SharedKey(List<Layout> group, int position)
+    {
+        var value = group[0].Tokens[position].Value;
+        var length = KeyLength(value, 0, '=');
+        if (length <= 1 || !char.IsAsciiLetter(value[0]))
+        {
+            return "";
+        }
+
+        var key = value[..length];
+        return group.TrueForAll(l => l.Tokens[position].Value.StartsWith(key, StringComparison.Ordinal)) ? key : "";
     }
 
     private static AccessField[] Assign(Position[] positions)

@@ -50,10 +50,11 @@ public sealed class NginxBehaviourTests
     /// with a second server of the host failing at the same time, which one belongs to the block is not guessed.
     /// </summary>
     [Theory]
-    [InlineData(false, 0)]
-    [InlineData(false, 9)]
-    [InlineData(true, 0)]
-    public void OneServerBlockDown_RefusalsThenNoLiveUpstreams_AreOneIncidentOfTheBlock(bool anotherServerFailing, int refusedAt)
+    [InlineData(false, 0, false)]
+    [InlineData(false, 9, false)]
+    [InlineData(false, 0, true)]
+    [InlineData(true, 0, false)]
+    public void OneServerBlockDown_RefusalsThenNoLiveUpstreams_AreOneIncidentOfTheBlock(bool anotherServerFailing, int refusedAt, bool earlierIncidentOnHost)
     {
         const string format = "$remote_addr [$time_local] \"$request\" $status $host";
         var access = new List<string>();
@@ -71,6 +72,13 @@ public sealed class NginxBehaviourTests
                 errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 77#77: *{100 + s} {message}, client: 10.9.8.{s}, server: api.test, request: \"GET /accounts/{s} HTTP/1.1\", upstream: \"http://{upstream}/accounts/{s}\", host: \"api.test\"");
             }
 
+            // Another route of the host timed out until 40 s before: over, though within the quiet period.
+            if (earlierIncidentOnHost && s is >= 5 and < 20)
+            {
+                access.Add($"10.9.6.{s} [{Base.AddSeconds(s):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /reports/{s} HTTP/1.1\" 504 api.test");
+                errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 77#77: *{700 + s} upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.9.6.{s}, server: api.test, request: \"GET /reports/{s} HTTP/1.1\", upstream: \"http://10.0.0.7:8000/reports/{s}\", host: \"api.test\"");
+            }
+
             if (anotherServerFailing && down && s % 2 == 0)
             {
                 access.Add($"10.9.7.{s} [{Base.AddSeconds(s):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /search/{s} HTTP/1.1\" 502 api.test");
@@ -86,7 +94,8 @@ public sealed class NginxBehaviourTests
             return;
         }
 
-        var incident = Assert.Single(incidents);
+        var incident = Assert.Single(incidents, i => i.Upstream != "10.0.0.7:8000");
+        Assert.Equal(earlierIncidentOnHost ? 2 : 1, incidents.Count);
         Assert.Equal(("app_pool", IncidentCause.UpstreamDown, 40), (incident.Upstream, incident.Cause, incident.FailedRequests));
         Assert.Equal(["10.0.0.5:8080"], incident.Servers);
     }

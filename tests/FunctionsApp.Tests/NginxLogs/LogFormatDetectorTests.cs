@@ -148,6 +148,29 @@ public sealed class LogFormatDetectorTests
     // tests/FunctionsApp.IntegrationTests/Nginx/Corpus/PublicFormats.cs for where each format was found.
 
     [Fact]
+    public void Detect_TwoKeyedFieldsAmongBareOnes_ReadsTheKeysAsLiteralText()
+    {
+        // log_format custom '$status url=$request_uri $msec "$request_method" size=$body_bytes_sent "$request_id"';
+        // (real nginx 1.22, corpus seed 2026): two keys are too few for the line to read as key=value.
+        var lines = Lines(
+            "200 url=/items/294 1796029860.271 \"GET\" size=18 \"cbc80f39b72c62381071b3e15b021e71\"",
+            "200 url=/events/ 1796029860.296 \"GET\" size=18 \"b6b5c314d442572c5f013515aea4204d\"",
+            "502 url=/v2/list?page=15&sort=desc 1796029861.000 \"GET\" size=157 \"360b7b237cf8a750813acd89508f766f\"",
+            "200 url=/214 1796029861.159 \"GET\" size=18 \"086b641148135b20ddedc3ec28683c62\"",
+            "200 url=/items/204 1796029861.181 \"POST\" size=18 \"fc719972631a444e4a88ce2b5891fd51\"",
+            "502 url=/2778/detail?ref=home 1796029861.744 \"GET\" size=157 \"1efb302f87245a8fbef9ba9f014b681e\"");
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.All(lines, l => Assert.True(detected.TryParse(l, out _), detected.Definition));
+        Assert.True(detected.TryParse(lines[2], out var entry));
+        Assert.Equal(502, entry.Status);
+        Assert.True(entry.Text(AccessField.RequestUri) == "/v2/list?page=15&sort=desc", detected.Definition);
+        Assert.StartsWith("$status url=$request_uri $msec", detected.Definition, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Detect_ElasticBeanstalkHealthd_ReadsItsQuotesAsSeparators()
     {
         // log_format healthd '$msec"$uri"' '$status"$request_time"$upstream_response_time"' '$http_x_forwarded_for';
