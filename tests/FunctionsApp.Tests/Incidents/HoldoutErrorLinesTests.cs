@@ -24,19 +24,7 @@ public sealed class HoldoutErrorLinesTests(ITestOutputHelper output)
         ["ho-095"] = "APISIX's '[lua] balancer.lua: failed to pick server: missing upstream configuration': unknown 502",
     };
 
-    public static TheoryData<string, string> Cases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var line in Table.Value)
-        {
-            foreach (var variant in Variants(line))
-            {
-                data.Add(line.Id, variant);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Cases() => CasesOf(Table.Value);
 
     [Theory]
     [MemberData(nameof(Cases))]

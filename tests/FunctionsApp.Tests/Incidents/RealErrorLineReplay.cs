@@ -37,6 +37,21 @@ internal static partial class RealErrorLineReplay
 
     public static IEnumerable<string> Variants(RealLine line) => line.Prefixed is null ? [Bare] : [Bare, Prefixed];
 
+    /// <summary>One theory case per line and variant (bare, and prefixed when the line has a prefix).</summary>
+    public static TheoryData<string, string> CasesOf(IEnumerable<RealLine> lines)
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var line in lines)
+        {
+            foreach (var variant in Variants(line))
+            {
+                data.Add(line.Id, variant);
+            }
+        }
+
+        return data;
+    }
+
     /// <summary>What <c>analyze --error FILE --json</c> concludes for a burst of one line, against its label.</summary>
     public static Outcome Evaluate(RealLine line, string variant)
     {

@@ -14,19 +14,7 @@ public sealed class RealErrorLinesTests(ITestOutputHelper output)
 {
     private static readonly Lazy<List<RealLine>> Table = new(() => Load("lines.json"));
 
-    public static TheoryData<string, string> Cases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var line in Table.Value)
-        {
-            foreach (var variant in Variants(line))
-            {
-                data.Add(line.Id, variant);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Cases() => CasesOf(Table.Value);
 
     [Theory]
     [MemberData(nameof(Cases))]
