@@ -12,7 +12,7 @@ internal static class RepositoryPaths
     public static string AzuriteBlob => Path.Combine(Root, "node_modules", ".bin", "azurite-blob");
 
     /// <summary>The committed real-nginx fixtures that the fast tests read (see their README).</summary>
-    public static string NginxFixtures => Path.Combine(Root, "tests", "FunctionsApp.Tests", "Fixtures", "nginx");
+    public static string NginxFixtures => Path.Combine(Root, "tests", "FunctionsApp.Engine.Tests", "Fixtures", "nginx");
 
     private static string FindRoot()
     {

@@ -10,7 +10,7 @@ namespace FunctionsApp.IntegrationTests.NginxConfig;
 /// </summary>
 public sealed class NginxConfigFixturesTests
 {
-    private static readonly string Root = Path.Combine(RepositoryPaths.Root, "tests", "FunctionsApp.Tests", "Fixtures", "nginx-config");
+    private static readonly string Root = Path.Combine(RepositoryPaths.Root, "tests", "FunctionsApp.Engine.Tests", "Fixtures", "nginx-config");
 
     public static TheoryData<string> Fixtures()
     {

@@ -48,7 +48,7 @@ public sealed class NginxRoutingTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var source = Path.Combine(RepositoryPaths.Root, "tests", "FunctionsApp.Tests", "Fixtures", "nginx-config", "routing", "nginx.conf");
+        var source = Path.Combine(RepositoryPaths.Root, "tests", "FunctionsApp.Engine.Tests", "Fixtures", "nginx-config", "routing", "nginx.conf");
         var config = Path.Combine(_prefix, "nginx.conf");
         await File.WriteAllTextAsync(config, (await File.ReadAllTextAsync(source)).Replace("127.0.0.1:8082", $"127.0.0.1:{_held.Port}", StringComparison.Ordinal));
         Directory.CreateDirectory(Path.Combine(_prefix, "logs"));

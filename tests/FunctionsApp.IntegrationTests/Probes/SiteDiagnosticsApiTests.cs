@@ -26,7 +26,7 @@ public sealed class SiteDiagnosticsApiTests(AzuriteFixture azurite) : IAsyncLife
     [Fact]
     public async Task PutThenGet_RealNginxTOutput_StoresItAndReturnsItsFindings()
     {
-        var main = Path.Combine(RepositoryPaths.Root, "tests", "FunctionsApp.Tests", "Fixtures", "nginx-config", "api-gateway", "nginx.conf");
+        var main = Path.Combine(RepositoryPaths.Root, "tests", "FunctionsApp.Engine.Tests", "Fixtures", "nginx-config", "api-gateway", "nginx.conf");
         var (_, dump, _) = await NginxProcess.CheckAsync("-T", main);
 
         using var put = await _app.Client.PutAsync("/api/sites/web/nginx-config", new StringContent(dump, Encoding.UTF8, "text/plain"));

@@ -5,7 +5,7 @@ using FunctionsApp.NginxLogs;
 using FunctionsApp.Query;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Time.Testing;
-using static FunctionsApp.Tests.Incidents.EngineTestKit;
+using static FunctionsApp.Engine.Tests.Incidents.EngineTestKit;
 
 namespace FunctionsApp.Tests.Query;
 

@@ -1,0 +1,204 @@
+using FunctionsApp.Incidents;
+using static FunctionsApp.Engine.Tests.Incidents.EngineTestKit;
+
+namespace FunctionsApp.Engine.Tests.Incidents;
+
+public sealed class DiagnosisEngineTests
+{
+    private const string Refused = "connect() failed (111: Connection refused) while connecting to upstream";
+
+    [Fact]
+    public void Analyze_ServedThenRefused_IsUpstreamDownWithEvidence()
+    {
+        var access = Enumerable.Range(0, 5).Select(i => Access(i, 200))
+            .Concat(Enumerable.Range(10, 5).Select(i => Access(i, 502, connect: "-", header: "-", cid: i)));
+        var errors = Enumerable.Range(10, 5).Select(i => Error(i, $"connect() to 10.0.0.1:8080 failed (111: Connection refused) while connecting to upstream", cid: i));
+
+        var incident = Assert.Single(Analyze(access, errors).Incidents);
+
+        Assert.Equal(IncidentCause.UpstreamDown, incident.Cause);
+        Assert.Equal("10.0.0.1:8080", incident.Upstream);
+        Assert.Equal("api.test", incident.Host);
+        Assert.Equal(5, incident.FailedRequests);
+        Assert.Equal(5, incident.SuccessesBefore);
+        Assert.Equal(new Dictionary<string, int> { ["502"] = 5 }, incident.Statuses);
+        var evidence = Assert.Single(incident.Evidence);
+        Assert.Equal(Refused, evidence.Signature);
+        Assert.Equal(5, evidence.Count);
+        Assert.Contains("*10 connect() to 10.0.0.1:8080 failed", evidence.Sample, StringComparison.Ordinal);
+        Assert.Contains(incident.Remediation, r => r.Contains("proxy_cache_use_stale", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Analyze_RefusedSinceTheLogsBegin_IsUpstreamDown()
+    {
+        var access = Enumerable.Range(0, 4).Select(i => Access(i, 502, connect: "-", header: "-", cid: i));
+        var errors = Enumerable.Range(0, 4).Select(i => Error(i, Refused, cid: i));
+
+        Assert.Equal(IncidentCause.UpstreamDown, Assert.Single(Analyze(access, errors).Incidents).Cause);
+    }
+
+    [Fact]
+    public void Analyze_NewRouteRefusedAfterMinutesOfHealthyTraffic_IsMisconfiguration()
+    {
+        // Ten minutes of another upstream serving, then a route to 10.0.0.9:8081 that refuses from its first request.
+        var healthy = Enumerable.Range(0, 600).Where(s => s % 5 == 0).Select(s => Access(s, 200, upstream: "10.0.0.2:8080", cid: 1000 + s));
+        var failing = Enumerable.Range(600, 6).Select(s => Access(s, 502, upstream: "10.0.0.9:8081", connect: "-", header: "-", cid: s));
+        var errors = Enumerable.Range(600, 6).Select(s => Error(s, Refused, upstream: "10.0.0.9:8081", cid: s));
+
+        var incident = Assert.Single(Analyze(healthy.Concat(failing), errors).Incidents);
+
+        Assert.Equal((IncidentCause.Misconfiguration, "10.0.0.9:8081"), (incident.Cause, incident.Upstream));
+        Assert.Contains("wrong address or port", incident.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Analyze_FailoverToHealthyServer_IsEvidenceNotAFailedRequest()
+    {
+        var access = Enumerable.Range(0, 10).Select(i => Access(i, 200, upstream: "10.0.0.1:8080, 10.0.0.2:8080", upstreamStatus: "502, 200", connect: "-, 0.001", header: "-, 0.010", cid: i));
+        var errors = Enumerable.Range(0, 10).Select(i => Error(i, Refused, cid: i));
+
+        var report = Analyze(access, errors);
+
+        Assert.Empty(report.Incidents);
+        Assert.Equal(0, report.Stats.GatewayErrors);
+    }
+
+    [Fact]
+    public void Analyze_FailoverDuringAnIncident_CountsRecoveredTries()
+    {
+        // 10.0.0.1 fails outright for some requests (no other server left) and is skipped by failover for others.
+        var failed = Enumerable.Range(0, 5).Select(i => Access(i, 502, upstream: "10.0.0.1:8080", connect: "-", header: "-", cid: i));
+        var recovered = Enumerable.Range(5, 3).Select(i => Access(i, 200, upstream: "10.0.0.1:8080, 10.0.0.2:8080", upstreamStatus: "502, 200", connect: "-, 0.001", header: "-, 0.010", cid: i));
+        var errors = Enumerable.Range(0, 8).Select(i => Error(i, Refused, cid: i));
+
+        var incident = Assert.Single(Analyze(failed.Concat(recovered), errors).Incidents);
+
+        Assert.Equal(5, incident.FailedRequests);
+        Assert.Equal(3, incident.FailedTriesRecovered);
+    }
+
+    [Fact]
+    public void Analyze_OverlappingIncidentsOnTwoUpstreams_StaySeparate()
+    {
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            access.Add(Access(i, 504, upstream: "10.0.0.1:8080", header: "-", cid: 100 + i));
+            errors.Add(Error(i, "upstream timed out (110: Connection timed out) while reading response header from upstream", upstream: "10.0.0.1:8080", cid: 100 + i));
+            access.Add(Access(i, 502, upstream: "10.0.0.3:9000", host: "shop.test", connect: "-", header: "-", cid: 200 + i));
+            errors.Add(Error(i, Refused, upstream: "10.0.0.3:9000", host: "shop.test", cid: 200 + i));
+        }
+
+        var incidents = Analyze(access, errors).Incidents;
+
+        Assert.Equal(2, incidents.Count);
+        var timeout = Assert.Single(incidents, i => i.Upstream == "10.0.0.1:8080");
+        Assert.Equal((IncidentCause.Timeout, 504, "api.test"), (timeout.Cause, timeout.Status, timeout.Host));
+        var refused = Assert.Single(incidents, i => i.Upstream == "10.0.0.3:9000");
+        Assert.Equal(("shop.test", 6), (refused.Host, refused.FailedRequests));
+    }
+
+    [Fact]
+    public void Analyze_QuietPeriodBetweenBursts_GivesTwoIncidents()
+    {
+        var times = new[] { 0, 1, 2, 400, 401, 402 };
+        var access = times.Select(t => Access(t, 502, connect: "-", header: "-", cid: t));
+        var errors = times.Select(t => Error(t, Refused, cid: t));
+
+        var incidents = Analyze(access, errors).Incidents;
+
+        Assert.Equal(2, incidents.Count);
+        Assert.Equal(IncidentState.Resolved, incidents[0].State);
+
+        // The logs end within the quiet period after the second burst: it may still be going on.
+        Assert.Equal(IncidentState.Open, incidents[1].State);
+        Assert.NotEqual(incidents[0].Id, incidents[1].Id);
+    }
+
+    [Fact]
+    public void Analyze_BelowThreshold_IsNoIncident()
+    {
+        var access = new[] { Access(0, 502, connect: "-", header: "-"), Access(100, 502, connect: "-", header: "-", cid: 2) };
+        Assert.Empty(Analyze(access).Incidents);
+    }
+
+    [Fact]
+    public void Analyze_UpstreamAnswered5xx_IsUpstreamReturned()
+    {
+        var access = Enumerable.Range(0, 5).Select(i => Access(i, 503, cid: i));
+        var incident = Assert.Single(Analyze(access, [Error(30, "some unrelated upstream line", cid: 999)]).Incidents);
+
+        Assert.Equal(IncidentCause.UpstreamReturned, incident.Cause);
+        Assert.Equal(503, incident.Status);
+        Assert.Equal("access", incident.Evidence[0].Source);
+    }
+
+    [Fact]
+    public void Analyze_ErrorLogOnly_FindsIncidentsFromErrorLines()
+    {
+        var errors = Enumerable.Range(0, 5).Select(i => Error(i, "upstream timed out (110: Connection timed out) while reading response header from upstream", cid: i));
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((IncidentCause.Timeout, 504, 5), (incident.Cause, incident.Status, incident.FailedRequests));
+    }
+
+    [Fact]
+    public void Analyze_ErrorLogInLocalTime_JoinsUsingAccessLogOffset()
+    {
+        // Access log at +0100 and error log in the same local time: joined only if the offset is applied.
+        var access = Enumerable.Range(0, 4).Select(i => $"10.9.8.7 - - [24/Nov/2026:11:00:0{i} +0100] \"GET /x HTTP/1.1\" 502 0 \"-\" \"curl\"");
+        var errors = Enumerable.Range(0, 4).Select(i => $"2026/11/24 11:00:0{i} [error] 7#7: *{i} {Refused}, client: 10.9.8.7, server: a.test, request: \"GET /x HTTP/1.1\", upstream: \"http://10.0.0.9:80/x\", host: \"a.test\"");
+
+        var incident = Assert.Single(Analyze(access, errors, format: "combined").Incidents);
+
+        Assert.Equal("10.0.0.9:80", incident.Upstream);
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero), incident.Start);
+        Assert.Equal(4, incident.Evidence[0].Count);
+    }
+
+    [Fact]
+    public void Engine_StateSavedAndResumedBetweenBatches_GivesSameIncidentsAsOneRun()
+    {
+        var access = Enumerable.Range(0, 4).Select(i => Access(i, 200))
+            .Concat(Enumerable.Range(20, 10).Select(i => Access(i, 502, connect: "-", header: "-", cid: i))).ToList();
+        var errors = Enumerable.Range(20, 10).Select(i => Error(i, Refused, cid: i)).ToList();
+        var whole = Analyze(access, errors);
+
+        // Two batches, with the state serialized in between as the timer function does.
+        var options = new DiagnosisOptions();
+        var first = new DiagnosisEngine(options);
+        new LogFeed(first).Run([Input("a1", access.Take(8))], [Input("e1", errors.Take(4))], AccessLogFormatFor(), CancellationToken.None);
+        Assert.Empty(first.DrainResolved());
+        var second = new DiagnosisEngine(options, RoundTrip(first.State));
+        new LogFeed(second).Run([Input("a2", access.Skip(8))], [Input("e2", errors.Skip(4))], AccessLogFormatFor(), CancellationToken.None);
+        var resumed = second.Complete();
+
+        var expected = Assert.Single(whole.Incidents);
+        var actual = Assert.Single(resumed);
+        Assert.Equal(expected.Id, actual.Id);
+        Assert.Equal((expected.Cause, expected.FailedRequests, expected.SuccessesBefore, expected.Start, expected.End),
+            (actual.Cause, actual.FailedRequests, actual.SuccessesBefore, actual.Start, actual.End));
+    }
+
+    [Fact]
+    public void Analyze_MalformedLines_AreCountedAndKept()
+    {
+        var access = new[] { Access(0, 200), "\u0001\u0002 binary \u00ff", "truncated 10.9.8.7 [24/Nov", Access(1, 200) };
+
+        var report = Analyze(access);
+
+        Assert.Equal(2, report.Stats.AccessLines);
+        Assert.Equal(2, report.Stats.MalformedLines);
+        Assert.Contains(report.Stats.MalformedSamples, s => s.StartsWith("truncated", StringComparison.Ordinal));
+    }
+
+    private static FunctionsApp.NginxLogs.AccessLogFormat AccessLogFormatFor()
+    {
+        Assert.True(FunctionsApp.NginxLogs.AccessLogFormat.TryCompile(UpstreamFormat, out var format, out _));
+        return format;
+    }
+}

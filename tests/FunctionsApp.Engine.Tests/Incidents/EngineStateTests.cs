@@ -1,0 +1,130 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FunctionsApp.Incidents;
+using static FunctionsApp.Engine.Tests.Incidents.EngineTestKit;
+
+namespace FunctionsApp.Engine.Tests.Incidents;
+
+/// <summary>The saved engine state: versioned, and read through methods (no caller builds history keys).</summary>
+public sealed class EngineStateTests
+{
+    private static readonly DateTimeOffset Ten = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Serialize_NewState_WritesCurrentVersion()
+    {
+        var json = JsonNode.Parse(JsonSerializer.Serialize(new EngineState(), EngineStateJsonContext.Default.EngineState))!;
+
+        Assert.Equal(EngineState.CurrentVersion, (int)json["version"]!);
+    }
+
+    [Fact]
+    public void Resume_StateSavedBeforeVersioning_CarriesOnAsCurrentLayout()
+    {
+        var saved = JsonNode.Parse(JsonSerializer.Serialize(Engine().State, EngineStateJsonContext.Default.EngineState))!.AsObject();
+        saved.Remove("version");
+
+        var state = EngineState.Resume(JsonSerializer.Deserialize(saved.ToJsonString(), EngineStateJsonContext.Default.EngineState)!);
+
+        Assert.Equal(EngineState.CurrentVersion, state.Version);
+        Assert.NotNull(state.UpstreamHistory("10.0.0.1:8080"));
+    }
+
+    [Fact]
+    public void Resume_NewerVersion_IsRefusedNamingBothVersions()
+    {
+        var state = RoundTrip(Engine().State);
+        state.Version = EngineState.CurrentVersion + 1;
+
+        var error = Assert.Throws<EngineStateVersionException>(() => EngineState.Resume(state));
+
+        Assert.Equal(EngineState.CurrentVersion + 1, error.Version);
+        Assert.Contains($"version {EngineState.CurrentVersion + 1}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"({EngineState.CurrentVersion})", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resume_OlderThanReadable_RestartsWithAFreshState()
+    {
+        var state = RoundTrip(Engine().State);
+        state.Version = EngineState.OldestReadableVersion - 1;
+
+        var resumed = EngineState.Resume(state);
+
+        Assert.NotSame(state, resumed);
+        Assert.Equal(EngineState.CurrentVersion, resumed.Version);
+        Assert.Empty(resumed.History);
+        Assert.Empty(resumed.Trackers);
+    }
+
+    [Fact]
+    public void Upstreams_ListsUpstreamHistoriesByTheirNginxNames()
+    {
+        var state = Engine().State;
+
+        var upstreams = state.Upstreams().Select(u => u.Upstream).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(["10.0.0.1:8080", "10.0.0.2:8080"], upstreams);
+        Assert.Null(state.UpstreamHistory("10.0.0.9:8080"));
+    }
+
+    [Fact]
+    public void Minutes_Upstream_CountsRequestsAndGatewayErrorsPerMinute()
+    {
+        var state = Engine().State;
+
+        var minutes = state.Minutes("10.0.0.2:8080", Ten, Ten.AddMinutes(1)).ToList();
+
+        var first = Assert.Single(minutes, m => m.Minute == Ten);
+        Assert.Equal(30, first.Requests);
+        Assert.Equal(20, first.Status502);
+        Assert.Empty(state.Minutes("10.0.0.9:8080", Ten, Ten.AddMinutes(1)));
+    }
+
+    [Fact]
+    public void Health_OpenIncidentAndRecentService_AreTold()
+    {
+        var state = Engine(complete: false).State;
+
+        Assert.Contains("10.0.0.2:8080", state.FailingUpstreams());
+        Assert.DoesNotContain("10.0.0.1:8080", state.FailingUpstreams());
+        var healthy = state.UpstreamHistory("10.0.0.1:8080")!;
+        Assert.Equal("healthy", EngineState.Health(healthy, hasOpenIncident: false, Ten.AddMinutes(5)));
+        Assert.Equal("idle", EngineState.Health(healthy, hasOpenIncident: false, Ten.AddHours(1)));
+        Assert.Equal("failing", EngineState.Health(healthy, hasOpenIncident: true, Ten.AddMinutes(5)));
+    }
+
+    /// <summary>10.0.0.1 serves 30 requests; 10.0.0.2 serves 10 and refuses 20 (an incident) in the first minute.</summary>
+    private static DiagnosisEngine Engine(bool complete = true)
+    {
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 30; s++)
+        {
+            access.Add(Access(s, 200, upstream: "10.0.0.1:8080", cid: 1000 + s));
+            if (s < 10)
+            {
+                access.Add(Access(s, 200, upstream: "10.0.0.2:8080", cid: 2000 + s));
+            }
+            else
+            {
+                access.Add(Access(s, 502, upstream: "10.0.0.2:8080", connect: "-", header: "-", cid: s));
+                errors.Add(Error(s, "connect() failed (111: Connection refused) while connecting to upstream", upstream: "10.0.0.2:8080", cid: s));
+            }
+        }
+
+        var engine = new DiagnosisEngine(new DiagnosisOptions());
+        Assert.True(FunctionsApp.NginxLogs.AccessLogFormat.TryCompile(UpstreamFormat, out var format, out var error), error);
+        new LogFeed(engine).Run([Input("access", access)], [Input("error", errors)], format, CancellationToken.None);
+        if (complete)
+        {
+            engine.Complete();
+        }
+        else
+        {
+            engine.AdvanceTo(Ten.AddMinutes(1));
+        }
+
+        return engine;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text;
+using FunctionsApp.Incidents;
+using FunctionsApp.NginxLogs;
+
+namespace FunctionsApp.Engine.Tests.Incidents;
+
+/// <summary>
+/// One real nginx error message per failure kind. Lines are as nginx 1.22 writes them (see the captured
+/// fixtures under Fixtures/nginx for whole logs); the kinds decide the classifier's votes.
+/// </summary>
+public sealed class ErrorSignaturesTests
+{
+    public static TheoryData<string, string> Messages => new()
+    {
+        { "connect() failed (111: Connection refused) while connecting to upstream", "Refused" },
+        { "connect() failed (113: No route to host) while connecting to upstream", "Unreachable" },
+        { "no live upstreams while connecting to upstream", "NoLiveUpstreams" },
+        { "connect() to unix:/run/php/php8.2-fpm.sock failed (2: No such file or directory) while connecting to upstream", "MissingSocket" },
+        { "connect() to unix:/run/php/php8.2-fpm.sock failed (13: Permission denied) while connecting to upstream", "PermissionDenied" },
+        { "connect() to unix:/run/php/php8.2-fpm.sock failed (11: Resource temporarily unavailable) while connecting to upstream", "ResourceUnavailable" },
+        { "upstream timed out (110: Connection timed out) while reading response header from upstream", "TimedOut" },
+        { "upstream timed out (110: Connection timed out) while connecting to upstream", "TimedOutConnecting" },
+        { "upstream timed out (110: Connection timed out) while SSL handshaking to upstream", "TimedOut" },
+        { "upstream timed out (60: Operation timed out) while reading response header from upstream", "TimedOut" },
+        { "connect() failed (110: Connection timed out) while connecting to upstream", "Unreachable" },
+        { "connect() to 10.0.0.7:8080 failed (65: No route to host) while connecting to upstream", "Unreachable" },
+        { "connect() to 10.0.0.7:8080 failed (112: Host is down) while connecting to upstream", "Unreachable" },
+        { "connect() failed (10061: No connection could be made because the target machine actively refused it) while connecting to upstream", "Refused" },
+        { "connect() to [::1]:8000 failed (99: Cannot assign requested address) while connecting to upstream", "Ipv6Unavailable" },
+        { "socket() failed (24: Too many open files) while connecting to upstream", "TooManyOpenFiles" },
+        { "connect() to unix:/run/php/php-fpm.sock failed (111: Connection refused) while connecting to upstream", "Refused" },
+        { "kevent() reported about an closed connection (54: Connection reset by peer) while reading response header from upstream", "Reset" },
+        { "writev() failed (32: Broken pipe) while sending request to upstream", "Reset" },
+        { "readv() failed (104: Connection reset by peer) while reading upstream", "Reset" },
+        { "connect() failed (104: Connection reset by peer) while connecting to upstream", "ResetConnecting" },
+        { "kevent() reported that connect() failed (54: Connection reset by peer) while connecting to upstream", "ResetConnecting" },
+        { "upstream prematurely closed FastCGI stdout while reading response header from upstream", "PrematureClose" },
+        { "upstream sent unsupported FastCGI protocol version: 72 while reading response header from upstream", "InvalidHeader" },
+        { "upstream sent unexpected FastCGI record: 3 while reading response header from upstream", "InvalidHeader" },
+        { "send() failed (111: Connection refused) while resolving, resolver: 127.0.0.11:53", "Resolver" },
+        { "unexpected DNS response for api.internal", "Resolver" },
+        { "api.internal could not be resolved (2: Server failure)", "DnsNotFound" },
+        { "writev() failed (32: Broken pipe) while sending to client", "None" },
+        { "recv() failed (104: Connection reset by peer) while reading client request line", "None" },
+        { "SSL_do_handshake() failed (SSL: error:0A00006C:SSL routines::bad key share) while SSL handshaking", "None" },
+        { "client SSL certificate verify error: (10:certificate has expired) while reading client request headers", "None" },
+        { "connect() to 10.0.0.5:80 failed (99: Cannot assign requested address) while connecting to upstream", "PortExhaustion" },
+        { "1024 worker_connections are not enough while connecting to upstream", "WorkerConnections" },
+        { "recv() failed (104: Connection reset by peer) while reading response header from upstream", "Reset" },
+        { "upstream prematurely closed connection while reading response header from upstream", "PrematureClose" },
+        { "upstream sent invalid header: \"X-Bad\\x00...\" while reading response header from upstream", "InvalidHeader" },
+        { "upstream sent no valid HTTP/1.0 header while reading response header from upstream", "InvalidHeader" },
+        { "upstream sent too big header while reading response header from upstream", "TooBigHeader" },
+        { "api.internal could not be resolved (3: Host not found)", "DnsNotFound" },
+        { "api.internal could not be resolved (110: Operation timed out)", "DnsTimeout" },
+        { "no resolver defined to resolve api.internal", "NoResolver" },
+        { "SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream", "TlsHandshake" },
+        { "peer closed connection in SSL handshake (104: Connection reset by peer) while SSL handshaking to upstream", "TlsHandshake" },
+        { "upstream SSL certificate verify error: (62:hostname mismatch) while SSL handshaking to upstream", "TlsVerify" },
+        { "upstream SSL certificate does not match \"api.internal\" while SSL handshaking to upstream", "TlsVerify" },
+        { "limiting requests, excess: 10.520 by zone \"perip\"", "RateLimitRequests" },
+        { "limiting connections by zone \"addr\"", "RateLimitConnections" },
+        { "upstream sent \"Content-Length\" and \"Transfer-Encoding\" headers at the same time while reading response header from upstream", "InvalidHeader" },
+        { "upstream sent invalid chunked response while reading upstream", "InvalidHeader" },
+        { "upstream rejected request with error 2 while reading response header from upstream", "InvalidHeader" },
+        { "SSL_read() failed (SSL: error:0A000126:SSL routines::unexpected eof while reading) while reading upstream", "Reset" },
+        { "kevent() reported that connect() failed (61: Connection refused) while connecting to upstream", "Refused" },
+        { "connect() to [2001:db8::1]:80 failed (101: Network is unreachable) while connecting to upstream", "Unreachable" },
+        { "FastCGI sent in stderr: \"PHP message: PHP Warning:  Undefined variable $x in /srv/index.php on line 3\" while reading response header from upstream", "None" },
+        { "recv() failed (111: Connection refused) while resolving, resolver: 127.0.0.53:53", "Resolver" },
+        { "upstream server temporarily disabled while connecting to upstream", "None" },
+        { "epoll_wait() reported that client prematurely closed connection, so upstream connection is closed too while sending request to upstream", "None" },
+        { "client prematurely closed connection while reading client request line", "None" },
+        { "open() \"/usr/share/nginx/html/favicon.ico\" failed (2: No such file or directory)", "None" },
+        { "client intended to send too large body: 10485760 bytes", "None" },
+
+        // From the hold-out table (Fixtures/real-error-lines/holdout.json).
+        { "unexpected RR type 6", "Resolver" },
+        { "no A or CNAME types in DNS response", "Resolver" },
+        { "1024 worker_connections are not enough", "None" },
+        { "connect() to 10.42.207.51:50051 failed (22: Invalid argument) while connecting to upstream", "InvalidAddress" },
+        { "accept4() failed (24: No file descriptors available)", "None" },
+        { "upstream sent invalid http2 table index: 67 while reading response header from upstream", "InvalidHeader" },
+        { "[lua] main.lua:28: request failed: example.com could not be resolved (110: Operation timed out), ", "None" },
+        { "lua ssl certificate verify error: (20: unable to get local issuer certificate)", "None" },
+        { "[lua] balancer.lua:304: load_balancer(): failed to pick server: missing upstream configuration while connecting to upstream", "OtherUpstream" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void Classify_RealMessage_GivesKind(string message, string kind) =>
+        Assert.Equal(kind, ErrorSignatures.Classify(Encoding.UTF8.GetBytes(message)).ToString());
+
+    [Theory]
+    [InlineData("connect() to 127.0.0.1:9001 failed (111: Connection refused) while connecting to upstream", "connect() failed (111: Connection refused) while connecting to upstream")]
+    [InlineData("limiting requests, excess: 10.520 by zone \"perip\"", "limiting requests, excess: N by zone \"perip\"")]
+    public void Normalize_RequestSpecificParts_AreRemoved(string message, string expected) =>
+        Assert.Equal(expected, ErrorSignatures.Normalize(Encoding.UTF8.GetBytes(message)));
+
+    [Theory]
+    [InlineData("upstream: \"http://127.0.0.1:9001/api/x?y=1\"", "127.0.0.1:9001")]
+    [InlineData("upstream: \"fastcgi://unix:/run/php/php-fpm.sock:\"", "unix:/run/php/php-fpm.sock")]
+    [InlineData("upstream: \"http://unix:/tmp/app.sock:/path\"", "unix:/tmp/app.sock")]
+    [InlineData("upstream: \"http://backend/\"", "backend")]
+    [InlineData("upstream: \"https://[2001:db8::1]:8443/\"", "[2001:db8::1]:8443")]
+    public void UpstreamOf_UpstreamField_IsNormalised(string field, string expected)
+    {
+        var line = $"2026/11/24 10:00:01 [error] 1#1: *1 upstream prematurely closed connection while reading response header from upstream, client: 10.0.0.1, server: a, request: \"GET / HTTP/1.1\", {field}, host: \"a\"";
+        Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out var entry));
+        Assert.Equal(expected, ErrorSignatures.UpstreamOf(in entry, FailureKind.PrematureClose));
+    }
+
+    [Fact]
+    public void UpstreamOf_DnsFailure_IsTheName()
+    {
+        var line = "2026/11/24 10:00:01 [error] 1#1: *3 api.dns.example.test could not be resolved (3: Host not found), client: 127.0.0.1, server: dns.example.test, request: \"GET / HTTP/1.1\", host: \"dns.example.test\"";
+        Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out var entry));
+        Assert.Equal("api.dns.example.test", ErrorSignatures.UpstreamOf(in entry, FailureKind.DnsNotFound));
+    }
+}

@@ -1,0 +1,152 @@
+using FunctionsApp.Incidents;
+
+namespace FunctionsApp.Engine.Tests.Incidents;
+
+public sealed class IncidentClassifierTests
+{
+    private static IncidentEvidence Evidence(FailureKind kind, int count = 10, long servedBefore = 0, long servedInside = 0, int secondsWithSuccess = 0) => new()
+    {
+        Upstream = "10.0.0.1:80",
+        Kinds = new Dictionary<FailureKind, int> { [kind] = count },
+        Statuses = new Dictionary<int, int> { [502] = count },
+        FailedRequests = count,
+        ServedBefore = servedBefore,
+        ServedInside = servedInside,
+        SecondsWithSuccess = secondsWithSuccess,
+        Duration = TimeSpan.FromSeconds(30),
+        HistoryIsPerUpstream = true,
+        ErrorLogCovered = true,
+    };
+
+    public static TheoryData<string, IncidentCause> KindToCause => new()
+    {
+        { "TimedOut", IncidentCause.Timeout },
+        { "ResourceUnavailable", IncidentCause.Overload },
+        { "DnsNotFound", IncidentCause.Dns },
+        { "DnsTimeout", IncidentCause.Dns },
+        { "TlsHandshake", IncidentCause.TlsHandshake },
+        { "TlsVerify", IncidentCause.TlsHandshake },
+        { "InvalidHeader", IncidentCause.InvalidResponse },
+        { "PrematureClose", IncidentCause.InvalidResponse },
+        { "Reset", IncidentCause.InvalidResponse },
+        { "TooBigHeader", IncidentCause.Misconfiguration },
+        { "PermissionDenied", IncidentCause.Misconfiguration },
+        { "NoResolver", IncidentCause.Misconfiguration },
+        { "RateLimitRequests", IncidentCause.RateLimited },
+        { "RateLimitConnections", IncidentCause.RateLimited },
+        { "OtherUpstream", IncidentCause.Unknown },
+    };
+
+    [Theory]
+    [MemberData(nameof(KindToCause))]
+    public void Classify_SingleKind_GivesItsCause(string kind, IncidentCause cause)
+    {
+        var verdict = IncidentClassifier.Classify(Evidence(Enum.Parse<FailureKind>(kind)));
+        Assert.Equal(cause, verdict.Cause);
+        Assert.InRange(verdict.Confidence, 0, 1);
+        Assert.False(string.IsNullOrWhiteSpace(verdict.Summary));
+    }
+
+    [Fact]
+    public void Classify_RefusedAfterServing_IsUpstreamDown() =>
+        Assert.Equal(IncidentCause.UpstreamDown, IncidentClassifier.Classify(Evidence(FailureKind.Refused, servedBefore: 120)).Cause);
+
+    [Fact]
+    public void Classify_RefusedSinceTheLogsBegin_IsUpstreamDownWithLowerConfidence()
+    {
+        var verdict = IncidentClassifier.Classify(Evidence(FailureKind.Refused) with { SiteObservedBeforeFirstSeen = TimeSpan.FromSeconds(5), SiteServedBeforeFirstSeen = 3 });
+        var served = IncidentClassifier.Classify(Evidence(FailureKind.Refused, servedBefore: 120));
+
+        Assert.Equal(IncidentCause.UpstreamDown, verdict.Cause);
+        Assert.True(verdict.Confidence < served.Confidence);
+        Assert.Contains("wrong address or port", verdict.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Classify_RefusedFromItsFirstRequestAfterALongHealthyHistory_IsMisconfiguration()
+    {
+        var evidence = Evidence(FailureKind.Refused) with { SiteObservedBeforeFirstSeen = TimeSpan.FromMinutes(10), SiteServedBeforeFirstSeen = 4000 };
+        Assert.Equal(IncidentCause.Misconfiguration, IncidentClassifier.Classify(evidence).Cause);
+    }
+
+    [Fact]
+    public void Classify_RefusedWithSuccessesInterleavedButNoSlowdown_IsUpstreamDown() =>
+        Assert.Equal(IncidentCause.UpstreamDown, IncidentClassifier.Classify(Evidence(FailureKind.Refused, servedBefore: 500, servedInside: 40, secondsWithSuccess: 20)).Cause);
+
+    [Fact]
+    public void Classify_RefusedInterleavedAfterResponseTimesRose_IsOverload()
+    {
+        var evidence = Evidence(FailureKind.Refused, servedBefore: 500, servedInside: 40, secondsWithSuccess: 20) with { ResponseMillisBefore = 2400, ResponseMillisBaseline = 80 };
+        Assert.Equal(IncidentCause.Overload, IncidentClassifier.Classify(evidence).Cause);
+    }
+
+    [Fact]
+    public void Classify_ResetsWhileSuccessesInterleave_IsOverload() =>
+        Assert.Equal(IncidentCause.Overload, IncidentClassifier.Classify(Evidence(FailureKind.Reset, servedBefore: 500, servedInside: 60, secondsWithSuccess: 25)).Cause);
+
+    [Theory]
+    [InlineData("PrematureClose")]
+    [InlineData("Reset")]
+    public void Classify_WorkerKilledAtTheSameTimeOnEveryRequest_IsTimeoutNamingTheAppServerLimit(string kind)
+    {
+        var evidence = Evidence(Enum.Parse<FailureKind>(kind)) with { ResponseTimes = [30.004, 30.012, 30.9, 30.3, 30.001, 0.002] };
+
+        var verdict = IncidentClassifier.Classify(evidence);
+
+        Assert.Equal(IncidentCause.Timeout, verdict.Cause);
+        Assert.Contains("30 s", verdict.Summary, StringComparison.Ordinal);
+        Assert.Contains(Remediation.For(verdict.Cause, evidence), r => r.Contains("harakiri", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Classify_ClosedAtScatteredTimes_StaysInvalidResponse() =>
+        Assert.Equal(IncidentCause.InvalidResponse, IncidentClassifier.Classify(Evidence(FailureKind.PrematureClose) with { ResponseTimes = [0.01, 2.5, 7.9, 12.0, 0.3] }).Cause);
+
+    [Fact]
+    public void Classify_SlowerBeforeRefusals_IsOverload()
+    {
+        var evidence = Evidence(FailureKind.Reset, servedBefore: 500) with { ResponseMillisBefore = 2400, ResponseMillisBaseline = 80 };
+        Assert.Equal(IncidentCause.Overload, IncidentClassifier.Classify(evidence).Cause);
+    }
+
+    [Fact]
+    public void Classify_MixedKinds_DominantWinsWithLowerConfidence()
+    {
+        var pure = IncidentClassifier.Classify(Evidence(FailureKind.TimedOut));
+        var mixed = IncidentClassifier.Classify(Evidence(FailureKind.TimedOut) with
+        {
+            Kinds = new Dictionary<FailureKind, int> { [FailureKind.TimedOut] = 8, [FailureKind.PrematureClose] = 4 },
+        });
+
+        Assert.Equal(IncidentCause.Timeout, mixed.Cause);
+        Assert.True(mixed.Confidence < pure.Confidence);
+    }
+
+    [Fact]
+    public void Classify_NoErrorLinesUpstreamAnswered_IsUpstreamReturned()
+    {
+        var evidence = new IncidentEvidence
+        {
+            Upstream = "10.0.0.1:80",
+            Statuses = new Dictionary<int, int> { [503] = 10 },
+            FailedRequests = 10,
+            WithoutErrorLine = 10,
+            UpstreamAnswered = 10,
+            ErrorLogCovered = true,
+        };
+        Assert.Equal(IncidentCause.UpstreamReturned, IncidentClassifier.Classify(evidence).Cause);
+    }
+
+    [Fact]
+    public void Classify_Nothing_IsUnknown() =>
+        Assert.Equal(IncidentCause.Unknown, IncidentClassifier.Classify(new IncidentEvidence { Upstream = "x", FailedRequests = 3, WithoutErrorLine = 3 }).Cause);
+
+    [Fact]
+    public void RemediationFor_EveryCause_HasSteps()
+    {
+        foreach (var cause in Enum.GetValues<IncidentCause>())
+        {
+            Assert.NotEmpty(Remediation.For(cause, "10.0.0.1:80", []));
+        }
+    }
+}

@@ -1,0 +1,444 @@
+using System.Globalization;
+using FunctionsApp.Incidents;
+using static FunctionsApp.Engine.Tests.Incidents.EngineTestKit;
+
+namespace FunctionsApp.Engine.Tests.Incidents;
+
+/// <summary>
+/// How nginx behaves when upstreams fail, as the engine must read it: the shape of a crash against saturation, an
+/// application server's own timeout, joining without <c>$request</c>, attributing lines when no per-request join is
+/// possible, DNS failures keyed by the name, and configuration errors shown with the incident that follows them.
+/// Lines are written as nginx 1.22 writes them (see Fixtures/nginx for captured logs).
+/// </summary>
+public sealed class NginxBehaviourTests
+{
+    private const string Refused = "connect() failed (111: Connection refused) while connecting to upstream";
+    private static readonly DateTimeOffset Base = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Crash_InFlightRequestsFinishInTheFirstSecond_IsUpstreamDownNotOverload()
+    {
+        // Two minutes of traffic, then the process dies at 120 s: the requests in flight finish in that second, then
+        // every try is refused until it is back at 150 s.
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 200; s++)
+        {
+            var down = s is >= 120 and < 150;
+            access.Add(Access(s, down ? 502 : 200, connect: down ? "-" : "0.001", header: down ? "-" : "0.010", cid: 1000 + s));
+            if (down)
+            {
+                errors.Add(Error(s, Refused, cid: 1000 + s));
+            }
+
+            if (s == 120)
+            {
+                access.Add(Access(s, 200, cid: 5000));
+                access.Add(Access(s, 200, cid: 5001));
+            }
+        }
+
+        var incident = Assert.Single(Analyze(access, errors).Incidents);
+
+        Assert.Equal(IncidentCause.UpstreamDown, incident.Cause);
+        Assert.StartsWith("10.0.0.1:8080 served", incident.Summary, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A block of one server: its tries are refused, nginx marks it down and answers "no live upstreams" under the
+    /// block's name until fail_timeout passes, then tries it again. One incident, the block's, listing its server;
+    /// with a second server of the host failing at the same time, which one belongs to the block is not guessed.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 0, false)]
+    [InlineData(false, 9, false)]
+    [InlineData(false, 0, true)]
+    [InlineData(true, 0, false)]
+    public void OneServerBlockDown_RefusalsThenNoLiveUpstreams_AreOneIncidentOfTheBlock(bool anotherServerFailing, int refusedAt, bool earlierIncidentOnHost)
+    {
+        const string format = "$remote_addr [$time_local] \"$request\" $status $host";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 120; s++)
+        {
+            var down = s >= 60 && s < 100;
+            access.Add($"10.9.8.{s} [{Base.AddSeconds(s):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /accounts/{s} HTTP/1.1\" {(down ? 502 : 200)} api.test");
+            if (down)
+            {
+                // max_fails=1, fail_timeout=10s: a refused try, then ten seconds of "no live upstreams" (the capture may
+                // begin while the server is marked down: then the block's name comes first).
+                var message = (s - 60) % 10 == refusedAt ? Refused : "no live upstreams while connecting to upstream";
+                var upstream = (s - 60) % 10 == refusedAt ? "10.0.0.5:8080" : "app_pool";
+                errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 77#77: *{100 + s} {message}, client: 10.9.8.{s}, server: api.test, request: \"GET /accounts/{s} HTTP/1.1\", upstream: \"http://{upstream}/accounts/{s}\", host: \"api.test\"");
+            }
+
+            // Another route of the host timed out until 40 s before: over, though within the quiet period.
+            if (earlierIncidentOnHost && s is >= 5 and < 20)
+            {
+                access.Add($"10.9.6.{s} [{Base.AddSeconds(s):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /reports/{s} HTTP/1.1\" 504 api.test");
+                errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 77#77: *{700 + s} upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.9.6.{s}, server: api.test, request: \"GET /reports/{s} HTTP/1.1\", upstream: \"http://10.0.0.7:8000/reports/{s}\", host: \"api.test\"");
+            }
+
+            if (anotherServerFailing && down && s % 2 == 0)
+            {
+                access.Add($"10.9.7.{s} [{Base.AddSeconds(s):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /search/{s} HTTP/1.1\" 502 api.test");
+                errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 77#77: *{500 + s} {Refused}, client: 10.9.7.{s}, server: api.test, request: \"GET /search/{s} HTTP/1.1\", upstream: \"http://10.0.0.9:9000/search/{s}\", host: \"api.test\"");
+            }
+        }
+
+        var incidents = Analyze(access, errors, format).Incidents;
+
+        if (anotherServerFailing)
+        {
+            Assert.Equal(["10.0.0.5:8080", "10.0.0.9:9000", "app_pool"], incidents.Select(i => i.Upstream).Order(StringComparer.Ordinal));
+            return;
+        }
+
+        var incident = Assert.Single(incidents, i => i.Upstream != "10.0.0.7:8000");
+        Assert.Equal(earlierIncidentOnHost ? 2 : 1, incidents.Count);
+        Assert.Equal(("app_pool", IncidentCause.UpstreamDown, 40), (incident.Upstream, incident.Cause, incident.FailedRequests));
+        Assert.Equal(["10.0.0.5:8080"], incident.Servers);
+    }
+
+    /// <summary>
+    /// Resets: an upstream that breaks its answers resets connections it accepted; one with no room resets them before
+    /// nginx is connected too (its accept queue full, or shedding); one that died refuses, with the connections it had
+    /// queued reset. No history and no upstream in the format: the error lines' phases decide.
+    /// </summary>
+    [Theory]
+    [InlineData(30, 8, 0, IncidentCause.Overload)]
+    [InlineData(30, 0, 0, IncidentCause.InvalidResponse)]
+    [InlineData(0, 4, 30, IncidentCause.UpstreamDown)]
+    [InlineData(40, 2, 0, IncidentCause.InvalidResponse)]
+    public void Resets_ConnectingVersusAccepted_ShedLoadOrBrokenAnswers(int afterAccept, int connecting, int refused, IncidentCause expected)
+    {
+        const string format = "$remote_addr [$time_local] \"$request\" $status $host";
+        var access = new List<string>();
+        var errors = new List<string>();
+        var random = new Random(7);
+        var kinds = Enumerable.Repeat("recv() failed (104: Connection reset by peer) while reading response header from upstream", afterAccept)
+            .Concat(Enumerable.Repeat("connect() failed (104: Connection reset by peer) while connecting to upstream", connecting))
+            .Concat(Enumerable.Repeat(Refused, refused))
+            .OrderBy(_ => random.Next())
+            .ToList();
+        for (var i = 0; i < kinds.Count; i++)
+        {
+            var second = i * 30 / kinds.Count;
+            var path = $"/api/items/{i}";
+            access.Add($"10.9.8.{i % 250} [{Base.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET {path} HTTP/1.1\" 502 api.test");
+            errors.Add($"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 77#77: *{100 + i} {kinds[i]}, client: 10.9.8.{i % 250}, server: api.test, request: \"GET {path} HTTP/1.1\", upstream: \"http://10.0.0.1:8080{path}\", host: \"api.test\"");
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, format).Incidents);
+
+        Assert.Equal(expected, incident.Cause);
+        Assert.Equal("10.0.0.1:8080", incident.Upstream);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void UpstreamBlockDown_ServersFailingTogetherAndNoLiveUpstreams_AreOneIncidentOfTheBlock(bool nameFirst)
+    {
+        // Both servers of "api_pool" stop. A request tries one, then the other (both refused, max_fails=1); nginx then
+        // marks both down and, until fail_timeout passes, answers "no live upstreams", logging the block's name; then
+        // it tries the servers again (round robin: either one first). The capture may also begin while they are marked down.
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 60; s++)
+        {
+            access.Add(Access(s, 200, upstream: s % 2 == 0 ? "10.0.0.1:8080" : "10.0.0.2:8080", cid: 100 + s));
+        }
+
+        var cid = 1000;
+        for (var s = 60; s < 120; s++, cid++)
+        {
+            var markedDown = s % 10 >= 5 || (nameFirst && s < 65);
+            if (!markedDown)
+            {
+                var (first, second) = s % 20 == 0 ? ("10.0.0.1:8080", "10.0.0.2:8080") : ("10.0.0.2:8080", "10.0.0.1:8080");
+                errors.Add(Error(s, Refused, upstream: first, cid: cid));
+                errors.Add(Error(s, Refused, upstream: second, cid: cid));
+                access.Add(Access(s, 502, upstream: $"{first}, {second}", upstreamStatus: "502, 502", connect: "-, -", header: "-, -", cid: cid));
+            }
+            else
+            {
+                errors.Add(Error(s, "no live upstreams while connecting to upstream", upstream: "api_pool", cid: cid));
+                access.Add(Access(s, 502, upstream: "api_pool", upstreamStatus: "502", connect: "-", header: "-", cid: cid));
+            }
+
+            access.Add(Access(s, 200, upstream: "10.0.0.9:8080", host: "other.test", cid: 5000 + s));
+        }
+
+        for (var s = 120; s < 200; s++)
+        {
+            access.Add(Access(s, 200, upstream: s % 2 == 0 ? "10.0.0.1:8080" : "10.0.0.2:8080", cid: 100 + s));
+        }
+
+        var incident = Assert.Single(Analyze(access, errors).Incidents);
+
+        Assert.Equal(("api_pool", IncidentCause.UpstreamDown, 502, 60), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Equal(["10.0.0.1:8080", "10.0.0.2:8080"], incident.Servers);
+    }
+
+    [Fact]
+    public void UpstreamBlock_OneServerFailsAndTheOtherAnswers_IsThatServersIncidentAlone()
+    {
+        // Failover masks the failure (every request succeeds on the second try): no incident, and no block merging
+        // where the other server did not fail.
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 120; s++)
+        {
+            errors.Add(Error(s, Refused, upstream: "10.0.0.1:8080", cid: s));
+            access.Add(Access(s, 200, upstream: "10.0.0.1:8080, 10.0.0.2:8080", upstreamStatus: "502, 200", connect: "-, 0.001", header: "-, 0.010", cid: s));
+        }
+
+        Assert.Empty(Analyze(access, errors).Incidents);
+    }
+
+    [Fact]
+    public void Saturation_SuccessesInterleaveWithBacklogFull_IsOverload()
+    {
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 60; s++)
+        {
+            for (var r = 0; r < 4; r++)
+            {
+                var cid = (s * 10) + r;
+                var failed = r == 0 && s >= 20;
+                access.Add(Access(s, failed ? 502 : 200, upstream: "unix:/run/php/php8.2-fpm.sock", connect: failed ? "-" : "0.000", header: failed ? "-" : "0.300", cid: cid));
+                if (failed)
+                {
+                    errors.Add(Error(s, "connect() to unix:/run/php/php8.2-fpm.sock failed (11: Resource temporarily unavailable) while connecting to upstream", upstream: "unix:/run/php/php8.2-fpm.sock", cid: cid));
+                }
+            }
+        }
+
+        var incident = Assert.Single(Analyze(access, errors).Incidents);
+
+        Assert.Equal(IncidentCause.Overload, incident.Cause);
+        Assert.Contains("while still serving", incident.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AppServerTimeout_PrematureCloseAtTheSameTimeOnEveryRequest_IsTimeout502()
+    {
+        // gunicorn --timeout 30 kills the sync worker: nginx logs a premature close, $upstream_response_time ~30 s.
+        const string Format = "$remote_addr [$time_local] \"$request\" $status $host cid=$connection ua=\"$upstream_addr\" us=\"$upstream_status\" urt=\"$upstream_response_time\"";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            var time = Base.AddSeconds(40 + (i * 3));
+            var urt = (30.001 + (i % 3 * 0.4)).ToString("0.000", CultureInfo.InvariantCulture);
+            access.Add($"10.9.8.7 [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /report/{i} HTTP/1.1\" 502 api.test cid={i} ua=\"unix:/run/gunicorn.sock\" us=\"502\" urt=\"{urt}\"");
+            errors.Add(Error(40 + (i * 3), "upstream prematurely closed connection while reading response header from upstream", upstream: "unix:/run/gunicorn.sock:", cid: i, path: $"/report/{i}"));
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, Format).Incidents);
+
+        Assert.Equal((IncidentCause.Timeout, 502), (incident.Cause, incident.Status));
+        Assert.Contains("after 30 s, never sooner", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains(incident.Remediation, r => r.Contains("gunicorn `--timeout`", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(new[] { 3.404, 3.411, 3.412, 3.683, 4.351, 5.436, 6.14, 7.022, 8.026, 9.207, 10.779, 12.76, 14.728, 15.326 }, true)]
+    [InlineData(new[] { 0.0, 0.001, 0.004, 0.009, 0.013, 0.029, 0.045, 0.002, 0.003, 0.004, 0.0, 0.001 }, false)]
+    [InlineData(new[] { 0.2, 1.5, 4.0, 6.1, 9.8, 12.3, 0.7, 15.0, 2.2, 7.7 }, false)]
+    public void AppServerTimeout_WorkersStuckAndRequestsQueued_TimesStartAtTheLimit(double[] seconds, bool isTimeout)
+    {
+        // With every sync worker stuck, requests wait in gunicorn's backlog before a worker takes them and the
+        // --timeout clock starts: none fails sooner than the limit, several right at it, the rest spread above.
+        // Connections closed at once (a crashing server) or at random times are a broken response.
+        const string Format = "$remote_addr [$time_local] \"$request\" $status $host cid=$connection ua=\"$upstream_addr\" us=\"$upstream_status\" urt=\"$upstream_response_time\"";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < seconds.Length; i++)
+        {
+            var time = Base.AddSeconds(40 + (i * 2));
+            var urt = seconds[i].ToString("0.000", CultureInfo.InvariantCulture);
+            access.Add($"10.9.8.7 [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /report/{i} HTTP/1.1\" 502 api.test cid={i} ua=\"unix:/run/gunicorn.sock\" us=\"502\" urt=\"{urt}\"");
+            errors.Add(Error(40 + (i * 2), "upstream prematurely closed connection while reading response header from upstream", upstream: "unix:/run/gunicorn.sock:", cid: i, path: $"/report/{i}"));
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, Format).Incidents);
+
+        Assert.Equal(isTimeout ? IncidentCause.Timeout : IncidentCause.InvalidResponse, incident.Cause);
+        Assert.Equal(502, incident.Status);
+    }
+
+    public static TheoryData<string, string> FormatsWithoutRequest => new()
+    {
+        { "method, uri and args", "[$time_local] $request_method $uri $args $status $host" },
+        { "request_uri and server_name", "[$time_local] $request_method \"$request_uri\" $status $server_name" },
+        { "no client, no upstream", "[$time_local] \"$request\" $status $http_host" },
+    };
+
+    [Theory]
+    [MemberData(nameof(FormatsWithoutRequest))]
+    public void Join_WithoutTheRequestLine_ErrorLinesStillMeetTheirRequests(string name, string format)
+    {
+        // Two upstreams fail at the same time on one host, each its own way: the join must keep them apart.
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var time = Base.AddSeconds(10 + i);
+            access.Add(Line(format, time, "GET", $"/api/items/{i}", "page=2", 502));
+            errors.Add(ErrorLine(time, i, Refused, $"/api/items/{i}?page=2", "10.0.0.1:8080"));
+            access.Add(Line(format, time, "POST", $"/upload/{i}", "", 504));
+            errors.Add(ErrorLine(time, 100 + i, "upstream timed out (110: Connection timed out) while reading response header from upstream", $"/upload/{i}", "10.0.0.2:9000"));
+        }
+
+        var incidents = Analyze(access, errors, format).Incidents;
+
+        Assert.True(incidents.Count == 2, name + ": " + string.Join("; ", incidents.Select(i => $"{i.Upstream} {i.Cause}")));
+        Assert.Equal((IncidentCause.UpstreamDown, 502, 6), Verdict(incidents, "10.0.0.1:8080"));
+        Assert.Equal((IncidentCause.Timeout, 504, 6), Verdict(incidents, "10.0.0.2:9000"));
+        Assert.All(incidents, i => Assert.Equal("shop.test", i.Host));
+    }
+
+    [Fact]
+    public void Attribution_RequestsThatCanBeToldApart_AnUnnamedOneIsNotGivenAnotherRequestsLines()
+    {
+        // The format names the request and the client but no host and no upstream. At the same time one upstream times
+        // out (504, each with its line) and another answers 504 itself (no line): the latter are not the timeout's.
+        const string Format = "$msec $remote_addr \"$request\" $status";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 40; s++)
+        {
+            var time = Base.AddSeconds(s);
+            if (s is >= 10 and < 30)
+            {
+                access.Add($"{time.ToUnixTimeSeconds()}.000 10.9.8.{s % 250} \"GET /slow/{s} HTTP/1.1\" 504");
+                errors.Add(ErrorLine(time, s, "upstream timed out (110: Connection timed out) while reading response header from upstream", $"/slow/{s}", "10.0.0.5:8080"));
+                access.Add($"{time.ToUnixTimeSeconds()}.000 172.16.0.{s} \"GET /cdn/{s} HTTP/1.1\" 504");
+            }
+            else
+            {
+                access.Add($"{time.ToUnixTimeSeconds()}.000 172.16.0.{s} \"GET /cdn/{s} HTTP/1.1\" 200");
+            }
+        }
+
+        var options = new DiagnosisOptions { ErrorLogUtcOffset = TimeSpan.Zero };
+        var incidents = Analyze(access, errors, Format, options).Incidents;
+
+        Assert.Equal((IncidentCause.Timeout, 504, 20), Verdict(incidents, "10.0.0.5:8080"));
+        Assert.Equal((IncidentCause.UpstreamReturned, 504, 20), Verdict(incidents, "(unknown)"));
+    }
+
+    [Fact]
+    public void Attribution_NoPerRequestJoinPossible_ErrorLinesOfTheSameHostAndTimeGiveUpstreamAndCause()
+    {
+        // Only time, status and host: nothing tells one request from another, but the lines of that host at that time do.
+        const string Format = "$msec $status $host";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 40; s++)
+        {
+            var time = Base.AddSeconds(s);
+            var failing = s is >= 20 and < 30;
+            access.Add($"{time.ToUnixTimeSeconds()}.000 {(failing ? 502 : 200)} shop.test");
+            if (failing)
+            {
+                errors.Add(ErrorLine(time, s, "SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream", $"/p/{s}", "10.0.0.7:443"));
+            }
+        }
+
+        var options = new DiagnosisOptions { ErrorLogUtcOffset = TimeSpan.Zero };
+        var incident = Assert.Single(Analyze(access, errors, Format, options).Incidents);
+
+        Assert.Equal(("10.0.0.7:443", "shop.test", IncidentCause.TlsHandshake, 502, 10), (incident.Upstream, incident.Host, incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Equal(10, incident.Evidence.Single(e => e.Source == "error").Count);
+    }
+
+    [Fact]
+    public void Dns_UpstreamAddrDash_IsKeyedByTheNameWithResolverLinesAsEvidence()
+    {
+        const string Format = "$remote_addr [$time_local] \"$request\" $status $host ua=\"$upstream_addr\" us=\"$upstream_status\"";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            var time = Base.AddSeconds(30 + i);
+            access.Add($"10.9.8.7 [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /pay/{i} HTTP/1.1\" 502 pay.test ua=\"-\" us=\"-\"");
+            errors.Add($"{time.AddSeconds(-30):yyyy/MM/dd HH:mm:ss} [error] 7#7: send() failed (111: Connection refused) while resolving, resolver: 10.0.0.2:53");
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{i} pay-svc.default.svc.cluster.local could not be resolved (110: Operation timed out), client: 10.9.8.7, server: pay.test, request: \"GET /pay/{i} HTTP/1.1\", host: \"pay.test\"");
+        }
+
+        var incident = Assert.Single(Analyze(access, errors.OrderBy(e => e, StringComparer.Ordinal), Format).Incidents);
+
+        Assert.Equal(("pay-svc.default.svc.cluster.local", IncidentCause.Dns, 502, 8), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Contains(incident.Evidence, e => e.Signature.Contains("while resolving", StringComparison.Ordinal) && e.Sample.EndsWith("resolver: 10.0.0.2:53", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Dns_ResolverLinesAlone_AreADnsIncidentOnTheResolver()
+    {
+        var errors = Enumerable.Range(0, 5).Select(i => $"{Base.AddSeconds(i):yyyy/MM/dd HH:mm:ss} [error] 7#7: recv() failed (111: Connection refused) while resolving, resolver: 127.0.0.11:53");
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal(("resolver 127.0.0.11:53", IncidentCause.Dns, 502), (incident.Upstream, incident.Cause, incident.Status));
+    }
+
+    [Fact]
+    public void ConfigErrors_AreListedInStatsAndShownWithTheIncidentThatFollows()
+    {
+        var errors = new List<string>
+        {
+            $"{Base:yyyy/MM/dd HH:mm:ss} [emerg] 1#1: host not found in upstream \"php-fpm:9000\" in /etc/nginx/conf.d/default.conf:12",
+            $"{Base.AddSeconds(1):yyyy/MM/dd HH:mm:ss} [emerg] 1#1: bind() to 0.0.0.0:80 failed (98: Address already in use)",
+        };
+        errors.AddRange(Enumerable.Range(0, 5).Select(i => Error(60 + i, Refused, upstream: "172.18.0.3:9000", cid: i)));
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(2, report.Stats.ConfigEvents.Count);
+        var hostNotFound = report.Stats.ConfigEvents[0];
+        Assert.Equal(("emerg", "/etc/nginx/conf.d/default.conf", 12), (hostNotFound.Level, hostNotFound.File, hostNotFound.Line));
+        var incident = Assert.Single(report.Incidents);
+        Assert.Contains(incident.Evidence, e => e.Source == "config" && e.Signature.Contains("default.conf:12", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("fastcgi://unix:/run/php/php8.2-fpm.sock:", "unix:/run/php/php8.2-fpm.sock")]
+    [InlineData("fastcgi://127.0.0.1:9000", "127.0.0.1:9000")]
+    [InlineData("uwsgi://unix:/run/uwsgi/app.sock:", "unix:/run/uwsgi/app.sock")]
+    [InlineData("scgi://127.0.0.1:4000", "127.0.0.1:4000")]
+    [InlineData("grpc://10.0.0.5:50051", "10.0.0.5:50051")]
+    public void PassFlavours_EveryUpstreamUrlNamesTheAddressOfUpstreamAddr(string url, string upstream)
+    {
+        var errors = Enumerable.Range(0, 4).Select(i =>
+            $"{Base.AddSeconds(i):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{i} upstream prematurely closed FastCGI stdout while reading response header from upstream, client: 10.9.8.7, server: php.test, request: \"GET /index.php HTTP/1.1\", upstream: \"{url}\", host: \"php.test\"");
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal((upstream, IncidentCause.InvalidResponse), (incident.Upstream, incident.Cause));
+    }
+
+    private static (IncidentCause, int, int) Verdict(IReadOnlyList<Incident> incidents, string upstream)
+    {
+        var incident = Assert.Single(incidents, i => i.Upstream == upstream);
+        return (incident.Cause, incident.Status, incident.FailedRequests);
+    }
+
+    private static string Line(string format, DateTimeOffset time, string method, string uri, string args, int status) => format
+        .Replace("$time_local", time.ToString("dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture) + " +0000", StringComparison.Ordinal)
+        .Replace("$request_method", method, StringComparison.Ordinal)
+        .Replace("$request_uri", args.Length > 0 ? $"{uri}?{args}" : uri, StringComparison.Ordinal)
+        .Replace("$request", $"{method} {(args.Length > 0 ? $"{uri}?{args}" : uri)} HTTP/1.1", StringComparison.Ordinal)
+        .Replace("$uri", uri, StringComparison.Ordinal)
+        .Replace("$args", args.Length > 0 ? args : "-", StringComparison.Ordinal)
+        .Replace("$status", status.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("$server_name", "shop.test", StringComparison.Ordinal)
+        .Replace("$http_host", "shop.test", StringComparison.Ordinal)
+        .Replace("$host", "shop.test", StringComparison.Ordinal);
+
+    private static string ErrorLine(DateTimeOffset time, int cid, string message, string target, string upstream) =>
+        $"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{cid} {message}, client: 10.9.8.{cid % 250}, server: shop.test, request: \"{(target.StartsWith("/upload", StringComparison.Ordinal) ? "POST" : "GET")} {target} HTTP/1.1\", upstream: \"http://{upstream}{target}\", host: \"shop.test\"";
+}

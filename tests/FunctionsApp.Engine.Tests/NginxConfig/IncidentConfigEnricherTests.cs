@@ -1,0 +1,113 @@
+using FunctionsApp.Incidents;
+using FunctionsApp.NginxConfig;
+using FunctionsApp.NginxLogs;
+
+namespace FunctionsApp.Engine.Tests.NginxConfig;
+
+/// <summary>
+/// The enrichment on the real logs and the real configuration that produced them (Fixtures/nginx/mixed-custom: one
+/// nginx instance, every failure scenario, its exact nginx.conf), so the lines named are the lines nginx used.
+/// </summary>
+public sealed class IncidentConfigEnricherTests
+{
+    private static readonly string Dir = Path.Combine(ConfigFixtures.NginxRoot, "mixed-custom");
+    private static readonly string Conf = Path.Combine(Dir, "nginx.conf");
+
+    private static (IReadOnlyList<Incident> Incidents, NginxConfigModel Model, RouteObservations Observations) Analyze()
+    {
+        var formatText = File.ReadAllText(Path.Combine(ConfigFixtures.NginxRoot, "formats.json"));
+        var format = System.Text.Json.JsonDocument.Parse(formatText).RootElement.GetProperty("formats").GetProperty("custom").GetProperty("format").GetString()!;
+        Assert.True(AccessLogFormat.TryCompile(format, out var compiled, out _));
+        var access = new[] { LogInput.FromPath(Path.Combine(Dir, "access.log")) };
+        var report = LogAnalyzer.Analyze(access, [LogInput.FromPath(Path.Combine(Dir, "error.log"))], compiled, new DiagnosisOptions(), CancellationToken.None);
+        var model = NginxConfigParser.ParseFile(Conf).Model!;
+        Assert.True(AccessLogFormat.TryCompile(format, out var again, out _));
+        var observations = RouteObservations.Collect(model, access, again, CancellationToken.None);
+        return (IncidentConfigEnricher.Enrich(report.Incidents, model, observations), model, observations);
+    }
+
+    private static Incident For(IReadOnlyList<Incident> incidents, string scenario) =>
+        incidents.Single(i => i.Host == scenario + ".example.test");
+
+    private static string Line(string text, string scenario) => $"{Conf}:{ConfigFixtures.LineOf(Conf, text, after: $"server_name {scenario}.example.test;")}";
+
+    [Fact]
+    public void Enrich_Timeout_SaysThe504sTookTheConfiguredReadTimeout()
+    {
+        var (incidents, _, _) = Analyze();
+
+        var incident = For(incidents, "upstream-timeout");
+
+        Assert.Equal(IncidentCause.Timeout, incident.Cause);
+        var where = Line("proxy_read_timeout 1s;", "upstream-timeout");
+        Assert.Contains($"504(s) took", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains($"proxy_read_timeout 1s ({where})", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains(incident.Evidence, e => e.Source == "config" && e.Sample == $"proxy_read_timeout 1s ({where})");
+        Assert.StartsWith($"Raise `proxy_read_timeout 1s` at {where}", incident.Remediation[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Enrich_RefusedSinceTheLogsBegin_NamesTheProxyPassWhereTheAddressIs()
+    {
+        var (incidents, _, _) = Analyze();
+
+        var incident = For(incidents, "connection-refused");
+
+        // Refused from the first request: a stopped service or a wrong port; the configuration shows where to check the latter.
+        Assert.Equal(IncidentCause.UpstreamDown, incident.Cause);
+        var where = Line("proxy_pass", "connection-refused");
+        Assert.Contains($"is named at {where}", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains(incident.Remediation, step => step.StartsWith($"If the service is running, check the address at {where}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Enrich_Tls_NamesTheProxySslLines()
+    {
+        var (incidents, _, _) = Analyze();
+
+        var mismatch = For(incidents, "tls-name-mismatch");
+        var untrusted = For(incidents, "tls-untrusted");
+
+        Assert.Contains(Line("proxy_ssl_name", "tls-name-mismatch"), mismatch.Summary, StringComparison.Ordinal);
+        Assert.Contains(mismatch.Evidence, e => e.Sample.StartsWith("proxy_ssl_server_name on (", StringComparison.Ordinal));
+        Assert.Contains(Line("proxy_ssl_trusted_certificate", "tls-untrusted"), untrusted.Summary, StringComparison.Ordinal);
+        Assert.Contains(Line("proxy_ssl_verify on", "tls-untrusted"), string.Join('\n', untrusted.Evidence.Select(e => e.Sample)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Enrich_BuffersAndRateLimits_NameTheirDirectives()
+    {
+        var (incidents, model, observations) = Analyze();
+
+        Assert.Contains(Line("proxy_buffer_size 1k", "too-big-header"), For(incidents, "too-big-header").Summary, StringComparison.Ordinal);
+        Assert.Contains(Line("limit_req zone=lab_ratelimit", "rate-limited"), For(incidents, "rate-limited").Summary, StringComparison.Ordinal);
+
+        var findings = LogChecks.Run(model, observations, incidents);
+        Assert.Contains(findings, f => f.Rule == "buffer-below-headers" && f.Where == Line("proxy_buffer_size 1k", "too-big-header"));
+        Assert.Contains(findings, f => f.Rule == "timeout-below-latency" && f.Where == Line("proxy_read_timeout 1s", "upstream-timeout") && f.Severity == FindingSeverity.Error);
+        Assert.Contains(findings, f => f.Rule == "no-error-page" && f.Where == Line("location /", "upstream-down"));
+        Assert.DoesNotContain(findings, f => f.Rule is "no-error-page" or "no-stale-cache" && f.Where == Line("location /", "rate-limited"));
+    }
+
+    [Fact]
+    public void Enrich_UnknownUpstream_IsResolvedThroughTheRouteOfItsRequests()
+    {
+        // A real access line of the upstream-503 scenario; the incident as the engine makes it when the format logs no upstream.
+        var line = File.ReadLines(Path.Combine(ConfigFixtures.NginxRoot, "upstream-503-custom", "access.log")).First(l => l.Contains(" 503 ", StringComparison.Ordinal));
+        var model = NginxConfigParser.ParseFile(Conf).Model!;
+        var expected = model.Route("upstream-503.example.test", "/")!.Target!.Address;
+        var incident = new Incident
+        {
+            Id = "abc", Upstream = "(unknown)", Host = "upstream-503.example.test", Status = 503, Statuses = new Dictionary<string, int> { ["503"] = 5 },
+            Cause = IncidentCause.UpstreamReturned, Confidence = 0.9, Summary = "The gateway errors came from the upstream.",
+            Start = DateTimeOffset.UnixEpoch, End = DateTimeOffset.UnixEpoch, State = IncidentState.Resolved, FailedRequests = 5,
+            Evidence = [new EvidenceItem("upstream answered 503 itself", 5, line, "access")], Remediation = [],
+        };
+
+        var enriched = IncidentConfigEnricher.Enrich(incident, model);
+
+        Assert.Equal(expected, enriched.Upstream);
+        Assert.Contains("routes these requests to", enriched.Summary, StringComparison.Ordinal);
+        Assert.Same(enriched, IncidentConfigEnricher.Enrich(enriched, model));
+    }
+}

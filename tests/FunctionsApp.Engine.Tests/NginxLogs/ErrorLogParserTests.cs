@@ -1,0 +1,226 @@
+using System.Text;
+using FunctionsApp.NginxLogs;
+
+namespace FunctionsApp.Engine.Tests.NginxLogs;
+
+public sealed class ErrorLogParserTests
+{
+    [Fact]
+    public void TryParse_UpstreamError_SplitsEveryField()
+    {
+        var line = "2026/11/24 10:00:01 [error] 1234#1234: *57 connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.5, server: api.example.com, request: \"GET /v1/items HTTP/1.1\", upstream: \"http://127.0.0.1:9001/v1/items\", host: \"api.example.com\", referrer: \"https://example.com/\"";
+
+        Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out var entry));
+        Assert.Equal(ErrorLevel.Error, entry.Level);
+        Assert.Equal(57, entry.ConnectionId);
+        Assert.Equal("connect() failed (111: Connection refused) while connecting to upstream", Encoding.UTF8.GetString(entry.Message));
+        Assert.Equal("203.0.113.5", Encoding.UTF8.GetString(entry.Client));
+        Assert.Equal("api.example.com", Encoding.UTF8.GetString(entry.Server));
+        Assert.Equal("GET /v1/items HTTP/1.1", Encoding.UTF8.GetString(entry.Request));
+        Assert.Equal("http://127.0.0.1:9001/v1/items", Encoding.UTF8.GetString(entry.Upstream));
+        Assert.Equal("api.example.com", Encoding.UTF8.GetString(entry.Host));
+        Assert.Equal("connecting to upstream", Encoding.UTF8.GetString(ErrorLogParser.Phase(entry.Message)));
+        Assert.True(ErrorLogParser.TryGetErrno(entry.Message, out var errno, out var text));
+        Assert.Equal(111, errno);
+        Assert.Equal("Connection refused", Encoding.UTF8.GetString(text));
+    }
+
+    [Fact]
+    public void TryParse_SslMessageWithParentheses_FindsErrnoLater()
+    {
+        var message = "SSL_do_handshake() failed (SSL: error:0A000086:SSL routines::certificate verify failed) while SSL handshaking to upstream"u8;
+        Assert.False(ErrorLogParser.TryGetErrno(message, out _, out _));
+        Assert.Equal("SSL handshaking to upstream", Encoding.UTF8.GetString(ErrorLogParser.Phase(message)));
+    }
+
+    [Fact]
+    public void TryParse_NoticeWithoutConnection_HasMessageOnly()
+    {
+        Assert.True(ErrorLogParser.TryParse("2026/11/24 09:59:58 [notice] 1200#1200: start worker process 1234"u8, out var entry));
+        Assert.Equal(ErrorLevel.Notice, entry.Level);
+        Assert.Equal(-1, entry.ConnectionId);
+        Assert.True(entry.Client.IsEmpty);
+        Assert.Equal("start worker process 1234", Encoding.UTF8.GetString(entry.Message));
+    }
+
+    [Fact]
+    public void TryParse_CutAt2048Bytes_KeepsWhatIsThere()
+    {
+        var line = "2026/11/24 10:00:01 [error] 1#1: *9 upstream sent too big header while reading response header from upstream, client: 10.0.0.1, server: a, request: \"GET /" + new string('x', 2000);
+        var bytes = Encoding.UTF8.GetBytes(line)[..2048];
+
+        Assert.True(ErrorLogParser.TryParse(bytes, out var entry));
+        Assert.StartsWith("GET /xxx", Encoding.UTF8.GetString(entry.Request), StringComparison.Ordinal);
+        Assert.True(entry.Upstream.IsEmpty);
+    }
+
+    public static TheoryData<string, string, string, string> Variants() => new()
+    {
+        // A line from nginx's sources as each OS words it, the message expected, the upstream field, the request.
+        {
+            "2024/03/01 12:00:00 [error] 812#100123: *41 kevent() reported that connect() failed (61: Connection refused) while connecting to upstream, client: 192.0.2.10, server: app.test, request: \"GET /health HTTP/1.1\", upstream: \"http://127.0.0.1:8080/health\", host: \"app.test\"",
+            "kevent() reported that connect() failed (61: Connection refused) while connecting to upstream", "http://127.0.0.1:8080/health", "GET /health HTTP/1.1"
+        },
+        {
+            "2024/03/01 12:00:00 [error] 71840#0: *9 upstream timed out (60: Operation timed out) while reading response header from upstream, client: 127.0.0.1, server: localhost, request: \"POST /api HTTP/1.1\", upstream: \"http://[::1]:3000/api\", host: \"localhost:8080\", referrer: \"http://localhost:8080/\"",
+            "upstream timed out (60: Operation timed out) while reading response header from upstream", "http://[::1]:3000/api", "POST /api HTTP/1.1"
+        },
+        {
+            "2016/08/10 09:00:00 [error] 5560#4012: *1 WSARecv() failed (10054: An existing connection was forcibly closed by the remote host) while reading response header from upstream, client: 10.0.0.1, server: win, request: \"GET / HTTP/1.1\", upstream: \"http://10.0.0.2:80/\", host: \"win\"",
+            "WSARecv() failed (10054: An existing connection was forcibly closed by the remote host) while reading response header from upstream", "http://10.0.0.2:80/", "GET / HTTP/1.1"
+        },
+        {
+            "2023/05/02 08:00:00 [error] 29#29: *1 upstream prematurely closed connection while reading response header from upstream, client: 172.17.0.1, server: _, request: \"GET /\"quoted\" HTTP/1.1\", subrequest: \"/auth\", upstream: \"http://10.1.0.4:9000/auth\", host: \"a.test\"",
+            "upstream prematurely closed connection while reading response header from upstream", "http://10.1.0.4:9000/auth", "GET /\"quoted\" HTTP/1.1"
+        },
+        {
+            "2023/05/02 08:00:00 [error] 29#29: *7 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.5, server: 0.0.0.0:5432, upstream: \"10.0.0.9:5432\", bytes from/to client:0/0, bytes from/to upstream:0/0",
+            "connect() failed (111: Connection refused) while connecting to upstream", "10.0.0.9:5432", ""
+        },
+        {
+            "2023/05/02 08:00:00 [error] 30#30: send() failed (111: Connection refused) while resolving, resolver: 127.0.0.11:53",
+            "send() failed (111: Connection refused) while resolving", "", ""
+        },
+        {
+            "2023/05/02 08:00:00 [error] 30#30: *3 FastCGI sent in stderr: \"PHP message: PHP Fatal error:  Allowed memory size exhausted\" while reading response header from upstream, client: 10.0.0.1, server: php.test, request: \"GET /index.php HTTP/1.1\", upstream: \"fastcgi://unix:/run/php/php8.2-fpm.sock:\", host: \"php.test\"",
+            "FastCGI sent in stderr: \"PHP message: PHP Fatal error:  Allowed memory size exhausted\" while reading response header from upstream", "fastcgi://unix:/run/php/php8.2-fpm.sock:", "GET /index.php HTTP/1.1"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void TryParse_LinesFromOtherSystemsAndModules_SplitsMessageAndContext(string line, string message, string upstream, string request)
+    {
+        Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out var entry));
+        Assert.Equal(message, Encoding.UTF8.GetString(entry.Message));
+        Assert.Equal(upstream, Encoding.UTF8.GetString(entry.Upstream));
+        Assert.Equal(request, Encoding.UTF8.GetString(entry.Request));
+    }
+
+    [Fact]
+    public void TryParse_SubrequestReferrerAndResolver_AreFields()
+    {
+        Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes((string)Variants().ElementAt(3)[0]), out var sub));
+        Assert.Equal("/auth", Encoding.UTF8.GetString(sub.Subrequest));
+        Assert.Equal("a.test", Encoding.UTF8.GetString(sub.Host));
+
+        Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes((string)Variants().ElementAt(1)[0]), out var referred));
+        Assert.Equal("http://localhost:8080/", Encoding.UTF8.GetString(referred.Referrer));
+
+        Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes((string)Variants().ElementAt(5)[0]), out var resolver));
+        Assert.Equal("127.0.0.11:53", Encoding.UTF8.GetString(resolver.Resolver));
+        Assert.Equal(-1, resolver.ConnectionId);
+    }
+
+    [Theory]
+    [InlineData("(111: Connection refused)", "ConnectionRefused")]
+    [InlineData("(61: Connection refused)", "ConnectionRefused")]
+    [InlineData("(10061: No connection could be made because the target machine actively refused it)", "ConnectionRefused")]
+    [InlineData("(110: Connection timed out)", "TimedOut")]
+    [InlineData("(60: Operation timed out)", "TimedOut")]
+    [InlineData("(110: Operation timed out)", "TimedOut")]
+    [InlineData("(54: Connection reset by peer)", "ConnectionReset")]
+    [InlineData("(35: Resource temporarily unavailable)", "WouldBlock")]
+    [InlineData("(113: No route to host)", "HostUnreachable")]
+    [InlineData("(113: Host is unreachable)", "HostUnreachable")]
+    [InlineData("(51: Network is unreachable)", "NetworkUnreachable")]
+    [InlineData("(99: Address not available)", "AddressNotAvailable")]
+    [InlineData("(111: Something a future libc says)", "ConnectionRefused")]
+    [InlineData("no errno here", "Unknown")]
+    public void ErrnoOf_TextsOfEverySystem_MeanTheSame(string message, string expected) =>
+        Assert.Equal(expected, Errno.Of(Encoding.UTF8.GetBytes("connect() failed " + message + " while connecting to upstream")).ToString());
+
+    [Theory]
+    [InlineData("http://127.0.0.1:9001/api?x=1", "127.0.0.1:9001")]
+    [InlineData("https://10.0.0.4:8443/", "10.0.0.4:8443")]
+    [InlineData("http://[2001:db8::1]:8080/x", "[2001:db8::1]:8080")]
+    [InlineData("fastcgi://127.0.0.1:9000", "127.0.0.1:9000")]
+    [InlineData("fastcgi://unix:/run/php/php8.2-fpm.sock:", "unix:/run/php/php8.2-fpm.sock")]
+    [InlineData("uwsgi://unix:///tmp/uwsgi.sock:", "unix:///tmp/uwsgi.sock")]
+    [InlineData("uwsgi://127.0.0.1:3031", "127.0.0.1:3031")]
+    [InlineData("scgi://127.0.0.1:4000", "127.0.0.1:4000")]
+    [InlineData("grpc://10.0.0.7:50051", "10.0.0.7:50051")]
+    [InlineData("grpcs://10.0.0.7:443", "10.0.0.7:443")]
+    [InlineData("http://unix:/tmp/app.sock:/path?q", "unix:/tmp/app.sock")]
+    [InlineData("http://unix:/tmp/app.sock", "unix:/tmp/app.sock")]
+    [InlineData("http://backend/api/v1", "backend")]
+    [InlineData("http://lab_pool", "lab_pool")]
+    [InlineData("memcached://127.0.0.1:11211", "127.0.0.1:11211")]
+    [InlineData("10.0.0.9:5432", "10.0.0.9:5432")]
+    public void FromUrl_EveryPassFlavour_IsWhatUpstreamAddrSays(string url, string expected) =>
+        Assert.Equal(expected, UpstreamAddress.FromUrl(Encoding.UTF8.GetBytes(url)));
+
+    // nginx 1.22 writes a unix socket's URL with the URI right after the path: the request's target, or one that
+    // proxy_pass rewrote (then the socket file's name ends the path).
+    [Theory]
+    [InlineData("http://unix:/tmp/lab/node-f1/app.sock/recommendations/7518/detail?ref=home", "/recommendations/7518/detail?ref=home", "unix:/tmp/lab/node-f1/app.sock")]
+    [InlineData("http://unix:/run/app/socket/a", "/a", "unix:/run/app/socket")]
+    [InlineData("http://unix:/run/gunicorn.sock/api/v2/x", "/v2/x", "unix:/run/gunicorn.sock")]
+    [InlineData("http://unix:/run/gunicorn.socket?x=1", "/other", "unix:/run/gunicorn.socket")]
+    public void FromUrl_UnixSocketWithoutSeparator_EndsWhereTheUriBegins(string url, string target, string expected) =>
+        Assert.Equal(expected, UpstreamAddress.FromUrl(Encoding.UTF8.GetBytes(url), Encoding.UTF8.GetBytes(target)));
+
+    public static TheoryData<string, string, string, string?, int?> ConfigLines() => new()
+    {
+        { "2021/09/29 10:00:00 [emerg] 1#1: host not found in upstream \"php-fpm:9000\" in /etc/nginx/conf.d/default.conf:2", "emerg", "host not found in upstream \"php-fpm:9000\"", "/etc/nginx/conf.d/default.conf", 2 },
+        { "2021/09/29 10:00:00 [emerg] 1#1: invalid number of arguments in \"proxy_pass\" directive in /etc/nginx/nginx.conf:12", "emerg", "invalid number of arguments in \"proxy_pass\" directive", "/etc/nginx/nginx.conf", 12 },
+        { "2021/09/29 10:00:00 [emerg] 1#1: bind() to 0.0.0.0:80 failed (98: Address already in use)", "emerg", "bind() to 0.0.0.0:80 failed (98: Address already in use)", null, null },
+        { "2021/09/29 10:00:00 [emerg] 1#1: could not build server_names_hash, you should increase server_names_hash_bucket_size: 32", "emerg", "could not build server_names_hash, you should increase server_names_hash_bucket_size: 32", null, null },
+        { "2021/09/29 10:00:00 [warn] 1#1: conflicting server name \"a.test\" on 0.0.0.0:80, ignored", "", "", null, null },
+        { "2021/09/29 10:00:00 [warn] 1#1: \"ssl_stapling\" ignored, no OCSP responder URL in the certificate \"/etc/ssl/a.pem\" in /etc/nginx/conf.d/ssl.conf:9", "warn", "\"ssl_stapling\" ignored, no OCSP responder URL in the certificate \"/etc/ssl/a.pem\"", "/etc/nginx/conf.d/ssl.conf", 9 },
+        { "2021/09/29 10:00:00 [error] 7#7: *3 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: a, request: \"GET / HTTP/1.1\", upstream: \"http://10.0.0.2:80/\"", "", "", null, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(ConfigLines))]
+    public void TryReadConfigMessage_ConfigTimeLines_GiveLevelMessageFileAndLine(string line, string level, string message, string? file, int? number)
+    {
+        Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out var entry));
+
+        var found = ErrorLogParser.TryReadConfigMessage(in entry, out var config);
+
+        Assert.Equal(level.Length > 0, found);
+        if (found)
+        {
+            Assert.Equal(level, config.Level.ToString().ToLowerInvariant());
+            Assert.Equal(message, config.Message);
+            Assert.Equal(file, config.File);
+            Assert.Equal(number, config.Line);
+            Assert.Equal("2021/09/29 10:00:00", config.LocalTime);
+        }
+    }
+
+    [Fact]
+    public void TryParseStderr_NginxStartupMessage_IsAConfigMessageWithoutTime()
+    {
+        var line = "nginx: [emerg] host not found in upstream \"app:3000\" in /etc/nginx/conf.d/default.conf:14"u8;
+
+        Assert.False(ErrorLogParser.TryParse(line, out _));
+        Assert.True(ErrorLogParser.IsErrorLogLine(line));
+        Assert.True(ErrorLogParser.TryParseStderr(line, out var config));
+        Assert.Equal(ErrorLevel.Emerg, config.Level);
+        Assert.Null(config.LocalTime);
+        Assert.Equal("host not found in upstream \"app:3000\"", config.Message);
+        Assert.Equal(14, config.Line);
+    }
+
+    [Theory]
+    // TrueNAS SCALE's log view glues its own time to nginx's head (hold-out ho-069, trueforge-org/truecharts#3762).
+    [InlineData("2022-09-13 07:49:41.528443+00:002022/09/13 07:49:41 [error] 24#24: *3 connect() failed (111: Connection refused) while connecting to upstream, client: 172.16.0.1, server: , request: \"GET /status.php HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host: \"test.fakedomain.dns\"", "2022/09/13 07:49:41")]
+    // s6-overlay's timestamp with two spaces (hold-out ho-070, blakeblackshear/frigate#9671).
+    [InlineData("2024-02-05 12:39:43.200527176  2024/02/05 13:39:43 [error] 144#144: *708 connect() failed (111: Connection refused) while connecting to upstream, client: 172.30.32.2, server: , request: \"GET /api/config HTTP/1.1\", upstream: \"http://127.0.0.1:5001/config\", host: \"XxX\", referrer: \"http://XxX/api/hassio_ingress/XxX//\"", "2024/02/05 13:39:43")]
+    public void TryParseAnywhere_ShipperTimeGluedOrSpacedBeforeTheHead_FindsTheHead(string line, string time)
+    {
+        Assert.True(ErrorLogParser.TryParseAnywhere(Encoding.UTF8.GetBytes(line), null, out var entry));
+        Assert.Equal(time, Encoding.UTF8.GetString(entry.Timestamp));
+        Assert.StartsWith("connect() failed (111: Connection refused)", Encoding.UTF8.GetString(entry.Message), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("PHP message: stack trace line #1")]
+    [InlineData("2026-11-24 10:00:01 [error] not nginx's layout")]
+    [InlineData("2026/11/24 10:00:01 error without brackets")]
+    public void TryParse_NotAnErrorLine_ReturnsFalse(string line) =>
+        Assert.False(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out _));
+}

@@ -1,0 +1,47 @@
+using System.Text;
+using FunctionsApp.NginxLogs;
+
+namespace FunctionsApp.Engine.Tests.NginxLogs;
+
+public sealed class LineEnvelopeTests
+{
+    private static byte[][] Lines(params string[] lines) => [.. lines.Select(Encoding.UTF8.GetBytes)];
+
+    [Fact]
+    public void TryUnwrap_DockerJsonFile_UnescapesTheLineDropsTheNewlineAndKeepsTheTime()
+    {
+        var line = """{"log":"2026/11/24 05:22:04 [error] 31#31: *7 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: _, request: \"GET /a\\b?x=\u00e9 HTTP/1.1\", upstream: \"http://10.0.0.2:80/a\", host: \"x\"\n","stream":"stderr","time":"2026-11-24T05:22:04.434123456Z"}""";
+        var envelope = LineEnvelope.Detect(Lines(line));
+
+        Assert.NotNull(envelope);
+        Assert.Equal("json:log", envelope.Name);
+        Assert.True(envelope.TryUnwrap(Encoding.UTF8.GetBytes(line), out var inner, out var time));
+        var text = Encoding.UTF8.GetString(inner);
+        Assert.StartsWith("2026/11/24 05:22:04 [error] 31#31: *7 connect() failed", text, StringComparison.Ordinal);
+        Assert.Contains("request: \"GET /a\\b?x=é HTTP/1.1\"", text, StringComparison.Ordinal);
+        Assert.EndsWith("host: \"x\"", text, StringComparison.Ordinal);
+        Assert.NotNull(time);
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 5, 22, 4, 434, TimeSpan.Zero), time.Value, TimeSpan.FromMilliseconds(1));
+        Assert.True(ErrorLogParser.TryParse(inner, out _));
+    }
+
+    [Theory]
+    [InlineData("""{"time":"2026-11-24T05:22:04+00:00","status":"502","message":"GET / HTTP/1.1","upstream":"10.0.0.2:80"}""")]
+    [InlineData("""{"@timestamp":"2026-11-24T05:22:04+00:00","http":{"status":502},"status":502,"log":"x"}""")]
+    public void Detect_NginxJsonAccessLines_AreNotAnEnvelope(string line) =>
+        Assert.Null(LineEnvelope.Detect(Lines(line, line)));
+
+    [Fact]
+    public void Detect_FewerThanHalfWrapped_IsNone() =>
+        Assert.Null(LineEnvelope.Detect(Lines("""{"log":"a b c"}""", "10.0.0.1 - - [24/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"", "plain line two")));
+
+    [Fact]
+    public void TryUnwrap_LineCutShortOrNotAnObject_IsReadAsItIs()
+    {
+        var envelope = LineEnvelope.Detect(Lines("""{"log":"a"}"""))!;
+
+        Assert.False(envelope.TryUnwrap("""{"log":"2026/11/24 05:22:04 [error] cut"""u8, out _, out _));
+        Assert.False(envelope.TryUnwrap("2026/11/24 05:22:04 [error] 1#1: bare"u8, out _, out _));
+        Assert.False(envelope.TryUnwrap("""{"stream":"stderr"}"""u8, out _, out _));
+    }
+}

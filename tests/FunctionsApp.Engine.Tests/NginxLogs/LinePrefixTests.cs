@@ -1,0 +1,161 @@
+using System.Text;
+using FunctionsApp.NginxLogs;
+
+namespace FunctionsApp.Engine.Tests.NginxLogs;
+
+public sealed class LinePrefixTests
+{
+    private const string ErrorLine =
+        "2021/09/29 10:31:02 [error] 31#31: *7 connect() failed (111: Connection refused) while connecting to upstream, client: 172.18.0.1, server: localhost, request: \"GET /api HTTP/1.1\", upstream: \"http://172.18.0.3:8000/api\", host: \"localhost:8080\"";
+
+    private const string AccessLine =
+        "172.18.0.1 - - [29/Sep/2021:10:31:02 +0000] \"GET /api HTTP/1.1\" 502 157 \"-\" \"curl/7.88.1\"";
+
+    private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "prefixed");
+
+    public static TheoryData<string, string, string> Shapes() => new()
+    {
+        // What each runtime or shipper writes before the line, and the name the report gives it.
+        { "<163>Jun 28 09:08:38 web-01 nginx: ", "syslog-rfc3164", "nginx's syslog: as sent" },
+        { "Jun 28 09:08:38 web-01 nginx: ", "syslog-rfc3164", "syslog-ng default template" },
+        { "Jun  8 09:08:38 web-01 nginx[1234]: ", "syslog-rfc3164", "journald, space-padded day" },
+        { "Jun 28 09:08:38 nginx: ", "syslog-rfc3164", "nginx's nohostname" },
+        { "<163>1 2025-06-28T09:08:38.123+00:00 web-01 nginx - - - ", "syslog-rfc5424", "RFC 5424 without structured data" },
+        { "<190>1 2025-06-28T09:08:38Z web-01 nginx 1234 access [meta sequenceId=\"7\" x=\"a\\]b\"] ", "syslog-rfc5424", "RFC 5424 with structured data" },
+        { "2025-06-28T09:08:38.123456+02:00 web-01 nginx: ", "syslog-iso", "rsyslog RSYSLOG_FileFormat" },
+        { "2025-06-28T09:08:38+0200 web-01 nginx[1234]: ", "syslog-iso", "journalctl -o short-iso" },
+        { "2017-05-10T06:50:00.434123456Z ", "rfc3339", "docker logs -t" },
+        { "2023-10-06T00:17:09.669794202Z stderr F ", "cri", "containerd's file format" },
+        { "nginx  | ", "docker-compose", "docker-compose v1, one service" },
+        { "nginx-1  | ", "docker-compose", "docker compose v2" },
+        { "web_1    | ", "docker-compose", "docker-compose v1, padded" },
+        { "\u001b[36mnginx-1  |\u001b[0m ", "docker-compose", "compose with colours" },
+        { "[pod/web-7d9f8b-x2k/nginx] ", "kubectl-prefix", "kubectl logs --prefix" },
+        { "nginx-1  | 2021-09-29T10:31:02.123456789Z ", "docker-compose+rfc3339", "docker compose logs -t" },
+        { "[pod/web-7d9f8b-x2k/nginx] 2021-09-29T10:31:02.123456789Z ", "kubectl-prefix+rfc3339", "kubectl --prefix --timestamps" },
+        { "Jun 28 09:08:38 node-1 dockerd[812]: nginx-1  | ", "syslog-rfc3164+docker-compose", "compose through journald" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Detect_ErrorLinesWithPrefix_FindsShapeAndStripsToNginxLine(string prefix, string name, string source)
+    {
+        var sample = Lines(prefix + ErrorLine, prefix + ErrorLine.Replace("*7", "*8", StringComparison.Ordinal));
+
+        var shape = LinePrefix.Choose(sample, ErrorLogParser.IsErrorLogLine);
+
+        Assert.True(name == shape.Name, $"{source}: found {shape.Name ?? "no prefix"}");
+        var stripped = sample[0].AsSpan(shape.Strip(sample[0], out _));
+        Assert.Equal(ErrorLine, Encoding.UTF8.GetString(stripped));
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void DetectWithPrefix_AccessLinesWithPrefix_DetectsFormatBehindIt(string prefix, string name, string source)
+    {
+        var sample = Lines(prefix + AccessLine, prefix + AccessLine.Replace("502", "200", StringComparison.Ordinal));
+
+        var detection = LogFormatDetector.DetectWithPrefix(sample);
+
+        Assert.True(name == detection.Prefix.Name, $"{source}: found {detection.Prefix.Name ?? "no prefix"}");
+        Assert.Equal("combined", detection.Format?.Name);
+    }
+
+    [Theory]
+    [InlineData("2017-05-10T06:50:00.434123456Z ", "2017-05-10T06:50:00.434Z")]
+    [InlineData("2023-10-06T00:17:09.669794202+02:00 stdout F ", "2023-10-05T22:17:09.669Z")]
+    public void Strip_RuntimeTimestamp_IsThePrefixTime(string prefix, string expected)
+    {
+        var line = Encoding.UTF8.GetBytes(prefix + ErrorLine);
+        var shape = LinePrefix.Find(line);
+
+        shape.Strip(line, out var time);
+
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), time);
+    }
+
+    [Fact]
+    public void Strip_SyslogTimes_AreNotPassedOn()
+    {
+        // The daemon labels nginx's zoneless RFC 3164 time with its own zone: not evidence of nginx's offset.
+        var line = Encoding.UTF8.GetBytes("<189>1 2026-11-30T09:07:14+00:00 vm nginx - - [meta sequenceId=\"1\"] " + ErrorLine);
+        var shape = LinePrefix.Find(line);
+
+        Assert.Equal("syslog-rfc5424", shape.Name);
+        Assert.True(shape.Strip(line, out var time) > 0);
+        Assert.Null(time);
+    }
+
+    [Fact]
+    public void Strip_LineWithoutThePrefix_IsLeftWhole()
+    {
+        var shape = LinePrefix.Find(Encoding.UTF8.GetBytes("nginx-1  | " + ErrorLine));
+        var bare = Encoding.UTF8.GetBytes(ErrorLine);
+
+        Assert.Equal(0, shape.Strip(bare, out var time));
+        Assert.Null(time);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.1 | [29/Sep/2021:10:31:02 +0000] | GET / HTTP/1.1 | 502 | 10.1.0.5:8080")]
+    [InlineData("2021-09-29T10:31:02+00:00 api.example.test 502 \"GET / HTTP/1.1\" rt=0.001 ua=\"10.1.0.5:8080\"")]
+    public void DetectWithPrefix_AccessFormatThatLooksLikeAPrefix_KeepsTheLineWhole(string line)
+    {
+        // A pipe-separated format starting with an address, a format starting with $time_iso8601: no prefix.
+        AccessLogFormat.TryCompile(line.StartsWith("10.", StringComparison.Ordinal)
+            ? "$remote_addr | [$time_local] | $request | $status | $upstream_addr"
+            : "$time_iso8601 $host $status \"$request\" rt=$request_time ua=\"$upstream_addr\"", out var format, out _);
+
+        Assert.True(LogFormatDetector.ChoosePrefix(Lines(line, line), format).IsNone);
+    }
+
+    [Fact]
+    public void Detect_MostLinesPrefixed_DecidesOnTheMajorityShape()
+    {
+        var sample = Lines("nginx-1  | " + ErrorLine, "nginx-1  | " + ErrorLine, ErrorLine, "nginx-1  | PHP message: a continuation line");
+
+        Assert.Equal("docker-compose", LinePrefix.Detect(sample).Name);
+    }
+
+    [Theory]
+    [InlineData("syslog-ng-default.log", "syslog-rfc3164")]
+    [InlineData("syslog-ng-isodate.log", "syslog-iso")]
+    [InlineData("syslog-ng-rfc5424.log", "syslog-rfc5424+syslog-tag")]
+    public void Choose_RealSyslogNgFiles_EveryNginxLineReadable(string file, string name)
+    {
+        // Captured from nginx 1.22 logging with error_log/access_log syslog:server=unix:… to a real syslog-ng 3.38
+        // (see Fixtures/prefixed/README.md): error lines and one access line, as the daemon wrote them.
+        var sample = File.ReadAllLines(Path.Combine(Fixtures, file)).Select(Encoding.UTF8.GetBytes).ToList();
+
+        var shape = LinePrefix.Choose(sample, ErrorLogParser.IsErrorLogLine);
+
+        Assert.Equal(name, shape.Name);
+        var unread = sample.Select(l => l[shape.Strip(l, out _)..])
+            .Where(l => !ErrorLogParser.IsErrorLogLine(l) && !AccessLogFormat.Combined.TryParse(l, out _))
+            .Select(Encoding.UTF8.GetString).ToList();
+        Assert.Empty(unread);
+    }
+
+    [Fact]
+    public void StripAny_SingleLine_RemovesEveryLayer() =>
+        Assert.Equal(ErrorLine, Encoding.UTF8.GetString(LinePrefix.StripAny(Encoding.UTF8.GetBytes("nginx-1  | 2021-09-29T10:31:02.1Z " + ErrorLine))));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("<")]
+    [InlineData("<1>")]
+    [InlineData("<163>1 ")]
+    [InlineData("<163>1 2025-06-28T09:08:38Z host app - - [unterminated")]
+    [InlineData("Jun 28 09:08:")]
+    [InlineData("nginx |")]
+    [InlineData("[pod/")]
+    [InlineData("2017-05-10T06:50:00Z")]
+    public void Find_Fragments_DoNotThrow(string text)
+    {
+        var line = Encoding.UTF8.GetBytes(text);
+        var shape = LinePrefix.Find(line);
+        Assert.InRange(shape.Strip(line, out _), 0, line.Length);
+    }
+
+    private static List<byte[]> Lines(params string[] lines) => [.. lines.Select(Encoding.UTF8.GetBytes)];
+}

@@ -1,0 +1,268 @@
+using System.Text;
+using System.Text.Json;
+using FunctionsApp.NginxLogs;
+
+namespace FunctionsApp.Engine.Tests.NginxLogs;
+
+public sealed class LogFormatDetectorTests
+{
+    private static byte[][] Lines(params string[] lines) => [.. lines.Select(Encoding.UTF8.GetBytes)];
+
+    [Fact]
+    public void Detect_CombinedLines_PicksCombined()
+    {
+        var format = LogFormatDetector.Detect(Lines(
+            "10.0.0.1 - - [24/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200 612 \"-\" \"curl/8.0\""));
+        Assert.Equal("combined", format?.Name);
+    }
+
+    [Fact]
+    public void Detect_MainLines_PicksMainOverCombined()
+    {
+        var format = LogFormatDetector.Detect(Lines(
+            "10.0.0.1 - - [24/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200 612 \"-\" \"curl/8.0\" \"203.0.113.1\""));
+        Assert.Equal("main", format?.Name);
+    }
+
+    [Fact]
+    public void Detect_IngressNginxLines_PicksIngressNginx()
+    {
+        var format = LogFormatDetector.Detect(Lines(
+            "10.0.0.1 - - [24/Nov/2026:10:00:01 +0000] \"GET /api HTTP/1.1\" 502 150 \"-\" \"curl/8.0\" 78 0.002 [default-api-80] [] 10.244.0.7:8080, 10.244.0.8:8080 0, 150 0.001, 0.001 502, 502 5f2c"));
+        Assert.Equal("ingress-nginx", format?.Name);
+    }
+
+    [Fact]
+    public void Detect_JsonLines_PicksJson()
+    {
+        var format = LogFormatDetector.Detect(Lines("{\"time_iso8601\":\"2026-11-24T10:00:01+00:00\",\"status\":200}"));
+        Assert.Equal("json", format?.Name);
+    }
+
+    [Fact]
+    public void Detect_Garbage_ReturnsNull() =>
+        Assert.Null(LogFormatDetector.Detect(Lines("hello", "world", "")));
+
+    // Sixty formats in CI; SYNTHETIC_FORMAT_SEEDS=first:count explores more (every seed must pass).
+    public static TheoryData<int> Seeds()
+    {
+        var range = (Environment.GetEnvironmentVariable("SYNTHETIC_FORMAT_SEEDS") ?? "1:60").Split(':');
+        return [.. Enumerable.Range(int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(range[1], System.Globalization.CultureInfo.InvariantCulture))];
+    }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Detect_RandomFormatOfEveryFamily_ReadsStatusTimeHostAndUpstreamLikeTheGivenFormat(int seed)
+    {
+        var logs = new SyntheticAccessLogs(seed);
+        var lines = logs.Lines(300).Select(Encoding.UTF8.GetBytes).ToList();
+        Assert.True(AccessLogFormat.TryCompile(logs.Directive, out var truth, out var error), error);
+
+        var detected = LogFormatDetector.Detect(lines.Take(LogFormatDetector.SampleLines).ToList());
+
+        Assert.True(detected is not null, $"{logs.Family}: nothing detected for {logs.Directive}");
+        var wrong = lines.Where(line => !SameReading(truth, detected, line)).Select(Encoding.UTF8.GetString).ToList();
+        Assert.True(wrong.Count * 20 <= lines.Count,
+            $"{logs.Family}: {wrong.Count} of {lines.Count} lines read differently.\nformat:   {logs.Directive}\ndetected: {detected.Definition}\ne.g. {wrong.FirstOrDefault()}");
+    }
+
+    [Fact]
+    public void Detect_CapturedFixtures_ReadEveryLineLikeTheirFormat()
+    {
+        var root = Path.Combine(AppContext.BaseDirectory, "Fixtures", "nginx");
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "formats.json")));
+        foreach (var dir in new[] { "mixed-custom", "mixed-json", "mixed-combined" })
+        {
+            var id = manifest.RootElement.GetProperty("fixtures").EnumerateArray().Single(f => f.GetProperty("dir").GetString() == dir).GetProperty("format").GetString()!;
+            var declaration = manifest.RootElement.GetProperty("formats").GetProperty(id).GetProperty("declaration").GetString()!;
+            Assert.True(AccessLogFormat.TryCompile(declaration.Length == 0 ? "combined" : declaration, out var truth, out _));
+            var lines = File.ReadAllLines(Path.Combine(root, dir, "access.log")).Select(Encoding.UTF8.GetBytes).ToList();
+
+            var detected = LogFormatDetector.Detect(lines.Take(LogFormatDetector.SampleLines).ToList());
+
+            Assert.NotNull(detected);
+            Assert.All(lines, line => Assert.True(SameReading(truth, detected, line), $"{dir}: {detected.Definition}\n{Encoding.UTF8.GetString(line)}"));
+        }
+    }
+
+    [Fact]
+    public void Detect_LabCustomFormat_InfersItsTemplate()
+    {
+        var root = Path.Combine(AppContext.BaseDirectory, "Fixtures", "nginx", "mixed-custom");
+        var lines = File.ReadAllLines(Path.Combine(root, "access.log")).Select(Encoding.UTF8.GetBytes).ToList();
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.Equal("inferred", detected.Name);
+        Assert.Equal(
+            "$time_iso8601 $host $status \"$request\" rt=$request_time ua=\"$upstream_addr\" us=\"$upstream_status\" uct=\"$upstream_connect_time\" urt=\"$upstream_response_time\" cid=$connection rid=$request_id $remote_addr",
+            detected.Definition);
+    }
+
+    [Fact]
+    public void Detect_CombinedWithUpstreamFieldsAppended_PrefersTheRicherInferredFormat()
+    {
+        // bench/'s "upstream" format: combined parses these lines too, but without host and upstream fields.
+        var lines = Lines(
+            "203.0.113.7 - - [24/Nov/2026:10:00:01 +0100] \"GET /a HTTP/1.1\" 200 5120 \"-\" \"curl/8.5.0\" \"api.example.com\" 0.046 10.0.1.11:8080, 10.0.1.12:8080 502, 200 -, 0.001 -, 0.045 0.001, 0.046",
+            "203.0.113.8 - - [24/Nov/2026:10:00:02 +0100] \"GET /b HTTP/1.1\" 502 157 \"-\" \"curl/8.5.0\" \"api.example.com\" 0.001 10.0.1.11:8080 502 - - 0.000",
+            "203.0.113.9 - - [24/Nov/2026:10:00:03 +0100] \"GET /c HTTP/1.1\" 200 12 \"-\" \"curl/8.5.0\" \"static.example.com\" 0.000 - - - - -",
+            "203.0.113.7 - - [24/Nov/2026:10:00:04 +0100] \"GET /d HTTP/1.1\" 200 900 \"https://x.test/\" \"Mozilla/5.0 (X11)\" \"api.example.com\" 0.020 10.0.1.12:8080 200 0.001 0.019 0.020");
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.Equal("inferred", detected.Name);
+        Assert.True(detected.TryParse(lines[0], out var entry));
+        Assert.Equal("10.0.1.11:8080, 10.0.1.12:8080", entry.Text(AccessField.UpstreamAddr));
+        Assert.Equal("502, 200", entry.Text(AccessField.UpstreamStatus));
+        Assert.Equal("api.example.com", entry.HostName);
+        Assert.Equal(0.046, entry.RequestTime);
+        Assert.Equal("0.001, 0.046", entry.Text(AccessField.UpstreamResponseTime));
+    }
+
+    [Fact]
+    public void Detect_RandomBytesAndMixedGarbage_NeverThrows()
+    {
+        var random = new Random(7);
+        for (var round = 0; round < 200; round++)
+        {
+            var sample = Enumerable.Range(0, random.Next(1, 30)).Select(_ =>
+            {
+                var bytes = new byte[random.Next(0, 200)];
+                random.NextBytes(bytes);
+                return random.Next(3) == 0 ? Encoding.UTF8.GetBytes("{\"status\":" + random.Next(1000) + ",\"a\":[{\"b\":\"" + Encoding.Latin1.GetString(bytes)) : bytes;
+            }).ToList();
+
+            var format = LogFormatDetector.DetectWithPrefix(sample).Format;
+            foreach (var line in sample)
+            {
+                format?.TryParse(line, out _);
+            }
+        }
+    }
+
+    // The lines below were written by nginx 1.22 (TZ=Asia/Kathmandu) with published formats, for two requests on "/"
+    // (a healthy upstream, refusing at first) and "/api/orders/N?page=2" (a port that refuses); see
+    // tests/FunctionsApp.IntegrationTests/Nginx/Corpus/PublicFormats.cs for where each format was found.
+
+    [Fact]
+    public void Detect_TwoKeyedFieldsAmongBareOnes_ReadsTheKeysAsLiteralText()
+    {
+        // log_format custom '$status url=$request_uri $msec "$request_method" size=$body_bytes_sent "$request_id"';
+        // (real nginx 1.22, corpus seed 2026): two keys are too few for the line to read as key=value.
+        var lines = Lines(
+            "200 url=/items/294 1796029860.271 \"GET\" size=18 \"cbc80f39b72c62381071b3e15b021e71\"",
+            "200 url=/events/ 1796029860.296 \"GET\" size=18 \"b6b5c314d442572c5f013515aea4204d\"",
+            "502 url=/v2/list?page=15&sort=desc 1796029861.000 \"GET\" size=157 \"360b7b237cf8a750813acd89508f766f\"",
+            "200 url=/214 1796029861.159 \"GET\" size=18 \"086b641148135b20ddedc3ec28683c62\"",
+            "200 url=/items/204 1796029861.181 \"POST\" size=18 \"fc719972631a444e4a88ce2b5891fd51\"",
+            "502 url=/2778/detail?ref=home 1796029861.744 \"GET\" size=157 \"1efb302f87245a8fbef9ba9f014b681e\"");
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.All(lines, l => Assert.True(detected.TryParse(l, out _), detected.Definition));
+        Assert.True(detected.TryParse(lines[2], out var entry));
+        Assert.Equal(502, entry.Status);
+        Assert.True(entry.Text(AccessField.RequestUri) == "/v2/list?page=15&sort=desc", detected.Definition);
+        Assert.StartsWith("$status url=$request_uri $msec", detected.Definition, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Detect_ElasticBeanstalkHealthd_ReadsItsQuotesAsSeparators()
+    {
+        // log_format healthd '$msec"$uri"' '$status"$request_time"$upstream_response_time"' '$http_x_forwarded_for';
+        var lines = Lines(
+            "1796031190.732\"/\"502\"0.001\"0.000\"203.0.113.7",
+            "1796031191.164\"/api/orders/1\"502\"0.000\"0.001\"203.0.113.7",
+            "1796031191.444\"/\"502\"0.000\"0.000\"203.0.113.7",
+            "1796031191.735\"/api/orders/2\"502\"0.000\"0.000\"203.0.113.7",
+            "1796031191.888\"/\"200\"0.005\"0.005\"203.0.113.7",
+            "1796031192.023\"/api/orders/3\"502\"0.000\"0.000\"203.0.113.7",
+            "1796031192.196\"/\"200\"0.009\"0.009\"203.0.113.7",
+            "1796031192.309\"/api/orders/4\"502\"0.000\"0.000\"203.0.113.7");
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.All(lines, l => Assert.True(detected.TryParse(l, out _), detected.Definition));
+        Assert.True(detected.TryParse(lines[4], out var entry));
+        Assert.Equal(200, entry.Status);
+        Assert.True(entry.TryGetTime(out var time));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1796031191888), time);
+        Assert.True(detected.TryParse(lines[1], out entry));
+        Assert.True(entry.Text(AccessField.Uri) == "/api/orders/1", detected.Definition);
+    }
+
+    [Fact]
+    public void Detect_FormatStringsJoinedWithoutSpaces_SplitsTheGluedFields()
+    {
+        // log_format combined_realip '$remote_addr $http_x_forwarded_for [$time_local]' '$host "$request_uri" $status'
+        //                            '"$http_referer" "$http_user_agent"';
+        var lines = Lines(
+            "127.0.0.1 203.0.113.7 [30/Nov/2026:15:18:10 +0545]shop.example.com \"/?q=1\" 502\"https://shop.example.com/\" \"Mozilla/5.0 (X11; Linux x86_64)\"",
+            "127.0.0.1 203.0.113.7 [30/Nov/2026:15:18:11 +0545]shop.example.com \"/api/orders/1?page=2\" 502\"-\" \"Mozilla/5.0 (X11; Linux x86_64)\"",
+            "127.0.0.1 203.0.113.7 [30/Nov/2026:15:18:11 +0545]shop.example.com \"/?q=3\" 200\"https://shop.example.com/\" \"Mozilla/5.0 (X11; Linux x86_64)\"",
+            "127.0.0.1 203.0.113.7 [30/Nov/2026:15:18:12 +0545]shop.example.com \"/api/orders/3?page=2\" 502\"-\" \"Mozilla/5.0 (X11; Linux x86_64)\"");
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.True(detected.TryParse(lines[1], out var entry), detected.Definition);
+        Assert.Equal(502, entry.Status);
+        Assert.Equal("shop.example.com", entry.HostName);
+        Assert.Equal("/api/orders/1?page=2", entry.Text(AccessField.RequestUri));
+        Assert.True(entry.TryGetTime(out var time));
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 15, 18, 11, new TimeSpan(5, 45, 0)), time);
+        Assert.True(detected.TryParse(lines[2], out entry));
+        Assert.Equal(200, entry.Status);
+    }
+
+    [Fact]
+    public void Detect_JsonHostKeyHoldingTheServerAddress_ReadsTheHostFromTheKeyWithNames()
+    {
+        // github.com/nanfeng/note: "host":"$server_addr", ... "http_host":"$host".
+        var lines = Lines(
+            "{\"@timestamp\":\"2026-11-30T15:18:11+05:45\",\"host\":\"127.0.0.1\",\"clientip\":\"127.0.0.1\",\"size\":157,\"responsetime\":0.000,\"upstreamtime\":\"0.001\",\"upstreamhost\":\"127.0.0.1:1\",\"http_host\":\"shop.example.com\",\"url\":\"/api/orders/1\",\"xff\":\"203.0.113.7\",\"referer\":\"-\",\"agent\":\"Mozilla/5.0 (X11; Linux x86_64)\",\"status\":\"502\"}",
+            "{\"@timestamp\":\"2026-11-30T15:18:11+05:45\",\"host\":\"127.0.0.1\",\"clientip\":\"127.0.0.1\",\"size\":506,\"responsetime\":0.005,\"upstreamtime\":\"0.005\",\"upstreamhost\":\"127.0.0.1:18932\",\"http_host\":\"shop.example.com\",\"url\":\"/\",\"xff\":\"203.0.113.7\",\"referer\":\"https://shop.example.com/\",\"agent\":\"Mozilla/5.0 (X11; Linux x86_64)\",\"status\":\"200\"}");
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.True(detected.TryParse(lines[0], out var entry), detected.Definition);
+        Assert.Equal("shop.example.com", entry.HostName);
+        Assert.Equal("127.0.0.1:1", entry.Text(AccessField.UpstreamAddr));
+    }
+
+    [Fact]
+    public void Detect_JsonRequestUriKeyThatNeverHoldsAQuery_ReadsItAsUriAndMeetsTheErrorLinesRequest()
+    {
+        // An ingress-nginx log-format-upstream (gist.github.com/Schnitzel): "request_uri": "$uri", "request_query": "$args".
+        var lines = Lines(
+            "{ \"time\": \"2026-11-30T15:18:11+05:45\", \"remote_addr\": \"127.0.0.1\", \"status\": \"502\", \"host\": \"shop.example.com\", \"request_uri\": \"/api/orders/1\", \"request_query\": \"page=2\", \"request_method\": \"GET\", \"request_time\": 0.000 }",
+            "{ \"time\": \"2026-11-30T15:18:11+05:45\", \"remote_addr\": \"127.0.0.1\", \"status\": \"200\", \"host\": \"shop.example.com\", \"request_uri\": \"/\", \"request_query\": \"q=3\", \"request_method\": \"GET\", \"request_time\": 0.005 }");
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.True(detected.TryParse(lines[0], out var entry), detected.Definition);
+        Assert.Equal("/api/orders/1", entry.Text(AccessField.Uri));
+        Assert.Equal(RequestAgreement.Agree, AccessRequest.From(in entry).Compare("GET /api/orders/1?page=2 HTTP/1.1"));
+        Assert.Equal(RequestAgreement.Disagree, AccessRequest.From(in entry).Compare("GET /api/orders/2?page=2 HTTP/1.1"));
+    }
+
+    private static bool SameReading(AccessLogFormat truth, AccessLogFormat detected, byte[] line)
+    {
+        if (!truth.TryParse(line, out var expected) || !expected.TryGetTime(out var time))
+        {
+            return true;
+        }
+
+        return detected.TryParse(line, out var actual) && actual.Status == expected.Status
+            && actual.TryGetTime(out var detectedTime) && detectedTime == time
+            && actual.HostName == expected.HostName
+            && (!truth.Has(AccessField.UpstreamAddr) || actual.Text(AccessField.UpstreamAddr) == expected.Text(AccessField.UpstreamAddr));
+    }
+}

@@ -1,0 +1,139 @@
+using System.Text;
+using System.Text.Json;
+using FunctionsApp.Incidents;
+using FunctionsApp.NginxLogs;
+
+namespace FunctionsApp.Engine.Tests.NginxLogs;
+
+/// <summary>
+/// The committed real-nginx fixtures with the prefixes runtimes and shippers put on every line: the analysis reads
+/// every line, reports the prefix per input and finds the same incidents as on the bare logs.
+/// </summary>
+public sealed class PrefixedLogFeedTests
+{
+    private static readonly string Root = Path.Combine(AppContext.BaseDirectory, "Fixtures", "nginx");
+
+    public static TheoryData<string, string> Prefixes() => new()
+    {
+        { "syslog-rfc3164", "Nov 24 05:22:04 web-01 nginx: " },
+        { "syslog-rfc5424", "<190>1 2026-11-24T05:22:04.000+00:00 web-01 nginx - - - " },
+        { "syslog-iso", "2026-11-24T05:22:04.123456+00:00 web-01 nginx[812]: " },
+        { "rfc3339", "2026-11-24T05:22:04.434123456Z " },
+        { "cri", "2026-11-24T05:22:04.434123456Z stdout F " },
+        { "docker-compose", "nginx-1  | " },
+        { "kubectl-prefix", "[pod/web-7d9f8b-x2k/nginx] " },
+        { "docker-compose+rfc3339", "nginx-1  | 2026-11-24T05:22:04.434123456Z " },
+    };
+
+    [Theory]
+    [MemberData(nameof(Prefixes))]
+    public void Analyze_PrefixedFixtureWithFormat_SameIncidentsAsBare(string name, string prefix)
+    {
+        var format = Format("mixed-custom");
+        var bare = Analyze("mixed-custom", format, prefix: "");
+        var prefixed = Analyze("mixed-custom", format, prefix);
+
+        Assert.Equal(0, prefixed.Stats.MalformedLines);
+        Assert.All(prefixed.Stats.Inputs, input => Assert.Equal(name, input.Prefix));
+        Assert.Equal(Summary(bare), Summary(prefixed));
+        Assert.NotEmpty(bare.Incidents);
+    }
+
+    [Theory]
+    [MemberData(nameof(Prefixes))]
+    public void Analyze_PrefixedFixtureWithoutFormat_DetectsFormatAndPrefix(string name, string prefix)
+    {
+        var bare = Analyze("mixed-combined", format: null, prefix: "");
+        var prefixed = Analyze("mixed-combined", format: null, prefix);
+
+        Assert.Equal("combined", prefixed.Stats.Format);
+        Assert.Equal(0, prefixed.Stats.MalformedLines);
+        Assert.All(prefixed.Stats.Inputs, input => Assert.Equal(name, input.Prefix));
+        Assert.Equal(Summary(bare), Summary(prefixed));
+    }
+
+    /// <summary>JSON wrappers, each line a JSON string inside them (quotes and backslashes escaped).</summary>
+    public static TheoryData<string, string> Envelopes() => new()
+    {
+        // Docker's json-file driver keeps the newline and stamps the time.
+        { "json:log", "{\"log\":%LINE%\\n,\"stream\":\"stdout\",\"time\":\"2026-11-24T05:22:04.434123456Z\"}" },
+        { "json:log", "{\"date\":1764000000.123,\"log\":%LINE%}" }, // Fluent Bit's file output
+        { "json:message", "{\"@timestamp\":\"2026-11-24T05:22:04.434Z\",\"host\":{\"name\":\"web-01\"},\"log\":{\"file\":{\"path\":\"/var/log/nginx/x.log\"}},\"message\":%LINE%}" },
+        { "json:MESSAGE", "{\"__REALTIME_TIMESTAMP\":\"1764000000123456\",\"SYSLOG_IDENTIFIER\":\"nginx\",\"MESSAGE\":%LINE%}" }, // journalctl -o json
+    };
+
+    [Theory]
+    [MemberData(nameof(Envelopes))]
+    public void Analyze_WrappedFixture_UnwrapsEveryLineWithOrWithoutFormat(string name, string envelope)
+    {
+        var bare = Analyze("mixed-combined", format: null, prefix: "");
+        var detected = Analyze("mixed-combined", format: null, line => Wrap(envelope, line));
+        var given = Analyze("mixed-custom", Format("mixed-custom"), line => Wrap(envelope, line));
+
+        Assert.Equal("combined", detected.Stats.Format);
+        Assert.Equal(0, detected.Stats.MalformedLines);
+        Assert.Equal(0, given.Stats.MalformedLines);
+        Assert.All(detected.Stats.Inputs.Concat(given.Stats.Inputs), input => Assert.Equal(name, input.Prefix));
+        Assert.Equal(Summary(bare), Summary(detected));
+        Assert.Equal(Summary(Analyze("mixed-custom", Format("mixed-custom"), prefix: "")), Summary(given));
+    }
+
+    [Fact]
+    public void Analyze_WrappedLinesWithARuntimePrefixInside_ReadsBoth()
+    {
+        var report = Analyze("mixed-combined", format: null, line => Wrap("{\"log\":%LINE%}", "nginx-1  | " + line));
+
+        Assert.Equal(0, report.Stats.MalformedLines);
+        Assert.All(report.Stats.Inputs, input => Assert.Equal("json:log+docker-compose", input.Prefix));
+        Assert.Equal(Summary(Analyze("mixed-combined", format: null, prefix: "")), Summary(report));
+    }
+
+    [Fact]
+    public void Analyze_SecondInputWithoutPrefix_IsReadBare()
+    {
+        var lines = File.ReadAllLines(Path.Combine(Root, "mixed-combined", "access.log"));
+        var half = lines.Length / 2;
+        var report = LogAnalyzer.Analyze(
+            [Input("a.log", lines[..half].Select(l => "nginx-1  | " + l)), Input("b.log", lines[half..])],
+            [Input("error.log", File.ReadAllLines(Path.Combine(Root, "mixed-combined", "error.log")))],
+            null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(0, report.Stats.MalformedLines);
+        Assert.Equal(["docker-compose", null, null], report.Stats.Inputs.Select(i => i.Prefix));
+    }
+
+    private static AnalysisReport Analyze(string dir, AccessLogFormat? format, string prefix) =>
+        Analyze(dir, format, line => prefix + line);
+
+    private static AnalysisReport Analyze(string dir, AccessLogFormat? format, Func<string, string> transform) =>
+        LogAnalyzer.Analyze(
+            [Input("access.log", File.ReadAllLines(Path.Combine(Root, dir, "access.log")).Select(transform))],
+            [Input("error.log", File.ReadAllLines(Path.Combine(Root, dir, "error.log")).Select(transform))],
+            format, new DiagnosisOptions(), CancellationToken.None);
+
+    private static string Wrap(string envelope, string line)
+    {
+        var quoted = JsonSerializer.Serialize(line);
+        return envelope.Contains("%LINE%\\n", StringComparison.Ordinal)
+            ? envelope.Replace("%LINE%\\n", quoted[..^1] + "\\n\"", StringComparison.Ordinal)
+            : envelope.Replace("%LINE%", quoted, StringComparison.Ordinal);
+    }
+
+    private static List<string> Summary(AnalysisReport report) =>
+        [.. report.Incidents.Select(i => $"{i.Upstream} {i.Host} {i.Status} {i.Cause} {i.FailedRequests}")];
+
+    private static AccessLogFormat Format(string dir)
+    {
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "formats.json")));
+        var id = manifest.RootElement.GetProperty("fixtures").EnumerateArray().Single(f => f.GetProperty("dir").GetString() == dir).GetProperty("format").GetString()!;
+        var spec = manifest.RootElement.GetProperty("formats").GetProperty(id).GetProperty("declaration").GetString()!;
+        Assert.True(AccessLogFormat.TryCompile(spec, out var format, out var error), error);
+        return format;
+    }
+
+    private static LogInput Input(string name, IEnumerable<string> lines)
+    {
+        var bytes = Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
+        return new LogInput(name, () => new MemoryStream(bytes));
+    }
+}
