@@ -125,6 +125,9 @@ internal sealed class FailureEvent
 
     public string AccessRaw { get; set; } = "";
 
+    /// <summary>The request as the access format logs it (<c>GET /a?b=1</c>); null when it logs none.</summary>
+    public string? AccessRequest { get; set; }
+
     public List<PendingError> Errors { get; set; } = [];
 
     /// <summary>The servers a request tried, every one of which failed it (two or more): the servers of one upstream

@@ -16,7 +16,7 @@ internal static class IncidentFactory
         var items = t.Signatures
             .OrderByDescending(s => s.Value.Count).ThenByDescending(s => s.Value.Source == "error").ThenBy(s => s.Key, StringComparer.Ordinal)
             .Take(options.MaxEvidence)
-            .Select(s => new EvidenceItem(s.Key, s.Value.Count, s.Value.Sample, s.Value.Source))
+            .Select(s => new EvidenceItem(s.Key, s.Value.Count, s.Value.Sample, s.Value.Source, s.Value.Request))
             .Concat(engine.Stats.ConfigEvents
                 .Where(c => c.Time is { } time && time >= t.Start - ConfigEventsBefore && time <= t.Last)
                 .GroupBy(c => c.Message, StringComparer.Ordinal)

@@ -248,10 +248,10 @@ internal sealed class IncidentTracker
             signature = $"{failure.Status} in the access log, no matching error-log line";
         }
 
-        Count(signature, FailureKind.None, failure.AccessRaw, "access");
+        Count(signature, FailureKind.None, failure.AccessRaw, "access", failure.AccessRequest);
     }
 
-    private void Count(string signature, FailureKind kind, string sample, string source)
+    private void Count(string signature, FailureKind kind, string sample, string source, string? request = null)
     {
         if (Signatures.TryGetValue(signature, out var stat))
         {
@@ -259,7 +259,7 @@ internal sealed class IncidentTracker
         }
         else if (Signatures.Count < 1000)
         {
-            Signatures[signature] = new SignatureStat { Kind = kind, Count = 1, Sample = sample, Source = source };
+            Signatures[signature] = new SignatureStat { Kind = kind, Count = 1, Sample = sample, Source = source, Request = request };
         }
     }
 }
@@ -272,6 +272,9 @@ internal sealed class SignatureStat
     public int Count { get; set; }
 
     public string Sample { get; set; } = "";
+
+    /// <summary>The sample's request as the access format logs it, for access signatures.</summary>
+    public string? Request { get; set; }
 
     public string Source { get; set; } = "error";
 }

@@ -255,6 +255,7 @@ internal static class RequestJoin
         LogsConnectTime = request.LogsConnectTime,
         LogsHeaderTime = request.LogsHeaderTime,
         AccessRaw = request.Raw,
+        AccessRequest = request.Request.IsEmpty ? null : request.Request.ToString(),
         Errors = errors,
     };
 

@@ -32,6 +32,7 @@ public static partial class IncidentConfigEnricher
         var notes = new List<string>();
         var steps = new List<string>();
         var upstream = incident.Upstream;
+        var host = incident.Host;
 
         // A gateway error comes from a location that passes to an upstream: routes that pass nowhere cannot be it.
         var passing = routes.Where(r => r.Target is not null).ToList();
@@ -40,6 +41,17 @@ public static partial class IncidentConfigEnricher
         {
             upstream = routed.Address;
             notes.Add($"The access log names no upstream; the configuration routes these requests to {upstream} ({routed.Directive.Where}).");
+        }
+        else if (upstream is "(unknown)" && host is "-" or "" && OnlySpecificRoute(passing) is { Target: { } guessed } specific)
+        {
+            // Without the Host, every server is a candidate; a location that only one server has for this URI
+            // (the others would take it only through their catch-all) is where these requests went.
+            upstream = guessed.Address;
+            host = specific.Server.DisplayName;
+            passing = [specific];
+            notes.Add($"The access log names neither the upstream nor the host; only server {host} has a location for these requests "
+                + $"({specific.Location!.Display}, {specific.Location.Directive.Where}), which passes to {upstream}. This is inferred from the URI: "
+                + "log $host and $upstream_addr to know it.");
         }
 
         var route = routes.Count == 1 ? routes[0] : passing.Count == 1 ? passing[0] : passing.FirstOrDefault(r => Names(r.Target!, upstream));
@@ -86,11 +98,26 @@ public static partial class IncidentConfigEnricher
         return incident with
         {
             Upstream = upstream,
+            Host = host,
             Summary = notes.Count == 0 ? incident.Summary : incident.Summary + " " + string.Join(' ', notes),
             Evidence = [.. incident.Evidence, .. evidence],
             Remediation = [.. steps, .. incident.Remediation],
         };
     }
+
+    /// <summary>
+    /// Among the routes of every server (the Host unknown), the one whose location is specific to the URI while every
+    /// other server would take it only through a catch-all (<c>location /</c>, or no location at all); null when
+    /// none or several are.
+    /// </summary>
+    private static ConfigRoute? OnlySpecificRoute(IReadOnlyList<ConfigRoute> passing)
+    {
+        var specific = passing.Where(r => r.Location is { } l && !IsCatchAll(l)).Take(2).ToList();
+        return specific.Count == 1 ? specific[0] : null;
+    }
+
+    private static bool IsCatchAll(LocationBlock location) =>
+        location.Parent is null && location.Modifier is "" or "^~" && location.Pattern == "/";
 
     /// <summary>The routes of the incident's requests: from the request and host of its sample lines, else the
     /// locations that pass to its upstream.</summary>
@@ -98,10 +125,13 @@ public static partial class IncidentConfigEnricher
     {
         ArgumentNullException.ThrowIfNull(incident);
         ArgumentNullException.ThrowIfNull(model);
-        foreach (var sample in incident.Evidence.Where(e => e.Source != EvidenceSource).Select(e => e.Sample))
+        foreach (var item in incident.Evidence.Where(e => e.Source != EvidenceSource))
         {
+            // The request as the engine read it with the format (any format), else an error line's request: "…".
+            var sample = item.Sample;
             var request = RequestField().Match(sample);
-            var path = request.Success ? RouteObservations.PathOf(request.Groups["request"].Value) : null;
+            var path = item.Request is { } read ? RouteObservations.PathOf(read)
+                : request.Success ? RouteObservations.PathOf(request.Groups["request"].Value) : null;
             if (path is null)
             {
                 continue;

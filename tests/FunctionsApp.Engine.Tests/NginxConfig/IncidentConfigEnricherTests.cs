@@ -110,4 +110,72 @@ public sealed class IncidentConfigEnricherTests
         Assert.Contains("routes these requests to", enriched.Summary, StringComparison.Ordinal);
         Assert.Same(enriched, IncidentConfigEnricher.Enrich(enriched, model));
     }
+
+    private const string ThreeSites = """
+        http {
+            server { listen 80; server_name shop.example.com;
+                location / { proxy_pass http://127.0.0.1:8001; }
+                location /graphql/ { proxy_pass http://127.0.0.1:8002; }
+            }
+            server { listen 80; server_name app.example.org;
+                location / { proxy_pass http://127.0.0.1:8003; }
+                location ~ \.php$ { fastcgi_pass unix:/run/php/app.sock; }
+            }
+            server { listen 80; server_name partners.example.com;
+                location / { proxy_pass http://127.0.0.1:8004; }
+                location /graphql/ { return 404; }
+            }
+        }
+        """;
+
+    private static Incident Unrouted(string sample, string? request = null, string host = "-") => new()
+    {
+        Id = "abc", Upstream = "(unknown)", Host = host, Status = 502, Statuses = new Dictionary<string, int> { ["502"] = 5 },
+        Cause = IncidentCause.UpstreamReturned, Confidence = 0.6, Summary = "The gateway errors came from (unknown) itself.",
+        Start = DateTimeOffset.UnixEpoch, End = DateTimeOffset.UnixEpoch, State = IncidentState.Resolved, FailedRequests = 5,
+        Evidence = [new EvidenceItem("502 in the access log, no matching error-log line", 5, sample, "access", request)], Remediation = [],
+    };
+
+    [Theory]
+    [InlineData("GET /graphql/items/390 HTTP/1.1", "127.0.0.1:8002", "shop.example.com")]
+    [InlineData("POST /cart/checkout.php HTTP/1.1", "unix:/run/php/app.sock", "app.example.org")]
+    public void Enrich_NeitherHostNorUpstreamLogged_TheOneServerWithALocationForTheUriIsTheGuess(string request, string upstream, string host)
+    {
+        // combined logs no Host: every server could have taken the request, but only one has a location for it
+        // that is not its catch-all (partners' /graphql/ returns by itself, so it cannot answer 502).
+        var model = NginxConfigParser.ParseText(ThreeSites).Model!;
+        var sample = $"198.51.100.112 - - [30/Nov/2026:14:50:00 +0530] \"{request}\" 502 18 \"-\" \"Go-http-client/1.1\"";
+
+        var enriched = IncidentConfigEnricher.Enrich(Unrouted(sample), model);
+
+        Assert.Equal(upstream, enriched.Upstream);
+        Assert.Equal(host, enriched.Host);
+        Assert.Contains("inferred from the URI", enriched.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Enrich_NeitherHostNorUpstreamLogged_OnlyCatchAllsMatch_NothingIsGuessed()
+    {
+        var model = NginxConfigParser.ParseText(ThreeSites).Model!;
+        var sample = "198.51.100.112 - - [30/Nov/2026:14:50:00 +0530] \"GET /account/ HTTP/1.1\" 502 18 \"-\" \"curl/8.0\"";
+
+        var enriched = IncidentConfigEnricher.Enrich(Unrouted(sample), model);
+
+        Assert.Equal("(unknown)", enriched.Upstream);
+        Assert.Equal("-", enriched.Host);
+    }
+
+    [Fact]
+    public void Enrich_RequestReadWithTheFormat_RoutesALineWithoutAQuotedRequest()
+    {
+        // '$request_method' and '$uri' in separate fields: no "GET /x HTTP/1.1" in the line for a pattern to find; the
+        // engine's reading of the request (EvidenceItem.Request) routes it.
+        var model = NginxConfigParser.ParseText(ThreeSites).Model!;
+        var sample = "[30/Nov/2026:09:26:28 +0000] \"GET\" \"shop.example.com\" client=\"10.0.0.7\" elapsed=0.004 /graphql/q status=502";
+
+        var enriched = IncidentConfigEnricher.Enrich(Unrouted(sample, request: "GET /graphql/q", host: "shop.example.com"), model);
+
+        Assert.Equal("127.0.0.1:8002", enriched.Upstream);
+        Assert.Contains("routes these requests to", enriched.Summary, StringComparison.Ordinal);
+    }
 }

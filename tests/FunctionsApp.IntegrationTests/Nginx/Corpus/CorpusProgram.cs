@@ -14,7 +14,7 @@ internal static class CorpusProgram
           corpus generate --out DIR [--seed N] [--cases N] [--concurrency N] [--first-index N]
                           [--kinds killed,slow,...] [--families json-nested,...] [--logging file,syslog]
                           [--duration SECONDS]
-          corpus score --corpus DIR --analyzer COMMAND [--modes auto,format,raw] [--json]
+          corpus score --corpus DIR --analyzer COMMAND [--modes auto,format,raw,config] [--json]
                        [--min-accuracy 0.95] [--max-spurious 0] [--concurrency N]
         """;
 

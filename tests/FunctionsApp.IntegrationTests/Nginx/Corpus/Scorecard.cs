@@ -18,8 +18,9 @@ internal delegate Task<AnalyzerOutput> AnalyzerInvoker(IReadOnlyList<string> arg
 /// </summary>
 internal static class Scorecard
 {
-    /// <summary>Modes: <c>auto</c> (format detected), <c>format</c> (<c>--log-format</c> from case.json), <c>raw</c> (prefixed cases, as nginx wrote them, detected).</summary>
-    public static IReadOnlyList<string> AllModes { get; } = ["auto", "format", "raw"];
+    /// <summary>Modes: <c>auto</c> (format detected), <c>format</c> (<c>--log-format</c> from case.json), <c>raw</c> (prefixed
+    /// cases, as nginx wrote them, detected), <c>config</c> (format detected, with <c>--nginx-config</c> the case's nginx.conf).</summary>
+    public static IReadOnlyList<string> AllModes { get; } = ["auto", "format", "raw", "config"];
 
     private static readonly TimeSpan Slack = TimeSpan.FromMinutes(1);
 
@@ -66,6 +67,10 @@ internal static class Scorecard
         if (mode == "format")
         {
             arguments.AddRange(["--log-format", manifest.LogFormat]);
+        }
+        else if (mode == "config")
+        {
+            arguments.AddRange(["--nginx-config", Path.Combine(directory, "nginx.conf")]);
         }
 
         var output = await analyze(arguments, cancellationToken);
