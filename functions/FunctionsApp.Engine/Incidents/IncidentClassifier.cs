@@ -63,9 +63,10 @@ internal static class IncidentClassifier
         }
 
         // With every worker stuck, requests queue in the server's backlog before a worker takes them and its clock
-        // starts: the times spread upward from the limit, but none fails sooner than it, and several land right at it.
+        // starts: the times spread upward from the limit, but none fails sooner than it, and several land right at it
+        // (within the same second or so as the median's band: the first requests each worker took).
         var floor = times[0];
-        var atFloor = times.Count(t => t - floor <= Math.Max(0.5, 0.15 * floor));
+        var atFloor = times.Count(t => t - floor <= Math.Max(1.0, 0.15 * floor));
         return atFloor >= 3 && times.Count >= 0.9 * e.ResponseTimes.Count ? Math.Round(floor, 1) : null;
     }
 

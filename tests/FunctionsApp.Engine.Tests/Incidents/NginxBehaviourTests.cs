@@ -248,6 +248,13 @@ public sealed class NginxBehaviourTests
     [InlineData(new[] { 3.404, 3.411, 3.412, 3.683, 4.351, 5.436, 6.14, 7.022, 8.026, 9.207, 10.779, 12.76, 14.728, 15.326 }, true)]
     [InlineData(new[] { 0.0, 0.001, 0.004, 0.009, 0.013, 0.029, 0.045, 0.002, 0.003, 0.004, 0.0, 0.001 }, false)]
     [InlineData(new[] { 0.2, 1.5, 4.0, 6.1, 9.8, 12.3, 0.7, 15.0, 2.2, 7.7 }, false)]
+
+    // gunicorn --timeout 3 with two sync workers (a real capture): the first kills land within a second of the limit
+    // (the arbiter checks about once a second), the queued requests' times climb from there.
+    [InlineData(new[] { 3.166, 3.782, 3.673, 3.143, 5.174, 5.277, 5.909, 6.169, 9.526, 9.04, 9.23, 10.029, 11.335, 9.972 }, true)]
+
+    // Slow requests all cut at different times: no floor that several share.
+    [InlineData(new[] { 1.2, 2.9, 4.4, 6.0, 7.3, 9.1, 10.8, 12.5, 14.9, 16.2 }, false)]
     public void AppServerTimeout_WorkersStuckAndRequestsQueued_TimesStartAtTheLimit(double[] seconds, bool isTimeout)
     {
         // With every sync worker stuck, requests wait in gunicorn's backlog before a worker takes them and the
