@@ -231,7 +231,7 @@ internal static class IncidentClassifier
 
     private static string Describe(IncidentCause cause, IncidentEvidence e)
     {
-        var u = e.Upstream;
+        var u = e.UpstreamLabel;
         var top = e.Kinds.Count == 0 ? FailureKind.None : e.Kinds.MaxBy(k => k.Value).Key;
         return cause switch
         {

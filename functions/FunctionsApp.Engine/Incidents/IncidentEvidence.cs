@@ -6,6 +6,16 @@ internal sealed record IncidentEvidence
 {
     public required string Upstream { get; init; }
 
+    /// <summary>The upstream as sentences name it: its address, or, when the access log names none, where the requests
+    /// went (<c>the upstream behind /graphql</c>, <c>the upstream of shop.example.com</c>).</summary>
+    public string UpstreamLabel
+    {
+        get => _upstreamLabel ?? Upstream;
+        init => _upstreamLabel = value;
+    }
+
+    private readonly string? _upstreamLabel;
+
     /// <summary>Error-log lines per failure kind.</summary>
     public IReadOnlyDictionary<FailureKind, int> Kinds { get; init; } = new Dictionary<FailureKind, int>();
 

@@ -52,6 +52,7 @@ internal static class IncidentFactory
         return new IncidentEvidence
         {
             Upstream = t.Upstream,
+            UpstreamLabel = LabelOf(t),
             Kinds = t.Kinds,
             Statuses = t.Statuses,
             FailedRequests = t.FailedRequests,
@@ -76,6 +77,15 @@ internal static class IncidentFactory
             ErrorLogCovered = engine.ErrorLogBegan <= t.Start || (engine.Stats.ErrorLines > 0 && engine.ErrorLogBegan is null),
         };
     }
+
+    /// <summary>An upstream the access log does not name is described by what the requests had in common.</summary>
+    private static string LabelOf(IncidentTracker t) => t.Upstream switch
+    {
+        not ("(unknown)" or "-") => t.Upstream,
+        _ when HistoryKeys.IsPath(t.HistoryKey) => $"the upstream behind {t.HistoryKey[2..]}",
+        _ when t.Host is not ("" or "-") => $"the upstream of {t.Host}",
+        _ => "the upstream",
+    };
 
     private static string Where(ConfigEvent e) =>
         e.File is null ? $"nginx [{e.Level}]: {e.Message}" : $"nginx [{e.Level}]: {e.Message} ({e.File}:{e.Line})";

@@ -5,10 +5,12 @@ internal static class Remediation
 {
     /// <summary>The steps for a verdict, with what the evidence adds (an application server's timeout, a group name).</summary>
     public static IReadOnlyList<string> For(IncidentCause cause, IncidentEvidence evidence) =>
-        For(cause, evidence.Upstream, [.. evidence.Kinds.Keys], IncidentClassifier.AppServerTimeout(evidence), evidence.UpstreamIsGroup);
+        For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], IncidentClassifier.AppServerTimeout(evidence), evidence.UpstreamIsGroup,
+            upstreamLogged: evidence.Upstream is not ("(unknown)" or "-"));
 
     public static IReadOnlyList<string> For(
-        IncidentCause cause, string upstream, IReadOnlyCollection<FailureKind> kinds, double? appServerTimeout = null, bool upstreamIsGroup = false)
+        IncidentCause cause, string upstream, IReadOnlyCollection<FailureKind> kinds, double? appServerTimeout = null, bool upstreamIsGroup = false,
+        bool upstreamLogged = true)
     {
         var steps = new List<string>();
         switch (cause)
@@ -130,6 +132,12 @@ internal static class Remediation
             case IncidentCause.UpstreamReturned:
                 steps.Add($"Read the logs of the application behind {upstream} at these times: it produced these errors and nginx passed them through.");
                 steps.Add("To retry such answers on another server use `proxy_next_upstream http_502 http_503 http_504;`; to hide them, `proxy_intercept_errors on;` with `error_page`.");
+                if (!upstreamLogged)
+                {
+                    // nginx writes no error line for an answer it passes through: only the access log can say who sent it.
+                    steps.Add("Add `$upstream_addr` and `$upstream_status` (and `$host`) to the access log's `log_format`: nginx logs no error line for an upstream's own 5xx, so only they name the server that sent it. Or pass the configuration (`analyze --nginx-config`, or the site's configuration in the service) to route the requests.");
+                }
+
                 break;
             case IncidentCause.RateLimited:
                 steps.Add("Check by client address whether the traffic that `limit_req`/`limit_conn` rejected is abusive before raising limits.");

@@ -448,4 +448,31 @@ public sealed class NginxBehaviourTests
 
     private static string ErrorLine(DateTimeOffset time, int cid, string message, string target, string upstream) =>
         $"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{cid} {message}, client: 10.9.8.{cid % 250}, server: shop.test, request: \"{(target.StartsWith("/upload", StringComparison.Ordinal) ? "POST" : "GET")} {target} HTTP/1.1\", upstream: \"http://{upstream}{target}\", host: \"shop.test\"";
+
+    [Theory]
+    [InlineData("combined", "the upstream behind /graphql")]
+    [InlineData("$remote_addr [$time_local] \"$request\" $status $host", "the upstream of shop.test")]
+    public void UpstreamReturned_AccessLogNamesNoUpstream_SaysWhereTheRequestsWentAndWhatToLog(string format, string label)
+    {
+        // nginx writes no error line for an upstream's own 5xx; without $upstream_addr nothing names the server, so
+        // the verdict speaks of what the requests shared (their host, else their first path segment) and asks for the variable.
+        var access = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            var time = Base.AddSeconds(i * 2);
+            var status = i >= 20 ? 502 : 200;
+            access.Add(format == "combined"
+                ? $"10.9.8.7 - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /graphql/q/{i} HTTP/1.1\" {status} 18 \"-\" \"curl/8\""
+                : $"10.9.8.7 [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /graphql/q/{i} HTTP/1.1\" {status} shop.test");
+        }
+
+        // The error log covers the time (it has a line from before), and has nothing for these requests.
+        string[] errors = [Error(0, "upstream timed out (110: Connection timed out) while reading response header from upstream", upstream: "10.0.0.9:80", host: "other.test")];
+
+        var incident = Assert.Single(Analyze(access, errors, format).Incidents);
+
+        Assert.Equal((IncidentCause.UpstreamReturned, "(unknown)"), (incident.Cause, incident.Upstream));
+        Assert.Contains($"came from {label} itself", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains(incident.Remediation, r => r.Contains("`$upstream_addr`", StringComparison.Ordinal));
+    }
 }
