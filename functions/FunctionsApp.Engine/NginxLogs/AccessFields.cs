@@ -69,9 +69,14 @@ internal static class AccessFields
         }
 
         field = FromCommonKey(path.ToLowerInvariant());
-        if (field != AccessField.Ignored || !path.Contains('.', StringComparison.Ordinal))
+        if (field != AccessField.Ignored)
         {
             return field;
+        }
+
+        if (!path.Contains('.', StringComparison.Ordinal))
+        {
+            return FromWords(path);
         }
 
         var parts = path.ToLowerInvariant().Split('.');
@@ -133,7 +138,78 @@ internal static class AccessFields
 
         // Under an object that says nothing about its subject ("nginx", "http", "log"), the last part decides.
         field = FromVariable(leaf);
-        return field != AccessField.Ignored ? field : FromCommonKey(leaf);
+        field = field != AccessField.Ignored ? field : FromCommonKey(leaf);
+        return field != AccessField.Ignored ? field : FromWords(leaf);
+    }
+
+    /// <summary>
+    /// The last resort for a key nothing above names: people spell nginx's variables their own way
+    /// (<c>upstreamtime</c>, <c>upstreamResponseTime</c>, <c>upstream-host</c>, <c>requestTime</c>, <c>statusCode</c>),
+    /// so the key is read as its words run together, case and separators dropped. A key about the upstream is read by
+    /// what it says of it; any other only when it spells one variable as a whole (no guess from a single word such as
+    /// <c>code</c> or <c>hostname</c>, which say nothing certain).
+    /// </summary>
+    internal static AccessField FromWords(string key)
+    {
+        Span<char> buffer = stackalloc char[Math.Min(key.Length, 64)];
+        var length = 0;
+        foreach (var c in key.AsSpan(0, Math.Min(key.Length, 64)))
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                buffer[length++] = char.ToLowerInvariant(c);
+            }
+        }
+
+        var n = new string(buffer[..length]);
+        var upstream = n.IndexOf("upstream", StringComparison.Ordinal);
+        if (upstream >= 0)
+        {
+            var rest = n.Remove(upstream, "upstream".Length);
+            // Other upstream variables carry other things: $upstream_cache_status (HIT), $upstream_http_* and
+            // $upstream_cookie_* (headers), $upstream_queue_time, $upstream_bytes_sent, $upstream_response_length.
+            string[] others = ["cache", "http", "cookie", "trailer", "queue", "sent", "length", "firstbyte"];
+            if (others.Any(o => rest.Contains(o, StringComparison.Ordinal)))
+            {
+                return AccessField.Ignored;
+            }
+
+            return rest switch
+            {
+                _ when rest.Contains("connect", StringComparison.Ordinal) => AccessField.UpstreamConnectTime,
+                _ when rest.Contains("header", StringComparison.Ordinal) => AccessField.UpstreamHeaderTime,
+                _ when rest.Contains("status", StringComparison.Ordinal) || rest is "code" or "statuscode" => AccessField.UpstreamStatus,
+                _ when rest.Contains("received", StringComparison.Ordinal) => AccessField.UpstreamBytesReceived,
+                _ when rest.Contains("name", StringComparison.Ordinal) => AccessField.ProxyUpstreamName,
+                _ when rest.Contains("addr", StringComparison.Ordinal) || rest.Contains("host", StringComparison.Ordinal)
+                    || rest.Contains("server", StringComparison.Ordinal) || rest is "" or "ip" or "endpoint" => AccessField.UpstreamAddr,
+                _ when rest.Contains("time", StringComparison.Ordinal) || rest.Contains("duration", StringComparison.Ordinal)
+                    || rest.Contains("latency", StringComparison.Ordinal) || rest is "rt" => AccessField.UpstreamResponseTime,
+                _ => AccessField.Ignored,
+            };
+        }
+
+        return n switch
+        {
+            "remoteaddr" or "remoteaddress" or "clientaddr" or "clientaddress" or "clientip" or "sourceip" => AccessField.RemoteAddr,
+            "requesttime" or "reqtime" or "responsetime" or "resptime" or "requestduration" => AccessField.RequestTime,
+            "statuscode" or "httpstatus" or "httpstatuscode" or "responsestatus" or "responsecode" or "responsestatuscode" => AccessField.Status,
+            "requestmethod" or "httpmethod" => AccessField.RequestMethod,
+            "requesturi" or "requesturl" => AccessField.RequestUri,
+            "requestpath" or "documenturi" => AccessField.Uri,
+            "querystring" => AccessField.Args,
+            "requestline" => AccessField.Request,
+            "httphost" or "requesthost" or "virtualhost" => AccessField.HttpHost,
+            "servername" => AccessField.ServerName,
+            "useragent" or "httpuseragent" => AccessField.UserAgent,
+            "httpreferer" or "httpreferrer" => AccessField.Referer,
+            "bodybytessent" or "bytessent" or "responsebytes" => AccessField.BodyBytesSent,
+            "requestid" or "reqid" => AccessField.RequestId,
+            "xforwardedfor" or "httpxforwardedfor" or "forwardedfor" => AccessField.XForwardedFor,
+            "timelocal" => AccessField.TimeLocal,
+            "timeiso8601" => AccessField.TimeIso8601,
+            _ => AccessField.Ignored,
+        };
     }
 
     /// <summary>Names JSON formats and ECS give fields (lower case).</summary>

@@ -237,6 +237,44 @@ public sealed class LogFormatDetectorTests
     }
 
     [Fact]
+    public void Detect_JsonTimesUnderKeysOfTheirOwn_ReadsThemAsNginxsTimes()
+    {
+        // The same published format: "responsetime":$request_time, "upstreamtime":"$upstream_response_time". The
+        // times are what tells an application server's timeout (all failures at one limit) from a broken response.
+        var lines = Lines(
+            "{\"@timestamp\":\"2026-11-30T18:45:39+05:45\",\"host\":\"127.0.0.1\",\"clientip\":\"192.0.2.110\",\"size\":157,\"responsetime\":3.417,\"upstreamtime\":\"3.416\",\"upstreamhost\":\"unix:/run/gunicorn.sock\",\"http_host\":\"status.example.com\",\"url\":\"/cart/v2/list\",\"status\":\"502\"}",
+            "{\"@timestamp\":\"2026-11-30T18:45:40+05:45\",\"host\":\"127.0.0.1\",\"clientip\":\"192.0.2.111\",\"size\":3,\"responsetime\":0.035,\"upstreamtime\":\"0.035\",\"upstreamhost\":\"unix:/run/gunicorn.sock\",\"http_host\":\"status.example.com\",\"url\":\"/cart/\",\"status\":\"200\"}");
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.True(detected.TryParse(lines[0], out var entry), detected.Definition);
+        Assert.Equal("3.416", entry.Text(AccessField.UpstreamResponseTime));
+        Assert.Equal(3.417, entry.RequestTime!.Value, 3);
+    }
+
+    [Theory]
+    [InlineData("upstreamtime", nameof(AccessField.UpstreamResponseTime))]
+    [InlineData("upstreamResponseTime", nameof(AccessField.UpstreamResponseTime))]
+    [InlineData("upstream-connect-time", nameof(AccessField.UpstreamConnectTime))]
+    [InlineData("UpstreamHeaderTime", nameof(AccessField.UpstreamHeaderTime))]
+    [InlineData("upstreamStatus", nameof(AccessField.UpstreamStatus))]
+    [InlineData("upstream_host", nameof(AccessField.UpstreamAddr))]
+    [InlineData("upstreamServer", nameof(AccessField.UpstreamAddr))]
+    [InlineData("requestTime", nameof(AccessField.RequestTime))]
+    [InlineData("statusCode", nameof(AccessField.Status))]
+    [InlineData("httpHost", nameof(AccessField.HttpHost))]
+    [InlineData("userAgent", nameof(AccessField.UserAgent))]
+    [InlineData("upstream_cache_status", nameof(AccessField.Ignored))]
+    [InlineData("upstreamHttpXCache", nameof(AccessField.Ignored))]
+    [InlineData("upstream_queue_time", nameof(AccessField.Ignored))]
+    [InlineData("upstream_bytes_sent", nameof(AccessField.Ignored))]
+    [InlineData("code", nameof(AccessField.Ignored))]
+    [InlineData("hostname", nameof(AccessField.Ignored))]
+    public void FromJsonKey_KeysSpelledTheirOwnWay_ReadAsTheVariableTheySpell(string key, string expected) =>
+        Assert.Equal(Enum.Parse<AccessField>(expected), AccessFields.FromJsonKey(key));
+
+    [Fact]
     public void Detect_JsonRequestUriKeyThatNeverHoldsAQuery_ReadsItAsUriAndMeetsTheErrorLinesRequest()
     {
         // An ingress-nginx log-format-upstream (gist.github.com/Schnitzel): "request_uri": "$uri", "request_query": "$args".
