@@ -30,12 +30,29 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
+        if (entry.Status < 400)
+        {
+            RecordRouteServed(in entry, key, time);
+        }
+
         if (!_history.TryGetValue(key, out var history) && !TryAddHistory(key.ToString(), out history))
         {
             return;
         }
 
         history.RecordServed(time, entry.Status, seconds);
+    }
+
+    private void RecordRouteServed(in AccessLogEntry entry, ReadOnlySpan<char> historyKey, DateTimeOffset time)
+    {
+        Span<char> buffer = stackalloc char[320];
+        var route = HistoryKeys.RouteOf(in entry, historyKey, buffer);
+        if (route.IsEmpty || _routes.ContainsKey(route) || State.RoutesServed.Count >= EngineState.MaxRoutes)
+        {
+            return;
+        }
+
+        State.RoutesServed[route.ToString()] = time;
     }
 
     private bool TryAddHistory(string key, out UpstreamHistory history)

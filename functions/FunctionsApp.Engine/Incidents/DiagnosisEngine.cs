@@ -26,6 +26,7 @@ internal sealed partial class DiagnosisEngine
     private static readonly TimeSpan FailTimeoutReach = TimeSpan.FromSeconds(30);
     private readonly DiagnosisOptions _options;
     private readonly Dictionary<string, UpstreamHistory>.AlternateLookup<ReadOnlySpan<char>> _history;
+    private readonly Dictionary<string, DateTimeOffset>.AlternateLookup<ReadOnlySpan<char>> _routes;
     private readonly List<Incident> _resolved = [];
 
     public DiagnosisEngine(DiagnosisOptions options, EngineState? state = null)
@@ -37,7 +38,13 @@ internal sealed partial class DiagnosisEngine
             State.History = new Dictionary<string, UpstreamHistory>(State.History, StringComparer.Ordinal);
         }
 
+        if (State.RoutesServed.Comparer != StringComparer.Ordinal)
+        {
+            State.RoutesServed = new Dictionary<string, DateTimeOffset>(State.RoutesServed, StringComparer.Ordinal);
+        }
+
         _history = State.History.GetAlternateLookup<ReadOnlySpan<char>>();
+        _routes = State.RoutesServed.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public EngineState State { get; }
@@ -152,6 +159,7 @@ internal sealed partial class DiagnosisEngine
 
         request.Tries = ReadTries(in entry);
         request.HistoryKey = HistoryKeys.Of(in entry, format, upstreams);
+        request.Route = HistoryKeys.RouteOf(in entry, request.HistoryKey, stackalloc char[320]).ToString();
         MarkFailing(request.HistoryKey, time);
         foreach (var attempt in request.Tries)
         {

@@ -28,6 +28,9 @@ internal sealed class PendingRequest
 
     public string HistoryKey { get; set; } = "";
 
+    /// <summary>Under a host key, the request's route (<see cref="HistoryKeys.RouteOf"/>); empty otherwise.</summary>
+    public string Route { get; set; } = "";
+
     /// <summary>Upstream tries in order; empty when the format does not log <c>$upstream_addr</c>.</summary>
     public List<UpstreamTry> Tries { get; set; } = [];
 
@@ -90,6 +93,9 @@ internal sealed class FailureEvent
     public string Host { get; set; } = "";
 
     public string HistoryKey { get; set; } = "";
+
+    /// <summary>Under a host key, the failed request's route; empty otherwise.</summary>
+    public string Route { get; set; } = "";
 
     /// <summary>A failed try that is not the request's answer: nginx passed the request to the next server.</summary>
     public bool Recovered { get; set; }

@@ -29,6 +29,12 @@ internal sealed class EngineState
     /// working tells "a route that never worked" from "an upstream that was already down when the logs begin".</summary>
     public UpstreamHistory Site { get; set; } = new();
 
+    /// <summary>When each route (<see cref="HistoryKeys.RouteOf"/>) first answered below 400, for formats that log hosts
+    /// but no upstreams; at most <see cref="MaxRoutes"/>, after which no route is taken for one that never served.</summary>
+    public Dictionary<string, DateTimeOffset> RoutesServed { get; set; } = new(StringComparer.Ordinal);
+
+    public const int MaxRoutes = 20_000;
+
     /// <summary>Trackers by <c>upstream + '\u001f' + host</c>.</summary>
     public Dictionary<string, IncidentTracker> Trackers { get; set; } = new(StringComparer.Ordinal);
 

@@ -19,6 +19,40 @@ internal static class HistoryKeys
     /// go to one upstream.</summary>
     public static bool IsPath(string key) => key.StartsWith("p|", StringComparison.Ordinal);
 
+    /// <summary>A host key (<c>h|api.example.com</c>): the format logs hosts but no upstreams.</summary>
+    public static bool IsHost(string key) => key.StartsWith("h|", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Under a host key, the route of a request: the host and the first segment of its path (<c>api.example.com /v2</c>).
+    /// A host spans locations with different upstreams; requests to one first segment almost always meet one location,
+    /// so a route that never answered is a location that never worked, whatever the host's other routes served.
+    /// Empty when the key is not a host key or the request has no path.
+    /// </summary>
+    public static ReadOnlySpan<char> RouteOf(in AccessLogEntry entry, ReadOnlySpan<char> hostKey, Span<char> buffer)
+    {
+        if (hostKey.Length < 3 || hostKey[0] != 'h')
+        {
+            return default;
+        }
+
+        var segment = FirstPathSegment(!entry.Get(AccessField.Request).IsEmpty ? entry.Get(AccessField.Request)
+            : !entry.Get(AccessField.RequestUri).IsEmpty ? entry.Get(AccessField.RequestUri) : entry.Get(AccessField.Uri));
+        var host = hostKey[2..];
+        if (segment.IsEmpty || host.Length + 1 + segment.Length > buffer.Length)
+        {
+            return default;
+        }
+
+        host.CopyTo(buffer);
+        buffer[host.Length] = ' ';
+        for (var i = 0; i < segment.Length; i++)
+        {
+            buffer[host.Length + 1 + i] = (char)segment[i];
+        }
+
+        return buffer[..(host.Length + 1 + segment.Length)];
+    }
+
     /// <summary>The upstream a <c>u|</c> key names; null for host and path keys.</summary>
     public static string? UpstreamOf(string key) => IsUpstream(key) ? key[UpstreamPrefix.Length..] : null;
 

@@ -47,6 +47,14 @@ internal static class IncidentFactory
     {
         engine.History.TryGetValue(t.HistoryKey, out var history);
         var firstSeen = history?.FirstSeen is { } seen && seen < t.Start ? seen : t.Start;
+        var servedBefore = history?.ServedBefore(t.Start) ?? 0;
+        if (NewRoute(t, engine))
+        {
+            // The host's history speaks for its other locations: this one never answered before it failed.
+            firstSeen = t.Start;
+            servedBefore = 0;
+        }
+
         var site = engine.Site;
         var siteObserved = site.FirstSeen is { } siteFirst && siteFirst < firstSeen ? firstSeen - siteFirst : TimeSpan.Zero;
         return new IncidentEvidence
@@ -63,7 +71,7 @@ internal static class IncidentFactory
             NoUpstreamContacted = t.NoUpstreamContacted,
             NotConnected = t.NotConnected,
             ConnectedNoHeader = t.ConnectedNoHeader,
-            ServedBefore = history?.ServedBefore(t.Start) ?? 0,
+            ServedBefore = servedBefore,
             SiteObservedBeforeFirstSeen = siteObserved,
             SiteServedBeforeFirstSeen = site.ServedBefore(firstSeen),
             ServedInside = t.ServedInside,
@@ -77,6 +85,14 @@ internal static class IncidentFactory
             ErrorLogCovered = engine.ErrorLogBegan <= t.Start || (engine.Stats.ErrorLines > 0 && engine.ErrorLogBegan is null),
         };
     }
+
+    /// <summary>
+    /// Under a host key (hosts logged, upstreams not), whether every failed request went to one route that had never
+    /// answered below 400 before the incident began. Not decided once the route table is full.
+    /// </summary>
+    private static bool NewRoute(IncidentTracker t, EngineState engine) =>
+        HistoryKeys.IsHost(t.HistoryKey) && t.Route.Length > 0 && !t.RouteMixed && engine.RoutesServed.Count < EngineState.MaxRoutes
+        && (!engine.RoutesServed.TryGetValue(t.Route, out var first) || first >= t.Start);
 
     /// <summary>An upstream the access log does not name is described by what the requests had in common.</summary>
     private static string LabelOf(IncidentTracker t) => t.Upstream switch

@@ -18,6 +18,13 @@ internal sealed class IncidentTracker
 
     public string HistoryKey { get; set; } = "";
 
+    /// <summary>Under a host key, the route of the failed requests (<see cref="HistoryKeys.RouteOf"/>), while they all
+    /// share one; see <see cref="RouteMixed"/>.</summary>
+    public string Route { get; set; } = "";
+
+    /// <summary>The failed requests went to more than one route.</summary>
+    public bool RouteMixed { get; set; }
+
     /// <summary>The servers of the upstream block whose failures this tracker follows together, when they failed
     /// requests together; null for one server.</summary>
     public List<string>? Servers { get; set; }
@@ -172,6 +179,12 @@ internal sealed class IncidentTracker
         }
         else if (!failure.Attributed)
         {
+            if (failure.Route.Length > 0 && failure.Route != Route)
+            {
+                RouteMixed |= Route.Length > 0;
+                Route = Route.Length > 0 ? Route : failure.Route;
+            }
+
             // Only failed requests bound the incident: tries nginx recovered from are evidence about it.
             if (failure.Time < Start)
             {

@@ -256,6 +256,7 @@ internal static class RequestJoin
         LogsHeaderTime = request.LogsHeaderTime,
         AccessRaw = request.Raw,
         AccessRequest = request.Request.IsEmpty ? null : request.Request.ToString(),
+        Route = request.Route,
         Errors = errors,
     };
 

@@ -475,4 +475,38 @@ public sealed class NginxBehaviourTests
         Assert.Contains($"came from {label} itself", incident.Summary, StringComparison.Ordinal);
         Assert.Contains(incident.Remediation, r => r.Contains("`$upstream_addr`", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData(false, IncidentCause.Misconfiguration)]
+    [InlineData(true, IncidentCause.UpstreamDown)]
+    public void Refused_HostLoggedButNoUpstream_ARouteThatNeverAnsweredIsALocationThatNeverWorked(bool routeServedBefore, IncidentCause expected)
+    {
+        // The format logs $host but not $upstream_addr: the host's successes speak for its other locations. A new
+        // location (/graphql/ first requested after minutes of traffic) refused from its first request points at a
+        // wrong address or port; the same refusals after /graphql/ had answered are an upstream that went down.
+        const string Format = "$remote_addr [$time_local] \"$request\" $status $host";
+        string Line(int second, string path, int status) =>
+            $"10.9.8.7 [{Base.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET {path} HTTP/1.1\" {status} shop.test";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 180; s += 2)
+        {
+            access.Add(Line(s, s % 4 == 0 ? "/cart/items" : "/", 200));
+            if (routeServedBefore && s % 10 == 0)
+            {
+                access.Add(Line(s, "/graphql/q", 200));
+            }
+        }
+
+        for (var i = 0; i < 8; i++)
+        {
+            var s = 180 + (i * 2);
+            access.Add(Line(s, $"/graphql/q{i}", 502));
+            errors.Add(Error(s, Refused, upstream: "127.0.0.1:41427", host: "shop.test", cid: 500 + i, path: $"/graphql/q{i}"));
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, Format).Incidents);
+
+        Assert.Equal((expected, "127.0.0.1:41427"), (incident.Cause, incident.Upstream));
+    }
 }
