@@ -12,7 +12,8 @@ namespace FunctionsApp.Analysis;
 
 /// <summary>
 /// Site states as gzip'd JSON blobs <c>sites/{site}.json.gz</c> in the state container, written with ETag
-/// conditions; the run lease is a blob lease on <c>locks/analyze</c>.
+/// conditions; each site's lease is a blob lease on <c>locks/sites/{site}</c>, whose metadata keeps the site's fencing
+/// token.
 /// </summary>
 internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnalyzerStateStore
 {
@@ -20,7 +21,11 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
     private volatile bool _containerReady;
 
     private const string SitesPrefix = "sites/";
-    private const string LockBlob = "locks/analyze";
+    private const string SiteLocksPrefix = "locks/sites/";
+
+    // The single run lease of earlier versions: a site's first fencing token continues its count, so documents written
+    // under it (carrying its tokens) do not refuse the site's first runs.
+    private const string LegacyLockBlob = "locks/analyze";
     private const string FenceKey = "fence";
 
     public async Task<VersionedSiteState> LoadAsync(string site, CancellationToken cancellationToken)
@@ -79,21 +84,12 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
         }
     }
 
-    public Task<IRunLease?> TryAcquireRunLeaseAsync(TimeSpan duration, CancellationToken cancellationToken) =>
-        _guard.RunAsync(ct => AcquireAsync(duration, ct), cancellationToken);
+    public Task<IRunLease?> TryAcquireSiteLeaseAsync(string site, TimeSpan duration, CancellationToken cancellationToken) =>
+        _guard.RunAsync(ct => AcquireAsync(site, duration, ct), cancellationToken);
 
-    private async Task<IRunLease?> AcquireAsync(TimeSpan duration, CancellationToken cancellationToken)
+    private async Task<IRunLease?> AcquireAsync(string site, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var blob = containers.State.GetBlobClient(LockBlob);
-        try
-        {
-            await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            // It exists already (possibly leased): that is all we needed.
-        }
-
+        var blob = containers.State.GetBlobClient(SiteLocksPrefix + BlobNames.Segment(site));
         var lease = blob.GetBlobLeaseClient();
         try
         {
@@ -101,18 +97,55 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            return null;
+            return null; // held by a run elsewhere: that run analyzes the site
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404 && !ContainerGuard.IsContainerNotFound(ex))
+        {
+            // The site's first run: create its lock (one concurrent creator wins, the rest find it) and take it.
+            var first = new Dictionary<string, string> { [FenceKey] = (await LegacyFenceAsync(cancellationToken)).ToString(CultureInfo.InvariantCulture) };
+            try
+            {
+                await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Metadata = first, Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+            }
+            catch (RequestFailedException exists) when (exists.Status is 409 or 412)
+            {
+                // Another run created it first.
+            }
+
+            try
+            {
+                await lease.AcquireAsync(duration, cancellationToken: cancellationToken);
+            }
+            catch (RequestFailedException held) when (held.Status == 409)
+            {
+                return null;
+            }
         }
 
         // The fencing token: only the lease holder can write the lock blob's metadata, so each holder counts one up.
-        var held = new BlobRequestConditions { LeaseId = lease.LeaseId };
-        var properties = await blob.GetPropertiesAsync(held, cancellationToken);
-        var fence = (properties.Value.Metadata.TryGetValue(FenceKey, out var previous)
-            && long.TryParse(previous, NumberStyles.None, CultureInfo.InvariantCulture, out var last) ? last : 0) + 1;
+        var leased = new BlobRequestConditions { LeaseId = lease.LeaseId };
+        var properties = await blob.GetPropertiesAsync(leased, cancellationToken);
+        var fence = ParseFence(properties.Value.Metadata) + 1;
         await blob.SetMetadataAsync(
-            new Dictionary<string, string> { [FenceKey] = fence.ToString(CultureInfo.InvariantCulture) }, held, cancellationToken);
-        return new BlobRunLease(lease, fence);
+            new Dictionary<string, string> { [FenceKey] = fence.ToString(CultureInfo.InvariantCulture) }, leased, cancellationToken);
+        return new BlobRunLease(site, lease, fence);
     }
+
+    private async Task<long> LegacyFenceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = await containers.State.GetBlobClient(LegacyLockBlob).GetPropertiesAsync(cancellationToken: cancellationToken);
+            return ParseFence(properties.Value.Metadata);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return 0;
+        }
+    }
+
+    private static long ParseFence(IDictionary<string, string> metadata) =>
+        metadata.TryGetValue(FenceKey, out var value) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var fence) ? fence : 0;
 
     /// <summary>The container is created at start-up in the background; a call that comes first creates it itself.</summary>
     private async Task EnsureContainerAsync(CancellationToken cancellationToken)
@@ -135,7 +168,7 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
 
     private static string SiteBlob(string site) => SitesPrefix + BlobNames.Segment(site) + ".json.gz";
 
-    private sealed class BlobRunLease(BlobLeaseClient lease, long fence) : IRunLease
+    private sealed class BlobRunLease(string site, BlobLeaseClient lease, long fence) : IRunLease
     {
         public long Fence => fence;
 
@@ -148,7 +181,7 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
-                throw new StaleWriterException($"The analyzer lease (fence {fence}) was taken by another run.", ex);
+                throw new StaleWriterException($"The analyzer lease of site '{site}' (fence {fence}) was taken by another run.", ex);
             }
         }
 

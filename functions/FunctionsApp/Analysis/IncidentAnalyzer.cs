@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace FunctionsApp.Analysis;
 
 /// <summary>
-/// One run of the analyzer: under the run lease, for each site (one nginx's access and error sources), read the
-/// batches stored since the site's checkpoint, feed them to the engine resumed from the saved state, advance it to
+/// One run of the analyzer: for each site (one nginx's access and error sources) whose lease it can take (runs on
+/// other instances take the others), read the batches stored since the site's checkpoint, feed them to the engine resumed from the saved state, advance it to
 /// what both logs have reached (less a grace period), write new and updated incidents, then save state and
 /// checkpoint together. Incident ids are stable, so a run that crashes before saving repeats, not duplicates.
 /// </summary>
@@ -33,33 +33,48 @@ internal sealed class IncidentAnalyzer(
 
     public async Task<AnalysisRunResult> RunOnceAsync(CancellationToken cancellationToken)
     {
-        await using var lease = await states.TryAcquireRunLeaseAsync(options.Value.LeaseDuration, cancellationToken);
-        if (lease is null)
-        {
-            Log.RunSkipped(logger);
-            return AnalysisRunResult.Skipped;
-        }
+        var sites = (await SitesAsync(cancellationToken)).OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
 
-        var result = new AnalysisRunResult(Proceeded: true, 0, 0, 0);
-        try
+        // Runs on several instances start at different sites, so they spread over the sites at once instead of all
+        // queueing for the first one's lease.
+        var start = sites.Count == 0 ? 0 : Random.Shared.Next(sites.Count);
+        var result = new AnalysisRunResult(Proceeded: sites.Count == 0, 0, 0, 0);
+        for (var i = 0; i < sites.Count; i++)
         {
-            foreach (var site in await SitesAsync(cancellationToken))
+            var (site, sources) = sites[(start + i) % sites.Count];
+            await using var lease = await states.TryAcquireSiteLeaseAsync(site, options.Value.LeaseDuration, cancellationToken);
+            if (lease is null)
             {
-                var siteResult = await RunSiteAsync(site.Key, site.Value, lease, cancellationToken);
+                result = result with { SitesSkipped = result.SitesSkipped + 1 };
+                continue;
+            }
+
+            try
+            {
+                var siteResult = await RunSiteAsync(site, sources, lease, cancellationToken);
                 result = result with
                 {
+                    Proceeded = true,
                     Batches = result.Batches + siteResult.Batches,
                     IncidentsWritten = result.IncidentsWritten + siteResult.IncidentsWritten,
                     Lines = result.Lines + siteResult.Lines,
+                    SitesAnalyzed = [.. result.SitesAnalyzed, site],
                 };
             }
+            catch (StaleWriterException ex)
+            {
+                // Slow storage outlasted the site's lease and another run took it: stop writing for this site. That run
+                // (or the next) starts from the last saved state, so it derives and rewrites whatever this one left
+                // half-done. The other sites have leases of their own.
+                Log.LeaseLost(logger, ex, site, lease.Fence);
+                result = result with { Proceeded = true, LostLease = true };
+            }
         }
-        catch (StaleWriterException ex)
+
+        if (!result.Proceeded)
         {
-            // Slow storage outlasted the lease and another run took it: stop writing. That run (or the next) starts
-            // from the last saved state, so it derives and rewrites whatever this one left half-done.
-            Log.LeaseLost(logger, ex, lease.Fence);
-            return result with { LostLease = true };
+            Log.RunSkipped(logger, result.SitesSkipped);
+            return result;
         }
 
         // Messages that fell due with time (group waits, resolutions, reminders), then delivery; the notify timer
@@ -404,11 +419,15 @@ internal sealed class IncidentAnalyzer(
     private static DateTimeOffset Max(DateTimeOffset? a, DateTimeOffset b) => a is { } value && value > b ? value : b;
 }
 
-/// <summary>What one run did; <see cref="Proceeded"/> is false when another run held the lease.</summary>
+/// <summary>What one run did; <see cref="Proceeded"/> is false when runs elsewhere held every site's lease.</summary>
 internal sealed record AnalysisRunResult(bool Proceeded, int Batches, long Lines, int IncidentsWritten)
 {
-    /// <summary>The run lost its lease to another (slow storage outlasted it) and stopped without saving.</summary>
+    /// <summary>A site's run lost its lease to another (slow storage outlasted it) and stopped without saving.</summary>
     public bool LostLease { get; init; }
 
-    public static AnalysisRunResult Skipped { get; } = new(false, 0, 0, 0);
+    /// <summary>The sites this run analyzed (held their lease through the save), in the order it did.</summary>
+    public IReadOnlyList<string> SitesAnalyzed { get; init; } = [];
+
+    /// <summary>Sites skipped because a run elsewhere held their lease.</summary>
+    public int SitesSkipped { get; init; }
 }

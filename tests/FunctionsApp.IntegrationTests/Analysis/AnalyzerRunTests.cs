@@ -151,16 +151,17 @@ public sealed class AnalyzerRunTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task RunOnce_WhileAnotherRunHoldsTheLease_DoesNotProceed()
+    public async Task RunOnce_WhileAnotherRunHoldsTheSitesLease_DoesNotProceed()
     {
         await using var kit = await AnalysisTestKit.StartAsync(azurite);
         var states = kit.App.Services.GetRequiredService<IAnalyzerStateStore>();
 
-        await using (var held = await states.TryAcquireRunLeaseAsync(TimeSpan.FromSeconds(30), CancellationToken.None))
+        await using (var held = await states.TryAcquireSiteLeaseAsync("web", TimeSpan.FromSeconds(30), CancellationToken.None))
         {
             Assert.NotNull(held);
             var blocked = await kit.Analyzer.RunOnceAsync(CancellationToken.None);
             Assert.False(blocked.Proceeded);
+            Assert.Equal(1, blocked.SitesSkipped);
         }
 
         var runs = await Task.WhenAll(kit.Analyzer.RunOnceAsync(CancellationToken.None), kit.Analyzer.RunOnceAsync(CancellationToken.None));
@@ -186,8 +187,8 @@ public sealed class AnalyzerRunTests(AzuriteFixture azurite)
 
             public IAsyncEnumerable<SiteState> LoadAllAsync(CancellationToken cancellationToken) => inner.LoadAllAsync(cancellationToken);
 
-            public Task<IRunLease?> TryAcquireRunLeaseAsync(TimeSpan duration, CancellationToken cancellationToken) =>
-                inner.TryAcquireRunLeaseAsync(duration, cancellationToken);
+            public Task<IRunLease?> TryAcquireSiteLeaseAsync(string site, TimeSpan duration, CancellationToken cancellationToken) =>
+                inner.TryAcquireSiteLeaseAsync(site, duration, cancellationToken);
         }
     }
 }

@@ -104,7 +104,7 @@ public sealed class TimelineQueryTests
             }
         }
 
-        public Task<IRunLease?> TryAcquireRunLeaseAsync(TimeSpan duration, CancellationToken cancellationToken) => throw new NotSupportedException("Queries only read.");
+        public Task<IRunLease?> TryAcquireSiteLeaseAsync(string site, TimeSpan duration, CancellationToken cancellationToken) => throw new NotSupportedException("Queries only read.");
     }
 
     private sealed class NoIncidents : IIncidentStore
