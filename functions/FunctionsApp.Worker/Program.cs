@@ -12,4 +12,4 @@ builder.ConfigureFunctionsWebApplication();
 builder.AddApplicationInsightsWhenConfigured();
 AppHost.AddApp(builder.Services, builder.Configuration, HostingMode.FunctionsHost);
 builder.Services.AddSingleton<HandlerInvoker>();
-await builder.Build().RunAsync();
+await builder.Build().RunUntilStoppedAsync();
