@@ -53,6 +53,7 @@ internal sealed class FunctionsHostEmulator : IAsyncDisposable
     private readonly StringBuilder _output;
     private readonly HttpClient _http;
     private readonly ConcurrentDictionary<string, WorkerFunction> _functions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _traceParents = new(StringComparer.Ordinal);
     private readonly string _routePrefix;
 
     private FunctionsHostEmulator(WebApplication grpc, WorkerStream stream, Process worker, StringBuilder output, long processStarted, string routePrefix)
@@ -268,6 +269,10 @@ internal sealed class FunctionsHostEmulator : IAsyncDisposable
     public async Task<StreamingMessage> RequestStatusAsync(CancellationToken cancellationToken = default) =>
         await _stream.RequestAsync(new StreamingMessage { WorkerStatusRequest = new WorkerStatusRequest() }, cancellationToken);
 
+    /// <summary>The W3C <c>traceparent</c> the host sent with an invocation (its operation, in telemetry).</summary>
+    public string TraceParentOf(string invocationId) =>
+        _traceParents.TryGetValue(invocationId, out var traceParent) ? traceParent : throw new ArgumentException($"No invocation '{invocationId}' was sent.", nameof(invocationId));
+
     public WorkerFunction Function(string name) =>
         _functions.TryGetValue(name, out var function) ? function : throw new ArgumentException($"The worker has no function '{name}'.", nameof(name));
 
@@ -382,12 +387,17 @@ internal sealed class FunctionsHostEmulator : IAsyncDisposable
         return answer.InvocationResponse ?? throw new InvalidOperationException($"The worker answered an InvocationRequest with {answer.ContentCase}.");
     }
 
-    private static InvocationRequest NewInvocation(WorkerFunction function) => new()
+    private InvocationRequest NewInvocation(WorkerFunction function)
     {
-        InvocationId = Guid.NewGuid().ToString(),
-        FunctionId = function.FunctionId,
-        TraceContext = new RpcTraceContext { TraceParent = $"00-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-01" },
-    };
+        var request = new InvocationRequest
+        {
+            InvocationId = Guid.NewGuid().ToString(),
+            FunctionId = function.FunctionId,
+            TraceContext = new RpcTraceContext { TraceParent = $"00-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-01" },
+        };
+        _traceParents[request.InvocationId] = request.TraceContext.TraceParent;
+        return request;
+    }
 
     private WorkerFunction? Route(HttpRequestMessage request)
     {

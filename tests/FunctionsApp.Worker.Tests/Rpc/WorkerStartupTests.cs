@@ -66,14 +66,25 @@ public sealed class WorkerStartupTests(WorkerHostFixture fixture)
         // A worker of its own, on the shared Azurite: this one is stopped.
         var host = await FunctionsHostEmulator.StartAsync(WorkerOutput.Directory, WorkerHostFixture.Settings(fixture.Azurite, Guid.NewGuid().ToString("N")[..10]));
 
-        // Stopped once it is serving: a worker told to stop while it is still starting dies of the cancelled start
-        // (Kestrel's bind) with an unhandled exception, which is the Functions worker's behaviour, not the app's.
+        // Stopped once it is serving (a stop while it is still starting: WorkerTerminate_WhileStarting_ExitsCleanly).
         using (var health = await host.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/health")))
         {
             Assert.Equal(StatusResult.Types.Status.Success, health.Invocation?.Result.Status);
         }
 
         await host.DisposeAsync(); // sends WorkerTerminate, waits up to its grace period, kills only then
+
+        Assert.True(host.Exit == (0, false), $"exit {host.Exit}\n{host.Diagnostics}");
+    }
+
+    [Fact]
+    public async Task WorkerTerminate_WhileStarting_ExitsCleanly()
+    {
+        // The host stops a worker whenever it must (scale-in, a restart, a deployment), also right after loading it,
+        // while the worker's own host is still starting (its ASP.NET Core integration binding Kestrel).
+        var host = await FunctionsHostEmulator.StartAsync(WorkerOutput.Directory, WorkerHostFixture.Settings(fixture.Azurite, Guid.NewGuid().ToString("N")[..10]));
+
+        await host.DisposeAsync(); // WorkerTerminate at once, then waits up to its grace period
 
         Assert.True(host.Exit == (0, false), $"exit {host.Exit}\n{host.Diagnostics}");
     }

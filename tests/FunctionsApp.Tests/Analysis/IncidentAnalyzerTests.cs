@@ -1,0 +1,208 @@
+using FunctionsApp.Analysis;
+using FunctionsApp.Hosting;
+using FunctionsApp.Incidents;
+using FunctionsApp.Ingestion;
+using FunctionsApp.Metrics;
+using FunctionsApp.NginxLogs;
+using FunctionsApp.Notifications.Outbox;
+using FunctionsApp.Notifications.Routing;
+using FunctionsApp.Probes;
+using FunctionsApp.SiteConfig;
+using FunctionsApp.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FunctionsApp.Tests.Analysis;
+
+/// <summary>
+/// The analysis flow without storage: the analyzer as the app composes it, over in-memory stores, reading a real
+/// nginx capture (Fixtures/nginx/mixed-custom, every failure scenario of the lab against one nginx) from the archive,
+/// running the engine, and writing incidents, the site's state and the notification decisions.
+/// </summary>
+public sealed class IncidentAnalyzerTests
+{
+    private static readonly string Capture = Path.Combine(AppContext.BaseDirectory, "Fixtures", "nginx", "mixed-custom");
+
+    [Fact]
+    public async Task RunOnceAsync_RealCapture_WritesTheEnginesIncidentsAndSavesTheCheckpoint()
+    {
+        var kit = new Kit();
+        var access = kit.Archive.Add("nginx-access", LogKind.Access, AccessLines, kit.Received);
+        var errors = kit.Archive.Add("nginx-error", LogKind.Error, ErrorLines, kit.Received);
+
+        var result = await kit.Analyzer.RunOnceAsync(CancellationToken.None);
+
+        var expected = Offline();
+        Assert.NotEmpty(expected);
+        Assert.True(result.Proceeded);
+        Assert.Equal(2, result.Batches);
+        Assert.Equal(AccessLines.Length + ErrorLines.Length, result.Lines);
+        Assert.Equal(expected.Count, result.IncidentsWritten);
+        Assert.Equal(
+            expected.Select(i => (i.Upstream, i.Host, i.Cause, i.Start)).Order(),
+            kit.Incidents.All.Values.Select(i => (i.Upstream, i.Host, i.Cause, i.Start)).Order());
+        Assert.All(kit.Incidents.All.Values, i => Assert.Equal("web", i.Site));
+        Assert.All(kit.Incidents.All.Values, i => Assert.Equal(kit.Now, i.DetectedAt));
+        var saved = kit.States.Saved("web")!;
+        Assert.Contains(access.BlobName, saved.Sources["nginx-access"].Read.Append(saved.Sources["nginx-access"].Below));
+        Assert.Contains(errors.BlobName, saved.Sources["nginx-error"].Read.Append(saved.Sources["nginx-error"].Below));
+        Assert.Equal(kit.Now, saved.LastRun);
+        // Every incident was shown to the grouper, whose decisions were saved.
+        Assert.NotNull(kit.Grouper.Saved);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_NothingNew_ReadsNothingAndWritesNothingNew()
+    {
+        var kit = new Kit();
+        kit.Archive.Add("nginx-access", LogKind.Access, AccessLines, kit.Received);
+        kit.Archive.Add("nginx-error", LogKind.Error, ErrorLines, kit.Received);
+        await kit.Analyzer.RunOnceAsync(CancellationToken.None);
+        var opened = kit.Archive.Opened;
+        var incidents = kit.Incidents.All.Keys.Order(StringComparer.Ordinal).ToList();
+
+        kit.Clock.Advance(TimeSpan.FromMinutes(1));
+        var second = await kit.Analyzer.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(0, second.Batches);
+        Assert.Equal(0, second.Lines);
+        Assert.Equal(opened, kit.Archive.Opened);
+        Assert.Equal(incidents, kit.Incidents.All.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_LeaseHeldElsewhere_SkipsWithoutReading()
+    {
+        var kit = new Kit();
+        kit.Archive.Add("nginx-access", LogKind.Access, AccessLines, kit.Received);
+        kit.States.LeaseHeldElsewhere = true;
+
+        var result = await kit.Analyzer.RunOnceAsync(CancellationToken.None);
+
+        Assert.False(result.Proceeded);
+        Assert.Equal(0, kit.Archive.Opened);
+        Assert.Equal(0, kit.States.Saves);
+        Assert.Empty(kit.Incidents.All);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_NotificationDecisionFails_KeepsTheStateUnsaved_AndTheNextRunDecidesTheSameIncidents()
+    {
+        var kit = new Kit();
+        kit.Archive.Add("nginx-access", LogKind.Access, AccessLines, kit.Received);
+        kit.Archive.Add("nginx-error", LogKind.Error, ErrorLines, kit.Received);
+        kit.Grouper.Failing = true;
+
+        await Assert.ThrowsAnyAsync<Exception>(() => kit.Analyzer.RunOnceAsync(CancellationToken.None));
+
+        Assert.Equal(0, kit.States.Saves);
+        var firstIds = kit.Incidents.All.Keys.Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(firstIds);
+
+        kit.Grouper.Failing = false;
+        kit.Clock.Advance(TimeSpan.FromMinutes(1));
+        var retry = await kit.Analyzer.RunOnceAsync(CancellationToken.None);
+
+        // The batches are read again (the checkpoint was not saved) and give the same incidents, now decided on.
+        Assert.Equal(2, retry.Batches);
+        Assert.Equal(firstIds, kit.Incidents.All.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(1, kit.States.Saves);
+        Assert.NotNull(kit.Grouper.Saved);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_BatchStoredWithItsOwnFormat_IsReadWithIt()
+    {
+        // The source says "combined", but the shipper sent ?format= with the capture's own log_format: the batch's
+        // format wins, so its lines parse (with "combined" every line of this capture is malformed).
+        var kit = new Kit(accessFormat: "combined");
+        kit.Archive.Add("nginx-access", LogKind.Access, AccessLines, kit.Received, format: CustomFormat);
+        kit.Archive.Add("nginx-error", LogKind.Error, ErrorLines, kit.Received);
+
+        await kit.Analyzer.RunOnceAsync(CancellationToken.None);
+
+        var engine = kit.States.Saved("web")!.Engine;
+        Assert.Equal(Offline().Count, kit.Incidents.All.Count);
+        Assert.NotEmpty(kit.Incidents.All);
+        Assert.NotNull(engine.AccessWatermark);
+    }
+
+    private static string[] AccessLines => File.ReadAllLines(Path.Combine(Capture, "access.log"));
+
+    private static string[] ErrorLines => File.ReadAllLines(Path.Combine(Capture, "error.log"));
+
+    private static string CustomFormat
+    {
+        get
+        {
+            using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "nginx", "formats.json")));
+            return manifest.RootElement.GetProperty("formats").GetProperty("custom").GetProperty("declaration").GetString()!;
+        }
+    }
+
+    /// <summary>What the engine finds in the whole capture, read offline (as <c>analyze</c> does).</summary>
+    private static List<Incident> Offline()
+    {
+        Assert.True(AccessLogFormat.TryCompile(CustomFormat, out var format, out var error), error);
+        var report = LogAnalyzer.Analyze(
+            [new LogInput("access.log", () => File.OpenRead(Path.Combine(Capture, "access.log")))],
+            [new LogInput("error.log", () => File.OpenRead(Path.Combine(Capture, "error.log")))],
+            format,
+            new DiagnosisOptions(),
+            CancellationToken.None);
+        return [.. report.Incidents];
+    }
+
+    /// <summary>The analyzer as the app composes it, over in-memory stores and a fake clock past the capture's end.</summary>
+    private sealed class Kit
+    {
+        public Kit(string? accessFormat = null)
+        {
+            // The capture's log_format starts each line with $time_iso8601.
+            var last = DateTimeOffset.Parse(File.ReadLines(Path.Combine(Capture, "access.log")).Last().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            Received = last + TimeSpan.FromSeconds(5);
+            // Past the grace period, so every incident of the capture has ended by the run.
+            Clock = new FakeTimeProvider(last + TimeSpan.FromMinutes(15));
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+                ["Ingestion:Sources:nginx-access:Kind"] = "Access",
+                ["Ingestion:Sources:nginx-access:Format"] = accessFormat ?? CustomFormat,
+                ["Ingestion:Sources:nginx-access:Site"] = "web",
+                ["Ingestion:Sources:nginx-error:Kind"] = "Error",
+                ["Ingestion:Sources:nginx-error:Site"] = "web",
+            }).Build();
+            var services = new ServiceCollection();
+            services.AddSingleton<IConfiguration>(configuration);
+            AppHost.AddApp(services, configuration, HostingMode.Standalone);
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            services.Replace(ServiceDescriptor.Singleton<ILogArchive>(Archive));
+            services.Replace(ServiceDescriptor.Singleton<IAnalyzerStateStore>(States));
+            services.Replace(ServiceDescriptor.Singleton<IIncidentStore>(Incidents));
+            services.Replace(ServiceDescriptor.Singleton<IGrouperStateStore>(Grouper));
+            services.Replace(ServiceDescriptor.Singleton<INotificationOutbox>(new InMemoryOutbox()));
+            services.Replace(ServiceDescriptor.Singleton<IProbeStore>(new InMemoryProbeStore()));
+            services.Replace(ServiceDescriptor.Singleton<INginxConfigStore>(new InMemoryNginxConfigStore()));
+            services.Replace(ServiceDescriptor.Singleton<IMetricsCorrelator>(new NoMetricsCorrelator()));
+            Analyzer = services.BuildServiceProvider().GetRequiredService<IncidentAnalyzer>();
+        }
+
+        public FakeTimeProvider Clock { get; }
+
+        public DateTimeOffset Now => Clock.GetUtcNow();
+
+        public DateTimeOffset Received { get; }
+
+        public InMemoryLogArchive Archive { get; } = new();
+
+        public InMemoryAnalyzerStateStore States { get; } = new();
+
+        public InMemoryIncidentStore Incidents { get; } = new();
+
+        public InMemoryGrouperStateStore Grouper { get; } = new();
+
+        public IncidentAnalyzer Analyzer { get; }
+    }
+}
