@@ -120,7 +120,7 @@ internal sealed class InMemoryAnalyzerStateStore : IAnalyzerStateStore
         }
     }
 
-    public Task<IRunLease?> TryAcquireRunLeaseAsync(TimeSpan duration, CancellationToken cancellationToken) =>
+    public Task<IRunLease?> TryAcquireSiteLeaseAsync(string site, TimeSpan duration, CancellationToken cancellationToken) =>
         Task.FromResult<IRunLease?>(LeaseHeldElsewhere ? null : new Lease(Interlocked.Increment(ref _fence)));
 
     private sealed class Lease(long fence) : IRunLease
