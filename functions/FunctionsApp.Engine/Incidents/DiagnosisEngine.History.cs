@@ -30,7 +30,7 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
-        if (entry.Status < 400)
+        if (entry.Status < 400 && HistoryKeys.IsHost(key))
         {
             RecordRouteServed(in entry, key, time);
         }

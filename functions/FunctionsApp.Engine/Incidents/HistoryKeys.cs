@@ -20,7 +20,7 @@ internal static class HistoryKeys
     public static bool IsPath(string key) => key.StartsWith("p|", StringComparison.Ordinal);
 
     /// <summary>A host key (<c>h|api.example.com</c>): the format logs hosts but no upstreams.</summary>
-    public static bool IsHost(string key) => key.StartsWith("h|", StringComparison.Ordinal);
+    public static bool IsHost(ReadOnlySpan<char> key) => key.StartsWith("h|", StringComparison.Ordinal);
 
     /// <summary>
     /// Under a host key, the route of a request: the host and the first segment of its path (<c>api.example.com /v2</c>).
@@ -30,13 +30,12 @@ internal static class HistoryKeys
     /// </summary>
     public static ReadOnlySpan<char> RouteOf(in AccessLogEntry entry, ReadOnlySpan<char> hostKey, Span<char> buffer)
     {
-        if (hostKey.Length < 3 || hostKey[0] != 'h')
+        if (!IsHost(hostKey))
         {
             return default;
         }
 
-        var segment = FirstPathSegment(!entry.Get(AccessField.Request).IsEmpty ? entry.Get(AccessField.Request)
-            : !entry.Get(AccessField.RequestUri).IsEmpty ? entry.Get(AccessField.RequestUri) : entry.Get(AccessField.Uri));
+        var segment = FirstPathSegment(RequestTarget(in entry));
         var host = hostKey[2..];
         if (segment.IsEmpty || host.Length + 1 + segment.Length > buffer.Length)
         {
@@ -82,8 +81,7 @@ internal static class HistoryKeys
         }
         else
         {
-            value = FirstPathSegment(!entry.Get(AccessField.Request).IsEmpty ? entry.Get(AccessField.Request)
-                : !entry.Get(AccessField.RequestUri).IsEmpty ? entry.Get(AccessField.RequestUri) : entry.Get(AccessField.Uri));
+            value = FirstPathSegment(RequestTarget(in entry));
             prefix = 'p';
         }
 
@@ -103,6 +101,11 @@ internal static class HistoryKeys
 
         return buffer[..(length + 2)];
     }
+
+    /// <summary>What the format logs of the request's target: <c>$request</c>, else <c>$request_uri</c>, else <c>$uri</c>.</summary>
+    private static ReadOnlySpan<byte> RequestTarget(scoped in AccessLogEntry entry) =>
+        !entry.Get(AccessField.Request).IsEmpty ? entry.Get(AccessField.Request)
+            : !entry.Get(AccessField.RequestUri).IsEmpty ? entry.Get(AccessField.RequestUri) : entry.Get(AccessField.Uri);
 
     /// <summary><c>GET /api/v1/x?y HTTP/1.1</c> → <c>/api</c>; a bare URI works too.</summary>
     private static ReadOnlySpan<byte> FirstPathSegment(ReadOnlySpan<byte> request)

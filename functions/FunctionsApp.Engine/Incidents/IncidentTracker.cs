@@ -181,8 +181,14 @@ internal sealed class IncidentTracker
         {
             if (failure.Route.Length > 0 && failure.Route != Route)
             {
-                RouteMixed |= Route.Length > 0;
-                Route = Route.Length > 0 ? Route : failure.Route;
+                if (Route.Length == 0)
+                {
+                    Route = failure.Route;
+                }
+                else
+                {
+                    RouteMixed = true;
+                }
             }
 
             // Only failed requests bound the incident: tries nginx recovered from are evidence about it.
