@@ -6,8 +6,10 @@ namespace FunctionsApp.NginxLogs;
 /// <summary>
 /// A JSON object a runtime or shipper wrapped each nginx line in: Docker's <c>json-file</c> driver
 /// (<c>{"log":"…\n","stream":"stderr","time":"…Z"}</c>), Fluent Bit and Vector file outputs (<c>log</c>,
-/// <c>message</c>), journald's JSON export (<c>MESSAGE</c>), Filebeat and Logstash (<c>message</c>). The line is the
-/// string under the key, unescaped, without the newline Docker keeps. Decided once per input from its first lines,
+/// <c>message</c>), journald's JSON export (<c>MESSAGE</c>), Filebeat and Logstash (<c>message</c>). The object may
+/// follow the fields a shipper's own file output writes first: Fluentd's <c>out_file</c> (<c>time⇥tag⇥{…}</c>) and
+/// Fluent Bit's (<c>tag: [1700000000.123456789, {…}]</c>), both their defaults. The line is the string under the key,
+/// unescaped, without the newline Docker keeps. Decided once per input from its first lines,
 /// like <see cref="LinePrefix"/>, and only when the objects carry no <c>status</c>: an nginx JSON access log has one,
 /// an envelope does not.
 /// </summary>
@@ -19,13 +21,26 @@ internal sealed class LineEnvelope
     private readonly byte[] _key;
     private byte[] _buffer = new byte[1024];
 
-    private LineEnvelope(string key)
+    private LineEnvelope(string key, RecordForm form)
     {
         _key = System.Text.Encoding.UTF8.GetBytes(key);
-        Name = "json:" + key;
+        Name = form switch
+        {
+            RecordForm.Fluentd => "fluentd+json:" + key,
+            RecordForm.FluentBit => "fluent-bit+json:" + key,
+            _ => "json:" + key,
+        };
     }
 
-    /// <summary>How the report names it: <c>json:log</c>, <c>json:message</c>.</summary>
+    /// <summary>How a line holds its object: alone, or after a shipper's own fields.</summary>
+    private enum RecordForm
+    {
+        Bare,
+        Fluentd,
+        FluentBit,
+    }
+
+    /// <summary>How the report names it: <c>json:log</c>, <c>json:message</c>, <c>fluent-bit+json:log</c>.</summary>
     public string Name { get; }
 
     /// <summary>The envelope most of the sample's non-blank lines are wrapped in (at least half of them), else null.</summary>
@@ -33,6 +48,7 @@ internal sealed class LineEnvelope
     {
         var lines = 0;
         var counts = new int[LineKeys.Length];
+        var forms = new int[Enum.GetValues<RecordForm>().Length];
         foreach (var line in sample)
         {
             var trimmed = line.AsSpan().Trim(" \t\r"u8);
@@ -42,14 +58,17 @@ internal sealed class LineEnvelope
             }
 
             lines++;
-            if (trimmed[0] == '{' && KeyOf(trimmed) is { } index)
+            var record = RecordOf(trimmed, out var form, out _);
+            if (!record.IsEmpty && KeyOf(record) is { } index)
             {
                 counts[index]++;
+                forms[(int)form]++;
             }
         }
 
         var best = Array.IndexOf(counts, counts.Max());
-        return lines > 0 && counts[best] * 2 >= lines ? new LineEnvelope(LineKeys[best]) : null;
+        var bestForm = (RecordForm)Array.IndexOf(forms, forms.Max());
+        return lines > 0 && counts[best] * 2 >= lines ? new LineEnvelope(LineKeys[best], bestForm) : null;
     }
 
     /// <summary>
@@ -59,8 +78,8 @@ internal sealed class LineEnvelope
     public bool TryUnwrap(ReadOnlySpan<byte> line, out ReadOnlySpan<byte> inner, out DateTimeOffset? time)
     {
         inner = default;
-        time = null;
-        if (line.IsEmpty || line[0] != '{')
+        line = RecordOf(line.TrimEnd(" \t\r"u8), out _, out time);
+        if (line.IsEmpty)
         {
             return false;
         }
@@ -114,6 +133,81 @@ internal sealed class LineEnvelope
             // Cut at the length limit, or not JSON after all.
             return false;
         }
+    }
+
+    /// <summary>
+    /// The object in <paramref name="line"/> (its end trimmed): the whole line when it starts with <c>{</c>, else the
+    /// object after the fields of Fluentd's or Fluent Bit's file output, with the time they wrote; empty when none.
+    /// </summary>
+    private static ReadOnlySpan<byte> RecordOf(ReadOnlySpan<byte> line, out RecordForm form, out DateTimeOffset? time)
+    {
+        form = RecordForm.Bare;
+        time = null;
+        if (line.IsEmpty || line[0] == '{')
+        {
+            return line;
+        }
+
+        // Fluent Bit: tag: [seconds.nanoseconds, {record}]
+        var open = line.IndexOf(": ["u8);
+        if (open > 0 && line[^1] == ']' && line[..open].IndexOfAny(" \t{\""u8) < 0)
+        {
+            var rest = line[(open + 3)..^1];
+            var comma = rest.IndexOf((byte)',');
+            var record = comma < 0 ? default : rest[(comma + 1)..].TrimStart((byte)' ');
+            if (!record.IsEmpty && record[0] == '{' && TryEpoch(rest[..comma], out var stamped))
+            {
+                (form, time) = (RecordForm.FluentBit, stamped);
+                return record;
+            }
+        }
+
+        // Fluentd: time<TAB>tag<TAB>{record}, the time in ISO 8601 with its zone.
+        var tab = line.IndexOf((byte)'\t');
+        if (tab > 0 && line[^1] == '}')
+        {
+            var afterTag = line[(tab + 1)..].IndexOf((byte)'\t');
+            var record = afterTag < 0 ? default : line[(tab + 1 + afterTag + 1)..];
+            if (!record.IsEmpty && record[0] == '{')
+            {
+                form = RecordForm.Fluentd;
+                time = HasZone(line[..tab]) && NginxTime.TryParseIso8601(line[..tab], out var stamped) ? stamped : null;
+                return record;
+            }
+        }
+
+        return default;
+    }
+
+    /// <summary>Seconds since the epoch with an optional fraction (<c>1700000000.123456789</c>).</summary>
+    private static bool TryEpoch(ReadOnlySpan<byte> s, out DateTimeOffset time)
+    {
+        time = default;
+        var dot = s.IndexOf((byte)'.');
+        var whole = dot < 0 ? s : s[..dot];
+        var fraction = dot < 0 ? default : s[(dot + 1)..];
+        if (whole.Length is < 9 or > 11 || whole.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0
+            || fraction.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
+        {
+            return false;
+        }
+
+        long seconds = 0;
+        foreach (var digit in whole)
+        {
+            seconds = (seconds * 10) + (digit - '0');
+        }
+
+        long ticks = 0;
+        var scale = TimeSpan.TicksPerSecond;
+        foreach (var digit in fraction)
+        {
+            scale /= 10;
+            ticks += (digit - '0') * scale;
+        }
+
+        time = DateTimeOffset.FromUnixTimeSeconds(seconds).AddTicks(ticks);
+        return true;
     }
 
     /// <summary>The index of the line key of a one-level object without <c>status</c>, or null.</summary>

@@ -30,7 +30,7 @@ internal sealed class LinePrefix
 
     /// <summary>A shape a log format could itself start with (<c>name | </c>, <c>key: </c>): kept only when
     /// removing it makes strictly more lines parse.</summary>
-    public bool IsWeak => _layers is [PrefixLayer.DockerCompose] or [PrefixLayer.SyslogTag];
+    public bool IsWeak => _layers is [PrefixLayer.DockerCompose] or [PrefixLayer.SyslogTag] or [PrefixLayer.BeforeJson];
 
     /// <summary>How the report names the shape: <c>syslog-rfc3164</c>, <c>docker-compose+rfc3339</c>; null for none.</summary>
     public string? Name { get; }
@@ -52,6 +52,8 @@ internal sealed class LinePrefix
         PrefixLayer.DockerCompose => "docker-compose",
         PrefixLayer.KubectlPrefix => "kubectl-prefix",
         PrefixLayer.SyslogTag => "syslog-tag",
+        PrefixLayer.LokiLabels => "loki-labels",
+        PrefixLayer.BeforeJson => "text-before-json",
         _ => layer.ToString(),
     };
 
@@ -190,6 +192,7 @@ internal sealed class LinePrefix
         [
             PrefixLayer.SyslogRfc5424, PrefixLayer.SyslogRfc3164, PrefixLayer.Cri, PrefixLayer.SyslogIso,
             PrefixLayer.Rfc3339, PrefixLayer.KubectlPrefix, PrefixLayer.DockerCompose, PrefixLayer.SyslogTag,
+            PrefixLayer.LokiLabels, PrefixLayer.BeforeJson,
         ];
         foreach (var candidate in order)
         {
@@ -220,6 +223,8 @@ internal sealed class LinePrefix
             PrefixLayer.DockerCompose => MatchCompose(s),
             PrefixLayer.KubectlPrefix => MatchKubectl(s),
             PrefixLayer.SyslogTag => MatchTag(s),
+            PrefixLayer.LokiLabels => MatchLokiLabels(s),
+            PrefixLayer.BeforeJson => MatchBeforeJson(s),
             _ => -1,
         };
     }
@@ -471,6 +476,90 @@ internal sealed class LinePrefix
         }
 
         return close + 1 == s.Length ? close + 1 : s[close + 1] == ' ' ? close + 2 : -1;
+    }
+
+    // {filename="/var/log/nginx/access.log", job="nginx"}   — Prometheus label names, quoted values with \" escapes.
+    private static int MatchLokiLabels(ReadOnlySpan<byte> s)
+    {
+        if (s.Length < 6 || s[0] != '{')
+        {
+            return -1;
+        }
+
+        var pos = 1;
+        while (true)
+        {
+            var nameStart = pos;
+            while (pos < s.Length && (char.IsAsciiLetterOrDigit((char)s[pos]) || s[pos] == '_'))
+            {
+                pos++;
+            }
+
+            if (pos == nameStart || char.IsAsciiDigit((char)s[nameStart]) || pos + 1 >= s.Length || s[pos] != '=' || s[pos + 1] != '"')
+            {
+                return -1;
+            }
+
+            pos += 2;
+            while (pos < s.Length && s[pos] != '"')
+            {
+                pos += s[pos] == '\\' ? 2 : 1;
+            }
+
+            if (++pos >= s.Length)
+            {
+                return -1;
+            }
+
+            if (s[pos] == '}')
+            {
+                break;
+            }
+
+            if (s[pos] != ',')
+            {
+                return -1;
+            }
+
+            pos++;
+            while (pos < s.Length && s[pos] == ' ')
+            {
+                pos++;
+            }
+        }
+
+        pos++;
+        var spaces = pos;
+        while (pos < s.Length && s[pos] == ' ')
+        {
+            pos++;
+        }
+
+        return pos > spaces || pos == s.Length ? pos : -1;
+    }
+
+    // "web-7d4b9c-x2x9z nginx {"status":"502",…}": text without quotes, a space or tab, then an object to the end.
+    private static int MatchBeforeJson(ReadOnlySpan<byte> s)
+    {
+        var end = s.TrimEnd(" \t\r"u8);
+        if (end.Length < 4 || end[^1] != '}')
+        {
+            return -1;
+        }
+
+        var limit = Math.Min(end.Length - 2, 512);
+        for (var pos = 1; pos < limit; pos++)
+        {
+            switch (s[pos])
+            {
+                case (byte)'"':
+                    return -1;
+                case (byte)'{' when s[pos + 1] == '"' && s[pos - 1] is (byte)' ' or (byte)'\t':
+                    return pos;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>

@@ -35,4 +35,13 @@ internal enum PrefixLayer
     /// <summary>A bare syslog tag, <c>nginx: </c> or <c>nginx[1234]: </c>: what is left when a daemon took nginx's
     /// hostname for the program name (syslog-ng's RFC 5424 output of what nginx sends to a unix socket).</summary>
     SyslogTag,
+
+    /// <summary>The label set Loki's <c>logcli query</c> prints between the time and the line (after
+    /// <see cref="Rfc3339"/>): <c>{filename="/var/log/nginx/access.log", job="nginx"} </c>, padded with spaces.</summary>
+    LokiLabels,
+
+    /// <summary>Any text a tool prints before an nginx JSON access line (<c>stern</c>'s <c>pod container </c>, a
+    /// <c>tag: </c>, a tab-separated time and tag): everything before an object that runs to the end of the line.
+    /// Kept only when removing it makes more lines parse.</summary>
+    BeforeJson,
 }

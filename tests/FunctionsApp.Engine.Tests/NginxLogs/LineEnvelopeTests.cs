@@ -26,6 +26,23 @@ public sealed class LineEnvelopeTests
     }
 
     [Theory]
+    [InlineData("nginx.error: [1795584124.434123456, {\"log\":\"LINE\"}]", "fluent-bit+json:log", "Fluent Bit's file output (out_file)")]
+    [InlineData("2026-11-25T05:22:04.434+00:00\tnginx.error\t{\"message\":\"LINE\",\"path\":\"/var/log/nginx/error.log\"}", "fluentd+json:message", "Fluentd's file output (out_file)")]
+    public void TryUnwrap_ShippersFileOutputs_ReadTheRecordAndTheirTime(string wrapped, string name, string source)
+    {
+        const string Error = "2026/11/25 05:22:04 [error] 31#31: *7 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.1, server: _, request: \"GET /a HTTP/1.1\", upstream: \"http://10.0.0.2:80/a\", host: \"x\"";
+        var line = wrapped.Replace("LINE", Error.Replace("\"", "\\\"", StringComparison.Ordinal), StringComparison.Ordinal);
+
+        var envelope = LineEnvelope.Detect(Lines(line, line));
+
+        Assert.True(name == envelope?.Name, $"{source}: found {envelope?.Name ?? "none"}");
+        Assert.NotNull(envelope);
+        Assert.True(envelope.TryUnwrap(Encoding.UTF8.GetBytes(line), out var inner, out var time));
+        Assert.Equal(Error, Encoding.UTF8.GetString(inner));
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 5, 22, 4, 434, TimeSpan.Zero), time!.Value, TimeSpan.FromMilliseconds(1));
+    }
+
+    [Theory]
     [InlineData("""{"time":"2026-11-24T05:22:04+00:00","status":"502","message":"GET / HTTP/1.1","upstream":"10.0.0.2:80"}""")]
     [InlineData("""{"@timestamp":"2026-11-24T05:22:04+00:00","http":{"status":502},"status":502,"log":"x"}""")]
     public void Detect_NginxJsonAccessLines_AreNotAnEnvelope(string line) =>

@@ -34,6 +34,8 @@ public sealed class LinePrefixTests
         { "nginx-1  | 2021-09-29T10:31:02.123456789Z ", "docker-compose+rfc3339", "docker compose logs -t" },
         { "[pod/web-7d9f8b-x2k/nginx] 2021-09-29T10:31:02.123456789Z ", "kubectl-prefix+rfc3339", "kubectl --prefix --timestamps" },
         { "Jun 28 09:08:38 node-1 dockerd[812]: nginx-1  | ", "syslog-rfc3164+docker-compose", "compose through journald" },
+        { "2025-06-28T09:08:38.123456789Z {filename=\"/var/log/nginx/x.log\", job=\"nginx\"} ", "rfc3339+loki-labels", "logcli query" },
+        { "2025-06-28T09:08:38Z {app=\"web \\\"a\\\"\", pod=\"web-1\"}     ", "rfc3339+loki-labels", "logcli, labels padded, escaped quote" },
     };
 
     [Theory]
