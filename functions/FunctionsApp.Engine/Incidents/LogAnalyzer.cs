@@ -8,6 +8,8 @@ internal static class LogAnalyzer
     public static AnalysisReport Analyze(
         IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, DiagnosisOptions options, CancellationToken cancellationToken)
     {
+        access = InputOrder.Chronological(access, cancellationToken);
+        errors = InputOrder.Chronological(errors, cancellationToken);
         var engine = new DiagnosisEngine(options);
         var feed = new LogFeed(engine);
         feed.Run(access, errors, format, cancellationToken);

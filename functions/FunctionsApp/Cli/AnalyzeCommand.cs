@@ -18,8 +18,9 @@ internal static class AnalyzeCommand
                        [--html FILE]
                        [--error-log-utc-offset +01:00] [--min-failures N] [--window SECONDS] [--quiet-period SECONDS]
 
-          --access FILE        nginx access log; repeat for several (in order); '-' is stdin; .gz is read directly
-          --error FILE         nginx error log; repeat for several
+          --access FILE        nginx access log; repeat for several, in any order (rotated files are read oldest
+                               first, by their first times); '-' is stdin; .gz is read directly
+          --error FILE         nginx error log; repeat for several, likewise
           --nginx-config FILE  the nginx configuration: `nginx -T` output saved to a file ('-' is stdin), or the main
                                nginx.conf (includes resolved relative to it). Alone: the configuration's findings.
                                With logs: incidents routed to their server/location/upstream, plus log-aware findings

@@ -1,0 +1,91 @@
+using System.IO.Compression;
+using System.Text;
+using FunctionsApp.Incidents;
+
+namespace FunctionsApp.Engine.Tests.Incidents;
+
+public sealed class InputOrderTests
+{
+    private static readonly string Root = Path.Combine(AppContext.BaseDirectory, "Fixtures", "handwritten");
+
+    [Theory]
+    [InlineData("php-fpm-and-timeouts-ist")]
+    [InlineData("json-keys-pst")]
+    public void Analyze_RotatedFilesGivenNewestFirst_SameIncidentsAsTheWholeLogs(string fixture)
+    {
+        // What `ls` gives: access.log (newest), access.log.1, access.log.2.gz (oldest), and the same for errors.
+        var access = Rotated(fixture, "access.log");
+        var errors = Rotated(fixture, "error.log");
+        var whole = LogAnalyzer.Analyze([Whole(fixture, "access.log")], [Whole(fixture, "error.log")], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var rotated = LogAnalyzer.Analyze([.. access.Reverse()], [.. errors.Reverse()], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.NotEmpty(whole.Incidents);
+        Assert.Equal(Summaries(whole), Summaries(rotated));
+        Assert.Equal([.. access.Select(a => a.Name)], rotated.Stats.Inputs.Where(i => i.Kind == "access").Select(i => i.Name));
+    }
+
+    [Fact]
+    public void Chronological_InputThatCannotBeReopened_KeepsTheGivenOrder()
+    {
+        var newer = EngineTestKit.Input("newer", ["10.0.0.1 - - [30/Nov/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\""]);
+        var older = EngineTestKit.Input("older", ["10.0.0.1 - - [30/Nov/2026:09:00:00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\""]) with { CanReopen = false };
+
+        Assert.Equal(["newer", "older"], InputOrder.Chronological([newer, older], CancellationToken.None).Select(i => i.Name));
+        Assert.Equal(["older", "newer"], InputOrder.Chronological([newer, older with { CanReopen = true }], CancellationToken.None).Select(i => i.Name));
+    }
+
+    [Theory]
+    [InlineData("2026/11/30 09:00:01 [error] 7#7: *1 connect() failed", "2026-11-30T09:00:01+00:00")]
+    [InlineData("10.0.0.1 - - [30/Nov/2026:10:00:01 +0100] \"GET /2025/01/02 HTTP/1.1\" 502 1", "2026-11-30T09:00:01+00:00")]
+    [InlineData("{\"time\":\"2026-11-30T10:00:01+01:00\",\"status\":\"502\"}", "2026-11-30T09:00:01+00:00")]
+    [InlineData("1796029201.250 | GET | 502 | 10.0.0.2:80", "2026-11-30T09:00:01.250+00:00")]
+    [InlineData("Nov 30 09:00:01 vm nginx: 2026/11/30 09:00:01 [error] 7#7: x", "2026-11-30T09:00:01+00:00")]
+    public void TimeIn_EachShape_FirstTimeOfTheLine(string line, string expected) =>
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), InputOrder.TimeIn(Encoding.UTF8.GetBytes(line)));
+
+    [Theory]
+    [InlineData("GET /a HTTP/1.1 200 12345678901234")]
+    [InlineData("")]
+    public void TimeIn_NoTime_IsNull(string line) => Assert.Null(InputOrder.TimeIn(Encoding.UTF8.GetBytes(line)));
+
+    private static LogInput Whole(string fixture, string name)
+    {
+        var path = Path.Combine(Root, fixture, name + ".gz");
+        return new LogInput(name, () => new GZipStream(File.OpenRead(path), CompressionMode.Decompress));
+    }
+
+    /// <summary>The log cut into three files the way logrotate leaves them, oldest first, the oldest gzipped.</summary>
+    private static LogInput[] Rotated(string fixture, string name)
+    {
+        using var reader = new StreamReader(Whole(fixture, name).Open());
+        var lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var third = lines.Length / 3;
+        byte[][] parts =
+        [
+            Gzip(lines[..third]),
+            Encoding.UTF8.GetBytes(string.Join('\n', lines[third..(2 * third)]) + "\n"),
+            Encoding.UTF8.GetBytes(string.Join('\n', lines[(2 * third)..]) + "\n"),
+        ];
+        return
+        [
+            new LogInput(name + ".2.gz", () => new GZipStream(new MemoryStream(parts[0]), CompressionMode.Decompress)),
+            new LogInput(name + ".1", () => new MemoryStream(parts[1])),
+            new LogInput(name, () => new MemoryStream(parts[2])),
+        ];
+    }
+
+    private static byte[] Gzip(string[] lines)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"));
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static List<string> Summaries(AnalysisReport report) =>
+        [.. report.Incidents.Select(i => $"{i.Upstream} {i.Host} {i.Cause} {i.Status} {i.Start:O} {i.FailedRequests}")];
+}
