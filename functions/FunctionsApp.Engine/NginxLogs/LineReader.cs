@@ -6,7 +6,8 @@ namespace FunctionsApp.NginxLogs;
 /// <summary>
 /// Reads <c>\n</c>-terminated lines from a stream into one pooled buffer, so memory stays flat
 /// however large the input is. A line longer than <see cref="MaxLineLength"/> is reported as
-/// oversized (its bytes are skipped, never buffered). A trailing <c>\r</c> is removed.
+/// oversized (its bytes are skipped, never buffered). A trailing <c>\r</c> is removed, and so is a UTF-8 byte order mark
+/// at the start (a log saved by a Windows editor).
 /// </summary>
 internal sealed class LineReader : IDisposable
 {
@@ -51,7 +52,7 @@ internal sealed class LineReader : IDisposable
                 }
                 else
                 {
-                    line = TrimCarriageReturn(pending[..newline]);
+                    line = Trim(pending[..newline]);
                 }
 
                 _start += newline + 1;
@@ -78,7 +79,7 @@ internal sealed class LineReader : IDisposable
                     return false;
                 }
 
-                line = TrimCarriageReturn(pending);
+                line = Trim(pending);
                 BytesRead += pending.Length;
                 _start = _end;
                 return true;
@@ -130,8 +131,15 @@ internal sealed class LineReader : IDisposable
         }
     }
 
-    private static ReadOnlySpan<byte> TrimCarriageReturn(ReadOnlySpan<byte> line) =>
-        line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line;
+    private ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> line)
+    {
+        if (line.Length > 0 && line[^1] == (byte)'\r')
+        {
+            line = line[..^1];
+        }
+
+        return BytesRead == 0 && line.StartsWith("\uFEFF"u8) ? line[3..] : line;
+    }
 
     public void Dispose()
     {

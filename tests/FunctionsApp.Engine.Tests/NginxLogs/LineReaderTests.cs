@@ -21,6 +21,12 @@ public sealed class LineReaderTests
     public void TryReadLine_CrLfAndNoFinalNewline_ReadsEveryLine() =>
         Assert.Equal(["a", "b", "", "c"], ReadAll("a\r\nb\n\nc"u8.ToArray()));
 
+    [Theory]
+    [InlineData("\uFEFFa\r\n\uFEFFb\n", new[] { "a", "\uFEFFb" })]
+    [InlineData("\uFEFFonly", new[] { "only" })]
+    public void TryReadLine_ByteOrderMarkAtTheStart_IsRemovedThereOnly(string text, string[] expected) =>
+        Assert.Equal(expected, ReadAll(Encoding.UTF8.GetBytes(text)));
+
     [Fact]
     public void TryReadLine_LineOverLimit_IsReportedAndSkipped()
     {
