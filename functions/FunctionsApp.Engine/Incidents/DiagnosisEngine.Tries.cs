@@ -29,12 +29,15 @@ internal sealed partial class DiagnosisEngine
         var connects = new UpstreamTries(entry.Get(AccessField.UpstreamConnectTime));
         var headers = new UpstreamTries(entry.Get(AccessField.UpstreamHeaderTime));
         var responses = new UpstreamTries(entry.Get(AccessField.UpstreamResponseTime));
+        var received = new UpstreamTries(entry.Has(AccessField.UpstreamBytesReceived)
+            ? entry.Get(AccessField.UpstreamBytesReceived) : entry.Get(AccessField.UpstreamResponseLength));
         while (addrs.MoveNext(out var addr))
         {
             statuses.MoveNext(out var status);
             connects.MoveNext(out var connect);
             headers.MoveNext(out var header);
             responses.MoveNext(out var response);
+            received.MoveNext(out var bytes);
             if (addr.SequenceEqual("-"u8))
             {
                 continue;
@@ -45,7 +48,8 @@ internal sealed partial class DiagnosisEngine
                 Utf8Parser.TryParse(status, out int code, out _) ? code : 0,
                 Seconds(connect),
                 Seconds(header),
-                Seconds(response)));
+                Seconds(response),
+                Utf8Parser.TryParse(bytes, out long count, out var consumed) && consumed == bytes.Length ? count : null));
         }
 
         return result;

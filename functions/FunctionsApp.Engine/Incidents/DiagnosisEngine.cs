@@ -149,6 +149,7 @@ internal sealed partial class DiagnosisEngine
             LogsUpstream = format.Has(AccessField.UpstreamAddr),
             LogsConnectTime = format.Has(AccessField.UpstreamConnectTime),
             LogsHeaderTime = format.Has(AccessField.UpstreamHeaderTime),
+            LogsReceived = format.Has(AccessField.UpstreamBytesReceived) || format.Has(AccessField.UpstreamResponseLength),
             RequestSeconds = entry.RequestTime,
             Raw = LogText.Raw(entry.Line),
         };

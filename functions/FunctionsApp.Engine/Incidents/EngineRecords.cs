@@ -43,6 +43,9 @@ internal sealed class PendingRequest
 
     public bool LogsHeaderTime { get; set; }
 
+    /// <summary>Whether the format logs <c>$upstream_bytes_received</c> or <c>$upstream_response_length</c>.</summary>
+    public bool LogsReceived { get; set; }
+
     /// <summary><c>$request_time</c> in seconds, when logged (stands in for the upstream's time when that is not).</summary>
     public double? RequestSeconds { get; set; }
 
@@ -50,7 +53,14 @@ internal sealed class PendingRequest
 }
 
 /// <summary>One try on one upstream, from <c>$upstream_addr</c>, <c>$upstream_status</c> and the timing variables.</summary>
-internal sealed record UpstreamTry(string Address, int Status, double? ConnectTime, double? HeaderTime, double? ResponseTime);
+/// <param name="Address">The server tried (<c>$upstream_addr</c>).</param>
+/// <param name="Status">Its <c>$upstream_status</c>: what it sent, or what nginx made of the try; 0 when none.</param>
+/// <param name="ConnectTime"><c>$upstream_connect_time</c>; null for <c>-</c> or when not logged.</param>
+/// <param name="HeaderTime"><c>$upstream_header_time</c>; null for <c>-</c> or when not logged.</param>
+/// <param name="ResponseTime"><c>$upstream_response_time</c>; null for <c>-</c> or when not logged.</param>
+/// <param name="Received">What nginx got back for the try: <c>$upstream_bytes_received</c>, else
+/// <c>$upstream_response_length</c>; null when the format logs neither.</param>
+internal sealed record UpstreamTry(string Address, int Status, double? ConnectTime, double? HeaderTime, double? ResponseTime, long? Received = null);
 
 /// <summary>An upstream-related error-log line, waiting to be joined with its access-log request.</summary>
 internal sealed class PendingError
@@ -113,6 +123,9 @@ internal sealed class FailureEvent
 
     public double? ResponseTime { get; set; }
 
+    /// <summary>What nginx got back for the try (<see cref="UpstreamTry.Received"/>), when logged.</summary>
+    public long? Received { get; set; }
+
     /// <summary>The request's <c>$request_time</c>, when logged.</summary>
     public double? RequestSeconds { get; set; }
 
@@ -124,6 +137,8 @@ internal sealed class FailureEvent
     public bool LogsConnectTime { get; set; }
 
     public bool LogsHeaderTime { get; set; }
+
+    public bool LogsReceived { get; set; }
 
     /// <summary>The request found no error line that could be its own (no candidate at all), so lines of the same
     /// upstream and host around it may explain it.</summary>

@@ -50,6 +50,11 @@ internal sealed class EngineState
     /// <summary>Earliest time read from the error log: before it, a missing error line means nothing.</summary>
     public DateTimeOffset? ErrorLogBegan { get; set; }
 
+    /// <summary>An error log was given for this analysis, even one with no line: at nginx's default level an empty
+    /// error log says that nginx made no gateway error itself. For one-shot analysis; not kept between runs.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool ErrorLogGiven { get; set; }
+
     /// <summary>How far incidents have been advanced (joined and closed).</summary>
     public DateTimeOffset? Watermark { get; set; }
 

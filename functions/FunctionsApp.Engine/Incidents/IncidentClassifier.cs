@@ -201,9 +201,33 @@ internal static class IncidentClassifier
             return Verdict(IncidentCause.UpstreamReturned, (e.ErrorLogCovered ? 0.9 : 0.75) * Share(e.UpstreamAnswered), e);
         }
 
-        if (dominant == 504 && Share(e.ConnectedNoHeader + e.NotConnected) >= 0.5)
+        // $upstream_status holds the status nginx made for a try as well as one it was sent. With the error log read
+        // and silent it was sent (nginx logs each status it makes); without it, a 504 is nginx's own timeout and
+        // failures that all end after the same time are an application server's timeout.
+        var unanswered = e.ConnectedNoHeader + e.NotConnected + e.NoResponse + (e.ErrorLogCovered ? 0 : e.StatusOnly);
+        if (dominant == 504 && Share(unanswered) >= 0.5)
         {
             return Verdict(IncidentCause.Timeout, 0.6, e);
+        }
+
+        if (!e.ErrorLogCovered && Share(e.NoResponse + e.StatusOnly) >= 0.5 && AppServerTimeout(e) is not null)
+        {
+            return Verdict(IncidentCause.Timeout, 0.45, e);
+        }
+
+        // Nothing came back: refused if nginx gave up at once (no connect takes no time), else a broken answer.
+        if (Share(e.NoResponse) >= 0.5)
+        {
+            return InstantFailures(e)
+                ? Verdict(Connectivity(e, FailureKind.Refused), 0.4, e)
+                : Verdict(IncidentCause.InvalidResponse, 0.35, e);
+        }
+
+        // Only $upstream_status, and no error log to tell: most likely sent by the upstream (a proxy or an application
+        // answering 502/503 at once looks the same as a refusal here), with a confidence that says so.
+        if (Share(e.StatusOnly) >= 0.5 && !e.ErrorLogCovered)
+        {
+            return Verdict(IncidentCause.UpstreamReturned, 0.4, e);
         }
 
         if (Share(e.NotConnected) >= 0.5)
@@ -225,6 +249,10 @@ internal static class IncidentClassifier
 
         return Verdict(IncidentCause.Unknown, 0.3, e);
     }
+
+    /// <summary>Most failed requests ended within a few milliseconds: a connection refused, not an answer awaited.</summary>
+    private static bool InstantFailures(IncidentEvidence e) =>
+        e.ResponseTimes.Count > 0 && e.ResponseTimes.Count(t => t <= 0.005) >= 0.8 * e.ResponseTimes.Count;
 
     private static Verdict Verdict(IncidentCause cause, double confidence, IncidentEvidence e) =>
         new(cause, Math.Round(Math.Clamp(confidence, 0.05, 0.99), 2), Describe(cause, e));

@@ -44,6 +44,13 @@ internal sealed record IncidentEvidence
     /// <summary>Connected, but no response header came (<c>$upstream_header_time</c> is <c>-</c>).</summary>
     public int ConnectedNoHeader { get; init; }
 
+    /// <summary>nginx got nothing back (<c>$upstream_bytes_received</c> or <c>$upstream_response_length</c> is 0).</summary>
+    public int NoResponse { get; init; }
+
+    /// <summary><c>$upstream_status</c> equals the status and no other upstream field tells whether the upstream sent
+    /// it or nginx made it.</summary>
+    public int StatusOnly { get; init; }
+
     /// <summary>Requests the upstream served before the incident began.</summary>
     public long ServedBefore { get; init; }
 

@@ -71,6 +71,8 @@ internal static class IncidentFactory
             NoUpstreamContacted = t.NoUpstreamContacted,
             NotConnected = t.NotConnected,
             ConnectedNoHeader = t.ConnectedNoHeader,
+            NoResponse = t.NoResponse,
+            StatusOnly = t.StatusOnly,
             ServedBefore = servedBefore,
             SiteObservedBeforeFirstSeen = siteObserved,
             SiteServedBeforeFirstSeen = site.ServedBefore(firstSeen),
@@ -82,7 +84,8 @@ internal static class IncidentFactory
             ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),
             ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),
             ResponseTimes = t.ResponseTimes,
-            ErrorLogCovered = engine.ErrorLogBegan <= t.Start || (engine.Stats.ErrorLines > 0 && engine.ErrorLogBegan is null),
+            ErrorLogCovered = engine.ErrorLogBegan <= t.Start
+                || (engine.ErrorLogBegan is null && (engine.Stats.ErrorLines > 0 || engine.ErrorLogGiven)),
         };
     }
 

@@ -71,6 +71,14 @@ internal sealed class IncidentTracker
 
     public int ConnectedNoHeader { get; set; }
 
+    /// <summary>Failed tries for which nginx got nothing back (<c>$upstream_bytes_received</c> or
+    /// <c>$upstream_response_length</c> 0): the status is nginx's own.</summary>
+    public int NoResponse { get; set; }
+
+    /// <summary>Failed tries whose only upstream field is <c>$upstream_status</c> equal to the status: nginx records
+    /// there the status it made itself as well as the one it was sent, so this alone does not say which.</summary>
+    public int StatusOnly { get; set; }
+
     public int FromAccessLog { get; set; }
 
     public bool LogsUpstream { get; set; }
@@ -257,9 +265,19 @@ internal sealed class IncidentTracker
             ConnectedNoHeader++;
             signature = $"{failure.Status} after connecting: the upstream sent no response header";
         }
-        else if (failure.UpstreamStatus == failure.Status)
+        else if (failure.Received == 0 && failure.UpstreamStatus != 0)
+        {
+            NoResponse++;
+            signature = $"{failure.Status} with nothing received from the upstream: nginx made the status itself";
+        }
+        else if (failure.Received > 0 && failure.UpstreamStatus == failure.Status)
         {
             UpstreamAnswered++;
+            signature = $"upstream answered {failure.UpstreamStatus} itself ({failure.Received} bytes received)";
+        }
+        else if (failure.UpstreamStatus == failure.Status)
+        {
+            StatusOnly++;
             signature = $"{failure.Status} with upstream_status {failure.UpstreamStatus} and no nginx error line";
         }
         else

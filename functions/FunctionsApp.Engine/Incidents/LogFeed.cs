@@ -38,6 +38,7 @@ internal sealed class LogFeed
     public void Run(IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, CancellationToken cancellationToken)
     {
         (_access, _cancellationToken) = (access, cancellationToken);
+        _engine.State.ErrorLogGiven |= errors.Count > 0;
         using var accessSide = new AccessSide(this, access, format);
         using var errorSide = new ErrorSide(this, errors);
         Format = accessSide.Format;

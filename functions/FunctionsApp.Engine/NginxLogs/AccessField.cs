@@ -60,4 +60,8 @@ internal enum AccessField
 
     /// <summary>A request duration in nanoseconds (ECS <c>event.duration</c>); nginx itself logs seconds.</summary>
     DurationNanos,
+
+    /// <summary><c>$upstream_response_length</c>: the body bytes of the upstream's answer, per try (0 when nginx got
+    /// none: it made the status itself).</summary>
+    UpstreamResponseLength,
 }

@@ -4,7 +4,7 @@ namespace FunctionsApp.NginxLogs;
 internal static class AccessFields
 {
     /// <summary>Number of <see cref="AccessField"/> values; sizes the per-line slot arrays.</summary>
-    public const int Count = (int)AccessField.DurationNanos + 1;
+    public const int Count = (int)AccessField.UpstreamResponseLength + 1;
 
     /// <summary>Maps an nginx variable name (without <c>$</c>) to the field it carries.</summary>
     public static AccessField FromVariable(string name) => name switch
@@ -32,6 +32,7 @@ internal static class AccessFields
         "upstream_header_time" => AccessField.UpstreamHeaderTime,
         "upstream_response_time" => AccessField.UpstreamResponseTime,
         "upstream_bytes_received" => AccessField.UpstreamBytesReceived,
+        "upstream_response_length" => AccessField.UpstreamResponseLength,
         "host" => AccessField.Host,
         "http_host" => AccessField.HttpHost,
         "server_name" => AccessField.ServerName,
@@ -93,6 +94,7 @@ internal static class AccessFields
                 "header_time" or "header" => AccessField.UpstreamHeaderTime,
                 "name" => AccessField.ProxyUpstreamName,
                 "bytes_received" => AccessField.UpstreamBytesReceived,
+                "response_length" => AccessField.UpstreamResponseLength,
                 _ => FromVariable("upstream_" + leaf),
             };
         }
@@ -167,8 +169,14 @@ internal static class AccessFields
         {
             var rest = n.Remove(upstream, "upstream".Length);
             // Other upstream variables carry other things: $upstream_cache_status (HIT), $upstream_http_* and
-            // $upstream_cookie_* (headers), $upstream_queue_time, $upstream_bytes_sent, $upstream_response_length.
-            string[] others = ["cache", "http", "cookie", "trailer", "queue", "sent", "length", "firstbyte"];
+            // $upstream_cookie_* (headers), $upstream_queue_time, $upstream_bytes_sent; of the lengths, only the
+            // response's body ($upstream_response_length) is read.
+            if (rest.Contains("length", StringComparison.Ordinal))
+            {
+                return rest.Contains("response", StringComparison.Ordinal) ? AccessField.UpstreamResponseLength : AccessField.Ignored;
+            }
+
+            string[] others = ["cache", "http", "cookie", "trailer", "queue", "sent", "firstbyte"];
             if (others.Any(o => rest.Contains(o, StringComparison.Ordinal)))
             {
                 return AccessField.Ignored;
@@ -273,6 +281,7 @@ internal static class AccessFields
         AccessField.ServerPort => "server_port",
         AccessField.ServerProtocol => "server_protocol",
         AccessField.UpstreamBytesReceived => "upstream_bytes_received",
+        AccessField.UpstreamResponseLength => "upstream_response_length",
         AccessField.RealIpRemoteAddr => "realip_remote_addr",
         AccessField.XForwardedFor => "http_x_forwarded_for",
         AccessField.ProxyUpstreamName => "proxy_upstream_name",
@@ -282,5 +291,6 @@ internal static class AccessFields
     /// <summary>Fields whose value can hold several comma- or colon-separated upstream tries.</summary>
     public static bool IsUpstreamList(AccessField field) => field is AccessField.UpstreamAddr
         or AccessField.UpstreamStatus or AccessField.UpstreamConnectTime
-        or AccessField.UpstreamHeaderTime or AccessField.UpstreamResponseTime or AccessField.UpstreamBytesReceived;
+        or AccessField.UpstreamHeaderTime or AccessField.UpstreamResponseTime or AccessField.UpstreamBytesReceived
+        or AccessField.UpstreamResponseLength;
 }

@@ -833,7 +833,8 @@ internal static class TextFormatInference
                 AccessField.RemoteAddr or AccessField.RealIpRemoteAddr => Share(ValueShape.Ip),
                 AccessField.XForwardedFor => NonDash == 0 ? 1 : Share(ValueShape.IpList | ValueShape.Ip),
                 AccessField.Host or AccessField.HttpHost or AccessField.ServerName => Share(ValueShape.HostName | ValueShape.HostPort | ValueShape.Word | ValueShape.Ip),
-                AccessField.Connection or AccessField.BodyBytesSent or AccessField.ServerPort or AccessField.UpstreamBytesReceived => Share(ValueShape.Integer),
+                AccessField.Connection or AccessField.BodyBytesSent or AccessField.ServerPort or AccessField.UpstreamBytesReceived
+                    or AccessField.UpstreamResponseLength => Share(ValueShape.Integer),
                 _ => 1,
             };
             return fit >= 0.9;

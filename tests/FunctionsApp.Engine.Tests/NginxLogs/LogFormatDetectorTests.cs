@@ -269,6 +269,9 @@ public sealed class LogFormatDetectorTests
     [InlineData("upstreamHttpXCache", nameof(AccessField.Ignored))]
     [InlineData("upstream_queue_time", nameof(AccessField.Ignored))]
     [InlineData("upstream_bytes_sent", nameof(AccessField.Ignored))]
+    [InlineData("upstream_response_length", nameof(AccessField.UpstreamResponseLength))]
+    [InlineData("upstreamResponseLength", nameof(AccessField.UpstreamResponseLength))]
+    [InlineData("upstream_content_length", nameof(AccessField.Ignored))]
     [InlineData("code", nameof(AccessField.Ignored))]
     [InlineData("hostname", nameof(AccessField.Ignored))]
     public void FromJsonKey_KeysSpelledTheirOwnWay_ReadAsTheVariableTheySpell(string key, string expected) =>

@@ -1,0 +1,95 @@
+using System.Globalization;
+using FunctionsApp.Incidents;
+
+namespace FunctionsApp.Engine.Tests.Incidents;
+
+/// <summary>
+/// Verdicts from the access log alone, in ingress-nginx's default format (no error log: the controller's error lines
+/// went elsewhere). <c>$upstream_status</c> holds the status nginx made for a try as well as one it was sent, so it
+/// cannot say who made a 502; <c>$upstream_response_length</c> (or <c>$upstream_bytes_received</c>) can: nginx got
+/// nothing back from an upstream it could not reach or that hung up.
+/// </summary>
+public sealed class AccessLogAloneVerdictTests
+{
+    [Fact]
+    public void Analyze_RefusedAfterServing_NothingReceivedInstantly_IsUpstreamDown()
+    {
+        var incident = Single(Failures(status: 502, length: "0", seconds: _ => "0.000"));
+
+        Assert.Equal(IncidentCause.UpstreamDown, incident.Cause);
+    }
+
+    [Fact]
+    public void Analyze_UpstreamSentItsOwn502Page_IsUpstreamReturned()
+    {
+        var incident = Single(Failures(status: 502, length: "157", seconds: _ => "0.000"));
+
+        Assert.Equal(IncidentCause.UpstreamReturned, incident.Cause);
+    }
+
+    [Fact]
+    public void Analyze_504sWithNothingReceived_IsTimeout()
+    {
+        var incident = Single(Failures(status: 504, length: "0", seconds: _ => "60.001"));
+
+        Assert.Equal(IncidentCause.Timeout, incident.Cause);
+    }
+
+    [Fact]
+    public void Analyze_502sEndingAfterTheSameTime_IsTheApplicationServersTimeout()
+    {
+        // gunicorn's --timeout 3: the arbiter kills the worker a little after the limit; nginx gets nothing back.
+        var incident = Single(Failures(status: 502, length: "0", seconds: i => (3.0 + (i % 5 * 0.1)).ToString("0.000", CultureInfo.InvariantCulture)));
+
+        Assert.Equal(IncidentCause.Timeout, incident.Cause);
+    }
+
+    [Fact]
+    public void Analyze_502sAfterAWhileWithNothingReceived_IsABrokenResponse()
+    {
+        var incident = Single(Failures(status: 502, length: "0", seconds: i => (0.05 + (i * 0.037)).ToString("0.000", CultureInfo.InvariantCulture)));
+
+        Assert.Equal(IncidentCause.InvalidResponse, incident.Cause);
+    }
+
+    [Fact]
+    public void Analyze_OnlyUpstreamStatusAndNoErrorLog_IsUpstreamReturnedWithLowConfidence()
+    {
+        // $upstream_status alone: the upstream most likely sent it, but nothing here rules out nginx.
+        var lines = Failures(status: 502, length: "0", seconds: _ => "0.000")
+            .Select(l => l.Replace(" 0 0.000 ", " - 0.000 ", StringComparison.Ordinal).Replace(" 512 0.010 ", " - 0.010 ", StringComparison.Ordinal));
+
+        var incident = Single(lines);
+
+        Assert.Equal(IncidentCause.UpstreamReturned, incident.Cause);
+        Assert.InRange(incident.Confidence, 0, 0.5);
+    }
+
+    private static Incident Single(IEnumerable<string> access)
+    {
+        var report = EngineTestKit.Analyze(access, errors: null, format: "ingress-nginx");
+        Assert.Equal(0, report.Stats.MalformedLines);
+        return Assert.Single(report.Incidents);
+    }
+
+    /// <summary>Two minutes of successes, then 20 failed requests to the same upstream.</summary>
+    private static IEnumerable<string> Failures(int status, string length, Func<int, string> seconds)
+    {
+        for (var i = 0; i < 60; i++)
+        {
+            yield return Line(i * 2, 200, "512", "0.010");
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            yield return Line(120 + i, status, length, seconds(i));
+        }
+    }
+
+    private static string Line(int second, int status, string length, string upstreamSeconds)
+    {
+        var time = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero).AddSeconds(second);
+        return $"10.9.8.7 - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/items HTTP/1.1\" {status} 150 \"-\" \"curl/8.5.0\" 80 {upstreamSeconds} "
+            + $"[default-api-80] [] 10.0.0.1:8080 {length} {upstreamSeconds} {status} 5a3c0d1e9b2f4a6c8d7e6f5a4b3c2d1e";
+    }
+}
