@@ -152,7 +152,10 @@ internal static class RequestJoin
         var requestAgreement = request.Request.Compare(error.Request);
         if (request.ConnectionId >= 0 && error.ConnectionId >= 0)
         {
-            return request.ConnectionId == error.ConnectionId && requestAgreement != RequestAgreement.Disagree ? 4 : 0;
+            // A connection number names the connection, not the request: a keep-alive connection (a client, a load
+            // balancer) carries requests to every host and location, so the rest must fit too.
+            return request.ConnectionId == error.ConnectionId && requestAgreement != RequestAgreement.Disagree
+                && HostAgrees(request, error) && TriedThere(request, error) && StatusFits(request, error.Kind) ? 4 : 0;
         }
 
         if (!Agrees(request.Client, error.Client) || requestAgreement == RequestAgreement.Disagree || !HostAgrees(request, error))
@@ -160,8 +163,7 @@ internal static class RequestJoin
             return 0;
         }
 
-        if (request.Tries.Count > 0 && error.Upstream.Length > 0 && error.Upstream != "-"
-            && !request.Tries.Exists(t => t.Address == error.Upstream))
+        if (!TriedThere(request, error))
         {
             return 0;
         }
@@ -208,6 +210,10 @@ internal static class RequestJoin
     /// A request that went to several servers (or whose tries are not logged and that succeeded) may carry any line of
     /// a try nginx moved on from.
     /// </summary>
+    /// <summary>The error line's upstream is one the request tried, when both name one.</summary>
+    private static bool TriedThere(PendingRequest request, PendingError error) =>
+        request.Tries.Count == 0 || error.Upstream.Length == 0 || error.Upstream == "-" || request.Tries.Exists(t => t.Address == error.Upstream);
+
     private static bool StatusFits(PendingRequest request, FailureKind kind)
     {
         var expected = kind switch
