@@ -11,52 +11,37 @@ namespace FunctionsApp.Engine.Tests.Incidents;
 /// </summary>
 public sealed class AccessLogAloneVerdictTests
 {
-    [Fact]
-    public void Analyze_RefusedAfterServing_NothingReceivedInstantly_IsUpstreamDown()
+    public static TheoryData<string, int, string, string, IncidentCause> Cases() => new()
     {
-        var incident = Single(Failures(status: 502, length: "0", seconds: _ => "0.000"));
+        { "refused after serving: nothing received, at once", 502, "0", "instant", IncidentCause.UpstreamDown },
+        { "the upstream sent its own 502 page", 502, "157", "instant", IncidentCause.UpstreamReturned },
+        { "504s with nothing received", 504, "0", "60s", IncidentCause.Timeout },
+        { "gunicorn --timeout 3: the arbiter kills the worker a little after the limit", 502, "0", "about 3s", IncidentCause.Timeout },
+        { "nothing received after a while, no common time", 502, "0", "spread", IncidentCause.InvalidResponse },
+    };
 
-        Assert.Equal(IncidentCause.UpstreamDown, incident.Cause);
-    }
-
-    [Fact]
-    public void Analyze_UpstreamSentItsOwn502Page_IsUpstreamReturned()
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Analyze_WhatNginxGotBack_DecidesWhoMadeTheStatus(string scenario, int status, string length, string times, IncidentCause expected)
     {
-        var incident = Single(Failures(status: 502, length: "157", seconds: _ => "0.000"));
+        Func<int, double> seconds = times switch
+        {
+            "instant" => _ => 0.0,
+            "60s" => _ => 60.001,
+            "about 3s" => i => 3.0 + (i % 5 * 0.1),
+            _ => i => 0.05 + (i * 0.037),
+        };
 
-        Assert.Equal(IncidentCause.UpstreamReturned, incident.Cause);
-    }
+        var incident = Single(Failures(status, length, i => seconds(i).ToString("0.000", CultureInfo.InvariantCulture)));
 
-    [Fact]
-    public void Analyze_504sWithNothingReceived_IsTimeout()
-    {
-        var incident = Single(Failures(status: 504, length: "0", seconds: _ => "60.001"));
-
-        Assert.Equal(IncidentCause.Timeout, incident.Cause);
-    }
-
-    [Fact]
-    public void Analyze_502sEndingAfterTheSameTime_IsTheApplicationServersTimeout()
-    {
-        // gunicorn's --timeout 3: the arbiter kills the worker a little after the limit; nginx gets nothing back.
-        var incident = Single(Failures(status: 502, length: "0", seconds: i => (3.0 + (i % 5 * 0.1)).ToString("0.000", CultureInfo.InvariantCulture)));
-
-        Assert.Equal(IncidentCause.Timeout, incident.Cause);
-    }
-
-    [Fact]
-    public void Analyze_502sAfterAWhileWithNothingReceived_IsABrokenResponse()
-    {
-        var incident = Single(Failures(status: 502, length: "0", seconds: i => (0.05 + (i * 0.037)).ToString("0.000", CultureInfo.InvariantCulture)));
-
-        Assert.Equal(IncidentCause.InvalidResponse, incident.Cause);
+        Assert.True(expected == incident.Cause, $"{scenario}: {incident.Cause}");
     }
 
     [Fact]
     public void Analyze_OnlyUpstreamStatusAndNoErrorLog_IsUpstreamReturnedWithLowConfidence()
     {
         // $upstream_status alone: the upstream most likely sent it, but nothing here rules out nginx.
-        var lines = Failures(status: 502, length: "0", seconds: _ => "0.000")
+        var lines = Failures(502, "0", _ => "0.000")
             .Select(l => l.Replace(" 0 0.000 ", " - 0.000 ", StringComparison.Ordinal).Replace(" 512 0.010 ", " - 0.010 ", StringComparison.Ordinal));
 
         var incident = Single(lines);
