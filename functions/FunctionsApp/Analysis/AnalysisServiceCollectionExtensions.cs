@@ -15,6 +15,7 @@ internal static class AnalysisServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<DiagnosisOptions>, DiagnosisOptionsValidator>();
 
         services.AddSingleton<IAnalyzerStateStore, BlobAnalyzerStateStore>();
+        services.AddSingleton<TableIncidentIndex>();
         services.AddSingleton<IIncidentStore, BlobIncidentStore>();
         services.AddSingleton<IncidentAnalyzer>();
         services.AddSingleton<ITimerFunction, AnalyzeFunction>();

@@ -29,7 +29,7 @@ internal static class QueryApi
         var api = app.MapGroup("/api").WithTags("Incidents");
         api.MapGet("/incidents", ListIncidentsAsync)
             .WithName("ListIncidents")
-            .WithSummary("Incidents, newest first, filtered by time, upstream, host, cause and state; paged by continuation token.");
+            .WithSummary("Incidents, newest first, filtered by time, site, upstream, host, cause and state; paged by continuation token.");
         api.MapGet("/incidents/{id}", GetIncidentAsync)
             .WithName("GetIncident")
             .WithSummary("One incident with its full evidence and remediation.");
@@ -47,7 +47,7 @@ internal static class QueryApi
     }
 
     public static async Task<Results<Ok<IncidentPage>, ProblemHttpResult>> ListIncidentsAsync(
-        string? from, string? to, string? upstream, string? host, string? cause, string? state, string? limit, string? continuation,
+        string? from, string? to, string? site, string? upstream, string? host, string? cause, string? state, string? limit, string? continuation,
         IIncidentStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!TryParseFilter(from, to, cause, state, limit, out var filter, out var problem))
@@ -55,7 +55,7 @@ internal static class QueryApi
             return problem;
         }
 
-        filter = filter with { Upstream = upstream, Host = host };
+        filter = filter with { Site = site, Upstream = upstream, Host = host };
         var filterKey = filter.Key();
         ContinuationToken? after = null;
         if (continuation is not null)
@@ -75,22 +75,10 @@ internal static class QueryApi
             after = token;
         }
 
-        var matches = new List<IncidentSummary>();
-        await foreach (var summary in store.ListAsync(cancellationToken))
-        {
-            if (filter.Matches(summary))
-            {
-                matches.Add(summary);
-            }
-        }
-
-        var ordered = matches
-            .OrderByDescending(i => i.Start.ToUnixTimeSeconds()).ThenBy(i => i.Id, StringComparer.Ordinal)
-            .Where(i => after is null || IsAfter(i, after))
-            .Take(filter.Limit + 1)
-            .ToList();
-        var page = ordered.Take(filter.Limit).ToList();
-        var next = ordered.Count > filter.Limit
+        // One more than the page tells whether there is a next page; only the index and these documents are read.
+        var found = await store.QueryAsync(filter.Query(), after is null ? null : new IncidentCursor(after.Start, after.Id), filter.Limit + 1, cancellationToken);
+        var page = found.Take(filter.Limit).ToList();
+        var next = found.Count > filter.Limit
             ? new ContinuationToken(time.GetUtcNow(), filterKey, page[^1].Start.ToUnixTimeSeconds(), page[^1].Id).Encode()
             : null;
         return TypedResults.Ok(new IncidentPage(page, next));
@@ -295,12 +283,6 @@ internal static class QueryApi
     private static Stream Decompress(string name, Stream stream) =>
         name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(stream, CompressionMode.Decompress) : stream;
 
-    private static bool IsAfter(IncidentSummary item, ContinuationToken token)
-    {
-        var start = item.Start.ToUnixTimeSeconds();
-        return start < token.Start || (start == token.Start && string.CompareOrdinal(item.Id, token.Id) > 0);
-    }
-
     private static bool TryParseFilter(
         string? from, string? to, string? cause, string? state, string? limit, out IncidentFilter filter, [NotNullWhen(false)] out ProblemHttpResult? problem)
     {
@@ -378,6 +360,8 @@ internal static class QueryApi
 
         public DateTimeOffset? To { get; init; }
 
+        public string? Site { get; init; }
+
         public string? Upstream { get; init; }
 
         public string? Host { get; init; }
@@ -388,12 +372,9 @@ internal static class QueryApi
 
         public int Limit { get; init; } = DefaultLimit;
 
-        public bool Matches(IncidentSummary i) =>
-            (From is null || i.End >= From) && (To is null || i.Start <= To)
-            && (Upstream is null || i.Upstream == Upstream) && (Host is null || string.Equals(i.Host, Host, StringComparison.OrdinalIgnoreCase))
-            && (Cause is null || i.Cause == Cause) && (State is null || i.State == State);
+        public IncidentQuery Query() => new() { From = From, To = To, Site = Site, Upstream = Upstream, Host = Host, Cause = Cause, State = State };
 
         public string Key() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            string.Create(CultureInfo.InvariantCulture, $"{From?.ToUnixTimeSeconds()}|{To?.ToUnixTimeSeconds()}|{Upstream}|{Host}|{Cause}|{State}|{Limit}"))).AsSpan(0, 8));
+            string.Create(CultureInfo.InvariantCulture, $"{From?.ToUnixTimeSeconds()}|{To?.ToUnixTimeSeconds()}|{Site}|{Upstream}|{Host}|{Cause}|{State}|{Limit}"))).AsSpan(0, 8));
     }
 }

@@ -115,6 +115,9 @@ public sealed class TimelineQueryTests
 
         public Task<Incident?> GetAsync(string id, CancellationToken cancellationToken) => Task.FromResult<Incident?>(null);
 
+        public Task<IReadOnlyList<IncidentSummary>> QueryAsync(IncidentQuery query, IncidentCursor? after, int count, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<IncidentSummary>>([]);
+
         public async IAsyncEnumerable<IncidentSummary> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
             await Task.CompletedTask;
