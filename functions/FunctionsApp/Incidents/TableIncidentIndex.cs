@@ -19,6 +19,9 @@ namespace FunctionsApp.Incidents;
 /// partition, whose row is deleted when the incident resolves. A row left stale or missing by a crash between the
 /// document and the index (or a write refused half-way) is rewritten by the incident's next write; until then readers
 /// drop the stale row (its document disagrees) and the missing one delays the incident in listings by one run at most.
+/// Rows of different partitions cannot change in one transaction: a stale run is refused at the row of every incident,
+/// written first; one that passed it just before a later run wrote can still leave an "open" row behind, which
+/// readers drop (the document says resolved).
 /// </remarks>
 internal sealed class TableIncidentIndex(StorageTables tables)
 {
@@ -31,8 +34,11 @@ internal sealed class TableIncidentIndex(StorageTables tables)
         tables.IncidentIndex.RunAsync(
             async (table, ct) =>
             {
+                // The row of every incident first: it exists for any incident written before, so a run that a later one
+                // overtook is refused there, before it could add an "open" row the later run has deleted.
                 var rowKey = RowKey(incident.Start.ToUnixTimeSeconds(), incident.Id);
-                var writes = Partitions(incident).Select(partition => WriteRowAsync(table, Row(partition, rowKey, incident, fence), fence, ct)).ToList();
+                await WriteRowAsync(table, Row(AllPartition, rowKey, incident, fence), fence, ct);
+                var writes = Partitions(incident).Skip(1).Select(partition => WriteRowAsync(table, Row(partition, rowKey, incident, fence), fence, ct)).ToList();
                 if (incident.State == IncidentState.Resolved)
                 {
                     writes.Add(DeleteRowAsync(table, OpenPartition, rowKey, fence, ct));
