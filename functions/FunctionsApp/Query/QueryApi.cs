@@ -38,7 +38,7 @@ internal static class QueryApi
             .WithSummary("Each upstream's current health and its last incident.");
         api.MapGet("/timeline", GetTimelineAsync)
             .WithName("GetTimeline")
-            .WithSummary("Requests and 5xx of one upstream per time bucket (the last two hours).");
+            .WithSummary("Requests and 5xx of one upstream per time bucket, any window within the timeline's retention.");
         api.MapPost("/analyze", AnalyzeAsync)
             .WithName("AnalyzeLogs")
             .WithSummary("Analyses uploaded logs synchronously (multipart fields 'access' and 'error', or a raw body with ?kind=) and returns the analyze JSON.")
@@ -133,7 +133,8 @@ internal static class QueryApi
     }
 
     public static async Task<Results<Ok<Timeline>, ProblemHttpResult>> GetTimelineAsync(
-        string? upstream, string? bucket, string? from, string? to, IAnalyzerStateStore states, TimeProvider time, CancellationToken cancellationToken)
+        string? upstream, string? bucket, string? from, string? to, IAnalyzerStateStore states, ITimelineStore timeline, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(upstream))
         {
@@ -166,7 +167,8 @@ internal static class QueryApi
             return Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid time range", "'from' is after 'to'.");
         }
 
-        var points = new SortedDictionary<DateTimeOffset, (long Requests, long Upstream5xx, long S502, long S503, long S504)>();
+        // Each site's minutes from its engine state (the freshest, its last two hours), older ones from the stored timeline.
+        var minutes = new Dictionary<(string Site, DateTimeOffset Minute), TimelineMinute>();
         var found = false;
         await foreach (var site in states.LoadAllAsync(cancellationToken))
         {
@@ -176,17 +178,29 @@ internal static class QueryApi
             }
 
             found = true;
-            foreach (var minute in site.Engine.Minutes(upstream, windowStart, windowEnd))
+            foreach (var m in site.Engine.Minutes(upstream, windowStart, windowEnd))
             {
-                var slot = DateTimeOffset.FromUnixTimeSeconds(minute.Minute.ToUnixTimeSeconds() / (long)size.TotalSeconds * (long)size.TotalSeconds);
-                var p = points.GetValueOrDefault(slot);
-                points[slot] = (p.Requests + minute.Requests, p.Upstream5xx + minute.Upstream5xx, p.S502 + minute.Status502, p.S503 + minute.Status503, p.S504 + minute.Status504);
+                minutes[(site.Site, m.Minute)] = new TimelineMinute(m.Minute, m.Requests, m.Upstream5xx, m.Status502, m.Status503, m.Status504);
             }
+        }
+
+        foreach (var (site, minute) in await timeline.ReadAsync(upstream, windowStart, windowEnd, cancellationToken))
+        {
+            found = true;
+            minutes.TryAdd((site, minute.Minute), minute);
         }
 
         if (!found)
         {
             return Problems.Create(404, ProblemTypes.InvalidQuery, "Unknown upstream", $"No site has seen the upstream '{upstream}'.");
+        }
+
+        var points = new SortedDictionary<DateTimeOffset, (long Requests, long Upstream5xx, long S502, long S503, long S504)>();
+        foreach (var minute in minutes.Values)
+        {
+            var slot = DateTimeOffset.FromUnixTimeSeconds(minute.Minute.ToUnixTimeSeconds() / (long)size.TotalSeconds * (long)size.TotalSeconds);
+            var p = points.GetValueOrDefault(slot);
+            points[slot] = (p.Requests + minute.Requests, p.Upstream5xx + minute.Upstream5xx, p.S502 + minute.Status502, p.S503 + minute.Status503, p.S504 + minute.Status504);
         }
 
         return TypedResults.Ok(new Timeline(upstream, bucket ?? "1m", [.. points.Select(p => new TimelinePoint(p.Key, p.Value.Requests, p.Value.Upstream5xx,
