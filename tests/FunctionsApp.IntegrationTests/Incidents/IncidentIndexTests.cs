@@ -29,11 +29,8 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var suffix = Guid.NewGuid().ToString("N")[..10];
-        _app = await TestApp.StartAsync(
-            azurite,
-            new Dictionary<string, string?> { ["Storage:IncidentIndexTable"] = "idx" + suffix, ["Storage:TimelineTable"] = "tl" + suffix },
-            services => services.AddSingleton<HttpPipelinePolicy>(_faults));
+        // TestApp gives each app its own tables (idx{suffix}), as it does containers.
+        _app = await TestApp.StartAsync(azurite, services: services => services.AddSingleton<HttpPipelinePolicy>(_faults));
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
