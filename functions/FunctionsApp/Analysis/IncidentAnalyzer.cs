@@ -18,6 +18,7 @@ internal sealed class IncidentAnalyzer(
     ILogArchive archive,
     IAnalyzerStateStore states,
     IIncidentStore incidents,
+    FunctionsApp.Query.ITimelineStore timeline,
     IMetricsCorrelator metrics,
     NotificationCycle notifications,
     IOptions<NotificationsOptions> notificationOptions,
@@ -190,6 +191,8 @@ internal sealed class IncidentAnalyzer(
             observed.Add(new NotificationIncident(incident, incident.Metrics, notificationOptions.Value.IncidentLink(incident.Id)));
         }
 
+        await WriteTimelineAsync(site, engine.State, now, cancellationToken);
+
         // Decided before the site's state is saved: when deciding or queueing fails, the state stays as it was and the
         // next run derives the same incidents (same ids) and decides again, so no change goes unannounced.
         if (observed.Count > 0)
@@ -204,6 +207,26 @@ internal sealed class IncidentAnalyzer(
         var lines = engine.Stats.AccessLines + engine.Stats.ErrorLines + engine.Stats.MalformedLines - linesBefore;
         Log.SiteAnalyzed(logger, site, batches, lines, changed.Count, engine.State.Trackers.Count(t => t.Value.IsOpen));
         return new AnalysisRunResult(true, batches, lines, changed.Count);
+    }
+
+    /// <summary>
+    /// Copies the site's per-minute counts of the engine's window (its last two hours, where late lines still land) to
+    /// the stored timeline, which keeps them for the retention period; idle upstreams write nothing. Before the state is
+    /// saved: a run that fails here repeats, and rewriting a minute is idempotent.
+    /// </summary>
+    private async Task WriteTimelineAsync(string site, EngineState engine, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var (upstream, _) in engine.Upstreams())
+        {
+            var minutes = engine.Minutes(upstream, now - TimeSpan.FromHours(2), now)
+                .Where(m => m.Requests > 0 || m.Upstream5xx > 0)
+                .Select(m => new FunctionsApp.Query.TimelineMinute(m.Minute, m.Requests, m.Upstream5xx, m.Status502, m.Status503, m.Status504))
+                .ToList();
+            if (minutes.Count > 0)
+            {
+                await timeline.WriteAsync(site, upstream, minutes, cancellationToken);
+            }
+        }
     }
 
     /// <summary>

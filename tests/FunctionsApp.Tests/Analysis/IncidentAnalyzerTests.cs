@@ -7,6 +7,7 @@ using FunctionsApp.NginxLogs;
 using FunctionsApp.Notifications.Outbox;
 using FunctionsApp.Notifications.Routing;
 using FunctionsApp.Probes;
+using FunctionsApp.Query;
 using FunctionsApp.SiteConfig;
 using FunctionsApp.Storage;
 using Microsoft.Extensions.Configuration;
@@ -181,6 +182,7 @@ public sealed class IncidentAnalyzerTests
             services.Replace(ServiceDescriptor.Singleton<ILogArchive>(Archive));
             services.Replace(ServiceDescriptor.Singleton<IAnalyzerStateStore>(States));
             services.Replace(ServiceDescriptor.Singleton<IIncidentStore>(Incidents));
+            services.Replace(ServiceDescriptor.Singleton<ITimelineStore>(new InMemoryTimelineStore()));
             services.Replace(ServiceDescriptor.Singleton<IGrouperStateStore>(Grouper));
             services.Replace(ServiceDescriptor.Singleton<INotificationOutbox>(new InMemoryOutbox()));
             services.Replace(ServiceDescriptor.Singleton<IProbeStore>(new InMemoryProbeStore()));
