@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
@@ -19,11 +20,17 @@ internal sealed class StorageTables(TableServiceClient service, IOptions<Storage
     public IEnumerable<TableGuard> All => [IncidentIndex, Timeline];
 
     /// <summary>Creates the tables that are missing.</summary>
+    /// <remarks>
+    /// The dependency keeps <see cref="TableEntity"/>'s constructor in the Native AOT binary: every entity the app reads
+    /// (queries, <c>GetEntityIfExistsAsync</c>) is made by the SDK with <c>Activator.CreateInstance&lt;T&gt;()</c>, which
+    /// the trimmer cannot see, and without it a read throws <c>MissingMethodException</c> at run time.
+    /// </remarks>
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(TableEntity))]
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
         foreach (var table in All)
         {
-            await table.Table.CreateIfNotExistsAsync(cancellationToken);
+            await TableGuard.CreateIfMissingAsync(table.Table, cancellationToken);
         }
     }
 }
@@ -75,11 +82,29 @@ internal sealed class TableGuard(TableClient table)
 
     public static bool IsTableNotFound(RequestFailedException exception) => exception.ErrorCode == TableErrorCode.TableNotFound;
 
+    /// <summary>
+    /// Creates the table unless it exists. Not the SDK's <c>CreateIfNotExistsAsync</c>: Azure.Data.Tables 12.13.0 builds
+    /// that request body with reflection-based System.Text.Json (an anonymous type), which this app disables (Native AOT,
+    /// <c>JsonSerializerIsReflectionEnabledByDefault=false</c> in the JIT build too), so it throws before sending.
+    /// <c>CreateAsync</c> writes its body through the SDK's generated serializer; "already exists" is the answer wanted.
+    /// </summary>
+    public static async Task CreateIfMissingAsync(TableClient table, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.CreateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.ErrorCode == TableErrorCode.TableAlreadyExists)
+        {
+            // Created earlier, by this instance or another.
+        }
+    }
+
     private async Task EnsureAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _ready) == 0)
         {
-            await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            await CreateIfMissingAsync(table, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _ready, 1);
         }
     }
