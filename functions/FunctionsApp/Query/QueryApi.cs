@@ -86,7 +86,7 @@ internal static class QueryApi
 
     public static async Task<Results<Ok<Incident>, ProblemHttpResult>> GetIncidentAsync(string id, IIncidentStore store, CancellationToken cancellationToken)
     {
-        if (id.Length is 0 or > 64 || id.AsSpan().ContainsAnyExcept("0123456789abcdef"))
+        if (!IncidentIds.IsWellFormed(id))
         {
             return Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid incident id", "Incident ids are lower-case hexadecimal, as returned by GET /api/incidents.");
         }
