@@ -30,11 +30,11 @@ public sealed partial class RoleAssignmentTests(MainTemplateFixture main)
     }
 
     [Fact]
-    public void LogStorage_GetsBlobDataContributorOnly()
+    public void LogStorage_GetsBlobAndTableDataContributorOnly()
     {
         var assignments = AssignmentsScopedTo("logStorageName");
 
-        Assert.Equal([StorageBlobDataContributor], assignments);
+        Assert.Equal([StorageBlobDataContributor, StorageTableDataContributor], assignments);
     }
 
     [Fact]
