@@ -216,9 +216,12 @@ internal sealed class IncidentAnalyzer(
     /// </summary>
     private async Task WriteTimelineAsync(string site, EngineState engine, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        foreach (var (upstream, _) in engine.Upstreams())
+        foreach (var (upstream, history) in engine.Upstreams())
         {
-            var minutes = engine.Minutes(upstream, now - TimeSpan.FromHours(2), now)
+            // The engine keeps the two hours up to the upstream's last line, which for logs shipped late (a backfill,
+            // a shipper that was down) lie before now: their minutes are copied too, or they would never be stored.
+            var last = Max(history.LastServed, history.LastFailure) ?? now;
+            var minutes = engine.Minutes(upstream, last - TimeSpan.FromHours(2), last)
                 .Where(m => m.Requests > 0 || m.Upstream5xx > 0)
                 .Select(m => new FunctionsApp.Query.TimelineMinute(m.Minute, m.Requests, m.Upstream5xx, m.Status502, m.Status503, m.Status504))
                 .ToList();
@@ -228,6 +231,8 @@ internal sealed class IncidentAnalyzer(
             }
         }
     }
+
+    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     /// <summary>
     /// Asks Azure Monitor about the upstream's resources from the baseline through the incident, correlates their

@@ -178,6 +178,8 @@ internal sealed class InMemoryTimelineStore : ITimelineStore
 {
     private readonly ConcurrentDictionary<(string Site, string Upstream, DateTimeOffset Minute), TimelineMinute> _minutes = new();
 
+    public IReadOnlyDictionary<(string Site, string Upstream, DateTimeOffset Minute), TimelineMinute> All => _minutes;
+
     public Task WriteAsync(string site, string upstream, IReadOnlyList<TimelineMinute> minutes, CancellationToken cancellationToken)
     {
         foreach (var minute in minutes)
