@@ -26,15 +26,20 @@ ensure_package() {
 }
 
 blob_port="$(free_port)"
-connection_string="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;"
+table_port="$(free_port)"
+connection_string="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"
 start_azurite() {
-  mkdir -p "$work/azurite"
+  mkdir -p "$work/azurite" "$work/azurite-table"
   # AZURITE_ARGS: extra arguments (bench/ingest-cost turns on the debug log to count requests).
   # shellcheck disable=SC2086
   "$root/node_modules/.bin/azurite-blob" --skipApiVersionCheck --disableTelemetry --silent --loose \
     --blobHost 127.0.0.1 --blobPort "$blob_port" --location "$work/azurite" ${AZURITE_ARGS:-} >"$work/azurite.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 1 100); do port_open "$blob_port" && return 0; sleep 0.1; done
+  # The table service: the analyzer writes the incident index and the timeline there.
+  "$root/node_modules/.bin/azurite-table" --skipApiVersionCheck --disableTelemetry --silent --loose \
+    --tableHost 127.0.0.1 --tablePort "$table_port" --location "$work/azurite-table" >"$work/azurite-table.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do port_open "$blob_port" && port_open "$table_port" && return 0; sleep 0.1; done
   echo "Azurite did not start" >&2; return 1
 }
 

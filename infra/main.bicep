@@ -265,6 +265,7 @@ var timerSettings = {
 // The app's own configuration (sections Storage, Ingestion and Metrics of FunctionsApp).
 var storageSettings = {
   Storage__ServiceUri: logStorage.outputs.blobEndpoint
+  Storage__TableServiceUri: logStorage.outputs.tableEndpoint
   Storage__LogsContainer: containers.logs
   Storage__StateContainer: containers.state
   Storage__IncidentsContainer: containers.incidents

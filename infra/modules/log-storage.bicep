@@ -149,3 +149,6 @@ output name string = account.name
 
 @description('Blob endpoint, ending in a slash.')
 output blobEndpoint string = account.properties.primaryEndpoints.blob
+
+@description('Table endpoint, ending in a slash (the incident index and the timeline).')
+output tableEndpoint string = account.properties.primaryEndpoints.table

@@ -75,17 +75,24 @@ resource hostStorageAssignments 'Microsoft.Authorization/roleAssignments@2022-04
   }
 ]
 
-// Read, write, list and lease blobs is all the app does with its data; Owner would add ACL
-// management it never needs.
-resource logStorageAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(logStorage.id, functionAppId, roles.storageBlobDataContributor)
-  scope: logStorage
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
-    principalId: principalId
-    principalType: 'ServicePrincipal'
+// Read, write, list and lease blobs, and read and write the rows of its tables (the incident index and the timeline),
+// is all the app does with its data; Owner would add ACL management it never needs.
+var logStorageRoles = [
+  roles.storageBlobDataContributor
+  roles.storageTableDataContributor
+]
+
+resource logStorageAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for roleId in logStorageRoles: {
+    name: guid(logStorage.id, functionAppId, roleId)
+    scope: logStorage
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
+      principalId: principalId
+      principalType: 'ServicePrincipal'
+    }
   }
-}
+]
 
 resource secretsUserAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vault.id, functionAppId, roles.keyVaultSecretsUser)

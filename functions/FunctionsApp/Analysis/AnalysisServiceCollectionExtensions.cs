@@ -15,7 +15,9 @@ internal static class AnalysisServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<DiagnosisOptions>, DiagnosisOptionsValidator>();
 
         services.AddSingleton<IAnalyzerStateStore, BlobAnalyzerStateStore>();
+        services.AddSingleton<TableIncidentIndex>();
         services.AddSingleton<IIncidentStore, BlobIncidentStore>();
+        services.AddSingleton<FunctionsApp.Query.ITimelineStore, FunctionsApp.Query.TableTimelineStore>();
         services.AddSingleton<IncidentAnalyzer>();
         services.AddSingleton<ITimerFunction, AnalyzeFunction>();
         return services;

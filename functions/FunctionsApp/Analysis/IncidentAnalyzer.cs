@@ -18,6 +18,7 @@ internal sealed class IncidentAnalyzer(
     ILogArchive archive,
     IAnalyzerStateStore states,
     IIncidentStore incidents,
+    FunctionsApp.Query.ITimelineStore timeline,
     IMetricsCorrelator metrics,
     NotificationCycle notifications,
     IOptions<NotificationsOptions> notificationOptions,
@@ -190,6 +191,8 @@ internal sealed class IncidentAnalyzer(
             observed.Add(new NotificationIncident(incident, incident.Metrics, notificationOptions.Value.IncidentLink(incident.Id)));
         }
 
+        await WriteTimelineAsync(site, engine.State, now, cancellationToken);
+
         // Decided before the site's state is saved: when deciding or queueing fails, the state stays as it was and the
         // next run derives the same incidents (same ids) and decides again, so no change goes unannounced.
         if (observed.Count > 0)
@@ -205,6 +208,31 @@ internal sealed class IncidentAnalyzer(
         Log.SiteAnalyzed(logger, site, batches, lines, changed.Count, engine.State.Trackers.Count(t => t.Value.IsOpen));
         return new AnalysisRunResult(true, batches, lines, changed.Count);
     }
+
+    /// <summary>
+    /// Copies the site's per-minute counts of the engine's window (its last two hours, where late lines still land) to
+    /// the stored timeline, which keeps them for the retention period; idle upstreams write nothing. Before the state is
+    /// saved: a run that fails here repeats, and rewriting a minute is idempotent.
+    /// </summary>
+    private async Task WriteTimelineAsync(string site, EngineState engine, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var (upstream, history) in engine.Upstreams())
+        {
+            // The engine keeps the two hours up to the upstream's last line, which for logs shipped late (a backfill,
+            // a shipper that was down) lie before now: their minutes are copied too, or they would never be stored.
+            var last = Max(history.LastServed, history.LastFailure) ?? now;
+            var minutes = engine.Minutes(upstream, last - TimeSpan.FromHours(2), last)
+                .Where(m => m.Requests > 0 || m.Upstream5xx > 0)
+                .Select(m => new FunctionsApp.Query.TimelineMinute(m.Minute, m.Requests, m.Upstream5xx, m.Status502, m.Status503, m.Status504))
+                .ToList();
+            if (minutes.Count > 0)
+            {
+                await timeline.WriteAsync(site, upstream, minutes, cancellationToken);
+            }
+        }
+    }
+
+    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     /// <summary>
     /// Asks Azure Monitor about the upstream's resources from the baseline through the incident, correlates their

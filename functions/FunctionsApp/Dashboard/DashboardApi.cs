@@ -152,7 +152,7 @@ internal static class DashboardApi
         string id, IIncidentStore store, IGrouperStateStore grouper, OutboxDispatcher outbox, IOptions<NotificationsOptions> notifications,
         TimeProvider time, CancellationToken cancellationToken)
     {
-        if (id.Length is 0 or > 64 || id.AsSpan().ContainsAnyExcept("0123456789abcdef"))
+        if (!IncidentIds.IsWellFormed(id))
         {
             return Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid incident id", "Incident ids are lower-case hexadecimal.");
         }

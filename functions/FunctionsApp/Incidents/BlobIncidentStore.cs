@@ -9,21 +9,70 @@ using FunctionsApp.Storage;
 namespace FunctionsApp.Incidents;
 
 /// <summary>
-/// Incidents as JSON blobs <c>{id}.json</c> in the incidents container. The fields lists filter on are copied
-/// into blob metadata (text fields base64url-encoded: metadata is ASCII), so a listing needs no downloads.
+/// Incidents as JSON blobs <c>{id}.json</c> in the incidents container, the source of truth, and an index in Table
+/// Storage (<see cref="TableIncidentIndex"/>) written after each document, that filtered listings page through. The
+/// fields lists filter on are also copied into blob metadata (text fields base64url-encoded: metadata is ASCII), so a
+/// full listing needs no downloads.
 /// </summary>
-internal sealed class BlobIncidentStore(BlobContainers containers) : IIncidentStore
+internal sealed class BlobIncidentStore(BlobContainers containers, TableIncidentIndex index) : IIncidentStore
 {
     private readonly ContainerGuard _guard = new(containers.Incidents);
     private volatile bool _containerReady;
 
     private const string FenceKey = "fence";
 
-    public Task UpsertAsync(Incident incident, CancellationToken cancellationToken) =>
-        _guard.RunAsync(ct => containers.Incidents.GetBlobClient(BlobName(incident.Id)).UploadAsync(Body(incident), UploadOptions(incident), ct), cancellationToken);
+    public async Task UpsertAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        await _guard.RunAsync(ct => containers.Incidents.GetBlobClient(BlobName(incident.Id)).UploadAsync(Body(incident), UploadOptions(incident), ct), cancellationToken);
+        await index.WriteAsync(incident, fence: null, cancellationToken);
+    }
 
-    public Task UpsertFencedAsync(Incident incident, long fence, CancellationToken cancellationToken) =>
-        _guard.RunAsync(ct => WriteFencedAsync(incident, fence, ct), cancellationToken);
+    /// <summary>The document, then its index rows under the same fence: a run refused on the document writes no rows.</summary>
+    public async Task UpsertFencedAsync(Incident incident, long fence, CancellationToken cancellationToken)
+    {
+        await _guard.RunAsync(ct => WriteFencedAsync(incident, fence, ct), cancellationToken);
+        await index.WriteAsync(incident, fence, cancellationToken);
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> incidents matching <paramref name="query"/>, newest first, after
+    /// <paramref name="after"/>: index rows in order, each checked against its document (read for the page only), so a
+    /// stale row never lists an incident its document does not match.
+    /// </summary>
+    public async Task<IReadOnlyList<IncidentSummary>> QueryAsync(IncidentQuery query, IncidentCursor? after, int count, CancellationToken cancellationToken)
+    {
+        var found = new List<IncidentSummary>(count);
+        var pending = new List<IncidentCursor>(count);
+        await foreach (var row in index.ListAsync(query, after, count, cancellationToken))
+        {
+            pending.Add(row);
+            if (pending.Count >= count - found.Count)
+            {
+                await CheckAsync(pending);
+                if (found.Count >= count)
+                {
+                    break;
+                }
+            }
+        }
+
+        await CheckAsync(pending);
+        return found;
+
+        async Task CheckAsync(List<IncidentCursor> rows)
+        {
+            var documents = await Task.WhenAll(rows.Select(r => GetAsync(r.Id, cancellationToken)));
+            for (var i = 0; i < rows.Count && found.Count < count; i++)
+            {
+                if (documents[i] is { } incident && incident.Start.ToUnixTimeSeconds() == rows[i].Start && IncidentSummary.Of(incident) is var summary && query.Matches(summary))
+                {
+                    found.Add(summary);
+                }
+            }
+
+            rows.Clear();
+        }
+    }
 
     /// <summary>
     /// Read, refuse a later run's document, write conditioned on what was read. A conflict is read again: a write by an

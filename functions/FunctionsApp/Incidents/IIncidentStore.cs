@@ -16,6 +16,12 @@ internal interface IIncidentStore
     /// <summary>The full incident, or null.</summary>
     Task<Incident?> GetAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Up to <paramref name="count"/> incidents matching <paramref name="query"/>, newest first (then by id), after
+    /// <paramref name="after"/>; reads an index and the documents of the page only.
+    /// </summary>
+    Task<IReadOnlyList<IncidentSummary>> QueryAsync(IncidentQuery query, IncidentCursor? after, int count, CancellationToken cancellationToken);
+
     /// <summary>Every incident's summary (read from metadata, without downloading the documents).</summary>
     IAsyncEnumerable<IncidentSummary> ListAsync(CancellationToken cancellationToken);
 }

@@ -51,7 +51,7 @@ internal static class ProbeApi
         Incident? incident = null;
         if (body.Incident is { } id)
         {
-            if (id.Length is 0 or > 64 || id.AsSpan().ContainsAnyExcept("0123456789abcdef"))
+            if (!IncidentIds.IsWellFormed(id))
             {
                 return Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid incident id", "Incident ids are lower-case hexadecimal, as returned by GET /api/incidents.");
             }

@@ -1,12 +1,15 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using FunctionsApp.Incidents;
 
 namespace FunctionsApp.Query;
 
 /// <summary>
 /// Where a listing stopped: the last item's (start, id), the filters it was for, and when it was issued.
-/// Opaque to clients (base64url); refused when it is for other filters or older than its lifetime.
+/// Opaque to clients (base64url); refused when malformed (its cursor must be an incident id and a start in Unix time),
+/// for other filters or older than its lifetime. Not signed: a hand-edited token that stays well-formed only moves where
+/// the same filtered listing resumes.
 /// </summary>
 internal sealed record ContinuationToken(DateTimeOffset Issued, string FilterKey, long Start, string Id)
 {
@@ -30,7 +33,9 @@ internal sealed record ContinuationToken(DateTimeOffset Issued, string FilterKey
         if (parts.Length != 5 || parts[0] != "v1"
             || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var issued)
             || !long.TryParse(parts[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var start)
-            || issued is < 0 or > 253402300799)
+            || issued is < 0 or > 253402300799
+            || start < 0
+            || !IncidentIds.IsWellFormed(parts[4]))
         {
             return false;
         }

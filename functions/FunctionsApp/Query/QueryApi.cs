@@ -29,7 +29,7 @@ internal static class QueryApi
         var api = app.MapGroup("/api").WithTags("Incidents");
         api.MapGet("/incidents", ListIncidentsAsync)
             .WithName("ListIncidents")
-            .WithSummary("Incidents, newest first, filtered by time, upstream, host, cause and state; paged by continuation token.");
+            .WithSummary("Incidents, newest first, filtered by time, site, upstream, host, cause and state; paged by continuation token.");
         api.MapGet("/incidents/{id}", GetIncidentAsync)
             .WithName("GetIncident")
             .WithSummary("One incident with its full evidence and remediation.");
@@ -38,7 +38,7 @@ internal static class QueryApi
             .WithSummary("Each upstream's current health and its last incident.");
         api.MapGet("/timeline", GetTimelineAsync)
             .WithName("GetTimeline")
-            .WithSummary("Requests and 5xx of one upstream per time bucket (the last two hours).");
+            .WithSummary("Requests and 5xx of one upstream per time bucket, any window within the timeline's retention.");
         api.MapPost("/analyze", AnalyzeAsync)
             .WithName("AnalyzeLogs")
             .WithSummary("Analyses uploaded logs synchronously (multipart fields 'access' and 'error', or a raw body with ?kind=) and returns the analyze JSON.")
@@ -47,7 +47,7 @@ internal static class QueryApi
     }
 
     public static async Task<Results<Ok<IncidentPage>, ProblemHttpResult>> ListIncidentsAsync(
-        string? from, string? to, string? upstream, string? host, string? cause, string? state, string? limit, string? continuation,
+        string? from, string? to, string? site, string? upstream, string? host, string? cause, string? state, string? limit, string? continuation,
         IIncidentStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!TryParseFilter(from, to, cause, state, limit, out var filter, out var problem))
@@ -55,7 +55,7 @@ internal static class QueryApi
             return problem;
         }
 
-        filter = filter with { Upstream = upstream, Host = host };
+        filter = filter with { Query = filter.Query with { Site = site, Upstream = upstream, Host = host } };
         var filterKey = filter.Key();
         ContinuationToken? after = null;
         if (continuation is not null)
@@ -75,22 +75,10 @@ internal static class QueryApi
             after = token;
         }
 
-        var matches = new List<IncidentSummary>();
-        await foreach (var summary in store.ListAsync(cancellationToken))
-        {
-            if (filter.Matches(summary))
-            {
-                matches.Add(summary);
-            }
-        }
-
-        var ordered = matches
-            .OrderByDescending(i => i.Start.ToUnixTimeSeconds()).ThenBy(i => i.Id, StringComparer.Ordinal)
-            .Where(i => after is null || IsAfter(i, after))
-            .Take(filter.Limit + 1)
-            .ToList();
-        var page = ordered.Take(filter.Limit).ToList();
-        var next = ordered.Count > filter.Limit
+        // One more than the page tells whether there is a next page; only the index and these documents are read.
+        var found = await store.QueryAsync(filter.Query, after is null ? null : new IncidentCursor(after.Start, after.Id), filter.Limit + 1, cancellationToken);
+        var page = found.Take(filter.Limit).ToList();
+        var next = found.Count > filter.Limit
             ? new ContinuationToken(time.GetUtcNow(), filterKey, page[^1].Start.ToUnixTimeSeconds(), page[^1].Id).Encode()
             : null;
         return TypedResults.Ok(new IncidentPage(page, next));
@@ -98,7 +86,7 @@ internal static class QueryApi
 
     public static async Task<Results<Ok<Incident>, ProblemHttpResult>> GetIncidentAsync(string id, IIncidentStore store, CancellationToken cancellationToken)
     {
-        if (id.Length is 0 or > 64 || id.AsSpan().ContainsAnyExcept("0123456789abcdef"))
+        if (!IncidentIds.IsWellFormed(id))
         {
             return Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid incident id", "Incident ids are lower-case hexadecimal, as returned by GET /api/incidents.");
         }
@@ -145,7 +133,8 @@ internal static class QueryApi
     }
 
     public static async Task<Results<Ok<Timeline>, ProblemHttpResult>> GetTimelineAsync(
-        string? upstream, string? bucket, string? from, string? to, IAnalyzerStateStore states, TimeProvider time, CancellationToken cancellationToken)
+        string? upstream, string? bucket, string? from, string? to, IAnalyzerStateStore states, ITimelineStore timeline, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(upstream))
         {
@@ -178,7 +167,8 @@ internal static class QueryApi
             return Problems.Create(400, ProblemTypes.InvalidQuery, "Invalid time range", "'from' is after 'to'.");
         }
 
-        var points = new SortedDictionary<DateTimeOffset, (long Requests, long Upstream5xx, long S502, long S503, long S504)>();
+        // Each site's minutes from its engine state (the freshest, its last two hours), older ones from the stored timeline.
+        var minutes = new Dictionary<(string Site, DateTimeOffset Minute), TimelineMinute>();
         var found = false;
         await foreach (var site in states.LoadAllAsync(cancellationToken))
         {
@@ -188,17 +178,29 @@ internal static class QueryApi
             }
 
             found = true;
-            foreach (var minute in site.Engine.Minutes(upstream, windowStart, windowEnd))
+            foreach (var m in site.Engine.Minutes(upstream, windowStart, windowEnd))
             {
-                var slot = DateTimeOffset.FromUnixTimeSeconds(minute.Minute.ToUnixTimeSeconds() / (long)size.TotalSeconds * (long)size.TotalSeconds);
-                var p = points.GetValueOrDefault(slot);
-                points[slot] = (p.Requests + minute.Requests, p.Upstream5xx + minute.Upstream5xx, p.S502 + minute.Status502, p.S503 + minute.Status503, p.S504 + minute.Status504);
+                minutes[(site.Site, m.Minute)] = new TimelineMinute(m.Minute, m.Requests, m.Upstream5xx, m.Status502, m.Status503, m.Status504);
             }
+        }
+
+        foreach (var (site, minute) in await timeline.ReadAsync(upstream, windowStart, windowEnd, cancellationToken))
+        {
+            found = true;
+            minutes.TryAdd((site, minute.Minute), minute);
         }
 
         if (!found)
         {
             return Problems.Create(404, ProblemTypes.InvalidQuery, "Unknown upstream", $"No site has seen the upstream '{upstream}'.");
+        }
+
+        var points = new SortedDictionary<DateTimeOffset, (long Requests, long Upstream5xx, long S502, long S503, long S504)>();
+        foreach (var minute in minutes.Values)
+        {
+            var slot = DateTimeOffset.FromUnixTimeSeconds(minute.Minute.ToUnixTimeSeconds() / (long)size.TotalSeconds * (long)size.TotalSeconds);
+            var p = points.GetValueOrDefault(slot);
+            points[slot] = (p.Requests + minute.Requests, p.Upstream5xx + minute.Upstream5xx, p.S502 + minute.Status502, p.S503 + minute.Status503, p.S504 + minute.Status504);
         }
 
         return TypedResults.Ok(new Timeline(upstream, bucket ?? "1m", [.. points.Select(p => new TimelinePoint(p.Key, p.Value.Requests, p.Value.Upstream5xx,
@@ -295,16 +297,10 @@ internal static class QueryApi
     private static Stream Decompress(string name, Stream stream) =>
         name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(stream, CompressionMode.Decompress) : stream;
 
-    private static bool IsAfter(IncidentSummary item, ContinuationToken token)
-    {
-        var start = item.Start.ToUnixTimeSeconds();
-        return start < token.Start || (start == token.Start && string.CompareOrdinal(item.Id, token.Id) > 0);
-    }
-
     private static bool TryParseFilter(
         string? from, string? to, string? cause, string? state, string? limit, out IncidentFilter filter, [NotNullWhen(false)] out ProblemHttpResult? problem)
     {
-        filter = new IncidentFilter();
+        filter = new IncidentFilter(new IncidentQuery());
         if (!TryParseTime(from, "from", out var start, out problem) || !TryParseTime(to, "to", out var end, out problem))
         {
             return false;
@@ -347,7 +343,7 @@ internal static class QueryApi
             return false;
         }
 
-        filter = new IncidentFilter { From = start, To = end, Cause = parsedCause, State = parsedState, Limit = parsedLimit };
+        filter = new IncidentFilter(new IncidentQuery { From = start, To = end, Cause = parsedCause, State = parsedState }, parsedLimit);
         return true;
     }
 
@@ -370,30 +366,11 @@ internal static class QueryApi
         return false;
     }
 
-
-    /// <summary>The filters of a listing; <see cref="Key"/> ties continuation tokens to them.</summary>
-    private sealed record IncidentFilter
+    /// <summary>The filters of a listing and its page size; <see cref="Key"/> ties continuation tokens to them.</summary>
+    private sealed record IncidentFilter(IncidentQuery Query, int Limit = DefaultLimit)
     {
-        public DateTimeOffset? From { get; init; }
-
-        public DateTimeOffset? To { get; init; }
-
-        public string? Upstream { get; init; }
-
-        public string? Host { get; init; }
-
-        public IncidentCause? Cause { get; init; }
-
-        public IncidentState? State { get; init; }
-
-        public int Limit { get; init; } = DefaultLimit;
-
-        public bool Matches(IncidentSummary i) =>
-            (From is null || i.End >= From) && (To is null || i.Start <= To)
-            && (Upstream is null || i.Upstream == Upstream) && (Host is null || string.Equals(i.Host, Host, StringComparison.OrdinalIgnoreCase))
-            && (Cause is null || i.Cause == Cause) && (State is null || i.State == State);
-
-        public string Key() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            string.Create(CultureInfo.InvariantCulture, $"{From?.ToUnixTimeSeconds()}|{To?.ToUnixTimeSeconds()}|{Upstream}|{Host}|{Cause}|{State}|{Limit}"))).AsSpan(0, 8));
+        public string Key() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Query.From?.ToUnixTimeSeconds()}|{Query.To?.ToUnixTimeSeconds()}|{Query.Site}|{Query.Upstream}|{Query.Host}|{Query.Cause}|{Query.State}|{Limit}"))).AsSpan(0, 8));
     }
 }

@@ -1,10 +1,10 @@
 namespace FunctionsApp.Storage;
 
 /// <summary>
-/// Creates the containers at startup. Storage that is down at startup does not stop the app (health answers 503
+/// Creates the containers and tables at startup. Storage that is down at startup does not stop the app (health answers 503
 /// and ingest 503 + Retry-After until it is back); creation is retried in the background.
 /// </summary>
-internal sealed class StorageInitializer(BlobContainers containers, TimeProvider timeProvider, ILogger<StorageInitializer> logger)
+internal sealed class StorageInitializer(BlobContainers containers, StorageTables tables, TimeProvider timeProvider, ILogger<StorageInitializer> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -15,7 +15,8 @@ internal sealed class StorageInitializer(BlobContainers containers, TimeProvider
             try
             {
                 await containers.EnsureCreatedAsync(stoppingToken);
-                Log.ContainersReady(logger, string.Join(", ", containers.All.Select(c => c.Name)));
+                await tables.EnsureCreatedAsync(stoppingToken);
+                Log.ContainersReady(logger, string.Join(", ", containers.All.Select(c => c.Name).Concat(tables.All.Select(t => t.Table.Name))));
                 return;
             }
             catch (Exception ex) when (ex is Azure.RequestFailedException or AggregateException)

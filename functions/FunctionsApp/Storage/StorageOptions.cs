@@ -28,6 +28,25 @@ internal sealed class StorageOptions
     [RegularExpression(ContainerNamePattern)]
     public string IncidentsContainer { get; set; } = "incidents";
 
+    /// <summary>
+    /// Table service endpoint used with <c>DefaultAzureCredential</c>; defaults to <see cref="ServiceUri"/> with
+    /// <c>.blob.</c> replaced by <c>.table.</c> (the same account). With a connection string, its <c>TableEndpoint</c>.
+    /// </summary>
+    public Uri? TableServiceUri { get; set; }
+
+    /// <summary>Table of the incident index: the rows <c>/api/incidents</c> filters and pages through.</summary>
+    [Required]
+    [RegularExpression(TableNamePattern)]
+    public string IncidentIndexTable { get; set; } = "incidentindex";
+
+    /// <summary>Table of the per-minute timeline of every upstream (<c>/api/timeline</c>).</summary>
+    [Required]
+    [RegularExpression(TableNamePattern)]
+    public string TimelineTable { get; set; } = "timeline";
+
+    /// <summary>How long the per-minute timeline is kept (1 day to 400 days).</summary>
+    public TimeSpan TimelineRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Retries of one storage call before the request fails (a shipper retries the batch after 503).</summary>
     [Range(0, 10)]
     public int MaxRetries { get; set; } = 2;
@@ -37,6 +56,9 @@ internal sealed class StorageOptions
 
     /// <summary>The <c>Retry-After</c> sent with 503 when storage is unreachable (1 s to 1 h).</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    // Azure table names: 3-63 letters and digits, starting with a letter.
+    private const string TableNamePattern = "^[A-Za-z][A-Za-z0-9]{2,62}$";
 
     // Azure container names: 3-63 lower-case letters, digits and single hyphens.
     private const string ContainerNamePattern = "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$";

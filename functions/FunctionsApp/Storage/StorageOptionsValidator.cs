@@ -33,6 +33,21 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             return ValidateOptionsResult.Fail($"Storage:RetryAfter must be between 00:00:01 and 01:00:00, got '{options.RetryAfter}'.");
         }
 
+        if (options.TableServiceUri is { IsAbsoluteUri: false } relativeTable)
+        {
+            return ValidateOptionsResult.Fail($"Storage:TableServiceUri must be absolute, got '{relativeTable}'.");
+        }
+
+        if (options.TimelineRetention < TimeSpan.FromDays(1) || options.TimelineRetention > TimeSpan.FromDays(400))
+        {
+            return ValidateOptionsResult.Fail($"Storage:TimelineRetention must be from 1 to 400 days, got '{options.TimelineRetention}'.");
+        }
+
+        if (string.Equals(options.IncidentIndexTable, options.TimelineTable, StringComparison.OrdinalIgnoreCase))
+        {
+            return ValidateOptionsResult.Fail($"Storage tables must differ: incident index '{options.IncidentIndexTable}', timeline '{options.TimelineTable}'.");
+        }
+
         string[] names = [options.LogsContainer, options.StateContainer, options.IncidentsContainer];
         if (names.Distinct(StringComparer.Ordinal).Count() != names.Length)
         {

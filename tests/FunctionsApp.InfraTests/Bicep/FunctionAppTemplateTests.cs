@@ -149,6 +149,7 @@ public sealed class FunctionAppTemplateTests(MainTemplateFixture main)
     [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING")]
     [InlineData("APPLICATIONINSIGHTS_AUTHENTICATION_STRING")]
     [InlineData("Storage__ServiceUri")]
+    [InlineData("Storage__TableServiceUri")]
     [InlineData("Storage__LogsContainer")]
     [InlineData("Storage__StateContainer")]
     [InlineData("Storage__IncidentsContainer")]

@@ -30,11 +30,11 @@ public sealed partial class RoleAssignmentTests(MainTemplateFixture main)
     }
 
     [Fact]
-    public void LogStorage_GetsBlobDataContributorOnly()
+    public void LogStorage_GetsBlobAndTableDataContributorOnly()
     {
         var assignments = AssignmentsScopedTo("logStorageName");
 
-        Assert.Equal([StorageBlobDataContributor], assignments);
+        Assert.Equal([StorageBlobDataContributor, StorageTableDataContributor], assignments);
     }
 
     [Fact]
@@ -82,9 +82,9 @@ public sealed partial class RoleAssignmentTests(MainTemplateFixture main)
     {
         var grants = AllGrants().ToList();
 
-        // Three on host storage, one each on the logs, the vault (two with the officer) and App
-        // Insights, and Monitoring Reader in the resource group and subscription modules.
-        Assert.Equal(9, grants.Count);
+        // Three on host storage, two on the logs (blob and table data), one on the vault (two with the officer) and
+        // one on App Insights, and Monitoring Reader in the resource group and subscription modules.
+        Assert.Equal(10, grants.Count);
         Assert.All(grants.Where(g => g.RoleId != KeyVaultSecretsOfficer).Select(g => g.Assignment), a =>
         {
             Assert.Equal("[parameters('principalId')]", (string?)a["properties"]!["principalId"]);

@@ -6,8 +6,9 @@ using Azure.Storage.Blobs;
 namespace FunctionsApp.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A real Azurite blob service (the npm package pinned in package.json) on a held loopback port with a temp data
-/// folder. <see cref="StopAsync"/> and <see cref="StartAsync"/> simulate a storage outage on the same port and data.
+/// A real Azurite blob service and table service (the npm package pinned in package.json), each on a held loopback
+/// port, with a temp data folder. <see cref="StopAsync"/> and <see cref="StartAsync"/> simulate a storage outage on
+/// the same ports and data.
 /// </summary>
 /// <remarks>
 /// The port is held (<see cref="HeldPort"/>) from construction to dispose, also while Azurite is stopped: no other
@@ -23,14 +24,21 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly HeldPort _port = HeldPort.Shareable();
+    private readonly HeldPort _tablePort = HeldPort.Shareable();
     private readonly StringBuilder _output = new();
     private string? _dataDirectory;
     private Process? _process;
+    private Process? _tableProcess;
 
+    /// <summary>The blob service's port.</summary>
     public int Port => _port.Port;
 
+    /// <summary>The table service's port (the incident index and the timeline).</summary>
+    public int TablePort => _tablePort.Port;
+
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;"
+        + $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
     /// <summary>Everything Azurite printed (its start and close messages, errors).</summary>
     public string Output
@@ -50,18 +58,33 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public async Task StartAsync()
     {
-        if (!File.Exists(RepositoryPaths.AzuriteBlob))
-        {
-            throw new InvalidOperationException($"Azurite is not installed ({RepositoryPaths.AzuriteBlob}); run 'npm ci' (scripts/test does).");
-        }
-
         if (_process is not null)
         {
             throw new InvalidOperationException("Azurite is already running.");
         }
 
         _dataDirectory ??= Directory.CreateTempSubdirectory("azurite-").FullName;
-        var start = new ProcessStartInfo(RepositoryPaths.AzuriteBlob)
+        try
+        {
+            // Started one after the other: two Node start-ups at once only slow each other down on a busy machine.
+            _process = await StartServiceAsync(RepositoryPaths.AzuriteBlob, "--blobHost", "--blobPort", Port);
+            _tableProcess = await StartServiceAsync(RepositoryPaths.AzuriteTable, "--tableHost", "--tablePort", TablePort);
+        }
+        catch
+        {
+            await StopAsync();
+            throw;
+        }
+    }
+
+    private async Task<Process> StartServiceAsync(string executable, string hostOption, string portOption, int port)
+    {
+        if (!File.Exists(executable))
+        {
+            throw new InvalidOperationException($"Azurite is not installed ({executable}); run 'npm ci' (scripts/test does).");
+        }
+
+        var start = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -70,22 +93,22 @@ public sealed class AzuriteFixture : IAsyncLifetime
         foreach (var argument in new[]
                  {
                      "--skipApiVersionCheck", "--disableTelemetry", "--silent", "--loose",
-                     "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(CultureInfo.InvariantCulture),
-                     "--location", _dataDirectory,
+                     hostOption, "127.0.0.1", portOption, port.ToString(CultureInfo.InvariantCulture),
+                     "--location", _dataDirectory!,
                  })
         {
             start.ArgumentList.Add(argument);
         }
 
-        // --silent turns off the access log only; Azurite still prints "... successfully listens on http://127.0.0.1:PORT".
+        // --silent turns off the access log only; Azurite still prints "... successfully listens on http://127.0.0.1:PORT"
+        // (the blob service) or "... successfully started on 127.0.0.1:PORT" (the table service).
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var ready = $"successfully listens on http://127.0.0.1:{Port}";
+        string[] ready = [$"successfully listens on http://127.0.0.1:{port}", $"successfully started on 127.0.0.1:{port}"];
         var process = Lifeline.Start(start);
-        _process = process;
         process.OutputDataReceived += (_, e) =>
         {
             Append(e.Data);
-            if (e.Data?.Contains(ready, StringComparison.Ordinal) == true)
+            if (e.Data is { } line && Array.Exists(ready, r => line.Contains(r, StringComparison.Ordinal)))
             {
                 listening.TrySetResult();
             }
@@ -101,36 +124,47 @@ public sealed class AzuriteFixture : IAsyncLifetime
         await stopWaiting.CancelAsync();
         if (first == listening.Task)
         {
-            return;
+            return process;
         }
 
         var why = first == exited
-            ? $"Azurite exited with {process.ExitCode} before it listened"
-            : $"Azurite did not listen on 127.0.0.1:{Port} within {stopwatch.Elapsed.TotalSeconds:F0} s";
-        await StopAsync();
+            ? $"Azurite exited with {process.ExitCode} before it listened ({Path.GetFileName(executable)})"
+            : $"Azurite did not listen on 127.0.0.1:{port} within {stopwatch.Elapsed.TotalSeconds:F0} s ({Path.GetFileName(executable)})";
+        await StopProcessAsync(process);
         throw new InvalidOperationException($"{why}. It printed:\n{Output}");
     }
 
     public async Task StopAsync()
     {
-        if (_process is { } process)
+        foreach (var process in new[] { _process, _tableProcess })
         {
-            if (!process.HasExited)
+            if (process is not null)
             {
-                process.Kill(entireProcessTree: true);
+                await StopProcessAsync(process);
             }
-
-            await process.WaitForExitAsync();
-            Lifeline.Release(process);
-            process.Dispose();
-            _process = null;
         }
+
+        _process = null;
+        _tableProcess = null;
+    }
+
+    private static async Task StopProcessAsync(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync();
+        Lifeline.Release(process);
+        process.Dispose();
     }
 
     public async Task DisposeAsync()
     {
         await StopAsync();
         _port.Dispose();
+        _tablePort.Dispose();
         if (_dataDirectory is not null)
         {
             try

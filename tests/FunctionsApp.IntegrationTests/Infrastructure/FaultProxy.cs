@@ -26,9 +26,17 @@ internal sealed class FaultProxy : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    /// <summary>Azurite's connection string with the proxy as the blob endpoint.</summary>
-    public string ConnectionString(AzuriteFixture azurite) =>
-        azurite.ConnectionString.Replace($"127.0.0.1:{azurite.Port}/", $"127.0.0.1:{Port}/", StringComparison.Ordinal);
+    /// <summary>
+    /// Azurite's connection string with the proxy as the blob endpoint, and <paramref name="tables"/> (a proxy in front
+    /// of Azurite's table service) as the table endpoint when given; otherwise tables are reached directly.
+    /// </summary>
+    public string ConnectionString(AzuriteFixture azurite, FaultProxy? tables = null)
+    {
+        var connection = azurite.ConnectionString.Replace($"127.0.0.1:{azurite.Port}/", $"127.0.0.1:{Port}/", StringComparison.Ordinal);
+        return tables is null
+            ? connection
+            : connection.Replace($"127.0.0.1:{azurite.TablePort}/", $"127.0.0.1:{tables.Port}/", StringComparison.Ordinal);
+    }
 
     /// <summary>Stops forwarding: every byte sent from now on is held until <see cref="Resume"/>.</summary>
     public void Hang()

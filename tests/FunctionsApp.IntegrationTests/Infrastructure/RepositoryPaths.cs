@@ -11,6 +11,8 @@ internal static class RepositoryPaths
 
     public static string AzuriteBlob => Path.Combine(Root, "node_modules", ".bin", "azurite-blob");
 
+    public static string AzuriteTable => Path.Combine(Root, "node_modules", ".bin", "azurite-table");
+
     /// <summary>The committed real-nginx fixtures that the fast tests read (see their README).</summary>
     public static string NginxFixtures => Path.Combine(Root, "tests", "FunctionsApp.Engine.Tests", "Fixtures", "nginx");
 

@@ -61,6 +61,8 @@ internal sealed class TestApp : IAsyncDisposable
             ["Storage:LogsContainer"] = "logs-" + suffix,
             ["Storage:StateContainer"] = "state-" + suffix,
             ["Storage:IncidentsContainer"] = "incidents-" + suffix,
+            ["Storage:IncidentIndexTable"] = "idx" + suffix,
+            ["Storage:TimelineTable"] = "timeline" + suffix,
             ["Storage:MaxRetries"] = "1",
             ["Storage:RetryAfter"] = "00:00:07",
             ["Auth:FunctionKeys:test"] = FunctionKey,

@@ -58,8 +58,10 @@ public sealed class FaultSuiteTests(AzuriteFixture azurite, ITestOutputHelper ou
     {
         var random = new Random(seed);
         var suffix = Guid.NewGuid().ToString("N")[..10];
+        // The cut freezes both services the app uses: blobs (batches, state, incidents) and tables (index, timeline).
         await using var proxy = new FaultProxy(azurite.Port);
-        var settings = Settings(proxy.ConnectionString(azurite), suffix);
+        await using var tableProxy = new FaultProxy(azurite.TablePort);
+        var settings = Settings(proxy.ConnectionString(azurite, tableProxy), suffix);
         await using var a = new AppProcess("a", settings);
         await using var b = new AppProcess("b", settings);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds + 240));
@@ -91,7 +93,7 @@ public sealed class FaultSuiteTests(AzuriteFixture azurite, ITestOutputHelper ou
             + $"storage cut at {cutAt.TotalSeconds} s for {cutFor.TotalSeconds} s; kills at {string.Join(", ", kills.Select(k => $"{k.At.TotalSeconds:0.#}s:{instances[k.Instance].Name}"))}");
         var clock = Stopwatch.StartNew();
         var shipping = Task.WhenAll(shippers.Select(s => s.RunAsync(clock, timeout.Token)));
-        var faults = Task.Run(() => InjectAsync(clock, proxy, instances, kills, cutAt, cutFor, timeout.Token), timeout.Token);
+        var faults = Task.Run(() => InjectAsync(clock, [proxy, tableProxy], instances, kills, cutAt, cutFor, timeout.Token), timeout.Token);
         await Task.WhenAll(shipping, faults).WaitAsync(timeout.Token);
         report.Add($"shipped in {clock.Elapsed.TotalSeconds:0} s: {shippers.Sum(s => s.Attempts)} attempts, {shippers.Sum(s => s.Duplicates)} answered duplicate; "
             + $"starts a={a.Starts} b={b.Starts}");
@@ -144,7 +146,7 @@ public sealed class FaultSuiteTests(AzuriteFixture azurite, ITestOutputHelper ou
     }
 
     private static async Task InjectAsync(
-        Stopwatch clock, FaultProxy proxy, AppProcess[] instances, List<(TimeSpan At, int Instance, TimeSpan Down)> kills, TimeSpan cutAt, TimeSpan cutFor,
+        Stopwatch clock, FaultProxy[] proxies, AppProcess[] instances, List<(TimeSpan At, int Instance, TimeSpan Down)> kills, TimeSpan cutAt, TimeSpan cutFor,
         CancellationToken cancellationToken)
     {
         var cut = false;
@@ -153,9 +155,9 @@ public sealed class FaultSuiteTests(AzuriteFixture azurite, ITestOutputHelper ou
             if (!cut && cutAt <= kill.At)
             {
                 await DelayUntilAsync(clock, cutAt, cancellationToken);
-                proxy.Hang();
+                Array.ForEach(proxies, p => p.Hang());
                 await DelayUntilAsync(clock, cutAt + cutFor, cancellationToken);
-                proxy.Resume();
+                Array.ForEach(proxies, p => p.Resume());
                 cut = true;
             }
 
@@ -168,9 +170,9 @@ public sealed class FaultSuiteTests(AzuriteFixture azurite, ITestOutputHelper ou
         if (!cut)
         {
             await DelayUntilAsync(clock, cutAt, cancellationToken);
-            proxy.Hang();
+            Array.ForEach(proxies, p => p.Hang());
             await DelayUntilAsync(clock, cutAt + cutFor, cancellationToken);
-            proxy.Resume();
+            Array.ForEach(proxies, p => p.Resume());
         }
     }
 
@@ -191,6 +193,8 @@ public sealed class FaultSuiteTests(AzuriteFixture azurite, ITestOutputHelper ou
             ["Storage:LogsContainer"] = "logs-" + suffix,
             ["Storage:StateContainer"] = "state-" + suffix,
             ["Storage:IncidentsContainer"] = "incidents-" + suffix,
+            ["Storage:IncidentIndexTable"] = "idx" + suffix,
+            ["Storage:TimelineTable"] = "timeline" + suffix,
             ["Storage:RetryAfter"] = "00:00:01",
             ["Auth:FunctionKeys:test"] = TestApp.FunctionKey,
             ["AnalyzeSchedule"] = "*/3 * * * * *",

@@ -31,6 +31,8 @@ public sealed class FencedAnalyzerTests(AzuriteFixture azurite)
             ["Storage:LogsContainer"] = storage.LogsContainer,
             ["Storage:StateContainer"] = storage.StateContainer,
             ["Storage:IncidentsContainer"] = storage.IncidentsContainer,
+            ["Storage:IncidentIndexTable"] = storage.IncidentIndexTable,
+            ["Storage:TimelineTable"] = storage.TimelineTable,
         };
         await using var b = await AnalysisTestKit.StartAsync(azurite, settings: shared, now: a.Clock.GetUtcNow() + TimeSpan.FromMinutes(10));
         await a.IngestAsync("nginx-access", AnalysisTestKit.AccessLines);

@@ -32,6 +32,8 @@ public sealed class ScaleOutAnalyzerTests(AzuriteFixture azurite)
             ["Storage:LogsContainer"] = storage.LogsContainer,
             ["Storage:StateContainer"] = storage.StateContainer,
             ["Storage:IncidentsContainer"] = storage.IncidentsContainer,
+            ["Storage:IncidentIndexTable"] = storage.IncidentIndexTable,
+            ["Storage:TimelineTable"] = storage.TimelineTable,
         };
         await using var b = await AnalysisTestKit.StartAsync(azurite, s => s.AddSingleton<HttpPipelinePolicy>(barrier.For("b")), shared, a.Clock.GetUtcNow());
         await using var alone = await AnalysisTestKit.StartAsync(azurite, settings: SiteSettings(), now: a.Clock.GetUtcNow());

@@ -9,6 +9,7 @@ using FunctionsApp.Metrics;
 using FunctionsApp.Notifications.Outbox;
 using FunctionsApp.Notifications.Routing;
 using FunctionsApp.Probes;
+using FunctionsApp.Query;
 using FunctionsApp.SiteConfig;
 using FunctionsApp.Storage;
 
@@ -162,6 +163,38 @@ internal sealed class InMemoryIncidentStore : IIncidentStore
             yield return IncidentSummary.Of(incident);
         }
     }
+
+    /// <summary>As the index lists them: newest first, then by id, after the cursor.</summary>
+    public Task<IReadOnlyList<IncidentSummary>> QueryAsync(IncidentQuery query, IncidentCursor? after, int count, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<IncidentSummary>>([.. _incidents.Values.Select(IncidentSummary.Of).Where(query.Matches)
+            .OrderByDescending(i => i.Start.ToUnixTimeSeconds()).ThenBy(i => i.Id, StringComparer.Ordinal)
+            .Where(i => after is not { } a || i.Start.ToUnixTimeSeconds() < a.Start
+                || (i.Start.ToUnixTimeSeconds() == a.Start && string.CompareOrdinal(i.Id, a.Id) > 0))
+            .Take(count)]);
+}
+
+/// <summary>Per-minute counts by site and upstream, overwritten per write as the table store does.</summary>
+internal sealed class InMemoryTimelineStore : ITimelineStore
+{
+    private readonly ConcurrentDictionary<(string Site, string Upstream, DateTimeOffset Minute), TimelineMinute> _minutes = new();
+
+    public IReadOnlyDictionary<(string Site, string Upstream, DateTimeOffset Minute), TimelineMinute> All => _minutes;
+
+    public Task WriteAsync(string site, string upstream, IReadOnlyList<TimelineMinute> minutes, CancellationToken cancellationToken)
+    {
+        foreach (var minute in minutes)
+        {
+            _minutes[(site, upstream, minute.Minute)] = minute;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<(string Site, TimelineMinute Minute)>> ReadAsync(
+        string upstream, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<(string, TimelineMinute)>>([.. _minutes
+            .Where(m => m.Key.Upstream == upstream && m.Key.Minute >= from && m.Key.Minute <= to)
+            .OrderBy(m => m.Key.Minute).Select(m => (m.Key.Site, m.Value))]);
 }
 
 /// <summary>The grouper's snapshot; <see cref="Failing"/> makes loading it fail, as unavailable storage does.</summary>

@@ -7,6 +7,7 @@ using FunctionsApp.NginxLogs;
 using FunctionsApp.Notifications.Outbox;
 using FunctionsApp.Notifications.Routing;
 using FunctionsApp.Probes;
+using FunctionsApp.Query;
 using FunctionsApp.SiteConfig;
 using FunctionsApp.Storage;
 using Microsoft.Extensions.Configuration;
@@ -51,6 +52,26 @@ public sealed class IncidentAnalyzerTests
         Assert.Equal(kit.Now, saved.LastRun);
         // Every incident was shown to the grouper, whose decisions were saved.
         Assert.NotNull(kit.Grouper.Saved);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_LogsShippedDaysLate_StoreTheSameTimelineMinutesAsLogsShippedAtOnce()
+    {
+        var timely = new Kit();
+        var late = new Kit(shippedLate: TimeSpan.FromDays(3));
+        foreach (var kit in new[] { timely, late })
+        {
+            kit.Archive.Add("nginx-access", LogKind.Access, AccessLines, kit.Received);
+            kit.Archive.Add("nginx-error", LogKind.Error, ErrorLines, kit.Received);
+            await kit.Analyzer.RunOnceAsync(CancellationToken.None);
+        }
+
+        // The capture's gateway errors are in the stored minutes, and the late run stores exactly what the timely one
+        // does: the minutes are those of the lines, not of when they arrived.
+        var stored = timely.Timeline.All;
+        Assert.NotEmpty(timely.Incidents.All.Values);
+        Assert.True(stored.Values.Sum(m => m.Status502 + m.Status503 + m.Status504) > 0, "no gateway error stored");
+        Assert.Equal(stored.OrderBy(m => m.Key), late.Timeline.All.OrderBy(m => m.Key));
     }
 
     [Fact]
@@ -158,13 +179,13 @@ public sealed class IncidentAnalyzerTests
     /// <summary>The analyzer as the app composes it, over in-memory stores and a fake clock past the capture's end.</summary>
     private sealed class Kit
     {
-        public Kit(string? accessFormat = null)
+        public Kit(string? accessFormat = null, TimeSpan shippedLate = default)
         {
             // The capture's log_format starts each line with $time_iso8601.
             var last = DateTimeOffset.Parse(File.ReadLines(Path.Combine(Capture, "access.log")).Last().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-            Received = last + TimeSpan.FromSeconds(5);
+            Received = last + shippedLate + TimeSpan.FromSeconds(5);
             // Past the grace period, so every incident of the capture has ended by the run.
-            Clock = new FakeTimeProvider(last + TimeSpan.FromMinutes(15));
+            Clock = new FakeTimeProvider(last + shippedLate + TimeSpan.FromMinutes(15));
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
@@ -181,6 +202,7 @@ public sealed class IncidentAnalyzerTests
             services.Replace(ServiceDescriptor.Singleton<ILogArchive>(Archive));
             services.Replace(ServiceDescriptor.Singleton<IAnalyzerStateStore>(States));
             services.Replace(ServiceDescriptor.Singleton<IIncidentStore>(Incidents));
+            services.Replace(ServiceDescriptor.Singleton<ITimelineStore>(Timeline));
             services.Replace(ServiceDescriptor.Singleton<IGrouperStateStore>(Grouper));
             services.Replace(ServiceDescriptor.Singleton<INotificationOutbox>(new InMemoryOutbox()));
             services.Replace(ServiceDescriptor.Singleton<IProbeStore>(new InMemoryProbeStore()));
@@ -200,6 +222,8 @@ public sealed class IncidentAnalyzerTests
         public InMemoryAnalyzerStateStore States { get; } = new();
 
         public InMemoryIncidentStore Incidents { get; } = new();
+
+        public InMemoryTimelineStore Timeline { get; } = new();
 
         public InMemoryGrouperStateStore Grouper { get; } = new();
 

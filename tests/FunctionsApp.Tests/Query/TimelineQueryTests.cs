@@ -20,7 +20,7 @@ public sealed class TimelineQueryTests
     {
         var states = new MemoryStates(Site("edge-1", failures: 20), Site("edge-2", failures: 5));
 
-        var result = await QueryApi.GetTimelineAsync("10.0.0.2:8080", "5m", "2026-11-24T10:00:00Z", "2026-11-24T10:10:00Z", states, _time, CancellationToken.None);
+        var result = await QueryApi.GetTimelineAsync("10.0.0.2:8080", "5m", "2026-11-24T10:00:00Z", "2026-11-24T10:10:00Z", states, new NoTimeline(), _time, CancellationToken.None);
 
         var timeline = Assert.IsType<Ok<Timeline>>(result.Result).Value!;
         var first = Assert.Single(timeline.Points, p => p.Time == Ten);
@@ -32,7 +32,7 @@ public sealed class TimelineQueryTests
     [Fact]
     public async Task GetTimelineAsync_UpstreamNoSiteSaw_Is404()
     {
-        var result = await QueryApi.GetTimelineAsync("10.9.9.9:80", null, null, null, new MemoryStates(Site("edge-1", failures: 3)), _time, CancellationToken.None);
+        var result = await QueryApi.GetTimelineAsync("10.9.9.9:80", null, null, null, new MemoryStates(Site("edge-1", failures: 3)), new NoTimeline(), _time, CancellationToken.None);
 
         Assert.Equal(404, Assert.IsType<ProblemHttpResult>(result.Result).StatusCode);
     }
@@ -43,7 +43,7 @@ public sealed class TimelineQueryTests
     [InlineData("10.0.0.2:8080", "1m", "yesterday")]
     public async Task GetTimelineAsync_BadQuery_Is400(string upstream, string bucket, string? from)
     {
-        var result = await QueryApi.GetTimelineAsync(upstream, bucket, from, null, new MemoryStates(Site("edge-1", failures: 3)), _time, CancellationToken.None);
+        var result = await QueryApi.GetTimelineAsync(upstream, bucket, from, null, new MemoryStates(Site("edge-1", failures: 3)), new NoTimeline(), _time, CancellationToken.None);
 
         Assert.Equal(400, Assert.IsType<ProblemHttpResult>(result.Result).StatusCode);
     }
@@ -107,6 +107,16 @@ public sealed class TimelineQueryTests
         public Task<IRunLease?> TryAcquireSiteLeaseAsync(string site, TimeSpan duration, CancellationToken cancellationToken) => throw new NotSupportedException("Queries only read.");
     }
 
+    private sealed class NoTimeline : ITimelineStore
+    {
+        public Task WriteAsync(string site, string upstream, IReadOnlyList<TimelineMinute> minutes, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("Queries only read.");
+
+        public Task<IReadOnlyList<(string Site, TimelineMinute Minute)>> ReadAsync(
+            string upstream, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<(string, TimelineMinute)>>([]);
+    }
+
     private sealed class NoIncidents : IIncidentStore
     {
         public Task UpsertAsync(Incident incident, CancellationToken cancellationToken) => throw new NotSupportedException("Queries only read.");
@@ -114,6 +124,9 @@ public sealed class TimelineQueryTests
         public Task UpsertFencedAsync(Incident incident, long fence, CancellationToken cancellationToken) => throw new NotSupportedException("Queries only read.");
 
         public Task<Incident?> GetAsync(string id, CancellationToken cancellationToken) => Task.FromResult<Incident?>(null);
+
+        public Task<IReadOnlyList<IncidentSummary>> QueryAsync(IncidentQuery query, IncidentCursor? after, int count, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<IncidentSummary>>([]);
 
         public async IAsyncEnumerable<IncidentSummary> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {

@@ -161,6 +161,8 @@ public sealed class HttpInvocationTests(WorkerHostFixture fixture)
         settings["Storage:LogsContainer"] = fixture.LogsContainer;
         settings["Storage:StateContainer"] = fixture.StateContainer;
         settings["Storage:IncidentsContainer"] = fixture.IncidentsContainer;
+        settings["Storage:IncidentIndexTable"] = fixture.IncidentIndexTable;
+        settings["Storage:TimelineTable"] = fixture.TimelineTable;
         settings["Hosting:Urls"] = "http://127.0.0.1:0";
         settings["Hosting:RunTimers"] = "false";
         settings["Auth:FunctionKeys:test"] = FunctionsHostEmulator.FunctionKey;

@@ -25,6 +25,10 @@ public sealed class WorkerHostFixture : IAsyncLifetime
 
     public string IncidentsContainer => "incidents-" + _suffix;
 
+    public string IncidentIndexTable => "idx" + _suffix;
+
+    public string TimelineTable => "timeline" + _suffix;
+
     public BlobContainerClient Logs => Azurite.CreateClient().GetBlobContainerClient(LogsContainer);
 
     public BlobContainerClient State => Azurite.CreateClient().GetBlobContainerClient(StateContainer);
@@ -66,6 +70,8 @@ public sealed class WorkerHostFixture : IAsyncLifetime
         ["Storage:LogsContainer"] = "logs-" + suffix,
         ["Storage:StateContainer"] = "state-" + suffix,
         ["Storage:IncidentsContainer"] = "incidents-" + suffix,
+        ["Storage:IncidentIndexTable"] = "idx" + suffix,
+        ["Storage:TimelineTable"] = "timeline" + suffix,
         ["Storage:MaxRetries"] = "1",
         // Two sites: "web" (the analyze test's capture) and "smoke" (the HTTP tests' lines), so neither sees the other.
         ["Ingestion:Sources:nginx-access:Kind"] = "Access",

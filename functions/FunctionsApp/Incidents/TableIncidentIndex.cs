@@ -1,0 +1,273 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using FunctionsApp.Storage;
+
+namespace FunctionsApp.Incidents;
+
+/// <summary>
+/// The incident index in Table Storage: for each incident a row in each partition a listing may start from (every
+/// incident; its site; its upstream; its host; open incidents), keyed newest first, so a filtered page is a range read
+/// of one partition, never a listing of every document. The documents stay the truth: rows are written after the
+/// document, each conditioned on its fencing token as the document is, and readers check every row against its document.
+/// </summary>
+/// <remarks>
+/// Row key: <c>{long.MaxValue - start:D19}~{id}</c>, so ascending keys are newest first, then by id, the API's order.
+/// Partition keys are stable for an incident (its id derives from site, upstream, host and start), except the open
+/// partition, whose row is deleted when the incident resolves. A row left stale or missing by a crash between the
+/// document and the index (or a write refused half-way) is rewritten by the incident's next write; until then readers
+/// drop the stale row (its document disagrees) and the missing one delays the incident in listings by one run at most.
+/// Rows of different partitions cannot change in one transaction: a stale run is refused at the row of every incident,
+/// written first; one that passed it just before a later run wrote can still leave an "open" row behind, which
+/// readers drop (the document says resolved).
+/// </remarks>
+internal sealed class TableIncidentIndex(StorageTables tables)
+{
+    private const string AllPartition = "all";
+    private const string OpenPartition = "open";
+    private const string FenceProperty = "Fence";
+
+    /// <summary>Writes the incident's rows; with a fence, refuses (<see cref="StaleWriterException"/>) rows a later run wrote.</summary>
+    public Task WriteAsync(Incident incident, long? fence, CancellationToken cancellationToken) =>
+        tables.IncidentIndex.RunAsync(
+            async (table, ct) =>
+            {
+                // The row of every incident first: it exists for any incident written before, so a run that a later one
+                // overtook is refused there, before it could add an "open" row the later run has deleted.
+                var rowKey = RowKey(incident.Start.ToUnixTimeSeconds(), incident.Id);
+                await WriteRowAsync(table, Row(AllPartition, rowKey, incident, fence), fence, ct);
+                var writes = Partitions(incident).Skip(1).Select(partition => WriteRowAsync(table, Row(partition, rowKey, incident, fence), fence, ct)).ToList();
+                if (incident.State == IncidentState.Resolved)
+                {
+                    writes.Add(DeleteRowAsync(table, OpenPartition, rowKey, fence, ct));
+                }
+
+                await Task.WhenAll(writes);
+                return true;
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// The (start, id) of incidents that may match <paramref name="query"/>, newest first, after <paramref name="after"/>;
+    /// the rows' copies of the filtered fields already match (check the documents: a row may be stale).
+    /// </summary>
+    public async IAsyncEnumerable<IncidentCursor> ListAsync(
+        IncidentQuery query, IncidentCursor? after, int pageSizeHint, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var rows = tables.IncidentIndex.Table.QueryAsync<TableEntity>(
+            Filter(query, after), Math.Clamp(pageSizeHint, 1, 1000), ["Id", "Start"], cancellationToken);
+        await foreach (var row in TableGuard.ListOrEmpty(rows, cancellationToken))
+        {
+            if (row.GetString("Id") is { } id && row.GetInt64("Start") is { } start)
+            {
+                yield return new IncidentCursor(start, id);
+            }
+        }
+    }
+
+    /// <summary>The partition a listing reads: the narrowest the filters name (upstream, host, site, open), else all.</summary>
+    internal static string Filter(IncidentQuery query, IncidentCursor? after)
+    {
+        string partition;
+        var conditions = new List<string>();
+        if (query.Upstream is { } upstream)
+        {
+            partition = Partition("upstream", upstream);
+        }
+        else if (query.Host is { } host)
+        {
+            partition = Partition("host", host.ToLowerInvariant());
+        }
+        else if (query.Site is { } site)
+        {
+            partition = Partition("site", site);
+        }
+        else if (query.State == IncidentState.Open)
+        {
+            partition = OpenPartition;
+        }
+        else
+        {
+            partition = AllPartition;
+        }
+
+        conditions.Add(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"));
+        if (query.To is { } to)
+        {
+            conditions.Add(TableClient.CreateQueryFilter($"RowKey ge {Inverted(to.ToUnixTimeSeconds())}"));
+        }
+
+        if (after is { } cursor)
+        {
+            conditions.Add(TableClient.CreateQueryFilter($"RowKey gt {RowKey(cursor.Start, cursor.Id)}"));
+        }
+
+        if (query.From is { } from)
+        {
+            conditions.Add(TableClient.CreateQueryFilter($"End ge {from.ToUnixTimeSeconds()}"));
+        }
+
+        // The other filters on the rows' copies; cheap to check at the service, and checked again on the documents.
+        if (query.Site is { } s)
+        {
+            conditions.Add(TableClient.CreateQueryFilter($"Site eq {s}"));
+        }
+
+        if (query.Upstream is { } u)
+        {
+            conditions.Add(TableClient.CreateQueryFilter($"Upstream eq {u}"));
+        }
+
+        if (query.Host is { } h)
+        {
+            conditions.Add(TableClient.CreateQueryFilter($"HostKey eq {h.ToLowerInvariant()}"));
+        }
+
+        if (query.Cause is { } cause)
+        {
+            conditions.Add(TableClient.CreateQueryFilter($"Cause eq {IncidentCauses.Name(cause)}"));
+        }
+
+        if (query.State is { } state)
+        {
+            conditions.Add(TableClient.CreateQueryFilter($"State eq {StateName(state)}"));
+        }
+
+        return string.Join(" and ", conditions);
+    }
+
+    private static IEnumerable<string> Partitions(Incident incident)
+    {
+        yield return AllPartition;
+        if (incident.Site is { Length: > 0 } site)
+        {
+            yield return Partition("site", site);
+        }
+
+        yield return Partition("upstream", incident.Upstream);
+        yield return Partition("host", incident.Host.ToLowerInvariant());
+        if (incident.State == IncidentState.Open)
+        {
+            yield return OpenPartition;
+        }
+    }
+
+    private static TableEntity Row(string partition, string rowKey, Incident incident, long? fence)
+    {
+        var row = new TableEntity(partition, rowKey)
+        {
+            ["Id"] = incident.Id,
+            ["Start"] = incident.Start.ToUnixTimeSeconds(),
+            ["End"] = incident.End.ToUnixTimeSeconds(),
+            ["Site"] = incident.Site ?? "",
+            ["Upstream"] = incident.Upstream,
+            ["HostKey"] = incident.Host.ToLowerInvariant(),
+            ["Cause"] = IncidentCauses.Name(incident.Cause),
+            ["State"] = StateName(incident.State),
+        };
+        if (fence is { } f)
+        {
+            row[FenceProperty] = f;
+        }
+
+        return row;
+    }
+
+    /// <summary>
+    /// An unfenced write merges (keeping the row's fence); a fenced one reads the row, refuses it when a later run wrote
+    /// it, and replaces it conditioned on what it read, as the document write does.
+    /// </summary>
+    private static async Task WriteRowAsync(TableClient table, TableEntity row, long? fence, CancellationToken cancellationToken)
+    {
+        if (fence is not { } mine)
+        {
+            await table.UpsertEntityAsync(row, TableUpdateMode.Merge, cancellationToken);
+            return;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var current = await ReadAsync(table, row.PartitionKey, row.RowKey, mine, cancellationToken);
+                if (current is { } etag)
+                {
+                    await table.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, cancellationToken);
+                }
+                else
+                {
+                    await table.AddEntityAsync(row, cancellationToken);
+                }
+
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 3)
+            {
+                // Written in between: by a later run (the read refuses) or an earlier one (overwritten).
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                throw new StaleWriterException($"Index row {row.PartitionKey}/{row.RowKey} kept changing while analyzer run {mine} wrote it.", ex);
+            }
+        }
+    }
+
+    private static async Task DeleteRowAsync(TableClient table, string partition, string rowKey, long? fence, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var etag = fence is { } mine ? await ReadAsync(table, partition, rowKey, mine, cancellationToken) : ETag.All;
+                if (etag is { } match)
+                {
+                    await table.DeleteEntityAsync(partition, rowKey, match, cancellationToken);
+                }
+
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < 3)
+            {
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                throw new StaleWriterException($"Index row {partition}/{rowKey} kept changing while analyzer run {fence} deleted it.", ex);
+            }
+        }
+    }
+
+    /// <summary>The row's ETag, or null when there is none; refuses a row written by a later run than <paramref name="fence"/>.</summary>
+    private static async Task<ETag?> ReadAsync(TableClient table, string partition, string rowKey, long fence, CancellationToken cancellationToken)
+    {
+        var current = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, [FenceProperty], cancellationToken);
+        if (!current.HasValue || current.Value is null)
+        {
+            return null;
+        }
+
+        if (current.Value.GetInt64(FenceProperty) is { } written && written > fence)
+        {
+            throw new StaleWriterException($"Index row {partition}/{rowKey} was written by a later analyzer run (fence {written} > {fence}).");
+        }
+
+        return current.Value.ETag;
+    }
+
+    private static string StateName(IncidentState state) => state == IncidentState.Open ? "open" : "resolved";
+
+    // Keys may not hold '/', '\', '#', '?' or control characters, which upstreams ("unix:/run/app.sock") and sites may:
+    // the value goes in base64url.
+    private static string Partition(string dimension, string value) =>
+        dimension + "~" + Convert.ToBase64String(Encoding.UTF8.GetBytes(value)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    internal static string RowKey(long start, string id) => Inverted(start) + "~" + id;
+
+    private static string Inverted(long start) =>
+        (long.MaxValue - Math.Clamp(start, 0, 253402300799)).ToString("D19", CultureInfo.InvariantCulture);
+}

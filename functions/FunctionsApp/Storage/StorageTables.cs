@@ -1,0 +1,111 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Data.Tables.Models;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsApp.Storage;
+
+/// <summary>
+/// The app's tables, from one <see cref="TableServiceClient"/>: the incident index and the per-minute timeline. Each
+/// is created before its first use and again when a call finds it gone (storage that came back empty), as containers are.
+/// </summary>
+internal sealed class StorageTables(TableServiceClient service, IOptions<StorageOptions> options)
+{
+    public TableGuard IncidentIndex { get; } = new(service.GetTableClient(options.Value.IncidentIndexTable));
+
+    public TableGuard Timeline { get; } = new(service.GetTableClient(options.Value.TimelineTable));
+
+    public IEnumerable<TableGuard> All => [IncidentIndex, Timeline];
+
+    /// <summary>Creates the tables that are missing.</summary>
+    /// <remarks>
+    /// The dependency keeps <see cref="TableEntity"/>'s constructor in the Native AOT binary: every entity the app reads
+    /// (queries, <c>GetEntityIfExistsAsync</c>) is made by the SDK with <c>Activator.CreateInstance&lt;T&gt;()</c>, which
+    /// the trimmer cannot see, and without it a read throws <c>MissingMethodException</c> at run time.
+    /// </remarks>
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(TableEntity))]
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var table in All)
+        {
+            await TableGuard.CreateIfMissingAsync(table.Table, cancellationToken);
+        }
+    }
+}
+
+/// <summary>A table created before its first use, and again whenever a call meets <c>TableNotFound</c>.</summary>
+internal sealed class TableGuard(TableClient table)
+{
+    private int _ready;
+
+    public TableClient Table => table;
+
+    /// <summary>Runs <paramref name="call"/>; when it meets <c>TableNotFound</c>, creates the table and runs it once more.</summary>
+    public async Task<T> RunAsync<T>(Func<TableClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        await EnsureAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await call(table, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (IsTableNotFound(ex))
+        {
+            Volatile.Write(ref _ready, 0);
+            await EnsureAsync(cancellationToken).ConfigureAwait(false);
+            return await call(table, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A query that ends, empty, when the table is gone (storage came back empty).</summary>
+    public static async IAsyncEnumerable<T> ListOrEmpty<T>(IAsyncEnumerable<T> listing, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var items = listing.GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await items.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+            catch (RequestFailedException ex) when (IsTableNotFound(ex))
+            {
+                yield break;
+            }
+
+            yield return items.Current;
+        }
+    }
+
+    public static bool IsTableNotFound(RequestFailedException exception) => exception.ErrorCode == TableErrorCode.TableNotFound;
+
+    /// <summary>
+    /// Creates the table unless it exists. Not the SDK's <c>CreateIfNotExistsAsync</c>: Azure.Data.Tables 12.13.0 builds
+    /// that request body with reflection-based System.Text.Json (an anonymous type), which this app disables (Native AOT,
+    /// <c>JsonSerializerIsReflectionEnabledByDefault=false</c> in the JIT build too), so it throws before sending.
+    /// <c>CreateAsync</c> writes its body through the SDK's generated serializer; "already exists" is the answer wanted.
+    /// </summary>
+    public static async Task CreateIfMissingAsync(TableClient table, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.CreateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.ErrorCode == TableErrorCode.TableAlreadyExists)
+        {
+            // Created earlier, by this instance or another.
+        }
+    }
+
+    private async Task EnsureAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _ready) == 0)
+        {
+            await CreateIfMissingAsync(table, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _ready, 1);
+        }
+    }
+}

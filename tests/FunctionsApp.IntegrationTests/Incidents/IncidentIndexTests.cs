@@ -1,0 +1,267 @@
+using System.Net;
+using System.Text.Json;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using FunctionsApp.Incidents;
+using FunctionsApp.IntegrationTests.Infrastructure;
+using FunctionsApp.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FunctionsApp.IntegrationTests.Incidents;
+
+/// <summary>
+/// The incident index in Azurite's table service against the documents in its blob service: written with every
+/// document, updated and cleaned as incidents change, repaired after a crash between document and index, fenced
+/// against a stale run, and each filter and paging of /api/incidents answered from it over HTTP.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+    private readonly FailIndexWrites _faults = new();
+    private TestApp _app = null!;
+
+    private IIncidentStore Store => _app.Services.GetRequiredService<IIncidentStore>();
+
+    private TableClient Index => _app.Services.GetRequiredService<StorageTables>().IncidentIndex.Table;
+
+    public async Task InitializeAsync()
+    {
+        // TestApp gives each app its own tables (idx{suffix}), as it does containers.
+        _app = await TestApp.StartAsync(azurite, services: services => services.AddSingleton<HttpPipelinePolicy>(_faults));
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    /// <summary>Varied incidents: three sites, upstreams with characters keys refuse, hosts in mixed case, every state.</summary>
+    private static List<Incident> Corpus()
+    {
+        string[] sites = ["web", "api", "edge/eu"];
+        string[] upstreams = ["10.0.0.1:8080", "unix:/run/app.sock", "backend#2", "10.0.0.2:8080"];
+        string[] hosts = ["Shop.Example.test", "api.example.test", "cdn.example.test"];
+        IncidentCause[] causes = [IncidentCause.UpstreamDown, IncidentCause.Timeout, IncidentCause.Overload, IncidentCause.Dns];
+        var incidents = new List<Incident>();
+        for (var i = 0; i < 40; i++)
+        {
+            // Some share a start second, so the order by id within a second is exercised too.
+            var start = T0.AddMinutes(i / 2 * 7);
+            incidents.Add(NewIncident(
+                $"{i:x2}{(39 - i) * 7919 % 65536:x4}ab", sites[i % 3], upstreams[i % 4], hosts[i % 3], causes[(i / 3) % 4],
+                i % 5 == 0 ? IncidentState.Open : IncidentState.Resolved, start, start.AddMinutes(2 + (i % 6))));
+        }
+
+        return incidents;
+    }
+
+    private static Incident NewIncident(
+        string id, string site, string upstream, string host, IncidentCause cause, IncidentState state, DateTimeOffset start, DateTimeOffset end) => new()
+        {
+            Id = id, Upstream = upstream, Host = host, Status = 502, Statuses = new Dictionary<string, int> { ["502"] = 4 }, Cause = cause,
+            Confidence = 0.8, Summary = "test incident", Start = start, End = end, State = state, FailedRequests = 4, Evidence = [],
+            Remediation = ["restart it"], Site = site,
+        };
+
+    private static List<string> Expected(IEnumerable<Incident> incidents, Func<Incident, bool> filter) =>
+        [.. incidents.Where(filter).OrderByDescending(i => i.Start).ThenBy(i => i.Id, StringComparer.Ordinal).Select(i => i.Id)];
+
+    private async Task<List<string>> ListAsync(IncidentQuery query, int count = 500) =>
+        [.. (await Store.QueryAsync(query, null, count, CancellationToken.None)).Select(s => s.Id)];
+
+    private async Task<List<(string Partition, long Fence, string State, string Cause)>> RowsAsync(string id)
+    {
+        var rows = new List<(string, long, string, string)>();
+        await foreach (var row in Index.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Id eq {id}")))
+        {
+            rows.Add((row.PartitionKey, row.GetInt64("Fence") ?? 0, row.GetString("State"), row.GetString("Cause")));
+        }
+
+        return rows;
+    }
+
+    [Fact]
+    public async Task Query_EachFilter_ListsExactlyTheMatchingIncidentsNewestFirst()
+    {
+        var incidents = Corpus();
+        foreach (var incident in incidents)
+        {
+            await Store.UpsertFencedAsync(incident, fence: 1, CancellationToken.None);
+        }
+
+        Assert.Equal(Expected(incidents, _ => true), await ListAsync(new IncidentQuery()));
+        Assert.Equal(Expected(incidents, i => i.Site == "edge/eu"), await ListAsync(new IncidentQuery { Site = "edge/eu" }));
+        Assert.Equal(Expected(incidents, i => i.Upstream == "unix:/run/app.sock"), await ListAsync(new IncidentQuery { Upstream = "unix:/run/app.sock" }));
+        Assert.Equal(Expected(incidents, i => i.Upstream == "backend#2"), await ListAsync(new IncidentQuery { Upstream = "backend#2" }));
+        Assert.Equal(Expected(incidents, i => i.Host == "Shop.Example.test"), await ListAsync(new IncidentQuery { Host = "shop.example.TEST" }));
+        Assert.Equal(Expected(incidents, i => i.Cause == IncidentCause.Timeout), await ListAsync(new IncidentQuery { Cause = IncidentCause.Timeout }));
+        Assert.Equal(Expected(incidents, i => i.State == IncidentState.Open), await ListAsync(new IncidentQuery { State = IncidentState.Open }));
+        Assert.Equal(Expected(incidents, i => i.State == IncidentState.Resolved), await ListAsync(new IncidentQuery { State = IncidentState.Resolved }));
+        var from = T0.AddMinutes(40);
+        var to = T0.AddMinutes(90);
+        Assert.Equal(
+            Expected(incidents, i => i.End >= from && i.Start <= to),
+            await ListAsync(new IncidentQuery { From = from, To = to }));
+        Assert.Equal(
+            Expected(incidents, i => i.Site == "web" && i.Cause == IncidentCause.UpstreamDown && i.End >= from),
+            await ListAsync(new IncidentQuery { Site = "web", Cause = IncidentCause.UpstreamDown, From = from }));
+        Assert.Equal(
+            Expected(incidents, i => i.Upstream == "10.0.0.1:8080" && i.Site == "api" && i.State == IncidentState.Resolved),
+            await ListAsync(new IncidentQuery { Upstream = "10.0.0.1:8080", Site = "api", State = IncidentState.Resolved }));
+        Assert.Empty(await ListAsync(new IncidentQuery { Upstream = "10.0.0.1:8080", Site = "edge/eu", Host = "api.example.test" }));
+        Assert.Equal(3, (await ListAsync(new IncidentQuery(), count: 3)).Count);
+    }
+
+    [Fact]
+    public async Task IncidentsApi_PagedByContinuation_VisitsEachMatchOnceInOrder()
+    {
+        var incidents = Corpus();
+        foreach (var incident in incidents)
+        {
+            await Store.UpsertFencedAsync(incident, fence: 1, CancellationToken.None);
+        }
+
+        foreach (var (query, filter) in new (string, Func<Incident, bool>)[]
+                 {
+                     ("site=api", i => i.Site == "api"),
+                     ("upstream=unix%3A%2Frun%2Fapp.sock", i => i.Upstream == "unix:/run/app.sock"),
+                     ("host=cdn.example.test&state=resolved", i => i.Host == "cdn.example.test" && i.State == IncidentState.Resolved),
+                     ("cause=overload", i => i.Cause == IncidentCause.Overload),
+                     ("", _ => true),
+                 })
+        {
+            var visited = new List<string>();
+            string? continuation = null;
+            var pages = 0;
+            do
+            {
+                var path = $"/api/incidents?limit=3&{query}" + (continuation is null ? "" : $"&continuation={Uri.EscapeDataString(continuation)}");
+                using var response = await _app.Client.GetAsync(path);
+                var body = await response.Content.ReadAsStringAsync();
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {body}");
+                using var page = JsonDocument.Parse(body);
+                var items = page.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!).ToList();
+                Assert.InRange(items.Count, 1, 3);
+                visited.AddRange(items);
+                continuation = page.RootElement.TryGetProperty("continuation", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+                pages++;
+            }
+            while (continuation is not null);
+
+            var expected = Expected(incidents, filter);
+            Assert.Equal(expected, visited);
+            Assert.Equal((expected.Count + 2) / 3, pages);
+        }
+    }
+
+    [Fact]
+    public async Task Write_IncidentResolvesAndChangesCause_RowsFollowTheDocument()
+    {
+        var open = NewIncident("00aa11bb", "web", "10.0.0.9:80", "a.example.test", IncidentCause.Timeout, IncidentState.Open, T0, T0.AddMinutes(3));
+        await Store.UpsertFencedAsync(open, fence: 4, CancellationToken.None);
+
+        var rows = await RowsAsync(open.Id);
+        Assert.Equal(["all", "host~", "open", "site~", "upstream~"], rows.Select(r => r.Partition.Split('~')[0] + (r.Partition.Contains('~') ? "~" : "")).Order(StringComparer.Ordinal));
+        Assert.All(rows, r => Assert.Equal((4L, "open", "timeout"), (r.Fence, r.State, r.Cause)));
+        Assert.Equal([open.Id], await ListAsync(new IncidentQuery { State = IncidentState.Open }));
+
+        var resolved = open with { State = IncidentState.Resolved, Cause = IncidentCause.Overload, End = T0.AddMinutes(9) };
+        await Store.UpsertFencedAsync(resolved, fence: 5, CancellationToken.None);
+
+        rows = await RowsAsync(open.Id);
+        Assert.Equal(4, rows.Count);
+        Assert.DoesNotContain(rows, r => r.Partition == "open");
+        Assert.All(rows, r => Assert.Equal((5L, "resolved", "overload"), (r.Fence, r.State, r.Cause)));
+        Assert.Empty(await ListAsync(new IncidentQuery { State = IncidentState.Open }));
+        Assert.Empty(await ListAsync(new IncidentQuery { Cause = IncidentCause.Timeout }));
+        Assert.Equal([open.Id], await ListAsync(new IncidentQuery { Cause = IncidentCause.Overload, From = T0.AddMinutes(8) }));
+    }
+
+    [Fact]
+    public async Task Write_CrashBetweenDocumentAndIndex_ListsNothingStaleAndTheNextWriteRepairs()
+    {
+        var open = NewIncident("00cc22dd", "web", "10.0.0.7:80", "b.example.test", IncidentCause.Timeout, IncidentState.Open, T0, T0.AddMinutes(3));
+        var brandNew = NewIncident("00ee33ff", "web", "10.0.0.7:80", "b.example.test", IncidentCause.Dns, IncidentState.Open, T0.AddHours(1), T0.AddHours(1.1));
+        await Store.UpsertFencedAsync(open, fence: 1, CancellationToken.None);
+        var resolved = open with { State = IncidentState.Resolved, Cause = IncidentCause.Overload };
+
+        // The run dies after each document write, before any of its index rows lands.
+        _faults.Failing = true;
+        await Assert.ThrowsAnyAsync<RequestFailedException>(() => Store.UpsertFencedAsync(resolved, fence: 2, CancellationToken.None));
+        await Assert.ThrowsAnyAsync<RequestFailedException>(() => Store.UpsertFencedAsync(brandNew, fence: 2, CancellationToken.None));
+        _faults.Failing = false;
+
+        Assert.Equal(IncidentState.Resolved, (await Store.GetAsync(open.Id, CancellationToken.None))!.State);
+        Assert.Contains(await RowsAsync(open.Id), r => r.Partition == "open");
+        Assert.Empty(await ListAsync(new IncidentQuery { State = IncidentState.Open }));
+        Assert.Empty(await ListAsync(new IncidentQuery { Cause = IncidentCause.Timeout }));
+        Assert.Empty(await RowsAsync(brandNew.Id));
+
+        // The next run derives the same incidents and writes them again.
+        await Store.UpsertFencedAsync(resolved, fence: 3, CancellationToken.None);
+        await Store.UpsertFencedAsync(brandNew, fence: 3, CancellationToken.None);
+
+        Assert.DoesNotContain(await RowsAsync(open.Id), r => r.Partition == "open" || r.State != "resolved");
+        Assert.Equal([open.Id], await ListAsync(new IncidentQuery { Cause = IncidentCause.Overload }));
+        Assert.Equal([brandNew.Id], await ListAsync(new IncidentQuery { State = IncidentState.Open }));
+        Assert.Equal([brandNew.Id, open.Id], await ListAsync(new IncidentQuery { Upstream = "10.0.0.7:80" }));
+    }
+
+    [Fact]
+    public async Task Write_StaleRun_WritesNeitherDocumentNorIndexOverALaterRun()
+    {
+        var incident = NewIncident("00ab12cd", "web", "10.0.0.5:80", "c.example.test", IncidentCause.Timeout, IncidentState.Open, T0, T0.AddMinutes(3));
+        await Store.UpsertFencedAsync(incident with { State = IncidentState.Resolved }, fence: 8, CancellationToken.None);
+
+        // A run whose lease ran out (fence 7) writes its stale "open" version: refused at the document...
+        await Assert.ThrowsAsync<StaleWriterException>(() => Store.UpsertFencedAsync(incident, fence: 7, CancellationToken.None));
+        // ...and at the index, had its document write landed first and its row writes come late.
+        var index = _app.Services.GetRequiredService<TableIncidentIndex>();
+        await Assert.ThrowsAsync<StaleWriterException>(() => index.WriteAsync(incident, fence: 7, CancellationToken.None));
+
+        var rows = await RowsAsync(incident.Id);
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows, r => Assert.Equal((8L, "resolved"), (r.Fence, r.State)));
+        Assert.Empty(await ListAsync(new IncidentQuery { State = IncidentState.Open }));
+        Assert.Equal(IncidentState.Resolved, (await Store.GetAsync(incident.Id, CancellationToken.None))!.State);
+    }
+
+    [Fact]
+    public async Task Write_TableGone_IsCreatedAgain()
+    {
+        var incident = NewIncident("00fe98dc", "web", "10.0.0.3:80", "d.example.test", IncidentCause.Dns, IncidentState.Open, T0, T0.AddMinutes(1));
+        await Store.UpsertFencedAsync(incident, fence: 1, CancellationToken.None);
+        await Index.DeleteAsync();
+        Assert.Empty(await ListAsync(new IncidentQuery()));
+
+        await Store.UpsertFencedAsync(incident, fence: 2, CancellationToken.None);
+
+        Assert.Equal([incident.Id], await ListAsync(new IncidentQuery { Site = "web" }));
+    }
+
+    /// <summary>Fails every write to the index table while <see cref="Failing"/>, as a crash after the document would.</summary>
+    private sealed class FailIndexWrites : HttpPipelinePolicy
+    {
+        public volatile bool Failing;
+
+        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Check(message);
+            return ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Check(message);
+            ProcessNext(message, pipeline);
+        }
+
+        private void Check(HttpMessage message)
+        {
+            if (Failing && message.Request.Uri.Path.Contains("/idx", StringComparison.Ordinal) && message.Request.Method != RequestMethod.Get)
+            {
+                throw new RequestFailedException(503, "injected crash before the index write");
+            }
+        }
+    }
+}
