@@ -41,7 +41,15 @@ internal sealed class ContainerGuard(BlobContainerClient container)
             cancellationToken);
 
     /// <summary>A listing that ends, empty, when the container is gone (storage came back empty).</summary>
-    public static async IAsyncEnumerable<T> ListOrEmpty<T>(IAsyncEnumerable<T> listing, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static IAsyncEnumerable<T> ListOrEmpty<T>(IAsyncEnumerable<T> listing, CancellationToken cancellationToken) =>
+        ListUntilGone(listing, IsContainerNotFound, cancellationToken);
+
+    /// <summary>
+    /// A listing that ends, empty, when what it reads is gone (<paramref name="isGone"/>: the container or table was
+    /// deleted, storage came back empty); any other failure is thrown. Shared by containers and tables.
+    /// </summary>
+    public static async IAsyncEnumerable<T> ListUntilGone<T>(
+        IAsyncEnumerable<T> listing, Func<RequestFailedException, bool> isGone, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var items = listing.GetAsyncEnumerator(cancellationToken);
         while (true)
@@ -53,7 +61,7 @@ internal sealed class ContainerGuard(BlobContainerClient container)
                     yield break;
                 }
             }
-            catch (RequestFailedException ex) when (IsContainerNotFound(ex))
+            catch (RequestFailedException ex) when (isGone(ex))
             {
                 yield break;
             }

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Data.Tables.Models;
@@ -59,26 +58,8 @@ internal sealed class TableGuard(TableClient table)
     }
 
     /// <summary>A query that ends, empty, when the table is gone (storage came back empty).</summary>
-    public static async IAsyncEnumerable<T> ListOrEmpty<T>(IAsyncEnumerable<T> listing, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await using var items = listing.GetAsyncEnumerator(cancellationToken);
-        while (true)
-        {
-            try
-            {
-                if (!await items.MoveNextAsync())
-                {
-                    yield break;
-                }
-            }
-            catch (RequestFailedException ex) when (IsTableNotFound(ex))
-            {
-                yield break;
-            }
-
-            yield return items.Current;
-        }
-    }
+    public static IAsyncEnumerable<T> ListOrEmpty<T>(IAsyncEnumerable<T> listing, CancellationToken cancellationToken) =>
+        ContainerGuard.ListUntilGone(listing, IsTableNotFound, cancellationToken);
 
     public static bool IsTableNotFound(RequestFailedException exception) => exception.ErrorCode == TableErrorCode.TableNotFound;
 
