@@ -51,6 +51,12 @@ internal sealed partial class DiagnosisEngine
 
     public AnalysisStats Stats => State.Stats;
 
+    /// <summary>The earliest time of the lines taken since <see cref="ResetEarliestLine"/>: where a batch begins.</summary>
+    public DateTimeOffset? EarliestLine { get; private set; }
+
+    /// <summary>Starts measuring <see cref="EarliestLine"/> afresh (before a batch is fed).</summary>
+    public void ResetEarliestLine() => EarliestLine = null;
+
     /// <summary>The UTC offset to read error-log times with: configured, learned from the access log, or UTC.</summary>
     public TimeSpan ErrorLogOffset => _options.ErrorLogUtcOffset ?? State.ErrorLogOffset ?? TimeSpan.Zero;
 
@@ -113,6 +119,10 @@ internal sealed partial class DiagnosisEngine
 
         Stats.AccessLines++;
         LearnErrorLogOffset(in entry);
+        if (EarliestLine is null || time < EarliestLine)
+        {
+            EarliestLine = time;
+        }
 
         if (State.AccessWatermark is null || time > State.AccessWatermark)
         {
@@ -181,6 +191,11 @@ internal sealed partial class DiagnosisEngine
     public void AddError(in ErrorLogLine line, DateTimeOffset time)
     {
         Stats.ErrorLines++;
+        if (EarliestLine is null || time < EarliestLine)
+        {
+            EarliestLine = time;
+        }
+
         if (State.ErrorWatermark is null || time > State.ErrorWatermark)
         {
             State.ErrorWatermark = time;

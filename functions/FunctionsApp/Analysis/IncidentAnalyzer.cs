@@ -152,6 +152,7 @@ internal sealed class IncidentAnalyzer(
             {
                 await FeedAsync(engine, batch, source, cancellationToken);
                 NoteShippingLag(state, LagKey(name, source, LogKind.Access), batch, engine.State.AccessWatermark);
+                NoteArrival(state, LogKind.Access, batch, engine.EarliestLine);
                 accessRead.Add((batch, source));
                 checkpoint.Read.Add(batch.BlobName);
                 batches++;
@@ -168,6 +169,7 @@ internal sealed class IncidentAnalyzer(
             {
                 await FeedAsync(engine, batch, source, cancellationToken);
                 NoteShippingLag(state, LagKey(name, source, LogKind.Error), batch, engine.State.ErrorWatermark);
+                NoteArrival(state, LogKind.Error, batch, engine.EarliestLine);
                 checkpoint.Read.Add(batch.BlobName);
                 batches++;
                 await lease.RenewAsync(cancellationToken);
@@ -176,6 +178,7 @@ internal sealed class IncidentAnalyzer(
             Compact(checkpoint);
         }
 
+        state.Arrivals.RemoveAll(a => a.ReceivedAt <= now - options.Value.GracePeriod);
         engine.AdvanceTo(Watermark(engine.State, state, sources, now));
         var changed = engine.DrainResolved().Concat(engine.OpenIncidents()).ToList();
         var observed = new List<NotificationIncident>(changed.Count);
@@ -308,10 +311,43 @@ internal sealed class IncidentAnalyzer(
 
             var lags = names.Select(n => site.ShippingLag.TryGetValue(n, out var lag) ? lag : (TimeSpan?)null).ToList();
             var wait = lags.Any(l => l is null) ? grace : Min(grace, (2 * lags.Max(l => l!.Value)) + TimeSpan.FromSeconds(5));
-            watermark = Min(watermark, Max(kind == LogKind.Access ? engine.AccessWatermark : engine.ErrorWatermark, now - wait));
+
+            // The wait is in receipt time, not log time: lines of the other log received less than the wait ago are
+            // held even when they are old (a backfill, a shipper catching up), because this log's lines of the same
+            // minutes may be the next batch. Settled without them, those requests would never be joined again.
+            var lagging = now - wait;
+            foreach (var arrival in site.Arrivals)
+            {
+                if (arrival.Kind != kind && arrival.ReceivedAt > now - wait)
+                {
+                    lagging = Min(lagging, arrival.EarliestLine);
+                }
+            }
+
+            watermark = Min(watermark, Max(kind == LogKind.Access ? engine.AccessWatermark : engine.ErrorWatermark, lagging));
         }
 
         return watermark == DateTimeOffset.MaxValue ? now - grace : watermark;
+    }
+
+    /// <summary>Remembers, for the grace period, when a batch of one log arrived and the earliest line it carried.</summary>
+    private static void NoteArrival(SiteState site, LogKind kind, ArchivedBatch batch, DateTimeOffset? earliestLine)
+    {
+        if (batch.ReceivedAt is not { } received || earliestLine is not { } earliest)
+        {
+            return;
+        }
+
+        // A shipper posting every few hundred milliseconds: one entry per log and second is enough.
+        var last = site.Arrivals.FindLast(a => a.Kind == kind);
+        if (last is not null && (received - last.ReceivedAt).Duration() < TimeSpan.FromSeconds(1))
+        {
+            last.ReceivedAt = Max(last.ReceivedAt, received);
+            last.EarliestLine = Min(last.EarliestLine, earliest);
+            return;
+        }
+
+        site.Arrivals.Add(new Arrival { Kind = kind, ReceivedAt = received, EarliestLine = earliest });
     }
 
     /// <summary>How late a source's lines arrive: receipt time less the newest line time read so far, a maximum that decays by
@@ -383,6 +419,7 @@ internal sealed class IncidentAnalyzer(
         var kind = batch.Kind ?? source.Kind;
         var format = kind == LogKind.Access ? FormatOf(batch.Format ?? source.Format, batch.Source) : null;
 
+        engine.ResetEarliestLine();
         await using var content = await archive.OpenBatchAsync(batch.BlobName, cancellationToken);
         var input = new LogInput(batch.BlobName, () => content);
 

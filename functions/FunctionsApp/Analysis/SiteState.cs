@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using FunctionsApp.Incidents;
+using FunctionsApp.Ingestion;
 
 namespace FunctionsApp.Analysis;
 
@@ -23,6 +24,21 @@ internal sealed class SiteState
 
     /// <summary>Per source: how late its batches recently arrived after the lines they carry (see the analyzer's watermark).</summary>
     public Dictionary<string, TimeSpan> ShippingLag { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The batches received within the grace period: which log, when, and the earliest line each carried. The
+    /// other log's lines of those minutes may still be on their way (see the analyzer's watermark).</summary>
+    public List<Arrival> Arrivals { get; set; } = [];
+}
+
+/// <summary>A batch of one log received at <see cref="ReceivedAt"/>, its lines from <see cref="EarliestLine"/> on
+/// (consecutive batches of one log received within a second are kept as one).</summary>
+internal sealed class Arrival
+{
+    public LogKind Kind { get; set; }
+
+    public DateTimeOffset ReceivedAt { get; set; }
+
+    public DateTimeOffset EarliestLine { get; set; }
 }
 
 internal sealed class SourceCheckpoint

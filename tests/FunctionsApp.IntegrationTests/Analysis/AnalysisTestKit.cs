@@ -92,7 +92,7 @@ internal sealed class AnalysisTestKit : IAsyncDisposable
     }
 
     /// <summary>The time of the fixture's last access line (the custom format starts with $time_iso8601).</summary>
-    private static DateTimeOffset LastTime() =>
+    public static DateTimeOffset LastTime() =>
         DateTimeOffset.Parse(AccessLines[^1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
 
     public ValueTask DisposeAsync() => App.DisposeAsync();
