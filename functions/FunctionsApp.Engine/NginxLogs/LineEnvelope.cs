@@ -6,7 +6,9 @@ namespace FunctionsApp.NginxLogs;
 /// <summary>
 /// A JSON object a runtime or shipper wrapped each nginx line in: Docker's <c>json-file</c> driver
 /// (<c>{"log":"…\n","stream":"stderr","time":"…Z"}</c>), Fluent Bit and Vector file outputs (<c>log</c>,
-/// <c>message</c>), journald's JSON export (<c>MESSAGE</c>), Filebeat and Logstash (<c>message</c>). The object may
+/// <c>message</c>), journald's JSON export (<c>MESSAGE</c>), Filebeat and Logstash (<c>message</c>), Google Cloud
+/// Logging's export (<c>textPayload</c>), Splunk's HTTP Event Collector (<c>event</c>), Graylog's GELF
+/// (<c>short_message</c>) and Loki's <c>logcli --output jsonl</c> (<c>line</c>). The object may
 /// follow the fields a shipper's own file output writes first: Fluentd's <c>out_file</c> (<c>time⇥tag⇥{…}</c>) and
 /// Fluent Bit's (<c>tag: [1700000000.123456789, {…}]</c>), both their defaults. The line is the string under the key,
 /// unescaped, without the newline Docker keeps. Decided once per input from its first lines,
@@ -15,7 +17,7 @@ namespace FunctionsApp.NginxLogs;
 /// </summary>
 internal sealed class LineEnvelope
 {
-    private static readonly string[] LineKeys = ["log", "message", "MESSAGE", "msg"];
+    private static readonly string[] LineKeys = ["log", "message", "MESSAGE", "msg", "textPayload", "event", "short_message", "line"];
     private static readonly string[] TimeKeys = ["time", "@timestamp", "timestamp"];
 
     private readonly byte[] _key;
@@ -113,6 +115,11 @@ internal sealed class LineEnvelope
                     && HasZone(reader.ValueSpan))
                 {
                     time = stamped;
+                }
+                else if (isTime && reader.TokenType == JsonTokenType.Number && !reader.HasValueSequence && TryEpoch(reader.ValueSpan, out var epoch))
+                {
+                    // Splunk's and GELF's seconds since the epoch (1700000000.123).
+                    time = epoch;
                 }
                 else
                 {

@@ -30,7 +30,7 @@ internal sealed class LinePrefix
 
     /// <summary>A shape a log format could itself start with (<c>name | </c>, <c>key: </c>): kept only when
     /// removing it makes strictly more lines parse.</summary>
-    public bool IsWeak => _layers is [PrefixLayer.DockerCompose] or [PrefixLayer.SyslogTag] or [PrefixLayer.BeforeJson];
+    public bool IsWeak => _layers is [PrefixLayer.DockerCompose] or [PrefixLayer.SyslogTag] or [PrefixLayer.BeforeJson] or [.., PrefixLayer.Word];
 
     /// <summary>How the report names the shape: <c>syslog-rfc3164</c>, <c>docker-compose+rfc3339</c>; null for none.</summary>
     public string? Name { get; }
@@ -54,6 +54,7 @@ internal sealed class LinePrefix
         PrefixLayer.SyslogTag => "syslog-tag",
         PrefixLayer.LokiLabels => "loki-labels",
         PrefixLayer.BeforeJson => "text-before-json",
+        PrefixLayer.Word => "word",
         _ => layer.ToString(),
     };
 
@@ -94,7 +95,7 @@ internal sealed class LinePrefix
         Span<PrefixLayer> found = stackalloc PrefixLayer[MaxLayers];
         var count = 0;
         var pos = 0;
-        while (count < MaxLayers && TryAnyLayer(line[pos..], out var layer, out var length))
+        while (count < MaxLayers && TryAnyLayer(line[pos..], words: true, out var layer, out var length))
         {
             found[count++] = layer;
             pos += length;
@@ -103,11 +104,12 @@ internal sealed class LinePrefix
         return count == 0 ? None : new LinePrefix(found[..count].ToArray());
     }
 
-    /// <summary>Removes whatever layers one line starts with (for callers that see single lines, not an input).</summary>
+    /// <summary>Removes whatever layers one line starts with (for callers that see single lines, not an input), but a
+    /// <see cref="PrefixLayer.Word"/>: only a whole input tells whether a first word is a prefix or a field.</summary>
     public static ReadOnlySpan<byte> StripAny(ReadOnlySpan<byte> line)
     {
         var pos = 0;
-        for (var i = 0; i < MaxLayers && TryAnyLayer(line[pos..], out _, out var length); i++)
+        for (var i = 0; i < MaxLayers && TryAnyLayer(line[pos..], words: false, out _, out var length); i++)
         {
             pos += length;
         }
@@ -185,17 +187,22 @@ internal sealed class LinePrefix
         return best;
     }
 
-    private static bool TryAnyLayer(ReadOnlySpan<byte> s, out PrefixLayer layer, out int length)
+    private static bool TryAnyLayer(ReadOnlySpan<byte> s, bool words, out PrefixLayer layer, out int length)
     {
         // Most specific first: a CRI or syslog line also starts with what a plain RFC 3339 prefix matches.
         ReadOnlySpan<PrefixLayer> order =
         [
             PrefixLayer.SyslogRfc5424, PrefixLayer.SyslogRfc3164, PrefixLayer.Cri, PrefixLayer.SyslogIso,
             PrefixLayer.Rfc3339, PrefixLayer.KubectlPrefix, PrefixLayer.DockerCompose, PrefixLayer.SyslogTag,
-            PrefixLayer.LokiLabels, PrefixLayer.BeforeJson,
+            PrefixLayer.LokiLabels, PrefixLayer.BeforeJson, PrefixLayer.Word,
         ];
         foreach (var candidate in order)
         {
+            if (candidate == PrefixLayer.Word && !words)
+            {
+                break;
+            }
+
             length = Match(candidate, s, out _);
             if (length > 0)
             {
@@ -225,6 +232,7 @@ internal sealed class LinePrefix
             PrefixLayer.SyslogTag => MatchTag(s),
             PrefixLayer.LokiLabels => MatchLokiLabels(s),
             PrefixLayer.BeforeJson => MatchBeforeJson(s),
+            PrefixLayer.Word => MatchWord(s),
             _ => -1,
         };
     }
@@ -560,6 +568,23 @@ internal sealed class LinePrefix
         }
 
         return -1;
+    }
+
+    // "web-7d4b9c-x2x9z ", "i-0abc123/nginx ": a letter, then letters, digits and . _ - /, then a space and more.
+    private static int MatchWord(ReadOnlySpan<byte> s)
+    {
+        if (s.IsEmpty || !char.IsAsciiLetter((char)s[0]))
+        {
+            return -1;
+        }
+
+        var pos = 1;
+        while (pos < s.Length && pos <= 253 && (char.IsAsciiLetterOrDigit((char)s[pos]) || s[pos] is (byte)'.' or (byte)'_' or (byte)'-' or (byte)'/'))
+        {
+            pos++;
+        }
+
+        return pos < s.Length - 1 && s[pos] == ' ' && s[pos + 1] != ' ' && s[pos + 1] != '|' ? pos + 1 : -1;
     }
 
     /// <summary>

@@ -44,4 +44,10 @@ internal enum PrefixLayer
     /// <c>tag: </c>, a tab-separated time and tag): everything before an object that runs to the end of the line.
     /// Kept only when removing it makes more lines parse.</summary>
     BeforeJson,
+
+    /// <summary>One word a tool prints before each line, after the layers above or alone: <c>stern</c>'s pod and
+    /// container (<c>web-7d4b9c-x2x9z nginx </c>), the log stream <c>aws logs tail</c> prints after its time
+    /// (<c>i-0abc123/nginx </c>). A name that starts with a letter, without quotes, brackets, <c>=</c> or <c>:</c>.
+    /// Kept only when removing it makes more lines parse (a format may start with <c>$host</c>).</summary>
+    Word,
 }

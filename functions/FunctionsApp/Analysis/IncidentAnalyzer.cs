@@ -313,12 +313,14 @@ internal sealed class IncidentAnalyzer(
             var wait = lags.Any(l => l is null) ? grace : Min(grace, (2 * lags.Max(l => l!.Value)) + TimeSpan.FromSeconds(5));
 
             // The wait is in receipt time, not log time: lines of the other log received less than the wait ago are
-            // held even when they are old (a backfill, a shipper catching up), because this log's lines of the same
-            // minutes may be the next batch. Settled without them, those requests would never be joined again.
+            // held even when they are old (a backfill, a shipper catching up), until this log has shipped since: its
+            // lines of the same minutes may be the next batch, and settled without them, those requests would never
+            // be joined again.
             var lagging = now - wait;
             foreach (var arrival in site.Arrivals)
             {
-                if (arrival.Kind != kind && arrival.ReceivedAt > now - wait)
+                if (arrival.Kind != kind && arrival.ReceivedAt > now - wait
+                    && !site.Arrivals.Exists(a => a.Kind == kind && a.ReceivedAt >= arrival.ReceivedAt - TimeSpan.FromSeconds(1)))
                 {
                     lagging = Min(lagging, arrival.EarliestLine);
                 }

@@ -28,6 +28,10 @@ public sealed class LineEnvelopeTests
     [Theory]
     [InlineData("nginx.error: [1795584124.434123456, {\"log\":\"LINE\"}]", "fluent-bit+json:log", "Fluent Bit's file output (out_file)")]
     [InlineData("2026-11-25T05:22:04.434+00:00\tnginx.error\t{\"message\":\"LINE\",\"path\":\"/var/log/nginx/error.log\"}", "fluentd+json:message", "Fluentd's file output (out_file)")]
+    [InlineData("{\"textPayload\":\"LINE\",\"timestamp\":\"2026-11-25T05:22:04.434Z\",\"severity\":\"ERROR\"}", "json:textPayload", "Google Cloud Logging's export")]
+    [InlineData("{\"time\":1795584124.434,\"host\":\"vm\",\"sourcetype\":\"nginx\",\"event\":\"LINE\"}", "json:event", "Splunk's HTTP Event Collector")]
+    [InlineData("{\"version\":\"1.1\",\"host\":\"vm\",\"short_message\":\"LINE\",\"timestamp\":1795584124.434,\"level\":3}", "json:short_message", "Graylog's GELF")]
+    [InlineData("{\"labels\":{\"job\":\"nginx\"},\"line\":\"LINE\",\"timestamp\":\"2026-11-25T05:22:04.434+00:00\"}", "json:line", "logcli --output jsonl")]
     public void TryUnwrap_ShippersFileOutputs_ReadTheRecordAndTheirTime(string wrapped, string name, string source)
     {
         const string Error = "2026/11/25 05:22:04 [error] 31#31: *7 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.1, server: _, request: \"GET /a HTTP/1.1\", upstream: \"http://10.0.0.2:80/a\", host: \"x\"";

@@ -36,6 +36,8 @@ public sealed class LinePrefixTests
         { "Jun 28 09:08:38 node-1 dockerd[812]: nginx-1  | ", "syslog-rfc3164+docker-compose", "compose through journald" },
         { "2025-06-28T09:08:38.123456789Z {filename=\"/var/log/nginx/x.log\", job=\"nginx\"} ", "rfc3339+loki-labels", "logcli query" },
         { "2025-06-28T09:08:38Z {app=\"web \\\"a\\\"\", pod=\"web-1\"}     ", "rfc3339+loki-labels", "logcli, labels padded, escaped quote" },
+        { "web-7d4b9c-x2x9z nginx ", "word+word", "stern: pod and container" },
+        { "2025-06-28T09:08:38.123000+00:00 i-0abc123/nginx ", "rfc3339+word", "aws logs tail: time and log stream" },
     };
 
     [Theory]
@@ -101,12 +103,19 @@ public sealed class LinePrefixTests
     [Theory]
     [InlineData("10.0.0.1 | [29/Sep/2021:10:31:02 +0000] | GET / HTTP/1.1 | 502 | 10.1.0.5:8080")]
     [InlineData("2021-09-29T10:31:02+00:00 api.example.test 502 \"GET / HTTP/1.1\" rt=0.001 ua=\"10.1.0.5:8080\"")]
+    [InlineData("api.example.test 172.18.0.1 - - [29/Sep/2021:10:31:02 +0000] \"GET /api HTTP/1.1\" 502 157 \"-\" \"curl/7.88.1\"")]
     public void DetectWithPrefix_AccessFormatThatLooksLikeAPrefix_KeepsTheLineWhole(string line)
     {
-        // A pipe-separated format starting with an address, a format starting with $time_iso8601: no prefix.
-        AccessLogFormat.TryCompile(line.StartsWith("10.", StringComparison.Ordinal)
-            ? "$remote_addr | [$time_local] | $request | $status | $upstream_addr"
-            : "$time_iso8601 $host $status \"$request\" rt=$request_time ua=\"$upstream_addr\"", out var format, out _);
+        // A pipe-separated format starting with an address, formats starting with $time_iso8601 or $host: no prefix.
+        AccessLogFormat.TryCompile(
+            line[0] switch
+            {
+                '1' => "$remote_addr | [$time_local] | $request | $status | $upstream_addr",
+                'a' => "$host $remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"",
+                _ => "$time_iso8601 $host $status \"$request\" rt=$request_time ua=\"$upstream_addr\"",
+            },
+            out var format,
+            out _);
 
         Assert.True(LogFormatDetector.ChoosePrefix(Lines(line, line), format).IsNone);
     }
