@@ -131,17 +131,21 @@ internal ref struct AccessLogEntry
 
     /// <summary>Parses a value returned by <see cref="GetTimeText"/>: as the variable it is, else by its shape (a JSON
     /// key learned by name, <c>"ts"</c>, may hold an epoch or an ISO time).</summary>
-    public static bool TryParseTime(ReadOnlySpan<byte> text, AccessField field, out DateTimeOffset time)
+    public static bool TryParseTime(ReadOnlySpan<byte> text, AccessField field, out DateTimeOffset time) =>
+        TryParseTimeAsDeclared(text, field, out time) || (field != AccessField.Ignored && NginxTime.TryParseAny(text, out time));
+
+    /// <summary>Parses a value returned by <see cref="GetTimeText"/> only as the variable it is: epoch seconds for
+    /// <c>$msec</c>, and so on.</summary>
+    public static bool TryParseTimeAsDeclared(ReadOnlySpan<byte> text, AccessField field, out DateTimeOffset time)
     {
         time = default;
-        var parsed = field switch
+        return field switch
         {
             AccessField.TimeIso8601 => NginxTime.TryParseIso8601(text, out time),
             AccessField.TimeLocal => NginxTime.TryParseTimeLocal(text, out time),
             AccessField.Msec => NginxTime.TryParseMsec(text, out time),
             _ => false,
         };
-        return parsed || (field != AccessField.Ignored && NginxTime.TryParseAny(text, out time));
     }
 
     /// <summary>The UTC offset nginx wrote the time in, when the format says (used to read the error log's local times).</summary>

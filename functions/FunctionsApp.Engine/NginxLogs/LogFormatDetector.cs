@@ -71,9 +71,29 @@ internal static class LogFormatDetector
         return new FormatDetection(formats[prefix], prefix);
     }
 
-    /// <summary>The prefix of an input whose format is known: kept when more lines parse without it.</summary>
+    /// <summary>
+    /// The prefix of an input whose format is known: kept when more lines parse without it, or as many but with their
+    /// time read as the variable it is. A format that starts with a variable takes a prefix into that value
+    /// (<c>$msec</c> then holds <c>2025-06-28T09:08:38Z</c>, which reads as a time by its shape): only the prefix
+    /// removed leaves epoch seconds there.
+    /// </summary>
     public static LinePrefix ChoosePrefix(IReadOnlyList<byte[]> sample, AccessLogFormat format) =>
-        LinePrefix.Choose(sample, line => format.TryParse(line, out var entry) && entry.TryGetTime(out _) && entry.IsPlausible);
+        LinePrefix.Best(sample, candidate =>
+        {
+            var (valid, declared) = (0, 0);
+            foreach (var line in sample)
+            {
+                var body = line.AsSpan(candidate.Strip(line, out _));
+                if (format.TryParse(body, out var entry) && entry.IsPlausible && entry.TryGetTime(out _))
+                {
+                    valid++;
+                    declared += AccessLogEntry.TryParseTimeAsDeclared(entry.GetTimeText(out var field), field, out _) ? 1 : 0;
+                }
+            }
+
+            // Lines read first; among readings of as many lines, the one with more times read as declared.
+            return (valid * (sample.Count + 1)) + declared;
+        });
 
     private static byte[][] Strip(IReadOnlyList<byte[]> sample, LinePrefix prefix) =>
         [.. sample.Select(line => line[prefix.Strip(line, out _)..])];

@@ -120,6 +120,22 @@ public sealed class LinePrefixTests
         Assert.True(LogFormatDetector.ChoosePrefix(Lines(line, line), format).IsNone);
     }
 
+    [Theory]
+    [InlineData("2025-06-28T09:08:38.123000+00:00 i-0abc123/nginx ", "rfc3339+word")]
+    [InlineData("web-7d4b9c-x2x9z nginx ", "word+word")]
+    [InlineData("2025-06-28T09:08:38.123456789Z ", "rfc3339")]
+    public void ChoosePrefix_FormatStartingWithMsec_StripsThePrefixTheFirstVariableWouldSwallow(string prefix, string name)
+    {
+        // '$msec $request_uri "$status"': read whole, $msec takes the prefix's time (a time by its shape) and the
+        // request takes the rest of it, and the line still parses; only the prefix removed leaves epoch seconds.
+        Assert.True(AccessLogFormat.TryCompile("$msec $request_uri \"$status\" \"$http_user_agent\" $remote_addr server=$host", out var format, out _));
+        var sample = Lines(
+            prefix + "1751101718.123 /items/202 \"200\" \"okhttp/4.12.0\" 203.0.113.87 server=shop.example.com",
+            prefix + "1751101719.456 /items/203 \"502\" \"okhttp/4.12.0\" 203.0.113.88 server=shop.example.com");
+
+        Assert.Equal(name, LogFormatDetector.ChoosePrefix(sample, format).Name);
+    }
+
     [Fact]
     public void Detect_MostLinesPrefixed_DecidesOnTheMajorityShape()
     {
