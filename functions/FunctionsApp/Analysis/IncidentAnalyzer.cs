@@ -152,7 +152,7 @@ internal sealed class IncidentAnalyzer(
             {
                 await FeedAsync(engine, batch, source, cancellationToken);
                 NoteShippingLag(state, LagKey(name, source, LogKind.Access), batch, engine.State.AccessWatermark);
-                NoteArrival(state, LogKind.Access, batch, engine.EarliestLine);
+                NoteArrival(state, batch.Kind ?? source.Kind, batch, engine.EarliestLine);
                 accessRead.Add((batch, source));
                 checkpoint.Read.Add(batch.BlobName);
                 batches++;
@@ -317,10 +317,10 @@ internal sealed class IncidentAnalyzer(
             // lines of the same minutes may be the next batch, and settled without them, those requests would never
             // be joined again.
             var lagging = now - wait;
+            var shipped = site.Arrivals.Where(a => a.Kind == kind).Select(a => (DateTimeOffset?)a.ReceivedAt).Max();
             foreach (var arrival in site.Arrivals)
             {
-                if (arrival.Kind != kind && arrival.ReceivedAt > now - wait
-                    && !site.Arrivals.Exists(a => a.Kind == kind && a.ReceivedAt >= arrival.ReceivedAt - TimeSpan.FromSeconds(1)))
+                if (arrival.Kind != kind && arrival.ReceivedAt > now - wait && !(shipped >= arrival.ReceivedAt - TimeSpan.FromSeconds(1)))
                 {
                     lagging = Min(lagging, arrival.EarliestLine);
                 }
@@ -332,12 +332,19 @@ internal sealed class IncidentAnalyzer(
         return watermark == DateTimeOffset.MaxValue ? now - grace : watermark;
     }
 
-    /// <summary>Remembers, for the grace period, when a batch of one log arrived and the earliest line it carried.</summary>
+    /// <summary>Remembers, for the grace period, when a batch of one log arrived and the earliest line it carried (a
+    /// batch of an auto source carries both logs, and counts as both having shipped).</summary>
     private static void NoteArrival(SiteState site, LogKind kind, ArchivedBatch batch, DateTimeOffset? earliestLine)
     {
         if (batch.ReceivedAt is not { } received || earliestLine is not { } earliest)
         {
             return;
+        }
+
+        if (kind == LogKind.Auto)
+        {
+            NoteArrival(site, LogKind.Access, batch, earliestLine);
+            kind = LogKind.Error;
         }
 
         // A shipper posting every few hundred milliseconds: one entry per log and second is enough.
