@@ -98,7 +98,9 @@ internal static class ErrorSignatures
             return FailureKind.TlsHandshake;
         }
 
-        if (message.IndexOf("upstream sent too big header"u8) >= 0)
+        // The proxy and FastCGI modules say "too big header"; the upstream core says "buffer is too small" for the
+        // others (gRPC, uwsgi, SCGI, memcached) when the header does not fit the *_buffer_size buffer.
+        if (message.IndexOf("upstream sent too big header"u8) >= 0 || message.IndexOf("upstream buffer is too small to read response"u8) >= 0)
         {
             return FailureKind.TooBigHeader;
         }

@@ -36,7 +36,7 @@ internal static class Remediation
             case IncidentCause.Misconfiguration:
                 if (kinds.Contains(FailureKind.TooBigHeader))
                 {
-                    steps.Add("Raise `proxy_buffer_size` (e.g. `16k`) and `proxy_buffers` (e.g. `8 16k`), or `fastcgi_buffer_size`/`fastcgi_buffers` for FastCGI: the upstream's response headers do not fit.");
+                    steps.Add("Raise `proxy_buffer_size` (e.g. `16k`) and `proxy_buffers` (e.g. `8 16k`), or `fastcgi_buffer_size`/`fastcgi_buffers` for FastCGI (`grpc_buffer_size`, `uwsgi_buffer_size`, `scgi_buffer_size` for those): the upstream's response headers do not fit.");
                 }
 
                 if (kinds.Contains(FailureKind.PermissionDenied))

@@ -51,6 +51,7 @@ public sealed class ErrorSignaturesTests
         { "upstream sent invalid header: \"X-Bad\\x00...\" while reading response header from upstream", "InvalidHeader" },
         { "upstream sent no valid HTTP/1.0 header while reading response header from upstream", "InvalidHeader" },
         { "upstream sent too big header while reading response header from upstream", "TooBigHeader" },
+        { "upstream buffer is too small to read response while reading response header from upstream", "TooBigHeader" },
         { "api.internal could not be resolved (3: Host not found)", "DnsNotFound" },
         { "api.internal could not be resolved (110: Operation timed out)", "DnsTimeout" },
         { "no resolver defined to resolve api.internal", "NoResolver" },
