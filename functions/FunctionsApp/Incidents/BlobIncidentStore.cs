@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -212,12 +213,8 @@ internal sealed class BlobIncidentStore(BlobContainers containers, TableIncident
     // Ids are hex (the engine's); anything else is refused before it reaches a blob name.
     private static string BlobName(string id) => id + ".json";
 
-    private static string Encode(string value) => Convert.ToBase64String(Encoding.UTF8.GetBytes(value)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    // Metadata values are ASCII: base64url, unpadded.
+    private static string Encode(string value) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(value));
 
-    private static string Decode(string value)
-    {
-        var base64 = value.Replace('-', '+').Replace('_', '/');
-        base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
-        return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
-    }
+    private static string Decode(string value) => Encoding.UTF8.GetString(Base64Url.DecodeFromChars(value));
 }

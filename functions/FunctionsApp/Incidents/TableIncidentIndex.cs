@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -264,7 +265,7 @@ internal sealed class TableIncidentIndex(StorageTables tables)
     // Keys may not hold '/', '\', '#', '?' or control characters, which upstreams ("unix:/run/app.sock") and sites may:
     // the value goes in base64url.
     private static string Partition(string dimension, string value) =>
-        dimension + "~" + Convert.ToBase64String(Encoding.UTF8.GetBytes(value)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        dimension + "~" + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(value));
 
     internal static string RowKey(long start, string id) => Inverted(start) + "~" + id;
 

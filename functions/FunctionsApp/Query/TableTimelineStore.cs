@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -100,6 +101,5 @@ internal sealed class TableTimelineStore(StorageTables tables, IOptions<StorageO
         Math.Clamp(time.ToUnixTimeSeconds() / 60, 0, 999_999_999_999).ToString("D12", CultureInfo.InvariantCulture);
 
     // Keys may not hold '/', '\', '#', '?' or control characters, which upstreams and sites may: base64url.
-    private static string Encode(string value) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(value)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Encode(string value) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(value));
 }
