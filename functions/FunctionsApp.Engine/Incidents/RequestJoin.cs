@@ -34,12 +34,19 @@ internal static class RequestJoin
         var claimed = new List<PendingError>();
         if (candidates.Count > 0)
         {
-            // The best match is the most certain, then the nearest in time (error lines come at or before the access line).
-            var best = candidates
-                .OrderByDescending(c => c.Score)
-                .ThenBy(c => (c.Error.Time - request.Time).Duration())
-                .ThenBy(c => c.Error.Time)
-                .First().Error;
+            // The best match is the most certain, then the nearest in time (error lines come at or before the access
+            // line), then the earliest; among equals the first read.
+            var (best, bestScore) = candidates[0];
+            foreach (var (error, score) in candidates)
+            {
+                var distance = (error.Time - request.Time).Duration();
+                var bestDistance = (best.Time - request.Time).Duration();
+                if (score > bestScore || (score == bestScore && (distance < bestDistance || (distance == bestDistance && error.Time < best.Time))))
+                {
+                    (best, bestScore) = (error, score);
+                }
+            }
+
             claimed.Add(best);
 
             // nginx writes one error line per failed try, all on the same connection: claim the other tries too.

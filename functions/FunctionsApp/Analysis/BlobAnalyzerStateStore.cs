@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
@@ -91,6 +92,7 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
     {
         var blob = containers.State.GetBlobClient(SiteLocksPrefix + BlobNames.Segment(site));
         var lease = blob.GetBlobLeaseClient();
+        var acquiring = Stopwatch.GetTimestamp();
         try
         {
             await lease.AcquireAsync(duration, cancellationToken: cancellationToken);
@@ -114,6 +116,7 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
 
             try
             {
+                acquiring = Stopwatch.GetTimestamp();
                 await lease.AcquireAsync(duration, cancellationToken: cancellationToken);
             }
             catch (RequestFailedException held) when (held.Status == 409)
@@ -128,7 +131,7 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
         var fence = ParseFence(properties.Value.Metadata) + 1;
         await blob.SetMetadataAsync(
             new Dictionary<string, string> { [FenceKey] = fence.ToString(CultureInfo.InvariantCulture) }, leased, cancellationToken);
-        return new BlobRunLease(site, lease, fence);
+        return new BlobRunLease(site, lease, fence, duration, acquiring);
     }
 
     private async Task<long> LegacyFenceAsync(CancellationToken cancellationToken)
@@ -168,16 +171,30 @@ internal sealed class BlobAnalyzerStateStore(BlobContainers containers) : IAnaly
 
     private static string SiteBlob(string site) => SitesPrefix + BlobNames.Segment(site) + ".json.gz";
 
-    private sealed class BlobRunLease(string site, BlobLeaseClient lease, long fence) : IRunLease
+    /// <summary>
+    /// A site's blob lease. Renewing asks storage only once a third of the lease has passed since the last time it was
+    /// taken or renewed, measured on the monotonic clock from before that request was sent (so never less than storage
+    /// counts): until then the lease is known to be ours without a round trip, which spares one request per batch read.
+    /// </summary>
+    private sealed class BlobRunLease(string site, BlobLeaseClient lease, long fence, TimeSpan duration, long heldSince) : IRunLease
     {
+        private long _heldSince = heldSince;
+
         public long Fence => fence;
 
         public async Task RenewAsync(CancellationToken cancellationToken)
         {
+            if (Stopwatch.GetElapsedTime(_heldSince) < duration / 3)
+            {
+                return;
+            }
+
+            var renewing = Stopwatch.GetTimestamp();
             try
             {
                 // Renewing an expired lease nobody else took succeeds; one another run took fails.
                 await lease.RenewAsync(cancellationToken: cancellationToken);
+                _heldSince = renewing;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {

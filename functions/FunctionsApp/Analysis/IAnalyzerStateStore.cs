@@ -31,6 +31,10 @@ internal interface IRunLease : IAsyncDisposable
     /// </summary>
     long Fence { get; }
 
-    /// <summary>Extends the lease; throws <see cref="Storage.StaleWriterException"/> when another run has taken it.</summary>
+    /// <summary>
+    /// Makes sure the lease is still this run's and extends it (storage is asked only once a third of the lease has
+    /// passed since it was last taken or extended); throws <see cref="Storage.StaleWriterException"/> when another run
+    /// has taken it.
+    /// </summary>
     Task RenewAsync(CancellationToken cancellationToken);
 }

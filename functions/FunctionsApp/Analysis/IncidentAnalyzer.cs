@@ -133,6 +133,7 @@ internal sealed class IncidentAnalyzer(
         var engine = new DiagnosisEngine(diagnosis.Value, state.Engine);
         var linesBefore = engine.Stats.AccessLines + engine.Stats.ErrorLines + engine.Stats.MalformedLines;
         var batches = 0;
+        DateTimeOffset? earliestRead = null; // the earliest line this run read: the timeline changed from its minute on
 
         // Access logs first: they carry the time zone the error log's local times are read in.
         var now = time.GetUtcNow();
@@ -151,6 +152,7 @@ internal sealed class IncidentAnalyzer(
             foreach (var batch in access)
             {
                 await FeedAsync(engine, batch, source, cancellationToken);
+                earliestRead = Min(earliestRead, engine.EarliestLine);
                 NoteShippingLag(state, LagKey(name, source, LogKind.Access), batch, engine.State.AccessWatermark);
                 NoteArrival(state, batch.Kind ?? source.Kind, batch, engine.EarliestLine);
                 accessRead.Add((batch, source));
@@ -168,6 +170,7 @@ internal sealed class IncidentAnalyzer(
             foreach (var batch in errors)
             {
                 await FeedAsync(engine, batch, source, cancellationToken);
+                earliestRead = Min(earliestRead, engine.EarliestLine);
                 NoteShippingLag(state, LagKey(name, source, LogKind.Error), batch, engine.State.ErrorWatermark);
                 NoteArrival(state, LogKind.Error, batch, engine.EarliestLine);
                 checkpoint.Read.Add(batch.BlobName);
@@ -194,7 +197,7 @@ internal sealed class IncidentAnalyzer(
             observed.Add(new NotificationIncident(incident, incident.Metrics, notificationOptions.Value.IncidentLink(incident.Id)));
         }
 
-        await WriteTimelineAsync(site, engine.State, now, cancellationToken);
+        await WriteTimelineAsync(site, engine.State, earliestRead, cancellationToken);
 
         // Decided before the site's state is saved: when deciding or queueing fails, the state stays as it was and the
         // next run derives the same incidents (same ids) and decides again, so no change goes unannounced.
@@ -213,18 +216,31 @@ internal sealed class IncidentAnalyzer(
     }
 
     /// <summary>
-    /// Copies the site's per-minute counts of the engine's window (its last two hours, where late lines still land) to
-    /// the stored timeline, which keeps them for the retention period; idle upstreams write nothing. Before the state is
-    /// saved: a run that fails here repeats, and rewriting a minute is idempotent.
+    /// Copies to the stored timeline (kept for the retention period) the per-minute counts this run changed: those of
+    /// the minutes from the earliest line it read on, within the engine's window (the two hours up to each upstream's
+    /// last line, where late lines still land). Upstreams without a line since then, and runs that read nothing, write
+    /// nothing: a site's timeline costs a few rows per upstream and run, not two hours of them. Before the state is
+    /// saved: a run that fails here reads the same lines again and rewrites the same minutes (idempotent).
     /// </summary>
-    private async Task WriteTimelineAsync(string site, EngineState engine, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task WriteTimelineAsync(string site, EngineState engine, DateTimeOffset? earliestRead, CancellationToken cancellationToken)
     {
+        if (earliestRead is not { } earliest)
+        {
+            return;
+        }
+
+        var firstMinute = new DateTimeOffset(earliest.UtcTicks - (earliest.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
         foreach (var (upstream, history) in engine.Upstreams())
         {
-            // The engine keeps the two hours up to the upstream's last line, which for logs shipped late (a backfill,
-            // a shipper that was down) lie before now: their minutes are copied too, or they would never be stored.
-            var last = Max(history.LastServed, history.LastFailure) ?? now;
-            var minutes = engine.Minutes(upstream, last - TimeSpan.FromHours(2), last)
+            // Logs shipped late (a backfill, a shipper that was down) lie before now: the window ends at the
+            // upstream's last line, not at the run's clock.
+            if (Max(history.LastServed, history.LastFailure) is not { } last || last < firstMinute)
+            {
+                continue;
+            }
+
+            var from = last - TimeSpan.FromHours(2) > firstMinute ? last - TimeSpan.FromHours(2) : firstMinute;
+            var minutes = engine.Minutes(upstream, from, last)
                 .Where(m => m.Requests > 0 || m.Upstream5xx > 0)
                 .Select(m => new FunctionsApp.Query.TimelineMinute(m.Minute, m.Requests, m.Upstream5xx, m.Status502, m.Status503, m.Status504))
                 .ToList();
@@ -487,6 +503,8 @@ internal sealed class IncidentAnalyzer(
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

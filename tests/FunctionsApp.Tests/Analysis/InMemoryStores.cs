@@ -178,13 +178,19 @@ internal sealed class InMemoryTimelineStore : ITimelineStore
 {
     private readonly ConcurrentDictionary<(string Site, string Upstream, DateTimeOffset Minute), TimelineMinute> _minutes = new();
 
+    private readonly ConcurrentQueue<(string Site, string Upstream, DateTimeOffset Minute)> _writes = new();
+
     public IReadOnlyDictionary<(string Site, string Upstream, DateTimeOffset Minute), TimelineMinute> All => _minutes;
+
+    /// <summary>Every minute written, in order, rewrites included.</summary>
+    public IReadOnlyCollection<(string Site, string Upstream, DateTimeOffset Minute)> Writes => _writes;
 
     public Task WriteAsync(string site, string upstream, IReadOnlyList<TimelineMinute> minutes, CancellationToken cancellationToken)
     {
         foreach (var minute in minutes)
         {
             _minutes[(site, upstream, minute.Minute)] = minute;
+            _writes.Enqueue((site, upstream, minute.Minute));
         }
 
         return Task.CompletedTask;

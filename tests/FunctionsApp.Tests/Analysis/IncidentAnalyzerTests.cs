@@ -75,6 +75,51 @@ public sealed class IncidentAnalyzerTests
     }
 
     [Fact]
+    public async Task RunOnceAsync_LaterRun_WritesOnlyTheMinutesOfTheLinesItRead_AndStoresWhatOneRunStores()
+    {
+        // The capture, then the same failures an hour later: two runs an hour apart, or one run over both.
+        var later = TimeSpan.FromHours(1);
+        var twoRuns = new Kit();
+        var oneRun = new Kit(shippedLate: later);
+        twoRuns.Archive.Add("nginx-access", LogKind.Access, AccessLines, twoRuns.Received);
+        twoRuns.Archive.Add("nginx-error", LogKind.Error, ErrorLines, twoRuns.Received);
+        await twoRuns.Analyzer.RunOnceAsync(CancellationToken.None);
+        var firstRunWrites = twoRuns.Timeline.Writes.Count;
+        twoRuns.Clock.Advance(later);
+        twoRuns.Archive.Add("nginx-access", LogKind.Access, [.. AccessLines.Select(l => ShiftAccess(l, later))], twoRuns.Received + later);
+        twoRuns.Archive.Add("nginx-error", LogKind.Error, [.. ErrorLines.Select(l => ShiftError(l, later))], twoRuns.Received + later);
+        await twoRuns.Analyzer.RunOnceAsync(CancellationToken.None);
+
+        oneRun.Archive.Add("nginx-access", LogKind.Access, [.. AccessLines, .. AccessLines.Select(l => ShiftAccess(l, later))], oneRun.Received);
+        oneRun.Archive.Add("nginx-error", LogKind.Error, [.. ErrorLines, .. ErrorLines.Select(l => ShiftError(l, later))], oneRun.Received);
+        await oneRun.Analyzer.RunOnceAsync(CancellationToken.None);
+
+        // The second run rewrote none of the first hour's minutes (the engine's window still holds them), and the
+        // timeline ends the same as when everything was read at once.
+        var firstLine = DateTimeOffset.Parse(AccessLines[0].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        var secondRun = twoRuns.Timeline.Writes.Skip(firstRunWrites).ToList();
+        Assert.NotEmpty(secondRun);
+        Assert.All(secondRun, w => Assert.True(w.Minute >= firstLine + later - TimeSpan.FromMinutes(1), $"rewrote {w.Upstream} at {w.Minute:O}"));
+        Assert.Equal(oneRun.Timeline.All.OrderBy(m => m.Key), twoRuns.Timeline.All.OrderBy(m => m.Key));
+        Assert.True(twoRuns.Timeline.All.Keys.Select(k => k.Minute).Distinct().Count() >= 2, "both hours stored");
+    }
+
+    /// <summary>An access line of the capture (it begins with <c>$time_iso8601</c>) moved by <paramref name="by"/>.</summary>
+    private static string ShiftAccess(string line, TimeSpan by)
+    {
+        var space = line.IndexOf(' ', StringComparison.Ordinal);
+        var time = DateTimeOffset.Parse(line[..space], System.Globalization.CultureInfo.InvariantCulture) + by;
+        return time.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture) + line[space..];
+    }
+
+    /// <summary>An error line (it begins with nginx's <c>yyyy/MM/dd HH:mm:ss</c>) moved by <paramref name="by"/>.</summary>
+    private static string ShiftError(string line, TimeSpan by)
+    {
+        var time = DateTime.ParseExact(line[..19], "yyyy/MM/dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + by;
+        return time.ToString("yyyy/MM/dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + line[19..];
+    }
+
+    [Fact]
     public async Task RunOnceAsync_NothingNew_ReadsNothingAndWritesNothingNew()
     {
         var kit = new Kit();
