@@ -133,7 +133,7 @@ internal sealed class IncidentAnalyzer(
         var engine = new DiagnosisEngine(diagnosis.Value, state.Engine);
         var linesBefore = engine.Stats.AccessLines + engine.Stats.ErrorLines + engine.Stats.MalformedLines;
         var batches = 0;
-        DateTimeOffset? earliestRead = null; // the earliest line this run read: the timeline changed from its minute on
+        DateTimeOffset? earliestRead = null; // the earliest line this run read: the timeline changes from its minute on
 
         // Access logs first: they carry the time zone the error log's local times are read in.
         var now = time.GetUtcNow();
@@ -181,6 +181,11 @@ internal sealed class IncidentAnalyzer(
             Compact(checkpoint);
         }
 
+        // Failed requests count in their minute when they are settled (joined with their error lines), which may be
+        // this run for lines an earlier run read: the timeline changes from the earliest of those too.
+        var timelineFrom = Min(earliestRead, Min(
+            engine.State.PendingRequests.Count > 0 ? engine.State.PendingRequests.Min(r => r.Time) : null,
+            engine.State.PendingErrors.Count > 0 ? engine.State.PendingErrors.Min(e => e.Time) : null));
         state.Arrivals.RemoveAll(a => a.ReceivedAt <= now - options.Value.GracePeriod);
         engine.AdvanceTo(Watermark(engine.State, state, sources, now));
         var changed = engine.DrainResolved().Concat(engine.OpenIncidents()).ToList();
@@ -197,7 +202,7 @@ internal sealed class IncidentAnalyzer(
             observed.Add(new NotificationIncident(incident, incident.Metrics, notificationOptions.Value.IncidentLink(incident.Id)));
         }
 
-        await WriteTimelineAsync(site, engine.State, earliestRead, cancellationToken);
+        await WriteTimelineAsync(site, engine.State, timelineFrom, cancellationToken);
 
         // Decided before the site's state is saved: when deciding or queueing fails, the state stays as it was and the
         // next run derives the same incidents (same ids) and decides again, so no change goes unannounced.
@@ -216,15 +221,16 @@ internal sealed class IncidentAnalyzer(
     }
 
     /// <summary>
-    /// Copies to the stored timeline (kept for the retention period) the per-minute counts this run changed: those of
-    /// the minutes from the earliest line it read on, within the engine's window (the two hours up to each upstream's
-    /// last line, where late lines still land). Upstreams without a line since then, and runs that read nothing, write
-    /// nothing: a site's timeline costs a few rows per upstream and run, not two hours of them. Before the state is
-    /// saved: a run that fails here reads the same lines again and rewrites the same minutes (idempotent).
+    /// Copies to the stored timeline (kept for the retention period) the per-minute counts this run may have changed:
+    /// those of the minutes from <paramref name="changedFrom"/> on (the earliest line it read, or request or error line
+    /// it settled), within the engine's window (the two hours up to each upstream's last line, where late lines still
+    /// land). Upstreams without a line since then, and runs with nothing to read or settle, write nothing: a site's
+    /// timeline costs a few rows per upstream and run, not two hours of them. Before the state is saved: a run that
+    /// fails here repeats the same reads and settlements and rewrites the same minutes (idempotent).
     /// </summary>
-    private async Task WriteTimelineAsync(string site, EngineState engine, DateTimeOffset? earliestRead, CancellationToken cancellationToken)
+    private async Task WriteTimelineAsync(string site, EngineState engine, DateTimeOffset? changedFrom, CancellationToken cancellationToken)
     {
-        if (earliestRead is not { } earliest)
+        if (changedFrom is not { } earliest)
         {
             return;
         }

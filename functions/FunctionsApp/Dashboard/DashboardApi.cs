@@ -122,12 +122,23 @@ internal static class DashboardApi
     {
         var wanted = ids?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
         var summaries = new List<IncidentSummary>();
-        await foreach (var summary in store.ListAsync(cancellationToken))
+        if (wanted is not null)
         {
-            if (wanted is null || wanted.Contains(summary.Id))
+            foreach (var id in wanted.Where(IncidentIds.IsWellFormed).Take(MaxListed))
             {
-                summaries.Add(summary);
+                if (await store.GetAsync(id, cancellationToken) is { } incident)
+                {
+                    summaries.Add(IncidentSummary.Of(incident));
+                }
             }
+        }
+        else
+        {
+            // Open ones first, then the newest: the newest MaxListed open ones and the newest MaxListed of all hold every
+            // row the list shows, read from the index instead of a listing of every incident.
+            var open = await store.QueryAsync(new IncidentQuery { State = IncidentState.Open }, null, MaxListed, cancellationToken);
+            var newest = await store.QueryAsync(new IncidentQuery(), null, MaxListed, cancellationToken);
+            summaries.AddRange(open.Concat(newest).DistinctBy(i => i.Id, StringComparer.Ordinal));
         }
 
         var (snapshot, _) = await grouper.LoadAsync(cancellationToken);

@@ -24,6 +24,9 @@ internal sealed class ProbeService(
     TimeProvider time,
     ILogger<ProbeService> logger)
 {
+    /// <summary>How many of a site's newest incidents name upstreams it may probe (besides its configuration and state).</summary>
+    private const int RecentIncidents = 500;
+
     /// <summary>Probes <paramref name="upstream"/> for <paramref name="site"/>; <c>Refused</c> says why not when it may not be probed.</summary>
     public async Task<(ProbeReport? Report, string? Refused)> ProbeAsync(
         string site, string upstream, string? healthPath, string? incidentId, bool namedByIncident, CancellationToken cancellationToken)
@@ -76,12 +79,10 @@ internal sealed class ProbeService(
         var state = await states.LoadAsync(site, cancellationToken);
         names.UnionWith(state.State.Engine.Upstreams().Select(u => u.Upstream));
         names.UnionWith(state.State.Engine.Trackers.Values.Select(t => t.Upstream));
-        await foreach (var incident in incidents.ListAsync(cancellationToken))
+        // Upstreams of the site's recent incidents (from the index: the newest ones, not every incident ever stored).
+        foreach (var incident in await incidents.QueryAsync(new IncidentQuery { Site = site }, null, RecentIncidents, cancellationToken))
         {
-            if (incident.Site == site)
-            {
-                names.Add(incident.Upstream);
-            }
+            names.Add(incident.Upstream);
         }
 
         names.Remove("-");

@@ -99,18 +99,30 @@ internal static class QueryApi
     public static async Task<Ok<IReadOnlyList<UpstreamHealth>>> ListUpstreamsAsync(
         IAnalyzerStateStore states, IIncidentStore store, TimeProvider time, CancellationToken cancellationToken)
     {
-        var lastIncidents = new Dictionary<string, IncidentSummary>(StringComparer.Ordinal);
-        await foreach (var incident in store.ListAsync(cancellationToken))
+        var now = time.GetUtcNow();
+        var sites = new List<Analysis.SiteState>();
+        await foreach (var site in states.LoadAllAsync(cancellationToken))
         {
-            if (!lastIncidents.TryGetValue(incident.Upstream, out var known) || incident.Start > known.Start)
-            {
-                lastIncidents[incident.Upstream] = incident;
-            }
+            sites.Add(site);
         }
 
-        var now = time.GetUtcNow();
+        // Each upstream's latest incident, from the index (one short range read each), not from a listing of every
+        // incident ever stored.
+        var names = sites.SelectMany(s => s.Engine.Upstreams().Select(u => u.Upstream).Concat(s.Engine.FailingUpstreams())).Distinct(StringComparer.Ordinal);
+        var lastIncidents = new System.Collections.Concurrent.ConcurrentDictionary<string, IncidentSummary>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(
+            names,
+            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (upstream, ct) =>
+            {
+                if ((await store.QueryAsync(new IncidentQuery { Upstream = upstream }, null, 1, ct)) is [var last])
+                {
+                    lastIncidents[upstream] = last;
+                }
+            });
+
         var result = new List<UpstreamHealth>();
-        await foreach (var site in states.LoadAllAsync(cancellationToken))
+        foreach (var site in sites)
         {
             var open = site.Engine.FailingUpstreams();
             foreach (var (upstream, history) in site.Engine.Upstreams())

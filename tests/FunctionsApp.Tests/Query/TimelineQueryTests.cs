@@ -61,6 +61,28 @@ public sealed class TimelineQueryTests
         Assert.Equal(20, upstreams.Single(u => u.Upstream == "10.0.0.2:8080").GatewayFailures);
     }
 
+    [Fact]
+    public async Task ListUpstreamsAsync_ManyIncidents_NamesEachUpstreamsNewestFromTheIndexWithoutListingThem()
+    {
+        var states = new MemoryStates(Site("edge-1", failures: 20));
+        var incidents = new IndexOnlyIncidents();
+        foreach (var (id, upstream, start) in new[]
+        {
+            ("a1", "10.0.0.2:8080", Ten.AddDays(-3)), ("a2", "10.0.0.2:8080", Ten), ("a3", "10.0.0.2:8080", Ten.AddDays(-1)),
+            ("b1", "10.0.0.9:8080", Ten.AddDays(-2)),
+        })
+        {
+            await incidents.Inner.UpsertAsync(
+                FunctionsApp.Tests.Notifications.TestIncidents.Incident(upstream: upstream, id: id, state: IncidentState.Resolved) with { Start = start, End = start.AddMinutes(5) },
+                CancellationToken.None);
+        }
+
+        var upstreams = (await QueryApi.ListUpstreamsAsync(states, incidents, _time, CancellationToken.None)).Value!;
+
+        Assert.Equal("a2", upstreams.Single(u => u.Upstream == "10.0.0.2:8080").LastIncident?.Id);
+        Assert.Null(upstreams.Single(u => u.Upstream == "10.0.0.1:8080").LastIncident);
+    }
+
     /// <summary>30 seconds of traffic from 10:00: 10.0.0.1 serves 30 requests; 10.0.0.2 gets 30, of which it refuses
     /// the last <paramref name="failures"/> (an incident).</summary>
     private static SiteState Site(string site, int failures)
@@ -115,6 +137,24 @@ public sealed class TimelineQueryTests
         public Task<IReadOnlyList<(string Site, TimelineMinute Minute)>> ReadAsync(
             string upstream, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<(string, TimelineMinute)>>([]);
+    }
+
+    /// <summary>Incidents in memory, answering index queries but refusing to list them all.</summary>
+    private sealed class IndexOnlyIncidents : IIncidentStore
+    {
+        public FunctionsApp.Tests.Analysis.InMemoryIncidentStore Inner { get; } = new();
+
+        public Task UpsertAsync(Incident incident, CancellationToken cancellationToken) => Inner.UpsertAsync(incident, cancellationToken);
+
+        public Task UpsertFencedAsync(Incident incident, long fence, CancellationToken cancellationToken) => Inner.UpsertFencedAsync(incident, fence, cancellationToken);
+
+        public Task<Incident?> GetAsync(string id, CancellationToken cancellationToken) => Inner.GetAsync(id, cancellationToken);
+
+        public Task<IReadOnlyList<IncidentSummary>> QueryAsync(IncidentQuery query, IncidentCursor? after, int count, CancellationToken cancellationToken) =>
+            Inner.QueryAsync(query, after, count, cancellationToken);
+
+        public IAsyncEnumerable<IncidentSummary> ListAsync(CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("listed every incident");
     }
 
     private sealed class NoIncidents : IIncidentStore
