@@ -30,6 +30,9 @@ internal sealed class IncidentAnalyzer(
     TimeProvider time,
     ILogger<IncidentAnalyzer> logger)
 {
+    /// <summary>How often a site's run rewrites the engine's whole window to the stored timeline, not only what it changed.</summary>
+    internal static readonly TimeSpan TimelineRewriteEvery = TimeSpan.FromMinutes(10);
+
     private readonly Dictionary<string, AccessLogFormat?> _formats = new(StringComparer.Ordinal);
 
     public async Task<AnalysisRunResult> RunOnceAsync(CancellationToken cancellationToken)
@@ -186,6 +189,14 @@ internal sealed class IncidentAnalyzer(
         var timelineFrom = Min(earliestRead, Min(
             engine.State.PendingRequests.Count > 0 ? engine.State.PendingRequests.Min(r => r.Time) : null,
             engine.State.PendingErrors.Count > 0 ? engine.State.PendingErrors.Min(e => e.Time) : null));
+        if (state.TimelineRewritten is not { } rewritten || now - rewritten >= TimelineRewriteEvery)
+        {
+            // Now and then the whole window, which repairs a minute a run that lost its lease wrote late (timeline rows
+            // are not fenced).
+            timelineFrom = DateTimeOffset.MinValue;
+            state.TimelineRewritten = now;
+        }
+
         state.Arrivals.RemoveAll(a => a.ReceivedAt <= now - options.Value.GracePeriod);
         engine.AdvanceTo(Watermark(engine.State, state, sources, now));
         var changed = engine.DrainResolved().Concat(engine.OpenIncidents()).ToList();
@@ -225,8 +236,9 @@ internal sealed class IncidentAnalyzer(
     /// those of the minutes from <paramref name="changedFrom"/> on (the earliest line it read, or request or error line
     /// it settled), within the engine's window (the two hours up to each upstream's last line, where late lines still
     /// land). Upstreams without a line since then, and runs with nothing to read or settle, write nothing: a site's
-    /// timeline costs a few rows per upstream and run, not two hours of them. Before the state is saved: a run that
-    /// fails here repeats the same reads and settlements and rewrites the same minutes (idempotent).
+    /// timeline costs a few rows per upstream and run, not two hours of them, but every
+    /// <see cref="TimelineRewriteEvery"/> the whole window. Before the state is saved: a run that fails here repeats the
+    /// same reads and settlements and rewrites the same minutes (idempotent).
     /// </summary>
     private async Task WriteTimelineAsync(string site, EngineState engine, DateTimeOffset? changedFrom, CancellationToken cancellationToken)
     {

@@ -19,6 +19,9 @@ internal sealed class SiteState
 
     public DateTimeOffset? LastRun { get; set; }
 
+    /// <summary>When a run last copied the engine's whole window to the stored timeline (see the analyzer).</summary>
+    public DateTimeOffset? TimelineRewritten { get; set; }
+
     /// <summary>When each open incident was first found (by id), so every later write keeps that time.</summary>
     public Dictionary<string, DateTimeOffset> Detected { get; set; } = new(StringComparer.Ordinal);
 

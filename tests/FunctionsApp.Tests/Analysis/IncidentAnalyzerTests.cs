@@ -77,8 +77,9 @@ public sealed class IncidentAnalyzerTests
     [Fact]
     public async Task RunOnceAsync_LaterRun_WritesOnlyTheMinutesOfTheLinesItRead_AndStoresWhatOneRunStores()
     {
-        // The capture, then the same failures an hour later: two runs an hour apart, or one run over both.
-        var later = TimeSpan.FromHours(1);
+        // The capture, then the same failures five minutes later: two runs five minutes apart (within the whole
+        // window's rewrite period), or one run over both.
+        var later = TimeSpan.FromMinutes(5);
         var twoRuns = new Kit();
         var oneRun = new Kit(shippedLate: later);
         twoRuns.Archive.Add("nginx-access", LogKind.Access, AccessLines, twoRuns.Received);
@@ -94,14 +95,35 @@ public sealed class IncidentAnalyzerTests
         oneRun.Archive.Add("nginx-error", LogKind.Error, [.. ErrorLines, .. ErrorLines.Select(l => ShiftError(l, later))], oneRun.Received);
         await oneRun.Analyzer.RunOnceAsync(CancellationToken.None);
 
-        // The second run rewrote none of the first hour's minutes (the engine's window still holds them), and the
+        // The second run rewrote none of the first burst's minutes (the engine's window still holds them), and the
         // timeline ends the same as when everything was read at once.
         var firstLine = DateTimeOffset.Parse(AccessLines[0].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
         var secondRun = twoRuns.Timeline.Writes.Skip(firstRunWrites).ToList();
         Assert.NotEmpty(secondRun);
         Assert.All(secondRun, w => Assert.True(w.Minute >= firstLine + later - TimeSpan.FromMinutes(1), $"rewrote {w.Upstream} at {w.Minute:O}"));
         Assert.Equal(oneRun.Timeline.All.OrderBy(m => m.Key), twoRuns.Timeline.All.OrderBy(m => m.Key));
-        Assert.True(twoRuns.Timeline.All.Keys.Select(k => k.Minute).Distinct().Count() >= 2, "both hours stored");
+        Assert.True(twoRuns.Timeline.All.Keys.Select(k => k.Minute).Distinct().Count() >= 2, "both bursts stored");
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_NothingNewAfterTheRewritePeriod_RewritesTheWindow_RepairingALoweredMinute()
+    {
+        var kit = new Kit();
+        kit.Archive.Add("nginx-access", LogKind.Access, AccessLines, kit.Received);
+        kit.Archive.Add("nginx-error", LogKind.Error, ErrorLines, kit.Received);
+        await kit.Analyzer.RunOnceAsync(CancellationToken.None);
+        var right = kit.Timeline.All.OrderBy(m => m.Key).ToList();
+        var (key, minute) = right.First(m => m.Value.Requests > 0);
+
+        // A run that lost its lease wrote late, lowering a minute; a run with nothing new, inside the period, leaves it.
+        await kit.Timeline.WriteAsync(key.Site, key.Upstream, [minute with { Requests = 0 }], CancellationToken.None);
+        kit.Clock.Advance(TimeSpan.FromMinutes(1));
+        await kit.Analyzer.RunOnceAsync(CancellationToken.None);
+        Assert.Equal(0, kit.Timeline.All[key].Requests);
+
+        kit.Clock.Advance(IncidentAnalyzer.TimelineRewriteEvery);
+        await kit.Analyzer.RunOnceAsync(CancellationToken.None);
+        Assert.Equal(right, kit.Timeline.All.OrderBy(m => m.Key));
     }
 
     /// <summary>An access line of the capture (it begins with <c>$time_iso8601</c>) moved by <paramref name="by"/>.</summary>
