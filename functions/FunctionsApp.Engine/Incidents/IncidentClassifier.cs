@@ -223,11 +223,16 @@ internal static class IncidentClassifier
                 : Verdict(IncidentCause.InvalidResponse, 0.35, e);
         }
 
-        // Only $upstream_status, and no error log to tell: most likely sent by the upstream (a proxy or an application
-        // answering 502/503 at once looks the same as a refusal here), with a confidence that says so.
+        // Only $upstream_status, and no error log to tell. nginx sets $upstream_status to 502 for a try it failed
+        // itself as well, so the status says nothing; the time does: a refused or unreachable connect fails within
+        // a few milliseconds ($upstream_response_time 0.000), where an upstream that answers has read the request
+        // first. Instant failures: most likely nothing listening, with a confidence that says so; otherwise most
+        // likely sent by the upstream (a proxy answering 502 at once looks the same).
         if (Share(e.StatusOnly) >= 0.5 && !e.ErrorLogCovered)
         {
-            return Verdict(IncidentCause.UpstreamReturned, 0.4, e);
+            return InstantFailures(e) && e.ResponseTimes.All(t => t <= 0.0005)
+                ? Verdict(Connectivity(e, FailureKind.Refused), 0.35, e)
+                : Verdict(IncidentCause.UpstreamReturned, 0.4, e);
         }
 
         if (Share(e.NotConnected) >= 0.5)

@@ -37,16 +37,23 @@ public sealed class AccessLogAloneVerdictTests
         Assert.True(expected == incident.Cause, $"{scenario}: {incident.Cause}");
     }
 
-    [Fact]
-    public void Analyze_OnlyUpstreamStatusAndNoErrorLog_IsUpstreamReturnedWithLowConfidence()
+    [Theory]
+    // nginx sets $upstream_status 502 for a try it failed itself too; a refused connect takes no time ...
+    [InlineData("0.000", "0.000", IncidentCause.UpstreamDown)]
+    // ... an upstream answering 502 has read the request first.
+    [InlineData("0.004", "0.012", IncidentCause.UpstreamReturned)]
+    [InlineData("0.000", "0.003", IncidentCause.UpstreamReturned)]
+    public void Analyze_OnlyUpstreamStatusAndNoErrorLog_TellsByTheResponseTimeWithLowConfidence(string even, string odd, IncidentCause expected)
     {
-        // $upstream_status alone: the upstream most likely sent it, but nothing here rules out nginx.
-        var lines = Failures(502, "0", _ => "0.000")
-            .Select(l => l.Replace(" 0 0.000 ", " - 0.000 ", StringComparison.Ordinal).Replace(" 512 0.010 ", " - 0.010 ", StringComparison.Ordinal));
+        // $upstream_status and $upstream_response_time alone, no error log: nothing here proves either reading.
+        var lines = Failures(502, "0", i => i % 2 == 0 ? even : odd)
+            .Select(l => l.Replace(" 0 " + even + " ", " - " + even + " ", StringComparison.Ordinal)
+                .Replace(" 0 " + odd + " ", " - " + odd + " ", StringComparison.Ordinal)
+                .Replace(" 512 0.010 ", " - 0.010 ", StringComparison.Ordinal));
 
         var incident = Single(lines);
 
-        Assert.Equal(IncidentCause.UpstreamReturned, incident.Cause);
+        Assert.Equal(expected, incident.Cause);
         Assert.InRange(incident.Confidence, 0, 0.5);
     }
 
