@@ -85,9 +85,13 @@ internal static class RequestJoin
             // a line of its own, the lines of the same host around it say which upstream was failing then.
             var named = claimed.FirstOrDefault(e => e.Upstream.Length > 0);
             // Only when the format cannot tell requests apart: with a request line and a client, a request that no line
-            // names had none (an upstream's own answer passed through).
+            // names had none (an upstream's own answer passed through). Except a 502/504 nginx made without choosing a
+            // peer ($upstream_addr "-": the name did not resolve): nginx wrote a line for it, which the join missed
+            // (a client address rewritten by realip on one side only, a renamed field); the lines of the same host
+            // around it say which name failed.
             var joinable = !request.Request.IsEmpty && request.Client.Length > 0 && request.Client != "-";
-            var context = named is null && !joinable ? Context(request, errors, options) : null;
+            var noPeer = request.LogsUpstream && request.Status is 502 or 504;
+            var context = named is null && (!joinable || noPeer) ? Context(request, errors, options) : null;
             var upstream = named?.Upstream ?? context?.Upstream ?? (request.LogsUpstream ? "-" : "(unknown)");
             var failure = Failure(request, upstream, null, recovered: !gateway, claimed);
             if (failure.Host == "-" && context is not null)
@@ -198,8 +202,9 @@ internal static class RequestJoin
             // A 503 nginx answered itself is limit_req/limit_conn's; a 502/504 without an address is the upstream's.
             var rateLimit = error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
             var bothHostless = request.Host == "-" && error.Host == "-";
+            // A line explains a request only if its failure makes that status (a reset is a 502, never a 504).
             if (error.Upstream.Length == 0 || error.Kind == FailureKind.Resolver || rateLimit != (request.Status == 503)
-                || !HostAgrees(request, error) || (bothHostless && !Agrees(request.Client, error.Client)))
+                || !StatusFits(request, error.Kind) || !HostAgrees(request, error) || (bothHostless && !Agrees(request.Client, error.Client)))
             {
                 continue;
             }
@@ -211,16 +216,16 @@ internal static class RequestJoin
         return counts.Count == 0 ? null : counts.Values.OrderByDescending(c => c.Count).First().Sample;
     }
 
+    /// <summary>The error line's upstream is one the request tried, when both name one.</summary>
+    private static bool TriedThere(PendingRequest request, PendingError error) =>
+        request.Tries.Count == 0 || error.Upstream.Length == 0 || error.Upstream == "-" || request.Tries.Exists(t => t.Address == error.Upstream);
+
     /// <summary>
     /// Whether a line of this kind can be about a request that ended with its status: nginx answers 504 for its own
     /// timeouts, 503 for limit_req/limit_conn and 502 for every other failure of the try whose answer the client got.
     /// A request that went to several servers (or whose tries are not logged and that succeeded) may carry any line of
     /// a try nginx moved on from.
     /// </summary>
-    /// <summary>The error line's upstream is one the request tried, when both name one.</summary>
-    private static bool TriedThere(PendingRequest request, PendingError error) =>
-        request.Tries.Count == 0 || error.Upstream.Length == 0 || error.Upstream == "-" || request.Tries.Exists(t => t.Address == error.Upstream);
-
     private static bool StatusFits(PendingRequest request, FailureKind kind)
     {
         var expected = kind switch

@@ -71,6 +71,13 @@ internal sealed record AccessRequest(string? Line, string? Method, string? Targe
 
         if (Uri is { Length: > 0 })
         {
+            // A "uri" with a query string equal to the target is $request_uri under another name (a renamed key, or
+            // one the format was inferred from): nginx's $uri has no query string.
+            if (Args is null && Uri.Contains('?', StringComparison.Ordinal) && Uri == Encoding.UTF8.GetString(target))
+            {
+                return RequestAgreement.Agree;
+            }
+
             // A $uri that differs may be an internal redirect to a script or file (try_files ... /index.php, index
             // index.html): that proves nothing. Two plain paths that differ are two requests.
             if (Uri != RequestLineParts.NormalizePath(target))

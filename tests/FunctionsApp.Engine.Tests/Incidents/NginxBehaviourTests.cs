@@ -383,6 +383,58 @@ public sealed class NginxBehaviourTests
         Assert.Contains(incident.Evidence, e => e.Signature.Contains("while resolving", StringComparison.Ordinal) && e.Sample.EndsWith("resolver: 10.0.0.2:53", StringComparison.Ordinal));
     }
 
+    [Theory]
+    // realip rewrote the client on one side only: the lines name the real client, the access log the balancer.
+    [InlineData("10.0.0.254", "\"GET /pay/{0}?page=2 HTTP/1.1\"")]
+    // the request's own lines are missing for some (a burst cut by the error log's rotation): the others explain them.
+    [InlineData("10.9.8.7", "\"GET /other/{0} HTTP/1.1\"")]
+    public void Dns_UpstreamAddrDashUnjoined_JoinsTheNamesIncidentOfItsHost_NoIncidentOnDash(string accessClient, string errorRequestTemplate)
+    {
+        const string Format = "$remote_addr [$time_local] \"$request\" $status $host ua=\"$upstream_addr\" us=\"$upstream_status\"";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            var time = Base.AddSeconds(30 + i);
+            access.Add($"{accessClient} [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /pay/{i}?page=2 HTTP/1.1\" 502 pay.test ua=\"-\" us=\"-\"");
+            var request = i % 2 == 0 ? $"\"GET /pay/{i}?page=2 HTTP/1.1\"" : string.Format(System.Globalization.CultureInfo.InvariantCulture, errorRequestTemplate, i);
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{i} pay-svc.default.svc.cluster.local could not be resolved (3: Host not found), client: 10.9.8.7, server: pay.test, request: {request}, host: \"pay.test\"");
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, Format).Incidents);
+
+        Assert.Equal(("pay-svc.default.svc.cluster.local", "pay.test", IncidentCause.Dns, 502, 8), (incident.Upstream, incident.Host, incident.Cause, incident.Status, incident.FailedRequests));
+    }
+
+    [Fact]
+    public void NoUpstreamOrHostLogged_AnUpstreamsOwn504s_AreNotPinnedOnTheUpstreamWhoseResetsAreLoggedThen()
+    {
+        // Elastic Beanstalk's healthd format: no client, host or upstream. At the same time one upstream closes
+        // connections early (502s, each with its error line) and another answers 504 itself (no error line): a reset
+        // cannot make a 504, so the 504s are not that upstream's.
+        const string Format = "$msec \"$uri\" $status $request_time $upstream_response_time";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 60; s++)
+        {
+            access.Add($"{Base.AddSeconds(s).ToUnixTimeMilliseconds() / 1000.0:0.000} \"/a\" 200 0.010 0.010");
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            var time = Base.AddSeconds(60 + i);
+            access.Add($"{time.ToUnixTimeMilliseconds() / 1000.0:0.000} \"/a\" 502 0.500 0.500");
+            access.Add($"{time.AddMilliseconds(300).ToUnixTimeMilliseconds() / 1000.0:0.000} \"/b\" 504 1.200 1.200");
+            errors.Add(Error(60 + i, "upstream prematurely closed connection while reading response header from upstream", upstream: "10.0.0.1:8080", host: "x.test", cid: i, path: "/a"));
+        }
+
+        var incidents = Analyze(access, errors, Format).Incidents.OrderBy(i => i.Status).ToList();
+
+        Assert.Equal(2, incidents.Count);
+        Assert.Equal(("10.0.0.1:8080", IncidentCause.InvalidResponse, 502, 10), (incidents[0].Upstream, incidents[0].Cause, incidents[0].Status, incidents[0].FailedRequests));
+        Assert.Equal(("(unknown)", 504, 10), (incidents[1].Upstream, incidents[1].Status, incidents[1].FailedRequests));
+    }
+
     [Fact]
     public void Dns_ResolverLinesAlone_AreADnsIncidentOnTheResolver()
     {
