@@ -108,10 +108,7 @@ public sealed class IncidentAnalyzerTests
     [Fact]
     public async Task RunOnceAsync_NothingNewAfterTheRewritePeriod_RewritesTheWindow_RepairingALoweredMinute()
     {
-        var kit = new Kit();
-        kit.Archive.Add("nginx-access", LogKind.Access, AccessLines, kit.Received);
-        kit.Archive.Add("nginx-error", LogKind.Error, ErrorLines, kit.Received);
-        await kit.Analyzer.RunOnceAsync(CancellationToken.None);
+        var kit = await AnalyzedCaptureAsync();
         var right = kit.Timeline.All.OrderBy(m => m.Key).ToList();
         var (key, minute) = right.First(m => m.Value.Requests > 0);
 
@@ -124,6 +121,16 @@ public sealed class IncidentAnalyzerTests
         kit.Clock.Advance(IncidentAnalyzer.TimelineRewriteEvery);
         await kit.Analyzer.RunOnceAsync(CancellationToken.None);
         Assert.Equal(right, kit.Timeline.All.OrderBy(m => m.Key));
+    }
+
+    /// <summary>A kit whose analyzer has run once over the capture, shipped at once.</summary>
+    private static async Task<Kit> AnalyzedCaptureAsync()
+    {
+        var kit = new Kit();
+        kit.Archive.Add("nginx-access", LogKind.Access, AccessLines, kit.Received);
+        kit.Archive.Add("nginx-error", LogKind.Error, ErrorLines, kit.Received);
+        await kit.Analyzer.RunOnceAsync(CancellationToken.None);
+        return kit;
     }
 
     /// <summary>An access line of the capture (it begins with <c>$time_iso8601</c>) moved by <paramref name="by"/>.</summary>
@@ -144,10 +151,7 @@ public sealed class IncidentAnalyzerTests
     [Fact]
     public async Task RunOnceAsync_NothingNew_ReadsNothingAndWritesNothingNew()
     {
-        var kit = new Kit();
-        kit.Archive.Add("nginx-access", LogKind.Access, AccessLines, kit.Received);
-        kit.Archive.Add("nginx-error", LogKind.Error, ErrorLines, kit.Received);
-        await kit.Analyzer.RunOnceAsync(CancellationToken.None);
+        var kit = await AnalyzedCaptureAsync();
         var opened = kit.Archive.Opened;
         var incidents = kit.Incidents.All.Keys.Order(StringComparer.Ordinal).ToList();
 
