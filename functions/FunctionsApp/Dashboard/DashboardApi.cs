@@ -137,7 +137,7 @@ internal static class DashboardApi
             // Open ones first, then the newest: the newest MaxListed open ones and the newest MaxListed of all hold every
             // row the list shows, read from the index instead of a listing of every incident.
             var open = await store.QueryAsync(new IncidentQuery { State = IncidentState.Open }, null, MaxListed, cancellationToken);
-            var newest = await store.QueryAsync(new IncidentQuery(), null, MaxListed, cancellationToken);
+            var newest = open.Count < MaxListed ? await store.QueryAsync(new IncidentQuery(), null, MaxListed, cancellationToken) : [];
             summaries.AddRange(open.Concat(newest).DistinctBy(i => i.Id, StringComparer.Ordinal));
         }
 

@@ -25,7 +25,7 @@ internal sealed class ProbeService(
     ILogger<ProbeService> logger)
 {
     /// <summary>How many of a site's newest incidents name upstreams it may probe (besides its configuration and state).</summary>
-    private const int RecentIncidents = 500;
+    private const int RecentIncidents = 50;
 
     /// <summary>Probes <paramref name="upstream"/> for <paramref name="site"/>; <c>Refused</c> says why not when it may not be probed.</summary>
     public async Task<(ProbeReport? Report, string? Refused)> ProbeAsync(
