@@ -202,9 +202,8 @@ internal static class RequestJoin
             // A 503 nginx answered itself is limit_req/limit_conn's; a 502/504 without an address is the upstream's.
             var rateLimit = error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
             var bothHostless = request.Host == "-" && error.Host == "-";
-            // A line explains a request only if its failure makes that status (a reset is a 502, never a 504).
             if (error.Upstream.Length == 0 || error.Kind == FailureKind.Resolver || rateLimit != (request.Status == 503)
-                || !StatusFits(request, error.Kind) || !HostAgrees(request, error) || (bothHostless && !Agrees(request.Client, error.Client)))
+                || !HostAgrees(request, error) || (bothHostless && !Agrees(request.Client, error.Client)))
             {
                 continue;
             }

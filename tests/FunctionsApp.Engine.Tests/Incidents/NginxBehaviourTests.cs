@@ -407,35 +407,6 @@ public sealed class NginxBehaviourTests
     }
 
     [Fact]
-    public void NoUpstreamOrHostLogged_AnUpstreamsOwn504s_AreNotPinnedOnTheUpstreamWhoseResetsAreLoggedThen()
-    {
-        // Elastic Beanstalk's healthd format: no client, host or upstream. At the same time one upstream closes
-        // connections early (502s, each with its error line) and another answers 504 itself (no error line): a reset
-        // cannot make a 504, so the 504s are not that upstream's.
-        const string Format = "$msec \"$uri\" $status $request_time $upstream_response_time";
-        var access = new List<string>();
-        var errors = new List<string>();
-        for (var s = 0; s < 60; s++)
-        {
-            access.Add($"{Base.AddSeconds(s).ToUnixTimeMilliseconds() / 1000.0:0.000} \"/a\" 200 0.010 0.010");
-        }
-
-        for (var i = 0; i < 10; i++)
-        {
-            var time = Base.AddSeconds(60 + i);
-            access.Add($"{time.ToUnixTimeMilliseconds() / 1000.0:0.000} \"/a\" 502 0.500 0.500");
-            access.Add($"{time.AddMilliseconds(300).ToUnixTimeMilliseconds() / 1000.0:0.000} \"/b\" 504 1.200 1.200");
-            errors.Add(Error(60 + i, "upstream prematurely closed connection while reading response header from upstream", upstream: "10.0.0.1:8080", host: "x.test", cid: i, path: "/a"));
-        }
-
-        var incidents = Analyze(access, errors, Format).Incidents.OrderBy(i => i.Status).ToList();
-
-        Assert.Equal(2, incidents.Count);
-        Assert.Equal(("10.0.0.1:8080", IncidentCause.InvalidResponse, 502, 10), (incidents[0].Upstream, incidents[0].Cause, incidents[0].Status, incidents[0].FailedRequests));
-        Assert.Equal(("(unknown)", 504, 10), (incidents[1].Upstream, incidents[1].Status, incidents[1].FailedRequests));
-    }
-
-    [Fact]
     public void Dns_ResolverLinesAlone_AreADnsIncidentOnTheResolver()
     {
         var errors = Enumerable.Range(0, 5).Select(i => $"{Base.AddSeconds(i):yyyy/MM/dd HH:mm:ss} [error] 7#7: recv() failed (111: Connection refused) while resolving, resolver: 127.0.0.11:53");
