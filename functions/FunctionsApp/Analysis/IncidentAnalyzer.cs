@@ -242,23 +242,22 @@ internal sealed class IncidentAnalyzer(
     /// </summary>
     private async Task WriteTimelineAsync(string site, EngineState engine, DateTimeOffset? changedFrom, CancellationToken cancellationToken)
     {
-        if (changedFrom is not { } earliest)
+        if (changedFrom is not { } from)
         {
             return;
         }
 
-        var firstMinute = new DateTimeOffset(earliest.UtcTicks - (earliest.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
         foreach (var (upstream, history) in engine.Upstreams())
         {
             // Logs shipped late (a backfill, a shipper that was down) lie before now: the window ends at the
-            // upstream's last line, not at the run's clock.
-            if (Max(history.LastServed, history.LastFailure) is not { } last || last < firstMinute)
+            // upstream's last line, not at the run's clock. The history floors `from` to its minute and keeps to its
+            // ring, and yields nothing for an upstream without a line since.
+            if (Max(history.LastServed, history.LastFailure) is not { } last)
             {
                 continue;
             }
 
-            var from = last - TimeSpan.FromHours(2) > firstMinute ? last - TimeSpan.FromHours(2) : firstMinute;
-            var minutes = engine.Minutes(upstream, from, last)
+            var minutes = history.Minutes(from, last)
                 .Where(m => m.Requests > 0 || m.Upstream5xx > 0)
                 .Select(m => new FunctionsApp.Query.TimelineMinute(m.Minute, m.Requests, m.Upstream5xx, m.Status502, m.Status503, m.Status504))
                 .ToList();
