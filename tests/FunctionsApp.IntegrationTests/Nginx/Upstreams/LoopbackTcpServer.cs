@@ -83,6 +83,10 @@ internal sealed class LoopbackTcpServer : IAsyncDisposable
             {
                 return;
             }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+            {
+                // The very state waited out: the handshake went into the backlog of a listener being closed.
+            }
 
             await Task.Delay(25);
         }
