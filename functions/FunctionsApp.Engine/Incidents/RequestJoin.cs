@@ -215,9 +215,25 @@ internal static class RequestJoin
         return counts.Count == 0 ? null : counts.Values.OrderByDescending(c => c.Count).First().Sample;
     }
 
-    /// <summary>The error line's upstream is one the request tried, when both name one.</summary>
-    private static bool TriedThere(PendingRequest request, PendingError error) =>
-        request.Tries.Count == 0 || error.Upstream.Length == 0 || error.Upstream == "-" || request.Tries.Exists(t => t.Address == error.Upstream);
+    /// <summary>
+    /// The error line's upstream is one the request tried, when both name one. A request logged with
+    /// <c>$upstream_addr</c> <c>-</c> (or empty) is one for which nginx chose no peer (its name did not resolve): a
+    /// line about a try to a peer is another request's, on the same keep-alive or HTTP/2 connection perhaps.
+    /// </summary>
+    private static bool TriedThere(PendingRequest request, PendingError error)
+    {
+        if (error.Upstream.Length == 0 || error.Upstream == "-")
+        {
+            return true;
+        }
+
+        if (request.Tries.Count > 0)
+        {
+            return request.Tries.Exists(t => t.Address == error.Upstream);
+        }
+
+        return !request.LogsUpstream || error.Kind is FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.NoResolver;
+    }
 
     /// <summary>
     /// Whether a line of this kind can be about a request that ended with its status: nginx answers 504 for its own

@@ -80,9 +80,10 @@ internal sealed record AccessRequest(string? Line, string? Method, string? Targe
 
             // A $uri that differs may be an internal redirect to a script or file (try_files ... /index.php, index
             // index.html): that proves nothing. Two plain paths that differ are two requests.
-            if (Uri != RequestLineParts.NormalizePath(target))
+            var path = RequestLineParts.NormalizePath(target);
+            if (Uri != path)
             {
-                return LooksRewritten(Uri) ? RequestAgreement.Unknown : RequestAgreement.Disagree;
+                return LooksRewritten(Uri, path) ? RequestAgreement.Unknown : RequestAgreement.Disagree;
             }
 
             var sameArgs = Args is null || Args == Encoding.UTF8.GetString(RequestLineParts.Query(target));
@@ -94,9 +95,13 @@ internal sealed record AccessRequest(string? Line, string? Method, string? Targe
 
     /// <summary>A path an internal redirect would produce: a file with an extension (<c>/index.php</c>), <c>/</c>, or a
     /// named location.</summary>
-    private static bool LooksRewritten(string path)
+    private static bool LooksRewritten(string uri, string requestPath)
     {
-        var lastSegment = path[(path.LastIndexOf('/') + 1)..];
-        return lastSegment.Length == 0 || lastSegment.Contains('.', StringComparison.Ordinal) || path.StartsWith('@');
+        // A directory path is the request's own, or try_files' "$uri/" of it ("/docs" served as "/docs/"); a
+        // script or file name is where try_files, index or rewrite sent it; a named location is a jump.
+        var lastSegment = uri[(uri.LastIndexOf('/') + 1)..];
+        return lastSegment.Length == 0
+            ? uri.Length == requestPath.Length + 1 && uri.StartsWith(requestPath, StringComparison.Ordinal)
+            : lastSegment.Contains('.', StringComparison.Ordinal) || uri.StartsWith('@');
     }
 }

@@ -406,6 +406,36 @@ public sealed class NginxBehaviourTests
         Assert.Equal(("pay-svc.default.svc.cluster.local", "pay.test", IncidentCause.Dns, 502, 8), (incident.Upstream, incident.Host, incident.Cause, incident.Status, incident.FailedRequests));
     }
 
+    [Theory]
+    // $uri as requested: a directory path, which only the directory's own request line agrees with.
+    [InlineData("/shipping/")]
+    // $uri after index/try_files: the path cannot tell which request it was; no peer chosen still can.
+    [InlineData("/shipping/index.php")]
+    public void Dns_RequestWithoutPeer_OnASharedConnection_DoesNotClaimAnotherUpstreamsLines(string uri)
+    {
+        // One HTTP/2 (or keep-alive) connection from a balancer carries both: requests for a name that does not
+        // resolve ($upstream_addr "-", no peer chosen) and requests to a refusing peer, in the same seconds. The format
+        // logs no $host, so an unjoined refusal would stand on its own under host "-".
+        const string Format = "[$time_local] $request_method $uri \"$args\" $status $connection ua=\"$upstream_addr\"";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            var time = Base.AddSeconds(30 + i);
+            var stamp = $"{time:yyyy/MM/dd HH:mm:ss}";
+            errors.Add($"{stamp} [error] 7#7: *42 {Refused}, client: 10.9.8.7, server: shop.test, request: \"GET /cart/{i}/detail?ref=home HTTP/2.0\", upstream: \"http://127.0.0.1:8081/cart/{i}/detail?ref=home\", host: \"shop.test\"");
+            errors.Add($"{stamp} [error] 7#7: *42 shipping.svc.cluster.local could not be resolved (3: Host not found), client: 10.9.8.7, server: shop.test, request: \"GET /shipping/ HTTP/2.0\", host: \"shop.test\"");
+            access.Add($"[{time:dd/MMM/yyyy:HH:mm:ss} +0000] GET {uri} \"\" 502 42 ua=\"-\"");
+            access.Add($"[{time:dd/MMM/yyyy:HH:mm:ss} +0000] GET /cart/{i}/detail \"ref=home\" 502 42 ua=\"127.0.0.1:8081\"");
+        }
+
+        var incidents = Analyze(access, errors, Format).Incidents.OrderBy(i => i.Upstream, StringComparer.Ordinal).ToList();
+
+        Assert.Equal(
+            [("127.0.0.1:8081", "shop.test", IncidentCause.UpstreamDown, 8), ("shipping.svc.cluster.local", "shop.test", IncidentCause.Dns, 8)],
+            incidents.Select(i => (i.Upstream, i.Host, i.Cause, i.FailedRequests)));
+    }
+
     [Fact]
     public void Dns_ResolverLinesAlone_AreADnsIncidentOnTheResolver()
     {

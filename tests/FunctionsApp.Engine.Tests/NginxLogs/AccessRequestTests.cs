@@ -20,6 +20,10 @@ public sealed class AccessRequestTests
         // try_files/index rewrote $uri: the method agrees, the path cannot tell.
         { "[$time_local] $request_method $uri $status", "GET /index.php", "GET /blog/post-1 HTTP/1.1", "Unknown" },
         { "[$time_local] $request_method $uri $status", "POST /index.php", "GET /blog/post-1 HTTP/1.1", "Disagree" },
+        // try_files' "$uri/": the directory of the requested path; any other directory path is another request.
+        { "[$time_local] $request_method $uri $status", "GET /docs/", "GET /docs HTTP/1.1", "Unknown" },
+        { "[$time_local] $request_method $uri $args $status", "GET /shipping/ -", "GET /cart/3584/detail?ref=home HTTP/1.1", "Disagree" },
+        { "[$time_local] $request_method $uri $status", "GET /shipping/", "GET /shipping HTTP/1.1", "Unknown" },
         // a key named like $uri holding the target with its query string ($request_uri renamed, or an inferred format)
         { "[$time_local] $request_method $uri $status", "GET /a/list?page=8&sort=desc", "GET /a/list?page=8&sort=desc HTTP/1.1", "Agree" },
         { "[$time_local] $request_method $uri $status", "GET /a/list?page=9", "GET /a/list?page=8 HTTP/1.1", "Disagree" },
