@@ -262,6 +262,13 @@ var timerSettings = {
   DigestSchedule: digestSchedule
 }
 
+// The Functions host runs the analyze timer on one instance: it queues one run per site for the
+// analyze-site queue function (queue analyze-sites in the host storage), which Flex Consumption
+// scales out by the queue's length, each site still run by one instance at a time under its lease.
+var analysisSettings = {
+  Analysis__FanOut: 'Queue'
+}
+
 // The app's own configuration (sections Storage, Ingestion and Metrics of FunctionsApp).
 var storageSettings = {
   Storage__ServiceUri: logStorage.outputs.blobEndpoint
@@ -338,7 +345,7 @@ module functionApp 'modules/function-app.bicep' = {
     dashboardClientId: dashboardClientId
     dashboardTenantId: dashboardTenantId
     dashboardAuthenticationSetting: dashboardAuthenticationSetting
-    appSettings: union(userAppSettings, timerSettings, ingestSettings, upstreamSettings, secretSettings, storageSettings, hostSettings)
+    appSettings: union(userAppSettings, timerSettings, analysisSettings, ingestSettings, upstreamSettings, secretSettings, storageSettings, hostSettings)
   }
 }
 

@@ -12,4 +12,5 @@ builder.ConfigureFunctionsWebApplication();
 builder.AddApplicationInsightsWhenConfigured();
 AppHost.AddApp(builder.Services, builder.Configuration, HostingMode.FunctionsHost);
 builder.Services.AddSingleton<HandlerInvoker>();
+builder.Services.AddSingleton<FunctionsApp.Analysis.ISiteRunQueue, StorageSiteRunQueue>();
 await builder.Build().RunUntilStoppedAsync();

@@ -21,4 +21,20 @@ internal sealed class AnalysisOptions
     /// <summary>Batches read per source in one run; the rest wait for the next run. Default 2000.</summary>
     [Range(1, 100_000)]
     public int MaxBatchesPerRun { get; set; } = 2000;
+
+    /// <summary>
+    /// How the analyze timer spreads sites over instances. <see cref="AnalysisFanOut.None"/> (default): a run analyzes
+    /// every site whose lease it can take, in turn; every standalone instance runs the timer, so instances share the
+    /// sites. <see cref="AnalysisFanOut.Queue"/> (the isolated worker only): the timer queues one message per site
+    /// and the <c>analyze-site</c> queue function analyzes that site, so the Functions host (which runs a timer on one
+    /// instance) scales the sites' runs out over instances by the queue's length.
+    /// </summary>
+    public AnalysisFanOut FanOut { get; set; } = AnalysisFanOut.None;
+}
+
+/// <summary>See <see cref="AnalysisOptions.FanOut"/>.</summary>
+internal enum AnalysisFanOut
+{
+    None,
+    Queue,
 }

@@ -25,7 +25,7 @@ internal static class AnalysisServiceCollectionExtensions
 }
 
 /// <summary>Range checks of <see cref="AnalysisOptions"/>, with messages that name the bad value.</summary>
-internal sealed class AnalysisOptionsValidator : IValidateOptions<AnalysisOptions>
+internal sealed class AnalysisOptionsValidator(HostingContext hosting) : IValidateOptions<AnalysisOptions>
 {
     public ValidateOptionsResult Validate(string? name, AnalysisOptions options)
     {
@@ -50,6 +50,16 @@ internal sealed class AnalysisOptionsValidator : IValidateOptions<AnalysisOption
         if (options.MaxBatchesPerRun < 1)
         {
             failures.Add($"Analysis:MaxBatchesPerRun must be at least 1, not {options.MaxBatchesPerRun}.");
+        }
+
+        if (!Enum.IsDefined(options.FanOut))
+        {
+            failures.Add($"Analysis:FanOut must be None or Queue, not {options.FanOut}.");
+        }
+        else if (options.FanOut == AnalysisFanOut.Queue && hosting.Mode != HostingMode.FunctionsHost)
+        {
+            // Nothing standalone reads the queue; its timers run on every instance and share the sites by lease.
+            failures.Add("Analysis:FanOut Queue needs the Functions host (the analyze-site queue function); the standalone host analyzes every site from its timers: leave it None.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

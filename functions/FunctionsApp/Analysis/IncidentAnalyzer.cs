@@ -46,35 +46,81 @@ internal sealed class IncidentAnalyzer(
         for (var i = 0; i < sites.Count; i++)
         {
             var (site, sources) = sites[(start + i) % sites.Count];
-            await using var lease = await states.TryAcquireSiteLeaseAsync(site, options.Value.LeaseDuration, cancellationToken);
-            if (lease is null)
-            {
-                result = result with { SitesSkipped = result.SitesSkipped + 1 };
-                continue;
-            }
-
-            try
-            {
-                var siteResult = await RunSiteAsync(site, sources, lease, cancellationToken);
-                result = result with
-                {
-                    Proceeded = true,
-                    Batches = result.Batches + siteResult.Batches,
-                    IncidentsWritten = result.IncidentsWritten + siteResult.IncidentsWritten,
-                    Lines = result.Lines + siteResult.Lines,
-                    SitesAnalyzed = [.. result.SitesAnalyzed, site],
-                };
-            }
-            catch (StaleWriterException ex)
-            {
-                // Slow storage outlasted the site's lease and another run took it: stop writing for this site. That run
-                // (or the next) starts from the last saved state, so it derives and rewrites whatever this one left
-                // half-done. The other sites have leases of their own.
-                Log.LeaseLost(logger, ex, site, lease.Fence);
-                result = result with { Proceeded = true, LostLease = true };
-            }
+            result = await TrySiteAsync(site, sources, result, cancellationToken);
         }
 
+        return await FinishAsync(result, cancellationToken);
+    }
+
+    /// <summary>
+    /// One site's run, as the <c>analyze-site</c> queue function runs it when the analyze timer fans out
+    /// (<see cref="AnalysisOptions.FanOut"/>): the same lease, reading and writing as a site's turn in
+    /// <see cref="RunOnceAsync"/>. A site that is no longer configured (the message outlived a configuration change)
+    /// is skipped, not retried.
+    /// </summary>
+    public async Task<AnalysisRunResult> RunSiteOnceAsync(string site, CancellationToken cancellationToken)
+    {
+        if (!(await SitesAsync(cancellationToken)).TryGetValue(site, out var sources))
+        {
+            Log.UnknownSite(logger, site);
+            return new AnalysisRunResult(Proceeded: true, 0, 0, 0);
+        }
+
+        var result = await TrySiteAsync(site, sources, new AnalysisRunResult(Proceeded: false, 0, 0, 0), cancellationToken);
+        if (result.IncidentsWritten == 0)
+        {
+            // Nothing new to announce: what falls due with time is the notify timer's, and a thousand sites' runs a
+            // minute would otherwise each walk the outbox.
+            if (!result.Proceeded)
+            {
+                Log.RunSkipped(logger, result.SitesSkipped);
+            }
+
+            return result;
+        }
+
+        return await FinishAsync(result, cancellationToken);
+    }
+
+    /// <summary>The sites a run would analyze (configured, and those a shared source has seen), in name order.</summary>
+    public async Task<IReadOnlyList<string>> SiteNamesAsync(CancellationToken cancellationToken) =>
+        [.. (await SitesAsync(cancellationToken)).Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>Takes the site's lease if no run elsewhere holds it, analyzes the site and adds what it did to
+    /// <paramref name="result"/>.</summary>
+    private async Task<AnalysisRunResult> TrySiteAsync(
+        string site, List<(string Name, IngestSourceOptions Source)> sources, AnalysisRunResult result, CancellationToken cancellationToken)
+    {
+        await using var lease = await states.TryAcquireSiteLeaseAsync(site, options.Value.LeaseDuration, cancellationToken);
+        if (lease is null)
+        {
+            return result with { SitesSkipped = result.SitesSkipped + 1 };
+        }
+
+        try
+        {
+            var siteResult = await RunSiteAsync(site, sources, lease, cancellationToken);
+            return result with
+            {
+                Proceeded = true,
+                Batches = result.Batches + siteResult.Batches,
+                IncidentsWritten = result.IncidentsWritten + siteResult.IncidentsWritten,
+                Lines = result.Lines + siteResult.Lines,
+                SitesAnalyzed = [.. result.SitesAnalyzed, site],
+            };
+        }
+        catch (StaleWriterException ex)
+        {
+            // Slow storage outlasted the site's lease and another run took it: stop writing for this site. That run
+            // (or the next) starts from the last saved state, so it derives and rewrites whatever this one left
+            // half-done. The other sites have leases of their own.
+            Log.LeaseLost(logger, ex, site, lease.Fence);
+            return result with { Proceeded = true, LostLease = true };
+        }
+    }
+
+    private async Task<AnalysisRunResult> FinishAsync(AnalysisRunResult result, CancellationToken cancellationToken)
+    {
         if (!result.Proceeded)
         {
             Log.RunSkipped(logger, result.SitesSkipped);

@@ -17,4 +17,10 @@ internal static partial class Log
 
     [LoggerMessage(5004, LogLevel.Warning, "Analyzer run {Fence} of site {Site} lost its lease to another run and stopped; that run repeats what this one left unsaved")]
     public static partial void LeaseLost(ILogger logger, Exception exception, string site, long fence);
+
+    [LoggerMessage(5005, LogLevel.Warning, "Site {Site} is not configured (a queued site outlived a configuration change); nothing to analyze")]
+    public static partial void UnknownSite(ILogger logger, string site);
+
+    [LoggerMessage(5006, LogLevel.Information, "Analyze fanned out: {Sites} sites queued, one run each")]
+    public static partial void FannedOut(ILogger logger, int sites);
 }

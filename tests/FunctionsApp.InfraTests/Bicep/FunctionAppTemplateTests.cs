@@ -173,6 +173,14 @@ public sealed class FunctionAppTemplateTests(MainTemplateFixture main)
         Assert.Contains($"`{schedule}` (`{setting}`)", File.ReadAllText(RepositoryPaths.InRoot("README.md")), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AppSettings_AnalyzeTimer_FansOutPerSiteThroughTheQueue()
+    {
+        // A timer runs on one instance under the Functions host; the queue function scales out (README, Scale).
+        Assert.Contains("variables('analysisSettings')", AppSettingsExpression, StringComparison.Ordinal);
+        Assert.Equal("Queue", (string?)main.Template.Variables["analysisSettings"]!["Analysis__FanOut"]);
+    }
+
     [Theory]
     [InlineData("ingestSettings", "Ingestion__AllowUnknownSources")]
     [InlineData("ingestSettings", "Ingestion__Sources__{0}__Kind")]

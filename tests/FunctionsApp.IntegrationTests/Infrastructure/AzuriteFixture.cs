@@ -6,8 +6,8 @@ using Azure.Storage.Blobs;
 namespace FunctionsApp.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A real Azurite blob service and table service (the npm package pinned in package.json), each on a held loopback
-/// port, with a temp data folder. <see cref="StopAsync"/> and <see cref="StartAsync"/> simulate a storage outage on
+/// A real Azurite blob service and table service (the npm package pinned in package.json), and the queue service when
+/// asked for (the isolated worker's fan-out queue), each on a held loopback port, with a temp data folder. <see cref="StopAsync"/> and <see cref="StartAsync"/> simulate a storage outage on
 /// the same ports and data.
 /// </summary>
 /// <remarks>
@@ -25,10 +25,23 @@ public sealed class AzuriteFixture : IAsyncLifetime
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly HeldPort _port = HeldPort.Shareable();
     private readonly HeldPort _tablePort = HeldPort.Shareable();
+    private readonly HeldPort? _queuePort;
     private readonly StringBuilder _output = new();
     private string? _dataDirectory;
     private Process? _process;
     private Process? _tableProcess;
+    private Process? _queueProcess;
+
+    public AzuriteFixture()
+        : this(queues: false)
+    {
+    }
+
+    /// <param name="queues">Whether to run the queue service too (one more Node process to start).</param>
+    public AzuriteFixture(bool queues)
+    {
+        _queuePort = queues ? HeldPort.Shareable() : null;
+    }
 
     /// <summary>The blob service's port.</summary>
     public int Port => _port.Port;
@@ -36,9 +49,13 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <summary>The table service's port (the incident index and the timeline).</summary>
     public int TablePort => _tablePort.Port;
 
+    /// <summary>The queue service's port, when it runs.</summary>
+    public int? QueuePort => _queuePort?.Port;
+
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;"
-        + $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
+        + $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;"
+        + (QueuePort is { } queuePort ? $"QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;" : "");
 
     /// <summary>Everything Azurite printed (its start and close messages, errors).</summary>
     public string Output
@@ -69,6 +86,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
             // Started one after the other: two Node start-ups at once only slow each other down on a busy machine.
             _process = await StartServiceAsync(RepositoryPaths.AzuriteBlob, "--blobHost", "--blobPort", Port);
             _tableProcess = await StartServiceAsync(RepositoryPaths.AzuriteTable, "--tableHost", "--tablePort", TablePort);
+            if (QueuePort is { } queuePort)
+            {
+                _queueProcess = await StartServiceAsync(RepositoryPaths.AzuriteQueue, "--queueHost", "--queuePort", queuePort);
+            }
         }
         catch
         {
@@ -101,7 +122,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
 
         // --silent turns off the access log only; Azurite still prints "... successfully listens on http://127.0.0.1:PORT"
-        // (the blob service) or "... successfully started on 127.0.0.1:PORT" (the table service).
+        // (the blob and queue services) or "... successfully started on 127.0.0.1:PORT" (the table service).
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         string[] ready = [$"successfully listens on http://127.0.0.1:{port}", $"successfully started on 127.0.0.1:{port}"];
         var process = Lifeline.Start(start);
@@ -136,7 +157,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public async Task StopAsync()
     {
-        foreach (var process in new[] { _process, _tableProcess })
+        foreach (var process in new[] { _process, _tableProcess, _queueProcess })
         {
             if (process is not null)
             {
@@ -146,6 +167,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
         _process = null;
         _tableProcess = null;
+        _queueProcess = null;
     }
 
     private static async Task StopProcessAsync(Process process)
@@ -165,6 +187,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         await StopAsync();
         _port.Dispose();
         _tablePort.Dispose();
+        _queuePort?.Dispose();
         if (_dataDirectory is not null)
         {
             try

@@ -13,6 +13,8 @@ internal static class RepositoryPaths
 
     public static string AzuriteTable => Path.Combine(Root, "node_modules", ".bin", "azurite-table");
 
+    public static string AzuriteQueue => Path.Combine(Root, "node_modules", ".bin", "azurite-queue");
+
     /// <summary>The committed real-nginx fixtures that the fast tests read (see their README).</summary>
     public static string NginxFixtures => Path.Combine(Root, "tests", "FunctionsApp.Engine.Tests", "Fixtures", "nginx");
 

@@ -86,12 +86,15 @@ public sealed class PublishedPackageTests(PublishedPackageFixture package) : ICl
         Assert.Contains("ingest", names);
         Assert.Contains("health", names);
         Assert.Contains("analyze", names);
+        Assert.Contains("analyze-site", names);
         Assert.Equal(names.Length, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.All(functions, f => Assert.True(File.Exists(Path.Combine(root, f.GetProperty("scriptFile").GetString()!)), $"{f.GetProperty("name")}: scriptFile missing"));
 
-        // The host-side extensions (HTTP, timer) the SDK built from the worker's extension packages.
+        // The host-side extensions (HTTP, timer, queues) the SDK built from the worker's extension packages; the
+        // queue trigger's is a WebJobs extension the host loads from extensions.json.
         Assert.True(File.Exists(Path.Combine(root, ".azurefunctions", "Microsoft.Azure.Functions.Worker.Extensions.dll")));
-        Assert.True(File.Exists(Path.Combine(root, "extensions.json")));
+        Assert.True(File.Exists(Path.Combine(root, ".azurefunctions", "Microsoft.Azure.WebJobs.Extensions.Storage.Queues.dll")));
+        Assert.Contains("AzureStorageQueues", File.ReadAllText(Path.Combine(root, "extensions.json")), StringComparison.Ordinal);
     }
 
     [Fact]

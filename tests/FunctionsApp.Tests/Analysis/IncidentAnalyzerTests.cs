@@ -179,6 +179,70 @@ public sealed class IncidentAnalyzerTests
         Assert.Empty(kit.Incidents.All);
     }
 
+    private static readonly Dictionary<string, string?> SecondSite = new()
+    {
+        ["Ingestion:Sources:shop-access:Kind"] = "Access",
+        ["Ingestion:Sources:shop-access:Format"] = CustomFormat,
+        ["Ingestion:Sources:shop-access:Site"] = "shop",
+    };
+
+    [Fact]
+    public async Task RunSiteOnceAsync_OneOfTwoSites_AnalyzesThatSiteAsARunOfAllDoes_AndLeavesTheOther()
+    {
+        var kit = new Kit(settings: SecondSite);
+        kit.Archive.Add("nginx-access", LogKind.Access, AccessLines, kit.Received);
+        kit.Archive.Add("nginx-error", LogKind.Error, ErrorLines, kit.Received);
+        kit.Archive.Add("shop-access", LogKind.Access, AccessLines, kit.Received);
+
+        var result = await kit.Analyzer.RunSiteOnceAsync("web", CancellationToken.None);
+
+        Assert.Equal(["shop", "web"], await kit.Analyzer.SiteNamesAsync(CancellationToken.None));
+        Assert.Equal(["web"], result.SitesAnalyzed);
+        Assert.Equal(AccessLines.Length + ErrorLines.Length, result.Lines);
+        Assert.Equal(
+            Offline().Select(i => (i.Upstream, i.Host, i.Cause, i.Start)).Order(),
+            kit.Incidents.All.Values.Select(i => (i.Upstream, i.Host, i.Cause, i.Start)).Order());
+        Assert.Null(kit.States.Saved("shop"));
+    }
+
+    [Fact]
+    public async Task RunSiteOnceAsync_SiteNotConfigured_ReadsAndSavesNothing()
+    {
+        var kit = new Kit();
+        kit.Archive.Add("nginx-access", LogKind.Access, AccessLines, kit.Received);
+
+        var result = await kit.Analyzer.RunSiteOnceAsync("gone", CancellationToken.None);
+
+        Assert.Empty(result.SitesAnalyzed);
+        Assert.Equal(0, kit.Archive.Opened);
+        Assert.Equal(0, kit.States.Saves);
+    }
+
+    [Fact]
+    public async Task AnalyzeTimer_FanOutQueue_QueuesEverySiteAndAnalyzesNone()
+    {
+        var kit = new Kit(settings: new Dictionary<string, string?>(SecondSite) { ["Analysis:FanOut"] = "Queue" }, mode: HostingMode.FunctionsHost);
+        kit.Archive.Add("nginx-access", LogKind.Access, AccessLines, kit.Received);
+        var timer = kit.Services.GetServices<ITimerFunction>().Single(f => f.Name == AnalyzeFunction.FunctionName);
+
+        await timer.RunAsync(new TimerInfo(new TimerSchedule(AdjustForDST: false), null, IsPastDue: false), CancellationToken.None);
+
+        Assert.Equal([["shop", "web"]], kit.SiteRuns.Queued);
+        Assert.Equal(0, kit.Archive.Opened);
+        Assert.Empty(kit.Incidents.All);
+    }
+
+    [Fact]
+    public void Options_FanOutQueueOnTheStandaloneHost_FailsWithTheReason()
+    {
+        var kit = new Kit(settings: new Dictionary<string, string?> { ["Analysis:FanOut"] = "Queue" });
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => kit.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AnalysisOptions>>().Value);
+
+        Assert.Contains("Analysis:FanOut Queue needs the Functions host", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RunOnceAsync_NotificationDecisionFails_KeepsTheStateUnsaved_AndTheNextRunDecidesTheSameIncidents()
     {
@@ -250,7 +314,7 @@ public sealed class IncidentAnalyzerTests
     /// <summary>The analyzer as the app composes it, over in-memory stores and a fake clock past the capture's end.</summary>
     private sealed class Kit
     {
-        public Kit(string? accessFormat = null, TimeSpan shippedLate = default)
+        public Kit(string? accessFormat = null, TimeSpan shippedLate = default, IReadOnlyDictionary<string, string?>? settings = null, HostingMode mode = HostingMode.Standalone)
         {
             // The capture's log_format starts each line with $time_iso8601.
             var last = DateTimeOffset.Parse(File.ReadLines(Path.Combine(Capture, "access.log")).Last().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
@@ -265,10 +329,11 @@ public sealed class IncidentAnalyzerTests
                 ["Ingestion:Sources:nginx-access:Site"] = "web",
                 ["Ingestion:Sources:nginx-error:Kind"] = "Error",
                 ["Ingestion:Sources:nginx-error:Site"] = "web",
-            }).Build();
+            }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
             var services = new ServiceCollection();
             services.AddSingleton<IConfiguration>(configuration);
-            AppHost.AddApp(services, configuration, HostingMode.Standalone);
+            AppHost.AddApp(services, configuration, mode);
+            services.AddSingleton<ISiteRunQueue>(SiteRuns);
             services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
             services.Replace(ServiceDescriptor.Singleton<ILogArchive>(Archive));
             services.Replace(ServiceDescriptor.Singleton<IAnalyzerStateStore>(States));
@@ -279,8 +344,13 @@ public sealed class IncidentAnalyzerTests
             services.Replace(ServiceDescriptor.Singleton<IProbeStore>(new InMemoryProbeStore()));
             services.Replace(ServiceDescriptor.Singleton<INginxConfigStore>(new InMemoryNginxConfigStore()));
             services.Replace(ServiceDescriptor.Singleton<IMetricsCorrelator>(new NoMetricsCorrelator()));
-            Analyzer = services.BuildServiceProvider().GetRequiredService<IncidentAnalyzer>();
+            Services = services.BuildServiceProvider();
+            Analyzer = Services.GetRequiredService<IncidentAnalyzer>();
         }
+
+        public ServiceProvider Services { get; }
+
+        public RecordingSiteRunQueue SiteRuns { get; } = new();
 
         public FakeTimeProvider Clock { get; }
 
@@ -299,5 +369,17 @@ public sealed class IncidentAnalyzerTests
         public InMemoryGrouperStateStore Grouper { get; } = new();
 
         public IncidentAnalyzer Analyzer { get; }
+    }
+}
+
+/// <summary>The analyze timer's fan-out target, recording each call's sites.</summary>
+internal sealed class RecordingSiteRunQueue : ISiteRunQueue
+{
+    public List<string[]> Queued { get; } = [];
+
+    public Task QueueAsync(IReadOnlyList<string> sites, CancellationToken cancellationToken)
+    {
+        Queued.Add([.. sites]);
+        return Task.CompletedTask;
     }
 }

@@ -58,8 +58,15 @@ public sealed class FunctionsMetadataContractTests
                 Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
                 Assert.Equal($"%{row.ScheduleSetting}%", trigger.GetProperty("schedule").GetString());
                 break;
+            case "queue":
+                Assert.Equal("queueTrigger", trigger.GetProperty("type").GetString());
+                Assert.Equal(row.Queue, trigger.GetProperty("queueName").GetString());
+                // No connection named: the host reads the queue through AzureWebJobsStorage, the account the
+                // timer's fan-out writes to (FunctionsApp.Worker.StorageSiteRunQueue).
+                Assert.False(trigger.TryGetProperty("connection", out _), "the queue trigger names a connection of its own");
+                break;
             default:
-                Assert.Fail($"{name}: README trigger '{row.Trigger}' is neither HTTP nor timer.");
+                Assert.Fail($"{name}: README trigger '{row.Trigger}' is neither HTTP, timer nor queue.");
                 break;
         }
     }
@@ -108,6 +115,8 @@ public sealed class FunctionsMetadataContractTests
         Assert.Equal("2.0", host.RootElement.GetProperty("version").GetString());
         Assert.False(host.RootElement.TryGetProperty("customHandler", out _));
         Assert.Equal("api", host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        // The encoding the analyze timer's fan-out writes (StorageSiteRunQueue) is the one the host decodes.
+        Assert.Equal("base64", host.RootElement.GetProperty("extensions").GetProperty("queues").GetProperty("messageEncoding").GetString());
     }
 
     private static JsonElement[] LoadMetadata()

@@ -195,6 +195,36 @@ internal sealed class FunctionsHostEmulator : IAsyncDisposable
     }
 
     /// <summary>
+    /// Invokes a queue-triggered function with one message, as the host's queue listener does once it has received
+    /// and decoded it: the text as the trigger's input (a string parameter), and the message's properties as trigger
+    /// metadata (<c>QueueTrigger</c>, <c>DequeueCount</c>, <c>Id</c>, ...).
+    /// </summary>
+    public async Task<InvocationResponse> InvokeQueueAsync(string name, string message, long dequeueCount = 1, CancellationToken cancellationToken = default)
+    {
+        var function = Function(name);
+        if (!function.IsQueue)
+        {
+            throw new InvalidOperationException($"{name} is a {function.TriggerType} function, not a queue trigger.");
+        }
+
+        var now = TimeProvider.System.GetUtcNow();
+        var request = NewInvocation(function);
+        request.InputData.Add(new ParameterBinding { Name = function.TriggerName, Data = new TypedData { String = message } });
+        request.TriggerMetadata["QueueTrigger"] = new TypedData { String = message };
+        request.TriggerMetadata["DequeueCount"] = new TypedData { Json = dequeueCount.ToString(CultureInfo.InvariantCulture) };
+        request.TriggerMetadata["Id"] = new TypedData { String = Guid.NewGuid().ToString() };
+        request.TriggerMetadata["PopReceipt"] = new TypedData { String = Convert.ToBase64String(RandomNumberGenerator.GetBytes(8)) };
+        request.TriggerMetadata["InsertionTime"] = new TypedData { Json = JsonSerializer.Serialize(now.AddSeconds(-1)) };
+        request.TriggerMetadata["NextVisibleTime"] = new TypedData { Json = JsonSerializer.Serialize(now.AddSeconds(30)) };
+        request.TriggerMetadata["ExpirationTime"] = new TypedData { Json = JsonSerializer.Serialize(now.AddDays(7)) };
+        request.TriggerMetadata["sys"] = new TypedData
+        {
+            Json = JsonSerializer.Serialize(new { MethodName = function.Name, UtcNow = now, RandGuid = Guid.NewGuid() }),
+        };
+        return await InvokeAsync(request, cancellationToken);
+    }
+
+    /// <summary>
     /// Serves <paramref name="request"/> (its path and query; the host part is ignored) as the host would: finds the
     /// HTTP function whose route and methods match, checks the key its auth level asks for, forwards the request to
     /// the worker and sends the invocation. The response body is buffered.

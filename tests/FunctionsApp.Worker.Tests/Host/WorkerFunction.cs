@@ -22,6 +22,8 @@ internal sealed record WorkerFunction(
 
     public bool IsTimer => TriggerType.Equals("timerTrigger", StringComparison.OrdinalIgnoreCase);
 
+    public bool IsQueue => TriggerType.Equals("queueTrigger", StringComparison.OrdinalIgnoreCase);
+
     public static WorkerFunction From(RpcFunctionMetadata metadata)
     {
         foreach (var raw in metadata.RawBindings)

@@ -165,6 +165,7 @@ public sealed class HttpInvocationTests(WorkerHostFixture fixture)
         settings["Storage:TimelineTable"] = fixture.TimelineTable;
         settings["Hosting:Urls"] = "http://127.0.0.1:0";
         settings["Hosting:RunTimers"] = "false";
+        settings.Remove("Analysis:FanOut"); // the worker's setting: the standalone host refuses it
         settings["Auth:FunctionKeys:test"] = FunctionsHostEmulator.FunctionKey;
         var app = AppHost.Build(AppHost.CreateBuilder([], configuration => configuration.AddInMemoryCollection(settings)));
         await app.StartAsync();

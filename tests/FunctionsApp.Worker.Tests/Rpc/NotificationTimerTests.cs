@@ -39,6 +39,7 @@ public sealed partial class NotificationTimerTests(WorkerHostFixture fixture)
         await IngestAsync(host, "nginx-access", access);
         await IngestAsync(host, "nginx-error", error);
         Succeeded(host, await host.InvokeTimerAsync("analyze"));
+        Assert.Contains("web", await WorkerHostFixture.RunQueuedSitesAsync(host, fixture.Azurite));
 
         Succeeded(host, await host.InvokeTimerAsync("notify"));
         var afterNotify = receiver.Posts;

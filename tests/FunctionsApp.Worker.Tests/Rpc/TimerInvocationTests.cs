@@ -12,7 +12,8 @@ namespace FunctionsApp.Worker.Tests.Rpc;
 
 /// <summary>
 /// Timer functions invoked the way the host's timer trigger invokes them (the <c>TimerInfo</c> JSON as input and as
-/// trigger metadata), each doing its work in the real worker on Azurite.
+/// trigger metadata), each doing its work in the real worker on Azurite; the analyze timer fans out through the real
+/// queue (Azurite's queue service) to <c>analyze-site</c>, invoked as the host's queue trigger invokes it.
 /// </summary>
 [Collection(WorkerHostCollection.Name)]
 public sealed class TimerInvocationTests(WorkerHostFixture fixture)
@@ -20,7 +21,7 @@ public sealed class TimerInvocationTests(WorkerHostFixture fixture)
     private static readonly string Capture = Path.Combine(RepositoryPaths.NginxFixtures, "mixed-custom");
 
     [Fact]
-    public async Task Analyze_AfterIngest_WritesTheEnginesIncidents_AndTheSitesCheckpoint()
+    public async Task Analyze_AfterIngest_QueuesEachSite_AndAnalyzeSiteWritesTheEnginesIncidents_AndTheSitesCheckpoint()
     {
         await IngestAsync("nginx-access", Path.Combine(Capture, "access.log"));
         await IngestAsync("nginx-error", Path.Combine(Capture, "error.log"));
@@ -28,6 +29,9 @@ public sealed class TimerInvocationTests(WorkerHostFixture fixture)
         var invocation = await fixture.Host.InvokeTimerAsync("analyze");
 
         Succeeded(invocation);
+        Assert.Empty(await WebIncidentsAsync()); // the timer only queued the runs
+        var sites = await WorkerHostFixture.RunQueuedSitesAsync(fixture.Host, fixture.Azurite);
+        Assert.Equal(["smoke", "web"], sites.Distinct().Order(StringComparer.Ordinal));
         // What the offline engine finds in the same capture (scripts/analyze; its own tests pin it to the labels).
         Assert.True(AccessLogFormat.TryCompile(WorkerHostFixture.CustomFormat, out var format, out var error), error);
         var offline = LogAnalyzer.Analyze(
@@ -58,6 +62,15 @@ public sealed class TimerInvocationTests(WorkerHostFixture fixture)
         var invocation = await fixture.Host.InvokeTimerAsync(name, isPastDue: true);
 
         Succeeded(invocation);
+    }
+
+    [Fact]
+    public async Task AnalyzeSite_SiteNoLongerConfigured_SucceedsSoTheMessageIsNotRetried()
+    {
+        var invocation = await fixture.Host.InvokeQueueAsync("analyze-site", "site-removed-since");
+
+        Succeeded(invocation);
+        Assert.Contains("site-removed-since is not configured", fixture.Host.Diagnostics, StringComparison.Ordinal);
     }
 
     private async Task IngestAsync(string source, string path)

@@ -1,13 +1,16 @@
+using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using FunctionsApp.IntegrationTests.Infrastructure;
 using FunctionsApp.Worker.Tests.Host;
+using FunctionsApp.Worker.Tests.Host.Rpc;
 using FunctionsApp.Worker.Tests.Support;
 
 namespace FunctionsApp.Worker.Tests.Rpc;
 
 /// <summary>
-/// One real Azurite and one real worker process (the worker project's build output) behind the host emulator, shared
+/// One real Azurite (blob, table and queue services) and one real worker process (the worker project's build output) behind the host emulator, shared
 /// by the tests of <see cref="WorkerHostCollection"/>: starting the worker takes seconds. Each test uses sources of its
 /// own, so none sees another's batches.
 /// </summary>
@@ -15,7 +18,7 @@ public sealed class WorkerHostFixture : IAsyncLifetime
 {
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
 
-    public AzuriteFixture Azurite { get; } = new();
+    public AzuriteFixture Azurite { get; } = new(queues: true);
 
     internal FunctionsHostEmulator Host { get; private set; } = null!;
 
@@ -59,11 +62,43 @@ public sealed class WorkerHostFixture : IAsyncLifetime
         await Azurite.DisposeAsync();
     }
 
+    /// <summary>
+    /// Does what the host's queue listener does with the analyze timer's fan-out: receives every queued site run,
+    /// decodes it (Base64, the host's default), invokes <c>analyze-site</c> with it and deletes it once the
+    /// invocation succeeded. Returns the sites run, in the order they were queued.
+    /// </summary>
+    internal static async Task<IReadOnlyList<string>> RunQueuedSitesAsync(FunctionsHostEmulator host, AzuriteFixture azurite)
+    {
+        var queue = new QueueClient(azurite.ConnectionString, StorageSiteRunQueue.QueueName);
+        var sites = new List<string>();
+        while (true)
+        {
+            var received = (await queue.ReceiveMessagesAsync(maxMessages: 32)).Value;
+            if (received.Length == 0)
+            {
+                return sites;
+            }
+
+            foreach (var message in received)
+            {
+                var site = Encoding.UTF8.GetString(Convert.FromBase64String(message.MessageText));
+                var invocation = await host.InvokeQueueAsync("analyze-site", site, message.DequeueCount);
+                Assert.True(
+                    invocation.Result.Status == StatusResult.Types.Status.Success,
+                    $"analyze-site {site}: {invocation.Result.Exception?.Message}\n{invocation.Result.Exception?.StackTrace}\n{host.Diagnostics}");
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                sites.Add(site);
+            }
+        }
+    }
+
     /// <summary>The app settings a deployment gives the worker (infra/main.bicep), pointed at Azurite.</summary>
     internal static Dictionary<string, string> Settings(AzuriteFixture azurite, string suffix) => new()
     {
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["AnalyzeSchedule"] = "0 */1 * * * *",
+        // As infra/main.bicep deploys it: the timer queues one run per site for analyze-site.
+        ["Analysis:FanOut"] = "Queue",
         ["NotifySchedule"] = "*/30 * * * * *",
         ["DigestSchedule"] = "0 0 8 * * *",
         ["Storage:ConnectionString"] = azurite.ConnectionString,

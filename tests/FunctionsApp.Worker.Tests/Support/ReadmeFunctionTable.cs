@@ -3,7 +3,11 @@ using System.Text.RegularExpressions;
 namespace FunctionsApp.Worker.Tests.Support;
 
 /// <summary>One row of the README's function table (How it works).</summary>
-internal sealed record ReadmeFunction(string Name, string Trigger, IReadOnlyList<string> Methods, string? Route, string? Schedule, string? ScheduleSetting, string Auth);
+internal sealed record ReadmeFunction(string Name, string Trigger, IReadOnlyList<string> Methods, string? Route, string? Schedule, string? ScheduleSetting, string Auth)
+{
+    /// <summary>A queue function's queue (the first code in its route cell).</summary>
+    public string? Queue { get; init; }
+}
 
 /// <summary>Reads the table that starts with <c>| Function | Trigger | Methods |</c> in README.md.</summary>
 internal static partial class ReadmeFunctionTable
@@ -27,9 +31,12 @@ internal static partial class ReadmeFunctionTable
                 ? cells[2].Split('(')[0].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 : [];
             var auth = cells[4].Split(' ', '(', ';')[0];
-            rows.Add(trigger == "timer"
-                ? new ReadmeFunction(name, trigger, methods, null, codes[0], codes.ElementAtOrDefault(1), auth)
-                : new ReadmeFunction(name, trigger, methods, codes[0], null, null, auth));
+            rows.Add(trigger switch
+            {
+                "timer" => new ReadmeFunction(name, trigger, methods, null, codes[0], codes.ElementAtOrDefault(1), auth),
+                "queue" => new ReadmeFunction(name, trigger, methods, null, null, null, auth) { Queue = codes[0] },
+                _ => new ReadmeFunction(name, trigger, methods, codes[0], null, null, auth),
+            });
         }
 
         return rows;
