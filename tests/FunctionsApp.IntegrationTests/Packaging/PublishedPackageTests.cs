@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
+using System.Reflection.PortableExecutable;
 using System.Runtime.Versioning;
 using System.Text;
 using System.Text.Json;
@@ -30,6 +31,22 @@ public sealed class PublishedPackageTests(PublishedPackageFixture package) : ICl
         Assert.Empty(Directory.EnumerateFiles(package.PackageDirectory, "*.pdb", SearchOption.AllDirectories));
         Assert.Empty(Directory.EnumerateFiles(package.PackageDirectory, "function.json", SearchOption.AllDirectories));
         Assert.False(File.Exists(Path.Combine(package.PackageDirectory, "FunctionsApp")), "the AOT binary is not part of the worker package");
+    }
+
+    [Theory]
+    [InlineData("FunctionsApp.Worker.dll")]
+    [InlineData("FunctionsApp.dll")]
+    [InlineData("FunctionsApp.Engine.dll")]
+    [InlineData("Microsoft.Azure.Functions.Worker.Core.dll")]
+    [InlineData("Azure.Storage.Blobs.dll")]
+    public void Package_Assemblies_AreReadyToRun(string assembly)
+    {
+        // Native code for linux-x64 beside the IL (a ReadyToRun header in the CLI header): a new instance runs it
+        // instead of JIT-compiling the worker, the features and the SDKs before its first answer.
+        using var pe = new PEReader(File.OpenRead(Path.Combine(package.PackageDirectory, assembly)));
+
+        Assert.True(pe.PEHeaders.CorHeader is { ManagedNativeHeaderDirectory.Size: > 0 }, $"{assembly} has no ReadyToRun code");
+        Assert.False(File.Exists(Path.Combine(package.PackageDirectory, "FunctionsApp.Worker")), "no apphost: the platform's dotnet starts the worker");
     }
 
     [Fact]
