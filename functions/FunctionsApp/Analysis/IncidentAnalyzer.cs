@@ -73,7 +73,7 @@ internal sealed class IncidentAnalyzer(
             // minute would otherwise each walk the outbox.
             if (!result.Proceeded)
             {
-                Log.RunSkipped(logger, result.SitesSkipped);
+                Log.SiteSkipped(logger, site);
             }
 
             return result;

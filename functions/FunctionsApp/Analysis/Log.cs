@@ -23,4 +23,7 @@ internal static partial class Log
 
     [LoggerMessage(5006, LogLevel.Information, "Analyze fanned out: {Sites} sites queued, one run each")]
     public static partial void FannedOut(ILogger logger, int sites);
+
+    [LoggerMessage(5007, LogLevel.Information, "Site {Site} skipped: a run elsewhere holds its lease")]
+    public static partial void SiteSkipped(ILogger logger, string site);
 }
