@@ -32,16 +32,19 @@ public sealed class AzuriteFixture : IAsyncLifetime
     private Process? _tableProcess;
     private Process? _queueProcess;
 
+    /// <summary>Blob and table services; xUnit creates fixtures through the one public constructor.</summary>
     public AzuriteFixture()
         : this(queues: false)
     {
     }
 
-    /// <param name="queues">Whether to run the queue service too (one more Node process to start).</param>
-    public AzuriteFixture(bool queues)
+    private AzuriteFixture(bool queues)
     {
         _queuePort = queues ? HeldPort.Shareable() : null;
     }
+
+    /// <summary>Blob, table and queue services (one more Node process to start).</summary>
+    public static AzuriteFixture WithQueues() => new(queues: true);
 
     /// <summary>The blob service's port.</summary>
     public int Port => _port.Port;

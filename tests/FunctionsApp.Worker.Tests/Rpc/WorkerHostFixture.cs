@@ -18,7 +18,7 @@ public sealed class WorkerHostFixture : IAsyncLifetime
 {
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
 
-    public AzuriteFixture Azurite { get; } = new(queues: true);
+    public AzuriteFixture Azurite { get; } = AzuriteFixture.WithQueues();
 
     internal FunctionsHostEmulator Host { get; private set; } = null!;
 
