@@ -93,8 +93,8 @@ internal sealed record AccessRequest(string? Line, string? Method, string? Targe
         return RequestAgreement.Unknown;
     }
 
-    /// <summary>A path an internal redirect would produce: a file with an extension (<c>/index.php</c>), <c>/</c>, or a
-    /// named location.</summary>
+    /// <summary>A path an internal redirect would produce from the request's: a file with an extension
+    /// (<c>/index.php</c>), the requested path as a directory (<c>/docs/</c> for <c>/docs</c>), or a named location.</summary>
     private static bool LooksRewritten(string uri, string requestPath)
     {
         // A directory path is the request's own, or try_files' "$uri/" of it ("/docs" served as "/docs/"); a

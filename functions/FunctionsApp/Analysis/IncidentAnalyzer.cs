@@ -67,19 +67,15 @@ internal sealed class IncidentAnalyzer(
         }
 
         var result = await TrySiteAsync(site, sources, new AnalysisRunResult(Proceeded: false, 0, 0, 0), cancellationToken);
-        if (result.IncidentsWritten == 0)
+        if (!result.Proceeded)
         {
-            // Nothing new to announce: what falls due with time is the notify timer's, and a thousand sites' runs a
-            // minute would otherwise each walk the outbox.
-            if (!result.Proceeded)
-            {
-                Log.SiteSkipped(logger, site);
-            }
-
+            Log.SiteSkipped(logger, site);
             return result;
         }
 
-        return await FinishAsync(result, cancellationToken);
+        // Nothing new to announce: what falls due with time is the notify timer's, and a thousand sites' runs a minute
+        // would otherwise each walk the outbox.
+        return result.IncidentsWritten == 0 ? result : await FinishAsync(result, cancellationToken);
     }
 
     /// <summary>The sites a run would analyze (configured, and those a shared source has seen), in name order.</summary>
