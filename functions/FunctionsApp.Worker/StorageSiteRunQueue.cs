@@ -1,6 +1,7 @@
-using Azure;
 using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using FunctionsApp.Analysis;
+using FunctionsApp.Storage;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -22,41 +23,23 @@ internal sealed class StorageSiteRunQueue : ISiteRunQueue
     internal static readonly TimeSpan MessageTimeToLive = TimeSpan.FromMinutes(10);
 
     private readonly QueueClient _queue;
-    private readonly ILogger<StorageSiteRunQueue> _logger;
-    private volatile bool _created;
+    private readonly StorageResourceGuard _guard;
 
     public StorageSiteRunQueue(IConfiguration configuration, AzureComponentFactory factory, ILogger<StorageSiteRunQueue> logger)
     {
         _queue = Create(configuration.GetSection("AzureWebJobsStorage"), factory);
-        _logger = logger;
+        // Deleted since it was created here (storage emptied): created again, as containers and tables are.
+        _guard = new StorageResourceGuard(
+            ct => _queue.CreateIfNotExistsAsync(cancellationToken: ct),
+            ex => ex.ErrorCode == QueueErrorCode.QueueNotFound,
+            () => WorkerLog.QueueRecreated(logger, QueueName));
     }
 
-    public async Task QueueAsync(IReadOnlyList<string> sites, CancellationToken cancellationToken)
-    {
-        if (!_created)
-        {
-            await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            _created = true;
-        }
-
-        await Parallel.ForEachAsync(
+    public Task QueueAsync(IReadOnlyList<string> sites, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
             sites,
             new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
-            async (site, token) =>
-            {
-                try
-                {
-                    await _queue.SendMessageAsync(site, visibilityTimeout: null, MessageTimeToLive, token);
-                }
-                catch (RequestFailedException ex) when (ex.ErrorCode == "QueueNotFound")
-                {
-                    // Deleted since it was created here (storage emptied): create it again, once.
-                    WorkerLog.QueueRecreated(_logger, QueueName);
-                    await _queue.CreateIfNotExistsAsync(cancellationToken: token);
-                    await _queue.SendMessageAsync(site, visibilityTimeout: null, MessageTimeToLive, token);
-                }
-            });
-    }
+            async (site, token) => await _guard.RunAsync(ct => _queue.SendMessageAsync(site, visibilityTimeout: null, MessageTimeToLive, ct), token));
 
     private static QueueClient Create(IConfigurationSection storage, AzureComponentFactory factory)
     {

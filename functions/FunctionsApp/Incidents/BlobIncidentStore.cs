@@ -37,19 +37,32 @@ internal sealed class BlobIncidentStore(BlobContainers containers, TableIncident
 
     /// <summary>
     /// Up to <paramref name="count"/> incidents matching <paramref name="query"/>, newest first, after
-    /// <paramref name="after"/>: index rows in order, each checked against its document (read for the page only), so a
-    /// stale row never lists an incident its document does not match.
+    /// <paramref name="after"/>, from the index rows alone; a row written before rows held the summary is checked against
+    /// its document (read for those rows only), so an old row never lists an incident its document does not match.
     /// </summary>
     public async Task<IReadOnlyList<IncidentSummary>> QueryAsync(IncidentQuery query, IncidentCursor? after, int count, CancellationToken cancellationToken)
     {
         var found = new List<IncidentSummary>(count);
-        var pending = new List<IncidentCursor>(count);
+        var legacy = new List<IncidentCursor>();
         await foreach (var row in index.ListAsync(query, after, count, cancellationToken))
         {
-            pending.Add(row);
-            if (pending.Count >= count - found.Count)
+            if (row.Summary is { } summary)
             {
-                await CheckAsync(pending);
+                // Rows are listed in order: the rows kept for their documents go first.
+                await CheckDocumentsAsync();
+                if (found.Count < count && query.Matches(summary))
+                {
+                    found.Add(summary);
+                }
+            }
+            else
+            {
+                legacy.Add(row.Cursor);
+            }
+
+            if (found.Count + legacy.Count >= count)
+            {
+                await CheckDocumentsAsync();
                 if (found.Count >= count)
                 {
                     break;
@@ -57,21 +70,26 @@ internal sealed class BlobIncidentStore(BlobContainers containers, TableIncident
             }
         }
 
-        await CheckAsync(pending);
+        await CheckDocumentsAsync();
         return found;
 
-        async Task CheckAsync(List<IncidentCursor> rows)
+        async Task CheckDocumentsAsync()
         {
-            var documents = await Task.WhenAll(rows.Select(r => GetAsync(r.Id, cancellationToken)));
-            for (var i = 0; i < rows.Count && found.Count < count; i++)
+            if (legacy.Count == 0)
             {
-                if (documents[i] is { } incident && incident.Start.ToUnixTimeSeconds() == rows[i].Start && IncidentSummary.Of(incident) is var summary && query.Matches(summary))
+                return;
+            }
+
+            var documents = await Task.WhenAll(legacy.Select(r => GetAsync(r.Id, cancellationToken)));
+            for (var i = 0; i < legacy.Count && found.Count < count; i++)
+            {
+                if (documents[i] is { } incident && incident.Start.ToUnixTimeSeconds() == legacy[i].Start && IncidentSummary.Of(incident) is var summary && query.Matches(summary))
                 {
                     found.Add(summary);
                 }
             }
 
-            rows.Clear();
+            legacy.Clear();
         }
     }
 

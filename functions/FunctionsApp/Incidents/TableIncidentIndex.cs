@@ -10,25 +10,31 @@ namespace FunctionsApp.Incidents;
 
 /// <summary>
 /// The incident index in Table Storage: for each incident a row in each partition a listing may start from (every
-/// incident; its site; its upstream; its host; open incidents), keyed newest first, so a filtered page is a range read
-/// of one partition, never a listing of every document. The documents stay the truth: rows are written after the
-/// document, each conditioned on its fencing token as the document is, and readers check every row against its document.
+/// incident; its site; its upstream; its host; open incidents), keyed newest first and holding the incident's summary,
+/// so a filtered page is one range read of one partition: no listing of every document, and no document read per
+/// incident listed. The documents stay the truth for the incident itself; every row is written after the document,
+/// conditioned on its fencing token as the document is.
 /// </summary>
 /// <remarks>
 /// Row key: <c>{long.MaxValue - start:D19}~{id}</c>, so ascending keys are newest first, then by id, the API's order.
 /// Partition keys are stable for an incident (its id derives from site, upstream, host and start), except the open
-/// partition, whose row is deleted when the incident resolves. A row left stale or missing by a crash between the
-/// document and the index (or a write refused half-way) is rewritten by the incident's next write; until then readers
-/// drop the stale row (its document disagrees) and the missing one delays the incident in listings by one run at most.
-/// Rows of different partitions cannot change in one transaction: a stale run is refused at the row of every incident,
-/// written first; one that passed it just before a later run wrote can still leave an "open" row behind, which
-/// readers drop (the document says resolved).
+/// partition, whose row is deleted when the incident resolves. A run that dies between the document and the index (or
+/// whose writes are refused half-way) saved no state, so the next run derives the same incidents and writes them again:
+/// until then a listing shows the incident as the last complete write left it, one run behind. Rows of different
+/// partitions cannot change in one transaction, and a fenced write refuses a later run's row, so the rows of the
+/// stable partitions end at the latest run's version; but a stale run that passed the row of every incident (written
+/// first) just before a later run wrote can still add an "open" row after the later run deleted it. So a listing of
+/// the open partition takes each incident from its row in the every-incident partition (point reads, a page's worth),
+/// and drops it when that row says resolved. Rows written before rows held the summary are read from their document.
 /// </remarks>
 internal sealed class TableIncidentIndex(StorageTables tables)
 {
     private const string AllPartition = "all";
     private const string OpenPartition = "open";
     private const string FenceProperty = "Fence";
+
+    private static readonly string[] SummaryColumns =
+        ["Id", "Start", "End", "Site", "Upstream", "Host", "Cause", "State", "Status", "Confidence", "Failed", "Detected"];
 
     /// <summary>Writes the incident's rows; with a fence, refuses (<see cref="StaleWriterException"/>) rows a later run wrote.</summary>
     public Task WriteAsync(Incident incident, long? fence, CancellationToken cancellationToken) =>
@@ -51,27 +57,51 @@ internal sealed class TableIncidentIndex(StorageTables tables)
             cancellationToken);
 
     /// <summary>
-    /// The (start, id) of incidents that may match <paramref name="query"/>, newest first, after <paramref name="after"/>;
-    /// the rows' copies of the filtered fields already match (check the documents: a row may be stale).
+    /// The incidents that may match <paramref name="query"/>, newest first, after <paramref name="after"/>, each with its
+    /// summary as the rows hold it (null for a row written before rows held it: read its document). The service already
+    /// checked the filtered fields on the rows; a listing of open incidents is checked against the every-incident rows.
     /// </summary>
-    public async IAsyncEnumerable<IncidentCursor> ListAsync(
+    public async IAsyncEnumerable<IndexedIncident> ListAsync(
         IncidentQuery query, IncidentCursor? after, int pageSizeHint, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var rows = tables.IncidentIndex.Table.QueryAsync<TableEntity>(
-            Filter(query, after), Math.Clamp(pageSizeHint, 1, 1000), ["Id", "Start"], cancellationToken);
-        await foreach (var row in TableGuard.ListOrEmpty(rows, cancellationToken))
+        var filter = Filter(query, after, out var partition);
+        var table = tables.IncidentIndex.Table;
+        var rows = table.QueryAsync<TableEntity>(filter, Math.Clamp(pageSizeHint, 1, 1000), SummaryColumns, cancellationToken);
+        if (partition != OpenPartition)
         {
-            if (row.GetString("Id") is { } id && row.GetInt64("Start") is { } start)
+            await foreach (var row in TableGuard.ListOrEmpty(rows, cancellationToken))
             {
-                yield return new IncidentCursor(start, id);
+                if (ToIndexed(row) is { } indexed)
+                {
+                    yield return indexed;
+                }
+            }
+
+            yield break;
+        }
+
+        // An "open" row may outlive its incident's resolution (see remarks): each page's incidents come from their rows
+        // in the every-incident partition, which every write reaches first.
+        await foreach (var page in TableGuard.ListOrEmpty(rows.AsPages(), cancellationToken))
+        {
+            var current = await Task.WhenAll(page.Values.Select(ToIndexed).OfType<IndexedIncident>().Select(row =>
+                table.GetEntityIfExistsAsync<TableEntity>(AllPartition, RowKey(row.Cursor.Start, row.Cursor.Id), SummaryColumns, cancellationToken)));
+            foreach (var row in current)
+            {
+                if (row.HasValue && row.Value is { } everyIncidentRow && ToIndexed(everyIncidentRow) is { } indexed
+                    && (indexed.Summary is null || indexed.Summary.State == IncidentState.Open))
+                {
+                    yield return indexed;
+                }
             }
         }
     }
 
     /// <summary>The partition a listing reads: the narrowest the filters name (upstream, host, site, open), else all.</summary>
-    internal static string Filter(IncidentQuery query, IncidentCursor? after)
+    internal static string Filter(IncidentQuery query, IncidentCursor? after) => Filter(query, after, out _);
+
+    private static string Filter(IncidentQuery query, IncidentCursor? after, out string partition)
     {
-        string partition;
         var conditions = new List<string>();
         if (query.Upstream is { } upstream)
         {
@@ -167,13 +197,55 @@ internal sealed class TableIncidentIndex(StorageTables tables)
             ["HostKey"] = incident.Host.ToLowerInvariant(),
             ["Cause"] = IncidentCauses.Name(incident.Cause),
             ["State"] = StateName(incident.State),
+            ["Host"] = incident.Host,
+            ["Status"] = incident.Status,
+            ["Confidence"] = incident.Confidence,
+            ["Failed"] = incident.FailedRequests,
         };
+        if (incident.DetectedAt is { } detected)
+        {
+            row["Detected"] = detected.ToUnixTimeSeconds();
+        }
+
         if (fence is { } f)
         {
             row[FenceProperty] = f;
         }
 
         return row;
+    }
+
+    /// <summary>The row's incident: its cursor, and its summary when the row holds one (rows written since it does).</summary>
+    private static IndexedIncident? ToIndexed(TableEntity row)
+    {
+        if (row.GetString("Id") is not { } id || row.GetInt64("Start") is not { } start)
+        {
+            return null;
+        }
+
+        var cursor = new IncidentCursor(start, id);
+        if (row.GetString("Host") is not { } host || row.GetInt32("Status") is not { } status || row.GetInt64("End") is not { } end)
+        {
+            return new IndexedIncident(cursor, null);
+        }
+
+        IncidentCauses.TryParse(row.GetString("Cause"), out var cause);
+        var summary = new IncidentSummary(
+            id,
+            row.GetString("Upstream") ?? "",
+            host,
+            status,
+            cause,
+            row.GetDouble("Confidence") ?? 0,
+            row.GetString("State") == "open" ? IncidentState.Open : IncidentState.Resolved,
+            DateTimeOffset.FromUnixTimeSeconds(start),
+            DateTimeOffset.FromUnixTimeSeconds(end),
+            row.GetInt32("Failed") ?? 0,
+            row.GetString("Site") is { Length: > 0 } site ? site : null)
+        {
+            DetectedAt = row.GetInt64("Detected") is { } detected ? DateTimeOffset.FromUnixTimeSeconds(detected) : null,
+        };
+        return new IndexedIncident(cursor, summary);
     }
 
     /// <summary>
@@ -272,3 +344,6 @@ internal sealed class TableIncidentIndex(StorageTables tables)
     private static string Inverted(long start) =>
         (long.MaxValue - Math.Clamp(start, 0, 253402300799)).ToString("D19", CultureInfo.InvariantCulture);
 }
+
+/// <summary>An incident in the index: where it sorts, and its summary (null when its row predates summaries).</summary>
+internal sealed record IndexedIncident(IncidentCursor Cursor, IncidentSummary? Summary);

@@ -35,31 +35,26 @@ internal sealed class StorageTables(TableServiceClient service, IOptions<Storage
 }
 
 /// <summary>A table created before its first use, and again whenever a call meets <c>TableNotFound</c>.</summary>
-internal sealed class TableGuard(TableClient table)
+internal sealed class TableGuard
 {
-    private int _ready;
+    private readonly TableClient _table;
+    private readonly StorageResourceGuard _guard;
 
-    public TableClient Table => table;
+    public TableGuard(TableClient table)
+    {
+        _table = table;
+        _guard = new StorageResourceGuard(ct => CreateIfMissingAsync(table, ct), IsTableNotFound);
+    }
+
+    public TableClient Table => _table;
 
     /// <summary>Runs <paramref name="call"/>; when it meets <c>TableNotFound</c>, creates the table and runs it once more.</summary>
-    public async Task<T> RunAsync<T>(Func<TableClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
-    {
-        await EnsureAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await call(table, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (IsTableNotFound(ex))
-        {
-            Volatile.Write(ref _ready, 0);
-            await EnsureAsync(cancellationToken).ConfigureAwait(false);
-            return await call(table, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task<T> RunAsync<T>(Func<TableClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        _guard.RunAsync(ct => call(_table, ct), cancellationToken);
 
     /// <summary>A query that ends, empty, when the table is gone (storage came back empty).</summary>
     public static IAsyncEnumerable<T> ListOrEmpty<T>(IAsyncEnumerable<T> listing, CancellationToken cancellationToken) =>
-        ContainerGuard.ListUntilGone(listing, IsTableNotFound, cancellationToken);
+        StorageResourceGuard.ListUntilGone(listing, IsTableNotFound, cancellationToken);
 
     public static bool IsTableNotFound(RequestFailedException exception) => exception.ErrorCode == TableErrorCode.TableNotFound;
 
@@ -78,15 +73,6 @@ internal sealed class TableGuard(TableClient table)
         catch (RequestFailedException ex) when (ex.ErrorCode == TableErrorCode.TableAlreadyExists)
         {
             // Created earlier, by this instance or another.
-        }
-    }
-
-    private async Task EnsureAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _ready) == 0)
-        {
-            await CreateIfMissingAsync(table, cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _ready, 1);
         }
     }
 }

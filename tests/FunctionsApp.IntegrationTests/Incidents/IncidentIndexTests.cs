@@ -13,8 +13,9 @@ namespace FunctionsApp.IntegrationTests.Incidents;
 
 /// <summary>
 /// The incident index in Azurite's table service against the documents in its blob service: written with every
-/// document, updated and cleaned as incidents change, repaired after a crash between document and index, fenced
-/// against a stale run, and each filter and paging of /api/incidents answered from it over HTTP.
+/// document, holding what a listing shows, updated and cleaned as incidents change, repaired after a crash between
+/// document and index, fenced against a stale run, read from the documents for rows an older version wrote, and each
+/// filter and paging of /api/incidents answered from it over HTTP.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
@@ -49,7 +50,11 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
             var start = T0.AddMinutes(i / 2 * 7);
             incidents.Add(NewIncident(
                 $"{i:x2}{(39 - i) * 7919 % 65536:x4}ab", sites[i % 3], upstreams[i % 4], hosts[i % 3], causes[(i / 3) % 4],
-                i % 5 == 0 ? IncidentState.Open : IncidentState.Resolved, start, start.AddMinutes(2 + (i % 6))));
+                i % 5 == 0 ? IncidentState.Open : IncidentState.Resolved, start, start.AddMinutes(2 + (i % 6))) with
+                {
+                    Status = 502 + (i % 3), Confidence = 0.5 + (i % 4) / 10.0, FailedRequests = 3 + i,
+                    DetectedAt = i % 2 == 0 ? start.AddMinutes(5) : null,
+                });
         }
 
         return incidents;
@@ -110,6 +115,63 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
             await ListAsync(new IncidentQuery { Upstream = "10.0.0.1:8080", Site = "api", State = IncidentState.Resolved }));
         Assert.Empty(await ListAsync(new IncidentQuery { Upstream = "10.0.0.1:8080", Site = "edge/eu", Host = "api.example.test" }));
         Assert.Equal(3, (await ListAsync(new IncidentQuery(), count: 3)).Count);
+
+        // The page is the rows alone, and they hold every field a listing shows.
+        var expectedSummaries = incidents.ToDictionary(i => i.Id, IncidentSummary.Of);
+        Assert.All(await Store.QueryAsync(new IncidentQuery(), null, 500, CancellationToken.None), s => Assert.Equal(expectedSummaries[s.Id], s));
+        Assert.All(await Store.QueryAsync(new IncidentQuery { State = IncidentState.Open }, null, 500, CancellationToken.None), s => Assert.Equal(expectedSummaries[s.Id], s));
+    }
+
+    [Fact]
+    public async Task Query_RowsWrittenBeforeRowsHeldSummaries_AreReadFromTheirDocuments()
+    {
+        var current = NewIncident("00bb0001", "web", "10.0.0.8:80", "e.example.test", IncidentCause.Timeout, IncidentState.Resolved, T0, T0.AddMinutes(2));
+        var old = NewIncident("00bb0002", "web", "10.0.0.8:80", "e.example.test", IncidentCause.Overload, IncidentState.Open, T0.AddMinutes(10), T0.AddMinutes(12));
+        var stale = NewIncident("00bb0003", "web", "10.0.0.8:80", "e.example.test", IncidentCause.Dns, IncidentState.Open, T0.AddMinutes(20), T0.AddMinutes(22));
+        foreach (var incident in new[] { current, old, stale })
+        {
+            await Store.UpsertFencedAsync(incident, fence: 1, CancellationToken.None);
+        }
+
+        // Two incidents' rows as the previous version wrote them (no summary); one of them disagrees with its document.
+        foreach (var (incident, rowState) in new[] { (old, "open"), (stale, "open") })
+        {
+            await foreach (var row in Index.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Id eq {incident.Id}")))
+            {
+                await Index.UpsertEntityAsync(
+                    new TableEntity(row.PartitionKey, row.RowKey)
+                    {
+                        ["Id"] = incident.Id, ["Start"] = incident.Start.ToUnixTimeSeconds(), ["End"] = incident.End.ToUnixTimeSeconds(),
+                        ["Site"] = incident.Site, ["Upstream"] = incident.Upstream, ["HostKey"] = incident.Host, ["Cause"] = IncidentCauses.Name(incident.Cause),
+                        ["State"] = rowState, ["Fence"] = 1L,
+                    },
+                    TableUpdateMode.Replace);
+            }
+        }
+
+        await _app.Services.GetRequiredService<BlobContainers>().Incidents.GetBlobClient($"{stale.Id}.json")
+            .UploadAsync(new BinaryData(JsonSerializer.SerializeToUtf8Bytes(stale with { State = IncidentState.Resolved }, IncidentJsonContext.Default.Incident)), overwrite: true);
+
+        Assert.Equal([stale.Id, old.Id, current.Id], await ListAsync(new IncidentQuery { Site = "web" }));
+        Assert.Equal([old.Id], await ListAsync(new IncidentQuery { State = IncidentState.Open }));
+        Assert.Equal([old.Id], await ListAsync(new IncidentQuery { Upstream = "10.0.0.8:80", State = IncidentState.Open }));
+        Assert.Equal(IncidentSummary.Of(old), (await Store.QueryAsync(new IncidentQuery { Cause = IncidentCause.Overload }, null, 10, CancellationToken.None)).Single());
+    }
+
+    [Fact]
+    public async Task Query_OpenRowLeftByAStaleRunAfterALaterOneResolved_IsNotListedOpen()
+    {
+        var incident = NewIncident("00cd0001", "web", "10.0.0.6:80", "f.example.test", IncidentCause.Timeout, IncidentState.Open, T0, T0.AddMinutes(3));
+        await Store.UpsertFencedAsync(incident, fence: 7, CancellationToken.None);
+        var openRow = (await Index.GetEntityAsync<TableEntity>("open", TableIncidentIndex.RowKey(T0.ToUnixTimeSeconds(), incident.Id))).Value;
+        await Store.UpsertFencedAsync(incident with { State = IncidentState.Resolved, End = T0.AddMinutes(5) }, fence: 8, CancellationToken.None);
+        Assert.DoesNotContain(await RowsAsync(incident.Id), r => r.Partition == "open");
+
+        // The run holding fence 7 passed the every-incident row before fence 8 wrote, and its "open" row lands now.
+        await Index.AddEntityAsync(openRow);
+
+        Assert.Empty(await ListAsync(new IncidentQuery { State = IncidentState.Open }));
+        Assert.Equal(IncidentState.Resolved, (await Store.QueryAsync(new IncidentQuery { Site = "web" }, null, 10, CancellationToken.None)).Single().State);
     }
 
     [Fact]
@@ -178,7 +240,7 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Write_CrashBetweenDocumentAndIndex_ListsNothingStaleAndTheNextWriteRepairs()
+    public async Task Write_CrashBetweenDocumentAndIndex_ListsTheLastCompleteWriteAndTheNextWriteRepairs()
     {
         var open = NewIncident("00cc22dd", "web", "10.0.0.7:80", "b.example.test", IncidentCause.Timeout, IncidentState.Open, T0, T0.AddMinutes(3));
         var brandNew = NewIncident("00ee33ff", "web", "10.0.0.7:80", "b.example.test", IncidentCause.Dns, IncidentState.Open, T0.AddHours(1), T0.AddHours(1.1));
@@ -191,10 +253,13 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         await Assert.ThrowsAnyAsync<RequestFailedException>(() => Store.UpsertFencedAsync(brandNew, fence: 2, CancellationToken.None));
         _faults.Failing = false;
 
+        // The document is the crashed run's; listings show the incident as the last complete write left it, one run
+        // behind (the crashed run saved no state, so the next one writes it again), and not yet the new incident.
         Assert.Equal(IncidentState.Resolved, (await Store.GetAsync(open.Id, CancellationToken.None))!.State);
         Assert.Contains(await RowsAsync(open.Id), r => r.Partition == "open");
-        Assert.Empty(await ListAsync(new IncidentQuery { State = IncidentState.Open }));
-        Assert.Empty(await ListAsync(new IncidentQuery { Cause = IncidentCause.Timeout }));
+        Assert.Equal([open.Id], await ListAsync(new IncidentQuery { State = IncidentState.Open }));
+        Assert.Equal([open.Id], await ListAsync(new IncidentQuery { Cause = IncidentCause.Timeout }));
+        Assert.Empty(await ListAsync(new IncidentQuery { Cause = IncidentCause.Overload }));
         Assert.Empty(await RowsAsync(brandNew.Id));
 
         // The next run derives the same incidents and writes them again.
@@ -203,6 +268,7 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.DoesNotContain(await RowsAsync(open.Id), r => r.Partition == "open" || r.State != "resolved");
         Assert.Equal([open.Id], await ListAsync(new IncidentQuery { Cause = IncidentCause.Overload }));
+        Assert.Empty(await ListAsync(new IncidentQuery { Cause = IncidentCause.Timeout }));
         Assert.Equal([brandNew.Id], await ListAsync(new IncidentQuery { State = IncidentState.Open }));
         Assert.Equal([brandNew.Id, open.Id], await ListAsync(new IncidentQuery { Upstream = "10.0.0.7:80" }));
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
 using FunctionsApp.Incidents;
 using FunctionsApp.IntegrationTests.Infrastructure;
 using FunctionsApp.NginxLogs;
@@ -62,6 +63,21 @@ public sealed class TimerInvocationTests(WorkerHostFixture fixture)
         var invocation = await fixture.Host.InvokeTimerAsync(name, isPastDue: true);
 
         Succeeded(invocation);
+    }
+
+    [Fact]
+    public async Task Analyze_QueueDeletedSinceFirstUse_IsCreatedAgainAndEverySiteQueued()
+    {
+        Succeeded(await fixture.Host.InvokeTimerAsync("analyze"));
+        await WorkerHostFixture.RunQueuedSitesAsync(fixture.Host, fixture.Azurite);
+        var queue = new QueueClient(fixture.Azurite.ConnectionString, StorageSiteRunQueue.QueueName);
+        await queue.DeleteAsync(); // storage emptied under the running app
+
+        var invocation = await fixture.Host.InvokeTimerAsync("analyze");
+
+        Succeeded(invocation);
+        Assert.Contains($"Queue {StorageSiteRunQueue.QueueName} was gone and is created again", fixture.Host.Diagnostics, StringComparison.Ordinal);
+        Assert.Equal(["smoke", "web"], (await WorkerHostFixture.RunQueuedSitesAsync(fixture.Host, fixture.Azurite)).Order(StringComparer.Ordinal));
     }
 
     [Fact]

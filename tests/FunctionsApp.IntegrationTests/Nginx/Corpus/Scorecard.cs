@@ -13,8 +13,11 @@ internal delegate Task<AnalyzerOutput> AnalyzerInvoker(IReadOnlyList<string> arg
 /// <summary>
 /// Scores <c>analyze --json</c> against a corpus's labels. A found incident matches a label when the upstream is the
 /// label's or one of its alternates, the host is the same when both are known, and the times overlap with a minute of
-/// slack. Per mode: per cause, expected / found / right cause / right status / both right / missed; incidents that
-/// match no label are spurious; further incidents on an already matched label are duplicates.
+/// slack. When the case's access format logs no <c>$upstream_addr</c>, an upstream's own answers are named by no line
+/// (nginx writes no error line for them), so <c>analyze</c> reports them under upstream <c>(unknown)</c>: a label no
+/// named incident matched then matches an <c>(unknown)</c> one by host and time, counted apart as "upstream unnamed".
+/// Per mode: per cause, expected / found / right cause / right status / both right / missed; incidents that match no
+/// label are spurious; further incidents on an already matched label are duplicates.
 /// </summary>
 internal static class Scorecard
 {
@@ -91,11 +94,33 @@ internal static class Scorecard
     internal static CaseScore Match(CaseManifest manifest, IReadOnlyList<FoundIncident> found, string? error)
     {
         var used = new HashSet<FoundIncident>(ReferenceEqualityComparer.Instance);
+        var unnamed = found.Where(f => f.Upstream == UnnamedUpstream).ToList();
+        var named = found.Except(unnamed).ToList();
         var matches = new List<LabelMatch>();
         foreach (var label in manifest.Incidents.OrderBy(l => l.StartUtc))
         {
-            var best = found
-                .Where(f => !used.Contains(f) && Matches(label, f))
+            matches.Add(new LabelMatch(label, Best(label, named.Where(f => Matches(label, f)))));
+        }
+
+        // The format cannot name the upstream: what the named incidents left is matched by host and time alone.
+        var upstreamLogged = manifest.LogFormat.Contains("$upstream_addr", StringComparison.Ordinal);
+        for (var i = 0; i < matches.Count && !upstreamLogged; i++)
+        {
+            if (matches[i].Found is null && Best(matches[i].Label, unnamed.Where(f => HostAndTimeMatch(matches[i].Label, f))) is { } best)
+            {
+                matches[i] = new LabelMatch(matches[i].Label, best) { UpstreamUnnamed = true };
+            }
+        }
+
+        var rest = found.Where(f => !used.Contains(f)).ToList();
+        var duplicates = rest.Where(f => manifest.Incidents.Any(l => Matches(l, f) || (!upstreamLogged && f.Upstream == UnnamedUpstream && HostAndTimeMatch(l, f)))).ToList();
+        var spurious = rest.Except(duplicates).ToList();
+        return new CaseScore(manifest, matches, spurious, duplicates, error);
+
+        FoundIncident? Best(CaseLabel label, IEnumerable<FoundIncident> candidates)
+        {
+            var best = candidates
+                .Where(f => !used.Contains(f))
                 .OrderByDescending(f => f.Cause == label.Cause)
                 .ThenByDescending(f => f.Status == label.Status)
                 .ThenByDescending(f => Overlap(label, f))
@@ -105,22 +130,21 @@ internal static class Scorecard
                 used.Add(best);
             }
 
-            matches.Add(new LabelMatch(label, best));
+            return best;
         }
-
-        var rest = found.Where(f => !used.Contains(f)).ToList();
-        var duplicates = rest.Where(f => manifest.Incidents.Any(l => Matches(l, f))).ToList();
-        var spurious = rest.Except(duplicates).ToList();
-        return new CaseScore(manifest, matches, spurious, duplicates, error);
     }
+
+    private const string UnnamedUpstream = "(unknown)";
 
     private static bool Matches(CaseLabel label, FoundIncident found)
     {
         var upstream = Normalize(found.Upstream);
         var upstreamMatches = upstream == Normalize(label.Upstream) || label.UpstreamAlternates.Any(a => Normalize(a) == upstream);
-        var hostMatches = string.IsNullOrEmpty(found.Host) || found.Host == "-" || found.Host == label.Host;
-        return upstreamMatches && hostMatches && Overlap(label, found) >= TimeSpan.Zero;
+        return upstreamMatches && HostAndTimeMatch(label, found);
     }
+
+    private static bool HostAndTimeMatch(CaseLabel label, FoundIncident found) =>
+        (string.IsNullOrEmpty(found.Host) || found.Host == "-" || found.Host == label.Host) && Overlap(label, found) >= TimeSpan.Zero;
 
     private static TimeSpan Overlap(CaseLabel label, FoundIncident found)
     {
@@ -171,6 +195,9 @@ internal sealed record FoundIncident(string Upstream, string? Host, string Cause
 /// <summary>A label and the incident matched to it (null: missed).</summary>
 internal sealed record LabelMatch(CaseLabel Label, FoundIncident? Found)
 {
+    /// <summary>Matched to an <c>(unknown)</c> incident: the format logs no <c>$upstream_addr</c> to name it by.</summary>
+    public bool UpstreamUnnamed { get; init; }
+
     public bool RightCause => Found?.Cause == Label.Cause;
 
     public bool RightStatus => Found?.Status == Label.Status;
@@ -196,7 +223,8 @@ internal sealed record ModeReport(
     IReadOnlyList<string> Spurious,
     IReadOnlyList<string> Duplicates,
     IReadOnlyList<string> Wrong,
-    IReadOnlyList<string> AnalyzeErrors)
+    IReadOnlyList<string> AnalyzeErrors,
+    IReadOnlyList<string> Unnamed)
 {
     /// <summary>Labels with the right cause and the right status, over all labels.</summary>
     public double Accuracy => Total.Expected == 0 ? 1 : (double)Total.Right / Total.Expected;
@@ -224,7 +252,9 @@ internal sealed record ModeReport(
             [.. scores.SelectMany(s => s.Spurious.Select(f => $"{s.Manifest.Id} {f} ({s.Manifest.FormatFamily}, {s.Manifest.Prefix})"))],
             [.. scores.SelectMany(s => s.Duplicates.Select(f => $"{s.Manifest.Id} {f}"))],
             wrong,
-            [.. scores.Where(s => s.AnalyzeError is not null).Select(s => $"{s.Manifest.Id} ({s.Manifest.FormatFamily}, {s.Manifest.Prefix}): {s.AnalyzeError}")]);
+            [.. scores.Where(s => s.AnalyzeError is not null).Select(s => $"{s.Manifest.Id} ({s.Manifest.FormatFamily}, {s.Manifest.Prefix}): {s.AnalyzeError}")],
+            [.. scores.SelectMany(s => s.Matches.Where(m => m.UpstreamUnnamed).Select(m =>
+                $"{s.Manifest.Id} {m.Label.Scenario} {m.Label.Host} {m.Label.Upstream}: found {m.Found!.Cause}/{m.Found.Status} under (unknown) ({s.Manifest.FormatFamily})"))]);
     }
 }
 
@@ -247,7 +277,8 @@ internal sealed record ScorecardReport(string Corpus, int Cases, IReadOnlyList<M
 
             var t = mode.Total;
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"right cause {Percent(t.RightCause, t.Expected)}, right status {Percent(t.RightStatus, t.Expected)}, both {Percent(t.Right, t.Expected)}, missed {Percent(t.Missed, t.Expected)}; spurious {mode.Spurious.Count}, duplicates {mode.Duplicates.Count}, analyze failed on {mode.AnalyzeErrors.Count} case(s)");
+                $"right cause {Percent(t.RightCause, t.Expected)}, right status {Percent(t.RightStatus, t.Expected)}, both {Percent(t.Right, t.Expected)}, missed {Percent(t.Missed, t.Expected)}; upstream unnamed {mode.Unnamed.Count}; spurious {mode.Spurious.Count}, duplicates {mode.Duplicates.Count}, analyze failed on {mode.AnalyzeErrors.Count} case(s)");
+            Section(text, "upstream unnamed (the format logs no $upstream_addr; matched by host and time)", mode.Unnamed);
             Section(text, "spurious (found, matching no label)", mode.Spurious);
             Section(text, "duplicates (a second incident for a matched label)", mode.Duplicates);
             Section(text, "wrong or missed", mode.Wrong);
@@ -274,6 +305,7 @@ internal sealed record ScorecardReport(string Corpus, int Cases, IReadOnlyList<M
                 total = m.Total,
                 spurious = m.Spurious,
                 duplicates = m.Duplicates,
+                upstreamUnnamed = m.Unnamed,
                 wrong = m.Wrong,
                 analyzeErrors = m.AnalyzeErrors,
             }),
