@@ -51,8 +51,7 @@ internal static class AppHost
     /// <summary>Everything but the host: options, storage, features, handlers' dependencies, timers.</summary>
     public static IServiceCollection AddApp(IServiceCollection services, IConfiguration configuration, HostingMode mode)
     {
-        // The Azure SDK logs every request at Information: far too chatty for one line of value.
-        services.AddLogging(logging => logging.AddFilter("Azure", LogLevel.Warning));
+        services.AddLogging(AzureSdkLogging.AddDefaultFilters);
 
         services.AddSingleton(new HostingContext(mode, Version));
         services.AddSingleton(TimeProvider.System);
