@@ -1,7 +1,5 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs.Models;
@@ -147,9 +145,9 @@ internal sealed class BlobIncidentStore(BlobContainers containers, TableIncident
             HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
             Metadata = new Dictionary<string, string>
             {
-                ["upstream"] = Encode(incident.Upstream),
-                ["host"] = Encode(incident.Host),
-                ["site"] = Encode(incident.Site ?? ""),
+                ["upstream"] = SafeText.Encode(incident.Upstream),
+                ["host"] = SafeText.Encode(incident.Host),
+                ["site"] = SafeText.Encode(incident.Site ?? ""),
                 ["cause"] = IncidentCauses.Name(incident.Cause),
                 ["state"] = incident.State == IncidentState.Open ? "open" : "resolved",
                 ["status"] = incident.Status.ToString(CultureInfo.InvariantCulture),
@@ -203,8 +201,8 @@ internal sealed class BlobIncidentStore(BlobContainers containers, TableIncident
         IncidentCauses.TryParse(m.GetValueOrDefault("cause"), out var cause);
         return new IncidentSummary(
             item.Name[..^5],
-            Decode(m.GetValueOrDefault("upstream", "")),
-            Decode(m.GetValueOrDefault("host", "")),
+            SafeText.Decode(m.GetValueOrDefault("upstream", "")),
+            SafeText.Decode(m.GetValueOrDefault("host", "")),
             int.Parse(m.GetValueOrDefault("status", "502"), CultureInfo.InvariantCulture),
             cause,
             double.Parse(m.GetValueOrDefault("confidence", "0"), CultureInfo.InvariantCulture),
@@ -212,7 +210,7 @@ internal sealed class BlobIncidentStore(BlobContainers containers, TableIncident
             DateTimeOffset.FromUnixTimeSeconds(long.Parse(start, CultureInfo.InvariantCulture)),
             DateTimeOffset.FromUnixTimeSeconds(long.Parse(end, CultureInfo.InvariantCulture)),
             int.Parse(m.GetValueOrDefault("failed", "0"), CultureInfo.InvariantCulture),
-            Decode(m.GetValueOrDefault("site", "")) is { Length: > 0 } site ? site : null)
+            SafeText.Decode(m.GetValueOrDefault("site", "")) is { Length: > 0 } site ? site : null)
         {
             DetectedAt = m.TryGetValue("detected", out var detected) ? DateTimeOffset.FromUnixTimeSeconds(long.Parse(detected, CultureInfo.InvariantCulture)) : null,
         };
@@ -230,9 +228,4 @@ internal sealed class BlobIncidentStore(BlobContainers containers, TableIncident
 
     // Ids are hex (the engine's); anything else is refused before it reaches a blob name.
     private static string BlobName(string id) => id + ".json";
-
-    // Metadata values are ASCII: base64url, unpadded.
-    private static string Encode(string value) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(value));
-
-    private static string Decode(string value) => Encoding.UTF8.GetString(Base64Url.DecodeFromChars(value));
 }

@@ -1,7 +1,5 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using FunctionsApp.Storage;
@@ -334,10 +332,7 @@ internal sealed class TableIncidentIndex(StorageTables tables)
 
     private static string StateName(IncidentState state) => state == IncidentState.Open ? "open" : "resolved";
 
-    // Keys may not hold '/', '\', '#', '?' or control characters, which upstreams ("unix:/run/app.sock") and sites may:
-    // the value goes in base64url.
-    private static string Partition(string dimension, string value) =>
-        dimension + "~" + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(value));
+    private static string Partition(string dimension, string value) => dimension + "~" + SafeText.Encode(value);
 
     internal static string RowKey(long start, string id) => Inverted(start) + "~" + id;
 

@@ -1,7 +1,5 @@
-using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text;
 using Azure.Data.Tables;
 using FunctionsApp.Storage;
 using Microsoft.Extensions.Options;
@@ -22,7 +20,7 @@ internal sealed class TableTimelineStore(StorageTables tables, IOptions<StorageO
         tables.Timeline.RunAsync(
             async (table, ct) =>
             {
-                var partition = Encode(upstream);
+                var partition = SafeText.Encode(upstream);
                 foreach (var chunk in minutes.Chunk(100))
                 {
                     await table.SubmitTransactionAsync(
@@ -39,7 +37,7 @@ internal sealed class TableTimelineStore(StorageTables tables, IOptions<StorageO
     {
         var oldest = time.GetUtcNow() - options.Value.TimelineRetention;
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {Encode(upstream)} and RowKey ge {MinuteKey(from < oldest ? oldest : from)} and RowKey lt {MinuteKey(to.AddMinutes(1))}");
+            $"PartitionKey eq {SafeText.Encode(upstream)} and RowKey ge {MinuteKey(from < oldest ? oldest : from)} and RowKey lt {MinuteKey(to.AddMinutes(1))}");
         var result = new List<(string, TimelineMinute)>();
         await foreach (var row in TableGuard.ListOrEmpty(tables.Timeline.Table.QueryAsync<TableEntity>(filter, 1000, cancellationToken: cancellationToken), cancellationToken))
         {
@@ -85,7 +83,7 @@ internal sealed class TableTimelineStore(StorageTables tables, IOptions<StorageO
     private static TableEntity Row(string partition, string site, TimelineMinute minute)
     {
         var unixMinute = minute.Minute.ToUnixTimeSeconds() / 60;
-        return new TableEntity(partition, MinuteKey(minute.Minute) + "~" + Encode(site))
+        return new TableEntity(partition, MinuteKey(minute.Minute) + "~" + SafeText.Encode(site))
         {
             ["Site"] = site,
             ["Minute"] = unixMinute,
@@ -99,7 +97,4 @@ internal sealed class TableTimelineStore(StorageTables tables, IOptions<StorageO
 
     private static string MinuteKey(DateTimeOffset time) =>
         Math.Clamp(time.ToUnixTimeSeconds() / 60, 0, 999_999_999_999).ToString("D12", CultureInfo.InvariantCulture);
-
-    // Keys may not hold '/', '\', '#', '?' or control characters, which upstreams and sites may: base64url.
-    private static string Encode(string value) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(value));
 }
