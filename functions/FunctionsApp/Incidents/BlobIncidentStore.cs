@@ -34,6 +34,64 @@ internal sealed class BlobIncidentStore(BlobContainers containers, TableIncident
     }
 
     /// <summary>
+    /// Read, change, write conditioned on the ETag read (read again on a conflict). The document keeps the fencing token
+    /// of the run that wrote it, and the index rows are written under that token: rows a later run wrote stand.
+    /// </summary>
+    public async Task<Incident?> UpdateAsync(string id, Func<Incident, Incident> change, CancellationToken cancellationToken)
+    {
+        var blob = containers.Incidents.GetBlobClient(BlobName(id));
+        for (var attempt = 1; ; attempt++)
+        {
+            BlobDownloadResult current;
+            try
+            {
+                current = (await blob.DownloadContentAsync(cancellationToken)).Value;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                return null;
+            }
+
+            var incident = JsonSerializer.Deserialize(current.Content.ToMemory().Span, IncidentJsonContext.Default.Incident)!;
+            var changed = change(incident);
+            if (ReferenceEquals(changed, incident))
+            {
+                return incident;
+            }
+
+            var options = UploadOptions(changed);
+            options.Conditions = new BlobRequestConditions { IfMatch = current.Details.ETag };
+            long? fence = null;
+            if (current.Details.Metadata.TryGetValue(FenceKey, out var written)
+                && long.TryParse(written, NumberStyles.None, CultureInfo.InvariantCulture, out var writtenFence))
+            {
+                options.Metadata[FenceKey] = written;
+                fence = writtenFence;
+            }
+
+            try
+            {
+                await blob.UploadAsync(Body(changed), options, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 5)
+            {
+                continue;
+            }
+
+            try
+            {
+                await index.WriteAsync(changed, fence, cancellationToken);
+            }
+            catch (StaleWriterException)
+            {
+                // A later run wrote the incident after this document: its document and rows stand.
+            }
+
+            return changed;
+        }
+    }
+
+    /// <summary>
     /// Up to <paramref name="count"/> incidents matching <paramref name="query"/>, newest first, after
     /// <paramref name="after"/>, from the index rows alone; a row written before rows held the summary is checked against
     /// its document (read for those rows only), so an old row never lists an incident its document does not match.

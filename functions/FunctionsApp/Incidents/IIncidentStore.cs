@@ -13,6 +13,13 @@ internal interface IIncidentStore
     /// </summary>
     Task UpsertFencedAsync(Incident incident, long fence, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Applies <paramref name="change"/> to the incident as stored and writes the result only if nothing wrote it in
+    /// between, applying the change again to what did: a change made outside the analyzer (a probe's result) never
+    /// overwrites a newer analyzer write. Returns the incident as written, or null when there is none.
+    /// </summary>
+    Task<Incident?> UpdateAsync(string id, Func<Incident, Incident> change, CancellationToken cancellationToken);
+
     /// <summary>The full incident, or null.</summary>
     Task<Incident?> GetAsync(string id, CancellationToken cancellationToken);
 

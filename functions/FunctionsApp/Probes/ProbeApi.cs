@@ -71,7 +71,8 @@ internal static class ProbeApi
 
         if (incident is not null)
         {
-            await incidents.UpsertAsync(IncidentProbes.Apply(incident, report.Results), cancellationToken);
+            // Applied to the incident as it is now: the analyzer may have written it while the probe ran.
+            await incidents.UpdateAsync(incident.Id, current => IncidentProbes.Apply(current, report.Results), cancellationToken);
         }
 
         return TypedResults.Ok(report);

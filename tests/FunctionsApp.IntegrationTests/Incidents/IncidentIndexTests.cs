@@ -116,8 +116,9 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Empty(await ListAsync(new IncidentQuery { Upstream = "10.0.0.1:8080", Site = "edge/eu", Host = "api.example.test" }));
         Assert.Equal(3, (await ListAsync(new IncidentQuery(), count: 3)).Count);
 
-        // The page is the rows alone, and they hold every field a listing shows.
+        // The page is the rows alone, and they hold every field a listing shows: no document is read.
         var expectedSummaries = incidents.ToDictionary(i => i.Id, IncidentSummary.Of);
+        await _app.Services.GetRequiredService<BlobContainers>().Incidents.DeleteAsync();
         Assert.All(await Store.QueryAsync(new IncidentQuery(), null, 500, CancellationToken.None), s => Assert.Equal(expectedSummaries[s.Id], s));
         Assert.All(await Store.QueryAsync(new IncidentQuery { State = IncidentState.Open }, null, 500, CancellationToken.None), s => Assert.Equal(expectedSummaries[s.Id], s));
     }
@@ -290,6 +291,37 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.All(rows, r => Assert.Equal((8L, "resolved"), (r.Fence, r.State)));
         Assert.Empty(await ListAsync(new IncidentQuery { State = IncidentState.Open }));
         Assert.Equal(IncidentState.Resolved, (await Store.GetAsync(incident.Id, CancellationToken.None))!.State);
+    }
+
+    [Fact]
+    public async Task Update_AnalyzerWritesWhileAProbeRuns_TheProbesChangeLandsOnTheAnalyzersVersion()
+    {
+        var open = NewIncident("00dd0001", "web", "10.0.0.4:80", "g.example.test", IncidentCause.UpstreamDown, IncidentState.Open, T0, T0.AddMinutes(2));
+        await Store.UpsertFencedAsync(open, fence: 3, CancellationToken.None);
+        var resolved = open with { State = IncidentState.Resolved, End = T0.AddMinutes(6), FailedRequests = 40 };
+        var calls = 0;
+
+        var written = await Store.UpdateAsync(
+            open.Id,
+            current =>
+            {
+                if (++calls == 1)
+                {
+                    // The next analyzer run writes the incident resolved between the probe's read and its write.
+                    Task.Run(() => Store.UpsertFencedAsync(resolved, fence: 4, CancellationToken.None)).GetAwaiter().GetResult();
+                }
+
+                return current with { Remediation = [.. current.Remediation, "probe: connect refused"] };
+            },
+            CancellationToken.None);
+
+        Assert.Equal(2, calls);
+        var stored = (await Store.GetAsync(open.Id, CancellationToken.None))!;
+        Assert.Equal((IncidentState.Resolved, 40, "probe: connect refused"), (stored.State, stored.FailedRequests, stored.Remediation[^1]));
+        Assert.Equal(stored.State, written!.State);
+        Assert.All(await RowsAsync(open.Id), r => Assert.Equal((4L, "resolved"), (r.Fence, r.State)));
+        Assert.Empty(await ListAsync(new IncidentQuery { State = IncidentState.Open }));
+        Assert.Null(await Store.UpdateAsync("00dd0002", current => current, CancellationToken.None));
     }
 
     [Fact]

@@ -155,6 +155,9 @@ internal sealed class InMemoryIncidentStore : IIncidentStore
     public Task<Incident?> GetAsync(string id, CancellationToken cancellationToken) =>
         Task.FromResult(_incidents.TryGetValue(id, out var incident) ? incident : null);
 
+    public Task<Incident?> UpdateAsync(string id, Func<Incident, Incident> change, CancellationToken cancellationToken) =>
+        Task.FromResult(_incidents.TryGetValue(id, out var incident) ? _incidents[id] = change(incident) : null);
+
     public async IAsyncEnumerable<IncidentSummary> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();

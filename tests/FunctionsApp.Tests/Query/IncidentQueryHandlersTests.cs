@@ -342,6 +342,8 @@ public sealed class IncidentQueryHandlersTests
 
         public Task UpsertFencedAsync(Incident incident, long fence, CancellationToken cancellationToken) => inner.UpsertFencedAsync(incident, fence, cancellationToken);
 
+        public Task<Incident?> UpdateAsync(string id, Func<Incident, Incident> change, CancellationToken cancellationToken) => inner.UpdateAsync(id, change, cancellationToken);
+
         public Task<Incident?> GetAsync(string id, CancellationToken cancellationToken)
         {
             Gets++;

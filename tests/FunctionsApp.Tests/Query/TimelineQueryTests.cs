@@ -148,6 +148,8 @@ public sealed class TimelineQueryTests
 
         public Task UpsertFencedAsync(Incident incident, long fence, CancellationToken cancellationToken) => Inner.UpsertFencedAsync(incident, fence, cancellationToken);
 
+        public Task<Incident?> UpdateAsync(string id, Func<Incident, Incident> change, CancellationToken cancellationToken) => Inner.UpdateAsync(id, change, cancellationToken);
+
         public Task<Incident?> GetAsync(string id, CancellationToken cancellationToken) => Inner.GetAsync(id, cancellationToken);
 
         public Task<IReadOnlyList<IncidentSummary>> QueryAsync(IncidentQuery query, IncidentCursor? after, int count, CancellationToken cancellationToken) =>
@@ -162,6 +164,8 @@ public sealed class TimelineQueryTests
         public Task UpsertAsync(Incident incident, CancellationToken cancellationToken) => throw new NotSupportedException("Queries only read.");
 
         public Task UpsertFencedAsync(Incident incident, long fence, CancellationToken cancellationToken) => throw new NotSupportedException("Queries only read.");
+
+        public Task<Incident?> UpdateAsync(string id, Func<Incident, Incident> change, CancellationToken cancellationToken) => throw new NotSupportedException("Queries only read.");
 
         public Task<Incident?> GetAsync(string id, CancellationToken cancellationToken) => Task.FromResult<Incident?>(null);
 
