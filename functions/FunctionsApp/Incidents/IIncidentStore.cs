@@ -25,7 +25,7 @@ internal interface IIncidentStore
 
     /// <summary>
     /// Up to <paramref name="count"/> incidents matching <paramref name="query"/>, newest first (then by id), after
-    /// <paramref name="after"/>; reads an index and the documents of the page only.
+    /// <paramref name="after"/>; reads an index only, never every document.
     /// </summary>
     Task<IReadOnlyList<IncidentSummary>> QueryAsync(IncidentQuery query, IncidentCursor? after, int count, CancellationToken cancellationToken);
 
