@@ -52,7 +52,7 @@ internal sealed class BlobIncidentStore(BlobContainers containers, TableIncident
                 return null;
             }
 
-            var incident = JsonSerializer.Deserialize(current.Content.ToMemory().Span, IncidentJsonContext.Default.Incident)!;
+            var incident = Parse(current.Content)!;
             var changed = change(incident);
             if (ReferenceEquals(changed, incident))
             {
@@ -61,12 +61,10 @@ internal sealed class BlobIncidentStore(BlobContainers containers, TableIncident
 
             var options = UploadOptions(changed);
             options.Conditions = new BlobRequestConditions { IfMatch = current.Details.ETag };
-            long? fence = null;
-            if (current.Details.Metadata.TryGetValue(FenceKey, out var written)
-                && long.TryParse(written, NumberStyles.None, CultureInfo.InvariantCulture, out var writtenFence))
+            var fence = FenceOf(current.Details.Metadata);
+            if (fence is { } kept)
             {
-                options.Metadata[FenceKey] = written;
-                fence = writtenFence;
+                options.Metadata[FenceKey] = kept.ToString(CultureInfo.InvariantCulture);
             }
 
             try
@@ -164,8 +162,7 @@ internal sealed class BlobIncidentStore(BlobContainers containers, TableIncident
             try
             {
                 var current = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
-                if (current.Value.Metadata.TryGetValue(FenceKey, out var written)
-                    && long.TryParse(written, NumberStyles.None, CultureInfo.InvariantCulture, out var writtenFence) && writtenFence > fence)
+                if (FenceOf(current.Value.Metadata) is { } writtenFence && writtenFence > fence)
                 {
                     throw new StaleWriterException($"Incident {incident.Id} was written by a later analyzer run (fence {writtenFence} > {fence}).");
                 }
@@ -192,6 +189,15 @@ internal sealed class BlobIncidentStore(BlobContainers containers, TableIncident
             }
         }
     }
+
+    /// <summary>The fencing token of the run that wrote the document, from its metadata; null when unfenced.</summary>
+    private static long? FenceOf(IDictionary<string, string> metadata) =>
+        metadata.TryGetValue(FenceKey, out var written) && long.TryParse(written, NumberStyles.None, CultureInfo.InvariantCulture, out var fence)
+            ? fence
+            : null;
+
+    private static Incident? Parse(BinaryData content) =>
+        JsonSerializer.Deserialize(content.ToMemory().Span, IncidentJsonContext.Default.Incident);
 
     private static BinaryData Body(Incident incident) =>
         new(JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJsonContext.Default.Incident));
@@ -228,7 +234,7 @@ internal sealed class BlobIncidentStore(BlobContainers containers, TableIncident
         try
         {
             var content = await containers.Incidents.GetBlobClient(BlobName(id)).DownloadContentAsync(cancellationToken);
-            return JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, IncidentJsonContext.Default.Incident);
+            return Parse(content.Value.Content);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
