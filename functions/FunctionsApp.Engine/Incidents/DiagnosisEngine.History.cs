@@ -30,9 +30,13 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
-        if (entry.Status < 400 && HistoryKeys.IsHost(key))
+        if (HistoryKeys.IsHost(key) && (entry.Status < 400 || State.HotRoutes.Count > 0))
         {
-            RecordRouteServed(in entry, key, time);
+            var route = HistoryKeys.RouteOf(in entry, key, stackalloc char[320]);
+            if (!route.IsEmpty)
+            {
+                RecordRouteServed(route, entry.Status, time);
+            }
         }
 
         if (!_history.TryGetValue(key, out var history) && !TryAddHistory(key.ToString(), out history))
@@ -43,16 +47,68 @@ internal sealed partial class DiagnosisEngine
         history.RecordServed(time, entry.Status, seconds);
     }
 
-    private void RecordRouteServed(in AccessLogEntry entry, ReadOnlySpan<char> historyKey, DateTimeOffset time)
+    /// <summary>A route's first answer below 400 (kept for ever, up to <see cref="EngineState.MaxRoutes"/>), and what
+    /// it served while it is failing.</summary>
+    private void RecordRouteServed(ReadOnlySpan<char> route, int status, DateTimeOffset time)
     {
-        Span<char> buffer = stackalloc char[320];
-        var route = HistoryKeys.RouteOf(in entry, historyKey, buffer);
-        if (route.IsEmpty || _routes.ContainsKey(route) || State.RoutesServed.Count >= EngineState.MaxRoutes)
+        if (status < 400 && !_routes.ContainsKey(route) && State.RoutesServed.Count < EngineState.MaxRoutes)
+        {
+            State.RoutesServed[route.ToString()] = time;
+        }
+
+        if (State.HotRoutes.Count > 0 && _hotRoutes.TryGetValue(route, out var hot))
+        {
+            if (time <= hot.HotUntil)
+            {
+                hot.Served.Add(time.ToUnixTimeSeconds());
+            }
+            else
+            {
+                _hotRoutes.Remove(route);
+            }
+        }
+    }
+
+    /// <summary>A failed request on a route: keep what the route serves, second by second, for a while.</summary>
+    private void MarkRouteFailing(string route, DateTimeOffset time)
+    {
+        if (route.Length == 0)
         {
             return;
         }
 
-        State.RoutesServed[route.ToString()] = time;
+        var until = time + UpstreamHistory.HotFor;
+        if (State.HotRoutes.TryGetValue(route, out var hot))
+        {
+            if (until > hot.HotUntil)
+            {
+                hot.HotUntil = until;
+            }
+
+            return;
+        }
+
+        if (State.HotRoutes.Count >= EngineState.MaxHotRoutes)
+        {
+            ExpireHotRoutes(time);
+        }
+
+        if (State.HotRoutes.Count < EngineState.MaxHotRoutes)
+        {
+            State.HotRoutes[route] = new HotRoute { HotUntil = until };
+        }
+    }
+
+    /// <summary>Forgets the routes whose last failure is more than <see cref="UpstreamHistory.HotFor"/> behind.</summary>
+    private void ExpireHotRoutes(DateTimeOffset time)
+    {
+        foreach (var (route, hot) in State.HotRoutes)
+        {
+            if (hot.HotUntil < time)
+            {
+                State.HotRoutes.Remove(route);
+            }
+        }
     }
 
     private bool TryAddHistory(string key, out UpstreamHistory history)

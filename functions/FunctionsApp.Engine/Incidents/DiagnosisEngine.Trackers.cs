@@ -45,9 +45,19 @@ internal sealed partial class DiagnosisEngine
         tracker.Add(failure, _options);
         if (tracker.IsOpen && countsAsFailure)
         {
-            tracker.CountServedUntil(failure.Time, State.History.GetValueOrDefault(tracker.HistoryKey)?.ServedPerSecond);
+            tracker.CountServedUntil(failure.Time, ServedPerSecond(tracker));
         }
     }
+
+    /// <summary>
+    /// What served, second by second, for the upstream a tracker follows: its own history's; under a host key (the
+    /// format logs no upstream), its route's while every failed request went to one route, since the host's other
+    /// locations may have other upstreams; none otherwise.
+    /// </summary>
+    private SecondCounts? ServedPerSecond(IncidentTracker tracker) =>
+        !HistoryKeys.IsHost(tracker.HistoryKey) ? State.History.GetValueOrDefault(tracker.HistoryKey)?.ServedPerSecond
+        : tracker.Route.Length > 0 && !tracker.RouteMixed ? State.HotRoutes.GetValueOrDefault(tracker.Route)?.Served
+        : null;
 
     /// <summary>
     /// Resolves incidents whose last failure is a quiet period behind, once every line that could still belong to
@@ -75,6 +85,10 @@ internal sealed partial class DiagnosisEngine
         }
 
         done?.ForEach(d => Close(d.Item1, d.Item2));
+        if (State.HotRoutes.Count > 0)
+        {
+            ExpireHotRoutes(watermark);
+        }
     }
 
     private void Close(string key, IncidentTracker tracker)

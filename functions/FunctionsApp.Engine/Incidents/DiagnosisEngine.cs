@@ -27,6 +27,7 @@ internal sealed partial class DiagnosisEngine
     private readonly DiagnosisOptions _options;
     private readonly Dictionary<string, UpstreamHistory>.AlternateLookup<ReadOnlySpan<char>> _history;
     private readonly Dictionary<string, DateTimeOffset>.AlternateLookup<ReadOnlySpan<char>> _routes;
+    private readonly Dictionary<string, HotRoute>.AlternateLookup<ReadOnlySpan<char>> _hotRoutes;
     private readonly List<Incident> _resolved = [];
 
     public DiagnosisEngine(DiagnosisOptions options, EngineState? state = null)
@@ -43,8 +44,14 @@ internal sealed partial class DiagnosisEngine
             State.RoutesServed = new Dictionary<string, DateTimeOffset>(State.RoutesServed, StringComparer.Ordinal);
         }
 
+        if (State.HotRoutes.Comparer != StringComparer.Ordinal)
+        {
+            State.HotRoutes = new Dictionary<string, HotRoute>(State.HotRoutes, StringComparer.Ordinal);
+        }
+
         _history = State.History.GetAlternateLookup<ReadOnlySpan<char>>();
         _routes = State.RoutesServed.GetAlternateLookup<ReadOnlySpan<char>>();
+        _hotRoutes = State.HotRoutes.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public EngineState State { get; }
@@ -172,6 +179,7 @@ internal sealed partial class DiagnosisEngine
         request.HistoryKey = HistoryKeys.Of(in entry, format, upstreams);
         request.Route = HistoryKeys.RouteOf(in entry, request.HistoryKey, stackalloc char[320]).ToString();
         MarkFailing(request.HistoryKey, time);
+        MarkRouteFailing(request.Route, time);
         foreach (var attempt in request.Tries)
         {
             MarkFailing(HistoryKeys.ForUpstream(attempt.Address), time);

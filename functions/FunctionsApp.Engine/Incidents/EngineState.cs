@@ -35,6 +35,12 @@ internal sealed class EngineState
 
     public const int MaxRoutes = 20_000;
 
+    /// <summary>Routes failing lately (formats that log hosts but no upstreams), by route: what each served second by
+    /// second, at most <see cref="MaxHotRoutes"/>.</summary>
+    public Dictionary<string, HotRoute> HotRoutes { get; set; } = new(StringComparer.Ordinal);
+
+    public const int MaxHotRoutes = 1_000;
+
     /// <summary>Trackers by <c>upstream + '\u001f' + host</c>.</summary>
     public Dictionary<string, IncidentTracker> Trackers { get; set; } = new(StringComparer.Ordinal);
 

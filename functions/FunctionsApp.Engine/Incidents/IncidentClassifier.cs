@@ -148,9 +148,9 @@ internal static class IncidentClassifier
     /// <summary>The upstream kept serving through the incident, not just the requests in flight in its first second.</summary>
     private static bool Interleaved(IncidentEvidence e)
     {
-        // Successes of the same upstream, or of the same location when the format names no upstream and no host (a
-        // host spans locations with other upstreams, so its successes say nothing about this one).
-        if (!(e.HistoryIsPerUpstream || e.HistoryIsPerPath) || e.ServedInside == 0)
+        // Successes of the same upstream, or of the same location when the format names no upstream (a host spans
+        // locations with other upstreams, so its successes say nothing about this one; its route's do).
+        if (!(e.HistoryIsPerUpstream || e.HistoryIsPerPath || e.HistoryIsPerRoute) || e.ServedInside == 0)
         {
             return false;
         }

@@ -76,6 +76,10 @@ internal sealed record IncidentEvidence
     /// <summary>History is per location (the first path segment): the format names no upstream and no host.</summary>
     public bool HistoryIsPerPath { get; init; }
 
+    /// <summary>What was served inside the incident is its route's (a host and first path segment, every failed request
+    /// on it): the format names hosts but no upstream.</summary>
+    public bool HistoryIsPerRoute { get; init; }
+
     /// <summary>Mean response time in the minutes just before the incident, and in the hour before that.</summary>
     public double? ResponseMillisBefore { get; init; }
 

@@ -81,6 +81,7 @@ internal static class IncidentFactory
             Duration = t.Last - t.Start,
             HistoryIsPerUpstream = HistoryKeys.IsUpstream(t.HistoryKey),
             HistoryIsPerPath = HistoryKeys.IsPath(t.HistoryKey),
+            HistoryIsPerRoute = HistoryKeys.IsHost(t.HistoryKey) && t.Route.Length > 0 && !t.RouteMixed,
             ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),
             ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),
             ResponseTimes = t.ResponseTimes,

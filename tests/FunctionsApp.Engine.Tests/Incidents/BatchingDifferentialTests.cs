@@ -71,6 +71,43 @@ public sealed class BatchingDifferentialTests
         Assert.Equal(Summaries(offline.Incidents), Summaries(batched));
     }
 
+    /// <summary>A format with hosts but no upstream: what the failing route served second by second is engine state
+    /// too, and a saturated location reads as one whatever runs its successes and resets came in.</summary>
+    [Theory]
+    [InlineData(5)]
+    [InlineData(23)]
+    [InlineData(64)]
+    public void RandomBatchesAcrossRuns_TheFailingRoutesSuccessesCarryOver(int seed)
+    {
+        const string Spec = "$remote_addr [$time_local] \"$request\" $status $host";
+        var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+        string Line(int second, string path, int status) =>
+            $"10.9.8.7 [{start.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET {path} HTTP/1.1\" {status} shop.test";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var second = 0; second < 400; second++)
+        {
+            access.Add(Line(second, $"/shop/{second}", 200));
+            var saturated = second is >= 120 and < 170 or >= 330 and < 350;
+            if (saturated && second % 2 == 0)
+            {
+                access.Add(Line(second, $"/sessions/{second}", 502));
+                errors.Add(EngineTestKit.Error(second, "recv() failed (104: Connection reset by peer) while reading response header from upstream",
+                    upstream: "127.0.0.1:45057", host: "shop.test", cid: 100 + second, path: $"/sessions/{second}"));
+            }
+
+            access.Add(Line(second, $"/sessions/{second}/ok", 200));
+        }
+
+        var format = Format(Spec);
+        var options = new DiagnosisOptions();
+        var offline = LogAnalyzer.Analyze([EngineTestKit.Input("access", access)], [EngineTestKit.Input("error", errors)], format, options, CancellationToken.None);
+        var batched = RunInBatches(access, errors, format, options, new Random(seed));
+
+        Assert.Equal([IncidentCause.Overload, IncidentCause.Overload], offline.Incidents.Select(i => i.Cause));
+        Assert.Equal(Summaries(offline.Incidents), Summaries(batched));
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void RandomBatchesAcrossRuns_GiveTheIncidentsOfOneOfflinePass(string fixture, string? formatId, int seed)

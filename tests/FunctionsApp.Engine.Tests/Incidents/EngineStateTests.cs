@@ -94,6 +94,31 @@ public sealed class EngineStateTests
         Assert.Equal("failing", EngineState.Health(healthy, hasOpenIncident: true, Ten.AddMinutes(5)));
     }
 
+    /// <summary>
+    /// What failing routes serve is kept second by second (a format with hosts and no upstream), so it is bounded:
+    /// at most <see cref="EngineState.MaxHotRoutes"/> routes, each forgotten once its last failure is
+    /// <see cref="UpstreamHistory.HotFor"/> behind the engine.
+    /// </summary>
+    [Fact]
+    public void HotRoutes_ScannerFailingOnManyRoutes_StayBoundedAndAreForgottenAfterTheirFailures()
+    {
+        const string Format = "$remote_addr [$time_local] \"$request\" $status $host";
+        string Line(int second, string path, int status) =>
+            $"10.9.8.7 [{Ten.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET {path} HTTP/1.1\" {status} shop.test";
+        var routes = EngineState.MaxHotRoutes + 200;
+        var access = Enumerable.Range(0, routes).Select(i => Line(i / 100, $"/probe{i}/x", 502)).ToList();
+        var engine = new DiagnosisEngine(new DiagnosisOptions());
+        Assert.True(FunctionsApp.NginxLogs.AccessLogFormat.TryCompile(Format, out var format, out var error), error);
+        new LogFeed(engine, advance: false).Run([Input("access", access)], [], format, CancellationToken.None);
+
+        Assert.Equal(EngineState.MaxHotRoutes, engine.State.HotRoutes.Count);
+
+        var later = (int)(UpstreamHistory.HotFor.TotalSeconds + 60);
+        new LogFeed(engine).Run([Input("access", [Line(later, "/shop/1", 200)])], [], format, CancellationToken.None);
+
+        Assert.Empty(engine.State.HotRoutes);
+    }
+
     /// <summary>10.0.0.1 serves 30 requests; 10.0.0.2 serves 10 and refuses 20 (an incident) in the first minute.</summary>
     private static DiagnosisEngine Engine(bool complete = true)
     {

@@ -562,4 +562,49 @@ public sealed class NginxBehaviourTests
 
         Assert.Equal((expected, "127.0.0.1:41427"), (incident.Cause, incident.Upstream));
     }
+
+    /// <summary>
+    /// The format logs <c>$host</c> but no upstream, and one host has two locations with two upstreams. The session
+    /// service saturates: it resets the connections it has no room for while it keeps serving the others, and the
+    /// shop's location serves throughout; or it breaks every answer while the shop's location keeps serving. What
+    /// the failing route itself served tells them apart; the host's successes (the shop's) say nothing of it.
+    /// </summary>
+    [Theory]
+    [InlineData(true, IncidentCause.Overload)]
+    [InlineData(false, IncidentCause.InvalidResponse)]
+    public void Resets_HostLoggedButNoUpstream_TheFailingRoutesOwnSuccessesTellSaturationFromBrokenAnswers(bool routeKeepsServing, IncidentCause expected)
+    {
+        const string Format = "$remote_addr [$time_local] \"$request\" $status $host";
+        const string Reset = "recv() failed (104: Connection reset by peer) while reading response header from upstream";
+        string Line(int second, string path, int status) =>
+            $"10.9.8.7 [{Base.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET {path} HTTP/1.1\" {status} shop.test";
+        var access = new List<string>();
+        var errors = new List<string>();
+        var cid = 100;
+        for (var s = 0; s < 240; s++)
+        {
+            access.Add(Line(s, $"/shop/items/{s}", 200));
+            if (s < 120 || s >= 160)
+            {
+                access.Add(Line(s, $"/sessions/{s}", 200));
+                continue;
+            }
+
+            // Inside the incident: every other second a reset, and (saturated) a served request beside it.
+            if (s % 2 == 0)
+            {
+                access.Add(Line(s, $"/sessions/{s}", 502));
+                errors.Add(Error(s, Reset, upstream: "127.0.0.1:45057", host: "shop.test", cid: cid++, path: $"/sessions/{s}"));
+            }
+
+            if (routeKeepsServing)
+            {
+                access.Add(Line(s, $"/sessions/{s}/ok", 200));
+            }
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, Format).Incidents);
+
+        Assert.Equal((expected, "127.0.0.1:45057"), (incident.Cause, incident.Upstream));
+    }
 }
