@@ -188,8 +188,10 @@ internal sealed partial class BlobLogArchive(
             throw new ArgumentException($"'{blobName}' is not a batch blob name.", nameof(blobName));
         }
 
-        var raw = await containers.Logs.GetBlobClient(blobName).OpenReadAsync(cancellationToken: cancellationToken);
-        return new GZipStream(raw, CompressionMode.Decompress, leaveOpen: false);
+        // One GET whose body is read as it arrives (batches are written once, so there is no version to pin): where
+        // OpenRead first asks for the blob's properties, a round trip per batch before its first byte.
+        var download = await containers.Logs.GetBlobClient(blobName).DownloadStreamingAsync(cancellationToken: cancellationToken);
+        return new GZipStream(download.Value.Content, CompressionMode.Decompress, leaveOpen: false);
     }
 
     public async IAsyncEnumerable<string> ReadLinesAsync(string blobName, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -68,6 +68,35 @@ public sealed class HttpInvocationTests(WorkerHostFixture fixture)
         Assert.Equal(lines, await BatchBlobs.ReadLinesAsync(fixture.Logs, blob));
     }
 
+    /// <summary>
+    /// A gzip body cut short (a shipper's connection dropped mid-upload): the worker's runtime, like the standalone
+    /// app's, validates deflate streams strictly, so the batch is refused whole and the shipper resends it, instead of
+    /// a prefix of its lines being stored and acknowledged.
+    /// </summary>
+    [Fact]
+    public async Task Ingest_GzipBodyCutShort_IsRefusedAndNothingIsStored()
+    {
+        var lines = Enumerable.Range(1, 2_000).Select(i => CombinedLine.Replace("/smoke", $"/smoke/{Guid.NewGuid():N}/{i}", StringComparison.Ordinal));
+        using var compressed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync(Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"));
+        }
+
+        var cut = compressed.ToArray()[..(int)(compressed.Length * 2 / 3)];
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ingest/smoke-access") { Content = new ByteArrayContent(cut) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain");
+        request.Content.Headers.ContentEncoding.Add("gzip");
+        request.Headers.Add("x-functions-key", FunctionsHostEmulator.FunctionKey);
+        var before = await BatchBlobs.ListAsync(fixture.Logs, "raw/smoke-access/");
+
+        using var response = await fixture.Host.SendAsync(request);
+
+        Assert.True(HttpStatusCode.BadRequest == response.Response.StatusCode, $"{(int)response.Response.StatusCode}: {response.Body}");
+        Assert.Equal("application/problem+json", response.Response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before.Count, (await BatchBlobs.ListAsync(fixture.Logs, "raw/smoke-access/")).Count);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("not-the-key")]
