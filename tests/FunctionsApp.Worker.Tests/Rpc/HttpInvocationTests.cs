@@ -94,6 +94,8 @@ public sealed class HttpInvocationTests(WorkerHostFixture fixture)
 
         Assert.True(HttpStatusCode.BadRequest == response.Response.StatusCode, $"{(int)response.Response.StatusCode}: {response.Body}");
         Assert.Equal("application/problem+json", response.Response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(response.Body);
+        Assert.EndsWith("corrupt-compression", problem.RootElement.GetProperty("type").GetString(), StringComparison.Ordinal);
         Assert.Equal(before.Count, (await BatchBlobs.ListAsync(fixture.Logs, "raw/smoke-access/")).Count);
     }
 
