@@ -56,7 +56,7 @@ internal sealed partial class DiagnosisEngine
     /// </summary>
     private SecondCounts? ServedPerSecond(IncidentTracker tracker) =>
         !HistoryKeys.IsHost(tracker.HistoryKey) ? State.History.GetValueOrDefault(tracker.HistoryKey)?.ServedPerSecond
-        : tracker.Route.Length > 0 && !tracker.RouteMixed ? State.HotRoutes.GetValueOrDefault(tracker.Route)?.Served
+        : tracker.OnOneRoute ? State.HotRoutes.GetValueOrDefault(tracker.Route)?.Served
         : null;
 
     /// <summary>

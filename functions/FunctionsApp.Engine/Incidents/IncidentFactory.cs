@@ -81,7 +81,7 @@ internal static class IncidentFactory
             Duration = t.Last - t.Start,
             HistoryIsPerUpstream = HistoryKeys.IsUpstream(t.HistoryKey),
             HistoryIsPerPath = HistoryKeys.IsPath(t.HistoryKey),
-            HistoryIsPerRoute = HistoryKeys.IsHost(t.HistoryKey) && t.Route.Length > 0 && !t.RouteMixed,
+            HistoryIsPerRoute = t.OnOneRoute,
             ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),
             ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),
             ResponseTimes = t.ResponseTimes,
@@ -95,7 +95,7 @@ internal static class IncidentFactory
     /// answered below 400 before the incident began. Not decided once the route table is full.
     /// </summary>
     private static bool NewRoute(IncidentTracker t, EngineState engine) =>
-        HistoryKeys.IsHost(t.HistoryKey) && t.Route.Length > 0 && !t.RouteMixed && engine.RoutesServed.Count < EngineState.MaxRoutes
+        t.OnOneRoute && engine.RoutesServed.Count < EngineState.MaxRoutes
         && (!engine.RoutesServed.TryGetValue(t.Route, out var first) || first >= t.Start);
 
     /// <summary>An upstream the access log does not name is described by what the requests had in common.</summary>

@@ -25,6 +25,11 @@ internal sealed class IncidentTracker
     /// <summary>The failed requests went to more than one route.</summary>
     public bool RouteMixed { get; set; }
 
+    /// <summary>Under a host key, every failed request went to one route (<see cref="Route"/>): the route, not the host,
+    /// speaks for the upstream.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool OnOneRoute => HistoryKeys.IsHost(HistoryKey) && Route.Length > 0 && !RouteMixed;
+
     /// <summary>The servers of the upstream block whose failures this tracker follows together, when they failed
     /// requests together; null for one server.</summary>
     public List<string>? Servers { get; set; }
