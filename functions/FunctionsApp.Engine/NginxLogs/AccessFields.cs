@@ -95,7 +95,7 @@ internal static class AccessFields
                 "name" => AccessField.ProxyUpstreamName,
                 "bytes_received" => AccessField.UpstreamBytesReceived,
                 "response_length" => AccessField.UpstreamResponseLength,
-                _ => FromVariable("upstream_" + leaf),
+                _ => FromVariable("upstream_" + leaf) is var variable and not AccessField.Ignored ? variable : FromWords("upstream_" + leaf),
             };
         }
 
@@ -197,7 +197,7 @@ internal static class AccessFields
             };
         }
 
-        return n switch
+        var field = n switch
         {
             "remoteaddr" or "remoteaddress" or "clientaddr" or "clientaddress" or "clientip" or "sourceip" => AccessField.RemoteAddr,
             "requesttime" or "reqtime" or "responsetime" or "resptime" or "requestduration" => AccessField.RequestTime,
@@ -218,6 +218,30 @@ internal static class AccessFields
             "timeiso8601" => AccessField.TimeIso8601,
             _ => AccessField.Ignored,
         };
+        return field != AccessField.Ignored ? field : IsDuration(WithoutUnit(n)) ? AccessField.RequestTime : AccessField.Ignored;
+    }
+
+    /// <summary>
+    /// A key that says "how long" (<c>latency</c>, <c>elapsed</c>, <c>duration_s</c>, <c>request_time_sec</c>): nginx's
+    /// only per-request duration outside the upstream's is <c>$request_time</c> (seconds), so that is what such a key
+    /// holds, whatever it is called. Milliseconds are not assumed: nginx writes none (a <c>_ms</c> key is left out).
+    /// </summary>
+    private static bool IsDuration(string words) => words is "duration" or "requestduration" or "requesttime" or "reqtime"
+        or "responsetime" or "resptime" or "responseduration" or "latency" or "requestlatency" or "responselatency"
+        or "elapsed" or "elapsedtime" or "took" or "totaltime" or "timetaken" or "processingtime";
+
+    /// <summary>The words of a key without a trailing unit of seconds (<c>durations</c>, <c>latencysec</c>).</summary>
+    private static string WithoutUnit(string words)
+    {
+        foreach (var unit in (ReadOnlySpan<string>)["seconds", "second", "secs", "sec", "s"])
+        {
+            if (words.Length > unit.Length && words.EndsWith(unit, StringComparison.Ordinal) && IsDuration(words[..^unit.Length]))
+            {
+                return words[..^unit.Length];
+            }
+        }
+
+        return words;
     }
 
     /// <summary>Names JSON formats and ECS give fields (lower case).</summary>

@@ -253,6 +253,23 @@ public sealed class LogFormatDetectorTests
         Assert.Equal(3.417, entry.RequestTime!.Value, 3);
     }
 
+    [Fact]
+    public void Detect_NestedJsonDurationKeyWithAUnit_ReadsItAsRequestTime()
+    {
+        // ECS-like nesting with a key of its own for $request_time ("event.duration_s"): the failed requests' times are
+        // what tells an application server's own timeout (all at its limit) from a broken response.
+        var lines = Lines(
+            "{\"@timestamp\":\"2026-12-01T09:24:16+00:00\",\"upstream\":{\"addr\":\"unix:/run/gunicorn.sock\"},\"event\":{\"duration_s\":\"30.004\"},\"http\":{\"response\":{\"body_bytes\":\"157\",\"status_code\":\"502\"},\"request\":{\"line\":\"GET /webhooks/1927 HTTP/1.1\"}},\"url\":{\"domain\":\"partners.example.com\"},\"client\":{\"ip\":\"203.0.113.64\"}}",
+            "{\"@timestamp\":\"2026-12-01T09:24:17+00:00\",\"upstream\":{\"addr\":\"unix:/run/gunicorn.sock\"},\"event\":{\"duration_s\":\"0.001\"},\"http\":{\"response\":{\"body_bytes\":\"18\",\"status_code\":\"200\"},\"request\":{\"line\":\"POST /77644 HTTP/1.1\"}},\"url\":{\"domain\":\"partners.example.com\"},\"client\":{\"ip\":\"203.0.113.97\"}}");
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.True(detected.TryParse(lines[0], out var entry), detected.Definition);
+        Assert.Equal(30.004, entry.RequestTime!.Value, 3);
+        Assert.Equal("unix:/run/gunicorn.sock", entry.Text(AccessField.UpstreamAddr));
+    }
+
     [Theory]
     [InlineData("upstreamtime", nameof(AccessField.UpstreamResponseTime))]
     [InlineData("upstreamResponseTime", nameof(AccessField.UpstreamResponseTime))]
@@ -274,6 +291,17 @@ public sealed class LogFormatDetectorTests
     [InlineData("upstream_content_length", nameof(AccessField.Ignored))]
     [InlineData("code", nameof(AccessField.Ignored))]
     [InlineData("hostname", nameof(AccessField.Ignored))]
+    [InlineData("latency", nameof(AccessField.RequestTime))]
+    [InlineData("duration_s", nameof(AccessField.RequestTime))]
+    [InlineData("request_time_sec", nameof(AccessField.RequestTime))]
+    [InlineData("timeTakenSeconds", nameof(AccessField.RequestTime))]
+    [InlineData("event.duration_s", nameof(AccessField.RequestTime))]
+    [InlineData("http.latency_seconds", nameof(AccessField.RequestTime))]
+    [InlineData("upstream.duration_s", nameof(AccessField.UpstreamResponseTime))]
+    [InlineData("upstream.latency", nameof(AccessField.UpstreamResponseTime))]
+    [InlineData("duration_ms", nameof(AccessField.Ignored))]
+    [InlineData("timestamps", nameof(AccessField.Ignored))]
+    [InlineData("upstream.cache_status", nameof(AccessField.Ignored))]
     public void FromJsonKey_KeysSpelledTheirOwnWay_ReadAsTheVariableTheySpell(string key, string expected) =>
         Assert.Equal(Enum.Parse<AccessField>(expected), AccessFields.FromJsonKey(key));
 
