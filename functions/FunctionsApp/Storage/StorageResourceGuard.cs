@@ -6,8 +6,8 @@ namespace FunctionsApp.Storage;
 /// <summary>
 /// A storage resource (a container, a table, a queue) created before its first use, and again whenever a call finds
 /// it gone: storage that comes back empty (a restored or replaced account, a wiped Azurite) or a deleted resource must
-/// not fail the timers until a restart. One instance per resource; creation is idempotent, so concurrent first uses
-/// may each create it.
+/// not fail the timers until a restart. One instance per resource (a singleton): concurrent first uses wait for one
+/// create request, and a creator that is cancelled or fails leaves the next waiter to try with its own token.
 /// </summary>
 /// <param name="create">Creates the resource unless it exists.</param>
 /// <param name="isGone">Whether a failure says the resource does not exist (<c>ContainerNotFound</c>, ...).</param>
@@ -15,6 +15,7 @@ namespace FunctionsApp.Storage;
 internal sealed class StorageResourceGuard(
     Func<CancellationToken, Task> create, Func<RequestFailedException, bool> isGone, Action? recreating = null)
 {
+    private readonly SemaphoreSlim _creating = new(1, 1);
     private int _ready;
 
     /// <summary>Runs <paramref name="call"/>; when it finds the resource gone, creates it and runs the call once more.</summary>
@@ -71,10 +72,23 @@ internal sealed class StorageResourceGuard(
 
     private async Task EnsureAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _ready) == 0)
+        if (Volatile.Read(ref _ready) == 1)
         {
-            await create(cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _ready, 1);
+            return;
+        }
+
+        await _creating.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Volatile.Read(ref _ready) == 0)
+            {
+                await create(cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _ready, 1);
+            }
+        }
+        finally
+        {
+            _creating.Release();
         }
     }
 }
