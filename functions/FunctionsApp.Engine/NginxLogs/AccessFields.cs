@@ -200,7 +200,6 @@ internal static class AccessFields
         var field = n switch
         {
             "remoteaddr" or "remoteaddress" or "clientaddr" or "clientaddress" or "clientip" or "sourceip" => AccessField.RemoteAddr,
-            "requesttime" or "reqtime" or "responsetime" or "resptime" or "requestduration" => AccessField.RequestTime,
             "statuscode" or "httpstatus" or "httpstatuscode" or "responsestatus" or "responsecode" or "responsestatuscode" => AccessField.Status,
             "requestmethod" or "httpmethod" => AccessField.RequestMethod,
             "requesturi" or "requesturl" => AccessField.RequestUri,
@@ -218,6 +217,7 @@ internal static class AccessFields
             "timeiso8601" => AccessField.TimeIso8601,
             _ => AccessField.Ignored,
         };
+        // Every spelling of $request_time ("requestTime", "resp_time", "latency_s") is read by what it says.
         return field != AccessField.Ignored ? field : IsDuration(WithoutUnit(n)) ? AccessField.RequestTime : AccessField.Ignored;
     }
 
