@@ -16,6 +16,7 @@ internal static class AnalysisServiceCollectionExtensions
 
         services.AddSingleton<IAnalyzerStateStore, BlobAnalyzerStateStore>();
         services.AddSingleton<TableIncidentIndex>();
+        services.AddHostedService<IncidentIndexUpgrade>();
         services.AddSingleton<IIncidentStore, BlobIncidentStore>();
         services.AddSingleton<FunctionsApp.Query.ITimelineStore, FunctionsApp.Query.TableTimelineStore>();
         services.AddSingleton<IncidentAnalyzer>();

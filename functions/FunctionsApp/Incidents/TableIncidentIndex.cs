@@ -10,7 +10,8 @@ namespace FunctionsApp.Incidents;
 /// The incident index in Table Storage: for each incident a row in each partition a listing may start from (every
 /// incident; its site; its upstream; its host; open incidents), keyed newest first and holding the incident's summary,
 /// so a filtered page is one range read of one partition: no listing of every document, and no document read per
-/// incident listed. The documents stay the truth for the incident itself; every row is written after the document,
+/// incident listed. Each kind of partition has a table of its own (<see cref="StorageTables.IncidentIndexTables"/>), so
+/// a store that scans a table per query (Azurite) reads one kind of row, not five. The documents stay the truth for the incident itself; every row is written after the document,
 /// conditioned on its fencing token as the document is.
 /// </summary>
 /// <remarks>
@@ -29,30 +30,31 @@ internal sealed class TableIncidentIndex(StorageTables tables)
 {
     private const string AllPartition = "all";
     private const string OpenPartition = "open";
+    private const string SitePrefix = "site~";
+    private const string UpstreamPrefix = "upstream~";
+    private const string HostPrefix = "host~";
     private const string FenceProperty = "Fence";
 
     private static readonly string[] SummaryColumns =
         ["Id", "Start", "End", "Site", "Upstream", "Host", "Cause", "State", "Status", "Confidence", "Failed", "Detected"];
 
     /// <summary>Writes the incident's rows; with a fence, refuses (<see cref="StaleWriterException"/>) rows a later run wrote.</summary>
-    public Task WriteAsync(Incident incident, long? fence, CancellationToken cancellationToken) =>
-        tables.IncidentIndex.RunAsync(
-            async (table, ct) =>
-            {
-                // The row of every incident first: it exists for any incident written before, so a run that a later one
-                // overtook is refused there, before it could add an "open" row the later run has deleted.
-                var rowKey = RowKey(incident.Start.ToUnixTimeSeconds(), incident.Id);
-                await WriteRowAsync(table, Row(AllPartition, rowKey, incident, fence), fence, ct);
-                var writes = Partitions(incident).Skip(1).Select(partition => WriteRowAsync(table, Row(partition, rowKey, incident, fence), fence, ct)).ToList();
-                if (incident.State == IncidentState.Resolved)
-                {
-                    writes.Add(DeleteRowAsync(table, OpenPartition, rowKey, fence, ct));
-                }
+    public async Task WriteAsync(Incident incident, long? fence, CancellationToken cancellationToken)
+    {
+        // The row of every incident first: it exists for any incident written before, so a run that a later one
+        // overtook is refused there, before it could add an "open" row the later run has deleted.
+        var rowKey = RowKey(incident.Start.ToUnixTimeSeconds(), incident.Id);
+        await WriteRowAsync(tables.IncidentIndex, Row(AllPartition, rowKey, incident, fence), fence, cancellationToken);
+        var writes = Partitions(incident).Skip(1)
+            .Select(partition => WriteRowAsync(TableOf(partition), Row(partition, rowKey, incident, fence), fence, cancellationToken))
+            .ToList();
+        if (incident.State == IncidentState.Resolved)
+        {
+            writes.Add(DeleteRowAsync(tables.IncidentIndexOpen, OpenPartition, rowKey, fence, cancellationToken));
+        }
 
-                await Task.WhenAll(writes);
-                return true;
-            },
-            cancellationToken);
+        await Task.WhenAll(writes);
+    }
 
     /// <summary>
     /// The incidents that may match <paramref name="query"/>, newest first, after <paramref name="after"/>, each with its
@@ -63,8 +65,7 @@ internal sealed class TableIncidentIndex(StorageTables tables)
         IncidentQuery query, IncidentCursor? after, int pageSizeHint, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var filter = Filter(query, after, out var partition);
-        var table = tables.IncidentIndex.Table;
-        var rows = table.QueryAsync<TableEntity>(filter, Math.Clamp(pageSizeHint, 1, 1000), SummaryColumns, cancellationToken);
+        var rows = TableOf(partition).Table.QueryAsync<TableEntity>(filter, Math.Clamp(pageSizeHint, 1, 1000), SummaryColumns, cancellationToken);
         if (partition != OpenPartition)
         {
             await foreach (var row in TableGuard.ListOrEmpty(rows, cancellationToken))
@@ -83,7 +84,7 @@ internal sealed class TableIncidentIndex(StorageTables tables)
         await foreach (var page in TableGuard.ListOrEmpty(rows.AsPages(), cancellationToken))
         {
             var current = await Task.WhenAll(page.Values.Select(ToIndexed).OfType<IndexedIncident>().Select(row =>
-                table.GetEntityIfExistsAsync<TableEntity>(AllPartition, RowKey(row.Cursor.Start, row.Cursor.Id), SummaryColumns, cancellationToken)));
+                tables.IncidentIndex.Table.GetEntityIfExistsAsync<TableEntity>(AllPartition, RowKey(row.Cursor.Start, row.Cursor.Id), SummaryColumns, cancellationToken)));
             foreach (var row in current)
             {
                 if (row.HasValue && row.Value is { } everyIncidentRow && ToIndexed(everyIncidentRow) is { } indexed
@@ -95,6 +96,68 @@ internal sealed class TableIncidentIndex(StorageTables tables)
         }
     }
 
+    /// <summary>
+    /// Moves the rows an earlier version kept beside the every-incident rows (partitions by site, upstream and host, and
+    /// of open incidents, which key after <c>all</c>) into the tables they now have, and returns how many it moved. A
+    /// row is copied unless its table has one of that key already (written since, by a run at least as new) or it is an
+    /// open row whose incident has resolved since, then deleted. Run at every start: a move cut short is finished by the
+    /// next one, and once done it is one empty range read.
+    /// </summary>
+    public async Task<int> MoveEarlierLayoutRowsAsync(CancellationToken cancellationToken)
+    {
+        var moved = 0;
+        var earlier = tables.IncidentIndex.Table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey gt {AllPartition}"), cancellationToken: cancellationToken);
+        await foreach (var row in TableGuard.ListOrEmpty(earlier, cancellationToken))
+        {
+            if (row.PartitionKey != OpenPartition || await IsOpenAsync(row.RowKey, cancellationToken))
+            {
+                var copy = new TableEntity(row.PartitionKey, row.RowKey);
+                foreach (var (name, value) in row)
+                {
+                    if (name is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))
+                    {
+                        copy[name] = value;
+                    }
+                }
+
+                await TableOf(row.PartitionKey).RunAsync(
+                    async (table, ct) =>
+                    {
+                        try
+                        {
+                            await table.AddEntityAsync(copy, ct);
+                        }
+                        catch (RequestFailedException ex) when (ex.Status == 409)
+                        {
+                            // Written in its table since the upgrade: that row is the newer.
+                        }
+
+                        return true;
+                    },
+                    cancellationToken);
+            }
+
+            try
+            {
+                await tables.IncidentIndex.Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
+                moved++;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+                // Deleted by another instance's move, or written again by an instance of the earlier version: the next start moves it.
+            }
+        }
+
+        return moved;
+    }
+
+    private async Task<bool> IsOpenAsync(string rowKey, CancellationToken cancellationToken)
+    {
+        var row = await tables.IncidentIndex.Table.GetEntityIfExistsAsync<TableEntity>(AllPartition, rowKey, ["State"], cancellationToken);
+        return !row.HasValue || row.Value?.GetString("State") != "resolved";
+    }
+
     /// <summary>The partition a listing reads: the narrowest the filters name (upstream, host, site, open), else all.</summary>
     internal static string Filter(IncidentQuery query, IncidentCursor? after) => Filter(query, after, out _);
 
@@ -103,15 +166,15 @@ internal sealed class TableIncidentIndex(StorageTables tables)
         var conditions = new List<string>();
         if (query.Upstream is { } upstream)
         {
-            partition = Partition("upstream", upstream);
+            partition = Partition(UpstreamPrefix, upstream);
         }
         else if (query.Host is { } host)
         {
-            partition = Partition("host", host.ToLowerInvariant());
+            partition = Partition(HostPrefix, host.ToLowerInvariant());
         }
         else if (query.Site is { } site)
         {
-            partition = Partition("site", site);
+            partition = Partition(SitePrefix, site);
         }
         else if (query.State == IncidentState.Open)
         {
@@ -172,11 +235,11 @@ internal sealed class TableIncidentIndex(StorageTables tables)
         yield return AllPartition;
         if (incident.Site is { Length: > 0 } site)
         {
-            yield return Partition("site", site);
+            yield return Partition(SitePrefix, site);
         }
 
-        yield return Partition("upstream", incident.Upstream);
-        yield return Partition("host", incident.Host.ToLowerInvariant());
+        yield return Partition(UpstreamPrefix, incident.Upstream);
+        yield return Partition(HostPrefix, incident.Host.ToLowerInvariant());
         if (incident.State == IncidentState.Open)
         {
             yield return OpenPartition;
@@ -250,6 +313,15 @@ internal sealed class TableIncidentIndex(StorageTables tables)
     /// An unfenced write merges (keeping the row's fence); a fenced one reads the row, refuses it when a later run wrote
     /// it, and replaces it conditioned on what it read, as the document write does.
     /// </summary>
+    private static Task WriteRowAsync(TableGuard table, TableEntity row, long? fence, CancellationToken cancellationToken) =>
+        table.RunAsync(
+            async (client, ct) =>
+            {
+                await WriteRowAsync(client, row, fence, ct);
+                return true;
+            },
+            cancellationToken);
+
     private static async Task WriteRowAsync(TableClient table, TableEntity row, long? fence, CancellationToken cancellationToken)
     {
         if (fence is not { } mine)
@@ -284,6 +356,15 @@ internal sealed class TableIncidentIndex(StorageTables tables)
             }
         }
     }
+
+    private static Task DeleteRowAsync(TableGuard table, string partition, string rowKey, long? fence, CancellationToken cancellationToken) =>
+        table.RunAsync(
+            async (client, ct) =>
+            {
+                await DeleteRowAsync(client, partition, rowKey, fence, ct);
+                return true;
+            },
+            cancellationToken);
 
     private static async Task DeleteRowAsync(TableClient table, string partition, string rowKey, long? fence, CancellationToken cancellationToken)
     {
@@ -330,9 +411,20 @@ internal sealed class TableIncidentIndex(StorageTables tables)
         return current.Value.ETag;
     }
 
+    /// <summary>The table holding a partition's rows: each kind of listing has a table of its own.</summary>
+    private TableGuard TableOf(string partition) => partition switch
+    {
+        AllPartition => tables.IncidentIndex,
+        OpenPartition => tables.IncidentIndexOpen,
+        _ when partition.StartsWith(SitePrefix, StringComparison.Ordinal) => tables.IncidentIndexBySite,
+        _ when partition.StartsWith(UpstreamPrefix, StringComparison.Ordinal) => tables.IncidentIndexByUpstream,
+        _ when partition.StartsWith(HostPrefix, StringComparison.Ordinal) => tables.IncidentIndexByHost,
+        _ => throw new ArgumentOutOfRangeException(nameof(partition), partition, "Not a partition of the incident index."),
+    };
+
     private static string StateName(IncidentState state) => state == IncidentState.Open ? "open" : "resolved";
 
-    private static string Partition(string dimension, string value) => dimension + "~" + SafeText.Encode(value);
+    private static string Partition(string prefix, string value) => prefix + SafeText.Encode(value);
 
     internal static string RowKey(long start, string id) => Inverted(start) + "~" + id;
 

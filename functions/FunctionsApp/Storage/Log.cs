@@ -26,4 +26,10 @@ internal static partial class Log
 
     [LoggerMessage(2007, LogLevel.Warning, "Batch of source {Source} named {OldName} moved to {NewName} (committed before: {WasCommitted}): an unfinished attempt past its deadline, or content sent again after the dedup window")]
     public static partial void MarkerRepointed(ILogger logger, string source, string oldName, string newName, bool wasCommitted);
+
+    [LoggerMessage(2008, LogLevel.Information, "Moved {Count} incident index rows of the earlier layout into the tables of their listings")]
+    public static partial void IndexRowsMoved(ILogger logger, int count);
+
+    [LoggerMessage(2009, LogLevel.Warning, "Could not move the incident index rows of the earlier layout (attempt {Attempt}); retrying in {Delay}")]
+    public static partial void IndexRowsNotMoved(ILogger logger, Exception exception, int attempt, TimeSpan delay);
 }

@@ -34,9 +34,13 @@ internal sealed class StorageOptions
     /// </summary>
     public Uri? TableServiceUri { get; set; }
 
-    /// <summary>Table of the incident index: the rows <c>/api/incidents</c> filters and pages through.</summary>
+    /// <summary>
+    /// Table of the incident index: the rows <c>/api/incidents</c> filters and pages through. The rows by site, upstream,
+    /// host and of open incidents are in tables of this name followed by <c>site</c>, <c>upstream</c>, <c>host</c> and
+    /// <c>open</c> (so it is at most 55 characters).
+    /// </summary>
     [Required]
-    [RegularExpression(TableNamePattern)]
+    [RegularExpression(IndexTableNamePattern)]
     public string IncidentIndexTable { get; set; } = "incidentindex";
 
     /// <summary>Table of the per-minute timeline of every upstream (<c>/api/timeline</c>).</summary>
@@ -59,6 +63,9 @@ internal sealed class StorageOptions
 
     // Azure table names: 3-63 letters and digits, starting with a letter.
     private const string TableNamePattern = "^[A-Za-z][A-Za-z0-9]{2,62}$";
+
+    // The same, with room for the longest suffix of the index's tables ("upstream").
+    private const string IndexTableNamePattern = "^[A-Za-z][A-Za-z0-9]{2,54}$";
 
     // Azure container names: 3-63 lower-case letters, digits and single hyphens.
     private const string ContainerNamePattern = "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$";

@@ -43,9 +43,10 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             return ValidateOptionsResult.Fail($"Storage:TimelineRetention must be from 1 to 400 days, got '{options.TimelineRetention}'.");
         }
 
-        if (string.Equals(options.IncidentIndexTable, options.TimelineTable, StringComparison.OrdinalIgnoreCase))
+        if (StorageTables.IncidentIndexSuffixes.Any(suffix => string.Equals(options.IncidentIndexTable + suffix, options.TimelineTable, StringComparison.OrdinalIgnoreCase)))
         {
-            return ValidateOptionsResult.Fail($"Storage tables must differ: incident index '{options.IncidentIndexTable}', timeline '{options.TimelineTable}'.");
+            return ValidateOptionsResult.Fail(
+                $"Storage tables must differ: the incident index's ('{options.IncidentIndexTable}', with 'site', 'upstream', 'host' or 'open' after it), timeline '{options.TimelineTable}'.");
         }
 
         string[] names = [options.LogsContainer, options.StateContainer, options.IncidentsContainer];

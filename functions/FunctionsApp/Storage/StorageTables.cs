@@ -7,16 +7,31 @@ using Microsoft.Extensions.Options;
 namespace FunctionsApp.Storage;
 
 /// <summary>
-/// The app's tables, from one <see cref="TableServiceClient"/>: the incident index and the per-minute timeline. Each
-/// is created before its first use and again when a call finds it gone (storage that came back empty), as containers are.
+/// The app's tables, from one <see cref="TableServiceClient"/>: the incident index (a table per kind of listing it
+/// serves) and the per-minute timeline. Each is created before its first use and again when a call finds it gone
+/// (storage that came back empty), as containers are.
 /// </summary>
 internal sealed class StorageTables(TableServiceClient service, IOptions<StorageOptions> options)
 {
+    /// <summary>The index's tables are named after <see cref="StorageOptions.IncidentIndexTable"/>, with these suffixes.</summary>
+    public static readonly string[] IncidentIndexSuffixes = ["", "site", "upstream", "host", "open"];
+
+    /// <summary>The index of every incident; it also held the other kinds of rows before they had tables of their own.</summary>
     public TableGuard IncidentIndex { get; } = new(service.GetTableClient(options.Value.IncidentIndexTable));
+
+    public TableGuard IncidentIndexBySite { get; } = new(service.GetTableClient(options.Value.IncidentIndexTable + "site"));
+
+    public TableGuard IncidentIndexByUpstream { get; } = new(service.GetTableClient(options.Value.IncidentIndexTable + "upstream"));
+
+    public TableGuard IncidentIndexByHost { get; } = new(service.GetTableClient(options.Value.IncidentIndexTable + "host"));
+
+    public TableGuard IncidentIndexOpen { get; } = new(service.GetTableClient(options.Value.IncidentIndexTable + "open"));
 
     public TableGuard Timeline { get; } = new(service.GetTableClient(options.Value.TimelineTable));
 
-    public IEnumerable<TableGuard> All => [IncidentIndex, Timeline];
+    public IEnumerable<TableGuard> IncidentIndexTables => [IncidentIndex, IncidentIndexBySite, IncidentIndexByUpstream, IncidentIndexByHost, IncidentIndexOpen];
+
+    public IEnumerable<TableGuard> All => [.. IncidentIndexTables, Timeline];
 
     /// <summary>Creates the tables that are missing.</summary>
     /// <remarks>

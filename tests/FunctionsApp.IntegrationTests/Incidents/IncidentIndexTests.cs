@@ -8,6 +8,7 @@ using FunctionsApp.Incidents;
 using FunctionsApp.IntegrationTests.Infrastructure;
 using FunctionsApp.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsApp.IntegrationTests.Incidents;
 
@@ -26,7 +27,13 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private IIncidentStore Store => _app.Services.GetRequiredService<IIncidentStore>();
 
+    /// <summary>The every-incident table.</summary>
     private TableClient Index => _app.Services.GetRequiredService<StorageTables>().IncidentIndex.Table;
+
+    /// <summary>The index's tables: every incident, by site, by upstream, by host, open.</summary>
+    private IEnumerable<TableClient> IndexTables => _app.Services.GetRequiredService<StorageTables>().IncidentIndexTables.Select(t => t.Table);
+
+    private TableClient OpenIndex => _app.Services.GetRequiredService<StorageTables>().IncidentIndexOpen.Table;
 
     public async Task InitializeAsync()
     {
@@ -77,9 +84,12 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
     private async Task<List<(string Partition, long Fence, string State, string Cause)>> RowsAsync(string id)
     {
         var rows = new List<(string, long, string, string)>();
-        await foreach (var row in Index.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Id eq {id}")))
+        foreach (var table in IndexTables)
         {
-            rows.Add((row.PartitionKey, row.GetInt64("Fence") ?? 0, row.GetString("State"), row.GetString("Cause")));
+            await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Id eq {id}")))
+            {
+                rows.Add((row.PartitionKey, row.GetInt64("Fence") ?? 0, row.GetString("State"), row.GetString("Cause")));
+            }
         }
 
         return rows;
@@ -135,11 +145,11 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         }
 
         // Two incidents' rows as the previous version wrote them (no summary); one of them disagrees with its document.
-        foreach (var (incident, rowState) in new[] { (old, "open"), (stale, "open") })
+        foreach (var ((incident, rowState), table) in new[] { (old, "open"), (stale, "open") }.SelectMany(_ => IndexTables, (row, table) => (row, table)))
         {
-            await foreach (var row in Index.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Id eq {incident.Id}")))
+            await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Id eq {incident.Id}")))
             {
-                await Index.UpsertEntityAsync(
+                await table.UpsertEntityAsync(
                     new TableEntity(row.PartitionKey, row.RowKey)
                     {
                         ["Id"] = incident.Id, ["Start"] = incident.Start.ToUnixTimeSeconds(), ["End"] = incident.End.ToUnixTimeSeconds(),
@@ -164,12 +174,12 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var incident = NewIncident("00cd0001", "web", "10.0.0.6:80", "f.example.test", IncidentCause.Timeout, IncidentState.Open, T0, T0.AddMinutes(3));
         await Store.UpsertFencedAsync(incident, fence: 7, CancellationToken.None);
-        var openRow = (await Index.GetEntityAsync<TableEntity>("open", TableIncidentIndex.RowKey(T0.ToUnixTimeSeconds(), incident.Id))).Value;
+        var openRow = (await OpenIndex.GetEntityAsync<TableEntity>("open", TableIncidentIndex.RowKey(T0.ToUnixTimeSeconds(), incident.Id))).Value;
         await Store.UpsertFencedAsync(incident with { State = IncidentState.Resolved, End = T0.AddMinutes(5) }, fence: 8, CancellationToken.None);
         Assert.DoesNotContain(await RowsAsync(incident.Id), r => r.Partition == "open");
 
         // The run holding fence 7 passed the every-incident row before fence 8 wrote, and its "open" row lands now.
-        await Index.AddEntityAsync(openRow);
+        await OpenIndex.AddEntityAsync(openRow);
 
         Assert.Empty(await ListAsync(new IncidentQuery { State = IncidentState.Open }));
         Assert.Equal(IncidentState.Resolved, (await Store.QueryAsync(new IncidentQuery { Site = "web" }, null, 10, CancellationToken.None)).Single().State);
@@ -325,11 +335,95 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Upgrade_RowsOfTheEarlierLayoutInOneTable_AreMovedToTheTablesOfTheirListingsAtStart()
+    {
+        var incidents = Corpus();
+        foreach (var incident in incidents)
+        {
+            await Store.UpsertFencedAsync(incident, fence: 1, CancellationToken.None);
+        }
+
+        // The earlier layout: every kind of row in the one table.
+        foreach (var table in IndexTables.Skip(1))
+        {
+            await foreach (var row in table.QueryAsync<TableEntity>())
+            {
+                await Index.AddEntityAsync(Copy(row));
+                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+            }
+        }
+
+        // Written since, by the new layout: an open incident resolved (its site, upstream and host rows now in their tables
+        // at fence 2; the earlier layout's "open" row still beside the every-incident rows), and the stale "open" row of an
+        // incident that resolved before the upgrade, as a stale run can leave one.
+        var open = incidents.First(i => i.State == IncidentState.Open);
+        var resolved = open with { State = IncidentState.Resolved, End = open.End.AddMinutes(9) };
+        await Store.UpsertFencedAsync(resolved, fence: 2, CancellationToken.None);
+        incidents[incidents.IndexOf(open)] = resolved;
+        var other = incidents.First(i => i.State == IncidentState.Resolved && i.Id != open.Id);
+        var staleOpenRow = Copy((await Index.GetEntityAsync<TableEntity>($"site~{SafeText.Encode(other.Site!)}", TableIncidentIndex.RowKey(other.Start.ToUnixTimeSeconds(), other.Id))).Value);
+        staleOpenRow.PartitionKey = "open";
+        staleOpenRow["State"] = "open";
+        await Index.AddEntityAsync(staleOpenRow);
+
+        // An instance of this version starts on the same storage and moves them.
+        var options = _app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        await using var upgraded = await TestApp.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["Storage:IncidentIndexTable"] = options.IncidentIndexTable,
+            ["Storage:IncidentsContainer"] = options.IncidentsContainer,
+        });
+        for (var waited = 0; await Index.QueryAsync<TableEntity>("PartitionKey gt 'all'", maxPerPage: 1).AnyAsync(); waited++)
+        {
+            Assert.True(waited < 300, "the rows of the earlier layout were not moved within 30 s");
+            await Task.Delay(100);
+        }
+
+        var store = upgraded.Services.GetRequiredService<IIncidentStore>();
+        async Task<List<string>> List(IncidentQuery query) => [.. (await store.QueryAsync(query, null, 500, CancellationToken.None)).Select(s => s.Id)];
+        Assert.Equal(Expected(incidents, _ => true), await List(new IncidentQuery()));
+        Assert.Equal(Expected(incidents, i => i.Site == "edge/eu"), await List(new IncidentQuery { Site = "edge/eu" }));
+        Assert.Equal(Expected(incidents, i => i.Upstream == "unix:/run/app.sock"), await List(new IncidentQuery { Upstream = "unix:/run/app.sock" }));
+        Assert.Equal(Expected(incidents, i => i.Host == "Shop.Example.test"), await List(new IncidentQuery { Host = "shop.example.TEST" }));
+        Assert.Equal(Expected(incidents, i => i.State == IncidentState.Open), await List(new IncidentQuery { State = IncidentState.Open }));
+        Assert.Equal(Expected(incidents, i => i.Site == open.Site && i.State == IncidentState.Resolved), await List(new IncidentQuery { Site = open.Site, State = IncidentState.Resolved }));
+
+        // Each table holds its kind of row only; the newer rows stood, and no row came back for the resolved incidents.
+        Assert.All(await RowsAsync(open.Id), r => Assert.Equal((2L, "resolved"), (r.Fence, r.State)));
+        Assert.DoesNotContain(await RowsAsync(other.Id), r => r.Partition == "open");
+        string[] prefixes = ["all", "site~", "upstream~", "host~", "open"];
+        foreach (var (table, prefix) in IndexTables.Zip(prefixes))
+        {
+            await foreach (var row in table.QueryAsync<TableEntity>())
+            {
+                Assert.StartsWith(prefix, row.PartitionKey, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Equal(0, await upgraded.Services.GetRequiredService<TableIncidentIndex>().MoveEarlierLayoutRowsAsync(CancellationToken.None));
+    }
+
+    private static TableEntity Copy(TableEntity row)
+    {
+        var copy = new TableEntity(row.PartitionKey, row.RowKey);
+        foreach (var (name, value) in row.Where(p => p.Key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")))
+        {
+            copy[name] = value;
+        }
+
+        return copy;
+    }
+
+    [Fact]
     public async Task Write_TableGone_IsCreatedAgain()
     {
         var incident = NewIncident("00fe98dc", "web", "10.0.0.3:80", "d.example.test", IncidentCause.Dns, IncidentState.Open, T0, T0.AddMinutes(1));
         await Store.UpsertFencedAsync(incident, fence: 1, CancellationToken.None);
-        await Index.DeleteAsync();
+        foreach (var table in IndexTables)
+        {
+            await table.DeleteAsync();
+        }
+
         Assert.Empty(await ListAsync(new IncidentQuery()));
 
         await Store.UpsertFencedAsync(incident, fence: 2, CancellationToken.None);
