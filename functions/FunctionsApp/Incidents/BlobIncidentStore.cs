@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
+using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using FunctionsApp.Storage;
 
@@ -67,25 +68,56 @@ internal sealed class BlobIncidentStore(BlobContainers containers, TableIncident
                 options.Metadata[FenceKey] = kept.ToString(CultureInfo.InvariantCulture);
             }
 
+            ETag written;
             try
             {
-                await blob.UploadAsync(Body(changed), options, cancellationToken);
+                written = (await blob.UploadAsync(Body(changed), options, cancellationToken)).Value.ETag;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 5)
             {
                 continue;
             }
 
+            await WriteRowsOfLatestAsync(blob, changed, fence, written, cancellationToken);
+            return changed;
+        }
+    }
+
+    /// <summary>
+    /// Writes the rows of the document an update wrote, then checks they describe the document still there. A run that
+    /// holds the same fencing token (the one that wrote the incident, still running) may replace the document and
+    /// write its rows before these land, and a write under the same token is not refused; so while the document is not
+    /// the one whose rows were written last, the current document's rows are written (under its token). Whoever writes
+    /// last, the rows end at the latest document.
+    /// </summary>
+    private async Task WriteRowsOfLatestAsync(BlobClient blob, Incident incident, long? fence, ETag etag, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
             try
             {
-                await index.WriteAsync(changed, fence, cancellationToken);
+                await index.WriteAsync(incident, fence, cancellationToken);
             }
             catch (StaleWriterException)
             {
                 // A later run wrote the incident after this document: its document and rows stand.
+                return;
             }
 
-            return changed;
+            try
+            {
+                if ((await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value.ETag == etag)
+                {
+                    return;
+                }
+
+                var current = (await blob.DownloadContentAsync(cancellationToken)).Value;
+                (incident, fence, etag) = (Parse(current.Content)!, FenceOf(current.Details.Metadata), current.Details.ETag);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                return;
+            }
         }
     }
 

@@ -23,6 +23,7 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
     private readonly FailIndexWrites _faults = new();
+    private readonly BeforeIndexRequest _beforeIndex = new();
     private TestApp _app = null!;
 
     private IIncidentStore Store => _app.Services.GetRequiredService<IIncidentStore>();
@@ -38,7 +39,11 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // TestApp gives each app its own tables (idx{suffix}), as it does containers.
-        _app = await TestApp.StartAsync(azurite, services: services => services.AddSingleton<HttpPipelinePolicy>(_faults));
+        _app = await TestApp.StartAsync(azurite, services: services =>
+        {
+            services.AddSingleton<HttpPipelinePolicy>(_faults);
+            services.AddSingleton<HttpPipelinePolicy>(_beforeIndex);
+        });
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
@@ -335,6 +340,27 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Update_TheSameRunRewritesTheIncidentBeforeTheProbesRowsLand_RowsEndAtTheLatestDocument()
+    {
+        var open = NewIncident("00dd0101", "web", "10.0.0.9:80", "h.example.test", IncidentCause.UpstreamDown, IncidentState.Open, T0, T0.AddMinutes(2));
+        await Store.UpsertFencedAsync(open, fence: 5, CancellationToken.None);
+        var resolved = open with { State = IncidentState.Resolved, End = T0.AddMinutes(7), FailedRequests = 12 };
+
+        // The probe's document lands; before its rows do, the run holding the same fence (still running) writes the
+        // incident resolved, document and rows. A same-fence row write is not refused, so the probe's "open" rows would
+        // be the last word.
+        _beforeIndex.Once = () => Store.UpsertFencedAsync(resolved, fence: 5, CancellationToken.None);
+        await Store.UpdateAsync(open.Id, current => current with { Remediation = [.. current.Remediation, "probe: connect refused"] }, CancellationToken.None);
+
+        Assert.Null(_beforeIndex.Once);
+        Assert.Equal(IncidentState.Resolved, (await Store.GetAsync(open.Id, CancellationToken.None))!.State);
+        Assert.All(await RowsAsync(open.Id), r => Assert.Equal((5L, "resolved"), (r.Fence, r.State)));
+        Assert.DoesNotContain(await RowsAsync(open.Id), r => r.Partition == "open");
+        Assert.Empty(await ListAsync(new IncidentQuery { State = IncidentState.Open }));
+        Assert.Equal(12, (await Store.QueryAsync(new IncidentQuery { Upstream = "10.0.0.9:80" }, null, 10, CancellationToken.None)).Single().FailedRequests);
+    }
+
+    [Fact]
     public async Task Upgrade_RowsOfTheEarlierLayoutInOneTable_AreMovedToTheTablesOfTheirListingsAtStart()
     {
         var incidents = Corpus();
@@ -429,6 +455,24 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         await Store.UpsertFencedAsync(incident, fence: 2, CancellationToken.None);
 
         Assert.Equal([incident.Id], await ListAsync(new IncidentQuery { Site = "web" }));
+    }
+
+    /// <summary>Runs <see cref="Once"/> (once) before the next request to an index table goes out, then lets it go.</summary>
+    private sealed class BeforeIndexRequest : HttpPipelinePolicy
+    {
+        public volatile Func<Task>? Once;
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Uri.Path.Contains("/idx", StringComparison.Ordinal) && Interlocked.Exchange(ref Once, null) is { } once)
+            {
+                await once();
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => ProcessNext(message, pipeline);
     }
 
     /// <summary>Fails every write to the index table while <see cref="Failing"/>, as a crash after the document would.</summary>
