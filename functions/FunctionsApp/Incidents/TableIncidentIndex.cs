@@ -11,8 +11,8 @@ namespace FunctionsApp.Incidents;
 /// incident; its site; its upstream; its host; open incidents), keyed newest first and holding the incident's summary,
 /// so a filtered page is one range read of one partition: no listing of every document, and no document read per
 /// incident listed. Each kind of partition has a table of its own (<see cref="StorageTables.IncidentIndexTables"/>), so
-/// a store that scans a table per query (Azurite) reads one kind of row, not five. The documents stay the truth for the incident itself; every row is written after the document,
-/// conditioned on its fencing token as the document is.
+/// a store that scans a table per query (Azurite) reads one kind of row, not five. The documents stay the truth for the
+/// incident itself; every row is written after the document, conditioned on its fencing token as the document is.
 /// </summary>
 /// <remarks>
 /// Row key: <c>{long.MaxValue - start:D19}~{id}</c>, so ascending keys are newest first, then by id, the API's order.
