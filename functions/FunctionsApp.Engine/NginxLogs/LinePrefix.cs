@@ -32,6 +32,11 @@ internal sealed class LinePrefix
     /// removing it makes strictly more lines parse.</summary>
     public bool IsWeak => _layers is [PrefixLayer.DockerCompose] or [PrefixLayer.SyslogTag] or [PrefixLayer.BeforeJson] or [.., PrefixLayer.Word];
 
+    /// <summary>Whether it starts with a header only a runtime or shipper writes (syslog's, CRI's, a timestamp, kubectl's,
+    /// Loki's labels), not a shape a log format could start with.</summary>
+    public bool StartsWithHeader =>
+        _layers is [var outer, ..] && outer is not (PrefixLayer.DockerCompose or PrefixLayer.SyslogTag or PrefixLayer.BeforeJson or PrefixLayer.Word);
+
     /// <summary>How the report names the shape: <c>syslog-rfc3164</c>, <c>docker-compose+rfc3339</c>; null for none.</summary>
     public string? Name { get; }
 
@@ -356,7 +361,9 @@ internal sealed class LinePrefix
 
             if (!any)
             {
-                return -1;
+                // Heroku's logplex frames ("83 <40>1 2012-11-30T06:45:29+00:00 host app web.3 - message") leave the
+                // structured data out altogether: the message follows the message id.
+                return s[0] != '<' ? pos : -1;
             }
         }
 
@@ -664,20 +671,30 @@ internal sealed class LinePrefix
         return space < 0 ? rest : rest[..space];
     }
 
+    // <PRI>, after the message's length when it was framed for a stream by octet counting ("148 <190>1 …", RFC 6587
+    // section 3.4.1: syslog over TCP, Heroku's logplex drains) and written out with its frame.
     private static int SkipPri(ReadOnlySpan<byte> s)
     {
-        if (s.Length < 3 || s[0] != '<')
+        var start = 0;
+        var digits = s[..Math.Min(7, s.Length)].IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+        if (digits > 0 && s[digits] == ' ' && s[0] != '0')
+        {
+            start = digits + 1;
+        }
+
+        var pri = s[start..];
+        if (pri.Length < 3 || pri[0] != '<')
         {
             return -1;
         }
 
-        var close = s[..Math.Min(5, s.Length)].IndexOf((byte)'>');
-        if (close < 2 || s[1..close].IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
+        var close = pri[..Math.Min(5, pri.Length)].IndexOf((byte)'>');
+        if (close < 2 || pri[1..close].IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
         {
             return -1;
         }
 
-        return close + 1;
+        return start + close + 1;
     }
 
     private static int SkipFraction(ReadOnlySpan<byte> s, int pos)

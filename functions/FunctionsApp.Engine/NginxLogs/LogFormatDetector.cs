@@ -58,6 +58,9 @@ internal static class LogFormatDetector
     {
         // A pipe-separated format that starts with a name parses as well without its first field, but tells less (a
         // host); a compose prefix read as part of the line only adds fields nothing identifies: on a tie, strip it.
+        // A header only a shipper or runtime writes (syslog, CRI, a timestamp, kubectl's, Loki's labels) is stripped
+        // when as many lines parse behind it, however many fields reading it as part of the line would add: they are
+        // the shipper's (a syslog PROCID taken for $host), not nginx's.
         var formats = new Dictionary<LinePrefix, AccessLogFormat?>();
         var prefix = LinePrefix.Best(
             sample,
@@ -65,7 +68,8 @@ internal static class LogFormatDetector
             {
                 var stripped = candidate.IsNone ? sample : Strip(sample, candidate);
                 var format = formats[candidate] = Detect(stripped);
-                return format is null ? 0 : (Count(stripped, format) * 256) + Math.Min(format.Richness, 255);
+                var header = candidate.StartsWithHeader ? 256 : 0;
+                return format is null ? 0 : (Count(stripped, format) * 512) + header + Math.Min(format.Richness, 255);
             },
             weakWinsTies: true);
         return new FormatDetection(formats[prefix], prefix);

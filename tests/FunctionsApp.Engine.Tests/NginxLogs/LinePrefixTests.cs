@@ -22,6 +22,8 @@ public sealed class LinePrefixTests
         { "Jun 28 09:08:38 nginx: ", "syslog-rfc3164", "nginx's nohostname" },
         { "<163>1 2025-06-28T09:08:38.123+00:00 web-01 nginx - - - ", "syslog-rfc5424", "RFC 5424 without structured data" },
         { "<190>1 2025-06-28T09:08:38Z web-01 nginx 1234 access [meta sequenceId=\"7\" x=\"a\\]b\"] ", "syslog-rfc5424", "RFC 5424 with structured data" },
+        { "148 <190>1 2025-06-28T09:08:38+00:00 web-1 app web.1 - ", "syslog-rfc5424", "octet-counted frame: Heroku logplex drain" },
+        { "87 <163>Jun 28 09:08:38 web-01 nginx: ", "syslog-rfc3164", "octet-counted frame: syslog over TCP (RFC 6587)" },
         { "2025-06-28T09:08:38.123456+02:00 web-01 nginx: ", "syslog-iso", "rsyslog RSYSLOG_FileFormat" },
         { "2025-06-28T09:08:38+0200 web-01 nginx[1234]: ", "syslog-iso", "journalctl -o short-iso" },
         { "2017-05-10T06:50:00.434123456Z ", "rfc3339", "docker logs -t" },
