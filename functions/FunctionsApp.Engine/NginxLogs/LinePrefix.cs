@@ -671,8 +671,8 @@ internal sealed class LinePrefix
         return space < 0 ? rest : rest[..space];
     }
 
-    // <PRI>, after the message's length when it was framed for a stream by octet counting ("148 <190>1 …", RFC 6587
-    // section 3.4.1: syslog over TCP, Heroku's logplex drains) and written out with its frame.
+    // <PRI>, after the message's length when it was framed by octet counting and kept a frame a line ("148 <190>1 …",
+    // RFC 6587 section 3.4.1, as Heroku's logplex drains post them: each frame ends with a newline it counts).
     private static int SkipPri(ReadOnlySpan<byte> s)
     {
         var start = 0;
