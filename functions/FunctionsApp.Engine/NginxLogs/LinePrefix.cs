@@ -431,10 +431,18 @@ internal sealed class LinePrefix
         return -1;
     }
 
-    // "nginx-1  | ", "web_1    | ", with the colour codes compose adds on a terminal.
+    // "nginx-1  | ", "web_1    | ", with the colour codes compose adds on a terminal; pm2's "0|nginx  | ".
     private static int MatchCompose(ReadOnlySpan<byte> s)
     {
         var pos = SkipAnsi(s, 0);
+
+        // PM2's "pm2 logs" puts the process id before the name the same way: "0|nginx    | ".
+        var id = s[pos..Math.Min(s.Length, pos + 6)].IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+        if (id > 0 && s[pos + id] == '|')
+        {
+            pos += id + 1;
+        }
+
         var nameStart = pos;
         var letters = false;
         while (pos < s.Length && (char.IsAsciiLetterOrDigit((char)s[pos]) || s[pos] is (byte)'_' or (byte)'-' or (byte)'.'))

@@ -31,6 +31,7 @@ public sealed class LinePrefixTests
         { "nginx  | ", "docker-compose", "docker-compose v1, one service" },
         { "nginx-1  | ", "docker-compose", "docker compose v2" },
         { "web_1    | ", "docker-compose", "docker-compose v1, padded" },
+        { "0|nginx    | ", "docker-compose", "pm2 logs: process id and name" },
         { "\u001b[36mnginx-1  |\u001b[0m ", "docker-compose", "compose with colours" },
         { "[pod/web-7d9f8b-x2k/nginx] ", "kubectl-prefix", "kubectl logs --prefix" },
         { "nginx-1  | 2021-09-29T10:31:02.123456789Z ", "docker-compose+rfc3339", "docker compose logs -t" },
