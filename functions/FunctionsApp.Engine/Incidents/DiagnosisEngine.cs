@@ -83,11 +83,13 @@ internal sealed partial class DiagnosisEngine
     }
 
     /// <summary>The offset an access line's time was written in: nginx writes both logs in its local time, so the
-    /// first one the access log tells is the error log's too, unless inferred or configured otherwise.</summary>
+    /// offset the access log tells now is the error log's too, and it follows the access log through daylight-saving
+    /// changes (a site's state keeps it across runs), unless configured, or inferred for this run (the access log
+    /// then says only UTC).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void LearnErrorLogOffset(in AccessLogEntry entry)
     {
-        if (State.ErrorLogOffset is null && entry.TimeZoneOffset is { } offset)
+        if (Stats.ErrorLogOffsetSource.Length == 0 && entry.TimeZoneOffset is { } offset && offset != State.ErrorLogOffset)
         {
             State.ErrorLogOffset = offset;
         }

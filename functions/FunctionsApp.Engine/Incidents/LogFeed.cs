@@ -116,6 +116,7 @@ internal sealed class LogFeed
         private LineEnvelope? _envelope;
         private byte[] _held = new byte[1024];
         private int _heldLength = -1;
+        private TimeSpan _heldOffset;
         private DateTimeOffset _lastAdvance = DateTimeOffset.MinValue;
         private long _lines;
         private long _parsed;
@@ -153,6 +154,13 @@ internal sealed class LogFeed
 
             if (_heldLength >= 0)
             {
+                if (_heldOffset != Engine.ErrorLogOffset)
+                {
+                    // The access log crossed a daylight-saving change since the held line's time was read.
+                    _heldOffset = Engine.ErrorLogOffset;
+                    NextTime = Retime(_held.AsSpan(0, _heldLength)) ?? NextTime;
+                }
+
                 if (NextTime > limit)
                 {
                     return;
@@ -380,8 +388,12 @@ internal sealed class LogFeed
 
             line.CopyTo(_held);
             _heldLength = line.Length;
+            _heldOffset = Engine.ErrorLogOffset;
             NextTime = time;
         }
+
+        /// <summary>The held line's time read again under the error log's offset now; null when it does not depend on it.</summary>
+        protected virtual DateTimeOffset? Retime(ReadOnlySpan<byte> line) => null;
 
         public void Dispose()
         {
@@ -527,6 +539,11 @@ internal sealed class LogFeed
         }
 
         protected override LinePrefix ChoosePrefix(IReadOnlyList<byte[]> sample) => LinePrefix.Choose(sample, ErrorLogParser.IsErrorLogLine);
+
+        protected override DateTimeOffset? Retime(ReadOnlySpan<byte> line) =>
+            ErrorLogParser.TryParseAnywhere(line, PrefixTime, out var entry) && NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out var time)
+                ? time
+                : null;
 
         protected override FeedResult TryFeed(ReadOnlySpan<byte> line, DateTimeOffset limit, out DateTimeOffset time)
         {

@@ -71,6 +71,50 @@ public sealed class ErrorLogOffsetInferenceTests
         Assert.Equal(12, Assert.Single(report.Incidents).Evidence.Single(e => e.Source == "error").Count);
     }
 
+    /// <summary>
+    /// A log across the end of summer time (Europe/Berlin, 2026-10-25 03:00 CEST → 02:00 CET): the access log's
+    /// offset changes, and the error log's local times after the change are read in the new offset, so its lines still
+    /// meet their requests (before, the first offset the access log told was kept for good: an hour off all winter).
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Analyze_AcrossADaylightSavingChange_ErrorLinesFollowTheAccessLogsOffset(bool errorLinesBeforeTheChange)
+    {
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var start = new DateTimeOffset(2026, 10, 24, 23, 0, 0, TimeSpan.Zero);
+        var failed = new DateTimeOffset(2026, 10, 25, 3, 30, 0, TimeSpan.Zero);
+        string Local(DateTimeOffset utc, string format) => TimeZoneInfo.ConvertTime(utc, berlin).ToString(format, CultureInfo.InvariantCulture);
+        var access = new List<(DateTimeOffset Time, string Line)>();
+        var errors = new List<string>();
+        for (var t = start; t < start.AddHours(6); t = t.AddSeconds(20))
+        {
+            access.Add((t, $"10.9.8.1 - - [{Local(t, "dd/MMM/yyyy:HH:mm:ss zzz").Remove(24, 1)}] \"GET /ok HTTP/1.1\" 200 512 \"-\" \"curl/8\""));
+        }
+
+        if (errorLinesBeforeTheChange)
+        {
+            // A warning in summer time: the error log is read from its first line with the offset then.
+            errors.Add($"{Local(start.AddMinutes(5), "yyyy/MM/dd HH:mm:ss")} [warn] 7#7: *1 an upstream response is buffered to a temporary file /var/cache/nginx/1 while reading upstream, client: 10.9.8.1, server: api.test, request: \"GET /ok HTTP/1.1\", upstream: \"http://10.0.0.1:8080/ok\", host: \"api.test\"");
+        }
+
+        for (var i = 0; i < 12; i++)
+        {
+            var t = failed.AddSeconds(i);
+            access.Add((t.AddSeconds(60), $"10.9.7.{i} - - [{Local(t.AddSeconds(60), "dd/MMM/yyyy:HH:mm:ss zzz").Remove(24, 1)}] \"GET /slow/{i} HTTP/1.1\" 504 167 \"-\" \"curl/8\""));
+            errors.Add($"{Local(t.AddSeconds(60), "yyyy/MM/dd HH:mm:ss")} [error] 7#7: *{100 + i} upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.9.7.{i}, server: api.test, request: \"GET /slow/{i} HTTP/1.1\", upstream: \"http://10.0.0.1:8080/slow/{i}\", host: \"api.test\"");
+        }
+
+        var report = LogAnalyzer.Analyze(
+            [EngineTestKit.Input("access", [.. access.OrderBy(a => a.Time).Select(a => a.Line)])], [EngineTestKit.Input("error", errors)], null,
+            new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((IncidentCause.Timeout, 504, 12), (incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Equal(12, incident.Evidence.Single(e => e.Source == "error").Count);
+        Assert.Equal(("+01:00", "access log"), (report.Stats.ErrorLogUtcOffset, report.Stats.ErrorLogOffsetSource));
+    }
+
     [Fact]
     public void Analyze_ConfiguredOffset_IsUsedAsIs()
     {
