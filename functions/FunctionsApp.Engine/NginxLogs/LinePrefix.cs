@@ -332,37 +332,16 @@ internal sealed class LinePrefix
         else
         {
             var any = false;
-            while (pos < s.Length && s[pos] == '[')
+            while (pos < s.Length && s[pos] == '[' && SkipSdElement(s, pos) is > 0 and var end)
             {
-                var inQuotes = false;
-                pos++;
-                while (pos < s.Length && (inQuotes || s[pos] != ']'))
-                {
-                    if (s[pos] == '\\')
-                    {
-                        pos++;
-                    }
-                    else if (s[pos] == '"')
-                    {
-                        inQuotes = !inQuotes;
-                    }
-
-                    pos++;
-                }
-
-                if (pos >= s.Length)
-                {
-                    return -1;
-                }
-
-                pos++;
+                pos = end;
                 any = true;
             }
 
             if (!any)
             {
                 // Heroku's logplex frames ("83 <40>1 2012-11-30T06:45:29+00:00 host app web.3 - message") leave the
-                // structured data out altogether: the message follows the message id.
+                // structured data out altogether: the message follows the message id, even one that starts with "[".
                 return s[0] != '<' ? pos : -1;
             }
         }
@@ -677,6 +656,53 @@ internal sealed class LinePrefix
         var rest = s[pos..];
         var space = rest.IndexOf((byte)' ');
         return space < 0 ? rest : rest[..space];
+    }
+
+    // One SD-ELEMENT, "[id name=\"value\" ...]" ('"', '\\' and ']' escaped in values): its end, or -1 when the text at
+    // pos is not one ("[29/Sep/2021:10:31:02 +0000]" is a time).
+    private static int SkipSdElement(ReadOnlySpan<byte> s, int pos)
+    {
+        pos++;
+        var id = pos;
+        while (pos < s.Length && s[pos] is > (byte)' ' and < 127 and not ((byte)'=' or (byte)']' or (byte)'"'))
+        {
+            pos++;
+        }
+
+        if (pos == id)
+        {
+            return -1;
+        }
+
+        while (pos < s.Length && s[pos] == ' ')
+        {
+            pos++;
+            var name = pos;
+            while (pos < s.Length && s[pos] is > (byte)' ' and < 127 and not ((byte)'=' or (byte)']' or (byte)'"'))
+            {
+                pos++;
+            }
+
+            if (pos == name || pos + 1 >= s.Length || s[pos] != '=' || s[pos + 1] != '"')
+            {
+                return -1;
+            }
+
+            pos += 2;
+            while (pos < s.Length && s[pos] != '"')
+            {
+                pos += s[pos] == '\\' ? 2 : 1;
+            }
+
+            if (pos >= s.Length)
+            {
+                return -1;
+            }
+
+            pos++;
+        }
+
+        return pos < s.Length && s[pos] == ']' ? pos + 1 : -1;
     }
 
     // <PRI>, after the message's length when it was framed by octet counting and kept a frame a line ("148 <190>1 …",

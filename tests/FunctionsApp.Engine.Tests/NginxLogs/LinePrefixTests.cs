@@ -43,6 +43,20 @@ public sealed class LinePrefixTests
         { "2025-06-28T09:08:38.123000+00:00 i-0abc123/nginx ", "rfc3339+word", "aws logs tail: time and log stream" },
     };
 
+    /// <summary>A logplex frame has no structured data, so a line that starts with "[" is the message, not an element.</summary>
+    [Fact]
+    public void Detect_LogplexFramesOfAFormatStartingWithTheTime_StripsOnlyTheHeader()
+    {
+        const string Line = "[29/Sep/2021:10:31:02 +0000] 172.18.0.1 \"GET /api HTTP/1.1\" 502 157 0.004";
+        var sample = Lines($"118 <190>1 2021-09-29T10:31:02+00:00 host app web.1 - {Line}", $"118 <190>1 2021-09-29T10:31:03+00:00 host app web.2 - {Line}");
+
+        var detection = LogFormatDetector.DetectWithPrefix(sample);
+
+        Assert.Equal("syslog-rfc5424", detection.Prefix.Name);
+        Assert.Equal(Line, Encoding.UTF8.GetString(sample[1].AsSpan(detection.Prefix.Strip(sample[1], out _))));
+        Assert.True(detection.Format!.Has(AccessField.TimeLocal) && detection.Format.Has(AccessField.Status));
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void Detect_ErrorLinesWithPrefix_FindsShapeAndStripsToNginxLine(string prefix, string name, string source)
