@@ -95,5 +95,40 @@ internal sealed class AnalysisTestKit : IAsyncDisposable
     public static DateTimeOffset LastTime() =>
         DateTimeOffset.Parse(AccessLines[^1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Two analyzer runs ten minutes apart: the first reads every batch, the second closes what ended.</summary>
+    public async Task RunTwiceAsync()
+    {
+        Assert.True((await Analyzer.RunOnceAsync(CancellationToken.None)).Proceeded);
+        Clock.Advance(TimeSpan.FromMinutes(10));
+        await Analyzer.RunOnceAsync(CancellationToken.None);
+    }
+
+    /// <summary>Every stored incident by what it is about (upstream, host and start): ids differ between sites.</summary>
+    public async Task<SortedDictionary<string, Incident>> IncidentsBySubjectAsync() =>
+        new((await IncidentsAsync()).Values.ToDictionary(i => $"{i.Upstream} {i.Host} {i.Start:O}"), StringComparer.Ordinal);
+
+    /// <summary>The fixture's incidents by subject, as the analyzer finds them when its two logs are posted as two sources.</summary>
+    public static async Task<SortedDictionary<string, Incident>> ReferenceIncidentsAsync(AzuriteFixture azurite)
+    {
+        await using var kit = await StartAsync(azurite);
+        await kit.IngestAsync("nginx-access", AccessLines);
+        await kit.IngestAsync("nginx-error", ErrorLines);
+        await kit.RunTwiceAsync();
+        return await kit.IncidentsBySubjectAsync();
+    }
+
+    /// <summary>The same incidents (at least ten), each with the same cause, status, failures, times and state.</summary>
+    public static void AssertSameIncidents(SortedDictionary<string, Incident> expected, SortedDictionary<string, Incident> actual)
+    {
+        Assert.True(expected.Count >= 10, $"only {expected.Count} incidents");
+        Assert.Equal(expected.Keys, actual.Keys);
+        foreach (var (subject, incident) in expected)
+        {
+            var other = actual[subject];
+            Assert.Equal((incident.Cause, incident.Status, incident.FailedRequests, incident.Start, incident.End, incident.State),
+                (other.Cause, other.Status, other.FailedRequests, other.Start, other.End, other.State));
+        }
+    }
+
     public ValueTask DisposeAsync() => App.DisposeAsync();
 }

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using FunctionsApp.Analysis;
-using FunctionsApp.Incidents;
 using FunctionsApp.IntegrationTests.Analysis;
 using FunctionsApp.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,40 +20,24 @@ public sealed class AutoSourceTests(AzuriteFixture azurite)
     [Fact]
     public async Task AutoSource_MixedStreamThroughOneEndpoint_SameIncidentsAsSeparateSources()
     {
-        await using var separate = await AnalysisTestKit.StartAsync(azurite);
-        await separate.IngestAsync("nginx-access", AnalysisTestKit.AccessLines);
-        await separate.IngestAsync("nginx-error", AnalysisTestKit.ErrorLines);
-        await RunTwiceAsync(separate);
-
+        var expected = await AnalysisTestKit.ReferenceIncidentsAsync(azurite);
         await using var auto = await AnalysisTestKit.StartAsync(azurite, settings: AutoSource("edge", shared: false));
         await auto.IngestAsync("edge", Interleave(AnalysisTestKit.AccessLines, AnalysisTestKit.ErrorLines));
-        await RunTwiceAsync(auto);
+        await auto.RunTwiceAsync();
 
         var batches = await BatchBlobs.ListAsync(auto.App.Logs, "raw/edge/");
         Assert.Equal(["access", "error"], batches.Select(b => b.Metadata["kind"]).Order(StringComparer.Ordinal));
         Assert.Equal(AnalysisTestKit.AccessLines.Length, int.Parse(batches.Single(b => b.Metadata["kind"] == "access").Metadata["lineCount"], System.Globalization.CultureInfo.InvariantCulture));
         // Ids differ (they include the site); the incidents are the same.
-        var expected = BySubject(await separate.IncidentsAsync());
-        var actual = BySubject(await auto.IncidentsAsync());
-        Assert.True(expected.Count >= 10, $"only {expected.Count} incidents");
-        Assert.Equal(expected.Keys, actual.Keys);
-        foreach (var (subject, incident) in expected)
-        {
-            var other = actual[subject];
-            Assert.Equal((incident.Cause, incident.Status, incident.FailedRequests, incident.Start, incident.End, incident.State),
-                (other.Cause, other.Status, other.FailedRequests, other.Start, other.End, other.State));
-            Assert.Equal("edge", other.Site);
-        }
+        var actual = await auto.IncidentsBySubjectAsync();
+        AnalysisTestKit.AssertSameIncidents(expected, actual);
+        Assert.All(actual.Values, incident => Assert.Equal("edge", incident.Site));
     }
 
     [Fact]
     public async Task SharedSource_LokiHostLabels_EachInstanceIsASite()
     {
-        await using var separate = await AnalysisTestKit.StartAsync(azurite);
-        await separate.IngestAsync("nginx-access", AnalysisTestKit.AccessLines);
-        await separate.IngestAsync("nginx-error", AnalysisTestKit.ErrorLines);
-        await RunTwiceAsync(separate);
-
+        var expected = await AnalysisTestKit.ReferenceIncidentsAsync(azurite);
         await using var shared = await AnalysisTestKit.StartAsync(azurite, settings: AutoSource("edge", shared: true));
         // web-b served everything (the custom format's third field is $status): no incident of its own.
         var quiet = AnalysisTestKit.AccessLines.Where(l => l.Split(' ')[2] == "200").ToArray();
@@ -70,11 +53,10 @@ public sealed class AutoSourceTests(AzuriteFixture azurite)
         };
         using var response = await shared.App.Client.PostAsJsonAsync("/api/ingest/edge/loki/api/v1/push", push);
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        await RunTwiceAsync(shared);
+        await shared.RunTwiceAsync();
 
         Assert.Equal(["edge.web-a", "edge.web-b"], (await BatchBlobs.ListAsync(shared.App.Logs, "raw/")).Select(b => b.Name.Split('/')[1]).Distinct().Order(StringComparer.Ordinal));
-        var expected = BySubject(await separate.IncidentsAsync());
-        var actual = BySubject(await shared.IncidentsAsync());
+        var actual = await shared.IncidentsBySubjectAsync();
         Assert.Equal(expected.Keys, actual.Keys);
         Assert.All(actual.Values, incident => Assert.Equal("web-a", incident.Site));
         var states = shared.App.Services.GetRequiredService<IAnalyzerStateStore>();
@@ -139,15 +121,4 @@ public sealed class AutoSourceTests(AzuriteFixture azurite)
 
         return mixed;
     }
-
-    private static async Task RunTwiceAsync(AnalysisTestKit kit)
-    {
-        Assert.True((await kit.Analyzer.RunOnceAsync(CancellationToken.None)).Proceeded);
-        kit.Clock.Advance(TimeSpan.FromMinutes(10));
-        await kit.Analyzer.RunOnceAsync(CancellationToken.None);
-    }
-
-    /// <summary>Incidents by what they are about: upstream, host and start.</summary>
-    private static SortedDictionary<string, Incident> BySubject(SortedDictionary<string, Incident> incidents) =>
-        new(incidents.Values.ToDictionary(i => $"{i.Upstream} {i.Host} {i.Start:O}"), StringComparer.Ordinal);
 }

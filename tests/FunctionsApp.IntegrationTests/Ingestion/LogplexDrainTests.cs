@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using FunctionsApp.Incidents;
 using FunctionsApp.IntegrationTests.Analysis;
 using FunctionsApp.IntegrationTests.Infrastructure;
 
@@ -17,11 +16,7 @@ public sealed class LogplexDrainTests(AzuriteFixture azurite)
     [Fact]
     public async Task LogplexDrain_FramedLines_SameIncidentsAsBareLines()
     {
-        await using var bare = await AnalysisTestKit.StartAsync(azurite);
-        await bare.IngestAsync("nginx-access", AnalysisTestKit.AccessLines);
-        await bare.IngestAsync("nginx-error", AnalysisTestKit.ErrorLines);
-        await RunTwiceAsync(bare);
-
+        var expected = await AnalysisTestKit.ReferenceIncidentsAsync(azurite);
         await using var drain = await AnalysisTestKit.StartAsync(azurite);
         var received = AnalysisTestKit.LastTime();
         foreach (var (source, lines) in new[] { ("nginx-access", AnalysisTestKit.AccessLines), ("nginx-error", AnalysisTestKit.ErrorLines) })
@@ -48,28 +43,8 @@ public sealed class LogplexDrainTests(AzuriteFixture azurite)
             }
         }
 
-        await RunTwiceAsync(drain);
+        await drain.RunTwiceAsync();
 
-        var expected = BySubject(await bare.IncidentsAsync());
-        var actual = BySubject(await drain.IncidentsAsync());
-        Assert.True(expected.Count >= 10, $"only {expected.Count} incidents");
-        Assert.Equal(expected.Keys, actual.Keys);
-        foreach (var (subject, incident) in expected)
-        {
-            var other = actual[subject];
-            Assert.Equal((incident.Cause, incident.Status, incident.FailedRequests, incident.Start, incident.End, incident.State),
-                (other.Cause, other.Status, other.FailedRequests, other.Start, other.End, other.State));
-        }
+        AnalysisTestKit.AssertSameIncidents(expected, await drain.IncidentsBySubjectAsync());
     }
-
-    private static async Task RunTwiceAsync(AnalysisTestKit kit)
-    {
-        Assert.True((await kit.Analyzer.RunOnceAsync(CancellationToken.None)).Proceeded);
-        kit.Clock.Advance(TimeSpan.FromMinutes(10));
-        await kit.Analyzer.RunOnceAsync(CancellationToken.None);
-    }
-
-    /// <summary>Incidents by what they are about: upstream, host and start.</summary>
-    private static SortedDictionary<string, Incident> BySubject(SortedDictionary<string, Incident> incidents) =>
-        new(incidents.Values.ToDictionary(i => $"{i.Upstream} {i.Host} {i.Start:O}"), StringComparer.Ordinal);
 }
