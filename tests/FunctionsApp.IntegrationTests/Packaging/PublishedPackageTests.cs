@@ -229,10 +229,20 @@ public sealed class PublishedPackageTests(PublishedPackageFixture package) : ICl
             var first = listed[0];
             using var one = await client.GetAsync($"/api/incidents/{ids[0]}");
             Assert.True(one.StatusCode == HttpStatusCode.OK, Tail(output));
+            // A run writes its incidents before its timeline minutes and its state, so the listing can be complete
+            // while that run is still finishing: the timeline answers once it has.
             var upstream = first.GetProperty("upstream").GetString()!;
             var start = first.GetProperty("start").GetDateTimeOffset();
-            using var timeline = await client.GetAsync(
-                $"/api/timeline?upstream={Uri.EscapeDataString(upstream)}&from={Uri.EscapeDataString(start.AddHours(-3).ToString("O"))}&to={Uri.EscapeDataString(start.AddHours(1).ToString("O"))}");
+            var timelinePath = $"/api/timeline?upstream={Uri.EscapeDataString(upstream)}&from={Uri.EscapeDataString(start.AddHours(-3).ToString("O"))}&to={Uri.EscapeDataString(start.AddHours(1).ToString("O"))}";
+            var timeline = await client.GetAsync(timelinePath);
+            for (var waited = 0; timeline.StatusCode == HttpStatusCode.NotFound && waited < 60; waited++)
+            {
+                timeline.Dispose();
+                await Task.Delay(1000);
+                timeline = await client.GetAsync(timelinePath);
+            }
+
+            using var answered = timeline;
             Assert.True(timeline.StatusCode == HttpStatusCode.OK, $"timeline: {timeline.StatusCode} {await timeline.Content.ReadAsStringAsync()}\n{Tail(output)}");
             Assert.DoesNotContain(output, line => line.Contains("Exception", StringComparison.Ordinal));
         }
