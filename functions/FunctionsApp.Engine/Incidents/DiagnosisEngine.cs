@@ -85,7 +85,7 @@ internal sealed partial class DiagnosisEngine
     /// <summary>The offset an access line's time was written in: nginx writes both logs in its local time, so the
     /// offset the access log tells now is the error log's too, and it follows the access log through daylight-saving
     /// changes (a site's state keeps it across runs), unless configured, or inferred for this run (the access log
-    /// then says only UTC).</summary>
+    /// then says only UTC). The feed calls it as it reads each access line, before the error lines after it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void LearnErrorLogOffset(in AccessLogEntry entry)
     {
@@ -127,7 +127,6 @@ internal sealed partial class DiagnosisEngine
         }
 
         Stats.AccessLines++;
-        LearnErrorLogOffset(in entry);
         if (EarliestLine is null || time < EarliestLine)
         {
             EarliestLine = time;
