@@ -112,15 +112,7 @@ internal sealed class TableIncidentIndex(StorageTables tables)
         {
             if (row.PartitionKey != OpenPartition || await IsOpenAsync(row.RowKey, cancellationToken))
             {
-                var copy = new TableEntity(row.PartitionKey, row.RowKey);
-                foreach (var (name, value) in row)
-                {
-                    if (name is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))
-                    {
-                        copy[name] = value;
-                    }
-                }
-
+                var copy = CopyOf(row);
                 await TableOf(row.PartitionKey).RunAsync(
                     async (table, ct) =>
                     {
@@ -150,6 +142,21 @@ internal sealed class TableIncidentIndex(StorageTables tables)
         }
 
         return moved;
+    }
+
+    /// <summary>A row's keys and properties, without what the service sets (its timestamp and ETag), to write elsewhere.</summary>
+    internal static TableEntity CopyOf(TableEntity row)
+    {
+        var copy = new TableEntity(row.PartitionKey, row.RowKey);
+        foreach (var (name, value) in row)
+        {
+            if (name is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))
+            {
+                copy[name] = value;
+            }
+        }
+
+        return copy;
     }
 
     private async Task<bool> IsOpenAsync(string rowKey, CancellationToken cancellationToken)

@@ -374,7 +374,7 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         {
             await foreach (var row in table.QueryAsync<TableEntity>())
             {
-                await Index.AddEntityAsync(Copy(row));
+                await Index.AddEntityAsync(TableIncidentIndex.CopyOf(row));
                 await table.DeleteEntityAsync(row.PartitionKey, row.RowKey);
             }
         }
@@ -387,7 +387,7 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         await Store.UpsertFencedAsync(resolved, fence: 2, CancellationToken.None);
         incidents[incidents.IndexOf(open)] = resolved;
         var other = incidents.First(i => i.State == IncidentState.Resolved && i.Id != open.Id);
-        var staleOpenRow = Copy((await Index.GetEntityAsync<TableEntity>($"site~{SafeText.Encode(other.Site!)}", TableIncidentIndex.RowKey(other.Start.ToUnixTimeSeconds(), other.Id))).Value);
+        var staleOpenRow = TableIncidentIndex.CopyOf((await Index.GetEntityAsync<TableEntity>($"site~{SafeText.Encode(other.Site!)}", TableIncidentIndex.RowKey(other.Start.ToUnixTimeSeconds(), other.Id))).Value);
         staleOpenRow.PartitionKey = "open";
         staleOpenRow["State"] = "open";
         await Index.AddEntityAsync(staleOpenRow);
@@ -427,17 +427,6 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         }
 
         Assert.Equal(0, await upgraded.Services.GetRequiredService<TableIncidentIndex>().MoveEarlierLayoutRowsAsync(CancellationToken.None));
-    }
-
-    private static TableEntity Copy(TableEntity row)
-    {
-        var copy = new TableEntity(row.PartitionKey, row.RowKey);
-        foreach (var (name, value) in row.Where(p => p.Key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")))
-        {
-            copy[name] = value;
-        }
-
-        return copy;
     }
 
     [Fact]
