@@ -3,10 +3,12 @@ using FunctionsApp.Storage;
 namespace FunctionsApp.Incidents;
 
 /// <summary>
-/// At start, moves the incident index's rows of the earlier layout (one table for every kind of listing) into the
-/// tables each kind now has (<see cref="TableIncidentIndex.MoveEarlierLayoutRowsAsync"/>), retrying in the background
-/// while storage is unreachable, as the containers' creation does. Until it is done, a listing by site, upstream, host
-/// or of open incidents leaves out the incidents written only by the earlier version.
+/// At start, brings the incident index written by earlier versions to this layout, retrying in the background while
+/// storage is unreachable, as the containers' creation does: moves the rows of the one-table layout into the tables each
+/// kind of listing now has (<see cref="TableIncidentIndex.MoveEarlierLayoutRowsAsync"/>), then gives the incidents
+/// written before the cause table existed their rows there (<see cref="TableIncidentIndex.BackfillCauseRowsAsync"/>).
+/// Until the move is done, a listing by site, upstream, host or of open incidents leaves out the incidents written only
+/// by the earlier version; until the cause rows are complete, a listing by cause reads the every-incident table.
 /// </summary>
 internal sealed class IncidentIndexUpgrade(TableIncidentIndex index, TimeProvider timeProvider, ILogger<IncidentIndexUpgrade> logger)
     : BackgroundService
@@ -21,6 +23,11 @@ internal sealed class IncidentIndexUpgrade(TableIncidentIndex index, TimeProvide
                 if (await index.MoveEarlierLayoutRowsAsync(stoppingToken) is > 0 and var moved)
                 {
                     Log.IndexRowsMoved(logger, moved);
+                }
+
+                if (await index.BackfillCauseRowsAsync(stoppingToken) is > 0 and var written)
+                {
+                    Log.IndexCauseRowsWritten(logger, written);
                 }
 
                 return;

@@ -8,31 +8,40 @@ namespace FunctionsApp.Incidents;
 
 /// <summary>
 /// The incident index in Table Storage: for each incident a row in each partition a listing may start from (every
-/// incident; its site; its upstream; its host; open incidents), keyed newest first and holding the incident's summary,
+/// incident; its site; its upstream; its host; its cause; open incidents), keyed newest first and holding the incident's summary,
 /// so a filtered page is one range read of one partition: no listing of every document, and no document read per
 /// incident listed. Each kind of partition has a table of its own (<see cref="StorageTables.IncidentIndexTables"/>), so
-/// a store that scans a table per query (Azurite) reads one kind of row, not five. The documents stay the truth for the
+/// a store that scans a table per query (Azurite) reads one kind of row, not six. The documents stay the truth for the
 /// incident itself; every row is written after the document, conditioned on its fencing token as the document is.
 /// </summary>
 /// <remarks>
 /// Row key: <c>{long.MaxValue - start:D19}~{id}</c>, so ascending keys are newest first, then by id, the API's order.
 /// Partition keys are stable for an incident (its id derives from site, upstream, host and start), except the open
-/// partition, whose row is deleted when the incident resolves. A run that dies between the document and the index (or
+/// partition, whose row is deleted when the incident resolves, and the cause's, whose row moves when a later run
+/// classifies the incident otherwise (the write reads the cause the every-incident row had, and deletes that row). A run that dies between the document and the index (or
 /// whose writes are refused half-way) saved no state, so the next run derives the same incidents and writes them again:
 /// until then a listing shows the incident as the last complete write left it, one run behind. Rows of different
 /// partitions cannot change in one transaction, and a fenced write refuses a later run's row, so the rows of the
 /// stable partitions end at the latest run's version; but a stale run that passed the row of every incident (written
 /// first) just before a later run wrote can still add an "open" row after the later run deleted it. So a listing of
 /// the open partition takes each incident from its row in the every-incident partition (point reads, a page's worth),
-/// and drops it when that row says resolved. Rows written before rows held the summary are read from their document.
+/// and drops it when that row says resolved; a listing by cause does the same, as a row left in a cause's partition by
+/// such a race (or by <see cref="BackfillCauseRowsAsync"/> reading before a run changed the cause) is stale alike. Rows written before rows held the summary are read from their document.
 /// </remarks>
 internal sealed class TableIncidentIndex(StorageTables tables)
 {
+    private volatile bool _causeRowsComplete;
+
     private const string AllPartition = "all";
     private const string OpenPartition = "open";
     private const string SitePrefix = "site~";
     private const string UpstreamPrefix = "upstream~";
     private const string HostPrefix = "host~";
+    private const string CausePrefix = "cause~";
+
+    // The row in the cause table saying every incident written before that table existed has its row there.
+    internal const string MarkerPartition = "layout";
+    internal const string CauseRowsMarker = "cause-rows-complete";
     private const string FenceProperty = "Fence";
 
     private static readonly string[] SummaryColumns =
@@ -44,13 +53,18 @@ internal sealed class TableIncidentIndex(StorageTables tables)
         // The row of every incident first: it exists for any incident written before, so a run that a later one
         // overtook is refused there, before it could add an "open" row the later run has deleted.
         var rowKey = RowKey(incident.Start.ToUnixTimeSeconds(), incident.Id);
-        await WriteRowAsync(tables.IncidentIndex, Row(AllPartition, rowKey, incident, fence), fence, cancellationToken);
+        var previousCause = await WriteRowAsync(tables.IncidentIndex, Row(AllPartition, rowKey, incident, fence), fence, cancellationToken);
         var writes = Partitions(incident).Skip(1)
-            .Select(partition => WriteRowAsync(TableOf(partition), Row(partition, rowKey, incident, fence), fence, cancellationToken))
+            .Select(partition => (Task)WriteRowAsync(TableOf(partition), Row(partition, rowKey, incident, fence), fence, cancellationToken))
             .ToList();
         if (incident.State == IncidentState.Resolved)
         {
             writes.Add(DeleteRowAsync(tables.IncidentIndexOpen, OpenPartition, rowKey, fence, cancellationToken));
+        }
+
+        if (previousCause is { Length: > 0 } was && was != IncidentCauses.Name(incident.Cause))
+        {
+            writes.Add(DeleteRowAsync(tables.IncidentIndexByCause, Partition(CausePrefix, was), rowKey, fence, cancellationToken));
         }
 
         await Task.WhenAll(writes);
@@ -59,14 +73,16 @@ internal sealed class TableIncidentIndex(StorageTables tables)
     /// <summary>
     /// The incidents that may match <paramref name="query"/>, newest first, after <paramref name="after"/>, each with its
     /// summary as the rows hold it (null for a row written before rows held it: read its document). The service already
-    /// checked the filtered fields on the rows; a listing of open incidents is checked against the every-incident rows.
+    /// checked the filtered fields on the rows; a listing of open incidents or by cause is checked against the
+    /// every-incident rows.
     /// </summary>
     public async IAsyncEnumerable<IndexedIncident> ListAsync(
         IncidentQuery query, IncidentCursor? after, int pageSizeHint, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var filter = Filter(query, after, out var partition);
+        var causeRows = query.Cause is not null && await CauseRowsCompleteAsync(cancellationToken);
+        var filter = Filter(query, after, causeRows, out var partition);
         var rows = TableOf(partition).Table.QueryAsync<TableEntity>(filter, Math.Clamp(pageSizeHint, 1, 1000), SummaryColumns, cancellationToken);
-        if (partition != OpenPartition)
+        if (partition != OpenPartition && !partition.StartsWith(CausePrefix, StringComparison.Ordinal))
         {
             await foreach (var row in TableGuard.ListOrEmpty(rows, cancellationToken))
             {
@@ -79,8 +95,8 @@ internal sealed class TableIncidentIndex(StorageTables tables)
             yield break;
         }
 
-        // An "open" row may outlive its incident's resolution (see remarks): each page's incidents come from their rows
-        // in the every-incident partition, which every write reaches first.
+        // An "open" row may outlive its incident's resolution, and a cause's row its incident's new cause (see remarks):
+        // each page's incidents come from their rows in the every-incident partition, which every write reaches first.
         await foreach (var page in TableGuard.ListOrEmpty(rows.AsPages(), cancellationToken))
         {
             var current = await Task.WhenAll(page.Values.Select(ToIndexed).OfType<IndexedIncident>().Select(row =>
@@ -88,7 +104,7 @@ internal sealed class TableIncidentIndex(StorageTables tables)
             foreach (var row in current)
             {
                 if (row.HasValue && row.Value is { } everyIncidentRow && ToIndexed(everyIncidentRow) is { } indexed
-                    && (indexed.Summary is null || indexed.Summary.State == IncidentState.Open))
+                    && (indexed.Summary is null || query.Matches(indexed.Summary)))
                 {
                     yield return indexed;
                 }
@@ -112,22 +128,7 @@ internal sealed class TableIncidentIndex(StorageTables tables)
         {
             if (row.PartitionKey != OpenPartition || await IsOpenAsync(row.RowKey, cancellationToken))
             {
-                var copy = CopyOf(row);
-                await TableOf(row.PartitionKey).RunAsync(
-                    async (table, ct) =>
-                    {
-                        try
-                        {
-                            await table.AddEntityAsync(copy, ct);
-                        }
-                        catch (RequestFailedException ex) when (ex.Status == 409)
-                        {
-                            // Written in its table since the upgrade: that row is the newer.
-                        }
-
-                        return true;
-                    },
-                    cancellationToken);
+                await AddUnlessPresentAsync(TableOf(row.PartitionKey), CopyOf(row), cancellationToken);
             }
 
             try
@@ -143,6 +144,78 @@ internal sealed class TableIncidentIndex(StorageTables tables)
 
         return moved;
     }
+
+    /// <summary>
+    /// Gives every incident whose row in the every-incident table has no row in the cause table yet (written before
+    /// that table existed) its row there, then marks the cause table complete, and returns how many rows it wrote. Until
+    /// the mark is there, a listing by cause reads the every-incident table as before. Run at every start after
+    /// <see cref="MoveEarlierLayoutRowsAsync"/>; once marked, it is one point read. A copy never replaces a row (one
+    /// written since is the newer); a copy that lands after a run moved the incident to another cause is left behind
+    /// and skipped by listings (see remarks).
+    /// </summary>
+    public async Task<int> BackfillCauseRowsAsync(CancellationToken cancellationToken)
+    {
+        if (await CauseRowsCompleteAsync(cancellationToken))
+        {
+            return 0;
+        }
+
+        var written = 0;
+        var rows = tables.IncidentIndex.Table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {AllPartition}"), cancellationToken: cancellationToken);
+        await foreach (var page in TableGuard.ListOrEmpty(rows.AsPages(), cancellationToken))
+        {
+            await Parallel.ForEachAsync(
+                page.Values.Where(row => row.GetString("Cause") is { Length: > 0 }),
+                new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+                async (row, ct) =>
+                {
+                    var copy = CopyOf(row);
+                    copy.PartitionKey = Partition(CausePrefix, row.GetString("Cause"));
+                    if (await AddUnlessPresentAsync(tables.IncidentIndexByCause, copy, ct))
+                    {
+                        Interlocked.Increment(ref written);
+                    }
+                });
+        }
+
+        await tables.IncidentIndexByCause.RunAsync(
+            async (table, ct) => await table.UpsertEntityAsync(new TableEntity(MarkerPartition, CauseRowsMarker), TableUpdateMode.Replace, ct),
+            cancellationToken);
+        _causeRowsComplete = true;
+        return written;
+    }
+
+    /// <summary>Whether every incident has its row in the cause table (<see cref="BackfillCauseRowsAsync"/> finished); remembered once true.</summary>
+    private async Task<bool> CauseRowsCompleteAsync(CancellationToken cancellationToken)
+    {
+        if (!_causeRowsComplete)
+        {
+            var marker = await tables.IncidentIndexByCause.RunAsync(
+                async (table, ct) => (await table.GetEntityIfExistsAsync<TableEntity>(MarkerPartition, CauseRowsMarker, ["PartitionKey"], ct)).HasValue,
+                cancellationToken);
+            _causeRowsComplete = marker;
+        }
+
+        return _causeRowsComplete;
+    }
+
+    /// <summary>Adds a copied row unless its table has one of that key (written there since the copy was read: the newer).</summary>
+    private static Task<bool> AddUnlessPresentAsync(TableGuard table, TableEntity row, CancellationToken cancellationToken) =>
+        table.RunAsync(
+            async (client, ct) =>
+            {
+                try
+                {
+                    await client.AddEntityAsync(row, ct);
+                    return true;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 409)
+                {
+                    return false;
+                }
+            },
+            cancellationToken);
 
     /// <summary>A row's keys and properties, without what the service sets (its timestamp and ETag), to write elsewhere.</summary>
     internal static TableEntity CopyOf(TableEntity row)
@@ -165,10 +238,11 @@ internal sealed class TableIncidentIndex(StorageTables tables)
         return !row.HasValue || row.Value?.GetString("State") != "resolved";
     }
 
-    /// <summary>The partition a listing reads: the narrowest the filters name (upstream, host, site, open), else all.</summary>
-    internal static string Filter(IncidentQuery query, IncidentCursor? after) => Filter(query, after, out _);
-
-    private static string Filter(IncidentQuery query, IncidentCursor? after, out string partition)
+    /// <summary>
+    /// The filter of a listing, and the partition it reads: the narrowest the filters name (upstream, host, site, open,
+    /// cause when <paramref name="causeRows"/>: every incident has its cause's row), else all.
+    /// </summary>
+    private static string Filter(IncidentQuery query, IncidentCursor? after, bool causeRows, out string partition)
     {
         var conditions = new List<string>();
         if (query.Upstream is { } upstream)
@@ -186,6 +260,10 @@ internal sealed class TableIncidentIndex(StorageTables tables)
         else if (query.State == IncidentState.Open)
         {
             partition = OpenPartition;
+        }
+        else if (query.Cause is { } listed && causeRows)
+        {
+            partition = Partition(CausePrefix, IncidentCauses.Name(listed));
         }
         else
         {
@@ -247,6 +325,7 @@ internal sealed class TableIncidentIndex(StorageTables tables)
 
         yield return Partition(UpstreamPrefix, incident.Upstream);
         yield return Partition(HostPrefix, incident.Host.ToLowerInvariant());
+        yield return Partition(CausePrefix, IncidentCauses.Name(incident.Cause));
         if (incident.State == IncidentState.Open)
         {
             yield return OpenPartition;
@@ -318,23 +397,19 @@ internal sealed class TableIncidentIndex(StorageTables tables)
 
     /// <summary>
     /// An unfenced write merges (keeping the row's fence); a fenced one reads the row, refuses it when a later run wrote
-    /// it, and replaces it conditioned on what it read, as the document write does.
+    /// it, and replaces it conditioned on what it read, as the document write does. Returns the cause the row had before
+    /// (read for every-incident rows and fenced writes; null when there was no row).
     /// </summary>
-    private static Task WriteRowAsync(TableGuard table, TableEntity row, long? fence, CancellationToken cancellationToken) =>
-        table.RunAsync(
-            async (client, ct) =>
-            {
-                await WriteRowAsync(client, row, fence, ct);
-                return true;
-            },
-            cancellationToken);
+    private static Task<string?> WriteRowAsync(TableGuard table, TableEntity row, long? fence, CancellationToken cancellationToken) =>
+        table.RunAsync((client, ct) => WriteRowAsync(client, row, fence, ct), cancellationToken);
 
-    private static async Task WriteRowAsync(TableClient table, TableEntity row, long? fence, CancellationToken cancellationToken)
+    private static async Task<string?> WriteRowAsync(TableClient table, TableEntity row, long? fence, CancellationToken cancellationToken)
     {
         if (fence is not { } mine)
         {
+            var before = row.PartitionKey == AllPartition ? await ReadAsync(table, row.PartitionKey, row.RowKey, fence: null, cancellationToken) : null;
             await table.UpsertEntityAsync(row, TableUpdateMode.Merge, cancellationToken);
-            return;
+            return before?.Cause;
         }
 
         for (var attempt = 1; ; attempt++)
@@ -342,16 +417,16 @@ internal sealed class TableIncidentIndex(StorageTables tables)
             try
             {
                 var current = await ReadAsync(table, row.PartitionKey, row.RowKey, mine, cancellationToken);
-                if (current is { } etag)
+                if (current is { } read)
                 {
-                    await table.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, cancellationToken);
+                    await table.UpdateEntityAsync(row, read.ETag, TableUpdateMode.Replace, cancellationToken);
                 }
                 else
                 {
                     await table.AddEntityAsync(row, cancellationToken);
                 }
 
-                return;
+                return current?.Cause;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 3)
             {
@@ -379,7 +454,7 @@ internal sealed class TableIncidentIndex(StorageTables tables)
         {
             try
             {
-                var etag = fence is { } mine ? await ReadAsync(table, partition, rowKey, mine, cancellationToken) : ETag.All;
+                var etag = fence is { } mine ? (await ReadAsync(table, partition, rowKey, mine, cancellationToken))?.ETag : ETag.All;
                 if (etag is { } match)
                 {
                     await table.DeleteEntityAsync(partition, rowKey, match, cancellationToken);
@@ -401,21 +476,24 @@ internal sealed class TableIncidentIndex(StorageTables tables)
         }
     }
 
-    /// <summary>The row's ETag, or null when there is none; refuses a row written by a later run than <paramref name="fence"/>.</summary>
-    private static async Task<ETag?> ReadAsync(TableClient table, string partition, string rowKey, long fence, CancellationToken cancellationToken)
+    /// <summary>
+    /// The row's ETag and cause, or null when there is no row; refuses a row written by a later run than
+    /// <paramref name="fence"/>.
+    /// </summary>
+    private static async Task<(ETag ETag, string? Cause)?> ReadAsync(TableClient table, string partition, string rowKey, long? fence, CancellationToken cancellationToken)
     {
-        var current = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, [FenceProperty], cancellationToken);
-        if (!current.HasValue || current.Value is null)
+        var current = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, [FenceProperty, "Cause"], cancellationToken);
+        if (!current.HasValue || current.Value is not { } row)
         {
             return null;
         }
 
-        if (current.Value.GetInt64(FenceProperty) is { } written && written > fence)
+        if (row.GetInt64(FenceProperty) is { } written && written > fence)
         {
             throw new StaleWriterException($"Index row {partition}/{rowKey} was written by a later analyzer run (fence {written} > {fence}).");
         }
 
-        return current.Value.ETag;
+        return (row.ETag, row.GetString("Cause"));
     }
 
     /// <summary>The table holding a partition's rows: each kind of listing has a table of its own.</summary>
@@ -426,6 +504,7 @@ internal sealed class TableIncidentIndex(StorageTables tables)
         _ when partition.StartsWith(SitePrefix, StringComparison.Ordinal) => tables.IncidentIndexBySite,
         _ when partition.StartsWith(UpstreamPrefix, StringComparison.Ordinal) => tables.IncidentIndexByUpstream,
         _ when partition.StartsWith(HostPrefix, StringComparison.Ordinal) => tables.IncidentIndexByHost,
+        _ when partition.StartsWith(CausePrefix, StringComparison.Ordinal) => tables.IncidentIndexByCause,
         _ => throw new ArgumentOutOfRangeException(nameof(partition), partition, "Not a partition of the incident index."),
     };
 

@@ -30,6 +30,9 @@ internal static partial class Log
     [LoggerMessage(2008, LogLevel.Information, "Moved {Count} incident index rows of the earlier layout into the tables of their listings")]
     public static partial void IndexRowsMoved(ILogger logger, int count);
 
-    [LoggerMessage(2009, LogLevel.Warning, "Could not move the incident index rows of the earlier layout (attempt {Attempt}); retrying in {Delay}")]
+    [LoggerMessage(2009, LogLevel.Warning, "Could not bring the incident index of an earlier version to this layout (attempt {Attempt}); retrying in {Delay}")]
     public static partial void IndexRowsNotMoved(ILogger logger, Exception exception, int attempt, TimeSpan delay);
+
+    [LoggerMessage(2010, LogLevel.Information, "Wrote {Count} incident index rows by cause for incidents written before the index had them")]
+    public static partial void IndexCauseRowsWritten(ILogger logger, int count);
 }

@@ -36,8 +36,8 @@ internal sealed class StorageOptions
 
     /// <summary>
     /// Table of the incident index: the rows <c>/api/incidents</c> filters and pages through. The rows by site, upstream,
-    /// host and of open incidents are in tables of this name followed by <c>site</c>, <c>upstream</c>, <c>host</c> and
-    /// <c>open</c> (so it is at most 55 characters).
+    /// host, cause and of open incidents are in tables of this name followed by <c>site</c>, <c>upstream</c>,
+    /// <c>host</c>, <c>cause</c> and <c>open</c> (so it is at most 55 characters).
     /// </summary>
     [Required]
     [RegularExpression(IndexTableNamePattern)]

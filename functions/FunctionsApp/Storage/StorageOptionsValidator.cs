@@ -46,7 +46,7 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         if (StorageTables.IncidentIndexSuffixes.Any(suffix => string.Equals(options.IncidentIndexTable + suffix, options.TimelineTable, StringComparison.OrdinalIgnoreCase)))
         {
             return ValidateOptionsResult.Fail(
-                $"Storage tables must differ: the incident index's ('{options.IncidentIndexTable}', with 'site', 'upstream', 'host' or 'open' after it), timeline '{options.TimelineTable}'.");
+                $"Storage tables must differ: the incident index's ('{options.IncidentIndexTable}', with 'site', 'upstream', 'host', 'cause' or 'open' after it), timeline '{options.TimelineTable}'.");
         }
 
         string[] names = [options.LogsContainer, options.StateContainer, options.IncidentsContainer];

@@ -14,7 +14,7 @@ namespace FunctionsApp.Storage;
 internal sealed class StorageTables(TableServiceClient service, IOptions<StorageOptions> options)
 {
     /// <summary>The index's tables are named after <see cref="StorageOptions.IncidentIndexTable"/>, with these suffixes.</summary>
-    public static readonly string[] IncidentIndexSuffixes = ["", "site", "upstream", "host", "open"];
+    public static readonly string[] IncidentIndexSuffixes = ["", "site", "upstream", "host", "cause", "open"];
 
     /// <summary>The index of every incident; it also held the other kinds of rows before they had tables of their own.</summary>
     public TableGuard IncidentIndex { get; } = new(service.GetTableClient(options.Value.IncidentIndexTable));
@@ -25,11 +25,13 @@ internal sealed class StorageTables(TableServiceClient service, IOptions<Storage
 
     public TableGuard IncidentIndexByHost { get; } = new(service.GetTableClient(options.Value.IncidentIndexTable + "host"));
 
+    public TableGuard IncidentIndexByCause { get; } = new(service.GetTableClient(options.Value.IncidentIndexTable + "cause"));
+
     public TableGuard IncidentIndexOpen { get; } = new(service.GetTableClient(options.Value.IncidentIndexTable + "open"));
 
     public TableGuard Timeline { get; } = new(service.GetTableClient(options.Value.TimelineTable));
 
-    public IEnumerable<TableGuard> IncidentIndexTables => [IncidentIndex, IncidentIndexBySite, IncidentIndexByUpstream, IncidentIndexByHost, IncidentIndexOpen];
+    public IEnumerable<TableGuard> IncidentIndexTables => [IncidentIndex, IncidentIndexBySite, IncidentIndexByUpstream, IncidentIndexByHost, IncidentIndexByCause, IncidentIndexOpen];
 
     public IEnumerable<TableGuard> All => [.. IncidentIndexTables, Timeline];
 

@@ -36,6 +36,8 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private TableClient OpenIndex => _app.Services.GetRequiredService<StorageTables>().IncidentIndexOpen.Table;
 
+    private TableClient CauseIndex => _app.Services.GetRequiredService<StorageTables>().IncidentIndexByCause.Table;
+
     public async Task InitializeAsync()
     {
         // TestApp gives each app its own tables (idx{suffix}), as it does containers.
@@ -44,6 +46,20 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
             services.AddSingleton<HttpPipelinePolicy>(_faults);
             services.AddSingleton<HttpPipelinePolicy>(_beforeIndex);
         });
+
+        // The index's upgrade at start (nothing to move or copy here) is done before a test hooks the index's requests.
+        await WaitForCauseRowsCompleteAsync(CauseIndex);
+    }
+
+    private static string CausePartition(IncidentCause cause) => "cause~" + SafeText.Encode(IncidentCauses.Name(cause));
+
+    private static async Task WaitForCauseRowsCompleteAsync(TableClient causeIndex)
+    {
+        for (var waited = 0; !(await causeIndex.GetEntityIfExistsAsync<TableEntity>(TableIncidentIndex.MarkerPartition, TableIncidentIndex.CauseRowsMarker)).HasValue; waited++)
+        {
+            Assert.True(waited < 300, "the incident index's upgrade did not finish within 30 s");
+            await Task.Delay(100);
+        }
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
@@ -191,6 +207,23 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Query_RowLeftInTheEarlierCausesPartitionByAStaleRun_IsNotListedUnderThatCause()
+    {
+        var incident = NewIncident("00ce0001", "web", "10.0.0.6:80", "f.example.test", IncidentCause.Timeout, IncidentState.Open, T0, T0.AddMinutes(3));
+        await Store.UpsertFencedAsync(incident, fence: 7, CancellationToken.None);
+        var timeoutRow = (await CauseIndex.GetEntityAsync<TableEntity>(CausePartition(IncidentCause.Timeout), TableIncidentIndex.RowKey(T0.ToUnixTimeSeconds(), incident.Id))).Value;
+        await Store.UpsertFencedAsync(incident with { Cause = IncidentCause.Overload, End = T0.AddMinutes(5) }, fence: 8, CancellationToken.None);
+        Assert.Equal([CausePartition(IncidentCause.Overload)], (await RowsAsync(incident.Id)).Select(r => r.Partition).Where(p => p.StartsWith("cause~", StringComparison.Ordinal)));
+
+        // The run holding fence 7 passed the every-incident row before fence 8 wrote, and its "timeout" row lands now.
+        await CauseIndex.AddEntityAsync(timeoutRow);
+
+        Assert.Empty(await ListAsync(new IncidentQuery { Cause = IncidentCause.Timeout }));
+        Assert.Equal([incident.Id], await ListAsync(new IncidentQuery { Cause = IncidentCause.Overload }));
+        Assert.Equal(IncidentCause.Overload, (await Store.QueryAsync(new IncidentQuery { Site = "web" }, null, 10, CancellationToken.None)).Single().Cause);
+    }
+
+    [Fact]
     public async Task IncidentsApi_PagedByContinuation_VisitsEachMatchOnceInOrder()
     {
         var incidents = Corpus();
@@ -239,7 +272,7 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         await Store.UpsertFencedAsync(open, fence: 4, CancellationToken.None);
 
         var rows = await RowsAsync(open.Id);
-        Assert.Equal(["all", "host~", "open", "site~", "upstream~"], rows.Select(r => r.Partition.Split('~')[0] + (r.Partition.Contains('~') ? "~" : "")).Order(StringComparer.Ordinal));
+        Assert.Equal(["all", "cause~", "host~", "open", "site~", "upstream~"], rows.Select(r => r.Partition.Split('~')[0] + (r.Partition.Contains('~') ? "~" : "")).Order(StringComparer.Ordinal));
         Assert.All(rows, r => Assert.Equal((4L, "open", "timeout"), (r.Fence, r.State, r.Cause)));
         Assert.Equal([open.Id], await ListAsync(new IncidentQuery { State = IncidentState.Open }));
 
@@ -247,8 +280,9 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         await Store.UpsertFencedAsync(resolved, fence: 5, CancellationToken.None);
 
         rows = await RowsAsync(open.Id);
-        Assert.Equal(4, rows.Count);
+        Assert.Equal(5, rows.Count);
         Assert.DoesNotContain(rows, r => r.Partition == "open");
+        Assert.Contains(rows, r => r.Partition == CausePartition(IncidentCause.Overload));
         Assert.All(rows, r => Assert.Equal((5L, "resolved", "overload"), (r.Fence, r.State, r.Cause)));
         Assert.Empty(await ListAsync(new IncidentQuery { State = IncidentState.Open }));
         Assert.Empty(await ListAsync(new IncidentQuery { Cause = IncidentCause.Timeout }));
@@ -302,7 +336,7 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         await Assert.ThrowsAsync<StaleWriterException>(() => index.WriteAsync(incident, fence: 7, CancellationToken.None));
 
         var rows = await RowsAsync(incident.Id);
-        Assert.Equal(4, rows.Count);
+        Assert.Equal(5, rows.Count);
         Assert.All(rows, r => Assert.Equal((8L, "resolved"), (r.Fence, r.State)));
         Assert.Empty(await ListAsync(new IncidentQuery { State = IncidentState.Open }));
         Assert.Equal(IncidentState.Resolved, (await Store.GetAsync(incident.Id, CancellationToken.None))!.State);
@@ -369,18 +403,22 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
             await Store.UpsertFencedAsync(incident, fence: 1, CancellationToken.None);
         }
 
-        // The earlier layout: every kind of row in the one table.
+        // The earlier layout: every kind of row in the one table, and no rows by cause (nor the mark saying they are complete).
         foreach (var table in IndexTables.Skip(1))
         {
             await foreach (var row in table.QueryAsync<TableEntity>())
             {
-                await Index.AddEntityAsync(TableIncidentIndex.CopyOf(row));
+                if (table.Name != CauseIndex.Name)
+                {
+                    await Index.AddEntityAsync(TableIncidentIndex.CopyOf(row));
+                }
+
                 await table.DeleteEntityAsync(row.PartitionKey, row.RowKey);
             }
         }
 
-        // Written since, by the new layout: an open incident resolved (its site, upstream and host rows now in their tables
-        // at fence 2; the earlier layout's "open" row still beside the every-incident rows), and the stale "open" row of an
+        // Written since, by the new layout: an open incident resolved (its site, upstream, host and cause rows now in their
+        // tables at fence 2; the earlier layout's "open" row still beside the every-incident rows), and the stale "open" row of an
         // incident that resolved before the upgrade, as a stale run can leave one.
         var open = incidents.First(i => i.State == IncidentState.Open);
         var resolved = open with { State = IncidentState.Resolved, End = open.End.AddMinutes(9) };
@@ -392,6 +430,12 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         staleOpenRow["State"] = "open";
         await Index.AddEntityAsync(staleOpenRow);
 
+        // Before the cause rows are complete, a listing by cause reads the every-incident table.
+        var beforeUpgrade = new TableIncidentIndex(_app.Services.GetRequiredService<StorageTables>());
+        Assert.Equal(
+            Expected(incidents, i => i.Cause == IncidentCause.Timeout),
+            await beforeUpgrade.ListAsync(new IncidentQuery { Cause = IncidentCause.Timeout }, null, 500, CancellationToken.None).Select(r => r.Cursor.Id).ToListAsync());
+
         // An instance of this version starts on the same storage and moves them.
         var options = _app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
         await using var upgraded = await TestApp.StartAsync(azurite, new Dictionary<string, string?>
@@ -399,11 +443,8 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
             ["Storage:IncidentIndexTable"] = options.IncidentIndexTable,
             ["Storage:IncidentsContainer"] = options.IncidentsContainer,
         });
-        for (var waited = 0; await Index.QueryAsync<TableEntity>("PartitionKey gt 'all'", maxPerPage: 1).AnyAsync(); waited++)
-        {
-            Assert.True(waited < 300, "the rows of the earlier layout were not moved within 30 s");
-            await Task.Delay(100);
-        }
+        await WaitForCauseRowsCompleteAsync(CauseIndex);
+        Assert.False(await Index.QueryAsync<TableEntity>("PartitionKey gt 'all'", maxPerPage: 1).AnyAsync());
 
         var store = upgraded.Services.GetRequiredService<IIncidentStore>();
         async Task<List<string>> List(IncidentQuery query) => [.. (await store.QueryAsync(query, null, 500, CancellationToken.None)).Select(s => s.Id)];
@@ -412,21 +453,36 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(Expected(incidents, i => i.Upstream == "unix:/run/app.sock"), await List(new IncidentQuery { Upstream = "unix:/run/app.sock" }));
         Assert.Equal(Expected(incidents, i => i.Host == "Shop.Example.test"), await List(new IncidentQuery { Host = "shop.example.TEST" }));
         Assert.Equal(Expected(incidents, i => i.State == IncidentState.Open), await List(new IncidentQuery { State = IncidentState.Open }));
+        foreach (var cause in incidents.Select(i => i.Cause).Distinct())
+        {
+            Assert.Equal(Expected(incidents, i => i.Cause == cause), await List(new IncidentQuery { Cause = cause }));
+        }
+
+        Assert.Equal(Expected(incidents, i => i.Cause == open.Cause && i.Site == open.Site), await List(new IncidentQuery { Cause = open.Cause, Site = open.Site }));
         Assert.Equal(Expected(incidents, i => i.Site == open.Site && i.State == IncidentState.Resolved), await List(new IncidentQuery { Site = open.Site, State = IncidentState.Resolved }));
 
         // Each table holds its kind of row only; the newer rows stood, and no row came back for the resolved incidents.
         Assert.All(await RowsAsync(open.Id), r => Assert.Equal((2L, "resolved"), (r.Fence, r.State)));
         Assert.DoesNotContain(await RowsAsync(other.Id), r => r.Partition == "open");
-        string[] prefixes = ["all", "site~", "upstream~", "host~", "open"];
+        foreach (var incident in incidents)
+        {
+            Assert.Single(await RowsAsync(incident.Id), r => r.Partition == CausePartition(incident.Cause));
+        }
+
+        string[] prefixes = ["all", "site~", "upstream~", "host~", "cause~", "open"];
         foreach (var (table, prefix) in IndexTables.Zip(prefixes))
         {
             await foreach (var row in table.QueryAsync<TableEntity>())
             {
-                Assert.StartsWith(prefix, row.PartitionKey, StringComparison.Ordinal);
+                Assert.True(
+                    row.PartitionKey.StartsWith(prefix, StringComparison.Ordinal) || (prefix == "cause~" && row.PartitionKey == TableIncidentIndex.MarkerPartition),
+                    $"{table.Name} holds a row of partition {row.PartitionKey}");
             }
         }
 
-        Assert.Equal(0, await upgraded.Services.GetRequiredService<TableIncidentIndex>().MoveEarlierLayoutRowsAsync(CancellationToken.None));
+        var index = upgraded.Services.GetRequiredService<TableIncidentIndex>();
+        Assert.Equal(0, await index.MoveEarlierLayoutRowsAsync(CancellationToken.None));
+        Assert.Equal(0, await index.BackfillCauseRowsAsync(CancellationToken.None));
     }
 
     [Fact]

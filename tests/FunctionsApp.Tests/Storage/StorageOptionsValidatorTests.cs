@@ -35,6 +35,7 @@ public sealed class StorageOptionsValidatorTests
     [InlineData("incidentindex", "IncidentIndex", "Storage tables must differ")]
     [InlineData("incidentindex", "incidentindexopen", "Storage tables must differ")]
     [InlineData("idx", "idxupstream", "Storage tables must differ")]
+    [InlineData("incidents", "incidentscause", "Storage tables must differ")]
     public void IndexTable_TooLongForItsTablesOrClashingWithTheTimeline_FailsNamingIt(string index, string timeline, string expected)
     {
         var ex = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Storage:IncidentIndexTable"] = index, ["Storage:TimelineTable"] = timeline }));
