@@ -114,6 +114,7 @@ internal sealed class LogFeed
         private Stream? _stream;
         private LinePrefix _prefix = LinePrefix.None;
         private LineEnvelope? _envelope;
+        private JournalExport? _journal;
         private byte[] _held = new byte[1024];
         private int _heldLength = -1;
         private TimeSpan _heldOffset;
@@ -300,10 +301,22 @@ internal sealed class LogFeed
                 }
 
                 PrefixTime = null;
+                if (_journal is not null && !oversized)
+                {
+                    if (!_journal.TryRead(line, out var message, out var entryTime))
+                    {
+                        // An entry's metadata or the blank line after it: no log line.
+                        continue;
+                    }
+
+                    line = message;
+                    PrefixTime = entryTime;
+                }
+
                 if (_envelope is not null && !oversized && _envelope.TryUnwrap(line, out var inner, out var stamped))
                 {
                     line = inner;
-                    PrefixTime = stamped;
+                    PrefixTime = stamped ?? PrefixTime;
                 }
 
                 if (!_prefix.IsNone && !oversized)
@@ -343,7 +356,14 @@ internal sealed class LogFeed
                 }
             }
 
-            // A JSON wrapper first (Docker's json-file, a shipper's file output), then a text prefix inside it.
+            // The journal's export format first, then a JSON wrapper (Docker's json-file, a shipper's file output), then a
+            // text prefix inside it.
+            _journal = JournalExport.Detect(sample);
+            if (_journal is not null)
+            {
+                sample = JournalExport.Messages(sample);
+            }
+
             _envelope = LineEnvelope.Detect(sample);
             if (_envelope is not null)
             {
@@ -358,7 +378,8 @@ internal sealed class LogFeed
         {
             if (_name.Length > 0)
             {
-                var prefix = _envelope is null ? _prefix.Name : _prefix.Name is { } inside ? $"{_envelope.Name}+{inside}" : _envelope.Name;
+                string?[] layers = [_journal is null ? null : JournalExport.Name, _envelope?.Name, _prefix.Name];
+                var prefix = layers.Any(layer => layer is not null) ? string.Join('+', layers.OfType<string>()) : null;
                 Owner.Inputs.Add(new InputReport(_name, _kind, _lines, _parsed) { Prefix = prefix });
                 _name = "";
                 (_lines, _parsed) = (0, 0);

@@ -22,6 +22,12 @@ internal sealed partial class AccessLogFormat
     private const string IngressNginxDefinition =
         "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id";
 
+    // Nginx Proxy Manager's "proxy" format, which every proxy host of it logs with (proxy-host-N_access.log; $server is
+    // the host it forwards to). Its two statuses sit side by side, $upstream_status first, where values alone cannot
+    // order them: recognised on sight, the two stay apart when they differ.
+    private const string NginxProxyManagerDefinition =
+        "[$time_local] $upstream_cache_status $upstream_status $status - $request_method $scheme $host \"$request_uri\" [Client $remote_addr] [Length $body_bytes_sent] [Gzip $gzip_ratio] [Sent-to $server] \"$http_user_agent\" \"$http_referer\"";
+
     private readonly Segment[] _segments;
     private readonly JsonFieldMap? _jsonKeys;
     private readonly bool[] _has = new bool[AccessFields.Count];
@@ -59,8 +65,11 @@ internal sealed partial class AccessLogFormat
     /// <summary>ingress-nginx's default <c>upstreaminfo</c> format.</summary>
     public static AccessLogFormat IngressNginx { get; } = CompileText("ingress-nginx", IngressNginxDefinition, LogEscape.Default);
 
+    /// <summary>Nginx Proxy Manager's <c>proxy</c> format.</summary>
+    public static AccessLogFormat NginxProxyManager { get; } = CompileText("nginx-proxy-manager", NginxProxyManagerDefinition, LogEscape.Default);
+
     /// <summary>The names of the built-in formats.</summary>
-    public static IReadOnlyList<string> PresetNames { get; } = ["combined", "main", "ingress-nginx", "json"];
+    public static IReadOnlyList<string> PresetNames { get; } = ["combined", "main", "ingress-nginx", "nginx-proxy-manager", "json"];
 
     /// <summary>
     /// JSON lines whose keys are matched by name (<c>status</c>, <c>upstream_addr</c>, <c>time_iso8601</c>, ...).
@@ -69,7 +78,7 @@ internal sealed partial class AccessLogFormat
     public static AccessLogFormat CreateJson() => new("json", "{...}", LogEscape.Json, [], JsonFieldMap.Learning());
 
     /// <summary>The formats <see cref="LogFormatDetector"/> chooses among, most specific first.</summary>
-    public static IReadOnlyList<AccessLogFormat> CreatePresets() => [IngressNginx, Main, Combined, CreateJson()];
+    public static IReadOnlyList<AccessLogFormat> CreatePresets() => [IngressNginx, NginxProxyManager, Main, Combined, CreateJson()];
 
     /// <summary><c>combined</c>, <c>main</c>, <c>json</c>, a preset name, or the user's format text.</summary>
     public string Name { get; }
@@ -110,7 +119,7 @@ internal sealed partial class AccessLogFormat
 
         if (!template.Contains('$', StringComparison.Ordinal))
         {
-            error = $"the log_format '{Shorten(template)}' has no $variables; expected a preset (combined, main, ingress-nginx, json) or a format string";
+            error = $"the log_format '{Shorten(template)}' has no $variables; expected a preset ({string.Join(", ", PresetNames)}) or a format string";
             return false;
         }
 

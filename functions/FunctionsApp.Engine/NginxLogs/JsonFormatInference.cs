@@ -98,7 +98,7 @@ internal static class JsonFormatInference
                 : Share(ValueShape.TimeLocal) >= 0.9 ? AccessField.TimeLocal
                 : Share(ValueShape.Msec) >= 0.9 ? AccessField.Msec
                 : Share(ValueShape.RequestLine) >= 0.9 ? AccessField.Request
-                : Share(ValueShape.AddressList) >= 0.9 && shapes.Exists(s => s.HasFlag(ValueShape.Address)) ? AccessField.UpstreamAddr
+                : Share(ValueShape.AddressList) >= 0.9 ? AccessField.UpstreamAddr
                 : Share(ValueShape.Status) >= 0.99 && shapes.Count == values[path].Count ? AccessField.Status
                 : AccessField.Ignored;
             var taken = fields.ContainsValue(guess) || (guess is AccessField.TimeIso8601 or AccessField.TimeLocal or AccessField.Msec

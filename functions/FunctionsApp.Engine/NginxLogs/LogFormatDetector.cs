@@ -2,10 +2,10 @@ namespace FunctionsApp.NginxLogs;
 
 /// <summary>
 /// Picks the access-log format from the first lines when none was given. Candidates: the presets (combined, main,
-/// ingress-nginx), a JSON template inferred from the keys (<see cref="JsonFormatInference"/>), and text templates
-/// inferred from the values (<see cref="TextFormatInference"/>). Each is scored on the sample by the lines it reads
-/// with a status, a time and plausible fields; among those that read at least 90 % as many lines as the best, the
-/// one that tells the engine most wins (<see cref="AccessLogFormat.Richness"/>), a preset on a tie.
+/// ingress-nginx, Nginx Proxy Manager's), a JSON template inferred from the keys (<see cref="JsonFormatInference"/>),
+/// and text templates inferred from the values (<see cref="TextFormatInference"/>). Each is scored on the sample by
+/// the lines it reads with a status, a time and plausible fields; among those that read at least 90 % as many lines
+/// as the best, the one that tells the engine most wins (<see cref="AccessLogFormat.Richness"/>), a preset on a tie.
 /// </summary>
 internal static class LogFormatDetector
 {
@@ -33,7 +33,7 @@ internal static class LogFormatDetector
         }
         else
         {
-            candidates.AddRange([AccessLogFormat.IngressNginx, AccessLogFormat.Main, AccessLogFormat.Combined]);
+            candidates.AddRange(AccessLogFormat.CreatePresets().Where(format => !format.IsJson));
             candidates.AddRange(TextFormatInference.Infer(lines));
         }
 

@@ -527,8 +527,9 @@ internal static class TextFormatInference
         }
 
         // 5. Upstream addresses: a list, a "-" or a unix socket says upstream; otherwise the later address-like field
-        // (formats put the client and the host before the upstream).
-        var addresses = Free().Where(p => p.Any(ValueShape.Address) && p.Share(ValueShape.AddressList) >= 0.7).ToList();
+        // (formats put the client and the host before the upstream). Every value may be a list: nginx tries each address
+        // "localhost" resolves to ("[::1]:8080, 127.0.0.1:8080") on every request whose first try fails.
+        var addresses = Free().Where(p => p.Any(ValueShape.Address | ValueShape.AddressList) && p.Share(ValueShape.AddressList) >= 0.7).ToList();
         var upstream = addresses.FirstOrDefault(p => p.Any(ValueShape.List) || p.Dashes > 0 || p.AnyValue(v => v.StartsWith("unix:", StringComparison.Ordinal))) ?? addresses.LastOrDefault();
         if (upstream is not null)
         {

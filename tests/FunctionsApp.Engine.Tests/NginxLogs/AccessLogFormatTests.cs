@@ -291,6 +291,7 @@ public sealed class AccessLogFormatTests
     [InlineData("combined")]
     [InlineData("main")]
     [InlineData("ingress-nginx")]
+    [InlineData("nginx-proxy-manager")]
     [InlineData("JSON")]
     public void TryCompile_PresetNames_AreKnown(string name)
     {

@@ -33,6 +33,37 @@ public sealed class LogFormatDetectorTests
     }
 
     [Fact]
+    public void Detect_NginxProxyManagerLines_PicksItsPreset_WhichTellsTheTwoStatusesApart()
+    {
+        // A proxy host's log: its upstream answered 500 where error_page made it 503, and one request no upstream saw.
+        var lines = Lines(
+            "[24/Nov/2026:10:00:01 +0545] - 200 200 - GET https app.example.com \"/\" [Client 203.0.113.25] [Length 2367] [Gzip -] [Sent-to 192.168.1.50] \"curl/8.5.0\" \"-\"",
+            "[24/Nov/2026:10:00:02 +0545] - 500 503 - GET https app.example.com \"/cart\" [Client 203.0.113.26] [Length 150] [Gzip 2.41] [Sent-to 192.168.1.50] \"Mozilla/5.0\" \"https://app.example.com/\"",
+            "[24/Nov/2026:10:00:03 +0545] HIT - 200 - GET https app.example.com \"/logo.png\" [Client 203.0.113.27] [Length 912] [Gzip -] [Sent-to 192.168.1.50] \"curl/8.5.0\" \"-\"");
+
+        var format = LogFormatDetector.Detect(lines);
+
+        Assert.Equal("nginx-proxy-manager", format?.Name);
+        Assert.True(format!.TryParse(lines[1], out var entry));
+        Assert.Equal((503, "500", "203.0.113.26"), (entry.Status, Encoding.UTF8.GetString(entry.Get(AccessField.UpstreamStatus)), entry.Text(AccessField.RemoteAddr)));
+    }
+
+    [Fact]
+    public void Detect_StatusesOfHttp09Answers_StillInferTheFormat()
+    {
+        // proxy_pass http:// to a TLS port: the upstream's bytes are no HTTP/1.0 header, nginx passes them as an HTTP/0.9
+        // answer and logs the status 009 (and $upstream_status 009). The upstream fields must still be found.
+        var lines = Enumerable.Range(0, 20).Select(i => i % 3 == 0
+            ? $"203.0.113.{i} - - [01/Dec/2026:11:00:{i:00} +0100] \"GET /billing/ HTTP/1.1\" 009 7 \"-\" \"curl/8.5.0\" host=\"portal.example.com\" ua=\"10.0.3.4:8443\" us=\"009\" rt=0.004 urt=\"0.004\""
+            : $"198.51.100.{i} - - [01/Dec/2026:11:00:{i:00} +0100] \"GET / HTTP/1.1\" 200 14933 \"-\" \"curl/8.5.0\" host=\"portal.example.com\" ua=\"10.0.3.4:8080\" us=\"200\" rt=0.156 urt=\"0.155\"").ToArray();
+
+        var format = LogFormatDetector.Detect(Lines(lines));
+
+        Assert.NotNull(format);
+        Assert.True(format.Has(AccessField.UpstreamAddr) && format.Has(AccessField.UpstreamStatus) && format.Has(AccessField.Host), format.Definition);
+    }
+
+    [Fact]
     public void Detect_JsonLines_PicksJson()
     {
         var format = LogFormatDetector.Detect(Lines("{\"time_iso8601\":\"2026-11-24T10:00:01+00:00\",\"status\":200}"));

@@ -78,6 +78,30 @@ public sealed class PrefixedLogFeedTests
         Assert.Equal(Summary(Analyze("mixed-custom", Format("mixed-custom"), prefix: "")), Summary(given));
     }
 
+    /// <summary>
+    /// <c>journalctl -o export</c> (what systemd-journal-upload sends): each line an entry of field lines and a blank
+    /// line; the message is read, the metadata is neither a line nor malformed.
+    /// </summary>
+    [Fact]
+    public void Analyze_JournalExportEntries_ReadsEachMessageAndSkipsTheirMetadata()
+    {
+        var entry = 0;
+        string Export(string line) =>
+            $"__CURSOR=s=0d1e2f;i={++entry:x};b=7a1b;m=6618f96e3e800;t=6618f96e3e800;x=1\n__REALTIME_TIMESTAMP=1764000000123456\n" +
+            $"__MONOTONIC_TIMESTAMP=96119200000000\n_BOOT_ID=7a1b2c3d4e5f60718293a4b5c6d7e8f9\nPRIORITY=6\nSYSLOG_IDENTIFIER=nginx\n" +
+            $"_TRANSPORT=syslog\n_HOSTNAME=web-01\nMESSAGE={line}\n";
+
+        var detected = Analyze("mixed-combined", format: null, Export);
+        var given = Analyze("mixed-custom", Format("mixed-custom"), Export);
+
+        Assert.Equal("combined", detected.Stats.Format);
+        Assert.Equal((0, 0), (detected.Stats.MalformedLines, given.Stats.MalformedLines));
+        Assert.All(detected.Stats.Inputs.Concat(given.Stats.Inputs), input => Assert.Equal("journal-export", input.Prefix));
+        Assert.Equal(Summary(Analyze("mixed-combined", format: null, prefix: "")), Summary(detected));
+        Assert.Equal(Summary(Analyze("mixed-custom", Format("mixed-custom"), prefix: "")), Summary(given));
+        Assert.NotEmpty(detected.Incidents);
+    }
+
     [Fact]
     public void Analyze_WrappedLinesWithARuntimePrefixInside_ReadsBoth()
     {
