@@ -6,6 +6,12 @@ internal sealed partial class DiagnosisEngine
     private void Join(PendingRequest request)
     {
         var (claimed, hadCandidate) = RequestJoin.Claim(request, State.PendingErrors, _options);
+        if (request.Rejection)
+        {
+            // Its rate-limit line is claimed, so it is not released as a 503 of its own.
+            return;
+        }
+
         foreach (var failure in RequestJoin.ToFailures(request, claimed, State.PendingErrors, _options))
         {
             failure.Unjoined = !hadCandidate;

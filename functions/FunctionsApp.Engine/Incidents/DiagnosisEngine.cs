@@ -141,7 +141,11 @@ internal sealed partial class DiagnosisEngine
         var upstreamStatuses = entry.Get(AccessField.UpstreamStatus);
         var gateway = status is 502 or 503 or 504;
         var severalTries = upstreamStatuses.IndexOfAny((byte)',', (byte)':') >= 0;
-        if (!gateway && !(severalTries && HasFailedTry(upstreamStatuses)))
+
+        // limit_req_status/limit_conn_status other than the default 503 (429 mostly, or 444 to close): nginx answered
+        // without an upstream and wrote a "limiting requests" line, which this request owns; it is no gateway error.
+        var rejection = status is 429 or 444 && (upstreams.IsEmpty || upstreams.SequenceEqual("-"u8));
+        if (!gateway && !rejection && !(severalTries && HasFailedTry(upstreamStatuses)))
         {
             // The hot path: two counter updates, nothing allocated.
             RecordServed(in entry, format, upstreams, time);
@@ -174,6 +178,14 @@ internal sealed partial class DiagnosisEngine
         if (request.RequestSeconds is { } seconds)
         {
             request.Began = time - TimeSpan.FromSeconds(seconds);
+        }
+
+        if (rejection)
+        {
+            RecordServed(in entry, format, upstreams, time);
+            request.Rejection = true;
+            Insert(State.PendingRequests, request, r => r.Time);
+            return true;
         }
 
         request.Tries = ReadTries(in entry);

@@ -13,6 +13,12 @@ internal sealed class PendingRequest
 
     public int Status { get; set; }
 
+    /// <summary>
+    /// A request nginx refused itself with a status other than a gateway error (<c>limit_req_status 429</c>,
+    /// <c>limit_conn_status 444</c>): not a failure, but the owner of its <c>limiting requests</c> line.
+    /// </summary>
+    public bool Rejection { get; set; }
+
     public string Client { get; set; } = "";
 
     /// <summary>What the format says about the request, to compare with an error line's <c>request:</c>.</summary>

@@ -43,6 +43,13 @@ internal static class ErrorSignatures
             return FailureKind.None;
         }
 
+        // limit_req_dry_run and limit_conn_dry_run log what the limit would have rejected ("limiting requests, dry run,
+        // excess: ...") and let the request through: nothing was refused.
+        if (message.IndexOf(", dry run"u8) >= 0 && (message.StartsWith("limiting requests"u8) || message.StartsWith("limiting connections"u8)))
+        {
+            return FailureKind.None;
+        }
+
         if (message.IndexOf("limiting requests"u8) >= 0)
         {
             return FailureKind.RateLimitRequests;

@@ -20,7 +20,7 @@ internal static class IncidentClassifier
     {
         var votes = new Dictionary<IncidentCause, double>();
         var errorLines = 0;
-        foreach (var (kind, count) in e.Kinds)
+        foreach (var (kind, count) in VotingKinds(e))
         {
             errorLines += count;
             var (cause, weight) = Vote(kind, e);
@@ -43,9 +43,32 @@ internal static class IncidentClassifier
         return FromErrorLog(e, votes);
     }
 
-    /// <summary>The application server's own timeout, when the failed requests' times cluster at one value.</summary>
+    /// <summary>
+    /// The error lines that vote: those of the tries that decided the failed requests' statuses (a request's last try;
+    /// nginx moved past the others), or all of them when none did. A standing failure nginx steps over on every
+    /// request (<c>localhost</c> tried as <c>[::1]</c> first on a host without IPv6) is not what made the requests fail
+    /// when the next server failed them too.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<FailureKind, int>> VotingKinds(IncidentEvidence e)
+    {
+        var decisive = e.Kinds
+            .Select(k => KeyValuePair.Create(k.Key, k.Value - e.ToleratedKinds.GetValueOrDefault(k.Key)))
+            .Where(k => k.Value > 0)
+            .ToList();
+        return decisive.Count > 0 ? decisive : e.Kinds;
+    }
+
+    /// <summary>
+    /// The application server's own timeout, when the failed requests' times cluster at one value. Not when nginx's own
+    /// timeout ended them ("upstream timed out" while connecting or reading): then the cluster is nginx's limit.
+    /// </summary>
     public static double? AppServerTimeout(IncidentEvidence e)
     {
+        if (e.Kinds.ContainsKey(FailureKind.TimedOut) || e.Kinds.ContainsKey(FailureKind.TimedOutConnecting))
+        {
+            return null;
+        }
+
         var times = e.ResponseTimes.Where(t => t >= 1.0).Order().ToList();
         if (times.Count < 3 || times.Count < 0.6 * e.ResponseTimes.Count)
         {
@@ -265,7 +288,8 @@ internal static class IncidentClassifier
     private static string Describe(IncidentCause cause, IncidentEvidence e)
     {
         var u = e.UpstreamLabel;
-        var top = e.Kinds.Count == 0 ? FailureKind.None : e.Kinds.MaxBy(k => k.Value).Key;
+        var voting = VotingKinds(e).ToList();
+        var top = voting.Count == 0 ? FailureKind.None : voting.MaxBy(k => k.Value).Key;
         return cause switch
         {
             IncidentCause.UpstreamDown => top switch
@@ -286,7 +310,7 @@ internal static class IncidentClassifier
                 FailureKind.MissingSocket => $"The socket {u} does not exist, and nothing ever answered there while the site served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)}: nginx points at the wrong path.",
                 _ => $"{u} never accepted a connection ({Words(top)}), though the site had served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)} before it was first used: nginx most likely points at the wrong address or port.",
             },
-            IncidentCause.Timeout when AppServerTimeout(e) is { } limit && !e.Kinds.ContainsKey(FailureKind.TimedOut) =>
+            IncidentCause.Timeout when AppServerTimeout(e) is { } limit =>
                 $"{u} closed the connection on slow requests after {limit.ToString("0.#", CultureInfo.InvariantCulture)} s, never sooner ({Words(top)}): the application server's own timeout killed the worker (gunicorn --timeout, uWSGI harakiri, PHP-FPM request_terminate_timeout).",
             IncidentCause.Timeout => top == FailureKind.TimedOutConnecting
                 ? $"nginx could not connect to {u} in time: 504 Gateway Timeout ({Words(top)})."

@@ -19,6 +19,13 @@ internal sealed record IncidentEvidence
     /// <summary>Error-log lines per failure kind.</summary>
     public IReadOnlyDictionary<FailureKind, int> Kinds { get; init; } = new Dictionary<FailureKind, int>();
 
+    /// <summary>
+    /// Of those, the lines of tries nginx moved past: a try it recovered from (the next server answered), or an earlier
+    /// try of a request whose last try failed too. A request's status is its last try's, so these lines did not decide
+    /// any failed request's status.
+    /// </summary>
+    public IReadOnlyDictionary<FailureKind, int> ToleratedKinds { get; init; } = new Dictionary<FailureKind, int>();
+
     public IReadOnlyDictionary<int, int> Statuses { get; init; } = new Dictionary<int, int>();
 
     public int FailedRequests { get; init; }

@@ -48,6 +48,19 @@ internal static class IncidentFactory
         engine.History.TryGetValue(t.HistoryKey, out var history);
         var firstSeen = history?.FirstSeen is { } seen && seen < t.Start ? seen : t.Start;
         var servedBefore = history?.ServedBefore(t.Start) ?? 0;
+        if (t.Servers is { Count: > 1 } servers)
+        {
+            // Servers failing together: the tracker follows the first that failed, but what the group served before is
+            // what each of them served (a request fails over past a standing failure to the server that answers).
+            foreach (var server in servers)
+            {
+                if (HistoryKeys.ForUpstream(server) is var key && key != t.HistoryKey && engine.History.TryGetValue(key, out var other))
+                {
+                    servedBefore += other.ServedBefore(t.Start);
+                    firstSeen = other.FirstSeen is { } otherSeen && otherSeen < firstSeen ? otherSeen : firstSeen;
+                }
+            }
+        }
         if (NewRoute(t, engine))
         {
             // The host's history speaks for its other locations: this one never answered before it failed.
@@ -62,6 +75,7 @@ internal static class IncidentFactory
             Upstream = t.Upstream,
             UpstreamLabel = LabelOf(t),
             Kinds = t.Kinds,
+            ToleratedKinds = t.ToleratedKinds,
             Statuses = t.Statuses,
             FailedRequests = t.FailedRequests,
             RecoveredTries = t.RecoveredTries,

@@ -58,6 +58,9 @@ internal sealed class IncidentTracker
 
     public Dictionary<FailureKind, int> Kinds { get; set; } = [];
 
+    /// <summary>The lines of <see cref="Kinds"/> on tries nginx moved past (see <see cref="IncidentEvidence.ToleratedKinds"/>).</summary>
+    public Dictionary<FailureKind, int> ToleratedKinds { get; set; } = [];
+
     public Dictionary<string, SignatureStat> Signatures { get; set; } = new(StringComparer.Ordinal);
 
     public int WithoutErrorLine { get; set; }
@@ -235,6 +238,11 @@ internal sealed class IncidentTracker
         foreach (var error in failure.Errors)
         {
             Kinds[error.Kind] = Kinds.GetValueOrDefault(error.Kind) + 1;
+            if (failure.Recovered || failure.EarlierTry)
+            {
+                ToleratedKinds[error.Kind] = ToleratedKinds.GetValueOrDefault(error.Kind) + 1;
+            }
+
             Count(error.Signature, error.Kind, error.Raw, "error");
         }
 

@@ -71,6 +71,13 @@ internal static class Remediation
                 steps.Add($"If they are legitimately long, raise the application server's own limit above {limit:0.#} s: gunicorn `--timeout`, uWSGI `harakiri`, PHP-FPM `request_terminate_timeout` (and PHP `max_execution_time`), and keep nginx's `proxy_read_timeout`/`fastcgi_read_timeout`/`uwsgi_read_timeout` above it.");
                 steps.Add("Add workers so that slow requests do not starve the others (gunicorn `--workers`/async workers, uWSGI `processes`, PHP-FPM `pm.max_children`).");
                 break;
+            case IncidentCause.Timeout when kinds.Contains(FailureKind.TimedOutConnecting) && !kinds.Contains(FailureKind.TimedOut):
+                // No connection was made, so no request reached the application: the host or the path to it is at fault.
+                steps.Add($"nginx could not open a connection to {upstream} within `proxy_connect_timeout` (default 60s): check that the host is up and reachable (`nc -vz`), and that no firewall, security group or network policy silently drops the packets.");
+                steps.Add("A server whose listen queue is full drops new connections until it catches up: check its backlog (`ss -ltn`: Recv-Q against Send-Q) and `net.core.somaxconn`, and whether it is saturated.");
+                steps.Add("Fail over sooner: a short `proxy_connect_timeout` (e.g. `5s`) with more than one server and `proxy_next_upstream error timeout`.");
+                AddBypasses(steps);
+                break;
             case IncidentCause.Timeout:
                 steps.Add($"Find out why {upstream} answered too slowly for nginx's timeout at these times (slow queries, locks, exhausted worker pools, GC pauses).");
                 steps.Add("If the work is legitimately long, raise `proxy_read_timeout` (default 60s); for timeouts while connecting or sending, `proxy_connect_timeout` and `proxy_send_timeout`.");

@@ -243,6 +243,11 @@ internal static class RequestJoin
     /// </summary>
     private static bool StatusFits(PendingRequest request, FailureKind kind)
     {
+        if (request.Rejection)
+        {
+            return kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
+        }
+
         var expected = kind switch
         {
             FailureKind.RateLimitRequests or FailureKind.RateLimitConnections => 503,

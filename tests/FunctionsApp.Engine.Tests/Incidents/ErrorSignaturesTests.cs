@@ -61,6 +61,10 @@ public sealed class ErrorSignaturesTests
         { "upstream SSL certificate does not match \"api.internal\" while SSL handshaking to upstream", "TlsVerify" },
         { "limiting requests, excess: 10.520 by zone \"perip\"", "RateLimitRequests" },
         { "limiting connections by zone \"addr\"", "RateLimitConnections" },
+
+        // limit_req_dry_run / limit_conn_dry_run: logged, not refused.
+        { "limiting requests, dry run, excess: 10.520 by zone \"perip\"", "None" },
+        { "limiting connections, dry run, by zone \"addr\"", "None" },
         { "upstream sent \"Content-Length\" and \"Transfer-Encoding\" headers at the same time while reading response header from upstream", "InvalidHeader" },
         { "upstream sent invalid chunked response while reading upstream", "InvalidHeader" },
         { "upstream rejected request with error 2 while reading response header from upstream", "InvalidHeader" },

@@ -197,6 +197,112 @@ public sealed class NginxBehaviourTests
         Assert.Empty(Analyze(access, errors).Incidents);
     }
 
+    /// <summary>
+    /// <c>proxy_pass http://localhost:8080</c> on a host without IPv6 on loopback: every request tries <c>[::1]:8080</c>
+    /// first (99: Cannot assign requested address) and nginx moves on to 127.0.0.1:8080, which answers. Then the service
+    /// stops: both tries fail, the second refused. The 502s are the refusals' (a request's status is its last try's);
+    /// the standing IPv6 failure nginx stepped over all along is not why they failed. With the format given, and
+    /// inferred (every <c>$upstream_addr</c> is a list then).
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Localhost_StandingIpv6FailureSteppedOver_ThenTheIpv4ServerStops_IsThatServerDown(bool formatGiven)
+    {
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 240; s += 2)
+        {
+            var down = s is >= 100 and < 130;
+            errors.Add(Error(s, "connect() to [::1]:8080 failed (99: Cannot assign requested address) while connecting to upstream", upstream: "[::1]:8080", cid: s));
+            if (down)
+            {
+                errors.Add(Error(s, Refused, upstream: "127.0.0.1:8080", cid: s));
+            }
+
+            access.Add(Access(s, down ? 502 : 200, upstream: "[::1]:8080, 127.0.0.1:8080", upstreamStatus: down ? "502, 502" : "502, 200",
+                connect: down ? "-, -" : "-, 0.001", header: down ? "-, -" : "-, 0.010", cid: s));
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, formatGiven ? UpstreamFormat : null).Incidents);
+
+        Assert.Equal(("127.0.0.1:8080", IncidentCause.UpstreamDown, 502, 15), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.StartsWith("127.0.0.1:8080 served", incident.Summary, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// limit_req answers with <c>limit_req_status</c>: the default 503 is a gateway error to explain; 429 (or 444) is the
+    /// limit doing what it was configured to, no 502/503/504, and its "limiting requests" lines are those requests'.
+    /// </summary>
+    [Theory]
+    [InlineData(503, true)]
+    [InlineData(429, false)]
+    [InlineData(444, false)]
+    public void RateLimit_RejectionsWithTheirConfiguredStatus_AreAGatewayIncidentOnlyAs503(int status, bool incident)
+    {
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 180; s++)
+        {
+            var limited = s is >= 60 and < 90;
+            access.Add(Access(s, limited ? status : 200, upstream: limited ? "-" : "10.0.0.1:8080", upstreamStatus: limited ? "-" : "",
+                connect: limited ? "-" : "0.001", header: limited ? "-" : "0.010", cid: s));
+            if (limited)
+            {
+                errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 77#77: *{s} limiting requests, excess: 10.{s:000} by zone \"api\", client: 10.9.8.7, server: api.test, request: \"GET / HTTP/1.1\", host: \"api.test\"");
+            }
+        }
+
+        var incidents = Analyze(access, errors).Incidents;
+
+        if (incident)
+        {
+            Assert.Equal((IncidentCause.RateLimited, 503, 30), (Assert.Single(incidents).Cause, incidents[0].Status, incidents[0].FailedRequests));
+        }
+        else
+        {
+            Assert.Empty(incidents);
+        }
+    }
+
+    [Fact]
+    public void RateLimit_DryRun_LogsWhatItWouldRefuseAndRefusesNothing()
+    {
+        var access = Enumerable.Range(0, 120).Select(s => Access(s, 200, cid: s)).ToList();
+        var errors = Enumerable.Range(60, 30).Select(s =>
+            $"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 77#77: *{s} limiting requests, dry run, excess: 10.500 by zone \"api\", client: 10.9.8.7, server: api.test, request: \"GET / HTTP/1.1\", host: \"api.test\"");
+
+        Assert.Empty(Analyze(access, errors).Incidents);
+    }
+
+    /// <summary>
+    /// A connect that timed out never reached the application: the response times sit at <c>proxy_connect_timeout</c>,
+    /// which is nginx's limit, not an application server's, and the fix is about reaching the host.
+    /// </summary>
+    [Fact]
+    public void Timeout_WhileConnecting_AtTheConnectTimeoutEveryTime_IsNotAnApplicationServersLimit()
+    {
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 180; s++)
+        {
+            var down = s is >= 60 and < 90;
+            access.Add(Access(s, down ? 504 : 200, connect: down ? "-" : "0.001", header: down ? "-" : "0.010", cid: s)
+                .Replace("rt=0.012", down ? "rt=5.001" : "rt=0.012", StringComparison.Ordinal));
+            if (down)
+            {
+                errors.Add(Error(s, "upstream timed out (110: Connection timed out) while connecting to upstream", cid: s));
+            }
+        }
+
+        var incident = Assert.Single(Analyze(access, errors).Incidents);
+
+        Assert.Equal((IncidentCause.Timeout, 504), (incident.Cause, incident.Status));
+        Assert.Contains("could not connect", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains(incident.Remediation, step => step.Contains("proxy_connect_timeout", StringComparison.Ordinal));
+        Assert.DoesNotContain(incident.Remediation, step => step.Contains("gunicorn", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Saturation_SuccessesInterleaveWithBacklogFull_IsOverload()
     {
