@@ -205,7 +205,22 @@ internal static class IncidentClassifier
             _ => 0.97,
         };
         var confidence = Math.Round(Math.Clamp(strength * (0.55 + (0.45 * share)) * (0.7 + (0.3 * explained)), 0.05, 0.99), 2);
-        return new Verdict(cause, confidence, Describe(cause, e));
+        return new Verdict(cause, confidence, Describe(cause, e) + AlsoSeen(cause, e));
+    }
+
+    /// <summary>
+    /// Another way the same upstream failed, when it decided a good part of the failed requests (an application that
+    /// hung, its requests timing out, before it was restarted and refused): named after the verdict, so the summary
+    /// tells the whole outage.
+    /// </summary>
+    private static string AlsoSeen(IncidentCause cause, IncidentEvidence e)
+    {
+        var voting = VotingKinds(e).ToList();
+        var lines = voting.Sum(k => k.Value);
+        var other = voting.Where(k => Vote(k.Key, e).Cause is var c && c != cause && c != IncidentCause.Unknown).OrderByDescending(k => k.Value).FirstOrDefault();
+        return other.Value >= 3 && other.Value * 4 >= lines
+            ? $" Also seen: {Words(other.Key)} ({other.Value}×)."
+            : "";
     }
 
     private static Verdict FromAccessLog(IncidentEvidence e)

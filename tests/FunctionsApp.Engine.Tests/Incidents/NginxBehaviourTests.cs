@@ -303,6 +303,36 @@ public sealed class NginxBehaviourTests
         Assert.DoesNotContain(incident.Remediation, step => step.Contains("gunicorn", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The application hangs (its requests time out: 504), then a watchdog kills it and it refuses until it is back
+    /// (502): one outage of one upstream, named by what failed most, and the summary tells the other part too.
+    /// </summary>
+    [Fact]
+    public void HangThenRestart_TimeoutsThenRefusals_OneIncidentWhoseSummaryTellsBoth()
+    {
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 240; s += 2)
+        {
+            var (status, message) = s switch
+            {
+                >= 100 and < 116 => (504, "upstream timed out (110: Connection timed out) while reading response header from upstream"),
+                >= 116 and < 146 => (502, Refused),
+                _ => (200, null),
+            };
+            access.Add(Access(s, status, connect: status == 502 ? "-" : "0.001", header: status == 200 ? "0.010" : "-", cid: s));
+            if (message is not null)
+            {
+                errors.Add(Error(s, message, cid: s));
+            }
+        }
+
+        var incident = Assert.Single(Analyze(access, errors).Incidents);
+
+        Assert.Equal((IncidentCause.UpstreamDown, 502, 23), (incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.EndsWith("Also seen: upstream timed out (8×).", incident.Summary, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Saturation_SuccessesInterleaveWithBacklogFull_IsOverload()
     {
