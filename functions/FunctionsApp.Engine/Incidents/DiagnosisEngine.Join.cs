@@ -28,6 +28,12 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
+        if (error.Kind == FailureKind.Script)
+        {
+            // A script's own failure explains the request that claims it; alone it is no gateway error.
+            return;
+        }
+
         // With the access log read past this line, a gateway error would have been logged and matched: an unmatched
         // line is a try nginx recovered from, or, when the requests it belongs to could not be told apart, evidence
         // for the incident of the same upstream and host going on at that time.

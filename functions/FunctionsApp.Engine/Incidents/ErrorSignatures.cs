@@ -17,11 +17,12 @@ internal static class ErrorSignatures
     {
         // ngx_lua's own lines: a Lua handler's log ("[lua] main.lua:28: request failed: x could not be resolved") and its
         // cosockets' errors ("lua ssl certificate verify error: (20: ...)", "lua tcp socket read timed out") are about
-        // calls the script makes itself, and the script decides what the client gets. Only a Lua balancer's failure
-        // (balancer_by_lua, "... while connecting to upstream") is in the proxied request's upstream phase.
+        // calls the script makes itself, and the script decides what the client gets: evidence about the request it
+        // names, not an upstream's failure. Only a Lua balancer's failure (balancer_by_lua, "... while connecting to
+        // upstream") is in the proxied request's upstream phase.
         if ((message.StartsWith("[lua] "u8) || message.StartsWith("lua "u8)) && !IsUpstreamPhase(message))
         {
-            return FailureKind.None;
+            return FailureKind.Script;
         }
 
         // The client went away or misbehaved: nginx closes the upstream side too, but nothing failed upstream.

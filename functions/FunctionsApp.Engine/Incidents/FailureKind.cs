@@ -51,4 +51,11 @@ internal enum FailureKind
     /// kernel tore down a connection the server had not taken from its queue: an accept queue overflowing with
     /// <c>tcp_abort_on_overflow</c>, a server shedding load, or one dying with connections queued.</summary>
     ResetConnecting,
+
+    /// <summary>
+    /// ngx_lua's own line on a request (OpenResty, Kong, APISIX: <c>[lua] session.lua:41: failed to connect to redis:
+    /// connection refused</c>): a call the script made failed, and the script chose what the client got. It explains
+    /// the request it names (nginx answered, not an upstream), but is never a failure by itself.
+    /// </summary>
+    Script,
 }

@@ -110,6 +110,9 @@ internal static class IncidentClassifier
         FailureKind.Resolver => (IncidentCause.Dns, 0.5),
         FailureKind.TlsHandshake or FailureKind.TlsVerify => (IncidentCause.TlsHandshake, 1.0),
         FailureKind.RateLimitRequests or FailureKind.RateLimitConnections => (IncidentCause.RateLimited, 1.0),
+
+        // nginx's script answered after a failure of its own: no upstream cause, and a small say beside nginx's lines.
+        FailureKind.Script => (IncidentCause.Unknown, 0.25),
         _ => (IncidentCause.Unknown, 0.5),
     };
 
@@ -338,6 +341,7 @@ internal static class IncidentClassifier
             IncidentCause.InvalidResponse => $"{u} answered with an invalid or incomplete HTTP response ({Words(top)}).",
             IncidentCause.UpstreamReturned => $"The gateway errors came from {u} itself; nginx passed them through.",
             IncidentCause.RateLimited => $"nginx rejected requests with 503 by limit_req/limit_conn before reaching an upstream.",
+            _ when top == FailureKind.Script => $"nginx's Lua code (OpenResty, Kong, APISIX) answered these requests itself after a call of its own failed (the evidence quotes its lines): no upstream of nginx failed.",
             _ => $"Gateway errors on {u} with no recognised cause ({Words(top)}).",
         };
     }
@@ -374,6 +378,7 @@ internal static class IncidentClassifier
         FailureKind.RateLimitRequests => "limit_req",
         FailureKind.RateLimitConnections => "limit_conn",
         FailureKind.OtherUpstream => "upstream error",
+        FailureKind.Script => "an error in nginx's Lua code",
         _ => "no nginx error line",
     };
 }

@@ -151,6 +151,10 @@ internal static class Remediation
                 steps.Add("If legitimate traffic is limited, raise `rate`/`burst` (with `nodelay`) of `limit_req`, or the number in `limit_conn`.");
                 steps.Add("Answer 429 instead of 503 so clients back off: `limit_req_status 429;` and `limit_conn_status 429;`.");
                 break;
+            case IncidentCause.Unknown when kinds.Contains(FailureKind.Script):
+                steps.Add("Read the Lua lines in the evidence: a call the script makes itself (Redis, a database, an HTTP API through a cosocket, a DNS lookup) failed, and the script chose the status; fix that dependency or the script's handling (`ngx.exit`).");
+                steps.Add("Check the dependency from the nginx host (`redis-cli -h`, `nc -vz`), and the script's timeouts (`sock:settimeouts`, `lua_socket_connect_timeout`) and connection pool (`set_keepalive`).");
+                break;
             case IncidentCause.Unknown:
                 steps.Add("Read the evidence lines; if the error log has nothing for these requests, raise its level (`error_log ... warn`).");
                 steps.Add("Log upstream details in the access log: `$upstream_addr $upstream_status $upstream_connect_time $upstream_header_time $upstream_response_time`.");

@@ -166,7 +166,9 @@ internal static class RequestJoin
             // A connection number names the connection, not the request: a keep-alive connection (a client, a load
             // balancer) carries requests to every host and location, so the rest must fit too.
             return request.ConnectionId == error.ConnectionId && requestAgreement != RequestAgreement.Disagree
-                && HostAgrees(request, error) && TriedThere(request, error) && StatusFits(request, error.Kind) ? 4 : 0;
+                && HostAgrees(request, error) && TriedThere(request, error) && StatusFits(request, error.Kind)
+                ? error.Kind == FailureKind.Script ? 1 : 4
+                : 0;
         }
 
         if (!Agrees(request.Client, error.Client) || requestAgreement == RequestAgreement.Disagree || !HostAgrees(request, error))
@@ -182,6 +184,12 @@ internal static class RequestJoin
         if (!StatusFits(request, error.Kind))
         {
             return 0;
+        }
+
+        if (error.Kind == FailureKind.Script)
+        {
+            // The script's line goes to a request that has no line of nginx's own about its upstream.
+            return 1;
         }
 
         return 1 + (requestAgreement == RequestAgreement.Agree ? 2 : 0) + (request.Client.Length > 0 && error.Client.Length > 0 ? 1 : 0);
@@ -246,6 +254,12 @@ internal static class RequestJoin
         if (request.Rejection)
         {
             return kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
+        }
+
+        if (kind == FailureKind.Script)
+        {
+            // The script chose the status.
+            return true;
         }
 
         var expected = kind switch

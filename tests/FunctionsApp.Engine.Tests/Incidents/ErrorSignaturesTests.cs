@@ -86,8 +86,8 @@ public sealed class ErrorSignaturesTests
         { "connect() to 10.42.207.51:50051 failed (22: Invalid argument) while connecting to upstream", "InvalidAddress" },
         { "accept4() failed (24: No file descriptors available)", "None" },
         { "upstream sent invalid http2 table index: 67 while reading response header from upstream", "InvalidHeader" },
-        { "[lua] main.lua:28: request failed: example.com could not be resolved (110: Operation timed out), ", "None" },
-        { "lua ssl certificate verify error: (20: unable to get local issuer certificate)", "None" },
+        { "[lua] main.lua:28: request failed: example.com could not be resolved (110: Operation timed out), ", "Script" },
+        { "lua ssl certificate verify error: (20: unable to get local issuer certificate)", "Script" },
         { "[lua] balancer.lua:304: load_balancer(): failed to pick server: missing upstream configuration while connecting to upstream", "OtherUpstream" },
     };
 

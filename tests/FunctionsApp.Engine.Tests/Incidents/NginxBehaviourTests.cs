@@ -333,6 +333,51 @@ public sealed class NginxBehaviourTests
         Assert.EndsWith("Also seen: upstream timed out (8×).", incident.Summary, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// OpenResty: a Lua handler's call to Redis is refused and the script answers 503 itself. Its line names the request
+    /// (and the host the access log does not): nginx answered, no upstream did, whatever an access log without upstream
+    /// fields would suggest. Beside a refused proxied try, the same kind of line does not outvote nginx's own; alone in
+    /// the error log, it is no gateway error.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Lua_ScriptAnswersAfterItsOwnCallFailed_IsNotAnUpstreamsAnswer(bool proxiedTryRefusedToo)
+    {
+        const string combined = "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 180; s++)
+        {
+            var failing = s is >= 60 and < 80;
+            var client = $"10.9.8.{s}";
+            access.Add($"{client} - - [{Base.AddSeconds(s):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/session HTTP/1.1\" {(failing ? proxiedTryRefusedToo ? 502 : 503 : 200)} 190 \"-\" \"curl/8.5.0\"");
+            if (failing)
+            {
+                var context = $", client: {client}, server: gw.test, request: \"GET /api/session HTTP/1.1\"";
+                errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{s} [lua] session.lua:41: failed to connect to redis: connection refused{context}, host: \"gw.test\"");
+                if (proxiedTryRefusedToo)
+                {
+                    errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{s} {Refused}{context}, upstream: \"http://10.0.0.1:8080/api/session\", host: \"gw.test\"");
+                }
+            }
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, combined).Incidents);
+        Assert.Equal("gw.test", incident.Host);
+        if (proxiedTryRefusedToo)
+        {
+            Assert.Equal((IncidentCause.UpstreamDown, "10.0.0.1:8080"), (incident.Cause, incident.Upstream));
+        }
+        else
+        {
+            Assert.Equal((IncidentCause.Unknown, 503, 20), (incident.Cause, incident.Status, incident.FailedRequests));
+            Assert.StartsWith("nginx's Lua code", incident.Summary, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(Analyze([], errors.Where(e => e.Contains("[lua]", StringComparison.Ordinal)), combined).Incidents);
+    }
+
     [Fact]
     public void Saturation_SuccessesInterleaveWithBacklogFull_IsOverload()
     {
