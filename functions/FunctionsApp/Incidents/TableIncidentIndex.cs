@@ -8,9 +8,9 @@ namespace FunctionsApp.Incidents;
 
 /// <summary>
 /// The incident index in Table Storage: for each incident a row in each partition a listing may start from (every
-/// incident; its site; its upstream; its host; its cause; open incidents), keyed newest first and holding the incident's summary,
-/// so a filtered page is one range read of one partition: no listing of every document, and no document read per
-/// incident listed. Each kind of partition has a table of its own (<see cref="StorageTables.IncidentIndexTables"/>), so
+/// incident; its site; its upstream; its host; its cause; open incidents), keyed newest first and holding the
+/// incident's summary, so a filtered page is one range read of one partition: no listing of every document, and no
+/// document read per incident listed. Each kind of partition has a table of its own (<see cref="StorageTables.IncidentIndexTables"/>), so
 /// a store that scans a table per query (Azurite) reads one kind of row, not six. The documents stay the truth for the
 /// incident itself; every row is written after the document, conditioned on its fencing token as the document is.
 /// </summary>
@@ -18,20 +18,20 @@ namespace FunctionsApp.Incidents;
 /// Row key: <c>{long.MaxValue - start:D19}~{id}</c>, so ascending keys are newest first, then by id, the API's order.
 /// Partition keys are stable for an incident (its id derives from site, upstream, host and start), except the open
 /// partition, whose row is deleted when the incident resolves, and the cause's, whose row moves when a later run
-/// classifies the incident otherwise (the write reads the cause the every-incident row had, and deletes that row). A run that dies between the document and the index (or
-/// whose writes are refused half-way) saved no state, so the next run derives the same incidents and writes them again:
-/// until then a listing shows the incident as the last complete write left it, one run behind. Rows of different
+/// classifies the incident otherwise (the write reads the cause the every-incident row had, and deletes that row). A
+/// run that dies between the document and the index (or whose writes are refused half-way) saved no state, so the
+/// next run derives the same incidents and writes them again: until then a listing shows the incident as the last
+/// complete write left it, one run behind. Rows of different
 /// partitions cannot change in one transaction, and a fenced write refuses a later run's row, so the rows of the
 /// stable partitions end at the latest run's version; but a stale run that passed the row of every incident (written
 /// first) just before a later run wrote can still add an "open" row after the later run deleted it. So a listing of
 /// the open partition takes each incident from its row in the every-incident partition (point reads, a page's worth),
 /// and drops it when that row says resolved; a listing by cause does the same, as a row left in a cause's partition by
-/// such a race (or by <see cref="BackfillCauseRowsAsync"/> reading before a run changed the cause) is stale alike. Rows written before rows held the summary are read from their document.
+/// such a race (or by <see cref="BackfillCauseRowsAsync"/> reading before a run changed the cause) is stale alike.
+/// Rows written before rows held the summary are read from their document.
 /// </remarks>
 internal sealed class TableIncidentIndex(StorageTables tables)
 {
-    private volatile bool _causeRowsComplete;
-
     private const string AllPartition = "all";
     private const string OpenPartition = "open";
     private const string SitePrefix = "site~";
@@ -46,6 +46,8 @@ internal sealed class TableIncidentIndex(StorageTables tables)
 
     private static readonly string[] SummaryColumns =
         ["Id", "Start", "End", "Site", "Upstream", "Host", "Cause", "State", "Status", "Confidence", "Failed", "Detected"];
+
+    private volatile bool _causeRowsComplete;
 
     /// <summary>Writes the incident's rows; with a fence, refuses (<see cref="StaleWriterException"/>) rows a later run wrote.</summary>
     public async Task WriteAsync(Incident incident, long? fence, CancellationToken cancellationToken)
@@ -186,7 +188,10 @@ internal sealed class TableIncidentIndex(StorageTables tables)
         return written;
     }
 
-    /// <summary>Whether every incident has its row in the cause table (<see cref="BackfillCauseRowsAsync"/> finished); remembered once true.</summary>
+    /// <summary>
+    /// Whether every incident has its row in the cause table (<see cref="BackfillCauseRowsAsync"/> finished);
+    /// remembered once true.
+    /// </summary>
     private async Task<bool> CauseRowsCompleteAsync(CancellationToken cancellationToken)
     {
         if (!_causeRowsComplete)
@@ -477,8 +482,8 @@ internal sealed class TableIncidentIndex(StorageTables tables)
     }
 
     /// <summary>
-    /// The row's ETag and cause, or null when there is no row; refuses a row written by a later run than
-    /// <paramref name="fence"/>.
+    /// The row's ETag and cause, or null when there is no row; with a <paramref name="fence"/>, refuses a row written by
+    /// a later run.
     /// </summary>
     private static async Task<(ETag ETag, string? Cause)?> ReadAsync(TableClient table, string partition, string rowKey, long? fence, CancellationToken cancellationToken)
     {
