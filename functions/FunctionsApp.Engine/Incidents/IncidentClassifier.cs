@@ -76,22 +76,32 @@ internal static class IncidentClassifier
         }
 
         // Servers check their workers about once a second (gunicorn's arbiter, uWSGI's master), so the kills land
-        // within a second or so after the limit.
+        // within a second or so after the limit, and no slow request dies before it (one that did was not killed by a
+        // clock: a crash, at a random point).
         var median = times[times.Count / 2];
         var band = Math.Max(1.0, 0.05 * median);
-        var near = times.Count(t => Math.Abs(t - median) <= band);
-        if (near >= 3 && near >= 0.6 * e.ResponseTimes.Count)
+        var near = times.Where(t => Math.Abs(t - median) <= band).ToList();
+        if (near.Count >= 3 && near.Count >= 0.6 * e.ResponseTimes.Count && near[^1] - near[0] <= 1.5 * band && FewSooner(e, near[0]))
         {
-            return Math.Round(times.Where(t => Math.Abs(t - median) <= band).Min(), 1);
+            return Math.Round(near[0], 1);
         }
 
         // With every worker stuck, requests queue in the server's backlog before a worker takes them and its clock
         // starts: the times spread upward from the limit, but none fails sooner than it, and several land right at it
-        // (within the same second or so as the median's band: the first requests each worker took).
+        // (within the same second or so as the median's band: the first requests each worker took), more than in the
+        // band above it (the next ones wait a whole limit more); times spread evenly have no such floor.
         var floor = times[0];
-        var atFloor = times.Count(t => t - floor <= Math.Max(1.0, 0.15 * floor));
-        return atFloor >= 3 && times.Count >= 0.9 * e.ResponseTimes.Count ? Math.Round(floor, 1) : null;
+        var width = Math.Max(1.0, 0.15 * floor);
+        var atFloor = times.Count(t => t - floor <= width);
+        var above = times.Count(t => t - floor > width && t - floor <= 2 * width);
+        return atFloor >= 3 && atFloor >= 2 * above && times.Count >= 0.9 * e.ResponseTimes.Count && FewSooner(e, floor)
+            ? Math.Round(floor, 1)
+            : null;
     }
+
+    /// <summary>At most a tenth of the failed requests ended before <paramref name="limit"/>, not counting instant failures (a connect refused).</summary>
+    private static bool FewSooner(IncidentEvidence e, double limit) =>
+        e.ResponseTimes.Count(t => t > 0.005 && t < limit - 0.05) <= 0.1 * e.ResponseTimes.Count;
 
     private static int Unexplained(IncidentEvidence e) => Math.Max(0, e.WithoutErrorLine - e.ExplainedByAttribution);
 

@@ -436,6 +436,12 @@ public sealed class NginxBehaviourTests
 
     // Slow requests all cut at different times: no floor that several share.
     [InlineData(new[] { 1.2, 2.9, 4.4, 6.0, 7.3, 9.1, 10.8, 12.5, 14.9, 16.2 }, false)]
+
+    // A server crashing at random points over two seconds or three: a third of the closes come sooner than any limit the
+    // rest would suggest, or the times spread evenly, none of them denser at a floor than above it.
+    [InlineData(new[] { 0.119, 0.605, 0.972, 1.366, 1.540, 1.590, 1.729, 2.176, 2.329, 2.411 }, false)]
+    [InlineData(new[] { 0.741, 0.789, 1.341, 1.535, 1.868, 2.128, 2.192, 2.260, 2.270, 2.291 }, false)]
+    [InlineData(new[] { 1.120, 2.370, 2.794, 2.991, 3.363, 3.381, 3.652, 3.673 }, false)]
     public void AppServerTimeout_WorkersStuckAndRequestsQueued_TimesStartAtTheLimit(double[] seconds, bool isTimeout)
     {
         // With every sync worker stuck, requests wait in gunicorn's backlog before a worker takes them and the
