@@ -116,6 +116,13 @@ internal sealed class FailureEvent
     /// <summary>A failed try that is not the request's answer: nginx passed the request to the next server.</summary>
     public bool Recovered { get; set; }
 
+    /// <summary>
+    /// The next try went to the same server (<c>$upstream_addr</c> <c>10.0.0.1:80, 10.0.0.1:80</c>): nginx gives a
+    /// request whose cached keep-alive connection failed one more try without counting it, so this try failed on a
+    /// connection the server had already closed.
+    /// </summary>
+    public bool RetriedOnSameServer { get; set; }
+
     /// <summary>An error line no request claimed, attributed to the incident of the same upstream and host by time:
     /// it explains that incident's failures whose own lines could not be told apart (no per-request join possible).</summary>
     public bool Attributed { get; set; }

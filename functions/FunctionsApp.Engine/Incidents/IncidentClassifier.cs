@@ -81,22 +81,17 @@ internal static class IncidentClassifier
         var median = times[times.Count / 2];
         var band = Math.Max(1.0, 0.05 * median);
         var near = times.Where(t => Math.Abs(t - median) <= band).ToList();
-        if (near.Count >= 3 && near.Count >= 0.6 * e.ResponseTimes.Count && near[^1] - near[0] <= 1.5 * band && FewSooner(e, near[0]))
+        if (near.Count >= 3 && near.Count >= 0.6 * e.ResponseTimes.Count && FewSooner(e, near[0]))
         {
             return Math.Round(near[0], 1);
         }
 
         // With every worker stuck, requests queue in the server's backlog before a worker takes them and its clock
         // starts: the times spread upward from the limit, but none fails sooner than it, and several land right at it
-        // (within the same second or so as the median's band: the first requests each worker took), more than in the
-        // band above it (the next ones wait a whole limit more); times spread evenly have no such floor.
+        // (within the same second or so as the median's band: the first requests each worker took).
         var floor = times[0];
-        var width = Math.Max(1.0, 0.15 * floor);
-        var atFloor = times.Count(t => t - floor <= width);
-        var above = times.Count(t => t - floor > width && t - floor <= 2 * width);
-        return atFloor >= 3 && atFloor >= 2 * above && times.Count >= 0.9 * e.ResponseTimes.Count && FewSooner(e, floor)
-            ? Math.Round(floor, 1)
-            : null;
+        var atFloor = times.Count(t => t - floor <= Math.Max(1.0, 0.15 * floor));
+        return atFloor >= 3 && times.Count >= 0.9 * e.ResponseTimes.Count && FewSooner(e, floor) ? Math.Round(floor, 1) : null;
     }
 
     /// <summary>At most a tenth of the failed requests ended before <paramref name="limit"/>, not counting instant failures (a connect refused).</summary>
@@ -138,9 +133,20 @@ internal static class IncidentClassifier
             return IncidentCause.Timeout;
         }
 
+        // Requests nginx retried on the same server beside them: the server closes idle keep-alive connections nginx
+        // still reuses (its keep-alive timeout shorter than nginx's), and a request nginx may not repeat fails. The
+        // successes around are the retried ones, not a saturated server's.
+        if (StaleKeepAlive(e))
+        {
+            return IncidentCause.InvalidResponse;
+        }
+
         return kind is FailureKind.Reset or FailureKind.ResetConnecting && (SlowedDownBefore(e) || Interleaved(e) || ShedsConnections(e))
             ? IncidentCause.Overload : IncidentCause.InvalidResponse;
     }
+
+    /// <summary>Failures beside requests nginx retried on the same server, with no slowdown before: stale keep-alive connections.</summary>
+    private static bool StaleKeepAlive(IncidentEvidence e) => e.StaleConnectionRetries >= 2 && !SlowedDownBefore(e);
 
     /// <summary>
     /// Resets before nginx was even connected, alongside the resets of accepted requests: the server (or its kernel,
@@ -348,6 +354,8 @@ internal static class IncidentClassifier
                 : $"{u} is saturated ({Words(top)}).",
             IncidentCause.Dns => $"nginx could not resolve {u} ({Words(top)}).",
             IncidentCause.TlsHandshake => $"The TLS handshake with {u} failed ({Words(top)}).",
+            IncidentCause.InvalidResponse when StaleKeepAlive(e) =>
+                $"{u} closed keep-alive connections nginx was reusing ({Words(top)}): nginx retried {e.StaleConnectionRetries} request(s) on the same server, and those it may not repeat (a POST) failed. The server's idle keep-alive timeout is shorter than nginx's `keepalive_timeout` for it.",
             IncidentCause.InvalidResponse => $"{u} answered with an invalid or incomplete HTTP response ({Words(top)}).",
             IncidentCause.UpstreamReturned => $"The gateway errors came from {u} itself; nginx passed them through.",
             IncidentCause.RateLimited => $"nginx rejected requests with 503 by limit_req/limit_conn before reaching an upstream.",

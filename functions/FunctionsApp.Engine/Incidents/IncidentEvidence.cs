@@ -32,6 +32,12 @@ internal sealed record IncidentEvidence
 
     public int RecoveredTries { get; init; }
 
+    /// <summary>
+    /// Recovered tries nginx retried on the same server: their cached keep-alive connection had been closed by the
+    /// server (nginx gives such a request one more try; a request it may not repeat, a POST, fails instead).
+    /// </summary>
+    public int StaleConnectionRetries { get; init; }
+
     /// <summary>Failed requests with no error-log line: what the access log alone says about them follows.</summary>
     public int WithoutErrorLine { get; init; }
 

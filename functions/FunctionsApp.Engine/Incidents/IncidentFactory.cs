@@ -79,6 +79,7 @@ internal static class IncidentFactory
             Statuses = t.Statuses,
             FailedRequests = t.FailedRequests,
             RecoveredTries = t.RecoveredTries,
+            StaleConnectionRetries = t.StaleConnectionRetries,
             WithoutErrorLine = t.WithoutErrorLine,
             ExplainedByAttribution = Math.Min(t.Attributed, t.Unjoined),
             UpstreamAnswered = t.UpstreamAnswered,

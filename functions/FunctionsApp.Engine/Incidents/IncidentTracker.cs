@@ -54,6 +54,9 @@ internal sealed class IncidentTracker
 
     public int RecoveredTries { get; set; }
 
+    /// <summary>Of those, the tries retried on the same server (<see cref="FailureEvent.RetriedOnSameServer"/>).</summary>
+    public int StaleConnectionRetries { get; set; }
+
     public Dictionary<int, int> Statuses { get; set; } = [];
 
     public Dictionary<FailureKind, int> Kinds { get; set; } = [];
@@ -188,6 +191,7 @@ internal sealed class IncidentTracker
         if (failure.Recovered)
         {
             RecoveredTries++;
+            StaleConnectionRetries += failure.RetriedOnSameServer ? 1 : 0;
         }
         else if (failure.EarlierTry)
         {

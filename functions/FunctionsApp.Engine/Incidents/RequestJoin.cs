@@ -78,7 +78,10 @@ internal static class RequestJoin
     public static IEnumerable<FailureEvent> ToFailures(PendingRequest request, List<PendingError> claimed, List<PendingError> errors, DiagnosisOptions options)
     {
         var gateway = request.Status is 502 or 503 or 504;
-        var failedTries = request.Tries.Where((t, i) => IsFailedTry(t) || (gateway && i == request.Tries.Count - 1)).ToList();
+        var failedAt = Enumerable.Range(0, request.Tries.Count)
+            .Where(i => IsFailedTry(request.Tries[i]) || (gateway && i == request.Tries.Count - 1))
+            .ToList();
+        var failedTries = failedAt.ConvertAll(i => request.Tries[i]);
         if (failedTries.Count == 0)
         {
             // No upstream fields (or "-": no address, e.g. a name that did not resolve): the error lines name it. Without
@@ -129,6 +132,8 @@ internal static class RequestJoin
             var failure = Failure(request, attempt.Address, attempt, recovered: !gateway, mine);
             failure.Servers = servers;
             failure.EarlierTry = servers is not null && i < failedTries.Count - 1;
+            var next = failedAt[i] + 1;
+            failure.RetriedOnSameServer = next < request.Tries.Count && request.Tries[next].Address == attempt.Address;
             failure.BlockName = attempt.Address.IndexOf(':') < 0 && attempt.Address is not ("-" or "");
             yield return failure;
         }
