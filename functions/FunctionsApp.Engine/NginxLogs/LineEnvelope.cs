@@ -12,8 +12,8 @@ namespace FunctionsApp.NginxLogs;
 /// follow the fields a shipper's own file output writes first: Fluentd's <c>out_file</c> (<c>time⇥tag⇥{…}</c>) and
 /// Fluent Bit's (<c>tag: [1700000000.123456789, {…}]</c>), both their defaults. The line is the string under the key,
 /// unescaped, without the newline Docker keeps. Decided once per input from its first lines,
-/// like <see cref="LinePrefix"/>, and only when the objects carry no <c>status</c>: an nginx JSON access log has one,
-/// an envelope does not.
+/// like <see cref="LinePrefix"/>, and only when the objects carry no HTTP <c>status</c>: an nginx JSON access log has
+/// one, an envelope does not (a <c>status</c> that is a word, <c>"info"</c>, is a shipper's log level).
 /// </summary>
 internal sealed class LineEnvelope
 {
@@ -217,7 +217,7 @@ internal sealed class LineEnvelope
         return true;
     }
 
-    /// <summary>The index of the line key of a one-level object without <c>status</c>, or null.</summary>
+    /// <summary>The index of the line key of a one-level object without an HTTP <c>status</c>, or null.</summary>
     private static int? KeyOf(ReadOnlySpan<byte> line)
     {
         try
@@ -233,7 +233,17 @@ internal sealed class LineEnvelope
             {
                 if (reader.ValueTextEquals("status"u8))
                 {
-                    return null;
+                    // An HTTP status makes it an nginx JSON access line; a word is a shipper's log level (Datadog's
+                    // archives, many JSON shippers: "status": "info").
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.Number
+                        || (reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length == 3 && reader.ValueSpan.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0))
+                    {
+                        return null;
+                    }
+
+                    reader.Skip();
+                    continue;
                 }
 
                 var index = -1;

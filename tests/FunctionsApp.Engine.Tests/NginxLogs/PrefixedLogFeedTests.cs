@@ -60,6 +60,9 @@ public sealed class PrefixedLogFeedTests
         { "json:log", "{\"date\":1764000000.123,\"log\":%LINE%}" }, // Fluent Bit's file output
         { "json:message", "{\"@timestamp\":\"2026-11-24T05:22:04.434Z\",\"host\":{\"name\":\"web-01\"},\"log\":{\"file\":{\"path\":\"/var/log/nginx/x.log\"}},\"message\":%LINE%}" },
         { "json:MESSAGE", "{\"__REALTIME_TIMESTAMP\":\"1764000000123456\",\"SYSLOG_IDENTIFIER\":\"nginx\",\"MESSAGE\":%LINE%}" }, // journalctl -o json
+
+        // Datadog's log archives: "status" is the log level there, not an HTTP status.
+        { "json:message", "{\"_id\":\"AZfa9ed0\",\"date\":\"2026-11-24T05:22:04.000Z\",\"service\":\"nginx\",\"status\":\"info\",\"message\":%LINE%,\"tags\":[\"source:nginx\"]}" },
     };
 
     [Theory]
