@@ -15,7 +15,8 @@ internal static class ValueShapes
 
     public static ValueShape Of(string value)
     {
-        if (value.Length == 0 || value == "-")
+        // "-, -" is a "-" for each try (no header from either server): absent, as a lone "-" is.
+        if (value.Length == 0 || value == "-" || value.Split([", ", " : "], StringSplitOptions.None).All(item => item == "-"))
         {
             return ValueShape.Dash;
         }

@@ -64,6 +64,20 @@ public sealed class LogFormatDetectorTests
     }
 
     [Fact]
+    public void Detect_UpstreamTimesThatAreADashPerTry_AreStillTheirVariables()
+    {
+        // Two servers tried, neither sent a header: nginx logs "-" for each try ("-, -"), which says as little as "-".
+        var lines = Enumerable.Range(0, 20).Select(i => i % 5 < 2
+            ? $"10.1.2.{i} - - [01/Dec/2026:11:00:{i:00} +0100] \"GET /a HTTP/1.1\" 504 0 \"-\" \"curl/8.5.0\" ua=\"10.0.1.1:8080, 10.0.1.2:8080\" us=\"502, 504\" uht=\"-, -\" urt=\"0.001, 60.001\""
+            : $"10.1.2.{i} - - [01/Dec/2026:11:00:{i:00} +0100] \"GET /a HTTP/1.1\" 200 512 \"-\" \"curl/8.5.0\" ua=\"10.0.1.2:8080\" us=\"200\" uht=\"0.010\" urt=\"0.012\"").ToArray();
+
+        var format = LogFormatDetector.Detect(Lines(lines));
+
+        Assert.NotNull(format);
+        Assert.True(format.Has(AccessField.UpstreamHeaderTime) && format.Has(AccessField.UpstreamResponseTime), format.Definition);
+    }
+
+    [Fact]
     public void Detect_JsonLines_PicksJson()
     {
         var format = LogFormatDetector.Detect(Lines("{\"time_iso8601\":\"2026-11-24T10:00:01+00:00\",\"status\":200}"));
