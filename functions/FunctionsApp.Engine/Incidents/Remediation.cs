@@ -80,7 +80,7 @@ internal static class Remediation
                 break;
             case IncidentCause.Timeout:
                 steps.Add($"Find out why {upstream} answered too slowly for nginx's timeout at these times (slow queries, locks, exhausted worker pools, GC pauses).");
-                steps.Add("If the work is legitimately long, raise `proxy_read_timeout` (default 60s); for timeouts while connecting or sending, `proxy_connect_timeout` and `proxy_send_timeout`.");
+                steps.Add("If the work is legitimately long, raise `proxy_read_timeout` (default 60s; `fastcgi_read_timeout`, `uwsgi_read_timeout`, `grpc_read_timeout` when the evidence's `upstream:` is `fastcgi://`, `uwsgi://`, `grpc://`); for timeouts while connecting or sending, `proxy_connect_timeout` and `proxy_send_timeout` (or their module's).");
                 steps.Add("Add servers and `proxy_next_upstream error timeout` for idempotent requests, and `proxy_cache_use_stale timeout` to serve cached content meanwhile.");
                 break;
             case IncidentCause.Overload:
