@@ -59,12 +59,13 @@ internal static class IncidentClassifier
     }
 
     /// <summary>
-    /// The application server's own timeout, when the failed requests' times cluster at one value. Not when nginx's own
-    /// timeout ended them ("upstream timed out" while connecting or reading): then the cluster is nginx's limit.
+    /// The application server's own timeout, when the failed requests' times cluster at one value. A server that kills
+    /// its worker closes or resets nginx's connection, so with error lines and none of those ("upstream timed out" while
+    /// connecting, say) the cluster is nginx's own limit.
     /// </summary>
     public static double? AppServerTimeout(IncidentEvidence e)
     {
-        if (e.Kinds.ContainsKey(FailureKind.TimedOut) || e.Kinds.ContainsKey(FailureKind.TimedOutConnecting))
+        if (e.Kinds.Count > 0 && !e.Kinds.Keys.Any(k => k is FailureKind.PrematureClose or FailureKind.Reset or FailureKind.ResetConnecting))
         {
             return null;
         }
@@ -344,7 +345,7 @@ internal static class IncidentClassifier
                 FailureKind.MissingSocket => $"The socket {u} does not exist, and nothing ever answered there while the site served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)}: nginx points at the wrong path.",
                 _ => $"{u} never accepted a connection ({Words(top)}), though the site had served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)} before it was first used: nginx most likely points at the wrong address or port.",
             },
-            IncidentCause.Timeout when AppServerTimeout(e) is { } limit =>
+            IncidentCause.Timeout when AppServerTimeout(e) is { } limit && !e.Kinds.ContainsKey(FailureKind.TimedOut) =>
                 $"{u} closed the connection on slow requests after {limit.ToString("0.#", CultureInfo.InvariantCulture)} s, never sooner ({Words(top)}): the application server's own timeout killed the worker (gunicorn --timeout, uWSGI harakiri, PHP-FPM request_terminate_timeout).",
             IncidentCause.Timeout => top == FailureKind.TimedOutConnecting
                 ? $"nginx could not connect to {u} in time: 504 Gateway Timeout ({Words(top)})."
