@@ -13,8 +13,9 @@ namespace FunctionsApp.NginxLogs;
 /// </summary>
 internal sealed class JournalExport
 {
-    private const string Message = "MESSAGE=";
-    private const string Realtime = "__REALTIME_TIMESTAMP=";
+    private static ReadOnlySpan<byte> MessageField => "MESSAGE="u8;
+
+    private static ReadOnlySpan<byte> RealtimeField => "__REALTIME_TIMESTAMP="u8;
 
     private DateTimeOffset? _entryTime;
 
@@ -41,7 +42,7 @@ internal sealed class JournalExport
             if (IsField(trimmed))
             {
                 fields++;
-                messages += trimmed.StartsWith("MESSAGE="u8) ? 1 : 0;
+                messages += trimmed.StartsWith(MessageField) ? 1 : 0;
             }
         }
 
@@ -63,15 +64,15 @@ internal sealed class JournalExport
             return false;
         }
 
-        if (line.StartsWith("MESSAGE="u8))
+        if (line.StartsWith(MessageField))
         {
-            message = line[Message.Length..];
+            message = line[MessageField.Length..];
             time = _entryTime;
             return true;
         }
 
-        if (line.StartsWith("__REALTIME_TIMESTAMP="u8) && Utf8Parser.TryParse(line[Realtime.Length..], out long micros, out var consumed)
-            && consumed == line.Length - Realtime.Length && micros is > 0 and < 253402300800000000)
+        if (line.StartsWith(RealtimeField) && Utf8Parser.TryParse(line[RealtimeField.Length..], out long micros, out var consumed)
+            && consumed == line.Length - RealtimeField.Length && micros is > 0 and < 253402300800000000)
         {
             _entryTime = DateTimeOffset.FromUnixTimeMilliseconds(micros / 1000).AddTicks(micros % 1000 * 10);
         }
@@ -81,7 +82,7 @@ internal sealed class JournalExport
 
     /// <summary>The sample as the lines it holds: the entries' messages.</summary>
     public static List<byte[]> Messages(IReadOnlyList<byte[]> sample) =>
-        [.. sample.Where(line => line.AsSpan().StartsWith("MESSAGE="u8)).Select(line => line.AsSpan(Message.Length).TrimEnd("\r"u8).ToArray())];
+        [.. sample.Where(line => line.AsSpan().StartsWith(MessageField)).Select(line => line.AsSpan(MessageField.Length).TrimEnd("\r"u8).ToArray())];
 
     /// <summary>A field line: a name of upper-case letters, digits and underscores, not starting with a digit, then <c>=</c>.</summary>
     private static bool IsField(ReadOnlySpan<byte> line)

@@ -529,7 +529,7 @@ internal static class TextFormatInference
         // 5. Upstream addresses: a list, a "-" or a unix socket says upstream; otherwise the later address-like field
         // (formats put the client and the host before the upstream). Every value may be a list: nginx tries each address
         // "localhost" resolves to ("[::1]:8080, 127.0.0.1:8080") on every request whose first try fails.
-        var addresses = Free().Where(p => p.Any(ValueShape.Address | ValueShape.AddressList) && p.Share(ValueShape.AddressList) >= 0.7).ToList();
+        var addresses = Free().Where(p => p.Share(ValueShape.AddressList) >= 0.7).ToList();
         var upstream = addresses.FirstOrDefault(p => p.Any(ValueShape.List) || p.Dashes > 0 || p.AnyValue(v => v.StartsWith("unix:", StringComparison.Ordinal))) ?? addresses.LastOrDefault();
         if (upstream is not null)
         {
@@ -805,7 +805,7 @@ internal static class TextFormatInference
         public double SecondsAt(int line)
         {
             var longest = double.NaN;
-            foreach (var item in _values[line].Split([", ", " : "], StringSplitOptions.None))
+            foreach (var item in ValueShapes.ListItems(_values[line]))
             {
                 if (double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
                 {

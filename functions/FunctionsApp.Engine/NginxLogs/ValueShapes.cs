@@ -13,10 +13,16 @@ internal static class ValueShapes
         "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "PRI", "SEARCH", "REPORT", "MKACTIVITY", "CHECKOUT", "MERGE", "PURGE",
     ];
 
+    /// <summary>How nginx separates the tries of an upstream variable: <c>, </c> between servers, <c> : </c> between groups.</summary>
+    private static readonly string[] ListSeparators = [", ", " : "];
+
+    /// <summary>The items of a value written as a list of tries (the value itself when it is not a list).</summary>
+    public static string[] ListItems(string value) => value.Split(ListSeparators, StringSplitOptions.None);
+
     public static ValueShape Of(string value)
     {
         // "-, -" is a "-" for each try (no header from either server): absent, as a lone "-" is.
-        if (value.Length == 0 || value == "-" || value.Split([", ", " : "], StringSplitOptions.None).All(item => item == "-"))
+        if (value.Length == 0 || value == "-" || ListItems(value).All(item => item == "-"))
         {
             return ValueShape.Dash;
         }
@@ -130,7 +136,7 @@ internal static class ValueShapes
     /// <summary>The list shapes a value has: every item (split at <c>, </c> and <c> : </c>) fits, and one is not <c>-</c>.</summary>
     private static ValueShape ListShapes(string value)
     {
-        var items = value.Split([", ", " : "], StringSplitOptions.None);
+        var items = ListItems(value);
         bool statuses = true, seconds = true, addresses = true, ips = true;
         bool anyStatus = false, anySeconds = false, anyAddress = false, anyIp = false;
         foreach (var raw in items)
