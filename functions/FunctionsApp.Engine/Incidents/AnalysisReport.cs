@@ -21,6 +21,13 @@ public sealed record ReportStats
 
     public long GatewayErrors { get; init; }
 
+    /// <summary>Failed requests counted towards incidents (an error log alone: its lines about requests).</summary>
+    public long FailedRequests { get; init; }
+
+    /// <summary>The logs held fewer failed requests than <see cref="DiagnosisOptions.MinFailures"/>, and they were
+    /// analysed with a threshold of one: a one-shot analysis is asked about the failures it is given.</summary>
+    public bool BelowThreshold { get; init; }
+
     public IReadOnlyList<string> MalformedSamples { get; init; } = [];
 
     public IReadOnlyList<InputReport> Inputs { get; init; } = [];

@@ -42,6 +42,7 @@ internal sealed partial class DiagnosisEngine
             State.Trackers[key] = tracker;
         }
 
+        Stats.FailedRequests += countsAsFailure && !failure.EarlierTry ? 1 : 0;
         tracker.Add(failure, _options);
         if (tracker.IsOpen && countsAsFailure)
         {

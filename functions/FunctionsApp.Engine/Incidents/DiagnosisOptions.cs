@@ -30,4 +30,12 @@ public sealed class DiagnosisOptions
     /// <summary>Distinct signatures kept as evidence per incident. Default 10.</summary>
     [Range(1, 100)]
     public int MaxEvidence { get; set; } = 10;
+
+    /// <summary>These options with another <see cref="MinFailures"/>.</summary>
+    internal DiagnosisOptions WithMinFailures(int minFailures)
+    {
+        var copy = (DiagnosisOptions)MemberwiseClone();
+        copy.MinFailures = minFailures;
+        return copy;
+    }
 }

@@ -194,6 +194,10 @@ public sealed class AnalysisStats
     /// <summary>Gateway errors (502/503/504) in the access log.</summary>
     public long GatewayErrors { get; set; }
 
+    /// <summary>Failed requests counted towards incidents: the access log's (a request nginx retried once), or the
+    /// error lines that stand for them where the access log does not cover them.</summary>
+    public long FailedRequests { get; set; }
+
     public string Format { get; set; } = "";
 
     public List<string> MalformedSamples { get; set; } = [];

@@ -36,10 +36,16 @@ internal static class ReportWriter
 
         if (report.Incidents.Count == 0)
         {
-            output.WriteLine(stats.GatewayErrors == 0
-                ? "No 502/503/504 incidents: no gateway errors in the access log."
-                : string.Create(CultureInfo.InvariantCulture, $"No incidents: {stats.GatewayErrors} gateway error(s), too few together to make one."));
+            output.WriteLine(stats.FailedRequests == 0
+                ? "No 502/503/504 incidents: no failed requests in these logs."
+                : string.Create(CultureInfo.InvariantCulture, $"No incidents: {stats.FailedRequests} failed request(s), too few together to make one."));
             return;
+        }
+
+        if (stats.BelowThreshold)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"The logs hold {stats.FailedRequests} failed request(s), fewer than an incident needs: each is analysed anyway."));
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Incidents.Count} incident(s):"));

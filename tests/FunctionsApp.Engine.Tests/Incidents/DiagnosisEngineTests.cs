@@ -118,10 +118,56 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
-    public void Analyze_BelowThreshold_IsNoIncident()
+    public void Analyze_FailuresNeverThreeInAWindow_IsNoIncident()
     {
-        var access = new[] { Access(0, 502, connect: "-", header: "-"), Access(100, 502, connect: "-", header: "-", cid: 2) };
-        Assert.Empty(Analyze(access).Incidents);
+        var access = new[] { 0, 100, 200 }.Select(t => Access(t, 502, connect: "-", header: "-", cid: t));
+
+        var report = Analyze(access);
+
+        Assert.Empty(report.Incidents);
+        Assert.Equal((3, false), (report.Stats.FailedRequests, report.Stats.BelowThreshold));
+    }
+
+    [Fact]
+    public void Analyze_FewerFailuresInAllTheLogsThanTheThreshold_AnalysesEachOfThem()
+    {
+        // Someone pastes the error lines they got: the threshold guards a stream against strays, not this.
+        var errors = new[]
+        {
+            Error(0, Refused, cid: 1),
+            Error(400, "upstream timed out (110: Connection timed out) while reading response header from upstream", upstream: "10.0.0.2:9000", cid: 2),
+        };
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal((2, true), (report.Stats.FailedRequests, report.Stats.BelowThreshold));
+        Assert.Collection(
+            report.Incidents,
+            down => Assert.Equal(("10.0.0.1:8080", IncidentCause.UpstreamDown, 502, 1), (down.Upstream, down.Cause, down.Status, down.FailedRequests)),
+            slow => Assert.Equal(("10.0.0.2:9000", IncidentCause.Timeout, 504, 1), (slow.Upstream, slow.Cause, slow.Status, slow.FailedRequests)));
+    }
+
+    [Fact]
+    public void Analyze_FewFailuresAmongServedTraffic_AreAnalysedWithTheirErrorLines()
+    {
+        var access = Enumerable.Range(0, 30).Select(t => Access(t, t == 12 ? 502 : 200, connect: t == 12 ? "-" : "0.001", header: t == 12 ? "-" : "0.010", cid: t));
+
+        var report = Analyze(access, [Error(12, Refused, cid: 12)]);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((IncidentCause.UpstreamDown, 1, true), (incident.Cause, incident.FailedRequests, report.Stats.BelowThreshold));
+    }
+
+    [Fact]
+    public void Analyze_FewFailuresFromStandardInput_IsNoIncidentSinceItCannotBeReadTwice()
+    {
+        var text = Error(0, Refused) + "\n";
+        var once = new LogInput("stdin", () => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), CanReopen: false);
+
+        var report = LogAnalyzer.Analyze([], [once], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Empty(report.Incidents);
+        Assert.Equal((1, false), (report.Stats.FailedRequests, report.Stats.BelowThreshold));
     }
 
     [Fact]

@@ -63,6 +63,36 @@ public sealed class AnalyzeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_OnePastedErrorLine_ReportsItsCauseAndSaysItIsBelowTheThreshold()
+    {
+        var error = Write("error.log", """
+            2026/03/14 09:26:53 [error] 1234#1234: *88 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 203.0.113.9, server: shop.example, request: "POST /checkout HTTP/1.1", upstream: "fastcgi://unix:/run/php/php8.2-fpm.sock:", host: "shop.example"
+
+            """);
+
+        var (exit, output, _) = await RunAsync("--error", error);
+        var (_, json, _) = await RunAsync("--error", error, "--json");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("The logs hold 1 failed request(s), fewer than an incident needs", output, StringComparison.Ordinal);
+        Assert.Contains("504 on unix:/run/php/php8.2-fpm.sock for shop.example: timeout", output, StringComparison.Ordinal);
+        using var document = JsonDocument.Parse(json);
+        Assert.True(document.RootElement.GetProperty("stats").GetProperty("belowThreshold").GetBoolean());
+        Assert.Equal("timeout", document.RootElement.GetProperty("incidents")[0].GetProperty("cause").GetString());
+    }
+
+    [Fact]
+    public async Task RunAsync_NoFailedRequest_SaysSo()
+    {
+        var error = Write("error.log", "2026/03/14 09:26:53 [notice] 1#1: signal process started\n");
+
+        var (exit, output, _) = await RunAsync("--error", error);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("No 502/503/504 incidents: no failed requests in these logs.", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_GzipInput_IsReadDirectly()
     {
         var source = Path.Combine(Fixtures, "rate-limited-combined");
