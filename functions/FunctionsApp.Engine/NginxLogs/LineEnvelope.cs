@@ -8,7 +8,9 @@ namespace FunctionsApp.NginxLogs;
 /// (<c>{"log":"…\n","stream":"stderr","time":"…Z"}</c>), Fluent Bit and Vector file outputs (<c>log</c>,
 /// <c>message</c>), journald's JSON export (<c>MESSAGE</c>), Filebeat and Logstash (<c>message</c>), Google Cloud
 /// Logging's export (<c>textPayload</c>), Splunk's HTTP Event Collector (<c>event</c>), Graylog's GELF
-/// (<c>short_message</c>) and Loki's <c>logcli --output jsonl</c> (<c>line</c>). The object may
+/// (<c>short_message</c>) and Loki's <c>logcli --output jsonl</c> (<c>line</c>); or one level down, where a pipeline
+/// moved it: Vector remaps (<c>log.message</c>), ECS documents that kept the raw line (<c>event.original</c>, Filebeat's and
+/// Logstash's), Cloud Logging entries an agent parsed (<c>jsonPayload.message</c>). The object may
 /// follow the fields a shipper's own file output writes first: Fluentd's <c>out_file</c> (<c>time⇥tag⇥{…}</c>) and
 /// Fluent Bit's (<c>tag: [1700000000.123456789, {…}]</c>), both their defaults. The line is the string under the key,
 /// unescaped, without the newline Docker keeps. Decided once per input from its first lines,
@@ -18,19 +20,24 @@ namespace FunctionsApp.NginxLogs;
 internal sealed class LineEnvelope
 {
     private static readonly string[] LineKeys = ["log", "message", "MESSAGE", "msg", "textPayload", "event", "short_message", "line"];
+    private static readonly (string Outer, string Inner)[] NestedKeys = [("log", "message"), ("event", "original"), ("jsonPayload", "message")];
     private static readonly string[] TimeKeys = ["time", "@timestamp", "timestamp"];
 
     private readonly byte[] _key;
+    private readonly byte[]? _outer;
     private byte[] _buffer = new byte[1024];
 
-    private LineEnvelope(string key, RecordForm form)
+    private LineEnvelope(int candidate, RecordForm form)
     {
+        var (outer, key) = candidate < LineKeys.Length ? (null, LineKeys[candidate]) : NestedKeys[candidate - LineKeys.Length];
         _key = System.Text.Encoding.UTF8.GetBytes(key);
+        _outer = outer is null ? null : System.Text.Encoding.UTF8.GetBytes(outer);
+        var path = outer is null ? key : outer + "." + key;
         Name = form switch
         {
-            RecordForm.Fluentd => "fluentd+json:" + key,
-            RecordForm.FluentBit => "fluent-bit+json:" + key,
-            _ => "json:" + key,
+            RecordForm.Fluentd => "fluentd+json:" + path,
+            RecordForm.FluentBit => "fluent-bit+json:" + path,
+            _ => "json:" + path,
         };
     }
 
@@ -49,7 +56,7 @@ internal sealed class LineEnvelope
     public static LineEnvelope? Detect(IReadOnlyList<byte[]> sample)
     {
         var lines = 0;
-        var counts = new int[LineKeys.Length];
+        var counts = new int[LineKeys.Length + NestedKeys.Length];
         var forms = new int[Enum.GetValues<RecordForm>().Length];
         foreach (var line in sample)
         {
@@ -70,7 +77,7 @@ internal sealed class LineEnvelope
 
         var best = Array.IndexOf(counts, counts.Max());
         var bestForm = (RecordForm)Array.IndexOf(forms, forms.Max());
-        return lines > 0 && counts[best] * 2 >= lines ? new LineEnvelope(LineKeys[best], bestForm) : null;
+        return lines > 0 && counts[best] * 2 >= lines ? new LineEnvelope(best, bestForm) : null;
     }
 
     /// <summary>
@@ -97,18 +104,29 @@ internal sealed class LineEnvelope
             var length = -1;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var isLine = reader.ValueTextEquals(_key);
-                var isTime = !isLine && time is null && IsTimeKey(ref reader);
+                var isOuter = _outer is not null && reader.ValueTextEquals(_outer);
+                var isLine = _outer is null && reader.ValueTextEquals(_key);
+                var isTime = !isLine && !isOuter && time is null && IsTimeKey(ref reader);
                 reader.Read();
                 if (isLine && reader.TokenType == JsonTokenType.String)
                 {
-                    var size = reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length;
-                    if (_buffer.Length < size)
+                    length = CopyLine(ref reader);
+                }
+                else if (isOuter && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
-                        _buffer = new byte[Math.Max(size, _buffer.Length * 2)];
+                        var isInner = reader.ValueTextEquals(_key);
+                        reader.Read();
+                        if (isInner && reader.TokenType == JsonTokenType.String)
+                        {
+                            length = CopyLine(ref reader);
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
                     }
-
-                    length = reader.CopyString(_buffer);
                 }
                 else if (isTime && reader.TokenType == JsonTokenType.String
                     && DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var stamped)
@@ -140,6 +158,18 @@ internal sealed class LineEnvelope
             // Cut at the length limit, or not JSON after all.
             return false;
         }
+    }
+
+    /// <summary>The string at the reader, unescaped into the buffer; its length.</summary>
+    private int CopyLine(ref Utf8JsonReader reader)
+    {
+        var size = reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (_buffer.Length < size)
+        {
+            _buffer = new byte[Math.Max(size, _buffer.Length * 2)];
+        }
+
+        return reader.CopyString(_buffer);
     }
 
     /// <summary>
@@ -217,7 +247,10 @@ internal sealed class LineEnvelope
         return true;
     }
 
-    /// <summary>The index of the line key of a one-level object without an HTTP <c>status</c>, or null.</summary>
+    /// <summary>
+    /// The index of the line key of an object without an HTTP <c>status</c>: of <see cref="LineKeys"/>, else (after
+    /// them) of <see cref="NestedKeys"/>; null when it has neither.
+    /// </summary>
     private static int? KeyOf(ReadOnlySpan<byte> line)
     {
         try
@@ -229,6 +262,7 @@ internal sealed class LineEnvelope
             }
 
             int? found = null;
+            int? nested = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("status"u8))
@@ -252,10 +286,20 @@ internal sealed class LineEnvelope
                     index = reader.ValueTextEquals(LineKeys[i]) ? i : -1;
                 }
 
+                var outer = -1;
+                for (var i = 0; i < NestedKeys.Length && outer < 0; i++)
+                {
+                    outer = reader.ValueTextEquals(NestedKeys[i].Outer) ? i : -1;
+                }
+
                 reader.Read();
                 if (index >= 0 && found is null && reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0)
                 {
                     found = index;
+                }
+                else if (outer >= 0 && nested is null && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    nested = HasString(ref reader, NestedKeys[outer].Inner) ? LineKeys.Length + outer : null;
                 }
                 else
                 {
@@ -263,12 +307,33 @@ internal sealed class LineEnvelope
                 }
             }
 
-            return found;
+            return found ?? nested;
         }
         catch (JsonException)
         {
             return null;
         }
+    }
+
+    /// <summary>Reads the object at the reader to its end; whether it has a non-empty string under <paramref name="key"/>.</summary>
+    private static bool HasString(ref Utf8JsonReader reader, string key)
+    {
+        var has = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isKey = reader.ValueTextEquals(key);
+            reader.Read();
+            if (isKey && reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0)
+            {
+                has = true;
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return has;
     }
 
     private static bool IsTimeKey(ref Utf8JsonReader reader)

@@ -32,6 +32,9 @@ public sealed class LineEnvelopeTests
     [InlineData("{\"time\":1795584124.434,\"host\":\"vm\",\"sourcetype\":\"nginx\",\"event\":\"LINE\"}", "json:event", "Splunk's HTTP Event Collector")]
     [InlineData("{\"version\":\"1.1\",\"host\":\"vm\",\"short_message\":\"LINE\",\"timestamp\":1795584124.434,\"level\":3}", "json:short_message", "Graylog's GELF")]
     [InlineData("{\"labels\":{\"job\":\"nginx\"},\"line\":\"LINE\",\"timestamp\":\"2026-11-25T05:22:04.434+00:00\"}", "json:line", "logcli --output jsonl")]
+    [InlineData("{\"log\":{\"file\":\"/var/log/nginx/error.log\",\"message\":\"LINE\"},\"timestamp\":\"2026-11-25T05:22:04.434Z\"}", "json:log.message", "a Vector remap that nested the line")]
+    [InlineData("{\"@timestamp\":\"2026-11-25T05:22:04.434Z\",\"event\":{\"dataset\":\"nginx.error\",\"original\":\"LINE\"},\"log\":{\"level\":\"error\"}}", "json:event.original", "an ECS document that kept the raw line")]
+    [InlineData("{\"jsonPayload\":{\"message\":\"LINE\",\"pid\":\"31\"},\"severity\":\"ERROR\",\"timestamp\":\"2026-11-25T05:22:04.434Z\"}", "json:jsonPayload.message", "Cloud Logging's export of a parsed entry")]
     public void TryUnwrap_ShippersFileOutputs_ReadTheRecordAndTheirTime(string wrapped, string name, string source)
     {
         const string Error = "2026/11/25 05:22:04 [error] 31#31: *7 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.1, server: _, request: \"GET /a HTTP/1.1\", upstream: \"http://10.0.0.2:80/a\", host: \"x\"";
