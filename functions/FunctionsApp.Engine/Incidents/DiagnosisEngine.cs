@@ -82,6 +82,29 @@ internal sealed partial class DiagnosisEngine
         Stats.ErrorLogOffsetSource = source;
     }
 
+    /// <summary>
+    /// An error line whose wrapper stamped the instant it was written (Docker's and the CRI's RFC 3339 time, a search
+    /// export's zoned column): while nothing else tells the error log's offset (no access log with a zone, none
+    /// configured or inferred), the whole quarter hour between its local time and that instant is the offset, when the
+    /// two agree within two minutes (a shipper stamps within seconds). Learned once, from the first such line.
+    /// </summary>
+    public void LearnErrorLogOffset(ReadOnlySpan<byte> localTime, DateTimeOffset stamped)
+    {
+        if (ErrorLogOffsetConfigured || State.ErrorLogOffset is not null || Stats.ErrorLogOffsetSource.Length > 0
+            || !NginxTime.TryParseErrorLogTime(localTime, TimeSpan.Zero, out var asUtc))
+        {
+            return;
+        }
+
+        var difference = asUtc - stamped;
+        var quarters = Math.Round(difference.TotalMinutes / 15);
+        var offset = TimeSpan.FromMinutes(quarters * 15);
+        if ((difference - offset).Duration() <= TimeSpan.FromMinutes(2) && offset >= TimeSpan.FromHours(-12) && offset <= TimeSpan.FromHours(14))
+        {
+            UseErrorLogOffset(offset, "the times its lines were stamped with");
+        }
+    }
+
     /// <summary>The offset an access line's time was written in: nginx writes both logs in its local time, so the
     /// offset the access log tells now is the error log's too, and it follows the access log through daylight-saving
     /// changes (a site's state keeps it across runs), unless configured, or inferred for this run (the access log

@@ -153,17 +153,25 @@ internal static class ErrorLogOffsetInference
         return format.TryParse(line, out entry) && entry.TryGetTime(out time);
     }
 
-    /// <summary>An input's JSON wrapper (Docker's json-file, a shipper's file output), decided by its first line.</summary>
+    /// <summary>An input's search export (its header) or JSON wrapper (Docker's json-file, a shipper's file output), decided by its first line.</summary>
     private sealed class Unwrapper
     {
         private LineEnvelope? _envelope;
+        private CsvExport? _csv;
         private bool _decided;
 
         public ReadOnlySpan<byte> Line(ReadOnlySpan<byte> line)
         {
             if (!_decided && !line.Trim(" \t\r"u8).IsEmpty)
             {
-                (_envelope, _decided) = (LineEnvelope.Detect([line.ToArray()]), true);
+                _decided = true;
+                _csv = CsvExport.FromHeader(line);
+                _envelope = _csv is null ? LineEnvelope.Detect([line.ToArray()]) : null;
+            }
+
+            if (_csv is not null)
+            {
+                return _csv.IsHeader(line) ? default : _csv.TryUnwrap(line, out var field, out _) ? field : line;
             }
 
             return _envelope is not null && _envelope.TryUnwrap(line, out var inner, out _) ? inner : line;

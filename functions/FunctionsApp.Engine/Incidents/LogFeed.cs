@@ -115,6 +115,7 @@ internal sealed class LogFeed
         private LinePrefix _prefix = LinePrefix.None;
         private LineEnvelope? _envelope;
         private JournalExport? _journal;
+        private CsvExport? _csv;
         private byte[] _held = new byte[1024];
         private int _heldLength = -1;
         private TimeSpan _heldOffset;
@@ -313,6 +314,21 @@ internal sealed class LogFeed
                     PrefixTime = entryTime;
                 }
 
+                if (_csv is not null && !oversized)
+                {
+                    if (_csv.IsHeader(line))
+                    {
+                        // The export's header row: no log line.
+                        continue;
+                    }
+
+                    if (_csv.TryUnwrap(line, out var field, out var rowTime))
+                    {
+                        line = field;
+                        PrefixTime = rowTime;
+                    }
+                }
+
                 if (_envelope is not null && !oversized && _envelope.TryUnwrap(line, out var inner, out var stamped))
                 {
                     line = inner;
@@ -356,12 +372,18 @@ internal sealed class LogFeed
                 }
             }
 
-            // The journal's export format first, then a JSON wrapper (Docker's json-file, a shipper's file output), then a
-            // text prefix inside it.
+            // The journal's export format or a search's CSV export first, then a JSON wrapper (Docker's json-file, a
+            // shipper's file output), then a text prefix inside it.
             _journal = JournalExport.Detect(sample);
             if (_journal is not null)
             {
                 sample = JournalExport.Messages(sample);
+            }
+
+            _csv = _journal is null ? CsvExport.Detect(sample) : null;
+            if (_csv is not null)
+            {
+                sample = _csv.Lines(sample);
             }
 
             _envelope = LineEnvelope.Detect(sample);
@@ -378,7 +400,7 @@ internal sealed class LogFeed
         {
             if (_name.Length > 0)
             {
-                string?[] layers = [_journal is null ? null : JournalExport.Name, _envelope?.Name, _prefix.Name];
+                string?[] layers = [_journal is null ? null : JournalExport.Name, _csv?.Name, _envelope?.Name, _prefix.Name];
                 var prefix = layers.Any(layer => layer is not null) ? string.Join('+', layers.OfType<string>()) : null;
                 Owner.Inputs.Add(new InputReport(_name, _kind, _lines, _parsed) { Prefix = prefix });
                 _name = "";
@@ -569,7 +591,12 @@ internal sealed class LogFeed
         protected override FeedResult TryFeed(ReadOnlySpan<byte> line, DateTimeOffset limit, out DateTimeOffset time)
         {
             time = default;
-            if (ErrorLogParser.TryParseAnywhere(line, PrefixTime, out var entry) && NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out time))
+            if (ErrorLogParser.TryParseAnywhere(line, PrefixTime, out var entry) && PrefixTime is { } stamped)
+            {
+                Engine.LearnErrorLogOffset(entry.Timestamp, stamped);
+            }
+
+            if (entry.Timestamp.Length > 0 && NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out time))
             {
                 AfterErrorLine = true;
                 if (time > limit)
