@@ -137,6 +137,15 @@ internal static class ErrorSignatures
 
         var connecting = message.IndexOf("connect()"u8) >= 0 || message.IndexOf("while connecting to upstream"u8) >= 0
             || message.IndexOf("socket()"u8) >= 0;
+
+        // A request's connect() to its upstream is logged with the request's context (", while connecting to upstream,
+        // client: ..."). One whose whole message ends at the errno has none: a socket of nginx's own (the RTMP module's
+        // relay between workers, "connect() to unix:/tmp/nginx-rtmp.7 failed (11: ...)"), no request that failed.
+        if (connecting && !upstreamPhase && message.IndexOf(" while "u8) < 0 && message.IndexOf("client: "u8) < 0
+            && message.TrimEnd((byte)' ').EndsWith(")"u8))
+        {
+            return FailureKind.None;
+        }
         if (upstreamPhase || connecting)
         {
             var kind = FromErrno(message, connecting);
@@ -145,9 +154,11 @@ internal static class ErrorSignatures
                 return kind;
             }
 
+            // OpenSSL 3 says "unexpected eof while reading" when the peer closed the TCP connection without a TLS
+            // close_notify: the upstream closed, as "upstream prematurely closed" says over plain HTTP.
             if (message.IndexOf("SSL_read() failed"u8) >= 0 || message.IndexOf("SSL_write() failed"u8) >= 0)
             {
-                return FailureKind.Reset;
+                return message.IndexOf("unexpected eof"u8) >= 0 ? FailureKind.PrematureClose : FailureKind.Reset;
             }
         }
 
@@ -199,7 +210,10 @@ internal static class ErrorSignatures
             // The kernel gave up on the SYN (the host does not answer, a firewall drops it): nginx answers 502, not 504.
             Errno.TimedOut => connecting ? FailureKind.Unreachable : FailureKind.TimedOut,
             Errno.Again => FailureKind.ResourceUnavailable,
-            Errno.AddressNotAvailable => message.IndexOf("[::1]"u8) >= 0 ? FailureKind.Ipv6Unavailable : FailureKind.PortExhaustion,
+            // EADDRNOTAVAIL: no local address to connect from. For an IPv6 peer ("connect() to [2001:db8::1]:443", "[::1]"
+            // for localhost) the host has no IPv6 address (containers, IPv4-only VMs); otherwise its ports ran out.
+            Errno.AddressNotAvailable => message.IndexOf("[::1]"u8) >= 0 || message.IndexOf("connect() to ["u8) >= 0
+                ? FailureKind.Ipv6Unavailable : FailureKind.PortExhaustion,
             Errno.TooManyFiles => FailureKind.TooManyOpenFiles,
             Errno.NoEntry when unixSocket || connecting => FailureKind.MissingSocket,
             Errno.Access when unixSocket || connecting => FailureKind.PermissionDenied,

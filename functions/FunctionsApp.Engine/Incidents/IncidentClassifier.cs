@@ -65,6 +65,12 @@ internal static class IncidentClassifier
     /// </summary>
     public static double? AppServerTimeout(IncidentEvidence e)
     {
+        // A killed worker's connection is closed or reset, which nginx answers with 502; a 504 is nginx's own timer.
+        if (e.Statuses.GetValueOrDefault(504) * 2 > e.Statuses.Values.Sum())
+        {
+            return null;
+        }
+
         if (e.Kinds.Count > 0 && !e.Kinds.Keys.Any(k => k is FailureKind.PrematureClose or FailureKind.Reset or FailureKind.ResetConnecting))
         {
             return null;
@@ -249,9 +255,13 @@ internal static class IncidentClassifier
         double Share(int count) => (double)count / n;
         var dominant = e.Statuses.Count == 0 ? 502 : e.Statuses.MaxBy(s => s.Value).Key;
 
+        // limit_req and limit_conn log each request they reject (at `error`, by default): an error log read and silent
+        // about these requests says nginx made the 503 another way (`return 503` for maintenance, an `error_page`).
         if (Share(e.NoUpstreamContacted) >= 0.5 && dominant == 503)
         {
-            return Verdict(IncidentCause.RateLimited, 0.6 * Share(e.NoUpstreamContacted) + 0.05, e);
+            return e.ErrorLogCovered
+                ? Verdict(IncidentCause.Unknown, 0.35, e)
+                : Verdict(IncidentCause.RateLimited, 0.6 * Share(e.NoUpstreamContacted) + 0.05, e);
         }
 
         if (Share(e.UpstreamAnswered) >= 0.5)
@@ -340,7 +350,9 @@ internal static class IncidentClassifier
                 FailureKind.TooBigHeader => $"{u} sends response headers larger than nginx's proxy buffers.",
                 FailureKind.PermissionDenied => $"nginx is not allowed to connect to {u} (permission denied).",
                 FailureKind.NoResolver => $"proxy_pass to {u} needs a resolver, and none is defined.",
-                FailureKind.Ipv6Unavailable => $"nginx connects to {u} over IPv6, which this host does not have on loopback (typical in containers): use 127.0.0.1 instead of localhost.",
+                FailureKind.Ipv6Unavailable when u.Contains("::1", StringComparison.Ordinal) || e.Upstream.Contains("::1", StringComparison.Ordinal) =>
+                    $"nginx connects to {u} over IPv6, which this host does not have on loopback (typical in containers): use 127.0.0.1 instead of localhost.",
+                FailureKind.Ipv6Unavailable => $"nginx connects to {u} over IPv6, and this host has no IPv6 address to connect from (cannot assign requested address).",
                 FailureKind.InvalidAddress => $"connect() rejected the address {u} itself (invalid argument or address family): no packet left nginx; check the address in the configuration.",
                 FailureKind.MissingSocket => $"The socket {u} does not exist, and nothing ever answered there while the site served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)}: nginx points at the wrong path.",
                 _ => $"{u} never accepted a connection ({Words(top)}), though the site had served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)} before it was first used: nginx most likely points at the wrong address or port.",
@@ -350,6 +362,8 @@ internal static class IncidentClassifier
             IncidentCause.Timeout => top == FailureKind.TimedOutConnecting
                 ? $"nginx could not connect to {u} in time: 504 Gateway Timeout ({Words(top)})."
                 : $"{u} did not answer in time: 504 Gateway Timeout ({Words(top)}).",
+            IncidentCause.Overload when top == FailureKind.PortExhaustion =>
+                $"nginx's host ran out of local ports to connect to {u} (cannot assign requested address): it opens connections faster than closed ones leave TIME_WAIT.",
             IncidentCause.Overload => Interleaved(e)
                 ? $"{u} failed some requests ({Words(top)}) while still serving {e.ServedInside} others: it is saturated."
                 : $"{u} is saturated ({Words(top)}).",
@@ -360,6 +374,8 @@ internal static class IncidentClassifier
             IncidentCause.InvalidResponse => $"{u} answered with an invalid or incomplete HTTP response ({Words(top)}).",
             IncidentCause.UpstreamReturned => $"The gateway errors came from {u} itself; nginx passed them through.",
             IncidentCause.RateLimited => $"nginx rejected requests with 503 by limit_req/limit_conn before reaching an upstream.",
+            IncidentCause.Unknown when top == FailureKind.None && e.NoUpstreamContacted * 2 >= Math.Max(1, e.WithoutErrorLine) && e.ErrorLogCovered =>
+                $"nginx answered {string.Join("/", e.Statuses.Keys.Order())} itself without contacting an upstream, and its error log says nothing about these requests, where limit_req and limit_conn log each rejection: a `return 503` (a maintenance switch) or an `error_page`, unless the limits log below the error log's level (`limit_req_log_level`).",
             _ when top == FailureKind.Script => $"nginx's Lua code (OpenResty, Kong, APISIX) answered these requests itself after a call of its own failed (the evidence quotes its lines): no upstream of nginx failed.",
             _ => $"Gateway errors on {u} with no recognised cause ({Words(top)}).",
         };

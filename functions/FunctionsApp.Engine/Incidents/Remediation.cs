@@ -61,7 +61,7 @@ internal static class Remediation
 
                 if (kinds.Contains(FailureKind.Ipv6Unavailable))
                 {
-                    steps.Add("Point `proxy_pass` at `127.0.0.1` instead of `localhost`/`[::1]`, or enable IPv6 on the host's (container's) loopback.");
+                    steps.Add("Point `proxy_pass` at `127.0.0.1` instead of `localhost`/`[::1]`, or enable IPv6 on the host's (container's) loopback; for a name that resolves to IPv6 addresses the host cannot reach, `resolver ... ipv6=off` (or an IPv4 address).");
                 }
 
                 steps.Add($"Check the address and port of {upstream} in `proxy_pass`/the `upstream` block against where the service really listens (`ss -ltnp`), then `nginx -t && nginx -s reload`.");

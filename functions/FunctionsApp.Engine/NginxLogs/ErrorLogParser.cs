@@ -231,9 +231,11 @@ internal static class ErrorLogParser
             search = search[(open + 1)..];
             var sep = search.IndexOf(": "u8);
             var close = search.IndexOf((byte)')');
-            if (sep > 0 && close > sep && Utf8Parser.TryParse(search[..sep], out errno, out var consumed) && consumed == sep)
+
+            // A line cut inside the text ("(111: Connection ref", a copy or a length limit) still names its errno.
+            if (sep > 0 && (close > sep || close < 0) && Utf8Parser.TryParse(search[..sep], out errno, out var consumed) && consumed == sep)
             {
-                text = search[(sep + 2)..close];
+                text = close < 0 ? search[(sep + 2)..] : search[(sep + 2)..close];
                 return true;
             }
         }

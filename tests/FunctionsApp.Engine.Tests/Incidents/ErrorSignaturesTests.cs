@@ -68,7 +68,19 @@ public sealed class ErrorSignaturesTests
         { "upstream sent \"Content-Length\" and \"Transfer-Encoding\" headers at the same time while reading response header from upstream", "InvalidHeader" },
         { "upstream sent invalid chunked response while reading upstream", "InvalidHeader" },
         { "upstream rejected request with error 2 while reading response header from upstream", "InvalidHeader" },
-        { "SSL_read() failed (SSL: error:0A000126:SSL routines::unexpected eof while reading) while reading upstream", "Reset" },
+        // OpenSSL 3's words for a peer that closed without close_notify: the upstream closed, it did not reset.
+        { "SSL_read() failed (SSL: error:0A000126:SSL routines::unexpected eof while reading) while reading upstream", "PrematureClose" },
+        { "SSL_read() failed (SSL: error:0A000119:SSL routines::decryption failed or bad record mac) while reading response header from upstream", "Reset" },
+
+        // nginx's own sockets (the RTMP module's relay between workers) carry no request context: no request failed.
+        { "connect() to unix:/tmp/nginx-http-flv.7 failed (11: Resource temporarily unavailable)", "None" },
+
+        // A line cut inside the errno's text (a copy, a length limit) still names the errno.
+        { "connect() failed (111: Connection ref", "Refused" },
+
+        // No IPv6 address on the host to connect from, for any IPv6 peer, not only localhost.
+        { "connect() to [240e:83:205:59:0:ff:b09b:159e]:443 failed (99: Cannot assign requested address) while connecting to upstream", "Ipv6Unavailable" },
+        { "connect() to 127.0.0.1:8080 failed (99: Cannot assign requested address) while connecting to upstream", "PortExhaustion" },
         { "kevent() reported that connect() failed (61: Connection refused) while connecting to upstream", "Refused" },
         { "connect() to [2001:db8::1]:80 failed (101: Network is unreachable) while connecting to upstream", "Unreachable" },
         { "FastCGI sent in stderr: \"PHP message: PHP Warning:  Undefined variable $x in /srv/index.php on line 3\" while reading response header from upstream", "None" },

@@ -15,6 +15,74 @@ public sealed class NginxBehaviourTests
     private const string Refused = "connect() failed (111: Connection refused) while connecting to upstream";
     private static readonly DateTimeOffset Base = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
 
+    private const string TimedFormat =
+        "$remote_addr [$time_local] \"$request\" $status $host ua=\"$upstream_addr\" us=\"$upstream_status\" urt=\"$upstream_response_time\" rt=$request_time";
+
+    private static string Timed(int second, string method, int status, string upstream, string upstreamStatus, string upstreamTime, string host = "api.test")
+    {
+        var time = Base.AddSeconds(second);
+        return $"10.9.8.{second % 200} [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"{method} /orders HTTP/1.1\" {status} {host} ua=\"{upstream}\" us=\"{upstreamStatus}\" urt=\"{upstreamTime}\" rt={upstreamTime.Split(", ")[^1]}";
+    }
+
+    [Fact]
+    public void GatewayTimeouts_AtOneTimeWithoutErrorLog_AreNginxsOwnTimerNotAnApplicationServerKill()
+    {
+        // proxy_read_timeout 5s with proxy_next_upstream_tries 3: each try gives up after 5 s. A killed worker's
+        // connection is closed, which nginx answers 502; a 504 is nginx's own timer.
+        var access = new List<string>();
+        for (var s = 0; s < 60; s++)
+        {
+            access.Add(s % 6 == 0
+                ? Timed(s, "GET", 504, "10.0.0.1:8080, 10.0.0.2:8080, 10.0.0.3:8080", "504, 504, 504", "5.001, 5.002, 5.001")
+                : Timed(s, "GET", 200, "10.0.0.1:8080", "200", "0.020"));
+        }
+
+        var incident = Assert.Single(Analyze(access, format: TimedFormat).Incidents);
+
+        Assert.Equal((IncidentCause.Timeout, 504), (incident.Cause, incident.Status));
+        Assert.Contains("did not answer in time", incident.Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("application server", incident.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nginxs503_WithoutUpstreamAndErrorLogSilent_IsNotRateLimiting()
+    {
+        // `return 503;` for maintenance: no upstream, and no "limiting requests" line, which limit_req writes for each
+        // rejection. Without the error log the same access lines still read as rate limiting.
+        var access = Enumerable.Range(0, 30).Select(s => Timed(s, "GET", 503, "-", "-", "-", host: "shop.test")).ToList();
+
+        var withErrorLog = Assert.Single(Analyze(access, errors: [], format: TimedFormat).Incidents);
+        var withoutErrorLog = Assert.Single(Analyze(access, format: TimedFormat).Incidents);
+
+        Assert.Equal((IncidentCause.Unknown, 503), (withErrorLog.Cause, withErrorLog.Status));
+        Assert.Contains("return 503", withErrorLog.Summary, StringComparison.Ordinal);
+        Assert.Equal(IncidentCause.RateLimited, withoutErrorLog.Cause);
+    }
+
+    [Fact]
+    public void TlsUpstream_UnexpectedEofOnReusedConnectionsAmidSuccesses_IsAClosedConnectionNotOverload()
+    {
+        // An HTTPS upstream closes idle keep-alive connections without close_notify; nginx may not repeat a POST, so it
+        // fails at once ("unexpected eof" is OpenSSL 3's word for the close), while GETs around it succeed.
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 90; s++)
+        {
+            access.Add(Timed(s, "GET", 200, "10.0.0.9:443", "200", "0.030"));
+            if (s % 10 == 5)
+            {
+                access.Add(Timed(s, "POST", 502, "10.0.0.9:443", "502", "0.000"));
+                var time = Base.AddSeconds(s);
+                errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 77#77: *{s} SSL_read() failed (SSL: error:0A000126:SSL routines::unexpected eof while reading) while reading response header from upstream, client: 10.9.8.{s}, server: api.test, request: \"POST /orders HTTP/1.1\", upstream: \"https://10.0.0.9:443/orders\", host: \"api.test\"");
+            }
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, TimedFormat).Incidents);
+
+        Assert.Equal(IncidentCause.InvalidResponse, incident.Cause);
+        Assert.DoesNotContain("reset by peer", incident.Summary, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Crash_InFlightRequestsFinishInTheFirstSecond_IsUpstreamDownNotOverload()
     {
