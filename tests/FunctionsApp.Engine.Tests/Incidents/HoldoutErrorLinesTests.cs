@@ -4,14 +4,15 @@ using static FunctionsApp.Engine.Tests.Incidents.RealErrorLineReplay;
 namespace FunctionsApp.Engine.Tests.Incidents;
 
 /// <summary>
-/// The hold-out table (Fixtures/real-error-lines/holdout.json): real nginx error lines from public threads that
-/// lines.json does not use, gathered to measure the engine on lines it was never fixed against. Replayed exactly like
+/// The hold-out tables (Fixtures/real-error-lines/holdout.json and holdout-3.json, a third round gathered later): real
+/// nginx error lines from public threads that lines.json does not use, gathered to measure the engine on lines it was
+/// never fixed against. Replayed exactly like
 /// <see cref="RealErrorLinesTests"/> (bursts of five, bare and prefixed); a bare line's prefix is either the one the
 /// poster's copy had or, where <c>prefixCrafted</c> is set, one in the shape of the poster's platform.
 /// </summary>
 public sealed class HoldoutErrorLinesTests(ITestOutputHelper output)
 {
-    private static readonly Lazy<List<RealLine>> Table = new(() => Load("holdout.json"));
+    private static readonly Lazy<List<RealLine>> Table = new(() => [.. Load("holdout.json"), .. Load("holdout-3.json")]);
 
     /// <summary>
     /// Lines the engine still gets wrong, each with why (the README's hold-out section has the details). A listed line

@@ -124,6 +124,9 @@ internal static partial class RealErrorLineReplay
         "rate_limited" => 503,
         "timeout" => 504,
         "upstream_down" or "misconfiguration" or "overload" or "dns" or "tls_handshake" or "invalid_response" => 502,
+
+        // No cause named: the status is the one the thread reports.
+        "unknown" => line.Status ?? throw new InvalidOperationException($"{line.Id}: an unknown cause needs its status"),
         _ => throw new InvalidOperationException($"{line.Id}: unknown cause '{line.Cause}'"),
     };
 
