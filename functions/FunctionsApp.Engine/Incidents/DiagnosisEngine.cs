@@ -108,14 +108,18 @@ internal sealed partial class DiagnosisEngine
     /// <summary>The offset an access line's time was written in: nginx writes both logs in its local time, so the
     /// offset the access log tells now is the error log's too, and it follows the access log through daylight-saving
     /// changes (a site's state keeps it across runs), unless configured, or inferred for this run (the access log
-    /// then says only UTC). The feed calls it as it reads each access line, before the error lines after it.</summary>
+    /// then says only UTC). The feed calls it as it reads each access line, before the error lines after it. True when
+    /// the offset error-log times are read in changed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void LearnErrorLogOffset(in AccessLogEntry entry)
+    public bool LearnErrorLogOffset(in AccessLogEntry entry)
     {
         if (Stats.ErrorLogOffsetSource.Length == 0 && entry.TimeZoneOffset is { } offset && offset != State.ErrorLogOffset)
         {
             State.ErrorLogOffset = offset;
+            return !ErrorLogOffsetConfigured;
         }
+
+        return false;
     }
 
     /// <summary>How far back failures have been applied to incidents: error lines wait this long for their request.</summary>

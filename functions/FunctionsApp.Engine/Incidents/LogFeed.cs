@@ -527,9 +527,11 @@ internal sealed class LogFeed
             AfterErrorLine = false;
 
             entry.PrefixTime = PrefixTime;
-            Engine.LearnErrorLogOffset(in entry);
+            var offsetChanged = Engine.LearnErrorLogOffset(in entry);
 
-            if (time > limit)
+            // A daylight-saving change: the error line the other side holds was timed under the earlier offset (the
+            // hour after a spring-forward read an hour late). Hold this line so that it is timed again before either goes on.
+            if (time > limit || offsetChanged)
             {
                 return FeedResult.Later;
             }

@@ -115,6 +115,42 @@ public sealed class ErrorLogOffsetInferenceTests
         Assert.Equal(("+01:00", "access log"), (report.Stats.ErrorLogUtcOffset, report.Stats.ErrorLogOffsetSource));
     }
 
+    /// <summary>
+    /// A burst across the start of summer time (Europe/Berlin, 2026-03-29 02:00 CET → 03:00 CEST): the error lines after
+    /// the change were held under the winter offset, an hour late, while the access log went on past their requests;
+    /// the access side now stops at the line that changes the offset, so they are timed again before either goes on.
+    /// </summary>
+    [Fact]
+    public void Analyze_BurstAcrossSpringForward_JoinsTheErrorLinesOnBothSides()
+    {
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        string Local(DateTimeOffset utc, string format) => TimeZoneInfo.ConvertTime(utc, berlin).ToString(format, CultureInfo.InvariantCulture);
+        var start = new DateTimeOffset(2026, 3, 28, 23, 30, 0, TimeSpan.Zero);
+        var burst = new DateTimeOffset(2026, 3, 29, 0, 59, 40, TimeSpan.Zero);
+        var access = new List<(DateTimeOffset Time, string Line)>();
+        var errors = new List<string>();
+        for (var t = start; t < start.AddHours(2); t = t.AddSeconds(5))
+        {
+            access.Add((t, $"10.9.8.1 - - [{Local(t, "dd/MMM/yyyy:HH:mm:ss zzz").Remove(24, 1)}] \"GET /cart/view HTTP/1.1\" 200 512 \"-\" \"curl/8\""));
+        }
+
+        for (var i = 0; i < 18; i++)
+        {
+            var t = burst.AddSeconds(i * 2.5);
+            access.Add((t, $"10.9.7.{i} - - [{Local(t, "dd/MMM/yyyy:HH:mm:ss zzz").Remove(24, 1)}] \"GET /cart/{i} HTTP/1.1\" 502 157 \"-\" \"curl/8\""));
+            errors.Add($"{Local(t, "yyyy/MM/dd HH:mm:ss")} [error] 7#7: *{100 + i} connect() failed (111: Connection refused) while connecting to upstream, client: 10.9.7.{i}, server: shop.test, request: \"GET /cart/{i} HTTP/1.1\", upstream: \"http://10.0.0.6:8080/cart/{i}\", host: \"shop.test\"");
+        }
+
+        var report = LogAnalyzer.Analyze(
+            [EngineTestKit.Input("access", [.. access.OrderBy(a => a.Time).Select(a => a.Line)])], [EngineTestKit.Input("error", errors)], null,
+            new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((IncidentCause.UpstreamDown, 18), (incident.Cause, incident.FailedRequests));
+        Assert.Equal(18, incident.Evidence.Single(e => e.Source == "error").Count);
+        Assert.Equal("+02:00", report.Stats.ErrorLogUtcOffset);
+    }
+
     [Fact]
     public void Analyze_ConfiguredOffset_IsUsedAsIs()
     {
