@@ -5,8 +5,10 @@ namespace FunctionsApp.Incidents;
 /// <summary>
 /// Puts the logs of one kind in the order nginx wrote them. nginx appends and logrotate renames, so rotated files
 /// given the way <c>ls</c> lists them (<c>access.log access.log.1 access.log.2.gz</c>) are newest first, and read in
-/// that order every burst would look like it ran backwards. Each input's first time orders them. Nothing is reordered
-/// when an input cannot be opened twice (standard input) or shows no time in its first lines.
+/// that order every burst would look like it ran backwards. Each input's first time orders them. An input whose first
+/// lines run backwards in time (a search's export, listed newest first) is read last line first when it can be
+/// (<see cref="ReversedLines"/>: a file, not compressed). Nothing is reordered when an input cannot be opened twice
+/// (standard input) or shows no time in its first lines.
 /// </summary>
 internal static class InputOrder
 {
@@ -14,7 +16,13 @@ internal static class InputOrder
 
     public static IReadOnlyList<LogInput> Chronological(IReadOnlyList<LogInput> inputs, CancellationToken cancellationToken)
     {
-        if (inputs.Count < 2 || inputs.Any(i => !i.CanReopen))
+        if (inputs.Any(i => !i.CanReopen))
+        {
+            return inputs;
+        }
+
+        inputs = [.. inputs.Select(OldestFirst)];
+        if (inputs.Count < 2)
         {
             return inputs;
         }
@@ -32,6 +40,44 @@ internal static class InputOrder
         }
 
         return [.. Enumerable.Range(0, inputs.Count).OrderBy(i => firsts[i]).ThenBy(i => i).Select(i => inputs[i])];
+    }
+
+    /// <summary>
+    /// The input read oldest line first: as it is, or, when its first timed lines run backwards (at least three steps
+    /// back, hardly one forward, two seconds or more in all) and it can seek, last line first after the lines before
+    /// the first timed one (an export's header).
+    /// </summary>
+    private static LogInput OldestFirst(LogInput input)
+    {
+        long head = -1;
+        var times = new List<DateTimeOffset>();
+        using (var stream = input.Open())
+        {
+            if (!stream.CanSeek)
+            {
+                return input;
+            }
+
+            var buffer = new byte[64 * 1024];
+            var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            var offset = 0;
+            while (times.Count < LinesToRead && buffer.AsSpan(offset, read - offset).IndexOf((byte)'\n') is var newline and >= 0)
+            {
+                if (TimeIn(buffer.AsSpan(offset, newline)) is { } time)
+                {
+                    head = head < 0 ? offset : head;
+                    times.Add(time);
+                }
+
+                offset += newline + 1;
+            }
+        }
+
+        var back = times.Zip(times.Skip(1)).Count(pair => pair.Second < pair.First);
+        var forward = times.Zip(times.Skip(1)).Count(pair => pair.Second > pair.First);
+        return head >= 0 && back >= 3 && forward * 10 <= back && times[0] - times[^1] >= TimeSpan.FromSeconds(2)
+            ? input with { Open = () => new ReversedLines(input.Open(), head), NewestFirst = true }
+            : input;
     }
 
     private static DateTimeOffset? FirstTime(LogInput input)

@@ -123,6 +123,7 @@ internal sealed class LogFeed
         private long _lines;
         private long _parsed;
         private string _name = "";
+        private bool _newestFirst;
 
         protected Side(LogFeed feed, IReadOnlyList<LogInput> inputs, string kind)
         {
@@ -358,6 +359,7 @@ internal sealed class LogFeed
             }
 
             _name = _inputs.Current.Name;
+            _newestFirst = _inputs.Current.NewestFirst;
             _stream = _inputs.Current.Open();
             _reader = new LineReader(_stream);
             var sample = new List<byte[]>();
@@ -402,7 +404,7 @@ internal sealed class LogFeed
             {
                 string?[] layers = [_journal is null ? null : JournalExport.Name, _csv?.Name, _envelope?.Name, _prefix.Name];
                 var prefix = layers.Any(layer => layer is not null) ? string.Join('+', layers.OfType<string>()) : null;
-                Owner.Inputs.Add(new InputReport(_name, _kind, _lines, _parsed) { Prefix = prefix });
+                Owner.Inputs.Add(new InputReport(_name, _kind, _lines, _parsed) { Prefix = prefix, NewestFirst = _newestFirst ? true : null });
                 _name = "";
                 (_lines, _parsed) = (0, 0);
             }

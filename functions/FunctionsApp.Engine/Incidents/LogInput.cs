@@ -9,6 +9,9 @@ namespace FunctionsApp.Incidents;
 /// log's time zone is found by a first pass over both logs when the access log does not tell it.</param>
 internal sealed record LogInput(string Name, Func<Stream> Open, bool CanReopen = true)
 {
+    /// <summary>The input was written newest line first, and <see cref="Open"/> reads it last line first.</summary>
+    public bool NewestFirst { get; init; }
+
     /// <summary>A file, or standard input for <c>-</c>.</summary>
     public static LogInput FromPath(string path) => path == "-"
         ? new LogInput("stdin", Console.OpenStandardInput, CanReopen: false)
@@ -26,4 +29,7 @@ public sealed record InputReport(string Name, string Kind, long Lines, long Pars
 {
     /// <summary>The prefix shape removed from its lines (<c>syslog-rfc3164</c>, <c>docker-compose+rfc3339</c>), or null.</summary>
     public string? Prefix { get; init; }
+
+    /// <summary>True when the input listed its lines newest first and was read last line first; else null.</summary>
+    public bool? NewestFirst { get; init; }
 }

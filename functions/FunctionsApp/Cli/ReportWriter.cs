@@ -29,6 +29,11 @@ internal static class ReportWriter
             output.WriteLine($"  {input.Name}: a {input.Prefix} prefix was removed from its lines.");
         }
 
+        foreach (var input in stats.Inputs.Where(i => i.NewestFirst is true))
+        {
+            output.WriteLine($"  {input.Name}: listed newest first; read last line first.");
+        }
+
         foreach (var sample in stats.MalformedSamples)
         {
             output.WriteLine($"  malformed: {sample}");

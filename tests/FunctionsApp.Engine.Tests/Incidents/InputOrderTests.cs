@@ -25,6 +25,55 @@ public sealed class InputOrderTests
         Assert.Equal([.. access.Select(a => a.Name)], rotated.Stats.Inputs.Where(i => i.Kind == "access").Select(i => i.Name));
     }
 
+    [Theory]
+    [InlineData("php-fpm-and-timeouts-ist")]
+    [InlineData("json-keys-pst")]
+    public void Analyze_LogsListedNewestFirst_SameIncidentsAsInTheOrderNginxWroteThem(string fixture)
+    {
+        // A search's export (logcli's default direction, most log UIs): the last line first.
+        var whole = LogAnalyzer.Analyze([Whole(fixture, "access.log")], [Whole(fixture, "error.log")], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var reversed = LogAnalyzer.Analyze([NewestFirst(fixture, "access.log")], [NewestFirst(fixture, "error.log")], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.NotEmpty(whole.Incidents);
+        Assert.Equal(Summaries(whole), Summaries(reversed));
+        Assert.Equal([.. whole.Incidents.Select(i => i.Confidence)], reversed.Incidents.Select(i => i.Confidence));
+        Assert.All(reversed.Stats.Inputs, input => Assert.True(input.NewestFirst));
+        Assert.All(whole.Stats.Inputs, input => Assert.Null(input.NewestFirst));
+    }
+
+    [Fact]
+    public void Chronological_NewestFirstButCompressed_IsReadAsItIs()
+    {
+        var lines = Enumerable.Range(0, 10).Reverse().Select(i => $"10.0.0.1 - - [30/Nov/2026:10:00:{i:00} +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"").ToArray();
+        var gzip = Gzip(lines);
+        var input = new LogInput("export.gz", () => new GZipStream(new MemoryStream(gzip), CompressionMode.Decompress));
+
+        Assert.False(Assert.Single(InputOrder.Chronological([input], CancellationToken.None)).NewestFirst);
+    }
+
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("a\nb\nc\n", "c\nb\na\n")]
+    [InlineData("a\r\nb\r\n\nc", "c\n\nb\r\na\r\n")]
+    [InlineData("time,message\n1,a\n2,b\n", "time,message\n2,b\n1,a\n")]
+    public void ReversedLines_KeepsTheHeadFirstAndGivesTheRestLastLineFirst(string text, string expected)
+    {
+        var head = text.StartsWith("time,", StringComparison.Ordinal) ? "time,message\n".Length : 0;
+        using var reversed = new ReversedLines(new MemoryStream(Encoding.UTF8.GetBytes(text)), head);
+
+        Assert.Equal(expected, new StreamReader(reversed).ReadToEnd());
+    }
+
+    [Fact]
+    public void ReversedLines_LinesLongerThanItsBlock_ComeOutWhole()
+    {
+        var lines = Enumerable.Range(0, 5).Select(i => new string((char)('a' + i), 50_000 + (i * 30_000))).ToArray();
+        using var reversed = new ReversedLines(new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n")), 0);
+
+        Assert.Equal(string.Join('\n', lines.Reverse()) + "\n", new StreamReader(reversed).ReadToEnd());
+    }
+
     [Fact]
     public void Chronological_InputThatCannotBeReopened_KeepsTheGivenOrder()
     {
@@ -73,6 +122,15 @@ public sealed class InputOrderTests
             new LogInput(name + ".1", () => new MemoryStream(parts[1])),
             new LogInput(name, () => new MemoryStream(parts[2])),
         ];
+    }
+
+    /// <summary>The whole log, last line first, as a seekable file would give it.</summary>
+    private static LogInput NewestFirst(string fixture, string name)
+    {
+        using var reader = new StreamReader(Whole(fixture, name).Open());
+        var lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var bytes = Encoding.UTF8.GetBytes(string.Join('\n', lines.Reverse()) + "\n");
+        return new LogInput(name, () => new MemoryStream(bytes));
     }
 
     private static byte[] Gzip(string[] lines)

@@ -74,7 +74,8 @@ public sealed class CsvExportTests
         var report = LogAnalyzer.Analyze([Incidents.EngineTestKit.Input("access.csv", access)], [Incidents.EngineTestKit.Input("error.csv", errors)], null, new DiagnosisOptions(), CancellationToken.None);
 
         Assert.Equal((10, 10, 0), (report.Stats.AccessLines, report.Stats.ErrorLines, report.Stats.MalformedLines));
-        Assert.Equal(["csv:RawData", "csv:message"], report.Stats.Inputs.Select(i => i.Prefix));
+        Assert.Equal(["csv:RawData", "csv:message"], report.Stats.Inputs.OrderBy(i => i.Kind, StringComparer.Ordinal).Select(i => i.Prefix));
+        Assert.All(report.Stats.Inputs, input => Assert.True(input.NewestFirst));
         var incident = Assert.Single(report.Incidents);
         Assert.Equal(("10.0.0.79:8080", "gl.example.de", IncidentCause.UpstreamDown, 10), (incident.Upstream, incident.Host, incident.Cause, incident.FailedRequests));
         Assert.Equal("+01:00", report.Stats.ErrorLogUtcOffset);
