@@ -339,6 +339,8 @@ internal static class IncidentClassifier
         {
             IncidentCause.UpstreamDown => top switch
             {
+                FailureKind.NoLiveUpstreams when e.Upstream is "(unknown)" or "-" =>
+                    "nginx found no live server in the upstream group (no live upstreams): every server failed `max_fails` times within `fail_timeout`, or is marked `down`.",
                 FailureKind.NoLiveUpstreams => $"Every server of the upstream group {u} is marked down by nginx (no live upstreams).",
                 FailureKind.Unreachable => $"{u} cannot be reached ({Words(top)}): the host is down, or a firewall, security group or route blocks it.",
                 _ when e.ServedBefore > 0 => $"{u} served {e.ServedBefore} request(s) and then stopped accepting connections ({Words(top)}).",

@@ -118,6 +118,19 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
+    public void Analyze_NoLiveUpstreamsWithoutAnUpstreamField_SaysSoWithoutNamingAGroup()
+    {
+        // nginx has no peer to name when the whole group is down: the line carries no upstream field.
+        var errors = Enumerable.Range(0, 5).Select(i =>
+            $"2026/11/24 10:00:0{i} [error] 77#77: *{i} no live upstreams while connecting to upstream, client: 10.9.8.7, server: shop.test, request: \"GET / HTTP/1.1\", host: \"shop.test\"");
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal(IncidentCause.UpstreamDown, incident.Cause);
+        Assert.StartsWith("nginx found no live server in the upstream group (no live upstreams)", incident.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Analyze_FailuresNeverThreeInAWindow_IsNoIncident()
     {
         var access = new[] { 0, 100, 200 }.Select(t => Access(t, 502, connect: "-", header: "-", cid: t));
