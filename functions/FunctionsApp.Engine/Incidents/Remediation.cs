@@ -73,7 +73,7 @@ internal static class Remediation
                 break;
             case IncidentCause.Timeout when kinds.Contains(FailureKind.TimedOutConnecting) && !kinds.Contains(FailureKind.TimedOut):
                 // No connection was made, so no request reached the application: the host or the path to it is at fault.
-                steps.Add($"nginx could not open a connection to {upstream} within `proxy_connect_timeout` (default 60s): check that the host is up and reachable (`nc -vz`), and that no firewall, security group or network policy silently drops the packets.");
+                steps.Add($"nginx could not open a connection to {upstream} within `proxy_connect_timeout` (default 60s; `fastcgi_connect_timeout`, `uwsgi_connect_timeout`, `grpc_connect_timeout` for those modules): check that the host is up and reachable (`nc -vz`), and that no firewall, security group or network policy silently drops the packets.");
                 steps.Add("A server whose listen queue is full drops new connections until it catches up: check its backlog (`ss -ltn`: Recv-Q against Send-Q) and `net.core.somaxconn`, and whether it is saturated.");
                 steps.Add("Fail over sooner: a short `proxy_connect_timeout` (e.g. `5s`) with more than one server and `proxy_next_upstream error timeout`.");
                 AddBypasses(steps);

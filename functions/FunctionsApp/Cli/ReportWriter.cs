@@ -29,6 +29,11 @@ internal static class ReportWriter
             output.WriteLine($"  {input.Name}: a {input.Prefix} prefix was removed from its lines.");
         }
 
+        if (stats.ErrorLogOffsetSource == "assumed UTC" && stats.ErrorLines > 0)
+        {
+            output.WriteLine("  Error-log times are read as UTC: nothing here tells their zone (no access log with one). Pass --error-log-utc-offset if nginx's clock is not UTC.");
+        }
+
         foreach (var input in stats.Inputs.Where(i => i.NewestFirst is true))
         {
             output.WriteLine($"  {input.Name}: listed newest first; read last line first.");
