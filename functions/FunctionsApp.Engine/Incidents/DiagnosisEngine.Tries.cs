@@ -21,9 +21,12 @@ internal sealed partial class DiagnosisEngine
         return false;
     }
 
-    private static List<UpstreamTry> ReadTries(in AccessLogEntry entry)
+    /// <summary>The tries <c>$upstream_addr</c> lists. Without <c>$upstream_status</c> in the line, the last try's status
+    /// is the request's (see <see cref="ReadUnaddressed"/>) and earlier ones' unknown (0: nginx moved past them).</summary>
+    private static List<UpstreamTry> ReadTries(in AccessLogEntry entry, int status)
     {
         var result = new List<UpstreamTry>();
+        var statusLogged = entry.Has(AccessField.UpstreamStatus);
         var addrs = new UpstreamTries(entry.Get(AccessField.UpstreamAddr));
         var statuses = new UpstreamTries(entry.Get(AccessField.UpstreamStatus));
         var connects = new UpstreamTries(entry.Get(AccessField.UpstreamConnectTime));
@@ -33,7 +36,7 @@ internal sealed partial class DiagnosisEngine
             ? entry.Get(AccessField.UpstreamBytesReceived) : entry.Get(AccessField.UpstreamResponseLength));
         while (addrs.MoveNext(out var addr))
         {
-            statuses.MoveNext(out var status);
+            statuses.MoveNext(out var tryStatus);
             connects.MoveNext(out var connect);
             headers.MoveNext(out var header);
             responses.MoveNext(out var response);
@@ -45,14 +48,60 @@ internal sealed partial class DiagnosisEngine
 
             result.Add(new UpstreamTry(
                 Encoding.UTF8.GetString(addr),
-                Utf8Parser.TryParse(status, out int code, out _) ? code : 0,
+                Utf8Parser.TryParse(tryStatus, out int code, out _) ? code : 0,
                 Seconds(connect),
                 Seconds(header),
                 Seconds(response),
                 Utf8Parser.TryParse(bytes, out long count, out var consumed) && consumed == bytes.Length ? count : null));
         }
 
+        if (!statusLogged && result.Count > 0 && result[^1].Status == 0)
+        {
+            result[^1] = result[^1] with { Status = status };
+        }
+
         return result;
+    }
+
+    /// <summary>
+    /// The last try, when the format logs the upstream's status or times but not its address (Elastic Beanstalk's
+    /// <c>healthd</c>, the NGINX blog's <c>upstream_time</c> and <c>json_analytics</c>). Without
+    /// <c>$upstream_status</c>, the request's status stands for the last try's: the client got what that try ended with,
+    /// unless an <c>error_page</c> changed it. Null when none of the fields holds a value (nginx contacted no upstream).
+    /// </summary>
+    private static UpstreamTry? ReadUnaddressed(in AccessLogEntry entry, int status)
+    {
+        var statusText = LastTry(entry.Get(AccessField.UpstreamStatus));
+        var connect = LastTry(entry.Get(AccessField.UpstreamConnectTime));
+        var header = LastTry(entry.Get(AccessField.UpstreamHeaderTime));
+        var response = LastTry(entry.Get(AccessField.UpstreamResponseTime));
+        var bytes = LastTry(entry.Has(AccessField.UpstreamBytesReceived) ? entry.Get(AccessField.UpstreamBytesReceived) : entry.Get(AccessField.UpstreamResponseLength));
+        if (!(HasValue(statusText) || HasValue(connect) || HasValue(header) || HasValue(response) || HasValue(bytes)))
+        {
+            return null;
+        }
+
+        return new UpstreamTry(
+            "(unknown)",
+            Utf8Parser.TryParse(statusText, out int code, out _) ? code : entry.Has(AccessField.UpstreamStatus) ? 0 : status,
+            Seconds(connect),
+            Seconds(header),
+            Seconds(response),
+            Utf8Parser.TryParse(bytes, out long count, out var consumed) && consumed == bytes.Length ? count : null);
+
+        static bool HasValue(ReadOnlySpan<byte> value) => !value.IsEmpty && value[0] != '-';
+    }
+
+    private static ReadOnlySpan<byte> LastTry(ReadOnlySpan<byte> list)
+    {
+        var tries = new UpstreamTries(list);
+        ReadOnlySpan<byte> last = default;
+        while (tries.MoveNext(out var item))
+        {
+            last = item;
+        }
+
+        return last;
     }
 
     private static double? Seconds(ReadOnlySpan<byte> value) =>

@@ -215,7 +215,8 @@ internal sealed partial class DiagnosisEngine
             return true;
         }
 
-        request.Tries = ReadTries(in entry);
+        request.Tries = ReadTries(in entry, status);
+        request.Unaddressed = request.Tries.Count == 0 && !format.Has(AccessField.UpstreamAddr) ? ReadUnaddressed(in entry, status) : null;
         request.HistoryKey = HistoryKeys.Of(in entry, format, upstreams);
         request.Route = HistoryKeys.RouteOf(in entry, request.HistoryKey, stackalloc char[320]).ToString();
         MarkFailing(request.HistoryKey, time);

@@ -40,6 +40,10 @@ internal sealed class PendingRequest
     /// <summary>Upstream tries in order; empty when the format does not log <c>$upstream_addr</c>.</summary>
     public List<UpstreamTry> Tries { get; set; } = [];
 
+    /// <summary>Without <c>$upstream_addr</c>, the last try as the upstream's status and times tell it (its address
+    /// <c>(unknown)</c>); null when the format logs none of them or nginx contacted no upstream.</summary>
+    public UpstreamTry? Unaddressed { get; set; }
+
     /// <summary>Whether the format logs <c>$upstream_addr</c> (so an empty <see cref="Tries"/> means "no upstream contacted").</summary>
     public bool LogsUpstream { get; set; }
 

@@ -320,6 +320,13 @@ internal static class IncidentClassifier
             return Verdict(IncidentCause.UpstreamReturned, 0.6, e);
         }
 
+        // Nothing in the line tells who made a 504 and no error log says: nginx makes a 504 only when its own timer
+        // runs out, which is how most 504s come; an upstream's own 504 passed through is the rarer case.
+        if (dominant == 504 && !e.ErrorLogCovered)
+        {
+            return Verdict(IncidentCause.Timeout, 0.4, e);
+        }
+
         return Verdict(IncidentCause.Unknown, 0.3, e);
     }
 

@@ -96,7 +96,7 @@ internal static class RequestJoin
             var noPeer = request.LogsUpstream && request.Status is 502 or 504;
             var context = named is null && (!joinable || noPeer) ? Context(request, errors, options) : null;
             var upstream = named?.Upstream ?? context?.Upstream ?? (request.LogsUpstream ? "-" : "(unknown)");
-            var failure = Failure(request, upstream, null, recovered: !gateway, claimed);
+            var failure = Failure(request, upstream, request.Unaddressed, recovered: !gateway, claimed);
             if (failure.Host == "-" && context is not null)
             {
                 failure.Host = context.Host;
