@@ -57,6 +57,57 @@ public sealed class AccessLogAloneVerdictTests
         Assert.InRange(incident.Confidence, 0, 0.5);
     }
 
+    public static TheoryData<string, int, string, string, IncidentCause> UnaddressedCases() => new()
+    {
+        // Elastic Beanstalk's healthd: $msec"$uri"$status"$request_time"$upstream_response_time"$http_x_forwarded_for.
+        { "healthd", 504, "60.002", "", IncidentCause.Timeout },
+        { "healthd", 502, "0.000", "", IncidentCause.UpstreamDown },
+
+        // The NGINX blog's upstream_time: connect, header and response times, neither address nor status.
+        { "upstream_time", 504, "30.003", "uct=\"0.001\" uht=\"-\"", IncidentCause.Timeout },
+        { "upstream_time", 502, "0.000", "uct=\"-\" uht=\"-\"", IncidentCause.UpstreamDown },
+        { "upstream_time", 502, "0.004", "uct=\"0.001\" uht=\"0.003\"", IncidentCause.UpstreamReturned },
+    };
+
+    /// <summary>
+    /// Formats that log the upstream's times but neither <c>$upstream_addr</c> nor <c>$upstream_status</c>: for a request
+    /// tried once, the status the client got is that try's, and the times say who made it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(UnaddressedCases))]
+    public void Analyze_UpstreamTimesWithoutAddressOrStatus_DecideTheCause(string format, int status, string seconds, string timings, IncidentCause expected)
+    {
+        var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+        string Healthd(int second, int code, string urt) =>
+            $"{start.AddSeconds(second).ToUnixTimeMilliseconds() / 1000.0:0.000}\"/api/items\"{code}\"{urt}\"{urt}\"203.0.113.9";
+        string UpstreamTime(int second, int code, string urt, string times) =>
+            $"10.9.8.7 - - [{start.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/items HTTP/1.1\" {code} 150 \"-\" \"curl/8.5.0\" rt={urt} {times} urt=\"{urt}\"";
+        var (template, line) = format == "healthd"
+            ? ("$msec\"$uri\"$status\"$request_time\"$upstream_response_time\"$http_x_forwarded_for", (Func<int, int, string, string>)((t, c, u) => Healthd(t, c, u)))
+            : ("$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" rt=$request_time uct=\"$upstream_connect_time\" uht=\"$upstream_header_time\" urt=\"$upstream_response_time\"",
+                (t, c, u) => UpstreamTime(t, c, u, c == 200 ? "uct=\"0.001\" uht=\"0.009\"" : timings));
+        var access = Enumerable.Range(0, 60).Select(i => line(i * 2, 200, "0.010")).Concat(Enumerable.Range(0, 20).Select(i => line(120 + i, status, seconds)));
+
+        var report = EngineTestKit.Analyze(access, errors: null, format: template);
+
+        Assert.Equal(0, report.Stats.MalformedLines);
+        var incident = Assert.Single(report.Incidents);
+        Assert.True(expected == incident.Cause, $"{format} {status} {seconds}: {incident.Cause} ({incident.Summary})");
+    }
+
+    [Fact]
+    public void Analyze_504sWithNoUpstreamFieldsAndNoErrorLog_AreNginxsTimerAtLowConfidence()
+    {
+        var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+        var access = Enumerable.Range(0, 80).Select(i =>
+            $"10.9.8.{i} - - [{start.AddSeconds(i * 2):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/items HTTP/1.1\" {(i >= 60 ? 504 : 200)} 167 \"-\" \"curl/8.5.0\"");
+
+        var incident = Assert.Single(EngineTestKit.Analyze(access, errors: null, format: "combined").Incidents);
+
+        Assert.Equal((IncidentCause.Timeout, 504), (incident.Cause, incident.Status));
+        Assert.InRange(incident.Confidence, 0, 0.5);
+    }
+
     private static Incident Single(IEnumerable<string> access)
     {
         var report = EngineTestKit.Analyze(access, errors: null, format: "ingress-nginx");
