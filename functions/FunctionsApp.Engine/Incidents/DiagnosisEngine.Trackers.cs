@@ -43,6 +43,13 @@ internal sealed partial class DiagnosisEngine
         }
 
         Stats.FailedRequests += countsAsFailure && !failure.EarlierTry ? 1 : 0;
+        if (countsAsFailure && failure.HistoryKey != tracker.HistoryKey && !HistoryKeys.IsUpstream(failure.HistoryKey)
+            && tracker.Upstream is not ("(unknown)" or "-") && history is not null)
+        {
+            var before = tracker.IsOpen && tracker.Start < failure.Time ? tracker.Start : failure.Time;
+            tracker.ServedBeforeOnOtherRoutes = Math.Max(tracker.ServedBeforeOnOtherRoutes, history.ServedBefore(before));
+        }
+
         tracker.Add(failure, _options);
         if (tracker.IsOpen && countsAsFailure)
         {

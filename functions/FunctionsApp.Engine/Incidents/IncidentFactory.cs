@@ -61,6 +61,7 @@ internal static class IncidentFactory
                 }
             }
         }
+        servedBefore = Math.Max(servedBefore, t.ServedBeforeOnOtherRoutes);
         if (NewRoute(t, engine))
         {
             // The host's history speaks for its other locations: this one never answered before it failed.

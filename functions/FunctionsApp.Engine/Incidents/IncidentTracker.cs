@@ -108,6 +108,13 @@ internal sealed class IncidentTracker
     /// <summary>Seconds inside the incident, after its first second, in which the upstream served a request.</summary>
     public int SecondsWithSuccess { get; set; }
 
+    /// <summary>
+    /// Without <c>$upstream_addr</c> a request's history is its route's (or host's), and <see cref="HistoryKey"/> is the
+    /// first failed request's. When the error lines tie requests on other routes to the same upstream, the most one of
+    /// those routes served before its failure: that upstream served it.
+    /// </summary>
+    public long ServedBeforeOnOtherRoutes { get; set; }
+
     /// <summary>Applies a failure; returns true when this failure opened the incident.</summary>
     public bool Add(FailureEvent failure, DiagnosisOptions options)
     {

@@ -84,6 +84,31 @@ public sealed class NginxBehaviourTests
     }
 
     [Fact]
+    public void Restart_WithoutUpstreamAddr_FailuresOnRoutesNeverSeenBesideOnesThatServed_IsUpstreamDown()
+    {
+        // `combined` (no $upstream_addr): a request's history is its route's. A six-second restart of the only upstream
+        // fails whatever URLs arrive, most on routes this log has not seen yet; the error lines name one upstream, and
+        // "/" had served it for twenty minutes. Not a route that never worked.
+        const string Combined = "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"";
+        static string Client(int n) => $"10.9.{n / 250}.{n % 250}";
+        string Line(int second, string path, int status, int client) =>
+            $"{Client(client)} - - [{Base.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET {path} HTTP/1.1\" {status} 512 \"-\" \"Mozilla/5.0\"";
+        var access = Enumerable.Range(0, 1200).Select(s => Line(s, "/", 200, s)).ToList();
+        var errors = new List<string>();
+        string[] paths = ["/shop/cart", "/wp-json/wc/v3", "/", "/shop/item/7", "/wp-admin/admin-ajax.php", "/", "/checkout", "/shop/item/9"];
+        for (var i = 0; i < paths.Length; i++)
+        {
+            var (second, client) = (1200 + (i / 2), 2000 + i);
+            access.Add(Line(second, paths[i], 502, client));
+            errors.Add($"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{5000 + i} {Refused}, client: {Client(client)}, server: example.eu, request: \"GET {paths[i]} HTTP/1.1\", upstream: \"https://203.0.113.10:7081{paths[i]}\", host: \"example.eu\"");
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, Combined).Incidents);
+
+        Assert.Equal(("203.0.113.10:7081", IncidentCause.UpstreamDown, 8), (incident.Upstream, incident.Cause, incident.FailedRequests));
+    }
+
+    [Fact]
     public void Crash_InFlightRequestsFinishInTheFirstSecond_IsUpstreamDownNotOverload()
     {
         // Two minutes of traffic, then the process dies at 120 s: the requests in flight finish in that second, then
