@@ -19,8 +19,9 @@ internal sealed partial class DiagnosisEngine
         }
     }
 
-    /// <summary>An error line no request claimed, now that none can.</summary>
-    private void Release(PendingError error)
+    /// <summary>An error line no request claimed, now that none can; <paramref name="index"/> is its place in
+    /// <see cref="EngineState.PendingErrors"/>.</summary>
+    private void Release(PendingError error, int index)
     {
         if (error.Kind == FailureKind.Resolver)
         {
@@ -40,6 +41,20 @@ internal sealed partial class DiagnosisEngine
         var accessCovers = State.AccessWatermark is { } seen && seen >= error.Time;
         var rateLimit = error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
         var failure = RequestJoin.FromErrorLine(error);
+        if (!accessCovers && LaterTries(error, index) is { Count: > 0 } later)
+        {
+            // The error log alone: the lines of one request's tries on the servers of its block (the same connection,
+            // request and host, moments apart) are one failed request whose servers failed together, as its access
+            // line would say. Its status is the last try's.
+            List<PendingError> tries = [error, .. later];
+            failure = RequestJoin.FromErrorLine(tries[^1]);
+            failure.Upstream = error.Upstream;
+            failure.HistoryKey = HistoryKeys.ForUpstream(error.Upstream);
+            failure.Errors = tries;
+            failure.Servers = [.. tries.Select(t => t.Upstream).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            later.ForEach(t => t.Claimed = true);
+        }
+
         if (accessCovers && !rateLimit)
         {
             var tracker = State.Trackers.GetValueOrDefault(TrackerKey(failure.Upstream, failure.Host));
@@ -61,6 +76,35 @@ internal sealed partial class DiagnosisEngine
         }
 
         Apply(failure);
+    }
+
+    /// <summary>
+    /// The unclaimed lines after the one at <paramref name="index"/> that are later tries of its request on other servers:
+    /// the same connection, request and host, a failure of their own, within <see cref="DiagnosisOptions.JoinSkew"/>.
+    /// </summary>
+    private List<PendingError>? LaterTries(PendingError error, int index)
+    {
+        if (error.ConnectionId < 0 || error.Request.Length == 0 || error.Upstream.Length == 0 || !IsTryFailure(error.Kind))
+        {
+            return null;
+        }
+
+        List<PendingError>? later = null;
+        for (var i = index + 1; i < State.PendingErrors.Count && State.PendingErrors[i].Time - error.Time <= _options.JoinSkew; i++)
+        {
+            var other = State.PendingErrors[i];
+            if (!other.Claimed && other.ConnectionId == error.ConnectionId && other.Request == error.Request && other.Host == error.Host
+                && other.Upstream.Length > 0 && other.Upstream != error.Upstream && IsTryFailure(other.Kind)
+                && (later is null || !later.Exists(t => t.Upstream == other.Upstream)))
+            {
+                (later ??= []).Add(other);
+            }
+        }
+
+        return later;
+
+        static bool IsTryFailure(FailureKind kind) =>
+            kind is not (FailureKind.None or FailureKind.Script or FailureKind.Resolver or FailureKind.RateLimitRequests or FailureKind.RateLimitConnections);
     }
 
     /// <summary>

@@ -323,8 +323,9 @@ internal sealed partial class DiagnosisEngine
         // Errors no request can claim any more: recovered tries when the access log covers them, failures otherwise.
         var errorCutoff = watermark - Horizon;
         processed = 0;
-        foreach (var error in State.PendingErrors)
+        for (; processed < State.PendingErrors.Count; processed++)
         {
+            var error = State.PendingErrors[processed];
             if (error.Time > errorCutoff && State.PendingErrors.Count - processed <= 100_000)
             {
                 break;
@@ -332,10 +333,8 @@ internal sealed partial class DiagnosisEngine
 
             if (!error.Claimed)
             {
-                Release(error);
+                Release(error, processed);
             }
-
-            processed++;
         }
 
         State.PendingErrors.RemoveRange(0, processed);

@@ -118,6 +118,32 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
+    public void Analyze_ErrorLogAlone_TriesOfOneRequestOnTwoServers_AreOneIncidentOfTheBlock()
+    {
+        // upstream app_backend { server 10.1.0.21:8080; server 10.1.0.22:8080; }: each request tries both servers (two
+        // lines, one connection), nginx marks them down and then answers "no live upstreams" under the block's name.
+        var errors = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            foreach (var server in new[] { "10.1.0.21:8080", "10.1.0.22:8080" })
+            {
+                errors.Add(Error(i, Refused, upstream: server, host: "app.test", cid: 100 + i, path: $"/orders/{i}"));
+            }
+        }
+
+        for (var i = 8; i < 20; i++)
+        {
+            errors.Add(Error(i, "no live upstreams while connecting to upstream", upstream: "app_backend", host: "app.test", cid: 100 + i, path: $"/orders/{i}"));
+        }
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("app_backend", IncidentCause.UpstreamDown, 20), (incident.Upstream, incident.Cause, incident.FailedRequests));
+        Assert.Equal(["10.1.0.21:8080", "10.1.0.22:8080"], incident.Servers);
+    }
+
+    [Fact]
     public void Analyze_NoLiveUpstreamsWithoutAnUpstreamField_SaysSoWithoutNamingAGroup()
     {
         // nginx has no peer to name when the whole group is down: the line carries no upstream field.
