@@ -43,6 +43,11 @@ internal sealed partial class DiagnosisEngine
         }
 
         Stats.FailedRequests += countsAsFailure && !failure.EarlierTry ? 1 : 0;
+
+        tracker.HistoryMixed |= countsAsFailure && failure.HistoryKey != tracker.HistoryKey;
+
+        // A route's history, when the error lines tie its failure to the tracker's named upstream: what it served was
+        // that upstream's too (see IncidentTracker.ServedBeforeOnOtherRoutes).
         if (countsAsFailure && failure.HistoryKey != tracker.HistoryKey && !HistoryKeys.IsUpstream(failure.HistoryKey)
             && tracker.Upstream is not ("(unknown)" or "-") && history is not null)
         {

@@ -359,7 +359,7 @@ internal static class IncidentClassifier
                 FailureKind.TooBigHeader => $"{u} sends response headers larger than nginx's proxy buffers.",
                 FailureKind.PermissionDenied => $"nginx is not allowed to connect to {u} (permission denied).",
                 FailureKind.NoResolver => $"proxy_pass to {u} needs a resolver, and none is defined.",
-                FailureKind.Ipv6Unavailable when u.Contains("::1", StringComparison.Ordinal) || e.Upstream.Contains("::1", StringComparison.Ordinal) =>
+                FailureKind.Ipv6Unavailable when e.Upstream.StartsWith("[::1]", StringComparison.Ordinal) =>
                     $"nginx connects to {u} over IPv6, which this host does not have on loopback (typical in containers): use 127.0.0.1 instead of localhost.",
                 FailureKind.Ipv6Unavailable => $"nginx connects to {u} over IPv6, and this host has no IPv6 address to connect from (cannot assign requested address).",
                 FailureKind.InvalidAddress => $"connect() rejected the address {u} itself (invalid argument or address family): no packet left nginx; check the address in the configuration.",

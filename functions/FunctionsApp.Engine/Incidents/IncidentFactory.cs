@@ -118,7 +118,7 @@ internal static class IncidentFactory
     private static string LabelOf(IncidentTracker t) => t.Upstream switch
     {
         not ("(unknown)" or "-") => t.Upstream,
-        _ when HistoryKeys.IsPath(t.HistoryKey) => $"the upstream behind {t.HistoryKey[2..]}",
+        _ when HistoryKeys.IsPath(t.HistoryKey) && !t.HistoryMixed => $"the upstream behind {t.HistoryKey[2..]}",
         _ when t.Host is not ("" or "-") => $"the upstream of {t.Host}",
         _ => "the upstream",
     };

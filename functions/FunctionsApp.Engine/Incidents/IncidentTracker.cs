@@ -115,6 +115,10 @@ internal sealed class IncidentTracker
     /// </summary>
     public long ServedBeforeOnOtherRoutes { get; set; }
 
+    /// <summary>Failed requests had other history keys than <see cref="HistoryKey"/> (other paths, without a host):
+    /// the first one's does not describe them all.</summary>
+    public bool HistoryMixed { get; set; }
+
     /// <summary>Applies a failure; returns true when this failure opened the incident.</summary>
     public bool Add(FailureEvent failure, DiagnosisOptions options)
     {

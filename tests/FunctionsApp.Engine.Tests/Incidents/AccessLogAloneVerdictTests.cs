@@ -108,6 +108,20 @@ public sealed class AccessLogAloneVerdictTests
         Assert.InRange(incident.Confidence, 0, 0.5);
     }
 
+    [Theory]
+    [InlineData(false, "the upstream behind /api")]
+    [InlineData(true, "the upstream with")]
+    public void Analyze_NoUpstreamOrHostLogged_NamesTheRouteOnlyWhenEveryFailureWentThere(bool severalRoutes, string expected)
+    {
+        var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+        var access = Enumerable.Range(0, 80).Select(i =>
+            $"10.9.8.{i} - - [{start.AddSeconds(i * 2):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET {(severalRoutes && i % 2 == 0 ? "/account" : "/api")}/items HTTP/1.1\" {(i >= 60 ? 502 : 200)} 157 \"-\" \"curl/8.5.0\"");
+
+        var incident = Assert.Single(EngineTestKit.Analyze(access, errors: null, format: "combined").Incidents);
+
+        Assert.Contains(expected, incident.Summary, StringComparison.Ordinal);
+    }
+
     private static Incident Single(IEnumerable<string> access)
     {
         var report = EngineTestKit.Analyze(access, errors: null, format: "ingress-nginx");
