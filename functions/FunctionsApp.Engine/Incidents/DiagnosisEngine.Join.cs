@@ -47,9 +47,7 @@ internal sealed partial class DiagnosisEngine
             // request and host, moments apart) are one failed request whose servers failed together, as its access
             // line would say. Its status is the last try's.
             List<PendingError> tries = [error, .. later];
-            failure = RequestJoin.FromErrorLine(tries[^1]);
-            failure.Upstream = error.Upstream;
-            failure.HistoryKey = HistoryKeys.ForUpstream(error.Upstream);
+            failure.Status = RequestJoin.StatusFor(tries[^1].Kind);
             failure.Errors = tries;
             failure.Servers = [.. tries.Select(t => t.Upstream).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
             later.ForEach(t => t.Claimed = true);

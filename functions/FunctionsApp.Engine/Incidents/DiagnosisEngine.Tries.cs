@@ -71,11 +71,11 @@ internal sealed partial class DiagnosisEngine
     /// </summary>
     private static UpstreamTry? ReadUnaddressed(in AccessLogEntry entry, int status)
     {
-        var statusText = LastTry(entry.Get(AccessField.UpstreamStatus));
-        var connect = LastTry(entry.Get(AccessField.UpstreamConnectTime));
-        var header = LastTry(entry.Get(AccessField.UpstreamHeaderTime));
-        var response = LastTry(entry.Get(AccessField.UpstreamResponseTime));
-        var bytes = LastTry(entry.Has(AccessField.UpstreamBytesReceived) ? entry.Get(AccessField.UpstreamBytesReceived) : entry.Get(AccessField.UpstreamResponseLength));
+        var statusText = UpstreamTries.Last(entry.Get(AccessField.UpstreamStatus));
+        var connect = UpstreamTries.Last(entry.Get(AccessField.UpstreamConnectTime));
+        var header = UpstreamTries.Last(entry.Get(AccessField.UpstreamHeaderTime));
+        var response = UpstreamTries.Last(entry.Get(AccessField.UpstreamResponseTime));
+        var bytes = UpstreamTries.Last(entry.Has(AccessField.UpstreamBytesReceived) ? entry.Get(AccessField.UpstreamBytesReceived) : entry.Get(AccessField.UpstreamResponseLength));
         if (!(HasValue(statusText) || HasValue(connect) || HasValue(header) || HasValue(response) || HasValue(bytes)))
         {
             return null;
@@ -90,18 +90,6 @@ internal sealed partial class DiagnosisEngine
             Utf8Parser.TryParse(bytes, out long count, out var consumed) && consumed == bytes.Length ? count : null);
 
         static bool HasValue(ReadOnlySpan<byte> value) => !value.IsEmpty && value[0] != '-';
-    }
-
-    private static ReadOnlySpan<byte> LastTry(ReadOnlySpan<byte> list)
-    {
-        var tries = new UpstreamTries(list);
-        ReadOnlySpan<byte> last = default;
-        while (tries.MoveNext(out var item))
-        {
-            last = item;
-        }
-
-        return last;
     }
 
     private static double? Seconds(ReadOnlySpan<byte> value) =>

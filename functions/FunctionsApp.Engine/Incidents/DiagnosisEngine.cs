@@ -70,9 +70,12 @@ internal sealed partial class DiagnosisEngine
     /// <summary>Whether the error log's offset is configured (then nothing learns or infers it).</summary>
     public bool ErrorLogOffsetConfigured => _options.ErrorLogUtcOffset is not null;
 
+    /// <summary>The <see cref="ErrorLogOffsetSource"/> when nothing told the error log's offset.</summary>
+    public const string AssumedUtc = "assumed UTC";
+
     /// <summary>How <see cref="ErrorLogOffset"/> was found, for the report.</summary>
     public string ErrorLogOffsetSource => ErrorLogOffsetConfigured ? "configured"
-        : State.ErrorLogOffset is null ? "assumed UTC"
+        : State.ErrorLogOffset is null ? AssumedUtc
         : Stats.ErrorLogOffsetSource.Length > 0 ? Stats.ErrorLogOffsetSource : "access log";
 
     /// <summary>Reads the error log's local times in <paramref name="offset"/> from now on (unless configured).</summary>
@@ -97,9 +100,10 @@ internal sealed partial class DiagnosisEngine
         }
 
         var difference = asUtc - stamped;
-        var quarters = Math.Round(difference.TotalMinutes / 15);
-        var offset = TimeSpan.FromMinutes(quarters * 15);
-        if ((difference - offset).Duration() <= TimeSpan.FromMinutes(2) && offset >= TimeSpan.FromHours(-12) && offset <= TimeSpan.FromHours(14))
+        var step = TimeSpan.FromSeconds(ErrorLogOffsetInference.Step);
+        var offset = step * Math.Round(difference / step);
+        if ((difference - offset).Duration() <= TimeSpan.FromMinutes(2)
+            && offset >= TimeSpan.FromSeconds(ErrorLogOffsetInference.MinOffset) && offset <= TimeSpan.FromSeconds(ErrorLogOffsetInference.MaxOffset))
         {
             UseErrorLogOffset(offset, "the times its lines were stamped with");
         }

@@ -16,9 +16,13 @@ internal static class ErrorLogOffsetInference
     /// <summary>Error lines sampled (the first ones about an upstream).</summary>
     public const int MaxErrorLines = 20_000;
 
-    private const int Step = 15 * 60;
-    private const int MinOffset = -12 * 3600;
-    private const int MaxOffset = 14 * 3600;
+    /// <summary>Every UTC offset in use is a whole quarter hour (in seconds) from <see cref="MinOffset"/> to <see cref="MaxOffset"/>.</summary>
+    internal const int Step = 15 * 60;
+
+    internal const int MinOffset = -12 * 3600;
+
+    internal const int MaxOffset = 14 * 3600;
+
     private const int Candidates = ((MaxOffset - MinOffset) / Step) + 1;
     private const int Skew = 2;
     private const int MaxLookback = 120;

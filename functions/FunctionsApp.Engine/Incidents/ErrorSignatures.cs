@@ -146,6 +146,7 @@ internal static class ErrorSignatures
         {
             return FailureKind.None;
         }
+
         if (upstreamPhase || connecting)
         {
             var kind = FromErrno(message, connecting);

@@ -143,16 +143,19 @@ internal static class RequestJoin
     public static FailureEvent FromErrorLine(PendingError error) => new()
     {
         Time = error.Time,
-        Status = error.Kind switch
-        {
-            FailureKind.TimedOut or FailureKind.TimedOutConnecting => 504,
-            FailureKind.RateLimitRequests or FailureKind.RateLimitConnections => 503,
-            _ => 502,
-        },
+        Status = StatusFor(error.Kind),
         Upstream = error.Upstream.Length > 0 ? error.Upstream : "(unknown)",
         Host = error.Host,
         HistoryKey = HistoryKeys.ForUpstream(error.Upstream),
         Errors = [error],
+    };
+
+    /// <summary>The status nginx answers a failure of this kind with: 504 for its timeouts, 503 for limits, else 502.</summary>
+    public static int StatusFor(FailureKind kind) => kind switch
+    {
+        FailureKind.TimedOut or FailureKind.TimedOutConnecting => 504,
+        FailureKind.RateLimitRequests or FailureKind.RateLimitConnections => 503,
+        _ => 502,
     };
 
     /// <summary>0: cannot be the same request; more is likelier: the same connection (4), the same request line or
@@ -267,12 +270,7 @@ internal static class RequestJoin
             return true;
         }
 
-        var expected = kind switch
-        {
-            FailureKind.RateLimitRequests or FailureKind.RateLimitConnections => 503,
-            FailureKind.TimedOut or FailureKind.TimedOutConnecting => 504,
-            _ => 502,
-        };
+        var expected = StatusFor(kind);
         return request.Status == expected || request.Tries.Count > 1 || request.Status is not (502 or 503 or 504);
     }
 

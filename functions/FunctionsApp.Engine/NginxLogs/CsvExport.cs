@@ -22,6 +22,7 @@ internal sealed class CsvExport
     private readonly int _line;
     private readonly int _time;
     private readonly bool _timeInUtc;
+    private readonly List<(int Start, int Length)> _fields = [];
     private byte[] _buffer = new byte[1024];
 
     private CsvExport(byte[] header, int columns, int line, int time, bool timeInUtc, string name)
@@ -66,7 +67,9 @@ internal sealed class CsvExport
         var header = line.TrimEnd("\r"u8).ToArray();
         var names = new List<string>();
         var buffer = new byte[header.Length];
-        foreach (var (start, length) in Fields(header, buffer))
+        var fields = new List<(int Start, int Length)>();
+        Fields(header, buffer, fields);
+        foreach (var (start, length) in fields)
         {
             var name = System.Text.Encoding.UTF8.GetString(buffer, start, length);
             if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '@' or '.' or ' ' or '[' or ']' or '-'))
@@ -104,32 +107,18 @@ internal sealed class CsvExport
             _buffer = new byte[Math.Max(row.Length, _buffer.Length * 2)];
         }
 
-        var (field, lineAt, timeAt) = (0, (Start: 0, Length: -1), (Start: 0, Length: -1));
-        foreach (var span in Fields(row, _buffer))
-        {
-            if (field == _line)
-            {
-                lineAt = span;
-            }
-            else if (field == _time)
-            {
-                timeAt = span;
-            }
-
-            field++;
-        }
-
-        if (field != _columns || lineAt.Length < 0)
+        Fields(row, _buffer, _fields);
+        if (_fields.Count != _columns)
         {
             return false;
         }
 
-        if (timeAt.Length > 0)
+        if (_time >= 0 && _fields[_time].Length > 0)
         {
-            time = ParseTime(System.Text.Encoding.UTF8.GetString(_buffer, timeAt.Start, timeAt.Length));
+            time = ParseTime(System.Text.Encoding.UTF8.GetString(_buffer, _fields[_time].Start, _fields[_time].Length));
         }
 
-        inner = _buffer.AsSpan(lineAt.Start, lineAt.Length);
+        inner = _buffer.AsSpan(_fields[_line].Start, _fields[_line].Length);
         return true;
     }
 
@@ -168,12 +157,13 @@ internal sealed class CsvExport
     }
 
     /// <summary>
-    /// The fields of an RFC 4180 row, each unquoted into <paramref name="buffer"/> (at least the row's length) and given
-    /// as its start and length there. A quote inside an unquoted field is kept as it is.
+    /// The fields of an RFC 4180 row into <paramref name="fields"/> (cleared first), each unquoted into
+    /// <paramref name="buffer"/> (at least the row's length) and given as its start and length there. A quote inside an
+    /// unquoted field is kept as it is.
     /// </summary>
-    private static List<(int Start, int Length)> Fields(ReadOnlySpan<byte> row, byte[] buffer)
+    private static void Fields(ReadOnlySpan<byte> row, byte[] buffer, List<(int Start, int Length)> fields)
     {
-        var fields = new List<(int, int)>();
+        fields.Clear();
         var (i, written) = (0, 0);
         while (true)
         {
@@ -216,7 +206,7 @@ internal sealed class CsvExport
             fields.Add((start, written - start));
             if (i >= row.Length)
             {
-                return fields;
+                return;
             }
 
             i++; // the comma

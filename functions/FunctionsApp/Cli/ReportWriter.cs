@@ -29,7 +29,7 @@ internal static class ReportWriter
             output.WriteLine($"  {input.Name}: a {input.Prefix} prefix was removed from its lines.");
         }
 
-        if (stats.ErrorLogOffsetSource == "assumed UTC" && stats.ErrorLines > 0)
+        if (stats.ErrorLogOffsetSource == DiagnosisEngine.AssumedUtc && stats.ErrorLines > 0)
         {
             output.WriteLine("  Error-log times are read as UTC: nothing here tells their zone (no access log with one). Pass --error-log-utc-offset if nginx's clock is not UTC.");
         }
