@@ -52,7 +52,8 @@ internal sealed partial class DiagnosisEngine
                 Seconds(connect),
                 Seconds(header),
                 Seconds(response),
-                Utf8Parser.TryParse(bytes, out long count, out var consumed) && consumed == bytes.Length ? count : null));
+                Utf8Parser.TryParse(bytes, out long count, out var consumed) && consumed == bytes.Length ? count : null,
+                addrs.Group));
         }
 
         if (!statusLogged && result.Count > 0 && result[^1].Status == 0)

@@ -70,7 +70,9 @@ internal sealed class PendingRequest
 /// <param name="ResponseTime"><c>$upstream_response_time</c>; null for <c>-</c> or when not logged.</param>
 /// <param name="Received">What nginx got back for the try: <c>$upstream_bytes_received</c>, else
 /// <c>$upstream_response_length</c>; null when the format logs neither.</param>
-internal sealed record UpstreamTry(string Address, int Status, double? ConnectTime, double? HeaderTime, double? ResponseTime, long? Received = null);
+/// <param name="Group">The internal redirect the try belongs to (<see cref="UpstreamTries.Group"/>): tries of one group
+/// are one location's servers; a later group is where an <c>error_page</c> sent the request next.</param>
+internal sealed record UpstreamTry(string Address, int Status, double? ConnectTime, double? HeaderTime, double? ResponseTime, long? Received = null, int Group = 0);
 
 /// <summary>An upstream-related error-log line, waiting to be joined with its access-log request.</summary>
 internal sealed class PendingError
@@ -177,6 +179,10 @@ internal sealed class FailureEvent
 
     /// <summary><c>$upstream_addr</c> named an upstream block, not a server: nginx found no live server in it.</summary>
     public bool BlockName { get; set; }
+
+    /// <summary>The request reached this upstream through an internal redirect (<c>error_page</c> to another upstream,
+    /// after <c> : </c> in <c>$upstream_addr</c>): nginx needs it only when the first location fails.</summary>
+    public bool AfterRedirect { get; set; }
 }
 
 /// <summary>Counts of what was read, and the first few malformed lines (as GoAccess keeps them).</summary>

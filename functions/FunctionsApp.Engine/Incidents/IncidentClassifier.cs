@@ -191,8 +191,10 @@ internal static class IncidentClassifier
         return IncidentCause.Misconfiguration;
     }
 
+    // A fallback (an error_page's upstream) is first used when the primary fails: that it never answered before says
+    // nothing about its address.
     private static bool NeverWorkedOnAHealthySite(IncidentEvidence e) =>
-        e.ServedBefore == 0 && e.SiteObservedBeforeFirstSeen >= LongHistory && e.SiteServedBeforeFirstSeen >= LongHistoryRequests;
+        e.ServedBefore == 0 && !e.ReachedByRedirect && e.SiteObservedBeforeFirstSeen >= LongHistory && e.SiteServedBeforeFirstSeen >= LongHistoryRequests;
 
     /// <summary>The upstream kept serving through the incident, not just the requests in flight in its first second.</summary>
     private static bool Interleaved(IncidentEvidence e)

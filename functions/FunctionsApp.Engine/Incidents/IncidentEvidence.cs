@@ -74,6 +74,9 @@ internal sealed record IncidentEvidence
 
     public long SiteServedBeforeFirstSeen { get; init; }
 
+    /// <summary>A fallback reached through an internal redirect (<see cref="IncidentTracker.ReachedByRedirect"/>).</summary>
+    public bool ReachedByRedirect { get; init; }
+
     /// <summary>Requests the same upstream served inside the incident after its first second, and in how many
     /// seconds: interleaved successes mean saturation; a crash leaves none after the requests in flight.</summary>
     public long ServedInside { get; init; }

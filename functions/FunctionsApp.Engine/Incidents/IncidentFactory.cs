@@ -98,6 +98,7 @@ internal static class IncidentFactory
             HistoryIsPerUpstream = HistoryKeys.IsUpstream(t.HistoryKey),
             HistoryIsPerPath = HistoryKeys.IsPath(t.HistoryKey),
             HistoryIsPerRoute = t.OnOneRoute,
+            ReachedByRedirect = t.ReachedByRedirect,
             ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),
             ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),
             ResponseTimes = t.ResponseTimes,

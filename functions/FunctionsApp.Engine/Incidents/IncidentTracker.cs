@@ -119,6 +119,10 @@ internal sealed class IncidentTracker
     /// the first one's does not describe them all.</summary>
     public bool HistoryMixed { get; set; }
 
+    /// <summary>Requests reached the upstream through an internal redirect (<see cref="FailureEvent.AfterRedirect"/>): a
+    /// fallback, used only when the first location fails, so its short history says nothing about its address.</summary>
+    public bool ReachedByRedirect { get; set; }
+
     /// <summary>Applies a failure; returns true when this failure opened the incident.</summary>
     public bool Add(FailureEvent failure, DiagnosisOptions options)
     {
@@ -199,6 +203,7 @@ internal sealed class IncidentTracker
     private void Aggregate(FailureEvent failure)
     {
         LogsUpstream |= failure.LogsUpstream;
+        ReachedByRedirect |= failure.AfterRedirect;
         if (failure.Recovered)
         {
             RecoveredTries++;

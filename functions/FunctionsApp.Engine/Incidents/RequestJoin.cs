@@ -106,9 +106,12 @@ internal static class RequestJoin
             yield break;
         }
 
-        // Every server tried failed the request: the servers of one upstream block failing together.
-        var servers = gateway && failedTries.Count == request.Tries.Count
-            ? failedTries.Select(t => t.Address).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()
+        // Every server the last location tried failed the request: the servers of one upstream block failing together.
+        // Tries before an internal redirect (" : ", an error_page to another upstream) were another location's: its
+        // upstream failed on its own terms, with the status nginx gave that try, and the request went on elsewhere.
+        var lastGroup = request.Tries[^1].Group;
+        var servers = gateway && failedTries.Count(t => t.Group == lastGroup) == request.Tries.Count(t => t.Group == lastGroup)
+            ? failedTries.Where(t => t.Group == lastGroup).Select(t => t.Address).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()
             : null;
         if (servers is { Length: < 2 })
         {
@@ -130,11 +133,20 @@ internal static class RequestJoin
 
             // When the request failed, every server it tried failed it; when a later server answered, nginx recovered.
             var failure = Failure(request, attempt.Address, attempt, recovered: !gateway, mine);
-            failure.Servers = servers;
-            failure.EarlierTry = servers is not null && i < failedTries.Count - 1;
+            if (attempt.Group != lastGroup)
+            {
+                failure.Status = attempt.Status is 502 or 503 or 504 ? attempt.Status : failure.Status;
+            }
+            else
+            {
+                failure.Servers = servers;
+                failure.EarlierTry = servers is not null && i < failedTries.Count - 1;
+            }
+
             var next = failedAt[i] + 1;
             failure.RetriedOnSameServer = next < request.Tries.Count && request.Tries[next].Address == attempt.Address;
             failure.BlockName = attempt.Address.IndexOf(':') < 0 && attempt.Address is not ("-" or "");
+            failure.AfterRedirect = attempt.Group > 0;
             yield return failure;
         }
     }

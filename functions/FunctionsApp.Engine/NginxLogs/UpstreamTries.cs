@@ -9,8 +9,13 @@ namespace FunctionsApp.NginxLogs;
 internal ref struct UpstreamTries
 {
     private ReadOnlySpan<byte> _rest;
+    private int _nextGroup;
 
     public UpstreamTries(ReadOnlySpan<byte> value) => _rest = value;
+
+    /// <summary>The internal redirect the last value belongs to: 0 for the request's own location, one more after each
+    /// <c> : </c> (an <c>error_page</c> or <c>X-Accel-Redirect</c> that sent it to another upstream).</summary>
+    public int Group { get; private set; }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool MoveNext(out ReadOnlySpan<byte> item)
@@ -35,8 +40,11 @@ internal ref struct UpstreamTries
 
             item = _rest[..end].Trim((byte)' ');
             _rest = _rest[Math.Min(_rest.Length, end + skip)..];
+            var group = _nextGroup;
+            _nextGroup += skip == 3 ? 1 : 0;
             if (!item.IsEmpty)
             {
+                Group = group;
                 return true;
             }
         }

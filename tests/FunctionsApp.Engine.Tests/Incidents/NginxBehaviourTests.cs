@@ -45,6 +45,39 @@ public sealed class NginxBehaviourTests
     }
 
     [Fact]
+    public void ErrorPageToAnotherUpstream_EachLocationsUpstreamFailsOnItsOwnTerms()
+    {
+        // `error_page 504 = @fallback;` proxying to a second upstream: $upstream_addr lists the redirect after " : ".
+        // The primary timed out (nginx's 504 for that try), then the fallback refused; the client got the fallback's
+        // 502. They are two upstreams of two locations, not one block failing together, and a fallback first used now
+        // has no history that could tell a wrong address.
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 900; s++)
+        {
+            if (s >= 840 && s % 4 == 0)
+            {
+                access.Add(Timed(s, "GET", 502, "10.0.0.1:8080 : 10.0.0.9:80", "504 : 502", "15.002 : 0.000"));
+                var time = Base.AddSeconds(s);
+                var context = $"client: 10.9.8.{s % 200}, server: api.test, request: \"GET /orders HTTP/1.1\"";
+                errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{s} upstream timed out (110: Connection timed out) while reading response header from upstream, {context}, upstream: \"http://10.0.0.1:8080/orders\", host: \"api.test\"");
+                errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{s} {Refused}, {context}, upstream: \"http://10.0.0.9:80/fallback/orders\", host: \"api.test\"");
+            }
+            else
+            {
+                access.Add(Timed(s, "GET", 200, "10.0.0.1:8080", "200", "0.020"));
+            }
+        }
+
+        var incidents = Analyze(access, errors, TimedFormat).Incidents.OrderBy(i => i.Upstream, StringComparer.Ordinal).ToList();
+
+        Assert.Collection(
+            incidents,
+            primary => Assert.Equal(("10.0.0.1:8080", IncidentCause.Timeout, 504, 15), (primary.Upstream, primary.Cause, primary.Status, primary.FailedRequests)),
+            fallback => Assert.Equal(("10.0.0.9:80", IncidentCause.UpstreamDown, 502, 15), (fallback.Upstream, fallback.Cause, fallback.Status, fallback.FailedRequests)));
+    }
+
+    [Fact]
     public void Nginxs503_WithoutUpstreamAndErrorLogSilent_IsNotRateLimiting()
     {
         // `return 503;` for maintenance: no upstream, and no "limiting requests" line, which limit_req writes for each
