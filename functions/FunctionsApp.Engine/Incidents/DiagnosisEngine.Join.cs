@@ -113,7 +113,7 @@ internal sealed partial class DiagnosisEngine
     {
         var around = TimeSpan.FromSeconds(90);
         var dns = State.Trackers.Values.FirstOrDefault(t => t.IsOpen
-            && (t.Kinds.ContainsKey(FailureKind.DnsNotFound) || t.Kinds.ContainsKey(FailureKind.DnsTimeout))
+            && (t.Kinds.ContainsKey(FailureKind.DnsNotFound) || t.Kinds.ContainsKey(FailureKind.DnsTimeout) || t.Kinds.ContainsKey(FailureKind.DnsServerFailure))
             && error.Time >= t.Start - around && error.Time <= t.Last + around);
         var failure = RequestJoin.FromErrorLine(error);
         if (dns is not null)

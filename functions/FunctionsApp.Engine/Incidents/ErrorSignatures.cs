@@ -63,7 +63,9 @@ internal static class ErrorSignatures
 
         if (message.IndexOf("could not be resolved"u8) >= 0)
         {
-            return message.IndexOf("timed out"u8) >= 0 ? FailureKind.DnsTimeout : FailureKind.DnsNotFound;
+            return message.IndexOf("timed out"u8) >= 0 ? FailureKind.DnsTimeout
+                : message.IndexOf("(2: Server failure)"u8) >= 0 ? FailureKind.DnsServerFailure
+                : FailureKind.DnsNotFound;
         }
 
         if (message.IndexOf("no resolver defined"u8) >= 0)
@@ -317,7 +319,7 @@ internal static class ErrorSignatures
     public static string UpstreamOf(in ErrorLogLine line, FailureKind kind)
     {
         var message = line.Message;
-        if (kind is FailureKind.DnsNotFound or FailureKind.DnsTimeout)
+        if (kind is FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure)
         {
             // nginx names the host it failed to resolve; `upstream:` (when present) is only the unresolved URL.
             var at = message.IndexOf(" could not be resolved"u8);

@@ -58,4 +58,8 @@ internal enum FailureKind
     /// the request it names (nginx answered, not an upstream), but is never a failure by itself.
     /// </summary>
     Script,
+
+    /// <summary>The resolver answered SERVFAIL (<c>could not be resolved (2: Server failure)</c>): the name may well
+    /// exist, but the DNS server could not answer for it (its own upstream or DNSSEC validation failed).</summary>
+    DnsServerFailure,
 }

@@ -118,6 +118,10 @@ internal static class Remediation
                 steps.Add($"The {upstream} itself does not answer: check that it runs and is reachable from nginx (`dig @<resolver-ip> <name>`); in Docker the embedded DNS is `127.0.0.11`, in Kubernetes the cluster DNS service.");
                 steps.Add("List a second resolver and bound the wait: `resolver <dns-ip> <dns-ip-2> valid=30s;` and `resolver_timeout 5s;`.");
                 break;
+            case IncidentCause.Dns when kinds.Contains(FailureKind.DnsServerFailure):
+                steps.Add($"The DNS server answered SERVFAIL for {upstream}: ask it directly (`dig @<resolver-ip> {upstream}`) and read its own logs; its upstream servers or DNSSEC validation failed, the name itself may be fine.");
+                steps.Add("List a second resolver and cache good answers: `resolver <dns-ip> <dns-ip-2> valid=30s;`, or use an IP address or a static `upstream` block.");
+                break;
             case IncidentCause.Dns:
                 steps.Add($"Check that {upstream} resolves from the nginx host (`dig {upstream}` against the configured resolver).");
                 steps.Add("Set `resolver <dns-ip> valid=30s;` and `resolver_timeout 5s;`, or use an IP address or a static `upstream` block.");

@@ -39,7 +39,7 @@ public sealed class ErrorSignaturesTests
         { "upstream sent unexpected FastCGI record: 3 while reading response header from upstream", "InvalidHeader" },
         { "send() failed (111: Connection refused) while resolving, resolver: 127.0.0.11:53", "Resolver" },
         { "unexpected DNS response for api.internal", "Resolver" },
-        { "api.internal could not be resolved (2: Server failure)", "DnsNotFound" },
+        { "api.internal could not be resolved (2: Server failure)", "DnsServerFailure" },
         { "writev() failed (32: Broken pipe) while sending to client", "None" },
         { "recv() failed (104: Connection reset by peer) while reading client request line", "None" },
         { "SSL_do_handshake() failed (SSL: error:0A00006C:SSL routines::bad key share) while SSL handshaking", "None" },

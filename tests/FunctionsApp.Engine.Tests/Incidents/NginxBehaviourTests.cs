@@ -77,6 +77,23 @@ public sealed class NginxBehaviourTests
             fallback => Assert.Equal(("10.0.0.9:80", IncidentCause.UpstreamDown, 502, 15), (fallback.Upstream, fallback.Cause, fallback.Status, fallback.FailedRequests)));
     }
 
+    [Theory]
+    [InlineData("(2: Server failure)", "SERVFAIL", "dig @<resolver-ip> api.internal")]
+    [InlineData("(3: Host not found)", "host not found", "dig api.internal")]
+    public void ResolverRcode_IsToldApart_ServfailIsTheDnsServersFailureNotAMissingName(string rcode, string words, string check)
+    {
+        // nginx's resolver puts the answer's RCODE in the line: NXDOMAIN (3) says the name does not exist, SERVFAIL (2)
+        // that the DNS server could not answer for it (its own upstream or DNSSEC validation failed).
+        var errors = Enumerable.Range(0, 5).Select(s =>
+            $"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{s} api.internal could not be resolved {rcode}, client: 10.9.8.1, server: api.test, request: \"GET / HTTP/1.1\", host: \"api.test\"");
+
+        var incident = Assert.Single(Analyze([], errors, format: null).Incidents);
+
+        Assert.Equal(IncidentCause.Dns, incident.Cause);
+        Assert.Contains(words, incident.Summary, StringComparison.Ordinal);
+        Assert.Contains(incident.Remediation, step => step.Contains(check, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Nginxs503_WithoutUpstreamAndErrorLogSilent_IsNotRateLimiting()
     {
