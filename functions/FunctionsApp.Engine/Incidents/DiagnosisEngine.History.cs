@@ -7,11 +7,14 @@ namespace FunctionsApp.Incidents;
 /// <summary>Per-upstream (or host, or path) history: what each served and when it failed, under the keys HistoryKeys builds.</summary>
 internal sealed partial class DiagnosisEngine
 {
+    /// <summary>A failed request (or try) the access log names, on <paramref name="historyKey"/>.</summary>
     private void MarkFailing(string historyKey, DateTimeOffset time)
     {
         if (historyKey.Length > 0 && (State.History.TryGetValue(historyKey, out var history) || TryAddHistory(historyKey, out history)))
         {
             history.MarkFailing(time);
+            history.FailedInAccessLog = true;
+            NoteKeyKind(historyKey);
         }
     }
 
@@ -45,6 +48,16 @@ internal sealed partial class DiagnosisEngine
         }
 
         history.RecordServed(time, entry.Status, seconds);
+        NoteKeyKind(key);
+    }
+
+    /// <summary>The kinds of history key (<c>u</c>, <c>h</c>, <c>p</c>) the access lines read so far build.</summary>
+    private void NoteKeyKind(ReadOnlySpan<char> key)
+    {
+        if (!_accessKeyKinds.Contains(key[0]))
+        {
+            _accessKeyKinds += key[0];
+        }
     }
 
     /// <summary>A route's first answer below 400 (kept for ever, up to <see cref="EngineState.MaxRoutes"/>), and what
@@ -109,6 +122,41 @@ internal sealed partial class DiagnosisEngine
                 State.HotRoutes.Remove(route);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the access log ever logged a request where this error line's request went: its upstream, host or path,
+    /// under the keys the format gives. nginx writes the access line where the request ends, so a line about a place the
+    /// access log never mentions is about requests it does not log (<c>access_log off</c> for a health check, another
+    /// server block's log, an excerpt). True when it cannot tell (the history is full, the line names nothing).
+    /// </summary>
+    private bool AccessLogShows(PendingError error)
+    {
+        if (State.History.Count >= EngineState.MaxHistoryKeys)
+        {
+            return true;
+        }
+
+        var peerChosen = error.Kind is not (FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.NoResolver);
+        var told = false;
+        foreach (var kind in "uhp")
+        {
+            if (_accessKeyKinds.Contains(kind))
+            {
+                if (HistoryKeys.OfErrorLine(kind, error.Upstream, peerChosen, error.Host, error.Request) is not { } key)
+                {
+                    return true;
+                }
+
+                told = true;
+                if (State.History.TryGetValue(key, out var history) && history.InAccessLog)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return !told;
     }
 
     private bool TryAddHistory(string key, out UpstreamHistory history)

@@ -52,6 +52,25 @@ internal static class HistoryKeys
         return buffer[..(host.Length + 1 + segment.Length)];
     }
 
+    /// <summary>
+    /// The key of <paramref name="kind"/> (<c>u</c>, <c>h</c> or <c>p</c>) an error line's request would have had in
+    /// the access log; null when the line does not tell it (no host, no request, or no peer chosen: the access log
+    /// names no upstream then).
+    /// </summary>
+    public static string? OfErrorLine(char kind, string upstream, bool peerChosen, string host, string request)
+    {
+        switch (kind)
+        {
+            case 'u':
+                return peerChosen && upstream is not ("" or "-") ? ForUpstream(upstream) : null;
+            case 'h':
+                return host is not ("" or "-") ? "h|" + host : null;
+            default:
+                var segment = FirstPathSegment(System.Text.Encoding.UTF8.GetBytes(request));
+                return segment.IsEmpty ? null : "p|" + System.Text.Encoding.UTF8.GetString(segment);
+        }
+    }
+
     /// <summary>The upstream a <c>u|</c> key names; null for host and path keys.</summary>
     public static string? UpstreamOf(string key) => IsUpstream(key) ? key[UpstreamPrefix.Length..] : null;
 

@@ -16,6 +16,13 @@ internal sealed class UpstreamHistory
 
     public long Served { get; set; }
 
+    /// <summary>The access log named it: a request failed there (one served counts in <see cref="Served"/>). Error
+    /// lines alone make a history too; this tells the access log's places from theirs.</summary>
+    public bool FailedInAccessLog { get; set; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool InAccessLog => Served > 0 || FailedInAccessLog;
+
     public long GatewayFailures { get; set; }
 
     public long FailedTries { get; set; }

@@ -94,6 +94,24 @@ public sealed class NginxBehaviourTests
         Assert.Contains(incident.Remediation, step => step.Contains(check, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("/healthcheck", 1)] // access_log off for the health check: the error lines are all there is of its 504s
+    [InlineData("/api", 0)] // a location the access log shows: an unmatched line is a try nginx recovered from
+    public void ErrorLinesAboutRequestsTheAccessLogNeverLogs_AreFailuresOfTheirOwn(string path, int incidents)
+    {
+        // `combined` names no upstream: the access log's places are its paths. The health check's location has
+        // `access_log off`, so its 504s appear in the error log only.
+        var access = Enumerable.Range(0, 120).Select(s =>
+            $"10.9.8.{s % 50} - - [{Base.AddSeconds(s):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/items/{s} HTTP/1.1\" 200 512 \"-\" \"curl/8.5.0\"").ToList();
+        var errors = Enumerable.Range(0, 6).Select(i =>
+            $"{Base.AddSeconds(30 + (i * 10)):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{900 + i} upstream timed out (110: Connection timed out) while reading response header from upstream, client: 127.0.0.1, server: _, request: \"GET {path} HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host: \"localhost:8080\"");
+
+        var report = Analyze(access, errors, format: "combined");
+
+        Assert.Equal(incidents, report.Incidents.Count);
+        Assert.All(report.Incidents, i => Assert.Equal((IncidentCause.Timeout, 504, 6), (i.Cause, i.Status, i.FailedRequests)));
+    }
+
     [Fact]
     public void Nginxs503_WithoutUpstreamAndErrorLogSilent_IsNotRateLimiting()
     {
