@@ -24,8 +24,9 @@ public sealed record ReportStats
     /// <summary>Failed requests counted towards incidents (an error log alone: its lines about requests).</summary>
     public long FailedRequests { get; init; }
 
-    /// <summary>The logs held fewer failed requests than <see cref="DiagnosisOptions.MinFailures"/>, and they were
-    /// analysed with a threshold of one: a one-shot analysis is asked about the failures it is given.</summary>
+    /// <summary>The threshold (<see cref="DiagnosisOptions.MinFailures"/> within the window) made no incident of the
+    /// failed requests the logs hold, and they were analysed with a threshold of one: a one-shot analysis is asked about
+    /// the failures it is given.</summary>
     public bool BelowThreshold { get; init; }
 
     public IReadOnlyList<string> MalformedSamples { get; init; } = [];

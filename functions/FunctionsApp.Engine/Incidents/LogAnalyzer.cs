@@ -12,11 +12,10 @@ internal static class LogAnalyzer
         errors = InputOrder.Chronological(errors, cancellationToken);
         var report = Run(access, errors, format, options, cancellationToken);
 
-        // The threshold keeps a stray failure amid a stream of traffic from opening an incident. When the logs hold
-        // fewer failed requests than it asks for, those few are what whoever gave them is asking about (a pasted
-        // error line, a short capture): they are analysed again with a threshold of one.
-        if (report.Incidents.Count == 0 && report.Stats.FailedRequests > 0 && report.Stats.FailedRequests < options.MinFailures
-            && access.Concat(errors).All(i => i.CanReopen))
+        // The threshold keeps a stray failure amid a stream of traffic from opening an incident. When it leaves the
+        // logs without any incident, the failed requests they hold are what whoever gave them is asking about (a pasted
+        // error line, a short capture, failures minutes apart): they are analysed again with a threshold of one.
+        if (report.Incidents.Count == 0 && report.Stats.FailedRequests > 0 && access.Concat(errors).All(i => i.CanReopen))
         {
             report = Run(access, errors, format, options.WithMinFailures(1), cancellationToken);
             report = report with { Stats = report.Stats with { BelowThreshold = true } };

@@ -55,7 +55,7 @@ internal static class ReportWriter
         if (stats.BelowThreshold)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"The logs hold {stats.FailedRequests} failed request(s), fewer than an incident needs: each is analysed anyway."));
+                $"The logs hold {stats.FailedRequests} failed request(s), too few together to make an incident: each is analysed anyway."));
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Incidents.Count} incident(s):"));

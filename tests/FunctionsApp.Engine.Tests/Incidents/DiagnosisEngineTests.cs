@@ -157,14 +157,28 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
-    public void Analyze_FailuresNeverThreeInAWindow_IsNoIncident()
+    public void Analyze_FailuresNeverThreeInAWindow_AreAnalysedOneByOne()
     {
-        var access = new[] { 0, 100, 200 }.Select(t => Access(t, 502, connect: "-", header: "-", cid: t));
+        // Two refusals in a second, a third five minutes later: no burst, and nothing else in the logs to explain.
+        var access = new[] { 0, 1, 300 }.Select(t => Access(t, 502, connect: "-", header: "-", cid: t));
+        var errors = new[] { 0, 1, 300 }.Select(t => Error(t, Refused, cid: t));
+
+        var report = Analyze(access, errors);
+
+        Assert.Equal((3, true), (report.Stats.FailedRequests, report.Stats.BelowThreshold));
+        Assert.Equal(2, report.Incidents.Count);
+        Assert.All(report.Incidents, i => Assert.Equal(IncidentCause.UpstreamDown, i.Cause));
+    }
+
+    [Fact]
+    public void Analyze_AStrayFailureBesideAnIncident_StaysNoise()
+    {
+        var access = new[] { 0, 1, 2, 3, 900 }.Select(t => Access(t, 502, connect: "-", header: "-", cid: t));
 
         var report = Analyze(access);
 
-        Assert.Empty(report.Incidents);
-        Assert.Equal((3, false), (report.Stats.FailedRequests, report.Stats.BelowThreshold));
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((4, false), (incident.FailedRequests, report.Stats.BelowThreshold));
     }
 
     [Fact]
