@@ -300,7 +300,9 @@ internal static class RequestJoin
         return request.ServerName.Length == 0 || error.Server.Length == 0 || request.ServerName == error.Server || request.ServerName == error.Host;
     }
 
-    private static bool Agrees(string a, string b) => a.Length == 0 || b.Length == 0 || string.Equals(a, b, StringComparison.Ordinal);
+    /// <summary>Two clients agree unless both are known and differ; an address masked before posting is not known.</summary>
+    private static bool Agrees(string a, string b) =>
+        a.Length == 0 || b.Length == 0 || string.Equals(a, b, StringComparison.Ordinal) || ValueShapes.IsMaskedIPv4(a) || ValueShapes.IsMaskedIPv4(b);
 
     private static bool IsFailedTry(UpstreamTry attempt) => attempt.Status is 0 or >= 502 and <= 504;
 

@@ -105,7 +105,7 @@ internal static class ValueShapes
             shape |= ValueShape.Address;
         }
 
-        if (IsIp(value))
+        if (IsIp(value) || IsMaskedIPv4(value))
         {
             shape |= ValueShape.Ip;
         }
@@ -224,6 +224,24 @@ internal static class ValueShapes
         IsIPv4(value) || value == "unix:"
         || (value.Count(c => c == ':') >= 2 && value.All(c => char.IsAsciiHexDigit(c) || c is ':' or '.') && IPAddress.TryParse(value, out _));
 
+    /// <summary>
+    /// An IPv4 address masked before it was posted or shipped (<c>192.168.x.x</c>, <c>x.x.32.2</c>,
+    /// <c>xxx.xxx.xxx.xxx</c>, <c>10.0.*.*</c>): still an address in its field, but it names nobody, so it agrees with
+    /// any other client.
+    /// </summary>
+    public static bool IsMaskedIPv4(string value)
+    {
+        if (value.Length is < 7 or > 15 || !value.Contains('.', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var parts = value.Split('.');
+        return parts.Length == 4
+            && parts.All(p => p.Length is >= 1 and <= 3 && p.All(c => char.IsAsciiDigit(c) || c is 'x' or 'X' or '*'))
+            && parts.Any(p => !IsInteger(p));
+    }
+
     private static bool IsIPv4(string value)
     {
         var parts = value.Split('.');
@@ -240,7 +258,7 @@ internal static class ValueShapes
             return true;
         }
 
-        if (!value.Contains('.', StringComparison.Ordinal) || value.StartsWith('.') || value.EndsWith('.') || IsIPv4(value) || value.Length > 253)
+        if (!value.Contains('.', StringComparison.Ordinal) || value.StartsWith('.') || value.EndsWith('.') || IsIPv4(value) || IsMaskedIPv4(value) || value.Length > 253)
         {
             return false;
         }

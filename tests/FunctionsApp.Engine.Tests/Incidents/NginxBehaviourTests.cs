@@ -113,6 +113,25 @@ public sealed class NginxBehaviourTests
     }
 
     [Fact]
+    public void ClientsMaskedDifferentlyInTheTwoLogs_StillJoin_NoUpstreamsOwn502()
+    {
+        // People mask addresses before posting, and not the same way in both logs: a masked client names nobody, so it
+        // does not tell the request's error line from another's. Without the join the 502 would read as the upstream's.
+        var access = new[]
+        {
+            "192.168.x.x - - [16/Jan/2025:15:31:24 +0000] \"GET / HTTP/1.1\" 502 157 \"-\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:134.0) Gecko/20100101 Firefox/134.0\"",
+        };
+        var errors = new[]
+        {
+            "2025/01/16 15:31:24 [error] 29#29: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 192.x.x.x, server: , request: \"GET / HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host: \"192.x.x.x:8080\"",
+        };
+
+        var incident = Assert.Single(Analyze(access, errors, format: null).Incidents);
+
+        Assert.Equal(("127.0.0.1:9000", IncidentCause.UpstreamDown), (incident.Upstream, incident.Cause));
+    }
+
+    [Fact]
     public void Nginxs503_WithoutUpstreamAndErrorLogSilent_IsNotRateLimiting()
     {
         // `return 503;` for maintenance: no upstream, and no "limiting requests" line, which limit_req writes for each

@@ -16,6 +16,19 @@ public sealed class LogFormatDetectorTests
         Assert.Equal("combined", format?.Name);
     }
 
+    [Theory]
+    [InlineData("192.168.x.x")]
+    [InlineData("x.x.32.2")]
+    [InlineData("xxx.xxx.xxx.xxx")]
+    [InlineData("10.0.*.*")]
+    public void Detect_CombinedWithTheClientMaskedBeforePosting_StillPicksCombined(string masked)
+    {
+        // A masked address has letters, like a host name; it stands where $remote_addr stands, not a $host.
+        var format = LogFormatDetector.Detect(Lines(
+            $"{masked} - - [24/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 502 157 \"-\" \"Mozilla/5.0 (X11; Linux x86_64)\""));
+        Assert.Equal("combined", format?.Name);
+    }
+
     [Fact]
     public void Detect_MainLines_PicksMainOverCombined()
     {
