@@ -46,11 +46,13 @@ internal sealed partial class DiagnosisEngine
         {
             // The error log alone: the lines of one request's tries on the servers of its block (the same connection,
             // request and host, moments apart) are one failed request whose servers failed together, as its access
-            // line would say. Its status is the last try's.
+            // line would say. Its status is the last try's. "no live upstreams" names the block, not a server: nginx
+            // looked for another server to try and found every one marked down.
             List<PendingError> tries = [error, .. later];
             failure.Status = RequestJoin.StatusFor(tries[^1].Kind);
             failure.Errors = tries;
-            failure.Servers = [.. tries.Select(t => t.Upstream).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            string[] servers = [.. tries.Where(t => t.Kind != FailureKind.NoLiveUpstreams).Select(t => t.Upstream).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            failure.Servers = servers.Length > 1 ? servers : null;
             later.ForEach(t => t.Claimed = true);
         }
 

@@ -47,7 +47,9 @@ internal static class IncidentClassifier
     /// The error lines that vote: those of the tries that decided the failed requests' statuses (a request's last try;
     /// nginx moved past the others), or all of them when none did. A standing failure nginx steps over on every
     /// request (<c>localhost</c> tried as <c>[::1]</c> first on a host without IPv6) is not what made the requests fail
-    /// when the next server failed them too.
+    /// when the next server failed them too. "no live upstreams" is what follows failures: nginx marks a server down
+    /// after <c>max_fails</c> of them (one, by default) for <c>fail_timeout</c>; beside the failures that did it, they
+    /// decide.
     /// </summary>
     private static IEnumerable<KeyValuePair<FailureKind, int>> VotingKinds(IncidentEvidence e)
     {
@@ -55,7 +57,10 @@ internal static class IncidentClassifier
             .Select(k => KeyValuePair.Create(k.Key, k.Value - e.ToleratedKinds.GetValueOrDefault(k.Key)))
             .Where(k => k.Value > 0)
             .ToList();
-        return decisive.Count > 0 ? decisive : e.Kinds;
+        var voting = decisive.Count > 0 ? decisive : [.. e.Kinds];
+        return voting.Count > 1 && voting.Exists(k => k.Key == FailureKind.NoLiveUpstreams)
+            ? voting.Where(k => k.Key != FailureKind.NoLiveUpstreams)
+            : voting;
     }
 
     /// <summary>

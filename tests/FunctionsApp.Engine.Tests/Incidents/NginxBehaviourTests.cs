@@ -131,6 +131,28 @@ public sealed class NginxBehaviourTests
         Assert.Equal(("127.0.0.1:9000", IncidentCause.UpstreamDown), (incident.Upstream, incident.Cause));
     }
 
+    [Theory]
+    [InlineData("SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream", IncidentCause.TlsHandshake)]
+    [InlineData("upstream timed out (110: Connection timed out) while reading response header from upstream", IncidentCause.Timeout)]
+    public void NoLiveUpstreams_AfterTheFailureThatMarkedTheServerDown_IsItsConsequenceNotAServer(string failure, IncidentCause cause)
+    {
+        // One server, max_fails=1: its failure marks it down, and the request's next look for a server finds none.
+        // Both lines are the same request's (the same connection); the block's name is not a second server.
+        var errors = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var time = Base.AddSeconds(i * 5);
+            var context = $"client: 10.9.8.{i}, server: shop.test, request: \"GET /cart HTTP/2.0\"";
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{i + 1} {failure}, {context}, upstream: \"https://10.0.0.5:80/cart\", host: \"shop.test\"");
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{i + 1} no live upstreams while connecting to upstream, {context}, upstream: \"https://shop_backend/cart\", host: \"shop.test\"");
+        }
+
+        var incident = Assert.Single(Analyze([], errors, format: null).Incidents);
+
+        Assert.Equal(("10.0.0.5:80", cause, 4), (incident.Upstream, incident.Cause, incident.FailedRequests));
+        Assert.True(incident.Servers is null or { Count: 0 }, "the block's name was taken for a server");
+    }
+
     [Fact]
     public void Nginxs503_WithoutUpstreamAndErrorLogSilent_IsNotRateLimiting()
     {
