@@ -38,6 +38,7 @@ internal sealed partial class DiagnosisEngine
                 HistoryKey = failure.HistoryKey,
                 Servers = failure.Servers?.ToList(),
                 Block = NamesBlock(failure) ? failure.Upstream : null,
+                SiteServedJustBefore = State.Site.ServedBetween(failure.Time - IncidentClassifier.SiteStillWorking, failure.Time),
             };
             State.Trackers[key] = tracker;
         }

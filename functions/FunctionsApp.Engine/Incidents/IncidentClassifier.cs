@@ -16,6 +16,9 @@ internal static class IncidentClassifier
 
     public const int LongHistoryRequests = 20;
 
+    /// <summary>How far back before an incident the site's successes show it working then.</summary>
+    public static readonly TimeSpan SiteStillWorking = TimeSpan.FromHours(1);
+
     public static Verdict Classify(IncidentEvidence e)
     {
         var votes = new Dictionary<IncidentCause, double>();
@@ -197,9 +200,10 @@ internal static class IncidentClassifier
     }
 
     // A fallback (an error_page's upstream) is first used when the primary fails: that it never answered before says
-    // nothing about its address.
+    // nothing about its address. Nor does a site's traffic long before (logs sampled months apart): it must have been
+    // working when this upstream was first needed.
     private static bool NeverWorkedOnAHealthySite(IncidentEvidence e) =>
-        e.ServedBefore == 0 && !e.ReachedByRedirect && e.SiteObservedBeforeFirstSeen >= LongHistory && e.SiteServedBeforeFirstSeen >= LongHistoryRequests;
+        e.ServedBefore == 0 && !e.ReachedByRedirect && e.SiteWorkingBefore && e.SiteObservedBeforeFirstSeen >= LongHistory && e.SiteServedBeforeFirstSeen >= LongHistoryRequests;
 
     /// <summary>The upstream kept serving through the incident, not just the requests in flight in its first second.</summary>
     private static bool Interleaved(IncidentEvidence e)

@@ -74,6 +74,9 @@ internal sealed record IncidentEvidence
 
     public long SiteServedBeforeFirstSeen { get; init; }
 
+    /// <summary>The site served requests in the hour before the incident (<see cref="IncidentTracker.SiteServedJustBefore"/>).</summary>
+    public bool SiteWorkingBefore { get; init; } = true;
+
     /// <summary>A fallback reached through an internal redirect (<see cref="IncidentTracker.ReachedByRedirect"/>).</summary>
     public bool ReachedByRedirect { get; init; }
 

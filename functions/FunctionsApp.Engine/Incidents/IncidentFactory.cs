@@ -99,6 +99,7 @@ internal static class IncidentFactory
             HistoryIsPerPath = HistoryKeys.IsPath(t.HistoryKey),
             HistoryIsPerRoute = t.OnOneRoute,
             ReachedByRedirect = t.ReachedByRedirect,
+            SiteWorkingBefore = t.SiteServedJustBefore is null or > 0,
             ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),
             ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),
             ResponseTimes = t.ResponseTimes,

@@ -123,6 +123,10 @@ internal sealed class IncidentTracker
     /// fallback, used only when the first location fails, so its short history says nothing about its address.</summary>
     public bool ReachedByRedirect { get; set; }
 
+    /// <summary>What the site served in the <see cref="IncidentClassifier.SiteStillWorking"/> before the first failure
+    /// (null in a tracker saved before it was kept): whether the site was working when this upstream was needed.</summary>
+    public long? SiteServedJustBefore { get; set; }
+
     /// <summary>Applies a failure; returns true when this failure opened the incident.</summary>
     public bool Add(FailureEvent failure, DiagnosisOptions options)
     {

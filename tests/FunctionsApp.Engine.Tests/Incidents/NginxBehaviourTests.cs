@@ -153,6 +153,20 @@ public sealed class NginxBehaviourTests
         Assert.True(incident.Servers is null or { Count: 0 }, "the block's name was taken for a server");
     }
 
+    [Theory]
+    [InlineData(0, IncidentCause.Misconfiguration)] // the site worked up to the moment a new upstream was first needed
+    [InlineData(400 * 86_400, IncidentCause.UpstreamDown)] // logs sampled over a year apart: nothing says it worked then
+    public void AnUpstreamThatNeverAnswered_IsAWrongAddressOnlyWhenTheSiteWasWorkingThen(int gapSeconds, IncidentCause cause)
+    {
+        var access = Enumerable.Range(0, 30).Select(s => Access(s, 200, upstream: "10.0.0.1:8080", cid: s)).ToList();
+        access.AddRange(Enumerable.Range(0, 5).Select(i =>
+            Access(60 + gapSeconds + i, 502, upstream: "10.0.0.9:8080", connect: "-", header: "-", cid: 100 + i, path: "/new")));
+
+        var incident = Assert.Single(Analyze(access).Incidents);
+
+        Assert.Equal(("10.0.0.9:8080", cause), (incident.Upstream, incident.Cause));
+    }
+
     [Fact]
     public void Nginxs503_WithoutUpstreamAndErrorLogSilent_IsNotRateLimiting()
     {
