@@ -33,6 +33,11 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
+        if (upstreams.Contains((byte)' '))
+        {
+            NoteEarlierTries(upstreams);
+        }
+
         if (HistoryKeys.IsHost(key) && (entry.Status < 400 || State.HotRoutes.Count > 0))
         {
             var route = HistoryKeys.RouteOf(in entry, key, stackalloc char[320]);
@@ -49,6 +54,30 @@ internal sealed partial class DiagnosisEngine
 
         history.RecordServed(time, entry.Status, seconds);
         NoteKeyKind(key);
+    }
+
+    /// <summary>
+    /// The servers a served request tried before the one that answered (nginx moves on only after a failure): the access
+    /// log names them, so their error lines are tries it shows (<see cref="AccessLogShows"/>), even in a format that does
+    /// not log <c>$upstream_status</c> to say they failed.
+    /// </summary>
+    private void NoteEarlierTries(ReadOnlySpan<byte> upstreams)
+    {
+        var last = UpstreamTries.Last(upstreams);
+        var tries = new UpstreamTries(upstreams);
+        while (tries.MoveNext(out var address))
+        {
+            if (address.SequenceEqual(last) || address.SequenceEqual("-"u8))
+            {
+                continue;
+            }
+
+            var key = HistoryKeys.ForUpstream(System.Text.Encoding.UTF8.GetString(address));
+            if (State.History.TryGetValue(key, out var history) || TryAddHistory(key, out history))
+            {
+                history.FailedInAccessLog = true;
+            }
+        }
     }
 
     /// <summary>The kinds of history key (<c>u</c>, <c>h</c>, <c>p</c>) the access lines read so far build.</summary>

@@ -168,6 +168,28 @@ public sealed class NginxBehaviourTests
     }
 
     [Fact]
+    public void FailoverWithoutUpstreamStatusLogged_TheFirstServersLinesAreTriesTheAccessLogShows()
+    {
+        // $upstream_addr without $upstream_status: "A, B" on a 200 says nginx moved past A after a failure. A's
+        // refusals are tries recovered by failover, not failed requests.
+        const string Format = "$remote_addr [$time_local] \"$request\" $status $host ua=\"$upstream_addr\"";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 120; s++)
+        {
+            var time = Base.AddSeconds(s);
+            var failover = s >= 60 && s % 3 == 0;
+            access.Add($"10.9.8.{s % 200} [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /orders/{s} HTTP/1.1\" 200 api.test ua=\"{(failover ? "10.0.0.1:8080, 10.0.0.2:8080" : "10.0.0.2:8080")}\"");
+            if (failover)
+            {
+                errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{s} {Refused}, client: 10.9.8.{s % 200}, server: api.test, request: \"GET /orders/{s} HTTP/1.1\", upstream: \"http://10.0.0.1:8080/orders/{s}\", host: \"api.test\"");
+            }
+        }
+
+        Assert.Empty(Analyze(access, errors, Format).Incidents);
+    }
+
+    [Fact]
     public void Nginxs503_WithoutUpstreamAndErrorLogSilent_IsNotRateLimiting()
     {
         // `return 503;` for maintenance: no upstream, and no "limiting requests" line, which limit_req writes for each
