@@ -392,6 +392,8 @@ internal static class IncidentClassifier
             IncidentCause.InvalidResponse when StaleKeepAlive(e) =>
                 $"{u} closed keep-alive connections nginx was reusing ({Words(top)}): nginx retried {e.StaleConnectionRetries} request(s) on the same server, and those it may not repeat (a POST) failed. The server's idle keep-alive timeout is shorter than nginx's `keepalive_timeout` for it.",
             IncidentCause.InvalidResponse => $"{u} answered with an invalid or incomplete HTTP response ({Words(top)}).",
+            IncidentCause.UpstreamReturned when !e.ErrorLogCovered && e.StatusOnly * 2 >= Math.Max(1, e.WithoutErrorLine) =>
+                $"The gateway errors most likely came from {u} itself: it took time to answer, and nothing else says nginx made them. Only $upstream_status tells, and nginx writes its own 502/504 there too for a try it failed; its error log would say (it logs each one it makes).",
             IncidentCause.UpstreamReturned => $"The gateway errors came from {u} itself; nginx passed them through.",
             IncidentCause.RateLimited => $"nginx rejected requests with 503 by limit_req/limit_conn before reaching an upstream.",
             IncidentCause.Unknown when top == FailureKind.None && e.NoUpstreamContacted * 2 >= Math.Max(1, e.WithoutErrorLine) && e.ErrorLogCovered =>

@@ -190,6 +190,26 @@ public sealed class NginxBehaviourTests
     }
 
     [Fact]
+    public void UpstreamStatus502WithoutErrorLog_IsTheUpstreamsOwnAtLowConfidence_AndSaysWhatWouldTell()
+    {
+        // nginx writes its own 502 into $upstream_status for a try it failed as well: with only that and a time that is
+        // not instant, the upstream most likely sent it, and the text must not say more than that.
+        var access = new List<string>();
+        for (var s = 0; s < 60; s++)
+        {
+            access.Add(s % 5 == 0
+                ? Timed(s, "GET", 502, "10.0.0.7:8080", "502", (0.2 + (s / 100.0)).ToString("0.000", CultureInfo.InvariantCulture))
+                : Timed(s, "GET", 200, "10.0.0.7:8080", "200", "0.020"));
+        }
+
+        var incident = Assert.Single(Analyze(access, format: TimedFormat).Incidents);
+
+        Assert.Equal((IncidentCause.UpstreamReturned, 0.4), (incident.Cause, incident.Confidence));
+        Assert.Contains("most likely came from 10.0.0.7:8080 itself", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains("error log", incident.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Nginxs503_WithoutUpstreamAndErrorLogSilent_IsNotRateLimiting()
     {
         // `return 503;` for maintenance: no upstream, and no "limiting requests" line, which limit_req writes for each
