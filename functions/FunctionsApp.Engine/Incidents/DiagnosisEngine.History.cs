@@ -166,7 +166,7 @@ internal sealed partial class DiagnosisEngine
             return true;
         }
 
-        var peerChosen = error.Kind is not (FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.NoResolver);
+        var peerChosen = !error.Kind.ChoseNoPeer();
         var told = false;
         foreach (var kind in "uhp")
         {

@@ -27,11 +27,11 @@ internal sealed partial class DiagnosisEngine
     private readonly DiagnosisOptions _options;
     private readonly Dictionary<string, UpstreamHistory>.AlternateLookup<ReadOnlySpan<char>> _history;
     private readonly Dictionary<string, DateTimeOffset>.AlternateLookup<ReadOnlySpan<char>> _routes;
+    private readonly Dictionary<string, HotRoute>.AlternateLookup<ReadOnlySpan<char>> _hotRoutes;
+    private readonly List<Incident> _resolved = [];
 
     /// <summary>The kinds of history key the access lines of this run built (see <see cref="AccessLogShows"/>).</summary>
     private string _accessKeyKinds = "";
-    private readonly Dictionary<string, HotRoute>.AlternateLookup<ReadOnlySpan<char>> _hotRoutes;
-    private readonly List<Incident> _resolved = [];
 
     public DiagnosisEngine(DiagnosisOptions options, EngineState? state = null)
     {

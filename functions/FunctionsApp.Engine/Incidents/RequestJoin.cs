@@ -260,7 +260,7 @@ internal static class RequestJoin
             return request.Tries.Exists(t => t.Address == error.Upstream);
         }
 
-        return !request.LogsUpstream || error.Kind is FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.NoResolver;
+        return !request.LogsUpstream || error.Kind.ChoseNoPeer();
     }
 
     /// <summary>
