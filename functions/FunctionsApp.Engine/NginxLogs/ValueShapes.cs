@@ -231,15 +231,30 @@ internal static class ValueShapes
     /// </summary>
     public static bool IsMaskedIPv4(string value)
     {
-        if (value.Length is < 7 or > 15 || !value.Contains('.', StringComparison.Ordinal))
+        // Called for every client pair the join compares: no allocation, and out at once for a plain address.
+        if (value.Length is < 7 or > 15 || value.AsSpan().IndexOfAny('x', 'X', '*') < 0)
         {
             return false;
         }
 
-        var parts = value.Split('.');
-        return parts.Length == 4
-            && parts.All(p => p.Length is >= 1 and <= 3 && p.All(c => char.IsAsciiDigit(c) || c is 'x' or 'X' or '*'))
-            && parts.Any(p => !IsInteger(p));
+        var (parts, length) = (1, 0);
+        foreach (var c in value)
+        {
+            if (c == '.')
+            {
+                (parts, length) = length == 0 ? (5, 0) : (parts + 1, 0);
+            }
+            else if ((char.IsAsciiDigit(c) || c is 'x' or 'X' or '*') && ++length <= 3)
+            {
+                continue;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return parts == 4 && length > 0;
     }
 
     private static bool IsIPv4(string value)
