@@ -13,15 +13,20 @@ internal static class LogFormatDetector
     public const int SampleLines = 100;
 
     /// <summary>The best format for the sample, or null when none reads any line.</summary>
-    public static AccessLogFormat? Detect(IReadOnlyList<byte[]> sample)
+    public static AccessLogFormat? Detect(IReadOnlyList<byte[]> sample) => DetectReading(sample).Format;
+
+    /// <summary>The best format for the sample, and the best reading of it: how many lines it reads and how much it tells
+    /// (which a preset chosen for nginx's own lines among another program's does not: <see cref="NginxsOwnLines"/>).</summary>
+    private static (AccessLogFormat? Format, int Read, int Richness) DetectReading(IReadOnlyList<byte[]> sample)
     {
         var lines = sample.Where(l => !l.AsSpan().Trim(" \t"u8).IsEmpty).ToList();
         if (lines.Count == 0)
         {
-            return null;
+            return (null, 0, 0);
         }
 
         var candidates = new List<AccessLogFormat>();
+        var presets = new HashSet<AccessLogFormat>();
         if (lines.Count(l => JsonFormatInference.IsJsonLine(l)) * 2 >= lines.Count)
         {
             if (JsonFormatInference.Infer(lines) is { } inferred)
@@ -33,21 +38,48 @@ internal static class LogFormatDetector
         }
         else
         {
-            candidates.AddRange(AccessLogFormat.CreatePresets().Where(format => !format.IsJson));
+            presets.UnionWith(AccessLogFormat.CreatePresets().Where(format => !format.IsJson));
+            candidates.AddRange(presets);
             candidates.AddRange(TextFormatInference.Infer(lines));
         }
 
         var scored = candidates.Select(format => (Format: format, Count: Count(lines, format))).Where(c => c.Count > 0).ToList();
         if (scored.Count == 0)
         {
-            return null;
+            return (null, 0, 0);
         }
 
         var best = scored.Max(c => c.Count);
         var eligible = scored.Where(c => c.Count * 10 >= best * 9).ToList();
         var richest = eligible.Max(c => c.Format.Richness);
-        return eligible.Where(c => c.Format.Richness == richest).MaxBy(c => c.Count).Format;
+        var (chosen, read) = eligible.Where(c => c.Format.Richness == richest).MaxBy(c => c.Count);
+        var format = presets.Contains(chosen) ? chosen : NginxsOwnLines(lines, chosen, scored.Where(c => presets.Contains(c.Format) && c.Count * 10 >= lines.Count)) ?? chosen;
+        return (format, read, richest);
     }
+
+    /// <summary>
+    /// A stream of several programs (<c>docker compose logs</c>, a syslog file) may hold more lines of another program
+    /// than of nginx, and a template inferred from the sample reads those. Lines a preset reads are in a format nginx
+    /// ships; when the inferred template reads fewer than half of them, it describes another program's lines, and the
+    /// preset nginx's. Null when no preset reads such lines.
+    /// </summary>
+    private static AccessLogFormat? NginxsOwnLines(List<byte[]> lines, AccessLogFormat inferred, IEnumerable<(AccessLogFormat Format, int Count)> presets)
+    {
+        (AccessLogFormat Format, int Count)? found = null;
+        foreach (var (preset, count) in presets)
+        {
+            var both = lines.Count(line => Reads(preset, line) && Reads(inferred, line));
+            if (both * 2 < count && (found is null || count > found.Value.Count))
+            {
+                found = (preset, count);
+            }
+        }
+
+        return found?.Format;
+    }
+
+    private static bool Reads(AccessLogFormat format, ReadOnlySpan<byte> line) =>
+        format.TryParse(line, out var entry) && entry.TryGetTime(out _) && entry.IsPlausible;
 
     /// <summary>
     /// The format and the prefix of an input nobody described: the sample is read as it is and with the prefix
@@ -67,9 +99,10 @@ internal static class LogFormatDetector
             candidate =>
             {
                 var stripped = candidate.IsNone ? sample : Strip(sample, candidate);
-                var format = formats[candidate] = Detect(stripped);
+                var (format, read, richness) = DetectReading(stripped);
+                formats[candidate] = format;
                 var header = candidate.StartsWithHeader ? 256 : 0;
-                return format is null ? 0 : (Count(stripped, format) * 512) + header + Math.Min(format.Richness, 255);
+                return format is null ? 0 : (read * 512) + header + Math.Min(richness, 255);
             },
             weakWinsTies: true);
         return new FormatDetection(formats[prefix], prefix);
@@ -107,10 +140,7 @@ internal static class LogFormatDetector
         var count = 0;
         foreach (var line in sample)
         {
-            if (format.TryParse(line, out var entry) && entry.TryGetTime(out _) && entry.IsPlausible)
-            {
-                count++;
-            }
+            count += Reads(format, line) ? 1 : 0;
         }
 
         return count;

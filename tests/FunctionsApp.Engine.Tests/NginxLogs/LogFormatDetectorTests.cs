@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using FunctionsApp.NginxLogs;
@@ -27,6 +28,29 @@ public sealed class LogFormatDetectorTests
         var format = LogFormatDetector.Detect(Lines(
             $"{masked} - - [24/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 502 157 \"-\" \"Mozilla/5.0 (X11; Linux x86_64)\""));
         Assert.Equal("combined", format?.Name);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{0}               | ")] // docker compose logs
+    [InlineData("<30>Nov 17 04:04:09 host {0}[1]: ")] // a syslog file of several programs
+    public void DetectWithPrefix_AnotherProgramsLinesOutnumberNginxs_StillReadsNginxsWithItsFormat(string prefix)
+    {
+        // CouchDB's request lines have a method, a path and a status too: a template inferred from them reads three of
+        // four lines, but none of nginx's, which a format nginx ships reads.
+        string[] couch =
+        [
+            "[notice] 2025-11-17T04:04:09.169298Z nonode@nohost <0.1086.0> 655de37663 localhost:5984 127.0.0.1 admin GET /_up 200 ok 2",
+            "[notice] 2025-11-17T04:04:09.274739Z nonode@nohost <0.1086.0> 3ec07593b7 localhost:5984 127.0.0.1 admin GET /_up 200 ok 2",
+            "[notice] 2025-11-17T04:04:09.398566Z nonode@nohost <0.1086.0> ed674454c9 localhost:5984 127.0.0.1 admin GET /_up 200 ok 2",
+        ];
+        const string Nginx = "172.21.0.8 - - [17/Nov/2025:04:04:13 +0000] \"GET /metrics HTTP/1.1\" 200 8953 \"-\" \"Prometheus/2.45.0\"";
+        var lines = couch.Select(l => string.Format(CultureInfo.InvariantCulture, prefix, "couchdb0") + l)
+            .Append(string.Format(CultureInfo.InvariantCulture, prefix, "nginx-proxy") + Nginx).ToArray();
+
+        var detection = LogFormatDetector.DetectWithPrefix(Lines(lines));
+
+        Assert.Equal("combined", detection.Format?.Name);
     }
 
     [Fact]
