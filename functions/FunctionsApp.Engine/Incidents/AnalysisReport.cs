@@ -25,8 +25,8 @@ public sealed record ReportStats
     public long FailedRequests { get; init; }
 
     /// <summary>The threshold (<see cref="DiagnosisOptions.MinFailures"/> within the window) made no incident of the
-    /// failed requests the logs hold, and they were analysed with a threshold of one: a one-shot analysis is asked about
-    /// the failures it is given.</summary>
+    /// failed requests the logs hold, few or a tenth of the lines or more, and they were analysed with a threshold of
+    /// one: a one-shot analysis of a paste is asked about the failures it is given.</summary>
     public bool BelowThreshold { get; init; }
 
     public IReadOnlyList<string> MalformedSamples { get; init; } = [];

@@ -157,11 +157,12 @@ internal sealed partial class DiagnosisEngine
     /// Whether the access log ever logged a request where this error line's request went: its upstream, host or path,
     /// under the keys the format gives. nginx writes the access line where the request ends, so a line about a place the
     /// access log never mentions is about requests it does not log (<c>access_log off</c> for a health check, another
-    /// server block's log, an excerpt). True when it cannot tell (the history is full, the line names nothing).
+    /// server block's log, an excerpt). True when it cannot tell (the history is full, the line names nothing, or it is
+    /// about a subrequest, whose upstream and path the main request's access line does not show).
     /// </summary>
     private bool AccessLogShows(PendingError error)
     {
-        if (State.History.Count >= EngineState.MaxHistoryKeys)
+        if (State.History.Count >= EngineState.MaxHistoryKeys || error.InSubrequest)
         {
             return true;
         }

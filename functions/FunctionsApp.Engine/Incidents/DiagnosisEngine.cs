@@ -289,6 +289,7 @@ internal sealed partial class DiagnosisEngine
             Host = UpstreamAddress.HostKey(LogText.Decode(line.Host, LogEscape.Default)),
             Server = LogText.Decode(line.Server, LogEscape.Default).ToLowerInvariant(),
             ConnectionId = line.ConnectionId,
+            InSubrequest = !line.Subrequest.IsEmpty,
             Raw = LogText.Raw(line.Line),
         };
         if (error.Host == "-" && error.Server.Length > 0 && error.Server != "_" && !error.Server.Contains(':', StringComparison.Ordinal))

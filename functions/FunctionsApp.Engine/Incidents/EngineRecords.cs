@@ -98,6 +98,10 @@ internal sealed class PendingError
 
     public long ConnectionId { get; set; } = -1;
 
+    /// <summary>The line is about a subrequest (<c>subrequest: "..."</c>: SSI, <c>auth_request</c>): the access log
+    /// logs its main request, not it.</summary>
+    public bool InSubrequest { get; set; }
+
     public string Raw { get; set; } = "";
 
     public bool Claimed { get; set; }

@@ -12,10 +12,14 @@ internal static class LogAnalyzer
         errors = InputOrder.Chronological(errors, cancellationToken);
         var report = Run(access, errors, format, options, cancellationToken);
 
-        // The threshold keeps a stray failure amid a stream of traffic from opening an incident. When it leaves the
-        // logs without any incident, the failed requests they hold are what whoever gave them is asking about (a pasted
-        // error line, a short capture, failures minutes apart): they are analysed again with a threshold of one.
-        if (report.Incidents.Count == 0 && report.Stats.FailedRequests > 0 && access.Concat(errors).All(i => i.CanReopen))
+        // The threshold keeps a stray failure amid a stream of traffic from opening an incident. When it leaves the logs
+        // without any incident and they hold fewer failed requests than it asks for, or are an excerpt about them (a
+        // tenth of their lines or more: a paste, a short capture), those failures are what whoever gave them is asking
+        // about: they are analysed again with a threshold of one. Strays hours apart in a long log stay noise.
+        var stats = report.Stats;
+        var excerpt = stats.FailedRequests * 10 >= stats.AccessLines + stats.ErrorLines;
+        if (report.Incidents.Count == 0 && stats.FailedRequests > 0 && (stats.FailedRequests < options.MinFailures || excerpt)
+            && access.Concat(errors).All(i => i.CanReopen))
         {
             report = Run(access, errors, format, options.WithMinFailures(1), cancellationToken);
             report = report with { Stats = report.Stats with { BelowThreshold = true } };

@@ -171,6 +171,18 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
+    public void Analyze_StraysHoursApartInALongLog_StayNoise()
+    {
+        // Six single 502s an hour apart among six hours of traffic: a stream's noise, not what the log is about.
+        var access = Enumerable.Range(0, 6 * 60).Select(m => Access(m * 60, m % 60 == 30 ? 502 : 200, connect: m % 60 == 30 ? "-" : "0.001", header: m % 60 == 30 ? "-" : "0.010", cid: m));
+
+        var report = Analyze(access);
+
+        Assert.Empty(report.Incidents);
+        Assert.Equal((6, false), (report.Stats.FailedRequests, report.Stats.BelowThreshold));
+    }
+
+    [Fact]
     public void Analyze_AStrayFailureBesideAnIncident_StaysNoise()
     {
         var access = new[] { 0, 1, 2, 3, 900 }.Select(t => Access(t, 502, connect: "-", header: "-", cid: t));

@@ -210,6 +210,21 @@ public sealed class NginxBehaviourTests
     }
 
     [Fact]
+    public void SubrequestFailures_UnderMainRequestsServed_AreNoFailedRequests()
+    {
+        // SSI includes fetched from an upstream the access log never names: the subrequests fail, the main requests are
+        // logged 200. The access log shows the main requests, not the subrequests' places, so it cannot say they failed.
+        var access = Enumerable.Range(0, 60).Select(s => Timed(s, "GET", 200, "10.0.0.5:8080", "200", "0.020", host: "news.test")).ToList();
+        var errors = Enumerable.Range(0, 10).Select(i =>
+            $"{Base.AddSeconds(i * 5):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{i * 5} {Refused}, client: 10.9.8.{i * 5}, server: news.test, request: \"GET /orders HTTP/1.1\", subrequest: \"/fragments/weather\", upstream: \"http://10.0.0.60:9000/fragments/weather\", host: \"news.test\"");
+
+        var report = Analyze(access, errors, format: TimedFormat);
+
+        Assert.Empty(report.Incidents);
+        Assert.Equal(0, report.Stats.FailedRequests);
+    }
+
+    [Fact]
     public void Nginxs503_WithoutUpstreamAndErrorLogSilent_IsNotRateLimiting()
     {
         // `return 503;` for maintenance: no upstream, and no "limiting requests" line, which limit_req writes for each
