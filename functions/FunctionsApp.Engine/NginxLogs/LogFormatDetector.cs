@@ -5,7 +5,8 @@ namespace FunctionsApp.NginxLogs;
 /// ingress-nginx, Nginx Proxy Manager's), a JSON template inferred from the keys (<see cref="JsonFormatInference"/>),
 /// and text templates inferred from the values (<see cref="TextFormatInference"/>). Each is scored on the sample by
 /// the lines it reads with a status, a time and plausible fields; among those that read at least 90 % as many lines
-/// as the best, the one that tells the engine most wins (<see cref="AccessLogFormat.Richness"/>), a preset on a tie.
+/// as the best, the one that tells the engine most wins (<see cref="AccessLogFormat.Richness"/>), a preset on a tie,
+/// unless the winner is another program's template and a preset reads nginx's lines (<see cref="NginxsOwnLines"/>).
 /// </summary>
 internal static class LogFormatDetector
 {
