@@ -80,12 +80,12 @@ internal sealed partial class DiagnosisEngine
         }
     }
 
-    /// <summary>The kinds of history key (<c>u</c>, <c>h</c>, <c>p</c>) the access lines read so far build.</summary>
+    /// <summary>Notes the kind of history key (<c>u</c>, <c>h</c>, <c>p</c>) an access line built (<see cref="EngineState.AccessKeyKinds"/>).</summary>
     private void NoteKeyKind(ReadOnlySpan<char> key)
     {
-        if (!_accessKeyKinds.Contains(key[0]))
+        if (!State.AccessKeyKinds.Contains(key[0]))
         {
-            _accessKeyKinds += key[0];
+            State.AccessKeyKinds += key[0];
         }
     }
 
@@ -171,7 +171,7 @@ internal sealed partial class DiagnosisEngine
         var told = false;
         foreach (var kind in "uhp")
         {
-            if (_accessKeyKinds.Contains(kind))
+            if (State.AccessKeyKinds.Contains(kind))
             {
                 if (HistoryKeys.OfErrorLine(kind, error.Upstream, peerChosen, error.Host, error.Request) is not { } key)
                 {

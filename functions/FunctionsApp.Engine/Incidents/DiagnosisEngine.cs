@@ -30,9 +30,6 @@ internal sealed partial class DiagnosisEngine
     private readonly Dictionary<string, HotRoute>.AlternateLookup<ReadOnlySpan<char>> _hotRoutes;
     private readonly List<Incident> _resolved = [];
 
-    /// <summary>The kinds of history key the access lines of this run built (see <see cref="AccessLogShows"/>).</summary>
-    private string _accessKeyKinds = "";
-
     public DiagnosisEngine(DiagnosisOptions options, EngineState? state = null)
     {
         _options = options;

@@ -25,6 +25,11 @@ internal sealed class EngineState
 
     public Dictionary<string, UpstreamHistory> History { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The kinds of <see cref="History"/> key the access lines build (<c>u</c>, <c>h</c>, <c>p</c>; see
+    /// <see cref="HistoryKeys"/>): which places an error line's request would have in the access log. Kept across runs,
+    /// so a line released in a run that read no access line is judged as in one that did.</summary>
+    public string AccessKeyKinds { get; set; } = "";
+
     /// <summary>Every request the site served, whatever its upstream: how long and how much the site has been observed
     /// working tells "a route that never worked" from "an upstream that was already down when the logs begin".</summary>
     public UpstreamHistory Site { get; set; } = new();

@@ -119,6 +119,29 @@ public sealed class EngineStateTests
         Assert.Empty(engine.State.HotRoutes);
     }
 
+    /// <summary>
+    /// The service reads in runs: the error lines of a health check the access log never logs (<c>access_log off</c>)
+    /// may come in a run that reads no access line. What the access log shows is kept in the state, so they are judged as
+    /// one run over both logs judges them: failed requests, not tries nginx recovered from.
+    /// </summary>
+    [Fact]
+    public void ErrorLinesAboutAnUnloggedPlace_InARunWithoutAccessLines_AreFailuresAsInOneRun()
+    {
+        var access = Enumerable.Range(0, 120).Select(s =>
+            $"10.9.8.{s % 50} - - [{Ten.AddSeconds(s):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/items/{s} HTTP/1.1\" 200 512 \"-\" \"curl/8.5.0\"").ToList();
+        var errors = Enumerable.Range(0, 6).Select(i =>
+            $"{Ten.AddSeconds(30 + (i * 10)):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{900 + i} upstream timed out (110: Connection timed out) while reading response header from upstream, client: 127.0.0.1, server: _, request: \"GET /healthcheck HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host: \"localhost:8080\"").ToList();
+        var combined = FunctionsApp.NginxLogs.AccessLogFormat.Combined;
+
+        var first = new DiagnosisEngine(new DiagnosisOptions());
+        new LogFeed(first).Run([Input("access", access)], [], combined, CancellationToken.None);
+        var second = new DiagnosisEngine(new DiagnosisOptions(), RoundTrip(first.State));
+        new LogFeed(second).Run([], [Input("error", errors)], combined, CancellationToken.None);
+
+        var incident = Assert.Single(second.Complete());
+        Assert.Equal((IncidentCause.Timeout, 6), (incident.Cause, incident.FailedRequests));
+    }
+
     /// <summary>10.0.0.1 serves 30 requests; 10.0.0.2 serves 10 and refuses 20 (an incident) in the first minute.</summary>
     private static DiagnosisEngine Engine(bool complete = true)
     {
