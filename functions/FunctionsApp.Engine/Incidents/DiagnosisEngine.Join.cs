@@ -116,7 +116,7 @@ internal sealed partial class DiagnosisEngine
     {
         var around = TimeSpan.FromSeconds(90);
         var dns = State.Trackers.Values.FirstOrDefault(t => t.IsOpen
-            && (t.Kinds.ContainsKey(FailureKind.DnsNotFound) || t.Kinds.ContainsKey(FailureKind.DnsTimeout) || t.Kinds.ContainsKey(FailureKind.DnsServerFailure))
+            && t.Kinds.Keys.Any(k => k.IsUnresolved())
             && error.Time >= t.Start - around && error.Time <= t.Last + around);
         var failure = RequestJoin.FromErrorLine(error);
         if (dns is not null)

@@ -319,7 +319,7 @@ internal static class ErrorSignatures
     public static string UpstreamOf(in ErrorLogLine line, FailureKind kind)
     {
         var message = line.Message;
-        if (kind is FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure)
+        if (kind.IsUnresolved())
         {
             // nginx names the host it failed to resolve; `upstream:` (when present) is only the unresolved URL.
             var at = message.IndexOf(" could not be resolved"u8);
