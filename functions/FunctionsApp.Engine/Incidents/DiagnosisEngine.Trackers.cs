@@ -46,6 +46,10 @@ internal sealed partial class DiagnosisEngine
         Stats.FailedRequests += countsAsFailure && !failure.EarlierTry ? 1 : 0;
 
         tracker.HistoryMixed |= countsAsFailure && failure.HistoryKey != tracker.HistoryKey;
+        if (countsAsFailure && NamesBlock(failure) && (tracker.NoneLiveSince is not { } since || failure.Time < since))
+        {
+            tracker.NoneLiveSince = failure.Time;
+        }
 
         // A route's history, when the error lines tie its failure to the tracker's named upstream: what it served was
         // that upstream's too (see IncidentTracker.ServedBeforeOnOtherRoutes).
@@ -165,7 +169,8 @@ internal sealed partial class DiagnosisEngine
 
         if (!NamesBlock(failure) && failure.Errors.Count > 0 && failure.Errors.TrueForAll(e => FailedToConnect(e.Kind))
             && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host))
-            && FailingAround(host, failure.Time) is { } marked && marked.Block == marked.Upstream)
+            && FailingAround(host, failure.Time) is { } marked && marked.Block == marked.Upstream
+            && !ServedWhileNoneLive(failure.Upstream, marked))
         {
             // A server of the block nginx has been answering "no live upstreams" for on this host, the only incident
             // there (the capture began with it marked down, or nginx tries it again once fail_timeout has passed).
@@ -231,6 +236,15 @@ internal sealed partial class DiagnosisEngine
 
         return found;
     }
+
+    /// <summary>
+    /// The access log shows <paramref name="server"/> answering after nginx began saying "no live upstreams" for
+    /// <paramref name="block"/>'s block: nginx says that only when every server of the block is marked down, so a
+    /// server still serving then belongs to another location (a unix socket of PHP-FPM beside a proxied block).
+    /// </summary>
+    private bool ServedWhileNoneLive(string server, IncidentTracker block) =>
+        State.History.TryGetValue(HistoryKeys.ForUpstream(server), out var history)
+        && history.LastServed > block.NoneLiveSince;
 
     private static DateTimeOffset LastFailure(IncidentTracker tracker) =>
         tracker.IsOpen ? tracker.Last : tracker.Buffered.Count > 0 ? tracker.Buffered[^1].Time : DateTimeOffset.MinValue;

@@ -37,6 +37,10 @@ internal sealed class IncidentTracker
     /// <summary>The block's name, once nginx logged it ("no live upstreams").</summary>
     public string? Block { get; set; }
 
+    /// <summary>When nginx first logged the block's name for a failed request ("no live upstreams": every server of
+    /// the block marked down); null until it does.</summary>
+    public DateTimeOffset? NoneLiveSince { get; set; }
+
     /// <summary>The upstream the tracker was created under, when it has since taken its block's name: the incident id
     /// is built from it, so that an incident keeps its id.</summary>
     public string? IdUpstream { get; set; }

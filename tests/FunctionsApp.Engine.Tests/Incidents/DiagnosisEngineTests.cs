@@ -144,6 +144,53 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
+    public void Analyze_ServerServingWhileTheBlockHasNoLiveServer_IsItsOwnIncident()
+    {
+        // upstream app_backend { server 10.1.0.21:8080; server 10.1.0.22:8080; } fails and nginx answers "no live
+        // upstreams" for /orders/; /login/ is proxied to 10.0.0.9:9000 on its own, which keeps serving, then refuses.
+        // nginx logs "no live upstreams" only when every server of the block is down: a server serving then is not one.
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 40; s++)
+        {
+            var orders = $"/orders/{s}";
+            if (s < 10)
+            {
+                access.Add(Access(s, 200, upstream: s % 2 == 0 ? "10.1.0.21:8080" : "10.1.0.22:8080", cid: 100 + s, path: orders));
+            }
+            else if (s < 14)
+            {
+                access.Add(Access(s, 502, upstream: "10.1.0.21:8080, 10.1.0.22:8080", upstreamStatus: "502, 502", connect: "-, -", header: "-, -", cid: 100 + s, path: orders));
+                errors.Add(Error(s, Refused, upstream: "10.1.0.21:8080", cid: 100 + s, path: orders));
+                errors.Add(Error(s, Refused, upstream: "10.1.0.22:8080", cid: 100 + s, path: orders));
+            }
+            else
+            {
+                access.Add(Access(s, 502, upstream: "app_backend", connect: "-", header: "-", cid: 100 + s, path: orders));
+                errors.Add(Error(s, "no live upstreams while connecting to upstream", upstream: "app_backend", cid: 100 + s, path: orders));
+            }
+
+            var login = $"/login/{s}";
+            if (s < 24)
+            {
+                access.Add(Access(s, 200, upstream: "10.0.0.9:9000", cid: 500 + s, path: login));
+            }
+            else
+            {
+                access.Add(Access(s, 502, upstream: "10.0.0.9:9000", connect: "-", header: "-", cid: 500 + s, path: login));
+                errors.Add(Error(s, Refused, upstream: "10.0.0.9:9000", cid: 500 + s, path: login));
+            }
+        }
+
+        var incidents = Analyze(access, errors).Incidents.OrderBy(i => i.Upstream, StringComparer.Ordinal).ToList();
+
+        Assert.Equal(
+            [("10.0.0.9:9000", IncidentCause.UpstreamDown, 16), ("app_backend", IncidentCause.UpstreamDown, 30)],
+            incidents.Select(i => (i.Upstream, i.Cause, i.FailedRequests)));
+        Assert.DoesNotContain("10.0.0.9:9000", incidents[1].Servers ?? []);
+    }
+
+    [Fact]
     public void Analyze_NoLiveUpstreamsWithoutAnUpstreamField_SaysSoWithoutNamingAGroup()
     {
         // nginx has no peer to name when the whole group is down: the line carries no upstream field.
