@@ -62,7 +62,8 @@ internal sealed class EngineState
     public DateTimeOffset? ErrorLogBegan { get; set; }
 
     /// <summary>An error log was given for this analysis, even one with no line: at nginx's default level an empty
-    /// error log says that nginx made no gateway error itself. For one-shot analysis; not kept between runs.</summary>
+    /// error log says that nginx made no gateway error itself. Not one whose first lines are none of nginx's (another
+    /// program's file): that says nothing. For one-shot analysis; not kept between runs.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool ErrorLogGiven { get; set; }
 

@@ -630,6 +630,12 @@ internal sealed class LogFeed
             }
 
             ContinueOrMalformed(line);
+            if (!AfterErrorLine && Engine.Stats.ErrorLines == 0)
+            {
+                // Lines, but none of nginx's yet: this is not an error log that nginx kept silent through a failure.
+                Engine.State.ErrorLogGiven = false;
+            }
+
             return FeedResult.NotThisLog;
         }
 

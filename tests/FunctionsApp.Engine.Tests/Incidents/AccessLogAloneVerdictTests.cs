@@ -109,6 +109,23 @@ public sealed class AccessLogAloneVerdictTests
     }
 
     [Theory]
+    [InlineData("an empty error log: nginx wrote no error of its own", IncidentCause.UpstreamReturned)]
+    [InlineData("another program's file given as the error log", IncidentCause.Unknown)]
+    public void Analyze_ErrorLogSilence_SpeaksOnlyWhenTheFileIsNginxs(string errorLog, IncidentCause expected)
+    {
+        // nginx writes an error line for each 502 it makes; silence says the upstream made them, but only from nginx's
+        // error log. A file of another program's lines says nothing about who made them.
+        var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+        var access = Enumerable.Range(0, 80).Select(i =>
+            $"10.9.8.{i} - - [{start.AddSeconds(i * 2):dd/MMM/yyyy:HH:mm:ss} +0000] \"POST /api/items HTTP/1.1\" {(i >= 60 ? 502 : 200)} 157 \"-\" \"curl/8.5.0\"");
+        string[] errors = errorLog.StartsWith("an empty", StringComparison.Ordinal) ? [] : ["Starting API server on 0.0.0.0:8000", "Traceback (most recent call last):"];
+
+        var report = EngineTestKit.Analyze(access, errors, format: "combined");
+
+        Assert.Equal(expected, Assert.Single(report.Incidents).Cause);
+    }
+
+    [Theory]
     [InlineData(false, "the upstream behind /api")]
     [InlineData(true, "the upstream with")]
     public void Analyze_NoUpstreamOrHostLogged_NamesTheRouteOnlyWhenEveryFailureWentThere(bool severalRoutes, string expected)
