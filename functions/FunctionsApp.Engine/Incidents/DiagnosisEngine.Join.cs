@@ -109,8 +109,10 @@ internal sealed partial class DiagnosisEngine
     }
 
     /// <summary>
-    /// A resolver's own failure names no request: it is evidence for the DNS incident of the same time, and when the
-    /// logs show no such incident and no access log covers the moment (the error log alone), a DNS failure of its own.
+    /// A resolver's own failure names no request: it is evidence for the DNS incident of the same time. Each request
+    /// that waited on the name fails with its own "could not be resolved" line, so with one of those about (still
+    /// waiting to be joined, or in a tracker not yet open) the resolver's line counts no request; only when the logs
+    /// hold none and no access log covers the moment (an excerpt of the error log) is it a DNS failure of its own.
     /// </summary>
     private void ReleaseResolverLine(PendingError error)
     {
@@ -125,11 +127,36 @@ internal sealed partial class DiagnosisEngine
             failure.Host = dns.Host;
             failure.Attributed = true;
         }
+        else if (UnresolvedRequestAround(error.Time, around))
+        {
+            return;
+        }
         else if (State.AccessWatermark is { } seen && seen >= error.Time)
         {
             failure.Recovered = true;
         }
 
         Apply(failure);
+    }
+
+    private bool UnresolvedRequestAround(DateTimeOffset time, TimeSpan around)
+    {
+        foreach (var pending in State.PendingErrors)
+        {
+            if (pending.Kind.IsUnresolved() && (pending.Time - time).Duration() <= around)
+            {
+                return true;
+            }
+        }
+
+        foreach (var tracker in State.Trackers.Values)
+        {
+            if (!tracker.IsOpen && tracker.Buffered.Exists(f => f.Errors.Exists(e => e.Kind.IsUnresolved()) && (f.Time - time).Duration() <= around))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

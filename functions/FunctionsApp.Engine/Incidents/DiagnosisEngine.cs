@@ -269,7 +269,8 @@ internal sealed partial class DiagnosisEngine
         // [warn] it tolerated. limit_req/limit_conn log at the level their *_log_level says.
         var kind = ErrorSignatures.Classify(line.Message);
         var relevantLevel = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections || line.Level >= ErrorLevel.Error;
-        if (kind == FailureKind.None || !relevantLevel || (kind == FailureKind.Script && line.Request.IsEmpty))
+        if (kind == FailureKind.None || !relevantLevel || (kind == FailureKind.Script && line.Request.IsEmpty)
+            || ErrorSignatures.InMailProxy(in line))
         {
             Stats.ErrorLinesIgnored++;
             return;

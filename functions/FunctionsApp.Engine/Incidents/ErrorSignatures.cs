@@ -13,6 +13,15 @@ namespace FunctionsApp.Incidents;
 /// </summary>
 internal static class ErrorSignatures
 {
+    /// <summary>
+    /// A line of nginx's mail proxy (SMTP, IMAP, POP3): no HTTP status, and no status at all, comes of it. Its actions
+    /// are <c>in auth state</c>, <c>in http auth state</c> and <c>in resolving client address</c> (its reverse lookup
+    /// of the client), and its context names the <c>login: "…"</c>. The stream module's sessions are not among them:
+    /// a TCP proxy whose upstream refuses ends the session with <c>$status</c> 502, and is diagnosed like http's.
+    /// </summary>
+    public static bool InMailProxy(in ErrorLogLine line) =>
+        line.Message.IndexOf(" while in "u8) >= 0 || line.Line.IndexOf(", login: \""u8) >= 0;
+
     public static FailureKind Classify(ReadOnlySpan<byte> message)
     {
         // ngx_lua's own lines: a Lua handler's log ("[lua] main.lua:28: request failed: x could not be resolved") and its

@@ -878,6 +878,47 @@ public sealed class NginxBehaviourTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void Dns_ResolversOwnLine_CountsNoRequestBesideTheRequestsOwn(int requests)
+    {
+        // ngx_resolver logs its own failure to reach a DNS server without a request ("connect() failed (101: Network is
+        // unreachable) while resolving, resolver: [2001:4860:4860::8844]:53"); every request waiting on the name then
+        // fails with its own "could not be resolved" line. Only a resolver line with none of those (an excerpt of the
+        // error log) stands for a failure of its own.
+        var errors = new List<string>
+        {
+            $"{Base:yyyy/MM/dd HH:mm:ss} [crit] 7#7: connect() failed (101: Network is unreachable) while resolving, resolver: [2001:4860:4860::8844]:53",
+        };
+        for (var i = 0; i < requests; i++)
+        {
+            errors.Add($"{Base.AddSeconds(i):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{i + 1} www.site.test could not be resolved (2: Server failure), client: 10.9.8.7, server: site.test, request: \"GET /tr/{i} HTTP/2.0\", host: \"www.site.test\"");
+        }
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(
+            requests == 0 ? ("resolver [2001:4860:4860::8844]:53", 1) : ("www.site.test", requests),
+            (incident.Upstream, incident.FailedRequests));
+    }
+
+    [Theory]
+    // the mail module's reverse lookup of its client, and its auth_http server
+    [InlineData("*15950 5.34.207.182 could not be resolved (3: Host not found) while in resolving client address, client: 5.34.207.182, server: 0.0.0.0:25")]
+    [InlineData("*17 connect() failed (111: Connection refused) while in http auth state, client: 10.9.8.7, server: 0.0.0.0:993, login: \"ann\"")]
+    public void MailProxySessions_AreNoGatewayErrors(string rest)
+    {
+        var errors = Enumerable.Range(0, 6).Select(s => $"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 28#28: {rest}");
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Empty(report.Incidents);
+        Assert.Equal((6, 6), (report.Stats.ErrorLines, report.Stats.ErrorLinesIgnored));
+    }
+
+    [Theory]
     // realip rewrote the client on one side only: the lines name the real client, the access log the balancer.
     [InlineData("10.0.0.254", "\"GET /pay/{0}?page=2 HTTP/1.1\"")]
     // the request's own lines are missing for some (a burst cut by the error log's rotation): the others explain them.
