@@ -7,7 +7,8 @@ internal static class UpstreamAddress
 {
     /// <summary>
     /// <c>http://127.0.0.1:9001/api?x</c> → <c>127.0.0.1:9001</c>;
-    /// <c>fastcgi://unix:/run/php.sock:</c> → <c>unix:/run/php.sock</c>; <c>http://backend/</c> → <c>backend</c>.
+    /// <c>fastcgi://unix:/run/php.sock:</c> → <c>unix:/run/php.sock</c>; <c>http://backend/</c> → <c>backend</c>;
+    /// <c>passenger:unix:/tmp/passenger.1/helper:</c> → <c>unix:/tmp/passenger.1/helper</c>.
     /// </summary>
     /// <param name="url">The error line's <c>upstream:</c> value.</param>
     /// <param name="target">The request's target (<c>/a?b=1</c>), when the line names it: nginx 1.22 writes a unix
@@ -17,6 +18,13 @@ internal static class UpstreamAddress
     {
         var scheme = url.IndexOf("://"u8);
         var rest = scheme >= 0 ? url[(scheme + 3)..] : url;
+
+        // Phusion Passenger's module names its helper's socket "passenger:unix:/path:".
+        if (scheme < 0 && rest.StartsWith("passenger:"u8))
+        {
+            rest = rest["passenger:".Length..];
+        }
+
         if (rest.StartsWith("unix:"u8))
         {
             // unix:/path/to.sock:/uri — the socket path ends at the ':' that starts the URI (newer nginx writes one).

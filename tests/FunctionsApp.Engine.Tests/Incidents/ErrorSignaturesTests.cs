@@ -118,6 +118,7 @@ public sealed class ErrorSignaturesTests
     [InlineData("upstream: \"http://127.0.0.1:9001/api/x?y=1\"", "127.0.0.1:9001")]
     [InlineData("upstream: \"fastcgi://unix:/run/php/php-fpm.sock:\"", "unix:/run/php/php-fpm.sock")]
     [InlineData("upstream: \"http://unix:/tmp/app.sock:/path\"", "unix:/tmp/app.sock")]
+    [InlineData("upstream: \"passenger:unix:/passenger_helper_server:\"", "unix:/passenger_helper_server")]
     [InlineData("upstream: \"http://backend/\"", "backend")]
     [InlineData("upstream: \"https://[2001:db8::1]:8443/\"", "[2001:db8::1]:8443")]
     public void UpstreamOf_UpstreamField_IsNormalised(string field, string expected)
