@@ -82,6 +82,10 @@ internal sealed partial class DiagnosisEngine
     /// <summary>
     /// The unclaimed lines after the one at <paramref name="index"/> that are later tries of its request on other servers:
     /// the same connection, request and host, a failure of their own, within <see cref="DiagnosisOptions.JoinSkew"/>.
+    /// On the same server too when the URI nginx sent differs: an internal redirect of the same request
+    /// (<c>error_page 502 /502.html</c> proxied to the upstream that just failed, as Rails, GitLab and Mastodon
+    /// configurations do) keeps the request line and changes the upstream URI. The same line again is not taken: a
+    /// client sending the same request on its keep-alive connection looks just like it.
     /// </summary>
     private List<PendingError>? LaterTries(PendingError error, int index)
     {
@@ -95,7 +99,7 @@ internal sealed partial class DiagnosisEngine
         {
             var other = State.PendingErrors[i];
             if (!other.Claimed && other.ConnectionId == error.ConnectionId && other.Request == error.Request && other.Host == error.Host
-                && other.Upstream.Length > 0 && other.Upstream != error.Upstream && IsTryFailure(other.Kind)
+                && other.Upstream.Length > 0 && (other.Upstream != error.Upstream || RequestJoin.Redirected(error, other)) && IsTryFailure(other.Kind)
                 && (later is null || !later.Exists(t => t.Upstream == other.Upstream)))
             {
                 (later ??= []).Add(other);

@@ -59,7 +59,7 @@ internal static class RequestJoin
                 }
 
                 if (error != best && best.ConnectionId >= 0 && error.ConnectionId == best.ConnectionId
-                    && error.Upstream != best.Upstream && !claimed.Exists(c => c.Upstream == error.Upstream))
+                    && !claimed.Exists(c => c.Upstream == error.Upstream && !Redirected(c, error)))
                 {
                     claimed.Add(error);
                 }
@@ -72,6 +72,23 @@ internal static class RequestJoin
         }
 
         return (claimed, anyCandidate);
+    }
+
+    /// <summary>
+    /// Two lines of one request about the same server that name different URIs sent to it: an internal redirect
+    /// (<c>error_page 502 /502.html</c> proxied to the upstream that just failed) keeps the request line and changes
+    /// the upstream URI. The same line twice is not one: a client repeating its request on the connection looks alike.
+    /// </summary>
+    public static bool Redirected(PendingError first, PendingError then) =>
+        UpstreamField(first.Raw) is { Length: > 0 } sent && UpstreamField(then.Raw) is { Length: > 0 } again
+        && !sent.SequenceEqual(again);
+
+    private static ReadOnlySpan<char> UpstreamField(string raw)
+    {
+        var at = raw.LastIndexOf(", upstream: \"", StringComparison.Ordinal);
+        var value = at < 0 ? [] : raw.AsSpan(at + ", upstream: \"".Length);
+        var end = value.IndexOf('"');
+        return end < 0 ? [] : value[..end];
     }
 
     /// <summary>One failure per upstream that failed the request, each with the error lines about it.</summary>

@@ -878,6 +878,43 @@ public sealed class NginxBehaviourTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ErrorPageProxiedToTheFailedUpstream_IsOneFailedRequestNotARecoveredTry(bool withAccessLog)
+    {
+        // error_page 502 /502.html; location /502.html { proxy_pass http://unicorn; } (Rails, GitLab, Mastodon): the
+        // redirect tries the dead socket again. Two lines, one request: the same connection and request line, the
+        // upstream URI changed. The same request repeated on a keep-alive connection keeps its URI: two requests.
+        const string Socket = "unix:/home/app/tmp/sockets/unicorn.socket";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var time = Base.AddSeconds(i * 5);
+            foreach (var uri in new[] { $"/orders/{i}", "/502.html" })
+            {
+                errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#0: *{i + 1} connect() to {Socket} failed (111: Connection refused) while connecting to upstream, client: 10.9.8.7, server: shop.test, request: \"GET /orders/{i} HTTP/1.1\", upstream: \"http://{Socket}:{uri}\", host: \"shop.test\"");
+            }
+
+            access.Add($"10.9.8.7 - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /orders/{i} HTTP/1.1\" 502 166 \"-\" \"Mozilla/5.0\"");
+        }
+
+        var repeated = Base.AddSeconds(30);
+        for (var r = 0; r < 2; r++)
+        {
+            errors.Add($"{repeated:yyyy/MM/dd HH:mm:ss} [error] 7#0: *9 connect() to {Socket} failed (111: Connection refused) while connecting to upstream, client: 10.9.8.7, server: shop.test, request: \"GET /health HTTP/1.1\", upstream: \"http://{Socket}:/health\", host: \"shop.test\"");
+            access.Add($"10.9.8.7 - - [{repeated:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /health HTTP/1.1\" 502 166 \"-\" \"curl/8.5.0\"");
+        }
+
+        var report = withAccessLog
+            ? Analyze(access, errors, format: "combined")
+            : LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((Socket, 6, 0), (incident.Upstream, incident.FailedRequests, incident.FailedTriesRecovered));
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(4)]
