@@ -607,11 +607,12 @@ internal sealed class LinePrefix
         return -1;
     }
 
-    // "nginx: ", "nginx[1234]: " alone: what is left of a syslog line whose daemon did not recognise the tag.
+    // "nginx: ", "nginx[1234]: " alone: what is left of a syslog line whose daemon did not recognise the tag; or with
+    // the host before it and no time ("frontend.0 nginx: ", a journal's message as Upsun's shipper relays it).
     private static int MatchTag(ReadOnlySpan<byte> s)
     {
-        var token = Token(s, 0);
-        return token.Length > 0 && token.Length < s.Length && TagLength(token) == token.Length ? token.Length + 1 : -1;
+        var end = MatchHostAndTag(s, 0, hostRequired: false);
+        return end > 0 && end < s.Length ? end : -1;
     }
 
     /// <summary>The length of <c>name:</c> or <c>name[1234]:</c> at the start of a token, or -1.</summary>

@@ -102,11 +102,47 @@ internal static class LogFormatDetector
                 var stripped = candidate.IsNone ? sample : Strip(sample, candidate);
                 var (format, read, richness) = DetectReading(stripped);
                 formats[candidate] = format;
-                var header = candidate.StartsWithHeader ? 256 : 0;
+                var header = candidate.StartsWithHeader || TaggedNginx(sample, candidate) ? 256 : 0;
                 return format is null ? 0 : (read * 512) + header + Math.Min(richness, 255);
             },
             weakWinsTies: true);
         return new FormatDetection(formats[prefix], prefix);
+    }
+
+    /// <summary>
+    /// Every line's prefix ends with nginx's syslog tag (<c>nginx: </c>, <c>nginx[1234]: </c>), whatever precedes it
+    /// (<c>frontend.0 nginx: </c> has no time): a shipper's mark like a header, not fields of nginx's line.
+    /// </summary>
+    private static bool TaggedNginx(IReadOnlyList<byte[]> sample, LinePrefix prefix)
+    {
+        if (prefix.IsNone || sample.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var line in sample)
+        {
+            var tag = line.AsSpan(0, prefix.Strip(line, out _)).TrimEnd((byte)' ');
+            if (tag.EndsWith("]:"u8) && tag.LastIndexOf((byte)'[') is var open and > 0)
+            {
+                tag = tag[..open];
+            }
+            else if (tag.EndsWith(":"u8))
+            {
+                tag = tag[..^1];
+            }
+            else
+            {
+                return false;
+            }
+
+            if (!(tag.EndsWith("nginx"u8) && (tag.Length == 5 || tag[^6] == (byte)' ')))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

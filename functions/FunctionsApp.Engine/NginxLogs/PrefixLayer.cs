@@ -32,7 +32,7 @@ internal enum PrefixLayer
     /// <summary><c>kubectl logs --prefix</c>: <c>[pod/name/container] </c>.</summary>
     KubectlPrefix,
 
-    /// <summary>A bare syslog tag, <c>nginx: </c> or <c>nginx[1234]: </c>: what is left when a daemon took nginx's
+    /// <summary>A bare syslog tag, <c>nginx: </c> or <c>nginx[1234]: </c>, perhaps after a host (<c>frontend.0 nginx: </c>): what is left when a daemon took nginx's
     /// hostname for the program name (syslog-ng's RFC 5424 output of what nginx sends to a unix socket).</summary>
     SyslogTag,
 

@@ -39,6 +39,8 @@ public sealed class LinePrefixTests
         { "Jun 28 09:08:38 node-1 dockerd[812]: nginx-1  | ", "syslog-rfc3164+docker-compose", "compose through journald" },
         { "2025-06-28T09:08:38.123456789Z {filename=\"/var/log/nginx/x.log\", job=\"nginx\"} ", "rfc3339+loki-labels", "logcli query" },
         { "2025-06-28T09:08:38Z {app=\"web \\\"a\\\"\", pod=\"web-1\"}     ", "rfc3339+loki-labels", "logcli, labels padded, escaped quote" },
+        { "nginx[1234]: ", "syslog-tag", "a tag the daemon did not recognise" },
+        { "frontend.0 nginx: ", "syslog-tag", "a journal's host and tag without a time (Upsun's shipper)" },
         { "web-7d4b9c-x2x9z nginx ", "word+word", "stern: pod and container" },
         { "2025-06-28T09:08:38.123000+00:00 i-0abc123/nginx ", "rfc3339+word", "aws logs tail: time and log stream" },
     };
