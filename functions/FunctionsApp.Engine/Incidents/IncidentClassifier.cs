@@ -304,12 +304,13 @@ internal static class IncidentClassifier
 
         // Only $upstream_status, and no error log to tell. nginx sets $upstream_status to 502 for a try it failed
         // itself as well, so the status says nothing; the time does: a refused or unreachable connect fails within
-        // a few milliseconds ($upstream_response_time 0.000), where an upstream that answers has read the request
+        // a few milliseconds ($upstream_response_time 0.000, or 0.001: the timer counts whole milliseconds, and a
+        // refused connect across a Docker bridge takes about one), where an upstream that answers has read the request
         // first. Instant failures: most likely nothing listening, with a confidence that says so; otherwise most
         // likely sent by the upstream (a proxy answering 502 at once looks the same).
         if (Share(e.StatusOnly) >= 0.5 && !e.ErrorLogCovered)
         {
-            return InstantFailures(e) && e.ResponseTimes.All(t => t <= 0.0005)
+            return InstantFailures(e) && e.ResponseTimes.All(t => t <= 0.001)
                 ? Verdict(Connectivity(e, FailureKind.Refused), 0.35, e)
                 : Verdict(IncidentCause.UpstreamReturned, 0.4, e);
         }
