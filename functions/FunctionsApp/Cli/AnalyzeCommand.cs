@@ -105,8 +105,11 @@ internal static class AnalyzeCommand
         AnalysisReport report;
         try
         {
+            // A file given as both (one stream of both kinds, `docker logs`) is read once: the access side reads the
+            // error lines among its own, and reading it twice would count every request twice.
+            var errorPaths = parsed.Error.Where(e => e == "-" || !parsed.Access.Any(a => a != "-" && SameFile(a, e)));
             report = LogAnalyzer.Analyze(
-                [.. parsed.Access.Select(LogInput.FromPath)], [.. parsed.Error.Select(LogInput.FromPath)], format, parsed.Options, cancellationToken);
+                [.. parsed.Access.Select(LogInput.FromPath)], [.. errorPaths.Select(LogInput.FromPath)], format, parsed.Options, cancellationToken);
         }
         catch (IOException ex)
         {
@@ -203,6 +206,9 @@ internal static class AnalyzeCommand
             return false;
         }
     }
+
+    private static bool SameFile(string a, string b) =>
+        string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
     private static string Shorten(string s) => s.Length > 100 ? s[..100] + "…" : s;
 

@@ -83,6 +83,28 @@ public sealed class AnalyzeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_OneStreamGivenAsBothLogs_IsReadOnce()
+    {
+        // `docker logs nginx > all.log`: access and error lines in one file, passed as both logs.
+        var dir = Path.Combine(Fixtures, "upstream-timeout-combined");
+        var lines = File.ReadLines(Path.Combine(dir, "access.log")).Concat(File.ReadLines(Path.Combine(dir, "error.log")));
+        var all = Write("all.log", string.Join('\n', lines) + "\n");
+        var (_, once, _) = await RunAsync("--access", all, "--json");
+
+        var (exit, both, _) = await RunAsync("--access", all, "--error", Path.Combine(_dir, ".", "all.log"), "--json");
+
+        Assert.Equal(0, exit);
+        using var expected = JsonDocument.Parse(once);
+        using var actual = JsonDocument.Parse(both);
+        var failed = expected.RootElement.GetProperty("incidents")[0].GetProperty("failedRequests").GetInt32();
+        Assert.True(failed >= 3);
+        Assert.Equal(failed, actual.RootElement.GetProperty("incidents")[0].GetProperty("failedRequests").GetInt32());
+        Assert.Equal(
+            expected.RootElement.GetProperty("stats").GetProperty("accessLines").GetInt64(),
+            actual.RootElement.GetProperty("stats").GetProperty("accessLines").GetInt64());
+    }
+
+    [Fact]
     public async Task RunAsync_NoFailedRequest_SaysSo()
     {
         var error = Write("error.log", "2026/03/14 09:26:53 [notice] 1#1: signal process started\n");
