@@ -107,6 +107,17 @@ internal sealed partial class DiagnosisEngine
         {
             ExpireHotRoutes(watermark);
         }
+
+        if (State.DisabledAfterAnswer.Count > 0)
+        {
+            foreach (var (host, note) in State.DisabledAfterAnswer)
+            {
+                if (watermark - note.Last > TimeSpan.FromHours(1))
+                {
+                    State.DisabledAfterAnswer.Remove(host);
+                }
+            }
+        }
     }
 
     private void Close(string key, IncidentTracker tracker)

@@ -268,6 +268,11 @@ internal sealed partial class DiagnosisEngine
         // nginx logs every failed try at [error] or above ([crit] for a missing or forbidden socket); what it logs at
         // [warn] it tolerated. limit_req/limit_conn log at the level their *_log_level says.
         var kind = ErrorSignatures.Classify(line.Message);
+        if (line.Level == ErrorLevel.Warn && line.Message.StartsWith("upstream server temporarily disabled while reading response header"u8))
+        {
+            NoteDisabledAfterAnswer(in line, time);
+        }
+
         var relevantLevel = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections || line.Level >= ErrorLevel.Error;
         if (kind == FailureKind.None || !relevantLevel || (kind == FailureKind.Script && line.Request.IsEmpty)
             || ErrorSignatures.InMailProxy(in line))
@@ -290,13 +295,42 @@ internal sealed partial class DiagnosisEngine
             InSubrequest = !line.Subrequest.IsEmpty,
             Raw = LogText.Raw(line.Line),
         };
-        if (error.Host == "-" && error.Server.Length > 0 && error.Server != "_" && !error.Server.Contains(':', StringComparison.Ordinal))
-        {
-            // No Host header logged: the server block's name is the best host there is.
-            error.Host = UpstreamAddress.HostKey(error.Server);
-        }
+        error.Host = HostOr(error.Host, error.Server);
 
         Insert(State.PendingErrors, error, e => e.Time);
+    }
+
+    /// <summary>No Host header logged: the server block's name is the best host there is.</summary>
+    private static string HostOr(string host, string server) =>
+        host == "-" && server.Length > 0 && server != "_" && !server.Contains(':', StringComparison.Ordinal) ? UpstreamAddress.HostKey(server) : host;
+
+    /// <summary>
+    /// nginx disabled a server (<c>max_fails</c> reached) over a try that failed while it read the response header. A
+    /// timeout or a broken header there has its own error line just before, on the same connection; without one the
+    /// try failed by the status the server answered, which <c>proxy_next_upstream</c> lists (<c>http_500</c>…): the
+    /// server was up and answering. Noted per host for the "no live upstreams" that follows.
+    /// </summary>
+    private void NoteDisabledAfterAnswer(in ErrorLogLine line, DateTimeOffset time)
+    {
+        var upstream = ErrorSignatures.UpstreamOf(in line, FailureKind.None);
+        foreach (var pending in State.PendingErrors)
+        {
+            if (pending.ConnectionId == line.ConnectionId && pending.Upstream == upstream && (pending.Time - time).Duration() <= TimeSpan.FromSeconds(1))
+            {
+                return;
+            }
+        }
+
+        var host = HostOr(UpstreamAddress.HostKey(LogText.Decode(line.Host, LogEscape.Default)), LogText.Decode(line.Server, LogEscape.Default).ToLowerInvariant());
+        if (State.DisabledAfterAnswer.TryGetValue(host, out var note))
+        {
+            note.Count++;
+            note.Last = time > note.Last ? time : note.Last;
+        }
+        else if (State.DisabledAfterAnswer.Count < EngineState.MaxDisabledHosts)
+        {
+            State.DisabledAfterAnswer[host] = new DisabledNote { First = time, Last = time, Count = 1, Sample = LogText.Raw(line.Line) };
+        }
     }
 
     /// <summary>

@@ -231,3 +231,16 @@ public sealed record ConfigEvent(DateTimeOffset? Time, string Level, string Mess
 {
     public long Count { get; set; } = 1;
 }
+
+/// <summary>Servers of a host nginx disabled for their answers (<see cref="EngineState.DisabledAfterAnswer"/>): when,
+/// how often, and one line as evidence.</summary>
+internal sealed class DisabledNote
+{
+    public DateTimeOffset First { get; set; }
+
+    public DateTimeOffset Last { get; set; }
+
+    public int Count { get; set; }
+
+    public string Sample { get; set; } = "";
+}

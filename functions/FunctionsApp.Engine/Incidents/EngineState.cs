@@ -46,6 +46,16 @@ internal sealed class EngineState
 
     public const int MaxHotRoutes = 1_000;
 
+    /// <summary>
+    /// Servers nginx took out of rotation for how they answered, by host: <c>[warn] upstream server temporarily
+    /// disabled while reading response header from upstream</c> with no error line for that try, which is how nginx
+    /// counts an answer <c>proxy_next_upstream</c> lists (<c>http_500</c>, <c>http_503</c>…) against <c>max_fails</c>.
+    /// At most <see cref="MaxDisabledHosts"/>; a host's note is dropped an hour after its last line.
+    /// </summary>
+    public Dictionary<string, DisabledNote> DisabledAfterAnswer { get; set; } = new(StringComparer.Ordinal);
+
+    public const int MaxDisabledHosts = 1_000;
+
     /// <summary>Trackers by <c>upstream + '\u001f' + host</c>.</summary>
     public Dictionary<string, IncidentTracker> Trackers { get; set; } = new(StringComparer.Ordinal);
 

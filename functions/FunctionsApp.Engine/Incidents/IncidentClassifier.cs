@@ -19,6 +19,9 @@ internal static class IncidentClassifier
     /// <summary>How far back before an incident the site's successes show it working then.</summary>
     public static readonly TimeSpan SiteStillWorking = TimeSpan.FromHours(1);
 
+    /// <summary>The evidence item for servers nginx disabled for their answers (<see cref="EngineState.DisabledAfterAnswer"/>).</summary>
+    public const string DisabledForAnswersSignature = "upstream server temporarily disabled while reading response header from upstream (no error line: an answer proxy_next_upstream counts as a failure)";
+
     public static Verdict Classify(IncidentEvidence e)
     {
         var votes = new Dictionary<IncidentCause, double>();
@@ -179,6 +182,13 @@ internal static class IncidentClassifier
     /// </summary>
     private static IncidentCause Connectivity(IncidentEvidence e, FailureKind kind)
     {
+        // Every server marked down, and nginx had disabled them for their answers (proxy_next_upstream http_500 and the
+        // like count as failures), with no failure to connect beside: the servers were up; their errors emptied the block.
+        if (kind is FailureKind.NoLiveUpstreams && e.ServersDisabledForAnswers)
+        {
+            return IncidentCause.UpstreamReturned;
+        }
+
         // No live server in the block; or a host or network nginx cannot reach (113, 101): an outage whether or not
         // it ever served, with network checks first (a wrong address is named as the alternative).
         if (kind is FailureKind.NoLiveUpstreams or FailureKind.Unreachable)
@@ -238,6 +248,7 @@ internal static class IncidentClassifier
             IncidentCause.UpstreamDown when e.ServedBefore == 0 && !e.Kinds.ContainsKey(FailureKind.NoLiveUpstreams) => 0.7,
             IncidentCause.Overload when !e.Kinds.ContainsKey(FailureKind.ResourceUnavailable) => 0.8,
             IncidentCause.Timeout when !e.Kinds.ContainsKey(FailureKind.TimedOut) && !e.Kinds.ContainsKey(FailureKind.TimedOutConnecting) => 0.85,
+            IncidentCause.UpstreamReturned when e.ServersDisabledForAnswers => 0.8,
             IncidentCause.Unknown => 0.4,
             _ => 0.97,
         };
@@ -395,6 +406,8 @@ internal static class IncidentClassifier
             IncidentCause.InvalidResponse => $"{u} answered with an invalid or incomplete HTTP response ({Words(top)}).",
             IncidentCause.UpstreamReturned when !e.ErrorLogCovered && e.StatusOnly * 2 >= Math.Max(1, e.WithoutErrorLine) =>
                 $"The gateway errors most likely came from {u} itself: it took time to answer, and nothing else says nginx made them. Only $upstream_status tells, and nginx writes its own 502/504 there too for a try it failed; its error log would say (it logs each one it makes).",
+            IncidentCause.UpstreamReturned when e.ServersDisabledForAnswers =>
+                $"nginx took the servers of {u} out of rotation for their answers (errors that `proxy_next_upstream` counts as failures, such as http_500: no error line, only \"upstream server temporarily disabled\"), and with none left answered \"no live upstreams\": the servers were up, and their own errors emptied the group.",
             IncidentCause.UpstreamReturned => $"The gateway errors came from {u} itself; nginx passed them through.",
             IncidentCause.RateLimited => $"nginx rejected requests with 503 by limit_req/limit_conn before reaching an upstream.",
             IncidentCause.Unknown when top == FailureKind.None && e.NoUpstreamContacted * 2 >= Math.Max(1, e.WithoutErrorLine) && e.ErrorLogCovered =>

@@ -77,6 +77,10 @@ internal sealed record IncidentEvidence
     /// <summary>The site served requests in the hour before the incident (<see cref="IncidentTracker.SiteServedJustBefore"/>).</summary>
     public bool SiteWorkingBefore { get; init; } = true;
 
+    /// <summary>nginx disabled servers on the host for how they answered, around the incident
+    /// (<see cref="EngineState.DisabledAfterAnswer"/>): its "no live upstreams" followed answers, not a dead server.</summary>
+    public bool ServersDisabledForAnswers { get; init; }
+
     /// <summary>A fallback reached through an internal redirect (<see cref="IncidentTracker.ReachedByRedirect"/>).</summary>
     public bool ReachedByRedirect { get; init; }
 

@@ -20,7 +20,10 @@ internal static class IncidentFactory
             .Concat(engine.Stats.ConfigEvents
                 .Where(c => c.Time is { } time && time >= t.Start - ConfigEventsBefore && time <= t.Last)
                 .GroupBy(c => c.Message, StringComparer.Ordinal)
-                .Select(g => new EvidenceItem(Where(g.First()), g.Count(), g.First().Sample, "config")));
+                .Select(g => new EvidenceItem(Where(g.First()), g.Count(), g.First().Sample, "config")))
+            .Concat(DisabledForAnswers(t, engine) is { } disabled
+                ? [new EvidenceItem(IncidentClassifier.DisabledForAnswersSignature, disabled.Count, disabled.Sample)]
+                : []);
         return new Incident
         {
             Id = DiagnosisEngine.IncidentId(t.IdUpstream ?? t.Upstream, t.Host, t.Start),
@@ -42,6 +45,13 @@ internal static class IncidentFactory
             Remediation = verdict.Remediation,
         };
     }
+
+    /// <summary>What nginx said of the host's servers it disabled for their answers, when it did so in the ten minutes
+    /// before the tracker's "no live upstreams" or during them.</summary>
+    private static DisabledNote? DisabledForAnswers(IncidentTracker t, EngineState engine) =>
+        t.Kinds.ContainsKey(FailureKind.NoLiveUpstreams) && engine.DisabledAfterAnswer.TryGetValue(t.Host, out var note)
+        && note.First <= t.Last && note.Last >= t.Start - TimeSpan.FromMinutes(10)
+            ? note : null;
 
     public static IncidentEvidence Evidence(IncidentTracker t, EngineState engine)
     {
@@ -99,6 +109,7 @@ internal static class IncidentFactory
             HistoryIsPerPath = HistoryKeys.IsPath(t.HistoryKey),
             HistoryIsPerRoute = t.OnOneRoute,
             ReachedByRedirect = t.ReachedByRedirect,
+            ServersDisabledForAnswers = DisabledForAnswers(t, engine) is not null,
             SiteWorkingBefore = t.SiteServedJustBefore is null or > 0,
             ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),
             ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),

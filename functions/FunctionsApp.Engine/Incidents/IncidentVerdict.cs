@@ -61,6 +61,7 @@ internal static class IncidentVerdict
             .ToDictionary(g => g.Key, g => g.Sum(k => k.Count)),
         FailedRequests = incident.FailedRequests,
         ServedBefore = incident.SuccessesBefore,
+        ServersDisabledForAnswers = incident.Evidence.Any(e => e.Signature == IncidentClassifier.DisabledForAnswersSignature),
     };
 
     private static FailureKind KindOf(EvidenceItem item)

@@ -6,11 +6,11 @@ internal static class Remediation
     /// <summary>The steps for a verdict, with what the evidence adds (an application server's timeout, a group name).</summary>
     public static IReadOnlyList<string> For(IncidentCause cause, IncidentEvidence evidence) =>
         For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], IncidentClassifier.AppServerTimeout(evidence), evidence.UpstreamIsGroup,
-            upstreamLogged: evidence.Upstream is not ("(unknown)" or "-"));
+            upstreamLogged: evidence.Upstream is not ("(unknown)" or "-"), disabledForAnswers: evidence.ServersDisabledForAnswers);
 
     public static IReadOnlyList<string> For(
         IncidentCause cause, string upstream, IReadOnlyCollection<FailureKind> kinds, double? appServerTimeout = null, bool upstreamIsGroup = false,
-        bool upstreamLogged = true)
+        bool upstreamLogged = true, bool disabledForAnswers = false)
     {
         var steps = new List<string>();
         switch (cause)
@@ -139,6 +139,11 @@ internal static class Remediation
                 steps.Add("With upstream keepalive, make the upstream's idle timeout longer than nginx's `keepalive_timeout` in the `upstream` block, so reused connections are not reset.");
                 steps.Add("Retry idempotent requests on another server: `proxy_next_upstream error invalid_header http_502;`.");
                 AddBypasses(steps);
+                break;
+            case IncidentCause.UpstreamReturned when disabledForAnswers:
+                steps.Add($"Read the logs of the application behind {upstream} at these times: its servers answered errors, and nginx took each out of rotation for them.");
+                steps.Add("`proxy_next_upstream http_500` (or http_502/503/504) makes every such answer a strike against `max_fails`: a few application errors then take all servers out for `fail_timeout`. Keep application errors out of `proxy_next_upstream`, or raise `max_fails` (`max_fails=0` never disables a server).");
+                steps.Add("Give the group a `backup` server, or serve stale content meanwhile: `proxy_cache_use_stale error timeout http_500 http_502 http_503 http_504;`.");
                 break;
             case IncidentCause.UpstreamReturned:
                 steps.Add($"Read the logs of the application behind {upstream} at these times: it produced these errors and nginx passed them through.");

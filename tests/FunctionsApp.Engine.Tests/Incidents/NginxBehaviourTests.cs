@@ -915,6 +915,52 @@ public sealed class NginxBehaviourTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void NoLiveUpstreams_AfterServersDisabledForTheirAnswers_IsTheUpstreamsOwnErrors(bool timedOut)
+    {
+        // proxy_next_upstream error timeout http_500; max_fails=1: a server answering 500 is a failed try with no
+        // error line, only "[warn] upstream server temporarily disabled while reading response header"; with both
+        // servers out, "no live upstreams". A timeout disables a server with the same [warn], after its own [error].
+        var errors = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var time = Base.AddSeconds(i);
+            var server = i % 2 == 0 ? "10.0.0.1:8001" : "10.0.0.2:8001";
+            var context = $"client: 10.9.8.7, server: shop.test, request: \"GET /cart/{i} HTTP/1.1\", upstream: \"http://{server}/cart/{i}\", host: \"shop.test\"";
+            if (timedOut)
+            {
+                errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 5#5: *{i + 1} upstream timed out (110: Connection timed out) while reading response header from upstream, {context}");
+            }
+
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [warn] 5#5: *{i + 1} upstream server temporarily disabled while reading response header from upstream, {context}");
+        }
+
+        for (var i = 4; i < 10; i++)
+        {
+            errors.Add($"{Base.AddSeconds(i):yyyy/MM/dd HH:mm:ss} [error] 5#5: *{i + 1} no live upstreams while connecting to upstream, client: 10.9.8.7, server: shop.test, request: \"GET /cart/{i} HTTP/1.1\", upstream: \"http://service1/cart/{i}\", host: \"shop.test\"");
+        }
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var blockIncident = Assert.Single(report.Incidents, i => i.Upstream == "service1");
+        if (timedOut)
+        {
+            Assert.NotEqual(IncidentCause.UpstreamReturned, blockIncident.Cause);
+        }
+        else
+        {
+            Assert.Equal(IncidentCause.UpstreamReturned, blockIncident.Cause);
+            Assert.Contains("out of rotation for their answers", blockIncident.Summary, StringComparison.Ordinal);
+            Assert.Contains(blockIncident.Evidence, e => e.Count == 4 && e.Sample.Contains("[warn]", StringComparison.Ordinal));
+            Assert.Contains(blockIncident.Remediation, r => r.Contains("max_fails", StringComparison.Ordinal));
+
+            // A stored incident reconsidered from its document keeps the reading.
+            Assert.True(IncidentVerdict.EvidenceOf(blockIncident).ServersDisabledForAnswers);
+        }
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(4)]
