@@ -8,6 +8,13 @@ internal static class Remediation
         For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], IncidentClassifier.AppServerTimeout(evidence), evidence.UpstreamIsGroup,
             upstreamLogged: evidence.Upstream is not ("(unknown)" or "-"), disabledForAnswers: evidence.ServersDisabledForAnswers);
 
+    /// <summary>Where a group of that name comes from: a host name (<c>localhost</c>, <c>api.internal</c>) in
+    /// <c>proxy_pass</c> makes one of every address it resolves to; a bare name is an <c>upstream</c> block's.</summary>
+    private static string GroupOrigin(string name) =>
+        name == "localhost" || name.Contains('.', StringComparison.Ordinal)
+            ? $"the addresses `{name}` resolves to in `proxy_pass`, or an `upstream {name} {{}}` block"
+            : $"the `upstream {name} {{}}` block";
+
     public static IReadOnlyList<string> For(
         IncidentCause cause, string upstream, IReadOnlyCollection<FailureKind> kinds, double? appServerTimeout = null, bool upstreamIsGroup = false,
         bool upstreamLogged = true, bool disabledForAnswers = false)
@@ -23,7 +30,7 @@ internal static class Remediation
                 break;
             case IncidentCause.UpstreamDown:
                 steps.Add(upstreamIsGroup
-                    ? $"Check every server of the upstream group {upstream} (the `upstream {upstream} {{}}` block): which are running and listening (`ss -ltnp` on each), and read their logs from just before the first failure."
+                    ? $"Check every server of the upstream group {upstream} ({GroupOrigin(upstream)}): which are running and listening (`ss -ltnp` on each), and read their logs from just before the first failure."
                     : $"Check that {upstream} is running and listening (`systemctl status <its service>`, `ss -ltnp`, `docker ps`), and read its own logs from just before the first failure.");
                 steps.Add("Restart or scale the upstream; look for a deploy, crash or OOM kill at the start time.");
                 if (kinds.Contains(FailureKind.MissingSocket))

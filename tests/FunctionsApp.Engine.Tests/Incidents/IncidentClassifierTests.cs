@@ -149,4 +149,11 @@ public sealed class IncidentClassifierTests
             Assert.NotEmpty(Remediation.For(cause, "10.0.0.1:80", []));
         }
     }
+
+    [Theory]
+    [InlineData("app_backend", "the `upstream app_backend {}` block")]
+    [InlineData("localhost", "the addresses `localhost` resolves to in `proxy_pass`")]
+    [InlineData("api.internal", "the addresses `api.internal` resolves to in `proxy_pass`")]
+    public void RemediationFor_AGroupDown_SaysWhereTheGroupComesFrom(string group, string origin) =>
+        Assert.Contains(Remediation.For(IncidentCause.UpstreamDown, group, [FailureKind.NoLiveUpstreams], upstreamIsGroup: true), r => r.Contains(origin, StringComparison.Ordinal));
 }
