@@ -60,6 +60,7 @@ internal sealed class LinePrefix
         PrefixLayer.LokiLabels => "loki-labels",
         PrefixLayer.BeforeJson => "text-before-json",
         PrefixLayer.Word => "word",
+        PrefixLayer.Indent => "indent",
         _ => layer.ToString(),
     };
 
@@ -197,7 +198,7 @@ internal sealed class LinePrefix
         // Most specific first: a CRI or syslog line also starts with what a plain RFC 3339 prefix matches.
         ReadOnlySpan<PrefixLayer> order =
         [
-            PrefixLayer.SyslogRfc5424, PrefixLayer.SyslogRfc3164, PrefixLayer.Cri, PrefixLayer.SyslogIso,
+            PrefixLayer.Indent, PrefixLayer.SyslogRfc5424, PrefixLayer.SyslogRfc3164, PrefixLayer.Cri, PrefixLayer.SyslogIso,
             PrefixLayer.Rfc3339, PrefixLayer.KubectlPrefix, PrefixLayer.DockerCompose, PrefixLayer.SyslogTag,
             PrefixLayer.LokiLabels, PrefixLayer.BeforeJson, PrefixLayer.Word,
         ];
@@ -238,8 +239,15 @@ internal sealed class LinePrefix
             PrefixLayer.LokiLabels => MatchLokiLabels(s),
             PrefixLayer.BeforeJson => MatchBeforeJson(s),
             PrefixLayer.Word => MatchWord(s),
+            PrefixLayer.Indent => MatchIndent(s),
             _ => -1,
         };
+    }
+
+    private static int MatchIndent(ReadOnlySpan<byte> s)
+    {
+        var blanks = s.IndexOfAnyExcept((byte)' ', (byte)'\t');
+        return blanks > 0 ? blanks : -1;
     }
 
     // <PRI>? Mmm dd hh:mm:ss[.fff] [host ]tag[pid]: — https://www.rfc-editor.org/rfc/rfc3164#section-4.1

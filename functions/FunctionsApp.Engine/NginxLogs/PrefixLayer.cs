@@ -50,4 +50,8 @@ internal enum PrefixLayer
     /// (<c>i-0abc123/nginx </c>). A name that starts with a letter, without quotes, brackets, <c>=</c> or <c>:</c>.
     /// Kept only when removing it makes more lines parse (a format may start with <c>$host</c>).</summary>
     Word,
+
+    /// <summary>Spaces or tabs before the line: a log pasted indented (a Markdown or reStructuredText code block, a
+    /// quoted e-mail). nginx starts no line with a blank.</summary>
+    Indent,
 }

@@ -41,6 +41,9 @@ public sealed class LinePrefixTests
         { "2025-06-28T09:08:38Z {app=\"web \\\"a\\\"\", pod=\"web-1\"}     ", "rfc3339+loki-labels", "logcli, labels padded, escaped quote" },
         { "nginx[1234]: ", "syslog-tag", "a tag the daemon did not recognise" },
         { "frontend.0 nginx: ", "syslog-tag", "a journal's host and tag without a time (Upsun's shipper)" },
+        { "    ", "indent", "pasted as a Markdown code block" },
+        { "\t", "indent", "pasted with a tab" },
+        { "  nginx-1  | ", "indent+docker-compose", "compose output pasted indented (reStructuredText)" },
         { "web-7d4b9c-x2x9z nginx ", "word+word", "stern: pod and container" },
         { "2025-06-28T09:08:38.123000+00:00 i-0abc123/nginx ", "rfc3339+word", "aws logs tail: time and log stream" },
     };
