@@ -28,20 +28,26 @@ internal static class LogFormatDetector
 
         var candidates = new List<AccessLogFormat>();
         var presets = new HashSet<AccessLogFormat>();
-        if (lines.Count(l => JsonFormatInference.IsJsonLine(l)) * 2 >= lines.Count)
+        var json = lines.Count(l => JsonFormatInference.IsJsonLine(l));
+        if (json * 2 < lines.Count)
         {
+            presets.UnionWith(AccessLogFormat.CreatePresets().Where(format => !format.IsJson));
+            candidates.AddRange(presets);
+            candidates.AddRange(TextFormatInference.Infer(lines));
+        }
+
+        // JSON lines, most of the sample or the only lines a text format cannot read (JSON access lines after the
+        // official image's /docker-entrypoint.sh banner in `docker logs`, which outnumbers them after a restart).
+        if (json > 0 && (json * 2 >= lines.Count || !candidates.Exists(format => Count(lines, format) > 0)))
+        {
+            candidates.Clear();
+            presets.Clear();
             if (JsonFormatInference.Infer(lines) is { } inferred)
             {
                 candidates.Add(inferred);
             }
 
             candidates.Add(AccessLogFormat.CreateJson());
-        }
-        else
-        {
-            presets.UnionWith(AccessLogFormat.CreatePresets().Where(format => !format.IsJson));
-            candidates.AddRange(presets);
-            candidates.AddRange(TextFormatInference.Infer(lines));
         }
 
         var scored = candidates.Select(format => (Format: format, Count: Count(lines, format))).Where(c => c.Count > 0).ToList();

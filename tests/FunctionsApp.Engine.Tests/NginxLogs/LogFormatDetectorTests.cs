@@ -53,6 +53,38 @@ public sealed class LogFormatDetectorTests
         Assert.Equal("combined", detection.Format?.Name);
     }
 
+    [Theory]
+    [InlineData(8, 3, true)]
+    [InlineData(3, 3, true)]
+    // JSON lines of another program beside nginx's combined lines: the text reading still wins.
+    [InlineData(0, 2, false)]
+    public void Detect_JsonAccessLinesAfterTheEntrypointBanner_AreReadAsJson(int bannerLines, int jsonLines, bool json)
+    {
+        // `docker logs` of the official image just after a start: its /docker-entrypoint.sh banner, then nginx's lines.
+        string[] banner =
+        [
+            "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
+            "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
+            "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
+            "10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf",
+            "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf",
+            "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh",
+            "/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh",
+            "/docker-entrypoint.sh: Configuration complete; ready for start up",
+        ];
+        var lines = banner.Take(bannerLines).Concat(Enumerable.Range(0, jsonLines).Select(i =>
+            $"{{\"time_local\":\"08/Mar/2024:13:00:3{i} +0000\",\"remote_addr\":\"172.22.0.1\",\"request\":\"GET /api/{i} HTTP/1.1\",\"status\": \"200\",\"body_bytes_sent\":\"615\",\"request_time\":\"0.002\",\"upstream_response_time\":\"0.001\"}}"));
+        if (!json)
+        {
+            lines = lines.Concat(Enumerable.Range(0, 3).Select(i => $"172.22.0.{i + 2} - - [08/Mar/2024:13:00:4{i} +0000] \"GET / HTTP/1.1\" 200 615 \"-\" \"curl/8.5.0\""));
+        }
+
+        var format = LogFormatDetector.Detect(Lines([.. lines]));
+
+        Assert.Equal(json, format?.IsJson);
+        Assert.NotNull(format);
+    }
+
     [Fact]
     public void Detect_MainLines_PicksMainOverCombined()
     {
