@@ -214,6 +214,11 @@ internal sealed partial class AccessLogFormat
             {
                 if (!StartsWithLiteral(line[pos..], literal))
                 {
+                    if (TrimmedBlanks(segments, i, line[pos..]))
+                    {
+                        break;
+                    }
+
                     return false;
                 }
 
@@ -228,7 +233,12 @@ internal sealed partial class AccessLogFormat
                 : ValueLength(in segment, rest, next);
             if (length < 0)
             {
-                return false;
+                if (!TrimmedBlanks(segments, i + 1, []))
+                {
+                    return false;
+                }
+
+                length = rest.TrimEnd(" \t"u8).Length;
             }
 
             entry.Set(segment.Field, pos, length);
@@ -271,6 +281,14 @@ internal sealed partial class AccessLogFormat
 
         return following == AccessField.Ignored || segments[i].Field != AccessField.Ignored ? runEnd : 0;
     }
+
+    /// <summary>
+    /// The format ends with blanks (<c>'... $msec  '</c>) that the line lacks or has fewer of: the first thing a shipper
+    /// or an editor trims. Only the last segment, only blanks, only at the line's end.
+    /// </summary>
+    private static bool TrimmedBlanks(Segment[] segments, int index, ReadOnlySpan<byte> rest) =>
+        index == segments.Length - 1 && segments[index].Literal is { } literal
+        && literal.AsSpan().IndexOfAnyExcept(" \t"u8) < 0 && rest.IndexOfAnyExcept(" \t"u8) < 0;
 
     /// <summary>Finds where a value ends: at the next literal, except where the value itself legitimately
     /// contains that literal (a space inside <c>$time_local</c> or an unquoted <c>$request</c>, or upstream lists

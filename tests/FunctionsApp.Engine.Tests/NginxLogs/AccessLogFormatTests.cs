@@ -299,6 +299,20 @@ public sealed class AccessLogFormatTests
         Assert.Equal(name.ToLowerInvariant(), format.Name);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("  ")]
+    public void TryParse_FormatEndingInBlanks_ReadsLinesWhoseBlanksWereTrimmed(string tail)
+    {
+        // nginx writes the blanks; a shipper or an editor trims them first.
+        var format = Compile("log_format main '$remote_addr $status $msec  ';");
+        var line = "1.2.3.4 502 1427761920.280" + tail;
+
+        Assert.Equal("1427761920.280", Field(format, line, AccessField.Msec));
+        Assert.Equal("502", Field(format, line, AccessField.Status));
+    }
+
     [Fact]
     public void TryCompile_CommentLinesBetweenTheStrings_JoinsTheStringsAsNginxDoes()
     {
