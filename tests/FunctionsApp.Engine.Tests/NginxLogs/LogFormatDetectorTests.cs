@@ -285,6 +285,22 @@ public sealed class LogFormatDetectorTests
     }
 
     [Fact]
+    public void Detect_UpstreamTimeAMillisecondAboveTheRequests_IsStillTheUpstreams()
+    {
+        // '$time_iso8601\t$remote_addr\t$host\t"$request"\t$status\t$request_time\t$upstream_response_time': nginx rounds
+        // each to whole milliseconds, and the upstream's often reads 1 ms above the request's.
+        var lines = Lines(
+            "2018-07-19T23:21:56+03:00\t141.8.0.1\twww.example.com\t\"GET / HTTP/1.1\"\t200\t0.000\t0.001",
+            "2018-07-19T23:21:57+03:00\t141.8.0.2\twww.example.com\t\"GET /a HTTP/1.1\"\t200\t0.001\t0.001",
+            "2018-07-19T23:21:58+03:00\t141.8.0.3\twww.example.com\t\"GET /b HTTP/1.1\"\t502\t0.000\t0.001");
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.EndsWith("$status\t$request_time\t$upstream_response_time", detected.Definition, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Detect_ElasticBeanstalkHealthd_ReadsItsQuotesAsSeparators()
     {
         // log_format healthd '$msec"$uri"' '$status"$request_time"$upstream_response_time"' '$http_x_forwarded_for';
