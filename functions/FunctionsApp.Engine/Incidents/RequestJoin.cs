@@ -77,10 +77,12 @@ internal static class RequestJoin
     /// <summary>
     /// Two lines of one request about the same server that name different URIs sent to it: an internal redirect
     /// (<c>error_page 502 /502.html</c> proxied to the upstream that just failed) keeps the request line and changes
-    /// the upstream URI. The same line twice is not one: a client repeating its request on the connection looks alike.
+    /// the upstream URI. Another request on the same keep-alive connection has a request line of its own; the same
+    /// line twice is not one either: a client repeating its request on the connection looks alike.
     /// </summary>
     public static bool Redirected(PendingError first, PendingError then) =>
-        UpstreamField(first.Raw) is { Length: > 0 } sent && UpstreamField(then.Raw) is { Length: > 0 } again
+        first.Request.Length > 0 && first.Request == then.Request
+        && UpstreamField(first.Raw) is { Length: > 0 } sent && UpstreamField(then.Raw) is { Length: > 0 } again
         && !sent.SequenceEqual(again);
 
     private static ReadOnlySpan<char> UpstreamField(string raw)

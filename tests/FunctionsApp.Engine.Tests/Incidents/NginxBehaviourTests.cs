@@ -914,6 +914,30 @@ public sealed class NginxBehaviourTests
         Assert.Equal((Socket, 6, 0), (incident.Upstream, incident.FailedRequests, incident.FailedTriesRecovered));
     }
 
+    [Fact]
+    public void TwoRequestsOnOneKeepAliveConnection_KeepTheirOwnLines_ThoughOnlyTheirArgumentsDiffer()
+    {
+        // A format that logs $uri, not $request: two requests on one connection, /status/?page=1 and ?page=2, both
+        // refused. Their error lines name different upstream URIs, like an error_page redirect's, but each has its
+        // own request line: each is its own request's.
+        const string UriFormat = "$remote_addr [$time_local] \"$uri\" $status $host";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var time = Base.AddSeconds(i * 3);
+            foreach (var page in new[] { 1, 2 })
+            {
+                errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{i + 1} {Refused}, client: 10.9.8.7, server: status.test, request: \"GET /status/?page={page} HTTP/1.1\", upstream: \"http://10.0.0.1:8080/status/?page={page}\", host: \"status.test\"");
+                access.Add($"10.9.8.7 [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"/status/\" 502 status.test");
+            }
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, UriFormat).Incidents);
+
+        Assert.Equal(("10.0.0.1:8080", IncidentCause.UpstreamDown, 8, 0), (incident.Upstream, incident.Cause, incident.FailedRequests, incident.FailedTriesRecovered));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
