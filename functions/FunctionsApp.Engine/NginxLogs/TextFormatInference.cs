@@ -83,11 +83,12 @@ internal static class TextFormatInference
     private static Layout? Tokenize(string line)
     {
         var delimiter = ChooseDelimiter(line);
-        // key=value, or LTSV's tab-separated key:value.
+        // key=value, or key:value (LTSV; labels between other delimiters).
         var assign = '=';
         var keyValue = CountKeys(line, delimiter, assign) >= 3;
-        if (!keyValue && delimiter == '\t' && CountKeys(line, delimiter, ':') >= 3)
+        if (!keyValue && delimiter != ' ' && CountKeys(line, delimiter, ':') >= 3)
         {
+            // LTSV's tab-separated key:value, or labels between pipes or semicolons ('| status: $status |').
             (keyValue, assign) = (true, ':');
         }
 
@@ -103,6 +104,13 @@ internal static class TextFormatInference
                 key = line.Substring(i, keyLength - 1);
                 literal.Append(line, i, keyLength);
                 i += keyLength;
+
+                // A label's blanks ('status: 502') are the format's text.
+                while (assign == ':' && i < line.Length && line[i] == ' ')
+                {
+                    literal.Append(' ');
+                    i++;
+                }
             }
 
             string value;
@@ -384,11 +392,18 @@ internal static class TextFormatInference
         var count = first.Tokens.Count;
         var positions = new Position[count];
         var keys = new string[count];
+        var affixes = new (string Open, string Close)[count];
         for (var p = 0; p < count; p++)
         {
             // A bare 'name=value' among fields of other shapes (too few keys for the line to read as key=value): the
             // key is the format's literal text when every line has it, and it names the field like any key.
-            keys[p] = first.Tokens[p] is { Bare: true, Key.Length: 0 } ? SharedKey(group, p) : "";
+            keys[p] = first.Tokens[p] switch
+            {
+                { Bare: true, Key.Length: 0 } => SharedKey(group, p),
+                { Bare: false, Key.Length: 0 } when first.Literals[p].EndsWith('[') => SharedLabel(group, p),
+                _ => "",
+            };
+            affixes[p] = first.Tokens[p].Bare ? SharedAffixes(group, p, keys[p].Length) : ("", "");
             positions[p] = new Position(p, Hint(first.Literals[p], keys[p].Length > 0 ? keys[p][..^1] : first.Tokens[p].Key), first.Tokens[p].Bare);
         }
 
@@ -396,7 +411,8 @@ internal static class TextFormatInference
         {
             for (var p = 0; p < count; p++)
             {
-                positions[p].Add(layout.Tokens[p].Value[keys[p].Length..]);
+                var value = layout.Tokens[p].Value;
+                positions[p].Add(value[(keys[p].Length + affixes[p].Open.Length)..(value.Length - affixes[p].Close.Length)]);
             }
         }
 
@@ -409,12 +425,80 @@ internal static class TextFormatInference
         var template = new StringBuilder();
         for (var p = 0; p < count; p++)
         {
-            template.Append(first.Literals[p]).Append(keys[p]);
-            template.Append(fields[p] == AccessField.Ignored ? Unknown : "$" + AccessFields.VariableName(fields[p]));
+            template.Append(first.Literals[p]).Append(keys[p]).Append(affixes[p].Open);
+            var variable = fields[p] == AccessField.Ignored ? Unknown[1..] : AccessFields.VariableName(fields[p]);
+            template.Append(affixes[p].Close is [var next, ..] && (char.IsAsciiLetterOrDigit(next) || next == '_') ? $"${{{variable}}}" : "$" + variable);
+            template.Append(affixes[p].Close);
         }
 
         template.Append(first.Literals[count]);
         return template.ToString().TrimEnd();
+    }
+
+    /// <summary>
+    /// The format's own text around a bare value that every line shares: brackets of a kind the tokenizer does not
+    /// group (<c>($upstream_status)</c>, <c>&lt;$upstream_addr&gt;</c>), and a unit glued to a number
+    /// (<c>${request_time}s</c>: nginx writes seconds without one). Peeled off, the value is read for what it is.
+    /// </summary>
+    private static (string Open, string Close) SharedAffixes(List<Layout> group, int position, int keyLength)
+    {
+        var values = group.ConvertAll(l => l.Tokens[position].Value[keyLength..]);
+        var open = 0;
+        while (open < values[0].Length && values[0][open] is '(' or '{' or '<' && values.TrueForAll(v => v.Length > open + 1 && v[open] == values[0][open]))
+        {
+            open++;
+        }
+
+        // Closed by the brackets that opened it, and a comma after them.
+        var closers = new string([.. values[0][..open].Reverse().Select(c => c switch { '(' => ')', '{' => '}', _ => '>' }), ',']);
+        int close = 0, closed = 0;
+        while (close < values[0].Length - open - 1 && values[0][^(close + 1)] is var c && closers.Contains(c)
+            && (c == ',' || closed < open) && values.TrueForAll(v => v.Length > open + close + 1 && v[^(close + 1)] == c))
+        {
+            close++;
+            closed += c == ',' ? 0 : 1;
+        }
+
+        // A unit: one or two letters after a number or a list of them on every line ('-' where nginx had no value).
+        var unit = 0;
+        while (unit < 2 && values[0].Length - open - close - unit > 1 && char.IsAsciiLetterLower(values[0][^(close + unit + 1)]))
+        {
+            unit++;
+        }
+
+        if (unit > 0)
+        {
+            var suffix = values[0][^(close + unit)..];
+            var numbers = values.TrueForAll(v => v.EndsWith(suffix, StringComparison.Ordinal) && v.Length - open - suffix.Length > 0
+                && v[open..^suffix.Length].All(c => char.IsAsciiDigit(c) || c is '.' or '-' or ',' or ' ' or ':'));
+            close += numbers ? unit : 0;
+        }
+
+        return (values[0][..open], values[0][^close..]);
+    }
+
+    /// <summary>
+    /// The word and blank every line's bracketed value at <paramref name="position"/> starts with
+    /// (<c>[Client $remote_addr]</c>, <c>[Length $body_bytes_sent]</c> in Nginx Proxy Manager's formats), or "". A word
+    /// in capitals is left alone: a bracketed request line's method may be the same on every line of a sample.
+    /// </summary>
+    private static string SharedLabel(List<Layout> group, int position)
+    {
+        var value = group[0].Tokens[position].Value;
+        var length = 0;
+        while (length < value.Length && (char.IsAsciiLetter(value[length]) || (length > 0 && value[length] is '-' or '_')))
+        {
+            length++;
+        }
+
+        if (length == 0 || length + 1 >= value.Length || value[length] != ' ' || value.AsSpan(0, length).ContainsAnyExceptInRange('A', 'Z') is false)
+        {
+            return "";
+        }
+
+        var label = value[..(length + 1)];
+        return group.TrueForAll(l => l.Tokens[position].Value is var v && v.Length > label.Length && v.StartsWith(label, StringComparison.Ordinal)
+            && !v.AsSpan(label.Length).Contains(' ')) ? label : "";
     }
 
     /// <summary>The <c>name=</c> every line's bare token at <paramref name="position"/> starts with, or "".</summary>

@@ -4,14 +4,16 @@ namespace FunctionsApp.Engine.Tests.NginxLogs;
 
 /// <summary>
 /// Writes access lines the way nginx renders a <c>log_format</c>, for formats drawn at random from the families
-/// people use (space-separated with quotes, pipe, tab, CSV, semicolon, key=value, logfmt, LTSV, flat and nested JSON), the
+/// people use (space-separated with quotes, pipe, tab, CSV, semicolon, key=value, logfmt, LTSV, flat and nested JSON;
+/// labels between pipes, <c>| status: $status |</c>; space-separated with decorations, <c>($upstream_status)</c>,
+/// <c>${request_time}s</c>, <c>[Client $remote_addr]</c>, <c>-&gt; $upstream_addr</c>), the
 /// fields in random order, over traffic with what nginx writes for real failures: <c>-</c> where a variable has no
 /// value, multi-try lists, group names, 499s, limit_req 503s. The real-nginx version of this is
 /// <c>FunctionsApp.IntegrationTests/Parsing/FormatDetectionLabTests</c>; this one runs fast and over many formats.
 /// </summary>
 internal sealed class SyntheticAccessLogs
 {
-    private static readonly string[] Families = ["space", "pipe", "tab", "csv", "semicolon", "kv", "logfmt", "json", "json-nested", "json-bare", "ltsv"];
+    private static readonly string[] Families = ["space", "pipe", "tab", "csv", "semicolon", "kv", "logfmt", "json", "json-nested", "json-bare", "ltsv", "labelled", "decorated"];
 
     private readonly Random _random;
 
@@ -146,13 +148,24 @@ internal sealed class SyntheticAccessLogs
         "kv" => Keys[field] + "=" + (IsNumeric(field) ? value : "\"" + value + "\""),
         // A template quotes a variable always or never: logfmt formats quote those that can hold spaces.
         "ltsv" => Keys[field] + ":" + value,
+        "labelled" => Keys[field] + ": " + (field == "request" ? "\"" + value + "\"" : value),
+        "decorated" => field switch
+        {
+            "time_local" => "[" + value + "]",
+            "request" or "http_user_agent" or "http_referer" or "http_x_forwarded_for" => "\"" + value + "\"",
+            "upstream_status" => "(" + value + ")",
+            "request_time" or "upstream_response_time" or "upstream_connect_time" or "upstream_header_time" => value + "s",
+            "remote_addr" => "[Client " + value + "]",
+            "upstream_addr" => "-> " + value,
+            _ => value,
+        },
         "logfmt" => Keys[field] + "=" + (field is "request" or "http_user_agent" or "http_x_forwarded_for" or "time_local" ? "\"" + value + "\"" : value),
         _ => value,
     };
 
     private string Join(IEnumerable<string> parts) => Family switch
     {
-        "pipe" => string.Join(" | ", parts),
+        "pipe" or "labelled" => string.Join(" | ", parts),
         "tab" or "ltsv" => string.Join('\t', parts),
         "csv" => string.Join(',', parts),
         "semicolon" => string.Join(';', parts),
