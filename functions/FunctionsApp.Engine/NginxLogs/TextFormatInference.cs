@@ -404,7 +404,14 @@ internal static class TextFormatInference
                 _ => "",
             };
             affixes[p] = first.Tokens[p].Bare ? SharedAffixes(group, p, keys[p].Length) : ("", "");
-            positions[p] = new Position(p, Hint(first.Literals[p], keys[p].Length > 0 ? keys[p][..^1] : first.Tokens[p].Key), first.Tokens[p].Bare);
+            var hint = Hint(first.Literals[p], keys[p].Length > 0 ? keys[p][..^1] : first.Tokens[p].Key);
+            if (hint == AccessField.Ignored && p > 0 && first.Literals[p] == " " && Label(group, p - 1) is { Length: > 0 } label)
+            {
+                // A word every line has before the value names it: 'upstream_response_time $upstream_response_time'.
+                hint = Hint("", label);
+            }
+
+            positions[p] = new Position(p, hint, first.Tokens[p].Bare);
         }
 
         foreach (var layout in group)
@@ -437,7 +444,7 @@ internal static class TextFormatInference
 
     /// <summary>
     /// The format's own text around a bare value that every line shares: brackets of a kind the tokenizer does not
-    /// group (<c>($upstream_status)</c>, <c>&lt;$upstream_addr&gt;</c>), and a unit glued to a number
+    /// group (<c>($upstream_status)</c>, <c>&lt;$upstream_addr&gt;</c>), a comma or colon after it, and a unit glued to a number
     /// (<c>${request_time}s</c>: nginx writes seconds without one). Peeled off, the value is read for what it is.
     /// </summary>
     private static (string Open, string Close) SharedAffixes(List<Layout> group, int position, int keyLength)
@@ -450,13 +457,16 @@ internal static class TextFormatInference
         }
 
         // Closed by the brackets that opened it, and a comma after them.
-        var closers = new string([.. values[0][..open].Reverse().Select(c => c switch { '(' => ')', '{' => '}', _ => '>' }), ',']);
+        // Closed by the brackets that opened it, and a comma or colon after them ('to: $upstream_addr: $request'; a
+        // label, 'to:', stays whole).
+        var label = IsLabel(values[0].TrimEnd(':'));
+        var closers = new string([.. values[0][..open].Reverse().Select(c => c switch { '(' => ')', '{' => '}', _ => '>' }), ',', label ? ',' : ':']);
         int close = 0, closed = 0;
         while (close < values[0].Length - open - 1 && values[0][^(close + 1)] is var c && closers.Contains(c)
-            && (c == ',' || closed < open) && values.TrueForAll(v => v.Length > open + close + 1 && v[^(close + 1)] == c))
+            && (c is ',' or ':' || closed < open) && values.TrueForAll(v => v.Length > open + close + 1 && v[^(close + 1)] == c))
         {
             close++;
-            closed += c == ',' ? 0 : 1;
+            closed += c is ',' or ':' ? 0 : 1;
         }
 
         // A unit: one or two letters after a number or a list of them on every line ('-' where nginx had no value).
@@ -500,6 +510,18 @@ internal static class TextFormatInference
         return group.TrueForAll(l => l.Tokens[position].Value is var v && v.Length > label.Length && v.StartsWith(label, StringComparison.Ordinal)
             && !v.AsSpan(label.Length).Contains(' ')) ? label : "";
     }
+
+    /// <summary>The bare token at <paramref name="position"/> when every line has the same one and it reads as a
+    /// label (<c>request_time</c>, <c>status:</c>), without its colon; else "".</summary>
+    private static string Label(List<Layout> group, int position)
+    {
+        var token = group[0].Tokens[position];
+        var word = token.Value.TrimEnd(':');
+        return token.Bare && token.Key.Length == 0 && IsLabel(word) && group.TrueForAll(l => l.Tokens[position].Value == token.Value) ? word : "";
+    }
+
+    private static bool IsLabel(string word) =>
+        word.Length is > 1 and <= 40 && char.IsAsciiLetter(word[0]) && word.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     /// <summary>The <c>name=</c> every line's bare token at <paramref name="position"/> starts with, or "".</summary>
     private static string SharedKey(List<Layout> group, int position)

@@ -6,14 +6,15 @@ namespace FunctionsApp.Engine.Tests.NginxLogs;
 /// Writes access lines the way nginx renders a <c>log_format</c>, for formats drawn at random from the families
 /// people use (space-separated with quotes, pipe, tab, CSV, semicolon, key=value, logfmt, LTSV, flat and nested JSON;
 /// labels between pipes, <c>| status: $status |</c>; space-separated with decorations, <c>($upstream_status)</c>,
-/// <c>${request_time}s</c>, <c>[Client $remote_addr]</c>, <c>-&gt; $upstream_addr</c>), the
+/// <c>${request_time}s</c>, <c>[Client $remote_addr]</c>, <c>-&gt; $upstream_addr</c>; words naming the values,
+/// <c>to: $upstream_addr: $request $status upstream_response_time $upstream_response_time</c>), the
 /// fields in random order, over traffic with what nginx writes for real failures: <c>-</c> where a variable has no
 /// value, multi-try lists, group names, 499s, limit_req 503s. The real-nginx version of this is
 /// <c>FunctionsApp.IntegrationTests/Parsing/FormatDetectionLabTests</c>; this one runs fast and over many formats.
 /// </summary>
 internal sealed class SyntheticAccessLogs
 {
-    private static readonly string[] Families = ["space", "pipe", "tab", "csv", "semicolon", "kv", "logfmt", "json", "json-nested", "json-bare", "ltsv", "labelled", "decorated"];
+    private static readonly string[] Families = ["space", "pipe", "tab", "csv", "semicolon", "kv", "logfmt", "json", "json-nested", "json-bare", "ltsv", "labelled", "decorated", "worded"];
 
     private readonly Random _random;
 
@@ -149,6 +150,14 @@ internal sealed class SyntheticAccessLogs
         // A template quotes a variable always or never: logfmt formats quote those that can hold spaces.
         "ltsv" => Keys[field] + ":" + value,
         "labelled" => Keys[field] + ": " + (field == "request" ? "\"" + value + "\"" : value),
+        "worded" => field switch
+        {
+            "time_local" => "[" + value + "]",
+            "http_user_agent" or "http_referer" or "http_x_forwarded_for" => Keys[field] + " \"" + value + "\"",
+            "upstream_addr" => "to: " + value + ":",
+            "request" or "status" => value,
+            _ => Keys[field] + " " + value,
+        },
         "decorated" => field switch
         {
             "time_local" => "[" + value + "]",
