@@ -8,7 +8,9 @@ namespace FunctionsApp.NginxLogs;
 /// (<c>{"log":"…\n","stream":"stderr","time":"…Z"}</c>), Fluent Bit and Vector file outputs (<c>log</c>,
 /// <c>message</c>), journald's JSON export (<c>MESSAGE</c>), Filebeat and Logstash (<c>message</c>), Google Cloud
 /// Logging's export (<c>textPayload</c>), Splunk's HTTP Event Collector (<c>event</c>), Graylog's GELF
-/// (<c>short_message</c>) and Loki's <c>logcli --output jsonl</c> (<c>line</c>); or one level down, where a pipeline
+/// (<c>short_message</c>), Loki's <c>logcli --output jsonl</c> (<c>line</c>), OpenTelemetry log records flattened
+/// by a pipeline (<c>body</c>, or OTLP/JSON's <c>body.stringValue</c>), Splunk's and Azure Monitor's exports
+/// (<c>_raw</c>, <c>RawData</c>); or one level down, where a pipeline
 /// moved it: Vector remaps (<c>log.message</c>), ECS documents that kept the raw line (<c>event.original</c>, Filebeat's and
 /// Logstash's), Cloud Logging entries an agent parsed (<c>jsonPayload.message</c>). The object may
 /// follow the fields a shipper's own file output writes first: Fluentd's <c>out_file</c> (<c>time⇥tag⇥{…}</c>) and
@@ -19,8 +21,8 @@ namespace FunctionsApp.NginxLogs;
 /// </summary>
 internal sealed class LineEnvelope
 {
-    private static readonly string[] LineKeys = ["log", "message", "MESSAGE", "msg", "textPayload", "event", "short_message", "line"];
-    private static readonly (string Outer, string Inner)[] NestedKeys = [("log", "message"), ("event", "original"), ("jsonPayload", "message")];
+    private static readonly string[] LineKeys = ["log", "message", "MESSAGE", "msg", "textPayload", "event", "short_message", "line", "body", "_raw", "RawData"];
+    private static readonly (string Outer, string Inner)[] NestedKeys = [("log", "message"), ("event", "original"), ("jsonPayload", "message"), ("body", "stringValue")];
     private static readonly string[] TimeKeys = ["time", "@timestamp", "timestamp"];
 
     private readonly byte[] _key;

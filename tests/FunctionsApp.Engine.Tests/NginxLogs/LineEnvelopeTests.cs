@@ -35,6 +35,10 @@ public sealed class LineEnvelopeTests
     [InlineData("{\"log\":{\"file\":\"/var/log/nginx/error.log\",\"message\":\"LINE\"},\"timestamp\":\"2026-11-25T05:22:04.434Z\"}", "json:log.message", "a Vector remap that nested the line")]
     [InlineData("{\"@timestamp\":\"2026-11-25T05:22:04.434Z\",\"event\":{\"dataset\":\"nginx.error\",\"original\":\"LINE\"},\"log\":{\"level\":\"error\"}}", "json:event.original", "an ECS document that kept the raw line")]
     [InlineData("{\"jsonPayload\":{\"message\":\"LINE\",\"pid\":\"31\"},\"severity\":\"ERROR\",\"timestamp\":\"2026-11-25T05:22:04.434Z\"}", "json:jsonPayload.message", "Cloud Logging's export of a parsed entry")]
+    [InlineData("{\"body\":\"LINE\",\"attributes\":{\"log.file.name\":\"error.log\"},\"timestamp\":\"2026-11-25T05:22:04.434Z\"}", "json:body", "an OpenTelemetry log record a pipeline flattened")]
+    [InlineData("{\"timestamp\":\"2026-11-25T05:22:04.434Z\",\"body\":{\"stringValue\":\"LINE\"},\"severityText\":\"ERROR\"}", "json:body.stringValue", "an OTLP/JSON log record, one a line")]
+    [InlineData("{\"_time\":\"x\",\"timestamp\":\"2026-11-25T05:22:04.434Z\",\"_raw\":\"LINE\",\"sourcetype\":\"nginx:plus:error\"}", "json:_raw", "Splunk's JSON export")]
+    [InlineData("{\"TimeGenerated\":\"x\",\"RawData\":\"LINE\",\"timestamp\":\"2026-11-25T05:22:04.434Z\"}", "json:RawData", "an Azure Monitor custom-log export")]
     public void TryUnwrap_ShippersFileOutputs_ReadTheRecordAndTheirTime(string wrapped, string name, string source)
     {
         const string Error = "2026/11/25 05:22:04 [error] 31#31: *7 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.1, server: _, request: \"GET /a HTTP/1.1\", upstream: \"http://10.0.0.2:80/a\", host: \"x\"";
