@@ -623,7 +623,20 @@ internal sealed class LinePrefix
         return end > 0 && end < s.Length ? end : -1;
     }
 
-    /// <summary>The length of <c>name:</c> or <c>name[1234]:</c> at the start of a token, or -1.</summary>
+    private static bool ContainsOtherThanName(ReadOnlySpan<byte> s)
+    {
+        foreach (var c in s)
+        {
+            if (!(char.IsAsciiLetterOrDigit((char)c) || c is (byte)'.' or (byte)'-' or (byte)'_'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The length of <c>name:</c>, <c>name[1234]:</c> or <c>app[web.1]:</c> at the start of a token, or -1.</summary>
     private static int TagLength(ReadOnlySpan<byte> token)
     {
         if (token.Length < 2 || !char.IsAsciiLetter((char)token[0]) || token[^1] != ':')
@@ -635,7 +648,8 @@ internal sealed class LinePrefix
         var bracket = body.IndexOf((byte)'[');
         if (bracket >= 0)
         {
-            if (body[^1] != ']' || body[(bracket + 1)..^1].IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0 || bracket + 2 > body.Length - 1)
+            // A process id, or a Heroku dyno (app[web.1]:).
+            if (body[^1] != ']' || bracket + 2 > body.Length - 1 || ContainsOtherThanName(body[(bracket + 1)..^1]))
             {
                 return -1;
             }

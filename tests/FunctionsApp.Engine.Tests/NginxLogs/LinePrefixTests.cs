@@ -41,6 +41,7 @@ public sealed class LinePrefixTests
         { "2025-06-28T09:08:38Z {app=\"web \\\"a\\\"\", pod=\"web-1\"}     ", "rfc3339+loki-labels", "logcli, labels padded, escaped quote" },
         { "nginx[1234]: ", "syslog-tag", "a tag the daemon did not recognise" },
         { "frontend.0 nginx: ", "syslog-tag", "a journal's host and tag without a time (Upsun's shipper)" },
+        { "2026-12-02T09:00:01.123456+00:00 app[web.1]: ", "rfc3339+syslog-tag", "heroku logs: time, source and dyno" },
         { "    ", "indent", "pasted as a Markdown code block" },
         { "\t", "indent", "pasted with a tab" },
         { "  nginx-1  | ", "indent+docker-compose", "compose output pasted indented (reStructuredText)" },
