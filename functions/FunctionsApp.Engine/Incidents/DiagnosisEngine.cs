@@ -220,6 +220,11 @@ internal sealed partial class DiagnosisEngine
         }
 
         request.Tries = ReadTries(in entry, status);
+        if (request.Tries.Count == 0 && format.Has(AccessField.ProxyUpstreamName))
+        {
+            // ingress-nginx routes every request to a backend; its default backend is the catch-all, not a Service's.
+            request.Backend = entry.Text(AccessField.ProxyUpstreamName) is var backend && backend is not ("" or "-" or "upstream-default-backend") ? backend : "";
+        }
         request.Unaddressed = request.Tries.Count == 0 && !format.Has(AccessField.UpstreamAddr) ? ReadUnaddressed(in entry, status) : null;
         request.HistoryKey = HistoryKeys.Of(in entry, format, upstreams);
         request.Route = HistoryKeys.RouteOf(in entry, request.HistoryKey, stackalloc char[320]).ToString();

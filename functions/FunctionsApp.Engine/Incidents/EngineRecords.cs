@@ -47,6 +47,10 @@ internal sealed class PendingRequest
     /// <summary>Whether the format logs <c>$upstream_addr</c> (so an empty <see cref="Tries"/> means "no upstream contacted").</summary>
     public bool LogsUpstream { get; set; }
 
+    /// <summary>The backend a failed request was routed to although nginx contacted no upstream (ingress-nginx's
+    /// <c>$proxy_upstream_name</c>, <c>namespace-service-port</c>); empty otherwise.</summary>
+    public string Backend { get; set; } = "";
+
     /// <summary>Whether the format logs <c>$upstream_connect_time</c> and <c>$upstream_header_time</c>:
     /// only then does a missing value mean "no connection" or "no header".</summary>
     public bool LogsConnectTime { get; set; }
@@ -156,6 +160,9 @@ internal sealed class FailureEvent
 
     /// <summary>Whether the access log names upstreams at all.</summary>
     public bool LogsUpstream { get; set; }
+
+    /// <summary>See <see cref="PendingRequest.Backend"/>: then <see cref="Upstream"/> is that name.</summary>
+    public string Backend { get; set; } = "";
 
     public bool LogsConnectTime { get; set; }
 

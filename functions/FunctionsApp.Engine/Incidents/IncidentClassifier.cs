@@ -277,6 +277,14 @@ internal static class IncidentClassifier
         double Share(int count) => (double)count / n;
         var dominant = e.Statuses.Count == 0 ? 502 : e.Statuses.MaxBy(s => s.Value).Key;
 
+        // ingress-nginx's balancer answers 503 itself, writing nothing to the error log, for a request routed to a
+        // backend that has no endpoints (no ready pod behind the Service); rate limits there are opt-in per Ingress and
+        // limit_req logs each rejection.
+        if (e.BackendWithoutEndpoints && dominant == 503)
+        {
+            return Verdict(IncidentCause.UpstreamDown, e.ErrorLogCovered ? 0.8 : 0.6, e);
+        }
+
         // limit_req and limit_conn log each request they reject (at `error`, by default): an error log read and silent
         // about these requests says nginx made the 503 another way (`return 503` for maintenance, an `error_page`).
         if (Share(e.NoUpstreamContacted) >= 0.5 && dominant == 503)
@@ -367,6 +375,8 @@ internal static class IncidentClassifier
         var top = voting.Count == 0 ? FailureKind.None : voting.MaxBy(k => k.Value).Key;
         return cause switch
         {
+            IncidentCause.UpstreamDown when e.BackendWithoutEndpoints =>
+                $"nginx answered 503 itself for the backend {u} without contacting a server{(e.ErrorLogCovered ? ", and wrote no error line" : "")}: ingress-nginx does so for a backend with no endpoints (no ready pod behind its Service).",
             IncidentCause.UpstreamDown => top switch
             {
                 FailureKind.NoLiveUpstreams when e.Upstream is "(unknown)" or "-" =>

@@ -51,6 +51,13 @@ internal sealed record IncidentEvidence
     /// <summary>nginx answered without contacting any upstream (<c>$upstream_addr</c> is <c>-</c>).</summary>
     public int NoUpstreamContacted { get; init; }
 
+    /// <summary>Of those, requests routed to a backend by name (ingress-nginx's <c>$proxy_upstream_name</c>):
+    /// its balancer answers 503 itself, without an error line, when the backend has no endpoints.</summary>
+    public int NoEndpoints { get; init; }
+
+    /// <summary>Most of the requests without an error line were routed to a backend that had no endpoints.</summary>
+    public bool BackendWithoutEndpoints => NoEndpoints * 2 >= Math.Max(1, WithoutErrorLine) && Kinds.Count == 0;
+
     /// <summary>No connection to the upstream was made (<c>$upstream_connect_time</c> is <c>-</c>).</summary>
     public int NotConnected { get; init; }
 

@@ -95,6 +95,7 @@ internal static class IncidentFactory
             ExplainedByAttribution = Math.Min(t.Attributed, t.Unjoined),
             UpstreamAnswered = t.UpstreamAnswered,
             NoUpstreamContacted = t.NoUpstreamContacted,
+            NoEndpoints = t.NoEndpoints,
             NotConnected = t.NotConnected,
             ConnectedNoHeader = t.ConnectedNoHeader,
             NoResponse = t.NoResponse,

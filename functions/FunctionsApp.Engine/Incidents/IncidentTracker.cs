@@ -82,6 +82,9 @@ internal sealed class IncidentTracker
 
     public int NoUpstreamContacted { get; set; }
 
+    /// <summary>Of those, requests routed to a backend (<see cref="FailureEvent.Backend"/>): a backend with no endpoints.</summary>
+    public int NoEndpoints { get; set; }
+
     public int NotConnected { get; set; }
 
     public int ConnectedNoHeader { get; set; }
@@ -286,7 +289,13 @@ internal sealed class IncidentTracker
         }
 
         string signature;
-        if (failure.LogsUpstream && failure.Upstream == "-")
+        if (failure.LogsUpstream && failure.Backend.Length > 0)
+        {
+            NoUpstreamContacted++;
+            NoEndpoints++;
+            signature = $"{failure.Status} answered by nginx itself for backend {failure.Backend}, no upstream contacted";
+        }
+        else if (failure.LogsUpstream && failure.Upstream == "-")
         {
             NoUpstreamContacted++;
             signature = $"{failure.Status} answered by nginx itself, no upstream contacted";

@@ -6,7 +6,8 @@ internal static class Remediation
     /// <summary>The steps for a verdict, with what the evidence adds (an application server's timeout, a group name).</summary>
     public static IReadOnlyList<string> For(IncidentCause cause, IncidentEvidence evidence) =>
         For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], IncidentClassifier.AppServerTimeout(evidence), evidence.UpstreamIsGroup,
-            upstreamLogged: evidence.Upstream is not ("(unknown)" or "-"), disabledForAnswers: evidence.ServersDisabledForAnswers);
+            upstreamLogged: evidence.Upstream is not ("(unknown)" or "-"), disabledForAnswers: evidence.ServersDisabledForAnswers,
+            backendWithoutEndpoints: evidence.BackendWithoutEndpoints);
 
     /// <summary>Where a group of that name comes from: a host name (<c>localhost</c>, <c>api.internal</c>) in
     /// <c>proxy_pass</c> makes one of every address it resolves to; a bare name is an <c>upstream</c> block's.</summary>
@@ -17,11 +18,17 @@ internal static class Remediation
 
     public static IReadOnlyList<string> For(
         IncidentCause cause, string upstream, IReadOnlyCollection<FailureKind> kinds, double? appServerTimeout = null, bool upstreamIsGroup = false,
-        bool upstreamLogged = true, bool disabledForAnswers = false)
+        bool upstreamLogged = true, bool disabledForAnswers = false, bool backendWithoutEndpoints = false)
     {
         var steps = new List<string>();
         switch (cause)
         {
+            case IncidentCause.UpstreamDown when backendWithoutEndpoints:
+                steps.Add($"Find the Service behind {upstream} (ingress-nginx names a backend namespace-service-port) and list its endpoints: `kubectl get endpointslices -n <namespace> -l kubernetes.io/service-name=<service>`. None ready means no running pod matches it, or none passes its readiness probe.");
+                steps.Add("Compare the Service's `selector` with the pods' labels (`kubectl get pods -n <namespace> --show-labels`), and read the pods' events and readiness (`kubectl describe pod`): a rollout that went wrong, a crash loop or a failing probe.");
+                steps.Add("Check that the Ingress's `backend.service.port` is a port the Service defines, and that the Service's `targetPort` is one the pods listen on.");
+                steps.Add("Run more than one replica with a PodDisruptionBudget, so a rollout or a node drain leaves ready endpoints.");
+                break;
             case IncidentCause.UpstreamDown when kinds.Contains(FailureKind.Unreachable):
                 steps.Add($"Check the network path from nginx to {upstream}: is the host up (`ping`, `nc -vz`), and do firewalls, security groups, network policies or routes let nginx reach its port?");
                 steps.Add("If the address changed (a new VM, pod or container IP), point `proxy_pass`/the `upstream` block at the new one, or at a name resolved with `resolver ... valid=30s`.");

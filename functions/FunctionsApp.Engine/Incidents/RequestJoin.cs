@@ -114,7 +114,7 @@ internal static class RequestJoin
             var joinable = !request.Request.IsEmpty && request.Client.Length > 0 && request.Client != "-";
             var noPeer = request.LogsUpstream && request.Status is 502 or 504;
             var context = named is null && (!joinable || noPeer) ? Context(request, errors, options) : null;
-            var upstream = named?.Upstream ?? context?.Upstream ?? (request.LogsUpstream ? "-" : "(unknown)");
+            var upstream = named?.Upstream ?? context?.Upstream ?? (!request.LogsUpstream ? "(unknown)" : request.Backend.Length > 0 ? request.Backend : "-");
             var failure = Failure(request, upstream, request.Unaddressed, recovered: !gateway, claimed);
             if (failure.Host == "-" && context is not null)
             {
@@ -331,7 +331,7 @@ internal static class RequestJoin
         Status = request.Status,
         Upstream = upstream,
         Host = request.Host is not ("" or "-") ? request.Host : errors.FirstOrDefault(e => e.Host != "-")?.Host ?? "-",
-        HistoryKey = request.LogsUpstream && upstream is not ("-" or "(unknown)") ? HistoryKeys.ForUpstream(upstream) : request.HistoryKey,
+        HistoryKey = request.LogsUpstream && upstream is not ("-" or "(unknown)") && upstream != request.Backend ? HistoryKeys.ForUpstream(upstream) : request.HistoryKey,
         Recovered = recovered,
         UpstreamStatus = attempt?.Status ?? 0,
         ConnectTime = attempt?.ConnectTime,
@@ -341,6 +341,7 @@ internal static class RequestJoin
         RequestSeconds = request.RequestSeconds,
         FromAccessLog = true,
         LogsUpstream = request.LogsUpstream,
+        Backend = upstream == request.Backend ? request.Backend : "",
         LogsConnectTime = request.LogsConnectTime,
         LogsHeaderTime = request.LogsHeaderTime,
         LogsReceived = request.LogsReceived,

@@ -141,6 +141,52 @@ public sealed class AccessLogAloneVerdictTests
         Assert.Contains(expected, incident.Summary, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("no error log", IncidentCause.UpstreamDown)]
+    [InlineData("the controller's error log, silent about them", IncidentCause.UpstreamDown)]
+    [InlineData("limit_req's lines for them", IncidentCause.RateLimited)]
+    public void Analyze_IngressNginx503sRoutedToABackendWithoutAnUpstream_AreABackendWithoutEndpoints(string errorLog, IncidentCause expected)
+    {
+        // ingress-nginx's balancer answers 503 itself, with no error line, for a request routed to a backend with no
+        // endpoints: $proxy_upstream_name names it, $upstream_addr is "-". Two Services lose their pods; a third serves.
+        // limit_req (an Ingress's limit-rps) also answers 503 without an upstream, but logs each rejection.
+        var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 120; i++)
+        {
+            var time = start.AddSeconds(i);
+            var backend = (i % 3) switch { 0 => "shop-cart-8080", 1 => "shop-api-80", _ => "shop-web-80" };
+            var failed = i >= 60 && backend != "shop-web-80";
+            var client = $"10.9.{i % 3}.{i}";
+            access.Add($"{client} - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /{backend}/{i} HTTP/1.1\" {(failed ? 503 : 200)} {(failed ? 190 : 512)} \"-\" \"curl/8.5.0\" 80 {(failed ? "0.000" : "0.010")} "
+                + $"[{backend}] [] {(failed ? "- - - -" : $"10.244.{i % 3}.7:8080 512 0.010 200")} {i:x32}");
+            if (failed && errorLog.StartsWith("limit_req", StringComparison.Ordinal))
+            {
+                errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 31#31: *{1000 + i} limiting requests, excess: 5.120 by zone \"{backend}_rps\", client: {client}, server: shop.example.com, request: \"GET /{backend}/{i} HTTP/1.1\", host: \"shop.example.com\"");
+            }
+            else if (errorLog.StartsWith("the controller's", StringComparison.Ordinal) && i % 10 == 0)
+            {
+                errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [warn] 31#31: *{1000 + i} a client request body is buffered to a temporary file /tmp/client-body/00000000{i:00}, client: {client}, server: shop.example.com, request: \"POST /upload HTTP/1.1\", host: \"shop.example.com\"");
+            }
+        }
+
+        var report = EngineTestKit.Analyze(access, errorLog == "no error log" ? null : errors, format: "ingress-nginx");
+
+        var incidents = report.Incidents.OrderBy(i => i.Upstream, StringComparer.Ordinal).ToList();
+        if (expected == IncidentCause.RateLimited)
+        {
+            // The limits are nginx's own, before any upstream: one incident of the site, as for any limit_req.
+            Assert.Equal((expected, 503, 40), (Assert.Single(incidents).Cause, incidents[0].Status, incidents[0].FailedRequests));
+            return;
+        }
+
+        Assert.Equal(["shop-api-80", "shop-cart-8080"], incidents.Select(i => i.Upstream));
+        Assert.All(incidents, i => Assert.Equal((expected, 503, 20), (i.Cause, i.Status, i.FailedRequests)));
+        Assert.Contains("no endpoints", incidents[0].Summary, StringComparison.Ordinal);
+        Assert.Contains(incidents[0].Remediation, step => step.Contains("kubectl get endpointslices", StringComparison.Ordinal));
+    }
+
     private static Incident Single(IEnumerable<string> access)
     {
         var report = EngineTestKit.Analyze(access, errors: null, format: "ingress-nginx");
