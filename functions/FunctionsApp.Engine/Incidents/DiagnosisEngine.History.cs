@@ -21,8 +21,10 @@ internal sealed partial class DiagnosisEngine
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RecordServed(in AccessLogEntry entry, AccessLogFormat format, ReadOnlySpan<byte> upstreams, DateTimeOffset time)
     {
+        // The upstream's time; a format without it has the request's, which holds it (and the client's transfer).
         var responseTime = entry.Get(AccessField.UpstreamResponseTime);
-        double? seconds = responseTime.IsEmpty ? null
+        double? seconds = !format.Has(AccessField.UpstreamResponseTime) ? entry.RequestTime
+            : responseTime.IsEmpty ? null
             : Utf8Parser.TryParse(UpstreamTries.Last(responseTime), out double s, out _) ? s : null;
         State.Site.RecordServed(time, entry.Status, null);
 

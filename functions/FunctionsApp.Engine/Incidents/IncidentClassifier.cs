@@ -107,9 +107,12 @@ internal static class IncidentClassifier
         // With every worker stuck, requests queue in the server's backlog before a worker takes them and its clock
         // starts: the times spread upward from the limit, but none fails sooner than it, and several land right at it
         // (within the same second or so as the median's band: the first requests each worker took).
+        // A server of two workers puts only two there: enough when many failures, none sooner than that floor, all took
+        // far longer than the upstream's requests took before (a crash kills the short requests in flight alike).
         var floor = times[0];
         var atFloor = times.Count(t => t - floor <= Math.Max(1.0, 0.15 * floor));
-        return atFloor >= 3 && times.Count >= 0.9 * e.ResponseTimes.Count && FewSooner(e, floor) ? Math.Round(floor, 1) : null;
+        var farAboveUsual = times.Count >= 8 && e.ResponseMillisUsual is { } usual && floor * 1000 >= 20 * Math.Max(usual, 10);
+        return atFloor >= (farAboveUsual ? 2 : 3) && times.Count >= 0.9 * e.ResponseTimes.Count && FewSooner(e, floor) ? Math.Round(floor, 1) : null;
     }
 
     /// <summary>At most a tenth of the failed requests ended before <paramref name="limit"/>, not counting instant failures (a connect refused).</summary>

@@ -114,6 +114,7 @@ internal static class IncidentFactory
             SiteWorkingBefore = t.SiteServedJustBefore is null or > 0,
             ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),
             ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),
+            ResponseMillisUsual = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(6), t.Start - TimeSpan.FromMinutes(1)),
             ResponseTimes = t.ResponseTimes,
             ErrorLogCovered = engine.ErrorLogBegan <= t.Start
                 || (engine.ErrorLogBegan is null && (engine.Stats.ErrorLines > 0 || engine.ErrorLogGiven)),

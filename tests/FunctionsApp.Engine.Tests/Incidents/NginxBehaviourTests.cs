@@ -771,6 +771,39 @@ public sealed class NginxBehaviourTests
         Assert.Equal(502, incident.Status);
     }
 
+    [Theory]
+    // uWSGI --harakiri 3 with two workers, a real capture's $request_time: two land within the master's second of the
+    // limit, the queued requests climb from there.
+    [InlineData(new[] { 3.365, 4.033, 5.227, 5.322, 5.354, 7.073, 8.802, 9.550, 9.770, 10.306, 11.215, 12.809 }, 0.002, true)]
+    // The same times after requests that took as long: nothing says a clock cut them.
+    [InlineData(new[] { 3.365, 4.033, 5.227, 5.322, 5.354, 7.073, 8.802, 9.550, 9.770, 10.306, 11.215, 12.809 }, 2.5, false)]
+    // One at the floor, the rest spread: a crash at random points, whatever the upstream took before.
+    [InlineData(new[] { 1.120, 2.370, 2.794, 2.991, 3.363, 3.381, 3.652, 3.673, 4.1, 4.6 }, 0.002, false)]
+    public void AppServerTimeout_TwoWorkersAtTheLimit_IsATimeoutOnlyWhenTheRequestsWereFastBefore(double[] seconds, double before, bool isTimeout)
+    {
+        // A format with $request_time alone (no upstream times): six minutes of answers first, then the failures.
+        const string Format = "[$time_local] $request_method \"$upstream_addr\" domain=\"$server_name\" remote_addr=$remote_addr uri=$request_uri cid=\"$connection\" elapsed=$request_time status=$status";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 120; i++)
+        {
+            var time = Base.AddSeconds(i * 3);
+            access.Add($"[{time:dd/MMM/yyyy:HH:mm:ss} +0000] GET \"unix:/run/uwsgi/app.sock\" domain=\"api.test\" remote_addr=10.9.8.{i % 200} uri=/users/{i} cid=\"{i}\" elapsed={before.ToString("0.000", CultureInfo.InvariantCulture)} status=200");
+        }
+
+        for (var i = 0; i < seconds.Length; i++)
+        {
+            var second = 400 + (i * 2);
+            var cid = 1000 + i;
+            access.Add($"[{Base.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0000] GET \"unix:/run/uwsgi/app.sock\" domain=\"api.test\" remote_addr=10.9.8.7 uri=/report/{i} cid=\"{cid}\" elapsed={seconds[i].ToString("0.000", CultureInfo.InvariantCulture)} status=502");
+            errors.Add(Error(second, "upstream prematurely closed connection while reading response header from upstream", upstream: "unix:/run/uwsgi/app.sock:", cid: cid, path: $"/report/{i}"));
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, Format).Incidents);
+
+        Assert.Equal(isTimeout ? IncidentCause.Timeout : IncidentCause.InvalidResponse, incident.Cause);
+    }
+
     public static TheoryData<string, string> FormatsWithoutRequest => new()
     {
         { "method, uri and args", "[$time_local] $request_method $uri $args $status $host" },
