@@ -19,6 +19,10 @@ public sealed record ReportStats
 
     public long ErrorLinesIgnored { get; init; }
 
+    /// <summary>Error lines without nginx's time, read at the time of the line before them (or of the shipper's
+    /// prefix); with none before them, at the Unix epoch's start.</summary>
+    public long UntimedErrorLines { get; init; }
+
     public long GatewayErrors { get; init; }
 
     /// <summary>Failed requests counted towards incidents (an error log alone: its lines about requests).</summary>

@@ -212,6 +212,10 @@ public sealed class AnalysisStats
     /// <summary>Error-log lines that were not about an upstream (startup notices, client errors, ...).</summary>
     public long ErrorLinesIgnored { get; set; }
 
+    /// <summary>Error-log lines without nginx's time (pasted from their level or message on), read at the time of the
+    /// line before them (<see cref="ErrorLogParser.TryParseHeadless"/>).</summary>
+    public long UntimedErrorLines { get; set; }
+
     /// <summary>Gateway errors (502/503/504) in the access log.</summary>
     public long GatewayErrors { get; set; }
 

@@ -40,6 +40,15 @@ internal static class ErrorSignatures
             return FailureKind.None;
         }
 
+        // A stream session (or an upgraded HTTP connection, a WebSocket) already relaying bytes: a read error or an
+        // idle timeout there ends it the way a close does, and nginx logs the session with $status 200 (101 for the
+        // WebSocket). The relay's phases are "proxying and reading from upstream", "... sending to client",
+        // "proxying connection", "proxying upgraded connection"; only the connect phase fails a session with 502.
+        if (message.IndexOf(" while proxying "u8) >= 0)
+        {
+            return FailureKind.None;
+        }
+
         // The application's stderr relayed by FastCGI comes with or without a failure; the line that follows says
         // what failed. Warnings about a server being taken out of rotation follow the failure they report.
         if (message.StartsWith("FastCGI sent in stderr"u8) || message.IndexOf("upstream server temporarily disabled"u8) >= 0)
@@ -187,6 +196,7 @@ internal static class ErrorSignatures
 
         var byText = Contains(text, "refused") ? Errno.Refused
             : Contains(text, "reset by peer") || Contains(text, "forcibly closed") || Contains(text, "Broken pipe") ? Errno.Reset
+            : Contains(text, "Network is unreachable") || Contains(text, "network is unreachable") || Contains(text, "unreachable network") ? Errno.NetworkUnreachable
             : Contains(text, "No route to host") || Contains(text, "unreachable") ? Errno.Unreachable
             : Contains(text, "timed out") || Contains(text, "did not properly respond") ? Errno.TimedOut
             : Contains(text, "Resource temporarily unavailable") || Contains(text, "would block") ? Errno.Again
@@ -201,7 +211,8 @@ internal static class ErrorSignatures
         {
             111 or 61 or 10061 => Errno.Refused,
             104 or 54 or 10054 or 32 => Errno.Reset,
-            113 or 65 or 10065 or 101 or 51 or 10051 or 112 or 64 => Errno.Unreachable,
+            101 or 51 or 10051 => Errno.NetworkUnreachable,
+            113 or 65 or 10065 or 112 or 64 => Errno.Unreachable,
             110 or 60 or 10060 => Errno.TimedOut,
             11 or 35 or 10035 => Errno.Again,
             99 or 49 or 10049 => Errno.AddressNotAvailable,
@@ -219,13 +230,16 @@ internal static class ErrorSignatures
             Errno.Reset => connecting ? FailureKind.ResetConnecting : FailureKind.Reset,
             Errno.Unreachable => FailureKind.Unreachable,
 
+            // ENETUNREACH: no route to the peer's network. To an IPv6 peer that is a host without IPv6 (a name that
+            // resolves to AAAA records too, on an IPv4-only host); to an IPv4 one, a route or VPN gone.
+            Errno.NetworkUnreachable => IsIpv6Peer(message) ? FailureKind.Ipv6Unavailable : FailureKind.Unreachable,
+
             // The kernel gave up on the SYN (the host does not answer, a firewall drops it): nginx answers 502, not 504.
             Errno.TimedOut => connecting ? FailureKind.Unreachable : FailureKind.TimedOut,
             Errno.Again => FailureKind.ResourceUnavailable,
             // EADDRNOTAVAIL: no local address to connect from. For an IPv6 peer ("connect() to [2001:db8::1]:443", "[::1]"
             // for localhost) the host has no IPv6 address (containers, IPv4-only VMs); otherwise its ports ran out.
-            Errno.AddressNotAvailable => message.IndexOf("[::1]"u8) >= 0 || message.IndexOf("connect() to ["u8) >= 0
-                ? FailureKind.Ipv6Unavailable : FailureKind.PortExhaustion,
+            Errno.AddressNotAvailable => IsIpv6Peer(message) ? FailureKind.Ipv6Unavailable : FailureKind.PortExhaustion,
             Errno.TooManyFiles => FailureKind.TooManyOpenFiles,
             Errno.NoEntry when unixSocket || connecting => FailureKind.MissingSocket,
             Errno.Access when unixSocket || connecting => FailureKind.PermissionDenied,
@@ -237,12 +251,15 @@ internal static class ErrorSignatures
         };
     }
 
+    private static bool IsIpv6Peer(ReadOnlySpan<byte> message) => message.IndexOf("[::1]"u8) >= 0 || message.IndexOf("connect() to ["u8) >= 0;
+
     private enum Errno
     {
         Unknown,
         Refused,
         Reset,
         Unreachable,
+        NetworkUnreachable,
         TimedOut,
         Again,
         AddressNotAvailable,

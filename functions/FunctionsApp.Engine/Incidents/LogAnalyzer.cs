@@ -49,6 +49,7 @@ internal static class LogAnalyzer
                 MalformedLines = stats.MalformedLines,
                 Format = access.Count == 0 ? "none" : feed.Format?.Name ?? "unknown",
                 ErrorLinesIgnored = stats.ErrorLinesIgnored,
+                UntimedErrorLines = stats.UntimedErrorLines,
                 GatewayErrors = stats.GatewayErrors,
                 FailedRequests = stats.FailedRequests,
                 MalformedSamples = stats.MalformedSamples,

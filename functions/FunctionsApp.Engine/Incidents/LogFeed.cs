@@ -579,6 +579,7 @@ internal sealed class LogFeed
 
     private sealed class ErrorSide : Side
     {
+        private DateTimeOffset? _lastTime;
 
         public ErrorSide(LogFeed feed, IReadOnlyList<LogInput> inputs)
             : base(feed, inputs, "error")
@@ -602,6 +603,22 @@ internal sealed class LogFeed
 
             if (entry.Timestamp.Length > 0 && NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out time))
             {
+                AfterErrorLine = true;
+                _lastTime = time;
+                if (time > limit)
+                {
+                    return FeedResult.Later;
+                }
+
+                Engine.AddError(in entry, time);
+                return FeedResult.Fed;
+            }
+
+            if (entry.Timestamp.IsEmpty && ErrorLogParser.TryParseHeadless(line, out entry))
+            {
+                // Pasted without nginx's time: at the shipper's time, else the line's before it, else the epoch's start.
+                time = PrefixTime ?? _lastTime ?? DateTimeOffset.UnixEpoch;
+                Engine.Stats.UntimedErrorLines++;
                 AfterErrorLine = true;
                 if (time > limit)
                 {
@@ -641,8 +658,10 @@ internal sealed class LogFeed
 
         protected override void Feed(ReadOnlySpan<byte> line, DateTimeOffset time)
         {
-            ErrorLogParser.TryParseAnywhere(line, PrefixTime, out var entry);
-            Engine.AddError(in entry, time);
+            if (ErrorLogParser.TryParseAnywhere(line, PrefixTime, out var entry) || ErrorLogParser.TryParseHeadless(line, out entry))
+            {
+                Engine.AddError(in entry, time);
+            }
         }
     }
 }

@@ -70,7 +70,40 @@ internal static class ErrorLogParser
         }
 
         var level = ParseLevel(line.Slice(21, levelEnd));
-        var rest = line[(22 + levelEnd)..].TrimStart((byte)' ');
+        return TryParseBody(line, line[..19], level, line[(22 + levelEnd)..].TrimStart((byte)' '), prefixTime, headless: false, out entry);
+    }
+
+    /// <summary>
+    /// Parses a line posted without nginx's time (people paste from <c>[error] 31#31: *7 connect() failed …</c>, from
+    /// <c>*7 …</c>, or from the message itself): the rest of nginx's head where there is one, then a message that names
+    /// the request's <c>client:</c> (or the resolver's <c>resolver:</c>), as nginx's lines about a request do. Its
+    /// <see cref="ErrorLogLine.Timestamp"/> is empty: the reader gives it the time of the line before it.
+    /// </summary>
+    public static bool TryParseHeadless(ReadOnlySpan<byte> line, out ErrorLogLine entry)
+    {
+        entry = default;
+        var rest = line.TrimStart(" \t"u8);
+        var level = ErrorLevel.Error;
+        if (rest.Length > 2 && rest[0] == '[' && rest[1..].IndexOf((byte)']') is var close and >= 4 and <= 6)
+        {
+            level = ParseLevel(rest.Slice(1, close));
+            if (level == ErrorLevel.Unknown)
+            {
+                return false;
+            }
+
+            rest = rest[(close + 2)..].TrimStart((byte)' ');
+        }
+
+        return rest.IndexOf(", client: "u8) > 0 || rest.IndexOf(", resolver: "u8) > 0
+            ? TryParseBody(line, default, level, rest, null, headless: true, out entry)
+            : false;
+    }
+
+    private static bool TryParseBody(
+        ReadOnlySpan<byte> line, ReadOnlySpan<byte> timestamp, ErrorLevel level, ReadOnlySpan<byte> rest, DateTimeOffset? prefixTime, bool headless, out ErrorLogLine entry)
+    {
+        entry = default;
 
         // pid#tid: — present on every line nginx writes; tolerate its absence.
         var hash = rest.IndexOf((byte)'#');
@@ -81,15 +114,23 @@ internal static class ErrorLogParser
         }
 
         long connectionId = -1;
-        if (rest.Length > 1 && rest[0] == '*')
+        if (rest.Length > 1 && (rest[0] == '*' || (headless && char.IsAsciiDigit((char)rest[0]))))
         {
+            // Without the head, a connection number may have lost its '*' with it ("10358 upstream timed out …").
+            var star = rest[0] == '*' ? 1 : 0;
             var space = rest.IndexOf((byte)' ');
-            var digits = space < 0 ? rest[1..] : rest[1..space];
+            var digits = space < 0 ? rest[star..] : rest[star..space];
             if (Utf8Parser.TryParse(digits, out long cid, out var n) && n == digits.Length && n > 0)
             {
                 connectionId = cid;
                 rest = space < 0 ? default : rest[(space + 1)..];
             }
+        }
+
+        // A message of nginx's starts with a word, a function's name or OpenResty's [lua] tag, never a digit or a quote.
+        if (headless && (rest.IsEmpty || !(char.IsAsciiLetter((char)rest[0]) || rest.StartsWith("[lua]"u8))))
+        {
+            return false;
         }
 
         // The request context starts at ", client: "; the resolver's own lines have ", resolver: " instead.
@@ -134,7 +175,7 @@ internal static class ErrorLogParser
         entry = new ErrorLogLine
         {
             Line = line,
-            Timestamp = line[..19],
+            Timestamp = timestamp,
             Level = level,
             ConnectionId = connectionId,
             Message = message,
@@ -301,9 +342,10 @@ internal static class ErrorLogParser
                 return value;
             }
 
+            // The closing quote ends the line, comes before the next key, or before the comma a paste left after it.
             var end = offset + quote;
             var after = value[(end + 1)..];
-            if (after.IsEmpty || IsNextKey(after))
+            if (after.IsEmpty || IsNextKey(after) || after.TrimEnd(" \r"u8) is [(byte)','])
             {
                 consumed = end + 2;
                 return value[..end];

@@ -84,6 +84,13 @@ internal static class JsonFormatInference
             }
         }
 
+        // A GELF document (Graylog's format, which some log_formats write directly: "version":"1.1", "short_message")
+        // names the machine that sent it "host" (its spec: the host, source or application): not the request's Host.
+        if (paths.Contains("short_message") && paths.Contains("version") && fields.ContainsKey("host"))
+        {
+            fields["host"] = AccessField.Ignored;
+        }
+
         // Keys no name explains: values only one field has.
         foreach (var path in paths.Where(p => !fields.ContainsKey(p)))
         {

@@ -16,8 +16,9 @@ namespace FunctionsApp.NginxLogs;
 /// follow the fields a shipper's own file output writes first: Fluentd's <c>out_file</c> (<c>time⇥tag⇥{…}</c>) and
 /// Fluent Bit's (<c>tag: [1700000000.123456789, {…}]</c>), both their defaults. The line is the string under the key,
 /// unescaped, without the newline Docker keeps. Decided once per input from its first lines,
-/// like <see cref="LinePrefix"/>, and only when the objects carry no HTTP <c>status</c>: an nginx JSON access log has
-/// one, an envelope does not (a <c>status</c> that is a word, <c>"info"</c>, is a shipper's log level).
+/// like <see cref="LinePrefix"/>, and only when the objects carry no HTTP status (under <c>status</c>, or a key ending
+/// in it: <c>request_status</c>): an nginx JSON access log has one, an envelope does not (a <c>status</c> that is a
+/// word, <c>"info"</c>, is a shipper's log level).
 /// </summary>
 internal sealed class LineEnvelope
 {
@@ -267,10 +268,11 @@ internal sealed class LineEnvelope
             int? nested = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("status"u8))
+                if (IsStatusKey(reader.ValueSpan))
                 {
-                    // An HTTP status makes it an nginx JSON access line; a word is a shipper's log level (Datadog's
-                    // archives, many JSON shippers: "status": "info").
+                    // An HTTP status makes it an nginx JSON access line, whatever the format named it (status,
+                    // request_status, http_status_code); a word is a shipper's log level (Datadog's archives, many
+                    // JSON shippers: "status": "info").
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.Number
                         || (reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length == 3 && reader.ValueSpan.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0))
@@ -316,6 +318,9 @@ internal sealed class LineEnvelope
             return null;
         }
     }
+
+    private static bool IsStatusKey(ReadOnlySpan<byte> name) =>
+        name.EndsWith("status"u8) || name.EndsWith("Status"u8) || name.EndsWith("status_code"u8) || name.EndsWith("StatusCode"u8);
 
     /// <summary>Reads the object at the reader to its end; whether it has a non-empty string under <paramref name="key"/>.</summary>
     private static bool HasString(ref Utf8JsonReader reader, string key)

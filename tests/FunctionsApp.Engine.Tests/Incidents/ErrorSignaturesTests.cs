@@ -82,7 +82,17 @@ public sealed class ErrorSignaturesTests
         { "connect() to [240e:83:205:59:0:ff:b09b:159e]:443 failed (99: Cannot assign requested address) while connecting to upstream", "Ipv6Unavailable" },
         { "connect() to 127.0.0.1:8080 failed (99: Cannot assign requested address) while connecting to upstream", "PortExhaustion" },
         { "kevent() reported that connect() failed (61: Connection refused) while connecting to upstream", "Refused" },
-        { "connect() to [2001:db8::1]:80 failed (101: Network is unreachable) while connecting to upstream", "Unreachable" },
+        // A stream session already relaying, or a WebSocket: nginx ends it as a close, with $status 200 (101).
+        { "recv() failed (104: Connection reset by peer) while proxying and reading from upstream", "None" },
+        { "upstream timed out (110: Connection timed out) while proxying connection", "None" },
+        { "recv() failed (104: Connection reset by peer) while proxying upgraded connection", "None" },
+        { "connect() failed (111: Connection refused) while connecting to upstream", "Refused" },
+
+        // No route to IPv6 networks from this host (ENETUNREACH to an IPv6 peer); to an IPv4 peer, a route gone.
+        { "connect() to [2001:db8::1]:80 failed (101: Network is unreachable) while connecting to upstream", "Ipv6Unavailable" },
+        { "connect() to 10.20.0.5:80 failed (101: Network is unreachable) while connecting to upstream", "Unreachable" },
+        { "connect() to [2001:db8::1]:80 failed (10051: A socket operation was attempted to an unreachable network) while connecting to upstream", "Ipv6Unavailable" },
+        { "connect() to [2001:db8::1]:80 failed (113: No route to host) while connecting to upstream", "Unreachable" },
         { "FastCGI sent in stderr: \"PHP message: PHP Warning:  Undefined variable $x in /srv/index.php on line 3\" while reading response header from upstream", "None" },
         { "recv() failed (111: Connection refused) while resolving, resolver: 127.0.0.53:53", "Resolver" },
         { "upstream server temporarily disabled while connecting to upstream", "None" },

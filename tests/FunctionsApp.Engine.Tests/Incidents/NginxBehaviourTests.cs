@@ -948,6 +948,31 @@ public sealed class NginxBehaviourTests
     }
 
     [Fact]
+    public void ErrorLinesPastedWithoutTheirTime_AreReadAtTheTimeOfTheLineBefore()
+    {
+        // A thread's paste: one whole line, then the same failure's next lines cut from their level on, then a
+        // timeout cut from its message on, with nothing before it. nginx wrote every one; the paste lost the heads.
+        string[] errors =
+        [
+            $"{Base:yyyy/MM/dd HH:mm:ss} [error] 7#7: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 10.9.8.7, server: shop.test, request: \"GET /a HTTP/1.1\", upstream: \"http://10.0.0.5:8080/a\", host: \"shop.test\"",
+            "[error] 7#7: *2 connect() failed (111: Connection refused) while connecting to upstream, client: 10.9.8.7, server: shop.test, request: \"GET /b HTTP/1.1\", upstream: \"http://10.0.0.5:8080/b\", host: \"shop.test\"",
+            "*3 connect() failed (111: Connection refused) while connecting to upstream, client: 10.9.8.7, server: shop.test, request: \"GET /c HTTP/1.1\", upstream: \"http://10.0.0.5:8080/c\", host: \"shop.test\"",
+        ];
+        string[] untimed =
+        [
+            "upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.9.8.8, server: api.test, request: \"POST /report HTTP/1.1\", upstream: \"fastcgi://unix:/run/php/php8.2-fpm.sock:\", host: \"api.test\"",
+        ];
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+        var alone = LogAnalyzer.Analyze([], [Input("error", untimed)], null, new DiagnosisOptions { MinFailures = 1 }, CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((IncidentCause.UpstreamDown, 3, Base, 2L), (incident.Cause, incident.FailedRequests, incident.Start, report.Stats.UntimedErrorLines));
+        Assert.Equal((IncidentCause.Timeout, 504, "unix:/run/php/php8.2-fpm.sock"), (Assert.Single(alone.Incidents).Cause, alone.Incidents[0].Status, alone.Incidents[0].Upstream));
+        Assert.Equal(0, alone.Stats.MalformedLines);
+    }
+
+    [Fact]
     public void TwoRequestsOnOneKeepAliveConnection_KeepTheirOwnLines_ThoughOnlyTheirArgumentsDiffer()
     {
         // A format that logs $uri, not $request: two requests on one connection, /status/?page=1 and ?page=2, both

@@ -25,6 +25,34 @@ public sealed class ErrorLogParserTests
         Assert.Equal("Connection refused", Encoding.UTF8.GetString(text));
     }
 
+    [Theory]
+    // Lines as people paste them, from the level, the process, the connection or the message on.
+    [InlineData("[error] 1757#1757: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 192.168.26.188, server: , request: \"GET / HTTP/1.1\", upstream: \"http://192.168.26.105:80/\", host: \"192.168.26.105:8000\"", "Error", 1L)]
+    [InlineData("[crit] 12#12: *5 connect() to unix:/run/php/php8.2-fpm.sock failed (13: Permission denied) while connecting to upstream, client: 10.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"fastcgi://unix:/run/php/php8.2-fpm.sock:\", host: \"x\"", "Crit", 5L)]
+    [InlineData("*10 SSL_do_handshake() failed (SSL: error:0A000410:SSL routines::sslv3 alert handshake failure:SSL alert number 40) while SSL handshaking to upstream, client: 172.19.0.1, server: example.host, request: \"GET / HTTP/2.0\", upstream: \"https://10.0.0.9/\", host: \"example.host\"", "Error", 10L)]
+    [InlineData("10358 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 192.168.188.149, server: omv, request: \"POST /rpc.php HTTP/1.1\", upstream: \"fastcgi://unix:/run/php/php8.2-fpm.sock\", host: \"192.168.188.198:81\",", "Error", 10358L)]
+    [InlineData("connect() failed (113: Host is unreachable) while connecting to upstream, client: 172.17.0.1, server: appydroid.eu, request: \"GET /feed/ HTTP/1.1\", upstream: \"http://172.17.0.7:2368/feed/\", host: \"appydroid.eu\"", "Error", -1L)]
+    public void TryParseHeadless_LinesPastedWithoutTheirTime_KeepLevelConnectionAndContext(string line, string level, long connection)
+    {
+        Assert.False(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out _));
+
+        Assert.True(ErrorLogParser.TryParseHeadless(Encoding.UTF8.GetBytes(line), out var entry));
+
+        Assert.Equal((Enum.Parse<ErrorLevel>(level), connection), (entry.Level, entry.ConnectionId));
+        Assert.True(entry.Timestamp.IsEmpty);
+        Assert.False(entry.Client.IsEmpty);
+        Assert.DoesNotContain("\"", Encoding.UTF8.GetString(entry.Host), StringComparison.Ordinal);
+        Assert.False(entry.Message.StartsWith("*"u8) || char.IsAsciiDigit((char)entry.Message[0]));
+    }
+
+    [Theory]
+    [InlineData("Hello world")] // no request context
+    [InlineData("203.0.113.5 - - [24/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 502 157 \"-\" \"curl/8.5.0\"")] // an access line
+    [InlineData("[notalevel] connect() failed, client: 1.2.3.4")]
+    [InlineData("\"quoted\", client: 1.2.3.4")]
+    public void TryParseHeadless_OtherText_IsNoErrorLine(string line) =>
+        Assert.False(ErrorLogParser.TryParseHeadless(Encoding.UTF8.GetBytes(line), out _));
+
     [Fact]
     public void TryParse_SslMessageWithParentheses_FindsErrnoLater()
     {

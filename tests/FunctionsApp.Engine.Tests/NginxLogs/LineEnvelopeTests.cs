@@ -56,6 +56,9 @@ public sealed class LineEnvelopeTests
     [Theory]
     [InlineData("""{"time":"2026-11-24T05:22:04+00:00","status":"502","message":"GET / HTTP/1.1","upstream":"10.0.0.2:80"}""")]
     [InlineData("""{"@timestamp":"2026-11-24T05:22:04+00:00","http":{"status":502},"status":502,"log":"x"}""")]
+    // A log_format written as GELF (Graylog's shape) whose status key is another name: it has a short_message too.
+    [InlineData("""{"version":"1.1","host":"vm","short_message":"GET / HTTP/1.1","timestamp":1796180008.349,"request_status":502,"upstream_addr":"127.0.0.1:21999"}""")]
+    [InlineData("""{"msg":"GET / HTTP/1.1","time":"2026-11-24T05:22:04+00:00","http_status_code":"504"}""")]
     public void Detect_NginxJsonAccessLines_AreNotAnEnvelope(string line) =>
         Assert.Null(LineEnvelope.Detect(Lines(line, line)));
 

@@ -154,6 +154,20 @@ public sealed class LogFormatDetectorTests
     }
 
     [Fact]
+    public void Detect_GelfShapedJsonFormat_TakesItsHostForTheSender_AndTheHttpHostForTheRequest()
+    {
+        // A log_format that writes GELF itself (DECK36's): "host" is the machine that sent the message, by GELF's spec.
+        var lines = Lines(Enumerable.Range(0, 10).Select(i =>
+            $$"""{"version":"1.1","host":"vm","short_message":"GET /api/{{i}} HTTP/1.1","timestamp":1796180008.{{i}}49,"remote_addr":"127.0.0.1","request_status":{{(i % 3 == 0 ? 502 : 200)}},"http_host":"shop.example.test","upstream_addr":"127.0.0.1:21999"}""").ToArray());
+
+        var format = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(format);
+        Assert.True(format.TryParse(lines[0], out var entry));
+        Assert.Equal((502, "shop.example.test"), (entry.Status, entry.Has(AccessField.Host) ? entry.Text(AccessField.Host) : entry.Text(AccessField.HttpHost)));
+    }
+
+    [Fact]
     public void Detect_Garbage_ReturnsNull() =>
         Assert.Null(LogFormatDetector.Detect(Lines("hello", "world", "")));
 
