@@ -456,11 +456,10 @@ internal static class TextFormatInference
             open++;
         }
 
-        // Closed by the brackets that opened it, and a comma after them.
         // Closed by the brackets that opened it, and a comma or colon after them ('to: $upstream_addr: $request'; a
         // label, 'to:', stays whole).
         var label = IsLabel(values[0].TrimEnd(':'));
-        var closers = new string([.. values[0][..open].Reverse().Select(c => c switch { '(' => ')', '{' => '}', _ => '>' }), ',', label ? ',' : ':']);
+        var closers = new string([.. values[0][..open].Reverse().Select(c => c switch { '(' => ')', '{' => '}', _ => '>' }), ',']) + (label ? "" : ":");
         int close = 0, closed = 0;
         while (close < values[0].Length - open - 1 && values[0][^(close + 1)] is var c && closers.Contains(c)
             && (c is ',' or ':' || closed < open) && values.TrueForAll(v => v.Length > open + close + 1 && v[^(close + 1)] == c))
