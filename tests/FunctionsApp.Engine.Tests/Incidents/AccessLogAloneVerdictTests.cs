@@ -142,6 +142,26 @@ public sealed class AccessLogAloneVerdictTests
     }
 
     [Theory]
+    [InlineData("0.000", IncidentCause.UpstreamDown)] // nginx gave up at once: nothing answered
+    [InlineData("0.240", IncidentCause.Unknown)] // the 502 came after a while: anyone's
+    public void Analyze_OnlyTheRequestTime_SaysARefusalOnlyForInstant502s(string seconds, IncidentCause expected)
+    {
+        // A format with no upstream field at all (a published one: '[$time_local] $remote_addr - "$request" $status -
+        // $request_time msec'), no error log, the refused 502s beside the upstream's slow 504s.
+        var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+        var access = Enumerable.Range(0, 80).Select(i =>
+        {
+            var (status, time) = i < 60 ? (200, "0.012") : i % 6 == 0 ? (504, "1.001") : (502, seconds);
+            return $"[{start.AddSeconds(i):dd/MMM/yyyy:HH:mm:ss} +0000] 10.9.8.{i} - \"GET /api/{i} HTTP/1.1\" {status} - {time} msec";
+        });
+
+        var incident = Assert.Single(EngineTestKit.Analyze(access, errors: null, format: "[$time_local] $remote_addr - \"$request\" $status - $request_time msec").Incidents);
+
+        Assert.Equal(expected, incident.Cause);
+        Assert.InRange(incident.Confidence, 0, 0.35);
+    }
+
+    [Theory]
     [InlineData("no error log", IncidentCause.UpstreamDown)]
     [InlineData("the controller's error log, silent about them", IncidentCause.UpstreamDown)]
     [InlineData("limit_req's lines for them", IncidentCause.RateLimited)]
