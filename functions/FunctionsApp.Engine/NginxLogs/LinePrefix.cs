@@ -390,6 +390,13 @@ internal sealed class LinePrefix
     {
         time = null;
         var token = Token(s, 0);
+        if (token.Length == 10 && IsDate(token) && Token(s, 11) is { Length: >= 8 } clock && IsClock(clock[..8])
+            && (clock.Length == 8 || clock[8] is (byte)'.' or (byte)',') && 11 + clock.Length < s.Length)
+        {
+            // A log viewer's local time (Docker Desktop's "2024-01-24 10:25:11 nginx.1  | "): no zone, so no instant.
+            return 11 + clock.Length + 1;
+        }
+
         if (token.Length < 20 || token.Length >= s.Length || token[10] != 'T' || !TryZonedTime(token, out var parsed))
         {
             return -1;
@@ -398,6 +405,10 @@ internal sealed class LinePrefix
         time = parsed;
         return token.Length + 1;
     }
+
+    private static bool IsDate(ReadOnlySpan<byte> s) =>
+        s.Length == 10 && s[4] == '-' && s[7] == '-' && s[..4].IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0
+        && s[5..7].IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0 && s[8..].IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0;
 
     private static int MatchCri(ReadOnlySpan<byte> s, out DateTimeOffset? time)
     {

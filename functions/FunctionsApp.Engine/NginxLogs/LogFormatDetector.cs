@@ -108,11 +108,42 @@ internal static class LogFormatDetector
                 var stripped = candidate.IsNone ? sample : Strip(sample, candidate);
                 var (format, read, richness) = DetectReading(stripped);
                 formats[candidate] = format;
-                var header = candidate.StartsWithHeader || TaggedNginx(sample, candidate) ? 256 : 0;
+                var header = candidate.StartsWithHeader || TaggedNginx(sample, candidate) || PaddedService(sample, candidate) ? 256 : 0;
+                header -= stripped.All(StartsWithPaddedColumn) ? 256 : 0;
                 return format is null ? 0 : (read * 512) + header + Math.Min(richness, 255);
             },
             weakWinsTies: true);
         return new FormatDetection(formats[prefix], prefix);
+    }
+
+    /// <summary>
+    /// Every line's prefix holds a service name padded to a column before its bar (<c>nginx.1     | </c>, as docker
+    /// compose and nginx-proxy's output align their services): a runtime's column, not a pipe-separated format's first
+    /// field, which nginx writes with the format's one separator.
+    /// </summary>
+    private static bool PaddedService(IReadOnlyList<byte[]> sample, LinePrefix prefix)
+    {
+        if (prefix.IsNone || sample.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var line in sample)
+        {
+            if (line.AsSpan(0, prefix.Strip(line, out _)).IndexOf("  |"u8) < 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A line that still starts with a padded service column (<c>nginx.1     | </c>): the runtime's, left in.</summary>
+    private static bool StartsWithPaddedColumn(byte[] line)
+    {
+        var bar = line.AsSpan(0, Math.Min(line.Length, 140)).IndexOf("  | "u8);
+        return bar > 0 && line.AsSpan(0, bar).TrimEnd((byte)' ') is { IsEmpty: false } name && name.IndexOfAny((byte)' ', (byte)'"', (byte)'[') < 0;
     }
 
     /// <summary>

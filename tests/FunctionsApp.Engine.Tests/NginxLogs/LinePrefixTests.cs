@@ -42,6 +42,7 @@ public sealed class LinePrefixTests
         { "nginx[1234]: ", "syslog-tag", "a tag the daemon did not recognise" },
         { "frontend.0 nginx: ", "syslog-tag", "a journal's host and tag without a time (Upsun's shipper)" },
         { "2026-12-02T09:00:01.123456+00:00 app[web.1]: ", "rfc3339+syslog-tag", "heroku logs: time, source and dyno" },
+        { "2024-01-24 10:25:11 nginx.1     | ", "rfc3339+docker-compose", "Docker Desktop's log view: local time, service column" },
         { "    ", "indent", "pasted as a Markdown code block" },
         { "\t", "indent", "pasted with a tab" },
         { "  nginx-1  | ", "indent+docker-compose", "compose output pasted indented (reStructuredText)" },

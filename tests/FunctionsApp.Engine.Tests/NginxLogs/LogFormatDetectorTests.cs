@@ -167,6 +167,23 @@ public sealed class LogFormatDetectorTests
         Assert.Equal((502, "shop.example.test"), (entry.Status, entry.Has(AccessField.Host) ? entry.Text(AccessField.Host) : entry.Text(AccessField.HttpHost)));
     }
 
+    [Theory]
+    [InlineData("nginx.1     | ")]
+    [InlineData("2024-01-24 10:25:11 nginx.1     | ")]
+    public void DetectWithPrefix_AServiceColumnBeforeAVhostLine_IsStrippedEvenFromOneLine(string prefix)
+    {
+        // nginx-proxy's vhost format ($host first) behind compose's padded service column: as posted, one line. Read as
+        // part of the line, the column would be the host.
+        var line = prefix + "whoami.local 192.168.65.1 - - [24/Jan/2024:15:25:11 +0000] \"GET / HTTP/1.1\" 502 157 \"-\" \"Mozilla/5.0\" \"172.18.0.3:8400\"";
+
+        var detection = LogFormatDetector.DetectWithPrefix(Lines(line));
+
+        Assert.False(detection.Prefix.IsNone);
+        Assert.NotNull(detection.Format);
+        Assert.True(detection.Format.TryParse(Encoding.UTF8.GetBytes(line)[detection.Prefix.Strip(Encoding.UTF8.GetBytes(line), out _)..], out var entry));
+        Assert.Equal(("whoami.local", "172.18.0.3:8400"), (entry.Text(AccessField.Host), entry.Text(AccessField.UpstreamAddr)));
+    }
+
     [Fact]
     public void Detect_Garbage_ReturnsNull() =>
         Assert.Null(LogFormatDetector.Detect(Lines("hello", "world", "")));
