@@ -56,6 +56,14 @@ internal sealed class LogFeed
         }
 
         errorSide.Prime();
+
+        // The error log's first time is known before its first line is fed: a request before it had no chance of an error
+        // line, so its silence says nothing of who made the status (an incident may close before that line is fed).
+        if (!errorSide.Done && (_engine.State.ErrorLogBegan is null || errorSide.NextTime < _engine.State.ErrorLogBegan))
+        {
+            _engine.State.ErrorLogBegan = errorSide.NextTime;
+        }
+
         while (!accessSide.Done || !errorSide.Done)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -141,6 +141,34 @@ public sealed class AccessLogAloneVerdictTests
         Assert.Contains(expected, incident.Summary, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Analyze_FailuresBeforeTheErrorLogBegins_AreNotTheUpstreamsOwnForLackOfAnErrorLine()
+    {
+        // The error log given starts half an hour after the first burst (rotated, or pasted from later): the first
+        // burst closes before the error log's first line is read, and its silence says nothing.
+        var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 80; i++)
+        {
+            var status = i is >= 20 and < 30 ? 504 : 200;
+            access.Add($"10.9.8.{i} - - [{start.AddSeconds(i * 6):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/{i} HTTP/1.1\" {status} 167 \"-\" \"curl/8.5.0\"");
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            var time = start.AddMinutes(30).AddSeconds(i);
+            access.Add($"10.9.7.{i} - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /pay/{i} HTTP/1.1\" 502 157 \"-\" \"curl/8.5.0\"");
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{100 + i} connect() failed (111: Connection refused) while connecting to upstream, client: 10.9.7.{i}, server: shop.test, request: \"GET /pay/{i} HTTP/1.1\", upstream: \"http://10.0.0.5:8080/pay/{i}\", host: \"shop.test\"");
+        }
+
+        var incidents = EngineTestKit.Analyze(access, errors, format: "combined").Incidents.OrderBy(i => i.Start).ToList();
+
+        Assert.Equal(2, incidents.Count);
+        Assert.Equal((IncidentCause.Timeout, 504), (incidents[0].Cause, incidents[0].Status));
+        Assert.Contains(incidents[1].Cause, new[] { IncidentCause.UpstreamDown, IncidentCause.Misconfiguration }); // refused, on a route new to the log
+    }
+
     [Theory]
     [InlineData("0.000", IncidentCause.UpstreamDown)] // nginx gave up at once: nothing answered
     [InlineData("0.240", IncidentCause.Unknown)] // the 502 came after a while: anyone's
