@@ -259,10 +259,7 @@ internal sealed partial class DiagnosisEngine
             State.ErrorWatermark = time;
         }
 
-        if (State.ErrorLogBegan is null || time < State.ErrorLogBegan)
-        {
-            State.ErrorLogBegan = time;
-        }
+        NoteErrorLogTime(time);
 
         if (ErrorLogParser.TryReadConfigMessage(in line, out var config))
         {
@@ -303,6 +300,15 @@ internal sealed partial class DiagnosisEngine
         error.Host = HostOr(error.Host, error.Server);
 
         Insert(State.PendingErrors, error, e => e.Time);
+    }
+
+    /// <summary>A time the error log holds: before the earliest, a missing error line means nothing.</summary>
+    public void NoteErrorLogTime(DateTimeOffset time)
+    {
+        if (State.ErrorLogBegan is null || time < State.ErrorLogBegan)
+        {
+            State.ErrorLogBegan = time;
+        }
     }
 
     /// <summary>No Host header logged: the server block's name is the best host there is.</summary>

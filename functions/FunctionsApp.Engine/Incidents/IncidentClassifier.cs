@@ -365,7 +365,7 @@ internal static class IncidentClassifier
         // had no answer to wait for (a refused or unreachable connect), where an upstream's own 502 comes after it has
         // read the request and worked on it. Most likely nothing listening; the confidence says how little this is.
         if (dominant == 502 && !e.ErrorLogCovered && e.Upstream == "(unknown)"
-            && e.NotConnected + e.ConnectedNoHeader + e.NoResponse + e.StatusOnly + e.UpstreamAnswered + e.NoUpstreamContacted == 0
+            && e.NotConnected + e.ConnectedNoHeader + e.NoResponse + e.StatusOnly + e.UpstreamAnswered == 0
             && InstantFailures(e))
         {
             return Verdict(Connectivity(e, FailureKind.Refused), 0.3, e);

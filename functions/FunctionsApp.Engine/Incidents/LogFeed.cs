@@ -59,9 +59,9 @@ internal sealed class LogFeed
 
         // The error log's first time is known before its first line is fed: a request before it had no chance of an error
         // line, so its silence says nothing of who made the status (an incident may close before that line is fed).
-        if (!errorSide.Done && (_engine.State.ErrorLogBegan is null || errorSide.NextTime < _engine.State.ErrorLogBegan))
+        if (!errorSide.Done)
         {
-            _engine.State.ErrorLogBegan = errorSide.NextTime;
+            _engine.NoteErrorLogTime(errorSide.NextTime);
         }
 
         while (!accessSide.Done || !errorSide.Done)
@@ -609,24 +609,21 @@ internal sealed class LogFeed
                 Engine.LearnErrorLogOffset(entry.Timestamp, stamped);
             }
 
-            if (entry.Timestamp.Length > 0 && NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out time))
+            var timed = entry.Timestamp.Length > 0 && NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out time);
+            if (timed)
             {
-                AfterErrorLine = true;
                 _lastTime = time;
-                if (time > limit)
-                {
-                    return FeedResult.Later;
-                }
-
-                Engine.AddError(in entry, time);
-                return FeedResult.Fed;
             }
-
-            if (entry.Timestamp.IsEmpty && ErrorLogParser.TryParseHeadless(line, out entry))
+            else if (entry.Timestamp.IsEmpty && ErrorLogParser.TryParseHeadless(line, out entry))
             {
                 // Pasted without nginx's time: at the shipper's time, else the line's before it, else the epoch's start.
                 time = PrefixTime ?? _lastTime ?? DateTimeOffset.UnixEpoch;
                 Engine.Stats.UntimedErrorLines++;
+                timed = true;
+            }
+
+            if (timed)
+            {
                 AfterErrorLine = true;
                 if (time > limit)
                 {

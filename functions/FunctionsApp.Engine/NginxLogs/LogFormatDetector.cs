@@ -121,7 +121,16 @@ internal static class LogFormatDetector
     /// compose and nginx-proxy's output align their services): a runtime's column, not a pipe-separated format's first
     /// field, which nginx writes with the format's one separator.
     /// </summary>
-    private static bool PaddedService(IReadOnlyList<byte[]> sample, LinePrefix prefix)
+    private static bool PaddedService(IReadOnlyList<byte[]> sample, LinePrefix prefix) => EveryPrefix(sample, prefix, IsPaddedColumn);
+
+    /// <summary>A line that still starts with a padded service column (<c>nginx.1     | </c>): the runtime's, left in.</summary>
+    private static bool StartsWithPaddedColumn(byte[] line) =>
+        LinePrefix.Match(PrefixLayer.DockerCompose, line, out _) is > 0 and var column && IsPaddedColumn(line.AsSpan(0, column));
+
+    private static bool IsPaddedColumn(ReadOnlySpan<byte> text) => text.IndexOf("  |"u8) >= 0;
+
+    /// <summary>Whether the text <paramref name="prefix"/> removes from each line of the sample passes <paramref name="test"/>.</summary>
+    private static bool EveryPrefix(IReadOnlyList<byte[]> sample, LinePrefix prefix, LineTest test)
     {
         if (prefix.IsNone || sample.Count == 0)
         {
@@ -130,56 +139,38 @@ internal static class LogFormatDetector
 
         foreach (var line in sample)
         {
-            if (line.AsSpan(0, prefix.Strip(line, out _)).IndexOf("  |"u8) < 0)
+            if (!test(line.AsSpan(0, prefix.Strip(line, out _))))
             {
                 return false;
             }
         }
 
         return true;
-    }
-
-    /// <summary>A line that still starts with a padded service column (<c>nginx.1     | </c>): the runtime's, left in.</summary>
-    private static bool StartsWithPaddedColumn(byte[] line)
-    {
-        var bar = line.AsSpan(0, Math.Min(line.Length, 140)).IndexOf("  | "u8);
-        return bar > 0 && line.AsSpan(0, bar).TrimEnd((byte)' ') is { IsEmpty: false } name && name.IndexOfAny((byte)' ', (byte)'"', (byte)'[') < 0;
     }
 
     /// <summary>
     /// Every line's prefix ends with nginx's syslog tag (<c>nginx: </c>, <c>nginx[1234]: </c>), whatever precedes it
     /// (<c>frontend.0 nginx: </c> has no time): a shipper's mark like a header, not fields of nginx's line.
     /// </summary>
-    private static bool TaggedNginx(IReadOnlyList<byte[]> sample, LinePrefix prefix)
+    private static bool TaggedNginx(IReadOnlyList<byte[]> sample, LinePrefix prefix) => EveryPrefix(sample, prefix, EndsWithNginxTag);
+
+    private static bool EndsWithNginxTag(ReadOnlySpan<byte> prefix)
     {
-        if (prefix.IsNone || sample.Count == 0)
+        var tag = prefix.TrimEnd((byte)' ');
+        if (tag.EndsWith("]:"u8) && tag.LastIndexOf((byte)'[') is var open and > 0)
+        {
+            tag = tag[..open];
+        }
+        else if (tag.EndsWith(":"u8))
+        {
+            tag = tag[..^1];
+        }
+        else
         {
             return false;
         }
 
-        foreach (var line in sample)
-        {
-            var tag = line.AsSpan(0, prefix.Strip(line, out _)).TrimEnd((byte)' ');
-            if (tag.EndsWith("]:"u8) && tag.LastIndexOf((byte)'[') is var open and > 0)
-            {
-                tag = tag[..open];
-            }
-            else if (tag.EndsWith(":"u8))
-            {
-                tag = tag[..^1];
-            }
-            else
-            {
-                return false;
-            }
-
-            if (!(tag.EndsWith("nginx"u8) && (tag.Length == 5 || tag[^6] == (byte)' ')))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return tag.EndsWith("nginx"u8) && (tag.Length == 5 || tag[^6] == (byte)' ');
     }
 
     /// <summary>
