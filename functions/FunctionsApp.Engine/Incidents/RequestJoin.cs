@@ -58,8 +58,10 @@ internal static class RequestJoin
                     break;
                 }
 
+                // A server tried again on the same request (ingress-nginx's balancer retries one endpoint; a cached
+                // keep-alive connection the server had closed) has a line per try.
                 if (error != best && best.ConnectionId >= 0 && error.ConnectionId == best.ConnectionId
-                    && !claimed.Exists(c => c.Upstream == error.Upstream && !Redirected(c, error)))
+                    && claimed.Count(c => c.Upstream == error.Upstream && !Redirected(c, error)) < Math.Max(1, request.Tries.Count(t => t.Address == error.Upstream)))
                 {
                     claimed.Add(error);
                 }
@@ -115,7 +117,7 @@ internal static class RequestJoin
             var noPeer = request.LogsUpstream && request.Status is 502 or 504;
             var context = named is null && (!joinable || noPeer) ? Context(request, errors, options) : null;
             var upstream = named?.Upstream ?? context?.Upstream ?? (!request.LogsUpstream ? "(unknown)" : request.Backend.Length > 0 ? request.Backend : "-");
-            var failure = Failure(request, upstream, request.Unaddressed, recovered: !gateway, claimed);
+            var failure = Failure(request, upstream, request.Unaddressed, recovered: !gateway, claimed, claimed);
             if (failure.Host == "-" && context is not null)
             {
                 failure.Host = context.Host;
@@ -141,7 +143,15 @@ internal static class RequestJoin
         for (var i = 0; i < failedTries.Count; i++)
         {
             var attempt = failedTries[i];
+            // A server tried again later in the request: this try's line is the earliest of its lines, when there is
+            // one for each try left (a paste that kept fewer kept the lines of the last tries, which decided).
+            var triedAgain = failedTries.Skip(i + 1).Count(t => t.Address == attempt.Address);
             var mine = remaining.Where(e => e.Upstream == attempt.Address).ToList();
+            if (triedAgain > 0)
+            {
+                mine = mine.Count > triedAgain ? [mine.MinBy(e => e.Time)!] : [];
+            }
+
             if (i == failedTries.Count - 1)
             {
                 // Error lines that name no upstream we know of belong to the last failed try.
@@ -151,15 +161,17 @@ internal static class RequestJoin
             remaining.RemoveAll(mine.Contains);
 
             // When the request failed, every server it tried failed it; when a later server answered, nginx recovered.
-            var failure = Failure(request, attempt.Address, attempt, recovered: !gateway, mine);
+            var failure = Failure(request, attempt.Address, attempt, recovered: !gateway, mine, claimed);
             if (attempt.Group != lastGroup)
             {
                 failure.Status = attempt.Status is 502 or 503 or 504 ? attempt.Status : failure.Status;
             }
             else
             {
+                // The request counts once per server, on its last try there; every try counts once for the block.
                 failure.Servers = servers;
-                failure.EarlierTry = servers is not null && i < failedTries.Count - 1;
+                failure.EarlierTry = (servers is not null && i < failedTries.Count - 1)
+                    || (gateway && failedTries.Skip(i + 1).Any(t => t.Address == attempt.Address && t.Group == lastGroup));
             }
 
             var next = failedAt[i] + 1;
@@ -319,18 +331,27 @@ internal static class RequestJoin
         return request.ServerName.Length == 0 || error.Server.Length == 0 || request.ServerName == error.Server || request.ServerName == error.Host;
     }
 
-    /// <summary>Two clients agree unless both are known and differ; an address masked before posting is not known.</summary>
+    /// <summary>
+    /// Two clients agree unless both are addresses and differ. nginx logs an address on both sides; anything else was
+    /// masked before it was posted or shipped (<c>192.168.x.x</c>, <c>XXX</c>, <c>&lt;IP&gt;</c>), often on one side
+    /// only, and names nobody.
+    /// </summary>
     private static bool Agrees(string a, string b) =>
-        a.Length == 0 || b.Length == 0 || string.Equals(a, b, StringComparison.Ordinal) || ValueShapes.IsMaskedIPv4(a) || ValueShapes.IsMaskedIPv4(b);
+        a.Length == 0 || b.Length == 0 || string.Equals(a, b, StringComparison.Ordinal) || !ValueShapes.IsIp(a) || !ValueShapes.IsIp(b);
 
     private static bool IsFailedTry(UpstreamTry attempt) => attempt.Status is 0 or >= 502 and <= 504;
 
-    private static FailureEvent Failure(PendingRequest request, string upstream, UpstreamTry? attempt, bool recovered, List<PendingError> errors) => new()
+    /// <summary>
+    /// A failure of <paramref name="request"/> on one upstream, with the <paramref name="errors"/> about that try; its
+    /// host, when the access log has none, is the one its <paramref name="claimed"/> lines name (a try without a line
+    /// of its own was on the same host).
+    /// </summary>
+    private static FailureEvent Failure(PendingRequest request, string upstream, UpstreamTry? attempt, bool recovered, List<PendingError> errors, List<PendingError> claimed) => new()
     {
         Time = request.Time,
         Status = request.Status,
         Upstream = upstream,
-        Host = request.Host is not ("" or "-") ? request.Host : errors.FirstOrDefault(e => e.Host != "-")?.Host ?? "-",
+        Host = request.Host is not ("" or "-") ? request.Host : claimed.FirstOrDefault(e => e.Host != "-")?.Host ?? "-",
         HistoryKey = request.LogsUpstream && upstream is not ("-" or "(unknown)") && upstream != request.Backend ? HistoryKeys.ForUpstream(upstream) : request.HistoryKey,
         Recovered = recovered,
         UpstreamStatus = attempt?.Status ?? 0,

@@ -235,6 +235,39 @@ public sealed class AccessLogAloneVerdictTests
         Assert.Contains(incidents[0].Remediation, step => step.Contains("kubectl get endpointslices", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(2)]
+    [InlineData(1)]
+    public void Analyze_IngressNginxTriesOneEndpointThrice_EachRequestCountsOnceOnTheErrorLinesHost(int linesPerRequest)
+    {
+        // ingress-nginx's balancer may give all of proxy_next_upstream_tries to the one endpoint a Service has:
+        // "10.244.0.9:80, 10.244.0.9:80, 10.244.0.9:80", each try timing out at proxy_connect_timeout 5s, one error line
+        // per try on the request's connection. Its default format logs no host; the error lines name it. A paste may
+        // keep only some of a request's lines.
+        var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var end = start.AddSeconds(20 * i + 15);
+            var client = $"172.68.34.{40 + i}";
+            access.Add($"{client} - - [{end:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET / HTTP/1.1\" 504 562 \"-\" \"curl/8.5.0\" 80 14.998 [web-80] [] "
+                + $"10.244.0.9:80, 10.244.0.9:80, 10.244.0.9:80 0, 0, 0 5.000, 5.000, 5.000 504, 504, 504 {i:x32}");
+            for (var t = 3 - linesPerRequest; t < 3; t++)
+            {
+                errors.Add($"{end.AddSeconds(-10 + (5 * t)):yyyy/MM/dd HH:mm:ss} [error] 31#31: *{569 + i} upstream timed out (110: Operation timed out) while connecting to upstream, "
+                    + $"client: {client}, server: dev.example.com, request: \"GET / HTTP/1.1\", upstream: \"http://10.244.0.9:80/\", host: \"dev.example.com\"");
+            }
+        }
+
+        var report = EngineTestKit.Analyze(access, errors, format: "ingress-nginx");
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("10.244.0.9:80", "dev.example.com", IncidentCause.Timeout, 6), (incident.Upstream, incident.Host, incident.Cause, incident.FailedRequests));
+        Assert.Equal(6, report.Stats.FailedRequests);
+    }
+
     private static Incident Single(IEnumerable<string> access)
     {
         var report = EngineTestKit.Analyze(access, errors: null, format: "ingress-nginx");

@@ -112,21 +112,26 @@ public sealed class NginxBehaviourTests
         Assert.All(report.Incidents, i => Assert.Equal((IncidentCause.Timeout, 504, 6), (i.Cause, i.Status, i.FailedRequests)));
     }
 
-    [Fact]
-    public void ClientsMaskedDifferentlyInTheTwoLogs_StillJoin_NoUpstreamsOwn502()
+    [Theory]
+    [InlineData("192.168.x.x", "192.x.x.x")]
+    [InlineData("3.18.201.127", "XXX")]
+    [InlineData("<IP>", "203.0.113.9")]
+    [InlineData("[redacted]", "[redacted]")]
+    public void ClientsMaskedDifferentlyInTheTwoLogs_StillJoin_NoUpstreamsOwn502(string accessClient, string errorClient)
     {
-        // People mask addresses before posting, and not the same way in both logs: a masked client names nobody, so it
-        // does not tell the request's error line from another's. Without the join the 502 would read as the upstream's.
+        // People mask addresses before posting, and not the same way in both logs (often in one only): a masked client
+        // names nobody, so it does not tell the request's error line from another's. Without the join the 502 would
+        // read as the upstream's.
         var access = new[]
         {
-            "192.168.x.x - - [16/Jan/2025:15:31:24 +0000] \"GET / HTTP/1.1\" 502 157 \"-\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:134.0) Gecko/20100101 Firefox/134.0\"",
+            $"{accessClient} - - [16/Jan/2025:15:31:24 +0000] \"GET / HTTP/1.1\" 502 157 \"-\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:134.0) Gecko/20100101 Firefox/134.0\"",
         };
         var errors = new[]
         {
-            "2025/01/16 15:31:24 [error] 29#29: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 192.x.x.x, server: , request: \"GET / HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host: \"192.x.x.x:8080\"",
+            $"2025/01/16 15:31:24 [error] 29#29: *1 connect() failed (111: Connection refused) while connecting to upstream, client: {errorClient}, server: , request: \"GET / HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host: \"192.x.x.x:8080\"",
         };
 
-        var incident = Assert.Single(Analyze(access, errors, format: null).Incidents);
+        var incident = Assert.Single(Analyze(access, errors, format: "combined").Incidents);
 
         Assert.Equal(("127.0.0.1:9000", IncidentCause.UpstreamDown), (incident.Upstream, incident.Cause));
     }
