@@ -34,8 +34,10 @@ internal static class ErrorSignatures
             return FailureKind.Script;
         }
 
-        // The client went away or misbehaved: nginx closes the upstream side too, but nothing failed upstream.
-        if (IsAboutClient(message))
+        // The client went away or misbehaved: nginx closes the upstream side too, but nothing failed upstream. The
+        // upstream's own read timer says so in its words whatever the phase: the body pipe logs its timeout with the
+        // action it last set, "sending to client" as often as "reading upstream" (ngx_event_pipe.c).
+        if (IsAboutClient(message) && !message.StartsWith("upstream timed out"u8))
         {
             return FailureKind.None;
         }

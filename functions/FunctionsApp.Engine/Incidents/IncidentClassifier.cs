@@ -162,8 +162,15 @@ internal static class IncidentClassifier
             return IncidentCause.InvalidResponse;
         }
 
-        return kind is FailureKind.Reset or FailureKind.ResetConnecting && (SlowedDownBefore(e) || Interleaved(e) || ShedsConnections(e))
-            ? IncidentCause.Overload : IncidentCause.InvalidResponse;
+        if (kind is FailureKind.Reset or FailureKind.ResetConnecting && (SlowedDownBefore(e) || Interleaved(e) || ShedsConnections(e)))
+        {
+            return IncidentCause.Overload;
+        }
+
+        // Reset before nginx was connected, and not shedding load: no answer was broken, none was sent. A listener that
+        // closed (the application exiting) resets the connections still queued on it, and a proxy in front of the
+        // application (docker-proxy, a service mesh's sidecar) accepts and then resets when nothing is behind it.
+        return kind == FailureKind.ResetConnecting ? IncidentCause.UpstreamDown : IncidentCause.InvalidResponse;
     }
 
     /// <summary>Failures beside requests nginx retried on the same server, with no slowdown before: stale keep-alive connections.</summary>
@@ -176,6 +183,7 @@ internal static class IncidentClassifier
     /// </summary>
     private static bool ShedsConnections(IncidentEvidence e) =>
         e.Kinds.TryGetValue(FailureKind.ResetConnecting, out var connecting) && connecting >= 3
+        && e.Kinds.GetValueOrDefault(FailureKind.Reset) > 0
         && connecting >= 0.1 * e.Kinds.Where(k => k.Key is FailureKind.Reset or FailureKind.ResetConnecting).Sum(k => k.Value);
 
     /// <summary>

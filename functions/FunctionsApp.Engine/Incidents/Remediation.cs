@@ -44,6 +44,11 @@ internal static class Remediation
                 {
                     steps.Add($"If the service is running, compare the socket path in `fastcgi_pass`/`proxy_pass` ({upstream}) with the one it creates (PHP-FPM `listen =` in its pool file).");
                 }
+
+                if (kinds.Contains(FailureKind.ResetConnecting))
+                {
+                    steps.Add($"Connections to {upstream} were reset before the application took them: a proxy in front of it (docker-proxy for a published port, a service mesh sidecar) accepts them with nothing listening behind it, or its listener closed with connections queued. Check that the application inside listens on the port the proxy forwards to, and its readiness.");
+                }
                 steps.Add("Give the `upstream` block more than one server (or a `backup` server) with `max_fails`/`fail_timeout`, so one failure does not take the site down.");
                 AddBypasses(steps);
                 break;

@@ -41,6 +41,8 @@ public sealed class ErrorSignaturesTests
         { "unexpected DNS response for api.internal", "Resolver" },
         { "api.internal could not be resolved (2: Server failure)", "DnsServerFailure" },
         { "writev() failed (32: Broken pipe) while sending to client", "None" },
+        // The body pipe's own action, left from writing to the client when the upstream's read timer fired.
+        { "upstream timed out (110: Connection timed out) while sending to client", "TimedOut" },
         { "recv() failed (104: Connection reset by peer) while reading client request line", "None" },
         { "SSL_do_handshake() failed (SSL: error:0A00006C:SSL routines::bad key share) while SSL handshaking", "None" },
         { "client SSL certificate verify error: (10:certificate has expired) while reading client request headers", "None" },

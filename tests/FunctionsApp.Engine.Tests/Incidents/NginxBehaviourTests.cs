@@ -413,6 +413,26 @@ public sealed class NginxBehaviourTests
         Assert.Equal("10.0.0.1:8080", incident.Upstream);
     }
 
+    /// <summary>
+    /// A reset before nginx is connected, without load to shed: no response was sent to be broken. docker-proxy for a
+    /// published port (or a mesh sidecar) accepts the connection and resets it when nothing listens behind it; a
+    /// listener that closes resets what was queued on it. A posted line or two, or an outage's worth with no success.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(12)]
+    public void ResetsWhileConnecting_WithNoLoadToShed_AreTheUpstreamDown(int failures)
+    {
+        var errors = Enumerable.Range(0, failures).Select(i =>
+            $"{Base.AddSeconds(i * 2):yyyy/MM/dd HH:mm:ss} [error] 31#31: *{40 + i} connect() failed (104: Connection reset by peer) while connecting to upstream, client: 172.18.0.1, server: app.test, request: \"GET /health HTTP/1.1\", upstream: \"http://172.18.0.3:8000/health\", host: \"app.test\"");
+
+        var incident = Assert.Single(Analyze([], errors, options: new DiagnosisOptions { MinFailures = 1 }).Incidents);
+
+        Assert.Equal((IncidentCause.UpstreamDown, 502), (incident.Cause, incident.Status));
+        Assert.Contains(incident.Remediation, step => step.Contains("docker-proxy", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
