@@ -89,12 +89,15 @@ internal sealed partial class DiagnosisEngine
     /// An error line whose wrapper stamped the instant it was written (Docker's and the CRI's RFC 3339 time, a search
     /// export's zoned column): while nothing else tells the error log's offset (no access log with a zone, none
     /// configured or inferred), the whole quarter hour between its local time and that instant is the offset, when the
-    /// two agree within two minutes (a shipper stamps within seconds). Learned once, from the first such line.
+    /// two agree within two minutes (a shipper stamps within seconds). Learned once, from the first such line. A
+    /// syslog daemon's time (<paramref name="relayed"/>) counts only when its wall clock is not nginx's: nginx sends its
+    /// lines to syslog without a zone and the daemon labels them with its own, which tells nothing of nginx's.
     /// </summary>
-    public void LearnErrorLogOffset(ReadOnlySpan<byte> localTime, DateTimeOffset stamped)
+    public void LearnErrorLogOffset(ReadOnlySpan<byte> localTime, DateTimeOffset stamped, bool relayed = false)
     {
         if (ErrorLogOffsetConfigured || State.ErrorLogOffset is not null || Stats.ErrorLogOffsetSource.Length > 0
-            || !NginxTime.TryParseErrorLogTime(localTime, TimeSpan.Zero, out var asUtc))
+            || !NginxTime.TryParseErrorLogTime(localTime, TimeSpan.Zero, out var asUtc)
+            || (relayed && (asUtc.DateTime - stamped.DateTime).Duration() <= TimeSpan.FromMinutes(2)))
         {
             return;
         }

@@ -153,6 +153,9 @@ internal sealed class LogFeed
         /// (RFC 3339, RFC 5424), or null. Still that line's while it is held: nothing is read before it is fed.</summary>
         protected DateTimeOffset? PrefixTime { get; private set; }
 
+        /// <summary>The zoned time a syslog prefix printed before that line (see <see cref="LinePrefix.Strip(ReadOnlySpan{byte}, out DateTimeOffset?, out DateTimeOffset?)"/>), or null.</summary>
+        protected DateTimeOffset? RelayedTime { get; private set; }
+
         public void Prime() => FeedUntil(DateTimeOffset.MinValue);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -311,6 +314,7 @@ internal sealed class LogFeed
                 }
 
                 PrefixTime = null;
+                RelayedTime = null;
                 if (_journal is not null && !oversized)
                 {
                     if (!_journal.TryRead(line, out var message, out var entryTime))
@@ -346,9 +350,10 @@ internal sealed class LogFeed
 
                 if (!_prefix.IsNone && !oversized)
                 {
-                    var length = _prefix.Strip(line, out var time);
+                    var length = _prefix.Strip(line, out var time, out var relayed);
                     line = line[length..];
                     PrefixTime = time ?? PrefixTime;
+                    RelayedTime = relayed;
                 }
 
                 return true;
@@ -604,9 +609,9 @@ internal sealed class LogFeed
         protected override FeedResult TryFeed(ReadOnlySpan<byte> line, DateTimeOffset limit, out DateTimeOffset time)
         {
             time = default;
-            if (ErrorLogParser.TryParseAnywhere(line, PrefixTime, out var entry) && PrefixTime is { } stamped)
+            if (ErrorLogParser.TryParseAnywhere(line, PrefixTime, out var entry) && (PrefixTime ?? RelayedTime) is { } stamped)
             {
-                Engine.LearnErrorLogOffset(entry.Timestamp, stamped);
+                Engine.LearnErrorLogOffset(entry.Timestamp, stamped, relayed: PrefixTime is null);
             }
 
             var timed = entry.Timestamp.Length > 0 && NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out time);

@@ -8,7 +8,7 @@ internal delegate bool LineTest(ReadOnlySpan<byte> line);
 /// <summary>
 /// The constant prefix shape of one input: the <see cref="PrefixLayer"/>s a runtime or shipper put before every
 /// line nginx wrote, outermost first. Decided once per input from its first lines (<see cref="Detect"/>); then
-/// <see cref="Strip"/> removes it from each line, and a line without it is left as it is (read bare).
+/// <see cref="Strip(ReadOnlySpan{byte}, out DateTimeOffset?)"/> removes it from each line, and a line without it is left as it is (read bare).
 /// </summary>
 internal sealed class LinePrefix
 {
@@ -73,9 +73,18 @@ internal sealed class LinePrefix
     /// differ (seen with syslog-ng 3.38 and nginx under TZ=Asia/Kathmandu: 09:07 local became 09:07+00:00).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public int Strip(ReadOnlySpan<byte> line, out DateTimeOffset? time)
+    public int Strip(ReadOnlySpan<byte> line, out DateTimeOffset? time) => Strip(line, out time, out _);
+
+    /// <summary>
+    /// <see cref="Strip(ReadOnlySpan{byte}, out DateTimeOffset?)"/>, and the zoned time a syslog layer printed
+    /// (RFC 5424, ISO) in <paramref name="relayed"/>: the instant a daemon received the line when it read nginx's file,
+    /// or nginx's own local time relabelled with the daemon's zone when nginx sent it (the wall clocks then agree).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int Strip(ReadOnlySpan<byte> line, out DateTimeOffset? time, out DateTimeOffset? relayed)
     {
         time = null;
+        relayed = null;
         var pos = 0;
         foreach (var layer in _layers)
         {
@@ -89,6 +98,10 @@ internal sealed class LinePrefix
             if (layer is PrefixLayer.Rfc3339 or PrefixLayer.Cri)
             {
                 time = layerTime;
+            }
+            else if (layer is PrefixLayer.SyslogRfc5424 or PrefixLayer.SyslogIso)
+            {
+                relayed = layerTime;
             }
         }
 

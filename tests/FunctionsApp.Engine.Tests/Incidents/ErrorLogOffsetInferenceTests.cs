@@ -151,6 +151,38 @@ public sealed class ErrorLogOffsetInferenceTests
         Assert.Equal("+02:00", report.Stats.ErrorLogUtcOffset);
     }
 
+    /// <summary>
+    /// An error log alone, relayed by a syslog daemon that prints a zone (RFC 5424, ISO). A daemon reading nginx's
+    /// file stamps the instant it read each line, in its own zone: the quarter hours between that and nginx's local
+    /// time are nginx's offset. nginx sending to syslog itself gives its local time without a zone, which the daemon
+    /// labels with its own: the wall clocks agree and say nothing, so the times stay as read (UTC).
+    /// </summary>
+    [Theory]
+    [InlineData("rfc5424", "file read by the daemon", "+05:30")]
+    [InlineData("iso", "file read by the daemon", "+05:30")]
+    [InlineData("rfc5424", "sent by nginx", "+00:00")]
+    [InlineData("iso", "sent by nginx", "+00:00")]
+    public void Analyze_ErrorLogAloneBehindASyslogDaemon_LearnsTheOffsetOnlyFromAReceivedTime(string shape, string route, string expected)
+    {
+        var kolkata = TimeSpan.FromHours(5.5);
+        var errors = Enumerable.Range(0, 6).Select(i =>
+        {
+            var instant = Base.AddSeconds(30 + i);
+            var local = instant.ToOffset(kolkata);
+            var stamp = route == "sent by nginx" ? new DateTimeOffset(local.DateTime, TimeSpan.Zero) : instant.AddMilliseconds(3);
+            var line = $"{local:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{100 + i} connect() failed (111: Connection refused) while connecting to upstream, client: 10.9.8.{i}, server: api.test, request: \"GET /{i} HTTP/1.1\", upstream: \"http://10.0.0.1:8080/{i}\", host: \"api.test\"";
+            return shape == "rfc5424"
+                ? $"<187>1 {stamp:yyyy-MM-ddTHH:mm:ss.ffffffzzz} web-01 nginx 1017 - - {line}"
+                : $"{stamp:yyyy-MM-ddTHH:mm:ss.ffffffzzz} web-01 nginx: {line}";
+        });
+
+        var report = LogAnalyzer.Analyze([], [EngineTestKit.Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var learned = route != "sent by nginx";
+        Assert.Equal((expected, learned), (report.Stats.ErrorLogUtcOffset, report.Stats.ErrorLogOffsetSource == "the times its lines were stamped with"));
+        Assert.Equal(learned ? Base.AddSeconds(30) : Base.AddSeconds(30).Add(kolkata), Assert.Single(report.Incidents).Start);
+    }
+
     [Fact]
     public void Analyze_ConfiguredOffset_IsUsedAsIs()
     {
