@@ -173,8 +173,21 @@ internal static class IncidentClassifier
         return kind == FailureKind.ResetConnecting ? IncidentCause.UpstreamDown : IncidentCause.InvalidResponse;
     }
 
-    /// <summary>Failures beside requests nginx retried on the same server, with no slowdown before: stale keep-alive connections.</summary>
-    private static bool StaleKeepAlive(IncidentEvidence e) => e.StaleConnectionRetries >= 2 && !SlowedDownBefore(e);
+    /// <summary>
+    /// Stale keep-alive connections, with no slowdown before: failures beside requests nginx retried on the same server
+    /// (it gives a request whose cached connection failed one more try), or, where every request was one nginx may not
+    /// repeat, connections closed the moment a request was sent on them while the upstream served the rest as fast as
+    /// before. A saturated server is slow to those it serves; an idle connection it had closed fails at once.
+    /// </summary>
+    private static bool StaleKeepAlive(IncidentEvidence e) =>
+        !SlowedDownBefore(e) && (e.StaleConnectionRetries >= 2 || ClosedAtOnceWhileServingAsBefore(e));
+
+    private static bool ClosedAtOnceWhileServingAsBefore(IncidentEvidence e) =>
+        e is { ResponseMillisInside: { } inside, ResponseMillisBefore: { } before }
+        && inside < 3 * Math.Max(before, 10)
+        && Interleaved(e)
+        && e.Kinds.Count > 0 && e.Kinds.Keys.All(k => k is FailureKind.Reset or FailureKind.PrematureClose)
+        && e.ResponseTimes.Count >= 3 && e.ResponseTimes.Count(t => t <= 0.005) >= 0.9 * e.ResponseTimes.Count;
 
     /// <summary>
     /// Resets before nginx was even connected, alongside the resets of accepted requests: the server (or its kernel,
@@ -432,6 +445,8 @@ internal static class IncidentClassifier
                 : $"{u} is saturated ({Words(top)}).",
             IncidentCause.Dns => $"nginx could not resolve {u} ({Words(top)}).",
             IncidentCause.TlsHandshake => $"The TLS handshake with {u} failed ({Words(top)}).",
+            IncidentCause.InvalidResponse when StaleKeepAlive(e) && e.StaleConnectionRetries < 2 =>
+                $"{u} closed connections the moment requests were sent on them ({Words(top)}), while serving {e.ServedInside} others as fast as before: not saturation. Keep-alive connections the server had already closed fail this way when nginx may not repeat the request (a POST): its idle keep-alive timeout is shorter than nginx's `keepalive_timeout` for it.",
             IncidentCause.InvalidResponse when StaleKeepAlive(e) =>
                 $"{u} closed keep-alive connections nginx was reusing ({Words(top)}): nginx retried {e.StaleConnectionRetries} request(s) on the same server, and those it may not repeat (a POST) failed. The server's idle keep-alive timeout is shorter than nginx's `keepalive_timeout` for it.",
             IncidentCause.InvalidResponse => $"{u} answered with an invalid or incomplete HTTP response ({Words(top)}).",

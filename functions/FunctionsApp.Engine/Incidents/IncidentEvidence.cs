@@ -119,6 +119,9 @@ internal sealed record IncidentEvidence
     /// <summary>Mean response time in the five whole minutes before the incident's own: what its requests usually took.</summary>
     public double? ResponseMillisUsual { get; init; }
 
+    /// <summary>Mean response time of what the upstream served during the incident (its minutes).</summary>
+    public double? ResponseMillisInside { get; init; }
+
     /// <summary>The failed requests' upstream (or request) times in seconds, as logged.</summary>
     public IReadOnlyList<double> ResponseTimes { get; init; } = [];
 

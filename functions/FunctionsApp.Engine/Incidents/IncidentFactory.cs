@@ -115,6 +115,7 @@ internal static class IncidentFactory
             ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),
             ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),
             ResponseMillisUsual = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(6), t.Start - TimeSpan.FromMinutes(1)),
+            ResponseMillisInside = history?.MeanResponseMillis(t.Start, t.Last),
             ResponseTimes = t.ResponseTimes,
             ErrorLogCovered = engine.ErrorLogBegan <= t.Start
                 || (engine.ErrorLogBegan is null && (engine.Stats.ErrorLines > 0 || engine.ErrorLogGiven)),

@@ -710,6 +710,37 @@ public sealed class NginxBehaviourTests
         Assert.Contains("keep-alive connections nginx was reusing", incident.Summary, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The same race where every request is a POST: nginx repeats none of them, so no retry shows the stale connection.
+    /// The failures come the moment the request is sent, and the upstream serves the rest as fast as it did before.
+    /// A server shedding load it cannot carry resets at once too, but those it does serve wait their turn.
+    /// </summary>
+    [Theory]
+    [InlineData(0.002, IncidentCause.InvalidResponse)]
+    [InlineData(0.450, IncidentCause.Overload)]
+    public void InstantResetsAmongPosts_SuccessesAsFastAsBefore_AreStaleConnectionsNotOverload(double servedSecondsInside, IncidentCause expected)
+    {
+        const string Format = "$remote_addr [$time_local] \"$request\" $status $host cid=$connection ua=\"$upstream_addr\" us=\"$upstream_status\" urt=\"$upstream_response_time\"";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 150; s++)
+        {
+            var inside = s >= 90;
+            var failed = inside && s % 3 == 0;
+            var urt = (failed ? 0.000 : inside ? servedSecondsInside : 0.002).ToString("0.000", CultureInfo.InvariantCulture);
+            access.Add($"10.9.8.{s % 50} [{Base.AddSeconds(s):dd/MMM/yyyy:HH:mm:ss} +0000] \"POST /api/cart/{s} HTTP/1.1\" {(failed ? 502 : 200)} api.test cid={s} ua=\"10.0.0.1:8080\" us=\"{(failed ? 502 : 200)}\" urt=\"{urt}\"");
+            if (failed)
+            {
+                var message = s % 2 == 0 ? "recv() failed (104: Connection reset by peer) while reading response header from upstream" : "upstream prematurely closed connection while reading response header from upstream";
+                errors.Add(Error(s, message, cid: s, path: $"/api/cart/{s}").Replace("\"GET /", "\"POST /", StringComparison.Ordinal).Replace("client: 10.9.8.7", $"client: 10.9.8.{s % 50}", StringComparison.Ordinal));
+            }
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, Format).Incidents);
+
+        Assert.Equal((expected, 502, 20), (incident.Cause, incident.Status, incident.FailedRequests));
+    }
+
     [Fact]
     public void Saturation_SuccessesInterleaveWithBacklogFull_IsOverload()
     {
