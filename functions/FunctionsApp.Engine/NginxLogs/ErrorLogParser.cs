@@ -141,6 +141,14 @@ internal static class ErrorLogParser
         }
 
         var message = contextStart < 0 ? rest : rest[..contextStart];
+
+        // nginx quotes what it relays ("FastCGI sent in stderr: \"...\"") with the newlines it holds: a line that closes
+        // a quote it never opened is the last line of such a message ("PHP Fatal error: ...\" while reading response
+        // header from upstream, client: ..."), not a line of its own.
+        if (headless && message.Count((byte)'"') % 2 == 1)
+        {
+            return false;
+        }
         var context = contextStart < 0 ? default : rest[(contextStart + 2)..];
 
         // One pass over "key: value, key: \"value\", ..." in whatever subset and order the line has.

@@ -741,6 +741,38 @@ public sealed class NginxBehaviourTests
         Assert.Equal((expected, 502, 20), (incident.Cause, incident.Status, incident.FailedRequests));
     }
 
+    /// <summary>
+    /// PHP-FPM relays the script's stderr, and nginx logs it quoted with its newlines: one message over several lines,
+    /// the last closing the quote before the phase and the request's context. A fatal error is PHP's own 500 (or a
+    /// blank 200), no gateway error, whether the access log is there to say so or not.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void FastCgiStderrOverSeveralLines_IsOneMessageAndNoGatewayError(bool withAccessLog)
+    {
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 60; s++)
+        {
+            var fatal = s % 4 == 0;
+            access.Add(Access(s, fatal ? 500 : 200, upstream: "unix:/run/php/php8.2-fpm.sock", cid: s, path: "/index.php"));
+            if (fatal)
+            {
+                errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 77#77: *{s} FastCGI sent in stderr: \"PHP message: PHP Warning:  Undefined variable $user in /var/www/html/index.php on line 12");
+                errors.Add("PHP message: PHP Fatal error:  Uncaught Error: Call to a member function id() on null in /var/www/html/index.php:13");
+                errors.Add("Stack trace:");
+                errors.Add("#0 {main}");
+                errors.Add($"  thrown in /var/www/html/index.php on line 13\" while reading response header from upstream, client: 10.9.8.7, server: api.test, request: \"GET /index.php HTTP/1.1\", upstream: \"fastcgi://unix:/run/php/php8.2-fpm.sock:\", host: \"api.test\"");
+            }
+        }
+
+        var report = Analyze(withAccessLog ? access : [], errors);
+
+        Assert.Empty(report.Incidents);
+        Assert.Equal((0, 15, 75), (report.Stats.MalformedLines, report.Stats.FailedRequests + 15, report.Stats.ErrorLines));
+    }
+
     [Fact]
     public void Saturation_SuccessesInterleaveWithBacklogFull_IsOverload()
     {
