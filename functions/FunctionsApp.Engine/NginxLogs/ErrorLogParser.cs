@@ -76,8 +76,9 @@ internal static class ErrorLogParser
     /// <summary>
     /// Parses a line posted without nginx's time (people paste from <c>[error] 31#31: *7 connect() failed …</c>, from
     /// <c>*7 …</c>, or from the message itself): the rest of nginx's head where there is one, then a message that names
-    /// the request's <c>client:</c> (or the resolver's <c>resolver:</c>), as nginx's lines about a request do. Its
-    /// <see cref="ErrorLogLine.Timestamp"/> is empty: the reader gives it the time of the line before it.
+    /// the request's <c>client:</c> (or the resolver's <c>resolver:</c>), as nginx's lines about a request do, or that
+    /// ends in a phase of the upstream's (<c>… while connecting to upstream</c>: a fragment posted without its context).
+    /// Its <see cref="ErrorLogLine.Timestamp"/> is empty: the reader gives it the time of the line before it.
     /// </summary>
     public static bool TryParseHeadless(ReadOnlySpan<byte> line, out ErrorLogLine entry)
     {
@@ -95,9 +96,27 @@ internal static class ErrorLogParser
             rest = rest[(close + 2)..].TrimStart((byte)' ');
         }
 
-        return rest.IndexOf(", client: "u8) > 0 || rest.IndexOf(", resolver: "u8) > 0
+        return rest.IndexOf(", client: "u8) > 0 || rest.IndexOf(", resolver: "u8) > 0 || InUpstreamPhase(rest)
             ? TryParseBody(line, default, level, rest, null, headless: true, out entry)
             : false;
+    }
+
+    /// <summary>A phase of a proxied request's try, in nginx's words (ngx_http_upstream.c sets them as the action), where
+    /// nginx puts it: at the end of the message, before the context or whatever cut the paste short.</summary>
+    private static bool InUpstreamPhase(ReadOnlySpan<byte> text) =>
+        EndsWith(text, " while connecting to upstream"u8) || EndsWith(text, " while reading response header from upstream"u8)
+        || EndsWith(text, " while sending request to upstream"u8) || EndsWith(text, " while SSL handshaking to upstream"u8);
+
+    private static bool EndsWith(ReadOnlySpan<byte> text, ReadOnlySpan<byte> phase)
+    {
+        var at = text.IndexOf(phase);
+        if (at <= 0)
+        {
+            return false;
+        }
+
+        var after = text[(at + phase.Length)..].TrimStart((byte)' ');
+        return after.IsEmpty || !char.IsAsciiLetterOrDigit((char)after[0]);
     }
 
     private static bool TryParseBody(

@@ -45,8 +45,24 @@ public sealed class ErrorLogParserTests
         Assert.False(entry.Message.StartsWith("*"u8) || char.IsAsciiDigit((char)entry.Message[0]));
     }
 
+    /// <summary>A fragment posted without its request context still ends in the upstream phase nginx was in.</summary>
+    [Theory]
+    [InlineData("recv() failed (104: Connection reset by peer) while reading response header from upstream, client", "Error", -1L)]
+    [InlineData("connect() to unix:/run/gunicorn.sock failed (11: Resource temporarily unavailable) while connecting to upstream. ...", "Error", -1L)]
+    [InlineData("[error] 10192#0: *1 connect() failed (111: Connection refused) while connecting to upstream", "Error", 1L)]
+    [InlineData("[error] 8#8: *3 SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream", "Error", 3L)]
+    public void TryParseHeadless_FragmentsInAnUpstreamPhase_AreErrorLinesWithoutContext(string line, string level, long connection)
+    {
+        Assert.True(ErrorLogParser.TryParseHeadless(Encoding.UTF8.GetBytes(line), out var entry));
+
+        Assert.Equal((Enum.Parse<ErrorLevel>(level), connection), (entry.Level, entry.ConnectionId));
+        Assert.True(entry.Client.IsEmpty);
+    }
+
     [Theory]
     [InlineData("Hello world")] // no request context
+    [InlineData("connect() to unix:/tmp/nginx-rtmp.7 failed (11: Resource temporarily unavailable)")] // no phase either
+    [InlineData("the app was stopped while connecting to upstream servers was slow")] // a sentence
     [InlineData("203.0.113.5 - - [24/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 502 157 \"-\" \"curl/8.5.0\"")] // an access line
     [InlineData("[notalevel] connect() failed, client: 1.2.3.4")]
     [InlineData("\"quoted\", client: 1.2.3.4")]
