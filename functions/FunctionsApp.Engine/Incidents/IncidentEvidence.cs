@@ -119,6 +119,10 @@ internal sealed record IncidentEvidence
     /// <summary>Mean response time in the five whole minutes before the incident's own: what its requests usually took.</summary>
     public double? ResponseMillisUsual { get; init; }
 
+    /// <summary>Whether an access log was read with it (or before it, for the site): without one, nothing says what an
+    /// upstream served before it failed.</summary>
+    public bool AccessLogRead { get; init; } = true;
+
     /// <summary>Mean response time of what the upstream served during the incident (its minutes).</summary>
     public double? ResponseMillisInside { get; init; }
 

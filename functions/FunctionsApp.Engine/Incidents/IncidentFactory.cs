@@ -116,6 +116,7 @@ internal static class IncidentFactory
             ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),
             ResponseMillisUsual = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(6), t.Start - TimeSpan.FromMinutes(1)),
             ResponseMillisInside = history?.MeanResponseMillis(t.Start, t.Last),
+            AccessLogRead = t.FromAccessLog > 0 || engine.Stats.AccessLines > 0 || site.FirstSeen is not null,
             ResponseTimes = t.ResponseTimes,
             ErrorLogCovered = engine.ErrorLogBegan <= t.Start
                 || (engine.ErrorLogBegan is null && (engine.Stats.ErrorLines > 0 || engine.ErrorLogGiven)),

@@ -431,6 +431,9 @@ public sealed class NginxBehaviourTests
 
         Assert.Equal((IncidentCause.UpstreamDown, 502), (incident.Cause, incident.Status));
         Assert.Contains(incident.Remediation, step => step.Contains("docker-proxy", StringComparison.Ordinal));
+
+        // An error log alone does not say the upstream never served: it says nothing of what it served.
+        Assert.Contains("without the access log, nothing here says whether it served before", incident.Summary, StringComparison.Ordinal);
     }
 
     [Theory]
