@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace FunctionsApp.Incidents;
 
 /// <summary>Incident tracking: failures applied to the tracker of their upstream and host (or of the block it belongs to), and trackers closed after a quiet period.</summary>
@@ -13,7 +15,7 @@ internal sealed partial class DiagnosisEngine
             }
         }
 
-        var key = TrackerKey(TrackedUpstream(failure), failure.Host);
+        var key = TrackerKey(failure);
         var countsAsFailure = !failure.Recovered && !failure.Attributed;
         if (State.Trackers.TryGetValue(key, out var tracker) && tracker.IsOpen && countsAsFailure
             && failure.Time - tracker.Last >= _options.QuietPeriod)
@@ -303,4 +305,17 @@ internal sealed partial class DiagnosisEngine
     }
 
     private static string TrackerKey(string upstream, string host) => upstream + KeySeparator + host;
+
+    /// <summary>
+    /// The tracker of a failure. Where the format logs no upstream at all, a host's 502s, 503s and 504s are told apart
+    /// by their status alone: nginx's timer makes its 504s, limit_req its 503s, and a refused or broken connection its
+    /// 502s, so a host whose one upstream refused while another timed out has two incidents, each with its own cause.
+    /// </summary>
+    private string TrackerKey(FailureEvent failure)
+    {
+        var key = TrackerKey(TrackedUpstream(failure), failure.Host);
+        return failure.Upstream == "(unknown)" && failure.Status is 503 or 504
+            ? key + KeySeparator + failure.Status.ToString(CultureInfo.InvariantCulture)
+            : key;
+    }
 }
