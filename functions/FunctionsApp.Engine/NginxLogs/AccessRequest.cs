@@ -21,14 +21,38 @@ internal sealed record AccessRequest(string? Line, string? Method, string? Targe
     /// <summary>The request fields an access line has (a field that is absent or <c>-</c> counts as not logged).</summary>
     public static AccessRequest From(in AccessLogEntry entry)
     {
-        return new AccessRequest(
-            Read(in entry, AccessField.Request),
-            Read(in entry, AccessField.RequestMethod),
-            Read(in entry, AccessField.RequestUri),
-            Read(in entry, AccessField.Uri),
-            Read(in entry, AccessField.Args));
+        var line = Read(in entry, AccessField.Request);
+        var target = Read(in entry, AccessField.RequestUri);
+
+        // A "request" key that holds a target alone ("request":"$request_uri", Logstash's naming) is no request line.
+        if (line is { Length: > 0 } && !line.Contains(' ', StringComparison.Ordinal) && (line[0] == '/' || IsAbsolute(line)))
+        {
+            (line, target) = (null, target ?? line);
+        }
+
+        return new AccessRequest(line, Read(in entry, AccessField.RequestMethod), target, Read(in entry, AccessField.Uri), Read(in entry, AccessField.Args));
 
         static string? Read(in AccessLogEntry entry, AccessField field) => entry.Has(field) ? entry.Text(field) : null;
+    }
+
+    /// <summary>An absolute URL (<c>$scheme://$host$request_uri</c>, Google Cloud's <c>requestUrl</c>).</summary>
+    private static bool IsAbsolute(string target)
+    {
+        var scheme = target.IndexOf("://", StringComparison.Ordinal);
+        return scheme is > 0 and <= 8;
+    }
+
+    /// <summary>The path and query of a target, without the scheme and host of an absolute URL.</summary>
+    private static string PathOf(string target)
+    {
+        if (!IsAbsolute(target))
+        {
+            return target;
+        }
+
+        var authority = target.IndexOf("://", StringComparison.Ordinal) + 3;
+        var path = target.IndexOf('/', authority);
+        return path < 0 ? "/" : target[path..];
     }
 
     /// <summary>Compares with an error line's <c>request: "…"</c> (as bytes from the line).</summary>
@@ -66,7 +90,9 @@ internal sealed record AccessRequest(string? Line, string? Method, string? Targe
 
         if (Target is { Length: > 0 })
         {
-            return Target == Encoding.UTF8.GetString(target) ? RequestAgreement.Agree : RequestAgreement.Disagree;
+            // The client's absolute-form target, or a format that writes the whole URL, against the other's path.
+            var sent = Encoding.UTF8.GetString(target);
+            return Target == sent || PathOf(Target) == PathOf(sent) ? RequestAgreement.Agree : RequestAgreement.Disagree;
         }
 
         if (Uri is { Length: > 0 })

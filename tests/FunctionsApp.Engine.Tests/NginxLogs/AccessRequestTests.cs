@@ -27,6 +27,13 @@ public sealed class AccessRequestTests
         // a key named like $uri holding the target with its query string ($request_uri renamed, or an inferred format)
         { "[$time_local] $request_method $uri $status", "GET /a/list?page=8&sort=desc", "GET /a/list?page=8&sort=desc HTTP/1.1", "Agree" },
         { "[$time_local] $request_method $uri $status", "GET /a/list?page=9", "GET /a/list?page=8 HTTP/1.1", "Disagree" },
+        // a "request" key holding the target alone (Logstash's naming: "request":"$request_uri"), and whole URLs
+        { "[$time_local] \"$request\" $status", "\"/api/orders/2\"", "GET /api/orders/2 HTTP/1.1", "Agree" },
+        { "[$time_local] \"$request\" $status", "\"/api/orders/3\"", "GET /api/orders/2 HTTP/1.1", "Disagree" },
+        { "[$time_local] $request_method $request_uri $status", "GET https://shop.test/api/orders/2?x=1", "GET /api/orders/2?x=1 HTTP/1.1", "Agree" },
+        { "[$time_local] $request_method $request_uri $status", "GET http://shop.test", "GET / HTTP/1.1", "Agree" },
+        { "[$time_local] $request_method $request_uri $status", "GET /api/orders/2", "GET http://shop.test/api/orders/2 HTTP/1.1", "Agree" },
+        { "[$time_local] $request_method $request_uri $status", "GET https://shop.test/api/orders/3", "GET /api/orders/2 HTTP/1.1", "Disagree" },
         { "[$time_local] $request_method $status", "GET", "GET / HTTP/1.1", "Unknown" },
         { "[$time_local] $status", "", "GET / HTTP/1.1", "Unknown" },
     };
