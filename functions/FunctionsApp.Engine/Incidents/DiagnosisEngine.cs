@@ -197,6 +197,7 @@ internal sealed partial class DiagnosisEngine
             Status = status,
             // The error log's client: is $remote_addr (after realip); a forwarded-for hop may be another address.
             Client = entry.Text(AccessField.RemoteAddr),
+            Forwarded = entry.Has(AccessField.XForwardedFor) ? entry.Text(AccessField.XForwardedFor) : "",
             Request = AccessRequest.From(in entry),
             Host = entry.Has(AccessField.Host) ? UpstreamAddress.HostKey(entry.Text(AccessField.Host))
                 : entry.Has(AccessField.HttpHost) ? UpstreamAddress.HostKey(entry.Text(AccessField.HttpHost)) : "-",

@@ -21,6 +21,10 @@ internal sealed class PendingRequest
 
     public string Client { get; set; } = "";
 
+    /// <summary>The forwarded-for field, when the format has one: in a format that logs two addresses, which one is
+    /// nginx's <c>$remote_addr</c> (the error log's <c>client:</c>) is inferred, and may be this one.</summary>
+    public string Forwarded { get; set; } = "";
+
     /// <summary>What the format says about the request, to compare with an error line's <c>request:</c>.</summary>
     public AccessRequest Request { get; set; } = AccessRequest.None;
 

@@ -222,7 +222,7 @@ internal static class RequestJoin
                 : 0;
         }
 
-        if (!Agrees(request.Client, error.Client) || requestAgreement == RequestAgreement.Disagree || !HostAgrees(request, error))
+        if (!(Agrees(request.Client, error.Client) || Forwarded(request, error)) || requestAgreement == RequestAgreement.Disagree || !HostAgrees(request, error))
         {
             return 0;
         }
@@ -329,6 +329,25 @@ internal static class RequestJoin
 
         // Only the server block's name on the access side: compare it with the error line's server:.
         return request.ServerName.Length == 0 || error.Server.Length == 0 || request.ServerName == error.Server || request.ServerName == error.Host;
+    }
+
+    /// <summary>The error line's client is an address of the request's forwarded-for field (<see cref="PendingRequest.Forwarded"/>).</summary>
+    private static bool Forwarded(PendingRequest request, PendingError error)
+    {
+        if (request.Forwarded.Length == 0 || error.Client.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var hop in request.Forwarded.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (hop == error.Client)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

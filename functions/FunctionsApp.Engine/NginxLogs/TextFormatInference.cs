@@ -139,6 +139,18 @@ internal static class TextFormatInference
 
                 literal.Append('[');
                 value = line[(i + 1)..end];
+
+                // Several values in one bracket, each after a bar ('[$remote_addr | $time_local]'): each is a field.
+                var parts = value.Split(" | ");
+                for (var k = 0; k < parts.Length - 1; k++)
+                {
+                    literals.Add(literal.ToString());
+                    literal.Clear().Append(" | ");
+                    tokens.Add(new Token(parts[k], key, Bare: false));
+                    key = "";
+                }
+
+                value = parts[^1];
                 i = end + 1;
                 literals.Add(literal.ToString());
                 literal.Clear().Append(']');

@@ -112,6 +112,35 @@ public sealed class NginxBehaviourTests
         Assert.All(report.Incidents, i => Assert.Equal((IncidentCause.Timeout, 504, 6), (i.Cause, i.Status, i.FailedRequests)));
     }
 
+    /// <summary>
+    /// A published format behind Cloudflare: '$http_cf_connecting_ip - [$remote_addr | $time_local] "$request" ...
+    /// rt=$request_time urt=$upstream_response_time'. Two values share a bracket, and of its two addresses the
+    /// inference takes the first for $remote_addr; nginx's client: is the other, which still joins.
+    /// </summary>
+    [Fact]
+    public void TwoValuesInOneBracket_AndTheClientInTheSecondAddress_AreReadAndJoined()
+    {
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            var time = Base.AddSeconds(i);
+            var refused = i >= 20 && i % 2 == 0;
+            var (status, urt) = refused ? (502, "0.000") : (200, "0.004");
+            access.Add($"203.0.113.{i} - [127.0.0.1 | {time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/orders/{i} HTTP/1.1\" {status} 157 \"-\" \"curl/8.5.0\" rt=0.001 urt={urt} uht=- uct=-");
+            if (refused)
+            {
+                errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{i} connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: shop.test, request: \"GET /api/orders/{i} HTTP/1.1\", upstream: \"http://127.0.0.1:23999/api/orders/{i}\", host: \"shop.test\"");
+            }
+        }
+
+        var report = Analyze(access, errors, format: null);
+
+        Assert.Equal(0, report.Stats.MalformedLines);
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("127.0.0.1:23999", "shop.test", IncidentCause.UpstreamDown, 10), (incident.Upstream, incident.Host, incident.Cause, incident.FailedRequests));
+    }
+
     [Theory]
     [InlineData("192.168.x.x", "192.x.x.x")]
     [InlineData("3.18.201.127", "XXX")]
