@@ -46,10 +46,11 @@ internal static class ErrorLogParser
     /// <summary>
     /// What an unknown prefix can end with right before nginx's head: a separator, or the last character of a
     /// timestamp glued to the head without one (TrueNAS SCALE's log view prints
-    /// <c>2022-09-13 07:49:41.528443+00:002022/09/13 07:49:41 [error] ...</c>): a digit or the zone's <c>Z</c>.
+    /// <c>2022-09-13 07:49:41.528443+00:002022/09/13 07:49:41 [error] ...</c>): a digit or the zone's <c>Z</c>; or the
+    /// Markdown a paste was wrapped in (<c>**2020/06/17 …</c>, <c>`2023/03/18 …</c>, <c>&gt;2020/…</c>).
     /// </summary>
     private static bool IsEndOfPrefix(byte c) =>
-        c is (byte)' ' or (byte)'\t' or (byte)'|' or (byte)':' or (byte)']' or (byte)'Z' || char.IsAsciiDigit((char)c);
+        c is (byte)' ' or (byte)'\t' or (byte)'|' or (byte)':' or (byte)']' or (byte)'Z' or (byte)'*' or (byte)'`' or (byte)'>' || char.IsAsciiDigit((char)c);
 
     /// <summary>How far into a line an error-line head is looked for after an unknown prefix.</summary>
     private const int MaxUnknownPrefix = 200;
@@ -83,7 +84,9 @@ internal static class ErrorLogParser
     public static bool TryParseHeadless(ReadOnlySpan<byte> line, out ErrorLogLine entry)
     {
         entry = default;
-        var rest = line.TrimStart(" \t"u8);
+
+        // A Markdown quote or code span around the paste ("> [error] 4610#0: *19 …") is not nginx's.
+        var rest = line.TrimStart(" \t>`"u8);
         var level = ErrorLevel.Error;
         if (rest.Length > 2 && rest[0] == '[' && rest[1..].IndexOf((byte)']') is var close and >= 4 and <= 6)
         {

@@ -32,6 +32,7 @@ public sealed class ErrorLogParserTests
     [InlineData("*10 SSL_do_handshake() failed (SSL: error:0A000410:SSL routines::sslv3 alert handshake failure:SSL alert number 40) while SSL handshaking to upstream, client: 172.19.0.1, server: example.host, request: \"GET / HTTP/2.0\", upstream: \"https://10.0.0.9/\", host: \"example.host\"", "Error", 10L)]
     [InlineData("10358 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 192.168.188.149, server: omv, request: \"POST /rpc.php HTTP/1.1\", upstream: \"fastcgi://unix:/run/php/php8.2-fpm.sock\", host: \"192.168.188.198:81\",", "Error", 10358L)]
     [InlineData("connect() failed (113: Host is unreachable) while connecting to upstream, client: 172.17.0.1, server: appydroid.eu, request: \"GET /feed/ HTTP/1.1\", upstream: \"http://172.17.0.7:2368/feed/\", host: \"appydroid.eu\"", "Error", -1L)]
+    [InlineData("> [error] 4610#0: *19 connect() failed (111: Connection refused) while connecting to upstream, client: 202.73.41.198, server: , request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8081/\", host: \"c.test\"", "Error", 19L)]
     public void TryParseHeadless_LinesPastedWithoutTheirTime_KeepLevelConnectionAndContext(string line, string level, long connection)
     {
         Assert.False(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out _));
@@ -253,6 +254,9 @@ public sealed class ErrorLogParserTests
     [InlineData("2022-09-13 07:49:41.528443+00:002022/09/13 07:49:41 [error] 24#24: *3 connect() failed (111: Connection refused) while connecting to upstream, client: 172.16.0.1, server: , request: \"GET /status.php HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host: \"test.fakedomain.dns\"", "2022/09/13 07:49:41")]
     // s6-overlay's timestamp with two spaces (hold-out ho-070, blakeblackshear/frigate#9671).
     [InlineData("2024-02-05 12:39:43.200527176  2024/02/05 13:39:43 [error] 144#144: *708 connect() failed (111: Connection refused) while connecting to upstream, client: 172.30.32.2, server: , request: \"GET /api/config HTTP/1.1\", upstream: \"http://127.0.0.1:5001/config\", host: \"XxX\", referrer: \"http://XxX/api/hassio_ingress/XxX//\"", "2024/02/05 13:39:43")]
+    // Markdown around a posted line: bold, a code span.
+    [InlineData("**2020/06/17 15:42:54 [error] 37#37: *248 connect() failed (111: Connection refused) while connecting to upstream, client: 46.101.51.208, server: a.test, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8181/\", host: \"a.test\"", "2020/06/17 15:42:54")]
+    [InlineData("`2023/03/18 14:11:21 [error] 3365#3365: *67757 connect() failed (111: Connection refused) while connecting to upstream, client: 192.168.88.187, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:915/\", host: \"b.test\"`", "2023/03/18 14:11:21")]
     public void TryParseAnywhere_ShipperTimeGluedOrSpacedBeforeTheHead_FindsTheHead(string line, string time)
     {
         Assert.True(ErrorLogParser.TryParseAnywhere(Encoding.UTF8.GetBytes(line), null, out var entry));
