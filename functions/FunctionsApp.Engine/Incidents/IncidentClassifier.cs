@@ -323,6 +323,14 @@ internal static class IncidentClassifier
             return Verdict(IncidentCause.UpstreamReturned, (e.ErrorLogCovered ? 0.9 : 0.75) * Share(e.UpstreamAnswered), e);
         }
 
+        // A 502 for which nginx chose no server at all ($upstream_addr empty or "-" in a format that logs it): with
+        // proxy_pass naming a variable, nginx resolves the name per request and answers 502 when it does not resolve
+        // (an error from the DNS server, or none within resolver_timeout). No error log says otherwise here.
+        if (!e.ErrorLogCovered && dominant == 502 && Share(e.NoUpstreamContacted - e.NoEndpoints) >= 0.5)
+        {
+            return Verdict(IncidentCause.Dns, 0.35, e);
+        }
+
         // $upstream_status holds the status nginx made for a try as well as one it was sent. With the error log read
         // and silent it was sent (nginx logs each status it makes); without it, a 504 is nginx's own timeout and
         // failures that all end after the same time are an application server's timeout.
@@ -444,6 +452,8 @@ internal static class IncidentClassifier
             IncidentCause.Overload => Interleaved(e)
                 ? $"{u} failed some requests ({Words(top)}) while still serving {e.ServedInside} others: it is saturated."
                 : $"{u} is saturated ({Words(top)}).",
+            IncidentCause.Dns when e.Kinds.Count == 0 =>
+                $"nginx chose no server for these requests (`$upstream_addr` empty): the name `proxy_pass` resolves at request time most likely did not resolve, or not within `resolver_timeout`. Its error log would say (`could not be resolved`).",
             IncidentCause.Dns => $"nginx could not resolve {u} ({Words(top)}).",
             IncidentCause.TlsHandshake => $"The TLS handshake with {u} failed ({Words(top)}).",
             IncidentCause.InvalidResponse when StaleKeepAlive(e) && e.StaleConnectionRetries < 2 =>

@@ -142,7 +142,9 @@ internal static class Remediation
                 steps.Add("List a second resolver and cache good answers: `resolver <dns-ip> <dns-ip-2> valid=30s;`, or use an IP address or a static `upstream` block.");
                 break;
             case IncidentCause.Dns:
-                steps.Add($"Check that {upstream} resolves from the nginx host (`dig {upstream}` against the configured resolver).");
+                steps.Add(upstreamLogged
+                    ? $"Check that {upstream} resolves from the nginx host (`dig {upstream}` against the configured resolver)."
+                    : "Find the name `proxy_pass` uses for these requests (`nginx -T`) and check that it resolves from the nginx host (`dig <name> @<resolver-ip>`).");
                 steps.Add("Set `resolver <dns-ip> valid=30s;` and `resolver_timeout 5s;`, or use an IP address or a static `upstream` block.");
                 steps.Add("nginx resolves names in a static `proxy_pass`/`upstream` only at start-up: reload after DNS changes, or use a variable with a resolver.");
                 break;
