@@ -323,6 +323,13 @@ internal static class IncidentClassifier
             return Verdict(IncidentCause.UpstreamReturned, (e.ErrorLogCovered ? 0.9 : 0.75) * Share(e.UpstreamAnswered), e);
         }
 
+        // $upstream_addr is the group's name when nginx found no live server in it: every server had failed max_fails
+        // times within fail_timeout (or is marked down). What failed first, only the error log says.
+        if (Share(e.NoneLive) >= 0.5)
+        {
+            return Verdict(IncidentCause.UpstreamDown, 0.5, e);
+        }
+
         // A 502 for which nginx chose no server at all ($upstream_addr empty or "-" in a format that logs it): with
         // proxy_pass naming a variable, nginx resolves the name per request and answers 502 when it does not resolve
         // (an error from the DNS server, or none within resolver_timeout). No error log says otherwise here.
@@ -419,6 +426,8 @@ internal static class IncidentClassifier
         {
             IncidentCause.UpstreamDown when e.BackendWithoutEndpoints =>
                 $"nginx answered 503 itself for the backend {u} without contacting a server{(e.ErrorLogCovered ? ", and wrote no error line" : "")}: ingress-nginx does so for a backend with no endpoints (no ready pod behind its Service).",
+            IncidentCause.UpstreamDown when e.Kinds.Count == 0 && e.NoneLive * 2 >= Math.Max(1, e.WithoutErrorLine) =>
+                $"nginx found no live server in the upstream group {u} belongs to: `$upstream_addr` names the group, as nginx logs it when every server failed `max_fails` times within `fail_timeout` (or is marked `down`). The error log says what failed first.",
             IncidentCause.UpstreamDown => top switch
             {
                 FailureKind.NoLiveUpstreams when e.Upstream is "(unknown)" or "-" =>

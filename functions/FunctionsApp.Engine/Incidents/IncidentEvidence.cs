@@ -72,6 +72,10 @@ internal sealed record IncidentEvidence
     /// it or nginx made it.</summary>
     public int StatusOnly { get; init; }
 
+    /// <summary><c>$upstream_addr</c> names the group, not a server: nginx logs it so when it found no live server
+    /// ("no live upstreams").</summary>
+    public int NoneLive { get; init; }
+
     /// <summary>Requests the upstream served before the incident began.</summary>
     public long ServedBefore { get; init; }
 

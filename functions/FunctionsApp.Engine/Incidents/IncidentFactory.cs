@@ -100,6 +100,7 @@ internal static class IncidentFactory
             ConnectedNoHeader = t.ConnectedNoHeader,
             NoResponse = t.NoResponse,
             StatusOnly = t.StatusOnly,
+            NoneLive = t.NoneLive,
             ServedBefore = servedBefore,
             SiteObservedBeforeFirstSeen = siteObserved,
             SiteServedBeforeFirstSeen = site.ServedBefore(firstSeen),

@@ -97,6 +97,9 @@ internal sealed class IncidentTracker
     /// there the status it made itself as well as the one it was sent, so this alone does not say which.</summary>
     public int StatusOnly { get; set; }
 
+    /// <summary>Failed requests whose <c>$upstream_addr</c> is the group's name: nginx found no live server in it.</summary>
+    public int NoneLive { get; set; }
+
     public int FromAccessLog { get; set; }
 
     public bool LogsUpstream { get; set; }
@@ -299,6 +302,11 @@ internal sealed class IncidentTracker
         {
             NoUpstreamContacted++;
             signature = $"{failure.Status} answered by nginx itself, no upstream contacted";
+        }
+        else if (failure.BlockName)
+        {
+            NoneLive++;
+            signature = $"{failure.Status} with $upstream_addr naming the group {failure.Upstream}: nginx found no live server in it";
         }
         else if (failure.LogsConnectTime && failure.ConnectTime is null && failure.UpstreamStatus != 0)
         {

@@ -805,6 +805,31 @@ public sealed class NginxBehaviourTests
         Assert.Equal((0, 15, 75), (report.Stats.MalformedLines, report.Stats.FailedRequests + 15, report.Stats.ErrorLines));
     }
 
+    /// <summary>
+    /// The access log alone, a block of two servers that both failed: nginx marks each down after max_fails failures
+    /// and, finding no live server, logs the block's name as $upstream_addr with a 502 it made itself. That is no
+    /// answer of the upstream's, whatever $upstream_status says.
+    /// </summary>
+    [Fact]
+    public void AccessLogAlone_UpstreamAddrNamingTheBlock_IsNoLiveUpstreamsNotTheUpstreamsAnswer()
+    {
+        var access = new List<string>();
+        for (var s = 0; s < 120; s++)
+        {
+            access.Add(s < 60
+                ? Access(s, 200, upstream: s % 2 == 0 ? "10.0.0.1:8080" : "10.0.0.2:8080", cid: s)
+                : s % 10 == 0
+                    ? Access(s, 502, upstream: "10.0.0.1:8080, 10.0.0.2:8080", upstreamStatus: "502, 502", connect: "-, -", header: "-, -", cid: s)
+                    : Access(s, 502, upstream: "backend", upstreamStatus: "502", connect: "-", header: "-", cid: s));
+        }
+
+        var incident = Assert.Single(Analyze(access).Incidents);
+
+        Assert.Equal((IncidentCause.UpstreamDown, 60), (incident.Cause, incident.FailedRequests));
+        Assert.InRange(incident.Confidence, 0.3, 0.6);
+        Assert.Contains("no live server", incident.Summary, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Saturation_SuccessesInterleaveWithBacklogFull_IsOverload()
     {
