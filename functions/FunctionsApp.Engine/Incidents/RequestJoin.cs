@@ -356,7 +356,11 @@ internal static class RequestJoin
     /// only, and names nobody.
     /// </summary>
     private static bool Agrees(string a, string b) =>
-        a.Length == 0 || b.Length == 0 || string.Equals(a, b, StringComparison.Ordinal) || !ValueShapes.IsIp(a) || !ValueShapes.IsIp(b);
+        a.Length == 0 || b.Length == 0 || string.Equals(a, b, StringComparison.Ordinal)
+        || ValueShapes.IsMaskedIPv4(a) || ValueShapes.IsMaskedIPv4(b) || !AddressLike(a) || !AddressLike(b);
+
+    /// <summary>Starts as an IPv4 address does, or is IPv6 (or <c>unix:</c>): called for every pair the join compares.</summary>
+    private static bool AddressLike(string value) => char.IsAsciiDigit(value[0]) || value.Contains(':', StringComparison.Ordinal);
 
     private static bool IsFailedTry(UpstreamTry attempt) => attempt.Status is 0 or >= 502 and <= 504;
 
