@@ -171,6 +171,10 @@ internal static class JsonFormatInference
             AccessField.TimeIso8601 or AccessField.TimeLocal or AccessField.Msec => values.Count(v => NginxTime.TryParseAny(Encoding.UTF8.GetBytes(v), out _)) * 10 >= values.Count * 9,
             AccessField.Status => Share(ValueShape.Status) >= 0.9,
             AccessField.UpstreamStatus => Share(ValueShape.StatusList) >= 0.9,
+
+            // $upstream_addr holds addresses with their ports (or unix: sockets), and a group's name when no server was
+            // live: a key named like it that holds host names alone ("upstream_host", APISIX's) is another variable.
+            AccessField.UpstreamAddr => Share(ValueShape.AddressList) >= 0.5,
             AccessField.RequestTime or AccessField.UpstreamResponseTime or AccessField.UpstreamConnectTime or AccessField.UpstreamHeaderTime
                 => shapes.All(s => (s & (ValueShape.SecondsList | ValueShape.Integer)) != 0 || s == ValueShape.None) || Share(ValueShape.SecondsList | ValueShape.Integer) >= 0.9,
             _ => true,

@@ -381,6 +381,24 @@ public sealed class LogFormatDetectorTests
         Assert.Equal(200, entry.Status);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Detect_JsonUpstreamHostKeyBesideUpstreamAddr_TakesTheAddressesForTheUpstream(bool hostFirst)
+    {
+        // APISIX's JSON format logs "upstream_host":"$upstream_host" (the Host sent upstream) beside "upstream_addr".
+        string Line(int status, string addr) => hostFirst
+            ? $"{{\"time\":\"2026-12-02T05:33:19+00:00\",\"status\":{status},\"vhost\":\"shop.example.test\",\"upstream_host\":\"shop.example.test\",\"upstream_addr\":\"{addr}\",\"request\":\"GET / HTTP/1.1\"}}"
+            : $"{{\"time\":\"2026-12-02T05:33:19+00:00\",\"status\":{status},\"vhost\":\"shop.example.test\",\"upstream_addr\":\"{addr}\",\"upstream_host\":\"shop.example.test\",\"request\":\"GET / HTTP/1.1\"}}";
+        var lines = Lines(Line(502, "127.0.0.1:23999"), Line(200, "127.0.0.1:23990"), Line(200, "127.0.0.1:23990"));
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.True(detected.TryParse(lines[0], out var entry), detected.Definition);
+        Assert.Equal("127.0.0.1:23999", entry.Text(AccessField.UpstreamAddr));
+    }
+
     [Fact]
     public void Detect_JsonHostKeyHoldingTheServerAddress_ReadsTheHostFromTheKeyWithNames()
     {
