@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Unicode;
 using FunctionsApp.NginxLogs;
 
@@ -415,6 +416,7 @@ internal sealed class LogFeed
         {
             if (_name.Length > 0)
             {
+                EndOfInput();
                 string?[] layers = [_journal is null ? null : JournalExport.Name, _csv?.Name, _envelope?.Name, _prefix.Name];
                 var prefix = layers.Any(layer => layer is not null) ? string.Join('+', layers.OfType<string>()) : null;
                 Owner.Inputs.Add(new InputReport(_name, _kind, _lines, _parsed) { Prefix = prefix, NewestFirst = _newestFirst ? true : null });
@@ -452,6 +454,11 @@ internal sealed class LogFeed
 
         /// <summary>The held line's time read again under the error log's offset now; null when it does not depend on it.</summary>
         protected virtual DateTimeOffset? Retime(ReadOnlySpan<byte> line) => null;
+
+        /// <summary>The input's last line was read: what a side still holds of it is given to the engine now.</summary>
+        protected virtual void EndOfInput()
+        {
+        }
 
         public void Dispose()
         {
@@ -592,7 +599,16 @@ internal sealed class LogFeed
 
     private sealed class ErrorSide : Side
     {
+        /// <summary>How much of a wrapped entry is gathered: nginx cuts its error lines at 2048 bytes.</summary>
+        private const int MaxWrapped = 4096;
+
         private DateTimeOffset? _lastTime;
+
+        // An entry cut where a paste wrapped it (hard-wrapped at a terminal's or an editor's width): nginx's head with a
+        // message that stops mid-sentence, and the rest on the lines after it.
+        private List<byte>? _wrapped;
+        private int _wrappedHead;
+        private DateTimeOffset _wrappedTime;
 
         public ErrorSide(LogFeed feed, IReadOnlyList<LogInput> inputs)
             : base(feed, inputs, "error")
@@ -609,7 +625,21 @@ internal sealed class LogFeed
         protected override FeedResult TryFeed(ReadOnlySpan<byte> line, DateTimeOffset limit, out DateTimeOffset time)
         {
             time = default;
-            if (ErrorLogParser.TryParseAnywhere(line, PrefixTime, out var entry) && (PrefixTime ?? RelayedTime) is { } stamped)
+            var head = ErrorLogParser.TryParseAnywhere(line, PrefixTime, out var entry);
+            if (_wrapped is not null)
+            {
+                if (!head && _wrapped.Count < MaxWrapped && ContinuesWrapped(line))
+                {
+                    _wrapped.Add((byte)' ');
+                    _wrapped.AddRange(line.Trim(" \t"u8));
+                    Engine.AddContinuation();
+                    return FeedResult.NotThisLog;
+                }
+
+                FeedWrapped();
+            }
+
+            if (head && (PrefixTime ?? RelayedTime) is { } stamped)
             {
                 Engine.LearnErrorLogOffset(entry.Timestamp, stamped, relayed: PrefixTime is null);
             }
@@ -635,7 +665,7 @@ internal sealed class LogFeed
                     return FeedResult.Later;
                 }
 
-                Engine.AddError(in entry, time);
+                AddOrHold(line, in entry, time);
                 return FeedResult.Fed;
             }
 
@@ -670,8 +700,61 @@ internal sealed class LogFeed
         {
             if (ErrorLogParser.TryParseAnywhere(line, PrefixTime, out var entry) || ErrorLogParser.TryParseHeadless(line, out entry))
             {
-                Engine.AddError(in entry, time);
+                AddOrHold(line, in entry, time);
             }
+        }
+
+        protected override void EndOfInput()
+        {
+            if (_wrapped is not null)
+            {
+                FeedWrapped();
+            }
+        }
+
+        /// <summary>
+        /// Gives the entry to the engine, unless its timed message stops mid-sentence with none of a request's context
+        /// after it (a parenthesis left open, "connect() to" at the end of the line): the lines after it may be its
+        /// rest, so it waits for them (<see cref="FeedWrapped"/>).
+        /// </summary>
+        private void AddOrHold(ReadOnlySpan<byte> line, in ErrorLogLine entry, DateTimeOffset time)
+        {
+            var message = entry.Message;
+            if (entry.Timestamp.IsEmpty || !entry.Client.IsEmpty || message.IsEmpty
+                || (message.Count((byte)'(') <= message.Count((byte)')') && !line.EndsWith(" "u8) && !message.EndsWith(" to"u8)))
+            {
+                Engine.AddError(in entry, time);
+                return;
+            }
+
+            _wrapped = [.. line.TrimEnd(" \t"u8)];
+            _wrappedHead = _wrapped.Count;
+            _wrappedTime = time;
+        }
+
+        /// <summary>A line that goes on with a wrapped entry: text that is none of nginx's heads (a level, a connection
+        /// number, a process id) and no access line.</summary>
+        private bool ContinuesWrapped(ReadOnlySpan<byte> line)
+        {
+            var text = line.TrimStart(" \t"u8);
+            return !text.IsEmpty && text[0] != '[' && text[0] != '*' && !char.IsAsciiDigit((char)text[0])
+                && !(Owner.Format is { } format && format.TryParse(line, out _));
+        }
+
+        /// <summary>
+        /// Gives the held entry to the engine: joined with the lines that went on with it when that gave it its
+        /// request's context, else as its first line was read.
+        /// </summary>
+        private void FeedWrapped()
+        {
+            var joined = CollectionsMarshal.AsSpan(_wrapped);
+            _wrapped = null;
+            if (!(ErrorLogParser.TryParseAnywhere(joined, null, out var entry) && !entry.Client.IsEmpty))
+            {
+                ErrorLogParser.TryParseAnywhere(joined[.._wrappedHead], null, out entry);
+            }
+
+            Engine.AddError(in entry, _wrappedTime);
         }
     }
 }

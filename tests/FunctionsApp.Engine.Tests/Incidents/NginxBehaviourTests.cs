@@ -1055,6 +1055,33 @@ public sealed class NginxBehaviourTests
         Assert.Contains(incident.Evidence, e => e.Signature.Contains("while resolving", StringComparison.Ordinal) && e.Sample.EndsWith("resolver: 10.0.0.2:53", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Lines posted from a terminal or a mail wrapped at its width: one entry over several lines, cut anywhere (inside
+    /// the errno's parentheses, after "connect() to"). The rest of the entry is on the lines after its head, and the
+    /// next entry starts with nginx's head again.
+    /// </summary>
+    [Theory]
+    [InlineData("(111: Connection\nrefused) while connecting to upstream, client: 127.0.0.1, server: ,\nrequest: \"GET / HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host:\n\"localhost\"", "127.0.0.1:9000", IncidentCause.UpstreamDown)]
+    [InlineData("to \nunix:/tmp/passenger.sock failed (11: Resource \ntemporarily unavailable) while connecting to upstream, client: 10.0.0.1, server: \nx.test, request: \"GET / HTTP/1.0\", upstream: \n\"passenger://unix:/tmp/passenger.sock:\", host: \"x.test\"", "unix:/tmp/passenger.sock", IncidentCause.Overload)]
+    public void WrappedPaste_OneEntryOverSeveralLines_IsReadAsOne(string rest, string upstream, IncidentCause cause)
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var head = $"{Base.AddSeconds(i * 10):yyyy/MM/dd HH:mm:ss} [error] 1758#0: *{i + 2} connect() ";
+            var text = rest.StartsWith("to ", StringComparison.Ordinal) ? head + rest : head + "failed " + rest;
+            errors.AddRange(text.Split('\n'));
+        }
+
+        errors.Add($"{Base.AddSeconds(40):yyyy/MM/dd HH:mm:ss} [notice] 1#1: signal process started");
+
+        var report = Analyze([], errors, options: new DiagnosisOptions { MinFailures = 1 });
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((upstream, cause, 3), (incident.Upstream, incident.Cause, incident.FailedRequests));
+        Assert.Equal(0, report.Stats.MalformedLines);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
