@@ -733,11 +733,12 @@ internal sealed class LogFeed
         }
 
         /// <summary>A line that goes on with a wrapped entry: text that is none of nginx's heads (a level, a connection
-        /// number, a process id) and no access line.</summary>
+        /// number, a process id), no message nginx wrote to stderr and no access line.</summary>
         private bool ContinuesWrapped(ReadOnlySpan<byte> line)
         {
             var text = line.TrimStart(" \t"u8);
             return !text.IsEmpty && text[0] != '[' && text[0] != '*' && !char.IsAsciiDigit((char)text[0])
+                && !ErrorLogParser.TryParseStderr(line, out _)
                 && !(Owner.Format is { } format && format.TryParse(line, out _));
         }
 

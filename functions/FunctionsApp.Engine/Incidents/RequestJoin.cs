@@ -339,9 +339,10 @@ internal static class RequestJoin
             return false;
         }
 
-        foreach (var hop in request.Forwarded.Split(',', StringSplitOptions.TrimEntries))
+        var hops = request.Forwarded.AsSpan();
+        foreach (var hop in hops.Split(','))
         {
-            if (hop == error.Client)
+            if (hops[hop].Trim().SequenceEqual(error.Client))
             {
                 return true;
             }
