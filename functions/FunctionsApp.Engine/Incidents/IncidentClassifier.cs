@@ -453,6 +453,8 @@ internal static class IncidentClassifier
             },
             IncidentCause.Timeout when AppServerTimeout(e) is { } limit && !e.Kinds.ContainsKey(FailureKind.TimedOut) =>
                 $"{u} closed the connection on slow requests after {limit.ToString("0.#", CultureInfo.InvariantCulture)} s, never sooner ({Words(top)}): the application server's own timeout killed the worker (gunicorn --timeout, uWSGI harakiri, PHP-FPM request_terminate_timeout).",
+            IncidentCause.Timeout when e.Kinds.ContainsKey(FailureKind.NoLiveUpstreams) && e.Statuses.GetValueOrDefault(502) > e.Statuses.GetValueOrDefault(504) =>
+                $"{u} did not answer in time ({Words(top)}), and with its servers marked down for it nginx answered most requests 502 itself (no live upstreams).",
             IncidentCause.Timeout => top == FailureKind.TimedOutConnecting
                 ? $"nginx could not connect to {u} in time: 504 Gateway Timeout ({Words(top)})."
                 : $"{u} did not answer in time: 504 Gateway Timeout ({Words(top)}).",

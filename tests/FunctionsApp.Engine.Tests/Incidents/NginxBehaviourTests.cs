@@ -185,6 +185,10 @@ public sealed class NginxBehaviourTests
 
         Assert.Equal(("10.0.0.5:80", cause, 4), (incident.Upstream, incident.Cause, incident.FailedRequests));
         Assert.True(incident.Servers is null or { Count: 0 }, "the block's name was taken for a server");
+
+        // The requests' status is the last try's: a 502 nginx made finding no live server, not the timeout's 504.
+        Assert.Equal(502, incident.Status);
+        Assert.DoesNotContain("504 Gateway Timeout", incident.Summary, StringComparison.Ordinal);
     }
 
     [Theory]
