@@ -145,11 +145,11 @@ internal static class RequestJoin
             var attempt = failedTries[i];
             // A server tried again later in the request: this try's line is the earliest of its lines, when there is
             // one for each try left (a paste that kept fewer kept the lines of the last tries, which decided).
-            var triedAgain = failedTries.Skip(i + 1).Count(t => t.Address == attempt.Address);
+            var triedAgain = failedTries.Skip(i + 1).Where(t => t.Address == attempt.Address).ToList();
             var mine = remaining.Where(e => e.Upstream == attempt.Address).ToList();
-            if (triedAgain > 0)
+            if (triedAgain.Count > 0)
             {
-                mine = mine.Count > triedAgain ? [mine.MinBy(e => e.Time)!] : [];
+                mine = mine.Count > triedAgain.Count ? [mine.MinBy(e => e.Time)!] : [];
             }
 
             if (i == failedTries.Count - 1)
@@ -171,7 +171,7 @@ internal static class RequestJoin
                 // The request counts once per server, on its last try there; every try counts once for the block.
                 failure.Servers = servers;
                 failure.EarlierTry = (servers is not null && i < failedTries.Count - 1)
-                    || (gateway && failedTries.Skip(i + 1).Any(t => t.Address == attempt.Address && t.Group == lastGroup));
+                    || (gateway && triedAgain.Exists(t => t.Group == lastGroup));
             }
 
             var next = failedAt[i] + 1;

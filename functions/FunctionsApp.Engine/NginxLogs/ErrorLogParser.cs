@@ -105,21 +105,23 @@ internal static class ErrorLogParser
     }
 
     /// <summary>A phase of a proxied request's try, in nginx's words (ngx_http_upstream.c sets them as the action), where
-    /// nginx puts it: at the end of the message, before the context or whatever cut the paste short.</summary>
-    private static bool InUpstreamPhase(ReadOnlySpan<byte> text) =>
-        EndsWith(text, " while connecting to upstream"u8) || EndsWith(text, " while reading response header from upstream"u8)
-        || EndsWith(text, " while sending request to upstream"u8) || EndsWith(text, " while SSL handshaking to upstream"u8);
-
-    private static bool EndsWith(ReadOnlySpan<byte> text, ReadOnlySpan<byte> phase)
+    /// nginx puts it: at the end of the message (<see cref="Phase"/>), before the context or whatever cut the paste short.</summary>
+    private static bool InUpstreamPhase(ReadOnlySpan<byte> text)
     {
-        var at = text.IndexOf(phase);
-        if (at <= 0)
-        {
-            return false;
-        }
+        var phase = Phase(text);
+        return IsAction(phase, "connecting to upstream"u8) || IsAction(phase, "reading response header from upstream"u8)
+            || IsAction(phase, "sending request to upstream"u8) || IsAction(phase, "SSL handshaking to upstream"u8);
 
-        var after = text[(at + phase.Length)..].TrimStart((byte)' ');
-        return after.IsEmpty || !char.IsAsciiLetterOrDigit((char)after[0]);
+        static bool IsAction(ReadOnlySpan<byte> phase, ReadOnlySpan<byte> action)
+        {
+            if (!phase.StartsWith(action))
+            {
+                return false;
+            }
+
+            var after = phase[action.Length..].TrimStart((byte)' ');
+            return after.IsEmpty || !char.IsAsciiLetterOrDigit((char)after[0]);
+        }
     }
 
     private static bool TryParseBody(
