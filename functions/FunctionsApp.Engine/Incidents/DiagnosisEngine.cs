@@ -208,6 +208,7 @@ internal sealed partial class DiagnosisEngine
             LogsHeaderTime = format.Has(AccessField.UpstreamHeaderTime),
             LogsReceived = format.Has(AccessField.UpstreamBytesReceived) || format.Has(AccessField.UpstreamResponseLength),
             RequestSeconds = entry.RequestTime,
+            BodyBytes = Utf8Parser.TryParse(entry.Get(AccessField.BodyBytesSent), out long body, out var read) && read == entry.Get(AccessField.BodyBytesSent).Length ? body : null,
             Raw = LogText.Raw(entry.Line),
         };
         if (request.RequestSeconds is { } seconds)

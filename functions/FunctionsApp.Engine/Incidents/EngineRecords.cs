@@ -67,6 +67,9 @@ internal sealed class PendingRequest
     /// <summary><c>$request_time</c> in seconds, when logged (stands in for the upstream's time when that is not).</summary>
     public double? RequestSeconds { get; set; }
 
+    /// <summary><c>$body_bytes_sent</c>, when logged: nginx's own error page has a size of its own.</summary>
+    public long? BodyBytes { get; set; }
+
     public string Raw { get; set; } = "";
 }
 
@@ -159,6 +162,9 @@ internal sealed class FailureEvent
 
     /// <summary>The request's <c>$request_time</c>, when logged.</summary>
     public double? RequestSeconds { get; set; }
+
+    /// <summary>The response's <c>$body_bytes_sent</c>, when logged.</summary>
+    public long? BodyBytes { get; set; }
 
     public bool FromAccessLog { get; set; }
 

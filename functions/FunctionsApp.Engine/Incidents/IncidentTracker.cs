@@ -1,3 +1,4 @@
+using FunctionsApp.NginxLogs;
 namespace FunctionsApp.Incidents;
 
 /// <summary>
@@ -318,6 +319,14 @@ internal sealed class IncidentTracker
             UpstreamAnswered++;
             signature = $"upstream answered {failure.UpstreamStatus} itself (upstream_header_time {failure.HeaderTime:0.000}s)";
         }
+        else if (failure.UpstreamStatus == failure.Status && failure.Status is not (502 or 504))
+        {
+            // A try nginx fails itself gets $upstream_status 502 or 504 (ngx_http_upstream_next: a timeout is 504,
+            // everything else 502): any other status there was sent by the upstream, even with nothing after its
+            // header ($upstream_response_length 0) and within the millisecond.
+            UpstreamAnswered++;
+            signature = $"upstream answered {failure.UpstreamStatus} itself (nginx records only 502 or 504 for a try it fails)";
+        }
         else if (failure.LogsHeaderTime && failure.HeaderTime is null && failure.UpstreamStatus != 0)
         {
             ConnectedNoHeader++;
@@ -332,6 +341,13 @@ internal sealed class IncidentTracker
         {
             UpstreamAnswered++;
             signature = $"upstream answered {failure.UpstreamStatus} itself ({failure.Received} bytes received)";
+        }
+        else if (failure.UpstreamStatus == failure.Status && NginxErrorPage.Is(failure.Status, failure.BodyBytes))
+        {
+            // $upstream_status alone cannot say who made a 502 or 504; the body can: the page nginx sends for a status
+            // it makes has a size of its own (an application's page, or its JSON, has another).
+            NoResponse++;
+            signature = $"{failure.Status} with nginx's own error page ({failure.BodyBytes} bytes): nginx made the status itself";
         }
         else if (failure.UpstreamStatus == failure.Status)
         {

@@ -384,6 +384,7 @@ internal static class RequestJoin
         ResponseTime = attempt?.ResponseTime,
         Received = attempt?.Received,
         RequestSeconds = request.RequestSeconds,
+        BodyBytes = request.BodyBytes,
         FromAccessLog = true,
         LogsUpstream = request.LogsUpstream,
         Backend = upstream == request.Backend ? request.Backend : "",

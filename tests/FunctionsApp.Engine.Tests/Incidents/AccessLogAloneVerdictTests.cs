@@ -59,6 +59,38 @@ public sealed class AccessLogAloneVerdictTests
         Assert.InRange(incident.Confidence, 0, 0.5);
     }
 
+    [Theory]
+    [InlineData("0")] // an empty body: $upstream_response_length 0
+    [InlineData("-")] // a format without $upstream_response_length
+    public void Analyze_UpstreamStatus503WithinTheMillisecond_IsTheUpstreamsOwnAnswer(string length)
+    {
+        // A maintenance page answered at once. nginx records 502 or 504 in $upstream_status for a try it fails
+        // itself, never 503: however fast, the upstream sent it.
+        var lines = Failures(503, length, _ => "0.000")
+            .Select(l => l.Replace(" 512 0.010 ", " " + (length == "-" ? "-" : "512") + " 0.010 ", StringComparison.Ordinal));
+
+        var incident = Single(lines);
+
+        Assert.Equal((IncidentCause.UpstreamReturned, 503), (incident.Cause, incident.Status));
+    }
+
+    [Theory]
+    [InlineData(157, "0.000", IncidentCause.UpstreamDown)] // nginx/1.22.1's own 502 page, at once: a refused connect
+    [InlineData(150, "0.012", IncidentCause.InvalidResponse)] // the same with server_tokens off, after a while: a broken answer
+    [InlineData(58, "0.012", IncidentCause.UpstreamReturned)] // an application's own 502 (a small JSON body)
+    public void Analyze_OnlyUpstreamStatus_NginxsOwnErrorPageSaysNginxMadeThe502(int bodyBytes, string seconds, IncidentCause expected)
+    {
+        // $upstream_status 502 alone cannot say who made the 502; the body can: nginx's page has a size of its own.
+        var lines = Enumerable.Range(0, 60).Select(i => Line(i * 2, 200, "512", "0.010"))
+            .Concat(Enumerable.Range(0, 20).Select(i => Line(120 + i, 502, "-", seconds, bodyBytes)))
+            .Select(l => l.Replace(" 512 0.010 ", " - 0.010 ", StringComparison.Ordinal));
+
+        var incident = Single(lines);
+
+        Assert.Equal(expected, incident.Cause);
+        Assert.InRange(incident.Confidence, 0, 0.5);
+    }
+
     public static TheoryData<string, int, string, string, IncidentCause> UnaddressedCases() => new()
     {
         // Elastic Beanstalk's healthd: $msec"$uri"$status"$request_time"$upstream_response_time"$http_x_forwarded_for.
@@ -293,10 +325,10 @@ public sealed class AccessLogAloneVerdictTests
         }
     }
 
-    private static string Line(int second, int status, string length, string upstreamSeconds)
+    private static string Line(int second, int status, string length, string upstreamSeconds, int bodyBytes = 240)
     {
         var time = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero).AddSeconds(second);
-        return $"10.9.8.7 - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/items HTTP/1.1\" {status} 150 \"-\" \"curl/8.5.0\" 80 {upstreamSeconds} "
+        return $"10.9.8.7 - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/items HTTP/1.1\" {status} {bodyBytes} \"-\" \"curl/8.5.0\" 80 {upstreamSeconds} "
             + $"[default-api-80] [] 10.0.0.1:8080 {length} {upstreamSeconds} {status} 5a3c0d1e9b2f4a6c8d7e6f5a4b3c2d1e";
     }
 }

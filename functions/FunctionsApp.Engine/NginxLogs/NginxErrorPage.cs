@@ -1,0 +1,42 @@
+namespace FunctionsApp.NginxLogs;
+
+/// <summary>
+/// The page nginx sends for an error status it makes itself (ngx_http_special_response.c): a fixed head for the status
+/// and a tail naming the server, <c>nginx</c> with <c>server_tokens off</c>, else <c>nginx/1.22.1</c> (or OpenResty's
+/// <c>openresty/1.21.4.1</c>). So <c>$body_bytes_sent</c> tells nginx's own 502 from an application's, when no
+/// <c>error_page</c> replaced it and nothing compressed it.
+/// </summary>
+internal static class NginxErrorPage
+{
+    // The bytes of each page without the server's name: 502 with "nginx/1.22.1" is 145 + 12 = 157 bytes.
+    private static int Head(int status) => status switch
+    {
+        502 => 145,
+        503 => 185,
+        504 => 155,
+        _ => -1,
+    };
+
+    /// <summary>Lengths of the names nginx writes in the tail: nginx, nginx/1.9.9, nginx/1.22.1; openresty and its versions.</summary>
+    private static ReadOnlySpan<int> NameLengths => [5, 11, 12, 9, 17, 18];
+
+    /// <summary>Whether <paramref name="bodyBytes"/> is the size of nginx's own page for <paramref name="status"/>.</summary>
+    public static bool Is(int status, long? bodyBytes)
+    {
+        var head = Head(status);
+        if (head < 0 || bodyBytes is not { } bytes)
+        {
+            return false;
+        }
+
+        foreach (var length in NameLengths)
+        {
+            if (bytes == head + length)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
