@@ -77,7 +77,7 @@ internal sealed record AccessRequest(string? Line, string? Method, string? Targe
         {
             // nginx cuts error lines at 2048 bytes: a long request line may reach the error log only in part.
             var cut = errorRequest.Length >= 1024 && Line.StartsWith(errorRequest, StringComparison.Ordinal);
-            return Line == errorRequest || cut ? RequestAgreement.Agree : RequestAgreement.Disagree;
+            return Line == errorRequest || cut || IsUriForm(Line, errorRequest) ? RequestAgreement.Agree : RequestAgreement.Disagree;
         }
 
         var bytes = Encoding.UTF8.GetBytes(errorRequest);
@@ -117,6 +117,24 @@ internal sealed record AccessRequest(string? Line, string? Method, string? Targe
         }
 
         return RequestAgreement.Unknown;
+    }
+
+    /// <summary>
+    /// Whether a request-like field without a query string is <c>"$request_method $uri $server_protocol"</c> of the
+    /// error line's request (ingress-nginx's default <c>upstreaminfo</c> logs it so): the method and protocol as sent,
+    /// the path decoded and without its query.
+    /// </summary>
+    private static bool IsUriForm(string line, string errorRequest)
+    {
+        if (line.Contains('?', StringComparison.Ordinal) || !errorRequest.Contains('?', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(errorRequest);
+        var method = RequestLineParts.Method(bytes);
+        var protocol = RequestLineParts.Protocol(bytes);
+        return line == $"{Encoding.UTF8.GetString(method)} {RequestLineParts.NormalizePath(RequestLineParts.Target(bytes))} {Encoding.UTF8.GetString(protocol)}";
     }
 
     /// <summary>A path an internal redirect would produce from the request's: a file with an extension
