@@ -177,7 +177,9 @@ internal static class IncidentClassifier
     /// Stale keep-alive connections, with no slowdown before: failures beside requests nginx retried on the same server
     /// (it gives a request whose cached connection failed one more try), or, where every request was one nginx may not
     /// repeat, connections closed the moment a request was sent on them while the upstream served the rest as fast as
-    /// before. A saturated server is slow to those it serves; an idle connection it had closed fails at once.
+    /// before. A saturated server is slow to those it serves; an idle connection it had closed fails at once: a reset
+    /// answers the request within a round trip, or as soon as a busy event loop gets to the close it had timed (within
+    /// 50 ms, or twice the time the server takes to serve).
     /// </summary>
     private static bool StaleKeepAlive(IncidentEvidence e) =>
         !SlowedDownBefore(e) && (e.StaleConnectionRetries >= 2 || ClosedAtOnceWhileServingAsBefore(e));
@@ -187,7 +189,7 @@ internal static class IncidentClassifier
         && inside < 3 * Math.Max(before, 10)
         && Interleaved(e)
         && e.Kinds.Count > 0 && e.Kinds.Keys.All(k => k is FailureKind.Reset or FailureKind.PrematureClose)
-        && e.ResponseTimes.Count >= 3 && e.ResponseTimes.Count(t => t <= 0.005) >= 0.9 * e.ResponseTimes.Count;
+        && e.ResponseTimes.Count >= 3 && e.ResponseTimes.Count(t => t <= Math.Max(0.05, 2 * inside / 1000)) >= 0.9 * e.ResponseTimes.Count;
 
     /// <summary>
     /// Resets before nginx was even connected, alongside the resets of accepted requests: the server (or its kernel,

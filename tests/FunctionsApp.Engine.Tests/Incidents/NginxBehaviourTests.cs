@@ -752,9 +752,14 @@ public sealed class NginxBehaviourTests
     /// A server shedding load it cannot carry resets at once too, but those it does serve wait their turn.
     /// </summary>
     [Theory]
-    [InlineData(0.002, IncidentCause.InvalidResponse)]
-    [InlineData(0.450, IncidentCause.Overload)]
-    public void InstantResetsAmongPosts_SuccessesAsFastAsBefore_AreStaleConnectionsNotOverload(double servedSecondsInside, IncidentCause expected)
+    [InlineData(0.002, 0.000, IncidentCause.InvalidResponse)]
+    [InlineData(0.450, 0.000, IncidentCause.Overload)]
+    // A busy event loop (Node's) gets to the close it timed a little late: half the failures come after about twice
+    // the time a request takes to serve, still no slower than that.
+    [InlineData(0.020, 0.039, IncidentCause.InvalidResponse)]
+    // Resets that came after a wait far longer than serving takes: requests queued before being dropped.
+    [InlineData(0.020, 0.300, IncidentCause.Overload)]
+    public void InstantResetsAmongPosts_SuccessesAsFastAsBefore_AreStaleConnectionsNotOverload(double servedSecondsInside, double lateFailureSeconds, IncidentCause expected)
     {
         const string Format = "$remote_addr [$time_local] \"$request\" $status $host cid=$connection ua=\"$upstream_addr\" us=\"$upstream_status\" urt=\"$upstream_response_time\"";
         var access = new List<string>();
@@ -763,7 +768,7 @@ public sealed class NginxBehaviourTests
         {
             var inside = s >= 90;
             var failed = inside && s % 3 == 0;
-            var urt = (failed ? 0.000 : inside ? servedSecondsInside : 0.002).ToString("0.000", CultureInfo.InvariantCulture);
+            var urt = (failed ? (s % 2 == 0 ? 0.000 : lateFailureSeconds) : inside ? servedSecondsInside : 0.002).ToString("0.000", CultureInfo.InvariantCulture);
             access.Add($"10.9.8.{s % 50} [{Base.AddSeconds(s):dd/MMM/yyyy:HH:mm:ss} +0000] \"POST /api/cart/{s} HTTP/1.1\" {(failed ? 502 : 200)} api.test cid={s} ua=\"10.0.0.1:8080\" us=\"{(failed ? 502 : 200)}\" urt=\"{urt}\"");
             if (failed)
             {
