@@ -23,6 +23,9 @@ public sealed record ReportStats
     /// prefix); with none before them, at the Unix epoch's start.</summary>
     public long UntimedErrorLines { get; init; }
 
+    /// <summary>Access lines whose time has no zone, read in the error log's offset (configured, else UTC).</summary>
+    public long ZonelessAccessLines { get; init; }
+
     public long GatewayErrors { get; init; }
 
     /// <summary>Failed requests counted towards incidents (an error log alone: its lines about requests).</summary>

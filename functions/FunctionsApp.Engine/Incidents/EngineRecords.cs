@@ -226,6 +226,10 @@ public sealed class AnalysisStats
     /// line before them (<see cref="ErrorLogParser.TryParseHeadless"/>).</summary>
     public long UntimedErrorLines { get; set; }
 
+    /// <summary>Access lines whose time has no zone (a <c>map</c> of <c>$time_iso8601</c> that dropped it): read in
+    /// the error log's offset, nginx's local time for both.</summary>
+    public long ZonelessAccessLines { get; set; }
+
     /// <summary>Gateway errors (502/503/504) in the access log.</summary>
     public long GatewayErrors { get; set; }
 

@@ -50,6 +50,7 @@ internal static class LogAnalyzer
                 Format = access.Count == 0 ? "none" : feed.Format?.Name ?? "unknown",
                 ErrorLinesIgnored = stats.ErrorLinesIgnored,
                 UntimedErrorLines = stats.UntimedErrorLines,
+                ZonelessAccessLines = stats.ZonelessAccessLines,
                 GatewayErrors = stats.GatewayErrors,
                 FailedRequests = stats.FailedRequests,
                 MalformedSamples = stats.MalformedSamples,

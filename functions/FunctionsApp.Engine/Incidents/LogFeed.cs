@@ -474,6 +474,7 @@ internal sealed class LogFeed
         private int _lastTimeTextLength;
         private AccessField _lastTimeField = AccessField.Ignored;
         private DateTimeOffset _lastTime;
+        private bool _lastZoneless;
 
         public AccessSide(LogFeed feed, IReadOnlyList<LogInput> inputs, AccessLogFormat? format)
             : base(feed, inputs, "access")
@@ -571,6 +572,7 @@ internal sealed class LogFeed
             if (_lastTimeTextLength > 0 && field == _lastTimeField && text.SequenceEqual(_lastTimeText.AsSpan(0, _lastTimeTextLength)))
             {
                 time = _lastTime;
+                Engine.Stats.ZonelessAccessLines += _lastZoneless ? 1 : 0;
                 return true;
             }
 
@@ -579,10 +581,20 @@ internal sealed class LogFeed
                 return false;
             }
 
+            var zoneless = false;
+            if (field == AccessField.TimeIso8601 && NginxTime.OffsetOf(text) is null)
+            {
+                // A local time without its zone (the format mapped $time_iso8601 into "2026-11-24 10:00:01"): nginx
+                // writes the error log in the same local time, so both are read in one offset.
+                time = new DateTimeOffset(time.UtcDateTime - Engine.ErrorLogOffset, TimeSpan.Zero);
+                Engine.Stats.ZonelessAccessLines++;
+                zoneless = true;
+            }
+
             if (text.Length <= _lastTimeText.Length)
             {
                 text.CopyTo(_lastTimeText);
-                (_lastTimeTextLength, _lastTimeField, _lastTime) = (text.Length, field, time);
+                (_lastTimeTextLength, _lastTimeField, _lastTime, _lastZoneless) = (text.Length, field, time, zoneless);
             }
 
             return true;

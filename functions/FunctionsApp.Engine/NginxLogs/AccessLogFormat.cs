@@ -302,6 +302,21 @@ internal sealed partial class AccessLogFormat
             return NginxTime.TimeLocalLength;
         }
 
+        if (segment.Field == AccessField.TimeIso8601 && rest.Length >= 19 && rest[10] == ' ' && rest[4] == '-' && rest[13] == ':')
+        {
+            // A time mapped from $time_iso8601 with a blank for its 'T' ("2026-11-24 10:00:01"): the blank is its own.
+            var end = 19;
+            while (end < rest.Length && (rest[end] is (byte)'.' or (byte)'+' or (byte)'-' or (byte)':' or (byte)'Z' || char.IsAsciiDigit((char)rest[end])))
+            {
+                end++;
+            }
+
+            if (StartsWithLiteral(rest[end..], next))
+            {
+                return end;
+            }
+        }
+
         var offset = 0;
         if (segment.Field == AccessField.Request && next[0] == ' ')
         {

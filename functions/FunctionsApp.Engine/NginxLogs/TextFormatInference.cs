@@ -604,6 +604,16 @@ internal static class TextFormatInference
             }
         }
 
+        // A local time without a zone, only when the format has no zoned time: nginx's error log is in the same
+        // local time, and the report says the zone is not known.
+        if (!fields.Any(f => f is AccessField.TimeLocal or AccessField.TimeIso8601 or AccessField.Msec))
+        {
+            foreach (var position in Free().Where(p => p.Share(ValueShape.TimeIsoLocal) >= 0.8).Take(1).ToList())
+            {
+                Take(position, AccessField.TimeIso8601);
+            }
+        }
+
         // 3. The request in parts: method, path (as sent when it carries a query), arguments, protocol.
         foreach (var position in Free().ToList())
         {
@@ -863,7 +873,9 @@ internal static class TextFormatInference
                 }
 
                 var merged = a.Value.EndsWith(',') || a.Value.EndsWith(" :", StringComparison.Ordinal) || b.Value == ":"
-                    || (a.Value.Length == 20 && a.Value[2] == '/' && b.Value.Length == 5 && b.Value[0] is '+' or '-');
+                    || (a.Value.Length == 20 && a.Value[2] == '/' && b.Value.Length == 5 && b.Value[0] is '+' or '-')
+                    || (a.Value.Length == 10 && a.Value[4] == '-' && a.Value[7] == '-' && b.Value.Length >= 8 && b.Value[2] == ':' && b.Value[5] == ':'
+                        && ValueShapes.Of(a.Value + " " + b.Value) is ValueShape.TimeIso or ValueShape.TimeIsoLocal);
                 if (!merged)
                 {
                     continue;
@@ -946,7 +958,7 @@ internal static class TextFormatInference
                 AccessField.RequestTime => Share(ValueShape.Seconds),
                 AccessField.UpstreamConnectTime or AccessField.UpstreamHeaderTime or AccessField.UpstreamResponseTime
                     => NonDash == 0 ? 1 : Share(ValueShape.SecondsList),
-                AccessField.TimeLocal or AccessField.TimeIso8601 or AccessField.Msec => Share(ValueShape.TimeLocal | ValueShape.TimeIso | ValueShape.Msec),
+                AccessField.TimeLocal or AccessField.TimeIso8601 or AccessField.Msec => Share(ValueShape.TimeLocal | ValueShape.TimeIso | ValueShape.Msec | ValueShape.TimeIsoLocal),
                 AccessField.Request => Share(ValueShape.RequestLine),
                 AccessField.RequestMethod => Share(ValueShape.Method),
                 AccessField.RequestUri or AccessField.Uri => Share(ValueShape.Path | ValueShape.Url),

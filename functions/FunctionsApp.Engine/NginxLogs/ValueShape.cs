@@ -71,4 +71,8 @@ internal enum ValueShape
 
     /// <summary>The value has the separators of a multi-try list.</summary>
     List = 1 << 25,
+
+    /// <summary>An ISO 8601 local time without a zone (<c>2026-11-24 10:00:01</c>): a format built from
+    /// <c>$time_iso8601</c> with a <c>map</c> that dropped the offset.</summary>
+    TimeIsoLocal = 1 << 26,
 }

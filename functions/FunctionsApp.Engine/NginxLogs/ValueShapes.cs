@@ -39,6 +39,12 @@ internal static class ValueShapes
             return ValueShape.TimeIso;
         }
 
+        if (value.Length is >= 19 and <= 29 && value[4] == '-' && value[10] is 'T' or ' ' && NginxTime.OffsetOf(bytes) is null
+            && value.AsSpan(19).IndexOfAnyExcept(".0123456789") < 0 && NginxTime.TryParseIso8601(bytes, out _))
+        {
+            return ValueShape.TimeIsoLocal;
+        }
+
         if (IsMsec(value))
         {
             return ValueShape.Msec;

@@ -29,7 +29,8 @@ internal static class AnalyzeCommand
                                directive. Default: detect it (the report prints what it detected, ready to pass here).
           --json               print JSON instead of a report
           --html FILE          also write the incidents as one self-contained HTML page (timeline, evidence, fixes)
-          --error-log-utc-offset  UTC offset of the error log's local times (default: the access log's)
+          --error-log-utc-offset  UTC offset of the error log's local times (default: the access log's), and of
+                                  access-log times written without a zone
           --min-failures N     failed requests within the window that open an incident (default 3)
           --window SECONDS     that window (default 60)
           --quiet-period SECONDS  failure-free time that closes an incident (default 120)

@@ -34,6 +34,11 @@ internal static class ReportWriter
             output.WriteLine("  Error-log times are read as UTC: nothing here tells their zone (no access log with one). Pass --error-log-utc-offset if nginx's clock is not UTC.");
         }
 
+        if (stats.ZonelessAccessLines > 0)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {stats.ZonelessAccessLines} access line(s) had a time without a zone: read, like the error log's, as {(stats.ErrorLogOffsetSource == "configured" ? "the configured offset" : "UTC")}. Pass --error-log-utc-offset (it applies to both) if nginx's clock is not UTC."));
+        }
+
         if (stats.UntimedErrorLines > 0)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {stats.UntimedErrorLines} error line(s) had no time of nginx's (pasted from the level or message on): each is read at the time of the line before it, or at 1970-01-01 when none had one."));

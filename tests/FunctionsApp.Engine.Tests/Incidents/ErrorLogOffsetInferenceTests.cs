@@ -45,6 +45,38 @@ public sealed class ErrorLogOffsetInferenceTests
         Assert.StartsWith(offset == TimeSpan.Zero && timeStyle != "msec" ? "access log" : "inferred", report.Stats.ErrorLogOffsetSource, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A format that mapped $time_iso8601 into a local time without its zone ('map $time_iso8601 $time { ... "$1 $2"; }'):
+    /// both logs are nginx's local time, so they join whatever it is; the configured offset, when given, places both.
+    /// </summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("-09:30")]
+    public void Analyze_AccessTimesWithoutAZone_AreReadInTheErrorLogsOffset(string? configured)
+    {
+        var offset = new TimeSpan(-9, -30, 0);
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 60; i++)
+        {
+            var local = Base.AddSeconds(i).ToOffset(offset);
+            var failed = i >= 30 && i < 42;
+            access.Add($"{local:yyyy-MM-dd HH:mm:ss} 10.9.8.{i} {(failed ? 504 : 200)} \"GET /slow/{i}?page=2 HTTP/1.1\"");
+            if (failed)
+            {
+                errors.Add($"{local:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{100 + i} upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.9.8.{i}, server: api.test, request: \"GET /slow/{i}?page=2 HTTP/1.1\", upstream: \"http://10.0.0.1:8080/slow/{i}\", host: \"api.test\"");
+            }
+        }
+
+        var options = new DiagnosisOptions { ErrorLogUtcOffset = configured is null ? null : offset };
+        var report = LogAnalyzer.Analyze([EngineTestKit.Input("access", access)], [EngineTestKit.Input("error", errors)], format: null, options, CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((IncidentCause.Timeout, 504, 12, "10.0.0.1:8080"), (incident.Cause, incident.Status, incident.FailedRequests, incident.Upstream));
+        Assert.Equal(60, report.Stats.ZonelessAccessLines);
+        Assert.Equal(configured is null ? Base.AddSeconds(30).ToOffset(offset).DateTime : Base.AddSeconds(30).UtcDateTime, incident.Start.UtcDateTime);
+    }
+
     /// <summary>A shipper's prefix before lines whose first field is epoch seconds: the prefix is the one the input's
     /// lines share, not every layer a line starts with (which would take the epoch seconds too).</summary>
     [Theory]

@@ -117,6 +117,26 @@ public sealed class LogFormatDetectorTests
         Assert.Equal((503, "500", "203.0.113.26"), (entry.Status, Encoding.UTF8.GetString(entry.Get(AccessField.UpstreamStatus)), entry.Text(AccessField.RemoteAddr)));
     }
 
+    [Theory]
+    [InlineData(" ")]
+    [InlineData("T")]
+    public void Detect_LocalTimeWithoutAZone_IsTheTimeField(string separator)
+    {
+        // A published format: 'map $time_iso8601 $time { "~(.+)T(.+)[+-]" "$1 $2"; }', then '$time $remote_addr
+        // $status "$request"'. nginx's local time without its offset: still the line's time.
+        var lines = Enumerable.Range(0, 20).Select(i =>
+            $"2026-12-01{separator}22:29:{i:00} 10.0.0.{i} {(i % 4 == 0 ? 502 : 200)} \"GET /api/orders/{i}?expand=items HTTP/1.1\"").ToList();
+
+        var format = LogFormatDetector.Detect(Lines([.. lines]));
+
+        Assert.NotNull(format);
+        Assert.True(format.TryParse(Encoding.UTF8.GetBytes(lines[4]), out var entry));
+        Assert.True(entry.TryGetTime(out var time));
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 22, 29, 4, TimeSpan.Zero), time);
+        Assert.Equal(502, entry.Status);
+        Assert.Null(entry.TimeZoneOffset);
+    }
+
     [Fact]
     public void Detect_StatusesOfHttp09Answers_StillInferTheFormat()
     {
