@@ -123,6 +123,8 @@ internal sealed class LogFeed
         private Stream? _stream;
         private LinePrefix _prefix = LinePrefix.None;
         private LineEnvelope? _envelope;
+        private bool _ansi;
+        private byte[] _ansiBuffer = new byte[256];
         private JournalExport? _journal;
         private CsvExport? _csv;
         private byte[] _held = new byte[1024];
@@ -316,6 +318,11 @@ internal sealed class LogFeed
 
                 PrefixTime = null;
                 RelayedTime = null;
+                if (_ansi && !oversized)
+                {
+                    line = AnsiEscapes.Strip(line, ref _ansiBuffer);
+                }
+
                 if (_journal is not null && !oversized)
                 {
                     if (!_journal.TryRead(line, out var message, out var entryTime))
@@ -388,8 +395,14 @@ internal sealed class LogFeed
                 }
             }
 
-            // The journal's export format or a search's CSV export first, then a JSON wrapper (Docker's json-file, a
-            // shipper's file output), then a text prefix inside it.
+            // A viewer's colours first, then the journal's export format or a search's CSV export, then a JSON wrapper
+            // (Docker's json-file, a shipper's file output), then a text prefix inside it.
+            _ansi = sample.Exists(line => AnsiEscapes.Has(line));
+            if (_ansi)
+            {
+                sample = [.. sample.Select(line => AnsiEscapes.Strip(line, ref _ansiBuffer).ToArray())];
+            }
+
             _journal = JournalExport.Detect(sample);
             if (_journal is not null)
             {
@@ -417,7 +430,7 @@ internal sealed class LogFeed
             if (_name.Length > 0)
             {
                 EndOfInput();
-                string?[] layers = [_journal is null ? null : JournalExport.Name, _csv?.Name, _envelope?.Name, _prefix.Name];
+                string?[] layers = [_ansi ? "ansi-colours" : null, _journal is null ? null : JournalExport.Name, _csv?.Name, _envelope?.Name, _prefix.Name];
                 var prefix = layers.Any(layer => layer is not null) ? string.Join('+', layers.OfType<string>()) : null;
                 Owner.Inputs.Add(new InputReport(_name, _kind, _lines, _parsed) { Prefix = prefix, NewestFirst = _newestFirst ? true : null });
                 _name = "";

@@ -10,11 +10,13 @@ namespace FunctionsApp.NginxLogs;
 /// Logging's export (<c>textPayload</c>), Splunk's HTTP Event Collector (<c>event</c>), Graylog's GELF
 /// (<c>short_message</c>), Loki's <c>logcli --output jsonl</c> (<c>line</c>), OpenTelemetry log records flattened
 /// by a pipeline (<c>body</c>, or OTLP/JSON's <c>body.stringValue</c>), Splunk's and Azure Monitor's exports
-/// (<c>_raw</c>, <c>RawData</c>); or one level down, where a pipeline
+/// (<c>_raw</c>, <c>RawData</c>), Azure Monitor's container tables exported from Log Analytics (Container Apps'
+/// <c>Log_s</c>, AKS's <c>ContainerLogV2.LogMessage</c> and <c>ContainerLog.LogEntry</c>); or one level down, where a pipeline
 /// moved it: Vector remaps (<c>log.message</c>), ECS documents that kept the raw line (<c>event.original</c>, Filebeat's and
 /// Logstash's), Cloud Logging entries an agent parsed (<c>jsonPayload.message</c>). The object may
 /// follow the fields a shipper's own file output writes first: Fluentd's <c>out_file</c> (<c>time⇥tag⇥{…}</c>) and
-/// Fluent Bit's (<c>tag: [1700000000.123456789, {…}]</c>), both their defaults. The line is the string under the key,
+/// Fluent Bit's (<c>tag: [1700000000.123456789, {…}]</c>), both their defaults, and Fluentd's <c>out_stdout</c>
+/// (<c>2026-11-24 10:00:01.123456789 +0000 tag: {…}</c>). The line is the string under the key,
 /// unescaped, without the newline Docker keeps. Decided once per input from its first lines,
 /// like <see cref="LinePrefix"/>, and only when the objects carry no HTTP status (under <c>status</c>, or a key ending
 /// in it: <c>request_status</c>): an nginx JSON access log has one, an envelope does not (a <c>status</c> that is a
@@ -22,9 +24,9 @@ namespace FunctionsApp.NginxLogs;
 /// </summary>
 internal sealed class LineEnvelope
 {
-    private static readonly string[] LineKeys = ["log", "message", "MESSAGE", "msg", "textPayload", "event", "short_message", "line", "body", "_raw", "RawData"];
+    private static readonly string[] LineKeys = ["log", "message", "MESSAGE", "msg", "textPayload", "event", "short_message", "line", "body", "_raw", "RawData", "Log_s", "LogMessage", "LogEntry"];
     private static readonly (string Outer, string Inner)[] NestedKeys = [("log", "message"), ("event", "original"), ("jsonPayload", "message"), ("body", "stringValue")];
-    private static readonly string[] TimeKeys = ["time", "@timestamp", "timestamp"];
+    private static readonly string[] TimeKeys = ["time", "@timestamp", "timestamp", "TimeGenerated"];
 
     private readonly byte[] _key;
     private readonly byte[]? _outer;
@@ -199,6 +201,26 @@ internal sealed class LineEnvelope
             {
                 (form, time) = (RecordForm.FluentBit, stamped);
                 return record;
+            }
+        }
+
+        // Fluentd's stdout output: "2026-11-24 10:00:01.123456789 +0000 tag: {record}".
+        var tagEnd = line.IndexOf(": {"u8);
+        if (tagEnd > 26 && line[^1] == '}' && line[4] == '-' && line[10] == ' ')
+        {
+            var timeEnd = line[11..].IndexOf((byte)' ') + 11;
+            var zoneEnd = timeEnd > 11 ? line[(timeEnd + 1)..].IndexOf((byte)' ') + timeEnd + 1 : -1;
+            Span<byte> iso = stackalloc byte[40];
+            if (zoneEnd > timeEnd + 1 && zoneEnd < tagEnd && timeEnd + (zoneEnd - timeEnd - 1) <= iso.Length
+                && line[(zoneEnd + 1)..tagEnd].IndexOfAny(" \t{\""u8) < 0)
+            {
+                line[..timeEnd].CopyTo(iso);
+                line[(timeEnd + 1)..zoneEnd].CopyTo(iso[timeEnd..]);
+                if (NginxTime.TryParseIso8601(iso[..(zoneEnd - 1)], out var stamped))
+                {
+                    (form, time) = (RecordForm.Fluentd, stamped);
+                    return line[(tagEnd + 2)..];
+                }
             }
         }
 

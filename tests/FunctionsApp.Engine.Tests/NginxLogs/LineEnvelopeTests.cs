@@ -38,6 +38,9 @@ public sealed class LineEnvelopeTests
     [InlineData("{\"body\":\"LINE\",\"attributes\":{\"log.file.name\":\"error.log\"},\"timestamp\":\"2026-11-25T05:22:04.434Z\"}", "json:body", "an OpenTelemetry log record a pipeline flattened")]
     [InlineData("{\"timestamp\":\"2026-11-25T05:22:04.434Z\",\"body\":{\"stringValue\":\"LINE\"},\"severityText\":\"ERROR\"}", "json:body.stringValue", "an OTLP/JSON log record, one a line")]
     [InlineData("{\"_time\":\"x\",\"timestamp\":\"2026-11-25T05:22:04.434Z\",\"_raw\":\"LINE\",\"sourcetype\":\"nginx:plus:error\"}", "json:_raw", "Splunk's JSON export")]
+    [InlineData("{\"TimeGenerated\":\"2026-11-25T05:22:04.434Z\",\"ContainerAppName_s\":\"web\",\"Stream_s\":\"stderr\",\"Log_s\":\"LINE\",\"Type\":\"ContainerAppConsoleLogs_CL\"}", "json:Log_s", "Azure Container Apps' console logs exported from Log Analytics")]
+    [InlineData("{\"TimeGenerated\":\"2026-11-25T05:22:04.434Z\",\"Computer\":\"aks-nodepool1-1\",\"LogMessage\":\"LINE\",\"LogSource\":\"stderr\",\"Type\":\"ContainerLogV2\"}", "json:LogMessage", "AKS's ContainerLogV2 exported from Log Analytics")]
+    [InlineData("2026-11-25 05:22:04.434123456 +0000 kubernetes.var.log.containers.nginx: {\"log\":\"LINE\",\"stream\":\"stderr\"}", "fluentd+json:log", "Fluentd's stdout output")]
     [InlineData("{\"TimeGenerated\":\"x\",\"RawData\":\"LINE\",\"timestamp\":\"2026-11-25T05:22:04.434Z\"}", "json:RawData", "an Azure Monitor custom-log export")]
     public void TryUnwrap_ShippersFileOutputs_ReadTheRecordAndTheirTime(string wrapped, string name, string source)
     {

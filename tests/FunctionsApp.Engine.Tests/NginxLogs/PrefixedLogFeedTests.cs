@@ -23,6 +23,8 @@ public sealed class PrefixedLogFeedTests
         { "docker-compose", "nginx-1  | " },
         { "kubectl-prefix", "[pod/web-7d9f8b-x2k/nginx] " },
         { "docker-compose+rfc3339", "nginx-1  | 2026-11-24T05:22:04.434123456Z " },
+        // stern's colours: the pod and container names in terminal escapes (not nginx's: it logs ESC as \x1B)
+        { "ansi-colours+word+word", "\u001b[32mweb-7d9f8b-x2k\u001b[0m \u001b[36mnginx\u001b[0m " },
     };
 
     [Theory]
