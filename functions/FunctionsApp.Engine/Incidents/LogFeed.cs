@@ -124,6 +124,8 @@ internal sealed class LogFeed
         private LinePrefix _prefix = LinePrefix.None;
         private LineEnvelope? _envelope;
         private bool _ansi;
+        private bool _batched;
+        private readonly Queue<byte[]?> _records = new(); // the records of the line a batch was split from
         private byte[] _ansiBuffer = new byte[256];
         private JournalExport? _journal;
         private CsvExport? _csv;
@@ -295,7 +297,12 @@ internal sealed class LogFeed
         {
             while (true)
             {
-                if (_readAhead.TryDequeue(out var ahead))
+                if (_records.TryDequeue(out var record))
+                {
+                    line = record;
+                    oversized = false;
+                }
+                else if (_readAhead.TryDequeue(out var ahead))
                 {
                     line = ahead;
                     oversized = ahead is null;
@@ -314,6 +321,12 @@ internal sealed class LogFeed
                 else
                 {
                     _lines++;
+                }
+
+                if (_batched && !oversized && _records.Count == 0 && RecordBatch.TrySplit(line, _records))
+                {
+                    // A line of several records (a JSON array, an OTLP export): each is read as a line of its own.
+                    continue;
                 }
 
                 PrefixTime = null;
@@ -397,6 +410,28 @@ internal sealed class LogFeed
 
             // A viewer's colours first, then the journal's export format or a search's CSV export, then a JSON wrapper
             // (Docker's json-file, a shipper's file output), then a text prefix inside it.
+            _records.Clear();
+            _batched = RecordBatch.Detect(sample);
+            if (_batched)
+            {
+                var records = new Queue<byte[]?>();
+                var expanded = new List<byte[]>();
+                foreach (var line in sample)
+                {
+                    if (!RecordBatch.TrySplit(line, records))
+                    {
+                        records.Enqueue(line);
+                    }
+
+                    while (records.TryDequeue(out var record))
+                    {
+                        expanded.Add(record!);
+                    }
+                }
+
+                sample = expanded;
+            }
+
             _ansi = sample.Exists(line => AnsiEscapes.Has(line));
             if (_ansi)
             {
@@ -430,7 +465,7 @@ internal sealed class LogFeed
             if (_name.Length > 0)
             {
                 EndOfInput();
-                string?[] layers = [_ansi ? "ansi-colours" : null, _journal is null ? null : JournalExport.Name, _csv?.Name, _envelope?.Name, _prefix.Name];
+                string?[] layers = [_batched ? "record-batches" : null, _ansi ? "ansi-colours" : null, _journal is null ? null : JournalExport.Name, _csv?.Name, _envelope?.Name, _prefix.Name];
                 var prefix = layers.Any(layer => layer is not null) ? string.Join('+', layers.OfType<string>()) : null;
                 Owner.Inputs.Add(new InputReport(_name, _kind, _lines, _parsed) { Prefix = prefix, NewestFirst = _newestFirst ? true : null });
                 _name = "";

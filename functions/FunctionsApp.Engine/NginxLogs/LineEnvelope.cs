@@ -26,7 +26,7 @@ internal sealed class LineEnvelope
 {
     private static readonly string[] LineKeys = ["log", "message", "MESSAGE", "msg", "textPayload", "event", "short_message", "line", "body", "_raw", "RawData", "Log_s", "LogMessage", "LogEntry"];
     private static readonly (string Outer, string Inner)[] NestedKeys = [("log", "message"), ("event", "original"), ("jsonPayload", "message"), ("body", "stringValue")];
-    private static readonly string[] TimeKeys = ["time", "@timestamp", "timestamp", "TimeGenerated"];
+    private static readonly string[] TimeKeys = ["time", "@timestamp", "timestamp", "TimeGenerated", "date", "timeUnixNano"];
 
     private readonly byte[] _key;
     private readonly byte[]? _outer;
@@ -141,8 +141,14 @@ internal sealed class LineEnvelope
                 }
                 else if (isTime && reader.TokenType == JsonTokenType.Number && !reader.HasValueSequence && TryEpoch(reader.ValueSpan, out var epoch))
                 {
-                    // Splunk's and GELF's seconds since the epoch (1700000000.123).
+                    // Splunk's, GELF's and Fluent Bit's seconds since the epoch (1700000000.123).
                     time = epoch;
+                }
+                else if (isTime && reader.TokenType == JsonTokenType.String && !reader.HasValueSequence && reader.ValueSpan.Length >= 16
+                    && reader.ValueSpan.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0 && NginxTime.TryParseAny(reader.ValueSpan, out var nanos))
+                {
+                    // OTLP/JSON's nanoseconds since the epoch, as a string ("1700000000123456789").
+                    time = nanos;
                 }
                 else
                 {

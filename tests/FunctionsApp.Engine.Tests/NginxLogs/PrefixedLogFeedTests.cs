@@ -84,6 +84,40 @@ public sealed class PrefixedLogFeedTests
     }
 
     /// <summary>
+    /// Shippers that write several records on one line, or one record in a print that is not JSON: each record is read
+    /// as a line of its own, with the time its shipper stamped.
+    /// </summary>
+    [Theory]
+    [InlineData("fluent-bit-json")] // Fluent Bit's stdout/file output, format json: one array of records per flush
+    [InlineData("otlp-json")] // the OpenTelemetry Collector's file exporter: one export request per line
+    [InlineData("fluent-bit-print")] // Fluent Bit's stdout output by default: the record printed as msgpack
+    public void Analyze_SeveralRecordsOnALine_ReadsEachRecord(string shape)
+    {
+        string Record(string line) => shape switch
+        {
+            "fluent-bit-print" => $"[0] tail.0: [[1764000000.123456789, {{}}], {{\"log\"=>{JsonSerializer.Serialize(line)}, \"stream\"=>\"stdout\"}}]",
+            "otlp-json" => $"{{\"timeUnixNano\":\"1764000000123456789\",\"severityText\":\"INFO\",\"body\":{{\"stringValue\":{JsonSerializer.Serialize(line)}}},\"attributes\":[]}}",
+            _ => $"{{\"date\":1764000000.123456,\"log\":{JsonSerializer.Serialize(line)}}}",
+        };
+        IEnumerable<string> Batch(string file) => File.ReadAllLines(file).Chunk(shape == "fluent-bit-print" ? 1 : 7).Select(records => shape switch
+        {
+            "fluent-bit-print" => Record(records[0]),
+            "otlp-json" => $"{{\"resourceLogs\":[{{\"resource\":{{\"attributes\":[]}},\"scopeLogs\":[{{\"scope\":{{}},\"logRecords\":[{string.Join(',', records.Select(Record))}]}}]}}]}}",
+            _ => $"[{string.Join(',', records.Select(Record))}]",
+        });
+
+        var report = LogAnalyzer.Analyze(
+            [Input("access.log", Batch(Path.Combine(Root, "mixed-combined", "access.log")))],
+            [Input("error.log", Batch(Path.Combine(Root, "mixed-combined", "error.log")))],
+            format: null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal("combined", report.Stats.Format);
+        Assert.Equal(0, report.Stats.MalformedLines);
+        Assert.All(report.Stats.Inputs, input => Assert.StartsWith("record-batches+", input.Prefix, StringComparison.Ordinal));
+        Assert.Equal(Summary(Analyze("mixed-combined", format: null, prefix: "")), Summary(report));
+    }
+
+    /// <summary>
     /// <c>journalctl -o export</c> (what systemd-journal-upload sends): each line an entry of field lines and a blank
     /// line; the message is read, the metadata is neither a line nor malformed.
     /// </summary>
