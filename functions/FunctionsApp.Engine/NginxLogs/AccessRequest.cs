@@ -126,15 +126,33 @@ internal sealed record AccessRequest(string? Line, string? Method, string? Targe
     /// </summary>
     private static bool IsUriForm(string line, string errorRequest)
     {
-        if (line.Contains('?', StringComparison.Ordinal) || !errorRequest.Contains('?', StringComparison.Ordinal))
+        // Called for every pair the join compares: what rules a pair out is checked first, without allocating. Without
+        // its query (and decoded), the logged request is always the shorter.
+        if (line.Length >= errorRequest.Length)
         {
             return false;
         }
 
-        var bytes = Encoding.UTF8.GetBytes(errorRequest);
-        var method = RequestLineParts.Method(bytes);
-        var protocol = RequestLineParts.Protocol(bytes);
-        return line == $"{Encoding.UTF8.GetString(method)} {RequestLineParts.NormalizePath(RequestLineParts.Target(bytes))} {Encoding.UTF8.GetString(protocol)}";
+        var query = errorRequest.IndexOf('?', StringComparison.Ordinal);
+        var methodEnd = line.IndexOf(' ', StringComparison.Ordinal);
+        var protocolStart = errorRequest.LastIndexOf(' ');
+        if (query < 0 || methodEnd <= 0 || protocolStart < query || line.Contains('?', StringComparison.Ordinal)
+            || !errorRequest.AsSpan().StartsWith(line.AsSpan(0, methodEnd + 1), StringComparison.Ordinal)
+            || !line.AsSpan().EndsWith(errorRequest.AsSpan(protocolStart), StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var logged = line.AsSpan(methodEnd + 1, line.Length - (methodEnd + 1) - (errorRequest.Length - protocolStart));
+        var sent = errorRequest.AsSpan(methodEnd + 1, query - (methodEnd + 1));
+        if (logged.SequenceEqual(sent))
+        {
+            return true;
+        }
+
+        // $uri is the path decoded, with "//" merged and dot segments resolved: only such a path can differ and agree.
+        return (sent.Contains('%') || sent.Contains("//", StringComparison.Ordinal) || sent.Contains("/.", StringComparison.Ordinal))
+            && logged.SequenceEqual(RequestLineParts.NormalizePath(Encoding.UTF8.GetBytes(sent.ToString())));
     }
 
     /// <summary>A path an internal redirect would produce from the request's: a file with an extension
