@@ -408,8 +408,9 @@ internal sealed class LogFeed
                 }
             }
 
-            // A viewer's colours first, then the journal's export format or a search's CSV export, then a JSON wrapper
-            // (Docker's json-file, a shipper's file output), then a text prefix inside it.
+            // Lines of several records first (each record is a line), then a viewer's colours, then the journal's export
+            // format or a search's CSV export, then a JSON wrapper (Docker's json-file, a shipper's file output), then a
+            // text prefix inside it.
             _records.Clear();
             _batched = RecordBatch.Detect(sample);
             if (_batched)
