@@ -1,4 +1,5 @@
 using FunctionsApp.NginxLogs;
+
 namespace FunctionsApp.Incidents;
 
 /// <summary>
