@@ -426,6 +426,13 @@ internal static class TextFormatInference
             positions[p] = new Position(p, hint, first.Tokens[p].Bare);
         }
 
+        // LTSV's labels (ltsv.org): "host" is the client, "vhost" the virtual host. Beside a "vhost", a "host" is $remote_addr.
+        var labels = Enumerable.Range(0, count).Select(p => (keys[p].Length > 0 ? keys[p][..^1] : first.Tokens[p].Key).ToLowerInvariant()).ToList();
+        if (labels.Contains("vhost") && labels.IndexOf("host") is var client and >= 0)
+        {
+            positions[client] = new Position(client, AccessField.RemoteAddr, first.Tokens[client].Bare);
+        }
+
         foreach (var layout in group)
         {
             for (var p = 0; p < count; p++)

@@ -117,6 +117,20 @@ public sealed class LogFormatDetectorTests
         Assert.Equal((503, "500", "203.0.113.26"), (entry.Status, Encoding.UTF8.GetString(entry.Get(AccessField.UpstreamStatus)), entry.Text(AccessField.RemoteAddr)));
     }
 
+    [Fact]
+    public void Detect_LtsvHostBesideVhost_IsTheClient()
+    {
+        // ltsv.org's labels: "host" is the remote host, "vhost" the virtual host (a published LTSV log_format).
+        var lines = Enumerable.Range(0, 20).Select(i =>
+            $"time:02/Dec/2026:14:18:{i:00} +0545\thost:10.0.0.{i}\tforwardedfor:-\treq:GET /api/items/{i} HTTP/1.1\tstatus:{(i % 4 == 0 ? 502 : 200)}\tsize:23\treferer:-\tua:curl/8.5.0\treqtime:0.002\tvhost:api.example.com\tupstream:127.0.0.1:8080\tupstream_status:{(i % 4 == 0 ? 502 : 200)}\tapptime:0.002").ToArray();
+
+        var format = LogFormatDetector.Detect(Lines(lines));
+
+        Assert.NotNull(format);
+        Assert.True(format.TryParse(Encoding.UTF8.GetBytes(lines[4]), out var entry), format.Definition);
+        Assert.Equal(("10.0.0.4", "api.example.com", "127.0.0.1:8080"), (entry.Text(AccessField.RemoteAddr), entry.Text(AccessField.Host), entry.Text(AccessField.UpstreamAddr)));
+    }
+
     [Theory]
     [InlineData(" ")]
     [InlineData("T")]
