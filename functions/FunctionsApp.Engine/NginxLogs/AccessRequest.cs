@@ -136,7 +136,8 @@ internal sealed record AccessRequest(string? Line, string? Method, string? Targe
         var query = errorRequest.IndexOf('?', StringComparison.Ordinal);
         var methodEnd = line.IndexOf(' ', StringComparison.Ordinal);
         var protocolStart = errorRequest.LastIndexOf(' ');
-        if (query < 0 || methodEnd <= 0 || protocolStart < query || line.Contains('?', StringComparison.Ordinal)
+        if (query < 0 || methodEnd <= 0 || protocolStart < query || line.Length < methodEnd + 1 + (errorRequest.Length - protocolStart)
+            || line.Contains('?', StringComparison.Ordinal)
             || !errorRequest.AsSpan().StartsWith(line.AsSpan(0, methodEnd + 1), StringComparison.Ordinal)
             || !line.AsSpan().EndsWith(errorRequest.AsSpan(protocolStart), StringComparison.Ordinal))
         {
