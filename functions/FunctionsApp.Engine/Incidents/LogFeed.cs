@@ -635,7 +635,13 @@ internal sealed class LogFeed
             {
                 // A local time without its zone (the format mapped $time_iso8601 into "2026-11-24 10:00:01"): nginx
                 // writes the error log in the same local time, so both are read in one offset.
-                time = new DateTimeOffset(time.UtcDateTime - Engine.ErrorLogOffset, TimeSpan.Zero);
+                var utc = time.UtcTicks - Engine.ErrorLogOffset.Ticks;
+                if (utc < DateTimeOffset.MinValue.UtcTicks || utc > DateTimeOffset.MaxValue.UtcTicks)
+                {
+                    return false;
+                }
+
+                time = new DateTimeOffset(utc, TimeSpan.Zero);
                 Engine.Stats.ZonelessAccessLines++;
                 zoneless = true;
             }

@@ -205,9 +205,16 @@ internal static class NginxTime
             return false;
         }
 
-        // A leap second (:60) is folded into the next second rather than rejected.
-        value = new DateTimeOffset(year, month, day, hour, minute, Math.Min(second, 59), millis, offset).ToUniversalTime()
-            .AddSeconds(second == 60 ? 1 : 0);
+        // A leap second (:60) is folded into the next second rather than rejected. A time at the calendar's edge
+        // ("0001-01-01T00:00:00+05:00", in a line anyone could have written) is no instant: refused, not thrown.
+        var utc = new DateTime(year, month, day, hour, minute, Math.Min(second, 59), millis).Ticks - offset.Ticks
+            + (second == 60 ? TimeSpan.TicksPerSecond : 0);
+        if (utc < 0 || utc > DateTime.MaxValue.Ticks)
+        {
+            return false;
+        }
+
+        value = new DateTimeOffset(utc, TimeSpan.Zero);
         return true;
     }
 

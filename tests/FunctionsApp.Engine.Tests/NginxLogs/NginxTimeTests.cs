@@ -5,6 +5,27 @@ namespace FunctionsApp.Engine.Tests.NginxLogs;
 
 public sealed class NginxTimeTests
 {
+    /// <summary>Times at the calendar's edges, whose instant falls outside it once the offset is applied: any line can
+    /// hold one, and it is refused (the line counts as malformed) rather than thrown.</summary>
+    [Theory]
+    [InlineData("iso", "0001-01-01T00:00:00+05:00")]
+    [InlineData("iso", "9999-12-31T23:59:59-05:00")]
+    [InlineData("iso", "9999-12-31T23:59:60Z")]
+    [InlineData("local", "01/Jan/0001:00:00:00 +0500")]
+    [InlineData("error", "0001/01/01 00:00:00")]
+    public void TryParse_InstantOutsideTheCalendar_IsRefused(string kind, string value)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(value);
+        var parsed = kind switch
+        {
+            "iso" => NginxTime.TryParseIso8601(bytes, out _),
+            "local" => NginxTime.TryParseTimeLocal(bytes, out _),
+            _ => NginxTime.TryParseErrorLogTime(bytes, TimeSpan.FromHours(5), out _),
+        };
+
+        Assert.False(parsed);
+    }
+
     [Theory]
     [InlineData("24/Nov/2026:10:00:01 +0000", "2026-11-24T10:00:01Z")]
     [InlineData("24/Nov/2026:10:00:01 -0500", "2026-11-24T15:00:01Z")]
