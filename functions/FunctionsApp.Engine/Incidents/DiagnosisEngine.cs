@@ -211,7 +211,7 @@ internal sealed partial class DiagnosisEngine
             BodyBytes = Utf8Parser.TryParse(entry.Get(AccessField.BodyBytesSent), out long body, out var read) && read == entry.Get(AccessField.BodyBytesSent).Length ? body : null,
             Raw = LogText.Raw(entry.Line),
         };
-        if (request.RequestSeconds is { } seconds)
+        if (request.RequestSeconds is { } seconds && time.UtcTicks >= TimeSpan.FromSeconds(seconds).Ticks)
         {
             request.Began = time - TimeSpan.FromSeconds(seconds);
         }

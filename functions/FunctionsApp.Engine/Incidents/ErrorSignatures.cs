@@ -347,11 +347,10 @@ internal static class ErrorSignatures
     public static string UpstreamOf(in ErrorLogLine line, FailureKind kind)
     {
         var message = line.Message;
-        if (kind.IsUnresolved())
+        if (kind.IsUnresolved() && message.IndexOf(" could not be resolved"u8) is var unresolvedAt and >= 0)
         {
             // nginx names the host it failed to resolve; `upstream:` (when present) is only the unresolved URL.
-            var at = message.IndexOf(" could not be resolved"u8);
-            var name = message[..at];
+            var name = message[..unresolvedAt];
             var space = name.LastIndexOf((byte)' ');
             return Encoding.UTF8.GetString(space >= 0 ? name[(space + 1)..] : name);
         }

@@ -636,7 +636,7 @@ internal sealed class LogFeed
                 // A local time without its zone (the format mapped $time_iso8601 into "2026-11-24 10:00:01"): nginx
                 // writes the error log in the same local time, so both are read in one offset.
                 var utc = time.UtcTicks - Engine.ErrorLogOffset.Ticks;
-                if (utc < DateTimeOffset.MinValue.UtcTicks || utc > DateTimeOffset.MaxValue.UtcTicks)
+                if (utc < NginxTime.Earliest.UtcTicks || utc >= NginxTime.Latest.UtcTicks)
                 {
                     return false;
                 }

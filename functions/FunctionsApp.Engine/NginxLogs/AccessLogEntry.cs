@@ -179,17 +179,21 @@ internal ref struct AccessLogEntry
     /// </summary>
     public readonly bool IsPlausible => Plain(Get(AccessField.RemoteAddr)) && Plain(Get(AccessField.Host)) && Plain(Get(AccessField.Status));
 
-    /// <summary>The request's duration in seconds: <c>$request_time</c> (or ECS's nanoseconds), or null.</summary>
+    /// <summary>The longest duration read as one: a year (a WebSocket may stay open for days; nginx logs none longer).</summary>
+    public const double MaxRequestSeconds = 365 * 24 * 3600;
+
+    /// <summary>The request's duration in seconds: <c>$request_time</c> (or ECS's nanoseconds), or null (also for a
+    /// value no request lasts: negative, not a number, beyond <see cref="MaxRequestSeconds"/>).</summary>
     public readonly double? RequestTime
     {
         get
         {
             if (Utf8Parser.TryParse(Get(AccessField.RequestTime), out double seconds, out _))
             {
-                return seconds;
+                return seconds is >= 0 and <= MaxRequestSeconds ? seconds : null;
             }
 
-            return Utf8Parser.TryParse(Get(AccessField.DurationNanos), out long nanos, out _) ? nanos / 1e9 : null;
+            return Utf8Parser.TryParse(Get(AccessField.DurationNanos), out long nanos, out _) && nanos / 1e9 is >= 0 and <= MaxRequestSeconds ? nanos / 1e9 : null;
         }
     }
 

@@ -132,11 +132,12 @@ internal sealed class CsvExport
         if (span.Length > 6 && (span[^1] is 'Z' or 'z' || (span[^6] is '+' or '-' && span[^3] == ':'))
             && DateTimeOffset.TryParse(span, CultureInfo.InvariantCulture, DateTimeStyles.None, out var zoned))
         {
-            return zoned;
+            return NginxTime.IsPlausible(zoned) ? zoned : null;
         }
 
         // Log Analytics' portal writes US-style times in the zone its column header names.
         return _timeInUtc && DateTime.TryParseExact(span, UsTimes, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var utc)
+            && NginxTime.IsPlausible(new DateTimeOffset(utc, TimeSpan.Zero))
             ? new DateTimeOffset(utc, TimeSpan.Zero)
             : null;
     }

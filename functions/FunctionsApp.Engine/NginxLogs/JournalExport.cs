@@ -72,7 +72,7 @@ internal sealed class JournalExport
         }
 
         if (line.StartsWith(RealtimeField) && Utf8Parser.TryParse(line[RealtimeField.Length..], out long micros, out var consumed)
-            && consumed == line.Length - RealtimeField.Length && micros is > 0 and < 253402300800000000)
+            && consumed == line.Length - RealtimeField.Length && micros > 0 && micros < NginxTime.Latest.ToUnixTimeMilliseconds() * 1000)
         {
             _entryTime = DateTimeOffset.FromUnixTimeMilliseconds(micros / 1000).AddTicks(micros % 1000 * 10);
         }

@@ -135,7 +135,7 @@ internal sealed class LineEnvelope
                 }
                 else if (isTime && reader.TokenType == JsonTokenType.String
                     && DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var stamped)
-                    && HasZone(reader.ValueSpan))
+                    && HasZone(reader.ValueSpan) && NginxTime.IsPlausible(stamped))
                 {
                     time = stamped;
                 }

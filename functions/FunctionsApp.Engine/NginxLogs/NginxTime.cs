@@ -9,6 +9,20 @@ namespace FunctionsApp.NginxLogs;
 /// </summary>
 internal static class NginxTime
 {
+    /// <summary>
+    /// The instants a log line may name: from 1900 (a 32-bit clock that wrapped writes 1901; a broken one on old ARM
+    /// Docker hosts, 1931) to the year 9000. Outside them a time is no instant of a log anyone kept (year 0001 in a line
+    /// anyone could write), and the arithmetic around it (windows, lookbacks, offsets) would leave the calendar: such a
+    /// line is refused like any other that does not parse.
+    /// </summary>
+    public static readonly DateTimeOffset Earliest = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <inheritdoc cref="Earliest"/>
+    public static readonly DateTimeOffset Latest = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Whether <paramref name="time"/> lies between <see cref="Earliest"/> and <see cref="Latest"/>.</summary>
+    public static bool IsPlausible(DateTimeOffset time) => time >= Earliest && time < Latest;
+
     /// <summary>Length of a <c>$time_local</c> value.</summary>
     public const int TimeLocalLength = 26;
 
@@ -86,7 +100,7 @@ internal static class NginxTime
         value = default;
         var dot = s.IndexOf((byte)'.');
         var whole = dot < 0 ? s : s[..dot];
-        if (!Utf8Parser.TryParse(whole, out long seconds, out var consumed) || consumed != whole.Length || seconds is < 0 or > 253402300799)
+        if (!Utf8Parser.TryParse(whole, out long seconds, out var consumed) || consumed != whole.Length || seconds < 0 || seconds >= Latest.ToUnixTimeSeconds())
         {
             return false;
         }
@@ -161,7 +175,7 @@ internal static class NginxTime
             <= 16 => units * TimeSpan.TicksPerMicrosecond,
             _ => units / 100,
         };
-        if (ticks < 0 || ticks > DateTimeOffset.MaxValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks)
+        if (ticks < 0 || ticks >= Latest.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks)
         {
             return false;
         }
@@ -205,11 +219,11 @@ internal static class NginxTime
             return false;
         }
 
-        // A leap second (:60) is folded into the next second rather than rejected. A time at the calendar's edge
-        // ("0001-01-01T00:00:00+05:00", in a line anyone could have written) is no instant: refused, not thrown.
+        // A leap second (:60) is folded into the next second rather than rejected. A time outside the plausible ones
+        // ("0001-01-01T00:00:00+05:00" is not even in the calendar once its offset applies) is refused, not thrown.
         var utc = new DateTime(year, month, day, hour, minute, Math.Min(second, 59), millis).Ticks - offset.Ticks
             + (second == 60 ? TimeSpan.TicksPerSecond : 0);
-        if (utc < 0 || utc > DateTime.MaxValue.Ticks)
+        if (utc < Earliest.UtcTicks || utc >= Latest.UtcTicks)
         {
             return false;
         }
