@@ -191,6 +191,7 @@ internal sealed partial class DiagnosisEngine
             Stats.GatewayErrors++;
         }
 
+        var bodyBytes = entry.Get(AccessField.BodyBytesSent);
         var request = new PendingRequest
         {
             Time = time,
@@ -208,7 +209,7 @@ internal sealed partial class DiagnosisEngine
             LogsHeaderTime = format.Has(AccessField.UpstreamHeaderTime),
             LogsReceived = format.Has(AccessField.UpstreamBytesReceived) || format.Has(AccessField.UpstreamResponseLength),
             RequestSeconds = entry.RequestTime,
-            BodyBytes = Utf8Parser.TryParse(entry.Get(AccessField.BodyBytesSent), out long body, out var read) && read == entry.Get(AccessField.BodyBytesSent).Length ? body : null,
+            BodyBytes = Utf8Parser.TryParse(bodyBytes, out long body, out var read) && read == bodyBytes.Length ? body : null,
             Raw = LogText.Raw(entry.Line),
         };
         if (request.RequestSeconds is { } seconds && time.UtcTicks >= TimeSpan.FromSeconds(seconds).Ticks)

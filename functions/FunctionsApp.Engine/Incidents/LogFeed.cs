@@ -297,7 +297,8 @@ internal sealed class LogFeed
         {
             while (true)
             {
-                if (_records.TryDequeue(out var record))
+                var isRecord = _records.TryDequeue(out var record);
+                if (isRecord)
                 {
                     line = record;
                     oversized = false;
@@ -323,7 +324,7 @@ internal sealed class LogFeed
                     _lines++;
                 }
 
-                if (_batched && !oversized && _records.Count == 0 && RecordBatch.TrySplit(line, _records))
+                if (_batched && !isRecord && !oversized && RecordBatch.TrySplit(line, _records))
                 {
                     // A line of several records (a JSON array, an OTLP export): each is read as a line of its own.
                     continue;
@@ -419,14 +420,14 @@ internal sealed class LogFeed
                 var expanded = new List<byte[]>();
                 foreach (var line in sample)
                 {
-                    if (!RecordBatch.TrySplit(line, records))
+                    if (RecordBatch.TrySplit(line, records))
                     {
-                        records.Enqueue(line);
+                        expanded.AddRange(records.OfType<byte[]>());
+                        records.Clear();
                     }
-
-                    while (records.TryDequeue(out var record))
+                    else
                     {
-                        expanded.Add(record!);
+                        expanded.Add(line);
                     }
                 }
 

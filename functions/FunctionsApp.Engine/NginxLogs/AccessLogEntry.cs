@@ -193,7 +193,7 @@ internal ref struct AccessLogEntry
                 return seconds is >= 0 and <= MaxRequestSeconds ? seconds : null;
             }
 
-            return Utf8Parser.TryParse(Get(AccessField.DurationNanos), out long nanos, out _) && nanos / 1e9 is >= 0 and <= MaxRequestSeconds ? nanos / 1e9 : null;
+            return Utf8Parser.TryParse(Get(AccessField.DurationNanos), out long nanos, out _) && nanos >= 0 && nanos / 1e9 <= MaxRequestSeconds ? nanos / 1e9 : null;
         }
     }
 
