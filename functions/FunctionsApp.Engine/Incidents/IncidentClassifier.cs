@@ -124,6 +124,8 @@ internal static class IncidentClassifier
     private static (IncidentCause Cause, double Weight) Vote(FailureKind kind, IncidentEvidence e) => kind switch
     {
         FailureKind.Refused or FailureKind.Unreachable or FailureKind.NoLiveUpstreams or FailureKind.MissingSocket => (Connectivity(e, kind), 1.0),
+        FailureKind.TimedOutConnecting when ListenQueueOverflows(e) => (IncidentCause.Overload, 1.0),
+        FailureKind.TimedOutConnecting when HostUnreachable(e) => (IncidentCause.UpstreamDown, 1.0),
         FailureKind.TimedOut or FailureKind.TimedOutConnecting => (IncidentCause.Timeout, 1.0),
         FailureKind.ResourceUnavailable or FailureKind.PortExhaustion or FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles => (IncidentCause.Overload, 1.0),
         FailureKind.Reset or FailureKind.ResetConnecting or FailureKind.PrematureClose => (BrokenResponse(e, kind), 1.0),
@@ -149,6 +151,11 @@ internal static class IncidentClassifier
     /// </summary>
     private static IncidentCause BrokenResponse(IncidentEvidence e, FailureKind kind)
     {
+        if (kind is FailureKind.Reset or FailureKind.ResetConnecting && ListenQueueOverflows(e))
+        {
+            return IncidentCause.Overload;
+        }
+
         if (AppServerTimeout(e) is not null)
         {
             return IncidentCause.Timeout;
@@ -184,9 +191,11 @@ internal static class IncidentClassifier
     private static bool StaleKeepAlive(IncidentEvidence e) =>
         !SlowedDownBefore(e) && (e.StaleConnectionRetries >= 2 || ClosedAtOnceWhileServingAsBefore(e));
 
+    // "Before" counts the incident's own first minute; the five whole minutes before it, when served, say what the
+    // server took before anything happened (a saturated server slows in the very minute it starts shedding).
     private static bool ClosedAtOnceWhileServingAsBefore(IncidentEvidence e) =>
         e is { ResponseMillisInside: { } inside, ResponseMillisBefore: { } before }
-        && inside < 3 * Math.Max(before, 10)
+        && inside < 3 * Math.Max(e.ResponseMillisUsual ?? before, 10)
         && Interleaved(e)
         && e.Kinds.Count > 0 && e.Kinds.Keys.All(k => k is FailureKind.Reset or FailureKind.PrematureClose)
         && e.ResponseTimes.Count >= 3 && e.ResponseTimes.Count(t => t <= Math.Max(0.05, 2 * inside / 1000)) >= 0.9 * e.ResponseTimes.Count;
@@ -200,6 +209,31 @@ internal static class IncidentClassifier
         e.Kinds.TryGetValue(FailureKind.ResetConnecting, out var connecting) && connecting >= 3
         && e.Kinds.GetValueOrDefault(FailureKind.Reset) > 0
         && connecting >= 0.1 * e.Kinds.Where(k => k.Key is FailureKind.Reset or FailureKind.ResetConnecting).Sum(k => k.Value);
+
+    /// <summary>
+    /// Connects that time out beside connections reset by the same server: its accept queue is full. The kernel drops
+    /// new connection attempts while the queue is full (nginx times out connecting), and resets connections whose
+    /// handshake it could not complete into the queue once nginx sends on them (nginx reads a reset where it awaited
+    /// the header). A host that is gone resets nothing; a process that is gone refuses; a slow one times out reading.
+    /// </summary>
+    private static bool ListenQueueOverflows(IncidentEvidence e)
+    {
+        var connecting = e.Kinds.GetValueOrDefault(FailureKind.TimedOutConnecting);
+        var resets = e.Kinds.GetValueOrDefault(FailureKind.Reset) + e.Kinds.GetValueOrDefault(FailureKind.ResetConnecting);
+        return connecting >= 3 && resets >= 3 && Math.Min(connecting, resets) >= 0.1 * (connecting + resets);
+    }
+
+    /// <summary>
+    /// Connects that time out beside connects the kernel reports unreachable (113, 101), to the same server: one host
+    /// gone. Its address stops answering ARP (or its route is withdrawn): some attempts fail at once with "unreachable",
+    /// the others get no answer until nginx's connect timer runs out.
+    /// </summary>
+    private static bool HostUnreachable(IncidentEvidence e)
+    {
+        var connecting = e.Kinds.GetValueOrDefault(FailureKind.TimedOutConnecting);
+        var unreachable = e.Kinds.GetValueOrDefault(FailureKind.Unreachable);
+        return connecting > 0 && unreachable >= 3 && unreachable >= 0.1 * (connecting + unreachable);
+    }
 
     /// <summary>
     /// Refused, no socket: down if it had served; saturated if successes kept interleaving with the
@@ -436,6 +470,8 @@ internal static class IncidentClassifier
                     "nginx found no live server in the upstream group (no live upstreams): every server failed `max_fails` times within `fail_timeout`, or is marked `down`.",
                 FailureKind.NoLiveUpstreams => $"Every server of the upstream group {u} is marked down by nginx (no live upstreams).",
                 FailureKind.Unreachable => $"{u} cannot be reached ({Words(top)}): the host is down, or a firewall, security group or route blocks it.",
+                FailureKind.TimedOutConnecting when HostUnreachable(e) =>
+                    $"{u} cannot be reached: connects time out, and others fail with {Words(FailureKind.Unreachable)} ({e.Kinds[FailureKind.Unreachable]}×): the host is down, or a firewall, security group or route blocks it.",
                 _ when e.ServedBefore > 0 => $"{u} served {e.ServedBefore} request(s) and then stopped accepting connections ({Words(top)}).",
                 FailureKind.MissingSocket => $"The socket {u} does not exist: the service behind it is most likely not running (or nginx points at the wrong path).",
                 _ when !e.AccessLogRead => $"{u} refused connections ({Words(top)}): the service stopped or never started (or nginx points at the wrong address or port); without the access log, nothing here says whether it served before.",
@@ -462,6 +498,8 @@ internal static class IncidentClassifier
                 : $"{u} did not answer in time: 504 Gateway Timeout ({Words(top)}).",
             IncidentCause.Overload when top == FailureKind.PortExhaustion =>
                 $"nginx's host ran out of local ports to connect to {u} (cannot assign requested address): it opens connections faster than closed ones leave TIME_WAIT.",
+            IncidentCause.Overload when ListenQueueOverflows(e) =>
+                $"{u} has more connections waiting than its listen queue holds: nginx's connects time out ({e.Kinds[FailureKind.TimedOutConnecting]}×, the kernel drops them) and connections it could not queue are reset ({e.Kinds.GetValueOrDefault(FailureKind.Reset) + e.Kinds.GetValueOrDefault(FailureKind.ResetConnecting)}×): it is saturated.",
             IncidentCause.Overload => Interleaved(e)
                 ? $"{u} failed some requests ({Words(top)}) while still serving {e.ServedInside} others: it is saturated."
                 : $"{u} is saturated ({Words(top)}).",

@@ -77,7 +77,10 @@ public sealed class AccessLogAloneVerdictTests
     [Theory]
     [InlineData(157, "0.000", IncidentCause.UpstreamDown)] // nginx/1.22.1's own 502 page, at once: a refused connect
     [InlineData(150, "0.012", IncidentCause.InvalidResponse)] // the same with server_tokens off, after a while: a broken answer
+    [InlineData(559, "0.000", IncidentCause.UpstreamDown)] // the same page to Chrome or Edge: msie_padding adds 402 bytes
+    [InlineData(552, "0.012", IncidentCause.InvalidResponse)] // padded, with server_tokens off
     [InlineData(58, "0.012", IncidentCause.UpstreamReturned)] // an application's own 502 (a small JSON body)
+    [InlineData(560, "0.012", IncidentCause.UpstreamReturned)] // an application's page a byte longer than nginx's padded one
     public void Analyze_OnlyUpstreamStatus_NginxsOwnErrorPageSaysNginxMadeThe502(int bodyBytes, string seconds, IncidentCause expected)
     {
         // $upstream_status 502 alone cannot say who made the 502; the body can: nginx's page has a size of its own.

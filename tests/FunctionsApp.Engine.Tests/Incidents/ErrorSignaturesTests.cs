@@ -88,7 +88,6 @@ public sealed class ErrorSignaturesTests
         { "recv() failed (104: Connection reset by peer) while proxying and reading from upstream", "None" },
         { "upstream timed out (110: Connection timed out) while proxying connection", "None" },
         { "recv() failed (104: Connection reset by peer) while proxying upgraded connection", "None" },
-        { "connect() failed (111: Connection refused) while connecting to upstream", "Refused" },
 
         // No route to IPv6 networks from this host (ENETUNREACH to an IPv6 peer); to an IPv4 peer, a route gone.
         { "connect() to [2001:db8::1]:80 failed (101: Network is unreachable) while connecting to upstream", "Ipv6Unavailable" },

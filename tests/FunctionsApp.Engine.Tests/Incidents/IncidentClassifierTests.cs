@@ -102,6 +102,61 @@ public sealed class IncidentClassifierTests
     public void Classify_ClosedAtScatteredTimes_StaysInvalidResponse() =>
         Assert.Equal(IncidentCause.InvalidResponse, IncidentClassifier.Classify(Evidence(FailureKind.PrematureClose) with { ResponseTimes = [0.01, 2.5, 7.9, 12.0, 0.3] }).Cause);
 
+    [Theory]
+    [InlineData(264, 205)] // resets first, then the connects that timed out meanwhile
+    [InlineData(172, 295)]
+    [InlineData(30, 4)]
+    public void Classify_ConnectTimeoutsBesideResets_IsAFullListenQueue(int resets, int connectTimeouts)
+    {
+        // The kernel drops connections a full accept queue has no room for (nginx times out connecting) and resets
+        // those it could not queue once nginx sends on them: saturation, whichever of the two is more frequent.
+        var evidence = Evidence(FailureKind.Reset, resets) with
+        {
+            Kinds = new Dictionary<FailureKind, int> { [FailureKind.Reset] = resets, [FailureKind.TimedOutConnecting] = connectTimeouts },
+            Statuses = new Dictionary<int, int> { [502] = resets, [504] = connectTimeouts },
+            FailedRequests = resets + connectTimeouts,
+        };
+
+        var verdict = IncidentClassifier.Classify(evidence);
+
+        Assert.Equal(IncidentCause.Overload, verdict.Cause);
+        Assert.Contains("listen queue", verdict.Summary, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("TimedOutConnecting", 100, "Reset", 2, IncidentCause.Timeout)] // a stray reset says nothing of a queue
+    [InlineData("TimedOutConnecting", 6, "Unreachable", 3, IncidentCause.UpstreamDown)] // one host gone: unreachable, or no answer
+    [InlineData("TimedOutConnecting", 800, "Unreachable", 607, IncidentCause.UpstreamDown)]
+    [InlineData("TimedOutConnecting", 100, "Unreachable", 2, IncidentCause.Timeout)]
+    public void Classify_ConnectTimeoutsBesideAnotherConnectFailure_FollowWhatTheOtherSays(string first, int firstCount, string second, int secondCount, IncidentCause expected)
+    {
+        var evidence = Evidence(Enum.Parse<FailureKind>(first), firstCount + secondCount, servedBefore: 300) with
+        {
+            Kinds = new Dictionary<FailureKind, int> { [Enum.Parse<FailureKind>(first)] = firstCount, [Enum.Parse<FailureKind>(second)] = secondCount },
+        };
+
+        Assert.Equal(expected, IncidentClassifier.Classify(evidence).Cause);
+    }
+
+    [Theory]
+    [InlineData(80, IncidentCause.Overload)] // 15 times slower than the minutes before: shedding what it cannot take
+    [InlineData(900, IncidentCause.InvalidResponse)] // as fast as before: idle keep-alive connections it had closed
+    public void Classify_ResetsAtOnceBesideSuccesses_AreSaturationWhenTheSuccessesSlowed(double usualMillis, IncidentCause expected)
+    {
+        // A server at its connection cap (Node's maxConnections) resets the connections over it at once, and serves the
+        // others slower. "Before" includes the incident's own first minute, where the slowdown began: the whole minutes
+        // before it say what the server usually took.
+        var evidence = Evidence(FailureKind.Reset, 20, servedBefore: 300, servedInside: 40, secondsWithSuccess: 20) with
+        {
+            ResponseTimes = [.. Enumerable.Repeat(0.001, 20)],
+            ResponseMillisInside = 1220,
+            ResponseMillisBefore = 500,
+            ResponseMillisUsual = usualMillis,
+        };
+
+        Assert.Equal(expected, IncidentClassifier.Classify(evidence).Cause);
+    }
+
     [Fact]
     public void Classify_SlowerBeforeRefusals_IsOverload()
     {
