@@ -754,6 +754,9 @@ public sealed class NginxBehaviourTests
     [Theory]
     [InlineData(0.002, 0.000, IncidentCause.InvalidResponse)]
     [InlineData(0.450, 0.000, IncidentCause.Overload)]
+    // Served 50 times slower than in the whole minute before the incident's own (where the slowdown began, and which
+    // the five minutes "before" include): shedding what it cannot take.
+    [InlineData(0.100, 0.000, IncidentCause.Overload)]
     // A busy event loop (Node's) gets to the close it timed a little late: half the failures come after about twice
     // the time a request takes to serve, still no slower than that.
     [InlineData(0.020, 0.039, IncidentCause.InvalidResponse)]
