@@ -17,17 +17,38 @@ namespace FunctionsApp.Incidents;
 /// <remarks>
 /// Row key: <c>{long.MaxValue - start:D19}~{id}</c>, so ascending keys are newest first, then by id, the API's order.
 /// Partition keys are stable for an incident (its id derives from site, upstream, host and start), except the open
-/// partition, whose row is deleted when the incident resolves, and the cause's, whose row moves when a later run
-/// classifies the incident otherwise (the write reads the cause the every-incident row had, and deletes that row). A
-/// run that dies between the document and the index (or whose writes are refused half-way) saved no state, so the
-/// next run derives the same incidents and writes them again: until then a listing shows the incident as the last
-/// complete write left it, one run behind. Rows of different
-/// partitions cannot change in one transaction, and a fenced write refuses a later run's row, so the rows of the
-/// stable partitions end at the latest run's version; but a stale run that passed the row of every incident (written
-/// first) just before a later run wrote can still add an "open" row after the later run deleted it. So a listing of
-/// the open partition takes each incident from its row in the every-incident partition (point reads, a page's worth),
-/// and drops it when that row says resolved; a listing by cause does the same, as a row left in a cause's partition by
-/// such a race (or by <see cref="BackfillCauseRowsAsync"/> reading before a run changed the cause) is stale alike.
+/// partition, whose row is deleted when the incident resolves, and the cause's. A run that dies between the document
+/// and the index (or whose writes are refused half-way) saved no state, so the next run derives the same incidents and
+/// writes them again: until then a listing shows the incident as the last complete write left it, one run behind. Rows
+/// of different partitions cannot change in one transaction, and a fenced write refuses a later run's row, so the rows
+/// of the stable partitions end at the latest run's version; but a stale run that passed the row of every incident
+/// (written first) just before a later run wrote can still add a row to a partition the later run has left, after it
+/// did. So a listing of the open partition takes each incident from its row in the every-incident partition (point
+/// reads, a page's worth), and drops it when that row says resolved.
+/// <para>
+/// A cause's partition needs no such check. When a run classifies an incident otherwise, its row under each earlier
+/// cause is not deleted but replaced, under the run's fence, by a tombstone: the incident's summary, whose
+/// <c>Cause</c> is the new one, so a listing by the earlier cause (which filters on <c>Cause</c>) never shows it, and a
+/// stale run's late row there is refused by the fence instead of landing where a deleted row was. The every-incident
+/// row keeps each cause the incident has had (<c>Causes</c>; a row written before it: its <c>Cause</c>), and every
+/// write rewrites the row of each of them but the current one as a tombstone, not only the last one's: a run that died
+/// after the every-incident row and before its tombstone leaves it to the next run (the listing is one run behind
+/// until then, as for any crash). Why that is exact: any run writes the every-incident row before its cause's row, and
+/// a run refused there writes none; so every cause partition a run writes or may still write is in <c>Causes</c>
+/// before it does. The latest run reads <c>Causes</c> after every earlier run's write of that row (the writes are
+/// conditioned on the ETag read) and writes each of those partitions under its fence, so each ends at its version:
+/// the row of the current cause, and tombstones.
+/// </para>
+/// <para>
+/// Earlier versions deleted the row instead, and <see cref="BackfillCauseRowsAsync"/> may copy a row after such a
+/// delete, so rows they left may list an incident under a cause it no longer has. Until
+/// <see cref="TombstoneStaleCauseRowsAsync"/> has made those rows tombstones and marked the cause table exact, a
+/// listing by cause confirms each row of its page against the every-incident row, as the open listing does; once
+/// marked, the page is the range read alone. An instance of an earlier version that writes after that pass began (two
+/// versions running side by side during a deploy) still deletes, and its every-incident row drops <c>Causes</c>, so the
+/// race above can again leave a stale row there; deleting the marker row once the earlier version has stopped makes the
+/// next start run the pass again.
+/// </para>
 /// Rows written before rows held the summary are read from their document.
 /// </remarks>
 internal sealed class TableIncidentIndex(StorageTables tables)
@@ -42,20 +63,29 @@ internal sealed class TableIncidentIndex(StorageTables tables)
     // The row in the cause table saying every incident written before that table existed has its row there.
     internal const string MarkerPartition = "layout";
     internal const string CauseRowsMarker = "cause-rows-complete";
+
+    // The row in the cause table saying no row there lists an incident under a cause it no longer has (see remarks).
+    internal const string CauseRowsExactMarker = "cause-rows-exact";
     private const string FenceProperty = "Fence";
+
+    // On the every-incident row: each cause the incident has had, comma-separated (a row written before it: its Cause).
+    private const string CausesProperty = "Causes";
 
     private static readonly string[] SummaryColumns =
         ["Id", "Start", "End", "Site", "Upstream", "Host", "Cause", "State", "Status", "Confidence", "Failed", "Detected"];
 
     private volatile bool _causeRowsComplete;
+    private volatile bool _causeRowsExact;
 
     /// <summary>Writes the incident's rows; with a fence, refuses (<see cref="StaleWriterException"/>) rows a later run wrote.</summary>
     public async Task WriteAsync(Incident incident, long? fence, CancellationToken cancellationToken)
     {
         // The row of every incident first: it exists for any incident written before, so a run that a later one
-        // overtook is refused there, before it could add an "open" row the later run has deleted.
+        // overtook is refused there, before it could add an "open" row the later run has deleted, or a cause's row the
+        // later run has turned into a tombstone.
         var rowKey = RowKey(incident.Start.ToUnixTimeSeconds(), incident.Id);
-        var previousCause = await WriteRowAsync(tables.IncidentIndex, Row(AllPartition, rowKey, incident, fence), fence, cancellationToken);
+        var cause = IncidentCauses.Name(incident.Cause);
+        var causes = await WriteRowAsync(tables.IncidentIndex, Row(AllPartition, rowKey, incident, fence), fence, cancellationToken);
         var writes = Partitions(incident).Skip(1)
             .Select(partition => (Task)WriteRowAsync(TableOf(partition), Row(partition, rowKey, incident, fence), fence, cancellationToken))
             .ToList();
@@ -64,9 +94,12 @@ internal sealed class TableIncidentIndex(StorageTables tables)
             writes.Add(DeleteRowAsync(tables.IncidentIndexOpen, OpenPartition, rowKey, fence, cancellationToken));
         }
 
-        if (previousCause is { Length: > 0 } was && was != IncidentCauses.Name(incident.Cause))
+        // Each cause the incident had before keeps a row that says the current one (a tombstone: a listing by the earlier
+        // cause filters on Cause, so never shows it) under this run's fence, so a stale run's late row there is refused.
+        // Every cause the incident ever had, not only the last: a run that died before its tombstone leaves it to this one.
+        foreach (var earlier in causes.Where(c => c != cause))
         {
-            writes.Add(DeleteRowAsync(tables.IncidentIndexByCause, Partition(CausePrefix, was), rowKey, fence, cancellationToken));
+            writes.Add(WriteRowAsync(tables.IncidentIndexByCause, Row(Partition(CausePrefix, earlier), rowKey, incident, fence), fence, cancellationToken));
         }
 
         await Task.WhenAll(writes);
@@ -75,8 +108,8 @@ internal sealed class TableIncidentIndex(StorageTables tables)
     /// <summary>
     /// The incidents that may match <paramref name="query"/>, newest first, after <paramref name="after"/>, each with its
     /// summary as the rows hold it (null for a row written before rows held it: read its document). The service already
-    /// checked the filtered fields on the rows; a listing of open incidents or by cause is checked against the
-    /// every-incident rows.
+    /// checked the filtered fields on the rows; a listing of open incidents, or by cause until the cause table is marked
+    /// exact, is checked against the every-incident rows.
     /// </summary>
     public async IAsyncEnumerable<IndexedIncident> ListAsync(
         IncidentQuery query, IncidentCursor? after, int pageSizeHint, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -84,7 +117,9 @@ internal sealed class TableIncidentIndex(StorageTables tables)
         var causeRows = query.Cause is not null && await CauseRowsCompleteAsync(cancellationToken);
         var filter = Filter(query, after, causeRows, out var partition);
         var rows = TableOf(partition).Table.QueryAsync<TableEntity>(filter, Math.Clamp(pageSizeHint, 1, 1000), SummaryColumns, cancellationToken);
-        if (partition != OpenPartition && !partition.StartsWith(CausePrefix, StringComparison.Ordinal))
+        var confirm = partition == OpenPartition
+            || (partition.StartsWith(CausePrefix, StringComparison.Ordinal) && !await CauseRowsExactAsync(cancellationToken));
+        if (!confirm)
         {
             await foreach (var row in TableGuard.ListOrEmpty(rows, cancellationToken))
             {
@@ -97,8 +132,9 @@ internal sealed class TableIncidentIndex(StorageTables tables)
             yield break;
         }
 
-        // An "open" row may outlive its incident's resolution, and a cause's row its incident's new cause (see remarks):
-        // each page's incidents come from their rows in the every-incident partition, which every write reaches first.
+        // An "open" row may outlive its incident's resolution, and, until the upgrade made them exact, a cause's row its
+        // incident's new cause (see remarks): each page's incidents come from their rows in the every-incident partition,
+        // which every write reaches first.
         await foreach (var page in TableGuard.ListOrEmpty(rows.AsPages(), cancellationToken))
         {
             var current = await Task.WhenAll(page.Values.Select(ToIndexed).OfType<IndexedIncident>().Select(row =>
@@ -174,6 +210,7 @@ internal sealed class TableIncidentIndex(StorageTables tables)
                 {
                     var copy = CopyOf(row);
                     copy.PartitionKey = Partition(CausePrefix, row.GetString("Cause"));
+                    copy.Remove(CausesProperty);
                     if (await AddUnlessPresentAsync(tables.IncidentIndexByCause, copy, ct))
                     {
                         Interlocked.Increment(ref written);
@@ -186,6 +223,99 @@ internal sealed class TableIncidentIndex(StorageTables tables)
             cancellationToken);
         _causeRowsComplete = true;
         return written;
+    }
+
+    /// <summary>
+    /// Turns each row of the cause table that lists its incident under a cause the incident no longer has (left by
+    /// versions that deleted the row when the cause changed, see remarks) into a tombstone, then marks the cause table
+    /// exact, and returns how many rows it changed. Until the mark is there, a listing by cause confirms each row against
+    /// the every-incident row. A row is replaced conditioned on the ETag read: one a run rewrote since is the run's
+    /// (412, 404) and stays. Run at every start after <see cref="BackfillCauseRowsAsync"/>: until that pass's mark is
+    /// there it does nothing, as a copy it makes later may be stale. Once marked, it is one point read.
+    /// </summary>
+    public async Task<int> TombstoneStaleCauseRowsAsync(CancellationToken cancellationToken)
+    {
+        if (await CauseRowsExactAsync(cancellationToken) || !await CauseRowsCompleteAsync(cancellationToken))
+        {
+            return 0;
+        }
+
+        var changed = 0;
+        var rows = tables.IncidentIndexByCause.Table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey ne {MarkerPartition}"), select: ["PartitionKey", "RowKey", "Cause"], cancellationToken: cancellationToken);
+        await foreach (var page in TableGuard.ListOrEmpty(rows.AsPages(), cancellationToken))
+        {
+            await Parallel.ForEachAsync(
+                page.Values.Where(row => row.PartitionKey == Partition(CausePrefix, row.GetString("Cause") ?? "")),
+                new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+                async (row, ct) =>
+                {
+                    if (await TombstoneIfStaleAsync(row, ct))
+                    {
+                        Interlocked.Increment(ref changed);
+                    }
+                });
+        }
+
+        await tables.IncidentIndexByCause.RunAsync(
+            async (table, ct) => await table.UpsertEntityAsync(new TableEntity(MarkerPartition, CauseRowsExactMarker), TableUpdateMode.Replace, ct),
+            cancellationToken);
+        _causeRowsExact = true;
+        return changed;
+    }
+
+    /// <summary>
+    /// Replaces a cause row whose every-incident row names another cause with that row's copy (a tombstone, with its
+    /// fence), and deletes one whose incident has no every-incident row; conditioned on the ETag read.
+    /// </summary>
+    private async Task<bool> TombstoneIfStaleAsync(TableEntity row, CancellationToken cancellationToken)
+    {
+        var current = await tables.IncidentIndex.RunAsync(
+            (table, ct) => table.GetEntityIfExistsAsync<TableEntity>(AllPartition, row.RowKey, cancellationToken: ct), cancellationToken);
+        if (current.HasValue && current.Value is { } everyIncidentRow && Partition(CausePrefix, everyIncidentRow.GetString("Cause") ?? "") == row.PartitionKey)
+        {
+            return false;
+        }
+
+        try
+        {
+            if (current.HasValue && current.Value is { } moved)
+            {
+                var tombstone = CopyOf(moved);
+                tombstone.PartitionKey = row.PartitionKey;
+                tombstone.Remove(CausesProperty);
+                await tables.IncidentIndexByCause.Table.UpdateEntityAsync(tombstone, row.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+            else
+            {
+                // No every-incident row (that table was lost since): a confirmed listing dropped the row, so it goes.
+                await tables.IncidentIndexByCause.Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Written since by a run, which read the causes kept on the every-incident row: its row stands.
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Whether no row of the cause table lists an incident under a cause it no longer has
+    /// (<see cref="TombstoneStaleCauseRowsAsync"/> finished); remembered once true.
+    /// </summary>
+    private async Task<bool> CauseRowsExactAsync(CancellationToken cancellationToken)
+    {
+        if (!_causeRowsExact)
+        {
+            var marker = await tables.IncidentIndexByCause.RunAsync(
+                async (table, ct) => (await table.GetEntityIfExistsAsync<TableEntity>(MarkerPartition, CauseRowsExactMarker, ["PartitionKey"], ct)).HasValue,
+                cancellationToken);
+            _causeRowsExact = marker;
+        }
+
+        return _causeRowsExact;
     }
 
     /// <summary>
@@ -402,19 +532,20 @@ internal sealed class TableIncidentIndex(StorageTables tables)
 
     /// <summary>
     /// An unfenced write merges (keeping the row's fence); a fenced one reads the row, refuses it when a later run wrote
-    /// it, and replaces it conditioned on what it read, as the document write does. Returns the cause the row had before
-    /// (read for every-incident rows and fenced writes; null when there was no row).
+    /// it, and replaces it conditioned on what it read, as the document write does. An every-incident row gets the
+    /// causes the row it replaces had, with the incident's current one; they are returned (empty for other rows).
     /// </summary>
-    private static Task<string?> WriteRowAsync(TableGuard table, TableEntity row, long? fence, CancellationToken cancellationToken) =>
+    private static Task<IReadOnlyList<string>> WriteRowAsync(TableGuard table, TableEntity row, long? fence, CancellationToken cancellationToken) =>
         table.RunAsync((client, ct) => WriteRowAsync(client, row, fence, ct), cancellationToken);
 
-    private static async Task<string?> WriteRowAsync(TableClient table, TableEntity row, long? fence, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> WriteRowAsync(TableClient table, TableEntity row, long? fence, CancellationToken cancellationToken)
     {
         if (fence is not { } mine)
         {
             var before = row.PartitionKey == AllPartition ? await ReadAsync(table, row.PartitionKey, row.RowKey, fence: null, cancellationToken) : null;
+            var kept = KeepCauses(row, before);
             await table.UpsertEntityAsync(row, TableUpdateMode.Merge, cancellationToken);
-            return before?.Cause;
+            return kept;
         }
 
         for (var attempt = 1; ; attempt++)
@@ -422,6 +553,7 @@ internal sealed class TableIncidentIndex(StorageTables tables)
             try
             {
                 var current = await ReadAsync(table, row.PartitionKey, row.RowKey, mine, cancellationToken);
+                var kept = KeepCauses(row, current);
                 if (current is { } read)
                 {
                     await table.UpdateEntityAsync(row, read.ETag, TableUpdateMode.Replace, cancellationToken);
@@ -431,7 +563,7 @@ internal sealed class TableIncidentIndex(StorageTables tables)
                     await table.AddEntityAsync(row, cancellationToken);
                 }
 
-                return current?.Cause;
+                return kept;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 3)
             {
@@ -442,6 +574,33 @@ internal sealed class TableIncidentIndex(StorageTables tables)
                 throw new StaleWriterException($"Index row {row.PartitionKey}/{row.RowKey} kept changing while analyzer run {mine} wrote it.", ex);
             }
         }
+    }
+
+    /// <summary>
+    /// On an every-incident row, sets the causes the incident has had: those of the row it replaces (<paramref name="before"/>),
+    /// and its own. Returns them (empty for a row of another partition).
+    /// </summary>
+    private static IReadOnlyList<string> KeepCauses(TableEntity row, (ETag ETag, string? Cause, string? Causes)? before)
+    {
+        if (row.PartitionKey != AllPartition)
+        {
+            return [];
+        }
+
+        var causes = new List<string>();
+        if (before is { } read)
+        {
+            // A row written before rows kept the causes: its cause is the one it was listed under.
+            causes.AddRange((read.Causes is { Length: > 0 } kept ? kept : read.Cause ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        if (row.GetString("Cause") is { Length: > 0 } cause && !causes.Contains(cause))
+        {
+            causes.Add(cause);
+        }
+
+        row[CausesProperty] = string.Join(',', causes);
+        return causes;
     }
 
     private static Task DeleteRowAsync(TableGuard table, string partition, string rowKey, long? fence, CancellationToken cancellationToken) =>
@@ -482,12 +641,12 @@ internal sealed class TableIncidentIndex(StorageTables tables)
     }
 
     /// <summary>
-    /// The row's ETag and cause, or null when there is no row; with a <paramref name="fence"/>, refuses a row written by
-    /// a later run.
+    /// The row's ETag, cause and the causes it kept (every-incident rows), or null when there is no row; with a
+    /// <paramref name="fence"/>, refuses a row written by a later run.
     /// </summary>
-    private static async Task<(ETag ETag, string? Cause)?> ReadAsync(TableClient table, string partition, string rowKey, long? fence, CancellationToken cancellationToken)
+    private static async Task<(ETag ETag, string? Cause, string? Causes)?> ReadAsync(TableClient table, string partition, string rowKey, long? fence, CancellationToken cancellationToken)
     {
-        var current = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, [FenceProperty, "Cause"], cancellationToken);
+        var current = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, [FenceProperty, "Cause", CausesProperty], cancellationToken);
         if (!current.HasValue || current.Value is not { } row)
         {
             return null;
@@ -498,7 +657,7 @@ internal sealed class TableIncidentIndex(StorageTables tables)
             throw new StaleWriterException($"Index row {partition}/{rowKey} was written by a later analyzer run (fence {written} > {fence}).");
         }
 
-        return (row.ETag, row.GetString("Cause"));
+        return (row.ETag, row.GetString("Cause"), row.GetString(CausesProperty));
     }
 
     /// <summary>The table holding a partition's rows: each kind of listing has a table of its own.</summary>

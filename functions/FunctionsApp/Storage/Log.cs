@@ -35,4 +35,7 @@ internal static partial class Log
 
     [LoggerMessage(2010, LogLevel.Information, "Wrote {Count} incident index rows by cause for incidents written before the index had them")]
     public static partial void IndexCauseRowsWritten(ILogger logger, int count);
+
+    [LoggerMessage(2011, LogLevel.Information, "Made {Count} incident index rows by cause that named a cause their incident no longer has into tombstones")]
+    public static partial void IndexCauseRowsTombstoned(ILogger logger, int count);
 }

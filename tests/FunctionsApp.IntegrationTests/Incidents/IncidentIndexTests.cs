@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Azure;
@@ -24,6 +25,7 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
     private readonly FailIndexWrites _faults = new();
     private readonly BeforeIndexRequest _beforeIndex = new();
+    private readonly IndexRequests _requests = new();
     private TestApp _app = null!;
 
     private IIncidentStore Store => _app.Services.GetRequiredService<IIncidentStore>();
@@ -45,17 +47,19 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         {
             services.AddSingleton<HttpPipelinePolicy>(_faults);
             services.AddSingleton<HttpPipelinePolicy>(_beforeIndex);
+            services.AddSingleton<HttpPipelinePolicy>(_requests);
         });
 
-        // The index's upgrade at start (nothing to move or copy here) is done before a test hooks the index's requests.
-        await WaitForCauseRowsCompleteAsync(CauseIndex);
+        // The index's upgrade at start (nothing to move, copy or tombstone here) is done before a test hooks the index's requests.
+        await WaitForCauseRowsExactAsync(CauseIndex);
     }
 
     private static string CausePartition(IncidentCause cause) => "cause~" + SafeText.Encode(IncidentCauses.Name(cause));
 
-    private static async Task WaitForCauseRowsCompleteAsync(TableClient causeIndex)
+    /// <summary>Waits for the last step of the index's upgrade at start (its mark).</summary>
+    private static async Task WaitForCauseRowsExactAsync(TableClient causeIndex)
     {
-        for (var waited = 0; !(await causeIndex.GetEntityIfExistsAsync<TableEntity>(TableIncidentIndex.MarkerPartition, TableIncidentIndex.CauseRowsMarker)).HasValue; waited++)
+        for (var waited = 0; !(await causeIndex.GetEntityIfExistsAsync<TableEntity>(TableIncidentIndex.MarkerPartition, TableIncidentIndex.CauseRowsExactMarker)).HasValue; waited++)
         {
             Assert.True(waited < 300, "the incident index's upgrade did not finish within 30 s");
             await Task.Delay(100);
@@ -210,17 +214,136 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task Query_RowLeftInTheEarlierCausesPartitionByAStaleRun_IsNotListedUnderThatCause()
     {
         var incident = NewIncident("00ce0001", "web", "10.0.0.6:80", "f.example.test", IncidentCause.Timeout, IncidentState.Open, T0, T0.AddMinutes(3));
-        await Store.UpsertFencedAsync(incident, fence: 7, CancellationToken.None);
-        var timeoutRow = (await CauseIndex.GetEntityAsync<TableEntity>(CausePartition(IncidentCause.Timeout), TableIncidentIndex.RowKey(T0.ToUnixTimeSeconds(), incident.Id))).Value;
-        await Store.UpsertFencedAsync(incident with { Cause = IncidentCause.Overload, End = T0.AddMinutes(5) }, fence: 8, CancellationToken.None);
-        Assert.Equal([CausePartition(IncidentCause.Overload)], (await RowsAsync(incident.Id)).Select(r => r.Partition).Where(p => p.StartsWith("cause~", StringComparison.Ordinal)));
+        var overload = incident with { Cause = IncidentCause.Overload, End = T0.AddMinutes(5) };
+        await Store.UpsertFencedAsync(incident, fence: 6, CancellationToken.None);
+        var index = _app.Services.GetRequiredService<TableIncidentIndex>();
 
-        // The run holding fence 7 passed the every-incident row before fence 8 wrote, and its "timeout" row lands now.
-        await CauseIndex.AddEntityAsync(timeoutRow);
+        // The run holding fence 7 (the incident still a timeout) passes the every-incident row; before its "timeout" row
+        // goes out, the run holding fence 8 classifies the incident otherwise and writes all its rows. The late row is
+        // refused: fence 8 left a tombstone there.
+        _beforeIndex.Table = CauseIndex.Name;
+        _beforeIndex.Once = () => Store.UpsertFencedAsync(overload, fence: 8, CancellationToken.None);
+        await Assert.ThrowsAsync<StaleWriterException>(() => index.WriteAsync(incident, fence: 7, CancellationToken.None));
+        Assert.Null(_beforeIndex.Once);
 
+        Assert.Equal(
+            [(CausePartition(IncidentCause.Overload), 8L, "overload"), (CausePartition(IncidentCause.Timeout), 8L, "overload")],
+            (await RowsAsync(incident.Id)).Where(r => r.Partition.StartsWith("cause~", StringComparison.Ordinal)).Select(r => (r.Partition, r.Fence, r.Cause)).OrderBy(r => r.Partition, StringComparer.Ordinal));
+
+        // The page is the range read alone: no row is confirmed against the every-incident table.
+        _requests.Clear();
         Assert.Empty(await ListAsync(new IncidentQuery { Cause = IncidentCause.Timeout }));
         Assert.Equal([incident.Id], await ListAsync(new IncidentQuery { Cause = IncidentCause.Overload }));
+        Assert.Equal(0, _requests.To(Index.Name));
         Assert.Equal(IncidentCause.Overload, (await Store.QueryAsync(new IncidentQuery { Site = "web" }, null, 10, CancellationToken.None)).Single().Cause);
+    }
+
+    [Fact]
+    public async Task Write_RunDiesBeforeTheTombstoneOfTheEarlierCause_TheNextRunTombstonesEveryCauseTheIncidentHad()
+    {
+        var incident = NewIncident("00ce0101", "web", "10.0.0.6:80", "f.example.test", IncidentCause.Timeout, IncidentState.Resolved, T0, T0.AddMinutes(3));
+        await Store.UpsertFencedAsync(incident, fence: 6, CancellationToken.None);
+
+        // The run holding fence 7 classifies it overload and dies once its every-incident row is written: none of its
+        // rows by cause lands, so the incident is still listed as a timeout, one run behind, as after any crash.
+        _beforeIndex.Table = CauseIndex.Name;
+        _beforeIndex.Once = () =>
+        {
+            _faults.Failing = true;
+            return Task.CompletedTask;
+        };
+        await Assert.ThrowsAnyAsync<RequestFailedException>(() => Store.UpsertFencedAsync(incident with { Cause = IncidentCause.Overload }, fence: 7, CancellationToken.None));
+        _faults.Failing = false;
+        Assert.Equal("overload", (await Index.GetEntityAsync<TableEntity>("all", TableIncidentIndex.RowKey(T0.ToUnixTimeSeconds(), incident.Id))).Value.GetString("Cause"));
+        Assert.Equal([incident.Id], await ListAsync(new IncidentQuery { Cause = IncidentCause.Timeout }));
+
+        // The run holding fence 8 classifies it otherwise again: the cause it read last is overload, but the
+        // every-incident row kept timeout too, so neither lists it.
+        await Store.UpsertFencedAsync(incident with { Cause = IncidentCause.Dns }, fence: 8, CancellationToken.None);
+
+        Assert.Empty(await ListAsync(new IncidentQuery { Cause = IncidentCause.Timeout }));
+        Assert.Empty(await ListAsync(new IncidentQuery { Cause = IncidentCause.Overload }));
+        Assert.Equal([incident.Id], await ListAsync(new IncidentQuery { Cause = IncidentCause.Dns }));
+        Assert.Equal(
+            [CausePartition(IncidentCause.Dns), CausePartition(IncidentCause.Overload), CausePartition(IncidentCause.Timeout)],
+            (await RowsAsync(incident.Id)).Where(r => r.Partition.StartsWith("cause~", StringComparison.Ordinal) && (r.Fence, r.Cause) == (8L, "dns")).Select(r => r.Partition).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Writes <paramref name="incident"/> (a timeout) at fence 7, then as overload at fence 8, and leaves its rows as an
+    /// earlier version did: the row under timeout deleted by fence 8 and added again by the stale run holding fence 7;
+    /// no causes kept on the every-incident row; no mark that the cause rows are exact. Returns the row key.
+    /// </summary>
+    private async Task<string> LeaveAStaleTimeoutRowAsAnEarlierVersionDidAsync(Incident incident)
+    {
+        await Store.UpsertFencedAsync(incident, fence: 7, CancellationToken.None);
+        var rowKey = TableIncidentIndex.RowKey(incident.Start.ToUnixTimeSeconds(), incident.Id);
+        var staleRow = TableIncidentIndex.CopyOf((await CauseIndex.GetEntityAsync<TableEntity>(CausePartition(IncidentCause.Timeout), rowKey)).Value);
+        await Store.UpsertFencedAsync(incident with { Cause = IncidentCause.Overload }, fence: 8, CancellationToken.None);
+
+        await CauseIndex.DeleteEntityAsync(CausePartition(IncidentCause.Timeout), rowKey);
+        await CauseIndex.AddEntityAsync(staleRow);
+        var everyIncidentRow = (await Index.GetEntityAsync<TableEntity>("all", rowKey)).Value;
+        Assert.True(everyIncidentRow.Remove("Causes"));
+        await Index.UpdateEntityAsync(everyIncidentRow, everyIncidentRow.ETag, TableUpdateMode.Replace);
+        await CauseIndex.DeleteEntityAsync(TableIncidentIndex.MarkerPartition, TableIncidentIndex.CauseRowsExactMarker);
+        return rowKey;
+    }
+
+    [Fact]
+    public async Task Upgrade_RowsAnEarlierVersionLeftUnderACauseTheIncidentNoLongerHas_AreTombstonedThenPagesAreTrusted()
+    {
+        var moved = NewIncident("00ce0201", "web", "10.0.0.6:80", "f.example.test", IncidentCause.Timeout, IncidentState.Resolved, T0, T0.AddMinutes(3));
+        var stays = NewIncident("00ce0202", "web", "10.0.0.6:80", "f.example.test", IncidentCause.Timeout, IncidentState.Resolved, T0.AddMinutes(10), T0.AddMinutes(13));
+        await Store.UpsertFencedAsync(stays, fence: 7, CancellationToken.None);
+        var rowKey = await LeaveAStaleTimeoutRowAsAnEarlierVersionDidAsync(moved);
+
+        // This app's index saw the mark at start and trusts the page: the stale row is one only a confirmation drops.
+        Assert.Equal([stays.Id, moved.Id], await ListAsync(new IncidentQuery { Cause = IncidentCause.Timeout }));
+
+        // An instance that starts now confirms each row of the page until the pass is done.
+        var index = new TableIncidentIndex(_app.Services.GetRequiredService<StorageTables>());
+        async Task<List<string>> List(TableIncidentIndex listing, IncidentCause cause) =>
+            await listing.ListAsync(new IncidentQuery { Cause = cause }, null, 50, CancellationToken.None).Select(r => r.Cursor.Id).ToListAsync();
+        _requests.Clear();
+        Assert.Equal([stays.Id], await List(index, IncidentCause.Timeout));
+        Assert.Equal(2, _requests.To(Index.Name));
+
+        Assert.Equal(1, await index.TombstoneStaleCauseRowsAsync(CancellationToken.None));
+
+        var tombstone = (await CauseIndex.GetEntityAsync<TableEntity>(CausePartition(IncidentCause.Timeout), rowKey)).Value;
+        Assert.Equal(("overload", 8L), (tombstone.GetString("Cause"), tombstone.GetInt64("Fence")));
+        Assert.True((await CauseIndex.GetEntityIfExistsAsync<TableEntity>(TableIncidentIndex.MarkerPartition, TableIncidentIndex.CauseRowsExactMarker)).HasValue);
+        _requests.Clear();
+        Assert.Equal([stays.Id], await List(index, IncidentCause.Timeout));
+        Assert.Equal([moved.Id], await List(index, IncidentCause.Overload));
+        Assert.Equal([stays.Id], await ListAsync(new IncidentQuery { Cause = IncidentCause.Timeout }));
+        Assert.Equal(0, _requests.To(Index.Name));
+
+        // Done once: the next start reads the mark, and that is all.
+        _requests.Clear();
+        Assert.Equal(0, await new TableIncidentIndex(_app.Services.GetRequiredService<StorageTables>()).TombstoneStaleCauseRowsAsync(CancellationToken.None));
+        Assert.Equal(1, _requests.Total);
+    }
+
+    [Fact]
+    public async Task Upgrade_ARunRewritesTheRowAsThePassReplacesIt_TheRunsRowStands()
+    {
+        var incident = NewIncident("00ce0301", "web", "10.0.0.6:80", "f.example.test", IncidentCause.Timeout, IncidentState.Resolved, T0, T0.AddMinutes(3));
+        var rowKey = await LeaveAStaleTimeoutRowAsAnEarlierVersionDidAsync(incident);
+
+        // The pass has read the every-incident row (overload); before its tombstone goes out, the run holding fence 9
+        // classifies the incident a timeout again and writes its row there.
+        _beforeIndex.Table = CauseIndex.Name;
+        _beforeIndex.Method = RequestMethod.Put;
+        _beforeIndex.Once = () => Store.UpsertFencedAsync(incident, fence: 9, CancellationToken.None);
+        Assert.Equal(0, await new TableIncidentIndex(_app.Services.GetRequiredService<StorageTables>()).TombstoneStaleCauseRowsAsync(CancellationToken.None));
+        Assert.Null(_beforeIndex.Once);
+
+        var row = (await CauseIndex.GetEntityAsync<TableEntity>(CausePartition(IncidentCause.Timeout), rowKey)).Value;
+        Assert.Equal(("timeout", 9L), (row.GetString("Cause"), row.GetInt64("Fence")));
+        Assert.Equal([incident.Id], await ListAsync(new IncidentQuery { Cause = IncidentCause.Timeout }));
+        Assert.Empty(await ListAsync(new IncidentQuery { Cause = IncidentCause.Overload }));
     }
 
     [Fact]
@@ -279,10 +402,12 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         var resolved = open with { State = IncidentState.Resolved, Cause = IncidentCause.Overload, End = T0.AddMinutes(9) };
         await Store.UpsertFencedAsync(resolved, fence: 5, CancellationToken.None);
 
+        // The row under timeout stays, as a tombstone: it says overload, under fence 5.
         rows = await RowsAsync(open.Id);
-        Assert.Equal(5, rows.Count);
+        Assert.Equal(6, rows.Count);
         Assert.DoesNotContain(rows, r => r.Partition == "open");
         Assert.Contains(rows, r => r.Partition == CausePartition(IncidentCause.Overload));
+        Assert.Contains(rows, r => r.Partition == CausePartition(IncidentCause.Timeout));
         Assert.All(rows, r => Assert.Equal((5L, "resolved", "overload"), (r.Fence, r.State, r.Cause)));
         Assert.Empty(await ListAsync(new IncidentQuery { State = IncidentState.Open }));
         Assert.Empty(await ListAsync(new IncidentQuery { Cause = IncidentCause.Timeout }));
@@ -443,7 +568,7 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
             ["Storage:IncidentIndexTable"] = options.IncidentIndexTable,
             ["Storage:IncidentsContainer"] = options.IncidentsContainer,
         });
-        await WaitForCauseRowsCompleteAsync(CauseIndex);
+        await WaitForCauseRowsExactAsync(CauseIndex);
         Assert.False(await Index.QueryAsync<TableEntity>("PartitionKey gt 'all'", maxPerPage: 1).AnyAsync());
 
         var store = upgraded.Services.GetRequiredService<IIncidentStore>();
@@ -483,6 +608,7 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         var index = upgraded.Services.GetRequiredService<TableIncidentIndex>();
         Assert.Equal(0, await index.MoveEarlierLayoutRowsAsync(CancellationToken.None));
         Assert.Equal(0, await index.BackfillCauseRowsAsync(CancellationToken.None));
+        Assert.Equal(0, await index.TombstoneStaleCauseRowsAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -502,14 +628,29 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal([incident.Id], await ListAsync(new IncidentQuery { Site = "web" }));
     }
 
-    /// <summary>Runs <see cref="Once"/> (once) before the next request to an index table goes out, then lets it go.</summary>
+    /// <summary>The table a request goes to: the path's last segment, up to the keys or the query's parentheses.</summary>
+    private static string TableOf(HttpMessage message)
+    {
+        var path = message.Request.Uri.Path;
+        var segment = path[(path.LastIndexOf('/') + 1)..];
+        var keys = segment.IndexOfAny(['(', '%']);
+        return keys < 0 ? segment : segment[..keys];
+    }
+
+    /// <summary>
+    /// Runs <see cref="Once"/> (once) before the next request to an index table (to <see cref="Table"/> with
+    /// <see cref="Method"/>, when set) goes out, then lets it go.
+    /// </summary>
     private sealed class BeforeIndexRequest : HttpPipelinePolicy
     {
         public volatile Func<Task>? Once;
+        public volatile string? Table;
+        public RequestMethod? Method;
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
-            if (message.Request.Uri.Path.Contains("/idx", StringComparison.Ordinal) && Interlocked.Exchange(ref Once, null) is { } once)
+            if (message.Request.Uri.Path.Contains("/idx", StringComparison.Ordinal) && (Table is null || TableOf(message) == Table)
+                && (Method is null || message.Request.Method == Method) && Interlocked.Exchange(ref Once, null) is { } once)
             {
                 await once();
             }
@@ -518,6 +659,38 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         }
 
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => ProcessNext(message, pipeline);
+    }
+
+    /// <summary>The requests to the index's tables, by table: tells a page read alone from one confirmed row by row.</summary>
+    private sealed class IndexRequests : HttpPipelinePolicy
+    {
+        private readonly ConcurrentQueue<string> _tables = new();
+
+        public int Total => _tables.Count;
+
+        public int To(string table) => _tables.Count(t => t == table);
+
+        public void Clear() => _tables.Clear();
+
+        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Count(message);
+            return ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Count(message);
+            ProcessNext(message, pipeline);
+        }
+
+        private void Count(HttpMessage message)
+        {
+            if (TableOf(message) is var table && table.StartsWith("idx", StringComparison.Ordinal))
+            {
+                _tables.Enqueue(table);
+            }
+        }
     }
 
     /// <summary>Fails every write to the index table while <see cref="Failing"/>, as a crash after the document would.</summary>
