@@ -38,8 +38,9 @@ internal sealed partial class DiagnosisEngine
         // With the access log read past this line, a gateway error would have been logged and matched: an unmatched
         // line is a try nginx recovered from, or, when the requests it belongs to could not be told apart, evidence
         // for the incident of the same upstream and host going on at that time. Unless the access log never logs
-        // requests where this one went: then the line is all there is of a failed request.
-        var accessCovers = State.AccessWatermark is { } seen && seen >= error.Time && AccessLogShows(error);
+        // requests where this one went, or logged it as the 404 of an error page nginx could not open: then the line
+        // is all there is of a failed request.
+        var accessCovers = State.AccessWatermark is { } seen && seen >= error.Time && AccessLogShows(error) && !error.AnsweredByMissingErrorPage;
         var rateLimit = error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
         var failure = RequestJoin.FromErrorLine(error);
         if (!accessCovers && LaterTries(error, index) is { Count: > 0 } later)

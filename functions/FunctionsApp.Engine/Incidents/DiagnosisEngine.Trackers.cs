@@ -93,11 +93,14 @@ internal sealed partial class DiagnosisEngine
         foreach (var (key, tracker) in State.Trackers)
         {
             var accessCovers = State.AccessWatermark is { } seen && seen >= tracker.Last + _options.QuietPeriod;
+            // Failures still buffered expire once none that could join them in the window can come any more: from the
+            // access log, joined just behind the watermark; from error lines alone, released only as far as they have
+            // been joined (a Horizon behind it), so a sparse error log's failures would otherwise expire on arrival.
             var finished = tracker.IsOpen
                 ? accessCovers
                     ? watermark - _options.JoinSkew - tracker.Last >= _options.QuietPeriod && joinedUpTo >= tracker.Last
                     : joinedUpTo - tracker.Last >= _options.QuietPeriod
-                : tracker.Expire(watermark, _options);
+                : tracker.Expire(State.AccessWatermark is { } reached && reached >= LastFailure(tracker) + _options.Window ? watermark : joinedUpTo, _options);
             if (finished)
             {
                 (done ??= []).Add((key, tracker));

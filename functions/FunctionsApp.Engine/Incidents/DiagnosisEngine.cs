@@ -281,6 +281,11 @@ internal sealed partial class DiagnosisEngine
             NoteDisabledAfterAnswer(in line, time);
         }
 
+        if (kind == FailureKind.None && !line.Upstream.IsEmpty && line.Message.StartsWith("open() "u8))
+        {
+            NoteErrorPageMissing(in line, time);
+        }
+
         var relevantLevel = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections || line.Level >= ErrorLevel.Error;
         if (kind == FailureKind.None || !relevantLevel || (kind == FailureKind.Script && line.Request.IsEmpty)
             || ErrorSignatures.InMailProxy(in line))
@@ -306,6 +311,26 @@ internal sealed partial class DiagnosisEngine
         error.Host = HostOr(error.Host, error.Server);
 
         Insert(State.PendingErrors, error, e => e.Time);
+    }
+
+    /// <summary>
+    /// A file nginx could not open for a request that had gone to an upstream: the page an <c>error_page</c> names for
+    /// the upstream's failure (<c>error_page 502 /50x.html</c> without the file where the location's root says). nginx
+    /// then answers 404 (or 403) instead of the 502, so the access log shows no gateway error for a request whose
+    /// upstream failed: its try's error line, on the same connection and request, is marked to count as the failure.
+    /// </summary>
+    private void NoteErrorPageMissing(in ErrorLogLine line, DateTimeOffset time)
+    {
+        var request = LogText.Decode(line.Request, LogEscape.Default);
+        for (var i = State.PendingErrors.Count - 1; i >= 0 && time - State.PendingErrors[i].Time <= TimeSpan.FromSeconds(2); i--)
+        {
+            var error = State.PendingErrors[i];
+            if (error.ConnectionId == line.ConnectionId && error.Request == request && !error.Claimed)
+            {
+                error.AnsweredByMissingErrorPage = true;
+                return;
+            }
+        }
     }
 
     /// <summary>A time the error log holds: before the earliest, a missing error line means nothing.</summary>

@@ -116,6 +116,10 @@ internal sealed class PendingError
     public string Raw { get; set; } = "";
 
     public bool Claimed { get; set; }
+
+    /// <summary>nginx then failed to open the page an <c>error_page</c> names for the failure: the request was answered
+    /// 404 (or 403) in the access log, and failed all the same.</summary>
+    public bool AnsweredByMissingErrorPage { get; set; }
 }
 
 /// <summary>A failed request (or recovered try) on one upstream, with the error lines that explain it.</summary>

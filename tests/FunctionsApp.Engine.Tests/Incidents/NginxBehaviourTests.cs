@@ -1491,4 +1491,57 @@ public sealed class NginxBehaviourTests
 
         Assert.Equal((expected, "127.0.0.1:45057"), (incident.Cause, incident.Upstream));
     }
+
+    /// <summary>
+    /// An error log alone, its lines tens of seconds apart (one client retrying while the application dies, then
+    /// refuses). Error lines wait a while to be claimed by a request before they count as failures: the first three
+    /// fall within a minute, so they open the incident however far the log had read when they were released, and every
+    /// later line extends it.
+    /// </summary>
+    [Fact]
+    public void ErrorLogAlone_SparseFailures_ThreeWithinTheWindowOpenTheIncidentFromTheFirst()
+    {
+        const string Closed = "upstream prematurely closed connection while reading response header from upstream";
+        const string Refused = "connect() failed (111: Connection refused) while connecting to upstream";
+        var errors = new[] { (0, Closed), (1, Closed), (18, Closed), (66, Refused), (68, Refused), (138, Refused), (139, Refused), (155, Refused) }
+            .Select(e => Error(e.Item1, e.Item2, cid: e.Item1 < 100 ? 47 : 56));
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((Base, Base.AddSeconds(155), 8), (incident.Start, incident.End, incident.FailedRequests));
+    }
+
+    /// <summary>
+    /// <c>error_page 502 /50x.html</c> where the location's root has no such file: nginx answers the failed request 404,
+    /// and logs the file it could not open, with the request's upstream, beside the try's error. The access log shows
+    /// no gateway error; the upstream failed all the same. Without that line, a 404 beside a failed try says nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 0)]
+    public void ErrorPageFileMissing_The404sOfFailedRequests_AreTheUpstreamsFailures(bool pageMissing, int incidents)
+    {
+        const string Socket = "unix:/srv/app/gunicorn.sock";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var time = Base.AddSeconds(i * 5);
+            access.Add($"203.0.113.9 - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /ocr/{i} HTTP/1.1\" 404 168 \"-\" \"Mozilla/5.0\"");
+            var context = $", client: 203.0.113.9, server: ocr.test, request: \"GET /ocr/{i} HTTP/1.1\", upstream: \"http://{Socket}:/ocr/{i}\", host: \"ocr.test\"";
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [crit] 77#77: *{i + 1} connect() to {Socket} failed (2: No such file or directory) while connecting to upstream{context}");
+            if (pageMissing)
+            {
+                errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 77#77: *{i + 1} open() \"/srv/app/static/50x.html\" failed (2: No such file or directory){context}");
+            }
+        }
+
+        var report = Analyze(access, errors, format: "combined");
+
+        Assert.Equal(incidents, report.Incidents.Count);
+        if (pageMissing)
+        {
+            Assert.Equal((Socket, 502, 6), (report.Incidents[0].Upstream, report.Incidents[0].Status, report.Incidents[0].FailedRequests));
+        }
+    }
 }
