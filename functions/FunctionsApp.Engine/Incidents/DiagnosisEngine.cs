@@ -281,7 +281,7 @@ internal sealed partial class DiagnosisEngine
             NoteDisabledAfterAnswer(in line, time);
         }
 
-        if (kind == FailureKind.None && !line.Upstream.IsEmpty && line.Message.StartsWith("open() "u8))
+        if (kind == FailureKind.None && !line.Upstream.IsEmpty && line.Message.StartsWith("open() "u8) && line.Message.IndexOf(" while "u8) < 0)
         {
             NoteErrorPageMissing(in line, time);
         }
@@ -318,6 +318,7 @@ internal sealed partial class DiagnosisEngine
     /// the upstream's failure (<c>error_page 502 /50x.html</c> without the file where the location's root says). nginx
     /// then answers 404 (or 403) instead of the 502, so the access log shows no gateway error for a request whose
     /// upstream failed: its try's error line, on the same connection and request, is marked to count as the failure.
+    /// (A file of the upstream's response, <c>proxy_store</c>'s or a temporary one, fails "while reading upstream".)
     /// </summary>
     private void NoteErrorPageMissing(in ErrorLogLine line, DateTimeOffset time)
     {
