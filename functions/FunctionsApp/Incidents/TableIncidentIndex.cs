@@ -305,35 +305,21 @@ internal sealed class TableIncidentIndex(StorageTables tables)
     /// Whether no row of the cause table lists an incident under a cause it no longer has
     /// (<see cref="TombstoneStaleCauseRowsAsync"/> finished); remembered once true.
     /// </summary>
-    private async Task<bool> CauseRowsExactAsync(CancellationToken cancellationToken)
-    {
-        if (!_causeRowsExact)
-        {
-            var marker = await tables.IncidentIndexByCause.RunAsync(
-                async (table, ct) => (await table.GetEntityIfExistsAsync<TableEntity>(MarkerPartition, CauseRowsExactMarker, ["PartitionKey"], ct)).HasValue,
-                cancellationToken);
-            _causeRowsExact = marker;
-        }
-
-        return _causeRowsExact;
-    }
+    private async Task<bool> CauseRowsExactAsync(CancellationToken cancellationToken) =>
+        _causeRowsExact = _causeRowsExact || await MarkedAsync(CauseRowsExactMarker, cancellationToken);
 
     /// <summary>
     /// Whether every incident has its row in the cause table (<see cref="BackfillCauseRowsAsync"/> finished);
     /// remembered once true.
     /// </summary>
-    private async Task<bool> CauseRowsCompleteAsync(CancellationToken cancellationToken)
-    {
-        if (!_causeRowsComplete)
-        {
-            var marker = await tables.IncidentIndexByCause.RunAsync(
-                async (table, ct) => (await table.GetEntityIfExistsAsync<TableEntity>(MarkerPartition, CauseRowsMarker, ["PartitionKey"], ct)).HasValue,
-                cancellationToken);
-            _causeRowsComplete = marker;
-        }
+    private async Task<bool> CauseRowsCompleteAsync(CancellationToken cancellationToken) =>
+        _causeRowsComplete = _causeRowsComplete || await MarkedAsync(CauseRowsMarker, cancellationToken);
 
-        return _causeRowsComplete;
-    }
+    /// <summary>Whether the cause table holds the mark row <paramref name="marker"/> (in the <see cref="MarkerPartition"/>).</summary>
+    private Task<bool> MarkedAsync(string marker, CancellationToken cancellationToken) =>
+        tables.IncidentIndexByCause.RunAsync(
+            async (table, ct) => (await table.GetEntityIfExistsAsync<TableEntity>(MarkerPartition, marker, ["PartitionKey"], ct)).HasValue,
+            cancellationToken);
 
     /// <summary>Adds a copied row unless its table has one of that key (written there since the copy was read: the newer).</summary>
     private static Task<bool> AddUnlessPresentAsync(TableGuard table, TableEntity row, CancellationToken cancellationToken) =>

@@ -662,7 +662,25 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     /// <summary>The requests to the index's tables, by table: tells a page read alone from one confirmed row by row.</summary>
-    private sealed class IndexRequests : HttpPipelinePolicy
+    /// <summary>A policy that sees each request before it is sent.</summary>
+    private abstract class RequestHook : HttpPipelinePolicy
+    {
+        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            OnRequest(message);
+            return ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            OnRequest(message);
+            ProcessNext(message, pipeline);
+        }
+
+        protected abstract void OnRequest(HttpMessage message);
+    }
+
+    private sealed class IndexRequests : RequestHook
     {
         private readonly ConcurrentQueue<string> _tables = new();
 
@@ -672,19 +690,7 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
 
         public void Clear() => _tables.Clear();
 
-        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Count(message);
-            return ProcessNextAsync(message, pipeline);
-        }
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Count(message);
-            ProcessNext(message, pipeline);
-        }
-
-        private void Count(HttpMessage message)
+        protected override void OnRequest(HttpMessage message)
         {
             if (TableOf(message) is var table && table.StartsWith("idx", StringComparison.Ordinal))
             {
@@ -694,23 +700,11 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     /// <summary>Fails every write to the index table while <see cref="Failing"/>, as a crash after the document would.</summary>
-    private sealed class FailIndexWrites : HttpPipelinePolicy
+    private sealed class FailIndexWrites : RequestHook
     {
         public volatile bool Failing;
 
-        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Check(message);
-            return ProcessNextAsync(message, pipeline);
-        }
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Check(message);
-            ProcessNext(message, pipeline);
-        }
-
-        private void Check(HttpMessage message)
+        protected override void OnRequest(HttpMessage message)
         {
             if (Failing && message.Request.Uri.Path.Contains("/idx", StringComparison.Ordinal) && message.Request.Method != RequestMethod.Get)
             {
