@@ -46,7 +46,8 @@ Incident Make(int i)
 }
 
 var load = Stopwatch.StartNew();
-var next = Environment.GetEnvironmentVariable("INCIDENT_BENCH_SKIP_LOAD") == "1" ? count : -1;
+var skipLoad = Environment.GetEnvironmentVariable("INCIDENT_BENCH_SKIP_LOAD") == "1";
+var next = skipLoad ? count : -1;
 await Task.WhenAll(Enumerable.Range(0, 32).Select(async _ =>
 {
     for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
@@ -60,7 +61,7 @@ await Task.WhenAll(Enumerable.Range(0, 32).Select(async _ =>
         }
     }
 }));
-if (next < count)
+if (!skipLoad)
 {
     Console.WriteLine($"Loaded {count} incidents through the store (fenced) in {load.Elapsed.TotalSeconds:F0} s ({count / load.Elapsed.TotalSeconds:F0}/s, 32 writers)");
 }
