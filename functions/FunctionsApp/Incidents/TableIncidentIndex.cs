@@ -198,29 +198,21 @@ internal sealed class TableIncidentIndex(StorageTables tables)
             return 0;
         }
 
-        var written = 0;
         var rows = tables.IncidentIndex.Table.QueryAsync<TableEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {AllPartition}"), cancellationToken: cancellationToken);
-        await foreach (var page in TableGuard.ListOrEmpty(rows.AsPages(), cancellationToken))
-        {
-            await Parallel.ForEachAsync(
-                page.Values.Where(row => row.GetString("Cause") is { Length: > 0 }),
-                new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
-                async (row, ct) =>
-                {
-                    var copy = CopyOf(row);
-                    copy.PartitionKey = Partition(CausePrefix, row.GetString("Cause"));
-                    copy.Remove(CausesProperty);
-                    if (await AddUnlessPresentAsync(tables.IncidentIndexByCause, copy, ct))
-                    {
-                        Interlocked.Increment(ref written);
-                    }
-                });
-        }
-
-        await tables.IncidentIndexByCause.RunAsync(
-            async (table, ct) => await table.UpsertEntityAsync(new TableEntity(MarkerPartition, CauseRowsMarker), TableUpdateMode.Replace, ct),
+        var written = await CountEachAsync(
+            rows,
+            row => row.GetString("Cause") is { Length: > 0 },
+            (row, ct) =>
+            {
+                var copy = CopyOf(row);
+                copy.PartitionKey = Partition(CausePrefix, row.GetString("Cause"));
+                copy.Remove(CausesProperty);
+                return AddUnlessPresentAsync(tables.IncidentIndexByCause, copy, ct);
+            },
             cancellationToken);
+
+        await MarkAsync(CauseRowsMarker, cancellationToken);
         _causeRowsComplete = true;
         return written;
     }
@@ -240,29 +232,49 @@ internal sealed class TableIncidentIndex(StorageTables tables)
             return 0;
         }
 
-        var changed = 0;
         var rows = tables.IncidentIndexByCause.Table.QueryAsync<TableEntity>(
             TableClient.CreateQueryFilter($"PartitionKey ne {MarkerPartition}"), select: ["PartitionKey", "RowKey", "Cause"], cancellationToken: cancellationToken);
+        var changed = await CountEachAsync(
+            rows,
+            row => row.PartitionKey == Partition(CausePrefix, row.GetString("Cause") ?? ""),
+            TombstoneIfStaleAsync,
+            cancellationToken);
+
+        await MarkAsync(CauseRowsExactMarker, cancellationToken);
+        _causeRowsExact = true;
+        return changed;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on each row <paramref name="take"/> accepts, sixteen at a time, page by page (an
+    /// absent table has none); returns how many it returned true for.
+    /// </summary>
+    private static async Task<int> CountEachAsync(
+        AsyncPageable<TableEntity> rows, Func<TableEntity, bool> take, Func<TableEntity, CancellationToken, Task<bool>> action, CancellationToken cancellationToken)
+    {
+        var count = 0;
         await foreach (var page in TableGuard.ListOrEmpty(rows.AsPages(), cancellationToken))
         {
             await Parallel.ForEachAsync(
-                page.Values.Where(row => row.PartitionKey == Partition(CausePrefix, row.GetString("Cause") ?? "")),
+                page.Values.Where(take),
                 new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
                 async (row, ct) =>
                 {
-                    if (await TombstoneIfStaleAsync(row, ct))
+                    if (await action(row, ct))
                     {
-                        Interlocked.Increment(ref changed);
+                        Interlocked.Increment(ref count);
                     }
                 });
         }
 
-        await tables.IncidentIndexByCause.RunAsync(
-            async (table, ct) => await table.UpsertEntityAsync(new TableEntity(MarkerPartition, CauseRowsExactMarker), TableUpdateMode.Replace, ct),
-            cancellationToken);
-        _causeRowsExact = true;
-        return changed;
+        return count;
     }
+
+    /// <summary>Writes the mark row <paramref name="marker"/> in the cause table's <see cref="MarkerPartition"/>.</summary>
+    private async Task MarkAsync(string marker, CancellationToken cancellationToken) =>
+        await tables.IncidentIndexByCause.RunAsync(
+            async (table, ct) => await table.UpsertEntityAsync(new TableEntity(MarkerPartition, marker), TableUpdateMode.Replace, ct),
+            cancellationToken);
 
     /// <summary>
     /// Replaces a cause row whose every-incident row names another cause with that row's copy (a tombstone, with its
