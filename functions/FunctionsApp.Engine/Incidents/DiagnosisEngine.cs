@@ -281,7 +281,9 @@ internal sealed partial class DiagnosisEngine
             NoteDisabledAfterAnswer(in line, time);
         }
 
-        if (kind == FailureKind.None && !line.Upstream.IsEmpty && line.Message.StartsWith("open() "u8) && line.Message.IndexOf(" while "u8) < 0)
+        // open() where nginx runs on Windows: CreateFile() (ngx_open_file there).
+        if (kind == FailureKind.None && !line.Upstream.IsEmpty && (line.Message.StartsWith("open() "u8) || line.Message.StartsWith("CreateFile() "u8))
+            && line.Message.IndexOf(" while "u8) < 0)
         {
             NoteErrorPageMissing(in line, time);
         }

@@ -782,14 +782,17 @@ internal sealed class LogFeed
 
         /// <summary>
         /// Gives the entry to the engine, unless its timed message stops mid-sentence with none of a request's context
-        /// after it (a parenthesis left open, "connect() to" at the end of the line): the lines after it may be its
-        /// rest, so it waits for them (<see cref="FeedWrapped"/>).
+        /// after it (a parenthesis left open, "connect() to" at the end of the line), or is a request's failure without
+        /// the phase nginx puts after it (<c>*34 recv() failed (104: …)</c>, then <c>while reading response header from
+        /// upstream, client: …</c> on the next line of a paste): the lines after it may be its rest, so it waits for
+        /// them (<see cref="FeedWrapped"/>).
         /// </summary>
         private void AddOrHold(ReadOnlySpan<byte> line, in ErrorLogLine entry, DateTimeOffset time)
         {
             var message = entry.Message;
             if (entry.Timestamp.IsEmpty || !entry.Client.IsEmpty || message.IsEmpty
-                || (message.Count((byte)'(') <= message.Count((byte)')') && !line.EndsWith(" "u8) && !message.EndsWith(" to"u8)))
+                || (message.Count((byte)'(') <= message.Count((byte)')') && !line.EndsWith(" "u8) && !message.EndsWith(" to"u8)
+                    && !(entry.ConnectionId >= 0 && message.EndsWith(")"u8) && message.IndexOf(" failed ("u8) > 0 && ErrorLogParser.Phase(message).IsEmpty)))
             {
                 Engine.AddError(in entry, time);
                 return;

@@ -85,8 +85,16 @@ internal static class ErrorLogParser
     {
         entry = default;
 
-        // A Markdown quote or code span around the paste ("> [error] 4610#0: *19 …") is not nginx's.
-        var rest = line.TrimStart(" \t>`"u8);
+        // A Markdown quote or code span around the paste ("> [error] 4610#0: *19 …"), or the quotes of a string it was
+        // pasted as ('connect() failed …'), are not nginx's; nor what a paste left of nginx's time ("12 [error] …",
+        // "15:12:26 [error] …": digits and separators right before the level).
+        var rest = line.TrimStart(" \t>`'\""u8);
+        var remnant = rest.IndexOfAnyExcept("0123456789/:.- "u8);
+        if (remnant > 0 && rest[remnant] == '[' && char.IsAsciiDigit((char)rest[0]))
+        {
+            rest = rest[remnant..];
+        }
+
         var level = ErrorLevel.Error;
         if (rest.Length > 2 && rest[0] == '[' && rest[1..].IndexOf((byte)']') is var close and >= 4 and <= 6)
         {
@@ -99,9 +107,32 @@ internal static class ErrorLogParser
             rest = rest[(close + 2)..].TrimStart((byte)' ');
         }
 
-        return rest.IndexOf(", client: "u8) > 0 || rest.IndexOf(", resolver: "u8) > 0 || InUpstreamPhase(rest)
+        return rest.IndexOf(", client: "u8) > 0 || rest.IndexOf(", resolver: "u8) > 0 || InUpstreamPhase(rest) || IsUpstreamVerdict(rest)
             ? TryParseBody(line, default, level, rest, null, headless: true, out entry)
             : false;
+    }
+
+    /// <summary>
+    /// A message only nginx's upstream module writes, and only about a try that failed, posted alone (without its
+    /// phase or context): <c>upstream sent invalid header: "\x09..."</c>, <c>upstream timed out (110: …)</c>.
+    /// </summary>
+    private static bool IsUpstreamVerdict(ReadOnlySpan<byte> text)
+    {
+        var message = text;
+        var hash = message.IndexOf((byte)'#');
+        var colon = message.IndexOf(": "u8);
+        if (hash > 0 && colon > hash && Utf8Parser.TryParse(message[..hash], out int _, out var consumed) && consumed == hash)
+        {
+            message = message[(colon + 2)..];
+        }
+
+        if (message.Length > 1 && message[0] == '*' && message.IndexOf((byte)' ') is var space and > 1)
+        {
+            message = message[(space + 1)..];
+        }
+
+        return message.StartsWith("upstream sent "u8) || message.StartsWith("upstream prematurely closed connection"u8)
+            || message.StartsWith("upstream timed out ("u8) || message.StartsWith("no live upstreams"u8);
     }
 
     /// <summary>A phase of a proxied request's try, in nginx's words (ngx_http_upstream.c sets them as the action), where
@@ -374,10 +405,11 @@ internal static class ErrorLogParser
                 return value;
             }
 
-            // The closing quote ends the line, comes before the next key, or before the comma a paste left after it.
+            // The closing quote ends the line, comes before the next key, or before the comma, or the quote or code
+            // span's end, a paste left after it.
             var end = offset + quote;
             var after = value[(end + 1)..];
-            if (after.IsEmpty || IsNextKey(after) || after.TrimEnd(" \r"u8) is [(byte)','])
+            if (after.IsEmpty || IsNextKey(after) || after.TrimEnd(" \r'`"u8) is [] or [(byte)','])
             {
                 consumed = end + 2;
                 return value[..end];

@@ -1069,20 +1069,20 @@ public sealed class NginxBehaviourTests
 
     /// <summary>
     /// Lines posted from a terminal or a mail wrapped at its width: one entry over several lines, cut anywhere (inside
-    /// the errno's parentheses, after "connect() to"). The rest of the entry is on the lines after its head, and the
-    /// next entry starts with nginx's head again.
+    /// the errno's parentheses, after "connect() to", right after the errno, before the phase nginx puts after every
+    /// failure of a request's). The rest of the entry is on the lines after its head, and the next entry starts with
+    /// nginx's head again.
     /// </summary>
     [Theory]
-    [InlineData("(111: Connection\nrefused) while connecting to upstream, client: 127.0.0.1, server: ,\nrequest: \"GET / HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host:\n\"localhost\"", "127.0.0.1:9000", IncidentCause.UpstreamDown)]
-    [InlineData("to \nunix:/tmp/passenger.sock failed (11: Resource \ntemporarily unavailable) while connecting to upstream, client: 10.0.0.1, server: \nx.test, request: \"GET / HTTP/1.0\", upstream: \n\"passenger://unix:/tmp/passenger.sock:\", host: \"x.test\"", "unix:/tmp/passenger.sock", IncidentCause.Overload)]
+    [InlineData("connect() failed (111: Connection\nrefused) while connecting to upstream, client: 127.0.0.1, server: ,\nrequest: \"GET / HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host:\n\"localhost\"", "127.0.0.1:9000", IncidentCause.UpstreamDown)]
+    [InlineData("connect() to \nunix:/tmp/passenger.sock failed (11: Resource \ntemporarily unavailable) while connecting to upstream, client: 10.0.0.1, server: \nx.test, request: \"GET / HTTP/1.0\", upstream: \n\"passenger://unix:/tmp/passenger.sock:\", host: \"x.test\"", "unix:/tmp/passenger.sock", IncidentCause.Overload)]
+    [InlineData("recv() failed (104: Connection reset by peer)\nwhile reading response header from upstream, client: 127.0.0.1, server: , request: \"GET /register\nHTTP/1.1\", upstream: \"fastcgi://unix:/home/web01/.valet/valet.sock:\", host: \"laravel.test\", referrer:\n\"http://laravel.test/\"", "unix:/home/web01/.valet/valet.sock", IncidentCause.InvalidResponse)]
     public void WrappedPaste_OneEntryOverSeveralLines_IsReadAsOne(string rest, string upstream, IncidentCause cause)
     {
         var errors = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            var head = $"{Base.AddSeconds(i * 10):yyyy/MM/dd HH:mm:ss} [error] 1758#0: *{i + 2} connect() ";
-            var text = rest.StartsWith("to ", StringComparison.Ordinal) ? head + rest : head + "failed " + rest;
-            errors.AddRange(text.Split('\n'));
+            errors.AddRange($"{Base.AddSeconds(i * 10):yyyy/MM/dd HH:mm:ss} [error] 1758#0: *{i + 2} {rest}".Split('\n'));
         }
 
         errors.Add($"{Base.AddSeconds(40):yyyy/MM/dd HH:mm:ss} [notice] 1#1: signal process started");
@@ -1515,12 +1515,15 @@ public sealed class NginxBehaviourTests
     /// <c>error_page 502 /50x.html</c> where the location's root has no such file: nginx answers the failed request 404,
     /// and logs the file it could not open, with the request's upstream, beside the try's error. The access log shows
     /// no gateway error; the upstream failed all the same. Without that line, a 404 beside a failed try says nothing.
+    /// nginx on Windows opens files with CreateFile(), and says so.
     /// </summary>
     [Theory]
-    [InlineData(true, 1)]
-    [InlineData(false, 0)]
-    public void ErrorPageFileMissing_The404sOfFailedRequests_AreTheUpstreamsFailures(bool pageMissing, int incidents)
+    [InlineData("open() \"/srv/app/static/50x.html\" failed (2: No such file or directory)", 1)]
+    [InlineData("CreateFile() \"E:\\nginx\\nginx-1.22.0/html/50x.html\" failed (2: The system cannot find the file specified)", 1)]
+    [InlineData(null, 0)]
+    public void ErrorPageFileMissing_The404sOfFailedRequests_AreTheUpstreamsFailures(string? missingPage, int incidents)
     {
+        var pageMissing = missingPage is not null;
         const string Socket = "unix:/srv/app/gunicorn.sock";
         var access = new List<string>();
         var errors = new List<string>();
@@ -1532,7 +1535,7 @@ public sealed class NginxBehaviourTests
             errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [crit] 77#77: *{i + 1} connect() to {Socket} failed (2: No such file or directory) while connecting to upstream{context}");
             if (pageMissing)
             {
-                errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 77#77: *{i + 1} open() \"/srv/app/static/50x.html\" failed (2: No such file or directory){context}");
+                errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 77#77: *{i + 1} {missingPage}{context}");
             }
         }
 

@@ -33,6 +33,11 @@ public sealed class ErrorLogParserTests
     [InlineData("10358 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 192.168.188.149, server: omv, request: \"POST /rpc.php HTTP/1.1\", upstream: \"fastcgi://unix:/run/php/php8.2-fpm.sock\", host: \"192.168.188.198:81\",", "Error", 10358L)]
     [InlineData("connect() failed (113: Host is unreachable) while connecting to upstream, client: 172.17.0.1, server: appydroid.eu, request: \"GET /feed/ HTTP/1.1\", upstream: \"http://172.17.0.7:2368/feed/\", host: \"appydroid.eu\"", "Error", -1L)]
     [InlineData("> [error] 4610#0: *19 connect() failed (111: Connection refused) while connecting to upstream, client: 202.73.41.198, server: , request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8081/\", host: \"c.test\"", "Error", 19L)]
+    // What a paste left of nginx's time before the level: the day's last digits, the time alone.
+    [InlineData("12 [error] 17114#0: *54 recv() failed (104: Connection reset by peer) while reading response header from upstream, client: 110.157.235.26, server: localhost, request: \"GET /pkgInfo?id=14432 HTTP/1.1\", upstream:", "Error", 54L)]
+    [InlineData("15:12:26 [error] 78#78: *9 upstream timed out (110: Operation timed out) while reading response header from upstream, client: 10.0.0.1, server: localhost, request: \"GET /dashboard HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host: \"x.test\"", "Error", 9L)]
+    // Quoted as a string.
+    [InlineData("'connect() failed (111: Connection refused) while connecting to upstream, client: 46.32.238.28, server: localhost, request: \"GET / HTTP/1.1\", upstream: \"http://46.32.238.28:8080/\", host: \"dragonfly.productions\"'", "Error", -1L)]
     public void TryParseHeadless_LinesPastedWithoutTheirTime_KeepLevelConnectionAndContext(string line, string level, long connection)
     {
         Assert.False(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out _));
@@ -43,6 +48,7 @@ public sealed class ErrorLogParserTests
         Assert.True(entry.Timestamp.IsEmpty);
         Assert.False(entry.Client.IsEmpty);
         Assert.DoesNotContain("\"", Encoding.UTF8.GetString(entry.Host), StringComparison.Ordinal);
+        Assert.DoesNotContain("'", Encoding.UTF8.GetString(entry.Host), StringComparison.Ordinal);
         Assert.False(entry.Message.StartsWith("*"u8) || char.IsAsciiDigit((char)entry.Message[0]));
     }
 
@@ -52,6 +58,9 @@ public sealed class ErrorLogParserTests
     [InlineData("connect() to unix:/run/gunicorn.sock failed (11: Resource temporarily unavailable) while connecting to upstream. ...", "Error", -1L)]
     [InlineData("[error] 10192#0: *1 connect() failed (111: Connection refused) while connecting to upstream", "Error", 1L)]
     [InlineData("[error] 8#8: *3 SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream", "Error", 3L)]
+    // Or is a verdict only the upstream module gives, about a try, posted without its phase.
+    [InlineData("upstream sent invalid header: \"\\x09...\"", "Error", -1L)]
+    [InlineData("[error] 31#31: *7 upstream prematurely closed connection", "Error", 7L)]
     public void TryParseHeadless_FragmentsInAnUpstreamPhase_AreErrorLinesWithoutContext(string line, string level, long connection)
     {
         Assert.True(ErrorLogParser.TryParseHeadless(Encoding.UTF8.GetBytes(line), out var entry));
@@ -67,6 +76,8 @@ public sealed class ErrorLogParserTests
     [InlineData("203.0.113.5 - - [24/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 502 157 \"-\" \"curl/8.5.0\"")] // an access line
     [InlineData("[notalevel] connect() failed, client: 1.2.3.4")]
     [InlineData("\"quoted\", client: 1.2.3.4")]
+    [InlineData("upstream is down again, any idea?")] // words of a post, not nginx's
+    [InlineData("12 people saw [error] pages today")] // digits, then words, before the bracket
     public void TryParseHeadless_OtherText_IsNoErrorLine(string line) =>
         Assert.False(ErrorLogParser.TryParseHeadless(Encoding.UTF8.GetBytes(line), out _));
 
