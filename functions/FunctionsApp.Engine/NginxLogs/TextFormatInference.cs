@@ -263,7 +263,8 @@ internal static class TextFormatInference
             }
         }
 
-        return tabs >= 2 ? '\t' : pipes >= 2 ? '|' : semicolons >= 3 ? ';' : commas >= 3 && commas >= spaces ? ',' : ' ';
+        // Semicolons among many more blanks are a value's (a browser's "(X11; Ubuntu; Linux x86_64; rv:109.0)"), not the format's.
+        return tabs >= 2 ? '\t' : pipes >= 2 ? '|' : semicolons >= 3 && semicolons * 2 >= spaces ? ';' : commas >= 3 && commas >= spaces ? ',' : ' ';
     }
 
     /// <summary>
@@ -448,8 +449,19 @@ internal static class TextFormatInference
             return null;
         }
 
+        // Unquoted words at the end that are none of the fields (an unquoted $http_user_agent: "Mozilla/5.0 (X11;
+        // Linux x86_64) …", as many words as the browser has): one value to the end of the line, as nginx's last
+        // variable is, so that a line whose tail has more or fewer words is read all the same.
+        var end = count;
+        while (end > 0 && fields[end - 1] == AccessField.Ignored && first.Tokens[end - 1] is { Bare: true, Key.Length: 0 }
+            && IsWordBreak(first.Literals[end - 1]) && IsWordBreak(affixes[end - 1].Open) && IsWordBreak(affixes[end - 1].Close))
+        {
+            end--;
+        }
+
+        var tail = count - end >= 2 && IsWordBreak(first.Literals[count]) && first.Literals[end] == " " ? end + 1 : count;
         var template = new StringBuilder();
-        for (var p = 0; p < count; p++)
+        for (var p = 0; p < tail; p++)
         {
             template.Append(first.Literals[p]).Append(keys[p]).Append(affixes[p].Open);
             var variable = fields[p] == AccessField.Ignored ? Unknown[1..] : AccessFields.VariableName(fields[p]);
@@ -457,8 +469,11 @@ internal static class TextFormatInference
             template.Append(affixes[p].Close);
         }
 
-        template.Append(first.Literals[count]);
+        template.Append(tail == count ? first.Literals[count] : "");
         return template.ToString().TrimEnd();
+
+        // What separates a browser's words: blanks, and the parentheses around its platform.
+        static bool IsWordBreak(string literal) => literal.AsSpan().Trim(" ()").IsEmpty;
     }
 
     /// <summary>

@@ -279,6 +279,46 @@ public sealed class LogFormatDetectorTests
             detected.Definition);
     }
 
+    /// <summary>
+    /// A format that quotes nothing and ends with the user agent (<c>$remote_addr $host - $msec $time_local $request
+    /// $status $body_bytes_sent $http_user_agent</c>, as one project wrote it): browsers have more or fewer words, and
+    /// semicolons among them, than the one that fills the sample; every line is read all the same.
+    /// </summary>
+    [Fact]
+    public void Detect_UnquotedUserAgentAtTheEnd_ReadsEveryBrowsersLine()
+    {
+        string[] agents =
+        [
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/118.0.0.0 Safari/537.36",
+            "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/119.0",
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
+            "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+            "curl/8.5.0",
+        ];
+        var random = new Random(20261202);
+        var text = new List<string>();
+        for (var i = 0; i < 400; i++)
+        {
+            // The sample is one browser's; the rest of the file is everyone's.
+            var agent = i < LogFormatDetector.SampleLines ? agents[0] : agents[random.Next(agents.Length)];
+            var status = random.Next(10) == 0 ? 502 : 200;
+            text.Add($"127.0.0.1 shop.test - {1699967371 + i}.514 14/Nov/2023:16:{i / 60 % 60:D2}:{i % 60:D2} +0330 GET /p/{i} HTTP/1.1 {status} {random.Next(0, 9000)} {agent}");
+        }
+
+        var lines = Lines([.. text]);
+
+        var detected = LogFormatDetector.Detect(lines.Take(LogFormatDetector.SampleLines).ToList());
+
+        Assert.NotNull(detected);
+        Assert.All(lines, line =>
+        {
+            Assert.True(detected.TryParse(line, out var entry), $"{detected.Definition}\n{Encoding.UTF8.GetString(line)}");
+            Assert.True(entry.TryGetTime(out _));
+            Assert.Equal(Encoding.UTF8.GetString(line).Contains(" 502 ", StringComparison.Ordinal) ? 502 : 200, entry.Status);
+            Assert.Equal("shop.test", entry.HostName);
+        });
+    }
+
     [Fact]
     public void Detect_CombinedWithUpstreamFieldsAppended_PrefersTheRicherInferredFormat()
     {
