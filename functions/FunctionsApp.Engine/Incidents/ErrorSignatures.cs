@@ -107,7 +107,9 @@ internal static class ErrorSignatures
 
         if (message.IndexOf("upstream timed out"u8) >= 0)
         {
-            return message.IndexOf("while connecting to upstream"u8) >= 0 ? FailureKind.TimedOutConnecting : FailureKind.TimedOut;
+            return message.IndexOf("while connecting to upstream"u8) >= 0 ? FailureKind.TimedOutConnecting
+                : message.IndexOf("while SSL handshaking to upstream"u8) >= 0 ? FailureKind.TimedOutHandshaking
+                : FailureKind.TimedOut;
         }
 
         if (message.IndexOf("no live upstreams"u8) >= 0)

@@ -62,4 +62,8 @@ internal enum FailureKind
     /// <summary>The resolver answered SERVFAIL (<c>could not be resolved (2: Server failure)</c>): the name may well
     /// exist, but the DNS server could not answer for it (its own upstream or DNSSEC validation failed).</summary>
     DnsServerFailure,
+
+    /// <summary>nginx's <c>proxy_connect_timeout</c> fired during the TLS handshake (<c>upstream timed out … while SSL
+    /// handshaking to upstream</c>): the connection was made, and no answer came to nginx's ClientHello (504).</summary>
+    TimedOutHandshaking,
 }

@@ -124,9 +124,14 @@ internal static class IncidentClassifier
     private static (IncidentCause Cause, double Weight) Vote(FailureKind kind, IncidentEvidence e) => kind switch
     {
         FailureKind.Refused or FailureKind.Unreachable or FailureKind.NoLiveUpstreams or FailureKind.MissingSocket => (Connectivity(e, kind), 1.0),
-        FailureKind.TimedOutConnecting when ListenQueueOverflows(e) => (IncidentCause.Overload, 1.0),
+        FailureKind.TimedOutConnecting when ListenQueueOverflows(e) || AcceptQueueFull(e) => (IncidentCause.Overload, 1.0),
         FailureKind.TimedOutConnecting when HostUnreachable(e) => (IncidentCause.UpstreamDown, 1.0),
         FailureKind.TimedOut or FailureKind.TimedOutConnecting => (IncidentCause.Timeout, 1.0),
+
+        // Connected, and no answer to the ClientHello until nginx's connect timer ran out: a server that does not speak
+        // TLS there waits for a request line that never comes (https:// to a plain-HTTP port), and answers no request.
+        // One that still serves some, or lets others through the handshake to time out reading, is slow: a timeout.
+        FailureKind.TimedOutHandshaking => (Interleaved(e) || e.Kinds.ContainsKey(FailureKind.TimedOut) ? IncidentCause.Timeout : IncidentCause.TlsHandshake, 1.0),
         FailureKind.ResourceUnavailable or FailureKind.PortExhaustion or FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles => (IncidentCause.Overload, 1.0),
         FailureKind.Reset or FailureKind.ResetConnecting or FailureKind.PrematureClose => (BrokenResponse(e, kind), 1.0),
         FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
@@ -222,6 +227,16 @@ internal static class IncidentClassifier
         var resets = e.Kinds.GetValueOrDefault(FailureKind.Reset) + e.Kinds.GetValueOrDefault(FailureKind.ResetConnecting);
         return connecting >= 3 && resets >= 3 && Math.Min(connecting, resets) >= 0.1 * (connecting + resets);
     }
+
+    /// <summary>
+    /// Connects that time out while the same server goes on answering others, several times slower than it usually
+    /// does: its accept queue is full. The kernel drops a connection attempt while the listener's queue is full (the
+    /// application's workers all busy), so nginx's connect timer runs out, and what the workers take from the queue
+    /// is answered late. A host or process that is gone answers nobody; a lost packet slows no answer.
+    /// </summary>
+    private static bool AcceptQueueFull(IncidentEvidence e) =>
+        Interleaved(e) && e is { ResponseMillisInside: { } inside } && (e.ResponseMillisUsual ?? e.ResponseMillisBefore) is { } usual
+        && inside >= 3 * Math.Max(usual, 10) && inside - usual >= 100;
 
     /// <summary>
     /// Connects that time out beside connects the kernel reports unreachable (113, 101), to the same server: one host
@@ -500,12 +515,16 @@ internal static class IncidentClassifier
                 $"nginx's host ran out of local ports to connect to {u} (cannot assign requested address): it opens connections faster than closed ones leave TIME_WAIT.",
             IncidentCause.Overload when ListenQueueOverflows(e) =>
                 $"{u} has more connections waiting than its listen queue holds: nginx's connects time out ({e.Kinds[FailureKind.TimedOutConnecting]}×, the kernel drops them) and connections it could not queue are reset ({e.Kinds.GetValueOrDefault(FailureKind.Reset) + e.Kinds.GetValueOrDefault(FailureKind.ResetConnecting)}×): it is saturated.",
+            IncidentCause.Overload when top == FailureKind.TimedOutConnecting && AcceptQueueFull(e) =>
+                $"nginx's connects to {u} timed out ({e.Kinds[FailureKind.TimedOutConnecting]}×) while it answered {e.ServedInside} others {(e.ResponseMillisInside!.Value / Math.Max(e.ResponseMillisUsual ?? e.ResponseMillisBefore ?? 1, 1)).ToString("0", CultureInfo.InvariantCulture)}× slower than usual: its accept queue is full (the kernel drops new connections while it is), it is saturated.",
             IncidentCause.Overload => Interleaved(e)
                 ? $"{u} failed some requests ({Words(top)}) while still serving {e.ServedInside} others: it is saturated."
                 : $"{u} is saturated ({Words(top)}).",
             IncidentCause.Dns when e.Kinds.Count == 0 =>
                 $"nginx chose no server for these requests (`$upstream_addr` empty): the name `proxy_pass` resolves at request time most likely did not resolve, or not within `resolver_timeout`. Its error log would say (`could not be resolved`).",
             IncidentCause.Dns => $"nginx could not resolve {u} ({Words(top)}).",
+            IncidentCause.TlsHandshake when top == FailureKind.TimedOutHandshaking =>
+                $"{u} accepted the connection but never answered nginx's TLS handshake ({Words(top)}): it most likely does not speak TLS on that port (`proxy_pass https://` to a plain-HTTP port waits for a request that never comes).",
             IncidentCause.TlsHandshake => $"The TLS handshake with {u} failed ({Words(top)}).",
             IncidentCause.InvalidResponse when StaleKeepAlive(e) && e.StaleConnectionRetries < 2 =>
                 $"{u} closed connections the moment requests were sent on them ({Words(top)}), while serving {e.ServedInside} others as fast as before: not saturation. Keep-alive connections the server had already closed fail this way when nginx may not repeat the request (a POST): its idle keep-alive timeout is shorter than nginx's `keepalive_timeout` for it.",
@@ -554,6 +573,7 @@ internal static class IncidentClassifier
         FailureKind.NoResolver => "no resolver defined",
         FailureKind.Resolver => "the resolver failed",
         FailureKind.TlsHandshake => "SSL handshake failed",
+        FailureKind.TimedOutHandshaking => "SSL handshake timed out",
         FailureKind.TlsVerify => "certificate verification failed",
         FailureKind.RateLimitRequests => "limit_req",
         FailureKind.RateLimitConnections => "limit_conn",

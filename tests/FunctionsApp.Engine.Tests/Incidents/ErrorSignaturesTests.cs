@@ -20,7 +20,7 @@ public sealed class ErrorSignaturesTests
         { "connect() to unix:/run/php/php8.2-fpm.sock failed (11: Resource temporarily unavailable) while connecting to upstream", "ResourceUnavailable" },
         { "upstream timed out (110: Connection timed out) while reading response header from upstream", "TimedOut" },
         { "upstream timed out (110: Connection timed out) while connecting to upstream", "TimedOutConnecting" },
-        { "upstream timed out (110: Connection timed out) while SSL handshaking to upstream", "TimedOut" },
+        { "upstream timed out (110: Connection timed out) while SSL handshaking to upstream", "TimedOutHandshaking" },
         { "upstream timed out (60: Operation timed out) while reading response header from upstream", "TimedOut" },
         { "connect() failed (110: Connection timed out) while connecting to upstream", "Unreachable" },
         { "connect() to 10.0.0.7:8080 failed (65: No route to host) while connecting to upstream", "Unreachable" },

@@ -139,6 +139,46 @@ public sealed class IncidentClassifierTests
     }
 
     [Theory]
+    [InlineData(0, 0, IncidentCause.TlsHandshake)] // no request through: the port does not speak TLS (https:// to plain HTTP)
+    [InlineData(40, 0, IncidentCause.Timeout)] // others served meanwhile: a slow server, not a protocol mismatch
+    [InlineData(0, 12, IncidentCause.Timeout)] // others through the handshake, then timed out reading: a hung server
+    public void Classify_HandshakesThatTimeOut_AreAServerThatDoesNotSpeakTlsUnlessItServesOrHangsOthers(int servedInside, int readTimeouts, IncidentCause expected)
+    {
+        var kinds = new Dictionary<FailureKind, int> { [FailureKind.TimedOutHandshaking] = 40 };
+        if (readTimeouts > 0)
+        {
+            kinds[FailureKind.TimedOut] = readTimeouts;
+        }
+
+        var evidence = Evidence(FailureKind.TimedOutHandshaking, 40, servedBefore: 900, servedInside: servedInside, secondsWithSuccess: servedInside > 0 ? 20 : 0) with { Kinds = kinds };
+
+        var verdict = IncidentClassifier.Classify(evidence);
+
+        Assert.Equal(expected, verdict.Cause);
+        Assert.Equal(expected == IncidentCause.TlsHandshake, verdict.Summary.Contains("does not speak TLS", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(250.0, 1800.0, IncidentCause.Overload)] // answered 7 times slower meanwhile: the workers busy, the queue full
+    [InlineData(250.0, 300.0, IncidentCause.Timeout)] // answered as fast as ever: packets lost on the way, not saturation
+    [InlineData(null, 1800.0, IncidentCause.Timeout)] // nothing says what it usually took
+    public void Classify_ConnectTimeoutsWhileTheServerAnswersOthers_AreAFullAcceptQueueWhenItSlowed(double? usualMillis, double insideMillis, IncidentCause expected)
+    {
+        // gunicorn's one sync worker behind a backlog of 4: the kernel drops SYNs while the queue is full, so nginx's
+        // connects time out, and what the worker takes from the queue is answered late.
+        var evidence = Evidence(FailureKind.TimedOutConnecting, 117, servedBefore: 300, servedInside: 75, secondsWithSuccess: 30) with
+        {
+            ResponseMillisUsual = usualMillis,
+            ResponseMillisInside = insideMillis,
+        };
+
+        var verdict = IncidentClassifier.Classify(evidence);
+
+        Assert.Equal(expected, verdict.Cause);
+        Assert.Equal(expected == IncidentCause.Overload, verdict.Summary.Contains("accept queue is full", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData(80, IncidentCause.Overload)] // 15 times slower than the minutes before: shedding what it cannot take
     [InlineData(900, IncidentCause.InvalidResponse)] // as fast as before: idle keep-alive connections it had closed
     public void Classify_ResetsAtOnceBesideSuccesses_AreSaturationWhenTheSuccessesSlowed(double usualMillis, IncidentCause expected)
