@@ -56,6 +56,13 @@ internal sealed partial class DiagnosisEngine
             failure.Servers = servers.Length > 1 ? servers : null;
             later.ForEach(t => t.Claimed = true);
         }
+        else if (!accessCovers && error.NextServerTried && error.ConnectionId >= 0 && !NoLiveUpstreamsLater(error, index))
+        {
+            // The error log alone, and nginx went on to another server of the group after this connect failed: a try
+            // that failed there, or finding none left ("no live upstreams"), would have a line of its own. It has none:
+            // the next server answered, and the client got its response.
+            failure.Recovered = true;
+        }
 
         if (accessCovers && !rateLimit)
         {
@@ -78,6 +85,21 @@ internal sealed partial class DiagnosisEngine
         }
 
         Apply(failure);
+    }
+
+    /// <summary>"no live upstreams" for the same request after its try failed: the group had no server left to try.</summary>
+    private bool NoLiveUpstreamsLater(PendingError error, int index)
+    {
+        for (var i = index + 1; i < State.PendingErrors.Count && State.PendingErrors[i].Time - error.Time <= _options.JoinSkew; i++)
+        {
+            var other = State.PendingErrors[i];
+            if (other.Kind == FailureKind.NoLiveUpstreams && other.ConnectionId == error.ConnectionId && other.Request == error.Request)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

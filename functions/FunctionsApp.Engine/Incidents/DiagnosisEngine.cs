@@ -173,7 +173,7 @@ internal sealed partial class DiagnosisEngine
 
         var upstreams = entry.Get(AccessField.UpstreamAddr);
         var upstreamStatuses = entry.Get(AccessField.UpstreamStatus);
-        var gateway = status is 502 or 503 or 504;
+        var gateway = RequestJoin.IsFailedStatus(status);
         var severalTries = upstreamStatuses.IndexOfAny((byte)',', (byte)':') >= 0;
 
         // limit_req_status/limit_conn_status other than the default 503 (429 mostly, or 444 to close): nginx answered
@@ -280,6 +280,10 @@ internal sealed partial class DiagnosisEngine
         {
             NoteDisabledAfterAnswer(in line, time);
         }
+        else if (line.Level == ErrorLevel.Warn && line.Message.StartsWith("upstream server temporarily disabled while connecting to upstream"u8))
+        {
+            NoteDisabledWhileConnecting(in line, time);
+        }
 
         // open() where nginx runs on Windows: CreateFile() (ngx_open_file there).
         if (kind == FailureKind.None && !line.Upstream.IsEmpty && (line.Message.StartsWith("open() "u8) || line.Message.StartsWith("CreateFile() "u8))
@@ -331,6 +335,26 @@ internal sealed partial class DiagnosisEngine
             if (error.ConnectionId == line.ConnectionId && error.Request == request && !error.Claimed)
             {
                 error.AnsweredByMissingErrorPage = true;
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// nginx disabled the server a connect just failed on (its <c>max_fails</c> reached). It counts failures, and says
+    /// so, only for a server of a group of more than one (a lone server is never disabled), and it goes on to the next
+    /// server of the group: the failed try's line is marked <see cref="PendingError.NextServerTried"/>.
+    /// </summary>
+    private void NoteDisabledWhileConnecting(in ErrorLogLine line, DateTimeOffset time)
+    {
+        var request = LogText.Decode(line.Request, LogEscape.Default);
+        var upstream = ErrorSignatures.UpstreamOf(in line, FailureKind.Refused);
+        for (var i = State.PendingErrors.Count - 1; i >= 0 && time - State.PendingErrors[i].Time <= TimeSpan.FromSeconds(2); i--)
+        {
+            var error = State.PendingErrors[i];
+            if (error.ConnectionId == line.ConnectionId && error.Request == request && error.Upstream == upstream && !error.Claimed)
+            {
+                error.NextServerTried = true;
                 return;
             }
         }

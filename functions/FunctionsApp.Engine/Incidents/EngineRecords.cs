@@ -120,6 +120,10 @@ internal sealed class PendingError
     /// <summary>nginx then failed to open the page an <c>error_page</c> names for the failure: the request was answered
     /// 404 (or 403) in the access log, and failed all the same.</summary>
     public bool AnsweredByMissingErrorPage { get; set; }
+
+    /// <summary>nginx disabled the server after this failed connect, which it does only in a group of several, and
+    /// went on to the group's next server (<c>upstream server temporarily disabled while connecting to upstream</c>).</summary>
+    public bool NextServerTried { get; set; }
 }
 
 /// <summary>A failed request (or recovered try) on one upstream, with the error lines that explain it.</summary>

@@ -369,6 +369,12 @@ internal static class IncidentClassifier
                 : Verdict(IncidentCause.RateLimited, 0.6 * Share(e.NoUpstreamContacted) + 0.05, e);
         }
 
+        // 009: the upstream's answer had no HTTP status line, and nginx passed it on as HTTP/0.9 ($upstream_status 200).
+        if (dominant == RequestJoin.NotHttp)
+        {
+            return Verdict(IncidentCause.InvalidResponse, e.ErrorLogCovered ? 0.8 : 0.7, e);
+        }
+
         if (Share(e.UpstreamAnswered) >= 0.5)
         {
             return Verdict(IncidentCause.UpstreamReturned, (e.ErrorLogCovered ? 0.9 : 0.75) * Share(e.UpstreamAnswered), e);
@@ -530,6 +536,8 @@ internal static class IncidentClassifier
                 $"{u} closed connections the moment requests were sent on them ({Words(top)}), while serving {e.ServedInside} others as fast as before: not saturation. Keep-alive connections the server had already closed fail this way when nginx may not repeat the request (a POST): its idle keep-alive timeout is shorter than nginx's `keepalive_timeout` for it.",
             IncidentCause.InvalidResponse when StaleKeepAlive(e) =>
                 $"{u} closed keep-alive connections nginx was reusing ({Words(top)}): nginx retried {e.StaleConnectionRetries} request(s) on the same server, and those it may not repeat (a POST) failed. The server's idle keep-alive timeout is shorter than nginx's `keepalive_timeout` for it.",
+            IncidentCause.InvalidResponse when e.Statuses.GetValueOrDefault(RequestJoin.NotHttp) * 2 > e.Statuses.Values.Sum() =>
+                $"{u} answered without an HTTP status line ({Words(top)}): nginx passed the bytes on as an HTTP/0.9 response (status 009), which no HTTP/1.x client can read. Something other than the application answers on that port, or it crashed mid-write.",
             IncidentCause.InvalidResponse => $"{u} answered with an invalid or incomplete HTTP response ({Words(top)}).",
             IncidentCause.UpstreamReturned when !e.ErrorLogCovered && e.StatusOnly * 2 >= Math.Max(1, e.WithoutErrorLine) =>
                 $"The gateway errors most likely came from {u} itself: it took time to answer, and nothing else says nginx made them. Only $upstream_status tells, and nginx writes its own 502/504 there too for a try it failed; its error log would say (it logs each one it makes).",

@@ -49,7 +49,7 @@ internal sealed class IncidentTracker
 
     public bool IsOpen { get; set; }
 
-    /// <summary>Failures seen while not yet open (bounded by the window and <see cref="MaxBuffered"/>).</summary>
+    /// <summary>Failures seen while not yet open (bounded by the quiet period and <see cref="MaxBuffered"/>).</summary>
     public List<FailureEvent> Buffered { get; set; } = [];
 
     public DateTimeOffset Start { get; set; }
@@ -154,18 +154,34 @@ internal sealed class IncidentTracker
             return false;
         }
 
+        // Failures are kept for the quiet period, though only those within the window open the incident: an open incident
+        // goes on across gaps shorter than the quiet period, so a failure that came that little before the ones that
+        // opened it is its beginning (one, then three 46 s later: the outage began with the first).
         Buffered.Add(failure);
-        Buffered.RemoveAll(f => f.Time < failure.Time - options.Window);
+        Buffered.RemoveAll(f => f.Time < failure.Time - LeadIn(options));
         if (Buffered.Count > MaxBuffered)
         {
             Buffered.RemoveRange(0, Buffered.Count - MaxBuffered);
         }
 
-        if (Buffered.Count(f => !f.EarlierTry) < options.MinFailures)
+        if (Buffered.Count(f => !f.EarlierTry && f.Time >= failure.Time - options.Window) < options.MinFailures)
         {
             return false;
         }
 
+        // From the first of those within the window back across gaps shorter than the quiet period.
+        var from = Buffered.Where(f => f.Time >= failure.Time - options.Window).Min(f => f.Time);
+        foreach (var earlier in Buffered.Where(f => f.Time < from).OrderByDescending(f => f.Time))
+        {
+            if (from - earlier.Time > options.QuietPeriod)
+            {
+                break;
+            }
+
+            from = earlier.Time;
+        }
+
+        Buffered.RemoveAll(f => f.Time < from);
         IsOpen = true;
         Start = Buffered.Min(f => f.Time);
         Last = Start;
@@ -187,9 +203,12 @@ internal sealed class IncidentTracker
             return false;
         }
 
-        Buffered.RemoveAll(f => f.Time < watermark - options.Window);
+        Buffered.RemoveAll(f => f.Time < watermark - LeadIn(options));
         return Buffered.Count == 0;
     }
+
+    /// <summary>How long a failure that has not opened an incident is kept: the window, and the quiet period before it.</summary>
+    private static TimeSpan LeadIn(DiagnosisOptions options) => options.Window + options.QuietPeriod;
 
     /// <summary>Counts what the upstream served in the seconds up to a failure at <paramref name="time"/>.</summary>
     public void CountServedUntil(DateTimeOffset time, SecondCounts? served)

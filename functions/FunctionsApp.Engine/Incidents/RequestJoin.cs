@@ -95,10 +95,19 @@ internal static class RequestJoin
         return end < 0 ? [] : value[..end];
     }
 
+    /// <summary>
+    /// The <c>$status</c> nginx logs when it passed on an upstream's answer that had no HTTP status line ("upstream sent
+    /// no valid HTTP/1.0 header"): it sends the bytes on as an HTTP/0.9 response, which no HTTP/1.x client can read.
+    /// </summary>
+    public const int NotHttp = 9;
+
+    /// <summary>What the client got for a request the upstream failed: a gateway error, or an upstream's non-HTTP answer.</summary>
+    public static bool IsFailedStatus(int status) => status is 502 or 503 or 504 or NotHttp;
+
     /// <summary>One failure per upstream that failed the request, each with the error lines about it.</summary>
     public static IEnumerable<FailureEvent> ToFailures(PendingRequest request, List<PendingError> claimed, List<PendingError> errors, DiagnosisOptions options)
     {
-        var gateway = request.Status is 502 or 503 or 504;
+        var gateway = IsFailedStatus(request.Status);
         var failedAt = Enumerable.Range(0, request.Tries.Count)
             .Where(i => IsFailedTry(request.Tries[i]) || (gateway && i == request.Tries.Count - 1))
             .ToList();

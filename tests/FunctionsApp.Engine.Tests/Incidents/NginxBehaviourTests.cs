@@ -44,6 +44,76 @@ public sealed class NginxBehaviourTests
         Assert.DoesNotContain("application server", incident.Summary, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The error log alone, a group of two servers. nginx disables a server whose connect failed, and says so, only in a
+    /// group of several, and then tries the next one: a request whose one failed try has that warning and no line after
+    /// it (another failed try, "no live upstreams") was answered by the next server. Each failed try of a request that
+    /// failed has its line.
+    /// </summary>
+    [Theory]
+    [InlineData("next-served", 0)]
+    [InlineData("both-refused", 8)]
+    [InlineData("none-left", 8)]
+    [InlineData("no-warning", 8)] // a lone server: nginx neither disables it nor has another to try
+    public void ErrorLogAlone_AConnectFailureNginxMovedPast_IsARecoveredTryUnlessMoreLinesFollow(string shape, int failed)
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            var time = Base.AddSeconds(i * 5);
+            string Line(string level, string message, string server) =>
+                $"{time:yyyy/MM/dd HH:mm:ss} [{level}] 32#32: *{100 + i} {message}, client: 172.19.0.3, server: localhost, request: \"GET /metrics HTTP/1.1\", upstream: \"http://{server}/metrics\", host: \"app.test\"";
+            errors.Add(Line("error", Refused, "172.19.0.4:8000"));
+            if (shape != "no-warning")
+            {
+                errors.Add(Line("warn", "upstream server temporarily disabled while connecting to upstream", "172.19.0.4:8000"));
+            }
+
+            if (shape == "both-refused")
+            {
+                errors.Add(Line("error", Refused, "172.19.0.5:8000"));
+                errors.Add(Line("warn", "upstream server temporarily disabled while connecting to upstream", "172.19.0.5:8000"));
+            }
+            else if (shape == "none-left")
+            {
+                errors.Add(Line("error", "no live upstreams while connecting to upstream", "app_servers"));
+            }
+        }
+
+        var report = Analyze([], errors);
+
+        Assert.Equal(failed, report.Incidents.Sum(i => i.FailedRequests));
+        Assert.All(report.Incidents, i => Assert.Equal(IncidentCause.UpstreamDown, i.Cause));
+    }
+
+    /// <summary>
+    /// An upstream that answers without an HTTP status line ("ERR 42 database is locked"): nginx logs "upstream sent no
+    /// valid HTTP/1.0 header", passes the bytes on as an HTTP/0.9 response, and logs <c>$status</c> 009 with
+    /// <c>$upstream_status</c> 200. No client could read it: failed requests, the upstream's broken answer, not its own 5xx.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void NonHttpAnswerPassedOnAsHttp09_IsAFailedRequestOfAnInvalidResponse(bool withErrorLog)
+    {
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 300; s++)
+        {
+            var broken = s >= 240 && s % 3 == 0;
+            access.Add(Timed(s, "GET", broken ? 9 : 200, "10.0.0.1:8080", "200", broken ? "0.001" : "0.020").Replace("\" 9 ", "\" 009 ", StringComparison.Ordinal));
+            if (broken)
+            {
+                errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 20722#20722: *{s} upstream sent no valid HTTP/1.0 header while reading response header from upstream, client: 10.9.8.{s % 200}, server: api.test, request: \"GET /orders HTTP/1.1\", upstream: \"http://10.0.0.1:8080/orders\", host: \"api.test\"");
+            }
+        }
+
+        var incident = Assert.Single(Analyze(access, withErrorLog ? errors : null, TimedFormat).Incidents);
+
+        Assert.Equal(("10.0.0.1:8080", IncidentCause.InvalidResponse, RequestJoin.NotHttp, 20), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Contains("HTTP/0.9", incident.Summary, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ErrorPageToAnotherUpstream_EachLocationsUpstreamFailsOnItsOwnTerms()
     {
@@ -1509,6 +1579,25 @@ public sealed class NginxBehaviourTests
         var incident = Assert.Single(Analyze([], errors).Incidents);
 
         Assert.Equal((Base, Base.AddSeconds(155), 8), (incident.Start, incident.End, incident.FailedRequests));
+    }
+
+    /// <summary>
+    /// An open incident goes on across gaps shorter than the quiet period, so it also begins with a failure that came
+    /// that little before the three that opened it (one, then three 46 s later); one further back than the quiet
+    /// period was another episode.
+    /// </summary>
+    [Theory]
+    [InlineData(46, 0, 4)]
+    [InlineData(110, 0, 4)]
+    [InlineData(125, 125, 3)]
+    public void Failures_ShortlyBeforeTheOnesThatOpenedTheIncident_AreItsBeginning(int gap, int start, int failed)
+    {
+        var errors = new[] { 0, gap, gap + 52, gap + 55 }
+            .Select((second, i) => Error(second, "connect() to 172.19.0.5:8082 failed (113: Host is unreachable) while connecting to upstream", cid: 10 + i));
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((Base.AddSeconds(start), failed), (incident.Start, incident.FailedRequests));
     }
 
     /// <summary>

@@ -49,7 +49,7 @@ internal static class FixtureWriter
                     host = scenario.Host,
                     upstream = scenario.Upstream,
                     expectedCause = scenario.ExpectedCause,
-                    expectedStatus = scenario.ExpectedStatus,
+                    expectedStatus = scenario.IncidentStatus,
                     clientStatuses = outcome.Statuses,
                     expectedErrorMessages = scenario.ExpectedErrorMessages,
                     httpConfig = scenario.HttpDirectives.Length > 0 ? scenario.HttpDirectives.Split('\n') : null,

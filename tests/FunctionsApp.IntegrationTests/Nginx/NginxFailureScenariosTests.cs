@@ -28,9 +28,9 @@ public sealed class NginxFailureScenariosTests(NginxScenariosFixture fixture)
 
         var incident = FindIncident(result, expected.Host, expected.ExpectedCause!);
 
-        Assert.Equal(expected.ExpectedStatus, incident.GetProperty("status").GetInt32());
+        Assert.Equal(expected.IncidentStatus, incident.GetProperty("status").GetInt32());
         Assert.True(
-            incident.GetProperty("statuses").GetProperty(expected.ExpectedStatus.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetInt32() >= 3,
+            incident.GetProperty("statuses").GetProperty(expected.IncidentStatus.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetInt32() >= 3,
             Describe(incident));
         Assert.True(incident.GetProperty("failedRequests").GetInt32() >= 3, Describe(incident));
         var upstream = incident.GetProperty("upstream").GetString()!;

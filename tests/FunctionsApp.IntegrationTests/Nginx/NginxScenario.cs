@@ -18,8 +18,17 @@ internal sealed record NginxScenario
     /// <summary>The engine's expected cause, or null when the scenario must produce no failed requests (failover).</summary>
     public required string? ExpectedCause { get; init; }
 
-    /// <summary>The dominant gateway status the client sees (0 when no failures are expected).</summary>
+    /// <summary>The dominant gateway status the client sees (0 when no failures are expected, or no HTTP status at all).</summary>
     public required int ExpectedStatus { get; init; }
+
+    /// <summary>
+    /// The status nginx logs, and the incident reports, when the client saw no HTTP status: 009 for an upstream's
+    /// answer without a status line, which nginx relays as HTTP/0.9. Otherwise the client's.
+    /// </summary>
+    public int? LoggedStatus { get; init; }
+
+    /// <summary>The status the incident reports.</summary>
+    public int IncidentStatus => LoggedStatus ?? ExpectedStatus;
 
     /// <summary>Substrings nginx must write to this scenario's error log (empty when nginx logs no error).</summary>
     public required IReadOnlyList<string> ExpectedErrorMessages { get; init; }

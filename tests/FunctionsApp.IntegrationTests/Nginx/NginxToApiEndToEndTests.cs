@@ -81,7 +81,7 @@ public sealed class NginxToApiEndToEndTests(NginxScenariosFixture fixture) : IAs
 
             var summary = Assert.Single(mine);
             Assert.Equal(scenario.ExpectedCause, summary.GetProperty("cause").GetString());
-            Assert.Equal(scenario.ExpectedStatus, summary.GetProperty("status").GetInt32());
+            Assert.Equal(scenario.IncidentStatus, summary.GetProperty("status").GetInt32());
             Assert.Equal("resolved", summary.GetProperty("state").GetString());
             var upstream = summary.GetProperty("upstream").GetString()!;
             Assert.True(upstream.StartsWith(scenario.Upstream, StringComparison.Ordinal) || (scenario.Upstream.StartsWith("unix:", StringComparison.Ordinal) && upstream.StartsWith("unix:", StringComparison.Ordinal)),
