@@ -56,11 +56,12 @@ internal sealed partial class DiagnosisEngine
             failure.Servers = servers.Length > 1 ? servers : null;
             later.ForEach(t => t.Claimed = true);
         }
-        else if (!accessCovers && error.NextServerTried && error.ConnectionId >= 0 && !NoLiveUpstreamsLater(error, index))
+        else if (!accessCovers && error.NextServerTried && error.ConnectionId >= 0 && !OtherLinesOfItsRequest(error, index))
         {
             // The error log alone, and nginx went on to another server of the group after this connect failed: a try
             // that failed there, or finding none left ("no live upstreams"), would have a line of its own. It has none:
-            // the next server answered, and the client got its response.
+            // the next server answered, and the client got its response. (A request with several failed tries may
+            // have run out of servers to try, which nginx logs no line for: it failed.)
             failure.Recovered = true;
         }
 
@@ -87,19 +88,33 @@ internal sealed partial class DiagnosisEngine
         Apply(failure);
     }
 
-    /// <summary>"no live upstreams" for the same request after its try failed: the group had no server left to try.</summary>
-    private bool NoLiveUpstreamsLater(PendingError error, int index)
+    /// <summary>
+    /// Another line of the same request's tries moments before or after this one: another failed try (on any server,
+    /// the same one listed twice included), or "no live upstreams" (the group had no server left to try).
+    /// </summary>
+    private bool OtherLinesOfItsRequest(PendingError error, int index)
     {
+        for (var i = index - 1; i >= 0 && error.Time - State.PendingErrors[i].Time <= _options.JoinSkew; i--)
+        {
+            if (OfItsRequest(State.PendingErrors[i]))
+            {
+                return true;
+            }
+        }
+
         for (var i = index + 1; i < State.PendingErrors.Count && State.PendingErrors[i].Time - error.Time <= _options.JoinSkew; i++)
         {
-            var other = State.PendingErrors[i];
-            if (other.Kind == FailureKind.NoLiveUpstreams && other.ConnectionId == error.ConnectionId && other.Request == error.Request)
+            if (OfItsRequest(State.PendingErrors[i]))
             {
                 return true;
             }
         }
 
         return false;
+
+        bool OfItsRequest(PendingError other) =>
+            other.ConnectionId == error.ConnectionId && other.Request == error.Request
+            && other.Kind is not (FailureKind.None or FailureKind.Script or FailureKind.Resolver or FailureKind.RateLimitRequests or FailureKind.RateLimitConnections);
     }
 
     /// <summary>
@@ -117,15 +132,20 @@ internal sealed partial class DiagnosisEngine
             return null;
         }
 
+        // The same server again only when nginx said it went on to the next server after the try before (a server
+        // listed twice in the block, or a name that resolves to one address twice).
         List<PendingError>? later = null;
+        var previous = error;
         for (var i = index + 1; i < State.PendingErrors.Count && State.PendingErrors[i].Time - error.Time <= _options.JoinSkew; i++)
         {
             var other = State.PendingErrors[i];
+            var again = other.Upstream == error.Upstream || (later is not null && later.Exists(t => t.Upstream == other.Upstream));
             if (!other.Claimed && other.ConnectionId == error.ConnectionId && other.Request == error.Request && other.Host == error.Host
-                && other.Upstream.Length > 0 && (other.Upstream != error.Upstream || RequestJoin.Redirected(error, other)) && IsTryFailure(other.Kind)
-                && (later is null || !later.Exists(t => t.Upstream == other.Upstream)))
+                && other.Upstream.Length > 0 && IsTryFailure(other.Kind)
+                && (!again || previous.NextServerTried || (other.Upstream == error.Upstream && later is null && RequestJoin.Redirected(error, other))))
             {
                 (later ??= []).Add(other);
+                previous = other;
             }
         }
 

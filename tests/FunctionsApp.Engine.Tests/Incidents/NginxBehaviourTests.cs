@@ -55,6 +55,7 @@ public sealed class NginxBehaviourTests
     [InlineData("both-refused", 8)]
     [InlineData("none-left", 8)]
     [InlineData("no-warning", 8)] // a lone server: nginx neither disables it nor has another to try
+    [InlineData("same-server-twice", 8)] // listed twice in the block: two tries of one request, both failed
     public void ErrorLogAlone_AConnectFailureNginxMovedPast_IsARecoveredTryUnlessMoreLinesFollow(string shape, int failed)
     {
         var errors = new List<string>();
@@ -69,10 +70,10 @@ public sealed class NginxBehaviourTests
                 errors.Add(Line("warn", "upstream server temporarily disabled while connecting to upstream", "172.19.0.4:8000"));
             }
 
-            if (shape == "both-refused")
+            if (shape is "both-refused" or "same-server-twice")
             {
-                errors.Add(Line("error", Refused, "172.19.0.5:8000"));
-                errors.Add(Line("warn", "upstream server temporarily disabled while connecting to upstream", "172.19.0.5:8000"));
+                errors.Add(Line("error", Refused, shape == "both-refused" ? "172.19.0.5:8000" : "172.19.0.4:8000"));
+                errors.Add(Line("warn", "upstream server temporarily disabled while connecting to upstream", shape == "both-refused" ? "172.19.0.5:8000" : "172.19.0.4:8000"));
             }
             else if (shape == "none-left")
             {
