@@ -173,7 +173,9 @@ internal sealed partial class DiagnosisEngine
 
         var upstreams = entry.Get(AccessField.UpstreamAddr);
         var upstreamStatuses = entry.Get(AccessField.UpstreamStatus);
-        var gateway = RequestJoin.IsFailedStatus(status);
+        // A 009 nginx logs for an upstream's non-HTTP answer; one no upstream was tried for is an HTTP/0.9 client's.
+        var gateway = RequestJoin.IsFailedStatus(status)
+            && !(status == RequestJoin.NotHttp && format.Has(AccessField.UpstreamAddr) && (upstreams.IsEmpty || upstreams.SequenceEqual("-"u8)));
         var severalTries = upstreamStatuses.IndexOfAny((byte)',', (byte)':') >= 0;
 
         // limit_req_status/limit_conn_status other than the default 503 (429 mostly, or 444 to close): nginx answered

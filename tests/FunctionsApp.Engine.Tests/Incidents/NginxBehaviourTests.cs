@@ -103,6 +103,11 @@ public sealed class NginxBehaviourTests
         {
             var broken = s >= 240 && s % 3 == 0;
             access.Add(Timed(s, "GET", broken ? 9 : 200, "10.0.0.1:8080", "200", broken ? "0.001" : "0.020").Replace("\" 9 ", "\" 009 ", StringComparison.Ordinal));
+            if (s >= 240 && s % 3 == 1)
+            {
+                // An HTTP/0.9 client nginx tried no upstream for (a scanner's request that hung up) is logged 009 too: not a failure.
+                access.Add(Timed(s, "GET", 9, "-", "-", "-", host: "scan.test").Replace("\" 9 ", "\" 009 ", StringComparison.Ordinal));
+            }
             if (broken)
             {
                 errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 20722#20722: *{s} upstream sent no valid HTTP/1.0 header while reading response header from upstream, client: 10.9.8.{s % 200}, server: api.test, request: \"GET /orders HTTP/1.1\", upstream: \"http://10.0.0.1:8080/orders\", host: \"api.test\"");
