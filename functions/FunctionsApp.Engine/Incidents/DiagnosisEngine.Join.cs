@@ -113,9 +113,12 @@ internal sealed partial class DiagnosisEngine
         return false;
 
         bool OfItsRequest(PendingError other) =>
-            other.ConnectionId == error.ConnectionId && other.Request == error.Request
-            && other.Kind is not (FailureKind.None or FailureKind.Script or FailureKind.Resolver or FailureKind.RateLimitRequests or FailureKind.RateLimitConnections);
+            other.ConnectionId == error.ConnectionId && other.Request == error.Request && IsTryFailure(other.Kind);
     }
+
+    /// <summary>A line about a try of the request's that failed (not nginx's own limits, a script's or the resolver's).</summary>
+    private static bool IsTryFailure(FailureKind kind) =>
+        kind is not (FailureKind.None or FailureKind.Script or FailureKind.Resolver or FailureKind.RateLimitRequests or FailureKind.RateLimitConnections);
 
     /// <summary>
     /// The unclaimed lines after the one at <paramref name="index"/> that are later tries of its request on other servers:
@@ -150,9 +153,6 @@ internal sealed partial class DiagnosisEngine
         }
 
         return later;
-
-        static bool IsTryFailure(FailureKind kind) =>
-            kind is not (FailureKind.None or FailureKind.Script or FailureKind.Resolver or FailureKind.RateLimitRequests or FailureKind.RateLimitConnections);
     }
 
     /// <summary>

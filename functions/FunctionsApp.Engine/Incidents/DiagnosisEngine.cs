@@ -330,15 +330,9 @@ internal sealed partial class DiagnosisEngine
     /// </summary>
     private void NoteErrorPageMissing(in ErrorLogLine line, DateTimeOffset time)
     {
-        var request = LogText.Decode(line.Request, LogEscape.Default);
-        for (var i = State.PendingErrors.Count - 1; i >= 0 && time - State.PendingErrors[i].Time <= TimeSpan.FromSeconds(2); i--)
+        if (LatestTryOf(in line, time, upstream: null) is { } error)
         {
-            var error = State.PendingErrors[i];
-            if (error.ConnectionId == line.ConnectionId && error.Request == request && !error.Claimed)
-            {
-                error.AnsweredByMissingErrorPage = true;
-                return;
-            }
+            error.AnsweredByMissingErrorPage = true;
         }
     }
 
@@ -349,17 +343,29 @@ internal sealed partial class DiagnosisEngine
     /// </summary>
     private void NoteDisabledWhileConnecting(in ErrorLogLine line, DateTimeOffset time)
     {
+        if (LatestTryOf(in line, time, ErrorSignatures.UpstreamOf(in line, FailureKind.Refused)) is { } error)
+        {
+            error.NextServerTried = true;
+        }
+    }
+
+    /// <summary>
+    /// The latest unclaimed error line, at most two seconds before <paramref name="line"/>, of the same connection and
+    /// request (and server, when <paramref name="upstream"/> is given): the try a line nginx writes after it speaks of.
+    /// </summary>
+    private PendingError? LatestTryOf(in ErrorLogLine line, DateTimeOffset time, string? upstream)
+    {
         var request = LogText.Decode(line.Request, LogEscape.Default);
-        var upstream = ErrorSignatures.UpstreamOf(in line, FailureKind.Refused);
         for (var i = State.PendingErrors.Count - 1; i >= 0 && time - State.PendingErrors[i].Time <= TimeSpan.FromSeconds(2); i--)
         {
             var error = State.PendingErrors[i];
-            if (error.ConnectionId == line.ConnectionId && error.Request == request && error.Upstream == upstream && !error.Claimed)
+            if (error.ConnectionId == line.ConnectionId && error.Request == request && (upstream is null || error.Upstream == upstream) && !error.Claimed)
             {
-                error.NextServerTried = true;
-                return;
+                return error;
             }
         }
+
+        return null;
     }
 
     /// <summary>A time the error log holds: before the earliest, a missing error line means nothing.</summary>

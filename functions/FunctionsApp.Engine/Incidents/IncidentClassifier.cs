@@ -235,8 +235,11 @@ internal static class IncidentClassifier
     /// is answered late. A host or process that is gone answers nobody; a lost packet slows no answer.
     /// </summary>
     private static bool AcceptQueueFull(IncidentEvidence e) =>
-        Interleaved(e) && e is { ResponseMillisInside: { } inside } && (e.ResponseMillisUsual ?? e.ResponseMillisBefore) is { } usual
+        Interleaved(e) && e is { ResponseMillisInside: { } inside } && UsualMillis(e) is { } usual
         && inside >= 3 * Math.Max(usual, 10) && inside - usual >= 100;
+
+    /// <summary>What the upstream's requests usually took: the whole minutes before the incident, else the minutes just before.</summary>
+    private static double? UsualMillis(IncidentEvidence e) => e.ResponseMillisUsual ?? e.ResponseMillisBefore;
 
     /// <summary>
     /// Connects that time out beside connects the kernel reports unreachable (113, 101), to the same server: one host
@@ -522,7 +525,7 @@ internal static class IncidentClassifier
             IncidentCause.Overload when ListenQueueOverflows(e) =>
                 $"{u} has more connections waiting than its listen queue holds: nginx's connects time out ({e.Kinds[FailureKind.TimedOutConnecting]}×, the kernel drops them) and connections it could not queue are reset ({e.Kinds.GetValueOrDefault(FailureKind.Reset) + e.Kinds.GetValueOrDefault(FailureKind.ResetConnecting)}×): it is saturated.",
             IncidentCause.Overload when top == FailureKind.TimedOutConnecting && AcceptQueueFull(e) =>
-                $"nginx's connects to {u} timed out ({e.Kinds[FailureKind.TimedOutConnecting]}×) while it answered {e.ServedInside} others {(e.ResponseMillisInside!.Value / Math.Max(e.ResponseMillisUsual ?? e.ResponseMillisBefore ?? 1, 1)).ToString("0", CultureInfo.InvariantCulture)}× slower than usual: its accept queue is full (the kernel drops new connections while it is), it is saturated.",
+                $"nginx's connects to {u} timed out ({e.Kinds[FailureKind.TimedOutConnecting]}×) while it answered {e.ServedInside} others {(e.ResponseMillisInside!.Value / Math.Max(UsualMillis(e)!.Value, 1)).ToString("0", CultureInfo.InvariantCulture)}× slower than usual: its accept queue is full (the kernel drops new connections while it is), it is saturated.",
             IncidentCause.Overload => Interleaved(e)
                 ? $"{u} failed some requests ({Words(top)}) while still serving {e.ServedInside} others: it is saturated."
                 : $"{u} is saturated ({Words(top)}).",

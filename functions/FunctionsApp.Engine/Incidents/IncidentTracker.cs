@@ -164,13 +164,14 @@ internal sealed class IncidentTracker
             Buffered.RemoveRange(0, Buffered.Count - MaxBuffered);
         }
 
-        if (Buffered.Count(f => !f.EarlierTry && f.Time >= failure.Time - options.Window) < options.MinFailures)
+        var windowStart = failure.Time - options.Window;
+        if (Buffered.Count(f => !f.EarlierTry && f.Time >= windowStart) < options.MinFailures)
         {
             return false;
         }
 
         // From the first of those within the window back across gaps shorter than the quiet period.
-        var from = Buffered.Where(f => f.Time >= failure.Time - options.Window).Min(f => f.Time);
+        var from = Buffered.Where(f => f.Time >= windowStart).Min(f => f.Time);
         foreach (var earlier in Buffered.Where(f => f.Time < from).OrderByDescending(f => f.Time))
         {
             if (from - earlier.Time > options.QuietPeriod)

@@ -118,21 +118,41 @@ internal static class ErrorLogParser
     /// </summary>
     private static bool IsUpstreamVerdict(ReadOnlySpan<byte> text)
     {
-        var message = text;
-        var hash = message.IndexOf((byte)'#');
-        var colon = message.IndexOf(": "u8);
-        if (hash > 0 && colon > hash && Utf8Parser.TryParse(message[..hash], out int _, out var consumed) && consumed == hash)
-        {
-            message = message[(colon + 2)..];
-        }
-
-        if (message.Length > 1 && message[0] == '*' && message.IndexOf((byte)' ') is var space and > 1)
-        {
-            message = message[(space + 1)..];
-        }
-
+        var message = SkipConnection(SkipProcess(text), headless: false, out _);
         return message.StartsWith("upstream sent "u8) || message.StartsWith("upstream prematurely closed connection"u8)
             || message.StartsWith("upstream timed out ("u8) || message.StartsWith("no live upstreams"u8);
+    }
+
+    /// <summary>What follows nginx's <c>pid#tid: </c>, present on every line it writes; the text itself without one.</summary>
+    private static ReadOnlySpan<byte> SkipProcess(ReadOnlySpan<byte> rest)
+    {
+        var hash = rest.IndexOf((byte)'#');
+        var colon = rest.IndexOf(": "u8);
+        return hash > 0 && colon > hash && Utf8Parser.TryParse(rest[..hash], out int _, out var consumed) && consumed == hash
+            ? rest[(colon + 2)..]
+            : rest;
+    }
+
+    /// <summary>
+    /// What follows the connection number (<c>*10 </c>), read into <paramref name="connectionId"/> (-1 without one).
+    /// Without the head (<paramref name="headless"/>) a number may have lost its '*' with it ("10358 upstream timed out …").
+    /// </summary>
+    private static ReadOnlySpan<byte> SkipConnection(ReadOnlySpan<byte> rest, bool headless, out long connectionId)
+    {
+        connectionId = -1;
+        if (rest.Length > 1 && (rest[0] == '*' || (headless && char.IsAsciiDigit((char)rest[0]))))
+        {
+            var star = rest[0] == '*' ? 1 : 0;
+            var space = rest.IndexOf((byte)' ');
+            var digits = space < 0 ? rest[star..] : rest[star..space];
+            if (Utf8Parser.TryParse(digits, out long cid, out var n) && n == digits.Length && n > 0)
+            {
+                connectionId = cid;
+                return space < 0 ? default : rest[(space + 1)..];
+            }
+        }
+
+        return rest;
     }
 
     /// <summary>A phase of a proxied request's try, in nginx's words (ngx_http_upstream.c sets them as the action), where
@@ -160,27 +180,8 @@ internal static class ErrorLogParser
     {
         entry = default;
 
-        // pid#tid: — present on every line nginx writes; tolerate its absence.
-        var hash = rest.IndexOf((byte)'#');
-        var colon = rest.IndexOf(": "u8);
-        if (hash > 0 && colon > hash && Utf8Parser.TryParse(rest[..hash], out int _, out var consumed) && consumed == hash)
-        {
-            rest = rest[(colon + 2)..];
-        }
-
-        long connectionId = -1;
-        if (rest.Length > 1 && (rest[0] == '*' || (headless && char.IsAsciiDigit((char)rest[0]))))
-        {
-            // Without the head, a connection number may have lost its '*' with it ("10358 upstream timed out …").
-            var star = rest[0] == '*' ? 1 : 0;
-            var space = rest.IndexOf((byte)' ');
-            var digits = space < 0 ? rest[star..] : rest[star..space];
-            if (Utf8Parser.TryParse(digits, out long cid, out var n) && n == digits.Length && n > 0)
-            {
-                connectionId = cid;
-                rest = space < 0 ? default : rest[(space + 1)..];
-            }
-        }
+        // pid#tid: — present on every line nginx writes; tolerate its absence. Then the connection number.
+        rest = SkipConnection(SkipProcess(rest), headless, out var connectionId);
 
         // A message of nginx's starts with a word, a function's name or OpenResty's [lua] tag, never a digit or a quote.
         if (headless && (rest.IsEmpty || !(char.IsAsciiLetter((char)rest[0]) || rest.StartsWith("[lua]"u8))))
