@@ -191,6 +191,23 @@ internal sealed partial class DiagnosisEngine
         return !told;
     }
 
+    /// <summary>
+    /// The key an error line's request has in an access log whose format names no upstream (its host's, else its
+    /// path's): a failure only the error log tells of then carries the history of where it went, as the access log
+    /// keeps it, not the empty one of an upstream no access line names. Null when the access log names upstreams, was
+    /// not read, or the line does not tell.
+    /// </summary>
+    private string? AccessKeyOf(PendingError error)
+    {
+        if (State.AccessKeyKinds.Length == 0 || State.AccessKeyKinds.Contains('u'))
+        {
+            return null;
+        }
+
+        var kind = State.AccessKeyKinds.Contains('h') ? 'h' : 'p';
+        return HistoryKeys.OfErrorLine(kind, error.Upstream, !error.Kind.ChoseNoPeer(), error.Host, error.Request);
+    }
+
     private bool TryAddHistory(string key, out UpstreamHistory history)
     {
         history = new UpstreamHistory();

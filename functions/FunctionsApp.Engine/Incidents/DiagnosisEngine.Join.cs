@@ -43,6 +43,12 @@ internal sealed partial class DiagnosisEngine
         var accessCovers = State.AccessWatermark is { } seen && seen >= error.Time && AccessLogShows(error) && !error.AnsweredByMissingErrorPage;
         var rateLimit = error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
         var failure = RequestJoin.FromErrorLine(error);
+        if (!accessCovers && AccessKeyOf(error) is { } key && State.History.ContainsKey(key))
+        {
+            failure.HistoryKey = key;
+            failure.Route = HistoryKeys.RouteOfErrorLine(key, error.Request);
+        }
+
         if (!accessCovers && LaterTries(error, index) is { Count: > 0 } later)
         {
             // The error log alone: the lines of one request's tries on the servers of its block (the same connection,

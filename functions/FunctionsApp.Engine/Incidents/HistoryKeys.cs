@@ -71,6 +71,13 @@ internal static class HistoryKeys
         }
     }
 
+    /// <summary>The route (<see cref="RouteOf"/>) of an error line's request under a host key; empty when it has no path.</summary>
+    public static string RouteOfErrorLine(string hostKey, string request)
+    {
+        var segment = FirstPathSegment(System.Text.Encoding.UTF8.GetBytes(request));
+        return IsHost(hostKey) && !segment.IsEmpty ? $"{hostKey[2..]} {System.Text.Encoding.UTF8.GetString(segment)}" : "";
+    }
+
     /// <summary>The upstream a <c>u|</c> key names; null for host and path keys.</summary>
     public static string? UpstreamOf(string key) => IsUpstream(key) ? key[UpstreamPrefix.Length..] : null;
 
