@@ -296,7 +296,7 @@ internal sealed partial class DiagnosisEngine
 
         var relevantLevel = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections || line.Level >= ErrorLevel.Error;
         if (kind == FailureKind.None || !relevantLevel || (kind == FailureKind.Script && line.Request.IsEmpty)
-            || ErrorSignatures.InMailProxy(in line))
+            || ErrorSignatures.InMailProxy(in line) || ErrorSignatures.OfNoRequest(in line))
         {
             Stats.ErrorLinesIgnored++;
             return;

@@ -22,6 +22,15 @@ internal static class ErrorSignatures
     public static bool InMailProxy(in ErrorLogLine line) =>
         line.Message.IndexOf(" while in "u8) >= 0 || line.Line.IndexOf(", login: \""u8) >= 0;
 
+    /// <summary>
+    /// A line about a connection no client request made: a Lua timer's or worker-init's own cosocket
+    /// (<c>context: ngx.timer</c>, <c>init_worker_by_lua*</c>), or ssl_stapling's OCSP request (<c>while requesting
+    /// certificate status</c>, whose failure only leaves the handshake unstapled). No request failed of it.
+    /// </summary>
+    public static bool OfNoRequest(in ErrorLogLine line) =>
+        line.Message.IndexOf(" while requesting certificate status"u8) >= 0
+        || (line.Request.IsEmpty && (line.Line.IndexOf("context: ngx.timer"u8) >= 0 || line.Line.IndexOf("context: init_worker_by_lua"u8) >= 0));
+
     public static FailureKind Classify(ReadOnlySpan<byte> message)
     {
         // ngx_lua's own lines: a Lua handler's log ("[lua] main.lua:28: request failed: x could not be resolved") and its
@@ -187,7 +196,14 @@ internal static class ErrorSignatures
             }
         }
 
-        return upstreamPhase ? FailureKind.OtherUpstream : FailureKind.None;
+        // Anything else said in the upstream phase is a failure only when it says one: the upstream module's own
+        // "upstream ..." words, a call that failed, a module's "error". The phase is only what the connection was doing
+        // when someone logged: a module's or a script's note at [error] ("... while reading response header from
+        // upstream") carries it too, about a request that went on to be answered.
+        return upstreamPhase && (message.StartsWith("upstream "u8) || message.IndexOf("fail"u8) >= 0 || message.IndexOf("error"u8) >= 0
+            || ErrorLogParser.TryGetErrno(message, out _, out _))
+            ? FailureKind.OtherUpstream
+            : FailureKind.None;
     }
 
     /// <summary>What the system call's error says, by its text on any OS nginx runs on, else by its number.</summary>

@@ -112,6 +112,13 @@ public sealed class ErrorSignaturesTests
         { "[lua] main.lua:28: request failed: example.com could not be resolved (110: Operation timed out), ", "Script" },
         { "lua ssl certificate verify error: (20: unable to get local issuer certificate)", "Script" },
         { "[lua] balancer.lua:304: load_balancer(): failed to pick server: missing upstream configuration while connecting to upstream", "OtherUpstream" },
+
+        // A module's note logged in the upstream phase says no failure (a request that went on to be answered); a
+        // module's own failure there does.
+        { "ANDDOS mime: text/html; charset=utf-8 while reading response header from upstream", "None" },
+        { "when reading the response header from upstream", "None" },
+        { "proxy_connect: connection error while connecting to upstream", "OtherUpstream" },
+        { "upstream split a header line in FastCGI records while reading response header from upstream", "OtherUpstream" },
     };
 
     [Theory]

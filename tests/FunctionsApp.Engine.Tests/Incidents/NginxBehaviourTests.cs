@@ -1642,4 +1642,54 @@ public sealed class NginxBehaviourTests
             Assert.Equal((Socket, 502, 6), (report.Incidents[0].Upstream, report.Incidents[0].Status, report.Incidents[0].FailedRequests));
         }
     }
+
+    /// <summary>
+    /// A format without <c>$upstream_addr</c> (combined) cannot say which upstream served, but its paths can: a location
+    /// that answered for an hour before its failures were masked as 404s by a missing error page worked before, so its
+    /// upstream is down, not misconfigured. A location that never answered before is the misconfiguration it looks like.
+    /// </summary>
+    [Theory]
+    [InlineData("api", IncidentCause.UpstreamDown)]
+    [InlineData("v2", IncidentCause.Misconfiguration)]
+    public void ErrorPageFileMissing_CombinedFormat_TheFailingLocationsHistoryDecidesWhetherItEverWorked(string failingSegment, IncidentCause expected)
+    {
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 120; i++)
+        {
+            var time = Base.AddSeconds(i * 30);
+            var path = i % 2 == 0 ? $"/api/items/{i}" : $"/static/app.{i}.js";
+            access.Add($"198.51.100.{i % 7 + 1} - - [{time:dd/MMM/yyyy:HH:mm:ss} +0800] \"GET {path} HTTP/1.1\" 200 512 \"-\" \"Mozilla/5.0\"");
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            var time = Base.AddSeconds(3600 + i * 3);
+            var request = $"GET /{failingSegment}/orders?page={i} HTTP/1.1";
+            access.Add($"127.0.0.1 - - [{time:dd/MMM/yyyy:HH:mm:ss} +0800] \"{request}\" 404 555 \"-\" \"Mozilla/5.0\"");
+            var context = $", client: 127.0.0.1, server: localhost, request: \"{request}\", upstream: \"http://127.0.0.1:8080/{failingSegment}/orders?page={i}\", host: \"localhost:90\"";
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 32552#15312: *{i + 40} connect() failed (10061: No connection could be made because the target machine actively refused it) while connecting to upstream{context}");
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 32552#15312: *{i + 40} CreateFile() \"E:\\nginx\\html/50x.html\" failed (2: The system cannot find the file specified){context}");
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, format: "combined").Incidents);
+
+        Assert.Equal(("127.0.0.1:8080", 5, expected), (incident.Upstream, incident.FailedRequests, incident.Cause));
+    }
+
+    /// <summary>
+    /// Connections no client request made fail no request: a Lua timer's cosocket (<c>context: ngx.timer</c>) and
+    /// ssl_stapling's OCSP request (<c>while requesting certificate status</c>, the handshake goes on unstapled). The
+    /// same connect failure logged for a request is that request's 502.
+    /// </summary>
+    [Theory]
+    [InlineData("connect() to 127.0.0.1:9002 failed (111: Connection refused), context: ngx.timer", 0)]
+    [InlineData("no resolver defined to resolve r3.o.lencr.org while requesting certificate status, responder: r3.o.lencr.org, certificate: \"/etc/ssl/site.pem\"", 0)]
+    [InlineData("*12 connect() to 127.0.0.1:9002 failed (111: Connection refused) while connecting to upstream, client: 10.0.0.7, server: a.test, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:9002/\", host: \"a.test\"", 1)]
+    public void ErrorLogAlone_LinesOfConnectionsNoRequestMade_AreNoFailedRequests(string message, int incidents)
+    {
+        var errors = Enumerable.Range(0, 5).Select(i => $"{Base.AddSeconds(i * 5):yyyy/MM/dd HH:mm:ss} [error] 695#695: {message}");
+
+        Assert.Equal(incidents, Analyze([], errors).Incidents.Count);
+    }
 }
