@@ -60,7 +60,9 @@ internal static class RequestJoin
 
                 // A server tried again on the same request (ingress-nginx's balancer retries one endpoint; a cached
                 // keep-alive connection the server had closed) has a line per try.
-                if (error != best && best.ConnectionId >= 0 && error.ConnectionId == best.ConnectionId
+                // They come before its access line (nginx logs the request when it ends): a line after it on the same
+                // connection is a later request's, a keep-alive or HTTP/2 connection carries many.
+                if (error != best && best.ConnectionId >= 0 && error.ConnectionId == best.ConnectionId && error.Time <= Latest(request, best)
                     && claimed.Count(c => c.Upstream == error.Upstream && !Redirected(c, error)) < Math.Max(1, request.Tries.Count(t => t.Address == error.Upstream)))
                 {
                     claimed.Add(error);
@@ -75,6 +77,10 @@ internal static class RequestJoin
 
         return (claimed, anyCandidate);
     }
+
+    /// <summary>The latest time a try of the request can be logged: its access line's (or its best match's, should the
+    /// two logs' clocks disagree by a second or so).</summary>
+    private static DateTimeOffset Latest(PendingRequest request, PendingError best) => best.Time > request.Time ? best.Time : request.Time;
 
     /// <summary>
     /// Two lines of one request about the same server that name different URIs sent to it: an internal redirect

@@ -1692,4 +1692,29 @@ public sealed class NginxBehaviourTests
 
         Assert.Equal(incidents, Analyze([], errors).Incidents.Count);
     }
+
+    /// <summary>
+    /// <c>*N</c> numbers the client's connection, not its request: a keep-alive connection's next request fails with
+    /// "no live upstreams" a second after the one whose two tries marked both servers down. nginx logs a request when
+    /// it ends, after its tries' lines, so a line later than the first request's access line is the second's: three
+    /// requests, one outage of the group, none of them an answer of the upstream's own.
+    /// </summary>
+    [Fact]
+    public void KeepAliveConnection_NoLiveUpstreamsAfterTheRequestEnded_IsTheNextRequestsFailure()
+    {
+        string Access(int second) => $"192.0.2.44 - - [{Base.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /cart HTTP/1.1\" 502 559 \"-\" \"Mozilla/5.0\"";
+        string Error(int second, int cid, string message, string upstream) =>
+            $"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 6#6: *{cid} {message} while connecting to upstream, client: 192.0.2.44, server: shop.test, request: \"GET /cart HTTP/1.1\", upstream: \"http://{upstream}/cart\", host: \"shop.test\"";
+        const string Refused = "connect() failed (111: Connection refused)";
+        string[] access = [Access(0), Access(1), Access(31)];
+        string[] errors =
+        [
+            Error(0, 3, Refused, "10.1.0.5:9001"), Error(0, 3, Refused, "10.1.0.6:9001"), Error(1, 3, "no live upstreams", "shop_pool"),
+            Error(31, 9, Refused, "10.1.0.6:9001"), Error(31, 9, Refused, "10.1.0.5:9001"),
+        ];
+
+        var incident = Assert.Single(Analyze(access, errors, format: "combined").Incidents);
+
+        Assert.Equal(("shop_pool", 3, IncidentCause.UpstreamDown), (incident.Upstream, incident.FailedRequests, incident.Cause));
+    }
 }
