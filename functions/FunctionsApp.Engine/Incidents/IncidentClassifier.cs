@@ -412,23 +412,24 @@ internal static class IncidentClassifier
             return Verdict(IncidentCause.Timeout, 0.45, e);
         }
 
-        // Nothing came back: refused if nginx gave up at once (no connect takes no time), else a broken answer.
+        // Nothing came back: refused if nginx gave up at once (no connect takes no time), a broken answer if it had
+        // waited. With no time logged, the likelier of nginx's own 502s: a connect that failed.
         if (Share(e.NoResponse) >= 0.5)
         {
-            return InstantFailures(e)
-                ? Verdict(Connectivity(e, FailureKind.Refused), 0.4, e)
+            return InstantFailures(e) || e.ResponseTimes.Count == 0
+                ? Verdict(Connectivity(e, FailureKind.Refused), e.ResponseTimes.Count == 0 ? 0.3 : 0.4, e)
                 : Verdict(IncidentCause.InvalidResponse, 0.35, e);
         }
 
         // Only $upstream_status, and no error log to tell. nginx sets $upstream_status to 502 for a try it failed
         // itself as well, so the status says nothing; the time does: a refused or unreachable connect fails within
-        // a few milliseconds ($upstream_response_time 0.000, or 0.001: the timer counts whole milliseconds, and a
-        // refused connect across a Docker bridge takes about one), where an upstream that answers has read the request
-        // first. Instant failures: most likely nothing listening, with a confidence that says so; otherwise most
+        // a few milliseconds ($upstream_response_time 0.000 to a few thousandths: the timer counts whole milliseconds,
+        // and a refused connect across a Docker bridge or a loaded host takes one or two), where an upstream that
+        // answers has read the request first. Instant failures: most likely nothing listening, with a confidence that says so; otherwise most
         // likely sent by the upstream (a proxy answering 502 at once looks the same).
         if (Share(e.StatusOnly) >= 0.5 && !e.ErrorLogCovered)
         {
-            return InstantFailures(e) && e.ResponseTimes.All(t => t <= 0.001)
+            return InstantFailures(e) && e.ResponseTimes.All(t => t <= 0.005)
                 ? Verdict(Connectivity(e, FailureKind.Refused), 0.35, e)
                 : Verdict(IncidentCause.UpstreamReturned, 0.4, e);
         }

@@ -40,11 +40,12 @@ public sealed class AccessLogAloneVerdictTests
     [Theory]
     // nginx sets $upstream_status 502 for a try it failed itself too; a refused connect takes no time ...
     [InlineData("0.000", "0.000", IncidentCause.UpstreamDown)]
-    // (whole milliseconds: a refused connect across a Docker bridge reads 0.001 as often)
+    // (whole milliseconds: a refused connect across a Docker bridge reads 0.001 as often, on a loaded host a few)
     [InlineData("0.001", "0.000", IncidentCause.UpstreamDown)]
+    [InlineData("0.000", "0.003", IncidentCause.UpstreamDown)]
     // ... an upstream answering 502 has read the request first.
     [InlineData("0.004", "0.012", IncidentCause.UpstreamReturned)]
-    [InlineData("0.000", "0.003", IncidentCause.UpstreamReturned)]
+    [InlineData("0.006", "0.009", IncidentCause.UpstreamReturned)]
     public void Analyze_OnlyUpstreamStatusAndNoErrorLog_TellsByTheResponseTimeWithLowConfidence(string even, string odd, IncidentCause expected)
     {
         // $upstream_status and $upstream_response_time alone, no error log: nothing here proves either reading.
@@ -305,6 +306,27 @@ public sealed class AccessLogAloneVerdictTests
         var incident = Assert.Single(report.Incidents);
         Assert.Equal(("10.244.0.9:80", "dev.example.com", IncidentCause.Timeout, 6), (incident.Upstream, incident.Host, incident.Cause, incident.FailedRequests));
         Assert.Equal(6, report.Stats.FailedRequests);
+    }
+
+    /// <summary>
+    /// nginx-proxy-manager's format logs <c>$upstream_status</c> but no time: 502s with nginx's own error page, the
+    /// upstream's status the same 502, are nginx's own failures, and of those a connect that failed is the likelier (an
+    /// upstream that answered wrong would need time it is not seen to take), said with low confidence.
+    /// </summary>
+    [Fact]
+    public void Analyze_NginxProxyManagerFormat_NginxsOwn502sWithNoTimeLogged_AreMostLikelyAConnectThatFailed()
+    {
+        var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.FromHours(5.75));
+        string Line(int second, string upstreamStatus, int status, int length) =>
+            $"[{start.AddSeconds(second).ToString("dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture)} +0545] - {upstreamStatus} {status} - GET https app.example.com \"/api/{second}\" [Client 203.0.113.{second % 200 + 1}] [Length {length}] [Gzip -] [Sent-to 192.168.1.50] \"Mozilla/5.0\" \"-\"";
+        var access = Enumerable.Range(0, 60).Select(i => Line(i * 2, "200", 200, 2367))
+            .Concat(Enumerable.Range(0, 8).Select(i => Line(120 + i * 3, i % 3 == 0 ? "502, 502" : "502", 502, 556)));
+
+        var report = EngineTestKit.Analyze(access, errors: null, format: "nginx-proxy-manager");
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((IncidentCause.UpstreamDown, 8), (incident.Cause, incident.FailedRequests));
+        Assert.True(incident.Confidence <= 0.4, $"confidence {incident.Confidence}");
     }
 
     private static Incident Single(IEnumerable<string> access)
