@@ -171,7 +171,7 @@ internal sealed partial class DiagnosisEngine
 
             // A block whose name nginx already logged on this host, its servers not yet known.
             var named = Candidates(host, failure.Time, t => t.Servers is null && t.Block == t.Upstream);
-            var target = named is { } block ? block.Upstream : servers[0];
+            var target = named is { } block ? block.Upstream : failure.Block ?? servers[0];
             if (named is not null)
             {
                 // The block's name never serves (nginx logs it only when no server is live): its servers' history does.

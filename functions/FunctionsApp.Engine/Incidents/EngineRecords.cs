@@ -203,6 +203,9 @@ internal sealed class FailureEvent
     /// block failing together. Null otherwise.</summary>
     public string[]? Servers { get; set; }
 
+    /// <summary>The block <see cref="Servers"/> belong to, when nginx logged its name after them (none was left).</summary>
+    public string? Block { get; set; }
+
     /// <summary>A try before the last of such a request: evidence in the block's incident, not another failed request.</summary>
     public bool EarlierTry { get; set; }
 

@@ -145,14 +145,19 @@ internal static class RequestJoin
         // Every server the last location tried failed the request: the servers of one upstream block failing together.
         // Tries before an internal redirect (" : ", an error_page to another upstream) were another location's: its
         // upstream failed on its own terms, with the status nginx gave that try, and the request went on elsewhere.
+        // nginx appends the block's name (no port) when it found no live server left: the servers before it are the
+        // block's, and the incident is the block's.
         var lastGroup = request.Tries[^1].Group;
-        var servers = gateway && failedTries.Count(t => t.Group == lastGroup) == request.Tries.Count(t => t.Group == lastGroup)
-            ? failedTries.Where(t => t.Group == lastGroup).Select(t => t.Address).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()
+        var everyTryFailed = gateway && failedTries.Count(t => t.Group == lastGroup) == request.Tries.Count(t => t.Group == lastGroup);
+        var servers = everyTryFailed
+            ? failedTries.Where(t => t.Group == lastGroup && !IsBlockName(t.Address)).Select(t => t.Address).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()
             : null;
         if (servers is { Length: < 2 })
         {
             servers = null;
         }
+
+        var block = servers is null ? null : failedTries.LastOrDefault(t => t.Group == lastGroup && IsBlockName(t.Address))?.Address;
 
         var remaining = new List<PendingError>(claimed);
         for (var i = 0; i < failedTries.Count; i++)
@@ -185,17 +190,21 @@ internal static class RequestJoin
             {
                 // The request counts once per server, on its last try there; every try counts once for the block.
                 failure.Servers = servers;
+                failure.Block = block;
                 failure.EarlierTry = (servers is not null && i < failedTries.Count - 1)
                     || (gateway && triedAgain.Exists(t => t.Group == lastGroup));
             }
 
             var next = failedAt[i] + 1;
             failure.RetriedOnSameServer = next < request.Tries.Count && request.Tries[next].Address == attempt.Address;
-            failure.BlockName = attempt.Address.IndexOf(':') < 0 && attempt.Address is not ("-" or "");
+            failure.BlockName = IsBlockName(attempt.Address);
             failure.AfterRedirect = attempt.Group > 0;
             yield return failure;
         }
     }
+
+    /// <summary>An <c>$upstream_addr</c> entry without a port: the block's name nginx logs when no server was live.</summary>
+    private static bool IsBlockName(string address) => address.IndexOf(':') < 0 && address is not ("-" or "");
 
     /// <summary>A failure built from an error line alone (no request claimed it).</summary>
     public static FailureEvent FromErrorLine(PendingError error) => new()

@@ -1717,4 +1717,30 @@ public sealed class NginxBehaviourTests
 
         Assert.Equal(("shop_pool", 3, IncidentCause.UpstreamDown), (incident.Upstream, incident.FailedRequests, incident.Cause));
     }
+
+    /// <summary>
+    /// When a request's tries run out of live servers, nginx appends the block's name (no port) to <c>$upstream_addr</c>
+    /// after the servers it tried. The incident is the block's, and its servers are the addresses, not the name.
+    /// </summary>
+    [Fact]
+    public void UpstreamAddrEndingInTheBlocksName_NamesTheIncidentAfterTheBlock()
+    {
+        var access = new List<string>();
+        for (var s = 0; s < 30; s++)
+        {
+            access.Add(Timed(s, "GET", 200, s % 2 == 0 ? "10.0.0.1:8080" : "10.0.0.2:8080", "200", "0.004"));
+        }
+
+        access.Add(Timed(30, "GET", 502, "10.0.0.1:8080, 10.0.0.2:8080, orders_pool", "502, 502, 502", "0.001, 0.000, 0.000"));
+        for (var s = 31; s < 36; s++)
+        {
+            access.Add(Timed(s, "GET", 502, "orders_pool", "502", "0.000"));
+        }
+
+        var incident = Assert.Single(Analyze(access, format: TimedFormat).Incidents);
+
+        Assert.Equal("orders_pool", incident.Upstream);
+        Assert.DoesNotContain("orders_pool", incident.Servers ?? []);
+        Assert.Equal(6, incident.FailedRequests);
+    }
 }
