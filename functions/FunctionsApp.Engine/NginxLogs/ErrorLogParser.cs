@@ -47,10 +47,13 @@ internal static class ErrorLogParser
     /// What an unknown prefix can end with right before nginx's head: a separator, or the last character of a
     /// timestamp glued to the head without one (TrueNAS SCALE's log view prints
     /// <c>2022-09-13 07:49:41.528443+00:002022/09/13 07:49:41 [error] ...</c>): a digit or the zone's <c>Z</c>; or the
-    /// Markdown a paste was wrapped in (<c>**2020/06/17 …</c>, <c>`2023/03/18 …</c>, <c>&gt;2020/…</c>).
+    /// Markdown a paste was wrapped in (<c>**2020/06/17 …</c>, <c>`2023/03/18 …</c>, <c>&gt;2020/…</c>); or the start of
+    /// a record's field that holds the line (journalctl's <c>MESSAGE=</c>, an OpenTelemetry debug exporter's
+    /// <c>Body: Str(</c>, a quoted YAML or JSON string).
     /// </summary>
     private static bool IsEndOfPrefix(byte c) =>
-        c is (byte)' ' or (byte)'\t' or (byte)'|' or (byte)':' or (byte)']' or (byte)'Z' or (byte)'*' or (byte)'`' or (byte)'>' || char.IsAsciiDigit((char)c);
+        c is (byte)' ' or (byte)'\t' or (byte)'|' or (byte)':' or (byte)']' or (byte)'Z' or (byte)'*' or (byte)'`' or (byte)'>'
+            or (byte)'=' or (byte)'(' or (byte)'\'' or (byte)'"' || char.IsAsciiDigit((char)c);
 
     /// <summary>How far into a line an error-line head is looked for after an unknown prefix.</summary>
     private const int MaxUnknownPrefix = 200;

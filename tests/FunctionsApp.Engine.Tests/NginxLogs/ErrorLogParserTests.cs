@@ -268,6 +268,10 @@ public sealed class ErrorLogParserTests
     // Markdown around a posted line: bold, a code span.
     [InlineData("**2020/06/17 15:42:54 [error] 37#37: *248 connect() failed (111: Connection refused) while connecting to upstream, client: 46.101.51.208, server: a.test, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8181/\", host: \"a.test\"", "2020/06/17 15:42:54")]
     [InlineData("`2023/03/18 14:11:21 [error] 3365#3365: *67757 connect() failed (111: Connection refused) while connecting to upstream, client: 192.168.88.187, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:915/\", host: \"b.test\"`", "2023/03/18 14:11:21")]
+    // A record's field holding the line: journalctl -o verbose, the OpenTelemetry Collector's debug exporter, gcloud's YAML.
+    [InlineData("    MESSAGE=2026/12/02 22:47:25 [error] 18914#18914: *43 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: h.test, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:23101/\", host: \"h.test\"", "2026/12/02 22:47:25")]
+    [InlineData("Body: Str(2026/12/02 13:32:43 [error] 18941#18941: *243 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: k.test, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:23201/\", host: \"k.test\")", "2026/12/02 13:32:43")]
+    [InlineData("textPayload: '2026/12/02 13:24:10 [error] 7#7: *5 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.9, server: a.test, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:33101/\", host: \"a.test\"'", "2026/12/02 13:24:10")]
     public void TryParseAnywhere_ShipperTimeGluedOrSpacedBeforeTheHead_FindsTheHead(string line, string time)
     {
         Assert.True(ErrorLogParser.TryParseAnywhere(Encoding.UTF8.GetBytes(line), null, out var entry));
