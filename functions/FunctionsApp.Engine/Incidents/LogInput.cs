@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text;
 
 namespace FunctionsApp.Incidents;
 
@@ -17,10 +18,33 @@ internal sealed record LogInput(string Name, Func<Stream> Open, bool CanReopen =
         ? new LogInput("stdin", Console.OpenStandardInput, CanReopen: false)
         : new LogInput(path, () => OpenFile(path));
 
-    private static Stream OpenFile(string path)
+    /// <summary>
+    /// The file's bytes as UTF-8: a log saved as UTF-16 (Windows PowerShell 5.1's <c>&gt;</c> and <c>Out-File</c>
+    /// write it, with or without a byte order mark) is transcoded as it is read.
+    /// </summary>
+    private static Stream OpenFile(string path) =>
+        Utf16Of(path) is { } encoding ? Encoding.CreateTranscodingStream(OpenBytes(path), encoding, Encoding.UTF8) : OpenBytes(path);
+
+    private static Stream OpenBytes(string path)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
         return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(stream, CompressionMode.Decompress) : stream;
+    }
+
+    /// <summary>UTF-16 by its byte order mark, or by text whose every other byte is zero (ASCII as UTF-16LE).</summary>
+    private static Encoding? Utf16Of(string path)
+    {
+        using var stream = OpenBytes(path);
+        Span<byte> head = stackalloc byte[4];
+        var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return head[..read] switch
+        {
+            [0xFF, 0xFE, 0, 0] => null,
+            [0xFF, 0xFE, ..] => Encoding.Unicode,
+            [0xFE, 0xFF, ..] => Encoding.BigEndianUnicode,
+            [> 0, 0, > 0, 0] => Encoding.Unicode,
+            _ => null,
+        };
     }
 }
 

@@ -98,6 +98,51 @@ public sealed class InputOrderTests
     [InlineData("")]
     public void TimeIn_NoTime_IsNull(string line) => Assert.Null(InputOrder.TimeIn(Encoding.UTF8.GetBytes(line)));
 
+    /// <summary>
+    /// Logs saved as UTF-16 (what Windows PowerShell 5.1's <c>kubectl logs … &gt; file</c> writes), little- or
+    /// big-endian with a byte order mark, or little-endian without one: the same incidents as the logs nginx wrote.
+    /// </summary>
+    [Theory]
+    [InlineData("utf-16le-bom")]
+    [InlineData("utf-16be-bom")]
+    [InlineData("utf-16le")]
+    public void Analyze_LogsSavedAsUtf16_SameIncidentsAsTheUtf8Logs(string encoding)
+    {
+        const string Fixture = "php-fpm-and-timeouts-ist";
+        var whole = LogAnalyzer.Analyze([Whole(Fixture, "access.log")], [Whole(Fixture, "error.log")], null, new DiagnosisOptions(), CancellationToken.None);
+        var directory = Directory.CreateTempSubdirectory("utf16-");
+        try
+        {
+            var access = SaveAs(Fixture, "access.log", encoding, directory.FullName);
+            var errors = SaveAs(Fixture, "error.log", encoding, directory.FullName);
+
+            var report = LogAnalyzer.Analyze([LogInput.FromPath(access)], [LogInput.FromPath(errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+            Assert.NotEmpty(whole.Incidents);
+            Assert.Equal(Summaries(whole), Summaries(report));
+            Assert.Equal(0, report.Stats.MalformedLines);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static string SaveAs(string fixture, string name, string encoding, string directory)
+    {
+        using var reader = new StreamReader(new GZipStream(File.OpenRead(Path.Combine(Root, fixture, name + ".gz")), CompressionMode.Decompress));
+        var text = reader.ReadToEnd();
+        byte[] bytes = encoding switch
+        {
+            "utf-16le-bom" => [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(text)],
+            "utf-16be-bom" => [.. Encoding.BigEndianUnicode.GetPreamble(), .. Encoding.BigEndianUnicode.GetBytes(text)],
+            _ => Encoding.Unicode.GetBytes(text),
+        };
+        var path = Path.Combine(directory, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
     private static LogInput Whole(string fixture, string name)
     {
         var path = Path.Combine(Root, fixture, name + ".gz");
