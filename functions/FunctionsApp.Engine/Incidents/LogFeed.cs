@@ -676,6 +676,11 @@ internal sealed class LogFeed
         // message that stops mid-sentence, and the rest on the lines after it.
         private List<byte>? _wrapped;
         private int _wrappedHead;
+
+        /// <summary>The held entry's first line's length, and the last line's that went on with it: lines all cut at
+        /// one width (a terminal's, 80 or 120 columns) were wrapped mid-word, without a space to put back.</summary>
+        private int _wrappedWidth;
+        private int _wrappedLast;
         private DateTimeOffset _wrappedTime;
 
         public ErrorSide(LogFeed feed, IReadOnlyList<LogInput> inputs)
@@ -698,8 +703,18 @@ internal sealed class LogFeed
             {
                 if (!head && _wrapped.Count < MaxWrapped && ContinuesWrapped(line))
                 {
-                    _wrapped.Add((byte)' ');
-                    _wrapped.AddRange(line.Trim(" \t"u8));
+                    if (_wrappedWidth >= MinTerminalWidth && _wrappedLast == _wrappedWidth)
+                    {
+                        _wrapped.AddRange(line.TrimEnd(" \t"u8));
+                    }
+                    else
+                    {
+                        _wrapped.RemoveRange(_wrapped.Count - TrailingBlanks(), TrailingBlanks());
+                        _wrapped.Add((byte)' ');
+                        _wrapped.AddRange(line.Trim(" \t"u8));
+                    }
+
+                    _wrappedLast = line.Length;
                     Engine.AddContinuation();
                     return FeedResult.NotThisLog;
                 }
@@ -790,17 +805,36 @@ internal sealed class LogFeed
         private void AddOrHold(ReadOnlySpan<byte> line, in ErrorLogLine entry, DateTimeOffset time)
         {
             var message = entry.Message;
-            if (entry.Timestamp.IsEmpty || !entry.Client.IsEmpty || message.IsEmpty
-                || (message.Count((byte)'(') <= message.Count((byte)')') && !line.EndsWith(" "u8) && !message.EndsWith(" to"u8)
-                    && !(entry.ConnectionId >= 0 && message.EndsWith(")"u8) && message.IndexOf(" failed ("u8) > 0 && ErrorLogParser.Phase(message).IsEmpty)))
+            // nginx writes a request's line whole: its context (client:, request:, host:) after the message, every
+            // quote closed (a value's quotes are escaped). A connection's line without its client, or one that leaves
+            // a quote open, was cut by whoever wrapped the paste.
+            var cut = (entry.ConnectionId >= 0 && entry.Client.IsEmpty) || line.Count((byte)'"') % 2 == 1;
+            if (entry.Timestamp.IsEmpty || message.IsEmpty
+                || (!cut && (!entry.Client.IsEmpty
+                    || (message.Count((byte)'(') <= message.Count((byte)')') && !line.EndsWith(" "u8) && !message.EndsWith(" to"u8)
+                        && !(entry.ConnectionId >= 0 && message.EndsWith(")"u8) && message.IndexOf(" failed ("u8) > 0 && ErrorLogParser.Phase(message).IsEmpty)))))
             {
                 Engine.AddError(in entry, time);
                 return;
             }
 
-            _wrapped = [.. line.TrimEnd(" \t"u8)];
+            _wrapped = [.. line];
             _wrappedHead = _wrapped.Count;
+            _wrappedWidth = _wrappedLast = line.Length;
             _wrappedTime = time;
+        }
+
+        private const int MinTerminalWidth = 60;
+
+        private int TrailingBlanks()
+        {
+            var count = 0;
+            while (count < _wrapped!.Count && _wrapped[^(count + 1)] is (byte)' ' or (byte)'\t')
+            {
+                count++;
+            }
+
+            return count;
         }
 
         /// <summary>A line that goes on with a wrapped entry: text that is none of nginx's heads (a level, a connection

@@ -1170,6 +1170,30 @@ public sealed class NginxBehaviourTests
         Assert.Equal(0, report.Stats.MalformedLines);
     }
 
+    /// <summary>
+    /// A terminal wraps at its width, not between words: an entry copied from one comes as lines all cut at one
+    /// length, mid-word ("reading response hea" / "der from upstream"), the last shorter. The pieces join without a
+    /// space, so the phase and the upstream read as nginx wrote them.
+    /// </summary>
+    [Theory]
+    [InlineData(80)]
+    [InlineData(120)]
+    public void TerminalWrappedPaste_CutMidWordAtItsWidth_IsReadAsOne(int width)
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var line = $"{Base.AddSeconds(i * 2):yyyy/MM/dd HH:mm:ss} [error] 1045#1045: *{402929 + i} upstream timed out (110: Connection timed out) while reading response header from upstream, client: 208.80.194.{i + 20}, server: shop.test, request: \"GET /cron.php?key=k{i} HTTP/1.1\", upstream: \"fastcgi://unix:/var/run/php/php7.2-fpm.sock:\", host: \"shop.test\"";
+            errors.AddRange(line.Chunk(width).Select(c => new string(c)));
+        }
+
+        var report = Analyze([], errors, options: new DiagnosisOptions { MinFailures = 1 });
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("unix:/var/run/php/php7.2-fpm.sock", IncidentCause.Timeout, 3), (incident.Upstream, incident.Cause, incident.FailedRequests));
+        Assert.Equal(0, report.Stats.MalformedLines);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
