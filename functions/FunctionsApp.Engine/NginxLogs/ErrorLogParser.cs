@@ -110,9 +110,41 @@ internal static class ErrorLogParser
             rest = rest[(close + 2)..].TrimStart((byte)' ');
         }
 
-        return rest.IndexOf(", client: "u8) > 0 || rest.IndexOf(", resolver: "u8) > 0 || InUpstreamPhase(rest) || IsUpstreamVerdict(rest)
-            ? TryParseBody(line, default, level, rest, null, headless: true, out entry)
-            : false;
+        if (rest.IndexOf(", client: "u8) > 0 || rest.IndexOf(", resolver: "u8) > 0 || InUpstreamPhase(rest) || IsUpstreamVerdict(rest))
+        {
+            return TryParseBody(line, default, level, rest, null, headless: true, out entry);
+        }
+
+        return RequestMessageIn(rest) is { IsEmpty: false } message && TryParseBody(line, default, level, message, null, headless: true, out entry);
+    }
+
+    /// <summary>
+    /// A message nginx writes only about a request, whose words name the cause, quoted in a sentence without its
+    /// context ("From errors-log: 64 limiting connections by zone …", "I get this error: `app could not be resolved
+    /// (110: …)`"): the message from its start (with the connection number before it, or the name that did not
+    /// resolve), or empty.
+    /// </summary>
+    private static ReadOnlySpan<byte> RequestMessageIn(ReadOnlySpan<byte> text)
+    {
+        var limiting = text.IndexOf("limiting requests, excess: "u8) is var requests and >= 0 ? requests : text.IndexOf("limiting connections by zone "u8);
+        if (limiting >= 0)
+        {
+            // "64 limiting …": a connection number that lost its '*'.
+            var before = text[..limiting].TrimEnd((byte)' ');
+            var number = before.Length - before.TrimEnd("0123456789*"u8).Length;
+            return number > 0 && (number == before.Length || before[^(number + 1)] is (byte)' ' or (byte)'`')
+                ? text[(before.Length - number)..]
+                : text[limiting..];
+        }
+
+        var unresolved = text.IndexOf(" could not be resolved ("u8);
+        if (unresolved > 0)
+        {
+            var name = text[..unresolved].LastIndexOfAny(" `'\""u8) + 1;
+            return name < unresolved ? text[name..] : default;
+        }
+
+        return default;
     }
 
     /// <summary>

@@ -69,6 +69,21 @@ public sealed class ErrorLogParserTests
         Assert.True(entry.Client.IsEmpty);
     }
 
+    /// <summary>
+    /// A message nginx writes only about a request, whose words name the cause, quoted inside a sentence: read from
+    /// the message's start, the connection number or the name that did not resolve included.
+    /// </summary>
+    [Theory]
+    [InlineData("From errors-log: 64 limiting connections by zone \"lfcgi\"", "limiting connections by zone \"lfcgi\"", 64L)]
+    [InlineData("limiting requests, excess: 20.340 by zone \"one\"", "limiting requests, excess: 20.340 by zone \"one\"", -1L)]
+    [InlineData("Now I get this error: `zi-service.docker could not be resolved (110: Operation timed out),``", "zi-service.docker could not be resolved (110: Operation timed out),``", -1L)]
+    public void TryParseHeadless_RequestMessageQuotedInASentence_IsReadFromItsStart(string line, string message, long connection)
+    {
+        Assert.True(ErrorLogParser.TryParseHeadless(Encoding.UTF8.GetBytes(line), out var entry));
+
+        Assert.Equal((message, connection), (Encoding.UTF8.GetString(entry.Message), entry.ConnectionId));
+    }
+
     [Theory]
     [InlineData("Hello world")] // no request context
     [InlineData("connect() to unix:/tmp/nginx-rtmp.7 failed (11: Resource temporarily unavailable)")] // no phase either
