@@ -39,7 +39,7 @@ internal sealed partial class DiagnosisEngine
                 Host = failure.Host,
                 HistoryKey = failure.HistoryKey,
                 Servers = failure.Servers?.ToList(),
-                Block = NamesBlock(failure) ? failure.Upstream : null,
+                Block = NamesBlock(failure) ? failure.Upstream : failure.Block,
                 SiteServedJustBefore = State.Site.ServedBetween(failure.Time - IncidentClassifier.SiteStillWorking, failure.Time),
             };
             State.Trackers[key] = tracker;
