@@ -425,8 +425,8 @@ internal static class IncidentClassifier
         // itself as well, so the status says nothing; the time does: a refused or unreachable connect fails within
         // a few milliseconds ($upstream_response_time 0.000 to a few thousandths: the timer counts whole milliseconds,
         // and a refused connect across a Docker bridge or a loaded host takes one or two), where an upstream that
-        // answers has read the request first. Instant failures: most likely nothing listening, with a confidence that says so; otherwise most
-        // likely sent by the upstream (a proxy answering 502 at once looks the same).
+        // answers has read the request first. Instant failures: most likely nothing listening, with a confidence that
+        // says so; otherwise most likely sent by the upstream (a proxy answering 502 at once looks the same).
         if (Share(e.StatusOnly) >= 0.5 && !e.ErrorLogCovered)
         {
             return InstantFailures(e) && e.ResponseTimes.All(t => t <= 0.005)

@@ -670,18 +670,21 @@ internal sealed class LogFeed
         /// <summary>How much of a wrapped entry is gathered: nginx cuts its error lines at 2048 bytes.</summary>
         private const int MaxWrapped = 4096;
 
+        /// <summary>The narrowest width a wrap at one length is taken for a terminal's (cut mid-word).</summary>
+        private const int MinTerminalWidth = 60;
+
         private DateTimeOffset? _lastTime;
 
         // An entry cut where a paste wrapped it (hard-wrapped at a terminal's or an editor's width): nginx's head with a
         // message that stops mid-sentence, and the rest on the lines after it.
         private List<byte>? _wrapped;
         private int _wrappedHead;
+        private DateTimeOffset _wrappedTime;
 
         /// <summary>The held entry's first line's length, and the last line's that went on with it: lines all cut at
         /// one width (a terminal's, 80 or 120 columns) were wrapped mid-word, without a space to put back.</summary>
         private int _wrappedWidth;
         private int _wrappedLast;
-        private DateTimeOffset _wrappedTime;
 
         public ErrorSide(LogFeed feed, IReadOnlyList<LogInput> inputs)
             : base(feed, inputs, "error")
@@ -823,8 +826,6 @@ internal sealed class LogFeed
             _wrappedWidth = _wrappedLast = line.Length;
             _wrappedTime = time;
         }
-
-        private const int MinTerminalWidth = 60;
 
         private int TrailingBlanks()
         {
