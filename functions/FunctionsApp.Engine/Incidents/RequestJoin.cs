@@ -152,12 +152,12 @@ internal static class RequestJoin
         var servers = everyTryFailed
             ? failedTries.Where(t => t.Group == lastGroup && !IsBlockName(t.Address)).Select(t => t.Address).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()
             : null;
-        if (servers is { Length: < 2 })
+        var block = everyTryFailed ? failedTries.LastOrDefault(t => t.Group == lastGroup && IsBlockName(t.Address))?.Address : null;
+        if (servers is { Length: 0 } || (servers is { Length: 1 } && block is null))
         {
             servers = null;
+            block = null;
         }
-
-        var block = servers is null ? null : failedTries.LastOrDefault(t => t.Group == lastGroup && IsBlockName(t.Address))?.Address;
 
         var remaining = new List<PendingError>(claimed);
         for (var i = 0; i < failedTries.Count; i++)

@@ -1761,10 +1761,13 @@ public sealed class NginxBehaviourTests
             access.Add(Timed(s, "GET", 502, "orders_pool", "502", "0.000"));
         }
 
+        // A third server, down all along, tried again once its fail_timeout passed: the block's too.
+        access.Add(Timed(40, "GET", 502, "10.0.0.3:8080, orders_pool", "502, 502", "0.000, 0.000"));
+
         var incident = Assert.Single(Analyze(access, format: TimedFormat).Incidents);
 
         Assert.Equal("orders_pool", incident.Upstream);
         Assert.DoesNotContain("orders_pool", incident.Servers ?? []);
-        Assert.Equal(6, incident.FailedRequests);
+        Assert.Equal(7, incident.FailedRequests);
     }
 }
