@@ -35,7 +35,7 @@ internal static class LogAnalyzer
         var feed = new LogFeed(engine);
         feed.Run(access, errors, format, cancellationToken);
         var offset = options.ErrorLogUtcOffset ?? engine.State.ErrorLogOffset;
-        var incidents = engine.Complete().Select(i => IncidentContext.Add(i, engine.State) with
+        var incidents = OverlappingIncidents.Merge(engine.Complete()).Select(i => IncidentContext.Add(i, engine.State) with
         {
             SiteUtcOffset = offset is { } o ? IncidentContext.FormatOffset(o) : null,
         }).ToList();

@@ -1,0 +1,82 @@
+using System.Globalization;
+
+namespace FunctionsApp.Incidents;
+
+/// <summary>
+/// One outage read twice. Logs read in time order never give two incidents of one upstream and host that overlap: the
+/// second opens only after a quiet period has closed the first. Sources that go back in time do: two nginx instances
+/// behind one balancer given as two files (each read whole, in turn), or <c>kubectl logs --prefix</c> over a
+/// deployment's pods, which prints one pod's lines after the other's. Each instance saw the same upstream fail at the
+/// same minutes, so their incidents are one, its counts the sum of theirs.
+/// </summary>
+internal static class OverlappingIncidents
+{
+    public static IReadOnlyList<Incident> Merge(IReadOnlyList<Incident> incidents)
+    {
+        if (incidents.Count < 2)
+        {
+            return incidents;
+        }
+
+        var merged = new List<Incident>(incidents.Count);
+        // Where the format names no upstream, a host's statuses are tracked apart (see DiagnosisEngine.TrackerKey).
+        foreach (var group in incidents.GroupBy(i => (i.Upstream, i.Host, i.Upstream == "(unknown)" ? i.Status : 0)))
+        {
+            Incident? current = null;
+            foreach (var incident in group.OrderBy(i => i.Start))
+            {
+                if (current is not null && incident.Start <= current.End)
+                {
+                    current = Combine(current, incident);
+                    continue;
+                }
+
+                if (current is not null)
+                {
+                    merged.Add(current);
+                }
+
+                current = incident;
+            }
+
+            merged.Add(current!);
+        }
+
+        return merged;
+    }
+
+    /// <summary>The two as one: the verdict of the one that failed more requests (its evidence decided), the counts
+    /// summed, the earlier one's id.</summary>
+    private static Incident Combine(Incident first, Incident second)
+    {
+        var lead = second.FailedRequests > first.FailedRequests ? second : first;
+        var statuses = new Dictionary<string, int>(first.Statuses, StringComparer.Ordinal);
+        foreach (var (status, count) in second.Statuses)
+        {
+            statuses[status] = statuses.GetValueOrDefault(status) + count;
+        }
+
+        var evidence = first.Evidence.Concat(second.Evidence)
+            .GroupBy(e => (e.Signature, e.Source))
+            .Select(g => g.First() with { Count = g.Sum(e => e.Count) })
+            .OrderByDescending(e => e.Count).ThenByDescending(e => e.Source == "error").ThenBy(e => e.Signature, StringComparer.Ordinal)
+            .Take(Math.Max(first.Evidence.Count, second.Evidence.Count))
+            .ToList();
+        return lead with
+        {
+            Id = first.Id,
+            Start = first.Start,
+            End = first.End > second.End ? first.End : second.End,
+            State = first.State == IncidentState.Open || second.State == IncidentState.Open ? IncidentState.Open : IncidentState.Resolved,
+            Status = Code(statuses.OrderByDescending(s => s.Value).ThenBy(s => Code(s.Key)).First().Key),
+            Statuses = statuses.OrderBy(s => Code(s.Key)).ToDictionary(),
+            FailedRequests = first.FailedRequests + second.FailedRequests,
+            FailedTriesRecovered = first.FailedTriesRecovered + second.FailedTriesRecovered,
+            Servers = first.Servers is null && second.Servers is null ? null : [.. (first.Servers ?? []).Union(second.Servers ?? [])],
+            SuccessesBefore = Math.Max(first.SuccessesBefore, second.SuccessesBefore),
+            Evidence = evidence,
+        };
+    }
+
+    private static int Code(string status) => int.Parse(status, CultureInfo.InvariantCulture);
+}
