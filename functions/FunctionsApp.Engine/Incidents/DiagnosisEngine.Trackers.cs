@@ -113,14 +113,17 @@ internal sealed partial class DiagnosisEngine
             ExpireHotRoutes(watermark);
         }
 
-        if (State.DisabledAfterAnswer.Count > 0)
+        ForgetAfterAnHour(State.DisabledAfterAnswer, watermark);
+        ForgetAfterAnHour(State.LoopingUpstreams, watermark);
+    }
+
+    private static void ForgetAfterAnHour(Dictionary<string, DisabledNote> notes, DateTimeOffset watermark)
+    {
+        foreach (var (key, note) in notes)
         {
-            foreach (var (host, note) in State.DisabledAfterAnswer)
+            if (watermark - note.Last > TimeSpan.FromHours(1))
             {
-                if (watermark - note.Last > TimeSpan.FromHours(1))
-                {
-                    State.DisabledAfterAnswer.Remove(host);
-                }
+                notes.Remove(key);
             }
         }
     }

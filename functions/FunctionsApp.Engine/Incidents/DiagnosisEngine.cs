@@ -302,6 +302,7 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
+        kind = ErrorSignatures.LoopedOr(kind, in line);
         var error = new PendingError
         {
             Time = time,
@@ -317,6 +318,10 @@ internal sealed partial class DiagnosisEngine
             Raw = LogText.Raw(line.Line),
         };
         error.Host = HostOr(error.Host, error.Server);
+        if (kind == FailureKind.ProxyLoop)
+        {
+            NoteLoop(error.Upstream, time, error.Raw);
+        }
 
         Insert(State.PendingErrors, error, e => e.Time);
     }
@@ -407,6 +412,20 @@ internal sealed partial class DiagnosisEngine
         else if (State.DisabledAfterAnswer.Count < EngineState.MaxDisabledHosts)
         {
             State.DisabledAfterAnswer[host] = new DisabledNote { First = time, Last = time, Count = 1, Sample = LogText.Raw(line.Line) };
+        }
+    }
+
+    private void NoteLoop(string upstream, DateTimeOffset time, string sample)
+    {
+        if (State.LoopingUpstreams.TryGetValue(upstream, out var note))
+        {
+            note.Count++;
+            note.First = time < note.First ? time : note.First;
+            note.Last = time > note.Last ? time : note.Last;
+        }
+        else if (State.LoopingUpstreams.Count < EngineState.MaxDisabledHosts)
+        {
+            State.LoopingUpstreams[upstream] = new DisabledNote { First = time, Last = time, Count = 1, Sample = sample };
         }
     }
 

@@ -56,6 +56,13 @@ internal sealed class EngineState
 
     public const int MaxDisabledHosts = 1_000;
 
+    /// <summary>
+    /// Upstreams seen to be nginx itself (a try that came back to it: <see cref="ErrorSignatures.BackToItself"/>), by
+    /// upstream: every request proxied there loops, whichever host it came for. Dropped an hour after the last line;
+    /// at most <see cref="MaxDisabledHosts"/>.
+    /// </summary>
+    public Dictionary<string, DisabledNote> LoopingUpstreams { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Trackers by <c>upstream + '\u001f' + host</c>.</summary>
     public Dictionary<string, IncidentTracker> Trackers { get; set; } = new(StringComparer.Ordinal);
 

@@ -31,6 +31,82 @@ internal static class ErrorSignatures
         line.Message.IndexOf(" while requesting certificate status"u8) >= 0
         || (line.Request.IsEmpty && (line.Line.IndexOf("context: ngx.timer"u8) >= 0 || line.Line.IndexOf("context: init_worker_by_lua"u8) >= 0));
 
+    /// <summary>
+    /// nginx proxying to itself (<c>proxy_pass</c> at its own <c>listen</c> address and port): each request comes back
+    /// to it as a new one, which it proxies again, until a hop finds no free connection (<c>worker_connections are not
+    /// enough</c>, <c>Too many open files</c>) and the last try fails (reset, refused, timed out); the error is passed
+    /// down the chain as a 502. A request nginx sent itself comes from the upstream's address (nginx's own) with the
+    /// <c>Host</c> nginx sends, <c>$proxy_host</c>: that address and port, or the name and port in <c>proxy_pass</c>
+    /// (<c>localhost:8080</c>). A stream session's line names the listening address as <c>server</c>. A caching or
+    /// forward proxy is asked for the upstream's address by other clients: no loop (a loop through a published port,
+    /// whose hops come from the bridge's gateway, is not told from one).
+    /// </summary>
+    public static bool BackToItself(in ErrorLogLine line)
+    {
+        if (line.Upstream.IsEmpty || line.Client.IsEmpty || !TryAuthority(line.Upstream, out var address, out var port, out var https)
+            || !System.Net.IPAddress.TryParse(address, out _))
+        {
+            return false;
+        }
+
+        var fromUpstream = line.Client.SequenceEqual(address);
+        if (!line.Host.IsEmpty)
+        {
+            var host = line.Host;
+            var colon = host.LastIndexOf((byte)':');
+            var explicitPort = colon > 0 && host[(colon + 1)..].IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0 && colon < host.Length - 1
+                && host.IndexOf((byte)']') < colon;
+            var name = explicitPort ? host[..colon] : host;
+            name = name.Length > 2 && name[0] == (byte)'[' && name[^1] == (byte)']' ? name[1..^1] : name;
+            var hostPort = explicitPort ? host[(colon + 1)..] : https ? "443"u8 : "80"u8;
+            return fromUpstream && hostPort.SequenceEqual(port) && (explicitPort || name.SequenceEqual(address));
+        }
+
+        // A stream session: "server: 0.0.0.0:8480" is the listening socket.
+        var server = line.Server;
+        var serverColon = server.LastIndexOf((byte)':');
+        return line.Request.IsEmpty && fromUpstream && serverColon > 0 && server[(serverColon + 1)..].SequenceEqual(port);
+    }
+
+    /// <summary>The line's kind, or <see cref="FailureKind.ProxyLoop"/> when its try went back to nginx itself (a
+    /// failure of nginx's own choosing, a limit, a name or a script, chose no such try).</summary>
+    public static FailureKind LoopedOr(FailureKind kind, in ErrorLogLine line) =>
+        kind is not (FailureKind.None or FailureKind.RateLimitRequests or FailureKind.RateLimitConnections or FailureKind.Script or FailureKind.Resolver)
+        && !kind.ChoseNoPeer() && BackToItself(in line)
+            ? FailureKind.ProxyLoop
+            : kind;
+
+    /// <summary><c>http://10.0.0.1:8080/a</c> → <c>10.0.0.1</c>, <c>8080</c> (the scheme's port when none is written);
+    /// <c>[::1]:80</c> → <c>::1</c>; a stream upstream (<c>10.0.0.1:5432</c>) has no scheme.</summary>
+    private static bool TryAuthority(ReadOnlySpan<byte> url, out ReadOnlySpan<byte> address, out ReadOnlySpan<byte> port, out bool https)
+    {
+        address = port = default;
+        var scheme = url.IndexOf("://"u8);
+        https = scheme > 0 && url[..scheme].SequenceEqual("https"u8);
+        var rest = scheme >= 0 ? url[(scheme + 3)..] : url;
+        var end = rest.IndexOfAny("/?"u8);
+        var authority = end < 0 ? rest : rest[..end];
+        if (authority.StartsWith("unix:"u8) || authority.IsEmpty)
+        {
+            return false;
+        }
+
+        var close = authority.IndexOf((byte)']');
+        var colon = authority.LastIndexOf((byte)':');
+        if (authority[0] == (byte)'[' && close > 0)
+        {
+            address = authority[1..close];
+            port = colon > close ? authority[(colon + 1)..] : https ? "443"u8 : "80"u8;
+        }
+        else
+        {
+            address = colon > 0 ? authority[..colon] : authority;
+            port = colon > 0 ? authority[(colon + 1)..] : https ? "443"u8 : "80"u8;
+        }
+
+        return !port.IsEmpty;
+    }
+
     public static FailureKind Classify(ReadOnlySpan<byte> message)
     {
         // ngx_lua's own lines: a Lua handler's log ("[lua] main.lua:28: request failed: x could not be resolved") and its

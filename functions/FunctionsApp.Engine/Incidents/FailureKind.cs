@@ -66,4 +66,7 @@ internal enum FailureKind
     /// <summary>nginx's <c>proxy_connect_timeout</c> fired during the TLS handshake (<c>upstream timed out … while SSL
     /// handshaking to upstream</c>): the connection was made, and no answer came to nginx's ClientHello (504).</summary>
     TimedOutHandshaking,
+
+    /// <summary>The try went back to nginx itself (<c>proxy_pass</c> at its own address): see <see cref="ErrorSignatures.BackToItself"/>.</summary>
+    ProxyLoop,
 }

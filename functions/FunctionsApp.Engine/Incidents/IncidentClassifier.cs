@@ -24,6 +24,13 @@ internal static class IncidentClassifier
 
     public static Verdict Classify(IncidentEvidence e)
     {
+        // A request that came back to nginx itself loops on every try there: whatever its hops' lines say (a reset, a
+        // 502 passed down the chain), the route is the fault.
+        if (e.Kinds.ContainsKey(FailureKind.ProxyLoop))
+        {
+            return Verdict(IncidentCause.Misconfiguration, 0.9, e);
+        }
+
         var votes = new Dictionary<IncidentCause, double>();
         var errorLines = 0;
         foreach (var (kind, count) in VotingKinds(e))
@@ -502,6 +509,8 @@ internal static class IncidentClassifier
                 _ when !e.AccessLogRead => $"{u} refused connections ({Words(top)}): the service stopped or never started (or nginx points at the wrong address or port); without the access log, nothing here says whether it served before.",
                 _ => $"{u} refused every connection since the logs begin ({Words(top)}): the service is most likely not running (or nginx points at the wrong address or port).",
             },
+            IncidentCause.Misconfiguration when e.Kinds.ContainsKey(FailureKind.ProxyLoop) =>
+                $"nginx proxies to itself: {u} is an address nginx listens on, so each request comes back to it as a new one ({e.Kinds[FailureKind.ProxyLoop]} seen arriving with nginx's own Host or from its own address) and loops until a hop finds no free connection (`worker_connections`); the failure is passed down the chain as a 502.",
             IncidentCause.Misconfiguration => top switch
             {
                 FailureKind.TooBigHeader => $"{u} sends response headers larger than nginx's proxy buffers.",
@@ -591,6 +600,7 @@ internal static class IncidentClassifier
         FailureKind.RateLimitConnections => "limit_conn",
         FailureKind.OtherUpstream => "upstream error",
         FailureKind.Script => "an error in nginx's Lua code",
+        FailureKind.ProxyLoop => "the request came back to nginx itself",
         _ => "no nginx error line",
     };
 }

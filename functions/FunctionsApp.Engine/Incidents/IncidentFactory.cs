@@ -23,6 +23,9 @@ internal static class IncidentFactory
                 .Select(g => new EvidenceItem(Where(g.First()), g.Count(), g.First().Sample, "config")))
             .Concat(DisabledForAnswers(t, engine) is { } disabled
                 ? [new EvidenceItem(IncidentClassifier.DisabledForAnswersSignature, disabled.Count, disabled.Sample)]
+                : [])
+            .Concat(LoopSeenElsewhere(t, engine) is { } loop
+                ? [new EvidenceItem(LoopSignature, loop.Count, loop.Sample)]
                 : []);
         return new Incident
         {
@@ -45,6 +48,18 @@ internal static class IncidentFactory
             Remediation = verdict.Remediation,
         };
     }
+
+    private const string LoopSignature = "the upstream is nginx itself: a request of another host came back to it";
+
+    /// <summary>
+    /// The tracker's upstream came back to nginx for another host's requests in these minutes: it is nginx's own
+    /// address, so this host's requests looped there too; their hops name this host, the request nginx sent itself
+    /// the upstream's address (<see cref="ErrorSignatures.BackToItself"/>).
+    /// </summary>
+    private static DisabledNote? LoopSeenElsewhere(IncidentTracker t, EngineState engine) =>
+        !t.Kinds.ContainsKey(FailureKind.ProxyLoop) && engine.LoopingUpstreams.TryGetValue(t.Upstream, out var note)
+        && note.First <= t.Last + TimeSpan.FromMinutes(1) && note.Last >= t.Start - TimeSpan.FromMinutes(1)
+            ? note : null;
 
     /// <summary>What nginx said of the host's servers it disabled for their answers, when it did so in the ten minutes
     /// before the tracker's "no live upstreams" or during them.</summary>
@@ -85,7 +100,7 @@ internal static class IncidentFactory
         {
             Upstream = t.Upstream,
             UpstreamLabel = LabelOf(t),
-            Kinds = t.Kinds,
+            Kinds = LoopSeenElsewhere(t, engine) is { } loop ? new Dictionary<FailureKind, int>(t.Kinds) { [FailureKind.ProxyLoop] = loop.Count } : t.Kinds,
             ToleratedKinds = t.ToleratedKinds,
             Statuses = t.Statuses,
             FailedRequests = t.FailedRequests,

@@ -68,7 +68,7 @@ internal static class IncidentVerdict
     {
         var sample = Encoding.UTF8.GetBytes(item.Sample);
         return ErrorLogParser.TryParseAnywhere(sample, null, out var line)
-            ? ErrorSignatures.Classify(line.Message)
+            ? ErrorSignatures.LoopedOr(ErrorSignatures.Classify(line.Message), in line)
             : ErrorSignatures.Classify(Encoding.UTF8.GetBytes(item.Signature));
     }
 

@@ -53,6 +53,12 @@ internal static class Remediation
                 AddBypasses(steps);
                 break;
             case IncidentCause.Misconfiguration:
+                if (kinds.Contains(FailureKind.ProxyLoop))
+                {
+                    steps.Add($"Point `proxy_pass` at the application, not at nginx: {upstream} is an address and port nginx itself listens on (`listen 8080;` with `proxy_pass http://127.0.0.1:8080;`, or a published port that leads back to the nginx container). Compare it with the `listen` directives in `nginx -T`.");
+                    steps.Add("In a container, `localhost` is the container itself: use the application's service name and the port it listens on inside its own container. Where `proxy_pass` is built from `$host` or `$http_host`, check that the name does not resolve to nginx.");
+                }
+
                 if (kinds.Contains(FailureKind.TooBigHeader))
                 {
                     steps.Add("Raise `proxy_buffer_size` (e.g. `16k`) and `proxy_buffers` (e.g. `8 16k`), or `fastcgi_buffer_size`/`fastcgi_buffers` for FastCGI (`grpc_buffer_size`, `uwsgi_buffer_size`, `scgi_buffer_size` for those): the upstream's response headers do not fit.");

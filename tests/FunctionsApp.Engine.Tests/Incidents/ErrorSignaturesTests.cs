@@ -153,4 +153,30 @@ public sealed class ErrorSignaturesTests
         Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out var entry));
         Assert.Equal("api.dns.example.test", ErrorSignatures.UpstreamOf(in entry, FailureKind.DnsNotFound));
     }
+
+    /// <summary>
+    /// A try nginx sent back to itself: the looped request arrives from the upstream's address with the Host nginx sends
+    /// (<c>$proxy_host</c>: that address and port, or a name and that port); a stream session names its listening
+    /// address as <c>server</c>. An application calling its own site through nginx, a caching or forward proxy asked
+    /// for an address (lancache's line), and a browser at nginx's port are no loop.
+    /// </summary>
+    [Theory]
+    [InlineData("client: 127.0.0.1, server: loop.test, request: \"GET /cart HTTP/1.0\", upstream: \"http://127.0.0.1:29080/cart\", host: \"127.0.0.1:29080\"", true)]
+    [InlineData("client: 172.18.0.1, server: , request: \"GET / HTTP/1.0\", upstream: \"http://10.0.0.101:80/\", host: \"10.0.0.101\"", false)]
+    [InlineData("client: 127.0.0.1, server: localhost, request: \"GET /api HTTP/1.1\", upstream: \"http://127.0.0.1:8080/api\", host: \"localhost:8080\"", true)]
+    [InlineData("client: ::1, server: _, request: \"GET / HTTP/1.1\", upstream: \"https://[::1]:443/\", host: \"[::1]\"", true)]
+    [InlineData("client: 10.193.124.19, server: 0.0.0.0:8480, upstream: \"10.193.124.19:8480\", bytes from/to client:0/0, bytes from/to upstream:0/0", true)]
+    [InlineData("client: 127.0.0.1, server: shop.test, request: \"GET /wp-cron.php HTTP/1.1\", upstream: \"http://127.0.0.1:8080/wp-cron.php\", host: \"shop.test\"", false)]
+    [InlineData("client: 10.0.0.7, server: _, request: \"GET http://93.184.216.34/ HTTP/1.1\", upstream: \"http://93.184.216.34:80/\", host: \"93.184.216.34\"", false)]
+    [InlineData("client: 10.0.0.7, server: app.test, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8080/\", host: \"app.test:8080\"", false)]
+    [InlineData("client: 127.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8080/\", host: \"localhost:9000\"", false)]
+    [InlineData("client: 127.0.0.1, server: _, request: \"GET / HTTP/1.0\", upstream: \"fastcgi://unix:/run/php/fpm.sock:\", host: \"localhost\"", false)]
+    [InlineData("client: 10.0.0.9, server: 0.0.0.0:5432, upstream: \"10.0.0.20:5432\", bytes from/to client:0/0, bytes from/to upstream:0/0", false)]
+    public void BackToItself_TheTryReturnedToNginx(string context, bool expected)
+    {
+        var line = $"2026/12/03 06:47:34 [error] 11499#11499: *61 recv() failed (104: Connection reset by peer) while reading response header from upstream, {context}";
+        Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out var entry));
+
+        Assert.Equal(expected, ErrorSignatures.BackToItself(in entry));
+    }
 }

@@ -1770,4 +1770,51 @@ public sealed class NginxBehaviourTests
         Assert.DoesNotContain("orders_pool", incident.Servers ?? []);
         Assert.Equal(7, incident.FailedRequests);
     }
+
+    /// <summary>
+    /// <c>proxy_pass</c> at nginx's own port (captured from nginx 1.22 here: <c>listen 127.0.0.1:29080</c> with
+    /// <c>proxy_pass http://127.0.0.1:29080</c>): each request comes back as a new one until a hop finds no free
+    /// connection, and the last hop's reset goes down the chain as 502s. Not an upstream that answers badly: nginx
+    /// points at itself.
+    /// </summary>
+    [Fact]
+    public void ProxyLoop_ErrorLogAlone_IsMisconfiguration()
+    {
+        var errors = Enumerable.Range(0, 4).SelectMany(i => new[]
+        {
+            $"{Base.AddSeconds(i * 2):yyyy/MM/dd HH:mm:ss} [alert] 11499#11499: 64 worker_connections are not enough",
+            $"{Base.AddSeconds(i * 2):yyyy/MM/dd HH:mm:ss} [error] 11499#11499: *{61 + i * 64} recv() failed (104: Connection reset by peer) while reading response header from upstream, client: 127.0.0.1, server: loop.test, request: \"GET /cart{i} HTTP/1.0\", upstream: \"http://127.0.0.1:29080/cart{i}\", host: \"127.0.0.1:29080\"",
+        });
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(("127.0.0.1:29080", IncidentCause.Misconfiguration), (incident.Upstream, incident.Cause));
+        Assert.Contains("proxies to itself", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains(incident.Remediation, step => step.Contains("`listen`", StringComparison.Ordinal));
+    }
+
+    /// <summary>With <c>$upstream_addr</c> logged, every hop's 502 names nginx's own address: one incident, the loop's.</summary>
+    [Fact]
+    public void ProxyLoop_HopsPassingTheFailureDown_AreTheLoopsIncident()
+    {
+        const string Format = "$remote_addr [$time_local] \"$request\" $status $http_host ua=\"$upstream_addr\" us=\"$upstream_status\" rt=$request_time";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var time = Base.AddSeconds(i * 3);
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{100 + i * 40} recv() failed (104: Connection reset by peer) while reading response header from upstream, client: 127.0.0.1, server: _, request: \"GET /cart HTTP/1.0\", upstream: \"http://127.0.0.1:8080/cart\", host: \"127.0.0.1:8080\"");
+            for (var hop = 0; hop < 30; hop++)
+            {
+                access.Add($"127.0.0.1 [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /cart HTTP/1.0\" 502 127.0.0.1:8080 ua=\"127.0.0.1:8080\" us=\"502\" rt=0.002");
+            }
+
+            access.Add($"203.0.113.9 [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /cart HTTP/1.1\" 502 shop.test:8080 ua=\"127.0.0.1:8080\" us=\"502\" rt=0.003");
+        }
+
+        var incidents = Analyze(access, errors, format: Format).Incidents;
+
+        Assert.All(incidents, i => Assert.Equal(IncidentCause.Misconfiguration, i.Cause));
+        Assert.Equal(155, incidents.Sum(i => i.FailedRequests));
+    }
 }
