@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using FunctionsApp.NginxLogs;
 
 namespace FunctionsApp.Incidents;
 
@@ -14,9 +15,29 @@ internal sealed record LogInput(string Name, Func<Stream> Open, bool CanReopen =
     public bool NewestFirst { get; init; }
 
     /// <summary>A file, or standard input for <c>-</c>.</summary>
-    public static LogInput FromPath(string path) => path == "-"
-        ? new LogInput("stdin", Console.OpenStandardInput, CanReopen: false)
-        : new LogInput(path, () => OpenFile(path));
+    public static LogInput FromPath(string path)
+    {
+        if (path == "-")
+        {
+            return new LogInput("stdin", () => PrettyJsonLines.Wrap(Console.OpenStandardInput()), CanReopen: false);
+        }
+
+        bool indented;
+        using (var head = OpenFile(path))
+        {
+            indented = PrettyJsonLines.IsIndentedJson(head);
+        }
+
+        if (!indented)
+        {
+            return new LogInput(path, () => OpenFile(path));
+        }
+
+        // Records one a line in a file of their own, written once: it can be read again, and read backwards (a log
+        // UI's export lists the newest first).
+        var flattened = new Lazy<string>(() => PrettyJsonLines.Flatten(OpenFile(path)));
+        return new LogInput(path, () => new FileStream(flattened.Value, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan));
+    }
 
     /// <summary>
     /// The file's bytes as UTF-8: a log saved as UTF-16 (Windows PowerShell 5.1's <c>&gt;</c> and <c>Out-File</c>

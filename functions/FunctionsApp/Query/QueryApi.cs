@@ -306,8 +306,8 @@ internal static class QueryApi
         }
     }
 
-    private static Stream Decompress(string name, Stream stream) =>
-        name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(stream, CompressionMode.Decompress) : stream;
+    private static Stream Decompress(string name, Stream stream) => PrettyJsonLines.Wrap(
+        name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(stream, CompressionMode.Decompress) : stream);
 
     private static bool TryParseFilter(
         string? from, string? to, string? cause, string? state, string? limit, out IncidentFilter filter, [NotNullWhen(false)] out ProblemHttpResult? problem)

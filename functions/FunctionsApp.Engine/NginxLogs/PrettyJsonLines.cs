@@ -1,0 +1,303 @@
+namespace FunctionsApp.NginxLogs;
+
+/// <summary>
+/// A log exported as indented JSON: an array of records (<c>gcloud logging read --format=json</c>, <c>az monitor
+/// log-analytics query</c>, a log UI's JSON download) or records one after another (<c>jq .</c>), each spread over
+/// lines. Read as one record a line, as a shipper writes them, so <see cref="RecordBatch"/> and
+/// <see cref="LineEnvelope"/> find nginx's line inside. JSON allows a line break only between tokens, never inside a
+/// string, so inside a record each one is a space; the array's brackets and the commas between records go. Decided
+/// from the head: only input that opens a record and breaks the line before closing it is changed (newline-delimited
+/// JSON, nginx's own JSON access log and a one-line array pass as they are).
+/// </summary>
+internal sealed class PrettyJsonLines : Stream
+{
+    /// <summary>How much of the head decides; a first record longer than this is not recognised.</summary>
+    private const int HeadBytes = 64 * 1024;
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    private readonly Stream _inner;
+    private readonly byte[] _buffer = new byte[16 * 1024];
+    private int _start;
+    private int _end;
+    private int _depth;
+    private bool _inString;
+    private bool _escaped;
+    private bool _array;
+    private bool _begun;
+
+    private byte[]? _pending;
+    private readonly int _pendingLength;
+    private int _pendingAt;
+
+    private PrettyJsonLines(Stream inner, byte[] head, int headLength, int headStart)
+    {
+        _inner = inner;
+        _pending = head;
+        _pendingLength = headLength;
+        _pendingAt = headStart;
+    }
+
+    /// <summary><paramref name="stream"/> as it is, or its indented JSON records one a line; takes ownership of it.</summary>
+    public static Stream Wrap(Stream stream)
+    {
+        var head = new byte[HeadBytes];
+        var length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        var bom = head.AsSpan(0, length).StartsWith(Utf8Bom) ? 3 : 0;
+        return IsIndentedJson(head.AsSpan(bom, length - bom))
+            ? new PrettyJsonLines(stream, head, length, bom)
+            : new HeadThenRest(head, length, stream);
+    }
+
+    /// <summary>Whether <paramref name="stream"/>, read from its start, holds indented JSON records.</summary>
+    public static bool IsIndentedJson(Stream stream)
+    {
+        var head = new byte[HeadBytes];
+        var length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        var bom = head.AsSpan(0, length).StartsWith(Utf8Bom) ? 3 : 0;
+        return IsIndentedJson(head.AsSpan(bom, length - bom));
+    }
+
+    /// <summary>
+    /// Writes the records of <paramref name="indented"/> (which it disposes) one a line to a new temporary file, deleted
+    /// when the process exits, and returns its path.
+    /// </summary>
+    public static string Flatten(Stream indented)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"nginx-records-{Guid.NewGuid():N}.jsonl");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(path);
+        using (var records = Wrap(indented))
+        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 64 * 1024))
+        {
+            records.CopyTo(file);
+        }
+
+        return path;
+    }
+
+    /// <summary>The head opens a JSON array of records (<c>[</c> then <c>{</c>) or a record (<c>{</c> then a key) and
+    /// breaks a line before that first record closes.</summary>
+    internal static bool IsIndentedJson(ReadOnlySpan<byte> head)
+    {
+        var at = head.IndexOfAnyExcept(" \t\r\n"u8);
+        if (at < 0 || head[at] is not ((byte)'[' or (byte)'{'))
+        {
+            return false;
+        }
+
+        var next = head[(at + 1)..].IndexOfAnyExcept(" \t\r\n"u8);
+        if (next < 0 || head[at + 1 + next] != (head[at] == (byte)'[' ? (byte)'{' : (byte)'"'))
+        {
+            return false;
+        }
+
+        var depth = 0;
+        var inString = false;
+        var escaped = false;
+        foreach (var b in head[at..])
+        {
+            if (inString)
+            {
+                (escaped, inString) = escaped ? (false, true) : (b == (byte)'\\', b != (byte)'"');
+                continue;
+            }
+
+            switch (b)
+            {
+                case (byte)'"':
+                    inString = true;
+                    break;
+                case (byte)'[' or (byte)'{':
+                    depth++;
+                    break;
+                case (byte)']' or (byte)'}':
+                    if (--depth <= 0)
+                    {
+                        return false;
+                    }
+
+                    break;
+                case (byte)'\n' when depth > 0:
+                    return true;
+                case (byte)'\n':
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> destination)
+    {
+        var written = 0;
+        while (written == 0 && destination.Length > 0)
+        {
+            if (_start == _end && !Fill())
+            {
+                return 0;
+            }
+
+            while (_start < _end && written < destination.Length)
+            {
+                if (Transform(_buffer[_start]) is { } output)
+                {
+                    destination[written++] = output;
+                }
+
+                _start++;
+            }
+        }
+
+        return written;
+    }
+
+    private bool Fill()
+    {
+        if (_pending is not null)
+        {
+            var take = Math.Min(_buffer.Length, _pendingLength - _pendingAt);
+            _pending.AsSpan(_pendingAt, take).CopyTo(_buffer);
+            _pendingAt += take;
+            if (_pendingAt == _pendingLength)
+            {
+                _pending = null;
+            }
+
+            (_start, _end) = (0, take);
+            return take > 0 || Fill();
+        }
+
+        (_start, _end) = (0, _inner.Read(_buffer));
+        return _end > 0;
+    }
+
+    /// <summary>The byte to write for <paramref name="b"/>, or null to drop it.</summary>
+    private byte? Transform(byte b)
+    {
+        if (_inString)
+        {
+            (_escaped, _inString) = _escaped ? (false, true) : (b == (byte)'\\', b != (byte)'"');
+            return b;
+        }
+
+        // The depth at which records sit: inside the array, or at the top for records one after another.
+        var top = _array ? 1 : 0;
+        if (!_begun && b is (byte)'[' or (byte)'{')
+        {
+            _begun = true;
+            _array = b == (byte)'[';
+            if (_array)
+            {
+                _depth = 1;
+                return null;
+            }
+        }
+
+        switch (b)
+        {
+            case (byte)'"':
+                _inString = true;
+                return b;
+            case (byte)'[' or (byte)'{':
+                _depth++;
+                return b;
+            case (byte)']' or (byte)'}':
+                // The array's own bracket ends the last record's line.
+                _depth--;
+                return _depth < top ? (byte)'\n' : b;
+            case (byte)'\n' or (byte)'\r':
+                // Inside a record a break between tokens is a space; between records one after another it ends the
+                // record's line (in an array, the comma does).
+                return _depth > top ? (byte)' ' : !_array && b == (byte)'\n' ? b : null;
+            case (byte)',' when _depth == top:
+                return (byte)'\n';
+            case (byte)' ' or (byte)'\t' when _depth == top:
+                return null;
+            default:
+                return b;
+        }
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <summary>The head read to decide, then the rest of the stream.</summary>
+    private sealed class HeadThenRest(byte[] head, int length, Stream rest) : Stream
+    {
+        private int _at;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> destination)
+        {
+            if (_at < length)
+            {
+                var take = Math.Min(destination.Length, length - _at);
+                head.AsSpan(_at, take).CopyTo(destination);
+                _at += take;
+                return take;
+            }
+
+            return rest.Read(destination);
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                rest.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
