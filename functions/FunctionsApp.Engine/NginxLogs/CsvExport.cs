@@ -6,14 +6,16 @@ namespace FunctionsApp.NginxLogs;
 /// A log search's "export as CSV" (RFC 4180): a header row naming the columns, then one row per log line, the nginx
 /// line in one column with its quotes doubled. Azure Log Analytics (<c>RawData</c> of a custom-log table, times in a
 /// <c>TimeGenerated [UTC]</c> column as <c>12/1/2026, 9:58:30.134 AM</c>), Graylog (<c>"timestamp","source","message"</c>)
-/// Splunk (<c>_raw</c>, <c>_time</c>) and CloudWatch Logs Insights (<c>@timestamp</c>, <c>@message</c>) write it. The header is no log line: neither read nor counted as malformed.
+/// Splunk (<c>_raw</c>, <c>_time</c>) and CloudWatch Logs Insights (<c>@timestamp</c>, <c>@message</c>) write it, and
+/// Log Analytics for its container tables (AKS's <c>ContainerLogV2.LogMessage</c> and <c>ContainerLog.LogEntry</c>,
+/// Container Apps' <c>Log_s</c>) and Kibana for ECS documents (<c>event.original</c>). The header is no log line: neither read nor counted as malformed.
 /// A row's time column, when it names its zone (or the header says <c>[UTC]</c>), is the time the search stamped on the
 /// line. Decided once per input from its first lines, like <see cref="LineEnvelope"/>; a row cut across lines (a quoted
 /// newline, which nginx never writes) is read as it is.
 /// </summary>
 internal sealed class CsvExport
 {
-    private static readonly string[] LineColumns = ["RawData", "message", "_raw", "log", "line", "msg", "textPayload", "short_message", "full_message", "@message"];
+    private static readonly string[] LineColumns = ["RawData", "message", "_raw", "log", "line", "msg", "textPayload", "short_message", "full_message", "@message", "LogMessage", "LogEntry", "Log_s", "event.original", "body", "content"];
     private static readonly string[] TimeColumns = ["TimeGenerated", "timestamp", "@timestamp", "_time", "time", "date", "generated_at"];
     private static readonly string[] UsTimes = ["M/d/yyyy, h:mm:ss.FFFFFFF tt", "M/d/yyyy, h:mm:ss tt", "M/d/yyyy h:mm:ss.FFFFFFF tt", "M/d/yyyy h:mm:ss tt"];
 

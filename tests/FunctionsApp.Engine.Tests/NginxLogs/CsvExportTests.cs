@@ -36,6 +36,8 @@ public sealed class CsvExportTests
     [InlineData("\"timestamp\",\"source\",\"message\"", "\"2026-12-01T10:00:00.024Z\",\"web-9\",LINE", "csv:message", "Graylog")]
     [InlineData("_time,host,_raw", "2026-12-01T11:00:00.024+01:00,web-9,LINE", "csv:_raw", "Splunk")]
     [InlineData("@timestamp,@message,@logStream,@log", "2026-12-01T10:00:00.024Z,LINE,i-0abc/nginx,123456789012:/nginx/error", "csv:@message", "CloudWatch Logs Insights")]
+    [InlineData("\"TimeGenerated [UTC]\",Computer,PodName,LogMessage,LogSource", "\"12/1/2026, 10:00:00.024 AM\",aks-node-1,web-7d9f,LINE,stderr", "csv:LogMessage", "Log Analytics (ContainerLogV2)")]
+    [InlineData("@timestamp,host.name,event.original", "2026-12-01T10:00:00.024Z,web-9,LINE", "csv:event.original", "Kibana (ECS)")]
     public void TryUnwrap_SearchExports_ReadTheLineColumnWithCommasAndQuotesAndTheZonedTime(string header, string row, string name, string source)
     {
         row = row.Replace("LINE", Quoted(Error), StringComparison.Ordinal);
