@@ -40,7 +40,7 @@ internal sealed partial class DiagnosisEngine
         // for the incident of the same upstream and host going on at that time. Unless the access log never logs
         // requests where this one went, or logged it as the 404 of an error page nginx could not open: then the line
         // is all there is of a failed request.
-        var accessCovers = State.AccessWatermark is { } seen && seen >= error.Time && AccessLogShows(error) && !error.AnsweredByMissingErrorPage;
+        var accessCovers = AccessLogCovers(error.Time) && AccessLogShows(error) && !error.AnsweredByMissingErrorPage;
         var rateLimit = error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
         var failure = RequestJoin.FromErrorLine(error);
         if (!accessCovers && AccessKeyOf(error) is { } key && State.History.ContainsKey(key))
@@ -167,6 +167,11 @@ internal sealed partial class DiagnosisEngine
     /// waiting to be joined, or in a tracker not yet open) the resolver's line counts no request; only when the logs
     /// hold none and no access log covers the moment (an excerpt of the error log) is it a DNS failure of its own.
     /// </summary>
+    /// <summary>The access log was read from before <paramref name="time"/> to after it: a request failed then would be
+    /// in it.</summary>
+    private bool AccessLogCovers(DateTimeOffset time) =>
+        State.AccessWatermark is { } seen && seen >= time && (State.AccessLogBegan is not { } began || began <= time);
+
     private void ReleaseResolverLine(PendingError error)
     {
         var around = TimeSpan.FromSeconds(90);
@@ -184,7 +189,7 @@ internal sealed partial class DiagnosisEngine
         {
             return;
         }
-        else if (State.AccessWatermark is { } seen && seen >= error.Time)
+        else if (AccessLogCovers(error.Time))
         {
             failure.Recovered = true;
         }

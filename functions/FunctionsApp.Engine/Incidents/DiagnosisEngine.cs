@@ -171,6 +171,11 @@ internal sealed partial class DiagnosisEngine
             State.AccessWatermark = time;
         }
 
+        if (State.AccessLogBegan is null || time < State.AccessLogBegan)
+        {
+            State.AccessLogBegan = time;
+        }
+
         var upstreams = entry.Get(AccessField.UpstreamAddr);
         var upstreamStatuses = entry.Get(AccessField.UpstreamStatus);
         // A 009 nginx logs for an upstream's non-HTTP answer; one no upstream was tried for is an HTTP/0.9 client's.

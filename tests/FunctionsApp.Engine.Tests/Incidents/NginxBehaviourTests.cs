@@ -1817,4 +1817,25 @@ public sealed class NginxBehaviourTests
         Assert.All(incidents, i => Assert.Equal(IncidentCause.Misconfiguration, i.Cause));
         Assert.Equal(155, incidents.Sum(i => i.FailedRequests));
     }
+
+    /// <summary>
+    /// An error log kept longer than the access log (rotated apart, or an excerpt of each): its failures from before the
+    /// access log's first line have no access line to meet, and are read as the error log alone reads them, where
+    /// the same lines inside the access log's span, unmatched, are tries nginx recovered from.
+    /// </summary>
+    [Theory]
+    [InlineData(7200, 40)]
+    [InlineData(-300, 0)]
+    public void ErrorLinesBeforeTheAccessLogBegins_AreFailedRequests(int accessStartsAt, int failed)
+    {
+        var access = Enumerable.Range(0, 600).Select(i =>
+            $"10.0.0.{i % 200} - - [{Base.AddSeconds(accessStartsAt + i):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/{i} HTTP/1.1\" 200 157 \"-\" \"Mozilla/5.0\"");
+        var errors = Enumerable.Range(0, 40).Select(i =>
+            $"{Base.AddSeconds(i * 2):yyyy/MM/dd HH:mm:ss} [error] 29#29: *{i} connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.{i}, server: _, request: \"GET /api/{i} HTTP/1.1\", upstream: \"http://10.4.0.9:8080/api/{i}\", host: \"shop.example\"");
+
+        var report = Analyze(access, errors, format: "combined");
+
+        Assert.Equal(failed, report.Incidents.Sum(i => i.FailedRequests));
+        Assert.All(report.Incidents, i => Assert.Equal(IncidentCause.UpstreamDown, i.Cause));
+    }
 }
