@@ -322,6 +322,17 @@ internal sealed partial class DiagnosisEngine
             InSubrequest = !line.Subrequest.IsEmpty,
             Raw = LogText.Raw(line.Line),
         };
+        if (error.ConnectionId >= 0 && (error.Host == NoHost || error.Upstream.Length == 0) && EarlierLineOfItsConnection(error) is { } earlier)
+        {
+            // A line cut short (a paste, a search's excerpt): nginx writes a request's context whole, so what it lacks
+            // is what its connection's line a moment before says.
+            error.Host = error.Host == NoHost ? earlier.Host : error.Host;
+            error.Server = error.Server.Length == 0 ? earlier.Server : error.Server;
+            error.Upstream = error.Upstream.Length == 0 ? earlier.Upstream : error.Upstream;
+            error.Request = error.Request.Length == 0 ? earlier.Request : error.Request;
+            error.Client = error.Client.Length == 0 ? earlier.Client : error.Client;
+        }
+
         error.Host = HostOr(error.Host, error.Server);
         if (kind == FailureKind.ProxyLoop)
         {
@@ -418,6 +429,33 @@ internal sealed partial class DiagnosisEngine
         {
             State.DisabledAfterAnswer[host] = new DisabledNote { First = time, Last = time, Count = 1, Sample = LogText.Raw(line.Line) };
         }
+    }
+
+    /// <summary>What <see cref="UpstreamAddress.HostKey"/> makes of a line without a host.</summary>
+    private const string NoHost = "-";
+
+    /// <summary>The latest line of the same connection (<c>*N</c>, and the client and server where both name them)
+    /// within a minute before, that names its host: another try of the request, or an earlier request on it.</summary>
+    private PendingError? EarlierLineOfItsConnection(PendingError error)
+    {
+        for (var i = State.PendingErrors.Count - 1; i >= 0; i--)
+        {
+            var earlier = State.PendingErrors[i];
+            if (error.Time - earlier.Time > TimeSpan.FromMinutes(1))
+            {
+                break;
+            }
+
+            if (earlier.ConnectionId == error.ConnectionId && earlier.Host != NoHost && earlier.Time <= error.Time
+                && Agree(earlier.Client, error.Client) && Agree(earlier.Server, error.Server))
+            {
+                return earlier;
+            }
+        }
+
+        return null;
+
+        static bool Agree(string a, string b) => a.Length == 0 || b.Length == 0 || a == b;
     }
 
     private void NoteLoop(string upstream, DateTimeOffset time, string sample)

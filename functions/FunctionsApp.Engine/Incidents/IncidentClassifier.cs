@@ -518,7 +518,10 @@ internal static class IncidentClassifier
                 FailureKind.NoResolver => $"proxy_pass to {u} needs a resolver, and none is defined.",
                 FailureKind.Ipv6Unavailable when e.Upstream.StartsWith("[::1]", StringComparison.Ordinal) =>
                     $"nginx connects to {u} over IPv6, which this host does not have on loopback (typical in containers): use 127.0.0.1 instead of localhost.",
-                FailureKind.Ipv6Unavailable => $"nginx connects to {u} over IPv6, and this host cannot (no IPv6 address to connect from, or no route to IPv6 networks): the name resolves to IPv6 addresses too, or the configuration names one.",
+                FailureKind.Ipv6Unavailable when e.Upstream.StartsWith('[') =>
+                    $"nginx connects to {u} over IPv6, and this host cannot (no IPv6 address to connect from, or no route to IPv6 networks): the name resolves to IPv6 addresses too, or the configuration names one.",
+                FailureKind.Ipv6Unavailable =>
+                    $"nginx's tries for {u} include IPv6 addresses, and this host cannot connect over IPv6 (no IPv6 address to connect from, or no route to IPv6 networks): the name resolves to IPv6 addresses too, or the configuration names one.",
                 FailureKind.InvalidAddress => $"connect() rejected the address {u} itself (invalid argument or address family): no packet left nginx; check the address in the configuration.",
                 FailureKind.MissingSocket => $"The socket {u} does not exist, and nothing ever answered there while the site served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)}: nginx points at the wrong path.",
                 _ => $"{u} never accepted a connection ({Words(top)}), though the site had served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)} before it was first used: nginx most likely points at the wrong address or port.",

@@ -1838,4 +1838,26 @@ public sealed class NginxBehaviourTests
         Assert.Equal(failed, report.Incidents.Sum(i => i.FailedRequests));
         Assert.All(report.Incidents, i => Assert.Equal(IncidentCause.UpstreamDown, i.Cause));
     }
+
+    /// <summary>
+    /// A line cut short where someone copied it (before <c>upstream:</c> and <c>host:</c>, or inside its message) keeps
+    /// nginx's own head: its connection's line a moment before gives the host (and the upstream) it lacks, so it joins
+    /// that outage instead of opening one on host <c>-</c> (or on <c>server:</c>'s name).
+    /// </summary>
+    [Theory]
+    [InlineData("recv() failed (104: Connection reset by peer) while reading response header from upstream, client: 10.0.10.123, server: svr, request: \"GET / HTTP/1.1\",")]
+    [InlineData("connect() to unix:/run/php/fpm.sock failed (2: No such")]
+    public void LineCutShort_TakesItsConnectionsHostAndJoinsItsOutage(string cut)
+    {
+        string Whole(int second, string message) =>
+            $"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 153#153: *7 {message}, client: 10.0.10.123, server: svr, request: \"GET / HTTP/1.1\", upstream: \"fastcgi://unix:/run/php/fpm.sock:\", host: \"10.0.10.1\"";
+        var message = cut.StartsWith("recv()", StringComparison.Ordinal)
+            ? "recv() failed (104: Connection reset by peer) while reading response header from upstream"
+            : "connect() to unix:/run/php/fpm.sock failed (2: No such file or directory) while connecting to upstream";
+        string[] errors = [Whole(0, message), Whole(9, message), $"{Base.AddSeconds(16):yyyy/MM/dd HH:mm:ss} [error] 153#153: *7 {cut}"];
+
+        var incident = Assert.Single(Analyze([], errors, options: new DiagnosisOptions { MinFailures = 1 }).Incidents);
+
+        Assert.Equal(("unix:/run/php/fpm.sock", "10.0.10.1", 3), (incident.Upstream, incident.Host, incident.FailedRequests));
+    }
 }
