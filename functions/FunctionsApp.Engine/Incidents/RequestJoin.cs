@@ -348,7 +348,8 @@ internal static class RequestJoin
     {
         if (request.Host != "-" && error.Host != "-")
         {
-            return request.Host == error.Host;
+            // A "host" that is the error line's client address holds $remote_addr, whatever the format calls it.
+            return request.Host == error.Host || request.Host == error.Client;
         }
 
         // Only the server block's name on the access side: compare it with the error line's server:.

@@ -201,8 +201,8 @@ internal static class AccessFields
         {
             "remoteaddr" or "remoteaddress" or "clientaddr" or "clientaddress" or "clientip" or "sourceip" => AccessField.RemoteAddr,
             "statuscode" or "httpstatus" or "httpstatuscode" or "responsestatus" or "responsecode" or "responsestatuscode" => AccessField.Status,
-            "requestmethod" or "httpmethod" => AccessField.RequestMethod,
-            "requesturi" or "requesturl" => AccessField.RequestUri,
+            "requestmethod" or "httpmethod" or "httprequestmethod" => AccessField.RequestMethod,
+            "requesturi" or "requesturl" or "httprequesturi" or "httprequesturl" => AccessField.RequestUri,
             "requestpath" or "documenturi" => AccessField.Uri,
             "querystring" => AccessField.Args,
             "requestline" => AccessField.Request,
@@ -217,8 +217,14 @@ internal static class AccessFields
             "timeiso8601" => AccessField.TimeIso8601,
             _ => AccessField.Ignored,
         };
-        // Every spelling of $request_time ("requestTime", "resp_time", "latency_s") is read by what it says.
-        return field != AccessField.Ignored ? field : IsDuration(WithoutUnit(n)) ? AccessField.RequestTime : AccessField.Ignored;
+        // Every spelling of $request_time ("requestTime", "resp_time", "latency_s") is read by what it says, and a key
+        // that says "host" or "domain" otherwise ("host_domain", "server_host", "domain_http_host") holds a host: the
+        // values decide which (JsonFormatInference keeps names, and reads addresses as the server's or the client's).
+        // $hostname is the machine's name, not the request's.
+        return field != AccessField.Ignored ? field
+            : IsDuration(WithoutUnit(n)) ? AccessField.RequestTime
+            : n != "hostname" && (n.Contains("host", StringComparison.Ordinal) || n.Contains("domain", StringComparison.Ordinal)) ? AccessField.Host
+            : AccessField.Ignored;
     }
 
     /// <summary>

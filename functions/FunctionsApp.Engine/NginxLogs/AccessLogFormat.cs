@@ -75,7 +75,12 @@ internal sealed partial class AccessLogFormat
     /// JSON lines whose keys are matched by name (<c>status</c>, <c>upstream_addr</c>, <c>time_iso8601</c>, ...).
     /// A new instance each time: it learns the keys of the lines it reads.
     /// </summary>
-    public static AccessLogFormat CreateJson() => new("json", "{...}", LogEscape.Json, [], JsonFieldMap.Learning());
+    public static AccessLogFormat CreateJson() => new("json", LearnedJson, LogEscape.Json, [], JsonFieldMap.Learning());
+
+    private const string LearnedJson = "{...}";
+
+    /// <summary>The JSON format without a template (<see cref="CreateJson"/>): every key is read by its name alone.</summary>
+    public bool LearnsEveryKey => IsJson && Definition == LearnedJson;
 
     /// <summary>The formats <see cref="LogFormatDetector"/> chooses among, most specific first.</summary>
     public static IReadOnlyList<AccessLogFormat> CreatePresets() => [IngressNginx, NginxProxyManager, Main, Combined, CreateJson()];

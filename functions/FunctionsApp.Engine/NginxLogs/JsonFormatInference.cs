@@ -84,6 +84,16 @@ internal static class JsonFormatInference
             }
         }
 
+        // A "host" key of addresses beside a "port" key of ever-changing numbers, with no other key for the client, is
+        // the client's address and port ($remote_addr, $remote_port: alp's and ISUCON's JSON format): a Host header
+        // comes with $server_port, one number.
+        if (!fields.ContainsValue(AccessField.RemoteAddr) && named.Count == 0
+            && hostPaths.Find(p => values[p].TrueForAll(v => v is "" or "-" || !HasHostName(v))) is { } clientPath
+            && paths.Find(p => p.EndsWith("port", StringComparison.OrdinalIgnoreCase) && values[p].Distinct().Count() > Math.Max(1, values[p].Count / 2)) is not null)
+        {
+            fields[clientPath] = AccessField.RemoteAddr;
+        }
+
         // A GELF document (Graylog's format, which some log_formats write directly: "version":"1.1", "short_message")
         // names the machine that sent it "host" (its spec: the host, source or application): not the request's Host.
         if (paths.Contains("short_message") && paths.Contains("version") && fields.ContainsKey("host"))

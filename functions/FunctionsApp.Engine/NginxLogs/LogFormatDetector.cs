@@ -58,6 +58,13 @@ internal static class LogFormatDetector
 
         var best = scored.Max(c => c.Count);
         var eligible = scored.Where(c => c.Count * 10 >= best * 9).ToList();
+        if (eligible.Count > 1 && eligible.Exists(c => c.Format.IsJson && !c.Format.LearnsEveryKey))
+        {
+            // The template inferred from the values read the lines as well as learning keys by name: it saw what the
+            // values are (a "host" of client addresses), where the name alone guesses.
+            eligible.RemoveAll(c => c.Format.LearnsEveryKey);
+        }
+
         var richest = eligible.Max(c => c.Format.Richness);
         var (chosen, read) = eligible.Where(c => c.Format.Richness == richest).MaxBy(c => c.Count);
         var format = presets.Contains(chosen) ? chosen : NginxsOwnLines(lines, chosen, scored.Where(c => presets.Contains(c.Format) && c.Count * 10 >= lines.Count)) ?? chosen;

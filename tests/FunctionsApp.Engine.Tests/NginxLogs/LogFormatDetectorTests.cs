@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using FunctionsApp.Incidents;
 using FunctionsApp.NginxLogs;
 
 namespace FunctionsApp.Engine.Tests.NginxLogs;
@@ -490,6 +491,36 @@ public sealed class LogFormatDetectorTests
     }
 
     [Fact]
+    public void Detect_JsonHostKeyOfAddressesBesideAPortKeyThatChanges_IsTheClient()
+    {
+        // alp's and ISUCON's format: "host":"$remote_addr","port":$remote_port, and no other key for the client.
+        var lines = Enumerable.Range(0, 6).Select(i => Encoding.UTF8.GetBytes(
+            $"{{\"time\":\"2026-12-03T16:18:0{i}+09:00\",\"host\":\"192.0.2.{10 + (i % 2)}\",\"port\":\"{60526 + (i * 4)}\",\"method\":\"GET\",\"uri\":\"/api/items/{i}?page={i}\",\"status\":\"{(i < 3 ? 200 : 504)}\",\"body_bytes\":\"28\",\"request_time\":\"0.004\",\"response_time\":\"0.004\"}}")).ToList();
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.True(detected.TryParse(lines[0], out var entry), detected.Definition);
+        Assert.Equal("192.0.2.10", entry.Text(AccessField.RemoteAddr));
+        Assert.Equal("-", entry.HostName);
+    }
+
+    [Fact]
+    public void Analyze_JsonHostKeyOfTheClientsAddress_StillMeetsTheErrorLines()
+    {
+        // "host":"$remote_addr" without a port key to tell it: the error lines' client is the value, so the lines meet.
+        var start = new DateTimeOffset(2026, 12, 3, 7, 18, 0, TimeSpan.Zero);
+        var access = Enumerable.Range(0, 20).Select(i =>
+            $"{{\"time\":\"{start.AddSeconds(i):yyyy-MM-ddTHH:mm:ss}+00:00\",\"host\":\"127.0.0.1\",\"method\":\"GET\",\"uri\":\"/api/{i}\",\"status\":\"{(i < 15 ? 200 : 504)}\",\"request_time\":\"{(i < 15 ? "0.004" : "1.001")}\"}}");
+        var errors = Enumerable.Range(15, 5).Select(i =>
+            $"{start.AddSeconds(i):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{i} upstream timed out (110: Connection timed out) while reading response header from upstream, client: 127.0.0.1, server: isu.example.jp, request: \"GET /api/{i} HTTP/1.1\", upstream: \"http://127.0.0.1:8080/api/{i}\", host: \"isu.example.jp\"");
+
+        var incident = Assert.Single(FunctionsApp.Engine.Tests.Incidents.EngineTestKit.Analyze(access, errors, format: null).Incidents);
+
+        Assert.Equal(("127.0.0.1:8080", IncidentCause.Timeout, 5), (incident.Upstream, incident.Cause, incident.FailedRequests));
+    }
+
+    [Fact]
     public void Detect_JsonTimesUnderKeysOfTheirOwn_ReadsThemAsNginxsTimes()
     {
         // The same published format: "responsetime":$request_time, "upstreamtime":"$upstream_response_time". The
@@ -555,6 +586,11 @@ public sealed class LogFormatDetectorTests
     [InlineData("duration_ms", nameof(AccessField.Ignored))]
     [InlineData("timestamps", nameof(AccessField.Ignored))]
     [InlineData("upstream.cache_status", nameof(AccessField.Ignored))]
+    [InlineData("host_domain", nameof(AccessField.Host))]
+    [InlineData("server_host", nameof(AccessField.Host))]
+    [InlineData("domain_http_host", nameof(AccessField.Host))]
+    [InlineData("http_request_method", nameof(AccessField.RequestMethod))]
+    [InlineData("http_request_uri", nameof(AccessField.RequestUri))]
     public void FromJsonKey_KeysSpelledTheirOwnWay_ReadAsTheVariableTheySpell(string key, string expected) =>
         Assert.Equal(Enum.Parse<AccessField>(expected), AccessFields.FromJsonKey(key));
 
