@@ -299,6 +299,11 @@ internal sealed partial class DiagnosisEngine
             NoteErrorPageMissing(in line, time);
         }
 
+        if (ErrorSignatures.OutOfConnections(in line))
+        {
+            NoteOutOfConnections(time);
+        }
+
         var relevantLevel = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections || line.Level >= ErrorLevel.Error;
         if (kind == FailureKind.None || !relevantLevel || (kind == FailureKind.Script && line.Request.IsEmpty)
             || ErrorSignatures.InMailProxy(in line) || ErrorSignatures.OfNoRequest(in line))
@@ -307,7 +312,7 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
-        kind = ErrorSignatures.LoopedOr(kind, in line);
+        kind = ErrorSignatures.LoopedOr(kind, in line, State.OutOfConnectionsAt is { } exhausted && (time - exhausted).Duration() <= LoopEvidenceSkew);
         var error = new PendingError
         {
             Time = time,
@@ -428,6 +433,29 @@ internal sealed partial class DiagnosisEngine
         else if (State.DisabledAfterAnswer.Count < EngineState.MaxDisabledHosts)
         {
             State.DisabledAfterAnswer[host] = new DisabledNote { First = time, Last = time, Count = 1, Sample = LogText.Raw(line.Line) };
+        }
+    }
+
+    /// <summary>How far apart nginx's running out of connections and a try from the upstream's own address may be to
+    /// tell of one loop (the accepting worker and the one whose try failed write in the same second or so).</summary>
+    private static readonly TimeSpan LoopEvidenceSkew = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// nginx found no free connection for a client it accepted. Tries of the moments before from the upstream's own
+    /// address to it were nginx's own requests coming back (see <see cref="ErrorSignatures.LoopedOr"/>).
+    /// </summary>
+    private void NoteOutOfConnections(DateTimeOffset time)
+    {
+        State.OutOfConnectionsAt = State.OutOfConnectionsAt is { } last && last > time ? last : time;
+        for (var i = State.PendingErrors.Count - 1; i >= 0 && time - State.PendingErrors[i].Time <= LoopEvidenceSkew; i--)
+        {
+            var error = State.PendingErrors[i];
+            if (error.Kind != FailureKind.ProxyLoop && ErrorSignatures.MayLoop(error.Kind) && error.Client.Length > 0
+                && UpstreamAddress.AddressOf(error.Upstream) == error.Client)
+            {
+                error.Kind = FailureKind.ProxyLoop;
+                NoteLoop(error.Upstream, error.Time, error.Raw);
+            }
         }
     }
 

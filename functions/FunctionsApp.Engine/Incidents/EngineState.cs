@@ -75,6 +75,10 @@ internal sealed class EngineState
 
     public DateTimeOffset? ErrorWatermark { get; set; }
 
+    /// <summary>When nginx last found no free connection for a client it accepted (the bare <c>worker_connections are
+    /// not enough</c>, <see cref="ErrorSignatures.OutOfConnections"/>).</summary>
+    public DateTimeOffset? OutOfConnectionsAt { get; set; }
+
     /// <summary>Earliest time read from the access log: before it, the access log says nothing of the requests the
     /// error log tells of (an error log kept longer than the access log, an excerpt of each).</summary>
     public DateTimeOffset? AccessLogBegan { get; set; }

@@ -69,12 +69,27 @@ internal static class ErrorSignatures
     }
 
     /// <summary>The line's kind, or <see cref="FailureKind.ProxyLoop"/> when its try went back to nginx itself (a
-    /// failure of nginx's own choosing, a limit, a name or a script, chose no such try).</summary>
-    public static FailureKind LoopedOr(FailureKind kind, in ErrorLogLine line) =>
-        kind is not (FailureKind.None or FailureKind.RateLimitRequests or FailureKind.RateLimitConnections or FailureKind.Script or FailureKind.Resolver)
-        && !kind.ChoseNoPeer() && BackToItself(in line)
+    /// failure of nginx's own choosing, a limit, a name or a script, chose no such try). <paramref name="outOfConnections"/>:
+    /// nginx had just run out of connections for the clients it accepted, which a loop does (each hop takes one more);
+    /// then a try from the upstream's own address to it is nginx's own request coming back, whatever its Host says.</summary>
+    public static FailureKind LoopedOr(FailureKind kind, in ErrorLogLine line, bool outOfConnections = false) =>
+        MayLoop(kind) && (BackToItself(in line) || (outOfConnections && FromTheUpstreamsAddress(in line)))
             ? FailureKind.ProxyLoop
             : kind;
+
+    /// <summary>A try nginx chose a peer for: a limit, a name that did not resolve or a script chose none.</summary>
+    public static bool MayLoop(FailureKind kind) =>
+        kind is not (FailureKind.None or FailureKind.RateLimitRequests or FailureKind.RateLimitConnections or FailureKind.Script or FailureKind.Resolver)
+        && !kind.ChoseNoPeer();
+
+    /// <summary>The bare <c>N worker_connections are not enough</c>: the listener accepted a client and found no free
+    /// connection for it (see <see cref="Classify(ReadOnlySpan{byte})"/>).</summary>
+    public static bool OutOfConnections(in ErrorLogLine line) =>
+        line.Client.IsEmpty && line.Message.IndexOf("worker_connections are not enough"u8) >= 0 && line.Message.IndexOf(" while "u8) < 0;
+
+    /// <summary>The client is the upstream's own address: the host connected to itself.</summary>
+    public static bool FromTheUpstreamsAddress(in ErrorLogLine line) =>
+        !line.Client.IsEmpty && !line.Upstream.IsEmpty && TryAuthority(line.Upstream, out var address, out _, out _) && line.Client.SequenceEqual(address);
 
     /// <summary><c>http://10.0.0.1:8080/a</c> → <c>10.0.0.1</c>, <c>8080</c> (the scheme's port when none is written);
     /// <c>[::1]:80</c> → <c>::1</c>; a stream upstream (<c>10.0.0.1:5432</c>) has no scheme.</summary>

@@ -56,6 +56,19 @@ internal static class UpstreamAddress
         return Encoding.UTF8.GetString(end < 0 ? rest : rest[..end]);
     }
 
+    /// <summary>The address of <c>10.0.0.1:8080</c> or <c>[::1]:80</c> as nginx logs a client (<c>10.0.0.1</c>,
+    /// <c>::1</c>); a unix socket or a name as it is.</summary>
+    public static string AddressOf(string upstream)
+    {
+        if (upstream.StartsWith('[') && upstream.IndexOf(']', StringComparison.Ordinal) is var close and > 0)
+        {
+            return upstream[1..close];
+        }
+
+        var colon = upstream.LastIndexOf(':');
+        return colon > 0 && upstream.IndexOf(':', StringComparison.Ordinal) == colon && !upstream.StartsWith("unix:", StringComparison.Ordinal) ? upstream[..colon] : upstream;
+    }
+
     /// <summary>A <c>Host</c> value as a key: lower case, without a port.</summary>
     public static string HostKey(string host)
     {

@@ -1860,4 +1860,30 @@ public sealed class NginxBehaviourTests
 
         Assert.Equal(("unix:/run/php/fpm.sock", "10.0.10.1", 3), (incident.Upstream, incident.Host, incident.FailedRequests));
     }
+
+    /// <summary>
+    /// A loop whose hops keep the client's Host (<c>proxy_set_header Host $host</c>, as nginx-proxy-manager's default
+    /// server proxying to <c>127.0.0.1:80</c>): the try comes from the upstream's own address, and in the same second
+    /// nginx finds no free connection for a client it accepted (the bare <c>worker_connections are not enough</c>, in
+    /// either order). Without that, the same reset is the upstream's.
+    /// </summary>
+    [Theory]
+    [InlineData(true, false, IncidentCause.Misconfiguration)]
+    [InlineData(true, true, IncidentCause.Misconfiguration)]
+    [InlineData(false, false, IncidentCause.InvalidResponse)]
+    public void ProxyLoop_KeepingTheHost_ToldByNginxRunningOutOfConnections(bool alert, bool alertAfter, IncidentCause expected)
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var time = Base.AddSeconds(i * 6);
+            var exhausted = $"{time:yyyy/MM/dd HH:mm:ss} [alert] 2195#2195: 512 worker_connections are not enough";
+            var reset = $"{time:yyyy/MM/dd HH:mm:ss} [error] 2194#2194: *{928721 + i * 900} recv() failed (104: Connection reset by peer) while reading response header from upstream, client: 127.0.0.1, server: localhost-nginx-proxy-manager, request: \"GET /favicon.ico HTTP/1.1\", upstream: \"http://127.0.0.1:80/favicon.ico\", host: \"shop.example\"";
+            errors.AddRange(!alert ? [reset] : alertAfter ? [reset, exhausted] : [exhausted, reset]);
+        }
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(("127.0.0.1:80", expected), (incident.Upstream, incident.Cause));
+    }
 }
