@@ -433,10 +433,11 @@ internal static class IncidentClassifier
         // a few milliseconds ($upstream_response_time 0.000 to a few thousandths: the timer counts whole milliseconds,
         // and a refused connect across a Docker bridge or a loaded host takes one or two), where an upstream that
         // answers has read the request first. Instant failures: most likely nothing listening, with a confidence that
-        // says so; otherwise most likely sent by the upstream (a proxy answering 502 at once looks the same).
+        // says so; otherwise most likely sent by the upstream (a proxy answering 502 at once looks the same). An
+        // upstream that served others in the same seconds was accepting connections: its instant 502s were answers.
         if (Share(e.StatusOnly) >= 0.5 && !e.ErrorLogCovered)
         {
-            return InstantFailures(e) && e.ResponseTimes.All(t => t <= 0.005)
+            return InstantFailures(e) && e.ResponseTimes.All(t => t <= 0.005) && !Interleaved(e)
                 ? Verdict(Connectivity(e, FailureKind.Refused), 0.35, e)
                 : Verdict(IncidentCause.UpstreamReturned, 0.4, e);
         }
@@ -555,6 +556,8 @@ internal static class IncidentClassifier
             IncidentCause.InvalidResponse when e.Statuses.GetValueOrDefault(RequestJoin.NotHttp) * 2 > e.Statuses.Values.Sum() =>
                 $"{u} answered without an HTTP status line ({Words(top)}): nginx passed the bytes on as an HTTP/0.9 response (status 009), which no HTTP/1.x client can read. Something other than the application answers on that port, or it crashed mid-write.",
             IncidentCause.InvalidResponse => $"{u} answered with an invalid or incomplete HTTP response ({Words(top)}).",
+            IncidentCause.UpstreamReturned when !e.ErrorLogCovered && e.StatusOnly * 2 >= Math.Max(1, e.WithoutErrorLine) && InstantFailures(e) =>
+                $"The gateway errors came at once from {u} while it served others in the same seconds: it was accepting connections, so these were answers, its own 502s or a response nginx refused (response headers larger than `proxy_buffer_size`, an invalid header). Only $upstream_status tells; nginx's error log says which (it logs each 502 it makes).",
             IncidentCause.UpstreamReturned when !e.ErrorLogCovered && e.StatusOnly * 2 >= Math.Max(1, e.WithoutErrorLine) =>
                 $"The gateway errors most likely came from {u} itself: it took time to answer, and nothing else says nginx made them. Only $upstream_status tells, and nginx writes its own 502/504 there too for a try it failed; its error log would say (it logs each one it makes).",
             IncidentCause.UpstreamReturned when e.ServersDisabledForAnswers =>

@@ -60,6 +60,35 @@ public sealed class AccessLogAloneVerdictTests
         Assert.InRange(incident.Confidence, 0, 0.5);
     }
 
+    /// <summary>
+    /// Instant 502s of one route while the same upstream answers others in those seconds: a server that accepts
+    /// connections was not refusing them, so they were answers (its own 502s, or headers nginx refused: too big for
+    /// <c>proxy_buffer_size</c>). Captured: gunicorn sending a 12 KB header on one route behind 4k buffers.
+    /// </summary>
+    [Fact]
+    public void Analyze_Instant502sOfOneRouteWhileTheUpstreamServesOthers_AreNotARefusingServer()
+    {
+        const string Format = "time=\"$time_local\" client=$remote_addr method=$request_method uri=\"$uri\" status=$status host=$host upstream=$upstream_addr upstream_status=$upstream_status urt=$upstream_response_time rt=$request_time";
+        var start = new DateTimeOffset(2026, 12, 3, 21, 16, 0, TimeSpan.FromHours(13.75));
+        string Line(int second, string uri, int status) =>
+            $"time=\"{start.AddSeconds(second).ToString("dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture)} +1345\" client=127.0.0.1 method=GET uri=\"{uri}\" status={status} host=127.0.0.1 upstream=127.0.0.1:21101 upstream_status={status} urt=0.00{1 + (second % 4)} rt=0.00{1 + (second % 4)}";
+        var lines = new List<string>();
+        for (var second = 0; second < 40; second++)
+        {
+            lines.AddRange(Enumerable.Range(0, 3).Select(i => Line(second, $"/article/{second * 3 + i}", 200)));
+            if (second >= 10 && second < 30 && second % 2 == 0)
+            {
+                lines.Add(Line(second, $"/big/preview/{second}", 502));
+                lines.Add(Line(second, $"/big/preview/{second}0", 502));
+            }
+        }
+
+        var incident = Assert.Single(EngineTestKit.Analyze(lines, format: Format).Incidents);
+
+        Assert.Equal(IncidentCause.UpstreamReturned, incident.Cause);
+        Assert.Contains("served others in the same seconds", incident.Summary, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("0")] // an empty body: $upstream_response_length 0
     [InlineData("-")] // a format without $upstream_response_length
