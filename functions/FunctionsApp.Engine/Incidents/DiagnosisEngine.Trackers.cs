@@ -41,6 +41,8 @@ internal sealed partial class DiagnosisEngine
                 Servers = failure.Servers?.ToList(),
                 Block = NamesBlock(failure) ? failure.Upstream : failure.Block,
                 SiteServedJustBefore = State.Site.ServedBetween(failure.Time - IncidentClassifier.SiteStillWorking, failure.Time),
+                OpenedAt = failure.Time,
+                TypicalMillisWhenOpened = history?.TypicalMillis(),
             };
             State.Trackers[key] = tracker;
         }

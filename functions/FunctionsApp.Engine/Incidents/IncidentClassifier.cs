@@ -245,8 +245,9 @@ internal static class IncidentClassifier
         Interleaved(e) && e is { ResponseMillisInside: { } inside } && UsualMillis(e) is { } usual
         && inside >= 3 * Math.Max(usual, 10) && inside - usual >= 100;
 
-    /// <summary>What the upstream's requests usually took: the whole minutes before the incident, else the minutes just before.</summary>
-    private static double? UsualMillis(IncidentEvidence e) => e.ResponseMillisUsual ?? e.ResponseMillisBefore;
+    /// <summary>What the upstream's requests usually took: the whole minutes before the incident, else its last requests
+    /// before the first failure (logs that begin moments before it), else the minutes just before.</summary>
+    private static double? UsualMillis(IncidentEvidence e) => e.ResponseMillisUsual ?? e.ResponseMillisTypical ?? e.ResponseMillisBefore;
 
     /// <summary>
     /// Connects that time out beside connects the kernel reports unreachable (113, 101), to the same server: one host

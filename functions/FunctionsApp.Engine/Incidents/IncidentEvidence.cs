@@ -121,6 +121,10 @@ internal sealed record IncidentEvidence
     public double? ResponseMillisBaseline { get; init; }
 
     /// <summary>Mean response time in the five whole minutes before the incident's own: what its requests usually took.</summary>
+    /// <summary>The median time of the upstream's last requests before the incident's first failure (see
+    /// <see cref="UpstreamHistory.TypicalMillis"/>): what "usual" is when the logs hold no whole minute before it.</summary>
+    public double? ResponseMillisTypical { get; init; }
+
     public double? ResponseMillisUsual { get; init; }
 
     /// <summary>Whether an access log was read with it (or before it, for the site): without one, nothing says what an

@@ -129,6 +129,7 @@ internal static class IncidentFactory
             ServersDisabledForAnswers = DisabledForAnswers(t, engine) is not null,
             SiteWorkingBefore = t.SiteServedJustBefore is null or > 0,
             ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),
+            ResponseMillisTypical = t.OpenedAt is { } opened && opened <= t.Start ? t.TypicalMillisWhenOpened : null,
             ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),
             ResponseMillisUsual = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(6), t.Start - TimeSpan.FromMinutes(1)),
             ResponseMillisInside = history?.MeanResponseMillis(t.Start, t.Last),

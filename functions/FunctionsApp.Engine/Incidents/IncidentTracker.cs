@@ -139,6 +139,12 @@ internal sealed class IncidentTracker
     /// (null in a tracker saved before it was kept): whether the site was working when this upstream was needed.</summary>
     public long? SiteServedJustBefore { get; set; }
 
+    /// <summary>When the tracker's first failure came, and the median time of the upstream's last requests before it
+    /// (<see cref="UpstreamHistory.TypicalMillis"/>).</summary>
+    public DateTimeOffset? OpenedAt { get; set; }
+
+    public double? TypicalMillisWhenOpened { get; set; }
+
     /// <summary>Applies a failure; returns true when this failure opened the incident.</summary>
     public bool Add(FailureEvent failure, DiagnosisOptions options)
     {

@@ -115,7 +115,32 @@ internal sealed class UpstreamHistory
         {
             ResponseMillisPerMinute[slot] += (long)(s * 1000);
             TimedPerMinute[slot]++;
+            RecentMillis[RecentCount++ % RecentMillis.Length] = (int)Math.Min(s * 1000, int.MaxValue);
         }
+    }
+
+    /// <summary>The response times (ms) of the last requests served, a ring of <see cref="RecentMillis"/>'s length;
+    /// <see cref="RecentCount"/> counts them all.</summary>
+    public int[] RecentMillis { get; set; } = new int[16];
+
+    public long RecentCount { get; set; }
+
+    /// <summary>
+    /// What the upstream's last requests typically took: the median of the last ones served (at least five), or null.
+    /// Unlike a minute's mean it holds when the logs begin minutes before, and a few slow requests just before a failure
+    /// (a queue building) do not move it.
+    /// </summary>
+    public double? TypicalMillis()
+    {
+        var count = (int)Math.Min(RecentCount, RecentMillis.Length);
+        if (count < 5)
+        {
+            return null;
+        }
+
+        var sorted = RecentMillis[..count];
+        Array.Sort(sorted);
+        return sorted[count / 2];
     }
 
     public void RecordFailure(DateTimeOffset time, bool recovered, int status)

@@ -159,16 +159,18 @@ public sealed class IncidentClassifierTests
     }
 
     [Theory]
-    [InlineData(250.0, 1800.0, IncidentCause.Overload)] // answered 7 times slower meanwhile: the workers busy, the queue full
-    [InlineData(250.0, 300.0, IncidentCause.Timeout)] // answered as fast as ever: packets lost on the way, not saturation
-    [InlineData(null, 1800.0, IncidentCause.Timeout)] // nothing says what it usually took
-    public void Classify_ConnectTimeoutsWhileTheServerAnswersOthers_AreAFullAcceptQueueWhenItSlowed(double? usualMillis, double insideMillis, IncidentCause expected)
+    [InlineData(250.0, null, 1800.0, IncidentCause.Overload)] // answered 7 times slower meanwhile: the workers busy, the queue full
+    [InlineData(250.0, null, 300.0, IncidentCause.Timeout)] // answered as fast as ever: packets lost on the way, not saturation
+    [InlineData(null, null, 1800.0, IncidentCause.Timeout)] // nothing says what it usually took
+    [InlineData(null, 1.0, 1346.0, IncidentCause.Overload)] // logs that begin seconds before: its last requests took 1 ms
+    public void Classify_ConnectTimeoutsWhileTheServerAnswersOthers_AreAFullAcceptQueueWhenItSlowed(double? usualMillis, double? typicalMillis, double insideMillis, IncidentCause expected)
     {
         // gunicorn's one sync worker behind a backlog of 4: the kernel drops SYNs while the queue is full, so nginx's
         // connects time out, and what the worker takes from the queue is answered late.
         var evidence = Evidence(FailureKind.TimedOutConnecting, 117, servedBefore: 300, servedInside: 75, secondsWithSuccess: 30) with
         {
             ResponseMillisUsual = usualMillis,
+            ResponseMillisTypical = typicalMillis,
             ResponseMillisInside = insideMillis,
         };
 
@@ -176,6 +178,22 @@ public sealed class IncidentClassifierTests
 
         Assert.Equal(expected, verdict.Cause);
         Assert.Equal(expected == IncidentCause.Overload, verdict.Summary.Contains("accept queue is full", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TypicalMillis_AQueueBuildingJustBeforeTheFailure_DoesNotMoveIt()
+    {
+        // uWSGI with --listen 1: nine requests at a millisecond or two, then four answered late as its queue filled.
+        var history = new UpstreamHistory();
+        var start = new DateTimeOffset(2026, 12, 3, 7, 31, 16, TimeSpan.Zero);
+        double[] seconds = [0.002, 0.001, 0.001, 0.001, 0.001, 0.000, 0.001, 0.001, 0.003, 0.701, 0.565, 1.213, 1.254];
+        for (var i = 0; i < seconds.Length; i++)
+        {
+            history.RecordServed(start.AddSeconds(i), 200, seconds[i]);
+        }
+
+        Assert.Equal(1, history.TypicalMillis());
+        Assert.True(history.MeanResponseMillis(start.AddMinutes(-5), start.AddSeconds(13)) > 200);
     }
 
     [Theory]
