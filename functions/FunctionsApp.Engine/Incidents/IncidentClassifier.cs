@@ -122,6 +122,12 @@ internal static class IncidentClassifier
         return atFloor >= (farAboveUsual ? 2 : 3) && times.Count >= 0.9 * e.ResponseTimes.Count && FewSooner(e, floor) ? Math.Round(floor, 1) : null;
     }
 
+    /// <summary>The upstream closed or reset connections nginx was reading an answer from, and no time was logged for
+    /// the failed requests: a crash and an application server's own time limit look alike.</summary>
+    private static bool ClosedUntimed(IncidentEvidence e) =>
+        e.ResponseTimes.Count == 0 && e.Kinds.Keys.Any(k => k is FailureKind.PrematureClose or FailureKind.Reset)
+        && !e.Kinds.ContainsKey(FailureKind.InvalidHeader) && !StaleKeepAlive(e);
+
     /// <summary>At most a tenth of the failed requests ended before <paramref name="limit"/>, not counting instant failures (a connect refused).</summary>
     private static bool FewSooner(IncidentEvidence e, double limit) =>
         e.ResponseTimes.Count(t => t > 0.005 && t < limit - 0.05) <= 0.1 * e.ResponseTimes.Count;
@@ -335,6 +341,7 @@ internal static class IncidentClassifier
             IncidentCause.Overload when !e.Kinds.ContainsKey(FailureKind.ResourceUnavailable) => 0.8,
             IncidentCause.Timeout when !e.Kinds.ContainsKey(FailureKind.TimedOut) && !e.Kinds.ContainsKey(FailureKind.TimedOutConnecting) => 0.85,
             IncidentCause.UpstreamReturned when e.ServersDisabledForAnswers => 0.8,
+            IncidentCause.InvalidResponse when ClosedUntimed(e) => 0.7,
             IncidentCause.Unknown => 0.4,
             _ => 0.97,
         };
@@ -556,6 +563,8 @@ internal static class IncidentClassifier
                 $"{u} closed keep-alive connections nginx was reusing ({Words(top)}): nginx retried {e.StaleConnectionRetries} request(s) on the same server, and those it may not repeat (a POST) failed. The server's idle keep-alive timeout is shorter than nginx's `keepalive_timeout` for it.",
             IncidentCause.InvalidResponse when e.Statuses.GetValueOrDefault(RequestJoin.NotHttp) * 2 > e.Statuses.Values.Sum() =>
                 $"{u} answered without an HTTP status line ({Words(top)}): nginx passed the bytes on as an HTTP/0.9 response (status 009), which no HTTP/1.x client can read. Something other than the application answers on that port, or it crashed mid-write.",
+            IncidentCause.InvalidResponse when ClosedUntimed(e) =>
+                $"{u} answered with an invalid or incomplete HTTP response ({Words(top)}). Without the requests' times (no access log, or no `$upstream_response_time` in it) nothing tells a worker that crashed from one its application server killed at its own time limit (gunicorn `--timeout`, uWSGI `harakiri`, PHP-FPM `request_terminate_timeout`): if the failing requests are the slow ones, it is that limit.",
             IncidentCause.InvalidResponse => $"{u} answered with an invalid or incomplete HTTP response ({Words(top)}).",
             IncidentCause.UpstreamReturned when !e.ErrorLogCovered && e.StatusOnly * 2 >= Math.Max(1, e.WithoutErrorLine) && InstantFailures(e) =>
                 $"The gateway errors came at once from {u} while it served others in the same seconds: it was accepting connections, so these were answers, its own 502s or a response nginx refused (response headers larger than `proxy_buffer_size`, an invalid header). Only $upstream_status tells; nginx's error log says which (it logs each 502 it makes).",

@@ -1886,4 +1886,22 @@ public sealed class NginxBehaviourTests
 
         Assert.Equal(("127.0.0.1:80", expected), (incident.Upstream, incident.Cause));
     }
+
+    /// <summary>
+    /// An upstream that closes the connection while nginx waits for the header, with no time logged for the requests
+    /// (the error log alone): a crashed worker and one its application server killed at its own limit (PHP-FPM's
+    /// request_terminate_timeout, captured here) write the same line. The verdict says so, and claims less.
+    /// </summary>
+    [Fact]
+    public void ConnectionsClosedWithNoTimesLogged_SayTheApplicationServersLimitMayHaveKilledThem()
+    {
+        var errors = Enumerable.Range(0, 5).Select(i =>
+            $"{Base.AddSeconds(i * 4):yyyy/MM/dd HH:mm:ss} [error] 12#12: *{40 + i} upstream prematurely closed FastCGI stdout while reading response header from upstream, client: 127.0.0.1, server: _, request: \"GET /report/{i} HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host: \"shop.example\"");
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(IncidentCause.InvalidResponse, incident.Cause);
+        Assert.InRange(incident.Confidence, 0.5, 0.7);
+        Assert.Contains("request_terminate_timeout", incident.Summary, StringComparison.Ordinal);
+    }
 }
