@@ -682,9 +682,16 @@ internal sealed class LogFeed
         private DateTimeOffset _wrappedTime;
 
         /// <summary>The held entry's first line's length, and the last line's that went on with it: lines all cut at
-        /// one width (a terminal's, 80 or 120 columns) were wrapped mid-word, without a space to put back.</summary>
+        /// one width (a terminal's, 80 or 120 columns) were wrapped mid-word, without a space to put back. One line
+        /// of that length does not show it (an editor or a mail wraps at a space it drops, at about that width too):
+        /// a second one does, and the width it shows holds for the input's later entries.</summary>
         private int _wrappedWidth;
         private int _wrappedLast;
+        private int _terminalWidth;
+
+        /// <summary>Where the space put between the head and its first continuation is, while a terminal's width may
+        /// still take it back; -1 when there is none.</summary>
+        private int _firstJoinSpace = -1;
 
         public ErrorSide(LogFeed feed, IReadOnlyList<LogInput> inputs)
             : base(feed, inputs, "error")
@@ -706,13 +713,24 @@ internal sealed class LogFeed
             {
                 if (!head && _wrapped.Count < MaxWrapped && ContinuesWrapped(line))
                 {
-                    if (_wrappedWidth >= MinTerminalWidth && _wrappedLast == _wrappedWidth)
+                    var first = _wrappedLast == _wrappedWidth && _wrapped.Count == _wrappedHead;
+                    if (!first && _firstJoinSpace >= 0 && _wrappedLast == _wrappedWidth)
+                    {
+                        // The first continuation was as long as the head: both cut at a terminal's width.
+                        _wrapped.RemoveAt(_firstJoinSpace);
+                        _terminalWidth = _wrappedWidth;
+                    }
+
+                    _firstJoinSpace = -1;
+                    if (_wrappedWidth >= MinTerminalWidth && _wrappedLast == _wrappedWidth && (!first || _terminalWidth == _wrappedWidth))
                     {
                         _wrapped.AddRange(line.TrimEnd(" \t"u8));
                     }
                     else
                     {
-                        _wrapped.RemoveRange(_wrapped.Count - TrailingBlanks(), TrailingBlanks());
+                        var blanks = TrailingBlanks();
+                        _wrapped.RemoveRange(_wrapped.Count - blanks, blanks);
+                        _firstJoinSpace = first && _wrappedWidth >= MinTerminalWidth && blanks == 0 ? _wrapped.Count : -1;
                         _wrapped.Add((byte)' ');
                         _wrapped.AddRange(line.Trim(" \t"u8));
                     }
@@ -824,6 +842,7 @@ internal sealed class LogFeed
             _wrapped = [.. line];
             _wrappedHead = _wrapped.Count;
             _wrappedWidth = _wrappedLast = line.Length;
+            _firstJoinSpace = -1;
             _wrappedTime = time;
         }
 

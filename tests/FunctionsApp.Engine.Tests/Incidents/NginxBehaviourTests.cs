@@ -1194,6 +1194,28 @@ public sealed class NginxBehaviourTests
         Assert.Equal(0, report.Stats.MalformedLines);
     }
 
+    /// <summary>
+    /// An entry wrapped once by a mail or an editor at about a terminal's width, at a space it dropped: one line of that
+    /// length shows no terminal, so the words keep their space ("Connection refused"), where lines of one length do
+    /// (<see cref="TerminalWrappedPaste_CutMidWordAtItsWidth_IsReadAsOne"/>).
+    /// </summary>
+    [Fact]
+    public void WrappedOnceAtASpace_KeepsTheSpace()
+    {
+        string[] errors =
+        [
+            $"{Base:yyyy/MM/dd HH:mm:ss} [error] 1754#0: *10 connect() failed (111: Connection",
+            "refused) while connecting to upstream, client: 127.0.0.1, server: ,",
+            "request: \"GET / HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host:",
+            "\"localhost\"",
+        ];
+
+        var report = Analyze([], errors, options: new DiagnosisOptions { MinFailures = 1 });
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal("connect() failed (111: Connection refused) while connecting to upstream", Assert.Single(incident.Evidence).Signature);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
