@@ -5,6 +5,9 @@ namespace FunctionsApp.Incidents;
 /// <summary>One-shot analysis of complete logs: the engine behind <c>analyze</c> and <c>POST /api/analyze</c>.</summary>
 internal static class LogAnalyzer
 {
+    /// <summary>The most lines a paste about a failure or two is taken to hold.</summary>
+    private const int ShortPaste = 200;
+
     public static AnalysisReport Analyze(
         IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, DiagnosisOptions options, CancellationToken cancellationToken)
     {
@@ -13,12 +16,14 @@ internal static class LogAnalyzer
         var report = Run(access, errors, format, options, cancellationToken);
 
         // The threshold keeps a stray failure amid a stream of traffic from opening an incident. When it leaves the logs
-        // without any incident and they hold fewer failed requests than it asks for, or are an excerpt about them (a
-        // tenth of their lines or more: a paste, a short capture), those failures are what whoever gave them is asking
-        // about: they are analysed again with a threshold of one. Strays hours apart in a long log stay noise.
+        // without any incident and they are an excerpt about their failures (a tenth of their lines or more: a paste, a
+        // short capture), or a short paste holding fewer failed requests than it asks for, those failures are what
+        // whoever gave them is asking about: they are analysed again with a threshold of one. A stray or two in a
+        // log of hundreds of lines (a day's rotated file) stays noise.
         var stats = report.Stats;
-        var excerpt = stats.FailedRequests * 10 >= stats.AccessLines + stats.ErrorLines;
-        if (report.Incidents.Count == 0 && stats.FailedRequests > 0 && (stats.FailedRequests < options.MinFailures || excerpt)
+        var lines = stats.AccessLines + stats.ErrorLines;
+        var excerpt = stats.FailedRequests * 10 >= lines;
+        if (report.Incidents.Count == 0 && stats.FailedRequests > 0 && ((stats.FailedRequests < options.MinFailures && lines <= ShortPaste) || excerpt)
             && access.Concat(errors).All(i => i.CanReopen))
         {
             report = Run(access, errors, format, options.WithMinFailures(1), cancellationToken);

@@ -271,6 +271,18 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
+    public void Analyze_AFailureOrTwoInADaysLog_StayNoise()
+    {
+        // A rotated file of 633 requests with one 504 and its error line: a log, not a paste about that request.
+        var access = Enumerable.Range(0, 633).Select(t => Access(t * 60, t == 300 ? 504 : 200, connect: "0.001", header: t == 300 ? "-" : "0.010", cid: t));
+
+        var report = Analyze(access, [Error(300 * 60, "upstream timed out (110: Connection timed out) while reading response header from upstream", cid: 300)]);
+
+        Assert.Empty(report.Incidents);
+        Assert.Equal((1, false), (report.Stats.FailedRequests, report.Stats.BelowThreshold));
+    }
+
+    [Fact]
     public void Analyze_FewFailuresFromStandardInput_IsNoIncidentSinceItCannotBeReadTwice()
     {
         var text = Error(0, Refused) + "\n";
