@@ -164,13 +164,18 @@ public static class NginxConfigParser
             var text = files.Read(path, out var readError);
             if (text is null)
             {
-                if (files is SingleTextConfigFiles)
+                // A dump (nginx -T) holds every file nginx read: one missing is a dump cut short. A pasted file, or one
+                // copied out of its machine without what it includes (mime.types, fastcgi_params, which route nothing),
+                // is read without them: nginx would stop here, the analysis goes on and says so.
+                if (files is DumpConfigFiles)
                 {
-                    state.Warnings.Add(new ConfigError(file, line, $"include {args[0]}: {readError}"));
-                    continue;
+                    return new ConfigError(file, line, $"include {path}: {readError}");
                 }
 
-                return new ConfigError(file, line, $"include {path}: {readError}");
+                state.Warnings.Add(new ConfigError(file, line, files is SingleTextConfigFiles
+                    ? $"include {args[0]}: {readError}"
+                    : $"include {path}: {readError}; what it defines is not known here"));
+                continue;
             }
 
             state.TotalChars += text.Length;

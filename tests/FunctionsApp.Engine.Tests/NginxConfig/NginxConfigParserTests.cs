@@ -140,6 +140,29 @@ public sealed class NginxConfigParserTests
     }
 
     [Fact]
+    public void ParseFile_CopiedWithoutAnIncludedFile_WarnsAndReadsTheRest()
+    {
+        // An nginx.conf copied out of its machine without the mime.types beside it.
+        var directory = Directory.CreateTempSubdirectory("nginx-conf-");
+        try
+        {
+            var main = Path.Combine(directory.FullName, "nginx.conf");
+            File.WriteAllText(main, "events {}\nhttp {\n  include mime.types;\n  upstream backend { server 127.0.0.1:8081; server 127.0.0.1:8082; }\n  server { listen 80; location / { proxy_pass http://backend; } }\n}\n");
+
+            var result = NginxConfigParser.ParseFile(main);
+
+            Assert.True(result.Succeeded);
+            Assert.Equal(2, result.Model!.FindUpstream("backend")!.Servers.Count);
+            var warning = Assert.Single(result.Warnings);
+            Assert.Equal((3, true), (warning.Line, warning.Message.Contains("mime.types", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void ParseFile_MissingFile_IsAnErrorNotAnException()
     {
         var result = NginxConfigParser.ParseFile(Path.Combine(ConfigFixtures.Root, "no-such", "nginx.conf"));
