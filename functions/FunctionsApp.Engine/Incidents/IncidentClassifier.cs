@@ -553,6 +553,8 @@ internal static class IncidentClassifier
                 : $"{u} is saturated ({Words(top)}).",
             IncidentCause.Dns when e.Kinds.Count == 0 =>
                 $"nginx chose no server for these requests (`$upstream_addr` empty): the name `proxy_pass` resolves at request time most likely did not resolve, or not within `resolver_timeout`. Its error log would say (`could not be resolved`).",
+            IncidentCause.Dns when top == FailureKind.Resolver && e.Upstream.StartsWith("resolver", StringComparison.Ordinal) =>
+                $"nginx's {u} failed: names nginx resolves while it runs (`proxy_pass` with a variable, `resolve` servers, a module's own) did not resolve through it. Its lines name no request: which ones failed of it, the requests' own lines say (`could not be resolved`).",
             IncidentCause.Dns => $"nginx could not resolve {u} ({Words(top)}).",
             IncidentCause.TlsHandshake when top == FailureKind.TimedOutHandshaking =>
                 $"{u} accepted the connection but never answered nginx's TLS handshake ({Words(top)}): it most likely does not speak TLS on that port (`proxy_pass https://` to a plain-HTTP port waits for a request that never comes).",

@@ -1926,4 +1926,17 @@ public sealed class NginxBehaviourTests
         Assert.InRange(incident.Confidence, 0.5, 0.7);
         Assert.Contains("request_terminate_timeout", incident.Summary, StringComparison.Ordinal);
     }
+
+    /// <summary>The resolver's own lines alone (no request's): the summary names the resolver as what failed, not as a
+    /// name that did not resolve.</summary>
+    [Fact]
+    public void ResolversOwnLinesAlone_NameTheResolverAsWhatFailed()
+    {
+        string[] errors = [$"{Base:yyyy/MM/dd HH:mm:ss} [error] 16#0: recv() failed (111: Connection refused) while resolving, resolver: 10.0.220.2:53"];
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(IncidentCause.Dns, incident.Cause);
+        Assert.StartsWith("nginx's resolver 10.0.220.2:53 failed:", incident.Summary, StringComparison.Ordinal);
+    }
 }
