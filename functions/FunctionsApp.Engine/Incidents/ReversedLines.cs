@@ -1,3 +1,5 @@
+using FunctionsApp.IO;
+
 namespace FunctionsApp.Incidents;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace FunctionsApp.Incidents;
 /// row, lines before the first timed one) stay first. Reads blocks backwards, so memory is one block and the longest
 /// line; every line comes out ending in a newline.
 /// </summary>
-internal sealed class ReversedLines : Stream
+internal sealed class ReversedLines : ReadOnlyStream
 {
     private const int BlockSize = 64 * 1024;
 
@@ -26,18 +28,6 @@ internal sealed class ReversedLines : Stream
         _head = Math.Min(head, inner.Length);
         _windowStart = inner.Length;
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -122,15 +112,8 @@ internal sealed class ReversedLines : Stream
         }
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(buffer.Span));
 
     protected override void Dispose(bool disposing)
     {

@@ -1,3 +1,5 @@
+using FunctionsApp.IO;
+
 namespace FunctionsApp.NginxLogs;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace FunctionsApp.NginxLogs;
 /// from the head: only input that opens a record and breaks the line before closing it is changed (newline-delimited
 /// JSON, nginx's own JSON access log and a one-line array pass as they are).
 /// </summary>
-internal sealed class PrettyJsonLines : Stream
+internal sealed class PrettyJsonLines : ReadOnlyStream
 {
     /// <summary>How much of the head decides; a first record longer than this is not recognised.</summary>
     private const int HeadBytes = 64 * 1024;
@@ -46,7 +48,7 @@ internal sealed class PrettyJsonLines : Stream
         var bom = head.AsSpan(0, length).StartsWith(Utf8Bom) ? 3 : 0;
         return IsIndentedJson(head.AsSpan(bom, length - bom))
             ? new PrettyJsonLines(stream, head, length, bom)
-            : new HeadThenRest(head, length, stream);
+            : new PrefixedStream(head.AsMemory(0, length), stream);
     }
 
     /// <summary>Whether <paramref name="stream"/>, read from its start, holds indented JSON records.</summary>
@@ -126,8 +128,6 @@ internal sealed class PrettyJsonLines : Stream
 
         return false;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> destination)
     {
@@ -220,25 +220,8 @@ internal sealed class PrettyJsonLines : Stream
         }
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(buffer.Span));
 
     protected override void Dispose(bool disposing)
     {
@@ -248,56 +231,5 @@ internal sealed class PrettyJsonLines : Stream
         }
 
         base.Dispose(disposing);
-    }
-
-    /// <summary>The head read to decide, then the rest of the stream.</summary>
-    private sealed class HeadThenRest(byte[] head, int length, Stream rest) : Stream
-    {
-        private int _at;
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> destination)
-        {
-            if (_at < length)
-            {
-                var take = Math.Min(destination.Length, length - _at);
-                head.AsSpan(_at, take).CopyTo(destination);
-                _at += take;
-                return take;
-            }
-
-            return rest.Read(destination);
-        }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                rest.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
     }
 }

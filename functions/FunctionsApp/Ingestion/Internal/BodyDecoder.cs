@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using FunctionsApp.IO;
 using ZstdSharp;
 
 namespace FunctionsApp.Ingestion.Internal;

@@ -1,3 +1,5 @@
+using FunctionsApp.IO;
+
 namespace FunctionsApp.Ingestion.Internal;
 
 /// <summary>Reads a stream and keeps a copy of every byte read in <paramref name="record"/> (the body as it came).</summary>

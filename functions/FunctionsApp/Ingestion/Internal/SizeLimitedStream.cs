@@ -1,3 +1,5 @@
+using FunctionsApp.IO;
+
 namespace FunctionsApp.Ingestion.Internal;
 
 /// <summary>Counts what is read through it and fails with <see cref="PayloadTooLargeException"/> past the limit.</summary>

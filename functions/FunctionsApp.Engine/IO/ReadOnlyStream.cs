@@ -1,4 +1,4 @@
-namespace FunctionsApp.Ingestion.Internal;
+namespace FunctionsApp.IO;
 
 /// <summary>
 /// A forward-only, read-only stream: subclasses implement the span and memory reads; everything else is either

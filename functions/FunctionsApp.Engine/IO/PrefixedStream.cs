@@ -1,4 +1,4 @@
-namespace FunctionsApp.Ingestion.Internal;
+namespace FunctionsApp.IO;
 
 /// <summary>Replays bytes already read for sniffing, then continues with the rest of the stream.</summary>
 internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : ReadOnlyStream
