@@ -8,11 +8,10 @@ namespace FunctionsApp.Incidents;
 /// row, lines before the first timed one) stay first. Reads blocks backwards, so memory is one block and the longest
 /// line; every line comes out ending in a newline.
 /// </summary>
-internal sealed class ReversedLines : ReadOnlyStream
+internal sealed class ReversedLines : OwningReadOnlyStream
 {
     private const int BlockSize = 64 * 1024;
 
-    private readonly Stream _inner;
     private readonly long _head;
     private byte[] _window = [];
     private int _windowLength;
@@ -23,8 +22,8 @@ internal sealed class ReversedLines : ReadOnlyStream
     private bool _headRead;
 
     public ReversedLines(Stream inner, long head)
+        : base(inner)
     {
-        _inner = inner;
         _head = Math.Min(head, inner.Length);
         _windowStart = inner.Length;
     }
@@ -55,8 +54,8 @@ internal sealed class ReversedLines : ReadOnlyStream
             if (_head > 0)
             {
                 Ensure((int)_head);
-                _inner.Position = 0;
-                _inner.ReadExactly(_line, 0, (int)_head);
+                Inner.Position = 0;
+                Inner.ReadExactly(_line, 0, (int)_head);
                 _lineLength = (int)_head;
                 return true;
             }
@@ -99,8 +98,8 @@ internal sealed class ReversedLines : ReadOnlyStream
         var size = (int)(_windowStart - from);
         var grown = new byte[size + _windowLength];
         _window.AsSpan(0, _windowLength).CopyTo(grown.AsSpan(size));
-        _inner.Position = from;
-        _inner.ReadExactly(grown, 0, size);
+        Inner.Position = from;
+        Inner.ReadExactly(grown, 0, size);
         (_window, _windowStart, _windowLength) = (grown, from, size + _windowLength);
     }
 
@@ -110,18 +109,5 @@ internal sealed class ReversedLines : ReadOnlyStream
         {
             _line = new byte[Math.Max(size, _line.Length * 2)];
         }
-    }
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Read(buffer.Span));
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _inner.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }

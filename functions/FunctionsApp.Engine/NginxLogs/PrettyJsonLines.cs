@@ -11,14 +11,13 @@ namespace FunctionsApp.NginxLogs;
 /// from the head: only input that opens a record and breaks the line before closing it is changed (newline-delimited
 /// JSON, nginx's own JSON access log and a one-line array pass as they are).
 /// </summary>
-internal sealed class PrettyJsonLines : ReadOnlyStream
+internal sealed class PrettyJsonLines : OwningReadOnlyStream
 {
     /// <summary>How much of the head decides; a first record longer than this is not recognised.</summary>
     private const int HeadBytes = 64 * 1024;
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
-    private readonly Stream _inner;
     private readonly byte[] _buffer = new byte[16 * 1024];
     private int _start;
     private int _end;
@@ -33,8 +32,8 @@ internal sealed class PrettyJsonLines : ReadOnlyStream
     private int _pendingAt;
 
     private PrettyJsonLines(Stream inner, byte[] head, int headLength, int headStart)
+        : base(inner)
     {
-        _inner = inner;
         _pending = head;
         _pendingLength = headLength;
         _pendingAt = headStart;
@@ -169,7 +168,7 @@ internal sealed class PrettyJsonLines : ReadOnlyStream
             return take > 0 || Fill();
         }
 
-        (_start, _end) = (0, _inner.Read(_buffer));
+        (_start, _end) = (0, Inner.Read(_buffer));
         return _end > 0;
     }
 
@@ -218,18 +217,5 @@ internal sealed class PrettyJsonLines : ReadOnlyStream
             default:
                 return b;
         }
-    }
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Read(buffer.Span));
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _inner.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }
