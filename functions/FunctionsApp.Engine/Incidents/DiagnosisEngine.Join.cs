@@ -161,17 +161,17 @@ internal sealed partial class DiagnosisEngine
         return later;
     }
 
+    /// <summary>The access log was read from before <paramref name="time"/> to after it: a request failed then would be
+    /// in it.</summary>
+    private bool AccessLogCovers(DateTimeOffset time) =>
+        State.AccessWatermark is { } seen && seen >= time && (State.AccessLogBegan is not { } began || began <= time);
+
     /// <summary>
     /// A resolver's own failure names no request: it is evidence for the DNS incident of the same time. Each request
     /// that waited on the name fails with its own "could not be resolved" line, so with one of those about (still
     /// waiting to be joined, or in a tracker not yet open) the resolver's line counts no request; only when the logs
     /// hold none and no access log covers the moment (an excerpt of the error log) is it a DNS failure of its own.
     /// </summary>
-    /// <summary>The access log was read from before <paramref name="time"/> to after it: a request failed then would be
-    /// in it.</summary>
-    private bool AccessLogCovers(DateTimeOffset time) =>
-        State.AccessWatermark is { } seen && seen >= time && (State.AccessLogBegan is not { } began || began <= time);
-
     private void ReleaseResolverLine(PendingError error)
     {
         var around = TimeSpan.FromSeconds(90);

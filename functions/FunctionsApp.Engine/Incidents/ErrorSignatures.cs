@@ -49,7 +49,11 @@ internal static class ErrorSignatures
             return false;
         }
 
-        var fromUpstream = line.Client.SequenceEqual(address);
+        if (!line.Client.SequenceEqual(address))
+        {
+            return false;
+        }
+
         if (!line.Host.IsEmpty)
         {
             var host = line.Host;
@@ -59,13 +63,13 @@ internal static class ErrorSignatures
             var name = explicitPort ? host[..colon] : host;
             name = name.Length > 2 && name[0] == (byte)'[' && name[^1] == (byte)']' ? name[1..^1] : name;
             var hostPort = explicitPort ? host[(colon + 1)..] : https ? "443"u8 : "80"u8;
-            return fromUpstream && hostPort.SequenceEqual(port) && (explicitPort || name.SequenceEqual(address));
+            return hostPort.SequenceEqual(port) && (explicitPort || name.SequenceEqual(address));
         }
 
         // A stream session: "server: 0.0.0.0:8480" is the listening socket.
         var server = line.Server;
         var serverColon = server.LastIndexOf((byte)':');
-        return line.Request.IsEmpty && fromUpstream && serverColon > 0 && server[(serverColon + 1)..].SequenceEqual(port);
+        return line.Request.IsEmpty && serverColon > 0 && server[(serverColon + 1)..].SequenceEqual(port);
     }
 
     /// <summary>The line's kind, or <see cref="FailureKind.ProxyLoop"/> when its try went back to nginx itself (a
