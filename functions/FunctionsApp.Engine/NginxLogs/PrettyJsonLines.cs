@@ -42,9 +42,7 @@ internal sealed class PrettyJsonLines : OwningReadOnlyStream
     /// <summary><paramref name="stream"/> as it is, or its indented JSON records one a line; takes ownership of it.</summary>
     public static Stream Wrap(Stream stream)
     {
-        var head = new byte[HeadBytes];
-        var length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        var bom = head.AsSpan(0, length).StartsWith(Utf8Bom) ? 3 : 0;
+        var (head, length, bom) = ReadHead(stream);
         return IsIndentedJson(head.AsSpan(bom, length - bom))
             ? new PrettyJsonLines(stream, head, length, bom)
             : new PrefixedStream(head.AsMemory(0, length), stream);
@@ -53,10 +51,16 @@ internal sealed class PrettyJsonLines : OwningReadOnlyStream
     /// <summary>Whether <paramref name="stream"/>, read from its start, holds indented JSON records.</summary>
     public static bool IsIndentedJson(Stream stream)
     {
+        var (head, length, bom) = ReadHead(stream);
+        return IsIndentedJson(head.AsSpan(bom, length - bom));
+    }
+
+    /// <summary>The head that decides, and the length of a UTF-8 byte order mark it starts with (0 or 3).</summary>
+    private static (byte[] Head, int Length, int Bom) ReadHead(Stream stream)
+    {
         var head = new byte[HeadBytes];
         var length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        var bom = head.AsSpan(0, length).StartsWith(Utf8Bom) ? 3 : 0;
-        return IsIndentedJson(head.AsSpan(bom, length - bom));
+        return (head, length, head.AsSpan(0, length).StartsWith(Utf8Bom) ? 3 : 0);
     }
 
     /// <summary>
