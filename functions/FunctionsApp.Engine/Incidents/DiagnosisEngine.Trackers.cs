@@ -275,8 +275,11 @@ internal sealed partial class DiagnosisEngine
     private static bool NamesBlock(FailureEvent failure) =>
         failure.BlockName || (failure.Errors.Count > 0 && failure.Errors.TrueForAll(e => e.Kind == FailureKind.NoLiveUpstreams));
 
-    /// <summary>A try that failed before nginx was connected: what marks a server failed and then down.</summary>
+    /// <summary>A try that failed before nginx was connected: what marks a server failed and then down (connect()
+    /// refused by the kernel's policy, SELinux or a firewall's reject with EACCES, too: ngx_event_connect_peer fails
+    /// the peer for it as for a refusal).</summary>
     private static bool FailedToConnect(FailureKind kind) => kind is FailureKind.Refused or FailureKind.Unreachable or FailureKind.MissingSocket
+        or FailureKind.PermissionDenied
         or FailureKind.TimedOutConnecting or FailureKind.ResetConnecting or FailureKind.ResourceUnavailable;
 
     /// <summary>The one tracker of <paramref name="host"/> still taking failures at <paramref name="time"/> that

@@ -282,7 +282,14 @@ internal sealed partial class DiagnosisEngine
 
         // nginx logs every failed try at [error] or above ([crit] for a missing or forbidden socket); what it logs at
         // [warn] it tolerated. limit_req/limit_conn log at the level their *_log_level says.
-        var kind = ErrorSignatures.Classify(line.Message);
+        var message = line.Message;
+        if (line.Timestamp.IsEmpty && ErrorLogParser.IsBareConnect(message))
+        {
+            // A try's connect() posted without its phase (ErrorLogParser.IsBareConnect): read with the one it implies.
+            message = (byte[])[.. message, .. " while connecting to upstream"u8];
+        }
+
+        var kind = ErrorSignatures.Classify(message);
         if (line.Level == ErrorLevel.Warn && line.Message.StartsWith("upstream server temporarily disabled while reading response header"u8))
         {
             NoteDisabledAfterAnswer(in line, time);
@@ -317,11 +324,11 @@ internal sealed partial class DiagnosisEngine
         {
             Time = time,
             Kind = kind,
-            Signature = ErrorSignatures.Normalize(line.Message),
-            Upstream = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections ? "-" : ErrorSignatures.UpstreamOf(in line, kind),
+            Signature = ErrorSignatures.Normalize(message),
+            Upstream = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections ? "-" : LogText.LinkText(ErrorSignatures.UpstreamOf(in line, kind)),
             Client = Encoding.UTF8.GetString(line.Client),
             Request = LogText.Decode(line.Request, LogEscape.Default),
-            Host = UpstreamAddress.HostKey(LogText.Decode(line.Host, LogEscape.Default)),
+            Host = UpstreamAddress.HostKey(LogText.LinkText(LogText.Decode(line.Host, LogEscape.Default))),
             Server = LogText.Decode(line.Server, LogEscape.Default).ToLowerInvariant(),
             ConnectionId = line.ConnectionId,
             InSubrequest = !line.Subrequest.IsEmpty,

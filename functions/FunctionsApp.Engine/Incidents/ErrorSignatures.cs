@@ -454,6 +454,11 @@ internal static class ErrorSignatures
         return normalized.Length > 200 ? normalized[..200] + "…" : normalized;
     }
 
+    /// <summary>Whether a signature's phase comes after nginx sent the upstream's status to the client (see
+    /// <see cref="IncidentEvidence.AfterStatusSent"/>).</summary>
+    public static bool AfterStatusSent(string signature) =>
+        signature.Contains(" while reading upstream", StringComparison.Ordinal) || signature.Contains(" while sending to client", StringComparison.Ordinal);
+
     /// <summary>The upstream an error line names: from <c>upstream: "http://host:port/uri"</c>, else from
     /// <c>connect() to X failed</c>, <c>X could not be resolved</c>, <c>no resolver defined to resolve X</c> or the
     /// resolver's address. Empty when none.</summary>

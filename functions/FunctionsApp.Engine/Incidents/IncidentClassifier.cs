@@ -301,6 +301,15 @@ internal static class IncidentClassifier
         return IncidentCause.Misconfiguration;
     }
 
+    /// <summary>
+    /// "no live upstreams" and nothing before it: nginx says it when every server of the block is marked down, which
+    /// failures do (max_fails within fail_timeout, each logged as a failed connect or answer, and tried again once
+    /// fail_timeout passes) and so does the configuration (<c>server … down;</c>, or a block of backups only). With no
+    /// server's failure anywhere in the logs and nothing served before, either is as likely.
+    /// </summary>
+    private static bool NoneLiveWithoutAFailure(IncidentEvidence e) =>
+        e.ServedBefore == 0 && !e.ServersDisabledForAnswers && e.Kinds.Count > 0 && e.Kinds.Keys.All(k => k == FailureKind.NoLiveUpstreams);
+
     // A fallback (an error_page's upstream) is first used when the primary fails: that it never answered before says
     // nothing about its address. Nor does a site's traffic long before (logs sampled months apart): it must have been
     // working when this upstream was first needed.
@@ -338,9 +347,11 @@ internal static class IncidentClassifier
         {
             IncidentCause.Misconfiguration when e.Kinds.Keys.All(k => k is FailureKind.Refused or FailureKind.Unreachable or FailureKind.MissingSocket) => 0.8,
             IncidentCause.UpstreamDown when e.ServedBefore == 0 && !e.Kinds.ContainsKey(FailureKind.NoLiveUpstreams) => 0.7,
+            IncidentCause.UpstreamDown when NoneLiveWithoutAFailure(e) => 0.55,
             IncidentCause.Overload when !e.Kinds.ContainsKey(FailureKind.ResourceUnavailable) => 0.8,
             IncidentCause.Timeout when !e.Kinds.ContainsKey(FailureKind.TimedOut) && !e.Kinds.ContainsKey(FailureKind.TimedOutConnecting) => 0.85,
             IncidentCause.UpstreamReturned when e.ServersDisabledForAnswers => 0.8,
+            IncidentCause.InvalidResponse or IncidentCause.Timeout when e.AfterStatusSent => 0.6,
             IncidentCause.InvalidResponse when ClosedUntimed(e) => 0.7,
             IncidentCause.Unknown => 0.4,
             _ => 0.97,
@@ -509,6 +520,8 @@ internal static class IncidentClassifier
             {
                 FailureKind.NoLiveUpstreams when e.Upstream is "(unknown)" or "-" =>
                     "nginx found no live server in the upstream group (no live upstreams): every server failed `max_fails` times within `fail_timeout`, or is marked `down`.",
+                FailureKind.NoLiveUpstreams when NoneLiveWithoutAFailure(e) =>
+                    $"nginx found no live server in the upstream group {u} (no live upstreams), and no server of it failed before in these logs: every server is marked `down` in the configuration (nginx-proxy and other generators write `server 127.0.0.1 down;` when no container matches the site's VIRTUAL_HOST), or they failed before the logs begin.",
                 FailureKind.NoLiveUpstreams => $"Every server of the upstream group {u} is marked down by nginx (no live upstreams).",
                 FailureKind.Unreachable => $"{u} cannot be reached ({Words(top)}): the host is down, or a firewall, security group or route blocks it.",
                 FailureKind.TimedOutConnecting when HostUnreachable(e) =>
@@ -535,6 +548,8 @@ internal static class IncidentClassifier
                 FailureKind.MissingSocket => $"The socket {u} does not exist, and nothing ever answered there while the site served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)}: nginx points at the wrong path.",
                 _ => $"{u} never accepted a connection ({Words(top)}), though the site had served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)} before it was first used: nginx most likely points at the wrong address or port.",
             },
+            IncidentCause.InvalidResponse or IncidentCause.Timeout when e.AfterStatusSent =>
+                $"{u} failed mid-response ({Words(top)}) after nginx had passed its status and headers on (the phase is `while reading upstream`): the client got the upstream's status with the body cut short, which nginx logs with that status, not as a 502. Something ended the response mid-body: the application's worker killed or crashed (a time or memory limit), a proxy's own limit (`proxy_max_temp_file_size`, 1 GB by default, with buffering on), or a read timeout (`proxy_read_timeout`) between chunks.",
             IncidentCause.Timeout when AppServerTimeout(e) is { } limit && !e.Kinds.ContainsKey(FailureKind.TimedOut) =>
                 $"{u} closed the connection on slow requests after {limit.ToString("0.#", CultureInfo.InvariantCulture)} s, never sooner ({Words(top)}): the application server's own timeout killed the worker (gunicorn --timeout, uWSGI harakiri, PHP-FPM request_terminate_timeout).",
             IncidentCause.Timeout when e.Kinds.ContainsKey(FailureKind.NoLiveUpstreams) && e.Statuses.GetValueOrDefault(502) > e.Statuses.GetValueOrDefault(504) =>

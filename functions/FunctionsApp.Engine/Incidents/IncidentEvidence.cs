@@ -127,6 +127,14 @@ internal sealed record IncidentEvidence
 
     public double? ResponseMillisUsual { get; init; }
 
+    /// <summary>
+    /// Every error line of the incident is in the phase after nginx sent the upstream's status and headers to the
+    /// client (<c>… while reading upstream</c>, <c>… while sending to client</c>: ngx_http_upstream_send_response has
+    /// run): nginx could only cut the body short, and logged the request with the upstream's status, not a 502. Only
+    /// an error log alone counts such lines as failed requests.
+    /// </summary>
+    public bool AfterStatusSent { get; init; }
+
     /// <summary>Whether an access log was read with it (or before it, for the site): without one, nothing says what an
     /// upstream served before it failed.</summary>
     public bool AccessLogRead { get; init; } = true;

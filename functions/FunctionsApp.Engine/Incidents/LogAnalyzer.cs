@@ -27,7 +27,11 @@ internal static class LogAnalyzer
             && access.Concat(errors).All(i => i.CanReopen))
         {
             report = Run(access, errors, format, options.WithMinFailures(1), cancellationToken);
-            report = report with { Stats = report.Stats with { BelowThreshold = true } };
+            report = report with
+            {
+                Incidents = lines <= ShortPaste ? Ordered(OverlappingIncidents.MergePaste(report.Incidents)) : report.Incidents,
+                Stats = report.Stats with { BelowThreshold = true },
+            };
         }
 
         return report;
@@ -46,7 +50,7 @@ internal static class LogAnalyzer
         }).ToList();
         var stats = engine.Stats;
         return new AnalysisReport(
-            [.. incidents.OrderBy(i => i.Start).ThenBy(i => i.Upstream, StringComparer.Ordinal).ThenBy(i => i.Host, StringComparer.Ordinal)],
+            Ordered(incidents),
             new ReportStats
             {
                 AccessLines = stats.AccessLines,
@@ -67,6 +71,9 @@ internal static class LogAnalyzer
                 ConfigEvents = stats.ConfigEvents,
             });
     }
+
+    private static List<Incident> Ordered(IEnumerable<Incident> incidents) =>
+        [.. incidents.OrderBy(i => i.Start).ThenBy(i => i.Upstream, StringComparer.Ordinal).ThenBy(i => i.Host, StringComparer.Ordinal)];
 
     private static string FormatOffset(TimeSpan offset) =>
         (offset < TimeSpan.Zero ? "-" : "+") + offset.Duration().ToString(@"hh\:mm", System.Globalization.CultureInfo.InvariantCulture);

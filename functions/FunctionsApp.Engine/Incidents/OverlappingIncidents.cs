@@ -45,6 +45,33 @@ internal static class OverlappingIncidents
         return merged;
     }
 
+    /// <summary>
+    /// A short paste's incidents, which the threshold of one made of failures a poster gave together: one upstream's
+    /// failures on one host with one cause are one problem however long apart they were pasted (a socket missing at
+    /// 18:33 and at 18:37 is one outage, not two). The resolver's own lines (<c>send() failed (111) while resolving,
+    /// resolver: 127.0.0.11:53</c>) name no request: beside a name that could not be resolved for a request they are
+    /// that failure's evidence, not a failed request of their own.
+    /// </summary>
+    public static IReadOnlyList<Incident> MergePaste(IReadOnlyList<Incident> incidents)
+    {
+        var merged = incidents
+            .GroupBy(i => (i.Upstream, i.Host, i.Cause, i.Upstream == "(unknown)" ? i.Status : 0))
+            .Select(group => group.OrderBy(i => i.Start).Aggregate(Combine))
+            .ToList();
+        var resolved = merged.Where(i => i.Cause == IncidentCause.Dns && !IsResolversOwn(i)).MaxBy(i => i.FailedRequests);
+        if (resolved is null)
+        {
+            return merged;
+        }
+
+        var resolvers = merged.Where(IsResolversOwn).ToList();
+        var evidence = resolved.Evidence.Concat(resolvers.SelectMany(r => r.Evidence)).ToList();
+        return [.. merged.Except(resolvers).Select(i => ReferenceEquals(i, resolved) ? i with { Evidence = evidence } : i)];
+
+        static bool IsResolversOwn(Incident incident) =>
+            incident.Cause == IncidentCause.Dns && incident.Upstream.StartsWith("resolver", StringComparison.Ordinal);
+    }
+
     /// <summary>The two as one: the verdict of the one that failed more requests (its evidence decided), the counts
     /// summed, the earlier one's id.</summary>
     private static Incident Combine(Incident first, Incident second)

@@ -155,8 +155,18 @@ internal static class ErrorLogParser
     {
         var message = SkipConnection(SkipProcess(text), headless: false, out _);
         return message.StartsWith("upstream sent "u8) || message.StartsWith("upstream prematurely closed connection"u8)
-            || message.StartsWith("upstream timed out ("u8) || message.StartsWith("no live upstreams"u8);
+            || message.StartsWith("upstream timed out ("u8) || message.StartsWith("no live upstreams"u8) || IsBareConnect(message);
     }
+
+    /// <summary>
+    /// <c>connect() to unix:/run/php-fpm.sock failed (11: Resource temporarily unavailable)</c>: ngx_event_connect_peer's
+    /// words about a peer it could not connect to, with no phase or context after them. nginx writes such a line whole
+    /// only for a socket of its own (the RTMP module's relay); posted without nginx's time, it is a request's try cut
+    /// before its phase, which can only be <c>while connecting to upstream</c>.
+    /// </summary>
+    public static bool IsBareConnect(ReadOnlySpan<byte> message) =>
+        message.StartsWith("connect() to "u8) && message.IndexOf(" failed ("u8) > 0 && message.IndexOf(" while "u8) < 0
+        && message.IndexOf(", client: "u8) < 0;
 
     /// <summary>What follows nginx's <c>pid#tid: </c>, present on every line it writes; the text itself without one.</summary>
     private static ReadOnlySpan<byte> SkipProcess(ReadOnlySpan<byte> rest)

@@ -77,6 +77,25 @@ internal static class LogText
         return line.Length > maxLength ? text + "…" : text;
     }
 
+    /// <summary>
+    /// A name as nginx wrote it, from the Markdown link a chat or an issue tracker rendered it as when it was pasted
+    /// (<c>[example.com](http://example.com/)</c> → <c>example.com</c>): nginx writes a host or an upstream's name bare,
+    /// so a bracketed text followed by a link to that very name is the renderer's. Any other value is returned as is.
+    /// </summary>
+    public static string LinkText(string value)
+    {
+        if (value.Length < 6 || value[0] != '[' || value[^1] != ')' || value.IndexOf("](", StringComparison.Ordinal) is not (var close and > 1))
+        {
+            return value;
+        }
+
+        var text = value[1..close];
+        var target = value[(close + 2)..^1];
+        var scheme = target.IndexOf("://", StringComparison.Ordinal);
+        var authority = (scheme < 0 ? target : target[(scheme + 3)..]).TrimEnd('/');
+        return authority.Equals(text, StringComparison.OrdinalIgnoreCase) ? text : value;
+    }
+
     private static bool TryHex(byte a, byte b, out byte value)
     {
         var hi = HexValue(a);

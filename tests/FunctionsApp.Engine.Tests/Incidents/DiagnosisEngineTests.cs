@@ -204,17 +204,149 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
-    public void Analyze_FailuresNeverThreeInAWindow_AreAnalysedOneByOne()
+    public void Analyze_FailuresNeverThreeInAWindow_AreAnalysedAsOneProblemOfTheirUpstream()
     {
-        // Two refusals in a second, a third five minutes later: no burst, and nothing else in the logs to explain.
+        // Two refusals in a second, a third five minutes later: no burst, and nothing else in the logs to explain. A
+        // short paste's failures of one upstream, host and cause are the one problem it asks about, the gap aside.
         var access = new[] { 0, 1, 300 }.Select(t => Access(t, 502, connect: "-", header: "-", cid: t));
         var errors = new[] { 0, 1, 300 }.Select(t => Error(t, Refused, cid: t));
 
         var report = Analyze(access, errors);
 
         Assert.Equal((3, true), (report.Stats.FailedRequests, report.Stats.BelowThreshold));
-        Assert.Equal(2, report.Incidents.Count);
-        Assert.All(report.Incidents, i => Assert.Equal(IncidentCause.UpstreamDown, i.Cause));
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((IncidentCause.UpstreamDown, 3, 300.0), (incident.Cause, incident.FailedRequests, (incident.End - incident.Start).TotalSeconds));
+    }
+
+    [Fact]
+    public void Analyze_ShortPasteOfTwoCausesOnOneUpstream_KeepsBoth()
+    {
+        // Refused, then timing out ten minutes later: the gap closes the first, and the causes differ.
+        var errors = new[]
+        {
+            Error(0, Refused, cid: 1),
+            Error(600, "upstream timed out (110: Connection timed out) while reading response header from upstream", cid: 2),
+        };
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(
+            [IncidentCause.UpstreamDown, IncidentCause.Timeout],
+            report.Incidents.Select(i => i.Cause));
+    }
+
+    [Fact]
+    public void Analyze_ShortPasteWithTheResolversOwnLine_IsEvidenceOfTheNameThatFailed()
+    {
+        // The resolver's line (an hour before) names no request; the request waiting on the name fails with its own line.
+        var errors = new[]
+        {
+            "2023/10/30 19:00:51 [error] 36#36: send() failed (111: Connection refused) while resolving, resolver: 127.0.0.11:53",
+            "2023/10/30 20:30:01 [error] 36#36: *12 stats.example could not be resolved (110: Operation timed out), client: 10.9.8.7, server: _, request: \"POST /api/event HTTP/1.1\", host: \"shop.test\"",
+        };
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("stats.example", IncidentCause.Dns, 1), (incident.Upstream, incident.Cause, incident.FailedRequests));
+        Assert.Contains(incident.Evidence, e => e.Signature.Contains("while resolving", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Analyze_ResolversOwnLineAlone_IsTheIncident()
+    {
+        var errors = new[] { "recv() failed (111: Connection refused) while resolving, resolver: 127.0.0.11:53" };
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal(("resolver 127.0.0.11:53", IncidentCause.Dns), (incident.Upstream, incident.Cause));
+    }
+
+    [Theory]
+    [InlineData("connect() to unix:/var/run/php5-fpm.sock failed (11: Resource temporarily unavailable)", "unix:/var/run/php5-fpm.sock", IncidentCause.Overload)]
+    [InlineData("connect() to 10.0.0.5:9000 failed (111: Connection refused)", "10.0.0.5:9000", IncidentCause.UpstreamDown)]
+    public void Analyze_ConnectFragmentWithoutItsPhase_IsATryThatFailedToConnect(string fragment, string upstream, IncidentCause cause)
+    {
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", [fragment])], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal((upstream, cause, 502), (incident.Upstream, incident.Cause, incident.Status));
+    }
+
+    [Fact]
+    public void Analyze_TimedConnectLineWithoutARequest_IsNginxsOwnSocketNotAFailure()
+    {
+        // With nginx's time the line is whole: a connect() with no phase or client is a socket of nginx's own.
+        var errors = new[] { "2026/11/24 10:00:00 [error] 77#77: connect() to unix:/tmp/nginx-rtmp.7 failed (11: Resource temporarily unavailable)" };
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Empty(report.Incidents);
+        Assert.Equal(0, report.Stats.FailedRequests);
+    }
+
+    [Fact]
+    public void Analyze_NamesPastedAsMarkdownLinks_AreTheNamesNginxWrote()
+    {
+        var errors = new[]
+        {
+            "2023/10/30 20:30:01 [error] 38#38: *31991 [stats.example](http://stats.example/) could not be resolved (110: Operation timed out), client: 10.9.8.7, server: _, request: \"POST /api/event HTTP/1.1\", host: \"[shop.test](http://shop.test/)\"",
+        };
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal(("stats.example", "shop.test"), (incident.Upstream, incident.Host));
+    }
+
+    [Fact]
+    public void Analyze_ServerDeniedAndItsImplicitGroupWithNoLiveServer_AreOneMisconfiguration()
+    {
+        // proxy_pass http://localhost:10800: nginx tries [::1]:10800, SELinux denies it, and the group (logged by its
+        // name, without the port) has no live server left for the next request on that connection.
+        var errors = new[]
+        {
+            "2018/09/15 01:11:02 [crit] 3070#0: *1 connect() to [::1]:10800 failed (13: Permission denied) while connecting to upstream, client: 10.9.8.7, server: shelf.test, request: \"GET / HTTP/1.1\", upstream: \"http://[::1]:10800/\", host: \"shelf.test\"",
+            "2018/09/15 01:11:02 [error] 3070#0: *1 no live upstreams while connecting to upstream, client: 10.9.8.7, server: shelf.test, request: \"GET /favicon.ico HTTP/1.1\", upstream: \"http://localhost/favicon.ico\", host: \"shelf.test\"",
+        };
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal(("localhost", IncidentCause.Misconfiguration, 2), (incident.Upstream, incident.Cause, incident.FailedRequests));
+        Assert.Contains("permission denied", incident.Summary, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("upstream prematurely closed connection while reading upstream", IncidentCause.InvalidResponse, true)]
+    [InlineData("upstream timed out (110: Connection timed out) while reading upstream", IncidentCause.Timeout, true)]
+    [InlineData("upstream prematurely closed connection while reading response header from upstream", IncidentCause.InvalidResponse, false)]
+    public void Analyze_ErrorLogAlone_BodyPhaseLine_SaysTheStatusWasAlreadySent(string message, IncidentCause cause, bool afterStatus)
+    {
+        // ngx_http_upstream_send_response has sent the upstream's status before the body phase begins: nginx can only
+        // cut the body. From the error log alone the line is still read (nothing shows what the client got).
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", [Error(0, message)])], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal(cause, incident.Cause);
+        Assert.Equal(afterStatus, incident.Summary.Contains("body cut short", StringComparison.Ordinal));
+        Assert.Equal(afterStatus, incident.Confidence <= 0.6);
+    }
+
+    [Fact]
+    public void Analyze_NoLiveUpstreamsWithNoServerFailingBefore_NamesTheConfiguredDownServerAtLowerConfidence()
+    {
+        // nginx-proxy writes "server 127.0.0.1 down;" for a VIRTUAL_HOST no container matches: no server ever failed.
+        var lone = new[] { Error(0, "no live upstreams while connecting to upstream", upstream: "shop.test", host: "shop.test") };
+        var afterFailures = new[]
+        {
+            Error(0, Refused, upstream: "10.0.0.1:8080", host: "shop.test", cid: 1),
+            Error(1, "no live upstreams while connecting to upstream", upstream: "shop.test", host: "shop.test", cid: 2),
+        };
+
+        var configured = Assert.Single(LogAnalyzer.Analyze([], [Input("error", lone)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+        var failed = Assert.Single(LogAnalyzer.Analyze([], [Input("error", afterFailures)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal((IncidentCause.UpstreamDown, IncidentCause.UpstreamDown), (configured.Cause, failed.Cause));
+        Assert.Contains("marked `down` in the configuration", configured.Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("marked `down` in the configuration", failed.Summary, StringComparison.Ordinal);
+        Assert.True(configured.Confidence < 0.6 && failed.Confidence > configured.Confidence, $"{configured.Confidence} vs {failed.Confidence}");
     }
 
     [Fact]

@@ -61,6 +61,8 @@ public sealed class ErrorLogParserTests
     // Or is a verdict only the upstream module gives, about a try, posted without its phase.
     [InlineData("upstream sent invalid header: \"\\x09...\"", "Error", -1L)]
     [InlineData("[error] 31#31: *7 upstream prematurely closed connection", "Error", 7L)]
+    // Or ngx_event_connect_peer's words about the peer, cut before the phase they can only have had.
+    [InlineData("connect() to unix:/var/run/php5-fpm.sock failed (11: Resource temporarily unavailable)", "Error", -1L)]
     public void TryParseHeadless_FragmentsInAnUpstreamPhase_AreErrorLinesWithoutContext(string line, string level, long connection)
     {
         Assert.True(ErrorLogParser.TryParseHeadless(Encoding.UTF8.GetBytes(line), out var entry));
@@ -86,7 +88,6 @@ public sealed class ErrorLogParserTests
 
     [Theory]
     [InlineData("Hello world")] // no request context
-    [InlineData("connect() to unix:/tmp/nginx-rtmp.7 failed (11: Resource temporarily unavailable)")] // no phase either
     [InlineData("the app was stopped while connecting to upstream servers was slow")] // a sentence
     [InlineData("203.0.113.5 - - [24/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 502 157 \"-\" \"curl/8.5.0\"")] // an access line
     [InlineData("[notalevel] connect() failed, client: 1.2.3.4")]
