@@ -829,7 +829,7 @@ internal sealed class LogFeed
             // nginx writes a request's line whole: its context (client:, request:, host:) after the message, every
             // quote closed (a value's quotes are escaped). A connection's line without its client, or one that leaves
             // a quote open, was cut by whoever wrapped the paste.
-            var cut = (entry.ConnectionId >= 0 && entry.Client.IsEmpty) || line.Count((byte)'"') % 2 == 1;
+            var cut = (entry.ConnectionId >= 0 && entry.Client.IsEmpty) || line.Count((byte)'"') % 2 == 1 || ErrorLogParser.ContextCutShort(in entry);
             if (entry.Timestamp.IsEmpty || message.IsEmpty
                 || (!cut && (!entry.Client.IsEmpty
                     || (message.Count((byte)'(') <= message.Count((byte)')') && !line.EndsWith(" "u8) && !message.EndsWith(" to"u8)

@@ -200,6 +200,14 @@ internal static class ErrorLogParser
         return rest;
     }
 
+    /// <summary>
+    /// A request's line in an upstream phase whose context stops after <c>client:</c> or <c>server:</c>: nginx writes a
+    /// request's context whole (ngx_http_log_error_handler: client, server, then request, upstream and host, and the
+    /// stream module's session names its upstream), so what is missing was cut off by whoever wrapped the line.
+    /// </summary>
+    public static bool ContextCutShort(in ErrorLogLine entry) =>
+        !entry.Client.IsEmpty && entry.Request.IsEmpty && entry.Upstream.IsEmpty && entry.Host.IsEmpty && InUpstreamPhase(entry.Message);
+
     /// <summary>A phase of a proxied request's try, in nginx's words (ngx_http_upstream.c sets them as the action), where
     /// nginx puts it: at the end of the message (<see cref="Phase"/>), before the context or whatever cut the paste short.</summary>
     private static bool InUpstreamPhase(ReadOnlySpan<byte> text)

@@ -1216,6 +1216,26 @@ public sealed class NginxBehaviourTests
         Assert.Equal("connect() failed (111: Connection refused) while connecting to upstream", Assert.Single(incident.Evidence).Signature);
     }
 
+    /// <summary>
+    /// A line cut right after its <c>server:</c> value (a terminal's wrap inside the name): nginx writes a request's
+    /// context whole, so the request, upstream and host are on the line after it, and the host is the one they name.
+    /// </summary>
+    [Fact]
+    public void WrappedAfterTheServerName_TakesItsHostFromTheRest()
+    {
+        string[] errors =
+        [
+            $"{Base:yyyy/MM/dd HH:mm:ss} [crit] 5642#0: *1 connect() to 127.0.0.1:8081 failed (13: Permission denied) while connecting to upstream, client: 10.0.2.2, server: nexus-b",
+            "erkshelf, request: \"GET /nexus HTTP/1.1\", upstream: \"http://127.0.0.1:8081/nexus\", host: \"repo.test:8443\"",
+        ];
+
+        var report = Analyze([], errors, options: new DiagnosisOptions { MinFailures = 1 });
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("127.0.0.1:8081", "repo.test", IncidentCause.Misconfiguration), (incident.Upstream, incident.Host, incident.Cause));
+        Assert.Equal(0, report.Stats.MalformedLines);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
