@@ -124,6 +124,8 @@ internal sealed class LogFeed
         private LinePrefix _prefix = LinePrefix.None;
         private LineEnvelope? _envelope;
         private bool _ansi;
+        private bool _typography;
+        private byte[] _typographyBuffer = new byte[256];
         private bool _batched;
         private readonly Queue<byte[]?> _records = new(); // the records of the line a batch was split from
         private byte[] _ansiBuffer = new byte[256];
@@ -337,6 +339,11 @@ internal sealed class LogFeed
                     line = AnsiEscapes.Strip(line, ref _ansiBuffer);
                 }
 
+                if (_typography && !oversized)
+                {
+                    line = PastedTypography.Restore(line, ref _typographyBuffer);
+                }
+
                 if (_journal is not null && !oversized)
                 {
                     if (!_journal.TryRead(line, out var message, out var entryTime))
@@ -440,6 +447,13 @@ internal sealed class LogFeed
                 sample = [.. sample.Select(line => AnsiEscapes.Strip(line, ref _ansiBuffer).ToArray())];
             }
 
+            // Lines copied through a web page or a chat: no-break spaces, curly quotes, quotes as entities.
+            _typography = sample.Exists(line => PastedTypography.Has(line));
+            if (_typography)
+            {
+                sample = [.. sample.Select(line => PastedTypography.Restore(line, ref _typographyBuffer).ToArray())];
+            }
+
             _journal = JournalExport.Detect(sample);
             if (_journal is not null)
             {
@@ -467,7 +481,7 @@ internal sealed class LogFeed
             if (_name.Length > 0)
             {
                 EndOfInput();
-                string?[] layers = [_batched ? "record-batches" : null, _ansi ? "ansi-colours" : null, _journal is null ? null : JournalExport.Name, _csv?.Name, _envelope?.Name, _prefix.Name];
+                string?[] layers = [_batched ? "record-batches" : null, _ansi ? "ansi-colours" : null, _typography ? "pasted-typography" : null, _journal is null ? null : JournalExport.Name, _csv?.Name, _envelope?.Name, _prefix.Name];
                 var prefix = layers.Any(layer => layer is not null) ? string.Join('+', layers.OfType<string>()) : null;
                 Owner.Inputs.Add(new InputReport(_name, _kind, _lines, _parsed) { Prefix = prefix, NewestFirst = _newestFirst ? true : null });
                 _name = "";
