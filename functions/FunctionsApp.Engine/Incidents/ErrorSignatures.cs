@@ -459,6 +459,23 @@ internal static class ErrorSignatures
     public static bool AfterStatusSent(string signature) =>
         signature.Contains(" while reading upstream", StringComparison.Ordinal) || signature.Contains(" while sending to client", StringComparison.Ordinal);
 
+    /// <summary>Whether there are error-log signatures and every one is <see cref="AfterStatusSent(string)"/>.</summary>
+    public static bool AfterStatusSent(IEnumerable<string> errorSignatures)
+    {
+        var any = false;
+        foreach (var signature in errorSignatures)
+        {
+            if (!AfterStatusSent(signature))
+            {
+                return false;
+            }
+
+            any = true;
+        }
+
+        return any;
+    }
+
     /// <summary>The upstream an error line names: from <c>upstream: "http://host:port/uri"</c>, else from
     /// <c>connect() to X failed</c>, <c>X could not be resolved</c>, <c>no resolver defined to resolve X</c> or the
     /// resolver's address. Empty when none.</summary>

@@ -133,8 +133,7 @@ internal static class IncidentFactory
             ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),
             ResponseMillisUsual = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(6), t.Start - TimeSpan.FromMinutes(1)),
             ResponseMillisInside = history?.MeanResponseMillis(t.Start, t.Last),
-            AfterStatusSent = t.Signatures.Any(s => s.Value.Source == "error")
-                && t.Signatures.Where(s => s.Value.Source == "error").All(s => ErrorSignatures.AfterStatusSent(s.Key)),
+            AfterStatusSent = ErrorSignatures.AfterStatusSent(t.Signatures.Where(s => s.Value.Source == "error").Select(s => s.Key)),
             AccessLogRead = t.FromAccessLog > 0 || engine.Stats.AccessLines > 0 || site.FirstSeen is not null,
             ResponseTimes = t.ResponseTimes,
             ErrorLogCovered = engine.ErrorLogBegan <= t.Start

@@ -62,8 +62,7 @@ internal static class IncidentVerdict
         FailedRequests = incident.FailedRequests,
         ServedBefore = incident.SuccessesBefore,
         ServersDisabledForAnswers = incident.Evidence.Any(e => e.Signature == IncidentClassifier.DisabledForAnswersSignature),
-        AfterStatusSent = incident.Evidence.Any(e => e.Source == "error")
-            && incident.Evidence.Where(e => e.Source == "error").All(e => ErrorSignatures.AfterStatusSent(e.Signature)),
+        AfterStatusSent = ErrorSignatures.AfterStatusSent(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
     };
 
     private static FailureKind KindOf(EvidenceItem item)
