@@ -72,8 +72,12 @@ internal sealed class LogFeed
             errorSide.FeedUntil(accessSide.NextTime);
         }
 
-        // Detection waits for the first input with lines, which may not be the first input.
-        (Format, FormatDetected) = (accessSide.Format, accessSide.Detected);
+        // Detection waits for the first input with lines, which may not be the first input; with no access log given,
+        // the error log's stream may have told the format (DetectAccessLines).
+        if (accessSide.Format is not null || access.Count > 0)
+        {
+            (Format, FormatDetected) = (accessSide.Format, accessSide.Detected);
+        }
     }
 
     /// <summary>One-shot analysis of re-readable inputs whose access log gives no zone other than UTC.</summary>
@@ -712,7 +716,60 @@ internal sealed class LogFeed
         {
         }
 
-        protected override LinePrefix ChoosePrefix(IReadOnlyList<byte[]> sample) => LinePrefix.Choose(sample, ErrorLogParser.IsErrorLogLine);
+        protected override LinePrefix ChoosePrefix(IReadOnlyList<byte[]> sample)
+        {
+            var prefix = LinePrefix.Choose(sample, ErrorLogParser.IsErrorLogLine);
+            if (Owner.Format is null && Owner._access.Count == 0)
+            {
+                DetectAccessLines(sample, prefix);
+            }
+
+            return prefix;
+        }
+
+        /// <summary>
+        /// An error log given alone may be one stream carrying both logs (<c>docker logs</c> of the official image, a
+        /// compose paste, a syslog file): its lines that are not nginx's error lines are read with the access format
+        /// detected from them, the way the access side reads the error lines of its stream. Only a format that reads
+        /// access lines with nginx's own layout (a preset), or three or more lines of one inferred template, is taken:
+        /// an application server's lines between nginx's (gunicorn's, PHP-FPM's) are not an access log.
+        /// </summary>
+        private void DetectAccessLines(IReadOnlyList<byte[]> sample, LinePrefix prefix)
+        {
+            var others = new List<byte[]>();
+            foreach (var line in sample)
+            {
+                var text = prefix.IsNone ? line : line[prefix.Strip(line, out _)..];
+                if (!ErrorLogParser.TryParseAnywhere(text, null, out _) && !ErrorLogParser.TryParseStderr(text, out _))
+                {
+                    others.Add(text);
+                }
+            }
+
+            if (others.Count == 0 || LogFormatDetector.Detect(others) is not { } format)
+            {
+                return;
+            }
+
+            var read = LogFormatDetector.Count(others, format);
+            if (read == 0 || (read < 3 && !AccessLogFormat.PresetNames.Contains(format.Name)))
+            {
+                return;
+            }
+
+            Owner.Format = format;
+            Owner.FormatDetected = true;
+            Engine.Stats.Format = format.Name;
+            foreach (var line in others)
+            {
+                // The error lines' local times are read in the access lines' zone: nginx writes both in its own.
+                if (format.TryParse(line, out var entry) && entry.TimeZoneOffset is not null)
+                {
+                    Engine.LearnErrorLogOffset(in entry);
+                    break;
+                }
+            }
+        }
 
         protected override DateTimeOffset? Retime(ReadOnlySpan<byte> line) =>
             ErrorLogParser.TryParseAnywhere(line, PrefixTime, out var entry) && NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out var time)

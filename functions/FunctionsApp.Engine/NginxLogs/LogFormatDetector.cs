@@ -207,7 +207,8 @@ internal static class LogFormatDetector
     private static byte[][] Strip(IReadOnlyList<byte[]> sample, LinePrefix prefix) =>
         [.. sample.Select(line => line[prefix.Strip(line, out _)..])];
 
-    private static int Count(IReadOnlyList<byte[]> sample, AccessLogFormat format)
+    /// <summary>How many lines of the sample the format reads with a time and plausible fields.</summary>
+    public static int Count(IReadOnlyList<byte[]> sample, AccessLogFormat format)
     {
         var count = 0;
         foreach (var line in sample)

@@ -219,6 +219,46 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
+    public void Analyze_ErrorLogAloneCarryingBothLogs_ReadsTheAccessLinesAndTheirZone()
+    {
+        // `docker compose logs` of the official image, given as the error log: nginx's access lines (stdout, +05:30)
+        // among its error lines (stderr, local time) and the application's own lines.
+        var stream = new List<string> { "app-1    | [2026-11-24 10:00:00 +0530] [1] [INFO] Listening at: http://0.0.0.0:8000 (1)" };
+        foreach (var second in new[] { 1, 2, 3 })
+        {
+            stream.Add($"nginx-1  | 2026/11/24 10:01:0{second} [error] 29#29: *{second} upstream timed out (110: Connection timed out) while reading response header from upstream, client: 172.18.0.1, server: shop.test, request: \"GET /cart HTTP/1.1\", upstream: \"http://172.18.0.3:8000/cart\", host: \"shop.test\"");
+            stream.Add($"nginx-1  | 172.18.0.1 - - [24/Nov/2026:10:01:0{second} +0530] \"GET /cart HTTP/1.1\" 504 167 \"-\" \"curl/8.5.0\" \"-\"");
+        }
+
+        var report = LogAnalyzer.Analyze([], [Input("error", stream)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal((3L, 3L, "main"), (report.Stats.AccessLines, report.Stats.ErrorLines, report.Stats.Format));
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("172.18.0.3:8000", IncidentCause.Timeout, 504), (incident.Upstream, incident.Cause, incident.Status));
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 4, 31, 1, TimeSpan.Zero), incident.Start);
+        Assert.Equal("+05:30", report.Stats.ErrorLogUtcOffset);
+    }
+
+    [Fact]
+    public void Analyze_ErrorLogAloneWithAnApplicationsLines_ReadsNoAccessFormatFromThem()
+    {
+        // gunicorn's lines carry a time and numbers, but no request and no status: they are not an access log.
+        var stream = new[]
+        {
+            "[2026-11-24 10:01:00 +0000] [1] [INFO] Booting worker with pid: 7",
+            "[2026-11-24 10:01:30 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:7)",
+            "[2026-11-24 10:01:30 +0000] [7] [INFO] Worker exiting (pid: 7)",
+            "[2026-11-24 10:01:31 +0000] [9] [INFO] Booting worker with pid: 9",
+            Error(90, "upstream prematurely closed connection while reading response header from upstream"),
+        };
+
+        var report = LogAnalyzer.Analyze([], [Input("error", stream)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal((0L, "none"), (report.Stats.AccessLines, report.Stats.Format));
+        Assert.Equal(IncidentCause.InvalidResponse, Assert.Single(report.Incidents).Cause);
+    }
+
+    [Fact]
     public void Analyze_ShortPasteOfTwoCausesOnOneUpstream_KeepsBoth()
     {
         // Refused, then timing out ten minutes later: the gap closes the first, and the causes differ.
