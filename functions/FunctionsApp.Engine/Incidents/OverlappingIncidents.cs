@@ -50,14 +50,27 @@ internal static class OverlappingIncidents
     /// failures on one host with one cause are one problem however long apart they were pasted (a socket missing at
     /// 18:33 and at 18:37 is one outage, not two). The resolver's own lines (<c>send() failed (111) while resolving,
     /// resolver: 127.0.0.11:53</c>) name no request: beside a name that could not be resolved for a request they are
-    /// that failure's evidence, not a failed request of their own.
+    /// that failure's evidence, not a failed request of their own. Access lines that name neither upstream nor host
+    /// (<c>combined</c>) and found no error line of their own make an incident of no name; beside the one named incident
+    /// of their status, they are its failures: the paste cut their error lines, or the stream put them elsewhere
+    /// (<c>docker logs</c> interleaves nginx's stdout and stderr as they come), and nothing in them names another upstream.
     /// </summary>
     public static IReadOnlyList<Incident> MergePaste(IReadOnlyList<Incident> incidents)
     {
         var merged = incidents
             .GroupBy(i => (i.Upstream, i.Host, i.Cause, i.Upstream == "(unknown)" ? i.Status : 0))
-            .Select(group => group.OrderBy(i => i.Start).Aggregate(Combine))
+            .Select(group => group.OrderBy(i => i.Start).Aggregate((first, second) => Combine(first, second)))
             .ToList();
+        foreach (var unnamed in merged.Where(i => i is { Upstream: "(unknown)", Host: "-" }).ToList())
+        {
+            if (merged.Where(i => i.Upstream != "(unknown)" && i.Status == unnamed.Status).ToList() is [var named])
+            {
+                var index = merged.IndexOf(named);
+                merged[index] = Combine(named.Start <= unnamed.Start ? named : unnamed, named.Start <= unnamed.Start ? unnamed : named, lead: named);
+                merged.Remove(unnamed);
+            }
+        }
+
         var resolved = merged.Where(i => i.Cause == IncidentCause.Dns && !IsResolversOwn(i)).MaxBy(i => i.FailedRequests);
         if (resolved is null)
         {
@@ -72,11 +85,11 @@ internal static class OverlappingIncidents
             incident.Cause == IncidentCause.Dns && incident.Upstream.StartsWith("resolver", StringComparison.Ordinal);
     }
 
-    /// <summary>The two as one: the verdict of the one that failed more requests (its evidence decided), the counts
-    /// summed, the earlier one's id.</summary>
-    private static Incident Combine(Incident first, Incident second)
+    /// <summary>The two as one: the verdict of <paramref name="lead"/>, by default the one that failed more requests
+    /// (its evidence decided), the counts summed, the earlier one's id.</summary>
+    private static Incident Combine(Incident first, Incident second, Incident? lead = null)
     {
-        var lead = second.FailedRequests > first.FailedRequests ? second : first;
+        lead ??= second.FailedRequests > first.FailedRequests ? second : first;
         var statuses = new Dictionary<string, int>(first.Statuses, StringComparer.Ordinal);
         foreach (var (status, count) in second.Statuses)
         {

@@ -6,7 +6,7 @@ namespace FunctionsApp.NginxLogs;
 /// <c>openresty/1.21.4.1</c>). So <c>$body_bytes_sent</c> tells nginx's own 502 from an application's, when no
 /// <c>error_page</c> replaced it and nothing compressed it. A browser that says MSIE or Chrome in its User-Agent gets
 /// six lines of padding after the page (402 bytes; <c>msie_padding</c>, on by default), so Chrome's and Edge's 502 is
-/// 559 bytes where curl's is 157.
+/// 559 bytes where curl's is 157. Older versions' pages are 16 bytes longer (173 and 575).
 /// </summary>
 internal static class NginxErrorPage
 {
@@ -25,6 +25,10 @@ internal static class NginxErrorPage
     // "<!-- a padding to disable MSIE and Chrome friendly error page -->" and CRLF, six times.
     private const int MsiePadding = 402;
 
+    // Versions before 1.15.4 opened the body with <body bgcolor="white">, 16 bytes more than <body>: nginx/1.14.0's 502
+    // is 173 bytes, 575 with the padding.
+    private const int BgColor = 16;
+
     /// <summary>Whether <paramref name="bodyBytes"/> is the size of nginx's own page for <paramref name="status"/>.</summary>
     public static bool Is(int status, long? bodyBytes)
     {
@@ -36,9 +40,12 @@ internal static class NginxErrorPage
 
         foreach (var length in NameLengths)
         {
-            if (bytes == head + length || bytes == head + length + MsiePadding)
+            foreach (var page in (ReadOnlySpan<int>)[head + length, head + BgColor + length])
             {
-                return true;
+                if (bytes == page || bytes == page + MsiePadding)
+                {
+                    return true;
+                }
             }
         }
 

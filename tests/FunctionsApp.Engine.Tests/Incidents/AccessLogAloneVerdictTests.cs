@@ -109,6 +109,8 @@ public sealed class AccessLogAloneVerdictTests
     [InlineData(150, "0.012", IncidentCause.InvalidResponse)] // the same with server_tokens off, after a while: a broken answer
     [InlineData(559, "0.000", IncidentCause.UpstreamDown)] // the same page to Chrome or Edge: msie_padding adds 402 bytes
     [InlineData(552, "0.012", IncidentCause.InvalidResponse)] // padded, with server_tokens off
+    [InlineData(173, "0.000", IncidentCause.UpstreamDown)] // nginx/1.14.0's page: before 1.15.4 it said <body bgcolor="white">
+    [InlineData(575, "0.012", IncidentCause.InvalidResponse)] // the same to Chrome, padded
     [InlineData(58, "0.012", IncidentCause.UpstreamReturned)] // an application's own 502 (a small JSON body)
     [InlineData(560, "0.012", IncidentCause.UpstreamReturned)] // an application's page a byte longer than nginx's padded one
     public void Analyze_OnlyUpstreamStatus_NginxsOwnErrorPageSaysNginxMadeThe502(int bodyBytes, string seconds, IncidentCause expected)

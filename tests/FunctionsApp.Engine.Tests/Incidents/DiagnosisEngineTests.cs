@@ -259,6 +259,46 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
+    public void Analyze_ShortPasteWithAnAccessLineWhoseErrorLineIsMissing_CountsItInTheNamedIncident()
+    {
+        // A compose paste cut after an access line whose error line docker had not yet interleaved: `combined` names
+        // neither upstream nor host, so that 502 alone would read as the upstream's own answer of no name.
+        string Refused(int second, string path) =>
+            $"proxy  | 2018/10/16 05:58:{second:D2} [error] 8#8: *2 connect() failed (111: Connection refused) while connecting to upstream, client: 172.21.0.1, server: localhost, request: \"GET {path} HTTP/1.1\", upstream: \"http://172.21.0.3:9001{path}\", host: \"localhost:9001\"";
+        string Access(int minute, int second, string path) =>
+            $"proxy  | 172.21.0.1 - - [16/Oct/2018:05:{minute:D2}:{second:D2} +0000] \"GET {path} HTTP/1.1\" 502 575 \"-\" \"Mozilla/5.0 Chrome/69.0\"";
+        var stream = new[] { Refused(20, "/"), Access(58, 20, "/"), Refused(21, "/favicon.ico"), Access(58, 21, "/favicon.ico"), Access(59, 38, "/") };
+
+        var report = LogAnalyzer.Analyze([Input("stream", stream)], [], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("172.21.0.3:9001", IncidentCause.UpstreamDown, 3), (incident.Upstream, incident.Cause, incident.FailedRequests));
+        Assert.Equal(new DateTimeOffset(2018, 10, 16, 5, 59, 38, TimeSpan.Zero), incident.End);
+    }
+
+    [Fact]
+    public void Analyze_ShortPasteWithUnnamedFailuresBesideTwoNamedIncidents_KeepsThemApart()
+    {
+        // Two upstreams failing with 502: which one the unnamed 502 belongs to, nothing says.
+        var errors = new[]
+        {
+            Error(0, Refused, upstream: "10.0.0.1:8080", cid: 1),
+            Error(1, Refused, upstream: "10.0.0.2:8080", host: "shop.test", cid: 2),
+        };
+        var access = new[]
+        {
+            "10.9.8.7 - - [24/Nov/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 502 157 \"-\" \"curl/8.5.0\"",
+            "10.9.8.7 - - [24/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 502 157 \"-\" \"curl/8.5.0\"",
+            "10.9.8.7 - - [24/Nov/2026:10:00:40 +0000] \"GET /x HTTP/1.1\" 502 157 \"-\" \"curl/8.5.0\"",
+        };
+
+        var report = Analyze(access, errors, format: null);
+
+        Assert.Equal(3, report.Incidents.Count);
+        Assert.Contains(report.Incidents, i => i.Upstream == "(unknown)");
+    }
+
+    [Fact]
     public void Analyze_ShortPasteOfTwoCausesOnOneUpstream_KeepsBoth()
     {
         // Refused, then timing out ten minutes later: the gap closes the first, and the causes differ.
