@@ -495,6 +495,14 @@ internal static class IncidentClassifier
             return Verdict(Connectivity(e, FailureKind.Refused), 0.3, e);
         }
 
+        // No upstream field and no error log, but the body is the size of nginx's own error page: nginx made the 502,
+        // most often for a connect that failed. (With the error log read and silent, the same page came from an
+        // upstream that is nginx too, and the check above said so.)
+        if (dominant == 502 && !e.ErrorLogCovered && e.Upstream == "(unknown)" && e.NginxPage * 2 > e.WithoutErrorLine)
+        {
+            return Verdict(Connectivity(e, FailureKind.Refused), 0.3, e);
+        }
+
         return Verdict(IncidentCause.Unknown, 0.3, e);
     }
 

@@ -76,6 +76,10 @@ internal sealed record IncidentEvidence
     /// ("no live upstreams").</summary>
     public int NoneLive { get; init; }
 
+    /// <summary>Failed requests of a format without upstream fields whose body is nginx's own error page, with no
+    /// error line (<see cref="IncidentTracker.NginxPage"/>).</summary>
+    public int NginxPage { get; init; }
+
     /// <summary>Requests the upstream served before the incident began.</summary>
     public long ServedBefore { get; init; }
 

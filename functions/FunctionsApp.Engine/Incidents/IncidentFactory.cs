@@ -114,6 +114,7 @@ internal static class IncidentFactory
             NotConnected = t.NotConnected,
             ConnectedNoHeader = t.ConnectedNoHeader,
             NoResponse = t.NoResponse,
+            NginxPage = t.NginxPage,
             StatusOnly = t.StatusOnly,
             NoneLive = t.NoneLive,
             ServedBefore = servedBefore,

@@ -99,6 +99,10 @@ internal sealed class IncidentTracker
     /// there the status it made itself as well as the one it was sent, so this alone does not say which.</summary>
     public int StatusOnly { get; set; }
 
+    /// <summary>Failed requests of a format without upstream fields (<c>combined</c>) whose body is nginx's own error
+    /// page (<see cref="NginxErrorPage"/>), with no error line.</summary>
+    public int NginxPage { get; set; }
+
     /// <summary>Failed requests whose <c>$upstream_addr</c> is the group's name: nginx found no live server in it.</summary>
     public int NoneLive { get; set; }
 
@@ -375,6 +379,12 @@ internal sealed class IncidentTracker
             // it makes has a size of its own (an application's page, or its JSON, has another).
             NoResponse++;
             signature = $"{failure.Status} with nginx's own error page ({failure.BodyBytes} bytes): nginx made the status itself";
+        }
+        else if (!failure.LogsUpstream && failure.UpstreamStatus == 0 && NginxErrorPage.Is(failure.Status, failure.BodyBytes))
+        {
+            // No upstream field at all (combined): only the body's size tells nginx's own page.
+            NginxPage++;
+            signature = $"{failure.Status} with nginx's own error page ({failure.BodyBytes} bytes), no upstream field and no nginx error line";
         }
         else if (failure.UpstreamStatus == failure.Status)
         {

@@ -186,12 +186,31 @@ public sealed class AccessLogAloneVerdictTests
         // error log. A file of another program's lines says nothing about who made them.
         var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
         var access = Enumerable.Range(0, 80).Select(i =>
-            $"10.9.8.{i} - - [{start.AddSeconds(i * 2):dd/MMM/yyyy:HH:mm:ss} +0000] \"POST /api/items HTTP/1.1\" {(i >= 60 ? 502 : 200)} 157 \"-\" \"curl/8.5.0\"");
+            $"10.9.8.{i} - - [{start.AddSeconds(i * 2):dd/MMM/yyyy:HH:mm:ss} +0000] \"POST /api/items HTTP/1.1\" {(i >= 60 ? 502 : 200)} 312 \"-\" \"curl/8.5.0\"");
         string[] errors = errorLog.StartsWith("an empty", StringComparison.Ordinal) ? [] : ["Starting API server on 0.0.0.0:8000", "Traceback (most recent call last):"];
 
         var report = EngineTestKit.Analyze(access, errors, format: "combined");
 
         Assert.Equal(expected, Assert.Single(report.Incidents).Cause);
+    }
+
+    [Theory]
+    [InlineData(157, false, IncidentCause.UpstreamDown)] // nginx's own page and no error log: nginx made the 502
+    [InlineData(575, false, IncidentCause.UpstreamDown)] // nginx/1.14's page, padded for Chrome
+    [InlineData(157, true, IncidentCause.UpstreamReturned)] // the same page, nginx's error log silent: an upstream nginx made it
+    [InlineData(312, false, IncidentCause.Unknown)] // another page: anyone's
+    public void Analyze_CombinedWithoutUpstreamFields_NginxsOwnPageSaysNginxMadeThe502(int bodyBytes, bool errorLog, IncidentCause expected)
+    {
+        // `combined` logs no upstream field: the body's size is what is left to tell nginx's own 502 page.
+        var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+        var access = Enumerable.Range(0, 80).Select(i =>
+            $"10.9.8.{i} - - [{start.AddSeconds(i * 2):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/items HTTP/1.1\" {(i >= 60 ? 502 : 200)} {(i >= 60 ? bodyBytes : 2048)} \"-\" \"Mozilla/5.0 Chrome/69.0\"");
+        string[]? errors = errorLog ? ["2026/11/24 09:59:00 [notice] 1#1: start worker processes"] : null;
+
+        var incident = Assert.Single(EngineTestKit.Analyze(access, errors, format: "combined").Incidents);
+
+        Assert.Equal(expected, incident.Cause);
+        Assert.InRange(incident.Confidence, 0, 0.6);
     }
 
     [Theory]
@@ -201,7 +220,7 @@ public sealed class AccessLogAloneVerdictTests
     {
         var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
         var access = Enumerable.Range(0, 80).Select(i =>
-            $"10.9.8.{i} - - [{start.AddSeconds(i * 2):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET {(severalRoutes && i % 2 == 0 ? "/account" : "/api")}/items HTTP/1.1\" {(i >= 60 ? 502 : 200)} 157 \"-\" \"curl/8.5.0\"");
+            $"10.9.8.{i} - - [{start.AddSeconds(i * 2):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET {(severalRoutes && i % 2 == 0 ? "/account" : "/api")}/items HTTP/1.1\" {(i >= 60 ? 502 : 200)} 312 \"-\" \"curl/8.5.0\"");
 
         var incident = Assert.Single(EngineTestKit.Analyze(access, errors: null, format: "combined").Incidents);
 
