@@ -65,8 +65,8 @@ internal static class OverlappingIncidents
         {
             if (merged.Where(i => i.Upstream != "(unknown)" && i.Status == unnamed.Status).ToList() is [var named])
             {
-                var index = merged.IndexOf(named);
-                merged[index] = Combine(named.Start <= unnamed.Start ? named : unnamed, named.Start <= unnamed.Start ? unnamed : named, lead: named);
+                var (first, second) = named.Start <= unnamed.Start ? (named, unnamed) : (unnamed, named);
+                merged[merged.IndexOf(named)] = Combine(first, second, lead: named) with { Id = named.Id };
                 merged.Remove(unnamed);
             }
         }
