@@ -131,6 +131,7 @@ internal sealed class LogFeed
         private bool _typography;
         private byte[] _typographyBuffer = new byte[256];
         private bool _batched;
+        private bool _joined;
         private readonly Queue<byte[]?> _records = new(); // the records of the line a batch was split from
         private byte[] _ansiBuffer = new byte[256];
         private JournalExport? _journal;
@@ -336,6 +337,12 @@ internal sealed class LogFeed
                     continue;
                 }
 
+                if (_joined && !isRecord && !oversized && JoinedEntries.TrySplit(line, _records))
+                {
+                    // A paste that lost its newlines: each of nginx's entries is read as a line of its own.
+                    continue;
+                }
+
                 PrefixTime = null;
                 RelayedTime = null;
                 if (_ansi && !oversized)
@@ -445,6 +452,25 @@ internal sealed class LogFeed
                 sample = expanded;
             }
 
+            _joined = !_batched && JoinedEntries.Detect(sample);
+            if (_joined)
+            {
+                var entries = new Queue<byte[]?>();
+                var split = new List<byte[]>();
+                foreach (var line in sample)
+                {
+                    if (!JoinedEntries.TrySplit(line, entries))
+                    {
+                        entries.Enqueue(line);
+                    }
+
+                    split.AddRange(entries.OfType<byte[]>());
+                    entries.Clear();
+                }
+
+                sample = split;
+            }
+
             _ansi = sample.Exists(line => AnsiEscapes.Has(line));
             if (_ansi)
             {
@@ -485,7 +511,7 @@ internal sealed class LogFeed
             if (_name.Length > 0)
             {
                 EndOfInput();
-                string?[] layers = [_batched ? "record-batches" : null, _ansi ? "ansi-colours" : null, _typography ? "pasted-typography" : null, _journal is null ? null : JournalExport.Name, _csv?.Name, _envelope?.Name, _prefix.Name];
+                string?[] layers = [_batched ? "record-batches" : null, _joined ? "joined-entries" : null, _ansi ? "ansi-colours" : null, _typography ? "pasted-typography" : null, _journal is null ? null : JournalExport.Name, _csv?.Name, _envelope?.Name, _prefix.Name];
                 var prefix = layers.Any(layer => layer is not null) ? string.Join('+', layers.OfType<string>()) : null;
                 Owner.Inputs.Add(new InputReport(_name, _kind, _lines, _parsed) { Prefix = prefix, NewestFirst = _newestFirst ? true : null });
                 _name = "";

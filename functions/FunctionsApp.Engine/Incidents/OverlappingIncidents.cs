@@ -51,8 +51,8 @@ internal static class OverlappingIncidents
     /// 18:33 and at 18:37 is one outage, not two). The resolver's own lines (<c>send() failed (111) while resolving,
     /// resolver: 127.0.0.11:53</c>) name no request: beside a name that could not be resolved for a request they are
     /// that failure's evidence, not a failed request of their own. Access lines that name neither upstream nor host
-    /// (<c>combined</c>) and found no error line of their own make an incident of no name; beside the one named incident
-    /// of their status, they are its failures: the paste cut their error lines, or the stream put them elsewhere
+    /// (<c>combined</c>) and found no error line of their own make an incident of no name; beside named incidents of
+    /// their status that are one upstream failing one way (on one host or several), they are its failures: the paste cut their error lines, or the stream put them elsewhere
     /// (<c>docker logs</c> interleaves nginx's stdout and stderr as they come), and nothing in them names another upstream.
     /// </summary>
     public static IReadOnlyList<Incident> MergePaste(IReadOnlyList<Incident> incidents)
@@ -63,8 +63,10 @@ internal static class OverlappingIncidents
             .ToList();
         foreach (var unnamed in merged.Where(i => i is { Upstream: "(unknown)", Host: "-" }).ToList())
         {
-            if (merged.Where(i => i.Upstream != "(unknown)" && i.Status == unnamed.Status).ToList() is [var named])
+            var candidates = merged.Where(i => i.Upstream != "(unknown)" && i.Status == unnamed.Status).ToList();
+            if (candidates.Count > 0 && candidates.DistinctBy(i => (i.Upstream, i.Cause)).Count() == 1)
             {
+                var named = candidates.MaxBy(i => i.FailedRequests)!;
                 var (first, second) = named.Start <= unnamed.Start ? (named, unnamed) : (unnamed, named);
                 merged[merged.IndexOf(named)] = Combine(first, second, lead: named) with { Id = named.Id };
                 merged.Remove(unnamed);

@@ -499,6 +499,9 @@ internal static class ErrorLogParser
         return true;
     }
 
+    /// <summary>Whether the text is a level nginx writes (<c>error</c>, <c>crit</c>, ...).</summary>
+    public static bool IsLevel(ReadOnlySpan<byte> s) => ParseLevel(s) != ErrorLevel.Unknown;
+
     private static ErrorLevel ParseLevel(ReadOnlySpan<byte> s) => s switch
     {
         _ when s.SequenceEqual("error"u8) => ErrorLevel.Error,
