@@ -31,6 +31,10 @@ public sealed record ReportStats
     /// <summary>Failed requests counted towards incidents (an error log alone: its lines about requests).</summary>
     public long FailedRequests { get; init; }
 
+    /// <summary>Failed tries of an error log alone that nginx went past to the group's next server (no line says that
+    /// one failed too): not counted as failed requests, unless a short paste holds nothing else.</summary>
+    public long TriesMovedPast { get; init; }
+
     /// <summary>The threshold (<see cref="DiagnosisOptions.MinFailures"/> within the window) made no incident of the
     /// failed requests the logs hold, few or a tenth of the lines or more, and they were analysed with a threshold of
     /// one: a one-shot analysis of a paste is asked about the failures it is given.</summary>

@@ -67,8 +67,10 @@ internal sealed partial class DiagnosisEngine
             // The error log alone, and nginx went on to another server of the group after this connect failed: a try
             // that failed there, or finding none left ("no live upstreams"), would have a line of its own. It has none:
             // the next server answered, and the client got its response. (A request with several failed tries may
-            // have run out of servers to try, which nginx logs no line for: it failed.)
-            failure.Recovered = true;
+            // have run out of servers to try, which nginx logs no line for: it failed.) A short paste of such tries
+            // alone is about them, and counts them (LogAnalyzer).
+            failure.Recovered = !_options.CountTriesMovedPast;
+            Stats.TriesMovedPast++;
         }
 
         if (accessCovers && !rateLimit)

@@ -31,6 +31,18 @@ public sealed class DiagnosisOptions
     [Range(1, 100)]
     public int MaxEvidence { get; set; } = 10;
 
+    /// <summary>A failed try that nginx went past to the group's next server counts as its request's failure, when no
+    /// access log says how the request ended: for a short paste of such tries alone, which is what it asks about.</summary>
+    internal bool CountTriesMovedPast { get; private set; }
+
+    /// <summary>These options with <see cref="CountTriesMovedPast"/>.</summary>
+    internal DiagnosisOptions WithTriesMovedPastCounted()
+    {
+        var copy = (DiagnosisOptions)MemberwiseClone();
+        copy.CountTriesMovedPast = true;
+        return copy;
+    }
+
     /// <summary>These options with another <see cref="MinFailures"/>.</summary>
     internal DiagnosisOptions WithMinFailures(int minFailures)
     {

@@ -248,6 +248,10 @@ public sealed class AnalysisStats
     /// error lines that stand for them where the access log does not cover them.</summary>
     public long FailedRequests { get; set; }
 
+    /// <summary>Failed tries of the error log alone that nginx went past to the group's next server, with no line
+    /// saying that one failed too: most likely served, but no access log says.</summary>
+    public long TriesMovedPast { get; set; }
+
     public string Format { get; set; } = "";
 
     public List<string> MalformedSamples { get; set; } = [];

@@ -33,6 +33,24 @@ internal static class LogAnalyzer
                 Stats = report.Stats with { BelowThreshold = true },
             };
         }
+        else if (report.Incidents.Count == 0 && stats.FailedRequests == 0 && stats.AccessLines == 0 && stats.TriesMovedPast is > 0 and var moved && moved < options.MinFailures
+                 && lines <= ShortPaste && access.Concat(errors).All(i => i.CanReopen))
+        {
+            // A short paste of an error log whose only failures are a try or two nginx went past to the group's next
+            // server ([crit] connect() to [::1]:9000 failed (99), then [warn] upstream server temporarily disabled):
+            // whoever pasted them is asking about those tries, and no access log says the next server answered. As many
+            // as the threshold are a failover that kept serving, as a longer log shows it.
+            report = Run(access, errors, format, options.WithMinFailures(1).WithTriesMovedPastCounted(), cancellationToken);
+            report = report with
+            {
+                Incidents = [.. Ordered(OverlappingIncidents.MergePaste(report.Incidents)).Select(i => i with
+                {
+                    Confidence = Math.Round(i.Confidence * 0.6, 2),
+                    Summary = i.Summary + " nginx went on to the group's next server after each of these tries (`upstream server temporarily disabled`); whether that one answered, no access log here says.",
+                })],
+                Stats = report.Stats with { BelowThreshold = true },
+            };
+        }
 
         return report;
     }
@@ -62,6 +80,7 @@ internal static class LogAnalyzer
                 ZonelessAccessLines = stats.ZonelessAccessLines,
                 GatewayErrors = stats.GatewayErrors,
                 FailedRequests = stats.FailedRequests,
+                TriesMovedPast = stats.TriesMovedPast,
                 MalformedSamples = stats.MalformedSamples,
                 Inputs = feed.Inputs,
                 FormatTemplate = feed.Format?.Definition,

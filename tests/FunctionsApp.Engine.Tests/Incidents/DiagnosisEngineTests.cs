@@ -299,6 +299,42 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
+    public void Analyze_ShortPasteOfATryNginxWentPast_IsTheIncidentItAsksAbout()
+    {
+        // localhost is [::1] and 127.0.0.1: the [::1] try fails (no IPv6 loopback in the container) and nginx marks it
+        // down and goes on to 127.0.0.1. With no access log, nothing says that one answered.
+        var errors = new[]
+        {
+            "2019/12/20 18:08:12 [crit] 1054#1054: *23 connect() to [::1]:9000 failed (99: Address not available) while connecting to upstream, client: 172.18.0.1, server: , request: \"GET /about HTTP/1.1\", upstream: \"fastcgi://[::1]:9000\", host: \"www.website.test\"",
+            "2019/12/20 18:08:12 [warn] 1054#1054: *23 upstream server temporarily disabled while connecting to upstream, client: 172.18.0.1, server: , request: \"GET /about HTTP/1.1\", upstream: \"fastcgi://[::1]:9000\", host: \"www.website.test\"",
+        };
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal((1L, true), (report.Stats.TriesMovedPast, report.Stats.BelowThreshold));
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("[::1]:9000", IncidentCause.Misconfiguration), (incident.Upstream, incident.Cause));
+        Assert.InRange(incident.Confidence, 0, 0.6);
+        Assert.Contains("next server", incident.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Analyze_ErrorLogOfManyTriesNginxWentPast_HasNoIncident()
+    {
+        // As many tries as the threshold asks for, or more: a failover that kept serving, not what a paste asks about.
+        var errors = Enumerable.Range(0, 3).SelectMany(i => new[]
+        {
+            Error(i * 20, "connect() to [::1]:9000 failed (99: Address not available) while connecting to upstream", upstream: "[::1]:9000", cid: i),
+            Error(i * 20, "upstream server temporarily disabled while connecting to upstream", upstream: "[::1]:9000", cid: i).Replace("[error]", "[warn]", StringComparison.Ordinal),
+        });
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(3L, report.Stats.TriesMovedPast);
+        Assert.Empty(report.Incidents);
+    }
+
+    [Fact]
     public void Analyze_ShortPasteOfTwoCausesOnOneUpstream_KeepsBoth()
     {
         // Refused, then timing out ten minutes later: the gap closes the first, and the causes differ.
