@@ -33,8 +33,8 @@ internal static class LogAnalyzer
                 Stats = report.Stats with { BelowThreshold = true },
             };
         }
-        else if (report.Incidents.Count == 0 && stats.FailedRequests == 0 && stats.AccessLines == 0 && stats.TriesMovedPast is > 0 and var moved && moved < options.MinFailures
-                 && lines <= ShortPaste && access.Concat(errors).All(i => i.CanReopen))
+        else if (report.Incidents.Count == 0 && stats is { FailedRequests: 0, AccessLines: 0, TriesMovedPast: > 0 }
+                 && stats.TriesMovedPast < options.MinFailures && lines <= ShortPaste && access.Concat(errors).All(i => i.CanReopen))
         {
             // A short paste of an error log whose only failures are a try or two nginx went past to the group's next
             // server ([crit] connect() to [::1]:9000 failed (99), then [warn] upstream server temporarily disabled):
