@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace FunctionsApp.NginxLogs;
 
 /// <summary>
@@ -100,7 +102,7 @@ internal static class JoinedEntries
     {
         var address = text.IndexOf((byte)' ');
         if (address is < 2 or > 45 || !(char.IsAsciiHexDigit((char)text[0]) || text[0] == (byte)':')
-            || !System.Net.IPAddress.TryParse(System.Text.Encoding.ASCII.GetString(text[..address]), out _))
+            || !IPAddress.TryParse(text[..address], out _))
         {
             return false;
         }
