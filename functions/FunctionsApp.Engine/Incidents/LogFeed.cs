@@ -883,6 +883,13 @@ internal sealed class LogFeed
                 AfterErrorLine = false;
                 access.PrefixTime = PrefixTime;
                 Engine.LearnErrorLogOffset(in access);
+                if (Engine.Stats.ErrorLines == 0)
+                {
+                    // The stream's error lines, if any, begin later: until then nginx's silence says nothing, as it
+                    // says nothing in such a stream given as the access log.
+                    Engine.State.ErrorLogGiven = false;
+                }
+
                 Engine.AddAccess(in access, format, accessTime);
                 return FeedResult.FedAside;
             }

@@ -240,6 +240,20 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
+    public void Analyze_AccessLinesAloneGivenAsTheErrorLog_AreReadWithoutTakingNginxsSilenceForAnAnswer()
+    {
+        // A paste of access lines given as the error log: no error line of nginx's in it, so its silence says nothing
+        // of who made the 504s (read as the upstream's own before), and nginx's own timer is the likelier.
+        var stream = new[] { 1, 31, 61 }.Select(s =>
+            $"10.9.8.7 - - [24/Nov/2026:10:0{s / 60}:{s % 60:D2} +0000] \"POST /api/chat HTTP/1.1\" 504 167 \"-\" \"python-requests/2.31\"");
+
+        var report = LogAnalyzer.Analyze([], [Input("error", stream)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal((3L, 0L), (report.Stats.AccessLines, report.Stats.ErrorLines));
+        Assert.Equal((IncidentCause.Timeout, 504), (Assert.Single(report.Incidents).Cause, report.Incidents[0].Status));
+    }
+
+    [Fact]
     public void Analyze_ErrorLogAloneWithAnApplicationsLines_ReadsNoAccessFormatFromThem()
     {
         // gunicorn's lines carry a time and numbers, but no request and no status: they are not an access log.
