@@ -62,19 +62,26 @@ internal static class ErrorLogParser
     public static bool TryParse(ReadOnlySpan<byte> line, DateTimeOffset? prefixTime, out ErrorLogLine entry)
     {
         entry = default;
-        if (line.Length < 22 || line[4] != '/' || line[7] != '/' || line[10] != ' ' || line[19] != ' ' || line[20] != '[')
+        if (line.Length < 22 || line[4] != '/' || line[7] != '/' || line[10] != ' ' || line[19] != ' ')
         {
             return false;
         }
 
-        var levelEnd = line[21..].IndexOf((byte)']');
+        // The level's bracket, after the Markdown emphasis a paste may have put before it (`15:38:11 **[error] …`).
+        var open = 20;
+        while (open < 23 && open < line.Length && line[open] == '*')
+        {
+            open++;
+        }
+
+        var levelEnd = open < line.Length - 1 && line[open] == '[' ? line[(open + 1)..].IndexOf((byte)']') : -1;
         if (levelEnd < 0)
         {
             return false;
         }
 
-        var level = ParseLevel(line.Slice(21, levelEnd));
-        return TryParseBody(line, line[..19], level, line[(22 + levelEnd)..].TrimStart((byte)' '), prefixTime, headless: false, out entry);
+        var level = ParseLevel(line.Slice(open + 1, levelEnd));
+        return TryParseBody(line, line[..19], level, line[(open + 2 + levelEnd)..].TrimStart((byte)' '), prefixTime, headless: false, out entry);
     }
 
     /// <summary>
