@@ -105,6 +105,9 @@ internal sealed class LogFeed
         }
     }
 
+    /// <summary>Splits a line of several records or entries into <paramref name="parts"/>; false when it is one.</summary>
+    private delegate bool SplitLine(ReadOnlySpan<byte> line, Queue<byte[]?> parts);
+
     private enum FeedResult
     {
         NotThisLog,
@@ -434,41 +437,13 @@ internal sealed class LogFeed
             _batched = RecordBatch.Detect(sample);
             if (_batched)
             {
-                var records = new Queue<byte[]?>();
-                var expanded = new List<byte[]>();
-                foreach (var line in sample)
-                {
-                    if (RecordBatch.TrySplit(line, records))
-                    {
-                        expanded.AddRange(records.OfType<byte[]>());
-                        records.Clear();
-                    }
-                    else
-                    {
-                        expanded.Add(line);
-                    }
-                }
-
-                sample = expanded;
+                sample = Expand(sample, RecordBatch.TrySplit);
             }
 
             _joined = !_batched && JoinedEntries.Detect(sample);
             if (_joined)
             {
-                var entries = new Queue<byte[]?>();
-                var split = new List<byte[]>();
-                foreach (var line in sample)
-                {
-                    if (!JoinedEntries.TrySplit(line, entries))
-                    {
-                        entries.Enqueue(line);
-                    }
-
-                    split.AddRange(entries.OfType<byte[]>());
-                    entries.Clear();
-                }
-
-                sample = split;
+                sample = Expand(sample, JoinedEntries.TrySplit);
             }
 
             _ansi = sample.Exists(line => AnsiEscapes.Has(line));
@@ -504,6 +479,27 @@ internal sealed class LogFeed
 
             _prefix = ChoosePrefix(sample);
             return true;
+        }
+
+        /// <summary>The sample with each line that <paramref name="trySplit"/> splits replaced by its parts.</summary>
+        private static List<byte[]> Expand(List<byte[]> sample, SplitLine trySplit)
+        {
+            var parts = new Queue<byte[]?>();
+            var expanded = new List<byte[]>();
+            foreach (var line in sample)
+            {
+                if (trySplit(line, parts))
+                {
+                    expanded.AddRange(parts.OfType<byte[]>());
+                    parts.Clear();
+                }
+                else
+                {
+                    expanded.Add(line);
+                }
+            }
+
+            return expanded;
         }
 
         private void FinishInput()
