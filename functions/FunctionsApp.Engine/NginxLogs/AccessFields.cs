@@ -83,7 +83,8 @@ internal static class AccessFields
         var parts = path.ToLowerInvariant().Split('.');
         var leaf = parts[^1];
         var context = parts[^2];
-        if (context.Contains("upstream", StringComparison.Ordinal) || context == "backend")
+        // An object about the upstream, by its name or a short one ("up": {"addr", "status", "rt"}).
+        if (context.Contains("upstream", StringComparison.Ordinal) || context is "backend" or "up" or "ups" or "upstr")
         {
             return leaf switch
             {

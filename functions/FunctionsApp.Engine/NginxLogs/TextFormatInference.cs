@@ -22,27 +22,46 @@ internal static class TextFormatInference
     /// <summary>Candidate formats for the sample, best layout first; empty when the lines have no usable layout.</summary>
     public static List<AccessLogFormat> Infer(IReadOnlyList<byte[]> sample)
     {
+        // A line cut by bars or semicolons is also read word by word, the bars as literal text: a format often joins
+        // a preset and fields of its own with a bar, each side holding several space-separated values
+        // ('$remote_addr - … "$http_user_agent" | rt=$request_time uct=$upstream_connect_time | $upstream_addr').
         var layouts = new List<Layout>();
+        var spaced = new List<Layout>();
         foreach (var bytes in sample)
         {
             var line = Encoding.UTF8.GetString(bytes);
-            if (line.Length > 0 && line.Length < 16 * 1024 && !line.TrimStart().StartsWith('{') && Tokenize(line) is { } layout)
+            if (line.Length == 0 || line.Length >= 16 * 1024 || line.TrimStart().StartsWith('{'))
+            {
+                continue;
+            }
+
+            var delimiter = ChooseDelimiter(line);
+            if (Tokenize(line, delimiter) is { } layout)
             {
                 layouts.Add(layout);
+            }
+
+            if (delimiter is '|' or ';' && Tokenize(line, ' ') is { } words)
+            {
+                spaced.Add(words);
             }
         }
 
         var result = new List<AccessLogFormat>();
-        if (layouts.Count == 0)
+        foreach (var candidates in (ReadOnlySpan<List<Layout>>)[layouts, spaced])
         {
-            return result;
-        }
-
-        foreach (var group in Groups(layouts))
-        {
-            if (BuildTemplate(group) is { } template && AccessLogFormat.TryCompileInferred(template, out var format))
+            if (candidates.Count == 0)
             {
-                result.Add(format);
+                continue;
+            }
+
+            foreach (var group in Groups(candidates))
+            {
+                if (BuildTemplate(group) is { } template && AccessLogFormat.TryCompileInferred(template, out var format)
+                    && !result.Exists(f => f.Definition == format.Definition))
+                {
+                    result.Add(format);
+                }
             }
         }
 
@@ -80,9 +99,8 @@ internal static class TextFormatInference
     }
 
     /// <summary>Cuts a line into tokens and the literal text around them.</summary>
-    private static Layout? Tokenize(string line)
+    private static Layout? Tokenize(string line, char delimiter)
     {
-        var delimiter = ChooseDelimiter(line);
         // key=value, or key:value (LTSV; labels between other delimiters).
         var assign = '=';
         var keyValue = CountKeys(line, delimiter, assign) >= 3;
@@ -98,6 +116,19 @@ internal static class TextFormatInference
         var i = 0;
         while (true)
         {
+            // Between words, a bar (or an arrow, '-->') is the format's text: no variable is written as one.
+            if (delimiter == ' ' && SeparatorWordLength(line, i) is var separator and > 0)
+            {
+                literal.Append(line, i, separator);
+                i += separator;
+                if (i >= line.Length)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
             var key = "";
             if (keyValue && KeyLength(line, i, assign) is var keyLength and > 0)
             {
@@ -160,6 +191,22 @@ internal static class TextFormatInference
                 var end = BareEnd(line, i, delimiter);
                 value = line[i..end].TrimEnd(' ');
                 i += value.Length;
+
+                // Times joined by a slash ('$upstream_response_time/$request_time'): each is a field.
+                if (value.Contains('/', StringComparison.Ordinal) && value.Split('/') is var times && Array.TrueForAll(times, IsTimeOrDash)
+                    && Array.Exists(times, t => t != "-"))
+                {
+                    for (var k = 0; k < times.Length - 1; k++)
+                    {
+                        literals.Add(literal.ToString());
+                        literal.Clear().Append('/');
+                        tokens.Add(new Token(times[k], key, Bare: true));
+                        key = "";
+                    }
+
+                    value = times[^1];
+                }
+
                 literals.Add(literal.ToString());
                 literal.Clear();
                 bare = true;
@@ -227,6 +274,40 @@ internal static class TextFormatInference
 
         return layout.Tokens.Count >= 2 && !layout.Literals.Any(l => l.Contains('$', StringComparison.Ordinal)) ? layout : null;
     }
+
+    /// <summary>
+    /// The length of a word of marks only (<c>|</c>, <c>||</c>, <c>--&gt;</c>, <c>::</c>) at <paramref name="i"/> with the
+    /// blanks after it, or 0: nginx writes no variable as such a word (a lone <c>-</c> is an empty value, not a mark).
+    /// </summary>
+    private static int SeparatorWordLength(string line, int i)
+    {
+        var end = i;
+        var marks = 0;
+        while (end < line.Length && line[end] is '|' or '>' or '<' or ':' or '=' or '~' or '#' or '*' or '-')
+        {
+            marks += line[end] == '-' ? 0 : 1;
+            end++;
+        }
+
+        // A lone colon separates the upstream values of an internal redirect ('502 : 200'): part of the value.
+        if (marks == 0 || (end < line.Length && line[end] != ' ') || (end == i + 1 && line[i] == ':'))
+        {
+            return 0;
+        }
+
+        while (end < line.Length && line[end] == ' ')
+        {
+            end++;
+        }
+
+        return end - i;
+    }
+
+    /// <summary>A duration as nginx writes one (seconds with milliseconds: <c>0.042</c>), or <c>-</c>.</summary>
+    private static bool IsTimeOrDash(string value) =>
+        value == "-" || (value.Length >= 5 && value[^4] == '.' && IsDigits(value.AsSpan(0, value.Length - 4)) && IsDigits(value.AsSpan(value.Length - 3)));
+
+    private static bool IsDigits(ReadOnlySpan<char> text) => !text.ContainsAnyExceptInRange('0', '9');
 
     /// <summary>Space, or a delimiter the line uses outside quotes and brackets: tab, <c>|</c>, <c>;</c>, or a comma
     /// not followed by a space (a comma and a space separate upstream tries).</summary>
@@ -754,22 +835,25 @@ internal static class TextFormatInference
         if (!taken.Contains(AccessField.RequestTime))
         {
             Position? requestTime = null;
-            var best = 0.0;
+            var (best, bestAbove) = (0.0, -1);
             foreach (var candidate in times.Where(t => t.Dashes == 0 && !t.Any(ValueShape.List)))
             {
-                var atLeast = 0;
+                var (atLeast, above) = (0, 0);
                 for (var line = 0; line < lines; line++)
                 {
                     var mine = Seconds(candidate, line);
                     // Within a millisecond: nginx rounds each time to whole milliseconds, and an upstream's time,
                     // measured on its own clock, often reads 1 ms above the request's (0.000 beside 0.001).
                     atLeast += times.All(o => o == candidate || double.IsNaN(Seconds(o, line)) || Seconds(o, line) <= mine + 0.0015) ? 1 : 0;
+                    above += times.All(o => o == candidate || double.IsNaN(Seconds(o, line)) || Seconds(o, line) < mine - 0.0015) ? 1 : 0;
                 }
 
+                // Two times within that millisecond on as many lines: the one clearly above the other more often (a
+                // slow client's request outlasts the upstream's answer) is the request's.
                 var share = (double)atLeast / lines;
-                if (share > best + 1e-9)
+                if (share > best + 1e-9 || (share > best - 1e-9 && above > bestAbove))
                 {
-                    (requestTime, best) = (candidate, share);
+                    (requestTime, best, bestAbove) = (candidate, share, above);
                 }
             }
 

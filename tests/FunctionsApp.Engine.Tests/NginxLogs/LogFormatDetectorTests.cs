@@ -342,6 +342,73 @@ public sealed class LogFormatDetectorTests
         Assert.Equal("0.001, 0.046", entry.Text(AccessField.UpstreamResponseTime));
     }
 
+    [Theory]
+    [InlineData(" | ", " | ")]
+    [InlineData(" | ", " --> ")]
+    [InlineData("; ", " ; ")]
+    public void Detect_CombinedThenBarredGroupsOfKeyedTimes_ReadsEveryWordOfEachGroup(string before, string after)
+    {
+        // '… "$http_user_agent" | rt=$request_time uct="$upstream_connect_time" urt=$upstream_response_time | $upstream_addr':
+        // the bars cut the line into groups of several space-separated values each, so the format is read word by word.
+        string Line(int second, int status, string rt, string urt, string upstream) =>
+            $"203.0.113.{7 + second} - - [24/Nov/2026:10:00:0{second} +0530] \"GET /api/{second} HTTP/1.1\" {status} 157 \"-\" \"Mozilla/5.0 (X11; Linux x86_64)\""
+            + $"{before}rt={rt} uct=\"0.001\" urt={urt}{after}{upstream}";
+        var lines = Lines(
+            Line(1, 200, "0.046", "0.045", "172.18.0.5:8000"),
+            Line(2, 504, "60.001", "60.000", "172.18.0.5:8000"),
+            Line(3, 200, "0.450", "0.012", "172.18.0.6:8000"),
+            Line(4, 502, "0.002", "0.001, 0.001", "172.18.0.5:8000, 172.18.0.6:8000"));
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.Equal("inferred", detected.Name);
+        Assert.True(detected.TryParse(lines[1], out var entry), detected.Definition);
+        Assert.Equal((504, 60.001, "60.000", "172.18.0.5:8000"), (entry.Status, entry.RequestTime, entry.Text(AccessField.UpstreamResponseTime), entry.Text(AccessField.UpstreamAddr)));
+        Assert.True(detected.TryParse(lines[3], out entry), detected.Definition);
+        Assert.Equal("172.18.0.5:8000, 172.18.0.6:8000", entry.Text(AccessField.UpstreamAddr));
+        Assert.Equal("0.001", entry.Text(AccessField.UpstreamConnectTime));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Detect_TimesJoinedByASlash_AreEachTheirVariable_TheOneClearlyAboveTheRequests(bool upstreamFirst)
+    {
+        // '... $upstream_response_time/$request_time $upstream_addr': nginx rounds both to milliseconds, so they are
+        // often equal; a slow client's request outlasts the upstream's answer, never the other way.
+        (string Upstream, string Request)[] times = [("0.012", "0.012"), ("0.040", "0.041"), ("0.008", "0.420"), ("-", "0.000"), ("60.000", "60.001"), ("0.100", "0.100")];
+        var lines = Lines([.. times.Select((t, i) =>
+            $"192.0.2.{i + 1} - - [24/Nov/2026:10:00:{i:00} -0930] \"GET /x/{i} HTTP/1.1\" {(t.Upstream == "-" ? 502 : t.Upstream.StartsWith('6') ? 504 : 200)} 9 \"-\" \"curl/8.5.0\" "
+            + (upstreamFirst ? $"{t.Upstream}/{t.Request}" : $"{t.Request}/{t.Upstream}") + " 10.0.0.4:9000")]);
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.Contains(upstreamFirst ? "$upstream_response_time/$request_time" : "$request_time/$upstream_response_time", detected.Definition, StringComparison.Ordinal);
+        Assert.True(detected.TryParse(lines[2], out var entry), detected.Definition);
+        Assert.Equal((0.420, "0.008"), (entry.RequestTime, entry.Text(AccessField.UpstreamResponseTime)));
+    }
+
+    [Theory]
+    [InlineData("up")]
+    [InlineData("upstream")]
+    [InlineData("backend")]
+    public void Detect_JsonTimeUnderAnObjectAboutTheUpstream_IsTheUpstreamsTime(string name)
+    {
+        // {"rt":$request_time,"up":{"addr":"$upstream_addr","rt":"$upstream_response_time"}}: an "rt" alone is the
+        // request's time; under the upstream's object, the upstream's.
+        var lines = Lines(
+            $"{{\"ts\":\"2026-03-04T10:00:01+01:00\",\"status\":200,\"rt\":0.051,\"{name}\":{{\"addr\":\"172.18.0.5:8000\",\"status\":\"200\",\"rt\":\"0.050\"}}}}",
+            $"{{\"ts\":\"2026-03-04T10:00:02+01:00\",\"status\":504,\"rt\":60.001,\"{name}\":{{\"addr\":\"172.18.0.5:8000\",\"status\":\"504\",\"rt\":\"60.000\"}}}}");
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.True(detected.TryParse(lines[1], out var entry), detected.Definition);
+        Assert.Equal((60.001, "60.000", "172.18.0.5:8000"), (entry.RequestTime, entry.Text(AccessField.UpstreamResponseTime), entry.Text(AccessField.UpstreamAddr)));
+    }
+
     [Fact]
     public void Detect_RandomBytesAndMixedGarbage_NeverThrows()
     {
