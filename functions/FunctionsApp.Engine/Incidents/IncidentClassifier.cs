@@ -114,11 +114,12 @@ internal static class IncidentClassifier
         // With every worker stuck, requests queue in the server's backlog before a worker takes them and its clock
         // starts: the times spread upward from the limit, but none fails sooner than it, and several land right at it
         // (within the same second or so as the median's band: the first requests each worker took).
-        // A server of two workers puts only two there: enough when many failures, none sooner than that floor, all took
-        // far longer than the upstream's requests took before (a crash kills the short requests in flight alike).
+        // A server of two workers puts only two there: enough when five or more failed, none sooner than that floor,
+        // all took far longer than the upstream's other requests take (a crash kills the short requests in flight
+        // alike, so failures that each outlasted twenty of its usual answers were held up first).
         var floor = times[0];
         var atFloor = times.Count(t => t - floor <= Math.Max(1.0, 0.15 * floor));
-        var farAboveUsual = times.Count >= 8 && e.ResponseMillisUsual is { } usual && floor * 1000 >= 20 * Math.Max(usual, 10);
+        var farAboveUsual = times.Count >= 5 && (UsualMillis(e) ?? e.ResponseMillisInside) is { } usual && floor * 1000 >= 20 * Math.Max(usual, 10);
         return atFloor >= (farAboveUsual ? 2 : 3) && times.Count >= 0.9 * e.ResponseTimes.Count && FewSooner(e, floor) ? Math.Round(floor, 1) : null;
     }
 

@@ -124,11 +124,11 @@ internal sealed record IncidentEvidence
 
     public double? ResponseMillisBaseline { get; init; }
 
-    /// <summary>Mean response time in the five whole minutes before the incident's own: what its requests usually took.</summary>
     /// <summary>The median time of the upstream's last requests before the incident's first failure (see
     /// <see cref="UpstreamHistory.TypicalMillis"/>): what "usual" is when the logs hold no whole minute before it.</summary>
     public double? ResponseMillisTypical { get; init; }
 
+    /// <summary>Mean response time in the five whole minutes before the incident's own: what its requests usually took.</summary>
     public double? ResponseMillisUsual { get; init; }
 
     /// <summary>

@@ -379,6 +379,30 @@ public sealed class AccessLogAloneVerdictTests
         Assert.True(incident.Confidence <= 0.4, $"confidence {incident.Confidence}");
     }
 
+    /// <summary>
+    /// gunicorn's <c>--timeout</c> behind a short capture: a few slow requests each killed by the arbiter (the first a
+    /// second or so after the limit, the ones queued behind it later), none sooner, while the upstream answers the
+    /// others in milliseconds. A crash kills requests at any point of their lives, the quick ones in flight alike;
+    /// five failures that each took a thousand times what the others take were held up by the server first.
+    /// </summary>
+    [Theory]
+    [InlineData("3.104 3.812 4.407 5.011 5.532", "0.002", IncidentCause.Timeout)]
+    [InlineData("0.310 1.804 2.907 4.011 5.532", "0.002", IncidentCause.InvalidResponse)]
+    [InlineData("3.104 3.812 4.407 5.011 5.532", "0.900", IncidentCause.InvalidResponse)]
+    public void Analyze_AFewSlowFailuresFarAboveTheUpstreamsOtherAnswers_AreItsTimeout(string failedSeconds, string othersSeconds, IncidentCause expected)
+    {
+        var times = failedSeconds.Split(' ');
+        var lines = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            lines.Add(i % 8 == 7 ? Line(i, 502, "0", times[i / 8]) : Line(i, 200, "512", othersSeconds));
+        }
+
+        var incident = Single(lines);
+
+        Assert.Equal((expected, 5), (incident.Cause, incident.FailedRequests));
+    }
+
     private static Incident Single(IEnumerable<string> access)
     {
         var report = EngineTestKit.Analyze(access, errors: null, format: "ingress-nginx");
