@@ -12,6 +12,16 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
+        if (request.MaybeFailedSubrequest)
+        {
+            if (RequestJoin.SubrequestFailure(request, claimed) is { } failed)
+            {
+                Apply(failed);
+            }
+
+            return;
+        }
+
         foreach (var failure in RequestJoin.ToFailures(request, claimed, State.PendingErrors, _options))
         {
             failure.Unjoined = !hadCandidate;

@@ -186,7 +186,8 @@ internal sealed partial class DiagnosisEngine
         // limit_req_status/limit_conn_status other than the default 503 (429 mostly, or 444 to close): nginx answered
         // without an upstream and wrote a "limiting requests" line, which this request owns; it is no gateway error.
         var rejection = status is 429 or 444 && (upstreams.IsEmpty || upstreams.SequenceEqual("-"u8));
-        if (!gateway && !rejection && !(severalTries && HasFailedTry(upstreamStatuses)))
+        var ownError = status == 500 && (upstreams.IsEmpty || upstreams.SequenceEqual("-"u8));
+        if (!gateway && !rejection && !ownError && !(severalTries && HasFailedTry(upstreamStatuses)))
         {
             // The hot path: two counter updates, nothing allocated.
             RecordServed(in entry, format, upstreams, time);
@@ -224,10 +225,13 @@ internal sealed partial class DiagnosisEngine
             request.Began = time - TimeSpan.FromSeconds(seconds);
         }
 
-        if (rejection)
+        if (rejection || ownError)
         {
             RecordServed(in entry, format, upstreams, time);
-            request.Rejection = true;
+            request.Rejection = rejection;
+            request.MaybeFailedSubrequest = ownError;
+            request.HistoryKey = ownError ? HistoryKeys.Of(in entry, format, upstreams) : "";
+            request.Route = ownError ? HistoryKeys.RouteOf(in entry, request.HistoryKey, stackalloc char[320]).ToString() : "";
             Insert(State.PendingRequests, request, r => r.Time);
             return true;
         }

@@ -19,6 +19,13 @@ internal sealed class PendingRequest
     /// </summary>
     public bool Rejection { get; set; }
 
+    /// <summary>
+    /// A 500 nginx answered without trying an upstream for the request itself: an <c>auth_request</c> subrequest whose
+    /// upstream failed makes one (any status but 2xx, 401 or 403 from it is a 500), its try logged with
+    /// <c>subrequest:</c>. It fails with that try's status when it claims such a line; without one it is nginx's own.
+    /// </summary>
+    public bool MaybeFailedSubrequest { get; set; }
+
     public string Client { get; set; } = "";
 
     /// <summary>The forwarded-for field, when the format has one: in a format that logs two addresses, which one is

@@ -203,6 +203,25 @@ internal static class RequestJoin
         }
     }
 
+    /// <summary>
+    /// The failure of a 500 nginx answered when its <c>auth_request</c> subrequest's upstream failed: the subrequest's
+    /// try, with the status nginx made for it (<c>auth request unexpected status: 502</c>), on the subrequest's upstream.
+    /// Null when the request claimed no such line (a 500 of nginx's own: a rewrite cycle, a missing file).
+    /// </summary>
+    public static FailureEvent? SubrequestFailure(PendingRequest request, List<PendingError> claimed)
+    {
+        if (claimed.FindLast(e => e.InSubrequest) is not { } last)
+        {
+            return null;
+        }
+
+        var upstream = last.Upstream.Length > 0 ? last.Upstream : "(unknown)";
+        var failure = Failure(request, upstream, attempt: null, recovered: false, claimed, claimed);
+        failure.Status = StatusFor(last.Kind);
+        failure.HistoryKey = HistoryKeys.ForUpstream(last.Upstream);
+        return failure;
+    }
+
     /// <summary>An <c>$upstream_addr</c> entry without a port: the block's name nginx logs when no server was live.</summary>
     private static bool IsBlockName(string address) => address.IndexOf(':') < 0 && address is not ("-" or "");
 
@@ -231,6 +250,12 @@ internal static class RequestJoin
     {
         // A resolver's own line names no request; it is attributed by time, never joined.
         if (error.Kind == FailureKind.Resolver)
+        {
+            return 0;
+        }
+
+        // A 500 without an upstream of its own meets only the lines of its subrequests' tries.
+        if (request.MaybeFailedSubrequest && !error.InSubrequest)
         {
             return 0;
         }
@@ -305,7 +330,7 @@ internal static class RequestJoin
     /// </summary>
     private static bool TriedThere(PendingRequest request, PendingError error)
     {
-        if (error.Upstream.Length == 0 || error.Upstream == "-")
+        if (error.Upstream.Length == 0 || error.Upstream == "-" || request.MaybeFailedSubrequest)
         {
             return true;
         }
@@ -329,6 +354,11 @@ internal static class RequestJoin
         if (request.Rejection)
         {
             return kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
+        }
+
+        if (request.MaybeFailedSubrequest)
+        {
+            return kind is not (FailureKind.RateLimitRequests or FailureKind.RateLimitConnections or FailureKind.Script);
         }
 
         if (kind == FailureKind.Script)

@@ -1959,4 +1959,56 @@ public sealed class NginxBehaviourTests
         Assert.Equal(IncidentCause.Dns, incident.Cause);
         Assert.StartsWith("nginx's resolver 10.0.220.2:53 failed:", incident.Summary, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// <c>auth_request</c> to an upstream that refuses (captured from nginx 1.22, <c>proxy_pass</c> behind
+    /// <c>location = /_auth</c>): the subrequest's try has a line of its own with <c>subrequest: "/_auth"</c>, nginx
+    /// then says <c>auth request unexpected status: 502</c> and answers the client 500, logging no upstream for the
+    /// request (the subrequest's is not the main request's). The 500s are the auth upstream's failures.
+    /// </summary>
+    [Theory]
+    [InlineData("combined")]
+    [InlineData("$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" ua=\"$upstream_addr\" us=\"$upstream_status\" urt=\"$upstream_response_time\" rt=$request_time")]
+    public void AuthRequestSubrequestFailing_TheClients500s_AreTheAuthUpstreamsFailures(string format)
+    {
+        var upstreamFields = format != "combined";
+        string Access(int second, int status, string page) =>
+            $"127.0.0.1 - - [{Base.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /dash{second} HTTP/1.1\" {status} {page} \"-\" \"curl/7.88.1\""
+            + (upstreamFields ? (status == 200 ? " ua=\"127.0.0.1:28081\" us=\"200\" urt=\"0.001\" rt=0.001" : " ua=\"-\" us=\"-\" urt=\"-\" rt=0.000") : "");
+        string Error(int second, int connection, string message, bool subrequest) =>
+            $"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 17838#17838: *{connection} {message}, client: 127.0.0.1, server: app.example.test, request: \"GET /dash{second} HTTP/1.1\", "
+            + (subrequest ? "subrequest: \"/_auth\", upstream: \"http://127.0.0.1:28099/auth\", " : "") + "host: \"127.0.0.1:28080\"";
+
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var second = 0; second < 30; second++)
+        {
+            var failing = second >= 20;
+            access.Add(Access(second, failing ? 500 : 200, failing ? "177" : "3"));
+            if (failing)
+            {
+                errors.Add(Error(second, 2 * second, Refused, subrequest: true));
+                errors.Add(Error(second, 2 * second, "auth request unexpected status: 502 while sending to client", subrequest: false));
+            }
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, format).Incidents);
+
+        Assert.Equal(("127.0.0.1:28099", IncidentCause.UpstreamDown, 10), (incident.Upstream, incident.Cause, incident.FailedRequests));
+        Assert.Equal(502, incident.Status);
+    }
+
+    [Fact]
+    public void Nginxs_Own500s_WithoutASubrequestsLine_AreNoIncident()
+    {
+        // "rewrite or internal redirection cycle" answers 500 with no upstream: nginx's own, not a gateway failure.
+        var access = Enumerable.Range(0, 10).Select(s =>
+            $"127.0.0.1 - - [{Base.AddSeconds(s):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /loop{s} HTTP/1.1\" 500 177 \"-\" \"curl/7.88.1\"");
+        var errors = Enumerable.Range(0, 10).Select(s =>
+            $"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{s} rewrite or internal redirection cycle while internally redirecting to \"/index.html\", client: 127.0.0.1, server: _, request: \"GET /loop{s} HTTP/1.1\", host: \"localhost\"");
+
+        var report = Analyze(access, errors, "combined");
+
+        Assert.Empty(report.Incidents);
+    }
 }
