@@ -29,6 +29,7 @@ internal sealed partial class DiagnosisEngine
     private readonly Dictionary<string, DateTimeOffset>.AlternateLookup<ReadOnlySpan<char>> _routes;
     private readonly Dictionary<string, HotRoute>.AlternateLookup<ReadOnlySpan<char>> _hotRoutes;
     private readonly List<Incident> _resolved = [];
+    private List<AppServerKill>? _untimedKills;
 
     public DiagnosisEngine(DiagnosisOptions options, EngineState? state = null)
     {
@@ -266,6 +267,16 @@ internal sealed partial class DiagnosisEngine
     public void AddError(in ErrorLogLine line, DateTimeOffset time)
     {
         Stats.ErrorLines++;
+        if (_untimedKills is { Count: > 0 })
+        {
+            foreach (var kill in _untimedKills)
+            {
+                NoteAppServerKill(time, kill);
+            }
+
+            _untimedKills.Clear();
+        }
+
         if (EarliestLine is null || time < EarliestLine)
         {
             EarliestLine = time;
@@ -450,6 +461,27 @@ internal sealed partial class DiagnosisEngine
     /// <summary>How far apart nginx's running out of connections and a try from the upstream's own address may be to
     /// tell of one loop (the accepting worker and the one whose try failed write in the same second or so).</summary>
     private static readonly TimeSpan LoopEvidenceSkew = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// An application server's line about a worker it killed at its time limit, in a stream carrying nginx's lines. One
+    /// without a time of the stream's (a compose prefix has none, and the server's own clock and zone are its own) takes
+    /// the time of nginx's next error line: the server kills, then nginx finds the connection closed and says so.
+    /// </summary>
+    public void NoteAppServerKill(DateTimeOffset? time, AppServerKill kill)
+    {
+        if (time is not { } at)
+        {
+            (_untimedKills ??= []).Add(kill);
+            return;
+        }
+
+        if (State.AppServerKills.Count >= EngineState.MaxAppServerKills)
+        {
+            State.AppServerKills.RemoveAt(0);
+        }
+
+        State.AppServerKills.Add(new AppServerKillNote { Time = at, Server = kill.Server, LimitSeconds = kill.LimitSeconds });
+    }
 
     /// <summary>
     /// nginx found no free connection for a client it accepted. Tries of the moments before from the upstream's own

@@ -291,3 +291,13 @@ internal sealed class DisabledNote
 
     public string Sample { get; set; } = "";
 }
+
+/// <summary>An application server's line about killing a worker at its time limit (<see cref="NginxLogs.AppServerLine"/>).</summary>
+internal sealed class AppServerKillNote
+{
+    public DateTimeOffset Time { get; set; }
+
+    public string Server { get; set; } = "";
+
+    public double? LimitSeconds { get; set; }
+}

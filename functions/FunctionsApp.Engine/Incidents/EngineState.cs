@@ -79,6 +79,12 @@ internal sealed class EngineState
     /// not enough</c>, <see cref="ErrorSignatures.OutOfConnections"/>).</summary>
     public DateTimeOffset? OutOfConnectionsAt { get; set; }
 
+    /// <summary>The last workers application servers said they killed at their time limit, in a stream carrying
+    /// nginx's lines (at most <see cref="MaxAppServerKills"/>).</summary>
+    public List<AppServerKillNote> AppServerKills { get; set; } = [];
+
+    public const int MaxAppServerKills = 256;
+
     /// <summary>Earliest time read from the access log: before it, the access log says nothing of the requests the
     /// error log tells of (an error log kept longer than the access log, an excerpt of each).</summary>
     public DateTimeOffset? AccessLogBegan { get; set; }

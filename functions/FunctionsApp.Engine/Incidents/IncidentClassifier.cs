@@ -123,6 +123,18 @@ internal static class IncidentClassifier
         return atFloor >= (farAboveUsual ? 2 : 3) && times.Count >= 0.9 * e.ResponseTimes.Count && FewSooner(e, floor) ? Math.Round(floor, 1) : null;
     }
 
+    /// <summary>
+    /// The application server said it killed workers at its time limit around the failures (gunicorn's <c>WORKER
+    /// TIMEOUT</c>, uWSGI's <c>HARAKIRI</c>, PHP-FPM's <c>execution timed out … terminating</c>), and nginx saw what a
+    /// kill looks like from its side: the connection closed or reset while it waited for the answer, or only 502s in
+    /// an access log. Not when nginx's own timer answered most (504s, <c>upstream timed out</c>): that is nginx's limit.
+    /// </summary>
+    public static bool AppServerKilled(IncidentEvidence e) =>
+        e.AppServerKills > 0
+        && e.Statuses.GetValueOrDefault(504) * 2 <= e.Statuses.Values.Sum()
+        && (e.Kinds.Count == 0 || e.Kinds.Keys.Any(k => k is FailureKind.PrematureClose or FailureKind.Reset or FailureKind.ResetConnecting))
+        && !e.Kinds.ContainsKey(FailureKind.TimedOut);
+
     /// <summary>The upstream closed or reset connections nginx was reading an answer from, and no time was logged for
     /// the failed requests: a crash and an application server's own time limit look alike.</summary>
     private static bool ClosedUntimed(IncidentEvidence e) =>
@@ -175,7 +187,7 @@ internal static class IncidentClassifier
             return IncidentCause.Overload;
         }
 
-        if (AppServerTimeout(e) is not null)
+        if (AppServerTimeout(e) is not null || AppServerKilled(e))
         {
             return IncidentCause.Timeout;
         }
@@ -434,7 +446,7 @@ internal static class IncidentClassifier
             return Verdict(IncidentCause.Timeout, 0.6, e);
         }
 
-        if (!e.ErrorLogCovered && Share(e.NoResponse + e.StatusOnly) >= 0.5 && AppServerTimeout(e) is not null)
+        if (!e.ErrorLogCovered && Share(e.NoResponse + e.StatusOnly) >= 0.5 && (AppServerTimeout(e) is not null || AppServerKilled(e)))
         {
             return Verdict(IncidentCause.Timeout, 0.45, e);
         }
@@ -469,7 +481,7 @@ internal static class IncidentClassifier
 
         if (Share(e.ConnectedNoHeader) >= 0.5)
         {
-            return Verdict(AppServerTimeout(e) is null ? IncidentCause.InvalidResponse : IncidentCause.Timeout, 0.45, e);
+            return Verdict(AppServerTimeout(e) is null && !AppServerKilled(e) ? IncidentCause.InvalidResponse : IncidentCause.Timeout, 0.45, e);
         }
 
         // nginx writes an error line for every failure it generates itself: with the error log read and silent,
@@ -506,6 +518,17 @@ internal static class IncidentClassifier
 
         return Verdict(IncidentCause.Unknown, 0.3, e);
     }
+
+    /// <summary>The words an application server kills a worker with.</summary>
+    private static string KillWords(string? server) => server switch
+    {
+        "gunicorn" => "`WORKER TIMEOUT`, gunicorn's `--timeout`",
+        "uWSGI" => "`HARAKIRI`, uWSGI's `harakiri`",
+        "PHP-FPM" => "`execution timed out`, PHP-FPM's `request_terminate_timeout`",
+        "Unicorn" => "`timeout … killing`, Unicorn's `timeout`",
+        "Puma" => "`Terminating timed out worker`, Puma's `worker_timeout`",
+        _ => "a worker timeout",
+    };
 
     /// <summary>Most failed requests ended within a few milliseconds: a connection refused, not an answer awaited.</summary>
     private static bool InstantFailures(IncidentEvidence e) =>
@@ -559,6 +582,8 @@ internal static class IncidentClassifier
             },
             IncidentCause.InvalidResponse or IncidentCause.Timeout when e.AfterStatusSent =>
                 $"{u} failed mid-response ({Words(top)}) after nginx had passed its status and headers on (the phase is `while reading upstream`): the client got the upstream's status with the body cut short, which nginx logs with that status, not as a 502. Something ended the response mid-body: the application's worker killed or crashed (a time or memory limit), a proxy's own limit (`proxy_max_temp_file_size`, 1 GB by default, with buffering on), or a read timeout (`proxy_read_timeout`) between chunks.",
+            IncidentCause.Timeout when AppServerKilled(e) =>
+                $"{u} closed connections nginx was waiting on ({(e.Kinds.Count == 0 ? "502s" : Words(top))}) as {e.AppServerName} killed {e.AppServerKills} worker(s) that ran past its time limit{(e.AppServerKillLimit is { } stated ? $" of {stated.ToString("0.#", CultureInfo.InvariantCulture)} s" : "")}: its own lines in the same stream say so ({KillWords(e.AppServerName)}). The requests ran too long for the application server, not for nginx.",
             IncidentCause.Timeout when AppServerTimeout(e) is { } limit && !e.Kinds.ContainsKey(FailureKind.TimedOut) =>
                 $"{u} closed the connection on slow requests after {limit.ToString("0.#", CultureInfo.InvariantCulture)} s, never sooner ({Words(top)}): the application server's own timeout killed the worker (gunicorn --timeout, uWSGI harakiri, PHP-FPM request_terminate_timeout).",
             IncidentCause.Timeout when e.Kinds.ContainsKey(FailureKind.NoLiveUpstreams) && e.Statuses.GetValueOrDefault(502) > e.Statuses.GetValueOrDefault(504) =>

@@ -128,6 +128,16 @@ internal sealed record IncidentEvidence
     /// <see cref="UpstreamHistory.TypicalMillis"/>): what "usual" is when the logs hold no whole minute before it.</summary>
     public double? ResponseMillisTypical { get; init; }
 
+    /// <summary>Workers the application server said it killed at its time limit around the incident's failures
+    /// (<c>WORKER TIMEOUT</c>, <c>HARAKIRI</c>, <c>execution timed out</c>), in a stream that carries nginx's lines.</summary>
+    public int AppServerKills { get; init; }
+
+    /// <summary>The server that said so (gunicorn, uWSGI, PHP-FPM, Unicorn, Puma), when one did.</summary>
+    public string? AppServerName { get; init; }
+
+    /// <summary>Its time limit, when its lines tell it (the least they tell).</summary>
+    public double? AppServerKillLimit { get; init; }
+
     /// <summary>Mean response time in the five whole minutes before the incident's own: what its requests usually took.</summary>
     public double? ResponseMillisUsual { get; init; }
 

@@ -68,6 +68,10 @@ internal static class IncidentFactory
         && note.First <= t.Last && note.Last >= t.Start - TimeSpan.FromMinutes(10)
             ? note : null;
 
+    /// <summary>How far outside an incident's failures an application server's kill still counts for it: its line and
+    /// nginx's come within a second, but a kill timed by the next nginx line of a quiet stream may come later.</summary>
+    private static readonly TimeSpan AppServerKillSkew = TimeSpan.FromSeconds(30);
+
     public static IncidentEvidence Evidence(IncidentTracker t, EngineState engine)
     {
         engine.History.TryGetValue(t.HistoryKey, out var history);
@@ -96,6 +100,7 @@ internal static class IncidentFactory
 
         var site = engine.Site;
         var siteObserved = site.FirstSeen is { } siteFirst && siteFirst < firstSeen ? firstSeen - siteFirst : TimeSpan.Zero;
+        var kills = engine.AppServerKills.FindAll(k => k.Time >= t.Start - AppServerKillSkew && k.Time <= t.Last + AppServerKillSkew);
         return new IncidentEvidence
         {
             Upstream = t.Upstream,
@@ -137,6 +142,9 @@ internal static class IncidentFactory
             AfterStatusSent = ErrorSignatures.AfterStatusSent(t.Signatures.Where(s => s.Value.Source == "error").Select(s => s.Key)),
             AccessLogRead = t.FromAccessLog > 0 || engine.Stats.AccessLines > 0 || site.FirstSeen is not null,
             ResponseTimes = t.ResponseTimes,
+            AppServerKills = kills.Count,
+            AppServerName = kills.Count > 0 ? kills[^1].Server : null,
+            AppServerKillLimit = kills.Min(k => k.LimitSeconds),
             ErrorLogCovered = engine.ErrorLogBegan <= t.Start
                 || (engine.ErrorLogBegan is null && (engine.Stats.ErrorLines > 0 || engine.ErrorLogGiven)),
         };

@@ -273,9 +273,15 @@ internal sealed class LogFeed
         protected bool AfterErrorLine { get; set; }
 
         /// <summary>Counts a line that is of neither log: the rest of a multi-line error message (FastCGI stderr, for
-        /// one) when it is text after an error line, malformed otherwise.</summary>
+        /// one) when it is text after an error line, malformed otherwise. An application server's line about a worker
+        /// it killed at its time limit is noted too (<see cref="AppServerLine"/>).</summary>
         protected void ContinueOrMalformed(ReadOnlySpan<byte> line)
         {
+            if (AppServerLine.TryReadTimeoutKill(line, out var kill))
+            {
+                Engine.NoteAppServerKill(PrefixTime, kill);
+            }
+
             if (AfterErrorLine && Utf8.IsValid(line) && !line.ContainsAnyInRange((byte)0, (byte)8))
             {
                 Engine.AddContinuation();

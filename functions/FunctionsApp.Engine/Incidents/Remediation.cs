@@ -5,9 +5,15 @@ internal static class Remediation
 {
     /// <summary>The steps for a verdict, with what the evidence adds (an application server's timeout, a group name).</summary>
     public static IReadOnlyList<string> For(IncidentCause cause, IncidentEvidence evidence) =>
-        For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], IncidentClassifier.AppServerTimeout(evidence), evidence.UpstreamIsGroup,
+        For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], AppServerLimit(evidence), evidence.UpstreamIsGroup,
             upstreamLogged: evidence.Upstream is not ("(unknown)" or "-"), disabledForAnswers: evidence.ServersDisabledForAnswers,
             backendWithoutEndpoints: evidence.BackendWithoutEndpoints);
+
+    /// <summary>The application server's time limit: the one its kill lines state, else the one the failures' times show;
+    /// 0 when its lines say it killed workers without stating one.</summary>
+    private static double? AppServerLimit(IncidentEvidence evidence) =>
+        IncidentClassifier.AppServerKilled(evidence) ? evidence.AppServerKillLimit ?? IncidentClassifier.AppServerTimeout(evidence) ?? 0
+        : IncidentClassifier.AppServerTimeout(evidence);
 
     /// <summary>Where a group of that name comes from: a host name (<c>localhost</c>, <c>api.internal</c>) in
     /// <c>proxy_pass</c> makes one of every address it resolves to; a bare name is an <c>upstream</c> block's.</summary>
@@ -92,8 +98,9 @@ internal static class Remediation
                 steps.Add($"Check the address and port of {upstream} in `proxy_pass`/the `upstream` block against where the service really listens (`ss -ltnp`), then `nginx -t && nginx -s reload`.");
                 break;
             case IncidentCause.Timeout when appServerTimeout is { } limit:
-                steps.Add($"Find the requests that run longer than about {limit:0.#} s on {upstream}, and make them faster or move them to a background job.");
-                steps.Add($"If they are legitimately long, raise the application server's own limit above {limit:0.#} s: gunicorn `--timeout`, uWSGI `harakiri`, PHP-FPM `request_terminate_timeout` (and PHP `max_execution_time`), and keep nginx's `proxy_read_timeout`/`fastcgi_read_timeout`/`uwsgi_read_timeout` above it.");
+                var about = limit > 0 ? $"about {limit:0.#} s" : "the application server's time limit";
+                steps.Add($"Find the requests that run longer than {about} on {upstream}, and make them faster or move them to a background job.");
+                steps.Add($"If they are legitimately long, raise the application server's own limit{(limit > 0 ? $" above {limit:0.#} s" : "")}: gunicorn `--timeout` (30 s by default), uWSGI `harakiri`, PHP-FPM `request_terminate_timeout` (and PHP `max_execution_time`), and keep nginx's `proxy_read_timeout`/`fastcgi_read_timeout`/`uwsgi_read_timeout` above it.");
                 steps.Add("Add workers so that slow requests do not starve the others (gunicorn `--workers`/async workers, uWSGI `processes`, PHP-FPM `pm.max_children`).");
                 break;
             case IncidentCause.Timeout when kinds.Contains(FailureKind.TimedOutConnecting) && !kinds.Contains(FailureKind.TimedOut):

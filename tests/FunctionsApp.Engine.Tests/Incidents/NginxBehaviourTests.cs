@@ -2011,4 +2011,41 @@ public sealed class NginxBehaviourTests
 
         Assert.Empty(report.Incidents);
     }
+
+    /// <summary>
+    /// A <c>docker compose logs</c> stream of nginx and its application server (captured: Fixtures/prefixed), given as
+    /// the error log alone: the server says it killed the workers at its own time limit, and nginx saw the connections
+    /// close (gunicorn) or reset (PHP-FPM). Without the server's lines the same nginx lines read as broken answers.
+    /// </summary>
+    [Theory]
+    [InlineData("compose-gunicorn-worker-timeout.log", "127.0.0.1:28201", 5, "gunicorn")]
+    [InlineData("compose-php-fpm-terminate-timeout.log", "127.0.0.1:28301", 3, "request_terminate_timeout")]
+    public void ComposeStream_TheApplicationServersKillLines_MakeTheClosedConnectionsItsTimeout(string file, string upstream, int failed, string named)
+    {
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "prefixed", file));
+
+        var incident = Assert.Single(Analyze([], lines, format: null).Incidents);
+        var withoutKills = Assert.Single(Analyze([], lines.Where(l => !FunctionsApp.NginxLogs.AppServerLine.TryReadTimeoutKill(System.Text.Encoding.UTF8.GetBytes(l), out _)), format: null).Incidents);
+
+        Assert.Equal((upstream, IncidentCause.Timeout, failed, 502), (incident.Upstream, incident.Cause, incident.FailedRequests, incident.Status));
+        Assert.Contains(named, incident.Summary, StringComparison.Ordinal);
+        Assert.Equal(IncidentCause.InvalidResponse, withoutKills.Cause);
+    }
+
+    [Fact]
+    public void KillLinesOfAnotherTime_DoNotMakeAnIncidentsResetsATimeout()
+    {
+        // The server killed a worker ten minutes before nginx's resets, which are a crash of their own.
+        var errors = new List<string> { $"{Base:yyyy/MM/dd HH:mm:ss} [notice] 1#1: start worker processes" };
+        errors.Add("app-1  | [2026-11-24 10:00:05 +0000] [9] [CRITICAL] WORKER TIMEOUT (pid:12)");
+        errors.Add($"{Base.AddSeconds(6):yyyy/MM/dd HH:mm:ss} [notice] 1#1: signal 17 (SIGCHLD) received");
+        for (var s = 600; s < 605; s++)
+        {
+            errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{s} recv() failed (104: Connection reset by peer) while reading response header from upstream, client: 10.0.0.9, server: api.test, request: \"GET /orders HTTP/1.1\", upstream: \"http://10.0.0.1:8080/orders\", host: \"api.test\"");
+        }
+
+        var incident = Assert.Single(Analyze([], errors, format: null).Incidents);
+
+        Assert.Equal(IncidentCause.InvalidResponse, incident.Cause);
+    }
 }
