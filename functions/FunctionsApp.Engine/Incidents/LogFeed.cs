@@ -725,6 +725,10 @@ internal sealed class LogFeed
         // message that stops mid-sentence, and the rest on the lines after it.
         private List<byte>? _wrapped;
         private int _wrappedHead;
+
+        /// <summary>The held entry is nginx's head alone (<c>2025/12/04 13:33:12 [error] </c>): its process id and
+        /// message follow on the next line (<c>200#200: *121 upstream sent …</c>), which starts with a digit.</summary>
+        private bool _wrappedHeadOnly;
         private DateTimeOffset _wrappedTime;
 
         /// <summary>The held entry's first line's length, and the last line's that went on with it: lines all cut at
@@ -935,9 +939,12 @@ internal sealed class LogFeed
             // nginx writes a request's line whole: its context (client:, request:, host:) after the message, every
             // quote closed (a value's quotes are escaped). A connection's line without its client, or one that leaves
             // a quote open, was cut by whoever wrapped the paste.
+            // A head alone, or a line without nginx's time (a fragment pasted from the level on) whose context went to
+            // the lines after it (one field a line: "client: …," then "server: …,") is held for them too.
             var cut = (entry.ConnectionId >= 0 && entry.Client.IsEmpty) || line.Count((byte)'"') % 2 == 1 || ErrorLogParser.ContextCutShort(in entry);
-            if (entry.Timestamp.IsEmpty || message.IsEmpty
-                || (!cut && (!entry.Client.IsEmpty
+            var headOnly = message.IsEmpty && !entry.Timestamp.IsEmpty && entry.ConnectionId < 0;
+            if ((entry.Timestamp.IsEmpty && !cut) || (message.IsEmpty && !headOnly)
+                || (!cut && !headOnly && (!entry.Client.IsEmpty
                     || (message.Count((byte)'(') <= message.Count((byte)')') && !line.EndsWith(" "u8) && !message.EndsWith(" to"u8)
                         && !(entry.ConnectionId >= 0 && message.EndsWith(")"u8) && message.IndexOf(" failed ("u8) > 0 && ErrorLogParser.Phase(message).IsEmpty)))))
             {
@@ -947,6 +954,7 @@ internal sealed class LogFeed
 
             _wrapped = [.. line];
             _wrappedHead = _wrapped.Count;
+            _wrappedHeadOnly = headOnly;
             _wrappedWidth = _wrappedLast = line.Length;
             _firstJoinSpace = -1;
             _wrappedTime = time;
@@ -968,6 +976,12 @@ internal sealed class LogFeed
         private bool ContinuesWrapped(ReadOnlySpan<byte> line)
         {
             var text = line.TrimStart(" \t"u8);
+            if (_wrappedHeadOnly && _wrapped!.Count == _wrappedHead)
+            {
+                // nginx's head went on after its level: "pid#tid: *cid message".
+                return ErrorLogParser.StartsWithProcessId(text);
+            }
+
             return !text.IsEmpty && text[0] != '[' && text[0] != '*' && !char.IsAsciiDigit((char)text[0])
                 && !ErrorLogParser.TryParseStderr(line, out _)
                 && !(Owner.Format is { } format && format.TryParse(line, out _));
@@ -981,10 +995,13 @@ internal sealed class LogFeed
         {
             var joined = CollectionsMarshal.AsSpan(_wrapped);
             _wrapped = null;
-            if (!(ErrorLogParser.TryParseAnywhere(joined, null, out var entry) && !entry.Client.IsEmpty))
+            if (!(Parse(joined, out var entry) && !entry.Client.IsEmpty))
             {
-                ErrorLogParser.TryParseAnywhere(joined[.._wrappedHead], null, out entry);
+                Parse(joined[.._wrappedHead], out entry);
             }
+
+            static bool Parse(ReadOnlySpan<byte> text, out ErrorLogLine entry) =>
+                ErrorLogParser.TryParseAnywhere(text, null, out entry) || ErrorLogParser.TryParseHeadless(text, out entry);
 
             Engine.AddError(in entry, _wrappedTime);
         }

@@ -175,6 +175,9 @@ internal static class ErrorLogParser
         message.StartsWith("connect() to "u8) && message.IndexOf(" failed ("u8) > 0 && message.IndexOf(" while "u8) < 0
         && message.IndexOf(", client: "u8) < 0;
 
+    /// <summary>Whether the text starts with nginx's <c>pid#tid: </c>.</summary>
+    public static bool StartsWithProcessId(ReadOnlySpan<byte> text) => SkipProcess(text).Length < text.Length;
+
     /// <summary>What follows nginx's <c>pid#tid: </c>, present on every line it writes; the text itself without one.</summary>
     private static ReadOnlySpan<byte> SkipProcess(ReadOnlySpan<byte> rest)
     {

@@ -1171,6 +1171,29 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// Entries a person spread over lines to read them (two real threads' shapes): one context field a line after a
+    /// fragment pasted from its level on (no time of nginx's), and nginx's head alone on its line, its process id and
+    /// message on the next after a blank one. The context's upstream is the incident's.
+    /// </summary>
+    [Theory]
+    [InlineData("[error] 1550#1550: *{0} upstream sent no valid HTTP/1.0 header while reading response header from upstream,\nclient: 203.0.113.9,\nserver: api.foo.test,\nrequest: \"POST /foo.User/GetUser HTTP/2.0\",\nupstream: \"http://127.0.0.1:50051/foo.User/GetUser\",\nhost: \"api.foo.test:8443\"", "127.0.0.1:50051", IncidentCause.InvalidResponse)]
+    [InlineData("rp-1  | {1} [error] \n\n200#200: *{0} upstream sent too big header while reading response header from upstream,\n\nclient: 192.0.2.38, \nserver: airflow.example.test, \nrequest: \"GET /auth/callback HTTP/2.0\", \nupstream: \"http://172.23.1.164:80/auth/callback\", \nhost: \"airflow.example.test\"", "172.23.1.164:80", IncidentCause.Misconfiguration)]
+    public void SpreadPaste_ContextOneFieldALine_OrTheHeadAlone_IsReadAsOneEntry(string entry, string upstream, IncidentCause cause)
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            errors.AddRange(string.Format(CultureInfo.InvariantCulture, entry, i + 2, Base.AddSeconds(i * 10).ToString("yyyy/MM/dd HH:mm:ss", CultureInfo.InvariantCulture)).Split('\n'));
+        }
+
+        var report = Analyze([], errors, options: new DiagnosisOptions { MinFailures = 1 });
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((upstream, cause, 3), (incident.Upstream, incident.Cause, incident.FailedRequests));
+        Assert.Equal(0, report.Stats.MalformedLines);
+    }
+
+    /// <summary>
     /// A terminal wraps at its width, not between words: an entry copied from one comes as lines all cut at one
     /// length, mid-word ("reading response hea" / "der from upstream"), the last shorter. The pieces join without a
     /// space, so the phase and the upstream read as nginx wrote them.
