@@ -537,7 +537,14 @@ internal static class IncidentClassifier
     private static Verdict Verdict(IncidentCause cause, double confidence, IncidentEvidence e) =>
         new(cause, Math.Round(Math.Clamp(confidence, 0.05, 0.99), 2), Describe(cause, e));
 
-    private static string Describe(IncidentCause cause, IncidentEvidence e)
+    /// <summary>What a subrequest's failure did to the request that made it.</summary>
+    private const string SubrequestNote =
+        " nginx's lines name a subrequest (`subrequest: \"…\"`): for `auth_request` it then answers the client 500 (`auth request unexpected status`), whatever the subrequest's status; a `mirror` subrequest's failure leaves the client's answer as it was.";
+
+    private static string Describe(IncidentCause cause, IncidentEvidence e) =>
+        e.InSubrequest ? DescribeCause(cause, e) + SubrequestNote : DescribeCause(cause, e);
+
+    private static string DescribeCause(IncidentCause cause, IncidentEvidence e)
     {
         var u = e.UpstreamLabel;
         var voting = VotingKinds(e).ToList();

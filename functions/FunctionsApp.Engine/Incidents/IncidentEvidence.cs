@@ -128,6 +128,10 @@ internal sealed record IncidentEvidence
     /// <see cref="UpstreamHistory.TypicalMillis"/>): what "usual" is when the logs hold no whole minute before it.</summary>
     public double? ResponseMillisTypical { get; init; }
 
+    /// <summary>Every error line sampled names a subrequest (<c>subrequest: "/_auth"</c>): the tries were an
+    /// <c>auth_request</c>'s (the client got 500) or another subrequest's, not the requests' own.</summary>
+    public bool InSubrequest { get; init; }
+
     /// <summary>Workers the application server said it killed at its time limit around the incident's failures
     /// (<c>WORKER TIMEOUT</c>, <c>HARAKIRI</c>, <c>execution timed out</c>), in a stream that carries nginx's lines.</summary>
     public int AppServerKills { get; init; }

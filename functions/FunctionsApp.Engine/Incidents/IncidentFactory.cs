@@ -142,6 +142,8 @@ internal static class IncidentFactory
             AfterStatusSent = ErrorSignatures.AfterStatusSent(t.Signatures.Where(s => s.Value.Source == "error").Select(s => s.Key)),
             AccessLogRead = t.FromAccessLog > 0 || engine.Stats.AccessLines > 0 || site.FirstSeen is not null,
             ResponseTimes = t.ResponseTimes,
+            InSubrequest = t.Signatures.Values.Where(s => s.Source == "error").ToList() is { Count: > 0 } lines
+                && lines.TrueForAll(s => s.Sample.Contains(", subrequest: \"", StringComparison.Ordinal)),
             AppServerKills = kills.Count,
             AppServerName = kills.Count > 0 ? kills[^1].Server : null,
             AppServerKillLimit = kills.Min(k => k.LimitSeconds),

@@ -2019,6 +2019,7 @@ public sealed class NginxBehaviourTests
 
         Assert.Equal(("127.0.0.1:28099", IncidentCause.UpstreamDown, 10), (incident.Upstream, incident.Cause, incident.FailedRequests));
         Assert.Equal(502, incident.Status);
+        Assert.Contains("`auth_request` it then answers the client 500", incident.Summary, StringComparison.Ordinal);
     }
 
     [Fact]
