@@ -77,7 +77,7 @@ internal sealed record AccessRequest(string? Line, string? Method, string? Targe
         {
             // nginx cuts error lines at 2048 bytes: a long request line may reach the error log only in part.
             var cut = errorRequest.Length >= 1024 && Line.StartsWith(errorRequest, StringComparison.Ordinal);
-            return Line == errorRequest || cut || IsUriForm(Line, errorRequest) ? RequestAgreement.Agree : RequestAgreement.Disagree;
+            return Line == errorRequest || cut || WithoutProtocol(Line, errorRequest) || IsUriForm(Line, errorRequest) ? RequestAgreement.Agree : RequestAgreement.Disagree;
         }
 
         var bytes = Encoding.UTF8.GetBytes(errorRequest);
@@ -118,6 +118,14 @@ internal sealed record AccessRequest(string? Line, string? Method, string? Targe
 
         return RequestAgreement.Unknown;
     }
+
+    /// <summary>
+    /// Whether the field is the error line's request without its protocol: <c>"$request_method $request_uri"</c> in one
+    /// quoted field reads as a <c>$request</c> that lost its last word (nginx's own <c>$request</c> always has it).
+    /// </summary>
+    private static bool WithoutProtocol(string line, string errorRequest) =>
+        errorRequest.Length > line.Length + 6 && errorRequest.StartsWith(line, StringComparison.Ordinal)
+        && errorRequest.AsSpan(line.Length).StartsWith(" HTTP/", StringComparison.Ordinal) && line.Contains(' ', StringComparison.Ordinal);
 
     /// <summary>
     /// Whether a request-like field without a query string is <c>"$request_method $uri $server_protocol"</c> of the

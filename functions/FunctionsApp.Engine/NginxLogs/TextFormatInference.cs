@@ -933,6 +933,7 @@ internal static class TextFormatInference
             "uht" or "uh" => AccessField.UpstreamHeaderTime,
             "urt" or "ur" => AccessField.UpstreamResponseTime,
             "cid" or "conn" or "connection" => AccessField.Connection,
+            "recv" or "received" or "urecv" or "ubr" => AccessField.UpstreamBytesReceived,
             "rid" or "reqid" => AccessField.RequestId,
             "s" or "st" or "code" => AccessField.Status,
             "ua" or "agent" => AccessField.Ignored, // a user agent or an upstream address: the values decide
@@ -1037,6 +1038,10 @@ internal static class TextFormatInference
 
         public bool AnyValue(Func<string, bool> predicate) => _values.Exists(v => predicate(v));
 
+        /// <summary>The share of values that are whole numbers, one per try (<c>0, 100</c>; a try's <c>-</c> too).</summary>
+        public double ShareOfCounts() => NonDash == 0 ? 0
+            : (double)_values.Count(v => v != "-" && ValueShapes.ListItems(v).All(i => i == "-" || (i.Length > 0 && i.All(char.IsAsciiDigit)))) / NonDash;
+
         /// <summary>The seconds on one line (of a list, its longest try: each try fits in the request's time);
         /// NaN when <c>-</c> or not seconds.</summary>
         public double SecondsAt(int line)
@@ -1061,7 +1066,8 @@ internal static class TextFormatInference
                 AccessField.Status => Dashes == 0 ? Share(ValueShape.Status) : 0,
                 AccessField.UpstreamStatus => NonDash == 0 ? 1 : Share(ValueShape.StatusList),
                 AccessField.UpstreamAddr => NonDash == 0 ? 1 : Share(ValueShape.AddressList | ValueShape.Word),
-                AccessField.RequestTime => Share(ValueShape.Seconds),
+                // nginx writes $request_time for every request, one value: a list or a dash is an upstream's time.
+                AccessField.RequestTime => Dashes == 0 && !Any(ValueShape.List) ? Share(ValueShape.Seconds) : 0,
                 AccessField.UpstreamConnectTime or AccessField.UpstreamHeaderTime or AccessField.UpstreamResponseTime
                     => NonDash == 0 ? 1 : Share(ValueShape.SecondsList),
                 AccessField.TimeLocal or AccessField.TimeIso8601 or AccessField.Msec => Share(ValueShape.TimeLocal | ValueShape.TimeIso | ValueShape.Msec | ValueShape.TimeIsoLocal),
@@ -1071,8 +1077,8 @@ internal static class TextFormatInference
                 AccessField.RemoteAddr or AccessField.RealIpRemoteAddr => Share(ValueShape.Ip),
                 AccessField.XForwardedFor => NonDash == 0 ? 1 : Share(ValueShape.IpList | ValueShape.Ip),
                 AccessField.Host or AccessField.HttpHost or AccessField.ServerName => Share(ValueShape.HostName | ValueShape.HostPort | ValueShape.Word | ValueShape.Ip),
-                AccessField.Connection or AccessField.BodyBytesSent or AccessField.ServerPort or AccessField.UpstreamBytesReceived
-                    or AccessField.UpstreamResponseLength => Share(ValueShape.Integer),
+                AccessField.Connection or AccessField.BodyBytesSent or AccessField.ServerPort => Share(ValueShape.Integer),
+                AccessField.UpstreamBytesReceived or AccessField.UpstreamResponseLength => NonDash == 0 ? 1 : ShareOfCounts(),
                 _ => 1,
             };
             return fit >= 0.9;

@@ -2072,4 +2072,21 @@ public sealed class NginxBehaviourTests
 
         Assert.Equal(IncidentCause.InvalidResponse, incident.Cause);
     }
+
+    /// <summary>
+    /// Captured (Fixtures/captures/keepalive-stale-msec): a format nobody described, whose only time is <c>$msec</c>
+    /// and whose quoted <c>"$request_method $request_uri"</c> reads as a <c>$request</c> without its protocol, beside
+    /// an error log in Tokyo's local time. The POSTs nginx may not retry on a stale keep-alive connection are one
+    /// incident; the error lines meet them (which also tells the error log's offset), so nothing is left over.
+    /// </summary>
+    [Fact]
+    public void MsecFormatWithMethodAndUriQuoted_MeetsTheErrorLinesInTheirLocalTime()
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "Fixtures", "captures", "keepalive-stale-msec");
+
+        var report = Analyze(File.ReadAllLines(Path.Combine(dir, "access.log")), File.ReadAllLines(Path.Combine(dir, "error.log")), format: null);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("127.0.0.1:29061", IncidentCause.InvalidResponse, 502, 39), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
+    }
 }

@@ -18,6 +18,10 @@ public sealed class AccessRequestTests
         { "[$time_local] \"$request\" $status", "\"GET /api/orders/4 HTTP/1.1\"", "GET /api/orders/3?expand=items HTTP/1.1", "Disagree" },
         { "[$time_local] \"$request\" $status", "\"POST /api/orders/3 HTTP/1.1\"", "GET /api/orders/3?expand=items HTTP/1.1", "Disagree" },
         { "[$time_local] \"$request\" $status", "\"GET HTTP/1.1\"", "GET /api?x=1 HTTP/1.1", "Disagree" }, // a line too short to hold a path: no part of it is read twice
+        // "$request_method $request_uri" in one quoted field reads as $request without its protocol (inferred formats)
+        { "[$time_local] \"$request\" $status", "\"POST /v2/orders?x=1\"", "POST /v2/orders?x=1 HTTP/1.1", "Agree" },
+        { "[$time_local] \"$request\" $status", "\"POST /v2/orders\"", "POST /v2/orders/1 HTTP/1.1", "Disagree" },
+        { "[$time_local] \"$request\" $status", "\"GET /v2/orders\"", "POST /v2/orders HTTP/1.1", "Disagree" },
         { "[$time_local] $request_method $request_uri $status", "POST /a?b=1", "POST /a?b=1 HTTP/2.0", "Agree" },
         { "[$time_local] $request_method $request_uri $status", "POST /a?b=2", "POST /a?b=1 HTTP/2.0", "Disagree" },
         { "[$time_local] $request_uri $status", "/a?b=1", "GET /a?b=1 HTTP/1.1", "Agree" },

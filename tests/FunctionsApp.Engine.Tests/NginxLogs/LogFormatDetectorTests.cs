@@ -390,6 +390,24 @@ public sealed class LogFormatDetectorTests
         Assert.Equal((0.420, "0.008"), (entry.RequestTime, entry.Text(AccessField.UpstreamResponseTime)));
     }
 
+    [Fact]
+    public void Detect_TimeUnderARequestTimeKeyThatIsSometimesAList_IsTheUpstreams()
+    {
+        // Captured (nginx 1.22, keepalive to a server closing reused connections): '... conn=$upstream_connect_time
+        // rt=$upstream_response_time recv=$upstream_bytes_received'. nginx writes $request_time once per request, never a
+        // list and never "-": a key that says "rt" holding "0.000, 0.004" on retried requests is the upstream's time.
+        var lines = Lines(
+            "1796364439.326 127.0.0.1 \"GET /v2/orders/1\" 200 93/176 up=127.0.0.1:29061 ups=200 conn=0.000 rt=0.006 recv=93 host=orders.api.example",
+            "1796364439.369 127.0.0.1 \"POST /v2/orders\" 200 165/174 up=127.0.0.1:29061 ups=200 conn=0.000 rt=0.003 recv=91 host=orders.api.example",
+            "1796364439.417 127.0.0.1 \"GET /v2/orders/1/status\" 200 100/183 up=127.0.0.1:29061, 127.0.0.1:29061 ups=502, 200 conn=0.000, 0.000 rt=0.000, 0.004 recv=0, 100 host=orders.api.example",
+            "1796364439.512 127.0.0.1 \"POST /v2/orders\" 502 157/314 up=127.0.0.1:29061 ups=502 conn=0.000 rt=0.001 recv=0 host=orders.api.example");
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.Contains("conn=$upstream_connect_time rt=$upstream_response_time recv=$upstream_bytes_received", detected.Definition, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("up")]
     [InlineData("upstream")]
