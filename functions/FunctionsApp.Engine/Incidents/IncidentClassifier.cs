@@ -568,6 +568,7 @@ internal static class IncidentClassifier
                 _ when e.ServedBefore > 0 => $"{u} served {e.ServedBefore} request(s) and then stopped accepting connections ({Words(top)}).",
                 FailureKind.MissingSocket => $"The socket {u} does not exist: the service behind it is most likely not running (or nginx points at the wrong path).",
                 _ when !e.AccessLogRead => $"{u} refused connections ({Words(top)}): the service stopped or never started (or nginx points at the wrong address or port); without the access log, nothing here says whether it served before.",
+                _ when e.InSubrequest => $"{u} refused connections ({Words(top)}): the service stopped or never started (or nginx points at the wrong address or port); the access log logs the requests, not their subrequests, so nothing here says whether it served before.",
                 _ => $"{u} refused every connection since the logs begin ({Words(top)}): the service is most likely not running (or nginx points at the wrong address or port).",
             },
             IncidentCause.Misconfiguration when e.Kinds.ContainsKey(FailureKind.ProxyLoop) =>
