@@ -783,7 +783,8 @@ internal static class TextFormatInference
             Take(forwarded, AccessField.XForwardedFor);
         }
 
-        var host = Free().FirstOrDefault(p => p.NonDash > 0 && p.Share(ValueShape.HostName | ValueShape.HostPort) >= 0.9 && p.Any(ValueShape.HostName | ValueShape.HostPort));
+        // A Host header may be an address too (a client that browsed to the IP, a health check, a scanner).
+        var host = Free().FirstOrDefault(p => p.NonDash > 0 && p.Share(ValueShape.HostName | ValueShape.HostPort | ValueShape.Ip) >= 0.9 && p.Any(ValueShape.HostName | ValueShape.HostPort));
         if (host is not null)
         {
             Take(host, host.Any(ValueShape.HostPort) ? AccessField.HttpHost : AccessField.Host);

@@ -390,6 +390,25 @@ public sealed class LogFormatDetectorTests
         Assert.Equal((0.420, "0.008"), (entry.RequestTime, entry.Text(AccessField.UpstreamResponseTime)));
     }
 
+    [Theory]
+    [InlineData("{0} {1} - -")]
+    [InlineData("{0} - {1} - -")]
+    public void Detect_HostFirstWhoseValuesAreSometimesAddresses_IsTheHost(string head)
+    {
+        // nginx-proxy's vhost format ('$host $remote_addr - $remote_user …') and a variant with a dash between: a Host
+        // header is an address when a client browsed to the IP, so the first field holds names and addresses.
+        string[] hosts = ["shop.example.com", "api.example.com", "192.168.1.20"];
+        var lines = Lines([.. Enumerable.Range(0, 12).Select(i =>
+            string.Format(CultureInfo.InvariantCulture, head, hosts[i % 3], $"172.18.0.{1 + (i % 5)}")
+            + $" [24/Nov/2026:10:00:{i:00} +0000] \"GET /p/{i} HTTP/1.1\" {(i > 8 ? 502 : 200)} 157 \"-\" \"Mozilla/5.0 (X11; Linux x86_64)\" \"172.18.0.5:80\"")]);
+
+        var detected = LogFormatDetector.DetectWithPrefix(lines).Format;
+
+        Assert.NotNull(detected);
+        Assert.True(detected.TryParse(lines[2], out var entry), detected.Definition);
+        Assert.Equal(("192.168.1.20", "172.18.0.3"), (entry.HostName, entry.Text(AccessField.RemoteAddr)));
+    }
+
     [Fact]
     public void Detect_TimeUnderARequestTimeKeyThatIsSometimesAList_IsTheUpstreams()
     {
