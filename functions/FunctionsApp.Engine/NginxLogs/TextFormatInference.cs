@@ -172,16 +172,7 @@ internal static class TextFormatInference
                 value = line[(i + 1)..end];
 
                 // Several values in one bracket, each after a bar ('[$remote_addr | $time_local]'): each is a field.
-                var parts = value.Split(" | ");
-                for (var k = 0; k < parts.Length - 1; k++)
-                {
-                    literals.Add(literal.ToString());
-                    literal.Clear().Append(" | ");
-                    tokens.Add(new Token(parts[k], key, Bare: false));
-                    key = "";
-                }
-
-                value = parts[^1];
+                value = FieldsBefore(value.Split(" | "), " | ", bare: false, ref key);
                 i = end + 1;
                 literals.Add(literal.ToString());
                 literal.Clear().Append(']');
@@ -196,15 +187,7 @@ internal static class TextFormatInference
                 if (value.Contains('/', StringComparison.Ordinal) && value.Split('/') is var times && Array.TrueForAll(times, IsTimeOrDash)
                     && Array.Exists(times, t => t != "-"))
                 {
-                    for (var k = 0; k < times.Length - 1; k++)
-                    {
-                        literals.Add(literal.ToString());
-                        literal.Clear().Append('/');
-                        tokens.Add(new Token(times[k], key, Bare: true));
-                        key = "";
-                    }
-
-                    value = times[^1];
+                    value = FieldsBefore(times, "/", bare: true, ref key);
                 }
 
                 literals.Add(literal.ToString());
@@ -273,6 +256,21 @@ internal static class TextFormatInference
         }
 
         return layout.Tokens.Count >= 2 && !layout.Literals.Any(l => l.Contains('$', StringComparison.Ordinal)) ? layout : null;
+
+        // Values one field holds, the separator between them the format's text: each but the last becomes a token of
+        // its own (the first with the field's key); the last is returned, for the field's own token.
+        string FieldsBefore(string[] parts, string separator, bool bare, ref string key)
+        {
+            for (var k = 0; k < parts.Length - 1; k++)
+            {
+                literals.Add(literal.ToString());
+                literal.Clear().Append(separator);
+                tokens.Add(new Token(parts[k], key, bare));
+                key = "";
+            }
+
+            return parts[^1];
+        }
     }
 
     /// <summary>
