@@ -2046,6 +2046,7 @@ public sealed class NginxBehaviourTests
     [Theory]
     [InlineData("compose-gunicorn-worker-timeout.log", "127.0.0.1:28201", 5, "gunicorn")]
     [InlineData("compose-php-fpm-terminate-timeout.log", "127.0.0.1:28301", 3, "request_terminate_timeout")]
+    [InlineData("compose-uwsgi-harakiri.log", "127.0.0.1:29021", 8, "harakiri")]
     public void ComposeStream_TheApplicationServersKillLines_MakeTheClosedConnectionsItsTimeout(string file, string upstream, int failed, string named)
     {
         var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "prefixed", file));
