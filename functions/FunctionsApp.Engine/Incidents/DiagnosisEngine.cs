@@ -230,9 +230,13 @@ internal sealed partial class DiagnosisEngine
         {
             RecordServed(in entry, format, upstreams, time);
             request.Rejection = rejection;
-            request.MaybeFailedSubrequest = ownError;
-            request.HistoryKey = ownError ? HistoryKeys.Of(in entry, format, upstreams) : "";
-            request.Route = ownError ? HistoryKeys.RouteOf(in entry, request.HistoryKey, stackalloc char[320]).ToString() : "";
+            if (ownError)
+            {
+                request.MaybeFailedSubrequest = true;
+                request.HistoryKey = HistoryKeys.Of(in entry, format, upstreams);
+                request.Route = HistoryKeys.RouteOf(in entry, request.HistoryKey, stackalloc char[320]).ToString();
+            }
+
             Insert(State.PendingRequests, request, r => r.Time);
             return true;
         }

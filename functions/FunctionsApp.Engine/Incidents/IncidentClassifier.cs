@@ -83,13 +83,7 @@ internal static class IncidentClassifier
     /// </summary>
     public static double? AppServerTimeout(IncidentEvidence e)
     {
-        // A killed worker's connection is closed or reset, which nginx answers with 502; a 504 is nginx's own timer.
-        if (e.Statuses.GetValueOrDefault(504) * 2 > e.Statuses.Values.Sum())
-        {
-            return null;
-        }
-
-        if (e.Kinds.Count > 0 && !e.Kinds.Keys.Any(k => k is FailureKind.PrematureClose or FailureKind.Reset or FailureKind.ResetConnecting))
+        if (!SeenAsAKill(e))
         {
             return null;
         }
@@ -126,14 +120,19 @@ internal static class IncidentClassifier
     /// <summary>
     /// The application server said it killed workers at its time limit around the failures (gunicorn's <c>WORKER
     /// TIMEOUT</c>, uWSGI's <c>HARAKIRI</c>, PHP-FPM's <c>execution timed out … terminating</c>), and nginx saw what a
-    /// kill looks like from its side: the connection closed or reset while it waited for the answer, or only 502s in
-    /// an access log. Not when nginx's own timer answered most (504s, <c>upstream timed out</c>): that is nginx's limit.
+    /// kill looks like from its side (<see cref="SeenAsAKill"/>). Not beside <c>upstream timed out</c>: nginx's limit.
     /// </summary>
     public static bool AppServerKilled(IncidentEvidence e) =>
-        e.AppServerKills > 0
-        && e.Statuses.GetValueOrDefault(504) * 2 <= e.Statuses.Values.Sum()
-        && (e.Kinds.Count == 0 || e.Kinds.Keys.Any(k => k is FailureKind.PrematureClose or FailureKind.Reset or FailureKind.ResetConnecting))
-        && !e.Kinds.ContainsKey(FailureKind.TimedOut);
+        e.AppServerKills > 0 && SeenAsAKill(e) && !e.Kinds.ContainsKey(FailureKind.TimedOut);
+
+    /// <summary>
+    /// What nginx sees of a worker its application server killed: the connection closed or reset while it waited for
+    /// the answer (or, from an access log alone, no error line to say otherwise), answered with 502; most requests
+    /// answered 504 are nginx's own timer instead.
+    /// </summary>
+    private static bool SeenAsAKill(IncidentEvidence e) =>
+        e.Statuses.GetValueOrDefault(504) * 2 <= e.Statuses.Values.Sum()
+        && (e.Kinds.Count == 0 || e.Kinds.Keys.Any(k => k is FailureKind.PrematureClose or FailureKind.Reset or FailureKind.ResetConnecting));
 
     /// <summary>The upstream closed or reset connections nginx was reading an answer from, and no time was logged for
     /// the failed requests: a crash and an application server's own time limit look alike.</summary>

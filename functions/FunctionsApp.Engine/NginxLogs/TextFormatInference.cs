@@ -184,7 +184,7 @@ internal static class TextFormatInference
                 i += value.Length;
 
                 // Times joined by a slash ('$upstream_response_time/$request_time'): each is a field.
-                if (value.Contains('/', StringComparison.Ordinal) && value.Split('/') is var times && Array.TrueForAll(times, IsTimeOrDash)
+                if (value.Contains('/', StringComparison.Ordinal) && value.Split('/') is var times && Array.TrueForAll(times, t => t == "-" || ValueShapes.IsSeconds(t))
                     && Array.Exists(times, t => t != "-"))
                 {
                     value = FieldsBefore(times, "/", bare: true, ref key);
@@ -300,12 +300,6 @@ internal static class TextFormatInference
 
         return end - i;
     }
-
-    /// <summary>A duration as nginx writes one (seconds with milliseconds: <c>0.042</c>), or <c>-</c>.</summary>
-    private static bool IsTimeOrDash(string value) =>
-        value == "-" || (value.Length >= 5 && value[^4] == '.' && IsDigits(value.AsSpan(0, value.Length - 4)) && IsDigits(value.AsSpan(value.Length - 3)));
-
-    private static bool IsDigits(ReadOnlySpan<char> text) => !text.ContainsAnyExceptInRange('0', '9');
 
     /// <summary>Space, or a delimiter the line uses outside quotes and brackets: tab, <c>|</c>, <c>;</c>, or a comma
     /// not followed by a space (a comma and a space separate upstream tries).</summary>
