@@ -175,6 +175,30 @@ internal static class ErrorLogParser
         message.StartsWith("connect() to "u8) && message.IndexOf(" failed ("u8) > 0 && message.IndexOf(" while "u8) < 0
         && message.IndexOf(", client: "u8) < 0;
 
+    /// <summary>
+    /// Whether the text starts with nginx's whole head, <c>2026/02/10 08:11:00 [error] 14#14: </c>: a valid time, a level
+    /// nginx writes (after the Markdown emphasis <see cref="TryParse(ReadOnlySpan{byte}, out ErrorLogLine)"/> skips too),
+    /// then its process. Stricter than <see cref="TryParse(ReadOnlySpan{byte}, out ErrorLogLine)"/>, which takes a line
+    /// without its process: this tells where an entry starts inside text that holds several.
+    /// </summary>
+    public static bool StartsWithHead(ReadOnlySpan<byte> text)
+    {
+        if (text.Length < 24 || text[19] != (byte)' ' || !NginxTime.TryParseErrorLogTime(text[..19], TimeSpan.Zero, out _))
+        {
+            return false;
+        }
+
+        var open = 20;
+        while (open < 23 && text[open] == '*')
+        {
+            open++;
+        }
+
+        var close = text[open] == '[' ? text[(open + 1)..].IndexOf((byte)']') : -1;
+        return close is > 0 and <= 6 && IsLevel(text.Slice(open + 1, close))
+            && text[(open + close + 2)..] is [(byte)' ', .. var process] && StartsWithProcessId(process);
+    }
+
     /// <summary>Whether the text starts with nginx's <c>pid#tid: </c>.</summary>
     public static bool StartsWithProcessId(ReadOnlySpan<byte> text) => SkipProcess(text).Length < text.Length;
 
@@ -510,7 +534,7 @@ internal static class ErrorLogParser
     }
 
     /// <summary>Whether the text is a level nginx writes (<c>error</c>, <c>crit</c>, ...).</summary>
-    public static bool IsLevel(ReadOnlySpan<byte> s) => ParseLevel(s) != ErrorLevel.Unknown;
+    private static bool IsLevel(ReadOnlySpan<byte> s) => ParseLevel(s) != ErrorLevel.Unknown;
 
     private static ErrorLevel ParseLevel(ReadOnlySpan<byte> s) => s switch
     {

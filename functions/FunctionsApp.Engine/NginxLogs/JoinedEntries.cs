@@ -76,25 +76,12 @@ internal static class JoinedEntries
     private static Entry StartAt(ReadOnlySpan<byte> line, int index)
     {
         var rest = line[index..];
-        if (IsErrorHead(rest))
+        if (ErrorLogParser.StartsWithHead(rest))
         {
             return Entry.Error;
         }
 
         return IsCombinedHead(rest) ? Entry.Access : Entry.None;
-    }
-
-    /// <summary><c>2026/02/10 08:11:00 [error] 14#14: </c>: nginx's time, a level it writes, then its process.</summary>
-    private static bool IsErrorHead(ReadOnlySpan<byte> text)
-    {
-        if (text.Length < 24 || !NginxTime.TryParseErrorLogTime(text[..19], TimeSpan.Zero, out _) || text[19] != (byte)' ' || text[20] != (byte)'[')
-        {
-            return false;
-        }
-
-        var close = text[21..].IndexOf((byte)']');
-        return close is > 0 and <= 6 && ErrorLogParser.IsLevel(text.Slice(21, close))
-            && text[(22 + close)..] is [(byte)' ', >= (byte)'0' and <= (byte)'9', ..];
     }
 
     /// <summary><c>203.0.113.7 - - [10/Feb/2026:08:01:00 +0100] "</c>: an address, a user, the bracketed local time.</summary>

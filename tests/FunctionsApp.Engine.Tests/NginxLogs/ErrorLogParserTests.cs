@@ -303,4 +303,14 @@ public sealed class ErrorLogParserTests
     [InlineData("2026/11/24 10:00:01 error without brackets")]
     public void TryParse_NotAnErrorLine_ReturnsFalse(string line) =>
         Assert.False(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out _));
+
+    [Theory]
+    [InlineData("2026/02/10 08:11:00 [error] 14#14: *1 connect() failed", true)]
+    [InlineData("2026/02/10 08:11:00 **[crit] 14#0: open() failed", true)] // the emphasis a Markdown paste put on the level
+    [InlineData("2026/02/10 08:11:00 [error] *1 connect() failed", false)] // no process: a quoted look-alike, not a start
+    [InlineData("2026/02/10 08:11:00 [x] 14#14: *1 connect() failed", false)] // no level nginx writes
+    [InlineData("2026/02/31 08:11:00 [error] 14#14: *1 connect() failed", false)] // no such day
+    [InlineData("2026/02/10 08:11:00 [error]", false)]
+    public void StartsWithHead_TellsNginxsWholeHeadFromLookAlikes(string text, bool expected) =>
+        Assert.Equal(expected, ErrorLogParser.StartsWithHead(Encoding.UTF8.GetBytes(text)));
 }
