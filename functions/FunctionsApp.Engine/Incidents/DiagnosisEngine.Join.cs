@@ -66,7 +66,7 @@ internal sealed partial class DiagnosisEngine
             // line would say. Its status is the last try's. "no live upstreams" names the block, not a server: nginx
             // looked for another server to try and found every one marked down.
             List<PendingError> tries = [error, .. later];
-            failure.Status = RequestJoin.StatusFor(tries[^1].Kind);
+            failure.Status = RequestJoin.StatusFor(tries[^1]);
             failure.Errors = tries;
             string[] servers = [.. tries.Where(t => t.Kind != FailureKind.NoLiveUpstreams).Select(t => t.Upstream).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
             failure.Servers = servers.Length > 1 ? servers : null;

@@ -351,6 +351,7 @@ internal sealed partial class DiagnosisEngine
             Server = LogText.Decode(line.Server, LogEscape.Default).ToLowerInvariant(),
             ConnectionId = line.ConnectionId,
             InSubrequest = !line.Subrequest.IsEmpty,
+            InStreamSession = line.Request.IsEmpty && line.Line.IndexOf(", bytes from/to client:"u8) >= 0,
             Raw = LogText.Raw(line.Line),
         };
         if (error.ConnectionId >= 0 && (error.Host == NoHost || error.Upstream.Length == 0) && EarlierLineOfItsConnection(error) is { } earlier)

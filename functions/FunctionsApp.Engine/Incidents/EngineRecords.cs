@@ -120,6 +120,10 @@ internal sealed class PendingError
     /// logs its main request, not it.</summary>
     public bool InSubrequest { get; set; }
 
+    /// <summary>The line is about a session of the stream module (TCP/UDP proxying), whose context counts
+    /// <c>bytes from/to client:</c>: it has no request, and its <c>$status</c> is 200, 400, 403, 500, 502 or 503.</summary>
+    public bool InStreamSession { get; set; }
+
     public string Raw { get; set; } = "";
 
     public bool Claimed { get; set; }

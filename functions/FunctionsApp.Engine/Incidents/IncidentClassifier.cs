@@ -596,8 +596,8 @@ internal static class IncidentClassifier
             IncidentCause.Timeout when e.Kinds.ContainsKey(FailureKind.NoLiveUpstreams) && e.Statuses.GetValueOrDefault(502) > e.Statuses.GetValueOrDefault(504) =>
                 $"{u} did not answer in time ({Words(top)}), and with its servers marked down for it nginx answered most requests 502 itself (no live upstreams).",
             IncidentCause.Timeout => top == FailureKind.TimedOutConnecting
-                ? $"nginx could not connect to {u} in time: 504 Gateway Timeout ({Words(top)})."
-                : $"{u} did not answer in time: 504 Gateway Timeout ({Words(top)}).",
+                ? $"nginx could not connect to {u} in time: {TimeoutAnswer(e)} ({Words(top)})."
+                : $"{u} did not answer in time: {TimeoutAnswer(e)} ({Words(top)}).",
             IncidentCause.Overload when top == FailureKind.PortExhaustion =>
                 $"nginx's host ran out of local ports to connect to {u} (cannot assign requested address): it opens connections faster than closed ones leave TIME_WAIT.",
             IncidentCause.Overload when ListenQueueOverflows(e) =>
@@ -641,6 +641,11 @@ internal static class IncidentClassifier
 
     private static string Minutes(TimeSpan span) =>
         span.TotalMinutes >= 2 ? $"{(int)span.TotalMinutes} minutes" : $"{(int)span.TotalSeconds} seconds";
+
+    /// <summary>What clients got for nginx's timeouts: 504 Gateway Timeout from http, 502 from the stream module, which
+    /// ends a TCP or UDP session it could not connect in time like any other it could not connect.</summary>
+    private static string TimeoutAnswer(IncidentEvidence e) =>
+        e.Statuses.GetValueOrDefault(502) > e.Statuses.GetValueOrDefault(504) ? "502 Bad Gateway" : "504 Gateway Timeout";
 
     private static string Words(FailureKind kind) => kind switch
     {

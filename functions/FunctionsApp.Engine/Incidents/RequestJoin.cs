@@ -217,7 +217,7 @@ internal static class RequestJoin
 
         var upstream = last.Upstream.Length > 0 ? last.Upstream : "(unknown)";
         var failure = Failure(request, upstream, attempt: null, recovered: false, claimed, claimed);
-        failure.Status = StatusFor(last.Kind);
+        failure.Status = StatusFor(last);
         failure.HistoryKey = HistoryKeys.ForUpstream(last.Upstream);
         return failure;
     }
@@ -229,7 +229,7 @@ internal static class RequestJoin
     public static FailureEvent FromErrorLine(PendingError error) => new()
     {
         Time = error.Time,
-        Status = StatusFor(error.Kind),
+        Status = StatusFor(error),
         Upstream = error.Upstream.Length > 0 ? error.Upstream : "(unknown)",
         Host = error.Host,
         HistoryKey = HistoryKeys.ForUpstream(error.Upstream),
@@ -243,6 +243,14 @@ internal static class RequestJoin
         FailureKind.RateLimitRequests or FailureKind.RateLimitConnections => 503,
         _ => 502,
     };
+
+    /// <summary>
+    /// The status of the session or request <paramref name="error"/> failed. The stream module knows no 504: a TCP or UDP
+    /// session whose upstream could not be reached in time (connect or TLS handshake) ends like any other it could not
+    /// connect, with <c>$status</c> 502 (ngx_stream_proxy_next_upstream finalizes with NGX_STREAM_BAD_GATEWAY).
+    /// </summary>
+    public static int StatusFor(PendingError error) =>
+        error.InStreamSession && error.Kind is not (FailureKind.RateLimitRequests or FailureKind.RateLimitConnections) ? 502 : StatusFor(error.Kind);
 
     /// <summary>0: cannot be the same request; more is likelier: the same connection (4), the same request line or
     /// path (+2), the same client (+1), on top of 1 for "nothing disagrees".</summary>
@@ -266,7 +274,7 @@ internal static class RequestJoin
             // A connection number names the connection, not the request: a keep-alive connection (a client, a load
             // balancer) carries requests to every host and location, so the rest must fit too.
             return request.ConnectionId == error.ConnectionId && requestAgreement != RequestAgreement.Disagree
-                && HostAgrees(request, error) && TriedThere(request, error) && StatusFits(request, error.Kind)
+                && HostAgrees(request, error) && TriedThere(request, error) && StatusFits(request, error)
                 ? error.Kind == FailureKind.Script ? 1 : 4
                 : 0;
         }
@@ -281,7 +289,7 @@ internal static class RequestJoin
             return 0;
         }
 
-        if (!StatusFits(request, error.Kind))
+        if (!StatusFits(request, error))
         {
             return 0;
         }
@@ -349,8 +357,9 @@ internal static class RequestJoin
     /// A request that went to several servers (or whose tries are not logged and that succeeded) may carry any line of
     /// a try nginx moved on from.
     /// </summary>
-    private static bool StatusFits(PendingRequest request, FailureKind kind)
+    private static bool StatusFits(PendingRequest request, PendingError error)
     {
+        var kind = error.Kind;
         if (request.Rejection)
         {
             return kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
@@ -367,7 +376,7 @@ internal static class RequestJoin
             return true;
         }
 
-        var expected = StatusFor(kind);
+        var expected = StatusFor(error);
         return request.Status == expected || request.Tries.Count > 1 || request.Status is not (502 or 503 or 504);
     }
 

@@ -2092,4 +2092,31 @@ public sealed class NginxBehaviourTests
         var incident = Assert.Single(report.Incidents);
         Assert.Equal(("127.0.0.1:29061", IncidentCause.InvalidResponse, 502, 39), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
     }
+
+    /// <summary>
+    /// Captured (Fixtures/captures/stream-connect-timeout): the stream module (TCP proxy, Caracas time) in front of one
+    /// server that stopped accepting (its listen queue full, so connects time out) and one that stopped (refused). The
+    /// stream module has no 504: a session it could not connect in time ends with <c>$status</c> 502, as the access log
+    /// says, so the error log alone must not make it a 504 either.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void StreamSessionsThatCouldNotConnectInTime_End502(bool withAccessLog)
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "Fixtures", "captures", "stream-connect-timeout");
+        var access = withAccessLog ? File.ReadAllLines(Path.Combine(dir, "access.log")) : [];
+
+        var report = Analyze(access, File.ReadAllLines(Path.Combine(dir, "error.log")), format: null);
+
+        Assert.Collection(
+            report.Incidents.OrderBy(i => i.Upstream, StringComparer.Ordinal),
+            timeout =>
+            {
+                Assert.Equal(("127.0.0.1:19101", IncidentCause.Timeout, 502, 27), (timeout.Upstream, timeout.Cause, timeout.Status, timeout.FailedRequests));
+                Assert.Contains("502 Bad Gateway", timeout.Summary, StringComparison.Ordinal);
+            },
+            refused => Assert.Equal(("127.0.0.1:19102", IncidentCause.UpstreamDown, 502, 20), (refused.Upstream, refused.Cause, refused.Status, refused.FailedRequests)));
+        Assert.Equal(0, report.Stats.MalformedLines);
+    }
 }

@@ -117,12 +117,13 @@ internal static partial class RealErrorLineReplay
     }
 
     /// <summary>The status nginx gives for each cause: limit_req/limit_conn answer 503 (limit_*_status), a timeout 504
-    /// (NGX_HTTP_UPSTREAM_FT_TIMEOUT), every other failure before the response 502; "none" is no request failure.</summary>
+    /// (NGX_HTTP_UPSTREAM_FT_TIMEOUT), but 502 in a stream session (the stream module has no 504), every other failure
+    /// before the response 502; "none" is no request failure.</summary>
     public static int? StatusOf(RealLine line) => line.Cause switch
     {
         "none" => null,
         "rate_limited" => 503,
-        "timeout" => 504,
+        "timeout" => line.Line.Contains(", bytes from/to client:", StringComparison.Ordinal) ? 502 : 504,
         "upstream_down" or "misconfiguration" or "overload" or "dns" or "tls_handshake" or "invalid_response" => 502,
 
         // No cause named: the status is the one the thread reports.
