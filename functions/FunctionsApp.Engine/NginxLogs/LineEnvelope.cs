@@ -13,7 +13,9 @@ namespace FunctionsApp.NginxLogs;
 /// (<c>_raw</c>, <c>RawData</c>), Azure Monitor's container tables exported from Log Analytics (Container Apps'
 /// <c>Log_s</c>, AKS's <c>ContainerLogV2.LogMessage</c> and <c>ContainerLog.LogEntry</c>); or one level down, where a pipeline
 /// moved it: Vector remaps (<c>log.message</c>), ECS documents that kept the raw line (<c>event.original</c>, Filebeat's and
-/// Logstash's), Cloud Logging entries an agent parsed (<c>jsonPayload.message</c>). The object may
+/// Logstash's), Cloud Logging entries an agent parsed (<c>jsonPayload.message</c>), Datadog's log events as its log
+/// explorer and Logs API give them (<c>content.message</c>, <c>attributes.message</c>). A record cut short (pasted up to
+/// its line) still gives the line when its string was read whole. The object may
 /// follow the fields a shipper's own file output writes first: Fluentd's <c>out_file</c> (<c>time⇥tag⇥{…}</c>) and
 /// Fluent Bit's (<c>tag: [1700000000.123456789, {…}]</c>), both their defaults, and Fluentd's <c>out_stdout</c>
 /// (<c>2026-11-24 10:00:01.123456789 +0000 tag: {…}</c>). The line is the string under the key,
@@ -25,7 +27,8 @@ namespace FunctionsApp.NginxLogs;
 internal sealed class LineEnvelope
 {
     private static readonly string[] LineKeys = ["log", "message", "MESSAGE", "msg", "textPayload", "event", "short_message", "line", "body", "_raw", "RawData", "Log_s", "LogMessage", "LogEntry"];
-    private static readonly (string Outer, string Inner)[] NestedKeys = [("log", "message"), ("event", "original"), ("jsonPayload", "message"), ("body", "stringValue")];
+    private static readonly (string Outer, string Inner)[] NestedKeys =
+        [("log", "message"), ("event", "original"), ("jsonPayload", "message"), ("body", "stringValue"), ("content", "message"), ("attributes", "message")];
     private static readonly string[] TimeKeys = ["time", "@timestamp", "timestamp", "TimeGenerated", "date", "timeUnixNano"];
 
     private readonly byte[] _key;
@@ -98,6 +101,7 @@ internal sealed class LineEnvelope
             return false;
         }
 
+        var length = -1;
         try
         {
             var reader = new Utf8JsonReader(line);
@@ -106,7 +110,6 @@ internal sealed class LineEnvelope
                 return false;
             }
 
-            var length = -1;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isOuter = _outer is not null && reader.ValueTextEquals(_outer);
@@ -156,19 +159,20 @@ internal sealed class LineEnvelope
                 }
             }
 
-            if (length < 0)
-            {
-                return false;
-            }
-
-            inner = _buffer.AsSpan(0, length).TrimEnd("\r\n"u8);
-            return true;
         }
         catch (JsonException)
         {
-            // Cut at the length limit, or not JSON after all.
+            // Cut at a length limit, or where a paste stopped (a record copied from a log viewer up to its line), or
+            // not JSON after all: the line is kept when its string was read whole before the cut.
+        }
+
+        if (length < 0)
+        {
             return false;
         }
+
+        inner = _buffer.AsSpan(0, length).TrimEnd("\r\n"u8);
+        return true;
     }
 
     /// <summary>The string at the reader, unescaped into the buffer; its length.</summary>
@@ -284,6 +288,8 @@ internal sealed class LineEnvelope
     /// </summary>
     private static int? KeyOf(ReadOnlySpan<byte> line)
     {
+        int? found = null;
+        int? nested = null;
         try
         {
             var reader = new Utf8JsonReader(line);
@@ -292,8 +298,6 @@ internal sealed class LineEnvelope
                 return null;
             }
 
-            int? found = null;
-            int? nested = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (IsStatusKey(reader.ValueSpan))
@@ -331,7 +335,7 @@ internal sealed class LineEnvelope
                 }
                 else if (outer >= 0 && nested is null && reader.TokenType == JsonTokenType.StartObject)
                 {
-                    nested = HasString(ref reader, NestedKeys[outer].Inner) ? LineKeys.Length + outer : null;
+                    ReadToString(ref reader, NestedKeys[outer].Inner, ref nested, LineKeys.Length + outer);
                 }
                 else
                 {
@@ -339,36 +343,36 @@ internal sealed class LineEnvelope
                 }
             }
 
-            return found ?? nested;
         }
         catch (JsonException)
         {
-            return null;
+            // Cut short: what was read whole before the cut still names the key (an access line's status, which may
+            // come later, would have made it no envelope; a cut object is a paste's, not an access log's).
         }
+
+        return found ?? nested;
     }
 
     private static bool IsStatusKey(ReadOnlySpan<byte> name) =>
         name.EndsWith("status"u8) || name.EndsWith("Status"u8) || name.EndsWith("status_code"u8) || name.EndsWith("StatusCode"u8);
 
-    /// <summary>Reads the object at the reader to its end; whether it has a non-empty string under <paramref name="key"/>.</summary>
-    private static bool HasString(ref Utf8JsonReader reader, string key)
+    /// <summary>Reads the object at the reader to its end, setting <paramref name="found"/> to <paramref name="index"/>
+    /// as soon as it meets a non-empty string under <paramref name="key"/> (so that a record cut after it still counts).</summary>
+    private static void ReadToString(ref Utf8JsonReader reader, string key, ref int? found, int index)
     {
-        var has = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isKey = reader.ValueTextEquals(key);
             reader.Read();
             if (isKey && reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0)
             {
-                has = true;
+                found = index;
             }
             else
             {
                 reader.Skip();
             }
         }
-
-        return has;
     }
 
     private static bool IsTimeKey(ref Utf8JsonReader reader)

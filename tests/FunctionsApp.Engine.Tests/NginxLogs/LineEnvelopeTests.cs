@@ -78,4 +78,22 @@ public sealed class LineEnvelopeTests
         Assert.False(envelope.TryUnwrap("2026/11/24 05:22:04 [error] 1#1: bare"u8, out _, out _));
         Assert.False(envelope.TryUnwrap("""{"stream":"stderr"}"""u8, out _, out _));
     }
+
+    [Theory]
+    [InlineData("""{"id":"AQAAAX","content":{"timestamp":"2026-11-25T05:22:04.000Z","tags":["source:nginx"],"host":"lb-2","service":"nginx","message":"LINE","attributes":{"http":{"method":"GET"}}}}""", "json:content.message")]
+    [InlineData("""{"id":"AQAAAX","type":"log","attributes":{"service":"nginx","host":"lb-2","message":"LINE","timestamp":"2026-11-25T05:22:04.000Z"}}""", "json:attributes.message")]
+    // Pasted from a log viewer up to the line: the record stops before its braces close.
+    [InlineData("""{"id":"AQAAAX","content":{"timestamp":"2026-11-25T05:22:04.000Z","tags":["source:nginx"],"host":"lb-2","message":"LINE","attributes":{""", "json:content.message")]
+    [InlineData("""{"log":"LINE\n","stream":"stderr","ti""", "json:log")]
+    public void TryUnwrap_DatadogEventsAndRecordsCutAfterTheirLine_GiveTheLine(string wrapped, string name)
+    {
+        const string Error = "2026/11/25 05:22:04 [error] 31#31: *7 upstream sent too big header while reading response header from upstream, client: 10.0.0.1, server: _, request: \"GET /a HTTP/1.1\", upstream: \"http://10.0.0.2:80/a\", host: \"x\"";
+        var line = wrapped.Replace("LINE", Error.Replace("\"", "\\\"", StringComparison.Ordinal), StringComparison.Ordinal);
+
+        var envelope = LineEnvelope.Detect(Lines(line));
+
+        Assert.Equal(name, envelope?.Name);
+        Assert.True(envelope!.TryUnwrap(Encoding.UTF8.GetBytes(line), out var inner, out _));
+        Assert.Equal(Error, Encoding.UTF8.GetString(inner));
+    }
 }
