@@ -146,6 +146,20 @@ internal static class AccessFields
     }
 
     /// <summary>
+    /// The length of a short name for the upstream that starts a key of several words (<c>ups_resp_time</c>,
+    /// <c>upstr-addr</c>, <c>backend_status</c>), the same short names a JSON object about the upstream goes by; else 0.
+    /// </summary>
+    private static int UpstreamAbbreviated(string key)
+    {
+        var end = key.AsSpan().IndexOfAny('_', '-', '.');
+        return end > 0 && end < key.Length - 1 && key.AsSpan(0, end) is var word
+            && (word.Equals("ups", StringComparison.OrdinalIgnoreCase) || word.Equals("upstr", StringComparison.OrdinalIgnoreCase)
+                || word.Equals("backend", StringComparison.OrdinalIgnoreCase))
+            ? end
+            : 0;
+    }
+
+    /// <summary>
     /// The last resort for a key nothing above names: people spell nginx's variables their own way
     /// (<c>upstreamtime</c>, <c>upstreamResponseTime</c>, <c>upstream-host</c>, <c>requestTime</c>, <c>statusCode</c>),
     /// so the key is read as its words run together, case and separators dropped. A key about the upstream is read by
@@ -166,9 +180,9 @@ internal static class AccessFields
 
         var n = new string(buffer[..length]);
         var upstream = n.IndexOf("upstream", StringComparison.Ordinal);
-        if (upstream >= 0)
+        if (upstream >= 0 || UpstreamAbbreviated(key) is > 0)
         {
-            var rest = n.Remove(upstream, "upstream".Length);
+            var rest = upstream >= 0 ? n.Remove(upstream, "upstream".Length) : n[UpstreamAbbreviated(key)..];
             // Other upstream variables carry other things: $upstream_cache_status (HIT), $upstream_http_* and
             // $upstream_cookie_* (headers), $upstream_queue_time, $upstream_bytes_sent; of the lengths, only the
             // response's body ($upstream_response_length) is read.

@@ -695,6 +695,11 @@ public sealed class LogFormatDetectorTests
     [InlineData("domain_http_host", nameof(AccessField.Host))]
     [InlineData("http_request_method", nameof(AccessField.RequestMethod))]
     [InlineData("http_request_uri", nameof(AccessField.RequestUri))]
+    [InlineData("ups_resp_time", nameof(AccessField.UpstreamResponseTime))] // the upstream's short names start a key
+    [InlineData("upstr-addr", nameof(AccessField.UpstreamAddr))]
+    [InlineData("backend_status", nameof(AccessField.UpstreamStatus))]
+    [InlineData("ups_cache_status", nameof(AccessField.Ignored))]
+    [InlineData("upsell_time", nameof(AccessField.Ignored))] // a word that only starts like one
     public void FromJsonKey_KeysSpelledTheirOwnWay_ReadAsTheVariableTheySpell(string key, string expected) =>
         Assert.Equal(Enum.Parse<AccessField>(expected), AccessFields.FromJsonKey(key));
 
