@@ -5,7 +5,8 @@ internal sealed record CaseDraw
 {
     public static readonly IReadOnlyList<string> ErrorLogLevels = ["info", "notice", "warn", "error"];
 
-    public static readonly IReadOnlyList<string> Prefixes = ["none", "compose", "docker-t", "kubectl", "journald"];
+    public static readonly IReadOnlyList<string> Prefixes =
+        ["none", "compose", "docker-t", "kubectl", "journald", "cri", "docker-json", "filebeat", "vector"];
 
     /// <summary>How nginx's logs reach the files: written by nginx, or sent to syslog-ng.</summary>
     public static readonly IReadOnlyList<string> Loggings = ["file", "syslog"];

@@ -144,9 +144,9 @@ internal sealed partial class CorpusCaseRunner : IAsyncDisposable
         // Both logs as people copy them from their runtime, and as nginx wrote them (raw/) for the scorecard's variants.
         var reader = new AccessLineReader(_draw.Format.Format);
         await File.WriteAllLinesAsync(Path.Combine(caseDirectory, "access.log"),
-            accessLines.Select(l => prefix.Apply(l, reader.Read(l)?.Time)), cancellationToken);
+            accessLines.Select(l => prefix.Apply(l, reader.Read(l)?.Time, error: false)), cancellationToken);
         await File.WriteAllLinesAsync(Path.Combine(caseDirectory, "error.log"),
-            errorLines.Select(l => prefix.Apply(l, ErrorLineTime(l))), cancellationToken);
+            errorLines.Select(l => prefix.Apply(l, ErrorLineTime(l), error: true)), cancellationToken);
         await WriteRawAsync(caseDirectory, accessLines, errorLines, cancellationToken);
         return new CaseLogs(accessLines, errorLines, prefix.Kind, prefix.Example, "nginx's own lines; the top-level logs add the prefix to each");
     }
