@@ -719,7 +719,11 @@ internal sealed class LogFeed
         /// <summary>The narrowest width a wrap at one length is taken for a terminal's (cut mid-word).</summary>
         private const int MinTerminalWidth = 60;
 
+        /// <summary>The time of the line before: nginx's error line's, or an access line's in the same stream.</summary>
         private DateTimeOffset? _lastTime;
+
+        /// <summary>The input's first time (<see cref="FirstTime"/>), for lines pasted without nginx's time before any line with one.</summary>
+        private DateTimeOffset? _firstTime;
 
         // An entry cut where a paste wrapped it (hard-wrapped at a terminal's or an editor's width): nginx's head with a
         // message that stops mid-sentence, and the rest on the lines after it.
@@ -756,7 +760,31 @@ internal sealed class LogFeed
                 DetectAccessLines(sample, prefix);
             }
 
+            _firstTime = FirstTime(sample, prefix);
             return prefix;
+        }
+
+        /// <summary>The time of the sample's first line that has one: an error line's, or an access line's in a stream
+        /// carrying both.</summary>
+        private DateTimeOffset? FirstTime(IReadOnlyList<byte[]> sample, LinePrefix prefix)
+        {
+            foreach (var line in sample)
+            {
+                var text = prefix.IsNone ? line : line[prefix.Strip(line, out _)..];
+                if (ErrorLogParser.TryParseAnywhere(text, null, out var entry))
+                {
+                    if (NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out var time))
+                    {
+                        return time;
+                    }
+                }
+                else if (Owner.Format is { } format && format.TryParse(text, out var access) && access.TryGetTime(out var accessTime))
+                {
+                    return accessTime;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>
@@ -858,8 +886,9 @@ internal sealed class LogFeed
             }
             else if (entry.Timestamp.IsEmpty && ErrorLogParser.TryParseHeadless(line, out entry))
             {
-                // Pasted without nginx's time: at the shipper's time, else the line's before it, else the epoch's start.
-                time = PrefixTime ?? _lastTime ?? DateTimeOffset.UnixEpoch;
+                // Pasted without nginx's time: at the shipper's time, else the line's before it, else (first in its
+                // input) the first line's after it that has one, else the epoch's start.
+                time = PrefixTime ?? _lastTime ?? _firstTime ?? DateTimeOffset.UnixEpoch;
                 Engine.Stats.UntimedErrorLines++;
                 timed = true;
             }
@@ -887,6 +916,7 @@ internal sealed class LogFeed
             if (Owner.Format is { } format && format.TryParse(line, out var access) && access.TryGetTime(out var accessTime))
             {
                 AfterErrorLine = false;
+                _lastTime = accessTime;
                 access.PrefixTime = PrefixTime;
                 Engine.LearnErrorLogOffset(in access);
                 if (Engine.Stats.ErrorLines == 0)

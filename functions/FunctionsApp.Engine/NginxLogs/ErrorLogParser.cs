@@ -105,6 +105,14 @@ internal static class ErrorLogParser
             rest = rest[remnant..];
         }
 
+        // A viewer's tag before the level: Filebeat's nginx module as Kibana renders it ("[nginx][error] upstream …").
+        while (rest.Length > 2 && rest[0] == '[' && rest[1..].IndexOf((byte)']') is var tag and > 0 and <= 20
+            && !IsLevel(rest.Slice(1, tag)) && rest.Slice(1, tag).IndexOfAnyExcept("abcdefghijklmnopqrstuvwxyz0123456789_-."u8) < 0
+            && rest[(tag + 2)..].TrimStart((byte)' ') is [(byte)'[', ..] next)
+        {
+            rest = next;
+        }
+
         var level = ErrorLevel.Error;
         if (rest.Length > 2 && rest[0] == '[' && rest[1..].IndexOf((byte)']') is var close and >= 4 and <= 6)
         {

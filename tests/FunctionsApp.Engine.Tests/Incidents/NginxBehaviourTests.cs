@@ -1296,6 +1296,32 @@ public sealed class NginxBehaviourTests
         Assert.Equal((Socket, 6, 0), (incident.Upstream, incident.FailedRequests, incident.FailedTriesRecovered));
     }
 
+    /// <summary>
+    /// A stream carrying both logs, pasted from an error line without its time (as a log viewer renders Filebeat's
+    /// nginx module: <c>[nginx][error] …</c>) before the access lines. The line has no line before it: it takes the
+    /// time of the first line after it that has one, so it meets its own request's access line. Failed after nginx
+    /// had sent the status (<c>while reading upstream</c>), the request was answered 200 and no incident follows; the
+    /// same line beside that request's 502 is that request's failure, once, not a second one in 1970.
+    /// </summary>
+    [Theory]
+    [InlineData("while reading upstream", 200, 0)]
+    [InlineData("while reading response header from upstream", 502, 1)]
+    public void UntimedErrorLineFirstInAStream_TakesTheTimeOfTheFirstLineAfterIt(string phase, int status, int failed)
+    {
+        string[] stream =
+        [
+            $"[nginx][error] upstream prematurely closed connection {phase}, client: 172.18.0.1, server: , request: \"GET /login HTTP/2.0\", upstream: \"http://172.18.0.10:80/login\", host: \"alex-pc\"",
+            $"172.18.0.1 - - [{Base:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /login HTTP/2.0\" {status} 1112 \"-\" \"Mozilla/5.0\" \"-\"",
+            $"172.18.0.1 - admin [{Base.AddSeconds(1):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /app.css HTTP/2.0\" 304 0 \"-\" \"Mozilla/5.0\" \"-\"",
+        ];
+
+        var report = LogAnalyzer.Analyze([], [Input("compose", stream)], null, new DiagnosisOptions { MinFailures = 1 }, CancellationToken.None);
+
+        Assert.Equal(failed, report.Incidents.Sum(i => i.FailedRequests));
+        Assert.All(report.Incidents, i => Assert.Equal(("172.18.0.10:80", IncidentCause.InvalidResponse, Base), (i.Upstream, i.Cause, i.Start)));
+        Assert.Equal((1L, 0L), (report.Stats.UntimedErrorLines, report.Stats.MalformedLines));
+    }
+
     [Fact]
     public void ErrorLinesPastedWithoutTheirTime_AreReadAtTheTimeOfTheLineBefore()
     {

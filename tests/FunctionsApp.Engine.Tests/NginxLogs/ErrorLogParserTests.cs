@@ -36,6 +36,8 @@ public sealed class ErrorLogParserTests
     // What a paste left of nginx's time before the level: the day's last digits, the time alone.
     [InlineData("12 [error] 17114#0: *54 recv() failed (104: Connection reset by peer) while reading response header from upstream, client: 110.157.235.26, server: localhost, request: \"GET /pkgInfo?id=14432 HTTP/1.1\", upstream:", "Error", 54L)]
     [InlineData("15:12:26 [error] 78#78: *9 upstream timed out (110: Operation timed out) while reading response header from upstream, client: 10.0.0.1, server: localhost, request: \"GET /dashboard HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host: \"x.test\"", "Error", 9L)]
+    // A log viewer's tag before the level (Filebeat's nginx module as Kibana shows it).
+    [InlineData("[nginx][error] upstream prematurely closed connection while reading response header from upstream, client: 172.18.0.1, server: , request: \"GET /login HTTP/2.0\", upstream: \"http://172.18.0.10:80/login\", host: \"alex-pc\"", "Error", -1L)]
     // Quoted as a string.
     [InlineData("'connect() failed (111: Connection refused) while connecting to upstream, client: 46.32.238.28, server: localhost, request: \"GET / HTTP/1.1\", upstream: \"http://46.32.238.28:8080/\", host: \"dragonfly.productions\"'", "Error", -1L)]
     public void TryParseHeadless_LinesPastedWithoutTheirTime_KeepLevelConnectionAndContext(string line, string level, long connection)
