@@ -115,7 +115,7 @@ internal static class RequestJoin
     {
         var gateway = IsFailedStatus(request.Status);
         var failedAt = Enumerable.Range(0, request.Tries.Count)
-            .Where(i => IsFailedTry(request.Tries[i]) || (gateway && i == request.Tries.Count - 1))
+            .Where(i => IsFailedTry(request.Tries[i]) || (gateway && i == request.Tries.Count - 1 && !AnsweredTheRedirect(request)))
             .ToList();
         var failedTries = failedAt.ConvertAll(i => request.Tries[i]);
         if (failedTries.Count == 0)
@@ -428,6 +428,15 @@ internal static class RequestJoin
     private static bool AddressLike(string value) => char.IsAsciiDigit(value[0]) || value.Contains(':', StringComparison.Ordinal);
 
     private static bool IsFailedTry(UpstreamTry attempt) => attempt.Status is 0 or >= 502 and <= 504;
+
+    /// <summary>
+    /// The last try answered an <c>error_page</c>'s redirect (<c>$upstream_status</c> <c>503 : 200</c>): an earlier
+    /// location's upstream failed, and the page or location the error_page named answered for it. Without <c>=</c> in
+    /// the directive nginx keeps the failure's status for that answer, so the client's 502–504 is the earlier try's,
+    /// not the last upstream's, which served.
+    /// </summary>
+    private static bool AnsweredTheRedirect(PendingRequest request) =>
+        request.Tries[^1] is { Group: > 0, Status: >= 100 and < 500 } last && request.Tries.Exists(t => t.Group < last.Group && IsFailedTry(t));
 
     /// <summary>
     /// A failure of <paramref name="request"/> on one upstream, with the <paramref name="errors"/> about that try; its

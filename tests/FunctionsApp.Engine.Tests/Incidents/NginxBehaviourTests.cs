@@ -2145,4 +2145,21 @@ public sealed class NginxBehaviourTests
             refused => Assert.Equal(("127.0.0.1:19102", IncidentCause.UpstreamDown, 502, 20), (refused.Upstream, refused.Cause, refused.Status, refused.FailedRequests)));
         Assert.Equal(0, report.Stats.MalformedLines);
     }
+
+    /// <summary>
+    /// Captured (Fixtures/captures/error-page-fallback-apache-503): <c>proxy_intercept_errors</c> with
+    /// <c>error_page 502 503 504 @fallback</c> before Apache, whose backend died. The fallback location's upstream served
+    /// each page (<c>ustatus=503 : 200</c>), and nginx kept the 503 for it: the failed upstream is Apache, once per
+    /// request, and the fallback is no incident.
+    /// </summary>
+    [Fact]
+    public void ErrorPageFallbackThatServed_IsNotTheFailedUpstream()
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "Fixtures", "captures", "error-page-fallback-apache-503");
+
+        var report = Analyze(File.ReadAllLines(Path.Combine(dir, "access.log")), File.ReadAllLines(Path.Combine(dir, "error.log")), format: null);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("127.0.0.1:18206", IncidentCause.UpstreamReturned, 503, 14), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
+    }
 }
