@@ -31,6 +31,10 @@ internal sealed partial class DiagnosisEngine
     private readonly List<Incident> _resolved = [];
     private List<AppServerKill>? _untimedKills;
 
+    /// <summary>The servers just noted as disabled for their answers (<see cref="NoteDisabledAfterAnswer"/>), a second
+    /// long: a timeout's own line comes after nginx's warning, and takes the note back.</summary>
+    private readonly List<(long ConnectionId, string Upstream, string Host, DateTimeOffset Time)> _disabledJustNow = [];
+
     public DiagnosisEngine(DiagnosisOptions options, EngineState? state = null)
     {
         _options = options;
@@ -330,6 +334,11 @@ internal sealed partial class DiagnosisEngine
             NoteOutOfConnections(time);
         }
 
+        if (kind == FailureKind.TimedOut && _disabledJustNow.Count > 0)
+        {
+            TakeBackDisabledAfterAnswer(in line, time);
+        }
+
         var relevantLevel = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections || line.Level >= ErrorLevel.Error;
         if (kind == FailureKind.None || !relevantLevel || (kind == FailureKind.Script && line.Request.IsEmpty)
             || ErrorSignatures.InMailProxy(in line) || ErrorSignatures.OfNoRequest(in line))
@@ -436,9 +445,10 @@ internal sealed partial class DiagnosisEngine
 
     /// <summary>
     /// nginx disabled a server (<c>max_fails</c> reached) over a try that failed while it read the response header. A
-    /// timeout or a broken header there has its own error line just before, on the same connection; without one the
-    /// try failed by the status the server answered, which <c>proxy_next_upstream</c> lists (<c>http_500</c>…): the
-    /// server was up and answering. Noted per host for the "no live upstreams" that follows.
+    /// broken header there has its own error line just before, on the same connection, and a timeout just after (in
+    /// ngx_http_upstream_next nginx frees the peer, which warns, before it logs "upstream timed out"); without either
+    /// the try failed by the status the server answered, which <c>proxy_next_upstream</c> lists (<c>http_500</c>…):
+    /// the server was up and answering. Noted per host for the "no live upstreams" that follows.
     /// </summary>
     private void NoteDisabledAfterAnswer(in ErrorLogLine line, DateTimeOffset time)
     {
@@ -461,7 +471,40 @@ internal sealed partial class DiagnosisEngine
         {
             State.DisabledAfterAnswer[host] = new DisabledNote { First = time, Last = time, Count = 1, Sample = LogText.Raw(line.Line) };
         }
+        else
+        {
+            return;
+        }
+
+        _disabledJustNow.RemoveAll(d => (time - d.Time).Duration() > DisabledTimeoutSkew);
+        if (_disabledJustNow.Count < 64)
+        {
+            _disabledJustNow.Add((line.ConnectionId, upstream, host, time));
+        }
     }
+
+    /// <summary>A timeout whose server nginx had just warned it disabled, on the same connection: the server was
+    /// disabled for that timeout, not for an answer.</summary>
+    private void TakeBackDisabledAfterAnswer(in ErrorLogLine line, DateTimeOffset time)
+    {
+        var (connection, upstream) = (line.ConnectionId, ErrorSignatures.UpstreamOf(in line, FailureKind.None));
+        var at = _disabledJustNow.FindIndex(d =>
+            d.ConnectionId == connection && d.Upstream == upstream && (time - d.Time).Duration() <= DisabledTimeoutSkew);
+        if (at < 0)
+        {
+            return;
+        }
+
+        var host = _disabledJustNow[at].Host;
+        _disabledJustNow.RemoveAt(at);
+        if (State.DisabledAfterAnswer.TryGetValue(host, out var note) && --note.Count <= 0)
+        {
+            State.DisabledAfterAnswer.Remove(host);
+        }
+    }
+
+    /// <summary>nginx writes the warning and the timeout's line in one call chain: the same second, or the next.</summary>
+    private static readonly TimeSpan DisabledTimeoutSkew = TimeSpan.FromSeconds(1);
 
     /// <summary>How far apart nginx's running out of connections and a try from the upstream's own address may be to
     /// tell of one loop (the accepting worker and the one whose try failed write in the same second or so).</summary>

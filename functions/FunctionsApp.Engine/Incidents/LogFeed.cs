@@ -725,6 +725,20 @@ internal sealed class LogFeed
         /// <summary>The input's first time (<see cref="FirstTime"/>), for lines pasted without nginx's time before any line with one.</summary>
         private DateTimeOffset? _firstTime;
 
+        /// <summary>The last error line's local time (as written, no zone), and the offset it was read in, to see the
+        /// clock fall back.</summary>
+        private DateTime _lastLocal;
+        private TimeSpan _lastOffset;
+
+        /// <summary>
+        /// After a daylight-saving fall-back seen in the error log itself: the offset in force when its local time went
+        /// back, and the one it went to. Until the access log tells another offset, error lines are read in the new one.
+        /// </summary>
+        private (TimeSpan From, TimeSpan To)? _fallBack;
+
+        /// <summary>The offset this side reads nginx's local times in.</summary>
+        private TimeSpan Offset => _fallBack is { } fallBack && fallBack.From == Engine.ErrorLogOffset ? fallBack.To : Engine.ErrorLogOffset;
+
         // An entry cut where a paste wrapped it (hard-wrapped at a terminal's or an editor's width): nginx's head with a
         // message that stops mid-sentence, and the rest on the lines after it.
         private List<byte>? _wrapped;
@@ -761,6 +775,7 @@ internal sealed class LogFeed
             }
 
             _firstTime = FirstTime(sample, prefix);
+            _lastLocal = default;
             return prefix;
         }
 
@@ -832,9 +847,41 @@ internal sealed class LogFeed
         }
 
         protected override DateTimeOffset? Retime(ReadOnlySpan<byte> line) =>
-            ErrorLogParser.TryParseAnywhere(line, PrefixTime, out var entry) && NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out var time)
+            ErrorLogParser.TryParseAnywhere(line, PrefixTime, out var entry) && NginxTime.TryParseErrorLogTime(entry.Timestamp, Offset, out var time)
                 ? time
                 : null;
+
+        /// <summary>
+        /// nginx writes its error log in the order things happen, in local time: a line whose local time is from a few
+        /// minutes to two hours before the line above it was written after the clock fell back at the end of daylight
+        /// saving (the hour repeats). Its offset is the one before less the change (30 minutes on Lord Howe Island, an
+        /// hour nearly everywhere, two at Troll), the least that puts the line after the one above. The access log,
+        /// whose lines carry their offset, tells the same once its lines reach the change; until then this one holds.
+        /// </summary>
+        private void SeeFallBack(ReadOnlySpan<byte> timestamp)
+        {
+            if (Engine.ErrorLogOffsetConfigured || !NginxTime.TryParseErrorLogTime(timestamp, TimeSpan.Zero, out var written))
+            {
+                return;
+            }
+
+            var local = written.UtcDateTime;
+            var back = _lastLocal - local;
+            if (_lastLocal != default && back >= MinFallBack && back <= MaxFallBack && Offset >= _lastOffset)
+            {
+                // Not yet told by the access log (whose lines past the change would have lowered the offset already).
+                var change = back <= TimeSpan.FromMinutes(30) ? TimeSpan.FromMinutes(30) : back <= TimeSpan.FromHours(1) ? TimeSpan.FromHours(1) : TimeSpan.FromHours(2);
+                _fallBack = (Engine.ErrorLogOffset, Offset - change);
+            }
+
+            (_lastLocal, _lastOffset) = (local, Offset);
+        }
+
+        /// <summary>Less than this back is nginx's workers writing a moment out of order, not the clock.</summary>
+        private static readonly TimeSpan MinFallBack = TimeSpan.FromMinutes(5);
+
+        /// <summary>No daylight-saving change is larger: more is another day's log, or files out of order.</summary>
+        private static readonly TimeSpan MaxFallBack = TimeSpan.FromHours(2);
 
         protected override FeedResult TryFeed(ReadOnlySpan<byte> line, DateTimeOffset limit, out DateTimeOffset time)
         {
@@ -879,7 +926,12 @@ internal sealed class LogFeed
                 Engine.LearnErrorLogOffset(entry.Timestamp, stamped, relayed: PrefixTime is null);
             }
 
-            var timed = entry.Timestamp.Length > 0 && NginxTime.TryParseErrorLogTime(entry.Timestamp, Engine.ErrorLogOffset, out time);
+            if (entry.Timestamp.Length > 0)
+            {
+                SeeFallBack(entry.Timestamp);
+            }
+
+            var timed = entry.Timestamp.Length > 0 && NginxTime.TryParseErrorLogTime(entry.Timestamp, Offset, out time);
             if (timed)
             {
                 _lastTime = time;

@@ -1372,25 +1372,34 @@ public sealed class NginxBehaviourTests
     }
 
     [Theory]
-    [InlineData(false)]
+    [InlineData(null)]
     [InlineData(true)]
-    public void NoLiveUpstreams_AfterServersDisabledForTheirAnswers_IsTheUpstreamsOwnErrors(bool timedOut)
+    [InlineData(false)]
+    public void NoLiveUpstreams_AfterServersDisabledForTheirAnswers_IsTheUpstreamsOwnErrors(bool? timeoutLineAfterWarning)
     {
         // proxy_next_upstream error timeout http_500; max_fails=1: a server answering 500 is a failed try with no
         // error line, only "[warn] upstream server temporarily disabled while reading response header"; with both
-        // servers out, "no live upstreams". A timeout disables a server with the same [warn], after its own [error].
+        // servers out, "no live upstreams". A timeout disables a server with the same [warn], and its own [error]
+        // comes right after it (ngx_http_upstream_next frees the peer before it logs the timeout); a paste may have
+        // them the other way round.
+        var timedOut = timeoutLineAfterWarning is not null;
         var errors = new List<string>();
         for (var i = 0; i < 4; i++)
         {
             var time = Base.AddSeconds(i);
             var server = i % 2 == 0 ? "10.0.0.1:8001" : "10.0.0.2:8001";
             var context = $"client: 10.9.8.7, server: shop.test, request: \"GET /cart/{i} HTTP/1.1\", upstream: \"http://{server}/cart/{i}\", host: \"shop.test\"";
-            if (timedOut)
+            var timeout = $"{time:yyyy/MM/dd HH:mm:ss} [error] 5#5: *{i + 1} upstream timed out (110: Connection timed out) while reading response header from upstream, {context}";
+            if (timeoutLineAfterWarning == false)
             {
-                errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 5#5: *{i + 1} upstream timed out (110: Connection timed out) while reading response header from upstream, {context}");
+                errors.Add(timeout);
             }
 
             errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [warn] 5#5: *{i + 1} upstream server temporarily disabled while reading response header from upstream, {context}");
+            if (timeoutLineAfterWarning == true)
+            {
+                errors.Add(timeout);
+            }
         }
 
         for (var i = 4; i < 10; i++)
@@ -2161,5 +2170,53 @@ public sealed class NginxBehaviourTests
 
         var incident = Assert.Single(report.Incidents);
         Assert.Equal(("127.0.0.1:18206", IncidentCause.UpstreamReturned, 503, 14), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
+    }
+
+    /// <summary>
+    /// Captured (Fixtures/captures/dst-fall-back-no-live-upstreams): daylight saving ends mid-capture, so the error log's
+    /// local times go back an hour while the failures go on. nginx writes its error log in order: the hour that repeats
+    /// is read in the new offset from the line where the clock went back, before the access log's lines reach the change,
+    /// so both logs stay one incident. The servers were disabled by timeouts whose lines follow nginx's warning, so the
+    /// "no live upstreams" is not the servers' own answers.
+    /// </summary>
+    [Fact]
+    public void DaylightSavingEndsMidLog_ErrorLinesOfTheRepeatedHourMeetTheirRequests()
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "Fixtures", "captures", "dst-fall-back-no-live-upstreams");
+        var errors = File.ReadAllLines(Path.Combine(dir, "error.log"));
+
+        var both = Analyze(File.ReadAllLines(Path.Combine(dir, "access.log")), errors, format: null);
+        var alone = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(both.Incidents);
+        Assert.Equal(("search_pool", IncidentCause.UpstreamDown, 502, 58), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Equal(DateTimeOffset.Parse("2026-12-04T08:45:21Z", CultureInfo.InvariantCulture), incident.Start);
+        var fromErrors = Assert.Single(alone.Incidents);
+        Assert.InRange(fromErrors.End - fromErrors.Start, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>
+    /// An error log alone across a fall-back: refusals every 20 s, the local clock going back by the zone's change (half
+    /// an hour on Lord Howe Island, an hour elsewhere) between two of them. Read in order, the failures are one minute of
+    /// one incident; a jump back of three hours is no clock change (two days' files), and is left as written.
+    /// </summary>
+    [Theory]
+    [InlineData(30, true)]
+    [InlineData(60, true)]
+    [InlineData(180, false)]
+    public void ErrorLogAloneAcrossAFallBack_StaysInOrder(int minutesBack, bool oneMinute)
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var local = Base.AddSeconds(20 * i) - (i >= 3 ? TimeSpan.FromMinutes(minutesBack) : TimeSpan.Zero);
+            errors.Add($"{local:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{i + 1} {Refused}, client: 10.9.8.7, server: shop.test, request: \"GET /a/{i} HTTP/1.1\", upstream: \"http://10.0.0.5:8080/a/{i}\", host: \"shop.test\"");
+        }
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var span = report.Incidents.Max(i => i.End) - report.Incidents.Min(i => i.Start);
+        Assert.Equal(oneMinute, span < TimeSpan.FromMinutes(2));
+        Assert.Equal(6, report.Incidents.Sum(i => i.FailedRequests));
     }
 }
