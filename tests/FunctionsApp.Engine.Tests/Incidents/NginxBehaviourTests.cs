@@ -2111,6 +2111,13 @@ public sealed class NginxBehaviourTests
         Assert.Equal(IncidentCause.InvalidResponse, incident.Cause);
     }
 
+    /// <summary>The access and error logs nginx wrote for a capture in Fixtures/captures (see its README).</summary>
+    private static (string[] Access, string[] Errors) Captured(string name)
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "Fixtures", "captures", name);
+        return (File.ReadAllLines(Path.Combine(dir, "access.log")), File.ReadAllLines(Path.Combine(dir, "error.log")));
+    }
+
     /// <summary>
     /// Captured (Fixtures/captures/keepalive-stale-msec): a format nobody described, whose only time is <c>$msec</c>
     /// and whose quoted <c>"$request_method $request_uri"</c> reads as a <c>$request</c> without its protocol, beside
@@ -2120,9 +2127,9 @@ public sealed class NginxBehaviourTests
     [Fact]
     public void MsecFormatWithMethodAndUriQuoted_MeetsTheErrorLinesInTheirLocalTime()
     {
-        var dir = Path.Combine(AppContext.BaseDirectory, "Fixtures", "captures", "keepalive-stale-msec");
+        var (access, errors) = Captured("keepalive-stale-msec");
 
-        var report = Analyze(File.ReadAllLines(Path.Combine(dir, "access.log")), File.ReadAllLines(Path.Combine(dir, "error.log")), format: null);
+        var report = Analyze(access, errors, format: null);
 
         var incident = Assert.Single(report.Incidents);
         Assert.Equal(("127.0.0.1:29061", IncidentCause.InvalidResponse, 502, 39), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
@@ -2139,10 +2146,9 @@ public sealed class NginxBehaviourTests
     [InlineData(false)]
     public void StreamSessionsThatCouldNotConnectInTime_End502(bool withAccessLog)
     {
-        var dir = Path.Combine(AppContext.BaseDirectory, "Fixtures", "captures", "stream-connect-timeout");
-        var access = withAccessLog ? File.ReadAllLines(Path.Combine(dir, "access.log")) : [];
+        var (access, errors) = Captured("stream-connect-timeout");
 
-        var report = Analyze(access, File.ReadAllLines(Path.Combine(dir, "error.log")), format: null);
+        var report = Analyze(withAccessLog ? access : [], errors, format: null);
 
         Assert.Collection(
             report.Incidents.OrderBy(i => i.Upstream, StringComparer.Ordinal),
@@ -2164,9 +2170,9 @@ public sealed class NginxBehaviourTests
     [Fact]
     public void ErrorPageFallbackThatServed_IsNotTheFailedUpstream()
     {
-        var dir = Path.Combine(AppContext.BaseDirectory, "Fixtures", "captures", "error-page-fallback-apache-503");
+        var (access, errors) = Captured("error-page-fallback-apache-503");
 
-        var report = Analyze(File.ReadAllLines(Path.Combine(dir, "access.log")), File.ReadAllLines(Path.Combine(dir, "error.log")), format: null);
+        var report = Analyze(access, errors, format: null);
 
         var incident = Assert.Single(report.Incidents);
         Assert.Equal(("127.0.0.1:18206", IncidentCause.UpstreamReturned, 503, 14), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
@@ -2182,10 +2188,9 @@ public sealed class NginxBehaviourTests
     [Fact]
     public void DaylightSavingEndsMidLog_ErrorLinesOfTheRepeatedHourMeetTheirRequests()
     {
-        var dir = Path.Combine(AppContext.BaseDirectory, "Fixtures", "captures", "dst-fall-back-no-live-upstreams");
-        var errors = File.ReadAllLines(Path.Combine(dir, "error.log"));
+        var (access, errors) = Captured("dst-fall-back-no-live-upstreams");
 
-        var both = Analyze(File.ReadAllLines(Path.Combine(dir, "access.log")), errors, format: null);
+        var both = Analyze(access, errors, format: null);
         var alone = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
 
         var incident = Assert.Single(both.Incidents);
