@@ -158,7 +158,6 @@ internal sealed class LineEnvelope
                     reader.Skip();
                 }
             }
-
         }
         catch (JsonException)
         {
@@ -342,7 +341,6 @@ internal sealed class LineEnvelope
                     reader.Skip();
                 }
             }
-
         }
         catch (JsonException)
         {
