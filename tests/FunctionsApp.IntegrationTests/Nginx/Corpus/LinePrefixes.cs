@@ -16,10 +16,10 @@ internal sealed class LinePrefixes
 {
     private readonly Func<string, DateTimeOffset?, bool, string> _apply;
 
-    private LinePrefixes(string kind, Func<string, DateTimeOffset?, bool, string>? apply)
+    private LinePrefixes(string kind, Func<string, DateTimeOffset?, bool, string> apply)
     {
         Kind = kind;
-        _apply = apply ?? ((line, _, _) => line);
+        _apply = apply;
     }
 
     private LinePrefixes(string kind, Func<string, DateTimeOffset?, string> apply)
@@ -42,7 +42,7 @@ internal sealed class LinePrefixes
         long[] offsets = [0, 0]; // Filebeat's byte offset in each file: access, error
         return kind switch
         {
-            "none" => new LinePrefixes(kind, (Func<string, DateTimeOffset?, bool, string>?)null),
+            "none" => new LinePrefixes(kind, (line, _, _) => line),
             // docker compose v2 pads the service name to the longest one in the project.
             "compose" => new LinePrefixes(kind, (line, _) => $"{service}-1  | {line}"),
             "docker-t" => new LinePrefixes(kind, (line, time) => $"{Rfc3339(time, nanos, trim: false)} {line}"),
