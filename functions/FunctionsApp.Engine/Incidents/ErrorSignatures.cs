@@ -189,6 +189,8 @@ internal static class ErrorSignatures
         {
             return message.IndexOf("timed out"u8) >= 0 ? FailureKind.DnsTimeout
                 : message.IndexOf("(2: Server failure)"u8) >= 0 ? FailureKind.DnsServerFailure
+                : message.IndexOf("(5: Operation refused)"u8) >= 0 || message.IndexOf("(1: Format error)"u8) >= 0
+                    || message.IndexOf("(4: Unimplemented)"u8) >= 0 ? FailureKind.DnsRefused
                 : FailureKind.DnsNotFound;
         }
 

@@ -69,4 +69,11 @@ internal enum FailureKind
 
     /// <summary>The try went back to nginx itself (<c>proxy_pass</c> at its own address): see <see cref="ErrorSignatures.BackToItself"/>.</summary>
     ProxyLoop,
+
+    /// <summary>
+    /// The DNS server would not resolve for nginx (<c>could not be resolved (5: Operation refused)</c>, or
+    /// <c>(1: Format error)</c>, <c>(4: Unimplemented)</c>): REFUSED, FORMERR or NOTIMP say nothing of the name; the
+    /// <c>resolver</c> nginx was given is no recursive resolver it may use (an authoritative-only server, an ACL).
+    /// </summary>
+    DnsRefused,
 }

@@ -162,7 +162,7 @@ internal static class IncidentClassifier
         FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
         FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.NoResolver or FailureKind.Ipv6Unavailable or FailureKind.InvalidAddress
             => (IncidentCause.Misconfiguration, 1.0),
-        FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure => (IncidentCause.Dns, 1.0),
+        FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused => (IncidentCause.Dns, 1.0),
 
         // The resolver's own complaints come with the per-request "could not be resolved" lines: evidence, a small vote.
         FailureKind.Resolver => (IncidentCause.Dns, 0.5),
@@ -670,6 +670,7 @@ internal static class IncidentClassifier
         FailureKind.DnsNotFound => "host not found",
         FailureKind.DnsTimeout => "resolver timed out",
         FailureKind.DnsServerFailure => "the DNS server failed: SERVFAIL",
+        FailureKind.DnsRefused => "the DNS server refused the query",
         FailureKind.NoResolver => "no resolver defined",
         FailureKind.Resolver => "the resolver failed",
         FailureKind.TlsHandshake => "SSL handshake failed",

@@ -150,6 +150,10 @@ internal static class Remediation
                 steps.Add($"The {upstream} itself does not answer: check that it runs and is reachable from nginx (`dig @<resolver-ip> <name>`); in Docker the embedded DNS is `127.0.0.11`, in Kubernetes the cluster DNS service.");
                 steps.Add("List a second resolver and bound the wait: `resolver <dns-ip> <dns-ip-2> valid=30s;` and `resolver_timeout 5s;`.");
                 break;
+            case IncidentCause.Dns when kinds.Contains(FailureKind.DnsRefused):
+                steps.Add($"The DNS server refused to resolve {upstream} for nginx (REFUSED, or a format or opcode it does not serve): nginx's `resolver` must be a recursive resolver that accepts queries from nginx's address; an authoritative-only server, or one whose ACL leaves nginx out, answers so for every name.");
+                steps.Add("Point `resolver` at one that serves nginx (`dig @<resolver-ip> <name>` from the nginx host shows the same status): in Docker `127.0.0.11`, in Kubernetes the cluster DNS service; or use an IP address or a static `upstream` block.");
+                break;
             case IncidentCause.Dns when kinds.Contains(FailureKind.DnsServerFailure):
                 steps.Add($"The DNS server answered SERVFAIL for {upstream}: ask it directly (`dig @<resolver-ip> {upstream}`) and read its own logs; its upstream servers or DNSSEC validation failed, the name itself may be fine.");
                 steps.Add("List a second resolver and cache good answers: `resolver <dns-ip> <dns-ip-2> valid=30s;`, or use an IP address or a static `upstream` block.");

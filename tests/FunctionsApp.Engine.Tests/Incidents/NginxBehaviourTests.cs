@@ -156,10 +156,13 @@ public sealed class NginxBehaviourTests
     [Theory]
     [InlineData("(2: Server failure)", "SERVFAIL", "dig @<resolver-ip> api.internal")]
     [InlineData("(3: Host not found)", "host not found", "dig api.internal")]
+    [InlineData("(5: Operation refused)", "refused the query", "recursive resolver")]
+    [InlineData("(1: Format error)", "refused the query", "recursive resolver")]
     public void ResolverRcode_IsToldApart_ServfailIsTheDnsServersFailureNotAMissingName(string rcode, string words, string check)
     {
         // nginx's resolver puts the answer's RCODE in the line: NXDOMAIN (3) says the name does not exist, SERVFAIL (2)
-        // that the DNS server could not answer for it (its own upstream or DNSSEC validation failed).
+        // that the DNS server could not answer for it (its own upstream or DNSSEC validation failed), REFUSED (5),
+        // FORMERR (1) and NOTIMP (4) that it would not answer nginx at all (no recursive resolver for it).
         var errors = Enumerable.Range(0, 5).Select(s =>
             $"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{s} api.internal could not be resolved {rcode}, client: 10.9.8.1, server: api.test, request: \"GET / HTTP/1.1\", host: \"api.test\"");
 
