@@ -852,10 +852,10 @@ internal sealed class LogFeed
                 : null;
 
         /// <summary>
-        /// nginx writes its error log in the order things happen, in local time: a line whose local time is from a few
-        /// minutes to two hours before the line above it was written after the clock fell back at the end of daylight
-        /// saving (the hour repeats). Its offset is the one before less the change (30 minutes on Lord Howe Island, an
-        /// hour nearly everywhere, two at Troll), the least that puts the line after the one above. The access log,
+        /// nginx writes its error log in the order things happen, in local time: a line whose local time is just under a
+        /// daylight-saving change (30 minutes on Lord Howe Island, an hour nearly everywhere, two at Troll) before the
+        /// line above it was written after the clock fell back at the end of daylight saving (the hour repeats). Its
+        /// offset is the one before less the change, the least that puts the line after the one above. The access log,
         /// whose lines carry their offset, tells the same once its lines reach the change; until then this one holds.
         /// </summary>
         private void SeeFallBack(ReadOnlySpan<byte> timestamp)
@@ -867,10 +867,11 @@ internal sealed class LogFeed
 
             var local = written.UtcDateTime;
             var back = _lastLocal - local;
-            if (_lastLocal != default && back >= MinFallBack && back <= MaxFallBack && Offset >= _lastOffset)
+            var change = back <= TimeSpan.FromMinutes(30) ? TimeSpan.FromMinutes(30) : back <= TimeSpan.FromHours(1) ? TimeSpan.FromHours(1) : TimeSpan.FromHours(2);
+            if (_lastLocal != default && back >= MinFallBack && back <= MaxFallBack && change - back <= MaxGapAcrossFallBack
+                && Offset >= _lastOffset)
             {
                 // Not yet told by the access log (whose lines past the change would have lowered the offset already).
-                var change = back <= TimeSpan.FromMinutes(30) ? TimeSpan.FromMinutes(30) : back <= TimeSpan.FromHours(1) ? TimeSpan.FromHours(1) : TimeSpan.FromHours(2);
                 _fallBack = (Engine.ErrorLogOffset, Offset - change);
             }
 
@@ -882,6 +883,13 @@ internal sealed class LogFeed
 
         /// <summary>No daylight-saving change is larger: more is another day's log, or files out of order.</summary>
         private static readonly TimeSpan MaxFallBack = TimeSpan.FromHours(2);
+
+        /// <summary>
+        /// How long the log may have been quiet across the change for the jump to be read as one: the jump back is the
+        /// change less that silence. Other jumps (several pods' or files' lines one after another in one input) land
+        /// anywhere; a fall-back across a longer silence is left to the access log's offset, as before.
+        /// </summary>
+        private static readonly TimeSpan MaxGapAcrossFallBack = TimeSpan.FromMinutes(10);
 
         protected override FeedResult TryFeed(ReadOnlySpan<byte> line, DateTimeOffset limit, out DateTimeOffset time)
         {

@@ -2206,12 +2206,14 @@ public sealed class NginxBehaviourTests
     /// <summary>
     /// An error log alone across a fall-back: refusals every 20 s, the local clock going back by the zone's change (half
     /// an hour on Lord Howe Island, an hour elsewhere) between two of them. Read in order, the failures are one minute of
-    /// one incident; a jump back of three hours is no clock change (two days' files), and is left as written.
+    /// one incident; a jump back of three hours is no clock change (two days' files), nor one of 40 minutes between lines
+    /// 20 s apart (another pod's lines after the first's), and each is left as written.
     /// </summary>
     [Theory]
     [InlineData(30, true)]
     [InlineData(60, true)]
     [InlineData(180, false)]
+    [InlineData(40, false)]
     public void ErrorLogAloneAcrossAFallBack_StaysInOrder(int minutesBack, bool oneMinute)
     {
         var errors = new List<string>();
