@@ -237,7 +237,7 @@ internal static class RequestJoin
     };
 
     /// <summary>The status nginx answers a failure of this kind with: 504 for its timeouts, 503 for limits, else 502.</summary>
-    public static int StatusFor(FailureKind kind) => kind switch
+    private static int StatusFor(FailureKind kind) => kind switch
     {
         FailureKind.TimedOut or FailureKind.TimedOutConnecting or FailureKind.TimedOutHandshaking => 504,
         FailureKind.RateLimitRequests or FailureKind.RateLimitConnections => 503,

@@ -180,9 +180,10 @@ internal static class AccessFields
 
         var n = new string(buffer[..length]);
         var upstream = n.IndexOf("upstream", StringComparison.Ordinal);
-        if (upstream >= 0 || UpstreamAbbreviated(key) is > 0)
+        var abbreviated = upstream >= 0 ? 0 : UpstreamAbbreviated(key);
+        if (upstream >= 0 || abbreviated > 0)
         {
-            var rest = upstream >= 0 ? n.Remove(upstream, "upstream".Length) : n[UpstreamAbbreviated(key)..];
+            var rest = upstream >= 0 ? n.Remove(upstream, "upstream".Length) : n[abbreviated..];
             // Other upstream variables carry other things: $upstream_cache_status (HIT), $upstream_http_* and
             // $upstream_cookie_* (headers), $upstream_queue_time, $upstream_bytes_sent; of the lengths, only the
             // response's body ($upstream_response_length) is read.
