@@ -52,7 +52,36 @@ internal static class LogAnalyzer
             };
         }
 
+        else if (report.Incidents.Count > 0 && lines <= ShortPaste && stats.FailedRequests > report.Incidents.Sum(i => i.FailedRequests)
+                 && access.Concat(errors).All(i => i.CanReopen))
+        {
+            // A short paste in which one upstream failed often enough for an incident and another too few times
+            // (five refusals on one server, two timeouts on the next): each of nginx's lines names its own upstream and
+            // its own cause, and whoever pasted them is asking about all of them. The upstreams and hosts the threshold
+            // left out get their incidents from a reading with a threshold of one; those it found stay as they are.
+            var found = report.Incidents;
+            var again = OverlappingIncidents.MergePaste(Run(access, errors, format, options.WithMinFailures(1), cancellationToken).Incidents);
+            var added = again.Where(i => !found.Any(f => Covers(f, i))).ToList();
+            if (added.Count > 0)
+            {
+                report = report with { Incidents = Ordered(report.Incidents.Concat(added)) };
+            }
+        }
+
         return report;
+
+        // Whether a found incident already holds the other's failures: its own upstream and host (keyed as
+        // OverlappingIncidents keys them: where the format names no upstream, a host's statuses are apart); a failure
+        // like it of its host or its upstream (a second server of the group answering the same garbage); a server of
+        // its group, named or on its host (the refusals and timeouts that marked the servers down before nginx answered
+        // `no live upstreams` for the group).
+        static bool Covers(Incident found, Incident other) =>
+            (found.Upstream, found.Host, found.Upstream == "(unknown)" ? found.Status : 0) == (other.Upstream, other.Host, other.Upstream == "(unknown)" ? other.Status : 0)
+            || (found.Cause == other.Cause && (found.Host == other.Host || found.Upstream == other.Upstream))
+            || found.Servers?.Contains(other.Upstream) == true
+            || (found.Host == other.Host && IsGroup(found.Upstream));
+
+        static bool IsGroup(string upstream) => upstream.IndexOfAny([':', '.']) < 0 && upstream is not ("-" or "(unknown)");
     }
 
     private static AnalysisReport Run(

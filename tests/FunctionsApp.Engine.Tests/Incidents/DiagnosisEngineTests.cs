@@ -367,6 +367,38 @@ public sealed class DiagnosisEngineTests
             report.Incidents.Select(i => i.Cause));
     }
 
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(300, false)]
+    public void Analyze_ShortPasteWithASecondUpstreamBelowTheThreshold_GivesItsOwnIncidentUnlessALongLogHidesIt(int successes, bool reported)
+    {
+        // Five refusals of one server and two timeouts of the next within seconds: each line names its upstream and its
+        // cause, so a paste of them asks about both. In a log of hundreds of requests two timeouts are strays.
+        const string TimedOut = "upstream timed out (110: Connection timed out) while reading response header from upstream";
+        var errors = Enumerable.Range(0, 5).Select(i => Error(i, Refused, upstream: "10.0.0.1:8080", cid: i))
+            .Concat([Error(2, TimedOut, upstream: "10.0.0.2:8080", cid: 10), Error(4, TimedOut, upstream: "10.0.0.2:8080", cid: 11)]);
+        var access = Enumerable.Range(0, successes).Select(i => Access(i % 60, 200, upstream: "10.0.0.2:8080"));
+
+        var report = LogAnalyzer.Analyze(
+            [Input("access", access)], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Contains(report.Incidents, i => (i.Upstream, i.Cause) == ("10.0.0.1:8080", IncidentCause.UpstreamDown));
+        Assert.Equal(reported, report.Incidents.Any(i => (i.Upstream, i.Cause, i.Status) == ("10.0.0.2:8080", IncidentCause.Timeout, 504)));
+        Assert.Equal(reported ? 2 : 1, report.Incidents.Count);
+    }
+
+    [Fact]
+    public void Analyze_ShortPasteWithASecondServerFailingTheSameWay_IsOneIncident()
+    {
+        // Three refusals of one server, one of the next, same host: one service down (both of its servers), found once.
+        var errors = Enumerable.Range(0, 3).Select(i => Error(i, Refused, upstream: "10.0.0.1:8080", cid: i))
+            .Append(Error(3, Refused, upstream: "10.0.0.2:8080", cid: 9));
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal("10.0.0.1:8080", Assert.Single(report.Incidents).Upstream);
+    }
+
     [Fact]
     public void Analyze_ShortPasteWithTheResolversOwnLine_IsEvidenceOfTheNameThatFailed()
     {

@@ -1606,10 +1606,15 @@ public sealed class NginxBehaviourTests
                 : $"10.9.8.7 [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /graphql/q/{i} HTTP/1.1\" {status} shop.test");
         }
 
-        // The error log covers the time (it has a line from before), and has nothing for these requests.
+        // The error log covers the time (it has a line from before, another host's timeout), and has nothing for these requests.
         string[] errors = [Error(0, "upstream timed out (110: Connection timed out) while reading response header from upstream", upstream: "10.0.0.9:80", host: "other.test")];
 
-        var incident = Assert.Single(Analyze(access, errors, format).Incidents);
+        var incidents = Analyze(access, errors, format).Incidents;
+
+        // A paste this short is asked about the other host's timeout too: it is its own incident.
+        Assert.Equal(2, incidents.Count);
+        Assert.Contains(incidents, i => (i.Cause, i.Upstream, i.Host) == (IncidentCause.Timeout, "10.0.0.9:80", "other.test"));
+        var incident = Assert.Single(incidents, i => i.Upstream == "(unknown)");
 
         Assert.Equal((IncidentCause.UpstreamReturned, "(unknown)"), (incident.Cause, incident.Upstream));
         Assert.Contains($"came from {label} itself", incident.Summary, StringComparison.Ordinal);
