@@ -10,10 +10,11 @@ namespace FunctionsApp.NginxLogs;
 /// Logging's export (<c>textPayload</c>), Splunk's HTTP Event Collector (<c>event</c>), Graylog's GELF
 /// (<c>short_message</c>), Loki's <c>logcli --output jsonl</c> (<c>line</c>), OpenTelemetry log records flattened
 /// by a pipeline (<c>body</c>, or OTLP/JSON's <c>body.stringValue</c>), Splunk's and Azure Monitor's exports
-/// (<c>_raw</c>, <c>RawData</c>), Azure Monitor's container tables exported from Log Analytics (Container Apps'
+/// (<c>_raw</c>, Splunk's REST export <c>result._raw</c>, <c>RawData</c>), CloudWatch Logs Insights' rows
+/// (<c>@message</c>), Azure Monitor's container tables exported from Log Analytics (Container Apps'
 /// <c>Log_s</c>, AKS's <c>ContainerLogV2.LogMessage</c> and <c>ContainerLog.LogEntry</c>); or one level down, where a pipeline
 /// moved it: Vector remaps (<c>log.message</c>), ECS documents that kept the raw line (<c>event.original</c>, Filebeat's and
-/// Logstash's), Cloud Logging entries an agent parsed (<c>jsonPayload.message</c>), Datadog's log events as its log
+/// Logstash's, taken before their <c>message</c>, which an ingest pipeline may have cut to the text after the head), Cloud Logging entries an agent parsed (<c>jsonPayload.message</c>), Datadog's log events as its log
 /// explorer and Logs API give them (<c>content.message</c>, <c>attributes.message</c>). A record cut short (pasted up to
 /// its line) still gives the line when its string was read whole. The object may
 /// follow the fields a shipper's own file output writes first: Fluentd's <c>out_file</c> (<c>time⇥tag⇥{…}</c>) and
@@ -26,9 +27,9 @@ namespace FunctionsApp.NginxLogs;
 /// </summary>
 internal sealed class LineEnvelope
 {
-    private static readonly string[] LineKeys = ["log", "message", "MESSAGE", "msg", "textPayload", "event", "short_message", "line", "body", "_raw", "RawData", "Log_s", "LogMessage", "LogEntry"];
+    private static readonly string[] LineKeys = ["log", "message", "@message", "MESSAGE", "msg", "textPayload", "event", "short_message", "line", "body", "_raw", "RawData", "Log_s", "LogMessage", "LogEntry"];
     private static readonly (string Outer, string Inner)[] NestedKeys =
-        [("log", "message"), ("event", "original"), ("jsonPayload", "message"), ("body", "stringValue"), ("content", "message"), ("attributes", "message")];
+        [("log", "message"), ("event", "original"), ("jsonPayload", "message"), ("body", "stringValue"), ("content", "message"), ("attributes", "message"), ("result", "_raw")];
     private static readonly string[] TimeKeys = ["time", "@timestamp", "timestamp", "TimeGenerated", "date", "timeUnixNano"];
 
     private readonly byte[] _key;
@@ -348,8 +349,12 @@ internal sealed class LineEnvelope
             // come later, would have made it no envelope; a cut object is a paste's, not an access log's).
         }
 
-        return found ?? nested;
+        // ECS's event.original is the line as it was read; an ingest pipeline that parsed it (Filebeat's nginx module)
+        // left only the text after the connection number in message.
+        return nested == EventOriginal ? nested : found ?? nested;
     }
+
+    private static readonly int EventOriginal = LineKeys.Length + Array.IndexOf(NestedKeys, ("event", "original"));
 
     private static bool IsStatusKey(ReadOnlySpan<byte> name) =>
         name.EndsWith("status"u8) || name.EndsWith("Status"u8) || name.EndsWith("status_code"u8) || name.EndsWith("StatusCode"u8);

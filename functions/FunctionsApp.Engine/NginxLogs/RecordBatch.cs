@@ -8,8 +8,13 @@ namespace FunctionsApp.NginxLogs;
 /// and <c>file</c> outputs with <c>format json</c>), an OTLP/JSON export request (the OpenTelemetry Collector's
 /// <c>file</c> exporter writes one per line: <c>resourceLogs[].scopeLogs[].logRecords[]</c>), or Fluent Bit's default
 /// <c>stdout</c> print of a record (<c>[0] tag: [[1700000000.123456789, {}], {"log"=>"…"}]</c>, msgpack printed with
-/// <c>=&gt;</c>). Each record becomes a JSON object of its own line, which <see cref="LineEnvelope"/> then unwraps.
-/// Decided once per input from its first lines, like the envelope.
+/// <c>=&gt;</c>), or a log platform's search response copied whole: CloudWatch Logs' <c>filter-log-events</c> and
+/// <c>get-log-events</c> (<c>events[]</c>) and Logs Insights' <c>get-query-results</c> (<c>results[]</c> of
+/// field/value pairs), Elasticsearch's <c>_search</c> (<c>hits.hits[]._source</c>, or one hit a line as export tools
+/// write them), Splunk's results (<c>results[]</c>), Graylog's search (<c>messages[].message</c>) and Loki's
+/// <c>query_range</c> (<c>data.result[].values[]</c>, each a time and a line). Each record becomes a JSON object of
+/// its own line, which <see cref="LineEnvelope"/> then unwraps. Decided once per input from its first lines, like the
+/// envelope.
 /// </summary>
 internal static class RecordBatch
 {
@@ -45,6 +50,7 @@ internal static class RecordBatch
                 BatchShape.Array => SplitArray(line, records),
                 BatchShape.Otlp => SplitOtlp(line, records),
                 BatchShape.FluentBitPrint => ConvertFluentBitPrint(line, records),
+                BatchShape.Response => SplitResponse(line, records),
                 _ => false,
             };
         }
@@ -60,6 +66,7 @@ internal static class RecordBatch
         Array,
         Otlp,
         FluentBitPrint,
+        Response,
     }
 
     private static BatchShape Shape(ReadOnlySpan<byte> line)
@@ -77,6 +84,11 @@ internal static class RecordBatch
         if (line[0] == '{' && line[1..].TrimStart(" \t"u8).StartsWith("\"resourceLogs\""u8))
         {
             return BatchShape.Otlp;
+        }
+
+        if (line[0] == '{' && line[^1] == '}' && IsResponse(line))
+        {
+            return BatchShape.Response;
         }
 
         // "[0] tag: [" — an index in brackets, a tag without blanks, then the record's array.
@@ -130,12 +142,157 @@ internal static class RecordBatch
         }
 
         return found > 0;
-
-        static IEnumerable<JsonElement> Items(JsonElement parent, string name) =>
-            parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array
-                ? array.EnumerateArray()
-                : [];
     }
+
+    /// <summary>The keys a search response keeps its records under (a cheap test before parsing).</summary>
+    private static readonly byte[][] ResponseKeys =
+        [.. new[] { "\"events\"", "\"hits\"", "\"results\"", "\"messages\"", "\"data\"", "\"_source\"" }.Select(Encoding.UTF8.GetBytes)];
+
+    private static bool IsResponse(ReadOnlySpan<byte> line)
+    {
+        var named = false;
+        foreach (var key in ResponseKeys)
+        {
+            named |= line.IndexOf(key) >= 0;
+        }
+
+        if (!named)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(line.ToArray());
+            return Records(document.RootElement).Any();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool SplitResponse(ReadOnlySpan<byte> line, Queue<byte[]?> records)
+    {
+        using var document = JsonDocument.Parse(line.ToArray());
+        var found = 0;
+        foreach (var record in Records(document.RootElement))
+        {
+            records.Enqueue(record);
+            found++;
+        }
+
+        return found > 0;
+    }
+
+    /// <summary>The records of a search response, each a JSON object; none when <paramref name="root"/> is no response.</summary>
+    private static IEnumerable<byte[]> Records(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            yield break;
+        }
+
+        // One Elasticsearch hit: the document is its _source.
+        if (root.TryGetProperty("_source", out var source) && source.ValueKind == JsonValueKind.Object && root.TryGetProperty("_index", out _))
+        {
+            yield return Encoding.UTF8.GetBytes(source.GetRawText());
+            yield break;
+        }
+
+        foreach (var item in Items(root, "events").Concat(Items(root, "results")))
+        {
+            if (item.ValueKind == JsonValueKind.Object)
+            {
+                yield return Encoding.UTF8.GetBytes(item.GetRawText());
+            }
+            else if (item.ValueKind == JsonValueKind.Array && FieldValues(item) is { } fields)
+            {
+                yield return fields;
+            }
+        }
+
+        if (root.TryGetProperty("hits", out var hits))
+        {
+            foreach (var hit in Items(hits, "hits"))
+            {
+                if (hit.ValueKind == JsonValueKind.Object)
+                {
+                    yield return Encoding.UTF8.GetBytes((hit.TryGetProperty("_source", out var document) ? document : hit).GetRawText());
+                }
+            }
+        }
+
+        // Graylog's messages hold each record under "message"; Splunk's hold its notices ({"type", "text"}), no records.
+        foreach (var item in Items(root, "messages"))
+        {
+            if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object)
+            {
+                yield return Encoding.UTF8.GetBytes(message.GetRawText());
+            }
+        }
+
+        // Loki: each stream's values are [nanoseconds, line] pairs.
+        if (root.TryGetProperty("data", out var data))
+        {
+            foreach (var stream in Items(data, "result"))
+            {
+                foreach (var value in Items(stream, "values"))
+                {
+                    if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() >= 2
+                        && value[0].ValueKind == JsonValueKind.String && value[1].ValueKind == JsonValueKind.String)
+                    {
+                        yield return Write(writer =>
+                        {
+                            writer.WriteString("timestamp", value[0].GetString());
+                            writer.WriteString("line", value[1].GetString());
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Logs Insights' row, <c>[{"field":"@timestamp","value":"…"}, {"field":"@message","value":"…"}]</c>, as an
+    /// object of its fields; null when it is not one.</summary>
+    private static byte[]? FieldValues(JsonElement row)
+    {
+        foreach (var cell in row.EnumerateArray())
+        {
+            if (cell.ValueKind != JsonValueKind.Object || !cell.TryGetProperty("field", out var field) || field.ValueKind != JsonValueKind.String
+                || !cell.TryGetProperty("value", out _))
+            {
+                return null;
+            }
+        }
+
+        return Write(writer =>
+        {
+            foreach (var cell in row.EnumerateArray())
+            {
+                writer.WritePropertyName(cell.GetProperty("field").GetString()!);
+                cell.GetProperty("value").WriteTo(writer);
+            }
+        });
+    }
+
+    private static byte[] Write(Action<Utf8JsonWriter> properties)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            properties(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static IEnumerable<JsonElement> Items(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array
+            ? array.EnumerateArray()
+            : [];
 
     /// <summary>
     /// Fluent Bit's print of a record, <c>[0] tag: [[seconds.nanos, {metadata}], {"key"=>"value", …}]</c> (or, before

@@ -65,6 +65,12 @@ public sealed class PrefixedLogFeedTests
 
         // Datadog's log archives: "status" is the log level there, not an HTTP status.
         { "json:message", "{\"_id\":\"AZfa9ed0\",\"date\":\"2026-11-24T05:22:04.000Z\",\"service\":\"nginx\",\"status\":\"info\",\"message\":%LINE%,\"tags\":[\"source:nginx\"]}" },
+
+        // Splunk's REST export (search/jobs/export, output_mode=json): one result a line.
+        { "json:result._raw", "{\"preview\":false,\"offset\":0,\"result\":{\"_raw\":%LINE%,\"_time\":\"2026-11-24 05:22:04.000 UTC\",\"host\":\"web-01\"}}" },
+
+        // Filebeat's nginx module: its pipeline cut message to the text after the head; event.original is the line.
+        { "json:event.original", "{\"@timestamp\":\"2026-11-24T05:22:04.000Z\",\"log\":{\"level\":\"error\"},\"message\":\"upstream timed out\",\"event\":{\"original\":%LINE%,\"dataset\":\"nginx.error\"}}" },
     };
 
     [Theory]
@@ -91,18 +97,37 @@ public sealed class PrefixedLogFeedTests
     [InlineData("fluent-bit-json")] // Fluent Bit's stdout/file output, format json: one array of records per flush
     [InlineData("otlp-json")] // the OpenTelemetry Collector's file exporter: one export request per line
     [InlineData("fluent-bit-print")] // Fluent Bit's stdout output by default: the record printed as msgpack
+    [InlineData("cloudwatch-events")] // aws logs filter-log-events / get-log-events
+    [InlineData("insights-results")] // aws logs get-query-results: rows of field/value pairs
+    [InlineData("elasticsearch-hits")] // _search: hits.hits[]._source, Filebeat's nginx module inside
+    [InlineData("elasticsearch-hit")] // one hit a line, as export tools write them
+    [InlineData("splunk-results")] // Splunk's results, output_mode=json
+    [InlineData("graylog-messages")] // Graylog's search API
+    [InlineData("loki-streams")] // Loki's query_range: [nanoseconds, line] pairs
     public void Analyze_SeveralRecordsOnALine_ReadsEachRecord(string shape)
     {
         string Record(string line) => shape switch
         {
             "fluent-bit-print" => $"[0] tail.0: [[1764000000.123456789, {{}}], {{\"log\"=>{JsonSerializer.Serialize(line)}, \"stream\"=>\"stdout\"}}]",
             "otlp-json" => $"{{\"timeUnixNano\":\"1764000000123456789\",\"severityText\":\"INFO\",\"body\":{{\"stringValue\":{JsonSerializer.Serialize(line)}}},\"attributes\":[]}}",
+            "cloudwatch-events" => $"{{\"logStreamName\":\"i-0a1b/nginx\",\"timestamp\":1764000000123,\"message\":{JsonSerializer.Serialize(line)},\"ingestionTime\":1764000000456,\"eventId\":\"3700\"}}",
+            "insights-results" => $"[{{\"field\":\"@timestamp\",\"value\":\"2026-11-24 05:22:04.000\"}},{{\"field\":\"@message\",\"value\":{JsonSerializer.Serialize(line)}}},{{\"field\":\"@ptr\",\"value\":\"Cm0K\"}}]",
+            "elasticsearch-hits" or "elasticsearch-hit" => $"{{\"_index\":\"filebeat-8\",\"_id\":\"Xk06\",\"_source\":{{\"@timestamp\":\"2026-11-24T05:22:04.000Z\",\"message\":\"cut by the pipeline\",\"event\":{{\"original\":{JsonSerializer.Serialize(line)},\"module\":\"nginx\"}}}}}}",
+            "splunk-results" => $"{{\"_raw\":{JsonSerializer.Serialize(line)},\"_time\":\"2026-11-24T05:22:04.000+00:00\",\"host\":\"web-01\"}}",
+            "graylog-messages" => $"{{\"highlight_ranges\":{{}},\"message\":{{\"message\":{JsonSerializer.Serialize(line)},\"source\":\"web-01\",\"timestamp\":\"2026-11-24T05:22:04.000Z\"}},\"index\":\"graylog_0\"}}",
+            "loki-streams" => $"[\"1764000000123456789\",{JsonSerializer.Serialize(line)}]",
             _ => $"{{\"date\":1764000000.123456,\"log\":{JsonSerializer.Serialize(line)}}}",
         };
-        IEnumerable<string> Batch(string file) => File.ReadAllLines(file).Chunk(shape == "fluent-bit-print" ? 1 : 7).Select(records => shape switch
+        IEnumerable<string> Batch(string file) => File.ReadAllLines(file).Chunk(shape is "fluent-bit-print" or "elasticsearch-hit" ? 1 : 7).Select(records => shape switch
         {
-            "fluent-bit-print" => Record(records[0]),
+            "fluent-bit-print" or "elasticsearch-hit" => Record(records[0]),
             "otlp-json" => $"{{\"resourceLogs\":[{{\"resource\":{{\"attributes\":[]}},\"scopeLogs\":[{{\"scope\":{{}},\"logRecords\":[{string.Join(',', records.Select(Record))}]}}]}}]}}",
+            "cloudwatch-events" => $"{{\"events\":[{string.Join(',', records.Select(Record))}],\"searchedLogStreams\":[]}}",
+            "insights-results" => $"{{\"results\":[{string.Join(',', records.Select(Record))}],\"statistics\":{{\"recordsMatched\":7.0}},\"status\":\"Complete\"}}",
+            "elasticsearch-hits" => $"{{\"took\":12,\"timed_out\":false,\"hits\":{{\"total\":{{\"value\":7}},\"hits\":[{string.Join(',', records.Select(Record))}]}}}}",
+            "splunk-results" => $"{{\"preview\":false,\"init_offset\":0,\"messages\":[],\"fields\":[{{\"name\":\"_raw\"}}],\"results\":[{string.Join(',', records.Select(Record))}]}}",
+            "graylog-messages" => $"{{\"query\":\"source:web-01\",\"messages\":[{string.Join(',', records.Select(Record))}],\"total_results\":7}}",
+            "loki-streams" => $"{{\"status\":\"success\",\"data\":{{\"resultType\":\"streams\",\"result\":[{{\"stream\":{{\"job\":\"nginx\"}},\"values\":[{string.Join(',', records.Select(Record))}]}}]}}}}",
             _ => $"[{string.Join(',', records.Select(Record))}]",
         });
 
