@@ -61,6 +61,7 @@ internal sealed class LinePrefix
         PrefixLayer.BeforeJson => "text-before-json",
         PrefixLayer.Word => "word",
         PrefixLayer.Indent => "indent",
+        PrefixLayer.PapertrailArchive => "papertrail-archive",
         _ => layer.ToString(),
     };
 
@@ -211,7 +212,7 @@ internal sealed class LinePrefix
         // Most specific first: a CRI or syslog line also starts with what a plain RFC 3339 prefix matches.
         ReadOnlySpan<PrefixLayer> order =
         [
-            PrefixLayer.Indent, PrefixLayer.SyslogRfc5424, PrefixLayer.SyslogRfc3164, PrefixLayer.Cri, PrefixLayer.SyslogIso,
+            PrefixLayer.Indent, PrefixLayer.PapertrailArchive, PrefixLayer.SyslogRfc5424, PrefixLayer.SyslogRfc3164, PrefixLayer.Cri, PrefixLayer.SyslogIso,
             PrefixLayer.Rfc3339, PrefixLayer.KubectlPrefix, PrefixLayer.DockerCompose, PrefixLayer.SyslogTag,
             PrefixLayer.LokiLabels, PrefixLayer.BeforeJson, PrefixLayer.Word,
         ];
@@ -253,8 +254,35 @@ internal sealed class LinePrefix
             PrefixLayer.BeforeJson => MatchBeforeJson(s),
             PrefixLayer.Word => MatchWord(s),
             PrefixLayer.Indent => MatchIndent(s),
+            PrefixLayer.PapertrailArchive => MatchPapertrail(s),
             _ => -1,
         };
+    }
+
+    // id⇥generated_at⇥received_at⇥source_id⇥source_name⇥source_ip⇥facility_name⇥severity_name⇥program⇥message —
+    // https://www.papertrail.com/help/permanent-log-archives/ (the id a number, the two times dates).
+    private static int MatchPapertrail(ReadOnlySpan<byte> s)
+    {
+        var pos = 0;
+        for (var column = 0; column < 9; column++)
+        {
+            var tab = s[pos..].IndexOf((byte)'\t');
+            var value = tab < 0 ? default : s.Slice(pos, tab);
+            var fits = column switch
+            {
+                0 => value.Length > 0 && value.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0,
+                1 or 2 => value.Length >= 19 && char.IsAsciiDigit((char)value[0]) && value[4] == '-' && value[7] == '-' && IsClock(value.Slice(11, 8)),
+                _ => tab >= 0,
+            };
+            if (!fits)
+            {
+                return -1;
+            }
+
+            pos += tab + 1;
+        }
+
+        return pos;
     }
 
     private static int MatchIndent(ReadOnlySpan<byte> s)

@@ -51,6 +51,11 @@ internal enum PrefixLayer
     /// Kept only when removing it makes more lines parse (a format may start with <c>$host</c>).</summary>
     Word,
 
+    /// <summary>The columns of a Papertrail archive (its hourly <c>.tsv.gz</c> files) before the message: id,
+    /// generated_at, received_at, source_id, source_name, source_ip, facility_name, severity_name, program, each
+    /// followed by a tab (<c>50342052⇥2011-02-10 00:19:36 -0800⇥…⇥nginx⇥</c>).</summary>
+    PapertrailArchive,
+
     /// <summary>Spaces or tabs before the line: a log pasted indented (a Markdown or reStructuredText code block, a
     /// quoted e-mail). nginx starts no line with a blank.</summary>
     Indent,

@@ -23,6 +23,7 @@ public sealed class PrefixedLogFeedTests
         { "docker-compose", "nginx-1  | " },
         { "kubectl-prefix", "[pod/web-7d9f8b-x2k/nginx] " },
         { "docker-compose+rfc3339", "nginx-1  | 2026-11-24T05:22:04.434123456Z " },
+        { "papertrail-archive", "50342052\t2026-11-24 05:22:04 +0000\t2026-11-24 05:22:05 +0000\t42424\tweb-01\t203.0.113.7\tLocal7\tInfo\tnginx\t" },
         // stern's colours: the pod and container names in terminal escapes (not nginx's: it logs ESC as \x1B)
         { "ansi-colours+word+word", "\u001b[32mweb-7d9f8b-x2k\u001b[0m \u001b[36mnginx\u001b[0m " },
     };
