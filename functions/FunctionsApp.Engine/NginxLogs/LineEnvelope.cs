@@ -37,8 +37,13 @@ internal sealed class LineEnvelope
     private byte[] _buffer = new byte[1024];
 
     private LineEnvelope(int candidate, RecordForm form)
+        : this(candidate < LineKeys.Length ? (null, LineKeys[candidate]) : NestedKeys[candidate - LineKeys.Length], form)
     {
-        var (outer, key) = candidate < LineKeys.Length ? (null, LineKeys[candidate]) : NestedKeys[candidate - LineKeys.Length];
+    }
+
+    private LineEnvelope((string? Outer, string Key) at, RecordForm form)
+    {
+        var (outer, key) = at;
         _key = System.Text.Encoding.UTF8.GetBytes(key);
         _outer = outer is null ? null : System.Text.Encoding.UTF8.GetBytes(outer);
         var path = outer is null ? key : outer + "." + key;
@@ -67,6 +72,7 @@ internal sealed class LineEnvelope
         var lines = 0;
         var counts = new int[LineKeys.Length + NestedKeys.Length];
         var forms = new int[Enum.GetValues<RecordForm>().Length];
+        var others = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var line in sample)
         {
             var trimmed = line.AsSpan().Trim(" \t\r"u8);
@@ -77,16 +83,34 @@ internal sealed class LineEnvelope
 
             lines++;
             var record = RecordOf(trimmed, out var form, out _);
-            if (!record.IsEmpty && KeyOf(record) is { } index)
+            if (record.IsEmpty)
+            {
+                continue;
+            }
+
+            if (KeyOf(record, out var other) is { } index)
             {
                 counts[index]++;
+                forms[(int)form]++;
+            }
+            else if (other is not null)
+            {
+                others[other] = others.GetValueOrDefault(other) + 1;
                 forms[(int)form]++;
             }
         }
 
         var best = Array.IndexOf(counts, counts.Max());
         var bestForm = (RecordForm)Array.IndexOf(forms, forms.Max());
-        return lines > 0 && counts[best] * 2 >= lines ? new LineEnvelope(best, bestForm) : null;
+        if (lines > 0 && counts[best] * 2 >= lines)
+        {
+            return new LineEnvelope(best, bestForm);
+        }
+
+        // A wrapper of a key no shipper here uses ({"content": "…"}, {"log_line": "…"}): the key whose string holds
+        // nginx's own line in most records.
+        var found = others.OrderByDescending(o => o.Value).FirstOrDefault();
+        return found.Key is not null && found.Value * 2 >= lines ? new LineEnvelope((null, found.Key), bestForm) : null;
     }
 
     /// <summary>
@@ -284,12 +308,14 @@ internal sealed class LineEnvelope
 
     /// <summary>
     /// The index of the line key of an object without an HTTP <c>status</c>: of <see cref="LineKeys"/>, else (after
-    /// them) of <see cref="NestedKeys"/>; null when it has neither.
+    /// them) of <see cref="NestedKeys"/>; null when it has neither, and then in <paramref name="other"/> the first
+    /// other top-level key whose string is one of nginx's lines, if any.
     /// </summary>
-    private static int? KeyOf(ReadOnlySpan<byte> line)
+    private static int? KeyOf(ReadOnlySpan<byte> line, out string? other)
     {
         int? found = null;
         int? nested = null;
+        other = null;
         try
         {
             var reader = new Utf8JsonReader(line);
@@ -309,6 +335,7 @@ internal sealed class LineEnvelope
                     if (reader.TokenType == JsonTokenType.Number
                         || (reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length == 3 && reader.ValueSpan.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0))
                     {
+                        other = null;
                         return null;
                     }
 
@@ -328,10 +355,16 @@ internal sealed class LineEnvelope
                     outer = reader.ValueTextEquals(NestedKeys[i].Outer) ? i : -1;
                 }
 
+                var name = index < 0 && other is null && !reader.HasValueSequence ? reader.ValueSpan : default;
                 reader.Read();
                 if (index >= 0 && found is null && reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0)
                 {
                     found = index;
+                }
+                else if (!name.IsEmpty && name.IndexOf((byte)'\\') < 0 && reader.TokenType == JsonTokenType.String
+                    && IsNginxLine(System.Text.Encoding.UTF8.GetBytes(reader.GetString()!)))
+                {
+                    other = System.Text.Encoding.UTF8.GetString(name);
                 }
                 else if (outer >= 0 && nested is null && reader.TokenType == JsonTokenType.StartObject)
                 {
@@ -355,6 +388,44 @@ internal sealed class LineEnvelope
     }
 
     private static readonly int EventOriginal = LineKeys.Length + Array.IndexOf(NestedKeys, ("event", "original"));
+
+    /// <summary>Whether a string is one of nginx's lines: an error line's whole head; an access line's
+    /// <c>[$time_local]</c> (<c>[24/Nov/2026:10:00:01 +0000]</c>) near its start; or a request line in quotes inside it
+    /// (<c>"GET /a HTTP/1.1"</c>: an access line of any format that logs <c>"$request"</c>, where a JSON access log's
+    /// own <c>request</c> is the request line alone).</summary>
+    private static bool IsNginxLine(ReadOnlySpan<byte> value)
+    {
+        if (ErrorLogParser.StartsWithHead(value))
+        {
+            return true;
+        }
+
+        var head = value[..Math.Min(value.Length, 200)];
+        var from = 0;
+        while (head[from..].IndexOf((byte)'[') is var open and >= 0)
+        {
+            from += open + 1;
+            if (from + NginxTime.TimeLocalLength <= value.Length && NginxTime.TryParseTimeLocal(value.Slice(from, NginxTime.TimeLocalLength), out _))
+            {
+                return true;
+            }
+        }
+
+        from = 0;
+        while (head[from..].IndexOf((byte)'"') is var quote and >= 0)
+        {
+            from += quote + 1;
+            var request = value[from..];
+            var method = request.IndexOf((byte)' ');
+            if (method is >= 3 and <= 7 && request[..method].IndexOfAnyExceptInRange((byte)'A', (byte)'Z') < 0
+                && request[(method + 1)..].IndexOf(" HTTP/"u8) is var version and >= 0 && request.Slice(method + 1, version).IndexOf((byte)' ') < 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsStatusKey(ReadOnlySpan<byte> name) =>
         name.EndsWith("status"u8) || name.EndsWith("Status"u8) || name.EndsWith("status_code"u8) || name.EndsWith("StatusCode"u8);

@@ -70,6 +70,9 @@ public sealed class PrefixedLogFeedTests
         // Splunk's REST export (search/jobs/export, output_mode=json): one result a line.
         { "json:result._raw", "{\"preview\":false,\"offset\":0,\"result\":{\"_raw\":%LINE%,\"_time\":\"2026-11-24 05:22:04.000 UTC\",\"host\":\"web-01\"}}" },
 
+        // A key no shipper here uses: the one whose strings are nginx's lines.
+        { "json:content", "{\"ts\":\"2026-11-24T05:22:04.000Z\",\"level\":\"info\",\"content\":%LINE%,\"source\":\"/var/log/nginx/x.log\"}" },
+
         // Filebeat's nginx module: its pipeline cut message to the text after the head; event.original is the line.
         { "json:event.original", "{\"@timestamp\":\"2026-11-24T05:22:04.000Z\",\"log\":{\"level\":\"error\"},\"message\":\"upstream timed out\",\"event\":{\"original\":%LINE%,\"dataset\":\"nginx.error\"}}" },
     };
