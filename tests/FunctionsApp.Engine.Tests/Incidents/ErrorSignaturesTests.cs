@@ -52,6 +52,8 @@ public sealed class ErrorSignaturesTests
         { "upstream prematurely closed connection while reading response header from upstream", "PrematureClose" },
         { "upstream sent invalid header: \"X-Bad\\x00...\" while reading response header from upstream", "InvalidHeader" },
         { "upstream sent no valid HTTP/1.0 header while reading response header from upstream", "InvalidHeader" },
+        { "memcached sent invalid response: \"-ERR unknown command 'get'\" while reading response header from upstream", "InvalidHeader" },
+        { "memcached sent invalid length in response \"x\" for key \"/p/1\" while reading response header from upstream", "InvalidHeader" },
         { "upstream sent too big header while reading response header from upstream", "TooBigHeader" },
         { "upstream buffer is too small to read response while reading response header from upstream", "TooBigHeader" },
         { "api.internal could not be resolved (3: Host not found)", "DnsNotFound" },
