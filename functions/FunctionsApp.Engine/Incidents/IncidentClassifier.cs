@@ -436,6 +436,14 @@ internal static class IncidentClassifier
             return Verdict(IncidentCause.Dns, 0.35, e);
         }
 
+        // nginx's own error page, yet the error log, read and covering these requests, has no line for any of them:
+        // this nginx logs each 502/504 it makes, so an nginx further up made the page (an inner tier, ingress-nginx, a
+        // load balancer built on nginx) and this one passed it through. The page's size says who can make it, not which.
+        if (e.ErrorLogCovered && e.WithoutErrorLine == e.FailedRequests && e.FailedRequests > 0 && Share(e.NginxPageOnly) >= 0.5)
+        {
+            return Verdict(IncidentCause.UpstreamReturned, 0.5, e);
+        }
+
         // $upstream_status holds the status nginx made for a try as well as one it was sent. With the error log read
         // and silent it was sent (nginx logs each status it makes); without it, a 504 is nginx's own timeout and
         // failures that all end after the same time are an application server's timeout.
@@ -630,6 +638,8 @@ internal static class IncidentClassifier
                 $"The gateway errors most likely came from {u} itself: it took time to answer, and nothing else says nginx made them. Only $upstream_status tells, and nginx writes its own 502/504 there too for a try it failed; its error log would say (it logs each one it makes).",
             IncidentCause.UpstreamReturned when e.ServersDisabledForAnswers =>
                 $"nginx took the servers of {u} out of rotation for their answers (errors that `proxy_next_upstream` counts as failures, such as http_500: no error line, only \"upstream server temporarily disabled\"), and with none left answered \"no live upstreams\": the servers were up, and their own errors emptied the group.",
+            IncidentCause.UpstreamReturned when e.NginxPageOnly * 2 >= Math.Max(1, e.WithoutErrorLine) =>
+                $"{u} answered with nginx's own error page, and this nginx wrote no error line for these requests (it logs each 502/504 it makes): {u} is itself a proxy (an inner nginx, ingress-nginx, a load balancer built on nginx) and the failure is behind it. Its error log says which.",
             IncidentCause.UpstreamReturned => $"The gateway errors came from {u} itself; nginx passed them through.",
             IncidentCause.RateLimited => $"nginx rejected requests with 503 by limit_req/limit_conn before reaching an upstream.",
             IncidentCause.Unknown when top == FailureKind.None && e.NoUpstreamContacted * 2 >= Math.Max(1, e.WithoutErrorLine) && e.ErrorLogCovered =>

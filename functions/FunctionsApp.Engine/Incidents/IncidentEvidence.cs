@@ -80,6 +80,9 @@ internal sealed record IncidentEvidence
     /// error line (<see cref="IncidentTracker.NginxPage"/>).</summary>
     public int NginxPage { get; init; }
 
+    /// <summary>Of <see cref="NoResponse"/>, those only the body's size said nginx made (<see cref="IncidentTracker.NginxPageOnly"/>).</summary>
+    public int NginxPageOnly { get; init; }
+
     /// <summary>Requests the upstream served before the incident began.</summary>
     public long ServedBefore { get; init; }
 

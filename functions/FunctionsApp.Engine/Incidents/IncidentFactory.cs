@@ -120,6 +120,7 @@ internal static class IncidentFactory
             ConnectedNoHeader = t.ConnectedNoHeader,
             NoResponse = t.NoResponse,
             NginxPage = t.NginxPage,
+            NginxPageOnly = t.NginxPageOnly,
             StatusOnly = t.StatusOnly,
             NoneLive = t.NoneLive,
             ServedBefore = servedBefore,

@@ -103,6 +103,10 @@ internal sealed class IncidentTracker
     /// page (<see cref="NginxErrorPage"/>), with no error line.</summary>
     public int NginxPage { get; set; }
 
+    /// <summary>Of <see cref="NoResponse"/>, the failed tries that only the body's size said nginx made: nginx's own error
+    /// page with <c>$upstream_status</c> equal to the status (an nginx further up sends the same page).</summary>
+    public int NginxPageOnly { get; set; }
+
     /// <summary>Failed requests whose <c>$upstream_addr</c> is the group's name: nginx found no live server in it.</summary>
     public int NoneLive { get; set; }
 
@@ -378,7 +382,8 @@ internal sealed class IncidentTracker
             // $upstream_status alone cannot say who made a 502 or 504; the body can: the page nginx sends for a status
             // it makes has a size of its own (an application's page, or its JSON, has another).
             NoResponse++;
-            signature = $"{failure.Status} with nginx's own error page ({failure.BodyBytes} bytes): nginx made the status itself";
+            NginxPageOnly++;
+            signature = $"{failure.Status} with nginx's own error page ({failure.BodyBytes} bytes): an nginx made the status itself";
         }
         else if (!failure.LogsUpstream && failure.UpstreamStatus == 0 && NginxErrorPage.Is(failure.Status, failure.BodyBytes))
         {

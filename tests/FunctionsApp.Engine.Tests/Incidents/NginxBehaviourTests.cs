@@ -1,5 +1,6 @@
 using System.Globalization;
 using FunctionsApp.Incidents;
+using FunctionsApp.NginxLogs;
 using static FunctionsApp.Engine.Tests.Incidents.EngineTestKit;
 
 namespace FunctionsApp.Engine.Tests.Incidents;
@@ -1566,6 +1567,44 @@ public sealed class NginxBehaviourTests
         var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
 
         Assert.Equal((upstream, IncidentCause.InvalidResponse), (incident.Upstream, incident.Cause));
+    }
+
+    /// <summary>
+    /// Two tiers of nginx: the inner one's 502 page (157 bytes from nginx 1.22) passed through by the edge. The page's
+    /// size says an nginx made the status; the edge's error log, read and holding its own refusals of another host in
+    /// the same seconds, has no line for these requests, and nginx logs each 502 it makes: the inner tier made it.
+    /// Without the error log the page reads as the edge's own failure, as before.
+    /// </summary>
+    [Theory]
+    [InlineData(true, IncidentCause.UpstreamReturned)]
+    [InlineData(false, IncidentCause.UpstreamDown)]
+    public void NginxPagePassedThrough_EdgeErrorLogSilent_IsTheUpstreamsAnswer(bool errorLogGiven, IncidentCause expected)
+    {
+        const string Format = "$remote_addr [$time_local] \"$request\" $status $body_bytes_sent $host ua=\"$upstream_addr\" us=\"$upstream_status\" rt=$request_time";
+        string Line(int second, string host, string upstream, int status, int bytes) =>
+            $"10.9.8.7 [{Base.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /orders/{second} HTTP/1.1\" {status} {bytes} {host} ua=\"{upstream}\" us=\"{status}\" rt=0.003";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var second = 0; second < 60; second++)
+        {
+            access.Add(Line(second, "orders.test", "127.0.0.1:24212", second >= 40 ? 502 : 200, second >= 40 ? 157 : 2048));
+            if (second >= 40 && second % 4 == 0)
+            {
+                access.Add(Line(second, "shop.test", "10.0.0.5:8080", 502, 157));
+                errors.Add(ErrorLine(Base.AddSeconds(second), 1000 + second, Refused, $"/orders/{second}", "10.0.0.5:8080"));
+            }
+        }
+
+        Assert.True(AccessLogFormat.TryCompile(Format, out var format, out var error), error);
+        var report = LogAnalyzer.Analyze([Input("access", access)], errorLogGiven ? [Input("error", errors)] : [], format, new DiagnosisOptions(), CancellationToken.None);
+
+        var orders = Assert.Single(report.Incidents, i => i.Host == "orders.test");
+        Assert.Equal((expected, 502), (orders.Cause, orders.Status));
+        if (errorLogGiven)
+        {
+            Assert.Contains("is itself a proxy", orders.Summary, StringComparison.Ordinal);
+            Assert.Equal(IncidentCause.UpstreamDown, Assert.Single(report.Incidents, i => i.Host == "shop.test").Cause);
+        }
     }
 
     private static (IncidentCause, int, int) Verdict(IReadOnlyList<Incident> incidents, string upstream)
