@@ -35,12 +35,13 @@ internal static class RequestJoin
         if (candidates.Count > 0)
         {
             // The best match is the most certain, then the nearest in time (error lines come at or before the access
-            // line), then the earliest; among equals the first read.
+            // line), then the earliest; among equals the first read. The error log's times are whole seconds, so the
+            // distance is in whole seconds: a request logged at :21.792 ($msec) is nearer a line of :21 than of :22.
             var (best, bestScore) = candidates[0];
             foreach (var (error, score) in candidates)
             {
-                var distance = (error.Time - request.Time).Duration();
-                var bestDistance = (best.Time - request.Time).Duration();
+                var distance = (Second(error.Time) - Second(request.Time)).Duration();
+                var bestDistance = (Second(best.Time) - Second(request.Time)).Duration();
                 if (score > bestScore || (score == bestScore && (distance < bestDistance || (distance == bestDistance && error.Time < best.Time))))
                 {
                     (best, bestScore) = (error, score);
@@ -376,9 +377,18 @@ internal static class RequestJoin
             return true;
         }
 
+        if (kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections)
+        {
+            // A request limit_req or limit_conn rejected got the limit's status (limit_req_status: 503, 429…) before any
+            // upstream was tried: one that was served, or went to an upstream, is another request of the same second.
+            return request.Status >= 400 && request.Tries.Count == 0;
+        }
+
         var expected = StatusFor(error);
         return request.Status == expected || request.Tries.Count > 1 || request.Status is not (502 or 503 or 504);
     }
+
+    private static DateTimeOffset Second(DateTimeOffset time) => time.AddTicks(-(time.UtcTicks % TimeSpan.TicksPerSecond));
 
     private static (DateTimeOffset From, DateTimeOffset To) Window(PendingRequest request, DiagnosisOptions options) =>
         ((request.Began ?? request.Time - options.JoinLookback) - options.JoinSkew, request.Time + options.JoinSkew);

@@ -1570,6 +1570,40 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A burst of identical logins over three seconds, limit_req rejecting most: the access log's <c>$msec</c> times
+    /// against the error log's whole seconds. Each rejection's line is its own second's (nginx logs it before the
+    /// request's access line): a request at :21.792 is nearer a line of :21 than one of :22, and a login that was served
+    /// claims none, so every rejection finds its line and none is counted twice.
+    /// </summary>
+    [Fact]
+    public void RateLimitedBurstWithMillisecondTimes_EachRejectionMeetsItsOwnSecondsLine()
+    {
+        const string Format = "msec=$msec host=$host client=$remote_addr req=\"$request\" status=$status upstream=$upstream_addr rt=$request_time";
+        var access = new List<string>();
+        var errors = new List<string>();
+        var cid = 0;
+        for (var second = 0; second < 3; second++)
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                var served = i % 4 == 0;
+                var time = Base.AddSeconds(second).AddMilliseconds(600 + (i * 50));
+                access.Add($"msec={time.ToUnixTimeMilliseconds() / 1000.0:0.000} host=auth.test client=127.0.0.1 req=\"POST /login HTTP/1.1\" status={(served ? 200 : 503)} upstream={(served ? "10.0.0.7:8080" : "-")} rt={(served ? "0.004" : "0.000")}");
+                if (!served)
+                {
+                    errors.Add($"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{++cid} limiting requests, excess: 3.{i}00 by zone \"login\", client: 127.0.0.1, server: auth.test, request: \"POST /login HTTP/1.1\", host: \"auth.test\"");
+                }
+            }
+        }
+
+        Assert.True(AccessLogFormat.TryCompile(Format, out var format, out var error), error);
+        var report = LogAnalyzer.Analyze([Input("access", access)], [Input("error", errors)], format, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((IncidentCause.RateLimited, 503, 18L), (incident.Cause, incident.Status, (long)incident.FailedRequests));
+    }
+
+    /// <summary>
     /// Two tiers of nginx: the inner one's 502 page (157 bytes from nginx 1.22) passed through by the edge. The page's
     /// size says an nginx made the status; the edge's error log, read and holding its own refusals of another host in
     /// the same seconds, has no line for these requests, and nginx logs each 502 it makes: the inner tier made it.
