@@ -112,6 +112,19 @@ internal static class Scorecard
             }
         }
 
+        // Two scenarios that failed one upstream of one host the same way, less than the quiet period apart, are one
+        // outage in the logs (nothing was served between to end it): the incident that spans both matches both.
+        for (var i = 0; i < matches.Count; i++)
+        {
+            var label = matches[i].Label;
+            if (matches[i].Found is null
+                && matches.FirstOrDefault(m => m.Found is { } f && m.Label.Host == label.Host && Normalize(m.Label.Upstream) == Normalize(label.Upstream)
+                    && m.Label.Cause == label.Cause && Matches(label, f)) is { Found: { } spanning } other)
+            {
+                matches[i] = new LabelMatch(label, spanning) { UpstreamUnnamed = other.UpstreamUnnamed };
+            }
+        }
+
         var rest = found.Where(f => !used.Contains(f)).ToList();
         var duplicates = rest.Where(f => manifest.Incidents.Any(l => Matches(l, f) || (!upstreamLogged && f.Upstream == UnnamedUpstream && HostAndTimeMatch(l, f)))).ToList();
         var spurious = rest.Except(duplicates).ToList();

@@ -52,6 +52,21 @@ public sealed class ScorecardTests
         Assert.Single(score.Spurious);
     }
 
+    [Theory]
+    [InlineData("upstream_down", true)]
+    [InlineData("timeout", false)]
+    public void Match_TwoScenariosOfOneUpstreamFailingTheSameWayCloseTogether_OneIncidentSpanningBothMatchesBoth(string secondCause, bool bothMatched)
+    {
+        // Two locations routed to one unreachable server, 90 s apart: nothing served between, one outage in the logs.
+        var second = Down with { Cause = secondCause, StartUtc = T0.AddSeconds(150), EndUtc = T0.AddSeconds(200), Location = "/export/" };
+        var manifest = Manifest("log_format t '$remote_addr [$time_local] \"$request\" $status $host $upstream_addr';") with { Incidents = [Down, second] };
+
+        var score = Scorecard.Match(manifest, [new FoundIncident("127.0.0.1:9001", "shop.example.test", "upstream_down", 502, T0, T0.AddSeconds(200))], error: null);
+
+        Assert.Equal(bothMatched, score.Matches.All(m => m.Found is not null));
+        Assert.Empty(score.Spurious);
+    }
+
     [Fact]
     public void Match_NamedIncidentsFirst_UnknownOnAMatchedLabelIsADuplicateNotASecondMatch()
     {
