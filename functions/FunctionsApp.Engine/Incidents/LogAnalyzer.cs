@@ -51,24 +51,28 @@ internal static class LogAnalyzer
                 Stats = report.Stats with { BelowThreshold = true },
             };
         }
-
         else if (report.Incidents.Count > 0 && lines <= ShortPaste && stats.FailedRequests > report.Incidents.Sum(i => i.FailedRequests)
                  && access.Concat(errors).All(i => i.CanReopen))
         {
-            // A short paste in which one upstream failed often enough for an incident and another too few times
-            // (five refusals on one server, two timeouts on the next): each of nginx's lines names its own upstream and
-            // its own cause, and whoever pasted them is asking about all of them. The upstreams and hosts the threshold
-            // left out get their incidents from a reading with a threshold of one; those it found stay as they are.
-            var found = report.Incidents;
-            var again = OverlappingIncidents.MergePaste(Run(access, errors, format, options.WithMinFailures(1), cancellationToken).Incidents);
-            var added = again.Where(i => !found.Any(f => Covers(f, i))).ToList();
-            if (added.Count > 0)
-            {
-                report = report with { Incidents = Ordered(report.Incidents.Concat(added)) };
-            }
+            report = WithUpstreamsBelowThreshold(report, access, errors, format, options, cancellationToken);
         }
 
         return report;
+    }
+
+    /// <summary>
+    /// A short paste in which one upstream failed often enough for an incident and another too few times (five refusals
+    /// on one server, two timeouts on the next): each of nginx's lines names its own upstream and its own cause, and
+    /// whoever pasted them is asking about all of them. The upstreams and hosts the threshold left out get their
+    /// incidents from a reading with a threshold of one; those it found stay as they are.
+    /// </summary>
+    private static AnalysisReport WithUpstreamsBelowThreshold(
+        AnalysisReport report, IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, DiagnosisOptions options, CancellationToken cancellationToken)
+    {
+        var found = report.Incidents;
+        var again = OverlappingIncidents.MergePaste(Run(access, errors, format, options.WithMinFailures(1), cancellationToken).Incidents);
+        var added = again.Where(i => !found.Any(f => Covers(f, i))).ToList();
+        return added.Count == 0 ? report : report with { Incidents = Ordered(found.Concat(added)) };
 
         // Whether a found incident already holds the other's failures: its own upstream and host (keyed as
         // OverlappingIncidents keys them: where the format names no upstream, a host's statuses are apart); a failure

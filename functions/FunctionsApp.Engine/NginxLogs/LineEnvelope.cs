@@ -13,10 +13,12 @@ namespace FunctionsApp.NginxLogs;
 /// (<c>_raw</c>, Splunk's REST export <c>result._raw</c>, <c>RawData</c>), CloudWatch Logs Insights' rows
 /// (<c>@message</c>), Azure Monitor's container tables exported from Log Analytics (Container Apps'
 /// <c>Log_s</c>, AKS's <c>ContainerLogV2.LogMessage</c> and <c>ContainerLog.LogEntry</c>); or one level down, where a pipeline
-/// moved it: Vector remaps (<c>log.message</c>), ECS documents that kept the raw line (<c>event.original</c>, Filebeat's and
-/// Logstash's, taken before their <c>message</c>, which an ingest pipeline may have cut to the text after the head), Cloud Logging entries an agent parsed (<c>jsonPayload.message</c>), Datadog's log events as its log
-/// explorer and Logs API give them (<c>content.message</c>, <c>attributes.message</c>). A record cut short (pasted up to
-/// its line) still gives the line when its string was read whole. The object may
+/// moved it: Vector remaps (<c>log.message</c>), ECS documents that kept the raw line (<c>event.original</c>, Filebeat's
+/// and Logstash's, taken before their <c>message</c>, which an ingest pipeline may have cut to the text after the head),
+/// Cloud Logging entries an agent parsed (<c>jsonPayload.message</c>), Datadog's log events as its log explorer and Logs
+/// API give them (<c>content.message</c>, <c>attributes.message</c>); failing all of these, the key whose strings are
+/// nginx's own lines. A record cut short (pasted up to its line) still gives the line when its string was read whole.
+/// The object may
 /// follow the fields a shipper's own file output writes first: Fluentd's <c>out_file</c> (<c>time⇥tag⇥{…}</c>) and
 /// Fluent Bit's (<c>tag: [1700000000.123456789, {…}]</c>), both their defaults, and Fluentd's <c>out_stdout</c>
 /// (<c>2026-11-24 10:00:01.123456789 +0000 tag: {…}</c>). The line is the string under the key,
