@@ -523,6 +523,15 @@ internal static class IncidentClassifier
             return Verdict(Connectivity(e, FailureKind.Refused), 0.3, e);
         }
 
+        // nginx makes a 503 itself only when limit_req or limit_conn rejects a request (or `return 503`), and sends its
+        // own page for it unless an error_page says otherwise. 503s whose body is another size, with no error log to name
+        // a limit, most likely came from the upstream: an application's answer while its database or a dependency is
+        // down, or its maintenance switch.
+        if (dominant == 503 && !e.ErrorLogCovered && e.Upstream == "(unknown)" && e.OtherPage * 2 > e.WithoutErrorLine)
+        {
+            return Verdict(IncidentCause.UpstreamReturned, 0.4, e);
+        }
+
         return Verdict(IncidentCause.Unknown, 0.3, e);
     }
 

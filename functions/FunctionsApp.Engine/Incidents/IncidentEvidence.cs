@@ -80,6 +80,10 @@ internal sealed record IncidentEvidence
     /// error line (<see cref="IncidentTracker.NginxPage"/>).</summary>
     public int NginxPage { get; init; }
 
+    /// <summary>Failed requests of a format without upstream fields whose body is not nginx's own page, with no error
+    /// line (<see cref="IncidentTracker.OtherPage"/>).</summary>
+    public int OtherPage { get; init; }
+
     /// <summary>Of <see cref="NoResponse"/>, those only the body's size said nginx made (<see cref="IncidentTracker.NginxPageOnly"/>).</summary>
     public int NginxPageOnly { get; init; }
 

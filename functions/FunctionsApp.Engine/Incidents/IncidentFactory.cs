@@ -121,6 +121,7 @@ internal static class IncidentFactory
             NoResponse = t.NoResponse,
             NginxPage = t.NginxPage,
             NginxPageOnly = t.NginxPageOnly,
+            OtherPage = t.OtherPage,
             StatusOnly = t.StatusOnly,
             NoneLive = t.NoneLive,
             ServedBefore = servedBefore,

@@ -103,6 +103,10 @@ internal sealed class IncidentTracker
     /// page (<see cref="NginxErrorPage"/>), with no error line.</summary>
     public int NginxPage { get; set; }
 
+    /// <summary>Failed requests of a format without upstream fields whose body is not nginx's own error page (an
+    /// application's page or JSON, or an <c>error_page</c> of the site's), with no error line.</summary>
+    public int OtherPage { get; set; }
+
     /// <summary>Of <see cref="NoResponse"/>, the failed tries that only the body's size said nginx made: nginx's own error
     /// page with <c>$upstream_status</c> equal to the status (an nginx further up sends the same page).</summary>
     public int NginxPageOnly { get; set; }
@@ -390,6 +394,11 @@ internal sealed class IncidentTracker
             // No upstream field at all (combined): only the body's size tells nginx's own page.
             NginxPage++;
             signature = $"{failure.Status} with nginx's own error page ({failure.BodyBytes} bytes), no upstream field and no nginx error line";
+        }
+        else if (!failure.LogsUpstream && failure.UpstreamStatus == 0 && failure.BodyBytes is not null)
+        {
+            OtherPage++;
+            signature = $"{failure.Status} with a body of {failure.BodyBytes} bytes (not nginx's own page), no upstream field and no nginx error line";
         }
         else if (failure.UpstreamStatus == failure.Status)
         {

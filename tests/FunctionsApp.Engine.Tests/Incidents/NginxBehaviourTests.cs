@@ -1604,6 +1604,29 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// An access log alone in a format without upstream fields (<c>main</c>): thirty seconds of 503s on /api. nginx makes
+    /// a 503 itself for a limit (or <c>return 503</c>) and sends its own page (197 bytes from nginx/1.22.1); a 75-byte body
+    /// is the application's answer.
+    /// </summary>
+    [Theory]
+    [InlineData(75, true)]
+    [InlineData(197, false)]
+    public void ServiceUnavailable_AccessLogAlone_BodyNotNginxsPageIsTheUpstreamsAnswer(int bytes, bool upstreams)
+    {
+        var access = new List<string>();
+        for (var second = 0; second < 90; second++)
+        {
+            var failing = second is >= 30 and < 60;
+            access.Add($"127.0.0.1 - - [{Base.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/orders?page={second % 5} HTTP/1.1\" {(failing ? 503 : 200)} {(failing ? bytes : 55)} \"-\" \"okhttp/4.12.0\" \"203.0.113.{second}\"");
+        }
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([Input("access", access)], [], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal(503, incident.Status);
+        Assert.Equal(upstreams, incident.Cause == IncidentCause.UpstreamReturned);
+    }
+
+    /// <summary>
     /// Two tiers of nginx: the inner one's 502 page (157 bytes from nginx 1.22) passed through by the edge. The page's
     /// size says an nginx made the status; the edge's error log, read and holding its own refusals of another host in
     /// the same seconds, has no line for these requests, and nginx logs each 502 it makes: the inner tier made it.
