@@ -32,7 +32,8 @@ internal static class RecordBatch
             }
 
             lines++;
-            batches += Shape(trimmed) != BatchShape.None ? 1 : 0;
+            // A response is told by its records, which the split then reads again: only the sample pays for both.
+            batches += Shape(trimmed) is var shape && shape != BatchShape.None && (shape != BatchShape.Response || HasRecords(trimmed)) ? 1 : 0;
         }
 
         return lines > 0 && batches * 2 >= lines;
@@ -86,7 +87,7 @@ internal static class RecordBatch
             return BatchShape.Otlp;
         }
 
-        if (line[0] == '{' && line[^1] == '}' && IsResponse(line))
+        if (line[0] == '{' && line[^1] == '}' && NamesRecordKey(line))
         {
             return BatchShape.Response;
         }
@@ -148,19 +149,21 @@ internal static class RecordBatch
     private static readonly byte[][] ResponseKeys =
         [.. new[] { "\"events\"", "\"hits\"", "\"results\"", "\"messages\"", "\"data\"", "\"_source\"" }.Select(Encoding.UTF8.GetBytes)];
 
-    private static bool IsResponse(ReadOnlySpan<byte> line)
+    private static bool NamesRecordKey(ReadOnlySpan<byte> line)
     {
-        var named = false;
         foreach (var key in ResponseKeys)
         {
-            named |= line.IndexOf(key) >= 0;
+            if (line.IndexOf(key) >= 0)
+            {
+                return true;
+            }
         }
 
-        if (!named)
-        {
-            return false;
-        }
+        return false;
+    }
 
+    private static bool HasRecords(ReadOnlySpan<byte> line)
+    {
         try
         {
             using var document = JsonDocument.Parse(line.ToArray());
