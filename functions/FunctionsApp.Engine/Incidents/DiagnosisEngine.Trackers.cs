@@ -17,11 +17,12 @@ internal sealed partial class DiagnosisEngine
 
         var key = TrackerKey(failure);
         var countsAsFailure = !failure.Recovered && !failure.Attributed;
+        var changedState = false;
         if (State.Trackers.TryGetValue(key, out var tracker) && tracker.IsOpen && countsAsFailure
-            && failure.Time - tracker.Last >= _options.QuietPeriod)
+            && (failure.Time - tracker.Last >= _options.QuietPeriod || (changedState = ChangedState(tracker, failure))))
         {
             // A quiet period has passed in log time since the last failure: that incident is over, whatever the
-            // batches and runs the lines came in.
+            // batches and runs the lines came in. Or the upstream is failing in another way from now on.
             Close(key, tracker);
             tracker = null;
         }
@@ -43,6 +44,7 @@ internal sealed partial class DiagnosisEngine
                 SiteServedJustBefore = State.Site.ServedBetween(failure.Time - IncidentClassifier.SiteStillWorking, failure.Time),
                 OpenedAt = failure.Time,
                 TypicalMillisWhenOpened = history?.TypicalMillis(),
+                AfterStateChange = changedState,
             };
             State.Trackers[key] = tracker;
         }
@@ -69,6 +71,52 @@ internal sealed partial class DiagnosisEngine
         {
             tracker.CountServedUntil(failure.Time, ServedPerSecond(tracker));
         }
+    }
+
+    /// <summary>
+    /// The server changed state under an open incident: every request it failed so far found nothing listening
+    /// (connection refused, the unix socket missing) and this one found a listener that took the connection and never
+    /// answered (nginx's own timer, a 504), or the other way round. That is a process that came back and hangs, or a
+    /// hung one that was killed or crashed: two states, two causes, two fixes, so two incidents. Only for one server
+    /// (a block's servers fail each in their own way at once) with failures enough to be an incident of their own, and
+    /// once per incident: a crash loop alternates, and its first change is told; the rest stays one incident.
+    /// </summary>
+    private bool ChangedState(IncidentTracker tracker, FailureEvent failure)
+    {
+        if (tracker.AfterStateChange || tracker.Servers is not null || tracker.Block is not null || failure.Servers is not null
+            || failure.Errors.Count == 0 || tracker.FailedRequests < _options.MinFailures)
+        {
+            return false;
+        }
+
+        var now = StateOf(failure.Errors.Select(e => e.Kind));
+        var before = StateOf(tracker.Kinds.Where(k => k.Value > tracker.ToleratedKinds.GetValueOrDefault(k.Key)).Select(k => k.Key));
+        return now != ServerState.Unknown && before != ServerState.Unknown && now != before;
+
+        static ServerState StateOf(IEnumerable<FailureKind> kinds)
+        {
+            var state = ServerState.Unknown;
+            foreach (var kind in kinds)
+            {
+                var of = kind switch
+                {
+                    FailureKind.Refused or FailureKind.MissingSocket => ServerState.NothingListening,
+                    FailureKind.TimedOut => ServerState.NotAnswering,
+                    _ => ServerState.Mixed,
+                };
+                state = state == ServerState.Unknown || state == of ? of : ServerState.Mixed;
+            }
+
+            return state == ServerState.Mixed ? ServerState.Unknown : state;
+        }
+    }
+
+    private enum ServerState
+    {
+        Unknown,
+        Mixed,
+        NothingListening,
+        NotAnswering,
     }
 
     /// <summary>

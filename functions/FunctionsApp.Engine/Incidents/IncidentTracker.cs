@@ -157,6 +157,10 @@ internal sealed class IncidentTracker
 
     public double? TypicalMillisWhenOpened { get; set; }
 
+    /// <summary>Opened when the upstream changed state under the incident before (see
+    /// <c>DiagnosisEngine.ChangedState</c>): it does not split again.</summary>
+    public bool AfterStateChange { get; set; }
+
     /// <summary>Applies a failure; returns true when this failure opened the incident.</summary>
     public bool Add(FailureEvent failure, DiagnosisOptions options)
     {
@@ -399,6 +403,15 @@ internal sealed class IncidentTracker
         {
             OtherPage++;
             signature = $"{failure.Status} with a body of {failure.BodyBytes} bytes (not nginx's own page), no upstream field and no nginx error line";
+        }
+        else if (failure.UpstreamStatus == failure.Status && failure.BodyBytes == 0
+                 && failure.AccessRequest is { Length: > 0 } request && !request.StartsWith("HEAD ", StringComparison.Ordinal))
+        {
+            // The page nginx sends for a status it makes is never empty (nor is an error_page's file): an empty body
+            // on anything but HEAD was the upstream's answer passed through (a proxy in front of the application
+            // giving up itself, an endpoint's bare 504).
+            UpstreamAnswered++;
+            signature = $"upstream answered {failure.UpstreamStatus} itself with an empty body (nginx's own page is never empty)";
         }
         else if (failure.UpstreamStatus == failure.Status)
         {

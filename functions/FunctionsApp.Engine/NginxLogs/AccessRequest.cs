@@ -77,7 +77,9 @@ internal sealed record AccessRequest(string? Line, string? Method, string? Targe
         {
             // nginx cuts error lines at 2048 bytes: a long request line may reach the error log only in part.
             var cut = errorRequest.Length >= 1024 && Line.StartsWith(errorRequest, StringComparison.Ordinal);
-            return Line == errorRequest || cut || WithoutProtocol(Line, errorRequest) || IsUriForm(Line, errorRequest) ? RequestAgreement.Agree : RequestAgreement.Disagree;
+            return Line == errorRequest || cut || WithoutProtocol(Line, errorRequest) || IsUriForm(Line, errorRequest) ? RequestAgreement.Agree
+                : QueryValuesMasked(Line, errorRequest) ? RequestAgreement.Unknown
+                : RequestAgreement.Disagree;
         }
 
         var bytes = Encoding.UTF8.GetBytes(errorRequest);
@@ -117,6 +119,67 @@ internal sealed record AccessRequest(string? Line, string? Method, string? Targe
         }
 
         return RequestAgreement.Unknown;
+    }
+
+    /// <summary>
+    /// Whether the two request lines differ only where the access log's masks a parameter's value: the same method,
+    /// path, parameter names in the same order and protocol, and every value that differs logged as a mask. Formats
+    /// that keep secrets out of the access log write the request with such values replaced (GitLab's
+    /// <c>private_token=[FILTERED]</c>), while nginx's error line always quotes the request as sent: such a pair may be
+    /// one request, as far as the lines tell.
+    /// </summary>
+    private static bool QueryValuesMasked(string line, string errorRequest)
+    {
+        ReadOnlySpan<byte> logged = Encoding.UTF8.GetBytes(line);
+        ReadOnlySpan<byte> sent = Encoding.UTF8.GetBytes(errorRequest);
+        if (!RequestLineParts.Method(logged).SequenceEqual(RequestLineParts.Method(sent))
+            || !RequestLineParts.Protocol(logged).SequenceEqual(RequestLineParts.Protocol(sent)))
+        {
+            return false;
+        }
+
+        var loggedTarget = RequestLineParts.Target(logged);
+        var sentTarget = RequestLineParts.Target(sent);
+        var loggedQuery = RequestLineParts.Query(loggedTarget);
+        var sentQuery = RequestLineParts.Query(sentTarget);
+        if (loggedQuery.IsEmpty || sentQuery.IsEmpty
+            || !loggedTarget[..^loggedQuery.Length].SequenceEqual(sentTarget[..^sentQuery.Length]))
+        {
+            return false;
+        }
+
+        var loggedNames = loggedQuery.Split((byte)'&');
+        var sentNames = sentQuery.Split((byte)'&');
+        while (true)
+        {
+            var moreLogged = loggedNames.MoveNext();
+            if (moreLogged != sentNames.MoveNext())
+            {
+                return false;
+            }
+
+            if (!moreLogged)
+            {
+                return true;
+            }
+
+            var loggedParameter = loggedQuery[loggedNames.Current];
+            var sentParameter = sentQuery[sentNames.Current];
+            if (!NameOf(loggedParameter).SequenceEqual(NameOf(sentParameter))
+                || (!loggedParameter.SequenceEqual(sentParameter) && !IsMask(loggedParameter[NameOf(loggedParameter).Length..].TrimStart("="u8))))
+            {
+                return false;
+            }
+        }
+
+        static ReadOnlySpan<byte> NameOf(ReadOnlySpan<byte> parameter) =>
+            parameter.IndexOf((byte)'=') is var equals and >= 0 ? parameter[..equals] : parameter;
+
+        // What a value is replaced with: [FILTERED], ***, <redacted>, REDACTED, xxxx, or nothing.
+        static bool IsMask(ReadOnlySpan<byte> value) =>
+            value.IsEmpty || value.IndexOfAny("[*<"u8) >= 0 || value.Trim((byte)'x').IsEmpty || value.Trim((byte)'X').IsEmpty
+            || Ascii.EqualsIgnoreCase(value, "filtered"u8) || Ascii.EqualsIgnoreCase(value, "redacted"u8)
+            || Ascii.EqualsIgnoreCase(value, "masked"u8) || Ascii.EqualsIgnoreCase(value, "hidden"u8);
     }
 
     /// <summary>

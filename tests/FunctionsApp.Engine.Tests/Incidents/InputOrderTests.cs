@@ -189,6 +189,39 @@ public sealed class InputOrderTests
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// Two virtual hosts, each with its own access_log and log_format, given together: the format is detected for each
+    /// file, so the second file's failures are read, not counted malformed.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Analyze_TwoFilesInTwoFormats_EachIsReadInItsOwn(bool jsonFirst)
+    {
+        var begin = new DateTimeOffset(2026, 12, 4, 20, 56, 0, TimeSpan.FromHours(6));
+        var shop = new List<string>();
+        var blog = new List<string>();
+        for (var s = 0; s < 120; s++)
+        {
+            var time = begin.AddSeconds(s);
+            var shopDown = s is >= 40 and < 60;
+            shop.Add($"{{\"@timestamp\":\"{time:yyyy-MM-ddTHH:mm:sszzz}\",\"req\":{{\"m\":\"GET\",\"path\":\"/cart/{s}\",\"host\":\"shop.test\"}},"
+                + $"\"res\":{{\"code\":{(shopDown ? 502 : 200)},\"size\":{(shopDown ? 157 : 12)}}},\"dur\":0.002,"
+                + $"\"backend\":{{\"addr\":\"127.0.0.1:27092\",\"code\":\"{(shopDown ? 502 : 200)}\",\"connect\":\"{(shopDown ? "-" : "0.001")}\"}},\"ip\":\"10.1.2.3\"}}");
+            var blogDown = s is >= 80 and < 100;
+            blog.Add($"10.1.2.4 - - [{time:dd/MMM/yyyy:HH:mm:ss} +0600] \"GET /post/{s} HTTP/1.1\" {(blogDown ? 504 : 200)} {(blogDown ? 167 : 25)} \"-\" \"curl/8.5.0\" "
+                + $"\"blog.test\" {(blogDown ? "60.001" : "0.002")} 127.0.0.1:27093 {(blogDown ? 504 : 200)} 0.001 {(blogDown ? "-" : "0.002")} {(blogDown ? "60.001" : "0.002")}");
+        }
+
+        var (json, text) = (EngineTestKit.Input("shop.log", shop), EngineTestKit.Input("blog.log", blog));
+        var report = LogAnalyzer.Analyze(jsonFirst ? [json, text] : [text, json], [], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(0, report.Stats.MalformedLines);
+        Assert.Equal(
+            [("127.0.0.1:27092", IncidentCause.UpstreamDown, 502), ("127.0.0.1:27093", IncidentCause.Timeout, 504)],
+            report.Incidents.OrderBy(i => i.Upstream, StringComparer.Ordinal).Select(i => (i.Upstream, i.Cause, i.Status)));
+    }
+
     private static List<string> Summaries(AnalysisReport report) =>
         [.. report.Incidents.Select(i => $"{i.Upstream} {i.Host} {i.Cause} {i.Status} {i.Start:O} {i.FailedRequests}")];
 }

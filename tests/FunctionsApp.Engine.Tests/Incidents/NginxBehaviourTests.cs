@@ -718,33 +718,95 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
-    /// The application hangs (its requests time out: 504), then a watchdog kills it and it refuses until it is back
-    /// (502): one outage of one upstream, named by what failed most, and the summary tells the other part too.
+    /// The server changes state under one outage: the application hangs (its requests time out: 504) and a watchdog
+    /// kills it, so it refuses until it is back (502); or it is down (refused) and comes back hung. Nothing listening
+    /// and a listener that never answers are two states with two causes and two fixes: two incidents, in order.
     /// </summary>
-    [Fact]
-    public void HangThenRestart_TimeoutsThenRefusals_OneIncidentWhoseSummaryTellsBoth()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void HungThenDown_OrDownThenHung_AreTwoIncidents(bool hungFirst)
     {
+        const string timedOut = "upstream timed out (110: Connection timed out) while reading response header from upstream";
         var access = new List<string>();
         var errors = new List<string>();
         for (var s = 0; s < 240; s += 2)
         {
-            var (status, message) = s switch
+            var (first, second) = hungFirst ? (504, 502) : (502, 504);
+            var status = s switch
             {
-                >= 100 and < 116 => (504, "upstream timed out (110: Connection timed out) while reading response header from upstream"),
-                >= 116 and < 146 => (502, Refused),
-                _ => (200, null),
+                >= 100 and < 116 => first,
+                >= 116 and < 146 => second,
+                _ => 200,
             };
             access.Add(Access(s, status, connect: status == 502 ? "-" : "0.001", header: status == 200 ? "0.010" : "-", cid: s));
-            if (message is not null)
+            if (status != 200)
             {
-                errors.Add(Error(s, message, cid: s));
+                errors.Add(Error(s, status == 504 ? timedOut : Refused, cid: s));
             }
         }
 
-        var incident = Assert.Single(Analyze(access, errors).Incidents);
+        var incidents = Analyze(access, errors).Incidents.OrderBy(i => i.Start).ToList();
 
-        Assert.Equal((IncidentCause.UpstreamDown, 502, 23), (incident.Cause, incident.Status, incident.FailedRequests));
-        Assert.EndsWith("Also seen: upstream timed out (8×).", incident.Summary, StringComparison.Ordinal);
+        var expected = new[] { (IncidentCause.Timeout, 504, hungFirst ? 8 : 15), (IncidentCause.UpstreamDown, 502, hungFirst ? 15 : 8) };
+        Assert.Equal(hungFirst ? expected : [.. expected.Reverse()], incidents.Select(i => (i.Cause, i.Status, i.FailedRequests)));
+        Assert.True(incidents[0].End < incidents[1].Start);
+    }
+
+    /// <summary>
+    /// nginx's page for a status it makes is never empty: 504s with an empty body and <c>$upstream_status</c> 504 were the
+    /// upstream's answer passed through (a proxy in front of the application giving up itself), not nginx's timer. A
+    /// HEAD request has no body whoever answers, so there the status still reads as nginx's own.
+    /// </summary>
+    [Theory]
+    [InlineData("GET", IncidentCause.UpstreamReturned)]
+    [InlineData("HEAD", IncidentCause.Timeout)]
+    public void EmptyBody_On504_IsTheUpstreamsOwnAnswer(string method, IncidentCause cause)
+    {
+        const string format = "$time_iso8601 $host $status $request_time $upstream_response_time $upstream_status $upstream_addr $body_bytes_sent \"$request\"";
+        var access = new List<string>();
+        for (var s = 0; s < 120; s++)
+        {
+            var failed = s is >= 40 and < 54;
+            var time = Base.AddSeconds(s);
+            access.Add($"{time:yyyy-MM-ddTHH:mm:ss}+00:00 search.test {(failed ? 504 : 200)} {(failed ? "2.003 2.002 504" : "0.004 0.003 200")} 127.0.0.1:27172 "
+                + $"{(failed ? 0 : 512)} \"{(failed ? method : "GET")} /search?q={s} HTTP/1.1\"");
+        }
+
+        var incident = Assert.Single(Analyze(access, format: format).Incidents);
+
+        Assert.Equal((cause, 504, 14), (incident.Cause, incident.Status, incident.FailedRequests));
+    }
+
+    /// <summary>
+    /// A crash loop alternates between refusing and hanging: its first change of state is told apart, the rest stays one
+    /// incident (not one per restart). And a block whose two servers fail each its own way at once is one incident.
+    /// </summary>
+    [Fact]
+    public void CrashLoop_SplitsOnce_AndABlocksServersFailingDifferentlyStayOne()
+    {
+        const string timedOut = "upstream timed out (110: Connection timed out) while reading response header from upstream";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 120; s += 2)
+        {
+            var hung = (s / 20) % 2 == 1;
+            access.Add(Access(s, hung ? 504 : 502, connect: hung ? "0.001" : "-", header: "-", cid: s));
+            errors.Add(Error(s, hung ? timedOut : Refused, cid: s));
+        }
+
+        Assert.Equal(2, Analyze(access, errors).Incidents.Count);
+
+        access.Clear();
+        errors.Clear();
+        for (var s = 0; s < 60; s += 2)
+        {
+            access.Add(Access(s, 504, upstream: "10.0.0.1:8080, 10.0.0.2:8080", upstreamStatus: "502, 504", connect: "-, 0.001", header: "-, -", cid: s));
+            errors.Add(Error(s, Refused, upstream: "10.0.0.1:8080", cid: s));
+            errors.Add(Error(s, timedOut, upstream: "10.0.0.2:8080", cid: s));
+        }
+
+        Assert.Single(Analyze(access, errors).Incidents);
     }
 
     /// <summary>

@@ -10,6 +10,11 @@ public sealed class AccessRequestTests
         // format, access line fields, the error line's request, expected
         { "[$time_local] \"$request\" $status", "\"GET /a?b=1 HTTP/1.1\"", "GET /a?b=1 HTTP/1.1", "Agree" },
         { "[$time_local] \"$request\" $status", "\"GET /a?b=2 HTTP/1.1\"", "GET /a?b=1 HTTP/1.1", "Disagree" },
+        // A format that masks secrets (GitLab's filtered request URI) against nginx's error line, which quotes them.
+        { "[$time_local] \"$request\" $status", "\"GET /api/jobs?private_token=[FILTERED]&page=2 HTTP/1.1\"", "GET /api/jobs?private_token=glpat-x1&page=2 HTTP/1.1", "Unknown" },
+        { "[$time_local] \"$request\" $status", "\"GET /login?password=***** HTTP/1.1\"", "GET /login?password=hunter2 HTTP/1.1", "Unknown" },
+        { "[$time_local] \"$request\" $status", "\"GET /api/jobs?private_token=[FILTERED]&page=3 HTTP/1.1\"", "GET /api/jobs?private_token=glpat-x1&page=2 HTTP/1.1", "Disagree" },
+        { "[$time_local] \"$request\" $status", "\"GET /api/jobs?token=[FILTERED] HTTP/1.1\"", "GET /api/builds?token=glpat-x1 HTTP/1.1", "Disagree" },
         { "[$time_local] \"$request\" $status", "\"GET /a%20b HTTP/1.1\"", "GET /a%20b HTTP/1.1", "Agree" },
         // ingress-nginx's upstreaminfo logs "$request_method $uri $server_protocol" where $request stood: no query,
         // the path decoded. Read as $request, it still is the error line's request; a different path is not.
