@@ -70,6 +70,10 @@ internal sealed partial class DiagnosisEngine
             failure.Errors = tries;
             string[] servers = [.. tries.Where(t => t.Kind != FailureKind.NoLiveUpstreams).Select(t => t.Upstream).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
             failure.Servers = servers.Length > 1 ? servers : null;
+
+            // One server tried, then none left: the server is the block's (DiagnosisEngine.TrackedUpstream names the
+            // incident by it until a second server of the block fails).
+            failure.Block = servers.Length == 1 && tries[^1].Kind == FailureKind.NoLiveUpstreams ? tries[^1].Upstream : null;
             later.ForEach(t => t.Claimed = true);
         }
         else if (!accessCovers && error.NextServerTried && error.ConnectionId >= 0 && !OtherLinesOfItsRequest(error, index))

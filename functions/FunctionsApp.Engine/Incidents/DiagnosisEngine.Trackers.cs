@@ -236,6 +236,11 @@ internal sealed partial class DiagnosisEngine
             return target;
         }
 
+        if (failure.Block is { } ofBlock && !NamesBlock(failure) && SecondServerOf(ofBlock, failure) is { } blockTracker)
+        {
+            return blockTracker;
+        }
+
         if (!NamesBlock(failure) && failure.Errors.Count > 0 && failure.Errors.TrueForAll(e => FailedToConnect(e.Kind))
             && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host))
             && FailingAround(host, failure.Time) is { } marked && marked.Block == marked.Upstream
@@ -255,6 +260,7 @@ internal sealed partial class DiagnosisEngine
 
         if (NamesBlock(failure) && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host))
             && (Candidates(host, failure.Time, t => t.Servers is not null && t.Block is null)
+                ?? Candidates(host, failure.Time, t => t.Servers is null && t.Block == failure.Upstream && t.Upstream != failure.Upstream)
                 ?? LoneServerOfBlock(host, failure.Time)) is { } together)
         {
             // The incident takes the block's name; its id stays the one it was opened under.
@@ -270,6 +276,43 @@ internal sealed partial class DiagnosisEngine
         }
 
         return failure.Upstream;
+    }
+
+    /// <summary>
+    /// A request that tried one server of <paramref name="block"/> and found none left (the error log alone: the server's
+    /// line, then "no live upstreams" naming the block, one connection): where another server of the same block has an
+    /// incident on this host, under the block's name or still its own, the block has two servers failing, and their
+    /// incident is the block's. Null while the server is the only one of its block seen failing: the incident keeps its
+    /// name (a block of one server is that server).
+    /// </summary>
+    private string? SecondServerOf(string block, FailureEvent failure)
+    {
+        var host = failure.Host;
+        if (State.Trackers.TryGetValue(TrackerKey(block, host), out var named))
+        {
+            named.Servers ??= [];
+            if (!named.Servers.Contains(failure.Upstream))
+            {
+                named.Servers.Add(failure.Upstream);
+            }
+
+            Link([failure.Upstream], host, block);
+            return block;
+        }
+
+        if (Candidates(host, failure.Time, t => t.Servers is null && t.Block == block && t.Upstream != failure.Upstream && t.Upstream != block) is not { } other)
+        {
+            return null;
+        }
+
+        // The incident takes the block's name; its id stays the one it was opened under.
+        State.Trackers.Remove(TrackerKey(other.Upstream, host));
+        other.Servers = [other.Upstream, failure.Upstream];
+        other.IdUpstream ??= other.Upstream;
+        other.Upstream = block;
+        State.Trackers[TrackerKey(block, host)] = other;
+        Link(other.Servers, host, block);
+        return block;
     }
 
     /// <summary>

@@ -271,6 +271,38 @@ public sealed class NginxBehaviourTests
         Assert.DoesNotContain("504 Gateway Timeout", incident.Summary, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The error log alone, a block of two servers (max_fails=1): each request tries the one server not yet marked down
+    /// and, when it refuses too, finds none left. The server's line and "no live upstreams" on one connection say the
+    /// server is the block's; a second server so tied to the same block makes the outage the block's: one incident,
+    /// not one per server and one for the block's name.
+    /// </summary>
+    [Fact]
+    public void NoLiveUpstreams_AfterEachOfTwoServers_IsOneIncidentOfTheBlock()
+    {
+        var errors = new List<string>();
+        var cid = 1;
+        for (var i = 0; i < 12; i++)
+        {
+            var time = Base.AddSeconds(i * 2);
+            var server = i % 4 == 0 ? "unix:/run/thin.0.sock" : i % 4 == 2 ? "unix:/run/thin.1.sock" : null;
+            var context = $"client: 10.9.8.{i}, server: orders.test, request: \"GET /orders/{i} HTTP/1.1\"";
+            if (server is not null)
+            {
+                errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{cid} connect() to {server} failed (111: Connection refused) while connecting to upstream, {context}, upstream: \"http://{server}:/orders/{i}\", host: \"orders.test\"");
+                errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [warn] 7#7: *{cid} upstream server temporarily disabled while connecting to upstream, {context}, upstream: \"http://{server}:/orders/{i}\", host: \"orders.test\"");
+            }
+
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{cid} no live upstreams while connecting to upstream, {context}, upstream: \"http://thin_cluster/orders/{i}\", host: \"orders.test\"");
+            cid += 2;
+        }
+
+        var incident = Assert.Single(Analyze([], errors, format: null).Incidents);
+
+        Assert.Equal(("thin_cluster", IncidentCause.UpstreamDown, 12), (incident.Upstream, incident.Cause, incident.FailedRequests));
+        Assert.Equal(["unix:/run/thin.0.sock", "unix:/run/thin.1.sock"], incident.Servers!.Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData(0, IncidentCause.Misconfiguration)] // the site worked up to the moment a new upstream was first needed
     [InlineData(400 * 86_400, IncidentCause.UpstreamDown)] // logs sampled over a year apart: nothing says it worked then
