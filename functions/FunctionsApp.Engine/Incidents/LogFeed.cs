@@ -133,6 +133,8 @@ internal sealed class LogFeed
         private bool _ansi;
         private bool _typography;
         private byte[] _typographyBuffer = new byte[256];
+        private bool _expandedTabs;
+        private byte[] _tabsBuffer = new byte[256];
         private bool _batched;
         private bool _joined;
         private readonly Queue<byte[]?> _records = new(); // the records of the line a batch was split from
@@ -364,6 +366,11 @@ internal sealed class LogFeed
                     line = PastedTypography.Restore(line, ref _typographyBuffer);
                 }
 
+                if (_expandedTabs && !oversized)
+                {
+                    line = ExpandedTabs.Restore(line, ref _tabsBuffer);
+                }
+
                 if (_journal is not null && !oversized)
                 {
                     if (!_journal.TryRead(line, out var message, out var entryTime))
@@ -465,6 +472,13 @@ internal sealed class LogFeed
                 sample = [.. sample.Select(line => PastedTypography.Restore(line, ref _typographyBuffer).ToArray())];
             }
 
+            // Tab-separated lines copied from a terminal: each tab expanded to spaces up to the next tab stop.
+            _expandedTabs = ExpandedTabs.Detect(sample);
+            if (_expandedTabs)
+            {
+                sample = [.. sample.Select(line => ExpandedTabs.Restore(line, ref _tabsBuffer).ToArray())];
+            }
+
             _journal = JournalExport.Detect(sample);
             if (_journal is not null)
             {
@@ -513,7 +527,7 @@ internal sealed class LogFeed
             if (_name.Length > 0)
             {
                 EndOfInput();
-                string?[] layers = [_batched ? "record-batches" : null, _joined ? "joined-entries" : null, _ansi ? "ansi-colours" : null, _typography ? "pasted-typography" : null, _journal is null ? null : JournalExport.Name, _csv?.Name, _envelope?.Name, _prefix.Name];
+                string?[] layers = [_batched ? "record-batches" : null, _joined ? "joined-entries" : null, _ansi ? "ansi-colours" : null, _typography ? "pasted-typography" : null, _expandedTabs ? "expanded-tabs" : null, _journal is null ? null : JournalExport.Name, _csv?.Name, _envelope?.Name, _prefix.Name];
                 var prefix = layers.Any(layer => layer is not null) ? string.Join('+', layers.OfType<string>()) : null;
                 Owner.Inputs.Add(new InputReport(_name, _kind, _lines, _parsed) { Prefix = prefix, NewestFirst = _newestFirst ? true : null });
                 _name = "";
