@@ -122,7 +122,7 @@ internal sealed record AccessRequest(string? Line, string? Method, string? Targe
     }
 
     /// <summary>
-    /// Whether the two request lines differ only where the access log's masks a parameter's value: the same method,
+    /// Whether the two request lines differ only where the access log masks a parameter's value: the same method,
     /// path, parameter names in the same order and protocol, and every value that differs logged as a mask. Formats
     /// that keep secrets out of the access log write the request with such values replaced (GitLab's
     /// <c>private_token=[FILTERED]</c>), while nginx's error line always quotes the request as sent: such a pair may be
