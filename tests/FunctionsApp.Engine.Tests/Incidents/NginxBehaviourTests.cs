@@ -786,6 +786,33 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// Another way of failing beside the main one, not a change of state (a server refusing while some of the
+    /// connections it had taken are reset): one incident named by what failed most, and the summary tells the rest.
+    /// </summary>
+    [Fact]
+    public void AMinorityWayOfFailing_IsToldInTheSummary()
+    {
+        const string closed = "upstream prematurely closed connection while reading response header from upstream";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 240; s += 2)
+        {
+            var status = s is >= 100 and < 146 ? 502 : 200;
+            var reset = status == 502 && s % 6 == 0;
+            access.Add(Access(s, status, connect: status == 502 && !reset ? "-" : "0.001", header: status == 200 ? "0.010" : "-", cid: s));
+            if (status == 502)
+            {
+                errors.Add(Error(s, reset ? closed : Refused, cid: s));
+            }
+        }
+
+        var incident = Assert.Single(Analyze(access, errors).Incidents);
+
+        Assert.Equal((IncidentCause.UpstreamDown, 502, 23), (incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Matches(@"Also seen: [^.]*closed[^.]* \(8×\)\.$", incident.Summary);
+    }
+
+    /// <summary>
     /// nginx's page for a status it makes is never empty: 504s with an empty body and <c>$upstream_status</c> 504 were the
     /// upstream's answer passed through (a proxy in front of the application giving up itself), not nginx's timer. A
     /// HEAD request has no body whoever answers, so there the status still reads as nginx's own.
