@@ -18,13 +18,17 @@ internal sealed partial class DiagnosisEngine
         var key = TrackerKey(failure);
         var countsAsFailure = !failure.Recovered && !failure.Attributed;
         var changedState = false;
-        if (State.Trackers.TryGetValue(key, out var tracker) && tracker.IsOpen && countsAsFailure
-            && (failure.Time - tracker.Last >= _options.QuietPeriod || (changedState = ChangedState(tracker, failure))))
+        if (State.Trackers.TryGetValue(key, out var tracker) && tracker.IsOpen && countsAsFailure)
         {
             // A quiet period has passed in log time since the last failure: that incident is over, whatever the
-            // batches and runs the lines came in. Or the upstream is failing in another way from now on.
-            Close(key, tracker);
-            tracker = null;
+            // batches and runs the lines came in. Or the server is failing in another state from now on.
+            var quiet = failure.Time - tracker.Last >= _options.QuietPeriod;
+            changedState = !quiet && ChangedState(tracker, failure);
+            if (quiet || changedState)
+            {
+                Close(key, tracker);
+                tracker = null;
+            }
         }
 
         if (tracker is null)
