@@ -14,6 +14,7 @@ namespace FunctionsApp.Engine.Tests.Incidents;
 public sealed class NginxBehaviourTests
 {
     private const string Refused = "connect() failed (111: Connection refused) while connecting to upstream";
+    private const string TimedOut = "upstream timed out (110: Connection timed out) while reading response header from upstream";
     private static readonly DateTimeOffset Base = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
 
     private const string TimedFormat =
@@ -759,7 +760,6 @@ public sealed class NginxBehaviourTests
     [InlineData(false)]
     public void HungThenDown_OrDownThenHung_AreTwoIncidents(bool hungFirst)
     {
-        const string timedOut = "upstream timed out (110: Connection timed out) while reading response header from upstream";
         var access = new List<string>();
         var errors = new List<string>();
         for (var s = 0; s < 240; s += 2)
@@ -774,7 +774,7 @@ public sealed class NginxBehaviourTests
             access.Add(Access(s, status, connect: status == 502 ? "-" : "0.001", header: status == 200 ? "0.010" : "-", cid: s));
             if (status != 200)
             {
-                errors.Add(Error(s, status == 504 ? timedOut : Refused, cid: s));
+                errors.Add(Error(s, status == 504 ? TimedOut : Refused, cid: s));
             }
         }
 
@@ -844,14 +844,13 @@ public sealed class NginxBehaviourTests
     [Fact]
     public void CrashLoop_SplitsOnce_AndABlocksServersFailingDifferentlyStayOne()
     {
-        const string timedOut = "upstream timed out (110: Connection timed out) while reading response header from upstream";
         var access = new List<string>();
         var errors = new List<string>();
         for (var s = 0; s < 120; s += 2)
         {
             var hung = (s / 20) % 2 == 1;
             access.Add(Access(s, hung ? 504 : 502, connect: hung ? "0.001" : "-", header: "-", cid: s));
-            errors.Add(Error(s, hung ? timedOut : Refused, cid: s));
+            errors.Add(Error(s, hung ? TimedOut : Refused, cid: s));
         }
 
         Assert.Equal(2, Analyze(access, errors).Incidents.Count);
@@ -862,7 +861,7 @@ public sealed class NginxBehaviourTests
         {
             access.Add(Access(s, 504, upstream: "10.0.0.1:8080, 10.0.0.2:8080", upstreamStatus: "502, 504", connect: "-, 0.001", header: "-, -", cid: s));
             errors.Add(Error(s, Refused, upstream: "10.0.0.1:8080", cid: s));
-            errors.Add(Error(s, timedOut, upstream: "10.0.0.2:8080", cid: s));
+            errors.Add(Error(s, TimedOut, upstream: "10.0.0.2:8080", cid: s));
         }
 
         Assert.Single(Analyze(access, errors).Incidents);
