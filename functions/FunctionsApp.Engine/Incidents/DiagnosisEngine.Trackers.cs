@@ -252,14 +252,7 @@ internal sealed partial class DiagnosisEngine
         {
             // A server of the block nginx has been answering "no live upstreams" for on this host, the only incident
             // there (the capture began with it marked down, or nginx tries it again once fail_timeout has passed).
-            marked.Servers ??= [];
-            if (!marked.Servers.Contains(failure.Upstream))
-            {
-                marked.Servers.Add(failure.Upstream);
-            }
-
-            Link([failure.Upstream], host, marked.Upstream);
-            return marked.Upstream;
+            return AddServer(marked, failure.Upstream);
         }
 
         if (NamesBlock(failure) && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host))
@@ -267,16 +260,7 @@ internal sealed partial class DiagnosisEngine
                 ?? Candidates(host, failure.Time, t => t.Servers is null && t.Block == failure.Upstream && t.Upstream != failure.Upstream)
                 ?? LoneServerOfBlock(host, failure.Time)) is { } together)
         {
-            // The incident takes the block's name; its id stays the one it was opened under.
-            var block = failure.Upstream;
-            together.Servers ??= [together.Upstream];
-            together.Block = block;
-            together.IdUpstream ??= together.Upstream;
-            State.Trackers.Remove(TrackerKey(together.Upstream, host));
-            together.Upstream = block;
-            State.Trackers[TrackerKey(block, host)] = together;
-            Link(together.Servers!, host, block);
-            return block;
+            return RenameToBlock(together, failure.Upstream);
         }
 
         return failure.Upstream;
@@ -294,14 +278,7 @@ internal sealed partial class DiagnosisEngine
         var host = failure.Host;
         if (State.Trackers.TryGetValue(TrackerKey(block, host), out var named))
         {
-            named.Servers ??= [];
-            if (!named.Servers.Contains(failure.Upstream))
-            {
-                named.Servers.Add(failure.Upstream);
-            }
-
-            Link([failure.Upstream], host, block);
-            return block;
+            return AddServer(named, failure.Upstream);
         }
 
         if (Candidates(host, failure.Time, t => t.Servers is null && t.Block == block && t.Upstream != failure.Upstream && t.Upstream != block) is not { } other)
@@ -309,13 +286,34 @@ internal sealed partial class DiagnosisEngine
             return null;
         }
 
-        // The incident takes the block's name; its id stays the one it was opened under.
-        State.Trackers.Remove(TrackerKey(other.Upstream, host));
         other.Servers = [other.Upstream, failure.Upstream];
-        other.IdUpstream ??= other.Upstream;
-        other.Upstream = block;
-        State.Trackers[TrackerKey(block, host)] = other;
-        Link(other.Servers, host, block);
+        return RenameToBlock(other, block);
+    }
+
+    /// <summary>A server joins the block a tracker follows: later failures of it on that host go to the same tracker.</summary>
+    private string AddServer(IncidentTracker tracker, string server)
+    {
+        tracker.Servers ??= [];
+        if (!tracker.Servers.Contains(server))
+        {
+            tracker.Servers.Add(server);
+        }
+
+        Link([server], tracker.Host, tracker.Upstream);
+        return tracker.Upstream;
+    }
+
+    /// <summary>The tracker of a server (or of servers failing together) takes its block's name; the incident keeps the
+    /// id it was opened under, and every server of it goes to the block's tracker on that host.</summary>
+    private string RenameToBlock(IncidentTracker tracker, string block)
+    {
+        tracker.Servers ??= [tracker.Upstream];
+        tracker.Block = block;
+        tracker.IdUpstream ??= tracker.Upstream;
+        State.Trackers.Remove(TrackerKey(tracker.Upstream, tracker.Host));
+        tracker.Upstream = block;
+        State.Trackers[TrackerKey(block, tracker.Host)] = tracker;
+        Link(tracker.Servers, tracker.Host, block);
         return block;
     }
 

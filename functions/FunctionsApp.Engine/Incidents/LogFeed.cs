@@ -610,9 +610,9 @@ internal sealed class LogFeed
             if (Format is not null)
             {
                 var prefix = LogFormatDetector.ChoosePrefix(sample, Format);
-                if (Detected && sample.Count > 0 && LogFormatDetector.Count(Strip(sample, prefix), Format) * 2 < sample.Count
+                if (Detected && sample.Count > 0 && LogFormatDetector.Count(sample, Format, prefix) * 2 < sample.Count
                     && LogFormatDetector.DetectWithPrefix(sample) is { Format: { } other } redetected
-                    && LogFormatDetector.Count(Strip(sample, redetected.Prefix), other) * 2 >= sample.Count)
+                    && LogFormatDetector.Count(sample, other, redetected.Prefix) * 2 >= sample.Count)
                 {
                     // Each access_log has its log_format: a second file (another virtual host's, or one written after
                     // a reload with a new format) may be in another one. A format nobody gave is detected again for an
@@ -635,9 +635,6 @@ internal sealed class LogFeed
             Engine.Stats.Format = Format?.Name ?? "unknown";
             return LearnZone(sample, detection.Prefix);
         }
-
-        private static byte[][] Strip(IReadOnlyList<byte[]> sample, LinePrefix prefix) =>
-            prefix.IsNone ? [.. sample] : [.. sample.Select(line => line[prefix.Strip(line, out _)..])];
 
         /// <summary>
         /// Learns the zone from the input's first access line that tells one, before any line is fed: a stream that

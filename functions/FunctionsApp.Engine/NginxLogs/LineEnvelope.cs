@@ -18,12 +18,11 @@ namespace FunctionsApp.NginxLogs;
 /// Cloud Logging entries an agent parsed (<c>jsonPayload.message</c>), Datadog's log events as its log explorer and Logs
 /// API give them (<c>content.message</c>, <c>attributes.message</c>); failing all of these, the key whose strings are
 /// nginx's own lines. A record cut short (pasted up to its line) still gives the line when its string was read whole.
-/// The object may
-/// follow the fields a shipper's own file output writes first: Fluentd's <c>out_file</c> (<c>time⇥tag⇥{…}</c>) and
-/// Fluent Bit's (<c>tag: [1700000000.123456789, {…}]</c>), both their defaults, and Fluentd's <c>out_stdout</c>
-/// (<c>2026-11-24 10:00:01.123456789 +0000 tag: {…}</c>). The line is the string under the key,
-/// unescaped, without the newline Docker keeps. Decided once per input from its first lines,
-/// like <see cref="LinePrefix"/>, and only when the objects carry no HTTP status (under <c>status</c>, or a key ending
+/// The object may follow the fields a shipper's own file output writes first: Fluentd's <c>out_file</c>
+/// (<c>time⇥tag⇥{…}</c>) and Fluent Bit's (<c>tag: [1700000000.123456789, {…}]</c>), both their defaults, and
+/// Fluentd's <c>out_stdout</c> (<c>2026-11-24 10:00:01.123456789 +0000 tag: {…}</c>). The line is the string under
+/// the key, unescaped, without the newline Docker keeps. Decided once per input from its first lines, like
+/// <see cref="LinePrefix"/>, and only when the objects carry no HTTP status (under <c>status</c>, or a key ending
 /// in it: <c>request_status</c>): an nginx JSON access log has one, an envelope does not (a <c>status</c> that is a
 /// word, <c>"info"</c>, is a shipper's log level).
 /// </summary>

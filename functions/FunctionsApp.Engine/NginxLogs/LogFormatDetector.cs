@@ -207,13 +207,15 @@ internal static class LogFormatDetector
     private static byte[][] Strip(IReadOnlyList<byte[]> sample, LinePrefix prefix) =>
         [.. sample.Select(line => line[prefix.Strip(line, out _)..])];
 
-    /// <summary>How many lines of the sample the format reads with a time and plausible fields.</summary>
-    public static int Count(IReadOnlyList<byte[]> sample, AccessLogFormat format)
+    /// <summary>How many lines of the sample the format reads with a time and plausible fields (behind
+    /// <paramref name="prefix"/>, when given).</summary>
+    public static int Count(IReadOnlyList<byte[]> sample, AccessLogFormat format, LinePrefix? prefix = null)
     {
         var count = 0;
         foreach (var line in sample)
         {
-            count += Reads(format, line) ? 1 : 0;
+            var start = prefix is { IsNone: false } shape ? shape.Strip(line, out _) : 0;
+            count += Reads(format, line.AsSpan(start)) ? 1 : 0;
         }
 
         return count;
