@@ -119,6 +119,9 @@ internal sealed class LogFeed
         FedAside,
     }
 
+    /// <summary>A line read before, its prefix removed, with the times its prefix told.</summary>
+    private readonly record struct ReadAgainLine(byte[] Line, DateTimeOffset? PrefixTime, DateTimeOffset? RelayedTime);
+
     /// <summary>One side of the merge: reads its inputs in order and holds the first line it may not feed yet.</summary>
     private abstract class Side : IDisposable
     {
@@ -138,6 +141,7 @@ internal sealed class LogFeed
         private bool _batched;
         private bool _joined;
         private readonly Queue<byte[]?> _records = new(); // the records of the line a batch was split from
+        private readonly Queue<ReadAgainLine> _again = new(); // lines read before, to be read once more (prefix removed)
         private byte[] _ansiBuffer = new byte[256];
         private JournalExport? _journal;
         private CsvExport? _csv;
@@ -172,6 +176,9 @@ internal sealed class LogFeed
 
         /// <summary>The zoned time a syslog prefix printed before that line (see <see cref="LinePrefix.Strip(ReadOnlySpan{byte}, out DateTimeOffset?, out DateTimeOffset?)"/>), or null.</summary>
         protected DateTimeOffset? RelayedTime { get; private set; }
+
+        /// <summary>Whether the line <see cref="NextLine"/> returned last is one read before and given back (<see cref="ReadAgain"/>).</summary>
+        protected bool Rereading { get; private set; }
 
         public void Prime() => FeedUntil(DateTimeOffset.MinValue);
 
@@ -291,8 +298,23 @@ internal sealed class LogFeed
             }
 
             AfterErrorLine = false;
-            Engine.AddMalformed(line, oversized: false);
+            Unread(line);
         }
+
+        /// <summary>A line of neither log: counted malformed (a side may first hold it to read it again).</summary>
+        protected virtual void Unread(ReadOnlySpan<byte> line) => Engine.AddMalformed(line, oversized: false);
+
+        /// <summary>Gives lines already read (their prefix removed) back, to be read again before the next one.</summary>
+        protected void ReadAgain(IEnumerable<ReadAgainLine> lines)
+        {
+            foreach (var line in lines)
+            {
+                _again.Enqueue(line);
+            }
+        }
+
+        /// <summary>The current input has no more lines: a side may give some back (<see cref="ReadAgain"/>) before it is closed.</summary>
+        protected virtual bool InputEnding() => false;
 
         /// <summary>Gives a held line, whose time was read when it was held, to the engine.</summary>
         protected abstract void Feed(ReadOnlySpan<byte> line, DateTimeOffset time);
@@ -315,6 +337,15 @@ internal sealed class LogFeed
         {
             while (true)
             {
+                if (_again.TryDequeue(out var again))
+                {
+                    line = again.Line;
+                    oversized = false;
+                    (PrefixTime, RelayedTime, Rereading) = (again.PrefixTime, again.RelayedTime, true);
+                    return true;
+                }
+
+                Rereading = false;
                 var isRecord = _records.TryDequeue(out var record);
                 if (isRecord)
                 {
@@ -328,6 +359,11 @@ internal sealed class LogFeed
                 }
                 else if (_reader is null || !_reader.TryReadLine(out line, out oversized))
                 {
+                    if (_reader is not null && InputEnding())
+                    {
+                        continue;
+                    }
+
                     if (!OpenNextInput())
                     {
                         line = default;
@@ -580,6 +616,28 @@ internal sealed class LogFeed
 
     private sealed class AccessSide : Side
     {
+        /// <summary>Lines no known format reads, held or just counted, after which another format is looked for in
+        /// them; fewer when an input ends.</summary>
+        private const int LinesToDetect = 24;
+        private const int TailToDetect = 8;
+
+        /// <summary>Lines read after the first held one before the held ones are counted malformed (and kept only to
+        /// detect a format in): read again later than that, a line would be too far from its place in time.</summary>
+        private const int HoldFor = 64;
+
+        /// <summary>Detections tried that found nothing: then lines no format reads are malformed at once, and lines
+        /// longer than the format are read in it (a format that leaves text at every line's end detected no better).</summary>
+        private const int MaxDetections = 8;
+
+        /// <summary>Formats read before the current one, the latest first: tried on a line the current one does not read.</summary>
+        private const int MaxEarlier = 3;
+
+        private readonly List<ReadAgainLine> _unread = []; // held, not yet counted
+        private readonly List<byte[]> _strays = []; // counted malformed, kept to detect a format in
+        private readonly List<byte[]> _longer = []; // lines the format read with fields left after it
+        private readonly List<AccessLogFormat> _earlier = [];
+        private int _sinceUnread;
+        private int _failedDetections;
         private readonly byte[] _lastTimeText = new byte[64];
         private int _lastTimeTextLength;
         private AccessField _lastTimeField = AccessField.Ignored;
@@ -617,8 +675,7 @@ internal sealed class LogFeed
                     // Each access_log has its log_format: a second file (another virtual host's, or one written after
                     // a reload with a new format) may be in another one. A format nobody gave is detected again for an
                     // input whose lines it mostly does not read.
-                    Format = other;
-                    Engine.Stats.Format = other.Name;
+                    UseFormat(other);
                     return LearnZone(sample, redetected.Prefix);
                 }
 
@@ -659,7 +716,7 @@ internal sealed class LogFeed
         protected override FeedResult TryFeed(ReadOnlySpan<byte> line, DateTimeOffset limit, out DateTimeOffset time)
         {
             time = default;
-            if (Format is null || !Format.TryParse(line, out var entry) || !TryGetTime(in entry, out time))
+            if ((Format is null || !Format.TryParse(line, out var entry) || !TryGetTime(in entry, out time)) && !TryEarlierFormat(line, out entry, out time))
             {
                 if (TryFeedErrorLine(line))
                 {
@@ -671,6 +728,15 @@ internal sealed class LogFeed
             }
 
             AfterErrorLine = false;
+            if (_unread.Count > 0 && ++_sinceUnread >= HoldFor)
+            {
+                CountUnread();
+            }
+
+            if (entry.End < line.Length && Detected && !Rereading && _failedDetections < MaxDetections)
+            {
+                NoteLonger(line, entry.End);
+            }
 
             entry.PrefixTime = PrefixTime;
             var offsetChanged = Engine.LearnErrorLogOffset(in entry);
@@ -682,8 +748,151 @@ internal sealed class LogFeed
                 return FeedResult.Later;
             }
 
-            Engine.AddAccess(in entry, Format, time);
+            Engine.AddAccess(in entry, Format!, time);
             return FeedResult.Fed;
+        }
+
+        /// <summary>
+        /// A line the current format does not read may be in one read before: two servers of one nginx may write one
+        /// file, each with its <c>log_format</c>, and a reload may bring a format back.
+        /// </summary>
+        private bool TryEarlierFormat(ReadOnlySpan<byte> line, out AccessLogEntry entry, out DateTimeOffset time)
+        {
+            for (var i = 0; i < _earlier.Count; i++)
+            {
+                var earlier = _earlier[i];
+                if (earlier.TryParse(line, out entry) && TryGetTime(in entry, out time))
+                {
+                    return true;
+                }
+            }
+
+            entry = default;
+            time = default;
+            return false;
+        }
+
+        /// <summary>
+        /// A line no known format reads. When the format was detected, such lines are held (for <see cref="HoldFor"/>
+        /// lines) and read for another format: a reload may give the file a new <c>log_format</c> (one changed to log the
+        /// upstream's times while chasing 502s), and two servers may write one file each in its own. When a format reads
+        /// most of them, the held ones are read again in it, and so is every later line it reads.
+        /// </summary>
+        protected override void Unread(ReadOnlySpan<byte> line)
+        {
+            if (Rereading || (Format is not null && !Detected) || _failedDetections >= MaxDetections)
+            {
+                Engine.AddMalformed(line, oversized: false);
+                return;
+            }
+
+            _unread.Add(new ReadAgainLine(line.ToArray(), PrefixTime, RelayedTime));
+            if (_unread.Count + _strays.Count >= LinesToDetect)
+            {
+                TryAnotherFormat();
+            }
+        }
+
+        protected override bool InputEnding()
+        {
+            if (_unread.Count > 0 && _unread.Count + _strays.Count >= TailToDetect && TryAnotherFormat())
+            {
+                return true;
+            }
+
+            CountUnread();
+            _strays.Clear();
+            return false;
+        }
+
+        /// <summary>
+        /// A line read with fields after the format's end: a format that appends fields to the detected one (the
+        /// upstream's address, status and times, added after a reload to chase a 502) reads in the detected one too,
+        /// losing them. When a run of such lines reads in a format that tells more, that one is read from then on
+        /// (the detected one still reads the lines it did).
+        /// </summary>
+        private void NoteLonger(ReadOnlySpan<byte> line, int end)
+        {
+            if (line[end..].Trim(" \t"u8).IsEmpty)
+            {
+                return;
+            }
+
+            _longer.Add(line.ToArray());
+            if (_longer.Count < LinesToDetect)
+            {
+                return;
+            }
+
+            if (LogFormatDetector.Detect(_longer) is { } other && other.Richness > Format!.Richness && LogFormatDetector.Count(_longer, other) * 5 >= _longer.Count * 4)
+            {
+                UseFormat(other);
+            }
+            else
+            {
+                _failedDetections++;
+            }
+
+            _longer.Clear();
+        }
+
+        /// <summary>
+        /// Looks for a format that reads at least four in five of the lines no known format read; the held ones are read
+        /// again in it. When none does, they are all counted malformed and forgotten.
+        /// </summary>
+        private bool TryAnotherFormat()
+        {
+            var sample = new List<byte[]>(_strays);
+            sample.AddRange(_unread.Select(unread => unread.Line));
+            if (LogFormatDetector.Detect(sample) is { } other && LogFormatDetector.Count(sample, other) * 5 >= sample.Count * 4)
+            {
+                UseFormat(other);
+                Detected = true;
+                ReadAgain(_unread);
+                _unread.Clear();
+                _strays.Clear();
+                _sinceUnread = 0;
+                return true;
+            }
+
+            _failedDetections++;
+            CountUnread();
+            _strays.Clear();
+            return false;
+        }
+
+        /// <summary>Makes <paramref name="other"/> the current format, keeping the one before it to try again.</summary>
+        private void UseFormat(AccessLogFormat other)
+        {
+            if (Format is not null)
+            {
+                _earlier.Insert(0, Format);
+                if (_earlier.Count > MaxEarlier)
+                {
+                    _earlier.RemoveAt(MaxEarlier);
+                }
+            }
+
+            Format = other;
+            Engine.Stats.Format = other.Name;
+        }
+
+        /// <summary>Counts the held lines malformed, keeping the latest to detect a format in.</summary>
+        private void CountUnread()
+        {
+            foreach (var unread in _unread)
+            {
+                Engine.AddMalformed(unread.Line, oversized: false);
+                if (_strays.Count == LinesToDetect)
+                {
+                    _strays.RemoveAt(0);
+                }
+
+                _strays.Add(unread.Line);
+            }
+
+            _unread.Clear();
+            _sinceUnread = 0;
         }
 
         /// <summary><see cref="AccessLogEntry.TryGetTime"/>, remembering the last time text read: consecutive

@@ -23,9 +23,13 @@ internal ref struct AccessLogEntry
     {
         Line = line;
         Escape = escape;
+        End = line.Length;
     }
 
     public ReadOnlySpan<byte> Line { get; }
+
+    /// <summary>Where the format's last field or literal ended: text after it is fields the format does not name.</summary>
+    public int End { get; internal set; }
 
     public LogEscape Escape { get; }
 

@@ -255,6 +255,7 @@ internal sealed partial class AccessLogFormat
             pos += length;
         }
 
+        entry.End = pos;
         return entry.Status != 0;
     }
 
