@@ -93,6 +93,11 @@ internal sealed partial class DiagnosisEngine
         static bool HasValue(ReadOnlySpan<byte> value) => !value.IsEmpty && value[0] != '-';
     }
 
+    /// <summary>Whether the format logs any of a try's variables other than its address.</summary>
+    private static bool LogsTries(AccessLogFormat format) =>
+        format.Has(AccessField.UpstreamStatus) || format.Has(AccessField.UpstreamConnectTime) || format.Has(AccessField.UpstreamHeaderTime)
+        || format.Has(AccessField.UpstreamResponseTime) || format.Has(AccessField.UpstreamBytesReceived) || format.Has(AccessField.UpstreamResponseLength);
+
     private static double? Seconds(ReadOnlySpan<byte> value) =>
         value.IsEmpty || value[0] == '-' || !Utf8Parser.TryParse(value, out double s, out _) ? null : s;
 }

@@ -252,6 +252,13 @@ internal sealed partial class DiagnosisEngine
             request.Backend = entry.Text(AccessField.ProxyUpstreamName) is var backend && backend is not ("" or "-" or "upstream-default-backend") ? backend : "";
         }
         request.Unaddressed = request.Tries.Count == 0 && !format.Has(AccessField.UpstreamAddr) ? ReadUnaddressed(in entry, status) : null;
+        if (!request.LogsUpstream && request.Unaddressed is null && LogsTries(format))
+        {
+            // Every $upstream_* variable comes from the request's list of tries: all "-" where $upstream_addr is not
+            // logged says what "-" in it would, that nginx contacted no upstream (limit_req, limit_conn, a return).
+            request.LogsUpstream = true;
+        }
+
         request.HistoryKey = HistoryKeys.Of(in entry, format, upstreams);
         request.Route = HistoryKeys.RouteOf(in entry, request.HistoryKey, stackalloc char[320]).ToString();
         MarkFailing(request.HistoryKey, time);

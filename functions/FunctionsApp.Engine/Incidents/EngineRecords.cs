@@ -55,7 +55,8 @@ internal sealed class PendingRequest
     /// <c>(unknown)</c>); null when the format logs none of them or nginx contacted no upstream.</summary>
     public UpstreamTry? Unaddressed { get; set; }
 
-    /// <summary>Whether the format logs <c>$upstream_addr</c> (so an empty <see cref="Tries"/> means "no upstream contacted").</summary>
+    /// <summary>Whether the line says which upstreams were tried, so that none means "no upstream contacted": the format
+    /// logs <c>$upstream_addr</c>, or it logs other <c>$upstream_*</c> variables and all are <c>-</c>.</summary>
     public bool LogsUpstream { get; set; }
 
     /// <summary>The backend a failed request was routed to although nginx contacted no upstream (ingress-nginx's

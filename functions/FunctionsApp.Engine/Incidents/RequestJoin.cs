@@ -149,7 +149,13 @@ internal static class RequestJoin
         // nginx appends the block's name (no port) when it found no live server left: the servers before it are the
         // block's, and the incident is the block's.
         var lastGroup = request.Tries[^1].Group;
-        var everyTryFailed = gateway && failedTries.Count(t => t.Group == lastGroup) == request.Tries.Count(t => t.Group == lastGroup);
+
+        // A 503 after tries is the last server's own answer: nginx makes no 503 for a try (its own come from limit_req,
+        // limit_conn or a `return`, with no upstream tried). Servers before it that failed otherwise (refused, timed
+        // out: `$upstream_status` 502, 504, or not logged) failed on their own, and nginx moved past them to the one
+        // that answered: they did not fail together with it.
+        var lastAnswered = request.Status == 503 && failedTries.Take(failedTries.Count - 1).Any(t => t.Group == lastGroup && t.Status != 503);
+        var everyTryFailed = gateway && !lastAnswered && failedTries.Count(t => t.Group == lastGroup) == request.Tries.Count(t => t.Group == lastGroup);
         var servers = everyTryFailed
             ? failedTries.Where(t => t.Group == lastGroup && !IsBlockName(t.Address)).Select(t => t.Address).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()
             : null;
@@ -189,6 +195,12 @@ internal static class RequestJoin
             }
             else
             {
+                if (lastAnswered && i < failedTries.Count - 1)
+                {
+                    // A try nginx moved past: what it would have answered had it stopped there.
+                    failure.Status = attempt.Status is 502 or 504 ? attempt.Status : 502;
+                }
+
                 // The request counts once per server, on its last try there; every try counts once for the block.
                 failure.Servers = servers;
                 failure.Block = block;

@@ -189,6 +189,14 @@ internal static class TextFormatInference
                 {
                     value = FieldsBefore(times, "/", bare: true, ref key);
                 }
+                else if (value.IndexOf('/', StringComparison.Ordinal) is var slash and > 0 && ValueShapes.IsSeconds(value[..slash])
+                    && (ValueShapes.IsAddress(value[(slash + 1)..]) || ValueShapes.IsIp(value[(slash + 1)..])))
+                {
+                    // A time and an address joined by a slash ('$upstream_response_time/$upstream_addr'): cut at the
+                    // first slash, as a unix socket's path has more. nginx's times always have three decimals, which
+                    // no date, path or product version before a slash has.
+                    value = FieldsBefore([value[..slash], value[(slash + 1)..]], "/", bare: true, ref key);
+                }
 
                 literals.Add(literal.ToString());
                 literal.Clear();

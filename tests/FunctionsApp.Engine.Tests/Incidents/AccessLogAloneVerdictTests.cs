@@ -403,6 +403,69 @@ public sealed class AccessLogAloneVerdictTests
         Assert.Equal((expected, 5), (incident.Cause, incident.FailedRequests));
     }
 
+    /// <summary>
+    /// A format that logs the upstream's status or times but not its address: limit_req's 503s have every
+    /// <c>$upstream_*</c> variable "-" (nginx tried no upstream), which says what "-" in <c>$upstream_addr</c> would.
+    /// </summary>
+    [Theory]
+    [InlineData("$remote_addr [$time_local] \"$request\" $status $body_bytes_sent $request_time $upstream_response_time \"$http_user_agent\"")]
+    [InlineData("$remote_addr [$time_local] \"$request\" $status $upstream_status $body_bytes_sent \"$http_user_agent\"")]
+    public void Analyze_503sWithEveryUpstreamVariableADash_AreNginxsOwnRateLimit(string format)
+    {
+        var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.FromHours(-9));
+        string Line(int second, int status)
+        {
+            var (upstreamStatus, upstreamTime) = status == 503 ? ("-", "-") : ("200", "0.011");
+            var time = $"{start.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} -0900";
+            return format.Contains("$upstream_status", StringComparison.Ordinal)
+                ? $"10.9.8.{second % 9} [{time}] \"GET /api/search?q={second} HTTP/1.1\" {status} {upstreamStatus} {(status == 503 ? 197 : 480)} \"curl/8.5.0\""
+                : $"10.9.8.{second % 9} [{time}] \"GET /api/search?q={second} HTTP/1.1\" {status} {(status == 503 ? 197 : 480)} {(status == 503 ? "0.000" : "0.012")} {upstreamTime} \"curl/8.5.0\"";
+        }
+
+        var access = Enumerable.Range(0, 120).Select(i => Line(i, i is >= 60 and < 90 && i % 3 != 0 ? 503 : 200));
+
+        var report = EngineTestKit.Analyze(access, errors: null, format: format);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((IncidentCause.RateLimited, 503, 20), (incident.Cause, incident.Status, incident.FailedRequests));
+    }
+
+    /// <summary>
+    /// nginx moves to the next server only after a try failed (refused, timed out) and logs the last try's answer: a 503
+    /// after <c>a, b</c> is b's own. One server refusing and the next answering its own 503s are two incidents, not
+    /// a block whose servers failed together.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Analyze_TriesEndingInTheNextServersOwn503_AreEachServersOwnFailure(bool logsUpstreamStatus)
+    {
+        var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.FromHours(-5));
+        const string A = "127.0.0.1:21161", B = "127.0.0.1:21162";
+        string Line(int second, string path, string addr, string upstreamStatus, int status, int bytes) =>
+            $"{start.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} -0500|127.0.0.1|edge.test|{addr}|{status}|{bytes}|0.002|"
+            + (logsUpstreamStatus ? $"{upstreamStatus}|" : "") + $"GET {path}/{second} HTTP/1.1";
+        var access = new List<string>();
+        for (var i = 0; i < 200; i++)
+        {
+            access.Add(i is >= 60 and < 90 ? Line(i, "/app", A, "502", 502, 157) : Line(i, "/app", A, "200", 200, 118));
+            access.Add(i is >= 60 and < 90 ? Line(i, "/maint", B, "503", 503, 43) : Line(i, "/maint", B, "200", 200, 119));
+            if (i is 59 or 76)
+            {
+                // a refused a request for the maintenance pages, and nginx went on to b, which answered its own 503.
+                access.Add(Line(i, "/maint", $"{A}, {B}", "502, 503", 503, 43));
+            }
+        }
+
+        var format = "$time_local|$remote_addr|$host|$upstream_addr|$status|$body_bytes_sent|$request_time|" + (logsUpstreamStatus ? "$upstream_status|" : "") + "$request";
+
+        var report = EngineTestKit.Analyze(access, errors: null, format: format);
+
+        Assert.Equal(
+            [(A, IncidentCause.UpstreamDown, 502), (B, IncidentCause.UpstreamReturned, 503)],
+            report.Incidents.OrderBy(i => i.Upstream, StringComparer.Ordinal).Select(i => (i.Upstream, i.Cause, i.Status)));
+    }
+
     private static Incident Single(IEnumerable<string> access)
     {
         var report = EngineTestKit.Analyze(access, errors: null, format: "ingress-nginx");

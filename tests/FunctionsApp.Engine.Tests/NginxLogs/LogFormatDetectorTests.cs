@@ -390,6 +390,25 @@ public sealed class LogFormatDetectorTests
         Assert.Equal((0.420, "0.008"), (entry.RequestTime, entry.Text(AccessField.UpstreamResponseTime)));
     }
 
+    [Fact]
+    public void Detect_ATimeAndAnAddressJoinedByASlash_AreEachTheirVariable()
+    {
+        // '... upstream time/addr $upstream_response_time/$upstream_addr ...': cut at the first slash (a unix socket's
+        // path has more); a product version or a date before a slash has no three decimals.
+        string[] upstreams = ["127.0.0.1:21121", "unix:/run/app/gunicorn.sock", "[::1]:8080"];
+        var lines = Lines([.. Enumerable.Range(0, 12).Select(i =>
+            $"192.0.2.{i + 1} - - [24/Nov/2026:10:00:{i:00} -0900]  \"GET /api/{i} HTTP/1.1\" {(i == 5 ? 502 : 200)} {(i == 5 ? 309 : 264)} upstream time/addr "
+            + $"0.0{i:00}/{upstreams[i % 3]} - \"-\" \"curl/8.5.0\"")]);
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.True(detected.TryParse(lines[4], out var entry), detected.Definition);
+        Assert.Equal("unix:/run/app/gunicorn.sock", entry.Text(AccessField.UpstreamAddr));
+        Assert.True(detected.TryParse(lines[5], out entry), detected.Definition);
+        Assert.Equal((502, "[::1]:8080"), (entry.Status, entry.Text(AccessField.UpstreamAddr)));
+    }
+
     [Theory]
     [InlineData("{0} {1} - -")]
     [InlineData("{0} - {1} - -")]
