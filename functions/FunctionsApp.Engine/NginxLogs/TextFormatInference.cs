@@ -114,6 +114,7 @@ internal static class TextFormatInference
         var tokens = new List<Token>();
         var literal = new StringBuilder();
         var i = 0;
+        var bracketEnd = -1; // the ']' of a bracket read as the format's text around several fields
         while (true)
         {
             // Between words, a bar (or an arrow, '-->') is the format's text: no variable is written as one.
@@ -160,6 +161,15 @@ internal static class TextFormatInference
                 literals.Add(literal.ToString());
                 literal.Clear().Append('"');
             }
+            else if (i < line.Length && line[i] == '[' && GroupedFields(line, i) is var groupEnd and > 0)
+            {
+                // Several fields in one bracket ('[$status $body_bytes_sent]', '[rt=$request_time us=$upstream_status]'):
+                // the brackets are the format's text, and each word inside is read as a field of its own.
+                literal.Append('[');
+                i++;
+                bracketEnd = groupEnd;
+                continue;
+            }
             else if (i < line.Length && line[i] == '[' && !IsBracketedAddress(line, i))
             {
                 var end = line.IndexOf(']', i + 1);
@@ -180,6 +190,7 @@ internal static class TextFormatInference
             else
             {
                 var end = BareEnd(line, i, delimiter);
+                end = i < bracketEnd && bracketEnd < end ? bracketEnd : end;
                 value = line[i..end].TrimEnd(' ');
                 i += value.Length;
 
@@ -436,6 +447,31 @@ internal static class TextFormatInference
         }
 
         return -1;
+    }
+
+    /// <summary>
+    /// Where the bracket at <paramref name="i"/> closes when it holds several fields, or -1: words separated by spaces
+    /// that are not one value with spaces (<c>$time_local</c>, a list of tries, a user agent or other free text) nor
+    /// values after bars (read apart already).
+    /// </summary>
+    private static int GroupedFields(string line, int i)
+    {
+        var end = line.IndexOf(']', i + 1);
+        if (end < 0 || IsBracketedAddress(line, i))
+        {
+            return -1;
+        }
+
+        var content = line[(i + 1)..end];
+        var words = content.Split(' ');
+        if (words.Length is < 2 or > 8 || content.Contains(" | ", StringComparison.Ordinal) || content.Contains(" : ", StringComparison.Ordinal)
+            || ValueShapes.Of(content) != ValueShape.None || content.IndexOfAny(['(', ';', '[']) >= 0
+            || Array.Exists(words, w => w.Length == 0 || w.EndsWith(',')))
+        {
+            return -1;
+        }
+
+        return end;
     }
 
     private static bool IsBracketedAddress(string line, int i)

@@ -390,6 +390,30 @@ public sealed class LogFormatDetectorTests
         Assert.Equal((0.420, "0.008"), (entry.RequestTime, entry.Text(AccessField.UpstreamResponseTime)));
     }
 
+    [Theory]
+    [InlineData("[{0} {1}] [{2} {3} {4}] \"{5}\"", "[$status $body_bytes_sent] [$upstream_addr $upstream_status")]
+    [InlineData("{0} {1} \"-\" \"{5}\" [rt={4} ua={2} us={3}]", "[rt=$request_time ua=$upstream_addr us=$upstream_status]")]
+    [InlineData("{0} {1} [{5}] {2} {3}", "[$http_user_agent]")]
+    public void Detect_SeveralFieldsInOneBracket_AreEachAField_ButOneValueWithSpacesStaysOne(string tail, string expected)
+    {
+        // Brackets are the format's text: nginx never brackets a value itself. Words inside are fields of their own,
+        // unless the bracket holds one value with spaces (a user agent, $time_local, a list of tries).
+        string[] agents = ["curl/8.5.0", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "python-requests/2.31.0"];
+        var lines = Lines([.. Enumerable.Range(0, 12).Select(i =>
+        {
+            var status = i == 5 ? 502 : 200;
+            return $"10.0.0.{i + 1} [24/Nov/2026:10:00:{i:00} +0530] \"GET /a/{i} HTTP/1.1\" "
+                + string.Format(CultureInfo.InvariantCulture, tail, status, status == 502 ? 157 : 900 + i, "127.0.0.1:8000", status, status == 502 ? "0.000" : "0.013", agents[i % 3]);
+        })]);
+
+        var detected = LogFormatDetector.Detect(lines);
+
+        Assert.NotNull(detected);
+        Assert.Contains(expected, detected.Definition, StringComparison.Ordinal);
+        Assert.True(detected.TryParse(lines[5], out var entry), detected.Definition);
+        Assert.Equal(502, entry.Status);
+    }
+
     [Fact]
     public void Detect_ATimeAndAnAddressJoinedByASlash_AreEachTheirVariable()
     {
