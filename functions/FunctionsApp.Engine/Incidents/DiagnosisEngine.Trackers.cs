@@ -263,8 +263,24 @@ internal sealed partial class DiagnosisEngine
             return RenameToBlock(together, failure.Upstream);
         }
 
+        if (!NamesBlock(failure) && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host)) && OtherLoopback(failure.Upstream) is { } twin
+            && (State.BlockOf.TryGetValue(TrackerKey(twin, host), out var twinBlock) ? twinBlock : twin) is var twinUpstream
+            && State.Trackers.TryGetValue(TrackerKey(twinUpstream, host), out var pair))
+        {
+            // `localhost` resolves to both loopbacks, and nginx tries each as a server of the name's implicit block
+            // ("[::1]:8000, 127.0.0.1:8000"): failing on one host, they are one service failing, not two.
+            pair.Servers ??= [pair.Upstream];
+            return AddServer(pair, failure.Upstream);
+        }
+
         return failure.Upstream;
     }
+
+    /// <summary>The other loopback address at the same port (<c>[::1]:8000</c> for <c>127.0.0.1:8000</c>, and back), or null.</summary>
+    private static string? OtherLoopback(string upstream) =>
+        upstream.StartsWith("127.0.0.1:", StringComparison.Ordinal) ? string.Concat("[::1]", upstream.AsSpan("127.0.0.1".Length))
+        : upstream.StartsWith("[::1]:", StringComparison.Ordinal) ? string.Concat("127.0.0.1", upstream.AsSpan("[::1]".Length))
+        : null;
 
     /// <summary>
     /// A request that tried one server of <paramref name="block"/> and found none left (the error log alone: the server's

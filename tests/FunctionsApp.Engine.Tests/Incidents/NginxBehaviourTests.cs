@@ -304,6 +304,28 @@ public sealed class NginxBehaviourTests
         Assert.Equal(["unix:/run/thin.0.sock", "unix:/run/thin.1.sock"], incident.Servers!.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// <c>proxy_pass http://localhost:8000</c>: the name resolves to both loopbacks and nginx tries each as a server of
+    /// the name's implicit block. From the error log alone, resets on one and then the other are one service failing.
+    /// </summary>
+    [Theory]
+    [InlineData("[::1]:8000", "127.0.0.1:8000")]
+    [InlineData("127.0.0.1:8000", "[::1]:8000")]
+    public void BothLoopbacksOfOnePort_FailingOnOneHost_AreOneIncident(string first, string second)
+    {
+        var errors = Enumerable.Range(0, 8).Select(i =>
+        {
+            var server = i < 4 ? first : second;
+            return $"{Base.AddSeconds(i * 3):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{i + 1} recv() failed (104: Connection reset by peer) while reading response header from upstream, "
+                + $"client: 10.9.8.{i}, server: localhost, request: \"GET /tree/{i} HTTP/1.1\", upstream: \"http://{server}/tree/{i}\", host: \"hub.test\"";
+        }).ToList();
+
+        var incident = Assert.Single(Analyze([], errors, format: null).Incidents);
+
+        Assert.Equal((first, IncidentCause.InvalidResponse, 8), (incident.Upstream, incident.Cause, incident.FailedRequests));
+        Assert.Equal(["127.0.0.1:8000", "[::1]:8000"], incident.Servers!.Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData(0, IncidentCause.Misconfiguration)] // the site worked up to the moment a new upstream was first needed
     [InlineData(400 * 86_400, IncidentCause.UpstreamDown)] // logs sampled over a year apart: nothing says it worked then
