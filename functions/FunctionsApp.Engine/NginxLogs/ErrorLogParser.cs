@@ -98,7 +98,7 @@ internal static class ErrorLogParser
         // A Markdown quote or code span around the paste ("> [error] 4610#0: *19 …"), or the quotes of a string it was
         // pasted as ('connect() failed …'), are not nginx's; nor what a paste left of nginx's time ("12 [error] …",
         // "15:12:26 [error] …": digits and separators right before the level).
-        var rest = line.TrimStart(" \t>`'\""u8);
+        var rest = WithoutEmphasis(line.TrimStart(" \t>`'\""u8));
         var remnant = rest.IndexOfAnyExcept("0123456789/:.- "u8);
         if (remnant > 0 && rest[remnant] == '[' && char.IsAsciiDigit((char)rest[0]))
         {
@@ -131,6 +131,22 @@ internal static class ErrorLogParser
         }
 
         return RequestMessageIn(rest) is { IsEmpty: false } message && TryParseBody(line, default, level, message, null, headless: true, out entry);
+    }
+
+    /// <summary>
+    /// A line a Markdown renderer's emphasis was pasted around (<c>_connect() failed …_</c>, <c>**upstream timed out
+    /// …**</c>, <c>~~…~~</c>) without it: nginx starts no message with <c>_</c> or <c>~</c>, nor with <c>*</c> other
+    /// than its connection number's (<c>*7 </c>), and ends none with them.
+    /// </summary>
+    private static ReadOnlySpan<byte> WithoutEmphasis(ReadOnlySpan<byte> text)
+    {
+        var marks = text.Length - text.TrimStart("_*~"u8).Length;
+        if (marks == 0 || (text[marks - 1] == '*' && marks < text.Length && char.IsAsciiDigit((char)text[marks])))
+        {
+            return text;
+        }
+
+        return text[marks..].TrimEnd(" \t"u8).TrimEnd("_*~"u8);
     }
 
     /// <summary>
