@@ -134,9 +134,9 @@ internal static class ErrorLogParser
     }
 
     /// <summary>
-    /// A line a Markdown renderer's emphasis was pasted around (<c>_connect() failed …_</c>, <c>**upstream timed out
-    /// …**</c>, <c>~~…~~</c>) without it: nginx starts no message with <c>_</c> or <c>~</c>, nor with <c>*</c> other
-    /// than its connection number's (<c>*7 </c>), and ends none with them.
+    /// The line without the Markdown emphasis a paste put around it (<c>_connect() failed …_</c>, <c>**upstream timed
+    /// out …**</c>, <c>~~…~~</c>): nginx starts no message with <c>_</c> or <c>~</c>, nor with <c>*</c> other than its
+    /// connection number's (<c>*7 </c>), and ends none with them.
     /// </summary>
     private static ReadOnlySpan<byte> WithoutEmphasis(ReadOnlySpan<byte> text)
     {
