@@ -48,6 +48,15 @@ internal sealed partial class DiagnosisEngine
                 RecordRouteServed(route, entry.Status, time);
             }
         }
+        else if (State.HotRoutes.Count > 0 && entry.Status < 400 && key[0] == 'u')
+        {
+            // A route nginx is answering 503 itself on (see AddAccess): what it serves meanwhile.
+            var route = HistoryKeys.RouteOfRequest(in entry, stackalloc char[320]);
+            if (!route.IsEmpty && _hotRoutes.TryGetValue(route, out var hot) && time <= hot.HotUntil)
+            {
+                hot.Served.Add(time.ToUnixTimeSeconds());
+            }
+        }
 
         if (!_history.TryGetValue(key, out var history) && !TryAddHistory(key.ToString(), out history))
         {

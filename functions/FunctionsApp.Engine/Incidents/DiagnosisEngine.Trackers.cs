@@ -17,6 +17,14 @@ internal sealed partial class DiagnosisEngine
 
         var key = TrackerKey(failure);
         var countsAsFailure = !failure.Recovered && !failure.Attributed;
+        if (countsAsFailure && failure is { Status: 503, LogsUpstream: true, Upstream: "-", Route.Length: > 0 }
+            && State.HotRoutes.TryGetValue(failure.Route, out var route))
+        {
+            // Applied a join horizon after its time, so the successes of the second after it are in.
+            var second = failure.Time.ToUnixTimeSeconds();
+            failure.RouteServedMeanwhile = route.Served.Get(second - 1) + route.Served.Get(second) + route.Served.Get(second + 1) > 0;
+        }
+
         var changedState = false;
         if (State.Trackers.TryGetValue(key, out var tracker) && tracker.IsOpen && countsAsFailure)
         {
@@ -83,18 +91,22 @@ internal sealed partial class DiagnosisEngine
     /// answered (nginx's own timer, a 504), or the other way round. That is a process that came back and hangs, or a
     /// hung one that was killed or crashed: two states, two causes, two fixes, so two incidents. Only for one server
     /// (a block's servers fail each in their own way at once) with failures enough to be an incident of their own, and
-    /// once per incident: a crash loop alternates, and its first change is told; the rest stays one incident.
+    /// once per incident: a crash loop alternates, and its first change is told; the rest stays one incident. The
+    /// states come from the error lines, or, for an incident no error line speaks for, from the access log's upstream
+    /// variables (<see cref="AccessStateOf(FailureEvent)"/>).
     /// </summary>
     private bool ChangedState(IncidentTracker tracker, FailureEvent failure)
     {
         if (tracker.AfterStateChange || tracker.Servers is not null || tracker.Block is not null || failure.Servers is not null
-            || failure.Errors.Count == 0 || tracker.FailedRequests < _options.MinFailures)
+            || tracker.FailedRequests < _options.MinFailures)
         {
             return false;
         }
 
-        var now = StateOf(failure.Errors.Select(e => e.Kind));
-        var before = StateOf(tracker.Kinds.Where(k => k.Value > tracker.ToleratedKinds.GetValueOrDefault(k.Key)).Select(k => k.Key));
+        var (now, before) = failure.Errors.Count > 0
+            ? (StateOf(failure.Errors.Select(e => e.Kind)),
+                StateOf(tracker.Kinds.Where(k => k.Value > tracker.ToleratedKinds.GetValueOrDefault(k.Key)).Select(k => k.Key)))
+            : tracker.Kinds.Count == 0 ? (AccessStateOf(failure), AccessStateOf(tracker)) : (ServerState.Unknown, ServerState.Unknown);
         return now != ServerState.Unknown && before != ServerState.Unknown && now != before;
 
         static ServerState StateOf(IEnumerable<FailureKind> kinds)
@@ -113,6 +125,33 @@ internal sealed partial class DiagnosisEngine
 
             return state == ServerState.Mixed ? ServerState.Unknown : state;
         }
+    }
+
+    /// <summary>
+    /// The same two states read from the access log alone, where nginx's upstream variables tell them apart: a 502
+    /// with <c>$upstream_status</c> 502 and no <c>$upstream_connect_time</c> found nothing to connect to (the time is
+    /// set once a connection, and its TLS handshake, is made); a 504 nginx made itself (nothing of a response header
+    /// received) is its timer firing on a server that took the connection.
+    /// </summary>
+    private static ServerState AccessStateOf(FailureEvent failure) => failure switch
+    {
+        { FromAccessLog: false } => ServerState.Unknown,
+        { Status: 502, UpstreamStatus: 502, LogsConnectTime: true, ConnectTime: null } => ServerState.NothingListening,
+        { Status: 504, UpstreamStatus: 504, HeaderTime: null } when failure.Received is null or 0 => ServerState.NotAnswering,
+        _ => ServerState.Unknown,
+    };
+
+    /// <summary>An incident's state from the access log alone: every failed request so far in the one state.</summary>
+    private static ServerState AccessStateOf(IncidentTracker tracker)
+    {
+        if (tracker.WithoutErrorLine != tracker.FailedRequests || tracker.Statuses.Count != 1)
+        {
+            return ServerState.Unknown;
+        }
+
+        return tracker.Statuses.ContainsKey(502) && tracker.NotConnected == tracker.FailedRequests ? ServerState.NothingListening
+            : tracker.Statuses.ContainsKey(504) && tracker.UpstreamAnswered + tracker.NoUpstreamContacted + tracker.NoneLive == 0 ? ServerState.NotAnswering
+            : ServerState.Unknown;
     }
 
     private enum ServerState

@@ -261,6 +261,13 @@ internal sealed partial class DiagnosisEngine
 
         request.HistoryKey = HistoryKeys.Of(in entry, format, upstreams);
         request.Route = HistoryKeys.RouteOf(in entry, request.HistoryKey, stackalloc char[320]).ToString();
+        if (request.Route.Length == 0 && status == 503 && request.LogsUpstream && request.Tries.Count == 0 && request.Backend.Length == 0)
+        {
+            // nginx answered 503 without an upstream: what its route serves meanwhile tells a limiter, which rejects
+            // only the excess, from a `return 503`, which answers every request of its location.
+            request.Route = HistoryKeys.RouteOfRequest(in entry, stackalloc char[320]).ToString();
+        }
+
         MarkFailing(request.HistoryKey, time);
         MarkRouteFailing(request.Route, time);
         foreach (var attempt in request.Tries)

@@ -194,6 +194,11 @@ internal sealed class FailureEvent
     /// <summary>See <see cref="PendingRequest.Backend"/>: then <see cref="Upstream"/> is that name.</summary>
     public string Backend { get; set; } = "";
 
+    /// <summary>A 503 nginx answered without an upstream while its route served others within a second of it: nginx
+    /// let some of the route's requests through and not this one (a limiter's excess), where a <c>return 503</c>
+    /// answers every request of its location.</summary>
+    public bool RouteServedMeanwhile { get; set; }
+
     public bool LogsConnectTime { get; set; }
 
     public bool LogsHeaderTime { get; set; }

@@ -229,9 +229,16 @@ internal static class ErrorSignatures
             return FailureKind.TlsVerify;
         }
 
-        // Handshakes with clients (scanners, old browsers) fail all day: only the upstream's handshake matters here.
+        // Handshakes with clients (scanners, old browsers) fail all day: only the upstream's handshake matters here. An
+        // alert the upstream sent ("tlsv13 alert certificate required", "tlsv1 alert unknown ca": OpenSSL's "SSL alert
+        // number N") is its TLS layer refusing the session whenever it comes: with TLS 1.3 the server checks nginx's
+        // certificate after nginx has finished its side of the handshake, so the refusal is read by the first
+        // SSL_read(). And a response before nginx began TLS on an https upstream ("upstream prematurely sent response",
+        // nginx 1.29.5 on; "wrong version number" in the handshake before) is a server that does not speak TLS there.
         if (message.IndexOf("SSL handshaking to upstream"u8) >= 0
-            || (upstreamPhase && (message.IndexOf("SSL_do_handshake()"u8) >= 0 || message.IndexOf("in SSL handshake"u8) >= 0)))
+            || (upstreamPhase && (message.IndexOf("SSL_do_handshake()"u8) >= 0 || message.IndexOf("in SSL handshake"u8) >= 0
+                || message.IndexOf("SSL alert number"u8) >= 0))
+            || message.IndexOf("upstream prematurely sent response"u8) >= 0)
         {
             return FailureKind.TlsHandshake;
         }
@@ -266,6 +273,15 @@ internal static class ErrorSignatures
         if (message.IndexOf("worker_connections are not enough"u8) >= 0)
         {
             return message.IndexOf(" while "u8) >= 0 ? FailureKind.WorkerConnections : FailureKind.None;
+        }
+
+        // proxy_bind's address could not be bound for the try ("bind(192.0.2.10) failed (99: Cannot assign requested
+        // address) while connecting to upstream"): an address this host does not have, or one in use, in nginx's
+        // configuration; ports running out is EADDRNOTAVAIL from connect(), not from bind(). (nginx's own listen
+        // failing at start, "bind() to 0.0.0.0:80 failed", has no upstream phase.)
+        if (message.StartsWith("bind("u8) && message.IndexOf("while connecting to upstream"u8) >= 0)
+        {
+            return FailureKind.BindFailed;
         }
 
         var connecting = message.IndexOf("connect()"u8) >= 0 || message.IndexOf("while connecting to upstream"u8) >= 0
@@ -355,7 +371,8 @@ internal static class ErrorSignatures
             Errno.NetworkUnreachable => IsIpv6Peer(message) ? FailureKind.Ipv6Unavailable : FailureKind.Unreachable,
 
             // The kernel gave up on the SYN (the host does not answer, a firewall drops it): nginx answers 502, not 504.
-            Errno.TimedOut => connecting ? FailureKind.Unreachable : FailureKind.TimedOut,
+            // On a connection made (recv(), send(), SSL_read()), the kernel's retransmissions gave up: 502 as well.
+            Errno.TimedOut => connecting ? FailureKind.Unreachable : FailureKind.ConnectionTimedOut,
             Errno.Again => FailureKind.ResourceUnavailable,
             // EADDRNOTAVAIL: no local address to connect from. For an IPv6 peer ("connect() to [2001:db8::1]:443", "[::1]"
             // for localhost) the host has no IPv6 address (containers, IPv4-only VMs); otherwise its ports ran out.

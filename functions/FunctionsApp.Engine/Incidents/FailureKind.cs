@@ -76,4 +76,13 @@ internal enum FailureKind
     /// <c>resolver</c> nginx was given is no recursive resolver it may use (an authoritative-only server, an ACL).
     /// </summary>
     DnsRefused,
+
+    /// <summary>The kernel gave up on a connection nginx had made (<c>recv() failed (110: Connection timed out)</c>): the
+    /// peer stopped acknowledging (the host died or the path to it broke mid-request). A failed system call, so nginx
+    /// answers 502: only its own timer (<see cref="TimedOut"/>) makes a 504.</summary>
+    ConnectionTimedOut,
+
+    /// <summary><c>proxy_bind</c>'s address could not be bound for a try (<c>bind(192.0.2.10) failed (99: …) while
+    /// connecting to upstream</c>): an address this host does not have, or one in use; a configuration error.</summary>
+    BindFailed,
 }

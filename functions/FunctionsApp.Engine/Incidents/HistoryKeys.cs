@@ -53,6 +53,44 @@ internal static class HistoryKeys
     }
 
     /// <summary>
+    /// The route of a request in a format that logs upstreams: its host (<c>-</c> when the format logs none) and the
+    /// first segment of its path, as <see cref="RouteOf"/> builds it under a host key. Empty when the request has no path.
+    /// </summary>
+    public static ReadOnlySpan<char> RouteOfRequest(in AccessLogEntry entry, Span<char> buffer)
+    {
+        var segment = FirstPathSegment(RequestTarget(in entry));
+        var host = entry.Has(AccessField.Host) ? entry.Get(AccessField.Host) : entry.Get(AccessField.HttpHost);
+        var colon = host.LastIndexOf((byte)':');
+        if (colon > 0 && host.IndexOf((byte)']') < colon)
+        {
+            host = host[..colon];
+        }
+
+        if (host.IsEmpty)
+        {
+            host = "-"u8;
+        }
+
+        if (segment.IsEmpty || host.Length + 1 + segment.Length > buffer.Length)
+        {
+            return default;
+        }
+
+        for (var i = 0; i < host.Length; i++)
+        {
+            buffer[i] = char.ToLowerInvariant((char)host[i]);
+        }
+
+        buffer[host.Length] = ' ';
+        for (var i = 0; i < segment.Length; i++)
+        {
+            buffer[host.Length + 1 + i] = (char)segment[i];
+        }
+
+        return buffer[..(host.Length + 1 + segment.Length)];
+    }
+
+    /// <summary>
     /// The key of <paramref name="kind"/> (<c>u</c>, <c>h</c> or <c>p</c>) an error line's request would have had in
     /// the access log; null when the line does not tell it (no host, no request, or no peer chosen: the access log
     /// names no upstream then).

@@ -151,7 +151,7 @@ internal static class IncidentClassifier
         FailureKind.Refused or FailureKind.Unreachable or FailureKind.NoLiveUpstreams or FailureKind.MissingSocket => (Connectivity(e, kind), 1.0),
         FailureKind.TimedOutConnecting when ListenQueueOverflows(e) || AcceptQueueFull(e) => (IncidentCause.Overload, 1.0),
         FailureKind.TimedOutConnecting when HostUnreachable(e) => (IncidentCause.UpstreamDown, 1.0),
-        FailureKind.TimedOut or FailureKind.TimedOutConnecting => (IncidentCause.Timeout, 1.0),
+        FailureKind.TimedOut or FailureKind.TimedOutConnecting or FailureKind.ConnectionTimedOut => (IncidentCause.Timeout, 1.0),
 
         // Connected, and no answer to the ClientHello until nginx's connect timer ran out: a server that does not speak
         // TLS there waits for a request line that never comes (https:// to a plain-HTTP port), and answers no request.
@@ -161,7 +161,7 @@ internal static class IncidentClassifier
         FailureKind.Reset or FailureKind.ResetConnecting or FailureKind.PrematureClose => (BrokenResponse(e, kind), 1.0),
         FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
         FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.NoResolver or FailureKind.Ipv6Unavailable or FailureKind.InvalidAddress
-            => (IncidentCause.Misconfiguration, 1.0),
+            or FailureKind.BindFailed => (IncidentCause.Misconfiguration, 1.0),
         FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused => (IncidentCause.Dns, 1.0),
 
         // The resolver's own complaints come with the per-request "could not be resolved" lines: evidence, a small vote.
@@ -402,12 +402,15 @@ internal static class IncidentClassifier
         }
 
         // limit_req and limit_conn log each request they reject (at `error`, by default): an error log read and silent
-        // about these requests says nginx made the 503 another way (`return 503` for maintenance, an `error_page`).
+        // about these requests says nginx made the 503 another way (`return 503` for maintenance, an `error_page`),
+        // unless the limiter logs below the error log's level (`limit_req_log_level warn` beside `error_log … error`).
+        // What the route did meanwhile tells them apart: a limiter rejects only the excess, so the same route keeps
+        // serving others in the same seconds; a `return 503` answers every request of its location.
         if (Share(e.NoUpstreamContacted) >= 0.5 && dominant == 503)
         {
-            return e.ErrorLogCovered
-                ? Verdict(IncidentCause.Unknown, 0.35, e)
-                : Verdict(IncidentCause.RateLimited, 0.6 * Share(e.NoUpstreamContacted) + 0.05, e);
+            return !e.ErrorLogCovered ? Verdict(IncidentCause.RateLimited, 0.6 * Share(e.NoUpstreamContacted) + 0.05, e)
+                : e.RejectedWhileRouteServed * 2 >= e.NoUpstreamContacted ? Verdict(IncidentCause.RateLimited, 0.5, e)
+                : Verdict(IncidentCause.Unknown, 0.35, e);
         }
 
         // 009: the upstream's answer had no HTTP status line, and nginx passed it on as HTTP/0.9 ($upstream_status 200).
@@ -600,6 +603,7 @@ internal static class IncidentClassifier
                     $"nginx connects to {u} over IPv6, and this host cannot (no IPv6 address to connect from, or no route to IPv6 networks): the name resolves to IPv6 addresses too, or the configuration names one.",
                 FailureKind.Ipv6Unavailable =>
                     $"nginx's tries for {u} include IPv6 addresses, and this host cannot connect over IPv6 (no IPv6 address to connect from, or no route to IPv6 networks): the name resolves to IPv6 addresses too, or the configuration names one.",
+                FailureKind.BindFailed => $"nginx could not bind the local address `proxy_bind` names to connect to {u}: this host does not have that address (or it is in use), so no try left nginx.",
                 FailureKind.InvalidAddress => $"connect() rejected the address {u} itself (invalid argument or address family): no packet left nginx; check the address in the configuration.",
                 FailureKind.MissingSocket => $"The socket {u} does not exist, and nothing ever answered there while the site served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)}: nginx points at the wrong path.",
                 _ => $"{u} never accepted a connection ({Words(top)}), though the site had served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)} before it was first used: nginx most likely points at the wrong address or port.",
@@ -612,6 +616,8 @@ internal static class IncidentClassifier
                 $"{u} closed the connection on slow requests after {limit.ToString("0.#", CultureInfo.InvariantCulture)} s, never sooner ({Words(top)}): the application server's own timeout killed the worker (gunicorn --timeout, uWSGI harakiri, PHP-FPM request_terminate_timeout).",
             IncidentCause.Timeout when e.Kinds.ContainsKey(FailureKind.NoLiveUpstreams) && e.Statuses.GetValueOrDefault(502) > e.Statuses.GetValueOrDefault(504) =>
                 $"{u} did not answer in time ({Words(top)}), and with its servers marked down for it nginx answered most requests 502 itself (no live upstreams).",
+            IncidentCause.Timeout when top == FailureKind.ConnectionTimedOut =>
+                $"{u} stopped acknowledging connections nginx had made: the kernel's retransmissions gave up mid-request, and nginx answered 502 Bad Gateway ({Words(top)}); the host went away or the path to it broke.",
             IncidentCause.Timeout => top == FailureKind.TimedOutConnecting
                 ? $"nginx could not connect to {u} in time: {TimeoutAnswer(e)} ({Words(top)})."
                 : $"{u} did not answer in time: {TimeoutAnswer(e)} ({Words(top)}).",
@@ -650,6 +656,8 @@ internal static class IncidentClassifier
             IncidentCause.UpstreamReturned when e.NginxPageOnly * 2 >= Math.Max(1, e.WithoutErrorLine) =>
                 $"{u} answered with nginx's own error page, and this nginx wrote no error line for these requests (it logs each 502/504 it makes): {u} is itself a proxy (an inner nginx, ingress-nginx, a load balancer built on nginx) and the failure is behind it. Its error log says which.",
             IncidentCause.UpstreamReturned => $"The gateway errors came from {u} itself; nginx passed them through.",
+            IncidentCause.RateLimited when e.ErrorLogCovered && top == FailureKind.None =>
+                $"nginx rejected requests with 503 before reaching an upstream while the same routes served others in the same seconds, as limit_req and limit_conn do with the excess; the error log is silent about them, so the limits log below its level (`limit_req_log_level`, `limit_conn_log_level` against `error_log`).",
             IncidentCause.RateLimited => $"nginx rejected requests with 503 by limit_req/limit_conn before reaching an upstream.",
             IncidentCause.Unknown when top == FailureKind.None && e.NoUpstreamContacted * 2 >= Math.Max(1, e.WithoutErrorLine) && e.ErrorLogCovered =>
                 $"nginx answered {string.Join("/", e.Statuses.Keys.Order())} itself without contacting an upstream, and its error log says nothing about these requests, where limit_req and limit_conn log each rejection: a `return 503` (a maintenance switch) or an `error_page`, unless the limits log below the error log's level (`limit_req_log_level`).",
@@ -675,12 +683,14 @@ internal static class IncidentClassifier
         FailureKind.PermissionDenied => "permission denied",
         FailureKind.TimedOut => "upstream timed out",
         FailureKind.TimedOutConnecting => "connect timed out",
+        FailureKind.ConnectionTimedOut => "connection timed out in the kernel",
         FailureKind.ResourceUnavailable => "connect() returned EAGAIN: backlog full",
         FailureKind.PortExhaustion => "no free local ports",
         FailureKind.WorkerConnections => "worker_connections exhausted",
         FailureKind.TooManyOpenFiles => "too many open files",
         FailureKind.Ipv6Unavailable => "no IPv6 on this host",
         FailureKind.InvalidAddress => "invalid address",
+        FailureKind.BindFailed => "proxy_bind address not bindable",
         FailureKind.Reset => "connection reset by peer",
         FailureKind.ResetConnecting => "connection reset while connecting",
         FailureKind.PrematureClose => "upstream closed the connection early",

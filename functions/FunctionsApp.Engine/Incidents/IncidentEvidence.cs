@@ -51,6 +51,9 @@ internal sealed record IncidentEvidence
     /// <summary>nginx answered without contacting any upstream (<c>$upstream_addr</c> is <c>-</c>).</summary>
     public int NoUpstreamContacted { get; init; }
 
+    /// <summary>Of <see cref="NoUpstreamContacted"/>, the 503s whose route served other requests within a second.</summary>
+    public int RejectedWhileRouteServed { get; init; }
+
     /// <summary>Of those, requests routed to a backend by name (ingress-nginx's <c>$proxy_upstream_name</c>):
     /// its balancer answers 503 itself, without an error line, when the backend has no endpoints.</summary>
     public int NoEndpoints { get; init; }

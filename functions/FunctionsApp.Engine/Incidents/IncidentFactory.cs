@@ -115,6 +115,7 @@ internal static class IncidentFactory
             ExplainedByAttribution = Math.Min(t.Attributed, t.Unjoined),
             UpstreamAnswered = t.UpstreamAnswered,
             NoUpstreamContacted = t.NoUpstreamContacted,
+            RejectedWhileRouteServed = t.RejectedWhileRouteServed,
             NoEndpoints = t.NoEndpoints,
             NotConnected = t.NotConnected,
             ConnectedNoHeader = t.ConnectedNoHeader,

@@ -87,6 +87,10 @@ internal sealed class IncidentTracker
     /// <summary>Of those, requests routed to a backend (<see cref="FailureEvent.Backend"/>): a backend with no endpoints.</summary>
     public int NoEndpoints { get; set; }
 
+    /// <summary>Of <see cref="NoUpstreamContacted"/>, the 503s whose route served others within a second
+    /// (<see cref="FailureEvent.RouteServedMeanwhile"/>).</summary>
+    public int RejectedWhileRouteServed { get; set; }
+
     public int NotConnected { get; set; }
 
     public int ConnectedNoHeader { get; set; }
@@ -345,6 +349,7 @@ internal sealed class IncidentTracker
         else if (failure.LogsUpstream && failure.Upstream == "-")
         {
             NoUpstreamContacted++;
+            RejectedWhileRouteServed += failure.RouteServedMeanwhile ? 1 : 0;
             signature = $"{failure.Status} answered by nginx itself, no upstream contacted";
         }
         else if (failure.BlockName)

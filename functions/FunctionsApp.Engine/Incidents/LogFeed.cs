@@ -1308,7 +1308,12 @@ internal sealed class LogFeed
                 return ErrorLogParser.StartsWithProcessId(text);
             }
 
-            return !text.IsEmpty && text[0] != '[' && text[0] != '*' && !char.IsAsciiDigit((char)text[0])
+            // A digit starts a head pasted without its date ("12 [error] …"), unless the line before was cut at the
+            // width this input's lines are wrapped at (the terminal's, or the head's when a line went on at it already):
+            // then the cut fell inside a number ("…127.0.0.1:" / "22001/").
+            var cutInside = _wrappedWidth >= MinTerminalWidth && _wrappedLast == _wrappedWidth
+                && (_terminalWidth == _wrappedWidth || _wrapped!.Count > _wrappedHead);
+            return !text.IsEmpty && text[0] != '[' && text[0] != '*' && (cutInside || !char.IsAsciiDigit((char)text[0]))
                 && !ErrorLogParser.TryParseStderr(line, out _)
                 && !(Owner.Format is { } format && format.TryParse(line, out _));
         }

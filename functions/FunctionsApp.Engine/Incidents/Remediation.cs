@@ -90,6 +90,11 @@ internal static class Remediation
                     steps.Add($"connect() rejected {upstream} itself (Invalid argument / address family): check the address nginx was given (an IPv6 address to an IPv4-only host, a broadcast or malformed address from service discovery or the resolver).");
                 }
 
+                if (kinds.Contains(FailureKind.BindFailed))
+                {
+                    steps.Add("Check `proxy_bind` (`fastcgi_bind`, `uwsgi_bind`, …): its address must be one of this host's (`ip -br addr`), or add `transparent` when binding a client's address on purpose; nginx answers these requests 500.");
+                }
+
                 if (kinds.Contains(FailureKind.Ipv6Unavailable))
                 {
                     steps.Add("Point `proxy_pass` at `127.0.0.1` instead of `localhost`/`[::1]`, or enable IPv6 on the host's (container's) loopback; for a name that resolves to IPv6 addresses the host cannot reach, `resolver ... ipv6=off` (or an IPv4 address).");
@@ -109,6 +114,11 @@ internal static class Remediation
                 steps.Add("A server whose listen queue is full drops new connections until it catches up: check its backlog (`ss -ltn`: Recv-Q against Send-Q) and `net.core.somaxconn`, and whether it is saturated.");
                 steps.Add("Fail over sooner: a short `proxy_connect_timeout` (e.g. `5s`) with more than one server and `proxy_next_upstream error timeout`.");
                 AddBypasses(steps);
+                break;
+            case IncidentCause.Timeout when kinds.Contains(FailureKind.ConnectionTimedOut) && !kinds.Contains(FailureKind.TimedOut):
+                // The kernel gave up on an established connection: nginx's timeouts play no part.
+                steps.Add($"Check the host of {upstream} and the network path to it: it stopped acknowledging established connections (crashed or rebooted, moved, or a firewall, NAT or conntrack entry dropped the flow); `proxy_read_timeout` plays no part here.");
+                steps.Add("Give nginx more than one server with `proxy_next_upstream error` for idempotent requests, and enable `proxy_socket_keepalive` so idle connections to a vanished host are found before a request uses them.");
                 break;
             case IncidentCause.Timeout:
                 steps.Add($"Find out why {upstream} answered too slowly for nginx's timeout at these times (slow queries, locks, exhausted worker pools, GC pauses).");

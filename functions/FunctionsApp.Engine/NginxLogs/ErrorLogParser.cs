@@ -104,6 +104,12 @@ internal static class ErrorLogParser
         {
             rest = rest[remnant..];
         }
+        else if (rest.Length > 0 && rest[0] != '[' && HeadInside(rest) is > 0 and var head)
+        {
+            // Whatever stands before nginx's "[level] pid#tid: " that no rule above knows (a placeholder the poster
+            // typed for the time, "<date> <time>", a redacted one, a viewer's columns) is not nginx's: drop it.
+            rest = rest[head..];
+        }
 
         // A viewer's tag before the level: Filebeat's nginx module as Kibana renders it ("[nginx][error] upstream …").
         while (rest.Length > 2 && rest[0] == '[' && rest[1..].IndexOf((byte)']') is var tag and > 0 and <= 20
@@ -131,6 +137,28 @@ internal static class ErrorLogParser
         }
 
         return RequestMessageIn(rest) is { IsEmpty: false } message && TryParseBody(line, default, level, message, null, headless: true, out entry);
+    }
+
+    /// <summary>
+    /// Where nginx's <c>[level] pid#tid: </c> starts in the first bytes of <paramref name="text"/>, or -1: nginx writes that
+    /// sequence on every line, so it marks the head even where what came before it is no time nginx wrote.
+    /// </summary>
+    private static int HeadInside(ReadOnlySpan<byte> text)
+    {
+        var window = text[..Math.Min(text.Length, MaxUnknownPrefix)];
+        for (var from = 0; window[from..].IndexOf((byte)'[') is var open and >= 0;)
+        {
+            var start = from + open;
+            from = start + 1;
+            var close = text[from..].IndexOf((byte)']');
+            if (close is >= 4 and <= 6 && IsLevel(text.Slice(from, close)) && text[(from + close + 1)..] is [(byte)' ', .. var process]
+                && StartsWithProcessId(process))
+            {
+                return start;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>
@@ -253,6 +281,13 @@ internal static class ErrorLogParser
                 connectionId = cid;
                 return space < 0 ? default : rest[(space + 1)..];
             }
+
+            // A number the poster redacted ("*_____", "*XXX", "****"): still nginx's mark of a request's line, its
+            // number unknown.
+            if (star == 1 && space > 1 && digits.IndexOfAnyExcept("_*Xx#?.-"u8) < 0)
+            {
+                return rest[(space + 1)..];
+            }
         }
 
         return rest;
@@ -307,6 +342,13 @@ internal static class ErrorLogParser
             contextStart = rest.IndexOf(", resolver: "u8);
         }
 
+        // A redaction that took the space with the address ("client:[redacted] , server: …") leaves the keys after it.
+        var glued = -1;
+        if (contextStart < 0 && rest.IndexOf(", client:"u8) is var at and >= 0 && rest[(at + 9)..].IndexOf(", server: "u8) >= 0)
+        {
+            contextStart = glued = at;
+        }
+
         var message = contextStart < 0 ? rest : rest[..contextStart];
 
         // nginx quotes what it relays ("FastCGI sent in stderr: \"...\"") with the newlines it holds: a line that closes
@@ -321,6 +363,12 @@ internal static class ErrorLogParser
         // One pass over "key: value, key: \"value\", ..." in whatever subset and order the line has.
         ReadOnlySpan<byte> client = default, server = default, request = default, subrequest = default;
         ReadOnlySpan<byte> upstream = default, host = default, referrer = default, resolver = default;
+        if (glued >= 0)
+        {
+            var serverKey = context.IndexOf(", server: "u8);
+            client = context[7..serverKey].Trim((byte)' ');
+            context = context[(serverKey + 2)..];
+        }
         while (!context.IsEmpty)
         {
             var separator = context.IndexOf(": "u8);

@@ -669,11 +669,17 @@ internal sealed class LinePrefix
 
     // "nginx: ", "nginx[1234]: " alone: what is left of a syslog line whose daemon did not recognise the tag; or with
     // the host before it and no time ("frontend.0 nginx: ", a journal's message as Upsun's shipper relays it).
+    // Not a key of nginx's request context ("server: , request: …"), which starts the rest of an error line a paste
+    // wrapped after "client: …, ".
     private static int MatchTag(ReadOnlySpan<byte> s)
     {
         var end = MatchHostAndTag(s, 0, hostRequired: false);
-        return end > 0 && end < s.Length ? end : -1;
+        return end > 0 && end < s.Length && !IsContextKey(s[..end].TrimEnd((byte)' ')) ? end : -1;
     }
+
+    private static bool IsContextKey(ReadOnlySpan<byte> tag) =>
+        tag.SequenceEqual("server:"u8) || tag.SequenceEqual("request:"u8) || tag.SequenceEqual("upstream:"u8) || tag.SequenceEqual("host:"u8)
+        || tag.SequenceEqual("client:"u8) || tag.SequenceEqual("referrer:"u8) || tag.SequenceEqual("subrequest:"u8);
 
     private static bool ContainsOtherThanName(ReadOnlySpan<byte> s)
     {

@@ -104,6 +104,21 @@ public sealed class ErrorSignaturesTests
         { "open() \"/usr/share/nginx/html/favicon.ico\" failed (2: No such file or directory)", "None" },
         { "client intended to send too large body: 10485760 bytes", "None" },
 
+        // An alert the upstream's TLS layer sent is a refused session in any phase: TLS 1.3 checks nginx's certificate
+        // after nginx's side of the handshake is done, so the first SSL_read() reads the refusal.
+        { "SSL_read() failed (SSL: error:0A00045C:SSL routines::tlsv13 alert certificate required:SSL alert number 116) while reading response header from upstream", "TlsHandshake" },
+        { "SSL_read() failed (SSL: error:0A000418:SSL routines::tlsv1 alert unknown ca:SSL alert number 48) while reading response header from upstream", "TlsHandshake" },
+        { "SSL_read() failed (SSL: error:0A000126:SSL routines::unexpected eof while reading) while reading response header from upstream", "PrematureClose" },
+        { "upstream prematurely sent response while connecting to upstream", "TlsHandshake" },
+
+        // The kernel's timeout on a connection made is a failed call (502), not nginx's timer (504).
+        { "recv() failed (110: Connection timed out) while reading response header from upstream", "ConnectionTimedOut" },
+
+        // EADDRNOTAVAIL from connect() is ports running out; from bind(), proxy_bind's address is not this host's.
+        { "connect() to 10.0.0.7:8080 failed (99: Cannot assign requested address) while connecting to upstream", "PortExhaustion" },
+        { "bind(192.0.2.10) failed (99: Cannot assign requested address) while connecting to upstream", "BindFailed" },
+        { "bind() to 0.0.0.0:80 failed (98: Address already in use)", "None" },
+
         // From the hold-out table (Fixtures/real-error-lines/holdout.json).
         { "unexpected RR type 6", "Resolver" },
         { "no A or CNAME types in DNS response", "Resolver" },

@@ -412,6 +412,41 @@ public sealed class NginxBehaviourTests
         Assert.Equal(IncidentCause.RateLimited, withoutErrorLog.Cause);
     }
 
+    /// <summary>
+    /// A limiter whose lines log below the error log's level (<c>limit_req_log_level warn</c> beside <c>error_log …
+    /// error</c>) leaves the error log silent too. It rejects only the excess, so the same route keeps serving others in
+    /// the same seconds; a <c>return 503</c> answers every request of its location while other locations serve.
+    /// </summary>
+    [Theory]
+    [InlineData(true, IncidentCause.RateLimited)]
+    [InlineData(false, IncidentCause.Unknown)]
+    public void Nginxs503_WithErrorLogSilent_IsALimiterWhereItsRouteServesOthersMeanwhile(bool routeServesMeanwhile, IncidentCause expected)
+    {
+        var access = new List<string>();
+        for (var s = 0; s < 90; s++)
+        {
+            access.Add(Access(s, 200, path: "/static/app.css"));
+            var rejecting = s is >= 30 and < 60;
+            if (!rejecting || routeServesMeanwhile)
+            {
+                access.Add(Access(s, 200, path: $"/api/orders/{s}"));
+            }
+
+            if (rejecting)
+            {
+                access.Add(Access(s, 503, upstream: "-", upstreamStatus: "-", connect: "-", header: "-", path: $"/api/orders/{s}"));
+            }
+        }
+
+        // The error log began before the 503s: an unrelated line, minutes earlier.
+        string[] errors = ["2026/11/24 09:55:00 [warn] 77#77: *1 an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/1/00/0000000001 while reading upstream, client: 10.9.8.7, server: api.test, request: \"GET /export HTTP/1.1\", upstream: \"http://10.0.0.1:8080/export\", host: \"api.test\""];
+
+        var incident = Assert.Single(Analyze(access, errors).Incidents);
+
+        Assert.Equal((expected, 503, 30), (incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Contains(expected == IncidentCause.RateLimited ? "limit_req_log_level" : "return 503", incident.Summary, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TlsUpstream_UnexpectedEofOnReusedConnectionsAmidSuccesses_IsAClosedConnectionNotOverload()
     {
@@ -775,12 +810,16 @@ public sealed class NginxBehaviourTests
     /// <summary>
     /// The server changes state under one outage: the application hangs (its requests time out: 504) and a watchdog
     /// kills it, so it refuses until it is back (502); or it is down (refused) and comes back hung. Nothing listening
-    /// and a listener that never answers are two states with two causes and two fixes: two incidents, in order.
+    /// and a listener that never answers are two states with two causes and two fixes: two incidents, in order. From the
+    /// access log alone the upstream variables tell the same states: a 502 with no <c>$upstream_connect_time</c>
+    /// connected nowhere, a 504 of nginx's own was its timer on a connection made.
     /// </summary>
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void HungThenDown_OrDownThenHung_AreTwoIncidents(bool hungFirst)
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    public void HungThenDown_OrDownThenHung_AreTwoIncidents(bool hungFirst, bool withErrorLog)
     {
         var access = new List<string>();
         var errors = new List<string>();
@@ -800,11 +839,28 @@ public sealed class NginxBehaviourTests
             }
         }
 
-        var incidents = Analyze(access, errors).Incidents.OrderBy(i => i.Start).ToList();
+        var incidents = Analyze(access, withErrorLog ? errors : []).Incidents.OrderBy(i => i.Start).ToList();
 
         var expected = new[] { (IncidentCause.Timeout, 504, hungFirst ? 8 : 15), (IncidentCause.UpstreamDown, 502, hungFirst ? 15 : 8) };
         Assert.Equal(hungFirst ? expected : [.. expected.Reverse()], incidents.Select(i => (i.Cause, i.Status, i.FailedRequests)));
         Assert.True(incidents[0].End < incidents[1].Start);
+    }
+
+    /// <summary>
+    /// The kernel gave up on connections nginx had made (<c>recv() failed (110: Connection timed out)</c>: the peer stopped
+    /// acknowledging): a failed system call, which nginx answers 502; only its own timer makes a 504.
+    /// </summary>
+    [Fact]
+    public void KernelTimeoutOnAConnectionMade_Is502()
+    {
+        var errors = Enumerable.Range(0, 12)
+            .Select(i => Error(i * 3, "recv() failed (110: Connection timed out) while reading response header from upstream", cid: i)).ToList();
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((IncidentCause.Timeout, 502, 12), (incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Contains("stopped acknowledging", incident.Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain(incident.Remediation, step => step.Contains("raise `proxy_read_timeout`", StringComparison.Ordinal));
     }
 
     /// <summary>
@@ -1299,6 +1355,8 @@ public sealed class NginxBehaviourTests
     [InlineData("connect() failed (111: Connection\nrefused) while connecting to upstream, client: 127.0.0.1, server: ,\nrequest: \"GET / HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host:\n\"localhost\"", "127.0.0.1:9000", IncidentCause.UpstreamDown)]
     [InlineData("connect() to \nunix:/tmp/passenger.sock failed (11: Resource \ntemporarily unavailable) while connecting to upstream, client: 10.0.0.1, server: \nx.test, request: \"GET / HTTP/1.0\", upstream: \n\"passenger://unix:/tmp/passenger.sock:\", host: \"x.test\"", "unix:/tmp/passenger.sock", IncidentCause.Overload)]
     [InlineData("recv() failed (104: Connection reset by peer)\nwhile reading response header from upstream, client: 127.0.0.1, server: , request: \"GET /register\nHTTP/1.1\", upstream: \"fastcgi://unix:/home/web01/.valet/valet.sock:\", host: \"laravel.test\", referrer:\n\"http://laravel.test/\"", "unix:/home/web01/.valet/valet.sock", IncidentCause.InvalidResponse)]
+    // The rest starting with a key of the context (no syslog tag, though "server:" has a tag's shape).
+    [InlineData("connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, \nserver: , request: \"GET /_matrix/client/versions HTTP/1.0\", upstream: \"http://127.0.0.1:8008/_matrix/client/versions\", host: \"matrix.test\"", "127.0.0.1:8008", IncidentCause.UpstreamDown)]
     public void WrappedPaste_OneEntryOverSeveralLines_IsReadAsOne(string rest, string upstream, IncidentCause cause)
     {
         var errors = new List<string>();
@@ -1360,6 +1418,35 @@ public sealed class NginxBehaviourTests
 
         var incident = Assert.Single(report.Incidents);
         Assert.Equal(("unix:/var/run/php/php7.2-fpm.sock", IncidentCause.Timeout, 3), (incident.Upstream, incident.Cause, incident.FailedRequests));
+        Assert.Equal(0, report.Stats.MalformedLines);
+    }
+
+    /// <summary>
+    /// Once lines show the terminal's width, a line after one cut at that width goes on with it even when it starts
+    /// with a digit (the cut fell inside the upstream's address, "…127.0.0.1:" / "22001/health"), where a digit
+    /// otherwise starts a head pasted without its date.
+    /// </summary>
+    [Fact]
+    public void TerminalWrappedPaste_CutBeforeADigit_GoesOnWithTheLineBefore()
+    {
+        const int width = 120;
+        var errors = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var line = Line("/health");
+            var pad = (width - (line.IndexOf("22001/", StringComparison.Ordinal) % width)) % width;
+            errors.AddRange(Line("/health" + new string('x', pad)).Chunk(width).Select(c => new string(c)));
+
+            string Line(string path) =>
+                $"{Base.AddSeconds(i * 2):yyyy/MM/dd HH:mm:ss} [error] 951#951: *{37 + i} upstream timed out (110: Connection timed out) while reading response header from upstream, client: 127.0.0.1, server: shop.test, request: \"GET {path} HTTP/1.1\", upstream: \"http://127.0.0.1:22001{path}\", host: \"shop.test\"";
+        }
+
+        Assert.Contains(errors, row => row.StartsWith("22001/", StringComparison.Ordinal));
+
+        var report = Analyze([], errors, options: new DiagnosisOptions { MinFailures = 1 });
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("127.0.0.1:22001", IncidentCause.Timeout, 4), (incident.Upstream, incident.Cause, incident.FailedRequests));
         Assert.Equal(0, report.Stats.MalformedLines);
     }
 

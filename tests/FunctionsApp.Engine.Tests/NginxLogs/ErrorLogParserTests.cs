@@ -43,6 +43,11 @@ public sealed class ErrorLogParserTests
     // Markdown emphasis pasted around the line: nginx starts no message with '_' or '~', nor with '*' but its connection's.
     [InlineData("_connect() failed (113: No route to host) while connecting to upstream, client: <IP>, server: _, request: \"GET /generate HTTP/1.1\", upstream: \"http://172.18.0.3:8082/generate\", host: \"sub.domain\"_", "Error", -1L)]
     [InlineData("**[error] 7#7: *31 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.1, server: x, request: \"GET / HTTP/1.1\", upstream: \"http://10.0.0.2:80/\", host: \"x.test\"**", "Error", 31L)]
+    // Whatever a poster put where the time was, before nginx's "[level] pid#tid: ".
+    [InlineData("<date> <time> [error] 7871#7871: *2 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8920/\", host: \"x.test\"", "Error", 2L)]
+    [InlineData("Dec 04 [REDACTED] [crit] 12#12: *5 connect() to unix:/run/app.sock failed (2: No such file or directory) while connecting to upstream, client: 10.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://unix:/run/app.sock:/\", host: \"x\"", "Crit", 5L)]
+    // A connection number the poster redacted: still a request's line, its number unknown.
+    [InlineData("[error] 2470#****: *_____ connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: x, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8008/\", host: \"x\"", "Error", -1L)]
     public void TryParseHeadless_LinesPastedWithoutTheirTime_KeepLevelConnectionAndContext(string line, string level, long connection)
     {
         Assert.False(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out _));
@@ -89,6 +94,19 @@ public sealed class ErrorLogParserTests
         Assert.True(ErrorLogParser.TryParseHeadless(Encoding.UTF8.GetBytes(line), out var entry));
 
         Assert.Equal((message, connection), (Encoding.UTF8.GetString(entry.Message), entry.ConnectionId));
+    }
+
+    /// <summary>A redaction that took the space after <c>client:</c> leaves the keys after it readable.</summary>
+    [Fact]
+    public void TryParse_ClientRedactedWithItsSpace_KeepsTheKeysAfterIt()
+    {
+        var line = "2021/06/10 01:02:03 [error] 1#1: *9 connect() failed (111: Connection refused) while connecting to upstream, client:[insert ip here] , server: example.test, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8080/\", host: \"example.test\""u8;
+
+        Assert.True(ErrorLogParser.TryParse(line, out var entry));
+
+        Assert.Equal(("http://127.0.0.1:8080/", "example.test", "example.test"),
+            (Encoding.UTF8.GetString(entry.Upstream), Encoding.UTF8.GetString(entry.Server), Encoding.UTF8.GetString(entry.Host)));
+        Assert.Equal("connect() failed (111: Connection refused) while connecting to upstream", Encoding.UTF8.GetString(entry.Message));
     }
 
     [Theory]
