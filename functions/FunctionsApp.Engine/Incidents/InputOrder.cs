@@ -7,21 +7,37 @@ namespace FunctionsApp.Incidents;
 /// given the way <c>ls</c> lists them (<c>access.log access.log.1 access.log.2.gz</c>) are newest first, and read in
 /// that order every burst would look like it ran backwards. Each input's first time orders them. An input whose first
 /// lines run backwards in time (a search's export, listed newest first) is read last line first when it can be
-/// (<see cref="ReversedLines"/>: a file, not compressed). Nothing is reordered when an input cannot be opened twice
-/// (standard input) or shows no time in its first lines.
+/// (<see cref="ReversedLines"/>: a file, not compressed). Rotated files concatenated into one the same way
+/// (<c>zcat -f access.log*</c>) are read run by run in time order (<see cref="RunsInOrder"/>). Nothing is reordered when
+/// an input cannot be opened twice (standard input) or shows no time in its first lines.
 /// </summary>
 internal static class InputOrder
 {
     private const int LinesToRead = 64;
 
-    public static IReadOnlyList<LogInput> Chronological(IReadOnlyList<LogInput> inputs, CancellationToken cancellationToken)
+    /// <summary>The largest file scanned whole for runs out of order: a paste, a capture, a few rotated files.</summary>
+    private const long MaxScanned = 64L * 1024 * 1024;
+
+    /// <summary>More runs than this are no files concatenated (buffered writes of several workers): left as they are.</summary>
+    private const int MaxRuns = 64;
+
+    /// <summary>
+    /// How far back a line's time may be from the line's before it within one file. nginx writes an access line when its
+    /// request ends, with the time it writes it, so an unbuffered access log only goes back by the second its workers'
+    /// clocks differ by. An error log's times have no zone, and a daylight-saving change sets them back by up to an hour
+    /// (two on Lord Howe), which the error side reads as such: only more is another file.
+    /// </summary>
+    private static readonly TimeSpan AccessStepBack = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ErrorStepBack = TimeSpan.FromHours(2);
+
+    public static IReadOnlyList<LogInput> Chronological(IReadOnlyList<LogInput> inputs, CancellationToken cancellationToken, bool errorLogs = false)
     {
         if (inputs.Any(i => !i.CanReopen))
         {
             return inputs;
         }
 
-        inputs = [.. inputs.Select(OldestFirst)];
+        inputs = [.. inputs.Select(OldestFirst).Select(i => RunsInOrder(i, errorLogs ? ErrorStepBack : AccessStepBack, cancellationToken))];
         if (inputs.Count < 2)
         {
             return inputs;
@@ -78,6 +94,110 @@ internal static class InputOrder
         return head >= 0 && back >= 3 && forward * 10 <= back && times[0] - times[^1] >= TimeSpan.FromSeconds(2)
             ? input with { Open = () => new ReversedLines(input.Open(), head), NewestFirst = true }
             : input;
+    }
+
+    /// <summary>
+    /// The input read run by run in time order, when it holds runs of lines that each go forward in time but start
+    /// earlier than the run before them by more than <paramref name="stepBack"/>: rotated files concatenated newest
+    /// first (<c>cat access.log access.log.1</c>, <c>zcat -f access.log*</c> in <c>ls</c>'s order), which nginx never
+    /// writes into one file. A file that can seek and is at most <see cref="MaxScanned"/> is scanned once for them; lines
+    /// without a time stay in their run.
+    /// </summary>
+    private static LogInput RunsInOrder(LogInput input, TimeSpan stepBack, CancellationToken cancellationToken)
+    {
+        if (input.NewestFirst)
+        {
+            return input;
+        }
+
+        var runs = new List<(long Start, DateTimeOffset? First)> { (0, null) };
+        long length;
+        using (var stream = input.Open())
+        {
+            if (!stream.CanSeek || stream.Length > MaxScanned)
+            {
+                return input;
+            }
+
+            length = stream.Length;
+            DateTimeOffset? last = null;
+            var buffer = new byte[64 * 1024];
+            var carry = new byte[512];
+            var carried = 0;
+            long position = 0, lineStart = 0;
+            int read;
+            while ((read = stream.Read(buffer)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var offset = 0;
+                while (offset < read)
+                {
+                    var newline = buffer.AsSpan(offset, read - offset).IndexOf((byte)'\n');
+                    var end = newline < 0 ? read : offset + newline;
+                    var take = Math.Min(end - offset, carry.Length - carried);
+                    buffer.AsSpan(offset, take).CopyTo(carry.AsSpan(carried));
+                    carried += take;
+                    if (newline < 0)
+                    {
+                        break;
+                    }
+
+                    if (!Line(carry.AsSpan(0, carried), lineStart))
+                    {
+                        return input;
+                    }
+
+                    carried = 0;
+                    offset = end + 1;
+                    lineStart = position + offset;
+                }
+
+                position += read;
+            }
+
+            if (carried > 0 && !Line(carry.AsSpan(0, carried), lineStart))
+            {
+                return input;
+            }
+
+            // A line's first bytes: a new run where its time goes back more than a step; false past MaxRuns.
+            bool Line(ReadOnlySpan<byte> head, long start)
+            {
+                if (TimeIn(head) is not { } time)
+                {
+                    return true;
+                }
+
+                if (last is { } before && time < before - stepBack)
+                {
+                    if (runs.Count == MaxRuns)
+                    {
+                        return false;
+                    }
+
+                    runs.Add((start, time));
+                }
+                else if (runs[^1].First is null)
+                {
+                    runs[^1] = (runs[^1].Start, time);
+                }
+
+                last = time;
+                return true;
+            }
+        }
+
+        if (runs.Count < 2 || runs.Any(r => r.First is null))
+        {
+            return input;
+        }
+
+        var ranges = Enumerable.Range(0, runs.Count)
+            .Select(i => (runs[i].Start, End: i + 1 < runs.Count ? runs[i + 1].Start : length, runs[i].First))
+            .OrderBy(r => r.First)
+            .Select(r => (r.Start, r.End))
+            .ToList();
+        return input with { Open = () => new RangesInOrder(input.Open(), ranges) };
     }
 
     private static DateTimeOffset? FirstTime(LogInput input)

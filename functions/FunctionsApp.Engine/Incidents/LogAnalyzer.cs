@@ -12,7 +12,7 @@ internal static class LogAnalyzer
         IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, DiagnosisOptions options, CancellationToken cancellationToken)
     {
         access = InputOrder.Chronological(access, cancellationToken);
-        errors = InputOrder.Chronological(errors, cancellationToken);
+        errors = InputOrder.Chronological(errors, cancellationToken, errorLogs: true);
         var report = Run(access, errors, format, options, cancellationToken);
 
         // The threshold keeps a stray failure amid a stream of traffic from opening an incident. When it leaves the logs

@@ -42,6 +42,55 @@ public sealed class InputOrderTests
         Assert.All(whole.Stats.Inputs, input => Assert.Null(input.NewestFirst));
     }
 
+    /// <summary>
+    /// The rotated access files pasted as one (<c>zcat -f access.log*</c>: the newest first, each in the order nginx
+    /// wrote it), beside the whole error log: read run by run in time order, the same incidents as the whole logs.
+    /// </summary>
+    [Theory]
+    [InlineData("php-fpm-and-timeouts-ist")]
+    [InlineData("json-keys-pst")]
+    public void Analyze_RotatedFilesConcatenatedNewestFirst_SameIncidentsAsTheWholeLogs(string fixture)
+    {
+        var whole = LogAnalyzer.Analyze([Whole(fixture, "access.log")], [Whole(fixture, "error.log")], null, new DiagnosisOptions(), CancellationToken.None);
+        var parts = Rotated(fixture, "access.log").Reverse().Select(p => new StreamReader(p.Open()).ReadToEnd());
+        var concatenated = Encoding.UTF8.GetBytes(string.Concat(parts));
+
+        var report = LogAnalyzer.Analyze(
+            [new LogInput("access.log*", () => new MemoryStream(concatenated))], [Whole(fixture, "error.log")], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.NotEmpty(whole.Incidents);
+        Assert.Equal(Summaries(whole), Summaries(report));
+    }
+
+    /// <summary>
+    /// What is no set of files concatenated stays as it is: an error log set back an hour by a daylight-saving change
+    /// (its times have no zone; the error side reads the change), and a file of many runs (several workers' buffered
+    /// writes).
+    /// </summary>
+    [Fact]
+    public void Chronological_StepsBackThatAreNoConcatenatedFiles_KeepTheOrder()
+    {
+        var fallBack = EngineTestKit.Input("error.log", [
+            "2026/10/25 01:50:00 [error] 7#7: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: x, request: \"GET / HTTP/1.1\", upstream: \"http://10.0.0.2:80/\", host: \"x\"",
+            "2026/10/25 01:05:00 [error] 7#7: *2 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: x, request: \"GET / HTTP/1.1\", upstream: \"http://10.0.0.2:80/\", host: \"x\""]);
+        var buffered = EngineTestKit.Input("access.log", Enumerable.Range(0, 200).Select(i =>
+            $"10.0.0.1 - - [30/Nov/2026:10:{(i % 2 == 0 ? i / 2 % 60 : (i / 2 + 30) % 60):00}:00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\""));
+
+        Assert.Same(fallBack.Open, Assert.Single(InputOrder.Chronological([fallBack], CancellationToken.None, errorLogs: true)).Open);
+        Assert.Same(buffered.Open, Assert.Single(InputOrder.Chronological([buffered], CancellationToken.None)).Open);
+    }
+
+    [Theory]
+    [InlineData("c\nd\na\nb\n", "a\nb\nc\nd\n")]
+    [InlineData("c\nd\na\nb", "a\nb\nc\nd\n")] // the file's last line has no newline: it gets one
+    public void RangesInOrder_ReadsTheRangesInTheOrderGiven(string text, string expected)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        using var stream = new RangesInOrder(new MemoryStream(bytes), [(4, bytes.Length), (0, 4)]);
+
+        Assert.Equal(expected, new StreamReader(stream).ReadToEnd());
+    }
+
     [Fact]
     public void Chronological_NewestFirstButCompressed_IsReadAsItIs()
     {
