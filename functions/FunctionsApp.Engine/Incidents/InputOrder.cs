@@ -100,8 +100,8 @@ internal static class InputOrder
     /// The input read run by run in time order, when it holds runs of lines that each go forward in time but start
     /// earlier than the run before them by more than <paramref name="stepBack"/>: rotated files concatenated newest
     /// first (<c>cat access.log access.log.1</c>, <c>zcat -f access.log*</c> in <c>ls</c>'s order), which nginx never
-    /// writes into one file. A file that can seek and is at most <see cref="MaxScanned"/> is scanned once for them; lines
-    /// without a time stay in their run.
+    /// writes into one file, each covering its own span of time. A file that can seek and is at most
+    /// <see cref="MaxScanned"/> is scanned once for them; lines without a time stay in their run.
     /// </summary>
     private static LogInput RunsInOrder(LogInput input, TimeSpan stepBack, CancellationToken cancellationToken)
     {
@@ -110,7 +110,7 @@ internal static class InputOrder
             return input;
         }
 
-        var runs = new List<(long Start, DateTimeOffset? First)> { (0, null) };
+        var runs = new List<(long Start, DateTimeOffset? First, DateTimeOffset? Last)> { (0, null, null) };
         long length;
         using (var stream = input.Open())
         {
@@ -175,11 +175,12 @@ internal static class InputOrder
                         return false;
                     }
 
-                    runs.Add((start, time));
+                    runs.Add((start, time, time));
                 }
-                else if (runs[^1].First is null)
+                else
                 {
-                    runs[^1] = (runs[^1].Start, time);
+                    var (runStart, first, latest) = runs[^1];
+                    runs[^1] = (runStart, first ?? time, latest is { } l && l > time ? l : time);
                 }
 
                 last = time;
@@ -192,11 +193,18 @@ internal static class InputOrder
             return input;
         }
 
-        var ranges = Enumerable.Range(0, runs.Count)
-            .Select(i => (runs[i].Start, End: i + 1 < runs.Count ? runs[i + 1].Start : length, runs[i].First))
+        // Files cover one span of time each: runs whose spans overlap once in order are no files pasted together (a
+        // shipper's time that is wrong on some lines, streams of several sources), and stay as they are.
+        var ordered = Enumerable.Range(0, runs.Count)
+            .Select(i => (runs[i].Start, End: i + 1 < runs.Count ? runs[i + 1].Start : length, First: runs[i].First!.Value, Last: runs[i].Last!.Value))
             .OrderBy(r => r.First)
-            .Select(r => (r.Start, r.End))
             .ToList();
+        if (ordered.Zip(ordered.Skip(1)).Any(pair => pair.First.Last > pair.Second.First + stepBack))
+        {
+            return input;
+        }
+
+        var ranges = ordered.Select(r => (r.Start, r.End)).ToList();
         return input with { Open = () => new RangesInOrder(input.Open(), ranges) };
     }
 

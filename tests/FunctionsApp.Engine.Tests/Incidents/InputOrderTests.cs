@@ -64,8 +64,8 @@ public sealed class InputOrderTests
 
     /// <summary>
     /// What is no set of files concatenated stays as it is: an error log set back an hour by a daylight-saving change
-    /// (its times have no zone; the error side reads the change), and a file of many runs (several workers' buffered
-    /// writes).
+    /// (its times have no zone; the error side reads the change), a file of many runs (several workers' buffered
+    /// writes), and one whose shipper's time is wrong on a line (runs whose spans overlap are no files).
     /// </summary>
     [Fact]
     public void Chronological_StepsBackThatAreNoConcatenatedFiles_KeepTheOrder()
@@ -77,7 +77,11 @@ public sealed class InputOrderTests
             $"10.0.0.1 - - [30/Nov/2026:10:{(i % 2 == 0 ? i / 2 % 60 : (i / 2 + 30) % 60):00}:00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\""));
 
         Assert.Same(fallBack.Open, Assert.Single(InputOrder.Chronological([fallBack], CancellationToken.None, errorLogs: true)).Open);
+        var strayEpoch = EngineTestKit.Input("access.log", Enumerable.Range(0, 60).Select(i =>
+            $"{{\"@timestamp\":\"{(i == 30 ? "1970-01-01T00:00:00.476Z" : $"2026-11-30T10:00:{i:00}.000Z")}\",\"message\":\"10.0.0.1 - - [30/Nov/2026:10:00:{i:00} +0000] \\\"GET / HTTP/1.1\\\" 200 1\"}}"));
+
         Assert.Same(buffered.Open, Assert.Single(InputOrder.Chronological([buffered], CancellationToken.None)).Open);
+        Assert.Same(strayEpoch.Open, Assert.Single(InputOrder.Chronological([strayEpoch], CancellationToken.None)).Open);
     }
 
     [Theory]
