@@ -9,7 +9,10 @@ namespace FunctionsApp.NginxLogs;
 /// <see cref="LineEnvelope"/> find nginx's line inside. JSON allows a line break only between tokens, never inside a
 /// string, so inside a record each one is a space; the array's brackets and the commas between records go. Decided
 /// from the head: only input that opens a record and breaks the line before closing it is changed (newline-delimited
-/// JSON, nginx's own JSON access log and a one-line array pass as they are).
+/// JSON, nginx's own JSON access log and a one-line array pass as they are). Logstash's <c>rubydebug</c> codec (what
+/// <c>stdout {}</c> prints) writes its events the same way in Ruby's notation, <c>"message" =&gt; "…"</c> with bare
+/// times (<c>"@timestamp" =&gt; 2026-12-04T21:12:45.593Z</c>): read as JSON, its arrows as colons and its bare values
+/// as strings (its strings escape as JSON's do).
 /// </summary>
 internal sealed class PrettyJsonLines : OwningReadOnlyStream
 {
@@ -31,21 +34,38 @@ internal sealed class PrettyJsonLines : OwningReadOnlyStream
     private readonly int _pendingLength;
     private int _pendingAt;
 
-    private PrettyJsonLines(Stream inner, byte[] head, int headLength, int headStart)
+    /// <summary>The records are Ruby's (<see cref="IsRuby"/>); then the state of an arrow and a bare value.</summary>
+    private readonly bool _ruby;
+    private bool _arrow;
+    private bool _valueNext;
+    private bool _bare;
+    private byte? _owed;
+
+    private PrettyJsonLines(Stream inner, byte[] head, int headLength, int headStart, bool ruby)
         : base(inner)
     {
         _pending = head;
         _pendingLength = headLength;
         _pendingAt = headStart;
+        _ruby = ruby;
     }
 
     /// <summary><paramref name="stream"/> as it is, or its indented JSON records one a line; takes ownership of it.</summary>
     public static Stream Wrap(Stream stream)
     {
         var (head, length, bom) = ReadHead(stream);
-        return IsIndentedJson(head.AsSpan(bom, length - bom))
-            ? new PrettyJsonLines(stream, head, length, bom)
+        var text = head.AsSpan(bom, length - bom);
+        return IsIndentedJson(text)
+            ? new PrettyJsonLines(stream, head, length, bom, IsRuby(text))
             : new PrefixedStream(head.AsMemory(0, length), stream);
+    }
+
+    /// <summary>The first key of the first record is followed by Ruby's <c> =&gt; </c>, not JSON's colon.</summary>
+    internal static bool IsRuby(ReadOnlySpan<byte> head)
+    {
+        var key = head.IndexOf((byte)'"');
+        var end = key < 0 ? -1 : head[(key + 1)..].IndexOf((byte)'"');
+        return end >= 0 && head[(key + end + 2)..].TrimStart((byte)' ').StartsWith("=>"u8);
     }
 
     /// <summary>Whether <paramref name="stream"/>, read from its start, holds indented JSON records.</summary>
@@ -142,18 +162,78 @@ internal sealed class PrettyJsonLines : OwningReadOnlyStream
                 return 0;
             }
 
-            while (_start < _end && written < destination.Length)
+            while (written < destination.Length && (_owed is not null || _start < _end))
             {
-                if (Transform(_buffer[_start]) is { } output)
+                if (_owed is { } owed)
+                {
+                    destination[written++] = owed;
+                    _owed = null;
+                    continue;
+                }
+
+                var b = _buffer[_start++];
+                if ((_ruby ? Ruby(b) : Transform(b)) is { } output)
                 {
                     destination[written++] = output;
                 }
-
-                _start++;
             }
         }
 
         return written;
+    }
+
+    /// <summary>
+    /// <see cref="Transform"/> for Ruby's notation: outside strings an arrow is a colon, and a bare value (a time, a
+    /// number, <c>nil</c>) is quoted, ending where a separator or a line break does. A second byte to write, when there
+    /// is one, is owed.
+    /// </summary>
+    private byte? Ruby(byte b)
+    {
+        if (_inString)
+        {
+            return Transform(b);
+        }
+
+        if (_bare)
+        {
+            if (b is (byte)',' or (byte)'}' or (byte)']' or (byte)'\n' or (byte)'\r' or (byte)' ' or (byte)'\t')
+            {
+                _bare = false;
+                _owed = Transform(b);
+                return (byte)'"';
+            }
+
+            return b;
+        }
+
+        if (_arrow)
+        {
+            _arrow = false;
+            if (b == (byte)'>')
+            {
+                _valueNext = true;
+                return null;
+            }
+        }
+
+        if (b == (byte)'=')
+        {
+            _arrow = true;
+            return (byte)':';
+        }
+
+        if (_valueNext && b is not ((byte)' ' or (byte)'\t'))
+        {
+            _valueNext = false;
+            if (b is not ((byte)'"' or (byte)'{' or (byte)'['))
+            {
+                _bare = true;
+                _owed = b;
+                return (byte)'"';
+            }
+        }
+
+        return Transform(b);
     }
 
     private bool Fill()

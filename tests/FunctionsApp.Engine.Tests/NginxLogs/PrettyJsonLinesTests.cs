@@ -58,6 +58,44 @@ public sealed class PrettyJsonLinesTests
         Assert.Equal(["{\"message\":\"m\"}"], lines.Select(Compact));
     }
 
+    /// <summary>
+    /// Logstash's <c>stdout { codec =&gt; rubydebug }</c>: each event indented in Ruby's notation, keys aligned on their
+    /// arrows, the time and numbers bare. One JSON record a line, the strings as they were.
+    /// </summary>
+    [Fact]
+    public void Wrap_LogstashRubydebug_OneJsonRecordALine()
+    {
+        var text = """
+            {
+                  "@version" => "1",
+                      "host" => {
+                    "name" => "web-01"
+                },
+                "@timestamp" => 2026-12-04T21:12:45.593Z,
+                       "log" => {
+                    "offset" => 77122
+                },
+                   "message" => "127.0.0.1 - - [04/Dec/2026:18:12:45 -0300] \"GET /a=>b HTTP/1.1\" 502 157 \"-\" \"curl/8.5.0\"",
+                      "tags" => nil
+            }
+            {
+                   "message" => "2026/12/04 18:12:45 [error] 951#951: *13 connect() failed (111: Connection refused)"
+            }
+
+            """;
+
+        var lines = Read(text);
+
+        Assert.Equal(2, lines.Length);
+        using var first = JsonDocument.Parse(lines[0]);
+        Assert.Equal("127.0.0.1 - - [04/Dec/2026:18:12:45 -0300] \"GET /a=>b HTTP/1.1\" 502 157 \"-\" \"curl/8.5.0\"", first.RootElement.GetProperty("message").GetString());
+        Assert.Equal("2026-12-04T21:12:45.593Z", first.RootElement.GetProperty("@timestamp").GetString());
+        Assert.Equal(("web-01", "77122", "nil"), (first.RootElement.GetProperty("host").GetProperty("name").GetString(),
+            first.RootElement.GetProperty("log").GetProperty("offset").GetString(), first.RootElement.GetProperty("tags").GetString()));
+        using var second = JsonDocument.Parse(lines[1]);
+        Assert.StartsWith("2026/12/04 18:12:45 [error]", second.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Wrap_RecordsBeyondTheHead_StreamThrough()
     {
