@@ -13,7 +13,7 @@ internal static class HistoryKeys
 
     public static string ForUpstream(string upstream) => UpstreamPrefix + upstream;
 
-    public static bool IsUpstream(string key) => key.StartsWith(UpstreamPrefix, StringComparison.Ordinal);
+    public static bool IsUpstream(ReadOnlySpan<char> key) => key.StartsWith(UpstreamPrefix, StringComparison.Ordinal);
 
     /// <summary>A path key (<c>p|/api</c>): the format logs neither upstreams nor hosts, and requests to one location
     /// go to one upstream.</summary>
@@ -35,21 +35,39 @@ internal static class HistoryKeys
             return default;
         }
 
-        var segment = FirstPathSegment(RequestTarget(in entry));
         var host = hostKey[2..];
-        if (segment.IsEmpty || host.Length + 1 + segment.Length > buffer.Length)
+        if (host.Length > buffer.Length)
         {
             return default;
         }
 
         host.CopyTo(buffer);
-        buffer[host.Length] = ' ';
-        for (var i = 0; i < segment.Length; i++)
+        return WithSegment(buffer, host.Length, FirstPathSegment(RequestTarget(in entry)));
+    }
+
+    /// <summary>The route whose host the buffer's first <paramref name="hostLength"/> chars hold: that host, a space and
+    /// the path's first segment; empty when there is no segment or it does not fit.</summary>
+    private static ReadOnlySpan<char> WithSegment(Span<char> buffer, int hostLength, ReadOnlySpan<byte> segment)
+    {
+        if (segment.IsEmpty || hostLength + 1 + segment.Length > buffer.Length)
         {
-            buffer[host.Length + 1 + i] = (char)segment[i];
+            return default;
         }
 
-        return buffer[..(host.Length + 1 + segment.Length)];
+        buffer[hostLength] = ' ';
+        for (var i = 0; i < segment.Length; i++)
+        {
+            buffer[hostLength + 1 + i] = (char)segment[i];
+        }
+
+        return buffer[..(hostLength + 1 + segment.Length)];
+    }
+
+    /// <summary>A <c>Host</c> without its port (<c>api.test:8443</c>, <c>[2001:db8::1]:443</c>).</summary>
+    private static ReadOnlySpan<byte> WithoutPort(ReadOnlySpan<byte> host)
+    {
+        var colon = host.LastIndexOf((byte)':');
+        return colon > 0 && host.IndexOf((byte)']') < colon ? host[..colon] : host;
     }
 
     /// <summary>
@@ -58,20 +76,13 @@ internal static class HistoryKeys
     /// </summary>
     public static ReadOnlySpan<char> RouteOfRequest(in AccessLogEntry entry, Span<char> buffer)
     {
-        var segment = FirstPathSegment(RequestTarget(in entry));
-        var host = entry.Has(AccessField.Host) ? entry.Get(AccessField.Host) : entry.Get(AccessField.HttpHost);
-        var colon = host.LastIndexOf((byte)':');
-        if (colon > 0 && host.IndexOf((byte)']') < colon)
-        {
-            host = host[..colon];
-        }
-
+        var host = WithoutPort(entry.Has(AccessField.Host) ? entry.Get(AccessField.Host) : entry.Get(AccessField.HttpHost));
         if (host.IsEmpty)
         {
             host = "-"u8;
         }
 
-        if (segment.IsEmpty || host.Length + 1 + segment.Length > buffer.Length)
+        if (host.Length > buffer.Length)
         {
             return default;
         }
@@ -81,13 +92,7 @@ internal static class HistoryKeys
             buffer[i] = char.ToLowerInvariant((char)host[i]);
         }
 
-        buffer[host.Length] = ' ';
-        for (var i = 0; i < segment.Length; i++)
-        {
-            buffer[host.Length + 1 + i] = (char)segment[i];
-        }
-
-        return buffer[..(host.Length + 1 + segment.Length)];
+        return WithSegment(buffer, host.Length, FirstPathSegment(RequestTarget(in entry)));
     }
 
     /// <summary>
@@ -134,13 +139,7 @@ internal static class HistoryKeys
         }
         else if (entry.Has(AccessField.Host) || entry.Has(AccessField.HttpHost))
         {
-            value = entry.Has(AccessField.Host) ? entry.Get(AccessField.Host) : entry.Get(AccessField.HttpHost);
-            var colon = value.LastIndexOf((byte)':');
-            if (colon > 0 && value.IndexOf((byte)']') < colon)
-            {
-                value = value[..colon];
-            }
-
+            value = WithoutPort(entry.Has(AccessField.Host) ? entry.Get(AccessField.Host) : entry.Get(AccessField.HttpHost));
             prefix = 'h';
         }
         else
