@@ -114,6 +114,13 @@ internal sealed partial class DiagnosisEngine
             var state = ServerState.Unknown;
             foreach (var kind in kinds)
             {
+                if (kind is FailureKind.Reset or FailureKind.PrematureClose)
+                {
+                    // A hung process killed closes the connections nginx was waiting on: those closes are the change
+                    // itself, not a third state.
+                    continue;
+                }
+
                 var of = kind switch
                 {
                     FailureKind.Refused or FailureKind.MissingSocket => ServerState.NothingListening,

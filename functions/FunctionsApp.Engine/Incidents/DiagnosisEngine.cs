@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using FunctionsApp.NginxLogs;
 
@@ -57,11 +58,15 @@ internal sealed partial class DiagnosisEngine
         _history = State.History.GetAlternateLookup<ReadOnlySpan<char>>();
         _routes = State.RoutesServed.GetAlternateLookup<ReadOnlySpan<char>>();
         _hotRoutes = State.HotRoutes.GetAlternateLookup<ReadOnlySpan<char>>();
+        RequestsPerMinute = options.CountRequestsPerMinute ? [] : null;
     }
 
     public EngineState State { get; }
 
     public AnalysisStats Stats => State.Stats;
+
+    /// <summary>The access log's requests per unix minute, when <see cref="DiagnosisOptions.CountRequestsPerMinute"/>.</summary>
+    public Dictionary<long, int>? RequestsPerMinute { get; }
 
     /// <summary>The earliest time of the lines taken since <see cref="ResetEarliestLine"/>: where a batch begins.</summary>
     public DateTimeOffset? EarliestLine { get; private set; }
@@ -166,6 +171,11 @@ internal sealed partial class DiagnosisEngine
         }
 
         Stats.AccessLines++;
+        if (RequestsPerMinute is not null)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(RequestsPerMinute, time.ToUnixTimeSeconds() / 60, out _)++;
+        }
+
         if (EarliestLine is null || time < EarliestLine)
         {
             EarliestLine = time;

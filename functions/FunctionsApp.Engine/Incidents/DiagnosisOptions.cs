@@ -35,6 +35,18 @@ public sealed class DiagnosisOptions
     /// access log says how the request ended: for a short paste of such tries alone, which is what it asks about.</summary>
     internal bool CountTriesMovedPast { get; private set; }
 
+    /// <summary>The engine counts the access log's requests per minute (<see cref="DiagnosisEngine.RequestsPerMinute"/>):
+    /// for one-shot analysis, to weigh failures the threshold left out against the traffic around them.</summary>
+    internal bool CountRequestsPerMinute { get; private set; }
+
+    /// <summary>These options with <see cref="CountRequestsPerMinute"/>.</summary>
+    internal DiagnosisOptions WithRequestsPerMinuteCounted()
+    {
+        var copy = (DiagnosisOptions)MemberwiseClone();
+        copy.CountRequestsPerMinute = true;
+        return copy;
+    }
+
     /// <summary>These options with <see cref="CountTriesMovedPast"/>.</summary>
     internal DiagnosisOptions WithTriesMovedPastCounted()
     {

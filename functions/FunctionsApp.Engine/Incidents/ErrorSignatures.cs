@@ -49,7 +49,10 @@ internal static class ErrorSignatures
             return false;
         }
 
-        if (!line.Client.SequenceEqual(address))
+        // Linux gives a connection to any 127/8 address lo's own, 127.0.0.1, as its source: a hop to 127.0.1.1 (the
+        // machine's name in Debian's /etc/hosts) comes from 127.0.0.1.
+        var viaLoopback = !line.Client.SequenceEqual(address) && InLoopback(line.Client) && InLoopback(address);
+        if (!line.Client.SequenceEqual(address) && !viaLoopback)
         {
             return false;
         }
@@ -63,7 +66,7 @@ internal static class ErrorSignatures
             var name = explicitPort ? host[..colon] : host;
             name = name.Length > 2 && name[0] == (byte)'[' && name[^1] == (byte)']' ? name[1..^1] : name;
             var hostPort = explicitPort ? host[(colon + 1)..] : https ? "443"u8 : "80"u8;
-            return hostPort.SequenceEqual(port) && (explicitPort || name.SequenceEqual(address));
+            return hostPort.SequenceEqual(port) && (explicitPort || viaLoopback || name.SequenceEqual(address));
         }
 
         // A stream session: "server: 0.0.0.0:8480" is the listening socket.
@@ -90,6 +93,8 @@ internal static class ErrorSignatures
     /// connection for it (see <see cref="Classify(ReadOnlySpan{byte})"/>).</summary>
     public static bool OutOfConnections(in ErrorLogLine line) =>
         line.Client.IsEmpty && line.Message.IndexOf("worker_connections are not enough"u8) >= 0 && line.Message.IndexOf(" while "u8) < 0;
+
+    private static bool InLoopback(ReadOnlySpan<byte> address) => address.StartsWith("127."u8) && System.Net.IPAddress.TryParse(address, out _);
 
     /// <summary>The client is the upstream's own address: the host connected to itself.</summary>
     public static bool FromTheUpstreamsAddress(in ErrorLogLine line) =>

@@ -56,8 +56,77 @@ internal static class LogAnalyzer
         {
             report = WithUpstreamsBelowThreshold(report, access, errors, format, options, cancellationToken);
         }
+        else if (stats.FailedRequests > report.Incidents.Sum(i => i.FailedRequests) && access.Concat(errors).All(i => i.CanReopen))
+        {
+            report = WithEpisodesBelowThreshold(report, access, errors, format, options, cancellationToken);
+        }
 
         return report;
+    }
+
+    /// <summary>
+    /// A longer log whose failures the threshold left out, in part or all: a request or two failing with nginx's own
+    /// line to say why, on a site quiet enough that one person's retries are its traffic (a development stack, an
+    /// internal tool; a 504 costs its client the whole <c>proxy_read_timeout</c>, so three in a minute never come from
+    /// one). Such an episode is reported when nginx's error log names it and it is not a stray in a stream: at least a
+    /// tenth of the requests the access log holds in its minutes (the window before and after included), or no access
+    /// log covers them. Each is an episode of its own, as incidents are (a quiet period apart); failures beside an
+    /// incident of their upstream or host, within its quiet period, are its own lead-in or tail.
+    /// </summary>
+    private static AnalysisReport WithEpisodesBelowThreshold(
+        AnalysisReport report, IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, DiagnosisOptions options, CancellationToken cancellationToken)
+    {
+        var found = report.Incidents;
+        var again = Run(access, errors, format, options.WithMinFailures(1).WithRequestsPerMinuteCounted(), cancellationToken, out var perMinute);
+        var added = new List<Incident>();
+        foreach (var episode in again.Incidents)
+        {
+            if (!episode.Evidence.Any(e => e.Source == "error") || found.Any(f => Holds(f, episode, options.QuietPeriod)))
+            {
+                continue;
+            }
+
+            var traffic = RequestsAround(episode, perMinute, options.Window);
+            if (episode.FailedRequests * 10 < traffic)
+            {
+                continue;
+            }
+
+            var share = traffic == 0 ? "nginx's error log names them and no access log shows other traffic then"
+                : traffic <= episode.FailedRequests ? "they were every request logged in those minutes"
+                : $"they were {episode.FailedRequests} of the {traffic} requests logged in those minutes";
+            added.Add(episode with
+            {
+                Confidence = Math.Round(episode.Confidence * 0.8, 2),
+                Summary = $"{episode.Summary} Fewer failures than an incident's threshold ({options.MinFailures} in {options.Window.TotalSeconds:0} s), reported because {share}.",
+            });
+        }
+
+        return added.Count == 0 ? report : report with
+        {
+            Incidents = Ordered(found.Concat(added)),
+            Stats = report.Stats with { BelowThreshold = true },
+        };
+
+        // Whether a found incident already holds the episode's failures: its upstream, host or group at the same time
+        // (the lead-in and tail of the same outage, a server of the block that answered `no live upstreams`).
+        static bool Holds(Incident found, Incident episode, TimeSpan quiet) =>
+            (found.Upstream == episode.Upstream || found.Host == episode.Host || found.Servers?.Contains(episode.Upstream) == true)
+            && episode.Start <= found.End + quiet && episode.End >= found.Start - quiet;
+
+        static long RequestsAround(Incident episode, Dictionary<long, int>? perMinute, TimeSpan window)
+        {
+            long requests = 0;
+            if (perMinute is { Count: > 0 })
+            {
+                for (var minute = (episode.Start - window).ToUnixTimeSeconds() / 60; minute <= (episode.End + window).ToUnixTimeSeconds() / 60; minute++)
+                {
+                    requests += perMinute.GetValueOrDefault(minute);
+                }
+            }
+
+            return requests;
+        }
     }
 
     /// <summary>
@@ -71,27 +140,38 @@ internal static class LogAnalyzer
     {
         var found = report.Incidents;
         var again = OverlappingIncidents.MergePaste(Run(access, errors, format, options.WithMinFailures(1), cancellationToken).Incidents);
-        var added = again.Where(i => !found.Any(f => Covers(f, i))).ToList();
+        var added = again.Where(i => !found.Any(f => Covers(f, i, options.QuietPeriod))).ToList();
         return added.Count == 0 ? report : report with { Incidents = Ordered(found.Concat(added)) };
 
         // Whether a found incident already holds the other's failures: its own upstream and host (keyed as
-        // OverlappingIncidents keys them: where the format names no upstream, a host's statuses are apart); a failure
-        // like it of its host or its upstream (a second server of the group answering the same garbage); a server of
-        // its group, named or on its host (the refusals and timeouts that marked the servers down before nginx answered
-        // `no live upstreams` for the group).
-        static bool Covers(Incident found, Incident other) =>
-            (found.Upstream, found.Host, found.Upstream == "(unknown)" ? found.Status : 0) == (other.Upstream, other.Host, other.Upstream == "(unknown)" ? other.Status : 0)
-            || (found.Cause == other.Cause && (found.Host == other.Host || found.Upstream == other.Upstream))
-            || found.Servers?.Contains(other.Upstream) == true
-            || (found.Host == other.Host && IsGroup(found.Upstream));
+        // OverlappingIncidents keys them: where the format names no upstream, a host's statuses are apart) or a failure
+        // like it of its host or its upstream (a second server of the group answering the same garbage), at its time or
+        // in the same outage (nothing answered in between: OverlappingIncidents.SameOutages); a server of its group,
+        // named or on its host (the refusals and timeouts that marked the servers down before nginx answered `no live
+        // upstreams` for the group).
+        static bool Covers(Incident found, Incident other, TimeSpan quiet)
+        {
+            var together = (other.Start <= found.End + quiet && other.End >= found.Start - quiet)
+                || (found.Cause == other.Cause && found.SuccessesBefore == other.SuccessesBefore);
+            return (together && (found.Upstream, found.Host, found.Upstream == "(unknown)" ? found.Status : 0) == (other.Upstream, other.Host, other.Upstream == "(unknown)" ? other.Status : 0))
+                || (together && found.Cause == other.Cause && (found.Host == other.Host || found.Upstream == other.Upstream))
+                || found.Servers?.Contains(other.Upstream) == true
+                || (found.Host == other.Host && IsGroup(found.Upstream));
+        }
 
         static bool IsGroup(string upstream) => upstream.IndexOfAny([':', '.']) < 0 && upstream is not ("-" or "(unknown)");
     }
 
     private static AnalysisReport Run(
-        IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, DiagnosisOptions options, CancellationToken cancellationToken)
+        IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, DiagnosisOptions options, CancellationToken cancellationToken) =>
+        Run(access, errors, format, options, cancellationToken, out _);
+
+    private static AnalysisReport Run(
+        IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, DiagnosisOptions options, CancellationToken cancellationToken,
+        out Dictionary<long, int>? requestsPerMinute)
     {
         var engine = new DiagnosisEngine(options);
+        requestsPerMinute = engine.RequestsPerMinute;
         var feed = new LogFeed(engine);
         feed.Run(access, errors, format, cancellationToken);
         var offset = options.ErrorLogUtcOffset ?? engine.State.ErrorLogOffset;

@@ -42,13 +42,35 @@ internal static class OverlappingIncidents
             merged.Add(current!);
         }
 
-        return merged;
+        return WithUnnamedFolded(merged);
+    }
+
+    /// <summary>
+    /// nginx cuts an error line at 2,048 bytes (<c>NGX_MAX_ERROR_STR</c>): a request line of a few kilobytes (a scanner's
+    /// query string) leaves no room for the <c>upstream:</c> after it, so that failure names no upstream. Where it has
+    /// the host and cause of one named upstream's incident at the same time, it is one of that incident's failures.
+    /// </summary>
+    private static List<Incident> WithUnnamedFolded(List<Incident> incidents)
+    {
+        foreach (var unnamed in incidents.Where(i => i is { Upstream: "(unknown)" } && i.Host != "-").ToList())
+        {
+            var named = incidents.Where(i => i.Upstream is not ("(unknown)" or "-") && i.Host == unnamed.Host && i.Cause == unnamed.Cause
+                && i.Start <= unnamed.End && unnamed.Start <= i.End).ToList();
+            if (named.Count == 1)
+            {
+                var (first, second) = named[0].Start <= unnamed.Start ? (named[0], unnamed) : (unnamed, named[0]);
+                incidents[incidents.IndexOf(named[0])] = Combine(first, second, lead: named[0]) with { Id = named[0].Id };
+                incidents.Remove(unnamed);
+            }
+        }
+
+        return incidents;
     }
 
     /// <summary>
     /// A short paste's incidents, which the threshold of one made of failures a poster gave together: one upstream's
     /// failures on one host with one cause are one problem however long apart they were pasted (a socket missing at
-    /// 18:33 and at 18:37 is one outage, not two). The resolver's own lines (<c>send() failed (111) while resolving,
+    /// 18:33 and at 18:37 is one outage, not two), unless it answered requests in between (<see cref="SameOutages"/>). The resolver's own lines (<c>send() failed (111) while resolving,
     /// resolver: 127.0.0.11:53</c>) name no request: beside a name that could not be resolved for a request they are
     /// that failure's evidence, not a failed request of their own. Access lines that name neither upstream nor host
     /// (<c>combined</c>) and found no error line of their own make an incident of no name; beside named incidents of
@@ -59,7 +81,7 @@ internal static class OverlappingIncidents
     {
         var merged = incidents
             .GroupBy(i => (i.Upstream, i.Host, i.Cause, i.Upstream == "(unknown)" ? i.Status : 0))
-            .Select(group => group.OrderBy(i => i.Start).Aggregate((first, second) => Combine(first, second)))
+            .SelectMany(group => SameOutages(group.OrderBy(i => i.Start)))
             .ToList();
         foreach (var unnamed in merged.Where(i => i is { Upstream: "(unknown)", Host: "-" }).ToList())
         {
@@ -85,6 +107,31 @@ internal static class OverlappingIncidents
 
         static bool IsResolversOwn(Incident incident) =>
             incident.Cause == IncidentCause.Dns && incident.Upstream.StartsWith("resolver", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// One upstream's failures of one cause, pasted minutes or hours apart, are one outage until it served again: with
+    /// no request answered in between (the count of its successes before each is the same; always so for an error log
+    /// alone), the later ones found it still down; once the access log shows it answering, a later failure is a new one.
+    /// </summary>
+    public static IEnumerable<Incident> SameOutages(IEnumerable<Incident> ordered)
+    {
+        Incident? current = null;
+        foreach (var next in ordered)
+        {
+            if (current is not null && next.SuccessesBefore > current.SuccessesBefore)
+            {
+                yield return current;
+                current = null;
+            }
+
+            current = current is null ? next : Combine(current, next);
+        }
+
+        if (current is not null)
+        {
+            yield return current;
+        }
     }
 
     /// <summary>The two as one: the verdict of <paramref name="lead"/>, by default the one that failed more requests

@@ -556,6 +556,55 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
+    public void Analyze_AShortPastesFailuresOfOneUpstream_AreOneOutageUntilItServedAgain()
+    {
+        // A refusal, then the app answering for ten minutes, then a refusal again: it came back in between, so the
+        // second is a new outage. Without the answers between them nothing says it ever came back: one outage.
+        var served = Enumerable.Range(1, 10).Select(m => Access(m * 60, 200, cid: 100 + m));
+        var refusals = new[] { Access(0, 502, connect: "-", header: "-", cid: 1), Access(700, 502, connect: "-", header: "-", cid: 2) };
+        var errors = new[] { Error(0, Refused, cid: 1), Error(700, Refused, cid: 2) };
+
+        var apart = Analyze(refusals.Concat(served).OrderBy(l => l, StringComparer.Ordinal), errors);
+        var together = Analyze(refusals, errors);
+
+        Assert.Equal([1, 1], apart.Incidents.Select(i => i.FailedRequests));
+        Assert.All(apart.Incidents, i => Assert.Equal(IncidentCause.UpstreamDown, i.Cause));
+        Assert.Equal(2, Assert.Single(together.Incidents).FailedRequests);
+    }
+
+    [Fact]
+    public void Analyze_AShortPastesOtherFailureOfAnUpstreamWithAnIncident_IsItsOwnIncident()
+    {
+        // Five refusals make an incident; a quarter of an hour later the same app, back, hangs one request: another
+        // cause at another time, which the paste is asking about too.
+        const string TimedOut = "upstream timed out (110: Connection timed out) while reading response header from upstream";
+        var errors = Enumerable.Range(0, 5).Select(i => Error(i, Refused, cid: 1 + i)).Append(Error(900, TimedOut, cid: 9));
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Collection(
+            report.Incidents,
+            down => Assert.Equal((IncidentCause.UpstreamDown, 5), (down.Cause, down.FailedRequests)),
+            slow => Assert.Equal((IncidentCause.Timeout, 504, 1), (slow.Cause, slow.Status, slow.FailedRequests)));
+    }
+
+    [Fact]
+    public void Analyze_ALineNginxCutBeforeItsUpstream_IsAFailureOfTheIncidentOfItsHostAndCause()
+    {
+        // NGX_MAX_ERROR_STR: nginx writes at most 2,048 bytes of a line, so a request line of kilobytes leaves no room
+        // for the upstream and host after it; the server name before the request is still there.
+        const string Reset = "recv() failed (104: Connection reset by peer) while reading response header from upstream";
+        var cut = Enumerable.Range(0, 3).Select(i => Error(1 + (i * 3), Reset, upstream: "127.0.0.1:8100", host: "chem.test", cid: 7 + i, path: "/search?q=" + new string('a', 2100))[..2048]);
+        var errors = Enumerable.Range(0, 4).Select(i => Error(i * 3, Reset, upstream: "127.0.0.1:8100", host: "chem.test", cid: 1 + i)).Concat(cut)
+            .OrderBy(l => l[..19], StringComparer.Ordinal);
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("127.0.0.1:8100", IncidentCause.InvalidResponse, 7), (incident.Upstream, incident.Cause, incident.FailedRequests));
+    }
+
+    [Fact]
     public void Analyze_FewFailuresAmongServedTraffic_AreAnalysedWithTheirErrorLines()
     {
         var access = Enumerable.Range(0, 30).Select(t => Access(t, t == 12 ? 502 : 200, connect: t == 12 ? "-" : "0.001", header: t == 12 ? "-" : "0.010", cid: t));
@@ -567,15 +616,54 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
-    public void Analyze_AFailureOrTwoInADaysLog_StayNoise()
+    public void Analyze_AFailureInAQuietDaysLog_IsReportedBelowTheThreshold()
     {
-        // A rotated file of 633 requests with one 504 and its error line: a log, not a paste about that request.
+        // A rotated file of 633 requests, one a minute, with one 504 and nginx's line for it: on a site this quiet the
+        // failure is a third of the traffic around it (one client's 504 costs it the whole read timeout, so three in a
+        // minute never come from one), and it is what the log holds.
         var access = Enumerable.Range(0, 633).Select(t => Access(t * 60, t == 300 ? 504 : 200, connect: "0.001", header: t == 300 ? "-" : "0.010", cid: t));
 
         var report = Analyze(access, [Error(300 * 60, "upstream timed out (110: Connection timed out) while reading response header from upstream", cid: 300)]);
 
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((IncidentCause.Timeout, 504, 1, true), (incident.Cause, incident.Status, incident.FailedRequests, report.Stats.BelowThreshold));
+        Assert.Contains("Fewer failures than an incident's threshold (3 in 60 s), reported because they were 1 of the 3 requests", incident.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Analyze_AFailureAmidABusyStream_StaysNoise()
+    {
+        // The same 504 and its line among twenty requests a minute: one of about sixty around it, a stray in a stream.
+        var access = Enumerable.Range(0, 20 * 633).Select(i => Access(i * 3, i == 6000 ? 504 : 200, connect: "0.001", header: i == 6000 ? "-" : "0.010", cid: i));
+
+        var report = Analyze(access, [Error(6000 * 3, "upstream timed out (110: Connection timed out) while reading response header from upstream", cid: 6000)]);
+
         Assert.Empty(report.Incidents);
         Assert.Equal((1, false), (report.Stats.FailedRequests, report.Stats.BelowThreshold));
+    }
+
+    [Fact]
+    public void Analyze_EpisodesBelowTheThresholdInALongErrorLog_AreEachAnIncidentBesideTheOnesThatReachedIt()
+    {
+        // A development stack's error log: hundreds of notices, an outage of the app (five refusals in a minute), one
+        // refusal a minute after it (its tail), and hours later a timeout and another refusal of the same app, each
+        // alone. No access log shows other traffic, so nginx's lines are the failures to report.
+        const string TimedOut = "upstream timed out (110: Connection timed out) while reading response header from upstream";
+        var errors = Enumerable.Range(0, 300).Select(i => $"2026/11/24 09:{i / 60 % 60:00}:{i % 60:00} [notice] 1#1: signal process started")
+            .Concat(Enumerable.Range(0, 5).Select(i => Error(i * 10, Refused, cid: 10 + i)))
+            .Append(Error(100, Refused, cid: 20))
+            .Append(Error(3 * 3600, TimedOut, cid: 30))
+            .Append(Error(5 * 3600, Refused, cid: 40));
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.True(report.Stats.BelowThreshold);
+        Assert.Collection(
+            report.Incidents,
+            outage => Assert.Equal((IncidentCause.UpstreamDown, 6), (outage.Cause, outage.FailedRequests)),
+            slow => Assert.Equal((IncidentCause.Timeout, 504, 1), (slow.Cause, slow.Status, slow.FailedRequests)),
+            again => Assert.Equal((IncidentCause.UpstreamDown, 1), (again.Cause, again.FailedRequests)));
+        Assert.Contains("no access log shows other traffic then", report.Incidents[2].Summary, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -174,7 +174,8 @@ public sealed class ErrorSignaturesTests
     /// <summary>
     /// A try nginx sent back to itself: the looped request arrives from the upstream's address with the Host nginx sends
     /// (<c>$proxy_host</c>: that address and port, or a name and that port); a stream session names its listening
-    /// address as <c>server</c>. An application calling its own site through nginx, a caching or forward proxy asked
+    /// address as <c>server</c>; a hop to another 127/8 address (the machine's own name, 127.0.1.1 on Debian) comes
+    /// from 127.0.0.1 with the client's Host. An application calling its own site through nginx, a caching or forward proxy asked
     /// for an address (lancache's line), and a browser at nginx's port are no loop.
     /// </summary>
     [Theory]
@@ -189,6 +190,8 @@ public sealed class ErrorSignaturesTests
     [InlineData("client: 127.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8080/\", host: \"localhost:9000\"", false)]
     [InlineData("client: 127.0.0.1, server: _, request: \"GET / HTTP/1.0\", upstream: \"fastcgi://unix:/run/php/fpm.sock:\", host: \"localhost\"", false)]
     [InlineData("client: 10.0.0.9, server: 0.0.0.0:5432, upstream: \"10.0.0.20:5432\", bytes from/to client:0/0, bytes from/to upstream:0/0", false)]
+    [InlineData("client: 127.0.0.1, server: , request: \"GET / HTTP/1.0\", upstream: \"http://127.0.1.1:80/\", host: \"203.0.113.28\"", true)]
+    [InlineData("client: 127.0.0.1, server: , request: \"GET / HTTP/1.0\", upstream: \"http://127.0.1.1:8000/\", host: \"shop.test\"", false)]
     public void BackToItself_TheTryReturnedToNginx(string context, bool expected)
     {
         var line = $"2026/12/03 06:47:34 [error] 11499#11499: *61 recv() failed (104: Connection reset by peer) while reading response header from upstream, {context}";

@@ -847,6 +847,26 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A hung application killed by its watchdog: the requests waiting on it time out, the kill closes the connections
+    /// still open (nginx reads `upstream prematurely closed connection`), and then nothing listens. The closes are the
+    /// change of state, not a third one: a timeout incident, then the outage.
+    /// </summary>
+    [Fact]
+    public void HungThenKilled_TheClosesOfTheKillAreTheChange()
+    {
+        var errors = Enumerable.Range(0, 4).Select(i => Error(i * 10, TimedOut, cid: i))
+            .Append(Error(34, "upstream prematurely closed connection while reading response header from upstream", cid: 10))
+            .Concat(Enumerable.Range(0, 5).Select(i => Error(50 + (i * 10), Refused, cid: 20 + i)))
+            .ToList();
+
+        var incidents = Analyze([], errors).Incidents.OrderBy(i => i.Start).ToList();
+
+        Assert.Equal(
+            [(IncidentCause.Timeout, 504), (IncidentCause.UpstreamDown, 502)],
+            incidents.Select(i => (i.Cause, i.Status)));
+    }
+
+    /// <summary>
     /// The kernel gave up on connections nginx had made (<c>recv() failed (110: Connection timed out)</c>: the peer stopped
     /// acknowledging): a failed system call, which nginx answers 502; only its own timer makes a 504.
     /// </summary>
