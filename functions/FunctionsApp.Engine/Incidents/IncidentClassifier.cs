@@ -671,8 +671,9 @@ internal static class IncidentClassifier
 
     /// <summary>What clients got for nginx's timeouts: 504 Gateway Timeout from http, 502 from the stream module, which
     /// ends a TCP or UDP session it could not connect in time like any other it could not connect.</summary>
+    // The incident's status on a tie is the lower code (OverlappingIncidents, IncidentFactory): the words say the same.
     private static string TimeoutAnswer(IncidentEvidence e) =>
-        e.Statuses.GetValueOrDefault(502) > e.Statuses.GetValueOrDefault(504) ? "502 Bad Gateway" : "504 Gateway Timeout";
+        e.Statuses.GetValueOrDefault(502) is var bad and > 0 && bad >= e.Statuses.GetValueOrDefault(504) ? "502 Bad Gateway" : "504 Gateway Timeout";
 
     private static string Words(FailureKind kind) => kind switch
     {

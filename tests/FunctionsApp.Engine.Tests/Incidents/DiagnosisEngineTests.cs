@@ -605,6 +605,21 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
+    public void Analyze_ATimeoutIncidentOfOne502AndOne504_SaysTheStatusItReports()
+    {
+        var errors = new[]
+        {
+            Error(0, "recv() failed (104: Connection reset by peer) while reading response header from upstream", cid: 1),
+            Error(89, "upstream timed out (110: Connection timed out) while reading response header from upstream", cid: 2),
+        };
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal((IncidentCause.Timeout, 502), (incident.Cause, incident.Status));
+        Assert.Contains("502 Bad Gateway", incident.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Analyze_FewFailuresAmongServedTraffic_AreAnalysedWithTheirErrorLines()
     {
         var access = Enumerable.Range(0, 30).Select(t => Access(t, t == 12 ? 502 : 200, connect: t == 12 ? "-" : "0.001", header: t == 12 ? "-" : "0.010", cid: t));
