@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace FunctionsApp.Incidents;
 
@@ -62,6 +63,10 @@ internal sealed partial class DiagnosisEngine
         }
 
         Stats.FailedRequests += countsAsFailure && !failure.EarlierTry ? 1 : 0;
+        if (FailuresPerMinute is not null && countsAsFailure && !failure.EarlierTry)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(FailuresPerMinute, failure.Time.ToUnixTimeSeconds() / 60, out _)++;
+        }
 
         tracker.HistoryMixed |= countsAsFailure && failure.HistoryKey != tracker.HistoryKey;
         if (countsAsFailure && NamesBlock(failure) && (tracker.NoneLiveSince is not { } since || failure.Time < since))

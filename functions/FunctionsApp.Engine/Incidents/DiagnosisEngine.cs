@@ -58,7 +58,11 @@ internal sealed partial class DiagnosisEngine
         _history = State.History.GetAlternateLookup<ReadOnlySpan<char>>();
         _routes = State.RoutesServed.GetAlternateLookup<ReadOnlySpan<char>>();
         _hotRoutes = State.HotRoutes.GetAlternateLookup<ReadOnlySpan<char>>();
-        RequestsPerMinute = options.CountRequestsPerMinute ? [] : null;
+        if (options.CountRequestsPerMinute)
+        {
+            _requestsPerMinute = [];
+            FailuresPerMinute = [];
+        }
     }
 
     public EngineState State { get; }
@@ -66,7 +70,39 @@ internal sealed partial class DiagnosisEngine
     public AnalysisStats Stats => State.Stats;
 
     /// <summary>The access log's requests per unix minute, when <see cref="DiagnosisOptions.CountRequestsPerMinute"/>.</summary>
-    public Dictionary<long, int>? RequestsPerMinute { get; }
+    public Dictionary<long, int>? RequestsPerMinute
+    {
+        get
+        {
+            CountMinute(long.MinValue);
+            return _requestsPerMinute;
+        }
+    }
+
+    /// <summary>Failed requests per unix minute, when <see cref="DiagnosisOptions.CountRequestsPerMinute"/>.</summary>
+    public Dictionary<long, int>? FailuresPerMinute { get; }
+
+    private readonly Dictionary<long, int>? _requestsPerMinute;
+    private long _countedMinute = long.MinValue;
+    private int _countedInMinute;
+
+    /// <summary>Counts one request in <paramref name="minute"/> (lines come mostly in order: one dictionary write per
+    /// minute); <see cref="long.MinValue"/> writes the pending count out.</summary>
+    private void CountMinute(long minute)
+    {
+        if (minute == _countedMinute)
+        {
+            _countedInMinute++;
+            return;
+        }
+
+        if (_countedInMinute > 0)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(_requestsPerMinute!, _countedMinute, out _) += _countedInMinute;
+        }
+
+        (_countedMinute, _countedInMinute) = minute == long.MinValue ? (long.MinValue, 0) : (minute, 1);
+    }
 
     /// <summary>The earliest time of the lines taken since <see cref="ResetEarliestLine"/>: where a batch begins.</summary>
     public DateTimeOffset? EarliestLine { get; private set; }
@@ -171,9 +207,9 @@ internal sealed partial class DiagnosisEngine
         }
 
         Stats.AccessLines++;
-        if (RequestsPerMinute is not null)
+        if (_requestsPerMinute is not null)
         {
-            CollectionsMarshal.GetValueRefOrAddDefault(RequestsPerMinute, time.ToUnixTimeSeconds() / 60, out _)++;
+            CountMinute(time.ToUnixTimeSeconds() / 60);
         }
 
         if (EarliestLine is null || time < EarliestLine)

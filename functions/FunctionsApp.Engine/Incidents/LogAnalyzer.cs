@@ -13,7 +13,7 @@ internal static class LogAnalyzer
     {
         access = InputOrder.Chronological(access, cancellationToken);
         errors = InputOrder.Chronological(errors, cancellationToken, errorLogs: true);
-        var report = Run(access, errors, format, options, cancellationToken);
+        var report = Run(access, errors, format, options.WithRequestsPerMinuteCounted(), cancellationToken, out var traffic);
 
         // The threshold keeps a stray failure amid a stream of traffic from opening an incident. When it leaves the logs
         // without any incident and they are an excerpt about their failures (a tenth of their lines or more: a paste, a
@@ -56,12 +56,39 @@ internal static class LogAnalyzer
         {
             report = WithUpstreamsBelowThreshold(report, access, errors, format, options, cancellationToken);
         }
-        else if (stats.FailedRequests > report.Incidents.Sum(i => i.FailedRequests) && access.Concat(errors).All(i => i.CanReopen))
+        else if (stats.FailedRequests > report.Incidents.Sum(i => i.FailedRequests) && stats.ErrorLines > 0 && access.Concat(errors).All(i => i.CanReopen)
+                 && MayHoldEpisodes(report.Incidents, traffic, options))
         {
             report = WithEpisodesBelowThreshold(report, access, errors, format, options, cancellationToken);
         }
 
         return report;
+    }
+
+    /// <summary>
+    /// Whether a minute outside every incident (and its quiet period) has failures enough against the requests around it
+    /// for an episode there to pass <see cref="WithEpisodesBelowThreshold"/>'s tenth: an episode that does has a minute
+    /// with at least a thirtieth (each minute's requests are counted in three minutes' sums). A log of strays amid a
+    /// stream is not read twice.
+    /// </summary>
+    private static bool MayHoldEpisodes(IReadOnlyList<Incident> incidents, Traffic traffic, DiagnosisOptions options)
+    {
+        foreach (var (minute, failed) in traffic.Failures)
+        {
+            var time = DateTimeOffset.FromUnixTimeSeconds(minute * 60);
+            if (incidents.Any(i => time + TimeSpan.FromMinutes(1) > i.Start - options.QuietPeriod && time <= i.End + options.QuietPeriod))
+            {
+                continue;
+            }
+
+            var around = traffic.Requests.GetValueOrDefault(minute - 1) + traffic.Requests.GetValueOrDefault(minute) + traffic.Requests.GetValueOrDefault(minute + 1);
+            if (failed * 30L >= around)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -77,7 +104,7 @@ internal static class LogAnalyzer
         AnalysisReport report, IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, DiagnosisOptions options, CancellationToken cancellationToken)
     {
         var found = report.Incidents;
-        var again = Run(access, errors, format, options.WithMinFailures(1).WithRequestsPerMinuteCounted(), cancellationToken, out var perMinute);
+        var again = Run(access, errors, format, options.WithMinFailures(1).WithRequestsPerMinuteCounted(), cancellationToken, out var traffic);
         var added = new List<Incident>();
         foreach (var episode in again.Incidents)
         {
@@ -86,15 +113,15 @@ internal static class LogAnalyzer
                 continue;
             }
 
-            var traffic = RequestsAround(episode, perMinute, options.Window);
-            if (episode.FailedRequests * 10 < traffic)
+            var around = RequestsAround(episode, traffic.Requests, options.Window);
+            if (episode.FailedRequests * 10 < around)
             {
                 continue;
             }
 
-            var share = traffic == 0 ? "nginx's error log names them and no access log shows other traffic then"
-                : traffic <= episode.FailedRequests ? "they were every request logged in those minutes"
-                : $"they were {episode.FailedRequests} of the {traffic} requests logged in those minutes";
+            var share = around == 0 ? "nginx's error log names them and no access log shows other traffic then"
+                : around <= episode.FailedRequests ? "they were every request logged in those minutes"
+                : $"they were {episode.FailedRequests} of the {around} requests logged in those minutes";
             added.Add(episode with
             {
                 Confidence = Math.Round(episode.Confidence * 0.8, 2),
@@ -114,10 +141,10 @@ internal static class LogAnalyzer
             (found.Upstream == episode.Upstream || found.Host == episode.Host || found.Servers?.Contains(episode.Upstream) == true)
             && episode.Start <= found.End + quiet && episode.End >= found.Start - quiet;
 
-        static long RequestsAround(Incident episode, Dictionary<long, int>? perMinute, TimeSpan window)
+        static long RequestsAround(Incident episode, Dictionary<long, int> perMinute, TimeSpan window)
         {
             long requests = 0;
-            if (perMinute is { Count: > 0 })
+            if (perMinute.Count > 0)
             {
                 for (var minute = (episode.Start - window).ToUnixTimeSeconds() / 60; minute <= (episode.End + window).ToUnixTimeSeconds() / 60; minute++)
                 {
@@ -168,10 +195,9 @@ internal static class LogAnalyzer
 
     private static AnalysisReport Run(
         IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, DiagnosisOptions options, CancellationToken cancellationToken,
-        out Dictionary<long, int>? requestsPerMinute)
+        out Traffic traffic)
     {
         var engine = new DiagnosisEngine(options);
-        requestsPerMinute = engine.RequestsPerMinute;
         var feed = new LogFeed(engine);
         feed.Run(access, errors, format, cancellationToken);
         var offset = options.ErrorLogUtcOffset ?? engine.State.ErrorLogOffset;
@@ -179,6 +205,7 @@ internal static class LogAnalyzer
         {
             SiteUtcOffset = offset is { } o ? IncidentContext.FormatOffset(o) : null,
         }).ToList();
+        traffic = new Traffic(engine.RequestsPerMinute ?? [], engine.FailuresPerMinute ?? []);
         var stats = engine.Stats;
         return new AnalysisReport(
             Ordered(incidents),
@@ -203,6 +230,9 @@ internal static class LogAnalyzer
                 ConfigEvents = stats.ConfigEvents,
             });
     }
+
+    /// <summary>The access log's requests and the failed requests per unix minute of one reading.</summary>
+    private sealed record Traffic(Dictionary<long, int> Requests, Dictionary<long, int> Failures);
 
     private static List<Incident> Ordered(IEnumerable<Incident> incidents) =>
         [.. incidents.OrderBy(i => i.Start).ThenBy(i => i.Upstream, StringComparer.Ordinal).ThenBy(i => i.Host, StringComparer.Ordinal)];

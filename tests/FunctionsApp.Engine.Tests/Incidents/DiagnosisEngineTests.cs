@@ -658,6 +658,32 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
+    public void Analyze_StraysAmidAStream_AreNotReadASecondTime()
+    {
+        // Whether an episode below the threshold could be a tenth of its minutes' traffic is known from the first
+        // reading: a log of strays amid a stream costs one reading, as the same log does where that request was
+        // answered after the try that timed out.
+        const string TimedOut = "upstream timed out (110: Connection timed out) while reading response header from upstream";
+        int Opens(bool withStray)
+        {
+            var opens = 0;
+            var access = string.Join('\n', Enumerable.Range(0, 20 * 300).Select(i => Access(i * 3, withStray && i == 3000 ? 504 : 200, cid: i))) + "\n";
+            var errors = Error(9000, TimedOut, cid: 3000) + "\n";
+            LogInput Counted(string name, string text) => new(name, () =>
+            {
+                opens++;
+                return new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
+            });
+
+            var report = LogAnalyzer.Analyze([Counted("access", access)], [Counted("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+            Assert.Empty(report.Incidents);
+            return opens;
+        }
+
+        Assert.Equal(Opens(withStray: false), Opens(withStray: true));
+    }
+
+    [Fact]
     public void Analyze_EpisodesBelowTheThresholdInALongErrorLog_AreEachAnIncidentBesideTheOnesThatReachedIt()
     {
         // A development stack's error log: hundreds of notices, an outage of the app (five refusals in a minute), one
