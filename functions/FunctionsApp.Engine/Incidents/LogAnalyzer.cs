@@ -59,7 +59,7 @@ internal static class LogAnalyzer
         else if (stats.FailedRequests > report.Incidents.Sum(i => i.FailedRequests) && stats.ErrorLines > 0 && access.Concat(errors).All(i => i.CanReopen)
                  && MayHoldEpisodes(report.Incidents, traffic, options))
         {
-            report = WithEpisodesBelowThreshold(report, access, errors, format, options, cancellationToken);
+            report = WithEpisodesBelowThreshold(report, traffic, access, errors, format, options, cancellationToken);
         }
 
         return report;
@@ -101,10 +101,11 @@ internal static class LogAnalyzer
     /// incident of their upstream or host, within its quiet period, are its own lead-in or tail.
     /// </summary>
     private static AnalysisReport WithEpisodesBelowThreshold(
-        AnalysisReport report, IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, DiagnosisOptions options, CancellationToken cancellationToken)
+        AnalysisReport report, Traffic traffic, IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, DiagnosisOptions options,
+        CancellationToken cancellationToken)
     {
         var found = report.Incidents;
-        var again = Run(access, errors, format, options.WithMinFailures(1).WithRequestsPerMinuteCounted(), cancellationToken, out var traffic);
+        var again = Run(access, errors, format, options.WithMinFailures(1), cancellationToken);
         var added = new List<Incident>();
         foreach (var episode in again.Incidents)
         {
@@ -180,8 +181,8 @@ internal static class LogAnalyzer
         {
             var together = (other.Start <= found.End + quiet && other.End >= found.Start - quiet)
                 || (found.Cause == other.Cause && found.SuccessesBefore == other.SuccessesBefore);
-            return (together && (found.Upstream, found.Host, found.Upstream == "(unknown)" ? found.Status : 0) == (other.Upstream, other.Host, other.Upstream == "(unknown)" ? other.Status : 0))
-                || (together && found.Cause == other.Cause && (found.Host == other.Host || found.Upstream == other.Upstream))
+            var sameKey = (found.Upstream, found.Host, found.Upstream == "(unknown)" ? found.Status : 0) == (other.Upstream, other.Host, other.Upstream == "(unknown)" ? other.Status : 0);
+            return (together && (sameKey || (found.Cause == other.Cause && (found.Host == other.Host || found.Upstream == other.Upstream))))
                 || found.Servers?.Contains(other.Upstream) == true
                 || (found.Host == other.Host && IsGroup(found.Upstream));
         }
