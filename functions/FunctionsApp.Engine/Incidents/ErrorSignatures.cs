@@ -49,8 +49,8 @@ internal static class ErrorSignatures
             return false;
         }
 
-        // Linux gives a connection to any 127/8 address lo's own, 127.0.0.1, as its source: a hop to 127.0.1.1 (the
-        // machine's name in Debian's /etc/hosts) comes from 127.0.0.1.
+        // Linux picks lo's address, 127.0.0.1, as the source of a connection to any 127/8 address: a hop to 127.0.1.1
+        // (the machine's own name in Debian's /etc/hosts) comes from 127.0.0.1.
         var viaLoopback = !line.Client.SequenceEqual(address) && InLoopback(line.Client) && InLoopback(address);
         if (!line.Client.SequenceEqual(address) && !viaLoopback)
         {

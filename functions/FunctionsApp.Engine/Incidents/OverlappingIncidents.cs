@@ -70,8 +70,8 @@ internal static class OverlappingIncidents
     /// <summary>
     /// A short paste's incidents, which the threshold of one made of failures a poster gave together: one upstream's
     /// failures on one host with one cause are one problem however long apart they were pasted (a socket missing at
-    /// 18:33 and at 18:37 is one outage, not two), unless it answered requests in between (<see cref="SameOutages"/>). The resolver's own lines (<c>send() failed (111) while resolving,
-    /// resolver: 127.0.0.11:53</c>) name no request: beside a name that could not be resolved for a request they are
+    /// 18:33 and at 18:37 is one outage, not two), unless it answered requests in between (<see cref="SameOutages"/>).
+    /// The resolver's own lines (<c>send() failed (111) while resolving, resolver: 127.0.0.11:53</c>) name no request: beside a name that could not be resolved for a request they are
     /// that failure's evidence, not a failed request of their own. Access lines that name neither upstream nor host
     /// (<c>combined</c>) and found no error line of their own make an incident of no name; beside named incidents of
     /// their status that are one upstream failing one way (on one host or several), they are its failures: the paste cut their error lines, or the stream put them elsewhere
@@ -114,7 +114,7 @@ internal static class OverlappingIncidents
     /// no request answered in between (the count of its successes before each is the same; always so for an error log
     /// alone), the later ones found it still down; once the access log shows it answering, a later failure is a new one.
     /// </summary>
-    public static IEnumerable<Incident> SameOutages(IEnumerable<Incident> ordered)
+    private static IEnumerable<Incident> SameOutages(IEnumerable<Incident> ordered)
     {
         Incident? current = null;
         foreach (var next in ordered)
