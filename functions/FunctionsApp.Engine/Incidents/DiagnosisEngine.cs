@@ -383,7 +383,7 @@ internal sealed partial class DiagnosisEngine
         }
 
         // open() where nginx runs on Windows: CreateFile() (ngx_open_file there).
-        if (kind == FailureKind.None && !line.Upstream.IsEmpty && (line.Message.StartsWith("open() "u8) || line.Message.StartsWith("CreateFile() "u8))
+        if (kind == FailureKind.None && (line.Message.StartsWith("open() "u8) || line.Message.StartsWith("CreateFile() "u8))
             && line.Message.IndexOf(" while "u8) < 0)
         {
             NoteErrorPageMissing(in line, time);
@@ -449,10 +449,11 @@ internal sealed partial class DiagnosisEngine
     /// then answers 404 (or 403) instead of the 502, so the access log shows no gateway error for a request whose
     /// upstream failed: its try's error line, on the same connection and request, is marked to count as the failure.
     /// (A file of the upstream's response, <c>proxy_store</c>'s or a temporary one, fails "while reading upstream".)
+    /// A request whose upstream's name did not resolve never had a peer, so its line names none (nor does the page's).
     /// </summary>
     private void NoteErrorPageMissing(in ErrorLogLine line, DateTimeOffset time)
     {
-        if (LatestTryOf(in line, time, upstream: null) is { } error)
+        if (LatestTryOf(in line, time, upstream: null) is { } error && (!line.Upstream.IsEmpty || error.Kind.ChoseNoPeer()))
         {
             error.AnsweredByMissingErrorPage = true;
         }

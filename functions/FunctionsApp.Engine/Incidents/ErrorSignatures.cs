@@ -143,6 +143,23 @@ internal static class ErrorSignatures
             return FailureKind.Script;
         }
 
+        // A name the upstream module resolves per request (proxy_pass with a variable) that failed: only the upstream
+        // module writes these, before any byte went upstream, with whatever action the connection last set, "sending
+        // to client" included, so they come before the client's side is ruled out.
+        if (message.IndexOf("could not be resolved"u8) >= 0)
+        {
+            return message.IndexOf("timed out"u8) >= 0 ? FailureKind.DnsTimeout
+                : message.IndexOf("(2: Server failure)"u8) >= 0 ? FailureKind.DnsServerFailure
+                : message.IndexOf("(5: Operation refused)"u8) >= 0 || message.IndexOf("(1: Format error)"u8) >= 0
+                    || message.IndexOf("(4: Unimplemented)"u8) >= 0 ? FailureKind.DnsRefused
+                : FailureKind.DnsNotFound;
+        }
+
+        if (message.IndexOf("no resolver defined"u8) >= 0)
+        {
+            return FailureKind.NoResolver;
+        }
+
         // The client went away or misbehaved: nginx closes the upstream side too, but nothing failed upstream. The
         // upstream's own read timer says so in its words whatever the phase: the body pipe logs its timeout with the
         // action it last set, "sending to client" as often as "reading upstream" (ngx_event_pipe.c).
@@ -188,20 +205,6 @@ internal static class ErrorSignatures
         if (message.IndexOf("limiting connections"u8) >= 0)
         {
             return FailureKind.RateLimitConnections;
-        }
-
-        if (message.IndexOf("could not be resolved"u8) >= 0)
-        {
-            return message.IndexOf("timed out"u8) >= 0 ? FailureKind.DnsTimeout
-                : message.IndexOf("(2: Server failure)"u8) >= 0 ? FailureKind.DnsServerFailure
-                : message.IndexOf("(5: Operation refused)"u8) >= 0 || message.IndexOf("(1: Format error)"u8) >= 0
-                    || message.IndexOf("(4: Unimplemented)"u8) >= 0 ? FailureKind.DnsRefused
-                : FailureKind.DnsNotFound;
-        }
-
-        if (message.IndexOf("no resolver defined"u8) >= 0)
-        {
-            return FailureKind.NoResolver;
         }
 
         // The resolver's own complaints name no request: a refused or silent DNS server, a bad answer. ngx_resolver.c

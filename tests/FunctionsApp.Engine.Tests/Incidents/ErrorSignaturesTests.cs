@@ -59,6 +59,10 @@ public sealed class ErrorSignaturesTests
         { "api.internal could not be resolved (3: Host not found)", "DnsNotFound" },
         { "api.internal could not be resolved (110: Operation timed out)", "DnsTimeout" },
         { "no resolver defined to resolve api.internal", "NoResolver" },
+        // The connection's last action is whatever it was when the upstream module chose its server: a real line says
+        // "sending to client", yet no byte of the response existed.
+        { "no resolver defined to resolve api.openai.com while sending to client", "NoResolver" },
+        { "backend could not be resolved (3: Host not found) while sending to client", "DnsNotFound" },
         { "SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream", "TlsHandshake" },
         { "peer closed connection in SSL handshake (104: Connection reset by peer) while SSL handshaking to upstream", "TlsHandshake" },
         { "upstream SSL certificate verify error: (62:hostname mismatch) while SSL handshaking to upstream", "TlsVerify" },
