@@ -3,7 +3,7 @@ namespace FunctionsApp.NginxLogs;
 /// <summary>
 /// The page nginx sends for an error status it makes itself (ngx_http_special_response.c): a fixed head for the status
 /// and a tail naming the server, <c>nginx</c> with <c>server_tokens off</c>, else <c>nginx/1.22.1</c> (or OpenResty's
-/// <c>openresty/1.21.4.1</c>). So <c>$body_bytes_sent</c> tells nginx's own 502 from an application's, when no
+/// <c>openresty/1.21.4.1</c>, Ubuntu's <c>nginx/1.18.0 (Ubuntu)</c>). So <c>$body_bytes_sent</c> tells nginx's own 502 from an application's, when no
 /// <c>error_page</c> replaced it and nothing compressed it. A browser that says MSIE or Chrome in its User-Agent gets
 /// six lines of padding after the page (402 bytes; <c>msie_padding</c>, on by default), so Chrome's and Edge's 502 is
 /// 559 bytes where curl's is 157. Older versions' pages are 16 bytes longer (173 and 575).
@@ -19,8 +19,11 @@ internal static class NginxErrorPage
         _ => -1,
     };
 
-    /// <summary>Lengths of the names nginx writes in the tail: nginx, nginx/1.9.9, nginx/1.22.1; openresty and its versions.</summary>
-    private static ReadOnlySpan<int> NameLengths => [5, 11, 12, 9, 17, 18];
+    /// <summary>
+    /// Lengths of the names nginx writes in the tail: nginx, nginx/1.9.9, nginx/1.22.1; Ubuntu's packages, which add the
+    /// distribution to the version (nginx/1.4.6 (Ubuntu), nginx/1.18.0 (Ubuntu)); openresty and its versions.
+    /// </summary>
+    private static ReadOnlySpan<int> NameLengths => [5, 11, 12, 20, 21, 9, 17, 18];
 
     // "<!-- a padding to disable MSIE and Chrome friendly error page -->" and CRLF, six times.
     private const int MsiePadding = 402;

@@ -197,6 +197,8 @@ public sealed class AccessLogAloneVerdictTests
     [Theory]
     [InlineData(157, false, IncidentCause.UpstreamDown)] // nginx's own page and no error log: nginx made the 502
     [InlineData(575, false, IncidentCause.UpstreamDown)] // nginx/1.14's page, padded for Chrome
+    [InlineData(182, false, IncidentCause.UpstreamDown)] // Ubuntu 18.04's nginx/1.14.0 (Ubuntu): the distribution in the tail
+    [InlineData(584, false, IncidentCause.UpstreamDown)] // the same, padded for Chrome
     [InlineData(157, true, IncidentCause.UpstreamReturned)] // the same page, nginx's error log silent: an upstream nginx made it
     [InlineData(312, false, IncidentCause.Unknown)] // another page: anyone's
     public void Analyze_CombinedWithoutUpstreamFields_NginxsOwnPageSaysNginxMadeThe502(int bodyBytes, bool errorLog, IncidentCause expected)
