@@ -983,6 +983,10 @@ internal sealed class LogFeed
         /// <summary>The held entry is nginx's head alone (<c>2025/12/04 13:33:12 [error] </c>): its process id and
         /// message follow on the next line (<c>200#200: *121 upstream sent …</c>), which starts with a digit.</summary>
         private bool _wrappedHeadOnly;
+
+        /// <summary>The held entry has no message: a head alone, or one cut after its connection number
+        /// (<c>… [error] 1440#0: *1021901</c>). Whatever went on with it is better than nothing.</summary>
+        private bool _wrappedMessageless;
         private DateTimeOffset _wrappedTime;
 
         /// <summary>The held entry's first line's length, and the last line's that went on with it: lines all cut at
@@ -1268,7 +1272,9 @@ internal sealed class LogFeed
             // A head alone, or a line without nginx's time (a fragment pasted from the level on) whose context went to
             // the lines after it (one field a line: "client: …," then "server: …,") is held for them too.
             var cut = (entry.ConnectionId >= 0 && entry.Client.IsEmpty) || line.Count((byte)'"') % 2 == 1 || ErrorLogParser.ContextCutShort(in entry);
-            var headOnly = message.IsEmpty && !entry.Timestamp.IsEmpty && entry.ConnectionId < 0;
+            // nginx writes its head and the message on one line, so a timed head without a message (cut after the
+            // level, or after "pid#tid: *cid") was wrapped by whoever pasted it.
+            var headOnly = message.IsEmpty && !entry.Timestamp.IsEmpty;
             if ((entry.Timestamp.IsEmpty && !cut) || (message.IsEmpty && !headOnly)
                 || (!cut && !headOnly && (!entry.Client.IsEmpty
                     || (message.Count((byte)'(') <= message.Count((byte)')') && !line.EndsWith(" "u8) && !message.EndsWith(" to"u8)
@@ -1280,7 +1286,8 @@ internal sealed class LogFeed
 
             _wrapped = [.. line];
             _wrappedHead = _wrapped.Count;
-            _wrappedHeadOnly = headOnly;
+            _wrappedHeadOnly = headOnly && entry.ConnectionId < 0;
+            _wrappedMessageless = headOnly;
             _wrappedWidth = _wrappedLast = line.Length;
             _firstJoinSpace = -1;
             _wrappedTime = time;
@@ -1311,28 +1318,34 @@ internal sealed class LogFeed
             // A digit starts a head pasted without its date ("12 [error] …"), unless the line before was cut at the
             // width this input's lines are wrapped at (the terminal's, or the head's when a line went on at it already):
             // then the cut fell inside a number ("…127.0.0.1:" / "22001/").
+            // `tail` of several files heads each file's lines with "==> NAME <==": the next file's, never this entry's.
             var cutInside = _wrappedWidth >= MinTerminalWidth && _wrappedLast == _wrappedWidth
                 && (_terminalWidth == _wrappedWidth || _wrapped!.Count > _wrappedHead);
             return !text.IsEmpty && text[0] != '[' && text[0] != '*' && (cutInside || !char.IsAsciiDigit((char)text[0]))
+                && !text.StartsWith("==> "u8)
                 && !ErrorLogParser.TryParseStderr(line, out _)
                 && !(Owner.Format is { } format && format.TryParse(line, out _));
         }
 
         /// <summary>
         /// Gives the held entry to the engine: joined with the lines that went on with it when that gave it its
-        /// request's context, else as its first line was read.
+        /// request's context (a paste may blank the client's address, <c>client:, server: …</c>, and keep the rest), or
+        /// its message when the first line had none; else as its first line was read.
         /// </summary>
         private void FeedWrapped()
         {
             var joined = CollectionsMarshal.AsSpan(_wrapped);
             _wrapped = null;
-            if (!(Parse(joined, out var entry) && !entry.Client.IsEmpty))
+            if (!(Parse(joined, out var entry) && (_wrappedMessageless || HasContext(in entry))))
             {
                 Parse(joined[.._wrappedHead], out entry);
             }
 
             static bool Parse(ReadOnlySpan<byte> text, out ErrorLogLine entry) =>
                 ErrorLogParser.TryParseAnywhere(text, null, out entry) || ErrorLogParser.TryParseHeadless(text, out entry);
+
+            static bool HasContext(in ErrorLogLine entry) =>
+                !entry.Client.IsEmpty || !entry.Server.IsEmpty || !entry.Request.IsEmpty || !entry.Upstream.IsEmpty;
 
             Engine.AddError(in entry, _wrappedTime);
         }
