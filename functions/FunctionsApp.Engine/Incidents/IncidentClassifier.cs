@@ -671,9 +671,15 @@ internal static class IncidentClassifier
 
     /// <summary>What clients got for nginx's timeouts: 504 Gateway Timeout from http, 502 from the stream module, which
     /// ends a TCP or UDP session it could not connect in time like any other it could not connect.</summary>
-    // The incident's status on a tie is the lower code (OverlappingIncidents, IncidentFactory): the words say the same.
+    // On a tie the incident's status is the timeout's own (TieOrder): the words say the same.
     private static string TimeoutAnswer(IncidentEvidence e) =>
-        e.Statuses.GetValueOrDefault(502) is var bad and > 0 && bad >= e.Statuses.GetValueOrDefault(504) ? "502 Bad Gateway" : "504 Gateway Timeout";
+        e.Statuses.GetValueOrDefault(502) is var bad and > 0 && bad > e.Statuses.GetValueOrDefault(504) ? "502 Bad Gateway" : "504 Gateway Timeout";
+
+    /// <summary>
+    /// The order of an incident's statuses when as many requests got each: the one nginx answers the cause with first
+    /// (504 for a timeout, beside the resets and closes of the application server's own timeout), then the lower code.
+    /// </summary>
+    public static int TieOrder(IncidentCause cause, int status) => cause == IncidentCause.Timeout && status == 504 ? 0 : status;
 
     private static string Words(FailureKind kind) => kind switch
     {

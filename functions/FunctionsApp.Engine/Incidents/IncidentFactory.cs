@@ -32,7 +32,7 @@ internal static class IncidentFactory
             Id = DiagnosisEngine.IncidentId(t.IdUpstream ?? t.Upstream, t.Host, t.Start),
             Upstream = t.Upstream,
             Host = t.Host,
-            Status = t.Statuses.Count == 0 ? 502 : t.Statuses.OrderByDescending(s => s.Value).ThenBy(s => s.Key).First().Key,
+            Status = t.Statuses.Count == 0 ? 502 : t.Statuses.OrderByDescending(s => s.Value).ThenBy(s => IncidentClassifier.TieOrder(verdict.Cause, s.Key)).First().Key,
             Statuses = statuses,
             Cause = verdict.Cause,
             Confidence = verdict.Confidence,

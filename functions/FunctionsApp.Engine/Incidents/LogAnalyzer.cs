@@ -166,21 +166,52 @@ internal static class LogAnalyzer
     private static AnalysisReport WithUpstreamsBelowThreshold(
         AnalysisReport report, IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, DiagnosisOptions options, CancellationToken cancellationToken)
     {
-        var found = report.Incidents;
-        var again = OverlappingIncidents.MergePaste(Run(access, errors, format, options.WithMinFailures(1), cancellationToken).Incidents);
-        var added = again.Where(i => !found.Any(f => Covers(f, i, options.QuietPeriod))).ToList();
-        return added.Count == 0 ? report : report with { Incidents = Ordered(found.Concat(added)) };
+        var found = report.Incidents.ToList();
+        var rest = new List<Incident>();
+        foreach (var episode in Run(access, errors, format, options.WithMinFailures(1), cancellationToken).Incidents)
+        {
+            // Failures of an incident's own upstream, host and cause before its start (or after its end), too few to
+            // be one alone, with nothing answered in between: its outage began earlier (or went on), so the nearest
+            // incident of it begins (or ends) with them.
+            if (found.Any(f => SameKey(f, episode) && !Apart(f, episode, options.QuietPeriod)))
+            {
+                continue; // the incident's own failures
+            }
 
-        // Whether a found incident already holds the other's failures: its own upstream and host (keyed as
-        // OverlappingIncidents keys them: where the format names no upstream, a host's statuses are apart) or a failure
-        // like it of its host or its upstream (a second server of the group answering the same garbage), at its time or
-        // in the same outage (nothing answered in between: OverlappingIncidents.SameOutages); a server of its group,
-        // named or on its host (the refusals and timeouts that marked the servers down before nginx answered `no live
-        // upstreams` for the group).
+            var outage = found.Where(f => SameOutage(f, episode, options.QuietPeriod)).MinBy(f => Distance(f, episode));
+            if (outage is not null)
+            {
+                found[found.IndexOf(outage)] = OverlappingIncidents.Absorb(outage, episode);
+            }
+            else
+            {
+                rest.Add(episode);
+            }
+        }
+
+        var added = OverlappingIncidents.MergePaste(rest).Where(i => !found.Any(f => Covers(f, i, options.QuietPeriod))).ToList();
+        return added.Count == 0 && found.SequenceEqual(report.Incidents) ? report : report with { Incidents = Ordered(found.Concat(added)) };
+
+        static bool SameOutage(Incident found, Incident episode, TimeSpan quiet) =>
+            SameKey(found, episode) && Apart(found, episode, quiet) && episode.SuccessesBefore == found.SuccessesBefore;
+
+        static bool SameKey(Incident found, Incident episode) =>
+            (found.Upstream, found.Host, found.Cause) == (episode.Upstream, episode.Host, episode.Cause) && found.Upstream != "(unknown)";
+
+        static bool Apart(Incident found, Incident episode, TimeSpan quiet) =>
+            episode.End < found.Start - quiet || episode.Start > found.End + quiet;
+
+        static TimeSpan Distance(Incident found, Incident episode) =>
+            episode.End < found.Start ? found.Start - episode.End : episode.Start - found.End;
+
+        // Whether a found incident already holds the other's failures, which fell within its time (its quiet period
+        // either side): its own upstream and host (keyed as OverlappingIncidents keys them: where the format names no
+        // upstream, a host's statuses are apart), or a failure like it of its host or its upstream (a second server of
+        // the group answering the same garbage); or a server of its group, named or on its host (the refusals and
+        // timeouts that marked the servers down before nginx answered `no live upstreams` for the group).
         static bool Covers(Incident found, Incident other, TimeSpan quiet)
         {
-            var together = (other.Start <= found.End + quiet && other.End >= found.Start - quiet)
-                || (found.Cause == other.Cause && found.SuccessesBefore == other.SuccessesBefore);
+            var together = other.Start >= found.Start - quiet && other.End <= found.End + quiet;
             var sameKey = (found.Upstream, found.Host, found.Upstream == "(unknown)" ? found.Status : 0) == (other.Upstream, other.Host, other.Upstream == "(unknown)" ? other.Status : 0);
             return (together && (sameKey || (found.Cause == other.Cause && (found.Host == other.Host || found.Upstream == other.Upstream))))
                 || found.Servers?.Contains(other.Upstream) == true
@@ -202,7 +233,7 @@ internal static class LogAnalyzer
         var feed = new LogFeed(engine);
         feed.Run(access, errors, format, cancellationToken);
         var offset = options.ErrorLogUtcOffset ?? engine.State.ErrorLogOffset;
-        var incidents = OverlappingIncidents.Merge(engine.Complete()).Select(i => IncidentContext.Add(i, engine.State) with
+        var incidents = OverlappingIncidents.Merge(engine.Complete(), options.QuietPeriod).Select(i => IncidentContext.Add(i, engine.State) with
         {
             SiteUtcOffset = offset is { } o ? IncidentContext.FormatOffset(o) : null,
         }).ToList();

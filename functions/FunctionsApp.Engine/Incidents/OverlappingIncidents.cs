@@ -11,7 +11,7 @@ namespace FunctionsApp.Incidents;
 /// </summary>
 internal static class OverlappingIncidents
 {
-    public static IReadOnlyList<Incident> Merge(IReadOnlyList<Incident> incidents)
+    public static IReadOnlyList<Incident> Merge(IReadOnlyList<Incident> incidents, TimeSpan quiet)
     {
         if (incidents.Count < 2)
         {
@@ -42,7 +42,60 @@ internal static class OverlappingIncidents
             merged.Add(current!);
         }
 
-        return WithUnnamedFolded(merged);
+        return WithHostsJoined(WithUnnamedFolded(merged), quiet);
+    }
+
+    /// <summary>
+    /// One upstream failing one way for requests of several hosts at once is one outage: trackers count each host
+    /// apart, and the Host header is whatever the client typed (the server's address, its name, a port, <c>www.</c>)
+    /// for the same server block. The incident is the host's that failed most, its summary names the others.
+    /// </summary>
+    private static List<Incident> WithHostsJoined(List<Incident> incidents, TimeSpan quiet)
+    {
+        if (incidents.Count < 2)
+        {
+            return incidents;
+        }
+
+        var joined = new List<Incident>(incidents.Count);
+        foreach (var group in incidents.GroupBy(i => (i.Upstream, i.Cause)))
+        {
+            if (group.Key.Upstream is "(unknown)" or "-")
+            {
+                joined.AddRange(group);
+                continue;
+            }
+
+            var run = new List<Incident>();
+            foreach (var incident in group.OrderBy(i => i.Start))
+            {
+                if (run.Count > 0 && incident.Start > run.Max(i => i.End) + quiet)
+                {
+                    joined.Add(Joined(run));
+                    run.Clear();
+                }
+
+                run.Add(incident);
+            }
+
+            joined.Add(Joined(run));
+        }
+
+        return joined;
+
+        static Incident Joined(List<Incident> run)
+        {
+            if (run.Count == 1 || run.DistinctBy(i => i.Host).Count() == 1)
+            {
+                return run.Count == 1 ? run[0] : run.Aggregate((first, second) => Combine(first, second));
+            }
+
+            var lead = run.MaxBy(i => i.FailedRequests)!;
+            var whole = run.Aggregate((first, second) => Combine(first, second, lead)) with { Id = lead.Id, Host = lead.Host };
+            var others = run.Where(i => i.Host != lead.Host).GroupBy(i => i.Host)
+                .Select(g => $"{g.Key} ({g.Sum(i => i.FailedRequests)})");
+            return whole with { Summary = $"{lead.Summary} Requests for other hosts failed with it: {string.Join(", ", others)}." };
+        }
     }
 
     /// <summary>
@@ -134,6 +187,15 @@ internal static class OverlappingIncidents
         }
     }
 
+    /// <summary>
+    /// The incident with another episode of its outage added (failures before its start or after its end, too few to be
+    /// an incident alone): its verdict and id, the span and counts of both.
+    /// </summary>
+    public static Incident Absorb(Incident incident, Incident episode) =>
+        episode.Start < incident.Start
+            ? Combine(episode, incident, lead: incident) with { Id = incident.Id }
+            : Combine(incident, episode, lead: incident);
+
     /// <summary>The two as one: the verdict of <paramref name="lead"/>, by default the one that failed more requests
     /// (its evidence decided), the counts summed, the earlier one's id.</summary>
     private static Incident Combine(Incident first, Incident second, Incident? lead = null)
@@ -157,7 +219,7 @@ internal static class OverlappingIncidents
             Start = first.Start,
             End = first.End > second.End ? first.End : second.End,
             State = first.State == IncidentState.Open || second.State == IncidentState.Open ? IncidentState.Open : IncidentState.Resolved,
-            Status = Code(statuses.OrderByDescending(s => s.Value).ThenBy(s => Code(s.Key)).First().Key),
+            Status = Code(statuses.OrderByDescending(s => s.Value).ThenBy(s => IncidentClassifier.TieOrder(lead.Cause, Code(s.Key))).First().Key),
             Statuses = statuses.OrderBy(s => Code(s.Key)).ToDictionary(),
             FailedRequests = first.FailedRequests + second.FailedRequests,
             FailedTriesRecovered = first.FailedTriesRecovered + second.FailedTriesRecovered,

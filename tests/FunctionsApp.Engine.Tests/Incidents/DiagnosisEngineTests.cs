@@ -1,3 +1,4 @@
+using System.Globalization;
 using FunctionsApp.Incidents;
 using static FunctionsApp.Engine.Tests.Incidents.EngineTestKit;
 
@@ -526,14 +527,14 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
-    public void Analyze_AStrayFailureBesideAnIncident_StaysNoise()
+    public void Analyze_AShortPastesLoneFailureAfterAnIncident_NothingServedBetween_IsItsEnd()
     {
+        // Access lines alone: four failures, then one a quarter of an hour later, nothing answered in between.
         var access = new[] { 0, 1, 2, 3, 900 }.Select(t => Access(t, 502, connect: "-", header: "-", cid: t));
 
-        var report = Analyze(access);
+        var incident = Assert.Single(Analyze(access).Incidents);
 
-        var incident = Assert.Single(report.Incidents);
-        Assert.Equal((4, false), (incident.FailedRequests, report.Stats.BelowThreshold));
+        Assert.Equal((5, "10:15:00"), (incident.FailedRequests, incident.End.ToString("HH:mm:ss", CultureInfo.InvariantCulture)));
     }
 
     [Fact]
@@ -573,6 +574,52 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
+    public void Analyze_AShortPastesLoneFailureBeforeAnIncidentOfItsOutage_IsTheIncidentsStart()
+    {
+        // One refusal, nothing answered, eight minutes later the refusals of an incident: the app was down from the
+        // first; the incident starts there and counts it, rather than hiding it.
+        int[] seconds = [0, 480, 481, 482, 483, 484];
+        var access = seconds.Select((s, i) => Access(s, 502, connect: "-", header: "-", cid: 1 + i));
+        var errors = seconds.Select((s, i) => Error(s, Refused, cid: 1 + i));
+
+        var incident = Assert.Single(Analyze(access, errors).Incidents);
+
+        Assert.Equal((IncidentCause.UpstreamDown, 6, "10:00:00"), (incident.Cause, incident.FailedRequests, incident.Start.ToString("HH:mm:ss", CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void Analyze_AShortPastesLoneFailuresBetweenTwoIncidents_EachCountsInTheNearest()
+    {
+        // Two incidents of one app five minutes apart, a lone refusal before the first and one between them: none is
+        // lost, none merges the two incidents, each lone one is the edge of the incident nearest it.
+        int[] seconds = [0, 300, 301, 302, 303, 480, 700, 701, 702, 703];
+        var access = seconds.Select((s, i) => Access(s, 502, connect: "-", header: "-", cid: 1 + i));
+        var errors = seconds.Select((s, i) => Error(s, Refused, cid: 1 + i));
+
+        var report = Analyze(access, errors);
+
+        Assert.Equal(
+            [(6, "10:00:00", "10:08:00"), (4, "10:11:40", "10:11:43")],
+            report.Incidents.Select(i => (i.FailedRequests, i.Start.ToString("HH:mm:ss", CultureInfo.InvariantCulture), i.End.ToString("HH:mm:ss", CultureInfo.InvariantCulture))));
+    }
+
+    [Fact]
+    public void Analyze_OneUpstreamFailingForTwoHostsAtOnce_IsOneIncident()
+    {
+        // Clients reach one server block by its address and by its name: the Host header differs, the PHP-FPM behind
+        // it is one, and so is its outage. The host that failed most names the incident; the summary names the other.
+        var seconds = Enumerable.Range(0, 9).Select(i => i * 7).ToArray();
+        string HostOf(int i) => i % 3 == 0 ? "172.17.0.1" : "shop.test";
+        var access = seconds.Select((s, i) => Access(s, 502, upstream: "172.24.0.7:9000", host: HostOf(i), connect: "-", header: "-", cid: 1 + i));
+        var errors = seconds.Select((s, i) => Error(s, Refused, upstream: "172.24.0.7:9000", host: HostOf(i), cid: 1 + i));
+
+        var incident = Assert.Single(Analyze(access, errors).Incidents);
+
+        Assert.Equal(("172.24.0.7:9000", "shop.test", 9), (incident.Upstream, incident.Host, incident.FailedRequests));
+        Assert.Contains("Requests for other hosts failed with it: 172.17.0.1 (3).", incident.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Analyze_AShortPastesOtherFailureOfAnUpstreamWithAnIncident_IsItsOwnIncident()
     {
         // Five refusals make an incident; a quarter of an hour later the same app, back, hangs one request: another
@@ -605,8 +652,10 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
-    public void Analyze_ATimeoutIncidentOfOne502AndOne504_SaysTheStatusItReports()
+    public void Analyze_ATimeoutIncidentOfOne502AndOne504_ReportsTheTimeoutsOwn504()
     {
+        // A reset beside a timeout is the application server's own timeout closing the connection: on a tie the
+        // incident reports the status nginx answers a timeout with, and its words say the same.
         var errors = new[]
         {
             Error(0, "recv() failed (104: Connection reset by peer) while reading response header from upstream", cid: 1),
@@ -615,8 +664,8 @@ public sealed class DiagnosisEngineTests
 
         var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
 
-        Assert.Equal((IncidentCause.Timeout, 502), (incident.Cause, incident.Status));
-        Assert.Contains("502 Bad Gateway", incident.Summary, StringComparison.Ordinal);
+        Assert.Equal((IncidentCause.Timeout, 504), (incident.Cause, incident.Status));
+        Assert.Contains("504 Gateway Timeout", incident.Summary, StringComparison.Ordinal);
     }
 
     [Fact]

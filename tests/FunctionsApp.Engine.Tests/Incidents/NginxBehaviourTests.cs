@@ -1418,6 +1418,42 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A post-mortem's paste of <c>tail -f</c> on two files: each file's lines under tail's "==> NAME &lt;==" banner,
+    /// nginx's head cut right after the connection number, one context field a line, the client's address deleted
+    /// (<c>client:,</c>). nginx writes the head and its message on one line, so the lines after such a head are its
+    /// message and context; the next banner is the other file's, never this entry's.
+    /// </summary>
+    [Fact]
+    public void TailOfTwoFiles_HeadCutAfterTheConnection_ClientBlanked_IsReadAsOneEntry()
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var time = Base.AddSeconds(i * 10);
+            errors.AddRange(
+            [
+                "==> nginx-error.log <==",
+                "",
+                $"{time:yyyy/MM/dd HH:mm:ss} [error] 1440#0: *{1021901 + i}",
+                "sendfile() failed (32: Broken pipe) while sending request to upstream,",
+                "client:, server: app.test,",
+                "request: \"POST /api_endpoint HTTP/1.1\",",
+                "upstream: \"http://unix:/srv/app/tmp/sockets/unicorn.sock:/api_endpoint\",",
+                "host: \"\"",
+                "",
+                $"==> nginx-access.log <== - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000]",
+                "\"POST /api_endpoint HTTP/1.1\" 502 1051 \"-\"",
+            ]);
+        }
+
+        var report = Analyze([], errors, options: new DiagnosisOptions { MinFailures = 1 });
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("unix:/srv/app/tmp/sockets/unicorn.sock", "app.test", IncidentCause.InvalidResponse, 3),
+            (incident.Upstream, incident.Host, incident.Cause, incident.FailedRequests));
+    }
+
+    /// <summary>
     /// A terminal wraps at its width, not between words: an entry copied from one comes as lines all cut at one
     /// length, mid-word ("reading response hea" / "der from upstream"), the last shorter. The pieces join without a
     /// space, so the phase and the upstream read as nginx wrote them.
@@ -2066,13 +2102,14 @@ public sealed class NginxBehaviourTests
 
     /// <summary>
     /// An open incident goes on across gaps shorter than the quiet period, so it also begins with a failure that came
-    /// that little before the three that opened it (one, then three 46 s later); one further back than the quiet
-    /// period was another episode.
+    /// that little before the three that opened it (one, then three 46 s later). One further back than the quiet
+    /// period was another episode to the trackers, but in a paste with nothing answered in between it is the same
+    /// outage (LogAnalyzer), and the incident begins with it too.
     /// </summary>
     [Theory]
     [InlineData(46, 0, 4)]
     [InlineData(110, 0, 4)]
-    [InlineData(125, 125, 3)]
+    [InlineData(125, 0, 4)]
     public void Failures_ShortlyBeforeTheOnesThatOpenedTheIncident_AreItsBeginning(int gap, int start, int failed)
     {
         var errors = new[] { 0, gap, gap + 52, gap + 55 }
@@ -2118,6 +2155,30 @@ public sealed class NginxBehaviourTests
         {
             Assert.Equal((Socket, 502, 6), (report.Incidents[0].Upstream, report.Incidents[0].Status, report.Incidents[0].FailedRequests));
         }
+    }
+
+    /// <summary>
+    /// <c>proxy_pass https://$name</c> without a <c>resolver</c>: nginx chose no peer, so neither the failure's line nor the
+    /// missing error page's names an upstream, and nginx writes the connection's last action ("sending to client") after
+    /// the message. The 404s are the failures all the same: a misconfiguration.
+    /// </summary>
+    [Fact]
+    public void ErrorPageFileMissing_AfterNoResolverDefined_The404sAreTheFailures()
+    {
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var time = Base.AddSeconds(i * 2);
+            access.Add($"172.17.0.1 - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/?t={i} HTTP/1.1\" 404 555 \"-\" \"Mozilla/5.0\" \"-\"");
+            var context = $", client: 172.17.0.1, server: relay.test, request: \"GET /api/?t={i} HTTP/1.1\", host: \"localhost\"";
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 30#30: *2 no resolver defined to resolve api.vendor.test while sending to client{context}");
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 30#30: *2 open() \"/etc/nginx/html/50x.html\" failed (2: No such file or directory){context}");
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, format: "combined").Incidents);
+
+        Assert.Equal((IncidentCause.Misconfiguration, 4), (incident.Cause, incident.FailedRequests));
     }
 
     /// <summary>
