@@ -385,16 +385,17 @@ internal sealed partial class DiagnosisEngine
     }
 
     /// <summary>
-    /// A block of one server (the usual <c>upstream app { server 10.0.0.5:8080; }</c>): its tries fail to connect,
-    /// nginx marks it down and logs "no live upstreams" under the block's name until <c>fail_timeout</c> passes. The
-    /// one server of the host that failed to connect just before, when no tracker of several servers is live there.
+    /// A block of one server (the usual <c>upstream app { server 10.0.0.5:8080; }</c>), or of servers the access log
+    /// does not name: its tries fail, nginx marks them down and logs "no live upstreams" under the block's name until
+    /// <c>fail_timeout</c> passes. The one server of the host that failed just before, in a way that marks a server
+    /// failed (<see cref="MarksServerFailed"/>), when no tracker of several servers is live there.
     /// </summary>
     private IncidentTracker? LoneServerOfBlock(string host, DateTimeOffset time) =>
         Candidates(host, time, t => t.Servers is not null && t.Block is null) is null
         && FailingAround(host, time) is { Servers: null, Block: null } tracker
         && tracker.Upstream.Contains(':', StringComparison.Ordinal)
         && (tracker.IsOpen ? tracker.Kinds.Keys : tracker.Buffered.SelectMany(f => f.Errors).Select(e => e.Kind)) is var kinds
-        && kinds.Any() && kinds.All(FailedToConnect)
+        && kinds.Any() && kinds.All(MarksServerFailed)
             ? tracker : null;
 
     /// <summary>The one tracker of <paramref name="host"/> that failed within <see cref="FailTimeoutReach"/> of
@@ -441,6 +442,16 @@ internal sealed partial class DiagnosisEngine
     private static bool FailedToConnect(FailureKind kind) => kind is FailureKind.Refused or FailureKind.Unreachable or FailureKind.MissingSocket
         or FailureKind.PermissionDenied
         or FailureKind.TimedOutConnecting or FailureKind.ResetConnecting or FailureKind.ResourceUnavailable;
+
+    /// <summary>
+    /// A try that counts toward the server's <c>max_fails</c>: every failure before nginx had the response's header
+    /// (ngx_http_upstream_next marks the peer failed for all but a 403 or 404 it was told to pass over), so a connect
+    /// that failed, a TLS handshake, a reset, a close, a timeout or a header nginx could not read. A body cut later
+    /// marks nothing (no next server can be tried then); its phase says so, and it is read apart.
+    /// </summary>
+    private static bool MarksServerFailed(FailureKind kind) => FailedToConnect(kind)
+        || kind is FailureKind.Reset or FailureKind.PrematureClose or FailureKind.InvalidHeader or FailureKind.TooBigHeader
+            or FailureKind.TimedOut or FailureKind.TlsHandshake or FailureKind.TlsVerify or FailureKind.TimedOutHandshaking;
 
     /// <summary>The one tracker of <paramref name="host"/> still taking failures at <paramref name="time"/> that
     /// matches; null when none or several do (two blocks failing at once on one host are not told apart).</summary>

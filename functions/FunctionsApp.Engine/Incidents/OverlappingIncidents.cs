@@ -42,7 +42,30 @@ internal static class OverlappingIncidents
             merged.Add(current!);
         }
 
-        return WithHostsJoined(WithUnnamedFolded(merged), quiet);
+        return WithHostsJoined(WithServersFolded(WithUnnamedFolded(merged), quiet), quiet);
+    }
+
+    /// <summary>
+    /// A server's failures just before nginx began answering "no live upstreams" for its block are where the block's
+    /// outage began: the tracker followed the server until the block's name showed which block it is. Where the block's
+    /// incident on the same host lists the server and overlaps it, the server's incident is part of the block's.
+    /// </summary>
+    private static List<Incident> WithServersFolded(List<Incident> incidents, TimeSpan quiet)
+    {
+        foreach (var server in incidents.Where(i => i.Servers is null).ToList())
+        {
+            var blocks = incidents.Where(b => b.Servers?.Contains(server.Upstream) == true && b.Upstream != server.Upstream && b.Host == server.Host
+                && server.Start <= b.End + quiet && b.Start <= server.End + quiet).ToList();
+            if (blocks.Count == 1)
+            {
+                var block = blocks[0];
+                var (first, second) = block.Start <= server.Start ? (block, server) : (server, block);
+                incidents[incidents.IndexOf(block)] = Combine(first, second, lead: block) with { Id = block.Id, Upstream = block.Upstream };
+                incidents.Remove(server);
+            }
+        }
+
+        return incidents;
     }
 
     /// <summary>

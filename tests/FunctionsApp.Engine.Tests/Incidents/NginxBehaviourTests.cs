@@ -2158,6 +2158,58 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A block of two servers behind a load balancer logging <c>combined</c> (no upstream fields): a request's tries
+    /// both end in a reset (or a close) before the header, which marks each server failed (max_fails=1), so the next
+    /// requests within fail_timeout get "no live upstreams". One outage of the block, caused by its servers' answers.
+    /// </summary>
+    [Theory]
+    [InlineData("recv() failed (104: Connection reset by peer) while reading response header from upstream")]
+    [InlineData("upstream prematurely closed connection while reading response header from upstream")]
+    public void NoLiveUpstreams_AfterTheServersAnswersMarkedThemFailed_IsTheirIncident(string answer)
+    {
+        string Context(int cid, string upstream) =>
+            $"*{cid} {{0}}, client: 192.168.220.1, server: 127.0.0.1, request: \"GET / HTTP/1.1\", upstream: \"http://{upstream}/\", host: \"localhost\"";
+        string Line(int second, int cid, string upstream, string message) =>
+            $"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 6#6: " + string.Format(CultureInfo.InvariantCulture, Context(cid, upstream), message);
+        string[] errors =
+        [
+            Line(0, 1, "192.168.220.1:8081", answer),
+            Line(1, 1, "192.168.220.1:8082", answer),
+            Line(4, 2, "balancer", "no live upstreams while connecting to upstream"),
+            Line(6, 3, "balancer", "no live upstreams while connecting to upstream"),
+        ];
+        var access = new[] { 1, 4, 6 }.Select(t => $"192.168.220.1 - - [{Base.AddSeconds(t):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET / HTTP/1.1\" 502 157 \"-\" \"curl/8.5.0\"");
+
+        var incident = Assert.Single(Analyze(access, errors, format: "combined").Incidents);
+
+        Assert.Equal(("balancer", IncidentCause.InvalidResponse, 3), (incident.Upstream, incident.Cause, incident.FailedRequests));
+    }
+
+    /// <summary>
+    /// A load test on a block of two servers: one server's requests time out first, a burst of them, before nginx has
+    /// marked both failed; then each request's try times out and it finds no server left ("no live upstreams" under the
+    /// block's name, on its connection). The burst is where the block's outage began, not an incident of its own.
+    /// </summary>
+    [Fact]
+    public void NoLiveUpstreams_TheFirstServersBurstBeforeIt_IsTheBlocksIncident()
+    {
+        const string Timeout = "upstream timed out (110: Connection timed out) while reading response header from upstream";
+        string Line(int second, int cid, string upstream, string message) =>
+            $"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{cid} {message}, client: 192.168.192.1, server: localhost, request: \"GET / HTTP/1.1\", upstream: \"http://{upstream}/\", host: \"127.0.0.1\"";
+        var errors = new List<string>();
+        errors.AddRange(Enumerable.Range(0, 5).Select(i => Line(0, 100 + i, "192.168.192.3:10000", Timeout)));
+        for (var i = 0; i < 6; i++)
+        {
+            errors.Add(Line(1 + i, 200 + i, i % 2 == 0 ? "192.168.192.2:10000" : "192.168.192.3:10000", Timeout));
+            errors.Add(Line(1 + i, 200 + i, "wb-server", "no live upstreams while connecting to upstream"));
+        }
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(("wb-server", IncidentCause.Timeout, 11), (incident.Upstream, incident.Cause, incident.FailedRequests));
+    }
+
+    /// <summary>
     /// <c>proxy_pass https://$name</c> without a <c>resolver</c>: nginx chose no peer, so neither the failure's line nor the
     /// missing error page's names an upstream, and nginx writes the connection's last action ("sending to client") after
     /// the message. The 404s are the failures all the same: a misconfiguration.
