@@ -82,6 +82,9 @@ internal sealed partial class DiagnosisEngine
     /// <summary>Failed requests per unix minute, when <see cref="DiagnosisOptions.CountRequestsPerMinute"/>.</summary>
     public Dictionary<long, int>? FailuresPerMinute { get; }
 
+    /// <summary>The latest time of the access log's requests, when <see cref="DiagnosisOptions.CountRequestsPerMinute"/>.</summary>
+    public DateTimeOffset? LastRequest { get; private set; }
+
     private readonly Dictionary<long, int>? _requestsPerMinute;
     private long _countedMinute = long.MinValue;
     private int _countedInMinute;
@@ -210,6 +213,10 @@ internal sealed partial class DiagnosisEngine
         if (_requestsPerMinute is not null)
         {
             CountMinute(time.ToUnixTimeSeconds() / 60);
+            if (LastRequest is not { } last || time > last)
+            {
+                LastRequest = time;
+            }
         }
 
         if (EarliestLine is null || time < EarliestLine)

@@ -68,11 +68,12 @@ internal static class LogAnalyzer
     /// <summary>
     /// Whether a minute outside every incident (and its quiet period) has failures enough against the requests around it
     /// for an episode there to pass <see cref="WithEpisodesBelowThreshold"/>'s tenth: an episode that does has a minute
-    /// with at least a thirtieth (each minute's requests are counted in three minutes' sums). A log of strays amid a
-    /// stream is not read twice.
+    /// with at least a thirtieth (each minute's requests are counted in three minutes' sums); or failures in the access
+    /// log's last minute, which the log may end with. A log of strays amid a stream is not read twice.
     /// </summary>
     private static bool MayHoldEpisodes(IReadOnlyList<Incident> incidents, Traffic traffic, DiagnosisOptions options)
     {
+        var lastMinute = traffic.LastRequest is { } lastRequest ? lastRequest.ToUnixTimeSeconds() / 60 : long.MaxValue;
         foreach (var (minute, failed) in traffic.Failures)
         {
             var time = DateTimeOffset.FromUnixTimeSeconds(minute * 60);
@@ -81,8 +82,9 @@ internal static class LogAnalyzer
                 continue;
             }
 
+            // An episode ending in the access log's last minute may be what the log ends with.
             var around = traffic.Requests.GetValueOrDefault(minute - 1) + traffic.Requests.GetValueOrDefault(minute) + traffic.Requests.GetValueOrDefault(minute + 1);
-            if (failed * 30L >= around)
+            if (failed * 30L >= around || minute >= lastMinute)
             {
                 return true;
             }
@@ -115,14 +117,16 @@ internal static class LogAnalyzer
             }
 
             var around = RequestsAround(episode, traffic.Requests, options.Window);
-            if (episode.FailedRequests * 10 < around)
+            var last = traffic.LastRequest is { } lastRequest && lastRequest <= episode.End;
+            if (episode.FailedRequests * 10 < around && !last)
             {
                 continue;
             }
 
             var share = around == 0 ? "nginx's error log names them and no access log shows other traffic then"
                 : around <= episode.FailedRequests ? "they were every request logged in those minutes"
-                : $"they were {episode.FailedRequests} of the {around} requests logged in those minutes";
+                : episode.FailedRequests * 10 >= around ? $"they were {episode.FailedRequests} of the {around} requests logged in those minutes"
+                : "the access log ends with them: nothing was served after they failed, so nothing says it came back";
             added.Add(episode with
             {
                 Confidence = Math.Round(episode.Confidence * 0.8, 2),
@@ -237,7 +241,7 @@ internal static class LogAnalyzer
         {
             SiteUtcOffset = offset is { } o ? IncidentContext.FormatOffset(o) : null,
         }).ToList();
-        traffic = new Traffic(engine.RequestsPerMinute ?? [], engine.FailuresPerMinute ?? []);
+        traffic = new Traffic(engine.RequestsPerMinute ?? [], engine.FailuresPerMinute ?? [], engine.LastRequest);
         var stats = engine.Stats;
         return new AnalysisReport(
             Ordered(incidents),
@@ -264,7 +268,7 @@ internal static class LogAnalyzer
     }
 
     /// <summary>The access log's requests and the failed requests per unix minute of one reading.</summary>
-    private sealed record Traffic(Dictionary<long, int> Requests, Dictionary<long, int> Failures);
+    private sealed record Traffic(Dictionary<long, int> Requests, Dictionary<long, int> Failures, DateTimeOffset? LastRequest);
 
     private static List<Incident> Ordered(IEnumerable<Incident> incidents) =>
         [.. incidents.OrderBy(i => i.Start).ThenBy(i => i.Upstream, StringComparer.Ordinal).ThenBy(i => i.Host, StringComparer.Ordinal)];

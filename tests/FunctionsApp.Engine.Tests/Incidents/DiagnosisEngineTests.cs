@@ -706,6 +706,25 @@ public sealed class DiagnosisEngineTests
         Assert.Equal((1, false), (report.Stats.FailedRequests, report.Stats.BelowThreshold));
     }
 
+    [Theory]
+    [InlineData(0, 1)] // the log ends with them: nothing served after, the capture ended in the outage
+    [InlineData(20, 0)] // the stream went on: strays
+    public void Analyze_FailuresAmidABusyStream_AreReportedWhenTheLogEndsWithThem(int servedAfter, int incidents)
+    {
+        // A compose service removed while the site is in use: nginx cannot resolve its name for the next two requests,
+        // and that is where the capture stops. The same two amid a stream that goes on stay strays.
+        const string Unresolved = "organizations could not be resolved (3: Host not found)";
+        var access = Enumerable.Range(0, 200).Select(i => Access(i * 3, 200, cid: i))
+            .Concat([Access(600, 502, upstream: "-", connect: "-", header: "-", cid: 900), Access(600, 502, upstream: "-", connect: "-", header: "-", cid: 901)])
+            .Concat(Enumerable.Range(0, servedAfter).Select(i => Access(603 + i * 3, 200, cid: 1000 + i)));
+        string[] errors = [Error(600, Unresolved, cid: 900), Error(600, Unresolved, cid: 901)];
+
+        var report = Analyze(access, errors);
+
+        Assert.Equal(incidents, report.Incidents.Count);
+        Assert.All(report.Incidents, i => Assert.Equal(IncidentCause.Dns, i.Cause));
+    }
+
     [Fact]
     public void Analyze_StraysAmidAStream_AreNotReadASecondTime()
     {
