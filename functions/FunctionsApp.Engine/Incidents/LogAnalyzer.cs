@@ -82,7 +82,7 @@ internal static class LogAnalyzer
                 continue;
             }
 
-            // An episode ending in the access log's last minute may be what the log ends with.
+            // Or an episode in the access log's last minute, which the log may end with.
             var around = traffic.Requests.GetValueOrDefault(minute - 1) + traffic.Requests.GetValueOrDefault(minute) + traffic.Requests.GetValueOrDefault(minute + 1);
             if (failed * 30L >= around || minute >= lastMinute)
             {
@@ -117,8 +117,8 @@ internal static class LogAnalyzer
             }
 
             var around = RequestsAround(episode, traffic.Requests, options.Window);
-            var last = traffic.LastRequest is { } lastRequest && lastRequest <= episode.End;
-            if (episode.FailedRequests * 10 < around && !last)
+            var endsTheLog = traffic.LastRequest is { } lastRequest && lastRequest <= episode.End;
+            if (episode.FailedRequests * 10 < around && !endsTheLog)
             {
                 continue;
             }
@@ -174,14 +174,14 @@ internal static class LogAnalyzer
         var rest = new List<Incident>();
         foreach (var episode in Run(access, errors, format, options.WithMinFailures(1), cancellationToken).Incidents)
         {
-            // Failures of an incident's own upstream, host and cause before its start (or after its end), too few to
-            // be one alone, with nothing answered in between: its outage began earlier (or went on), so the nearest
-            // incident of it begins (or ends) with them.
             if (found.Any(f => SameKey(f, episode) && !Apart(f, episode, options.QuietPeriod)))
             {
                 continue; // the incident's own failures
             }
 
+            // Failures of an incident's own upstream, host and cause before its start (or after its end), too few to
+            // be one alone, with nothing answered in between: its outage began earlier (or went on), so the nearest
+            // incident of it begins (or ends) with them.
             var outage = found.Where(f => SameOutage(f, episode, options.QuietPeriod)).MinBy(f => Distance(f, episode));
             if (outage is not null)
             {
@@ -267,7 +267,8 @@ internal static class LogAnalyzer
             });
     }
 
-    /// <summary>The access log's requests and the failed requests per unix minute of one reading.</summary>
+    /// <summary>The access log's requests and the failed requests per unix minute of one reading, and the time of its
+    /// last request.</summary>
     private sealed record Traffic(Dictionary<long, int> Requests, Dictionary<long, int> Failures, DateTimeOffset? LastRequest);
 
     private static List<Incident> Ordered(IEnumerable<Incident> incidents) =>

@@ -1317,8 +1317,8 @@ internal sealed class LogFeed
 
             // A digit starts a head pasted without its date ("12 [error] …"), unless the line before was cut at the
             // width this input's lines are wrapped at (the terminal's, or the head's when a line went on at it already):
-            // then the cut fell inside a number ("…127.0.0.1:" / "22001/").
-            // `tail` of several files heads each file's lines with "==> NAME <==": the next file's, never this entry's.
+            // then the cut fell inside a number ("…127.0.0.1:" / "22001/"). `tail` of several files heads each file's
+            // lines with "==> NAME <==": the next file's, never this entry's.
             var cutInside = _wrappedWidth >= MinTerminalWidth && _wrappedLast == _wrappedWidth
                 && (_terminalWidth == _wrappedWidth || _wrapped!.Count > _wrappedHead);
             return !text.IsEmpty && text[0] != '[' && text[0] != '*' && (cutInside || !char.IsAsciiDigit((char)text[0]))

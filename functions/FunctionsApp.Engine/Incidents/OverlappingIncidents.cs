@@ -60,7 +60,7 @@ internal static class OverlappingIncidents
             {
                 var block = blocks[0];
                 var (first, second) = block.Start <= server.Start ? (block, server) : (server, block);
-                incidents[incidents.IndexOf(block)] = Combine(first, second, lead: block) with { Id = block.Id, Upstream = block.Upstream };
+                incidents[incidents.IndexOf(block)] = Combine(first, second, lead: block) with { Id = block.Id };
                 incidents.Remove(server);
             }
         }
@@ -108,16 +108,16 @@ internal static class OverlappingIncidents
 
         static Incident Joined(List<Incident> run)
         {
-            if (run.Count == 1 || run.DistinctBy(i => i.Host).Count() == 1)
+            if (run.Count == 1)
             {
-                return run.Count == 1 ? run[0] : run.Aggregate((first, second) => Combine(first, second));
+                return run[0];
             }
 
             var lead = run.MaxBy(i => i.FailedRequests)!;
-            var whole = run.Aggregate((first, second) => Combine(first, second, lead)) with { Id = lead.Id, Host = lead.Host };
+            var whole = run.Aggregate((first, second) => Combine(first, second, lead)) with { Id = lead.Id };
             var others = run.Where(i => i.Host != lead.Host).GroupBy(i => i.Host)
-                .Select(g => $"{g.Key} ({g.Sum(i => i.FailedRequests)})");
-            return whole with { Summary = $"{lead.Summary} Requests for other hosts failed with it: {string.Join(", ", others)}." };
+                .Select(g => $"{g.Key} ({g.Sum(i => i.FailedRequests)})").ToList();
+            return others.Count == 0 ? whole : whole with { Summary = $"{lead.Summary} Requests for other hosts failed with it: {string.Join(", ", others)}." };
         }
     }
 
