@@ -68,12 +68,13 @@ internal static class LogAnalyzer
     /// <summary>
     /// Whether a minute outside every incident (and its quiet period) has failures enough against the requests around it
     /// for an episode there to pass <see cref="WithEpisodesBelowThreshold"/>'s tenth: an episode that does has a minute
-    /// with at least a thirtieth (each minute's requests are counted in three minutes' sums); or failures in the access
-    /// log's last minute, which the log may end with. A log of strays amid a stream is not read twice.
+    /// with at least a thirtieth (each minute's requests are counted in three minutes' sums); or the last failures, in or
+    /// after the access log's last minute, which the logs may end with. A log of strays amid a stream is not read twice.
     /// </summary>
     private static bool MayHoldEpisodes(IReadOnlyList<Incident> incidents, Traffic traffic, DiagnosisOptions options)
     {
         var lastMinute = traffic.LastRequest is { } lastRequest ? lastRequest.ToUnixTimeSeconds() / 60 : long.MaxValue;
+        var lastFailure = traffic.Failures.Count > 0 ? traffic.Failures.Keys.Max() : long.MinValue;
         foreach (var (minute, failed) in traffic.Failures)
         {
             var time = DateTimeOffset.FromUnixTimeSeconds(minute * 60);
@@ -82,9 +83,9 @@ internal static class LogAnalyzer
                 continue;
             }
 
-            // Or an episode in the access log's last minute, which the log may end with.
+            // Or the last failures, in or after the access log's last minute: the logs may end with them.
             var around = traffic.Requests.GetValueOrDefault(minute - 1) + traffic.Requests.GetValueOrDefault(minute) + traffic.Requests.GetValueOrDefault(minute + 1);
-            if (failed * 30L >= around || minute >= lastMinute)
+            if (failed * 30L >= around || (minute >= lastMinute && minute == lastFailure))
             {
                 return true;
             }
@@ -117,7 +118,8 @@ internal static class LogAnalyzer
             }
 
             var around = RequestsAround(episode, traffic.Requests, options.Window);
-            var endsTheLog = traffic.LastRequest is { } lastRequest && lastRequest <= episode.End;
+            var endsTheLog = traffic.LastRequest is { } lastRequest && lastRequest <= episode.End
+                && (traffic.Failures.Count == 0 || traffic.Failures.Keys.Max() <= episode.End.ToUnixTimeSeconds() / 60);
             if (episode.FailedRequests * 10 < around && !endsTheLog)
             {
                 continue;
@@ -126,7 +128,7 @@ internal static class LogAnalyzer
             var share = around == 0 ? "nginx's error log names them and no access log shows other traffic then"
                 : around <= episode.FailedRequests ? "they were every request logged in those minutes"
                 : episode.FailedRequests * 10 >= around ? $"they were {episode.FailedRequests} of the {around} requests logged in those minutes"
-                : "the access log ends with them: nothing was served after they failed, so nothing says it came back";
+                : "the logs end with them: nothing was served after they failed, so nothing says it came back";
             added.Add(episode with
             {
                 Confidence = Math.Round(episode.Confidence * 0.8, 2),
@@ -199,8 +201,11 @@ internal static class LogAnalyzer
         static bool SameOutage(Incident found, Incident episode, TimeSpan quiet) =>
             SameKey(found, episode) && Apart(found, episode, quiet) && episode.SuccessesBefore == found.SuccessesBefore;
 
+        // One upstream failing one way, whatever Host the clients sent (OverlappingIncidents.WithHostsJoined); where
+        // nothing names the upstream, the host.
         static bool SameKey(Incident found, Incident episode) =>
-            (found.Upstream, found.Host, found.Cause) == (episode.Upstream, episode.Host, episode.Cause) && found.Upstream != "(unknown)";
+            (found.Upstream, found.Cause) == (episode.Upstream, episode.Cause) && found.Upstream != "(unknown)"
+            && (found.Upstream != "-" || found.Host == episode.Host);
 
         static bool Apart(Incident found, Incident episode, TimeSpan quiet) =>
             episode.End < found.Start - quiet || episode.Start > found.End + quiet;

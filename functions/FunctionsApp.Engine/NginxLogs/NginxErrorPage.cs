@@ -20,10 +20,10 @@ internal static class NginxErrorPage
     };
 
     /// <summary>
-    /// Lengths of the names nginx writes in the tail: nginx, nginx/1.9.9, nginx/1.22.1; Ubuntu's packages, which add the
-    /// distribution to the version (nginx/1.4.6 (Ubuntu), nginx/1.18.0 (Ubuntu)); openresty and its versions.
+    /// Lengths of the names nginx writes in the tail: nginx, nginx/1.9.9, nginx/1.22.1, nginx/1.15.10; Ubuntu's packages,
+    /// which add the distribution to the version (nginx/1.4.6 (Ubuntu), nginx/1.18.0 (Ubuntu)); openresty and its versions.
     /// </summary>
-    private static ReadOnlySpan<int> NameLengths => [5, 11, 12, 20, 21, 9, 17, 18];
+    private static ReadOnlySpan<int> NameLengths => [5, 11, 12, 13, 20, 21, 22, 9, 17, 18];
 
     // "<!-- a padding to disable MSIE and Chrome friendly error page -->" and CRLF, six times.
     private const int MsiePadding = 402;

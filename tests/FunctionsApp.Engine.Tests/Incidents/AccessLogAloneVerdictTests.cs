@@ -112,7 +112,7 @@ public sealed class AccessLogAloneVerdictTests
     [InlineData(173, "0.000", IncidentCause.UpstreamDown)] // nginx/1.14.0's page: before 1.15.4 it said <body bgcolor="white">
     [InlineData(575, "0.012", IncidentCause.InvalidResponse)] // the same to Chrome, padded
     [InlineData(58, "0.012", IncidentCause.UpstreamReturned)] // an application's own 502 (a small JSON body)
-    [InlineData(560, "0.012", IncidentCause.UpstreamReturned)] // an application's page a byte longer than nginx's padded one
+    [InlineData(561, "0.012", IncidentCause.UpstreamReturned)] // an application's page a byte longer than any nginx padded one
     public void Analyze_OnlyUpstreamStatus_NginxsOwnErrorPageSaysNginxMadeThe502(int bodyBytes, string seconds, IncidentCause expected)
     {
         // $upstream_status 502 alone cannot say who made the 502; the body can: nginx's page has a size of its own.
@@ -199,6 +199,7 @@ public sealed class AccessLogAloneVerdictTests
     [InlineData(575, false, IncidentCause.UpstreamDown)] // nginx/1.14's page, padded for Chrome
     [InlineData(182, false, IncidentCause.UpstreamDown)] // Ubuntu 18.04's nginx/1.14.0 (Ubuntu): the distribution in the tail
     [InlineData(584, false, IncidentCause.UpstreamDown)] // the same, padded for Chrome
+    [InlineData(560, false, IncidentCause.UpstreamDown)] // nginx/1.15.10: a two-digit patch version, padded for Chrome
     [InlineData(157, true, IncidentCause.UpstreamReturned)] // the same page, nginx's error log silent: an upstream nginx made it
     [InlineData(312, false, IncidentCause.Unknown)] // another page: anyone's
     public void Analyze_CombinedWithoutUpstreamFields_NginxsOwnPageSaysNginxMadeThe502(int bodyBytes, bool errorLog, IncidentCause expected)

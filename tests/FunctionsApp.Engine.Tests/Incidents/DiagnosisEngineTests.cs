@@ -620,6 +620,19 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
+    public void Analyze_AnErrorPastesLaterFailureOfTheSameUpstreamForAnotherHost_IsItsOutage()
+    {
+        // Six refusals for requests to the server's address, twenty minutes later one for its name: the same app, not
+        // answered in between as far as the paste says, whatever Host the clients typed.
+        var errors = Enumerable.Range(0, 6).Select(i => Error(i, Refused, host: "159.89.143.171", cid: 1 + i))
+            .Append(Error(1300, Refused, host: "story.test", cid: 9));
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal((7, "10:21:40"), (incident.FailedRequests, incident.End.ToString("HH:mm:ss", CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public void Analyze_AShortPastesOtherFailureOfAnUpstreamWithAnIncident_IsItsOwnIncident()
     {
         // Five refusals make an incident; a quarter of an hour later the same app, back, hangs one request: another
@@ -707,9 +720,10 @@ public sealed class DiagnosisEngineTests
     }
 
     [Theory]
-    [InlineData(0, 1)] // the log ends with them: nothing served after, the capture ended in the outage
-    [InlineData(20, 0)] // the stream went on: strays
-    public void Analyze_FailuresAmidABusyStream_AreReportedWhenTheLogEndsWithThem(int servedAfter, int incidents)
+    [InlineData(0, false, "10:10:00")] // the logs end with them: nothing served after, the capture ended in the outage
+    [InlineData(20, false, "")] // the stream went on: strays
+    [InlineData(0, true, "10:20:00")] // the error log goes on past the access log, failing later: only that is reported
+    public void Analyze_FailuresAmidABusyStream_AreReportedWhenTheLogsEndWithThem(int servedAfter, bool failingLater, string reported)
     {
         // A compose service removed while the site is in use: nginx cannot resolve its name for the next two requests,
         // and that is where the capture stops. The same two amid a stream that goes on stay strays.
@@ -717,11 +731,11 @@ public sealed class DiagnosisEngineTests
         var access = Enumerable.Range(0, 200).Select(i => Access(i * 3, 200, cid: i))
             .Concat([Access(600, 502, upstream: "-", connect: "-", header: "-", cid: 900), Access(600, 502, upstream: "-", connect: "-", header: "-", cid: 901)])
             .Concat(Enumerable.Range(0, servedAfter).Select(i => Access(603 + i * 3, 200, cid: 1000 + i)));
-        string[] errors = [Error(600, Unresolved, cid: 900), Error(600, Unresolved, cid: 901)];
+        string[] errors = [Error(600, Unresolved, cid: 900), Error(600, Unresolved, cid: 901), .. failingLater ? [Error(1200, Unresolved, cid: 902)] : Array.Empty<string>()];
 
         var report = Analyze(access, errors);
 
-        Assert.Equal(incidents, report.Incidents.Count);
+        Assert.Equal(reported, string.Join(' ', report.Incidents.Select(i => i.Start.ToString("HH:mm:ss", CultureInfo.InvariantCulture))));
         Assert.All(report.Incidents, i => Assert.Equal(IncidentCause.Dns, i.Cause));
     }
 
