@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using FunctionsApp.NginxLogs;
 
@@ -141,6 +142,15 @@ internal static class ErrorSignatures
         if ((message.StartsWith("[lua] "u8) || message.StartsWith("lua "u8)) && !IsUpstreamPhase(message))
         {
             return FailureKind.Script;
+        }
+
+        // nginx's own file I/O: a system call on a quoted path (open() "/var/lib/nginx/proxy/7/00/0000000007" failed,
+        // pwrite() "…" failed (28: No space left on device)), a temporary file of the upstream's body or a page it
+        // serves. Whatever the phase, the upstream answered; what fails is nginx's disk, and the client gets a cut body
+        // or a 500, never a gateway error.
+        if (IsFileCall(message))
+        {
+            return FailureKind.None;
         }
 
         // A name the upstream module resolves per request (proxy_pass with a variable) that failed: only the upstream
@@ -413,6 +423,16 @@ internal static class ErrorSignatures
         Access,
         InvalidAddress,
     }
+
+    /// <summary>A system call on a quoted path: <c>open() "/path" failed</c>, <c>CreateFile() "C:\…" failed</c>.</summary>
+    private static bool IsFileCall(ReadOnlySpan<byte> message)
+    {
+        var call = message.IndexOf("() \""u8);
+        return call > 0 && !message[..call].ContainsAnyExcept(FileCallName);
+    }
+
+    private static readonly SearchValues<byte> FileCallName =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"u8);
 
     /// <summary>The phase or message says the upstream side was being worked on.</summary>
     private static bool IsUpstreamPhase(ReadOnlySpan<byte> message) =>

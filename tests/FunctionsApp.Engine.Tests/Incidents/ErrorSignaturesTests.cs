@@ -59,6 +59,9 @@ public sealed class ErrorSignaturesTests
         { "api.internal could not be resolved (3: Host not found)", "DnsNotFound" },
         { "api.internal could not be resolved (110: Operation timed out)", "DnsTimeout" },
         { "no resolver defined to resolve api.internal", "NoResolver" },
+        // nginx's own temporary files: the upstream answered, nginx's disk failed (a cut body or a 500, no gateway error).
+        { "open() \"/var/lib/nginx/proxy/7/00/0000000007\" failed (13: Permission denied) while reading upstream", "None" },
+        { "pwrite() \"/var/cache/nginx/proxy_temp/1/00/0000000001\" failed (28: No space left on device) while reading upstream", "None" },
         // The connection's last action is whatever it was when the upstream module chose its server: a real line says
         // "sending to client", yet no byte of the response existed.
         { "no resolver defined to resolve api.openai.com while sending to client", "NoResolver" },
