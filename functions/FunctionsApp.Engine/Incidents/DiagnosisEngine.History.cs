@@ -48,7 +48,7 @@ internal sealed partial class DiagnosisEngine
                 RecordRouteServed(route, entry.Status, time);
             }
         }
-        else if (State.HotRoutes.Count > 0 && entry.Status < 400 && HistoryKeys.IsUpstream(key))
+        else if (State.HotRoutes.Count > 0 && entry.Status < 400)
         {
             // A route nginx is answering 503 itself on (see AddAccess): what it serves meanwhile.
             var route = HistoryKeys.RouteOfRequest(in entry, stackalloc char[320]);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using FunctionsApp.NginxLogs;
 
 namespace FunctionsApp.Incidents;
 
@@ -18,7 +19,8 @@ internal sealed partial class DiagnosisEngine
 
         var key = TrackerKey(failure);
         var countsAsFailure = !failure.Recovered && !failure.Attributed;
-        if (countsAsFailure && failure is { Status: 503, LogsUpstream: true, Upstream: "-", Route.Length: > 0 }
+        if (countsAsFailure && failure is { Status: 503, Route.Length: > 0 }
+            && (failure is { LogsUpstream: true, Upstream: "-" } || failure is { LogsUpstream: false, UpstreamStatus: 0 } && NginxErrorPage.Is(503, failure.BodyBytes))
             && State.HotRoutes.TryGetValue(failure.Route, out var route))
         {
             // Applied a join horizon after its time, so the successes of the second after it are in.

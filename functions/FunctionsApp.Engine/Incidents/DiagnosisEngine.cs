@@ -314,7 +314,7 @@ internal sealed partial class DiagnosisEngine
 
         request.HistoryKey = HistoryKeys.Of(in entry, format, upstreams);
         request.Route = HistoryKeys.RouteOf(in entry, request.HistoryKey, stackalloc char[320]).ToString();
-        if (request.Route.Length == 0 && status == 503 && request.LogsUpstream && request.Tries.Count == 0 && request.Backend.Length == 0)
+        if (request.Route.Length == 0 && status == 503 && NginxAnsweredItself(request))
         {
             // nginx answered 503 without an upstream: what its route serves meanwhile tells a limiter, which rejects
             // only the excess, from a `return 503`, which answers every request of its location.
@@ -763,4 +763,12 @@ internal sealed partial class DiagnosisEngine
     }
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    /// <summary>
+    /// A 503 nginx made without contacting an upstream: every upstream field "-" in a format that logs them, or, in one
+    /// that logs none (<c>combined</c>), nginx's own 503 page. Either way limit_req, limit_conn or a <c>return 503</c>.
+    /// </summary>
+    internal static bool NginxAnsweredItself(PendingRequest request) =>
+        request.Status == 503 && request.Backend.Length == 0
+        && (request.LogsUpstream ? request.Tries.Count == 0 : request.Unaddressed is null && NginxErrorPage.Is(503, request.BodyBytes));
 }

@@ -146,8 +146,9 @@ internal static class ErrorSignatures
 
         // nginx's own file I/O: a system call on a quoted path (open() "/var/lib/nginx/proxy/7/00/0000000007" failed,
         // pwrite() "…" failed (28: No space left on device)), a temporary file of the upstream's body or a page it
-        // serves. Whatever the phase, the upstream answered; what fails is nginx's disk, and the client gets a cut body
-        // or a 500, never a gateway error.
+        // serves. What fails is nginx's disk, not a connection to an upstream: the client gets a cut body, a 500 or a
+        // 404, never a gateway error of this line's making (a missing error_page file after a failed try leaves that
+        // try's own line as the failure).
         if (IsFileCall(message))
         {
             return FailureKind.None;

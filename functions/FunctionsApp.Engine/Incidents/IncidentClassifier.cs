@@ -535,6 +535,14 @@ internal static class IncidentClassifier
             return Verdict(IncidentCause.UpstreamReturned, 0.4, e);
         }
 
+        // nginx's own 503 page, then, made by limit_req, limit_conn or a `return 503`: a limiter rejects only the excess,
+        // so the same route served others in the same seconds; a `return 503` answers every request of its location.
+        if (dominant == 503 && !e.ErrorLogCovered && e.Upstream == "(unknown)" && e.NginxPage * 2 > e.WithoutErrorLine
+            && e.RejectedWhileRouteServed * 2 >= e.NginxPage)
+        {
+            return Verdict(IncidentCause.RateLimited, 0.4, e);
+        }
+
         return Verdict(IncidentCause.Unknown, 0.3, e);
     }
 
@@ -658,6 +666,8 @@ internal static class IncidentClassifier
             IncidentCause.UpstreamReturned => $"The gateway errors came from {u} itself; nginx passed them through.",
             IncidentCause.RateLimited when e.ErrorLogCovered && top == FailureKind.None =>
                 $"nginx rejected requests with 503 before reaching an upstream while the same routes served others in the same seconds, as limit_req and limit_conn do with the excess; the error log is silent about them, so the limits log below its level (`limit_req_log_level`, `limit_conn_log_level` against `error_log`).",
+            IncidentCause.RateLimited when !e.ErrorLogCovered && top == FailureKind.None && e.NginxPage > 0 =>
+                $"nginx answered 503 with its own error page (the format logs no upstream field) while the same routes served others in the same seconds, as limit_req and limit_conn do with the excess (a `return 503` answers every request of its location); no error log was read to name the limit.",
             IncidentCause.RateLimited => $"nginx rejected requests with 503 by limit_req/limit_conn before reaching an upstream.",
             IncidentCause.Unknown when top == FailureKind.None && e.NoUpstreamContacted * 2 >= Math.Max(1, e.WithoutErrorLine) && e.ErrorLogCovered =>
                 $"nginx answered {string.Join("/", e.Statuses.Keys.Order())} itself without contacting an upstream, and its error log says nothing about these requests, where limit_req and limit_conn log each rejection: a `return 503` (a maintenance switch) or an `error_page`, unless the limits log below the error log's level (`limit_req_log_level`).",

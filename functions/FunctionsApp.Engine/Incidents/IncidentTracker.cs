@@ -87,8 +87,8 @@ internal sealed class IncidentTracker
     /// <summary>Of those, requests routed to a backend (<see cref="FailureEvent.Backend"/>): a backend with no endpoints.</summary>
     public int NoEndpoints { get; set; }
 
-    /// <summary>Of <see cref="NoUpstreamContacted"/>, the 503s whose route served others within a second
-    /// (<see cref="FailureEvent.RouteServedMeanwhile"/>).</summary>
+    /// <summary>Of <see cref="NoUpstreamContacted"/> and <see cref="NginxPage"/>, the 503s whose route served others
+    /// within a second (<see cref="FailureEvent.RouteServedMeanwhile"/>).</summary>
     public int RejectedWhileRouteServed { get; set; }
 
     public int NotConnected { get; set; }
@@ -402,6 +402,7 @@ internal sealed class IncidentTracker
         {
             // No upstream field at all (combined): only the body's size tells nginx's own page.
             NginxPage++;
+            RejectedWhileRouteServed += failure.RouteServedMeanwhile ? 1 : 0;
             signature = $"{failure.Status} with nginx's own error page ({failure.BodyBytes} bytes), no upstream field and no nginx error line";
         }
         else if (!failure.LogsUpstream && failure.UpstreamStatus == 0 && failure.BodyBytes is not null)

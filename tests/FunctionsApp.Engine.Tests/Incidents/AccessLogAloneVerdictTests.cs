@@ -434,6 +434,40 @@ public sealed class AccessLogAloneVerdictTests
     }
 
     /// <summary>
+    /// <c>combined</c> logs no upstream field, so only the body tells who made a 503: nginx's own page (185 bytes and its
+    /// server's name) comes from limit_req, limit_conn or a <c>return 503</c>. A limiter rejects only the excess, so the
+    /// same route keeps serving others in the same seconds; a <c>return 503</c> answers all of them; an application's
+    /// page has a size of its own. The error log is not read (its limit lines would have named the limit).
+    /// </summary>
+    [Theory]
+    [InlineData("nginx/1.18.0", true, IncidentCause.RateLimited)]
+    [InlineData("nginx/1.14.0 (Ubuntu)", true, IncidentCause.RateLimited)]
+    [InlineData("nginx/1.18.0", false, IncidentCause.Unknown)]
+    [InlineData("an application's page", true, IncidentCause.UpstreamReturned)]
+    public void Analyze_CombinedFormat503s_NginxsOwnPageAmongTheRoutesSuccessesIsALimit(string page, bool othersServed, IncidentCause expected)
+    {
+        var start = new DateTimeOffset(2026, 12, 5, 10, 20, 0, TimeSpan.FromHours(1));
+        var bytes = page switch
+        {
+            "nginx/1.18.0" => 185 + 12,
+            "nginx/1.14.0 (Ubuntu)" => 185 + 16 + 21,
+            _ => 1_873,
+        };
+        var access = Enumerable.Range(0, 120).SelectMany(second => Enumerable.Range(0, 3).Select(k =>
+        {
+            var rejected = second is >= 30 and < 90 && (k == 1 || !othersServed);
+            var time = $"{start.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0100";
+            return $"203.0.113.{(second * 3 + k) % 200} - - [{time}] \"GET /api/search?q={second}-{k} HTTP/1.1\" "
+                + $"{(rejected ? 503 : 200)} {(rejected ? bytes : 2_048 + k)} \"-\" \"Mozilla/5.0\"";
+        }));
+
+        var incident = Assert.Single(EngineTestKit.Analyze(access, errors: null, format: null).Incidents);
+
+        Assert.Equal((expected, 503), (incident.Cause, incident.Status));
+        Assert.InRange(incident.Confidence, 0, 0.5);
+    }
+
+    /// <summary>
     /// nginx moves to the next server only after a try failed (refused, timed out) and logs the last try's answer: a 503
     /// after <c>a, b</c> is b's own. One server refusing and the next answering its own 503s are two incidents, not
     /// a block whose servers failed together.
