@@ -104,9 +104,11 @@ internal static class TextFormatInference
         // key=value, or key:value (LTSV; labels between other delimiters).
         var assign = '=';
         var keyValue = CountKeys(line, delimiter, assign) >= 3;
-        if (!keyValue && delimiter != ' ' && CountKeys(line, delimiter, ':') >= 3)
+        if (!keyValue && CountKeys(line, delimiter, ':') >= 3)
         {
-            // LTSV's tab-separated key:value, or labels between pipes or semicolons ('| status: $status |').
+            // LTSV's tab-separated key:value, labels between pipes or semicolons ('| status: $status |'), or between
+            // spaces ('status:$status upstream_status:$upstream_status'): times and addresses never start a word with
+            // a name and a colon, a label does.
             (keyValue, assign) = (true, ':');
         }
 

@@ -5,7 +5,7 @@ namespace FunctionsApp.Engine.Tests.NginxLogs;
 /// <summary>
 /// Writes access lines the way nginx renders a <c>log_format</c>, for formats drawn at random from the families
 /// people use (space-separated with quotes, pipe, tab, CSV, semicolon, key=value, logfmt, LTSV, flat and nested JSON;
-/// labels between pipes, <c>| status: $status |</c>; space-separated with decorations, <c>($upstream_status)</c>,
+/// labels between pipes, <c>| status: $status |</c>, or between spaces, <c>status:$status upstream:$upstream_addr</c>; space-separated with decorations, <c>($upstream_status)</c>,
 /// <c>${request_time}s</c>, <c>[Client $remote_addr]</c>, <c>-&gt; $upstream_addr</c>; words naming the values,
 /// <c>to: $upstream_addr: $request $status upstream_response_time $upstream_response_time</c>), the
 /// fields in random order, over traffic with what nginx writes for real failures: <c>-</c> where a variable has no
@@ -14,7 +14,7 @@ namespace FunctionsApp.Engine.Tests.NginxLogs;
 /// </summary>
 internal sealed class SyntheticAccessLogs
 {
-    private static readonly string[] Families = ["space", "pipe", "tab", "csv", "semicolon", "kv", "logfmt", "json", "json-nested", "json-bare", "ltsv", "labelled", "decorated", "worded"];
+    private static readonly string[] Families = ["space", "pipe", "tab", "csv", "semicolon", "kv", "logfmt", "json", "json-nested", "json-bare", "ltsv", "labelled", "decorated", "worded", "colon"];
 
     private readonly Random _random;
 
@@ -149,6 +149,12 @@ internal sealed class SyntheticAccessLogs
         "kv" => Keys[field] + "=" + (IsNumeric(field) ? value : "\"" + value + "\""),
         // A template quotes a variable always or never: logfmt formats quote those that can hold spaces.
         "ltsv" => Keys[field] + ":" + value,
+        "colon" => field switch
+        {
+            "time_local" => "[" + value + "]",
+            "request" or "http_user_agent" or "http_referer" or "http_x_forwarded_for" => Keys[field] + ":\"" + value + "\"",
+            _ => Keys[field] + ":" + value,
+        },
         "labelled" => Keys[field] + ": " + (field == "request" ? "\"" + value + "\"" : value),
         "worded" => field switch
         {
