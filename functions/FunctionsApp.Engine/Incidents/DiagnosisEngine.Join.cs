@@ -86,6 +86,16 @@ internal sealed partial class DiagnosisEngine
             failure.Recovered = !_options.CountTriesMovedPast;
             Stats.TriesMovedPast++;
         }
+        else if (!accessCovers && PastTheAccessLog(error.Time) && AlwaysMovedPast(error))
+        {
+            // Past the access log's end (the error log was copied or rotated later), a try on a server whose every
+            // failed connect the access log did show was one nginx moved past, the next server answering (`localhost`
+            // resolving to [::1] and 127.0.0.1, a server long gone from the group): nothing changed but the access
+            // log's end, and a request that failed there would have a later try's line or "no live upstreams" of its own
+            // (taken above).
+            failure.Recovered = true;
+            Stats.TriesMovedPast++;
+        }
 
         if (accessCovers && !rateLimit)
         {
@@ -179,6 +189,19 @@ internal sealed partial class DiagnosisEngine
 
     /// <summary>The access log was read from before <paramref name="time"/> to after it: a request failed then would be
     /// in it.</summary>
+    /// <summary>After the last time the access log holds (an access log that ended before the error log).</summary>
+    private bool PastTheAccessLog(DateTimeOffset time) =>
+        State.AccessWatermark is { } seen && time > seen + _options.JoinSkew;
+
+    /// <summary>
+    /// A failed connect on a server whose failures the access log showed were all tries nginx moved past, at least
+    /// <see cref="DiagnosisOptions.MinFailures"/> of them, and none a failed request.
+    /// </summary>
+    private bool AlwaysMovedPast(PendingError error) =>
+        error.Kind is FailureKind.Refused or FailureKind.Unreachable or FailureKind.Ipv6Unavailable or FailureKind.TimedOutConnecting
+        && State.History.TryGetValue(HistoryKeys.ForUpstream(error.Upstream), out var history)
+        && history is { GatewayFailures: 0 } && history.FailedTries >= _options.MinFailures;
+
     private bool AccessLogCovers(DateTimeOffset time) =>
         State.AccessWatermark is { } seen && seen >= time && (State.AccessLogBegan is not { } began || began <= time);
 

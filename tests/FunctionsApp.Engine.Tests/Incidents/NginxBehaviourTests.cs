@@ -90,6 +90,40 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// <c>proxy_pass http://localhost:3000</c> with the application listening on IPv4 only: nginx tries [::1] first, is
+    /// refused, logs it, and the next address answers. The access log shows every such request served; its copy ends
+    /// five minutes before the error log's. Past its end the same refusals are the same tries moved past, unless the
+    /// request's next try fails too (its own line), which is an outage.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 22)]
+    public void ErrorLogRunningPastTheAccessLog_TriesAlwaysMovedPastStayTries(bool ipv4DiesLater, int failed)
+    {
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var second = 0; second < 600; second += 7)
+        {
+            var time = Base.AddSeconds(second);
+            if (second < 300)
+            {
+                access.Add($"198.51.100.9 - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /app/{second} HTTP/1.1\" 200 5120 \"-\" \"Mozilla/5.0\"");
+            }
+
+            foreach (var address in second >= 445 && ipv4DiesLater ? ["[::1]", "127.0.0.1"] : new[] { "[::1]" })
+            {
+                errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 31#31: *{1000 + second} {Refused}, client: 198.51.100.9, server: localhost, "
+                    + $"request: \"GET /app/{second} HTTP/1.1\", upstream: \"http://{address}:3000/app/{second}\", host: \"localhost\"");
+            }
+        }
+
+        var report = Analyze(access, errors, format: null);
+
+        Assert.Equal(failed, report.Incidents.Sum(i => i.FailedRequests));
+        Assert.All(report.Incidents, i => Assert.Equal((IncidentCause.UpstreamDown, "127.0.0.1:3000"), (i.Cause, i.Upstream)));
+    }
+
+    /// <summary>
     /// An upstream that answers without an HTTP status line ("ERR 42 database is locked"): nginx logs "upstream sent no
     /// valid HTTP/1.0 header", passes the bytes on as an HTTP/0.9 response, and logs <c>$status</c> 009 with
     /// <c>$upstream_status</c> 200. No client could read it: failed requests, the upstream's broken answer, not its own 5xx.
