@@ -85,7 +85,7 @@ internal sealed partial class DiagnosisEngine
             tracker.ServedBeforeOnOtherRoutes = Math.Max(tracker.ServedBeforeOnOtherRoutes, history.ServedBefore(before));
         }
 
-        tracker.Add(failure, _options);
+        tracker.Add(failure, _options, history is null ? null : since => AccessLogCovers(since) ? history.LastServed > since : null);
         if (tracker.IsOpen && countsAsFailure)
         {
             tracker.CountServedUntil(failure.Time, ServedPerSecond(tracker));

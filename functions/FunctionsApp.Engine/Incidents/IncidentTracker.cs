@@ -52,6 +52,16 @@ internal sealed class IncidentTracker
     /// <summary>Failures seen while not yet open (bounded by the quiet period and <see cref="MaxBuffered"/>).</summary>
     public List<FailureEvent> Buffered { get; set; } = [];
 
+    /// <summary>While not yet open: the first failure of the current run of failures, each within the quiet period of
+    /// the one before and with nothing served between them (<see cref="Add"/>).</summary>
+    public DateTimeOffset? StreakStart { get; set; }
+
+    /// <summary>The latest failure of that run.</summary>
+    public DateTimeOffset? StreakLast { get; set; }
+
+    /// <summary>The failures of that run.</summary>
+    public int StreakCount { get; set; }
+
     public DateTimeOffset Start { get; set; }
 
     public DateTimeOffset Last { get; set; }
@@ -165,8 +175,11 @@ internal sealed class IncidentTracker
     /// <c>DiagnosisEngine.ChangedState</c>): it does not split again.</summary>
     public bool AfterStateChange { get; set; }
 
-    /// <summary>Applies a failure; returns true when this failure opened the incident.</summary>
-    public bool Add(FailureEvent failure, DiagnosisOptions options)
+    /// <summary>
+    /// Applies a failure; returns true when this failure opened the incident. <paramref name="servedSince"/> says whether
+    /// the failure's upstream (or route) served a request after a given time, or null when no access log covers it.
+    /// </summary>
+    public bool Add(FailureEvent failure, DiagnosisOptions options, Func<DateTimeOffset, bool?>? servedSince = null)
     {
         if (IsOpen)
         {
@@ -184,14 +197,15 @@ internal sealed class IncidentTracker
         // goes on across gaps shorter than the quiet period, so a failure that came that little before the ones that
         // opened it is its beginning (one, then three 46 s later: the outage began with the first).
         Buffered.Add(failure);
-        Buffered.RemoveAll(f => f.Time < failure.Time - LeadIn(options));
+        var streak = !failure.EarlierTry && Streak(failure.Time, options, servedSince);
+        Buffered.RemoveAll(f => f.Time < failure.Time - LeadIn(options) && !(f.Time >= StreakStart));
         if (Buffered.Count > MaxBuffered)
         {
             Buffered.RemoveRange(0, Buffered.Count - MaxBuffered);
         }
 
         var windowStart = failure.Time - options.Window;
-        if (Buffered.Count(f => !f.EarlierTry && f.Time >= windowStart) < options.MinFailures)
+        if (Buffered.Count(f => !f.EarlierTry && f.Time >= windowStart) < options.MinFailures && !streak)
         {
             return false;
         }
@@ -210,6 +224,7 @@ internal sealed class IncidentTracker
 
         Buffered.RemoveAll(f => f.Time < from);
         IsOpen = true;
+        (StreakStart, StreakLast, StreakCount) = (null, null, 0);
         Start = Buffered.Min(f => f.Time);
         Last = Start;
         CountedUntil = Start.ToUnixTimeSeconds() + 1;
@@ -230,8 +245,34 @@ internal sealed class IncidentTracker
             return false;
         }
 
-        Buffered.RemoveAll(f => f.Time < watermark - LeadIn(options));
+        if (StreakLast is { } last && watermark - last > options.QuietPeriod)
+        {
+            (StreakStart, StreakLast, StreakCount) = (null, null, 0);
+        }
+
+        Buffered.RemoveAll(f => f.Time < watermark - LeadIn(options) && !(f.Time >= StreakStart));
         return Buffered.Count == 0;
+    }
+
+    /// <summary>
+    /// Whether the failure at <paramref name="time"/> makes a run of <see cref="DiagnosisOptions.MinFailures"/>: each
+    /// within the quiet period of the one before, and nothing served between them by the same upstream (or route)
+    /// while the access log covers them. Every request it got for minutes failed: an outage of a quiet upstream (a
+    /// health check every 30 s, an internal tool), however far apart, which the window alone misses; a stray among
+    /// its successes never makes one.
+    /// </summary>
+    private bool Streak(DateTimeOffset time, DiagnosisOptions options, Func<DateTimeOffset, bool?>? servedSince)
+    {
+        if (servedSince?.Invoke(time) is null)
+        {
+            // No access log covers it: nothing says what was served between.
+            (StreakStart, StreakLast, StreakCount) = (null, null, 0);
+            return false;
+        }
+
+        var continues = StreakLast is { } last && time - last <= options.QuietPeriod && servedSince(last) == false;
+        (StreakStart, StreakLast, StreakCount) = continues ? (StreakStart, time, StreakCount + 1) : (time, time, 1);
+        return StreakCount >= options.MinFailures;
     }
 
     /// <summary>How long a failure that has not opened an incident is kept: the window, and the quiet period before it.</summary>

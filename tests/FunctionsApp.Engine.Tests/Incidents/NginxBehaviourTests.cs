@@ -124,6 +124,64 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A quiet upstream that stopped: a health check every 33 s (<c>combined</c>, only <c>/health</c> reaches the
+    /// application; nginx serves <c>/static</c> itself) fails fourteen times running, never three within the window.
+    /// Every request it got for seven minutes failed: an outage. A check that passes between its failures, or failures
+    /// more than the quiet period apart, are strays.
+    /// </summary>
+    [Theory]
+    [InlineData("every check fails", 33, false, 14)]
+    [InlineData("a check passes between failures", 33, true, 0)]
+    [InlineData("failures further apart than the quiet period", 150, false, 0)]
+    public void QuietUpstream_FailingEveryRequestForMinutes_IsAnIncidentThoughNeverThreeInAWindow(string scenario, int period, bool passesBetween, int failed)
+    {
+        var random = new Random(period);
+        var access = new List<string>();
+        for (var second = 0; second < period * 60; second++)
+        {
+            var time = Base.AddSeconds(second);
+            if (second % period == 0 || (passesBetween && second % period == period / 2))
+            {
+                var check = second / period;
+                var fails = check is >= 20 and < 34 && second % period == 0;
+                access.Add($"10.0.3.7 - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /health HTTP/1.1\" {(fails ? 502 : 200)} {(fails ? 157 : 2)} \"-\" \"kube-probe/1.27\"");
+            }
+
+            if (random.Next(3) == 0)
+            {
+                access.Add($"203.0.113.{random.Next(1, 99)} - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /static/app.{random.Next(9)}.js HTTP/1.1\" 200 {random.Next(2_000, 9_000)} \"-\" \"Mozilla/5.0\"");
+            }
+        }
+
+        var report = Analyze(access, format: null);
+
+        Assert.True(failed == report.Incidents.Sum(i => i.FailedRequests), $"{scenario}: {report.Incidents.Sum(i => i.FailedRequests)}");
+        Assert.All(report.Incidents, i => Assert.Equal((IncidentCause.UpstreamDown, 502), (i.Cause, i.Status)));
+    }
+
+    /// <summary>The same with the upstream named: one server of two behind a host stops, and the other keeps serving
+    /// the host's other route; only the failing server's own successes would break its run.</summary>
+    [Fact]
+    public void QuietUpstream_OneServerFailingEachRequestWhileAnotherServes_IsItsIncident()
+    {
+        var access = new List<string>();
+        for (var second = 0; second < 1_200; second += 5)
+        {
+            access.Add(Timed(second, "GET", 200, "10.0.0.2:8080", "200", "0.020"));
+            if (second % 45 == 0)
+            {
+                access.Add(second >= 600
+                    ? Timed(second, "POST", 502, "10.0.0.1:8080", "502", "0.000")
+                    : Timed(second, "POST", 200, "10.0.0.1:8080", "200", "0.031"));
+            }
+        }
+
+        var incident = Assert.Single(Analyze(access, format: TimedFormat).Incidents);
+
+        Assert.Equal(("10.0.0.1:8080", 13), (incident.Upstream, incident.FailedRequests));
+    }
+
+    /// <summary>
     /// An upstream that answers without an HTTP status line ("ERR 42 database is locked"): nginx logs "upstream sent no
     /// valid HTTP/1.0 header", passes the bytes on as an HTTP/0.9 response, and logs <c>$status</c> 009 with
     /// <c>$upstream_status</c> 200. No client could read it: failed requests, the upstream's broken answer, not its own 5xx.
