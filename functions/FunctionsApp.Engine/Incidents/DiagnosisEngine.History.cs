@@ -21,9 +21,12 @@ internal sealed partial class DiagnosisEngine
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RecordServed(in AccessLogEntry entry, AccessLogFormat format, ReadOnlySpan<byte> upstreams, DateTimeOffset time)
     {
-        // The upstream's time; a format without it has the request's, which holds it (and the client's transfer).
+        // The upstream's time; a format without it has the request's, which holds it (and the client's transfer). A 101
+        // is an upgraded connection (a WebSocket) logged when the tunnel closes: its times are the session's life, not
+        // how long the upstream took to answer.
         var responseTime = entry.Get(AccessField.UpstreamResponseTime);
-        double? seconds = !format.Has(AccessField.UpstreamResponseTime) ? entry.RequestTime
+        double? seconds = entry.Status == 101 ? null
+            : !format.Has(AccessField.UpstreamResponseTime) ? entry.RequestTime
             : responseTime.IsEmpty ? null
             : Utf8Parser.TryParse(UpstreamTries.Last(responseTime), out double s, out _) ? s : null;
         State.Site.RecordServed(time, entry.Status, null);

@@ -182,6 +182,44 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A WebSocket server restarting: nginx logs each upgraded connection (101) when its tunnel closes, with the
+    /// session's whole life as its times, and the restart closes forty at once; the requests in flight are reset. Those
+    /// times say nothing of how fast the server answered, so the resets are a broken answer, not a saturated server's.
+    /// </summary>
+    [Fact]
+    public void WebSocketSessionsClosingAtARestart_AreNoSlowdownBeforeTheResets()
+    {
+        var random = new Random(7);
+        var access = new List<string>();
+        var errors = new List<string>();
+        string Line(int second, string uri, int status, double upstreamSeconds) =>
+            $"203.0.113.{second % 50} [{Base.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET {uri} HTTP/1.1\" {status} app.test ua=\"127.0.0.1:3000\" "
+            + $"us=\"{status}\" urt=\"{upstreamSeconds.ToString("0.000", CultureInfo.InvariantCulture)}\" rt={(upstreamSeconds + 0.001).ToString("0.000", CultureInfo.InvariantCulture)}";
+        for (var second = 0; second < 1_200; second += 2)
+        {
+            var reset = second is >= 600 and < 624;
+            access.Add(Line(second, "/api/state", reset ? 502 : 200, reset ? 0.002 : 0.010 + (random.Next(30) / 1000.0)));
+            if (reset)
+            {
+                errors.Add($"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 22#22: *{second} recv() failed (104: Connection reset by peer) while reading response header from upstream, "
+                    + $"client: 203.0.113.{second % 50}, server: app.test, request: \"GET /api/state HTTP/1.1\", upstream: \"http://127.0.0.1:3000/api/state\", host: \"app.test\"");
+            }
+
+            if (second % 60 == 0 || second == 598)
+            {
+                foreach (var _ in Enumerable.Range(0, second == 598 ? 40 : 1))
+                {
+                    access.Add(Line(second, "/socket.io/?EIO=4&transport=websocket", 101, 30 + random.Next(800)));
+                }
+            }
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, TimedFormat).Incidents);
+
+        Assert.Equal((IncidentCause.InvalidResponse, 12), (incident.Cause, incident.FailedRequests));
+    }
+
+    /// <summary>
     /// An upstream that answers without an HTTP status line ("ERR 42 database is locked"): nginx logs "upstream sent no
     /// valid HTTP/1.0 header", passes the bytes on as an HTTP/0.9 response, and logs <c>$status</c> 009 with
     /// <c>$upstream_status</c> 200. No client could read it: failed requests, the upstream's broken answer, not its own 5xx.
