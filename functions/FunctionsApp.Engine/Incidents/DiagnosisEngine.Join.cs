@@ -158,10 +158,13 @@ internal sealed partial class DiagnosisEngine
     /// On the same server too when the URI nginx sent differs: an internal redirect of the same request
     /// (<c>error_page 502 /502.html</c> proxied to the upstream that just failed, as Rails, GitLab and Mastodon
     /// configurations do) keeps the request line and changes the upstream URI. The same line again is not taken: a
-    /// client sending the same request on its keep-alive connection looks just like it.
+    /// client sending the same request on its keep-alive connection looks just like it. A try that timed out is logged
+    /// when its timer fires, as long after the try before as the timeout (<c>proxy_read_timeout</c>, 60 s by default):
+    /// such a line is taken up to <see cref="DiagnosisOptions.JoinLookback"/> after the try before it.
     /// </summary>
     private List<PendingError>? LaterTries(PendingError error, int index)
     {
+        const int MaxLinesAhead = 5_000;
         if (error.ConnectionId < 0 || error.Request.Length == 0 || error.Upstream.Length == 0 || !IsTryFailure(error.Kind))
         {
             return null;
@@ -171,9 +174,20 @@ internal sealed partial class DiagnosisEngine
         // listed twice in the block, or a name that resolves to one address twice).
         List<PendingError>? later = null;
         var previous = error;
-        for (var i = index + 1; i < State.PendingErrors.Count && State.PendingErrors[i].Time - error.Time <= _options.JoinSkew; i++)
+        var last = Math.Min(State.PendingErrors.Count, index + 1 + MaxLinesAhead);
+        for (var i = index + 1; i < last && State.PendingErrors[i].Time - error.Time <= _options.JoinLookback; i++)
         {
             var other = State.PendingErrors[i];
+            if (other.Time - previous.Time > (other.Kind is FailureKind.TimedOut or FailureKind.TimedOutConnecting ? _options.JoinLookback : _options.JoinSkew))
+            {
+                if (other.Time - error.Time > _options.JoinSkew && other.Time - previous.Time > _options.JoinLookback)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
             var again = other.Upstream == error.Upstream || (later is not null && later.Exists(t => t.Upstream == other.Upstream));
             if (!other.Claimed && other.ConnectionId == error.ConnectionId && other.Request == error.Request && other.Host == error.Host
                 && other.Upstream.Length > 0 && IsTryFailure(other.Kind)

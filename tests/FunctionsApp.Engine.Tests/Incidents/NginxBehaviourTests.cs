@@ -220,6 +220,36 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// The error log alone, a group of two servers that hang: nginx waits <c>proxy_read_timeout</c> (60 s) on the first,
+    /// logs it, moves to the next and waits as long again, so the second try's line comes a minute after the first's on
+    /// the same connection. Five requests failed, each on both servers: one incident of the two servers, not ten failures.
+    /// A client sending the request again on its connection after its 504 starts over, on the first server again.
+    /// </summary>
+    [Theory]
+    [InlineData(true, 5)]
+    [InlineData(false, 10)]
+    public void ErrorLogAlone_TimedOutTriesOfOneRequestAMinuteApart_AreOneFailedRequest(bool nextServer, int failed)
+    {
+        var lines = new List<(DateTimeOffset Time, string Line)>();
+        for (var i = 0; i < 5; i++)
+        {
+            for (var attempt = 1; attempt <= 2; attempt++)
+            {
+                var time = Base.AddSeconds(i * 7 + 60 * attempt);
+                var server = nextServer && attempt == 2 ? "10.0.0.6:3000" : "10.0.0.5:3000";
+                lines.Add((time, $"{time:yyyy/MM/dd HH:mm:ss} [error] 811#811: *{100 + i} {TimedOut}, client: 198.51.100.{i}, server: app.test, "
+                    + $"request: \"POST /report HTTP/1.1\", upstream: \"http://{server}/report\", host: \"app.test\""));
+            }
+        }
+
+        var report = Analyze([], [.. lines.OrderBy(l => l.Time).Select(l => l.Line)]);
+
+        Assert.Equal(failed, report.Incidents.Sum(i => i.FailedRequests));
+        Assert.All(report.Incidents, i => Assert.Equal((IncidentCause.Timeout, 504), (i.Cause, i.Status)));
+        Assert.Equal(nextServer ? 1 : report.Incidents.Count, report.Incidents.Count);
+    }
+
+    /// <summary>
     /// An upstream that answers without an HTTP status line ("ERR 42 database is locked"): nginx logs "upstream sent no
     /// valid HTTP/1.0 header", passes the bytes on as an HTTP/0.9 response, and logs <c>$status</c> 009 with
     /// <c>$upstream_status</c> 200. No client could read it: failed requests, the upstream's broken answer, not its own 5xx.
