@@ -255,11 +255,12 @@ internal sealed class IncidentTracker
     }
 
     /// <summary>
-    /// Whether the failure at <paramref name="time"/> makes a run of <see cref="DiagnosisOptions.MinFailures"/>: each
-    /// within the quiet period of the one before, and nothing served between them by the same upstream (or route)
+    /// Whether the failure at <paramref name="time"/> makes a run of twice <see cref="DiagnosisOptions.MinFailures"/>:
+    /// each within the quiet period of the one before, and nothing served between them by the same upstream (or route)
     /// while the access log covers them. Every request it got for minutes failed: an outage of a quiet upstream (a
-    /// health check every 30 s, an internal tool), however far apart, which the window alone misses; a stray among
-    /// its successes never makes one.
+    /// health check every 30 s, an internal tool), however far apart, which the window alone misses. A stray among its
+    /// successes never makes one, nor do a few spread over minutes (a scanner's hits on a dead path): twice the
+    /// window's count, for failures that did not come together.
     /// </summary>
     private bool Streak(DateTimeOffset time, DiagnosisOptions options, Func<DateTimeOffset, bool?>? servedSince)
     {
@@ -272,7 +273,7 @@ internal sealed class IncidentTracker
 
         var continues = StreakLast is { } last && time - last <= options.QuietPeriod && servedSince(last) == false;
         (StreakStart, StreakLast, StreakCount) = continues ? (StreakStart, time, StreakCount + 1) : (time, time, 1);
-        return StreakCount >= options.MinFailures;
+        return StreakCount >= 2 * options.MinFailures;
     }
 
     /// <summary>How long a failure that has not opened an incident is kept: the window, and the quiet period before it.</summary>
