@@ -912,6 +912,16 @@ internal static class TextFormatInference
             return;
         }
 
+        if (times.Count > free.Count && Array.Find(positions, p => fields[p.Index] == AccessField.RequestTime) is { } request)
+        {
+            // More times than upstream variables left (an application's timings passed on in its headers:
+            // "$upstream_http_x_sql_time"): the upstream's response time follows the request's, which holds the
+            // upstream's exchange and little else, so the one closest below it is nginx's. Which of the rest are the
+            // connect and header times nothing tells, and a header time read from an application's column would say
+            // the upstream answered: they stay unknown.
+            times = [times.OrderBy(t => MedianGapBelow(request, t, lines)).ThenBy(t => t.Index).First()];
+        }
+
         // Order by size, line by line (a 502's response time is there when its header time is not, so medians over
         // different lines mislead), the format's order breaking ties; one time is the response time, two are connect
         // (when small) or header, and response.
@@ -946,6 +956,24 @@ internal static class TextFormatInference
                 fields[sorted[i].Index] = assigned[i];
             }
         }
+    }
+
+    /// <summary>The median of how far <paramref name="time"/> lies below <paramref name="request"/>, line by line (a
+    /// time above the request's is as far as can be).</summary>
+    private static double MedianGapBelow(Position request, Position time, int lines)
+    {
+        var gaps = new List<double>(lines);
+        for (var line = 0; line < lines; line++)
+        {
+            var (r, t) = (request.SecondsAt(line), time.SecondsAt(line));
+            if (!double.IsNaN(r) && !double.IsNaN(t))
+            {
+                gaps.Add(t > r + 0.0015 ? double.MaxValue : r - t);
+            }
+        }
+
+        gaps.Sort();
+        return gaps.Count == 0 ? double.MaxValue : gaps[gaps.Count / 2];
     }
 
     /// <summary>The field a key names (<c>rt</c>, <c>status</c>, <c>upstream_addr</c>), or Ignored.</summary>

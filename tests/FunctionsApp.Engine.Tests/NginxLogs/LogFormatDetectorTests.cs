@@ -119,6 +119,28 @@ public sealed class LogFormatDetectorTests
     }
 
     [Fact]
+    public void Detect_ApplicationTimingsBesideNginxs_TheTimeClosestBelowTheRequestsIsTheUpstreams()
+    {
+        // Discourse's log_format: "$upstream_response_time $request_time", then the application's own timings from
+        // its answer's headers ("$upstream_http_x_sql_time"…), each a part of the request's. The upstream's time is
+        // the one the request's holds and little else; which others are nginx's nothing tells, so none is a header time.
+        var random = new Random(3);
+        var lines = Enumerable.Range(0, 60).Select(i =>
+        {
+            var upstream = random.Next(20, 300) / 1000.0;
+            var (queue, redis, sql) = (random.Next(0, 3) / 1000.0, random.Next(1, 9) / 1000.0, upstream * random.Next(20, 80) / 100);
+            return string.Create(CultureInfo.InvariantCulture,
+                $"[24/Nov/2026:10:00:{i:00} -0500] \"forum.example.com\" 198.51.100.{i} \"GET /latest.json HTTP/1.1\" \"Mozilla/5.0\" \"list/latest\" 200 5123 \"-\" {upstream:0.000} {upstream + 0.002:0.000} \"alice\" \"1\" \"{queue:0.000}\" \"3\" \"{redis:0.000}\" \"12\" \"{sql:0.000}\"");
+        }).ToArray();
+
+        var format = LogFormatDetector.Detect(Lines(lines));
+
+        Assert.NotNull(format);
+        Assert.Contains(" $upstream_response_time $request_time ", format.Definition, StringComparison.Ordinal);
+        Assert.DoesNotContain("$upstream_header_time", format.Definition, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Detect_LtsvHostBesideVhost_IsTheClient()
     {
         // ltsv.org's labels: "host" is the remote host, "vhost" the virtual host (a published LTSV log_format).
