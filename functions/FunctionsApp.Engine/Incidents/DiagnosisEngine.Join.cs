@@ -201,8 +201,6 @@ internal sealed partial class DiagnosisEngine
         return later;
     }
 
-    /// <summary>The access log was read from before <paramref name="time"/> to after it: a request failed then would be
-    /// in it.</summary>
     /// <summary>After the last time the access log holds (an access log that ended before the error log).</summary>
     private bool PastTheAccessLog(DateTimeOffset time) =>
         State.AccessWatermark is { } seen && time > seen + _options.JoinSkew;
@@ -216,6 +214,8 @@ internal sealed partial class DiagnosisEngine
         && State.History.TryGetValue(HistoryKeys.ForUpstream(error.Upstream), out var history)
         && history is { GatewayFailures: 0 } && history.FailedTries >= _options.MinFailures;
 
+    /// <summary>The access log was read from before <paramref name="time"/> to after it: a request failed then would be
+    /// in it.</summary>
     private bool AccessLogCovers(DateTimeOffset time) =>
         State.AccessWatermark is { } seen && seen >= time && (State.AccessLogBegan is not { } began || began <= time);
 

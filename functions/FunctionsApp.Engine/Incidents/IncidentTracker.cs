@@ -198,7 +198,7 @@ internal sealed class IncidentTracker
         // opened it is its beginning (one, then three 46 s later: the outage began with the first).
         Buffered.Add(failure);
         var streak = !failure.EarlierTry && Streak(failure.Time, options, servedSince);
-        Buffered.RemoveAll(f => f.Time < failure.Time - LeadIn(options) && !(f.Time >= StreakStart));
+        Buffered.RemoveAll(f => f.Time < failure.Time - LeadIn(options) && !InStreak(f));
         if (Buffered.Count > MaxBuffered)
         {
             Buffered.RemoveRange(0, Buffered.Count - MaxBuffered);
@@ -250,9 +250,12 @@ internal sealed class IncidentTracker
             (StreakStart, StreakLast, StreakCount) = (null, null, 0);
         }
 
-        Buffered.RemoveAll(f => f.Time < watermark - LeadIn(options) && !(f.Time >= StreakStart));
+        Buffered.RemoveAll(f => f.Time < watermark - LeadIn(options) && !InStreak(f));
         return Buffered.Count == 0;
     }
+
+    /// <summary>Whether a buffered failure belongs to the current run (kept past the lead-in while the run lasts).</summary>
+    private bool InStreak(FailureEvent failure) => StreakStart is { } start && failure.Time >= start;
 
     /// <summary>
     /// Whether the failure at <paramref name="time"/> makes a run of twice <see cref="DiagnosisOptions.MinFailures"/>:
