@@ -85,6 +85,7 @@ internal sealed partial class DiagnosisEngine
             tracker.ServedBeforeOnOtherRoutes = Math.Max(tracker.ServedBeforeOnOtherRoutes, history.ServedBefore(before));
         }
 
+        tracker.WentToNextServer |= countsAsFailure && failure.Errors.Exists(e => e.NextServerTried);
         tracker.Add(failure, _options, history is null ? null : since => AccessLogCovers(since) ? history.LastServed > since : null);
         if (tracker.IsOpen && countsAsFailure)
         {
@@ -300,7 +301,8 @@ internal sealed partial class DiagnosisEngine
 
         if (!NamesBlock(failure) && failure.Errors.Count > 0 && failure.Errors.TrueForAll(e => FailedToConnect(e.Kind))
             && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host))
-            && FailingAround(host, failure.Time) is { } marked && marked.Block == marked.Upstream
+            && FailingAround(host, failure.Time, failure.Errors.Exists(e => e.NextServerTried) ? t => t.Block == t.Upstream : null) is { } marked
+            && marked.Block == marked.Upstream
             && !ServedWhileNoneLive(failure.Upstream, marked))
         {
             // A server of the block nginx has been answering "no live upstreams" for on this host, the only incident
@@ -394,31 +396,51 @@ internal sealed partial class DiagnosisEngine
     /// </summary>
     private IncidentTracker? LoneServerOfBlock(string host, DateTimeOffset time) =>
         Candidates(host, time, t => t.Servers is not null && t.Block is null) is null
-        && FailingAround(host, time) is { Servers: null, Block: null } tracker
+        && FailingAround(host, time, t => t.WentToNextServer) is { Servers: null, Block: null } tracker
         && tracker.Upstream.Contains(':', StringComparison.Ordinal)
         && (tracker.IsOpen ? tracker.Kinds.Keys : tracker.Buffered.SelectMany(f => f.Errors).Select(e => e.Kind)) is var kinds
         && kinds.Any() && kinds.All(MarksServerFailed)
             ? tracker : null;
 
-    /// <summary>The one tracker of <paramref name="host"/> that failed within <see cref="FailTimeoutReach"/> of
-    /// <paramref name="time"/>; null when none or several did (which server belongs to the block is then not guessed).</summary>
-    private IncidentTracker? FailingAround(string host, DateTimeOffset time)
+    /// <summary>
+    /// The one tracker of <paramref name="host"/> that failed within <see cref="FailTimeoutReach"/> of
+    /// <paramref name="time"/>; when several did, the one of them that is <paramref name="preferred"/> (another
+    /// upstream of the host failing at the same time, a PHP-FPM socket beside a proxied block, is then told apart by
+    /// what nginx said of the block's servers); null otherwise (which server belongs to the block is not guessed).
+    /// </summary>
+    private IncidentTracker? FailingAround(string host, DateTimeOffset time, Func<IncidentTracker, bool>? preferred = null)
     {
         IncidentTracker? found = null;
+        var several = false;
         foreach (var tracker in State.Trackers.Values)
         {
             if (tracker.Host == host && tracker.Upstream != "-" && (time - LastFailure(tracker)).Duration() <= FailTimeoutReach)
             {
-                if (found is not null)
+                several |= found is not null;
+                found ??= tracker;
+            }
+        }
+
+        if (!several || preferred is null)
+        {
+            return several ? null : found;
+        }
+
+        IncidentTracker? chosen = null;
+        foreach (var tracker in State.Trackers.Values)
+        {
+            if (tracker.Host == host && tracker.Upstream != "-" && (time - LastFailure(tracker)).Duration() <= FailTimeoutReach && preferred(tracker))
+            {
+                if (chosen is not null)
                 {
                     return null;
                 }
 
-                found = tracker;
+                chosen = tracker;
             }
         }
 
-        return found;
+        return chosen;
     }
 
     /// <summary>

@@ -62,6 +62,10 @@ internal sealed class IncidentTracker
     /// <summary>The failures of that run.</summary>
     public int StreakCount { get; set; }
 
+    /// <summary>nginx disabled the server after a failure of it and went on to the next ("upstream server temporarily
+    /// disabled"): it belongs to a block of several servers (a lone server is never disabled).</summary>
+    public bool WentToNextServer { get; set; }
+
     public DateTimeOffset Start { get; set; }
 
     public DateTimeOffset Last { get; set; }

@@ -251,6 +251,57 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A block of two servers (<c>max_fails=1 fail_timeout=10s</c>) both down, on a host where another upstream is
+    /// failing too: nginx answers "no live upstreams" for ten seconds, then tries both servers again, both refuse, and
+    /// it marks them down once more. The requests that failed on both servers are the block's outage, as its "no live
+    /// upstreams" are, whatever else fails on the host: one incident of the block.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void BlockDown_ItsServersRetriedAfterFailTimeout_AreTheBlocksIncidentBesideAnother(bool otherIncidentOnTheHost)
+    {
+        var access = new List<(DateTimeOffset, string)>();
+        var errors = new List<(DateTimeOffset, string)>();
+        string Error(DateTimeOffset time, string level, int connection, string message, string upstream, string client, string uri) =>
+            $"{time:yyyy/MM/dd HH:mm:ss} [{level}] 811#811: *{connection} {message} while connecting to upstream, client: {client}, server: www.example.org, "
+            + $"request: \"GET {uri} HTTP/1.1\", upstream: \"http://{upstream}{uri}\", host: \"www.example.org\"";
+        for (var second = 0; second < 240; second++)
+        {
+            var time = Base.AddSeconds(second);
+            var (client, uri) = ($"203.0.113.{(second % 90) + 1}", $"/metrics/{second}");
+            var down = second is >= 100 and < 160;
+            access.Add((time, $"{client} - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET {uri} HTTP/1.1\" {(down ? 502 : 200)} {(down ? 157 : 512)} \"-\" \"curl/8.5.0\""));
+            if (down && (second - 100) % 11 == 0)
+            {
+                foreach (var server in new[] { "127.0.0.1:44459", "127.0.0.1:42205" })
+                {
+                    errors.Add((time, Error(time, "error", 263, Refused, server, client, uri)));
+                    errors.Add((time, Error(time, "warn", 263, "upstream server temporarily disabled", server, client, uri)));
+                }
+            }
+            else if (down)
+            {
+                errors.Add((time, Error(time, "error", 263, "no live upstreams", "metrics_pool", client, uri)));
+            }
+
+            if (otherIncidentOnTheHost && second is >= 40 and < 100)
+            {
+                var other = $"198.51.100.{second % 90}";
+                access.Add((time, $"{other} - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"POST /upload/{second} HTTP/1.1\" 502 157 \"-\" \"curl/8.5.0\""));
+                errors.Add((time, $"{time:yyyy/MM/dd HH:mm:ss} [error] 811#811: *{900 + second} connect() to unix:/run/php/fpm.sock failed (11: Resource temporarily unavailable) "
+                    + $"while connecting to upstream, client: {other}, server: www.example.org, request: \"POST /upload/{second} HTTP/1.1\", upstream: \"fastcgi://unix:/run/php/fpm.sock:\", host: \"www.example.org\""));
+            }
+        }
+
+        var report = Analyze(access.OrderBy(l => l.Item1).Select(l => l.Item2), errors.OrderBy(l => l.Item1).Select(l => l.Item2), format: null);
+
+        var block = Assert.Single(report.Incidents, i => i.Upstream != "unix:/run/php/fpm.sock");
+        Assert.True((block.Upstream, block.FailedRequests) == ("metrics_pool", 60),
+            string.Join("; ", report.Incidents.Select(i => $"{i.Upstream} {i.FailedRequests} {i.Start:HH:mm:ss} [{string.Join(",", i.Servers ?? [])}]")));
+    }
+
+    /// <summary>
     /// An upstream that answers without an HTTP status line ("ERR 42 database is locked"): nginx logs "upstream sent no
     /// valid HTTP/1.0 header", passes the bytes on as an HTTP/0.9 response, and logs <c>$status</c> 009 with
     /// <c>$upstream_status</c> 200. No client could read it: failed requests, the upstream's broken answer, not its own 5xx.
