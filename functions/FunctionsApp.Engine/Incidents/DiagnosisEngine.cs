@@ -428,6 +428,7 @@ internal sealed partial class DiagnosisEngine
             ConnectionId = line.ConnectionId,
             InSubrequest = !line.Subrequest.IsEmpty,
             InStreamSession = line.Request.IsEmpty && line.Line.IndexOf(", bytes from/to client:"u8) >= 0,
+            InLuaBalancer = kind.IsUnresolved() && message.StartsWith("[lua] "u8),
             Raw = LogText.Raw(line.Line),
         };
         if (error.ConnectionId >= 0 && (error.Host == NoHost || error.Upstream.Length == 0) && EarlierLineOfItsConnection(error) is { } earlier)

@@ -141,7 +141,7 @@ internal static class ErrorSignatures
         // upstream") is in the proxied request's upstream phase.
         if ((message.StartsWith("[lua] "u8) || message.StartsWith("lua "u8)) && !IsUpstreamPhase(message))
         {
-            return FailureKind.Script;
+            return BalancerNameFailure(message) is var dns and not FailureKind.None ? dns : FailureKind.Script;
         }
 
         // nginx's own file I/O: a system call on a quoted path (open() "/var/lib/nginx/proxy/7/00/0000000007" failed,
@@ -425,6 +425,31 @@ internal static class ErrorSignatures
         InvalidAddress,
     }
 
+    /// <summary>
+    /// A Lua balancer that resolves the upstream's name itself and failed to (Kong's <c>[lua] balancer.lua:819:
+    /// execute(): DNS resolution failed: dns server error: 3 name error. Tried: ["(short)orders:(na) - cache-miss", …]</c>):
+    /// the gateway then answers the request itself (503 "name resolution failed") without a peer, as nginx's own
+    /// <c>could not be resolved</c> does with 502. The DNS server's words say which failure; None when not such a line.
+    /// </summary>
+    private static FailureKind BalancerNameFailure(ReadOnlySpan<byte> message)
+    {
+        var at = message.IndexOf("DNS resolution failed"u8);
+        if (at < 0 || message.IndexOf("balancer"u8) < 0)
+        {
+            return FailureKind.None;
+        }
+
+        // The first error is the upstream's own name's ("dns server error: 3 name error"); the list after it repeats
+        // each search domain's.
+        var words = message[at..];
+        var tried = words.IndexOf("Tried:"u8);
+        words = tried < 0 ? words : words[..tried];
+        return words.IndexOf("name error"u8) >= 0 ? FailureKind.DnsNotFound
+            : words.IndexOf("server failure"u8) >= 0 ? FailureKind.DnsServerFailure
+            : words.IndexOf("timeout"u8) >= 0 ? FailureKind.DnsTimeout
+            : FailureKind.DnsNotFound;
+    }
+
     /// <summary>A system call on a quoted path: <c>open() "/path" failed</c>, <c>CreateFile() "C:\…" failed</c>.</summary>
     private static bool IsFileCall(ReadOnlySpan<byte> message)
     {
@@ -539,6 +564,14 @@ internal static class ErrorSignatures
             var name = message[..unresolvedAt];
             var space = name.LastIndexOf((byte)' ');
             return Encoding.UTF8.GetString(space >= 0 ? name[(space + 1)..] : name);
+        }
+
+        if (kind.IsUnresolved() && message.IndexOf("Tried: [\"(short)"u8) is var triedAt and >= 0)
+        {
+            // Kong's balancer lists the names it tried, the upstream's own first: "(short)orders:(na) - cache-miss".
+            var name = message[(triedAt + "Tried: [\"(short)"u8.Length)..];
+            var end = name.IndexOfAny((byte)':', (byte)'"');
+            return Encoding.UTF8.GetString(end < 0 ? name : name[..end]);
         }
 
         if (kind == FailureKind.NoResolver)

@@ -263,7 +263,8 @@ internal static class RequestJoin
     /// connect, with <c>$status</c> 502 (ngx_stream_proxy_next_upstream finalizes with NGX_STREAM_BAD_GATEWAY).
     /// </summary>
     public static int StatusFor(PendingError error) =>
-        error.InStreamSession && error.Kind is not (FailureKind.RateLimitRequests or FailureKind.RateLimitConnections) ? 502 : StatusFor(error.Kind);
+        error.InLuaBalancer ? 503
+        : error.InStreamSession && error.Kind is not (FailureKind.RateLimitRequests or FailureKind.RateLimitConnections) ? 502 : StatusFor(error.Kind);
 
     /// <summary>0: cannot be the same request; more is likelier: the same connection (4), the same request line or
     /// path (+2), the same client (+1), on top of 1 for "nothing disagrees".</summary>

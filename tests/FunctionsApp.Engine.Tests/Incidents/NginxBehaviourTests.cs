@@ -1223,6 +1223,38 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// Kong resolves an upstream's name in its Lua balancer, not with nginx's resolver; when the name does not resolve it
+    /// logs the DNS server's answer and the names it tried, and answers the request 503 itself ("name resolution
+    /// failed", 36 bytes). That is the upstream's name failing, as nginx's own "could not be resolved" is, with the
+    /// access log or without it.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Lua_KongsBalancerFailingToResolveTheUpstream_IsADnsFailureItAnswers503(bool withAccessLog)
+    {
+        const string combined = "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 120; s++)
+        {
+            var failing = s is >= 60 and < 66;
+            var client = $"10.14.3.{s}";
+            access.Add($"{client} - - [{Base.AddSeconds(s):dd/MMM/yyyy:HH:mm:ss} +0000] \"POST /orders/{s} HTTP/1.1\" {(failing ? 503 : 201)} {(failing ? 36 : 412)} \"-\" \"okhttp/4.12.0\"");
+            if (failing)
+            {
+                errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 38#0: *{s} [lua] balancer.lua:917: execute(): DNS resolution failed: dns server error: 3 name error. "
+                    + "Tried: [\"(short)orders.svc:(na) - cache-miss\",\"orders.svc:33 - cache-miss/querying/dns server error: 3 name error\",\"orders.svc:1 - cache-miss/querying/dns server error: 3 name error\"], "
+                    + $"client: {client}, server: kong, request: \"POST /orders/{s} HTTP/1.1\", host: \"api.example.com\"");
+            }
+        }
+
+        var incident = Assert.Single(Analyze(withAccessLog ? access : [], errors, combined).Incidents);
+
+        Assert.Equal((IncidentCause.Dns, 503, "orders.svc", 6), (incident.Cause, incident.Status, incident.Upstream, incident.FailedRequests));
+    }
+
+    /// <summary>
     /// Tomcat closes idle keep-alive connections after 20 s, nginx keeps them longer: a request sent on a connection the
     /// server just closed is reset at once. nginx gives a GET one more try on the same server (a cached connection's
     /// failure is not counted: <c>10.0.0.1:8080, 10.0.0.1:8080</c> with <c>502, 200</c>), and a POST, which it may not
