@@ -305,13 +305,21 @@ internal static class IncidentClassifier
             return IncidentCause.Overload;
         }
 
-        if (e.ServedBefore > 0 || !NeverWorkedOnAHealthySite(e))
+        if (e.ServedBefore > 0 || !(NeverWorkedOnAHealthySite(e) || LoopbackOfAContainer(e)))
         {
             return IncidentCause.UpstreamDown;
         }
 
         return IncidentCause.Misconfiguration;
     }
+
+    /// <summary>
+    /// Refused on 127.0.0.1 (or [::1]) by an nginx that runs in a container (its clients arrive from a Docker network's
+    /// gateway) and never served there: a container's loopback is its own, so the application, in another container or
+    /// on the host, was never at that address (its service name, or host.docker.internal, is).
+    /// </summary>
+    private static bool LoopbackOfAContainer(IncidentEvidence e) =>
+        e.RefusedLoopbackInContainer * 2 >= Math.Max(1, e.Kinds.GetValueOrDefault(FailureKind.Refused));
 
     /// <summary>
     /// "no live upstreams" and nothing before it: nginx says it when every server of the block is marked down, which
@@ -613,6 +621,8 @@ internal static class IncidentClassifier
                     $"nginx's tries for {u} include IPv6 addresses, and this host cannot connect over IPv6 (no IPv6 address to connect from, or no route to IPv6 networks): the name resolves to IPv6 addresses too, or the configuration names one.",
                 FailureKind.BindFailed => $"nginx could not bind the local address `proxy_bind` names to connect to {u}: this host does not have that address (or it is in use), so no try left nginx.",
                 FailureKind.InvalidAddress => $"connect() rejected the address {u} itself (invalid argument or address family): no packet left nginx; check the address in the configuration.",
+                FailureKind.Refused when LoopbackOfAContainer(e) && e.ServedBefore == 0 =>
+                    $"{u} refused every connection, and nginx runs in a container (its clients arrive from a Docker network's gateway, as a published port relays them): a container's loopback is its own, so an application in another container or on the host is never at {u}. Point `proxy_pass` at its service name (Compose, Kubernetes) or at `host.docker.internal`; if it runs in nginx's own container, it is not running.",
                 FailureKind.MissingSocket => $"The socket {u} does not exist, and nothing ever answered there while the site served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)}: nginx points at the wrong path.",
                 _ => $"{u} never accepted a connection ({Words(top)}), though the site had served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)} before it was first used: nginx most likely points at the wrong address or port.",
             },

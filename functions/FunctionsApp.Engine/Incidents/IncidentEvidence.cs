@@ -83,6 +83,10 @@ internal sealed record IncidentEvidence
     /// error line (<see cref="IncidentTracker.NginxPage"/>).</summary>
     public int NginxPage { get; init; }
 
+    /// <summary>Refused connects to a loopback upstream for clients from a Docker network's gateway
+    /// (<see cref="IncidentTracker.RefusedLoopbackInContainer"/>).</summary>
+    public int RefusedLoopbackInContainer { get; init; }
+
     /// <summary>Failed requests of a format without upstream fields whose body is not nginx's own page, with no error
     /// line (<see cref="IncidentTracker.OtherPage"/>).</summary>
     public int OtherPage { get; init; }

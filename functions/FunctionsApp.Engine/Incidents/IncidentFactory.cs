@@ -136,6 +136,7 @@ internal static class IncidentFactory
             HistoryIsPerRoute = t.OnOneRoute,
             ReachedByRedirect = t.ReachedByRedirect,
             ServersDisabledForAnswers = DisabledForAnswers(t, engine) is not null,
+            RefusedLoopbackInContainer = t.RefusedLoopbackInContainer,
             SiteWorkingBefore = t.SiteServedJustBefore is null or > 0,
             ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),
             ResponseMillisTypical = t.OpenedAt is { } opened && opened <= t.Start ? t.TypicalMillisWhenOpened : null,

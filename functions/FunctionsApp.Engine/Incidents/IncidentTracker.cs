@@ -66,6 +66,10 @@ internal sealed class IncidentTracker
     /// disabled"): it belongs to a block of several servers (a lone server is never disabled).</summary>
     public bool WentToNextServer { get; set; }
 
+    /// <summary>Refused connects to a loopback address (127.0.0.1, [::1]) for clients that came from a Docker network's
+    /// gateway (172.17.0.0/16 to 172.31.0.0/16, x.x.x.1): nginx runs in a container, whose loopback is its own.</summary>
+    public int RefusedLoopbackInContainer { get; set; }
+
     public DateTimeOffset Start { get; set; }
 
     public DateTimeOffset Last { get; set; }
@@ -369,6 +373,7 @@ internal sealed class IncidentTracker
         foreach (var error in failure.Errors)
         {
             Kinds[error.Kind] = Kinds.GetValueOrDefault(error.Kind) + 1;
+            RefusedLoopbackInContainer += error.Kind == FailureKind.Refused && UpstreamAddress.IsLoopback(error.Upstream) && UpstreamAddress.IsDockerGateway(error.Client) ? 1 : 0;
             if (failure.Recovered || failure.EarlierTry)
             {
                 ToleratedKinds[error.Kind] = ToleratedKinds.GetValueOrDefault(error.Kind) + 1;

@@ -69,6 +69,21 @@ internal static class UpstreamAddress
         return colon > 0 && upstream.IndexOf(':', StringComparison.Ordinal) == colon && !upstream.StartsWith("unix:", StringComparison.Ordinal) ? upstream[..colon] : upstream;
     }
 
+    /// <summary>An upstream on the loopback: 127.0.0.0/8 or [::1], with or without a port.</summary>
+    public static bool IsLoopback(string upstream) =>
+        AddressOf(upstream) is var address && (address.StartsWith("127.", StringComparison.Ordinal) || address == "::1")
+        && System.Net.IPAddress.TryParse(address, out _);
+
+    /// <summary>
+    /// A client address that is a Docker network's gateway: x.x.x.1 in 172.17.0.0/16 to 172.31.0.0/16, where Docker
+    /// draws its bridge networks (172.17 the default, 172.18 and on for Compose's; 172.16 is not in its pools, and is
+    /// where other runtimes put theirs: k3s under TrueNAS, whose pods share a loopback with their sidecars). A
+    /// container's published port relays the host's clients from there, so nginx seeing them runs in a container.
+    /// </summary>
+    public static bool IsDockerGateway(string client) =>
+        System.Net.IPAddress.TryParse(client, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+        && address.GetAddressBytes() is [172, >= 17 and <= 31, _, 1];
+
     /// <summary>A <c>Host</c> value as a key: lower case, without a port.</summary>
     public static string HostKey(string host)
     {

@@ -302,6 +302,28 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// nginx in a container (its published port relays the host's clients from the Docker network's gateway,
+    /// 172.18.0.1) proxying to 127.0.0.1: the container's own loopback, where an application in another container never
+    /// is. Refused from the first request there is the address's fault; the same refusals for clients from elsewhere,
+    /// or to another container's address, say only that nothing listened.
+    /// </summary>
+    [Theory]
+    [InlineData("172.18.0.1", "127.0.0.1:3000", IncidentCause.Misconfiguration)]
+    [InlineData("172.17.0.1", "[::1]:3000", IncidentCause.Misconfiguration)]
+    [InlineData("203.0.113.5", "127.0.0.1:3000", IncidentCause.UpstreamDown)]
+    [InlineData("172.18.0.1", "172.18.0.5:3000", IncidentCause.UpstreamDown)]
+    public void ErrorLogAlone_RefusedOnLoopbackByAContainersNginx_IsTheWrongAddress(string client, string upstream, IncidentCause expected)
+    {
+        var errors = Enumerable.Range(0, 4).Select(i =>
+            $"{Base.AddSeconds(i * 3):yyyy/MM/dd HH:mm:ss} [error] 29#29: *{i + 1} {Refused}, client: {client}, server: _, request: \"GET /api HTTP/1.1\", "
+            + $"upstream: \"http://{upstream}/api\", host: \"localhost:8080\"");
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(expected, incident.Cause);
+    }
+
+    /// <summary>
     /// An upstream that answers without an HTTP status line ("ERR 42 database is locked"): nginx logs "upstream sent no
     /// valid HTTP/1.0 header", passes the bytes on as an HTTP/0.9 response, and logs <c>$status</c> 009 with
     /// <c>$upstream_status</c> 200. No client could read it: failed requests, the upstream's broken answer, not its own 5xx.
