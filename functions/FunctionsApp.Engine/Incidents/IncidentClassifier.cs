@@ -610,7 +610,7 @@ internal static class IncidentClassifier
                 $"nginx proxies to itself: {u} is an address nginx listens on, so each request comes back to it as a new one ({e.Kinds[FailureKind.ProxyLoop]} seen arriving with nginx's own Host or from its own address) and loops until a hop finds no free connection (`worker_connections`); the failure is passed down the chain as a 502.",
             IncidentCause.Misconfiguration => top switch
             {
-                FailureKind.TooBigHeader => $"{u} sends response headers larger than nginx's proxy buffers.",
+                FailureKind.TooBigHeader => $"{u} sends response headers larger than nginx's buffer for them (`proxy_buffer_size`; `fastcgi_buffer_size` for PHP-FPM and other FastCGI servers, `uwsgi_buffer_size`, `grpc_buffer_size`).",
                 FailureKind.PermissionDenied => $"nginx is not allowed to connect to {u} (permission denied).",
                 FailureKind.NoResolver => $"proxy_pass to {u} needs a resolver, and none is defined.",
                 FailureKind.Ipv6Unavailable when e.Upstream.StartsWith("[::1]", StringComparison.Ordinal) =>
