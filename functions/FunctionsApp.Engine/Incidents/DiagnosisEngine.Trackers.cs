@@ -410,37 +410,15 @@ internal sealed partial class DiagnosisEngine
     /// </summary>
     private IncidentTracker? FailingAround(string host, DateTimeOffset time, Func<IncidentTracker, bool>? preferred = null)
     {
-        IncidentTracker? found = null;
-        var several = false;
-        foreach (var tracker in State.Trackers.Values)
+        var around = State.Trackers.Values
+            .Where(t => t.Host == host && t.Upstream != "-" && (time - LastFailure(t)).Duration() <= FailTimeoutReach)
+            .ToList();
+        if (around.Count != 1 && preferred is not null)
         {
-            if (tracker.Host == host && tracker.Upstream != "-" && (time - LastFailure(tracker)).Duration() <= FailTimeoutReach)
-            {
-                several |= found is not null;
-                found ??= tracker;
-            }
+            around = [.. around.Where(preferred)];
         }
 
-        if (!several || preferred is null)
-        {
-            return several ? null : found;
-        }
-
-        IncidentTracker? chosen = null;
-        foreach (var tracker in State.Trackers.Values)
-        {
-            if (tracker.Host == host && tracker.Upstream != "-" && (time - LastFailure(tracker)).Duration() <= FailTimeoutReach && preferred(tracker))
-            {
-                if (chosen is not null)
-                {
-                    return null;
-                }
-
-                chosen = tracker;
-            }
-        }
-
-        return chosen;
+        return around.Count == 1 ? around[0] : null;
     }
 
     /// <summary>
