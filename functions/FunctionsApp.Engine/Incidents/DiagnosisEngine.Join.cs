@@ -75,16 +75,20 @@ internal sealed partial class DiagnosisEngine
             // incident by it until a second server of the block fails).
             failure.Block = servers.Length == 1 && tries[^1].Kind == FailureKind.NoLiveUpstreams ? tries[^1].Upstream : null;
             later.ForEach(t => t.Claimed = true);
+            NotePeers(tries);
         }
-        else if (!accessCovers && error.NextServerTried && error.ConnectionId >= 0 && !OtherLinesOfItsRequest(error, index))
+        else if (!accessCovers && (error.NextServerTried || HasPeers(error)) && error.ConnectionId >= 0 && !OtherLinesOfItsRequest(error, index))
         {
             // The error log alone, and nginx went on to another server of the group after this connect failed: a try
             // that failed there, or finding none left ("no live upstreams"), would have a line of its own. It has none:
             // the next server answered, and the client got its response. (A request with several failed tries may
             // have run out of servers to try, which nginx logs no line for: it failed.) A short paste of such tries
             // alone is about them, and counts them (LogAnalyzer).
+            // Also when an earlier request showed nginx going on from this server to another of its group: a failed
+            // connect is moved past whatever the method (nothing was sent), so this one's next server answered too.
             failure.Recovered = !_options.CountTriesMovedPast;
             Stats.TriesMovedPast++;
+            NotePeer(error, movedPast: true);
         }
         else if (!accessCovers && PastTheAccessLog(error.Time) && AlwaysMovedPast(error))
         {
@@ -95,6 +99,10 @@ internal sealed partial class DiagnosisEngine
             // (taken above).
             failure.Recovered = true;
             Stats.TriesMovedPast++;
+        }
+        else if (!accessCovers && IsFailedConnect(error.Kind) && _connectFailuresCounted.Count < EngineState.MaxDisabledHosts)
+        {
+            _connectFailuresCounted.Add(error.Upstream);
         }
 
         if (accessCovers && !rateLimit)
@@ -200,6 +208,73 @@ internal sealed partial class DiagnosisEngine
 
         return later;
     }
+
+    /// <summary>
+    /// A failed connect: nothing reached the server, so nginx goes on to the next server of the group whatever the
+    /// request (<c>proxy_next_upstream error</c>, the default, retries even a POST then). A connect that timed out is
+    /// left out: the next try's line, if it fails too, comes a timeout later.
+    /// </summary>
+    private static bool IsFailedConnect(FailureKind kind) =>
+        kind is FailureKind.Refused or FailureKind.Unreachable or FailureKind.Ipv6Unavailable;
+
+    /// <summary>A failed connect on a server that has another server of its group to go on to
+    /// (<see cref="EngineState.ServersWithPeers"/>, or known from a first reading of the same logs).</summary>
+    private bool HasPeers(PendingError error) =>
+        IsFailedConnect(error.Kind)
+        && (State.ServersWithPeers.ContainsKey(error.Upstream) || _options.ServersKnownToHavePeers.Contains(error.Upstream));
+
+    /// <summary>
+    /// One request's tries on several servers, each with a line: every server nginx went on from to another has a peer
+    /// to fall back on. The try that decided the request is the last one, unless its server is a standing failure that
+    /// nginx moved past on request after request (a dual-stack name's IPv6 address on a host without IPv6, tried after
+    /// the IPv4 one timed out): then it is the last try on a server that does serve. The others are marked
+    /// <see cref="PendingError.DidNotDecide"/>.
+    /// </summary>
+    private void NotePeers(List<PendingError> tries)
+    {
+        var servers = tries.Where(t => t.Kind != FailureKind.NoLiveUpstreams).ToList();
+        if (servers.DistinctBy(t => t.Upstream).Count() < 2)
+        {
+            return;
+        }
+
+        for (var i = 0; i < servers.Count; i++)
+        {
+            NotePeer(servers[i], movedPast: servers.Skip(i + 1).Any(t => t.Upstream != servers[i].Upstream));
+        }
+
+        var decisive = servers.LastOrDefault(t => !Standing(t.Upstream)) ?? tries[^1];
+        foreach (var t in tries)
+        {
+            t.DidNotDecide = t != decisive && t.Kind != FailureKind.NoLiveUpstreams;
+        }
+    }
+
+    /// <summary><paramref name="error"/>'s server has another of its group to go on to
+    /// (<see cref="EngineState.ServersWithPeers"/>), and nginx went on from it this time when <paramref name="movedPast"/>
+    /// (the note's count).</summary>
+    private void NotePeer(PendingError error, bool movedPast)
+    {
+        var count = movedPast ? 1 : 0;
+        if (State.ServersWithPeers.TryGetValue(error.Upstream, out var note))
+        {
+            note.Last = error.Time;
+            note.Count += count;
+        }
+        else if (State.ServersWithPeers.Count < EngineState.MaxDisabledHosts)
+        {
+            State.ServersWithPeers[error.Upstream] = new DisabledNote { First = error.Time, Last = error.Time, Count = count, Sample = error.Raw };
+            if (_connectFailuresCounted.Contains(error.Upstream))
+            {
+                Stats.PeeredLate.Add(error.Upstream);
+            }
+        }
+    }
+
+    /// <summary>A server nginx went on from, to another of its group, on at least three requests: its failure stands,
+    /// and the group serves without it.</summary>
+    private bool Standing(string server) =>
+        State.ServersWithPeers.TryGetValue(server, out var note) && note.Count >= 3;
 
     /// <summary>After the last time the access log holds (an access log that ended before the error log).</summary>
     private bool PastTheAccessLog(DateTimeOffset time) =>

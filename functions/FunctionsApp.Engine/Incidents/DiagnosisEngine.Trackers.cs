@@ -221,15 +221,18 @@ internal sealed partial class DiagnosisEngine
             ExpireHotRoutes(watermark);
         }
 
-        ForgetAfterAnHour(State.DisabledAfterAnswer, watermark);
-        ForgetAfterAnHour(State.LoopingUpstreams, watermark);
+        Forget(State.DisabledAfterAnswer, watermark, TimeSpan.FromHours(1));
+        Forget(State.LoopingUpstreams, watermark, TimeSpan.FromHours(1));
+
+        // A group's servers change with its configuration, not its health: kept longer.
+        Forget(State.ServersWithPeers, watermark, TimeSpan.FromDays(1));
     }
 
-    private static void ForgetAfterAnHour(Dictionary<string, DisabledNote> notes, DateTimeOffset watermark)
+    private static void Forget(Dictionary<string, DisabledNote> notes, DateTimeOffset watermark, TimeSpan after)
     {
         foreach (var (key, note) in notes)
         {
-            if (watermark - note.Last > TimeSpan.FromHours(1))
+            if (watermark - note.Last > after)
             {
                 notes.Remove(key);
             }

@@ -30,6 +30,11 @@ internal sealed partial class DiagnosisEngine
     private readonly Dictionary<string, DateTimeOffset>.AlternateLookup<ReadOnlySpan<char>> _routes;
     private readonly Dictionary<string, HotRoute>.AlternateLookup<ReadOnlySpan<char>> _hotRoutes;
     private readonly List<Incident> _resolved = [];
+
+    /// <summary>Servers whose failed connects, with no access log about them, this engine counted as failed requests: a
+    /// request shown later to have gone on from one to another server makes a first reading's count wrong
+    /// (<see cref="AnalysisStats.PeeredLate"/>).</summary>
+    private readonly HashSet<string> _connectFailuresCounted = new(StringComparer.Ordinal);
     private List<AppServerKill>? _untimedKills;
 
     /// <summary>The servers just noted as disabled for their answers (<see cref="NoteDisabledAfterAnswer"/>), a second

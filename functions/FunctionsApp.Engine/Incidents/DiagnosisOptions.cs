@@ -39,6 +39,19 @@ public sealed class DiagnosisOptions
     /// for one-shot analysis, to weigh failures the threshold left out against the traffic around them.</summary>
     internal bool CountRequestsPerMinute { get; private set; }
 
+    /// <summary>Servers a first reading of the same logs showed to have another server to fall back on
+    /// (<see cref="EngineState.ServersWithPeers"/>), known from the start: one-shot analysis reads the logs again when a
+    /// request late in them showed it.</summary>
+    internal IReadOnlySet<string> ServersKnownToHavePeers { get; private set; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>These options with <see cref="ServersKnownToHavePeers"/>.</summary>
+    internal DiagnosisOptions WithServersKnownToHavePeers(IEnumerable<string> servers)
+    {
+        var copy = (DiagnosisOptions)MemberwiseClone();
+        copy.ServersKnownToHavePeers = servers.ToHashSet(StringComparer.Ordinal);
+        return copy;
+    }
+
     /// <summary>These options with <see cref="CountRequestsPerMinute"/>.</summary>
     internal DiagnosisOptions WithRequestsPerMinuteCounted()
     {

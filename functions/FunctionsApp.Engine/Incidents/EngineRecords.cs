@@ -140,6 +140,11 @@ internal sealed class PendingError
     /// <summary>nginx disabled the server after this failed connect, which it does only in a group of several, and
     /// went on to the group's next server (<c>upstream server temporarily disabled while connecting to upstream</c>).</summary>
     public bool NextServerTried { get; set; }
+
+    /// <summary>What this try failed with did not decide its request (the error log alone, the request's tries on
+    /// several servers each with a line): nginx went on to another server after it, or its server fails on every
+    /// request and nginx steps over it (<see cref="DiagnosisEngine"/>'s standing failures).</summary>
+    public bool DidNotDecide { get; set; }
 }
 
 /// <summary>A failed request (or recovered try) on one upstream, with the error lines that explain it.</summary>
@@ -272,6 +277,10 @@ public sealed class AnalysisStats
     /// <summary>Failed tries of the error log alone that nginx went past to the group's next server, with no line
     /// saying that one failed too: most likely served, but no access log says.</summary>
     public long TriesMovedPast { get; set; }
+
+    /// <summary>Servers whose failed connects were counted as failed requests before a later request showed nginx
+    /// going on from them to another server of their group (<see cref="EngineState.ServersWithPeers"/>).</summary>
+    public List<string> PeeredLate { get; set; } = [];
 
     public string Format { get; set; } = "";
 

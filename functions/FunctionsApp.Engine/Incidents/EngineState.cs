@@ -63,6 +63,14 @@ internal sealed class EngineState
     /// </summary>
     public Dictionary<string, DisabledNote> LoopingUpstreams { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Servers that have another server to fall back on, by server: a request that failed there went on to another
+    /// server of its group, which has a line of its own (the error log alone shows a group's servers only so, unless it
+    /// logs at <c>warn</c>). A later failed connect there with no line after it was moved past and the next server
+    /// answered. Dropped a day after the last such request; at most <see cref="MaxDisabledHosts"/>.
+    /// </summary>
+    public Dictionary<string, DisabledNote> ServersWithPeers { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Trackers by <c>upstream + '\u001f' + host</c>.</summary>
     public Dictionary<string, IncidentTracker> Trackers { get; set; } = new(StringComparer.Ordinal);
 

@@ -374,7 +374,7 @@ internal sealed class IncidentTracker
         {
             Kinds[error.Kind] = Kinds.GetValueOrDefault(error.Kind) + 1;
             RefusedLoopbackInContainer += error.Kind == FailureKind.Refused && UpstreamAddress.IsLoopback(error.Upstream) && UpstreamAddress.IsDockerGateway(error.Client) ? 1 : 0;
-            if (failure.Recovered || failure.EarlierTry)
+            if (failure.Recovered || failure.EarlierTry || error.DidNotDecide)
             {
                 ToleratedKinds[error.Kind] = ToleratedKinds.GetValueOrDefault(error.Kind) + 1;
             }

@@ -13,7 +13,17 @@ internal static class LogAnalyzer
     {
         access = InputOrder.Chronological(access, cancellationToken);
         errors = InputOrder.Chronological(errors, cancellationToken, errorLogs: true);
-        var report = Run(access, errors, format, options.WithRequestsPerMinuteCounted(), cancellationToken, out var traffic);
+        var report = Run(access, errors, format, options.WithRequestsPerMinuteCounted(), cancellationToken, out var traffic, out var peeredLate);
+        if (peeredLate.Count > 0 && access.Concat(errors).All(i => i.CanReopen))
+        {
+            // A request late in the error log showed nginx going on from a server to another of its group, after that
+            // server's lone failed connects had been counted as failed requests: with no access log about them, they
+            // were tries the next server answered (a host without IPv6 tries a dual-stack name's IPv6 address first
+            // on every request, and logs each). Read again knowing it from the start, as the service does from then on.
+            options = options.WithServersKnownToHavePeers(peeredLate);
+            report = Run(access, errors, format, options.WithRequestsPerMinuteCounted(), cancellationToken, out traffic, out _);
+        }
+
 
         // The threshold keeps a stray failure amid a stream of traffic from opening an incident. When it leaves the logs
         // without any incident and they are an excerpt about their failures (a tenth of their lines or more: a paste, a
@@ -232,11 +242,11 @@ internal static class LogAnalyzer
 
     private static AnalysisReport Run(
         IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, DiagnosisOptions options, CancellationToken cancellationToken) =>
-        Run(access, errors, format, options, cancellationToken, out _);
+        Run(access, errors, format, options, cancellationToken, out _, out _);
 
     private static AnalysisReport Run(
         IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, DiagnosisOptions options, CancellationToken cancellationToken,
-        out Traffic traffic)
+        out Traffic traffic, out IReadOnlyList<string> peeredLate)
     {
         var engine = new DiagnosisEngine(options);
         var feed = new LogFeed(engine);
@@ -248,6 +258,7 @@ internal static class LogAnalyzer
         }).ToList();
         traffic = new Traffic(engine.RequestsPerMinute ?? [], engine.FailuresPerMinute ?? [], engine.LastRequest);
         var stats = engine.Stats;
+        peeredLate = stats.PeeredLate;
         return new AnalysisReport(
             Ordered(incidents),
             new ReportStats

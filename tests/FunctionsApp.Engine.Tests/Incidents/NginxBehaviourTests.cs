@@ -2958,4 +2958,65 @@ public sealed class NginxBehaviourTests
         Assert.Equal(oneMinute, span < TimeSpan.FromMinutes(2));
         Assert.Equal(6, report.Incidents.Sum(i => i.FailedRequests));
     }
+
+    /// <summary>
+    /// A dual-stack name (<c>proxy_pass https://api.example.com</c> resolves to an IPv6 and an IPv4 address) on a host
+    /// without IPv6: every request that nginx tries on the IPv6 address first fails there at once (101) and goes on to
+    /// the IPv4 one, which answers; the error log alone holds a line per such try and nothing else. Once in a while the
+    /// IPv4 server fails too, and that request has both lines, then "no live upstreams" for the name while both are
+    /// marked down. Those are the one outage, and its cause is the IPv4 server's: the IPv6 failure stands all along.
+    /// Whether that telling request comes early or late in the log, the reading is the same.
+    /// </summary>
+    [Theory]
+    [InlineData("closed", 3)]
+    [InlineData("closed", 25)]
+    [InlineData("connect-timeout", 3)]
+    [InlineData("connect-timeout", 25)]
+    public void Analyze_ErrorLogAlone_DualStackNameOnHostWithoutIpv6_CountsOnlyTheIpv4ServersFailures(string ipv4Failure, int outageMinute)
+    {
+        const string V6 = "[2001:db8::10]:443";
+        const string V4 = "192.0.2.10:443";
+        string Line(DateTimeOffset time, int cid, string message, string upstream) =>
+            $"{time:yyyy/MM/dd HH:mm:ss} [error] 4242#4242: *{cid} {message}, client: 198.51.100.7, server: relay.example.net, request: \"POST /v1/messages HTTP/1.1\", upstream: \"https://{upstream}/v1/messages\", host: \"relay.example.net\"";
+        var v6Failed = $"connect() to {V6} failed (101: Network is unreachable) while connecting to upstream";
+
+        var errors = new List<string>();
+        var cid = 100;
+        for (var t = Base; t < Base.AddMinutes(40); t = t.AddSeconds(23))
+        {
+            if (t >= Base.AddMinutes(outageMinute) && t < Base.AddMinutes(outageMinute).AddSeconds(23))
+            {
+                var failed = ++cid;
+                if (ipv4Failure == "closed")
+                {
+                    errors.Add(Line(t, failed, v6Failed, V6));
+                    errors.Add(Line(t, failed, "upstream prematurely closed connection while reading response header from upstream", V4));
+                }
+                else
+                {
+                    // The IPv4 connect was tried first and timed out a minute later; nginx went on to the IPv6 address.
+                    errors.Add(Line(t, failed, "upstream timed out (110: Connection timed out) while connecting to upstream", V4));
+                    errors.Add(Line(t, failed, v6Failed, V6));
+                }
+
+                for (var i = 1; i <= 5; i++)
+                {
+                    errors.Add(Line(t.AddSeconds(i), ++cid, "no live upstreams while connecting to upstream", "api.example.com"));
+                }
+
+                continue;
+            }
+
+            errors.Add(Line(t, ++cid, v6Failed, V6));
+        }
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal("api.example.com", incident.Upstream);
+        Assert.Equal(ipv4Failure == "closed" ? IncidentCause.InvalidResponse : IncidentCause.Timeout, incident.Cause);
+        Assert.Equal(6, incident.FailedRequests);
+        Assert.Equal(502, incident.Status);
+        Assert.True(report.Stats.TriesMovedPast > 90, $"{report.Stats.TriesMovedPast} tries moved past");
+    }
 }
