@@ -72,6 +72,19 @@ internal static class LogAnalyzer
             report = WithEpisodesBelowThreshold(report, traffic, access, errors, format, options, cancellationToken);
         }
 
+        // A short paste (a developer's session, a thread's excerpt) whose failures of one upstream, host and cause the
+        // quiet period split, with no access log covering the time between them: the error log says nothing of what was
+        // served meanwhile, so the later ones found it still down, as for a paste of failures below the threshold. An
+        // access log that does cover it shows every request, and its silence stays a quiet period.
+        if (lines <= ShortPaste && report.Incidents.Count > 1)
+        {
+            var firstRequest = traffic.Requests.Count == 0 ? (long?)null : traffic.Requests.Keys.Min() * 60;
+            bool Covered(Incident before, Incident after) =>
+                firstRequest is { } first && first <= before.End.ToUnixTimeSeconds() && traffic.LastRequest >= after.Start;
+            var joined = OverlappingIncidents.OutagesJoined(report.Incidents, Covered);
+            report = joined.Count == report.Incidents.Count ? report : report with { Incidents = Ordered(joined) };
+        }
+
         return report;
     }
 

@@ -155,10 +155,7 @@ internal static class OverlappingIncidents
     /// </summary>
     public static IReadOnlyList<Incident> MergePaste(IReadOnlyList<Incident> incidents)
     {
-        var merged = incidents
-            .GroupBy(i => (i.Upstream, i.Host, i.Cause, i.Upstream == "(unknown)" ? i.Status : 0))
-            .SelectMany(group => SameOutages(group.OrderBy(i => i.Start)))
-            .ToList();
+        var merged = OutagesJoined(incidents);
         foreach (var unnamed in merged.Where(i => i is { Upstream: "(unknown)", Host: "-" }).ToList())
         {
             var candidates = merged.Where(i => i.Upstream != "(unknown)" && i.Status == unnamed.Status).ToList();
@@ -186,16 +183,28 @@ internal static class OverlappingIncidents
     }
 
     /// <summary>
+    /// The incidents of one upstream, host and cause that are one outage (<see cref="SameOutages"/>): for a short paste,
+    /// whose incidents the quiet period split where nothing says the upstream came back in between.
+    /// </summary>
+    /// <param name="incidents">The incidents.</param>
+    /// <param name="apart">Whether something else says two consecutive ones are apart (an access log that covers the
+    /// time between them, which a paste of failures below the threshold is taken not to).</param>
+    public static List<Incident> OutagesJoined(IReadOnlyList<Incident> incidents, Func<Incident, Incident, bool>? apart = null) =>
+        [.. incidents
+            .GroupBy(i => (i.Upstream, i.Host, i.Cause, i.Upstream == "(unknown)" ? i.Status : 0))
+            .SelectMany(group => SameOutages(group.OrderBy(i => i.Start), apart))];
+
+    /// <summary>
     /// One upstream's failures of one cause, pasted minutes or hours apart, are one outage until it served again: with
     /// no request answered in between (the count of its successes before each is the same; always so for an error log
     /// alone), the later ones found it still down; once the access log shows it answering, a later failure is a new one.
     /// </summary>
-    private static IEnumerable<Incident> SameOutages(IEnumerable<Incident> ordered)
+    private static IEnumerable<Incident> SameOutages(IEnumerable<Incident> ordered, Func<Incident, Incident, bool>? apart)
     {
         Incident? current = null;
         foreach (var next in ordered)
         {
-            if (current is not null && next.SuccessesBefore > current.SuccessesBefore)
+            if (current is not null && (next.SuccessesBefore > current.SuccessesBefore || apart?.Invoke(current, next) == true))
             {
                 yield return current;
                 current = null;

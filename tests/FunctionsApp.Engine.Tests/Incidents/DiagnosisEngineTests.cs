@@ -603,6 +603,26 @@ public sealed class DiagnosisEngineTests
             report.Incidents.Select(i => (i.FailedRequests, i.Start.ToString("HH:mm:ss", CultureInfo.InvariantCulture), i.End.ToString("HH:mm:ss", CultureInfo.InvariantCulture))));
     }
 
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 2)]
+    public void Analyze_AShortPastesBurstsOfOneFailureHoursApart_AreOneOutageUnlessAnAccessLogCoversTheGap(bool accessLogCovers, int expected)
+    {
+        // A developer's error log: every request refused for an hour and more, in bursts as they reload the page; the
+        // error log says nothing of what was served in between. An access log that covers the gap shows every request.
+        int[] seconds = [0, 1, 60, 90, 150, 4_400, 4_404, 5_480, 5_482, 5_483, 5_485];
+        var errors = seconds.Select((s, i) => Error(s, Refused, upstream: "unix:/run/uwsgi/app.sock", cid: 1 + i));
+        var access = accessLogCovers
+            ? seconds.Select((s, i) => Access(s, 502, upstream: "unix:/run/uwsgi/app.sock", connect: "-", header: "-", cid: 1 + i))
+            : [];
+
+        var report = Analyze(access, errors);
+
+        Assert.Equal(expected, report.Incidents.Count);
+        Assert.All(report.Incidents, i => Assert.Equal(IncidentCause.UpstreamDown, i.Cause));
+        Assert.Equal(seconds.Length, report.Incidents.Sum(i => i.FailedRequests));
+    }
+
     [Fact]
     public void Analyze_OneUpstreamFailingForTwoHostsAtOnce_IsOneIncident()
     {
