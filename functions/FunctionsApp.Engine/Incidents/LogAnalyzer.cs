@@ -24,7 +24,6 @@ internal static class LogAnalyzer
             report = Run(access, errors, format, options.WithRequestsPerMinuteCounted(), cancellationToken, out traffic, out _);
         }
 
-
         // The threshold keeps a stray failure amid a stream of traffic from opening an incident. When it leaves the logs
         // without any incident and they are an excerpt about their failures (a tenth of their lines or more: a paste, a
         // short capture), or a short paste holding fewer failed requests than it asks for, those failures are what
