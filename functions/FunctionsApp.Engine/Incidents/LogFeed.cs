@@ -1001,6 +1001,13 @@ internal sealed class LogFeed
         /// still take it back; -1 when there is none.</summary>
         private int _firstJoinSpace = -1;
 
+        /// <summary>An earlier break of the entry kept its blank at the end of the line (an editor's wrap at a space):
+        /// a break without one inside a word or a path (<see cref="InToken"/> either side) was cut there, where the
+        /// word was too long for the width. After a comma or a colon nginx wrote a blank, which the break dropped.</summary>
+        private bool _wrapKeepsBlanks;
+
+        private static bool InToken(byte b) => char.IsAsciiLetterOrDigit((char)b) || b is (byte)'/' or (byte)'.' or (byte)'_' or (byte)'-';
+
         public ErrorSide(LogFeed feed, IReadOnlyList<LogInput> inputs)
             : base(feed, inputs, "error")
         {
@@ -1157,8 +1164,15 @@ internal sealed class LogFeed
                         var blanks = TrailingBlanks();
                         _wrapped.RemoveRange(_wrapped.Count - blanks, blanks);
                         _firstJoinSpace = first && _wrappedWidth >= MinTerminalWidth && blanks == 0 ? _wrapped.Count : -1;
-                        _wrapped.Add((byte)' ');
-                        _wrapped.AddRange(line.Trim(" \t"u8));
+                        var rest = line.Trim(" \t"u8);
+                        var cutMidWord = blanks == 0 && _wrapKeepsBlanks && _wrapped.Count > 0 && InToken(_wrapped[^1]) && rest.Length > 0 && InToken(rest[0]);
+                        if (!cutMidWord)
+                        {
+                            _wrapped.Add((byte)' ');
+                        }
+
+                        _wrapKeepsBlanks |= blanks > 0;
+                        _wrapped.AddRange(rest);
                     }
 
                     _wrappedLast = line.Length;
@@ -1290,6 +1304,7 @@ internal sealed class LogFeed
             _wrappedMessageless = headOnly;
             _wrappedWidth = _wrappedLast = line.Length;
             _firstJoinSpace = -1;
+            _wrapKeepsBlanks = false;
             _wrappedTime = time;
         }
 

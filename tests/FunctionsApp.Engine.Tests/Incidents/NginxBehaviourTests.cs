@@ -1795,6 +1795,29 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// An editor's wrap keeps the blank it broke at, at the end of the line; a word longer than what is left of the width
+    /// (a socket's path) is cut without one. Where the entry's other breaks kept their blanks, that break put none in.
+    /// </summary>
+    [Fact]
+    public void WrappedAtSpacesKeptAndOnceMidPath_JoinsThePathWhole()
+    {
+        string[] errors =
+        [
+            $"{Base:yyyy/MM/dd HH:mm:ss} [error] 7187#0: *33 upstream prematurely closed connection while reading ",
+            "response header from upstream, client: 192.0.2.9, server: shop.test, request: \"GET ",
+            "/shop/products HTTP/1.1\", upstream: \"http://unix:/home/deploy/apps/shop/shared",
+            "/sock/unicorn.shop.sock:/shop/products\", host: \"shop.test\", referrer: ",
+            "\"https://shop.test/\"",
+        ];
+
+        var report = Analyze([], errors, options: new DiagnosisOptions { MinFailures = 1 });
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal("unix:/home/deploy/apps/shop/shared/sock/unicorn.shop.sock", incident.Upstream);
+        Assert.Equal(("shop.test", IncidentCause.InvalidResponse), (incident.Host, incident.Cause));
+    }
+
+    /// <summary>
     /// A line cut right after its <c>server:</c> value (a terminal's wrap inside the name): nginx writes a request's
     /// context whole, so the request, upstream and host are on the line after it, and the host is the one they name.
     /// </summary>
