@@ -255,19 +255,9 @@ internal sealed partial class DiagnosisEngine
     /// (the note's count).</summary>
     private void NotePeer(PendingError error, bool movedPast)
     {
-        var count = movedPast ? 1 : 0;
-        if (State.ServersWithPeers.TryGetValue(error.Upstream, out var note))
+        if (Note(State.ServersWithPeers, error.Upstream, error.Time, count: movedPast ? 1 : 0) && _connectFailuresCounted.Contains(error.Upstream))
         {
-            note.Last = error.Time;
-            note.Count += count;
-        }
-        else if (State.ServersWithPeers.Count < EngineState.MaxDisabledHosts)
-        {
-            State.ServersWithPeers[error.Upstream] = new DisabledNote { First = error.Time, Last = error.Time, Count = count, Sample = error.Raw };
-            if (_connectFailuresCounted.Contains(error.Upstream))
-            {
-                Stats.PeeredLate.Add(error.Upstream);
-            }
+            Stats.PeeredLate.Add(error.Upstream);
         }
     }
 
@@ -285,7 +275,7 @@ internal sealed partial class DiagnosisEngine
     /// <see cref="DiagnosisOptions.MinFailures"/> of them, and none a failed request.
     /// </summary>
     private bool AlwaysMovedPast(PendingError error) =>
-        error.Kind is FailureKind.Refused or FailureKind.Unreachable or FailureKind.Ipv6Unavailable or FailureKind.TimedOutConnecting
+        (IsFailedConnect(error.Kind) || error.Kind == FailureKind.TimedOutConnecting)
         && State.History.TryGetValue(HistoryKeys.ForUpstream(error.Upstream), out var history)
         && history is { GatewayFailures: 0 } && history.FailedTries >= _options.MinFailures;
 

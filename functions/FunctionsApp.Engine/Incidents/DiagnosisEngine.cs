@@ -651,18 +651,31 @@ internal sealed partial class DiagnosisEngine
         static bool Agree(string a, string b) => a.Length == 0 || b.Length == 0 || a == b;
     }
 
-    private void NoteLoop(string upstream, DateTimeOffset time, string sample)
+    private void NoteLoop(string upstream, DateTimeOffset time, string sample) => Note(State.LoopingUpstreams, upstream, time, sample: sample);
+
+    /// <summary>
+    /// Counts <paramref name="count"/> more on <paramref name="key"/>'s note and widens its span to
+    /// <paramref name="time"/>, or starts the note while <paramref name="notes"/> holds fewer than
+    /// <see cref="EngineState.MaxDisabledHosts"/>.
+    /// </summary>
+    /// <returns>Whether a note was started.</returns>
+    private static bool Note(Dictionary<string, DisabledNote> notes, string key, DateTimeOffset time, int count = 1, string sample = "")
     {
-        if (State.LoopingUpstreams.TryGetValue(upstream, out var note))
+        if (notes.TryGetValue(key, out var note))
         {
-            note.Count++;
+            note.Count += count;
             note.First = time < note.First ? time : note.First;
             note.Last = time > note.Last ? time : note.Last;
+            return false;
         }
-        else if (State.LoopingUpstreams.Count < EngineState.MaxDisabledHosts)
+
+        if (notes.Count >= EngineState.MaxDisabledHosts)
         {
-            State.LoopingUpstreams[upstream] = new DisabledNote { First = time, Last = time, Count = 1, Sample = sample };
+            return false;
         }
+
+        notes[key] = new DisabledNote { First = time, Last = time, Count = count, Sample = sample };
+        return true;
     }
 
     /// <summary>
