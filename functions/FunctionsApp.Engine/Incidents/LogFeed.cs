@@ -1006,7 +1006,38 @@ internal sealed class LogFeed
         /// word was too long for the width. After a comma or a colon nginx wrote a blank, which the break dropped.</summary>
         private bool _wrapKeepsBlanks;
 
+        /// <summary>The held entry was quoted (markdown's or a mail's <c>&gt; </c> before it): a quote marks every line of
+        /// the paste, so the lines that go on with it carry the marker too, and it is no part of what nginx wrote.</summary>
+        private bool _wrappedQuoted;
+
         private static bool InToken(byte b) => char.IsAsciiLetterOrDigit((char)b) || b is (byte)'/' or (byte)'.' or (byte)'_' or (byte)'-';
+
+        /// <summary>The length of a quote's marker at the start of a line: up to three blanks, then <c>&gt;</c> once or
+        /// nested (<c>&gt; &gt; </c>, <c>&gt;&gt;</c>), each with the blank after it; 0 when the line is not quoted.</summary>
+        private static int QuoteMarker(ReadOnlySpan<byte> line)
+        {
+            var i = 0;
+            while (i < line.Length && i < 3 && line[i] == ' ')
+            {
+                i++;
+            }
+
+            if (i == line.Length || line[i] != '>')
+            {
+                return 0;
+            }
+
+            while (i < line.Length && line[i] == '>')
+            {
+                i++;
+                if (i < line.Length && line[i] == ' ')
+                {
+                    i++;
+                }
+            }
+
+            return i;
+        }
 
         public ErrorSide(LogFeed feed, IReadOnlyList<LogInput> inputs)
             : base(feed, inputs, "error")
@@ -1144,7 +1175,8 @@ internal sealed class LogFeed
             var head = ErrorLogParser.TryParseAnywhere(line, PrefixTime, out var entry);
             if (_wrapped is not null)
             {
-                if (!head && _wrapped.Count < MaxWrapped && ContinuesWrapped(line))
+                var content = _wrappedQuoted ? line[QuoteMarker(line)..] : line;
+                if (!head && _wrapped.Count < MaxWrapped && ContinuesWrapped(content))
                 {
                     var first = _wrappedLast == _wrappedWidth && _wrapped.Count == _wrappedHead;
                     if (!first && _firstJoinSpace >= 0 && _wrappedLast == _wrappedWidth)
@@ -1157,14 +1189,14 @@ internal sealed class LogFeed
                     _firstJoinSpace = -1;
                     if (_wrappedWidth >= MinTerminalWidth && _wrappedLast == _wrappedWidth && (!first || _terminalWidth == _wrappedWidth))
                     {
-                        _wrapped.AddRange(line.TrimEnd(" \t"u8));
+                        _wrapped.AddRange(content.TrimEnd(" \t"u8));
                     }
                     else
                     {
                         var blanks = TrailingBlanks();
                         _wrapped.RemoveRange(_wrapped.Count - blanks, blanks);
                         _firstJoinSpace = first && _wrappedWidth >= MinTerminalWidth && blanks == 0 ? _wrapped.Count : -1;
-                        var rest = line.Trim(" \t"u8);
+                        var rest = content.Trim(" \t"u8);
                         var cutMidWord = blanks == 0 && _wrapKeepsBlanks && _wrapped.Count > 0 && InToken(_wrapped[^1]) && rest.Length > 0 && InToken(rest[0]);
                         if (!cutMidWord)
                         {
@@ -1305,6 +1337,7 @@ internal sealed class LogFeed
             _wrappedWidth = _wrappedLast = line.Length;
             _firstJoinSpace = -1;
             _wrapKeepsBlanks = false;
+            _wrappedQuoted = QuoteMarker(line) > 0;
             _wrappedTime = time;
         }
 

@@ -1818,6 +1818,34 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A paste quoted in markdown or a mail marks every line with <c>&gt; </c>, the lines a wrap broke off an entry too:
+    /// the marker is the quote's, not nginx's, so the entry's rest joins without it.
+    /// </summary>
+    [Theory]
+    [InlineData("> ")]
+    [InlineData(">> ")]
+    [InlineData("> > ")]
+    [InlineData(">")]
+    public void QuotedAndWrapped_JoinsTheRestWithoutTheQuotesMarker(string marker)
+    {
+        string[] errors =
+        [
+            $"{marker}{Base:yyyy/MM/dd HH:mm:ss} [error] 39#39: *24 connect() failed (111: Connection refused) while connecting to upstream,",
+            $"{marker}client: 10.0.3.1, server: jenkins.test, request: \"GET /job HTTP/1.1\", upstream: \"http://172.18.0.4:8080/job\",",
+            $"{marker}host: \"jenkins.test\"",
+            $"{marker}{Base.AddSeconds(1):yyyy/MM/dd HH:mm:ss} [error] 39#39: *25 connect() failed (111: Connection refused) while connecting to upstream,",
+            $"{marker}client: 10.0.3.1, server: jenkins.test, request: \"GET /job/1 HTTP/1.1\", upstream: \"http://172.18.0.4:8080/job/1\",",
+            $"{marker}host: \"jenkins.test\"",
+        ];
+
+        var report = Analyze([], errors, options: new DiagnosisOptions { MinFailures = 1 });
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("172.18.0.4:8080", "jenkins.test", 2), (incident.Upstream, incident.Host, incident.FailedRequests));
+        Assert.DoesNotContain(">", Assert.Single(incident.Evidence).Sample);
+    }
+
+    /// <summary>
     /// A line cut right after its <c>server:</c> value (a terminal's wrap inside the name): nginx writes a request's
     /// context whole, so the request, upstream and host are on the line after it, and the host is the one they name.
     /// </summary>
