@@ -50,7 +50,10 @@ internal sealed partial class DiagnosisEngine
         // for the incident of the same upstream and host going on at that time. Unless the access log never logs
         // requests where this one went, or logged it as the 404 of an error page nginx could not open: then the line
         // is all there is of a failed request.
-        var accessCovers = AccessLogCovers(error.Time) && AccessLogShows(error) && !error.AnsweredByMissingErrorPage;
+        // nginx writes a request's access line when it ends, after its tries' error lines: an error moments before the
+        // access log's first line (a capture begun with nginx, whose first request went on to the next server) is of a
+        // request the access log holds.
+        var accessCovers = AccessLogCovers(error.Time, lead: _options.JoinSkew) && AccessLogShows(error) && !error.AnsweredByMissingErrorPage;
         var rateLimit = error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
         var failure = RequestJoin.FromErrorLine(error);
         if (!accessCovers && AccessKeyOf(error) is { } key && State.History.ContainsKey(key))
@@ -279,10 +282,10 @@ internal sealed partial class DiagnosisEngine
         && State.History.TryGetValue(HistoryKeys.ForUpstream(error.Upstream), out var history)
         && history is { GatewayFailures: 0 } && history.FailedTries >= _options.MinFailures;
 
-    /// <summary>The access log was read from before <paramref name="time"/> to after it: a request failed then would be
-    /// in it.</summary>
-    private bool AccessLogCovers(DateTimeOffset time) =>
-        State.AccessWatermark is { } seen && seen >= time && (State.AccessLogBegan is not { } began || began <= time);
+    /// <summary>The access log was read from before <paramref name="time"/> (or from at most <paramref name="lead"/> after
+    /// it) to after it: a request failed then would be in it.</summary>
+    private bool AccessLogCovers(DateTimeOffset time, TimeSpan lead = default) =>
+        State.AccessWatermark is { } seen && seen >= time && (State.AccessLogBegan is not { } began || began <= time + lead);
 
     /// <summary>
     /// A resolver's own failure names no request: it is evidence for the DNS incident of the same time. Each request

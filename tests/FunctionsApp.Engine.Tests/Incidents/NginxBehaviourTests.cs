@@ -124,6 +124,30 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A capture begun with nginx: its first request (a dev server behind <c>localhost</c>, listening on IPv4 only) is
+    /// refused on [::1], goes on to 127.0.0.1 and takes a moment to serve, so nginx writes its access line (at the
+    /// request's end) a second or two after the try's error line, before any other. That request is in the access
+    /// log, served; when its access line says 502, its next try failed too.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 200, 0)]
+    [InlineData(2, 200, 0)]
+    [InlineData(2, 502, 1)]
+    public void FirstRequestOfACaptureTriedAgain_ItsAccessLineAfterTheErrorDecides(int lag, int status, int failed)
+    {
+        List<string> access = [$"127.0.0.1 - - [{Base.AddSeconds(lag):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET / HTTP/1.1\" {status} {(status == 200 ? 1061 : 157)} \"-\" \"Mozilla/5.0\""];
+        List<string> errors = [$"{Base:yyyy/MM/dd HH:mm:ss} [error] 11904#14000: *1 {Refused}, client: 127.0.0.1, server: localhost, request: \"GET / HTTP/1.1\", upstream: \"http://[::1]:3000/\", host: \"localhost\""];
+        for (var second = 5; second < 300; second += 5)
+        {
+            access.Add($"127.0.0.1 - - [{Base.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /static/{second}.js HTTP/1.1\" 200 6414 \"http://localhost/\" \"Mozilla/5.0\"");
+        }
+
+        var report = Analyze(access, errors, format: null, options: new DiagnosisOptions { MinFailures = 1 });
+
+        Assert.Equal(failed, report.Incidents.Sum(i => i.FailedRequests));
+    }
+
+    /// <summary>
     /// A quiet upstream that stopped: a health check every 33 s (<c>combined</c>, only <c>/health</c> reaches the
     /// application; nginx serves <c>/static</c> itself) fails fourteen times running, never three within the window.
     /// Every request it got for seven minutes failed: an outage. A check that passes between its failures, failures
