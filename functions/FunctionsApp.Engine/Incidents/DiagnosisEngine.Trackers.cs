@@ -77,12 +77,20 @@ internal sealed partial class DiagnosisEngine
         }
 
         // A route's history, when the error lines tie its failure to the tracker's named upstream: what it served was
-        // that upstream's too (see IncidentTracker.ServedBeforeOnOtherRoutes).
+        // that upstream's too (see IncidentTracker.ServedBeforeOnOtherRoutes), for every host (EngineState.UpstreamsServedBefore).
         if (countsAsFailure && failure.HistoryKey != tracker.HistoryKey && !HistoryKeys.IsUpstream(failure.HistoryKey)
             && tracker.Upstream is not ("(unknown)" or "-") && history is not null)
         {
             var before = tracker.IsOpen && tracker.Start < failure.Time ? tracker.Start : failure.Time;
             tracker.ServedBeforeOnOtherRoutes = Math.Max(tracker.ServedBeforeOnOtherRoutes, history.ServedBefore(before));
+        }
+
+        // A path's, when the format logs neither upstream nor host, before the tracker's first failure (later, the
+        // path's own failures masked as 404s by a missing error page would count as served).
+        if (countsAsFailure && failure.Errors.Count > 0 && HistoryKeys.IsPath(failure.HistoryKey) && tracker.Upstream is not ("(unknown)" or "-")
+            && history is not null && history.ServedBefore(FirstFailure(tracker, failure)) > 0)
+        {
+            Note(State.UpstreamsServedBefore, tracker.Upstream, failure.Time);
         }
 
         tracker.WentToNextServer |= countsAsFailure && failure.Errors.Exists(e => e.NextServerTried);
@@ -226,6 +234,7 @@ internal sealed partial class DiagnosisEngine
 
         // A group's servers change with its configuration, not its health: kept longer.
         Forget(State.ServersWithPeers, watermark, TimeSpan.FromDays(1));
+        Forget(State.UpstreamsServedBefore, watermark, TimeSpan.FromDays(1));
     }
 
     private static void Forget(Dictionary<string, DisabledNote> notes, DateTimeOffset watermark, TimeSpan after)
@@ -504,5 +513,17 @@ internal sealed partial class DiagnosisEngine
         return failure.Upstream == "(unknown)" && failure.Status is 503 or 504
             ? key + KeySeparator + failure.Status.ToString(CultureInfo.InvariantCulture)
             : key;
+    }
+
+    /// <summary>The earliest failure of the tracker's current run: its incident's start, else the first one it holds.</summary>
+    private static DateTimeOffset FirstFailure(IncidentTracker tracker, FailureEvent failure)
+    {
+        var first = tracker.IsOpen && tracker.Start < failure.Time ? tracker.Start : failure.Time;
+        foreach (var held in tracker.Buffered)
+        {
+            first = held.Time < first ? held.Time : first;
+        }
+
+        return first;
     }
 }

@@ -67,6 +67,7 @@ internal sealed partial class DiagnosisEngine
         {
             _requestsPerMinute = [];
             FailuresPerMinute = [];
+            AnsweredPerMinute = [];
         }
     }
 
@@ -86,6 +87,10 @@ internal sealed partial class DiagnosisEngine
 
     /// <summary>Failed requests per unix minute, when <see cref="DiagnosisOptions.CountRequestsPerMinute"/>.</summary>
     public Dictionary<long, int>? FailuresPerMinute { get; }
+
+    /// <summary>The access log's requests per unix minute that an upstream may have answered (<see cref="MayBeAnswered"/>),
+    /// when <see cref="DiagnosisOptions.CountRequestsPerMinute"/>.</summary>
+    public Dictionary<long, int>? AnsweredPerMinute { get; }
 
     /// <summary>The latest time of the access log's requests, when <see cref="DiagnosisOptions.CountRequestsPerMinute"/>.</summary>
     public DateTimeOffset? LastRequest { get; private set; }
@@ -203,6 +208,14 @@ internal sealed partial class DiagnosisEngine
         }
     }
 
+    /// <summary>
+    /// A status an upstream may have answered with: a success, a redirect, or a client error nginx does not make of its
+    /// own (it answers 400 to a request it cannot parse, 408 to a client too slow, 413/414 to one too large, 429 and 444
+    /// for its limiters and <c>return</c>, 494–497 for headers and client certificates, and logs 499 for a client gone).
+    /// </summary>
+    private static bool MayBeAnswered(int status) =>
+        status < 400 || (status < 500 && status is not (400 or 408 or 413 or 414 or 429 or 444 or >= 494));
+
     /// <summary>Takes one access-log line (its time already read); returns false and counts it malformed when it has no status.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool AddAccess(in AccessLogEntry entry, AccessLogFormat format, DateTimeOffset time)
@@ -218,6 +231,11 @@ internal sealed partial class DiagnosisEngine
         if (_requestsPerMinute is not null)
         {
             CountMinute(time.ToUnixTimeSeconds() / 60);
+            if (MayBeAnswered(status))
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(AnsweredPerMinute!, time.ToUnixTimeSeconds() / 60, out _)++;
+            }
+
             if (LastRequest is not { } last || time > last)
             {
                 LastRequest = time;

@@ -71,6 +71,14 @@ internal sealed class EngineState
     /// </summary>
     public Dictionary<string, DisabledNote> ServersWithPeers { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Upstreams that served before they failed, by upstream: a failure that its error line ties to the upstream came on
+    /// a route (or path) that had been answered, so the upstream behind it worked, whichever host later requests for it
+    /// name (a scanner's, by the server's address, on paths never asked for). Dropped a day after the last such failure;
+    /// at most <see cref="MaxDisabledHosts"/>.
+    /// </summary>
+    public Dictionary<string, DisabledNote> UpstreamsServedBefore { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Trackers by <c>upstream + '\u001f' + host</c>.</summary>
     public Dictionary<string, IncidentTracker> Trackers { get; set; } = new(StringComparer.Ordinal);
 

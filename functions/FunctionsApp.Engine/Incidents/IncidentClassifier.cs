@@ -305,7 +305,7 @@ internal static class IncidentClassifier
             return IncidentCause.Overload;
         }
 
-        if (e.ServedBefore > 0 || !(NeverWorkedOnAHealthySite(e) || LoopbackOfAContainer(e)))
+        if (e.ServedBefore > 0 || e.UpstreamServedBefore || !(NeverWorkedOnAHealthySite(e) || LoopbackOfAContainer(e)))
         {
             return IncidentCause.UpstreamDown;
         }

@@ -107,6 +107,10 @@ internal sealed record IncidentEvidence
     /// <summary>The site served requests in the hour before the incident (<see cref="IncidentTracker.SiteServedJustBefore"/>).</summary>
     public bool SiteWorkingBefore { get; init; } = true;
 
+    /// <summary>The upstream served before this incident's failures, as another host's requests for it showed
+    /// (<see cref="EngineState.UpstreamsServedBefore"/>): whatever this host's own history says, its address was right.</summary>
+    public bool UpstreamServedBefore { get; init; }
+
     /// <summary>nginx disabled servers on the host for how they answered, around the incident
     /// (<see cref="EngineState.DisabledAfterAnswer"/>): its "no live upstreams" followed answers, not a dead server.</summary>
     public bool ServersDisabledForAnswers { get; init; }

@@ -138,6 +138,7 @@ internal static class IncidentFactory
             ServersDisabledForAnswers = DisabledForAnswers(t, engine) is not null,
             RefusedLoopbackInContainer = t.RefusedLoopbackInContainer,
             SiteWorkingBefore = t.SiteServedJustBefore is null or > 0,
+            UpstreamServedBefore = engine.UpstreamsServedBefore.TryGetValue(t.Upstream, out var served) && served.First <= t.Last,
             ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),
             ResponseMillisTypical = t.OpenedAt is { } opened && opened <= t.Start ? t.TypicalMillisWhenOpened : null,
             ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),

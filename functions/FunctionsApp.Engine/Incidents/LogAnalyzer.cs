@@ -77,10 +77,20 @@ internal static class LogAnalyzer
         // access log that does cover it shows every request, and its silence stays a quiet period.
         if (lines <= ShortPaste && report.Incidents.Count > 1)
         {
-            var firstRequest = traffic.Requests.Count == 0 ? (long?)null : traffic.Requests.Keys.Min() * 60;
-            bool Covered(Incident before, Incident after) =>
-                firstRequest is { } first && first <= before.End.ToUnixTimeSeconds() && traffic.LastRequest >= after.Start;
-            var joined = OverlappingIncidents.OutagesJoined(report.Incidents, Covered);
+            var joined = OverlappingIncidents.OutagesJoined(report.Incidents, (before, after) => traffic.Covers(before.End, after.Start));
+            report = joined.Count == report.Incidents.Count ? report : report with { Incidents = Ordered(joined) };
+        }
+
+        // Where the access log does cover it, and shows nothing an upstream may have answered meanwhile (every request
+        // failed, or nginx answered it itself, or none came: a quiet site), the quiet period closed an outage that
+        // was still on; its incidents are one, whatever Host the requests sent. (Two incidents closer together than the
+        // quiet period were told apart by a change of cause amid failures that went on, as a crash loop's first change
+        // is; an episode below the threshold was not told apart from anything.)
+        if (report.Incidents.Count > 1)
+        {
+            bool Apart(Incident before, Incident after) =>
+                after.Start - before.End < options.QuietPeriod && before.FailedRequests >= options.MinFailures && after.FailedRequests >= options.MinFailures;
+            var joined = OverlappingIncidents.AcrossSilence(report.Incidents, (before, after) => !Apart(before, after) && traffic.SilentBetween(before, after));
             report = joined.Count == report.Incidents.Count ? report : report with { Incidents = Ordered(joined) };
         }
 
@@ -268,7 +278,7 @@ internal static class LogAnalyzer
         {
             SiteUtcOffset = offset is { } o ? IncidentContext.FormatOffset(o) : null,
         }).ToList();
-        traffic = new Traffic(engine.RequestsPerMinute ?? [], engine.FailuresPerMinute ?? [], engine.LastRequest);
+        traffic = new Traffic(engine.RequestsPerMinute ?? [], engine.FailuresPerMinute ?? [], engine.AnsweredPerMinute ?? [], engine.LastRequest);
         var stats = engine.Stats;
         peeredLate = stats.PeeredLate;
         return new AnalysisReport(
@@ -295,9 +305,29 @@ internal static class LogAnalyzer
             });
     }
 
-    /// <summary>The access log's requests and the failed requests per unix minute of one reading, and the time of its
-    /// last request.</summary>
-    private sealed record Traffic(Dictionary<long, int> Requests, Dictionary<long, int> Failures, DateTimeOffset? LastRequest);
+    /// <summary>The access log's requests, the failed requests and the requests an upstream may have answered per unix
+    /// minute of one reading, and the time of its last request.</summary>
+    private sealed record Traffic(Dictionary<long, int> Requests, Dictionary<long, int> Failures, Dictionary<long, int> Answered, DateTimeOffset? LastRequest)
+    {
+        /// <summary>The access log holds requests from before <paramref name="from"/> to after <paramref name="to"/>.</summary>
+        public bool Covers(DateTimeOffset from, DateTimeOffset to) =>
+            Requests.Count > 0 && Requests.Keys.Min() * 60 <= from.ToUnixTimeSeconds() && LastRequest >= to;
+
+        /// <summary>The access log covers the time between the two, which do not overlap, and shows nothing an upstream
+        /// may have answered in it (the minutes of both ends included).</summary>
+        public bool SilentBetween(Incident before, Incident after)
+        {
+            if (after.Start < before.End || !Covers(before.End, after.Start))
+            {
+                return false;
+            }
+
+            var (first, last) = (before.End.ToUnixTimeSeconds() / 60, after.Start.ToUnixTimeSeconds() / 60);
+            return last - first <= Answered.Count
+                ? !Enumerable.Range(0, (int)(last - first + 1)).Any(m => Answered.ContainsKey(first + m))
+                : !Answered.Keys.Any(m => m >= first && m <= last);
+        }
+    }
 
     private static List<Incident> Ordered(IEnumerable<Incident> incidents) =>
         [.. incidents.OrderBy(i => i.Start).ThenBy(i => i.Upstream, StringComparer.Ordinal).ThenBy(i => i.Host, StringComparer.Ordinal)];

@@ -105,20 +105,60 @@ internal static class OverlappingIncidents
         }
 
         return joined;
+    }
 
-        static Incident Joined(List<Incident> run)
+    /// <summary>
+    /// One upstream's incidents that the quiet period split where the access log shows nothing answered in between
+    /// (every request there failed, or nginx refused it itself, or none came): the later ones found it still down, one
+    /// outage whatever Host each request sent (a scanner's requests by the server's address fail with the site's), its
+    /// verdict the one that failed most. Where the format names no upstream, a host's incidents of one status are joined.
+    /// </summary>
+    /// <param name="incidents">The incidents.</param>
+    /// <param name="silentBetween">Whether the access log covers the time from the first's end to the second's start and
+    /// shows no request there that an upstream may have answered.</param>
+    public static List<Incident> AcrossSilence(IReadOnlyList<Incident> incidents, Func<Incident, Incident, bool> silentBetween)
+    {
+        var joined = new List<Incident>(incidents.Count);
+        foreach (var group in incidents.GroupBy(i => i.Upstream == "(unknown)" ? (i.Upstream, i.Host, i.Status) : (i.Upstream, "", 0)))
         {
-            if (run.Count == 1)
+            if (group.Key.Upstream == "-")
             {
-                return run[0];
+                joined.AddRange(group);
+                continue;
             }
 
-            var lead = run.MaxBy(i => i.FailedRequests)!;
-            var whole = run.Aggregate((first, second) => Combine(first, second, lead)) with { Id = lead.Id };
-            var others = run.Where(i => i.Host != lead.Host).GroupBy(i => i.Host)
-                .Select(g => $"{g.Key} ({g.Sum(i => i.FailedRequests)})").ToList();
-            return others.Count == 0 ? whole : whole with { Summary = $"{lead.Summary} Requests for other hosts failed with it: {string.Join(", ", others)}." };
+            var run = new List<Incident>();
+            foreach (var incident in group.OrderBy(i => i.Start))
+            {
+                if (run.Count > 0 && !silentBetween(run.MaxBy(i => i.End)!, incident))
+                {
+                    joined.Add(Joined(run));
+                    run.Clear();
+                }
+
+                run.Add(incident);
+            }
+
+            joined.Add(Joined(run));
         }
+
+        return joined;
+    }
+
+    /// <summary>A run of one outage's incidents as one: the verdict and id of the one that failed most, its summary naming
+    /// the other hosts that failed with it.</summary>
+    private static Incident Joined(List<Incident> run)
+    {
+        if (run.Count == 1)
+        {
+            return run[0];
+        }
+
+        var lead = run.MaxBy(i => i.FailedRequests)!;
+        var whole = run.Aggregate((first, second) => Combine(first, second, lead)) with { Id = lead.Id };
+        var others = run.Where(i => i.Host != lead.Host).GroupBy(i => i.Host)
+            .Select(g => $"{g.Key} ({g.Sum(i => i.FailedRequests)})").ToList();
+        return others.Count == 0 ? whole : whole with { Summary = $"{lead.Summary} Requests for other hosts failed with it: {string.Join(", ", others)}." };
     }
 
     /// <summary>

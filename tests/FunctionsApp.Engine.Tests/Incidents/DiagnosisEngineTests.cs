@@ -105,7 +105,8 @@ public sealed class DiagnosisEngineTests
     public void Analyze_QuietPeriodBetweenBursts_GivesTwoIncidents()
     {
         var times = new[] { 0, 1, 2, 400, 401, 402 };
-        var access = times.Select(t => Access(t, 502, connect: "-", header: "-", cid: t));
+        var access = times.Select(t => Access(t, 502, connect: "-", header: "-", cid: t))
+            .Concat(Enumerable.Range(0, 10).Select(i => Access(200 + (i * 10), 200, cid: 1_000 + i)));
         var errors = times.Select(t => Error(t, Refused, cid: t));
 
         var incidents = Analyze(access, errors).Incidents;
@@ -590,10 +591,12 @@ public sealed class DiagnosisEngineTests
     [Fact]
     public void Analyze_AShortPastesLoneFailuresBetweenTwoIncidents_EachCountsInTheNearest()
     {
-        // Two incidents of one app five minutes apart, a lone refusal before the first and one between them: none is
-        // lost, none merges the two incidents, each lone one is the edge of the incident nearest it.
+        // Two incidents of one app five minutes apart, the app answering in between, a lone refusal before the first
+        // and one between them: none is lost, none merges the two incidents, each lone one is the edge of the incident
+        // nearest it.
         int[] seconds = [0, 300, 301, 302, 303, 480, 700, 701, 702, 703];
-        var access = seconds.Select((s, i) => Access(s, 502, connect: "-", header: "-", cid: 1 + i));
+        var access = seconds.Select((s, i) => Access(s, 502, connect: "-", header: "-", cid: 1 + i))
+            .Concat([Access(600, 200, cid: 100), Access(610, 200, cid: 101)]);
         var errors = seconds.Select((s, i) => Error(s, Refused, cid: 1 + i));
 
         var report = Analyze(access, errors);
@@ -604,17 +607,21 @@ public sealed class DiagnosisEngineTests
     }
 
     [Theory]
-    [InlineData(false, 1)]
-    [InlineData(true, 2)]
-    public void Analyze_AShortPastesBurstsOfOneFailureHoursApart_AreOneOutageUnlessAnAccessLogCoversTheGap(bool accessLogCovers, int expected)
+    [InlineData("no access log", 1)]
+    [InlineData("an access log of the failures alone", 1)]
+    [InlineData("an access log with the app answering between the bursts", 2)]
+    public void Analyze_AShortPastesBurstsOfOneFailureHoursApart_AreOneOutageUnlessAnAccessLogShowsAnswersBetween(string scenario, int expected)
     {
         // A developer's error log: every request refused for an hour and more, in bursts as they reload the page; the
-        // error log says nothing of what was served in between. An access log that covers the gap shows every request.
+        // error log says nothing of what was served in between, nor does an access log of nothing but those failures.
+        // One that shows requests answered there shows the app back between the bursts.
         int[] seconds = [0, 1, 60, 90, 150, 4_400, 4_404, 5_480, 5_482, 5_483, 5_485];
         var errors = seconds.Select((s, i) => Error(s, Refused, upstream: "unix:/run/uwsgi/app.sock", cid: 1 + i));
-        var access = accessLogCovers
-            ? seconds.Select((s, i) => Access(s, 502, upstream: "unix:/run/uwsgi/app.sock", connect: "-", header: "-", cid: 1 + i))
-            : [];
+        var access = scenario == "no access log" ? []
+            : seconds.Select((s, i) => Access(s, 502, upstream: "unix:/run/uwsgi/app.sock", connect: "-", header: "-", cid: 1 + i))
+                .Concat(scenario.Contains("answering", StringComparison.Ordinal)
+                    ? [Access(2_000, 200, upstream: "unix:/run/uwsgi/app.sock", cid: 100), Access(5_000, 200, upstream: "unix:/run/uwsgi/app.sock", cid: 101)]
+                    : []);
 
         var report = Analyze(access, errors);
 

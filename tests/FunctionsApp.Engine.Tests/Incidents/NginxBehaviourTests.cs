@@ -148,6 +148,63 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// gunicorn gone from its socket on a quiet site: the owner's request fails, then scanners' requests by the server's
+    /// address (another Host, paths never asked for before) fail minutes apart, each burst past the quiet period. The
+    /// access log shows nothing answered in between, only the failures and nginx's own 400s to garbage: one outage of the
+    /// socket that served before, not a new wrong path per scanner. Once it shows the app answering between two bursts,
+    /// they are two.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 2)]
+    public void QuietSiteAnsweringNothingBetweenBursts_IsOneOutageWhateverTheHost(bool answeredBetween, int expected)
+    {
+        const string socket = "unix:/tmp/gunicorn-shop.sock";
+        var access = new List<string>();
+        var errors = new List<string>();
+        void Request(int second, string client, string path, string host, int status)
+        {
+            var time = Base.AddSeconds(second);
+            access.Add($"{client} - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET {path} HTTP/1.1\" {status} {(status == 502 ? 568 : 5120)} \"-\" \"Mozilla/5.0\"");
+            if (status == 502)
+            {
+                errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [crit] 5934#5934: *{second} connect() to {socket} failed (2: No such file or directory) while connecting to upstream, "
+                    + $"client: {client}, server: shop.test, request: \"GET {path} HTTP/1.1\", upstream: \"http://{socket}:{path}\", host: \"{host}\"");
+            }
+        }
+
+        for (var second = 0; second < 600; second += 15)
+        {
+            Request(second, "179.33.144.40", $"/admin/orders/?p={second}", "shop.test", 200);
+        }
+
+        Request(660, "179.33.144.40", "/admin/orders/?p=3", "shop.test", 502);
+        string[] paths = ["/", "/robots.txt", "/sitemap.xml", "/.well-known/security.txt"];
+        foreach (var (burst, client) in new[] { (960, "152.89.196.144"), (1_940, "164.92.114.247"), (4_230, "147.182.247.10") })
+        {
+            if (burst == 4_230 && answeredBetween)
+            {
+                Request(3_000, "179.33.144.40", "/admin/orders/?p=9", "shop.test", 200);
+            }
+
+            for (var i = 0; i < paths.Length; i++)
+            {
+                Request(burst + (i * 2), client, paths[i], "203.0.113.7", 502);
+            }
+
+            access.Add($"{client} - - [{Base.AddSeconds(burst + 9):dd/MMM/yyyy:HH:mm:ss} +0000] \"\" 400 0 \"-\" \"-\"");
+        }
+
+        Request(5_000, "179.33.144.40", "/admin/orders/?p=1", "shop.test", 200);
+
+        var report = Analyze(access, errors, format: null);
+
+        Assert.Equal(expected, report.Incidents.Count);
+        Assert.All(report.Incidents, i => Assert.Equal((socket, IncidentCause.UpstreamDown), (i.Upstream, i.Cause)));
+        Assert.Equal(13, report.Incidents.Sum(i => i.FailedRequests));
+    }
+
+    /// <summary>
     /// A quiet upstream that stopped: a health check every 33 s (<c>combined</c>, only <c>/health</c> reaches the
     /// application; nginx serves <c>/static</c> itself) fails fourteen times running, never three within the window.
     /// Every request it got for seven minutes failed: an outage. A check that passes between its failures, failures
