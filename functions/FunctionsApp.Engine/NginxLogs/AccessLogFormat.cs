@@ -28,6 +28,15 @@ internal sealed partial class AccessLogFormat
     private const string NginxProxyManagerDefinition =
         "[$time_local] $upstream_cache_status $upstream_status $status - $request_method $scheme $host \"$request_uri\" [Client $remote_addr] [Length $body_bytes_sent] [Gzip $gzip_ratio] [Sent-to $server] \"$http_user_agent\" \"$http_referer\"";
 
+    // nginx-proxy's "vhost" format (its nginx.tmpl), which every site behind it logs with, the Host first: recognised on
+    // sight, it reads a `docker compose logs` paste whose few nginx lines sit among docker-gen's and forego's. Before
+    // 2018 it ended at the user agent.
+    private const string NginxProxyDefinition =
+        "$host $remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" \"$upstream_addr\"";
+
+    private const string NginxProxyLegacyDefinition =
+        "$host $remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"";
+
     private readonly Segment[] _segments;
     private readonly JsonFieldMap? _jsonKeys;
     private readonly bool[] _has = new bool[AccessFields.Count];
@@ -68,8 +77,18 @@ internal sealed partial class AccessLogFormat
     /// <summary>Nginx Proxy Manager's <c>proxy</c> format.</summary>
     public static AccessLogFormat NginxProxyManager { get; } = CompileText("nginx-proxy-manager", NginxProxyManagerDefinition, LogEscape.Default);
 
+    /// <summary>nginx-proxy's <c>vhost</c> format.</summary>
+    public static AccessLogFormat NginxProxy { get; } = CompileText("nginx-proxy", NginxProxyDefinition, LogEscape.Default);
+
+    /// <summary>nginx-proxy's <c>vhost</c> format before it logged <c>$upstream_addr</c>.</summary>
+    public static AccessLogFormat NginxProxyLegacy { get; } = CompileText("nginx-proxy-legacy", NginxProxyLegacyDefinition, LogEscape.Default);
+
+    /// <summary>nginx-proxy's formats, whose first field is the Host: detection reads a line with them only when that
+    /// field is a host name (another format behind a shipper's word would read too).</summary>
+    public bool StartsWithHost => ReferenceEquals(this, NginxProxy) || ReferenceEquals(this, NginxProxyLegacy);
+
     /// <summary>The names of the built-in formats.</summary>
-    public static IReadOnlyList<string> PresetNames { get; } = ["combined", "main", "ingress-nginx", "nginx-proxy-manager", "json"];
+    public static IReadOnlyList<string> PresetNames { get; } = ["combined", "main", "ingress-nginx", "nginx-proxy-manager", "nginx-proxy", "nginx-proxy-legacy", "json"];
 
     /// <summary>
     /// JSON lines whose keys are matched by name (<c>status</c>, <c>upstream_addr</c>, <c>time_iso8601</c>, ...).
@@ -83,7 +102,7 @@ internal sealed partial class AccessLogFormat
     public bool LearnsEveryKey => IsJson && Definition == LearnedJson;
 
     /// <summary>The formats <see cref="LogFormatDetector"/> chooses among, most specific first.</summary>
-    public static IReadOnlyList<AccessLogFormat> CreatePresets() => [IngressNginx, NginxProxyManager, Main, Combined, CreateJson()];
+    public static IReadOnlyList<AccessLogFormat> CreatePresets() => [IngressNginx, NginxProxyManager, NginxProxy, NginxProxyLegacy, Main, Combined, CreateJson()];
 
     /// <summary><c>combined</c>, <c>main</c>, <c>json</c>, a preset name, or the user's format text.</summary>
     public string Name { get; }

@@ -163,7 +163,26 @@ internal sealed class LinePrefix
         }
 
         var best = counts.Values.OrderByDescending(c => c.Count).ThenByDescending(c => c.Prefix._layers.Length).FirstOrDefault();
-        return best.Prefix is not null && best.Count * 2 >= lines ? best.Prefix : None;
+        if (best.Prefix is not null && best.Count * 2 >= lines)
+        {
+            return best.Prefix;
+        }
+
+        // No one shape for most lines: a stream of several programs behind one runtime's prefix (`docker compose logs`
+        // of nginx-proxy, whose forego prefixes nginx.1's lines and docker-gen's alike, each going on differently).
+        // The layers most lines start with are the stream's.
+        var leading = new Dictionary<string, (LinePrefix Prefix, int Count)>(StringComparer.Ordinal);
+        foreach (var (prefix, count) in counts.Values)
+        {
+            for (var layers = 1; layers <= prefix._layers.Length; layers++)
+            {
+                var part = layers == prefix._layers.Length ? prefix : new LinePrefix(prefix._layers[..layers]);
+                leading[part.Name!] = leading.TryGetValue(part.Name!, out var seen) ? (seen.Prefix, seen.Count + count) : (part, count);
+            }
+        }
+
+        var shared = leading.Values.Where(c => c.Count * 2 >= lines).OrderByDescending(c => c.Prefix._layers.Length).ThenByDescending(c => c.Count).FirstOrDefault();
+        return shared.Prefix ?? None;
     }
 
     /// <summary>
@@ -431,10 +450,12 @@ internal sealed class LinePrefix
     {
         time = null;
         var token = Token(s, 0);
-        if (token.Length == 10 && IsDate(token) && Token(s, 11) is { Length: >= 8 } clock && IsClock(clock[..8])
+        if (token.Length == 10 && IsDate(token) && 11 < s.Length && s[11..] is var run
+            && (run.IndexOfAny((byte)' ', (byte)'\t') is var end && end >= 0 ? run[..end] : run) is { Length: >= 8 } clock && IsClock(clock[..8])
             && (clock.Length == 8 || clock[8] is (byte)'.' or (byte)',') && 11 + clock.Length < s.Length)
         {
-            // A log viewer's local time (Docker Desktop's "2024-01-24 10:25:11 nginx.1  | "): no zone, so no instant.
+            // A log viewer's local time (Docker Desktop's "2024-01-24 10:25:11 nginx.1  | ", an export's
+            // "2021-11-15 20:07:23<TAB>stdout<TAB>"): no zone, so no instant.
             return 11 + clock.Length + 1;
         }
 
@@ -464,6 +485,12 @@ internal sealed class LinePrefix
             && (rest.Length == 8 || rest[8] == ' '))
         {
             return pos + Math.Min(9, rest.Length);
+        }
+
+        // A container manager's export, tab-separated: time, stream, message (Synology's).
+        if ((rest.StartsWith("stdout\t"u8) || rest.StartsWith("stderr\t"u8)) && s[pos - 1] == '\t' && rest.Length > 7)
+        {
+            return pos + 7;
         }
 
         time = null;

@@ -93,7 +93,37 @@ internal static class LogFormatDetector
     }
 
     private static bool Reads(AccessLogFormat format, ReadOnlySpan<byte> line) =>
-        format.TryParse(line, out var entry) && entry.TryGetTime(out _) && entry.IsPlausible;
+        format.TryParse(line, out var entry) && entry.TryGetTime(out _) && entry.IsPlausible
+        && (!format.StartsWithHost || IsHostName(entry.Get(AccessField.Host)));
+
+    /// <summary>
+    /// What a request's Host can be: a name with a dot (or <c>localhost</c>, or nginx's <c>_</c>), an IPv4 address or a
+    /// bracketed IPv6 one, a port after it. A format that starts with <c>$host</c> reads any line of another format
+    /// behind one word, so the word must be a host: not a shipper's timestamp, a container's name or a syslog tag.
+    /// </summary>
+    private static bool IsHostName(ReadOnlySpan<byte> host)
+    {
+        if (host.IsEmpty || host.IndexOfAnyExcept("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:[]"u8) >= 0)
+        {
+            return false;
+        }
+
+        // A date-time ("2021-09-29T10:31:02Z", "2024-01-24") is a shipper's, not a name.
+        if (host.Length >= 10 && host[..4].IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0 && host[4] == '-')
+        {
+            return false;
+        }
+
+        // Brackets only around an IPv6 address ("[2001:db8::1]:443"); a syslog tag has them too ("app[web.1]:").
+        var close = host.IndexOf((byte)']');
+        if (host.IndexOfAny((byte)'[', (byte)']') >= 0)
+        {
+            return host[0] == '[' && close > 1 && host[1..close].IndexOfAnyExcept("0123456789abcdefABCDEF:."u8) < 0 && (close == host.Length - 1 || host[close + 1] == ':');
+        }
+
+        var colon = host.IndexOf((byte)':');
+        return host.IndexOf((byte)'.') > 0 || host.SequenceEqual("_"u8) || (colon < 0 ? host : host[..colon]).SequenceEqual("localhost"u8);
+    }
 
     /// <summary>
     /// The format and the prefix of an input nobody described: the sample is read as it is and with the prefix

@@ -25,8 +25,9 @@ internal static class AnalyzeCommand
                                nginx.conf (includes resolved relative to it). Alone: the configuration's findings.
                                With logs: incidents routed to their server/location/upstream, plus log-aware findings
           --log-format FORMAT  the access log's log_format: a preset (combined, main, ingress-nginx,
-                               nginx-proxy-manager, json), the format string, or the whole 'log_format name ...;'
-                               directive. Default: detect it (the report prints what it detected, ready to pass here).
+                               nginx-proxy-manager, nginx-proxy, nginx-proxy-legacy, json), the format string, or
+                               the whole 'log_format name ...;' directive. Default: detect it (the report prints
+                               what it detected, ready to pass here).
           --json               print JSON instead of a report
           --html FILE          also write the incidents as one self-contained HTML page (timeline, evidence, fixes)
           --error-log-utc-offset  UTC offset of the error log's local times (default: the access log's), and of

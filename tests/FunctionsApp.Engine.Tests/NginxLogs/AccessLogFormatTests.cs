@@ -292,6 +292,8 @@ public sealed class AccessLogFormatTests
     [InlineData("main")]
     [InlineData("ingress-nginx")]
     [InlineData("nginx-proxy-manager")]
+    [InlineData("nginx-proxy")]
+    [InlineData("nginx-proxy-legacy")]
     [InlineData("JSON")]
     public void TryCompile_PresetNames_AreKnown(string name)
     {

@@ -43,6 +43,7 @@ public sealed class LinePrefixTests
         { "frontend.0 nginx: ", "syslog-tag", "a journal's host and tag without a time (Upsun's shipper)" },
         { "2026-12-02T09:00:01.123456+00:00 app[web.1]: ", "rfc3339+syslog-tag", "heroku logs: time, source and dyno" },
         { "2024-01-24 10:25:11 nginx.1     | ", "rfc3339+docker-compose", "Docker Desktop's log view: local time, service column" },
+        { "2021-11-15 20:07:23\tstdout\t", "cri", "Synology Container Manager's export: local time, stream, tab-separated" },
         { "    ", "indent", "pasted as a Markdown code block" },
         { "\t", "indent", "pasted with a tab" },
         { "  nginx-1  | ", "indent+docker-compose", "compose output pasted indented (reStructuredText)" },

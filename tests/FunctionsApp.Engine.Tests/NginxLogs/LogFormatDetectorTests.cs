@@ -118,6 +118,32 @@ public sealed class LogFormatDetectorTests
         Assert.Equal((503, "500", "203.0.113.26"), (entry.Status, Encoding.UTF8.GetString(entry.Get(AccessField.UpstreamStatus)), entry.Text(AccessField.RemoteAddr)));
     }
 
+    /// <summary>
+    /// `docker compose logs` of nginx-proxy: compose's column, then forego's, before nginx's lines and docker-gen's
+    /// alike, each going on its own way. Two nginx lines among five of docker-gen and forego are read in its vhost
+    /// format (with <c>$upstream_addr</c> since 2018, without before), the Host first.
+    /// </summary>
+    [Theory]
+    [InlineData(" \"172.20.0.5:80\"", "nginx-proxy")]
+    [InlineData("", "nginx-proxy-legacy")]
+    public void DetectWithPrefix_NginxProxyLinesAmongDockerGensInAComposeStream_ReadsTheVhostFormat(string upstream, string name)
+    {
+        var sample = Lines(
+            $"proxy_1      | nginx.1    | shop.test 172.20.0.1 - - [02/Feb/2018:15:23:48 +0000] \"GET / HTTP/1.1\" 503 213 \"-\" \"Mozilla/5.0\"{upstream}",
+            "proxy_1      | forego     | starting dockergen.1 on port 5000",
+            "proxy_1      | forego     | starting nginx.1 on port 5100",
+            "proxy_1      | dockergen.1 | 2018/02/03 22:56:51 Contents of /etc/nginx/conf.d/default.conf did not change. Skipping notification 'nginx -s reload'",
+            "proxy_1      | dockergen.1 | 2018/02/03 22:56:51 Watching docker events",
+            "proxy_1      | dockergen.1 | 2018/02/03 22:56:52 Generated '/etc/nginx/conf.d/default.conf' from 3 containers",
+            $"proxy_1      | nginx.1    | shop.test 172.20.0.3 - - [03/Feb/2018:22:56:54 +0000] \"POST /wp-cron.php HTTP/1.1\" 502 166 \"-\" \"WordPress/4.9.2\"{upstream}");
+
+        var detection = LogFormatDetector.DetectWithPrefix(sample);
+
+        Assert.Equal((name, "docker-compose+docker-compose"), (detection.Format?.Name, detection.Prefix.Name));
+        Assert.True(detection.Format!.TryParse(sample[6].AsSpan(detection.Prefix.Strip(sample[6], out _)), out var entry));
+        Assert.Equal(("shop.test", 502), (entry.Text(AccessField.Host), entry.Status));
+    }
+
     [Fact]
     public void Detect_ApplicationTimingsBesideNginxs_TheTimeClosestBelowTheRequestsIsTheUpstreams()
     {
