@@ -1369,7 +1369,9 @@ internal sealed class LogFeed
             // lines with "==> NAME <==": the next file's, never this entry's.
             var cutInside = _wrappedWidth >= MinTerminalWidth && _wrappedLast == _wrappedWidth
                 && (_terminalWidth == _wrappedWidth || _wrapped!.Count > _wrappedHead);
-            return !text.IsEmpty && text[0] != '[' && text[0] != '*' && (cutInside || !char.IsAsciiDigit((char)text[0]))
+            // So does a line before it that ends with a context's key ("client: "): its value comes next.
+            var keyBefore = CollectionsMarshal.AsSpan(_wrapped).TrimEnd(" \t"u8).EndsWith(":"u8);
+            return !text.IsEmpty && text[0] != '[' && text[0] != '*' && (cutInside || keyBefore || !char.IsAsciiDigit((char)text[0]))
                 && !text.StartsWith("==> "u8)
                 && !ErrorLogParser.TryParseStderr(line, out _)
                 && !(Owner.Format is { } format && format.TryParse(line, out _));

@@ -1899,6 +1899,34 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A wrap right after a context's key (<c>client: </c>): nginx writes the value next, so the line that starts with
+    /// the client's address goes on with the entry, though a digit also starts a head pasted without its date.
+    /// </summary>
+    [Fact]
+    public void WrappedAfterAContextsKey_TheLineStartingWithItsValueGoesOn()
+    {
+        string[] errors =
+        [
+            $"{Base:yyyy/MM/dd HH:mm:ss} [crit] 1447#0: *18 connect() to ",
+            "unix:/var/run/hhvm/sock failed (2: No such file or directory) while ",
+            "connecting to upstream, client: ",
+            "100.104.72.32, server: , request: \"GET / HTTP/1.1\", upstream: ",
+            "\"fastcgi://unix:/var/run/hhvm/sock:\", host: \"shop.test\"",
+            $"{Base.AddSeconds(20):yyyy/MM/dd HH:mm:ss} [crit] 1447#0: *20 connect() to ",
+            "unix:/var/run/hhvm/sock failed (2: No such file or directory) while ",
+            "connecting to upstream, client: ",
+            "100.104.72.32, server: , request: \"GET /cart HTTP/1.1\", upstream: ",
+            "\"fastcgi://unix:/var/run/hhvm/sock:\", host: \"shop.test\"",
+        ];
+
+        var report = Analyze([], errors, options: new DiagnosisOptions { MinFailures = 1 });
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("unix:/var/run/hhvm/sock", "shop.test", 2), (incident.Upstream, incident.Host, incident.FailedRequests));
+        Assert.Equal(0, report.Stats.MalformedLines);
+    }
+
+    /// <summary>
     /// A paste quoted in markdown or a mail marks every line with <c>&gt; </c>, the lines a wrap broke off an entry too:
     /// the marker is the quote's, not nginx's, so the entry's rest joins without it.
     /// </summary>
