@@ -188,17 +188,18 @@ internal static class OverlappingIncidents
     /// failures on one host with one cause are one problem however long apart they were pasted (a socket missing at
     /// 18:33 and at 18:37 is one outage, not two), unless it answered requests in between (<see cref="SameOutages"/>).
     /// The resolver's own lines (<c>send() failed (111) while resolving, resolver: 127.0.0.11:53</c>) name no request: beside a name that could not be resolved for a request they are
-    /// that failure's evidence, not a failed request of their own. Access lines that name neither upstream nor host
-    /// (<c>combined</c>) and found no error line of their own make an incident of no name; beside named incidents of
-    /// their status that are one upstream failing one way (on one host or several), they are its failures: the paste cut their error lines, or the stream put them elsewhere
+    /// that failure's evidence, not a failed request of their own. Access lines that name no upstream (<c>combined</c>,
+    /// nginx-proxy's <c>$host</c>-first format) and found no error line of their own make an incident of no name; beside
+    /// named incidents of their status (and host, when they name one) that are one upstream failing one way (on one host
+    /// or several), they are its failures: the paste cut their error lines, or the stream put them elsewhere
     /// (<c>docker logs</c> interleaves nginx's stdout and stderr as they come), and nothing in them names another upstream.
     /// </summary>
     public static IReadOnlyList<Incident> MergePaste(IReadOnlyList<Incident> incidents)
     {
         var merged = OutagesJoined(incidents);
-        foreach (var unnamed in merged.Where(i => i is { Upstream: "(unknown)", Host: "-" }).ToList())
+        foreach (var unnamed in merged.Where(i => i is { Upstream: "(unknown)" }).ToList())
         {
-            var candidates = merged.Where(i => i.Upstream != "(unknown)" && i.Status == unnamed.Status).ToList();
+            var candidates = merged.Where(i => i.Upstream is not ("(unknown)" or "-") && i.Status == unnamed.Status && (unnamed.Host == "-" || i.Host == unnamed.Host)).ToList();
             if (candidates.Count > 0 && candidates.DistinctBy(i => (i.Upstream, i.Cause)).Count() == 1)
             {
                 var named = candidates.MaxBy(i => i.FailedRequests)!;

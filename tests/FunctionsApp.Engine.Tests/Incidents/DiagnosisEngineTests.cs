@@ -294,6 +294,28 @@ public sealed class DiagnosisEngineTests
         Assert.Equal(new DateTimeOffset(2018, 10, 16, 5, 59, 38, TimeSpan.Zero), incident.End);
     }
 
+    /// <summary>
+    /// nginx-proxy's format names the host but no upstream: a paste's 502s of a host whose error lines it cut, beside
+    /// that host's refusals, are the refused upstream's; another host's are not.
+    /// </summary>
+    [Theory]
+    [InlineData("stage.test", 3)]
+    [InlineData("other.test", 1)]
+    public void Analyze_ShortPasteOfAHostFirstFormat_AHostsLinesWithoutErrorLinesJoinItsNamedIncident(string host, int failed)
+    {
+        string Refused(int minute, int second, int cid) =>
+            $"nginx.1    | 2021/03/05 03:{minute:D2}:{second:D2} [error] 145#145: *{cid} connect() failed (111: Connection refused) while connecting to upstream, client: 162.158.62.188, server: stage.test, request: \"GET /sockjs/info HTTP/1.1\", upstream: \"http://172.17.0.4:3000/sockjs/info\", host: \"stage.test\"";
+        string Access(string site, int minute, int second) =>
+            $"nginx.1    | {site} 162.158.62.188 - - [05/Mar/2021:03:{minute:D2}:{second:D2} +0000] \"GET /sockjs/info HTTP/1.1\" 502 559 \"-\" \"Mozilla/5.0\"";
+        var access = new[] { Access(host, 15, 39), Access(host, 29, 27), Access("stage.test", 34, 57) };
+        var errors = new[] { Refused(34, 57, 12) };
+
+        var report = LogAnalyzer.Analyze([Input("access", access)], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents, i => i.Upstream == "172.17.0.4:3000");
+        Assert.Equal((IncidentCause.UpstreamDown, failed), (incident.Cause, incident.FailedRequests));
+    }
+
     [Fact]
     public void Analyze_ShortPasteWithUnnamedFailuresBesideTwoNamedIncidents_KeepsThemApart()
     {
