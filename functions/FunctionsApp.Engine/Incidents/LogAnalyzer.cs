@@ -94,6 +94,14 @@ internal static class LogAnalyzer
             report = joined.Count == report.Incidents.Count ? report : report with { Incidents = Ordered(joined) };
         }
 
+        // An episode absorbed by its incident stretches it: over another incident of its upstream and host, told apart
+        // by a change of cause, they are one outage now (as two readings of one outage are; the cause the majority's).
+        if (report.Incidents.Count > 1)
+        {
+            var merged = OverlappingIncidents.Merge(report.Incidents, options.QuietPeriod);
+            report = merged.Count == report.Incidents.Count ? report : report with { Incidents = Ordered(merged) };
+        }
+
         return report;
     }
 

@@ -316,6 +316,35 @@ public sealed class DiagnosisEngineTests
         Assert.Equal((IncidentCause.UpstreamDown, failed), (incident.Cause, incident.FailedRequests));
     }
 
+    /// <summary>
+    /// gunicorn's sync workers swamped: nginx's read timeouts (504) in one burst, and before and after it the workers
+    /// gunicorn kills at its own timeout closing connections (502), a few minutes apart. The closes are one incident
+    /// with the episodes around it; reaching across the burst of timeouts, it is one outage with them.
+    /// </summary>
+    [Fact]
+    public void Analyze_ErrorLogAlone_ClosesAroundABurstOfTimeouts_AreOneOutage()
+    {
+        const string TimedOut = "upstream timed out (110: Connection timed out) while reading response header from upstream";
+        const string Closed = "upstream prematurely closed connection while reading response header from upstream";
+        var errors = new List<string>();
+        var cid = 1;
+        foreach (var minute in new[] { 0, 1, 3, 4, 12, 13, 15, 17, 19, 20, 21, 25, 26 })
+        {
+            errors.Add(Error(minute * 60, Closed, upstream: "127.0.0.1:8001", host: "tilder.test", cid: cid++, path: $"/p/{minute}"));
+        }
+
+        for (var second = 0; second < 60; second += 3)
+        {
+            errors.Add(Error(540 + second, TimedOut, upstream: "127.0.0.1:8001", host: "tilder.test", cid: cid++, path: $"/q/{second}"));
+        }
+
+        errors.Sort(StringComparer.Ordinal);
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(("127.0.0.1:8001", 33), (incident.Upstream, incident.FailedRequests));
+    }
+
     [Fact]
     public void Analyze_ShortPasteWithUnnamedFailuresBesideTwoNamedIncidents_KeepsThemApart()
     {
