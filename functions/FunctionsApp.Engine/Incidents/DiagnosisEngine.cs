@@ -465,7 +465,7 @@ internal sealed partial class DiagnosisEngine
             error.Client = error.Client.Length == 0 ? earlier.Client : error.Client;
         }
 
-        error.Host = HostOr(error.Host, error.Server);
+        (error.Host, error.HostFromServer) = (HostOr(error.Host, error.Server), error.Host == NoHost);
         if (kind == FailureKind.ProxyLoop)
         {
             NoteLoop(error.Upstream, time, error.Raw);

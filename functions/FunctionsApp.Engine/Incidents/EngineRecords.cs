@@ -115,6 +115,10 @@ internal sealed class PendingError
     /// <summary>The <c>server:</c> context (the matching <c>server_name</c>), or empty.</summary>
     public string Server { get; set; } = "";
 
+    /// <summary><see cref="Host"/> is the <c>server:</c> name: the line had no <c>host:</c> (cut short, an empty
+    /// <c>Host</c>), so it says nothing of the Host the request sent.</summary>
+    public bool HostFromServer { get; set; }
+
     public long ConnectionId { get; set; } = -1;
 
     /// <summary>The line is about a subrequest (<c>subrequest: "..."</c>: SSI, <c>auth_request</c>): the access log

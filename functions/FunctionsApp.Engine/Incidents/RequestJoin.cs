@@ -408,7 +408,8 @@ internal static class RequestJoin
 
     private static bool HostAgrees(PendingRequest request, PendingError error)
     {
-        if (request.Host != "-" && error.Host != "-")
+        // A host the error line took from its server: name says nothing of the Host the request sent.
+        if (request.Host != "-" && error.Host != "-" && !error.HostFromServer)
         {
             // A "host" that is the error line's client address holds $remote_addr, whatever the format calls it.
             return request.Host == error.Host || request.Host == error.Client;

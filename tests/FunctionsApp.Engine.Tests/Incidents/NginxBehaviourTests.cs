@@ -1899,6 +1899,23 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// An error line without <c>host:</c> (cut short in a paste, or a request with an empty Host) names the host by
+    /// its <c>server:</c> alone, which says nothing of the Host the client sent: its request's access line, whatever
+    /// host it logs, is the same request, and the failure is the error line's, not the upstream's own 502.
+    /// </summary>
+    [Fact]
+    public void ErrorLineWithoutItsHost_JoinsItsRequestWhateverHostTheAccessLineLogs()
+    {
+        const string format = "$remote_addr [$time_local] $host \"$request\" $status $body_bytes_sent $upstream_addr";
+        List<string> access = [$"10.244.0.132 [{Base:dd/MMM/yyyy:HH:mm:ss} +0000] log.gateway.test \"POST /parse HTTP/1.1\" 502 69 10.107.24.14:8000"];
+        List<string> errors = [$"{Base:yyyy/MM/dd HH:mm:ss} [error] 36#0: *263002 recv() failed (104: Connection reset by peer) while reading response header from upstream, client: 10.244.0.132, server: kong, request: \"POST /parse HTTP/1.1\", upstream: \"http://10.107.24.14:8000/parse\", host: \"\""];
+
+        var incident = Assert.Single(Analyze(access, errors, format, new DiagnosisOptions { MinFailures = 1 }).Incidents);
+
+        Assert.Equal(("10.107.24.14:8000", IncidentCause.InvalidResponse), (incident.Upstream, incident.Cause));
+    }
+
+    /// <summary>
     /// A wrap right after a context's key (<c>client: </c>): nginx writes the value next, so the line that starts with
     /// the client's address goes on with the entry, though a digit also starts a head pasted without its date.
     /// </summary>
