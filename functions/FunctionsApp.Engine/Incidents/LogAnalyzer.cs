@@ -74,7 +74,7 @@ internal static class LogAnalyzer
         // A short paste (a developer's session, a thread's excerpt) whose failures of one upstream, host and cause the
         // quiet period split, with no access log covering the time between them: the error log says nothing of what was
         // served meanwhile, so the later ones found it still down, as for a paste of failures below the threshold. An
-        // access log that does cover it shows every request, and its silence stays a quiet period.
+        // access log that does cover it shows every request: what it shows there decides (below).
         if (lines <= ShortPaste && report.Incidents.Count > 1)
         {
             var joined = OverlappingIncidents.OutagesJoined(report.Incidents, (before, after) => traffic.Covers(before.End, after.Start));
