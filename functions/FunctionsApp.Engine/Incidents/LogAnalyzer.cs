@@ -216,9 +216,17 @@ internal static class LogAnalyzer
         var rest = new List<Incident>();
         foreach (var episode in Run(access, errors, format, options.WithMinFailures(1), cancellationToken).Incidents)
         {
-            if (found.Any(f => SameKey(f, episode) && !Apart(f, episode, options.QuietPeriod)))
+            if (found.FirstOrDefault(f => SameKey(f, episode) && !Apart(f, episode, options.QuietPeriod)) is { } own)
             {
-                continue; // the incident's own failures
+                // The incident's own failures; with more of them, when the threshold of one let another host's failures
+                // of its upstream and cause at its time join it (a health check by the server's address, seconds
+                // before the site's requests failed the same way: OverlappingIncidents.WithHostsJoined).
+                if (episode.Host == own.Host && episode.FailedRequests > own.FailedRequests && episode.Start <= own.Start && episode.End >= own.End)
+                {
+                    found[found.IndexOf(own)] = episode with { Id = own.Id };
+                }
+
+                continue;
             }
 
             // Failures of an incident's own upstream, host and cause before its start (or after its end), too few to

@@ -345,6 +345,28 @@ public sealed class DiagnosisEngineTests
         Assert.Equal(("127.0.0.1:8001", 33), (incident.Upstream, incident.FailedRequests));
     }
 
+    /// <summary>
+    /// puma's socket backlog full: the load balancer's health check, by the instance's address, fails seconds before the
+    /// site's requests fail the same way. One upstream failing one way for two hosts is one outage, and it began with
+    /// the health check's failure, too few alone to be an incident.
+    /// </summary>
+    [Fact]
+    public void Analyze_ShortPaste_AnotherHostsFailureSecondsBeforeTheIncident_CountsInIt()
+    {
+        const string Backlog = "connect() to unix:///var/run/puma/my_app.sock failed (11: Resource temporarily unavailable) while connecting to upstream";
+        var errors = new[]
+        {
+            Error(0, Backlog, upstream: "unix:///var/run/puma/my_app.sock", host: "172.31.47.234", cid: 321, path: "/healthcheck"),
+            Error(7, Backlog, upstream: "unix:///var/run/puma/my_app.sock", host: "api.test", cid: 323, path: "/graphql"),
+            Error(8, Backlog, upstream: "unix:///var/run/puma/my_app.sock", host: "api.test", cid: 325, path: "/graphql"),
+            Error(8, Backlog, upstream: "unix:///var/run/puma/my_app.sock", host: "api.test", cid: 327, path: "/graphql"),
+        };
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((IncidentCause.Overload, 4, "10:00:00"), (incident.Cause, incident.FailedRequests, incident.Start.ToString("HH:mm:ss", CultureInfo.InvariantCulture)));
+    }
+
     [Fact]
     public void Analyze_ShortPasteWithUnnamedFailuresBesideTwoNamedIncidents_KeepsThemApart()
     {
