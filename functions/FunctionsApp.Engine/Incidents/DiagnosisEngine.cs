@@ -230,10 +230,11 @@ internal sealed partial class DiagnosisEngine
         Stats.AccessLines++;
         if (_requestsPerMinute is not null)
         {
-            CountMinute(time.ToUnixTimeSeconds() / 60);
+            var minute = time.ToUnixTimeSeconds() / 60;
+            CountMinute(minute);
             if (MayBeAnswered(status))
             {
-                CollectionsMarshal.GetValueRefOrAddDefault(AnsweredPerMinute!, time.ToUnixTimeSeconds() / 60, out _)++;
+                CollectionsMarshal.GetValueRefOrAddDefault(AnsweredPerMinute!, minute, out _)++;
             }
 
             if (LastRequest is not { } last || time > last)

@@ -325,9 +325,12 @@ internal static class LogAnalyzer
     /// minute of one reading, and the time of its last request.</summary>
     private sealed record Traffic(Dictionary<long, int> Requests, Dictionary<long, int> Failures, Dictionary<long, int> Answered, DateTimeOffset? LastRequest)
     {
+        /// <summary>The minute of the access log's first request, or null when it has none.</summary>
+        private readonly long? _firstMinute = Requests.Count == 0 ? null : Requests.Keys.Min();
+
         /// <summary>The access log holds requests from before <paramref name="from"/> to after <paramref name="to"/>.</summary>
         public bool Covers(DateTimeOffset from, DateTimeOffset to) =>
-            Requests.Count > 0 && Requests.Keys.Min() * 60 <= from.ToUnixTimeSeconds() && LastRequest >= to;
+            _firstMinute is { } first && first * 60 <= from.ToUnixTimeSeconds() && LastRequest >= to;
 
         /// <summary>The access log covers the time between the two, which do not overlap, and shows nothing an upstream
         /// may have answered in it (the minutes of both ends included).</summary>

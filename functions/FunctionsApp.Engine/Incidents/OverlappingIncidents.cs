@@ -89,19 +89,7 @@ internal static class OverlappingIncidents
                 continue;
             }
 
-            var run = new List<Incident>();
-            foreach (var incident in group.OrderBy(i => i.Start))
-            {
-                if (run.Count > 0 && incident.Start > run.Max(i => i.End) + quiet)
-                {
-                    joined.Add(Joined(run));
-                    run.Clear();
-                }
-
-                run.Add(incident);
-            }
-
-            joined.Add(Joined(run));
+            joined.AddRange(JoinedRuns(group, (latest, next) => next.Start <= latest.End + quiet));
         }
 
         return joined;
@@ -127,22 +115,32 @@ internal static class OverlappingIncidents
                 continue;
             }
 
-            var run = new List<Incident>();
-            foreach (var incident in group.OrderBy(i => i.Start))
-            {
-                if (run.Count > 0 && !silentBetween(run.MaxBy(i => i.End)!, incident))
-                {
-                    joined.Add(Joined(run));
-                    run.Clear();
-                }
-
-                run.Add(incident);
-            }
-
-            joined.Add(Joined(run));
+            joined.AddRange(JoinedRuns(group, silentBetween));
         }
 
         return joined;
+    }
+
+    /// <summary>The incidents in order of start, each run of them that <paramref name="together"/> keeps (the run's
+    /// latest-ending one and the next) as one (<see cref="Joined"/>).</summary>
+    private static IEnumerable<Incident> JoinedRuns(IEnumerable<Incident> incidents, Func<Incident, Incident, bool> together)
+    {
+        var run = new List<Incident>();
+        foreach (var incident in incidents.OrderBy(i => i.Start))
+        {
+            if (run.Count > 0 && !together(run.MaxBy(i => i.End)!, incident))
+            {
+                yield return Joined(run);
+                run = [];
+            }
+
+            run.Add(incident);
+        }
+
+        if (run.Count > 0)
+        {
+            yield return Joined(run);
+        }
     }
 
     /// <summary>A run of one outage's incidents as one: the verdict and id of the one that failed most, its summary naming
