@@ -66,7 +66,17 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
-        history.RecordServed(time, entry.Status, seconds);
+        // What nginx answers itself (a request it could not parse, a client too slow or gone, a limiter's rejection)
+        // says nothing of the upstream: only what it may have answered counts as served.
+        if (entry.Status is >= 400 and < 500 && !MayBeAnswered(entry.Status))
+        {
+            history.AnsweredByNginxInAccessLog = true;
+        }
+        else
+        {
+            history.RecordServed(time, entry.Status, seconds);
+        }
+
         NoteKeyKind(key);
     }
 

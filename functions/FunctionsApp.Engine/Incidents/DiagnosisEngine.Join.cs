@@ -53,13 +53,37 @@ internal sealed partial class DiagnosisEngine
         // nginx writes a request's access line when it ends, after its tries' error lines: an error moments before the
         // access log's first line (a capture begun with nginx, whose first request went on to the next server) is of a
         // request the access log holds.
-        var accessCovers = AccessLogCovers(error.Time, lead: _options.JoinSkew) && AccessLogShows(error) && !error.AnsweredByMissingErrorPage;
+        var logged = AccessLogCovers(error.Time, lead: _options.JoinSkew) && AccessLogShows(error);
+        var accessCovers = logged && !error.AnsweredByMissingErrorPage;
         var rateLimit = error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
         var failure = RequestJoin.FromErrorLine(error);
         if (!accessCovers && AccessKeyOf(error) is { } key && State.History.ContainsKey(key))
         {
             failure.HistoryKey = key;
             failure.Route = HistoryKeys.RouteOfErrorLine(key, error.Request);
+        }
+
+        if (logged && error.AnsweredByMissingErrorPage)
+        {
+            // Its access line, a 404 like any other, was counted served where it went, and answered in its minute: it
+            // failed.
+            if (State.History.TryGetValue(failure.HistoryKey, out var history))
+            {
+                history.Unserve(error.Time);
+            }
+
+            var minute = error.Time.ToUnixTimeSeconds() / 60;
+            if (AnsweredPerMinute is { } answered && answered.TryGetValue(minute, out var count))
+            {
+                if (count > 1)
+                {
+                    answered[minute] = count - 1;
+                }
+                else
+                {
+                    answered.Remove(minute);
+                }
+            }
         }
 
         if (!accessCovers && LaterTries(error, index) is { Count: > 0 } later)

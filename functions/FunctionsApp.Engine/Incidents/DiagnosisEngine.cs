@@ -487,8 +487,33 @@ internal sealed partial class DiagnosisEngine
     {
         if (LatestTryOf(in line, time, upstream: null) is { } error && (!line.Upstream.IsEmpty || error.Kind.ChoseNoPeer()))
         {
-            error.AnsweredByMissingErrorPage = true;
+            error.ErrorPageStatus = ErrorPageStatus(line.Message);
         }
+    }
+
+    /// <summary>
+    /// What the static module answers for a page it could not open (ngx_http_static_handler): 404 for a file or
+    /// directory that is not there (ENOENT, ENOTDIR, ENAMETOOLONG; Windows' file and path not found), 403 where it may
+    /// not read (EACCES; Windows' access denied), 500 for anything else. error_page does not apply twice (unless
+    /// <c>recursive_error_pages</c>), so nginx sends its own page of that status.
+    /// </summary>
+    private static int ErrorPageStatus(ReadOnlySpan<byte> message)
+    {
+        var at = message.LastIndexOf(" failed ("u8);
+        var rest = at < 0 ? [] : message[(at + " failed ("u8.Length)..];
+        var colon = rest.IndexOf((byte)':');
+        if (colon < 0 || !Utf8Parser.TryParse(rest[..colon], out int code, out var consumed) || consumed != colon)
+        {
+            return 404;
+        }
+
+        var windows = message.StartsWith("CreateFile() "u8);
+        return (windows, code) switch
+        {
+            (false, 2 or 20 or 36) or (true, 2 or 3 or 123) => 404,
+            (false, 13) or (true, 5) => 403,
+            _ => 500,
+        };
     }
 
     /// <summary>

@@ -139,7 +139,11 @@ internal sealed class PendingError
 
     /// <summary>nginx then failed to open the page an <c>error_page</c> names for the failure: the request was answered
     /// 404 (or 403) in the access log, and failed all the same.</summary>
-    public bool AnsweredByMissingErrorPage { get; set; }
+    public bool AnsweredByMissingErrorPage => ErrorPageStatus is not null;
+
+    /// <summary>What the client got instead of the gateway's status when the page an <c>error_page</c> names for the
+    /// failure could not be opened (<see cref="DiagnosisEngine"/>'s NoteErrorPageMissing); null when none was missing.</summary>
+    public int? ErrorPageStatus { get; set; }
 
     /// <summary>nginx disabled the server after this failed connect, which it does only in a group of several, and
     /// went on to the group's next server (<c>upstream server temporarily disabled while connecting to upstream</c>).</summary>

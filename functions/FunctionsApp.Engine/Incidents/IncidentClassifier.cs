@@ -22,6 +22,16 @@ internal static class IncidentClassifier
     /// <summary>The evidence item for servers nginx disabled for their answers (<see cref="EngineState.DisabledAfterAnswer"/>).</summary>
     public const string DisabledForAnswersSignature = "upstream server temporarily disabled while reading response header from upstream (no error line: an answer proxy_next_upstream counts as a failure)";
 
+    /// <summary>
+    /// What the summary adds when nginx could not open the page an <c>error_page</c> names for the failure: it then
+    /// sends the static module's own 404 (403 where it may not read), which is what those requests' clients got.
+    /// </summary>
+    public static string? MissingErrorPageNote(IncidentEvidence e) => e.MissingErrorPages switch
+    {
+        0 => null,
+        var n => $"Clients got {string.Join("/", e.Statuses.Keys.Where(s => s is 403 or 404 or 500).Order())} for {(n >= e.FailedRequests ? "these requests" : $"{n} of them")}, not the gateway's status: nginx could not open the page `error_page` names for the failure.",
+    };
+
     public static Verdict Classify(IncidentEvidence e)
     {
         // A request that came back to nginx itself loops on every try there: whatever its hops' lines say (a reset, a

@@ -41,6 +41,10 @@ internal sealed record IncidentEvidence
     /// <summary>Failed requests with no error-log line: what the access log alone says about them follows.</summary>
     public int WithoutErrorLine { get; init; }
 
+    /// <summary>Failed requests answered with nginx's own 404 or 403: it could not open the page their
+    /// <c>error_page</c> names.</summary>
+    public int MissingErrorPages { get; init; }
+
     /// <summary>Of those, the ones explained by lines of the same upstream and host at the same time (no per-request
     /// join was possible): they count as explained.</summary>
     public int ExplainedByAttribution { get; init; }

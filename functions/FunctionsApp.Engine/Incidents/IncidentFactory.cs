@@ -112,6 +112,7 @@ internal static class IncidentFactory
             RecoveredTries = t.RecoveredTries,
             StaleConnectionRetries = t.StaleConnectionRetries,
             WithoutErrorLine = t.WithoutErrorLine,
+            MissingErrorPages = t.MissingErrorPages,
             ExplainedByAttribution = Math.Min(t.Attributed, t.Unjoined),
             UpstreamAnswered = t.UpstreamAnswered,
             NoUpstreamContacted = t.NoUpstreamContacted,

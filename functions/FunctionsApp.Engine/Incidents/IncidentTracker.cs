@@ -92,6 +92,9 @@ internal sealed class IncidentTracker
 
     public int WithoutErrorLine { get; set; }
 
+    /// <summary>Failed requests whose <c>error_page</c> nginx could not open (<see cref="PendingError.ErrorPageStatus"/>).</summary>
+    public int MissingErrorPages { get; set; }
+
     /// <summary>Failed requests for which no error line could be told apart as their own (see <see cref="FailureEvent.Unjoined"/>).</summary>
     public int Unjoined { get; set; }
 
@@ -374,6 +377,7 @@ internal sealed class IncidentTracker
         {
             Kinds[error.Kind] = Kinds.GetValueOrDefault(error.Kind) + 1;
             RefusedLoopbackInContainer += error.Kind == FailureKind.Refused && UpstreamAddress.IsLoopback(error.Upstream) && UpstreamAddress.IsDockerGateway(error.Client) ? 1 : 0;
+            MissingErrorPages += error.AnsweredByMissingErrorPage && !failure.Recovered ? 1 : 0;
             if (failure.Recovered || failure.EarlierTry || error.DidNotDecide)
             {
                 ToleratedKinds[error.Kind] = ToleratedKinds.GetValueOrDefault(error.Kind) + 1;

@@ -15,7 +15,8 @@ internal static class IncidentVerdict
     /// <summary>The verdict on the engine's evidence, with the metrics' say when <paramref name="metrics"/> is given.</summary>
     public static Decision Decide(IncidentEvidence evidence, MetricsVerdict? metrics = null)
     {
-        var verdict = IncidentClassifier.Classify(evidence);
+        var classified = IncidentClassifier.Classify(evidence);
+        var verdict = classified with { Summary = WithNote(classified.Summary, IncidentClassifier.MissingErrorPageNote(evidence)) };
         if (metrics is not { } assessed)
         {
             return new(verdict.Cause, verdict.Confidence, verdict.Summary, Remediation.For(verdict.Cause, evidence));

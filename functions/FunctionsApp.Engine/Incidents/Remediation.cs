@@ -4,10 +4,16 @@ namespace FunctionsApp.Incidents;
 internal static class Remediation
 {
     /// <summary>The steps for a verdict, with what the evidence adds (an application server's timeout, a group name).</summary>
-    public static IReadOnlyList<string> For(IncidentCause cause, IncidentEvidence evidence) =>
-        For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], AppServerLimit(evidence), evidence.UpstreamIsGroup,
+    public static IReadOnlyList<string> For(IncidentCause cause, IncidentEvidence evidence)
+    {
+        var steps = For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], AppServerLimit(evidence), evidence.UpstreamIsGroup,
             upstreamLogged: evidence.Upstream is not ("(unknown)" or "-"), disabledForAnswers: evidence.ServersDisabledForAnswers,
             backendWithoutEndpoints: evidence.BackendWithoutEndpoints);
+        return evidence.MissingErrorPages > 0 ? [.. steps, MissingErrorPageStep] : steps;
+    }
+
+    private const string MissingErrorPageStep =
+        "Restore the page `error_page` names for these statuses (`error_page 502 503 504 /50x.html;` and the file under its location's `root`, `nginx -T | grep -n error_page`): nginx could not open it, so clients got its own bare 404 (403 where it may not read the file) instead of the gateway's status and page.";
 
     /// <summary>The application server's time limit: the one its kill lines state, else the one the failures' times show;
     /// 0 when its lines say it killed workers without stating one.</summary>

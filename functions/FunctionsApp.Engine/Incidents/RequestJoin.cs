@@ -258,12 +258,15 @@ internal static class RequestJoin
     };
 
     /// <summary>
-    /// The status of the session or request <paramref name="error"/> failed. The stream module knows no 504: a TCP or UDP
+    /// The status of the session or request <paramref name="error"/> failed: the one the client got, which is the
+    /// static module's for the page an <c>error_page</c> names when nginx could not open it (<see
+    /// cref="PendingError.ErrorPageStatus"/>: the 404 its access line shows). The stream module knows no 504: a TCP or UDP
     /// session whose upstream could not be reached in time (connect or TLS handshake) ends like any other it could not
     /// connect, with <c>$status</c> 502 (ngx_stream_proxy_next_upstream finalizes with NGX_STREAM_BAD_GATEWAY).
     /// </summary>
     public static int StatusFor(PendingError error) =>
-        error.InLuaBalancer ? 503
+        error.ErrorPageStatus is { } page ? page
+        : error.InLuaBalancer ? 503
         : error.InStreamSession && error.Kind is not (FailureKind.RateLimitRequests or FailureKind.RateLimitConnections) ? 502 : StatusFor(error.Kind);
 
     /// <summary>0: cannot be the same request; more is likelier: the same connection (4), the same request line or

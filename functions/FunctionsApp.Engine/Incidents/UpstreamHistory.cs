@@ -20,8 +20,11 @@ internal sealed class UpstreamHistory
     /// lines alone make a history too; this tells the access log's places from theirs.</summary>
     public bool FailedInAccessLog { get; set; }
 
+    /// <summary>The access log named it for a request nginx answered itself (a 400, 408, 499…), which is not served.</summary>
+    public bool AnsweredByNginxInAccessLog { get; set; }
+
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool InAccessLog => Served > 0 || FailedInAccessLog;
+    public bool InAccessLog => Served > 0 || FailedInAccessLog || AnsweredByNginxInAccessLog;
 
     public long GatewayFailures { get; set; }
 
@@ -177,6 +180,32 @@ internal sealed class UpstreamHistory
             _ => Status502PerMinute,
         };
         byStatus[slot]++;
+    }
+
+    /// <summary>
+    /// A request counted served that failed after all: nginx answered it with the 404 of an <c>error_page</c> it could
+    /// not open, which its access line shows like any other 404. With nothing else served, the upstream never served.
+    /// </summary>
+    public void Unserve(DateTimeOffset time)
+    {
+        if (Served == 0)
+        {
+            return;
+        }
+
+        Served--;
+        var minute = time.ToUnixTimeSeconds() / 60;
+        var slot = SlotOf(minute);
+        if (Minute[slot] == minute && ServedPerMinute[slot] > 0)
+        {
+            ServedPerMinute[slot]--;
+        }
+
+        if (Served == 0)
+        {
+            FirstServed = null;
+            LastServed = null;
+        }
     }
 
     /// <summary>Requests served before <paramref name="time"/>, at minute resolution (0 when the first one came later).</summary>

@@ -254,14 +254,25 @@ internal static class ErrorLogParser
     /// <summary>Whether the text starts with nginx's <c>pid#tid: </c>.</summary>
     public static bool StartsWithProcessId(ReadOnlySpan<byte> text) => SkipProcess(text).Length < text.Length;
 
-    /// <summary>What follows nginx's <c>pid#tid: </c>, present on every line it writes; the text itself without one.</summary>
+    /// <summary>
+    /// What follows nginx's <c>pid#tid: </c>, present on every line it writes; the text itself without one. A paste
+    /// that lost the space after it (<c>20#20:*516358</c>, a chat's or markdown's doing) still has the numbers.
+    /// </summary>
     private static ReadOnlySpan<byte> SkipProcess(ReadOnlySpan<byte> rest)
     {
         var hash = rest.IndexOf((byte)'#');
+        if (hash <= 0 || !Utf8Parser.TryParse(rest[..hash], out int _, out var consumed) || consumed != hash)
+        {
+            return rest;
+        }
+
+        if (Utf8Parser.TryParse(rest[(hash + 1)..], out int _, out var thread) && rest[(hash + 1 + thread)..] is [(byte)':', (byte)'*', ..])
+        {
+            return rest[(hash + 1 + thread + 1)..];
+        }
+
         var colon = rest.IndexOf(": "u8);
-        return hash > 0 && colon > hash && Utf8Parser.TryParse(rest[..hash], out int _, out var consumed) && consumed == hash
-            ? rest[(colon + 2)..]
-            : rest;
+        return colon > hash ? rest[(colon + 2)..] : rest;
     }
 
     /// <summary>

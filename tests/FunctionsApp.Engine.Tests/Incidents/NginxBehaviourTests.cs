@@ -2566,14 +2566,16 @@ public sealed class NginxBehaviourTests
     /// <summary>
     /// <c>error_page 502 /50x.html</c> where the location's root has no such file: nginx answers the failed request 404,
     /// and logs the file it could not open, with the request's upstream, beside the try's error. The access log shows
-    /// no gateway error; the upstream failed all the same. Without that line, a 404 beside a failed try says nothing.
-    /// nginx on Windows opens files with CreateFile(), and says so.
+    /// no gateway error; the upstream failed all the same, and its clients got the static module's status for the page
+    /// (404 for a missing file, 403 for one nginx may not read): the incident says so, and how to restore the page.
+    /// Without that line, a 404 beside a failed try says nothing. nginx on Windows opens files with CreateFile().
     /// </summary>
     [Theory]
-    [InlineData("open() \"/srv/app/static/50x.html\" failed (2: No such file or directory)", 1)]
-    [InlineData("CreateFile() \"E:\\nginx\\nginx-1.22.0/html/50x.html\" failed (2: The system cannot find the file specified)", 1)]
-    [InlineData(null, 0)]
-    public void ErrorPageFileMissing_The404sOfFailedRequests_AreTheUpstreamsFailures(string? missingPage, int incidents)
+    [InlineData("open() \"/srv/app/static/50x.html\" failed (2: No such file or directory)", 1, 404)]
+    [InlineData("CreateFile() \"E:\\nginx\\nginx-1.22.0/html/50x.html\" failed (2: The system cannot find the file specified)", 1, 404)]
+    [InlineData("open() \"/srv/app/static/50x.html\" failed (13: Permission denied)", 1, 403)]
+    [InlineData(null, 0, 0)]
+    public void ErrorPageFileMissing_The404sOfFailedRequests_AreTheUpstreamsFailures(string? missingPage, int incidents, int status)
     {
         var pageMissing = missingPage is not null;
         const string Socket = "unix:/srv/app/gunicorn.sock";
@@ -2582,7 +2584,7 @@ public sealed class NginxBehaviourTests
         for (var i = 0; i < 6; i++)
         {
             var time = Base.AddSeconds(i * 5);
-            access.Add($"203.0.113.9 - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /ocr/{i} HTTP/1.1\" 404 168 \"-\" \"Mozilla/5.0\"");
+            access.Add($"203.0.113.9 - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /ocr/{i} HTTP/1.1\" {(status == 0 ? 404 : status)} 168 \"-\" \"Mozilla/5.0\"");
             var context = $", client: 203.0.113.9, server: ocr.test, request: \"GET /ocr/{i} HTTP/1.1\", upstream: \"http://{Socket}:/ocr/{i}\", host: \"ocr.test\"";
             errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [crit] 77#77: *{i + 1} connect() to {Socket} failed (2: No such file or directory) while connecting to upstream{context}");
             if (pageMissing)
@@ -2596,8 +2598,70 @@ public sealed class NginxBehaviourTests
         Assert.Equal(incidents, report.Incidents.Count);
         if (pageMissing)
         {
-            Assert.Equal((Socket, 502, 6), (report.Incidents[0].Upstream, report.Incidents[0].Status, report.Incidents[0].FailedRequests));
+            var incident = report.Incidents[0];
+            Assert.Equal((Socket, status, 6), (incident.Upstream, incident.Status, incident.FailedRequests));
+            Assert.Contains($"Clients got {status} for these requests", incident.Summary, StringComparison.Ordinal);
+            Assert.Contains(incident.Remediation, step => step.StartsWith("Restore the page `error_page` names", StringComparison.Ordinal));
         }
+    }
+
+    /// <summary>
+    /// The error log alone shows the try's failure and the error_page file nginx could not open after it, on the same
+    /// connection and request: nginx answered those clients with its own 404, whatever the failure (here timeouts),
+    /// and the incident says so, with the step to restore the file.
+    /// </summary>
+    [Fact]
+    public void ErrorPageFileMissing_ErrorLogAlone_TheClientsGotThe404()
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var time = Base.AddSeconds(i * 10);
+            var context = $", client: 198.51.100.4, server: api.test, request: \"GET /v1/items HTTP/1.1\", upstream: \"http://10.0.0.7:9000/v1/items\", host: \"api.test\"";
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 12#12: *{i + 40} upstream timed out (110: Connection timed out) while reading response header from upstream{context}");
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 12#12: *{i + 40} open() \"/etc/nginx/html/50x.html\" failed (2: No such file or directory){context}");
+        }
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((IncidentCause.Timeout, 404, 4), (incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Contains("Clients got 404 for these requests", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains(incident.Remediation, step => step.StartsWith("Restore the page `error_page` names", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A socket that is not there, twice a few minutes apart, each failed request answered 404 by an error_page whose
+    /// file is missing, and between them only nginx's own 400s for connections that sent nothing. Neither the 404s (the
+    /// failures themselves) nor the 400s (no upstream saw them) are requests the upstream served: it never served, and
+    /// nothing an upstream may have answered came between the bursts, so they are one outage.
+    /// </summary>
+    [Fact]
+    public void ErrorPageFileMissing_ItsAnswersAndNginxsOwn400s_AreNothingTheUpstreamServed()
+    {
+        const string Socket = "unix:/srv/ocr/gunicorn.sock";
+        var access = new List<string>();
+        var errors = new List<string>();
+        int[] seconds = [0, 6, 9, 12, 173, 175, 179, 186, 193];
+        for (var i = 0; i < seconds.Length; i++)
+        {
+            var time = Base.AddSeconds(seconds[i]);
+            access.Add($"198.51.100.7 - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /ocr/{i} HTTP/1.1\" 404 200 \"-\" \"Mozilla/5.0\"");
+            var context = $", client: 198.51.100.7, server: ocr.test, request: \"GET /ocr/{i} HTTP/1.1\", upstream: \"http://{Socket}:/ocr/{i}\", host: \"ocr.test\"";
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [crit] 7#0: *{i + 1} connect() to {Socket} failed (2: No such file or directory) while connecting to upstream{context}");
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#0: *{i + 1} open() \"/srv/ocr/static/500.html\" failed (2: No such file or directory){context}");
+            if (i == 3)
+            {
+                access.Add($"198.51.100.7 - - [{time.AddSeconds(5):dd/MMM/yyyy:HH:mm:ss} +0000] \"-\" 400 0 \"-\" \"-\"");
+                access.Add($"198.51.100.7 - - [{time.AddSeconds(90):dd/MMM/yyyy:HH:mm:ss} +0000] \"-\" 400 0 \"-\" \"-\"");
+            }
+        }
+
+        access.Add($"198.51.100.7 - - [{Base.AddMinutes(10):dd/MMM/yyyy:HH:mm:ss} +0000] \"-\" 400 0 \"-\" \"-\"");
+
+        var incident = Assert.Single(Analyze(access, errors, format: "combined").Incidents);
+
+        Assert.Equal((Socket, 404, 9), (incident.Upstream, incident.Status, incident.FailedRequests));
+        Assert.DoesNotContain("served", incident.Summary, StringComparison.Ordinal);
     }
 
     /// <summary>

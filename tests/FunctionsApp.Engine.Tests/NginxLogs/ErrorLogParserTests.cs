@@ -109,6 +109,22 @@ public sealed class ErrorLogParserTests
         Assert.Equal("connect() failed (111: Connection refused) while connecting to upstream", Encoding.UTF8.GetString(entry.Message));
     }
 
+    /// <summary>
+    /// A paste that lost the space after nginx's <c>pid#tid:</c> (a chat's or markdown's doing) keeps the connection and
+    /// the message; the ": " inside the message is not taken for the one after the thread.
+    /// </summary>
+    [Theory]
+    [InlineData("2026/04/05 11:22:23 [error] 20#20:*516358 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 113.185.44.12, server: s.test, request: \"GET /a HTTP/1.1\", upstream: \"http://172.20.0.2:3000/a\", host: \"s.test\"", 516358L)]
+    [InlineData("2026/04/05 11:22:23 [error] 20#20: *516358 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 113.185.44.12, server: s.test, request: \"GET /a HTTP/1.1\", upstream: \"http://172.20.0.2:3000/a\", host: \"s.test\"", 516358L)]
+    public void TryParse_ProcessWithoutItsSpace_KeepsConnectionAndMessage(string line, long connection)
+    {
+        Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out var entry));
+
+        Assert.Equal(connection, entry.ConnectionId);
+        Assert.StartsWith("upstream timed out (110: Connection timed out)", Encoding.UTF8.GetString(entry.Message), StringComparison.Ordinal);
+        Assert.Equal("http://172.20.0.2:3000/a", Encoding.UTF8.GetString(entry.Upstream));
+    }
+
     [Theory]
     [InlineData("Hello world")] // no request context
     [InlineData("the app was stopped while connecting to upstream servers was slow")] // a sentence

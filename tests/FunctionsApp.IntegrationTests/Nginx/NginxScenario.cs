@@ -18,7 +18,8 @@ internal sealed record NginxScenario
     /// <summary>The engine's expected cause, or null when the scenario must produce no failed requests (failover).</summary>
     public required string? ExpectedCause { get; init; }
 
-    /// <summary>The dominant gateway status the client sees (0 when no failures are expected, or no HTTP status at all).</summary>
+    /// <summary>The dominant status the client sees: the gateway's, or the 404 of an error_page nginx could not open (0 when
+    /// no failures are expected, or no HTTP status at all).</summary>
     public required int ExpectedStatus { get; init; }
 
     /// <summary>

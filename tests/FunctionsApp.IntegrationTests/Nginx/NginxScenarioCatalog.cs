@@ -28,12 +28,13 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
     public const string Upstream502 = "upstream-502";
     public const string Failover = "failover";
     public const string NoLiveUpstreams = "no-live-upstreams";
+    public const string ErrorPageMissing = "error-page-missing";
 
     public static IReadOnlyList<string> All { get; } =
     [
         UpstreamDown, ConnectionRefused, UpstreamTimeout, GarbageResponse, InvalidHeader, PrematureClose,
         ConnectionReset, TooBigHeader, TlsNameMismatch, TlsUntrusted, TlsToPlainHttp, DnsNxDomain, DnsTimeout,
-        UnixSocketOverload, RateLimited, Upstream503, Upstream502, Failover, NoLiveUpstreams,
+        UnixSocketOverload, RateLimited, Upstream503, Upstream502, Failover, NoLiveUpstreams, ErrorPageMissing,
     ];
 
     /// <summary>Scenarios in which the client is served, so the engine must count no failed request.</summary>
@@ -67,6 +68,7 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
         Upstream502 => SimpleTcp(name, UpstreamBehaviors.Respond(502, "Bad Gateway"), "upstream_returned", 502, null),
         Failover => CreateFailover(),
         NoLiveUpstreams => CreateNoLiveUpstreams(),
+        ErrorPageMissing => CreateErrorPageMissing(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown scenario."),
     };
 
@@ -153,6 +155,29 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
             ExpectedStatus = 502,
             ExpectedErrorMessages = ["connect() failed (111: Connection refused) while connecting to upstream"],
             LocationDirectives = $"proxy_pass http://{address};",
+            DriveAsync = (client, ct) => client.SendSequentialAsync(Failures, ct),
+        };
+    }
+
+    private NginxScenario CreateErrorPageMissing()
+    {
+        // error_page sends the 502 to a page its location's root does not hold: the static module answers 404 and
+        // logs the file it could not open beside the failed connect. The client never sees the 502.
+        var address = HoldRefusingPort();
+        var emptyRoot = Path.Combine(prefix, "error-page-missing-root");
+        Directory.CreateDirectory(emptyRoot);
+        return new NginxScenario
+        {
+            Name = ErrorPageMissing,
+            Upstream = address,
+            ExpectedCause = "upstream_down",
+            ExpectedStatus = 404,
+            ExpectedErrorMessages = ["connect() failed (111: Connection refused) while connecting to upstream"],
+            LocationDirectives = $$"""
+                proxy_pass http://{{address}};
+                error_page 502 503 504 /50x.html;
+                location = /50x.html { root {{emptyRoot}}; }
+                """,
             DriveAsync = (client, ct) => client.SendSequentialAsync(Failures, ct),
         };
     }

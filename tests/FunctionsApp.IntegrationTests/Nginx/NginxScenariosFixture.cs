@@ -23,7 +23,7 @@ public sealed class NginxScenariosFixture : IAsyncLifetime
         (LabLogFormat.Combined, "America/New_York",
         [
             NginxScenarioCatalog.UpstreamTimeout, NginxScenarioCatalog.TooBigHeader, NginxScenarioCatalog.TlsNameMismatch,
-            NginxScenarioCatalog.UnixSocketOverload, NginxScenarioCatalog.RateLimited,
+            NginxScenarioCatalog.UnixSocketOverload, NginxScenarioCatalog.RateLimited, NginxScenarioCatalog.ErrorPageMissing,
         ]),
     ];
 
