@@ -298,6 +298,7 @@ internal sealed partial class DiagnosisEngine
             LogsConnectTime = format.Has(AccessField.UpstreamConnectTime),
             LogsHeaderTime = format.Has(AccessField.UpstreamHeaderTime),
             LogsReceived = format.Has(AccessField.UpstreamBytesReceived) || format.Has(AccessField.UpstreamResponseLength),
+            LogsUpstreamStatus = format.Has(AccessField.UpstreamStatus),
             RequestSeconds = entry.RequestTime,
             BodyBytes = Utf8Parser.TryParse(bodyBytes, out long body, out var read) && read == bodyBytes.Length ? body : null,
             Raw = LogText.Raw(entry.Line),

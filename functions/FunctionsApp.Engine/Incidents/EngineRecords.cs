@@ -72,6 +72,9 @@ internal sealed class PendingRequest
     /// <summary>Whether the format logs <c>$upstream_bytes_received</c> or <c>$upstream_response_length</c>.</summary>
     public bool LogsReceived { get; set; }
 
+    /// <summary>Whether the format logs <c>$upstream_status</c>: the tries' own statuses, whatever the client got.</summary>
+    public bool LogsUpstreamStatus { get; set; }
+
     /// <summary><c>$request_time</c> in seconds, when logged (stands in for the upstream's time when that is not).</summary>
     public double? RequestSeconds { get; set; }
 

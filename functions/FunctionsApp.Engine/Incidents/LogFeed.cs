@@ -1010,6 +1010,16 @@ internal sealed class LogFeed
         /// the paste, so the lines that go on with it carry the marker too, and it is no part of what nginx wrote.</summary>
         private bool _wrappedQuoted;
 
+        /// <summary>
+        /// The text ends inside the quoted value of <c>upstream:</c> or <c>host:</c>, which hold no blank (an address
+        /// and URI nginx sent, a Host it accepted): a wrap there cut a word, and the next line goes on without one.
+        /// </summary>
+        private static bool InSpacelessValue(ReadOnlySpan<byte> text)
+        {
+            var key = Math.Max(text.LastIndexOf(", upstream: \""u8), text.LastIndexOf(", host: \""u8));
+            return key >= 0 && text[(key + 3)..].IndexOf((byte)'"') is var open && text[(key + 3 + open + 1)..].IndexOfAny((byte)'"', (byte)' ') < 0;
+        }
+
         private static bool InToken(byte b) => char.IsAsciiLetterOrDigit((char)b) || b is (byte)'/' or (byte)'.' or (byte)'_' or (byte)'-';
 
         /// <summary>The length of a quote's marker at the start of a line: up to three blanks, then <c>&gt;</c> once or
@@ -1197,7 +1207,8 @@ internal sealed class LogFeed
                         _wrapped.RemoveRange(_wrapped.Count - blanks, blanks);
                         _firstJoinSpace = first && _wrappedWidth >= MinTerminalWidth && blanks == 0 ? _wrapped.Count : -1;
                         var rest = content.Trim(" \t"u8);
-                        var cutMidWord = blanks == 0 && _wrapKeepsBlanks && _wrapped.Count > 0 && InToken(_wrapped[^1]) && rest.Length > 0 && InToken(rest[0]);
+                        var cutMidWord = blanks == 0 && _wrapped.Count > 0 && InToken(_wrapped[^1]) && rest.Length > 0 && InToken(rest[0])
+                            && (_wrapKeepsBlanks || InSpacelessValue(CollectionsMarshal.AsSpan(_wrapped)));
                         if (!cutMidWord)
                         {
                             _wrapped.Add((byte)' ');
@@ -1314,10 +1325,12 @@ internal sealed class LogFeed
             var message = entry.Message;
             // nginx writes a request's line whole: its context (client:, request:, host:) after the message, every
             // quote closed (a value's quotes are escaped). A connection's line without its client, or one that leaves
-            // a quote open, was cut by whoever wrapped the paste.
+            // a quote open, or a fragment pasted from the level on that stops inside its phase ("… while reading"), was
+            // cut by whoever wrapped the paste.
             // A head alone, or a line without nginx's time (a fragment pasted from the level on) whose context went to
             // the lines after it (one field a line: "client: …," then "server: …,") is held for them too.
-            var cut = (entry.ConnectionId >= 0 && entry.Client.IsEmpty) || line.Count((byte)'"') % 2 == 1 || ErrorLogParser.ContextCutShort(in entry);
+            var cut = (entry.ConnectionId >= 0 && entry.Client.IsEmpty) || line.Count((byte)'"') % 2 == 1 || ErrorLogParser.ContextCutShort(in entry)
+                || (entry.Client.IsEmpty && entry.Upstream.IsEmpty && ErrorLogParser.PhaseCutShort(message));
             // nginx writes its head and the message on one line, so a timed head without a message (cut after the
             // level, or after "pid#tid: *cid") was wrapped by whoever pasted it.
             var headOnly = message.IsEmpty && !entry.Timestamp.IsEmpty;

@@ -131,7 +131,8 @@ internal static class RequestJoin
             // around it say which name failed.
             var joinable = !request.Request.IsEmpty && request.Client.Length > 0 && request.Client != "-";
             var noPeer = request.LogsUpstream && request.Status is 502 or 504;
-            var context = named is null && (!joinable || noPeer) ? Context(request, errors, options) : null;
+            var context = named is null && (!joinable || noPeer) ? Context(request, errors, options)
+                : named is null && request.Status == 503 && joinable ? Limiter(request, errors, options) : null;
             var upstream = named?.Upstream ?? context?.Upstream ?? (!request.LogsUpstream ? "(unknown)" : request.Backend.Length > 0 ? request.Backend : "-");
             var failure = Failure(request, upstream, request.Unaddressed, recovered: !gateway, claimed, claimed);
             if (failure.Host == "-" && context is not null)
@@ -291,7 +292,7 @@ internal static class RequestJoin
             // A connection number names the connection, not the request: a keep-alive connection (a client, a load
             // balancer) carries requests to every host and location, so the rest must fit too.
             return request.ConnectionId == error.ConnectionId && requestAgreement != RequestAgreement.Disagree
-                && HostAgrees(request, error) && TriedThere(request, error) && StatusFits(request, error)
+                && HostAgrees(request, error) && TriedThere(request, error) && StatusFits(request, error, requestAgreement)
                 ? error.Kind == FailureKind.Script ? 1 : 4
                 : 0;
         }
@@ -306,7 +307,7 @@ internal static class RequestJoin
             return 0;
         }
 
-        if (!StatusFits(request, error))
+        if (!StatusFits(request, error, requestAgreement))
         {
             return 0;
         }
@@ -349,6 +350,27 @@ internal static class RequestJoin
     }
 
     /// <summary>
+    /// A 503 no line names, of the client and request line a limiter rejected in its join window (claimed by the same
+    /// request sent again that second, say): limit_req and limit_conn write a line for each rejection, so its own was
+    /// left out of the excerpt, and it was rejected the same way, not passed through from an upstream.
+    /// </summary>
+    private static PendingError? Limiter(PendingRequest request, List<PendingError> errors, DiagnosisOptions options)
+    {
+        var (from, to) = Window(request, options);
+        for (var i = LowerBound(errors, from); i < errors.Count && errors[i].Time <= to; i++)
+        {
+            var error = errors[i];
+            if (error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections
+                && Agrees(request.Client, error.Client) && request.Request.Compare(error.Request) == RequestAgreement.Agree && HostAgrees(request, error))
+            {
+                return error;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// The error line's upstream is one the request tried, when both name one. A request logged with
     /// <c>$upstream_addr</c> <c>-</c> (or empty) is one for which nginx chose no peer (its name did not resolve): a
     /// line about a try to a peer is another request's, on the same keep-alive or HTTP/2 connection perhaps.
@@ -372,9 +394,10 @@ internal static class RequestJoin
     /// Whether a line of this kind can be about a request that ended with its status: nginx answers 504 for its own
     /// timeouts, 503 for limit_req/limit_conn and 502 for every other failure of the try whose answer the client got.
     /// A request that went to several servers (or whose tries are not logged and that succeeded) may carry any line of
-    /// a try nginx moved on from.
+    /// a try nginx moved on from. An <c>error_page 504 =502</c> makes a timeout's answer a 502: where the access log
+    /// shows neither the upstream nor its status, one whose request line is the timeout line's takes it.
     /// </summary>
-    private static bool StatusFits(PendingRequest request, PendingError error)
+    private static bool StatusFits(PendingRequest request, PendingError error, RequestAgreement requestAgreement)
     {
         var kind = error.Kind;
         if (request.Rejection)
@@ -401,7 +424,8 @@ internal static class RequestJoin
         }
 
         var expected = StatusFor(error);
-        return request.Status == expected || request.Tries.Count > 1 || request.Status is not (502 or 503 or 504);
+        return request.Status == expected || request.Tries.Count > 1 || request.Status is not (502 or 503 or 504)
+            || (expected == 504 && request.Status == 502 && !request.LogsUpstream && !request.LogsUpstreamStatus && requestAgreement == RequestAgreement.Agree);
     }
 
     private static DateTimeOffset Second(DateTimeOffset time) => time.AddTicks(-(time.UtcTicks % TimeSpan.TicksPerSecond));

@@ -251,6 +251,19 @@ internal static class ErrorLogParser
             && text[(open + close + 2)..] is [(byte)' ', .. var process] && StartsWithProcessId(process);
     }
 
+    /// <summary>Where the first of the keys nginx writes after <c>client:</c> starts (<c>, server: </c>, <c>, request:
+    /// "</c>, <c>, upstream: "</c>, <c>, host: "</c>), or -1.</summary>
+    private static int FirstContextKey(ReadOnlySpan<byte> rest)
+    {
+        var first = -1;
+        foreach (var at in (ReadOnlySpan<int>)[rest.IndexOf(", server: "u8), rest.IndexOf(", request: \""u8), rest.IndexOf(", upstream: \""u8), rest.IndexOf(", host: \""u8)])
+        {
+            first = at >= 0 && (first < 0 || at < first) ? at : first;
+        }
+
+        return first;
+    }
+
     /// <summary>Whether the text starts with nginx's <c>pid#tid: </c>.</summary>
     public static bool StartsWithProcessId(ReadOnlySpan<byte> text) => SkipProcess(text).Length < text.Length;
 
@@ -358,6 +371,12 @@ internal static class ErrorLogParser
         if (contextStart < 0 && rest.IndexOf(", client:"u8) is var at and >= 0 && rest[(at + 9)..].IndexOf(", server: "u8) >= 0)
         {
             contextStart = glued = at;
+        }
+
+        // A paste that lost the client's key (cut, or redacted with it) keeps the keys nginx writes after it, in order.
+        if (contextStart < 0)
+        {
+            contextStart = FirstContextKey(rest);
         }
 
         var message = contextStart < 0 ? rest : rest[..contextStart];
@@ -480,6 +499,26 @@ internal static class ErrorLogParser
 
         message = ToConfigMessage(line.Level, Encoding.ASCII.GetString(line.Timestamp), line.Message);
         return true;
+    }
+
+    /// <summary>
+    /// The message stops inside the phase the upstream module names after <c> while </c> (<c>… while reading</c>, then
+    /// <c>response header from upstream,</c> on the next line of a paste): nginx writes the phase whole, so whoever
+    /// wrapped the line cut it there.
+    /// </summary>
+    public static bool PhaseCutShort(ReadOnlySpan<byte> message)
+    {
+        if (message.EndsWith(" while"u8))
+        {
+            return true;
+        }
+
+        var phase = Phase(message).TrimEnd((byte)' ');
+        return !phase.IsEmpty && (Cuts("connecting to upstream"u8, phase) || Cuts("reading response header from upstream"u8, phase)
+            || Cuts("sending request to upstream"u8, phase) || Cuts("SSL handshaking to upstream"u8, phase) || Cuts("reading upstream"u8, phase));
+
+        static bool Cuts(ReadOnlySpan<byte> action, ReadOnlySpan<byte> phase) =>
+            action.Length > phase.Length && action.StartsWith(phase) && action[phase.Length] == ' ';
     }
 
     /// <summary>The text after <c> while </c> in a message: the phase nginx was in (<c>connecting to upstream</c>).</summary>

@@ -1899,6 +1899,99 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A paste of two 503s of one client and request line in one second, and one "limiting requests" line: limit_req
+    /// writes a line for each rejection, so the second's was left out, and it was rejected the same way (nginx's own
+    /// page, no upstream), not an upstream's answer passed through. One rate-limiting incident of both.
+    /// </summary>
+    [Fact]
+    public void TwoRejectedRequestsAndOneLimiterLine_AreOneRateLimitingIncident()
+    {
+        const string Request = "\"GET / HTTP/1.1\" 503 599 \"-\" \"Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/106.0.0.0\"";
+        string[] access =
+        [
+            $"192.168.56.1 - - [{Base:dd/MMM/yyyy:HH:mm:ss} +0000] {Request}",
+            $"192.168.56.1 - - [{Base:dd/MMM/yyyy:HH:mm:ss} +0000] {Request}",
+        ];
+        string[] errors = [$"{Base:yyyy/MM/dd HH:mm:ss} [error] 37#37: *251 limiting requests, excess: 0.584 by zone \"one\", client: 192.168.56.1, server: localhost, request: \"GET / HTTP/1.1\", host: \"localhost\""];
+
+        var incident = Assert.Single(Analyze(access, errors, format: "combined").Incidents);
+
+        Assert.Equal((IncidentCause.RateLimited, 503, 2), (incident.Cause, incident.Status, incident.FailedRequests));
+    }
+
+    /// <summary>
+    /// <c>error_page 504 =502 /busy.html</c>: nginx timed out on the upstream and answered 502 with the site's page. An
+    /// access log in <c>combined</c> shows neither the upstream nor its status, so each 502 takes the timeout line of
+    /// its request (same client, request line and second): one timeout incident of the upstream the lines name, with
+    /// the status its clients got. Where <c>$upstream_status</c> is logged, the try's own status tells instead.
+    /// </summary>
+    [Fact]
+    public void TimeoutAnsweredAs502ByAnErrorPage_JoinsItsRequestsInAFormatWithoutUpstreamFields()
+    {
+        var access = new List<(DateTimeOffset Time, string Line)>();
+        var errors = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            var time = Base.AddSeconds(-120 + (i * 10));
+            access.Add((time, $"203.0.113.8 - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/v1/resources HTTP/1.1\" 200 1024 \"-\" \"Next.js\""));
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            var time = Base.AddSeconds(i / 2 * 26);
+            var path = i % 2 == 0 ? "/api/v1/reactions/list" : "/api/v1/reactions";
+            access.Add((time, $"113.185.44.12 - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET {path} HTTP/1.1\" 502 238 \"-\" \"Mozilla/5.0\""));
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 20#20: *{516358 + i} upstream timed out (110: Connection timed out) while reading response header from upstream, client: 113.185.44.12, server: api.test, request: \"GET {path} HTTP/1.1\", upstream: \"http://172.20.0.2:3000{path}\", host: \"api.test\"");
+        }
+
+        var incident = Assert.Single(Analyze([.. access.OrderBy(a => a.Time).Select(a => a.Line)], errors, format: "combined").Incidents);
+
+        Assert.Equal(("172.20.0.2:3000", IncidentCause.Timeout, 502, 4), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
+    }
+
+    /// <summary>
+    /// A wrap inside the quoted value of <c>upstream:</c> or <c>host:</c>, which hold no blank, cut a word: the rest goes
+    /// on without one, so every line of a paste names the same upstream (<c>"http://loc</c> / <c>alhost/…"</c>).
+    /// </summary>
+    [Fact]
+    public void WrappedInsideTheQuotedUpstream_JoinsTheNameWhole()
+    {
+        string[] errors =
+        [
+            $"{Base:yyyy/MM/dd HH:mm:ss} [error] 1829#1829: *451 no live upstreams while connecting to upstream, client: 203.0.113.4, server: social.test, request: \"GET /api/v1/streaming HTTP/1.1\", upstream: \"http://localhost/api/v1/streaming\", host: \"social.test\"",
+            "",
+            $"{Base.AddSeconds(1):yyyy/MM/dd HH:mm:ss} [error] 1829#1829: *448 no live upstreams while connecting to upstream, client: 203.0.113.4, server: social.test, request: \"GET /.well-known/nodeinfo HTTP/1.1\", upstream: \"http://loc",
+            "alhost/.well-known/nodeinfo\", host: \"social.test\"",
+            "",
+            $"{Base.AddSeconds(2):yyyy/MM/dd HH:mm:ss} [error] 1829#1829: *452 no live upstreams while connecting to upstream, client: 203.0.113.4, server: social.test, request: \"GET /api/v1/streaming HTTP/1.1\", upstream: \"http://localhost/api/v1/streaming\", host: \"social.test\"",
+        ];
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(("localhost", 3), (incident.Upstream, incident.FailedRequests));
+    }
+
+    /// <summary>
+    /// A fragment pasted from the level on, wrapped inside its phase (<c>… while reading</c>, <c>response header from
+    /// upstream,</c>) with the upstream on a line of its own: nginx writes the phase whole, so the lines after it are its
+    /// rest, and the upstream they name is the incident's.
+    /// </summary>
+    [Fact]
+    public void FragmentWrappedInsideItsPhase_TakesTheUpstreamFromTheLinesAfter()
+    {
+        string[] errors =
+        [
+            "[error] upstream prematurely closed connection while reading",
+            "response header from upstream,",
+            "upstream: \"http://10.244.0.44:8000/predict\"",
+        ];
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(("10.244.0.44:8000", IncidentCause.InvalidResponse), (incident.Upstream, incident.Cause));
+    }
+
+    /// <summary>
     /// An error line without <c>host:</c> (cut short in a paste, or a request with an empty Host) names the host by
     /// its <c>server:</c> alone, which says nothing of the Host the client sent: its request's access line, whatever
     /// host it logs, is the same request, and the failure is the error line's, not the upstream's own 502.

@@ -125,6 +125,18 @@ public sealed class ErrorLogParserTests
         Assert.Equal("http://172.20.0.2:3000/a", Encoding.UTF8.GetString(entry.Upstream));
     }
 
+    /// <summary>A paste that lost <c>client:</c> (cut, or redacted with its key) keeps the keys nginx writes after it.</summary>
+    [Theory]
+    [InlineData("upstream prematurely closed connection while reading response header from upstream, upstream: \"http://10.244.0.44:8000/predict\"", "", "http://10.244.0.44:8000/predict")]
+    [InlineData("connect() failed (111: Connection refused) while connecting to upstream, server: shop.test, request: \"GET / HTTP/1.1\", upstream: \"http://10.0.0.5:8080/\", host: \"shop.test\"", "shop.test", "http://10.0.0.5:8080/")]
+    public void TryParseHeadless_ContextWithoutItsClient_KeepsTheKeysAfterIt(string line, string server, string upstream)
+    {
+        Assert.True(ErrorLogParser.TryParseHeadless(Encoding.UTF8.GetBytes(line), out var entry));
+
+        Assert.Equal((server, upstream), (Encoding.UTF8.GetString(entry.Server), Encoding.UTF8.GetString(entry.Upstream)));
+        Assert.EndsWith("upstream", Encoding.UTF8.GetString(entry.Message), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Hello world")] // no request context
     [InlineData("the app was stopped while connecting to upstream servers was slow")] // a sentence
