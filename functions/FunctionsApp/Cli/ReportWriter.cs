@@ -78,8 +78,10 @@ internal static class ReportWriter
             var recovered = incident.FailedTriesRecovered > 0
                 ? string.Create(CultureInfo.InvariantCulture, $", {incident.FailedTriesRecovered} failed tries recovered by failover")
                 : "";
+            // An incident that ends on another day says which: "→ 03:53:59" after "04:26:39" reads as going backwards.
+            var end = incident.End.ToString(incident.End.UtcDateTime.Date == incident.Start.UtcDateTime.Date ? "HH:mm:ss" : "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {incident.Start:yyyy-MM-dd HH:mm:ss} → {incident.End:HH:mm:ss} UTC, {incident.FailedRequests} failed request(s) ({statuses}){recovered}"));
+                $"  {incident.Start:yyyy-MM-dd HH:mm:ss} → {end} UTC, {incident.FailedRequests} failed request(s) ({statuses}){recovered}"));
             output.WriteLine($"  Why: {incident.Summary}");
             output.WriteLine("  Evidence:");
             foreach (var evidence in incident.Evidence.Where(e => e.Source is "error" or "access").Take(5))

@@ -82,6 +82,23 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Equal("timeout", document.RootElement.GetProperty("incidents")[0].GetProperty("cause").GetString());
     }
 
+    /// <summary>An incident that ends on the next day shows the end's date, so its time never reads as going back.</summary>
+    [Fact]
+    public async Task RunAsync_IncidentAcrossMidnight_ShowsTheEndsDate()
+    {
+        const string Context = ", client: 203.0.113.9, server: shop.example, request: \"GET / HTTP/1.1\", upstream: \"http://10.0.0.5:8080/\", host: \"shop.example\"";
+        var error = Write("error.log", string.Join('\n',
+            $"2026/03/14 23:59:40 [error] 7#7: *1 connect() failed (111: Connection refused) while connecting to upstream{Context}",
+            $"2026/03/14 23:59:55 [error] 7#7: *2 connect() failed (111: Connection refused) while connecting to upstream{Context}",
+            $"2026/03/15 00:00:10 [error] 7#7: *3 connect() failed (111: Connection refused) while connecting to upstream{Context}",
+            ""));
+
+        var (exit, output, _) = await RunAsync("--error", error);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("2026-03-14 23:59:40 → 2026-03-15 00:00:10 UTC, 3 failed request(s)", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RunAsync_OneStreamGivenAsBothLogs_IsReadOnce()
     {
