@@ -1017,7 +1017,14 @@ internal sealed class LogFeed
         private static bool InSpacelessValue(ReadOnlySpan<byte> text)
         {
             var key = Math.Max(text.LastIndexOf(", upstream: \""u8), text.LastIndexOf(", host: \""u8));
-            return key >= 0 && text[(key + 3)..].IndexOf((byte)'"') is var open && text[(key + 3 + open + 1)..].IndexOfAny((byte)'"', (byte)' ') < 0;
+            if (key < 0)
+            {
+                return false;
+            }
+
+            var value = text[key..];
+            value = value[(value.IndexOf((byte)'"') + 1)..];
+            return value.IndexOfAny((byte)'"', (byte)' ') < 0;
         }
 
         private static bool InToken(byte b) => char.IsAsciiLetterOrDigit((char)b) || b is (byte)'/' or (byte)'.' or (byte)'_' or (byte)'-';
