@@ -140,6 +140,13 @@ internal static class RequestJoin
                 failure.Host = context.Host;
             }
 
+            // Its lines say it tried a server and then found none left ("no live upstreams" naming the block): the
+            // server is the block's, as the error log alone says (DiagnosisEngine.TrackedUpstream).
+            if (named is { Kind: not FailureKind.NoLiveUpstreams } && claimed.FindLast(e => e.Kind == FailureKind.NoLiveUpstreams) is { } noneLeft)
+            {
+                failure.Block = noneLeft.Upstream;
+            }
+
             yield return failure;
             yield break;
         }

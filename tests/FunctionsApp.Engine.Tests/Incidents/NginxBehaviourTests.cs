@@ -1899,6 +1899,63 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// <c>proxy_pass http://localhost:8080</c> is a block of both loopbacks named <c>localhost</c>. Its servers failed
+    /// together once and came back; minutes later nginx answers "no live upstreams" under the block's name, and the
+    /// requests that tried 127.0.0.1:8080 first and then found none left are the block's failures too, not a second
+    /// incident of the server the earlier outage had named.
+    /// </summary>
+    [Fact]
+    public void ServerTriedThenNoneLeft_AfterAnEarlierOutageOfIt_IsTheBlocksIncident()
+    {
+        var access = new List<string>();
+        var errors = new List<string>();
+        var id = 0;
+        void Failed(DateTimeOffset time, params string[] tries)
+        {
+            id++;
+            var path = $"/api/item/{id}";
+            access.Add($"127.0.0.1 - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET {path} HTTP/1.1\" 502 494 \"-\" \"Mozilla/5.0\"");
+            foreach (var upstream in tries)
+            {
+                var context = $", client: 127.0.0.1, server: localhost, request: \"GET {path} HTTP/1.1\", upstream: \"http://{upstream}/admin{path}\", host: \"localhost\"";
+                errors.Add(upstream == "localhost"
+                    ? $"{time:yyyy/MM/dd HH:mm:ss} [error] 13152#7000: *{id} no live upstreams while connecting to upstream{context}"
+                    : $"{time:yyyy/MM/dd HH:mm:ss} [error] 13152#7000: *{id} connect() failed (10061: No connection could be made because the target machine actively refused it) while connecting to upstream{context}");
+            }
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            access.Add($"127.0.0.1 - - [{Base.AddSeconds(-400 + (i * 5)):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/ok HTTP/1.1\" 200 120 \"-\" \"Mozilla/5.0\"");
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            Failed(Base.AddSeconds(-300 + i), "[::1]:8080", "127.0.0.1:8080");
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            access.Add($"127.0.0.1 - - [{Base.AddSeconds(-290 + (i * 5)):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/ok HTTP/1.1\" 200 120 \"-\" \"Mozilla/5.0\"");
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            Failed(Base, "localhost");
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            Failed(Base.AddSeconds(2 + (i * 3)), "127.0.0.1:8080", "localhost");
+        }
+
+        var report = Analyze(access, errors, format: "combined");
+
+        var now = Assert.Single(report.Incidents, i => i.End >= Base);
+        Assert.Equal(("localhost", 8), (now.Upstream, now.FailedRequests));
+    }
+
+    /// <summary>
     /// A paste of two 503s of one client and request line in one second, and one "limiting requests" line: limit_req
     /// writes a line for each rejection, so the second's was left out, and it was rejected the same way (nginx's own
     /// page, no upstream), not an upstream's answer passed through. One rate-limiting incident of both.
@@ -3248,8 +3305,9 @@ public sealed class NginxBehaviourTests
     /// Captured (Fixtures/captures/dst-fall-back-no-live-upstreams): daylight saving ends mid-capture, so the error log's
     /// local times go back an hour while the failures go on. nginx writes its error log in order: the hour that repeats
     /// is read in the new offset from the line where the clock went back, before the access log's lines reach the change,
-    /// so both logs stay one incident. The servers were disabled by timeouts whose lines follow nginx's warning, so the
-    /// "no live upstreams" is not the servers' own answers.
+    /// so both logs stay one incident, of all 60 of its 502s (the requests that tried a server and then found none left
+    /// are the block's too). The servers were disabled by timeouts whose lines follow nginx's warning, so the "no live
+    /// upstreams" is not the servers' own answers.
     /// </summary>
     [Fact]
     public void DaylightSavingEndsMidLog_ErrorLinesOfTheRepeatedHourMeetTheirRequests()
@@ -3260,7 +3318,7 @@ public sealed class NginxBehaviourTests
         var alone = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
 
         var incident = Assert.Single(both.Incidents);
-        Assert.Equal(("search_pool", IncidentCause.UpstreamDown, 502, 58), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Equal(("search_pool", IncidentCause.UpstreamDown, 502, 60), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
         Assert.Equal(DateTimeOffset.Parse("2026-12-04T08:45:21Z", CultureInfo.InvariantCulture), incident.Start);
         var fromErrors = Assert.Single(alone.Incidents);
         Assert.InRange(fromErrors.End - fromErrors.Start, TimeSpan.Zero, TimeSpan.FromMinutes(1));
