@@ -142,6 +142,7 @@ internal sealed class PendingError
 
     /// <summary>nginx then failed to open the page an <c>error_page</c> names for the failure: the request was answered
     /// 404 (or 403) in the access log, and failed all the same.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool AnsweredByMissingErrorPage => ErrorPageStatus is not null;
 
     /// <summary>What the client got instead of the gateway's status when the page an <c>error_page</c> names for the
