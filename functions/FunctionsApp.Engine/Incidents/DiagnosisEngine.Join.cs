@@ -65,25 +65,7 @@ internal sealed partial class DiagnosisEngine
 
         if (logged && error.AnsweredByMissingErrorPage)
         {
-            // Its access line, a 404 like any other, was counted served where it went, and answered in its minute: it
-            // failed.
-            if (State.History.TryGetValue(failure.HistoryKey, out var history))
-            {
-                history.Unserve(error.Time);
-            }
-
-            var minute = error.Time.ToUnixTimeSeconds() / 60;
-            if (AnsweredPerMinute is { } answered && answered.TryGetValue(minute, out var count))
-            {
-                if (count > 1)
-                {
-                    answered[minute] = count - 1;
-                }
-                else
-                {
-                    answered.Remove(minute);
-                }
-            }
+            Unanswered(error.Time, failure.HistoryKey);
         }
 
         if (!accessCovers && LaterTries(error, index) is { Count: > 0 } later)
@@ -153,6 +135,31 @@ internal sealed partial class DiagnosisEngine
         }
 
         Apply(failure);
+    }
+
+    /// <summary>
+    /// A request the access log showed answered failed after all (the 404 of an <c>error_page</c> nginx could not open,
+    /// like any other 404 there): it is no longer counted served where it went, nor answered in its minute.
+    /// </summary>
+    private void Unanswered(DateTimeOffset time, string historyKey)
+    {
+        if (State.History.TryGetValue(historyKey, out var history))
+        {
+            history.Unserve(time);
+        }
+
+        var minute = time.ToUnixTimeSeconds() / 60;
+        if (AnsweredPerMinute is { } answered && answered.TryGetValue(minute, out var count))
+        {
+            if (count > 1)
+            {
+                answered[minute] = count - 1;
+            }
+            else
+            {
+                answered.Remove(minute);
+            }
+        }
     }
 
     /// <summary>

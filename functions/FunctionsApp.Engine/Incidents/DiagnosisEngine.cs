@@ -500,10 +500,7 @@ internal sealed partial class DiagnosisEngine
     /// </summary>
     private static int ErrorPageStatus(ReadOnlySpan<byte> message)
     {
-        var at = message.LastIndexOf(" failed ("u8);
-        var rest = at < 0 ? [] : message[(at + " failed ("u8.Length)..];
-        var colon = rest.IndexOf((byte)':');
-        if (colon < 0 || !Utf8Parser.TryParse(rest[..colon], out int code, out var consumed) || consumed != colon)
+        if (!ErrorLogParser.TryGetErrno(message, out var code, out _))
         {
             return 404;
         }

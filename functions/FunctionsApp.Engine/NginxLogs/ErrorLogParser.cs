@@ -330,8 +330,15 @@ internal static class ErrorLogParser
     private static bool InUpstreamPhase(ReadOnlySpan<byte> text)
     {
         var phase = Phase(text);
-        return IsAction(phase, "connecting to upstream"u8) || IsAction(phase, "reading response header from upstream"u8)
-            || IsAction(phase, "sending request to upstream"u8) || IsAction(phase, "SSL handshaking to upstream"u8);
+        foreach (var action in TryPhases)
+        {
+            if (IsAction(phase, action))
+            {
+                return true;
+            }
+        }
+
+        return false;
 
         static bool IsAction(ReadOnlySpan<byte> phase, ReadOnlySpan<byte> action)
         {
@@ -501,6 +508,15 @@ internal static class ErrorLogParser
         return true;
     }
 
+    /// <summary>The phases of a try the upstream module names after <c> while </c> (ngx_http_upstream.c's actions).</summary>
+    private static readonly byte[][] TryPhases =
+    [
+        "connecting to upstream"u8.ToArray(),
+        "reading response header from upstream"u8.ToArray(),
+        "sending request to upstream"u8.ToArray(),
+        "SSL handshaking to upstream"u8.ToArray(),
+    ];
+
     /// <summary>
     /// The message stops inside the phase the upstream module names after <c> while </c> (<c>… while reading</c>, then
     /// <c>response header from upstream,</c> on the next line of a paste): nginx writes the phase whole, so whoever
@@ -514,8 +530,21 @@ internal static class ErrorLogParser
         }
 
         var phase = Phase(message).TrimEnd((byte)' ');
-        return !phase.IsEmpty && (Cuts("connecting to upstream"u8, phase) || Cuts("reading response header from upstream"u8, phase)
-            || Cuts("sending request to upstream"u8, phase) || Cuts("SSL handshaking to upstream"u8, phase) || Cuts("reading upstream"u8, phase));
+        if (phase.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var action in TryPhases)
+        {
+            if (Cuts(action, phase))
+            {
+                return true;
+            }
+        }
+
+        // Or the body's, after the status went out.
+        return Cuts("reading upstream"u8, phase);
 
         static bool Cuts(ReadOnlySpan<byte> action, ReadOnlySpan<byte> phase) =>
             action.Length > phase.Length && action.StartsWith(phase) && action[phase.Length] == ' ';
