@@ -43,7 +43,8 @@ internal sealed partial class DiagnosisEngine
             NoteEarlierTries(upstreams);
         }
 
-        if (HistoryKeys.IsHost(key) && (entry.Status < 400 || State.HotRoutes.Count > 0))
+        var nginxRedirect = RedirectedByNginx(in entry);
+        if (HistoryKeys.IsHost(key) && (entry.Status < 400 || State.HotRoutes.Count > 0) && !nginxRedirect)
         {
             var route = HistoryKeys.RouteOf(in entry, key, stackalloc char[320]);
             if (!route.IsEmpty)
@@ -51,7 +52,7 @@ internal sealed partial class DiagnosisEngine
                 RecordRouteServed(route, entry.Status, time);
             }
         }
-        else if (State.HotRoutes.Count > 0 && entry.Status < 400)
+        else if (State.HotRoutes.Count > 0 && entry.Status < 400 && !nginxRedirect)
         {
             // A route nginx is answering 503 itself on (see AddAccess): what it serves meanwhile.
             var route = HistoryKeys.RouteOfRequest(in entry, stackalloc char[320]);
@@ -66,9 +67,9 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
-        // What nginx answers itself (a request it could not parse, a client too slow or gone, a limiter's rejection)
-        // says nothing of the upstream: only what it may have answered counts as served.
-        if (entry.Status is >= 400 and < 500 && !MayBeAnswered(entry.Status))
+        // What nginx answers itself (a request it could not parse, a client too slow or gone, a limiter's rejection, its
+        // own redirect) says nothing of the upstream: only what it may have answered counts as served.
+        if ((entry.Status is >= 400 and < 500 && !MayBeAnswered(entry.Status)) || nginxRedirect)
         {
             history.AnsweredByNginxInAccessLog = true;
         }

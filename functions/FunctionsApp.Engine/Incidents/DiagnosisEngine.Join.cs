@@ -168,7 +168,7 @@ internal sealed partial class DiagnosisEngine
     /// </summary>
     private bool OtherLinesOfItsRequest(PendingError error, int index)
     {
-        for (var i = index - 1; i >= 0 && error.Time - State.PendingErrors[i].Time <= _options.JoinSkew; i--)
+        for (var i = index - 1; i >= 0 && error.Time - State.PendingErrors[i].Time <= TryGap(error); i--)
         {
             if (OfItsRequest(State.PendingErrors[i]))
             {
@@ -176,9 +176,9 @@ internal sealed partial class DiagnosisEngine
             }
         }
 
-        for (var i = index + 1; i < State.PendingErrors.Count && State.PendingErrors[i].Time - error.Time <= _options.JoinSkew; i++)
+        for (var i = index + 1; i < State.PendingErrors.Count && State.PendingErrors[i].Time - error.Time <= _options.JoinSkew + NeighbourDiscovery; i++)
         {
-            if (OfItsRequest(State.PendingErrors[i]))
+            if (State.PendingErrors[i].Time - error.Time <= TryGap(State.PendingErrors[i]) && OfItsRequest(State.PendingErrors[i]))
             {
                 return true;
             }
@@ -193,6 +193,25 @@ internal sealed partial class DiagnosisEngine
     /// <summary>A line about a try of the request's that failed (not nginx's own limits, a script's or the resolver's).</summary>
     private static bool IsTryFailure(FailureKind kind) =>
         kind is not (FailureKind.None or FailureKind.Script or FailureKind.Resolver or FailureKind.RateLimitRequests or FailureKind.RateLimitConnections);
+
+    /// <summary>
+    /// How long the kernel takes to give up on a neighbour that does not answer: three ARP (or IPv6 neighbour
+    /// discovery) probes a second apart before a connect fails with "No route to host" (113), Linux's defaults.
+    /// </summary>
+    private static readonly TimeSpan NeighbourDiscovery = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The longest a try's line comes after the line of the try before it on the same request. nginx writes a try's
+    /// line when the try fails and starts the next try at once, so the next line follows as soon as that one fails: at
+    /// once for a refused connect, after the timer for a timeout (<see cref="DiagnosisOptions.JoinLookback"/>), and
+    /// after the neighbour's discovery ran out for a host that does not answer it.
+    /// </summary>
+    private TimeSpan TryGap(PendingError later) => later.Kind switch
+    {
+        FailureKind.TimedOut or FailureKind.TimedOutConnecting => _options.JoinLookback,
+        FailureKind.Unreachable => _options.JoinSkew + NeighbourDiscovery,
+        _ => _options.JoinSkew,
+    };
 
     /// <summary>
     /// The unclaimed lines after the one at <paramref name="index"/> that are later tries of its request on other servers:
@@ -220,7 +239,7 @@ internal sealed partial class DiagnosisEngine
         for (var i = index + 1; i < last && State.PendingErrors[i].Time - error.Time <= _options.JoinLookback; i++)
         {
             var other = State.PendingErrors[i];
-            if (other.Time - previous.Time > (other.Kind is FailureKind.TimedOut or FailureKind.TimedOutConnecting ? _options.JoinLookback : _options.JoinSkew))
+            if (other.Time - previous.Time > TryGap(other))
             {
                 if (other.Time - error.Time > _options.JoinSkew && other.Time - previous.Time > _options.JoinLookback)
                 {

@@ -216,6 +216,15 @@ internal sealed partial class DiagnosisEngine
     private static bool MayBeAnswered(int status) =>
         status < 400 || (status < 500 && status is not (400 or 408 or 413 or 414 or 429 or 444 or >= 494));
 
+    /// <summary>
+    /// A redirect nginx made itself, its page nginx's own for the status (<see cref="NginxErrorPage"/>):
+    /// <c>return 301 https://$host$request_uri</c> in the plain-HTTP server, a directory's missing slash. Not an answer of
+    /// an upstream's, whatever the format does not say.
+    /// </summary>
+    private static bool RedirectedByNginx(in AccessLogEntry entry) =>
+        entry.Status is >= 301 and <= 308 && entry.Get(AccessField.BodyBytesSent) is { IsEmpty: false } body
+        && Utf8Parser.TryParse(body, out long bytes, out var read) && read == body.Length && NginxErrorPage.Is(entry.Status, bytes);
+
     /// <summary>Takes one access-log line (its time already read); returns false and counts it malformed when it has no status.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool AddAccess(in AccessLogEntry entry, AccessLogFormat format, DateTimeOffset time)
@@ -232,7 +241,7 @@ internal sealed partial class DiagnosisEngine
         {
             var minute = time.ToUnixTimeSeconds() / 60;
             CountMinute(minute);
-            if (MayBeAnswered(status))
+            if (MayBeAnswered(status) && !RedirectedByNginx(in entry))
             {
                 CollectionsMarshal.GetValueRefOrAddDefault(AnsweredPerMinute!, minute, out _)++;
             }

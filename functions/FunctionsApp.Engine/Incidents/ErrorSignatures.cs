@@ -346,7 +346,13 @@ internal static class ErrorSignatures
     {
         if (!ErrorLogParser.TryGetErrno(message, out var errno, out var text))
         {
-            return FailureKind.None;
+            // nginx always writes the number with the kernel's words ("(111: Connection refused)"); a paste that dropped
+            // the number ("failed (Connection refused)"), or the call with it ("Resource temporarily unavailable while
+            // connecting to upstream"), still says in those words what the kernel answered. Only the message's own
+            // words: the request's context after ", client: " is the client's.
+            var context = message.IndexOf(", client: "u8);
+            text = context < 0 ? message : message[..context];
+            errno = 0;
         }
 
         var byText = Contains(text, "refused") ? Errno.Refused

@@ -216,7 +216,7 @@ internal static class LogAnalyzer
         var rest = new List<Incident>();
         foreach (var episode in Run(access, errors, format, options.WithMinFailures(1), cancellationToken).Incidents)
         {
-            if (found.FirstOrDefault(f => SameKey(f, episode) && !Apart(f, episode, options.QuietPeriod)) is { } own)
+            if (found.FirstOrDefault(f => (SameKey(f, episode) && !Apart(f, episode, options.QuietPeriod)) || ItsOwnReading(f, episode)) is { } own)
             {
                 // The incident's own failures; with more of them, when the threshold of one let another host's failures
                 // of its upstream and cause at its time join it (a health check by the server's address, seconds
@@ -257,6 +257,12 @@ internal static class LogAnalyzer
 
         static bool Apart(Incident found, Incident episode, TimeSpan quiet) =>
             episode.End < found.Start - quiet || episode.Start > found.End + quiet;
+
+        // The incident read again with the threshold of one, where nothing names the upstream: the same host, cause and
+        // moments (its failures are the episode's), so not a second outage beside it.
+        static bool ItsOwnReading(Incident found, Incident episode) =>
+            found.Upstream == "(unknown)" && (found.Upstream, found.Host, found.Cause) == (episode.Upstream, episode.Host, episode.Cause)
+            && episode.Start <= found.End && episode.End >= found.Start;
 
         static TimeSpan Distance(Incident found, Incident episode) =>
             episode.End < found.Start ? found.Start - episode.End : episode.Start - found.End;

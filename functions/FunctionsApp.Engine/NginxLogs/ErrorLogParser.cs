@@ -128,7 +128,8 @@ internal static class ErrorLogParser
                 return false;
             }
 
-            rest = rest[(close + 2)..].TrimStart((byte)' ');
+            // "[error]: *1 …": a paste that turned nginx's "pid#tid:" into a colon after the level.
+            rest = rest[(close + 2)..].TrimStart(" :"u8);
         }
 
         if (rest.IndexOf(", client: "u8) > 0 || rest.IndexOf(", resolver: "u8) > 0 || InUpstreamPhase(rest) || IsUpstreamVerdict(rest))

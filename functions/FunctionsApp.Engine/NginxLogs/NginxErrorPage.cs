@@ -6,13 +6,19 @@ namespace FunctionsApp.NginxLogs;
 /// <c>openresty/1.21.4.1</c>, Ubuntu's <c>nginx/1.18.0 (Ubuntu)</c>). So <c>$body_bytes_sent</c> tells nginx's own 502 from an application's, when no
 /// <c>error_page</c> replaced it and nothing compressed it. A browser that says MSIE or Chrome in its User-Agent gets
 /// six lines of padding after the page (402 bytes; <c>msie_padding</c>, on by default), so Chrome's and Edge's 502 is
-/// 559 bytes where curl's is 157. Older versions' pages are 16 bytes longer (173 and 575).
+/// 559 bytes where curl's is 157. Older versions' pages are 16 bytes longer (173 and 575). A redirect nginx makes
+/// (<c>return 301 https://$host$request_uri</c>, a directory's missing slash) has such a page too.
 /// </summary>
 internal static class NginxErrorPage
 {
-    // The bytes of each page without the server's name: 502 with "nginx/1.22.1" is 145 + 12 = 157 bytes.
+    // The bytes of each page without the server's name: 502 with "nginx/1.22.1" is 145 + 12 = 157 bytes. The status
+    // line's text is written twice (title and heading) around 115 bytes of markup: 115 + 2 × "502 Bad Gateway".
     private static int Head(int status) => status switch
     {
+        301 => 157,
+        302 => 133,
+        303 => 141,
+        307 or 308 => 159,
         502 => 145,
         503 => 185,
         504 => 155,
@@ -45,7 +51,8 @@ internal static class NginxErrorPage
         {
             foreach (var page in (ReadOnlySpan<int>)[head + length, head + BgColor + length])
             {
-                if (bytes == page || bytes == page + MsiePadding)
+                // The padding follows error pages only (4xx, 5xx), never a redirect's.
+                if (bytes == page || (status >= 400 && bytes == page + MsiePadding))
                 {
                     return true;
                 }

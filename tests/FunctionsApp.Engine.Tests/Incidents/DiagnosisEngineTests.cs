@@ -612,6 +612,55 @@ public sealed class DiagnosisEngineTests
     }
 
     [Fact]
+    public void Analyze_AShortAccessLogWithoutUpstreams_CountsEachFailedRequestOnce()
+    {
+        // A combined-format access log (no upstream named): strays a few minutes apart, each too few for an incident,
+        // then a scanner's burst that is one. The strays are read again with a threshold of one; that reading holds the
+        // burst too, and it is the burst's incident, not another outage to add to it.
+        const string Combined = "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"";
+        var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+        string Line(int second, int status, string path) =>
+            $"203.0.113.{second % 200} - - [{start.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET {path} HTTP/1.1\" {status} 497 \"-\" \"curl/8.5.0\"";
+        var access = new List<string> { Line(0, 200, "/"), Line(30, 200, "/app/") };
+        access.AddRange(new[] { 300, 600, 601, 1200, 1800 }.Select(t => Line(t, 502, "/app/")));
+        access.Add(Line(2400, 400, "/"));
+        access.AddRange(Enumerable.Range(0, 30).Select(i => Line(3000 + (i * 2), 502, $"/.env{i}")));
+
+        var report = Analyze(access, format: Combined);
+
+        Assert.Equal(35, report.Stats.FailedRequests);
+        Assert.Equal(35, report.Incidents.Sum(i => i.FailedRequests));
+    }
+
+    /// <summary>
+    /// A combined-format access log shared by the plain-HTTP server, which redirects every request to HTTPS
+    /// (<c>return 301</c>: nginx's own page, 169 bytes with nginx/1.27.5), and the HTTPS one that proxies. Between two
+    /// bursts of 502s only nginx's redirects were answered: the outage went on, one incident. An application's redirect
+    /// (another size) or its pages there say it served between them: two.
+    /// </summary>
+    [Theory]
+    [InlineData(301, 169, 1)]
+    [InlineData(302, 145, 1)]
+    [InlineData(301, 0, 2)]
+    [InlineData(200, 5120, 2)]
+    public void Analyze_OnlyNginxsOwnRedirectsBetweenTwoBursts_IsOneOutage(int status, int bytes, int incidents)
+    {
+        const string Combined = "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"";
+        var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+        string Line(int second, int code, int size) =>
+            $"198.51.100.{(second % 50) + 1} - - [{start.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /shop/ HTTP/1.1\" {code} {size} \"-\" \"Mozilla/5.0\"";
+        var access = Enumerable.Range(0, 10).Select(i => Line(i * 6, 200, 5120))
+            .Concat(Enumerable.Range(0, 5).Select(i => Line(60 + (i * 5), 502, 157)))
+            .Concat(Enumerable.Range(0, 20).Select(i => Line(120 + (i * 30), status, bytes)))
+            .Concat(Enumerable.Range(0, 5).Select(i => Line(900 + (i * 5), 502, 157)));
+
+        var report = Analyze(access, format: Combined);
+
+        Assert.Equal(incidents, report.Incidents.Count);
+        Assert.Equal(10, report.Incidents.Sum(i => i.FailedRequests));
+    }
+
+    [Fact]
     public void Analyze_FewerFailuresInAllTheLogsThanTheThreshold_AnalysesEachOfThem()
     {
         // Someone pastes the error lines they got: the threshold guards a stream against strays, not this.

@@ -106,6 +106,14 @@ public sealed class ErrorSignaturesTests
         { "FastCGI sent in stderr: \"PHP message: PHP Warning:  Undefined variable $x in /srv/index.php on line 3\" while reading response header from upstream", "None" },
         { "recv() failed (111: Connection refused) while resolving, resolver: 127.0.0.53:53", "Resolver" },
         { "upstream server temporarily disabled while connecting to upstream", "None" },
+
+        // Pasted without the errno's number (or without the call and number): the kernel's words still say what it answered.
+        { "connect() failed (Connection refused) while connecting to upstream", "Refused" },
+        { "connect() to unix:/run/php/php-fpm.sock failed (Resource temporarily unavailable) while connecting to upstream", "ResourceUnavailable" },
+        { "Resource temporarily unavailable while connecting to upstream", "ResourceUnavailable" },
+        { "connect() to unix:/run/gitea.sock failed (No such file or directory) while connecting to upstream", "MissingSocket" },
+        { "recv() failed (Connection reset by peer) while reading response header from upstream", "Reset" },
+        { "recv() failed while reading response header from upstream, client: 10.0.0.1, server: a, request: \"GET /refused HTTP/1.1\"", "OtherUpstream" },
         { "epoll_wait() reported that client prematurely closed connection, so upstream connection is closed too while sending request to upstream", "None" },
         { "client prematurely closed connection while reading client request line", "None" },
         { "open() \"/usr/share/nginx/html/favicon.ico\" failed (2: No such file or directory)", "None" },

@@ -90,6 +90,43 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// The error log alone, a server whose host stopped answering ARP (a container gone, its address not reused): the
+    /// kernel fails each connect with "No route to host" only when neighbour discovery gives up, three probes a second
+    /// apart, so a request's next try is logged three seconds after the one before. Both lines are one failed request
+    /// when the next try failed too (another server gone, or the same one listed twice); a single line and nginx's
+    /// warning is a try the next server answered.
+    /// </summary>
+    [Theory]
+    [InlineData("next-served", 0)]
+    [InlineData("next-unreachable", 6)]
+    [InlineData("same-server-again", 6)]
+    public void ErrorLogAlone_UnreachableTries_AreLoggedANeighbourDiscoveryApart(string shape, int failed)
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var time = Base.AddSeconds(i * 20);
+            string Line(DateTimeOffset at, string level, string message, string server) =>
+                $"{at:yyyy/MM/dd HH:mm:ss} [{level}] 27#27: *{60 + i} {message}, client: 10.89.0.80, server: _, request: \"GET /api/settings HTTP/1.1\", upstream: \"http://{server}/api/settings\", host: \"app.test\"";
+            const string NoRoute = "connect() failed (113: No route to host) while connecting to upstream";
+            const string Disabled = "upstream server temporarily disabled while connecting to upstream";
+            errors.Add(Line(time, "error", NoRoute, "10.89.0.15:8000"));
+            errors.Add(Line(time, "warn", Disabled, "10.89.0.15:8000"));
+            if (shape != "next-served")
+            {
+                var next = shape == "next-unreachable" ? "10.89.0.16:8000" : "10.89.0.15:8000";
+                errors.Add(Line(time.AddSeconds(3), "error", NoRoute, next));
+                errors.Add(Line(time.AddSeconds(3), "warn", Disabled, next));
+            }
+        }
+
+        var report = Analyze([], errors);
+
+        Assert.Equal(failed, report.Incidents.Sum(i => i.FailedRequests));
+        Assert.All(report.Incidents, i => Assert.Equal(IncidentCause.UpstreamDown, i.Cause));
+    }
+
+    /// <summary>
     /// <c>proxy_pass http://localhost:3000</c> with the application listening on IPv4 only: nginx tries [::1] first, is
     /// refused, logs it, and the next address answers. The access log shows every such request served; its copy ends
     /// five minutes before the error log's. Past its end the same refusals are the same tries moved past, unless the

@@ -50,6 +50,11 @@ public sealed class AccessRequestTests
         { "[$time_local] $request_method $request_uri $status", "GET http://shop.test", "GET / HTTP/1.1", "Agree" },
         { "[$time_local] $request_method $request_uri $status", "GET /api/orders/2", "GET http://shop.test/api/orders/2 HTTP/1.1", "Agree" },
         { "[$time_local] $request_method $request_uri $status", "GET https://shop.test/api/orders/3", "GET /api/orders/2 HTTP/1.1", "Disagree" },
+        // a paste of the error line that a terminal folded: the fold's padding blanks inside the request
+        { "[$time_local] \"$request\" $status", "\"POST /api/get_app_config HTTP/1.1\"", "POST /api/get_ap                  p_config HTTP/1.1", "Agree" },
+        { "[$time_local] \"$request\" $status", "\"POST /api/get_app_config HTTP/1.1\"", "POST           /api/get_app_config HTTP/1.1", "Agree" },
+        { "[$time_local] \"$request\" $status", "\"POST /api/get_app_config HTTP/1.1\"", "POST /api/get_ap                  p_settings HTTP/1.1", "Disagree" },
+        { "[$time_local] \"$request\" $status", "\"POST /api/get_app_config HTTP/1.1\"", "POST /api/get_ap p_config HTTP/1.1", "Disagree" },
         { "[$time_local] $request_method $status", "GET", "GET / HTTP/1.1", "Unknown" },
         { "[$time_local] $status", "", "GET / HTTP/1.1", "Unknown" },
     };

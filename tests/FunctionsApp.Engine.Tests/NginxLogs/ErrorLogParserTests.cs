@@ -48,6 +48,8 @@ public sealed class ErrorLogParserTests
     [InlineData("Dec 04 [REDACTED] [crit] 12#12: *5 connect() to unix:/run/app.sock failed (2: No such file or directory) while connecting to upstream, client: 10.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://unix:/run/app.sock:/\", host: \"x\"", "Crit", 5L)]
     // A connection number the poster redacted: still a request's line, its number unknown.
     [InlineData("[error] 2470#****: *_____ connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: x, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8008/\", host: \"x\"", "Error", -1L)]
+    // "pid#tid:" turned into a colon after the level by the poster.
+    [InlineData("[error]: *1 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.1, server: crm.example.com, request: \"GET /install.php HTTP/1.1\", upstream: \"fastcgi://unix:/run/php/php7.4-fpm.sock:\", host: \"crm.example.com\"", "Error", 1L)]
     public void TryParseHeadless_LinesPastedWithoutTheirTime_KeepLevelConnectionAndContext(string line, string level, long connection)
     {
         Assert.False(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out _));
