@@ -141,7 +141,9 @@ internal static class ErrorSignatures
         // upstream") is in the proxied request's upstream phase.
         if ((message.StartsWith("[lua] "u8) || message.StartsWith("lua "u8)) && !IsUpstreamPhase(message))
         {
-            return BalancerNameFailure(message) is var dns and not FailureKind.None ? dns : FailureKind.Script;
+            return BalancerNameFailure(message) is var dns and not FailureKind.None ? dns
+                : GatewayLimiter(message) is var limit and not FailureKind.None ? limit
+                : FailureKind.Script;
         }
 
         // nginx's own file I/O: a system call on a quoted path (open() "/var/lib/nginx/proxy/7/00/0000000007" failed,
@@ -429,6 +431,23 @@ internal static class ErrorSignatures
         NoEntry,
         Access,
         InvalidAddress,
+    }
+
+    /// <summary>
+    /// An API gateway built on OpenResty rejecting a request by a limit of its own: APISIX's limit-req, limit-conn and
+    /// limit-count plugins (<c>[lua] plugin.lua:1100: run_plugin(): limit-req exits with http status code 503</c>, one
+    /// line per rejection). The gateway answered before any upstream was tried, as nginx's limit_req does; only a 503
+    /// (their default <c>rejected_code</c>) is a gateway status to count.
+    /// </summary>
+    private static FailureKind GatewayLimiter(ReadOnlySpan<byte> message)
+    {
+        var at = message.IndexOf("run_plugin(): limit-"u8);
+        if (at < 0 || message[at..].IndexOf(" exits with http status code 503"u8) < 0)
+        {
+            return FailureKind.None;
+        }
+
+        return message[at..].StartsWith("run_plugin(): limit-conn"u8) ? FailureKind.RateLimitConnections : FailureKind.RateLimitRequests;
     }
 
     /// <summary>

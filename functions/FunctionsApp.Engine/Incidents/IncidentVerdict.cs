@@ -64,6 +64,10 @@ internal static class IncidentVerdict
         ServedBefore = incident.SuccessesBefore,
         ServersDisabledForAnswers = incident.Evidence.Any(e => e.Signature == IncidentClassifier.DisabledForAnswersSignature),
         AfterStatusSent = ErrorSignatures.AfterStatusSent(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
+
+        // A gateway failure's client gets a 404 or 403 only when nginx could not open the page error_page names for it
+        // (RequestJoin.StatusFor): the statuses keep what the count of such requests was.
+        MissingErrorPages = incident.Statuses.Where(s => s.Key is "403" or "404").Sum(s => s.Value),
     };
 
     private static FailureKind KindOf(EvidenceItem item)

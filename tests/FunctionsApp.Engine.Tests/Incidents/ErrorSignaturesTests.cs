@@ -72,6 +72,11 @@ public sealed class ErrorSignaturesTests
         { "upstream SSL certificate does not match \"api.internal\" while SSL handshaking to upstream", "TlsVerify" },
         { "limiting requests, excess: 10.520 by zone \"perip\"", "RateLimitRequests" },
         { "limiting connections by zone \"addr\"", "RateLimitConnections" },
+        // APISIX's limit plugins (OpenResty): the gateway's own rejection, one line each; a status other than 503 is none of ours.
+        { "[lua] plugin.lua:1100: run_plugin(): limit-req exits with http status code 503", "RateLimitRequests" },
+        { "[lua] plugin.lua:1100: run_plugin(): limit-conn exits with http status code 503", "RateLimitConnections" },
+        { "[lua] plugin.lua:1100: run_plugin(): limit-count exits with http status code 429", "Script" },
+        { "[lua] plugin.lua:1100: run_plugin(): key-auth exits with http status code 401", "Script" },
 
         // limit_req_dry_run / limit_conn_dry_run: logged, not refused.
         { "limiting requests, dry run, excess: 10.520 by zone \"perip\"", "None" },

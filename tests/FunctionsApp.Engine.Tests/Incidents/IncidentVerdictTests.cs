@@ -32,6 +32,20 @@ public sealed class IncidentVerdictTests
     }
 
     [Fact]
+    public void Reconsider_CauseChangedOnRequestsAnsweredByAMissingErrorPage_KeepsTheStepToRestoreIt()
+    {
+        // Of the twelve failed requests, five got nginx's 404: the page error_page names could not be opened.
+        var incident = Ambiguous(IncidentCause.Timeout, 0.4) with { Statuses = new Dictionary<string, int> { ["502"] = 7, ["404"] = 5 } };
+
+        var reconsidered = IncidentVerdict.Reconsider(incident, Metrics(MetricsVerdict.Corroborated));
+
+        Assert.Equal(IncidentCause.Overload, reconsidered.Cause);
+        Assert.Contains(reconsidered.Remediation, s => s.StartsWith("Restore the page `error_page` names", StringComparison.Ordinal));
+        Assert.DoesNotContain(IncidentVerdict.Reconsider(Ambiguous(IncidentCause.Timeout, 0.4), Metrics(MetricsVerdict.Corroborated)).Remediation,
+            s => s.StartsWith("Restore the page", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Reconsider_CauseUnchanged_KeepsRemediationAsBuilt()
     {
         var incident = Ambiguous(IncidentCause.Overload, 0.7);
