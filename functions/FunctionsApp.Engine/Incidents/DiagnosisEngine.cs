@@ -430,6 +430,11 @@ internal sealed partial class DiagnosisEngine
             NoteErrorPageMissing(in line, time);
         }
 
+        if (line.Message.StartsWith("auth request unexpected status: "u8))
+        {
+            NoteAuthRequestAnswered(in line, time);
+        }
+
         if (ErrorSignatures.OutOfConnections(in line))
         {
             NoteOutOfConnections(time);
@@ -498,6 +503,19 @@ internal sealed partial class DiagnosisEngine
         if (LatestTryOf(in line, time, upstream: null) is { } error && (!line.Upstream.IsEmpty || error.Kind.ChoseNoPeer()))
         {
             error.ErrorPageStatus = ErrorPageStatus(line.Message);
+        }
+    }
+
+    /// <summary>
+    /// <c>auth_request</c>'s verdict on a subrequest that did not answer 2xx, 401 or 403: it answers the main request
+    /// 500, whatever the subrequest's status (the 502 nginx made for its failed try). The subrequest's try, on the same
+    /// connection and request just before, is marked with what its client got.
+    /// </summary>
+    private void NoteAuthRequestAnswered(in ErrorLogLine line, DateTimeOffset time)
+    {
+        if (LatestTryOf(in line, time, upstream: null) is { InSubrequest: true } error)
+        {
+            error.AnsweredByAuthRequest = true;
         }
     }
 

@@ -149,6 +149,10 @@ internal sealed class PendingError
     /// failure could not be opened (<see cref="DiagnosisEngine"/>'s NoteErrorPageMissing); null when none was missing.</summary>
     public int? ErrorPageStatus { get; set; }
 
+    /// <summary>This subrequest's try failed and <c>auth_request</c> then answered its main request 500 (<c>auth request
+    /// unexpected status: 502</c> on the same connection and request): what the client got.</summary>
+    public bool AnsweredByAuthRequest { get; set; }
+
     /// <summary>nginx disabled the server after this failed connect, which it does only in a group of several, and
     /// went on to the group's next server (<c>upstream server temporarily disabled while connecting to upstream</c>).</summary>
     public bool NextServerTried { get; set; }

@@ -342,9 +342,10 @@ internal static class IncidentClassifier
 
     // A fallback (an error_page's upstream) is first used when the primary fails: that it never answered before says
     // nothing about its address. Nor does a site's traffic long before (logs sampled months apart): it must have been
-    // working when this upstream was first needed.
+    // working when this upstream was first needed. Nor does anything about a subrequest's upstream (auth_request's):
+    // the access log logs the requests, not their subrequests, so it never shows that upstream serving.
     private static bool NeverWorkedOnAHealthySite(IncidentEvidence e) =>
-        e.ServedBefore == 0 && !e.ReachedByRedirect && e.SiteWorkingBefore && e.SiteObservedBeforeFirstSeen >= LongHistory && e.SiteServedBeforeFirstSeen >= LongHistoryRequests;
+        e.ServedBefore == 0 && !e.ReachedByRedirect && !e.InSubrequest && e.SiteWorkingBefore && e.SiteObservedBeforeFirstSeen >= LongHistory && e.SiteServedBeforeFirstSeen >= LongHistoryRequests;
 
     /// <summary>The upstream kept serving through the incident, not just the requests in flight in its first second.</summary>
     private static bool Interleaved(IncidentEvidence e)
@@ -610,7 +611,9 @@ internal static class IncidentClassifier
                 FailureKind.Unreachable => $"{u} cannot be reached ({Words(top)}): the host is down, or a firewall, security group or route blocks it.",
                 FailureKind.TimedOutConnecting when HostUnreachable(e) =>
                     $"{u} cannot be reached: connects time out, and others fail with {Words(FailureKind.Unreachable)} ({e.Kinds[FailureKind.Unreachable]}×): the host is down, or a firewall, security group or route blocks it.",
-                _ when e.ServedBefore > 0 => $"{u} served {e.ServedBefore} request(s) and then stopped accepting connections ({Words(top)}).",
+                _ when e.ServedBefore > 0 && e.HistoryIsPerUpstream => $"{u} served {e.ServedBefore} request(s) and then stopped accepting connections ({Words(top)}).",
+                _ when e.ServedBefore > 0 =>
+                    $"The same requests were served {e.ServedBefore} time(s) before (the access log does not name the upstream that answered them), then {u} refused connections ({Words(top)}): the service stopped, or a configuration change points nginx at an address where nothing listens.",
                 FailureKind.MissingSocket => $"The socket {u} does not exist: the service behind it is most likely not running (or nginx points at the wrong path).",
                 _ when !e.AccessLogRead => $"{u} refused connections ({Words(top)}): the service stopped or never started (or nginx points at the wrong address or port); without the access log, nothing here says whether it served before.",
                 _ when e.InSubrequest => $"{u} refused connections ({Words(top)}): the service stopped or never started (or nginx points at the wrong address or port); the access log logs the requests, not their subrequests, so nothing here says whether it served before.",

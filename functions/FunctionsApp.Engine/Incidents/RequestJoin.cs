@@ -226,7 +226,8 @@ internal static class RequestJoin
 
     /// <summary>
     /// The failure of a 500 nginx answered when its <c>auth_request</c> subrequest's upstream failed: the subrequest's
-    /// try, with the status nginx made for it (<c>auth request unexpected status: 502</c>), on the subrequest's upstream.
+    /// try (nginx made 502 for it: <c>auth request unexpected status: 502</c>), on the subrequest's upstream, with the
+    /// status its client got.
     /// Null when the request claimed no such line (a 500 of nginx's own: a rewrite cycle, a missing file).
     /// </summary>
     public static FailureEvent? SubrequestFailure(PendingRequest request, List<PendingError> claimed)
@@ -238,7 +239,7 @@ internal static class RequestJoin
 
         var upstream = last.Upstream.Length > 0 ? last.Upstream : "(unknown)";
         var failure = Failure(request, upstream, attempt: null, recovered: false, claimed, claimed);
-        failure.Status = StatusFor(last);
+        failure.Status = request.Status;
         failure.HistoryKey = HistoryKeys.ForUpstream(last.Upstream);
         return failure;
     }
@@ -274,6 +275,7 @@ internal static class RequestJoin
     /// </summary>
     public static int StatusFor(PendingError error) =>
         error.ErrorPageStatus is { } page ? page
+        : error.AnsweredByAuthRequest ? 500
         : error.InLuaBalancer ? 503
         : error.InStreamSession && error.Kind is not (FailureKind.RateLimitRequests or FailureKind.RateLimitConnections) ? 502 : StatusFor(error.Kind);
 

@@ -660,6 +660,28 @@ public sealed class DiagnosisEngineTests
         Assert.Equal(10, report.Incidents.Sum(i => i.FailedRequests));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Analyze_RefusedAfterServing_SaysWhoServedOnlyWhereTheAccessLogNamesIt(bool upstreamLogged)
+    {
+        // The same route served, then refused: a format with $upstream_addr says the upstream served; combined says
+        // only that the requests were served, by whatever upstream answered them then.
+        var combined = "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"";
+        var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+        string Combined(int second, int status) =>
+            $"10.9.8.7 - - [{start.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET / HTTP/1.1\" {status} {(status == 200 ? 5120 : 157)} \"-\" \"curl/8.5.0\"";
+        var served = Enumerable.Range(0, 10).Select(i => upstreamLogged ? Access(i * 6, 200, cid: 100 + i) : Combined(i * 6, 200));
+        var refused = Enumerable.Range(0, 5).Select(i => upstreamLogged ? Access(70 + i, 502, connect: "-", header: "-", cid: i) : Combined(70 + i, 502));
+        var errors = Enumerable.Range(0, 5).Select(i => Error(70 + i, Refused, cid: i));
+
+        var incident = Assert.Single(Analyze([.. served, .. refused], errors, format: upstreamLogged ? UpstreamFormat : combined).Incidents);
+
+        Assert.Equal(IncidentCause.UpstreamDown, incident.Cause);
+        Assert.Equal(upstreamLogged, incident.Summary.StartsWith("10.0.0.1:8080 served 10 request(s)", StringComparison.Ordinal));
+        Assert.Equal(!upstreamLogged, incident.Summary.Contains("the access log does not name the upstream", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Analyze_FewerFailuresInAllTheLogsThanTheThreshold_AnalysesEachOfThem()
     {

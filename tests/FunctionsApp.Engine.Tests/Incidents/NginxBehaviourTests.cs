@@ -3182,8 +3182,9 @@ public sealed class NginxBehaviourTests
     /// <c>auth_request</c> to an upstream that refuses (captured from nginx 1.22, <c>proxy_pass</c> behind
     /// <c>location = /_auth</c>): the subrequest's try has a line of its own with <c>subrequest: "/_auth"</c>, nginx
     /// then says <c>auth request unexpected status: 502</c> and answers the client 500, logging no upstream for the
-    /// request (the subrequest's is not the main request's). The 500s are the auth upstream's failures, with the status
-    /// nginx made for the try (the labelled real thread 19 agrees), from both logs or from the error log alone.
+    /// request (the subrequest's is not the main request's). The 500s are the auth upstream's failures, at the status
+    /// their clients got, from both logs or from the error log alone (where nginx's `auth request unexpected status`
+    /// line says the module answered).
     /// </summary>
     [Theory]
     [InlineData(null)]
@@ -3215,8 +3216,36 @@ public sealed class NginxBehaviourTests
         var incident = Assert.Single(Analyze(format is null ? [] : access, errors, format).Incidents);
 
         Assert.Equal(("127.0.0.1:28099", IncidentCause.UpstreamDown, 10), (incident.Upstream, incident.Cause, incident.FailedRequests));
-        Assert.Equal(502, incident.Status);
+        Assert.Equal(500, incident.Status);
         Assert.Contains("`auth_request` it then answers the client 500", incident.Summary, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The same, on a site that had served for minutes before the auth service first refused: the access log logs the
+    /// requests, not their subrequests, so it never shows the auth service serving, and its refusals are not a wrong
+    /// address's for want of successes there (an upstream that never served on a healthy site).
+    /// </summary>
+    [Fact]
+    public void AuthRequestSubrequestRefusedOnAHealthySite_IsTheAuthServiceDown()
+    {
+        string Access(int second, int status) =>
+            $"172.18.0.1 - - [{Base.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/item{second} HTTP/2.0\" {status} {(status == 200 ? 812 : 177)} \"-\" \"Mozilla/5.0\"";
+        string Error(int second, string message, bool subrequest) =>
+            $"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 30#30: *{second} {message}, client: 172.18.0.1, server: localhost, request: \"GET /api/item{second} HTTP/2.0\", "
+            + (subrequest ? "subrequest: \"/internal/auth/verify\", upstream: \"http://172.18.0.5:3333/verify\", " : "") + "host: \"localhost\"";
+
+        var access = Enumerable.Range(0, 60).Select(i => Access(i * 10, 200)).ToList();
+        var errors = new List<string>();
+        foreach (var second in new[] { 610, 617, 625, 638 })
+        {
+            access.Add(Access(second, 500));
+            errors.Add(Error(second, Refused, subrequest: true));
+            errors.Add(Error(second, "auth request unexpected status: 502 while sending to client", subrequest: false));
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, "combined").Incidents);
+
+        Assert.Equal(("172.18.0.5:3333", IncidentCause.UpstreamDown, 4), (incident.Upstream, incident.Cause, incident.FailedRequests));
     }
 
     [Fact]
