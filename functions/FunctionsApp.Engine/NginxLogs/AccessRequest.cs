@@ -183,19 +183,19 @@ internal sealed record AccessRequest(string? Line, string? Method, string? Targe
     }
 
     /// <summary>
-    /// Whether the field is the error line's request without its protocol: <c>"$request_method $request_uri"</c> in one
-    /// quoted field reads as a <c>$request</c> that lost its last word (nginx's own <c>$request</c> always has it).
-    /// </summary>
-    /// <summary>
     /// Whether the error line's request is the access line's with a terminal's wrap in it: a paste of a line the
     /// terminal folded keeps the blanks that padded the fold ("POST /api/get_ap          p_config HTTP/1.1"). A run of
-    /// blanks is not in a request line nginx logs (the client sends one space between its parts), so the two are the
-    /// same request when they are equal without their blanks.
+    /// blanks hardly ever is in a request line (clients send one space between its parts and encode the target's), so
+    /// the two are the same request when they are equal without their blanks.
     /// </summary>
     private static bool PaddedByAWrap(string line, string errorRequest) =>
         errorRequest.Contains("  ", StringComparison.Ordinal) && errorRequest.Length > line.Length
         && errorRequest.Replace(" ", "", StringComparison.Ordinal) == line.Replace(" ", "", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Whether the field is the error line's request without its protocol: <c>"$request_method $request_uri"</c> in one
+    /// quoted field reads as a <c>$request</c> that lost its last word (nginx's own <c>$request</c> always has it).
+    /// </summary>
     private static bool WithoutProtocol(string line, string errorRequest) =>
         errorRequest.Length > line.Length + 6 && errorRequest.StartsWith(line, StringComparison.Ordinal)
         && errorRequest.AsSpan(line.Length).StartsWith(" HTTP/", StringComparison.Ordinal) && line.Contains(' ', StringComparison.Ordinal);
