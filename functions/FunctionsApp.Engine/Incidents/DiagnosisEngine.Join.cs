@@ -45,6 +45,11 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
+        if (CutTheBodyShort(error))
+        {
+            return;
+        }
+
         // With the access log read past this line, a gateway error would have been logged and matched: an unmatched
         // line is a try nginx recovered from, or, when the requests it belongs to could not be told apart, evidence
         // for the incident of the same upstream and host going on at that time. Unless the access log never logs
@@ -92,10 +97,11 @@ internal sealed partial class DiagnosisEngine
             // that failed there, or finding none left ("no live upstreams"), would have a line of its own. It has none:
             // the next server answered, and the client got its response. (A request with several failed tries may
             // have run out of servers to try, which nginx logs no line for: it failed.) A short paste of such tries
-            // alone is about them, and counts them (LogAnalyzer).
+            // alone is about them, and counts them (LogAnalyzer), unless they were on localhost's [::1]: the next server
+            // is the same application on 127.0.0.1.
             // Also when an earlier request showed nginx going on from this server to another of its group: a failed
             // connect is moved past whatever the method (nothing was sent), so this one's next server answered too.
-            failure.Recovered = !_options.CountTriesMovedPast;
+            failure.Recovered = !_options.CountTriesMovedPast || IsLocalhostIpv6(error.Upstream);
             Stats.TriesMovedPast++;
             NotePeer(error, movedPast: true);
         }
@@ -271,10 +277,20 @@ internal sealed partial class DiagnosisEngine
         kind is FailureKind.Refused or FailureKind.Unreachable or FailureKind.Ipv6Unavailable;
 
     /// <summary>A failed connect on a server that has another server of its group to go on to
-    /// (<see cref="EngineState.ServersWithPeers"/>, or known from a first reading of the same logs).</summary>
+    /// (<see cref="EngineState.ServersWithPeers"/>, known from a first reading of the same logs, or localhost's IPv6
+    /// address).</summary>
     private bool HasPeers(PendingError error) =>
         IsFailedConnect(error.Kind)
-        && (State.ServersWithPeers.ContainsKey(error.Upstream) || _options.ServersKnownToHavePeers.Contains(error.Upstream));
+        && (State.ServersWithPeers.ContainsKey(error.Upstream) || _options.ServersKnownToHavePeers.Contains(error.Upstream)
+            || IsLocalhostIpv6(error.Upstream));
+
+    /// <summary>
+    /// The IPv6 loopback: nginx connects to <c>[::1]</c> because a name resolved to it, and that name is <c>localhost</c>,
+    /// which /etc/hosts maps to 127.0.0.1 as well (every distribution and container image does): <c>proxy_pass
+    /// http://localhost:8080</c> is a group of two servers, and a failed connect to [::1] goes on to 127.0.0.1. If that
+    /// try failed too, it has a line of its own.
+    /// </summary>
+    private static bool IsLocalhostIpv6(string upstream) => upstream.StartsWith("[::1]:", StringComparison.Ordinal);
 
     /// <summary>
     /// One request's tries on several servers, each with a line: every server nginx went on from to another has a peer
@@ -318,6 +334,18 @@ internal sealed partial class DiagnosisEngine
     /// and the group serves without it.</summary>
     private bool Standing(string server) =>
         State.ServersWithPeers.TryGetValue(server, out var note) && note.Count >= 3;
+
+    /// <summary>
+    /// The upstream failed while nginx read the response's body ("while reading upstream": ngx_http_upstream_send_response
+    /// had passed the status and headers on, and the body pipe reads): a timeout, reset, early close or broken chunk there
+    /// only cut the body short. The client got the upstream's status, which its access line holds, never a 502 or 504.
+    /// (The phase is the connection's last action, stale for a failure before any upstream, as "no resolver defined ...
+    /// while sending to client" on a kept-alive connection is: only the upstream's own I/O failures say it.)
+    /// </summary>
+    private static bool CutTheBodyShort(PendingError error) =>
+        error.Kind is FailureKind.TimedOut or FailureKind.ConnectionTimedOut or FailureKind.Reset or FailureKind.PrematureClose
+            or FailureKind.InvalidHeader
+        && error.Signature.Contains(" while reading upstream", StringComparison.Ordinal);
 
     /// <summary>After the last time the access log holds (an access log that ended before the error log).</summary>
     private bool PastTheAccessLog(DateTimeOffset time) =>

@@ -32,7 +32,8 @@ public sealed class DiagnosisOptions
     public int MaxEvidence { get; set; } = 10;
 
     /// <summary>A failed try that nginx went past to the group's next server counts as its request's failure, when no
-    /// access log says how the request ended: for a short paste of such tries alone, which is what it asks about.</summary>
+    /// access log says how the request ended: for a short paste of such tries alone, which is what it asks about (not a
+    /// try on localhost's [::1], whose next server is the same application).</summary>
     internal bool CountTriesMovedPast { get; private set; }
 
     /// <summary>The engine counts the access log's requests per minute (<see cref="DiagnosisEngine.RequestsPerMinute"/>):

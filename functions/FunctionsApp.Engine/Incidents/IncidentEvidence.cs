@@ -170,8 +170,8 @@ internal sealed record IncidentEvidence
     /// <summary>
     /// Every error line of the incident is in the phase after nginx sent the upstream's status and headers to the
     /// client (<c>… while reading upstream</c>, <c>… while sending to client</c>: ngx_http_upstream_send_response has
-    /// run): nginx could only cut the body short, and logged the request with the upstream's status, not a 502. Only
-    /// an error log alone counts such lines as failed requests.
+    /// run): nginx could only cut the body short, and logged the request with the upstream's status, not a 502. Such
+    /// lines count only with a request whose access line holds a 5xx, the upstream's own.
     /// </summary>
     public bool AfterStatusSent { get; init; }
 

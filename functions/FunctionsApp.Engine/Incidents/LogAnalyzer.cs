@@ -46,9 +46,10 @@ internal static class LogAnalyzer
                  && stats.TriesMovedPast < options.MinFailures && lines <= ShortPaste && access.Concat(errors).All(i => i.CanReopen))
         {
             // A short paste of an error log whose only failures are a try or two nginx went past to the group's next
-            // server ([crit] connect() to [::1]:9000 failed (99), then [warn] upstream server temporarily disabled):
-            // whoever pasted them is asking about those tries, and no access log says the next server answered. As many
-            // as the threshold are a failover that kept serving, as a longer log shows it.
+            // server (connect() failed (111), then [warn] upstream server temporarily disabled): whoever pasted them is
+            // asking about those tries, and no access log says the next server answered. As many as the threshold are
+            // a failover that kept serving, as a longer log shows it. (Not a try on localhost's [::1]: the next server
+            // is the same application on 127.0.0.1, DiagnosisEngine.IsLocalhostIpv6.)
             report = Run(access, errors, format, options.WithMinFailures(1).WithTriesMovedPastCounted(), cancellationToken);
             report = report with
             {
@@ -214,10 +215,13 @@ internal static class LogAnalyzer
     {
         var found = report.Incidents.ToList();
         var rest = new List<Incident>();
+        var readAgain = new HashSet<Incident>(ReferenceEqualityComparer.Instance);
         foreach (var episode in Run(access, errors, format, options.WithMinFailures(1), cancellationToken).Incidents)
         {
             if (found.FirstOrDefault(f => (SameKey(f, episode) && !Apart(f, episode, options.QuietPeriod)) || ItsOwnReading(f, episode)) is { } own)
             {
+                readAgain.Add(own);
+
                 // The incident's own failures; with more of them, when the threshold of one let another host's failures
                 // of its upstream and cause at its time join it (a health check by the server's address, seconds
                 // before the site's requests failed the same way: OverlappingIncidents.WithHostsJoined).
@@ -243,7 +247,25 @@ internal static class LogAnalyzer
             }
         }
 
-        var added = OverlappingIncidents.MergePaste(rest).Where(i => !found.Any(f => Covers(f, i, options.QuietPeriod))).ToList();
+        var episodes = OverlappingIncidents.MergePaste(rest);
+        foreach (var unnamed in found.Where(f => f.Upstream == "(unknown)").ToList())
+        {
+            // An incident of no name (error lines nginx cut at 2048 bytes, a scanner's long URIs, before their upstream:
+            // field) over episodes that name one upstream failing at its time: the same failures, named (MergePaste).
+            // Read again with the threshold of one, its failures may have joined them already (OverlappingIncidents.Merge).
+            var named = episodes.Where(e => e.Upstream is not ("(unknown)" or "-") && e.Status == unnamed.Status && (unnamed.Host == "-" || e.Host == unnamed.Host)
+                && Covers(unnamed, e, options.QuietPeriod)).ToList();
+            if (named is [var joined] && !readAgain.Contains(unnamed) && joined.FailedRequests > unnamed.FailedRequests)
+            {
+                found[found.IndexOf(unnamed)] = joined with { Id = unnamed.Id };
+            }
+            else if (named.Count > 0 && readAgain.Contains(unnamed) && OverlappingIncidents.MergePaste([unnamed, .. named]) is [var one])
+            {
+                found[found.IndexOf(unnamed)] = one with { Id = unnamed.Id };
+            }
+        }
+
+        var added = episodes.Where(i => !found.Any(f => Covers(f, i, options.QuietPeriod))).ToList();
         return added.Count == 0 && found.SequenceEqual(report.Incidents) ? report : report with { Incidents = Ordered(found.Concat(added)) };
 
         static bool SameOutage(Incident found, Incident episode, TimeSpan quiet) =>

@@ -222,6 +222,16 @@ internal static class OverlappingIncidents
     }
 
     /// <summary>
+    /// The longest time without a line between two failures of one outage that nothing else tells apart: an upstream
+    /// still down fails every request that comes, so a day with no failure logged means a site nobody used for a day, or
+    /// one served again. Failures weeks apart in an error log (a backend's restarts, each refused for a few seconds) are
+    /// outages of their own. A misconfiguration is not a state the upstream leaves by itself: it fails the requests
+    /// that reach it (headers too big for the buffer on one page) until someone changes the configuration, days apart
+    /// or not.
+    /// </summary>
+    private static readonly TimeSpan LongestSilence = TimeSpan.FromDays(1);
+
+    /// <summary>
     /// The incidents of one upstream, host and cause that are one outage (<see cref="SameOutages"/>): for a short paste,
     /// whose incidents the quiet period split where nothing says the upstream came back in between.
     /// </summary>
@@ -237,13 +247,15 @@ internal static class OverlappingIncidents
     /// One upstream's failures of one cause, pasted minutes or hours apart, are one outage until it served again: with
     /// no request answered in between (the count of its successes before each is the same; always so for an error log
     /// alone), the later ones found it still down; once the access log shows it answering, a later failure is a new one.
+    /// Not across days of silence, though (<see cref="LongestSilence"/>).
     /// </summary>
     private static IEnumerable<Incident> SameOutages(IEnumerable<Incident> ordered, Func<Incident, Incident, bool>? apart)
     {
         Incident? current = null;
         foreach (var next in ordered)
         {
-            if (current is not null && (next.SuccessesBefore > current.SuccessesBefore || apart?.Invoke(current, next) == true))
+            if (current is not null && (next.SuccessesBefore > current.SuccessesBefore || (next.Start - current.End > LongestSilence && next.Cause != IncidentCause.Misconfiguration)
+                || apart?.Invoke(current, next) == true))
             {
                 yield return current;
                 current = null;

@@ -258,11 +258,16 @@ internal static class RequestJoin
         Errors = [error],
     };
 
-    /// <summary>The status nginx answers a failure of this kind with: 504 for its timeouts, 503 for limits, else 502.</summary>
+    /// <summary>The status nginx answers a failure of this kind with: 504 for its timeouts, 503 for limits, 500 for its own
+    /// resources, else 502.</summary>
     private static int StatusFor(FailureKind kind) => kind switch
     {
         FailureKind.TimedOut or FailureKind.TimedOutConnecting or FailureKind.TimedOutHandshaking => 504,
         FailureKind.RateLimitRequests or FailureKind.RateLimitConnections => 503,
+
+        // nginx could not get a connection or a socket for the try (ngx_event_connect_peer returns NGX_ERROR), and
+        // ngx_http_upstream_connect finalizes the request with 500: no server was tried.
+        FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles => 500,
         _ => 502,
     };
 

@@ -416,14 +416,15 @@ internal static class ErrorLogParser
             }
 
             var key = context[..separator];
-            var value = Value(context[(separator + 2)..], out var length);
+            var raw = context[(separator + 2)..];
+            var value = Value(raw, out var length);
             switch (key.Length)
             {
                 case 4 when key.SequenceEqual("host"u8): host = FirstOf(host, value); break;
                 case 6 when key.SequenceEqual("client"u8): client = FirstOf(client, value); break;
                 case 6 when key.SequenceEqual("server"u8): server = FirstOf(server, value); break;
                 case 7 when key.SequenceEqual("request"u8): request = FirstOf(request, value); break;
-                case 8 when key.SequenceEqual("upstream"u8): upstream = FirstOf(upstream, value); break;
+                case 8 when key.SequenceEqual("upstream"u8): upstream = FirstOf(upstream, IsCut(raw, length) ? WholeAddress(value) : value); break;
                 case 8 when key.SequenceEqual("referrer"u8): referrer = FirstOf(referrer, value); break;
                 case 8 when key.SequenceEqual("resolver"u8): resolver = FirstOf(resolver, value); break;
                 case 10 when key.SequenceEqual("subrequest"u8): subrequest = FirstOf(subrequest, value); break;
@@ -657,6 +658,21 @@ internal static class ErrorLogParser
 
             offset = end + 1;
         }
+    }
+
+    /// <summary>A quoted value the line ends inside of: nginx cut the line at 2048 bytes there (a long URI before it).</summary>
+    private static bool IsCut(ReadOnlySpan<byte> raw, int consumed) => raw is [(byte)'"', _, ..] && consumed == raw.Length && raw[^1] != '"';
+
+    /// <summary>
+    /// A cut upstream value when its address is whole: a <c>/</c> after it (the URI began), or the <c>:</c> that ends a
+    /// socket's path. Else nothing: <c>https://186.20</c> is not an upstream, and no incident is opened in its name.
+    /// </summary>
+    private static ReadOnlySpan<byte> WholeAddress(ReadOnlySpan<byte> cut)
+    {
+        var scheme = cut.IndexOf("://"u8);
+        var address = scheme < 0 ? cut : cut[(scheme + 3)..];
+        var whole = address.StartsWith("unix:"u8) ? address[5..].IndexOf((byte)':') >= 0 : address.IndexOf((byte)'/') >= 0;
+        return whole ? cut : default;
     }
 
     private static bool IsNextKey(ReadOnlySpan<byte> after)

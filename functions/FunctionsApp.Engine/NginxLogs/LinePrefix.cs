@@ -189,18 +189,25 @@ internal sealed class LinePrefix
     /// The prefix of an input from its first lines: the shape <see cref="Detect"/> finds, or the part of it (its first
     /// layers) with which most lines pass <paramref name="isValid"/>; none when the lines read as well as they are.
     /// A time that starts an access line looks like a runtime's timestamp, and a format may begin with <c>name | </c>:
-    /// those are what the comparison with the bare lines settles.
+    /// those are what the comparison with the bare lines settles. A shape that heads none of the lines it reads (it
+    /// matched only text between them: the rest of a wrapped line, <c>.1", upstream: "http:</c>, taken for a syslog
+    /// tag) is not theirs.
     /// </summary>
     public static LinePrefix Choose(IReadOnlyList<byte[]> sample, LineTest isValid) =>
         Best(sample, candidate =>
         {
-            var count = 0;
+            var (count, headed) = (0, 0);
             foreach (var line in sample)
             {
-                count += isValid(line.AsSpan(candidate.Strip(line, out _))) ? 1 : 0;
+                var start = candidate.Strip(line, out _);
+                if (isValid(line.AsSpan(start)))
+                {
+                    count++;
+                    headed += start > 0 ? 1 : 0;
+                }
             }
 
-            return count;
+            return (count * 2) - (count > 0 && headed == 0 && !candidate.IsNone ? 1 : 0);
         });
 
     /// <summary>

@@ -427,7 +427,6 @@ public sealed class NginxBehaviourTests
     /// </summary>
     [Theory]
     [InlineData("172.18.0.1", "127.0.0.1:3000", IncidentCause.Misconfiguration)]
-    [InlineData("172.17.0.1", "[::1]:3000", IncidentCause.Misconfiguration)]
     [InlineData("203.0.113.5", "127.0.0.1:3000", IncidentCause.UpstreamDown)]
     [InlineData("172.18.0.1", "172.18.0.5:3000", IncidentCause.UpstreamDown)]
     public void ErrorLogAlone_RefusedOnLoopbackByAContainersNginx_IsTheWrongAddress(string client, string upstream, IncidentCause expected)
@@ -439,6 +438,26 @@ public sealed class NginxBehaviourTests
         var incident = Assert.Single(Analyze([], errors).Incidents);
 
         Assert.Equal(expected, incident.Cause);
+    }
+
+    /// <summary>
+    /// nginx's own limits, before any try: no connection left (<c>worker_connections are not enough</c>) or no descriptor
+    /// (<c>socket() failed (24: …)</c>). ngx_event_connect_peer returns NGX_ERROR and the request ends with 500; the
+    /// upstream named in the line was never tried.
+    /// </summary>
+    [Theory]
+    [InlineData("[alert] 31914#0: *{0} 128 worker_connections are not enough while connecting to upstream")]
+    [InlineData("[alert] 31914#0: *{0} socket() failed (24: Too many open files) while connecting to upstream")]
+    public void ErrorLogAlone_NginxOutOfConnectionsOrDescriptors_Answers500ItselfAsOverload(string head)
+    {
+        var errors = Enumerable.Range(0, 4).Select(i =>
+            $"{Base.AddSeconds(i):yyyy/MM/dd HH:mm:ss} {string.Format(CultureInfo.InvariantCulture, head, 100 + i)}, client: 198.51.100.{i}, server: shop.test, "
+            + "request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8080/\", host: \"shop.test\"");
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((IncidentCause.Overload, 500), (incident.Cause, incident.Status));
+        Assert.StartsWith("nginx itself ran out of", incident.Summary, StringComparison.Ordinal);
     }
 
     /// <summary>

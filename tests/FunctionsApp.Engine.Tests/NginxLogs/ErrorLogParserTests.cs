@@ -25,6 +25,28 @@ public sealed class ErrorLogParserTests
         Assert.Equal("Connection refused", Encoding.UTF8.GetString(text));
     }
 
+    /// <summary>
+    /// nginx cuts an error line at 2048 bytes: after a scanner's long URI the upstream's value may end mid-address
+    /// (<c>https://186.20</c>), which names no upstream. Cut after the address (its URI begun, or a socket path's closing
+    /// colon), the address is whole.
+    /// </summary>
+    [Theory]
+    [InlineData("https://186.20", "")]
+    [InlineData("uwsgi://127.0.0.1:81", "")]
+    [InlineData("http://10.0.0.5:8080/api/items?q=aaaa", "http://10.0.0.5:8080/api/items?q=aaaa")]
+    [InlineData("fastcgi://unix:/run/php/php8.2-fpm.sock:", "fastcgi://unix:/run/php/php8.2-fpm.sock:")]
+    [InlineData("fastcgi://unix:/run/php/php8.2-fp", "")]
+    public void TryParse_UpstreamCutAt2048Bytes_KeepsOnlyAWholeAddress(string cut, string expected)
+    {
+        var head = "2023/05/05 10:42:39 [error] 1874#1874: *1195250 recv() failed (104: Connection reset by peer) while reading response header from upstream, "
+            + $"client: 107.189.4.28, server: shop.test, request: \"GET /plus/download.php?{new string('a', 1500)} HTTP/1.1\", upstream: \"";
+
+        Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(head + cut), out var entry));
+        Assert.Equal(expected, Encoding.UTF8.GetString(entry.Upstream));
+        Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(head + cut + "\", host: \"shop.test\""), out var whole));
+        Assert.Equal(cut, Encoding.UTF8.GetString(whole.Upstream));
+    }
+
     [Theory]
     // Lines as people paste them, from the level, the process, the connection or the message on.
     [InlineData("[error] 1757#1757: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 192.168.26.188, server: , request: \"GET / HTTP/1.1\", upstream: \"http://192.168.26.105:80/\", host: \"192.168.26.105:8000\"", "Error", 1L)]

@@ -188,6 +188,26 @@ public sealed class LinePrefixTests
         Assert.Empty(unread);
     }
 
+    /// <summary>
+    /// A terminal wrapped each line of a paste inside its request (<c>HTTP/1</c> | <c>.1", upstream: "http://…</c>): the
+    /// rest's <c>.1", upstream: "http:</c> reads as a syslog tag, and stripping it leaves the nginx lines as readable
+    /// as before. A prefix that heads none of the lines it reads is not the input's.
+    /// </summary>
+    [Fact]
+    public void Choose_ShapeOnlyOnTheRestOfWrappedLines_IsNone()
+    {
+        byte[][] sample =
+        [
+            .. new[] { "GET", "POST" }.SelectMany(method => new[]
+            {
+                $"2016/06/13 13:15:59 [error] 30#0: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: _, request: \"{method} /api/datasources HTTP/1",
+                ".1\", upstream: \"http://127.0.0.1:3000/api/datasources\", host: \"localhost\"",
+            }).Select(Encoding.UTF8.GetBytes),
+        ];
+
+        Assert.True(LinePrefix.Choose(sample, ErrorLogParser.IsErrorLogLine).IsNone);
+    }
+
     [Fact]
     public void StripAny_SingleLine_RemovesEveryLayer() =>
         Assert.Equal(ErrorLine, Encoding.UTF8.GetString(LinePrefix.StripAny(Encoding.UTF8.GetBytes("nginx-1  | 2021-09-29T10:31:02.1Z " + ErrorLine))));
