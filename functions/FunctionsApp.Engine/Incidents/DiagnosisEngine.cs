@@ -308,6 +308,7 @@ internal sealed partial class DiagnosisEngine
             LogsHeaderTime = format.Has(AccessField.UpstreamHeaderTime),
             LogsReceived = format.Has(AccessField.UpstreamBytesReceived) || format.Has(AccessField.UpstreamResponseLength),
             LogsUpstreamStatus = format.Has(AccessField.UpstreamStatus),
+            ByNginxProxy = format.Name == AccessLogFormat.NginxProxy.Name || format.Name == AccessLogFormat.NginxProxyLegacy.Name,
             RequestSeconds = entry.RequestTime,
             BodyBytes = Utf8Parser.TryParse(bodyBytes, out long body, out var read) && read == bodyBytes.Length ? body : null,
             Raw = LogText.Raw(entry.Line),

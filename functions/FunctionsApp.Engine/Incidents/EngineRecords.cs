@@ -75,6 +75,10 @@ internal sealed class PendingRequest
     /// <summary>Whether the format logs <c>$upstream_status</c>: the tries' own statuses, whatever the client got.</summary>
     public bool LogsUpstreamStatus { get; set; }
 
+    /// <summary>Logged with nginx-proxy's <c>vhost</c> format: nginx-proxy answers a Host that no container is routed
+    /// for from its default server, <c>return 503</c>.</summary>
+    public bool ByNginxProxy { get; set; }
+
     /// <summary><c>$request_time</c> in seconds, when logged (stands in for the upstream's time when that is not).</summary>
     public double? RequestSeconds { get; set; }
 
@@ -215,6 +219,9 @@ internal sealed class FailureEvent
 
     /// <summary>Whether the access log names upstreams at all.</summary>
     public bool LogsUpstream { get; set; }
+
+    /// <summary>See <see cref="PendingRequest.ByNginxProxy"/>.</summary>
+    public bool ByNginxProxy { get; set; }
 
     /// <summary>See <see cref="PendingRequest.Backend"/>: then <see cref="Upstream"/> is that name.</summary>
     public string Backend { get; set; } = "";

@@ -19,6 +19,9 @@ internal static class IncidentClassifier
     /// <summary>How far back before an incident the site's successes show it working then.</summary>
     public static readonly TimeSpan SiteStillWorking = TimeSpan.FromHours(1);
 
+    /// <summary>The evidence signature's end for nginx-proxy's default server's 503 (<see cref="IncidentTracker.UnroutedHost"/>).</summary>
+    public const string UnroutedHostSignature = "answered by nginx-proxy's default server: no container is routed for this Host";
+
     /// <summary>The evidence item for servers nginx disabled for their answers (<see cref="EngineState.DisabledAfterAnswer"/>).</summary>
     public const string DisabledForAnswersSignature = "upstream server temporarily disabled while reading response header from upstream (no error line: an answer proxy_next_upstream counts as a failure)";
 
@@ -562,6 +565,13 @@ internal static class IncidentClassifier
             return Verdict(IncidentCause.RateLimited, 0.4, e);
         }
 
+        // nginx-proxy's default server answers a Host that no container is routed for: the Host the clients send and
+        // the containers' VIRTUAL_HOST disagree (or the container is not on nginx-proxy's network).
+        if (dominant == 503 && e.UnroutedHost * 2 > e.WithoutErrorLine)
+        {
+            return Verdict(IncidentCause.Misconfiguration, 0.5, e);
+        }
+
         return Verdict(IncidentCause.Unknown, 0.3, e);
     }
 
@@ -619,6 +629,8 @@ internal static class IncidentClassifier
                 _ when e.InSubrequest => $"{u} refused connections ({Words(top)}): the service stopped or never started (or nginx points at the wrong address or port); the access log logs the requests, not their subrequests, so nothing here says whether it served before.",
                 _ => $"{u} refused every connection since the logs begin ({Words(top)}): the service is most likely not running (or nginx points at the wrong address or port).",
             },
+            IncidentCause.Misconfiguration when e.UnroutedHost > 0 && e.Kinds.Count == 0 =>
+                "nginx-proxy answered these requests itself with 503 from its default server (`server_name _; return 503;`), which every Host no container is routed for gets: no running container on nginx-proxy's network has a `VIRTUAL_HOST` matching the Host these clients sent (the incident's host). Nothing upstream failed.",
             IncidentCause.Misconfiguration when e.Kinds.ContainsKey(FailureKind.ProxyLoop) =>
                 $"nginx proxies to itself: {u} is an address nginx listens on, so each request comes back to it as a new one ({e.Kinds[FailureKind.ProxyLoop]} seen arriving with nginx's own Host or from its own address) and loops until a hop finds no free connection (`worker_connections`); the failure is passed down the chain as a 502.",
             IncidentCause.Misconfiguration => top switch

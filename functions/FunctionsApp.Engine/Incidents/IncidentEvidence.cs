@@ -87,6 +87,9 @@ internal sealed record IncidentEvidence
     /// error line (<see cref="IncidentTracker.NginxPage"/>).</summary>
     public int NginxPage { get; init; }
 
+    /// <summary>nginx-proxy's default server's 503s (<see cref="IncidentTracker.UnroutedHost"/>).</summary>
+    public int UnroutedHost { get; init; }
+
     /// <summary>Refused connects to a loopback upstream for clients from a Docker network's gateway
     /// (<see cref="IncidentTracker.RefusedLoopbackInContainer"/>).</summary>
     public int RefusedLoopbackInContainer { get; init; }

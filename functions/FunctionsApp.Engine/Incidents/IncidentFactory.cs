@@ -122,6 +122,7 @@ internal static class IncidentFactory
             ConnectedNoHeader = t.ConnectedNoHeader,
             NoResponse = t.NoResponse,
             NginxPage = t.NginxPage,
+            UnroutedHost = t.UnroutedHost,
             NginxPageOnly = t.NginxPageOnly,
             OtherPage = t.OtherPage,
             StatusOnly = t.StatusOnly,

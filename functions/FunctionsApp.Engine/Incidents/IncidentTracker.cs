@@ -139,6 +139,10 @@ internal sealed class IncidentTracker
     /// <summary>Failed requests whose <c>$upstream_addr</c> is the group's name: nginx found no live server in it.</summary>
     public int NoneLive { get; set; }
 
+    /// <summary>503s of nginx's own, no upstream contacted, in nginx-proxy's format: its default server's answer for a
+    /// Host no container is routed for (<see cref="PendingRequest.ByNginxProxy"/>).</summary>
+    public int UnroutedHost { get; set; }
+
     public int FromAccessLog { get; set; }
 
     public bool LogsUpstream { get; set; }
@@ -398,7 +402,16 @@ internal sealed class IncidentTracker
         }
 
         string signature;
-        if (failure.LogsUpstream && failure.Backend.Length > 0)
+        if (failure.ByNginxProxy && failure.Status == 503
+            && (failure is { LogsUpstream: true, Upstream: "-" } || (!failure.LogsUpstream && failure.UpstreamStatus == 0 && NginxErrorPage.Is(503, failure.BodyBytes))))
+        {
+            // nginx-proxy's template gives every Host it routes a server of its own, and the rest its default server:
+            // `server_name _; return 503;`. (A routed Host whose containers are all gone gets `server 127.0.0.1 down;`
+            // and a 502 instead.)
+            UnroutedHost++;
+            signature = $"503 {IncidentClassifier.UnroutedHostSignature}";
+        }
+        else if (failure.LogsUpstream && failure.Backend.Length > 0)
         {
             NoUpstreamContacted++;
             NoEndpoints++;

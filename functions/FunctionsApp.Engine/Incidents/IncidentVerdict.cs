@@ -63,6 +63,7 @@ internal static class IncidentVerdict
         FailedRequests = incident.FailedRequests,
         ServedBefore = incident.SuccessesBefore,
         ServersDisabledForAnswers = incident.Evidence.Any(e => e.Signature == IncidentClassifier.DisabledForAnswersSignature),
+        UnroutedHost = incident.Evidence.Where(e => e.Signature.EndsWith(IncidentClassifier.UnroutedHostSignature, StringComparison.Ordinal)).Sum(e => e.Count),
         AfterStatusSent = ErrorSignatures.AfterStatusSent(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
 
         // A gateway failure's client gets a 404 or 403 only when nginx could not open the page error_page names for it

@@ -9,8 +9,15 @@ internal static class Remediation
         var steps = For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], AppServerLimit(evidence), evidence.UpstreamIsGroup,
             upstreamLogged: evidence.Upstream is not ("(unknown)" or "-"), disabledForAnswers: evidence.ServersDisabledForAnswers,
             backendWithoutEndpoints: evidence.BackendWithoutEndpoints);
+        steps = cause == IncidentCause.Misconfiguration && evidence.UnroutedHost > 0 ? [.. UnroutedHostSteps, .. steps] : steps;
         return evidence.MissingErrorPages > 0 ? [.. steps, MissingErrorPageStep] : steps;
     }
+
+    private static readonly string[] UnroutedHostSteps =
+    [
+        "Compare the Host the clients send with the containers' `VIRTUAL_HOST` (`docker inspect -f '{{.Config.Env}}' <container>`): nginx-proxy routes only the names listed there, exactly (and `VIRTUAL_PORT` when the container exposes several ports).",
+        "Check that the container is running and on a network nginx-proxy shares, then read the server blocks docker-gen generated (`docker exec <nginx-proxy> cat /etc/nginx/conf.d/default.conf`): a Host with no `server` block of its own falls to the default one, which answers 503.",
+    ];
 
     private const string MissingErrorPageStep =
         "Restore the page `error_page` names for these statuses (`error_page 502 503 504 /50x.html;` and the file under its location's `root`, `nginx -T | grep -n error_page`): nginx could not open it, so clients got its own bare 404 (403 where it may not read the file) instead of the gateway's status and page.";

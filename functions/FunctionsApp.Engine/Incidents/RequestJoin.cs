@@ -525,6 +525,7 @@ internal static class RequestJoin
         BodyBytes = request.BodyBytes,
         FromAccessLog = true,
         LogsUpstream = request.LogsUpstream,
+        ByNginxProxy = request.ByNginxProxy,
         Backend = upstream == request.Backend ? request.Backend : "",
         LogsConnectTime = request.LogsConnectTime,
         LogsHeaderTime = request.LogsHeaderTime,

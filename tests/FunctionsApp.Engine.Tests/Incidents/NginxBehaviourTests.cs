@@ -441,6 +441,36 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// nginx-proxy's template gives each Host it routes a server of its own and the rest its default one,
+    /// <c>server_name _; return 503;</c>: nginx's own 503 page, no upstream contacted, no error line. A Host that the
+    /// containers' VIRTUAL_HOST does not name is a misconfiguration, in the vhost format with <c>$upstream_addr</c> and in
+    /// the one before it; kept when the incident document is read again. In <c>combined</c> the same 503s say nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("nginx-proxy", " \"-\"", IncidentCause.Misconfiguration)]
+    [InlineData("nginx-proxy-legacy", "", IncidentCause.Misconfiguration)]
+    [InlineData("combined", null, IncidentCause.Unknown)]
+    public void AccessLogAlone_NginxProxysDefaultServer503s_AreAHostNoContainerIsRoutedFor(string format, string? upstreamField, IncidentCause expected)
+    {
+        var access = Enumerable.Range(0, 5).Select(i =>
+        {
+            var time = Base.AddSeconds(i * 4).ToString("dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture);
+            var line = $"172.18.0.1 - - [{time} +0000] \"GET /page/{i} HTTP/1.1\" 503 615 \"-\" \"Mozilla/5.0\"";
+            return upstreamField is null ? line : $"shop.localhost {line}{upstreamField}";
+        });
+
+        var incident = Assert.Single(Analyze(access, format: format).Incidents);
+
+        Assert.Equal((expected, 503), (incident.Cause, incident.Status));
+        Assert.Equal(expected == IncidentCause.Misconfiguration ? 5 : 0, IncidentVerdict.EvidenceOf(incident).UnroutedHost);
+        if (expected == IncidentCause.Misconfiguration)
+        {
+            Assert.StartsWith("nginx-proxy answered these requests itself", incident.Summary, StringComparison.Ordinal);
+            Assert.Contains("VIRTUAL_HOST", incident.Remediation[0], StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
     /// nginx's own limits, before any try: no connection left (<c>worker_connections are not enough</c>) or no descriptor
     /// (<c>socket() failed (24: …)</c>). ngx_event_connect_peer returns NGX_ERROR and the request ends with 500; the
     /// upstream named in the line was never tried.
