@@ -402,12 +402,13 @@ internal sealed class IncidentTracker
         }
 
         string signature;
-        if (failure.ByNginxProxy && failure.Status == 503
+        if (failure.ByNginxProxy && failure.Status == 503 && !failure.RouteServedMeanwhile
             && (failure is { LogsUpstream: true, Upstream: "-" } || (!failure.LogsUpstream && failure.UpstreamStatus == 0 && NginxErrorPage.Is(503, failure.BodyBytes))))
         {
             // nginx-proxy's template gives every Host it routes a server of its own, and the rest its default server:
-            // `server_name _; return 503;`. (A routed Host whose containers are all gone gets `server 127.0.0.1 down;`
-            // and a 502 instead.)
+            // `server_name _; return 503;`, which serves nothing. (A routed Host whose containers are all gone gets
+            // `server 127.0.0.1 down;` and a 502 instead; a limit_req a vhost.d file adds rejects only the excess, so
+            // the same route served others meanwhile.)
             UnroutedHost++;
             signature = $"503 {IncidentClassifier.UnroutedHostSignature}";
         }

@@ -470,6 +470,23 @@ public sealed class NginxBehaviourTests
         }
     }
 
+    /// <summary>A limit a <c>vhost.d</c> file adds to nginx-proxy rejects only the excess: the same route served others in
+    /// the same seconds, which the default server never does.</summary>
+    [Fact]
+    public void AccessLogAlone_NginxProxy503sWhileTheRouteServes_AreRateLimiting()
+    {
+        var access = Enumerable.Range(0, 12).Select(i =>
+        {
+            var time = Base.AddSeconds(i / 2).ToString("dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture);
+            var (status, bytes) = i % 2 == 0 ? (200, 5120) : (503, 615);
+            return $"shop.localhost 172.18.0.1 - - [{time} +0000] \"GET /api HTTP/1.1\" {status} {bytes} \"-\" \"Mozilla/5.0\" \"{(status == 200 ? "172.18.0.5:8080" : "-")}\"";
+        });
+
+        var incident = Assert.Single(Analyze(access, format: "nginx-proxy").Incidents);
+
+        Assert.Equal((IncidentCause.RateLimited, 503), (incident.Cause, incident.Status));
+    }
+
     /// <summary>
     /// nginx's own limits, before any try: no connection left (<c>worker_connections are not enough</c>) or no descriptor
     /// (<c>socket() failed (24: …)</c>). ngx_event_connect_peer returns NGX_ERROR and the request ends with 500; the
