@@ -254,8 +254,7 @@ internal static class OverlappingIncidents
         Incident? current = null;
         foreach (var next in ordered)
         {
-            if (current is not null && (next.SuccessesBefore > current.SuccessesBefore || (next.Start - current.End > LongestSilence && next.Cause != IncidentCause.Misconfiguration)
-                || apart?.Invoke(current, next) == true))
+            if (current is not null && (next.SuccessesBefore > current.SuccessesBefore || SilentTooLong(current, next) || apart?.Invoke(current, next) == true))
             {
                 yield return current;
                 current = null;
@@ -268,6 +267,9 @@ internal static class OverlappingIncidents
         {
             yield return current;
         }
+
+        static bool SilentTooLong(Incident before, Incident after) =>
+            after.Start - before.End > LongestSilence && after.Cause != IncidentCause.Misconfiguration;
     }
 
     /// <summary>
