@@ -453,9 +453,9 @@ public sealed class DiagnosisEngineTests
     /// <summary>
     /// An error log alone says nothing of what was served between its failures, so a paste's refusals hours apart
     /// found the upstream still down: one outage. Weeks apart (a backend's restarts, each refused for seconds) they are
-    /// outages of their own: an upstream still down would have failed every request in between.
+    /// outages of their own: an upstream still down would have failed every request in between. A configuration defect
+    /// is no state the upstream leaves by itself: its failures days apart are one problem.
     /// </summary>
-    /// A configuration defect is no state the upstream leaves by itself: its failures days apart are one problem.
     [Theory]
     [InlineData(4, "connect() failed (111: Connection refused) while connecting to upstream", IncidentCause.UpstreamDown, 1)]
     [InlineData(24 * 14, "connect() failed (111: Connection refused) while connecting to upstream", IncidentCause.UpstreamDown, 3)]
