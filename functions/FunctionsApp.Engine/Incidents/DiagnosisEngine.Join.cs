@@ -285,14 +285,6 @@ internal sealed partial class DiagnosisEngine
             || IsLocalhostIpv6(error.Upstream));
 
     /// <summary>
-    /// The IPv6 loopback: nginx connects to <c>[::1]</c> because a name resolved to it, and that name is <c>localhost</c>,
-    /// which /etc/hosts maps to 127.0.0.1 as well (every distribution and container image does): <c>proxy_pass
-    /// http://localhost:8080</c> is a group of two servers, and a failed connect to [::1] goes on to 127.0.0.1. If that
-    /// try failed too, it has a line of its own.
-    /// </summary>
-    private static bool IsLocalhostIpv6(string upstream) => upstream.StartsWith("[::1]:", StringComparison.Ordinal);
-
-    /// <summary>
     /// One request's tries on several servers, each with a line: every server nginx went on from to another has a peer
     /// to fall back on. The try that decided the request is the last one, unless its server is a standing failure that
     /// nginx moved past on request after request (a dual-stack name's IPv6 address on a host without IPv6, tried after

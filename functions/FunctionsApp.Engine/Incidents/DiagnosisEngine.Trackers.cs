@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using FunctionsApp.NginxLogs;
 
 namespace FunctionsApp.Incidents;
 
@@ -19,9 +18,7 @@ internal sealed partial class DiagnosisEngine
 
         var key = TrackerKey(failure);
         var countsAsFailure = !failure.Recovered && !failure.Attributed;
-        if (countsAsFailure && failure is { Status: 503, Route.Length: > 0 }
-            && (failure is { LogsUpstream: true, Upstream: "-" } || failure is { LogsUpstream: false, UpstreamStatus: 0 } && NginxErrorPage.Is(503, failure.BodyBytes))
-            && State.HotRoutes.TryGetValue(failure.Route, out var route))
+        if (countsAsFailure && failure is { NginxAnswered503: true, Route.Length: > 0 } && State.HotRoutes.TryGetValue(failure.Route, out var route))
         {
             // Applied a join horizon after its time, so the successes of the second after it are in.
             var second = failure.Time.ToUnixTimeSeconds();
@@ -346,8 +343,16 @@ internal sealed partial class DiagnosisEngine
     /// <summary>The other loopback address at the same port (<c>[::1]:8000</c> for <c>127.0.0.1:8000</c>, and back), or null.</summary>
     private static string? OtherLoopback(string upstream) =>
         upstream.StartsWith("127.0.0.1:", StringComparison.Ordinal) ? string.Concat("[::1]", upstream.AsSpan("127.0.0.1".Length))
-        : upstream.StartsWith("[::1]:", StringComparison.Ordinal) ? string.Concat("127.0.0.1", upstream.AsSpan("[::1]".Length))
+        : IsLocalhostIpv6(upstream) ? string.Concat("127.0.0.1", upstream.AsSpan("[::1]".Length))
         : null;
+
+    /// <summary>
+    /// The IPv6 loopback: nginx connects to <c>[::1]</c> because a name resolved to it, and that name is <c>localhost</c>,
+    /// which /etc/hosts maps to 127.0.0.1 as well (every distribution and container image does): <c>proxy_pass
+    /// http://localhost:8080</c> is a group of two servers, and a failed connect to [::1] goes on to 127.0.0.1. If that
+    /// try failed too, it has a line of its own.
+    /// </summary>
+    private static bool IsLocalhostIpv6(string upstream) => upstream.StartsWith("[::1]:", StringComparison.Ordinal);
 
     /// <summary>
     /// A request that tried one server of <paramref name="block"/> and found none left (the error log alone: the server's

@@ -226,6 +226,12 @@ internal sealed class FailureEvent
     /// <summary>See <see cref="PendingRequest.Backend"/>: then <see cref="Upstream"/> is that name.</summary>
     public string Backend { get; set; } = "";
 
+    /// <summary>A 503 nginx answered itself, no upstream contacted, as its access line tells: <c>-</c> for the upstream in a
+    /// format that logs it, or nginx's own 503 page in one that logs none (the request's side:
+    /// <see cref="DiagnosisEngine.NginxAnsweredItself"/>).</summary>
+    public bool NginxAnswered503 =>
+        Status == 503 && (LogsUpstream ? Upstream == "-" : UpstreamStatus == 0 && NginxErrorPage.Is(503, BodyBytes));
+
     /// <summary>A 503 nginx answered without an upstream while its route served others within a second of it: nginx
     /// let some of the route's requests through and not this one (a limiter's excess), where a <c>return 503</c>
     /// answers every request of its location.</summary>

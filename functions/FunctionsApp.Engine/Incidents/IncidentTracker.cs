@@ -402,8 +402,7 @@ internal sealed class IncidentTracker
         }
 
         string signature;
-        if (failure.ByNginxProxy && failure.Status == 503 && !failure.RouteServedMeanwhile
-            && (failure is { LogsUpstream: true, Upstream: "-" } || (!failure.LogsUpstream && failure.UpstreamStatus == 0 && NginxErrorPage.Is(503, failure.BodyBytes))))
+        if (failure is { ByNginxProxy: true, NginxAnswered503: true, RouteServedMeanwhile: false })
         {
             // nginx-proxy's template gives every Host it routes a server of its own, and the rest its default server:
             // `server_name _; return 503;`, which serves nothing. (A routed Host whose containers are all gone gets
