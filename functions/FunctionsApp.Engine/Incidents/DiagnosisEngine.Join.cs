@@ -336,7 +336,7 @@ internal sealed partial class DiagnosisEngine
     /// </summary>
     private static bool CutTheBodyShort(PendingError error) =>
         error.Kind is FailureKind.TimedOut or FailureKind.ConnectionTimedOut or FailureKind.Reset or FailureKind.PrematureClose
-            or FailureKind.InvalidHeader
+            or FailureKind.InvalidHeader or FailureKind.NotFastCgi
         && error.Signature.Contains(" while reading upstream", StringComparison.Ordinal);
 
     /// <summary>After the last time the access log holds (an access log that ended before the error log).</summary>

@@ -271,6 +271,13 @@ internal static class ErrorSignatures
             return FailureKind.TooBigHeader;
         }
 
+        // ngx_http_fastcgi_process_record checks the first byte of every record against FastCGI's only version, 1: any
+        // other is another protocol's first byte, an answer from something that is not a FastCGI server.
+        if (message.IndexOf("upstream sent unsupported FastCGI protocol version"u8) >= 0)
+        {
+            return FailureKind.NotFastCgi;
+        }
+
         // Every other "upstream sent ..." is nginx refusing what the upstream answered: invalid header or status, no
         // HTTP status line, a FastCGI record or protocol version it cannot read, bad chunked encoding, duplicate or
         // conflicting headers, more data than Content-Length. The memcached module names itself instead ("memcached sent

@@ -85,4 +85,12 @@ internal enum FailureKind
     /// <summary><c>proxy_bind</c>'s address could not be bound for a try (<c>bind(192.0.2.10) failed (99: …) while
     /// connecting to upstream</c>): an address this host does not have, or one in use; a configuration error.</summary>
     BindFailed,
+
+    /// <summary>
+    /// What a <c>fastcgi_pass</c> reached does not speak FastCGI (<c>upstream sent unsupported FastCGI protocol version:
+    /// 72</c>): every FastCGI record begins with version 1, so the first byte nginx read is another protocol's (72 is the
+    /// "H" of an HTTP server's "HTTP/1.1", 83 the "S" of a CGI "Status:", 60 an HTML page's "&lt;"): the address or
+    /// socket is another service's, a configuration error.
+    /// </summary>
+    NotFastCgi,
 }

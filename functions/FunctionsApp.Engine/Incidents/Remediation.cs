@@ -103,6 +103,11 @@ internal static class Remediation
                     steps.Add($"connect() rejected {upstream} itself (Invalid argument / address family): check the address nginx was given (an IPv6 address to an IPv4-only host, a broadcast or malformed address from service discovery or the resolver).");
                 }
 
+                if (kinds.Contains(FailureKind.NotFastCgi))
+                {
+                    steps.Add($"Point `fastcgi_pass` at PHP-FPM's own `listen` (its pool file, e.g. `/etc/php/*/fpm/pool.d/www.conf`): {upstream} is another service's (`ss -ltnp` shows which program owns the port). If the application there speaks HTTP, use `proxy_pass http://…` instead.");
+                }
+
                 if (kinds.Contains(FailureKind.BindFailed))
                 {
                     steps.Add("Check `proxy_bind` (`fastcgi_bind`, `uwsgi_bind`, …): its address must be one of this host's (`ip -br addr`), or add `transparent` when binding a client's address on purpose; nginx answers these requests 500.");

@@ -35,7 +35,7 @@ public sealed class ErrorSignaturesTests
         { "connect() failed (104: Connection reset by peer) while connecting to upstream", "ResetConnecting" },
         { "kevent() reported that connect() failed (54: Connection reset by peer) while connecting to upstream", "ResetConnecting" },
         { "upstream prematurely closed FastCGI stdout while reading response header from upstream", "PrematureClose" },
-        { "upstream sent unsupported FastCGI protocol version: 72 while reading response header from upstream", "InvalidHeader" },
+        { "upstream sent unsupported FastCGI protocol version: 72 while reading response header from upstream", "NotFastCgi" },
         { "upstream sent unexpected FastCGI record: 3 while reading response header from upstream", "InvalidHeader" },
         { "send() failed (111: Connection refused) while resolving, resolver: 127.0.0.11:53", "Resolver" },
         { "unexpected DNS response for api.internal", "Resolver" },

@@ -470,6 +470,32 @@ public sealed class NginxBehaviourTests
         }
     }
 
+    /// <summary>
+    /// ngx_http_fastcgi_process_record reads every record's first byte as FastCGI's version, which is always 1: another
+    /// number is another protocol's first byte (72 "H" of an HTTP server, 83 "S" of a CGI "Status:", 60 "&lt;" of a
+    /// page), so <c>fastcgi_pass</c> reached some other service. A misconfiguration, with the pool's <c>listen</c> to
+    /// check, on a TCP port or a socket alike; "unexpected FastCGI record" (a FastCGI server out of step) stays invalid.
+    /// </summary>
+    [Theory]
+    [InlineData("unsupported FastCGI protocol version: 72", "fastcgi://127.0.0.1:9000", IncidentCause.Misconfiguration)]
+    [InlineData("unsupported FastCGI protocol version: 83", "fastcgi://unix:/run/synoscgi.sock:", IncidentCause.Misconfiguration)]
+    [InlineData("unsupported FastCGI protocol version: 60", "fastcgi://10.0.3.7:9001", IncidentCause.Misconfiguration)]
+    [InlineData("unexpected FastCGI record: 9", "fastcgi://127.0.0.1:9000", IncidentCause.InvalidResponse)]
+    public void ErrorLogAlone_FastCgiVersionThatIsNotOne_IsAnotherServiceBehindFastcgiPass(string message, string upstream, IncidentCause expected)
+    {
+        var errors = Enumerable.Range(0, 4).Select(i =>
+            $"{Base.AddSeconds(i * 5):yyyy/MM/dd HH:mm:ss} [error] 811#811: *{40 + i} upstream sent {message} while reading response header from upstream, client: 198.51.100.{i + 3}, server: blog.test, request: \"GET /index.php?p={i} HTTP/1.1\", upstream: \"{upstream}\", host: \"blog.test\"");
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((expected, 502), (incident.Cause, incident.Status));
+        if (expected == IncidentCause.Misconfiguration)
+        {
+            Assert.Contains("does not speak FastCGI", incident.Summary, StringComparison.Ordinal);
+            Assert.Contains(incident.Remediation, step => step.Contains("fastcgi_pass", StringComparison.Ordinal) && step.Contains("listen", StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>A limit a <c>vhost.d</c> file adds to nginx-proxy rejects only the excess: the same route served others in
     /// the same seconds, which the default server never does.</summary>
     [Fact]
