@@ -84,7 +84,7 @@ internal static class UpstreamAddress
         System.Net.IPAddress.TryParse(client, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
         && address.GetAddressBytes() is [172, >= 17 and <= 31, _, 1];
 
-    /// <summary>A <c>Host</c> value as a key: lower case, without a port.</summary>
+    /// <summary>A <c>Host</c> value as a key: lower case, without a port; a masked one (<see cref="ValueShapes.IsMaskedName"/>) is none.</summary>
     public static string HostKey(string host)
     {
         if (host.Length == 0)
@@ -97,6 +97,6 @@ internal static class UpstreamAddress
         var withoutPort = colon > bracket && colon > 0 && host.AsSpan(colon + 1).IndexOfAnyExceptInRange('0', '9') < 0
             ? host[..colon]
             : host;
-        return withoutPort.ToLowerInvariant();
+        return ValueShapes.IsMaskedName(withoutPort) ? "-" : withoutPort.ToLowerInvariant();
     }
 }

@@ -231,6 +231,29 @@ internal static class ValueShapes
         || (value.Count(c => c == ':') >= 2 && value.All(c => char.IsAsciiHexDigit(c) || c is ':' or '.') && IPAddress.TryParse(value, out _));
 
     /// <summary>
+    /// A name masked before it was posted (<c>xxxx</c>, <c>XXXXX</c>, <c>***</c>, <c>xxx.xxx.xxx</c>): mask characters,
+    /// perhaps with dots and dashes, and nothing else. People mask each line by hand, rarely with the same number of
+    /// x's, so it names no host and is no reason to tell two lines' requests apart.
+    /// </summary>
+    public static bool IsMaskedName(string value)
+    {
+        var masks = 0;
+        foreach (var c in value)
+        {
+            if (c is 'x' or 'X' or '*')
+            {
+                masks++;
+            }
+            else if (c is not ('.' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return masks >= 3;
+    }
+
+    /// <summary>
     /// An IPv4 address masked before it was posted or shipped (<c>192.168.x.x</c>, <c>x.x.32.2</c>,
     /// <c>xxx.xxx.xxx.xxx</c>, <c>10.0.*.*</c>): still an address in its field, but it names nobody, so it agrees with
     /// any other client.

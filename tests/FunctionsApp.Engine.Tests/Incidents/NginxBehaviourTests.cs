@@ -471,6 +471,43 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A paste masked by hand (<c>host: "xxxx"</c> on one line, <c>"xxxxx"</c> on the next) names no host: the tries of
+    /// one group's two servers and the "no live upstreams" that follows them are one outage of the group, not one per
+    /// spelling of the mask. Two real hosts stay apart.
+    /// </summary>
+    [Theory]
+    [InlineData("xxxx", "xxxxx", 1)]
+    [InlineData("***", "*****", 1)]
+    [InlineData("shop.test", "blog.test", 2)]
+    public void ErrorLogAlone_HostsMaskedWithAnyNumberOfXs_AreOneHost(string host, string otherHost, int incidents)
+    {
+        string Line(int second, int connection, string message, string upstream, string hostName) =>
+            $"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 5342#0: *{connection} {message}, client: 10.4.0.{connection % 7}, server: {hostName}, request: \"POST /service HTTP/1.1\", upstream: \"{upstream}\", host: \"{hostName}\"";
+        const string Handshake = "SSL_do_handshake() failed (SSL: error:1408D010:SSL routines:SSL3_GET_KEY_EXCHANGE:EC lib) while SSL handshaking to upstream";
+        var errors = new[]
+        {
+            Line(0, 3468, Handshake, "https://10.1.152.9:8444/service", host),
+            Line(0, 3468, Handshake, "https://10.1.152.9:8445/service", host),
+            Line(0, 3571, "no live upstreams while connecting to upstream", "https://jk/service", otherHost),
+            Line(1, 3468, Handshake, "https://10.1.152.9:8444/service", host),
+            Line(1, 3468, Handshake, "https://10.1.152.9:8445/service", host),
+            Line(1, 3572, "no live upstreams while connecting to upstream", "https://jk/service", otherHost),
+        };
+
+        var report = Analyze([], errors);
+
+        Assert.Equal(incidents, report.Incidents.Count);
+        if (incidents == 1)
+        {
+            Assert.Equal(("jk", "-", IncidentCause.TlsHandshake), (report.Incidents[0].Upstream, report.Incidents[0].Host, report.Incidents[0].Cause));
+        }
+        else
+        {
+            Assert.Equal([otherHost, host], report.Incidents.Select(i => i.Host).Order(StringComparer.Ordinal));
+        }
+    }
+
+    /// <summary>
     /// ngx_http_fastcgi_process_record reads every record's first byte as FastCGI's version, which is always 1: another
     /// number is another protocol's first byte (72 "H" of an HTTP server, 83 "S" of a CGI "Status:", 60 "&lt;" of a
     /// page), so <c>fastcgi_pass</c> reached some other service. A misconfiguration, with the pool's <c>listen</c> to

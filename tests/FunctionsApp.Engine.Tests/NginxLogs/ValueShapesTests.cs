@@ -19,4 +19,17 @@ public sealed class ValueShapesTests
     [InlineData("box.x.y.z", false)]
     public void IsMaskedIPv4_TellsAMaskedAddressFromAnAddressOrAName(string value, bool masked) =>
         Assert.Equal(masked, ValueShapes.IsMaskedIPv4(value));
+
+    [Theory]
+    [InlineData("xxxx", true)]
+    [InlineData("XXXXX", true)]
+    [InlineData("***", true)]
+    [InlineData("xxx.xxxx.xx", true)]
+    [InlineData("xx-xxx", true)]
+    [InlineData("xx", false)] // too short to be a mask rather than a name
+    [InlineData("xxx.com", false)] // a name with its real domain says which site
+    [InlineData("box", false)]
+    [InlineData("x1.example", false)]
+    public void IsMaskedName_TellsAHandMaskedNameFromAName(string value, bool masked) =>
+        Assert.Equal(masked, ValueShapes.IsMaskedName(value));
 }
