@@ -343,9 +343,12 @@ internal static class ErrorSignatures
         // Anything else said in the upstream phase is a failure only when it says one: the upstream module's own
         // "upstream ..." words, a call that failed, a module's "error". The phase is only what the connection was doing
         // when someone logged: a module's or a script's note at [error] ("... while reading response header from
-        // upstream") carries it too, about a request that went on to be answered.
-        return upstreamPhase && (message.StartsWith("upstream "u8) || message.IndexOf("fail"u8) >= 0 || message.IndexOf("error"u8) >= 0
-            || ErrorLogParser.TryGetErrno(message, out _, out _))
+        // upstream") carries it too, about a request that went on to be answered. A failed call is a request's only
+        // with a request's context (", while …", "client: "): one without is the process's own, about an upstream
+        // block's shared memory, say ("ngx_slab_alloc() failed: no memory in upstream zone", when the API adds servers).
+        var aboutARequest = message.IndexOf(" while "u8) >= 0 || message.IndexOf("client: "u8) >= 0;
+        return upstreamPhase && (message.StartsWith("upstream "u8) || (aboutARequest && (message.IndexOf("fail"u8) >= 0
+            || message.IndexOf("error"u8) >= 0 || ErrorLogParser.TryGetErrno(message, out _, out _))))
             ? FailureKind.OtherUpstream
             : FailureKind.None;
     }

@@ -139,6 +139,9 @@ public sealed class ErrorSignaturesTests
         { "bind(192.0.2.10) failed (99: Cannot assign requested address) while connecting to upstream", "BindFailed" },
         { "bind() to 0.0.0.0:80 failed (98: Address already in use)", "None" },
 
+        // The process's own failure about an upstream block's shared memory (the API adding servers), no request's.
+        { "ngx_slab_alloc() failed: no memory in upstream zone \"scale_backend_80\"", "None" },
+
         // From the hold-out table (Fixtures/real-error-lines/holdout.json).
         { "unexpected RR type 6", "Resolver" },
         { "no A or CNAME types in DNS response", "Resolver" },
