@@ -454,7 +454,7 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
-        kind = ErrorSignatures.LoopedOr(kind, in line, State.OutOfConnectionsAt is { } exhausted && (time - exhausted).Duration() <= LoopEvidenceSkew);
+        kind = ErrorSignatures.WithTarget(kind, in line, State.OutOfConnectionsAt is { } exhausted && (time - exhausted).Duration() <= LoopEvidenceSkew);
         var error = new PendingError
         {
             Time = time,
@@ -677,7 +677,7 @@ internal sealed partial class DiagnosisEngine
 
     /// <summary>
     /// nginx found no free connection for a client it accepted. Tries of the moments before from the upstream's own
-    /// address to it were nginx's own requests coming back (see <see cref="ErrorSignatures.LoopedOr"/>).
+    /// address to it were nginx's own requests coming back (see <see cref="ErrorSignatures.WithTarget"/>).
     /// </summary>
     private void NoteOutOfConnections(DateTimeOffset time)
     {

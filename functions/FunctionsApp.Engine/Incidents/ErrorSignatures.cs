@@ -76,14 +76,42 @@ internal static class ErrorSignatures
         return line.Request.IsEmpty && serverColon > 0 && server[(serverColon + 1)..].SequenceEqual(port);
     }
 
-    /// <summary>The line's kind, or <see cref="FailureKind.ProxyLoop"/> when its try went back to nginx itself (a
-    /// failure of nginx's own choosing, a limit, a name or a script, chose no such try). <paramref name="outOfConnections"/>:
-    /// nginx had just run out of connections for the clients it accepted, which a loop does (each hop takes one more);
-    /// then a try from the upstream's own address to it is nginx's own request coming back, whatever its Host says.</summary>
-    public static FailureKind LoopedOr(FailureKind kind, in ErrorLogLine line, bool outOfConnections = false) =>
-        MayLoop(kind) && (BackToItself(in line) || (outOfConnections && FromTheUpstreamsAddress(in line)))
-            ? FailureKind.ProxyLoop
-            : kind;
+    /// <summary>The line's kind read with the try's target: <see cref="FailureKind.ProxyLoop"/> when its try went back to
+    /// nginx itself, <see cref="FailureKind.WrongScheme"/> when it spoke one protocol to another's port (a failure of
+    /// nginx's own choosing, a limit, a name or a script, chose no such try). <paramref name="outOfConnections"/>: nginx
+    /// had just run out of connections for the clients it accepted, which a loop does (each hop takes one more); then a
+    /// try from the upstream's own address to it is nginx's own request coming back, whatever its Host says.</summary>
+    public static FailureKind WithTarget(FailureKind kind, in ErrorLogLine line, bool outOfConnections = false) =>
+        !MayLoop(kind) ? kind
+        : BackToItself(in line) || (outOfConnections && FromTheUpstreamsAddress(in line)) ? FailureKind.ProxyLoop
+        : OnTheOtherProtocolsPort(kind, in line) ? FailureKind.WrongScheme
+        : kind;
+
+    /// <summary>
+    /// A try in one protocol to the well-known port of another, failing the way that peer refuses it: plain HTTP (or
+    /// gRPC's cleartext HTTP/2) to 443, HTTPS's port, whose TLS server closes or resets on bytes that are no ClientHello
+    /// before any header; TLS to 80, HTTP's port, whose server answers the ClientHello with a 400 nginx's TLS library
+    /// cannot read ("wrong version number", "unknown protocol") or waits for a request line until the handshake times
+    /// out. nginx reads each as the peer's failure; it is the scheme in <c>proxy_pass</c> (or <c>grpc_pass</c>). Only
+    /// the two ports every client takes for the scheme's: a reset from 9000 is PHP-FPM refusing HTTP as often as an
+    /// API failing there.
+    /// </summary>
+    public static bool OnTheOtherProtocolsPort(FailureKind kind, in ErrorLogLine line)
+    {
+        var url = line.Upstream;
+        var schemeEnd = url.IndexOf("://"u8);
+        if (schemeEnd <= 0 || !TryAuthority(url, out _, out var port, out _))
+        {
+            return false;
+        }
+
+        var scheme = url[..schemeEnd];
+        var plain = scheme.SequenceEqual("http"u8) || scheme.SequenceEqual("grpc"u8);
+        var tls = scheme.SequenceEqual("https"u8) || scheme.SequenceEqual("grpcs"u8);
+        return (plain && port.SequenceEqual("443"u8) && line.Message.IndexOf(" while reading upstream"u8) < 0
+                && kind is FailureKind.PrematureClose or FailureKind.Reset or FailureKind.InvalidHeader)
+            || (tls && port.SequenceEqual("80"u8) && kind is FailureKind.TlsHandshake or FailureKind.TimedOutHandshaking);
+    }
 
     /// <summary>A try nginx chose a peer for: a limit, a name that did not resolve or a script chose none.</summary>
     public static bool MayLoop(FailureKind kind) =>

@@ -93,4 +93,10 @@ internal enum FailureKind
     /// socket is another service's, a configuration error.
     /// </summary>
     NotFastCgi,
+
+    /// <summary>
+    /// A try in one protocol to the well-known port of another (<see cref="ErrorSignatures.OnTheOtherProtocolsPort"/>):
+    /// plain HTTP to 443, TLS to 80. The peer's refusal reads as its failure; it is the scheme in <c>proxy_pass</c>.
+    /// </summary>
+    WrongScheme,
 }

@@ -174,7 +174,7 @@ internal static class IncidentClassifier
         FailureKind.Reset or FailureKind.ResetConnecting or FailureKind.PrematureClose => (BrokenResponse(e, kind), 1.0),
         FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
         FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.NoResolver or FailureKind.Ipv6Unavailable or FailureKind.InvalidAddress
-            or FailureKind.BindFailed or FailureKind.NotFastCgi => (IncidentCause.Misconfiguration, 1.0),
+            or FailureKind.BindFailed or FailureKind.NotFastCgi or FailureKind.WrongScheme => (IncidentCause.Misconfiguration, 1.0),
         FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused => (IncidentCause.Dns, 1.0),
 
         // The resolver's own complaints come with the per-request "could not be resolved" lines: evidence, a small vote.
@@ -646,6 +646,10 @@ internal static class IncidentClassifier
                     $"nginx's tries for {u} include IPv6 addresses, and this host cannot connect over IPv6 (no IPv6 address to connect from, or no route to IPv6 networks): the name resolves to IPv6 addresses too, or the configuration names one.",
                 FailureKind.BindFailed => $"nginx could not bind the local address `proxy_bind` names to connect to {u}: this host does not have that address (or it is in use), so no try left nginx.",
                 FailureKind.NotFastCgi => $"{u} does not speak FastCGI: its answer did not begin with a FastCGI record (version 1) but with another protocol's first byte (72, \"H\", is an HTTP server's \"HTTP/1.1\"), so `fastcgi_pass` points at another service's address or socket.",
+                FailureKind.WrongScheme when e.Upstream.EndsWith(":443", StringComparison.Ordinal) =>
+                    $"nginx speaks plain HTTP to {u}, HTTPS's port (closed or reset before any header): the TLS server there drops a request that is no TLS handshake. `proxy_pass` needs `https://` (`grpc_pass` `grpcs://`; ingress-nginx: the `backend-protocol: \"HTTPS\"` annotation).",
+                FailureKind.WrongScheme =>
+                    $"nginx speaks TLS to {u}, plain HTTP's port (the TLS handshake failed): the server there answers the TLS handshake with plain HTTP or waits for a request line. `proxy_pass` needs `http://`.",
                 FailureKind.InvalidAddress => $"connect() rejected the address {u} itself (invalid argument or address family): no packet left nginx; check the address in the configuration.",
                 FailureKind.Refused when LoopbackOfAContainer(e) && e.ServedBefore == 0 =>
                     $"{u} refused every connection, and nginx runs in a container (its clients arrive from a Docker network's gateway, as a published port relays them): a container's loopback is its own, so an application in another container or on the host is never at {u}. Point `proxy_pass` at its service name (Compose, Kubernetes) or at `host.docker.internal`; if it runs in nginx's own container, it is not running.",
@@ -747,6 +751,7 @@ internal static class IncidentClassifier
         FailureKind.InvalidAddress => "invalid address",
         FailureKind.BindFailed => "proxy_bind address not bindable",
         FailureKind.NotFastCgi => "not a FastCGI server",
+        FailureKind.WrongScheme => "wrong protocol for the port",
         FailureKind.Reset => "connection reset by peer",
         FailureKind.ResetConnecting => "connection reset while connecting",
         FailureKind.PrematureClose => "upstream closed the connection early",

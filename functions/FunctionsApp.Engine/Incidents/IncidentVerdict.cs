@@ -75,7 +75,7 @@ internal static class IncidentVerdict
     {
         var sample = Encoding.UTF8.GetBytes(item.Sample);
         return ErrorLogParser.TryParseAnywhere(sample, null, out var line)
-            ? ErrorSignatures.LoopedOr(ErrorSignatures.Classify(line.Message), in line)
+            ? ErrorSignatures.WithTarget(ErrorSignatures.Classify(line.Message), in line)
             : ErrorSignatures.Classify(Encoding.UTF8.GetBytes(item.Signature));
     }
 

@@ -108,6 +108,11 @@ internal static class Remediation
                     steps.Add($"Point `fastcgi_pass` at PHP-FPM's own `listen` (its pool file, e.g. `/etc/php/*/fpm/pool.d/www.conf`): {upstream} is another service's (`ss -ltnp` shows which program owns the port). If the application there speaks HTTP, use `proxy_pass http://…` instead.");
                 }
 
+                if (kinds.Contains(FailureKind.WrongScheme))
+                {
+                    steps.Add($"Make the scheme fit the port of {upstream}: `proxy_pass https://` (with `proxy_ssl_server_name on;`) for a TLS port such as 443 and `http://` for a plain one such as 80; check with `curl -v` from nginx's host which protocol the port speaks.");
+                }
+
                 if (kinds.Contains(FailureKind.BindFailed))
                 {
                     steps.Add("Check `proxy_bind` (`fastcgi_bind`, `uwsgi_bind`, …): its address must be one of this host's (`ip -br addr`), or add `transparent` when binding a client's address on purpose; nginx answers these requests 500.");

@@ -471,6 +471,37 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A scheme on the other protocol's well-known port is the configuration's: TLS to 80, where a plain HTTP server
+    /// answers the ClientHello with a 400 ("wrong version number", "unknown protocol"), and plain HTTP (or cleartext
+    /// gRPC) to 443, where the TLS server closes or resets before any header. The same failures on other ports, or a
+    /// body cut short, keep their own causes.
+    /// </summary>
+    [Theory]
+    [InlineData("SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream", "https://10.0.0.5:80/cart", IncidentCause.Misconfiguration)]
+    [InlineData("SSL_do_handshake() failed (SSL: error:140770FC:SSL routines:SSL23_GET_SERVER_HELLO:unknown protocol) while SSL handshaking to upstream", "https://10.0.0.5:80/", IncidentCause.Misconfiguration)]
+    [InlineData("upstream prematurely closed connection while reading response header from upstream", "http://10.240.0.89:443/", IncidentCause.Misconfiguration)]
+    [InlineData("recv() failed (104: Connection reset by peer) while reading response header from upstream", "grpc://10.240.0.89:443", IncidentCause.Misconfiguration)]
+    [InlineData("SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream", "https://10.0.0.5:8443/cart", IncidentCause.TlsHandshake)]
+    [InlineData("upstream prematurely closed connection while reading response header from upstream", "https://10.240.0.89:443/", IncidentCause.InvalidResponse)]
+    [InlineData("upstream prematurely closed connection while reading response header from upstream", "http://10.240.0.89:8443/", IncidentCause.InvalidResponse)]
+    [InlineData("recv() failed (104: Connection reset by peer) while reading response header from upstream", "http://10.0.0.7:9000/api/events", IncidentCause.InvalidResponse)]
+    [InlineData("connect() failed (111: Connection refused) while connecting to upstream", "http://10.240.0.89:443/", IncidentCause.UpstreamDown)]
+    public void ErrorLogAlone_SchemeOnTheOtherProtocolsPort_IsTheConfigurations(string message, string upstream, IncidentCause expected)
+    {
+        var errors = Enumerable.Range(0, 4).Select(i =>
+            $"{Base.AddSeconds(i * 3):yyyy/MM/dd HH:mm:ss} [error] 2482#2482: *{12858220 + i} {message}, client: 10.240.0.{35 + i}, server: shop.test, request: \"GET /item/{i} HTTP/1.1\", upstream: \"{upstream}\", host: \"shop.test\"");
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((expected, 502), (incident.Cause, incident.Status));
+        if (expected == IncidentCause.Misconfiguration)
+        {
+            Assert.Contains(upstream.StartsWith("https", StringComparison.Ordinal) ? "`proxy_pass` needs `http://`" : "`proxy_pass` needs `https://`", incident.Summary, StringComparison.Ordinal);
+            Assert.Contains(incident.Remediation, step => step.StartsWith("Make the scheme fit the port", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>
     /// A paste masked by hand (<c>host: "xxxx"</c> on one line, <c>"xxxxx"</c> on the next) names no host: the tries of
     /// one group's two servers and the "no live upstreams" that follows them are one outage of the group, not one per
     /// spelling of the mask. Two real hosts stay apart.
@@ -739,13 +770,13 @@ public sealed class NginxBehaviourTests
         {
             var time = Base.AddSeconds(i * 5);
             var context = $"client: 10.9.8.{i}, server: shop.test, request: \"GET /cart HTTP/2.0\"";
-            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{i + 1} {failure}, {context}, upstream: \"https://10.0.0.5:80/cart\", host: \"shop.test\"");
+            errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{i + 1} {failure}, {context}, upstream: \"https://10.0.0.5:8443/cart\", host: \"shop.test\"");
             errors.Add($"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{i + 1} no live upstreams while connecting to upstream, {context}, upstream: \"https://shop_backend/cart\", host: \"shop.test\"");
         }
 
         var incident = Assert.Single(Analyze([], errors, format: null).Incidents);
 
-        Assert.Equal(("10.0.0.5:80", cause, 4), (incident.Upstream, incident.Cause, incident.FailedRequests));
+        Assert.Equal(("10.0.0.5:8443", cause, 4), (incident.Upstream, incident.Cause, incident.FailedRequests));
         Assert.True(incident.Servers is null or { Count: 0 }, "the block's name was taken for a server");
 
         // The requests' status is the last try's: a 502 nginx made finding no live server, not the timeout's 504.
