@@ -68,6 +68,7 @@ internal sealed partial class DiagnosisEngine
             _requestsPerMinute = [];
             FailuresPerMinute = [];
             AnsweredPerMinute = [];
+            ConnectionNumbersPerMinute = [];
         }
     }
 
@@ -91,6 +92,14 @@ internal sealed partial class DiagnosisEngine
     /// <summary>The access log's requests per unix minute that an upstream may have answered (<see cref="MayBeAnswered"/>),
     /// when <see cref="DiagnosisOptions.CountRequestsPerMinute"/>.</summary>
     public Dictionary<long, int>? AnsweredPerMinute { get; }
+
+    /// <summary>
+    /// The first and last connection number (<c>*N</c>) of the error log's lines per unix minute, when
+    /// <see cref="DiagnosisOptions.CountRequestsPerMinute"/>: nginx numbers every connection it accepts or opens to an
+    /// upstream from one counter its workers share, so how far it moved between two lines is the traffic between them,
+    /// where no access log shows it.
+    /// </summary>
+    public Dictionary<long, (long First, long Last)>? ConnectionNumbersPerMinute { get; }
 
     /// <summary>The latest time of the access log's requests, when <see cref="DiagnosisOptions.CountRequestsPerMinute"/>.</summary>
     public DateTimeOffset? LastRequest { get; private set; }
@@ -377,6 +386,12 @@ internal sealed partial class DiagnosisEngine
     public void AddError(in ErrorLogLine line, DateTimeOffset time)
     {
         Stats.ErrorLines++;
+        if (ConnectionNumbersPerMinute is not null && line.ConnectionId > 0)
+        {
+            ref var numbers = ref CollectionsMarshal.GetValueRefOrAddDefault(ConnectionNumbersPerMinute, time.ToUnixTimeSeconds() / 60, out var seen);
+            numbers = seen ? (numbers.First, line.ConnectionId) : (line.ConnectionId, line.ConnectionId);
+        }
+
         if (_untimedKills is { Count: > 0 })
         {
             foreach (var kill in _untimedKills)

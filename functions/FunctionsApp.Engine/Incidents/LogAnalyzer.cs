@@ -166,6 +166,13 @@ internal static class LogAnalyzer
                 continue;
             }
 
+            // No access line in its minutes: nginx's connection counter tells the traffic instead. Each request
+            // proxied takes two numbers (the client's connection and the one to the upstream), kept-alive ones fewer.
+            if (around == 0 && traffic.ConnectionsAround(episode, options.Window) is { } connections && episode.FailedRequests * 10 * 2 < connections)
+            {
+                continue;
+            }
+
             var share = around == 0 ? "nginx's error log names them and no access log shows other traffic then"
                 : around <= episode.FailedRequests ? "they were every request logged in those minutes"
                 : episode.FailedRequests * 10 >= around ? $"they were {episode.FailedRequests} of the {around} requests logged in those minutes"
@@ -322,7 +329,8 @@ internal static class LogAnalyzer
         {
             SiteUtcOffset = offset is { } o ? IncidentContext.FormatOffset(o) : null,
         }).ToList();
-        traffic = new Traffic(engine.RequestsPerMinute ?? [], engine.FailuresPerMinute ?? [], engine.AnsweredPerMinute ?? [], engine.LastRequest);
+        traffic = new Traffic(
+            engine.RequestsPerMinute ?? [], engine.FailuresPerMinute ?? [], engine.AnsweredPerMinute ?? [], engine.ConnectionNumbersPerMinute ?? [], engine.LastRequest);
         var stats = engine.Stats;
         peeredLate = stats.PeeredLate;
         return new AnalysisReport(
@@ -349,10 +357,47 @@ internal static class LogAnalyzer
             });
     }
 
-    /// <summary>The access log's requests, the failed requests and the requests an upstream may have answered per unix
-    /// minute of one reading, and the time of its last request.</summary>
-    private sealed record Traffic(Dictionary<long, int> Requests, Dictionary<long, int> Failures, Dictionary<long, int> Answered, DateTimeOffset? LastRequest)
+    /// <summary>The access log's requests, the failed requests, the requests an upstream may have answered and the error
+    /// log's connection numbers per unix minute of one reading, and the time of its last request.</summary>
+    private sealed record Traffic(
+        Dictionary<long, int> Requests, Dictionary<long, int> Failures, Dictionary<long, int> Answered, Dictionary<long, (long First, long Last)> ConnectionNumbers,
+        DateTimeOffset? LastRequest)
     {
+        /// <summary>
+        /// About how many connections nginx numbered in the episode's minutes and the window around them: the counter's
+        /// rate between the error log's nearest lines outside them, times their length. Null when no line lies on
+        /// either side, or the counter went back between them (a restart or a reload starts it again).
+        /// </summary>
+        public long? ConnectionsAround(Incident episode, TimeSpan window)
+        {
+            var (from, to) = ((episode.Start - window).ToUnixTimeSeconds() / 60, (episode.End + window).ToUnixTimeSeconds() / 60);
+            var (before, after) = (long.MinValue, long.MaxValue);
+            foreach (var minute in ConnectionNumbers.Keys)
+            {
+                (before, after) = (minute < from && minute > before ? minute : before, minute > to && minute < after ? minute : after);
+            }
+
+            if (before == long.MinValue || after == long.MaxValue)
+            {
+                return null;
+            }
+
+            var last = ConnectionNumbers[before].Last;
+            foreach (var minute in ConnectionNumbers.Keys.Where(m => m > before && m <= after).Order())
+            {
+                var (first, end) = ConnectionNumbers[minute];
+                if (first < last || end < first)
+                {
+                    return null;
+                }
+
+                last = end;
+            }
+
+            var perMinute = (double)(ConnectionNumbers[after].First - ConnectionNumbers[before].Last) / (after - before);
+            return (long)(perMinute * (to - from + 1));
+        }
+
         /// <summary>The minute of the access log's first request, or null when it has none.</summary>
         private readonly long? _firstMinute = Requests.Count == 0 ? null : Requests.Keys.Min();
 

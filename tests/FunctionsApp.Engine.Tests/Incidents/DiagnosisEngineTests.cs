@@ -1051,6 +1051,35 @@ public sealed class DiagnosisEngineTests
         Assert.Contains("no access log shows other traffic then", report.Incidents[2].Summary, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// nginx numbers every connection it accepts or opens from one counter its workers share, so where no access log
+    /// shows the traffic, the error log's <c>*N</c> does: on a busy site (a thousand connections between lines ten
+    /// minutes apart) a lone failure hours after an outage is a stray in a stream, not an episode; on a quiet stack
+    /// (the counter barely moving) it is reported, as it always was. A counter that went back (nginx restarted or
+    /// reloaded between) says nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(1000, false, 1)]
+    [InlineData(2, false, 3)]
+    [InlineData(1000, true, 3)]
+    public void Analyze_LoneFailuresInALongErrorLog_AreStraysWhereTheConnectionCounterShowsTraffic(int connectionsPerTenMinutes, bool restartBeforeEach, int incidents)
+    {
+        const string TimedOut = "upstream timed out (110: Connection timed out) while reading response header from upstream";
+        long Counter(int second) => 100 + ((long)second * connectionsPerTenMinutes / 600) % (restartBeforeEach ? 3600 * connectionsPerTenMinutes / 600 : long.MaxValue);
+        var notices = Enumerable.Range(0, 240).Select(i => i * 90).Select(second =>
+            $"{new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero).AddSeconds(second):yyyy/MM/dd HH:mm:ss} [info] 7#7: *{Counter(second)} client closed connection while waiting for request, client: 10.9.0.{second % 200}, server: 0.0.0.0:80");
+        var errors = notices
+            .Concat(Enumerable.Range(0, 5).Select(i => Error(i * 10, Refused, cid: (int)Counter(i * 10))))
+            .Append(Error(3 * 3600 + 17, TimedOut, cid: (int)Counter(3 * 3600 + 17)))
+            .Append(Error(5 * 3600 + 17, Refused, cid: (int)Counter(5 * 3600 + 17)))
+            .OrderBy(line => line, StringComparer.Ordinal);
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(incidents, report.Incidents.Count);
+        Assert.Equal((IncidentCause.UpstreamDown, 5), (report.Incidents[0].Cause, report.Incidents[0].FailedRequests));
+    }
+
     [Fact]
     public void Analyze_FewFailuresFromStandardInput_IsNoIncidentSinceItCannotBeReadTwice()
     {
