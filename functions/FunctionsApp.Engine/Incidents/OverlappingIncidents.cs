@@ -107,7 +107,7 @@ internal static class OverlappingIncidents
     public static List<Incident> AcrossSilence(IReadOnlyList<Incident> incidents, Func<Incident, Incident, bool> silentBetween)
     {
         var joined = new List<Incident>(incidents.Count);
-        foreach (var group in incidents.GroupBy(i => i.Upstream == "(unknown)" ? (i.Upstream, i.Host, i.Status) : (i.Upstream, "", 0)))
+        foreach (var group in incidents.GroupBy(i => i.Upstream == "(unknown)" ? (Upstream: i.Upstream, i.Host, i.Status) : (Upstream: Service(i.Upstream), "", 0)))
         {
             if (group.Key.Upstream == "-")
             {
@@ -120,6 +120,13 @@ internal static class OverlappingIncidents
 
         return joined;
     }
+
+    /// <summary>
+    /// The service an upstream address is: <c>localhost</c>'s two loopbacks at one port (<c>[::1]:8080</c>, which nginx
+    /// tries first, and <c>127.0.0.1:8080</c>) are one application, whichever of them a request's failed try named.
+    /// </summary>
+    private static string Service(string upstream) =>
+        upstream.StartsWith("[::1]:", StringComparison.Ordinal) ? string.Concat("127.0.0.1", upstream.AsSpan("[::1]".Length)) : upstream;
 
     /// <summary>The incidents in order of start, each run of them that <paramref name="together"/> keeps (the run's
     /// latest-ending one and the next) as one (<see cref="Joined"/>).</summary>

@@ -26,6 +26,32 @@ public sealed class OverlappingIncidentsTests
         Assert.Equal(errors.Count, incident.Evidence.Where(e => e.Source == "error").Sum(e => e.Count));
     }
 
+    /// <summary>
+    /// <c>proxy_pass http://localhost:8080</c> is a block of <c>[::1]:8080</c> and <c>127.0.0.1:8080</c>, one
+    /// application: a login timing out on the first, then, after eleven minutes in which nobody sent a request, on the
+    /// second (and on both), is one outage, as it would be on one address.
+    /// </summary>
+    [Fact]
+    public void Analyze_LocalhostsTwoLoopbacksFailingEitherSideOfSilence_AreOneOutage()
+    {
+        var start = new DateTimeOffset(2025, 7, 21, 19, 50, 0, TimeSpan.FromHours(8));
+        string Access(int second, int status) =>
+            $"127.0.0.1 - - [{start.AddSeconds(second):dd/MMM/yyyy:HH:mm:ss zzz}] \"POST /api/employee/login HTTP/1.1\" {status} 160 \"http://localhost/\" \"Mozilla/5.0\"".Replace("+08:00", "+0800", StringComparison.Ordinal);
+        string TimedOut(int second, int cid, string server) =>
+            $"{start.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 5180#13028: *{cid} upstream timed out (10060: A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond) while reading response header from upstream, client: 127.0.0.1, server: localhost, request: \"POST /api/employee/login HTTP/1.1\", upstream: \"http://{server}/admin/employee/login\", host: \"localhost\"";
+        int[] failedAt = [374, 1074, 1237, 1313];
+        var access = Enumerable.Range(0, 12).Select(i => Access(i * 30, 200)).Concat(failedAt.Select(s => Access(s, 504)));
+        var errors = new[]
+        {
+            TimedOut(374, 57, "[::1]:8080"), TimedOut(1074, 61, "127.0.0.1:8080"), TimedOut(1237, 64, "127.0.0.1:8080"), TimedOut(1313, 66, "[::1]:8080"),
+        };
+
+        var report = LogAnalyzer.Analyze([Input("access.log", access)], [Input("error.log", errors)], null, new DiagnosisOptions { ErrorLogUtcOffset = TimeSpan.FromHours(8) }, CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((IncidentCause.Timeout, 504, 4), (incident.Cause, incident.Status, incident.FailedRequests));
+    }
+
     [Fact]
     public void Analyze_KubectlPrefixOverTwoPods_OneIncident()
     {
