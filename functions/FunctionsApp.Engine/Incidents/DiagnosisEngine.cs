@@ -386,6 +386,7 @@ internal sealed partial class DiagnosisEngine
     public void AddError(in ErrorLogLine line, DateTimeOffset time)
     {
         Stats.ErrorLines++;
+        State.ErrorLevelShown |= line.Level <= ErrorLevel.Error;
         if (ConnectionNumbersPerMinute is not null && line.ConnectionId > 0)
         {
             ref var numbers = ref CollectionsMarshal.GetValueRefOrAddDefault(ConnectionNumbersPerMinute, time.ToUnixTimeSeconds() / 60, out var seen);

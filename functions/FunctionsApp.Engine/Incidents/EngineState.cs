@@ -114,6 +114,14 @@ internal sealed class EngineState
     [System.Text.Json.Serialization.JsonIgnore]
     public bool ErrorLogGiven { get; set; }
 
+    /// <summary>
+    /// The error log has shown a line at <c>[error]</c> or below (warn, notice, info, debug): its level lets nginx's
+    /// [error] lines through, so a failed request without one was no failure of nginx's. A log of only [crit], [alert]
+    /// and [emerg] lines may be written at a level above [error] (<c>error_log … crit;</c>), or be an excerpt of them:
+    /// its silence says nothing.
+    /// </summary>
+    public bool ErrorLevelShown { get; set; }
+
     /// <summary>How far incidents have been advanced (joined and closed).</summary>
     public DateTimeOffset? Watermark { get; set; }
 

@@ -154,8 +154,8 @@ internal static class IncidentFactory
             AppServerKills = kills.Count,
             AppServerName = kills.Count > 0 ? kills[^1].Server : null,
             AppServerKillLimit = kills.Min(k => k.LimitSeconds),
-            ErrorLogCovered = engine.ErrorLogBegan <= t.Start
-                || (engine.ErrorLogBegan is null && (engine.Stats.ErrorLines > 0 || engine.ErrorLogGiven)),
+            ErrorLogCovered = (engine.ErrorLogBegan <= t.Start || (engine.ErrorLogBegan is null && (engine.Stats.ErrorLines > 0 || engine.ErrorLogGiven)))
+                && (engine.ErrorLevelShown || engine.Stats.ErrorLines == 0),
         };
     }
 

@@ -471,6 +471,26 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A 504 with nginx's own page and no error line for it is the upstream's own only when the error log would have
+    /// held nginx's line: one that shows a line at [error] or below lets them through. A log of only [alert] and [crit]
+    /// lines (written at <c>error_log … crit;</c>, or an excerpt of them) says nothing, and nginx's page says it made
+    /// the 504 itself: its read timer.
+    /// </summary>
+    [Theory]
+    [InlineData("[alert] 6#6: 1024 worker_connections are not enough", IncidentCause.Timeout)]
+    [InlineData("[crit] 6#6: *9 SSL_do_handshake() failed (SSL: error:0A00006C:SSL routines::bad key share) while SSL handshaking, client: 172.18.0.9, server: 0.0.0.0:443", IncidentCause.Timeout)]
+    [InlineData("[notice] 1#1: signal process started", IncidentCause.UpstreamReturned)]
+    public void NginxsOwn504Page_WithAnErrorLogAboveErrorLevel_IsNginxsTimeoutNotTheUpstreams(string errorLine, IncidentCause expected)
+    {
+        var time = Base.ToString("dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture);
+        string[] access = [$"172.18.0.1 - - [{time} +0000] \"GET /gunicorn/timeout HTTP/1.1\" 504 167 \"-\" \"Artillery (https://artillery.io)\" \"-\""];
+
+        var incident = Assert.Single(Analyze(access, [$"{Base:yyyy/MM/dd HH:mm:ss} {errorLine}"], format: null).Incidents);
+
+        Assert.Equal((expected, 504), (incident.Cause, incident.Status));
+    }
+
+    /// <summary>
     /// A scheme on the other protocol's well-known port is the configuration's: TLS to 80, where a plain HTTP server
     /// answers the ClientHello with a 400 ("wrong version number", "unknown protocol"), and plain HTTP (or cleartext
     /// gRPC) to 443, where the TLS server closes or resets before any header. The same failures on other ports, or a
