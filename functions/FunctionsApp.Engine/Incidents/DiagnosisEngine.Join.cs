@@ -232,7 +232,8 @@ internal sealed partial class DiagnosisEngine
     private List<PendingError>? LaterTries(PendingError error, int index)
     {
         const int MaxLinesAhead = 5_000;
-        if (error.ConnectionId < 0 || error.Request.Length == 0 || error.Upstream.Length == 0 || !IsTryFailure(error.Kind))
+        // A stream session has no request: its connection is the session, whose tries its lines share.
+        if (error.ConnectionId < 0 || (error.Request.Length == 0 && !error.InStreamSession) || error.Upstream.Length == 0 || !IsTryFailure(error.Kind))
         {
             return null;
         }
@@ -257,6 +258,7 @@ internal sealed partial class DiagnosisEngine
 
             var again = other.Upstream == error.Upstream || (later is not null && later.Exists(t => t.Upstream == other.Upstream));
             if (!other.Claimed && other.ConnectionId == error.ConnectionId && other.Request == error.Request && other.Host == error.Host
+                && other.InStreamSession == error.InStreamSession
                 && other.Upstream.Length > 0 && IsTryFailure(other.Kind)
                 && (!again || previous.NextServerTried || (other.Upstream == error.Upstream && later is null && RequestJoin.Redirected(error, other))))
             {

@@ -3531,6 +3531,24 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A stream session has no request: its connection is the session, and its tries on the servers of the block (each
+    /// refused, each with a line on the same <c>*N</c>) are one failed session whose servers failed together, as one
+    /// HTTP request's tries are: one incident, not one per pod.
+    /// </summary>
+    [Fact]
+    public void ErrorLogAlone_OneStreamSessionsTriesOnTwoServers_AreOneFailedSession()
+    {
+        string Refused(int second, int session, string server) =>
+            $"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 2454#2454: *{session} connect() failed (111: Connection refused) while connecting to upstream, client: 10.10.122.117, server: 0.0.0.0:55556, upstream: \"{server}:5555\", bytes from/to client:0/0, bytes from/to upstream:0/0";
+        var errors = Enumerable.Range(0, 4).SelectMany(i => new[] { Refused(i * 5, 3584946 + i, "10.12.39.132"), Refused(i * 5, 3584946 + i, "10.12.26.199") });
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((IncidentCause.UpstreamDown, 502, 4), (incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Equal(["10.12.26.199:5555", "10.12.39.132:5555"], incident.Servers);
+    }
+
+    /// <summary>
     /// Captured (Fixtures/captures/error-page-fallback-apache-503): <c>proxy_intercept_errors</c> with
     /// <c>error_page 502 503 504 @fallback</c> before Apache, whose backend died. The fallback location's upstream served
     /// each page (<c>ustatus=503 : 200</c>), and nginx kept the 503 for it: the failed upstream is Apache, once per
