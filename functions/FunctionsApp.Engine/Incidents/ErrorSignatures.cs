@@ -352,6 +352,13 @@ internal static class ErrorSignatures
             return FailureKind.None;
         }
 
+        // nginx writes "connect() to ADDRESS failed (errno: …)" only when a connect failed: one cut before its errno (a
+        // terminal's or pager's width, "connect() to unix:/srv/app/app$") is a failed try whose reason was lost.
+        if (message.StartsWith("connect() to "u8) && message.IndexOf("failed ("u8) < 0 && message.IndexOf(" while "u8) < 0)
+        {
+            return FailureKind.OtherUpstream;
+        }
+
         if (upstreamPhase || connecting)
         {
             var kind = FromErrno(message, connecting);
@@ -674,6 +681,13 @@ internal static class ErrorSignatures
             if (end > 0)
             {
                 return Encoding.UTF8.GetString(target[..end]);
+            }
+
+            // Cut before " failed": what is left of the address, without the pager's mark of the cut.
+            var cut = target.TrimEnd(" \t$>"u8);
+            if (kind == FailureKind.OtherUpstream && cut.Length > 0 && cut.IndexOf((byte)' ') < 0)
+            {
+                return Encoding.UTF8.GetString(cut);
             }
         }
 

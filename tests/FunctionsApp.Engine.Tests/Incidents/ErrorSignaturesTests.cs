@@ -139,6 +139,9 @@ public sealed class ErrorSignaturesTests
         { "bind(192.0.2.10) failed (99: Cannot assign requested address) while connecting to upstream", "BindFailed" },
         { "bind() to 0.0.0.0:80 failed (98: Address already in use)", "None" },
 
+        // A connect() line cut before its errno (a pager's width): a failed try whose reason is lost.
+        { "connect() to unix:/home/huginn/huginn$", "OtherUpstream" },
+
         // The process's own failure about an upstream block's shared memory (the API adding servers), no request's.
         { "ngx_slab_alloc() failed: no memory in upstream zone \"scale_backend_80\"", "None" },
 
@@ -184,6 +187,13 @@ public sealed class ErrorSignaturesTests
         var line = $"2026/11/24 10:00:01 [error] 1#1: *1 upstream prematurely closed connection while reading response header from upstream, client: 10.0.0.1, server: a, request: \"GET / HTTP/1.1\", {field}, host: \"a\"";
         Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out var entry));
         Assert.Equal(expected, ErrorSignatures.UpstreamOf(in entry, FailureKind.PrematureClose));
+    }
+
+    [Fact]
+    public void UpstreamOf_ConnectLineCutBeforeItsErrno_IsWhatIsLeftOfTheAddress()
+    {
+        Assert.True(ErrorLogParser.TryParse("2017/02/04 19:04:56 [error] 8962#8962: *1 connect() to unix:/home/huginn/huginn$"u8, out var entry));
+        Assert.Equal("unix:/home/huginn/huginn", ErrorSignatures.UpstreamOf(in entry, ErrorSignatures.Classify(entry.Message)));
     }
 
     [Fact]
