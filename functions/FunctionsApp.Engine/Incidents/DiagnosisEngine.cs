@@ -609,6 +609,9 @@ internal sealed partial class DiagnosisEngine
     /// ngx_http_upstream_next nginx frees the peer, which warns, before it logs "upstream timed out"); without either
     /// the try failed by the status the server answered, which <c>proxy_next_upstream</c> lists (<c>http_500</c>…):
     /// the server was up and answering. Noted per host for the "no live upstreams" that follows.
+    /// A reset or an early close just before is the default <c>proxy_next_upstream error</c>: the server is one of a
+    /// group (a lone one is never disabled), and nginx went on to the next for any request it may send again (all but
+    /// POST, PATCH and LOCK once sent), as after a failed connect.
     /// </summary>
     private void NoteDisabledAfterAnswer(in ErrorLogLine line, DateTimeOffset time)
     {
@@ -617,6 +620,7 @@ internal sealed partial class DiagnosisEngine
         {
             if (pending.ConnectionId == line.ConnectionId && pending.Upstream == upstream && (pending.Time - time).Duration() <= TimeSpan.FromSeconds(1))
             {
+                pending.NextServerTried |= pending.Kind is FailureKind.Reset or FailureKind.PrematureClose && MaySendAgain(pending.Request);
                 return;
             }
         }
@@ -642,6 +646,12 @@ internal sealed partial class DiagnosisEngine
             _disabledJustNow.Add((line.ConnectionId, upstream, host, time));
         }
     }
+
+    /// <summary>Whether nginx sends the request to the next server after the upstream failed it: not a POST, PATCH or
+    /// LOCK it had sent already (ngx_http_upstream_next, without <c>non_idempotent</c> in <c>proxy_next_upstream</c>).</summary>
+    private static bool MaySendAgain(string request) =>
+        !(request.StartsWith("POST ", StringComparison.Ordinal) || request.StartsWith("PATCH ", StringComparison.Ordinal)
+            || request.StartsWith("LOCK ", StringComparison.Ordinal));
 
     /// <summary>A timeout whose server nginx had just warned it disabled, on the same connection: the server was
     /// disabled for that timeout, not for an answer.</summary>

@@ -3531,6 +3531,34 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A reset or an early close while reading the header, then nginx's warning that it disabled the server: the server
+    /// is one of a group (a lone one is never disabled), and the default <c>proxy_next_upstream error</c> sends a GET to
+    /// the next server, whose failure would have its own line. None came: each request was served. A POST nginx had
+    /// sent is not sent again, so its reset is the request's 502.
+    /// </summary>
+    [Theory]
+    [InlineData("GET", 0)]
+    [InlineData("POST", 5)]
+    public void ErrorLogAlone_ResetThenServerDisabled_IsATryTheNextServerAnsweredForRequestsNginxMaySendAgain(string method, int failed)
+    {
+        var errors = Enumerable.Range(0, 5).SelectMany(i =>
+        {
+            var context = $"client: 10.138.0.74, server: cafe.example.com, request: \"{method} /tea HTTP/1.1\", upstream: \"http://10.8.0.20:8080/tea\", host: \"cafe.example.com\"";
+            var time = $"{Base.AddSeconds(i * 7):yyyy/MM/dd HH:mm:ss}";
+            return new[]
+            {
+                $"{time} [error] 220549#220549: *{81169042 + i} recv() failed (104: Connection reset by peer) while reading response header from upstream, {context}",
+                $"{time} [warn] 220549#220549: *{81169042 + i} upstream server temporarily disabled while reading response header from upstream, {context}",
+            };
+        });
+
+        var report = Analyze([], errors);
+
+        Assert.Equal(failed, report.Stats.FailedRequests);
+        Assert.Equal(failed > 0 ? [IncidentCause.InvalidResponse] : [], report.Incidents.Select(i => i.Cause));
+    }
+
+    /// <summary>
     /// A stream session has no request: its connection is the session, and its tries on the servers of the block (each
     /// refused, each with a line on the same <c>*N</c>) are one failed session whose servers failed together, as one
     /// HTTP request's tries are: one incident, not one per pod.
