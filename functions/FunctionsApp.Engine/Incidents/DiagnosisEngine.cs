@@ -387,6 +387,7 @@ internal sealed partial class DiagnosisEngine
     {
         Stats.ErrorLines++;
         State.ErrorLevelShown |= line.Level <= ErrorLevel.Error;
+        State.NginxIsPid1 |= ErrorLogParser.ProcessId(line.Line) == 1;
         if (ConnectionNumbersPerMinute is not null && line.ConnectionId > 0)
         {
             ref var numbers = ref CollectionsMarshal.GetValueRefOrAddDefault(ConnectionNumbersPerMinute, time.ToUnixTimeSeconds() / 60, out var seen);
@@ -484,6 +485,7 @@ internal sealed partial class DiagnosisEngine
             ConnectionId = line.ConnectionId,
             InSubrequest = !line.Subrequest.IsEmpty,
             InStreamSession = line.Request.IsEmpty && line.Line.IndexOf(", bytes from/to client:"u8) >= 0,
+            InContainer = State.NginxIsPid1 || UpstreamAddress.IsDockerGateway(Encoding.UTF8.GetString(line.Client)),
             InLuaBalancer = kind.IsUnresolved() && message.StartsWith("[lua] "u8),
             Raw = LogText.Raw(line.Line),
         };

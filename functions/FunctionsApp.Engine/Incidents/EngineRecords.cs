@@ -136,6 +136,10 @@ internal sealed class PendingError
     /// <c>bytes from/to client:</c>: it has no request, and its <c>$status</c> is 200, 400, 403, 500, 502 or 503.</summary>
     public bool InStreamSession { get; set; }
 
+    /// <summary>nginx runs in a container, as its clients (a Docker network's gateway) or its master's PID (1) say: its
+    /// loopback is the container's own.</summary>
+    public bool InContainer { get; set; }
+
     /// <summary>A Lua balancer's own name lookup failed (Kong's <c>[lua] balancer.lua … DNS resolution failed</c>): the
     /// gateway answers the request itself, 503 "name resolution failed".</summary>
     public bool InLuaBalancer { get; set; }

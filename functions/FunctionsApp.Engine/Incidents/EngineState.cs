@@ -122,6 +122,12 @@ internal sealed class EngineState
     /// </summary>
     public bool ErrorLevelShown { get; set; }
 
+    /// <summary>
+    /// nginx's master (or its only process) has PID 1 (<c>[notice] 1#1: start worker processes</c>): nginx is the init of
+    /// a container (a host's PID 1 is its init system), so 127.0.0.1 is the container's own loopback.
+    /// </summary>
+    public bool NginxIsPid1 { get; set; }
+
     /// <summary>How far incidents have been advanced (joined and closed).</summary>
     public DateTimeOffset? Watermark { get; set; }
 

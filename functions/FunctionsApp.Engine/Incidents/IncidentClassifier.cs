@@ -328,7 +328,7 @@ internal static class IncidentClassifier
 
     /// <summary>
     /// Refused on 127.0.0.1 (or [::1]) by an nginx that runs in a container (its clients arrive from a Docker network's
-    /// gateway) and never served there: a container's loopback is its own, so the application, in another container or
+    /// gateway, or its master is PID 1) and never served there: a container's loopback is its own, so the application, in another container or
     /// on the host, was never at that address (its service name, or host.docker.internal, is).
     /// </summary>
     private static bool LoopbackOfAContainer(IncidentEvidence e) =>
@@ -652,7 +652,7 @@ internal static class IncidentClassifier
                     $"nginx speaks TLS to {u}, plain HTTP's port (the TLS handshake failed): the server there answers the TLS handshake with plain HTTP or waits for a request line. `proxy_pass` needs `http://`.",
                 FailureKind.InvalidAddress => $"connect() rejected the address {u} itself (invalid argument or address family): no packet left nginx; check the address in the configuration.",
                 FailureKind.Refused when LoopbackOfAContainer(e) && e.ServedBefore == 0 =>
-                    $"{u} refused every connection, and nginx runs in a container (its clients arrive from a Docker network's gateway, as a published port relays them): a container's loopback is its own, so an application in another container or on the host is never at {u}. Point `proxy_pass` at its service name (Compose, Kubernetes) or at `host.docker.internal`; if it runs in nginx's own container, it is not running.",
+                    $"{u} refused every connection, and nginx runs in a container (its clients arrive from a Docker network's gateway, as a published port relays them, or its master is the container's init, PID 1): a container's loopback is its own, so an application in another container or on the host is never at {u}. Point `proxy_pass` at its service name (Compose, Kubernetes) or at `host.docker.internal`; if it runs in nginx's own container, it is not running.",
                 FailureKind.MissingSocket => $"The socket {u} does not exist, and nothing ever answered there while the site served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)}: nginx points at the wrong path.",
                 _ => $"{u} never accepted a connection ({Words(top)}), though the site had served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)} before it was first used: nginx most likely points at the wrong address or port.",
             },

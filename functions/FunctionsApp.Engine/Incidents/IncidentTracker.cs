@@ -380,7 +380,7 @@ internal sealed class IncidentTracker
         foreach (var error in failure.Errors)
         {
             Kinds[error.Kind] = Kinds.GetValueOrDefault(error.Kind) + 1;
-            RefusedLoopbackInContainer += error.Kind == FailureKind.Refused && UpstreamAddress.IsLoopback(error.Upstream) && UpstreamAddress.IsDockerGateway(error.Client) ? 1 : 0;
+            RefusedLoopbackInContainer += error.Kind == FailureKind.Refused && UpstreamAddress.IsLoopback(error.Upstream) && error.InContainer ? 1 : 0;
             MissingErrorPages += error.AnsweredByMissingErrorPage && !failure.Recovered ? 1 : 0;
             if (failure.Recovered || failure.EarlierTry || error.DidNotDecide)
             {

@@ -265,6 +265,19 @@ internal static class ErrorLogParser
         return first;
     }
 
+    /// <summary>The pid of nginx's <c>[level] pid#tid: </c> in the line's first bytes, or -1.</summary>
+    public static int ProcessId(ReadOnlySpan<byte> line)
+    {
+        var head = HeadInside(line);
+        if (head < 0)
+        {
+            return -1;
+        }
+
+        var process = line[(line[head..].IndexOf((byte)']') + head + 2)..];
+        return Utf8Parser.TryParse(process, out int pid, out var consumed) && process[consumed..] is [(byte)'#', ..] ? pid : -1;
+    }
+
     /// <summary>Whether the text starts with nginx's <c>pid#tid: </c>.</summary>
     public static bool StartsWithProcessId(ReadOnlySpan<byte> text) => SkipProcess(text).Length < text.Length;
 
