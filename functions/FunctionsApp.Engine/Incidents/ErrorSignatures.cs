@@ -307,7 +307,7 @@ internal static class ErrorSignatures
         }
 
         // Every other "upstream sent ..." is nginx refusing what the upstream answered: invalid header or status, no
-        // HTTP status line, a FastCGI record or protocol version it cannot read, bad chunked encoding, duplicate or
+        // HTTP status line, a FastCGI record it cannot read, bad chunked encoding, duplicate or
         // conflicting headers, more data than Content-Length. The memcached module names itself instead ("memcached sent
         // invalid response: "-ERR unknown command"", "… invalid key/flags/length in response", "… invalid trailer"):
         // something other than memcached on that port, or a corrupted answer; its "key not found" is a 404, not this.

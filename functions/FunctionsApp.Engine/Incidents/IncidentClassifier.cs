@@ -328,8 +328,8 @@ internal static class IncidentClassifier
 
     /// <summary>
     /// Refused on 127.0.0.1 (or [::1]) by an nginx that runs in a container (its clients arrive from a Docker network's
-    /// gateway, or its master is PID 1) and never served there: a container's loopback is its own, so the application, in another container or
-    /// on the host, was never at that address (its service name, or host.docker.internal, is).
+    /// gateway, or its master is PID 1) and never served there: a container's loopback is its own, so the application,
+    /// in another container or on the host, was never at that address (its service name, or host.docker.internal, is).
     /// </summary>
     private static bool LoopbackOfAContainer(IncidentEvidence e) =>
         e.RefusedLoopbackInContainer * 2 >= Math.Max(1, e.Kinds.GetValueOrDefault(FailureKind.Refused));
@@ -648,8 +648,10 @@ internal static class IncidentClassifier
                 FailureKind.NotFastCgi => $"{u} does not speak FastCGI: its answer did not begin with a FastCGI record (version 1) but with another protocol's first byte (72, \"H\", is an HTTP server's \"HTTP/1.1\"), so `fastcgi_pass` points at another service's address or socket.",
                 FailureKind.WrongScheme when e.Upstream.EndsWith(":443", StringComparison.Ordinal) =>
                     $"nginx speaks plain HTTP to {u}, HTTPS's port (closed or reset before any header): the TLS server there drops a request that is no TLS handshake. `proxy_pass` needs `https://` (`grpc_pass` `grpcs://`; ingress-nginx: the `backend-protocol: \"HTTPS\"` annotation).",
-                FailureKind.WrongScheme =>
+                FailureKind.WrongScheme when e.Upstream.EndsWith(":80", StringComparison.Ordinal) =>
                     $"nginx speaks TLS to {u}, plain HTTP's port (the TLS handshake failed): the server there answers the TLS handshake with plain HTTP or waits for a request line. `proxy_pass` needs `http://`.",
+                FailureKind.WrongScheme =>
+                    $"nginx speaks one protocol to the other's well-known port on the servers of {u} (TLS to 80, or plain HTTP to 443): `proxy_pass`'s scheme does not fit the port.",
                 FailureKind.InvalidAddress => $"connect() rejected the address {u} itself (invalid argument or address family): no packet left nginx; check the address in the configuration.",
                 FailureKind.Refused when LoopbackOfAContainer(e) && e.ServedBefore == 0 =>
                     $"{u} refused every connection, and nginx runs in a container (its clients arrive from a Docker network's gateway, as a published port relays them, or its master is the container's init, PID 1): a container's loopback is its own, so an application in another container or on the host is never at {u}. Point `proxy_pass` at its service name (Compose, Kubernetes) or at `host.docker.internal`; if it runs in nginx's own container, it is not running.",

@@ -370,22 +370,21 @@ internal static class LogAnalyzer
         /// </summary>
         public long? ConnectionsAround(Incident episode, TimeSpan window)
         {
+            var minutes = _connectionMinutes.Value;
             var (from, to) = ((episode.Start - window).ToUnixTimeSeconds() / 60, (episode.End + window).ToUnixTimeSeconds() / 60);
-            var (before, after) = (long.MinValue, long.MaxValue);
-            foreach (var minute in ConnectionNumbers.Keys)
-            {
-                (before, after) = (minute < from && minute > before ? minute : before, minute > to && minute < after ? minute : after);
-            }
-
-            if (before == long.MinValue || after == long.MaxValue)
+            var at = Array.BinarySearch(minutes, from);
+            var before = (at >= 0 ? at : ~at) - 1;
+            at = Array.BinarySearch(minutes, to);
+            var after = at >= 0 ? at + 1 : ~at;
+            if (before < 0 || after >= minutes.Length)
             {
                 return null;
             }
 
-            var last = ConnectionNumbers[before].Last;
-            foreach (var minute in ConnectionNumbers.Keys.Where(m => m > before && m <= after).Order())
+            var last = ConnectionNumbers[minutes[before]].Last;
+            for (var i = before + 1; i <= after; i++)
             {
-                var (first, end) = ConnectionNumbers[minute];
+                var (first, end) = ConnectionNumbers[minutes[i]];
                 if (first < last || end < first)
                 {
                     return null;
@@ -394,9 +393,12 @@ internal static class LogAnalyzer
                 last = end;
             }
 
-            var perMinute = (double)(ConnectionNumbers[after].First - ConnectionNumbers[before].Last) / (after - before);
+            var perMinute = (double)(ConnectionNumbers[minutes[after]].First - ConnectionNumbers[minutes[before]].Last) / (minutes[after] - minutes[before]);
             return (long)(perMinute * (to - from + 1));
         }
+
+        /// <summary>The minutes of <see cref="ConnectionNumbers"/> in order, sorted once when first asked for.</summary>
+        private readonly Lazy<long[]> _connectionMinutes = new(() => [.. ConnectionNumbers.Keys.Order()]);
 
         /// <summary>The minute of the access log's first request, or null when it has none.</summary>
         private readonly long? _firstMinute = Requests.Count == 0 ? null : Requests.Keys.Min();
