@@ -513,10 +513,7 @@ public sealed class NginxBehaviourTests
     [InlineData("connect() failed (111: Connection refused) while connecting to upstream", "http://10.240.0.89:443/", IncidentCause.UpstreamDown)]
     public void ErrorLogAlone_SchemeOnTheOtherProtocolsPort_IsTheConfigurations(string message, string upstream, IncidentCause expected)
     {
-        var errors = Enumerable.Range(0, 4).Select(i =>
-            $"{Base.AddSeconds(i * 3):yyyy/MM/dd HH:mm:ss} [error] 2482#2482: *{12858220 + i} {message}, client: 10.240.0.{35 + i}, server: shop.test, request: \"GET /item/{i} HTTP/1.1\", upstream: \"{upstream}\", host: \"shop.test\"");
-
-        var incident = Assert.Single(Analyze([], errors).Incidents);
+        var incident = Assert.Single(Analyze([], Burst(message, upstream)).Incidents);
 
         Assert.Equal((expected, 502), (incident.Cause, incident.Status));
         if (expected == IncidentCause.Misconfiguration)
@@ -576,10 +573,7 @@ public sealed class NginxBehaviourTests
     [InlineData("unexpected FastCGI record: 9", "fastcgi://127.0.0.1:9000", IncidentCause.InvalidResponse)]
     public void ErrorLogAlone_FastCgiVersionThatIsNotOne_IsAnotherServiceBehindFastcgiPass(string message, string upstream, IncidentCause expected)
     {
-        var errors = Enumerable.Range(0, 4).Select(i =>
-            $"{Base.AddSeconds(i * 5):yyyy/MM/dd HH:mm:ss} [error] 811#811: *{40 + i} upstream sent {message} while reading response header from upstream, client: 198.51.100.{i + 3}, server: blog.test, request: \"GET /index.php?p={i} HTTP/1.1\", upstream: \"{upstream}\", host: \"blog.test\"");
-
-        var incident = Assert.Single(Analyze([], errors).Incidents);
+        var incident = Assert.Single(Analyze([], Burst($"upstream sent {message} while reading response header from upstream", upstream)).Incidents);
 
         Assert.Equal((expected, 502), (incident.Cause, incident.Status));
         if (expected == IncidentCause.Misconfiguration)
@@ -2781,6 +2775,10 @@ public sealed class NginxBehaviourTests
         .Replace("$server_name", "shop.test", StringComparison.Ordinal)
         .Replace("$http_host", "shop.test", StringComparison.Ordinal)
         .Replace("$host", "shop.test", StringComparison.Ordinal);
+
+    /// <summary>Four requests' error lines, three seconds apart, each failing with <paramref name="message"/> on <paramref name="upstreamUrl"/>.</summary>
+    private static IEnumerable<string> Burst(string message, string upstreamUrl) => Enumerable.Range(0, 4).Select(i =>
+        $"{Base.AddSeconds(i * 3):yyyy/MM/dd HH:mm:ss} [error] 2482#2482: *{40 + i} {message}, client: 198.51.100.{i + 3}, server: shop.test, request: \"GET /item/{i} HTTP/1.1\", upstream: \"{upstreamUrl}\", host: \"shop.test\"");
 
     private static string ErrorLine(DateTimeOffset time, int cid, string message, string target, string upstream) =>
         $"{time:yyyy/MM/dd HH:mm:ss} [error] 7#7: *{cid} {message}, client: 10.9.8.{cid % 250}, server: shop.test, request: \"{(target.StartsWith("/upload", StringComparison.Ordinal) ? "POST" : "GET")} {target} HTTP/1.1\", upstream: \"http://{upstream}{target}\", host: \"shop.test\"";
