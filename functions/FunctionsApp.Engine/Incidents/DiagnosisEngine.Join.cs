@@ -1,3 +1,5 @@
+using FunctionsApp.NginxLogs;
+
 namespace FunctionsApp.Incidents;
 
 /// <summary>The join: a failed request meets the error lines of its tries; what no request claims is released on its own.</summary>
@@ -101,7 +103,7 @@ internal sealed partial class DiagnosisEngine
             // is the same application on 127.0.0.1.
             // Also when an earlier request showed nginx going on from this server to another of its group: a failed
             // connect is moved past whatever the method (nothing was sent), so this one's next server answered too.
-            failure.Recovered = !_options.CountTriesMovedPast || IsLocalhostIpv6(error.Upstream);
+            failure.Recovered = !_options.CountTriesMovedPast || UpstreamAddress.IsLocalhostIpv6(error.Upstream);
             Stats.TriesMovedPast++;
             NotePeer(error, movedPast: true);
         }
@@ -284,7 +286,7 @@ internal sealed partial class DiagnosisEngine
     private bool HasPeers(PendingError error) =>
         IsFailedConnect(error.Kind)
         && (State.ServersWithPeers.ContainsKey(error.Upstream) || _options.ServersKnownToHavePeers.Contains(error.Upstream)
-            || IsLocalhostIpv6(error.Upstream));
+            || UpstreamAddress.IsLocalhostIpv6(error.Upstream));
 
     /// <summary>
     /// One request's tries on several servers, each with a line: every server nginx went on from to another has a peer

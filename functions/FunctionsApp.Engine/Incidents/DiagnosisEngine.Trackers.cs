@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using FunctionsApp.NginxLogs;
 
 namespace FunctionsApp.Incidents;
 
@@ -327,7 +328,7 @@ internal sealed partial class DiagnosisEngine
             return RenameToBlock(together, failure.Upstream);
         }
 
-        if (!NamesBlock(failure) && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host)) && OtherLoopback(failure.Upstream) is { } twin
+        if (!NamesBlock(failure) && !State.Trackers.ContainsKey(TrackerKey(failure.Upstream, host)) && UpstreamAddress.OtherLoopback(failure.Upstream) is { } twin
             && (State.BlockOf.TryGetValue(TrackerKey(twin, host), out var twinBlock) ? twinBlock : twin) is var twinUpstream
             && State.Trackers.TryGetValue(TrackerKey(twinUpstream, host), out var pair))
         {
@@ -339,20 +340,6 @@ internal sealed partial class DiagnosisEngine
 
         return failure.Upstream;
     }
-
-    /// <summary>The other loopback address at the same port (<c>[::1]:8000</c> for <c>127.0.0.1:8000</c>, and back), or null.</summary>
-    private static string? OtherLoopback(string upstream) =>
-        upstream.StartsWith("127.0.0.1:", StringComparison.Ordinal) ? string.Concat("[::1]", upstream.AsSpan("127.0.0.1".Length))
-        : IsLocalhostIpv6(upstream) ? string.Concat("127.0.0.1", upstream.AsSpan("[::1]".Length))
-        : null;
-
-    /// <summary>
-    /// The IPv6 loopback: nginx connects to <c>[::1]</c> because a name resolved to it, and that name is <c>localhost</c>,
-    /// which /etc/hosts maps to 127.0.0.1 as well (every distribution and container image does): <c>proxy_pass
-    /// http://localhost:8080</c> is a group of two servers, and a failed connect to [::1] goes on to 127.0.0.1. If that
-    /// try failed too, it has a line of its own.
-    /// </summary>
-    private static bool IsLocalhostIpv6(string upstream) => upstream.StartsWith("[::1]:", StringComparison.Ordinal);
 
     /// <summary>
     /// A request that tried one server of <paramref name="block"/> and found none left (the error log alone: the server's

@@ -387,7 +387,7 @@ internal sealed partial class DiagnosisEngine
     {
         Stats.ErrorLines++;
         State.ErrorLevelShown |= line.Level <= ErrorLevel.Error;
-        State.NginxIsPid1 |= ErrorLogParser.ProcessId(line.Line) == 1;
+        State.NginxIsPid1 = State.NginxIsPid1 || ErrorLogParser.ProcessId(line.Line) == 1;
         if (ConnectionNumbersPerMinute is not null && line.ConnectionId > 0)
         {
             ref var numbers = ref CollectionsMarshal.GetValueRefOrAddDefault(ConnectionNumbersPerMinute, time.ToUnixTimeSeconds() / 60, out var seen);
@@ -485,7 +485,6 @@ internal sealed partial class DiagnosisEngine
             ConnectionId = line.ConnectionId,
             InSubrequest = !line.Subrequest.IsEmpty,
             InStreamSession = line.Request.IsEmpty && line.Line.IndexOf(", bytes from/to client:"u8) >= 0,
-            InContainer = State.NginxIsPid1 || UpstreamAddress.IsDockerGateway(Encoding.UTF8.GetString(line.Client)),
             InLuaBalancer = kind.IsUnresolved() && message.StartsWith("[lua] "u8),
             Raw = LogText.Raw(line.Line),
         };
@@ -499,6 +498,8 @@ internal sealed partial class DiagnosisEngine
             error.Request = error.Request.Length == 0 ? earlier.Request : error.Request;
             error.Client = error.Client.Length == 0 ? earlier.Client : error.Client;
         }
+
+        error.InContainer = State.NginxIsPid1 || UpstreamAddress.IsDockerGateway(error.Client);
 
         (error.Host, error.HostFromServer) = (HostOr(error.Host, error.Server), error.Host == NoHost);
         if (kind == FailureKind.ProxyLoop)

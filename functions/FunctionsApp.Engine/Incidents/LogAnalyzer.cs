@@ -49,7 +49,7 @@ internal static class LogAnalyzer
             // server (connect() failed (111), then [warn] upstream server temporarily disabled): whoever pasted them is
             // asking about those tries, and no access log says the next server answered. As many as the threshold are
             // a failover that kept serving, as a longer log shows it. (Not a try on localhost's [::1]: the next server
-            // is the same application on 127.0.0.1, DiagnosisEngine.IsLocalhostIpv6.)
+            // is the same application on 127.0.0.1, UpstreamAddress.IsLocalhostIpv6.)
             report = Run(access, errors, format, options.WithMinFailures(1).WithTriesMovedPastCounted(), cancellationToken);
             report = report with
             {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FunctionsApp.NginxLogs;
 
 namespace FunctionsApp.Incidents;
 
@@ -126,7 +127,7 @@ internal static class OverlappingIncidents
     /// tries first, and <c>127.0.0.1:8080</c>) are one application, whichever of them a request's failed try named.
     /// </summary>
     private static string Service(string upstream) =>
-        upstream.StartsWith("[::1]:", StringComparison.Ordinal) ? string.Concat("127.0.0.1", upstream.AsSpan("[::1]".Length)) : upstream;
+        UpstreamAddress.IsLocalhostIpv6(upstream) ? UpstreamAddress.OtherLoopback(upstream)! : upstream;
 
     /// <summary>The incidents in order of start, each run of them that <paramref name="together"/> keeps (the run's
     /// latest-ending one and the next) as one (<see cref="Joined"/>).</summary>

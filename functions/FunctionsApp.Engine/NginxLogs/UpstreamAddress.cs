@@ -84,6 +84,20 @@ internal static class UpstreamAddress
         System.Net.IPAddress.TryParse(client, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
         && address.GetAddressBytes() is [172, >= 17 and <= 31, _, 1];
 
+    /// <summary>The other loopback address at the same port (<c>[::1]:8000</c> for <c>127.0.0.1:8000</c>, and back), or null.</summary>
+    public static string? OtherLoopback(string upstream) =>
+        upstream.StartsWith("127.0.0.1:", StringComparison.Ordinal) ? string.Concat("[::1]", upstream.AsSpan("127.0.0.1".Length))
+        : IsLocalhostIpv6(upstream) ? string.Concat("127.0.0.1", upstream.AsSpan("[::1]".Length))
+        : null;
+
+    /// <summary>
+    /// The IPv6 loopback: nginx connects to <c>[::1]</c> because a name resolved to it, and that name is <c>localhost</c>,
+    /// which /etc/hosts maps to 127.0.0.1 as well (every distribution and container image does): <c>proxy_pass
+    /// http://localhost:8080</c> is a group of two servers, and a failed connect to [::1] goes on to 127.0.0.1. If that
+    /// try failed too, it has a line of its own.
+    /// </summary>
+    public static bool IsLocalhostIpv6(string upstream) => upstream.StartsWith("[::1]:", StringComparison.Ordinal);
+
     /// <summary>A <c>Host</c> value as a key: lower case, without a port; a masked one (<see cref="ValueShapes.IsMaskedName"/>) is none.</summary>
     public static string HostKey(string host)
     {
