@@ -463,7 +463,8 @@ internal sealed partial class DiagnosisEngine
             TakeBackDisabledAfterAnswer(in line, time);
         }
 
-        var relevantLevel = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections || line.Level >= ErrorLevel.Error;
+        // Passenger writes what it answered itself at [warn] (a full queue, an application's broken response).
+        var relevantLevel = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections || line.Level >= ErrorLevel.Error || line.Passenger;
         if (kind == FailureKind.None || !relevantLevel || (kind == FailureKind.Script && line.Request.IsEmpty)
             || ErrorSignatures.InMailProxy(in line) || ErrorSignatures.OfNoRequest(in line))
         {
@@ -486,6 +487,7 @@ internal sealed partial class DiagnosisEngine
             InSubrequest = !line.Subrequest.IsEmpty,
             InStreamSession = line.Request.IsEmpty && line.Line.IndexOf(", bytes from/to client:"u8) >= 0,
             InLuaBalancer = kind.IsUnresolved() && message.StartsWith("[lua] "u8),
+            StatedStatus = line.Passenger ? ErrorSignatures.StatedStatus(message) : null,
             Raw = LogText.Raw(line.Line),
         };
         if (error.ConnectionId >= 0 && (error.Host == NoHost || error.Upstream.Length == 0) && EarlierLineOfItsConnection(error) is { } earlier)

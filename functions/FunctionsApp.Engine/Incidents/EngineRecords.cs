@@ -144,6 +144,10 @@ internal sealed class PendingError
     /// gateway answers the request itself, 503 "name resolution failed".</summary>
     public bool InLuaBalancer { get; set; }
 
+    /// <summary>The status the line says the client got, where an application server inside nginx answered itself
+    /// (Passenger's <c>Returning HTTP 503</c>); null for nginx's own lines, whose status follows from their kind.</summary>
+    public int? StatedStatus { get; set; }
+
     public string Raw { get; set; } = "";
 
     public bool Claimed { get; set; }

@@ -160,8 +160,38 @@ internal static class ErrorSignatures
         return !port.IsEmpty;
     }
 
+    /// <summary>
+    /// What Phusion Passenger answered itself, in nginx's error log (<see cref="PassengerLog"/>): with every application
+    /// process busy and its request queue (<c>passenger_max_request_queue_size</c>) full it refuses the request,
+    /// <c>Returning HTTP 503 due to: Request queue full (configured max. size: 100)</c> (before 5.0.6 <c>Request queue
+    /// is full. Returning an error</c>); an application that closed without a complete response, or whose socket failed
+    /// before one, gets the client Passenger's 502 (<c>Sending 502 response: application did not send a complete
+    /// response</c>, <c>… application socket read error</c>). nginx relays these answers as the upstream's.
+    /// </summary>
+    private static FailureKind PassengerAnswer(ReadOnlySpan<byte> message) =>
+        message.StartsWith("Returning HTTP "u8) && message.IndexOf(" due to: Request queue full"u8) > 0 ? FailureKind.QueueFull
+        : message.StartsWith("Request queue is full"u8) ? FailureKind.QueueFull
+        : !message.StartsWith("Sending 502 response: application "u8) ? FailureKind.None
+        : message.IndexOf("did not send a complete response"u8) > 0 ? FailureKind.PrematureClose
+        : message.IndexOf("socket read error"u8) > 0 ? FailureKind.Reset
+        : FailureKind.None;
+
+    /// <summary>The status an application server's line says it answered (<c>Returning HTTP 503</c>, <c>Sending 502
+    /// response</c>), or null: Passenger's request-queue status is configurable.</summary>
+    public static int? StatedStatus(ReadOnlySpan<byte> message)
+    {
+        var digits = message.StartsWith("Returning HTTP "u8) ? message[15..] : message.StartsWith("Sending "u8) ? message[8..] : default;
+        return digits.Length >= 3 && int.TryParse(digits[..3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var status)
+            && status is >= 400 and < 600 ? status : null;
+    }
+
     public static FailureKind Classify(ReadOnlySpan<byte> message)
     {
+        if (PassengerAnswer(message) is var passenger and not FailureKind.None)
+        {
+            return passenger;
+        }
+
         // ngx_lua's own lines: a Lua handler's log ("[lua] main.lua:28: request failed: x could not be resolved") and its
         // cosockets' errors ("lua ssl certificate verify error: (20: ...)", "lua tcp socket read timed out") are about
         // calls the script makes itself, and the script decides what the client gets: evidence about the request it

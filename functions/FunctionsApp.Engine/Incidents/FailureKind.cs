@@ -94,6 +94,10 @@ internal enum FailureKind
     /// </summary>
     NotFastCgi,
 
+    /// <summary>The application server refused the request itself with its request queue full, every process busy
+    /// (Phusion Passenger's <c>Request queue full</c>, 503 unless configured otherwise).</summary>
+    QueueFull,
+
     /// <summary>
     /// A try in one protocol to the well-known port of another (<see cref="ErrorSignatures.OnTheOtherProtocolsPort"/>):
     /// plain HTTP to 443, TLS to 80. The peer's refusal reads as its failure; it is the scheme in <c>proxy_pass</c>.

@@ -170,7 +170,8 @@ internal static class IncidentClassifier
         // TLS there waits for a request line that never comes (https:// to a plain-HTTP port), and answers no request.
         // One that still serves some, or lets others through the handshake to time out reading, is slow: a timeout.
         FailureKind.TimedOutHandshaking => (Interleaved(e) || e.Kinds.ContainsKey(FailureKind.TimedOut) ? IncidentCause.Timeout : IncidentCause.TlsHandshake, 1.0),
-        FailureKind.ResourceUnavailable or FailureKind.PortExhaustion or FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles => (IncidentCause.Overload, 1.0),
+        FailureKind.ResourceUnavailable or FailureKind.PortExhaustion or FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles
+            or FailureKind.QueueFull => (IncidentCause.Overload, 1.0),
         FailureKind.Reset or FailureKind.ResetConnecting or FailureKind.PrematureClose => (BrokenResponse(e, kind), 1.0),
         FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
         FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.NoResolver or FailureKind.Ipv6Unavailable or FailureKind.InvalidAddress
@@ -382,7 +383,7 @@ internal static class IncidentClassifier
             IncidentCause.Misconfiguration when e.Kinds.Keys.All(k => k is FailureKind.Refused or FailureKind.Unreachable or FailureKind.MissingSocket) => 0.8,
             IncidentCause.UpstreamDown when e.ServedBefore == 0 && !e.Kinds.ContainsKey(FailureKind.NoLiveUpstreams) => 0.7,
             IncidentCause.UpstreamDown when NoneLiveWithoutAFailure(e) => 0.55,
-            IncidentCause.Overload when !e.Kinds.ContainsKey(FailureKind.ResourceUnavailable) => 0.8,
+            IncidentCause.Overload when !e.Kinds.ContainsKey(FailureKind.ResourceUnavailable) && !e.Kinds.ContainsKey(FailureKind.QueueFull) => 0.8,
             IncidentCause.Timeout when !e.Kinds.ContainsKey(FailureKind.TimedOut) && !e.Kinds.ContainsKey(FailureKind.TimedOutConnecting) => 0.85,
             IncidentCause.UpstreamReturned when e.ServersDisabledForAnswers => 0.8,
             IncidentCause.InvalidResponse or IncidentCause.Timeout when e.AfterStatusSent => 0.6,
@@ -753,6 +754,7 @@ internal static class IncidentClassifier
         FailureKind.InvalidAddress => "invalid address",
         FailureKind.BindFailed => "proxy_bind address not bindable",
         FailureKind.NotFastCgi => "not a FastCGI server",
+        FailureKind.QueueFull => "the application server's request queue was full",
         FailureKind.WrongScheme => "wrong protocol for the port",
         FailureKind.Reset => "connection reset by peer",
         FailureKind.ResetConnecting => "connection reset while connecting",

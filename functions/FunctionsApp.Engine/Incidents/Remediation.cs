@@ -150,6 +150,11 @@ internal static class Remediation
                 break;
             case IncidentCause.Overload:
                 steps.Add($"Scale {upstream} out or up (more instances or workers: PHP-FPM `pm.max_children`, gunicorn/uwsgi workers, thread pools).");
+                if (kinds.Contains(FailureKind.QueueFull))
+                {
+                    steps.Add("Passenger's request queue was full: every application process was busy. Find the slow requests holding them (`passenger-status`), then give it more processes (`passenger_max_pool_size`, memory permitting) before a longer queue (`passenger_max_request_queue_size`, default 100).");
+                }
+
                 if (kinds.Contains(FailureKind.ResourceUnavailable))
                 {
                     steps.Add("connect() got EAGAIN: the listen backlog is full. Raise the upstream's backlog (`listen.backlog` for PHP-FPM) and `net.core.somaxconn`.");

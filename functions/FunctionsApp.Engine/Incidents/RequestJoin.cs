@@ -263,7 +263,7 @@ internal static class RequestJoin
     private static int StatusFor(FailureKind kind) => kind switch
     {
         FailureKind.TimedOut or FailureKind.TimedOutConnecting or FailureKind.TimedOutHandshaking => 504,
-        FailureKind.RateLimitRequests or FailureKind.RateLimitConnections => 503,
+        FailureKind.RateLimitRequests or FailureKind.RateLimitConnections or FailureKind.QueueFull => 503,
 
         // nginx could not get a connection or a socket for the try (ngx_event_connect_peer returns NGX_ERROR), and
         // ngx_http_upstream_connect finalizes the request with 500: no server was tried.
@@ -280,6 +280,7 @@ internal static class RequestJoin
     /// </summary>
     public static int StatusFor(PendingError error) =>
         error.ErrorPageStatus is { } page ? page
+        : error.StatedStatus is { } stated ? stated
         : error.AnsweredByAuthRequest ? 500
         : error.InLuaBalancer ? 503
         : error.InStreamSession && error.Kind is not (FailureKind.RateLimitRequests or FailureKind.RateLimitConnections) ? 502 : StatusFor(error.Kind);

@@ -63,4 +63,8 @@ internal readonly ref struct ErrorLogLine
     /// <summary>The zoned time of the prefix a container runtime put before the line (<c>docker logs -t</c>, CRI), if
     /// any: unlike <see cref="Timestamp"/> it names an instant, so it tells the error log's UTC offset.</summary>
     public DateTimeOffset? PrefixTime { get; init; }
+
+    /// <summary>Phusion Passenger wrote the line (<see cref="PassengerLog"/>): its <see cref="Timestamp"/> is
+    /// <c>yyyy-MM-dd HH:mm:ss</c>, and it has no request's context.</summary>
+    public bool Passenger { get; init; }
 }

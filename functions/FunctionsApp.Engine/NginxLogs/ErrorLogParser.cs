@@ -39,6 +39,13 @@ internal static class ErrorLogParser
             }
         }
 
+        // Phusion Passenger's head after the prefix ("[ W 2021-07-13 …").
+        var head = window.IndexOf("[ "u8);
+        if (head > 0 && IsEndOfPrefix(line[head - 1]) && PassengerLog.TryParse(line[head..], prefixTime, out entry))
+        {
+            return true;
+        }
+
         entry = default;
         return false;
     }
@@ -64,7 +71,7 @@ internal static class ErrorLogParser
         entry = default;
         if (line.Length < 22 || line[4] != '/' || line[7] != '/' || line[10] != ' ' || line[19] != ' ')
         {
-            return false;
+            return PassengerLog.TryParse(line, prefixTime, out entry);
         }
 
         // The level's bracket, after the Markdown emphasis a paste may have put before it (`15:38:11 **[error] …`).

@@ -200,11 +200,12 @@ internal static class NginxTime
         return iso.Length >= 24 && iso[^5] is (byte)'+' or (byte)'-' && TryOffset(iso[^5..], out var plain) ? plain : null;
     }
 
-    /// <summary>Parses the error log's <c>yyyy/MM/dd HH:mm:ss</c>, which has no zone: nginx writes local time.</summary>
+    /// <summary>Parses the error log's <c>yyyy/MM/dd HH:mm:ss</c>, which has no zone: nginx writes local time (as does
+    /// Phusion Passenger in the same log, <c>yyyy-MM-dd HH:mm:ss</c>: <see cref="PassengerLog"/>).</summary>
     public static bool TryParseErrorLogTime(ReadOnlySpan<byte> s, TimeSpan offset, out DateTimeOffset value)
     {
         value = default;
-        return s.Length >= 19 && s[4] == '/' && s[7] == '/' && s[10] == ' ' && s[13] == ':' && s[16] == ':'
+        return s.Length >= 19 && s[4] is (byte)'/' or (byte)'-' && s[7] == s[4] && s[10] == ' ' && s[13] == ':' && s[16] == ':'
             && TryDigits(s[..4], out var year) && TryDigits(s.Slice(5, 2), out var month) && TryDigits(s.Slice(8, 2), out var day)
             && TryDigits(s.Slice(11, 2), out var hour) && TryDigits(s.Slice(14, 2), out var minute) && TryDigits(s.Slice(17, 2), out var second)
             && TryCreate(year, month, day, hour, minute, second, 0, offset, out value);

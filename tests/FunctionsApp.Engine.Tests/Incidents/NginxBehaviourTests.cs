@@ -583,6 +583,47 @@ public sealed class NginxBehaviourTests
         }
     }
 
+    /// <summary>
+    /// Phusion Passenger inside nginx answers itself when every application process is busy and its request queue is
+    /// full (503, <c>passenger_request_queue_overflow_status_code</c>), or when the application sent no complete
+    /// response (502). It writes that at <c>[ W ]</c>, and nginx, which only relays Passenger's answer, writes nothing:
+    /// the queue is overload, the broken answer the application's. Its other warnings fail no request.
+    /// </summary>
+    [Theory]
+    [InlineData("Returning HTTP 503 due to: Request queue full (configured max. size: 100)", IncidentCause.Overload, 503)]
+    [InlineData("Request queue is full. Returning an error", IncidentCause.Overload, 503)]
+    [InlineData("Sending 502 response: application did not send a complete response", IncidentCause.InvalidResponse, 502)]
+    [InlineData("Sending 502 response: application socket read error", IncidentCause.InvalidResponse, 502)]
+    public void PassengerAnsweringItself_WithOrWithoutTheAccessLog_IsItsCauseAndStatus(string message, IncidentCause cause, int status)
+    {
+        var errors = Enumerable.Range(0, 4).Select(i => $"[ W {Base.AddSeconds(i * 7):yyyy-MM-dd HH:mm:ss}.0412 5601/T{i} Core/Controller/CheckoutSession.cpp:266 ]: [Client {i + 1}-3] {message}");
+        var access = Enumerable.Range(0, 4).Select(i =>
+            $"198.51.100.{i + 2} - - [{Base.AddSeconds(i * 7):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /files/{i} HTTP/1.1\" {status} 190 \"-\" \"Mozilla/5.0\"");
+
+        foreach (var report in (AnalysisReport[])[Analyze([], errors), Analyze(access, errors, format: null)])
+        {
+            var incident = Assert.Single(report.Incidents);
+            Assert.Equal((cause, status, 4), (incident.Cause, incident.Status, incident.FailedRequests));
+        }
+
+        if (cause == IncidentCause.Overload)
+        {
+            Assert.Contains(Analyze([], errors).Incidents[0].Remediation, step => step.Contains("passenger_max_pool_size", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void PassengerNoticesAndSpawnErrors_FailNoGatewayRequest()
+    {
+        var errors = Enumerable.Range(0, 4).Select(i => $"[ {(i % 2 == 0 ? "N" : "E")} {Base.AddSeconds(i):yyyy-MM-dd HH:mm:ss}.0412 5601/T{i} Core/Controller.cpp:98 ]: "
+            + (i % 2 == 0 ? "Checking whether to disconnect long-running connections for process 77" : $"[Client {i}-1] Cannot checkout session because a spawning error occurred."));
+
+        var report = Analyze([], errors);
+
+        Assert.Empty(report.Incidents);
+        Assert.Equal(4, report.Stats.ErrorLines);
+    }
+
     /// <summary>A limit a <c>vhost.d</c> file adds to nginx-proxy rejects only the excess: the same route served others in
     /// the same seconds, which the default server never does.</summary>
     [Fact]

@@ -26,6 +26,37 @@ public sealed class ErrorLogParserTests
     }
 
     /// <summary>
+    /// Phusion Passenger, as nginx's module, writes into nginx's error log with a head of its own: a level letter
+    /// (none before 5.0.6), local time to the 1/10000 s with dashes, pid/thread and source file, then <c>]: </c> and
+    /// its connection's name (<c>[Client 14-14]</c>), which is not nginx's <c>*N</c>. A shipper's prefix may stand
+    /// before it, as before nginx's own head.
+    /// </summary>
+    [Theory]
+    [InlineData("[ W 2021-07-13 16:02:51.7054 56016/Ty age/Cor/Con/CheckoutSession.cpp:260 ]: [Client 14-14] Returning HTTP 503 due to: Request queue full (configured max. size: 100)",
+        "Warn", "Returning HTTP 503 due to: Request queue full (configured max. size: 100)")]
+    [InlineData("[ D2 2024-02-01 08:15:00.0001 77/T3 Core/Controller/Hooks.cpp:91 ]: [Client 2-9] Sending 502 response: application did not send a complete response",
+        "Debug", "Sending 502 response: application did not send a complete response")]
+    [InlineData("[ 2014-03-06 14:17:41.7711 4553/7f2d1e3f7700 Pool2/Group.h:897 ]: Request queue is full. Returning an error",
+        "Error", "Request queue is full. Returning an error")]
+    [InlineData("Mar  6 14:17:41 web1 nginx: [ E 2014-03-06 14:17:41.7711 4553/T8 Pool2/Group.h:897 ]: Could not spawn process",
+        "Error", "Could not spawn process")]
+    public void TryParseAnywhere_PassengerLines_KeepItsLevelLocalTimeAndMessage(string line, string level, string message)
+    {
+        Assert.True(ErrorLogParser.TryParseAnywhere(Encoding.UTF8.GetBytes(line), null, out var entry));
+        Assert.True(entry.Passenger);
+        Assert.Equal((Enum.Parse<ErrorLevel>(level), -1L, message), (entry.Level, entry.ConnectionId, Encoding.UTF8.GetString(entry.Message)));
+        Assert.True(NginxTime.TryParseErrorLogTime(entry.Timestamp, TimeSpan.FromHours(-4), out var time));
+        Assert.Equal(entry.Timestamp[..4].ToArray(), Encoding.ASCII.GetBytes(time.AddHours(-4).Year.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Theory]
+    [InlineData("[ app ] 2021-07-13 16:02:51 started")]
+    [InlineData("[ W 2021/07/13 16:02:51.7054 56016/Ty CheckoutSession.cpp:260 ]: x")]
+    [InlineData("[ W 2021-07-13 16:02:51.7054 56016/Ty no closing bracket")]
+    public void TryParse_BracketedLinesThatAreNotPassengers_AreNotErrorLines(string line) =>
+        Assert.False(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out _));
+
+    /// <summary>
     /// nginx cuts an error line at 2048 bytes: after a scanner's long URI the upstream's value may end mid-address
     /// (<c>https://186.20</c>), which names no upstream. Cut after the address (its URI begun, or a socket path's closing
     /// colon), the address is whole.
