@@ -300,6 +300,7 @@ internal sealed partial class DiagnosisEngine
         }
 
         var bodyBytes = entry.Get(AccessField.BodyBytesSent);
+        var requestLine = AccessRequest.From(in entry);
         var request = new PendingRequest
         {
             Time = time,
@@ -307,7 +308,7 @@ internal sealed partial class DiagnosisEngine
             // The error log's client: is $remote_addr (after realip); a forwarded-for hop may be another address.
             Client = entry.Text(AccessField.RemoteAddr),
             Forwarded = entry.Has(AccessField.XForwardedFor) ? entry.Text(AccessField.XForwardedFor) : "",
-            Request = AccessRequest.From(in entry),
+            Request = requestLine,
             Host = entry.Has(AccessField.Host) ? UpstreamAddress.HostKey(entry.Text(AccessField.Host))
                 : entry.Has(AccessField.HttpHost) ? UpstreamAddress.HostKey(entry.Text(AccessField.HttpHost)) : "-",
             ServerName = entry.Text(AccessField.ServerName).ToLowerInvariant(),
@@ -319,7 +320,8 @@ internal sealed partial class DiagnosisEngine
             LogsUpstreamStatus = format.Has(AccessField.UpstreamStatus),
             ByNginxProxy = format.Name == AccessLogFormat.NginxProxy.Name || format.Name == AccessLogFormat.NginxProxyLegacy.Name,
             RequestSeconds = entry.RequestTime,
-            BodyBytes = Utf8Parser.TryParse(bodyBytes, out long body, out var read) && read == bodyBytes.Length ? body : null,
+            // A HEAD's answer has no body, nginx's own page or the upstream's: its size says nothing of who answered.
+            BodyBytes = !requestLine.IsHead && Utf8Parser.TryParse(bodyBytes, out long body, out var read) && read == bodyBytes.Length ? body : null,
             Raw = LogText.Raw(entry.Line),
         };
         if (request.RequestSeconds is { } seconds && time.UtcTicks >= TimeSpan.FromSeconds(seconds).Ticks)
@@ -499,6 +501,11 @@ internal sealed partial class DiagnosisEngine
             error.Upstream = error.Upstream.Length == 0 ? earlier.Upstream : error.Upstream;
             error.Request = error.Request.Length == 0 ? earlier.Request : error.Request;
             error.Client = error.Client.Length == 0 ? earlier.Client : error.Client;
+        }
+
+        if (error.Server.Length > 0 && !kind.ChoseNoPeer() && kind is not (FailureKind.RateLimitRequests or FailureKind.RateLimitConnections or FailureKind.Script))
+        {
+            ServersUpstream(error, cutShort: !line.Request.IsEmpty && line.Upstream.IsEmpty && line.Host.IsEmpty);
         }
 
         error.InContainer = State.NginxIsPid1 || UpstreamAddress.IsDockerGateway(error.Client);
@@ -721,6 +728,44 @@ internal sealed partial class DiagnosisEngine
             {
                 error.Kind = FailureKind.ProxyLoop;
                 NoteLoop(error.Upstream, error.Time, error.Raw);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Notes the upstream a try's line names for its server block (<see cref="EngineState.ServerUpstreams"/>), or gives a
+    /// line that names the request but neither upstream nor host (cut at nginx's 2048 bytes after a long request) the
+    /// only upstream its server's lines named; a cut line a moment before, waiting still, takes the first one named.
+    /// </summary>
+    private void ServersUpstream(PendingError error, bool cutShort)
+    {
+        var upstreams = State.ServerUpstreams;
+        if (error.Upstream.Length == 0)
+        {
+            error.UpstreamCut = cutShort;
+            if (cutShort && upstreams.TryGetValue(error.Server, out var only) && only.Length > 0)
+            {
+                error.Upstream = only;
+            }
+
+            return;
+        }
+
+        if (upstreams.TryGetValue(error.Server, out var known))
+        {
+            upstreams[error.Server] = known == error.Upstream ? known : "";
+            return;
+        }
+
+        if (upstreams.Count < EngineState.MaxServerUpstreams)
+        {
+            upstreams[error.Server] = error.Upstream;
+            for (var i = State.PendingErrors.Count - 1; i >= 0 && error.Time - State.PendingErrors[i].Time <= TimeSpan.FromMinutes(1); i--)
+            {
+                if (State.PendingErrors[i] is { UpstreamCut: true, Upstream.Length: 0 } cut && cut.Server == error.Server)
+                {
+                    cut.Upstream = error.Upstream;
+                }
             }
         }
     }

@@ -150,6 +150,10 @@ internal sealed class PendingError
 
     public string Raw { get; set; } = "";
 
+    /// <summary>nginx cut the line after the request, before its <c>upstream:</c> and <c>host:</c> (2048 bytes): it takes its
+    /// server's only upstream (<see cref="EngineState.ServerUpstreams"/>), from a line before or after it.</summary>
+    public bool UpstreamCut { get; set; }
+
     public bool Claimed { get; set; }
 
     /// <summary>nginx then failed to open the page an <c>error_page</c> names for the failure: the request was answered

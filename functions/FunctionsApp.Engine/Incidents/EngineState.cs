@@ -47,6 +47,15 @@ internal sealed class EngineState
     public const int MaxHotRoutes = 1_000;
 
     /// <summary>
+    /// The upstream each server block's failed tries named, by <c>server:</c> (empty once they named two): nginx writes a
+    /// try's context as client, server, request, upstream, host and cuts the line at 2048 bytes, so a line a long request
+    /// filled lost its upstream and host, and takes its server's only upstream. At most <see cref="MaxServerUpstreams"/>.
+    /// </summary>
+    public Dictionary<string, string> ServerUpstreams { get; set; } = new(StringComparer.Ordinal);
+
+    public const int MaxServerUpstreams = 1_000;
+
+    /// <summary>
     /// Servers nginx took out of rotation for how they answered, by host: <c>[warn] upstream server temporarily
     /// disabled while reading response header from upstream</c> with no error line for that try, which is how nginx
     /// counts an answer <c>proxy_next_upstream</c> lists (<c>http_500</c>, <c>http_503</c>…) against <c>max_fails</c>.

@@ -259,9 +259,10 @@ internal static class LogAnalyzer
         {
             // An incident of no name (error lines nginx cut at 2048 bytes, a scanner's long URIs, before their upstream:
             // field) over episodes that name one upstream failing at its time: the same failures, named (MergePaste).
-            // Read again with the threshold of one, its failures may have joined them already (OverlappingIncidents.Merge).
+            // Read again with the threshold of one, its failures may have joined them already (OverlappingIncidents.Merge),
+            // into an episode that a short paste's join stretched to failures of that upstream hours before.
             var named = episodes.Where(e => e.Upstream is not ("(unknown)" or "-") && e.Status == unnamed.Status && (unnamed.Host == "-" || e.Host == unnamed.Host)
-                && Covers(unnamed, e, options.QuietPeriod)).ToList();
+                && (Covers(unnamed, e, options.QuietPeriod) || (e.Start <= unnamed.Start && e.End >= unnamed.End))).ToList();
             if (named is [var joined] && !readAgain.Contains(unnamed) && joined.FailedRequests > unnamed.FailedRequests)
             {
                 found[found.IndexOf(unnamed)] = joined with { Id = unnamed.Id };

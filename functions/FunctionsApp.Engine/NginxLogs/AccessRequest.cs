@@ -15,6 +15,9 @@ internal sealed record AccessRequest(string? Line, string? Method, string? Targe
     /// <summary>Whether the format logs nothing about the request.</summary>
     public bool IsEmpty => Line is null && Method is null && Target is null && Uri is null;
 
+    /// <summary>A HEAD request: nginx answers it with headers only (<c>r-&gt;header_only</c>), its own error page too.</summary>
+    public bool IsHead => Method is not null ? Method == "HEAD" : Line?.StartsWith("HEAD ", StringComparison.Ordinal) == true;
+
     /// <summary>Method and target for messages: <c>GET /a?b=1</c>.</summary>
     public override string ToString() => Line ?? string.Join(' ', new[] { Method, Target ?? Uri }.Where(p => p is { Length: > 0 }));
 

@@ -307,7 +307,9 @@ internal static class ValueShapes
             return false;
         }
 
-        return value.Any(char.IsAsciiLetter) && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
+        // A name's last label (its top-level domain) is never all digits (RFC 3696 §2): "rspamd-1.9.3" is a version.
+        return value.Any(char.IsAsciiLetter) && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')
+            && value.AsSpan(value.LastIndexOf('.') + 1).ContainsAnyExcept("0123456789");
     }
 
     private static bool IsHostPort(string value)

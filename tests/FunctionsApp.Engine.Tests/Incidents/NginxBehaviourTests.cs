@@ -624,6 +624,74 @@ public sealed class NginxBehaviourTests
         Assert.Equal(4, report.Stats.ErrorLines);
     }
 
+    /// <summary>
+    /// nginx answers a HEAD with headers only (<c>r-&gt;header_only</c>), its own 502 page included: a HEAD's 502 with a body
+    /// of 0 bytes says nothing of who answered, and meets the refused connect of its request like any other. (Its user
+    /// agent, <c>rspamd-1.9.3</c> without a slash, is no Host either: a name's last label is never all digits.)
+    /// </summary>
+    [Fact]
+    public void HeadRequestsFailingInCombined_WithAnEmptyBody_AreTheirConnectFailuresNotTheUpstreamsAnswer()
+    {
+        string[] paths = ["/settings.php", "/forwardinghosts.php", "/bcc.php"];
+        var access = paths.Select((path, i) => $"172.22.1.12 - - [{Base.AddSeconds(i):dd/MMM/yyyy:HH:mm:ss} +0200] \"HEAD {path} HTTP/1.1\" 502 0 \"-\" \"rspamd-1.9.3\"");
+        var errors = paths.Select((path, i) => $"{Base.AddSeconds(i):yyyy/MM/dd HH:mm:ss} [error] 18#18: *{i + 1} connect() failed (111: Connection refused) while connecting to upstream, "
+            + $"client: 172.22.1.12, server: _, request: \"HEAD {path} HTTP/1.1\", upstream: \"fastcgi://172.22.1.9:9001\", host: \"nginx\"");
+
+        var incident = Assert.Single(Analyze(access, errors, format: null).Incidents);
+
+        Assert.Equal((IncidentCause.UpstreamDown, "172.22.1.9:9001", 3), (incident.Cause, incident.Upstream, incident.FailedRequests));
+    }
+
+    /// <summary>
+    /// nginx writes a try's context as client, server, request, upstream, host, and cuts the line at 2048 bytes: after a
+    /// scanner's long request it has neither <c>upstream:</c> nor <c>host:</c>. Such a line takes its server's only
+    /// upstream, named by a whole line hours before (or a moment after); a server whose lines name two lends none. No
+    /// failure is counted twice, nor lost, on the way.
+    /// </summary>
+    [Theory]
+    [InlineData(false, "127.0.0.1:8001")]
+    [InlineData(true, "(unknown)")]
+    public void LinesCutAfterALongRequest_TakeTheirServersOnlyUpstream(bool serverHasTwoUpstreams, string expected)
+    {
+        string Line(int second, string tail) => $"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 2234#2234: *{second + 10} recv() failed (104: Connection reset by peer) "
+            + $"while reading response header from upstream, client: 165.227.171.37, server: 42.193.179.124, request: \"GET /index.php?s={tail}";
+        string Whole(int second, string upstream) => Line(second, $"/a HTTP/1.1\", upstream: \"http://{upstream}/index.php\", host: \"42.193.179.124\"");
+        var cut = new string('A', 1900);
+        var errors = new List<string> { Whole(0, "127.0.0.1:8001") };
+        if (serverHasTwoUpstreams)
+        {
+            errors.Add(Whole(1, "127.0.0.1:9001"));
+        }
+
+        errors.AddRange(Enumerable.Range(7200, 5).Select(second => Line(second, cut)));
+
+        var report = Analyze([], errors.Select(line => line[..Math.Min(line.Length, 2047)]));
+
+        var outage = Assert.Single(report.Incidents, i => i.End >= Base.AddSeconds(7200));
+        Assert.Equal(expected, outage.Upstream);
+        Assert.Equal(report.Stats.FailedRequests, report.Incidents.Sum(i => i.FailedRequests));
+    }
+
+    /// <summary>
+    /// A short paste's cut lines (no upstream) at the moment one upstream's whole line fails the same way are that
+    /// upstream's, read again with the threshold of one; where the paste's join had stretched that reading to the
+    /// upstream's failure hours before, the unnamed incident was kept beside it and its failures counted twice.
+    /// </summary>
+    [Fact]
+    public void CutLinesBesideANamedFailure_InAShortPaste_AreCountedOnce()
+    {
+        string Line(int second, string tail) => $"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 2234#2234: *{second + 10} recv() failed (104: Connection reset by peer) "
+            + $"while reading response header from upstream, client: 165.227.171.37, server: 42.193.179.124, request: \"GET /index.php?s={tail}";
+        string Whole(int second, string upstream) => Line(second, $"/a HTTP/1.1\", upstream: \"http://{upstream}/index.php\", host: \"42.193.179.124\"");
+        var cut = new string('A', 1900);
+        List<string> errors = [Whole(0, "127.0.0.1:8001"), Whole(1, "127.0.0.1:9001"), Line(7200, cut), Whole(7201, "127.0.0.1:8001"), .. Enumerable.Range(7202, 4).Select(s => Line(s, cut))];
+
+        var report = Analyze([], errors.Select(line => line[..Math.Min(line.Length, 2047)]));
+
+        Assert.True(report.Incidents.Sum(i => i.FailedRequests) <= report.Stats.FailedRequests, string.Join(", ", report.Incidents.Select(i => $"{i.Upstream}: {i.FailedRequests}")));
+        Assert.Contains(report.Incidents, i => i.Upstream == "127.0.0.1:8001" && i.End == Base.AddSeconds(7205));
+    }
+
     /// <summary>A limit a <c>vhost.d</c> file adds to nginx-proxy rejects only the excess: the same route served others in
     /// the same seconds, which the default server never does.</summary>
     [Fact]

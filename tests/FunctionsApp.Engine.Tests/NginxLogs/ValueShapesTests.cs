@@ -32,4 +32,15 @@ public sealed class ValueShapesTests
     [InlineData("x1.example", false)]
     public void IsMaskedName_TellsAHandMaskedNameFromAName(string value, bool masked) =>
         Assert.Equal(masked, ValueShapes.IsMaskedName(value));
+
+    /// <summary>A host name's last label, its top-level domain, is never all digits (RFC 3696 §2): a user agent without a
+    /// slash (<c>rspamd-1.9.3</c>) or a version is no Host, while a name is one whatever digits its other labels hold.</summary>
+    [Theory]
+    [InlineData("rspamd-1.9.3", false)]
+    [InlineData("v2.10", false)]
+    [InlineData("app-1.example.com", true)]
+    [InlineData("node7.k8s.local", true)]
+    [InlineData("3com.io", true)]
+    public void Of_ANameEndingInADigitsLabel_IsNoHostName(string value, bool hostName) =>
+        Assert.Equal(hostName, ValueShapes.Of(value).HasFlag(ValueShape.HostName));
 }
