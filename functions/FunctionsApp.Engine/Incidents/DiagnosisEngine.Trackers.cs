@@ -13,7 +13,7 @@ internal sealed partial class DiagnosisEngine
         {
             if (!failure.Attributed)
             {
-                history.RecordFailure(failure.Time, failure.Recovered, failure.Status);
+                history.RecordFailure(failure.Time, failure.Recovered, failure.Status, failure.Errors.Exists(e => e.Kind.AfterConnect()));
             }
         }
 

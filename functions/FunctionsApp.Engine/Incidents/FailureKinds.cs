@@ -10,4 +10,9 @@ internal static class FailureKinds
     /// <c>$upstream_addr</c> says <c>-</c>.</summary>
     public static bool ChoseNoPeer(this FailureKind kind) =>
         kind.IsUnresolved() || kind == FailureKind.NoResolver;
+
+    /// <summary>A failure nginx could only meet once connected: the peer closed or reset the connection, or sent what
+    /// nginx could not use, or took too long to answer. Something listened at the address then.</summary>
+    public static bool AfterConnect(this FailureKind kind) => kind is FailureKind.Reset or FailureKind.PrematureClose or FailureKind.InvalidHeader
+        or FailureKind.TooBigHeader or FailureKind.TimedOut or FailureKind.NotFastCgi or FailureKind.TlsHandshake or FailureKind.TlsVerify;
 }

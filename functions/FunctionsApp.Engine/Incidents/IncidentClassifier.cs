@@ -348,8 +348,10 @@ internal static class IncidentClassifier
     // nothing about its address. Nor does a site's traffic long before (logs sampled months apart): it must have been
     // working when this upstream was first needed. Nor does anything about a subrequest's upstream (auth_request's):
     // the access log logs the requests, not their subrequests, so it never shows that upstream serving.
+    // Nor does it when the upstream's earlier failures came after nginx had connected (closed, reset, timed out
+    // reading): something listened at that address, so refusals there now are a service stopped, not a wrong port.
     private static bool NeverWorkedOnAHealthySite(IncidentEvidence e) =>
-        e.ServedBefore == 0 && !e.ReachedByRedirect && !e.InSubrequest && e.SiteWorkingBefore && e.SiteObservedBeforeFirstSeen >= LongHistory && e.SiteServedBeforeFirstSeen >= LongHistoryRequests;
+        e.ServedBefore == 0 && !e.ConnectedBefore && !e.ReachedByRedirect && !e.InSubrequest && e.SiteWorkingBefore && e.SiteObservedBeforeFirstSeen >= LongHistory && e.SiteServedBeforeFirstSeen >= LongHistoryRequests;
 
     /// <summary>The upstream kept serving through the incident, not just the requests in flight in its first second.</summary>
     private static bool Interleaved(IncidentEvidence e)

@@ -104,6 +104,10 @@ internal sealed record IncidentEvidence
     /// <summary>Requests the upstream served before the incident began.</summary>
     public long ServedBefore { get; init; }
 
+    /// <summary>A failure of the upstream before the incident came after nginx was connected to it
+    /// (<see cref="UpstreamHistory.FirstConnected"/>): something listened at its address.</summary>
+    public bool ConnectedBefore { get; init; }
+
     /// <summary>How long the site (any upstream) had been observed serving before this upstream first appeared, and
     /// how many requests it served in that time: a route that fails from its first request after a long healthy
     /// history was most likely pointed at the wrong place; one failing since the logs begin was most likely down.</summary>

@@ -77,6 +77,7 @@ internal static class IncidentFactory
         engine.History.TryGetValue(t.HistoryKey, out var history);
         var firstSeen = history?.FirstSeen is { } seen && seen < t.Start ? seen : t.Start;
         var servedBefore = history?.ServedBefore(t.Start) ?? 0;
+        var connectedBefore = history?.FirstConnected < t.Start;
         if (t.Servers is { Count: > 1 } servers)
         {
             // Servers failing together: the tracker follows the first that failed, but what the group served before is
@@ -96,6 +97,7 @@ internal static class IncidentFactory
             // The host's history speaks for its other locations: this one never answered before it failed.
             firstSeen = t.Start;
             servedBefore = 0;
+            connectedBefore = false;
         }
 
         var site = engine.Site;
@@ -128,6 +130,7 @@ internal static class IncidentFactory
             StatusOnly = t.StatusOnly,
             NoneLive = t.NoneLive,
             ServedBefore = servedBefore,
+            ConnectedBefore = connectedBefore,
             SiteObservedBeforeFirstSeen = siteObserved,
             SiteServedBeforeFirstSeen = site.ServedBefore(firstSeen),
             ServedInside = t.ServedInside,

@@ -38,6 +38,10 @@ internal sealed class UpstreamHistory
 
     public DateTimeOffset? LastFailure { get; set; }
 
+    /// <summary>The first failure that came after nginx was connected (a reset or close before the header, a read
+    /// timeout, an answer nginx could not use): something listened at the address then, whatever it answered.</summary>
+    public DateTimeOffset? FirstConnected { get; set; }
+
     /// <summary>Per-minute counters; slot = unix minute % <see cref="RingMinutes"/>, valid when <see cref="Minute"/> matches.</summary>
     public long[] Minute { get; set; } = new long[RingMinutes];
 
@@ -146,8 +150,13 @@ internal sealed class UpstreamHistory
         return sorted[count / 2];
     }
 
-    public void RecordFailure(DateTimeOffset time, bool recovered, int status)
+    public void RecordFailure(DateTimeOffset time, bool recovered, int status, bool connected = false)
     {
+        if (connected && (FirstConnected is null || time < FirstConnected))
+        {
+            FirstConnected = time;
+        }
+
         if (recovered)
         {
             FailedTries++;

@@ -53,6 +53,29 @@ public sealed class DiagnosisEngineTests
         Assert.Contains("wrong address or port", incident.Summary, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The same route, whose upstream had closed connections on nginx (<c>upstream prematurely closed connection</c>)
+    /// minutes before it refused them: a close comes after nginx was connected, so something listened at that address,
+    /// and its refusals are a service that stopped (a restart), not nginx pointed at the wrong port.
+    /// </summary>
+    [Theory]
+    [InlineData(false, IncidentCause.Misconfiguration)]
+    [InlineData(true, IncidentCause.UpstreamDown)]
+    public void Analyze_NewRouteRefusedAfterItClosedConnections_IsAServiceStopped(bool closedBefore, IncidentCause expected)
+    {
+        var healthy = Enumerable.Range(0, 600).Where(s => s % 5 == 0).Select(s => Access(s, 200, upstream: "10.0.0.2:8080", cid: 1000 + s));
+        var closed = closedBefore ? Enumerable.Range(300, 3).Select(s => Access(s, 502, upstream: "10.0.0.9:8081", header: "-", cid: s)) : [];
+        var closes = closedBefore ? Enumerable.Range(300, 3).Select(s => Error(s, "upstream prematurely closed connection while reading response header from upstream", upstream: "10.0.0.9:8081", cid: s)) : [];
+        var failing = Enumerable.Range(600, 6).Select(s => Access(s, 502, upstream: "10.0.0.9:8081", connect: "-", header: "-", cid: s));
+        var refusals = Enumerable.Range(600, 6).Select(s => Error(s, Refused, upstream: "10.0.0.9:8081", cid: s));
+
+        var incidents = Analyze([.. healthy.Concat(closed).Concat(failing).OrderBy(AccessTime)], closes.Concat(refusals)).Incidents;
+
+        Assert.Equal(expected, Assert.Single(incidents, i => i.Start >= new DateTimeOffset(2026, 11, 24, 10, 10, 0, TimeSpan.Zero)).Cause);
+
+        static string AccessTime(string line) => line[(line.IndexOf('[') + 1)..line.IndexOf(']')];
+    }
+
     [Fact]
     public void Analyze_FailoverToHealthyServer_IsEvidenceNotAFailedRequest()
     {

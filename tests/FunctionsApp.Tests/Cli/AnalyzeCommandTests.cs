@@ -82,6 +82,19 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Equal("timeout", document.RootElement.GetProperty("incidents")[0].GetProperty("cause").GetString());
     }
 
+    /// <summary>Lines pasted without nginx's time (from the message on) have none to show: not the epoch's start.</summary>
+    [Fact]
+    public async Task RunAsync_LinesPastedWithoutTheirTime_SayTheTimeIsNotGiven()
+    {
+        var error = Write("error.log", "upstream timed out (110: Connection timed out) while reading response header from upstream\n");
+
+        var (exit, output, _) = await RunAsync("--error", error);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("  at a time the lines do not give, 1 failed request(s) (1× 504)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("1970-01-01 00:00:00 →", output, StringComparison.Ordinal);
+    }
+
     /// <summary>An incident that ends on the next day shows the end's date, so its time never reads as going back.</summary>
     [Fact]
     public async Task RunAsync_IncidentAcrossMidnight_ShowsTheEndsDate()
