@@ -22,7 +22,8 @@ internal sealed class PendingRequest
     /// <summary>
     /// A 500 nginx answered without trying an upstream for the request itself: an <c>auth_request</c> subrequest whose
     /// upstream failed makes one (any status but 2xx, 401 or 403 from it is a 500), its try logged with
-    /// <c>subrequest:</c>. It fails with that try's status when it claims such a line; without one it is nginx's own.
+    /// <c>subrequest:</c>; so does a try nginx had no connection or descriptor for (<c>worker_connections are not
+    /// enough</c>). It fails with that try's status when it claims such a line; without one it is nginx's own.
     /// </summary>
     public bool MaybeFailedSubrequest { get; set; }
 

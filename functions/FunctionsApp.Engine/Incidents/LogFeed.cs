@@ -15,6 +15,10 @@ internal sealed class LogFeed
     private readonly DiagnosisEngine _engine;
     private readonly bool _advance;
     private IReadOnlyList<LogInput> _access = [];
+
+    /// <summary>The access log's first time, for error lines pasted without nginx's time when none in their input has
+    /// one: a paste of both logs is of the same moments.</summary>
+    private DateTimeOffset? _accessFirstTime;
     private bool _mixedStreamAligned;
     private CancellationToken _cancellationToken;
 
@@ -48,6 +52,7 @@ internal sealed class LogFeed
         // tells no zone but UTC (epoch seconds, a shipper's timestamp), align the two logs to find the error log's.
         accessSide.Prime();
         Format = accessSide.Format;
+        _accessFirstTime = accessSide.Done || accessSide.NextTime == DateTimeOffset.MinValue ? null : accessSide.NextTime;
         if (ShouldInferErrorLogOffset(access, errors))
         {
             if (ErrorLogOffsetInference.Infer(errors, access, Format!, cancellationToken) is { } estimate)
@@ -1069,7 +1074,7 @@ internal sealed class LogFeed
                 DetectAccessLines(sample, prefix);
             }
 
-            _firstTime = FirstTime(sample, prefix);
+            _firstTime = FirstTime(sample, prefix) ?? Owner._accessFirstTime;
             _lastLocal = default;
             return prefix;
         }
@@ -1251,7 +1256,7 @@ internal sealed class LogFeed
             else if (entry.Timestamp.IsEmpty && ErrorLogParser.TryParseHeadless(line, out entry))
             {
                 // Pasted without nginx's time: at the shipper's time, else the line's before it, else (first in its
-                // input) the first line's after it that has one, else the epoch's start.
+                // input) the first line's after it that has one, else the access log's first, else the epoch's start.
                 time = PrefixTime ?? _lastTime ?? _firstTime ?? DateTimeOffset.UnixEpoch;
                 Engine.Stats.UntimedErrorLines++;
                 timed = true;

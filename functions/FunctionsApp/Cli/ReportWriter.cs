@@ -41,7 +41,7 @@ internal static class ReportWriter
 
         if (stats.UntimedErrorLines > 0)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {stats.UntimedErrorLines} error line(s) had no time of nginx's (pasted from the level or message on): each is read at the time of the line before it, or at 1970-01-01 when none had one."));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {stats.UntimedErrorLines} error line(s) had no time of nginx's (pasted from the level or message on): each is read at the time of the line before it, or when none had one at the first time after it (its own log's, else the access log's), or at 1970-01-01."));
         }
 
         foreach (var input in stats.Inputs.Where(i => i.NewestFirst is true))

@@ -730,6 +730,39 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// The same alerts beside the access log, whose 500s for those requests (no upstream logged) are nginx's own: each
+    /// meets its line like a failed try's, where before only an <c>auth_request</c> subrequest's line could explain a 500.
+    /// </summary>
+    [Fact]
+    public void WithTheAccessLog_NginxOutOfConnections_Its500sAreTheIncident()
+    {
+        var access = Enumerable.Range(0, 4).Select(i =>
+            $"198.51.100.{i} - - [{Base.AddSeconds(i):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /p{i} HTTP/1.1\" 500 579 \"-\" \"Mozilla/5.0\"");
+        var errors = Enumerable.Range(0, 4).Select(i =>
+            $"{Base.AddSeconds(i):yyyy/MM/dd HH:mm:ss} [alert] 31914#0: *{100 + i} 512 worker_connections are not enough while connecting to upstream, client: 198.51.100.{i}, "
+            + $"server: shop.test, request: \"GET /p{i} HTTP/1.1\", upstream: \"http://127.0.0.1:8080/p{i}\", host: \"shop.test\"");
+
+        var incident = Assert.Single(Analyze(access, errors, format: null).Incidents);
+
+        Assert.Equal((IncidentCause.Overload, 500, 4), (incident.Cause, incident.Status, incident.FailedRequests));
+    }
+
+    /// <summary>
+    /// Error lines pasted without nginx's time, beside an access log: read at the access log's first time (the paste is
+    /// of the same moments), they meet their requests instead of standing apart at the epoch's start.
+    /// </summary>
+    [Fact]
+    public void UntimedErrorLinesBesideAnAccessLog_MeetTheirRequests()
+    {
+        string[] access = [$"127.0.0.1 - xxx [{Base:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /myservice HTTP/1.1\" 502 173 \"-\" \"curl/7.38.0\" \"-\""];
+        string[] errors = ["[error] 9#9: *734 myservice could not be resolved (2: Server failure), client: 127.0.0.1, server: nginx-proxy, request: \"GET /myservice HTTP/1.1\", host: \"localhost:8080\""];
+
+        var incident = Assert.Single(Analyze(access, errors, format: null).Incidents);
+
+        Assert.Equal((IncidentCause.Dns, 1, Base), (incident.Cause, incident.FailedRequests, incident.Start));
+    }
+
+    /// <summary>
     /// An upstream that answers without an HTTP status line ("ERR 42 database is locked"): nginx logs "upstream sent no
     /// valid HTTP/1.0 header", passes the bytes on as an HTTP/0.9 response, and logs <c>$status</c> 009 with
     /// <c>$upstream_status</c> 200. No client could read it: failed requests, the upstream's broken answer, not its own 5xx.
