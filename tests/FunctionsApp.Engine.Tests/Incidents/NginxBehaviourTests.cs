@@ -653,24 +653,36 @@ public sealed class NginxBehaviourTests
     [InlineData(true, "(unknown)")]
     public void LinesCutAfterALongRequest_TakeTheirServersOnlyUpstream(bool serverHasTwoUpstreams, string expected)
     {
-        string Line(int second, string tail) => $"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 2234#2234: *{second + 10} recv() failed (104: Connection reset by peer) "
-            + $"while reading response header from upstream, client: 165.227.171.37, server: 42.193.179.124, request: \"GET /index.php?s={tail}";
-        string Whole(int second, string upstream) => Line(second, $"/a HTTP/1.1\", upstream: \"http://{upstream}/index.php\", host: \"42.193.179.124\"");
-        var cut = new string('A', 1900);
-        var errors = new List<string> { Whole(0, "127.0.0.1:8001") };
+        var errors = new List<string> { WholeReset(0, "127.0.0.1:8001") };
         if (serverHasTwoUpstreams)
         {
-            errors.Add(Whole(1, "127.0.0.1:9001"));
+            errors.Add(WholeReset(1, "127.0.0.1:9001"));
         }
 
-        errors.AddRange(Enumerable.Range(7200, 5).Select(second => Line(second, cut)));
+        errors.AddRange(Enumerable.Range(7200, 5).Select(CutReset));
 
-        var report = Analyze([], errors.Select(line => line[..Math.Min(line.Length, 2047)]));
+        var report = Analyze([], errors);
 
         var outage = Assert.Single(report.Incidents, i => i.End >= Base.AddSeconds(7200));
         Assert.Equal(expected, outage.Upstream);
         Assert.Equal(report.Stats.FailedRequests, report.Incidents.Sum(i => i.FailedRequests));
     }
+
+    /// <summary>A reset before the header after a scanner's long request, cut where nginx cuts (2048 bytes, 2047 written
+    /// before the newline): no <c>upstream:</c>, no <c>host:</c>.</summary>
+    private static string CutReset(int second)
+    {
+        var line = ResetLine(second, new string('A', 1900));
+        return line[..Math.Min(line.Length, 2047)];
+    }
+
+    /// <summary>The same reset, whole, naming its upstream.</summary>
+    private static string WholeReset(int second, string upstream) =>
+        ResetLine(second, $"/a HTTP/1.1\", upstream: \"http://{upstream}/index.php\", host: \"42.193.179.124\"");
+
+    private static string ResetLine(int second, string tail) =>
+        $"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 2234#2234: *{second + 10} recv() failed (104: Connection reset by peer) "
+        + $"while reading response header from upstream, client: 165.227.171.37, server: 42.193.179.124, request: \"GET /index.php?s={tail}";
 
     /// <summary>
     /// A short paste's cut lines (no upstream) at the moment one upstream's whole line fails the same way are that
@@ -680,13 +692,9 @@ public sealed class NginxBehaviourTests
     [Fact]
     public void CutLinesBesideANamedFailure_InAShortPaste_AreCountedOnce()
     {
-        string Line(int second, string tail) => $"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 2234#2234: *{second + 10} recv() failed (104: Connection reset by peer) "
-            + $"while reading response header from upstream, client: 165.227.171.37, server: 42.193.179.124, request: \"GET /index.php?s={tail}";
-        string Whole(int second, string upstream) => Line(second, $"/a HTTP/1.1\", upstream: \"http://{upstream}/index.php\", host: \"42.193.179.124\"");
-        var cut = new string('A', 1900);
-        List<string> errors = [Whole(0, "127.0.0.1:8001"), Whole(1, "127.0.0.1:9001"), Line(7200, cut), Whole(7201, "127.0.0.1:8001"), .. Enumerable.Range(7202, 4).Select(s => Line(s, cut))];
+        List<string> errors = [WholeReset(0, "127.0.0.1:8001"), WholeReset(1, "127.0.0.1:9001"), CutReset(7200), WholeReset(7201, "127.0.0.1:8001"), .. Enumerable.Range(7202, 4).Select(CutReset)];
 
-        var report = Analyze([], errors.Select(line => line[..Math.Min(line.Length, 2047)]));
+        var report = Analyze([], errors);
 
         Assert.True(report.Incidents.Sum(i => i.FailedRequests) <= report.Stats.FailedRequests, string.Join(", ", report.Incidents.Select(i => $"{i.Upstream}: {i.FailedRequests}")));
         Assert.Contains(report.Incidents, i => i.Upstream == "127.0.0.1:8001" && i.End == Base.AddSeconds(7205));
