@@ -46,7 +46,8 @@ public sealed class ErrorLogParserTests
         Assert.True(entry.Passenger);
         Assert.Equal((Enum.Parse<ErrorLevel>(level), -1L, message), (entry.Level, entry.ConnectionId, Encoding.UTF8.GetString(entry.Message)));
         Assert.True(NginxTime.TryParseErrorLogTime(entry.Timestamp, TimeSpan.FromHours(-4), out var time));
-        Assert.Equal(entry.Timestamp[..4].ToArray(), Encoding.ASCII.GetBytes(time.AddHours(-4).Year.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var local = DateTime.ParseExact(Encoding.ASCII.GetString(entry.Timestamp), "yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(new DateTimeOffset(local, TimeSpan.FromHours(-4)), time);
     }
 
     [Theory]
