@@ -455,9 +455,8 @@ internal sealed partial class DiagnosisEngine
     /// that failed, a TLS handshake, a reset, a close, a timeout or a header nginx could not read. A body cut later
     /// marks nothing (no next server can be tried then); its phase says so, and it is read apart.
     /// </summary>
-    private static bool MarksServerFailed(FailureKind kind) => FailedToConnect(kind)
-        || kind is FailureKind.Reset or FailureKind.PrematureClose or FailureKind.InvalidHeader or FailureKind.TooBigHeader or FailureKind.NotFastCgi
-            or FailureKind.WrongScheme or FailureKind.TimedOut or FailureKind.TlsHandshake or FailureKind.TlsVerify or FailureKind.TimedOutHandshaking;
+    private static bool MarksServerFailed(FailureKind kind) => FailedToConnect(kind) || kind.AfterConnect()
+        || kind is FailureKind.WrongScheme or FailureKind.TimedOutHandshaking;
 
     /// <summary>The one tracker of <paramref name="host"/> still taking failures at <paramref name="time"/> that
     /// matches; null when none or several do (two blocks failing at once on one host are not told apart).</summary>

@@ -674,7 +674,7 @@ internal static class IncidentClassifier
             IncidentCause.Timeout => top == FailureKind.TimedOutConnecting
                 ? $"nginx could not connect to {u} in time: {TimeoutAnswer(e)} ({Words(top)})."
                 : $"{u} did not answer in time: {TimeoutAnswer(e)} ({Words(top)}).",
-            IncidentCause.Overload when top is FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles =>
+            IncidentCause.Overload when top.OutOfNginxResources() =>
                 $"nginx itself ran out of {(top == FailureKind.WorkerConnections ? "connections (`worker_connections`)" : "file descriptors (`worker_rlimit_nofile`)")} before it could connect to {u}: it answered 500 without trying {u}, which may well be fine. Every client connection and every upstream connection takes one of each.",
             IncidentCause.Overload when top == FailureKind.PortExhaustion =>
                 $"nginx's host ran out of local ports to connect to {u} (cannot assign requested address): it opens connections faster than closed ones leave TIME_WAIT.",

@@ -481,12 +481,11 @@ internal sealed class IncidentTracker
             OtherPage++;
             signature = $"{failure.Status} with a body of {failure.BodyBytes} bytes (not nginx's own page), no upstream field and no nginx error line";
         }
-        else if (failure.UpstreamStatus == failure.Status && failure.BodyBytes == 0
-                 && failure.AccessRequest is { Length: > 0 } request && !request.StartsWith("HEAD ", StringComparison.Ordinal))
+        else if (failure.UpstreamStatus == failure.Status && failure.BodyBytes == 0 && failure.AccessRequest is { Length: > 0 })
         {
             // The page nginx sends for a status it makes is never empty (nor is an error_page's file): an empty body
-            // on anything but HEAD was the upstream's answer passed through (a proxy in front of the application
-            // giving up itself, an endpoint's bare 504).
+            // was the upstream's answer passed through (a proxy in front of the application giving up itself, an
+            // endpoint's bare 504). A HEAD's body, empty whoever answered, has no size here (PendingRequest.BodyBytes).
             UpstreamAnswered++;
             signature = $"upstream answered {failure.UpstreamStatus} itself with an empty body (nginx's own page is never empty)";
         }

@@ -232,7 +232,7 @@ internal static class RequestJoin
     /// </summary>
     public static FailureEvent? SubrequestFailure(PendingRequest request, List<PendingError> claimed)
     {
-        if (claimed.FindLast(e => e.InSubrequest || OutOfOwnResources(e.Kind)) is not { } last)
+        if (claimed.FindLast(e => e.InSubrequest || e.Kind.OutOfNginxResources()) is not { } last)
         {
             return null;
         }
@@ -243,10 +243,6 @@ internal static class RequestJoin
         failure.HistoryKey = HistoryKeys.ForUpstream(last.Upstream);
         return failure;
     }
-
-    /// <summary>nginx found no connection or descriptor for the try (<c>worker_connections are not enough</c>,
-    /// <c>socket() failed (24: Too many open files)</c>) and answered the request 500 itself, no server tried.</summary>
-    private static bool OutOfOwnResources(FailureKind kind) => kind is FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles;
 
     /// <summary>An <c>$upstream_addr</c> entry without a port: the block's name nginx logs when no server was live.</summary>
     private static bool IsBlockName(string address) => address.IndexOf(':') < 0 && address is not ("-" or "");
@@ -269,9 +265,9 @@ internal static class RequestJoin
         FailureKind.TimedOut or FailureKind.TimedOutConnecting or FailureKind.TimedOutHandshaking => 504,
         FailureKind.RateLimitRequests or FailureKind.RateLimitConnections or FailureKind.QueueFull => 503,
 
-        // nginx could not get a connection or a socket for the try (ngx_event_connect_peer returns NGX_ERROR), and
-        // ngx_http_upstream_connect finalizes the request with 500: no server was tried.
-        FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles => 500,
+        // nginx could not get a connection or a socket for the try, and ngx_http_upstream_connect finalizes the request
+        // with 500: no server was tried.
+        _ when kind.OutOfNginxResources() => 500,
         _ => 502,
     };
 
@@ -300,7 +296,7 @@ internal static class RequestJoin
         }
 
         // A 500 without an upstream of its own meets only the lines of its subrequests' tries.
-        if (request.MaybeFailedSubrequest && !error.InSubrequest && !OutOfOwnResources(error.Kind))
+        if (request.MaybeFailedSubrequest && !error.InSubrequest && !error.Kind.OutOfNginxResources())
         {
             return 0;
         }
