@@ -110,8 +110,15 @@ internal static class ErrorSignatures
         var tls = scheme.SequenceEqual("https"u8) || scheme.SequenceEqual("grpcs"u8);
         return (plain && port.SequenceEqual("443"u8) && line.Message.IndexOf(" while reading upstream"u8) < 0
                 && kind is FailureKind.PrematureClose or FailureKind.Reset or FailureKind.InvalidHeader)
-            || (tls && port.SequenceEqual("80"u8) && kind is FailureKind.TlsHandshake or FailureKind.TimedOutHandshaking);
+            || (tls && port.SequenceEqual("80"u8) && kind is FailureKind.TlsHandshake or FailureKind.TimedOutHandshaking or FailureKind.PlainTextAnswer);
     }
+
+    /// <summary>What nginx's TLS library (or nginx 1.29.5 on) says when the reply to its ClientHello is no TLS at all:
+    /// a plain-HTTP server answers a 400 whose "HTTP/1.1" is no TLS record header (OpenSSL: "wrong version number",
+    /// "unknown protocol" before 1.1, "packet length too long"), or speaks before the handshake.</summary>
+    private static bool AnsweredInPlainText(ReadOnlySpan<byte> message) =>
+        message.IndexOf("wrong version number"u8) >= 0 || message.IndexOf("unknown protocol"u8) >= 0
+        || message.IndexOf("packet length too long"u8) >= 0 || message.IndexOf("upstream prematurely sent response"u8) >= 0;
 
     /// <summary>A try nginx chose a peer for: a limit, a name that did not resolve or a script chose none.</summary>
     public static bool MayLoop(FailureKind kind) =>
@@ -242,8 +249,11 @@ internal static class ErrorSignatures
         // A stream session (or an upgraded HTTP connection, a WebSocket) already relaying bytes: a read error or an
         // idle timeout there ends it the way a close does, and nginx logs the session with $status 200 (101 for the
         // WebSocket). The relay's phases are "proxying and reading from upstream", "... sending to client",
-        // "proxying connection", "proxying upgraded connection"; only the connect phase fails a session with 502.
-        if (message.IndexOf(" while proxying "u8) >= 0)
+        // "proxying connection", "proxying upgraded connection"; only the connect phase fails a session with 502. A
+        // connect() that failed made no connection to relay on, whatever action the line names (a stream session's
+        // refusal has been logged "while proxying connection", with 0 bytes from and to the upstream).
+        if (message.IndexOf(" while proxying "u8) >= 0 && !message.StartsWith("connect() failed"u8)
+            && !message.StartsWith("kevent() reported that connect() failed"u8))
         {
             return FailureKind.None;
         }
@@ -319,7 +329,7 @@ internal static class ErrorSignatures
                 || message.IndexOf("SSL alert number"u8) >= 0))
             || message.IndexOf("upstream prematurely sent response"u8) >= 0)
         {
-            return FailureKind.TlsHandshake;
+            return AnsweredInPlainText(message) ? FailureKind.PlainTextAnswer : FailureKind.TlsHandshake;
         }
 
         // The proxy and FastCGI modules say "too big header"; the upstream core says "buffer is too small" for the

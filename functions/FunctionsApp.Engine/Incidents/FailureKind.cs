@@ -103,4 +103,12 @@ internal enum FailureKind
     /// plain HTTP to 443, TLS to 80. The peer's refusal reads as its failure; it is the scheme in <c>proxy_pass</c>.
     /// </summary>
     WrongScheme,
+
+    /// <summary>
+    /// nginx began TLS and the server answered in plain text: OpenSSL finds no TLS record in the reply ("wrong version
+    /// number"; "unknown protocol" before OpenSSL 1.1; "packet length too long"), or nginx (1.29.5 on) read a response
+    /// before it had sent its handshake ("upstream prematurely sent response"). The port does not speak TLS, whatever
+    /// its number: <c>https://</c> in <c>proxy_pass</c> for a plain-HTTP server, or the server's TLS on another port.
+    /// </summary>
+    PlainTextAnswer,
 }

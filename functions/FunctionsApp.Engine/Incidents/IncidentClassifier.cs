@@ -175,7 +175,7 @@ internal static class IncidentClassifier
         FailureKind.Reset or FailureKind.ResetConnecting or FailureKind.PrematureClose => (BrokenResponse(e, kind), 1.0),
         FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
         FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.NoResolver or FailureKind.Ipv6Unavailable or FailureKind.InvalidAddress
-            or FailureKind.BindFailed or FailureKind.NotFastCgi or FailureKind.WrongScheme => (IncidentCause.Misconfiguration, 1.0),
+            or FailureKind.BindFailed or FailureKind.NotFastCgi or FailureKind.WrongScheme or FailureKind.PlainTextAnswer => (IncidentCause.Misconfiguration, 1.0),
         FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused => (IncidentCause.Dns, 1.0),
 
         // The resolver's own complaints come with the per-request "could not be resolved" lines: evidence, a small vote.
@@ -655,6 +655,8 @@ internal static class IncidentClassifier
                     $"nginx speaks TLS to {u}, plain HTTP's port (the TLS handshake failed): the server there answers the TLS handshake with plain HTTP or waits for a request line. `proxy_pass` needs `http://`.",
                 FailureKind.WrongScheme =>
                     $"nginx speaks one protocol to the other's well-known port on the servers of {u} (TLS to 80, or plain HTTP to 443): `proxy_pass`'s scheme does not fit the port.",
+                FailureKind.PlainTextAnswer =>
+                    $"nginx began TLS with {u} and the server answered in plain text ({Words(top)}): that port does not speak TLS. `proxy_pass` needs `http://` there (`grpc_pass` `grpc://`; nginx-proxy: no `VIRTUAL_PROTO=https`; ingress-nginx: no `backend-protocol: \"HTTPS\"`), or the server's TLS is on another port.",
                 FailureKind.InvalidAddress => $"connect() rejected the address {u} itself (invalid argument or address family): no packet left nginx; check the address in the configuration.",
                 FailureKind.Refused when LoopbackOfAContainer(e) && e.ServedBefore == 0 =>
                     $"{u} refused every connection, and nginx runs in a container (its clients arrive from a Docker network's gateway, as a published port relays them, or its master is the container's init, PID 1): a container's loopback is its own, so an application in another container or on the host is never at {u}. Point `proxy_pass` at its service name (Compose, Kubernetes) or at `host.docker.internal`; if it runs in nginx's own container, it is not running.",
@@ -758,6 +760,7 @@ internal static class IncidentClassifier
         FailureKind.NotFastCgi => "not a FastCGI server",
         FailureKind.QueueFull => "the application server's request queue was full",
         FailureKind.WrongScheme => "wrong protocol for the port",
+        FailureKind.PlainTextAnswer => "a plain-text answer to nginx's TLS handshake",
         FailureKind.Reset => "connection reset by peer",
         FailureKind.ResetConnecting => "connection reset while connecting",
         FailureKind.PrematureClose => "upstream closed the connection early",

@@ -113,6 +113,11 @@ internal static class Remediation
                     steps.Add($"Make the scheme fit the port of {upstream}: `proxy_pass https://` (with `proxy_ssl_server_name on;`) for a TLS port such as 443 and `http://` for a plain one such as 80; check with `curl -v` from nginx's host which protocol the port speaks.");
                 }
 
+                if (kinds.Contains(FailureKind.PlainTextAnswer))
+                {
+                    steps.Add($"Ask {upstream} which protocol it speaks from nginx's host: `curl -v http://{upstream}/` answers where `openssl s_client -connect {upstream}` fails. Use `proxy_pass http://` for it, or point `https://` at the port its TLS listens on (a server meant to speak TLS there is missing `ssl` on its `listen`).");
+                }
+
                 if (kinds.Contains(FailureKind.BindFailed))
                 {
                     steps.Add("Check `proxy_bind` (`fastcgi_bind`, `uwsgi_bind`, …): its address must be one of this host's (`ip -br addr`), or add `transparent` when binding a client's address on purpose; nginx answers these requests 500.");

@@ -22,6 +22,15 @@ internal sealed partial class AccessLogFormat
     private const string IngressNginxDefinition =
         "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id";
 
+    // Its formats before that (2016–2018): the client's forwarded-for list in brackets after the address, and at first no
+    // upstream's name. Recognised on sight because a stretch of nginx's own answers logs every upstream field "-", which
+    // no inference can name: read as these, those 503s say that no upstream was tried.
+    private const string IngressNginxUpstreamNameDefinition =
+        "$remote_addr - [$the_real_ip] - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" $request_length $request_time [$proxy_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status";
+
+    private const string IngressNginxForwardedForDefinition =
+        "$remote_addr - [$proxy_add_x_forwarded_for] - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" $request_length $request_time $upstream_addr $upstream_response_length $upstream_response_time $upstream_status";
+
     // Nginx Proxy Manager's "proxy" format, which every proxy host of it logs with (proxy-host-N_access.log; $server is
     // the host it forwards to). Its two statuses sit side by side, $upstream_status first, where values alone cannot
     // order them: recognised on sight, the two stay apart when they differ.
@@ -74,6 +83,12 @@ internal sealed partial class AccessLogFormat
     /// <summary>ingress-nginx's default <c>upstreaminfo</c> format.</summary>
     public static AccessLogFormat IngressNginx { get; } = CompileText("ingress-nginx", IngressNginxDefinition, LogEscape.Default);
 
+    /// <summary>ingress-nginx's <c>upstreaminfo</c> of 2017–2018: <c>[$the_real_ip]</c> after the address, <c>[$proxy_upstream_name]</c>.</summary>
+    public static AccessLogFormat IngressNginxUpstreamName { get; } = CompileText("ingress-nginx-2017", IngressNginxUpstreamNameDefinition, LogEscape.Default);
+
+    /// <summary>ingress-nginx's <c>upstreaminfo</c> of 2016: <c>[$proxy_add_x_forwarded_for]</c> after the address, no upstream's name.</summary>
+    public static AccessLogFormat IngressNginxForwardedFor { get; } = CompileText("ingress-nginx-2016", IngressNginxForwardedForDefinition, LogEscape.Default);
+
     /// <summary>Nginx Proxy Manager's <c>proxy</c> format.</summary>
     public static AccessLogFormat NginxProxyManager { get; } = CompileText("nginx-proxy-manager", NginxProxyManagerDefinition, LogEscape.Default);
 
@@ -88,7 +103,7 @@ internal sealed partial class AccessLogFormat
     public bool StartsWithHost => ReferenceEquals(this, NginxProxy) || ReferenceEquals(this, NginxProxyLegacy);
 
     /// <summary>The names of the built-in formats.</summary>
-    public static IReadOnlyList<string> PresetNames { get; } = ["combined", "main", "ingress-nginx", "nginx-proxy-manager", "nginx-proxy", "nginx-proxy-legacy", "json"];
+    public static IReadOnlyList<string> PresetNames { get; } = ["combined", "main", "ingress-nginx", "ingress-nginx-2017", "ingress-nginx-2016", "nginx-proxy-manager", "nginx-proxy", "nginx-proxy-legacy", "json"];
 
     /// <summary>
     /// JSON lines whose keys are matched by name (<c>status</c>, <c>upstream_addr</c>, <c>time_iso8601</c>, ...).
@@ -102,7 +117,7 @@ internal sealed partial class AccessLogFormat
     public bool LearnsEveryKey => IsJson && Definition == LearnedJson;
 
     /// <summary>The formats <see cref="LogFormatDetector"/> chooses among, most specific first.</summary>
-    public static IReadOnlyList<AccessLogFormat> CreatePresets() => [IngressNginx, NginxProxyManager, NginxProxy, NginxProxyLegacy, Main, Combined, CreateJson()];
+    public static IReadOnlyList<AccessLogFormat> CreatePresets() => [IngressNginx, IngressNginxUpstreamName, IngressNginxForwardedFor, NginxProxyManager, NginxProxy, NginxProxyLegacy, Main, Combined, CreateJson()];
 
     /// <summary><c>combined</c>, <c>main</c>, <c>json</c>, a preset name, or the user's format text.</summary>
     public string Name { get; }

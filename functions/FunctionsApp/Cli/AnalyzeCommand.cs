@@ -25,7 +25,8 @@ internal static class AnalyzeCommand
                                nginx.conf (includes resolved relative to it). Alone: the configuration's findings.
                                With logs: incidents routed to their server/location/upstream, plus log-aware findings
           --log-format FORMAT  the access log's log_format: a preset (combined, main, ingress-nginx,
-                               nginx-proxy-manager, nginx-proxy, nginx-proxy-legacy, json), the format string, or
+                               ingress-nginx-2017, ingress-nginx-2016, nginx-proxy-manager, nginx-proxy,
+                               nginx-proxy-legacy, json), the format string, or
                                the whole 'log_format name ...;' directive. Default: detect it (the report prints
                                what it detected, ready to pass here).
           --json               print JSON instead of a report

@@ -66,7 +66,12 @@ public sealed class ErrorSignaturesTests
         // "sending to client", yet no byte of the response existed.
         { "no resolver defined to resolve api.openai.com while sending to client", "NoResolver" },
         { "backend could not be resolved (3: Host not found) while sending to client", "DnsNotFound" },
-        { "SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream", "TlsHandshake" },
+        // A reply that is no TLS at all: the port speaks plain text (OpenSSL 3, 1.1 and 1.0 wordings).
+        { "SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream", "PlainTextAnswer" },
+        { "SSL_do_handshake() failed (SSL: error:1408F10B:SSL routines:ssl3_get_record:wrong version number) while SSL handshaking to upstream", "PlainTextAnswer" },
+        { "SSL_do_handshake() failed (SSL: error:140770FC:SSL routines:SSL23_GET_SERVER_HELLO:unknown protocol) while SSL handshaking to upstream", "PlainTextAnswer" },
+        { "SSL_do_handshake() failed (SSL: error:1408F119:SSL routines:ssl3_get_record:packet length too long) while SSL handshaking to upstream", "PlainTextAnswer" },
+        { "SSL_do_handshake() failed (SSL: error:0A000410:SSL routines::sslv3 alert handshake failure:SSL alert number 40) while SSL handshaking to upstream", "TlsHandshake" },
         { "peer closed connection in SSL handshake (104: Connection reset by peer) while SSL handshaking to upstream", "TlsHandshake" },
         { "upstream SSL certificate verify error: (62:hostname mismatch) while SSL handshaking to upstream", "TlsVerify" },
         { "upstream SSL certificate does not match \"api.internal\" while SSL handshaking to upstream", "TlsVerify" },
@@ -102,6 +107,8 @@ public sealed class ErrorSignaturesTests
         { "recv() failed (104: Connection reset by peer) while proxying and reading from upstream", "None" },
         { "upstream timed out (110: Connection timed out) while proxying connection", "None" },
         { "recv() failed (104: Connection reset by peer) while proxying upgraded connection", "None" },
+        // A connect() that failed made no connection to relay on, whatever action the line names.
+        { "connect() failed (111: Connection refused) while proxying connection", "Refused" },
 
         // No route to IPv6 networks from this host (ENETUNREACH to an IPv6 peer); to an IPv4 peer, a route gone.
         { "connect() to [2001:db8::1]:80 failed (101: Network is unreachable) while connecting to upstream", "Ipv6Unavailable" },
@@ -129,7 +136,7 @@ public sealed class ErrorSignaturesTests
         { "SSL_read() failed (SSL: error:0A00045C:SSL routines::tlsv13 alert certificate required:SSL alert number 116) while reading response header from upstream", "TlsHandshake" },
         { "SSL_read() failed (SSL: error:0A000418:SSL routines::tlsv1 alert unknown ca:SSL alert number 48) while reading response header from upstream", "TlsHandshake" },
         { "SSL_read() failed (SSL: error:0A000126:SSL routines::unexpected eof while reading) while reading response header from upstream", "PrematureClose" },
-        { "upstream prematurely sent response while connecting to upstream", "TlsHandshake" },
+        { "upstream prematurely sent response while connecting to upstream", "PlainTextAnswer" },
 
         // The kernel's timeout on a connection made is a failed call (502), not nginx's timer (504).
         { "recv() failed (110: Connection timed out) while reading response header from upstream", "ConnectionTimedOut" },

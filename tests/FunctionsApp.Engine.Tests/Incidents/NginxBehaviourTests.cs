@@ -506,7 +506,8 @@ public sealed class NginxBehaviourTests
     [InlineData("SSL_do_handshake() failed (SSL: error:140770FC:SSL routines:SSL23_GET_SERVER_HELLO:unknown protocol) while SSL handshaking to upstream", "https://10.0.0.5:80/", IncidentCause.Misconfiguration)]
     [InlineData("upstream prematurely closed connection while reading response header from upstream", "http://10.240.0.89:443/", IncidentCause.Misconfiguration)]
     [InlineData("recv() failed (104: Connection reset by peer) while reading response header from upstream", "grpc://10.240.0.89:443", IncidentCause.Misconfiguration)]
-    [InlineData("SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream", "https://10.0.0.5:8443/cart", IncidentCause.TlsHandshake)]
+    [InlineData("SSL_do_handshake() failed (SSL: error:0A000410:SSL routines::sslv3 alert handshake failure:SSL alert number 40) while SSL handshaking to upstream", "https://10.0.0.5:80/cart", IncidentCause.Misconfiguration)]
+    [InlineData("SSL_do_handshake() failed (SSL: error:0A000410:SSL routines::sslv3 alert handshake failure:SSL alert number 40) while SSL handshaking to upstream", "https://10.0.0.5:8443/cart", IncidentCause.TlsHandshake)]
     [InlineData("upstream prematurely closed connection while reading response header from upstream", "https://10.240.0.89:443/", IncidentCause.InvalidResponse)]
     [InlineData("upstream prematurely closed connection while reading response header from upstream", "http://10.240.0.89:8443/", IncidentCause.InvalidResponse)]
     [InlineData("recv() failed (104: Connection reset by peer) while reading response header from upstream", "http://10.0.0.7:9000/api/events", IncidentCause.InvalidResponse)]
@@ -521,6 +522,27 @@ public sealed class NginxBehaviourTests
             Assert.Contains(upstream.StartsWith("https", StringComparison.Ordinal) ? "`proxy_pass` needs `http://`" : "`proxy_pass` needs `https://`", incident.Summary, StringComparison.Ordinal);
             Assert.Contains(incident.Remediation, step => step.StartsWith("Make the scheme fit the port", StringComparison.Ordinal));
         }
+    }
+
+    /// <summary>
+    /// A reply to nginx's ClientHello that is no TLS at all is a port that does not speak TLS, whatever its number: a
+    /// plain-HTTP server answers the handshake with a 400 whose "HTTP/1.1" OpenSSL cannot read as a record ("wrong
+    /// version number"; "unknown protocol" in OpenSSL 1.0; "packet length too long"), and nginx 1.29.5 on reads a
+    /// response sent before its handshake. The fix is the scheme, not a certificate; a refusal of the handshake itself
+    /// (an alert the server sent) stays a TLS failure.
+    /// </summary>
+    [Theory]
+    [InlineData("SSL_do_handshake() failed (SSL: error:1408F10B:SSL routines:ssl3_get_record:wrong version number) while SSL handshaking to upstream", "https://172.30.1.110:443/.git/config")]
+    [InlineData("SSL_do_handshake() failed (SSL: error:140770FC:SSL routines:SSL23_GET_SERVER_HELLO:unknown protocol) while SSL handshaking to upstream", "https://127.0.0.1:9090/")]
+    [InlineData("SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream", "https://10.0.0.5:8443/cart")]
+    [InlineData("upstream prematurely sent response while connecting to upstream", "https://10.0.0.5:8000/")]
+    public void ErrorLogAlone_PlainTextAnswerToTheHandshake_IsTheScheme(string message, string upstream)
+    {
+        var incident = Assert.Single(Analyze([], Burst(message, upstream)).Incidents);
+
+        Assert.Equal((IncidentCause.Misconfiguration, 502), (incident.Cause, incident.Status));
+        Assert.Contains("that port does not speak TLS. `proxy_pass` needs `http://` there", incident.Summary, StringComparison.Ordinal);
+        Assert.StartsWith("Ask ", incident.Remediation[0], StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -928,7 +950,7 @@ public sealed class NginxBehaviourTests
     }
 
     [Theory]
-    [InlineData("SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream", IncidentCause.TlsHandshake)]
+    [InlineData("SSL_do_handshake() failed (SSL: error:0A000410:SSL routines::sslv3 alert handshake failure:SSL alert number 40) while SSL handshaking to upstream", IncidentCause.TlsHandshake)]
     [InlineData("upstream timed out (110: Connection timed out) while reading response header from upstream", IncidentCause.Timeout)]
     public void NoLiveUpstreams_AfterTheFailureThatMarkedTheServerDown_IsItsConsequenceNotAServer(string failure, IncidentCause cause)
     {
@@ -2047,7 +2069,7 @@ public sealed class NginxBehaviourTests
             access.Add($"{time.ToUnixTimeSeconds()}.000 {(failing ? 502 : 200)} shop.test");
             if (failing)
             {
-                errors.Add(ErrorLine(time, s, "SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream", $"/p/{s}", "10.0.0.7:443"));
+                errors.Add(ErrorLine(time, s, "SSL_do_handshake() failed (SSL: error:0A000410:SSL routines::sslv3 alert handshake failure:SSL alert number 40) while SSL handshaking to upstream", $"/p/{s}", "10.0.0.7:443"));
             }
         }
 
@@ -3727,6 +3749,42 @@ public sealed class NginxBehaviourTests
 
         Assert.Equal((IncidentCause.UpstreamDown, 502, 4), (incident.Cause, incident.Status, incident.FailedRequests));
         Assert.Equal(["10.12.26.199:5555", "10.12.39.132:5555"], incident.Servers);
+    }
+
+    /// <summary>
+    /// ingress-nginx of 2016, its controller's own Lua calling it: 503s with a 23 KB page and every upstream field "-".
+    /// No upstream was tried, so no upstream answered them: nginx did, and its error log (its [info] lines in the same
+    /// stream) says nothing of a limit. Not an upstream's own 503.
+    /// </summary>
+    [Fact]
+    public void AccessLog_IngressNginx2016_503sWithEveryUpstreamFieldDash_AreNoUpstreamsAnswer()
+    {
+        var access = Enumerable.Range(0, 4).Select(i =>
+            $"127.0.0.1 - [127.0.0.1] - - [{Base.AddSeconds(i):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET / HTTP/1.1\" 503 {23342 + i} \"-\" \"lua-resty-http/0.07 (Lua) ngx_lua/10001\" 117 14.774 - - - -");
+        var errors = Enumerable.Range(0, 4).Select(i => $"{Base.AddSeconds(i):yyyy/MM/dd HH:mm:ss} [info] 23#23: *{45353 - 2 * i} client 127.0.0.1 closed keepalive connection");
+
+        var incident = Assert.Single(Analyze(access, errors, format: null).Incidents);
+
+        Assert.Equal((IncidentCause.Unknown, 503), (incident.Cause, incident.Status));
+    }
+
+    /// <summary>
+    /// A stream session whose connect() was refused fails with 502 even where nginx names the relay's action ("while
+    /// proxying connection", 0 bytes from and to the upstream): no connection was made to relay on. A session that was
+    /// relaying and then timed out idle, on the same server, ended as a close does and fails nothing.
+    /// </summary>
+    [Fact]
+    public void ErrorLogAlone_StreamConnectRefusedWhileProxying_IsAFailedSession()
+    {
+        string Line(int second, int session, string message) =>
+            $"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 36593#36593: *{session} {message} while proxying connection, client: 192.168.1.1, server: 0.0.0.0:8883, upstream: \"192.168.1.52:1833\", bytes from/to client:0/0, bytes from/to upstream:0/0";
+        var refused = Enumerable.Range(0, 3).Select(i => Line(i * 5, 3229 + i, "connect() failed (111: Connection refused)"));
+        var idle = Enumerable.Range(0, 3).Select(i => Line(i * 5, 4229 + i, "upstream timed out (110: Connection timed out)"));
+
+        var incident = Assert.Single(Analyze([], refused).Incidents);
+
+        Assert.Equal(("192.168.1.52:1833", IncidentCause.UpstreamDown, 502, 3), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Empty(Analyze([], idle).Incidents);
     }
 
     /// <summary>

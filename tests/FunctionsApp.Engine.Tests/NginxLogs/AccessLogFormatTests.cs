@@ -291,6 +291,8 @@ public sealed class AccessLogFormatTests
     [InlineData("combined")]
     [InlineData("main")]
     [InlineData("ingress-nginx")]
+    [InlineData("ingress-nginx-2017")]
+    [InlineData("ingress-nginx-2016")]
     [InlineData("nginx-proxy-manager")]
     [InlineData("nginx-proxy")]
     [InlineData("nginx-proxy-legacy")]

@@ -119,6 +119,28 @@ public sealed class LogFormatDetectorTests
     }
 
     /// <summary>
+    /// ingress-nginx's formats of 2016 and 2017–2018 (the client's forwarded-for list in brackets after its address;
+    /// later the backend's name in brackets too): lines in which nginx answered itself log every upstream field "-",
+    /// which inference cannot name from values, so only the format read on sight says no upstream was tried.
+    /// </summary>
+    [Theory]
+    [InlineData("", "ingress-nginx-2016")]
+    [InlineData("[default-app-80] ", "ingress-nginx-2017")]
+    public void Detect_IngressNginxFormatsBefore2019_UpstreamFieldsReadEvenWhenAllDashes(string backend, string name)
+    {
+        var lines = Lines(
+            $"127.0.0.1 - [127.0.0.1] - - [24/May/2016:07:44:19 +0000] \"GET / HTTP/1.1\" 503 23342 \"-\" \"lua-resty-http/0.07 (Lua) ngx_lua/10001\" 117 14.774 {backend}- - - -",
+            $"10.10.10.10 - [10.10.10.10, 10.10.10.10] - - [24/May/2016:07:44:20 +0000] \"GET / HTTP/1.1\" 503 23343 \"-\" \"agent here\" 592 0.000 {backend}- - - -");
+
+        var format = LogFormatDetector.Detect(lines);
+
+        Assert.Equal(name, format?.Name);
+        Assert.True(format!.Has(AccessField.UpstreamAddr) && format.Has(AccessField.UpstreamStatus));
+        Assert.True(format.TryParse(lines[1], out var entry));
+        Assert.Equal((503, "10.10.10.10"), (entry.Status, entry.Text(AccessField.RemoteAddr)));
+    }
+
+    /// <summary>
     /// `docker compose logs` of nginx-proxy: compose's column, then forego's, before nginx's lines and docker-gen's
     /// alike, each going on its own way. Two nginx lines among five of docker-gen and forego are read in its vhost
     /// format (with <c>$upstream_addr</c> since 2018, without before), the Host first.

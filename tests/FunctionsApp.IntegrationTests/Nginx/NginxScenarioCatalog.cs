@@ -236,7 +236,7 @@ internal sealed class NginxScenarioCatalog(string prefix, TimeProvider timeProvi
         {
             Name = TlsToPlainHttp,
             Upstream = server.Address,
-            ExpectedCause = "tls_handshake",
+            ExpectedCause = "misconfiguration",
             ExpectedStatus = 502,
             ExpectedErrorMessages = ["SSL_do_handshake() failed", "while SSL handshaking to upstream"],
             LocationDirectives = $"proxy_pass https://{server.Address};\nproxy_connect_timeout 2s;",

@@ -64,7 +64,7 @@ internal sealed record FailureKind(
         new("reset", "invalid_response", 502, [Reset], FailureTiming.ServedThenFails, Recovers: true),
         new("tls-name", "tls_handshake", 502, ["while SSL handshaking to upstream"], FailureTiming.WindowOnly),
         new("tls-untrusted", "tls_handshake", 502, ["while SSL handshaking to upstream"], FailureTiming.WindowOnly),
-        new("tls-plain", "tls_handshake", 502, ["while SSL handshaking to upstream"], FailureTiming.WindowOnly),
+        new("tls-plain", "misconfiguration", 502, ["while SSL handshaking to upstream"], FailureTiming.WindowOnly),
         new("dns-nxdomain", "dns", 502, ["could not be resolved (3: Host not found)"], FailureTiming.WindowOnly),
         new("dns-servfail", "dns", 502, ["could not be resolved (2: Server failure)"], FailureTiming.WindowOnly),
         new("dns-refused", "dns", 502, ["could not be resolved (5: Operation refused)"], FailureTiming.WindowOnly),
