@@ -83,7 +83,7 @@ internal static class ErrorSignatures
     /// try from the upstream's own address to it is nginx's own request coming back, whatever its Host says.</summary>
     public static FailureKind WithTarget(FailureKind kind, in ErrorLogLine line, bool outOfConnections = false) =>
         !MayLoop(kind) ? kind
-        : BackToItself(in line) || (outOfConnections && FromTheUpstreamsAddress(in line)) ? FailureKind.ProxyLoop
+        : !FoundNoListener(kind) && (BackToItself(in line) || (outOfConnections && FromTheUpstreamsAddress(in line))) ? FailureKind.ProxyLoop
         : OnTheOtherProtocolsPort(kind, in line) ? FailureKind.WrongScheme
         : kind;
 
@@ -119,6 +119,10 @@ internal static class ErrorSignatures
     private static bool AnsweredInPlainText(ReadOnlySpan<byte> message) =>
         message.IndexOf("wrong version number"u8) >= 0 || message.IndexOf("unknown protocol"u8) >= 0
         || message.IndexOf("packet length too long"u8) >= 0 || message.IndexOf("upstream prematurely sent response"u8) >= 0;
+
+    /// <summary>A connect nothing answered at that address: refused, no such socket, no route. nginx listening there
+    /// would have accepted it, so such a try never came back to nginx itself, whatever its address and Host say.</summary>
+    private static bool FoundNoListener(FailureKind kind) => kind is FailureKind.Refused or FailureKind.MissingSocket or FailureKind.Unreachable;
 
     /// <summary>A try nginx chose a peer for: a limit, a name that did not resolve or a script chose none.</summary>
     public static bool MayLoop(FailureKind kind) =>

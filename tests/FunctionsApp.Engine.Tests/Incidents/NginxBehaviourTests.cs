@@ -3408,6 +3408,26 @@ public sealed class NginxBehaviourTests
         Assert.Contains(incident.Remediation, step => step.Contains("`listen`", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A try that looks like nginx's own (from the upstream's address, with its port in the Host: rootless Podman's
+    /// 10.0.2.100 is both the clients' source and the host's address from inside the container) but was refused:
+    /// nothing listened there, so the request never came back to nginx. Not a loop; the same try answered with a reset
+    /// is one.
+    /// </summary>
+    [Theory]
+    [InlineData("connect() failed (111: Connection refused) while connecting to upstream", IncidentCause.UpstreamDown)]
+    [InlineData("recv() failed (104: Connection reset by peer) while reading response header from upstream", IncidentCause.Misconfiguration)]
+    public void LooksLikeALoop_ButRefused_FoundNoListenerThere(string message, IncidentCause expected)
+    {
+        var errors = Enumerable.Range(0, 4).Select(i =>
+            $"{Base.AddSeconds(i * 14):yyyy/MM/dd HH:mm:ss} [error] 27#27: *{2 + i} {message}, client: 10.0.2.100, server: writefreely, request: \"GET / HTTP/1.1\", upstream: \"http://10.0.2.100:8080/\", host: \"127.0.0.1:8080\"");
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(("10.0.2.100:8080", expected), (incident.Upstream, incident.Cause));
+        Assert.Equal(expected == IncidentCause.Misconfiguration, incident.Summary.Contains("proxies to itself", StringComparison.Ordinal));
+    }
+
     /// <summary>With <c>$upstream_addr</c> logged, every hop's 502 names nginx's own address: one incident, the loop's.</summary>
     [Fact]
     public void ProxyLoop_HopsPassingTheFailureDown_AreTheLoopsIncident()
