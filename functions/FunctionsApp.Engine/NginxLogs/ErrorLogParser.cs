@@ -84,7 +84,10 @@ internal static class ErrorLogParser
         var levelEnd = open < line.Length - 1 && line[open] == '[' ? line[(open + 1)..].IndexOf((byte)']') : -1;
         if (levelEnd < 0)
         {
-            return false;
+            // A level the paste rendered as something else (a forum's migration turned "[crit]" into a link): the rest of
+            // nginx's head, "pid#tid: ", still says whose line it is. Read at [error], the least a failed try is logged at.
+            return line[20..].IndexOf((byte)' ') is var word and > 0 and <= 60 && StartsWithProcess(line[(21 + word)..])
+                && TryParseBody(line, line[..19], ErrorLevel.Error, line[(21 + word)..], prefixTime, headless: false, out entry);
         }
 
         var level = ParseLevel(line.Slice(open + 1, levelEnd));
@@ -722,6 +725,15 @@ internal static class ErrorLogParser
     }
 
     /// <summary>Whether the text is a level nginx writes (<c>error</c>, <c>crit</c>, ...).</summary>
+    /// <summary>nginx's <c>pid#tid: </c>: digits, '#', digits, a colon.</summary>
+    private static bool StartsWithProcess(ReadOnlySpan<byte> s)
+    {
+        var hash = s.IndexOf((byte)'#');
+        var colon = s.IndexOf((byte)':');
+        return hash > 0 && colon > hash + 1 && colon <= 24 && s[..hash].IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0
+            && s[(hash + 1)..colon].IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0;
+    }
+
     private static bool IsLevel(ReadOnlySpan<byte> s) => ParseLevel(s) != ErrorLevel.Unknown;
 
     private static ErrorLevel ParseLevel(ReadOnlySpan<byte> s) => s switch

@@ -50,6 +50,26 @@ public sealed class ErrorLogParserTests
         Assert.Equal(new DateTimeOffset(local, TimeSpan.FromHours(-4)), time);
     }
 
+    /// <summary>
+    /// A level the paste rendered as something else (an AWS forum's migration turned <c>[crit]</c> into a link, and
+    /// CloudWatch's table put a column before it): nginx's <c>pid#tid: </c> after it still says whose line it is, read
+    /// at [error]. Without that head, a date and a word are no error line.
+    /// </summary>
+    [Theory]
+    [InlineData("2021/02/22 13:39:31 https://forums.aws.amazon.com/ 11#11: *1 connect() to unix:/tmp/gunicorn.sock failed (2: No such file or directory) while connecting to upstream, client: 169.254.255.130, server: , request: \"GET /ping HTTP/1.1\", upstream: \"http://unix:/tmp/gunicorn.sock:/ping\", host: \"169.254.255.131:8080\"", true)]
+    [InlineData("| 1614001176448 | 2021/02/22 13:39:31 https://forums.aws.amazon.com/ 11#11: *3 connect() to unix:/tmp/gunicorn.sock failed (2: No such file or directory) while connecting to upstream, client: 169.254.255.130, server: , request: \"GET /ping HTTP/1.1\", upstream: \"http://unix:/tmp/gunicorn.sock:/ping\", host: \"169.254.255.131:8080\" |", true)]
+    [InlineData("2021/02/22 13:39:31 Starting the inference server with 1 workers.", false)]
+    [InlineData("2021/02/22 13:39:31 worker 11#11 started", false)]
+    public void TryParseAnywhere_LevelMangledByThePaste_ReadByNginxsProcessHead(string line, bool expected)
+    {
+        Assert.Equal(expected, ErrorLogParser.TryParseAnywhere(Encoding.UTF8.GetBytes(line), null, out var entry));
+        if (expected)
+        {
+            Assert.Equal((ErrorLevel.Error, "/ping"), (entry.Level, Encoding.UTF8.GetString(entry.Request)[4..9]));
+            Assert.StartsWith("connect() to unix:/tmp/gunicorn.sock failed (2: ", Encoding.UTF8.GetString(entry.Message), StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("[ app ] 2021-07-13 16:02:51 started")]
     [InlineData("[ W 2021/07/13 16:02:51.7054 56016/Ty CheckoutSession.cpp:260 ]: x")]
