@@ -292,7 +292,8 @@ internal sealed partial class DiagnosisEngine
     /// One request's tries on several servers, each with a line: every server nginx went on from to another has a peer
     /// to fall back on. The try that decided the request is the last one, unless its server is a standing failure that
     /// nginx moved past on request after request (a dual-stack name's IPv6 address on a host without IPv6, tried after
-    /// the IPv4 one timed out): then it is the last try on a server that does serve. The others are marked
+    /// the IPv4 one timed out), or one this host could not make over IPv6 at all: then it is the last try on a server
+    /// that does serve, or could be reached. The others are marked
     /// <see cref="PendingError.DidNotDecide"/>.
     /// </summary>
     private void NotePeers(List<PendingError> tries)
@@ -308,7 +309,13 @@ internal sealed partial class DiagnosisEngine
             NotePeer(servers[i], movedPast: servers.Skip(i + 1).Any(t => t.Upstream != servers[i].Upstream));
         }
 
-        var decisive = servers.LastOrDefault(t => !Standing(t.Upstream)) ?? tries[^1];
+        // A try this host could not make over IPv6 fails every time the same way, whatever the server: beside tries on
+        // servers it could reach, it is not what lost the request (nginx tries a name's addresses round-robin, so its
+        // last try may be one of them by chance).
+        var reachable = servers.Where(t => t.Kind != FailureKind.Ipv6Unavailable).ToList();
+        var decisive = reachable.Count > 0 && reachable.Count < servers.Count
+            ? reachable.LastOrDefault(t => !Standing(t.Upstream)) ?? reachable[^1]
+            : servers.LastOrDefault(t => !Standing(t.Upstream)) ?? tries[^1];
         foreach (var t in tries)
         {
             t.DidNotDecide = t != decisive && t.Kind != FailureKind.NoLiveUpstreams;

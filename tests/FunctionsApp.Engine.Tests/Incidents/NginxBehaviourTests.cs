@@ -3789,6 +3789,32 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A name with IPv4 and IPv6 addresses, on a host without an IPv6 route: each request tries them round-robin, the
+    /// IPv6 ones unreachable (101) every time, the IPv4 ones refusing the handshake (alert 40: no SNI). The request was
+    /// lost on the servers nginx could reach, whichever try came last: a TLS failure, not the host's IPv6.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void DualStackName_NoIpv6Route_RequestLostOnTheReachableServersHandshake(bool ipv6Last)
+    {
+        const string Context = "client: 106.34.76.116, server: proxy.test, request: \"GET /cover/{0} HTTP/2.0\", upstream: \"https://{1}:443/cover/{0}\", host: \"proxy.test\"";
+        string Unreachable(int r, string address) =>
+            $"connect() to [{address}]:443 failed (101: Network is unreachable) while connecting to upstream, " + string.Format(CultureInfo.InvariantCulture, Context, r, $"[{address}]");
+        string Alert(int r, string address) =>
+            "SSL_do_handshake() failed (SSL: error:14094410:SSL routines:ssl3_read_bytes:sslv3 alert handshake failure:SSL alert number 40) while SSL handshaking to upstream, " + string.Format(CultureInfo.InvariantCulture, Context, r, address);
+        var errors = Enumerable.Range(0, 4).SelectMany(r =>
+        {
+            string[] tries = [Unreachable(r, "2001:db8::17"), Alert(r, "192.0.2.23"), Alert(r, "192.0.2.24"), Unreachable(r, "2001:db8::18")];
+            return (ipv6Last ? tries : [tries[0], tries[3], tries[1], tries[2]]).Select(t => $"{Base.AddSeconds(r * 10):yyyy/MM/dd HH:mm:ss} [error] 6058#0: *{90048 + r} {t}");
+        });
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((IncidentCause.TlsHandshake, 502, 4), (incident.Cause, incident.Status, incident.FailedRequests));
+    }
+
+    /// <summary>
     /// A stream session whose connect() was refused fails with 502 even where nginx names the relay's action ("while
     /// proxying connection", 0 bytes from and to the upstream): no connection was made to relay on. A session that was
     /// relaying and then timed out idle, on the same server, ended as a close does and fails nothing.
