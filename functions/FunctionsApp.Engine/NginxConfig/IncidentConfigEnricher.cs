@@ -356,6 +356,15 @@ public static partial class IncidentConfigEnricher
             }
         }
 
+        if (incident.Cause == IncidentCause.UpstreamDown && target.Group is { Servers.Count: > 0 } marked && marked.Servers.All(s => s.Down))
+        {
+            // Every server marked down: nginx has none to try (no live upstreams), whatever runs at the addresses.
+            // nginx-proxy's template writes `down` for a container it found no reachable address or port for.
+            var lines = string.Join(", ", marked.Servers.Select(s => s.Directive.Where));
+            notes.Add($"Every server of upstream {marked.Name} is marked `down` in the configuration ({lines}): nginx has no server to send these requests to.");
+            steps.Insert(0, $"Remove `down` from the servers of upstream {marked.Name} ({lines}) once the service runs there; where a generator wrote it (nginx-proxy: a container it found no reachable network or port for), check that the container is running, shares a network with nginx and exposes the port (`VIRTUAL_PORT`), then let the configuration be generated again.");
+        }
+
         if (incident.Cause == IncidentCause.UpstreamDown && incident.SuccessesBefore == 0 && model.DirectivesNaming(upstream) is { Count: > 0 } naming)
         {
             // Nothing in the logs ever answered there: a stopped service, or the wrong address (the alternative the verdict names).

@@ -16,7 +16,9 @@ public sealed class NginxConfigModel
     {
         Root = root;
         Files = files;
-        Http = root.Find("http");
+        // A conf.d file given alone (or a paste of one) holds `server` and `upstream` blocks at its top: nginx includes it
+        // inside `http`, so its top level is the http context.
+        Http = root.Find("http") ?? (root.Find("server") is not null || root.Find("upstream") is not null ? root : null);
         if (Http is not null)
         {
             foreach (var upstream in Http.All("upstream").Select(d => new UpstreamBlock(d)))

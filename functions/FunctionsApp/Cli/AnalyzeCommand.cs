@@ -22,7 +22,8 @@ internal static class AnalyzeCommand
                                first, by their first times); '-' is stdin; .gz is read directly
           --error FILE         nginx error log; repeat for several, likewise
           --nginx-config FILE  the nginx configuration: `nginx -T` output saved to a file ('-' is stdin), or the main
-                               nginx.conf (includes resolved relative to it). Alone: the configuration's findings.
+                               nginx.conf (includes resolved relative to it), or one conf.d file.
+                               Alone: the configuration's findings.
                                With logs: incidents routed to their server/location/upstream, plus log-aware findings
           --log-format FORMAT  the access log's log_format: a preset (combined, main, ingress-nginx,
                                ingress-nginx-2017, ingress-nginx-2016, nginx-proxy-manager, nginx-proxy,

@@ -178,4 +178,41 @@ public sealed class IncidentConfigEnricherTests
         Assert.Equal("127.0.0.1:8002", enriched.Upstream);
         Assert.Contains("routes these requests to", enriched.Summary, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A conf.d file given alone (nginx-proxy's generated default.conf: `server` and `upstream` blocks at its top, which
+    /// nginx includes inside `http`) is read as the http context; its upstream's only server marked `down` is why nginx
+    /// found no live upstream, and the first step says so.
+    /// </summary>
+    [Fact]
+    public void Enrich_ConfDFileAlone_EveryServerMarkedDown_IsTheFirstStep()
+    {
+        const string Fragment = """
+            server {
+                server_name _;
+                listen 80;
+                return 503;
+            }
+            upstream jenkins.example.test {
+                # jenkins_1
+                server 172.17.0.3 down;
+            }
+            server {
+                server_name jenkins.example.test;
+                listen 80;
+                location / {
+                    proxy_pass http://jenkins.example.test;
+                }
+            }
+            """;
+        var model = NginxConfigParser.ParseText(Fragment).Model!;
+        string[] errors = ["2015/12/27 16:55:24 [error] 67#67: *224 no live upstreams while connecting to upstream, client: 92.131.166.169, server: jenkins.example.test, request: \"GET / HTTP/1.1\", upstream: \"http://jenkins.example.test/\", host: \"jenkins.example.test\""];
+        var report = LogAnalyzer.Analyze([], [Incidents.EngineTestKit.Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var enriched = IncidentConfigEnricher.Enrich(Assert.Single(report.Incidents), model);
+
+        Assert.Equal((2, 1), (model.Servers.Count, model.Upstreams.Count));
+        Assert.Contains("Every server of upstream jenkins.example.test is marked `down` in the configuration (nginx.conf:8)", enriched.Summary, StringComparison.Ordinal);
+        Assert.StartsWith("Remove `down` from the servers of upstream jenkins.example.test (nginx.conf:8)", enriched.Remediation[0], StringComparison.Ordinal);
+    }
 }
