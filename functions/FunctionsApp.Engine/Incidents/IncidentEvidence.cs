@@ -28,6 +28,9 @@ internal sealed record IncidentEvidence
 
     public IReadOnlyDictionary<int, int> Statuses { get; init; } = new Dictionary<int, int>();
 
+    /// <summary>What the TLS lines' words say the upstream refused (<see cref="TlsRefusals.Of"/>).</summary>
+    public TlsRefusal TlsRefusal { get; init; }
+
     public int FailedRequests { get; init; }
 
     public int RecoveredTries { get; init; }

@@ -150,6 +150,7 @@ internal static class IncidentFactory
             ResponseMillisUsual = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(6), t.Start - TimeSpan.FromMinutes(1)),
             ResponseMillisInside = history?.MeanResponseMillis(t.Start, t.Last),
             AfterStatusSent = ErrorSignatures.AfterStatusSent(t.Signatures.Where(s => s.Value.Source == "error").Select(s => s.Key)),
+            TlsRefusal = TlsRefusals.Of(t.Signatures.Where(s => s.Value.Source == "error").Select(s => s.Key)),
             AccessLogRead = t.FromAccessLog > 0 || engine.Stats.AccessLines > 0 || site.FirstSeen is not null,
             ResponseTimes = t.ResponseTimes,
             InSubrequest = t.Signatures.Values.Where(s => s.Source == "error").ToList() is { Count: > 0 } lines

@@ -8,7 +8,7 @@ internal static class Remediation
     {
         var steps = For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], AppServerLimit(evidence), evidence.UpstreamIsGroup,
             upstreamLogged: evidence.Upstream is not ("(unknown)" or "-"), disabledForAnswers: evidence.ServersDisabledForAnswers,
-            backendWithoutEndpoints: evidence.BackendWithoutEndpoints);
+            backendWithoutEndpoints: evidence.BackendWithoutEndpoints, tlsRefusal: evidence.TlsRefusal);
         steps = cause == IncidentCause.Misconfiguration && evidence.UnroutedHost > 0 ? [.. UnroutedHostSteps, .. steps] : steps;
         return evidence.MissingErrorPages > 0 ? [.. steps, MissingErrorPageStep] : steps;
     }
@@ -37,7 +37,7 @@ internal static class Remediation
 
     public static IReadOnlyList<string> For(
         IncidentCause cause, string upstream, IReadOnlyCollection<FailureKind> kinds, double? appServerTimeout = null, bool upstreamIsGroup = false,
-        bool upstreamLogged = true, bool disabledForAnswers = false, bool backendWithoutEndpoints = false)
+        bool upstreamLogged = true, bool disabledForAnswers = false, bool backendWithoutEndpoints = false, TlsRefusal tlsRefusal = TlsRefusal.None)
     {
         var steps = new List<string>();
         switch (cause)
@@ -209,11 +209,27 @@ internal static class Remediation
                 steps.Add("nginx resolves names in a static `proxy_pass`/`upstream` only at start-up: reload after DNS changes, or use a variable with a resolver.");
                 break;
             case IncidentCause.TlsHandshake:
-                steps.Add($"Inspect the upstream's certificate: `openssl s_client -connect {upstream} -servername <name>`.");
-                steps.Add("Send the right SNI: `proxy_ssl_server_name on;` and `proxy_ssl_name <certificate name>;`.");
-                steps.Add("Trust the CA that signed it: `proxy_ssl_trusted_certificate <ca.pem>;` with `proxy_ssl_verify on;` and enough `proxy_ssl_verify_depth`; renew an expired certificate.");
-                steps.Add("Align protocols: `proxy_ssl_protocols TLSv1.2 TLSv1.3;`, and check that the upstream speaks TLS at all (`https://` vs `http://` in `proxy_pass`).");
+            {
+                const string ServerName = "Send the right SNI: `proxy_ssl_server_name on;` and `proxy_ssl_name <certificate name>;` (nginx sends none by default; CDNs and shared front ends refuse a handshake without it, with alert 40, 80 or 112).";
+                const string Trust = "Trust the CA that signed it: `proxy_ssl_trusted_certificate <ca.pem>;` with `proxy_ssl_verify on;` and enough `proxy_ssl_verify_depth`; renew an expired certificate; `proxy_ssl_name` must be a name the certificate holds.";
+                const string Protocol = "Align protocols: `proxy_ssl_protocols TLSv1.2 TLSv1.3;` (an old server may speak only TLSv1 or TLSv1.1, which OpenSSL 3 refuses at its default security level), and check that the upstream speaks TLS at all (`https://` vs `http://` in `proxy_pass`).";
+                string[] ordered = tlsRefusal switch
+                {
+                    TlsRefusal.ClientCertificate =>
+                    [
+                        $"{upstream} asks for nginx's client certificate (mutual TLS) and refused the one sent, or its absence: `proxy_ssl_certificate <cert.pem>;` and `proxy_ssl_certificate_key <key.pem>;` (`grpc_ssl_certificate` for gRPC), signed by a CA the upstream trusts.",
+                        ServerName, Trust, Protocol,
+                    ],
+                    TlsRefusal.Protocol => [Protocol, ServerName, Trust],
+                    TlsRefusal.ServerName => [ServerName, Trust, Protocol],
+                    TlsRefusal.Trust => [Trust, ServerName, Protocol],
+                    _ => [ServerName, Trust, Protocol],
+                };
+                steps.Add(ordered[0]);
+                steps.Add($"Inspect the upstream's certificate and what it asks for: `openssl s_client -connect {upstream} -servername <name>`.");
+                steps.AddRange(ordered[1..]);
                 break;
+            }
             case IncidentCause.InvalidResponse:
                 steps.Add($"Read the logs of {upstream} for crashes and restarts at these times: it sent something that is not valid HTTP or closed the connection mid-response.");
                 steps.Add("Check that nginx speaks the upstream's protocol: `proxy_pass http://` vs `https://`, `fastcgi_pass` for PHP-FPM, `grpc_pass` for gRPC.");

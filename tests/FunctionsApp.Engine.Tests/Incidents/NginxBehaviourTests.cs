@@ -3815,6 +3815,24 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// The alert an upstream sent names what it refused, and so the directive to change first: a client certificate
+    /// it asked for (116, 42, 48), a protocol version in common (70), a certificate for the name sent, or SNI at all
+    /// (112, and 40 from a CDN that needs it); nginx's own verification failing is the CA to trust.
+    /// </summary>
+    [Theory]
+    [InlineData("SSL_do_handshake() failed (SSL: error:0A00045C:SSL routines::tlsv13 alert certificate required:SSL alert number 116) while SSL handshaking to upstream", "https://10.0.0.5:8443/", "10.0.0.5:8443 asks for nginx's client certificate")]
+    [InlineData("SSL_do_handshake() failed (SSL: error:0A00042E:SSL routines::tlsv1 alert protocol version:SSL alert number 70) while SSL handshaking to upstream", "https://10.0.0.5:443/", "Align protocols")]
+    [InlineData("SSL_do_handshake() failed (SSL: error:14094410:SSL routines:ssl3_read_bytes:sslv3 alert handshake failure:SSL alert number 40) while SSL handshaking to upstream", "https://104.26.8.23:443/", "Send the right SNI")]
+    [InlineData("upstream SSL certificate verify error: (20:unable to get local issuer certificate) while SSL handshaking to upstream", "https://10.0.0.5:443/", "Trust the CA")]
+    public void TlsRefusal_TheAlertNamesTheFirstStep(string message, string upstream, string first)
+    {
+        var incident = Assert.Single(Analyze([], Burst(message, upstream)).Incidents);
+
+        Assert.Equal(IncidentCause.TlsHandshake, incident.Cause);
+        Assert.StartsWith(first, incident.Remediation[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// A stream session whose connect() was refused fails with 502 even where nginx names the relay's action ("while
     /// proxying connection", 0 bytes from and to the upstream): no connection was made to relay on. A session that was
     /// relaying and then timed out idle, on the same server, ended as a close does and fails nothing.
