@@ -103,7 +103,9 @@ internal sealed partial class DiagnosisEngine
     /// The server changed state under an open incident: every request it failed so far found nothing listening
     /// (connection refused, the unix socket missing) and this one found a listener that took the connection and never
     /// answered (nginx's own timer, a 504), or the other way round. That is a process that came back and hangs, or a
-    /// hung one that was killed or crashed: two states, two causes, two fixes, so two incidents. Only for one server
+    /// hung one that was killed or crashed: two states, two causes, two fixes, so two incidents. So is a server whose
+    /// answers nginx's configuration could not take (a header too big for its buffer, another protocol) that then stops
+    /// listening, or the other way round: a misconfiguration, then an outage. Only for one server
     /// (a block's servers fail each in their own way at once) with failures enough to be an incident of their own, and
     /// once per incident: a crash loop alternates, and its first change is told; the rest stays one incident. The
     /// states come from the error lines, or, for an incident no error line speaks for, from the access log's upstream
@@ -139,6 +141,7 @@ internal sealed partial class DiagnosisEngine
                 {
                     FailureKind.Refused or FailureKind.MissingSocket => ServerState.NothingListening,
                     FailureKind.TimedOut => ServerState.NotAnswering,
+                    FailureKind.TooBigHeader or FailureKind.NotFastCgi or FailureKind.PlainTextAnswer => ServerState.AnswerNginxCannotTake,
                     _ => ServerState.Mixed,
                 };
                 state = state == ServerState.Unknown || state == of ? of : ServerState.Mixed;
@@ -181,6 +184,10 @@ internal sealed partial class DiagnosisEngine
         Mixed,
         NothingListening,
         NotAnswering,
+
+        /// <summary>The server answered, in a way nginx's configuration cannot take (a header larger than its buffer,
+        /// another protocol than the one it speaks there): running, and misconfigured.</summary>
+        AnswerNginxCannotTake,
     }
 
     /// <summary>

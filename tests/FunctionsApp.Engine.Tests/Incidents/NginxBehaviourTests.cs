@@ -1669,6 +1669,30 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A gunicorn whose headers were too big for nginx's buffer (running, misconfigured), then restarted and its socket
+    /// gone for minutes (an outage): two states of one server, two causes, two fixes, so two incidents. Error log alone.
+    /// </summary>
+    [Fact]
+    public void TooBigHeaderThenSocketGone_AreTwoIncidents()
+    {
+        const string Context = ", client: 192.54.222.27, server: _, request: \"GET /{0} HTTP/1.1\", upstream: \"http://unix:/tmp/gunicorn.sock:/{0}\", host: \"app.test\"";
+        var errors = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            errors.Add($"{Base.AddSeconds(i * 3):yyyy/MM/dd HH:mm:ss} [error] 29693#0: *{1244 + i} upstream sent too big header while reading response header from upstream" + string.Format(CultureInfo.InvariantCulture, Context, i));
+        }
+
+        for (var i = 0; i < 8; i++)
+        {
+            errors.Add($"{Base.AddSeconds(70 + (i * 10)):yyyy/MM/dd HH:mm:ss} [crit] 29693#0: *{1257 + i} connect() to unix:/tmp/gunicorn.sock failed (2: No such file or directory) while connecting to upstream" + string.Format(CultureInfo.InvariantCulture, Context, i));
+        }
+
+        var incidents = Analyze([], errors).Incidents;
+
+        Assert.Equal([(IncidentCause.Misconfiguration, 4), (IncidentCause.UpstreamDown, 8)], incidents.OrderBy(i => i.Start).Select(i => (i.Cause, i.FailedRequests)));
+    }
+
+    /// <summary>
     /// OpenResty: a Lua handler's call to Redis is refused and the script answers 503 itself. Its line names the request
     /// (and the host the access log does not): nginx answered, no upstream did, whatever an access log without upstream
     /// fields would suggest. Beside a refused proxied try, the same kind of line does not outvote nginx's own; alone in
