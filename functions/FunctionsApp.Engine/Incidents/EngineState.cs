@@ -137,6 +137,10 @@ internal sealed class EngineState
     /// </summary>
     public bool NginxIsPid1 { get; set; }
 
+    /// <summary>A process supervisor's lines (s6-overlay, supervisord) came in nginx's own output stream: its container
+    /// runs other services beside nginx, so an application on its loopback is possible (<see cref="NginxLogs.AppServerLine.IsProcessSupervisor"/>).</summary>
+    public bool ProcessSupervisorSeen { get; set; }
+
     /// <summary>How far incidents have been advanced (joined and closed).</summary>
     public DateTimeOffset? Watermark { get; set; }
 

@@ -141,7 +141,7 @@ internal static class IncidentFactory
             HistoryIsPerRoute = t.OnOneRoute,
             ReachedByRedirect = t.ReachedByRedirect,
             ServersDisabledForAnswers = DisabledForAnswers(t, engine) is not null,
-            RefusedLoopbackInContainer = t.RefusedLoopbackInContainer,
+            RefusedLoopbackInContainer = engine.ProcessSupervisorSeen ? 0 : t.RefusedLoopbackInContainer,
             SiteWorkingBefore = t.SiteServedJustBefore is null or > 0,
             UpstreamServedBefore = engine.UpstreamsServedBefore.TryGetValue(t.Upstream, out var served) && served.First <= t.Last,
             ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),

@@ -295,6 +295,10 @@ internal sealed class LogFeed
             {
                 Engine.NoteAppServerKill(PrefixTime, kill);
             }
+            else if (AppServerLine.IsProcessSupervisor(line))
+            {
+                Engine.State.ProcessSupervisorSeen = true;
+            }
 
             if (AfterErrorLine && Utf8.IsValid(line) && !line.ContainsAnyInRange((byte)0, (byte)8))
             {

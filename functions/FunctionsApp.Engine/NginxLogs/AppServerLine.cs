@@ -22,6 +22,19 @@ internal static class AppServerLine
     /// execution timed out (10.09 sec), terminating</c> (<c>request_terminate_timeout</c>), Unicorn's <c>worker=0
     /// PID:1234 timeout (61s &gt; 60s), killing</c>, Puma's <c>Terminating timed out worker (Worker 0 failed to check in
     /// within 60 seconds)</c>.</summary>
+    /// <summary>
+    /// A process supervisor's own line: s6-overlay's (<c>s6-rc: info: service nginx successfully started</c>,
+    /// <c>[s6-init] …</c>, <c>[cont-init.d] …</c>, <c>s6-svscan</c>) or supervisord's (<c>supervisord started with pid 1</c>,
+    /// <c>INFO spawned: 'app' with pid 12</c>). In nginx's own output stream it says nginx's container runs other services
+    /// beside it (linuxserver.io images, Home Assistant add-ons, all-in-one images).
+    /// </summary>
+    public static bool IsProcessSupervisor(ReadOnlySpan<byte> line)
+    {
+        var head = line[..Math.Min(line.Length, 120)];
+        return head.IndexOf("s6-rc: "u8) >= 0 || head.IndexOf("[s6-init]"u8) >= 0 || head.IndexOf("[cont-init.d]"u8) >= 0
+            || head.IndexOf("s6-svscan"u8) >= 0 || head.IndexOf("supervisord started with pid"u8) >= 0 || head.IndexOf("INFO spawned: '"u8) >= 0;
+    }
+
     public static bool TryReadTimeoutKill(ReadOnlySpan<byte> line, out AppServerKill kill)
     {
         kill = default;

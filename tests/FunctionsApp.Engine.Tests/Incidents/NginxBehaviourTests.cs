@@ -1669,6 +1669,32 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// nginx in a container (its clients from a Docker network's gateway) refused on its own loopback: alone, the
+    /// application cannot be there, a wrong address; with a process supervisor's lines in the same stream (s6-overlay in
+    /// a Home Assistant add-on, supervisord) the container runs services beside nginx, and the refusal is one of them
+    /// down.
+    /// </summary>
+    [Theory]
+    [InlineData("s6-rc: info: service legacy-services successfully started", IncidentCause.UpstreamDown)]
+    [InlineData("2025-11-20 20:39:01,112 INFO spawned: 'frigate' with pid 57", IncidentCause.UpstreamDown)]
+    [InlineData(null, IncidentCause.Misconfiguration)]
+    public void LoopbackRefusedInAContainer_BesideAProcessSupervisor_IsAServiceDown(string? supervisorLine, IncidentCause expected)
+    {
+        var errors = new List<string>();
+        if (supervisorLine is not null)
+        {
+            errors.Add(supervisorLine);
+        }
+
+        errors.AddRange(Enumerable.Range(0, 5).Select(i =>
+            $"{Base.AddSeconds(i * 4):yyyy/MM/dd HH:mm:ss} [error] 230#230: *{50 + i} connect() failed (111: Connection refused) while connecting to upstream, client: 172.30.32.1, server: , request: \"GET /api/stats{i} HTTP/1.1\", upstream: \"http://127.0.0.1:5001/api/stats{i}\", host: \"ccab4aaf-frigate:5000\""));
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(("127.0.0.1:5001", expected), (incident.Upstream, incident.Cause));
+    }
+
+    /// <summary>
     /// A gunicorn whose headers were too big for nginx's buffer (running, misconfigured), then restarted and its socket
     /// gone for minutes (an outage): two states of one server, two causes, two fixes, so two incidents. Error log alone.
     /// </summary>
