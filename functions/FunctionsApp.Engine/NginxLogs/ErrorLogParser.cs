@@ -670,10 +670,10 @@ internal static class ErrorLogParser
             }
 
             // The closing quote ends the line, comes before the next key, or before the comma, or the quote or code
-            // span's end, a paste left after it.
+            // span's end, a paste left after it (a line quoted whole as a string: `"… host: "a.test""`).
             var end = offset + quote;
             var after = value[(end + 1)..];
-            if (after.IsEmpty || IsNextKey(after) || after.TrimEnd(" \r'`"u8) is [] or [(byte)','])
+            if (after.IsEmpty || IsNextKey(after) || after.TrimEnd(" \r'`\""u8) is [] or [(byte)','])
             {
                 consumed = end + 2;
                 return value[..end];
