@@ -126,14 +126,16 @@ internal static class AnalyzeCommand
             return Task.FromResult(2);
         }
 
-        // Only a file in which nothing parses is an error: a few bad lines are counted, not fatal.
+        // Only a file in which nothing parses is worth saying so: a few bad lines are counted, not fatal. It fails the run
+        // only when nothing at all was read; beside another file that was, the report stands on that one.
         var unreadable = report.Stats.Inputs.Where(i => i.Lines > 0 && i.Parsed == 0).ToList();
+        var nothingRead = unreadable.Count > 0 && report.Stats.Inputs.All(i => i.Parsed == 0);
         foreach (var input in unreadable)
         {
             var tried = input.Kind == "access"
                 ? format is null ? $"detection (the presets {string.Join(", ", AccessLogFormat.PresetNames)}, JSON keys, and text layouts inferred from the values), which found {report.Stats.Format}" : $"the format '{format.Name}': {Shorten(format.Definition)}"
                 : "the nginx error-log format (yyyy/MM/dd HH:mm:ss [level] pid#tid: ...)";
-            stderr.WriteLine($"analyze: no line of {input.Name} ({input.Lines} lines) is a valid {input.Kind} log line; tried {tried}.");
+            stderr.WriteLine($"analyze: {(nothingRead ? string.Empty : "warning: ")}no line of {input.Name} ({input.Lines} lines) is a valid {input.Kind} log line; tried {tried}.");
         }
 
         foreach (var input in report.Stats.Inputs.Where(i => i.Lines == 0))
@@ -192,7 +194,7 @@ internal static class AnalyzeCommand
             }
         }
 
-        return Task.FromResult(unreadable.Count > 0 ? 1 : 0);
+        return Task.FromResult(nothingRead ? 1 : 0);
     }
 
     /// <summary>The dashboard's incident view as one file: same script and styles, the report as its data.</summary>

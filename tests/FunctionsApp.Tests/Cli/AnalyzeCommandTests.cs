@@ -174,6 +174,22 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Contains("combined", error, StringComparison.Ordinal);
     }
 
+    /// <summary>An access log in a format nothing reads beside an error log that reads: the report stands on the error
+    /// log, the unread file is a warning, and the run succeeds.</summary>
+    [Fact]
+    public async Task RunAsync_OneFileUnreadableBesideOneRead_WarnsAndReportsWhatWasRead()
+    {
+        var access = Write("access.log", "[11:24:40 +0000]|| \"POST /order HTTP/2.0\"|| 502|| 150\n[11:24:41 +0000]|| \"POST /order HTTP/2.0\"|| 502|| 150\n");
+        var error = Write("error.log", string.Join('\n', Enumerable.Range(0, 4).Select(i =>
+            $"2026/11/24 10:00:0{i} [error] 7#7: *{i + 1} connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: shop.test, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8080/\", host: \"shop.test\"")) + "\n");
+
+        var (exit, output, stderr) = await RunAsync("--access", access, "--error", error, "--json");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("analyze: warning: no line of", stderr, StringComparison.Ordinal);
+        Assert.Contains("\"upstream_down\"", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RunAsync_SomeBadLines_CountsThemAndSucceeds()
     {
