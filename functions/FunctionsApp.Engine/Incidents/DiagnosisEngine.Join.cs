@@ -391,6 +391,12 @@ internal sealed partial class DiagnosisEngine
         {
             return;
         }
+        else if (State.OwnLookupsUnresolved.Exists(t => (t - error.Time).Duration() <= around))
+        {
+            // The only lookups that failed around it were nginx's own (an OCSP responder's name for ssl_stapling):
+            // the resolver failed them, and no request.
+            return;
+        }
         else if (AccessLogCovers(error.Time))
         {
             failure.Recovered = true;

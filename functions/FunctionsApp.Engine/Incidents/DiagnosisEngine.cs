@@ -460,6 +460,16 @@ internal sealed partial class DiagnosisEngine
             NoteOutOfConnections(time);
         }
 
+        if (kind.IsUnresolved() && ErrorSignatures.OfNoRequest(in line))
+        {
+            if (State.OwnLookupsUnresolved.Count >= EngineState.MaxOwnLookups)
+            {
+                State.OwnLookupsUnresolved.RemoveAt(0);
+            }
+
+            State.OwnLookupsUnresolved.Add(time);
+        }
+
         if (kind == FailureKind.TimedOut && _disabledJustNow.Count > 0)
         {
             TakeBackDisabledAfterAnswer(in line, time);

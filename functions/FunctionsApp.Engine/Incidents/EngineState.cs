@@ -141,6 +141,13 @@ internal sealed class EngineState
     /// runs other services beside nginx, so an application on its loopback is possible (<see cref="NginxLogs.AppServerLine.IsProcessSupervisor"/>).</summary>
     public bool ProcessSupervisorSeen { get; set; }
 
+    /// <summary>When nginx's own lookups failed (ssl_stapling's OCSP responder, <c>… could not be resolved … while
+    /// requesting certificate status</c>): the resolver's lines around them are about those, no request's. The latest
+    /// <see cref="MaxOwnLookups"/>.</summary>
+    public List<DateTimeOffset> OwnLookupsUnresolved { get; set; } = [];
+
+    public const int MaxOwnLookups = 64;
+
     /// <summary>How far incidents have been advanced (joined and closed).</summary>
     public DateTimeOffset? Watermark { get; set; }
 

@@ -1695,6 +1695,26 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// The resolver's own lines (its socket refused) beside a failed lookup of nginx's own, ssl_stapling's OCSP
+    /// responder: no request's lookup failed, so no request did, whatever the resolver's lines say. Beside a request's
+    /// "could not be resolved" they are that incident's evidence; alone they stay what they were.
+    /// </summary>
+    [Theory]
+    [InlineData(true, 0)]
+    [InlineData(false, 1)]
+    public void ResolverLines_BesideOnlyAnOcspLookup_FailNoRequest(bool ocsp, int incidents)
+    {
+        var errors = Enumerable.Range(0, 3).Select(i =>
+            $"proxy     | {Base.AddSeconds(i * 5):yyyy/MM/dd HH:mm:ss} [error] 21#21: send() failed (111: Connection refused) while resolving, resolver: 127.0.0.1:53").ToList();
+        if (ocsp)
+        {
+            errors.Add($"proxy     | {Base.AddSeconds(15):yyyy/MM/dd HH:mm:ss} [error] 21#21: r3.o.lencr.org could not be resolved (110: Operation timed out) while requesting certificate status, responder: r3.o.lencr.org, certificate: \"/etc/ssl/fullchain.pem\"");
+        }
+
+        Assert.Equal(incidents, Analyze([], errors).Incidents.Count);
+    }
+
+    /// <summary>
     /// A gunicorn whose headers were too big for nginx's buffer (running, misconfigured), then restarted and its socket
     /// gone for minutes (an outage): two states of one server, two causes, two fixes, so two incidents. Error log alone.
     /// </summary>
