@@ -670,10 +670,11 @@ internal static class ErrorLogParser
             }
 
             // The closing quote ends the line, comes before the next key, or before the comma, or the quote or code
-            // span's end, a paste left after it (a line quoted whole as a string: `"… host: "a.test""`).
+            // span's end, a paste left after it (a line quoted whole as a string: `"… host: "a.test""`), or the `$`
+            // `cat -A` shows at each line's end.
             var end = offset + quote;
             var after = value[(end + 1)..];
-            if (after.IsEmpty || IsNextKey(after) || after.TrimEnd(" \r'`\""u8) is [] or [(byte)','])
+            if (after.IsEmpty || IsNextKey(after) || after.TrimEnd(" \r'`\"$"u8) is [] or [(byte)','])
             {
                 consumed = end + 2;
                 return value[..end];

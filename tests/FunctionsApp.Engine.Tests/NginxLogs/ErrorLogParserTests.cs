@@ -115,6 +115,8 @@ public sealed class ErrorLogParserTests
     // Quoted as a string.
     [InlineData("'connect() failed (111: Connection refused) while connecting to upstream, client: 46.32.238.28, server: localhost, request: \"GET / HTTP/1.1\", upstream: \"http://46.32.238.28:8080/\", host: \"dragonfly.productions\"'", "Error", -1L)]
     [InlineData("\" [error] 281#281: *28 authelia could not be resolved (3: Host not found), client: 141.101.68.186, server: jens.*, request: \"GET / HTTP/2.0\", subrequest: \"/authelia/api/verify\", host: \"jens.example.com\"\"", "Error", 28L)]
+    // Through `cat -A`, which shows each line's end as `$`.
+    [InlineData("[error] 7#7: *3 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: x, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8080/\", host: \"x.test\"$", "Error", 3L)]
     // Markdown emphasis pasted around the line: nginx starts no message with '_' or '~', nor with '*' but its connection's.
     [InlineData("_connect() failed (113: No route to host) while connecting to upstream, client: <IP>, server: _, request: \"GET /generate HTTP/1.1\", upstream: \"http://172.18.0.3:8082/generate\", host: \"sub.domain\"_", "Error", -1L)]
     [InlineData("**[error] 7#7: *31 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.1, server: x, request: \"GET / HTTP/1.1\", upstream: \"http://10.0.0.2:80/\", host: \"x.test\"**", "Error", 31L)]
