@@ -28,6 +28,10 @@ internal sealed record IncidentEvidence
 
     public IReadOnlyDictionary<int, int> Statuses { get; init; } = new Dictionary<int, int>();
 
+    /// <summary>The module that passed the requests, by the scheme of the error lines' <c>upstream:</c> (<c>proxy</c> for
+    /// http and https, and when no line says: <c>fastcgi</c>, <c>uwsgi</c>, <c>scgi</c>, <c>grpc</c>, <c>memcached</c>).</summary>
+    public string Module { get; init; } = "proxy";
+
     /// <summary>What the TLS lines' words say the upstream refused (<see cref="TlsRefusals.Of"/>).</summary>
     public TlsRefusal TlsRefusal { get; init; }
 

@@ -66,6 +66,7 @@ internal static class IncidentVerdict
         UnroutedHost = incident.Evidence.Where(e => e.Signature.EndsWith(IncidentClassifier.UnroutedHostSignature, StringComparison.Ordinal)).Sum(e => e.Count),
         AfterStatusSent = ErrorSignatures.AfterStatusSent(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
         TlsRefusal = TlsRefusals.Of(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
+        Module = UpstreamModules.Of(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Sample)),
 
         // A gateway failure's client gets a 404 or 403 only when nginx could not open the page error_page names for it
         // (RequestJoin.StatusFor): the statuses keep what the count of such requests was.

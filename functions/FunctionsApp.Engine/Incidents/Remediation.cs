@@ -10,7 +10,33 @@ internal static class Remediation
             upstreamLogged: evidence.Upstream is not ("(unknown)" or "-"), disabledForAnswers: evidence.ServersDisabledForAnswers,
             backendWithoutEndpoints: evidence.BackendWithoutEndpoints, tlsRefusal: evidence.TlsRefusal);
         steps = cause == IncidentCause.Misconfiguration && evidence.UnroutedHost > 0 ? [.. UnroutedHostSteps, .. steps] : steps;
+        steps = InModule(steps, evidence.Module);
         return evidence.MissingErrorPages > 0 ? [.. steps, MissingErrorPageStep] : steps;
+    }
+
+    /// <summary>
+    /// The steps in the directives of the module that passed the requests (the scheme of the error lines' <c>upstream:</c>):
+    /// <c>proxy_next_upstream</c> does nothing under <c>fastcgi_pass</c>, whose own is <c>fastcgi_next_upstream</c>.
+    /// gRPC and memcached have no cache, so no stale content to serve; FastCGI keeps connections only with
+    /// <c>fastcgi_keep_conn on</c>.
+    /// </summary>
+    private static IReadOnlyList<string> InModule(IReadOnlyList<string> steps, string module)
+    {
+        if (module == "proxy")
+        {
+            return steps;
+        }
+
+        var cacheless = module is "grpc" or "memcached";
+        return [.. steps
+            .Where(step => !cacheless || !step.Contains("_cache_use_stale", StringComparison.Ordinal))
+            .Select(step => step
+                .Replace("`proxy_next_upstream", $"`{module}_next_upstream", StringComparison.Ordinal)
+                .Replace("`proxy_cache_use_stale", $"`{module}_cache_use_stale", StringComparison.Ordinal)
+                .Replace("`proxy_cache`", $"`{module}_cache`", StringComparison.Ordinal)
+                .Replace("`proxy_intercept_errors", $"`{module}_intercept_errors", StringComparison.Ordinal)
+                .Replace("`proxy_socket_keepalive`", $"`{module}_socket_keepalive`", StringComparison.Ordinal)
+                .Replace("With upstream keepalive,", module == "fastcgi" ? "With upstream keepalive (`keepalive` in the block and `fastcgi_keep_conn on`)," : "With upstream keepalive,", StringComparison.Ordinal))];
     }
 
     private static readonly string[] UnroutedHostSteps =

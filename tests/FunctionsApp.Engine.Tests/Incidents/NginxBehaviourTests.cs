@@ -3885,6 +3885,24 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// The steps name the directives of the module that passed the requests, read from the error lines' scheme:
+    /// `proxy_next_upstream` does nothing under `fastcgi_pass`; gRPC has no cache to serve stale content from.
+    /// </summary>
+    [Theory]
+    [InlineData("fastcgi://unix:/run/php/php8.1-fpm.sock:", "`fastcgi_next_upstream", true)]
+    [InlineData("grpc://10.0.0.5:50051", "`grpc_next_upstream", false)]
+    [InlineData("http://10.0.0.5:8080/", "`proxy_next_upstream", true)]
+    public void Remediation_NamesTheModulesOwnDirectives(string upstream, string retry, bool staleContent)
+    {
+        var incident = Assert.Single(Analyze([], Burst("recv() failed (104: Connection reset by peer) while reading response header from upstream", upstream)).Incidents);
+
+        Assert.Equal(IncidentCause.InvalidResponse, incident.Cause);
+        Assert.Contains(incident.Remediation, step => step.Contains(retry, StringComparison.Ordinal));
+        Assert.Equal(retry.StartsWith("`proxy", StringComparison.Ordinal), incident.Remediation.Any(step => step.Contains("`proxy_next_upstream", StringComparison.Ordinal)));
+        Assert.Equal(staleContent, incident.Remediation.Any(step => step.Contains("_cache_use_stale", StringComparison.Ordinal)));
+    }
+
+    /// <summary>
     /// The alert an upstream sent names what it refused, and so the directive to change first: a client certificate
     /// it asked for (116, 42, 48), a protocol version in common (70), a certificate for the name sent, or SNI at all
     /// (112, and 40 from a CDN that needs it); nginx's own verification failing is the CA to trust.
