@@ -351,6 +351,11 @@ internal sealed partial class DiagnosisEngine
             request.Backend = entry.Text(AccessField.ProxyUpstreamName) is var backend && backend is not ("" or "-" or "upstream-default-backend") ? backend : "";
         }
         request.Unaddressed = request.Tries.Count == 0 && !format.Has(AccessField.UpstreamAddr) ? ReadUnaddressed(in entry, status) : null;
+        if (request.Tries is [.., { Received: { } received } lastTry] && lastTry.Status == status && status >= 500)
+        {
+            DropInnerHop(request, received);
+        }
+
         if (!request.LogsUpstream && request.Unaddressed is null && LogsTries(format))
         {
             // Every $upstream_* variable comes from the request's list of tries: all "-" where $upstream_addr is not
@@ -938,6 +943,42 @@ internal sealed partial class DiagnosisEngine
     }
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    /// <summary>
+    /// nginx proxying to a server block of its own (ingress-nginx's old default backend at 127.0.0.1:8181, a cache tier
+    /// in front of itself) logs both hops in one access log: the inner one first, as it ends first, with no upstream and
+    /// the status it made, then the outer one, whose last try answered that status with the inner one's body. The inner
+    /// line is the outer request's upstream answering, not a request of its own: it is dropped from those waiting, so it
+    /// fails nothing twice (read as nginx's own 503 it had looked like a limiter's).
+    /// </summary>
+    private void DropInnerHop(PendingRequest outer, long received)
+    {
+        var path = PathOf(outer.Request);
+        if (path is null)
+        {
+            return;
+        }
+
+        for (var i = State.PendingRequests.Count - 1; i >= 0; i--)
+        {
+            var inner = State.PendingRequests[i];
+            if (inner.Time < outer.Time - TimeSpan.FromSeconds(1))
+            {
+                return;
+            }
+
+            if (inner.Time <= outer.Time && inner.Status == outer.Status && inner.Tries.Count == 0 && inner.LogsUpstream
+                && inner.BodyBytes == received && PathOf(inner.Request) == path)
+            {
+                State.PendingRequests.RemoveAt(i);
+                return;
+            }
+        }
+    }
+
+    /// <summary>The request's path and query (<c>$request</c>'s middle, or <c>$request_uri</c>); null when not logged.</summary>
+    private static string? PathOf(AccessRequest request) =>
+        request.Target ?? (request.Line?.Split(' ') is [_, var target, ..] ? target : request.Uri);
 
     /// <summary>
     /// A 503 nginx made without contacting an upstream: every upstream field "-" in a format that logs them, or, in one

@@ -3921,6 +3921,29 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// ingress-nginx of 2016 proxying to its own default backend (127.0.0.1:8181, a server block of the same nginx):
+    /// both hops land in one access log, the inner one first (no upstream, its 503 with 615 bytes), then the outer one
+    /// (its try answered 503 with those 615 bytes). The inner line is the outer request's upstream answering: one
+    /// incident, the upstream's own 503, not a limiter's besides. A 503 of no upstream that matches no outer hop stays.
+    /// </summary>
+    [Theory]
+    [InlineData(615, 1)]
+    [InlineData(600, 2)]
+    public void IngressDefaultBackend_BothHopsInOneLog_TheInnerIsTheOutersAnswer(int outerReceived, int incidents)
+    {
+        var access = Enumerable.Range(0, 4).SelectMany(i => new[]
+        {
+            $"10.10.10.10 - [10.10.10.10, 10.10.10.10] - - [{Base.AddSeconds(i):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /p{i} HTTP/1.1\" 503 615 \"-\" \"agent here\" 592 0.000 - - - -",
+            $"10.10.10.10 - [10.10.10.10] - - [{Base.AddSeconds(i):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /p{i} HTTP/2.0\" 503 730 \"-\" \"agent here\" 18 0.001 127.0.0.1:8181 {outerReceived} 0.001 503",
+        });
+
+        var report = Analyze(access, format: null);
+
+        Assert.Equal(incidents, report.Incidents.Count);
+        Assert.Contains(report.Incidents, i => (i.Upstream, i.Cause, i.FailedRequests) == ("127.0.0.1:8181", IncidentCause.UpstreamReturned, 4));
+    }
+
+    /// <summary>
     /// A stream session whose connect() was refused fails with 502 even where nginx names the relay's action ("while
     /// proxying connection", 0 bytes from and to the upstream): no connection was made to relay on. A session that was
     /// relaying and then timed out idle, on the same server, ended as a close does and fails nothing.
