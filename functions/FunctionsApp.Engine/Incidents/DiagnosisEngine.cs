@@ -351,7 +351,7 @@ internal sealed partial class DiagnosisEngine
             request.Backend = entry.Text(AccessField.ProxyUpstreamName) is var backend && backend is not ("" or "-" or "upstream-default-backend") ? backend : "";
         }
         request.Unaddressed = request.Tries.Count == 0 && !format.Has(AccessField.UpstreamAddr) ? ReadUnaddressed(in entry, status) : null;
-        if (request.Tries is [.., { Received: { } received } lastTry] && lastTry.Status == status && status >= 500)
+        if (request.Tries is [.., { Received: > 0 and var received } lastTry] && lastTry.Status == status && status >= 500)
         {
             DropInnerHop(request, received);
         }
@@ -959,7 +959,9 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
-        for (var i = State.PendingRequests.Count - 1; i >= 0; i--)
+        // The inner hop ended just before the outer one: among the last few waiting (bounded, so an outage of thousands
+        // of answered 5xx a second costs no scan of them all).
+        for (var i = State.PendingRequests.Count - 1; i >= Math.Max(0, State.PendingRequests.Count - MaxInnerHopLookBack); i--)
         {
             var inner = State.PendingRequests[i];
             if (inner.Time < outer.Time - TimeSpan.FromSeconds(1))
@@ -975,6 +977,8 @@ internal sealed partial class DiagnosisEngine
             }
         }
     }
+
+    private const int MaxInnerHopLookBack = 64;
 
     /// <summary>The request's path and query (<c>$request</c>'s middle, or <c>$request_uri</c>); null when not logged.</summary>
     private static string? PathOf(AccessRequest request) =>
