@@ -953,7 +953,7 @@ internal sealed partial class DiagnosisEngine
     /// </summary>
     private void DropInnerHop(PendingRequest outer, long received)
     {
-        var path = PathOf(outer.Request);
+        var path = outer.Request.SentTarget;
         if (path is null)
         {
             return;
@@ -970,7 +970,7 @@ internal sealed partial class DiagnosisEngine
             }
 
             if (inner.Time <= outer.Time && inner.Status == outer.Status && inner.Tries.Count == 0 && inner.LogsUpstream
-                && inner.BodyBytes == received && PathOf(inner.Request) == path)
+                && inner.BodyBytes == received && inner.Request.SentTarget == path)
             {
                 State.PendingRequests.RemoveAt(i);
                 return;
@@ -979,10 +979,6 @@ internal sealed partial class DiagnosisEngine
     }
 
     private const int MaxInnerHopLookBack = 64;
-
-    /// <summary>The request's path and query (<c>$request</c>'s middle, or <c>$request_uri</c>); null when not logged.</summary>
-    private static string? PathOf(AccessRequest request) =>
-        request.Target ?? (request.Line?.Split(' ') is [_, var target, ..] ? target : request.Uri);
 
     /// <summary>
     /// A 503 nginx made without contacting an upstream: every upstream field "-" in a format that logs them, or, in one

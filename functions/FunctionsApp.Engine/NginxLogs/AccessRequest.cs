@@ -18,6 +18,22 @@ internal sealed record AccessRequest(string? Line, string? Method, string? Targe
     /// <summary>A HEAD request: nginx answers it with headers only (<c>r-&gt;header_only</c>), its own error page too.</summary>
     public bool IsHead => Method is not null ? Method == "HEAD" : Line?.StartsWith("HEAD ", StringComparison.Ordinal) == true;
 
+    /// <summary>The target the client sent: <c>$request_uri</c>, else <c>$request</c>'s (<see cref="RequestLineParts.Target"/>),
+    /// else <c>$uri</c>; null when none is logged.</summary>
+    public string? SentTarget
+    {
+        get
+        {
+            if (Target is not null)
+            {
+                return Target;
+            }
+
+            var target = Line is { Length: > 0 } ? RequestLineParts.Target(Encoding.UTF8.GetBytes(Line)) : default;
+            return target.IsEmpty ? Uri : Encoding.UTF8.GetString(target);
+        }
+    }
+
     /// <summary>Method and target for messages: <c>GET /a?b=1</c>.</summary>
     public override string ToString() => Line ?? string.Join(' ', new[] { Method, Target ?? Uri }.Where(p => p is { Length: > 0 }));
 
