@@ -99,11 +99,11 @@ internal sealed partial class DiagnosisEngine
             // that failed there, or finding none left ("no live upstreams"), would have a line of its own. It has none:
             // the next server answered, and the client got its response. (A request with several failed tries may
             // have run out of servers to try, which nginx logs no line for: it failed.) A short paste of such tries
-            // alone is about them, and counts them (LogAnalyzer), unless they were on localhost's [::1]: the next server
-            // is the same application on 127.0.0.1.
+            // alone is about them, and counts them (LogAnalyzer), localhost's [::1] too: whoever pasted a refusal there
+            // asks about it, and the report says that 127.0.0.1, tried next, logged no failure.
             // Also when an earlier request showed nginx going on from this server to another of its group: a failed
             // connect is moved past whatever the method (nothing was sent), so this one's next server answered too.
-            failure.Recovered = !_options.CountTriesMovedPast || UpstreamAddress.IsLocalhostIpv6(error.Upstream);
+            failure.Recovered = !_options.CountTriesMovedPast;
             Stats.TriesMovedPast++;
             NotePeer(error, movedPast: true);
         }

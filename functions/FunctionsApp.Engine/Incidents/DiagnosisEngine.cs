@@ -220,10 +220,11 @@ internal sealed partial class DiagnosisEngine
     /// <summary>
     /// A status an upstream may have answered with: a success, a redirect, or a client error nginx does not make of its
     /// own (it answers 400 to a request it cannot parse, 408 to a client too slow, 413/414 to one too large, 429 and 444
-    /// for its limiters and <c>return</c>, 494–497 for headers and client certificates, and logs 499 for a client gone).
+    /// for its limiters and <c>return</c>, 494–497 for headers and client certificates, and logs 499 for a client gone, 000
+    /// for a connection that brought no request).
     /// </summary>
     private static bool MayBeAnswered(int status) =>
-        status < 400 || (status < 500 && status is not (400 or 408 or 413 or 414 or 429 or 444 or >= 494));
+        status is > 0 and < 400 || (status < 500 && status is not (400 or 408 or 413 or 414 or 429 or 444 or >= 494));
 
     /// <summary>
     /// A redirect nginx made itself, its page nginx's own for the status (<see cref="NginxErrorPage"/>):
@@ -239,7 +240,7 @@ internal sealed partial class DiagnosisEngine
     public bool AddAccess(in AccessLogEntry entry, AccessLogFormat format, DateTimeOffset time)
     {
         var status = entry.Status;
-        if (status == 0)
+        if (!entry.HasStatus)
         {
             AddMalformed(entry.Line, oversized: false);
             return false;
@@ -274,6 +275,13 @@ internal sealed partial class DiagnosisEngine
         if (State.AccessLogBegan is null || time < State.AccessLogBegan)
         {
             State.AccessLogBegan = time;
+        }
+
+        if (status == 0)
+        {
+            // nginx's 000: a connection closed before it brought a request. The log covers this time; nothing was
+            // answered or failed.
+            return true;
         }
 
         var upstreams = entry.Get(AccessField.UpstreamAddr);

@@ -48,16 +48,23 @@ internal static class LogAnalyzer
             // A short paste of an error log whose only failures are a try or two nginx went past to the group's next
             // server (connect() failed (111), then [warn] upstream server temporarily disabled): whoever pasted them is
             // asking about those tries, and no access log says the next server answered. As many as the threshold are
-            // a failover that kept serving, as a longer log shows it. (Not a try on localhost's [::1]: the next server
-            // is the same application on 127.0.0.1, UpstreamAddress.IsLocalhostIpv6.)
+            // a failover that kept serving, as a longer log shows it. A try on localhost's [::1] is one too: nginx goes
+            // on to 127.0.0.1, the same application's other address, which logged no failure either.
             report = Run(access, errors, format, options.WithMinFailures(1).WithTriesMovedPastCounted(), cancellationToken);
             report = report with
             {
-                Incidents = [.. Ordered(OverlappingIncidents.MergePaste(report.Incidents)).Select(i => i with
-                {
-                    Confidence = Math.Round(i.Confidence * 0.6, 2),
-                    Summary = i.Summary + " nginx went on to the group's next server after each of these tries (`upstream server temporarily disabled`); whether that one answered, no access log here says.",
-                })],
+                Incidents = [.. Ordered(OverlappingIncidents.MergePaste(report.Incidents)).Select(i =>
+                    !UpstreamAddress.IsLocalhostIpv6(i.Upstream) ? i with
+                    {
+                        Confidence = Math.Round(i.Confidence * 0.6, 2),
+                        Summary = i.Summary + " nginx went on to the group's next server after each of these tries (`upstream server temporarily disabled`); whether that one answered, no access log here says.",
+                    }
+                    : i.Cause == IncidentCause.UpstreamDown ? RefusedOnlyOverIpv6(i)
+                    : i with
+                    {
+                        Confidence = Math.Round(i.Confidence * 0.6, 2),
+                        Summary = i.Summary + $" nginx went on to `localhost`'s other address, {UpstreamAddress.OtherLoopback(i.Upstream)}, and logged no failure there; whether it answered, no access log here says.",
+                    })],
                 Stats = report.Stats with { BelowThreshold = true },
             };
         }
@@ -423,6 +430,20 @@ internal static class LogAnalyzer
                 : !Answered.Keys.Any(m => m >= first && m <= last);
         }
     }
+
+    /// <summary>
+    /// Refusals on localhost's [::1] that nginx went past: `localhost` in <c>proxy_pass</c> names [::1] and 127.0.0.1,
+    /// and nginx tried the same port on 127.0.0.1 next and logged no failure there. The application listens on IPv4
+    /// only, and the address nginx is given names its IPv6 address too: a misconfiguration, whether or not the IPv4
+    /// try answered (no access log here says).
+    /// </summary>
+    private static Incident RefusedOnlyOverIpv6(Incident incident) => incident with
+    {
+        Cause = IncidentCause.Misconfiguration,
+        Confidence = Math.Round(incident.Confidence * 0.6, 2),
+        Summary = $"{incident.Upstream} refused connections, and nginx went on to `localhost`'s other address, {UpstreamAddress.OtherLoopback(incident.Upstream)}, and logged no failure there: the application most likely listens on IPv4 only, and `localhost` in `proxy_pass` names its IPv6 address too. Whether the IPv4 tries answered, no access log here says.",
+        Remediation = Remediation.ForIpv4OnlyListener(incident.Upstream),
+    };
 
     private static List<Incident> Ordered(IEnumerable<Incident> incidents) =>
         [.. incidents.OrderBy(i => i.Start).ThenBy(i => i.Upstream, StringComparer.Ordinal).ThenBy(i => i.Host, StringComparer.Ordinal)];

@@ -1,9 +1,21 @@
+using FunctionsApp.NginxLogs;
+
 namespace FunctionsApp.Incidents;
 
 /// <summary>What to do about each cause: the nginx directive to change or the check to make, most useful first.</summary>
 internal static class Remediation
 {
     /// <summary>The steps for a verdict, with what the evidence adds (an application server's timeout, a group name).</summary>
+    private static string Ipv4OnlyListenerStep(string upstream) =>
+        $"`localhost` names both [::1] and 127.0.0.1, and nginx tries the other address after a refused one: if the application listens on IPv4 only (`ss -ltnp` shows `{UpstreamAddress.OtherLoopback(upstream)}` and no `[::1]`), the IPv4 try answered and only this address is wrong. Point `proxy_pass` at `127.0.0.1`, or have the application listen on both.";
+
+    /// <summary>Refusals on localhost's [::1] that nginx went past to 127.0.0.1 without a failure there.</summary>
+    public static IReadOnlyList<string> ForIpv4OnlyListener(string upstream) =>
+    [
+        Ipv4OnlyListenerStep(upstream),
+        $"If nothing listens on {UpstreamAddress.OtherLoopback(upstream)} either, the application is down and the paste lacks the IPv4 try's own `connect() failed` line: start it and read its logs from just before the first failure.",
+    ];
+
     public static IReadOnlyList<string> For(IncidentCause cause, IncidentEvidence evidence)
     {
         var steps = For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], AppServerLimit(evidence), evidence.UpstreamIsGroup,
@@ -84,6 +96,11 @@ internal static class Remediation
                 steps.Add(upstreamIsGroup
                     ? $"Check every server of the upstream group {upstream} ({GroupOrigin(upstream)}): which are running and listening (`ss -ltnp` on each), and read their logs from just before the first failure."
                     : $"Check that {upstream} is running and listening (`systemctl status <its service>`, `ss -ltnp`, `docker ps`), and read its own logs from just before the first failure.");
+                if (UpstreamAddress.IsLocalhostIpv6(upstream) && kinds.Contains(FailureKind.Refused))
+                {
+                    steps.Add(Ipv4OnlyListenerStep(upstream));
+                }
+
                 steps.Add("Restart or scale the upstream; look for a deploy, crash or OOM kill at the start time.");
                 if (kinds.Contains(FailureKind.MissingSocket))
                 {

@@ -90,18 +90,25 @@ internal ref struct AccessLogEntry
     /// <summary>The field decoded to a string (escapes undone); empty when absent. Off the hot path.</summary>
     public readonly string Text(AccessField field) => LogText.Decode(Get(field), Escape);
 
-    /// <summary>The HTTP status, or 0 when it is missing or not a number.</summary>
+    /// <summary>The HTTP status, or 0 when it is missing or not a number (and for nginx's <c>000</c>: no response).</summary>
     public readonly int Status
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         get
         {
             var s = Get(AccessField.Status);
-            return s.Length == 3 && char.IsAsciiDigit((char)s[0]) && char.IsAsciiDigit((char)s[1]) && char.IsAsciiDigit((char)s[2])
-                ? ((s[0] - '0') * 100) + ((s[1] - '0') * 10) + (s[2] - '0')
-                : 0;
+            return IsStatusText(s) ? ((s[0] - '0') * 100) + ((s[1] - '0') * 10) + (s[2] - '0') : 0;
         }
     }
+
+    /// <summary>
+    /// The line holds a status: three digits, <c>000</c> included, which nginx logs for a connection it closed before
+    /// it had a request to answer (a client that connected and sent nothing, <c>"-"</c> as the request line).
+    /// </summary>
+    public readonly bool HasStatus => IsStatusText(Get(AccessField.Status));
+
+    private static bool IsStatusText(ReadOnlySpan<byte> s) =>
+        s.Length == 3 && char.IsAsciiDigit((char)s[0]) && char.IsAsciiDigit((char)s[1]) && char.IsAsciiDigit((char)s[2]);
 
     /// <summary>When the request ended, from whichever time variable the format has.</summary>
     public readonly bool TryGetTime(out DateTimeOffset time) => TryParseTime(GetTimeText(out var field), field, out time);

@@ -290,7 +290,7 @@ internal sealed partial class AccessLogFormat
         }
 
         entry.End = pos;
-        return entry.Status != 0;
+        return entry.HasStatus;
     }
 
     /// <summary>

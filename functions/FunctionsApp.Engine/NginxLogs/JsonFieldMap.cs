@@ -105,7 +105,7 @@ internal sealed class JsonFieldMap
                 pos++;
                 if (depth == 0)
                 {
-                    return entry.Status != 0;
+                    return entry.HasStatus;
                 }
 
                 depth--;

@@ -168,8 +168,9 @@ internal static class ValueShapes
     }
 
     /// <summary>
-    /// Status codes an HTTP server sends, and nginx's own (444, 494–499, and <c>009</c>: the status it logs for an
-    /// HTTP/0.9 request, such as a TLS handshake or other binary sent to a plain-HTTP port).
+    /// Status codes an HTTP server sends, and nginx's own (444, 494–499, <c>009</c>: the status it logs for an
+    /// HTTP/0.9 request, such as a TLS handshake or other binary sent to a plain-HTTP port, and <c>000</c>: no status at
+    /// all, a connection closed before nginx had a request to answer, logged with <c>"-"</c> as its request line).
     /// </summary>
     public static bool IsStatus(string value)
     {
@@ -179,7 +180,7 @@ internal static class ValueShapes
         }
 
         var code = int.Parse(value, CultureInfo.InvariantCulture);
-        return code is 9 or (>= 100 and <= 103) or (>= 200 and <= 208) or 226 or (>= 300 and <= 308) or (>= 400 and <= 418)
+        return code is 0 or 9 or (>= 100 and <= 103) or (>= 200 and <= 208) or 226 or (>= 300 and <= 308) or (>= 400 and <= 418)
             or (>= 421 and <= 426) or 428 or 429 or 431 or 444 or 451 or (>= 494 and <= 499) or (>= 500 and <= 511);
     }
 

@@ -74,23 +74,34 @@ internal static class AnalyzeCommand
         if (parsed.NginxConfig is { } configPath)
         {
             config = configPath == "-" ? NginxConfigParser.ParseText(Console.In.ReadToEnd(), "stdin") : NginxConfigParser.ParseFile(configPath);
+            var withLogs = parsed.Access.Count > 0 || parsed.Error.Count > 0;
             foreach (var configError in config.Errors)
             {
-                stderr.WriteLine($"analyze: the nginx configuration cannot be read: {configError}");
+                stderr.WriteLine(withLogs
+                    ? $"analyze: warning: the nginx configuration cannot be read, so the logs are analysed without it: {configError}"
+                    : $"analyze: the nginx configuration cannot be read: {configError}");
             }
 
             if (!config.Succeeded)
             {
-                // Like nginx -t: the first syntax error makes the configuration unusable.
-                return Task.FromResult(config.Errors.Any(e => e.Line == 0) ? 2 : 1);
-            }
+                // Like nginx -t: the first syntax error makes the configuration unusable. Checking it alone, that fails
+                // the run; beside logs (a fragment pasted without its last brace), the logs still say what failed.
+                if (!withLogs)
+                {
+                    return Task.FromResult(config.Errors.Any(e => e.Line == 0) ? 2 : 1);
+                }
 
-            foreach (var warning in config.Warnings)
+                config = null;
+            }
+            else
             {
-                stderr.WriteLine($"analyze: warning: {warning}");
+                foreach (var warning in config.Warnings)
+                {
+                    stderr.WriteLine($"analyze: warning: {warning}");
+                }
             }
 
-            if (parsed.Access.Count == 0 && parsed.Error.Count == 0)
+            if (config is not null && parsed.Access.Count == 0 && parsed.Error.Count == 0)
             {
                 var alone = ConfigReport.Create(config.Model!, ConfigChecks.Run(config.Model!), config.Warnings);
                 if (parsed.Json)

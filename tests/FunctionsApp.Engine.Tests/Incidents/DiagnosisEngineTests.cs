@@ -416,13 +416,15 @@ public sealed class DiagnosisEngineTests
     /// <c>proxy_pass http://localhost:9000</c> is a group of [::1] and 127.0.0.1. A try on [::1] that fails (no IPv6 on the
     /// container's loopback, or the application listening on IPv4 only) goes on to 127.0.0.1; had that failed too, it would
     /// have a line of its own, for the same connection. Pasted alone, with nginx's warning or without it (the default
-    /// <c>error_log</c> level hides warnings), the try is one nginx moved past: no request failed.
+    /// <c>error_log</c> level hides warnings), the try is one nginx moved past, and whoever pasted it asks about it: the
+    /// address family is what is wrong (a misconfiguration, refused or not), at low confidence, and the report says that
+    /// 127.0.0.1 logged no failure.
     /// </summary>
     [Theory]
     [InlineData("[crit] 1054#1054: *23 connect() to [::1]:9000 failed (99: Address not available)", true)]
     [InlineData("[error] 1054#1054: *23 connect() failed (111: Connection refused)", true)]
     [InlineData("[error] 1054#1054: *23 connect() failed (111: Connection refused)", false)]
-    public void Analyze_ShortPasteOfATryOnLocalhostsIpv6Address_HasNoIncident(string failure, bool warned)
+    public void Analyze_ShortPasteOfATryOnLocalhostsIpv6Address_IsALowConfidenceMisconfiguration(string failure, bool warned)
     {
         var tail = " while connecting to upstream, client: 172.18.0.1, server: , request: \"GET /about HTTP/1.1\", upstream: \"fastcgi://[::1]:9000\", host: \"www.website.test\"";
         List<string> errors = [$"2019/12/20 18:08:12 {failure}{tail}"];
@@ -433,8 +435,52 @@ public sealed class DiagnosisEngineTests
 
         var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
 
-        Assert.Equal(1L, report.Stats.TriesMovedPast);
-        Assert.Empty(report.Incidents);
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(IncidentCause.Misconfiguration, incident.Cause);
+        Assert.Equal("[::1]:9000", incident.Upstream);
+        Assert.InRange(incident.Confidence, 0.1, 0.6);
+        Assert.Contains("127.0.0.1:9000", incident.Summary, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The same refusal on [::1] from a client that is no container network's gateway: nothing says the application is
+    /// in another container, and 127.0.0.1 logged no failure, so the application listens on IPv4 only.
+    /// </summary>
+    [Fact]
+    public void Analyze_ShortPasteOfARefusalOnLocalhostsIpv6Address_IsAnIpv4OnlyListener()
+    {
+        string[] errors =
+        [
+            "2017/02/05 09:34:09 [error] 17514#0: *719 connect() failed (111: Connection refused) while connecting to upstream, client: 198.51.100.7, server: shop.test, request: \"GET / HTTP/1.1\", upstream: \"http://[::1]:6667/\", host: \"shop.test\"",
+        ];
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(IncidentCause.Misconfiguration, incident.Cause);
+        Assert.InRange(incident.Confidence, 0.1, 0.5);
+        Assert.Contains("127.0.0.1:6667", incident.Summary, StringComparison.Ordinal);
+        Assert.StartsWith("`localhost` names both [::1] and 127.0.0.1", incident.Remediation[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Refusals on [::1] and then on 127.0.0.1, the same request's two tries of <c>localhost</c>: nothing listens on
+    /// either, and the application is down, not on the wrong address family.
+    /// </summary>
+    [Fact]
+    public void Analyze_RefusalsOnBothOfLocalhostsAddresses_AreTheApplicationDown()
+    {
+        var tail = " while connecting to upstream, client: 198.51.100.7, server: , request: \"GET / HTTP/1.1\", upstream: \"http://{0}/\", host: \"www.website.test\"";
+        string[] errors =
+        [
+            "2019/06/27 04:21:14 [error] 10460#10460: *3 connect() failed (111: Connection refused)" + string.Format(CultureInfo.InvariantCulture, tail, "[::1]:5000"),
+            "2019/06/27 04:21:14 [error] 10460#10460: *3 connect() failed (111: Connection refused)" + string.Format(CultureInfo.InvariantCulture, tail, "127.0.0.1:5000"),
+        ];
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(IncidentCause.UpstreamDown, incident.Cause);
     }
 
     /// <summary>

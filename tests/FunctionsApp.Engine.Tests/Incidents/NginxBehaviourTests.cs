@@ -825,6 +825,33 @@ public sealed class NginxBehaviourTests
         Assert.Contains("HTTP/0.9", incident.Summary, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// nginx logs <c>$status</c> <c>000</c> with <c>"-"</c> as the request for a connection closed before it brought a
+    /// request (a health checker's bare TCP connect, a client gone before sending). A log of such lines is a readable
+    /// log with nothing failed; amid an outage they are neither failures nor answers, so they do not end it.
+    /// </summary>
+    [Fact]
+    public void ConnectionsThatBroughtNoRequest_AreReadAndNeitherFailNorServe()
+    {
+        string[] alone = ["192.0.2.10 - - [12/Apr/2019:21:18:26 +0100] \"-\" 000 0 \"-\" \"-\""];
+
+        var quiet = Analyze(alone, format: null);
+
+        Assert.Equal((1L, 0L, 0), (quiet.Stats.AccessLines, quiet.Stats.MalformedLines, quiet.Incidents.Count));
+
+        var access = new List<string>();
+        for (var s = 0; s < 120; s++)
+        {
+            access.Add(s % 2 == 0 ? Access(s, 502, upstreamStatus: "502", connect: "-", header: "-") : Access(s, 0).Replace("\"GET / HTTP/1.1\" 0 ", "\"-\" 000 ", StringComparison.Ordinal));
+        }
+
+        var report = Analyze(access);
+
+        Assert.Equal(0L, report.Stats.MalformedLines);
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(60, incident.FailedRequests);
+    }
+
     [Fact]
     public void ErrorPageToAnotherUpstream_EachLocationsUpstreamFailsOnItsOwnTerms()
     {

@@ -62,6 +62,22 @@ public sealed class AnalyzeCommandConfigTests : IDisposable
         Assert.Contains($"{path}:5: unexpected \"}}\"", error, StringComparison.Ordinal);
     }
 
+    /// <summary>A fragment pasted without its last brace beside the logs: the logs still say what failed, without it.</summary>
+    [Fact]
+    public async Task RunAsync_ConfigWithSyntaxErrorBesideLogs_WarnsAndAnalysesTheLogs()
+    {
+        var dir = Path.Combine(LogFixtures, "mixed-combined");
+        var path = Path.Combine(_dir, "nginx.conf");
+        await File.WriteAllTextAsync(path, "http {\n    server {\n        listen 80;\n        location / { root html; }\n}\n");
+
+        var (exit, output, error) = await RunAsync("--nginx-config", path, "--access", Path.Combine(dir, "access.log"), "--error", Path.Combine(dir, "error.log"));
+
+        Assert.Equal(0, exit);
+        Assert.Contains($"analyze: warning: the nginx configuration cannot be read, so the logs are analysed without it: {path}:6: unexpected end of file", error, StringComparison.Ordinal);
+        Assert.Contains("incident(s):", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("configuration finding(s):", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RunAsync_MissingConfig_ExitsTwo()
     {
