@@ -347,7 +347,7 @@ internal sealed partial class DiagnosisEngine
     /// </summary>
     private static bool CutTheBodyShort(PendingError error) =>
         error.Kind is FailureKind.TimedOut or FailureKind.ConnectionTimedOut or FailureKind.Reset or FailureKind.PrematureClose
-            or FailureKind.InvalidHeader or FailureKind.NotFastCgi
+            or FailureKind.InvalidHeader or FailureKind.NotFastCgi or FailureKind.NotHttp2
         && error.Signature.Contains(" while reading upstream", StringComparison.Ordinal);
 
     /// <summary>After the last time the access log holds (an access log that ended before the error log).</summary>

@@ -141,7 +141,7 @@ internal sealed partial class DiagnosisEngine
                 {
                     FailureKind.Refused or FailureKind.MissingSocket => ServerState.NothingListening,
                     FailureKind.TimedOut => ServerState.NotAnswering,
-                    FailureKind.TooBigHeader or FailureKind.NotFastCgi or FailureKind.PlainTextAnswer => ServerState.AnswerNginxCannotTake,
+                    FailureKind.TooBigHeader or FailureKind.NotFastCgi or FailureKind.NotHttp2 or FailureKind.PlainTextAnswer => ServerState.AnswerNginxCannotTake,
                     _ => ServerState.Mixed,
                 };
                 state = state == ServerState.Unknown || state == of ? of : ServerState.Mixed;

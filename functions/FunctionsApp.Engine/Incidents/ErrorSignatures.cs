@@ -350,6 +350,13 @@ internal static class ErrorSignatures
             return FailureKind.NotFastCgi;
         }
 
+        // ngx_http_grpc_parse_frame reads the first three bytes as the frame's length: a length too large whose bytes are
+        // all printable text is a text answer's start ("HTT"), an HTTP/1 server where HTTP/2 was expected.
+        if (TextAsFrameLength(message))
+        {
+            return FailureKind.NotHttp2;
+        }
+
         // Every other "upstream sent ..." is nginx refusing what the upstream answered: invalid header or status, no
         // HTTP status line, a FastCGI record it cannot read, bad chunked encoding, duplicate or
         // conflicting headers, more data than Content-Length. The memcached module names itself instead ("memcached sent
@@ -562,6 +569,31 @@ internal static class ErrorSignatures
             : words.IndexOf("server failure"u8) >= 0 ? FailureKind.DnsServerFailure
             : words.IndexOf("timeout"u8) >= 0 ? FailureKind.DnsTimeout
             : FailureKind.DnsNotFound;
+    }
+
+    /// <summary>
+    /// <c>upstream sent too large http2 frame: N</c> where N's three bytes (big-endian, as the frame header holds them)
+    /// are printable ASCII: no HTTP/2 server sends a frame larger than the 16 KB nginx allows, so the bytes were text.
+    /// </summary>
+    private static bool TextAsFrameLength(ReadOnlySpan<byte> message)
+    {
+        var marker = "upstream sent too large http2 frame: "u8;
+        var at = message.IndexOf(marker);
+        if (at < 0)
+        {
+            return false;
+        }
+
+        var digits = message[(at + marker.Length)..];
+        var end = digits.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+        if (!System.Buffers.Text.Utf8Parser.TryParse(end < 0 ? digits : digits[..end], out int length, out _) || length is < 0 or > 0xFFFFFF)
+        {
+            return false;
+        }
+
+        return IsPrintable(length >> 16) && IsPrintable((length >> 8) & 0xFF) && IsPrintable(length & 0xFF);
+
+        static bool IsPrintable(int b) => b is >= 0x20 and <= 0x7E;
     }
 
     /// <summary>A system call on a quoted path: <c>open() "/path" failed</c>, <c>CreateFile() "C:\…" failed</c>.</summary>

@@ -111,4 +111,12 @@ internal enum FailureKind
     /// its number: <c>https://</c> in <c>proxy_pass</c> for a plain-HTTP server, or the server's TLS on another port.
     /// </summary>
     PlainTextAnswer,
+
+    /// <summary>
+    /// What a <c>grpc_pass</c> reached does not speak HTTP/2 (<c>upstream sent too large http2 frame: 4740180</c>):
+    /// nginx reads a frame's first three bytes as its length, and a length whose three bytes are printable text is the
+    /// start of a text answer ("HTT", 4740180, is an HTTP/1.x server's status line; "&lt;!D", 3940676, an HTML page):
+    /// the address is an HTTP/1 service's, or its port speaks something else, a configuration error.
+    /// </summary>
+    NotHttp2,
 }

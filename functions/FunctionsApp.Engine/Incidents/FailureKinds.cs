@@ -15,7 +15,7 @@ internal static class FailureKinds
     /// nginx could not use, or took too long to answer. Something listened at the address then. (A handshake that timed
     /// out and a scheme on the other protocol's port were connected too, but are not counted here.)</summary>
     public static bool AfterConnect(this FailureKind kind) => kind is FailureKind.Reset or FailureKind.PrematureClose or FailureKind.InvalidHeader
-        or FailureKind.TooBigHeader or FailureKind.TimedOut or FailureKind.NotFastCgi or FailureKind.TlsHandshake or FailureKind.TlsVerify or FailureKind.PlainTextAnswer;
+        or FailureKind.TooBigHeader or FailureKind.TimedOut or FailureKind.NotFastCgi or FailureKind.NotHttp2 or FailureKind.TlsHandshake or FailureKind.TlsVerify or FailureKind.PlainTextAnswer;
 
     /// <summary>nginx found no connection or descriptor for the try (<c>worker_connections are not enough</c>,
     /// <c>socket() failed (24: Too many open files)</c>; ngx_event_connect_peer returns NGX_ERROR) and answered the request

@@ -175,7 +175,7 @@ internal static class IncidentClassifier
         FailureKind.Reset or FailureKind.ResetConnecting or FailureKind.PrematureClose => (BrokenResponse(e, kind), 1.0),
         FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
         FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.NoResolver or FailureKind.Ipv6Unavailable or FailureKind.InvalidAddress
-            or FailureKind.BindFailed or FailureKind.NotFastCgi or FailureKind.WrongScheme or FailureKind.PlainTextAnswer => (IncidentCause.Misconfiguration, 1.0),
+            or FailureKind.BindFailed or FailureKind.NotFastCgi or FailureKind.NotHttp2 or FailureKind.WrongScheme or FailureKind.PlainTextAnswer => (IncidentCause.Misconfiguration, 1.0),
         FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused => (IncidentCause.Dns, 1.0),
 
         // The resolver's own complaints come with the per-request "could not be resolved" lines: evidence, a small vote.
@@ -648,6 +648,7 @@ internal static class IncidentClassifier
                 FailureKind.Ipv6Unavailable =>
                     $"nginx's tries for {u} include IPv6 addresses, and this host cannot connect over IPv6 (no IPv6 address to connect from, or no route to IPv6 networks): the name resolves to IPv6 addresses too, or the configuration names one.",
                 FailureKind.BindFailed => $"nginx could not bind the local address `proxy_bind` names to connect to {u}: this host does not have that address (or it is in use), so no try left nginx.",
+                FailureKind.NotHttp2 => $"{u} does not speak HTTP/2: nginx read the first bytes of its answer as an HTTP/2 frame's length, and they were text (\"HTT\" of an HTTP/1.x status line, or an HTML page), so `grpc_pass` points at an HTTP/1 service or a port that speaks another protocol.",
                 FailureKind.NotFastCgi => $"{u} does not speak FastCGI: its answer did not begin with a FastCGI record (version 1) but with another protocol's first byte (72, \"H\", is an HTTP server's \"HTTP/1.1\"), so `fastcgi_pass` points at another service's address or socket.",
                 FailureKind.WrongScheme when e.Upstream.EndsWith(":443", StringComparison.Ordinal) =>
                     $"nginx speaks plain HTTP to {u}, HTTPS's port (closed or reset before any header): the TLS server there drops a request that is no TLS handshake. `proxy_pass` needs `https://` (`grpc_pass` `grpcs://`; ingress-nginx: the `backend-protocol: \"HTTPS\"` annotation).",
@@ -758,6 +759,7 @@ internal static class IncidentClassifier
         FailureKind.InvalidAddress => "invalid address",
         FailureKind.BindFailed => "proxy_bind address not bindable",
         FailureKind.NotFastCgi => "not a FastCGI server",
+        FailureKind.NotHttp2 => "not an HTTP/2 server",
         FailureKind.QueueFull => "the application server's request queue was full",
         FailureKind.WrongScheme => "wrong protocol for the port",
         FailureKind.PlainTextAnswer => "a plain-text answer to nginx's TLS handshake",

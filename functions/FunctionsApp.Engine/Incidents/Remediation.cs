@@ -6,6 +6,10 @@ namespace FunctionsApp.Incidents;
 internal static class Remediation
 {
     /// <summary>The steps for a verdict, with what the evidence adds (an application server's timeout, a group name).</summary>
+    /// <summary>A curl command that asks an upstream address (host:port, or nginx's <c>unix:/path</c>) for a page.</summary>
+    private static string CurlTo(string upstream) =>
+        upstream.StartsWith("unix:", StringComparison.Ordinal) ? $"curl -v --unix-socket {upstream["unix:".Length..]} http://localhost/" : $"curl -v http://{upstream}/";
+
     private static string Ipv4OnlyListenerStep(string upstream) =>
         $"`localhost` names both [::1] and 127.0.0.1, and nginx tries the other address after a refused one: if the application listens on IPv4 only (`ss -ltnp` shows `{UpstreamAddress.OtherLoopback(upstream)}` and no `[::1]`), the IPv4 try answered and only this address is wrong. Point `proxy_pass` at `127.0.0.1`, or have the application listen on both.";
 
@@ -144,6 +148,11 @@ internal static class Remediation
                 if (kinds.Contains(FailureKind.InvalidAddress))
                 {
                     steps.Add($"connect() rejected {upstream} itself (Invalid argument / address family): check the address nginx was given (an IPv6 address to an IPv4-only host, a broadcast or malformed address from service discovery or the resolver).");
+                }
+
+                if (kinds.Contains(FailureKind.NotHttp2))
+                {
+                    steps.Add($"Point `grpc_pass` at the gRPC server's own port: {upstream} answers in HTTP/1 (`{CurlTo(upstream)}` shows which program answers, `ss -ltnp` who owns the port). An HTTP/1 application there needs `proxy_pass`; a gRPC server on TLS needs `grpc_pass grpcs://`.");
                 }
 
                 if (kinds.Contains(FailureKind.NotFastCgi))

@@ -37,6 +37,13 @@ public sealed class ErrorSignaturesTests
         { "upstream prematurely closed FastCGI stdout while reading response header from upstream", "PrematureClose" },
         { "upstream sent unsupported FastCGI protocol version: 72 while reading response header from upstream", "NotFastCgi" },
         { "upstream sent unexpected FastCGI record: 3 while reading response header from upstream", "InvalidHeader" },
+        // A frame length whose three bytes are text: "HTT" (an HTTP/1.x status line), "<!D" (an HTML page), "<ht".
+        { "upstream sent too large http2 frame: 4740180 while reading response header from upstream", "NotHttp2" },
+        { "upstream sent too large http2 frame: 3940676 while reading response header from upstream", "NotHttp2" },
+        { "upstream sent too large http2 frame: 3958900 while reading response header from upstream", "NotHttp2" },
+        // A length with a control byte in it (0x01_00_00, 0x00_40_01) is an HTTP/2 server's frame too large: invalid.
+        { "upstream sent too large http2 frame: 65536 while reading response header from upstream", "InvalidHeader" },
+        { "upstream sent too large http2 frame: 16385 while reading response header from upstream", "InvalidHeader" },
         { "send() failed (111: Connection refused) while resolving, resolver: 127.0.0.11:53", "Resolver" },
         { "unexpected DNS response for api.internal", "Resolver" },
         { "api.internal could not be resolved (2: Server failure)", "DnsServerFailure" },

@@ -852,6 +852,23 @@ public sealed class NginxBehaviourTests
         Assert.Equal(60, incident.FailedRequests);
     }
 
+    /// <summary>
+    /// <c>grpc_pass</c> to a server that answers HTTP/1.1: nginx reads "HTT" as the first frame's length, 4740180, far
+    /// over the 16 KB it allows, and fails the call with 502. The server does not speak HTTP/2: the address is wrong.
+    /// </summary>
+    [Fact]
+    public void GrpcPassToAnHttp1Server_IsAMisconfigurationOfTheAddress()
+    {
+        var errors = Enumerable.Range(0, 4).Select(s =>
+            $"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 31#31: *{100 + s} upstream sent too large http2 frame: 4740180 while reading response header from upstream, client: 10.1.2.3, server: grpc.test, request: \"POST /orders.Orders/Get HTTP/2.0\", upstream: \"grpc://10.0.0.9:8080\", host: \"grpc.test:443\"");
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal((IncidentCause.Misconfiguration, 502, "10.0.0.9:8080"), (incident.Cause, incident.Status, incident.Upstream));
+        Assert.Contains("HTTP/2", incident.Summary, StringComparison.Ordinal);
+        Assert.StartsWith("Point `grpc_pass` at the gRPC server's own port", incident.Remediation[0], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ErrorPageToAnotherUpstream_EachLocationsUpstreamFailsOnItsOwnTerms()
     {
