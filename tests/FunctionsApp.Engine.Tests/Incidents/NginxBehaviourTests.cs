@@ -869,6 +869,24 @@ public sealed class NginxBehaviourTests
         Assert.StartsWith("Point `grpc_pass` at the gRPC server's own port", incident.Remediation[0], StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// nginx answers 500 itself when it finds no connection for a try (`worker_connections are not enough while
+    /// connecting to upstream`) and never moves on to another server: a line of it that no access line claimed is of a
+    /// request the access log lacks (a paste cut short), not a try that recovered, however many others were served then.
+    /// </summary>
+    [Theory]
+    [InlineData("1024 worker_connections are not enough while connecting to upstream")]
+    [InlineData("socket() failed (24: Too many open files) while connecting to upstream")]
+    public void OutOfConnectionsLineWithoutItsAccessLine_IsAFailedRequest(string message)
+    {
+        string[] access = [Access(0, 200, path: "/radio"), Access(1, 200, path: "/radio"), Access(2, 200, path: "/api")];
+        string[] errors = [Error(1, message, path: "/api/nowplaying", cid: 9).Replace("[error]", "[alert]", StringComparison.Ordinal)];
+
+        var incident = Assert.Single(Analyze(access, errors).Incidents);
+
+        Assert.Equal((IncidentCause.Overload, 500, 1), (incident.Cause, incident.Status, incident.FailedRequests));
+    }
+
     [Fact]
     public void ErrorPageToAnotherUpstream_EachLocationsUpstreamFailsOnItsOwnTerms()
     {
