@@ -41,6 +41,10 @@ internal sealed partial class DiagnosisEngine
     /// long: a timeout's own line comes after nginx's warning, and takes the note back.</summary>
     private readonly List<(long ConnectionId, string Upstream, string Host, DateTimeOffset Time)> _disabledJustNow = [];
 
+    /// <summary>The peers a Lua balancer just failed to set (<see cref="ErrorSignatures.BalancerPeerRefused"/>), by
+    /// connection, until that connection's try on the placeholder server comes (moments later).</summary>
+    private readonly List<(long ConnectionId, FailureKind Kind, DateTimeOffset Time)> _peersRefused = [];
+
     public DiagnosisEngine(DiagnosisOptions options, EngineState? state = null)
     {
         _options = options;
@@ -473,6 +477,17 @@ internal sealed partial class DiagnosisEngine
             NoteOutOfConnections(time);
         }
 
+        if (kind == FailureKind.None && line.ConnectionId >= 0
+            && ErrorSignatures.BalancerPeerRefused(line.Message, out _) is var refused and not FailureKind.None)
+        {
+            if (_peersRefused.Count >= 64)
+            {
+                _peersRefused.RemoveAt(0);
+            }
+
+            _peersRefused.Add((line.ConnectionId, refused, time));
+        }
+
         if (kind.IsUnresolved() && ErrorSignatures.OfNoRequest(in line))
         {
             if (State.OwnLookupsUnresolved.Count >= EngineState.MaxOwnLookups)
@@ -515,6 +530,12 @@ internal sealed partial class DiagnosisEngine
             StatedStatus = line.Passenger ? ErrorSignatures.StatedStatus(message) : null,
             Raw = LogText.Raw(line.Line),
         };
+        if (UpstreamAddress.IsBalancerPlaceholder(error.Upstream) && !kind.AfterConnect())
+        {
+            OnThePlaceholder(error);
+            kind = error.Kind;
+        }
+
         if (error.ConnectionId >= 0 && (error.Host == NoHost || error.Upstream.Length == 0) && EarlierLineOfItsConnection(error) is { } earlier)
         {
             // A line cut short (a paste, a search's excerpt): nginx writes a request's context whole, so what it lacks
@@ -798,6 +819,27 @@ internal sealed partial class DiagnosisEngine
 
     /// <summary>The latest line of the same connection (<c>*N</c>, and the client and server where both name them)
     /// within a minute before, that names its host: another try of the request, or an earlier request on it.</summary>
+    /// <summary>
+    /// A try on ingress-nginx's placeholder server (<see cref="UpstreamAddress.IsBalancerPlaceholder"/>): its Lua balancer
+    /// set no usable peer, no endpoint (none ready, none synced yet) or a name it had not resolved (an ExternalName
+    /// Service). Where its line for the same connection a moment before says the peer was an address that cannot be
+    /// ("invalid port": a Service port that names no container port), the configuration is what failed.
+    /// </summary>
+    private void OnThePlaceholder(PendingError error)
+    {
+        error.Kind = FailureKind.NoPeerFromBalancer;
+        for (var i = _peersRefused.Count - 1; i >= 0; i--)
+        {
+            var (connection, kind, time) = _peersRefused[i];
+            if (connection == error.ConnectionId && (error.Time - time).Duration() <= TimeSpan.FromSeconds(1))
+            {
+                error.Kind = kind == FailureKind.InvalidAddress ? FailureKind.InvalidAddress : FailureKind.NoPeerFromBalancer;
+                _peersRefused.RemoveAt(i);
+                return;
+            }
+        }
+    }
+
     private PendingError? EarlierLineOfItsConnection(PendingError error)
     {
         for (var i = State.PendingErrors.Count - 1; i >= 0; i--)

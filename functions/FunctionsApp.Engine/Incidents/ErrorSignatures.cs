@@ -208,6 +208,13 @@ internal static class ErrorSignatures
         // calls the script makes itself, and the script decides what the client gets: evidence about the request it
         // names, not an upstream's failure. Only a Lua balancer's failure (balancer_by_lua, "... while connecting to
         // upstream") is in the proxied request's upstream phase.
+        // A Lua balancer's peer that nginx would not take is why the try on the placeholder server that follows failed
+        // (DiagnosisEngine.OnThePlaceholder), not a failure of its own.
+        if (message.StartsWith("[lua] "u8) && BalancerPeerRefused(message, out _) != FailureKind.None)
+        {
+            return FailureKind.None;
+        }
+
         if ((message.StartsWith("[lua] "u8) || message.StartsWith("lua "u8)) && !IsUpstreamPhase(message))
         {
             return BalancerNameFailure(message) is var dns and not FailureKind.None ? dns
@@ -594,6 +601,35 @@ internal static class ErrorSignatures
         return IsPrintable(length >> 16) && IsPrintable((length >> 8) & 0xFF) && IsPrintable(length & 0xFF);
 
         static bool IsPrintable(int b) => b is >= 0x20 and <= 0x7E;
+    }
+
+    /// <summary>
+    /// A Lua balancer that chose a peer nginx would not take (ingress-nginx's <c>[lua] balancer.lua:240: balance(): error
+    /// while setting current upstream peer orders.shop.svc.cluster.local:80: no host allowed</c>): the request then goes
+    /// to the placeholder server. ngx.balancer takes addresses only, so "no host allowed" is a name the balancer did not
+    /// resolve (an ExternalName Service whose lookup failed), <see cref="FailureKind.DnsNotFound"/>; any other reason
+    /// ("invalid port": port 0, a Service port that names no container port) is an address that cannot be,
+    /// <see cref="FailureKind.InvalidAddress"/>. None when not such a line.
+    /// </summary>
+    public static FailureKind BalancerPeerRefused(ReadOnlySpan<byte> message, out string peer)
+    {
+        peer = "";
+        var marker = "error while setting current upstream peer "u8;
+        var at = message.IndexOf(marker);
+        if (at < 0 || !message.StartsWith("[lua] "u8))
+        {
+            return FailureKind.None;
+        }
+
+        var rest = message[(at + marker.Length)..];
+        var colon = rest.IndexOf(": "u8);
+        if (colon <= 0)
+        {
+            return FailureKind.None;
+        }
+
+        peer = Encoding.UTF8.GetString(rest[..colon]);
+        return rest[(colon + 2)..].StartsWith("no host allowed"u8) ? FailureKind.DnsNotFound : FailureKind.InvalidAddress;
     }
 
     /// <summary>A system call on a quoted path: <c>open() "/path" failed</c>, <c>CreateFile() "C:\…" failed</c>.</summary>

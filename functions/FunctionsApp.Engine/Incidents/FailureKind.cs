@@ -119,4 +119,11 @@ internal enum FailureKind
     /// the address is an HTTP/1 service's, or its port speaks something else, a configuration error.
     /// </summary>
     NotHttp2,
+
+    /// <summary>
+    /// A try on ingress-nginx's placeholder server, <c>0.0.0.1</c> (<c>connect() to 0.0.0.1:80 failed (22: Invalid
+    /// argument)</c>): its Lua balancer set no peer for the request (no endpoints synced for the backend, none ready), so
+    /// nginx went to the <c>upstream_balancer</c> block's stand-in, which nothing can be connected to.
+    /// </summary>
+    NoPeerFromBalancer,
 }

@@ -172,6 +172,9 @@ internal static class IncidentClassifier
         FailureKind.TimedOutHandshaking => (Interleaved(e) || e.Kinds.ContainsKey(FailureKind.TimedOut) ? IncidentCause.Timeout : IncidentCause.TlsHandshake, 1.0),
         FailureKind.ResourceUnavailable or FailureKind.PortExhaustion or FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles
             or FailureKind.QueueFull => (IncidentCause.Overload, 1.0),
+
+        // ingress-nginx's balancer had no endpoint to give: as "no live upstreams", no server to try.
+        FailureKind.NoPeerFromBalancer => (IncidentCause.UpstreamDown, 1.0),
         FailureKind.Reset or FailureKind.ResetConnecting or FailureKind.PrematureClose => (BrokenResponse(e, kind), 1.0),
         FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
         FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.NoResolver or FailureKind.Ipv6Unavailable or FailureKind.InvalidAddress
@@ -616,6 +619,8 @@ internal static class IncidentClassifier
                 $"nginx found no live server in the upstream group {(e.Upstream.Contains(':', StringComparison.Ordinal) ? $"{u} belongs to" : u)}: `$upstream_addr` names the group, as nginx logs it when every server failed `max_fails` times within `fail_timeout` (or is marked `down`). The error log says what failed first.",
             IncidentCause.UpstreamDown => top switch
             {
+                FailureKind.NoPeerFromBalancer =>
+                    "ingress-nginx's Lua balancer set no peer for these requests, so nginx tried its placeholder server 0.0.0.1, which nothing can be connected to: the backend had no endpoint to choose (no ready pod behind its Service, or the controller had not yet synced the new ones after a rollout or an Ingress change; for an ExternalName Service, a name the balancer had not resolved: `no host allowed`).",
                 FailureKind.NoLiveUpstreams when e.Upstream is "(unknown)" or "-" =>
                     "nginx found no live server in the upstream group (no live upstreams): every server failed `max_fails` times within `fail_timeout`, or is marked `down`.",
                 FailureKind.NoLiveUpstreams when NoneLiveWithoutAFailure(e) =>
@@ -760,6 +765,7 @@ internal static class IncidentClassifier
         FailureKind.BindFailed => "proxy_bind address not bindable",
         FailureKind.NotFastCgi => "not a FastCGI server",
         FailureKind.NotHttp2 => "not an HTTP/2 server",
+        FailureKind.NoPeerFromBalancer => "no endpoint from the balancer",
         FailureKind.QueueFull => "the application server's request queue was full",
         FailureKind.WrongScheme => "wrong protocol for the port",
         FailureKind.PlainTextAnswer => "a plain-text answer to nginx's TLS handshake",

@@ -84,8 +84,9 @@ internal static class Remediation
         var steps = new List<string>();
         switch (cause)
         {
-            case IncidentCause.UpstreamDown when backendWithoutEndpoints:
-                steps.Add($"Find the Service behind {upstream} (ingress-nginx names a backend namespace-service-port) and list its endpoints: `kubectl get endpointslices -n <namespace> -l kubernetes.io/service-name=<service>`. None ready means no running pod matches it, or none passes its readiness probe.");
+            case IncidentCause.UpstreamDown when backendWithoutEndpoints || kinds.Contains(FailureKind.NoPeerFromBalancer):
+                var backend = UpstreamAddress.IsBalancerPlaceholder(upstream) ? "these requests' backend (the access log's `$proxy_upstream_name`)" : upstream;
+                steps.Add($"Find the Service behind {backend} (ingress-nginx names a backend namespace-service-port) and list its endpoints: `kubectl get endpointslices -n <namespace> -l kubernetes.io/service-name=<service>`. None ready means no running pod matches it, or none passes its readiness probe.");
                 steps.Add("Compare the Service's `selector` with the pods' labels (`kubectl get pods -n <namespace> --show-labels`), and read the pods' events and readiness (`kubectl describe pod`): a rollout that went wrong, a crash loop or a failing probe.");
                 steps.Add("Check that the Ingress's `backend.service.port` is a port the Service defines, and that the Service's `targetPort` is one the pods listen on.");
                 steps.Add("Run more than one replica with a PodDisruptionBudget, so a rollout or a node drain leaves ready endpoints.");

@@ -98,6 +98,12 @@ internal static class UpstreamAddress
     /// </summary>
     public static bool IsLocalhostIpv6(string upstream) => upstream.StartsWith("[::1]:", StringComparison.Ordinal);
 
+    /// <summary>
+    /// ingress-nginx's stand-in server (<c>upstream upstream_balancer { server 0.0.0.1; balancer_by_lua … }</c>): nginx
+    /// connects to it only when the Lua balancer set no peer. 0.0.0.0/8 is "this network", never a host's address.
+    /// </summary>
+    public static bool IsBalancerPlaceholder(string upstream) => upstream.StartsWith("0.0.0.1:", StringComparison.Ordinal) || upstream == "0.0.0.1";
+
     /// <summary>A <c>Host</c> value as a key: lower case, without a port; a masked one (<see cref="ValueShapes.IsMaskedName"/>) is none.</summary>
     public static string HostKey(string host)
     {

@@ -887,6 +887,40 @@ public sealed class NginxBehaviourTests
         Assert.Equal((IncidentCause.Overload, 500, 1), (incident.Cause, incident.Status, incident.FailedRequests));
     }
 
+    /// <summary>
+    /// ingress-nginx's <c>upstream_balancer</c> holds one stand-in server, 0.0.0.1, which nginx tries only when the Lua
+    /// balancer set no peer: no endpoint for the backend (or a name it had not resolved, "no host allowed"), so the
+    /// backend is down, not the address wrong. A peer nginx refused as an address ("invalid port": a Service port that
+    /// names no container port) is the configuration.
+    /// </summary>
+    [Theory]
+    [InlineData(null, IncidentCause.UpstreamDown)]
+    [InlineData("no host allowed", IncidentCause.UpstreamDown)]
+    [InlineData("invalid port", IncidentCause.Misconfiguration)]
+    public void TryOnIngressNginxsPlaceholderServer_IsWhatTheBalancerSaid(string? reason, IncidentCause cause)
+    {
+        var errors = new List<string>();
+        for (var s = 0; s < 4; s++)
+        {
+            var context = $", client: 10.0.2.{s + 10}, server: api.test, request: \"GET /orders HTTP/1.1\"";
+            if (reason is not null)
+            {
+                errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 330#330: *{1900 + s} [lua] balancer.lua:240: balance(): error while setting current upstream peer orders.shop.svc.cluster.local:80: {reason} while connecting to upstream{context}, host: \"api.test\"");
+            }
+
+            errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [crit] 330#330: *{1900 + s} connect() to 0.0.0.1:80 failed (22: Invalid argument) while connecting to upstream{context}, upstream: \"http://0.0.0.1:80/orders\", host: \"api.test\"");
+        }
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal((cause, 502, 4), (incident.Cause, incident.Status, incident.FailedRequests));
+        if (cause == IncidentCause.UpstreamDown)
+        {
+            Assert.Contains("placeholder server 0.0.0.1", incident.Summary, StringComparison.Ordinal);
+            Assert.Contains("kubectl get endpointslices", incident.Remediation[0], StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void ErrorPageToAnotherUpstream_EachLocationsUpstreamFailsOnItsOwnTerms()
     {
