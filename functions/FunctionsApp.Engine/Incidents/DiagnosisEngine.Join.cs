@@ -52,6 +52,13 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
+        if (error.Kind == FailureKind.AcceptFailed && LoopingAround(error.Time))
+        {
+            // nginx proxying to itself runs out of connections for the clients it accepts: its own hops fill the table.
+            // The loop's incident says so; these are no outage of their own.
+            return;
+        }
+
         // With the access log read past this line, a gateway error would have been logged and matched: an unmatched
         // line is a try nginx recovered from, or, when the requests it belongs to could not be told apart, evidence
         // for the incident of the same upstream and host going on at that time. Unless the access log never logs
@@ -274,6 +281,10 @@ internal sealed partial class DiagnosisEngine
 
         return later;
     }
+
+    /// <summary>A proxy loop noted within <see cref="LoopEvidenceSkew"/> of <paramref name="time"/>.</summary>
+    private bool LoopingAround(DateTimeOffset time) =>
+        State.LoopingUpstreams.Values.Any(note => time >= note.First - LoopEvidenceSkew && time <= note.Last + LoopEvidenceSkew);
 
     /// <summary>
     /// A failed connect: nothing reached the server, so nginx goes on to the next server of the group whatever the

@@ -383,10 +383,18 @@ internal static class ErrorSignatures
         // ngx_get_connection() logs this with the log of whoever asked for a connection: with a request's context
         // (", while connecting to upstream, client: ...") when nginx opened one to the upstream, and bare when the
         // listener accepted a client (ngx_event_accept.c): then the client's connection is closed before any request
-        // is read, nothing is proxied and no status is logged, so there is no failed request to account for.
+        // is read, nothing is proxied and no status is logged; the client (or a load balancer in front) sees it dropped.
+        // accept() failing for want of descriptors (24, or 23 for the system's table) leaves the client waiting in the
+        // listen queue alike.
         if (message.IndexOf("worker_connections are not enough"u8) >= 0)
         {
-            return message.IndexOf(" while "u8) >= 0 ? FailureKind.WorkerConnections : FailureKind.None;
+            return message.IndexOf(" while "u8) >= 0 ? FailureKind.WorkerConnections : FailureKind.AcceptFailed;
+        }
+
+        if ((message.StartsWith("accept4() failed ("u8) || message.StartsWith("accept() failed ("u8))
+            && (message.IndexOf("(24: "u8) >= 0 || message.IndexOf("(23: "u8) >= 0))
+        {
+            return FailureKind.AcceptFailed;
         }
 
         // proxy_bind's address could not be bound for the try ("bind(192.0.2.10) failed (99: Cannot assign requested

@@ -126,4 +126,12 @@ internal enum FailureKind
     /// nginx went to the <c>upstream_balancer</c> block's stand-in, which nothing can be connected to.
     /// </summary>
     NoPeerFromBalancer,
+
+    /// <summary>
+    /// nginx could not take a client's connection (<c>1024 worker_connections are not enough</c> with no request,
+    /// <c>accept4() failed (24: Too many open files)</c>): the listener accepted it, or tried to, and found no free
+    /// connection or descriptor, so the client was closed before any request was read. No access line logs it; a load
+    /// balancer in front reports a 502 for each.
+    /// </summary>
+    AcceptFailed,
 }

@@ -20,5 +20,5 @@ internal static class FailureKinds
     /// <summary>nginx found no connection or descriptor for the try (<c>worker_connections are not enough</c>,
     /// <c>socket() failed (24: Too many open files)</c>; ngx_event_connect_peer returns NGX_ERROR) and answered the request
     /// 500 itself, no server tried.</summary>
-    public static bool OutOfNginxResources(this FailureKind kind) => kind is FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles;
+    public static bool OutOfNginxResources(this FailureKind kind) => kind is FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles or FailureKind.AcceptFailed;
 }

@@ -171,7 +171,7 @@ internal static class IncidentClassifier
         // One that still serves some, or lets others through the handshake to time out reading, is slow: a timeout.
         FailureKind.TimedOutHandshaking => (Interleaved(e) || e.Kinds.ContainsKey(FailureKind.TimedOut) ? IncidentCause.Timeout : IncidentCause.TlsHandshake, 1.0),
         FailureKind.ResourceUnavailable or FailureKind.PortExhaustion or FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles
-            or FailureKind.QueueFull => (IncidentCause.Overload, 1.0),
+            or FailureKind.QueueFull or FailureKind.AcceptFailed => (IncidentCause.Overload, 1.0),
 
         // ingress-nginx's balancer had no endpoint to give: as "no live upstreams", no server to try.
         FailureKind.NoPeerFromBalancer => (IncidentCause.UpstreamDown, 1.0),
@@ -624,7 +624,7 @@ internal static class IncidentClassifier
                 FailureKind.NoLiveUpstreams when e.Upstream is "(unknown)" or "-" =>
                     "nginx found no live server in the upstream group (no live upstreams): every server failed `max_fails` times within `fail_timeout`, or is marked `down`.",
                 FailureKind.NoLiveUpstreams when NoneLiveWithoutAFailure(e) =>
-                    $"nginx found no live server in the upstream group {u} (no live upstreams), and no server of it failed before in these logs: every server is marked `down` in the configuration (nginx-proxy and other generators write `server 127.0.0.1 down;` when no container matches the site's VIRTUAL_HOST), or they failed before the logs begin.",
+                    $"nginx found no live server in the upstream group {u} (no live upstreams), and no server of it failed in these logs: most often its servers failed (`max_fails` within `fail_timeout`, each with a `connect() failed` or `timed out` line of its own) before these lines begin; otherwise the configuration marks every server `down` (nginx-proxy writes `server 127.0.0.1 down;` when no container matches the site's VIRTUAL_HOST). The earlier error log, or `nginx -T`, tells which.",
                 FailureKind.NoLiveUpstreams => $"Every server of the upstream group {u} is marked down by nginx (no live upstreams).",
                 FailureKind.Unreachable => $"{u} cannot be reached ({Words(top)}): the host is down, or a firewall, security group or route blocks it.",
                 FailureKind.TimedOutConnecting when HostUnreachable(e) =>
@@ -682,6 +682,8 @@ internal static class IncidentClassifier
             IncidentCause.Timeout => top == FailureKind.TimedOutConnecting
                 ? $"nginx could not connect to {u} in time: {TimeoutAnswer(e)} ({Words(top)})."
                 : $"{u} did not answer in time: {TimeoutAnswer(e)} ({Words(top)}).",
+            IncidentCause.Overload when top == FailureKind.AcceptFailed =>
+                "nginx ran out of connections (`worker_connections are not enough`) or file descriptors (`accept4() failed (24: …)`: `worker_rlimit_nofile`, the service's `LimitNOFILE`) for the clients it accepts: it closed new connections before reading a request, so those clients got no answer (a load balancer in front reports a 502 for each) and no access line logs them. Every client connection, and every upstream connection it proxies, takes one: long-lived ones (WebSockets, keepalive, slow upstreams) fill them, and so does nginx proxying to itself.",
             IncidentCause.Overload when top.OutOfNginxResources() =>
                 $"nginx itself ran out of {(top == FailureKind.WorkerConnections ? "connections (`worker_connections`)" : "file descriptors (`worker_rlimit_nofile`)")} before it could connect to {u}: it answered 500 without trying {u}, which may well be fine. Every client connection and every upstream connection takes one of each.",
             IncidentCause.Overload when top == FailureKind.PortExhaustion =>
@@ -759,6 +761,7 @@ internal static class IncidentClassifier
         FailureKind.ResourceUnavailable => "connect() returned EAGAIN: backlog full",
         FailureKind.PortExhaustion => "no free local ports",
         FailureKind.WorkerConnections => "worker_connections exhausted",
+        FailureKind.AcceptFailed => "new clients dropped",
         FailureKind.TooManyOpenFiles => "too many open files",
         FailureKind.Ipv6Unavailable => "no IPv6 on this host",
         FailureKind.InvalidAddress => "invalid address",

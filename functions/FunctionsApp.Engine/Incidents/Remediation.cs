@@ -207,7 +207,11 @@ internal static class Remediation
                 steps.Add("Add servers and `proxy_next_upstream error timeout` for idempotent requests, and `proxy_cache_use_stale timeout` to serve cached content meanwhile.");
                 break;
             case IncidentCause.Overload:
-                steps.Add($"Scale {upstream} out or up (more instances or workers: PHP-FPM `pm.max_children`, gunicorn/uwsgi workers, thread pools).");
+                if (!kinds.All(k => k == FailureKind.AcceptFailed))
+                {
+                    steps.Add($"Scale {upstream} out or up (more instances or workers: PHP-FPM `pm.max_children`, gunicorn/uwsgi workers, thread pools).");
+                }
+
                 if (kinds.Contains(FailureKind.QueueFull))
                 {
                     steps.Add("Passenger's request queue was full: every application process was busy. Find the slow requests holding them (`passenger-status`), then give it more processes (`passenger_max_pool_size`, memory permitting) before a longer queue (`passenger_max_request_queue_size`, default 100).");
@@ -233,9 +237,14 @@ internal static class Remediation
                     steps.Add("nginx ran out of file descriptors: raise `worker_rlimit_nofile` and the service's `LimitNOFILE`, and reuse upstream connections (keepalive).");
                 }
 
-                if (kinds.Contains(FailureKind.WorkerConnections))
+                if (kinds.Contains(FailureKind.WorkerConnections) || kinds.Contains(FailureKind.AcceptFailed))
                 {
-                    steps.Add("Raise `worker_connections` (and `worker_rlimit_nofile`) in nginx.conf.");
+                    steps.Add("Raise `worker_connections` (and `worker_rlimit_nofile`, the service's `LimitNOFILE`) in nginx.conf; each proxied request holds two, its client's and its upstream's.");
+                }
+
+                if (kinds.Contains(FailureKind.AcceptFailed))
+                {
+                    steps.Add("Find what holds the connections: `ss -s` and `ss -tn state established '( sport = :443 )' | wc -l` against `worker_processes × worker_connections`; long-lived WebSockets or event streams, idle keepalives (`keepalive_timeout`), a slow upstream holding requests, or `proxy_pass` at nginx's own address (a loop: its own connections fill the table).");
                 }
 
                 steps.Add("Reuse connections: `keepalive 32;` in the `upstream` block with `proxy_http_version 1.1;` and `proxy_set_header Connection \"\";`.");

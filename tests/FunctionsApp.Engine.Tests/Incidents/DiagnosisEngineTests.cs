@@ -743,8 +743,8 @@ public sealed class DiagnosisEngineTests
         var failed = Assert.Single(LogAnalyzer.Analyze([], [Input("error", afterFailures)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
 
         Assert.Equal((IncidentCause.UpstreamDown, IncidentCause.UpstreamDown), (configured.Cause, failed.Cause));
-        Assert.Contains("marked `down` in the configuration", configured.Summary, StringComparison.Ordinal);
-        Assert.DoesNotContain("marked `down` in the configuration", failed.Summary, StringComparison.Ordinal);
+        Assert.Contains("the configuration marks every server `down`", configured.Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("the configuration marks every server `down`", failed.Summary, StringComparison.Ordinal);
         Assert.True(configured.Confidence < 0.6 && failed.Confidence > configured.Confidence, $"{configured.Confidence} vs {failed.Confidence}");
     }
 

@@ -162,9 +162,12 @@ public sealed class ErrorSignaturesTests
         // From the hold-out table (Fixtures/real-error-lines/holdout.json).
         { "unexpected RR type 6", "Resolver" },
         { "no A or CNAME types in DNS response", "Resolver" },
-        { "1024 worker_connections are not enough", "None" },
+        // nginx could not take a client's connection: dropped before a request (a load balancer in front says 502).
+        { "1024 worker_connections are not enough", "AcceptFailed" },
         { "connect() to 10.42.207.51:50051 failed (22: Invalid argument) while connecting to upstream", "InvalidAddress" },
-        { "accept4() failed (24: No file descriptors available)", "None" },
+        { "accept4() failed (24: No file descriptors available)", "AcceptFailed" },
+        { "accept4() failed (23: Too many open files in system)", "AcceptFailed" },
+        { "accept4() failed (103: Software caused connection abort)", "None" },
         { "upstream sent invalid http2 table index: 67 while reading response header from upstream", "InvalidHeader" },
         { "[lua] main.lua:28: request failed: example.com could not be resolved (110: Operation timed out), ", "Script" },
         { "lua ssl certificate verify error: (20: unable to get local issuer certificate)", "Script" },

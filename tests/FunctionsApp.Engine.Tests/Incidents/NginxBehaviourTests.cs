@@ -482,7 +482,7 @@ public sealed class NginxBehaviourTests
     /// the 504 itself: its read timer.
     /// </summary>
     [Theory]
-    [InlineData("[alert] 6#6: 1024 worker_connections are not enough", IncidentCause.Timeout)]
+    [InlineData("[alert] 6#6: *3 open socket #12 left in connection 5", IncidentCause.Timeout)]
     [InlineData("[crit] 6#6: *9 SSL_do_handshake() failed (SSL: error:0A00006C:SSL routines::bad key share) while SSL handshaking, client: 172.18.0.9, server: 0.0.0.0:443", IncidentCause.Timeout)]
     [InlineData("[notice] 1#1: signal process started", IncidentCause.UpstreamReturned)]
     public void NginxsOwn504Page_WithAnErrorLogAboveErrorLevel_IsNginxsTimeoutNotTheUpstreams(string errorLine, IncidentCause expected)
@@ -919,6 +919,25 @@ public sealed class NginxBehaviourTests
             Assert.Contains("placeholder server 0.0.0.1", incident.Summary, StringComparison.Ordinal);
             Assert.Contains("kubectl get endpointslices", incident.Remediation[0], StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>
+    /// The listener accepted clients and had no connection (or descriptor) left for them: nginx closed them before any
+    /// request, so no access line logs them, however many requests it served meanwhile. An outage of nginx itself.
+    /// </summary>
+    [Theory]
+    [InlineData("[alert] 4715#0: 1024 worker_connections are not enough")]
+    [InlineData("[crit] 4715#0: accept4() failed (24: Too many open files)")]
+    public void ClientsNginxHadNoConnectionFor_AreAnOverloadOfNginxItself(string alert)
+    {
+        string[] access = [.. Enumerable.Range(0, 10).Select(s => Access(s, 200))];
+        string[] errors = [.. Enumerable.Range(2, 5).Select(s => $"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} {alert}")];
+
+        var incident = Assert.Single(Analyze(access, errors).Incidents);
+
+        Assert.Equal((IncidentCause.Overload, 502, 5), (incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Contains("for the clients it accepts", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains(incident.Remediation, step => step.Contains("worker_connections", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -124,8 +124,9 @@ internal static partial class RealErrorLineReplay
         "none" => null,
         "rate_limited" => 503,
 
-        // nginx's own connections or descriptors ran out before a try: ngx_http_upstream_connect answers 500.
-        "overload" when line.Line.Contains("worker_connections are not enough", StringComparison.Ordinal)
+        // nginx's own connections or descriptors ran out before a try: ngx_http_upstream_connect answers 500. Without a
+        // request (the listener's accept), the client is dropped unanswered: 502, as a load balancer in front says.
+        "overload" when line.Line.Contains("worker_connections are not enough while", StringComparison.Ordinal)
             || line.Line.Contains("socket() failed (24:", StringComparison.Ordinal) => 500,
         "timeout" => line.Line.Contains(", bytes from/to client:", StringComparison.Ordinal) ? 502 : 504,
         "upstream_down" or "misconfiguration" or "overload" or "dns" or "tls_handshake" or "invalid_response" => 502,
