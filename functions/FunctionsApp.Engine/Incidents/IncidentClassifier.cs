@@ -751,7 +751,7 @@ internal static class IncidentClassifier
     private static string Words(FailureKind kind) => kind switch
     {
         FailureKind.Refused => "connection refused",
-        FailureKind.Unreachable => "host or network unreachable",
+        FailureKind.Unreachable => "unreachable: no route, or no answer to its connect",
         FailureKind.NoLiveUpstreams => "no live upstreams",
         FailureKind.MissingSocket => "socket not found",
         FailureKind.PermissionDenied => "permission denied",

@@ -25,7 +25,10 @@ internal static class Remediation
         var steps = For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], AppServerLimit(evidence), evidence.UpstreamIsGroup,
             upstreamLogged: evidence.Upstream is not ("(unknown)" or "-"), disabledForAnswers: evidence.ServersDisabledForAnswers,
             backendWithoutEndpoints: evidence.BackendWithoutEndpoints, tlsRefusal: evidence.TlsRefusal);
-        steps = cause == IncidentCause.Misconfiguration && evidence.UnroutedHost > 0 ? [.. UnroutedHostSteps, .. steps] : steps;
+        // nginx-proxy's default server answered, and nothing upstream failed: an upstream's address is no step then.
+        steps = cause != IncidentCause.Misconfiguration || evidence.UnroutedHost == 0 ? steps
+            : evidence.Kinds.Count == 0 ? UnroutedHostSteps
+            : [.. UnroutedHostSteps, .. steps];
         steps = InModule(steps, evidence.Module);
         return evidence.MissingErrorPages > 0 ? [.. steps, MissingErrorPageStep] : steps;
     }

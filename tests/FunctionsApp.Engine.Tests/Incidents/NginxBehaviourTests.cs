@@ -472,6 +472,9 @@ public sealed class NginxBehaviourTests
         {
             Assert.StartsWith("nginx-proxy answered these requests itself", incident.Summary, StringComparison.Ordinal);
             Assert.Contains("VIRTUAL_HOST", incident.Remediation[0], StringComparison.Ordinal);
+
+            // Nothing upstream failed: no step about an upstream's address.
+            Assert.DoesNotContain(incident.Remediation, step => step.Contains("proxy_pass", StringComparison.Ordinal));
         }
     }
 
