@@ -619,6 +619,9 @@ internal static class IncidentClassifier
                 $"nginx found no live server in the upstream group {(e.Upstream.Contains(':', StringComparison.Ordinal) ? $"{u} belongs to" : u)}: `$upstream_addr` names the group, as nginx logs it when every server failed `max_fails` times within `fail_timeout` (or is marked `down`). The error log says what failed first.",
             IncidentCause.UpstreamDown => top switch
             {
+                // The access log alone, without the upstream variables that would tell a connect from an answer.
+                FailureKind.None when !e.ErrorLogCovered && e.NotConnected == 0 && e.ConnectedNoHeader == 0 && e.NoneLive == 0 && e.NoEndpoints == 0 =>
+                    $"nginx answered these requests with its own {(e.Statuses.Count == 0 ? 502 : e.Statuses.MaxBy(s => s.Value).Key)} page and no error log was read to say why: most often nothing accepted its connection to {u} (the service not running, or a wrong address), which is this reading; a reset, an early close or an answer nginx could not use makes the same status, and nginx's error line for each names which.",
                 FailureKind.NoPeerFromBalancer =>
                     "ingress-nginx's Lua balancer set no peer for these requests, so nginx tried its placeholder server 0.0.0.1, which nothing can be connected to: the backend had no endpoint to choose (no ready pod behind its Service, or the controller had not yet synced the new ones after a rollout or an Ingress change; for an ExternalName Service, a name the balancer had not resolved: `no host allowed`).",
                 FailureKind.NoLiveUpstreams when e.Upstream is "(unknown)" or "-" =>

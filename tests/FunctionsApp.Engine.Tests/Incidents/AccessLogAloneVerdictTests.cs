@@ -214,6 +214,12 @@ public sealed class AccessLogAloneVerdictTests
 
         Assert.Equal(expected, incident.Cause);
         Assert.InRange(incident.Confidence, 0, 0.6);
+        if (expected == IncidentCause.UpstreamDown)
+        {
+            // A likeliest reading, said as one: no line shows a refusal.
+            Assert.Contains("no error log was read to say why", incident.Summary, StringComparison.Ordinal);
+            Assert.DoesNotContain("refused", incident.Summary, StringComparison.Ordinal);
+        }
     }
 
     [Theory]
