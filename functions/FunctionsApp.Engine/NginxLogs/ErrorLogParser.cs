@@ -130,8 +130,10 @@ internal static class ErrorLogParser
         }
 
         var level = ErrorLevel.Error;
+        var levelShown = false;
         if (rest.Length > 2 && rest[0] == '[' && rest[1..].IndexOf((byte)']') is var close and >= 4 and <= 6)
         {
+            levelShown = true;
             level = ParseLevel(rest.Slice(1, close));
             if (level == ErrorLevel.Unknown)
             {
@@ -142,7 +144,8 @@ internal static class ErrorLogParser
             rest = rest[(close + 2)..].TrimStart(" :"u8);
         }
 
-        if (rest.IndexOf(", client: "u8) > 0 || rest.IndexOf(", resolver: "u8) > 0 || InUpstreamPhase(rest) || IsUpstreamVerdict(rest))
+        if (rest.IndexOf(", client: "u8) > 0 || rest.IndexOf(", resolver: "u8) > 0 || InUpstreamPhase(rest) || IsUpstreamVerdict(rest)
+            || (levelShown && IsAcceptAlert(rest)))
         {
             return TryParseBody(line, default, level, rest, null, headless: true, out entry);
         }
@@ -226,6 +229,24 @@ internal static class ErrorLogParser
         var message = SkipConnection(SkipProcess(text), headless: false, out _);
         return message.StartsWith("upstream sent "u8) || message.StartsWith("upstream prematurely closed connection"u8)
             || message.StartsWith("upstream timed out ("u8) || message.StartsWith("no live upstreams"u8) || IsBareConnect(message);
+    }
+
+    /// <summary>
+    /// nginx's listener out of connections or descriptors (<c>[alert] 17873#0: 1024 worker_connections are not
+    /// enough</c>, <c>[crit] 9#9: accept4() failed (24: Too many open files)</c>), posted with its level and process but
+    /// not its time: such lines name no request and no connection, and only nginx writes them in these words.
+    /// </summary>
+    private static bool IsAcceptAlert(ReadOnlySpan<byte> text, bool afterProcess = false)
+    {
+        var message = afterProcess ? text : SkipProcess(text);
+        if (!afterProcess && message.Length == text.Length)
+        {
+            return false;
+        }
+
+        var digits = message.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+        return (digits > 0 && message[digits..].StartsWith(" worker_connections are not enough"u8))
+            || message.StartsWith("accept4() failed ("u8) || message.StartsWith("accept() failed ("u8);
     }
 
     /// <summary>
@@ -324,7 +345,9 @@ internal static class ErrorLogParser
             var star = rest[0] == '*' ? 1 : 0;
             var space = rest.IndexOf((byte)' ');
             var digits = space < 0 ? rest[star..] : rest[star..space];
-            if (Utf8Parser.TryParse(digits, out long cid, out var n) && n == digits.Length && n > 0)
+            // "1024 worker_connections are not enough": the number is nginx's setting, not a lost '*'.
+            if (Utf8Parser.TryParse(digits, out long cid, out var n) && n == digits.Length && n > 0
+                && (star == 1 || !rest[space..].StartsWith(" worker_connections "u8)))
             {
                 connectionId = cid;
                 return space < 0 ? default : rest[(space + 1)..];
@@ -384,8 +407,9 @@ internal static class ErrorLogParser
         // pid#tid: — present on every line nginx writes; tolerate its absence. Then the connection number.
         rest = SkipConnection(SkipProcess(rest), headless, out var connectionId);
 
-        // A message of nginx's starts with a word, a function's name or OpenResty's [lua] tag, never a digit or a quote.
-        if (headless && (rest.IsEmpty || !(char.IsAsciiLetter((char)rest[0]) || rest.StartsWith("[lua]"u8))))
+        // A message of nginx's starts with a word, a function's name or OpenResty's [lua] tag, never a digit or a quote
+        // (but for the listener's "1024 worker_connections are not enough").
+        if (headless && (rest.IsEmpty || !(char.IsAsciiLetter((char)rest[0]) || rest.StartsWith("[lua]"u8) || IsAcceptAlert(rest, afterProcess: true))))
         {
             return false;
         }

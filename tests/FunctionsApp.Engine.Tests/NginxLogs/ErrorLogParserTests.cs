@@ -161,6 +161,25 @@ public sealed class ErrorLogParserTests
     }
 
     /// <summary>
+    /// nginx's listener out of connections or descriptors, posted from its level on: no request or connection is named,
+    /// and only nginx writes these words after its <c>[level] pid#tid: </c>. The same words without that head are prose.
+    /// </summary>
+    [Theory]
+    [InlineData("[alert] 17873#0: 1024 worker_connections are not enough", true)]
+    [InlineData("[crit] 22#22: accept4() failed (24: Too many open files)", true)]
+    [InlineData("1024 worker_connections are not enough", false)]
+    [InlineData("I saw worker_connections are not enough in the log", false)]
+    public void TryParseHeadless_ListenersResourceAlert_IsReadOnlyWithNginxsHead(string line, bool read)
+    {
+        Assert.Equal(read, ErrorLogParser.TryParseHeadless(Encoding.UTF8.GetBytes(line), out var entry));
+        if (read)
+        {
+            Assert.Equal(-1L, entry.ConnectionId);
+            Assert.True(entry.Level >= ErrorLevel.Crit);
+        }
+    }
+
+    /// <summary>
     /// A message nginx writes only about a request, whose words name the cause, quoted inside a sentence: read from
     /// the message's start, the connection number or the name that did not resolve included.
     /// </summary>
