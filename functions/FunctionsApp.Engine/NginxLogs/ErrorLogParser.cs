@@ -477,8 +477,9 @@ internal static class ErrorLogParser
                 case 10 when key.SequenceEqual("subrequest"u8): subrequest = FirstOf(subrequest, value); break;
             }
 
+            // A viewer that blanked a key with its value ("client: 1.2.3.4,  upstream: …": App Engine's) leaves a space.
             context = context[(separator + 2 + length)..];
-            context = context.StartsWith(", "u8) ? context[2..] : default;
+            context = context.StartsWith(", "u8) ? context[2..].TrimStart((byte)' ') : default;
         }
 
         entry = new ErrorLogLine

@@ -194,6 +194,17 @@ public sealed class ErrorLogParserTests
         Assert.Equal((message, connection), (Encoding.UTF8.GetString(entry.Message), entry.ConnectionId));
     }
 
+    /// <summary>A key a log viewer left out with its value leaves two spaces after the comma: the next key is read.</summary>
+    [Fact]
+    public void TryParse_KeyLeftOutWithItsValue_KeepsTheNextKey()
+    {
+        var line = "2021/06/10 07:11:15 [error] 32#32: *84209 upstream prematurely closed connection while reading response header from upstream, client: 130.211.1.151,  upstream: \"http://172.17.0.1:8080\", host: \"app.test\""u8;
+
+        Assert.True(ErrorLogParser.TryParse(line, out var entry));
+
+        Assert.Equal(("http://172.17.0.1:8080", "app.test"), (Encoding.UTF8.GetString(entry.Upstream), Encoding.UTF8.GetString(entry.Host)));
+    }
+
     /// <summary>A redaction that took the space after <c>client:</c> leaves the keys after it readable.</summary>
     [Fact]
     public void TryParse_ClientRedactedWithItsSpace_KeepsTheKeysAfterIt()
