@@ -81,6 +81,15 @@ internal static class TextFormatInference
             yield return [.. bySkeleton[1]];
         }
 
+        // nginx's lines among a platform's own (`fly logs`, a runtime's stream of its own lines and the app's): the
+        // commonest layout whose lines hold a quoted request line, however few.
+        if (bySkeleton.Skip(2).Concat(bySkeleton.Count > 1 && bySkeleton[1].Count() * 5 < layouts.Count ? [bySkeleton[1]] : [])
+            .Where(g => g.First().Tokens.Exists(t => !t.Bare && ValueShapes.Of(t.Value).HasFlag(ValueShape.RequestLine)))
+            .MaxBy(g => g.Count()) is { } requests && !bySkeleton[0].First().Tokens.Exists(t => !t.Bare && ValueShapes.Of(t.Value).HasFlag(ValueShape.RequestLine)))
+        {
+            yield return [.. requests];
+        }
+
         if (bySkeleton[0].Count() * 10 >= layouts.Count * 9)
         {
             yield break;

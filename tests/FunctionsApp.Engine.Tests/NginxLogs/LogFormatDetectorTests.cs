@@ -54,6 +54,31 @@ public sealed class LogFormatDetectorTests
         Assert.Equal("combined", detection.Format?.Name);
     }
 
+    /// <summary>
+    /// A platform's stream (`fly logs`: the proxy's, the runner's and the VM's own lines) with one line of nginx's in a
+    /// format of its own: no preset reads it, and the platform's lines outnumber it, yet the layout whose lines hold a
+    /// quoted request line is inferred, and reads it.
+    /// </summary>
+    [Fact]
+    public void DetectWithPrefix_FewNginxLinesOfAnOwnFormatAmongAPlatformsLines_InfersTheirFormat()
+    {
+        string[] lines =
+        [
+            "2025-06-12T12:08:54.675 proxy[e2860] fra [info] Starting machine",
+            "2025-06-12T12:08:55.093 runner[e2860] fra [info] Machine started in 403ms",
+            "2025-06-12T12:08:55.096 proxy[e2860] fra [info] machine started in 420.864897ms",
+            "2025-06-12T12:08:55.106 proxy[e2860] fra [info] machine became reachable in 10.048795ms",
+            "2025-06-12T12:09:55.316 app[e2860] fra [info] ERROR stderr to vsock zero copy err: Broken pipe (os error 32)",
+            "2025-06-12T12:09:55.316 app[e2860] fra [info] 176.235.138.138 - [12/Jun/2025:15:09:55 +0300] \"POST /auth/login HTTP/1.1\" 504 569 bytes",
+        ];
+
+        var detection = LogFormatDetector.DetectWithPrefix(Lines(lines));
+
+        var format = Assert.IsType<AccessLogFormat>(detection.Format);
+        Assert.True(format.TryParse(System.Text.Encoding.UTF8.GetBytes(lines[^1]), out var entry));
+        Assert.Equal(504, entry.Status);
+    }
+
     [Theory]
     [InlineData(8, 3, true)]
     [InlineData(3, 3, true)]
