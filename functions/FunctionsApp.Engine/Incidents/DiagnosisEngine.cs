@@ -45,6 +45,10 @@ internal sealed partial class DiagnosisEngine
     /// connection, until that connection's try on the placeholder server comes (moments later).</summary>
     private readonly List<(long ConnectionId, FailureKind Kind, DateTimeOffset Time)> _peersRefused = [];
 
+    /// <summary>When nginx last said it was reloading (<c>signal process started</c>, <c>reconfiguring</c>): an
+    /// <c>[emerg]</c> right after is a reload refused, the old configuration serving on.</summary>
+    private DateTimeOffset? _reloadAt;
+
     public DiagnosisEngine(DiagnosisOptions options, EngineState? state = null)
     {
         _options = options;
@@ -434,6 +438,12 @@ internal sealed partial class DiagnosisEngine
         }
 
         NoteErrorLogTime(time);
+
+        if (line.Level == ErrorLevel.Notice && line.ConnectionId < 0
+            && (line.Message.StartsWith("signal process started"u8) || line.Message.IndexOf(", reconfiguring"u8) >= 0))
+        {
+            _reloadAt = time;
+        }
 
         if (ErrorLogParser.TryReadConfigMessage(in line, out var config))
         {
@@ -966,6 +976,22 @@ internal sealed partial class DiagnosisEngine
     public void AddConfigMessage(ConfigMessage message, DateTimeOffset? time, ReadOnlySpan<byte> line)
     {
         Stats.ErrorLinesIgnored++;
+        if (time is { } at && message.Level == ErrorLevel.Emerg && ErrorSignatures.UnresolvedAtStart(message.Message) is { } name
+            && !(_reloadAt is { } reload && at >= reload && at - reload <= ReloadSkew))
+        {
+            // nginx did not start: no request is logged for the clients it left unanswered. (nginx's stderr, with no
+            // time, says the same as the error log's line beside it.)
+            Insert(State.PendingErrors, new PendingError
+            {
+                Time = at,
+                Kind = FailureKind.UnresolvedAtStart,
+                Signature = message.Message,
+                Upstream = LogText.LinkText(name),
+                Host = NoHost,
+                Raw = LogText.Raw(line),
+            }, e => e.Time);
+        }
+
         var level = LevelName(message.Level);
         var known = Stats.ConfigEvents.Find(c => c.Level == level && c.Message == message.Message && c.File == message.File && c.Line == message.Line);
         if (known is not null)
@@ -979,6 +1005,9 @@ internal sealed partial class DiagnosisEngine
     }
 
     private static string LevelName(ErrorLevel level) => level.ToString().ToLowerInvariant();
+
+    /// <summary>How soon after nginx's reload notice its <c>[emerg]</c> is the reload's.</summary>
+    private static readonly TimeSpan ReloadSkew = TimeSpan.FromSeconds(5);
 
     private static void Insert<T>(List<T> list, T item, Func<T, DateTimeOffset> time)
     {

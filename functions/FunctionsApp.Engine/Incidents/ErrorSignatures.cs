@@ -640,6 +640,20 @@ internal static class ErrorSignatures
         return rest[(colon + 2)..].StartsWith("no host allowed"u8) ? FailureKind.DnsNotFound : FailureKind.InvalidAddress;
     }
 
+    /// <summary>The name in <c>host not found in upstream "app:3000"</c>, nginx's words when a name in its configuration
+    /// did not resolve as it read it; null for any other message.</summary>
+    public static string? UnresolvedAtStart(string message)
+    {
+        const string Marker = "host not found in upstream \"";
+        if (!message.StartsWith(Marker, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var end = message.IndexOf('"', Marker.Length);
+        return end > Marker.Length ? message[Marker.Length..end] : null;
+    }
+
     /// <summary>A system call on a quoted path: <c>open() "/path" failed</c>, <c>CreateFile() "C:\…" failed</c>.</summary>
     private static bool IsFileCall(ReadOnlySpan<byte> message)
     {

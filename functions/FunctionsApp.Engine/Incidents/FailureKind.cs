@@ -134,4 +134,11 @@ internal enum FailureKind
     /// balancer in front reports a 502 for each.
     /// </summary>
     AcceptFailed,
+
+    /// <summary>
+    /// A name in <c>proxy_pass</c> or an <c>upstream</c> block did not resolve when nginx read its configuration
+    /// (<c>[emerg] host not found in upstream "app:3000" in /etc/nginx/conf.d/default.conf:2</c>): nginx resolves such
+    /// names once, at start, and does not start without them, so no client got an answer from it meanwhile.
+    /// </summary>
+    UnresolvedAtStart,
 }

@@ -179,7 +179,7 @@ internal static class IncidentClassifier
         FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
         FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.NoResolver or FailureKind.Ipv6Unavailable or FailureKind.InvalidAddress
             or FailureKind.BindFailed or FailureKind.NotFastCgi or FailureKind.NotHttp2 or FailureKind.WrongScheme or FailureKind.PlainTextAnswer => (IncidentCause.Misconfiguration, 1.0),
-        FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused => (IncidentCause.Dns, 1.0),
+        FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused or FailureKind.UnresolvedAtStart => (IncidentCause.Dns, 1.0),
 
         // The resolver's own complaints come with the per-request "could not be resolved" lines: evidence, a small vote.
         FailureKind.Resolver => (IncidentCause.Dns, 0.5),
@@ -702,6 +702,8 @@ internal static class IncidentClassifier
                 $"nginx chose no server for these requests (`$upstream_addr` empty): the name `proxy_pass` resolves at request time most likely did not resolve, or not within `resolver_timeout`. Its error log would say (`could not be resolved`).",
             IncidentCause.Dns when top == FailureKind.Resolver && e.Upstream.StartsWith("resolver", StringComparison.Ordinal) =>
                 $"nginx's {u} failed: names nginx resolves while it runs (`proxy_pass` with a variable, `resolve` servers, a module's own) did not resolve through it. Its lines name no request: which ones failed of it, the requests' own lines say (`could not be resolved`).",
+            IncidentCause.Dns when top == FailureKind.UnresolvedAtStart =>
+                $"nginx could not resolve {u} when it read its configuration (`host not found in upstream`): it resolves the names in `proxy_pass` and `upstream` blocks once, at start, and does not start without them, so clients got no answer from it meanwhile (a load balancer in front reports 502); a reload with such a name is refused, the old configuration serving on.",
             IncidentCause.Dns => $"nginx could not resolve {u} ({Words(top)}).",
             IncidentCause.TlsHandshake when top == FailureKind.TimedOutHandshaking =>
                 $"{u} accepted the connection but never answered nginx's TLS handshake ({Words(top)}): it most likely does not speak TLS on that port (`proxy_pass https://` to a plain-HTTP port waits for a request that never comes).",
@@ -765,6 +767,7 @@ internal static class IncidentClassifier
         FailureKind.PortExhaustion => "no free local ports",
         FailureKind.WorkerConnections => "worker_connections exhausted",
         FailureKind.AcceptFailed => "new clients dropped",
+        FailureKind.UnresolvedAtStart => "host not found at start",
         FailureKind.TooManyOpenFiles => "too many open files",
         FailureKind.Ipv6Unavailable => "no IPv6 on this host",
         FailureKind.InvalidAddress => "invalid address",

@@ -258,6 +258,10 @@ internal static class Remediation
                 steps.Add($"The {upstream} itself does not answer: check that it runs and is reachable from nginx (`dig @<resolver-ip> <name>`); in Docker the embedded DNS is `127.0.0.11`, in Kubernetes the cluster DNS service.");
                 steps.Add("List a second resolver and bound the wait: `resolver <dns-ip> <dns-ip-2> valid=30s;` and `resolver_timeout 5s;`.");
                 break;
+            case IncidentCause.Dns when kinds.Contains(FailureKind.UnresolvedAtStart):
+                steps.Add($"Check the name {upstream} where nginx runs: in Docker, the service or container name on a network nginx's container shares (`docker network inspect <network>`); in Kubernetes, a Service that exists (`<service>.<namespace>.svc.cluster.local`).");
+                steps.Add("Start nginx after what it proxies to (Compose: `depends_on` with `condition: service_healthy`), or resolve at request time so a missing name fails only its own requests: `resolver 127.0.0.11 valid=10s;` (Docker's DNS; the cluster DNS in Kubernetes), `set $backend http://app:3000;` and `proxy_pass $backend;`.");
+                break;
             case IncidentCause.Dns when kinds.Contains(FailureKind.DnsRefused):
                 steps.Add($"The DNS server refused to resolve {upstream} for nginx (REFUSED, or a format or opcode it does not serve): nginx's `resolver` must be a recursive resolver that accepts queries from nginx's address; an authoritative-only server, or one whose ACL leaves nginx out, answers so for every name.");
                 steps.Add("Point `resolver` at one that serves nginx (`dig @<resolver-ip> <name>` from the nginx host shows the same status): in Docker `127.0.0.11`, in Kubernetes the cluster DNS service; or use an IP address or a static `upstream` block.");

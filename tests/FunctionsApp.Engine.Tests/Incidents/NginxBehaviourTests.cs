@@ -3003,8 +3003,34 @@ public sealed class NginxBehaviourTests
         Assert.Equal(2, report.Stats.ConfigEvents.Count);
         var hostNotFound = report.Stats.ConfigEvents[0];
         Assert.Equal(("emerg", "/etc/nginx/conf.d/default.conf", 12), (hostNotFound.Level, hostNotFound.File, hostNotFound.Line));
-        var incident = Assert.Single(report.Incidents);
+        // nginx did not start for want of the name: an outage of its own, before the refusals a minute later.
+        Assert.Equal(2, report.Incidents.Count);
+        var unresolved = Assert.Single(report.Incidents, i => i.Cause == IncidentCause.Dns);
+        Assert.Equal(("php-fpm:9000", 502, Base), (unresolved.Upstream, unresolved.Status, unresolved.Start));
+        Assert.StartsWith("Check the name php-fpm:9000 where nginx runs", unresolved.Remediation[0], StringComparison.Ordinal);
+        var incident = Assert.Single(report.Incidents, i => i.Upstream == "172.18.0.3:9000");
         Assert.Contains(incident.Evidence, e => e.Source == "config" && e.Signature.Contains("default.conf:12", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The same [emerg] right after nginx said it was reloading is a reload refused: the old configuration serves on,
+    /// nobody went unanswered. Listed, no incident.
+    /// </summary>
+    [Theory]
+    [InlineData("[notice] 4021#4021: signal process started")]
+    [InlineData("[notice] 1#1: signal 1 (SIGHUP) received from 4021, reconfiguring")]
+    public void UnresolvedNameInAReload_IsAConfigEventOnly(string notice)
+    {
+        string[] errors =
+        [
+            $"{Base:yyyy/MM/dd HH:mm:ss} {notice}",
+            $"{Base.AddSeconds(1):yyyy/MM/dd HH:mm:ss} [emerg] 1#1: host not found in upstream \"php-fpm:9000\" in /etc/nginx/conf.d/default.conf:12",
+        ];
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Empty(report.Incidents);
+        Assert.Single(report.Stats.ConfigEvents);
     }
 
     [Theory]
