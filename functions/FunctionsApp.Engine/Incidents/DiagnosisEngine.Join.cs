@@ -68,10 +68,11 @@ internal sealed partial class DiagnosisEngine
         // access log's first line (a capture begun with nginx, whose first request went on to the next server) is of a
         // request the access log holds.
         // nginx never moves past a try it found no connection or descriptor for (ngx_event_connect_peer's NGX_ERROR
-        // finalizes the request with 500): such a line no access line claimed is of a request the access log lacks (a
-        // paste cut short, another server block's log), not a try nginx recovered from.
+        // finalizes the request with 500), nor past its auth endpoint's answer: such a line no access line claimed is of
+        // a request the access log lacks (a paste cut short, another server block's log, an error_page that answered
+        // in its place), not a try nginx recovered from.
         var logged = AccessLogCovers(error.Time, lead: _options.JoinSkew) && AccessLogShows(error);
-        var accessCovers = logged && !error.AnsweredByMissingErrorPage && !error.Kind.OutOfNginxResources();
+        var accessCovers = logged && !error.AnsweredByMissingErrorPage && !error.Kind.OutOfNginxResources() && error.Kind != FailureKind.AuthEndpointWrong;
         var rateLimit = error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
         var failure = RequestJoin.FromErrorLine(error);
         if (!accessCovers && AccessKeyOf(error) is { } key && State.History.ContainsKey(key))

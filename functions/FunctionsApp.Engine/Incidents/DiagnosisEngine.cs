@@ -477,9 +477,10 @@ internal sealed partial class DiagnosisEngine
             NoteErrorPageMissing(in line, time);
         }
 
-        if (line.Message.StartsWith("auth request unexpected status: "u8))
+        if (line.Message.StartsWith("auth request unexpected status: "u8) && !NoteAuthRequestAnswered(in line, time) && AuthEndpointAnswered(line.Message))
         {
-            NoteAuthRequestAnswered(in line, time);
+            // No try of the subrequest failed, and the status is no gateway's: the auth endpoint answered it itself.
+            kind = FailureKind.AuthEndpointWrong;
         }
 
         if (ErrorSignatures.OutOfConnections(in line))
@@ -534,7 +535,8 @@ internal sealed partial class DiagnosisEngine
             Host = UpstreamAddress.HostKey(LogText.LinkText(LogText.Decode(line.Host, LogEscape.Default))),
             Server = LogText.Decode(line.Server, LogEscape.Default).ToLowerInvariant(),
             ConnectionId = line.ConnectionId,
-            InSubrequest = !line.Subrequest.IsEmpty,
+            InSubrequest = !line.Subrequest.IsEmpty || kind == FailureKind.AuthEndpointWrong,
+            AnsweredByAuthRequest = kind == FailureKind.AuthEndpointWrong,
             InStreamSession = line.Request.IsEmpty && line.Line.IndexOf(", bytes from/to client:"u8) >= 0,
             InLuaBalancer = kind.IsUnresolved() && message.StartsWith("[lua] "u8),
             StatedStatus = line.Passenger ? ErrorSignatures.StatedStatus(message) : null,
@@ -594,13 +596,21 @@ internal sealed partial class DiagnosisEngine
     /// 500, whatever the subrequest's status (the 502 nginx made for its failed try). The subrequest's try, on the same
     /// connection and request just before, is marked with what its client got.
     /// </summary>
-    private void NoteAuthRequestAnswered(in ErrorLogLine line, DateTimeOffset time)
+    private bool NoteAuthRequestAnswered(in ErrorLogLine line, DateTimeOffset time)
     {
         if (LatestTryOf(in line, time, upstream: null) is { InSubrequest: true } error)
         {
             error.AnsweredByAuthRequest = true;
+            return true;
         }
+
+        return false;
     }
+
+    /// <summary>The auth endpoint's own answer was a redirect or a client error (ngx_http_auth_request_module takes 2xx,
+    /// 401 and 403): an endpoint that is not the check <c>auth_request</c> needs.</summary>
+    private static bool AuthEndpointAnswered(ReadOnlySpan<byte> message) =>
+        Utf8Parser.TryParse(message["auth request unexpected status: "u8.Length..], out int status, out _) && status is >= 300 and < 500;
 
     /// <summary>
     /// What the static module answers for a page it could not open (ngx_http_static_handler): 404 for a file or

@@ -141,4 +141,12 @@ internal enum FailureKind
     /// names once, at start, and does not start without them, so no client got an answer from it meanwhile.
     /// </summary>
     UnresolvedAtStart,
+
+    /// <summary>
+    /// The endpoint <c>auth_request</c> asks answered a redirect or a client error the module does not take (<c>auth
+    /// request unexpected status: 302</c>, 404, 405: it takes 2xx, 401 and 403), and no try of the subrequest failed: a
+    /// path that is not the auth service's check endpoint. nginx answers the client 500. (A 5xx is left to the
+    /// subrequest's own try line, which says why, or to the access log.)
+    /// </summary>
+    AuthEndpointWrong,
 }

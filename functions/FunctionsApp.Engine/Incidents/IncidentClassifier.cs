@@ -180,6 +180,7 @@ internal static class IncidentClassifier
         FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.NoResolver or FailureKind.Ipv6Unavailable or FailureKind.InvalidAddress
             or FailureKind.BindFailed or FailureKind.NotFastCgi or FailureKind.NotHttp2 or FailureKind.WrongScheme or FailureKind.PlainTextAnswer => (IncidentCause.Misconfiguration, 1.0),
         FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused or FailureKind.UnresolvedAtStart => (IncidentCause.Dns, 1.0),
+        FailureKind.AuthEndpointWrong => (IncidentCause.Misconfiguration, 1.0),
 
         // The resolver's own complaints come with the per-request "could not be resolved" lines: evidence, a small vote.
         FailureKind.Resolver => (IncidentCause.Dns, 0.5),
@@ -648,6 +649,8 @@ internal static class IncidentClassifier
             {
                 FailureKind.TooBigHeader => $"{u} sends response headers larger than nginx's buffer for them (`proxy_buffer_size`; `fastcgi_buffer_size` for PHP-FPM and other FastCGI servers, `uwsgi_buffer_size`, `grpc_buffer_size`).",
                 FailureKind.PermissionDenied => $"nginx is not allowed to connect to {u} (permission denied).",
+                FailureKind.AuthEndpointWrong =>
+                    "The endpoint `auth_request` asks answered with a status the module does not take (it takes 2xx to allow, 401 and 403 to deny; `auth request unexpected status`), and no try of the subrequest failed: it redirects (a sign-in page, http to https) or is not there, so nginx answered these requests 500.",
                 FailureKind.NoResolver => $"proxy_pass to {u} needs a resolver, and none is defined.",
                 FailureKind.Ipv6Unavailable when e.Upstream.StartsWith("[::1]", StringComparison.Ordinal) =>
                     $"nginx connects to {u} over IPv6, which this host does not have on loopback (typical in containers): use 127.0.0.1 instead of localhost.",
@@ -768,6 +771,7 @@ internal static class IncidentClassifier
         FailureKind.WorkerConnections => "worker_connections exhausted",
         FailureKind.AcceptFailed => "new clients dropped",
         FailureKind.UnresolvedAtStart => "host not found at start",
+        FailureKind.AuthEndpointWrong => "auth endpoint answered a redirect or 4xx",
         FailureKind.TooManyOpenFiles => "too many open files",
         FailureKind.Ipv6Unavailable => "no IPv6 on this host",
         FailureKind.InvalidAddress => "invalid address",

@@ -129,6 +129,11 @@ internal static class Remediation
                     steps.Add("In a container, `localhost` is the container itself: use the application's service name and the port it listens on inside its own container. Where `proxy_pass` is built from `$host` or `$http_host`, check that the name does not resolve to nginx.");
                 }
 
+                if (kinds.Contains(FailureKind.AuthEndpointWrong))
+                {
+                    steps.Add("Point `auth_request` at the auth service's check endpoint, which answers 2xx to allow and 401/403 to deny (oauth2-proxy `/oauth2/auth`, Authelia `/api/authz/auth-request` or `/api/verify`, Authentik `/outpost.goauthentik.io/auth/nginx`), not at its sign-in page: `curl -i` that URL from nginx's host; a 3xx or 404 there is what nginx turned into 500. Send users to sign in with `error_page 401 = /oauth2/sign_in;`.");
+                }
+
                 if (kinds.Contains(FailureKind.TooBigHeader))
                 {
                     steps.Add("Raise `proxy_buffer_size` (e.g. `16k`) and `proxy_buffers` (e.g. `8 16k`), or `fastcgi_buffer_size`/`fastcgi_buffers` for FastCGI (`grpc_buffer_size`, `uwsgi_buffer_size`, `scgi_buffer_size` for those): the upstream's response headers do not fit.");

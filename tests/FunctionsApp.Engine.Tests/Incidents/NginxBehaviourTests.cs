@@ -943,6 +943,35 @@ public sealed class NginxBehaviourTests
         Assert.Contains(incident.Remediation, step => step.Contains("worker_connections", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// ngx_http_auth_request_module takes 2xx (allow), 401 and 403 (deny) from the endpoint it asks, and answers any
+    /// other status 500, logging "auth request unexpected status". With no try of the subrequest failing, a redirect or
+    /// a 404 came from the endpoint itself: a sign-in page or a path that is not the check, a misconfiguration. A 502
+    /// there is a subrequest nginx failed, whose own line (absent here) says why: no incident from this line alone.
+    /// </summary>
+    [Theory]
+    [InlineData(302, IncidentCause.Misconfiguration)]
+    [InlineData(404, IncidentCause.Misconfiguration)]
+    [InlineData(502, null)]
+    public void AuthEndpointsOwnUnexpectedAnswer_IsWhereAuthRequestPoints(int status, IncidentCause? expected)
+    {
+        var errors = Enumerable.Range(0, 4).Select(s =>
+            $"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 2915#2915: *{100 + s} auth request unexpected status: {status} while sending to client, client: 10.250.1.{s}, server: app.test, request: \"GET / HTTP/2.0\", host: \"app.test\"");
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        if (expected is null)
+        {
+            Assert.Empty(report.Incidents);
+            return;
+        }
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((expected.Value, 500, "app.test"), (incident.Cause, incident.Status, incident.Host));
+        Assert.Contains("auth_request", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains(incident.Remediation, step => step.StartsWith("Point `auth_request` at the auth service's check endpoint", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void ErrorPageToAnotherUpstream_EachLocationsUpstreamFailsOnItsOwnTerms()
     {
