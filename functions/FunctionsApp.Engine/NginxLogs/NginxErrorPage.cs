@@ -38,9 +38,22 @@ internal static class NginxErrorPage
     // is 173 bytes, 575 with the padding.
     private const int BgColor = 16;
 
+    /// <summary>
+    /// The sizes of the <c>50x.html</c> nginx's packages ship, which their default server names for its own 5xx
+    /// (<c>error_page 500 502 503 504 /50x.html;</c>, in the official Docker image's <c>default.conf</c> too): 537 bytes
+    /// up to 1.21, 497 since (<c>color-scheme</c>, no link). An upstream's own 5xx keeps its body unless
+    /// <c>proxy_intercept_errors</c> is on, so these too are pages nginx sent for a status it made.
+    /// </summary>
+    private static ReadOnlySpan<int> PackagedErrorPages => [497, 537];
+
     /// <summary>Whether <paramref name="bodyBytes"/> is the size of nginx's own page for <paramref name="status"/>.</summary>
     public static bool Is(int status, long? bodyBytes)
     {
+        if (status is 500 or 502 or 503 or 504 && bodyBytes is { } packaged && PackagedErrorPages.Contains((int)Math.Min(packaged, int.MaxValue)))
+        {
+            return true;
+        }
+
         var head = Head(status);
         if (head < 0 || bodyBytes is not { } bytes)
         {

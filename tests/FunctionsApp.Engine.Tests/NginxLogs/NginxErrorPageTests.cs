@@ -21,7 +21,11 @@ public sealed class NginxErrorPageTests
     [InlineData(307, 171L, true)]
     [InlineData(301, 571L, false)] // a redirect is never padded
     [InlineData(301, 0L, false)]
-    [InlineData(502, 497L, false)] // an application's page
+    [InlineData(502, 498L, false)] // an application's page
+    [InlineData(502, 497L, true)] // the 50x.html nginx's packages ship (1.21 on), named by their default error_page
+    [InlineData(504, 537L, true)] // the same page up to 1.21
+    [InlineData(503, 537L, true)]
+    [InlineData(404, 497L, false)] // error_page names it for 5xx only
     [InlineData(200, 157L, false)]
     public void Is_NginxsOwnPageForTheStatus(int status, long bytes, bool expected) =>
         Assert.Equal(expected, NginxErrorPage.Is(status, bytes));
