@@ -837,8 +837,6 @@ internal sealed partial class DiagnosisEngine
     /// <summary>What <see cref="UpstreamAddress.HostKey"/> makes of a line without a host.</summary>
     private const string NoHost = "-";
 
-    /// <summary>The latest line of the same connection (<c>*N</c>, and the client and server where both name them)
-    /// within a minute before, that names its host: another try of the request, or an earlier request on it.</summary>
     /// <summary>
     /// A try on ingress-nginx's placeholder server (<see cref="UpstreamAddress.IsBalancerPlaceholder"/>): its Lua balancer
     /// set no usable peer, no endpoint (none ready, none synced yet) or a name it had not resolved (an ExternalName
@@ -860,6 +858,8 @@ internal sealed partial class DiagnosisEngine
         }
     }
 
+    /// <summary>The latest line of the same connection (<c>*N</c>, and the client and server where both name them)
+    /// within a minute before, that names its host: another try of the request, or an earlier request on it.</summary>
     private PendingError? EarlierLineOfItsConnection(PendingError error)
     {
         for (var i = State.PendingErrors.Count - 1; i >= 0; i--)
