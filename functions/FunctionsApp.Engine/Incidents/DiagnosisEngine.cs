@@ -489,7 +489,7 @@ internal sealed partial class DiagnosisEngine
         }
 
         if (kind == FailureKind.None && line.ConnectionId >= 0
-            && ErrorSignatures.BalancerPeerRefused(line.Message, out _) is var refused and not FailureKind.None)
+            && ErrorSignatures.BalancerPeerRefused(line.Message) is var refused and not FailureKind.None)
         {
             if (_peersRefused.Count >= 64)
             {

@@ -210,7 +210,7 @@ internal static class ErrorSignatures
         // upstream") is in the proxied request's upstream phase.
         // A Lua balancer's peer that nginx would not take is why the try on the placeholder server that follows failed
         // (DiagnosisEngine.OnThePlaceholder), not a failure of its own.
-        if (message.StartsWith("[lua] "u8) && BalancerPeerRefused(message, out _) != FailureKind.None)
+        if (message.StartsWith("[lua] "u8) && BalancerPeerRefused(message) != FailureKind.None)
         {
             return FailureKind.None;
         }
@@ -619,9 +619,8 @@ internal static class ErrorSignatures
     /// ("invalid port": port 0, a Service port that names no container port) is an address that cannot be,
     /// <see cref="FailureKind.InvalidAddress"/>. None when not such a line.
     /// </summary>
-    public static FailureKind BalancerPeerRefused(ReadOnlySpan<byte> message, out string peer)
+    public static FailureKind BalancerPeerRefused(ReadOnlySpan<byte> message)
     {
-        peer = "";
         var marker = "error while setting current upstream peer "u8;
         var at = message.IndexOf(marker);
         if (at < 0 || !message.StartsWith("[lua] "u8))
@@ -636,7 +635,6 @@ internal static class ErrorSignatures
             return FailureKind.None;
         }
 
-        peer = Encoding.UTF8.GetString(rest[..colon]);
         return rest[(colon + 2)..].StartsWith("no host allowed"u8) ? FailureKind.DnsNotFound : FailureKind.InvalidAddress;
     }
 

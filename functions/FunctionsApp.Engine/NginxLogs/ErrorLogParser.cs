@@ -347,7 +347,7 @@ internal static class ErrorLogParser
             var digits = space < 0 ? rest[star..] : rest[star..space];
             // "1024 worker_connections are not enough": the number is nginx's setting, not a lost '*'.
             if (Utf8Parser.TryParse(digits, out long cid, out var n) && n == digits.Length && n > 0
-                && (star == 1 || !rest[space..].StartsWith(" worker_connections "u8)))
+                && (star == 1 || space < 0 || !rest[space..].StartsWith(" worker_connections "u8)))
             {
                 connectionId = cid;
                 return space < 0 ? default : rest[(space + 1)..];

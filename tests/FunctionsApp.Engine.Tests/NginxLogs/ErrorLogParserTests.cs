@@ -169,6 +169,8 @@ public sealed class ErrorLogParserTests
     [InlineData("[crit] 22#22: accept4() failed (24: Too many open files)", true)]
     [InlineData("1024 worker_connections are not enough", false)]
     [InlineData("I saw worker_connections are not enough in the log", false)]
+    [InlineData("[error] 1#1: 1234", false)] // a number alone: no message
+
     public void TryParseHeadless_ListenersResourceAlert_IsReadOnlyWithNginxsHead(string line, bool read)
     {
         Assert.Equal(read, ErrorLogParser.TryParseHeadless(Encoding.UTF8.GetBytes(line), out var entry));
