@@ -54,17 +54,7 @@ internal static class LogAnalyzer
             report = report with
             {
                 Incidents = [.. Ordered(OverlappingIncidents.MergePaste(report.Incidents)).Select(i =>
-                    !UpstreamAddress.IsLocalhostIpv6(i.Upstream) ? i with
-                    {
-                        Confidence = Math.Round(i.Confidence * 0.6, 2),
-                        Summary = i.Summary + " nginx went on to the group's next server after each of these tries (`upstream server temporarily disabled`); whether that one answered, no access log here says.",
-                    }
-                    : i.Cause == IncidentCause.UpstreamDown ? RefusedOnlyOverIpv6(i)
-                    : i with
-                    {
-                        Confidence = Math.Round(i.Confidence * 0.6, 2),
-                        Summary = i.Summary + $" nginx went on to `localhost`'s other address, {UpstreamAddress.OtherLoopback(i.Upstream)}, and logged no failure there; whether it answered, no access log here says.",
-                    })],
+                    i.Cause == IncidentCause.UpstreamDown && UpstreamAddress.IsLocalhostIpv6(i.Upstream) ? RefusedOnlyOverIpv6(i) : MovedPast(i))],
                 Stats = report.Stats with { BelowThreshold = true },
             };
         }
@@ -430,6 +420,15 @@ internal static class LogAnalyzer
                 : !Answered.Keys.Any(m => m >= first && m <= last);
         }
     }
+
+    /// <summary>Tries nginx went past, pasted alone: what they say, at lower confidence, and where nginx went next.</summary>
+    private static Incident MovedPast(Incident incident) => incident with
+    {
+        Confidence = Math.Round(incident.Confidence * 0.6, 2),
+        Summary = incident.Summary + (UpstreamAddress.IsLocalhostIpv6(incident.Upstream)
+            ? $" nginx went on to `localhost`'s other address, {UpstreamAddress.OtherLoopback(incident.Upstream)}, and logged no failure there; whether it answered, no access log here says."
+            : " nginx went on to the group's next server after each of these tries (`upstream server temporarily disabled`); whether that one answered, no access log here says."),
+    };
 
     /// <summary>
     /// Refusals on localhost's [::1] that nginx went past: `localhost` in <c>proxy_pass</c> names [::1] and 127.0.0.1,

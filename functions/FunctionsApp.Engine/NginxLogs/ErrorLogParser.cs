@@ -145,7 +145,7 @@ internal static class ErrorLogParser
         }
 
         if (rest.IndexOf(", client: "u8) > 0 || rest.IndexOf(", resolver: "u8) > 0 || InUpstreamPhase(rest) || IsUpstreamVerdict(rest)
-            || (levelShown && IsAcceptAlert(rest)))
+            || (levelShown && SkipProcess(rest) is var afterProcess && afterProcess.Length < rest.Length && IsAcceptAlert(afterProcess)))
         {
             return TryParseBody(line, default, level, rest, null, headless: true, out entry);
         }
@@ -235,15 +235,10 @@ internal static class ErrorLogParser
     /// nginx's listener out of connections or descriptors (<c>[alert] 17873#0: 1024 worker_connections are not
     /// enough</c>, <c>[crit] 9#9: accept4() failed (24: Too many open files)</c>), posted with its level and process but
     /// not its time: such lines name no request and no connection, and only nginx writes them in these words.
+    /// <paramref name="message"/> is what follows nginx's <c>pid#tid: </c>.
     /// </summary>
-    private static bool IsAcceptAlert(ReadOnlySpan<byte> text, bool afterProcess = false)
+    private static bool IsAcceptAlert(ReadOnlySpan<byte> message)
     {
-        var message = afterProcess ? text : SkipProcess(text);
-        if (!afterProcess && message.Length == text.Length)
-        {
-            return false;
-        }
-
         var digits = message.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
         return (digits > 0 && message[digits..].StartsWith(" worker_connections are not enough"u8))
             || message.StartsWith("accept4() failed ("u8) || message.StartsWith("accept() failed ("u8);
@@ -409,7 +404,7 @@ internal static class ErrorLogParser
 
         // A message of nginx's starts with a word, a function's name or OpenResty's [lua] tag, never a digit or a quote
         // (but for the listener's "1024 worker_connections are not enough").
-        if (headless && (rest.IsEmpty || !(char.IsAsciiLetter((char)rest[0]) || rest.StartsWith("[lua]"u8) || IsAcceptAlert(rest, afterProcess: true))))
+        if (headless && (rest.IsEmpty || !(char.IsAsciiLetter((char)rest[0]) || rest.StartsWith("[lua]"u8) || IsAcceptAlert(rest))))
         {
             return false;
         }

@@ -75,17 +75,17 @@ internal static class TextFormatInference
     private static IEnumerable<List<Layout>> Groups(List<Layout> layouts)
     {
         var bySkeleton = layouts.GroupBy(l => l.Skeleton, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ToList();
+        var secondCommon = bySkeleton.Count > 1 && bySkeleton[1].Count() * 5 >= layouts.Count;
         yield return [.. bySkeleton[0]];
-        if (bySkeleton.Count > 1 && bySkeleton[1].Count() * 5 >= layouts.Count)
+        if (secondCommon)
         {
             yield return [.. bySkeleton[1]];
         }
 
         // nginx's lines among a platform's own (`fly logs`, a runtime's stream of its own lines and the app's): the
         // commonest layout whose lines hold a quoted request line, however few.
-        if (bySkeleton.Skip(2).Concat(bySkeleton.Count > 1 && bySkeleton[1].Count() * 5 < layouts.Count ? [bySkeleton[1]] : [])
-            .Where(g => g.First().Tokens.Exists(t => !t.Bare && ValueShapes.Of(t.Value).HasFlag(ValueShape.RequestLine)))
-            .MaxBy(g => g.Count()) is { } requests && !bySkeleton[0].First().Tokens.Exists(t => !t.Bare && ValueShapes.Of(t.Value).HasFlag(ValueShape.RequestLine)))
+        var rarer = bySkeleton.Count > 1 && !secondCommon ? bySkeleton.Skip(2).Append(bySkeleton[1]) : bySkeleton.Skip(2);
+        if (!HoldsRequestLine(bySkeleton[0]) && rarer.Where(HoldsRequestLine).MaxBy(g => g.Count()) is { } requests)
         {
             yield return [.. requests];
         }
@@ -106,6 +106,10 @@ internal static class TextFormatInference
             }
         }
     }
+
+    /// <summary>The layout's lines hold a quoted request line (<c>"GET /a HTTP/1.1"</c>), as nginx's access lines do.</summary>
+    private static bool HoldsRequestLine(IGrouping<string, Layout> group) =>
+        group.First().Tokens.Exists(t => !t.Bare && ValueShapes.Of(t.Value).HasFlag(ValueShape.RequestLine));
 
     /// <summary>Cuts a line into tokens and the literal text around them.</summary>
     private static Layout? Tokenize(string line, char delimiter)
