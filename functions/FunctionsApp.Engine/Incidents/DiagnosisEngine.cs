@@ -979,6 +979,21 @@ internal sealed partial class DiagnosisEngine
         [.. State.Trackers.Values.Where(t => t.IsOpen).Select(t => IncidentFactory.Create(t, IncidentState.Open, State, _options)).OrderBy(i => i.Start)];
 
     /// <summary>
+    /// <c>nginx -t</c>'s verdict (<c>nginx: configuration file /etc/nginx/nginx.conf test failed</c>): the
+    /// <c>host not found in upstream</c> just before it was a test's (an entrypoint's check, a deploy's), not nginx
+    /// failing to start; an nginx already running serves on with the configuration it has.
+    /// </summary>
+    public void AddConfigTestFailed()
+    {
+        Stats.ErrorLines++;
+        Stats.ErrorLinesIgnored++;
+        if (State.PendingErrors.FindLast(e => e.Kind == FailureKind.UnresolvedAtStart) is { } tested)
+        {
+            State.PendingErrors.RemoveAll(e => e.Kind == FailureKind.UnresolvedAtStart && e.Time <= tested.Time && tested.Time - e.Time <= ReloadSkew);
+        }
+    }
+
+    /// <summary>
     /// A configuration-time error (<c>[emerg] host not found in upstream "php-fpm:9000" in /etc/nginx/conf.d/x.conf:2</c>,
     /// <c>bind() failed</c>): not a request failure. Listed in stats once per distinct message, and shown with the
     /// incidents that follow it.

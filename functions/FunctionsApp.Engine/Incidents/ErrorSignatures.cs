@@ -311,6 +311,14 @@ internal static class ErrorSignatures
             return FailureKind.Resolver;
         }
 
+        // The CONNECT module (ngx_http_proxy_connect_module: a forward proxy's tunnels) names its own timers: the
+        // tunnel's connect, and its reads and writes once the upstream took the connection. Its action stays the last
+        // it set ("upstream read timed out (peer:127.0.0.1:443) while connecting to upstream"): the words say which.
+        if (message.StartsWith("proxy_connect: upstream "u8) && message.IndexOf(" timed out"u8) > 0)
+        {
+            return message.StartsWith("proxy_connect: upstream connect timed out"u8) ? FailureKind.TimedOutConnecting : FailureKind.TimedOut;
+        }
+
         if (message.IndexOf("upstream timed out"u8) >= 0)
         {
             return message.IndexOf("while connecting to upstream"u8) >= 0 ? FailureKind.TimedOutConnecting
@@ -362,6 +370,13 @@ internal static class ErrorSignatures
         if (TextAsFrameLength(message))
         {
             return FailureKind.NotHttp2;
+        }
+
+        // ngx_http_grpc_get_connection_data finds no gRPC state on a connection from the keepalive cache: another
+        // module's (proxy_pass's HTTP/1.1) connection to the same upstream block.
+        if (message.StartsWith("no connection data found for keepalive http2 connection"u8))
+        {
+            return FailureKind.SharedKeepalive;
         }
 
         // Every other "upstream sent ..." is nginx refusing what the upstream answered: invalid header or status, no
@@ -565,11 +580,14 @@ internal static class ErrorSignatures
     /// A Lua balancer that resolves the upstream's name itself and failed to (Kong's <c>[lua] balancer.lua:819:
     /// execute(): DNS resolution failed: dns server error: 3 name error. Tried: ["(short)orders:(na) - cache-miss", …]</c>):
     /// the gateway then answers the request itself (503 "name resolution failed") without a peer, as nginx's own
-    /// <c>could not be resolved</c> does with 502. The DNS server's words say which failure; None when not such a line.
+    /// <c>could not be resolved</c> does with 502. Kong before 1.0 wrote <c>execute(): [dns] dns server error: 3 name
+    /// error. Tried: (short)orders:(na) - cache-miss</c>, one name tried per line after it. The DNS server's words say
+    /// which failure; None when not such a line.
     /// </summary>
     private static FailureKind BalancerNameFailure(ReadOnlySpan<byte> message)
     {
         var at = message.IndexOf("DNS resolution failed"u8);
+        at = at >= 0 ? at : message.IndexOf("execute(): [dns] "u8);
         if (at < 0 || message.IndexOf("balancer"u8) < 0)
         {
             return FailureKind.None;
@@ -768,10 +786,12 @@ internal static class ErrorSignatures
             return Encoding.UTF8.GetString(space >= 0 ? name[(space + 1)..] : name);
         }
 
-        if (kind.IsUnresolved() && message.IndexOf("Tried: [\"(short)"u8) is var triedAt and >= 0)
+        if (kind.IsUnresolved() && message.IndexOf("Tried: "u8) is var triedAt and >= 0
+            && message[(triedAt + "Tried: "u8.Length)..].TrimStart("[\""u8) is var tried && tried.StartsWith("(short)"u8))
         {
-            // Kong's balancer lists the names it tried, the upstream's own first: "(short)orders:(na) - cache-miss".
-            var name = message[(triedAt + "Tried: [\"(short)"u8.Length)..];
+            // Kong's balancer lists the names it tried, the upstream's own first: "(short)orders:(na) - cache-miss"
+            // (in a JSON array since 1.0).
+            var name = tried["(short)"u8.Length..];
             var end = name.IndexOfAny((byte)':', (byte)'"');
             return Encoding.UTF8.GetString(end < 0 ? name : name[..end]);
         }
@@ -803,6 +823,13 @@ internal static class ErrorSignatures
         if (!line.Upstream.IsEmpty)
         {
             return UpstreamAddress.FromUrl(line.Upstream, RequestTarget(line.Request));
+        }
+
+        // The CONNECT module names the tunnel's peer itself: "(peer:127.0.0.1:443)".
+        if (message.StartsWith("proxy_connect: "u8) && message.IndexOf("(peer:"u8) is var peerAt and >= 0
+            && message[(peerAt + 6)..] is var peer && peer.IndexOf((byte)')') is var close and > 0)
+        {
+            return Encoding.UTF8.GetString(peer[..close]);
         }
 
         var connect = message.IndexOf("connect() to "u8);

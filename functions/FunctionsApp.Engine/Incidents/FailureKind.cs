@@ -121,6 +121,13 @@ internal enum FailureKind
     NotHttp2,
 
     /// <summary>
+    /// <c>no connection data found for keepalive http2 connection</c>: <c>grpc_pass</c> took a cached connection from an
+    /// upstream block's <c>keepalive</c> pool that <c>proxy_pass</c> had put there (an HTTP/1.1 connection, without the
+    /// gRPC module's state), which it cannot use. One upstream block serves both directives: a configuration error.
+    /// </summary>
+    SharedKeepalive,
+
+    /// <summary>
     /// A try on ingress-nginx's placeholder server, <c>0.0.0.1</c> (<c>connect() to 0.0.0.1:80 failed (22: Invalid
     /// argument)</c>): its Lua balancer set no peer for the request (no endpoints synced for the backend, none ready), so
     /// nginx went to the <c>upstream_balancer</c> block's stand-in, which nothing can be connected to.

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace FunctionsApp.Incidents;
 
 /// <summary>
@@ -31,8 +33,12 @@ public sealed record Incident
     /// <summary>One sentence: why this cause, in words an on-call engineer reads first.</summary>
     public required string Summary { get; init; }
 
+    /// <summary>The first failure; <c>null</c> in JSON when no line gave a time (<see cref="UntimedAsNullConverter"/>).</summary>
+    [JsonConverter(typeof(UntimedAsNullConverter))]
     public required DateTimeOffset Start { get; init; }
 
+    /// <summary>The last failure; <c>null</c> in JSON when no line gave a time.</summary>
+    [JsonConverter(typeof(UntimedAsNullConverter))]
     public required DateTimeOffset End { get; init; }
 
     /// <summary><see cref="IncidentState.Open"/> until a quiet period has passed after the last failure.</summary>

@@ -178,7 +178,7 @@ internal static class IncidentClassifier
         FailureKind.Reset or FailureKind.ResetConnecting or FailureKind.PrematureClose => (BrokenResponse(e, kind), 1.0),
         FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
         FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.NoResolver or FailureKind.Ipv6Unavailable or FailureKind.InvalidAddress
-            or FailureKind.BindFailed or FailureKind.NotFastCgi or FailureKind.NotHttp2 or FailureKind.WrongScheme or FailureKind.PlainTextAnswer => (IncidentCause.Misconfiguration, 1.0),
+            or FailureKind.BindFailed or FailureKind.NotFastCgi or FailureKind.NotHttp2 or FailureKind.SharedKeepalive or FailureKind.WrongScheme or FailureKind.PlainTextAnswer => (IncidentCause.Misconfiguration, 1.0),
         FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused or FailureKind.UnresolvedAtStart => (IncidentCause.Dns, 1.0),
         FailureKind.AuthEndpointWrong => (IncidentCause.Misconfiguration, 1.0),
 
@@ -220,6 +220,13 @@ internal static class IncidentClassifier
         if (kind is FailureKind.Reset or FailureKind.ResetConnecting && (SlowedDownBefore(e) || Interleaved(e) || ShedsConnections(e)))
         {
             return IncidentCause.Overload;
+        }
+
+        // Answers broken beside connects refused, or a socket gone, on the same server: the process went away (a crash,
+        // an OOM kill, a restart), breaking the answers in flight and refusing what came next. Read as its refusals are.
+        if (e.Kinds.ContainsKey(FailureKind.MissingSocket) || e.Kinds.ContainsKey(FailureKind.Refused))
+        {
+            return Connectivity(e, e.Kinds.ContainsKey(FailureKind.MissingSocket) ? FailureKind.MissingSocket : FailureKind.Refused);
         }
 
         // Reset before nginx was connected, and not shedding load: no answer was broken, none was sent. A listener that
@@ -410,11 +417,26 @@ internal static class IncidentClassifier
     {
         var voting = VotingKinds(e).ToList();
         var lines = voting.Sum(k => k.Value);
-        var other = voting.Where(k => Vote(k.Key, e).Cause is var c && c != cause && c != IncidentCause.Unknown).OrderByDescending(k => k.Value).FirstOrDefault();
+        var top = voting.Count == 0 ? FailureKind.None : voting.MaxBy(k => k.Value).Key;
+
+        // Answers broken beside refusals vote with them (a process that went away), and are still another way it failed.
+        var other = voting.Where(k => k.Key != top && (Vote(k.Key, e).Cause is var c && c != cause && c != IncidentCause.Unknown || (IsBrokenAnswer(k.Key) && !IsBrokenAnswer(top))))
+            .OrderByDescending(k => k.Value).FirstOrDefault();
         return other.Value >= 3 && other.Value * 4 >= lines
             ? $" Also seen: {Words(other.Key)} ({other.Value}×)."
             : "";
     }
+
+    /// <summary>The upstream broke an answer nginx was reading, or the connection it was opening: a reset or an early close.</summary>
+    private static bool IsBrokenAnswer(FailureKind kind) => kind is FailureKind.Reset or FailureKind.ResetConnecting or FailureKind.PrematureClose;
+
+    /// <summary>Most tries broke mid-answer, and others found nothing accepting (refused, or the socket gone): the
+    /// process went away under the requests it was serving.</summary>
+    private static FailureKind WentAway(IncidentEvidence e, FailureKind top) =>
+        !IsBrokenAnswer(top) ? FailureKind.None
+        : e.Kinds.ContainsKey(FailureKind.MissingSocket) ? FailureKind.MissingSocket
+        : e.Kinds.ContainsKey(FailureKind.Refused) ? FailureKind.Refused
+        : FailureKind.None;
 
     private static Verdict FromAccessLog(IncidentEvidence e)
     {
@@ -550,9 +572,14 @@ internal static class IncidentClassifier
         // No upstream field and no error log, but the body is the size of nginx's own error page: nginx made the 502,
         // most often for a connect that failed. (With the error log read and silent, the same page came from an
         // upstream that is nginx too, and the check above said so.)
+        // Unless nginx waited for them: a refused connect fails at once, so 502s that each took seconds were connections
+        // the upstream accepted and then closed or broke. All at one duration, a time limit killed the work (an
+        // application server's); otherwise an answer nginx could not use.
         if (dominant == 502 && !e.ErrorLogCovered && e.Upstream == "(unknown)" && e.NginxPage * 2 > e.WithoutErrorLine)
         {
-            return Verdict(Connectivity(e, FailureKind.Refused), 0.3, e);
+            return !AwaitedEach(e) ? Verdict(Connectivity(e, FailureKind.Refused), 0.3, e)
+                : AppServerTimeout(e) is not null ? Verdict(IncidentCause.Timeout, 0.35, e)
+                : Verdict(IncidentCause.InvalidResponse, 0.3, e);
         }
 
         // nginx makes a 503 itself only when limit_req or limit_conn rejects a request (or `return 503`), and sends its
@@ -593,6 +620,10 @@ internal static class IncidentClassifier
         _ => "a worker timeout",
     };
 
+    /// <summary>Most failed requests took a second or more: nginx had a connection and waited on it.</summary>
+    private static bool AwaitedEach(IncidentEvidence e) =>
+        e.ResponseTimes.Count > 0 && e.ResponseTimes.Count(t => t >= 1.0) >= 0.8 * e.ResponseTimes.Count;
+
     /// <summary>Most failed requests ended within a few milliseconds: a connection refused, not an answer awaited.</summary>
     private static bool InstantFailures(IncidentEvidence e) =>
         e.ResponseTimes.Count > 0 && e.ResponseTimes.Count(t => t <= 0.005) >= 0.8 * e.ResponseTimes.Count;
@@ -630,6 +661,8 @@ internal static class IncidentClassifier
                 FailureKind.NoLiveUpstreams when NoneLiveWithoutAFailure(e) =>
                     $"nginx found no live server in the upstream group {u} (no live upstreams), and no server of it failed in these logs: most often its servers failed (`max_fails` within `fail_timeout`, each with a `connect() failed` or `timed out` line of its own) before these lines begin; otherwise the configuration marks every server `down` (nginx-proxy writes `server 127.0.0.1 down;` when no container matches the site's VIRTUAL_HOST). The earlier error log, or `nginx -T`, tells which.",
                 FailureKind.NoLiveUpstreams => $"Every server of the upstream group {u} is marked down by nginx (no live upstreams).",
+                _ when WentAway(e, top) is var gone and not FailureKind.None =>
+                    $"{u} went away: answers it was giving broke off ({Words(top)}, {e.Kinds[top]}×), and {(gone == FailureKind.MissingSocket ? "its socket was gone" : "its connections were refused")} ({Words(gone)}, {e.Kinds[gone]}×): the process exited, crashed or was restarted (an OOM kill, a deploy, a supervisor's restart). Its own log and the system's (`journalctl -u <service>`, `dmesg` for the OOM killer, `docker ps -a` for an exit code) say which.",
                 FailureKind.Unreachable => $"{u} cannot be reached ({Words(top)}): the host is down, or a firewall, security group or route blocks it.",
                 FailureKind.TimedOutConnecting when HostUnreachable(e) =>
                     $"{u} cannot be reached: connects time out, and others fail with {Words(FailureKind.Unreachable)} ({e.Kinds[FailureKind.Unreachable]}×): the host is down, or a firewall, security group or route blocks it.",
@@ -659,6 +692,8 @@ internal static class IncidentClassifier
                 FailureKind.Ipv6Unavailable =>
                     $"nginx's tries for {u} include IPv6 addresses, and this host cannot connect over IPv6 (no IPv6 address to connect from, or no route to IPv6 networks): the name resolves to IPv6 addresses too, or the configuration names one.",
                 FailureKind.BindFailed => $"nginx could not bind the local address `proxy_bind` names to connect to {u}: this host does not have that address (or it is in use), so no try left nginx.",
+                FailureKind.SharedKeepalive =>
+                    $"`grpc_pass` and `proxy_pass` share an upstream block (its server {u}) and its `keepalive` connections: a gRPC request took a connection `proxy_pass` had kept open (HTTP/1.1, without the gRPC module's state), which nginx cannot use (`no connection data found for keepalive http2 connection`), and answered 502.",
                 FailureKind.NotHttp2 => $"{u} does not speak HTTP/2: nginx read the first bytes of its answer as an HTTP/2 frame's length, and they were text (\"HTT\" of an HTTP/1.x status line, or an HTML page), so `grpc_pass` points at an HTTP/1 service or a port that speaks another protocol.",
                 FailureKind.NotFastCgi => $"{u} does not speak FastCGI: its answer did not begin with a FastCGI record (version 1) but with another protocol's first byte (72, \"H\", is an HTTP server's \"HTTP/1.1\"), so `fastcgi_pass` points at another service's address or socket.",
                 FailureKind.WrongScheme when e.Upstream.EndsWith(":443", StringComparison.Ordinal) =>
@@ -719,6 +754,8 @@ internal static class IncidentClassifier
                 $"{u} answered without an HTTP status line ({Words(top)}): nginx passed the bytes on as an HTTP/0.9 response (status 009), which no HTTP/1.x client can read. Something other than the application answers on that port, or it crashed mid-write.",
             IncidentCause.InvalidResponse when ClosedUntimed(e) =>
                 $"{u} answered with an invalid or incomplete HTTP response ({Words(top)}). Without the requests' times (no access log, or no `$upstream_response_time` in it) nothing tells a worker that crashed from one its application server killed at its own time limit (gunicorn `--timeout`, uWSGI `harakiri`, PHP-FPM `request_terminate_timeout`): if the failing requests are the slow ones, it is that limit.",
+            IncidentCause.InvalidResponse when top == FailureKind.None && !e.ErrorLogCovered && e.NginxPage > 0 && AwaitedEach(e) =>
+                $"nginx answered these requests with its own 502 page after waiting on {(e.ResponseTimes.All(t => t >= 1.0) ? "each" : "most")} ({e.ResponseTimes.Where(t => t >= 1.0).Min().ToString("0.#", CultureInfo.InvariantCulture)} s or more), and no error log was read to say why: a refused connect fails at once, so {u} had accepted them and then closed or reset the connection, or answered what nginx could not use; nginx's error line for each names which.",
             IncidentCause.InvalidResponse => $"{u} answered with an invalid or incomplete HTTP response ({Words(top)}).",
             IncidentCause.UpstreamReturned when !e.ErrorLogCovered && e.StatusOnly * 2 >= Math.Max(1, e.WithoutErrorLine) && InstantFailures(e) =>
                 $"The gateway errors came at once from {u} while it served others in the same seconds: it was accepting connections, so these were answers, its own 502s or a response nginx refused (response headers larger than `proxy_buffer_size`, an invalid header). Only $upstream_status tells; nginx's error log says which (it logs each 502 it makes).",
@@ -778,6 +815,7 @@ internal static class IncidentClassifier
         FailureKind.BindFailed => "proxy_bind address not bindable",
         FailureKind.NotFastCgi => "not a FastCGI server",
         FailureKind.NotHttp2 => "not an HTTP/2 server",
+        FailureKind.SharedKeepalive => "a kept-alive connection of proxy_pass's taken by grpc_pass",
         FailureKind.NoPeerFromBalancer => "no endpoint from the balancer",
         FailureKind.QueueFull => "the application server's request queue was full",
         FailureKind.WrongScheme => "wrong protocol for the port",

@@ -16,7 +16,8 @@ internal static class IncidentContext
 
     public static Incident Add(Incident incident, EngineState state)
     {
-        if (incident.Upstream is "-" or "(unknown)" || state.UpstreamHistory(incident.Upstream) is not { } history)
+        // An incident of lines without nginx's time has no minutes to chart.
+        if (incident.Upstream is "-" or "(unknown)" || incident.End == DateTimeOffset.UnixEpoch || state.UpstreamHistory(incident.Upstream) is not { } history)
         {
             return incident;
         }

@@ -291,6 +291,12 @@ internal sealed class LogFeed
         /// it killed at its time limit is noted too (<see cref="AppServerLine"/>).</summary>
         protected void ContinueOrMalformed(ReadOnlySpan<byte> line)
         {
+            if (ErrorLogParser.IsConfigTestFailed(line))
+            {
+                Engine.AddConfigTestFailed();
+                return;
+            }
+
             if (AppServerLine.TryReadTimeoutKill(line, out var kill))
             {
                 Engine.NoteAppServerKill(PrefixTime, kill);
@@ -910,6 +916,14 @@ internal sealed class LogFeed
         private bool TryGetTime(in AccessLogEntry entry, out DateTimeOffset time)
         {
             var text = entry.GetTimeText(out var field);
+            if (field == AccessField.Ignored)
+            {
+                // A log_format without a time (Harbor's, written to syslog): the time the shipper or runtime stamped
+                // the line with, which is within a second of nginx's.
+                time = PrefixTime ?? RelayedTime ?? default;
+                return time != default;
+            }
+
             if (_lastTimeTextLength > 0 && field == _lastTimeField && text.SequenceEqual(_lastTimeText.AsSpan(0, _lastTimeTextLength)))
             {
                 time = _lastTime;
@@ -1075,7 +1089,7 @@ internal sealed class LogFeed
             var prefix = LinePrefix.Choose(sample, ErrorLogParser.IsErrorLogLine);
             if (Owner.Format is null && Owner._access.Count == 0)
             {
-                DetectAccessLines(sample, prefix);
+                prefix = DetectAccessLines(sample, prefix);
             }
 
             _firstTime = FirstTime(sample, prefix) ?? Owner._accessFirstTime;
@@ -1111,9 +1125,11 @@ internal sealed class LogFeed
         /// compose paste, a syslog file): its lines that are not nginx's error lines are read with the access format
         /// detected from them, the way the access side reads the error lines of its stream. Only a format that reads
         /// access lines with nginx's own layout (a preset), or three or more lines of one inferred template, is taken:
-        /// an application server's lines between nginx's (gunicorn's, PHP-FPM's) are not an access log.
+        /// an application server's lines between nginx's (gunicorn's, PHP-FPM's) are not an access log. A stream with no
+        /// error line at all (an access log given as the error log) is read behind the prefix its access lines carry,
+        /// which is returned; otherwise the error lines' prefix stands.
         /// </summary>
-        private void DetectAccessLines(IReadOnlyList<byte[]> sample, LinePrefix prefix)
+        private LinePrefix DetectAccessLines(IReadOnlyList<byte[]> sample, LinePrefix prefix)
         {
             var others = new List<byte[]>();
             foreach (var line in sample)
@@ -1125,15 +1141,26 @@ internal sealed class LogFeed
                 }
             }
 
-            if (others.Count == 0 || LogFormatDetector.Detect(others) is not { } format)
+            if (others.Count == 0)
             {
-                return;
+                return prefix;
+            }
+
+            var format = LogFormatDetector.Detect(others);
+            if (others.Count == sample.Count && LogFormatDetector.DetectWithPrefix(sample) is { Format: { } behind } detection)
+            {
+                (format, prefix, others) = (behind, detection.Prefix, [.. sample.Select(line => line[detection.Prefix.Strip(line, out _)..])]);
+            }
+
+            if (format is null)
+            {
+                return prefix;
             }
 
             var read = LogFormatDetector.Count(others, format);
             if (read == 0 || (read < 3 && !AccessLogFormat.PresetNames.Contains(format.Name)))
             {
-                return;
+                return prefix;
             }
 
             Owner.Format = format;
@@ -1148,6 +1175,8 @@ internal sealed class LogFeed
                     break;
                 }
             }
+
+            return prefix;
         }
 
         protected override DateTimeOffset? Retime(ReadOnlySpan<byte> line) =>
@@ -1402,6 +1431,7 @@ internal sealed class LogFeed
             var keyBefore = CollectionsMarshal.AsSpan(_wrapped).TrimEnd(" \t"u8).EndsWith(":"u8);
             return !text.IsEmpty && text[0] != '[' && text[0] != '*' && (cutInside || keyBefore || !char.IsAsciiDigit((char)text[0]))
                 && !text.StartsWith("==> "u8)
+                && !ErrorLogParser.StartsTryMessage(text)
                 && !ErrorLogParser.TryParseStderr(line, out _)
                 && !(Owner.Format is { } format && format.TryParse(line, out _));
         }

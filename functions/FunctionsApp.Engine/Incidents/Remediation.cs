@@ -159,6 +159,11 @@ internal static class Remediation
                     steps.Add($"connect() rejected {upstream} itself (Invalid argument / address family): check the address nginx was given (an IPv6 address to an IPv4-only host, a broadcast or malformed address from service discovery or the resolver).");
                 }
 
+                if (kinds.Contains(FailureKind.SharedKeepalive))
+                {
+                    steps.Add($"Give `grpc_pass` an upstream block of its own (the same servers under another name, with its own `keepalive`): a block with `keepalive` that `proxy_pass` also uses hands gRPC requests its HTTP/1.1 connections. `nginx -T | grep -nE 'grpc_pass|proxy_pass|keepalive'` shows which directives name {upstream}.");
+                }
+
                 if (kinds.Contains(FailureKind.NotHttp2))
                 {
                     steps.Add($"Point `grpc_pass` at the gRPC server's own port: {upstream} answers in HTTP/1 (`{CurlTo(upstream)}` shows which program answers, `ss -ltnp` who owns the port). An HTTP/1 application there needs `proxy_pass`; a gRPC server on TLS needs `grpc_pass grpcs://`.");

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using FunctionsApp.Incidents;
+
 namespace FunctionsApp.Metrics;
 
 /// <summary>
@@ -14,10 +17,13 @@ public sealed record IncidentMetrics
     /// <summary>One sentence for humans: "CPU of vm-api-1 peaked at 98% (baseline 35%), r=0.91 with the 502s".</summary>
     public required string Summary { get; init; }
 
+    [JsonConverter(typeof(UntimedAsNullConverter))]
     public required DateTimeOffset BaselineStart { get; init; }
 
+    [JsonConverter(typeof(UntimedAsNullConverter))]
     public required DateTimeOffset IncidentStart { get; init; }
 
+    [JsonConverter(typeof(UntimedAsNullConverter))]
     public required DateTimeOffset IncidentEnd { get; init; }
 
     public IReadOnlyList<ResourceMetrics> Resources { get; init; } = [];

@@ -105,10 +105,11 @@ internal static class ErrorLogParser
     {
         entry = default;
 
-        // A Markdown quote or code span around the paste ("> [error] 4610#0: *19 …"), or the quotes of a string it was
-        // pasted as ('connect() failed …'), are not nginx's; nor what a paste left of nginx's time ("12 [error] …",
-        // "15:12:26 [error] …": digits and separators right before the level).
-        var rest = WithoutEmphasis(line.TrimStart(" \t>`'\""u8));
+        // A Markdown quote or code span around the paste ("> [error] 4610#0: *19 …"), the quotes of a string it was
+        // pasted as ('connect() failed …'), or the dots of an excerpt ("...upstream prematurely closed …", "…"), are not
+        // nginx's; nor what a paste left of nginx's time ("12 [error] …", "15:12:26 [error] …": digits and separators
+        // right before the level).
+        var rest = WithoutEmphasis(WithoutEllipsis(line.TrimStart(" \t>`'\""u8)).TrimStart(" \t>`'\""u8));
         var remnant = rest.IndexOfAnyExcept("0123456789/:.- "u8);
         if (remnant > 0 && rest[remnant] == '[' && char.IsAsciiDigit((char)rest[0]))
         {
@@ -155,7 +156,9 @@ internal static class ErrorLogParser
 
     /// <summary>
     /// Where nginx's <c>[level] pid#tid: </c> starts in the first bytes of <paramref name="text"/>, or -1: nginx writes that
-    /// sequence on every line, so it marks the head even where what came before it is no time nginx wrote.
+    /// sequence on every line, so it marks the head even where what came before it is no time nginx wrote. A level
+    /// followed by a message about a request (<c>&lt;datetime&gt; [error] connect() failed …, client: …</c>: the process
+    /// left out with the time) marks it too.
     /// </summary>
     private static int HeadInside(ReadOnlySpan<byte> text)
     {
@@ -166,13 +169,33 @@ internal static class ErrorLogParser
             from = start + 1;
             var close = text[from..].IndexOf((byte)']');
             if (close is >= 4 and <= 6 && IsLevel(text.Slice(from, close)) && text[(from + close + 1)..] is [(byte)' ', .. var process]
-                && StartsWithProcessId(process))
+                && (StartsWithProcessId(process) || process.IndexOf(", client: "u8) > 0 || IsUpstreamVerdict(process)))
             {
                 return start;
             }
         }
 
         return -1;
+    }
+
+    /// <summary>The text after the dots an excerpt starts with (<c>...</c>, <c>…</c>): nginx starts no message with a dot.</summary>
+    private static ReadOnlySpan<byte> WithoutEllipsis(ReadOnlySpan<byte> text)
+    {
+        while (true)
+        {
+            if (text.StartsWith("..."u8))
+            {
+                text = text[3..].TrimStart((byte)'.');
+            }
+            else if (text.StartsWith("\u2026"u8))
+            {
+                text = text[3..];
+            }
+            else
+            {
+                return text;
+            }
+        }
     }
 
     /// <summary>
@@ -219,6 +242,14 @@ internal static class ErrorLogParser
 
         return default;
     }
+
+    /// <summary>
+    /// The line begins one of nginx's messages about a failed try (<c>connect() to [::1]:1337 failed (101: …) while
+    /// connecting to upstream</c>, <c>upstream timed out (110: …)</c>): a new entry of a paste, never the rest of the
+    /// line before it, which a wrap cuts after the message's first words.
+    /// </summary>
+    public static bool StartsTryMessage(ReadOnlySpan<byte> text) =>
+        IsUpstreamVerdict(text) || (text.StartsWith("connect() "u8) && text.IndexOf(" failed ("u8) > 0 && InUpstreamPhase(text));
 
     /// <summary>
     /// A message only nginx's upstream module writes, and only about a try that failed, posted alone (without its
@@ -507,6 +538,14 @@ internal static class ErrorLogParser
     /// A line nginx printed to stderr before its error log was open, as <c>docker logs</c> and systemd show it:
     /// <c>nginx: [emerg] host not found in upstream "php-fpm:9000" in /etc/nginx/conf.d/default.conf:2</c>.
     /// </summary>
+    /// <summary><c>nginx: configuration file /etc/nginx/nginx.conf test failed</c>: what <c>nginx -t</c> ends with when
+    /// the configuration does not load. Only a test prints it; a start or reload that fails says nothing of a test.</summary>
+    public static bool IsConfigTestFailed(ReadOnlySpan<byte> line)
+    {
+        var text = line.TrimEnd(" \t\r"u8);
+        return text.StartsWith("nginx: configuration file "u8) && text.EndsWith(" test failed"u8);
+    }
+
     public static bool TryParseStderr(ReadOnlySpan<byte> line, out ConfigMessage message)
     {
         message = null!;

@@ -222,8 +222,9 @@ internal static class LogFormatDetector
             var (valid, declared) = (0, 0);
             foreach (var line in sample)
             {
-                var body = line.AsSpan(candidate.Strip(line, out _));
-                if (format.TryParse(body, out var entry) && entry.IsPlausible && entry.TryGetTime(out _))
+                var body = line.AsSpan(candidate.Strip(line, out var stamped, out var relayed));
+                if (format.TryParse(body, out var entry) && entry.IsPlausible
+                    && (entry.TryGetTime(out _) || (Timeless(format) && (stamped ?? relayed) is not null)))
                 {
                     valid++;
                     declared += AccessLogEntry.TryParseTimeAsDeclared(entry.GetTimeText(out var field), field, out _) ? 1 : 0;
@@ -233,6 +234,10 @@ internal static class LogFormatDetector
             // Lines read first; among readings of as many lines, the one with more times read as declared.
             return (valid * (sample.Count + 1)) + declared;
         });
+
+    /// <summary>A log_format with no time variable (Harbor's): its lines are timed by the prefix a shipper put before them.</summary>
+    public static bool Timeless(AccessLogFormat format) =>
+        !format.Has(AccessField.TimeLocal) && !format.Has(AccessField.TimeIso8601) && !format.Has(AccessField.Msec);
 
     private static byte[][] Strip(IReadOnlyList<byte[]> sample, LinePrefix prefix) =>
         [.. sample.Select(line => line[prefix.Strip(line, out _)..])];

@@ -137,10 +137,12 @@ internal static class AnalyzeCommand
             return Task.FromResult(2);
         }
 
-        // Only a file in which nothing parses is worth saying so: a few bad lines are counted, not fatal. It fails the run
-        // only when nothing at all was read; beside another file that was, the report stands on that one.
+        // Only a file in which nothing parses is worth saying so: a few bad lines are counted, not fatal. Lines nothing
+        // reads are bad input, counted and kept as malformed, and the report says so (a paste of fragments, a shipper's
+        // wrapping no reader knows); it fails the run only when a format the user named read no line of any file: the
+        // command is wrong, not the logs.
         var unreadable = report.Stats.Inputs.Where(i => i.Lines > 0 && i.Parsed == 0).ToList();
-        var nothingRead = unreadable.Count > 0 && report.Stats.Inputs.All(i => i.Parsed == 0);
+        var nothingRead = format is not null && unreadable.Any(i => i.Kind == "access") && report.Stats.Inputs.All(i => i.Parsed == 0);
         foreach (var input in unreadable)
         {
             var tried = input.Kind == "access"
@@ -162,7 +164,7 @@ internal static class AnalyzeCommand
                 Metrics = IncidentMetrics.NoData(
                     MetricsNoDataReason.NoMapping,
                     "Offline analysis reads no Azure Monitor metrics; the service does, for upstreams mapped under Metrics:Upstreams.",
-                    i.Start - new MetricsOptions().BaselinePeriod, i.Start, i.End),
+                    i.End == DateTimeOffset.UnixEpoch ? i.Start : i.Start - new MetricsOptions().BaselinePeriod, i.Start, i.End),
             })],
         };
 

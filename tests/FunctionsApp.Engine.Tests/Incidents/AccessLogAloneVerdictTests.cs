@@ -222,6 +222,38 @@ public sealed class AccessLogAloneVerdictTests
         }
     }
 
+    /// <summary>
+    /// nginx's own 502 page with <c>$request_time</c> beside it: a refused connect fails at once, so 502s that each took
+    /// seconds came from connections the upstream had accepted. All at one duration, a time limit ended them (an
+    /// application server's); at scattered durations, an answer nginx could not use. Either way no refusal.
+    /// </summary>
+    [Theory]
+    [InlineData("instant", IncidentCause.UpstreamDown)]
+    [InlineData("about 14s", IncidentCause.Timeout)]
+    [InlineData("spread", IncidentCause.InvalidResponse)]
+    public void Analyze_NginxsOwnPageAndRequestTime_ASlow502IsNoRefusal(string times, IncidentCause expected)
+    {
+        Func<int, double> seconds = times switch
+        {
+            "instant" => _ => 0.0,
+            "about 14s" => i => 14.2 + (i % 7 * 0.12),
+            _ => i => 1.5 + (i % 9 * 3.7),
+        };
+        var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+        var access = Enumerable.Range(0, 80).Select(i =>
+            $"10.9.8.{i} - - [{start.AddSeconds(i * 2):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /shop/{i} HTTP/1.0\" {(i >= 60 ? 502 : 200)} {(i >= 60 ? 166 : 2048)} \"-\" \"bingbot/2.0\" "
+            + (i >= 60 ? seconds(i) : 0.2).ToString("0.000", CultureInfo.InvariantCulture));
+
+        var incident = Assert.Single(EngineTestKit.Analyze(access, errors: null, format: "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" $request_time").Incidents);
+
+        Assert.Equal(expected, incident.Cause);
+        Assert.InRange(incident.Confidence, 0, 0.4);
+        if (expected != IncidentCause.UpstreamDown)
+        {
+            Assert.DoesNotContain("most often nothing accepted", incident.Summary, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData(false, "the upstream behind /api")]
     [InlineData(true, "the upstream with")]

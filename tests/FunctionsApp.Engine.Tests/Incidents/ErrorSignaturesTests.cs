@@ -178,6 +178,15 @@ public sealed class ErrorSignaturesTests
         { "ANDDOS mime: text/html; charset=utf-8 while reading response header from upstream", "None" },
         { "when reading the response header from upstream", "None" },
         { "proxy_connect: connection error while connecting to upstream", "OtherUpstream" },
+
+        // The CONNECT module's own timers: its words, not its stale action, say which.
+        { "proxy_connect: upstream read timed out (peer:127.0.0.1:443) while connecting to upstream", "TimedOut" },
+        { "proxy_connect: upstream connect timed out (peer:10.0.0.5:443) while connecting to upstream", "TimedOutConnecting" },
+
+        // gRPC handed a connection proxy_pass kept alive in the same block; Kong 0.x's balancer failing on the name.
+        { "no connection data found for keepalive http2 connection while sending request to upstream", "SharedKeepalive" },
+        { "[lua] balancer.lua:781: execute(): [dns] dns server error: 3 name error. Tried: (short)bearbear.service.consul:(na) - cache-hit/stale", "DnsNotFound" },
+        { "[lua] balancer.lua:781: execute(): [dns] dns server error: 2 server failure. Tried: (short)orders:(na) - cache-miss", "DnsServerFailure" },
         { "upstream split a header line in FastCGI records while reading response header from upstream", "OtherUpstream" },
     };
 
@@ -211,6 +220,18 @@ public sealed class ErrorSignaturesTests
     {
         Assert.True(ErrorLogParser.TryParse("2017/02/04 19:04:56 [error] 8962#8962: *1 connect() to unix:/home/huginn/huginn$"u8, out var entry));
         Assert.Equal("unix:/home/huginn/huginn", ErrorSignatures.UpstreamOf(in entry, ErrorSignatures.Classify(entry.Message)));
+    }
+
+    [Theory]
+    // Kong's balancer names the upstream's own name first among those it tried: in a JSON array since 1.0, bare before.
+    [InlineData("[lua] balancer.lua:819: execute(): DNS resolution failed: dns server error: 3 name error. Tried: [\"(short)orders:(na) - cache-miss\"], client: 10.0.0.1, server: kong, request: \"GET / HTTP/1.1\", host: \"k\"", "orders")]
+    [InlineData("[lua] balancer.lua:781: execute(): [dns] dns server error: 3 name error. Tried: (short)bearbear.service.consul:(na) - cache-hit/stale", "bearbear.service.consul")]
+    // The CONNECT module names the tunnel's peer itself.
+    [InlineData("proxy_connect: upstream read timed out (peer:127.0.0.1:443) while connecting to upstream, client: 10.3.249.100, server: _, request: \"CONNECT r.test:443 HTTP/1.1\", host: \"r.test:443\"", "127.0.0.1:443")]
+    public void UpstreamOf_ModulesNamingTheirTarget_IsThatName(string message, string expected)
+    {
+        Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes($"2018/04/19 15:48:15 [error] 51#0: *52619 {message}"), out var entry));
+        Assert.Equal(expected, ErrorSignatures.UpstreamOf(in entry, ErrorSignatures.Classify(entry.Message)));
     }
 
     [Fact]

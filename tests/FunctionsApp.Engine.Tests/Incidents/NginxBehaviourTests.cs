@@ -3062,6 +3062,37 @@ public sealed class NginxBehaviourTests
         Assert.Single(report.Stats.ConfigEvents);
     }
 
+    /// <summary>
+    /// The same [emerg] followed by <c>nginx -t</c>'s verdict is a configuration test (an entrypoint's check, a deploy's),
+    /// not nginx failing to start: only a test prints <c>test failed</c>, and the nginx already running serves on. The
+    /// stderr pair (level and verdict, no time) is what the test wrote; no DNS outage, the refusals after it still one.
+    /// </summary>
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 2)]
+    public void UnresolvedNameInAConfigurationTest_IsNoOutage(bool tested, int incidents)
+    {
+        List<string> errors =
+        [
+            $"{Base:yyyy/MM/dd HH:mm:ss} [emerg] 11#11: host not found in upstream \"rspamd\" in /etc/nginx/conf.d/site.conf:103",
+            "nginx: [emerg] host not found in upstream \"rspamd\" in /etc/nginx/conf.d/site.conf:103",
+        ];
+        if (tested)
+        {
+            errors.Add("nginx: configuration file /etc/nginx/nginx.conf test failed");
+        }
+
+        errors.AddRange(Enumerable.Range(0, 3).Select(i =>
+            $"{Base.AddSeconds(13 + i):yyyy/MM/dd HH:mm:ss} [error] 16#16: *{i + 1} connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: mail.test, request: \"POST / HTTP/1.1\", upstream: \"fastcgi://172.22.1.9:9002\", host: \"mail.test\""));
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(incidents, report.Incidents.Count);
+        Assert.Equal(tested, report.Incidents.All(i => i.Cause != IncidentCause.Dns));
+        Assert.Contains(report.Incidents, i => i.Upstream == "172.22.1.9:9002" && i.Cause == IncidentCause.UpstreamDown);
+        Assert.Equal(0, report.Stats.MalformedLines);
+    }
+
     [Theory]
     [InlineData("fastcgi://unix:/run/php/php8.2-fpm.sock:", "unix:/run/php/php8.2-fpm.sock")]
     [InlineData("fastcgi://127.0.0.1:9000", "127.0.0.1:9000")]

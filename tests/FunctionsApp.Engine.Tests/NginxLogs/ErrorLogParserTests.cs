@@ -123,6 +123,11 @@ public sealed class ErrorLogParserTests
     // Whatever a poster put where the time was, before nginx's "[level] pid#tid: ".
     [InlineData("<date> <time> [error] 7871#7871: *2 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8920/\", host: \"x.test\"", "Error", 2L)]
     [InlineData("Dec 04 [REDACTED] [crit] 12#12: *5 connect() to unix:/run/app.sock failed (2: No such file or directory) while connecting to upstream, client: 10.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://unix:/run/app.sock:/\", host: \"x\"", "Crit", 5L)]
+    // A placeholder for the time, and the process left out with it: the level and a request's context still say whose line it is.
+    [InlineData("<datetime> [error] connect() failed (111: Connection refused) while connecting to upstream, client: <ip>, server: my.matrix.com, request: \"PUT /_matrix/federation/v1/send/1 HTTP/1.1\", upstream: \"http://[::1]:8048/_matrix/federation/v1/send/1\", host: \"my.matrix.com:8448\"", "Error", -1L)]
+    // An excerpt's dots before the message, the upstream's closing quote cut.
+    [InlineData("...upstream prematurely closed connection while reading response header from upstream, client: 112.215.65.47, server: x, request: \"POST /livewire/update HTTP/2.0\", upstream: \"http://127.0.0.1:8000/livewire/update", "Error", -1L)]
+    [InlineData("… [error] 5#5: *4 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.1, server: x, request: \"GET / HTTP/1.1\", upstream: \"http://10.0.0.2:80/\", host: \"x\"", "Error", 4L)]
     // A connection number the poster redacted: still a request's line, its number unknown.
     [InlineData("[error] 2470#****: *_____ connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: x, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8008/\", host: \"x\"", "Error", -1L)]
     // "pid#tid:" turned into a colon after the level by the poster.

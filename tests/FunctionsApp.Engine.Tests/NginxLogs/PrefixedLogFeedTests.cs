@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using FunctionsApp.Incidents;
@@ -192,6 +193,27 @@ public sealed class PrefixedLogFeedTests
 
         Assert.Equal(0, report.Stats.MalformedLines);
         Assert.Equal(["docker-compose", null, null], report.Stats.Inputs.Select(i => i.Prefix));
+    }
+
+    /// <summary>
+    /// A log_format without a time variable (Harbor's proxy: <c>$remote_addr - "$request" $status …</c>), written to
+    /// stdout and read from the node's CRI files or <c>kubectl logs --timestamps</c>: each line is timed by the runtime's
+    /// stamp, within a second of nginx's own. Without such a stamp the lines have no time at all, and stay unread.
+    /// </summary>
+    [Theory]
+    [InlineData("2024-09-27T06:21:{0:00}.016523000Z stdout F ", 80)]
+    [InlineData("2024-09-27T06:21:{0:00}.016523000+00:00 ", 80)]
+    [InlineData("", 0)]
+    public void Analyze_FormatWithoutATime_IsTimedByTheRuntimesStamp(string stamp, int read)
+    {
+        Assert.True(AccessLogFormat.TryCompile("$remote_addr - \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" $request_time $upstream_response_time $pipe", out var format, out var error), error);
+        var lines = Enumerable.Range(0, 80).Select(i =>
+            string.Format(CultureInfo.InvariantCulture, stamp, i % 60) + $"172.31.10.{i % 7} - \"POST /v2/pg/nginx/blobs/uploads/ HTTP/1.1\" {(i >= 70 ? 502 : 202)} 0 \"-\" \"docker/27.3.1\" 0.{i + 10:000} {(i >= 70 ? "0.001" : "0.015")} .");
+
+        var report = LogAnalyzer.Analyze([Input("proxy.log", lines)], [], format, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(read, report.Stats.AccessLines);
+        Assert.Equal(read > 0 ? 1 : 0, report.Incidents.Count);
     }
 
     private static AnalysisReport Analyze(string dir, AccessLogFormat? format, string prefix) =>

@@ -174,6 +174,39 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Contains("combined", error, StringComparison.Ordinal);
     }
 
+    /// <summary>Lines nothing reads, no format named: bad input, counted and kept as malformed; the report says so, and
+    /// the run stands (a paste of fragments is what the person had).</summary>
+    [Fact]
+    public async Task RunAsync_NothingParsesAndNoFormatNamed_WarnsAndReportsTheMalformedLines()
+    {
+        var path = Write("fragment.log", "... \"GET /app2/queue/join HTTP/1.1\" 404 22 \"-\" ...\n");
+
+        var (exit, output, error) = await RunAsync("--access", path, "--json");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("analyze: warning: no line of", error, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(output);
+        Assert.Equal(0, report.RootElement.GetProperty("incidents").GetArrayLength());
+        Assert.Equal(1, report.RootElement.GetProperty("stats").GetProperty("malformedLines").GetInt32());
+    }
+
+    /// <summary>Error lines pasted without nginx's time: the incident has none, and JSON says null rather than 1970.</summary>
+    [Fact]
+    public async Task RunAsync_UntimedPaste_JsonGivesNoTime()
+    {
+        var path = Write("error.log", "[error] 7#7: *3 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.1, server: x, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8081/\", host: \"x.test\"\n");
+
+        var (exit, output, _) = await RunAsync("--error", path, "--json");
+
+        Assert.Equal(0, exit);
+        using var report = JsonDocument.Parse(output);
+        var incident = Assert.Single(report.RootElement.GetProperty("incidents").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, incident.GetProperty("start").ValueKind);
+        Assert.Equal(JsonValueKind.Null, incident.GetProperty("end").ValueKind);
+        Assert.Equal(JsonValueKind.Null, incident.GetProperty("metrics").GetProperty("baselineStart").ValueKind);
+        Assert.DoesNotContain("1970", output, StringComparison.Ordinal);
+    }
+
     /// <summary>An access log in a format nothing reads beside an error log that reads: the report stands on the error
     /// log, the unread file is a warning, and the run succeeds.</summary>
     [Fact]

@@ -72,6 +72,8 @@ function siteTime(value, offset) {
 }
 
 function duration(start, end) {
+  // An incident of lines pasted without nginx's time has none (null): say nothing rather than "under a second".
+  if (!start || !end) return "–";
   const seconds = Math.round((new Date(end) - new Date(start)) / 1000);
   if (seconds < 1) return "under a second";
   if (seconds < 60) return `${seconds}s`;
