@@ -72,7 +72,7 @@ internal sealed partial class DiagnosisEngine
         // a request the access log lacks (a paste cut short, another server block's log, an error_page that answered
         // in its place), not a try nginx recovered from.
         var logged = AccessLogCovers(error.Time, lead: _options.JoinSkew) && AccessLogShows(error);
-        var accessCovers = logged && !error.AnsweredByMissingErrorPage && !error.Kind.OutOfNginxResources() && error.Kind != FailureKind.AuthEndpointWrong;
+        var accessCovers = logged && !error.AnsweredByMissingErrorPage && !error.Kind.OutOfNginxResources() && !error.Kind.DroppedByNginx() && error.Kind != FailureKind.AuthEndpointWrong;
         var rateLimit = error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
         var failure = RequestJoin.FromErrorLine(error);
         if (!accessCovers && AccessKeyOf(error) is { } key && State.History.ContainsKey(key))

@@ -523,6 +523,9 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
+        // A loop ends at the hop that finds no connection left to try with: it answers 500 (ngx_http_upstream_connect
+        // finalizes with it), and every hop before it passes that 500 on.
+        var outOfResources = kind.OutOfNginxResources();
         kind = ErrorSignatures.WithTarget(kind, in line, State.OutOfConnectionsAt is { } exhausted && (time - exhausted).Duration() <= LoopEvidenceSkew);
         var error = new PendingError
         {
@@ -539,7 +542,7 @@ internal sealed partial class DiagnosisEngine
             AnsweredByAuthRequest = kind == FailureKind.AuthEndpointWrong,
             InStreamSession = line.Request.IsEmpty && line.Line.IndexOf(", bytes from/to client:"u8) >= 0,
             InLuaBalancer = kind.IsUnresolved() && message.StartsWith("[lua] "u8),
-            StatedStatus = line.Passenger ? ErrorSignatures.StatedStatus(message) : null,
+            StatedStatus = line.Passenger ? ErrorSignatures.StatedStatus(message) : outOfResources && kind == FailureKind.ProxyLoop ? 500 : null,
             Raw = LogText.Raw(line.Line),
         };
         if (UpstreamAddress.IsBalancerPlaceholder(error.Upstream) && !kind.AfterConnect())

@@ -146,7 +146,8 @@ internal sealed class PendingError
     public bool InLuaBalancer { get; set; }
 
     /// <summary>The status the line says the client got, where an application server inside nginx answered itself
-    /// (Passenger's <c>Returning HTTP 503</c>); null for nginx's own lines, whose status follows from their kind.</summary>
+    /// (Passenger's <c>Returning HTTP 503</c>), or a proxy loop's last hop's 500 (no connection left to try with) that
+    /// every hop before it relays; null for nginx's other lines, whose status follows from their kind.</summary>
     public int? StatedStatus { get; set; }
 
     public string Raw { get; set; } = "";

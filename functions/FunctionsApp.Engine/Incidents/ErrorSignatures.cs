@@ -406,6 +406,21 @@ internal static class ErrorSignatures
             return message.IndexOf(" while "u8) >= 0 ? FailureKind.WorkerConnections : FailureKind.AcceptFailed;
         }
 
+        // The master's word on a worker that died (ngx_process.c): SIGKILL (9) is nobody's but the kernel's OOM killer's
+        // or an operator's; SIGSEGV, SIGBUS, SIGABRT, SIGILL and SIGFPE are a crash. Other signals end a worker someone
+        // asked to stop.
+        if (message.StartsWith("worker process "u8) && message.IndexOf(" exited on signal "u8) is var signalAt and > 0)
+        {
+            var signal = message[(signalAt + " exited on signal "u8.Length)..];
+            var digits = signal.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+            return (digits < 0 ? signal : signal[..digits]) switch
+            {
+                [(byte)'9'] => FailureKind.WorkerKilled,
+                [(byte)'1', (byte)'1'] or [(byte)'1', (byte)'0'] or [(byte)'7'] or [(byte)'6'] or [(byte)'4'] or [(byte)'8'] => FailureKind.WorkerCrashed,
+                _ => FailureKind.None,
+            };
+        }
+
         if ((message.StartsWith("accept4() failed ("u8) || message.StartsWith("accept() failed ("u8))
             && (message.IndexOf("(24: "u8) >= 0 || message.IndexOf("(23: "u8) >= 0))
         {
@@ -780,10 +795,11 @@ internal static class ErrorSignatures
         var message = line.Message;
         if (kind.IsUnresolved() && message.IndexOf(" could not be resolved"u8) is var unresolvedAt and >= 0)
         {
-            // nginx names the host it failed to resolve; `upstream:` (when present) is only the unresolved URL.
+            // nginx names the host it failed to resolve; `upstream:` (when present) is only the unresolved URL. A module
+            // resolving by itself may quote it ("upstream-dynamic-servers: 'app.test' could not be resolved").
             var name = message[..unresolvedAt];
             var space = name.LastIndexOf((byte)' ');
-            return Encoding.UTF8.GetString(space >= 0 ? name[(space + 1)..] : name);
+            return Encoding.UTF8.GetString((space >= 0 ? name[(space + 1)..] : name).Trim("'\""u8));
         }
 
         if (kind.IsUnresolved() && message.IndexOf("Tried: "u8) is var triedAt and >= 0

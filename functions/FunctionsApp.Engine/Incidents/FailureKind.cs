@@ -143,6 +143,20 @@ internal enum FailureKind
     AcceptFailed,
 
     /// <summary>
+    /// An nginx worker killed (<c>[alert] 1#1: worker process 4821 exited on signal 9</c>): SIGKILL, which nginx never
+    /// sends itself, most often from the kernel's OOM killer when the host ran out of memory (or a container's memory
+    /// limit). Every connection the worker held was dropped unanswered and unlogged; the master starts another.
+    /// </summary>
+    WorkerKilled,
+
+    /// <summary>
+    /// An nginx worker crashed (<c>exited on signal 11 (core dumped)</c>: SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE): a
+    /// bug in nginx or, far more often, a third-party module or Lua library. Its connections were dropped like a killed
+    /// worker's; what crashed is in the core dump, not in these lines.
+    /// </summary>
+    WorkerCrashed,
+
+    /// <summary>
     /// A name in <c>proxy_pass</c> or an <c>upstream</c> block did not resolve when nginx read its configuration
     /// (<c>[emerg] host not found in upstream "app:3000" in /etc/nginx/conf.d/default.conf:2</c>): nginx resolves such
     /// names once, at start, and does not start without them, so no client got an answer from it meanwhile.

@@ -21,4 +21,9 @@ internal static class FailureKinds
     /// <c>socket() failed (24: Too many open files)</c>; ngx_event_connect_peer returns NGX_ERROR) and answered the request
     /// 500 itself, no server tried.</summary>
     public static bool OutOfNginxResources(this FailureKind kind) => kind is FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles or FailureKind.AcceptFailed;
+
+    /// <summary>nginx dropped its clients' connections itself, no request answered or logged: its listener had no room
+    /// for them (<see cref="FailureKind.AcceptFailed"/>), or the worker holding them died. No access line can claim such
+    /// a line; a load balancer in front reports a 502 for each connection.</summary>
+    public static bool DroppedByNginx(this FailureKind kind) => kind is FailureKind.AcceptFailed or FailureKind.WorkerKilled or FailureKind.WorkerCrashed;
 }

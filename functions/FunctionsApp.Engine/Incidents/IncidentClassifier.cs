@@ -171,7 +171,8 @@ internal static class IncidentClassifier
         // One that still serves some, or lets others through the handshake to time out reading, is slow: a timeout.
         FailureKind.TimedOutHandshaking => (Interleaved(e) || e.Kinds.ContainsKey(FailureKind.TimedOut) ? IncidentCause.Timeout : IncidentCause.TlsHandshake, 1.0),
         FailureKind.ResourceUnavailable or FailureKind.PortExhaustion or FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles
-            or FailureKind.QueueFull or FailureKind.AcceptFailed => (IncidentCause.Overload, 1.0),
+            or FailureKind.QueueFull or FailureKind.AcceptFailed or FailureKind.WorkerKilled => (IncidentCause.Overload, 1.0),
+        FailureKind.WorkerCrashed => (IncidentCause.Unknown, 1.0),
 
         // ingress-nginx's balancer had no endpoint to give: as "no live upstreams", no server to try.
         FailureKind.NoPeerFromBalancer => (IncidentCause.UpstreamDown, 1.0),
@@ -396,6 +397,8 @@ internal static class IncidentClassifier
             IncidentCause.Misconfiguration when e.Kinds.Keys.All(k => k is FailureKind.Refused or FailureKind.Unreachable or FailureKind.MissingSocket) => 0.8,
             IncidentCause.UpstreamDown when e.ServedBefore == 0 && !e.Kinds.ContainsKey(FailureKind.NoLiveUpstreams) => 0.7,
             IncidentCause.UpstreamDown when NoneLiveWithoutAFailure(e) => 0.55,
+            // A worker killed says the memory ran out, most likely, not whose: an operator's `kill -9` looks the same.
+            IncidentCause.Overload when e.Kinds.Keys.All(k => k == FailureKind.WorkerKilled) => 0.45,
             IncidentCause.Overload when !e.Kinds.ContainsKey(FailureKind.ResourceUnavailable) && !e.Kinds.ContainsKey(FailureKind.QueueFull) => 0.8,
             IncidentCause.Timeout when !e.Kinds.ContainsKey(FailureKind.TimedOut) && !e.Kinds.ContainsKey(FailureKind.TimedOutConnecting) => 0.85,
             IncidentCause.UpstreamReturned when e.ServersDisabledForAnswers => 0.8,
@@ -677,9 +680,11 @@ internal static class IncidentClassifier
             IncidentCause.Misconfiguration when e.UnroutedHost > 0 && e.Kinds.Count == 0 =>
                 "nginx-proxy answered these requests itself with 503 from its default server (`server_name _; return 503;`), which every Host no container is routed for gets: no running container on nginx-proxy's network has a `VIRTUAL_HOST` matching the Host these clients sent (the incident's host). Nothing upstream failed.",
             IncidentCause.Misconfiguration when e.Kinds.ContainsKey(FailureKind.ProxyLoop) =>
-                $"nginx proxies to itself: {u} is an address nginx listens on, so each request comes back to it as a new one ({e.Kinds[FailureKind.ProxyLoop]} seen arriving with nginx's own Host or from its own address) and loops until a hop finds no free connection (`worker_connections`); the failure is passed down the chain as a 502.",
+                $"nginx proxies to itself: {u} is an address nginx listens on, so each request comes back to it as a new one ({e.Kinds[FailureKind.ProxyLoop]} seen arriving with nginx's own Host or from its own address) and loops until a hop finds no free connection (`worker_connections`): one that cannot accept closes the connection, so the hop before reads a reset and answers 502; one that cannot connect answers 500. Every hop before passes that answer on.",
             IncidentCause.Misconfiguration => top switch
             {
+                FailureKind.TooBigHeader when e.Module != "proxy" =>
+                    $"{u} sends response headers larger than nginx's buffer for them (`{e.Module}_buffer_size`, the buffer `{e.Module}_pass` reads the header into; `proxy_buffer_size` does not apply to it).",
                 FailureKind.TooBigHeader => $"{u} sends response headers larger than nginx's buffer for them (`proxy_buffer_size`; `fastcgi_buffer_size` for PHP-FPM and other FastCGI servers, `uwsgi_buffer_size`, `grpc_buffer_size`).",
                 FailureKind.PermissionDenied => $"nginx is not allowed to connect to {u} (permission denied).",
                 FailureKind.AuthEndpointWrong =>
@@ -695,7 +700,7 @@ internal static class IncidentClassifier
                 FailureKind.SharedKeepalive =>
                     $"`grpc_pass` and `proxy_pass` share an upstream block (its server {u}) and its `keepalive` connections: a gRPC request took a connection `proxy_pass` had kept open (HTTP/1.1, without the gRPC module's state), which nginx cannot use (`no connection data found for keepalive http2 connection`), and answered 502.",
                 FailureKind.NotHttp2 => $"{u} does not speak HTTP/2: nginx read the first bytes of its answer as an HTTP/2 frame's length, and they were text (\"HTT\" of an HTTP/1.x status line, or an HTML page), so `grpc_pass` points at an HTTP/1 service or a port that speaks another protocol.",
-                FailureKind.NotFastCgi => $"{u} does not speak FastCGI: its answer did not begin with a FastCGI record (version 1) but with another protocol's first byte (72, \"H\", is an HTTP server's \"HTTP/1.1\"), so `fastcgi_pass` points at another service's address or socket.",
+                FailureKind.NotFastCgi => $"{u} does not speak FastCGI: its answer did not begin with a FastCGI record (version 1) but with another protocol's first byte (the \"version\" nginx logs is that byte: 72 is the \"H\" of an HTTP server's \"HTTP/1.1\", 60 the \"<\" of an HTML page), so `fastcgi_pass` points at another service's address or socket.",
                 FailureKind.WrongScheme when e.Upstream.EndsWith(":443", StringComparison.Ordinal) =>
                     $"nginx speaks plain HTTP to {u}, HTTPS's port (closed or reset before any header): the TLS server there drops a request that is no TLS handshake. `proxy_pass` needs `https://` (`grpc_pass` `grpcs://`; ingress-nginx: the `backend-protocol: \"HTTPS\"` annotation).",
                 FailureKind.WrongScheme when e.Upstream.EndsWith(":80", StringComparison.Ordinal) =>
@@ -723,6 +728,8 @@ internal static class IncidentClassifier
             IncidentCause.Timeout => top == FailureKind.TimedOutConnecting
                 ? $"nginx could not connect to {u} in time: {TimeoutAnswer(e)} ({Words(top)})."
                 : $"{u} did not answer in time: {TimeoutAnswer(e)} ({Words(top)}).",
+            IncidentCause.Overload when top == FailureKind.WorkerKilled =>
+                $"An nginx worker process was killed (signal 9, {e.Kinds[top]}×): nginx never sends SIGKILL itself, and the kernel's OOM killer does when the host (or the container's memory limit) runs out of memory. Every connection the worker held was dropped unanswered and unlogged (a load balancer in front reports a 502 for each); the master started another worker. Low confidence: an operator's `kill -9` looks the same.",
             IncidentCause.Overload when top == FailureKind.AcceptFailed =>
                 "nginx ran out of connections (`worker_connections are not enough`) or file descriptors (`accept4() failed (24: …)`: `worker_rlimit_nofile`, the service's `LimitNOFILE`) for the clients it accepts: it closed new connections before reading a request, so those clients got no answer (a load balancer in front reports a 502 for each) and no access line logs them. Every client connection, and every upstream connection it proxies, takes one: long-lived ones (WebSockets, keepalive, slow upstreams) fill them, and so does nginx proxying to itself.",
             IncidentCause.Overload when top.OutOfNginxResources() =>
@@ -773,6 +780,8 @@ internal static class IncidentClassifier
             IncidentCause.RateLimited => $"nginx rejected requests with 503 by limit_req/limit_conn (or a gateway built on it, by its limit plugin) before reaching an upstream.",
             IncidentCause.Unknown when top == FailureKind.None && e.NoUpstreamContacted * 2 >= Math.Max(1, e.WithoutErrorLine) && e.ErrorLogCovered =>
                 $"nginx answered {string.Join("/", e.Statuses.Keys.Order())} itself without contacting an upstream, and its error log says nothing about these requests, where limit_req and limit_conn log each rejection: a `return 503` (a maintenance switch) or an `error_page`, unless the limits log below the error log's level (`limit_req_log_level`).",
+            _ when top == FailureKind.WorkerCrashed =>
+                $"An nginx worker process crashed ({e.Kinds[top]}×: SIGSEGV, SIGBUS or SIGABRT): every connection it held was dropped unanswered and unlogged (a load balancer in front reports a 502 for each), and the master started another. A crash is a bug in nginx or, far more often, in a third-party module or Lua library; the core dump names it.",
             _ when top == FailureKind.Script => $"nginx's Lua code (OpenResty, Kong, APISIX) answered these requests itself after a call of its own failed (the evidence quotes its lines): no upstream of nginx failed.",
             _ => $"Gateway errors on {u} with no recognised cause ({Words(top)}).",
         };
@@ -807,6 +816,8 @@ internal static class IncidentClassifier
         FailureKind.PortExhaustion => "no free local ports",
         FailureKind.WorkerConnections => "worker_connections exhausted",
         FailureKind.AcceptFailed => "new clients dropped",
+        FailureKind.WorkerKilled => "an nginx worker killed (signal 9)",
+        FailureKind.WorkerCrashed => "an nginx worker crashed",
         FailureKind.UnresolvedAtStart => "host not found at start",
         FailureKind.AuthEndpointWrong => "auth endpoint answered a redirect or 4xx",
         FailureKind.TooManyOpenFiles => "too many open files",

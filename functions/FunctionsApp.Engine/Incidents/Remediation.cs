@@ -220,7 +220,7 @@ internal static class Remediation
                 steps.Add("Add servers and `proxy_next_upstream error timeout` for idempotent requests, and `proxy_cache_use_stale timeout` to serve cached content meanwhile.");
                 break;
             case IncidentCause.Overload:
-                if (!kinds.All(k => k == FailureKind.AcceptFailed))
+                if (!kinds.All(k => k.DroppedByNginx()))
                 {
                     steps.Add($"Scale {upstream} out or up (more instances or workers: PHP-FPM `pm.max_children`, gunicorn/uwsgi workers, thread pools).");
                 }
@@ -253,6 +253,11 @@ internal static class Remediation
                 if (kinds.Contains(FailureKind.WorkerConnections) || kinds.Contains(FailureKind.AcceptFailed))
                 {
                     steps.Add("Raise `worker_connections` (and `worker_rlimit_nofile`, the service's `LimitNOFILE`) in nginx.conf; each proxied request holds two, its client's and its upstream's.");
+                }
+
+                if (kinds.Contains(FailureKind.WorkerKilled))
+                {
+                    steps.Add("Look for the OOM killer in the kernel's log at these times (`dmesg -T | grep -iE 'killed process|out of memory'`, `journalctl -k`; for a container, `docker inspect` shows `OOMKilled`), and at what grows nginx's memory: large `proxy_buffers` or `client_body_buffer_size` times the connections, a cache's `keys_zone`, Lua shared dicts, many workers. Raise the memory limit or shrink those.");
                 }
 
                 if (kinds.Contains(FailureKind.AcceptFailed))
@@ -335,6 +340,10 @@ internal static class Remediation
                 steps.Add("Check by client address whether the traffic that `limit_req`/`limit_conn` rejected is abusive before raising limits.");
                 steps.Add("If legitimate traffic is limited, raise `rate`/`burst` (with `nodelay`) of `limit_req`, or the number in `limit_conn`.");
                 steps.Add("Answer 429 instead of 503 so clients back off: `limit_req_status 429;` and `limit_conn_status 429;`.");
+                break;
+            case IncidentCause.Unknown when kinds.Contains(FailureKind.WorkerCrashed):
+                steps.Add("Get the crash's backtrace: let workers dump core (`worker_rlimit_core 500m;` and a writable `working_directory`), then `gdb $(which nginx) <core>` and `bt`; the frames name the module.");
+                steps.Add("List the third-party modules and Lua libraries (`nginx -V`, `load_module` lines): upgrade or disable the one the backtrace names, and upgrade nginx itself if the frames are its own.");
                 break;
             case IncidentCause.Unknown when kinds.Contains(FailureKind.Script):
                 steps.Add("Read the Lua lines in the evidence: a call the script makes itself (Redis, a database, an HTTP API through a cosocket, a DNS lookup) failed, and the script chose the status; fix that dependency or the script's handling (`ngx.exit`).");

@@ -266,7 +266,7 @@ internal static class RequestJoin
         FailureKind.RateLimitRequests or FailureKind.RateLimitConnections or FailureKind.QueueFull => 503,
 
         // A client nginx closed unanswered: what a load balancer in front reports for it.
-        FailureKind.AcceptFailed => 502,
+        FailureKind.AcceptFailed or FailureKind.WorkerKilled or FailureKind.WorkerCrashed => 502,
 
         // nginx could not get a connection or a socket for the try, and ngx_http_upstream_connect finalizes the request
         // with 500: no server was tried.

@@ -146,7 +146,7 @@ internal static class ErrorLogParser
         }
 
         if (rest.IndexOf(", client: "u8) > 0 || rest.IndexOf(", resolver: "u8) > 0 || InUpstreamPhase(rest) || IsUpstreamVerdict(rest)
-            || (levelShown && SkipProcess(rest) is var afterProcess && afterProcess.Length < rest.Length && IsAcceptAlert(afterProcess)))
+            || (levelShown && SkipProcess(rest) is var afterProcess && afterProcess.Length < rest.Length && IsRequestlessAlarm(afterProcess)))
         {
             return TryParseBody(line, default, level, rest, null, headless: true, out entry);
         }
@@ -261,6 +261,16 @@ internal static class ErrorLogParser
         return message.StartsWith("upstream sent "u8) || message.StartsWith("upstream prematurely closed connection"u8)
             || message.StartsWith("upstream timed out ("u8) || message.StartsWith("no live upstreams"u8) || IsBareConnect(message);
     }
+
+    /// <summary>
+    /// A failure nginx logs without a request, posted with its level and process: its listener out of room
+    /// (<see cref="IsAcceptAlert"/>), a worker that died (<c>[alert] 1#1: worker process 38 exited on signal 9</c>), or a
+    /// name a module resolves by itself (<c>[error] 2439#2439: upstream-dynamic-servers: 'app' could not be resolved
+    /// (110: Operation timed out)</c>). <paramref name="message"/> is what follows nginx's <c>pid#tid: </c>.
+    /// </summary>
+    private static bool IsRequestlessAlarm(ReadOnlySpan<byte> message) =>
+        IsAcceptAlert(message) || (message.StartsWith("worker process "u8) && message.IndexOf(" exited on signal "u8) > 0)
+        || message.IndexOf(" could not be resolved ("u8) > 0;
 
     /// <summary>
     /// nginx's listener out of connections or descriptors (<c>[alert] 17873#0: 1024 worker_connections are not

@@ -120,9 +120,10 @@ internal static class AnalyzeCommand
         AnalysisReport report;
         try
         {
-            // A file given as both (one stream of both kinds, `docker logs`) is read once: the access side reads the
-            // error lines among its own, and reading it twice would count every request twice.
-            var errorPaths = parsed.Error.Where(e => e == "-" || !parsed.Access.Any(a => a != "-" && SameFile(a, e)));
+            // A file given as both (one stream of both kinds, `docker logs`), or given once and again as a copy of it,
+            // is read once: the access side reads the error lines among its own, and reading it twice would count every
+            // request twice.
+            var errorPaths = parsed.Error.Where(e => e == "-" || !parsed.Access.Any(a => a != "-" && (SameFile(a, e) || SameContent(a, e))));
             report = LogAnalyzer.Analyze(
                 [.. parsed.Access.Select(LogInput.FromPath)], [.. errorPaths.Select(LogInput.FromPath)], format, parsed.Options, cancellationToken);
         }
@@ -228,6 +229,45 @@ internal static class AnalyzeCommand
 
     private static bool SameFile(string a, string b) =>
         string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
+    /// <summary>Two files of the same bytes (a paste saved twice, once per flag); false when either cannot be read.</summary>
+    private static bool SameContent(string a, string b)
+    {
+        try
+        {
+            var (first, second) = (new FileInfo(a), new FileInfo(b));
+            if (!first.Exists || !second.Exists || first.Length != second.Length)
+            {
+                return false;
+            }
+
+            using var one = first.OpenRead();
+            using var other = second.OpenRead();
+            Span<byte> left = stackalloc byte[8192];
+            Span<byte> right = stackalloc byte[8192];
+            while (true)
+            {
+                var read = one.ReadAtLeast(left, left.Length, throwOnEndOfStream: false);
+                if (read == 0)
+                {
+                    return true;
+                }
+
+                if (other.ReadAtLeast(right[..read], read, throwOnEndOfStream: false) != read || !left[..read].SequenceEqual(right[..read]))
+                {
+                    return false;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     private static string Shorten(string s) => s.Length > 100 ? s[..100] + "…" : s;
 

@@ -183,6 +183,14 @@ public sealed class ErrorSignaturesTests
         { "proxy_connect: upstream read timed out (peer:127.0.0.1:443) while connecting to upstream", "TimedOut" },
         { "proxy_connect: upstream connect timed out (peer:10.0.0.5:443) while connecting to upstream", "TimedOutConnecting" },
 
+        // The master on a worker that died: SIGKILL is the OOM killer's (or an operator's), the others a crash; a worker
+        // someone asked to stop is neither.
+        { "worker process 338 exited on signal 9", "WorkerKilled" },
+        { "worker process 4021 exited on signal 11 (core dumped)", "WorkerCrashed" },
+        { "worker process 77 exited on signal 6", "WorkerCrashed" },
+        { "worker process 40 exited on signal 15", "None" },
+        { "cache manager process 339 exited on signal 9", "None" },
+
         // gRPC handed a connection proxy_pass kept alive in the same block; Kong 0.x's balancer failing on the name.
         { "no connection data found for keepalive http2 connection while sending request to upstream", "SharedKeepalive" },
         { "[lua] balancer.lua:781: execute(): [dns] dns server error: 3 name error. Tried: (short)bearbear.service.consul:(na) - cache-hit/stale", "DnsNotFound" },
@@ -226,6 +234,8 @@ public sealed class ErrorSignaturesTests
     // Kong's balancer names the upstream's own name first among those it tried: in a JSON array since 1.0, bare before.
     [InlineData("[lua] balancer.lua:819: execute(): DNS resolution failed: dns server error: 3 name error. Tried: [\"(short)orders:(na) - cache-miss\"], client: 10.0.0.1, server: kong, request: \"GET / HTTP/1.1\", host: \"k\"", "orders")]
     [InlineData("[lua] balancer.lua:781: execute(): [dns] dns server error: 3 name error. Tried: (short)bearbear.service.consul:(na) - cache-hit/stale", "bearbear.service.consul")]
+    // A module resolving by itself quotes the name.
+    [InlineData("upstream-dynamic-servers: 'furry.top' could not be resolved (110: Operation timed out)", "furry.top")]
     // The CONNECT module names the tunnel's peer itself.
     [InlineData("proxy_connect: upstream read timed out (peer:127.0.0.1:443) while connecting to upstream, client: 10.3.249.100, server: _, request: \"CONNECT r.test:443 HTTP/1.1\", host: \"r.test:443\"", "127.0.0.1:443")]
     public void UpstreamOf_ModulesNamingTheirTarget_IsThatName(string message, string expected)

@@ -3660,6 +3660,58 @@ public sealed class NginxBehaviourTests
         Assert.Equal(7, incident.FailedRequests);
     }
 
+    /// <summary>Headers too big for the buffer of the module that read them: the scheme of <c>upstream:</c> names it.</summary>
+    [Theory]
+    [InlineData("fastcgi://127.0.0.1:9000", "`fastcgi_buffer_size`, the buffer `fastcgi_pass`")]
+    [InlineData("http://127.0.0.1:8080/", "`proxy_buffer_size`; `fastcgi_buffer_size` for PHP-FPM")]
+    public void TooBigHeader_NamesTheBufferOfTheModuleThatReadIt(string url, string named)
+    {
+        var errors = Enumerable.Range(0, 3).Select(i =>
+            $"{Base.AddSeconds(i):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{i + 1} upstream sent too big header while reading response header from upstream, client: 10.0.0.1, server: x.test, request: \"GET / HTTP/1.1\", upstream: \"{url}\", host: \"x.test\"");
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(IncidentCause.Misconfiguration, incident.Cause);
+        Assert.Contains(named, incident.Summary, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// nginx's master reporting a worker that died: its clients' connections were dropped unanswered and unlogged, so no
+    /// access line claims the line, whatever the access log shows around it. SIGKILL is the OOM killer's, most likely
+    /// (overload, at low confidence: an operator's `kill -9` looks the same); a segfault is a crash, cause unknown.
+    /// </summary>
+    [Theory]
+    [InlineData("9", IncidentCause.Overload)]
+    [InlineData("11 (core dumped)", IncidentCause.Unknown)]
+    public void WorkerThatDied_IsAnIncidentNoAccessLineClaims(string signal, IncidentCause expected)
+    {
+        var access = Enumerable.Range(0, 120).Select(s => Access(s, 200)).ToList();
+        string[] errors = [$"{Base.AddSeconds(60):yyyy/MM/dd HH:mm:ss} [alert] 1#1: worker process 338 exited on signal {signal}"];
+
+        var incident = Assert.Single(Analyze(access, errors).Incidents);
+
+        Assert.Equal((expected, 502, "(unknown)"), (incident.Cause, incident.Status, incident.Upstream));
+        Assert.InRange(incident.Confidence, 0, 0.5);
+        Assert.Contains("dropped unanswered", incident.Summary, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The loop's last hop out of connections as it connects (<c>worker_connections are not enough while connecting to
+    /// upstream</c>, nginx on Windows in the post this comes from): ngx_http_upstream_connect answers it 500, and each hop
+    /// before relays that 500 as the upstream's answer. The clients got 500, not 502.
+    /// </summary>
+    [Fact]
+    public void ProxyLoop_LastHopOutOfConnectionsAsItConnects_Answers500()
+    {
+        var errors = Enumerable.Range(0, 3).Select(i =>
+            $"{Base.AddSeconds(i * 3):yyyy/MM/dd HH:mm:ss} [alert] 15384#12716: *{9206 + i * 1024} 1024 worker_connections are not enough while connecting to upstream, client: 127.0.0.1, server: 127.0.0.1, request: \"GET /remote/{i}/ HTTP/1.0\", upstream: \"http://127.0.0.1:80/remote/{i}/\", host: \"127.0.0.1\"");
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(("127.0.0.1:80", IncidentCause.Misconfiguration, 500), (incident.Upstream, incident.Cause, incident.Status));
+        Assert.Contains("cannot connect answers 500", incident.Summary, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// <c>proxy_pass</c> at nginx's own port (captured from nginx 1.22 here: <c>listen 127.0.0.1:29080</c> with
     /// <c>proxy_pass http://127.0.0.1:29080</c>): each request comes back as a new one until a hop finds no free

@@ -175,6 +175,9 @@ public sealed class ErrorLogParserTests
     [InlineData("1024 worker_connections are not enough", false)]
     [InlineData("I saw worker_connections are not enough in the log", false)]
     [InlineData("[error] 1#1: 1234", false)] // a number alone: no message
+    // A worker that died: the master's words, no request.
+    [InlineData("[alert] 1#1: worker process 338 exited on signal 9", true)]
+    [InlineData("worker process 338 exited on signal 9", false)]
 
     public void TryParseHeadless_ListenersResourceAlert_IsReadOnlyWithNginxsHead(string line, bool read)
     {
@@ -199,6 +202,17 @@ public sealed class ErrorLogParserTests
         Assert.True(ErrorLogParser.TryParseHeadless(Encoding.UTF8.GetBytes(line), out var entry));
 
         Assert.Equal((message, connection), (Encoding.UTF8.GetString(entry.Message), entry.ConnectionId));
+    }
+
+    /// <summary>A name a module resolves by itself (upstream-dynamic-servers, jdomain), posted from nginx's level on:
+    /// no request or connection, but nginx's head and its resolver's words.</summary>
+    [Fact]
+    public void TryParseHeadless_ModulesOwnLookup_IsReadWithItsHead()
+    {
+        Assert.True(ErrorLogParser.TryParseHeadless("[error] 2439#2439: upstream-dynamic-servers: 'furry.top' could not be resolved (110: Operation timed out)"u8, out var entry));
+
+        Assert.Equal((ErrorLevel.Error, -1L), (entry.Level, entry.ConnectionId));
+        Assert.StartsWith("upstream-dynamic-servers:", Encoding.UTF8.GetString(entry.Message), StringComparison.Ordinal);
     }
 
     /// <summary>A key a log viewer left out with its value leaves two spaces after the comma: the next key is read.</summary>

@@ -190,6 +190,26 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Equal(1, report.RootElement.GetProperty("stats").GetProperty("malformedLines").GetInt32());
     }
 
+    /// <summary>One `docker logs` paste saved twice, once per flag: read once, so no request counts twice.</summary>
+    [Fact]
+    public async Task RunAsync_SamePasteGivenAsBothKinds_IsReadOnce()
+    {
+        var paste = string.Join('\n', Enumerable.Range(0, 3).SelectMany(i => new[]
+        {
+            $"web-1  | 172.18.0.1 - - [24/Nov/2026:10:00:0{i} +0000] \"GET /api/{i} HTTP/1.1\" 502 157 \"-\" \"curl/8.5.0\"",
+            $"web-1  | 2026/11/24 10:00:0{i} [error] 29#29: *{i + 1} connect() failed (111: Connection refused) while connecting to upstream, client: 172.18.0.1, server: _, request: \"GET /api/{i} HTTP/1.1\", upstream: \"http://172.18.0.3:8000/api/{i}\", host: \"localhost\"",
+        })) + "\n";
+        var access = Write("access.log", paste);
+        var error = Write("error.log", paste);
+
+        var (exit, output, _) = await RunAsync("--access", access, "--error", error, "--json");
+
+        Assert.Equal(0, exit);
+        using var report = JsonDocument.Parse(output);
+        var incident = Assert.Single(report.RootElement.GetProperty("incidents").EnumerateArray());
+        Assert.Equal(3, incident.GetProperty("failedRequests").GetInt32());
+    }
+
     /// <summary>Error lines pasted without nginx's time: the incident has none, and JSON says null rather than 1970.</summary>
     [Fact]
     public async Task RunAsync_UntimedPaste_JsonGivesNoTime()
