@@ -426,7 +426,7 @@ internal static class LogAnalyzer
     {
         Confidence = Math.Round(incident.Confidence * 0.6, 2),
         Summary = incident.Summary + (UpstreamAddress.IsLocalhostIpv6(incident.Upstream)
-            ? $" nginx went on to `localhost`'s other address, {UpstreamAddress.OtherLoopback(incident.Upstream)}, and logged no failure there; whether it answered, no access log here says."
+            ? $" `localhost` names {UpstreamAddress.OtherLoopback(incident.Upstream)} too, which nginx tries next, and these lines show no failure there; whether it answered (then the clients got no error at all), no access log here says."
             : " nginx went on to the group's next server after each of these tries (`upstream server temporarily disabled`); whether that one answered, no access log here says."),
     };
 
@@ -440,7 +440,7 @@ internal static class LogAnalyzer
     {
         Cause = IncidentCause.Misconfiguration,
         Confidence = Math.Round(incident.Confidence * 0.6, 2),
-        Summary = $"{incident.Upstream} refused connections, and nginx went on to `localhost`'s other address, {UpstreamAddress.OtherLoopback(incident.Upstream)}, and logged no failure there: the application most likely listens on IPv4 only, and `localhost` in `proxy_pass` names its IPv6 address too. Whether the IPv4 tries answered, no access log here says.",
+        Summary = $"{incident.Upstream} refused connections, and `localhost` names {UpstreamAddress.OtherLoopback(incident.Upstream)} too, which nginx tries next: these lines show no failure there, so the application most likely listens on IPv4 only while `localhost` in `proxy_pass` names its IPv6 address too. Whether the IPv4 tries answered (then the clients got no error at all), no access log here says.",
         Remediation = Remediation.ForIpv4OnlyListener(incident.Upstream),
     };
 
