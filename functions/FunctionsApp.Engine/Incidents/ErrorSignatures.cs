@@ -407,8 +407,9 @@ internal static class ErrorSignatures
         }
 
         // The master's word on a worker that died (ngx_process.c): SIGKILL (9) is nobody's but the kernel's OOM killer's
-        // or an operator's; SIGSEGV, SIGBUS, SIGABRT, SIGILL and SIGFPE are a crash. Other signals end a worker someone
-        // asked to stop.
+        // or an operator's; SIGSEGV (11), SIGBUS (7 on Linux, 10 on the BSDs and macOS, where Linux's 10 is SIGUSR1, which
+        // a worker handles), SIGABRT (6), SIGILL (4) and SIGFPE (8) are a crash. Other signals end a worker someone asked
+        // to stop.
         if (message.StartsWith("worker process "u8) && message.IndexOf(" exited on signal "u8) is var signalAt and > 0)
         {
             var signal = message[(signalAt + " exited on signal "u8.Length)..];

@@ -423,7 +423,7 @@ internal static class IncidentClassifier
         var top = voting.Count == 0 ? FailureKind.None : voting.MaxBy(k => k.Value).Key;
 
         // Answers broken beside refusals vote with them (a process that went away), and are still another way it failed.
-        var other = voting.Where(k => k.Key != top && (Vote(k.Key, e).Cause is var c && c != cause && c != IncidentCause.Unknown || (IsBrokenAnswer(k.Key) && !IsBrokenAnswer(top))))
+        var other = voting.Where(k => k.Key != top && ((Vote(k.Key, e).Cause is var c && c != cause && c != IncidentCause.Unknown) || (IsBrokenAnswer(k.Key) && !IsBrokenAnswer(top))))
             .OrderByDescending(k => k.Value).FirstOrDefault();
         return other.Value >= 3 && other.Value * 4 >= lines
             ? $" Also seen: {Words(other.Key)} ({other.Value}×)."
