@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
 using FunctionsApp.NginxLogs;
 
@@ -412,12 +413,11 @@ internal static class ErrorSignatures
         // to stop.
         if (message.StartsWith("worker process "u8) && message.IndexOf(" exited on signal "u8) is var signalAt and > 0)
         {
-            var signal = message[(signalAt + " exited on signal "u8.Length)..];
-            var digits = signal.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
-            return (digits < 0 ? signal : signal[..digits]) switch
+            Utf8Parser.TryParse(message[(signalAt + " exited on signal "u8.Length)..], out int signal, out _);
+            return signal switch
             {
-                [(byte)'9'] => FailureKind.WorkerKilled,
-                [(byte)'1', (byte)'1'] or [(byte)'1', (byte)'0'] or [(byte)'7'] or [(byte)'6'] or [(byte)'4'] or [(byte)'8'] => FailureKind.WorkerCrashed,
+                9 => FailureKind.WorkerKilled,
+                4 or 6 or 7 or 8 or 10 or 11 => FailureKind.WorkerCrashed,
                 _ => FailureKind.None,
             };
         }

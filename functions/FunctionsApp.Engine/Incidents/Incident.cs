@@ -41,6 +41,11 @@ public sealed record Incident
     [JsonConverter(typeof(UntimedAsNullConverter))]
     public required DateTimeOffset End { get; init; }
 
+    /// <summary>No line of the incident gave a time (error lines pasted without nginx's): its lines were read at
+    /// <see cref="DateTimeOffset.UnixEpoch"/>, and it has no minutes to show.</summary>
+    [JsonIgnore]
+    public bool Untimed => End == DateTimeOffset.UnixEpoch;
+
     /// <summary><see cref="IncidentState.Open"/> until a quiet period has passed after the last failure.</summary>
     public required IncidentState State { get; init; }
 

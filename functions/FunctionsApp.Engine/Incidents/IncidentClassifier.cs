@@ -225,9 +225,9 @@ internal static class IncidentClassifier
 
         // Answers broken beside connects refused, or a socket gone, on the same server: the process went away (a crash,
         // an OOM kill, a restart), breaking the answers in flight and refusing what came next. Read as its refusals are.
-        if (e.Kinds.ContainsKey(FailureKind.MissingSocket) || e.Kinds.ContainsKey(FailureKind.Refused))
+        if (NothingAccepting(e) is var gone and not FailureKind.None)
         {
-            return Connectivity(e, e.Kinds.ContainsKey(FailureKind.MissingSocket) ? FailureKind.MissingSocket : FailureKind.Refused);
+            return Connectivity(e, gone);
         }
 
         // Reset before nginx was connected, and not shedding load: no answer was broken, none was sent. A listener that
@@ -435,9 +435,12 @@ internal static class IncidentClassifier
 
     /// <summary>Most tries broke mid-answer, and others found nothing accepting (refused, or the socket gone): the
     /// process went away under the requests it was serving.</summary>
-    private static FailureKind WentAway(IncidentEvidence e, FailureKind top) =>
-        !IsBrokenAnswer(top) ? FailureKind.None
-        : e.Kinds.ContainsKey(FailureKind.MissingSocket) ? FailureKind.MissingSocket
+    private static FailureKind WentAway(IncidentEvidence e, FailureKind top) => IsBrokenAnswer(top) ? NothingAccepting(e) : FailureKind.None;
+
+    /// <summary>Some tries found nothing accepting at the server: its socket gone (said first), or connects refused;
+    /// None when neither.</summary>
+    private static FailureKind NothingAccepting(IncidentEvidence e) =>
+        e.Kinds.ContainsKey(FailureKind.MissingSocket) ? FailureKind.MissingSocket
         : e.Kinds.ContainsKey(FailureKind.Refused) ? FailureKind.Refused
         : FailureKind.None;
 

@@ -17,7 +17,7 @@ internal static class IncidentContext
     public static Incident Add(Incident incident, EngineState state)
     {
         // An incident of lines without nginx's time has no minutes to chart.
-        if (incident.Upstream is "-" or "(unknown)" || incident.End == DateTimeOffset.UnixEpoch || state.UpstreamHistory(incident.Upstream) is not { } history)
+        if (incident.Upstream is "-" or "(unknown)" || incident.Untimed || state.UpstreamHistory(incident.Upstream) is not { } history)
         {
             return incident;
         }

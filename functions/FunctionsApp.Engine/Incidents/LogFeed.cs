@@ -1146,10 +1146,14 @@ internal sealed class LogFeed
                 return prefix;
             }
 
-            var format = LogFormatDetector.Detect(others);
+            AccessLogFormat? format;
             if (others.Count == sample.Count && LogFormatDetector.DetectWithPrefix(sample) is { Format: { } behind } detection)
             {
                 (format, prefix, others) = (behind, detection.Prefix, [.. sample.Select(line => line[detection.Prefix.Strip(line, out _)..])]);
+            }
+            else
+            {
+                format = LogFormatDetector.Detect(others);
             }
 
             if (format is null)

@@ -165,7 +165,7 @@ internal static class AnalyzeCommand
                 Metrics = IncidentMetrics.NoData(
                     MetricsNoDataReason.NoMapping,
                     "Offline analysis reads no Azure Monitor metrics; the service does, for upstreams mapped under Metrics:Upstreams.",
-                    i.End == DateTimeOffset.UnixEpoch ? i.Start : i.Start - new MetricsOptions().BaselinePeriod, i.Start, i.End),
+                    i.Untimed ? i.Start : i.Start - new MetricsOptions().BaselinePeriod, i.Start, i.End),
             })],
         };
 

@@ -81,7 +81,7 @@ internal static class ReportWriter
             // An incident that ends on another day says which: "→ 03:53:59" after "04:26:39" reads as going backwards.
             // Lines pasted without nginx's time are read at the epoch's start when none before them had one: no time.
             var end = incident.End.ToString(incident.End.UtcDateTime.Date == incident.Start.UtcDateTime.Date ? "HH:mm:ss" : "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-            var when = incident.End == DateTimeOffset.UnixEpoch ? "at a time the lines do not give" : string.Create(CultureInfo.InvariantCulture, $"{incident.Start:yyyy-MM-dd HH:mm:ss} → {end} UTC");
+            var when = incident.Untimed ? "at a time the lines do not give" : string.Create(CultureInfo.InvariantCulture, $"{incident.Start:yyyy-MM-dd HH:mm:ss} → {end} UTC");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {when}, {incident.FailedRequests} failed request(s) ({statuses}){recovered}"));
             output.WriteLine($"  Why: {incident.Summary}");
