@@ -965,6 +965,18 @@ internal sealed partial class DiagnosisEngine
     public IReadOnlyList<Incident> Complete()
     {
         var end = Max(State.AccessWatermark, State.ErrorWatermark) ?? State.Watermark ?? DateTimeOffset.UnixEpoch;
+        if (_untimedKills is { Count: > 0 } && State.ErrorWatermark is { } lastError)
+        {
+            // A kill written after nginx's last line (the application's lines pasted below nginx's) belongs with the
+            // lines above it: there is no later one to take its time from.
+            foreach (var kill in _untimedKills)
+            {
+                NoteAppServerKill(lastError, kill);
+            }
+
+            _untimedKills.Clear();
+        }
+
         AdvanceTo(end + Horizon + TimeSpan.FromSeconds(1));
         return [.. DrainResolved(), .. OpenIncidents()];
     }

@@ -299,6 +299,32 @@ public sealed class DiagnosisEngineTests
         Assert.Equal(IncidentCause.Timeout, Assert.Single(report.Incidents).Cause);
     }
 
+    /// <summary>
+    /// A forum paste: nginx's line, then PHP-FPM's log below it. FPM's master killed the child at
+    /// <c>request_terminate_timeout</c> and nginx saw the reset; no nginx line follows the kill to lend it a time, so it
+    /// takes the last one's, the lines it was pasted with. Without the FPM lines the same reset is a broken answer.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Analyze_PhpFpmKillPastedBelowNginxsLine_ReadsAsItsTimeLimit(bool withFpm)
+    {
+        const string Reset = "2024/03/11 10:15:02 [error] 1234#1234: *5678 recv() failed (104: Connection reset by peer) while reading response header from upstream, client: 10.0.0.5, server: example.com, request: \"GET /report.php HTTP/1.1\", upstream: \"fastcgi://unix:/run/php/php8.1-fpm.sock:\", host: \"example.com\"";
+        string[] fpm =
+        [
+            "[11-Mar-2024 10:15:02] WARNING: [pool www] child 4321, script '/var/www/html/report.php' (request: \"GET /report.php\") execution timed out (30.012345 sec), terminating",
+            "[11-Mar-2024 10:15:02] WARNING: [pool www] child 4321 exited on signal 15 (SIGTERM) after 1200.5 seconds from start",
+            "[11-Mar-2024 10:15:03] NOTICE: [pool www] child 4400 started",
+        ];
+        string[] stream = withFpm ? [Reset, .. fpm] : [Reset];
+
+        var report = LogAnalyzer.Analyze([], [Input("error", stream)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((withFpm ? IncidentCause.Timeout : IncidentCause.InvalidResponse, "unix:/run/php/php8.1-fpm.sock"), (incident.Cause, incident.Upstream));
+        Assert.Equal(withFpm, incident.Summary.Contains("as PHP-FPM killed 1 worker(s)", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Analyze_ShortPasteWithAnAccessLineWhoseErrorLineIsMissing_CountsItInTheNamedIncident()
     {
