@@ -144,6 +144,14 @@ internal static class ErrorLogParser
             // "[error]: *1 …": a paste that turned nginx's "pid#tid:" into a colon after the level.
             rest = rest[(close + 2)..].TrimStart(" :"u8);
         }
+        else if (rest.IndexOf("] "u8) is var cut and >= 4 and <= 6 && IsLevel(rest[..cut]) && StartsWithProcessId(rest[(cut + 2)..]))
+        {
+            // "error] 29#29: *27 …": a selection that began one byte into nginx's "[level]"; the process after it says
+            // whose line it is.
+            levelShown = true;
+            level = ParseLevel(rest[..cut]);
+            rest = rest[(cut + 2)..];
+        }
 
         if (rest.IndexOf(", client: "u8) > 0 || rest.IndexOf(", resolver: "u8) > 0 || InUpstreamPhase(rest) || IsUpstreamVerdict(rest)
             || (levelShown && SkipProcess(rest) is var afterProcess && afterProcess.Length < rest.Length && IsRequestlessAlarm(afterProcess)))

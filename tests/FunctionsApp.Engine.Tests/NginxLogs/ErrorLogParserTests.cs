@@ -132,6 +132,8 @@ public sealed class ErrorLogParserTests
     [InlineData("[error] 2470#****: *_____ connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: x, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8008/\", host: \"x\"", "Error", -1L)]
     // "pid#tid:" turned into a colon after the level by the poster.
     [InlineData("[error]: *1 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.1, server: crm.example.com, request: \"GET /install.php HTTP/1.1\", upstream: \"fastcgi://unix:/run/php/php7.4-fpm.sock:\", host: \"crm.example.com\"", "Error", 1L)]
+    // A selection begun one byte into the level's bracket.
+    [InlineData("crit] 9#9: *12 connect() to unix:/run/app.sock failed (13: Permission denied) while connecting to upstream, client: 10.0.0.1, server: x, request: \"GET / HTTP/1.1\", upstream: \"http://unix:/run/app.sock:/\", host: \"x\"", "Crit", 12L)]
     public void TryParseHeadless_LinesPastedWithoutTheirTime_KeepLevelConnectionAndContext(string line, string level, long connection)
     {
         Assert.False(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out _));
@@ -155,6 +157,7 @@ public sealed class ErrorLogParserTests
     // Or is a verdict only the upstream module gives, about a try, posted without its phase.
     [InlineData("upstream sent invalid header: \"\\x09...\"", "Error", -1L)]
     [InlineData("[error] 31#31: *7 upstream prematurely closed connection", "Error", 7L)]
+    [InlineData("error] 29#29: *27 upstream prematurely closed connection  ", "Error", 27L)]
     // Or ngx_event_connect_peer's words about the peer, cut before the phase they can only have had.
     [InlineData("connect() to unix:/var/run/php5-fpm.sock failed (11: Resource temporarily unavailable)", "Error", -1L)]
     public void TryParseHeadless_FragmentsInAnUpstreamPhase_AreErrorLinesWithoutContext(string line, string level, long connection)
@@ -175,6 +178,9 @@ public sealed class ErrorLogParserTests
     [InlineData("1024 worker_connections are not enough", false)]
     [InlineData("I saw worker_connections are not enough in the log", false)]
     [InlineData("[error] 1#1: 1234", false)] // a number alone: no message
+    // A level cut at its bracket: read only with nginx's process after it.
+    [InlineData("alert] 1#1: worker process 338 exited on signal 9", true)]
+    [InlineData("alert] worker process 338 exited on signal 9", false)]
     // A worker that died: the master's words, no request.
     [InlineData("[alert] 1#1: worker process 338 exited on signal 9", true)]
     [InlineData("worker process 338 exited on signal 9", false)]
