@@ -1290,10 +1290,11 @@ internal sealed class LogFeed
             {
                 _lastTime = time;
             }
-            else if (entry.Timestamp.IsEmpty && ErrorLogParser.TryParseHeadless(line, out entry))
+            else if (ErrorLogParser.TryParseHeadless(line, out entry))
             {
-                // Pasted without nginx's time: at the shipper's time, else the line's before it, else (first in its
-                // input) the first line's after it that has one, else the access log's first, else the epoch's start.
+                // Pasted without nginx's time, or with a placeholder in its shape (a document's "YYYY/MM/DD HH:mm:ss"):
+                // at the shipper's time, else the line's before it, else (first in its input) the first line's after it
+                // that has one, else the access log's first, else the epoch's start.
                 time = PrefixTime ?? _lastTime ?? _firstTime ?? DateTimeOffset.UnixEpoch;
                 Engine.Stats.UntimedErrorLines++;
                 timed = true;

@@ -154,7 +154,8 @@ internal static class ErrorLogParser
         }
 
         if (rest.IndexOf(", client: "u8) > 0 || rest.IndexOf(", resolver: "u8) > 0 || InUpstreamPhase(rest) || IsUpstreamVerdict(rest)
-            || (levelShown && SkipProcess(rest) is var afterProcess && afterProcess.Length < rest.Length && IsRequestlessAlarm(afterProcess)))
+            || (levelShown && SkipProcess(rest) is var afterProcess && afterProcess.Length < rest.Length
+                && (IsRequestlessAlarm(afterProcess) || IsPeerlessConnect(SkipConnection(afterProcess, headless: false, out _)))))
         {
             return TryParseBody(line, default, level, rest, null, headless: true, out entry);
         }
@@ -299,6 +300,15 @@ internal static class ErrorLogParser
     /// only for a socket of its own (the RTMP module's relay); posted without nginx's time, it is a request's try cut
     /// before its phase, which can only be <c>while connecting to upstream</c>.
     /// </summary>
+    /// <summary>
+    /// ngx_http_upstream_test_connect's <c>connect() failed (111: Connection refused)</c>: the connection's pending
+    /// connect failed, the peer named only by the line's <c>upstream:</c>. Read without its phase only after nginx's
+    /// level and process (<c>[error] 7#7: *6 connect() failed (111: …)</c>, the rest on the paste's next lines): nginx
+    /// connects to no client, so the words are about an upstream's try.
+    /// </summary>
+    private static bool IsPeerlessConnect(ReadOnlySpan<byte> message) =>
+        message.StartsWith("connect() failed ("u8) && message.IndexOf(" while "u8) < 0;
+
     public static bool IsBareConnect(ReadOnlySpan<byte> message) =>
         message.StartsWith("connect() to "u8) && message.IndexOf(" failed ("u8) > 0 && message.IndexOf(" while "u8) < 0
         && message.IndexOf(", client: "u8) < 0;

@@ -300,6 +300,44 @@ public sealed class DiagnosisEngineTests
     }
 
     /// <summary>
+    /// A README's paste of one line hard-wrapped at 80 columns, from its level on: ngx_http_upstream_test_connect's
+    /// <c>connect() failed (111: …)</c> names no peer and its phase and context went to the next lines.
+    /// </summary>
+    [Fact]
+    public void Analyze_PeerlessConnectWrappedOverFourLines_IsOneRefusalAtTheUpstreamItsContextNames()
+    {
+        string[] stream =
+        [
+            "[error] 7#7: *6 connect() failed (111: Connection refused) ",
+            "while connecting to upstream, client: 172.17.0.1, server: , ",
+            "request: \"GET /game HTTP/1.1\", upstream: \"http://172.17.0.4:9999/game\", ",
+            "host: \"localhost\"",
+        ];
+
+        var report = LogAnalyzer.Analyze([], [Input("error", stream)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((IncidentCause.UpstreamDown, "172.17.0.4:9999", 502), (incident.Cause, incident.Upstream, incident.Status));
+        Assert.Equal(0L, report.Stats.MalformedLines);
+    }
+
+    /// <summary>A document's example line with a placeholder where the time goes (<c>YYYY/MM/DD HH:mm:ss</c>): read as a
+    /// line pasted without its time, not dropped for a time that is no time.</summary>
+    [Theory]
+    [InlineData("\tYYYY/MM/DD HH:mm:ss")]
+    [InlineData("2023/13/45 25:00:00")]
+    public void Analyze_LineWithAPlaceholderForItsTime_IsReadUntimed(string placeholder)
+    {
+        var line = $"{placeholder} [crit] 5439#0: *1 connect() to 127.0.0.1:8080 failed (13: Permission denied) while connecting to upstream, client: 10.75.17.83, server: 10.75.19.221, request: \"GET /geoserver HTTP/1.1\", upstream: \"http://127.0.0.1:8080/geoserver\", host: \"10.75.19.221\"";
+
+        var report = LogAnalyzer.Analyze([], [Input("error", [line])], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((IncidentCause.Misconfiguration, "127.0.0.1:8080"), (incident.Cause, incident.Upstream));
+        Assert.Equal((0L, 1L), (report.Stats.MalformedLines, report.Stats.UntimedErrorLines));
+    }
+
+    /// <summary>
     /// A forum paste: nginx's line, then PHP-FPM's log below it. FPM's master killed the child at
     /// <c>request_terminate_timeout</c> and nginx saw the reset; no nginx line follows the kill to lend it a time, so it
     /// takes the last one's, the lines it was pasted with. Without the FPM lines the same reset is a broken answer.

@@ -122,6 +122,7 @@ public sealed class ErrorLogParserTests
     [InlineData("**[error] 7#7: *31 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.1, server: x, request: \"GET / HTTP/1.1\", upstream: \"http://10.0.0.2:80/\", host: \"x.test\"**", "Error", 31L)]
     // Whatever a poster put where the time was, before nginx's "[level] pid#tid: ".
     [InlineData("<date> <time> [error] 7871#7871: *2 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8920/\", host: \"x.test\"", "Error", 2L)]
+    [InlineData("\tYYYY/MM/DD HH:mm:ss [crit] 5439#0: *1 connect() to 127.0.0.1:8080 failed (13: Permission denied) while connecting to upstream, client: 10.75.17.83, server: 10.75.19.221, request: \"GET /geoserver HTTP/1.1\", upstream: \"http://127.0.0.1:8080/geoserver\", host: \"10.75.19.221\"", "Crit", 1L)]
     [InlineData("Dec 04 [REDACTED] [crit] 12#12: *5 connect() to unix:/run/app.sock failed (2: No such file or directory) while connecting to upstream, client: 10.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://unix:/run/app.sock:/\", host: \"x\"", "Crit", 5L)]
     // A placeholder for the time, and the process left out with it: the level and a request's context still say whose line it is.
     [InlineData("<datetime> [error] connect() failed (111: Connection refused) while connecting to upstream, client: <ip>, server: my.matrix.com, request: \"PUT /_matrix/federation/v1/send/1 HTTP/1.1\", upstream: \"http://[::1]:8048/_matrix/federation/v1/send/1\", host: \"my.matrix.com:8448\"", "Error", -1L)]
@@ -158,6 +159,8 @@ public sealed class ErrorLogParserTests
     [InlineData("upstream sent invalid header: \"\\x09...\"", "Error", -1L)]
     [InlineData("[error] 31#31: *7 upstream prematurely closed connection", "Error", 7L)]
     [InlineData("error] 29#29: *27 upstream prematurely closed connection  ", "Error", 27L)]
+    // ngx_http_upstream_test_connect's words, the peer left to the line's upstream: (on the paste's next lines).
+    [InlineData("[error] 7#7: *6 connect() failed (111: Connection refused) ", "Error", 6L)]
     // Or ngx_event_connect_peer's words about the peer, cut before the phase they can only have had.
     [InlineData("connect() to unix:/var/run/php5-fpm.sock failed (11: Resource temporarily unavailable)", "Error", -1L)]
     public void TryParseHeadless_FragmentsInAnUpstreamPhase_AreErrorLinesWithoutContext(string line, string level, long connection)
