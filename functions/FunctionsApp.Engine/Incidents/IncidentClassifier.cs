@@ -522,7 +522,8 @@ internal static class IncidentClassifier
         // waited. With no time logged, the likelier of nginx's own 502s: a connect that failed.
         if (Share(e.NoResponse) >= 0.5)
         {
-            return InstantFailures(e) || e.ResponseTimes.Count == 0
+            return NginxPageAlone(e) ? Verdict(IncidentCause.Unknown, 0.25, e)
+                : InstantFailures(e) || e.ResponseTimes.Count == 0
                 ? Verdict(Connectivity(e, FailureKind.Refused), e.ResponseTimes.Count == 0 ? 0.3 : 0.4, e)
                 : Verdict(IncidentCause.InvalidResponse, 0.35, e);
         }
@@ -581,9 +582,13 @@ internal static class IncidentClassifier
         // Unless nginx waited for them: a refused connect fails at once, so 502s that each took seconds were connections
         // the upstream accepted and then closed or broke. All at one duration, a time limit killed the work (an
         // application server's); otherwise an answer nginx could not use.
+        // Nothing else to go on (no time logged, and nothing served there before in these lines: a paste of the failing
+        // lines alone), the page says only that nginx made the 502, for a refusal as for a reset or a broken answer:
+        // the lines do not tell which, and the reading says so.
         if (dominant == 502 && !e.ErrorLogCovered && e.Upstream == "(unknown)" && e.NginxPage * 2 > e.WithoutErrorLine)
         {
-            return !AwaitedEach(e) ? Verdict(Connectivity(e, FailureKind.Refused), 0.3, e)
+            return NginxPageAlone(e) ? Verdict(IncidentCause.Unknown, 0.25, e)
+                : !AwaitedEach(e) ? Verdict(Connectivity(e, FailureKind.Refused), 0.3, e)
                 : AppServerTimeout(e) is not null ? Verdict(IncidentCause.Timeout, 0.35, e)
                 : Verdict(IncidentCause.InvalidResponse, 0.3, e);
         }
@@ -627,6 +632,12 @@ internal static class IncidentClassifier
     };
 
     /// <summary>Most failed requests took a second or more: nginx had a connection and waited on it.</summary>
+    /// <summary>nginx's own 502 pages and nothing beside them: no time logged for them, no request served there before
+    /// them in these lines, no error log; no upstream field, or only a <c>$upstream_status</c> that repeats the status
+    /// (nginx writes there the status it made as well).</summary>
+    internal static bool NginxPageAlone(IncidentEvidence e) =>
+        !e.ErrorLogCovered && e.ResponseTimes.Count == 0 && e.ServedBefore == 0 && (e.NginxPage + e.NginxPageOnly) * 2 > e.WithoutErrorLine;
+
     private static bool AwaitedEach(IncidentEvidence e) =>
         e.ResponseTimes.Count > 0 && e.ResponseTimes.Count(t => t >= 1.0) >= 0.8 * e.ResponseTimes.Count;
 
@@ -786,6 +797,8 @@ internal static class IncidentClassifier
             _ when top == FailureKind.WorkerCrashed =>
                 $"An nginx worker process crashed ({e.Kinds[top]}×: SIGSEGV, SIGBUS or SIGABRT): every connection it held was dropped unanswered and unlogged (a load balancer in front reports a 502 for each), and the master started another. A crash is a bug in nginx or, far more often, in a third-party module or Lua library; the core dump names it.",
             _ when top == FailureKind.Script => $"nginx's Lua code (OpenResty, Kong, APISIX) answered these requests itself after a call of its own failed (the evidence quotes its lines): no upstream of nginx failed.",
+            _ when top == FailureKind.None && NginxPageAlone(e) =>
+                $"nginx answered these requests with its own {(e.Statuses.Count == 0 ? 502 : e.Statuses.MaxBy(s => s.Value).Key)} page, and nothing in these lines says why: no error log was read, no time was logged for them, and nothing was served through {u} before them. Most often nothing accepted nginx's connection (the service not running, or a wrong address); a reset, an early close or an answer nginx could not use makes the same page, and nginx's error line for each request names which.",
             _ => $"Gateway errors on {u} with no recognised cause ({Words(top)}).",
         };
     }

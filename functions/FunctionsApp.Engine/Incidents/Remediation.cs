@@ -22,6 +22,11 @@ internal static class Remediation
 
     public static IReadOnlyList<string> For(IncidentCause cause, IncidentEvidence evidence)
     {
+        if (cause == IncidentCause.Unknown && evidence.Kinds.Count == 0 && IncidentClassifier.NginxPageAlone(evidence))
+        {
+            return NginxPageAloneSteps(evidence.UpstreamLabel);
+        }
+
         var steps = For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], AppServerLimit(evidence), evidence.UpstreamIsGroup,
             upstreamLogged: evidence.Upstream is not ("(unknown)" or "-"), disabledForAnswers: evidence.ServersDisabledForAnswers,
             backendWithoutEndpoints: evidence.BackendWithoutEndpoints, tlsRefusal: evidence.TlsRefusal);
@@ -62,6 +67,14 @@ internal static class Remediation
     [
         "Compare the Host the clients send with the containers' `VIRTUAL_HOST` (`docker inspect -f '{{.Config.Env}}' <container>`): nginx-proxy routes only the names listed there, exactly (and `VIRTUAL_PORT` when the container exposes several ports).",
         "Check that the container is running and on a network nginx-proxy shares, then read the server blocks docker-gen generated (`docker exec <nginx-proxy> cat /etc/nginx/conf.d/default.conf`): a Host with no `server` block of its own falls to the default one, which answers 503.",
+    ];
+
+    /// <summary>nginx's own 502 pages with nothing beside them: where to look to tell a refusal from a broken answer.</summary>
+    private static string[] NginxPageAloneSteps(string upstream) =>
+    [
+        "Read nginx's error log at these requests' times: its line for each names what failed (`connect() failed (111: Connection refused)`, `upstream prematurely closed connection`, `upstream timed out`).",
+        $"Check that {upstream} is running and listening where nginx points (`ss -ltnp` on its host, `curl -v` to the `proxy_pass` address from the nginx host).",
+        "Log upstream details in the access log: `$upstream_addr $upstream_status $upstream_connect_time $upstream_header_time $upstream_response_time`.",
     ];
 
     private const string MissingErrorPageStep =

@@ -223,6 +223,36 @@ public sealed class AccessLogAloneVerdictTests
     }
 
     /// <summary>
+    /// A paste of nginx's own 502 pages and nothing else (no error log, no time, nothing served there before them): the
+    /// page says nginx made the status, for a refusal as for a reset or a broken answer, so the lines name no cause;
+    /// the reading keeps the likeliest and says where to look. With the route served before, the same pages are its
+    /// outage.
+    /// </summary>
+    [Theory]
+    [InlineData("combined", 0, IncidentCause.Unknown)]
+    [InlineData("combined", 20, IncidentCause.UpstreamDown)]
+    [InlineData("npm", 0, IncidentCause.Unknown)]
+    public void Analyze_NginxsOwnPagesAlone_NameNoCause(string format, int servedBefore, IncidentCause expected)
+    {
+        var start = new DateTimeOffset(2025, 11, 27, 1, 21, 0, TimeSpan.Zero);
+        string Line(int i, int status, int bytes) => format == "combined"
+            ? $"167.99.182.39 - - [{start.AddSeconds(i):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET / HTTP/1.1\" {status} {bytes} \"-\" \"Mozilla/5.0\""
+            : $"[{start.AddSeconds(i):dd/MMM/yyyy:HH:mm:ss} +0000] - {status} {status} - GET https network.example.test \"/\" [Client 167.99.182.39] [Length {bytes}] [Gzip -] [Sent-to app] \"-\" \"-\"";
+        var access = Enumerable.Range(0, servedBefore).Select(i => Line(i, 200, 2048)).Concat(Enumerable.Range(servedBefore, 2).Select(i => Line(i, 502, 157)));
+
+        var incident = Assert.Single(EngineTestKit.Analyze(access, errors: null, format: null).Incidents);
+
+        Assert.Equal((expected, 502), (incident.Cause, incident.Status));
+        Assert.InRange(incident.Confidence, 0, 0.3);
+        Assert.Contains("most often nothing accepted", incident.Summary, StringComparison.OrdinalIgnoreCase);
+        if (expected == IncidentCause.Unknown)
+        {
+            Assert.Contains("nothing in these lines says why", incident.Summary, StringComparison.Ordinal);
+            Assert.StartsWith("Read nginx's error log at these requests' times", incident.Remediation[0], StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
     /// nginx's own 502 page with <c>$request_time</c> beside it: a refused connect fails at once, so 502s that each took
     /// seconds came from connections the upstream had accepted. All at one duration, a time limit ended them (an
     /// application server's); at scattered durations, an answer nginx could not use. Either way no refusal.
