@@ -524,9 +524,11 @@ internal sealed partial class DiagnosisEngine
         }
 
         // A loop ends at the hop that finds no connection left to try with: it answers 500 (ngx_http_upstream_connect
-        // finalizes with it), and every hop before it passes that 500 on.
+        // finalizes with it), and every hop before it passes that 500 on. That hop's own request, one nginx proxied
+        // (HTTP/1.0, an upstream block's name as Host), from the upstream's address says the loop as well.
         var outOfResources = kind.OutOfNginxResources();
-        kind = ErrorSignatures.WithTarget(kind, in line, State.OutOfConnectionsAt is { } exhausted && (time - exhausted).Duration() <= LoopEvidenceSkew);
+        kind = ErrorSignatures.WithTarget(kind, in line, (State.OutOfConnectionsAt is { } exhausted && (time - exhausted).Duration() <= LoopEvidenceSkew)
+            || (outOfResources && ErrorSignatures.ProxiedByNginx(in line)));
         var error = new PendingError
         {
             Time = time,

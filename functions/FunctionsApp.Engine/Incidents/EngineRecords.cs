@@ -150,6 +150,11 @@ internal sealed class PendingError
     /// every hop before it relays; null for nginx's other lines, whose status follows from their kind.</summary>
     public int? StatedStatus { get; set; }
 
+    /// <summary>nginx answered the request 500 itself, having no connection or socket left for the try (its own
+    /// resources, or a proxy loop's last hop): the failure a 500 access line without an upstream owns.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool NginxAnswered500 => Kind.OutOfNginxResources() || (Kind == FailureKind.ProxyLoop && StatedStatus == 500);
+
     public string Raw { get; set; } = "";
 
     /// <summary>nginx cut the line after the request, before its <c>upstream:</c> and <c>host:</c> (2048 bytes): it takes its

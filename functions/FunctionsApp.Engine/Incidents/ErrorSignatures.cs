@@ -138,6 +138,18 @@ internal static class ErrorSignatures
     private static bool InLoopback(ReadOnlySpan<byte> address) => address.StartsWith("127."u8) && System.Net.IPAddress.TryParse(address, out _);
 
     /// <summary>The client is the upstream's own address: the host connected to itself.</summary>
+    /// <summary>
+    /// The request is one nginx proxied, as it sends them by default: HTTP/1.0 (<c>proxy_http_version</c>) with
+    /// <c>Host: $proxy_host</c>, which for <c>proxy_pass http://node_app</c> is the <c>upstream</c> block's bare name, one
+    /// no browser sends (no dot, no port: not <c>localhost</c>, not an address).
+    /// </summary>
+    public static bool ProxiedByNginx(in ErrorLogLine line)
+    {
+        var host = line.Host;
+        return line.Request.EndsWith(" HTTP/1.0"u8) && host.Length > 0 && host.IndexOfAny(".:[]"u8) < 0
+            && !host.SequenceEqual("localhost"u8) && host.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0;
+    }
+
     public static bool FromTheUpstreamsAddress(in ErrorLogLine line) =>
         !line.Client.IsEmpty && !line.Upstream.IsEmpty && TryAuthority(line.Upstream, out var address, out _, out _) && line.Client.SequenceEqual(address);
 

@@ -158,7 +158,11 @@ internal static class LogAnalyzer
             var around = RequestsAround(episode, traffic.Requests, options.Window);
             var endsTheLog = traffic.LastRequest is { } lastRequest && lastRequest <= episode.End
                 && (traffic.Failures.Count == 0 || traffic.Failures.Keys.Max() <= episode.End.ToUnixTimeSeconds() / 60);
-            if (episode.FailedRequests * 10 < around && !endsTheLog)
+            // nginx's own 500 for a configuration it cannot serve (a proxy loop's last hop, an auth_request endpoint
+            // that answers what auth_request cannot take) is no stray: every request that meets it fails the same way,
+            // and one line proves it, however much else was served.
+            var configuredToFail = episode.Cause == IncidentCause.Misconfiguration && episode.Status == 500;
+            if (episode.FailedRequests * 10 < around && !endsTheLog && !configuredToFail)
             {
                 continue;
             }
@@ -170,7 +174,8 @@ internal static class LogAnalyzer
                 continue;
             }
 
-            var share = around == 0 ? "nginx's error log names them and no access log shows other traffic then"
+            var share = configuredToFail && episode.FailedRequests * 10 < around ? "nginx answered them itself for a configuration it cannot serve, which fails every request that meets it"
+                : around == 0 ? "nginx's error log names them and no access log shows other traffic then"
                 : around <= episode.FailedRequests ? "they were every request logged in those minutes"
                 : episode.FailedRequests * 10 >= around ? $"they were {episode.FailedRequests} of the {around} requests logged in those minutes"
                 : "the logs end with them: nothing was served after they failed, so nothing says it came back";

@@ -232,7 +232,7 @@ internal static class RequestJoin
     /// </summary>
     public static FailureEvent? SubrequestFailure(PendingRequest request, List<PendingError> claimed)
     {
-        if (claimed.FindLast(e => e.InSubrequest || e.Kind.OutOfNginxResources()) is not { } last)
+        if (claimed.FindLast(e => e.InSubrequest || e.NginxAnswered500) is not { } last)
         {
             return null;
         }
@@ -299,7 +299,7 @@ internal static class RequestJoin
         }
 
         // A 500 without an upstream of its own meets only the lines of its subrequests' tries.
-        if (request.MaybeFailedSubrequest && !error.InSubrequest && !error.Kind.OutOfNginxResources())
+        if (request.MaybeFailedSubrequest && !error.InSubrequest && !error.NginxAnswered500)
         {
             return 0;
         }

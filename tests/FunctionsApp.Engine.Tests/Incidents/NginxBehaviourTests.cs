@@ -3713,6 +3713,51 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// The same loop through an <c>upstream node_app { server 127.0.0.1:8080; }</c> block while nginx itself listens on
+    /// 8080 (nginx for Windows in the post): the last hop's request is one nginx proxied, HTTP/1.0 with the block's bare
+    /// name as Host (<c>$proxy_host</c>), from the upstream's own address. The access log's 500s of that second are the
+    /// hops relaying it, served as far as the log tells; one line proves the loop all the same.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ProxyLoop_ThroughABlockNamedAsHost_Answers500(bool withAccessLog)
+    {
+        string[] errors =
+        [
+            $"{Base:yyyy/MM/dd HH:mm:ss} [alert] 8708#6832: *1025 1024 worker_connections are not enough while connecting to upstream, client: 127.0.0.1, server: localhost, request: \"GET /info HTTP/1.0\", upstream: \"http://127.0.0.1:8080/info\", host: \"node_app\"",
+        ];
+        var served = Enumerable.Range(0, 40).Select(i =>
+            $"127.0.0.1 - - [{Base.AddSeconds(i - 60):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /page/{i} HTTP/1.1\" 200 615 \"-\" \"Mozilla/5.0\"");
+        var hops = Enumerable.Range(0, 512).Select(_ =>
+            $"127.0.0.1 - - [{Base:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /info HTTP/1.0\" 500 579 \"-\" \"Mozilla/5.0\"");
+        string[] access = withAccessLog ? [.. served, .. hops] : [];
+
+        var incident = Assert.Single(Analyze(access, errors, format: withAccessLog ? "combined" : null).Incidents);
+
+        Assert.Equal(("127.0.0.1:8080", IncidentCause.Misconfiguration, 500), (incident.Upstream, incident.Cause, incident.Status));
+        Assert.StartsWith("nginx proxies to itself", incident.Summary, StringComparison.Ordinal);
+    }
+
+    /// <summary>The same alert for a request that came from elsewhere (HTTP/1.1, a Host a browser sends): nginx out of
+    /// connections, no loop.</summary>
+    [Theory]
+    [InlineData("GET /info HTTP/1.1", "node_app")]
+    [InlineData("GET /info HTTP/1.0", "shop.example.test")]
+    [InlineData("GET /info HTTP/1.0", "localhost")]
+    public void OutOfConnectionsAsItConnects_ARequestNginxDidNotSend_IsNoLoop(string request, string host)
+    {
+        string[] errors =
+        [
+            $"{Base:yyyy/MM/dd HH:mm:ss} [alert] 8708#6832: *1025 1024 worker_connections are not enough while connecting to upstream, client: 127.0.0.1, server: localhost, request: \"{request}\", upstream: \"http://127.0.0.1:8080/info\", host: \"{host}\"",
+        ];
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((IncidentCause.Overload, 500), (incident.Cause, incident.Status));
+    }
+
+    /// <summary>
     /// <c>proxy_pass</c> at nginx's own port (captured from nginx 1.22 here: <c>listen 127.0.0.1:29080</c> with
     /// <c>proxy_pass http://127.0.0.1:29080</c>): each request comes back as a new one until a hop finds no free
     /// connection, and the last hop's reset goes down the chain as 502s. Not an upstream that answers badly: nginx
