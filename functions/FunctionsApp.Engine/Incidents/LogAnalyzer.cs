@@ -43,19 +43,20 @@ internal static class LogAnalyzer
             };
         }
         else if (report.Incidents.Count == 0 && stats is { FailedRequests: 0, AccessLines: 0, TriesMovedPast: > 0 }
-                 && stats.TriesMovedPast < options.MinFailures && lines <= ShortPaste && access.Concat(errors).All(i => i.CanReopen))
+                 && lines <= ShortPaste && access.Concat(errors).All(i => i.CanReopen)
+                 && Run(access, errors, format, options.WithMinFailures(1).WithTriesMovedPastCounted(), cancellationToken) is var movedPast
+                 && (stats.TriesMovedPast < options.MinFailures || movedPast.Incidents.All(OnLocalhostIpv6)))
         {
             // A short paste of an error log whose only failures are a try or two nginx went past to the group's next
             // server (connect() failed (111), then [warn] upstream server temporarily disabled): whoever pasted them is
             // asking about those tries, and no access log says the next server answered. As many as the threshold are
             // a failover that kept serving, as a longer log shows it. A try on localhost's [::1] is one too: nginx goes
-            // on to 127.0.0.1, the same application's other address, which logged no failure either.
-            report = Run(access, errors, format, options.WithMinFailures(1).WithTriesMovedPastCounted(), cancellationToken);
-            report = report with
+            // on to 127.0.0.1, the same application's other address, which logged no failure either; however many of
+            // those the paste holds, each says the same of the address nginx is given.
+            report = movedPast with
             {
-                Incidents = [.. Ordered(OverlappingIncidents.MergePaste(report.Incidents)).Select(i =>
-                    i.Cause == IncidentCause.UpstreamDown && UpstreamAddress.IsLocalhostIpv6(i.Upstream) ? RefusedOnlyOverIpv6(i) : MovedPast(i))],
-                Stats = report.Stats with { BelowThreshold = true },
+                Incidents = [.. Ordered(OverlappingIncidents.MergePaste(movedPast.Incidents)).Select(i => OnLocalhostIpv6(i) ? RefusedOnlyOverIpv6(i) : MovedPast(i))],
+                Stats = movedPast.Stats with { BelowThreshold = true },
             };
         }
         else if (report.Incidents.Count > 0 && lines <= ShortPaste && stats.FailedRequests > report.Incidents.Sum(i => i.FailedRequests)
@@ -425,6 +426,10 @@ internal static class LogAnalyzer
                 : !Answered.Keys.Any(m => m >= first && m <= last);
         }
     }
+
+    /// <summary>Refusals on localhost's IPv6 address, from which nginx goes on to 127.0.0.1.</summary>
+    private static bool OnLocalhostIpv6(Incident incident) =>
+        incident.Cause == IncidentCause.UpstreamDown && UpstreamAddress.IsLocalhostIpv6(incident.Upstream);
 
     /// <summary>Tries nginx went past, pasted alone: what they say, at lower confidence, and where nginx went next.</summary>
     private static Incident MovedPast(Incident incident) => incident with

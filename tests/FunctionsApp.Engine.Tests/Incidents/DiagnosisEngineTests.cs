@@ -507,6 +507,37 @@ public sealed class DiagnosisEngineTests
     }
 
     /// <summary>
+    /// As many [::1] refusals as an incident's threshold, and more, each of a request nginx then sent to 127.0.0.1 (no
+    /// line there): still the IPv4-only listener, not a failover that kept serving. Tries moved past on other servers,
+    /// as many, stay a failover nobody is told about.
+    /// </summary>
+    [Theory]
+    [InlineData("[::1]:8080", 3, true)]
+    [InlineData("[::1]:8080", 5, true)]
+    [InlineData("10.0.0.7:8080", 3, false)]
+    public void Analyze_ShortPasteOfManyTriesMovedPast_ReportsOnlyLocalhostsIpv6(string server, int tries, bool reported)
+    {
+        var errors = Enumerable.Range(0, tries).SelectMany(i => new[]
+        {
+            $"2016/07/05 22:27:{10 + (i * 7):D2} [error] 11#0: *{1 + i} connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.9, server: _, request: \"GET / HTTP/1.1\", upstream: \"uwsgi://{server}\", host: \"203.0.113.1:8080\"",
+            $"2016/07/05 22:27:{10 + (i * 7):D2} [warn] 11#0: *{1 + i} upstream server temporarily disabled while connecting to upstream, client: 203.0.113.9, server: _, request: \"GET / HTTP/1.1\", upstream: \"uwsgi://{server}\", host: \"203.0.113.1:8080\"",
+        });
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(reported, report.Incidents.Count == 1);
+        if (reported)
+        {
+            Assert.Equal((IncidentCause.Misconfiguration, server), (report.Incidents[0].Cause, report.Incidents[0].Upstream));
+            Assert.Contains("127.0.0.1:8080", report.Incidents[0].Summary, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Empty(report.Incidents);
+        }
+    }
+
+    /// <summary>
     /// The same refusal on [::1] from a client that is no container network's gateway: nothing says the application is
     /// in another container, and 127.0.0.1 logged no failure, so the application listens on IPv4 only.
     /// </summary>
