@@ -137,7 +137,6 @@ internal static class ErrorSignatures
 
     private static bool InLoopback(ReadOnlySpan<byte> address) => address.StartsWith("127."u8) && System.Net.IPAddress.TryParse(address, out _);
 
-    /// <summary>The client is the upstream's own address: the host connected to itself.</summary>
     /// <summary>
     /// The request is one nginx proxied, as it sends them by default: HTTP/1.0 (<c>proxy_http_version</c>) with
     /// <c>Host: $proxy_host</c>, which for <c>proxy_pass http://node_app</c> is the <c>upstream</c> block's bare name, one
@@ -150,6 +149,7 @@ internal static class ErrorSignatures
             && !host.SequenceEqual("localhost"u8) && host.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0;
     }
 
+    /// <summary>The client is the upstream's own address: the host connected to itself.</summary>
     public static bool FromTheUpstreamsAddress(in ErrorLogLine line) =>
         !line.Client.IsEmpty && !line.Upstream.IsEmpty && TryAuthority(line.Upstream, out var address, out _, out _) && line.Client.SequenceEqual(address);
 

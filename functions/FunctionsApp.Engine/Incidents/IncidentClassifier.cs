@@ -631,13 +631,13 @@ internal static class IncidentClassifier
         _ => "a worker timeout",
     };
 
-    /// <summary>Most failed requests took a second or more: nginx had a connection and waited on it.</summary>
     /// <summary>nginx's own 502 pages and nothing beside them: no time logged for them, no request served there before
     /// them in these lines, no error log; no upstream field, or only a <c>$upstream_status</c> that repeats the status
     /// (nginx writes there the status it made as well).</summary>
     internal static bool NginxPageAlone(IncidentEvidence e) =>
         !e.ErrorLogCovered && e.ResponseTimes.Count == 0 && e.ServedBefore == 0 && (e.NginxPage + e.NginxPageOnly) * 2 > e.WithoutErrorLine;
 
+    /// <summary>Most failed requests took a second or more: nginx had a connection and waited on it.</summary>
     private static bool AwaitedEach(IncidentEvidence e) =>
         e.ResponseTimes.Count > 0 && e.ResponseTimes.Count(t => t >= 1.0) >= 0.8 * e.ResponseTimes.Count;
 

@@ -160,8 +160,8 @@ internal static class LogAnalyzer
             var endsTheLog = traffic.LastRequest is { } lastRequest && lastRequest <= episode.End
                 && (traffic.Failures.Count == 0 || traffic.Failures.Keys.Max() <= episode.End.ToUnixTimeSeconds() / 60);
             // nginx's own 500 for a configuration it cannot serve (a proxy loop's last hop, an auth_request endpoint
-            // that answers what auth_request cannot take) is no stray: every request that meets it fails the same way,
-            // and one line proves it, however much else was served.
+            // that answers what auth_request cannot take, a proxy_bind address not this host's) is no stray: every
+            // request that meets it fails the same way, and one line proves it, however much else was served.
             var configuredToFail = episode.Cause == IncidentCause.Misconfiguration && episode.Status == 500;
             if (episode.FailedRequests * 10 < around && !endsTheLog && !configuredToFail)
             {

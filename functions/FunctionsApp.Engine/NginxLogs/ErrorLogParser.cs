@@ -295,12 +295,6 @@ internal static class ErrorLogParser
     }
 
     /// <summary>
-    /// <c>connect() to unix:/run/php-fpm.sock failed (11: Resource temporarily unavailable)</c>: ngx_event_connect_peer's
-    /// words about a peer it could not connect to, with no phase or context after them. nginx writes such a line whole
-    /// only for a socket of its own (the RTMP module's relay); posted without nginx's time, it is a request's try cut
-    /// before its phase, which can only be <c>while connecting to upstream</c>.
-    /// </summary>
-    /// <summary>
     /// ngx_http_upstream_test_connect's <c>connect() failed (111: Connection refused)</c>: the connection's pending
     /// connect failed, the peer named only by the line's <c>upstream:</c>. Read without its phase only after nginx's
     /// level and process (<c>[error] 7#7: *6 connect() failed (111: …)</c>, the rest on the paste's next lines): nginx
@@ -309,6 +303,12 @@ internal static class ErrorLogParser
     private static bool IsPeerlessConnect(ReadOnlySpan<byte> message) =>
         message.StartsWith("connect() failed ("u8) && message.IndexOf(" while "u8) < 0;
 
+    /// <summary>
+    /// <c>connect() to unix:/run/php-fpm.sock failed (11: Resource temporarily unavailable)</c>: ngx_event_connect_peer's
+    /// words about a peer it could not connect to, with no phase or context after them. nginx writes such a line whole
+    /// only for a socket of its own (the RTMP module's relay); posted without nginx's time, it is a request's try cut
+    /// before its phase, which can only be <c>while connecting to upstream</c>.
+    /// </summary>
     public static bool IsBareConnect(ReadOnlySpan<byte> message) =>
         message.StartsWith("connect() to "u8) && message.IndexOf(" failed ("u8) > 0 && message.IndexOf(" while "u8) < 0
         && message.IndexOf(", client: "u8) < 0;
