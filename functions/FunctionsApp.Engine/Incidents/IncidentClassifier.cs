@@ -637,6 +637,12 @@ internal static class IncidentClassifier
     internal static bool NginxPageAlone(IncidentEvidence e) =>
         !e.ErrorLogCovered && e.ResponseTimes.Count == 0 && e.ServedBefore == 0 && (e.NginxPage + e.NginxPageOnly) * 2 > e.WithoutErrorLine;
 
+    /// <summary>The timer that ran out, named in a timeout's words: the most frequent kind when it is one, else the timeout
+    /// beside it (a reset and a timeout of one server, as many of each: the incident is about the timeout).</summary>
+    private static FailureKind TimerOf(IncidentEvidence e, FailureKind top) =>
+        top is FailureKind.TimedOut or FailureKind.TimedOutConnecting ? top
+        : e.Kinds.Where(k => k.Key is FailureKind.TimedOut or FailureKind.TimedOutConnecting).OrderByDescending(k => k.Value).Select(k => k.Key).FirstOrDefault(top);
+
     /// <summary>Most failed requests took a second or more: nginx had a connection and waited on it.</summary>
     private static bool AwaitedEach(IncidentEvidence e) =>
         e.ResponseTimes.Count > 0 && e.ResponseTimes.Count(t => t >= 1.0) >= 0.8 * e.ResponseTimes.Count;
@@ -739,9 +745,9 @@ internal static class IncidentClassifier
                 $"{u} did not answer in time ({Words(top)}), and with its servers marked down for it nginx answered most requests 502 itself (no live upstreams).",
             IncidentCause.Timeout when top == FailureKind.ConnectionTimedOut =>
                 $"{u} stopped acknowledging connections nginx had made: the kernel's retransmissions gave up mid-request, and nginx answered 502 Bad Gateway ({Words(top)}); the host went away or the path to it broke.",
-            IncidentCause.Timeout => top == FailureKind.TimedOutConnecting
-                ? $"nginx could not connect to {u} in time: {TimeoutAnswer(e)} ({Words(top)})."
-                : $"{u} did not answer in time: {TimeoutAnswer(e)} ({Words(top)}).",
+            IncidentCause.Timeout => TimerOf(e, top) is var timer && timer == FailureKind.TimedOutConnecting
+                ? $"nginx could not connect to {u} in time: {TimeoutAnswer(e)} ({Words(timer)})."
+                : $"{u} did not answer in time: {TimeoutAnswer(e)} ({Words(timer)}).",
             IncidentCause.Overload when top == FailureKind.WorkerKilled =>
                 $"An nginx worker process was killed (signal 9, {e.Kinds[top]}×): nginx never sends SIGKILL itself, and the kernel's OOM killer does when the host (or the container's memory limit) runs out of memory. Every connection the worker held was dropped unanswered and unlogged (a load balancer in front reports a 502 for each); the master started another worker. Low confidence: an operator's `kill -9` looks the same.",
             IncidentCause.Overload when top == FailureKind.AcceptFailed =>

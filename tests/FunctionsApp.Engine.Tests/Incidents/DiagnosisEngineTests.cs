@@ -300,6 +300,27 @@ public sealed class DiagnosisEngineTests
     }
 
     /// <summary>
+    /// A reset (502) and, later, a read timeout (504) of one server read as a timeout: the summary names the timer that
+    /// ran out, not the reset that happens to sort first among as many of each.
+    /// </summary>
+    [Fact]
+    public void Analyze_ResetThenTimeoutOfOneServer_NamesTheTimeoutInItsWords()
+    {
+        string[] errors =
+        [
+            "2023/05/10 14:22:31 [error] 11244#9876: *17 WSARecv() failed (10054: An existing connection was forcibly closed by the remote host) while reading response header from upstream, client: 127.0.0.1, server: localhost, request: \"GET /api HTTP/1.1\", upstream: \"http://127.0.0.1:8081/api\", host: \"localhost\"",
+            "2023/05/10 14:23:46 [error] 11244#9876: *19 upstream timed out (10060: A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond) while reading response header from upstream, client: 127.0.0.1, server: localhost, request: \"GET /api HTTP/1.1\", upstream: \"http://127.0.0.1:8081/api\", host: \"localhost\"",
+        ];
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(IncidentCause.Timeout, incident.Cause);
+        Assert.Contains("(upstream timed out)", incident.Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("reset", incident.Summary, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// A README's paste of one line hard-wrapped at 80 columns, from its level on: ngx_http_upstream_test_connect's
     /// <c>connect() failed (111: …)</c> names no peer and its phase and context went to the next lines.
     /// </summary>
