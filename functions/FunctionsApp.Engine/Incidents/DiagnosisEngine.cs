@@ -417,16 +417,7 @@ internal sealed partial class DiagnosisEngine
             numbers = seen ? (numbers.First, line.ConnectionId) : (line.ConnectionId, line.ConnectionId);
         }
 
-        if (_untimedKills is { Count: > 0 })
-        {
-            foreach (var kill in _untimedKills)
-            {
-                NoteAppServerKill(time, kill);
-            }
-
-            _untimedKills.Clear();
-        }
-
+        NoteUntimedKills(time);
         if (EarliestLine is null || time < EarliestLine)
         {
             EarliestLine = time;
@@ -766,6 +757,20 @@ internal sealed partial class DiagnosisEngine
     /// without a time of the stream's (a compose prefix has none, and the server's own clock and zone are its own) takes
     /// the time of nginx's next error line: the server kills, then nginx finds the connection closed and says so.
     /// </summary>
+    /// <summary>Kill lines that came without a time take <paramref name="time"/>, an error line's next to them.</summary>
+    private void NoteUntimedKills(DateTimeOffset time)
+    {
+        if (_untimedKills is { Count: > 0 })
+        {
+            foreach (var kill in _untimedKills)
+            {
+                NoteAppServerKill(time, kill);
+            }
+
+            _untimedKills.Clear();
+        }
+    }
+
     public void NoteAppServerKill(DateTimeOffset? time, AppServerKill kill)
     {
         if (time is not { } at)
@@ -967,16 +972,11 @@ internal sealed partial class DiagnosisEngine
     public IReadOnlyList<Incident> Complete()
     {
         var end = Max(State.AccessWatermark, State.ErrorWatermark) ?? State.Watermark ?? DateTimeOffset.UnixEpoch;
-        if (_untimedKills is { Count: > 0 } && State.ErrorWatermark is { } lastError)
+        if (State.ErrorWatermark is { } lastError)
         {
             // A kill written after nginx's last line (the application's lines pasted below nginx's) belongs with the
             // lines above it: there is no later one to take its time from.
-            foreach (var kill in _untimedKills)
-            {
-                NoteAppServerKill(lastError, kill);
-            }
-
-            _untimedKills.Clear();
+            NoteUntimedKills(lastError);
         }
 
         AdvanceTo(end + Horizon + TimeSpan.FromSeconds(1));

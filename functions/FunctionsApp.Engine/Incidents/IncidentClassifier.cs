@@ -448,7 +448,7 @@ internal static class IncidentClassifier
     {
         var n = Math.Max(1, e.WithoutErrorLine);
         double Share(int count) => (double)count / n;
-        var dominant = e.Statuses.Count == 0 ? 502 : e.Statuses.MaxBy(s => s.Value).Key;
+        var dominant = DominantStatus(e);
 
         // ingress-nginx's balancer answers 503 itself, writing nothing to the error log, for a request routed to a
         // backend that has no endpoints (no ready pod behind the Service); rate limits there are opt-in per Ingress and
@@ -643,6 +643,9 @@ internal static class IncidentClassifier
         top is FailureKind.TimedOut or FailureKind.TimedOutConnecting ? top
         : e.Kinds.Where(k => k.Key is FailureKind.TimedOut or FailureKind.TimedOutConnecting).OrderByDescending(k => k.Value).Select(k => k.Key).FirstOrDefault(top);
 
+    /// <summary>The status most of the failed requests got (502 when none was logged).</summary>
+    private static int DominantStatus(IncidentEvidence e) => e.Statuses.Count == 0 ? 502 : e.Statuses.MaxBy(s => s.Value).Key;
+
     /// <summary>Most failed requests took a second or more: nginx had a connection and waited on it.</summary>
     private static bool AwaitedEach(IncidentEvidence e) =>
         e.ResponseTimes.Count > 0 && e.ResponseTimes.Count(t => t >= 1.0) >= 0.8 * e.ResponseTimes.Count;
@@ -676,7 +679,7 @@ internal static class IncidentClassifier
             {
                 // The access log alone, without the upstream variables that would tell a connect from an answer.
                 FailureKind.None when !e.ErrorLogCovered && e.NotConnected == 0 && e.ConnectedNoHeader == 0 && e.NoneLive == 0 && e.NoEndpoints == 0 =>
-                    $"nginx answered these requests with its own {(e.Statuses.Count == 0 ? 502 : e.Statuses.MaxBy(s => s.Value).Key)} page and no error log was read to say why: most often nothing accepted its connection to {u} (the service not running, or a wrong address), which is this reading; a reset, an early close or an answer nginx could not use makes the same status, and nginx's error line for each names which.",
+                    $"nginx answered these requests with its own {DominantStatus(e)} page and no error log was read to say why: most often nothing accepted its connection to {u} (the service not running, or a wrong address), which is this reading; a reset, an early close or an answer nginx could not use makes the same status, and nginx's error line for each names which.",
                 FailureKind.NoPeerFromBalancer =>
                     "ingress-nginx's Lua balancer set no peer for these requests, so nginx tried its placeholder server 0.0.0.1, which nothing can be connected to: the backend had no endpoint to choose (no ready pod behind its Service, or the controller had not yet synced the new ones after a rollout or an Ingress change; for an ExternalName Service, a name the balancer had not resolved: `no host allowed`).",
                 FailureKind.NoLiveUpstreams when e.Upstream is "(unknown)" or "-" =>
@@ -804,7 +807,7 @@ internal static class IncidentClassifier
                 $"An nginx worker process crashed ({e.Kinds[top]}×: SIGSEGV, SIGBUS or SIGABRT): every connection it held was dropped unanswered and unlogged (a load balancer in front reports a 502 for each), and the master started another. A crash is a bug in nginx or, far more often, in a third-party module or Lua library; the core dump names it.",
             _ when top == FailureKind.Script => $"nginx's Lua code (OpenResty, Kong, APISIX) answered these requests itself after a call of its own failed (the evidence quotes its lines): no upstream of nginx failed.",
             _ when top == FailureKind.None && NginxPageAlone(e) =>
-                $"nginx answered these requests with its own {(e.Statuses.Count == 0 ? 502 : e.Statuses.MaxBy(s => s.Value).Key)} page, and nothing in these lines says why: no error log was read, no time was logged for them, and nothing was served through {u} before them. Most often nothing accepted nginx's connection (the service not running, or a wrong address); a reset, an early close or an answer nginx could not use makes the same page, and nginx's error line for each request names which.",
+                $"nginx answered these requests with its own {DominantStatus(e)} page, and nothing in these lines says why: no error log was read, no time was logged for them, and nothing was served through {u} before them. Most often nothing accepted nginx's connection (the service not running, or a wrong address); a reset, an early close or an answer nginx could not use makes the same page, and nginx's error line for each request names which.",
             _ => $"Gateway errors on {u} with no recognised cause ({Words(top)}).",
         };
     }
