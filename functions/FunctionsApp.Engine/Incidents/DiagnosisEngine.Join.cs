@@ -1,3 +1,4 @@
+using System.Text;
 using FunctionsApp.NginxLogs;
 
 namespace FunctionsApp.Incidents;
@@ -143,7 +144,9 @@ internal sealed partial class DiagnosisEngine
             }
             else
             {
-                failure.Recovered = true;
+                // A try nginx recovered from; unless the access log ends in its very second without its request, and
+                // nginx had no other server to go on to: how that request ended is past the log's end.
+                failure.Recovered = !EndsAtItsSecondWithoutIt(error) || error.NextServerTried || HasPeers(error);
             }
         }
         else if (accessCovers && State.Trackers.GetValueOrDefault(TrackerKey(failure.Upstream, failure.Host)) is { IsOpen: true } limited
@@ -377,6 +380,16 @@ internal sealed partial class DiagnosisEngine
         (IsFailedConnect(error.Kind) || error.Kind == FailureKind.TimedOutConnecting)
         && State.History.TryGetValue(HistoryKeys.ForUpstream(error.Upstream), out var history)
         && history is { GatewayFailures: 0 } && history.FailedTries >= _options.MinFailures;
+
+    /// <summary>
+    /// Both logs end in the error line's second, and no access line of that second is its request: nginx writes a
+    /// request's access line when the request ends, after its tries' error lines, so the one that would tell how it
+    /// ended is past the logs' end (a paste cut at the error line, a 301 of another request just before it). Had either
+    /// log gone on, the request's line would have come before their next lines.
+    /// </summary>
+    private bool EndsAtItsSecondWithoutIt(PendingError error) =>
+        State.AccessWatermark == error.Time && State.ErrorWatermark == error.Time && _requestsAtWatermarkKnown && error.Request.Length > 0
+        && !_requestsAtWatermark.Contains(RequestLineHash(Encoding.UTF8.GetBytes(error.Request)));
 
     /// <summary>The access log was read from before <paramref name="time"/> (or from at most <paramref name="lead"/> after
     /// it) to after it: a request failed then would be in it.</summary>

@@ -139,7 +139,7 @@ internal sealed partial class DiagnosisEngine
 
                 var of = kind switch
                 {
-                    FailureKind.Refused or FailureKind.MissingSocket => ServerState.NothingListening,
+                    FailureKind.Refused or FailureKind.MissingSocket or FailureKind.SocketPathWithUri => ServerState.NothingListening,
                     FailureKind.TimedOut => ServerState.NotAnswering,
                     FailureKind.TooBigHeader or FailureKind.NotFastCgi or FailureKind.NotHttp2 or FailureKind.PlainTextAnswer => ServerState.AnswerNginxCannotTake,
                     _ => ServerState.Mixed,
@@ -452,7 +452,7 @@ internal sealed partial class DiagnosisEngine
     /// <summary>A try that failed before nginx was connected: what marks a server failed and then down (connect()
     /// refused by the kernel's policy, SELinux or a firewall's reject with EACCES, too: ngx_event_connect_peer fails
     /// the peer for it as for a refusal).</summary>
-    private static bool FailedToConnect(FailureKind kind) => kind is FailureKind.Refused or FailureKind.Unreachable or FailureKind.MissingSocket
+    private static bool FailedToConnect(FailureKind kind) => kind is FailureKind.Refused or FailureKind.Unreachable or FailureKind.MissingSocket or FailureKind.SocketPathWithUri
         or FailureKind.PermissionDenied
         or FailureKind.TimedOutConnecting or FailureKind.ResetConnecting or FailureKind.ResourceUnavailable;
 

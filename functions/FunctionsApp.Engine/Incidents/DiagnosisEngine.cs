@@ -49,6 +49,26 @@ internal sealed partial class DiagnosisEngine
     /// <c>[emerg]</c> right after is a reload refused, the old configuration serving on.</summary>
     private DateTimeOffset? _reloadAt;
 
+    /// <summary>The request lines (<see cref="RequestLineHash"/>) of the access log's last second, as read by this
+    /// engine, when <see cref="_requestsAtWatermarkKnown"/>: not for a format without <c>$request</c>, a busy second, or
+    /// a watermark from saved state.</summary>
+    private readonly HashSet<int> _requestsAtWatermark = [];
+
+    private bool _requestsAtWatermarkKnown;
+
+    private const int MaxRequestsAtWatermark = 256;
+
+    private static int RequestLineHash(ReadOnlySpan<byte> request)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(request);
+        return hash.ToHashCode();
+    }
+
+    /// <summary>Names a configuration test could not resolve (<see cref="AddConfigTestFailed"/>), until systemd says
+    /// whether the test was a start's.</summary>
+    private readonly List<PendingError> _tested = [];
+
     public DiagnosisEngine(DiagnosisOptions options, EngineState? state = null)
     {
         _options = options;
@@ -278,6 +298,15 @@ internal sealed partial class DiagnosisEngine
         if (State.AccessWatermark is null || time > State.AccessWatermark)
         {
             State.AccessWatermark = time;
+            _requestsAtWatermark.Clear();
+            _requestsAtWatermarkKnown = true;
+        }
+
+        if (time == State.AccessWatermark && _requestsAtWatermarkKnown)
+        {
+            var line = entry.Get(AccessField.Request);
+            _requestsAtWatermarkKnown = !line.IsEmpty && _requestsAtWatermark.Count < MaxRequestsAtWatermark;
+            _requestsAtWatermark.Add(RequestLineHash(line));
         }
 
         if (State.AccessLogBegan is null || time < State.AccessLogBegan)
@@ -410,7 +439,9 @@ internal sealed partial class DiagnosisEngine
     {
         Stats.ErrorLines++;
         State.ErrorLevelShown |= line.Level <= ErrorLevel.Error;
-        State.NginxIsPid1 = State.NginxIsPid1 || ErrorLogParser.ProcessId(line.Line) == 1;
+        var pid = ErrorLogParser.ProcessId(line.Line);
+        State.NginxIsPid1 = State.NginxIsPid1 || pid == 1;
+        State.LowestPid = pid > 0 && (State.LowestPid == 0 || pid < State.LowestPid) ? pid : State.LowestPid;
         if (ConnectionNumbersPerMinute is not null && line.ConnectionId > 0)
         {
             ref var numbers = ref CollectionsMarshal.GetValueRefOrAddDefault(ConnectionNumbersPerMinute, time.ToUnixTimeSeconds() / 60, out var seen);
@@ -1006,8 +1037,29 @@ internal sealed partial class DiagnosisEngine
         Stats.ErrorLinesIgnored++;
         if (State.PendingErrors.FindLast(e => e.Kind == FailureKind.UnresolvedAtStart) is { } tested)
         {
-            State.PendingErrors.RemoveAll(e => e.Kind == FailureKind.UnresolvedAtStart && e.Time <= tested.Time && tested.Time - e.Time <= ReloadSkew);
+            _tested.AddRange(State.PendingErrors.Where(e => IsTested(e, tested)));
+            State.PendingErrors.RemoveAll(e => IsTested(e, tested));
         }
+
+        static bool IsTested(PendingError e, PendingError tested) =>
+            e.Kind == FailureKind.UnresolvedAtStart && e.Time <= tested.Time && tested.Time - e.Time <= ReloadSkew;
+    }
+
+    /// <summary>
+    /// systemd's word that nginx's unit failed to start (<see cref="ErrorLogParser.IsStartFailed"/>): the configuration
+    /// test just before it was the start's own (<c>ExecStartPre=nginx -t</c>), so the names it could not resolve left
+    /// nginx down, as at a start without a test.
+    /// </summary>
+    public void AddStartFailed(DateTimeOffset? time)
+    {
+        Stats.ErrorLines++;
+        Stats.ErrorLinesIgnored++;
+        foreach (var start in _tested.Where(e => time is not { } at || (e.Time <= at + ReloadSkew && at - e.Time <= StartSkew)))
+        {
+            Insert(State.PendingErrors, start, e => e.Time);
+        }
+
+        _tested.Clear();
     }
 
     /// <summary>
@@ -1019,10 +1071,11 @@ internal sealed partial class DiagnosisEngine
     {
         Stats.ErrorLinesIgnored++;
         if (time is { } at && message.Level == ErrorLevel.Emerg && ErrorSignatures.UnresolvedAtStart(message.Message) is { } name
-            && !(_reloadAt is { } reload && at >= reload && at - reload <= ReloadSkew))
+            && !(_reloadAt is { } reload && at >= reload && at - reload <= ReloadSkew)
+            && !State.PendingErrors.Exists(e => e.Kind == FailureKind.UnresolvedAtStart && e.Signature == message.Message && (e.Time - at).Duration() <= ReloadSkew))
         {
-            // nginx did not start: no request is logged for the clients it left unanswered. (nginx's stderr, with no
-            // time, says the same as the error log's line beside it.)
+            // nginx did not start: no request is logged for the clients it left unanswered. (nginx writes the line to
+            // its error log and to stderr, where a container's or the journal's output shows both: they are one start.)
             Insert(State.PendingErrors, new PendingError
             {
                 Time = at,
@@ -1050,6 +1103,10 @@ internal sealed partial class DiagnosisEngine
 
     /// <summary>How soon after nginx's reload notice its <c>[emerg]</c> is the reload's.</summary>
     private static readonly TimeSpan ReloadSkew = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long before systemd's word that nginx's unit failed its configuration test may have run (a name
+    /// the resolver takes its time over holds the test up to its timeout).</summary>
+    private static readonly TimeSpan StartSkew = TimeSpan.FromSeconds(60);
 
     private static void Insert<T>(List<T> list, T item, Func<T, DateTimeOffset> time)
     {

@@ -141,6 +141,15 @@ internal sealed class EngineState
     /// runs other services beside nginx, so an application on its loopback is possible (<see cref="NginxLogs.AppServerLine.IsProcessSupervisor"/>).</summary>
     public bool ProcessSupervisorSeen { get; set; }
 
+    /// <summary>The lowest PID in nginx's <c>pid#tid</c> heads so far (0 before any): in a container of its own nginx's
+    /// processes are among the first (the official image's entrypoint runs a few dozen before them), so workers numbered
+    /// in the hundreds there had many processes start before them, an application's services beside nginx
+    /// (<see cref="SharedContainerPid"/>).</summary>
+    public int LowestPid { get; set; }
+
+    /// <summary>The PID from which nginx, in a container, is read as sharing it with other services.</summary>
+    public const int SharedContainerPid = 100;
+
     /// <summary>When nginx's own lookups failed (ssl_stapling's OCSP responder, <c>… could not be resolved … while
     /// requesting certificate status</c>): the resolver's lines around them are about those, no request's. The latest
     /// <see cref="MaxOwnLookups"/>.</summary>

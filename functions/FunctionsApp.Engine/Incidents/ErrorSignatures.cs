@@ -123,7 +123,7 @@ internal static class ErrorSignatures
 
     /// <summary>A connect nothing answered at that address: refused, no such socket, no route. nginx listening there
     /// would have accepted it, so such a try never came back to nginx itself, whatever its address and Host say.</summary>
-    private static bool FoundNoListener(FailureKind kind) => kind is FailureKind.Refused or FailureKind.MissingSocket or FailureKind.Unreachable;
+    private static bool FoundNoListener(FailureKind kind) => kind is FailureKind.Refused or FailureKind.MissingSocket or FailureKind.SocketPathWithUri or FailureKind.Unreachable;
 
     /// <summary>A try nginx chose a peer for: a limit, a name that did not resolve or a script chose none.</summary>
     public static bool MayLoop(FailureKind kind) =>
@@ -559,6 +559,7 @@ internal static class ErrorSignatures
             // for localhost) the host has no IPv6 address (containers, IPv4-only VMs); otherwise its ports ran out.
             Errno.AddressNotAvailable => IsIpv6Peer(message) ? FailureKind.Ipv6Unavailable : FailureKind.PortExhaustion,
             Errno.TooManyFiles => FailureKind.TooManyOpenFiles,
+            Errno.NoEntry when unixSocket && SocketPathWithUri(message) => FailureKind.SocketPathWithUri,
             Errno.NoEntry when unixSocket || connecting => FailureKind.MissingSocket,
             Errno.Access when unixSocket || connecting => FailureKind.PermissionDenied,
 
@@ -567,6 +568,23 @@ internal static class ErrorSignatures
             Errno.InvalidAddress when connecting => FailureKind.InvalidAddress,
             _ => FailureKind.None,
         };
+    }
+
+    /// <summary>
+    /// The path of <c>connect() to unix:PATH failed</c> holds <c>:/</c>: a URI after the socket's path, which only
+    /// <c>proxy_pass</c>'s URL splits off (<see cref="FailureKind.SocketPathWithUri"/>).
+    /// </summary>
+    private static bool SocketPathWithUri(ReadOnlySpan<byte> message)
+    {
+        var at = message.IndexOf("connect() to unix:"u8);
+        if (at < 0)
+        {
+            return false;
+        }
+
+        var path = message[(at + "connect() to unix:".Length)..];
+        var end = path.IndexOf(" failed ("u8);
+        return end > 0 && path[..end].IndexOf(":/"u8) > 0;
     }
 
     private static bool IsIpv6Peer(ReadOnlySpan<byte> message) => message.IndexOf("[::1]"u8) >= 0 || message.IndexOf("connect() to ["u8) >= 0;

@@ -11,6 +11,13 @@ internal enum FailureKind
     Unreachable,
     NoLiveUpstreams,
     MissingSocket,
+
+    /// <summary>
+    /// A unix socket path with a URI glued to it (<c>connect() to unix:/run/app.sock:/prefix failed (2: …)</c>): in an
+    /// <c>upstream</c> block's <c>server unix:…</c> the whole rest is the path, as <c>proxy_pass http://unix:/run/app.sock:/prefix</c>
+    /// would have split it, so nginx looks for a file nobody creates.
+    /// </summary>
+    SocketPathWithUri,
     PermissionDenied,
 
     /// <summary>nginx's own timer fired while reading from or sending to the upstream (504).</summary>

@@ -178,7 +178,7 @@ internal static class IncidentClassifier
         FailureKind.NoPeerFromBalancer => (IncidentCause.UpstreamDown, 1.0),
         FailureKind.Reset or FailureKind.ResetConnecting or FailureKind.PrematureClose => (BrokenResponse(e, kind), 1.0),
         FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
-        FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.NoResolver or FailureKind.Ipv6Unavailable or FailureKind.InvalidAddress
+        FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.SocketPathWithUri or FailureKind.NoResolver or FailureKind.Ipv6Unavailable or FailureKind.InvalidAddress
             or FailureKind.BindFailed or FailureKind.NotFastCgi or FailureKind.NotHttp2 or FailureKind.SharedKeepalive or FailureKind.WrongScheme or FailureKind.PlainTextAnswer => (IncidentCause.Misconfiguration, 1.0),
         FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused or FailureKind.UnresolvedAtStart => (IncidentCause.Dns, 1.0),
         FailureKind.AuthEndpointWrong => (IncidentCause.Misconfiguration, 1.0),
@@ -710,6 +710,8 @@ internal static class IncidentClassifier
                     $"{u} sends response headers larger than nginx's buffer for them (`{e.Module}_buffer_size`, the buffer `{e.Module}_pass` reads the header into; `proxy_buffer_size` does not apply to it).",
                 FailureKind.TooBigHeader => $"{u} sends response headers larger than nginx's buffer for them (`proxy_buffer_size`; `fastcgi_buffer_size` for PHP-FPM and other FastCGI servers, `uwsgi_buffer_size`, `grpc_buffer_size`).",
                 FailureKind.PermissionDenied => $"nginx is not allowed to connect to {u} (permission denied).",
+                FailureKind.SocketPathWithUri =>
+                    $"nginx connects to a socket path with a URI glued to it (`{u}:/…`): in an `upstream` block, `server unix:/path.sock:/prefix;` takes everything after `unix:` as the file's path (only `proxy_pass http://unix:/path.sock:/prefix` splits the URI off), so nginx connects to a file no service creates.",
                 FailureKind.AuthEndpointWrong =>
                     "The endpoint `auth_request` asks answered with a status the module does not take (it takes 2xx to allow, 401 and 403 to deny; `auth request unexpected status`), and no try of the subrequest failed: it redirects (a sign-in page, http to https) or is not there, so nginx answered these requests 500.",
                 FailureKind.NoResolver => $"proxy_pass to {u} needs a resolver, and none is defined.",
@@ -833,6 +835,7 @@ internal static class IncidentClassifier
         FailureKind.Unreachable => "unreachable: no route, or no answer to its connect",
         FailureKind.NoLiveUpstreams => "no live upstreams",
         FailureKind.MissingSocket => "socket not found",
+        FailureKind.SocketPathWithUri => "socket path with a URI in it",
         FailureKind.PermissionDenied => "permission denied",
         FailureKind.TimedOut => "upstream timed out",
         FailureKind.TimedOutConnecting => "connect timed out",

@@ -61,6 +61,15 @@ internal static class IncidentFactory
         && note.First <= t.Last + TimeSpan.FromMinutes(1) && note.Last >= t.Start - TimeSpan.FromMinutes(1)
             ? note : null;
 
+    /// <summary>
+    /// nginx shares its container with other services, so an application on the container's loopback is by design (an
+    /// all-in-one image: UISP, ONLYOFFICE, Frigate, linuxserver.io's): a supervisor's lines came in nginx's output, or
+    /// nginx's processes are numbered past the first hundred, other processes started before them; unless nginx's
+    /// master is the container's init, PID 1, nginx alone in it.
+    /// </summary>
+    private static bool SharesItsContainer(EngineState engine) =>
+        engine.ProcessSupervisorSeen || (!engine.NginxIsPid1 && engine.LowestPid >= EngineState.SharedContainerPid);
+
     /// <summary>What nginx said of the host's servers it disabled for their answers, when it did so in the ten minutes
     /// before the tracker's "no live upstreams" or during them.</summary>
     private static DisabledNote? DisabledForAnswers(IncidentTracker t, EngineState engine) =>
@@ -141,7 +150,7 @@ internal static class IncidentFactory
             HistoryIsPerRoute = t.OnOneRoute,
             ReachedByRedirect = t.ReachedByRedirect,
             ServersDisabledForAnswers = DisabledForAnswers(t, engine) is not null,
-            RefusedLoopbackInContainer = engine.ProcessSupervisorSeen ? 0 : t.RefusedLoopbackInContainer,
+            RefusedLoopbackInContainer = SharesItsContainer(engine) ? 0 : t.RefusedLoopbackInContainer,
             SiteWorkingBefore = t.SiteServedJustBefore is null or > 0,
             UpstreamServedBefore = engine.UpstreamsServedBefore.TryGetValue(t.Upstream, out var served) && served.First <= t.Last,
             ResponseMillisBefore = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(5), t.Start),

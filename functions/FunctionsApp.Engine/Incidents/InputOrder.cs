@@ -30,6 +30,9 @@ internal static class InputOrder
     private static readonly TimeSpan AccessStepBack = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ErrorStepBack = TimeSpan.FromHours(2);
 
+    /// <summary>The smallest daylight-saving change (Lord Howe Island's half hour).</summary>
+    private static readonly TimeSpan SmallestFallBack = TimeSpan.FromMinutes(30);
+
     public static IReadOnlyList<LogInput> Chronological(IReadOnlyList<LogInput> inputs, CancellationToken cancellationToken, bool errorLogs = false)
     {
         if (inputs.Any(i => !i.CanReopen))
@@ -37,7 +40,7 @@ internal static class InputOrder
             return inputs;
         }
 
-        inputs = [.. inputs.Select(OldestFirst).Select(i => RunsInOrder(i, errorLogs ? ErrorStepBack : AccessStepBack, cancellationToken))];
+        inputs = [.. inputs.Select(i => OldestFirst(i, errorLogs)).Select(i => RunsInOrder(i, errorLogs ? ErrorStepBack : AccessStepBack, cancellationToken))];
         if (inputs.Count < 2)
         {
             return inputs;
@@ -60,10 +63,12 @@ internal static class InputOrder
 
     /// <summary>
     /// The input read oldest line first: as it is, or, when its first timed lines run backwards (at least three steps
-    /// back, hardly one forward, two seconds or more in all) and it can seek, last line first after the lines before
-    /// the first timed one (an export's header).
+    /// back, hardly one forward, or every step back in a paste of a few lines; two seconds or more in all) and it can
+    /// seek, last line first after the lines before the first timed one (an export's header). nginx writes both logs
+    /// in time order, give or take the second its workers' clocks differ by; an error log's zoneless times also go
+    /// back by a daylight-saving change, half an hour or more, which a few lines going back by as much may be.
     /// </summary>
-    private static LogInput OldestFirst(LogInput input)
+    private static LogInput OldestFirst(LogInput input, bool errorLog)
     {
         long head = -1;
         var times = new List<DateTimeOffset>();
@@ -91,7 +96,9 @@ internal static class InputOrder
 
         var back = times.Zip(times.Skip(1)).Count(pair => pair.Second < pair.First);
         var forward = times.Zip(times.Skip(1)).Count(pair => pair.Second > pair.First);
-        return head >= 0 && back >= 3 && forward * 10 <= back && times[0] - times[^1] >= TimeSpan.FromSeconds(2)
+        var span = times.Count > 0 ? times[0] - times[^1] : TimeSpan.Zero;
+        var allBack = back >= 1 && forward == 0 && !(errorLog && span >= SmallestFallBack);
+        return head >= 0 && ((back >= 3 && forward * 10 <= back) || allBack) && span >= TimeSpan.FromSeconds(2)
             ? input with { Open = () => new ReversedLines(input.Open(), head), NewestFirst = true }
             : input;
     }

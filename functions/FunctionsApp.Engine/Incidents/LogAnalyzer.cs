@@ -42,14 +42,16 @@ internal static class LogAnalyzer
                 Stats = report.Stats with { BelowThreshold = true },
             };
         }
-        else if (report.Incidents.Count == 0 && stats is { FailedRequests: 0, AccessLines: 0, TriesMovedPast: > 0 }
+        else if (report.Incidents.Count == 0 && stats is { FailedRequests: 0, TriesMovedPast: > 0 }
                  && lines <= ShortPaste && access.Concat(errors).All(i => i.CanReopen)
                  && Run(access, errors, format, options.WithMinFailures(1).WithTriesMovedPastCounted(), cancellationToken) is var movedPast
+                 && (stats.AccessLines == 0 || traffic.LastRequest + options.JoinSkew < traffic.ErrorLogBegan)
                  && (stats.TriesMovedPast < options.MinFailures || movedPast.Incidents.All(OnLocalhostIpv6)))
         {
             // A short paste of an error log whose only failures are a try or two nginx went past to the group's next
             // server (connect() failed (111), then [warn] upstream server temporarily disabled): whoever pasted them is
-            // asking about those tries, and no access log says the next server answered. As many as the threshold are
+            // asking about those tries, and no access log says the next server answered (none was given, or it ends
+            // before the error log begins: its lines are of other requests, earlier). As many as the threshold are
             // a failover that kept serving, as a longer log shows it. A try on localhost's [::1] is one too: nginx goes
             // on to 127.0.0.1, the same application's other address, which logged no failure either; however many of
             // those the paste holds, each says the same of the address nginx is given.
@@ -257,7 +259,22 @@ internal static class LogAnalyzer
             }
         }
 
-        var episodes = OverlappingIncidents.MergePaste(rest);
+        var episodes = OverlappingIncidents.MergePaste(rest).ToList();
+        foreach (var unnamed in episodes.Where(e => e.Upstream == "(unknown)").ToList())
+        {
+            // Access lines that name no upstream and found no error line of their own, beside the incident of their
+            // status (and host) that the threshold found, one upstream failing one way: its failures, whose error lines
+            // the paste cut (MergePaste's reading, across the two thresholds).
+            var candidates = found.Where(f => f.Upstream is not ("(unknown)" or "-") && f.Status == unnamed.Status && (unnamed.Host == "-" || f.Host == unnamed.Host)
+                && unnamed.Start <= f.End + options.QuietPeriod && unnamed.End >= f.Start - options.QuietPeriod).ToList();
+            if (candidates.Count > 0 && candidates.DistinctBy(f => (f.Upstream, f.Cause)).Count() == 1)
+            {
+                var named = candidates.MaxBy(f => f.FailedRequests)!;
+                found[found.IndexOf(named)] = OverlappingIncidents.Absorb(named, unnamed);
+                episodes.Remove(unnamed);
+            }
+        }
+
         foreach (var unnamed in found.Where(f => f.Upstream == "(unknown)").ToList())
         {
             // An incident of no name (error lines nginx cut at 2048 bytes, a scanner's long URIs, before their upstream:
@@ -334,7 +351,8 @@ internal static class LogAnalyzer
             SiteUtcOffset = offset is { } o ? IncidentContext.FormatOffset(o) : null,
         }).ToList();
         traffic = new Traffic(
-            engine.RequestsPerMinute ?? [], engine.FailuresPerMinute ?? [], engine.AnsweredPerMinute ?? [], engine.ConnectionNumbersPerMinute ?? [], engine.LastRequest);
+            engine.RequestsPerMinute ?? [], engine.FailuresPerMinute ?? [], engine.AnsweredPerMinute ?? [], engine.ConnectionNumbersPerMinute ?? [], engine.LastRequest,
+            engine.State.ErrorLogBegan);
         var stats = engine.Stats;
         peeredLate = stats.PeeredLate;
         return new AnalysisReport(
@@ -362,10 +380,11 @@ internal static class LogAnalyzer
     }
 
     /// <summary>The access log's requests, the failed requests, the requests an upstream may have answered and the error
-    /// log's connection numbers per unix minute of one reading, and the time of its last request.</summary>
+    /// log's connection numbers per unix minute of one reading, the time of its last request, and the error log's first
+    /// time.</summary>
     private sealed record Traffic(
         Dictionary<long, int> Requests, Dictionary<long, int> Failures, Dictionary<long, int> Answered, Dictionary<long, (long First, long Last)> ConnectionNumbers,
-        DateTimeOffset? LastRequest)
+        DateTimeOffset? LastRequest, DateTimeOffset? ErrorLogBegan)
     {
         /// <summary>
         /// About how many connections nginx numbered in the episode's minutes and the window around them: the counter's

@@ -297,6 +297,12 @@ internal sealed class LogFeed
                 return;
             }
 
+            if (ErrorLogParser.IsStartFailed(line))
+            {
+                Engine.AddStartFailed(PrefixTime);
+                return;
+            }
+
             if (AppServerLine.TryReadTimeoutKill(line, out var kill))
             {
                 Engine.NoteAppServerKill(PrefixTime, kill);
@@ -1314,9 +1320,11 @@ internal sealed class LogFeed
 
             if (ErrorLogParser.TryParseStderr(line, out var stderr))
             {
+                // nginx's stderr carries no time of its own: the journal's or shipper's, else its neighbours' (the error
+                // log's line of the same start is written just before it).
                 Engine.Stats.ErrorLines++;
-                Engine.AddConfigMessage(stderr, null, line);
-                return FeedResult.NotThisLog;
+                Engine.AddConfigMessage(stderr, PrefixTime ?? _lastTime ?? _firstTime ?? DateTimeOffset.UnixEpoch, line);
+                return FeedResult.FedAside;
             }
 
             // An access line in the error log's stream (one stream carries both): read with the access log's format.

@@ -157,6 +157,11 @@ internal static class Remediation
                     steps.Add($"Let nginx's worker user connect to {upstream}: socket owner and mode (`listen.owner`/`listen.mode` for PHP-FPM), or SELinux `setsebool -P httpd_can_network_connect 1`.");
                 }
 
+                if (kinds.Contains(FailureKind.SocketPathWithUri))
+                {
+                    steps.Add("Take the URI off the socket's path in the `upstream` block (`server unix:/path/app.sock;`) and put it on `proxy_pass` (`proxy_pass http://backend/prefix/;`), or drop the block and write `proxy_pass http://unix:/path/app.sock:/prefix/;`.");
+                }
+
                 if (kinds.Contains(FailureKind.NoResolver))
                 {
                     steps.Add("Add a `resolver` (e.g. `resolver 127.0.0.53 valid=30s;`): `proxy_pass` with variables resolves names at request time and needs one.");

@@ -562,10 +562,6 @@ internal static class ErrorLogParser
     /// <summary>Whether nginx wrote the line to its error log, or to stderr (<c>nginx: [emerg] …</c>).</summary>
     public static bool IsErrorLogLine(ReadOnlySpan<byte> line) => TryParse(line, out _) || TryParseStderr(line, out _);
 
-    /// <summary>
-    /// A line nginx printed to stderr before its error log was open, as <c>docker logs</c> and systemd show it:
-    /// <c>nginx: [emerg] host not found in upstream "php-fpm:9000" in /etc/nginx/conf.d/default.conf:2</c>.
-    /// </summary>
     /// <summary><c>nginx: configuration file /etc/nginx/nginx.conf test failed</c>: what <c>nginx -t</c> ends with when
     /// the configuration does not load. Only a test prints it; a start or reload that fails says nothing of a test.</summary>
     public static bool IsConfigTestFailed(ReadOnlySpan<byte> line)
@@ -574,9 +570,42 @@ internal static class ErrorLogParser
         return text.StartsWith("nginx: configuration file "u8) && text.EndsWith(" test failed"u8);
     }
 
+    /// <summary>
+    /// systemd saying nginx's unit did not start: <c>nginx.service: Failed with result 'exit-code'.</c>, <c>Unit
+    /// nginx.service entered failed state.</c>, <c>Failed to start A high performance web server and a reverse proxy
+    /// server.</c> (Debian's unit; Red Hat's is "The nginx HTTP and reverse proxy server"), or <c>systemctl status</c>'s
+    /// <c>Active: failed (Result: exit-code)</c>. A unit whose <c>ExecStartPre=nginx -t</c> failed never ran nginx:
+    /// that test's errors are the start's. (A reload that fails says "Reload failed for …", and nginx goes on.)
+    /// </summary>
+    public static bool IsStartFailed(ReadOnlySpan<byte> line)
+    {
+        var text = line.Trim(" \t\r"u8);
+        if (text.IndexOf("Active: failed (Result: "u8) >= 0)
+        {
+            return true;
+        }
+
+        var unit = text.IndexOf(".service"u8);
+        var ofNginx = unit > 0 && (text[..unit].EndsWith("nginx"u8) || text[..unit].EndsWith("openresty"u8));
+        if (ofNginx && (text[unit..].StartsWith(".service: Failed with result "u8) || text[unit..].StartsWith(".service entered failed state"u8)))
+        {
+            return true;
+        }
+
+        return text.StartsWith("Failed to start "u8)
+            && (text.IndexOf("nginx"u8) > 0 || text.IndexOf("openresty"u8) > 0 || text.IndexOf("reverse proxy server"u8) > 0);
+    }
+
+    /// <summary>
+    /// A line nginx printed to stderr before its error log was open, as <c>docker logs</c> and systemd show it:
+    /// <c>nginx: [emerg] host not found in upstream "php-fpm:9000" in /etc/nginx/conf.d/default.conf:2</c>.
+    /// </summary>
     public static bool TryParseStderr(ReadOnlySpan<byte> line, out ConfigMessage message)
     {
         message = null!;
+
+        // Quoted in Markdown as pasted (">  nginx: [emerg] …", "`nginx: [emerg] …`").
+        line = line.TrimStart(" \t>`"u8);
         if (!line.StartsWith("nginx: ["u8))
         {
             return false;

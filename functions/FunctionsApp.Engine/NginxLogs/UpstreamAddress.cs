@@ -8,7 +8,8 @@ internal static class UpstreamAddress
     /// <summary>
     /// <c>http://127.0.0.1:9001/api?x</c> → <c>127.0.0.1:9001</c>;
     /// <c>fastcgi://unix:/run/php.sock:</c> → <c>unix:/run/php.sock</c>; <c>http://backend/</c> → <c>backend</c>;
-    /// <c>passenger:unix:/tmp/passenger.1/helper:</c> → <c>unix:/tmp/passenger.1/helper</c>.
+    /// <c>passenger:unix:/tmp/passenger.1/helper:</c> and Passenger 4's <c>passenger:/tmp/passenger.1/request:</c> →
+    /// <c>unix:/tmp/passenger.1/…</c>.
     /// </summary>
     /// <param name="url">The error line's <c>upstream:</c> value.</param>
     /// <param name="target">The request's target (<c>/a?b=1</c>), when the line names it: nginx 1.22 writes a unix
@@ -16,13 +17,22 @@ internal static class UpstreamAddress
     /// file, or where the request's own URI begins.</param>
     public static string FromUrl(ReadOnlySpan<byte> url, ReadOnlySpan<byte> target = default)
     {
+        // nginx quotes the value whole; a quote at one end only is the paste's (an author's edit lost the other), and
+        // a JSON string's escaped quote (\") is one too.
+        url = url.Trim("\"\\"u8);
         var scheme = url.IndexOf("://"u8);
         var rest = scheme >= 0 ? url[(scheme + 3)..] : url;
 
-        // Phusion Passenger's module names its helper's socket "passenger:unix:/path:".
+        // Phusion Passenger's module names its helper's socket "passenger:unix:/path:"; Passenger 4 wrote the path
+        // alone ("passenger:/tmp/passenger.1.0.27376/generation-0/request:"), a unix socket all the same.
         if (scheme < 0 && rest.StartsWith("passenger:"u8))
         {
             rest = rest["passenger:".Length..];
+            if (rest is [(byte)'/', ..])
+            {
+                var path = rest.TrimEnd((byte)':');
+                return path.Length > 1 ? "unix:" + Encoding.UTF8.GetString(path) : "";
+            }
         }
 
         if (rest.StartsWith("unix:"u8))

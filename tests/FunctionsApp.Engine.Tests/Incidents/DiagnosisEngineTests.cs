@@ -559,6 +559,30 @@ public sealed class DiagnosisEngineTests
     }
 
     /// <summary>
+    /// A [::1] refusal nginx went on from, pasted under an access line of another request minutes before: that access
+    /// log ends before the try, so it says nothing of whether 127.0.0.1 answered; the paste is about the try, as with no
+    /// access log at all. An access line of the same moment (the request answered) does tell: nothing to report.
+    /// </summary>
+    [Theory]
+    [InlineData(-289, true)]
+    [InlineData(0, false)]
+    public void Analyze_Ipv6TryAfterTheAccessLogsEnd_IsStillAboutIt(int accessSecond, bool reported)
+    {
+        var at = new DateTimeOffset(2024, 4, 22, 11, 9, 10, TimeSpan.Zero);
+        string[] access = [$"10.10.200.4 - - [{at.AddSeconds(accessSecond):dd/MMM/yyyy:HH:mm:ss} +0000] \"POST /backend.php HTTP/1.1\" 200 5 \"-\" \"Reeder/4020.89.01\""];
+        string[] errors =
+        [
+            $"{at:yyyy/MM/dd HH:mm:ss} [error] 17#17: *14 connect() failed (111: Connection refused) while connecting to upstream, client: 10.10.200.4, server: , request: \"POST /backend.php HTTP/1.1\", upstream: \"fastcgi://[::1]:9000\", host: \"rss.test\"",
+            $"{at:yyyy/MM/dd HH:mm:ss} [warn] 17#17: *14 upstream server temporarily disabled while connecting to upstream, client: 10.10.200.4, server: , request: \"POST /backend.php HTTP/1.1\", upstream: \"fastcgi://[::1]:9000\", host: \"rss.test\"",
+        ];
+
+        var report = LogAnalyzer.Analyze([Input("access", access)], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(reported, report.Incidents.Count == 1);
+        Assert.All(report.Incidents, i => Assert.Equal((IncidentCause.Misconfiguration, "[::1]:9000"), (i.Cause, i.Upstream)));
+    }
+
+    /// <summary>
     /// The same refusal on [::1] from a client that is no container network's gateway: nothing says the application is
     /// in another container, and 127.0.0.1 logged no failure, so the application listens on IPv4 only.
     /// </summary>

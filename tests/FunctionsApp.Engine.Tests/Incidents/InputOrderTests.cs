@@ -95,6 +95,37 @@ public sealed class InputOrderTests
         Assert.Equal(expected, new StreamReader(stream).ReadToEnd());
     }
 
+    /// <summary>
+    /// A paste of two lines from a log viewer that lists the newest first (Synology's Docker log export): the access
+    /// line of a 504 a minute after another's, and nginx's timeout above an [info] line two seconds later. Both read
+    /// oldest first, the timeout joins its 504; one line of each order read forward is the timeout all the same.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Analyze_FewLinesNewestFirst_ReadOldestFirst(bool newestFirst)
+    {
+        string[] access =
+        [
+            "2021-08-18 07:34:53\tstdout\t172.19.0.1 - - [18/Aug/2021:07:34:53 +0000] \"GET / HTTP/1.1\" 504 569 \"-\" \"Mozilla/5.0\"",
+            "2021-08-18 07:35:54\tstdout\t172.19.0.1 - - [18/Aug/2021:07:35:54 +0000] \"GET /favicon.ico HTTP/1.1\" 504 569 \"-\" \"Mozilla/5.0\"",
+        ];
+        string[] errors =
+        [
+            "2021-08-18 07:35:54\tstderr\t2021/08/18 07:35:54 [error] 29#29: *19 upstream timed out (110: Connection timed out) while connecting to upstream, client: 172.19.0.1, server: , request: \"GET /favicon.ico HTTP/1.1\", upstream: \"http://172.19.0.5:3000/favicon.ico\", host: \"192.168.2.201:3001\"",
+            "2021-08-18 07:35:56\tstderr\t2021/08/18 07:35:56 [info] 29#29: *19 client 172.19.0.1 closed keepalive connection",
+        ];
+        if (newestFirst)
+        {
+            Array.Reverse(access);
+            Array.Reverse(errors);
+        }
+
+        var report = LogAnalyzer.Analyze([EngineTestKit.Input("access.log", access)], [EngineTestKit.Input("error.log", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Contains(report.Incidents, i => (i.Upstream, i.Cause, i.Status) == ("172.19.0.5:3000", IncidentCause.Timeout, 504));
+    }
+
     [Fact]
     public void Chronological_NewestFirstButCompressed_IsReadAsItIs()
     {

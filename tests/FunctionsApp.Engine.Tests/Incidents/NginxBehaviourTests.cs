@@ -1819,22 +1819,25 @@ public sealed class NginxBehaviourTests
     /// nginx in a container (its clients from a Docker network's gateway) refused on its own loopback: alone, the
     /// application cannot be there, a wrong address; with a process supervisor's lines in the same stream (s6-overlay in
     /// a Home Assistant add-on, supervisord) the container runs services beside nginx, and the refusal is one of them
-    /// down.
+    /// down. So too when nginx's processes are numbered in the hundreds: in a container of its own they are among its
+    /// first (the official image's workers are in the twenties), unless its master is the container's PID 1.
     /// </summary>
     [Theory]
-    [InlineData("s6-rc: info: service legacy-services successfully started", IncidentCause.UpstreamDown)]
-    [InlineData("2025-11-20 20:39:01,112 INFO spawned: 'frigate' with pid 57", IncidentCause.UpstreamDown)]
-    [InlineData(null, IncidentCause.Misconfiguration)]
-    public void LoopbackRefusedInAContainer_BesideAProcessSupervisor_IsAServiceDown(string? supervisorLine, IncidentCause expected)
+    [InlineData("s6-rc: info: service legacy-services successfully started", 23, IncidentCause.UpstreamDown)]
+    [InlineData("2025-11-20 20:39:01,112 INFO spawned: 'frigate' with pid 57", 23, IncidentCause.UpstreamDown)]
+    [InlineData(null, 23, IncidentCause.Misconfiguration)]
+    [InlineData(null, 469, IncidentCause.UpstreamDown)]
+    [InlineData("2025/11/24 09:59:58 [notice] 1#1: start worker processes", 469, IncidentCause.Misconfiguration)]
+    public void LoopbackRefusedInAContainer_BesideOtherServices_IsAServiceDown(string? firstLine, int pid, IncidentCause expected)
     {
         var errors = new List<string>();
-        if (supervisorLine is not null)
+        if (firstLine is not null)
         {
-            errors.Add(supervisorLine);
+            errors.Add(firstLine);
         }
 
         errors.AddRange(Enumerable.Range(0, 5).Select(i =>
-            $"{Base.AddSeconds(i * 4):yyyy/MM/dd HH:mm:ss} [error] 230#230: *{50 + i} connect() failed (111: Connection refused) while connecting to upstream, client: 172.30.32.1, server: , request: \"GET /api/stats{i} HTTP/1.1\", upstream: \"http://127.0.0.1:5001/api/stats{i}\", host: \"ccab4aaf-frigate:5000\""));
+            $"{Base.AddSeconds(i * 4):yyyy/MM/dd HH:mm:ss} [error] {pid}#{pid}: *{50 + i} connect() failed (111: Connection refused) while connecting to upstream, client: 172.30.32.1, server: , request: \"GET /api/stats{i} HTTP/1.1\", upstream: \"http://127.0.0.1:5001/api/stats{i}\", host: \"ccab4aaf-frigate:5000\""));
 
         var incident = Assert.Single(Analyze([], errors).Incidents);
 
@@ -3091,6 +3094,126 @@ public sealed class NginxBehaviourTests
         Assert.Equal(tested, report.Incidents.All(i => i.Cause != IncidentCause.Dns));
         Assert.Contains(report.Incidents, i => i.Upstream == "172.22.1.9:9002" && i.Cause == IncidentCause.UpstreamDown);
         Assert.Equal(0, report.Stats.MalformedLines);
+    }
+
+    /// <summary>
+    /// systemd runs <c>nginx -t</c> before it starts nginx (Debian's and Red Hat's units: <c>ExecStartPre</c>): a failed
+    /// test there is a start that failed, and the journal says so (<c>nginx.service: Failed with result 'exit-code'</c>,
+    /// <c>Failed to start …</c>, <c>systemctl status</c>'s <c>Active: failed</c>). The name nginx could not resolve left it
+    /// down, read from nginx's stderr at the journal's time. A test alone (an operator's, a deploy's) is no outage.
+    /// </summary>
+    [Theory]
+    [InlineData("Dec 19 21:35:19 pi systemd[1]: nginx.service: Failed with result 'exit-code'.", true)]
+    [InlineData("Dec 19 21:35:19 pi systemd[1]: Failed to start A high performance web server and a reverse proxy server.", true)]
+    [InlineData("Dec 19 21:35:19 pi systemd[1]: Unit nginx.service entered failed state.", true)]
+    [InlineData("     Active: failed (Result: exit-code) since Sat 2026-12-19 21:35:19 UTC; 4s ago", true)]
+    [InlineData("Dec 19 21:35:20 pi systemd[1]: Reload failed for A high performance web server and a reverse proxy server.", false)]
+    [InlineData(null, false)]
+    public void UnresolvedNameInAFailedStart_UnderSystemd_IsNginxDown(string? systemdLine, bool down)
+    {
+        List<string> errors =
+        [
+            "Dec 19 21:35:19 pi nginx[703]: nginx: [emerg] host not found in upstream \"mempool.space\" in /etc/nginx/snippets/mempool.conf:38",
+            "Dec 19 21:35:19 pi nginx[703]: nginx: configuration file /etc/nginx/nginx.conf test failed",
+        ];
+        if (systemdLine is not null)
+        {
+            errors.Add(systemdLine);
+        }
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(down, report.Incidents.Any(i => (i.Cause, i.Upstream) == (IncidentCause.Dns, "mempool.space")));
+        Assert.Equal(down ? 1 : 0, report.Incidents.Count);
+        Assert.Single(report.Stats.ConfigEvents);
+    }
+
+    /// <summary>
+    /// nginx's stderr line (<c>nginx: [emerg] host not found in upstream …</c>) is all some posts hold: quoted in
+    /// Markdown, without a time. nginx did not start; the DNS failure is reported, at no time. Beside the error log's own
+    /// line of the same start (a container's output shows both) it is that start, once.
+    /// </summary>
+    [Theory]
+    [InlineData(">  nginx: [emerg] host not found in upstream \"invoiceplane\" in /etc/nginx/conf.d/default.conf:12", false, 1)]
+    [InlineData("nginx: [emerg] host not found in upstream \"invoiceplane\" in /etc/nginx/conf.d/default.conf:12", false, 1)]
+    [InlineData("nginx: [emerg] host not found in upstream \"invoiceplane\" in /etc/nginx/conf.d/default.conf:12", true, 1)]
+    public void UnresolvedNameOnStderr_IsNginxDown_Once(string stderr, bool besideErrorLog, int failures)
+    {
+        List<string> errors = besideErrorLog
+            ? [$"{Base:yyyy/MM/dd HH:mm:ss} [emerg] 1#1: host not found in upstream \"invoiceplane\" in /etc/nginx/conf.d/default.conf:12", stderr]
+            : [stderr];
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal((IncidentCause.Dns, "invoiceplane", failures, !besideErrorLog), (incident.Cause, incident.Upstream, incident.FailedRequests, incident.Untimed));
+    }
+
+    /// <summary>
+    /// A paste of three 502s in the <c>combined</c> format (no upstream in it) and the error lines of two of them, a
+    /// third refusal seconds later: the socket's incident holds all three 502s. The one whose error line the paste cut
+    /// (it began below it) has the status and moment of the socket's refusals and nothing naming another upstream; it is
+    /// not an upstream's own 502 beside them.
+    /// </summary>
+    [Fact]
+    public void UnnamedFailureBesideAnIncidentOfItsStatus_InAShortPaste_IsItsFailure()
+    {
+        var time = Base.ToString("dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture);
+        string[] clients = ["10.102.24.170", "10.102.33.247", "10.102.33.247"];
+        var access = clients.Select(client =>
+            $"{client} - - [{time} +0000] \"POST /api/v2/import-scan/ HTTP/1.1\" 502 497 \"-\" \"python-requests/2.31.0\"").ToList();
+        var errors = new[] { (0, 156260), (0, 156425), (7, 156430) }.Select(e =>
+            $"{Base.AddSeconds(e.Item1):yyyy/MM/dd HH:mm:ss} [error] 10#10: *{e.Item2} connect() to unix:///run/app/uwsgi.sock failed (111: Connection refused) while connecting to upstream, client: 10.102.33.247, server: , request: \"POST /api/v2/import-scan/ HTTP/1.1\", upstream: \"uwsgi://unix:///run/app/uwsgi.sock:\", host: \"scan.test\"").ToList();
+
+        var report = LogAnalyzer.Analyze([Input("access", access)], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("unix:///run/app/uwsgi.sock", IncidentCause.UpstreamDown, 4), (incident.Upstream, incident.Cause, incident.FailedRequests));
+    }
+
+    /// <summary>
+    /// A container's output pasted up to a refusal: the access line just before it is another request's (the redirect
+    /// that led there), of the same second. nginx writes a request's access line when it ends, after its tries' error
+    /// lines, so the refused request's own line is past the paste's end: a failure, not a try nginx recovered from. With
+    /// its own line there (answered), or either log going on past that second, the access log does tell.
+    /// </summary>
+    [Theory]
+    [InlineData("GET /admin HTTP/2.0", 301, false, 1)]
+    [InlineData("GET /admin/ui HTTP/2.0", 200, false, 0)]
+    [InlineData("GET /admin HTTP/2.0", 301, true, 0)]
+    public void RefusalAtThePastesLastSecond_WithoutItsAccessLine_IsAFailure(string request, int status, bool errorLogGoesOn, int incidents)
+    {
+        List<string> lines =
+        [
+            $"front_1  | 94.110.26.172 - - [{Base:dd/MMM/yyyy:HH:mm:ss} +0000] \"{request}\" {status} 162 \"-\" \"Mozilla/5.0\"",
+            $"front_1  | {Base:yyyy/MM/dd HH:mm:ss} [error] 11#11: *3 connect() failed (111: Connection refused) while connecting to upstream, client: 94.110.26.172, server: , request: \"GET /admin/ui HTTP/2.0\", upstream: \"http://192.168.203.5:80/ui\", host: \"mail.test\"",
+        ];
+        if (errorLogGoesOn)
+        {
+            lines.Add($"front_1  | {Base.AddSeconds(4):yyyy/MM/dd HH:mm:ss} [notice] 11#11: *9 client 94.110.26.172 closed keepalive connection");
+        }
+
+        var report = LogAnalyzer.Analyze([], [Input("error", lines)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(incidents, report.Incidents.Count);
+        Assert.All(report.Incidents, i => Assert.Equal(("192.168.203.5:80", IncidentCause.UpstreamDown), (i.Upstream, i.Cause)));
+    }
+
+    /// <summary>
+    /// <c>upstream galaxy { server unix:/srv/galaxy/gunicorn.sock:/galaxy; }</c>: in an upstream block's <c>server</c>
+    /// the whole rest after <c>unix:</c> is the path, so nginx looks for a file named <c>gunicorn.sock:/galaxy</c> that no
+    /// service creates: the configuration, not a service down. A socket path without a URI stays the socket missing.
+    /// </summary>
+    [Theory]
+    [InlineData("unix:/srv/galaxy/gunicorn.sock:/galaxy", IncidentCause.Misconfiguration)]
+    [InlineData("unix:/srv/galaxy/gunicorn.sock", IncidentCause.UpstreamDown)]
+    public void SocketPathWithAUriGluedOn_IsTheConfiguration(string socket, IncidentCause expected)
+    {
+        var errors = Enumerable.Range(0, 4).Select(i =>
+            $"{Base.AddSeconds(i * 3):yyyy/MM/dd HH:mm:ss} [crit] 4292#0: *{i + 1} connect() to {socket} failed (2: No such file or directory) while connecting to upstream, client: 10.0.0.{i + 1}, server: , request: \"GET /galaxy/history/{i} HTTP/1.0\", upstream: \"http://{socket}:/galaxy/history/{i}\", host: \"galaxy.test\"");
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal(("unix:/srv/galaxy/gunicorn.sock", expected), (incident.Upstream, incident.Cause));
     }
 
     [Theory]

@@ -227,6 +227,25 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.DoesNotContain("1970", output, StringComparison.Ordinal);
     }
 
+    /// <summary>nginx's stderr under systemd, a start that failed: the journal's lines are read (nginx's own, the
+    /// unit's verdict), so no warning says nothing was, and the DNS failure that kept nginx down is the incident.</summary>
+    [Fact]
+    public async Task RunAsync_JournalOfAFailedStart_ReadsNginxsStderrWithoutWarning()
+    {
+        var path = Write("journal.log", string.Join('\n',
+            "Dec 19 21:35:19 pi nginx[703]: nginx: [emerg] host not found in upstream \"mempool.space\" in /etc/nginx/snippets/mempool.conf:38",
+            "Dec 19 21:35:19 pi nginx[703]: nginx: configuration file /etc/nginx/nginx.conf test failed",
+            "Dec 19 21:35:19 pi systemd[1]: nginx.service: Failed with result 'exit-code'.") + "\n");
+
+        var (exit, output, stderr) = await RunAsync("--error", path, "--json");
+
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("no line of", stderr, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(output);
+        var incident = Assert.Single(report.RootElement.GetProperty("incidents").EnumerateArray());
+        Assert.Equal(("dns", "mempool.space"), (incident.GetProperty("cause").GetString(), incident.GetProperty("upstream").GetString()));
+    }
+
     /// <summary>An access log in a format nothing reads beside an error log that reads: the report stands on the error
     /// log, the unread file is a warning, and the run succeeds.</summary>
     [Fact]
