@@ -391,6 +391,14 @@ internal sealed partial class DiagnosisEngine
         State.AccessWatermark == error.Time && State.ErrorWatermark == error.Time && _requestsAtWatermarkKnown && error.Request.Length > 0
         && !_requestsAtWatermark.Contains(RequestLineHash(Encoding.UTF8.GetBytes(error.Request)));
 
+    /// <summary>A request line's hash, as <see cref="_requestsAtWatermark"/> keeps it (this process's seed: never stored).</summary>
+    private static int RequestLineHash(ReadOnlySpan<byte> request)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(request);
+        return hash.ToHashCode();
+    }
+
     /// <summary>The access log was read from before <paramref name="time"/> (or from at most <paramref name="lead"/> after
     /// it) to after it: a request failed then would be in it.</summary>
     private bool AccessLogCovers(DateTimeOffset time, TimeSpan lead = default) =>

@@ -58,13 +58,6 @@ internal sealed partial class DiagnosisEngine
 
     private const int MaxRequestsAtWatermark = 256;
 
-    private static int RequestLineHash(ReadOnlySpan<byte> request)
-    {
-        var hash = new HashCode();
-        hash.AddBytes(request);
-        return hash.ToHashCode();
-    }
-
     /// <summary>Names a configuration test could not resolve (<see cref="AddConfigTestFailed"/>), until systemd says
     /// whether the test was a start's.</summary>
     private readonly List<PendingError> _tested = [];

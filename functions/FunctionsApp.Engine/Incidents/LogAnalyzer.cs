@@ -44,8 +44,8 @@ internal static class LogAnalyzer
         }
         else if (report.Incidents.Count == 0 && stats is { FailedRequests: 0, TriesMovedPast: > 0 }
                  && lines <= ShortPaste && access.Concat(errors).All(i => i.CanReopen)
-                 && Run(access, errors, format, options.WithMinFailures(1).WithTriesMovedPastCounted(), cancellationToken) is var movedPast
                  && (stats.AccessLines == 0 || traffic.LastRequest + options.JoinSkew < traffic.ErrorLogBegan)
+                 && Run(access, errors, format, options.WithMinFailures(1).WithTriesMovedPastCounted(), cancellationToken) is var movedPast
                  && (stats.TriesMovedPast < options.MinFailures || movedPast.Incidents.All(OnLocalhostIpv6)))
         {
             // A short paste of an error log whose only failures are a try or two nginx went past to the group's next
