@@ -776,11 +776,6 @@ internal sealed partial class DiagnosisEngine
     /// tell of one loop (the accepting worker and the one whose try failed write in the same second or so).</summary>
     private static readonly TimeSpan LoopEvidenceSkew = TimeSpan.FromSeconds(2);
 
-    /// <summary>
-    /// An application server's line about a worker it killed at its time limit, in a stream carrying nginx's lines. One
-    /// without a time of the stream's (a compose prefix has none, and the server's own clock and zone are its own) takes
-    /// the time of nginx's next error line: the server kills, then nginx finds the connection closed and says so.
-    /// </summary>
     /// <summary>Kill lines that came without a time take <paramref name="time"/>, an error line's next to them.</summary>
     private void NoteUntimedKills(DateTimeOffset time)
     {
@@ -795,6 +790,11 @@ internal sealed partial class DiagnosisEngine
         }
     }
 
+    /// <summary>
+    /// An application server's line about a worker it killed at its time limit, in a stream carrying nginx's lines. One
+    /// without a time of the stream's (a compose prefix has none, and the server's own clock and zone are its own) takes
+    /// the time of nginx's next error line: the server kills, then nginx finds the connection closed and says so.
+    /// </summary>
     public void NoteAppServerKill(DateTimeOffset? time, AppServerKill kill)
     {
         if (time is not { } at)

@@ -265,11 +265,9 @@ internal static class LogAnalyzer
             // Access lines that name no upstream and found no error line of their own, beside the incident of their
             // status (and host) that the threshold found, one upstream failing one way: its failures, whose error lines
             // the paste cut (MergePaste's reading, across the two thresholds).
-            var candidates = found.Where(f => f.Upstream is not ("(unknown)" or "-") && f.Status == unnamed.Status && (unnamed.Host == "-" || f.Host == unnamed.Host)
-                && unnamed.Start <= f.End + options.QuietPeriod && unnamed.End >= f.Start - options.QuietPeriod).ToList();
-            if (candidates.Count > 0 && candidates.DistinctBy(f => (f.Upstream, f.Cause)).Count() == 1)
+            var near = found.Where(f => unnamed.Start <= f.End + options.QuietPeriod && unnamed.End >= f.Start - options.QuietPeriod);
+            if (OverlappingIncidents.NamedFor(unnamed, near) is { } named)
             {
-                var named = candidates.MaxBy(f => f.FailedRequests)!;
                 found[found.IndexOf(named)] = OverlappingIncidents.Absorb(named, unnamed);
                 episodes.Remove(unnamed);
             }
@@ -281,7 +279,7 @@ internal static class LogAnalyzer
             // field) over episodes that name one upstream failing at its time: the same failures, named (MergePaste).
             // Read again with the threshold of one, its failures may have joined them already (OverlappingIncidents.Merge),
             // into an episode that a short paste's join stretched to failures of that upstream hours before.
-            var named = episodes.Where(e => e.Upstream is not ("(unknown)" or "-") && e.Status == unnamed.Status && (unnamed.Host == "-" || e.Host == unnamed.Host)
+            var named = episodes.Where(e => OverlappingIncidents.MayName(e, unnamed)
                 && (Covers(unnamed, e, options.QuietPeriod) || (e.Start <= unnamed.Start && e.End >= unnamed.End))).ToList();
             if (named is [var joined] && !readAgain.Contains(unnamed) && joined.FailedRequests > unnamed.FailedRequests)
             {

@@ -990,6 +990,10 @@ internal sealed class LogFeed
         /// <summary>The input's first time (<see cref="FirstTime"/>), for lines pasted without nginx's time before any line with one.</summary>
         private DateTimeOffset? _firstTime;
 
+        /// <summary>The time a line without nginx's takes: the shipper's, else the line's before it, else (first in its
+        /// input) the first line's after it that has one, else the access log's first, else the epoch's start.</summary>
+        private DateTimeOffset UntimedLineTime => PrefixTime ?? _lastTime ?? _firstTime ?? DateTimeOffset.UnixEpoch;
+
         /// <summary>The last error line's local time (as written, no zone), and the offset it was read in, to see the
         /// clock fall back.</summary>
         private DateTime _lastLocal;
@@ -1298,10 +1302,8 @@ internal sealed class LogFeed
             }
             else if (ErrorLogParser.TryParseHeadless(line, out entry))
             {
-                // Pasted without nginx's time, or with a placeholder in its shape (a document's "YYYY/MM/DD HH:mm:ss"):
-                // at the shipper's time, else the line's before it, else (first in its input) the first line's after it
-                // that has one, else the access log's first, else the epoch's start.
-                time = PrefixTime ?? _lastTime ?? _firstTime ?? DateTimeOffset.UnixEpoch;
+                // Pasted without nginx's time, or with a placeholder in its shape (a document's "YYYY/MM/DD HH:mm:ss").
+                time = UntimedLineTime;
                 Engine.Stats.UntimedErrorLines++;
                 timed = true;
             }
@@ -1320,10 +1322,10 @@ internal sealed class LogFeed
 
             if (ErrorLogParser.TryParseStderr(line, out var stderr))
             {
-                // nginx's stderr carries no time of its own: the journal's or shipper's, else its neighbours' (the error
-                // log's line of the same start is written just before it).
+                // nginx's stderr carries no time of its own (the error log's line of the same start is written just
+                // before it).
                 Engine.Stats.ErrorLines++;
-                Engine.AddConfigMessage(stderr, PrefixTime ?? _lastTime ?? _firstTime ?? DateTimeOffset.UnixEpoch, line);
+                Engine.AddConfigMessage(stderr, UntimedLineTime, line);
                 return FeedResult.FedAside;
             }
 

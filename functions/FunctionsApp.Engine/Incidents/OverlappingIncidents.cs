@@ -205,10 +205,8 @@ internal static class OverlappingIncidents
         var merged = OutagesJoined(incidents);
         foreach (var unnamed in merged.Where(i => i is { Upstream: "(unknown)" }).ToList())
         {
-            var candidates = merged.Where(i => i.Upstream is not ("(unknown)" or "-") && i.Status == unnamed.Status && (unnamed.Host == "-" || i.Host == unnamed.Host)).ToList();
-            if (candidates.Count > 0 && candidates.DistinctBy(i => (i.Upstream, i.Cause)).Count() == 1)
+            if (NamedFor(unnamed, merged) is { } named)
             {
-                var named = candidates.MaxBy(i => i.FailedRequests)!;
                 var (first, second) = named.Start <= unnamed.Start ? (named, unnamed) : (unnamed, named);
                 merged[merged.IndexOf(named)] = Combine(first, second, lead: named) with { Id = named.Id };
                 merged.Remove(unnamed);
@@ -227,6 +225,22 @@ internal static class OverlappingIncidents
 
         static bool IsResolversOwn(Incident incident) =>
             incident.Cause == IncidentCause.Dns && incident.Upstream.StartsWith("resolver", StringComparison.Ordinal);
+    }
+
+    /// <summary>A named incident whose failures an unnamed one's may be: of its status, and of its host when the unnamed
+    /// one names a host.</summary>
+    public static bool MayName(Incident named, Incident unnamed) =>
+        named.Upstream is not ("(unknown)" or "-") && named.Status == unnamed.Status && (unnamed.Host == "-" || named.Host == unnamed.Host);
+
+    /// <summary>
+    /// The incident an unnamed one's failures belong to (<see cref="MergePaste"/>): among <paramref name="incidents"/>,
+    /// those it <see cref="MayName"/> are one upstream failing one way; the one of them with the most failures. Null
+    /// when none is, or they name several upstreams or causes.
+    /// </summary>
+    public static Incident? NamedFor(Incident unnamed, IEnumerable<Incident> incidents)
+    {
+        var candidates = incidents.Where(i => MayName(i, unnamed)).ToList();
+        return candidates.Count > 0 && candidates.DistinctBy(i => (i.Upstream, i.Cause)).Count() == 1 ? candidates.MaxBy(i => i.FailedRequests) : null;
     }
 
     /// <summary>
