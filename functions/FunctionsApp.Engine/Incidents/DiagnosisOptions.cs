@@ -45,6 +45,20 @@ public sealed class DiagnosisOptions
     /// request late in them showed it.</summary>
     internal IReadOnlySet<string> ServersKnownToHavePeers { get; private set; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>The error log given ends where its last line is (one-shot analysis of files): after that line its silence
+    /// says nothing of a failure, which an excerpt or a capture that stopped earlier did not reach. An error log given
+    /// empty still says that nginx made no gateway error itself. The service's streams go on, and nginx writes only when
+    /// something fails: a quiet stream is a silent log.</summary>
+    internal bool ErrorLogEndKnown { get; private set; }
+
+    /// <summary>These options with <see cref="ErrorLogEndKnown"/>.</summary>
+    internal DiagnosisOptions WithErrorLogEndKnown()
+    {
+        var copy = (DiagnosisOptions)MemberwiseClone();
+        copy.ErrorLogEndKnown = true;
+        return copy;
+    }
+
     /// <summary>These options with <see cref="ServersKnownToHavePeers"/>.</summary>
     internal DiagnosisOptions WithServersKnownToHavePeers(IEnumerable<string> servers)
     {

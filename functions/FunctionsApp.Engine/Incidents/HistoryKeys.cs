@@ -170,16 +170,23 @@ internal static class HistoryKeys
         !entry.Get(AccessField.Request).IsEmpty ? entry.Get(AccessField.Request)
             : !entry.Get(AccessField.RequestUri).IsEmpty ? entry.Get(AccessField.RequestUri) : entry.Get(AccessField.Uri);
 
-    /// <summary><c>GET /api/v1/x?y HTTP/1.1</c> → <c>/api</c>; a bare URI works too.</summary>
+    /// <summary><c>GET /api/v1/x?y HTTP/1.1</c> → <c>/api</c>; a bare URI works too, and a proxy's absolute target
+    /// (<c>GET http://a.test/api/x HTTP/1.1</c>). None for a target that is no path: <c>*</c>, or one an author
+    /// redacted (<c>GET &lt;path&gt; HTTP/1.1</c>), whose protocol's slash is not the path's.</summary>
     private static ReadOnlySpan<byte> FirstPathSegment(ReadOnlySpan<byte> request)
     {
-        var start = request.IndexOf((byte)'/');
-        if (start < 0)
+        var path = request is [(byte)'/', ..] ? request : RequestLineParts.Target(request);
+        if (path.IndexOf("://"u8) is > 0 and var scheme && scheme <= 5)
+        {
+            path = path[(scheme + 3)..];
+            path = path.IndexOf((byte)'/') is >= 0 and var slash ? path[slash..] : default;
+        }
+
+        if (path is not [(byte)'/', ..])
         {
             return default;
         }
 
-        var path = request[start..];
         var end = path[1..].IndexOfAny("/? "u8);
         return end < 0 ? path : path[..(end + 1)];
     }

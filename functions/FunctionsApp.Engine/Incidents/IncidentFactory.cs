@@ -1,4 +1,5 @@
 using System.Globalization;
+using FunctionsApp.NginxLogs;
 
 namespace FunctionsApp.Incidents;
 
@@ -10,7 +11,7 @@ internal static class IncidentFactory
 
     public static Incident Create(IncidentTracker t, IncidentState state, EngineState engine, DiagnosisOptions options)
     {
-        var evidence = Evidence(t, engine);
+        var evidence = Evidence(t, engine, options);
         var verdict = IncidentVerdict.Decide(evidence);
         var statuses = t.Statuses.OrderBy(s => s.Key).ToDictionary(s => s.Key.ToString(CultureInfo.InvariantCulture), s => s.Value);
         var items = t.Signatures
@@ -30,7 +31,7 @@ internal static class IncidentFactory
         return new Incident
         {
             Id = DiagnosisEngine.IncidentId(t.IdUpstream ?? t.Upstream, t.Host, t.Start),
-            Upstream = t.Upstream,
+            Upstream = NameOf(t),
             Host = t.Host,
             Status = t.Statuses.Count == 0 ? 502 : t.Statuses.OrderByDescending(s => s.Value).ThenBy(s => IncidentClassifier.TieOrder(verdict.Cause, s.Key)).First().Key,
             Statuses = statuses,
@@ -81,7 +82,7 @@ internal static class IncidentFactory
     /// nginx's come within a second, but a kill timed by the next nginx line of a quiet stream may come later.</summary>
     private static readonly TimeSpan AppServerKillSkew = TimeSpan.FromSeconds(30);
 
-    public static IncidentEvidence Evidence(IncidentTracker t, EngineState engine)
+    public static IncidentEvidence Evidence(IncidentTracker t, EngineState engine, DiagnosisOptions options)
     {
         engine.History.TryGetValue(t.HistoryKey, out var history);
         var firstSeen = history?.FirstSeen is { } seen && seen < t.Start ? seen : t.Start;
@@ -169,7 +170,8 @@ internal static class IncidentFactory
             AppServerName = kills.Count > 0 ? kills[^1].Server : null,
             AppServerKillLimit = kills.Min(k => k.LimitSeconds),
             ErrorLogCovered = (engine.ErrorLogBegan <= t.Start || (engine.ErrorLogBegan is null && (engine.Stats.ErrorLines > 0 || engine.ErrorLogGiven)))
-                && (engine.ErrorLevelShown || engine.Stats.ErrorLines == 0),
+                && (engine.ErrorLevelShown || engine.Stats.ErrorLines == 0)
+                && (!options.ErrorLogEndKnown || engine.Stats.ErrorLines == 0 || engine.ErrorWatermark >= t.Start - options.JoinSkew),
         };
     }
 
@@ -182,9 +184,23 @@ internal static class IncidentFactory
         && (!engine.RoutesServed.TryGetValue(t.Route, out var first) || first >= t.Start);
 
     /// <summary>An upstream the access log does not name is described by what the requests had in common.</summary>
+    /// <summary>
+    /// The incident's upstream as the configuration names it. <c>proxy_pass http://localhost:8012</c> makes an implicit
+    /// block of the addresses <c>localhost</c> resolves to (127.0.0.1:8012 and [::1]:8012), and nginx names that block
+    /// by its host alone ("no live upstreams … upstream: "http://localhost/""): with its servers known, the port they
+    /// share is the block's, and <c>localhost:8012</c> is what the user wrote and can probe.
+    /// </summary>
+    private static string NameOf(IncidentTracker t) =>
+        t.Upstream.Equals("localhost", StringComparison.OrdinalIgnoreCase) && t.Servers is { Count: > 0 } servers
+        && servers.TrueForAll(UpstreamAddress.IsLoopback) && servers.Select(PortOf).Distinct(StringComparer.Ordinal).ToList() is [{ Length: > 0 } port]
+            ? $"{t.Upstream}:{port}"
+            : t.Upstream;
+
+    private static string PortOf(string server) => server.LastIndexOf(':') is var colon and > 0 && server.LastIndexOf(']') < colon ? server[(colon + 1)..] : "";
+
     private static string LabelOf(IncidentTracker t) => t.Upstream switch
     {
-        not ("(unknown)" or "-") => t.Upstream,
+        not ("(unknown)" or "-") => NameOf(t),
         _ when HistoryKeys.IsPath(t.HistoryKey) && !t.HistoryMixed => $"the upstream behind {t.HistoryKey[2..]}",
         _ when t.Host is not ("" or "-") => $"the upstream of {t.Host}",
         _ => "the upstream",

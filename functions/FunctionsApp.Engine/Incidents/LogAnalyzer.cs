@@ -11,6 +11,7 @@ internal static class LogAnalyzer
     public static AnalysisReport Analyze(
         IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, DiagnosisOptions options, CancellationToken cancellationToken)
     {
+        options = options.WithErrorLogEndKnown();
         access = InputOrder.Chronological(access, cancellationToken);
         errors = InputOrder.Chronological(errors, cancellationToken, errorLogs: true);
         var report = Run(access, errors, format, options.WithRequestsPerMinuteCounted(), cancellationToken, out var traffic, out var peeredLate);

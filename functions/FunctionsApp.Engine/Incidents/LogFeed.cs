@@ -1030,6 +1030,9 @@ internal sealed class LogFeed
         private int _wrappedLast;
         private int _terminalWidth;
 
+        /// <summary>Where the entry's lines were joined with nothing between them, taken for a terminal's cuts.</summary>
+        private readonly List<int> _bareSeams = [];
+
         /// <summary>Where the space put between the head and its first continuation is, while a terminal's width may
         /// still take it back; -1 when there is none.</summary>
         private int _firstJoinSpace = -1;
@@ -1247,17 +1250,33 @@ internal sealed class LogFeed
                 var content = _wrappedQuoted ? line[QuoteMarker(line)..] : line;
                 if (!head && _wrapped.Count < MaxWrapped && ContinuesWrapped(content))
                 {
+                    // Longer than the width the lines before were taken to be cut at: no terminal cut them, an editor
+                    // wrapped them at spaces it dropped (two lines of one length by chance).
+                    var overWidth = line.Length > _wrappedWidth;
+                    if (overWidth)
+                    {
+                        for (var i = _bareSeams.Count - 1; i >= 0; i--)
+                        {
+                            _wrapped.Insert(_bareSeams[i], (byte)' ');
+                        }
+
+                        _bareSeams.Clear();
+                        _terminalWidth = _terminalWidth == _wrappedWidth ? 0 : _terminalWidth;
+                    }
+
                     var first = _wrappedLast == _wrappedWidth && _wrapped.Count == _wrappedHead;
-                    if (!first && _firstJoinSpace >= 0 && _wrappedLast == _wrappedWidth)
+                    if (!first && !overWidth && _firstJoinSpace >= 0 && _wrappedLast == _wrappedWidth)
                     {
                         // The first continuation was as long as the head: both cut at a terminal's width.
                         _wrapped.RemoveAt(_firstJoinSpace);
+                        _bareSeams.Add(_firstJoinSpace);
                         _terminalWidth = _wrappedWidth;
                     }
 
                     _firstJoinSpace = -1;
-                    if (_wrappedWidth >= MinTerminalWidth && _wrappedLast == _wrappedWidth && (!first || _terminalWidth == _wrappedWidth))
+                    if (!overWidth && _wrappedWidth >= MinTerminalWidth && _wrappedLast == _wrappedWidth && (!first || _terminalWidth == _wrappedWidth))
                     {
+                        _bareSeams.Add(_wrapped.Count);
                         _wrapped.AddRange(content.TrimEnd(" \t"u8));
                     }
                     else
@@ -1266,8 +1285,10 @@ internal sealed class LogFeed
                         _wrapped.RemoveRange(_wrapped.Count - blanks, blanks);
                         _firstJoinSpace = first && _wrappedWidth >= MinTerminalWidth && blanks == 0 ? _wrapped.Count : -1;
                         var rest = content.Trim(" \t"u8);
-                        var cutMidWord = blanks == 0 && _wrapped.Count > 0 && InToken(_wrapped[^1]) && rest.Length > 0 && InToken(rest[0])
-                            && (_wrapKeepsBlanks || InSpacelessValue(CollectionsMarshal.AsSpan(_wrapped)));
+                        // Inside a quoted upstream or host, which hold no space, the cut fell mid-value wherever it
+                        // fell ("10.0.0.100:" / "8080\"").
+                        var cutMidWord = blanks == 0 && _wrapped.Count > 0 && rest.Length > 0
+                            && ((InToken(_wrapped[^1]) && InToken(rest[0]) && _wrapKeepsBlanks) || InSpacelessValue(CollectionsMarshal.AsSpan(_wrapped)));
                         if (!cutMidWord)
                         {
                             _wrapped.Add((byte)' ');
@@ -1409,6 +1430,7 @@ internal sealed class LogFeed
             _wrappedMessageless = headOnly;
             _wrappedWidth = _wrappedLast = line.Length;
             _firstJoinSpace = -1;
+            _bareSeams.Clear();
             _wrapKeepsBlanks = false;
             _wrappedQuoted = QuoteMarker(line) > 0;
             _wrappedTime = time;

@@ -516,8 +516,11 @@ internal static class ErrorLogParser
                 break;
             }
 
+            // A paste's doubled space after the key ("host:  \"a.test\"") is not the value's.
             var key = context[..separator];
             var raw = context[(separator + 2)..];
+            var blanks = raw.Length - raw.TrimStart((byte)' ').Length;
+            raw = raw[blanks..];
             var value = Value(raw, out var length);
             switch (key.Length)
             {
@@ -532,7 +535,7 @@ internal static class ErrorLogParser
             }
 
             // A viewer that blanked a key with its value ("client: 1.2.3.4,  upstream: …": App Engine's) leaves a space.
-            context = context[(separator + 2 + length)..];
+            context = context[(separator + 2 + blanks + length)..];
             context = context.StartsWith(", "u8) ? context[2..].TrimStart((byte)' ') : default;
         }
 
@@ -841,7 +844,6 @@ internal static class ErrorLogParser
         return true;
     }
 
-    /// <summary>Whether the text is a level nginx writes (<c>error</c>, <c>crit</c>, ...).</summary>
     /// <summary>nginx's <c>pid#tid: </c>: digits, '#', digits, a colon.</summary>
     private static bool StartsWithProcess(ReadOnlySpan<byte> s)
     {
@@ -851,6 +853,7 @@ internal static class ErrorLogParser
             && s[(hash + 1)..colon].IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0;
     }
 
+    /// <summary>Whether the text is a level nginx writes (<c>error</c>, <c>crit</c>, ...).</summary>
     private static bool IsLevel(ReadOnlySpan<byte> s) => ParseLevel(s) != ErrorLevel.Unknown;
 
     private static ErrorLevel ParseLevel(ReadOnlySpan<byte> s) => s switch

@@ -457,6 +457,14 @@ internal sealed class LinePrefix
     {
         time = null;
         var token = Token(s, 0);
+        if (token.Length == 10 && IsDate(token) && GluedZonedTime(s) is > 0 and var glued && NginxTime.TryParseIso8601(s[..glued], out var instant))
+        {
+            // A zoned time with the line glued to it, no space between (TrueNAS SCALE's app log viewer:
+            // "2023-05-07 00:45:57.479241+00:00172.16.3.183 - - [06/May/2023:…"): the prefix ends with its zone.
+            time = instant;
+            return glued;
+        }
+
         if (token.Length == 10 && IsDate(token) && 11 < s.Length && s[11..] is var run
             && (run.IndexOfAny((byte)' ', (byte)'\t') is var end && end >= 0 ? run[..end] : run) is { Length: >= 8 } clock && IsClock(clock[..8])
             && (clock.Length == 8 || clock[8] is (byte)'.' or (byte)',') && 11 + clock.Length < s.Length)
@@ -474,6 +482,34 @@ internal sealed class LinePrefix
         time = parsed;
         return token.Length + 1;
     }
+
+    /// <summary>The length of <c>2023-05-07 00:45:57[.frac]+00:00</c> (or <c>Z</c>) at the start of <paramref name="s"/> when
+    /// more than a space or a tab follows it at once; else 0.</summary>
+    private static int GluedZonedTime(ReadOnlySpan<byte> s)
+    {
+        if (s.Length < 21 || s[10] != ' ' || !IsClock(s[11..19]))
+        {
+            return 0;
+        }
+
+        var at = 19;
+        if (s[at] is (byte)'.' or (byte)',')
+        {
+            at++;
+            while (at < s.Length && char.IsAsciiDigit((char)s[at]))
+            {
+                at++;
+            }
+        }
+
+        var zone = at < s.Length && s[at] == 'Z' ? 1
+            : at + 6 <= s.Length && s[at] is (byte)'+' or (byte)'-' && s[at + 3] == ':' && IsDigits(s.Slice(at + 1, 2)) && IsDigits(s.Slice(at + 4, 2)) ? 6
+            : 0;
+        at += zone;
+        return zone > 0 && at < s.Length && s[at] is not ((byte)' ' or (byte)'\t') ? at : 0;
+    }
+
+    private static bool IsDigits(ReadOnlySpan<byte> s) => s.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0;
 
     private static bool IsDate(ReadOnlySpan<byte> s) =>
         s.Length == 10 && s[4] == '-' && s[7] == '-' && s[..4].IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0

@@ -208,7 +208,7 @@ public sealed class AccessLogAloneVerdictTests
         var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
         var access = Enumerable.Range(0, 80).Select(i =>
             $"10.9.8.{i} - - [{start.AddSeconds(i * 2):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/items HTTP/1.1\" {(i >= 60 ? 502 : 200)} {(i >= 60 ? bodyBytes : 2048)} \"-\" \"Mozilla/5.0 Chrome/69.0\"");
-        string[]? errors = errorLog ? ["2026/11/24 09:59:00 [notice] 1#1: start worker processes"] : null;
+        string[]? errors = errorLog ? ["2026/11/24 09:59:00 [notice] 1#1: start worker processes", "2026/11/24 10:05:00 [notice] 1#1: signal 1 (SIGHUP) received from 4242, reconfiguring"] : null;
 
         var incident = Assert.Single(EngineTestKit.Analyze(access, errors, format: "combined").Incidents);
 
@@ -287,11 +287,12 @@ public sealed class AccessLogAloneVerdictTests
     [Theory]
     [InlineData(false, "the upstream behind /api")]
     [InlineData(true, "the upstream with")]
-    public void Analyze_NoUpstreamOrHostLogged_NamesTheRouteOnlyWhenEveryFailureWentThere(bool severalRoutes, string expected)
+    [InlineData(null, "the upstream with")] // a target its author redacted ("<path>"): HTTP/1.1's slash is no path's
+    public void Analyze_NoUpstreamOrHostLogged_NamesTheRouteOnlyWhenEveryFailureWentThere(bool? severalRoutes, string expected)
     {
         var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
         var access = Enumerable.Range(0, 80).Select(i =>
-            $"10.9.8.{i} - - [{start.AddSeconds(i * 2):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET {(severalRoutes && i % 2 == 0 ? "/account" : "/api")}/items HTTP/1.1\" {(i >= 60 ? 502 : 200)} 312 \"-\" \"curl/8.5.0\"");
+            $"10.9.8.{i} - - [{start.AddSeconds(i * 2):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET {(severalRoutes is null ? "<path>?n=" + i : severalRoutes == true && i % 2 == 0 ? "/account/items" : "/api/items")} HTTP/1.1\" {(i >= 60 ? 502 : 200)} 312 \"-\" \"curl/8.5.0\"");
 
         var incident = Assert.Single(EngineTestKit.Analyze(access, errors: null, format: "combined").Incidents);
 
@@ -324,6 +325,30 @@ public sealed class AccessLogAloneVerdictTests
         Assert.Equal(2, incidents.Count);
         Assert.Equal((IncidentCause.Timeout, 504), (incidents[0].Cause, incidents[0].Status));
         Assert.Contains(incidents[1].Cause, new[] { IncidentCause.UpstreamDown, IncidentCause.Misconfiguration }); // refused, on a route new to the log
+    }
+
+    /// <summary>
+    /// nginx writes an error line for each 502 it makes, so 502s of nginx's own page with the error log silent came from
+    /// an nginx behind it; but only where the error log given reaches them: one that ends before them (a line pasted
+    /// from minutes earlier, a capture that stopped) says nothing of them.
+    /// </summary>
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public void Analyze_NginxPages_AreAnUpstreamsOwnOnlyWhereTheErrorLogReachesThem(bool errorLogGoesOn, bool upstreamReturned)
+    {
+        var start = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+        var access = Enumerable.Range(0, 80).Select(i =>
+            $"10.9.8.{i} - - [{start.AddSeconds(i * 6):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /notebooks/{i} HTTP/1.1\" {(i >= 75 ? "502 157" : "200 4312")} \"-\" \"curl/8.5.0\"");
+        List<string> errors = [$"{start.AddMinutes(1):yyyy/MM/dd HH:mm:ss} [warn] 36#36: *82 an upstream response is buffered to a temporary file /var/lib/nginx/proxy/7/71/0000002717 while reading upstream, client: 10.9.8.10, server: lab.test, request: \"GET /notebooks/10 HTTP/1.1\", upstream: \"http://10.0.0.7:8888/notebooks/10\", host: \"lab.test\""];
+        if (errorLogGoesOn)
+        {
+            errors.Add($"{start.AddMinutes(9):yyyy/MM/dd HH:mm:ss} [warn] 36#36: *95 an upstream response is buffered to a temporary file /var/lib/nginx/proxy/8/72/0000002718 while reading upstream, client: 10.9.8.79, server: lab.test, request: \"GET /notebooks/79 HTTP/1.1\", upstream: \"http://10.0.0.7:8888/notebooks/79\", host: \"lab.test\"");
+        }
+
+        var incident = Assert.Single(EngineTestKit.Analyze(access, errors, format: "combined").Incidents);
+
+        Assert.Equal(upstreamReturned, incident.Cause == IncidentCause.UpstreamReturned);
     }
 
     [Theory]

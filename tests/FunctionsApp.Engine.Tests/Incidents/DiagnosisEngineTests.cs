@@ -834,7 +834,8 @@ public sealed class DiagnosisEngineTests
     public void Analyze_ServerDeniedAndItsImplicitGroupWithNoLiveServer_AreOneMisconfiguration()
     {
         // proxy_pass http://localhost:10800: nginx tries [::1]:10800, SELinux denies it, and the group (logged by its
-        // name, without the port) has no live server left for the next request on that connection.
+        // name, without the port) has no live server left for the next request on that connection. The incident is the
+        // group's, named with the port its server shows, as proxy_pass names it.
         var errors = new[]
         {
             "2018/09/15 01:11:02 [crit] 3070#0: *1 connect() to [::1]:10800 failed (13: Permission denied) while connecting to upstream, client: 10.9.8.7, server: shelf.test, request: \"GET / HTTP/1.1\", upstream: \"http://[::1]:10800/\", host: \"shelf.test\"",
@@ -843,7 +844,7 @@ public sealed class DiagnosisEngineTests
 
         var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
 
-        Assert.Equal(("localhost", IncidentCause.Misconfiguration, 2), (incident.Upstream, incident.Cause, incident.FailedRequests));
+        Assert.Equal(("localhost:10800", IncidentCause.Misconfiguration, 2), (incident.Upstream, incident.Cause, incident.FailedRequests));
         Assert.Contains("permission denied", incident.Summary, StringComparison.Ordinal);
     }
 

@@ -1288,8 +1288,12 @@ public sealed class NginxBehaviourTests
             }
         }
 
-        // The error log began before the 503s: an unrelated line, minutes earlier.
-        string[] errors = ["2026/11/24 09:55:00 [warn] 77#77: *1 an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/1/00/0000000001 while reading upstream, client: 10.9.8.7, server: api.test, request: \"GET /export HTTP/1.1\", upstream: \"http://10.0.0.1:8080/export\", host: \"api.test\""];
+        // The error log covers the 503s: unrelated lines, minutes before and after them.
+        string[] errors =
+        [
+            "2026/11/24 09:55:00 [warn] 77#77: *1 an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/1/00/0000000001 while reading upstream, client: 10.9.8.7, server: api.test, request: \"GET /export HTTP/1.1\", upstream: \"http://10.0.0.1:8080/export\", host: \"api.test\"",
+            "2026/11/24 10:05:00 [warn] 77#77: *9 an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/2/00/0000000002 while reading upstream, client: 10.9.8.7, server: api.test, request: \"GET /export HTTP/1.1\", upstream: \"http://10.0.0.1:8080/export\", host: \"api.test\"",
+        ];
 
         var incident = Assert.Single(Analyze(access, errors).Incidents);
 
@@ -2484,6 +2488,91 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// An editor wraps at spaces it drops, and two of its lines may come out as long as each other, which is how a
+    /// terminal's cuts look: a later line longer than that width shows no terminal cut them, and the spaces go back
+    /// ("timed out) while", "request: \"GET"), so the phase and the upstream read as nginx wrote them.
+    /// </summary>
+    [Fact]
+    public void EditorWrappedPaste_TwoLinesOfOneLengthThenALongerOne_KeepsItsSpaces()
+    {
+        string[] errors =
+        [
+            $"{Base:yyyy/MM/dd HH:mm:ss} [error] 4121#4121: *57 upstream timed out (110: Connection timed out)",
+            "while reading response header from upstream, client: 198.51.100.23, server: app, request:",
+            "\"GET /catalog/ HTTP/1.1\", upstream: \"http://127.0.0.1:5000/catalog/\", host: \"catalog.test\", referrer:",
+            "\"http://catalog.test/catalog/\"",
+        ];
+        Assert.Equal(errors[0].Length, errors[1].Length);
+
+        var report = Analyze([], errors, options: new DiagnosisOptions { MinFailures = 1 });
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("127.0.0.1:5000", IncidentCause.Timeout, 504), (incident.Upstream, incident.Cause, incident.Status));
+        Assert.Contains("timed out) while reading response header from upstream, client: 198.51.100.23, server: app, request: \"GET /catalog/", incident.Evidence[0].Sample, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A wrap right after the colon of the host's port (<c>host: "10.0.0.100:</c> / <c>8080"</c>) is inside a quoted value
+    /// that holds no blank: the port goes on without one, whatever character the cut fell after.
+    /// </summary>
+    [Fact]
+    public void WrappedAfterTheHostsPortColon_JoinsTheHostWhole()
+    {
+        string[] errors =
+        [
+            $"{Base:yyyy/MM/dd HH:mm:ss} [crit] 10796#0: *10 connect() to 127.0.0.1:9200 failed (13: Permission denied) while connecting to ",
+            "upstream, client: 192.0.2.217, server: , request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:9200/\", host: \"192.0.2.100:",
+            "8080\"",
+        ];
+
+        var incident = Assert.Single(Analyze([], errors, options: new DiagnosisOptions { MinFailures = 1 }).Incidents);
+
+        Assert.Equal(("127.0.0.1:9200", IncidentCause.Misconfiguration), (incident.Upstream, incident.Cause));
+        Assert.EndsWith("host: \"192.0.2.100:8080\"", incident.Evidence[0].Sample, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// <c>proxy_pass http://localhost:8012</c> is an implicit block of the two addresses the name resolves to; nginx
+    /// names it by the host alone when both are down (<c>no live upstreams … upstream: "http://localhost/"</c>). The
+    /// incident is named as the configuration names it, port and all, with the two servers that failed.
+    /// </summary>
+    [Fact]
+    public void LocalhostsTwoAddressesRefusing_NameTheIncidentByTheNameAndItsPort()
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var time = $"{Base.AddSeconds(i * 5):yyyy/MM/dd HH:mm:ss}";
+            var context = $"client: 192.0.2.89, server: forms.test, request: \"GET /{i} HTTP/1.1\"";
+            errors.Add($"{time} [error] 62527#62527: *{101 + (2 * i)} connect() failed (111: Connection refused) while connecting to upstream, {context}, upstream: \"http://127.0.0.1:8012/{i}\", host: \"forms.test\"");
+            errors.Add($"{time} [error] 62527#62527: *{101 + (2 * i)} connect() failed (111: Connection refused) while connecting to upstream, {context}, upstream: \"http://[::1]:8012/{i}\", host: \"forms.test\"");
+            errors.Add($"{time} [error] 62527#62527: *{102 + (2 * i)} no live upstreams while connecting to upstream, client: 192.0.2.89, server: forms.test, request: \"GET /favicon.ico HTTP/1.1\", upstream: \"http://localhost/favicon.ico\", host: \"forms.test\"");
+        }
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(("localhost:8012", IncidentCause.UpstreamDown), (incident.Upstream, incident.Cause));
+        Assert.Contains("127.0.0.1:8012", incident.Servers ?? []);
+    }
+
+    /// <summary>
+    /// <c>[::]</c> is where a server listens on every IPv6 address, not an address to connect to: Linux connects to it as
+    /// its own IPv6 loopback, which a container lacks (99). Said so, with the address to use.
+    /// </summary>
+    [Fact]
+    public void ConnectToTheIpv6Wildcard_IsAMisconfigurationThatSaysSo()
+    {
+        var errors = Enumerable.Range(0, 3).Select(i =>
+            $"{Base.AddSeconds(i):yyyy/MM/dd HH:mm:ss} [error] 12#12: *{7 + i} connect() to [::]:9000 failed (99: Address not available) while connecting to upstream, client: 172.17.0.1, server: , request: \"GET /index.php HTTP/1.1\", upstream: \"fastcgi://[::]:9000\", host: \"localhost:8080\"");
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(("[::]:9000", IncidentCause.Misconfiguration), (incident.Upstream, incident.Cause));
+        Assert.Contains("wildcard", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains(incident.Remediation, step => step.Contains("`127.0.0.1:9000`", StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// An editor's wrap keeps the blank it broke at, at the end of the line; a word longer than what is left of the width
     /// (a socket's path) is cut without one. Where the entry's other breaks kept their blanks, that break put none in.
     /// </summary>
@@ -2560,7 +2649,7 @@ public sealed class NginxBehaviourTests
         var report = Analyze(access, errors, format: "combined");
 
         var now = Assert.Single(report.Incidents, i => i.End >= Base);
-        Assert.Equal(("localhost", 8), (now.Upstream, now.FailedRequests));
+        Assert.Equal(("localhost:8080", 8), (now.Upstream, now.FailedRequests));
     }
 
     /// <summary>
@@ -3369,8 +3458,13 @@ public sealed class NginxBehaviourTests
                 : $"10.9.8.7 [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /graphql/q/{i} HTTP/1.1\" {status} shop.test");
         }
 
-        // The error log covers the time (it has a line from before, another host's timeout), and has nothing for these requests.
-        string[] errors = [Error(0, "upstream timed out (110: Connection timed out) while reading response header from upstream", upstream: "10.0.0.9:80", host: "other.test")];
+        // The error log covers the time (a line from before, another host's timeout, and one after), and has nothing for
+        // these requests.
+        string[] errors =
+        [
+            Error(0, "upstream timed out (110: Connection timed out) while reading response header from upstream", upstream: "10.0.0.9:80", host: "other.test"),
+            $"{Base.AddMinutes(5):yyyy/MM/dd HH:mm:ss} [notice] 1#1: signal 1 (SIGHUP) received from 4242, reconfiguring",
+        ];
 
         var incidents = Analyze(access, errors, format).Incidents;
 

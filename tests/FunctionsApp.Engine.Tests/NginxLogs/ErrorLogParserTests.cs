@@ -235,6 +235,17 @@ public sealed class ErrorLogParserTests
         Assert.Equal(("http://172.17.0.1:8080", "app.test"), (Encoding.UTF8.GetString(entry.Upstream), Encoding.UTF8.GetString(entry.Host)));
     }
 
+    /// <summary>A paste's second space after a key (<c>host:  "…"</c>) is not part of the value, nor are its quotes.</summary>
+    [Fact]
+    public void TryParse_TwoSpacesAfterAKey_ReadsTheQuotedValue()
+    {
+        var line = "2026/04/05 11:22:23 [error] 281#281: *14 xmpp.meet.test could not be resolved (3: Host not found), client: 192.0.2.4, server: _, request: \"GET /xmpp-websocket HTTP/1.1\", upstream:  \"http://xmpp.meet.test:5280/xmpp-websocket\", host:  \"meet.example.test\""u8;
+
+        Assert.True(ErrorLogParser.TryParse(line, out var entry));
+
+        Assert.Equal(("http://xmpp.meet.test:5280/xmpp-websocket", "meet.example.test"), (Encoding.UTF8.GetString(entry.Upstream), Encoding.UTF8.GetString(entry.Host)));
+    }
+
     /// <summary>A redaction that took the space after <c>client:</c> leaves the keys after it readable.</summary>
     [Fact]
     public void TryParse_ClientRedactedWithItsSpace_KeepsTheKeysAfterIt()

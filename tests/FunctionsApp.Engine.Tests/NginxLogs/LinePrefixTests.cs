@@ -44,6 +44,7 @@ public sealed class LinePrefixTests
         { "2026-12-02T09:00:01.123456+00:00 app[web.1]: ", "rfc3339+syslog-tag", "heroku logs: time, source and dyno" },
         { "2024-01-24 10:25:11 nginx.1     | ", "rfc3339+docker-compose", "Docker Desktop's log view: local time, service column" },
         { "2021-11-15 20:07:23\tstdout\t", "cri", "Synology Container Manager's export: local time, stream, tab-separated" },
+        { "2023-05-07 00:45:57.479241+00:00", "rfc3339", "TrueNAS SCALE's app log view: a zoned time with the line glued to it" },
         { "    ", "indent", "pasted as a Markdown code block" },
         { "\t", "indent", "pasted with a tab" },
         { "  nginx-1  | ", "indent+docker-compose", "compose output pasted indented (reStructuredText)" },
@@ -93,6 +94,7 @@ public sealed class LinePrefixTests
     [Theory]
     [InlineData("2017-05-10T06:50:00.434123456Z ", "2017-05-10T06:50:00.434Z")]
     [InlineData("2023-10-06T00:17:09.669794202+02:00 stdout F ", "2023-10-05T22:17:09.669Z")]
+    [InlineData("2023-05-07 00:45:57.479241-05:00", "2023-05-07T05:45:57.479Z")]
     public void Strip_RuntimeTimestamp_IsThePrefixTime(string prefix, string expected)
     {
         var line = Encoding.UTF8.GetBytes(prefix + ErrorLine);
