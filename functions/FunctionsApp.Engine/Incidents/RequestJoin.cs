@@ -493,8 +493,16 @@ internal static class RequestJoin
         a.Length == 0 || b.Length == 0 || string.Equals(a, b, StringComparison.Ordinal)
         || ValueShapes.IsMaskedIPv4(a) || ValueShapes.IsMaskedIPv4(b) || !AddressLike(a) || !AddressLike(b);
 
-    /// <summary>Starts as an IPv4 address does, or is IPv6 (or <c>unix:</c>): called for every pair the join compares.</summary>
-    private static bool AddressLike(string value) => char.IsAsciiDigit(value[0]) || value.Contains(':', StringComparison.Ordinal);
+    /// <summary>
+    /// Written as nginx writes an address: IPv4's digits and dots, IPv6's hex digits and colons, or <c>unix:</c>. A value
+    /// with other letters in it is an author's mask, however it starts (<c>2001:ipv6</c>, <c>2001:Up</c>). Called for
+    /// every pair the join compares.
+    /// </summary>
+    private static bool AddressLike(string value) =>
+        value.StartsWith("unix:", StringComparison.Ordinal)
+        || ((char.IsAsciiDigit(value[0]) || value.Contains(':', StringComparison.Ordinal)) && !value.AsSpan().ContainsAnyExcept(AddressChars));
+
+    private static readonly System.Buffers.SearchValues<char> AddressChars = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF.:[]%");
 
     private static bool IsFailedTry(UpstreamTry attempt) => attempt.Status is 0 or >= 502 and <= 504;
 

@@ -8,6 +8,7 @@ internal static class UpstreamAddress
     /// <summary>
     /// <c>http://127.0.0.1:9001/api?x</c> → <c>127.0.0.1:9001</c>;
     /// <c>fastcgi://unix:/run/php.sock:</c> → <c>unix:/run/php.sock</c>; <c>http://backend/</c> → <c>backend</c>;
+    /// <c>http://127.0.0.1:5001stats</c> (a URI without its slash) → <c>127.0.0.1:5001</c>;
     /// <c>passenger:unix:/tmp/passenger.1/helper:</c> and Passenger 4's <c>passenger:/tmp/passenger.1/request:</c> →
     /// <c>unix:/tmp/passenger.1/…</c>.
     /// </summary>
@@ -63,7 +64,18 @@ internal static class UpstreamAddress
         }
 
         var end = rest.IndexOfAny("/?"u8);
-        return Encoding.UTF8.GetString(end < 0 ? rest : rest[..end]);
+        var authority = end < 0 ? rest : rest[..end];
+
+        // A URI without its leading slash runs on from the port ("http://127.0.0.1:5001stats": a `rewrite … $1 break;`
+        // whose capture dropped the slash); a port is digits only.
+        var colon = authority.LastIndexOf((byte)':');
+        if (colon > 0 && colon > authority.LastIndexOf((byte)']')
+            && authority[(colon + 1)..].IndexOfAnyExceptInRange((byte)'0', (byte)'9') is > 0 and var digits)
+        {
+            authority = authority[..(colon + 1 + digits)];
+        }
+
+        return Encoding.UTF8.GetString(authority);
     }
 
     /// <summary>The address of <c>10.0.0.1:8080</c> or <c>[::1]:80</c> as nginx logs a client (<c>10.0.0.1</c>,

@@ -4211,6 +4211,26 @@ public sealed class NginxBehaviourTests
         Assert.Equal(("172.18.0.5:3333", IncidentCause.UpstreamDown, 4), (incident.Upstream, incident.Cause, incident.FailedRequests));
     }
 
+    /// <summary>
+    /// A client its author masked differently on each line (<c>2001:ipv6</c>, <c>2001:ip6</c>, <c>2001:Up</c>) names no
+    /// address: it starts as IPv6 does, but nginx writes only hex digits and colons there, so the lines still join by
+    /// their request and time, and the access line's 500 is the auth subrequest's refusal.
+    /// </summary>
+    [Fact]
+    public void ClientsMaskedDifferentlyOnEachLine_StillJoinTheirRequest()
+    {
+        string[] lines =
+        [
+            $"{Base:yyyy/MM/dd HH:mm:ss} [error] 18#18: *117 connect() failed (111: Connection refused) while connecting to upstream, client: 2001:ipv6, server: mail.test, request: \"GET /SOGo/ HTTP/1.0\", subrequest: \"/sogo-auth-verify\", upstream: \"http://127.0.0.1:80/sogo-auth\", host: \"mail.other.test\"",
+            $"{Base:yyyy/MM/dd HH:mm:ss} [error] 18#18: *44 auth request unexpected status: 502 while sending to client, client: 2001:ip6, server: mail.test, request: \"GET /SOGo/ HTTP/1.0\", host: \"mail.other.test\"",
+        ];
+        string[] access = [$"2001:Up - - [{Base:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /SOGo/ HTTP/1.0\" 500 170 \"https://mail.other.test/\" \"Mozilla/5.0 (iPhone)\""];
+
+        var incident = Assert.Single(Analyze(access, lines, "combined").Incidents);
+
+        Assert.Equal(("127.0.0.1:80", IncidentCause.UpstreamDown, 500), (incident.Upstream, incident.Cause, incident.Status));
+    }
+
     [Fact]
     public void Nginxs_Own500s_WithoutASubrequestsLine_AreNoIncident()
     {

@@ -420,6 +420,8 @@ public sealed class ErrorLogParserTests
     [InlineData("grpcs://10.0.0.7:443", "10.0.0.7:443")]
     [InlineData("http://unix:/tmp/app.sock:/path?q", "unix:/tmp/app.sock")]
     [InlineData("http://unix:/tmp/app.sock", "unix:/tmp/app.sock")]
+    [InlineData("http://127.0.0.1:5001stats", "127.0.0.1:5001")] // a rewrite's capture without its slash runs on from the port
+    [InlineData("http://[::1]:5001version?x=1", "[::1]:5001")]
     [InlineData("http://backend/api/v1", "backend")]
     [InlineData("http://lab_pool", "lab_pool")]
     [InlineData("memcached://127.0.0.1:11211", "127.0.0.1:11211")]
