@@ -183,7 +183,6 @@ internal static class IncidentFactory
         t.OnOneRoute && engine.RoutesServed.Count < EngineState.MaxRoutes
         && (!engine.RoutesServed.TryGetValue(t.Route, out var first) || first >= t.Start);
 
-    /// <summary>An upstream the access log does not name is described by what the requests had in common.</summary>
     /// <summary>
     /// The incident's upstream as the configuration names it. <c>proxy_pass http://localhost:8012</c> makes an implicit
     /// block of the addresses <c>localhost</c> resolves to (127.0.0.1:8012 and [::1]:8012), and nginx names that block
@@ -198,6 +197,7 @@ internal static class IncidentFactory
 
     private static string PortOf(string server) => server.LastIndexOf(':') is var colon and > 0 && server.LastIndexOf(']') < colon ? server[(colon + 1)..] : "";
 
+    /// <summary>An upstream the access log does not name is described by what the requests had in common.</summary>
     private static string LabelOf(IncidentTracker t) => t.Upstream switch
     {
         not ("(unknown)" or "-") => NameOf(t),

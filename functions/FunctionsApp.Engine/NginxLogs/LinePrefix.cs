@@ -484,7 +484,7 @@ internal sealed class LinePrefix
     }
 
     /// <summary>The length of <c>2023-05-07 00:45:57[.frac]+00:00</c> (or <c>Z</c>) at the start of <paramref name="s"/> when
-    /// more than a space or a tab follows it at once; else 0.</summary>
+    /// the line's own text follows it at once, no space or tab between; else 0.</summary>
     private static int GluedZonedTime(ReadOnlySpan<byte> s)
     {
         if (s.Length < 21 || s[10] != ' ' || !IsClock(s[11..19]))

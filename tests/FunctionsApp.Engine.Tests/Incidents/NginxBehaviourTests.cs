@@ -2534,7 +2534,7 @@ public sealed class NginxBehaviourTests
     /// <summary>
     /// <c>proxy_pass http://localhost:8012</c> is an implicit block of the two addresses the name resolves to; nginx
     /// names it by the host alone when both are down (<c>no live upstreams … upstream: "http://localhost/"</c>). The
-    /// incident is named as the configuration names it, port and all, with the two servers that failed.
+    /// incident is named as the configuration names it, port and all, with the servers that failed.
     /// </summary>
     [Fact]
     public void LocalhostsTwoAddressesRefusing_NameTheIncidentByTheNameAndItsPort()
