@@ -1,4 +1,5 @@
 using System.Globalization;
+using FunctionsApp.NginxLogs;
 
 namespace FunctionsApp.Incidents;
 
@@ -715,7 +716,7 @@ internal static class IncidentClassifier
                 FailureKind.AuthEndpointWrong =>
                     "The endpoint `auth_request` asks answered with a status the module does not take (it takes 2xx to allow, 401 and 403 to deny; `auth request unexpected status`), and no try of the subrequest failed: it redirects (a sign-in page, http to https) or is not there, so nginx answered these requests 500.",
                 FailureKind.NoResolver => $"proxy_pass to {u} needs a resolver, and none is defined.",
-                FailureKind.Ipv6Unavailable when e.Upstream.StartsWith("[::]:", StringComparison.Ordinal) =>
+                FailureKind.Ipv6Unavailable when UpstreamAddress.IsIpv6Wildcard(e.Upstream) =>
                     $"nginx connects to {u}, IPv6's wildcard address: an address to listen on, not one to connect to (a `listen [::]:…` or an application's \"listening on [::]\" copied into `proxy_pass` or `fastcgi_pass`). Linux takes it for its own IPv6 loopback, which this host (a container, typically) does not have.",
                 FailureKind.Ipv6Unavailable when e.Upstream.StartsWith("[::1]", StringComparison.Ordinal) =>
                     $"nginx connects to {u} over IPv6, which this host does not have on loopback (typical in containers): use 127.0.0.1 instead of localhost.",

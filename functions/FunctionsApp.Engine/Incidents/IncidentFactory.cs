@@ -1,4 +1,5 @@
 using System.Globalization;
+using FunctionsApp.NginxConfig;
 using FunctionsApp.NginxLogs;
 
 namespace FunctionsApp.Incidents;
@@ -191,11 +192,10 @@ internal static class IncidentFactory
     /// </summary>
     private static string NameOf(IncidentTracker t) =>
         t.Upstream.Equals("localhost", StringComparison.OrdinalIgnoreCase) && t.Servers is { Count: > 0 } servers
-        && servers.TrueForAll(UpstreamAddress.IsLoopback) && servers.Select(PortOf).Distinct(StringComparer.Ordinal).ToList() is [{ Length: > 0 } port]
+        && servers.TrueForAll(UpstreamAddress.IsLoopback) && servers.ConvertAll(s => PassTarget.SplitHostPort(s, defaultPort: 0)) is var split
+        && split.TrueForAll(s => s.Given) && split.Select(s => s.Port).Distinct().ToList() is [var port]
             ? $"{t.Upstream}:{port}"
             : t.Upstream;
-
-    private static string PortOf(string server) => server.LastIndexOf(':') is var colon and > 0 && server.LastIndexOf(']') < colon ? server[(colon + 1)..] : "";
 
     /// <summary>An upstream the access log does not name is described by what the requests had in common.</summary>
     private static string LabelOf(IncidentTracker t) => t.Upstream switch

@@ -207,7 +207,7 @@ internal static class Remediation
                     steps.Add("Check `proxy_bind` (`fastcgi_bind`, `uwsgi_bind`, …): its address must be one of this host's (`ip -br addr`), or add `transparent` when binding a client's address on purpose; nginx answers these requests 500.");
                 }
 
-                if (kinds.Contains(FailureKind.Ipv6Unavailable) && upstream.StartsWith("[::]:", StringComparison.Ordinal))
+                if (kinds.Contains(FailureKind.Ipv6Unavailable) && UpstreamAddress.IsIpv6Wildcard(upstream))
                 {
                     steps.Add($"Connect to the service's own address, not a wildcard: `127.0.0.1{upstream["[::]".Length..]}` (or its container's name) in place of `{upstream}`, or a unix socket for PHP-FPM.");
                 }

@@ -120,6 +120,9 @@ internal static class UpstreamAddress
     /// </summary>
     public static bool IsLocalhostIpv6(string upstream) => upstream.StartsWith("[::1]:", StringComparison.Ordinal);
 
+    /// <summary>IPv6's wildcard address, <c>[::]</c>: where a server listens on every address, never one to connect to.</summary>
+    public static bool IsIpv6Wildcard(string upstream) => upstream.StartsWith("[::]:", StringComparison.Ordinal);
+
     /// <summary>
     /// ingress-nginx's stand-in server (<c>upstream upstream_balancer { server 0.0.0.1; balancer_by_lua … }</c>): nginx
     /// connects to it only when the Lua balancer set no peer. 0.0.0.0/8 is "this network", never a host's address.
