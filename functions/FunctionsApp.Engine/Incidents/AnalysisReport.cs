@@ -35,6 +35,10 @@ public sealed record ReportStats
     /// one failed too): not counted as failed requests, unless a short paste holds nothing else.</summary>
     public long TriesMovedPast { get; init; }
 
+    /// <summary>Tries that failed after nginx had passed the upstream's status on (<c>… while reading upstream</c>): the
+    /// client got that status with its body cut short. Not failed requests, unless a short paste holds nothing else.</summary>
+    public long ResponsesCutShort { get; init; }
+
     /// <summary>The threshold (<see cref="DiagnosisOptions.MinFailures"/> within the window) made no incident of the
     /// failed requests the logs hold, few or a tenth of the lines or more, and they were analysed with a threshold of
     /// one: a one-shot analysis of a paste is asked about the failures it is given.</summary>

@@ -48,9 +48,18 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
-        if (CutTheBodyShort(error))
+        // A try that broke mid-body is no gateway error. Counted for a short paste of such lines alone (LogAnalyzer), and
+        // only where no access log shows the request: there its line holds the status the client got, and a success.
+        var cutShort = CutTheBodyShort(error);
+        if (cutShort)
         {
-            return;
+            Stats.ResponsesCutShort++;
+            if (!_options.CountResponsesCutShort || (AccessLogCovers(error.Time, lead: _options.JoinSkew) && AccessLogShows(error)))
+            {
+                return;
+            }
+
+            error.StatedStatus ??= RequestJoin.StatusPassedOn;
         }
 
         if (error.Kind == FailureKind.AcceptFailed && LoopingAround(error.Time))
@@ -73,7 +82,7 @@ internal sealed partial class DiagnosisEngine
         // a request the access log lacks (a paste cut short, another server block's log, an error_page that answered
         // in its place), not a try nginx recovered from.
         var logged = AccessLogCovers(error.Time, lead: _options.JoinSkew) && AccessLogShows(error);
-        var accessCovers = logged && !error.AnsweredByMissingErrorPage && !error.Kind.OutOfNginxResources() && !error.Kind.DroppedByNginx() && error.Kind != FailureKind.AuthEndpointWrong;
+        var accessCovers = logged && !error.AnsweredByMissingErrorPage && !error.Kind.AnsweredBeforeAnyTry() && !error.Kind.DroppedByNginx() && error.Kind != FailureKind.AuthEndpointWrong;
         var rateLimit = error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
         var failure = RequestJoin.FromErrorLine(error);
         if (!accessCovers && AccessKeyOf(error) is { } key && State.History.ContainsKey(key))

@@ -37,6 +37,11 @@ internal sealed partial class DiagnosisEngine
     private readonly HashSet<string> _connectFailuresCounted = new(StringComparer.Ordinal);
     private List<AppServerKill>? _untimedKills;
 
+    /// <summary>When uWSGI last said it refused a request for its size (<see cref="NoteOversizedRequest"/>), and how many
+    /// such lines came without a time, each waiting for nginx's next close to say what it did.</summary>
+    private DateTimeOffset? _oversizedAt;
+    private int _untimedOversized;
+
     /// <summary>The servers just noted as disabled for their answers (<see cref="NoteDisabledAfterAnswer"/>), a second
     /// long: a timeout's own line comes after nginx's warning, and takes the note back.</summary>
     private readonly List<(long ConnectionId, string Upstream, string Host, DateTimeOffset Time)> _disabledJustNow = [];
@@ -476,6 +481,10 @@ internal sealed partial class DiagnosisEngine
         }
 
         var kind = ErrorSignatures.Classify(message);
+        if (kind is FailureKind.PrematureClose or FailureKind.Reset && line.Message.IndexOf("response header"u8) >= 0 && OversizedJustBefore(time))
+        {
+            kind = FailureKind.OverAppServerBuffer;
+        }
         if (line.Level == ErrorLevel.Warn && line.Message.StartsWith("upstream server temporarily disabled while reading response header"u8))
         {
             NoteDisabledAfterAnswer(in line, time);
@@ -558,7 +567,7 @@ internal sealed partial class DiagnosisEngine
             InSubrequest = !line.Subrequest.IsEmpty || kind == FailureKind.AuthEndpointWrong,
             AnsweredByAuthRequest = kind == FailureKind.AuthEndpointWrong,
             InStreamSession = line.Request.IsEmpty && line.Line.IndexOf(", bytes from/to client:"u8) >= 0,
-            InLuaBalancer = kind.IsUnresolved() && message.StartsWith("[lua] "u8),
+            InLuaBalancer = kind.IsUnresolved() && ErrorSignatures.IsLua(message),
             StatedStatus = line.Passenger ? ErrorSignatures.StatedStatus(message) : outOfResources && kind == FailureKind.ProxyLoop ? 500 : null,
             Raw = LogText.Raw(line.Line),
         };
@@ -789,6 +798,38 @@ internal sealed partial class DiagnosisEngine
             _untimedKills.Clear();
         }
     }
+
+    /// <summary>
+    /// uWSGI's line about a request it refused for its size (<see cref="AppServerLine.IsOversizedRequest"/>), in a stream
+    /// carrying nginx's lines: the close nginx reads next on a request's header is that refusal. One without a time of the
+    /// stream's goes with nginx's next such close.
+    /// </summary>
+    public void NoteOversizedRequest(DateTimeOffset? time)
+    {
+        if (time is { } at)
+        {
+            _oversizedAt = at;
+        }
+        else
+        {
+            _untimedOversized++;
+        }
+    }
+
+    /// <summary>uWSGI refused a request for its size just before (or, its clock a second off, just after) this close.</summary>
+    private bool OversizedJustBefore(DateTimeOffset time)
+    {
+        if (_untimedOversized > 0)
+        {
+            _untimedOversized--;
+            return true;
+        }
+
+        return _oversizedAt is { } at && (time - at).Duration() <= OversizedSkew;
+    }
+
+    /// <summary>uWSGI writes its refusal as it closes the connection, and nginx its line as it reads the close.</summary>
+    private static readonly TimeSpan OversizedSkew = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// An application server's line about a worker it killed at its time limit, in a stream carrying nginx's lines. One

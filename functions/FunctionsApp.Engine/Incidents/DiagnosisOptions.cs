@@ -36,6 +36,11 @@ public sealed class DiagnosisOptions
     /// try on localhost's [::1], whose next server is the same application).</summary>
     internal bool CountTriesMovedPast { get; private set; }
 
+    /// <summary>A try that failed after nginx had passed the upstream's status on (<c>… while reading upstream</c>)
+    /// counts as its request's failure, with that status (not logged in the line): for a short paste of such lines
+    /// alone, which is what it asks about.</summary>
+    internal bool CountResponsesCutShort { get; private set; }
+
     /// <summary>The engine counts the access log's requests per minute (<see cref="DiagnosisEngine.RequestsPerMinute"/>):
     /// for one-shot analysis, to weigh failures the threshold left out against the traffic around them.</summary>
     internal bool CountRequestsPerMinute { get; private set; }
@@ -80,6 +85,14 @@ public sealed class DiagnosisOptions
     {
         var copy = (DiagnosisOptions)MemberwiseClone();
         copy.CountTriesMovedPast = true;
+        return copy;
+    }
+
+    /// <summary>These options with <see cref="CountResponsesCutShort"/>.</summary>
+    internal DiagnosisOptions WithResponsesCutShortCounted()
+    {
+        var copy = (DiagnosisOptions)MemberwiseClone();
+        copy.CountResponsesCutShort = true;
         return copy;
     }
 

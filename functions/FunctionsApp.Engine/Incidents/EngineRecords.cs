@@ -151,9 +151,10 @@ internal sealed class PendingError
     public int? StatedStatus { get; set; }
 
     /// <summary>nginx answered the request 500 itself, having no connection or socket left for the try (its own
-    /// resources, or a proxy loop's last hop): the failure a 500 access line without an upstream owns.</summary>
+    /// resources, or a proxy loop's last hop) or no temporary file for its body: the failure a 500 access line without
+    /// an upstream owns.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool NginxAnswered500 => Kind.OutOfNginxResources() || (Kind == FailureKind.ProxyLoop && StatedStatus == 500);
+    public bool NginxAnswered500 => Kind.AnsweredBeforeAnyTry() || (Kind == FailureKind.ProxyLoop && StatedStatus == 500);
 
     public string Raw { get; set; } = "";
 
@@ -325,6 +326,10 @@ public sealed class AnalysisStats
     /// <summary>Failed tries of the error log alone that nginx went past to the group's next server, with no line
     /// saying that one failed too: most likely served, but no access log says.</summary>
     public long TriesMovedPast { get; set; }
+
+    /// <summary>Tries that failed after nginx had passed the upstream's status on (<c>… while reading upstream</c>): the
+    /// client got that status and a body cut short, no gateway error.</summary>
+    public long ResponsesCutShort { get; set; }
 
     /// <summary>Servers whose failed connects were counted as failed requests before a later request showed nginx
     /// going on from them to another server of their group (<see cref="EngineState.ServersWithPeers"/>).</summary>

@@ -128,7 +128,7 @@ internal static class ErrorSignatures
     /// <summary>A try nginx chose a peer for: a limit, a name that did not resolve or a script chose none.</summary>
     public static bool MayLoop(FailureKind kind) =>
         kind is not (FailureKind.None or FailureKind.RateLimitRequests or FailureKind.RateLimitConnections or FailureKind.Script or FailureKind.Resolver)
-        && !kind.ChoseNoPeer();
+        && !kind.ChoseNoPeer() && !kind.BodyNotBuffered();
 
     /// <summary>The bare <c>N worker_connections are not enough</c>: the listener accepted a client and found no free
     /// connection for it (see <see cref="Classify(ReadOnlySpan{byte})"/>).</summary>
@@ -223,12 +223,12 @@ internal static class ErrorSignatures
         // upstream") is in the proxied request's upstream phase.
         // A Lua balancer's peer that nginx would not take is why the try on the placeholder server that follows failed
         // (DiagnosisEngine.OnThePlaceholder), not a failure of its own.
-        if (message.StartsWith("[lua] "u8) && BalancerPeerRefused(message) != FailureKind.None)
+        if (IsLua(message) && BalancerPeerRefused(message) != FailureKind.None)
         {
             return FailureKind.None;
         }
 
-        if ((message.StartsWith("[lua] "u8) || message.StartsWith("lua "u8)) && !IsUpstreamPhase(message))
+        if ((IsLua(message) || message.StartsWith("lua "u8)) && !IsUpstreamPhase(message))
         {
             return BalancerNameFailure(message) is var dns and not FailureKind.None ? dns
                 : GatewayLimiter(message) is var limit and not FailureKind.None ? limit
@@ -240,9 +240,10 @@ internal static class ErrorSignatures
         // serves. What fails is nginx's disk, not a connection to an upstream: the client gets a cut body, a 500 or a
         // 404, never a gateway error of this line's making (a missing error_page file after a failed try leaves that
         // try's own line as the failure).
+        // One exception: a request's body nginx could not buffer, which it answers 500 before any try.
         if (IsFileCall(message))
         {
-            return FailureKind.None;
+            return RequestBodyNotBuffered(message);
         }
 
         // A name the upstream module resolves per request (proxy_pass with a variable) that failed: only the upstream
@@ -675,6 +676,9 @@ internal static class ErrorSignatures
         static bool IsPrintable(int b) => b is >= 0x20 and <= 0x7E;
     }
 
+    /// <summary>A line ngx_lua wrote (<c>[lua] balancer.lua:…</c>), or its stream module's twin (<c>stream [lua] tcp_udp_balancer.lua:…</c>).</summary>
+    public static bool IsLua(ReadOnlySpan<byte> message) => message.StartsWith("[lua] "u8) || message.StartsWith("stream [lua] "u8);
+
     /// <summary>
     /// A Lua balancer that chose a peer nginx would not take (ingress-nginx's <c>[lua] balancer.lua:240: balance(): error
     /// while setting current upstream peer orders.shop.svc.cluster.local:80: no host allowed</c>): the request then goes
@@ -687,7 +691,7 @@ internal static class ErrorSignatures
     {
         var marker = "error while setting current upstream peer "u8;
         var at = message.IndexOf(marker);
-        if (at < 0 || !message.StartsWith("[lua] "u8))
+        if (at < 0 || !IsLua(message))
         {
             return FailureKind.None;
         }
@@ -721,6 +725,36 @@ internal static class ErrorSignatures
     {
         var call = message.IndexOf("() \""u8);
         return call > 0 && !message[..call].ContainsAnyExcept(FileCallName);
+    }
+
+    /// <summary>
+    /// A file call on one of nginx's temporary files (named by a ten-digit number, <c>0000000025</c>) outside any
+    /// upstream phase: the request body's, which nginx writes to <c>client_body_temp_path</c> when it is larger than
+    /// <c>client_body_buffer_size</c> and before it proxies the request (ngx_http_read_client_request_body). Failing,
+    /// it answers the request 500. A temporary file of the upstream's response fails "while reading upstream", after
+    /// the status went out: no kind. Permission denied, a directory gone (2, 20) or a read-only filesystem (30) are the
+    /// configuration; no space (28) or no quota left (122) a full disk.
+    /// </summary>
+    private static FailureKind RequestBodyNotBuffered(ReadOnlySpan<byte> message)
+    {
+        var open = message.IndexOf("() \""u8) + 4;
+        var length = message[open..].IndexOf((byte)'"');
+        if (length < 0 || message.IndexOf(" while "u8) >= 0)
+        {
+            return FailureKind.None;
+        }
+
+        var path = message.Slice(open, length);
+        var name = path[(path.LastIndexOf((byte)'/') + 1)..];
+        if (name.Length != 10 || name.ContainsAnyExceptInRange((byte)'0', (byte)'9'))
+        {
+            return FailureKind.None;
+        }
+
+        var errno = message[(open + length)..];
+        return errno.IndexOf("(28: "u8) >= 0 || errno.IndexOf("(122: "u8) >= 0 ? FailureKind.BodyBufferDiskFull
+            : errno.IndexOf("(13: "u8) >= 0 || errno.IndexOf("(2: "u8) >= 0 || errno.IndexOf("(20: "u8) >= 0 || errno.IndexOf("(30: "u8) >= 0 ? FailureKind.BodyBufferUnwritable
+            : FailureKind.None;
     }
 
     private static readonly SearchValues<byte> FileCallName =

@@ -177,4 +177,27 @@ internal enum FailureKind
     /// subrequest's own try line, which says why, or to the access log.)
     /// </summary>
     AuthEndpointWrong,
+
+    /// <summary>
+    /// uWSGI refused the request for its size: its own line (<c>invalid request block size: 4143 (max 4096)...skip</c>)
+    /// says the request's header block was larger than its <c>buffer-size</c> (4096 bytes by default), and it closed the
+    /// connection without an answer, which nginx reads as the upstream closing or resetting it. Long cookies or query
+    /// strings outgrow the buffer: a setting of the application server's, not a failure of it.
+    /// </summary>
+    OverAppServerBuffer,
+
+    /// <summary>
+    /// nginx could not create or open the temporary file it writes a request's body to (<c>open()
+    /// "/var/lib/nginx/body/0000000025" failed (13: Permission denied)</c>, or (2: No such file or directory) where the
+    /// directory is gone): a body larger than <c>client_body_buffer_size</c> goes to <c>client_body_temp_path</c> before
+    /// the request is proxied, so nginx answered the request 500 itself and tried no server. The path or its
+    /// permissions are the configuration.
+    /// </summary>
+    BodyBufferUnwritable,
+
+    /// <summary>
+    /// The filesystem under <c>client_body_temp_path</c> is full (<c>pwrite() "…/client_body/0000000002" failed (28: No
+    /// space left on device)</c>, or a quota, 122): nginx could not buffer the request's body and answered 500 itself.
+    /// </summary>
+    BodyBufferDiskFull,
 }

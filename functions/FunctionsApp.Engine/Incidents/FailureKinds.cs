@@ -15,12 +15,21 @@ internal static class FailureKinds
     /// nginx could not use, or took too long to answer. Something listened at the address then. (A handshake that timed
     /// out and a scheme on the other protocol's port were connected too, but are not counted here.)</summary>
     public static bool AfterConnect(this FailureKind kind) => kind is FailureKind.Reset or FailureKind.PrematureClose or FailureKind.InvalidHeader
-        or FailureKind.TooBigHeader or FailureKind.TimedOut or FailureKind.NotFastCgi or FailureKind.NotHttp2 or FailureKind.TlsHandshake or FailureKind.TlsVerify or FailureKind.PlainTextAnswer;
+        or FailureKind.TooBigHeader or FailureKind.TimedOut or FailureKind.NotFastCgi or FailureKind.NotHttp2 or FailureKind.TlsHandshake or FailureKind.TlsVerify or FailureKind.PlainTextAnswer
+        or FailureKind.OverAppServerBuffer;
 
     /// <summary>nginx found no connection or descriptor for the try (<c>worker_connections are not enough</c>,
     /// <c>socket() failed (24: Too many open files)</c>; ngx_event_connect_peer returns NGX_ERROR) and answered the request
     /// 500 itself, no server tried.</summary>
     public static bool OutOfNginxResources(this FailureKind kind) => kind is FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles or FailureKind.AcceptFailed;
+
+    /// <summary>nginx could not write the request's body to its temporary file and answered 500 itself, no server tried
+    /// (<see cref="FailureKind.BodyBufferUnwritable"/>, <see cref="FailureKind.BodyBufferDiskFull"/>).</summary>
+    public static bool BodyNotBuffered(this FailureKind kind) => kind is FailureKind.BodyBufferUnwritable or FailureKind.BodyBufferDiskFull;
+
+    /// <summary>nginx answered the request 500 itself before any try: no connection or descriptor for it
+    /// (<see cref="OutOfNginxResources"/>), or no temporary file for its body (<see cref="BodyNotBuffered"/>).</summary>
+    public static bool AnsweredBeforeAnyTry(this FailureKind kind) => kind.OutOfNginxResources() || kind.BodyNotBuffered();
 
     /// <summary>nginx dropped its clients' connections itself, no request answered or logged: its listener had no room
     /// for them (<see cref="FailureKind.AcceptFailed"/>), or the worker holding them died. No access line can claim such

@@ -172,7 +172,7 @@ internal static class IncidentClassifier
         // One that still serves some, or lets others through the handshake to time out reading, is slow: a timeout.
         FailureKind.TimedOutHandshaking => (Interleaved(e) || e.Kinds.ContainsKey(FailureKind.TimedOut) ? IncidentCause.Timeout : IncidentCause.TlsHandshake, 1.0),
         FailureKind.ResourceUnavailable or FailureKind.PortExhaustion or FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles
-            or FailureKind.QueueFull or FailureKind.AcceptFailed or FailureKind.WorkerKilled => (IncidentCause.Overload, 1.0),
+            or FailureKind.QueueFull or FailureKind.AcceptFailed or FailureKind.WorkerKilled or FailureKind.BodyBufferDiskFull => (IncidentCause.Overload, 1.0),
         FailureKind.WorkerCrashed => (IncidentCause.Unknown, 1.0),
 
         // ingress-nginx's balancer had no endpoint to give: as "no live upstreams", no server to try.
@@ -180,7 +180,8 @@ internal static class IncidentClassifier
         FailureKind.Reset or FailureKind.ResetConnecting or FailureKind.PrematureClose => (BrokenResponse(e, kind), 1.0),
         FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
         FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.SocketPathWithUri or FailureKind.NoResolver or FailureKind.Ipv6Unavailable or FailureKind.InvalidAddress
-            or FailureKind.BindFailed or FailureKind.NotFastCgi or FailureKind.NotHttp2 or FailureKind.SharedKeepalive or FailureKind.WrongScheme or FailureKind.PlainTextAnswer => (IncidentCause.Misconfiguration, 1.0),
+            or FailureKind.BindFailed or FailureKind.NotFastCgi or FailureKind.NotHttp2 or FailureKind.SharedKeepalive or FailureKind.WrongScheme or FailureKind.PlainTextAnswer
+            or FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable => (IncidentCause.Misconfiguration, 1.0),
         FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused or FailureKind.UnresolvedAtStart => (IncidentCause.Dns, 1.0),
         FailureKind.AuthEndpointWrong => (IncidentCause.Misconfiguration, 1.0),
 
@@ -728,6 +729,10 @@ internal static class IncidentClassifier
                 FailureKind.SharedKeepalive =>
                     $"`grpc_pass` and `proxy_pass` share an upstream block (its server {u}) and its `keepalive` connections: a gRPC request took a connection `proxy_pass` had kept open (HTTP/1.1, without the gRPC module's state), which nginx cannot use (`no connection data found for keepalive http2 connection`), and answered 502.",
                 FailureKind.NotHttp2 => $"{u} does not speak HTTP/2: nginx read the first bytes of its answer as an HTTP/2 frame's length, and they were text (\"HTT\" of an HTTP/1.x status line, or an HTML page), so `grpc_pass` points at an HTTP/1 service or a port that speaks another protocol.",
+                FailureKind.BodyBufferUnwritable =>
+                    $"nginx could not create the temporary file it writes request bodies to ({Words(top)}, {e.Kinds[top]}×): a body larger than `client_body_buffer_size` goes to `client_body_temp_path` before the request is proxied, so nginx answered these requests 500 itself and no upstream was tried. The directory is missing (a `/tmp` path that systemd's PrivateTmp or a tmp cleaner took away, a volume not mounted) or nginx's worker user may not write there.",
+                FailureKind.OverAppServerBuffer =>
+                    $"uWSGI at {u} refused requests larger than its buffer and closed their connections unanswered ({e.Kinds[top]}×): its own line in the same stream (`invalid request block size: … (max …)`) says the request's header block (cookies, query string, headers) outgrew its `buffer-size`, 4096 bytes by default, and nginx answered 502 for the close.",
                 FailureKind.NotFastCgi => $"{u} does not speak FastCGI: its answer did not begin with a FastCGI record (version 1) but with another protocol's first byte (the \"version\" nginx logs is that byte: 72 is the \"H\" of an HTTP server's \"HTTP/1.1\", 60 the \"<\" of an HTML page), so `fastcgi_pass` points at another service's address or socket.",
                 FailureKind.WrongScheme when e.Upstream.EndsWith(":443", StringComparison.Ordinal) =>
                     $"nginx speaks plain HTTP to {u}, HTTPS's port (closed or reset before any header): the TLS server there drops a request that is no TLS handshake. `proxy_pass` needs `https://` (`grpc_pass` `grpcs://`; ingress-nginx: the `backend-protocol: \"HTTPS\"` annotation).",
@@ -737,6 +742,8 @@ internal static class IncidentClassifier
                     $"nginx speaks one protocol to the other's well-known port on the servers of {u} (TLS to 80, or plain HTTP to 443): `proxy_pass`'s scheme does not fit the port.",
                 FailureKind.PlainTextAnswer =>
                     $"nginx began TLS with {u} and the server answered in plain text ({Words(top)}): that port does not speak TLS. `proxy_pass` needs `http://` there (`grpc_pass` `grpc://`; nginx-proxy: no `VIRTUAL_PROTO=https`; ingress-nginx: no `backend-protocol: \"HTTPS\"`), or the server's TLS is on another port.",
+                FailureKind.InvalidAddress when UpstreamAddress.IsBalancerPlaceholder(e.Upstream) =>
+                    "ingress-nginx's Lua balancer chose endpoints nginx would not take as an address (`error while setting current upstream peer …: invalid port`: an IPv6 endpoint written without brackets, whose last group reads as the port, or a Service port that names no container port), so nginx tried its placeholder server 0.0.0.1, which nothing can be connected to.",
                 FailureKind.InvalidAddress => $"connect() rejected the address {u} itself (invalid argument or address family): no packet left nginx; check the address in the configuration.",
                 FailureKind.Refused when LoopbackOfAContainer(e) && e.ServedBefore == 0 =>
                     $"{u} refused every connection, and nginx runs in a container (its clients arrive from a Docker network's gateway, as a published port relays them, or its master is the container's init, PID 1): a container's loopback is its own, so an application in another container or on the host is never at {u}. Point `proxy_pass` at its service name (Compose, Kubernetes) or at `host.docker.internal`; if it runs in nginx's own container, it is not running.",
@@ -760,6 +767,8 @@ internal static class IncidentClassifier
                 $"An nginx worker process was killed (signal 9, {e.Kinds[top]}×): nginx never sends SIGKILL itself, and the kernel's OOM killer does when the host (or the container's memory limit) runs out of memory. Every connection the worker held was dropped unanswered and unlogged (a load balancer in front reports a 502 for each); the master started another worker. Low confidence: an operator's `kill -9` looks the same.",
             IncidentCause.Overload when top == FailureKind.AcceptFailed =>
                 "nginx ran out of connections (`worker_connections are not enough`) or file descriptors (`accept4() failed (24: …)`: `worker_rlimit_nofile`, the service's `LimitNOFILE`) for the clients it accepts: it closed new connections before reading a request, so those clients got no answer (a load balancer in front reports a 502 for each) and no access line logs them. Every client connection, and every upstream connection it proxies, takes one: long-lived ones (WebSockets, keepalive, slow upstreams) fill them, and so does nginx proxying to itself.",
+            IncidentCause.Overload when top == FailureKind.BodyBufferDiskFull =>
+                $"The disk nginx buffers request bodies on is full (no space left on device, {e.Kinds[top]}×): a body larger than `client_body_buffer_size` is written under `client_body_temp_path` before the request is proxied, so nginx answered these requests 500 itself and no upstream was tried.",
             IncidentCause.Overload when top.OutOfNginxResources() =>
                 $"nginx itself ran out of {(top == FailureKind.WorkerConnections ? "connections (`worker_connections`)" : "file descriptors (`worker_rlimit_nofile`)")} before it could connect to {u}: it answered 500 without trying {u}, which may well be fine. Every client connection and every upstream connection takes one of each.",
             IncidentCause.Overload when top == FailureKind.PortExhaustion =>
@@ -856,6 +865,9 @@ internal static class IncidentClassifier
         FailureKind.InvalidAddress => "invalid address",
         FailureKind.BindFailed => "proxy_bind address not bindable",
         FailureKind.NotFastCgi => "not a FastCGI server",
+        FailureKind.OverAppServerBuffer => "a request larger than uWSGI's buffer-size",
+        FailureKind.BodyBufferUnwritable => "request body's temporary file not writable",
+        FailureKind.BodyBufferDiskFull => "no space for the request body's temporary file",
         FailureKind.NotHttp2 => "not an HTTP/2 server",
         FailureKind.SharedKeepalive => "a kept-alive connection of proxy_pass's taken by grpc_pass",
         FailureKind.NoPeerFromBalancer => "no endpoint from the balancer",

@@ -62,6 +62,20 @@ internal static class LogAnalyzer
                 Stats = movedPast.Stats with { BelowThreshold = true },
             };
         }
+        else if (report.Incidents.Count == 0 && stats is { FailedRequests: 0, TriesMovedPast: 0, ResponsesCutShort: > 0 }
+                 && lines <= ShortPaste && access.Concat(errors).All(i => i.CanReopen))
+        {
+            // A short paste whose only failures are tries that broke after nginx had passed the upstream's status on
+            // ("… while reading upstream"): no gateway error, the client got that status with its body cut short, but
+            // whoever pasted them is asking about them (a download cut, a stream dropped, a worker dying mid-answer).
+            // They are reported as such, their status the upstream's own, which the lines do not give.
+            var cut = Run(access, errors, format, options.WithMinFailures(1).WithResponsesCutShortCounted(), cancellationToken);
+            report = cut with
+            {
+                Incidents = Ordered(OverlappingIncidents.MergePaste(cut.Incidents)),
+                Stats = cut.Stats with { BelowThreshold = true },
+            };
+        }
         else if (report.Incidents.Count > 0 && lines <= ShortPaste && stats.FailedRequests > report.Incidents.Sum(i => i.FailedRequests)
                  && access.Concat(errors).All(i => i.CanReopen))
         {
@@ -368,6 +382,7 @@ internal static class LogAnalyzer
                 GatewayErrors = stats.GatewayErrors,
                 FailedRequests = stats.FailedRequests,
                 TriesMovedPast = stats.TriesMovedPast,
+                ResponsesCutShort = stats.ResponsesCutShort,
                 MalformedSamples = stats.MalformedSamples,
                 Inputs = feed.Inputs,
                 FormatTemplate = feed.Format?.Definition,

@@ -307,6 +307,10 @@ internal sealed class LogFeed
             {
                 Engine.NoteAppServerKill(PrefixTime, kill);
             }
+            else if (AppServerLine.IsOversizedRequest(line))
+            {
+                Engine.NoteOversizedRequest(PrefixTime);
+            }
             else if (AppServerLine.IsProcessSupervisor(line))
             {
                 Engine.State.ProcessSupervisorSeen = true;
@@ -1410,8 +1414,12 @@ internal sealed class LogFeed
             // cut by whoever wrapped the paste.
             // A head alone, or a line without nginx's time (a fragment pasted from the level on) whose context went to
             // the lines after it (one field a line: "client: …," then "server: …,") is held for them too.
+            // nginx separates the phase and each context field from the next with ", " and ends its line with the last
+            // field's value: a line that ends with the comma was cut before the field after it ("… from upstream, " then
+            // "client: …, server: …" on the lines a docker log or a paste broke it into).
             var cut = (entry.ConnectionId >= 0 && entry.Client.IsEmpty) || line.Count((byte)'"') % 2 == 1 || ErrorLogParser.ContextCutShort(in entry)
-                || (entry.Client.IsEmpty && entry.Upstream.IsEmpty && ErrorLogParser.PhaseCutShort(message));
+                || (entry.Client.IsEmpty && entry.Upstream.IsEmpty && ErrorLogParser.PhaseCutShort(message))
+                || line.TrimEnd(" \t"u8).EndsWith(","u8);
             // nginx writes its head and the message on one line, so a timed head without a message (cut after the
             // level, or after "pid#tid: *cid") was wrapped by whoever pasted it.
             var headOnly = message.IsEmpty && !entry.Timestamp.IsEmpty;
@@ -1466,7 +1474,10 @@ internal sealed class LogFeed
                 && (_terminalWidth == _wrappedWidth || _wrapped!.Count > _wrappedHead);
             // So does a line before it that ends with a context's key ("client: "): its value comes next.
             var keyBefore = CollectionsMarshal.AsSpan(_wrapped).TrimEnd(" \t"u8).EndsWith(":"u8);
-            return !text.IsEmpty && text[0] != '[' && text[0] != '*' && (cutInside || keyBefore || !char.IsAsciiDigit((char)text[0]))
+            // And one that leaves a quote open: nginx closes every value it quotes, so the cut fell inside one
+            // ("request: \"GET /path HTTP/" then "1.1\", upstream: …").
+            var inQuote = CollectionsMarshal.AsSpan(_wrapped).Count((byte)'"') % 2 == 1;
+            return !text.IsEmpty && text[0] != '[' && text[0] != '*' && (cutInside || keyBefore || inQuote || !char.IsAsciiDigit((char)text[0]))
                 && !text.StartsWith("==> "u8)
                 && !ErrorLogParser.StartsTryMessage(text)
                 && !ErrorLogParser.TryParseStderr(line, out _)

@@ -27,6 +27,11 @@ internal static class Remediation
             return NginxPageAloneSteps(evidence.UpstreamLabel);
         }
 
+        if (cause is IncidentCause.InvalidResponse or IncidentCause.Timeout && evidence.AfterStatusSent)
+        {
+            return InModule(CutShortSteps(evidence.UpstreamLabel), evidence.Module);
+        }
+
         var steps = For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], AppServerLimit(evidence), evidence.UpstreamIsGroup,
             upstreamLogged: evidence.Upstream is not ("(unknown)" or "-"), disabledForAnswers: evidence.ServersDisabledForAnswers,
             backendWithoutEndpoints: evidence.BackendWithoutEndpoints, tlsRefusal: evidence.TlsRefusal);
@@ -67,6 +72,15 @@ internal static class Remediation
     [
         "Compare the Host the clients send with the containers' `VIRTUAL_HOST` (`docker inspect -f '{{.Config.Env}}' <container>`): nginx-proxy routes only the names listed there, exactly (and `VIRTUAL_PORT` when the container exposes several ports).",
         "Check that the container is running and on a network nginx-proxy shares, then read the server blocks docker-gen generated (`docker exec <nginx-proxy> cat /etc/nginx/conf.d/default.conf`): a Host with no `server` block of its own falls to the default one, which answers 503.",
+    ];
+
+    /// <summary>Answers that broke after nginx had passed their status on: what ends a response mid-body.</summary>
+    private static string[] CutShortSteps(string upstream) =>
+    [
+        $"Read the logs of {upstream} at these times for a worker that died mid-answer: killed at a time limit (PHP-FPM `request_terminate_timeout`, gunicorn `--timeout`, uWSGI `harakiri`), by the OOM killer (`dmesg -T`), or crashed (a segfault in PHP-FPM's log). It had sent its status and part of the body.",
+        "For long or streamed answers (downloads, exports, server-sent events, long polling), `proxy_read_timeout` (`fastcgi_read_timeout`, `uwsgi_read_timeout`, `grpc_read_timeout`) is the longest silence allowed between two reads, not the whole answer's time: raise it above the stream's longest pause (or have the upstream send a keep-alive comment), and turn `proxy_buffering off` (`fastcgi_buffering off`) for an event stream.",
+        "A download cut at about 1 GB with buffering on is nginx's `proxy_max_temp_file_size` (1024m by default): raise it, set it to 0 (pass the rest through at the client's pace), or `proxy_buffering off` for that location.",
+        "The access log's line for the request shows the status the client got and the bytes sent (`$body_bytes_sent` short of the answer's length); log `$upstream_response_time` to see how long each answer ran.",
     ];
 
     /// <summary>nginx's own 502 pages with nothing beside them: where to look to tell a refusal from a broken answer.</summary>
@@ -187,6 +201,11 @@ internal static class Remediation
                     steps.Add($"Point `grpc_pass` at the gRPC server's own port: {upstream} answers in HTTP/1 (`{CurlTo(upstream)}` shows which program answers, `ss -ltnp` who owns the port). An HTTP/1 application there needs `proxy_pass`; a gRPC server on TLS needs `grpc_pass grpcs://`.");
                 }
 
+                if (kinds.Contains(FailureKind.OverAppServerBuffer))
+                {
+                    steps.Add("Raise uWSGI's `buffer-size` above the largest request header block clients send (`buffer-size = 32768` in its ini, `--buffer-size 32768`; up to 65535): `uwsgi_pass` sends the request's headers as one packet, and uWSGI skips one larger than its buffer. Then find what grew (a cookie set per visit, a long query string) if it keeps growing.");
+                }
+
                 if (kinds.Contains(FailureKind.NotFastCgi))
                 {
                     steps.Add($"Point `fastcgi_pass` at PHP-FPM's own `listen` (its pool file, e.g. `/etc/php/*/fpm/pool.d/www.conf`): {upstream} is another service's (`ss -ltnp` shows which program owns the port). If the application there speaks HTTP, use `proxy_pass http://…` instead.");
@@ -216,7 +235,19 @@ internal static class Remediation
                     steps.Add("Point `proxy_pass` at `127.0.0.1` instead of `localhost`/`[::1]`, or enable IPv6 on the host's (container's) loopback; for a name that resolves to IPv6 addresses the host cannot reach, `resolver ... ipv6=off` (or an IPv4 address).");
                 }
 
-                steps.Add($"Check the address and port of {upstream} in `proxy_pass`/the `upstream` block against where the service really listens (`ss -ltnp`), then `nginx -t && nginx -s reload`.");
+                if (kinds.Contains(FailureKind.BodyBufferUnwritable))
+                {
+                    steps.Add("Make `client_body_temp_path` exist and writable by nginx's worker user (`nginx -T | grep -n client_body_temp_path`; the default is under nginx's prefix: `/var/lib/nginx/body` on Debian, `/var/cache/nginx/client_temp` in the official image): `install -d -o www-data <dir>` (nginx's `user`), or point it at a directory that survives reboots and tmp cleaners, then `nginx -s reload`. SELinux: `restorecon -Rv <dir>`.");
+                    steps.Add("If the bodies need not touch the disk, `client_body_buffer_size` as large as the largest body keeps them in memory (per request: mind the memory), and `proxy_request_buffering off` streams them to the upstream instead.");
+                }
+
+                if (kinds.Count == 0 || !kinds.All(k => k is FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable))
+                {
+                    // uWSGI's refusal came from the address nginx was given, and a body nginx could not buffer went
+                    // nowhere: no address is in question.
+                    steps.Add($"Check the address and port of {upstream} in `proxy_pass`/the `upstream` block against where the service really listens (`ss -ltnp`), then `nginx -t && nginx -s reload`.");
+                }
+
                 break;
             case IncidentCause.Timeout when appServerTimeout is { } limit:
                 var about = limit > 0 ? $"about {limit:0.#} s" : "the application server's time limit";
@@ -242,9 +273,15 @@ internal static class Remediation
                 steps.Add("Add servers and `proxy_next_upstream error timeout` for idempotent requests, and `proxy_cache_use_stale timeout` to serve cached content meanwhile.");
                 break;
             case IncidentCause.Overload:
-                if (!kinds.All(k => k.DroppedByNginx()))
+                if (!kinds.All(k => k.DroppedByNginx() || k == FailureKind.BodyBufferDiskFull))
                 {
                     steps.Add($"Scale {upstream} out or up (more instances or workers: PHP-FPM `pm.max_children`, gunicorn/uwsgi workers, thread pools).");
+                }
+
+                if (kinds.Contains(FailureKind.BodyBufferDiskFull))
+                {
+                    steps.Add("Free space on the filesystem that holds `client_body_temp_path` (`df -h` and `df -i` there; `nginx -T | grep -n client_body_temp_path`), or move the path to a larger volume: every request body larger than `client_body_buffer_size` is written there first, so the largest uploads need that much free space each, at once.");
+                    steps.Add("`proxy_request_buffering off` streams request bodies to the upstream instead of writing them to disk first (the upstream then sees slow clients' uploads as they come).");
                 }
 
                 if (kinds.Contains(FailureKind.QueueFull))

@@ -108,6 +108,10 @@ internal static class RequestJoin
     /// </summary>
     public const int NotHttp = 9;
 
+    /// <summary>The status of a request whose try failed after nginx had passed the upstream's status on (<c>… while
+    /// reading upstream</c>): the upstream's own, which the error line does not give.</summary>
+    public const int StatusPassedOn = 0;
+
     /// <summary>What the client got for a request the upstream failed: a gateway error, or an upstream's non-HTTP answer.</summary>
     public static bool IsFailedStatus(int status) => status is 502 or 503 or 504 or NotHttp;
 
@@ -269,8 +273,8 @@ internal static class RequestJoin
         FailureKind.AcceptFailed or FailureKind.WorkerKilled or FailureKind.WorkerCrashed => 502,
 
         // nginx could not get a connection or a socket for the try, and ngx_http_upstream_connect finalizes the request
-        // with 500: no server was tried.
-        _ when kind.OutOfNginxResources() => 500,
+        // with 500: no server was tried. So does a request whose body it could not buffer.
+        _ when kind.AnsweredBeforeAnyTry() => 500,
         _ => 502,
     };
 

@@ -17,11 +17,6 @@ internal readonly record struct AppServerKill(string Server, double? LimitSecond
 /// </summary>
 internal static class AppServerLine
 {
-    /// <summary>Whether the line is a worker killed at a time limit: gunicorn's <c>[CRITICAL] WORKER TIMEOUT (pid:12)</c>,
-    /// uWSGI's <c>*** HARAKIRI ON WORKER 1 (pid: 57, try: 1) ***</c>, PHP-FPM's <c>child 25, script '…' (request: "…")
-    /// execution timed out (10.09 sec), terminating</c> (<c>request_terminate_timeout</c>), Unicorn's <c>worker=0
-    /// PID:1234 timeout (61s &gt; 60s), killing</c>, Puma's <c>Terminating timed out worker (Worker 0 failed to check in
-    /// within 60 seconds)</c>.</summary>
     /// <summary>
     /// A process supervisor's own line: s6-overlay's (<c>s6-rc: info: service nginx successfully started</c>,
     /// <c>[s6-init] …</c>, <c>[cont-init.d] …</c>, <c>s6-svscan</c>) or supervisord's (<c>supervisord started with pid 1</c>,
@@ -35,6 +30,11 @@ internal static class AppServerLine
             || head.IndexOf("s6-svscan"u8) >= 0 || head.IndexOf("supervisord started with pid"u8) >= 0 || head.IndexOf("INFO spawned: '"u8) >= 0;
     }
 
+    /// <summary>Whether the line is a worker killed at a time limit: gunicorn's <c>[CRITICAL] WORKER TIMEOUT (pid:12)</c>,
+    /// uWSGI's <c>*** HARAKIRI ON WORKER 1 (pid: 57, try: 1) ***</c>, PHP-FPM's <c>child 25, script '…' (request: "…")
+    /// execution timed out (10.09 sec), terminating</c> (<c>request_terminate_timeout</c>), Unicorn's <c>worker=0
+    /// PID:1234 timeout (61s &gt; 60s), killing</c>, Puma's <c>Terminating timed out worker (Worker 0 failed to check in
+    /// within 60 seconds)</c>.</summary>
     public static bool TryReadTimeoutKill(ReadOnlySpan<byte> line, out AppServerKill kill)
     {
         kill = default;
@@ -77,6 +77,16 @@ internal static class AppServerLine
 
         return false;
     }
+
+    /// <summary>
+    /// Whether the line is uWSGI's refusal of a request larger than its buffer: <c>invalid request block size: 4143
+    /// (max 4096)...skip</c>, or on its HTTP socket <c>invalid HTTP request size (max 4096)...skip</c>. uWSGI reads a
+    /// request's whole header block (nginx's <c>uwsgi_pass</c> sends it as one packet) into <c>buffer-size</c> bytes; a
+    /// larger one is skipped and its connection closed unanswered.
+    /// </summary>
+    public static bool IsOversizedRequest(ReadOnlySpan<byte> line) =>
+        line.Length <= 4096 && (line.IndexOf("invalid request block size: "u8) is var at and >= 0 && line[at..].IndexOf(" (max "u8) > 0
+            || line.IndexOf("invalid HTTP request size (max "u8) >= 0);
 
     /// <summary>The number the text starts with (<c>10.092849</c>, <c>60</c>), or null.</summary>
     private static double? Number(ReadOnlySpan<byte> text) =>

@@ -770,6 +770,14 @@ internal static class ErrorLogParser
     /// </summary>
     private static ReadOnlySpan<byte> Value(ReadOnlySpan<byte> text, out int consumed)
     {
+        // A line copied out of a JSON string (a Docker log's "log" field) without its envelope keeps the quotes' escapes:
+        // host: \"a.test\".
+        if (text.StartsWith("\\\""u8) && text[2..].IndexOf("\\\""u8) is var escaped and >= 0)
+        {
+            consumed = escaped + 4;
+            return text.Slice(2, escaped);
+        }
+
         if (text.IsEmpty || text[0] != '"')
         {
             var comma = text.IndexOf(", "u8);

@@ -62,7 +62,12 @@ internal static class ReportWriter
             return;
         }
 
-        if (stats.BelowThreshold)
+        if (stats.BelowThreshold && report.Incidents.All(i => i.Status == RequestJoin.StatusPassedOn))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"The logs hold no gateway error: {stats.ResponsesCutShort} answer(s) broke after nginx had passed their status on (`while reading upstream`), so the client got that status with the body cut short. Each is analysed anyway."));
+        }
+        else if (stats.BelowThreshold)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"The logs hold {stats.FailedRequests} failed request(s), too few together to make an incident: each is analysed anyway."));
@@ -72,9 +77,9 @@ internal static class ReportWriter
         foreach (var incident in report.Incidents)
         {
             output.WriteLine();
-            var statuses = string.Join(", ", incident.Statuses.Select(s => $"{s.Value}× {s.Key}"));
+            var statuses = string.Join(", ", incident.Statuses.Select(s => $"{s.Value}× {StatusText(s.Key)}"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"● {incident.Status} on {incident.Upstream} for {incident.Host}: {IncidentCauses.DisplayName(incident.Cause)} (confidence {incident.Confidence:0.00}) [{incident.State.ToString().ToLowerInvariant()}]"));
+                $"● {StatusText(incident.Status.ToString(CultureInfo.InvariantCulture))} on {incident.Upstream} for {incident.Host}: {IncidentCauses.DisplayName(incident.Cause)} (confidence {incident.Confidence:0.00}) [{incident.State.ToString().ToLowerInvariant()}]"));
             var recovered = incident.FailedTriesRecovered > 0
                 ? string.Create(CultureInfo.InvariantCulture, $", {incident.FailedTriesRecovered} failed tries recovered by failover")
                 : "";
@@ -136,4 +141,8 @@ internal static class ReportWriter
             }
         }
     }
+
+    /// <summary>A status as the report says it: the upstream's own, passed on before the answer broke, is in no line.</summary>
+    private static string StatusText(string status) =>
+        status == RequestJoin.StatusPassedOn.ToString(CultureInfo.InvariantCulture) ? "a response cut short (the upstream's status, not logged)" : status;
 }

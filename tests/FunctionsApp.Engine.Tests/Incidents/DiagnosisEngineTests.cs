@@ -850,23 +850,54 @@ public sealed class DiagnosisEngineTests
 
     /// <summary>
     /// ngx_http_upstream_send_response passes the upstream's status and headers on before the body phase ("while
-    /// reading upstream") begins: a failure there only cuts the body short, and the client got the upstream's status.
-    /// From the error log alone too, no 502 or 504 came of it; the same failure before the header is one.
+    /// reading upstream") begins: a failure there only cuts the body short, and the client got the upstream's status,
+    /// never a 502 or 504 of nginx's. A short paste of such lines alone asks about them: they are reported with that
+    /// status, which the lines do not give (<see cref="RequestJoin.StatusPassedOn"/>). The same failure before the
+    /// header is a gateway error.
     /// </summary>
     [Theory]
-    [InlineData("upstream prematurely closed connection while reading upstream", null)]
-    [InlineData("upstream timed out (110: Connection timed out) while reading upstream", null)]
-    [InlineData("readv() failed (104: Connection reset by peer) while reading upstream", null)]
-    [InlineData("upstream sent invalid chunked response while reading upstream", null)]
-    [InlineData("upstream prematurely closed connection while reading response header from upstream", IncidentCause.InvalidResponse)]
-    [InlineData("upstream timed out (110: Connection timed out) while reading response header from upstream", IncidentCause.Timeout)]
-    public void Analyze_ErrorLogAlone_BodyPhaseLine_IsNoGatewayFailure(string message, IncidentCause? cause)
+    [InlineData("upstream prematurely closed connection while reading upstream", IncidentCause.InvalidResponse, RequestJoin.StatusPassedOn)]
+    [InlineData("upstream timed out (110: Connection timed out) while reading upstream", IncidentCause.Timeout, RequestJoin.StatusPassedOn)]
+    [InlineData("readv() failed (104: Connection reset by peer) while reading upstream", IncidentCause.InvalidResponse, RequestJoin.StatusPassedOn)]
+    [InlineData("upstream sent invalid chunked response while reading upstream", IncidentCause.InvalidResponse, RequestJoin.StatusPassedOn)]
+    [InlineData("upstream prematurely closed connection while reading response header from upstream", IncidentCause.InvalidResponse, 502)]
+    [InlineData("upstream timed out (110: Connection timed out) while reading response header from upstream", IncidentCause.Timeout, 504)]
+    public void Analyze_ErrorLogAlone_BodyPhaseLines_AreAnswersCutShortNotGatewayErrors(string message, IncidentCause cause, int status)
     {
         var errors = Enumerable.Range(0, 4).Select(i => Error(i * 5, message, cid: i + 1));
 
         var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
 
-        Assert.Equal(cause, report.Incidents.SingleOrDefault()?.Cause);
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((cause, status), (incident.Cause, incident.Status));
+        Assert.Equal(status == RequestJoin.StatusPassedOn ? 4 : 0, report.Stats.ResponsesCutShort);
+        if (status == RequestJoin.StatusPassedOn)
+        {
+            Assert.Contains("after nginx had passed its status and headers on", incident.Summary, StringComparison.Ordinal);
+            Assert.Contains(incident.Remediation, step => step.Contains("proxy_max_temp_file_size", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>
+    /// Answers cut short are reported only when they are all a paste holds and no access log shows their requests: beside
+    /// a gateway error they are not one, and an access log that shows the request holds the status the client got.
+    /// </summary>
+    [Fact]
+    public void Analyze_BodyPhaseLinesBesideAGatewayError_OrUnderTheirAccessLines_MakeNoIncident()
+    {
+        const string Cut = "upstream prematurely closed connection while reading upstream";
+        var beside = Enumerable.Range(0, 4).Select(i => Error(i * 5, Cut, cid: i + 1))
+            .Concat(Enumerable.Range(0, 4).Select(i => Error(i * 5 + 1, Refused, upstream: "10.0.0.2:8080", host: "shop.test", cid: i + 10)))
+            .OrderBy(l => l, StringComparer.Ordinal);
+        var access = Enumerable.Range(0, 4).Select(i => Access(i * 5, 200, cid: i + 1));
+        var errors = Enumerable.Range(0, 4).Select(i => Error(i * 5, Cut, cid: i + 1));
+
+        var withGatewayError = LogAnalyzer.Analyze([], [Input("error", beside)], null, new DiagnosisOptions(), CancellationToken.None);
+        var underAccessLines = Analyze(access, errors);
+
+        Assert.Equal(("10.0.0.2:8080", IncidentCause.UpstreamDown), (Assert.Single(withGatewayError.Incidents).Upstream, withGatewayError.Incidents[0].Cause));
+        Assert.Empty(underAccessLines.Incidents);
+        Assert.Equal(4, underAccessLines.Stats.ResponsesCutShort);
     }
 
     [Fact]

@@ -69,6 +69,11 @@ public sealed class ErrorSignaturesTests
         // nginx's own temporary files: the upstream answered, nginx's disk failed (a cut body or a 500, no gateway error).
         { "open() \"/var/lib/nginx/proxy/7/00/0000000007\" failed (13: Permission denied) while reading upstream", "None" },
         { "pwrite() \"/var/cache/nginx/proxy_temp/1/00/0000000001\" failed (28: No space left on device) while reading upstream", "None" },
+        // The request body's, outside any upstream phase: nginx answers the request 500 itself before any try.
+        { "open() \"/var/lib/nginx/body/0000000025\" failed (13: Permission denied)", "BodyBufferUnwritable" },
+        { "open() \"/tmp/nginx_client_body/0000000018\" failed (2: No such file or directory)", "BodyBufferUnwritable" },
+        { "pwrite() \"/var/lib/nginx/tmp/client_body/0000000002\" failed (28: No space left on device)", "BodyBufferDiskFull" },
+        { "open() \"/srv/www/0000000025\" failed (40: Too many levels of symbolic links)", "None" },
         // The connection's last action is whatever it was when the upstream module chose its server: a real line says
         // "sending to client", yet no byte of the response existed.
         { "no resolver defined to resolve api.openai.com while sending to client", "NoResolver" },

@@ -925,6 +925,31 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// ingress-nginx's TCP and UDP services go through the stream module's Lua balancer, whose lines nginx heads
+    /// <c>stream [lua]</c>: an endpoint it could not set (an IPv6 address without brackets, "invalid port") sends the
+    /// session to the placeholder server as an HTTP request's would be; the stream access log's <c>$status</c> is 502.
+    /// </summary>
+    [Fact]
+    public void StreamSessionsOnIngressNginxsPlaceholder_AfterAPeerRefusedAsAnAddress_AreTheConfiguration()
+    {
+        const string Format = "[$remote_addr] [$time_local] $protocol $status $bytes_sent $bytes_received $session_time";
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 4; s++)
+        {
+            var context = $", client: fd69:1:10:f980::a13:26df, server: [::]:32001, bytes from/to client:0/0, bytes from/to upstream:0/0";
+            access.Add($"[fd69:1:10:f980::a13:26df] [{Base.AddSeconds(s):dd/MMM/yyyy:HH:mm:ss} +0000] TCP 502 0 0 0.000");
+            errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 847#847: *{26059 + s} stream [lua] tcp_udp_balancer.lua:196: balance(): error while setting current upstream peer 2001:db8:42:83:318a:6059:3e82:d1d6:3306: invalid port while connecting to upstream{context}");
+            errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [crit] 847#847: *{26059 + s} connect() to 0.0.0.1:1234 failed (22: Invalid argument) while connecting to upstream{context[..context.IndexOf(", bytes", StringComparison.Ordinal)]}, upstream: \"0.0.0.1:1234\", bytes from/to client:0/0, bytes from/to upstream:0/0");
+        }
+
+        var incident = Assert.Single(Analyze(access, errors, Format).Incidents);
+
+        Assert.Equal((IncidentCause.Misconfiguration, 502, 4), (incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Contains("without brackets", incident.Summary, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// The listener accepted clients and had no connection (or descriptor) left for them: nginx closed them before any
     /// request, so no access line logs them, however many requests it served meanwhile. An outage of nginx itself.
     /// </summary>
@@ -2336,6 +2361,10 @@ public sealed class NginxBehaviourTests
     [InlineData("recv() failed (104: Connection reset by peer)\nwhile reading response header from upstream, client: 127.0.0.1, server: , request: \"GET /register\nHTTP/1.1\", upstream: \"fastcgi://unix:/home/web01/.valet/valet.sock:\", host: \"laravel.test\", referrer:\n\"http://laravel.test/\"", "unix:/home/web01/.valet/valet.sock", IncidentCause.InvalidResponse)]
     // The rest starting with a key of the context (no syslog tag, though "server:" has a tag's shape).
     [InlineData("connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, \nserver: , request: \"GET /_matrix/client/versions HTTP/1.0\", upstream: \"http://127.0.0.1:8008/_matrix/client/versions\", host: \"matrix.test\"", "127.0.0.1:8008", IncidentCause.UpstreamDown)]
+    // Cut after a field's comma, the request's: nginx ends a line with a value, never with the comma between two.
+    [InlineData("connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: a.test, request: \"GET / HTTP/1.1\", \nupstream: \"http://10.0.0.9:8080/\", host: \"a.test\"", "10.0.0.9:8080", IncidentCause.UpstreamDown)]
+    // Cut inside the request's quotes, before the digit of its version: nginx closes every quote it opens.
+    [InlineData("connect() failed (111: Connection refused) while connecting to upstream, client: 10.10.130.84, server: localhost, request: \"GET /console-api/join-list HTTP/\n1.1\", upstream: \"http://172.20.0.9:8080/join-list\", host: \"172.29.243.212\"", "172.20.0.9:8080", IncidentCause.UpstreamDown)]
     public void WrappedPaste_OneEntryOverSeveralLines_IsReadAsOne(string rest, string upstream, IncidentCause cause)
     {
         var errors = new List<string>();
@@ -2509,6 +2538,30 @@ public sealed class NginxBehaviourTests
         var incident = Assert.Single(report.Incidents);
         Assert.Equal(("127.0.0.1:5000", IncidentCause.Timeout, 504), (incident.Upstream, incident.Cause, incident.Status));
         Assert.Contains("timed out) while reading response header from upstream, client: 198.51.100.23, server: app, request: \"GET /catalog/", incident.Evidence[0].Sample, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A fragment of a Docker log's JSON string, pasted from the message on, one field a line: the first line ends with
+    /// the comma after the phase (nginx ends a line with a value, never with a comma) and the quotes keep their JSON
+    /// escapes. The lines after it are its context, and the escaped quotes are read as nginx's.
+    /// </summary>
+    [Fact]
+    public void FragmentCutAfterThePhasesComma_WithEscapedQuotes_IsReadWithItsContext()
+    {
+        string[] errors =
+        [
+            "recv() failed (104: Connection reset by peer) while reading response header from upstream, ",
+            "client: 172.18.0.6, server: , request: \\\"GET /favicon.ico HTTP/1.1\\\", ",
+            "upstream: \\\"uwsgi://unix:///tmp/uwsgi.sock:\\\", ",
+            "host: \\\"portal.test\\\", ",
+            "referrer: \\\"https://portal.test/search?entity_type[0]=Donor\\\"\\n\"",
+        ];
+
+        var report = Analyze([], errors, options: new DiagnosisOptions { MinFailures = 1 });
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("unix:///tmp/uwsgi.sock", "portal.test", IncidentCause.InvalidResponse, 1), (incident.Upstream, incident.Host, incident.Cause, incident.FailedRequests));
+        Assert.Equal(0, report.Stats.MalformedLines);
     }
 
     /// <summary>
@@ -4266,6 +4319,44 @@ public sealed class NginxBehaviourTests
         Assert.Equal(IncidentCause.InvalidResponse, withoutKills.Cause);
     }
 
+    /// <summary>
+    /// Captured (Fixtures/prefixed/compose-uwsgi-buffer-size.log): uWSGI skips a request whose header block is larger
+    /// than its <c>buffer-size</c> and closes the connection unanswered, saying so on its own stdout; nginx reads a reset
+    /// for that request. With uWSGI's lines in the stream the resets are a setting of uWSGI's, and the fix says which;
+    /// without them, the same resets are a broken answer.
+    /// </summary>
+    [Fact]
+    public void ComposeStream_UwsgisRefusalsForSize_MakeTheResetsItsBufferSize()
+    {
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "prefixed", "compose-uwsgi-buffer-size.log"));
+
+        var incident = Assert.Single(Analyze([], lines, format: null).Incidents);
+        var withoutUwsgi = Assert.Single(Analyze([], lines.Where(l => !l.Contains("invalid request block size", StringComparison.Ordinal)), format: null).Incidents);
+
+        Assert.Equal(("127.0.0.1:29031", IncidentCause.Misconfiguration, 4, 502), (incident.Upstream, incident.Cause, incident.FailedRequests, incident.Status));
+        Assert.Contains("buffer-size", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains(incident.Remediation, step => step.Contains("`buffer-size = 32768`", StringComparison.Ordinal));
+        Assert.DoesNotContain(incident.Remediation, step => step.Contains("Check the address and port", StringComparison.Ordinal));
+        Assert.Equal(IncidentCause.InvalidResponse, withoutUwsgi.Cause);
+    }
+
+    [Fact]
+    public void OversizedRequestOfAnotherTime_DoesNotMakeALaterResetASetting()
+    {
+        // uWSGI refused one request for its size a minute before nginx's resets, which are a broken answer of their own.
+        var errors = new List<string> { $"{Base:yyyy/MM/dd HH:mm:ss} [notice] 1#1: start worker processes" };
+        errors.Add("app-1  | invalid request block size: 5594 (max 4096)...skip");
+        errors.Add($"{Base.AddSeconds(1):yyyy/MM/dd HH:mm:ss} [error] 7#7: *1 recv() failed (104: Connection reset by peer) while reading response header from upstream, client: 10.0.0.9, server: api.test, request: \"GET /big HTTP/1.1\", upstream: \"uwsgi://10.0.0.1:8080\", host: \"api.test\"");
+        for (var s = 600; s < 605; s++)
+        {
+            errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 7#7: *{s} recv() failed (104: Connection reset by peer) while reading response header from upstream, client: 10.0.0.9, server: api.test, request: \"GET /orders HTTP/1.1\", upstream: \"uwsgi://10.0.0.1:8080\", host: \"api.test\"");
+        }
+
+        var incidents = Analyze([], errors, format: null).Incidents;
+
+        Assert.Equal(IncidentCause.InvalidResponse, Assert.Single(incidents, i => i.End >= Base.AddSeconds(600)).Cause);
+    }
+
     [Fact]
     public void KillLinesOfAnotherTime_DoNotMakeAnIncidentsResetsATimeout()
     {
@@ -4281,6 +4372,29 @@ public sealed class NginxBehaviourTests
         var incident = Assert.Single(Analyze([], errors, format: null).Incidents);
 
         Assert.Equal(IncidentCause.InvalidResponse, incident.Cause);
+    }
+
+    /// <summary>
+    /// Captured (Fixtures/captures/client-body-temp-unwritable): three sites whose <c>client_body_temp_path</c> was taken
+    /// away, made unwritable and filled after nginx started. A body larger than <c>client_body_buffer_size</c> goes to
+    /// that file before the request is proxied, so those requests were nginx's own 500s, no server tried; the small
+    /// forms and the pages kept being served. A missing or forbidden directory is the configuration, a full disk an
+    /// overload.
+    /// </summary>
+    [Fact]
+    public void RequestBodiesNginxCouldNotBuffer_AreItsOwn500s_ByWhatFailed()
+    {
+        var (access, errors) = Captured("client-body-temp-unwritable");
+
+        var incidents = Analyze(access, errors, format: null).Incidents.ToDictionary(i => i.Host);
+
+        Assert.Equal(3, incidents.Count);
+        Assert.Equal((IncidentCause.Misconfiguration, 500, 4), (incidents["files.example"].Cause, incidents["files.example"].Status, incidents["files.example"].FailedRequests));
+        Assert.Equal((IncidentCause.Misconfiguration, 500, 4), (incidents["print.example"].Cause, incidents["print.example"].Status, incidents["print.example"].FailedRequests));
+        Assert.Equal((IncidentCause.Overload, 500, 4), (incidents["drive.example"].Cause, incidents["drive.example"].Status, incidents["drive.example"].FailedRequests));
+        Assert.Contains("client_body_temp_path", incidents["files.example"].Remediation[0], StringComparison.Ordinal);
+        Assert.Contains("df -h", incidents["drive.example"].Remediation[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(incidents["print.example"].Remediation, step => step.Contains("Check the address and port", StringComparison.Ordinal));
     }
 
     /// <summary>The access and error logs nginx wrote for a capture in Fixtures/captures (see its README).</summary>

@@ -118,7 +118,7 @@ internal static partial class RealErrorLineReplay
 
     /// <summary>The status nginx gives for each cause: limit_req/limit_conn answer 503 (limit_*_status), a timeout 504
     /// (NGX_HTTP_UPSTREAM_FT_TIMEOUT), but 502 in a stream session (the stream module has no 504), every other failure
-    /// before the response 502; "none" is no request failure.</summary>
+    /// before the response 502, a failure after it the status passed on; "none" is no request failure.</summary>
     public static int? StatusOf(RealLine line) => line.Cause switch
     {
         "none" => null,
@@ -128,6 +128,8 @@ internal static partial class RealErrorLineReplay
         // request (the listener's accept), the client is dropped unanswered: 502, as a load balancer in front says.
         "overload" when line.Line.Contains("worker_connections are not enough while", StringComparison.Ordinal)
             || line.Line.Contains("socket() failed (24:", StringComparison.Ordinal) => 500,
+        // After the status went out ("while reading upstream"): the upstream's own, which no line gives.
+        "invalid_response" or "timeout" when line.Line.Contains(" while reading upstream", StringComparison.Ordinal) => RequestJoin.StatusPassedOn,
         "timeout" => line.Line.Contains(", bytes from/to client:", StringComparison.Ordinal) ? 502 : 504,
         "upstream_down" or "misconfiguration" or "overload" or "dns" or "tls_handshake" or "invalid_response" => 502,
 

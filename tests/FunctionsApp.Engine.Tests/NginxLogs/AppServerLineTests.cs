@@ -26,4 +26,14 @@ public sealed class AppServerLineTests
     [InlineData("127.0.0.1 - - [04/Dec/2026:05:55:39 +0000] \"GET /WORKER TIMEOUT HTTP/1.1\" 502 157 \"-\" \"curl/7.88.1\"")]
     public void TryReadTimeoutKill_OtherLines_AreNotKills(string line) =>
         Assert.False(AppServerLine.TryReadTimeoutKill(Encoding.UTF8.GetBytes(line), out _));
+
+    [Theory]
+    // uWSGI 2.0.21 (captured: Fixtures/prefixed/compose-uwsgi-buffer-size.log), bare and behind a container's column.
+    [InlineData("invalid request block size: 5594 (max 4096)...skip", true)]
+    [InlineData("app-1  | invalid request block size: 21573 (max 8192)...skip", true)]
+    [InlineData("invalid HTTP request size (max 4096)...skip", true)] // its HTTP socket's (uwsgi --http-socket)
+    [InlineData("[pid: 15162|app: 0|req: 2/4] 127.0.0.1 () {32 vars in 364 bytes} [Mon Dec  7 04:44:30 2026] GET /page/4 => generated 3 bytes in 0 msecs (HTTP/1.1 200) 1 headers in 45 bytes (1 switches on core 0)", false)]
+    [InlineData("2026/12/07 04:44:29 [error] 7#7: *5 recv() failed (104: Connection reset by peer) while reading response header from upstream", false)]
+    public void IsOversizedRequest_UwsgisRefusalForSize_IsRecognised(string line, bool expected) =>
+        Assert.Equal(expected, AppServerLine.IsOversizedRequest(Encoding.UTF8.GetBytes(line)));
 }

@@ -16,6 +16,11 @@ public sealed class PastedTypographyTests
         { "no-break spaces", ErrorLine.Replace(' ', '\u00a0') },
         { "HTML entities", ErrorLine.Replace("&", "&amp;").Replace("\"", "&quot;") },
         { "all three", Curl(ErrorLine).Replace(' ', '\u00a0') },
+        // A word processor that curled all quotes but one (nginx writes them in pairs: an odd count was replaced).
+        { "smart quotes but one", new System.Text.RegularExpressions.Regex("\u201d").Replace(Curl(ErrorLine), "\"", 1) },
+        // A page that linked every address, copied as Markdown: the client's, the server's and the Host's alike.
+        { "Markdown links", ErrorLine.Replace("203.0.113.9", "[203.0.113.9](http://203.0.113.9/)").Replace("shop.test", "[shop.test](http://shop.test/)") },
+        { "Markdown links and smart quotes", Curl(ErrorLine.Replace("client: 203.0.113.9", "client: [203.0.113.9](https://203.0.113.9)")) },
     };
 
     [Theory]
@@ -33,6 +38,7 @@ public sealed class PastedTypographyTests
     [InlineData(ErrorLine)] // nginx's own
     [InlineData("203.0.113.9 - - [05/Mar/2024:10:11:12 +0100] \"GET /search?q=\u201cquoted\u201d HTTP/1.1\" 200 12 \"-\" \"curl/8\"")] // curly quotes inside a value, straight ones around it
     [InlineData("203.0.113.9 - - [05/Mar/2024:10:11:12 +0100] \"GET /a?x=&quot; HTTP/1.1\" 200 12 \"-\" \"curl/8\"")] // an entity a client sent
+    [InlineData("2024/03/05 10:11:12 [error] 7#7: *1 connect() failed (111: Connection refused) while connecting to upstream, client: ::1, server: a.test, request: \"GET /[x](y) HTTP/1.1\", upstream: \"http://[::1]:8080/[x](y)\", host: \"a.test\"")] // brackets nginx wrote, no link
     public void Has_LineWithNginxsOwnQuotes_IsLeftAlone(string line)
     {
         var bytes = Encoding.UTF8.GetBytes(line);
