@@ -568,7 +568,8 @@ internal sealed partial class DiagnosisEngine
             AnsweredByAuthRequest = kind == FailureKind.AuthEndpointWrong,
             InStreamSession = line.Request.IsEmpty && line.Line.IndexOf(", bytes from/to client:"u8) >= 0,
             InLuaBalancer = kind.IsUnresolved() && ErrorSignatures.IsLua(message),
-            StatedStatus = line.Passenger ? ErrorSignatures.StatedStatus(message) : outOfResources && kind == FailureKind.ProxyLoop ? 500 : null,
+            StatedStatus = line.Passenger ? ErrorSignatures.StatedStatus(message) : outOfResources && kind == FailureKind.ProxyLoop ? 500
+                : kind.IsUnresolved() && ErrorSignatures.KongInitialResolve(message) >= 0 ? 500 : null,
             Raw = LogText.Raw(line.Line),
         };
         if (UpstreamAddress.IsBalancerPlaceholder(error.Upstream) && !kind.AfterConnect())

@@ -628,13 +628,24 @@ internal static class ErrorSignatures
     /// execute(): DNS resolution failed: dns server error: 3 name error. Tried: ["(short)orders:(na) - cache-miss", …]</c>):
     /// the gateway then answers the request itself (503 "name resolution failed") without a peer, as nginx's own
     /// <c>could not be resolved</c> does with 502. Kong before 1.0 wrote <c>execute(): [dns] dns server error: 3 name
-    /// error. Tried: (short)orders:(na) - cache-miss</c>, one name tried per line after it. The DNS server's words say
-    /// which failure; None when not such a line.
+    /// error. Tried: (short)orders:(na) - cache-miss</c>, one name tried per line after it, and from 0.10 to 0.14
+    /// <c>failed the initial dns/balancer resolve for 'orders' with: dns query returned no results</c>, answering 500
+    /// (<see cref="KongInitialResolve"/>). The DNS server's words say which failure; None when not such a line (a reason
+    /// in no DNS words, Kong's <c>table: 0x5c909238</c>, says nothing).
     /// </summary>
     private static FailureKind BalancerNameFailure(ReadOnlySpan<byte> message)
     {
         var at = message.IndexOf("DNS resolution failed"u8);
         at = at >= 0 ? at : message.IndexOf("execute(): [dns] "u8);
+        if (at < 0 && KongInitialResolve(message) is var initial and >= 0)
+        {
+            var reason = message[initial..];
+            return reason.IndexOf("dns query returned no results"u8) >= 0 || reason.IndexOf("name error"u8) >= 0 ? FailureKind.DnsNotFound
+                : reason.IndexOf("server failure"u8) >= 0 ? FailureKind.DnsServerFailure
+                : reason.IndexOf("dns"u8) >= 0 && reason.IndexOf("timeout"u8) >= 0 ? FailureKind.DnsTimeout
+                : FailureKind.None;
+        }
+
         if (at < 0 || message.IndexOf("balancer"u8) < 0)
         {
             return FailureKind.None;
@@ -649,6 +660,15 @@ internal static class ErrorSignatures
             : words.IndexOf("server failure"u8) >= 0 ? FailureKind.DnsServerFailure
             : words.IndexOf("timeout"u8) >= 0 ? FailureKind.DnsTimeout
             : FailureKind.DnsNotFound;
+    }
+
+    /// <summary>Where the name begins in Kong's pre-1.0 <c>failed the initial dns/balancer resolve for 'orders' with: …</c>
+    /// (its <c>responses.lua</c> answered such a request 500); -1 when not such a line.</summary>
+    public static int KongInitialResolve(ReadOnlySpan<byte> message)
+    {
+        var marker = "failed the initial dns/balancer resolve for "u8;
+        var at = message.IndexOf(marker);
+        return at < 0 ? -1 : at + marker.Length;
     }
 
     /// <summary>
@@ -875,6 +895,14 @@ internal static class ErrorSignatures
             var name = tried["(short)"u8.Length..];
             var end = name.IndexOfAny((byte)':', (byte)'"');
             return Encoding.UTF8.GetString(end < 0 ? name : name[..end]);
+        }
+
+        if (kind.IsUnresolved() && KongInitialResolve(message) is var kongAt and >= 0)
+        {
+            // The name in quotes, straight or as a page curled them: 'orders', ‘orders’.
+            var name = message[kongAt..];
+            var end = name.IndexOf(" with: "u8);
+            return Encoding.UTF8.GetString((end < 0 ? name : name[..end]).Trim("'\"\u2018\u2019"u8));
         }
 
         if (kind == FailureKind.NoResolver)

@@ -66,6 +66,9 @@ public sealed class ErrorSignaturesTests
         { "api.internal could not be resolved (3: Host not found)", "DnsNotFound" },
         { "api.internal could not be resolved (110: Operation timed out)", "DnsTimeout" },
         { "no resolver defined to resolve api.internal", "NoResolver" },
+        // Kong before 1.0: its balancer's own lookup; a reason in no DNS words says nothing of the name.
+        { "[lua] responses.lua:107: before(): failed the initial dns/balancer resolve for 'api.internal' with: dns query returned no results", "DnsNotFound" },
+        { "[lua] responses.lua:121: after(): failed the initial dns/balancer resolve for 'mrest_web' with: table: 0x5c909238", "Script" },
         // nginx's own temporary files: the upstream answered, nginx's disk failed (a cut body or a 500, no gateway error).
         { "open() \"/var/lib/nginx/proxy/7/00/0000000007\" failed (13: Permission denied) while reading upstream", "None" },
         { "pwrite() \"/var/cache/nginx/proxy_temp/1/00/0000000001\" failed (28: No space left on device) while reading upstream", "None" },
@@ -239,6 +242,9 @@ public sealed class ErrorSignaturesTests
     // Kong's balancer names the upstream's own name first among those it tried: in a JSON array since 1.0, bare before.
     [InlineData("[lua] balancer.lua:819: execute(): DNS resolution failed: dns server error: 3 name error. Tried: [\"(short)orders:(na) - cache-miss\"], client: 10.0.0.1, server: kong, request: \"GET / HTTP/1.1\", host: \"k\"", "orders")]
     [InlineData("[lua] balancer.lua:781: execute(): [dns] dns server error: 3 name error. Tried: (short)bearbear.service.consul:(na) - cache-hit/stale", "bearbear.service.consul")]
+    // Kong 0.10 to 0.14 quote it (a page may have curled the quotes).
+    [InlineData("[lua] responses.lua:107: before(): failed the initial dns/balancer resolve for 'ibapi-sand.adnxs.test' with: dns query returned no results, client: 10.3.64.175, server: kong, request: \"GET /status HTTP/1.1\", host: \"k\"", "ibapi-sand.adnxs.test")]
+    [InlineData("[lua] responses.lua:121: after(): failed the initial dns/balancer resolve for \u2018orders_web\u2019 with: dns server error: 2 server failure, client: 10.0.0.1, server: kong, request: \"GET / HTTP/1.1\", host: \"k\"", "orders_web")]
     // A module resolving by itself quotes the name.
     [InlineData("upstream-dynamic-servers: 'furry.top' could not be resolved (110: Operation timed out)", "furry.top")]
     // The CONNECT module names the tunnel's peer itself.

@@ -1995,6 +1995,21 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// Kong 0.10 to 0.14 said a failed lookup of its balancer in other words (<c>failed the initial dns/balancer resolve
+    /// for 'NAME' with: dns query returned no results</c>) and answered the request 500 from its <c>responses.lua</c>.
+    /// </summary>
+    [Fact]
+    public void Lua_OldKongsInitialResolveFailing_IsADnsFailureItAnswers500()
+    {
+        var errors = Enumerable.Range(0, 3).Select(s =>
+            $"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 25754#0: *{655 + s} [lua] responses.lua:107: before(): failed the initial dns/balancer resolve for 'ibapi-sand.adnxs.test' with: dns query returned no results, client: 10.3.64.175, server: kong, request: \"GET /thorondor/admin/status HTTP/1.1\", host: \"sand.api.adnxs.test\"");
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((IncidentCause.Dns, 500, "ibapi-sand.adnxs.test", 3), (incident.Cause, incident.Status, incident.Upstream, incident.FailedRequests));
+    }
+
+    /// <summary>
     /// Tomcat closes idle keep-alive connections after 20 s, nginx keeps them longer: a request sent on a connection the
     /// server just closed is reset at once. nginx gives a GET one more try on the same server (a cached connection's
     /// failure is not counted: <c>10.0.0.1:8080, 10.0.0.1:8080</c> with <c>502, 200</c>), and a POST, which it may not
