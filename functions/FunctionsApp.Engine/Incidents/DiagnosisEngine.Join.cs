@@ -54,7 +54,7 @@ internal sealed partial class DiagnosisEngine
         if (cutShort)
         {
             Stats.ResponsesCutShort++;
-            if (!_options.CountResponsesCutShort || (AccessLogCovers(error.Time, lead: _options.JoinSkew) && AccessLogShows(error)))
+            if (!_options.CountResponsesCutShort || AfterTheAnswerEnded(error) || (AccessLogCovers(error.Time, lead: _options.JoinSkew) && AccessLogShows(error)))
             {
                 return;
             }
@@ -376,6 +376,11 @@ internal sealed partial class DiagnosisEngine
         error.Kind is FailureKind.TimedOut or FailureKind.ConnectionTimedOut or FailureKind.Reset or FailureKind.PrematureClose
             or FailureKind.InvalidHeader or FailureKind.NotFastCgi or FailureKind.NotHttp2
         && error.Signature.Contains(" while reading upstream", StringComparison.Ordinal);
+
+    /// <summary>gRPC's <c>upstream sent frame for closed stream</c>: the stream had ended, its answer whole, when the
+    /// server's late frame came. Nothing was cut.</summary>
+    private static bool AfterTheAnswerEnded(PendingError error) =>
+        error.Signature.Contains("frame for closed stream", StringComparison.Ordinal);
 
     /// <summary>After the last time the access log holds (an access log that ended before the error log).</summary>
     private bool PastTheAccessLog(DateTimeOffset time) =>

@@ -485,6 +485,7 @@ internal sealed partial class DiagnosisEngine
         {
             kind = FailureKind.OverAppServerBuffer;
         }
+
         if (line.Level == ErrorLevel.Warn && line.Message.StartsWith("upstream server temporarily disabled while reading response header"u8))
         {
             NoteDisabledAfterAnswer(in line, time);

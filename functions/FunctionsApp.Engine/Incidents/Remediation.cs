@@ -5,7 +5,6 @@ namespace FunctionsApp.Incidents;
 /// <summary>What to do about each cause: the nginx directive to change or the check to make, most useful first.</summary>
 internal static class Remediation
 {
-    /// <summary>The steps for a verdict, with what the evidence adds (an application server's timeout, a group name).</summary>
     /// <summary>A curl command that asks an upstream address (host:port, or nginx's <c>unix:/path</c>) for a page.</summary>
     private static string CurlTo(string upstream) =>
         upstream.StartsWith("unix:", StringComparison.Ordinal) ? $"curl -v --unix-socket {upstream["unix:".Length..]} http://localhost/" : $"curl -v http://{upstream}/";
@@ -20,6 +19,7 @@ internal static class Remediation
         $"If nothing listens on {UpstreamAddress.OtherLoopback(upstream)} either, the application is down and the paste lacks the IPv4 try's own `connect() failed` line: start it and read its logs from just before the first failure.",
     ];
 
+    /// <summary>The steps for a verdict, with what the evidence adds (an application server's timeout, a group name).</summary>
     public static IReadOnlyList<string> For(IncidentCause cause, IncidentEvidence evidence)
     {
         if (cause == IncidentCause.Unknown && evidence.Kinds.Count == 0 && IncidentClassifier.NginxPageAlone(evidence))

@@ -13,7 +13,8 @@ internal readonly record struct AppServerKill(string Server, double? LimitSecond
 /// nginx's lines too (<c>docker compose logs</c>, a syslog or journald file, a pasted terminal). nginx sees the kill as
 /// the upstream closing or resetting the connection it was reading an answer from, and writes "upstream prematurely
 /// closed connection" or "recv() failed (104: Connection reset by peer)": the server's own line says the request ran
-/// too long, not that the answer was broken.
+/// too long, not that the answer was broken. uWSGI's refusal of a request larger than its buffer is read too: the same
+/// close, for another reason.
 /// </summary>
 internal static class AppServerLine
 {

@@ -880,10 +880,11 @@ public sealed class DiagnosisEngineTests
 
     /// <summary>
     /// Answers cut short are reported only when they are all a paste holds and no access log shows their requests: beside
-    /// a gateway error they are not one, and an access log that shows the request holds the status the client got.
+    /// a gateway error they are not one, and an access log that shows the request holds the status the client got. A
+    /// gRPC frame after its stream had closed cut nothing.
     /// </summary>
     [Fact]
-    public void Analyze_BodyPhaseLinesBesideAGatewayError_OrUnderTheirAccessLines_MakeNoIncident()
+    public void Analyze_BodyPhaseLinesBesideAGatewayError_UnderTheirAccessLines_OrAfterTheStreamEnded_MakeNoIncident()
     {
         const string Cut = "upstream prematurely closed connection while reading upstream";
         var beside = Enumerable.Range(0, 4).Select(i => Error(i * 5, Cut, cid: i + 1))
@@ -892,11 +893,16 @@ public sealed class DiagnosisEngineTests
         var access = Enumerable.Range(0, 4).Select(i => Access(i * 5, 200, cid: i + 1));
         var errors = Enumerable.Range(0, 4).Select(i => Error(i * 5, Cut, cid: i + 1));
 
+        // gRPC's frame after its stream had closed: the answer was whole (a server's late frame), nothing cut.
+        var lateFrame = new[] { Error(0, "upstream sent frame for closed stream 1 while reading upstream", upstream: "127.0.0.1:6666") };
+
         var withGatewayError = LogAnalyzer.Analyze([], [Input("error", beside)], null, new DiagnosisOptions(), CancellationToken.None);
+        var afterTheStreamClosed = LogAnalyzer.Analyze([], [Input("error", lateFrame)], null, new DiagnosisOptions(), CancellationToken.None);
         var underAccessLines = Analyze(access, errors);
 
         Assert.Equal(("10.0.0.2:8080", IncidentCause.UpstreamDown), (Assert.Single(withGatewayError.Incidents).Upstream, withGatewayError.Incidents[0].Cause));
         Assert.Empty(underAccessLines.Incidents);
+        Assert.Empty(afterTheStreamClosed.Incidents);
         Assert.Equal(4, underAccessLines.Stats.ResponsesCutShort);
     }
 
