@@ -57,7 +57,8 @@ internal static class ReportWriter
         if (report.Incidents.Count == 0)
         {
             output.WriteLine(stats.FailedRequests == 0
-                ? "No 502/503/504 incidents: no failed requests in these logs."
+                ? "No 502/503/504 incidents: no failed requests in these logs." + (stats.ResponsesCutShort == 0 ? ""
+                    : string.Create(CultureInfo.InvariantCulture, $" {stats.ResponsesCutShort} line(s) tell of answers that broke after nginx had passed their status on (`while reading upstream`): no gateway error."))
                 : string.Create(CultureInfo.InvariantCulture, $"No incidents: {stats.FailedRequests} failed request(s), too few together to make one."));
             return;
         }

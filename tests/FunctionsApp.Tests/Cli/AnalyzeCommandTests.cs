@@ -145,6 +145,29 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Contains("No 502/503/504 incidents: no failed requests in these logs.", output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A paste of answers that broke after nginx had passed their status on (<c>… while reading upstream</c>) and of
+    /// nothing else: no gateway error, reported as answers cut short, their status the upstream's own (0 in JSON, in no
+    /// line), which the text report says in words.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_AnswersCutShortAlone_AreReportedWithTheStatusPassedOn()
+    {
+        var error = Write("error.log", string.Concat(Enumerable.Range(0, 2).Select(i =>
+            $"2026/03/14 09:26:5{i} [error] 7#7: *{i + 1} upstream timed out (110: Connection timed out) while reading upstream, client: 10.0.0.9, server: push.test, request: \"GET /events HTTP/1.1\", upstream: \"http://127.0.0.1:9999/events\", host: \"push.test\"\n")));
+
+        var (exit, text, _) = await RunAsync("--error", error);
+        var (_, json, _) = await RunAsync("--error", error, "--json");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("2 answer(s) broke after nginx had passed their status on", text, StringComparison.Ordinal);
+        Assert.Contains("● a response cut short (the upstream's status, not logged) on 127.0.0.1:9999", text, StringComparison.Ordinal);
+        using var document = JsonDocument.Parse(json);
+        var incident = document.RootElement.GetProperty("incidents")[0];
+        Assert.Equal(("timeout", 0), (incident.GetProperty("cause").GetString(), incident.GetProperty("status").GetInt32()));
+        Assert.Equal(2, document.RootElement.GetProperty("stats").GetProperty("responsesCutShort").GetInt64());
+    }
+
     [Fact]
     public async Task RunAsync_GzipInput_IsReadDirectly()
     {
