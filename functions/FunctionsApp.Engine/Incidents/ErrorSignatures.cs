@@ -888,7 +888,7 @@ internal static class ErrorSignatures
         }
 
         if (kind.IsUnresolved() && message.IndexOf("Tried: "u8) is var triedAt and >= 0
-            && message[(triedAt + "Tried: "u8.Length)..].TrimStart("[\""u8) is var tried && tried.StartsWith("(short)"u8))
+            && message[(triedAt + "Tried: "u8.Length)..].TrimStart("[\" "u8) is var tried && tried.StartsWith("(short)"u8))
         {
             // Kong's balancer lists the names it tried, the upstream's own first: "(short)orders:(na) - cache-miss"
             // (in a JSON array since 1.0).

@@ -1493,7 +1493,7 @@ internal sealed class LogFeed
         {
             var joined = CollectionsMarshal.AsSpan(_wrapped);
             _wrapped = null;
-            if (!(Parse(joined, out var entry) && (_wrappedMessageless || HasContext(in entry))))
+            if (!(Parse(joined, out var entry) && (_wrappedMessageless || HasContext(in entry) || OpenAtItsEnd(joined[.._wrappedHead]))))
             {
                 Parse(joined[.._wrappedHead], out entry);
             }
@@ -1503,6 +1503,10 @@ internal sealed class LogFeed
 
             static bool HasContext(in ErrorLogLine entry) =>
                 !entry.Client.IsEmpty || !entry.Server.IsEmpty || !entry.Request.IsEmpty || !entry.Upstream.IsEmpty;
+
+            // A first line that ends inside a list or a parenthesis it opened (Kong's "Tried: [" and the names on the
+            // lines after it) was cut there: what went on with it is its message's rest, context or not.
+            static bool OpenAtItsEnd(ReadOnlySpan<byte> head) => head.TrimEnd(" \t"u8) is [.., (byte)'[' or (byte)'('];
 
             Engine.AddError(in entry, _wrappedTime);
         }

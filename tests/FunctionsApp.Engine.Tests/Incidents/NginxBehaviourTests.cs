@@ -1995,6 +1995,26 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// Kong's line pasted wrapped after the list it opens (<c>Tried: [</c>), the names on the lines after it: a line that
+    /// ends inside a list it opened was cut there, so the names are its message's rest, the first of them the upstream's.
+    /// </summary>
+    [Fact]
+    public void Lua_KongsLineWrappedInsideItsList_NamesTheUpstreamFromTheRest()
+    {
+        string[] errors =
+        [
+            $"{Base:yyyy/MM/dd HH:mm:ss} [error] 40#0: *1774724 [lua] balancer.lua:1123: execute(): DNS resolution failed: dns server error: 3 name error. Tried: [",
+            "\"(short)play.yyy.svc:(na) ",
+            "- cache-miss\",\"play.yyy.svc.kube-system.svc.cluster.local.:33 ",
+            "- cache-miss/scheduled/querying/dns server error: 3 name error\"]",
+        ];
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((IncidentCause.Dns, 503, "play.yyy.svc"), (incident.Cause, incident.Status, incident.Upstream));
+    }
+
+    /// <summary>
     /// Kong 0.10 to 0.14 said a failed lookup of its balancer in other words (<c>failed the initial dns/balancer resolve
     /// for 'NAME' with: dns query returned no results</c>) and answered the request 500 from its <c>responses.lua</c>.
     /// </summary>
