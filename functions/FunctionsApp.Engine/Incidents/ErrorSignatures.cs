@@ -856,12 +856,19 @@ internal static class ErrorSignatures
         signature.Contains(" while reading upstream", StringComparison.Ordinal) || signature.Contains(" while sending to client", StringComparison.Ordinal);
 
     /// <summary>Whether there are error-log signatures and every one is <see cref="AfterStatusSent(string)"/>.</summary>
-    public static bool AfterStatusSent(IEnumerable<string> errorSignatures)
+    public static bool AfterStatusSent(IEnumerable<string> errorSignatures) => AllAndAny(errorSignatures, AfterStatusSent);
+
+    /// <summary>Whether there are error-log signatures and every one is in the phase of sending the request (<c>…
+    /// while sending request to upstream</c>): the upstream stopped taking it before it had it whole.</summary>
+    public static bool WhileSendingRequest(IEnumerable<string> errorSignatures) =>
+        AllAndAny(errorSignatures, signature => signature.Contains(" while sending request to upstream", StringComparison.Ordinal));
+
+    private static bool AllAndAny(IEnumerable<string> signatures, Func<string, bool> predicate)
     {
         var any = false;
-        foreach (var signature in errorSignatures)
+        foreach (var signature in signatures)
         {
-            if (!AfterStatusSent(signature))
+            if (!predicate(signature))
             {
                 return false;
             }

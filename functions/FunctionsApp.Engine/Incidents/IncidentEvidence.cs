@@ -189,6 +189,10 @@ internal sealed record IncidentEvidence
     /// </summary>
     public bool AfterStatusSent { get; init; }
 
+    /// <summary>Every error line of the incident is in the phase of sending the request (<c>… while sending request to
+    /// upstream</c>): the upstream closed or reset the connection before it had taken the whole request (its body).</summary>
+    public bool WhileSendingRequest { get; init; }
+
     /// <summary>Whether an access log was read with it (or before it, for the site): without one, nothing says what an
     /// upstream served before it failed.</summary>
     public bool AccessLogRead { get; init; } = true;

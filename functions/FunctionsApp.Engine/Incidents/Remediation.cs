@@ -32,6 +32,11 @@ internal static class Remediation
             return InModule(CutShortSteps(evidence.UpstreamLabel), evidence.Module);
         }
 
+        if (cause == IncidentCause.InvalidResponse && evidence.WhileSendingRequest)
+        {
+            return InModule([RequestRefusedStep(evidence.UpstreamLabel), .. For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys])], evidence.Module);
+        }
+
         var steps = For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], AppServerLimit(evidence), evidence.UpstreamIsGroup,
             upstreamLogged: evidence.Upstream is not ("(unknown)" or "-"), disabledForAnswers: evidence.ServersDisabledForAnswers,
             backendWithoutEndpoints: evidence.BackendWithoutEndpoints, tlsRefusal: evidence.TlsRefusal);
@@ -73,6 +78,10 @@ internal static class Remediation
         "Compare the Host the clients send with the containers' `VIRTUAL_HOST` (`docker inspect -f '{{.Config.Env}}' <container>`): nginx-proxy routes only the names listed there, exactly (and `VIRTUAL_PORT` when the container exposes several ports).",
         "Check that the container is running and on a network nginx-proxy shares, then read the server blocks docker-gen generated (`docker exec <nginx-proxy> cat /etc/nginx/conf.d/default.conf`): a Host with no `server` block of its own falls to the default one, which answers 503.",
     ];
+
+    /// <summary>A request the upstream stopped taking before it had it whole: its limit on a request's size first.</summary>
+    private static string RequestRefusedStep(string upstream) =>
+        $"Compare the size of the failing requests' bodies with {upstream}'s own limit on a request and raise it if the uploads are legitimate (waitress `max_request_body_size`, PHP `post_max_size`/`upload_max_filesize`, Node's body-parser `limit`, Kestrel's `MaxRequestBodySize`, Tomcat's `maxPostSize`, Spring's `max-request-size`); nginx's own `client_max_body_size` sits in front of it. Its log at these times says which it refused.";
 
     /// <summary>Answers that broke after nginx had passed their status on: what ends a response mid-body.</summary>
     private static string[] CutShortSteps(string upstream) =>

@@ -1995,6 +1995,26 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// An upstream that closes while nginx is still sending the request (<c>writev() failed (32: Broken pipe) while
+    /// sending request to upstream</c>) stopped taking it before it had it whole: most often an upload over its own limit
+    /// on a request's size, which the summary and the first fix say, rather than a broken answer.
+    /// </summary>
+    [Theory]
+    [InlineData("writev() failed (32: Broken pipe) while sending request to upstream")]
+    [InlineData("sendfile() failed (32: Broken pipe) while sending request to upstream")]
+    public void UpstreamClosingWhileTheRequestIsSent_PointsAtItsLimitOnARequestsSize(string message)
+    {
+        var errors = Enumerable.Range(0, 3).Select(i =>
+            $"{Base.AddSeconds(i * 20):yyyy/MM/dd HH:mm:ss} [error] 10#10: *{i + 1} {message}, client: 192.0.2.88, server: , request: \"POST /api/uploads HTTP/1.1\", upstream: \"http://192.0.2.78:6666/uploads\", host: \"files.test\"");
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((IncidentCause.InvalidResponse, 502), (incident.Cause, incident.Status));
+        Assert.Contains("while nginx was still sending it the request", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains("max_request_body_size", incident.Remediation[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// Kong's line pasted wrapped after the list it opens (<c>Tried: [</c>), the names on the lines after it: a line that
     /// ends inside a list it opened was cut there, so the names are its message's rest, the first of them the upstream's.
     /// </summary>
