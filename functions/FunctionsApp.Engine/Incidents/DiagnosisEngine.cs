@@ -37,10 +37,10 @@ internal sealed partial class DiagnosisEngine
     private readonly HashSet<string> _connectFailuresCounted = new(StringComparer.Ordinal);
     private List<AppServerKill>? _untimedKills;
 
-    /// <summary>When uWSGI last said it refused a request for its size (<see cref="NoteOversizedRequest"/>), and how many
-    /// such lines came without a time, each waiting for nginx's next close to say what it did.</summary>
+    /// <summary>When uWSGI last said it refused a request for its size (<see cref="NoteOversizedRequest"/>), and whether
+    /// such a line came without a time, waiting for nginx's next line's.</summary>
     private DateTimeOffset? _oversizedAt;
-    private int _untimedOversized;
+    private bool _oversizedUntimed;
 
     /// <summary>The servers just noted as disabled for their answers (<see cref="NoteDisabledAfterAnswer"/>), a second
     /// long: a timeout's own line comes after nginx's warning, and takes the note back.</summary>
@@ -447,6 +447,11 @@ internal sealed partial class DiagnosisEngine
         }
 
         NoteUntimedKills(time);
+        if (_oversizedUntimed)
+        {
+            (_oversizedAt, _oversizedUntimed) = (time, false);
+        }
+
         if (EarliestLine is null || time < EarliestLine)
         {
             EarliestLine = time;
@@ -803,32 +808,18 @@ internal sealed partial class DiagnosisEngine
 
     /// <summary>
     /// uWSGI's line about a request it refused for its size (<see cref="AppServerLine.IsOversizedRequest"/>), in a stream
-    /// carrying nginx's lines: the close nginx reads next on a request's header is that refusal. One without a time of the
-    /// stream's goes with nginx's next such close.
+    /// carrying nginx's lines: a close nginx reads on a request's header at that moment is that refusal. One without a
+    /// time of the stream's takes the time of nginx's next line, as a kill's does: uWSGI refuses, then nginx reads the
+    /// close and says so.
     /// </summary>
     public void NoteOversizedRequest(DateTimeOffset? time)
     {
-        if (time is { } at)
-        {
-            _oversizedAt = at;
-        }
-        else
-        {
-            _untimedOversized++;
-        }
+        _oversizedAt = time ?? _oversizedAt;
+        _oversizedUntimed |= time is null;
     }
 
     /// <summary>uWSGI refused a request for its size just before (or, its clock a second off, just after) this close.</summary>
-    private bool OversizedJustBefore(DateTimeOffset time)
-    {
-        if (_untimedOversized > 0)
-        {
-            _untimedOversized--;
-            return true;
-        }
-
-        return _oversizedAt is { } at && (time - at).Duration() <= OversizedSkew;
-    }
+    private bool OversizedJustBefore(DateTimeOffset time) => _oversizedAt is { } at && (time - at).Duration() <= OversizedSkew;
 
     /// <summary>uWSGI writes its refusal as it closes the connection, and nginx its line as it reads the close.</summary>
     private static readonly TimeSpan OversizedSkew = TimeSpan.FromSeconds(2);
