@@ -93,9 +93,9 @@ internal static class PastedTypography
 
     /// <summary>
     /// A Markdown link a page made of an address (<c>[172.29.243.212](http://172.29.243.212/)</c>): the text is a host or
-    /// an address (letters, digits, dots, colons, hyphens; no blank, which every bracket nginx writes itself has, as its
-    /// time's), the target an http(s) URL without a blank. The redaction of one may differ from the other's, so they are
-    /// not compared. <paramref name="consumed"/> is the whole link's length.
+    /// an address (letters, digits, dots, colons, hyphens, underscores; no blank, which every bracket nginx writes itself
+    /// has, as its time's), the target an http(s) URL without a blank. The redaction of one may differ from the other's,
+    /// so they are not compared. <paramref name="consumed"/> is the whole link's length.
     /// </summary>
     private static bool Autolink(ReadOnlySpan<byte> text, out ReadOnlySpan<byte> linkText, out int consumed)
     {
