@@ -163,6 +163,39 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite)
         }
     }
 
+    /// <summary>
+    /// `analyze --html` of a paste whose only failures are answers cut short (status 0, the upstream's own, passed on):
+    /// the list and the incident's page say so in words rather than show a status 0.
+    /// </summary>
+    [Fact]
+    public async Task Report_AnalyzeHtml_AnswersCutShort_SaidInWords()
+    {
+        var error = Path.Combine(Path.GetTempPath(), $"nginx502-cut-{Guid.NewGuid():N}.log");
+        await File.WriteAllLinesAsync(error, Enumerable.Range(0, 2).Select(i =>
+            $"2026/03/14 09:26:5{i} [error] 7#7: *{i + 1} upstream timed out (110: Connection timed out) while reading upstream, client: 127.0.0.1, server: push.test, request: \"GET /events HTTP/1.1\", upstream: \"http://127.0.0.1:9999/events\", host: \"push.test\""));
+        var file = Path.ChangeExtension(error, ".html");
+        try
+        {
+            var code = await FunctionsApp.Cli.AnalyzeCommand.RunAsync(["--error", error, "--html", file], TextWriter.Null, TextWriter.Null, CancellationToken.None);
+            Assert.Equal(0, code);
+            await using var browser = await Browser.LaunchAsync();
+            var (page, errors) = await browser.NewPageAsync();
+
+            await page.GotoAsync(new Uri(file).AbsoluteUri);
+            await page.Locator("#app[data-ready=list]").WaitForAsync();
+            Assert.Equal("cut short", (await page.Locator("table.incidents tbody tr td.num").Last.InnerTextAsync()).Trim());
+            await page.Locator("table.incidents a.incident-link").First.ClickAsync();
+            await page.Locator("#app[data-ready=incident]").WaitForAsync();
+            Assert.StartsWith("Answers cut short on upstream 127.0.0.1:9999", (await page.Locator("#incident h1").InnerTextAsync()).Trim(), StringComparison.Ordinal);
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            File.Delete(error);
+            File.Delete(file);
+        }
+    }
+
     /// <summary>Every string value in a JSON document, unescaped: what a receiver reads.</summary>
     private static List<string> Strings(JsonElement element) => element.ValueKind switch
     {

@@ -175,7 +175,7 @@ function incidentRows(items) {
       el("td", {}, utc(i.start)),
       el("td", {}, duration(i.start, i.end)),
       el("td", { className: "num" }, number.format(i.failedRequests)),
-      el("td", { className: "num" }, String(i.status))));
+      el("td", { className: "num" }, i.status === 0 ? "cut short" : String(i.status))));
 }
 
 function renderList(data, filtered) {
@@ -324,10 +324,12 @@ function renderIncident(detail) {
   const metricsLine = i.metrics && !(i.metrics.verdict === "no_data" && i.metrics.reason === "no_mapping")
     ? `${i.metrics.verdict.replace("_", " ")}: ${i.metrics.summary}` : null;
 
-  page(`${i.status}s on ${i.upstream}`,
+  // Status 0: answers that broke after nginx had passed the upstream's own status on (`analyze` of such a paste).
+  const what = i.status === 0 ? "Answers cut short" : `${i.status}s`;
+  page(`${what} on ${i.upstream}`,
     el("p", {}, el("a", { href: listHref() }, "← All incidents")),
     el("section", { className: "card incident", id: "incident", dataset: { id: i.id } },
-      el("h1", {}, `${i.status}s on ${upstream}`, el("span", { className: "muted" }, ` (${i.host}${i.site ? `, site ${i.site}` : ""})`)),
+      el("h1", {}, `${what} on ${upstream}`, el("span", { className: "muted" }, ` (${i.host}${i.site ? `, site ${i.site}` : ""})`)),
       el("p", {}, badge(detail.severity), " ", badge(i.state), " ", badge(cause(i.cause), "cause"), " ", ackBadge),
       facts([
         ["When", [utc(i.start), " → ", utc(i.end), i.siteUtcOffset && i.siteUtcOffset !== "+00:00" ? el("span", { className: "muted" }, ` (${siteTime(i.start, i.siteUtcOffset)})`) : ""]],
