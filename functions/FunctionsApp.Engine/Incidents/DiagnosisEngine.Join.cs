@@ -48,13 +48,22 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
+        // With the access log read past this line, a gateway error would have been logged and matched: an unmatched
+        // line is a try nginx recovered from, or, when the requests it belongs to could not be told apart, evidence
+        // for the incident of the same upstream and host going on at that time. Unless the access log never logs
+        // requests where this one went, or logged it as the 404 of an error page nginx could not open: then the line
+        // is all there is of a failed request.
+        // nginx writes a request's access line when it ends, after its tries' error lines: an error moments before the
+        // access log's first line (a capture begun with nginx, whose first request went on to the next server) is of a
+        // request the access log holds.
+        var logged = AccessLogCovers(error.Time, lead: _options.JoinSkew) && AccessLogShows(error);
+
         // A try that broke mid-body is no gateway error. Counted for a short paste of such lines alone (LogAnalyzer), and
         // only where no access log shows the request: there its line holds the status the client got, and a success.
-        var cutShort = CutTheBodyShort(error);
-        if (cutShort)
+        if (CutTheBodyShort(error))
         {
             Stats.ResponsesCutShort++;
-            if (!_options.CountResponsesCutShort || AfterTheAnswerEnded(error) || (AccessLogCovers(error.Time, lead: _options.JoinSkew) && AccessLogShows(error)))
+            if (!_options.CountResponsesCutShort || AfterTheAnswerEnded(error) || logged)
             {
                 return;
             }
@@ -69,19 +78,10 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
-        // With the access log read past this line, a gateway error would have been logged and matched: an unmatched
-        // line is a try nginx recovered from, or, when the requests it belongs to could not be told apart, evidence
-        // for the incident of the same upstream and host going on at that time. Unless the access log never logs
-        // requests where this one went, or logged it as the 404 of an error page nginx could not open: then the line
-        // is all there is of a failed request.
-        // nginx writes a request's access line when it ends, after its tries' error lines: an error moments before the
-        // access log's first line (a capture begun with nginx, whose first request went on to the next server) is of a
-        // request the access log holds.
         // nginx never moves past a try it found no connection or descriptor for (ngx_event_connect_peer's NGX_ERROR
         // finalizes the request with 500), nor past its auth endpoint's answer: such a line no access line claimed is of
         // a request the access log lacks (a paste cut short, another server block's log, an error_page that answered
         // in its place), not a try nginx recovered from.
-        var logged = AccessLogCovers(error.Time, lead: _options.JoinSkew) && AccessLogShows(error);
         var accessCovers = logged && !error.AnsweredByMissingErrorPage && !error.Kind.AnsweredBeforeAnyTry() && !error.Kind.DroppedByNginx() && error.Kind != FailureKind.AuthEndpointWrong;
         var rateLimit = error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
         var failure = RequestJoin.FromErrorLine(error);

@@ -771,10 +771,12 @@ internal static class ErrorSignatures
             return FailureKind.None;
         }
 
-        var errno = message[(open + length)..];
-        return errno.IndexOf("(28: "u8) >= 0 || errno.IndexOf("(122: "u8) >= 0 ? FailureKind.BodyBufferDiskFull
-            : errno.IndexOf("(13: "u8) >= 0 || errno.IndexOf("(2: "u8) >= 0 || errno.IndexOf("(20: "u8) >= 0 || errno.IndexOf("(30: "u8) >= 0 ? FailureKind.BodyBufferUnwritable
-            : FailureKind.None;
+        return NginxLogs.Errno.Of(message[(open + length)..]) switch
+        {
+            ErrnoKind.NoSpace => FailureKind.BodyBufferDiskFull,
+            ErrnoKind.PermissionDenied or ErrnoKind.NoSuchFile or ErrnoKind.NotWritablePath => FailureKind.BodyBufferUnwritable,
+            _ => FailureKind.None,
+        };
     }
 
     private static readonly SearchValues<byte> FileCallName =

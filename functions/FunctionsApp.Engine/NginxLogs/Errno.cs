@@ -20,6 +20,12 @@ internal enum ErrnoKind
     AddressNotAvailable,
     TooManyOpenFiles,
     ConnectionAborted,
+
+    /// <summary>ENOSPC or EDQUOT: the filesystem (or the user's quota on it) is full.</summary>
+    NoSpace,
+
+    /// <summary>ENOTDIR or EROFS: a path whose directory is a file, or a filesystem mounted read-only.</summary>
+    NotWritablePath,
 }
 
 /// <summary>
@@ -60,6 +66,8 @@ internal static class Errno
             99 => ErrnoKind.AddressNotAvailable,
             24 => ErrnoKind.TooManyOpenFiles,
             103 => ErrnoKind.ConnectionAborted,
+            28 or 122 => ErrnoKind.NoSpace,
+            20 or 30 => ErrnoKind.NotWritablePath,
             _ => ErrnoKind.Unknown,
         };
     }
@@ -95,5 +103,9 @@ internal static class Errno
         ("No file descriptors available"u8.ToArray(), ErrnoKind.TooManyOpenFiles),
         ("Software caused connection abort"u8.ToArray(), ErrnoKind.ConnectionAborted),
         ("Connection aborted"u8.ToArray(), ErrnoKind.ConnectionAborted),
+        ("No space left on device"u8.ToArray(), ErrnoKind.NoSpace),
+        ("Disk quota exceeded"u8.ToArray(), ErrnoKind.NoSpace),
+        ("Not a directory"u8.ToArray(), ErrnoKind.NotWritablePath),
+        ("Read-only file system"u8.ToArray(), ErrnoKind.NotWritablePath),
     ];
 }

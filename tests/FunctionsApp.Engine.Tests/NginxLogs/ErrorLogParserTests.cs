@@ -399,6 +399,9 @@ public sealed class ErrorLogParserTests
     [InlineData("(51: Network is unreachable)", "NetworkUnreachable")]
     [InlineData("(99: Address not available)", "AddressNotAvailable")]
     [InlineData("(111: Something a future libc says)", "ConnectionRefused")]
+    [InlineData("(28: No space left on device)", "NoSpace")]
+    [InlineData("(69: Disk quota exceeded)", "NoSpace")]
+    [InlineData("(30: Read-only file system)", "NotWritablePath")]
     [InlineData("no errno here", "Unknown")]
     public void ErrnoOf_TextsOfEverySystem_MeanTheSame(string message, string expected) =>
         Assert.Equal(expected, Errno.Of(Encoding.UTF8.GetBytes("connect() failed " + message + " while connecting to upstream")).ToString());
