@@ -63,9 +63,11 @@ internal sealed partial class DiagnosisEngine
 
     private const int MaxRequestsAtWatermark = 256;
 
-    /// <summary>Names a configuration test could not resolve (<see cref="AddConfigTestFailed"/>), until systemd says
-    /// whether the test was a start's.</summary>
+    /// <summary>Names a configuration test could not resolve (<see cref="AddConfigTestFailed"/>), and configurations
+    /// refused (<see cref="FailureKind.ConfigRejectedAtStart"/>), until systemd says whether they were a start's.</summary>
     private readonly List<PendingError> _tested = [];
+
+    private const int MaxHeldStartErrors = 64;
 
     public DiagnosisEngine(DiagnosisOptions options, EngineState? state = null)
     {
@@ -485,7 +487,7 @@ internal sealed partial class DiagnosisEngine
             message = (byte[])[.. message, .. " while connecting to upstream"u8];
         }
 
-        var kind = ErrorSignatures.Classify(message);
+        var kind = ErrorSignatures.Classify(in line, message);
         if (kind is FailureKind.PrematureClose or FailureKind.Reset && line.Message.IndexOf("response header"u8) >= 0 && OversizedJustBefore(time))
         {
             kind = FailureKind.OverAppServerBuffer;
@@ -1062,20 +1064,20 @@ internal sealed partial class DiagnosisEngine
     {
         Stats.ErrorLines++;
         Stats.ErrorLinesIgnored++;
-        if (State.PendingErrors.FindLast(e => e.Kind == FailureKind.UnresolvedAtStart) is { } tested)
+        if (State.PendingErrors.FindLast(e => e.Kind.StoppedStart()) is { } tested)
         {
             _tested.AddRange(State.PendingErrors.Where(e => IsTested(e, tested)));
             State.PendingErrors.RemoveAll(e => IsTested(e, tested));
         }
 
         static bool IsTested(PendingError e, PendingError tested) =>
-            e.Kind == FailureKind.UnresolvedAtStart && e.Time <= tested.Time && tested.Time - e.Time <= ReloadSkew;
+            e.Kind.StoppedStart() && e.Time <= tested.Time && tested.Time - e.Time <= ReloadSkew;
     }
 
     /// <summary>
     /// systemd's word that nginx's unit failed to start (<see cref="ErrorLogParser.IsStartFailed"/>): the configuration
-    /// test just before it was the start's own (<c>ExecStartPre=nginx -t</c>), so the names it could not resolve left
-    /// nginx down, as at a start without a test.
+    /// test just before it was the start's own (<c>ExecStartPre=nginx -t</c>), so the names it could not resolve, or the
+    /// configuration it refused, left nginx down, as at a start without a test.
     /// </summary>
     public void AddStartFailed(DateTimeOffset? time)
     {
@@ -1097,21 +1099,36 @@ internal sealed partial class DiagnosisEngine
     public void AddConfigMessage(ConfigMessage message, DateTimeOffset? time, ReadOnlySpan<byte> line)
     {
         Stats.ErrorLinesIgnored++;
-        if (time is { } at && message.Level == ErrorLevel.Emerg && ErrorSignatures.UnresolvedAtStart(message.Message) is { } name
+        var name = ErrorSignatures.UnresolvedAtStart(message.Message);
+        var kind = name is not null ? FailureKind.UnresolvedAtStart : message.File is not null ? FailureKind.ConfigRejectedAtStart : FailureKind.None;
+        if (time is { } at && message.Level == ErrorLevel.Emerg && kind != FailureKind.None
             && !(_reloadAt is { } reload && at >= reload && at - reload <= ReloadSkew)
-            && !State.PendingErrors.Exists(e => e.Kind == FailureKind.UnresolvedAtStart && e.Signature == message.Message && (e.Time - at).Duration() <= ReloadSkew))
+            && !State.PendingErrors.Exists(e => e.Kind == kind && e.Signature == message.Message && (e.Time - at).Duration() <= ReloadSkew)
+            && !_tested.Exists(e => e.Kind == kind && e.Signature == message.Message && (e.Time - at).Duration() <= ReloadSkew))
         {
             // nginx did not start: no request is logged for the clients it left unanswered. (nginx writes the line to
             // its error log and to stderr, where a container's or the journal's output shows both: they are one start.)
-            Insert(State.PendingErrors, new PendingError
+            // A configuration refused is named by where nginx stopped reading it, and is held until systemd says the
+            // start failed (AddStartFailed): nginx reads its configuration the same way for `nginx -t` and for
+            // `nginx -s reload`, whose process signals the running master only when the configuration passes, so the
+            // line alone says no more than that a configuration was refused.
+            var refused = new PendingError
             {
                 Time = at,
-                Kind = FailureKind.UnresolvedAtStart,
+                Kind = kind,
                 Signature = message.Message,
-                Upstream = LogText.LinkText(name),
+                Upstream = name is not null ? LogText.LinkText(name) : $"{message.File}:{message.Line}",
                 Host = NoHost,
                 Raw = LogText.Raw(line),
-            }, e => e.Time);
+            };
+            if (kind == FailureKind.UnresolvedAtStart)
+            {
+                Insert(State.PendingErrors, refused, e => e.Time);
+            }
+            else if (_tested.Count < MaxHeldStartErrors)
+            {
+                _tested.Add(refused);
+            }
         }
 
         var level = LevelName(message.Level);

@@ -93,7 +93,7 @@ internal static class ErrorLogOffsetInference
                 return;
             }
 
-            var kind = ErrorSignatures.Classify(entry.Message);
+            var kind = ErrorSignatures.Classify(in entry, entry.Message);
             if (kind is FailureKind.None or FailureKind.Resolver || (entry.Request.IsEmpty && entry.Client.IsEmpty))
             {
                 return;

@@ -184,6 +184,37 @@ internal static class ErrorSignatures
         return !port.IsEmpty;
     }
 
+    /// <summary>The reasons ngx_parse_url gives for an address it cannot use, which the upstream modules log as
+    /// <c>"%s in upstream \"%V\""</c> when a <c>proxy_pass</c> with variables made it.</summary>
+    private static readonly byte[][] UrlParseErrors =
+    [
+        "invalid port in upstream \""u8.ToArray(),
+        "no host in upstream \""u8.ToArray(),
+        "invalid host in upstream \""u8.ToArray(),
+        "no port in upstream \""u8.ToArray(),
+        "invalid IPv6 address in upstream \""u8.ToArray(),
+        "invalid URL prefix in \""u8.ToArray(),
+    ];
+
+    /// <summary>
+    /// Where the quoted address starts in nginx's complaint about a <c>proxy_pass</c> (or <c>fastcgi_pass</c>, …) made
+    /// of variables whose value it could not use (<c>invalid port in upstream "jenkins:"</c>; a value with no
+    /// <c>http://</c>, <c>invalid URL prefix in "backend:8080"</c>), or -1. The same words at start carry the file and
+    /// line of the directive and are configuration messages, read before this.
+    /// </summary>
+    public static int UnparsedUpstreamUrl(ReadOnlySpan<byte> message)
+    {
+        foreach (var words in UrlParseErrors)
+        {
+            if (message.StartsWith(words))
+            {
+                return words.Length;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>
     /// What Phusion Passenger answered itself, in nginx's error log (<see cref="PassengerLog"/>): with every application
     /// process busy and its request queue (<c>passenger_max_request_queue_size</c>) full it refuses the request,
@@ -208,6 +239,18 @@ internal static class ErrorSignatures
         return digits.Length >= 3 && int.TryParse(digits[..3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var status)
             && status is >= 400 and < 600 ? status : null;
     }
+
+    /// <summary>
+    /// The kind of a line read with its session's transport. A stream module's UDP session waits for the datagrams
+    /// <c>proxy_responses</c> says the upstream owes for the client's; when <c>proxy_timeout</c> passes with fewer, nginx
+    /// logs <c>upstream timed out (110: …) while proxying connection, udp client: …</c> and ends the session with
+    /// <c>$status</c> 502 (with no <c>proxy_responses</c> it owes none, and the session ends 200 at [info], <c>udp timed
+    /// out</c>). A TCP session's relay going idle is a session ended, no failure (<see cref="Classify(ReadOnlySpan{byte})"/>).
+    /// </summary>
+    public static FailureKind Classify(in ErrorLogLine line, ReadOnlySpan<byte> message) =>
+        Classify(message) is var kind && kind == FailureKind.None && line.Datagram && message.StartsWith("upstream timed out"u8)
+            ? FailureKind.TimedOut
+            : kind;
 
     public static FailureKind Classify(ReadOnlySpan<byte> message)
     {
@@ -261,6 +304,11 @@ internal static class ErrorSignatures
         if (message.IndexOf("no resolver defined"u8) >= 0)
         {
             return FailureKind.NoResolver;
+        }
+
+        if (UnparsedUpstreamUrl(message) >= 0)
+        {
+            return FailureKind.UpstreamUrlInvalid;
         }
 
         // The client went away or misbehaved: nginx closes the upstream side too, but nothing failed upstream. The
@@ -865,6 +913,11 @@ internal static class ErrorSignatures
     public static bool WhileSendingRequest(IEnumerable<string> errorSignatures) =>
         AllAndAny(errorSignatures, signature => signature.Contains(" while sending request to upstream", StringComparison.Ordinal));
 
+    /// <summary>Whether a signature is nginx's complaint about a chunked body it could not parse (ngx_http_parse_chunked
+    /// failed, in the body's phase or, unbuffered, as it passed it on).</summary>
+    public static bool InvalidChunked(IEnumerable<string> errorSignatures) =>
+        errorSignatures.Any(signature => signature.StartsWith("upstream sent invalid chunked response", StringComparison.Ordinal));
+
     private static bool AllAndAny(IEnumerable<string> signatures, Func<string, bool> predicate)
     {
         var any = false;
@@ -912,6 +965,14 @@ internal static class ErrorSignatures
             var name = message[kongAt..];
             var end = name.IndexOf(" with: "u8);
             return Encoding.UTF8.GetString((end < 0 ? name : name[..end]).Trim("'\"\u2018\u2019"u8));
+        }
+
+        if (kind == FailureKind.UpstreamUrlInvalid && UnparsedUpstreamUrl(message) is var quoted and >= 0)
+        {
+            // The address as the variables made it, quoted by nginx: empty when a variable was.
+            var value = message[quoted..];
+            var quoteEnd = value.LastIndexOf((byte)'"');
+            return quoteEnd > 0 ? Encoding.UTF8.GetString(value[..quoteEnd]) : "-";
         }
 
         if (kind == FailureKind.NoResolver)

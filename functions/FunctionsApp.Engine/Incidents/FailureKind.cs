@@ -200,4 +200,22 @@ internal enum FailureKind
     /// space left on device)</c>, or a quota, 122): nginx could not buffer the request's body and answered 500 itself.
     /// </summary>
     BodyBufferDiskFull,
+
+    /// <summary>
+    /// The address a <c>proxy_pass</c> (<c>fastcgi_pass</c>, <c>uwsgi_pass</c>, <c>grpc_pass</c>) with variables made for
+    /// the request is not one nginx can use (<c>invalid port in upstream "jenkins:"</c>, <c>no host in upstream ""</c>,
+    /// <c>invalid URL prefix in "backend:8080"</c>): such a directive is evaluated per request, and nginx answers 500
+    /// itself when the result does not parse, before any try. A variable left empty, a port left blank, a scheme missing:
+    /// a configuration error.
+    /// </summary>
+    UpstreamUrlInvalid,
+
+    /// <summary>
+    /// nginx refused its configuration as it started (<c>[emerg] no servers are inside upstream in
+    /// /etc/nginx/conf.d/default.conf:54</c>, an unknown directive, an <c>include</c> that is not there: any
+    /// <c>[emerg]</c> naming the file and line it stopped at), and systemd then said nginx's unit failed to start: no
+    /// client got an answer from it meanwhile. (A name it could not resolve is <see cref="UnresolvedAtStart"/>; a reload
+    /// or a test refused so leaves the running configuration serving, and the line alone does not tell them apart.)
+    /// </summary>
+    ConfigRejectedAtStart,
 }

@@ -6,10 +6,10 @@ internal static class FailureKinds
     public static bool IsUnresolved(this FailureKind kind) =>
         kind is FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused or FailureKind.UnresolvedAtStart;
 
-    /// <summary>The name did not resolve (or no resolver was defined): nginx chose no peer, and the access log's
-    /// <c>$upstream_addr</c> says <c>-</c>.</summary>
+    /// <summary>The name did not resolve (or no resolver was defined), or the address made of variables did not parse:
+    /// nginx chose no peer, and the access log's <c>$upstream_addr</c> says <c>-</c>.</summary>
     public static bool ChoseNoPeer(this FailureKind kind) =>
-        kind.IsUnresolved() || kind == FailureKind.NoResolver;
+        kind.IsUnresolved() || kind is FailureKind.NoResolver or FailureKind.UpstreamUrlInvalid;
 
     /// <summary>A failure nginx could only meet once connected: the peer closed or reset the connection, or sent what
     /// nginx could not use, or took too long to answer. Something listened at the address then. (A handshake that timed
@@ -28,8 +28,13 @@ internal static class FailureKinds
     public static bool BodyNotBuffered(this FailureKind kind) => kind is FailureKind.BodyBufferUnwritable or FailureKind.BodyBufferDiskFull;
 
     /// <summary>nginx answered the request 500 itself before any try: no connection or descriptor for it
-    /// (<see cref="OutOfNginxResources"/>), or no temporary file for its body (<see cref="BodyNotBuffered"/>).</summary>
-    public static bool AnsweredBeforeAnyTry(this FailureKind kind) => kind.OutOfNginxResources() || kind.BodyNotBuffered();
+    /// (<see cref="OutOfNginxResources"/>), no temporary file for its body (<see cref="BodyNotBuffered"/>), or an
+    /// address made of variables that did not parse (<see cref="FailureKind.UpstreamUrlInvalid"/>).</summary>
+    public static bool AnsweredBeforeAnyTry(this FailureKind kind) => kind.OutOfNginxResources() || kind.BodyNotBuffered() || kind == FailureKind.UpstreamUrlInvalid;
+
+    /// <summary>nginx did not start: its configuration named a host it could not resolve, or it refused the configuration
+    /// (<see cref="FailureKind.UnresolvedAtStart"/>, <see cref="FailureKind.ConfigRejectedAtStart"/>).</summary>
+    public static bool StoppedStart(this FailureKind kind) => kind is FailureKind.UnresolvedAtStart or FailureKind.ConfigRejectedAtStart;
 
     /// <summary>nginx dropped its clients' connections itself, no request answered or logged: its listener had no room
     /// for them (<see cref="FailureKind.AcceptFailed"/>), or the worker holding them died. No access line can claim such

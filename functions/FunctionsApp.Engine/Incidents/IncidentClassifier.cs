@@ -181,9 +181,9 @@ internal static class IncidentClassifier
         FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
         FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.SocketPathWithUri or FailureKind.NoResolver or FailureKind.Ipv6Unavailable or FailureKind.InvalidAddress
             or FailureKind.BindFailed or FailureKind.NotFastCgi or FailureKind.NotHttp2 or FailureKind.SharedKeepalive or FailureKind.WrongScheme or FailureKind.PlainTextAnswer
-            or FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable => (IncidentCause.Misconfiguration, 1.0),
+            or FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable or FailureKind.UpstreamUrlInvalid => (IncidentCause.Misconfiguration, 1.0),
         FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused or FailureKind.UnresolvedAtStart => (IncidentCause.Dns, 1.0),
-        FailureKind.AuthEndpointWrong => (IncidentCause.Misconfiguration, 1.0),
+        FailureKind.AuthEndpointWrong or FailureKind.ConfigRejectedAtStart => (IncidentCause.Misconfiguration, 1.0),
 
         // The resolver's own complaints come with the per-request "could not be resolved" lines: evidence, a small vote.
         FailureKind.Resolver => (IncidentCause.Dns, 0.5),
@@ -729,6 +729,10 @@ internal static class IncidentClassifier
                 FailureKind.SharedKeepalive =>
                     $"`grpc_pass` and `proxy_pass` share an upstream block (its server {u}) and its `keepalive` connections: a gRPC request took a connection `proxy_pass` had kept open (HTTP/1.1, without the gRPC module's state), which nginx cannot use (`no connection data found for keepalive http2 connection`), and answered 502.",
                 FailureKind.NotHttp2 => $"{u} does not speak HTTP/2: nginx read the first bytes of its answer as an HTTP/2 frame's length, and they were text (\"HTT\" of an HTTP/1.x status line, or an HTML page), so `grpc_pass` points at an HTTP/1 service or a port that speaks another protocol.",
+                FailureKind.ConfigRejectedAtStart =>
+                    $"nginx refused its configuration at {u} as it started (`[emerg]`) and did not start, so clients got no answer from it meanwhile (a load balancer in front reports 502); a reload with the same error is refused, the old configuration serving on.",
+                FailureKind.UpstreamUrlInvalid =>
+                    $"nginx could not use the upstream address its variables made for these requests ({u}; {e.Kinds[top]}×): a `proxy_pass` (`fastcgi_pass`, …) with variables is evaluated per request, and one that does not parse (a variable left empty, a port left blank, no `http://`) makes nginx answer 500 itself, with no upstream tried.",
                 FailureKind.BodyBufferUnwritable =>
                     $"nginx could not create the temporary file it writes request bodies to ({Words(top)}, {e.Kinds[top]}×): a body larger than `client_body_buffer_size` goes to `client_body_temp_path` before the request is proxied, so nginx answered these requests 500 itself and no upstream was tried. The directory is missing (a `/tmp` path that systemd's PrivateTmp or a tmp cleaner took away, a volume not mounted) or nginx's worker user may not write there.",
                 FailureKind.OverAppServerBuffer =>
@@ -870,6 +874,8 @@ internal static class IncidentClassifier
         FailureKind.OverAppServerBuffer => "a request larger than uWSGI's buffer-size",
         FailureKind.BodyBufferUnwritable => "request body's temporary file not writable",
         FailureKind.BodyBufferDiskFull => "no space for the request body's temporary file",
+        FailureKind.UpstreamUrlInvalid => "an upstream address made of variables that did not parse",
+        FailureKind.ConfigRejectedAtStart => "configuration refused at start",
         FailureKind.NotHttp2 => "not an HTTP/2 server",
         FailureKind.SharedKeepalive => "a kept-alive connection of proxy_pass's taken by grpc_pass",
         FailureKind.NoPeerFromBalancer => "no endpoint from the balancer",

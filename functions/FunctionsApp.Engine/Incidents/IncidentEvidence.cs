@@ -29,7 +29,8 @@ internal sealed record IncidentEvidence
     public IReadOnlyDictionary<int, int> Statuses { get; init; } = new Dictionary<int, int>();
 
     /// <summary>The module that passed the requests, by the scheme of the error lines' <c>upstream:</c> (<c>proxy</c> for
-    /// http and https, and when no line says: <c>fastcgi</c>, <c>uwsgi</c>, <c>scgi</c>, <c>grpc</c>, <c>memcached</c>).</summary>
+    /// http and https, and when no line says: <c>fastcgi</c>, <c>uwsgi</c>, <c>scgi</c>, <c>grpc</c>, <c>memcached</c>, and
+    /// <c>stream</c> for TCP and UDP sessions).</summary>
     public string Module { get; init; } = "proxy";
 
     /// <summary>What the TLS lines' words say the upstream refused (<see cref="TlsRefusals.Of"/>).</summary>
@@ -192,6 +193,10 @@ internal sealed record IncidentEvidence
     /// <summary>Every error line of the incident is in the phase of sending the request (<c>… while sending request to
     /// upstream</c>): the upstream closed or reset the connection before it had taken the whole request (its body).</summary>
     public bool WhileSendingRequest { get; init; }
+
+    /// <summary>An error line of the incident says the upstream's chunked body did not parse (<c>upstream sent invalid
+    /// chunked response</c>): its framing was broken, not its connection.</summary>
+    public bool InvalidChunked { get; init; }
 
     /// <summary>Whether an access log was read with it (or before it, for the site): without one, nothing says what an
     /// upstream served before it failed.</summary>

@@ -162,6 +162,7 @@ internal static class IncidentFactory
             ResponseMillisInside = history?.MeanResponseMillis(t.Start, t.Last),
             AfterStatusSent = ErrorSignatures.AfterStatusSent(t.Signatures.Where(s => s.Value.Source == "error").Select(s => s.Key)),
             WhileSendingRequest = ErrorSignatures.WhileSendingRequest(t.Signatures.Where(s => s.Value.Source == "error").Select(s => s.Key)),
+            InvalidChunked = ErrorSignatures.InvalidChunked(t.Signatures.Where(s => s.Value.Source == "error").Select(s => s.Key)),
             TlsRefusal = TlsRefusals.Of(t.Signatures.Where(s => s.Value.Source == "error").Select(s => s.Key)),
             Module = UpstreamModules.Of(t.Signatures.Values.Where(s => s.Source == "error").Select(s => s.Sample)),
             AccessLogRead = t.FromAccessLog > 0 || engine.Stats.AccessLines > 0 || site.FirstSeen is not null,

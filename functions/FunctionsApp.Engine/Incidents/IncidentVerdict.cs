@@ -66,6 +66,7 @@ internal static class IncidentVerdict
         UnroutedHost = incident.Evidence.Where(e => e.Signature.EndsWith(IncidentClassifier.UnroutedHostSignature, StringComparison.Ordinal)).Sum(e => e.Count),
         AfterStatusSent = ErrorSignatures.AfterStatusSent(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
         WhileSendingRequest = ErrorSignatures.WhileSendingRequest(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
+        InvalidChunked = ErrorSignatures.InvalidChunked(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
         TlsRefusal = TlsRefusals.Of(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
         Module = UpstreamModules.Of(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Sample)),
 
@@ -78,7 +79,7 @@ internal static class IncidentVerdict
     {
         var sample = Encoding.UTF8.GetBytes(item.Sample);
         return ErrorLogParser.TryParseAnywhere(sample, null, out var line)
-            ? ErrorSignatures.WithTarget(ErrorSignatures.Classify(line.Message), in line)
+            ? ErrorSignatures.WithTarget(ErrorSignatures.Classify(in line, line.Message), in line)
             : ErrorSignatures.Classify(Encoding.UTF8.GetBytes(item.Signature));
     }
 

@@ -27,9 +27,20 @@ internal static class Remediation
             return NginxPageAloneSteps(evidence.UpstreamLabel);
         }
 
+        if (cause == IncidentCause.InvalidResponse && evidence.InvalidChunked)
+        {
+            IReadOnlyList<string> rest = evidence.AfterStatusSent ? CutShortSteps(evidence.UpstreamLabel) : For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys]);
+            return InModule([InvalidChunkedStep(evidence.UpstreamLabel), .. rest], evidence.Module);
+        }
+
         if (cause is IncidentCause.InvalidResponse or IncidentCause.Timeout && evidence.AfterStatusSent)
         {
             return InModule(CutShortSteps(evidence.UpstreamLabel), evidence.Module);
+        }
+
+        if (cause == IncidentCause.Timeout && evidence.Module == "stream" && evidence.Kinds.ContainsKey(FailureKind.TimedOut))
+        {
+            return UdpUnansweredSteps(evidence.UpstreamLabel);
         }
 
         if (cause == IncidentCause.InvalidResponse && evidence.WhileSendingRequest)
@@ -51,14 +62,20 @@ internal static class Remediation
     /// <summary>
     /// The steps in the directives of the module that passed the requests (the scheme of the error lines' <c>upstream:</c>):
     /// <c>proxy_next_upstream</c> does nothing under <c>fastcgi_pass</c>, whose own is <c>fastcgi_next_upstream</c>.
-    /// gRPC and memcached have no cache, so no stale content to serve; FastCGI keeps connections only with
-    /// <c>fastcgi_keep_conn on</c>.
+    /// gRPC and memcached have no cache, so no stale content to serve, nor has the stream module; FastCGI keeps
+    /// connections only with <c>fastcgi_keep_conn on</c>.
     /// </summary>
     private static IReadOnlyList<string> InModule(IReadOnlyList<string> steps, string module)
     {
         if (module == "proxy")
         {
             return steps;
+        }
+
+        // The stream module's directives are proxy_* too, but it has no cache and no HTTP statuses to intercept.
+        if (module == "stream")
+        {
+            return [.. steps.Where(step => !step.Contains("_cache_use_stale", StringComparison.Ordinal) && !step.Contains("_intercept_errors", StringComparison.Ordinal))];
         }
 
         var cacheless = module is "grpc" or "memcached";
@@ -79,9 +96,22 @@ internal static class Remediation
         "Check that the container is running and on a network nginx-proxy shares, then read the server blocks docker-gen generated (`docker exec <nginx-proxy> cat /etc/nginx/conf.d/default.conf`): a Host with no `server` block of its own falls to the default one, which answers 503.",
     ];
 
+    /// <summary>UDP sessions the upstream left unanswered: the stream module's only timeout that fails a session once
+    /// it relays (<see cref="ErrorSignatures.Classify(in NginxLogs.ErrorLogLine, ReadOnlySpan{byte})"/>).</summary>
+    private static string[] UdpUnansweredSteps(string upstream) =>
+    [
+        $"Check that {upstream} answers the protocol from the nginx host (`dig @host -p port` for DNS, the protocol's own client) and that no firewall drops its replies: nginx sent each client's datagram and got fewer replies than `proxy_responses` expects within `proxy_timeout`, so it ended the session with 502.",
+        "For a protocol that never replies (syslog, StatsD, NetFlow), set `proxy_responses 0;`: nginx then waits for no reply and ends each session cleanly.",
+        "Lower `proxy_timeout` (10m by default) to what one reply takes, 1–3 s for DNS, so that clients see the silence and retry sooner instead of holding a session open; the access log's `$upstream_bytes_received` 0 marks the sessions that got nothing back.",
+    ];
+
     /// <summary>A request the upstream stopped taking before it had it whole: its limit on a request's size first.</summary>
     private static string RequestRefusedStep(string upstream) =>
         $"Compare the size of the failing requests' bodies with {upstream}'s own limit on a request and raise it if the uploads are legitimate (waitress `max_request_body_size`, PHP `post_max_size`/`upload_max_filesize`, Node's body-parser `limit`, Kestrel's `MaxRequestBodySize`, Tomcat's `maxPostSize`, Spring's `max-request-size`); nginx's own `client_max_body_size` sits in front of it. Its log at these times says which it refused.";
+
+    /// <summary>A chunked body that did not parse: who wrote the framing.</summary>
+    private static string InvalidChunkedStep(string upstream) =>
+        $"Fetch the failing URL from {upstream} directly with `curl -sv --raw` and read the framing of its body: nginx could not parse its chunked encoding (`upstream sent invalid chunked response`). Most often the application sets `Transfer-Encoding: chunked` itself and writes the body unchunked, sends `Content-Length` with it, or a library or proxy between re-chunks what was already chunked; let the server frame the body, or send a plain `Content-Length`.";
 
     /// <summary>Answers that broke after nginx had passed their status on: what ends a response mid-body.</summary>
     private static string[] CutShortSteps(string upstream) =>
@@ -244,16 +274,28 @@ internal static class Remediation
                     steps.Add("Point `proxy_pass` at `127.0.0.1` instead of `localhost`/`[::1]`, or enable IPv6 on the host's (container's) loopback; for a name that resolves to IPv6 addresses the host cannot reach, `resolver ... ipv6=off` (or an IPv4 address).");
                 }
 
+                if (kinds.Contains(FailureKind.ConfigRejectedAtStart))
+                {
+                    steps.Add($"Fix the configuration where nginx stopped reading it, {upstream}, as its `[emerg]` line says (an `upstream` block with no `server` in it, which a generator such as docker-gen writes when no container matched; an unknown directive, from a module not loaded; an `include` of a file that is not there), and run `nginx -t` until it passes before starting nginx.");
+                    steps.Add("Keep a configuration that fails `nginx -t` from reaching a start: test it in the deploy (or the container's entrypoint) and reload with `nginx -t && nginx -s reload`, which keeps the running configuration when the new one fails.");
+                }
+
+                if (kinds.Contains(FailureKind.UpstreamUrlInvalid))
+                {
+                    steps.Add($"Find the `proxy_pass` (`fastcgi_pass`, `uwsgi_pass`, `grpc_pass`) built from variables for these requests (`nginx -T | grep -n '_pass .*\\$'`) and check what they hold at request time: nginx got `{upstream}`, so a variable was empty or unset for this host or path (a `map` with no `default`, a capture that did not match, an `auth_request_set` or header the request lacked), the port after `:` was left out, or the value has no `http://`.");
+                    steps.Add("Give the variable a default (`map … { default backend:8080; }`), or name the address outright where it does not vary; with a name in a variable, nginx also needs a `resolver`.");
+                }
+
                 if (kinds.Contains(FailureKind.BodyBufferUnwritable))
                 {
                     steps.Add("Make `client_body_temp_path` exist and writable by nginx's worker user (`nginx -T | grep -n client_body_temp_path`; the default is under nginx's prefix: `/var/lib/nginx/body` on Debian, `/var/cache/nginx/client_temp` in the official image): `install -d -o www-data <dir>` (nginx's `user`), or point it at a directory that survives reboots and tmp cleaners, then `nginx -s reload`. SELinux: `restorecon -Rv <dir>`.");
                     steps.Add("If the bodies need not touch the disk, `client_body_buffer_size` as large as the largest body keeps them in memory (per request: mind the memory), and `proxy_request_buffering off` streams them to the upstream instead.");
                 }
 
-                if (kinds.Count == 0 || !kinds.All(k => k is FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable))
+                if (kinds.Count == 0 || !kinds.All(k => k is FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable or FailureKind.UpstreamUrlInvalid or FailureKind.ConfigRejectedAtStart))
                 {
-                    // uWSGI's refusal came from the address nginx was given, and a body nginx could not buffer went
-                    // nowhere: no address is in question.
+                    // uWSGI's refusal came from the address nginx was given, and a body nginx could not buffer, an address
+                    // that did not parse or a configuration refused at start went nowhere: no address is in question.
                     steps.Add($"Check the address and port of {upstream} in `proxy_pass`/the `upstream` block against where the service really listens (`ss -ltnp`), then `nginx -t && nginx -s reload`.");
                 }
 

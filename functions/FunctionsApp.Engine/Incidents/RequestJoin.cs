@@ -273,7 +273,7 @@ internal static class RequestJoin
         FailureKind.AcceptFailed or FailureKind.WorkerKilled or FailureKind.WorkerCrashed => 502,
 
         // nginx could not get a connection or a socket for the try, and ngx_http_upstream_connect finalizes the request
-        // with 500: no server was tried. So does a request whose body it could not buffer.
+        // with 500: no server was tried. So does a request whose body it could not buffer, or whose address did not parse.
         _ when kind.AnsweredBeforeAnyTry() => 500,
         _ => 502,
     };

@@ -67,4 +67,8 @@ internal readonly ref struct ErrorLogLine
     /// <summary>Phusion Passenger wrote the line (<see cref="PassengerLog"/>): its <see cref="Timestamp"/> is
     /// <c>yyyy-MM-dd HH:mm:ss</c>, and it has no request's context.</summary>
     public bool Passenger { get; init; }
+
+    /// <summary>A UDP session of the stream module: its context starts <c>, udp client: </c> (ngx_stream_log_error
+    /// names the transport before the client).</summary>
+    public bool Datagram { get; init; }
 }

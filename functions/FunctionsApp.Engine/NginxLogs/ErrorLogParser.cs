@@ -468,8 +468,15 @@ internal static class ErrorLogParser
             return false;
         }
 
-        // The request context starts at ", client: "; the resolver's own lines have ", resolver: " instead.
+        // The request context starts at ", client: "; the resolver's own lines have ", resolver: " instead, and a stream
+        // module's UDP session ", udp client: ".
         var contextStart = rest.IndexOf(", client: "u8);
+        var datagram = false;
+        if (contextStart < 0 && rest.IndexOf(", udp client: "u8) is var udp and > 0)
+        {
+            (contextStart, datagram) = (udp, true);
+        }
+
         if (contextStart < 0)
         {
             contextStart = rest.IndexOf(", resolver: "u8);
@@ -526,6 +533,7 @@ internal static class ErrorLogParser
             {
                 case 4 when key.SequenceEqual("host"u8): host = FirstOf(host, value); break;
                 case 6 when key.SequenceEqual("client"u8): client = FirstOf(client, value); break;
+                case 10 when key.SequenceEqual("udp client"u8): client = FirstOf(client, value); break;
                 case 6 when key.SequenceEqual("server"u8): server = FirstOf(server, value); break;
                 case 7 when key.SequenceEqual("request"u8): request = FirstOf(request, value); break;
                 case 8 when key.SequenceEqual("upstream"u8): upstream = FirstOf(upstream, IsCut(raw, length) ? WholeAddress(value) : value); break;
@@ -555,6 +563,7 @@ internal static class ErrorLogParser
             Referrer = referrer,
             Resolver = resolver,
             PrefixTime = prefixTime,
+            Datagram = datagram,
         };
         return true;
     }

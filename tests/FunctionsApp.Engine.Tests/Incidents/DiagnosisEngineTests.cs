@@ -876,6 +876,9 @@ public sealed class DiagnosisEngineTests
             Assert.Contains("after nginx had passed its status and headers on", incident.Summary, StringComparison.Ordinal);
             Assert.Contains(incident.Remediation, step => step.Contains("proxy_max_temp_file_size", StringComparison.Ordinal));
         }
+
+        // A chunked body that did not parse was framed wrong, which its first fix says; the others were cut.
+        Assert.Equal(message.StartsWith("upstream sent invalid chunked response", StringComparison.Ordinal), incident.Remediation[0].Contains("`curl -sv --raw`", StringComparison.Ordinal));
     }
 
     /// <summary>

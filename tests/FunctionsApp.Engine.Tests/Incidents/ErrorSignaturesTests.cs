@@ -291,4 +291,21 @@ public sealed class ErrorSignaturesTests
 
         Assert.Equal(expected, ErrorSignatures.BackToItself(in entry));
     }
+
+    /// <summary>
+    /// A TCP session's relay that timed out is an idle session ended (200), and a UDP session's line names its client
+    /// after <c>udp client:</c>, which is read as the client.
+    /// </summary>
+    [Fact]
+    public void UdpSessionLine_NamesItsClient_AndOnlyItsUpstreamTimeoutIsAFailure()
+    {
+        const string Udp = "2026/12/07 21:21:41 [error] 18005#18005: *57 upstream timed out (110: Connection timed out) while proxying connection, udp client: 10.1.2.3, server: 0.0.0.0:53, upstream: \"10.0.0.2:53\", bytes from/to client:40/0, bytes from/to upstream:0/40";
+        const string Tcp = "2026/12/07 21:21:41 [error] 18005#18005: *58 upstream timed out (110: Connection timed out) while proxying connection, client: 10.1.2.3, server: 0.0.0.0:5432, upstream: \"10.0.0.2:5432\", bytes from/to client:40/0, bytes from/to upstream:0/40";
+
+        Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(Udp), out var udp));
+        Assert.Equal(("10.1.2.3", "upstream timed out (110: Connection timed out) while proxying connection", true), (Encoding.UTF8.GetString(udp.Client), Encoding.UTF8.GetString(udp.Message), udp.Datagram));
+        Assert.Equal(FailureKind.TimedOut, ErrorSignatures.Classify(in udp, udp.Message));
+        Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(Tcp), out var tcp));
+        Assert.Equal(FailureKind.None, ErrorSignatures.Classify(in tcp, tcp.Message));
+    }
 }

@@ -3326,6 +3326,44 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// Any configuration nginx refuses (<c>[emerg] … in FILE:LINE</c>) in a start that systemd then says failed left
+    /// nginx down: a misconfiguration, named by where nginx stopped reading, once for the error log's line and its stderr
+    /// twin. Without that word the line is a test's or a refused reload's as likely (<c>nginx -s reload</c> reads the
+    /// configuration first and signals the running master only when it passes): nothing failed.
+    /// </summary>
+    [Theory]
+    [InlineData("Dec 19 21:35:19 pi systemd[1]: nginx.service: Failed with result 'exit-code'.", true)]
+    [InlineData("     Active: failed (Result: exit-code) since Sat 2026-12-19 21:35:19 UTC; 4s ago", true)]
+    [InlineData("Dec 19 21:35:20 pi systemd[1]: Reload failed for A high performance web server and a reverse proxy server.", false)]
+    [InlineData(null, false)]
+    public void ConfigurationRefusedInAFailedStart_UnderSystemd_IsNginxDown(string? systemdLine, bool down)
+    {
+        List<string> errors =
+        [
+            "Dec 19 21:35:19 pi nginx[703]: 2026/12/19 21:35:19 [emerg] 703#703: no servers are inside upstream in /etc/nginx/sites-enabled/shop:12",
+            "Dec 19 21:35:19 pi nginx[703]: nginx: [emerg] no servers are inside upstream in /etc/nginx/sites-enabled/shop:12",
+            "Dec 19 21:35:19 pi nginx[703]: nginx: configuration file /etc/nginx/nginx.conf test failed",
+        ];
+        if (systemdLine is not null)
+        {
+            errors.Add(systemdLine);
+        }
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        if (down)
+        {
+            var incident = Assert.Single(report.Incidents);
+            Assert.Equal((IncidentCause.Misconfiguration, "/etc/nginx/sites-enabled/shop:12", 502, 1), (incident.Cause, incident.Upstream, incident.Status, incident.FailedRequests));
+            Assert.Contains("/etc/nginx/sites-enabled/shop:12", incident.Remediation[0], StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Empty(report.Incidents);
+        }
+    }
+
+    /// <summary>
     /// nginx's stderr line (<c>nginx: [emerg] host not found in upstream …</c>) is all some posts hold: quoted in
     /// Markdown, without a time. nginx did not start; the DNS failure is reported, at no time. Beside the error log's own
     /// line of the same start (a container's output shows both) it is that start, once.
@@ -4485,6 +4523,57 @@ public sealed class NginxBehaviourTests
                 Assert.Contains("502 Bad Gateway", timeout.Summary, StringComparison.Ordinal);
             },
             refused => Assert.Equal(("127.0.0.1:19102", IncidentCause.UpstreamDown, 502, 20), (refused.Upstream, refused.Cause, refused.Status, refused.FailedRequests)));
+        Assert.Equal(0, report.Stats.MalformedLines);
+    }
+
+    /// <summary>
+    /// Captured (Fixtures/captures/proxy-pass-variables-unparsed): <c>proxy_pass</c> and <c>fastcgi_pass</c> built from
+    /// variables, evaluated per request: a port left blank (<c>invalid port in upstream "jenkins:"</c>), a <c>map</c> with
+    /// no default (<c>invalid URL prefix in "http://"</c>), a value with no scheme (<c>invalid URL prefix in
+    /// "127.0.0.1:19381"</c>) and an empty variable (<c>no host in upstream ""</c>). nginx answered each request 500
+    /// itself with no try: one misconfiguration per address, named as nginx got it, with or without the access log.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void UpstreamAddressMadeOfVariablesThatDidNotParse_IsNginxsOwn500(bool withAccessLog)
+    {
+        var (access, errors) = Captured("proxy-pass-variables-unparsed");
+
+        var report = Analyze(withAccessLog ? access : [], errors, format: null);
+
+        Assert.Equal(
+            ["-", "127.0.0.1:19381", "http://", "jenkins:"],
+            report.Incidents.Select(i => i.Upstream).Order(StringComparer.Ordinal));
+        Assert.All(report.Incidents, incident =>
+        {
+            Assert.Equal((IncidentCause.Misconfiguration, 500, 3), (incident.Cause, incident.Status, incident.FailedRequests));
+            Assert.Contains("variables", incident.Remediation[0], StringComparison.Ordinal);
+            Assert.DoesNotContain(incident.Remediation, step => step.Contains("where the service really listens", StringComparison.Ordinal));
+        });
+    }
+
+    /// <summary>
+    /// Captured (Fixtures/captures/stream-udp-unanswered): the stream module relaying UDP (Chatham time, +13:45). A
+    /// DNS-like service with <c>proxy_responses 1</c> answered for 20 s and then went silent: each session after that
+    /// waited <c>proxy_timeout</c> and ended with <c>$status</c> 502, <c>upstream timed out … while proxying connection,
+    /// udp client: …</c>. A syslog relay that never answers, with no <c>proxy_responses</c>, timed out at [info] with 200,
+    /// and a port nothing listened on (ICMP: <c>recv() failed (111: …) while proxying and reading from upstream</c>)
+    /// ended its sessions 200 too: neither is a gateway error.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void UdpSessionsTheUpstreamLeftUnanswered_End502AsTimeouts(bool withAccessLog)
+    {
+        var (access, errors) = Captured("stream-udp-unanswered");
+
+        var report = Analyze(withAccessLog ? access : [], errors, format: null);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("127.0.0.1:19254", IncidentCause.Timeout, 502, 27), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Contains("`proxy_responses`", incident.Remediation[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(incident.Remediation, step => step.Contains("proxy_cache_use_stale", StringComparison.Ordinal) || step.Contains("proxy_read_timeout", StringComparison.Ordinal));
         Assert.Equal(0, report.Stats.MalformedLines);
     }
 
