@@ -26,6 +26,13 @@ public sealed record ReportStats
     /// <summary>Access lines whose time has no zone, read in the error log's offset (configured, else UTC).</summary>
     public long ZonelessAccessLines { get; init; }
 
+    /// <summary>Access lines of a format without a time, timed by an RFC 3164 syslog header (no year, no zone): read in
+    /// <see cref="YearAssumed"/> (the error log's, else 1970) and the error log's offset.</summary>
+    public long YearlessAccessLines { get; init; }
+
+    /// <summary>The year <see cref="YearlessAccessLines"/> were read in; null when there were none.</summary>
+    public int? YearAssumed { get; init; }
+
     public long GatewayErrors { get; init; }
 
     /// <summary>Failed requests counted towards incidents (an error log alone: its lines about requests).</summary>

@@ -316,6 +316,13 @@ public sealed class AnalysisStats
     /// the error log's offset, nginx's local time for both.</summary>
     public long ZonelessAccessLines { get; set; }
 
+    /// <summary>Access lines of a format without a time, timed by an RFC 3164 syslog header that gives no year: read in
+    /// <see cref="YearAssumed"/>.</summary>
+    public long YearlessAccessLines { get; set; }
+
+    /// <summary>The year <see cref="YearlessAccessLines"/> were read in, or 0.</summary>
+    public int YearAssumed { get; set; }
+
     /// <summary>Gateway errors (502/503/504) in the access log.</summary>
     public long GatewayErrors { get; set; }
 

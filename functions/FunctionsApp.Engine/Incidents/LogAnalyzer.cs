@@ -379,6 +379,8 @@ internal static class LogAnalyzer
                 ErrorLinesIgnored = stats.ErrorLinesIgnored,
                 UntimedErrorLines = stats.UntimedErrorLines,
                 ZonelessAccessLines = stats.ZonelessAccessLines,
+                YearlessAccessLines = stats.YearlessAccessLines,
+                YearAssumed = stats.YearlessAccessLines > 0 ? stats.YearAssumed : null,
                 GatewayErrors = stats.GatewayErrors,
                 FailedRequests = stats.FailedRequests,
                 TriesMovedPast = stats.TriesMovedPast,

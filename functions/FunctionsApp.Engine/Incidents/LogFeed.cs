@@ -15,6 +15,8 @@ internal sealed class LogFeed
     private readonly DiagnosisEngine _engine;
     private readonly bool _advance;
     private IReadOnlyList<LogInput> _access = [];
+    private IReadOnlyList<LogInput> _errors = [];
+    private int? _errorLogYear;
 
     /// <summary>The access log's first time, for error lines pasted without nginx's time when none in their input has
     /// one: a paste of both logs is of the same moments.</summary>
@@ -42,7 +44,7 @@ internal sealed class LogFeed
     /// <summary>Reads everything. <paramref name="format"/> null means detect it from the first access lines.</summary>
     public void Run(IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors, AccessLogFormat? format, CancellationToken cancellationToken)
     {
-        (_access, _cancellationToken) = (access, cancellationToken);
+        (_access, _errors, _cancellationToken) = (access, errors, cancellationToken);
         _engine.State.ErrorLogGiven |= errors.Count > 0;
         using var accessSide = new AccessSide(this, access, format);
         using var errorSide = new ErrorSide(this, errors);
@@ -85,6 +87,37 @@ internal sealed class LogFeed
         }
     }
 
+    /// <summary>
+    /// The year of the error log's first line that has nginx's time, for access lines a syslog header timed without
+    /// one: read ahead in re-readable error inputs (the access side is read first), else the latest error line fed,
+    /// else the Unix epoch's, as for lines with no time at all.
+    /// </summary>
+    private int ErrorLogYear()
+    {
+        if (_errorLogYear is null && _errors.Count > 0 && _errors.All(i => i.CanReopen))
+        {
+            foreach (var input in _errors)
+            {
+                using var stream = input.Open();
+                using var reader = new LineReader(stream);
+                for (var read = 0; _errorLogYear is null && read < LogFormatDetector.SampleLines && reader.TryReadLine(out var line, out _); read++)
+                {
+                    if (ErrorLogParser.TryParseAnywhere(line, null, out var entry) && int.TryParse(entry.Timestamp[..4], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var year))
+                    {
+                        _errorLogYear = year;
+                    }
+                }
+
+                if (_errorLogYear is not null)
+                {
+                    break;
+                }
+            }
+        }
+
+        return _errorLogYear ?? (_engine.State.ErrorWatermark ?? DateTimeOffset.UnixEpoch).Year;
+    }
+
     /// <summary>One-shot analysis of re-readable inputs whose access log gives no zone other than UTC.</summary>
     private bool ShouldInferErrorLogOffset(IReadOnlyList<LogInput> access, IReadOnlyList<LogInput> errors) =>
         _advance && Format is not null && access.Count > 0 && errors.Count > 0 && !_engine.ErrorLogOffsetConfigured
@@ -125,7 +158,7 @@ internal sealed class LogFeed
     }
 
     /// <summary>A line read before, its prefix removed, with the times its prefix told.</summary>
-    private readonly record struct ReadAgainLine(byte[] Line, DateTimeOffset? PrefixTime, DateTimeOffset? RelayedTime);
+    private readonly record struct ReadAgainLine(byte[] Line, DateTimeOffset? PrefixTime, DateTimeOffset? RelayedTime, SyslogClock? SyslogTime);
 
     /// <summary>One side of the merge: reads its inputs in order and holds the first line it may not feed yet.</summary>
     private abstract class Side : IDisposable
@@ -181,6 +214,9 @@ internal sealed class LogFeed
 
         /// <summary>The zoned time a syslog prefix printed before that line (see <see cref="LinePrefix.Strip(ReadOnlySpan{byte}, out DateTimeOffset?, out DateTimeOffset?)"/>), or null.</summary>
         protected DateTimeOffset? RelayedTime { get; private set; }
+
+        /// <summary>The month, day and clock of an RFC 3164 syslog header before that line, or null: no year, no zone.</summary>
+        protected SyslogClock? SyslogTime { get; private set; }
 
         /// <summary>Whether the line <see cref="NextLine"/> returned last is one read before and given back (<see cref="ReadAgain"/>).</summary>
         protected bool Rereading { get; private set; }
@@ -366,7 +402,7 @@ internal sealed class LogFeed
                 {
                     line = again.Line;
                     oversized = false;
-                    (PrefixTime, RelayedTime, Rereading) = (again.PrefixTime, again.RelayedTime, true);
+                    (PrefixTime, RelayedTime, SyslogTime, Rereading) = (again.PrefixTime, again.RelayedTime, again.SyslogTime, true);
                     return true;
                 }
 
@@ -417,6 +453,7 @@ internal sealed class LogFeed
 
                 PrefixTime = null;
                 RelayedTime = null;
+                SyslogTime = null;
                 if (_ansi && !oversized)
                 {
                     line = AnsiEscapes.Strip(line, ref _ansiBuffer);
@@ -467,10 +504,11 @@ internal sealed class LogFeed
 
                 if (!_prefix.IsNone && !oversized)
                 {
-                    var length = _prefix.Strip(line, out var time, out var relayed);
+                    var length = _prefix.Strip(line, out var time, out var relayed, out var clock);
                     line = line[length..];
                     PrefixTime = time ?? PrefixTime;
                     RelayedTime = relayed;
+                    SyslogTime = clock;
                 }
 
                 return true;
@@ -811,7 +849,7 @@ internal sealed class LogFeed
                 return;
             }
 
-            _unread.Add(new ReadAgainLine(line.ToArray(), PrefixTime, RelayedTime));
+            _unread.Add(new ReadAgainLine(line.ToArray(), PrefixTime, RelayedTime, SyslogTime));
             if (_unread.Count + _strays.Count >= LinesToDetect)
             {
                 TryAnotherFormat();
@@ -929,8 +967,17 @@ internal sealed class LogFeed
             if (field == AccessField.Ignored)
             {
                 // A log_format without a time (Harbor's, written to syslog): the time the shipper or runtime stamped
-                // the line with, which is within a second of nginx's.
+                // the line with, which is within a second of nginx's. An RFC 3164 header's has no zone, read like a
+                // zoneless time in the error log's offset, and no year: the error log's, when its lines came first.
                 time = PrefixTime ?? RelayedTime ?? default;
+                if (time == default && SyslogTime is { } clock && clock.In(SyslogYear, Engine.ErrorLogOffset) is { } local)
+                {
+                    time = local.ToUniversalTime();
+                    Engine.Stats.ZonelessAccessLines++;
+                    Engine.Stats.YearlessAccessLines++;
+                    Engine.Stats.YearAssumed = SyslogYear;
+                }
+
                 return time != default;
             }
 
@@ -970,6 +1017,9 @@ internal sealed class LogFeed
 
             return true;
         }
+
+        /// <summary>The year a syslog clock is read in (<see cref="LogFeed.ErrorLogYear"/>).</summary>
+        private int SyslogYear => Owner.ErrorLogYear();
 
         protected override void Feed(ReadOnlySpan<byte> line, DateTimeOffset time)
         {

@@ -375,9 +375,15 @@ internal static class Remediation
                     steps.Add("Find what holds the connections: `ss -s` and `ss -tn state established '( sport = :443 )' | wc -l` against `worker_processes × worker_connections`; long-lived WebSockets or event streams, idle keepalives (`keepalive_timeout`), a slow upstream holding requests, or `proxy_pass` at nginx's own address (a loop: its own connections fill the table).");
                 }
 
-                steps.Add("Reuse connections: `keepalive 32;` in the `upstream` block with `proxy_http_version 1.1;` and `proxy_set_header Connection \"\";`.");
-                steps.Add("Cap concurrency before the upstream saturates: `max_conns` on the server in the `upstream` block, or `limit_conn`/`limit_req` in front.");
-                AddBypasses(steps);
+                // A full disk under the request bodies failed requests no upstream saw: its connections and cache
+                // play no part.
+                if (kinds.Count == 0 || !kinds.All(k => k == FailureKind.BodyBufferDiskFull))
+                {
+                    steps.Add("Reuse connections: `keepalive 32;` in the `upstream` block with `proxy_http_version 1.1;` and `proxy_set_header Connection \"\";`.");
+                    steps.Add("Cap concurrency before the upstream saturates: `max_conns` on the server in the `upstream` block, or `limit_conn`/`limit_req` in front.");
+                    AddBypasses(steps);
+                }
+
                 break;
             case IncidentCause.Dns when upstream.StartsWith("resolver", StringComparison.Ordinal):
                 steps.Add($"The {upstream} itself does not answer: check that it runs and is reachable from nginx (`dig @<resolver-ip> <name>`); in Docker the embedded DNS is `127.0.0.11`, in Kubernetes the cluster DNS service.");

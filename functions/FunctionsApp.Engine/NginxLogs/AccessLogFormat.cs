@@ -46,6 +46,11 @@ internal sealed partial class AccessLogFormat
     private const string NginxProxyLegacyDefinition =
         "$host $remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"";
 
+    // Harbor's proxy, `timed_combined` in its nginx.conf template: no time at all, for its lines go to stdout and are
+    // timed by what carries them (the runtime's stamp, or Harbor's syslog-fed proxy.log, `Nov  6 10:12:07 … proxy[866]: `).
+    private const string HarborDefinition =
+        "$remote_addr - \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" $request_time $upstream_response_time $pipe";
+
     private readonly Segment[] _segments;
     private readonly JsonFieldMap? _jsonKeys;
     private readonly bool[] _has = new bool[AccessFields.Count];
@@ -98,12 +103,15 @@ internal sealed partial class AccessLogFormat
     /// <summary>nginx-proxy's <c>vhost</c> format before it logged <c>$upstream_addr</c>.</summary>
     public static AccessLogFormat NginxProxyLegacy { get; } = CompileText("nginx-proxy-legacy", NginxProxyLegacyDefinition, LogEscape.Default);
 
+    /// <summary>Harbor's proxy format (<c>timed_combined</c>), which logs no time: read only behind a prefix that gives one.</summary>
+    public static AccessLogFormat Harbor { get; } = CompileText("harbor", HarborDefinition, LogEscape.Default);
+
     /// <summary>nginx-proxy's formats, whose first field is the Host: detection reads a line with them only when that
     /// field is a host name (another format behind a shipper's word would read too).</summary>
     public bool StartsWithHost => ReferenceEquals(this, NginxProxy) || ReferenceEquals(this, NginxProxyLegacy);
 
     /// <summary>The names of the built-in formats.</summary>
-    public static IReadOnlyList<string> PresetNames { get; } = ["combined", "main", "ingress-nginx", "ingress-nginx-2017", "ingress-nginx-2016", "nginx-proxy-manager", "nginx-proxy", "nginx-proxy-legacy", "json"];
+    public static IReadOnlyList<string> PresetNames { get; } = ["combined", "main", "ingress-nginx", "ingress-nginx-2017", "ingress-nginx-2016", "nginx-proxy-manager", "nginx-proxy", "nginx-proxy-legacy", "harbor", "json"];
 
     /// <summary>
     /// JSON lines whose keys are matched by name (<c>status</c>, <c>upstream_addr</c>, <c>time_iso8601</c>, ...).
@@ -117,7 +125,7 @@ internal sealed partial class AccessLogFormat
     public bool LearnsEveryKey => IsJson && Definition == LearnedJson;
 
     /// <summary>The formats <see cref="LogFormatDetector"/> chooses among, most specific first.</summary>
-    public static IReadOnlyList<AccessLogFormat> CreatePresets() => [IngressNginx, IngressNginxUpstreamName, IngressNginxForwardedFor, NginxProxyManager, NginxProxy, NginxProxyLegacy, Main, Combined, CreateJson()];
+    public static IReadOnlyList<AccessLogFormat> CreatePresets() => [IngressNginx, IngressNginxUpstreamName, IngressNginxForwardedFor, NginxProxyManager, NginxProxy, NginxProxyLegacy, Harbor, Main, Combined, CreateJson()];
 
     /// <summary><c>combined</c>, <c>main</c>, <c>json</c>, a preset name, or the user's format text.</summary>
     public string Name { get; }

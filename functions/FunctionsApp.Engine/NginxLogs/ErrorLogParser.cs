@@ -65,10 +65,23 @@ internal static class ErrorLogParser
     /// <summary>How far into a line an error-line head is looked for after an unknown prefix.</summary>
     private const int MaxUnknownPrefix = 200;
 
+    /// <summary><c>0yy/MM/dd HH:mm:ss [</c>: nginx's time without the first digit of its year (20yy).</summary>
+    private static bool YearLostItsFirstDigit(ReadOnlySpan<byte> line) =>
+        line.Length >= 21 && line[0] == '0' && char.IsAsciiDigit((char)line[1]) && char.IsAsciiDigit((char)line[2])
+        && line[3] == '/' && line[6] == '/' && line[9] == ' ' && line[12] == ':' && line[15] == ':' && line[18] == ' ' && line[19] == '[';
+
     /// <summary>Parses a line whose shipper's prefix (with its own zoned time) was removed.</summary>
     public static bool TryParse(ReadOnlySpan<byte> line, DateTimeOffset? prefixTime, out ErrorLogLine entry)
     {
         entry = default;
+        if (YearLostItsFirstDigit(line))
+        {
+            // A selection that began one byte into nginx's time ("021/01/27 00:16:41 [error] …"): the rest of the head
+            // is whole, and the year is this century's.
+            byte[] whole = [(byte)'2', .. line];
+            return TryParse(whole, prefixTime, out entry);
+        }
+
         if (line.Length < 22 || line[4] != '/' || line[7] != '/' || line[10] != ' ' || line[19] != ' ')
         {
             return PassengerLog.TryParse(line, prefixTime, out entry);

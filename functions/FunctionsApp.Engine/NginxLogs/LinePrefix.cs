@@ -82,10 +82,18 @@ internal sealed class LinePrefix
     /// or nginx's own local time relabelled with the daemon's zone when nginx sent it (the wall clocks then agree).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public int Strip(ReadOnlySpan<byte> line, out DateTimeOffset? time, out DateTimeOffset? relayed)
+    public int Strip(ReadOnlySpan<byte> line, out DateTimeOffset? time, out DateTimeOffset? relayed) => Strip(line, out time, out relayed, out _);
+
+    /// <summary>
+    /// <see cref="Strip(ReadOnlySpan{byte}, out DateTimeOffset?, out DateTimeOffset?)"/>, and an RFC 3164 header's
+    /// month, day and clock in <paramref name="clock"/> (no year, no zone): only a line with no time of its own takes it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int Strip(ReadOnlySpan<byte> line, out DateTimeOffset? time, out DateTimeOffset? relayed, out SyslogClock? clock)
     {
         time = null;
         relayed = null;
+        clock = null;
         var pos = 0;
         foreach (var layer in _layers)
         {
@@ -93,6 +101,11 @@ internal sealed class LinePrefix
             if (length < 0)
             {
                 break;
+            }
+
+            if (layer == PrefixLayer.SyslogRfc3164 && SyslogClock.TryRead(line[pos..], out var read))
+            {
+                clock = read;
             }
 
             pos += length;

@@ -14,11 +14,12 @@ internal static class LogFormatDetector
     public const int SampleLines = 100;
 
     /// <summary>The best format for the sample, or null when none reads any line.</summary>
-    public static AccessLogFormat? Detect(IReadOnlyList<byte[]> sample) => DetectReading(sample).Format;
+    public static AccessLogFormat? Detect(IReadOnlyList<byte[]> sample) => DetectReading(sample, timedByPrefix: false).Format;
 
     /// <summary>The best format for the sample, and the best reading of it: how many lines it reads and how much it tells
-    /// (which a preset chosen for nginx's own lines among another program's does not: <see cref="NginxsOwnLines"/>).</summary>
-    private static (AccessLogFormat? Format, int Read, int Richness) DetectReading(IReadOnlyList<byte[]> sample)
+    /// (which a preset chosen for nginx's own lines among another program's does not: <see cref="NginxsOwnLines"/>).
+    /// <paramref name="timedByPrefix"/>: every line's prefix gives a time, so a format without one reads them too.</summary>
+    private static (AccessLogFormat? Format, int Read, int Richness) DetectReading(IReadOnlyList<byte[]> sample, bool timedByPrefix)
     {
         var lines = sample.Where(l => !l.AsSpan().Trim(" \t"u8).IsEmpty).ToList();
         if (lines.Count == 0)
@@ -38,7 +39,7 @@ internal static class LogFormatDetector
 
         // JSON lines, most of the sample or the only lines a text format cannot read (JSON access lines after the
         // official image's /docker-entrypoint.sh banner in `docker logs`, which outnumbers them after a restart).
-        if (json > 0 && (json * 2 >= lines.Count || !candidates.Exists(format => Count(lines, format) > 0)))
+        if (json > 0 && (json * 2 >= lines.Count || !candidates.Exists(format => Count(lines, format, timedByPrefix) > 0)))
         {
             candidates.Clear();
             presets.Clear();
@@ -50,7 +51,7 @@ internal static class LogFormatDetector
             candidates.Add(AccessLogFormat.CreateJson());
         }
 
-        var scored = candidates.Select(format => (Format: format, Count: Count(lines, format))).Where(c => c.Count > 0).ToList();
+        var scored = candidates.Select(format => (Format: format, Count: Count(lines, format, timedByPrefix))).Where(c => c.Count > 0).ToList();
         if (scored.Count == 0)
         {
             return (null, 0, 0);
@@ -67,7 +68,7 @@ internal static class LogFormatDetector
 
         var richest = eligible.Max(c => c.Format.Richness);
         var (chosen, read) = eligible.Where(c => c.Format.Richness == richest).MaxBy(c => c.Count);
-        var format = presets.Contains(chosen) ? chosen : NginxsOwnLines(lines, chosen, scored.Where(c => presets.Contains(c.Format) && c.Count * 10 >= lines.Count)) ?? chosen;
+        var format = presets.Contains(chosen) ? chosen : NginxsOwnLines(lines, chosen, scored.Where(c => presets.Contains(c.Format) && c.Count * 10 >= lines.Count), timedByPrefix) ?? chosen;
         return (format, read, richest);
     }
 
@@ -77,12 +78,12 @@ internal static class LogFormatDetector
     /// ships; when the inferred template reads fewer than half of them, it describes another program's lines, and the
     /// preset nginx's. Null when no preset reads such lines.
     /// </summary>
-    private static AccessLogFormat? NginxsOwnLines(List<byte[]> lines, AccessLogFormat inferred, IEnumerable<(AccessLogFormat Format, int Count)> presets)
+    private static AccessLogFormat? NginxsOwnLines(List<byte[]> lines, AccessLogFormat inferred, IEnumerable<(AccessLogFormat Format, int Count)> presets, bool timedByPrefix)
     {
         (AccessLogFormat Format, int Count)? found = null;
         foreach (var (preset, count) in presets)
         {
-            var both = lines.Count(line => Reads(preset, line) && Reads(inferred, line));
+            var both = lines.Count(line => Reads(preset, line, timedByPrefix) && Reads(inferred, line, timedByPrefix));
             if (both * 2 < count && (found is null || count > found.Value.Count))
             {
                 found = (preset, count);
@@ -92,8 +93,8 @@ internal static class LogFormatDetector
         return found?.Format;
     }
 
-    private static bool Reads(AccessLogFormat format, ReadOnlySpan<byte> line) =>
-        format.TryParse(line, out var entry) && entry.TryGetTime(out _) && entry.IsPlausible
+    private static bool Reads(AccessLogFormat format, ReadOnlySpan<byte> line, bool timedByPrefix = false) =>
+        format.TryParse(line, out var entry) && (entry.TryGetTime(out _) || (timedByPrefix && Timeless(format))) && entry.IsPlausible
         && (!format.StartsWithHost || IsHostName(entry.Get(AccessField.Host)));
 
     /// <summary>
@@ -143,7 +144,7 @@ internal static class LogFormatDetector
             candidate =>
             {
                 var stripped = candidate.IsNone ? sample : Strip(sample, candidate);
-                var (format, read, richness) = DetectReading(stripped);
+                var (format, read, richness) = DetectReading(stripped, TimedByPrefix(sample, candidate));
                 formats[candidate] = format;
                 var header = candidate.StartsWithHeader || TaggedNginx(sample, candidate) || PaddedService(sample, candidate) ? 256 : 0;
                 header -= stripped.All(StartsWithPaddedColumn) ? 256 : 0;
@@ -222,9 +223,9 @@ internal static class LogFormatDetector
             var (valid, declared) = (0, 0);
             foreach (var line in sample)
             {
-                var body = line.AsSpan(candidate.Strip(line, out var stamped, out var relayed));
+                var body = line.AsSpan(candidate.Strip(line, out var stamped, out var relayed, out var clock));
                 if (format.TryParse(body, out var entry) && entry.IsPlausible
-                    && (entry.TryGetTime(out _) || (Timeless(format) && (stamped ?? relayed) is not null)))
+                    && (entry.TryGetTime(out _) || (Timeless(format) && ((stamped ?? relayed) is not null || clock is not null))))
                 {
                     valid++;
                     declared += AccessLogEntry.TryParseTimeAsDeclared(entry.GetTimeText(out var field), field, out _) ? 1 : 0;
@@ -235,12 +236,38 @@ internal static class LogFormatDetector
             return (valid * (sample.Count + 1)) + declared;
         });
 
+    /// <summary>Whether <paramref name="prefix"/> gives every line of the sample a time (a runtime's stamp, a syslog
+    /// header's): a format without a time of its own can then be read.</summary>
+    private static bool TimedByPrefix(IReadOnlyList<byte[]> sample, LinePrefix prefix)
+    {
+        if (prefix.IsNone)
+        {
+            return false;
+        }
+
+        foreach (var line in sample)
+        {
+            prefix.Strip(line, out var stamped, out var relayed, out var clock);
+            if ((stamped ?? relayed) is null && clock is null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>A log_format with no time variable (Harbor's): its lines are timed by the prefix a shipper put before them.</summary>
     public static bool Timeless(AccessLogFormat format) =>
         !format.Has(AccessField.TimeLocal) && !format.Has(AccessField.TimeIso8601) && !format.Has(AccessField.Msec);
 
     private static byte[][] Strip(IReadOnlyList<byte[]> sample, LinePrefix prefix) =>
         [.. sample.Select(line => line[prefix.Strip(line, out _)..])];
+
+    /// <summary>How many lines (their prefix removed) the format reads with plausible fields and a time, its own or,
+    /// <paramref name="timedByPrefix"/>, the prefix's.</summary>
+    private static int Count(IReadOnlyList<byte[]> lines, AccessLogFormat format, bool timedByPrefix) =>
+        lines.Count(line => Reads(format, line, timedByPrefix));
 
     /// <summary>How many lines of the sample the format reads with a time and plausible fields (behind
     /// <paramref name="prefix"/>, when given).</summary>

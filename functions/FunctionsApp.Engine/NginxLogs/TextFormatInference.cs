@@ -148,7 +148,7 @@ internal static class TextFormatInference
             var key = "";
             if (keyValue && KeyLength(line, i, assign) is var keyLength and > 0)
             {
-                key = line.Substring(i, keyLength - 1);
+                key = line.Substring(i, keyLength).TrimEnd(' ', assign);
                 literal.Append(line, i, keyLength);
                 i += keyLength;
 
@@ -442,6 +442,12 @@ internal static class TextFormatInference
         while (end < line.Length && (char.IsAsciiLetterOrDigit(line[end]) || line[end] is '_' or '.' or '-' or '@'))
         {
             end++;
+        }
+
+        // 'name = value', the pairs JFrog's "timing" format writes ('ip = $remote_addr user = …').
+        if (assign == '=' && end + 2 < line.Length && line[end] == ' ' && line[end + 1] == '=' && line[end + 2] == ' ' && end - i <= 40)
+        {
+            return end - i + 3;
         }
 
         return end < line.Length && line[end] == assign && end - i <= 40 ? end - i + 1 : 0;

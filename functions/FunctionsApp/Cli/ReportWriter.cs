@@ -39,6 +39,11 @@ internal static class ReportWriter
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {stats.ZonelessAccessLines} access line(s) had a time without a zone: read, like the error log's, as {(stats.ErrorLogOffsetSource == "configured" ? "the configured offset" : "UTC")}. Pass --error-log-utc-offset (it applies to both) if nginx's clock is not UTC."));
         }
 
+        if (stats.YearlessAccessLines > 0)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {stats.YearlessAccessLines} access line(s) had no time of nginx's and were timed by their syslog header, which gives no year: read in {stats.YearAssumed} ({(stats.YearAssumed == 1970 ? "no line gave a year" : "the error log's")})."));
+        }
+
         if (stats.UntimedErrorLines > 0)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {stats.UntimedErrorLines} error line(s) had no time of nginx's (pasted from the level or message on): each is read at the time of the line before it, or when none had one at the first time after it (its own log's, else the access log's), or at 1970-01-01."));

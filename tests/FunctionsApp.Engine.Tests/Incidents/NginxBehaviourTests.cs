@@ -4473,6 +4473,7 @@ public sealed class NginxBehaviourTests
         Assert.Equal((IncidentCause.Overload, 500, 4), (incidents["drive.example"].Cause, incidents["drive.example"].Status, incidents["drive.example"].FailedRequests));
         Assert.Contains("client_body_temp_path", incidents["files.example"].Remediation[0], StringComparison.Ordinal);
         Assert.Contains("df -h", incidents["drive.example"].Remediation[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(incidents["drive.example"].Remediation, step => step.Contains("keepalive", StringComparison.Ordinal) || step.Contains("proxy_cache_use_stale", StringComparison.Ordinal));
         Assert.DoesNotContain(incidents["print.example"].Remediation, step => step.Contains("Check the address and port", StringComparison.Ordinal));
     }
 

@@ -296,6 +296,7 @@ public sealed class AccessLogFormatTests
     [InlineData("nginx-proxy-manager")]
     [InlineData("nginx-proxy")]
     [InlineData("nginx-proxy-legacy")]
+    [InlineData("harbor")]
     [InlineData("JSON")]
     public void TryCompile_PresetNames_AreKnown(string name)
     {

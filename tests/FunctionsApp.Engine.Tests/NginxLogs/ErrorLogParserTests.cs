@@ -149,6 +149,18 @@ public sealed class ErrorLogParserTests
         Assert.False(entry.Message.StartsWith("*"u8) || char.IsAsciiDigit((char)entry.Message[0]));
     }
 
+    /// <summary>A selection begun one byte into nginx's time drops the year's first digit: the year is this century's.</summary>
+    [Theory]
+    [InlineData("021/01/27 00:16:41 [error] 6#6: *51 connect() failed (111: Connection refused) while connecting to upstream, client: 10.5.21.57, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://172.20.70.253:8082/\", host: \"a\"", "2021/01/27 00:16:41")]
+    [InlineData("017/11/21 08:40:42 [error] 332#332: *1602 auth request unexpected status: 500 while sending to client, client: 1.2.3.4, server: _, request: \"GET / HTTP/1.1\", host: \"a\"", "2017/11/21 08:40:42")]
+    public void TryParse_AYearThatLostItsFirstDigit_IsRead(string line, string timestamp)
+    {
+        Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(line), out var entry));
+
+        Assert.Equal((timestamp, ErrorLevel.Error), (Encoding.UTF8.GetString(entry.Timestamp), entry.Level));
+        Assert.False(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes("121/01/27 00:16:41 [error] 6#6: *51 x, client: a"), out _));
+    }
+
     /// <summary>A fragment posted without its request context still ends in the upstream phase nginx was in.</summary>
     [Theory]
     [InlineData("recv() failed (104: Connection reset by peer) while reading response header from upstream, client", "Error", -1L)]

@@ -227,6 +227,22 @@ public sealed class LogFormatDetectorTests
         Assert.Equal(("10.0.0.4", "api.example.com", "127.0.0.1:8080"), (entry.Text(AccessField.RemoteAddr), entry.Text(AccessField.Host), entry.Text(AccessField.UpstreamAddr)));
     }
 
+    [Fact]
+    public void Detect_NameSpaceEqualsValuePairs_AreReadByTheirNames()
+    {
+        // JFrog's published "timing" format: 'ip = $remote_addr user = \"$remote_user\" local_time = \"$time_local\" …'.
+        var lines = Enumerable.Range(0, 20).Select(i =>
+            $"ip = 10.5.21.{i} user = \"-\" local_time = \"27/Jan/2021:00:09:{i:00} +0000\" host = repo.example.com request = \"GET /artifactory/api/system/ping HTTP/1.1\" status = {(i % 5 == 0 ? 502 : 200)} bytes = {(i % 5 == 0 ? 157 : 2)} upstream = \"172.20.70.253:8082\" upstream_time = 0.0{i:00} request_time = 0.0{i + 1:00} referer = \"-\" UA = \"kube-probe/1.18+\"").ToArray();
+
+        var format = LogFormatDetector.Detect(Lines(lines));
+
+        Assert.NotNull(format);
+        Assert.True(format.TryParse(Encoding.UTF8.GetBytes(lines[5]), out var entry), format.Definition);
+        Assert.Equal(("10.5.21.5", "repo.example.com", "502", "157", "172.20.70.253:8082", "0.005"),
+            (entry.Text(AccessField.RemoteAddr), entry.Text(AccessField.Host), entry.Text(AccessField.Status), entry.Text(AccessField.BodyBytesSent), entry.Text(AccessField.UpstreamAddr), entry.Text(AccessField.UpstreamResponseTime)));
+        Assert.True(entry.TryGetTime(out _));
+    }
+
     [Theory]
     [InlineData(" ")]
     [InlineData("T")]

@@ -216,6 +216,30 @@ public sealed class PrefixedLogFeedTests
         Assert.Equal(read > 0 ? 1 : 0, report.Incidents.Count);
     }
 
+    /// <summary>
+    /// Harbor's <c>proxy.log</c>: the same format fed to its log container's syslog, each line under an RFC 3164
+    /// header (<c>Nov  6 10:12:07 172.18.0.1 proxy[866]: </c>), which gives a month, a day and a clock, no year and no
+    /// zone. Detected without <c>--log-format</c>, the lines are timed by it, in the error log's year when an error log
+    /// read first gives one (else 1970, said in the stats), and read like a zoneless time in the error log's offset.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 1970)]
+    [InlineData(true, 2018)]
+    public void Analyze_HarborsProxyLogUnderSyslogHeaders_IsTimedByThemInAYearItSays(bool withErrorLog, int year)
+    {
+        var lines = Enumerable.Range(0, 40).Select(i =>
+            $"Nov  6 10:12:{i:00} 172.18.0.1 proxy[866]: 192.168.100.{i % 5} - \"HEAD /v2/app/test/blobs/sha256:{i:x64} HTTP/1.1\" {(i >= 30 ? 502 : 200)} 0 \"-\" \"harbor-registry-client\" 0.0{i:00} 0.0{i:00} .");
+        string[] errors = withErrorLog
+            ? ["Nov  6 10:11:59 172.18.0.1 proxy[866]: 2018/11/06 10:11:59 [notice] 1#1: signal process started"]
+            : [];
+
+        var report = LogAnalyzer.Analyze([Input("proxy.log", lines)], [Input("error.log", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(("harbor", 40L, 40L, year), (report.Stats.Format, report.Stats.AccessLines, report.Stats.YearlessAccessLines, report.Stats.YearAssumed));
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((10, new DateTimeOffset(year, 11, 6, 10, 12, 30, TimeSpan.Zero)), (incident.FailedRequests, incident.Start));
+    }
+
     private static AnalysisReport Analyze(string dir, AccessLogFormat? format, string prefix) =>
         Analyze(dir, format, line => prefix + line);
 
