@@ -82,7 +82,7 @@ internal sealed partial class DiagnosisEngine
         // finalizes the request with 500), nor past its auth endpoint's answer: such a line no access line claimed is of
         // a request the access log lacks (a paste cut short, another server block's log, an error_page that answered
         // in its place), not a try nginx recovered from.
-        var accessCovers = logged && !error.AnsweredByMissingErrorPage && !error.Kind.AnsweredBeforeAnyTry() && !error.Kind.DroppedByNginx() && error.Kind != FailureKind.AuthEndpointWrong;
+        var accessCovers = logged && !error.AnsweredByMissingErrorPage && !error.Kind.AnsweredBeforeAnyTry() && !error.Kind.DroppedByNginx() && error.Kind is not (FailureKind.AuthEndpointWrong or FailureKind.AuthEndpointFailed);
         var rateLimit = error.Kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections;
         var failure = RequestJoin.FromErrorLine(error);
         if (!accessCovers && AccessKeyOf(error) is { } key && State.History.ContainsKey(key))
@@ -373,9 +373,10 @@ internal sealed partial class DiagnosisEngine
     /// while sending to client" on a kept-alive connection is: only the upstream's own I/O failures say it.)
     /// </summary>
     private static bool CutTheBodyShort(PendingError error) =>
-        error.Kind is FailureKind.TimedOut or FailureKind.ConnectionTimedOut or FailureKind.Reset or FailureKind.PrematureClose
+        (error.Kind is FailureKind.TimedOut or FailureKind.ConnectionTimedOut or FailureKind.Reset or FailureKind.PrematureClose
             or FailureKind.InvalidHeader or FailureKind.NotFastCgi or FailureKind.NotHttp2
-        && error.Signature.Contains(" while reading upstream", StringComparison.Ordinal);
+        && error.Signature.Contains(" while reading upstream", StringComparison.Ordinal))
+        || (error.InSliceSubrequest && IsTryFailure(error.Kind));
 
     /// <summary>gRPC's <c>upstream sent frame for closed stream</c>: the stream had ended, its answer whole, when the
     /// server's late frame came. Nothing was cut.</summary>

@@ -509,10 +509,17 @@ internal sealed partial class DiagnosisEngine
             NoteErrorPageMissing(in line, time);
         }
 
-        if (line.Message.StartsWith("auth request unexpected status: "u8) && !NoteAuthRequestAnswered(in line, time) && AuthEndpointAnswered(line.Message))
+        if (line.Message.StartsWith("auth request unexpected status: "u8) && !NoteAuthRequestAnswered(in line, time))
         {
-            // No try of the subrequest failed, and the status is no gateway's: the auth endpoint answered it itself.
-            kind = FailureKind.AuthEndpointWrong;
+            // No try of the subrequest failed: the auth endpoint answered the status itself, a redirect or a client error
+            // (pointed at the wrong endpoint), or a 5xx of its own. A 502 or 504 is the status nginx gives a try it
+            // failed, whose own line (not pasted) says why.
+            kind = AuthEndpointStatus(line.Message) switch
+            {
+                >= 300 and < 500 => FailureKind.AuthEndpointWrong,
+                >= 500 and < 600 and not (502 or 504) => FailureKind.AuthEndpointFailed,
+                _ => kind,
+            };
         }
 
         if (ErrorSignatures.OutOfConnections(in line))
@@ -572,8 +579,9 @@ internal sealed partial class DiagnosisEngine
             Host = UpstreamAddress.HostKey(LogText.LinkText(LogText.Decode(line.Host, LogEscape.Default))),
             Server = LogText.Decode(line.Server, LogEscape.Default).ToLowerInvariant(),
             ConnectionId = line.ConnectionId,
-            InSubrequest = !line.Subrequest.IsEmpty || kind == FailureKind.AuthEndpointWrong,
-            AnsweredByAuthRequest = kind == FailureKind.AuthEndpointWrong,
+            InSubrequest = !line.Subrequest.IsEmpty || kind is FailureKind.AuthEndpointWrong or FailureKind.AuthEndpointFailed,
+            InSliceSubrequest = ErrorSignatures.IsSliceSubrequest(in line),
+            AnsweredByAuthRequest = kind is FailureKind.AuthEndpointWrong or FailureKind.AuthEndpointFailed,
             InStreamSession = line.Request.IsEmpty && line.Line.IndexOf(", bytes from/to client:"u8) >= 0,
             InLuaBalancer = kind.IsUnresolved() && ErrorSignatures.IsLua(message),
             StatedStatus = line.Passenger ? ErrorSignatures.StatedStatus(message) : outOfResources && kind == FailureKind.ProxyLoop ? 500
@@ -645,10 +653,10 @@ internal sealed partial class DiagnosisEngine
         return false;
     }
 
-    /// <summary>The auth endpoint's own answer was a redirect or a client error (ngx_http_auth_request_module takes 2xx,
-    /// 401 and 403): an endpoint that is not the check <c>auth_request</c> needs.</summary>
-    private static bool AuthEndpointAnswered(ReadOnlySpan<byte> message) =>
-        Utf8Parser.TryParse(message["auth request unexpected status: "u8.Length..], out int status, out _) && status is >= 300 and < 500;
+    /// <summary>The status in <c>auth request unexpected status: N</c> (ngx_http_auth_request_module takes 2xx, 401 and
+    /// 403; a redirect or another client error is an endpoint that is not the check it needs), or 0.</summary>
+    private static int AuthEndpointStatus(ReadOnlySpan<byte> message) =>
+        Utf8Parser.TryParse(message["auth request unexpected status: "u8.Length..], out int status, out _) ? status : 0;
 
     /// <summary>
     /// What the static module answers for a page it could not open (ngx_http_static_handler): 404 for a file or

@@ -133,6 +133,13 @@ internal sealed class PendingError
     /// logs its main request, not it.</summary>
     public bool InSubrequest { get; set; }
 
+    /// <summary>
+    /// The subrequest is one of the slice module's (its URI the request's own path): the first slice is the main
+    /// request's, and each later one a subrequest fetched once the client has the response's status and its first
+    /// slice, so a failure there cuts the body short (nginx logs <c>unexpected status code 504 in slice response</c>).
+    /// </summary>
+    public bool InSliceSubrequest { get; set; }
+
     /// <summary>The line is about a session of the stream module (TCP/UDP proxying), whose context counts
     /// <c>bytes from/to client:</c>: it has no request, and its <c>$status</c> is 200, 400, 403, 500, 502 or 503.</summary>
     public bool InStreamSession { get; set; }

@@ -913,6 +913,27 @@ internal static class ErrorSignatures
     public static bool WhileSendingRequest(IEnumerable<string> errorSignatures) =>
         AllAndAny(errorSignatures, signature => signature.Contains(" while sending request to upstream", StringComparison.Ordinal));
 
+    /// <summary>A subrequest of the request's own path, as the slice module makes for each slice after the first
+    /// (ngx_http_slice_body_filter asks for <c>r->uri</c> again); <c>auth_request</c> and <c>mirror</c> name others.</summary>
+    public static bool IsSliceSubrequest(in ErrorLogLine line)
+    {
+        var target = line.RequestTarget;
+        var query = target.IndexOf((byte)'?');
+        return !line.Subrequest.IsEmpty && line.Subrequest.SequenceEqual(query < 0 ? target : target[..query]);
+    }
+
+    /// <summary>Whether there are error-line samples and every one is about a slice subrequest
+    /// (<see cref="IsSliceSubrequest"/>): the client had the response's status and first slice before it failed.</summary>
+    public static bool InSliceSubrequests(IEnumerable<string> samples) =>
+        AllAndAny(samples, sample => ErrorLogParser.TryParseAnywhere(Encoding.UTF8.GetBytes(sample), null, out var line) && IsSliceSubrequest(in line));
+
+    /// <summary>Whether there are unreachable tries and every one failed with ENETUNREACH (<c>(101: Network is
+    /// unreachable)</c>, musl's "Network unreachable"): most often nginx's host found no route to the network.</summary>
+    public static bool NetworkUnreachable(IEnumerable<string> errorSignatures) =>
+        AllAndAny(
+            errorSignatures.Where(s => NginxLogs.Errno.Of(Encoding.UTF8.GetBytes(s)) is ErrnoKind.NetworkUnreachable or ErrnoKind.HostUnreachable),
+            s => NginxLogs.Errno.Of(Encoding.UTF8.GetBytes(s)) == ErrnoKind.NetworkUnreachable);
+
     /// <summary>Whether a signature is nginx's complaint about a chunked body it could not parse (ngx_http_parse_chunked
     /// failed, in the body's phase or, unbuffered, as it passed it on).</summary>
     public static bool InvalidChunked(IEnumerable<string> errorSignatures) =>

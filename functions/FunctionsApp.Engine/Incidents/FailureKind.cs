@@ -179,6 +179,13 @@ internal enum FailureKind
     AuthEndpointWrong,
 
     /// <summary>
+    /// The endpoint <c>auth_request</c> asks answered a 5xx itself (<c>auth request unexpected status: 503</c>; not 502
+    /// or 504, which nginx gives a try it failed), and no try of the subrequest failed: the auth service erred, and nginx
+    /// answers the client 500 for any status other than 2xx, 401 and 403. The auth upstream's own answer.
+    /// </summary>
+    AuthEndpointFailed,
+
+    /// <summary>
     /// uWSGI refused the request for its size: its own line (<c>invalid request block size: 4143 (max 4096)...skip</c>)
     /// says the request's header block was larger than its <c>buffer-size</c> (4096 bytes by default), and it closed the
     /// connection without an answer, which nginx reads as the upstream closing or resetting it. Long cookies or query

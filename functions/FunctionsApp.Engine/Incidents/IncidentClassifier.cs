@@ -184,6 +184,7 @@ internal static class IncidentClassifier
             or FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable or FailureKind.UpstreamUrlInvalid => (IncidentCause.Misconfiguration, 1.0),
         FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused or FailureKind.UnresolvedAtStart => (IncidentCause.Dns, 1.0),
         FailureKind.AuthEndpointWrong or FailureKind.ConfigRejectedAtStart => (IncidentCause.Misconfiguration, 1.0),
+        FailureKind.AuthEndpointFailed => (IncidentCause.UpstreamReturned, 1.0),
 
         // The resolver's own complaints come with the per-request "could not be resolved" lines: evidence, a small vote.
         FailureKind.Resolver => (IncidentCause.Dns, 0.5),
@@ -691,6 +692,8 @@ internal static class IncidentClassifier
                 FailureKind.NoLiveUpstreams => $"Every server of the upstream group {u} is marked down by nginx (no live upstreams).",
                 _ when WentAway(e, top) is var gone and not FailureKind.None =>
                     $"{u} went away: answers it was giving broke off ({Words(top)}, {e.Kinds[top]}×), and {(gone == FailureKind.MissingSocket ? "its socket was gone" : "its connections were refused")} ({Words(gone)}, {e.Kinds[gone]}×): the process exited, crashed or was restarted (an OOM kill, a deploy, a supervisor's restart). Its own log and the system's (`journalctl -u <service>`, `dmesg` for the OOM killer, `docker ps -a` for an exit code) say which.",
+                FailureKind.Unreachable when e.NetworkUnreachable =>
+                    $"{u} cannot be reached from nginx's host (network is unreachable): most often its own kernel found no route to that network (a default route or interface that went away, a VPN or tunnel down, an IPv6 address on a host without IPv6 connectivity), less often a router on the way answered so; other upstreams on the same network fail alike.",
                 FailureKind.Unreachable => $"{u} cannot be reached ({Words(top)}): the host is down, or a firewall, security group or route blocks it.",
                 FailureKind.TimedOutConnecting when HostUnreachable(e) =>
                     $"{u} cannot be reached: connects time out, and others fail with {Words(FailureKind.Unreachable)} ({e.Kinds[FailureKind.Unreachable]}×): the host is down, or a firewall, security group or route blocks it.",
@@ -754,6 +757,8 @@ internal static class IncidentClassifier
                 FailureKind.MissingSocket => $"The socket {u} does not exist, and nothing ever answered there while the site served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)}: nginx points at the wrong path.",
                 _ => $"{u} never accepted a connection ({Words(top)}), though the site had served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)} before it was first used: nginx most likely points at the wrong address or port.",
             },
+            IncidentCause.InvalidResponse or IncidentCause.Timeout when e.InSliceSubrequests =>
+                $"A later slice of these responses failed on {u} ({Words(top)}): the slice module fetches each `slice` range after the first with a subrequest of the request's own path, once the client has the response's status and first slice, so the client got the upstream's status with the body cut short, not a {(top is FailureKind.TimedOut or FailureKind.TimedOutConnecting ? 504 : 502)} (nginx logs `unexpected status code … in slice response`).",
             IncidentCause.InvalidResponse or IncidentCause.Timeout when e.AfterStatusSent =>
                 $"{u} failed mid-response ({Words(top)}) after nginx had passed its status and headers on (the phase is `while reading upstream`): the client got the upstream's status with the body cut short, which nginx logs with that status, not as a 502. Something ended the response mid-body: the application's worker killed or crashed (a time or memory limit), a proxy's own limit (`proxy_max_temp_file_size`, 1 GB by default, with buffering on), or a read timeout (`proxy_read_timeout`) between chunks.",
             IncidentCause.Timeout when AppServerKilled(e) =>
@@ -815,6 +820,8 @@ internal static class IncidentClassifier
                 $"nginx took the servers of {u} out of rotation for their answers (errors that `proxy_next_upstream` counts as failures, such as http_500: no error line, only \"upstream server temporarily disabled\"), and with none left answered \"no live upstreams\": the servers were up, and their own errors emptied the group.",
             IncidentCause.UpstreamReturned when e.NginxPageOnly * 2 >= Math.Max(1, e.WithoutErrorLine) =>
                 $"{u} answered with nginx's own error page, and this nginx wrote no error line for these requests (it logs each 502/504 it makes): {u} is itself a proxy (an inner nginx, ingress-nginx, a load balancer built on nginx) and the failure is behind it. Its error log says which.",
+            IncidentCause.UpstreamReturned when top == FailureKind.AuthEndpointFailed =>
+                "The endpoint `auth_request` asks answered 5xx itself (`auth request unexpected status`), and no try of the subrequest failed: the auth service erred, and nginx answered these requests 500, as it does for any answer but 2xx, 401 and 403.",
             IncidentCause.UpstreamReturned => $"The gateway errors came from {u} itself; nginx passed them through.",
             IncidentCause.RateLimited when e.ErrorLogCovered && top == FailureKind.None =>
                 $"nginx rejected requests with 503 before reaching an upstream while the same routes served others in the same seconds, as limit_req and limit_conn do with the excess; the error log is silent about them, so the limits log below its level (`limit_req_log_level`, `limit_conn_log_level` against `error_log`).",
@@ -866,6 +873,7 @@ internal static class IncidentClassifier
         FailureKind.WorkerCrashed => "an nginx worker crashed",
         FailureKind.UnresolvedAtStart => "host not found at start",
         FailureKind.AuthEndpointWrong => "auth endpoint answered a redirect or 4xx",
+        FailureKind.AuthEndpointFailed => "auth endpoint answered 5xx",
         FailureKind.TooManyOpenFiles => "too many open files",
         FailureKind.Ipv6Unavailable => "no IPv6 on this host",
         FailureKind.InvalidAddress => "invalid address",

@@ -190,6 +190,10 @@ internal sealed record IncidentEvidence
     /// </summary>
     public bool AfterStatusSent { get; init; }
 
+    /// <summary>Every error line is about a slice module's subrequest (<see cref="ErrorSignatures.IsSliceSubrequest"/>),
+    /// which <see cref="AfterStatusSent"/> then holds too.</summary>
+    public bool InSliceSubrequests { get; init; }
+
     /// <summary>Every error line of the incident is in the phase of sending the request (<c>… while sending request to
     /// upstream</c>): the upstream closed or reset the connection before it had taken the whole request (its body).</summary>
     public bool WhileSendingRequest { get; init; }
@@ -197,6 +201,11 @@ internal sealed record IncidentEvidence
     /// <summary>An error line of the incident says the upstream's chunked body did not parse (<c>upstream sent invalid
     /// chunked response</c>): its framing was broken, not its connection.</summary>
     public bool InvalidChunked { get; init; }
+
+    /// <summary>Every unreachable try failed with ENETUNREACH (<c>(101: Network is unreachable)</c>): most often nginx's
+    /// own host had no route to the upstream's network (else a router said so), where EHOSTUNREACH (113) is the far
+    /// host or its neighbourhood.</summary>
+    public bool NetworkUnreachable { get; init; }
 
     /// <summary>Whether an access log was read with it (or before it, for the site): without one, nothing says what an
     /// upstream served before it failed.</summary>

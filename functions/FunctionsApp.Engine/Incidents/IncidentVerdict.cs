@@ -64,9 +64,12 @@ internal static class IncidentVerdict
         ServedBefore = incident.SuccessesBefore,
         ServersDisabledForAnswers = incident.Evidence.Any(e => e.Signature == IncidentClassifier.DisabledForAnswersSignature),
         UnroutedHost = incident.Evidence.Where(e => e.Signature.EndsWith(IncidentClassifier.UnroutedHostSignature, StringComparison.Ordinal)).Sum(e => e.Count),
-        AfterStatusSent = ErrorSignatures.AfterStatusSent(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
+        AfterStatusSent = ErrorSignatures.AfterStatusSent(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature))
+            || ErrorSignatures.InSliceSubrequests(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Sample)),
+        InSliceSubrequests = ErrorSignatures.InSliceSubrequests(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Sample)),
         WhileSendingRequest = ErrorSignatures.WhileSendingRequest(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
         InvalidChunked = ErrorSignatures.InvalidChunked(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
+        NetworkUnreachable = ErrorSignatures.NetworkUnreachable(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
         TlsRefusal = TlsRefusals.Of(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
         Module = UpstreamModules.Of(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Sample)),
 

@@ -33,6 +33,11 @@ internal static class Remediation
             return InModule([InvalidChunkedStep(evidence.UpstreamLabel), .. rest], evidence.Module);
         }
 
+        if (cause is IncidentCause.InvalidResponse or IncidentCause.Timeout && evidence.InSliceSubrequests)
+        {
+            return InModule([SliceStep(evidence.UpstreamLabel), .. CutShortSteps(evidence.UpstreamLabel)], evidence.Module);
+        }
+
         if (cause is IncidentCause.InvalidResponse or IncidentCause.Timeout && evidence.AfterStatusSent)
         {
             return InModule(CutShortSteps(evidence.UpstreamLabel), evidence.Module);
@@ -50,7 +55,7 @@ internal static class Remediation
 
         var steps = For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], AppServerLimit(evidence), evidence.UpstreamIsGroup,
             upstreamLogged: evidence.Upstream is not ("(unknown)" or "-"), disabledForAnswers: evidence.ServersDisabledForAnswers,
-            backendWithoutEndpoints: evidence.BackendWithoutEndpoints, tlsRefusal: evidence.TlsRefusal);
+            backendWithoutEndpoints: evidence.BackendWithoutEndpoints, tlsRefusal: evidence.TlsRefusal, networkUnreachable: evidence.NetworkUnreachable);
         // nginx-proxy's default server answered, and nothing upstream failed: an upstream's address is no step then.
         steps = cause != IncidentCause.Misconfiguration || evidence.UnroutedHost == 0 ? steps
             : evidence.Kinds.Count == 0 ? UnroutedHostSteps
@@ -109,6 +114,10 @@ internal static class Remediation
     private static string RequestRefusedStep(string upstream) =>
         $"Compare the size of the failing requests' bodies with {upstream}'s own limit on a request and raise it if the uploads are legitimate (waitress `max_request_body_size`, PHP `post_max_size`/`upload_max_filesize`, Node's body-parser `limit`, Kestrel's `MaxRequestBodySize`, Tomcat's `maxPostSize`, Spring's `max-request-size`); nginx's own `client_max_body_size` sits in front of it. Its log at these times says which it refused.";
 
+    /// <summary>A slice subrequest that failed: what the slice module needs of the upstream.</summary>
+    private static string SliceStep(string upstream) =>
+        $"Check how {upstream} answers the slice module's range requests at these times: each `slice` after the first is a request of its own, which must come back 206 within `proxy_read_timeout` (`curl -sv -r 0-1048575` against it); keep `proxy_set_header Range $slice_range;`, `$slice_range` in `proxy_cache_key` and `proxy_cache_valid 200 206 …;` as the module's documentation sets them.";
+
     /// <summary>A chunked body that did not parse: who wrote the framing.</summary>
     private static string InvalidChunkedStep(string upstream) =>
         $"Fetch the failing URL from {upstream} directly with `curl -sv --raw` and read the framing of its body: nginx could not parse its chunked encoding (`upstream sent invalid chunked response`). Most often the application sets `Transfer-Encoding: chunked` itself and writes the body unchunked, sends `Content-Length` with it, or a library or proxy between re-chunks what was already chunked; let the server frame the body, or send a plain `Content-Length`.";
@@ -148,7 +157,8 @@ internal static class Remediation
 
     public static IReadOnlyList<string> For(
         IncidentCause cause, string upstream, IReadOnlyCollection<FailureKind> kinds, double? appServerTimeout = null, bool upstreamIsGroup = false,
-        bool upstreamLogged = true, bool disabledForAnswers = false, bool backendWithoutEndpoints = false, TlsRefusal tlsRefusal = TlsRefusal.None)
+        bool upstreamLogged = true, bool disabledForAnswers = false, bool backendWithoutEndpoints = false, TlsRefusal tlsRefusal = TlsRefusal.None,
+        bool networkUnreachable = false)
     {
         var steps = new List<string>();
         switch (cause)
@@ -159,6 +169,11 @@ internal static class Remediation
                 steps.Add("Compare the Service's `selector` with the pods' labels (`kubectl get pods -n <namespace> --show-labels`), and read the pods' events and readiness (`kubectl describe pod`): a rollout that went wrong, a crash loop or a failing probe.");
                 steps.Add("Check that the Ingress's `backend.service.port` is a port the Service defines, and that the Service's `targetPort` is one the pods listen on.");
                 steps.Add("Run more than one replica with a PodDisruptionBudget, so a rollout or a node drain leaves ready endpoints.");
+                break;
+            case IncidentCause.UpstreamDown when kinds.Contains(FailureKind.Unreachable) && networkUnreachable:
+                steps.Add($"Check the routes of nginx's own host to {upstream} (`ip route get <address>`, `ip -6 route` for IPv6): \"network is unreachable\" is most often its kernel finding no route (a default route or interface gone, a VPN or tunnel down, no IPv6 connectivity for an IPv6 address), else a router on the way (`traceroute` shows where).");
+                steps.Add("For an IPv6 address of a name that also has IPv4 ones, `resolver … ipv6=off` (or an IPv4 address in `proxy_pass`) keeps nginx off a family the host cannot reach.");
+                steps.Add("Give the `upstream` block more than one server (or a `backup` server) with `max_fails`/`fail_timeout`, so one failure does not take the site down.");
                 break;
             case IncidentCause.UpstreamDown when kinds.Contains(FailureKind.Unreachable):
                 steps.Add($"Check the network path from nginx to {upstream}: is the host up (`ping`, `nc -vz`), and do firewalls, security groups, network policies or routes let nginx reach its port?");
@@ -441,6 +456,10 @@ internal static class Remediation
                 steps.Add($"Read the logs of the application behind {upstream} at these times: its servers answered errors, and nginx took each out of rotation for them.");
                 steps.Add("`proxy_next_upstream http_500` (or http_502/503/504) makes every such answer a strike against `max_fails`: a few application errors then take all servers out for `fail_timeout`. Keep application errors out of `proxy_next_upstream`, or raise `max_fails` (`max_fails=0` never disables a server).");
                 steps.Add("Give the group a `backup` server, or serve stale content meanwhile: `proxy_cache_use_stale error timeout http_500 http_502 http_503 http_504;`.");
+                break;
+            case IncidentCause.UpstreamReturned when kinds.Contains(FailureKind.AuthEndpointFailed):
+                steps.Add("Read the auth service's own log at these times (oauth2-proxy, Authelia, Authentik, the gate `auth_request` asks): its check endpoint answered 5xx, most often because it could not reach what it depends on (the identity provider, Redis, its database) or could not read its cookie (a secret changed, a cookie too large); `curl -i` the `auth_request` URL from nginx's host.");
+                steps.Add("Until it is mended, nginx answers every request behind it 500: a status other than 2xx, 401 and 403 from the check is an error to `auth_request`.");
                 break;
             case IncidentCause.UpstreamReturned:
                 steps.Add($"Read the logs of the application behind {upstream} at these times: it produced these errors and nginx passed them through.");

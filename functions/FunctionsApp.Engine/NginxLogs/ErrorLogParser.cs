@@ -542,6 +542,14 @@ internal static class ErrorLogParser
             var blanks = raw.Length - raw.TrimStart((byte)' ').Length;
             raw = raw[blanks..];
             var value = Value(raw, out var length);
+
+            // A bare value the line ends in with a "$": a pager's mark where it cut the line at the terminal's width
+            // ("server: dioses$"), not the value's end: nothing is known of it.
+            if (length == raw.Length && value.Length > 1 && value[0] != '"' && value[^1] == '$')
+            {
+                value = default;
+            }
+
             switch (key.Length)
             {
                 case 4 when key.SequenceEqual("host"u8): host = FirstOf(host, value); break;

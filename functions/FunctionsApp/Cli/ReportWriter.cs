@@ -63,7 +63,7 @@ internal static class ReportWriter
         {
             output.WriteLine(stats.FailedRequests == 0
                 ? "No 502/503/504 incidents: no failed requests in these logs." + (stats.ResponsesCutShort == 0 ? ""
-                    : string.Create(CultureInfo.InvariantCulture, $" {stats.ResponsesCutShort} line(s) tell of answers that broke after nginx had passed their status on (`while reading upstream`): no gateway error."))
+                    : string.Create(CultureInfo.InvariantCulture, $" {stats.ResponsesCutShort} line(s) tell of answers that broke after nginx had passed their status on (`while reading upstream`, or a slice after the first): no gateway error."))
                 : string.Create(CultureInfo.InvariantCulture, $"No incidents: {stats.FailedRequests} failed request(s), too few together to make one."));
             return;
         }

@@ -127,6 +127,25 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// ENETUNREACH (101) is most often nginx's own host with no route to the network (a default route gone, a tunnel
+    /// down), EHOSTUNREACH (113) the far host or its neighbourhood: the summary and the first fix say where to look.
+    /// </summary>
+    [Theory]
+    [InlineData("101: Network is unreachable", "from nginx's host", "ip route get")]
+    [InlineData("113: No route to host", "the host is down", "Check the network path from nginx")]
+    public void UnreachableUpstream_WhereToLook_FollowsTheErrno(string errno, string summary, string fix)
+    {
+        var errors = Enumerable.Range(0, 5).Select(i =>
+            $"{Base.AddSeconds(i * 4):yyyy/MM/dd HH:mm:ss} [error] 27#27: *{60 + i} connect() failed ({errno}) while connecting to upstream, client: 10.89.0.80, server: _, request: \"GET /depot/{i} HTTP/1.1\", upstream: \"http://190.11.69.9:80/depot/{i}\", host: \"cache.test\"");
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((IncidentCause.UpstreamDown, 502), (incident.Cause, incident.Status));
+        Assert.Contains(summary, incident.Summary, StringComparison.Ordinal);
+        Assert.Contains(fix, incident.Remediation[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// <c>proxy_pass http://localhost:3000</c> with the application listening on IPv4 only: nginx tries [::1] first, is
     /// refused, logs it, and the next address answers. The access log shows every such request served; its copy ends
     /// five minutes before the error log's. Past its end the same refusals are the same tries moved past, unless the
@@ -971,13 +990,17 @@ public sealed class NginxBehaviourTests
     /// <summary>
     /// ngx_http_auth_request_module takes 2xx (allow), 401 and 403 (deny) from the endpoint it asks, and answers any
     /// other status 500, logging "auth request unexpected status". With no try of the subrequest failing, a redirect or
-    /// a 404 came from the endpoint itself: a sign-in page or a path that is not the check, a misconfiguration. A 502
-    /// there is a subrequest nginx failed, whose own line (absent here) says why: no incident from this line alone.
+    /// a 404 came from the endpoint itself: a sign-in page or a path that is not the check, a misconfiguration; a 500 or
+    /// 503 is the auth service's own error, which nginx turned into 500. A 502 or 504 there is a subrequest nginx failed,
+    /// whose own line (absent here) says why: no incident from this line alone.
     /// </summary>
     [Theory]
     [InlineData(302, IncidentCause.Misconfiguration)]
     [InlineData(404, IncidentCause.Misconfiguration)]
+    [InlineData(500, IncidentCause.UpstreamReturned)]
+    [InlineData(503, IncidentCause.UpstreamReturned)]
     [InlineData(502, null)]
+    [InlineData(504, null)]
     public void AuthEndpointsOwnUnexpectedAnswer_IsWhereAuthRequestPoints(int status, IncidentCause? expected)
     {
         var errors = Enumerable.Range(0, 4).Select(s =>
@@ -994,7 +1017,9 @@ public sealed class NginxBehaviourTests
         var incident = Assert.Single(report.Incidents);
         Assert.Equal((expected.Value, 500, "app.test"), (incident.Cause, incident.Status, incident.Host));
         Assert.Contains("auth_request", incident.Summary, StringComparison.Ordinal);
-        Assert.Contains(incident.Remediation, step => step.StartsWith("Point `auth_request` at the auth service's check endpoint", StringComparison.Ordinal));
+        Assert.Contains(incident.Remediation, step => step.StartsWith(
+            expected == IncidentCause.Misconfiguration ? "Point `auth_request` at the auth service's check endpoint" : "Read the auth service's own log",
+            StringComparison.Ordinal));
     }
 
     [Fact]
@@ -4552,6 +4577,37 @@ public sealed class NginxBehaviourTests
             Assert.Contains("variables", incident.Remediation[0], StringComparison.Ordinal);
             Assert.DoesNotContain(incident.Remediation, step => step.Contains("where the service really listens", StringComparison.Ordinal));
         });
+    }
+
+    /// <summary>
+    /// Captured (Fixtures/captures/slice-later-range-timeout): the slice module (<c>slice 1m</c>) in front of a server
+    /// that answers a file's first range and stalls on the later ones. The first slice is the main request's; each later
+    /// one is a subrequest of the same path, fetched once the client has the status and that slice, so its timeout
+    /// (<c>subrequest: "/depot/slow/file1.bin"</c>, then <c>unexpected status code 504 in slice response</c>) cut the
+    /// download: the access log holds 200 and one MiB of three. No gateway error with the access log; alone, the error
+    /// lines are answers cut short (status 0), with the slice module's own first fix.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void LaterSliceThatTimedOut_CutTheDownload_NoGatewayError(bool withAccessLog)
+    {
+        var (access, errors) = Captured("slice-later-range-timeout");
+
+        var report = LogAnalyzer.Analyze(withAccessLog ? [Input("access", access)] : [], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(4, report.Stats.ResponsesCutShort);
+        if (withAccessLog)
+        {
+            Assert.Empty(report.Incidents);
+            return;
+        }
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("127.0.0.1:19481", IncidentCause.Timeout, RequestJoin.StatusPassedOn, 4), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Contains("slice", incident.Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("auth_request", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains("$slice_range", incident.Remediation[0], StringComparison.Ordinal);
     }
 
     /// <summary>
