@@ -51,32 +51,35 @@ internal static class IncidentVerdict
     /// <c>connect() to [::1]:80 failed (99: ...)</c> is IPv6 only by its address, which the signature drops). Stored
     /// incidents are reconsidered from this too, so it needs nothing the document lacks.
     /// </summary>
-    public static IncidentEvidence EvidenceOf(Incident incident) => new()
+    public static IncidentEvidence EvidenceOf(Incident incident)
     {
-        Upstream = incident.Upstream,
-        Kinds = incident.Evidence
-            .Where(e => e.Source == "error")
-            .Select(e => (Kind: KindOf(e), e.Count))
-            .Where(k => k.Kind != FailureKind.None)
-            .GroupBy(k => k.Kind)
-            .ToDictionary(g => g.Key, g => g.Sum(k => k.Count)),
-        FailedRequests = incident.FailedRequests,
-        ServedBefore = incident.SuccessesBefore,
-        ServersDisabledForAnswers = incident.Evidence.Any(e => e.Signature == IncidentClassifier.DisabledForAnswersSignature),
-        UnroutedHost = incident.Evidence.Where(e => e.Signature.EndsWith(IncidentClassifier.UnroutedHostSignature, StringComparison.Ordinal)).Sum(e => e.Count),
-        AfterStatusSent = ErrorSignatures.AfterStatusSent(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature))
-            || ErrorSignatures.InSliceSubrequests(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Sample)),
-        InSliceSubrequests = ErrorSignatures.InSliceSubrequests(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Sample)),
-        WhileSendingRequest = ErrorSignatures.WhileSendingRequest(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
-        InvalidChunked = ErrorSignatures.InvalidChunked(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
-        NetworkUnreachable = ErrorSignatures.NetworkUnreachable(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
-        TlsRefusal = TlsRefusals.Of(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
-        Module = UpstreamModules.Of(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Sample)),
+        var slices = ErrorSignatures.InSliceSubrequests(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Sample));
+        return new()
+        {
+            Upstream = incident.Upstream,
+            Kinds = incident.Evidence
+                .Where(e => e.Source == "error")
+                .Select(e => (Kind: KindOf(e), e.Count))
+                .Where(k => k.Kind != FailureKind.None)
+                .GroupBy(k => k.Kind)
+                .ToDictionary(g => g.Key, g => g.Sum(k => k.Count)),
+            FailedRequests = incident.FailedRequests,
+            ServedBefore = incident.SuccessesBefore,
+            ServersDisabledForAnswers = incident.Evidence.Any(e => e.Signature == IncidentClassifier.DisabledForAnswersSignature),
+            UnroutedHost = incident.Evidence.Where(e => e.Signature.EndsWith(IncidentClassifier.UnroutedHostSignature, StringComparison.Ordinal)).Sum(e => e.Count),
+            AfterStatusSent = ErrorSignatures.AfterStatusSent(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)) || slices,
+            InSliceSubrequests = slices,
+            WhileSendingRequest = ErrorSignatures.WhileSendingRequest(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
+            InvalidChunked = ErrorSignatures.InvalidChunked(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
+            NetworkUnreachable = ErrorSignatures.NetworkUnreachable(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
+            TlsRefusal = TlsRefusals.Of(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
+            Module = UpstreamModules.Of(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Sample)),
 
-        // A gateway failure's client gets a 404 or 403 only when nginx could not open the page error_page names for it
-        // (RequestJoin.StatusFor): the statuses keep what the count of such requests was.
-        MissingErrorPages = incident.Statuses.Where(s => s.Key is "403" or "404").Sum(s => s.Value),
-    };
+            // A gateway failure's client gets a 404 or 403 only when nginx could not open the page error_page names for it
+            // (RequestJoin.StatusFor): the statuses keep what the count of such requests was.
+            MissingErrorPages = incident.Statuses.Where(s => s.Key is "403" or "404").Sum(s => s.Value),
+        };
+    }
 
     private static FailureKind KindOf(EvidenceItem item)
     {
