@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace FunctionsApp.NginxLogs;
@@ -62,6 +63,7 @@ internal sealed class LinePrefix
         PrefixLayer.Word => "word",
         PrefixLayer.Indent => "indent",
         PrefixLayer.PapertrailArchive => "papertrail-archive",
+        PrefixLayer.GrepFile => "grep-file",
         _ => layer.ToString(),
     };
 
@@ -251,7 +253,7 @@ internal sealed class LinePrefix
         // Most specific first: a CRI or syslog line also starts with what a plain RFC 3339 prefix matches.
         ReadOnlySpan<PrefixLayer> order =
         [
-            PrefixLayer.Indent, PrefixLayer.PapertrailArchive, PrefixLayer.SyslogRfc5424, PrefixLayer.SyslogRfc3164, PrefixLayer.Cri, PrefixLayer.SyslogIso,
+            PrefixLayer.Indent, PrefixLayer.GrepFile, PrefixLayer.PapertrailArchive, PrefixLayer.SyslogRfc5424, PrefixLayer.SyslogRfc3164, PrefixLayer.Cri, PrefixLayer.SyslogIso,
             PrefixLayer.Rfc3339, PrefixLayer.KubectlPrefix, PrefixLayer.DockerCompose, PrefixLayer.SyslogTag,
             PrefixLayer.LokiLabels, PrefixLayer.BeforeJson, PrefixLayer.Word,
         ];
@@ -294,6 +296,7 @@ internal sealed class LinePrefix
             PrefixLayer.Word => MatchWord(s),
             PrefixLayer.Indent => MatchIndent(s),
             PrefixLayer.PapertrailArchive => MatchPapertrail(s),
+            PrefixLayer.GrepFile => MatchGrepFile(s),
             _ => -1,
         };
     }
@@ -322,6 +325,50 @@ internal sealed class LinePrefix
         }
 
         return pos;
+    }
+
+    // FILE:[LINE:] — grep's prefix for a match when it searched several files (-H), with -n the line's number.
+    private static int MatchGrepFile(ReadOnlySpan<byte> s)
+    {
+        var colon = s.IndexOf((byte)':');
+        if (colon <= 0 || colon > 200 || s[..colon].ContainsAnyExcept(PathCharacters))
+        {
+            return -1;
+        }
+
+        // A log file's name ("access.log", "error.log.1", "access_log", "nginx-logs"), not a host ("blog.example.com").
+        var name = s[(s[..colon].LastIndexOf((byte)'/') + 1)..colon];
+        if (!HoldsWord(name, "log"u8) && !HoldsWord(name, "logs"u8))
+        {
+            return -1;
+        }
+
+        var pos = colon + 1;
+        var digits = s[pos..].IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+        if (digits > 0 && s[(pos + digits)..] is [(byte)':', _, ..])
+        {
+            pos += digits + 1;
+        }
+
+        return pos < s.Length && s[pos] != ' ' ? pos : -1;
+    }
+
+    private static readonly SearchValues<byte> PathCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/~@+"u8);
+
+    /// <summary>Whether <paramref name="word"/> stands in <paramref name="name"/> between its separators (. _ -) or ends.</summary>
+    private static bool HoldsWord(ReadOnlySpan<byte> name, ReadOnlySpan<byte> word)
+    {
+        for (var at = name.IndexOf(word); at >= 0; at = name[(at + 1)..].IndexOf(word) is var next and >= 0 ? at + 1 + next : -1)
+        {
+            var before = at == 0 || name[at - 1] is (byte)'.' or (byte)'_' or (byte)'-';
+            var after = at + word.Length == name.Length || name[at + word.Length] is (byte)'.' or (byte)'_' or (byte)'-';
+            if (before && after)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int MatchIndent(ReadOnlySpan<byte> s)

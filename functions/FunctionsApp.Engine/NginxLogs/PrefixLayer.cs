@@ -59,4 +59,9 @@ internal enum PrefixLayer
     /// <summary>Spaces or tabs before the line: a log pasted indented (a Markdown or reStructuredText code block, a
     /// quoted e-mail). nginx starts no line with a blank.</summary>
     Indent,
+
+    /// <summary>The file name grep puts before each match when it searched several files (<c>grep -r 502
+    /// /var/log/nginx/</c>, <c>zgrep</c>): <c>/var/log/nginx/access.log:</c>, <c>./error.log.1:</c>, and with
+    /// <c>-n</c> the line's number, <c>access.log:1842:</c>. The name holds "log" as a word of its own.</summary>
+    GrepFile,
 }

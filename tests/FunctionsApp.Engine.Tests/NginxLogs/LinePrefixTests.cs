@@ -50,7 +50,18 @@ public sealed class LinePrefixTests
         { "  nginx-1  | ", "indent+docker-compose", "compose output pasted indented (reStructuredText)" },
         { "web-7d4b9c-x2x9z nginx ", "word+word", "stern: pod and container" },
         { "2025-06-28T09:08:38.123000+00:00 i-0abc123/nginx ", "rfc3339+word", "aws logs tail: time and log stream" },
+        { "/var/log/nginx/access.log:", "grep-file", "grep -r over several files: the file's name" },
+        { "./nginx_access_log.1:1842:", "grep-file", "grep -rn: the file's name and the line's number" },
     };
+
+    /// <summary>grep's file name is a log file's ("log" a word of its name); a host and port before a line are not one.</summary>
+    [Theory]
+    [InlineData("/var/log/nginx/error.log:2021/09/29 10:31:02 [error] 31#31: …", 25)]
+    [InlineData("access.log.2.gz:17:172.18.0.1 - - [29/Sep/2021:10:31:02 +0000] …", 19)]
+    [InlineData("blog.example.com:443 172.18.0.1 - - [29/Sep/2021:10:31:02 +0000] …", -1)]
+    [InlineData("catalog:8080 172.18.0.1 - - [29/Sep/2021:10:31:02 +0000] …", -1)]
+    public void Match_GrepFile_IsALogFilesName(string line, int length) =>
+        Assert.Equal(length, LinePrefix.Match(PrefixLayer.GrepFile, Encoding.UTF8.GetBytes(line), out _));
 
     /// <summary>A logplex frame has no structured data, so a line that starts with "[" is the message, not an element.</summary>
     [Fact]
