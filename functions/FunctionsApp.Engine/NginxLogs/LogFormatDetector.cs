@@ -138,13 +138,17 @@ internal static class LogFormatDetector
         // A header only a shipper or runtime writes (syslog, CRI, a timestamp, kubectl's, Loki's labels) is stripped
         // when as many lines parse behind it, however many fields reading it as part of the line would add: they are
         // the shipper's (a syslog PROCID taken for $host), not nginx's.
+        // A format without a time is read behind a prefix that gives one (Harbor's behind syslog) only when no format
+        // reads the lines with a time of their own: a line that starts with its $time_iso8601 reads so, and a prefix
+        // taken for that time must not leave a timeless reading of the rest.
         var formats = new Dictionary<LinePrefix, AccessLogFormat?>();
+        var timedOnTheirOwn = DetectReading(sample, timedByPrefix: false).Read > 0;
         var prefix = LinePrefix.Best(
             sample,
             candidate =>
             {
                 var stripped = candidate.IsNone ? sample : Strip(sample, candidate);
-                var (format, read, richness) = DetectReading(stripped, TimedByPrefix(sample, candidate));
+                var (format, read, richness) = DetectReading(stripped, !timedOnTheirOwn && TimedByPrefix(sample, candidate));
                 formats[candidate] = format;
                 var header = candidate.StartsWithHeader || TaggedNginx(sample, candidate) || PaddedService(sample, candidate) ? 256 : 0;
                 header -= stripped.All(StartsWithPaddedColumn) ? 256 : 0;

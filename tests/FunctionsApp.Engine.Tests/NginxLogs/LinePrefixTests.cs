@@ -158,6 +158,23 @@ public sealed class LinePrefixTests
         Assert.True(LogFormatDetector.ChoosePrefix(Lines(line, line), format).IsNone);
     }
 
+    /// <summary>
+    /// A published pipe-separated format that starts with its own <c>$time_iso8601</c>: the time is the format's, not a
+    /// runtime's stamp. Read as a prefix, it would leave a timeless reading of the rest (which formats without a time,
+    /// Harbor's, may have behind a stamp) that names other fields.
+    /// </summary>
+    [Fact]
+    public void DetectWithPrefix_FormatStartingWithItsOwnIsoTime_KeepsTheTimeAsItsField()
+    {
+        var sample = Lines([.. Enumerable.Range(0, 8).Select(i =>
+            $"2026-12-07T09:03:{20 + i:00}+00:00 | 203.0.113.{i} | GET | https | shop.example.com | /cart/{i} | HTTP/1.1 | 502 | 157 | - | curl/8.5.0")]);
+
+        var detection = LogFormatDetector.DetectWithPrefix(sample);
+
+        Assert.True(detection.Prefix.IsNone, detection.Prefix.Name);
+        Assert.True(detection.Format!.Has(AccessField.TimeIso8601), detection.Format.Definition);
+    }
+
     [Theory]
     [InlineData("2025-06-28T09:08:38.123000+00:00 i-0abc123/nginx ", "rfc3339+word")]
     [InlineData("web-7d4b9c-x2x9z nginx ", "word+word")]
