@@ -38,7 +38,7 @@ internal static class Remediation
             return InModule([SliceStep(evidence.UpstreamLabel), .. CutShortSteps(evidence.UpstreamLabel)], evidence.Module);
         }
 
-        if (cause is IncidentCause.InvalidResponse or IncidentCause.Timeout && evidence.AfterStatusSent)
+        if (cause is IncidentCause.InvalidResponse or IncidentCause.Timeout or IncidentCause.Unknown && evidence.AfterStatusSent)
         {
             return InModule(CutShortSteps(evidence.UpstreamLabel), evidence.Module);
         }

@@ -860,6 +860,7 @@ public sealed class DiagnosisEngineTests
     [InlineData("upstream timed out (110: Connection timed out) while reading upstream", IncidentCause.Timeout, RequestJoin.StatusPassedOn)]
     [InlineData("readv() failed (104: Connection reset by peer) while reading upstream", IncidentCause.InvalidResponse, RequestJoin.StatusPassedOn)]
     [InlineData("upstream sent invalid chunked response while reading upstream", IncidentCause.InvalidResponse, RequestJoin.StatusPassedOn)]
+    [InlineData("readv() failed (13: Permission denied) while reading upstream", IncidentCause.Unknown, RequestJoin.StatusPassedOn)]
     [InlineData("upstream prematurely closed connection while reading response header from upstream", IncidentCause.InvalidResponse, 502)]
     [InlineData("upstream timed out (110: Connection timed out) while reading response header from upstream", IncidentCause.Timeout, 504)]
     public void Analyze_ErrorLogAlone_BodyPhaseLines_AreAnswersCutShortNotGatewayErrors(string message, IncidentCause cause, int status)
