@@ -929,10 +929,14 @@ internal static class ErrorSignatures
 
     /// <summary>Whether there are unreachable tries and every one failed with ENETUNREACH (<c>(101: Network is
     /// unreachable)</c>, musl's "Network unreachable"): most often nginx's host found no route to the network.</summary>
-    public static bool NetworkUnreachable(IEnumerable<string> errorSignatures) =>
-        AllAndAny(
-            errorSignatures.Where(s => NginxLogs.Errno.Of(Encoding.UTF8.GetBytes(s)) is ErrnoKind.NetworkUnreachable or ErrnoKind.HostUnreachable),
-            s => NginxLogs.Errno.Of(Encoding.UTF8.GetBytes(s)) == ErrnoKind.NetworkUnreachable);
+    public static bool NetworkUnreachable(IEnumerable<string> errorSignatures)
+    {
+        var unreachable = errorSignatures
+            .Select(s => NginxLogs.Errno.Of(Encoding.UTF8.GetBytes(s)))
+            .Where(errno => errno is ErrnoKind.NetworkUnreachable or ErrnoKind.HostUnreachable)
+            .ToList();
+        return unreachable.Count > 0 && unreachable.TrueForAll(errno => errno == ErrnoKind.NetworkUnreachable);
+    }
 
     /// <summary>Whether a signature is nginx's complaint about a chunked body it could not parse (ngx_http_parse_chunked
     /// failed, in the body's phase or, unbuffered, as it passed it on).</summary>

@@ -207,6 +207,28 @@ internal sealed record IncidentEvidence
     /// host or its neighbourhood.</summary>
     public bool NetworkUnreachable { get; init; }
 
+    /// <summary>
+    /// This evidence with what its error lines' words tell (the phase, the slice subrequests, a chunked body, the errno of
+    /// an unreachable try, a TLS alert, the module): read the same way from an engine's tracker and from a stored
+    /// incident's evidence items.
+    /// </summary>
+    /// <param name="signatures">The error lines' normalized messages.</param>
+    /// <param name="samples">A line of each, as nginx wrote it.</param>
+    public IncidentEvidence WithErrorLines(IReadOnlyList<string> signatures, IReadOnlyList<string> samples)
+    {
+        var slices = ErrorSignatures.InSliceSubrequests(samples);
+        return this with
+        {
+            AfterStatusSent = ErrorSignatures.AfterStatusSent(signatures) || slices,
+            InSliceSubrequests = slices,
+            WhileSendingRequest = ErrorSignatures.WhileSendingRequest(signatures),
+            InvalidChunked = ErrorSignatures.InvalidChunked(signatures),
+            NetworkUnreachable = ErrorSignatures.NetworkUnreachable(signatures),
+            TlsRefusal = TlsRefusals.Of(signatures),
+            Module = UpstreamModules.Of(samples),
+        };
+    }
+
     /// <summary>Whether an access log was read with it (or before it, for the site): without one, nothing says what an
     /// upstream served before it failed.</summary>
     public bool AccessLogRead { get; init; } = true;

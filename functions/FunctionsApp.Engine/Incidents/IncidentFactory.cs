@@ -114,8 +114,8 @@ internal static class IncidentFactory
         var site = engine.Site;
         var siteObserved = site.FirstSeen is { } siteFirst && siteFirst < firstSeen ? firstSeen - siteFirst : TimeSpan.Zero;
         var kills = engine.AppServerKills.FindAll(k => k.Time >= t.Start - AppServerKillSkew && k.Time <= t.Last + AppServerKillSkew);
-        var slices = ErrorSignatures.InSliceSubrequests(t.Signatures.Values.Where(s => s.Source == "error").Select(s => s.Sample));
-        return new IncidentEvidence
+        var errorLines = t.Signatures.Where(s => s.Value.Source == "error").ToList();
+        var evidence = new IncidentEvidence
         {
             Upstream = t.Upstream,
             UpstreamLabel = LabelOf(t),
@@ -161,24 +161,21 @@ internal static class IncidentFactory
             ResponseMillisBaseline = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(65), t.Start - TimeSpan.FromMinutes(6)),
             ResponseMillisUsual = history?.MeanResponseMillis(t.Start - TimeSpan.FromMinutes(6), t.Start - TimeSpan.FromMinutes(1)),
             ResponseMillisInside = history?.MeanResponseMillis(t.Start, t.Last),
-            AfterStatusSent = ErrorSignatures.AfterStatusSent(t.Signatures.Where(s => s.Value.Source == "error").Select(s => s.Key)) || slices,
-            InSliceSubrequests = slices,
-            WhileSendingRequest = ErrorSignatures.WhileSendingRequest(t.Signatures.Where(s => s.Value.Source == "error").Select(s => s.Key)),
-            InvalidChunked = ErrorSignatures.InvalidChunked(t.Signatures.Where(s => s.Value.Source == "error").Select(s => s.Key)),
-            NetworkUnreachable = ErrorSignatures.NetworkUnreachable(t.Signatures.Where(s => s.Value.Source == "error").Select(s => s.Key)),
-            TlsRefusal = TlsRefusals.Of(t.Signatures.Where(s => s.Value.Source == "error").Select(s => s.Key)),
-            Module = UpstreamModules.Of(t.Signatures.Values.Where(s => s.Source == "error").Select(s => s.Sample)),
             AccessLogRead = t.FromAccessLog > 0 || engine.Stats.AccessLines > 0 || site.FirstSeen is not null,
             ResponseTimes = t.ResponseTimes,
-            InSubrequest = t.Signatures.Values.Where(s => s.Source == "error").ToList() is { Count: > 0 } lines
-                && lines.TrueForAll(s => s.Sample.Contains(", subrequest: \"", StringComparison.Ordinal))
-                && !slices,
             AppServerKills = kills.Count,
             AppServerName = kills.Count > 0 ? kills[^1].Server : null,
             AppServerKillLimit = kills.Min(k => k.LimitSeconds),
             ErrorLogCovered = (engine.ErrorLogBegan <= t.Start || (engine.ErrorLogBegan is null && (engine.Stats.ErrorLines > 0 || engine.ErrorLogGiven)))
                 && (engine.ErrorLevelShown || engine.Stats.ErrorLines == 0)
                 && (!options.ErrorLogEndKnown || engine.Stats.ErrorLines == 0 || engine.ErrorWatermark >= t.Start - options.JoinSkew),
+        }.WithErrorLines([.. errorLines.Select(s => s.Key)], [.. errorLines.Select(s => s.Value.Sample)]);
+
+        // Subrequests of auth_request or mirror (a slice's is the response's own, cut short).
+        return evidence with
+        {
+            InSubrequest = errorLines.Count > 0 && errorLines.TrueForAll(s => s.Value.Sample.Contains(", subrequest: \"", StringComparison.Ordinal))
+                && !evidence.InSliceSubrequests,
         };
     }
 

@@ -53,12 +53,11 @@ internal static class IncidentVerdict
     /// </summary>
     public static IncidentEvidence EvidenceOf(Incident incident)
     {
-        var slices = ErrorSignatures.InSliceSubrequests(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Sample));
-        return new()
+        var errorLines = incident.Evidence.Where(e => e.Source == "error").ToList();
+        return new IncidentEvidence
         {
             Upstream = incident.Upstream,
-            Kinds = incident.Evidence
-                .Where(e => e.Source == "error")
+            Kinds = errorLines
                 .Select(e => (Kind: KindOf(e), e.Count))
                 .Where(k => k.Kind != FailureKind.None)
                 .GroupBy(k => k.Kind)
@@ -67,18 +66,11 @@ internal static class IncidentVerdict
             ServedBefore = incident.SuccessesBefore,
             ServersDisabledForAnswers = incident.Evidence.Any(e => e.Signature == IncidentClassifier.DisabledForAnswersSignature),
             UnroutedHost = incident.Evidence.Where(e => e.Signature.EndsWith(IncidentClassifier.UnroutedHostSignature, StringComparison.Ordinal)).Sum(e => e.Count),
-            AfterStatusSent = ErrorSignatures.AfterStatusSent(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)) || slices,
-            InSliceSubrequests = slices,
-            WhileSendingRequest = ErrorSignatures.WhileSendingRequest(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
-            InvalidChunked = ErrorSignatures.InvalidChunked(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
-            NetworkUnreachable = ErrorSignatures.NetworkUnreachable(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
-            TlsRefusal = TlsRefusals.Of(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Signature)),
-            Module = UpstreamModules.Of(incident.Evidence.Where(e => e.Source == "error").Select(e => e.Sample)),
 
             // A gateway failure's client gets a 404 or 403 only when nginx could not open the page error_page names for it
             // (RequestJoin.StatusFor): the statuses keep what the count of such requests was.
             MissingErrorPages = incident.Statuses.Where(s => s.Key is "403" or "404").Sum(s => s.Value),
-        };
+        }.WithErrorLines([.. errorLines.Select(e => e.Signature)], [.. errorLines.Select(e => e.Sample)]);
     }
 
     private static FailureKind KindOf(EvidenceItem item)

@@ -17,6 +17,7 @@ internal sealed class LogFeed
     private IReadOnlyList<LogInput> _access = [];
     private IReadOnlyList<LogInput> _errors = [];
     private int? _errorLogYear;
+    private bool _errorLogYearSought;
 
     /// <summary>The access log's first time, for error lines pasted without nginx's time when none in their input has
     /// one: a paste of both logs is of the same moments.</summary>
@@ -94,8 +95,10 @@ internal sealed class LogFeed
     /// </summary>
     private int ErrorLogYear()
     {
-        if (_errorLogYear is null && _errors.Count > 0 && _errors.All(i => i.CanReopen))
+        if (!_errorLogYearSought && _errors.Count > 0 && _errors.All(i => i.CanReopen))
         {
+            // Once: an error log whose first lines give no year is not read again for each access line.
+            _errorLogYearSought = true;
             foreach (var input in _errors)
             {
                 using var stream = input.Open();
@@ -970,12 +973,12 @@ internal sealed class LogFeed
                 // the line with, which is within a second of nginx's. An RFC 3164 header's has no zone, read like a
                 // zoneless time in the error log's offset, and no year: the error log's, when its lines came first.
                 time = PrefixTime ?? RelayedTime ?? default;
-                if (time == default && SyslogTime is { } clock && clock.In(SyslogYear, Engine.ErrorLogOffset) is { } local)
+                if (time == default && SyslogTime is { } clock && Owner.ErrorLogYear() is var year && clock.In(year, Engine.ErrorLogOffset) is { } local)
                 {
                     time = local.ToUniversalTime();
                     Engine.Stats.ZonelessAccessLines++;
                     Engine.Stats.YearlessAccessLines++;
-                    Engine.Stats.YearAssumed = SyslogYear;
+                    Engine.Stats.YearAssumed = year;
                 }
 
                 return time != default;
@@ -1017,9 +1020,6 @@ internal sealed class LogFeed
 
             return true;
         }
-
-        /// <summary>The year a syslog clock is read in (<see cref="LogFeed.ErrorLogYear"/>).</summary>
-        private int SyslogYear => Owner.ErrorLogYear();
 
         protected override void Feed(ReadOnlySpan<byte> line, DateTimeOffset time)
         {

@@ -142,13 +142,13 @@ internal static class LogFormatDetector
         // reads the lines with a time of their own: a line that starts with its $time_iso8601 reads so, and a prefix
         // taken for that time must not leave a timeless reading of the rest.
         var formats = new Dictionary<LinePrefix, AccessLogFormat?>();
-        var timedOnTheirOwn = DetectReading(sample, timedByPrefix: false).Read > 0;
+        var bare = DetectReading(sample, timedByPrefix: false);
         var prefix = LinePrefix.Best(
             sample,
             candidate =>
             {
                 var stripped = candidate.IsNone ? sample : Strip(sample, candidate);
-                var (format, read, richness) = DetectReading(stripped, !timedOnTheirOwn && TimedByPrefix(sample, candidate));
+                var (format, read, richness) = candidate.IsNone ? bare : DetectReading(stripped, bare.Read == 0 && TimedByPrefix(sample, candidate));
                 formats[candidate] = format;
                 var header = candidate.StartsWithHeader || TaggedNginx(sample, candidate) || PaddedService(sample, candidate) ? 256 : 0;
                 header -= stripped.All(StartsWithPaddedColumn) ? 256 : 0;
