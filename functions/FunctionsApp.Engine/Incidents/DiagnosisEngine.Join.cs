@@ -56,7 +56,8 @@ internal sealed partial class DiagnosisEngine
         // nginx writes a request's access line when it ends, after its tries' error lines: an error moments before the
         // access log's first line (a capture begun with nginx, whose first request went on to the next server) is of a
         // request the access log holds.
-        var logged = AccessLogCovers(error.Time, lead: _options.JoinSkew) && AccessLogShows(error);
+        // A line whose time is the access log's, for want of any of its own, is of no request known to be there.
+        var logged = !error.TimeBorrowed && AccessLogCovers(error.Time, lead: _options.JoinSkew) && AccessLogShows(error);
 
         // A try that broke mid-body is no gateway error. Counted for a short paste of such lines alone (LogAnalyzer), and
         // only where no access log shows the request: there its line holds the status the client got, and a success.
@@ -249,7 +250,8 @@ internal sealed partial class DiagnosisEngine
     /// the same connection, request and host, a failure of their own, within <see cref="DiagnosisOptions.JoinSkew"/>.
     /// On the same server too when the URI nginx sent differs: an internal redirect of the same request
     /// (<c>error_page 502 /502.html</c> proxied to the upstream that just failed, as Rails, GitLab and Mastodon
-    /// configurations do) keeps the request line and changes the upstream URI. The same line again is not taken: a
+    /// configurations do) keeps the request line and changes the upstream URI. On the same server too when the later
+    /// line finds no server left (a Lua balancer's "no live upstreams" names the server tried last). The same line again is not taken: a
     /// client sending the same request on its keep-alive connection looks just like it. A try that timed out is logged
     /// when its timer fires, as long after the try before as the timeout (<c>proxy_read_timeout</c>, 60 s by default):
     /// such a line is taken up to <see cref="DiagnosisOptions.JoinLookback"/> after the try before it.
@@ -285,7 +287,8 @@ internal sealed partial class DiagnosisEngine
             if (!other.Claimed && other.ConnectionId == error.ConnectionId && other.Request == error.Request && other.Host == error.Host
                 && other.InStreamSession == error.InStreamSession
                 && other.Upstream.Length > 0 && IsTryFailure(other.Kind)
-                && (!again || previous.NextServerTried || (other.Upstream == error.Upstream && later is null && RequestJoin.Redirected(error, other))))
+                && (!again || previous.NextServerTried || other.Kind == FailureKind.NoLiveUpstreams
+                    || (other.Upstream == error.Upstream && later is null && RequestJoin.Redirected(error, other))))
             {
                 (later ??= []).Add(other);
                 previous = other;
@@ -451,6 +454,15 @@ internal sealed partial class DiagnosisEngine
         else if (AccessLogCovers(error.Time))
         {
             failure.Recovered = true;
+        }
+
+        if (!failure.Attributed && State.Trackers.Values.FirstOrDefault(t => t.IsOpen && t.Host == failure.Host && t.Upstream != failure.Upstream
+                && t.Upstream.StartsWith("resolver ", StringComparison.Ordinal) && error.Time <= t.Last + around) is { } resolver)
+        {
+            // The addresses `resolver` lists are one resolver to nginx, which sends each query to the next of them in
+            // turn: failing together, they are one incident.
+            resolver.Servers ??= [resolver.Upstream];
+            failure.Upstream = AddServer(resolver, failure.Upstream);
         }
 
         Apply(failure);

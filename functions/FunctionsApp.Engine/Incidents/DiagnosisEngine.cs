@@ -67,6 +67,9 @@ internal sealed partial class DiagnosisEngine
     /// refused (<see cref="FailureKind.ConfigRejectedAtStart"/>), until systemd says whether they were a start's.</summary>
     private readonly List<PendingError> _tested = [];
 
+    /// <summary>A supervisor said it starts nginx, and nginx has written nothing since (<see cref="NoteStartAnnounced"/>).</summary>
+    private bool _startAnnounced;
+
     private const int MaxHeldStartErrors = 64;
 
     public DiagnosisEngine(DiagnosisOptions options, EngineState? state = null)
@@ -435,7 +438,7 @@ internal sealed partial class DiagnosisEngine
     }
 
     /// <summary>Takes one error-log line (its time already read); lines not about an upstream are counted and dropped.</summary>
-    public void AddError(in ErrorLogLine line, DateTimeOffset time)
+    public void AddError(in ErrorLogLine line, DateTimeOffset time, bool timeBorrowed = false)
     {
         Stats.ErrorLines++;
         State.ErrorLevelShown |= line.Level <= ErrorLevel.Error;
@@ -477,6 +480,8 @@ internal sealed partial class DiagnosisEngine
             AddConfigMessage(config, time, line.Line);
             return;
         }
+
+        _startAnnounced = false;
 
         // nginx logs every failed try at [error] or above ([crit] for a missing or forbidden socket); what it logs at
         // [warn] it tolerated. limit_req/limit_conn log at the level their *_log_level says.
@@ -584,6 +589,7 @@ internal sealed partial class DiagnosisEngine
             AnsweredByAuthRequest = kind is FailureKind.AuthEndpointWrong or FailureKind.AuthEndpointFailed,
             InStreamSession = line.Request.IsEmpty && line.Line.IndexOf(", bytes from/to client:"u8) >= 0,
             InLuaBalancer = kind.IsUnresolved() && ErrorSignatures.IsLua(message),
+            TimeBorrowed = timeBorrowed,
             StatedStatus = line.Passenger ? ErrorSignatures.StatedStatus(message) : outOfResources && kind == FailureKind.ProxyLoop ? 500
                 : kind.IsUnresolved() && ErrorSignatures.KongInitialResolve(message) >= 0 ? 500 : null,
             Raw = LogText.Raw(line.Line),
@@ -1091,6 +1097,20 @@ internal sealed partial class DiagnosisEngine
     {
         Stats.ErrorLines++;
         Stats.ErrorLinesIgnored++;
+        ReleaseHeldStart(time);
+    }
+
+    /// <summary>
+    /// A supervisor's or an entrypoint's word that it starts nginx (<see cref="ErrorLogParser.IsStartAnnounced"/>): a
+    /// configuration nginx refuses next is that start's, and nginx is down, until a test's verdict says otherwise
+    /// (<see cref="AddConfigTestFailed"/>). nginx's next line of any other kind ends it (<see cref="AddError"/>).
+    /// </summary>
+    public void NoteStartAnnounced() => _startAnnounced = true;
+
+    /// <summary>Another word that the configuration refused just before was a start's (<see cref="AddStartFailed"/>):
+    /// its errors left nginx down.</summary>
+    public void ReleaseHeldStart(DateTimeOffset? time)
+    {
         foreach (var start in _tested.Where(e => time is not { } at || (e.Time <= at + ReloadSkew && at - e.Time <= StartSkew)))
         {
             Insert(State.PendingErrors, start, e => e.Time);
@@ -1129,7 +1149,7 @@ internal sealed partial class DiagnosisEngine
                 Host = NoHost,
                 Raw = LogText.Raw(line),
             };
-            if (kind == FailureKind.UnresolvedAtStart)
+            if (kind == FailureKind.UnresolvedAtStart || _startAnnounced)
             {
                 Insert(State.PendingErrors, refused, e => e.Time);
             }
@@ -1139,6 +1159,7 @@ internal sealed partial class DiagnosisEngine
             }
         }
 
+        _startAnnounced = false;
         var level = LevelName(message.Level);
         var known = Stats.ConfigEvents.Find(c => c.Level == level && c.Message == message.Message && c.File == message.File && c.Line == message.Line);
         if (known is not null)

@@ -140,6 +140,10 @@ internal sealed class PendingError
     /// </summary>
     public bool InSliceSubrequest { get; set; }
 
+    /// <summary>The line has no time, nor had any line of its log before it: <see cref="Time"/> is the access log's
+    /// first, which says nothing of whether the access log holds its request.</summary>
+    public bool TimeBorrowed { get; set; }
+
     /// <summary>The line is about a session of the stream module (TCP/UDP proxying), whose context counts
     /// <c>bytes from/to client:</c>: it has no request, and its <c>$status</c> is 200, 400, 403, 500, 502 or 503.</summary>
     public bool InStreamSession { get; set; }

@@ -388,7 +388,11 @@ internal static class ErrorSignatures
                 : FailureKind.TimedOut;
         }
 
-        if (message.IndexOf("no live upstreams"u8) >= 0)
+        // APISIX's Lua balancer finding no server left to pick, on a retry after a failed try or at the first pick when
+        // its health checks marked every node down ("failed to pick server: failed to find valid upstream server, all
+        // upstream servers tried"): nginx's own "no live upstreams" in a balancer's words.
+        if (message.IndexOf("no live upstreams"u8) >= 0
+            || (IsLua(message) && (message.IndexOf("failed to find valid upstream server"u8) >= 0 || message.IndexOf("all upstream servers tried"u8) >= 0)))
         {
             return FailureKind.NoLiveUpstreams;
         }
@@ -452,7 +456,8 @@ internal static class ErrorSignatures
             return FailureKind.InvalidHeader;
         }
 
-        if (message.IndexOf("upstream prematurely closed"u8) >= 0)
+        // nginx 0.7's FastCGI module worded it "upstream closed prematurely FastCGI stdout".
+        if (message.IndexOf("upstream prematurely closed"u8) >= 0 || message.IndexOf("upstream closed prematurely"u8) >= 0)
         {
             return FailureKind.PrematureClose;
         }
@@ -832,7 +837,7 @@ internal static class ErrorSignatures
 
     /// <summary>The phase or message says the upstream side was being worked on.</summary>
     private static bool IsUpstreamPhase(ReadOnlySpan<byte> message) =>
-        message.IndexOf(" upstream"u8) >= 0 || message.StartsWith("upstream"u8);
+        message.IndexOf(" upstream"u8) >= 0 || message.StartsWith("upstream"u8) || ErrorLogParser.UpstreamPhaseCutShort(message);
 
     /// <summary>Lines about the client's side of the request: it closed, timed out, sent garbage, or nginx failed
     /// writing to it. nginx says "client" in the message or the phase (<c>while sending to client</c>).</summary>

@@ -221,6 +221,14 @@ internal sealed class LogFeed
         /// <summary>The month, day and clock of an RFC 3164 syslog header before that line, or null: no year, no zone.</summary>
         protected SyslogClock? SyslogTime { get; private set; }
 
+        /// <summary>Which container's stream (a compose service's <c>name | </c>, kubectl's <c>[pod/…/container]</c>) the
+        /// line <see cref="NextLine"/> returned last came in, as <see cref="LinePrefix.StreamTagOf"/> tags it; 0 for none.</summary>
+        protected int StreamTag { get; private set; }
+
+        /// <summary>The container stream of the last <c>[emerg]</c> nginx wrote outside any request (a configuration it
+        /// refused), or 0.</summary>
+        private int _emergStream;
+
         /// <summary>Whether the line <see cref="NextLine"/> returned last is one read before and given back (<see cref="ReadAgain"/>).</summary>
         protected bool Rereading { get; private set; }
 
@@ -317,9 +325,37 @@ internal sealed class LogFeed
                 return false;
             }
 
+            NoteEmerg(in entry);
             Engine.AddError(in entry, time);
             AfterErrorLine = true;
             return true;
+        }
+
+        /// <summary>Notes the container stream of an <c>[emerg]</c> outside any request: a configuration refused, by a
+        /// start, a reload or a test (<see cref="NoteStderrEcho"/>).</summary>
+        protected void NoteEmerg(in ErrorLogLine entry)
+        {
+            if (entry.Level == ErrorLevel.Emerg && entry.ConnectionId < 0)
+            {
+                _emergStream = StreamTag;
+            }
+        }
+
+        /// <summary>
+        /// nginx's stderr echo of an error (<c>nginx: [emerg] …</c>) in the same container's stream as the <c>[emerg]</c>
+        /// before it: the container's own output is its main process's, and nginx echoes to stderr only while it starts
+        /// (or tests, or signals, which a <c>docker exec</c> prints to its own terminal). So in a container's stream the
+        /// echo is a start that failed, unless <c>nginx -t</c>'s verdict follows (a supervisor that runs the test itself
+        /// and logs its output, such as ingress-nginx's controller): <see cref="DiagnosisEngine.AddConfigTestFailed"/>
+        /// then takes the start back. A reload that another process of the container runs (nginx-proxy's docker-gen)
+        /// prints in that process's stream, and is no start.
+        /// </summary>
+        protected void NoteStderrEcho(DateTimeOffset? time)
+        {
+            if (StreamTag != 0 && StreamTag == _emergStream)
+            {
+                Engine.ReleaseHeldStart(time);
+            }
         }
 
         /// <summary>Whether the last line read was an error-log line, so that text after it may be its continuation.</summary>
@@ -338,6 +374,18 @@ internal sealed class LogFeed
 
             if (ErrorLogParser.IsStartFailed(line))
             {
+                Engine.AddStartFailed(PrefixTime);
+                return;
+            }
+
+            if (ErrorLogParser.IsStartAnnounced(line))
+            {
+                Engine.NoteStartAnnounced();
+            }
+            else if (ErrorLogParser.TryReadContainerExit(line, out var container) && _emergStream != 0 && LinePrefix.StreamTagOf(container) == _emergStream)
+            {
+                // Compose's word that the container whose nginx refused its configuration stopped (`nginx-1 exited with
+                // code 1`): that was its start.
                 Engine.AddStartFailed(PrefixTime);
                 return;
             }
@@ -508,6 +556,7 @@ internal sealed class LogFeed
                 if (!_prefix.IsNone && !oversized)
                 {
                     var length = _prefix.Strip(line, out var time, out var relayed, out var clock);
+                    StreamTag = _prefix.HasContainerStream ? LinePrefix.StreamTagOf(line[..length]) : 0;
                     line = line[length..];
                     PrefixTime = time ?? PrefixTime;
                     RelayedTime = relayed;
@@ -1044,6 +1093,16 @@ internal sealed class LogFeed
         /// <summary>The input's first time (<see cref="FirstTime"/>), for lines pasted without nginx's time before any line with one.</summary>
         private DateTimeOffset? _firstTime;
 
+        /// <summary>No line of this input has a time of its own: <see cref="_firstTime"/> is the access log's.</summary>
+        private bool _firstTimeBorrowed;
+
+        /// <summary>The line being fed has no time and none of its log's before it: its time is the access log's first
+        /// (<see cref="UntimedLineTime"/>), a guess that says nothing of which request it was.</summary>
+        private bool _timeBorrowed;
+
+        /// <summary><see cref="_timeBorrowed"/> of the wrapped entry's first line.</summary>
+        private bool _wrappedTimeBorrowed;
+
         /// <summary>The time a line without nginx's takes: the shipper's, else the line's before it, else (first in its
         /// input) the first line's after it that has one, else the access log's first, else the epoch's start.</summary>
         private DateTimeOffset UntimedLineTime => PrefixTime ?? _lastTime ?? _firstTime ?? DateTimeOffset.UnixEpoch;
@@ -1159,7 +1218,9 @@ internal sealed class LogFeed
                 prefix = DetectAccessLines(sample, prefix);
             }
 
-            _firstTime = FirstTime(sample, prefix) ?? Owner._accessFirstTime;
+            _firstTime = FirstTime(sample, prefix);
+            _firstTimeBorrowed = _firstTime is null && Owner._accessFirstTime is not null;
+            _firstTime ??= Owner._accessFirstTime;
             _lastLocal = default;
             return prefix;
         }
@@ -1371,6 +1432,7 @@ internal sealed class LogFeed
             }
 
             var timed = entry.Timestamp.Length > 0 && NginxTime.TryParseErrorLogTime(entry.Timestamp, Offset, out time);
+            _timeBorrowed = false;
             if (timed)
             {
                 _lastTime = time;
@@ -1379,6 +1441,7 @@ internal sealed class LogFeed
             {
                 // Pasted without nginx's time, or with a placeholder in its shape (a document's "YYYY/MM/DD HH:mm:ss").
                 time = UntimedLineTime;
+                _timeBorrowed = PrefixTime is null && _lastTime is null && _firstTimeBorrowed;
                 Engine.Stats.UntimedErrorLines++;
                 timed = true;
             }
@@ -1401,6 +1464,7 @@ internal sealed class LogFeed
                 // before it).
                 Engine.Stats.ErrorLines++;
                 Engine.AddConfigMessage(stderr, UntimedLineTime, line);
+                NoteStderrEcho(UntimedLineTime);
                 return FeedResult.FedAside;
             }
 
@@ -1457,6 +1521,7 @@ internal sealed class LogFeed
         /// </summary>
         private void AddOrHold(ReadOnlySpan<byte> line, in ErrorLogLine entry, DateTimeOffset time)
         {
+            NoteEmerg(in entry);
             var message = entry.Message;
             // nginx writes a request's line whole: its context (client:, request:, host:) after the message, every
             // quote closed (a value's quotes are escaped). A connection's line without its client, or one that leaves
@@ -1478,11 +1543,12 @@ internal sealed class LogFeed
                     || (message.Count((byte)'(') <= message.Count((byte)')') && !line.EndsWith(" "u8) && !message.EndsWith(" to"u8)
                         && !(entry.ConnectionId >= 0 && message.EndsWith(")"u8) && message.IndexOf(" failed ("u8) > 0 && ErrorLogParser.Phase(message).IsEmpty)))))
             {
-                Engine.AddError(in entry, time);
+                Engine.AddError(in entry, time, _timeBorrowed);
                 return;
             }
 
             _wrapped = [.. line];
+            _wrappedTimeBorrowed = _timeBorrowed;
             _wrappedHead = _wrapped.Count;
             _wrappedHeadOnly = headOnly && entry.ConnectionId < 0;
             _wrappedMessageless = headOnly;
@@ -1558,7 +1624,7 @@ internal sealed class LogFeed
             // lines after it) was cut there: what went on with it is its message's rest, context or not.
             static bool OpenAtItsEnd(ReadOnlySpan<byte> head) => head.TrimEnd(" \t"u8) is [.., (byte)'[' or (byte)'('];
 
-            Engine.AddError(in entry, _wrappedTime);
+            Engine.AddError(in entry, _wrappedTime, _wrappedTimeBorrowed);
         }
     }
 }

@@ -26,7 +26,7 @@ internal static class OverlappingIncidents
             Incident? current = null;
             foreach (var incident in group.OrderBy(i => i.Start))
             {
-                if (current is not null && incident.Start <= current.End)
+                if (current is not null && incident.Start <= current.End && !TwoProblems(current, incident))
                 {
                     current = Combine(current, incident);
                     continue;
@@ -45,6 +45,13 @@ internal static class OverlappingIncidents
 
         return WithHostsJoined(WithServersFolded(WithUnnamedFolded(merged), quiet), quiet);
     }
+
+    /// <summary>
+    /// A misconfiguration beside another cause on one upstream (headers too big for nginx's buffers while the socket
+    /// came and went): each needs its own fix, and the configuration's would be lost in the outage's verdict.
+    /// </summary>
+    private static bool TwoProblems(Incident one, Incident other) =>
+        one.Cause != other.Cause && (one.Cause == IncidentCause.Misconfiguration || other.Cause == IncidentCause.Misconfiguration);
 
     /// <summary>
     /// A server's failures just before nginx began answering "no live upstreams" for its block are where the block's
@@ -318,7 +325,7 @@ internal static class OverlappingIncidents
             .GroupBy(e => (e.Signature, e.Source))
             .Select(g => g.First() with { Count = g.Sum(e => e.Count) })
             .OrderByDescending(e => e.Count).ThenByDescending(e => e.Source == "error").ThenBy(e => e.Signature, StringComparer.Ordinal)
-            .Take(Math.Max(first.Evidence.Count, second.Evidence.Count))
+            .Take(Math.Max(MaxEvidence, Math.Max(first.Evidence.Count, second.Evidence.Count)))
             .ToList();
         return lead with
         {
@@ -335,6 +342,10 @@ internal static class OverlappingIncidents
             Evidence = evidence,
         };
     }
+
+    /// <summary>The evidence items a combined incident keeps at least (<see cref="DiagnosisOptions.MaxEvidence"/>'s
+    /// default): a signature of either is not dropped for the other's count.</summary>
+    private const int MaxEvidence = 10;
 
     private static int Code(string status) => int.Parse(status, CultureInfo.InvariantCulture);
 }

@@ -400,6 +400,10 @@ internal static class Remediation
                 }
 
                 break;
+            case IncidentCause.Dns when upstream.StartsWith("resolver", StringComparison.Ordinal) && networkUnreachable:
+                steps.Add($"nginx could not send its queries to the {upstream}: this host has no route to its address (`ip route get <address>`; `ip -6 route` when it is IPv6, as public resolvers' second addresses are, on a host without IPv6). List resolvers the host reaches in `resolver` (IPv4 ones, or the one `/etc/resolv.conf` names), then `nginx -s reload`.");
+                steps.Add("Bound the wait meanwhile: `resolver_timeout 5s;`, so a resolver that cannot be reached fails its requests quickly.");
+                break;
             case IncidentCause.Dns when upstream.StartsWith("resolver", StringComparison.Ordinal):
                 steps.Add($"The {upstream} itself does not answer: check that it runs and is reachable from nginx (`dig @<resolver-ip> <name>`); in Docker the embedded DNS is `127.0.0.11`, in Kubernetes the cluster DNS service.");
                 steps.Add("List a second resolver and bound the wait: `resolver <dns-ip> <dns-ip-2> valid=30s;` and `resolver_timeout 5s;`.");

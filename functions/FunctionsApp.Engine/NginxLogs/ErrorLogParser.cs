@@ -510,6 +510,13 @@ internal static class ErrorLogParser
 
         var message = contextStart < 0 ? rest : rest[..contextStart];
 
+        // A message the line ends in with a "$" glued to its last word: a pager's mark where it cut the line at the
+        // terminal's width ("… while reading response header from$"), no character nginx wrote.
+        if (contextStart < 0 && message.Length > 2 && message[^1] == '$' && char.IsAsciiLetterOrDigit((char)message[^2]))
+        {
+            message = message[..^1];
+        }
+
         // nginx quotes what it relays ("FastCGI sent in stderr: \"...\"") with the newlines it holds: a line that closes
         // a quote it never opened is the last line of such a message ("PHP Fatal error: ...\" while reading response
         // header from upstream, client: ..."), not a line of its own.
@@ -625,8 +632,70 @@ internal static class ErrorLogParser
             return true;
         }
 
-        return text.StartsWith("Failed to start "u8)
-            && (text.IndexOf("nginx"u8) > 0 || text.IndexOf("openresty"u8) > 0 || text.IndexOf("reverse proxy server"u8) > 0);
+        if (text.StartsWith("Failed to start "u8))
+        {
+            return text.IndexOf("nginx"u8) > 0 || text.IndexOf("openresty"u8) > 0 || text.IndexOf("reverse proxy server"u8) > 0;
+        }
+
+        // supervisord: "INFO exited: nginx (exit status 1; not expected)", "INFO gave up: nginx entered FATAL state, too
+        // many start retries too quickly"; s6-overlay: "s6-rc: warning: unable to start service nginx: command exited 1".
+        var exited = text.IndexOf("exited: nginx (exit status "u8);
+        return (exited >= 0 && !text[(exited + "exited: nginx (exit status "u8.Length)..].StartsWith("0;"u8))
+            || text.IndexOf("gave up: nginx entered FATAL state"u8) >= 0 || text.IndexOf("unable to start service nginx"u8) >= 0;
+    }
+
+    /// <summary>
+    /// A supervisor or an entrypoint saying it starts nginx, as the line before nginx's own output: "[22:19:35] INFO:
+    /// Running nginx..." (Home Assistant's add-ons), "Starting nginx", "exec nginx", supervisord's "INFO spawned: 'nginx'
+    /// with pid 23". An <c>[emerg]</c> right after it is that start's. A line nginx wrote itself is none.
+    /// </summary>
+    public static bool IsStartAnnounced(ReadOnlySpan<byte> line)
+    {
+        if (line.Length > 200)
+        {
+            return false;
+        }
+
+        if (line.IndexOf("spawned: 'nginx' with pid"u8) >= 0)
+        {
+            return true;
+        }
+
+        if (line.IndexOf("nginx: "u8) >= 0 || line.IndexOf("[emerg]"u8) >= 0 || TryParse(line, out _))
+        {
+            return false;
+        }
+
+        Span<byte> lower = stackalloc byte[line.Length];
+        System.Text.Ascii.ToLower(line, lower, out _);
+        foreach (var verb in StartVerbs)
+        {
+            var at = lower.IndexOf(verb);
+            if (at >= 0 && (at == 0 || !char.IsAsciiLetterOrDigit((char)lower[at - 1])))
+            {
+                var rest = lower[(at + verb.Length)..];
+                return rest.IsEmpty || !(char.IsAsciiLetterOrDigit((char)rest[0]) || rest[0] is (byte)'-' or (byte)'_' or (byte)'/');
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly byte[][] StartVerbs =
+        ["starting nginx"u8.ToArray(), "running nginx"u8.ToArray(), "start nginx"u8.ToArray(), "launching nginx"u8.ToArray(), "exec nginx"u8.ToArray()];
+
+    /// <summary>
+    /// Compose's word that a container stopped with an error: <c>nginx-1 exited with code 1</c> (<c>nginx_1</c> before
+    /// Compose v2). <paramref name="container"/> is its name; an exit with code 0 is not one.
+    /// </summary>
+    public static bool TryReadContainerExit(ReadOnlySpan<byte> line, out ReadOnlySpan<byte> container)
+    {
+        var text = line.Trim(" \t\r"u8);
+        var at = text.IndexOf(" exited with code "u8);
+        container = at > 0 ? text[..at] : default;
+        var code = at > 0 ? text[(at + " exited with code "u8.Length)..] : default;
+        return at > 0 && container.IndexOfAny((byte)' ', (byte)'|') < 0 && code.Length is > 0 and <= 3
+            && !code.ContainsAnyExceptInRange((byte)'0', (byte)'9') && code.IndexOfAnyExcept((byte)'0') >= 0;
     }
 
     /// <summary>
@@ -723,6 +792,45 @@ internal static class ErrorLogParser
         static bool Cuts(ReadOnlySpan<byte> action, ReadOnlySpan<byte> phase) =>
             action.Length > phase.Length && action.StartsWith(phase) && action[phase.Length] == ' ';
     }
+
+    /// <summary>
+    /// The message stops inside a phase only the upstream module names (<c>… while reading response header from</c>,
+    /// <c>… while connecting</c>): one that begins a client's phase too (<c>… while reading</c>, <c>… while sending</c>)
+    /// says nothing of which side.
+    /// </summary>
+    public static bool UpstreamPhaseCutShort(ReadOnlySpan<byte> message)
+    {
+        if (!PhaseCutShort(message))
+        {
+            return false;
+        }
+
+        var phase = Phase(message).TrimEnd((byte)' ');
+        foreach (var action in ClientPhases)
+        {
+            // A client's TLS handshake is "SSL handshaking" whole: the upstream's adds " to upstream".
+            if (action.AsSpan().StartsWith(phase))
+            {
+                return false;
+            }
+        }
+
+        return !phase.IsEmpty;
+    }
+
+    /// <summary>The phases of a client's side that an upstream phase's cut could begin alike (ngx_http_request.c's and
+    /// the upstream module's actions for the client).</summary>
+    private static readonly byte[][] ClientPhases =
+    [
+        "reading client request line"u8.ToArray(),
+        "reading client request headers"u8.ToArray(),
+        "reading client request body"u8.ToArray(),
+        "reading PROXY protocol"u8.ToArray(),
+        "sending to client"u8.ToArray(),
+        "sending response to client"u8.ToArray(),
+        "waiting for request"u8.ToArray(),
+        "SSL handshaking"u8.ToArray(),
+    ];
 
     /// <summary>The text after <c> while </c> in a message: the phase nginx was in (<c>connecting to upstream</c>).</summary>
     public static ReadOnlySpan<byte> Phase(ReadOnlySpan<byte> message)

@@ -38,6 +38,28 @@ internal sealed class LinePrefix
     public bool StartsWithHeader =>
         _layers is [var outer, ..] && outer is not (PrefixLayer.DockerCompose or PrefixLayer.SyslogTag or PrefixLayer.BeforeJson or PrefixLayer.Word);
 
+    /// <summary>Whether a layer names the container each line came from: compose's <c>name | </c> (and the
+    /// process runners' of the same shape: forego, pm2), kubectl's <c>[pod/…/container]</c>.</summary>
+    public bool HasContainerStream => Array.Exists(_layers, layer => layer is PrefixLayer.DockerCompose or PrefixLayer.KubectlPrefix);
+
+    /// <summary>
+    /// A tag of the container (or process) a stripped prefix names: a hash of its text up to the first <c>|</c> or
+    /// <c>]</c>, blanks trimmed, never 0. Compose's own lines name the container the same way (<c>nginx-1 exited with
+    /// code 1</c>), so the tag of that name alone is the same.
+    /// </summary>
+    public static int StreamTagOf(ReadOnlySpan<byte> prefix)
+    {
+        var end = prefix.IndexOfAny((byte)'|', (byte)']');
+        var name = (end < 0 ? prefix : prefix[..end]).Trim(" \t["u8);
+        var hash = 2166136261u;
+        foreach (var b in name)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return hash == 0 ? 1 : (int)hash;
+    }
+
     /// <summary>How the report names the shape: <c>syslog-rfc3164</c>, <c>docker-compose+rfc3339</c>; null for none.</summary>
     public string? Name { get; }
 

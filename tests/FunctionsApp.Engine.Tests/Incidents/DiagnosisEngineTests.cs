@@ -785,6 +785,89 @@ public sealed class DiagnosisEngineTests
         Assert.Contains(incident.Evidence, e => e.Signature.Contains("while resolving", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The addresses `resolver` lists are one resolver to nginx, which sends each query to the next in turn: both of
+    /// Google's IPv6 resolvers unreachable from a host without IPv6 are one incident, its fix the host's routes (errno
+    /// 101), not a second resolver.
+    /// </summary>
+    [Fact]
+    public void Analyze_ResolversAddressesAllUnreachable_AreOneIncidentAboutTheRoute()
+    {
+        var errors = new[]
+        {
+            "2019/10/24 07:13:24 [crit] 1767170#1767170: connect() failed (101: Network is unreachable) while resolving, resolver: [2001:4860:4860::8888]:53",
+            "2019/10/24 07:13:28 [crit] 1767172#1767172: connect() failed (101: Network is unreachable) while resolving, resolver: [2001:4860:4860::8888]:53",
+            "2019/10/24 07:13:31 [crit] 1767168#1767168: connect() failed (101: Network is unreachable) while resolving, resolver: [2001:4860:4860::8844]:53",
+        };
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal((IncidentCause.Dns, 3), (incident.Cause, incident.FailedRequests));
+        Assert.Equal(["resolver [2001:4860:4860::8888]:53", "resolver [2001:4860:4860::8844]:53"], incident.Servers);
+        Assert.Contains("no route", incident.Remediation[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// APISIX's balancer retried the request whose try timed out and found no node left to pick: one request, whose
+    /// client got the 502 of that verdict, not a 504 and a 502.
+    /// </summary>
+    [Fact]
+    public void Analyze_TimeoutThenLuaBalancerFindsNoServerLeft_IsOneFailedRequest()
+    {
+        const string Context = ", client: 127.0.0.1, server: , request: \"GET /circle/reader.js HTTP/1.1\", upstream: \"http://192.168.3.11:8091/circle/reader.js\", host: \"test.example.com\"";
+        var errors = new[]
+        {
+            "2021/07/23 09:31:13 [error] 12878#12878: *1177487 upstream timed out (110: Connection timed out)" + Context,
+            "2021/07/23 09:31:13 [error] 12878#12878: *1177487 [lua] balancer.lua:199: load_balancer(): failed to pick server: failed to find valid upstream server, all upstream servers tried while connecting to upstream" + Context,
+        };
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal((1, 502), (incident.FailedRequests, incident.Status));
+    }
+
+    /// <summary>
+    /// A terminal or pager cut a paste's lines at its width and marked the cut with "$": a reset cut inside "while reading
+    /// response header from" is still a try that failed, and counts beside the refusal that follows.
+    /// </summary>
+    [Fact]
+    public void Analyze_LinesAPagerCutInsideTheirPhase_AreTriesThatFailed()
+    {
+        var errors = new[]
+        {
+            "2015/06/21 18:51:31 [error] 5061#0: *4 recv() failed (104: Connection reset by peer) while reading response header from$",
+            "2015/06/21 18:52:50 [crit] 5061#0: *8 connect() to unix:/var/run/php5-fpm.sock failed (2: No such file or directory) wh$",
+        };
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(2, report.Incidents.Sum(i => i.FailedRequests));
+        Assert.Contains(report.Incidents.SelectMany(i => i.Evidence), e => e.Signature.StartsWith("recv() failed (104", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// An error log pasted without nginx's time whose only time is the access log's: the access log holds other requests
+    /// (the 502's own line has its time masked, unread), which says nothing of this one's. Its refusal is the failure.
+    /// </summary>
+    [Fact]
+    public void Analyze_UntimedErrorLineBesideAnAccessLogOfOtherRequests_IsItsOwnFailure()
+    {
+        var access = new[]
+        {
+            "10.42.0.0 - - [---------- +0000] \"GET /albums/ HTTP/1.1\" 502 552 \"-\" \"curl/8.0\"",
+            "10.42.1.1 - - [03/Jan/2023:23:25:52 +0000] \"GET /albums/ HTTP/1.1\" 400 150 \"-\" \"-\"",
+        };
+        var errors = new[]
+        {
+            "------------ [error] 241#241: *720 connect() failed (111: Connection refused) while connecting to upstream, client: 10.42.0.0, server: album-store.local, request: \"GET /albums/ HTTP/1.1\", upstream: \"http://10.42.0.104:9080/albums/\", host: \"album-store.local\"",
+        };
+
+        var report = LogAnalyzer.Analyze([Input("access", access)], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("10.42.0.104:9080", IncidentCause.UpstreamDown, 1), (incident.Upstream, incident.Cause, incident.FailedRequests));
+    }
+
     [Fact]
     public void Analyze_ResolversOwnLineAlone_IsTheIncident()
     {

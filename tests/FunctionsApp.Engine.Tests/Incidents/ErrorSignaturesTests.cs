@@ -180,6 +180,17 @@ public sealed class ErrorSignaturesTests
         { "[lua] main.lua:28: request failed: example.com could not be resolved (110: Operation timed out), ", "Script" },
         { "lua ssl certificate verify error: (20: unable to get local issuer certificate)", "Script" },
         { "[lua] balancer.lua:304: load_balancer(): failed to pick server: missing upstream configuration while connecting to upstream", "OtherUpstream" },
+        // APISIX's balancer with no node left (a retry after a failed try, or every node marked unhealthy).
+        { "[lua] balancer.lua:199: load_balancer(): failed to pick server: failed to find valid upstream server, all upstream servers tried while connecting to upstream", "NoLiveUpstreams" },
+
+        // nginx 0.7's FastCGI module's words for an empty stdout record before any header.
+        { "upstream closed prematurely FastCGI stdout while reading response header from upstream", "PrematureClose" },
+
+        // Cut inside the phase (a pager's width): one only the upstream module names is a try's; one that a client's
+        // phase begins alike says nothing of which side.
+        { "recv() failed (104: Connection reset by peer) while reading response header from", "Reset" },
+        { "recv() failed (104: Connection reset by peer) while reading", "None" },
+        { "recv() failed (104: Connection reset by peer) while sending", "None" },
 
         // A module's note logged in the upstream phase says no failure (a request that went on to be answered); a
         // module's own failure there does.

@@ -3389,6 +3389,61 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A container's output is its main process's: nginx echoes a refused configuration to stderr (<c>nginx: [emerg] …</c>)
+    /// only while it starts (or tests, or signals, which <c>docker exec</c> prints to its own terminal), so the echo in
+    /// the same container's stream as the <c>[emerg]</c> is a start that failed, as Compose's word that the container
+    /// exited with an error is. Not when <c>nginx -t</c>'s verdict follows (a supervisor that runs the test and logs its
+    /// output), nor when the echo is another process's (nginx-proxy's docker-gen reloading nginx in its own stream), nor
+    /// for another container's exit or an exit with code 0.
+    /// </summary>
+    [Theory]
+    [InlineData(new[] { "nginx.1    | nginx: [emerg] no servers are inside upstream in /etc/nginx/conf.d/default.conf:54" }, true)]
+    [InlineData(new[] { "nginx.1    | nginx: [emerg] no servers are inside upstream in /etc/nginx/conf.d/default.conf:54", "nginx.1    | nginx: configuration file /etc/nginx/nginx.conf test failed" }, false)]
+    [InlineData(new[] { "dockergen.1 | nginx: [emerg] no servers are inside upstream in /etc/nginx/conf.d/default.conf:54" }, false)]
+    [InlineData(new[] { "nginx.1 exited with code 1" }, true)]
+    [InlineData(new[] { "nginx.1 exited with code 0" }, false)]
+    [InlineData(new[] { "dockergen.1 exited with code 1" }, false)]
+    [InlineData(new string[0], false)]
+    public void ConfigurationRefused_InAContainersStream_EchoedOrExited_IsNginxDown(string[] after, bool down)
+    {
+        List<string> errors =
+        [
+            "forego      | starting dockergen.1 on port 5000",
+            $"nginx.1    | {Base:yyyy/MM/dd HH:mm:ss} [emerg] 29#29: no servers are inside upstream in /etc/nginx/conf.d/default.conf:54",
+            .. after,
+            "forego      | sending SIGTERM to dockergen.1",
+        ];
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(down, report.Incidents.Any(i => (i.Cause, i.Upstream) == (IncidentCause.Misconfiguration, "/etc/nginx/conf.d/default.conf:54")));
+        Assert.Equal(down ? 1 : 0, report.Incidents.Count);
+    }
+
+    /// <summary>
+    /// A supervisor or an entrypoint that says it starts nginx (Home Assistant's add-ons, supervisord, forego) right before
+    /// nginx refuses its configuration: that was the start, and nginx is down, as when supervisord says nginx exited with
+    /// an error. nginx's own line in between (it started, then a reload was refused later) or a name that is only
+    /// nginx's beginning (an exporter) is no such word.
+    /// </summary>
+    [Theory]
+    [InlineData(new[] { "[22:19:35] INFO: Running nginx...", "nginx: [emerg] invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, true)]
+    [InlineData(new[] { "2026-11-24 10:00:00,101 INFO spawned: 'nginx' with pid 12", "nginx: [emerg] invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, true)]
+    [InlineData(new[] { "nginx: [emerg] invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62", "2026-11-24 10:00:01,101 INFO exited: nginx (exit status 1; not expected)" }, true)]
+    [InlineData(new[] { "nginx: [emerg] invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62", "2026-11-24 10:00:01,101 INFO exited: nginx (exit status 0; expected)" }, false)]
+    [InlineData(new[] { "[22:19:35] INFO: Running nginx...", "2026/11/24 10:00:00 [notice] 1#1: start worker processes", "nginx: [emerg] invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, false)]
+    [InlineData(new[] { "forego     | starting nginx.1 on port 5100", "nginx.1    | 2026/11/24 10:00:00 [emerg] 29#29: invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, true)]
+    [InlineData(new[] { "[22:19:35] INFO: Starting nginx-exporter...", "nginx: [emerg] invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, false)]
+    [InlineData(new[] { "nginx: [emerg] invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, false)]
+    public void ConfigurationRefused_AfterASupervisorStartsNginx_IsNginxDown(string[] errors, bool down)
+    {
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(down, report.Incidents.Any(i => (i.Cause, i.Upstream) == (IncidentCause.Misconfiguration, "/etc/nginx.conf:62")));
+        Assert.Equal(down ? 1 : 0, report.Incidents.Count);
+    }
+
+    /// <summary>
     /// nginx's stderr line (<c>nginx: [emerg] host not found in upstream …</c>) is all some posts hold: quoted in
     /// Markdown, without a time. nginx did not start; the DNS failure is reported, at no time. Beside the error log's own
     /// line of the same start (a container's output shows both) it is that start, once.

@@ -27,6 +27,47 @@ public sealed class OverlappingIncidentsTests
     }
 
     /// <summary>
+    /// A committed error log of one gunicorn socket, pasted whole: headers too big for nginx's buffers at 19:13 and
+    /// again at 20:08, and the socket gone before and after the second burst. Each cause's pieces are joined into one
+    /// problem (nothing says the socket served in between), and the two overlap; the configuration's fault stays an
+    /// incident of its own, not folded into the outage's verdict and out of its evidence.
+    /// </summary>
+    [Fact]
+    public void Analyze_MisconfigurationAcrossAnOutageOfItsUpstream_StaysItsOwnIncident()
+    {
+        const string Context = ", client: 192.54.222.27, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://unix:/tmp/gunicorn.sock:/\", host: \"www.techcreation.sg\"";
+        var start = new DateTimeOffset(2011, 11, 18, 19, 13, 47, TimeSpan.Zero);
+        var errors = new List<string>();
+        void Add(double minutes, string level, int cid, string message) =>
+            errors.Add($"{start.AddMinutes(minutes):yyyy/MM/dd HH:mm:ss} [{level}] 29693#0: *{cid} {message}{Context}");
+        for (var i = 0; i < 3; i++)
+        {
+            Add(i * 0.05, "error", 1244 + i, "upstream sent too big header while reading response header from upstream");
+        }
+
+        for (var i = 0; i < 30; i++)
+        {
+            Add(1 + i, "crit", 1300 + i, "connect() to unix:/tmp/gunicorn.sock failed (2: No such file or directory) while connecting to upstream");
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            Add(55 + i * 0.1, "error", 1400 + i, "upstream sent too big header while reading response header from upstream");
+        }
+
+        for (var i = 0; i < 30; i++)
+        {
+            Add(75 + i, "crit", 1500 + i, "connect() to unix:/tmp/gunicorn.sock failed (2: No such file or directory) while connecting to upstream");
+        }
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var misconfiguration = Assert.Single(report.Incidents, i => i.Cause == IncidentCause.Misconfiguration);
+        Assert.Equal(6, misconfiguration.FailedRequests);
+        Assert.Contains(report.Incidents, i => i.Cause == IncidentCause.UpstreamDown && i.FailedRequests == 60);
+    }
+
+    /// <summary>
     /// <c>proxy_pass http://localhost:8080</c> is a block of <c>[::1]:8080</c> and <c>127.0.0.1:8080</c>, one
     /// application: a login timing out on the first, then, after eleven minutes in which nobody sent a request, on the
     /// second (and on both), is one outage, as it would be on one address.
