@@ -141,6 +141,11 @@ internal sealed class EngineState
     /// runs other services beside nginx, so an application on its loopback is possible (<see cref="NginxLogs.AppServerLine.IsProcessSupervisor"/>).</summary>
     public bool ProcessSupervisorSeen { get; set; }
 
+    /// <summary>ingress-nginx's controller said in the same stream that a Service has no endpoints
+    /// (<see cref="NginxLogs.AppServerLine.IsBackendWithoutEndpoints"/>): 503s nginx answered without an upstream are its
+    /// balancer's for that backend.</summary>
+    public bool BackendWithoutEndpointsSaid { get; set; }
+
     /// <summary>The lowest PID in nginx's <c>pid#tid</c> heads so far (0 before any): in a container of its own nginx's
     /// processes are among the first (the official image's entrypoint runs a few dozen before them), so workers numbered
     /// in the hundreds there had many processes start before them, an application's services beside nginx

@@ -675,7 +675,7 @@ internal static class IncidentClassifier
         return cause switch
         {
             IncidentCause.UpstreamDown when e.BackendWithoutEndpoints =>
-                $"nginx answered 503 itself for the backend {u} without contacting a server{(e.ErrorLogCovered ? ", and wrote no error line" : "")}: ingress-nginx does so for a backend with no endpoints (no ready pod behind its Service).",
+                $"nginx answered 503 itself for {(e.Upstream is "-" or "(unknown)" ? "these requests" : $"the backend {u}")} without contacting a server{(e.ErrorLogCovered ? ", and wrote no error line" : "")}: ingress-nginx does so for a backend with no endpoints (no ready pod behind its Service){(e.BackendWithoutEndpointsSaid ? ", and its controller said one had none" : "")}.",
             IncidentCause.UpstreamDown when e.Kinds.Count == 0 && e.NoneLive * 2 >= Math.Max(1, e.WithoutErrorLine) =>
                 $"nginx found no live server in the upstream group {(e.Upstream.Contains(':', StringComparison.Ordinal) ? $"{u} belongs to" : u)}: `$upstream_addr` names the group, as nginx logs it when every server failed `max_fails` times within `fail_timeout` (or is marked `down`). The error log says what failed first.",
             IncidentCause.UpstreamDown => top switch

@@ -70,9 +70,14 @@ internal sealed record IncidentEvidence
     /// its balancer answers 503 itself, without an error line, when the backend has no endpoints.</summary>
     public int NoEndpoints { get; init; }
 
-    /// <summary>Most of the requests, 503s without an error line, were routed to a backend that had no endpoints.</summary>
+    /// <summary>ingress-nginx's controller said a Service had no endpoints, in the same stream.</summary>
+    public bool BackendWithoutEndpointsSaid { get; init; }
+
+    /// <summary>Most of the requests, 503s without an error line, were routed to a backend that had no endpoints, by
+    /// name or (the controller having said one had none) with no upstream contacted.</summary>
     public bool BackendWithoutEndpoints =>
-        NoEndpoints * 2 >= Math.Max(1, WithoutErrorLine) && Kinds.Count == 0 && Statuses.GetValueOrDefault(503) * 2 > Statuses.Values.Sum();
+        (NoEndpoints * 2 >= Math.Max(1, WithoutErrorLine) || (BackendWithoutEndpointsSaid && NoUpstreamContacted * 2 >= Math.Max(1, WithoutErrorLine)))
+        && Kinds.Count == 0 && Statuses.GetValueOrDefault(503) * 2 > Statuses.Values.Sum();
 
     /// <summary>No connection to the upstream was made (<c>$upstream_connect_time</c> is <c>-</c>).</summary>
     public int NotConnected { get; init; }

@@ -132,6 +132,7 @@ internal static class IncidentFactory
             NoUpstreamContacted = t.NoUpstreamContacted,
             RejectedWhileRouteServed = t.RejectedWhileRouteServed,
             NoEndpoints = t.NoEndpoints,
+            BackendWithoutEndpointsSaid = engine.BackendWithoutEndpointsSaid,
             NotConnected = t.NotConnected,
             ConnectedNoHeader = t.ConnectedNoHeader,
             NoResponse = t.NoResponse,

@@ -402,6 +402,10 @@ internal sealed class LogFeed
             {
                 Engine.State.ProcessSupervisorSeen = true;
             }
+            else if (AppServerLine.IsBackendWithoutEndpoints(line))
+            {
+                Engine.State.BackendWithoutEndpointsSaid = true;
+            }
 
             if (AfterErrorLine && Utf8.IsValid(line) && !line.ContainsAnyInRange((byte)0, (byte)8))
             {

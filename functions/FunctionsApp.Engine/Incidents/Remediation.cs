@@ -77,10 +77,12 @@ internal static class Remediation
             return steps;
         }
 
-        // The stream module's directives are proxy_* too, but it has no cache and no HTTP statuses to intercept.
+        // The stream module's directives are proxy_* too, but it has no cache, no HTTP statuses to intercept and no page
+        // to answer with: a session it cannot proxy is closed.
         if (module == "stream")
         {
-            return [.. steps.Where(step => !step.Contains("_cache_use_stale", StringComparison.Ordinal) && !step.Contains("_intercept_errors", StringComparison.Ordinal))];
+            return [.. steps.Where(step => !step.Contains("_cache_use_stale", StringComparison.Ordinal) && !step.Contains("_intercept_errors", StringComparison.Ordinal)
+                && !step.Contains("`error_page ", StringComparison.Ordinal))];
         }
 
         var cacheless = module is "grpc" or "memcached";

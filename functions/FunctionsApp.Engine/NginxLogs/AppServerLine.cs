@@ -19,6 +19,14 @@ internal readonly record struct AppServerKill(string Server, double? LimitSecond
 internal static class AppServerLine
 {
     /// <summary>
+    /// ingress-nginx's controller saying a Service it routes to has no endpoints (<c>W1116 14:34:20.128648 5
+    /// controller.go:869] service infra/app does not have any active endpoints</c>; later versions: <c>Service
+    /// "infra/app" does not have any active Endpoint.</c>): its balancer answers that backend's requests 503 itself.
+    /// </summary>
+    public static bool IsBackendWithoutEndpoints(ReadOnlySpan<byte> line) =>
+        line.Length <= 1024 && (line.IndexOf("does not have any active endpoints"u8) >= 0 || line.IndexOf("does not have any active Endpoint"u8) >= 0);
+
+    /// <summary>
     /// A process supervisor's own line: s6-overlay's (<c>s6-rc: info: service nginx successfully started</c>,
     /// <c>[s6-init] …</c>, <c>[cont-init.d] …</c>, <c>s6-svscan</c>) or supervisord's (<c>supervisord started with pid 1</c>,
     /// <c>INFO spawned: 'app' with pid 12</c>). In nginx's own output stream it says nginx's container runs other services

@@ -168,7 +168,7 @@ internal static class ErrorLogParser
 
         if (rest.IndexOf(", client: "u8) > 0 || rest.IndexOf(", resolver: "u8) > 0 || InUpstreamPhase(rest) || IsUpstreamVerdict(rest)
             || (levelShown && SkipProcess(rest) is var afterProcess && afterProcess.Length < rest.Length
-                && (IsRequestlessAlarm(afterProcess) || IsPeerlessConnect(SkipConnection(afterProcess, headless: false, out _)))))
+                && (IsRequestlessAlarm(afterProcess) || IsPeerlessConnect(SkipConnection(afterProcess, out _)))))
         {
             return TryParseBody(line, default, level, rest, null, headless: true, out entry);
         }
@@ -279,7 +279,7 @@ internal static class ErrorLogParser
     /// </summary>
     private static bool IsUpstreamVerdict(ReadOnlySpan<byte> text)
     {
-        var message = SkipConnection(SkipProcess(text), headless: false, out _);
+        var message = SkipConnection(SkipProcess(text), out _);
         return message.StartsWith("upstream sent "u8) || message.StartsWith("upstream prematurely closed connection"u8)
             || message.StartsWith("upstream timed out ("u8) || message.StartsWith("no live upstreams"u8) || IsBareConnect(message);
     }
@@ -401,13 +401,22 @@ internal static class ErrorLogParser
     }
 
     /// <summary>
-    /// What follows the connection number (<c>*10 </c>), read into <paramref name="connectionId"/> (-1 without one).
-    /// Without the head (<paramref name="headless"/>) a number may have lost its '*' with it ("10358 upstream timed out …").
+    /// What follows the connection number (<c>*10 </c>), read into <paramref name="connectionId"/> (-1 without one). A
+    /// number may have lost its '*' to a paste ("10358 upstream timed out …").
     /// </summary>
-    private static ReadOnlySpan<byte> SkipConnection(ReadOnlySpan<byte> rest, bool headless, out long connectionId)
+    private static ReadOnlySpan<byte> SkipConnection(ReadOnlySpan<byte> rest, out long connectionId)
     {
         connectionId = -1;
-        if (rest.Length > 1 && (rest[0] == '*' || (headless && char.IsAsciiDigit((char)rest[0]))))
+
+        // Markdown's escape of the star, kept where a post was copied from its source ("\*8 open() …").
+        if (rest.Length > 2 && rest[0] == '\\' && rest[1] == '*')
+        {
+            rest = rest[1..];
+        }
+
+        // A star Markdown took for emphasis leaves the number bare ("3070#3070: 622 upstream timed out …"): nginx starts no
+        // message of its own with a number but its worker_connections ones.
+        if (rest.Length > 1 && (rest[0] == '*' || char.IsAsciiDigit((char)rest[0])))
         {
             var star = rest[0] == '*' ? 1 : 0;
             var space = rest.IndexOf((byte)' ');
@@ -472,7 +481,7 @@ internal static class ErrorLogParser
         entry = default;
 
         // pid#tid: — present on every line nginx writes; tolerate its absence. Then the connection number.
-        rest = SkipConnection(SkipProcess(rest), headless, out var connectionId);
+        rest = SkipConnection(SkipProcess(rest), out var connectionId);
 
         // A message of nginx's starts with a word, a function's name or OpenResty's [lua] tag, never a digit or a quote
         // (but for the listener's "1024 worker_connections are not enough").

@@ -868,6 +868,70 @@ public sealed class DiagnosisEngineTests
         Assert.Equal(("10.42.0.104:9080", IncidentCause.UpstreamDown, 1), (incident.Upstream, incident.Cause, incident.FailedRequests));
     }
 
+    /// <summary>
+    /// A TCP session the stream module could not connect (ingress-nginx's `tcp-services`) ends with `$status` 502 in the
+    /// stream's access log, and the client's connection is closed: no page, no cache, so no `error_page` or stale-cache
+    /// step among the fixes.
+    /// </summary>
+    [Fact]
+    public void Analyze_StreamSessionRefused_GetsNoHttpOnlyFixes()
+    {
+        var errors = new[]
+        {
+            "2021/03/02 05:32:30 [error] 37#37: *271101 connect() failed (111: Connection refused) while connecting to upstream, client: 172.26.148.242, server: 0.0.0.0:9009, upstream: \"172.26.144.225:9009\", bytes from/to client:0/0, bytes from/to upstream:0/0",
+        };
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal((IncidentCause.UpstreamDown, 502), (incident.Cause, incident.Status));
+        Assert.DoesNotContain(incident.Remediation, step => step.Contains("error_page", StringComparison.Ordinal) || step.Contains("_cache_use_stale", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// `auth_request` answers the client 500 for a subrequest whose try failed, and says so on the same connection
+    /// (`auth request unexpected status: 504`), here with the connection's star lost to Markdown's emphasis (`622`):
+    /// one request, 500. Another module's subrequest (nginx-vod-module fetching the media a playlist names) leaves the
+    /// status the try's, as the module answers.
+    /// </summary>
+    [Theory]
+    [InlineData("/oauth2/auth", true, 500)]
+    [InlineData("/public/test2.mp4", false, 504)]
+    public void Analyze_FailedTryOfASubrequest_HasTheStatusItsClientGot(string subrequest, bool authLine, int status)
+    {
+        List<string> errors =
+        [
+            $"2023/06/27 20:10:33 [error] 3070#3070: 622 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 192.168.3.250, server: app.test, request: \"PUT /app/api/v3/config/host HTTP/2.0\", subrequest: \"{subrequest}\", upstream: \"http://172.29.20.2:4180{subrequest}\", host: \"app.test\"",
+        ];
+        if (authLine)
+        {
+            errors.Add("2023/06/27 20:10:33 [error] 3070#3070: 622 auth request unexpected status: 504 while sending to client, client: 192.168.3.250, server: app.test, request: \"PUT /app/api/v3/config/host HTTP/2.0\", host: \"app.test\"");
+        }
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal((IncidentCause.Timeout, status, 1), (incident.Cause, incident.Status, incident.FailedRequests));
+    }
+
+    /// <summary>
+    /// ingress-nginx's controller says a Service has no endpoints, and the 503s after it name no upstream, not even the
+    /// backend (`[]`, an old controller): its balancer answered them for want of a pod, no rate limit.
+    /// </summary>
+    [Theory]
+    [InlineData("W1116 14:34:20.128648       5 controller.go:869] service infra/kube-lego-nginx does not have any active endpoints", IncidentCause.UpstreamDown)]
+    [InlineData("W1116 14:34:20.128719       5 controller.go:1100] ssl certificate \"default/echoserver-ingress-tls\" does not exist in local store", IncidentCause.RateLimited)]
+    public void Analyze_503sWithoutUpstreamAfterTheControllerSaidNoEndpoints_AreTheBackendDown(string controllerLine, IncidentCause cause)
+    {
+        var lines = new[]
+        {
+            controllerLine,
+            "172.20.42.71 - [172.20.42.71] - - [16/Nov/2017:14:34:20 +0000] \"GET /.well-known/acme-challenge/_selftest HTTP/1.1\" 503 213 \"-\" \"Go-http-client/1.1\" 138 0.000 [] - - - -",
+        };
+
+        var incident = Assert.Single(LogAnalyzer.Analyze([], [Input("error", lines)], null, new DiagnosisOptions(), CancellationToken.None).Incidents);
+
+        Assert.Equal((cause, 503), (incident.Cause, incident.Status));
+    }
+
     [Fact]
     public void Analyze_ResolversOwnLineAlone_IsTheIncident()
     {

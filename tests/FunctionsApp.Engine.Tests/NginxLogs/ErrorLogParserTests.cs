@@ -1,4 +1,5 @@
 using System.Text;
+using FunctionsApp.Incidents;
 using FunctionsApp.NginxLogs;
 
 namespace FunctionsApp.Engine.Tests.NginxLogs;
@@ -147,6 +148,20 @@ public sealed class ErrorLogParserTests
         Assert.DoesNotContain("\"", Encoding.UTF8.GetString(entry.Host), StringComparison.Ordinal);
         Assert.DoesNotContain("'", Encoding.UTF8.GetString(entry.Host), StringComparison.Ordinal);
         Assert.False(entry.Message.StartsWith("*"u8) || char.IsAsciiDigit((char)entry.Message[0]));
+    }
+
+    /// <summary>Markdown's escape of the connection's star, kept where a post was copied from its source: the
+    /// connection is read, and the message begins after it (a file call on nginx's own temporary file stays one).</summary>
+    [Fact]
+    public void TryParse_AStarMarkdownEscaped_IsTheConnection()
+    {
+        const string Line = "2013/05/22 14:14:43 [crit] 21936#0: \\*8 open() \"/opt/nginx/proxy_temp/1/00/0000000001\" failed (13: Permission denied) while reading upstream, client: 65.126.154.6, server: _, request: \"GET /a.zip HTTP/1.1\", upstream: \"http://unix:/tmp/redmine.sock:/a.zip\", host: \"r.test\"";
+
+        Assert.True(ErrorLogParser.TryParse(Encoding.UTF8.GetBytes(Line), out var entry));
+
+        Assert.Equal(8, entry.ConnectionId);
+        Assert.StartsWith("open() ", Encoding.UTF8.GetString(entry.Message), StringComparison.Ordinal);
+        Assert.Equal(FailureKind.None, ErrorSignatures.Classify(in entry, entry.Message));
     }
 
     /// <summary>A selection begun one byte into nginx's time drops the year's first digit: the year is this century's.</summary>
