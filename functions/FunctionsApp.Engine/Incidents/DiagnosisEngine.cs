@@ -527,6 +527,15 @@ internal sealed partial class DiagnosisEngine
             };
         }
 
+        if (kind == FailureKind.NamedLocationMissing && LatestTryOf(in line, time, upstream: null) is { } tried)
+        {
+            // `error_page 502 = @fallback` after a try that failed, the fallback not defined: the client got 500 for
+            // the try, whose own line says what failed.
+            tried.ErrorPageStatus = 500;
+            Stats.ErrorLinesIgnored++;
+            return;
+        }
+
         if (ErrorSignatures.OutOfConnections(in line))
         {
             NoteOutOfConnections(time);

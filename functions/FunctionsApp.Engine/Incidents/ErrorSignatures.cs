@@ -25,13 +25,15 @@ internal static class ErrorSignatures
         line.Message.IndexOf(" while in "u8) >= 0 || line.Line.IndexOf(", login: \""u8) >= 0;
 
     /// <summary>
-    /// A line about a connection no client request made: a Lua timer's or worker-init's own cosocket
-    /// (<c>context: ngx.timer</c>, <c>init_worker_by_lua*</c>), or ssl_stapling's OCSP request (<c>while requesting
+    /// A line about a connection no client request made: a Lua timer's, worker-init's or TLS handshake's own cosocket
+    /// (<c>context: ngx.timer</c>, <c>init_worker_by_lua*</c>, <c>ssl_certificate_by_lua*</c>: lua-resty-auto-ssl's
+    /// call to its helper, which falls back to another certificate), or ssl_stapling's OCSP request (<c>while requesting
     /// certificate status</c>, whose failure only leaves the handshake unstapled). No request failed of it.
     /// </summary>
     public static bool OfNoRequest(in ErrorLogLine line) =>
         line.Message.IndexOf(" while requesting certificate status"u8) >= 0
-        || (line.Request.IsEmpty && (line.Line.IndexOf("context: ngx.timer"u8) >= 0 || line.Line.IndexOf("context: init_worker_by_lua"u8) >= 0));
+        || (line.Request.IsEmpty && (line.Line.IndexOf("context: ngx.timer"u8) >= 0 || line.Line.IndexOf("context: init_worker_by_lua"u8) >= 0
+            || line.Line.IndexOf("context: ssl_"u8) >= 0));
 
     /// <summary>
     /// nginx proxying to itself (<c>proxy_pass</c> at its own <c>listen</c> address and port): each request comes back
@@ -202,6 +204,9 @@ internal static class ErrorSignatures
     /// <c>http://</c>, <c>invalid URL prefix in "backend:8080"</c>), or -1. The same words at start carry the file and
     /// line of the directive and are configuration messages, read before this.
     /// </summary>
+    /// <summary>ngx_http_named_location's words for a name no location of the server block has, before the name.</summary>
+    public static ReadOnlySpan<byte> NamedLocationWords => "could not find named location \""u8;
+
     public static int UnparsedUpstreamUrl(ReadOnlySpan<byte> message)
     {
         foreach (var words in UrlParseErrors)
@@ -309,6 +314,11 @@ internal static class ErrorSignatures
         if (UnparsedUpstreamUrl(message) >= 0)
         {
             return FailureKind.UpstreamUrlInvalid;
+        }
+
+        if (message.StartsWith(NamedLocationWords))
+        {
+            return FailureKind.NamedLocationMissing;
         }
 
         // The client went away or misbehaved: nginx closes the upstream side too, but nothing failed upstream. The
@@ -424,11 +434,14 @@ internal static class ErrorSignatures
             return FailureKind.TooBigHeader;
         }
 
-        // ngx_http_fastcgi_process_record checks the first byte of every record against FastCGI's only version, 1: any
-        // other is another protocol's first byte, an answer from something that is not a FastCGI server.
+        // ngx_http_fastcgi_process_record checks the first byte of every record against FastCGI's only version, 1: a
+        // printable one is another protocol's first byte (72, the "H" of "HTTP/1.1"; 60, the "<" of a page), as is TLS's
+        // record type 22, an answer from something that is not a FastCGI server. A control byte (0) is a FastCGI
+        // server's stream out of step with its records (bytes left over on a kept connection), an answer it broke.
         if (message.IndexOf("upstream sent unsupported FastCGI protocol version"u8) >= 0)
         {
-            return FailureKind.NotFastCgi;
+            var version = message[(message.IndexOf("protocol version"u8) + "protocol version"u8.Length)..].TrimStart(": "u8);
+            return !Utf8Parser.TryParse(version, out int first, out _) || first >= 32 || first == 22 ? FailureKind.NotFastCgi : FailureKind.InvalidHeader;
         }
 
         // ngx_http_grpc_parse_frame reads the first three bytes as the frame's length: a length too large whose bytes are
@@ -995,6 +1008,14 @@ internal static class ErrorSignatures
             var name = message[kongAt..];
             var end = name.IndexOf(" with: "u8);
             return Encoding.UTF8.GetString((end < 0 ? name : name[..end]).Trim("'\"\u2018\u2019"u8));
+        }
+
+        if (kind == FailureKind.NamedLocationMissing)
+        {
+            // The name as the configuration wrote it, "@app".
+            var name = message[NamedLocationWords.Length..];
+            var end = name.IndexOf((byte)'"');
+            return end > 0 ? Encoding.UTF8.GetString(name[..end]) : "-";
         }
 
         if (kind == FailureKind.UpstreamUrlInvalid && UnparsedUpstreamUrl(message) is var quoted and >= 0)

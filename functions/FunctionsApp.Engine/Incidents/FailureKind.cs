@@ -225,4 +225,12 @@ internal enum FailureKind
     /// or a test refused so leaves the running configuration serving, and the line alone does not tell them apart.)
     /// </summary>
     ConfigRejectedAtStart,
+
+    /// <summary>
+    /// A named location the request was sent to is not defined in its <c>server</c> block (<c>could not find named
+    /// location "@app"</c>): a <c>try_files</c> fallback, an <c>error_page</c> or an <c>X-Accel-Redirect</c> names it,
+    /// nginx answers 500 itself, and nothing is proxied. (After a failed try, an <c>error_page</c> to it turns that try's
+    /// 502 into the 500: the try's own line says what failed.)
+    /// </summary>
+    NamedLocationMissing,
 }

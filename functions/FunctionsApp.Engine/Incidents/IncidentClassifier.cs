@@ -181,7 +181,8 @@ internal static class IncidentClassifier
         FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
         FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.SocketPathWithUri or FailureKind.NoResolver or FailureKind.Ipv6Unavailable or FailureKind.InvalidAddress
             or FailureKind.BindFailed or FailureKind.NotFastCgi or FailureKind.NotHttp2 or FailureKind.SharedKeepalive or FailureKind.WrongScheme or FailureKind.PlainTextAnswer
-            or FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable or FailureKind.UpstreamUrlInvalid => (IncidentCause.Misconfiguration, 1.0),
+            or FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable or FailureKind.UpstreamUrlInvalid
+            or FailureKind.NamedLocationMissing => (IncidentCause.Misconfiguration, 1.0),
         FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused or FailureKind.UnresolvedAtStart => (IncidentCause.Dns, 1.0),
         FailureKind.AuthEndpointWrong or FailureKind.ConfigRejectedAtStart => (IncidentCause.Misconfiguration, 1.0),
         FailureKind.AuthEndpointFailed => (IncidentCause.UpstreamReturned, 1.0),
@@ -734,6 +735,8 @@ internal static class IncidentClassifier
                 FailureKind.NotHttp2 => $"{u} does not speak HTTP/2: nginx read the first bytes of its answer as an HTTP/2 frame's length, and they were text (\"HTT\" of an HTTP/1.x status line, or an HTML page), so `grpc_pass` points at an HTTP/1 service or a port that speaks another protocol.",
                 FailureKind.ConfigRejectedAtStart =>
                     $"nginx refused its configuration at {u} as it started (`[emerg]`) and did not start, so clients got no answer from it meanwhile (a load balancer in front reports 502); a reload with the same error is refused, the old configuration serving on.",
+                FailureKind.NamedLocationMissing =>
+                    $"nginx sent these requests to the named location {u}, which their `server` block does not define ({e.Kinds[top]}×): a `try_files` fallback, an `error_page` or an `X-Accel-Redirect` names it, so nginx answered 500 itself and proxied nothing.",
                 FailureKind.UpstreamUrlInvalid =>
                     $"nginx could not use the upstream address its variables made for these requests ({u}; {e.Kinds[top]}×): a `proxy_pass` (`fastcgi_pass`, …) with variables is evaluated per request, and one that does not parse (a variable left empty, a port left blank, no `http://`) makes nginx answer 500 itself, with no upstream tried.",
                 FailureKind.BodyBufferUnwritable =>
@@ -884,6 +887,7 @@ internal static class IncidentClassifier
         FailureKind.BodyBufferDiskFull => "no space for the request body's temporary file",
         FailureKind.UpstreamUrlInvalid => "an upstream address made of variables that did not parse",
         FailureKind.ConfigRejectedAtStart => "configuration refused at start",
+        FailureKind.NamedLocationMissing => "a named location that is not defined",
         FailureKind.NotHttp2 => "not an HTTP/2 server",
         FailureKind.SharedKeepalive => "a kept-alive connection of proxy_pass's taken by grpc_pass",
         FailureKind.NoPeerFromBalancer => "no endpoint from the balancer",

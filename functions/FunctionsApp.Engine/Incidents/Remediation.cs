@@ -297,6 +297,11 @@ internal static class Remediation
                     steps.Add("Keep a configuration that fails `nginx -t` from reaching a start: test it in the deploy (or the container's entrypoint) and reload with `nginx -t && nginx -s reload`, which keeps the running configuration when the new one fails.");
                 }
 
+                if (kinds.Contains(FailureKind.NamedLocationMissing))
+                {
+                    steps.Add($"Define the named location {upstream} in the `server` block these requests reach (`location {upstream} {{ proxy_pass …; }}`), or correct the name where it is used (`try_files … {upstream}`, `error_page … {upstream}`, an application's `X-Accel-Redirect`): `nginx -T | grep -n '{upstream}'` shows both. Named locations belong to one `server` block: a snippet that defines it must be included in that block.");
+                }
+
                 if (kinds.Contains(FailureKind.UpstreamUrlInvalid))
                 {
                     steps.Add($"Find the `proxy_pass` (`fastcgi_pass`, `uwsgi_pass`, `grpc_pass`) built from variables for these requests (`nginx -T | grep -n '_pass .*\\$'`) and check what they hold at request time: nginx got `{upstream}`, so a variable was empty or unset for this host or path (a `map` with no `default`, a capture that did not match, an `auth_request_set` or header the request lacked), the port after `:` was left out, or the value has no `http://`.");
@@ -309,7 +314,8 @@ internal static class Remediation
                     steps.Add("If the bodies need not touch the disk, `client_body_buffer_size` as large as the largest body keeps them in memory (per request: mind the memory), and `proxy_request_buffering off` streams them to the upstream instead.");
                 }
 
-                if (kinds.Count == 0 || !kinds.All(k => k is FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable or FailureKind.UpstreamUrlInvalid or FailureKind.ConfigRejectedAtStart))
+                if (kinds.Count == 0 || !kinds.All(k => k is FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable or FailureKind.UpstreamUrlInvalid or FailureKind.ConfigRejectedAtStart
+                    or FailureKind.NamedLocationMissing))
                 {
                     // uWSGI's refusal came from the address nginx was given, and a body nginx could not buffer, an address
                     // that did not parse or a configuration refused at start went nowhere: no address is in question.

@@ -36,6 +36,11 @@ public sealed class ErrorSignaturesTests
         { "kevent() reported that connect() failed (54: Connection reset by peer) while connecting to upstream", "ResetConnecting" },
         { "upstream prematurely closed FastCGI stdout while reading response header from upstream", "PrematureClose" },
         { "upstream sent unsupported FastCGI protocol version: 72 while reading response header from upstream", "NotFastCgi" },
+        // A control byte is no other protocol's first: a FastCGI server's stream out of step with its records.
+        { "upstream sent unsupported FastCGI protocol version: 0 while reading upstream", "InvalidHeader" },
+        { "upstream sent unsupported FastCGI protocol version: 22 while reading response header from upstream", "NotFastCgi" },
+        // The named location a try_files fallback or an error_page sends the request to is not defined.
+        { "could not find named location \"@h2c\"", "NamedLocationMissing" },
         { "upstream sent unexpected FastCGI record: 3 while reading response header from upstream", "InvalidHeader" },
         // A frame length whose three bytes are text: "HTT" (an HTTP/1.x status line), "<!D" (an HTML page), "<ht".
         { "upstream sent too large http2 frame: 4740180 while reading response header from upstream", "NotHttp2" },

@@ -4457,6 +4457,45 @@ public sealed class NginxBehaviourTests
         Assert.Equal(("127.0.0.1:80", IncidentCause.UpstreamDown, 500), (incident.Upstream, incident.Cause, incident.Status));
     }
 
+    /// <summary>
+    /// A named location that is not defined (`could not find named location "@h2c"`): nginx answers 500 itself, no
+    /// upstream tried, a misconfiguration named by the location. After a try that failed (`error_page 502 = @fallback`
+    /// with no such location), the client's 500 is the try's, whose own line says what failed.
+    /// </summary>
+    [Theory]
+    [InlineData(false, IncidentCause.Misconfiguration, "@h2c")]
+    [InlineData(true, IncidentCause.UpstreamDown, "10.0.0.5:8080")]
+    public void NamedLocationNotDefined_IsNginxsOwn500(bool afterFailedTry, IncidentCause cause, string upstream)
+    {
+        const string Context = ", client: 172.18.0.1, server: lichess, request: \"GET /api/stream/event HTTP/1.1\", host: \"localhost:8080\"";
+        List<string> errors = afterFailedTry
+            ? [$"{Base:yyyy/MM/dd HH:mm:ss} [error] 22#22: *316 {Refused}, client: 172.18.0.1, server: lichess, request: \"GET /api/stream/event HTTP/1.1\", upstream: \"http://10.0.0.5:8080/api/stream/event\", host: \"localhost:8080\""]
+            : [];
+        errors.Add($"{Base:yyyy/MM/dd HH:mm:ss} [error] 22#22: *316 could not find named location \"@h2c\"" + Context);
+        string[] access = [$"172.18.0.1 - - [{Base:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/stream/event HTTP/1.1\" 500 177 \"-\" \"Java/21.0.1\""];
+
+        var incident = Assert.Single(Analyze(access, errors, "combined").Incidents);
+
+        Assert.Equal((cause, upstream, 500, 1), (incident.Cause, incident.Upstream, incident.Status, incident.FailedRequests));
+    }
+
+    /// <summary>
+    /// lua-resty-auto-ssl's call to its helper's socket during a TLS handshake (`context: ssl_certificate_by_lua*`, no
+    /// request) failing: it falls back to another certificate, and no request failed of it.
+    /// </summary>
+    [Fact]
+    public void LuaCosocketOfTheTlsHandshake_FailingIsNoRequestsFailure()
+    {
+        string[] errors =
+        [
+            $"{Base:yyyy/MM/dd HH:mm:ss} [crit] 8745#8745: *354 connect() to unix:/tmp/shell.sock failed (13: Permission denied), context: ssl_certificate_by_lua*, client: 10.0.0.9, server: 0.0.0.0:443",
+        ];
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Empty(report.Incidents);
+    }
+
     [Fact]
     public void Nginxs_Own500s_WithoutASubrequestsLine_AreNoIncident()
     {
