@@ -251,8 +251,8 @@ internal sealed partial class DiagnosisEngine
     /// On the same server too when the URI nginx sent differs: an internal redirect of the same request
     /// (<c>error_page 502 /502.html</c> proxied to the upstream that just failed, as Rails, GitLab and Mastodon
     /// configurations do) keeps the request line and changes the upstream URI. On the same server too when the later
-    /// line finds no server left (a Lua balancer's "no live upstreams" names the server tried last). The same line again is not taken: a
-    /// client sending the same request on its keep-alive connection looks just like it. A try that timed out is logged
+    /// line finds no server left (a Lua balancer's "no live upstreams" names the server tried last). The same line again
+    /// is not taken: a client sending the same request on its keep-alive connection looks just like it. A try that timed out is logged
     /// when its timer fires, as long after the try before as the timeout (<c>proxy_read_timeout</c>, 60 s by default):
     /// such a line is taken up to <see cref="DiagnosisOptions.JoinLookback"/> after the try before it.
     /// </summary>

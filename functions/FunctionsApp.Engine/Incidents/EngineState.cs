@@ -143,7 +143,9 @@ internal sealed class EngineState
 
     /// <summary>ingress-nginx's controller said in the same stream that a Service has no endpoints
     /// (<see cref="NginxLogs.AppServerLine.IsBackendWithoutEndpoints"/>): 503s nginx answered without an upstream are its
-    /// balancer's for that backend.</summary>
+    /// balancer's for that backend. A passing state, so not kept between runs: the lines read with it are its
+    /// witnesses.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool BackendWithoutEndpointsSaid { get; set; }
 
     /// <summary>The lowest PID in nginx's <c>pid#tid</c> heads so far (0 before any): in a container of its own nginx's

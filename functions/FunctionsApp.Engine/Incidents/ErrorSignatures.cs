@@ -198,15 +198,15 @@ internal static class ErrorSignatures
         "invalid URL prefix in \""u8.ToArray(),
     ];
 
+    /// <summary>ngx_http_named_location's words for a name no location of the server block has, before the name.</summary>
+    public static ReadOnlySpan<byte> NamedLocationWords => "could not find named location \""u8;
+
     /// <summary>
     /// Where the quoted address starts in nginx's complaint about a <c>proxy_pass</c> (or <c>fastcgi_pass</c>, …) made
     /// of variables whose value it could not use (<c>invalid port in upstream "jenkins:"</c>; a value with no
     /// <c>http://</c>, <c>invalid URL prefix in "backend:8080"</c>), or -1. The same words at start carry the file and
     /// line of the directive and are configuration messages, read before this.
     /// </summary>
-    /// <summary>ngx_http_named_location's words for a name no location of the server block has, before the name.</summary>
-    public static ReadOnlySpan<byte> NamedLocationWords => "could not find named location \""u8;
-
     public static int UnparsedUpstreamUrl(ReadOnlySpan<byte> message)
     {
         foreach (var words in UrlParseErrors)

@@ -655,8 +655,10 @@ internal static class ErrorLogParser
 
     /// <summary>
     /// A supervisor or an entrypoint saying it starts nginx, as the line before nginx's own output: "[22:19:35] INFO:
-    /// Running nginx..." (Home Assistant's add-ons), "Starting nginx", "exec nginx", supervisord's "INFO spawned: 'nginx'
-    /// with pid 23". An <c>[emerg]</c> right after it is that start's. A line nginx wrote itself is none.
+    /// Running nginx..." (Home Assistant's add-ons), "Starting nginx" (a sysvinit script's "Starting nginx: nginx."),
+    /// "exec nginx", forego's "starting nginx.1 on port 5100", supervisord's "INFO spawned: 'nginx' with pid 23". An
+    /// <c>[emerg]</c> right after it is that start's. A line nginx wrote itself (its error log's, its stderr's) is none,
+    /// nor is a name nginx only begins ("nginx-exporter").
     /// </summary>
     public static bool IsStartAnnounced(ReadOnlySpan<byte> line)
     {
@@ -670,7 +672,7 @@ internal static class ErrorLogParser
             return true;
         }
 
-        if (line.IndexOf("nginx: "u8) >= 0 || line.IndexOf("[emerg]"u8) >= 0 || TryParse(line, out _))
+        if (TryParseStderr(line, out _) || TryParse(line, out _))
         {
             return false;
         }

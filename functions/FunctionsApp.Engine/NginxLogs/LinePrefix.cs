@@ -19,6 +19,7 @@ internal sealed class LinePrefix
     private LinePrefix(PrefixLayer[] layers)
     {
         _layers = layers;
+        HasContainerStream = Array.Exists(layers, layer => layer is PrefixLayer.DockerCompose or PrefixLayer.KubectlPrefix);
         Name = layers.Length == 0 ? null : string.Join('+', layers.Select(LayerName));
     }
 
@@ -40,7 +41,7 @@ internal sealed class LinePrefix
 
     /// <summary>Whether a layer names the container each line came from: compose's <c>name | </c> (and the
     /// process runners' of the same shape: forego, pm2), kubectl's <c>[pod/…/container]</c>.</summary>
-    public bool HasContainerStream => Array.Exists(_layers, layer => layer is PrefixLayer.DockerCompose or PrefixLayer.KubectlPrefix);
+    public bool HasContainerStream { get; }
 
     /// <summary>
     /// A tag of the container (or process) a stripped prefix names: a hash of its text up to the first <c>|</c> or
