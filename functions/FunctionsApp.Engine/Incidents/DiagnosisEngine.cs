@@ -278,6 +278,7 @@ internal sealed partial class DiagnosisEngine
         }
 
         Stats.AccessLines++;
+        _startAnnounced = false;
         if (_requestsPerMinute is not null)
         {
             var minute = time.ToUnixTimeSeconds() / 60;
@@ -1112,7 +1113,8 @@ internal sealed partial class DiagnosisEngine
     /// <summary>
     /// A supervisor's or an entrypoint's word that it starts nginx (<see cref="ErrorLogParser.IsStartAnnounced"/>): a
     /// configuration nginx refuses next is that start's, and nginx is down, until a test's verdict says otherwise
-    /// (<see cref="AddConfigTestFailed"/>). nginx's next line of any other kind ends it (<see cref="AddError"/>).
+    /// (<see cref="AddConfigTestFailed"/>). nginx's next line of any other kind ends it (<see cref="AddError"/>), as does a
+    /// request it logged (<see cref="AddAccess"/>): it started, and a refusal later is a reload's or a test's.
     /// </summary>
     public void NoteStartAnnounced() => _startAnnounced = true;
 

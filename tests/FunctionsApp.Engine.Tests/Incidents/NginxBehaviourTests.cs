@@ -3423,8 +3423,8 @@ public sealed class NginxBehaviourTests
     /// <summary>
     /// A supervisor or an entrypoint that says it starts nginx (Home Assistant's add-ons, supervisord, forego) right before
     /// nginx refuses its configuration: that was the start, and nginx is down, as when supervisord says nginx exited with
-    /// an error. nginx's own line in between (it started, then a reload was refused later) or a name that is only
-    /// nginx's beginning (an exporter) is no such word.
+    /// an error. nginx's own line in between, or a request it served (it started, then a reload was refused later), or a
+    /// name that is only nginx's beginning (an exporter) is no such word.
     /// </summary>
     [Theory]
     [InlineData(new[] { "[22:19:35] INFO: Running nginx...", "nginx: [emerg] invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, true)]
@@ -3433,6 +3433,7 @@ public sealed class NginxBehaviourTests
     [InlineData(new[] { "nginx: [emerg] invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62", "2026-11-24 10:00:01,101 INFO exited: nginx (exit status 0; expected)" }, false)]
     [InlineData(new[] { "[22:19:35] INFO: Running nginx...", "2026/11/24 10:00:00 [notice] 1#1: start worker processes", "nginx: [emerg] invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, false)]
     [InlineData(new[] { "forego     | starting nginx.1 on port 5100", "nginx.1    | 2026/11/24 10:00:00 [emerg] 29#29: invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, true)]
+    [InlineData(new[] { "app-1  | [22:19:35] INFO: Running nginx...", "app-1  | 172.18.0.1 - - [24/Nov/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 612 \"-\" \"curl/8.0\"", "app-1  | 172.18.0.1 - - [24/Nov/2026:10:00:01 +0000] \"GET /a HTTP/1.1\" 200 612 \"-\" \"curl/8.0\"", "app-1  | 2026/11/24 10:00:02 [emerg] 1#1: invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, false)]
     [InlineData(new[] { "[22:19:35] INFO: Starting nginx-exporter...", "nginx: [emerg] invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, false)]
     [InlineData(new[] { "nginx: [emerg] invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, false)]
     public void ConfigurationRefused_AfterASupervisorStartsNginx_IsNginxDown(string[] errors, bool down)
