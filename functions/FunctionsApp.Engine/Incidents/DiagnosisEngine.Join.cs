@@ -371,7 +371,8 @@ internal sealed partial class DiagnosisEngine
     /// <summary>
     /// The upstream failed while nginx read the response's body ("while reading upstream": ngx_http_upstream_send_response
     /// had passed the status and headers on, and the body pipe reads): a timeout, reset, early close, broken chunk or any
-    /// other failed read there only cut the body short. The client got the upstream's status, which its access line holds, never a 502 or 504.
+    /// other failed read there only cut the body short. The client got the upstream's status, which its access line
+    /// holds, never a 502 or 504.
     /// (The phase is the connection's last action, stale for a failure before any upstream, as "no resolver defined ...
     /// while sending to client" on a kept-alive connection is: only the upstream's own I/O failures say it.)
     /// </summary>

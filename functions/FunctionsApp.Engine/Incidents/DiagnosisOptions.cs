@@ -29,7 +29,10 @@ public sealed class DiagnosisOptions
 
     /// <summary>Distinct signatures kept as evidence per incident. Default 10.</summary>
     [Range(1, 100)]
-    public int MaxEvidence { get; set; } = 10;
+    public int MaxEvidence { get; set; } = DefaultMaxEvidence;
+
+    /// <summary><see cref="MaxEvidence"/>'s default.</summary>
+    public const int DefaultMaxEvidence = 10;
 
     /// <summary>A failed try that nginx went past to the group's next server counts as its request's failure, when no
     /// access log says how the request ended: for a short paste of such tries alone, which is what it asks about (not a

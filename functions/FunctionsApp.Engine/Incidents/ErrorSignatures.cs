@@ -438,9 +438,9 @@ internal static class ErrorSignatures
         // printable one is another protocol's first byte (72, the "H" of "HTTP/1.1"; 60, the "<" of a page), as is TLS's
         // record type 22, an answer from something that is not a FastCGI server. A control byte (0) is a FastCGI
         // server's stream out of step with its records (bytes left over on a kept connection), an answer it broke.
-        if (message.IndexOf("upstream sent unsupported FastCGI protocol version"u8) >= 0)
+        if (message.IndexOf("upstream sent unsupported FastCGI protocol version"u8) is var fastCgi and >= 0)
         {
-            var version = message[(message.IndexOf("protocol version"u8) + "protocol version"u8.Length)..].TrimStart(": "u8);
+            var version = message[(fastCgi + "upstream sent unsupported FastCGI protocol version"u8.Length)..].TrimStart(": "u8);
             return !Utf8Parser.TryParse(version, out int first, out _) || first >= 32 || first == 22 ? FailureKind.NotFastCgi : FailureKind.InvalidHeader;
         }
 

@@ -325,7 +325,7 @@ internal static class OverlappingIncidents
             .GroupBy(e => (e.Signature, e.Source))
             .Select(g => g.First() with { Count = g.Sum(e => e.Count) })
             .OrderByDescending(e => e.Count).ThenByDescending(e => e.Source == "error").ThenBy(e => e.Signature, StringComparer.Ordinal)
-            .Take(Math.Max(MaxEvidence, Math.Max(first.Evidence.Count, second.Evidence.Count)))
+            .Take(Math.Max(DiagnosisOptions.DefaultMaxEvidence, Math.Max(first.Evidence.Count, second.Evidence.Count)))
             .ToList();
         return lead with
         {
@@ -342,10 +342,6 @@ internal static class OverlappingIncidents
             Evidence = evidence,
         };
     }
-
-    /// <summary>The evidence items a combined incident keeps at least (<see cref="DiagnosisOptions.MaxEvidence"/>'s
-    /// default): a signature of either is not dropped for the other's count.</summary>
-    private const int MaxEvidence = 10;
 
     private static int Code(string status) => int.Parse(status, CultureInfo.InvariantCulture);
 }

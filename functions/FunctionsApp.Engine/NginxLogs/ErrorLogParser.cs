@@ -819,7 +819,6 @@ internal static class ErrorLogParser
         var phase = Phase(message).TrimEnd((byte)' ');
         foreach (var action in ClientPhases)
         {
-            // A client's TLS handshake is "SSL handshaking" whole: the upstream's adds " to upstream".
             if (action.AsSpan().StartsWith(phase))
             {
                 return false;
@@ -840,6 +839,8 @@ internal static class ErrorLogParser
         "sending to client"u8.ToArray(),
         "sending response to client"u8.ToArray(),
         "waiting for request"u8.ToArray(),
+
+        // A client's TLS handshake, whole: the upstream's adds " to upstream".
         "SSL handshaking"u8.ToArray(),
     ];
 
