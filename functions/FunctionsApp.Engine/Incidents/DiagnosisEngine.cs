@@ -509,10 +509,15 @@ internal sealed partial class DiagnosisEngine
         }
 
         // open() where nginx runs on Windows: CreateFile() (ngx_open_file there).
+        int? pageStatus = null;
         if (kind == FailureKind.None && (line.Message.StartsWith("open() "u8) || line.Message.StartsWith("CreateFile() "u8))
-            && line.Message.IndexOf(" while "u8) < 0)
+            && line.Message.IndexOf(" while "u8) < 0 && !NoteErrorPageMissing(in line, time) && ErrorSignatures.IsGatewayErrorPage(in line))
         {
-            NoteErrorPageMissing(in line, time);
+            // The gateway errors' page of a request that had gone to an upstream, and no line of that try before it:
+            // nginx failed the try without its line here (a paste of this line alone), or the upstream answered a 5xx
+            // that proxy_intercept_errors sent to the page. Either way the upstream failed the request, and the page's
+            // status (404 for a file that is not there) is what its client got.
+            (kind, pageStatus) = (FailureKind.OtherUpstream, ErrorPageStatus(line.Message));
         }
 
         if (line.Message.StartsWith("auth request unexpected status: "u8) && !NoteAuthRequestAnswered(in line, time))
@@ -596,10 +601,11 @@ internal sealed partial class DiagnosisEngine
             ConnectionId = line.ConnectionId,
             InSubrequest = !line.Subrequest.IsEmpty || kind is FailureKind.AuthEndpointWrong or FailureKind.AuthEndpointFailed,
             InSliceSubrequest = ErrorSignatures.IsSliceSubrequest(in line),
-            AnsweredByAuthRequest = kind is FailureKind.AuthEndpointWrong or FailureKind.AuthEndpointFailed,
+            AnsweredByAuthRequest = kind is FailureKind.AuthEndpointWrong or FailureKind.AuthEndpointFailed || ErrorSignatures.IsAuthSubrequest(in line),
             InStreamSession = line.Request.IsEmpty && line.Line.IndexOf(", bytes from/to client:"u8) >= 0,
             InLuaBalancer = kind.IsUnresolved() && ErrorSignatures.IsLua(message),
             TimeBorrowed = timeBorrowed,
+            ErrorPageStatus = pageStatus,
             StatedStatus = line.Passenger ? ErrorSignatures.StatedStatus(message) : outOfResources && kind == FailureKind.ProxyLoop ? 500
                 : kind.IsUnresolved() && ErrorSignatures.KongInitialResolve(message) >= 0 ? 500 : null,
             Raw = LogText.Raw(line.Line),
@@ -645,12 +651,15 @@ internal sealed partial class DiagnosisEngine
     /// (A file of the upstream's response, <c>proxy_store</c>'s or a temporary one, fails "while reading upstream".)
     /// A request whose upstream's name did not resolve never had a peer, so its line names none (nor does the page's).
     /// </summary>
-    private void NoteErrorPageMissing(in ErrorLogLine line, DateTimeOffset time)
+    private bool NoteErrorPageMissing(in ErrorLogLine line, DateTimeOffset time)
     {
         if (LatestTryOf(in line, time, upstream: null) is { } error && (!line.Upstream.IsEmpty || error.Kind.ChoseNoPeer()))
         {
             error.ErrorPageStatus = ErrorPageStatus(line.Message);
+            return true;
         }
+
+        return false;
     }
 
     /// <summary>

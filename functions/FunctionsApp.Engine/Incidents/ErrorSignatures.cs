@@ -198,6 +198,33 @@ internal static class ErrorSignatures
         "invalid URL prefix in \""u8.ToArray(),
     ];
 
+    /// <summary>
+    /// A file nginx could not open for a request that had gone to an upstream (its line names the <c>upstream:</c>), whose
+    /// name says it is the gateway errors' page: nginx's stock <c>error_page 500 502 503 504 /50x.html</c>, or a page named
+    /// for one of those statuses (<c>502.html</c>, <c>5xx.html</c>). A page for a client error (<c>404.html</c>) is an
+    /// upstream's 404 that <c>proxy_intercept_errors</c> sent there.
+    /// </summary>
+    public static bool IsGatewayErrorPage(in ErrorLogLine line)
+    {
+        var message = line.Message;
+        var open = message.IndexOf("() \""u8);
+        if (line.Upstream.IsEmpty || open < 0)
+        {
+            return false;
+        }
+
+        var path = message[(open + 4)..];
+        var end = path.IndexOf((byte)'"');
+        var file = Encoding.UTF8.GetString(end < 0 ? path : path[..end]);
+        var name = file[(file.LastIndexOfAny(['/', '\\']) + 1)..];
+        return GatewayErrorPageNames.Any(words => name.Contains(words, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static readonly string[] GatewayErrorPageNames = ["50x", "5xx", "500", "502", "503", "504"];
+
+    /// <summary>lua-nginx-module's words for a <c>balancer_by_lua*</c> handler that raised an error, before the error.</summary>
+    private static ReadOnlySpan<byte> BalancerScriptWords => "failed to run balancer_by_lua*:"u8;
+
     /// <summary>ngx_http_named_location's words for a name no location of the server block has, before the name.</summary>
     public static ReadOnlySpan<byte> NamedLocationWords => "could not find named location \""u8;
 
@@ -319,6 +346,11 @@ internal static class ErrorSignatures
         if (message.StartsWith(NamedLocationWords))
         {
             return FailureKind.NamedLocationMissing;
+        }
+
+        if (message.StartsWith(BalancerScriptWords))
+        {
+            return FailureKind.BalancerScriptFailed;
         }
 
         // The client went away or misbehaved: nginx closes the upstream side too, but nothing failed upstream. The
@@ -940,6 +972,26 @@ internal static class ErrorSignatures
         return !line.Subrequest.IsEmpty && line.Subrequest.SequenceEqual(query < 0 ? target : target[..query]);
     }
 
+    /// <summary>
+    /// A subrequest whose location is named for checking who asks: <c>/_auth</c>, <c>/oauth2/auth</c>,
+    /// <c>/authelia/api/verify</c>, <c>/outpost.goauthentik.io/auth/nginx</c>, vouch-proxy's <c>/validate</c>. Only
+    /// <c>auth_request</c> makes such subrequests, and it answers the client 500 for any status but 2xx, 401 and 403, so
+    /// its failed try is the client's 500 even when the module's own line (<c>auth request unexpected status</c>) was not
+    /// pasted. A media, SSI or <c>mirror</c> subrequest is named for what it fetches, and its status is the client's or none.
+    /// </summary>
+    public static bool IsAuthSubrequest(in ErrorLogLine line)
+    {
+        if (line.Subrequest.IsEmpty || IsSliceSubrequest(in line))
+        {
+            return false;
+        }
+
+        var location = Encoding.ASCII.GetString(line.Subrequest);
+        return location.Contains("auth", StringComparison.OrdinalIgnoreCase)
+            || location.Contains("verify", StringComparison.OrdinalIgnoreCase)
+            || location.Contains("validate", StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>Whether there are error-line samples and every one is about a slice subrequest
     /// (<see cref="IsSliceSubrequest"/>): the client had the response's status and first slice before it failed.</summary>
     public static bool InSliceSubrequests(IEnumerable<string> samples) =>
@@ -1010,6 +1062,12 @@ internal static class ErrorSignatures
             return Encoding.UTF8.GetString((end < 0 ? name : name[..end]).Trim("'\"\u2018\u2019"u8));
         }
 
+        if (kind == FailureKind.BalancerScriptFailed && line.Upstream.IsEmpty)
+        {
+            // Its line names no peer, for none was chosen: the balancer is what failed.
+            return "balancer_by_lua";
+        }
+
         if (kind == FailureKind.NamedLocationMissing)
         {
             // The name as the configuration wrote it, "@app".
@@ -1020,10 +1078,26 @@ internal static class ErrorSignatures
 
         if (kind == FailureKind.UpstreamUrlInvalid && UnparsedUpstreamUrl(message) is var quoted and >= 0)
         {
-            // The address as the variables made it, quoted by nginx: empty when a variable was.
+            // The address as the variables made it, quoted by nginx: empty when a variable was. nginx quotes the value
+            // with its path, which is each request's own (a redirect's Location passed on, a captured URI): the address
+            // is what comes before it, or the path's first segment for a value that is only a path.
             var value = message[quoted..];
             var quoteEnd = value.LastIndexOf((byte)'"');
-            return quoteEnd > 0 ? Encoding.UTF8.GetString(value[..quoteEnd]) : "-";
+            if (quoteEnd <= 0)
+            {
+                return "-";
+            }
+
+            value = value[..quoteEnd];
+            if (!value.StartsWith("unix:"u8))
+            {
+                var scheme = value.IndexOf("://"u8);
+                var host = scheme >= 0 ? scheme + 3 : value.StartsWith("/"u8) ? 1 : 0;
+                var pathAt = value[host..].IndexOfAny((byte)'/', (byte)'?');
+                value = pathAt < 0 ? value : value[..(host + pathAt)];
+            }
+
+            return Encoding.UTF8.GetString(value);
         }
 
         if (kind == FailureKind.NoResolver)

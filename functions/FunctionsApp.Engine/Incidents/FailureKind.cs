@@ -233,4 +233,12 @@ internal enum FailureKind
     /// 502 into the 500: the try's own line says what failed.)
     /// </summary>
     NamedLocationMissing,
+
+    /// <summary>
+    /// A Lua balancer's code failed before it chose a peer (<c>failed to run balancer_by_lua*: … attempt to index a nil
+    /// value</c>, <c>module 'ngx.balancer' not found</c>): lua-nginx-module's get-peer handler returns an error, and
+    /// ngx_http_upstream_connect answers the request 500 itself, no server tried. OpenResty gateways (APISIX, Kong,
+    /// ingress-nginx) choose every peer so.
+    /// </summary>
+    BalancerScriptFailed,
 }

@@ -9,7 +9,7 @@ internal static class FailureKinds
     /// <summary>The name did not resolve (or no resolver was defined), the address made of variables did not parse, or
     /// the named location is not defined: nginx chose no peer, and the access log's <c>$upstream_addr</c> says <c>-</c>.</summary>
     public static bool ChoseNoPeer(this FailureKind kind) =>
-        kind.IsUnresolved() || kind is FailureKind.NoResolver or FailureKind.UpstreamUrlInvalid or FailureKind.NamedLocationMissing;
+        kind.IsUnresolved() || kind is FailureKind.NoResolver or FailureKind.UpstreamUrlInvalid or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed;
 
     /// <summary>A failure nginx could only meet once connected: the peer closed or reset the connection, or sent what
     /// nginx could not use, or took too long to answer. Something listened at the address then. (A handshake that timed
@@ -30,9 +30,10 @@ internal static class FailureKinds
     /// <summary>nginx answered the request 500 itself before any try: no connection or descriptor for it
     /// (<see cref="OutOfNginxResources"/>), no temporary file for its body (<see cref="BodyNotBuffered"/>), or an
     /// address made of variables that did not parse (<see cref="FailureKind.UpstreamUrlInvalid"/>), or a named location
-    /// that is not defined (<see cref="FailureKind.NamedLocationMissing"/>).</summary>
+    /// that is not defined (<see cref="FailureKind.NamedLocationMissing"/>), or a Lua balancer that failed
+    /// (<see cref="FailureKind.BalancerScriptFailed"/>).</summary>
     public static bool AnsweredBeforeAnyTry(this FailureKind kind) =>
-        kind.OutOfNginxResources() || kind.BodyNotBuffered() || kind is FailureKind.UpstreamUrlInvalid or FailureKind.NamedLocationMissing;
+        kind.OutOfNginxResources() || kind.BodyNotBuffered() || kind is FailureKind.UpstreamUrlInvalid or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed;
 
     /// <summary>nginx did not start: its configuration named a host it could not resolve, or it refused the configuration
     /// (<see cref="FailureKind.UnresolvedAtStart"/>, <see cref="FailureKind.ConfigRejectedAtStart"/>).</summary>

@@ -229,6 +229,10 @@ internal sealed class LogFeed
         /// refused), or 0.</summary>
         private int _emergStream;
 
+        /// <summary>The last error line was an <c>[emerg]</c> outside any request written by process 1: nginx as a
+        /// container's init, exec'd by its entrypoint (<see cref="NoteStderrEcho"/>).</summary>
+        private bool _emergByInit;
+
         /// <summary>Whether the line <see cref="NextLine"/> returned last is one read before and given back (<see cref="ReadAgain"/>).</summary>
         protected bool Rereading { get; private set; }
 
@@ -335,10 +339,13 @@ internal sealed class LogFeed
         /// start, a reload or a test (<see cref="NoteStderrEcho"/>).</summary>
         protected void NoteEmerg(in ErrorLogLine entry)
         {
-            if (entry.Level == ErrorLevel.Emerg && entry.ConnectionId < 0)
+            var refused = entry.Level == ErrorLevel.Emerg && entry.ConnectionId < 0;
+            if (refused)
             {
                 _emergStream = StreamTag;
             }
+
+            _emergByInit = refused && ErrorLogParser.ProcessId(entry.Line) == 1;
         }
 
         /// <summary>
@@ -349,10 +356,14 @@ internal sealed class LogFeed
         /// and logs its output, such as ingress-nginx's controller): <see cref="DiagnosisEngine.AddConfigTestFailed"/>
         /// then takes the start back. A reload that another process of the container runs (nginx-proxy's docker-gen)
         /// prints in that process's stream, and is no start.
+        /// With no container's name on the lines (<c>docker logs</c> of one container), the echo is a start's when process 1
+        /// wrote the <c>[emerg]</c> just before it: nginx as the container's init. <c>nginx -t</c> and <c>nginx -s reload</c>
+        /// run as processes of their own, and a running master that refuses a reload echoes nothing (nginx stops writing
+        /// to stderr once started).
         /// </summary>
         protected void NoteStderrEcho(DateTimeOffset? time)
         {
-            if (StreamTag != 0 && StreamTag == _emergStream)
+            if ((StreamTag != 0 && StreamTag == _emergStream) || (StreamTag == 0 && _emergByInit))
             {
                 Engine.ReleaseHeldStart(time);
             }

@@ -206,6 +206,8 @@ internal static class OverlappingIncidents
     /// named incidents of their status (and host, when they name one) that are one upstream failing one way (on one host
     /// or several), they are its failures: the paste cut their error lines, or the stream put them elsewhere
     /// (<c>docker logs</c> interleaves nginx's stdout and stderr as they come), and nothing in them names another upstream.
+    /// Failures of a named upstream whose lines tell no cause (the page <c>error_page</c> names, which nginx could not
+    /// open after a try the paste cut) beside its failures on the same host whose lines tell one are that problem's.
     /// </summary>
     public static IReadOnlyList<Incident> MergePaste(IReadOnlyList<Incident> incidents)
     {
@@ -217,6 +219,16 @@ internal static class OverlappingIncidents
                 var (first, second) = named.Start <= unnamed.Start ? (named, unnamed) : (unnamed, named);
                 merged[merged.IndexOf(named)] = Combine(first, second, lead: named) with { Id = named.Id };
                 merged.Remove(unnamed);
+            }
+        }
+
+        foreach (var untold in merged.Where(i => i.Cause == IncidentCause.Unknown && i.Upstream is not ("(unknown)" or "-")).ToList())
+        {
+            if (merged.Where(i => i.Cause != IncidentCause.Unknown && i.Upstream == untold.Upstream && i.Host == untold.Host)
+                    .MinBy(i => (i.Start - untold.Start).Duration()) is { } told)
+            {
+                merged[merged.IndexOf(told)] = Absorb(told, untold);
+                merged.Remove(untold);
             }
         }
 

@@ -302,6 +302,12 @@ internal static class Remediation
                     steps.Add($"Define the named location {upstream} in the `server` block these requests reach (`location {upstream} {{ proxy_pass …; }}`), or correct the name where it is used (`try_files … {upstream}`, `error_page … {upstream}`, an application's `X-Accel-Redirect`): `nginx -T | grep -n '{upstream}'` shows both. Named locations belong to one `server` block: a snippet that defines it must be included in that block.");
                 }
 
+                if (kinds.Contains(FailureKind.BalancerScriptFailed))
+                {
+                    steps.Add("Read the Lua error after `failed to run balancer_by_lua*:` and its stack traceback: `module 'ngx.balancer' not found` (or `resty.core`) means lua-resty-core is not on `lua_package_path`; an `attempt to index … (a nil value)` in a gateway's own file (APISIX, Kong, ingress-nginx's `balancer.lua`) is its code or its route's upstream settings (a health check, a node list) failing, which its release notes or an upgrade may already fix.");
+                    steps.Add("Fix the code or the path, then `nginx -t && nginx -s reload` (or restart the gateway); every request through that balancer gets 500 until it chooses a peer again.");
+                }
+
                 if (kinds.Contains(FailureKind.UpstreamUrlInvalid))
                 {
                     steps.Add($"Find the `proxy_pass` (`fastcgi_pass`, `uwsgi_pass`, `grpc_pass`) built from variables for these requests (`nginx -T | grep -n '_pass .*\\$'`) and check what they hold at request time: nginx got `{upstream}`, so a variable was empty or unset for this host or path (a `map` with no `default`, a capture that did not match, an `auth_request_set` or header the request lacked), the port after `:` was left out, or the value has no `http://`.");
@@ -315,7 +321,7 @@ internal static class Remediation
                 }
 
                 if (kinds.Count == 0 || !kinds.All(k => k is FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable or FailureKind.UpstreamUrlInvalid or FailureKind.ConfigRejectedAtStart
-                    or FailureKind.NamedLocationMissing))
+                    or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed))
                 {
                     // uWSGI's refusal came from the address nginx was given, and a body nginx could not buffer, an address
                     // that did not parse or a configuration refused at start went nowhere: no address is in question.

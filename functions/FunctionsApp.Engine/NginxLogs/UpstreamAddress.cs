@@ -137,6 +137,16 @@ internal static class UpstreamAddress
             return "-";
         }
 
+        if (host.AsSpan().ContainsAny(' ', '\t'))
+        {
+            // Spaces a terminal's wrap or a forum put into a pasted line: no host name has any.
+            host = string.Concat(host.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+            if (host.Length == 0)
+            {
+                return "-";
+            }
+        }
+
         var colon = host.LastIndexOf(':');
         var bracket = host.LastIndexOf(']');
         var withoutPort = colon > bracket && colon > 0 && host.AsSpan(colon + 1).IndexOfAnyExceptInRange('0', '9') < 0

@@ -3424,7 +3424,10 @@ public sealed class NginxBehaviourTests
     /// A supervisor or an entrypoint that says it starts nginx (Home Assistant's add-ons, supervisord, forego) right before
     /// nginx refuses its configuration: that was the start, and nginx is down, as when supervisord says nginx exited with
     /// an error. nginx's own line in between, or a request it served (it started, then a reload was refused later), or a
-    /// name that is only nginx's beginning (an exporter) is no such word.
+    /// name that is only nginx's beginning (an exporter) is no such word. In one container's own output (<c>docker logs</c>,
+    /// no name on the lines), the echo of an <c>[emerg]</c> that process 1 wrote is nginx starting as the container's
+    /// init; another process's echo is a test's or a signal's, and process 1's <c>[emerg]</c> without its echo may be a
+    /// running master refusing a reload.
     /// </summary>
     [Theory]
     [InlineData(new[] { "[22:19:35] INFO: Running nginx...", "nginx: [emerg] invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, true)]
@@ -3436,6 +3439,9 @@ public sealed class NginxBehaviourTests
     [InlineData(new[] { "app-1  | [22:19:35] INFO: Running nginx...", "app-1  | 172.18.0.1 - - [24/Nov/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 612 \"-\" \"curl/8.0\"", "app-1  | 172.18.0.1 - - [24/Nov/2026:10:00:01 +0000] \"GET /a HTTP/1.1\" 200 612 \"-\" \"curl/8.0\"", "app-1  | 2026/11/24 10:00:02 [emerg] 1#1: invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, false)]
     [InlineData(new[] { "[22:19:35] INFO: Starting nginx-exporter...", "nginx: [emerg] invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, false)]
     [InlineData(new[] { "nginx: [emerg] invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, false)]
+    [InlineData(new[] { ">> exec docker CMD", "2026/11/24 10:00:00 [emerg] 1#0: invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62", "nginx: [emerg] invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, true)]
+    [InlineData(new[] { "2026/11/24 10:00:00 [emerg] 4711#4711: invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62", "nginx: [emerg] invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, false)]
+    [InlineData(new[] { "2026/11/24 10:00:00 [emerg] 1#1: invalid port in upstream \"homeassistant.local.hass.io:\" in /etc/nginx.conf:62" }, false)]
     public void ConfigurationRefused_AfterASupervisorStartsNginx_IsNginxDown(string[] errors, bool down)
     {
         var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
@@ -4411,6 +4417,33 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A subrequest's failed try pasted without <c>auth_request</c>'s verdict line: a location named for checking who asks
+    /// (<c>/authelia</c>, <c>/oauth2/auth</c>, <c>/api/verify</c>, <c>/validate</c>) is the module's, which answers the
+    /// client 500 whatever the try's status. A subrequest named for what it fetches (a media file, a mirror) keeps the
+    /// try's own status: nginx-vod-module's client gets the 504, and a mirror's failure is not the client's at all.
+    /// </summary>
+    [Theory]
+    [InlineData("/authelia", Refused, 500)]
+    [InlineData("/oauth2/auth", TimedOut, 500)]
+    [InlineData("/internal/api/verify", "upstream prematurely closed connection while reading response header from upstream", 500)]
+    [InlineData("/validate", Refused, 500)]
+    [InlineData("/public/clip.mp4", TimedOut, 504)]
+    [InlineData("/mirror", Refused, 502)]
+    public void SubrequestTry_WithoutTheModulesVerdict_TakesItsStatusFromWhatItsLocationIsFor(string subrequest, string message, int status)
+    {
+        string[] errors =
+        [
+            .. Enumerable.Range(0, 3).Select(i =>
+                $"{Base.AddSeconds(i * 5):yyyy/MM/dd HH:mm:ss} [error] 883#883: *{1298 + i} {message}, client: 103.191.2.11, server: app.test, "
+                + $"request: \"GET /page{i} HTTP/2.0\", subrequest: \"{subrequest}\", upstream: \"http://10.0.0.7:9091{subrequest}\", host: \"app.test\""),
+        ];
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(("10.0.0.7:9091", status), (incident.Upstream, incident.Status));
+    }
+
+    /// <summary>
     /// The same, on a site that had served for minutes before the auth service first refused: the access log logs the
     /// requests, not their subrequests, so it never shows the auth service serving, and its refusals are not a wrong
     /// address's for want of successes there (an upstream that never served on a healthy site).
@@ -4478,6 +4511,92 @@ public sealed class NginxBehaviourTests
         var incident = Assert.Single(Analyze(access, errors, "combined").Incidents);
 
         Assert.Equal((cause, upstream, 500, 1), (incident.Cause, incident.Upstream, incident.Status, incident.FailedRequests));
+    }
+
+    /// <summary>
+    /// The gateway errors' page nginx could not open for a request that had gone to an upstream, with no line of that
+    /// try before it (a paste of this line alone, or an upstream's own 5xx that <c>proxy_intercept_errors</c> sent to the
+    /// page): the upstream failed the request, cause unknown, and its client got the page's 404. A client error's page
+    /// (an upstream's 404 intercepted) or a page of no upstream's request is no gateway failure.
+    /// </summary>
+    [Theory]
+    [InlineData("/var/www/nginx-default/50x.html", true, true)]
+    [InlineData("/usr/share/nginx/html/502.html", true, true)]
+    [InlineData("/srv/www/errors/404.html", true, false)]
+    [InlineData("/var/www/nginx-default/50x.html", false, false)]
+    public void GatewayErrorPageMissing_WithoutItsTrysLine_IsTheUpstreamsFailure(string page, bool proxied, bool incident)
+    {
+        var upstream = proxied ? ", upstream: \"http://127.0.0.1:5000/b\"" : "";
+        string[] errors =
+        [
+            $"{Base:yyyy/MM/dd HH:mm:ss} [error] 7654#7654: *17 open() \"{page}\" failed (2: No such file or directory), client: 203.0.113.4, server: meet.test, request: \"GET /b HTTP/1.1\"{upstream}, host: \"meet.test\"",
+        ];
+
+        var report = Analyze([], errors);
+
+        if (!incident)
+        {
+            Assert.Empty(report.Incidents);
+            return;
+        }
+
+        var found = Assert.Single(report.Incidents);
+        Assert.Equal(("127.0.0.1:5000", IncidentCause.Unknown, 404), (found.Upstream, found.Cause, found.Status));
+    }
+
+    /// <summary>
+    /// The same page line pasted beside tries of the same upstream whose lines tell their cause (the paste cut the first
+    /// request's try): one problem, the tries' cause, whose clients all got the page's 404. The host a terminal's wrap
+    /// padded with spaces is the same host.
+    /// </summary>
+    [Fact]
+    public void GatewayErrorPageMissing_BesideTriesThatTellTheCause_IsTheirIncident()
+    {
+        string Line(int second, int connection, string message, string host) =>
+            $"{Base.AddSeconds(second):yyyy/MM/dd HH:mm:ss} [error] 3515#3515: *{connection} {message}, client: 192.168.1.111, server: 192.168.1.104, request: \"GET /ws HTTP/1.1\", upstream: \"http://192.168.174.131:5066/ws\", host: \"{host}\"";
+        const string Page = "open() \"/var/www/nginx-default/50x.html\" failed (2: No such file or directory)";
+        string[] errors =
+        [
+            Line(0, 215, Page, "192.168.1.104       "),
+            Line(29, 243, "connect() failed (113: No route to host) while connecting to upstream", "192.168.1.104"),
+            Line(29, 243, Page, "192.168.1.104       "),
+            Line(139, 309, "connect() failed (113: No route to host) while connecting to upstream", "192.168.1.104"),
+            Line(139, 309, Page, "192.168.1.104"),
+        ];
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(("192.168.174.131:5066", IncidentCause.UpstreamDown, 404, 3), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
+    }
+
+    /// <summary>
+    /// A Lua balancer whose code raised an error before it chose a peer (<c>failed to run balancer_by_lua*:</c>, its stack
+    /// traceback wrapped over the lines after it): lua-nginx-module's get-peer handler fails, and nginx answers 500 itself
+    /// with no server tried. A misconfiguration named by the balancer, or by the upstream block the line names; with the
+    /// access log, its 500s are these, one incident.
+    /// </summary>
+    [Theory]
+    [InlineData(false, "balancer_by_lua: module 'ngx.balancer' not found:\n        no field package.preload['ngx.balancer']\n        no file './ngx/balancer.lua'\nstack traceback:\n        [C]: in function 'require'\n        balancer_by_lua:2: in function <balancer_by_lua:1> while connecting to upstream", "balancer_by_lua")]
+    [InlineData(true, "/usr/local/apisix/apisix/balancer.lua:99: attempt to index local 'checker' (a nil value)\nstack traceback:\n        /usr/local/apisix/apisix/balancer.lua:99: in function 'pick_server'\n        balancer_by_lua:2: in main chunk while connecting to upstream", "balancer_by_lua")]
+    [InlineData(true, "/etc/nginx/lua/balancer.lua:288: attempt to call a nil value while connecting to upstream", "upstream_balancer")]
+    public void LuaBalancerThatFailed_IsNginxsOwn500(bool withAccessLog, string error, string upstream)
+    {
+        var named = upstream == "upstream_balancer" ? ", upstream: \"http://upstream_balancer/api/items\"" : "";
+        var errors = new List<string>();
+        var access = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var lines = error.Split('\n');
+            lines[^1] += $", client: 192.168.2.11, server: gw.test, request: \"GET /api/items?page={i} HTTP/1.1\"{named}, host: \"gw.test\"";
+            errors.Add($"{Base.AddSeconds(i * 7):yyyy/MM/dd HH:mm:ss} [error] 9718#9718: *{6900 + i} failed to run balancer_by_lua*: {lines[0]}");
+            errors.AddRange(lines[1..]);
+            access.Add($"192.168.2.11 - - [{Base.AddSeconds(i * 7):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /api/items?page={i} HTTP/1.1\" 500 177 \"-\" \"okhttp/4.9\"");
+        }
+
+        var incident = Assert.Single(Analyze(withAccessLog ? access : [], errors, withAccessLog ? "combined" : null).Incidents);
+
+        Assert.Equal((IncidentCause.Misconfiguration, upstream, 500, 4), (incident.Cause, incident.Upstream, incident.Status, incident.FailedRequests));
+        Assert.Contains("balancer_by_lua", incident.Remediation[0], StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -4672,6 +4791,29 @@ public sealed class NginxBehaviourTests
             Assert.Contains("variables", incident.Remediation[0], StringComparison.Ordinal);
             Assert.DoesNotContain(incident.Remediation, step => step.Contains("where the service really listens", StringComparison.Ordinal));
         });
+    }
+
+    /// <summary>
+    /// nginx quotes an unusable <c>proxy_pass</c> value with its path, and the path is each request's own (a relative
+    /// redirect's <c>Location</c> passed on, a captured URI): the requests fail at one address, the value before its
+    /// path, or a path-only value's first segment. One misconfiguration, not one per request.
+    /// </summary>
+    [Theory]
+    [InlineData("invalid URL prefix in \"/artifacts-downloads/namespaces/gcr.io/downloads/{0}\"", "/artifacts-downloads")]
+    [InlineData("invalid URL prefix in \"registry:5000/v2/blobs/{0}?token=x\"", "registry:5000")]
+    [InlineData("invalid port in upstream \"jenkins:/job/{0}/console\"", "jenkins:")]
+    public void UnusableAddressWithEachRequestsPath_IsOneMisconfiguration(string message, string upstream)
+    {
+        string[] errors =
+        [
+            .. Enumerable.Range(0, 3).Select(i =>
+                $"{Base.AddSeconds(i):yyyy/MM/dd HH:mm:ss} [error] 76#76: *{93 + i} {string.Format(System.Globalization.CultureInfo.InvariantCulture, message, $"AHf3wE{i}x9")} while sending to client, "
+                + $"client: 127.0.0.1, server: proxy_caching_, request: \"GET /v2/crane/blobs/sha256:{i} HTTP/1.1\", host: \"gcr.io\""),
+        ];
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((upstream, IncidentCause.Misconfiguration, 500, 3), (incident.Upstream, incident.Cause, incident.Status, incident.FailedRequests));
     }
 
     /// <summary>
