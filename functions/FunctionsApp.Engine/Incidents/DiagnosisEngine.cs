@@ -650,6 +650,7 @@ internal sealed partial class DiagnosisEngine
     /// upstream failed: its try's error line, on the same connection and request, is marked to count as the failure.
     /// (A file of the upstream's response, <c>proxy_store</c>'s or a temporary one, fails "while reading upstream".)
     /// A request whose upstream's name did not resolve never had a peer, so its line names none (nor does the page's).
+    /// Returns whether such a try was found.
     /// </summary>
     private bool NoteErrorPageMissing(in ErrorLogLine line, DateTimeOffset time)
     {

@@ -6,8 +6,9 @@ internal static class FailureKinds
     public static bool IsUnresolved(this FailureKind kind) =>
         kind is FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused or FailureKind.UnresolvedAtStart;
 
-    /// <summary>The name did not resolve (or no resolver was defined), the address made of variables did not parse, or
-    /// the named location is not defined: nginx chose no peer, and the access log's <c>$upstream_addr</c> says <c>-</c>.</summary>
+    /// <summary>The name did not resolve (or no resolver was defined), the address made of variables did not parse, the
+    /// named location is not defined, or the Lua balancer failed: nginx chose no peer, and the access log's
+    /// <c>$upstream_addr</c> says <c>-</c>.</summary>
     public static bool ChoseNoPeer(this FailureKind kind) =>
         kind.IsUnresolved() || kind is FailureKind.NoResolver or FailureKind.UpstreamUrlInvalid or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed;
 

@@ -205,7 +205,8 @@ internal static class OverlappingIncidents
     /// nginx-proxy's <c>$host</c>-first format) and found no error line of their own make an incident of no name; beside
     /// named incidents of their status (and host, when they name one) that are one upstream failing one way (on one host
     /// or several), they are its failures: the paste cut their error lines, or the stream put them elsewhere
-    /// (<c>docker logs</c> interleaves nginx's stdout and stderr as they come), and nothing in them names another upstream.
+    /// (<c>docker logs</c> interleaves nginx's stdout and stderr as they come), and nothing in them names another upstream
+    /// (<see cref="ToldApart"/>: error lines that lost their upstream but tell another answer are another problem).
     /// Failures of a named upstream whose lines tell no cause (the page <c>error_page</c> names, which nginx could not
     /// open after a try the paste cut) beside its failures on the same host whose lines tell one are that problem's.
     /// </summary>
@@ -214,7 +215,7 @@ internal static class OverlappingIncidents
         var merged = OutagesJoined(incidents);
         foreach (var unnamed in merged.Where(i => i is { Upstream: "(unknown)" }).ToList())
         {
-            if (NamedFor(unnamed, merged) is { } named)
+            if (NamedFor(unnamed, merged) is { } named && !ToldApart(unnamed, named))
             {
                 var (first, second) = named.Start <= unnamed.Start ? (named, unnamed) : (unnamed, named);
                 merged[merged.IndexOf(named)] = Combine(first, second, lead: named) with { Id = named.Id };
@@ -245,6 +246,14 @@ internal static class OverlappingIncidents
         static bool IsResolversOwn(Incident incident) =>
             incident.Cause == IncidentCause.Dns && incident.Upstream.StartsWith("resolver", StringComparison.Ordinal);
     }
+
+    /// <summary>An unnamed incident whose own nginx error lines tell how an upstream answered, otherwise than the named
+    /// one failed (a reset pasted with its upstream cut off, beside a socket that is missing): another problem, not the
+    /// named one's failures that the paste lost the name of. What nginx says of itself (its connections ran out) or of a
+    /// group (<c>no live upstreams</c>, what its servers' earlier failures left) names no other upstream.</summary>
+    private static bool ToldApart(Incident unnamed, Incident named) =>
+        unnamed.Cause != named.Cause && unnamed.Cause is IncidentCause.InvalidResponse or IncidentCause.Timeout or IncidentCause.TlsHandshake or IncidentCause.Dns
+        && unnamed.Evidence.Any(e => e.Source == "error");
 
     /// <summary>A named incident whose failures an unnamed one's may be: of its status, and of its host when the unnamed
     /// one names a host.</summary>

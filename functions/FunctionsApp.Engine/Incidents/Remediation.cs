@@ -324,7 +324,8 @@ internal static class Remediation
                     or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed))
                 {
                     // uWSGI's refusal came from the address nginx was given, and a body nginx could not buffer, an address
-                    // that did not parse or a configuration refused at start went nowhere: no address is in question.
+                    // that did not parse, a balancer that chose none or a configuration refused at start went nowhere: no
+                    // address is in question.
                     steps.Add($"Check the address and port of {upstream} in `proxy_pass`/the `upstream` block against where the service really listens (`ss -ltnp`), then `nginx -t && nginx -s reload`.");
                 }
 

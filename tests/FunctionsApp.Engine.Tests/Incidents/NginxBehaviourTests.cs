@@ -4570,6 +4570,29 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A paste's line whose upstream was cut off (a pager's <c>$</c>) joins a named incident only when it may be that
+    /// upstream's failure: a reset says how some upstream answered, which a socket that is missing 80 s later does not
+    /// explain, so the two stay apart; nginx's own connections running out say nothing of any upstream, and join the
+    /// handshakes that failed with them.
+    /// </summary>
+    [Theory]
+    [InlineData("[error] 5061#0: *4 recv() failed (104: Connection reset by peer) while reading response header from$", "connect() to unix:/var/run/php5-fpm.sock failed (2: No such file or directory) while connecting to upstream, client: 10.1.2.3, server: cms.test, request: \"GET /admin HTTP/1.1\", upstream: \"fastcgi://unix:/var/run/php5-fpm.sock:\", host: \"cms.test\"", 2)]
+    [InlineData("[alert] 105#105: 1024 worker_connections are not enough", "peer closed connection in SSL handshake while SSL handshaking to upstream, client: 127.0.0.1, server: _, request: \"GET /v2/ HTTP/1.1\", upstream: \"https://74.125.140.82:443/v2/\", host: \"k8s.gcr.io\"", 1)]
+    public void LineWithoutItsUpstream_JoinsANamedIncident_OnlyWhenItMayBeItsFailure(string unnamed, string named, int incidents)
+    {
+        string[] errors =
+        [
+            $"{Base:yyyy/MM/dd HH:mm:ss} {unnamed}",
+            $"{Base.AddSeconds(79):yyyy/MM/dd HH:mm:ss} [crit] 5061#0: *8 {named}",
+        ];
+
+        var report = Analyze([], errors);
+
+        Assert.Equal(incidents, report.Incidents.Count);
+        Assert.Contains(report.Incidents, i => i.Upstream != "(unknown)");
+    }
+
+    /// <summary>
     /// A Lua balancer whose code raised an error before it chose a peer (<c>failed to run balancer_by_lua*:</c>, its stack
     /// traceback wrapped over the lines after it): lua-nginx-module's get-peer handler fails, and nginx answers 500 itself
     /// with no server tried. A misconfiguration named by the balancer, or by the upstream block the line names; with the
