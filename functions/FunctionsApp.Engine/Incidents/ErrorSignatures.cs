@@ -206,16 +206,13 @@ internal static class ErrorSignatures
     /// </summary>
     public static bool IsGatewayErrorPage(in ErrorLogLine line)
     {
-        var message = line.Message;
-        var open = message.IndexOf("() \""u8);
-        if (line.Upstream.IsEmpty || open < 0)
+        var path = QuotedPath(line.Message, out _);
+        if (line.Upstream.IsEmpty || path.IsEmpty)
         {
             return false;
         }
 
-        var path = message[(open + 4)..];
-        var end = path.IndexOf((byte)'"');
-        var file = Encoding.UTF8.GetString(end < 0 ? path : path[..end]);
+        var file = Encoding.UTF8.GetString(path);
         var name = file[(file.LastIndexOfAny(['/', '\\']) + 1)..];
         return GatewayErrorPageNames.Any(words => name.Contains(words, StringComparison.OrdinalIgnoreCase));
     }
@@ -845,6 +842,29 @@ internal static class ErrorSignatures
         return call > 0 && !message[..call].ContainsAnyExcept(FileCallName);
     }
 
+    /// <summary>The path a system call quotes (<c>open() "/path" failed</c>): to its closing quote, whose index is
+    /// <paramref name="end"/>, or in a line cut inside it to the line's end (<paramref name="end"/> -1). Empty when the
+    /// message quotes none.</summary>
+    private static ReadOnlySpan<byte> QuotedPath(ReadOnlySpan<byte> message, out int end)
+    {
+        end = -1;
+        var open = message.IndexOf("() \""u8);
+        if (open < 0)
+        {
+            return default;
+        }
+
+        var path = message[(open + 4)..];
+        var length = path.IndexOf((byte)'"');
+        if (length < 0)
+        {
+            return path;
+        }
+
+        end = open + 4 + length;
+        return path[..length];
+    }
+
     /// <summary>
     /// A file call on one of nginx's temporary files (named by a ten-digit number, <c>0000000025</c>) outside any
     /// upstream phase: the request body's, which nginx writes to <c>client_body_temp_path</c> when it is larger than
@@ -855,21 +875,19 @@ internal static class ErrorSignatures
     /// </summary>
     private static FailureKind RequestBodyNotBuffered(ReadOnlySpan<byte> message)
     {
-        var open = message.IndexOf("() \""u8) + 4;
-        var length = message[open..].IndexOf((byte)'"');
-        if (length < 0 || message.IndexOf(" while "u8) >= 0)
+        var path = QuotedPath(message, out var end);
+        if (end < 0 || message.IndexOf(" while "u8) >= 0)
         {
             return FailureKind.None;
         }
 
-        var path = message.Slice(open, length);
         var name = path[(path.LastIndexOf((byte)'/') + 1)..];
         if (name.Length != 10 || name.ContainsAnyExceptInRange((byte)'0', (byte)'9'))
         {
             return FailureKind.None;
         }
 
-        return NginxLogs.Errno.Of(message[(open + length)..]) switch
+        return NginxLogs.Errno.Of(message[end..]) switch
         {
             ErrnoKind.NoSpace => FailureKind.BodyBufferDiskFull,
             ErrnoKind.PermissionDenied or ErrnoKind.NoSuchFile or ErrnoKind.NotWritablePath => FailureKind.BodyBufferUnwritable,
