@@ -50,6 +50,9 @@ internal sealed partial class DiagnosisEngine
     /// connection, until that connection's try on the placeholder server comes (moments later).</summary>
     private readonly List<(long ConnectionId, FailureKind Kind, DateTimeOffset Time)> _peersRefused = [];
 
+    /// <summary>The first hand-masked upstream seen at each port (<see cref="OneMask"/>): masks of one port name one upstream.</summary>
+    private readonly Dictionary<string, string> _masks = new(StringComparer.Ordinal);
+
     /// <summary>When nginx last said it was reloading (<c>signal process started</c>, <c>reconfiguring</c>): an
     /// <c>[emerg]</c> right after is a reload refused, the old configuration serving on.</summary>
     private DateTimeOffset? _reloadAt;
@@ -593,7 +596,7 @@ internal sealed partial class DiagnosisEngine
             Time = time,
             Kind = kind,
             Signature = ErrorSignatures.Normalize(message),
-            Upstream = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections ? "-" : LogText.LinkText(ErrorSignatures.UpstreamOf(in line, kind)),
+            Upstream = kind is FailureKind.RateLimitRequests or FailureKind.RateLimitConnections ? "-" : OneMask(LogText.LinkText(ErrorSignatures.UpstreamOf(in line, kind))),
             Client = Encoding.UTF8.GetString(line.Client),
             Request = LogText.Decode(line.Request, LogEscape.Default),
             Host = UpstreamAddress.HostKey(LogText.LinkText(LogText.Decode(line.Host, LogEscape.Default))),
@@ -745,6 +748,22 @@ internal sealed partial class DiagnosisEngine
         {
             State.ErrorLogBegan = time;
         }
+    }
+
+    /// <summary>
+    /// An upstream whose address was masked before the lines were posted (<c>XXXX:10001</c>, <c>1XXXX:10001</c>,
+    /// <c>10.0.x.x:8080</c>): people mask each line of a paste anew and rarely alike, so the masks at one port are one
+    /// upstream, named by the first of them; nginx itself never writes a mask.
+    /// </summary>
+    private string OneMask(string upstream)
+    {
+        if (!UpstreamAddress.IsMasked(upstream, out var port))
+        {
+            return upstream;
+        }
+
+        ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(_masks, port, out var seen);
+        return seen ? first! : first = upstream;
     }
 
     /// <summary>No Host header logged: the server block's name is the best host there is.</summary>

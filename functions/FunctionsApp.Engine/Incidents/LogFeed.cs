@@ -1191,6 +1191,23 @@ internal sealed class LogFeed
             return value.IndexOfAny((byte)'"', (byte)' ') < 0;
         }
 
+        /// <summary>
+        /// The text stops inside the <c>client:</c> address, its last field (<c>…, client: 162.</c>): nginx writes the
+        /// server after the client on every line about a connection (ngx_http_log_error), so a line that ends there was
+        /// cut, and the address goes on at the next line's start, without a space (an address holds none).
+        /// </summary>
+        private static bool InClientAddress(ReadOnlySpan<byte> text)
+        {
+            var key = text.LastIndexOf(", client: "u8);
+            if (key < 0)
+            {
+                return false;
+            }
+
+            var value = text[(key + ", client: ".Length)..];
+            return !value.IsEmpty && value.IndexOfAnyExcept("0123456789abcdefABCDEF.:"u8) < 0;
+        }
+
         private static bool InToken(byte b) => char.IsAsciiLetterOrDigit((char)b) || b is (byte)'/' or (byte)'.' or (byte)'_' or (byte)'-';
 
         /// <summary>The length of a quote's marker at the start of a line: up to three blanks, then <c>&gt;</c> once or
@@ -1233,11 +1250,38 @@ internal sealed class LogFeed
                 prefix = DetectAccessLines(sample, prefix);
             }
 
+            LearnOffsetAhead(sample, prefix);
             _firstTime = FirstTime(sample, prefix);
             _firstTimeBorrowed = _firstTime is null && Owner._accessFirstTime is not null;
             _firstTime ??= Owner._accessFirstTime;
             _lastLocal = default;
             return prefix;
+        }
+
+        /// <summary>
+        /// The offset the first lines' stamps tell (<see cref="DiagnosisEngine.LearnErrorLogOffset(ReadOnlySpan{byte}, DateTimeOffset, bool)"/>),
+        /// learned before any line is read: a paste whose first lines lost their wrapper's stamp (<c>kubectl logs
+        /// --timestamps</c> copied in part) reads them in the zone its stamped lines tell, as it reads those after them.
+        /// </summary>
+        private void LearnOffsetAhead(IReadOnlyList<byte[]> sample, LinePrefix prefix)
+        {
+            if (prefix.IsNone || Engine.ErrorLogOffsetConfigured || Engine.State.ErrorLogOffset is not null)
+            {
+                return;
+            }
+
+            foreach (var line in sample)
+            {
+                var text = line.AsSpan(prefix.Strip(line, out var time, out var relayed, out _));
+                if ((time ?? relayed) is { } stamped && ErrorLogParser.TryParse(text, null, out var entry) && entry.Timestamp.Length > 0)
+                {
+                    Engine.LearnErrorLogOffset(entry.Timestamp, stamped, relayed: time is null);
+                    if (Engine.Stats.ErrorLogOffsetSource.Length > 0)
+                    {
+                        return;
+                    }
+                }
+            }
         }
 
         /// <summary>The time of the sample's first line that has one: an error line's, or an access line's in a stream
@@ -1418,8 +1462,14 @@ internal sealed class LogFeed
                         // Inside a quoted upstream or host, which hold no space, the cut fell mid-value wherever it
                         // fell ("10.0.0.100:" / "8080\"").
                         var cutMidWord = blanks == 0 && _wrapped.Count > 0 && rest.Length > 0
-                            && ((InToken(_wrapped[^1]) && InToken(rest[0]) && _wrapKeepsBlanks) || InSpacelessValue(CollectionsMarshal.AsSpan(_wrapped)));
-                        if (!cutMidWord)
+                            && ((InToken(_wrapped[^1]) && InToken(rest[0]) && _wrapKeepsBlanks) || InSpacelessValue(CollectionsMarshal.AsSpan(_wrapped))
+                                || InClientAddress(CollectionsMarshal.AsSpan(_wrapped)));
+                        if (cutMidWord)
+                        {
+                            // No space to take back should the next line show a terminal's width.
+                            _firstJoinSpace = -1;
+                        }
+                        else
                         {
                             _wrapped.Add((byte)' ');
                         }
@@ -1608,7 +1658,10 @@ internal sealed class LogFeed
             // And one that leaves a quote open: nginx closes every value it quotes, so the cut fell inside one
             // ("request: \"GET /path HTTP/" then "1.1\", upstream: …").
             var inQuote = CollectionsMarshal.AsSpan(_wrapped).Count((byte)'"') % 2 == 1;
-            return !text.IsEmpty && text[0] != '[' && text[0] != '*' && (cutInside || keyBefore || inQuote || !char.IsAsciiDigit((char)text[0]))
+            // And one that stops inside the client's address ("client: 162." then "159.98.161, server: …"): nginx
+            // writes the server after it, always.
+            var inClient = InClientAddress(CollectionsMarshal.AsSpan(_wrapped));
+            return !text.IsEmpty && text[0] != '[' && text[0] != '*' && (cutInside || keyBefore || inQuote || inClient || !char.IsAsciiDigit((char)text[0]))
                 && !text.StartsWith("==> "u8)
                 && !ErrorLogParser.StartsTryMessage(text)
                 && !ErrorLogParser.TryParseStderr(line, out _)

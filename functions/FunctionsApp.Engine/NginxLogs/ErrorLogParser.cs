@@ -168,7 +168,8 @@ internal static class ErrorLogParser
 
         if (rest.IndexOf(", client: "u8) > 0 || rest.IndexOf(", resolver: "u8) > 0 || InUpstreamPhase(rest) || IsUpstreamVerdict(rest)
             || (levelShown && SkipProcess(rest) is var afterProcess && afterProcess.Length < rest.Length
-                && (IsRequestlessAlarm(afterProcess) || IsPeerlessConnect(SkipConnection(afterProcess, out _)))))
+                && (IsRequestlessAlarm(afterProcess) || IsPeerlessConnect(SkipConnection(afterProcess, out _))))
+            || (level == ErrorLevel.Emerg && IsConfigRefusal(SkipProcess(rest))))
         {
             return TryParseBody(line, default, level, rest, null, headless: true, out entry);
         }
@@ -293,6 +294,16 @@ internal static class ErrorLogParser
     private static bool IsRequestlessAlarm(ReadOnlySpan<byte> message) =>
         IsAcceptAlert(message) || (message.StartsWith("worker process "u8) && message.IndexOf(" exited on signal "u8) > 0)
         || message.IndexOf(" could not be resolved ("u8) > 0;
+
+    /// <summary>
+    /// The directive nginx refused as it read its configuration (<c>[emerg] 181#181: host not found in upstream
+    /// "localhost:5001" in /usr/local/nginx/conf/nginx.conf:33</c>), posted with its level but not its time: nginx
+    /// names the file and line only for what it could not use there, and at <c>[emerg]</c> it did not start (or kept its
+    /// old configuration). <paramref name="message"/> is what follows nginx's level and process.
+    /// </summary>
+    private static bool IsConfigRefusal(ReadOnlySpan<byte> message) =>
+        message.Length > 0 && message[0] != '*' && TrySplitConfigLocation(message, out _, out var file, out _)
+        && (file is [(byte)'/', ..] || file is [_, (byte)':', ..]);
 
     /// <summary>
     /// nginx's listener out of connections or descriptors (<c>[alert] 17873#0: 1024 worker_connections are not

@@ -91,6 +91,29 @@ internal static class UpstreamAddress
         return colon > 0 && upstream.IndexOf(':', StringComparison.Ordinal) == colon && !upstream.StartsWith("unix:", StringComparison.Ordinal) ? upstream[..colon] : upstream;
     }
 
+    /// <summary>
+    /// An upstream whose address was masked before it was posted (<c>XXXX:10001</c>, <c>1XXXX:10001</c>,
+    /// <c>192.168.x.x:80</c>; see <see cref="ValueShapes.IsMaskedName"/> and <see cref="ValueShapes.IsMaskedIPv4"/>), and
+    /// its port (empty when it has none).
+    /// </summary>
+    public static bool IsMasked(string upstream, out string port)
+    {
+        port = "";
+        if (upstream.Length == 0 || upstream.StartsWith("unix:", StringComparison.Ordinal) || upstream.AsSpan().IndexOfAny('x', 'X', '*') < 0)
+        {
+            return false;
+        }
+
+        var address = AddressOf(upstream);
+        if (!ValueShapes.IsMaskedName(address) && !ValueShapes.IsMaskedIPv4(address))
+        {
+            return false;
+        }
+
+        port = address.Length < upstream.Length ? upstream[(upstream.LastIndexOf(':') + 1)..] : "";
+        return true;
+    }
+
     /// <summary>An upstream on the loopback: 127.0.0.0/8 or [::1], with or without a port.</summary>
     public static bool IsLoopback(string upstream) =>
         AddressOf(upstream) is var address && (address.StartsWith("127.", StringComparison.Ordinal) || address == "::1")

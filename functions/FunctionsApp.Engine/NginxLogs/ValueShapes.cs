@@ -232,9 +232,10 @@ internal static class ValueShapes
         || (value.Count(c => c == ':') >= 2 && value.All(c => char.IsAsciiHexDigit(c) || c is ':' or '.') && IPAddress.TryParse(value, out _));
 
     /// <summary>
-    /// A name masked before it was posted (<c>xxxx</c>, <c>XXXXX</c>, <c>***</c>, <c>xxx.xxx.xxx</c>): mask characters,
-    /// perhaps with dots and dashes, and nothing else. People mask each line by hand, rarely with the same number of
-    /// x's, so it names no host and is no reason to tell two lines' requests apart.
+    /// A name masked before it was posted (<c>xxxx</c>, <c>XXXXX</c>, <c>***</c>, <c>xxx.xxx.xxx</c>, an address's first
+    /// digits kept: <c>10XXXXXX</c>): mask characters, perhaps with digits, dots and dashes, and nothing else. People
+    /// mask each line by hand, rarely with the same number of x's, so it names no host and is no reason to tell two
+    /// lines' requests apart.
     /// </summary>
     public static bool IsMaskedName(string value)
     {
@@ -245,7 +246,7 @@ internal static class ValueShapes
             {
                 masks++;
             }
-            else if (c is not ('.' or '-'))
+            else if (c is not ('.' or '-') && !char.IsAsciiDigit(c))
             {
                 return false;
             }

@@ -215,6 +215,31 @@ public sealed class ErrorLogOffsetInferenceTests
         Assert.Equal(learned ? Base.AddSeconds(30) : Base.AddSeconds(30).Add(kolkata), Assert.Single(report.Incidents).Start);
     }
 
+    /// <summary>
+    /// A paste of <c>kubectl logs --timestamps</c> whose first and last lines lost the stamp (copied from the middle of
+    /// a line, or from another terminal): every line of the same second is read at the same instant, the zone the stamped
+    /// lines tell (+02:00), not UTC for the lines before the first stamp.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Analyze_PasteWhoseFirstLinesLostTheirStamp_ReadsThemInTheStampedZone(int unstamped)
+    {
+        var paris = TimeSpan.FromHours(2);
+        var errors = Enumerable.Range(0, 6).Select(i =>
+        {
+            var local = Base.AddSeconds(30).ToOffset(paris);
+            var line = $"{local:yyyy/MM/dd HH:mm:ss} [error] 43#43: *{100 + i} upstream timed out (110: Operation timed out) while reading response header from upstream, client: 10.42.0.{i}, server: , request: \"POST /api/import HTTP/1.1\", upstream: \"http://10.0.0.1:10001/import\", host: \"photos.test\"";
+            return i < unstamped || i == 5 ? line : $"{local:yyyy-MM-ddTHH:mm:ss}.{i:D3}262313247+02:00 {line}";
+        });
+
+        var report = LogAnalyzer.Analyze([], [EngineTestKit.Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("+02:00", Base.AddSeconds(30), Base.AddSeconds(30), 6), (report.Stats.ErrorLogUtcOffset, incident.Start, incident.End, incident.FailedRequests));
+    }
+
     [Fact]
     public void Analyze_ConfiguredOffset_IsUsedAsIs()
     {

@@ -568,6 +568,27 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// Upstreams masked by hand, each line anew (<c>http://1XXXX:10001</c>, <c>http://XXXX:10001</c>,
+    /// <c>http://10XXXXXX:10001</c>): nginx writes no mask, so the masks at one port are one upstream, named by the first;
+    /// real addresses stay apart.
+    /// </summary>
+    [Theory]
+    [InlineData("1XXXX:10001", "XXXX:10001", "10XXXXXX:10001", 1)]
+    [InlineData("10.0.x.x:8080", "10.x.x.x:8080", "xxx.xxx.xxx.xxx:8080", 1)]
+    [InlineData("10.0.0.1:10001", "10.0.0.2:10001", "10.0.0.3:10001", 3)]
+    public void ErrorLogAlone_UpstreamsMaskedDifferentlyAtOnePort_AreOneUpstream(string first, string second, string third, int incidents)
+    {
+        var errors = new[] { first, second, third, first }.Select((upstream, i) =>
+            $"{Base.AddSeconds(i):yyyy/MM/dd HH:mm:ss} [error] 43#43: *{103000 + i} upstream timed out (110: Operation timed out) while reading response header from upstream, client: 10.42.0.78, server: , request: \"POST /api/asset/import HTTP/1.1\", upstream: \"http://{upstream}/asset/import\", host: \"XXXXX\"");
+
+        var report = Analyze([], errors);
+
+        Assert.Equal(incidents, report.Incidents.Count);
+        Assert.All(report.Incidents, incident => Assert.Equal(IncidentCause.Timeout, incident.Cause));
+        Assert.Equal(first, report.Incidents.OrderBy(incident => incident.Start).First().Upstream);
+    }
+
+    /// <summary>
     /// A paste masked by hand (<c>host: "xxxx"</c> on one line, <c>"xxxxx"</c> on the next) names no host: the tries of
     /// one group's two servers and the "no live upstreams" that follows them are one outage of the group, not one per
     /// spelling of the mask. Two real hosts stay apart.
@@ -2575,6 +2596,38 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// One entry cut by a terminal at its width, first inside the client's address (<c>client: 162.</c> /
+    /// <c>159.98.161, …</c>), then inside the upstream's URL (<c>"http:/</c> / <c>/127.0.0.1:8000/…</c>): nginx writes
+    /// the server after the client on every line, so the line that starts with a digit goes on with the address, and
+    /// the address and the URL are read whole, without a character lost or a space added.
+    /// </summary>
+    [Theory]
+    [InlineData(139)]
+    [InlineData(159)]
+    public void TerminalWrappedPaste_CutInsideTheClientsAddress_IsReadAsOne(int width)
+    {
+        // The worker's pid (twice: pid#tid) is as long as it takes for the first cut to fall right after "162.".
+        string Head(string pid) => $"{Base:yyyy/MM/dd HH:mm:ss} [error] {pid}#{pid}: *474521 upstream sent too big header while reading response header from upstream, client: 162.";
+        var pid = "1";
+        while (Head(pid).Length < width)
+        {
+            pid += "1";
+        }
+
+        Assert.Equal(width, Head(pid).Length);
+        var whole = Head(pid) + "159.98.161, server: talks.test, request: \"GET /talk/TX9GES/export/google-calendar HTTP/1.1\", upstream: \"http://127.0.0.1:8000/talk/TX9GES/export/google-calendar\", host: \"talks.test\"";
+        string[] rows = [.. whole.Chunk(width).Select(c => new string(c))];
+        Assert.StartsWith("159.98.161, ", rows[1], StringComparison.Ordinal);
+
+        var report = Analyze([], rows, options: new DiagnosisOptions { MinFailures = 1 });
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("127.0.0.1:8000", IncidentCause.Misconfiguration, 502), (incident.Upstream, incident.Cause, incident.Status));
+        Assert.Equal(whole, Assert.Single(incident.Evidence).Sample);
+        Assert.Equal(0, report.Stats.MalformedLines);
+    }
+
+    /// <summary>
     /// An entry wrapped once by a mail or an editor at about a terminal's width, at a space it dropped: one line of that
     /// length shows no terminal, so the words keep their space ("Connection refused"), where lines of one length do
     /// (<see cref="TerminalWrappedPaste_CutMidWordAtItsWidth_IsReadAsOne"/>).
@@ -3451,14 +3504,16 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
-    /// nginx's stderr line (<c>nginx: [emerg] host not found in upstream …</c>) is all some posts hold: quoted in
-    /// Markdown, without a time. nginx did not start; the DNS failure is reported, at no time. Beside the error log's own
+    /// nginx's stderr line (<c>nginx: [emerg] host not found in upstream …</c>), or its error-log line from the level on,
+    /// is all some posts hold: quoted in Markdown, without a time. nginx did not start; the DNS failure is reported, at no time. Beside the error log's own
     /// line of the same start (a container's output shows both) it is that start, once.
     /// </summary>
     [Theory]
     [InlineData(">  nginx: [emerg] host not found in upstream \"invoiceplane\" in /etc/nginx/conf.d/default.conf:12", false, 1)]
     [InlineData("nginx: [emerg] host not found in upstream \"invoiceplane\" in /etc/nginx/conf.d/default.conf:12", false, 1)]
     [InlineData("nginx: [emerg] host not found in upstream \"invoiceplane\" in /etc/nginx/conf.d/default.conf:12", true, 1)]
+    [InlineData("[emerg] 181#181: host not found in upstream \"invoiceplane\" in /etc/nginx/conf.d/default.conf:12", false, 1)]
+    [InlineData("[emerg] host not found in upstream \"invoiceplane\" in /etc/nginx/conf.d/default.conf:12", false, 1)]
     public void UnresolvedNameOnStderr_IsNginxDown_Once(string stderr, bool besideErrorLog, int failures)
     {
         List<string> errors = besideErrorLog

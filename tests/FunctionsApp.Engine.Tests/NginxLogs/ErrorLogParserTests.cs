@@ -251,6 +251,29 @@ public sealed class ErrorLogParserTests
         Assert.StartsWith("upstream-dynamic-servers:", Encoding.UTF8.GetString(entry.Message), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A directive nginx refused as it read its configuration, posted from its level on: at <c>[emerg]</c> and with the
+    /// file and line nginx names for it, it is a configuration message, with or without the process; other levels, or
+    /// text without an absolute file, stay no line of nginx's.
+    /// </summary>
+    [Theory]
+    [InlineData("[emerg] 181#181: host not found in upstream \"localhost:5001\" in /usr/local/nginx/conf/nginx.conf:33", true)]
+    [InlineData("[emerg] host not found in upstream \"app:3000\" in /etc/nginx/conf.d/default.conf:5", true)]
+    [InlineData("[emerg] 1#1: invalid host in upstream \"http://\" in C:\\nginx\\conf\\nginx.conf:40", true)]
+    [InlineData("[warn] 181#181: \"ssl_stapling\" ignored, issuer certificate not found in /etc/nginx/nginx.conf:12", false)]
+    [InlineData("[emerg] 181#181: host not found in upstream \"app\" in the config file:3", false)]
+    [InlineData("[emerg] 181#181: bind() to 0.0.0.0:80 failed (98: Address already in use)", false)]
+    public void TryParseHeadless_ConfigurationRefusedAtEmerg_IsReadWithItsLocation(string line, bool read)
+    {
+        Assert.Equal(read, ErrorLogParser.TryParseHeadless(Encoding.UTF8.GetBytes(line), out var entry));
+        if (read)
+        {
+            Assert.True(ErrorLogParser.TryReadConfigMessage(in entry, out var message));
+            Assert.Equal((ErrorLevel.Emerg, -1L), (entry.Level, entry.ConnectionId));
+            Assert.NotNull(message.File);
+        }
+    }
+
     /// <summary>A key a log viewer left out with its value leaves two spaces after the comma: the next key is read.</summary>
     [Fact]
     public void TryParse_KeyLeftOutWithItsValue_KeepsTheNextKey()

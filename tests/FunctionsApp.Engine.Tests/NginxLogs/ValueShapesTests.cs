@@ -26,6 +26,10 @@ public sealed class ValueShapesTests
     [InlineData("***", true)]
     [InlineData("xxx.xxxx.xx", true)]
     [InlineData("xx-xxx", true)]
+    [InlineData("10XXXXXX", true)] // an address's first digits kept
+    [InlineData("1XXXX", true)]
+    [InlineData("x86", false)]
+    [InlineData("1x2", false)]
     [InlineData("xx", false)] // too short to be a mask rather than a name
     [InlineData("xxx.com", false)] // a name with its real domain says which site
     [InlineData("box", false)]
