@@ -42,6 +42,11 @@ public sealed record ReportStats
     /// one failed too): not counted as failed requests, unless a short paste holds nothing else.</summary>
     public long TriesMovedPast { get; init; }
 
+    /// <summary>Of <see cref="TriesMovedPast"/>, tries on an IPv6 address nginx said it went past (<c>upstream server
+    /// temporarily disabled</c>, which it logs only in a group of several) to the same name's IPv4 address: localhost's
+    /// [::1] refused while the application listens on 127.0.0.1, or a host without IPv6. No client error.</summary>
+    public long TriesMovedPastToIpv4 { get; init; }
+
     /// <summary>Tries that failed after nginx had passed the upstream's status on (<c>… while reading upstream</c>): the
     /// client got that status with its body cut short. Not failed requests, unless a short paste holds nothing else.</summary>
     public long ResponsesCutShort { get; init; }

@@ -127,6 +127,11 @@ internal sealed partial class DiagnosisEngine
             // connect is moved past whatever the method (nothing was sent), so this one's next server answered too.
             failure.Recovered = !_options.CountTriesMovedPast;
             Stats.TriesMovedPast++;
+            if (error.NextServerTried && (UpstreamAddress.IsLocalhostIpv6(error.Upstream) || error.Kind == FailureKind.Ipv6Unavailable))
+            {
+                Stats.TriesMovedPastToIpv4++;
+            }
+
             NotePeer(error, movedPast: true);
         }
         else if (!accessCovers && PastTheAccessLog(error.Time) && AlwaysMovedPast(error))

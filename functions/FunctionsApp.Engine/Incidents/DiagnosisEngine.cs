@@ -502,11 +502,14 @@ internal sealed partial class DiagnosisEngine
             kind = FailureKind.OverAppServerBuffer;
         }
 
-        if (line.Level == ErrorLevel.Warn && line.Message.StartsWith("upstream server temporarily disabled while reading response header"u8))
+        // nginx writes these words at [warn] only; a line pasted without its level ("*758 upstream server …") is read at
+        // [error], and is the same warning.
+        var disabled = line.Level is ErrorLevel.Warn or ErrorLevel.Error;
+        if (disabled && line.Message.StartsWith("upstream server temporarily disabled while reading response header"u8))
         {
             NoteDisabledAfterAnswer(in line, time);
         }
-        else if (line.Level == ErrorLevel.Warn && line.Message.StartsWith("upstream server temporarily disabled while connecting to upstream"u8))
+        else if (disabled && line.Message.StartsWith("upstream server temporarily disabled while connecting to upstream"u8))
         {
             NoteDisabledWhileConnecting(in line, time);
         }

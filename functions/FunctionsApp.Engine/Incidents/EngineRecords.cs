@@ -345,6 +345,11 @@ public sealed class AnalysisStats
     /// saying that one failed too: most likely served, but no access log says.</summary>
     public long TriesMovedPast { get; set; }
 
+    /// <summary>Of <see cref="TriesMovedPast"/>, tries on an IPv6 address that nginx said it went past (<c>upstream
+    /// server temporarily disabled</c>): localhost's [::1] refused, or no IPv6 on the host; the next server is the same
+    /// name's IPv4 address.</summary>
+    public long TriesMovedPastToIpv4 { get; set; }
+
     /// <summary>Tries that failed after nginx had passed the upstream's status on (<c>… while reading upstream</c>): the
     /// client got that status and a body cut short, no gateway error.</summary>
     public long ResponsesCutShort { get; set; }

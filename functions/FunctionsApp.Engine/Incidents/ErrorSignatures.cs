@@ -609,11 +609,12 @@ internal static class ErrorSignatures
 
         var byText = Contains(text, "refused") ? Errno.Refused
             : Contains(text, "reset by peer") || Contains(text, "forcibly closed") || Contains(text, "Broken pipe") ? Errno.Reset
-            : Contains(text, "Network is unreachable") || Contains(text, "network is unreachable") || Contains(text, "unreachable network") ? Errno.NetworkUnreachable
+            : Contains(text, "Network is unreachable") || Contains(text, "network is unreachable") || Contains(text, "unreachable network")
+                || Contains(text, "Network unreachable") ? Errno.NetworkUnreachable
             : Contains(text, "No route to host") || Contains(text, "unreachable") ? Errno.Unreachable
             : Contains(text, "timed out") || Contains(text, "did not properly respond") ? Errno.TimedOut
             : Contains(text, "Resource temporarily unavailable") || Contains(text, "would block") ? Errno.Again
-            : Contains(text, "assign requested address") ? Errno.AddressNotAvailable
+            : Contains(text, "assign requested address") || Contains(text, "Address not available") ? Errno.AddressNotAvailable
             : Contains(text, "Too many open files") ? Errno.TooManyFiles
             : Contains(text, "No such file or directory") ? Errno.NoEntry
             : Contains(text, "Permission denied") || Contains(text, "Operation not permitted") ? Errno.Access

@@ -43,7 +43,7 @@ internal static class LogAnalyzer
                 Stats = report.Stats with { BelowThreshold = true },
             };
         }
-        else if (report.Incidents.Count == 0 && stats is { FailedRequests: 0, TriesMovedPast: > 0 }
+        else if (report.Incidents.Count == 0 && stats is { FailedRequests: 0, TriesMovedPast: > 0 } && stats.TriesMovedPastToIpv4 < stats.TriesMovedPast
                  && lines <= ShortPaste && access.Concat(errors).All(i => i.CanReopen)
                  && (stats.AccessLines == 0 || traffic.LastRequest + options.JoinSkew < traffic.ErrorLogBegan)
                  && Run(access, errors, format, options.WithMinFailures(1).WithTriesMovedPastCounted(), cancellationToken) is var movedPast
@@ -55,7 +55,10 @@ internal static class LogAnalyzer
             // before the error log begins: its lines are of other requests, earlier). As many as the threshold are
             // a failover that kept serving, as a longer log shows it. A try on localhost's [::1] is one too: nginx goes
             // on to 127.0.0.1, the same application's other address, which logged no failure either; however many of
-            // those the paste holds, each says the same of the address nginx is given.
+            // those the paste holds, each says the same of the address nginx is given. Unless nginx said it went on
+            // from every one of them (`upstream server temporarily disabled`, logged only in a group of several): then
+            // its next try was the IPv4 address's, which failed in no line, and no client got an error (the report
+            // says so, stats.TriesMovedPastToIpv4).
             report = movedPast with
             {
                 Incidents = [.. Ordered(OverlappingIncidents.MergePaste(movedPast.Incidents)).Select(i => OnLocalhostIpv6(i) ? RefusedOnlyOverIpv6(i) : MovedPast(i))],
@@ -384,6 +387,7 @@ internal static class LogAnalyzer
                 GatewayErrors = stats.GatewayErrors,
                 FailedRequests = stats.FailedRequests,
                 TriesMovedPast = stats.TriesMovedPast,
+                TriesMovedPastToIpv4 = stats.TriesMovedPastToIpv4,
                 ResponsesCutShort = stats.ResponsesCutShort,
                 MalformedSamples = stats.MalformedSamples,
                 Inputs = feed.Inputs,

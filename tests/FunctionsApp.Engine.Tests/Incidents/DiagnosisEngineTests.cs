@@ -500,14 +500,14 @@ public sealed class DiagnosisEngineTests
     /// <summary>
     /// <c>proxy_pass http://localhost:9000</c> is a group of [::1] and 127.0.0.1. A try on [::1] that fails (no IPv6 on the
     /// container's loopback, or the application listening on IPv4 only) goes on to 127.0.0.1; had that failed too, it would
-    /// have a line of its own, for the same connection. Pasted alone, with nginx's warning or without it (the default
-    /// <c>error_log</c> level hides warnings), the try is one nginx moved past, and whoever pasted it asks about it: the
-    /// address family is what is wrong (a misconfiguration, refused or not), at low confidence, and the report says that
-    /// 127.0.0.1 logged no failure.
+    /// have a line of its own, for the same connection. Pasted alone without nginx's warning (the default
+    /// <c>error_log</c> level hides warnings; or <c>proxy_pass http://[::1]:9000</c>, a lone server, which nginx never
+    /// disables), the try may have been the request's only one, and whoever pasted it asks about it: the address family is
+    /// what is wrong (a misconfiguration, refused or not), at low confidence, and the report says that 127.0.0.1 logged no
+    /// failure. With the warning, nginx said it went on (<see cref="Analyze_ShortPasteOfTriesNginxSaidItTookToIpv4_HasNoIncident"/>).
     /// </summary>
     [Theory]
-    [InlineData("[crit] 1054#1054: *23 connect() to [::1]:9000 failed (99: Address not available)", true)]
-    [InlineData("[error] 1054#1054: *23 connect() failed (111: Connection refused)", true)]
+    [InlineData("[crit] 1054#1054: *23 connect() to [::1]:9000 failed (99: Address not available)", false)]
     [InlineData("[error] 1054#1054: *23 connect() failed (111: Connection refused)", false)]
     public void Analyze_ShortPasteOfATryOnLocalhostsIpv6Address_IsALowConfidenceMisconfiguration(string failure, bool warned)
     {
@@ -528,9 +528,37 @@ public sealed class DiagnosisEngineTests
     }
 
     /// <summary>
-    /// As many [::1] refusals as an incident's threshold, and more, each of a request nginx then sent to 127.0.0.1 (no
-    /// line there): still the IPv4-only listener, not a failover that kept serving. Tries moved past on other servers,
-    /// as many, stay a failover nobody is told about.
+    /// Tries nginx said it went past (<c>upstream server temporarily disabled</c>, which it logs only for a server of a
+    /// group of several) with no line after them for their connection: the next server answered, and no client got an
+    /// error. On localhost's [::1] (refused, or no IPv6 on the loopback) or on an IPv6 address of a host without IPv6,
+    /// that next server is the same name's IPv4 address: the report says so, however few such tries the paste holds.
+    /// As many tries as the threshold on another server are a failover that kept serving.
+    /// </summary>
+    [Theory]
+    [InlineData("[::1]:8080", "connect() failed (111: Connection refused)", 1, true)]
+    [InlineData("[::1]:8080", "connect() failed (111: Connection refused)", 5, true)]
+    [InlineData("[::1]:9000", "connect() to [::1]:9000 failed (99: Address not available)", 1, true)]
+    [InlineData("[2a00:1450:4001:824::2010]:443", "connect() to [2a00:1450:4001:824::2010]:443 failed (101: Network unreachable)", 1, true)]
+    [InlineData("10.0.0.7:8080", "connect() failed (111: Connection refused)", 3, false)]
+    public void Analyze_ShortPasteOfTriesNginxSaidItTookToIpv4_HasNoIncident(string server, string failure, int tries, bool toIpv4)
+    {
+        var errors = Enumerable.Range(0, tries).SelectMany(i => new[]
+        {
+            $"2016/07/05 22:27:{10 + (i * 7):D2} [error] 11#0: *{1 + i} {failure} while connecting to upstream, client: 203.0.113.9, server: _, request: \"GET / HTTP/1.1\", upstream: \"uwsgi://{server}\", host: \"203.0.113.1:8080\"",
+            $"2016/07/05 22:27:{10 + (i * 7):D2} [warn] 11#0: *{1 + i} upstream server temporarily disabled while connecting to upstream, client: 203.0.113.9, server: _, request: \"GET / HTTP/1.1\", upstream: \"uwsgi://{server}\", host: \"203.0.113.1:8080\"",
+        });
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Empty(report.Incidents);
+        Assert.Equal((tries, toIpv4 ? tries : 0), (report.Stats.TriesMovedPast, report.Stats.TriesMovedPastToIpv4));
+    }
+
+    /// <summary>
+    /// As many [::1] refusals as an incident's threshold, and more, pasted without nginx's warning (hidden at the default
+    /// <c>error_log</c> level): each may have been nginx's only try, or one it went on from to 127.0.0.1 (no line there):
+    /// the IPv4-only listener either way, not a failover that kept serving. Tries moved past on other servers, as many,
+    /// stay a failover nobody is told about.
     /// </summary>
     [Theory]
     [InlineData("[::1]:8080", 3, true)]
@@ -538,11 +566,12 @@ public sealed class DiagnosisEngineTests
     [InlineData("10.0.0.7:8080", 3, false)]
     public void Analyze_ShortPasteOfManyTriesMovedPast_ReportsOnlyLocalhostsIpv6(string server, int tries, bool reported)
     {
+        // The warning only where it tells the failover: on another server, it is what says nginx went on.
         var errors = Enumerable.Range(0, tries).SelectMany(i => new[]
         {
             $"2016/07/05 22:27:{10 + (i * 7):D2} [error] 11#0: *{1 + i} connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.9, server: _, request: \"GET / HTTP/1.1\", upstream: \"uwsgi://{server}\", host: \"203.0.113.1:8080\"",
             $"2016/07/05 22:27:{10 + (i * 7):D2} [warn] 11#0: *{1 + i} upstream server temporarily disabled while connecting to upstream, client: 203.0.113.9, server: _, request: \"GET / HTTP/1.1\", upstream: \"uwsgi://{server}\", host: \"203.0.113.1:8080\"",
-        });
+        }).Where(line => reported ? !line.Contains("[warn]", StringComparison.Ordinal) : true);
 
         var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
 
@@ -559,21 +588,23 @@ public sealed class DiagnosisEngineTests
     }
 
     /// <summary>
-    /// A [::1] refusal nginx went on from, pasted under an access line of another request minutes before: that access
-    /// log ends before the try, so it says nothing of whether 127.0.0.1 answered; the paste is about the try, as with no
-    /// access log at all. An access line of the same moment (the request answered) does tell: nothing to report.
+    /// A [::1] refusal pasted under an access line of another request minutes before: that access log ends before the
+    /// try, so it says nothing of whether 127.0.0.1 answered; the paste is about the try, as with no access log at all.
+    /// An access line of the same moment (the request answered) does tell: nothing to report. Nor when nginx's warning
+    /// says it went on to 127.0.0.1, which logged no failure.
     /// </summary>
     [Theory]
-    [InlineData(-289, true)]
-    [InlineData(0, false)]
-    public void Analyze_Ipv6TryAfterTheAccessLogsEnd_IsStillAboutIt(int accessSecond, bool reported)
+    [InlineData(-289, false, true)]
+    [InlineData(0, false, false)]
+    [InlineData(-289, true, false)]
+    public void Analyze_Ipv6TryAfterTheAccessLogsEnd_IsStillAboutIt(int accessSecond, bool warned, bool reported)
     {
         var at = new DateTimeOffset(2024, 4, 22, 11, 9, 10, TimeSpan.Zero);
         string[] access = [$"10.10.200.4 - - [{at.AddSeconds(accessSecond):dd/MMM/yyyy:HH:mm:ss} +0000] \"POST /backend.php HTTP/1.1\" 200 5 \"-\" \"Reeder/4020.89.01\""];
         string[] errors =
         [
             $"{at:yyyy/MM/dd HH:mm:ss} [error] 17#17: *14 connect() failed (111: Connection refused) while connecting to upstream, client: 10.10.200.4, server: , request: \"POST /backend.php HTTP/1.1\", upstream: \"fastcgi://[::1]:9000\", host: \"rss.test\"",
-            $"{at:yyyy/MM/dd HH:mm:ss} [warn] 17#17: *14 upstream server temporarily disabled while connecting to upstream, client: 10.10.200.4, server: , request: \"POST /backend.php HTTP/1.1\", upstream: \"fastcgi://[::1]:9000\", host: \"rss.test\"",
+            .. warned ? [$"{at:yyyy/MM/dd HH:mm:ss} [warn] 17#17: *14 upstream server temporarily disabled while connecting to upstream, client: 10.10.200.4, server: , request: \"POST /backend.php HTTP/1.1\", upstream: \"fastcgi://[::1]:9000\", host: \"rss.test\""] : Array.Empty<string>(),
         ];
 
         var report = LogAnalyzer.Analyze([Input("access", access)], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);

@@ -146,6 +146,29 @@ public sealed class AnalyzeCommandTests : IDisposable
     }
 
     /// <summary>
+    /// A refusal on localhost's [::1] and nginx's warning that it disabled that server and went on (to 127.0.0.1, which
+    /// logged no failure): no incident, and the text report says what happened and what to change; JSON counts the try.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_TryNginxTookFromIpv6ToIpv4_IsNoIncidentButSaysSo()
+    {
+        const string Context = " while connecting to upstream, client: 10.0.0.9, server: , request: \"GET /api HTTP/1.1\", upstream: \"http://[::1]:8080/api\", host: \"jms.test\"\n";
+        var error = Write("error.log",
+            "2026/03/14 09:26:53 [error] 7#7: *34 connect() failed (111: Connection refused)" + Context
+            + "2026/03/14 09:26:53 [warn] 7#7: *34 upstream server temporarily disabled" + Context);
+
+        var (exit, text, _) = await RunAsync("--error", error);
+        var (_, json, _) = await RunAsync("--error", error, "--json");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("No 502/503/504 incidents", text, StringComparison.Ordinal);
+        Assert.Contains("1 tr(ies) on an IPv6 address failed, and nginx went on to the same name's IPv4 address", text, StringComparison.Ordinal);
+        using var document = JsonDocument.Parse(json);
+        Assert.Equal(0, document.RootElement.GetProperty("incidents").GetArrayLength());
+        Assert.Equal(1, document.RootElement.GetProperty("stats").GetProperty("triesMovedPastToIpv4").GetInt64());
+    }
+
+    /// <summary>
     /// A paste of answers that broke after nginx had passed their status on (<c>… while reading upstream</c>) and of
     /// nothing else: no gateway error, reported as answers cut short, their status the upstream's own (0 in JSON, in no
     /// line), which the text report says in words.
