@@ -548,6 +548,17 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
+        if ((kind == FailureKind.NoLiveUpstreams || kind.IsUnresolved()) && ErrorSignatures.IsLua(line.Message)
+            && LatestTryOf(in line, time, upstream: kind == FailureKind.NoLiveUpstreams ? null : ErrorSignatures.UpstreamOf(in line, kind)) is { } dropped
+            && dropped.Kind.IsUnresolved())
+        {
+            // APISIX's resolver dropped a node whose name failed, and said so in another of its files (resolver.lua,
+            // then upstream.lua), then "failed to set upstream: no valid upstream node": on the same connection, the
+            // one failure its first line tells.
+            Stats.ErrorLinesIgnored++;
+            return;
+        }
+
         if (ErrorSignatures.OutOfConnections(in line))
         {
             NoteOutOfConnections(time);

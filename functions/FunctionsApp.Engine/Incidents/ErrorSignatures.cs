@@ -28,12 +28,16 @@ internal static class ErrorSignatures
     /// A line about a connection no client request made: a Lua timer's, worker-init's or TLS handshake's own cosocket
     /// (<c>context: ngx.timer</c>, <c>init_worker_by_lua*</c>, <c>ssl_certificate_by_lua*</c>: lua-resty-auto-ssl's
     /// call to its helper, which falls back to another certificate), or ssl_stapling's OCSP request (<c>while requesting
-    /// certificate status</c>, whose failure only leaves the handshake unstapled). No request failed of it.
+    /// certificate status</c>, whose failure only leaves the handshake unstapled), or NGINX Plus's active health check
+    /// (<c>upstream timed out (110: …) while reading response header from upstream, health check "" of peer
+    /// 10.0.0.4:80 in upstream "app"</c>: its probe's own try, which takes the peer out of the clients' rotation). No
+    /// request failed of it.
     /// </summary>
     public static bool OfNoRequest(in ErrorLogLine line) =>
         line.Message.IndexOf(" while requesting certificate status"u8) >= 0
         || (line.Request.IsEmpty && (line.Line.IndexOf("context: ngx.timer"u8) >= 0 || line.Line.IndexOf("context: init_worker_by_lua"u8) >= 0
-            || line.Line.IndexOf("context: ssl_"u8) >= 0));
+            || line.Line.IndexOf("context: ssl_"u8) >= 0
+            || (line.Client.IsEmpty && line.Line.IndexOf(", health check \""u8) >= 0 && line.Line.IndexOf("\" of peer "u8) >= 0)));
 
     /// <summary>
     /// nginx proxying to itself (<c>proxy_pass</c> at its own <c>listen</c> address and port): each request comes back
@@ -300,7 +304,8 @@ internal static class ErrorSignatures
             return FailureKind.None;
         }
 
-        if ((IsLua(message) || message.StartsWith("lua "u8)) && !IsUpstreamPhase(message))
+        // (APISIX's upstream.lua names the phase's word in its file's name.)
+        if ((IsLua(message) || message.StartsWith("lua "u8)) && (!IsUpstreamPhase(message) || ApisixUnresolved(message, out _, out _)))
         {
             return BalancerNameFailure(message) is var dns and not FailureKind.None ? dns
                 : GatewayLimiter(message) is var limit and not FailureKind.None ? limit
@@ -348,6 +353,11 @@ internal static class ErrorSignatures
         if (message.StartsWith(BalancerScriptWords))
         {
             return FailureKind.BalancerScriptFailed;
+        }
+
+        if (message.SequenceEqual("no upstream configuration"u8))
+        {
+            return FailureKind.NoUpstreamConfiguration;
         }
 
         // The client went away or misbehaved: nginx closes the upstream side too, but nothing failed upstream. The
@@ -429,9 +439,11 @@ internal static class ErrorSignatures
 
         // APISIX's Lua balancer finding no server left to pick, on a retry after a failed try or at the first pick when
         // its health checks marked every node down ("failed to pick server: failed to find valid upstream server, all
-        // upstream servers tried"): nginx's own "no live upstreams" in a balancer's words.
+        // upstream servers tried"), or no node at all once its resolver dropped those whose names failed ("failed to set
+        // upstream: no valid upstream node"): nginx's own "no live upstreams" in a balancer's words.
         if (message.IndexOf("no live upstreams"u8) >= 0
-            || (IsLua(message) && (message.IndexOf("failed to find valid upstream server"u8) >= 0 || message.IndexOf("all upstream servers tried"u8) >= 0)))
+            || (IsLua(message) && (message.IndexOf("failed to find valid upstream server"u8) >= 0 || message.IndexOf("all upstream servers tried"u8) >= 0
+                || message.IndexOf("failed to set upstream: no valid upstream node"u8) >= 0)))
         {
             return FailureKind.NoLiveUpstreams;
         }
@@ -731,6 +743,13 @@ internal static class ErrorSignatures
     /// </summary>
     private static FailureKind BalancerNameFailure(ReadOnlySpan<byte> message)
     {
+        if (ApisixUnresolved(message, out _, out var why))
+        {
+            return why.IndexOf("server failure"u8) >= 0 ? FailureKind.DnsServerFailure
+                : why.IndexOf("timeout"u8) >= 0 ? FailureKind.DnsTimeout
+                : FailureKind.DnsNotFound;
+        }
+
         var at = message.IndexOf("DNS resolution failed"u8);
         at = at >= 0 ? at : message.IndexOf("execute(): [dns] "u8);
         if (at < 0 && KongInitialResolve(message) is var initial and >= 0)
@@ -756,6 +775,42 @@ internal static class ErrorSignatures
             : words.IndexOf("server failure"u8) >= 0 ? FailureKind.DnsServerFailure
             : words.IndexOf("timeout"u8) >= 0 ? FailureKind.DnsTimeout
             : FailureKind.DnsNotFound;
+    }
+
+    /// <summary>
+    /// APISIX's resolver failing for an upstream node's name (<c>[lua] resolver.lua:47: parse_domain(): failed to parse
+    /// domain: storaged-0.storaged.default.svc.cluster.local, error: failed to query the DNS server: dns client error:
+    /// 101 empty record received</c>, and its <c>upstream.lua</c>'s <c>parse_domain_for_nodes(): dns resolver domain: …
+    /// error: …</c>): the node is dropped, and with none left the route answers without a peer (<c>failed to set
+    /// upstream: no valid upstream node</c>). The name, and the DNS client's reason.
+    /// </summary>
+    private static bool ApisixUnresolved(ReadOnlySpan<byte> message, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> why)
+    {
+        name = default;
+        why = default;
+        var marker = "parse_domain(): failed to parse domain: "u8;
+        var at = message.IndexOf(marker);
+        if (at < 0)
+        {
+            marker = "parse_domain_for_nodes(): dns resolver domain: "u8;
+            at = message.IndexOf(marker);
+        }
+
+        if (at < 0)
+        {
+            return false;
+        }
+
+        var rest = message[(at + marker.Length)..];
+        var end = rest.IndexOf(" error: "u8);
+        if (end <= 0)
+        {
+            return false;
+        }
+
+        name = rest[..end].TrimEnd((byte)',');
+        why = rest[(end + " error: ".Length)..];
+        return !name.IsEmpty && name.IndexOf((byte)' ') < 0;
     }
 
     /// <summary>Where the name begins in Kong's pre-1.0 <c>failed the initial dns/balancer resolve for 'orders' with: …</c>
@@ -1071,6 +1126,11 @@ internal static class ErrorSignatures
             var name = tried["(short)"u8.Length..];
             var end = name.IndexOfAny((byte)':', (byte)'"');
             return Encoding.UTF8.GetString(end < 0 ? name : name[..end]);
+        }
+
+        if (kind.IsUnresolved() && ApisixUnresolved(message, out var apisixName, out _))
+        {
+            return Encoding.UTF8.GetString(apisixName);
         }
 
         if (kind.IsUnresolved() && KongInitialResolve(message) is var kongAt and >= 0)

@@ -241,4 +241,12 @@ internal enum FailureKind
     /// ingress-nginx) choose every peer so.
     /// </summary>
     BalancerScriptFailed,
+
+    /// <summary>
+    /// The request reached the upstream module without an upstream configuration (<c>[alert] … no upstream
+    /// configuration</c>, ngx_http_upstream_init_request): a third-party module ran the proxied location's content
+    /// handler again outside it (ModSecurity 2's nginx port re-running a POST after reading its body), and nginx answered
+    /// 500 itself, no server tried.
+    /// </summary>
+    NoUpstreamConfiguration,
 }

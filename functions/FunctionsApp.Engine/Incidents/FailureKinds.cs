@@ -10,7 +10,8 @@ internal static class FailureKinds
     /// named location is not defined, or the Lua balancer failed: nginx chose no peer, and the access log's
     /// <c>$upstream_addr</c> says <c>-</c>.</summary>
     public static bool ChoseNoPeer(this FailureKind kind) =>
-        kind.IsUnresolved() || kind is FailureKind.NoResolver or FailureKind.UpstreamUrlInvalid or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed;
+        kind.IsUnresolved() || kind is FailureKind.NoResolver or FailureKind.UpstreamUrlInvalid or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed
+            or FailureKind.NoUpstreamConfiguration;
 
     /// <summary>A failure nginx could only meet once connected: the peer closed or reset the connection, or sent what
     /// nginx could not use, or took too long to answer. Something listened at the address then. (A handshake that timed
@@ -32,9 +33,11 @@ internal static class FailureKinds
     /// (<see cref="OutOfNginxResources"/>), no temporary file for its body (<see cref="BodyNotBuffered"/>), or an
     /// address made of variables that did not parse (<see cref="FailureKind.UpstreamUrlInvalid"/>), or a named location
     /// that is not defined (<see cref="FailureKind.NamedLocationMissing"/>), or a Lua balancer that failed
-    /// (<see cref="FailureKind.BalancerScriptFailed"/>).</summary>
+    /// (<see cref="FailureKind.BalancerScriptFailed"/>), or a request that reached the upstream module without its
+    /// configuration (<see cref="FailureKind.NoUpstreamConfiguration"/>).</summary>
     public static bool AnsweredBeforeAnyTry(this FailureKind kind) =>
-        kind.OutOfNginxResources() || kind.BodyNotBuffered() || kind is FailureKind.UpstreamUrlInvalid or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed;
+        kind.OutOfNginxResources() || kind.BodyNotBuffered() || kind is FailureKind.UpstreamUrlInvalid or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed
+            or FailureKind.NoUpstreamConfiguration;
 
     /// <summary>nginx did not start: its configuration named a host it could not resolve, or it refused the configuration
     /// (<see cref="FailureKind.UnresolvedAtStart"/>, <see cref="FailureKind.ConfigRejectedAtStart"/>).</summary>

@@ -182,7 +182,7 @@ internal static class IncidentClassifier
         FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.SocketPathWithUri or FailureKind.NoResolver or FailureKind.Ipv6Unavailable or FailureKind.InvalidAddress
             or FailureKind.BindFailed or FailureKind.NotFastCgi or FailureKind.NotHttp2 or FailureKind.SharedKeepalive or FailureKind.WrongScheme or FailureKind.PlainTextAnswer
             or FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable or FailureKind.UpstreamUrlInvalid
-            or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed => (IncidentCause.Misconfiguration, 1.0),
+            or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed or FailureKind.NoUpstreamConfiguration => (IncidentCause.Misconfiguration, 1.0),
         FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused or FailureKind.UnresolvedAtStart => (IncidentCause.Dns, 1.0),
         FailureKind.AuthEndpointWrong or FailureKind.ConfigRejectedAtStart => (IncidentCause.Misconfiguration, 1.0),
         FailureKind.AuthEndpointFailed => (IncidentCause.UpstreamReturned, 1.0),
@@ -739,6 +739,8 @@ internal static class IncidentClassifier
                     $"nginx sent these requests to the named location {u}, which their `server` block does not define ({e.Kinds[top]}×): a `try_files` fallback, an `error_page` or an `X-Accel-Redirect` names it, so nginx answered 500 itself and proxied nothing.",
                 FailureKind.BalancerScriptFailed =>
                     $"the Lua code that chooses the peer for {u} (`balancer_by_lua*`) failed before it chose one ({e.Kinds[top]}×), so nginx answered these requests 500 itself and tried no server: the error after `failed to run balancer_by_lua*:` says where (a module not on `lua_package_path`, a nil value in the balancer's or the gateway's code).",
+                FailureKind.NoUpstreamConfiguration =>
+                    $"these requests reached nginx's upstream module without an upstream configuration ({e.Kinds[top]}×, `[alert] no upstream configuration`), so nginx answered 500 itself and tried no server: a module in the request's path ran the proxied location's handler again outside it (ModSecurity 2's nginx module re-running a POST after it read the body is the known one).",
                 FailureKind.UpstreamUrlInvalid =>
                     $"nginx could not use the upstream address its variables made for these requests ({u}; {e.Kinds[top]}×): a `proxy_pass` (`fastcgi_pass`, …) with variables is evaluated per request, and one that does not parse (a variable left empty, a port left blank, no `http://`) makes nginx answer 500 itself, with no upstream tried.",
                 FailureKind.BodyBufferUnwritable =>
@@ -891,6 +893,7 @@ internal static class IncidentClassifier
         FailureKind.ConfigRejectedAtStart => "configuration refused at start",
         FailureKind.NamedLocationMissing => "a named location that is not defined",
         FailureKind.BalancerScriptFailed => "a Lua balancer that failed",
+        FailureKind.NoUpstreamConfiguration => "a request that reached the upstream module without its configuration",
         FailureKind.NotHttp2 => "not an HTTP/2 server",
         FailureKind.SharedKeepalive => "a kept-alive connection of proxy_pass's taken by grpc_pass",
         FailureKind.NoPeerFromBalancer => "no endpoint from the balancer",

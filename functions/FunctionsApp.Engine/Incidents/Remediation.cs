@@ -308,6 +308,11 @@ internal static class Remediation
                     steps.Add("Fix the code or the path, then `nginx -t && nginx -s reload` (or restart the gateway); every request through that balancer gets 500 until it chooses a peer again.");
                 }
 
+                if (kinds.Contains(FailureKind.NoUpstreamConfiguration))
+                {
+                    steps.Add("Find the module that handles these requests before `proxy_pass` (`nginx -V` lists those built in, `load_module` the dynamic ones): ModSecurity 2's nginx module (`ModSecurityEnabled on`) re-runs a request's handler after it reads the body, and a POST then reaches the upstream module without its configuration. Move to libmodsecurity 3 with the ModSecurity-nginx connector (`modsecurity on;`), or turn the module off for the proxied location, and confirm a POST passes.");
+                }
+
                 if (kinds.Contains(FailureKind.UpstreamUrlInvalid))
                 {
                     steps.Add($"Find the `proxy_pass` (`fastcgi_pass`, `uwsgi_pass`, `grpc_pass`) built from variables for these requests (`nginx -T | grep -n '_pass .*\\$'`) and check what they hold at request time: nginx got `{upstream}`, so a variable was empty or unset for this host or path (a `map` with no `default`, a capture that did not match, an `auth_request_set` or header the request lacked), the port after `:` was left out, or the value has no `http://`.");
@@ -321,7 +326,7 @@ internal static class Remediation
                 }
 
                 if (kinds.Count == 0 || !kinds.All(k => k is FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable or FailureKind.UpstreamUrlInvalid or FailureKind.ConfigRejectedAtStart
-                    or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed))
+                    or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed or FailureKind.NoUpstreamConfiguration))
                 {
                     // uWSGI's refusal came from the address nginx was given, and a body nginx could not buffer, an address
                     // that did not parse, a balancer that chose none or a configuration refused at start went nowhere: no

@@ -220,6 +220,15 @@ public sealed class ErrorSignaturesTests
         { "[lua] balancer.lua:781: execute(): [dns] dns server error: 3 name error. Tried: (short)bearbear.service.consul:(na) - cache-hit/stale", "DnsNotFound" },
         { "[lua] balancer.lua:781: execute(): [dns] dns server error: 2 server failure. Tried: (short)orders:(na) - cache-miss", "DnsServerFailure" },
         { "upstream split a header line in FastCGI records while reading response header from upstream", "OtherUpstream" },
+
+        // A request that reached the upstream module without its configuration (a module re-running its handler).
+        { "no upstream configuration", "NoUpstreamConfiguration" },
+
+        // APISIX's resolver dropping a node whose name failed, in its two files' words.
+        { "stream [lua] resolver.lua:47: parse_domain(): failed to parse domain: storaged-0.storaged.default.svc.cluster.local, error: failed to query the DNS server: dns client error: 101 empty record received while prereading client data", "DnsNotFound" },
+        { "stream [lua] upstream.lua:79: parse_domain_for_nodes(): dns resolver domain: storaged-0.storaged.default.svc.cluster.local error: failed to query the DNS server: dns client error: 101 empty record received while prereading client data", "DnsNotFound" },
+        { "[lua] resolver.lua:47: parse_domain(): failed to parse domain: httpbin.local, error: failed to query the DNS server: dns server error: 2 server failure", "DnsServerFailure" },
+        { "[lua] resolver.lua:47: parse_domain(): failed to parse domain: httpbin.local, error: failed to query the DNS server: timeout", "DnsTimeout" },
     };
 
     [Theory]
@@ -261,6 +270,9 @@ public sealed class ErrorSignaturesTests
     // Kong 0.10 to 0.14 quote it (a page may have curled the quotes).
     [InlineData("[lua] responses.lua:107: before(): failed the initial dns/balancer resolve for 'ibapi-sand.adnxs.test' with: dns query returned no results, client: 10.3.64.175, server: kong, request: \"GET /status HTTP/1.1\", host: \"k\"", "ibapi-sand.adnxs.test")]
     [InlineData("[lua] responses.lua:121: after(): failed the initial dns/balancer resolve for \u2018orders_web\u2019 with: dns server error: 2 server failure, client: 10.0.0.1, server: kong, request: \"GET / HTTP/1.1\", host: \"k\"", "orders_web")]
+    // APISIX names the node's name after its resolver's words.
+    [InlineData("[lua] resolver.lua:47: parse_domain(): failed to parse domain: httpbin.local, error: failed to query the DNS server: dns server error: 3 name error, client: 10.0.0.1, server: _, request: \"GET / HTTP/1.1\", host: \"a\"", "httpbin.local")]
+    [InlineData("[lua] upstream.lua:79: parse_domain_for_nodes(): dns resolver domain: storaged-0.storaged.svc error: failed to query the DNS server: dns client error: 101 empty record received, client: 10.0.0.1, server: _, request: \"GET / HTTP/1.1\", host: \"a\"", "storaged-0.storaged.svc")]
     // A module resolving by itself quotes the name.
     [InlineData("upstream-dynamic-servers: 'furry.top' could not be resolved (110: Operation timed out)", "furry.top")]
     // The CONNECT module names the tunnel's peer itself.

@@ -2041,6 +2041,59 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// <c>[alert] no upstream configuration</c>: a request that reached the upstream module without its configuration
+    /// (ModSecurity 2's nginx module re-running a POST's handler after reading its body), which nginx answers 500 itself,
+    /// no server tried. Every POST fails so while the GETs beside them are served: nginx's own 500s, a misconfiguration,
+    /// with or without the access log.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void NoUpstreamConfiguration_IsNginxsOwn500_AMisconfiguration(bool withAccessLog)
+    {
+        var access = new List<string>();
+        var errors = new List<string>();
+        for (var s = 0; s < 40; s++)
+        {
+            var post = s % 8 == 0;
+            var request = post ? $"POST /prog/index.php?day={s} HTTP/1.1" : $"GET /prog/index.php?day={s} HTTP/1.1";
+            access.Add($"88.159.16.{s} - - [{Base.AddSeconds(s):dd/MMM/yyyy:HH:mm:ss} +0000] \"{request}\" {(post ? 500 : 200)} {(post ? 186 : 5120)} \"-\" \"Mozilla/5.0\"");
+            if (post)
+            {
+                errors.Add($"{Base.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [alert] 29432#0: *{s + 4} no upstream configuration, client: 88.159.16.{s}, server: school.test, request: \"{request}\", host: \"school.test\"");
+            }
+        }
+
+        var incident = Assert.Single(Analyze(withAccessLog ? access : [], errors, "combined").Incidents);
+
+        Assert.Equal((IncidentCause.Misconfiguration, 500, 5), (incident.Cause, incident.Status, incident.FailedRequests));
+        Assert.Contains("without an upstream configuration", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains("ModSecurity", incident.Remediation[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// APISIX's resolver dropping a node whose name has no record, said in two of its files, then its route finding no
+    /// node (<c>failed to set upstream: no valid upstream node</c>), on each session of a stream route: one DNS failure
+    /// per session, named by the node's name, however many of APISIX's lines tell it.
+    /// </summary>
+    [Fact]
+    public void Lua_ApisixResolverDroppingANodeAndNoNodeLeft_IsOneDnsFailurePerSession()
+    {
+        const string Name = "storaged-0.storaged-headless.default.svc.cluster.local";
+        const string Context = " while prereading client data, client: 172.17.0.1, server: 0.0.0.0:9779";
+        var errors = Enumerable.Range(0, 3).SelectMany(i => new[]
+        {
+            $"{Base.AddSeconds(i * 10):yyyy/MM/dd HH:mm:ss} [error] 44#44: *{9538531 + i} stream [lua] resolver.lua:47: parse_domain(): failed to parse domain: {Name}, error: failed to query the DNS server: dns client error: 101 empty record received{Context}",
+            $"{Base.AddSeconds(i * 10):yyyy/MM/dd HH:mm:ss} [error] 44#44: *{9538531 + i} stream [lua] upstream.lua:79: parse_domain_for_nodes(): dns resolver domain: {Name} error: failed to query the DNS server: dns client error: 101 empty record received{Context}",
+            $"{Base.AddSeconds(i * 10):yyyy/MM/dd HH:mm:ss} [error] 44#44: *{9538531 + i} stream [lua] init.lua:965: stream_preread_phase(): failed to set upstream: no valid upstream node{Context}",
+        });
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((IncidentCause.Dns, Name, 3), (incident.Cause, incident.Upstream, incident.FailedRequests));
+    }
+
+    /// <summary>
     /// An upstream that closes while nginx is still sending the request (<c>writev() failed (32: Broken pipe) while
     /// sending request to upstream</c>) stopped taking it before it had it whole: most often an upload over its own limit
     /// on a request's size, which the summary and the first fix say, rather than a broken answer.
@@ -4097,11 +4150,15 @@ public sealed class NginxBehaviourTests
 
     /// <summary>
     /// Connections no client request made fail no request: a Lua timer's cosocket (<c>context: ngx.timer</c>) and
-    /// ssl_stapling's OCSP request (<c>while requesting certificate status</c>, the handshake goes on unstapled). The
-    /// same connect failure logged for a request is that request's 502.
+    /// ssl_stapling's OCSP request (<c>while requesting certificate status</c>, the handshake goes on unstapled), and
+    /// NGINX Plus's active health check (<c>health check "" of peer … in upstream "…"</c>: its own probe, which takes
+    /// the peer out of rotation). The same connect failure or timeout logged for a request is that request's 502 or 504.
     /// </summary>
     [Theory]
     [InlineData("connect() to 127.0.0.1:9002 failed (111: Connection refused), context: ngx.timer", 0)]
+    [InlineData("upstream timed out (110: Connection timed out) while reading response header from upstream, health check \"\" of peer 192.168.32.4:80 in upstream \"oss_upstreams\"", 0)]
+    [InlineData("connect() failed (111: Connection refused) while connecting to upstream, health check \"app_check\" of peer 10.0.0.4:8080 in upstream \"app\"", 0)]
+    [InlineData("*12 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.7, server: a.test, request: \"GET / HTTP/1.1\", upstream: \"http://192.168.32.4:80/\", host: \"a.test\"", 1)]
     [InlineData("no resolver defined to resolve r3.o.lencr.org while requesting certificate status, responder: r3.o.lencr.org, certificate: \"/etc/ssl/site.pem\"", 0)]
     [InlineData("*12 connect() to 127.0.0.1:9002 failed (111: Connection refused) while connecting to upstream, client: 10.0.0.7, server: a.test, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:9002/\", host: \"a.test\"", 1)]
     public void ErrorLogAlone_LinesOfConnectionsNoRequestMade_AreNoFailedRequests(string message, int incidents)
