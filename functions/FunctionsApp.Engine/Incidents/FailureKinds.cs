@@ -6,12 +6,18 @@ internal static class FailureKinds
     public static bool IsUnresolved(this FailureKind kind) =>
         kind is FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused or FailureKind.UnresolvedAtStart;
 
-    /// <summary>The name did not resolve (or no resolver was defined), the address made of variables did not parse, the
-    /// named location is not defined, or the Lua balancer failed: nginx chose no peer, and the access log's
-    /// <c>$upstream_addr</c> says <c>-</c>.</summary>
+    /// <summary>The name did not resolve (or no resolver was defined), or nginx answered 500 before choosing a peer
+    /// (<see cref="RefusedBeforeAnyPeer"/>): nginx chose no peer, and the access log's <c>$upstream_addr</c> says
+    /// <c>-</c>.</summary>
     public static bool ChoseNoPeer(this FailureKind kind) =>
-        kind.IsUnresolved() || kind is FailureKind.NoResolver or FailureKind.UpstreamUrlInvalid or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed
-            or FailureKind.NoUpstreamConfiguration;
+        kind.IsUnresolved() || kind == FailureKind.NoResolver || kind.RefusedBeforeAnyPeer();
+
+    /// <summary>nginx answered the request 500 itself before choosing a peer: the address made of variables did not parse
+    /// (<see cref="FailureKind.UpstreamUrlInvalid"/>), the named location is not defined
+    /// (<see cref="FailureKind.NamedLocationMissing"/>), the Lua balancer failed (<see cref="FailureKind.BalancerScriptFailed"/>),
+    /// or the request reached the upstream module without its configuration (<see cref="FailureKind.NoUpstreamConfiguration"/>).</summary>
+    public static bool RefusedBeforeAnyPeer(this FailureKind kind) =>
+        kind is FailureKind.UpstreamUrlInvalid or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed or FailureKind.NoUpstreamConfiguration;
 
     /// <summary>A failure nginx could only meet once connected: the peer closed or reset the connection, or sent what
     /// nginx could not use, or took too long to answer. Something listened at the address then. (A handshake that timed
@@ -30,14 +36,10 @@ internal static class FailureKinds
     public static bool BodyNotBuffered(this FailureKind kind) => kind is FailureKind.BodyBufferUnwritable or FailureKind.BodyBufferDiskFull;
 
     /// <summary>nginx answered the request 500 itself before any try: no connection or descriptor for it
-    /// (<see cref="OutOfNginxResources"/>), no temporary file for its body (<see cref="BodyNotBuffered"/>), or an
-    /// address made of variables that did not parse (<see cref="FailureKind.UpstreamUrlInvalid"/>), or a named location
-    /// that is not defined (<see cref="FailureKind.NamedLocationMissing"/>), or a Lua balancer that failed
-    /// (<see cref="FailureKind.BalancerScriptFailed"/>), or a request that reached the upstream module without its
-    /// configuration (<see cref="FailureKind.NoUpstreamConfiguration"/>).</summary>
+    /// (<see cref="OutOfNginxResources"/>), no temporary file for its body (<see cref="BodyNotBuffered"/>), or no peer to
+    /// choose (<see cref="RefusedBeforeAnyPeer"/>).</summary>
     public static bool AnsweredBeforeAnyTry(this FailureKind kind) =>
-        kind.OutOfNginxResources() || kind.BodyNotBuffered() || kind is FailureKind.UpstreamUrlInvalid or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed
-            or FailureKind.NoUpstreamConfiguration;
+        kind.OutOfNginxResources() || kind.BodyNotBuffered() || kind.RefusedBeforeAnyPeer();
 
     /// <summary>nginx did not start: its configuration named a host it could not resolve, or it refused the configuration
     /// (<see cref="FailureKind.UnresolvedAtStart"/>, <see cref="FailureKind.ConfigRejectedAtStart"/>).</summary>
