@@ -619,62 +619,33 @@ internal static class ErrorSignatures
             errno = 0;
         }
 
-        var byText = Contains(text, "refused") ? Errno.Refused
-            : Contains(text, "reset by peer") || Contains(text, "forcibly closed") || Contains(text, "Broken pipe") ? Errno.Reset
-            : Contains(text, "Network is unreachable") || Contains(text, "network is unreachable") || Contains(text, "unreachable network")
-                || Contains(text, "Network unreachable") ? Errno.NetworkUnreachable
-            : Contains(text, "No route to host") || Contains(text, "unreachable") ? Errno.Unreachable
-            : Contains(text, "timed out") || Contains(text, "did not properly respond") ? Errno.TimedOut
-            : Contains(text, "Resource temporarily unavailable") || Contains(text, "would block") ? Errno.Again
-            : Contains(text, "assign requested address") || Contains(text, "Address not available") ? Errno.AddressNotAvailable
-            : Contains(text, "Too many open files") ? Errno.TooManyFiles
-            : Contains(text, "No such file or directory") ? Errno.NoEntry
-            : Contains(text, "Permission denied") || Contains(text, "Operation not permitted") ? Errno.Access
-            : Contains(text, "Invalid argument") || Contains(text, "invalid argument was supplied")
-                || Contains(text, "Address family not supported") || Contains(text, "address incompatible with the requested protocol") ? Errno.InvalidAddress
-            : Errno.Unknown;
-        var meaning = byText != Errno.Unknown ? byText : errno switch
-        {
-            111 or 61 or 10061 => Errno.Refused,
-            104 or 54 or 10054 or 32 => Errno.Reset,
-            101 or 51 or 10051 => Errno.NetworkUnreachable,
-            113 or 65 or 10065 or 112 or 64 => Errno.Unreachable,
-            110 or 60 or 10060 => Errno.TimedOut,
-            11 or 35 or 10035 => Errno.Again,
-            99 or 49 or 10049 => Errno.AddressNotAvailable,
-            24 or 23 or 10024 => Errno.TooManyFiles,
-            2 => Errno.NoEntry,
-            13 or 1 or 10013 => Errno.Access,
-            22 or 10022 or 97 or 47 or 10047 => Errno.InvalidAddress,
-            _ => Errno.Unknown,
-        };
-
+        var meaning = NginxLogs.Errno.Classify(errno, text);
         var unixSocket = message.IndexOf("unix:"u8) >= 0;
         return meaning switch
         {
-            Errno.Refused => FailureKind.Refused,
-            Errno.Reset => connecting ? FailureKind.ResetConnecting : FailureKind.Reset,
-            Errno.Unreachable => FailureKind.Unreachable,
+            ErrnoKind.ConnectionRefused => FailureKind.Refused,
+            ErrnoKind.ConnectionReset or ErrnoKind.BrokenPipe => connecting ? FailureKind.ResetConnecting : FailureKind.Reset,
+            ErrnoKind.HostUnreachable or ErrnoKind.HostDown => FailureKind.Unreachable,
 
             // ENETUNREACH: no route to the peer's network. To an IPv6 peer that is a host without IPv6 (a name that
             // resolves to AAAA records too, on an IPv4-only host); to an IPv4 one, a route or VPN gone.
-            Errno.NetworkUnreachable => IsIpv6Peer(message) ? FailureKind.Ipv6Unavailable : FailureKind.Unreachable,
+            ErrnoKind.NetworkUnreachable => IsIpv6Peer(message) ? FailureKind.Ipv6Unavailable : FailureKind.Unreachable,
 
             // The kernel gave up on the SYN (the host does not answer, a firewall drops it): nginx answers 502, not 504.
             // On a connection made (recv(), send(), SSL_read()), the kernel's retransmissions gave up: 502 as well.
-            Errno.TimedOut => connecting ? FailureKind.Unreachable : FailureKind.ConnectionTimedOut,
-            Errno.Again => FailureKind.ResourceUnavailable,
+            ErrnoKind.TimedOut => connecting ? FailureKind.Unreachable : FailureKind.ConnectionTimedOut,
+            ErrnoKind.WouldBlock => FailureKind.ResourceUnavailable,
             // EADDRNOTAVAIL: no local address to connect from. For an IPv6 peer ("connect() to [2001:db8::1]:443", "[::1]"
             // for localhost) the host has no IPv6 address (containers, IPv4-only VMs); otherwise its ports ran out.
-            Errno.AddressNotAvailable => IsIpv6Peer(message) ? FailureKind.Ipv6Unavailable : FailureKind.PortExhaustion,
-            Errno.TooManyFiles => FailureKind.TooManyOpenFiles,
-            Errno.NoEntry when unixSocket && SocketPathWithUri(message) => FailureKind.SocketPathWithUri,
-            Errno.NoEntry when unixSocket || connecting => FailureKind.MissingSocket,
-            Errno.Access when unixSocket || connecting => FailureKind.PermissionDenied,
+            ErrnoKind.AddressNotAvailable => IsIpv6Peer(message) ? FailureKind.Ipv6Unavailable : FailureKind.PortExhaustion,
+            ErrnoKind.TooManyOpenFiles => FailureKind.TooManyOpenFiles,
+            ErrnoKind.NoSuchFile when unixSocket && SocketPathWithUri(message) => FailureKind.SocketPathWithUri,
+            ErrnoKind.NoSuchFile when unixSocket || connecting => FailureKind.MissingSocket,
+            ErrnoKind.PermissionDenied when unixSocket || connecting => FailureKind.PermissionDenied,
 
             // connect() itself rejected the address (EINVAL, EAFNOSUPPORT): nginx logs it at [crit], not [error], as
             // nothing on the network answered; the address configured (or resolved) is one this socket cannot use.
-            Errno.InvalidAddress when connecting => FailureKind.InvalidAddress,
+            ErrnoKind.InvalidAddress when connecting => FailureKind.InvalidAddress,
             _ => FailureKind.None,
         };
     }
@@ -697,22 +668,6 @@ internal static class ErrorSignatures
     }
 
     private static bool IsIpv6Peer(ReadOnlySpan<byte> message) => message.IndexOf("[::1]"u8) >= 0 || message.IndexOf("connect() to ["u8) >= 0;
-
-    private enum Errno
-    {
-        Unknown,
-        Refused,
-        Reset,
-        Unreachable,
-        NetworkUnreachable,
-        TimedOut,
-        Again,
-        AddressNotAvailable,
-        TooManyFiles,
-        NoEntry,
-        Access,
-        InvalidAddress,
-    }
 
     /// <summary>
     /// An API gateway built on OpenResty rejecting a request by a limit of its own: APISIX's limit-req, limit-conn and
@@ -968,13 +923,6 @@ internal static class ErrorSignatures
         || message.IndexOf("while sending response to client"u8) >= 0 || message.IndexOf("while waiting for request"u8) >= 0
         || message.StartsWith("client "u8);
 
-    private static bool Contains(ReadOnlySpan<byte> text, string value)
-    {
-        Span<byte> bytes = stackalloc byte[value.Length];
-        Encoding.ASCII.GetBytes(value, bytes);
-        return text.IndexOf(bytes) >= 0;
-    }
-
     /// <summary>
     /// The message without what differs between requests: the target of <c>connect() to X failed</c>, the numbers of
     /// <c>excess: 1.234</c>, the bytes nginx quotes from an invalid header or status, and a cut at 200 characters.
@@ -1077,7 +1025,7 @@ internal static class ErrorSignatures
     {
         var unreachable = errorSignatures
             .Select(s => NginxLogs.Errno.Of(Encoding.UTF8.GetBytes(s)))
-            .Where(errno => errno is ErrnoKind.NetworkUnreachable or ErrnoKind.HostUnreachable)
+            .Where(errno => errno is ErrnoKind.NetworkUnreachable or ErrnoKind.HostUnreachable or ErrnoKind.HostDown)
             .ToList();
         return unreachable.Count > 0 && unreachable.TrueForAll(errno => errno == ErrnoKind.NetworkUnreachable);
     }

@@ -452,9 +452,29 @@ public sealed class ErrorLogParserTests
     [InlineData("(28: No space left on device)", "NoSpace")]
     [InlineData("(69: Disk quota exceeded)", "NoSpace")]
     [InlineData("(30: Read-only file system)", "NotWritablePath")]
+    [InlineData("(61: Connection ref", "ConnectionRefused")] // cut inside its text: the number decides, BSD's as Linux's
+    [InlineData("(10054: An existing connection was forcibly closed by the remote host)", "ConnectionReset")]
+    [InlineData("(10060: A connection attempt failed because the connected party did not properly respond after a period of time)", "TimedOut")]
+    [InlineData("(10065: A socket operation was attempted to an unreachable host)", "HostUnreachable")]
+    [InlineData("(10051: A socket operation was attempted to an unreachable network)", "NetworkUnreachable")]
+    [InlineData("(64: Host is down)", "HostDown")]
+    [InlineData("(1: Operation not permitted)", "PermissionDenied")]
+    [InlineData("(22: Invalid argument)", "InvalidAddress")]
+    [InlineData("(97: Address family not supported by protocol)", "InvalidAddress")]
+    [InlineData("(24: No file descriptors available)", "TooManyOpenFiles")]
+    [InlineData("(53: Software caused connection abort)", "ConnectionAborted")]
     [InlineData("no errno here", "Unknown")]
     public void ErrnoOf_TextsOfEverySystem_MeanTheSame(string message, string expected) =>
         Assert.Equal(expected, Errno.Of(Encoding.UTF8.GetBytes("connect() failed " + message + " while connecting to upstream")).ToString());
+
+    /// <summary>A paste that dropped the number keeps the kernel's words, and they alone name the error.</summary>
+    [Theory]
+    [InlineData("connect() failed (Connection refused) while connecting to upstream", "ConnectionRefused")]
+    [InlineData("Resource temporarily unavailable while connecting to upstream", "WouldBlock")]
+    [InlineData("recv() failed (Connection reset by peer) while reading response header from upstream", "ConnectionReset")]
+    [InlineData("upstream sent invalid header while reading response header from upstream", "Unknown")]
+    public void ErrnoOfText_WordsWithoutTheNumber_NameTheError(string message, string expected) =>
+        Assert.Equal(expected, Errno.OfText(Encoding.UTF8.GetBytes(message)).ToString());
 
     [Theory]
     [InlineData("http://127.0.0.1:9001/api?x=1", "127.0.0.1:9001")]
