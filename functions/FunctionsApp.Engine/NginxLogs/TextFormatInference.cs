@@ -243,6 +243,16 @@ internal static class TextFormatInference
                 continue;
             }
 
+            // A quoted or bracketed field glued to the next by one mark ('[$time_local]:$remote_addr',
+            // '"$request"|$status'): the mark is the format's text, and the next field starts right after it.
+            if (delimiter == ' ' && !bare && line[i] is ':' or '|' or ',' or ';' or '@' && i + 1 < line.Length
+                && (char.IsAsciiLetterOrDigit(line[i + 1]) || line[i + 1] is '[' or '"'))
+            {
+                literal.Append(line[i]);
+                i++;
+                continue;
+            }
+
             // The separator: one space, or the delimiter with the spaces around it; other text up to it is literal too.
             var separatorStart = i;
             if (delimiter == ' ')
@@ -497,9 +507,11 @@ internal static class TextFormatInference
 
     private static bool IsBracketedAddress(string line, int i)
     {
-        // [2001:db8::1]:8080 is an upstream address, not a bracketed field.
+        // [2001:db8::1]:8080 is an upstream address, not a bracketed field; a time glued to the next field by a colon
+        // ('[01/Jul/2020:07:51:59 +0000]:10.0.0.1') has colons inside too, but also a space or a slash, which no address has.
         var close = line.IndexOf(']', i);
-        return close > i && close + 1 < line.Length && line[close + 1] == ':' && line[(i + 1)..close].Contains(':', StringComparison.Ordinal);
+        return close > i && close + 1 < line.Length && line[close + 1] == ':' && line[(i + 1)..close] is var inside
+            && inside.Contains(':', StringComparison.Ordinal) && inside.AsSpan().IndexOfAny(' ', '/') < 0;
     }
 
     private static int BareEnd(string line, int i, char delimiter)
@@ -900,14 +912,20 @@ internal static class TextFormatInference
                 for (var line = 0; line < lines; line++)
                 {
                     var mine = Seconds(candidate, line);
-                    // Within a millisecond: nginx rounds each time to whole milliseconds, and an upstream's time,
-                    // measured on its own clock, often reads 1 ms above the request's (0.000 beside 0.001).
-                    atLeast += times.All(o => o == candidate || double.IsNaN(Seconds(o, line)) || Seconds(o, line) <= mine + 0.0015) ? 1 : 0;
+                    // Within two milliseconds: each time is the difference of two readings cut to whole milliseconds,
+                    // on two clocks read apart, so an upstream's time often reads 1 or 2 ms above the request's (0.000
+                    // beside 0.001, 0.122 beside 0.124). And within what the clocks drift apart over the request:
+                    // $request_time is the wall clock's (ngx_timeofday), the upstream's times the monotonic clock's
+                    // (ngx_current_msec), and NTP slews the wall clock by up to 500 ppm (60.003 beside 59.997).
+                    var slack = 0.0025 + (mine * 0.0005);
+                    atLeast += times.All(o => o == candidate || double.IsNaN(Seconds(o, line)) || Seconds(o, line) <= mine + slack) ? 1 : 0;
                     above += times.All(o => o == candidate || double.IsNaN(Seconds(o, line)) || Seconds(o, line) < mine - 0.0015) ? 1 : 0;
                 }
 
-                // Two times within that millisecond on as many lines: the one clearly above the other more often (a
-                // slow client's request outlasts the upstream's answer) is the request's.
+                // Two times within that slack on as many lines: the one above the other by more than rounding more
+                // often (a slow client's request outlasts the upstream's answer) is the request's. Times that only
+                // drift apart cannot tell which is which; either way neither is taken for a header time, which would
+                // say the upstream answered.
                 var share = (double)atLeast / lines;
                 if (share > best + 1e-9 || (share > best - 1e-9 && above > bestAbove))
                 {

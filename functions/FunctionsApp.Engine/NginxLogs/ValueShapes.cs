@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -257,36 +258,35 @@ internal static class ValueShapes
 
     /// <summary>
     /// An IPv4 address masked before it was posted or shipped (<c>192.168.x.x</c>, <c>x.x.32.2</c>,
-    /// <c>xxx.xxx.xxx.xxx</c>, <c>10.0.*.*</c>): still an address in its field, but it names nobody, so it agrees with
-    /// any other client.
+    /// <c>xxx.xxx.xxx.xxx</c>, <c>10.0.*.*</c>, <c>91.bbb.ccc.ddd</c>, <c>a.b.c.d</c>): still an address in its field, but it
+    /// names nobody, so it agrees with any other client. Four parts of one to three characters, each digits, mask marks
+    /// (<c>x</c>, <c>*</c>, <c>#</c>, mixed with digits: <c>1xx</c>) or one letter repeated, standing for an octet; a
+    /// host name's labels are words (<c>api.dev.abc.io</c>), not a letter repeated.
     /// </summary>
     public static bool IsMaskedIPv4(string value)
     {
         // Called for every client pair the join compares: no allocation, and out at once for a plain address.
-        if (value.Length is < 7 or > 15 || value.AsSpan().IndexOfAny('x', 'X', '*') < 0)
+        if (value.Length is < 7 or > 15 || !value.AsSpan().ContainsAnyExcept(DigitsAndDots))
         {
             return false;
         }
 
-        var (parts, length) = (1, 0);
-        foreach (var c in value)
+        var parts = 0;
+        foreach (var range in value.AsSpan().Split('.'))
         {
-            if (c == '.')
-            {
-                (parts, length) = length == 0 ? (5, 0) : (parts + 1, 0);
-            }
-            else if ((char.IsAsciiDigit(c) || c is 'x' or 'X' or '*') && ++length <= 3)
-            {
-                continue;
-            }
-            else
+            var part = value.AsSpan()[range];
+            if (++parts > 4 || part.Length is 0 or > 3
+                || (part.ContainsAnyExcept(DigitsAndMasks) && (!char.IsAsciiLetter(part[0]) || part.ContainsAnyExcept(part[0]))))
             {
                 return false;
             }
         }
 
-        return parts == 4 && length > 0;
+        return parts == 4;
     }
+
+    private static readonly SearchValues<char> DigitsAndDots = SearchValues.Create("0123456789.");
+    private static readonly SearchValues<char> DigitsAndMasks = SearchValues.Create("0123456789xX*#");
 
     private static bool IsIPv4(string value)
     {

@@ -23,6 +23,9 @@ public sealed class LogFormatDetectorTests
     [InlineData("x.x.32.2")]
     [InlineData("xxx.xxx.xxx.xxx")]
     [InlineData("10.0.*.*")]
+    [InlineData("91.bbb.ccc.ddd")] // each masked octet a letter repeated
+    [InlineData("aaa.bbb.ccc.ddd")]
+    [InlineData("a.b.c.d")]
     public void Detect_CombinedWithTheClientMaskedBeforePosting_StillPicksCombined(string masked)
     {
         // A masked address has letters, like a host name; it stands where $remote_addr stands, not a $host.
@@ -52,6 +55,35 @@ public sealed class LogFormatDetectorTests
         var detection = LogFormatDetector.DetectWithPrefix(Lines(lines));
 
         Assert.Equal("combined", detection.Format?.Name);
+    }
+
+    /// <summary>
+    /// A format whose bracketed time is glued to the next field by a colon (<c>'[$time_local]:$remote_addr - …'</c>): the
+    /// colon is the format's text, and the address after it a field of its own, as after a space.
+    /// </summary>
+    [Fact]
+    public void Detect_BracketedTimeGluedToTheAddressByAColon_InfersBothFields()
+    {
+        var format = LogFormatDetector.Detect(Lines(
+            "[01/Jul/2020:07:51:59 +0000]:10.176.208.13 - \"GET /service/token HTTP/1.1\" 200 737 \"-\" \"Go-http-client/1.1\" 1.547 1.548 .",
+            "[01/Jul/2020:07:51:59 +0000]:10.176.208.13 - \"HEAD /v2/app/manifests/1.0 HTTP/1.1\" 404 0 \"-\" \"harbor-registry-client\" 0.032 0.032 .",
+            "[01/Jul/2020:07:53:04 +0000]:10.176.208.13 - \"HEAD /v2/app/manifests/0.9 HTTP/1.1\" 200 0 \"-\" \"harbor-registry-client\" 0.127 0.124 .",
+            "[01/Jul/2020:07:53:05 +0000]:10.176.208.13 - \"HEAD /v2/app/manifests/0.8 HTTP/1.1\" 200 0 \"-\" \"harbor-registry-client\" 0.122 0.124 .",
+            "[01/Jul/2020:07:53:03 +0000]:10.176.208.13 - \"PUT /v2/app/manifests/1.0 HTTP/1.1\" 504 160 \"-\" \"harbor-registry-client\" 59.997 60.003 ."));
+
+        Assert.NotNull(format);
+        Assert.True(format.TryParse(Encoding.UTF8.GetBytes(
+            "[01/Jul/2020:07:53:03 +0000]:10.176.208.13 - \"PUT /v2/app/manifests/1.0 HTTP/1.1\" 504 160 \"-\" \"harbor-registry-client\" 59.997 60.003 ."), out var entry));
+        Assert.Equal(504, entry.Status);
+        Assert.Equal("10.176.208.13", entry.Text(AccessField.RemoteAddr));
+
+        // Two times apart by no more than rounding and the drift of nginx's two clocks (the wall clock's $request_time,
+        // the monotonic one's upstream times: 60.003 beside 59.997 after 60 s) are the request's and the upstream's
+        // response time, which values alone cannot order; neither is a header time, which would say the upstream answered.
+        Assert.Equal(["59.997", "60.003"], new[] { entry.Text(AccessField.RequestTime), entry.Text(AccessField.UpstreamResponseTime) }.Order());
+        Assert.DoesNotContain("$upstream_header_time", format.Definition, StringComparison.Ordinal);
+        Assert.True(entry.TryGetTime(out var time));
+        Assert.Equal(new DateTimeOffset(2020, 7, 1, 7, 53, 3, TimeSpan.Zero), time);
     }
 
     /// <summary>
