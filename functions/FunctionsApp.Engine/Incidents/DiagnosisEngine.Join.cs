@@ -127,7 +127,10 @@ internal sealed partial class DiagnosisEngine
             // connect is moved past whatever the method (nothing was sent), so this one's next server answered too.
             failure.Recovered = !_options.CountTriesMovedPast;
             Stats.TriesMovedPast++;
-            if (error.NextServerTried && (UpstreamAddress.IsLocalhostIpv6(error.Upstream) || error.Kind == FailureKind.Ipv6Unavailable))
+            // nginx said it went on from it, or the configuration reaches it through the name localhost, whose IPv4
+            // address is the next server.
+            if ((error.NextServerTried && (UpstreamAddress.IsLocalhostIpv6(error.Upstream) || error.Kind == FailureKind.Ipv6Unavailable))
+                || _options.LocalhostIpv6Servers.Contains(error.Upstream))
             {
                 Stats.TriesMovedPastToIpv4++;
             }

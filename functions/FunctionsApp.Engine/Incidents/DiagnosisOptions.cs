@@ -53,6 +53,11 @@ public sealed class DiagnosisOptions
     /// request late in them showed it.</summary>
     internal IReadOnlySet<string> ServersKnownToHavePeers { get; private set; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>Servers on localhost's IPv6 address that the nginx configuration given reaches through the name
+    /// <c>localhost</c> (<see cref="NginxConfig.NginxConfigModel.LocalhostIpv6Servers"/>): a failed connect there goes on
+    /// to <c>127.0.0.1</c>, as nginx's <c>upstream server temporarily disabled</c> warning would say.</summary>
+    internal IReadOnlySet<string> LocalhostIpv6Servers { get; private set; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>The error log given ends where its last line is (one-shot analysis of files): after that line its silence
     /// says nothing of a failure, which an excerpt or a capture that stopped earlier did not reach. An error log given
     /// empty still says that nginx made no gateway error itself. The service's streams go on, and nginx writes only when
@@ -72,6 +77,14 @@ public sealed class DiagnosisOptions
     {
         var copy = (DiagnosisOptions)MemberwiseClone();
         copy.ServersKnownToHavePeers = servers.ToHashSet(StringComparer.Ordinal);
+        return copy;
+    }
+
+    /// <summary>These options with <see cref="LocalhostIpv6Servers"/>.</summary>
+    internal DiagnosisOptions WithLocalhostIpv6Servers(IEnumerable<string> servers)
+    {
+        var copy = (DiagnosisOptions)MemberwiseClone();
+        copy.LocalhostIpv6Servers = servers.ToHashSet(StringComparer.Ordinal);
         return copy;
     }
 

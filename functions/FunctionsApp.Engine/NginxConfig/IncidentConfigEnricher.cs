@@ -60,6 +60,7 @@ public static partial class IncidentConfigEnricher
             evidence.Add(Item("route", route.Describe()));
         }
 
+        string? configuredDown = null;
         switch (incident.Cause)
         {
             case IncidentCause.Timeout:
@@ -75,7 +76,7 @@ public static partial class IncidentConfigEnricher
                 Dns(route, model, upstream, evidence, notes, steps);
                 break;
             case IncidentCause.UpstreamDown or IncidentCause.Overload or IncidentCause.InvalidResponse:
-                Upstream(incident, model, route, upstream, evidence, notes, steps);
+                configuredDown = Upstream(incident, model, route, upstream, evidence, notes, steps);
                 break;
             case IncidentCause.RateLimited:
                 RateLimit(model, route, evidence, notes, steps);
@@ -93,6 +94,22 @@ public static partial class IncidentConfigEnricher
         if (evidence.Count == 0 && notes.Count == 0)
         {
             return incident;
+        }
+
+        if (configuredDown is not null)
+        {
+            // The configuration, not the upstream, turned these requests away: whatever runs at the addresses, nginx
+            // tries no server marked `down`. What the logs alone could only guess at (servers failed earlier, or the
+            // configuration) is now known.
+            return incident with
+            {
+                Upstream = upstream,
+                Host = host,
+                Cause = IncidentCause.Misconfiguration,
+                Summary = string.Join(' ', notes),
+                Evidence = [.. incident.Evidence, .. evidence],
+                Remediation = [.. steps, .. incident.Remediation],
+            };
         }
 
         return incident with
@@ -337,13 +354,17 @@ public static partial class IncidentConfigEnricher
         }
     }
 
-    private static void Upstream(Incident incident, NginxConfigModel model, ConfigRoute? route, string upstream, List<EvidenceItem> evidence, List<string> notes, List<string> steps)
+    /// <returns>The name of the upstream block whose every server the configuration marks <c>down</c>, when the
+    /// incident is nginx finding no live server in it; else null.</returns>
+    private static string? Upstream(Incident incident, NginxConfigModel model, ConfigRoute? route, string upstream, List<EvidenceItem> evidence, List<string> notes, List<string> steps)
     {
         var target = route?.Target ?? model.TargetsOf(upstream).FirstOrDefault();
         if (target is null)
         {
-            return;
+            return null;
         }
+
+        string? configuredDown = null;
 
         evidence.Add(Item("pass", $"{target.Directive} ({target.Directive.Where})"));
         var context = route?.Context ?? NginxConfigModel.EnclosingBlock(target.Directive) ?? target.Directive;
@@ -361,7 +382,8 @@ public static partial class IncidentConfigEnricher
             // Every server marked down: nginx has none to try (no live upstreams), whatever runs at the addresses.
             // nginx-proxy's template writes `down` for a container it found no reachable address or port for.
             var lines = string.Join(", ", marked.Servers.Select(s => s.Directive.Where));
-            notes.Add($"Every server of upstream {marked.Name} is marked `down` in the configuration ({lines}): nginx has no server to send these requests to.");
+            notes.Insert(0, $"Every server of upstream {marked.Name} is marked `down` in the configuration ({lines}): nginx has no server to send these requests to, and answers them itself (no live upstreams).");
+            configuredDown = marked.Name;
             steps.Insert(0, $"Remove `down` from the servers of upstream {marked.Name} ({lines}) once the service runs there; where a generator wrote it (nginx-proxy: a container it found no reachable network or port for), check that the container is running, shares a network with nginx and exposes the port (`VIRTUAL_PORT`), then let the configuration be generated again.");
         }
 
@@ -383,6 +405,8 @@ public static partial class IncidentConfigEnricher
             notes.Add($"{upstream} is the only server behind {target.Directive.Name} at {target.Directive.Where}: nginx had nowhere else to send the requests.");
             steps.Add($"Give {(target.Group is null ? "this location an upstream group" : $"upstream {target.Group.Name} ({at.Where})")} a second server or a `backup` server so that one failure is not an outage.");
         }
+
+        return configuredDown;
     }
 
     private static void RateLimit(NginxConfigModel model, ConfigRoute? route, List<EvidenceItem> evidence, List<string> notes, List<string> steps)

@@ -158,6 +158,18 @@ public sealed class NginxConfigModel
         return [.. found.Distinct().OrderBy(d => FileOrder(d.File)).ThenBy(d => d.Line)];
     }
 
+    /// <summary>
+    /// <c>[::1]:PORT</c> for each <c>localhost:PORT</c> the configuration passes to (a <c>proxy_pass</c>'s own address, or a
+    /// server of an upstream block): nginx resolves the name when it reads the configuration, and where it resolves to
+    /// both loopback addresses each is a server of its own, so a failed connect on <c>[::1]</c> goes on to
+    /// <c>127.0.0.1</c> on the same port, the same application's other address.
+    /// </summary>
+    public IReadOnlySet<string> LocalhostIpv6Servers() =>
+        Targets.SelectMany(t => t.ServerAddresses)
+            .Where(a => a.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase))
+            .Select(a => "[::1]" + a["localhost".Length..])
+            .ToHashSet(StringComparer.Ordinal);
+
     /// <summary>The routes that pass to <paramref name="address"/> (directly, or through a group that has it as a server).</summary>
     public IReadOnlyList<PassTarget> TargetsOf(string address) =>
         [.. Targets.Where(t => string.Equals(t.Address, address, StringComparison.OrdinalIgnoreCase)

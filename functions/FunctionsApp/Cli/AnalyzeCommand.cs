@@ -124,8 +124,11 @@ internal static class AnalyzeCommand
             // is read once: the access side reads the error lines among its own, and reading it twice would count every
             // request twice.
             var errorPaths = parsed.Error.Where(e => e == "-" || !parsed.Access.Any(a => a != "-" && (SameFile(a, e) || SameContent(a, e))));
+            // The configuration says which addresses nginx reached through the name localhost: there a refused [::1] was
+            // a try nginx went on from, to 127.0.0.1.
+            var options = config?.Model is { } named ? parsed.Options.WithLocalhostIpv6Servers(named.LocalhostIpv6Servers()) : parsed.Options;
             report = LogAnalyzer.Analyze(
-                [.. parsed.Access.Select(LogInput.FromPath)], [.. errorPaths.Select(LogInput.FromPath)], format, parsed.Options, cancellationToken);
+                [.. parsed.Access.Select(LogInput.FromPath)], [.. errorPaths.Select(LogInput.FromPath)], format, options, cancellationToken);
         }
         catch (IOException ex)
         {

@@ -65,7 +65,7 @@ internal static class ReportWriter
                 ? "No 502/503/504 incidents: no failed requests in these logs." + (stats.ResponsesCutShort == 0 ? ""
                     : string.Create(CultureInfo.InvariantCulture, $" {stats.ResponsesCutShort} line(s) tell of answers that broke after nginx had passed their status on (`while reading upstream`, or a slice after the first): no gateway error."))
                     + (stats.TriesMovedPastToIpv4 == 0 ? ""
-                    : string.Create(CultureInfo.InvariantCulture, $" {stats.TriesMovedPastToIpv4} tr(ies) on an IPv6 address failed, and nginx went on to the same name's IPv4 address (its `upstream server temporarily disabled` says so), which failed in no line: no client error. Each such request pays a failed connect: name the IPv4 address in `proxy_pass` (127.0.0.1 for localhost), or make the application listen on [::1] too."))
+                    : string.Create(CultureInfo.InvariantCulture, $" {stats.TriesMovedPastToIpv4} tr(ies) on an IPv6 address failed, and nginx went on to the same name's IPv4 address (as its `upstream server temporarily disabled` says, or the configuration's `localhost`), which failed in no line: no client error. Each such request pays a failed connect: name the IPv4 address in `proxy_pass` (127.0.0.1 for localhost), or make the application listen on [::1] too."))
                 : string.Create(CultureInfo.InvariantCulture, $"No incidents: {stats.FailedRequests} failed request(s), too few together to make one."));
             return;
         }

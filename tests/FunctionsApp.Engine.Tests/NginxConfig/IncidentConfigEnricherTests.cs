@@ -182,10 +182,11 @@ public sealed class IncidentConfigEnricherTests
     /// <summary>
     /// A conf.d file given alone (nginx-proxy's generated default.conf: `server` and `upstream` blocks at its top, which
     /// nginx includes inside `http`) is read as the http context; its upstream's only server marked `down` is why nginx
-    /// found no live upstream, and the first step says so.
+    /// found no live upstream: the configuration turned the requests away, a misconfiguration whatever runs at the
+    /// address, and the summary and the first step say so.
     /// </summary>
     [Fact]
-    public void Enrich_ConfDFileAlone_EveryServerMarkedDown_IsTheFirstStep()
+    public void Enrich_ConfDFileAlone_EveryServerMarkedDown_IsAMisconfigurationAndTheFirstStep()
     {
         const string Fragment = """
             server {
@@ -212,7 +213,10 @@ public sealed class IncidentConfigEnricherTests
         var enriched = IncidentConfigEnricher.Enrich(Assert.Single(report.Incidents), model);
 
         Assert.Equal((2, 1), (model.Servers.Count, model.Upstreams.Count));
-        Assert.Contains("Every server of upstream jenkins.example.test is marked `down` in the configuration (nginx.conf:8)", enriched.Summary, StringComparison.Ordinal);
+        Assert.Equal(IncidentCause.UpstreamDown, report.Incidents[0].Cause); // the logs alone cannot tell
+        Assert.Equal(IncidentCause.Misconfiguration, enriched.Cause);
+        Assert.StartsWith("Every server of upstream jenkins.example.test is marked `down` in the configuration (nginx.conf:8)", enriched.Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("most often its servers failed", enriched.Summary, StringComparison.Ordinal);
         Assert.StartsWith("Remove `down` from the servers of upstream jenkins.example.test (nginx.conf:8)", enriched.Remediation[0], StringComparison.Ordinal);
     }
 }

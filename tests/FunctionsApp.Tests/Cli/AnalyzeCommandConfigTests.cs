@@ -62,6 +62,30 @@ public sealed class AnalyzeCommandConfigTests : IDisposable
         Assert.Contains($"{path}:5: unexpected \"}}\"", error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A refusal on localhost's [::1] alone, with nginx's warning not logged: the logs cannot tell a lone [::1] server
+    /// (the client's 502) from the name localhost's first address. The configuration can: its `server localhost:5601`
+    /// makes nginx try 127.0.0.1:5601 next, which failed in no line, so no client got an error.
+    /// </summary>
+    [Theory]
+    [InlineData("upstream kibana {\n    server localhost:5601;\n}\nserver {\n    listen 80;\n    location / { proxy_pass http://kibana; }\n}\n", 0)]
+    [InlineData("server {\n    listen 80;\n    location / { proxy_pass http://localhost:5601/; }\n}\n", 0)]
+    [InlineData("server {\n    listen 80;\n    location / { proxy_pass http://[::1]:5601/; }\n}\n", 1)]
+    public async Task RunAsync_RefusedOnLocalhostIpv6_TheConfigurationsLocalhostSaysNginxWentOn(string config, int incidents)
+    {
+        var conf = Path.Combine(_dir, "nginx.conf");
+        var errors = Path.Combine(_dir, "error.log");
+        await File.WriteAllTextAsync(conf, "http {\n" + config + "}\n");
+        await File.WriteAllTextAsync(errors, "2015/09/22 09:22:38 [error] 10626#0: *186124 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: kibana.example.com, request: \"GET / HTTP/1.1\", upstream: \"http://[::1]:5601/\", host: \"kibana.example.com\"\n");
+
+        var (exit, output, _) = await RunAsync("--nginx-config", conf, "--error", errors, "--json");
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(incidents, json.RootElement.GetProperty("incidents").GetArrayLength());
+        Assert.Equal(1 - incidents, json.RootElement.GetProperty("stats").GetProperty("triesMovedPastToIpv4").GetInt64());
+    }
+
     /// <summary>A fragment pasted without its last brace beside the logs: the logs still say what failed, without it.</summary>
     [Fact]
     public async Task RunAsync_ConfigWithSyntaxErrorBesideLogs_WarnsAndAnalysesTheLogs()
