@@ -19,6 +19,9 @@ internal sealed class LogFeed
     private int? _errorLogYear;
     private bool _errorLogYearSought;
 
+    /// <summary>How far the syslog header's clock ran ahead of nginx's on the error log's first timed line (<see cref="SyslogClockAhead"/>).</summary>
+    private TimeSpan _syslogClockAhead;
+
     /// <summary>The access log's first time, for error lines pasted without nginx's time when none in their input has
     /// one: a paste of both logs is of the same moments.</summary>
     private DateTimeOffset? _accessFirstTime;
@@ -108,6 +111,7 @@ internal sealed class LogFeed
                     if (ErrorLogParser.TryParseAnywhere(line, null, out var entry) && int.TryParse(entry.Timestamp[..4], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var year))
                     {
                         _errorLogYear = year;
+                        _syslogClockAhead = SyslogClockAhead(line, entry.Timestamp, year);
                     }
                 }
 
@@ -119,6 +123,27 @@ internal sealed class LogFeed
         }
 
         return _errorLogYear ?? (_engine.State.ErrorWatermark ?? DateTimeOffset.UnixEpoch).Year;
+    }
+
+    /// <summary>
+    /// How far the syslog writer's clock runs ahead of nginx's, from an error line that has both: its RFC 3164 header
+    /// (the relaying host's local time) and nginx's own time (nginx's local time; a container's is often UTC while its
+    /// host's is not). Whole quarter-hours, as zones differ; zero when the line has no header or the two do not differ
+    /// by a zone. Access lines that only the header timed are moved back by it onto nginx's clock, where the error
+    /// lines of the same requests are.
+    /// </summary>
+    private static TimeSpan SyslogClockAhead(ReadOnlySpan<byte> line, ReadOnlySpan<byte> nginxTime, int year)
+    {
+        if (!SyslogClock.TryRead(line, out var clock) || clock.In(year, TimeSpan.Zero) is not { } header
+            || !NginxTime.TryParseErrorLogTime(nginxTime, TimeSpan.Zero, out var stamped))
+        {
+            return TimeSpan.Zero;
+        }
+
+        var difference = header - stamped;
+        var step = TimeSpan.FromSeconds(ErrorLogOffsetInference.Step);
+        var ahead = step * Math.Round(difference / step);
+        return (difference - ahead).Duration() <= TimeSpan.FromMinutes(2) && ahead.Duration() <= TimeSpan.FromHours(14) ? ahead : TimeSpan.Zero;
     }
 
     /// <summary>One-shot analysis of re-readable inputs whose access log gives no zone other than UTC.</summary>
@@ -1039,7 +1064,7 @@ internal sealed class LogFeed
                 time = PrefixTime ?? RelayedTime ?? default;
                 if (time == default && SyslogTime is { } clock && Owner.ErrorLogYear() is var year && clock.In(year, Engine.ErrorLogOffset) is { } local)
                 {
-                    time = local.ToUniversalTime();
+                    time = (local - Owner._syslogClockAhead).ToUniversalTime();
                     Engine.Stats.ZonelessAccessLines++;
                     Engine.Stats.YearlessAccessLines++;
                     Engine.Stats.YearAssumed = year;

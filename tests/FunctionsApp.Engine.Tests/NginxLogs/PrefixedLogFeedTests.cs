@@ -240,6 +240,31 @@ public sealed class PrefixedLogFeedTests
         Assert.Equal((10, new DateTimeOffset(year, 11, 6, 10, 12, 30, TimeSpan.Zero)), (incident.FailedRequests, incident.Start));
     }
 
+    /// <summary>
+    /// Harbor's proxy log where the syslog host's clock is not nginx's (the host at +08:00, nginx's container at UTC):
+    /// an error line with both tells how far the header runs ahead, whole hours, and the access lines only a header
+    /// timed are moved back by it onto nginx's clock, where the error lines of the same requests are: one incident whose
+    /// failures are the access log's requests, each joined to its refusal, at nginx's time.
+    /// </summary>
+    [Theory]
+    [InlineData(8)]
+    [InlineData(-5)]
+    [InlineData(0)]
+    public void Analyze_SyslogHeaderAheadOfNginxsClock_JoinsTheAccessLinesItTimedOnNginxsClock(int hoursAhead)
+    {
+        var nginx = new DateTimeOffset(2017, 5, 16, 3, 13, 40, TimeSpan.Zero);
+        string Header(DateTimeOffset t) => (t + TimeSpan.FromHours(hoursAhead)).ToString("MMM dd HH:mm:ss", CultureInfo.InvariantCulture) + " localhost proxy[1079]: ";
+        var access = Enumerable.Range(0, 4).Select(i => Header(nginx.AddSeconds(i))
+            + $"192.168.74.20 - \"GET /page/{i} HTTP/1.1\" 502 575 \"-\" \"Mozilla/5.0\" 0.00{i} 0.00{i} .");
+        var errors = Enumerable.Range(0, 4).Select(i => Header(nginx.AddSeconds(i))
+            + $"{nginx.AddSeconds(i):yyyy/MM/dd HH:mm:ss} [error] 5#5: *{i + 2} connect() failed (111: Connection refused) while connecting to upstream, client: 192.168.74.20, server: , request: \"GET /page/{i} HTTP/1.1\", upstream: \"http://172.18.0.3:80/page/{i}\", host: \"192.168.74.29\"");
+
+        var report = LogAnalyzer.Analyze([Input("proxy.log", access)], [Input("error.log", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("172.18.0.3:80", IncidentCause.UpstreamDown, 4, nginx), (incident.Upstream, incident.Cause, incident.FailedRequests, incident.Start));
+    }
+
     private static AnalysisReport Analyze(string dir, AccessLogFormat? format, string prefix) =>
         Analyze(dir, format, line => prefix + line);
 
