@@ -243,13 +243,14 @@ internal sealed partial class DiagnosisEngine
     /// <summary>
     /// The longest a try's line comes after the line of the try before it on the same request. nginx writes a try's
     /// line when the try fails and starts the next try at once, so the next line follows as soon as that one fails: at
-    /// once for a refused connect, after the timer for a timeout (<see cref="DiagnosisOptions.JoinLookback"/>), and
-    /// after the neighbour's discovery ran out for a host that does not answer it.
+    /// once for a refused connect, and after the timer for a timeout (<see cref="DiagnosisOptions.JoinLookback"/>). A
+    /// host that cannot be reached fails its connect when the kernel gives up, anywhere from the neighbour's discovery
+    /// (three seconds) to the SYN's last retransmission or nginx's <c>proxy_connect_timeout</c> (60 s by default): an
+    /// IPv6 address tried 18 s after its name's IPv4 one failed (113: Host is unreachable) on the same request.
     /// </summary>
     private TimeSpan TryGap(PendingError later) => later.Kind switch
     {
-        FailureKind.TimedOut or FailureKind.TimedOutConnecting => _options.JoinLookback,
-        FailureKind.Unreachable => _options.JoinSkew + NeighbourDiscovery,
+        FailureKind.TimedOut or FailureKind.TimedOutConnecting or FailureKind.Unreachable => _options.JoinLookback,
         _ => _options.JoinSkew,
     };
 

@@ -92,15 +92,17 @@ public sealed class NginxBehaviourTests
     /// <summary>
     /// The error log alone, a server whose host stopped answering ARP (a container gone, its address not reused): the
     /// kernel fails each connect with "No route to host" only when neighbour discovery gives up, three probes a second
-    /// apart, so a request's next try is logged three seconds after the one before. Both lines are one failed request
-    /// when the next try failed too (another server gone, or the same one listed twice); a single line and nginx's
-    /// warning is a try the next server answered.
+    /// apart, so a request's next try is logged three seconds after the one before; or later, as the SYN is sent again
+    /// (an IPv6 address tried 18 s after its name's IPv4 one). Both lines are one failed request when the next try
+    /// failed too (another server gone, or the same one listed twice); a single line and nginx's warning is a try the
+    /// next server answered.
     /// </summary>
     [Theory]
-    [InlineData("next-served", 0)]
-    [InlineData("next-unreachable", 6)]
-    [InlineData("same-server-again", 6)]
-    public void ErrorLogAlone_UnreachableTries_AreLoggedANeighbourDiscoveryApart(string shape, int failed)
+    [InlineData("next-served", 0, 3)]
+    [InlineData("next-unreachable", 6, 3)]
+    [InlineData("next-unreachable", 6, 18)]
+    [InlineData("same-server-again", 6, 3)]
+    public void ErrorLogAlone_UnreachableTries_AreLoggedANeighbourDiscoveryApart(string shape, int failed, int apart)
     {
         var errors = new List<string>();
         for (var i = 0; i < 6; i++)
@@ -115,14 +117,15 @@ public sealed class NginxBehaviourTests
             if (shape != "next-served")
             {
                 var next = shape == "next-unreachable" ? "10.89.0.16:8000" : "10.89.0.15:8000";
-                errors.Add(Line(time.AddSeconds(3), "error", NoRoute, next));
-                errors.Add(Line(time.AddSeconds(3), "warn", Disabled, next));
+                errors.Add(Line(time.AddSeconds(apart), "error", NoRoute, next));
+                errors.Add(Line(time.AddSeconds(apart), "warn", Disabled, next));
             }
         }
 
         var report = Analyze([], errors);
 
         Assert.Equal(failed, report.Incidents.Sum(i => i.FailedRequests));
+        Assert.True(report.Incidents.Count <= 1, string.Join("; ", report.Incidents.Select(i => i.Upstream)));
         Assert.All(report.Incidents, i => Assert.Equal(IncidentCause.UpstreamDown, i.Cause));
     }
 
