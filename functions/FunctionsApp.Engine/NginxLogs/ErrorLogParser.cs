@@ -280,10 +280,20 @@ internal static class ErrorLogParser
     /// </summary>
     private static bool IsUpstreamVerdict(ReadOnlySpan<byte> text)
     {
-        var message = SkipConnection(SkipProcess(text), out _);
+        var message = SkipConnection(SkipProcess(text), out var connection);
         return message.StartsWith("upstream sent "u8) || message.StartsWith("upstream prematurely closed connection"u8)
-            || message.StartsWith("upstream timed out ("u8) || message.StartsWith("no live upstreams"u8) || IsBareConnect(message);
+            || message.StartsWith("upstream timed out ("u8) || message.StartsWith("no live upstreams"u8) || IsBareConnect(message)
+            || (connection >= 0 && IsUnresolvedName(message));
     }
+
+    /// <summary>
+    /// nginx's resolver failing the name a request's <c>proxy_pass</c> holds (<c>app.example.com could not be resolved
+    /// (3: Host not found)</c>), posted from its connection number on and perhaps without the resolver's errno: one
+    /// word, the name, then the verdict.
+    /// </summary>
+    private static bool IsUnresolvedName(ReadOnlySpan<byte> message) =>
+        message.IndexOf(" could not be resolved"u8) is var at and > 0 && message[..at].IndexOf((byte)' ') < 0
+        && message[(at + " could not be resolved"u8.Length)..].TrimEnd(" \r"u8) is { Length: 0 } or [(byte)' ', (byte)'(', ..];
 
     /// <summary>
     /// A failure nginx logs without a request, posted with its level and process: its listener out of room

@@ -190,6 +190,9 @@ public sealed class ErrorLogParserTests
     [InlineData("[error] 7#7: *6 connect() failed (111: Connection refused) ", "Error", 6L)]
     // Or ngx_event_connect_peer's words about the peer, cut before the phase they can only have had.
     [InlineData("connect() to unix:/var/run/php5-fpm.sock failed (11: Resource temporarily unavailable)", "Error", -1L)]
+    // Or the resolver's verdict on a request's name, from its connection number on, its errno kept or trimmed.
+    [InlineData("*294247 www.example.com could not be resolved", "Error", 294247L)]
+    [InlineData("*12 backend.internal could not be resolved (3: Host not found)", "Error", 12L)]
     public void TryParseHeadless_FragmentsInAnUpstreamPhase_AreErrorLinesWithoutContext(string line, string level, long connection)
     {
         Assert.True(ErrorLogParser.TryParseHeadless(Encoding.UTF8.GetBytes(line), out var entry));
@@ -214,6 +217,8 @@ public sealed class ErrorLogParserTests
     // A worker that died: the master's words, no request.
     [InlineData("[alert] 1#1: worker process 338 exited on signal 9", true)]
     [InlineData("worker process 338 exited on signal 9", false)]
+    // A sentence about a name that did not resolve, without nginx's connection number: prose.
+    [InlineData("*the site could not be resolved", false)]
 
     public void TryParseHeadless_ListenersResourceAlert_IsReadOnlyWithNginxsHead(string line, bool read)
     {
