@@ -986,7 +986,9 @@ internal static class ErrorSignatures
         AllAndAny(errorSignatures, signature => signature.Contains(" while sending request to upstream", StringComparison.Ordinal));
 
     /// <summary>A subrequest of the request's own path, as the slice module makes for each slice after the first
-    /// (ngx_http_slice_body_filter asks for <c>r->uri</c> again); <c>auth_request</c> and <c>mirror</c> name others.</summary>
+    /// (ngx_http_slice_body_filter asks for <c>r->uri</c> again), and <c>proxy_cache_background_update</c> for a stale
+    /// entry it refreshes after answering from it: either way the client had its status. <c>auth_request</c> and
+    /// <c>mirror</c> name other paths.</summary>
     public static bool IsSliceSubrequest(in ErrorLogLine line)
     {
         var target = line.RequestTarget;

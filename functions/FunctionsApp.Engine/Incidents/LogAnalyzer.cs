@@ -39,7 +39,7 @@ internal static class LogAnalyzer
             report = Run(access, errors, format, options.WithMinFailures(1), cancellationToken);
             report = report with
             {
-                Incidents = lines <= ShortPaste ? Ordered(OverlappingIncidents.MergePaste(report.Incidents)) : report.Incidents,
+                Incidents = lines <= ShortPaste ? Ordered(OverlappingIncidents.MergePaste(report.Incidents, traffic.ErrorLogBegan)) : report.Incidents,
                 Stats = report.Stats with { BelowThreshold = true },
             };
         }

@@ -210,7 +210,7 @@ internal static class OverlappingIncidents
     /// Failures of a named upstream whose lines tell no cause (the page <c>error_page</c> names, which nginx could not
     /// open after a try the paste cut) beside its failures on the same host whose lines tell one are that problem's.
     /// </summary>
-    public static IReadOnlyList<Incident> MergePaste(IReadOnlyList<Incident> incidents)
+    public static IReadOnlyList<Incident> MergePaste(IReadOnlyList<Incident> incidents, DateTimeOffset? errorLogBegan = null)
     {
         var merged = OutagesJoined(incidents);
         foreach (var unnamed in merged.Where(i => i is { Upstream: "(unknown)" }).ToList())
@@ -230,6 +230,21 @@ internal static class OverlappingIncidents
             {
                 merged[merged.IndexOf(told)] = Absorb(told, untold);
                 merged.Remove(untold);
+            }
+        }
+
+        // Failures the access log alone tells, before the error log given begins: their cause is a guess from status and
+        // timings, for nginx's line about each is not in the excerpt. The same upstream and host failing later where the
+        // error log does tell how, with nothing answered there in between, is what they most likely were: one outage
+        // the excerpt's start cut in two.
+        foreach (var early in merged.Where(i => errorLogBegan is { } began && i.End < began && i.Upstream is not ("(unknown)" or "-")
+                     && i.Evidence.All(e => e.Source == "access")).ToList())
+        {
+            if (merged.Where(i => i != early && i.Upstream == early.Upstream && i.Host == early.Host && i.Start >= early.End
+                    && i.SuccessesBefore == early.SuccessesBefore && i.Evidence.Any(e => e.Source == "error")).MinBy(i => i.Start) is { } told)
+            {
+                merged[merged.IndexOf(told)] = Absorb(told, early);
+                merged.Remove(early);
             }
         }
 

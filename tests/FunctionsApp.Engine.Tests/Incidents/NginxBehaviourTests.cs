@@ -130,6 +130,33 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A paste whose error log begins minutes after the access log's failure (a probe's 502 at 10:00, the error
+    /// excerpt from 10:07 on, where the same server refuses): the earlier failure's line is not in the excerpt, so its
+    /// cause is only a guess from its status and times, and the same upstream and host refusing later, nothing answered
+    /// there in between, is what it most likely was. One outage, the refusal's. Once the access log shows the upstream
+    /// answering in between, the later refusal is another outage, and says nothing of the first.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 2)]
+    public void ShortPaste_AccessFailureBeforeTheErrorLogBegins_IsTheLaterToldOutage(bool servedInBetween, int incidents)
+    {
+        List<string> access = [Access(0, 502, connect: "0.001", header: "-"), Access(420, 502, cid: 51, connect: "-", header: "-")];
+        if (servedInBetween)
+        {
+            access.Insert(1, Access(200, 200, cid: 9));
+        }
+
+        string[] errors = [Error(420, "connect() failed (111: Connection refused) while connecting to upstream", cid: 51)];
+
+        var report = Analyze(access, errors);
+
+        Assert.Equal(incidents, report.Incidents.Count);
+        Assert.Equal(IncidentCause.UpstreamDown, report.Incidents.MaxBy(i => i.Start)!.Cause);
+        Assert.Equal(2, report.Incidents.Sum(i => i.FailedRequests));
+    }
+
+    /// <summary>
     /// ENETUNREACH (101) is most often nginx's own host with no route to the network (a default route gone, a tunnel
     /// down), EHOSTUNREACH (113) the far host or its neighbourhood: the summary and the first fix say where to look.
     /// </summary>
