@@ -248,6 +248,22 @@ internal static class OverlappingIncidents
             }
         }
 
+        // nginx names the block it makes of localhost's addresses (proxy_pass http://localhost:3000) by the name alone
+        // when it finds none of them live ("no live upstreams … upstream: "http://localhost/…""): a loopback server
+        // failing the same way for the same host, nothing answered in between, is that block's, one outage, named as
+        // the configuration names it (IncidentFactory.NameOf), whichever line the quiet period split it at.
+        foreach (var block in merged.Where(i => i.Upstream.Equals("localhost", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            if (merged.Where(i => i != block && i.Host == block.Host && i.Cause == block.Cause && i.SuccessesBefore == block.SuccessesBefore
+                    && UpstreamAddress.IsLoopback(i.Upstream)).MinBy(i => (i.Start - block.Start).Duration()) is { } server
+                && NginxConfig.PassTarget.SplitHostPort(server.Upstream, defaultPort: 0) is { Given: true } address)
+            {
+                var (first, second) = block.Start <= server.Start ? (block, server) : (server, block);
+                merged[merged.IndexOf(block)] = Combine(first, second, lead: server) with { Upstream = $"{block.Upstream}:{address.Port}" };
+                merged.Remove(server);
+            }
+        }
+
         var resolved = merged.Where(i => i.Cause == IncidentCause.Dns && !IsResolversOwn(i)).MaxBy(i => i.FailedRequests);
         if (resolved is null)
         {

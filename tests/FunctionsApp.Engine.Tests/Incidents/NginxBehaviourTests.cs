@@ -157,6 +157,33 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// `proxy_pass http://localhost:3000`: nginx names the block of the name's addresses by the name alone when it finds
+    /// none live, then tries 127.0.0.1:3000 again once `fail_timeout` has passed, refused, two minutes later (past the
+    /// quiet period). For the same host that is one outage of localhost:3000; another host's refusal is its own.
+    /// </summary>
+    [Theory]
+    [InlineData("photos.test", 1)]
+    [InlineData("other.test", 2)]
+    public void ShortPaste_LocalhostsBlockThenItsLoopbackServer_AreOneOutage(string laterHost, int incidents)
+    {
+        string[] errors =
+        [
+            Error(0, "no live upstreams while connecting to upstream", upstream: "localhost", host: "photos.test", cid: 1, path: "/photos"),
+            Error(0, "no live upstreams while connecting to upstream", upstream: "localhost", host: "photos.test", cid: 1, path: "/favicon.ico"),
+            Error(126, "connect() failed (111: Connection refused) while connecting to upstream", upstream: "127.0.0.1:3000", host: laterHost, cid: 7, path: "/photos"),
+        ];
+
+        var report = Analyze([], errors);
+
+        Assert.Equal(incidents, report.Incidents.Count);
+        Assert.All(report.Incidents, i => Assert.Equal(IncidentCause.UpstreamDown, i.Cause));
+        if (incidents == 1)
+        {
+            Assert.Equal(("localhost:3000", 3), (report.Incidents[0].Upstream, report.Incidents[0].FailedRequests));
+        }
+    }
+
+    /// <summary>
     /// ENETUNREACH (101) is most often nginx's own host with no route to the network (a default route gone, a tunnel
     /// down), EHOSTUNREACH (113) the far host or its neighbourhood: the summary and the first fix say where to look.
     /// </summary>
