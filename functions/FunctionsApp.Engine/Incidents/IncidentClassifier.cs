@@ -624,6 +624,18 @@ internal static class IncidentClassifier
         return Verdict(IncidentCause.Unknown, 0.3, e);
     }
 
+    /// <summary>
+    /// The time limit of the server behind the upstream, as the module nginx passed with tells which it is: PHP-FPM's
+    /// behind <c>fastcgi_pass</c>, uWSGI's behind <c>uwsgi_pass</c>; behind <c>proxy_pass</c> any application server's
+    /// (a Kestrel, Node, JVM or Go service as much as gunicorn), so none is named.
+    /// </summary>
+    internal static string AppServerLimit(string module) => module switch
+    {
+        "fastcgi" => "PHP-FPM's `request_terminate_timeout`",
+        "uwsgi" => "uWSGI's `harakiri`",
+        _ => "the application server's own time limit for a request",
+    };
+
     /// <summary>The words an application server kills a worker with.</summary>
     private static string KillWords(string? server) => server switch
     {
@@ -771,7 +783,7 @@ internal static class IncidentClassifier
             IncidentCause.Timeout when AppServerKilled(e) =>
                 $"{u} closed connections nginx was waiting on ({(e.Kinds.Count == 0 ? "502s" : Words(top))}) as {e.AppServerName} killed {e.AppServerKills} worker(s) that ran past its time limit{(e.AppServerKillLimit is { } stated ? $" of {stated.ToString("0.#", CultureInfo.InvariantCulture)} s" : "")}: its own lines in the same stream say so ({KillWords(e.AppServerName)}). The requests ran too long for the application server, not for nginx.",
             IncidentCause.Timeout when AppServerTimeout(e) is { } limit && !e.Kinds.ContainsKey(FailureKind.TimedOut) =>
-                $"{u} closed the connection on slow requests after {limit.ToString("0.#", CultureInfo.InvariantCulture)} s, never sooner ({Words(top)}): the application server's own timeout killed the worker (gunicorn --timeout, uWSGI harakiri, PHP-FPM request_terminate_timeout).",
+                $"{u} closed the connection on slow requests after {limit.ToString("0.#", CultureInfo.InvariantCulture)} s, never sooner ({Words(top)}): the application server's own timeout killed the worker ({AppServerLimit(e.Module)}).",
             IncidentCause.Timeout when e.Kinds.ContainsKey(FailureKind.NoLiveUpstreams) && e.Statuses.GetValueOrDefault(502) > e.Statuses.GetValueOrDefault(504) =>
                 $"{u} did not answer in time ({Words(top)}), and with its servers marked down for it nginx answered most requests 502 itself (no live upstreams).",
             IncidentCause.Timeout when top == FailureKind.ConnectionTimedOut =>
@@ -815,7 +827,7 @@ internal static class IncidentClassifier
             IncidentCause.InvalidResponse when e.WhileSendingRequest && top is FailureKind.Reset or FailureKind.PrematureClose =>
                 $"{u} closed the connection while nginx was still sending it the request (a broken pipe or a reset, in the phase `while sending request to upstream`): it stopped reading before it had the whole request, most often its body. An upload over the application's own limit on a request's size is refused so (it answers 413 and closes, or just closes: a body limit of the application server or framework), as is one sent to a worker that died or to a keep-alive connection it had just closed.",
             IncidentCause.InvalidResponse when ClosedUntimed(e) =>
-                $"{u} answered with an invalid or incomplete HTTP response ({Words(top)}). Without the requests' times ({(e.AccessLogRead ? "the access log does not log `$upstream_response_time`" : "no access log was read")}) nothing tells a worker that crashed from one its application server killed at its own time limit (gunicorn `--timeout`, uWSGI `harakiri`, PHP-FPM `request_terminate_timeout`): if the failing requests are the slow ones, it is that limit.",
+                $"{u} answered with an invalid or incomplete HTTP response ({Words(top)}). Without the requests' times ({(e.AccessLogRead ? "the access log does not log `$upstream_response_time`" : "no access log was read")}) nothing tells a worker that crashed from one killed at {AppServerLimit(e.Module)}: if the failing requests are the slow ones, it is that limit.",
             IncidentCause.InvalidResponse when top == FailureKind.None && !e.ErrorLogCovered && e.NginxPage > 0 && AwaitedEach(e) =>
                 $"nginx answered these requests with its own 502 page after waiting on {(e.ResponseTimes.All(t => t >= 1.0) ? "each" : "most")} ({e.ResponseTimes.Where(t => t >= 1.0).Min().ToString("0.#", CultureInfo.InvariantCulture)} s or more), and no error log was read to say why: a refused connect fails at once, so {u} had accepted them and then closed or reset the connection, or answered what nginx could not use; nginx's error line for each names which.",
             IncidentCause.InvalidResponse => $"{u} answered with an invalid or incomplete HTTP response ({Words(top)}).",

@@ -29,18 +29,18 @@ internal static class Remediation
 
         if (cause == IncidentCause.InvalidResponse && evidence.InvalidChunked)
         {
-            IReadOnlyList<string> rest = evidence.AfterStatusSent ? CutShortSteps(evidence.UpstreamLabel) : For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys]);
+            IReadOnlyList<string> rest = evidence.AfterStatusSent ? CutShortSteps(evidence.UpstreamLabel, evidence.Module) : For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys]);
             return InModule([InvalidChunkedStep(evidence.UpstreamLabel), .. rest], evidence.Module);
         }
 
         if (cause is IncidentCause.InvalidResponse or IncidentCause.Timeout && evidence.InSliceSubrequests)
         {
-            return InModule([SliceStep(evidence.UpstreamLabel), .. CutShortSteps(evidence.UpstreamLabel)], evidence.Module);
+            return InModule([SliceStep(evidence.UpstreamLabel), .. CutShortSteps(evidence.UpstreamLabel, evidence.Module)], evidence.Module);
         }
 
         if (cause is IncidentCause.InvalidResponse or IncidentCause.Timeout or IncidentCause.Unknown && evidence.AfterStatusSent)
         {
-            return InModule(CutShortSteps(evidence.UpstreamLabel), evidence.Module);
+            return InModule(CutShortSteps(evidence.UpstreamLabel, evidence.Module), evidence.Module);
         }
 
         if (cause == IncidentCause.Timeout && evidence.Module == "stream" && evidence.Kinds.ContainsKey(FailureKind.TimedOut))
@@ -125,9 +125,9 @@ internal static class Remediation
         $"Fetch the failing URL from {upstream} directly with `curl -sv --raw` and read the framing of its body: nginx could not parse its chunked encoding (`upstream sent invalid chunked response`). Most often the application sets `Transfer-Encoding: chunked` itself and writes the body unchunked, sends `Content-Length` with it, or a library or proxy between re-chunks what was already chunked; let the server frame the body, or send a plain `Content-Length`.";
 
     /// <summary>Answers that broke after nginx had passed their status on: what ends a response mid-body.</summary>
-    private static string[] CutShortSteps(string upstream) =>
+    private static string[] CutShortSteps(string upstream, string module) =>
     [
-        $"Read the logs of {upstream} at these times for a worker that died mid-answer: killed at a time limit (PHP-FPM `request_terminate_timeout`, gunicorn `--timeout`, uWSGI `harakiri`), by the OOM killer (`dmesg -T`), or crashed (a segfault in PHP-FPM's log). It had sent its status and part of the body.",
+        $"Read the logs of {upstream} at these times for a worker that died mid-answer: killed at {IncidentClassifier.AppServerLimit(module)}, by the OOM killer (`dmesg -T`), or crashed ({(module == "fastcgi" ? "a segfault in PHP-FPM's log" : "an exception, a restart or a segfault in its log")}). It had sent its status and part of the body.",
         "For long or streamed answers (downloads, exports, server-sent events, long polling), `proxy_read_timeout` (`fastcgi_read_timeout`, `uwsgi_read_timeout`, `grpc_read_timeout`) is the longest silence allowed between two reads, not the whole answer's time: raise it above the stream's longest pause (or have the upstream send a keep-alive comment), and turn `proxy_buffering off` (`fastcgi_buffering off`) for an event stream.",
         "A download cut at about 1 GB with buffering on is nginx's `proxy_max_temp_file_size` (1024m by default): raise it, set it to 0 (pass the rest through at the client's pace), or `proxy_buffering off` for that location.",
         "The access log's line for the request shows the status the client got and the bytes sent (`$body_bytes_sent` short of the answer's length); log `$upstream_response_time` to see how long each answer ran.",
