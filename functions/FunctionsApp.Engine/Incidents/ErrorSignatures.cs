@@ -350,7 +350,8 @@ internal static class ErrorSignatures
             return FailureKind.NamedLocationMissing;
         }
 
-        if (message.StartsWith(BalancerScriptWords))
+        // Markdown takes the star of "*27527237 … balancer_by_lua*:" and the one after for emphasis, and drops both.
+        if (message.StartsWith(BalancerScriptWords) || message.StartsWith("failed to run balancer_by_lua:"u8))
         {
             return FailureKind.BalancerScriptFailed;
         }
@@ -361,9 +362,9 @@ internal static class ErrorSignatures
         }
 
         // The client went away or misbehaved: nginx closes the upstream side too, but nothing failed upstream. The
-        // upstream's own read timer says so in its words whatever the phase: the body pipe logs its timeout with the
-        // action it last set, "sending to client" as often as "reading upstream" (ngx_event_pipe.c).
-        if (IsAboutClient(message) && !message.StartsWith("upstream timed out"u8))
+        // upstream's own read timer and early close say so in their words whatever the phase: the body pipe logs them
+        // with the action it last set, "sending to client" as often as "reading upstream" (ngx_event_pipe.c).
+        if (IsAboutClient(message) && !message.StartsWith("upstream timed out"u8) && !message.StartsWith("upstream prematurely closed"u8))
         {
             return FailureKind.None;
         }

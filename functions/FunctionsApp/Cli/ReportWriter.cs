@@ -63,7 +63,7 @@ internal static class ReportWriter
         {
             output.WriteLine(stats.FailedRequests == 0
                 ? "No 502/503/504 incidents: no failed requests in these logs." + (stats.ResponsesCutShort == 0 ? ""
-                    : string.Create(CultureInfo.InvariantCulture, $" {stats.ResponsesCutShort} line(s) tell of answers that broke after nginx had passed their status on (`while reading upstream`, or a subrequest of the request's own URI: a slice after the first, a cache's background update): no gateway error."))
+                    : string.Create(CultureInfo.InvariantCulture, $" {stats.ResponsesCutShort} line(s) tell of answers that broke after nginx had passed their status on (`while reading upstream`, `while sending to client`, or a subrequest of the request's own URI: a slice after the first, a cache's background update): no gateway error."))
                     + (stats.TriesMovedPastToIpv4 == 0 ? ""
                     : string.Create(CultureInfo.InvariantCulture, $" {stats.TriesMovedPastToIpv4} tr(ies) on an IPv6 address failed, and nginx went on to the same name's IPv4 address (as its `upstream server temporarily disabled` says, or the configuration's `localhost`), which failed in no line: no client error. Each such request pays a failed connect: name the IPv4 address in `proxy_pass` (127.0.0.1 for localhost), or make the application listen on [::1] too."))
                 : string.Create(CultureInfo.InvariantCulture, $"No incidents: {stats.FailedRequests} failed request(s), too few together to make one."));
@@ -73,7 +73,7 @@ internal static class ReportWriter
         if (stats.BelowThreshold && report.Incidents.All(i => i.Status == RequestJoin.StatusPassedOn))
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"The logs hold no gateway error: {stats.ResponsesCutShort} answer(s) broke after nginx had passed their status on (`while reading upstream`), or were a subrequest of the request's own URI (a slice after the first, a cache's background update), so the client got its status, the body cut short or a cached one. Each is analysed anyway."));
+                $"The logs hold no gateway error: {stats.ResponsesCutShort} answer(s) broke after nginx had passed their status on (`while reading upstream`, `while sending to client`), or were a subrequest of the request's own URI (a slice after the first, a cache's background update), so the client got its status, the body cut short or a cached one. Each is analysed anyway."));
         }
         else if (stats.BelowThreshold)
         {

@@ -1039,6 +1039,9 @@ public sealed class DiagnosisEngineTests
     [InlineData("readv() failed (104: Connection reset by peer) while reading upstream", IncidentCause.InvalidResponse, RequestJoin.StatusPassedOn)]
     [InlineData("upstream sent invalid chunked response while reading upstream", IncidentCause.InvalidResponse, RequestJoin.StatusPassedOn)]
     [InlineData("readv() failed (13: Permission denied) while reading upstream", IncidentCause.Unknown, RequestJoin.StatusPassedOn)]
+    // The body pipe logs the upstream's early close and its timer with the action it last set: relaying to the client.
+    [InlineData("upstream prematurely closed connection while sending to client", IncidentCause.InvalidResponse, RequestJoin.StatusPassedOn)]
+    [InlineData("upstream timed out (110: Connection timed out) while sending to client", IncidentCause.Timeout, RequestJoin.StatusPassedOn)]
     [InlineData("upstream prematurely closed connection while reading response header from upstream", IncidentCause.InvalidResponse, 502)]
     [InlineData("upstream timed out (110: Connection timed out) while reading response header from upstream", IncidentCause.Timeout, 504)]
     public void Analyze_ErrorLogAlone_BodyPhaseLines_AreAnswersCutShortNotGatewayErrors(string message, IncidentCause cause, int status)

@@ -14,6 +14,9 @@ public sealed class ErrorSignaturesTests
     {
         { "connect() failed (111: Connection refused) while connecting to upstream", "Refused" },
         { "connect() failed (113: No route to host) while connecting to upstream", "Unreachable" },
+        { "failed to run balancer_by_lua*: /usr/local/apisix/apisix/balancer.lua:187: attempt to index local 'up_conf' (a nil value)", "BalancerScriptFailed" },
+        // Posted in Markdown, whose emphasis took the star of "*27527237" and this one.
+        { "failed to run balancer_by_lua: /usr/local/apisix/apisix/balancer.lua:187: attempt to index local 'up_conf' (a nil value)", "BalancerScriptFailed" },
         { "no live upstreams while connecting to upstream", "NoLiveUpstreams" },
         { "connect() to unix:/run/php/php8.2-fpm.sock failed (2: No such file or directory) while connecting to upstream", "MissingSocket" },
         { "connect() to unix:/run/php/php8.2-fpm.sock failed (13: Permission denied) while connecting to upstream", "PermissionDenied" },
