@@ -317,10 +317,11 @@ internal static class ErrorSignatures
         // serves. What fails is nginx's disk, not a connection to an upstream: the client gets a cut body, a 500 or a
         // 404, never a gateway error of this line's making (a missing error_page file after a failed try leaves that
         // try's own line as the failure).
-        // One exception: a request's body nginx could not buffer, which it answers 500 before any try.
+        // Two exceptions: a request's body nginx could not buffer, which it answers 500 before any try, and a response's
+        // it could not buffer as it read it, whose body it cut short.
         if (IsFileCall(message))
         {
-            return RequestBodyNotBuffered(message);
+            return TempFileNotWritten(message);
         }
 
         // A name the upstream module resolves per request (proxy_pass with a variable) that failed: only the upstream
@@ -878,17 +879,19 @@ internal static class ErrorSignatures
     }
 
     /// <summary>
-    /// A file call on one of nginx's temporary files (named by a ten-digit number, <c>0000000025</c>) outside any
-    /// upstream phase: the request body's, which nginx writes to <c>client_body_temp_path</c> when it is larger than
-    /// <c>client_body_buffer_size</c> and before it proxies the request (ngx_http_read_client_request_body). Failing,
-    /// it answers the request 500. A temporary file of the upstream's response fails "while reading upstream", after
-    /// the status went out: no kind. Permission denied, a directory gone (2, 20) or a read-only filesystem (30) are the
-    /// configuration; no space (28) or no quota left (122) a full disk.
+    /// A file call on one of nginx's temporary files (named by a ten-digit number, <c>0000000025</c>). Outside any
+    /// upstream phase it is the request body's, which nginx writes to <c>client_body_temp_path</c> when it is larger
+    /// than <c>client_body_buffer_size</c> and before it proxies the request (ngx_http_read_client_request_body):
+    /// failing, it answers the request 500. "While reading upstream" it is the response's, which the body pipe writes to
+    /// <c>proxy_temp_path</c> once its buffers are full, after the status went out: failing, it cuts the body short.
+    /// Permission denied, a directory gone (2, 20) or a read-only filesystem (30) are the configuration; no space (28)
+    /// or no quota left (122) a full disk.
     /// </summary>
-    private static FailureKind RequestBodyNotBuffered(ReadOnlySpan<byte> message)
+    private static FailureKind TempFileNotWritten(ReadOnlySpan<byte> message)
     {
         var path = QuotedPath(message, out var end);
-        if (end < 0 || message.IndexOf(" while "u8) >= 0)
+        var response = message.IndexOf(" while reading upstream"u8) >= 0;
+        if (end < 0 || (message.IndexOf(" while "u8) >= 0 && !response))
         {
             return FailureKind.None;
         }
@@ -901,8 +904,8 @@ internal static class ErrorSignatures
 
         return NginxLogs.Errno.Of(message[end..]) switch
         {
-            ErrnoKind.NoSpace => FailureKind.BodyBufferDiskFull,
-            ErrnoKind.PermissionDenied or ErrnoKind.NoSuchFile or ErrnoKind.NotWritablePath => FailureKind.BodyBufferUnwritable,
+            ErrnoKind.NoSpace => response ? FailureKind.ResponseBufferDiskFull : FailureKind.BodyBufferDiskFull,
+            ErrnoKind.PermissionDenied or ErrnoKind.NoSuchFile or ErrnoKind.NotWritablePath => response ? FailureKind.ResponseBufferUnwritable : FailureKind.BodyBufferUnwritable,
             _ => FailureKind.None,
         };
     }

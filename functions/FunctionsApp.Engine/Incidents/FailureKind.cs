@@ -209,6 +209,20 @@ internal enum FailureKind
     BodyBufferDiskFull,
 
     /// <summary>
+    /// nginx could not create or write the temporary file it buffers an upstream's response to (<c>open()
+    /// "/var/lib/nginx/proxy/2/00/0000000002" failed (13: Permission denied) while reading upstream</c>): a response
+    /// larger than its buffers goes to <c>proxy_temp_path</c> as it is read, after its status and first buffers went out,
+    /// so the client got the upstream's status and a body cut short. The path or its permissions are the configuration.
+    /// </summary>
+    ResponseBufferUnwritable,
+
+    /// <summary>
+    /// The filesystem under <c>proxy_temp_path</c> is full (<c>(28: No space left on device) while reading
+    /// upstream</c>, or a quota): nginx could not buffer the rest of a response, whose client got a body cut short.
+    /// </summary>
+    ResponseBufferDiskFull,
+
+    /// <summary>
     /// The address a <c>proxy_pass</c> (<c>fastcgi_pass</c>, <c>uwsgi_pass</c>, <c>grpc_pass</c>) with variables made for
     /// the request is not one nginx can use (<c>invalid port in upstream "jenkins:"</c>, <c>no host in upstream ""</c>,
     /// <c>invalid URL prefix in "backend:8080"</c>): such a directive is evaluated per request, and nginx answers 500

@@ -45,6 +45,10 @@ internal static class FailureKinds
     /// (<see cref="FailureKind.UnresolvedAtStart"/>, <see cref="FailureKind.ConfigRejectedAtStart"/>).</summary>
     public static bool StoppedStart(this FailureKind kind) => kind is FailureKind.UnresolvedAtStart or FailureKind.ConfigRejectedAtStart;
 
+    /// <summary>A temporary file of a request's or a response's body nginx could not write for a full disk: nothing
+    /// upstream is in question.</summary>
+    public static bool TempFileOnFullDisk(this FailureKind kind) => kind is FailureKind.BodyBufferDiskFull or FailureKind.ResponseBufferDiskFull;
+
     /// <summary>nginx dropped its clients' connections itself, no request answered or logged: its listener had no room
     /// for them (<see cref="FailureKind.AcceptFailed"/>), or the worker holding them died. No access line can claim such
     /// a line; a load balancer in front reports a 502 for each connection.</summary>

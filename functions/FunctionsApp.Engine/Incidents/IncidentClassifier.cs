@@ -172,7 +172,8 @@ internal static class IncidentClassifier
         // One that still serves some, or lets others through the handshake to time out reading, is slow: a timeout.
         FailureKind.TimedOutHandshaking => (Interleaved(e) || e.Kinds.ContainsKey(FailureKind.TimedOut) ? IncidentCause.Timeout : IncidentCause.TlsHandshake, 1.0),
         FailureKind.ResourceUnavailable or FailureKind.PortExhaustion or FailureKind.WorkerConnections or FailureKind.TooManyOpenFiles
-            or FailureKind.QueueFull or FailureKind.AcceptFailed or FailureKind.WorkerKilled or FailureKind.BodyBufferDiskFull => (IncidentCause.Overload, 1.0),
+            or FailureKind.QueueFull or FailureKind.AcceptFailed or FailureKind.WorkerKilled or FailureKind.BodyBufferDiskFull
+            or FailureKind.ResponseBufferDiskFull => (IncidentCause.Overload, 1.0),
         FailureKind.WorkerCrashed => (IncidentCause.Unknown, 1.0),
 
         // ingress-nginx's balancer had no endpoint to give: as "no live upstreams", no server to try.
@@ -181,7 +182,7 @@ internal static class IncidentClassifier
         FailureKind.InvalidHeader => (IncidentCause.InvalidResponse, 1.0),
         FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.SocketPathWithUri or FailureKind.NoResolver or FailureKind.Ipv6Unavailable or FailureKind.InvalidAddress
             or FailureKind.BindFailed or FailureKind.NotFastCgi or FailureKind.NotHttp2 or FailureKind.SharedKeepalive or FailureKind.WrongScheme or FailureKind.PlainTextAnswer
-            or FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable or FailureKind.UpstreamUrlInvalid
+            or FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable or FailureKind.ResponseBufferUnwritable or FailureKind.UpstreamUrlInvalid
             or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed or FailureKind.NoUpstreamConfiguration => (IncidentCause.Misconfiguration, 1.0),
         FailureKind.DnsNotFound or FailureKind.DnsTimeout or FailureKind.DnsServerFailure or FailureKind.DnsRefused or FailureKind.UnresolvedAtStart => (IncidentCause.Dns, 1.0),
         FailureKind.AuthEndpointWrong or FailureKind.ConfigRejectedAtStart => (IncidentCause.Misconfiguration, 1.0),
@@ -757,6 +758,8 @@ internal static class IncidentClassifier
                     $"nginx could not use the upstream address its variables made for these requests ({u}; {e.Kinds[top]}×): a `proxy_pass` (`fastcgi_pass`, …) with variables is evaluated per request, and one that does not parse (a variable left empty, a port left blank, no `http://`) makes nginx answer 500 itself, with no upstream tried.",
                 FailureKind.BodyBufferUnwritable =>
                     $"nginx could not create the temporary file it writes request bodies to ({Words(top)}, {e.Kinds[top]}×): a body larger than `client_body_buffer_size` goes to `client_body_temp_path` before the request is proxied, so nginx answered these requests 500 itself and no upstream was tried. The directory is missing (a `/tmp` path that systemd's PrivateTmp or a tmp cleaner took away, a volume not mounted) or nginx's worker user may not write there.",
+                FailureKind.ResponseBufferUnwritable =>
+                    $"nginx could not create the temporary file it buffers {u}'s responses to ({Words(top)}, {e.Kinds[top]}×): a response larger than its buffers (`proxy_buffers`) goes to `proxy_temp_path` as nginx reads it, after its status and first buffers went out, so the clients got the upstream's status and a body cut short (a download or page that stops part way). The directory is missing or nginx's worker user may not write there.",
                 FailureKind.OverAppServerBuffer =>
                     $"uWSGI at {u} refused requests larger than its buffer and closed their connections unanswered ({e.Kinds[top]}×): its own line in the same stream (`invalid request block size: … (max …)`) says the request's header block (cookies, query string, headers) outgrew its `buffer-size`, 4096 bytes by default, and nginx answered 502 for the close.",
                 FailureKind.NotFastCgi => $"{u} does not speak FastCGI: its answer did not begin with a FastCGI record (version 1) but with another protocol's first byte (the \"version\" nginx logs is that byte: 72 is the \"H\" of an HTTP server's \"HTTP/1.1\", 60 the \"<\" of an HTML page), so `fastcgi_pass` points at another service's address or socket.",
@@ -795,6 +798,8 @@ internal static class IncidentClassifier
                 $"An nginx worker process was killed (signal 9, {e.Kinds[top]}×): nginx never sends SIGKILL itself, and the kernel's OOM killer does when the host (or the container's memory limit) runs out of memory. Every connection the worker held was dropped unanswered and unlogged (a load balancer in front reports a 502 for each); the master started another worker. Low confidence: an operator's `kill -9` looks the same.",
             IncidentCause.Overload when top == FailureKind.AcceptFailed =>
                 "nginx ran out of connections (`worker_connections are not enough`) or file descriptors (`accept4() failed (24: …)`: `worker_rlimit_nofile`, the service's `LimitNOFILE`) for the clients it accepts: it closed new connections before reading a request, so those clients got no answer (a load balancer in front reports a 502 for each) and no access line logs them. Every client connection, and every upstream connection it proxies, takes one: long-lived ones (WebSockets, keepalive, slow upstreams) fill them, and so does nginx proxying to itself.",
+            IncidentCause.Overload when top == FailureKind.ResponseBufferDiskFull =>
+                $"The disk nginx buffers {u}'s responses on is full (no space left on device, {e.Kinds[top]}×): a response larger than its buffers is written under `proxy_temp_path` as nginx reads it, after its status went out, so the clients got the upstream's status and a body cut short.",
             IncidentCause.Overload when top == FailureKind.BodyBufferDiskFull =>
                 $"The disk nginx buffers request bodies on is full (no space left on device, {e.Kinds[top]}×): a body larger than `client_body_buffer_size` is written under `client_body_temp_path` before the request is proxied, so nginx answered these requests 500 itself and no upstream was tried.",
             IncidentCause.Overload when top.OutOfNginxResources() =>
@@ -901,6 +906,8 @@ internal static class IncidentClassifier
         FailureKind.OverAppServerBuffer => "a request larger than uWSGI's buffer-size",
         FailureKind.BodyBufferUnwritable => "request body's temporary file not writable",
         FailureKind.BodyBufferDiskFull => "no space for the request body's temporary file",
+        FailureKind.ResponseBufferUnwritable => "response's temporary file not writable",
+        FailureKind.ResponseBufferDiskFull => "no space for the response's temporary file",
         FailureKind.UpstreamUrlInvalid => "an upstream address made of variables that did not parse",
         FailureKind.ConfigRejectedAtStart => "configuration refused at start",
         FailureKind.NamedLocationMissing => "a named location that is not defined",

@@ -325,7 +325,13 @@ internal static class Remediation
                     steps.Add("If the bodies need not touch the disk, `client_body_buffer_size` as large as the largest body keeps them in memory (per request: mind the memory), and `proxy_request_buffering off` streams them to the upstream instead.");
                 }
 
-                if (kinds.Count == 0 || !kinds.All(k => k is FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable or FailureKind.UpstreamUrlInvalid or FailureKind.ConfigRejectedAtStart
+                if (kinds.Contains(FailureKind.ResponseBufferUnwritable))
+                {
+                    steps.Add("Make `proxy_temp_path` (`fastcgi_temp_path`, `uwsgi_temp_path` for those modules) exist and writable by nginx's worker user (`nginx -T | grep -n temp_path`; the default is under nginx's prefix: `/var/lib/nginx/proxy` on Debian, `/var/cache/nginx/proxy_temp` in the official image), often left owned by another user after nginx's `user` changed: `chown -R <user> <dir>`, then `nginx -s reload`. SELinux: `restorecon -Rv <dir>`.");
+                    steps.Add("If the responses need not touch the disk, `proxy_max_temp_file_size 0;` passes the rest on at the client's pace instead of buffering it to a file (or `proxy_buffering off` for that location).");
+                }
+
+                if (kinds.Count == 0 || !kinds.All(k => k is FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable or FailureKind.ResponseBufferUnwritable or FailureKind.UpstreamUrlInvalid or FailureKind.ConfigRejectedAtStart
                     or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed or FailureKind.NoUpstreamConfiguration))
                 {
                     // uWSGI's refusal came from the address nginx was given, and a body nginx could not buffer, an address
@@ -359,7 +365,7 @@ internal static class Remediation
                 steps.Add("Add servers and `proxy_next_upstream error timeout` for idempotent requests, and `proxy_cache_use_stale timeout` to serve cached content meanwhile.");
                 break;
             case IncidentCause.Overload:
-                if (!kinds.All(k => k.DroppedByNginx() || k == FailureKind.BodyBufferDiskFull))
+                if (!kinds.All(k => k.DroppedByNginx() || k.TempFileOnFullDisk()))
                 {
                     steps.Add($"Scale {upstream} out or up (more instances or workers: PHP-FPM `pm.max_children`, gunicorn/uwsgi workers, thread pools).");
                 }
@@ -368,6 +374,12 @@ internal static class Remediation
                 {
                     steps.Add("Free space on the filesystem that holds `client_body_temp_path` (`df -h` and `df -i` there; `nginx -T | grep -n client_body_temp_path`), or move the path to a larger volume: every request body larger than `client_body_buffer_size` is written there first, so the largest uploads need that much free space each, at once.");
                     steps.Add("`proxy_request_buffering off` streams request bodies to the upstream instead of writing them to disk first (the upstream then sees slow clients' uploads as they come).");
+                }
+
+                if (kinds.Contains(FailureKind.ResponseBufferDiskFull))
+                {
+                    steps.Add("Free space on the filesystem that holds `proxy_temp_path` (`df -h` and `df -i` there; `nginx -T | grep -n temp_path`), or move the path to a larger volume: each response larger than its buffers is written there as nginx reads it, up to `proxy_max_temp_file_size` (1024m by default).");
+                    steps.Add("`proxy_max_temp_file_size 0;` (or a smaller size) passes the rest of a large response on at the client's pace instead of filling the disk with it.");
                 }
 
                 if (kinds.Contains(FailureKind.QueueFull))
@@ -412,7 +424,7 @@ internal static class Remediation
 
                 // A full disk under the request bodies failed requests no upstream saw: its connections and cache
                 // play no part.
-                if (kinds.Count == 0 || !kinds.All(k => k == FailureKind.BodyBufferDiskFull))
+                if (kinds.Count == 0 || !kinds.All(k => k.TempFileOnFullDisk()))
                 {
                     steps.Add("Reuse connections: `keepalive 32;` in the `upstream` block with `proxy_http_version 1.1;` and `proxy_set_header Connection \"\";`.");
                     steps.Add("Cap concurrency before the upstream saturates: `max_conns` on the server in the `upstream` block, or `limit_conn`/`limit_req` in front.");

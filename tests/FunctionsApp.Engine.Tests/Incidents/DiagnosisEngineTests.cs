@@ -1027,6 +1027,27 @@ public sealed class DiagnosisEngineTests
     }
 
     /// <summary>
+    /// nginx buffers a response larger than its buffers to a temporary file as it reads it, after its status went out:
+    /// a file it could not create or write (the directory's owner changed, the disk full) cut the body short. A short
+    /// paste of such lines alone is reported with the status passed on, as a misconfiguration (permissions) or a full
+    /// disk (overload), and the fixes are about `proxy_temp_path`, not the upstream.
+    /// </summary>
+    [Theory]
+    [InlineData("open() \"/var/lib/nginx/proxy/2/00/0000000002\" failed (13: Permission denied) while reading upstream", IncidentCause.Misconfiguration)]
+    [InlineData("open() \"/tmp/engintron_temp/0045438890\" failed (28: No space left on device) while reading upstream", IncidentCause.Overload)]
+    public void Analyze_ErrorLogAlone_ResponsesTemporaryFileNotWritten_IsABodyCutShortByNginxsDisk(string message, IncidentCause cause)
+    {
+        var errors = Enumerable.Range(0, 2).Select(i => Error(i * 5, message, cid: i + 1)).Select(l => l.Replace("[error]", "[crit]", StringComparison.Ordinal));
+
+        var report = LogAnalyzer.Analyze([], [Input("error", errors)], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal((cause, RequestJoin.StatusPassedOn, 2L), (incident.Cause, incident.Status, report.Stats.ResponsesCutShort));
+        Assert.Contains("`proxy_temp_path`", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains("proxy_temp_path", incident.Remediation[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// ngx_http_upstream_send_response passes the upstream's status and headers on before the body phase ("while
     /// reading upstream") begins: a failure there only cuts the body short, and the client got the upstream's status,
     /// never a 502 or 504 of nginx's. A short paste of such lines alone asks about them: they are reported with that

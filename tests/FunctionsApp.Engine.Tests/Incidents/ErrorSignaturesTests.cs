@@ -78,8 +78,9 @@ public sealed class ErrorSignaturesTests
         { "[lua] responses.lua:107: before(): failed the initial dns/balancer resolve for 'api.internal' with: dns query returned no results", "DnsNotFound" },
         { "[lua] responses.lua:121: after(): failed the initial dns/balancer resolve for 'mrest_web' with: table: 0x5c909238", "Script" },
         // nginx's own temporary files: the upstream answered, nginx's disk failed (a cut body or a 500, no gateway error).
-        { "open() \"/var/lib/nginx/proxy/7/00/0000000007\" failed (13: Permission denied) while reading upstream", "None" },
-        { "pwrite() \"/var/cache/nginx/proxy_temp/1/00/0000000001\" failed (28: No space left on device) while reading upstream", "None" },
+        { "open() \"/var/lib/nginx/proxy/7/00/0000000007\" failed (13: Permission denied) while reading upstream", "ResponseBufferUnwritable" },
+        { "pwrite() \"/var/cache/nginx/proxy_temp/1/00/0000000001\" failed (28: No space left on device) while reading upstream", "ResponseBufferDiskFull" },
+        { "open() \"/var/www/static/index.html\" failed (13: Permission denied) while reading upstream", "None" }, // a page, not a temporary file
         // The request body's, outside any upstream phase: nginx answers the request 500 itself before any try.
         { "open() \"/var/lib/nginx/body/0000000025\" failed (13: Permission denied)", "BodyBufferUnwritable" },
         { "open() \"/tmp/nginx_client_body/0000000018\" failed (2: No such file or directory)", "BodyBufferUnwritable" },

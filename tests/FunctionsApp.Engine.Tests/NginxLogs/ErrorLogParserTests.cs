@@ -151,7 +151,8 @@ public sealed class ErrorLogParserTests
     }
 
     /// <summary>Markdown's escape of the connection's star, kept where a post was copied from its source: the
-    /// connection is read, and the message begins after it (a file call on nginx's own temporary file stays one).</summary>
+    /// connection is read, and the message begins after it (a file call on nginx's own temporary file stays one: the
+    /// response's, which it could not buffer).</summary>
     [Fact]
     public void TryParse_AStarMarkdownEscaped_IsTheConnection()
     {
@@ -161,7 +162,7 @@ public sealed class ErrorLogParserTests
 
         Assert.Equal(8, entry.ConnectionId);
         Assert.StartsWith("open() ", Encoding.UTF8.GetString(entry.Message), StringComparison.Ordinal);
-        Assert.Equal(FailureKind.None, ErrorSignatures.Classify(in entry, entry.Message));
+        Assert.Equal(FailureKind.ResponseBufferUnwritable, ErrorSignatures.Classify(in entry, entry.Message));
     }
 
     /// <summary>A selection begun one byte into nginx's time drops the year's first digit: the year is this century's.</summary>
