@@ -47,7 +47,9 @@ internal static class IncidentFactory
             Servers = t.Servers is { Count: > 1 } || (t.Block is not null && t.Servers is { Count: 1 }) ? t.Servers : null,
             SuccessesBefore = evidence.ServedBefore,
             Evidence = [.. items],
-            Remediation = verdict.Remediation,
+            Remediation = t.Servers is { Count: > 1 }
+                ? [.. verdict.Remediation.Select(step => step == Remediation.MoreThanOneServerStep ? Remediation.ServersFailedTogetherStep : step)]
+                : verdict.Remediation,
         };
     }
 

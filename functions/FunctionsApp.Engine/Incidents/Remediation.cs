@@ -19,6 +19,15 @@ internal static class Remediation
         $"If nothing listens on {UpstreamAddress.OtherLoopback(upstream)} either, the application is down and the paste lacks the IPv4 try's own `connect() failed` line: start it and read its logs from just before the first failure.",
     ];
 
+    /// <summary>The step for an upstream of one server: another, or a backup, so that one failure is no outage.</summary>
+    internal const string MoreThanOneServerStep =
+        "Give the `upstream` block more than one server (or a `backup` server) with `max_fails`/`fail_timeout`, so one failure does not take the site down.";
+
+    /// <summary>In place of <see cref="MoreThanOneServerStep"/> where several servers of the group failed together: it
+    /// has more than one, and what they share failed.</summary>
+    internal const string ServersFailedTogetherStep =
+        "The group's servers failed together, so more of them is no cure: look for what they share (one host or container behind a name's IPv4 and IPv6 addresses, a database or network they depend on, a deploy or restart of all at once), and add a `backup` server that does not share it.";
+
     /// <summary>The steps for a verdict, with what the evidence adds (an application server's timeout, a group name).</summary>
     public static IReadOnlyList<string> For(IncidentCause cause, IncidentEvidence evidence)
     {
@@ -175,12 +184,12 @@ internal static class Remediation
             case IncidentCause.UpstreamDown when kinds.Contains(FailureKind.Unreachable) && networkUnreachable:
                 steps.Add($"Check the routes of nginx's own host to {upstream} (`ip route get <address>`, `ip -6 route` for IPv6): \"network is unreachable\" is most often its kernel finding no route (a default route or interface gone, a VPN or tunnel down, no IPv6 connectivity for an IPv6 address), else a router on the way (`traceroute` shows where).");
                 steps.Add("For an IPv6 address of a name that also has IPv4 ones, `resolver … ipv6=off` (or an IPv4 address in `proxy_pass`) keeps nginx off a family the host cannot reach.");
-                steps.Add("Give the `upstream` block more than one server (or a `backup` server) with `max_fails`/`fail_timeout`, so one failure does not take the site down.");
+                steps.Add(MoreThanOneServerStep);
                 break;
             case IncidentCause.UpstreamDown when kinds.Contains(FailureKind.Unreachable):
                 steps.Add($"Check the network path from nginx to {upstream}: is the host up (`ping`, `nc -vz`), and do firewalls, security groups, network policies or routes let nginx reach its port?");
                 steps.Add("If the address changed (a new VM, pod or container IP), point `proxy_pass`/the `upstream` block at the new one, or at a name resolved with `resolver ... valid=30s`.");
-                steps.Add("Give the `upstream` block more than one server (or a `backup` server) with `max_fails`/`fail_timeout`, so one failure does not take the site down.");
+                steps.Add(MoreThanOneServerStep);
                 AddBypasses(steps);
                 break;
             case IncidentCause.UpstreamDown:
@@ -202,7 +211,7 @@ internal static class Remediation
                 {
                     steps.Add($"Connections to {upstream} were reset before the application took them: a proxy in front of it (docker-proxy for a published port, a service mesh sidecar) accepts them with nothing listening behind it, or its listener closed with connections queued. Check that the application inside listens on the port the proxy forwards to, and its readiness.");
                 }
-                steps.Add("Give the `upstream` block more than one server (or a `backup` server) with `max_fails`/`fail_timeout`, so one failure does not take the site down.");
+                steps.Add(MoreThanOneServerStep);
                 AddBypasses(steps);
                 break;
             case IncidentCause.Misconfiguration:

@@ -184,6 +184,31 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// One request's refusals on two servers of its group: the group has more than one server already, so the fix is
+    /// not another; what the servers share failed. One server refusing alone keeps the advice to add one.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ErrorLogAlone_ServersFailingTogether_AreNotToldToAddAServer(bool twoServers)
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            errors.Add(Error(i * 10, "connect() failed (111: Connection refused) while connecting to upstream", upstream: "10.0.0.1:8080", cid: 40 + i));
+            if (twoServers)
+            {
+                errors.Add(Error(i * 10, "connect() failed (111: Connection refused) while connecting to upstream", upstream: "10.0.0.2:8080", cid: 40 + i));
+            }
+        }
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(twoServers, incident.Remediation.Contains(Remediation.ServersFailedTogetherStep));
+        Assert.Equal(!twoServers, incident.Remediation.Contains(Remediation.MoreThanOneServerStep));
+    }
+
+    /// <summary>
     /// ENETUNREACH (101) is most often nginx's own host with no route to the network (a default route gone, a tunnel
     /// down), EHOSTUNREACH (113) the far host or its neighbourhood: the summary and the first fix say where to look.
     /// </summary>
