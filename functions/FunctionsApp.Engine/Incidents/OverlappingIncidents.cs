@@ -208,8 +208,13 @@ internal static class OverlappingIncidents
     /// (<c>docker logs</c> interleaves nginx's stdout and stderr as they come), and nothing in them names another upstream
     /// (<see cref="ToldApart"/>: error lines that lost their upstream but tell another answer are another problem).
     /// Failures of a named upstream whose lines tell no cause (the page <c>error_page</c> names, which nginx could not
-    /// open after a try the paste cut) beside its failures on the same host whose lines tell one are that problem's.
+    /// open after a try the paste cut) beside its failures on the same host whose lines tell one are that problem's; so
+    /// are its access log's failures before the error excerpt begins. <c>no live upstreams</c> for localhost's implicit
+    /// block and its loopback server failing the same way are one outage of <c>localhost:PORT</c>.
     /// </summary>
+    /// <param name="incidents">The paste's incidents.</param>
+    /// <param name="errorLogBegan">The error log's first time, when one was read: failures before it had no error line
+    /// to tell their cause.</param>
     public static IReadOnlyList<Incident> MergePaste(IReadOnlyList<Incident> incidents, DateTimeOffset? errorLogBegan = null)
     {
         var merged = OutagesJoined(incidents);
