@@ -33,6 +33,9 @@ internal sealed record IncidentEvidence
     /// <c>stream</c> for TCP and UDP sessions).</summary>
     public string Module { get; init; } = "proxy";
 
+    /// <summary>The system nginx runs on, as its error lines' errno numbers tell (<see cref="NginxHosts.Of"/>).</summary>
+    public NginxHost NginxHost { get; init; }
+
     /// <summary>What the TLS lines' words say the upstream refused (<see cref="TlsRefusals.Of"/>).</summary>
     public TlsRefusal TlsRefusal { get; init; }
 
@@ -231,6 +234,7 @@ internal sealed record IncidentEvidence
             NetworkUnreachable = ErrorSignatures.NetworkUnreachable(signatures),
             TlsRefusal = TlsRefusals.Of(signatures),
             Module = UpstreamModules.Of(samples),
+            NginxHost = NginxHosts.Of(signatures),
         };
     }
 

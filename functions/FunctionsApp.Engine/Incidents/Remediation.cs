@@ -19,6 +19,14 @@ internal static class Remediation
         $"If nothing listens on {UpstreamAddress.OtherLoopback(upstream)} either, the application is down and the paste lacks the IPv4 try's own `connect() failed` line: start it and read its logs from just before the first failure.",
     ];
 
+    /// <summary>How to see what listens, on the system nginx's errno numbers say it runs on.</summary>
+    private static string ListenerCheck(NginxHost host) => host switch
+    {
+        NginxHost.Windows => "`netstat -ano | findstr LISTENING` and the process it names, or the Services console",
+        NginxHost.Bsd => "`sockstat -4l` on FreeBSD, `lsof -nP -iTCP -sTCP:LISTEN` on macOS, `brew services list` for Homebrew's",
+        _ => "`systemctl status <its service>`, `ss -ltnp`, `docker ps`",
+    };
+
     /// <summary>The step for an upstream of one server: another, or a backup, so that one failure is no outage.</summary>
     internal const string MoreThanOneServerStep =
         "Give the `upstream` block more than one server (or a `backup` server) with `max_fails`/`fail_timeout`, so one failure does not take the site down.";
@@ -64,7 +72,8 @@ internal static class Remediation
 
         var steps = For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], AppServerLimit(evidence), evidence.UpstreamIsGroup,
             upstreamLogged: evidence.Upstream is not ("(unknown)" or "-"), disabledForAnswers: evidence.ServersDisabledForAnswers,
-            backendWithoutEndpoints: evidence.BackendWithoutEndpoints, tlsRefusal: evidence.TlsRefusal, networkUnreachable: evidence.NetworkUnreachable);
+            backendWithoutEndpoints: evidence.BackendWithoutEndpoints, tlsRefusal: evidence.TlsRefusal, networkUnreachable: evidence.NetworkUnreachable,
+            nginxHost: evidence.NginxHost);
         // nginx-proxy's default server answered, and nothing upstream failed: an upstream's address is no step then.
         steps = cause != IncidentCause.Misconfiguration || evidence.UnroutedHost == 0 ? steps
             : evidence.Kinds.Count == 0 ? UnroutedHostSteps
@@ -169,7 +178,7 @@ internal static class Remediation
     public static IReadOnlyList<string> For(
         IncidentCause cause, string upstream, IReadOnlyCollection<FailureKind> kinds, double? appServerTimeout = null, bool upstreamIsGroup = false,
         bool upstreamLogged = true, bool disabledForAnswers = false, bool backendWithoutEndpoints = false, TlsRefusal tlsRefusal = TlsRefusal.None,
-        bool networkUnreachable = false)
+        bool networkUnreachable = false, NginxHost nginxHost = NginxHost.Unknown)
     {
         var steps = new List<string>();
         switch (cause)
@@ -195,7 +204,7 @@ internal static class Remediation
             case IncidentCause.UpstreamDown:
                 steps.Add(upstreamIsGroup
                     ? $"Check every server of the upstream group {upstream} ({GroupOrigin(upstream)}): which are running and listening (`ss -ltnp` on each), and read their logs from just before the first failure."
-                    : $"Check that {upstream} is running and listening (`systemctl status <its service>`, `ss -ltnp`, `docker ps`), and read its own logs from just before the first failure.");
+                    : $"Check that {upstream} is running and listening ({ListenerCheck(nginxHost)}), and read its own logs from just before the first failure.");
                 if (UpstreamAddress.IsLocalhostIpv6(upstream) && kinds.Contains(FailureKind.Refused))
                 {
                     steps.Add(Ipv4OnlyListenerStep(upstream));

@@ -209,6 +209,23 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// The errno numbers say which system nginx runs on (Winsock's 10061, FreeBSD's and macOS's 61, Linux's 111 for the
+    /// same refusal): the step that checks what listens uses that system's tools, not systemd's and `ss` everywhere.
+    /// </summary>
+    [Theory]
+    [InlineData("(111: Connection refused)", "`ss -ltnp`")]
+    [InlineData("(61: Connection refused)", "`sockstat -4l`")]
+    [InlineData("(10061: No connection could be made because the target machine actively refused it)", "`netstat -ano | findstr LISTENING`")]
+    public void ErrorLogAlone_Refusals_AreCheckedWithTheToolsOfNginxsSystem(string errno, string tool)
+    {
+        var errors = Enumerable.Range(0, 3).Select(i => Error(i * 5, $"connect() failed {errno} while connecting to upstream", cid: 70 + i));
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Contains(tool, incident.Remediation[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// ENETUNREACH (101) is most often nginx's own host with no route to the network (a default route gone, a tunnel
     /// down), EHOSTUNREACH (113) the far host or its neighbourhood: the summary and the first fix say where to look.
     /// </summary>
