@@ -19,6 +19,15 @@ internal static class Remediation
         $"If nothing listens on {UpstreamAddress.OtherLoopback(upstream)} either, the application is down and the paste lacks the IPv4 try's own `connect() failed` line: start it and read its logs from just before the first failure.",
     ];
 
+    /// <summary>Where the server behind a unix socket is told its path: PHP-FPM behind <c>fastcgi_pass</c>, uWSGI behind
+    /// <c>uwsgi_pass</c>; behind <c>proxy_pass</c> any application server (gunicorn, Puma, Passenger, a Node app).</summary>
+    private static string SocketSetting(string module) => module switch
+    {
+        "fastcgi" => "PHP-FPM's `listen =` in its pool file",
+        "uwsgi" => "uWSGI's `socket =`",
+        _ => "the application server's own bind setting",
+    };
+
     /// <summary>How to see what listens, on the system nginx's errno numbers say it runs on.</summary>
     private static string ListenerCheck(NginxHost host) => host switch
     {
@@ -73,7 +82,7 @@ internal static class Remediation
         var steps = For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], AppServerLimit(evidence), evidence.UpstreamIsGroup,
             upstreamLogged: evidence.Upstream is not ("(unknown)" or "-"), disabledForAnswers: evidence.ServersDisabledForAnswers,
             backendWithoutEndpoints: evidence.BackendWithoutEndpoints, tlsRefusal: evidence.TlsRefusal, networkUnreachable: evidence.NetworkUnreachable,
-            nginxHost: evidence.NginxHost);
+            nginxHost: evidence.NginxHost, module: evidence.Module);
         // nginx-proxy's default server answered, and nothing upstream failed: an upstream's address is no step then.
         steps = cause != IncidentCause.Misconfiguration || evidence.UnroutedHost == 0 ? steps
             : evidence.Kinds.Count == 0 ? UnroutedHostSteps
@@ -178,7 +187,7 @@ internal static class Remediation
     public static IReadOnlyList<string> For(
         IncidentCause cause, string upstream, IReadOnlyCollection<FailureKind> kinds, double? appServerTimeout = null, bool upstreamIsGroup = false,
         bool upstreamLogged = true, bool disabledForAnswers = false, bool backendWithoutEndpoints = false, TlsRefusal tlsRefusal = TlsRefusal.None,
-        bool networkUnreachable = false, NginxHost nginxHost = NginxHost.Unknown)
+        bool networkUnreachable = false, NginxHost nginxHost = NginxHost.Unknown, string module = "proxy")
     {
         var steps = new List<string>();
         switch (cause)
@@ -213,7 +222,7 @@ internal static class Remediation
                 steps.Add("Restart or scale the upstream; look for a deploy, crash or OOM kill at the start time.");
                 if (kinds.Contains(FailureKind.MissingSocket))
                 {
-                    steps.Add($"If the service is running, compare the socket path in `fastcgi_pass`/`proxy_pass` ({upstream}) with the one it creates (PHP-FPM `listen =` in its pool file).");
+                    steps.Add($"If the service is running, compare the socket path in `{module}_pass` ({upstream}) with the one it creates ({SocketSetting(module)}).");
                 }
 
                 if (kinds.Contains(FailureKind.ResetConnecting))

@@ -226,6 +226,27 @@ public sealed class NginxBehaviourTests
     }
 
     /// <summary>
+    /// A unix socket that is not there: where its path is set depends on the server behind it, which the module says
+    /// (PHP-FPM's pool behind `fastcgi_pass`, uWSGI's `socket` behind `uwsgi_pass`); behind `proxy_pass` it is any
+    /// application server's (Puma, gunicorn, a Node app), so none is named.
+    /// </summary>
+    [Theory]
+    [InlineData("fastcgi", "`fastcgi_pass`", "PHP-FPM's `listen =`")]
+    [InlineData("uwsgi", "`uwsgi_pass`", "uWSGI's `socket =`")]
+    [InlineData("http", "`proxy_pass`", "the application server's own bind setting")]
+    public void ErrorLogAlone_MissingSocket_NamesWhereItsServerSetsThePath(string scheme, string directive, string setting)
+    {
+        var errors = Enumerable.Range(0, 3).Select(i =>
+            $"{Base.AddSeconds(i * 5):yyyy/MM/dd HH:mm:ss} [crit] 12#12: *{80 + i} connect() to unix:/run/app/app.sock failed (2: No such file or directory) while connecting to upstream, client: 10.0.0.9, server: app.test, request: \"GET / HTTP/1.1\", upstream: \"{scheme}://unix:/run/app/app.sock:\", host: \"app.test\"");
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        var step = Assert.Single(incident.Remediation, s => s.StartsWith("If the service is running, compare the socket path", StringComparison.Ordinal));
+        Assert.Contains(directive, step, StringComparison.Ordinal);
+        Assert.Contains(setting, step, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// ENETUNREACH (101) is most often nginx's own host with no route to the network (a default route gone, a tunnel
     /// down), EHOSTUNREACH (113) the far host or its neighbourhood: the summary and the first fix say where to look.
     /// </summary>
