@@ -204,10 +204,7 @@ internal sealed partial class DiagnosisEngine
             return;
         }
 
-        var difference = asUtc - stamped;
-        var step = TimeSpan.FromSeconds(ErrorLogOffsetInference.Step);
-        var offset = step * Math.Round(difference / step);
-        if ((difference - offset).Duration() <= TimeSpan.FromMinutes(2)
+        if (ErrorLogOffsetInference.ZoneDifference(asUtc - stamped) is { } offset
             && offset >= TimeSpan.FromSeconds(ErrorLogOffsetInference.MinOffset) && offset <= TimeSpan.FromSeconds(ErrorLogOffsetInference.MaxOffset))
         {
             UseErrorLogOffset(offset, "the times its lines were stamped with");

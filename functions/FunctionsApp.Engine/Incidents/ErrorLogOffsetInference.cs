@@ -24,6 +24,18 @@ internal static class ErrorLogOffsetInference
     internal const int MaxOffset = 14 * 3600;
 
     private const int Candidates = ((MaxOffset - MinOffset) / Step) + 1;
+
+    /// <summary>
+    /// The whole quarter hours two clocks' readings of one moment differ by (a line's local time beside the stamp a
+    /// runtime or a syslog daemon gave it), when they are within two minutes of such a difference (the two were read a
+    /// moment apart); null when they differ by no zone.
+    /// </summary>
+    internal static TimeSpan? ZoneDifference(TimeSpan difference)
+    {
+        var step = TimeSpan.FromSeconds(Step);
+        var zones = step * Math.Round(difference / step);
+        return (difference - zones).Duration() <= TimeSpan.FromMinutes(2) ? zones : null;
+    }
     private const int Skew = 2;
     private const int MaxLookback = 120;
 

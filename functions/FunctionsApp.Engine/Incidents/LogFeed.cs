@@ -140,10 +140,7 @@ internal sealed class LogFeed
             return TimeSpan.Zero;
         }
 
-        var difference = header - stamped;
-        var step = TimeSpan.FromSeconds(ErrorLogOffsetInference.Step);
-        var ahead = step * Math.Round(difference / step);
-        return (difference - ahead).Duration() <= TimeSpan.FromMinutes(2) && ahead.Duration() <= TimeSpan.FromHours(14) ? ahead : TimeSpan.Zero;
+        return ErrorLogOffsetInference.ZoneDifference(header - stamped) is { } ahead && ahead.Duration() <= TimeSpan.FromHours(14) ? ahead : TimeSpan.Zero;
     }
 
     /// <summary>One-shot analysis of re-readable inputs whose access log gives no zone other than UTC.</summary>
