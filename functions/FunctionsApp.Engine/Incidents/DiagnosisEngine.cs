@@ -617,11 +617,12 @@ internal sealed partial class DiagnosisEngine
             InSliceSubrequest = ErrorSignatures.IsSliceSubrequest(in line),
             AnsweredByAuthRequest = kind is FailureKind.AuthEndpointWrong or FailureKind.AuthEndpointFailed || ErrorSignatures.IsAuthSubrequest(in line),
             InStreamSession = line.Request.IsEmpty && line.Line.IndexOf(", bytes from/to client:"u8) >= 0,
-            InLuaBalancer = kind.IsUnresolved() && ErrorSignatures.IsLua(message),
+            InLuaBalancer = kind.IsUnresolved() && ErrorSignatures.IsLua(message) && ErrorSignatures.ApisixPeerRefused(message, out _) == FailureKind.None,
             TimeBorrowed = timeBorrowed,
             ErrorPageStatus = pageStatus,
             StatedStatus = line.Passenger ? ErrorSignatures.StatedStatus(message) : outOfResources && kind == FailureKind.ProxyLoop ? 500
-                : kind.IsUnresolved() && ErrorSignatures.KongInitialResolve(message) >= 0 ? 500 : null,
+                : kind.IsUnresolved() && ErrorSignatures.KongInitialResolve(message) >= 0 ? 500
+                : ErrorSignatures.ApisixNoNode(message) ? 503 : null,
             Raw = LogText.Raw(line.Line),
         };
         if (UpstreamAddress.IsBalancerPlaceholder(error.Upstream) && !kind.AfterConnect())

@@ -304,6 +304,12 @@ internal static class ErrorSignatures
             return FailureKind.None;
         }
 
+        // APISIX's balancer answers such a request 502 itself, no try made.
+        if (IsLua(message) && ApisixPeerRefused(message, out _) is var apisixPeer and not FailureKind.None)
+        {
+            return apisixPeer;
+        }
+
         // (APISIX's upstream.lua names the phase's word in its file's name.)
         if ((IsLua(message) || message.StartsWith("lua "u8)) && (!IsUpstreamPhase(message) || ApisixUnresolved(message, out _, out _)))
         {
@@ -364,8 +370,10 @@ internal static class ErrorSignatures
 
         // The client went away or misbehaved: nginx closes the upstream side too, but nothing failed upstream. The
         // upstream's own read timer and early close say so in their words whatever the phase: the body pipe logs them
-        // with the action it last set, "sending to client" as often as "reading upstream" (ngx_event_pipe.c).
-        if (IsAboutClient(message) && !message.StartsWith("upstream timed out"u8) && !message.StartsWith("upstream prematurely closed"u8))
+        // with the action it last set, "sending to client" as often as "reading upstream" (ngx_event_pipe.c). So does
+        // nginx running out of connections: whoever asked for one, the phase is the request's.
+        if (IsAboutClient(message) && !message.StartsWith("upstream timed out"u8) && !message.StartsWith("upstream prematurely closed"u8)
+            && message.IndexOf("worker_connections are not enough"u8) < 0)
         {
             return FailureKind.None;
         }
@@ -444,8 +452,8 @@ internal static class ErrorSignatures
         // upstream servers tried"), or no node at all once its resolver dropped those whose names failed ("failed to set
         // upstream: no valid upstream node"): nginx's own "no live upstreams" in a balancer's words.
         if (message.IndexOf("no live upstreams"u8) >= 0
-            || (IsLua(message) && (message.IndexOf("failed to find valid upstream server"u8) >= 0 || message.IndexOf("all upstream servers tried"u8) >= 0
-                || message.IndexOf("failed to set upstream: no valid upstream node"u8) >= 0)))
+            || (IsLua(message) && (message.IndexOf("failed to find valid upstream server"u8) >= 0 || message.IndexOf("all upstream servers tried"u8) >= 0))
+            || ApisixNoNode(message))
         {
             return FailureKind.NoLiveUpstreams;
         }
@@ -834,6 +842,43 @@ internal static class ErrorSignatures
         return rest[(colon + 2)..].StartsWith("no host allowed"u8) ? FailureKind.DnsNotFound : FailureKind.InvalidAddress;
     }
 
+    /// <summary>
+    /// APISIX's balancer handing nginx a node it would not take (<c>[lua] balancer.lua:382: run(): failed to set server
+    /// peer [orders:8080] err: no host allowed</c>), which it answers 502 without a try. ngx.balancer takes addresses
+    /// only: a name there is one the gateway did not resolve (<see cref="FailureKind.DnsNotFound"/>); anything else (a
+    /// bare number, port 0) is a node that cannot be, <see cref="FailureKind.InvalidAddress"/>. None when not such a line.
+    /// </summary>
+    public static FailureKind ApisixPeerRefused(ReadOnlySpan<byte> message, out ReadOnlySpan<byte> peer)
+    {
+        peer = default;
+        var marker = "failed to set server peer ["u8;
+        var at = message.IndexOf(marker);
+        if (at < 0 || !IsLua(message))
+        {
+            return FailureKind.None;
+        }
+
+        var rest = message[(at + marker.Length)..];
+        var close = rest.IndexOf("] err: "u8);
+        if (close <= 0)
+        {
+            return FailureKind.None;
+        }
+
+        peer = rest[..close];
+        var colon = peer.LastIndexOf((byte)':');
+        var host = colon > 0 ? peer[..colon] : peer;
+        return rest[(close + "] err: ".Length)..].StartsWith("no host allowed"u8) && host.IndexOfAnyInRange((byte)'a', (byte)'z') >= 0
+            ? FailureKind.DnsNotFound
+            : FailureKind.InvalidAddress;
+    }
+
+    /// <summary>APISIX's route that found no node to proxy to (<c>failed to set upstream: no valid upstream node</c>, or
+    /// nodes its discovery returned malformed): the gateway answers 503 itself (HTTP_CODE_UPSTREAM_UNAVAILABLE).</summary>
+    public static bool ApisixNoNode(ReadOnlySpan<byte> message) =>
+        IsLua(message) && message.IndexOf("failed to set upstream: "u8) is var at and >= 0
+        && (message[at..].IndexOf("no valid upstream node"u8) >= 0 || message[at..].IndexOf("invalid nodes format"u8) >= 0);
+
     /// <summary>The name in <c>host not found in upstream "app:3000"</c>, nginx's words when a name in its configuration
     /// did not resolve as it read it; null for any other message.</summary>
     public static string? UnresolvedAtStart(string message)
@@ -1093,6 +1138,11 @@ internal static class ErrorSignatures
             var name = message[kongAt..];
             var end = name.IndexOf(" with: "u8);
             return Encoding.UTF8.GetString((end < 0 ? name : name[..end]).Trim("'\"\u2018\u2019"u8));
+        }
+
+        if (line.Upstream.IsEmpty && ApisixPeerRefused(message, out var apisixPeer) != FailureKind.None)
+        {
+            return Encoding.UTF8.GetString(apisixPeer);
         }
 
         if (kind == FailureKind.BalancerScriptFailed && line.Upstream.IsEmpty)

@@ -475,6 +475,14 @@ internal static class IncidentClassifier
                 : Verdict(IncidentCause.Unknown, 0.35, e);
         }
 
+        // nginx-proxy's default server answers a Host that no container is routed for: the Host the clients send and
+        // the containers' VIRTUAL_HOST disagree (or the container is not on nginx-proxy's network). Its `return 503`
+        // writes no error line, so an error log read and silent says nothing of an upstream here: none was contacted.
+        if (dominant == 503 && e.UnroutedHost * 2 > e.WithoutErrorLine)
+        {
+            return Verdict(IncidentCause.Misconfiguration, 0.5, e);
+        }
+
         // 009: the upstream's answer had no HTTP status line, and nginx passed it on as HTTP/0.9 ($upstream_status 200).
         if (dominant == RequestJoin.NotHttp)
         {
@@ -615,13 +623,6 @@ internal static class IncidentClassifier
             return Verdict(IncidentCause.RateLimited, 0.4, e);
         }
 
-        // nginx-proxy's default server answers a Host that no container is routed for: the Host the clients send and
-        // the containers' VIRTUAL_HOST disagree (or the container is not on nginx-proxy's network).
-        if (dominant == 503 && e.UnroutedHost * 2 > e.WithoutErrorLine)
-        {
-            return Verdict(IncidentCause.Misconfiguration, 0.5, e);
-        }
-
         return Verdict(IncidentCause.Unknown, 0.3, e);
     }
 
@@ -630,6 +631,9 @@ internal static class IncidentClassifier
     /// behind <c>fastcgi_pass</c>, uWSGI's behind <c>uwsgi_pass</c>; behind <c>proxy_pass</c> any application server's
     /// (a Kestrel, Node, JVM or Go service as much as gunicorn), so none is named.
     /// </summary>
+    /// <summary>The module whose buffering directives apply: its own for FastCGI, uwsgi and SCGI, else proxy's.</summary>
+    private static string ModuleOf(IncidentEvidence e) => e.Module is "fastcgi" or "uwsgi" or "scgi" ? e.Module : "proxy";
+
     internal static string AppServerLimit(string module) => module switch
     {
         "fastcgi" => "PHP-FPM's `request_terminate_timeout`",
@@ -759,7 +763,7 @@ internal static class IncidentClassifier
                 FailureKind.BodyBufferUnwritable =>
                     $"nginx could not create the temporary file it writes request bodies to ({Words(top)}, {e.Kinds[top]}×): a body larger than `client_body_buffer_size` goes to `client_body_temp_path` before the request is proxied, so nginx answered these requests 500 itself and no upstream was tried. The directory is missing (a `/tmp` path that systemd's PrivateTmp or a tmp cleaner took away, a volume not mounted) or nginx's worker user may not write there.",
                 FailureKind.ResponseBufferUnwritable =>
-                    $"nginx could not create the temporary file it buffers {u}'s responses to ({Words(top)}, {e.Kinds[top]}×): a response larger than its buffers (`proxy_buffers`) goes to `proxy_temp_path` as nginx reads it, after its status and first buffers went out, so the clients got the upstream's status and a body cut short (a download or page that stops part way). The directory is missing or nginx's worker user may not write there.",
+                    $"nginx could not create the temporary file it buffers {u}'s responses to ({Words(top)}, {e.Kinds[top]}×): a response larger than its buffers (`{ModuleOf(e)}_buffers`) goes to `{ModuleOf(e)}_temp_path` as nginx reads it, after its status and first buffers went out, so the clients got the upstream's status and a body cut short (a download or page that stops part way). The directory is missing or nginx's worker user may not write there.",
                 FailureKind.OverAppServerBuffer =>
                     $"uWSGI at {u} refused requests larger than its buffer and closed their connections unanswered ({e.Kinds[top]}×): its own line in the same stream (`invalid request block size: … (max …)`) says the request's header block (cookies, query string, headers) outgrew its `buffer-size`, 4096 bytes by default, and nginx answered 502 for the close.",
                 FailureKind.NotFastCgi => $"{u} does not speak FastCGI: its answer did not begin with a FastCGI record (version 1) but with another protocol's first byte (the \"version\" nginx logs is that byte: 72 is the \"H\" of an HTTP server's \"HTTP/1.1\", 60 the \"<\" of an HTML page), so `fastcgi_pass` points at another service's address or socket.",
@@ -799,7 +803,7 @@ internal static class IncidentClassifier
             IncidentCause.Overload when top == FailureKind.AcceptFailed =>
                 "nginx ran out of connections (`worker_connections are not enough`) or file descriptors (`accept4() failed (24: …)`: `worker_rlimit_nofile`, the service's `LimitNOFILE`) for the clients it accepts: it closed new connections before reading a request, so those clients got no answer (a load balancer in front reports a 502 for each) and no access line logs them. Every client connection, and every upstream connection it proxies, takes one: long-lived ones (WebSockets, keepalive, slow upstreams) fill them, and so does nginx proxying to itself.",
             IncidentCause.Overload when top == FailureKind.ResponseBufferDiskFull =>
-                $"The disk nginx buffers {u}'s responses on is full (no space left on device, {e.Kinds[top]}×): a response larger than its buffers is written under `proxy_temp_path` as nginx reads it, after its status went out, so the clients got the upstream's status and a body cut short.",
+                $"The disk nginx buffers {u}'s responses on is full (no space left on device, {e.Kinds[top]}×): a response larger than its buffers is written under `{ModuleOf(e)}_temp_path` as nginx reads it, after its status went out, so the clients got the upstream's status and a body cut short.",
             IncidentCause.Overload when top == FailureKind.BodyBufferDiskFull =>
                 $"The disk nginx buffers request bodies on is full (no space left on device, {e.Kinds[top]}×): a body larger than `client_body_buffer_size` is written under `client_body_temp_path` before the request is proxied, so nginx answered these requests 500 itself and no upstream was tried.",
             IncidentCause.Overload when top.OutOfNginxResources() =>

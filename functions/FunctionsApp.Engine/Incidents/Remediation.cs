@@ -28,12 +28,36 @@ internal static class Remediation
         _ => "the application server's own bind setting",
     };
 
-    /// <summary>How to see what listens, on the system nginx's errno numbers say it runs on.</summary>
-    private static string ListenerCheck(NginxHost host) => host switch
+    /// <summary>How to see what listens, on the system nginx's errno numbers say it runs on; for a unix socket, whether
+    /// the file is there and which process holds it (<c>ss -ltnp</c> lists TCP only).</summary>
+    private static string ListenerCheck(NginxHost host, string upstream)
     {
-        NginxHost.Windows => "`netstat -ano | findstr LISTENING` and the process it names, or the Services console",
-        NginxHost.Bsd => "`sockstat -4l` on FreeBSD, `lsof -nP -iTCP -sTCP:LISTEN` on macOS, `brew services list` for Homebrew's",
-        _ => "`systemctl status <its service>`, `ss -ltnp`, `docker ps`",
+        if (upstream.StartsWith("unix:", StringComparison.Ordinal))
+        {
+            var path = upstream[5..];
+            return $"`ls -l {path}` for the socket and who may open it, `ss -lxp | grep {Path.GetFileName(path)}` for the process listening on it, `systemctl status <its service>`";
+        }
+
+        return host switch
+        {
+            NginxHost.Windows => "`netstat -ano | findstr LISTENING` and the process it names, or the Services console",
+            NginxHost.Bsd => "`sockstat -4l` on FreeBSD, `lsof -nP -iTCP -sTCP:LISTEN` on macOS, `brew services list` for Homebrew's",
+            _ => "`systemctl status <its service>`, `ss -ltnp`, `docker ps`",
+        };
+    }
+
+    /// <summary>The timeout to raise for legitimately long work, in the module's own words: <c>proxy_read_timeout</c>
+    /// does nothing under <c>fastcgi_pass</c>.</summary>
+    private const string LongWorkStep =
+        "If the work is legitimately long, raise `proxy_read_timeout` (default 60s; `fastcgi_read_timeout`, `uwsgi_read_timeout`, `grpc_read_timeout` when the evidence's `upstream:` is `fastcgi://`, `uwsgi://`, `grpc://`); for timeouts while connecting or sending, `proxy_connect_timeout` and `proxy_send_timeout` (or their module's).";
+
+    private static string LongWorkStepIn(string module) => module switch
+    {
+        "fastcgi" or "uwsgi" =>
+            $"If the work is legitimately long, raise `{module}_read_timeout` (default 60s; `{module}_connect_timeout`, `{module}_send_timeout` for the other phases) together with {IncidentClassifier.AppServerLimit(module)}, which ends the request on its own clock.",
+        "grpc" or "scgi" =>
+            $"If the work is legitimately long (a long poll, a stream), raise `{module}_read_timeout` (default 60s; `{module}_connect_timeout`, `{module}_send_timeout` for the other phases): `proxy_read_timeout` does nothing under `{module}_pass`.",
+        _ => LongWorkStep,
     };
 
     /// <summary>The step for an upstream of one server: another, or a backup, so that one failure is no outage.</summary>
@@ -113,14 +137,25 @@ internal static class Remediation
         }
 
         var cacheless = module is "grpc" or "memcached";
+
+        // FastCGI, uwsgi and SCGI buffer responses to temporary files in their own words; gRPC and memcached do not.
+        var buffering = module is "fastcgi" or "uwsgi" or "scgi" ? module : "proxy";
         return [.. steps
             .Where(step => !cacheless || !step.Contains("_cache_use_stale", StringComparison.Ordinal))
+            .Select(step => step == LongWorkStep ? LongWorkStepIn(module) : step)
             .Select(step => step
                 .Replace("`proxy_next_upstream", $"`{module}_next_upstream", StringComparison.Ordinal)
                 .Replace("`proxy_cache_use_stale", $"`{module}_cache_use_stale", StringComparison.Ordinal)
                 .Replace("`proxy_cache`", $"`{module}_cache`", StringComparison.Ordinal)
                 .Replace("`proxy_intercept_errors", $"`{module}_intercept_errors", StringComparison.Ordinal)
                 .Replace("`proxy_socket_keepalive`", $"`{module}_socket_keepalive`", StringComparison.Ordinal)
+                .Replace("`proxy_temp_path` (`fastcgi_temp_path`, `uwsgi_temp_path` for those modules)", $"`{buffering}_temp_path`", StringComparison.Ordinal)
+                .Replace("`proxy_temp_path`", $"`{buffering}_temp_path`", StringComparison.Ordinal)
+                .Replace("`/var/lib/nginx/proxy`", $"`/var/lib/nginx/{buffering}`", StringComparison.Ordinal)
+                .Replace("`/var/cache/nginx/proxy_temp`", $"`/var/cache/nginx/{buffering}_temp`", StringComparison.Ordinal)
+                .Replace("`proxy_max_temp_file_size", $"`{buffering}_max_temp_file_size", StringComparison.Ordinal)
+                .Replace("`proxy_buffering off` (`fastcgi_buffering off`)", $"`{buffering}_buffering off`", StringComparison.Ordinal)
+                .Replace("`proxy_buffering off`", $"`{buffering}_buffering off`", StringComparison.Ordinal)
                 .Replace("With upstream keepalive,", module == "fastcgi" ? "With upstream keepalive (`keepalive` in the block and `fastcgi_keep_conn on`)," : "With upstream keepalive,", StringComparison.Ordinal))];
     }
 
@@ -213,7 +248,7 @@ internal static class Remediation
             case IncidentCause.UpstreamDown:
                 steps.Add(upstreamIsGroup
                     ? $"Check every server of the upstream group {upstream} ({GroupOrigin(upstream)}): which are running and listening (`ss -ltnp` on each), and read their logs from just before the first failure."
-                    : $"Check that {upstream} is running and listening ({ListenerCheck(nginxHost)}), and read its own logs from just before the first failure.");
+                    : $"Check that {upstream} is running and listening ({ListenerCheck(nginxHost, upstream)}), and read its own logs from just before the first failure.");
                 if (UpstreamAddress.IsLocalhostIpv6(upstream) && kinds.Contains(FailureKind.Refused))
                 {
                     steps.Add(Ipv4OnlyListenerStep(upstream));
@@ -388,11 +423,11 @@ internal static class Remediation
                 break;
             case IncidentCause.Timeout:
                 steps.Add($"Find out why {upstream} answered too slowly for nginx's timeout at these times (slow queries, locks, exhausted worker pools, GC pauses).");
-                steps.Add("If the work is legitimately long, raise `proxy_read_timeout` (default 60s; `fastcgi_read_timeout`, `uwsgi_read_timeout`, `grpc_read_timeout` when the evidence's `upstream:` is `fastcgi://`, `uwsgi://`, `grpc://`); for timeouts while connecting or sending, `proxy_connect_timeout` and `proxy_send_timeout` (or their module's).");
+                steps.Add(LongWorkStep);
                 steps.Add("Add servers and `proxy_next_upstream error timeout` for idempotent requests, and `proxy_cache_use_stale timeout` to serve cached content meanwhile.");
                 break;
             case IncidentCause.Overload:
-                if (!kinds.All(k => k.DroppedByNginx() || k.TempFileOnFullDisk()))
+                if (!kinds.All(k => k.DroppedByNginx() || k.TempFileOnFullDisk() || k.OutOfNginxResources() || k == FailureKind.PortExhaustion))
                 {
                     steps.Add($"Scale {upstream} out or up (more instances or workers: PHP-FPM `pm.max_children`, gunicorn/uwsgi workers, thread pools).");
                 }

@@ -60,6 +60,27 @@ public static partial class IncidentConfigEnricher
             evidence.Add(Item("route", route.Describe()));
         }
 
+        if (NginxLimited(incident, route) is { } limiter)
+        {
+            // No upstream, no error line: a 503 nginx made itself where it passes nowhere. Its limits are what makes one.
+            notes.Add($"The configuration passes these requests to no upstream ({route!.Describe()}) and limits them "
+                + $"(`{limiter}`, {limiter.Where}): nginx answered the 503s itself, rejecting requests over the limit. The error log's "
+                + "`limiting requests` or `limiting connections` lines (at `limit_req_log_level`, `error` by default) would say so for each.");
+            RateLimit(model, route, evidence, notes, steps);
+            return incident with
+            {
+                Cause = IncidentCause.RateLimited,
+                Confidence = Math.Max(incident.Confidence, 0.6),
+                Summary = string.Join(' ', notes),
+                Evidence = [.. incident.Evidence, .. evidence],
+                Remediation =
+                [
+                    .. steps,
+                    "If the rejected clients are legitimate (a load test, a monitor, many users behind one NAT address or a proxy whose address nginx sees: `set_real_ip_from` with `real_ip_header`), raise the zone's rate or exempt them with a key that is empty for them (`geo` or `map`); `limit_req_status 429` tells clients to back off.",
+                ],
+            };
+        }
+
         string? configuredDown = null;
         switch (incident.Cause)
         {
@@ -407,6 +428,30 @@ public static partial class IncidentConfigEnricher
         }
 
         return configuredDown;
+    }
+
+    /// <summary>
+    /// The limit that made an incident of 503s no line explains: nginx answered them itself (no upstream, no error line)
+    /// in a location that passes to none, and a <c>limit_req</c> or <c>limit_conn</c> there rejects with 503
+    /// (<c>limit_req_status</c>, <c>limit_conn_status</c>). Null for any other incident.
+    /// </summary>
+    private static ConfigDirective? NginxLimited(Incident incident, ConfigRoute? route)
+    {
+        if (incident.Cause != IncidentCause.Unknown || incident.Status != 503 || incident.Upstream is not ("(unknown)" or "-")
+            || route is not { Target: null } || incident.Evidence.Any(e => e.Source == "error"))
+        {
+            return null;
+        }
+
+        foreach (var (limit, status) in (ReadOnlySpan<(string, string)>)[("limit_req", "limit_req_status"), ("limit_conn", "limit_conn_status")])
+        {
+            if (route.Model.EffectiveAll(route.Context, limit) is [var first, ..] && route.Effective(status).Value == "503")
+            {
+                return first;
+            }
+        }
+
+        return null;
     }
 
     private static void RateLimit(NginxConfigModel model, ConfigRoute? route, List<EvidenceItem> evidence, List<string> notes, List<string> steps)

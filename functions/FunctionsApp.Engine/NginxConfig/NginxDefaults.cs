@@ -36,6 +36,8 @@ public static class NginxDefaults
         ["grpc_connect_timeout"] = ["60s"],
         ["grpc_buffer_size"] = ["4k"],
         ["grpc_ssl_server_name"] = ["off"],
+        ["limit_req_status"] = ["503"],
+        ["limit_conn_status"] = ["503"],
         ["resolver_timeout"] = ["30s"],
         ["client_max_body_size"] = ["1m"],
     };

@@ -166,6 +166,13 @@ internal static class ErrorLogParser
             rest = rest[(cut + 2)..];
         }
 
+        if (!levelShown && ProcessBehindWrapper(rest, out var wrappedLevel) is > 0 and var process)
+        {
+            levelShown = true;
+            level = wrappedLevel;
+            rest = rest[process..];
+        }
+
         if (rest.IndexOf(", client: "u8) > 0 || rest.IndexOf(", resolver: "u8) > 0 || InUpstreamPhase(rest) || IsUpstreamVerdict(rest)
             || (levelShown && SkipProcess(rest) is var afterProcess && afterProcess.Length < rest.Length
                 && (IsRequestlessAlarm(afterProcess) || IsPeerlessConnect(SkipConnection(afterProcess, out _))))
@@ -199,6 +206,58 @@ internal static class ErrorLogParser
         }
 
         return -1;
+    }
+
+    /// <summary>
+    /// Where nginx's <c>pid#tid: *N </c> starts behind a head of another program's that nobody described: an application
+    /// that runs nginx, captures its stderr and logs each line in its own words (<c>[18-01-2019 04:29:45.618] [ERROR]
+    /// [NGINX] 41#0: *2 connect() failed …</c>). Only after a blank, and only with the connection number nginx writes
+    /// for a request's lines; the level is the head's bracketed level word in any case (error when none).
+    /// -1 when there is none such.
+    /// </summary>
+    private static int ProcessBehindWrapper(ReadOnlySpan<byte> text, out ErrorLevel level)
+    {
+        level = ErrorLevel.Error;
+        var window = text[..Math.Min(text.Length, MaxUnknownPrefix)];
+        for (var from = 1; window[from..].IndexOf((byte)'#') is var hash and >= 0;)
+        {
+            var at = from + hash;
+            from = at + 1;
+            var start = at;
+            while (start > 0 && char.IsAsciiDigit((char)text[start - 1]))
+            {
+                start--;
+            }
+
+            if (start == at || start < 1 || text[start - 1] is not ((byte)' ' or (byte)'\t')
+                || SkipProcess(text[start..]) is not [(byte)'*', >= (byte)'0' and <= (byte)'9', ..])
+            {
+                continue;
+            }
+
+            level = LevelWordIn(text[..start]);
+            return start;
+        }
+
+        return -1;
+    }
+
+    /// <summary>The first bracketed level word of another program's head, in any case (<c>[ERROR]</c>); error when none.</summary>
+    private static ErrorLevel LevelWordIn(ReadOnlySpan<byte> head)
+    {
+        Span<byte> lower = stackalloc byte[6];
+        for (var open = head.IndexOf((byte)'['); open >= 0 && open + 1 < head.Length; open = head[(open + 1)..].IndexOf((byte)'[') is var next and >= 0 ? open + 1 + next : -1)
+        {
+            var word = head[(open + 1)..];
+            var close = word.IndexOf((byte)']');
+            if (close is >= 4 and <= 6 && System.Text.Ascii.ToLower(word[..close], lower, out var written) == System.Buffers.OperationStatus.Done
+                && ParseLevel(lower[..written]) is var found and not ErrorLevel.Unknown)
+            {
+                return found;
+            }
+        }
+
+        return ErrorLevel.Error;
     }
 
     /// <summary>The text after the dots an excerpt starts with (<c>...</c>, <c>…</c>): nginx starts no message with a dot.</summary>

@@ -738,6 +738,15 @@ internal static class TextFormatInference
 
         IEnumerable<Position> Free() => positions.Where(p => fields[p.Index] == AccessField.Ignored);
 
+        int StatusIndex() => Array.IndexOf(fields, AccessField.Status);
+
+        bool IsOwnPageSize(Position position) =>
+            StatusIndex() is var status and >= 0 && position.Index == status + 1
+            && Enumerable.Range(0, position.Count).All(line =>
+                int.TryParse(positions[status].ValueAt(line), NumberStyles.None, CultureInfo.InvariantCulture, out var code)
+                && long.TryParse(position.ValueAt(line), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes)
+                && NginxErrorPage.Is(code, bytes));
+
         // 1. A key that names the field, when the values fit it (a time key: the variable its values are).
         foreach (var position in positions)
         {
@@ -812,15 +821,18 @@ internal static class TextFormatInference
         }
 
         // 4. Statuses: $status is never "-" nor a list; the other status-like position is $upstream_status.
+        // A number right after $status that is on every line the size of the page nginx sends for that status is
+        // $body_bytes_sent: nginx made those answers itself (its 503 page naming nginx/1.14.0 (Ubuntu) is 206 bytes,
+        // which is Partial Content's code too).
         foreach (var position in Free().Where(p => p.Dashes == 0 && !p.Any(ValueShape.List) && p.Share(ValueShape.Status) >= 0.95).ToList())
         {
-            if (!Take(position, AccessField.Status))
+            if (!Take(position, AccessField.Status) && !IsOwnPageSize(position))
             {
                 Take(position, AccessField.UpstreamStatus);
             }
         }
 
-        foreach (var position in Free().Where(p => p.NonDash > 0 && p.Share(ValueShape.StatusList) >= 0.9))
+        foreach (var position in Free().Where(p => p.NonDash > 0 && p.Share(ValueShape.StatusList) >= 0.9 && !IsOwnPageSize(p)))
         {
             Take(position, AccessField.UpstreamStatus);
         }
@@ -877,7 +889,7 @@ internal static class TextFormatInference
             Take(referer, AccessField.Referer);
         }
 
-        var status = Array.IndexOf(fields, AccessField.Status);
+        var status = StatusIndex();
         if (status >= 0 && status + 1 < positions.Length && fields[status + 1] == AccessField.Ignored && positions[status + 1].NonDash > 0
             && positions[status + 1].Share(ValueShape.Integer) >= 0.95)
         {
@@ -1141,6 +1153,8 @@ internal static class TextFormatInference
         public bool Any(ValueShape shape) => _shapes.Exists(s => (s & shape) != 0);
 
         public bool AnyValue(Func<string, bool> predicate) => _values.Exists(v => predicate(v));
+
+        public string ValueAt(int line) => _values[line];
 
         /// <summary>The share of values that are whole numbers, one per try (<c>0, 100</c>; a try's <c>-</c> too).</summary>
         public double ShareOfCounts() => NonDash == 0 ? 0

@@ -5420,4 +5420,93 @@ public sealed class NginxBehaviourTests
         Assert.Equal(502, incident.Status);
         Assert.True(report.Stats.TriesMovedPast > 90, $"{report.Stats.TriesMovedPast} tries moved past");
     }
+
+    /// <summary>
+    /// APISIX's route finding no node to proxy to (<c>failed to set upstream: no valid upstream node</c>: discovery
+    /// returned none) is answered 503 by the gateway itself, not nginx's 502 for "no live upstreams".
+    /// </summary>
+    [Theory]
+    [InlineData("[lua] init.lua:540: http_access_phase(): failed to set upstream: no valid upstream node: nil")]
+    [InlineData("[lua] init.lua:486: handle_upstream(): failed to set upstream: no valid upstream node")]
+    public void Lua_ApisixRouteWithNoNode_IsTheGateways503(string message)
+    {
+        var errors = new[] { $"{Base:yyyy/MM/dd HH:mm:ss} [error] 47#47: *247095498 {message}, client: 192.0.2.7, server: _, request: \"GET /api/list HTTP/1.1\", host: \"api.example.com\"" };
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((IncidentCause.UpstreamDown, 503), (incident.Cause, incident.Status));
+    }
+
+    /// <summary>
+    /// APISIX's balancer handing nginx a node it would not take (<c>failed to set server peer [90:1] err: no host
+    /// allowed</c>) made no try: a node that is no address is a misconfiguration, a name one the gateway did not resolve.
+    /// </summary>
+    [Theory]
+    [InlineData("90:1", IncidentCause.Misconfiguration)]
+    [InlineData("orders.shop.svc.cluster.local:8080", IncidentCause.Dns)]
+    public void Lua_ApisixPeerNginxWouldNotTake_IsTheNodesFault(string peer, IncidentCause cause)
+    {
+        var errors = new[] { $"{Base:yyyy/MM/dd HH:mm:ss} [error] 45#45: *148532 [lua] balancer.lua:382: run(): failed to set server peer [{peer}] err: no host allowed while connecting to upstream, client: 172.18.0.1, server: _, request: \"PUT /apisix/admin/consumers HTTP/1.1\", host: \"127.0.0.1:9080\"" };
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((cause, peer, 502), (incident.Cause, incident.Upstream, incident.Status));
+    }
+
+    /// <summary>
+    /// nginx out of connections is nginx overloaded whatever the request was doing when it asked for one: logged
+    /// <c>while sending response to client</c> (a module opening a connection of its own), it is no client's fault, and
+    /// scaling the upstream is no fix.
+    /// </summary>
+    [Fact]
+    public void WorkerConnectionsExhaustedWhileSendingTheResponse_IsNginxOverloaded()
+    {
+        var errors = Enumerable.Range(0, 3).Select(i =>
+            $"{Base.AddSeconds(i):yyyy/MM/dd HH:mm:ss} [alert] 32590#0: *{2165 + (2 * i)} 2048 worker_connections are not enough while sending response to client, client: 127.0.0.1, server: localhost, request: \"GET / HTTP/1.0\", host: \"127.0.0.1:8000\"");
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(IncidentCause.Overload, incident.Cause);
+        Assert.Contains("worker_connections", incident.Remediation[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(incident.Remediation, step => step.StartsWith("Scale ", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// nginx-proxy's default server (<c>return 503</c>) writes no error line: with the error log read and silent about
+    /// these 503s, no upstream sent them (none was contacted), so they are still a Host no container is routed for.
+    /// </summary>
+    [Fact]
+    public void NginxProxysDefaultServer503s_WithTheErrorLogReadAndSilent_AreStillUnrouted()
+    {
+        var time = Base.ToString("dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture);
+        string[] access = [$"subdomain.example.test 100.69.208.157 - - [{time} +0000] \"GET / HTTP/1.1\" 503 190 \"-\" \"Mozilla/5.0\" \"-\""];
+        string[] errors = [$"{Base.AddSeconds(-140):yyyy/MM/dd HH:mm:ss} [notice] 21#21: signal 17 (SIGCHLD) received from 26", $"{Base.AddSeconds(60):yyyy/MM/dd HH:mm:ss} [notice] 21#21: signal 29 (SIGIO) received"];
+
+        var incident = Assert.Single(Analyze(access, errors, format: "nginx-proxy").Incidents);
+
+        Assert.Equal((IncidentCause.Misconfiguration, 503), (incident.Cause, incident.Status));
+    }
+
+    /// <summary>
+    /// The steps speak the module that passed the requests: a FastCGI timeout's is <c>fastcgi_read_timeout</c> with
+    /// PHP-FPM's own limit, a gRPC one's <c>grpc_read_timeout</c>; a response's temporary file behind FastCGI is
+    /// <c>fastcgi_temp_path</c>; a unix socket's listener is looked for with <c>ls</c> and <c>ss -lxp</c>, not TCP's
+    /// <c>ss -ltnp</c>.
+    /// </summary>
+    [Theory]
+    [InlineData("upstream timed out (110: Connection timed out) while reading response header from upstream", "fastcgi://unix:/run/php/php8.2-fpm.sock:", "`fastcgi_read_timeout`", "`proxy_read_timeout`")]
+    [InlineData("upstream timed out (110: Connection timed out) while reading response header from upstream", "grpcs://10.0.0.5:7233", "`grpc_read_timeout`", "raise `proxy_read_timeout`")]
+    [InlineData("upstream timed out (110: Connection timed out) while reading response header from upstream", "http://10.0.0.5:8080/", "`proxy_read_timeout`", "`fastcgi_read_timeout` (default")]
+    [InlineData("open() \"/var/cache/nginx/fastcgi_temp/6/00/0000000006\" failed (13: Permission denied) while reading upstream", "fastcgi://unix:/run/php/php8.2-fpm.sock:", "`fastcgi_temp_path`", "`proxy_temp_path`")]
+    [InlineData("connect() to unix:/run/gitea/gitea.sock failed (111: Connection refused) while connecting to upstream", "http://unix:/run/gitea/gitea.sock:/", "`ss -lxp | grep gitea.sock`", "`ss -ltnp`")]
+    public void Steps_SpeakTheModuleAndTransportThatFailed(string message, string upstream, string expected, string absent)
+    {
+        var errors = Enumerable.Range(0, 3).Select(i =>
+            $"{Base.AddSeconds(i * 20):yyyy/MM/dd HH:mm:ss} [error] 10#10: *{i + 1} {message}, client: 192.0.2.88, server: , request: \"GET /index.php HTTP/1.1\", upstream: \"{upstream}\", host: \"app.test\"");
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Contains(incident.Remediation, step => step.Contains(expected, StringComparison.Ordinal));
+        Assert.DoesNotContain(incident.Remediation, step => step.Contains(absent, StringComparison.Ordinal));
+    }
 }

@@ -219,4 +219,47 @@ public sealed class IncidentConfigEnricherTests
         Assert.DoesNotContain("most often its servers failed", enriched.Summary, StringComparison.Ordinal);
         Assert.StartsWith("Remove `down` from the servers of upstream jenkins.example.test (nginx.conf:8)", enriched.Remediation[0], StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// 503s nginx made itself (its page's size, no upstream, no error line) in a location that passes nowhere and limits
+    /// requests are its limit's rejections, when that limit answers 503; another status there (<c>limit_req_status
+    /// 429</c>) or a location that proxies leaves the logs' verdict alone.
+    /// </summary>
+    [Theory]
+    [InlineData("limit_req zone=one;", "", IncidentCause.RateLimited)]
+    [InlineData("limit_conn addr 1;", "", IncidentCause.RateLimited)]
+    [InlineData("limit_req zone=one;", "limit_req_status 429;", IncidentCause.Unknown)]
+    [InlineData("limit_req zone=one;", "proxy_pass http://127.0.0.1:8080;", IncidentCause.Unknown)]
+    [InlineData("", "", IncidentCause.Unknown)]
+    public void Enrich_NginxsOwn503sWhereALimitRejects_AreRateLimited(string limit, string other, IncidentCause expected)
+    {
+        var conf = $$"""
+            http {
+                limit_req_zone $binary_remote_addr zone=one:10m rate=1r/s;
+                limit_conn_zone $binary_remote_addr zone=addr:10m;
+                server {
+                    listen 80;
+                    server_name localhost;
+                    location / {
+                        {{limit}}
+                        {{other}}
+                        root /usr/share/nginx/html;
+                    }
+                }
+            }
+            """;
+        var model = NginxConfigParser.ParseText(conf).Model!;
+        string[] access = [.. Enumerable.Range(0, 9).Select(i => $"192.168.0.107 - - [05/May/2020:20:58:4{i} +0800] \"GET / HTTP/1.0\" 503 197 \"-\" \"ApacheBench/2.3\"")];
+        var report = LogAnalyzer.Analyze([Incidents.EngineTestKit.Input("access", access)], [], null, new DiagnosisOptions(), CancellationToken.None);
+
+        var enriched = IncidentConfigEnricher.Enrich(Assert.Single(report.Incidents), model);
+
+        Assert.Equal(IncidentCause.Unknown, report.Incidents[0].Cause); // the logs alone cannot tell
+        Assert.Equal(expected, enriched.Cause);
+        if (expected == IncidentCause.RateLimited)
+        {
+            Assert.Contains("nginx answered the 503s itself", enriched.Summary, StringComparison.Ordinal);
+            Assert.DoesNotContain(enriched.Remediation, step => step.Contains("upstream behind", StringComparison.Ordinal));
+        }
+    }
 }

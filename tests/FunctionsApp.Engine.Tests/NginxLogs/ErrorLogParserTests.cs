@@ -203,6 +203,31 @@ public sealed class ErrorLogParserTests
     }
 
     /// <summary>
+    /// An application that runs nginx and logs its stderr in its own head (<c>[date] [ERROR] [NGINX] 41#0: *2 …</c>):
+    /// nginx's line is read from its process on, with the head's level word whatever its case. Without nginx's
+    /// connection number after the process, or with the process glued to a word, it is not.
+    /// </summary>
+    [Theory]
+    [InlineData("[18-01-2019 04:29:45.618] [ERROR] [NGINX] 41#0: *2 connect() failed (111: Connection refused) while connecting to upstream, client: 192.168.1.51, server: , request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:3000/\", host: \"192.168.1.25:8080\"", "Error", 2L)]
+    [InlineData("2019-01-18 04:29:45 WARN  nginx 41#0: *7 upstream server temporarily disabled while connecting to upstream, client: 10.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://10.0.0.2:80/\", host: \"a.test\"", "Error", 7L)]
+    [InlineData("{app} [Crit] runner: 41#0: *9 connect() to unix:/run/app.sock failed (2: No such file or directory) while connecting to upstream, client: 10.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://unix:/run/app.sock:/\", host: \"a.test\"", "Crit", 9L)]
+    public void TryParseHeadless_NginxsLineBehindAnotherProgramsHead_IsReadFromItsProcess(string line, string level, long connection)
+    {
+        Assert.True(ErrorLogParser.TryParseHeadless(Encoding.UTF8.GetBytes(line), out var entry));
+
+        Assert.Equal((Enum.Parse<ErrorLevel>(level), connection), (entry.Level, entry.ConnectionId));
+        Assert.StartsWith("10.0.0.1", Encoding.UTF8.GetString(entry.Client).Replace("192.168.1.51", "10.0.0.1", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[18-01-2019 04:29:45.618] [ERROR] [NGINX] 41#0: 2 workers started, client: 192.168.1.51")] // no connection number
+    [InlineData("[18-01-2019 04:29:45.618] [ERROR] ticket#41#0: *2 connect() failed, client: 192.168.1.51")] // glued to a word
+    public void TryParseHeadless_ProcessWithoutNginxsConnectionBehindAHead_IsNotRead(string line)
+    {
+        Assert.False(ErrorLogParser.TryParseHeadless(Encoding.UTF8.GetBytes(line), out _));
+    }
+
+    /// <summary>
     /// nginx's listener out of connections or descriptors, posted from its level on: no request or connection is named,
     /// and only nginx writes these words after its <c>[level] pid#tid: </c>. The same words without that head are prose.
     /// </summary>

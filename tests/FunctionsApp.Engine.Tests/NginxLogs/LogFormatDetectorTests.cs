@@ -18,6 +18,32 @@ public sealed class LogFormatDetectorTests
         Assert.Equal("combined", format?.Name);
     }
 
+    /// <summary>
+    /// The number after the status that is the size of nginx's own page for it (a 503 naming nginx/1.14.0 (Ubuntu) is
+    /// 206 bytes, a 502 naming nginx/1.18.0 (Ubuntu) 166) is the body's, though 206 is also Partial Content's code.
+    /// </summary>
+    [Theory]
+    [InlineData(503, 206, "\"-\"", "main")]
+    [InlineData(503, 197, "", "combined")]
+    [InlineData(502, 166, "\"-\"", "main")]
+    [InlineData(504, 183, "", "combined")]
+    public void Detect_ABodyTheSizeOfNginxsOwnPage_IsTheBodyNotAnUpstreamStatus(int status, int bytes, string forwarded, string expected)
+    {
+        var format = LogFormatDetector.Detect(Lines(
+            $"123.23.12.234 - - [10/Jul/2020:06:33:12 +0000] \"GET /elb-status HTTP/1.1\" {status} {bytes} \"-\" \"ELB-HealthChecker/2.0\" {forwarded}".TrimEnd()));
+        Assert.Equal(expected, format?.Name);
+    }
+
+    /// <summary>A status after the status that is no page's size is still the upstream's (a custom format).</summary>
+    [Fact]
+    public void Detect_TwoStatusesNoPageSize_ReadsTheSecondAsTheUpstreams()
+    {
+        var format = LogFormatDetector.Detect(Lines(
+            "10.0.0.1 - - [24/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 502 502 \"-\" \"curl/8.0\" \"-\"",
+            "10.0.0.1 - - [24/Nov/2026:10:00:02 +0000] \"GET / HTTP/1.1\" 200 200 \"-\" \"curl/8.0\" \"-\""));
+        Assert.Contains("$status $upstream_status", format?.Definition, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("192.168.x.x")]
     [InlineData("x.x.32.2")]
