@@ -388,7 +388,7 @@ internal sealed partial class DiagnosisEngine
     private static bool CutTheBodyShort(PendingError error) =>
         (error.Kind is FailureKind.TimedOut or FailureKind.ConnectionTimedOut or FailureKind.Reset or FailureKind.PrematureClose
             or FailureKind.InvalidHeader or FailureKind.NotFastCgi or FailureKind.NotHttp2 or FailureKind.OtherUpstream
-            or FailureKind.ResponseBufferUnwritable or FailureKind.ResponseBufferDiskFull
+            or FailureKind.ResponseBufferUnwritable or FailureKind.ResponseBufferDiskFull or FailureKind.PermissionDenied
         && (error.Signature.Contains(" while reading upstream", StringComparison.Ordinal)
             || (error.Kind is FailureKind.TimedOut or FailureKind.PrematureClose && error.Signature.Contains(" while sending to client", StringComparison.Ordinal))))
         || (error.InSliceSubrequest && IsTryFailure(error.Kind));

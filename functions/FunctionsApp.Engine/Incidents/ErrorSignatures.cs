@@ -651,7 +651,9 @@ internal static class ErrorSignatures
             ErrnoKind.TooManyOpenFiles => FailureKind.TooManyOpenFiles,
             ErrnoKind.NoSuchFile when unixSocket && SocketPathWithUri(message) => FailureKind.SocketPathWithUri,
             ErrnoKind.NoSuchFile when unixSocket || connecting => FailureKind.MissingSocket,
-            ErrnoKind.PermissionDenied when unixSocket || connecting => FailureKind.PermissionDenied,
+            // On a connection made, the kernel refuses a read or write with EACCES only for a security module (SELinux,
+            // AppArmor) denying nginx that socket.
+            ErrnoKind.PermissionDenied when unixSocket || connecting || OnASocket(message) => FailureKind.PermissionDenied,
 
             // connect() itself rejected the address (EINVAL, EAFNOSUPPORT): nginx logs it at [crit], not [error], as
             // nothing on the network answered; the address configured (or resolved) is one this socket cannot use.
@@ -659,6 +661,11 @@ internal static class ErrorSignatures
             _ => FailureKind.None,
         };
     }
+
+    /// <summary>A read or write on the upstream's connection (<c>readv() failed</c>, <c>send() failed</c>), not a file's.</summary>
+    private static bool OnASocket(ReadOnlySpan<byte> message) =>
+        message.StartsWith("recv() failed"u8) || message.StartsWith("readv() failed"u8) || message.StartsWith("send() failed"u8)
+        || message.StartsWith("writev() failed"u8) || message.StartsWith("sendfile() failed"u8);
 
     /// <summary>
     /// The path of <c>connect() to unix:PATH failed</c> holds <c>:/</c>: a URI after the socket's path, which only

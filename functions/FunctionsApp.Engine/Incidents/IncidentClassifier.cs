@@ -732,6 +732,8 @@ internal static class IncidentClassifier
                 FailureKind.TooBigHeader when e.Module != "proxy" =>
                     $"{u} sends response headers larger than nginx's buffer for them (`{e.Module}_buffer_size`, the buffer `{e.Module}_pass` reads the header into; `proxy_buffer_size` does not apply to it).",
                 FailureKind.TooBigHeader => $"{u} sends response headers larger than nginx's buffer for them (`proxy_buffer_size`; `fastcgi_buffer_size` for PHP-FPM and other FastCGI servers, `uwsgi_buffer_size`, `grpc_buffer_size`).",
+                FailureKind.PermissionDenied when e.AfterStatusSent =>
+                    $"{u}'s answers could not be read (permission denied) after nginx had passed its status and headers on (the phase is `while reading upstream`), so the clients got the status and a body cut short. On a connection already made only a security module refuses a read: SELinux or AppArmor denying nginx that socket.",
                 FailureKind.PermissionDenied => $"nginx is not allowed to connect to {u} (permission denied).",
                 FailureKind.SocketPathWithUri =>
                     $"nginx connects to a socket path with a URI glued to it (`{u}:/…`): in an `upstream` block, `server unix:/path.sock:/prefix;` takes everything after `unix:` as the file's path (only `proxy_pass http://unix:/path.sock:/prefix` splits the URI off), so nginx connects to a file no service creates.",

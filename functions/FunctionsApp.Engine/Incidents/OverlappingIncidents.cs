@@ -253,6 +253,21 @@ internal static class OverlappingIncidents
             }
         }
 
+        // A Host the client chose, beside the site's own on the same upstream: a scanner's absolute-form request (an
+        // open-proxy probe, "GET http://www.baidu.com/", whose host nginx takes from the request line) or a client that
+        // browsed to an address ("Host: 168.119.164.100"). The server block that took the site's requests took these
+        // and passed them to the same upstream, which failed them the same way: the site's outage, by the site's name.
+        var strays = merged.Where(ClientsOwnHost).ToList();
+        foreach (var stray in strays)
+        {
+            if (merged.Where(i => !strays.Contains(i) && i.Upstream == stray.Upstream && i.Upstream is not ("(unknown)" or "-")
+                    && i.Cause == stray.Cause && i.SuccessesBefore == stray.SuccessesBefore).MaxBy(i => i.FailedRequests) is { } site)
+            {
+                merged[merged.IndexOf(site)] = Absorb(site, stray);
+                merged.Remove(stray);
+            }
+        }
+
         // nginx names the block it makes of localhost's addresses (proxy_pass http://localhost:3000) by the name alone
         // when it finds none of them live ("no live upstreams … upstream: "http://localhost/…""): a loopback server
         // failing the same way for the same host, nothing answered in between, is that block's, one outage, named as
@@ -281,6 +296,23 @@ internal static class OverlappingIncidents
 
         static bool IsResolversOwn(Incident incident) =>
             incident.Cause == IncidentCause.Dns && incident.Upstream.StartsWith("resolver", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A Host the client chose rather than the site's name: an address literal, or the host of requests that were all in
+    /// absolute form (<c>GET http://…</c>: a proxy's request, which only scanners send a web server).
+    /// </summary>
+    private static bool ClientsOwnHost(Incident incident) =>
+        incident.Host is not ("-" or "")
+        && (System.Net.IPAddress.TryParse(UpstreamAddress.HostKey(incident.Host).Trim('[', ']'), out _)
+            || (incident.Evidence.Count > 0 && incident.Evidence.All(e => AbsoluteForm(e.Sample))));
+
+    private static bool AbsoluteForm(string line)
+    {
+        var request = line.IndexOf("request: \"", StringComparison.Ordinal) is var at and >= 0 ? at + 10 : line.IndexOf('"') + 1;
+        var space = request > 0 ? line.IndexOf(' ', request) : -1;
+        return space > request && line.AsSpan(request, space - request).IndexOfAnyExceptInRange('A', 'Z') < 0
+            && (line.AsSpan(space + 1).StartsWith("http://", StringComparison.OrdinalIgnoreCase) || line.AsSpan(space + 1).StartsWith("https://", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>An unnamed incident whose own nginx error lines tell how an upstream answered, otherwise than the named

@@ -28,6 +28,14 @@ internal static class Remediation
         _ => "the application server's own bind setting",
     };
 
+    /// <summary>Where the server behind a unix socket sets who may use it.</summary>
+    private static string SocketOwnerSetting(string module) => module switch
+    {
+        "fastcgi" => "PHP-FPM's `listen.owner`, `listen.group` and `listen.mode`",
+        "uwsgi" => "uWSGI's `chmod-socket` and `chown-socket`",
+        _ => "the application server's own socket mode setting, or the group of the directory it creates it in",
+    };
+
     /// <summary>How to see what listens, on the system nginx's errno numbers say it runs on; for a unix socket, whether
     /// the file is there and which process holds it (<c>ss -ltnp</c> lists TCP only).</summary>
     private static string ListenerCheck(NginxHost host, string upstream)
@@ -50,6 +58,18 @@ internal static class Remediation
     /// does nothing under <c>fastcgi_pass</c>.</summary>
     private const string LongWorkStep =
         "If the work is legitimately long, raise `proxy_read_timeout` (default 60s; `fastcgi_read_timeout`, `uwsgi_read_timeout`, `grpc_read_timeout` when the evidence's `upstream:` is `fastcgi://`, `uwsgi://`, `grpc://`); for timeouts while connecting or sending, `proxy_connect_timeout` and `proxy_send_timeout` (or their module's).";
+
+    /// <summary>The buffer for an upstream's response headers, in the module's own words.</summary>
+    private const string HeaderBufferStep =
+        "Raise `proxy_buffer_size` (e.g. `16k`) and `proxy_buffers` (e.g. `8 16k`), or `fastcgi_buffer_size`/`fastcgi_buffers` for FastCGI (`grpc_buffer_size`, `uwsgi_buffer_size`, `scgi_buffer_size` for those): the upstream's response headers do not fit.";
+
+    private static string HeaderBufferStepIn(string module) => module switch
+    {
+        "fastcgi" or "uwsgi" or "scgi" =>
+            $"Raise `{module}_buffer_size` (e.g. `16k`) and `{module}_buffers` (e.g. `8 16k`): the upstream's response headers do not fit, and `proxy_buffer_size` does nothing under `{module}_pass`.",
+        "grpc" => "Raise `grpc_buffer_size` (e.g. `16k`): the upstream's response headers do not fit, and `proxy_buffer_size` does nothing under `grpc_pass`.",
+        _ => HeaderBufferStep,
+    };
 
     private static string LongWorkStepIn(string module) => module switch
     {
@@ -142,7 +162,7 @@ internal static class Remediation
         var buffering = module is "fastcgi" or "uwsgi" or "scgi" ? module : "proxy";
         return [.. steps
             .Where(step => !cacheless || !step.Contains("_cache_use_stale", StringComparison.Ordinal))
-            .Select(step => step == LongWorkStep ? LongWorkStepIn(module) : step)
+            .Select(step => step == LongWorkStep ? LongWorkStepIn(module) : step == HeaderBufferStep ? HeaderBufferStepIn(module) : step)
             .Select(step => step
                 .Replace("`proxy_next_upstream", $"`{module}_next_upstream", StringComparison.Ordinal)
                 .Replace("`proxy_cache_use_stale", $"`{module}_cache_use_stale", StringComparison.Ordinal)
@@ -281,12 +301,14 @@ internal static class Remediation
 
                 if (kinds.Contains(FailureKind.TooBigHeader))
                 {
-                    steps.Add("Raise `proxy_buffer_size` (e.g. `16k`) and `proxy_buffers` (e.g. `8 16k`), or `fastcgi_buffer_size`/`fastcgi_buffers` for FastCGI (`grpc_buffer_size`, `uwsgi_buffer_size`, `scgi_buffer_size` for those): the upstream's response headers do not fit.");
+                    steps.Add(HeaderBufferStep);
                 }
 
                 if (kinds.Contains(FailureKind.PermissionDenied))
                 {
-                    steps.Add($"Let nginx's worker user connect to {upstream}: socket owner and mode (`listen.owner`/`listen.mode` for PHP-FPM), or SELinux `setsebool -P httpd_can_network_connect 1`.");
+                    steps.Add(upstream.StartsWith("unix:", StringComparison.Ordinal)
+                        ? $"Let nginx's worker user use {upstream}: the socket's owner, group and mode, and search (x) permission on every directory of its path (`namei -l {upstream[5..]}`); add nginx's user to the socket's group ({SocketOwnerSetting(module)}). Under SELinux the socket's label decides (`ls -Z`, denials in `ausearch -m avc -ts recent`; `audit2allow` builds a policy for them)."
+                        : $"Let nginx connect to {upstream}: under SELinux `setsebool -P httpd_can_network_connect 1` (denials in `ausearch -m avc -ts recent`), under AppArmor nginx's profile (`aa-status`, the kernel log's `apparmor=\"DENIED\"`).");
                 }
 
                 if (kinds.Contains(FailureKind.SocketPathWithUri))
@@ -393,10 +415,11 @@ internal static class Remediation
                     steps.Add("If the responses need not touch the disk, `proxy_max_temp_file_size 0;` passes the rest on at the client's pace instead of buffering it to a file (or `proxy_buffering off` for that location).");
                 }
 
-                if (kinds.Count == 0 || !kinds.All(k => k is FailureKind.OverAppServerBuffer or FailureKind.BodyBufferUnwritable or FailureKind.ResponseBufferUnwritable or FailureKind.UpstreamUrlInvalid or FailureKind.ConfigRejectedAtStart
+                if (kinds.Count == 0 || !kinds.All(k => k is FailureKind.OverAppServerBuffer or FailureKind.TooBigHeader or FailureKind.PermissionDenied or FailureKind.BodyBufferUnwritable or FailureKind.ResponseBufferUnwritable or FailureKind.UpstreamUrlInvalid or FailureKind.ConfigRejectedAtStart
                     or FailureKind.NamedLocationMissing or FailureKind.BalancerScriptFailed or FailureKind.NoUpstreamConfiguration))
                 {
-                    // uWSGI's refusal came from the address nginx was given, and a body nginx could not buffer, an address
+                    // uWSGI's refusal, headers too big for the buffer and a socket nginx may not use came from the address
+                    // nginx was given (it answered, or is there), and a body nginx could not buffer, an address
                     // that did not parse, a balancer that chose none or a configuration refused at start went nowhere: no
                     // address is in question.
                     steps.Add($"Check the address and port of {upstream} in `proxy_pass`/the `upstream` block against where the service really listens (`ss -ltnp`), then `nginx -t && nginx -s reload`.");

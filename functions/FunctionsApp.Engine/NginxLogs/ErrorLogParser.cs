@@ -648,7 +648,7 @@ internal static class ErrorLogParser
 
             switch (key.Length)
             {
-                case 4 when key.SequenceEqual("host"u8): host = FirstOf(host, value); break;
+                case 4 when key.SequenceEqual("host"u8): host = FirstOf(host, HostOf(value, raw, length)); break;
                 case 6 when key.SequenceEqual("client"u8): client = FirstOf(client, value); break;
                 case 10 when key.SequenceEqual("udp client"u8): client = FirstOf(client, value); break;
                 case 6 when key.SequenceEqual("server"u8): server = FirstOf(server, value); break;
@@ -1040,6 +1040,14 @@ internal static class ErrorLogParser
             offset = end + 1;
         }
     }
+
+    /// <summary>
+    /// The host of a quoted value the line ends in without its closing quote last: what a viewer glued after it
+    /// (Grafana's <c>"abc.com"Show context</c>) is not the Host's. A Host with a quote of its own is nothing a browser
+    /// sends.
+    /// </summary>
+    private static ReadOnlySpan<byte> HostOf(ReadOnlySpan<byte> value, ReadOnlySpan<byte> raw, int consumed) =>
+        IsCut(raw, consumed) && value.IndexOf((byte)'"') is var quote and > 0 ? value[..quote] : value;
 
     /// <summary>A quoted value the line ends inside of: nginx cut the line at 2048 bytes there (a long URI before it).</summary>
     private static bool IsCut(ReadOnlySpan<byte> raw, int consumed) => raw is [(byte)'"', _, ..] && consumed == raw.Length && raw[^1] != '"';

@@ -5509,4 +5509,79 @@ public sealed class NginxBehaviourTests
         Assert.Contains(incident.Remediation, step => step.Contains(expected, StringComparison.Ordinal));
         Assert.DoesNotContain(incident.Remediation, step => step.Contains(absent, StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// A read or write refused with EACCES on a connection nginx made (<c>readv() failed (13: Permission denied)</c>)
+    /// is a security module denying nginx the socket, TCP or unix, whatever the phase: a misconfiguration whose fix is
+    /// the socket's permissions or the policy, not a crash or a timeout, and no address is in question.
+    /// </summary>
+    [Theory]
+    [InlineData("readv() failed (13: Permission denied) while reading upstream", "http://unix:/home/git/gitlab/tmp/sockets/gitlab.socket:/", "namei -l", RequestJoin.StatusPassedOn)]
+    [InlineData("recv() failed (13: Permission denied) while reading response header from upstream", "http://10.0.0.5:8080/", "httpd_can_network_connect", 502)]
+    public void PermissionDeniedOnAConnectionMade_IsASecurityPolicysMisconfiguration(string message, string upstream, string step, int status)
+    {
+        var errors = Enumerable.Range(0, 3).Select(i =>
+            $"{Base.AddSeconds(i * 20):yyyy/MM/dd HH:mm:ss} [alert] 319#0: *{i + 4} {message}, client: 192.168.57.57, server: gitlab.test, request: \"GET / HTTP/1.1\", upstream: \"{upstream}\", host: \"gitlab.test\"");
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal((IncidentCause.Misconfiguration, status), (incident.Cause, incident.Status));
+        Assert.Contains(step, incident.Remediation[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(incident.Remediation, s => s.StartsWith("Check the address and port", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Headers too big for the buffer came from an upstream that answered: the fix is that module's buffer
+    /// (<c>uwsgi_buffer_size</c> under <c>uwsgi_pass</c>), and no address is in question.
+    /// </summary>
+    [Theory]
+    [InlineData("uwsgi://unix:/run/uwsgi/app/searx/socket:", "`uwsgi_buffer_size`")]
+    [InlineData("fastcgi://127.0.0.1:9000", "`fastcgi_buffer_size`")]
+    [InlineData("http://127.0.0.1:3000/", "`proxy_buffer_size`")]
+    public void TooBigHeader_NamesTheModulesBufferAndNoAddress(string upstream, string directive)
+    {
+        var errors = Enumerable.Range(0, 3).Select(i =>
+            $"{Base.AddSeconds(i * 20):yyyy/MM/dd HH:mm:ss} [error] 10#10: *{i + 1} upstream sent too big header while reading response header from upstream, client: 192.0.2.88, server: , request: \"GET / HTTP/1.1\", upstream: \"{upstream}\", host: \"app.test\"");
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(IncidentCause.Misconfiguration, incident.Cause);
+        Assert.StartsWith($"Raise {directive}", incident.Remediation[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(incident.Remediation, s => s.StartsWith("Check the address and port", StringComparison.Ordinal));
+    }
+
+    /// <summary>A viewer's words glued after the Host's closing quote at the line's end (Grafana's <c>"abc.com"Show
+    /// context</c>) are not the Host's.</summary>
+    [Fact]
+    public void HostWithAViewersWordsGluedAfterItsQuote_IsTheHostAlone()
+    {
+        string[] errors = [$"{Base:yyyy/MM/dd HH:mm:ss} [error] 7060#7060: *116192993 upstream prematurely closed connection while reading response header from upstream, client: 10.35.150.110, server: abc.com, request: \"POST /con HTTP/1.1\", upstream: \"http://10.35.31.44:3001/api/v1\", host: \"abc.com\"Show context"];
+
+        var incident = Assert.Single(Analyze([], errors).Incidents);
+
+        Assert.Equal(("abc.com", "10.35.31.44:3001"), (incident.Host, incident.Upstream));
+    }
+
+    /// <summary>
+    /// In a short paste, a Host the client chose (an open-proxy probe's absolute-form request, whose host nginx takes from
+    /// the request line; an address typed as the Host) failing on the site's upstream the same way is the site's outage,
+    /// by the site's name; another site's name on the same upstream stays its own.
+    /// </summary>
+    [Theory]
+    [InlineData("GET http://www.baidu.com/ HTTP/1.1", "www.baidu.com", 1)]
+    [InlineData("GET / HTTP/1.1", "168.119.164.100", 1)]
+    [InlineData("GET / HTTP/1.1", "[2001:db8::7]:443", 1)]
+    [InlineData("GET / HTTP/1.1", "shop.example.test", 2)]
+    public void ShortPaste_AClientsOwnHostOnTheSitesUpstream_IsTheSitesOutage(string request, string host, int incidents)
+    {
+        string Line(int minutes, int cid, string req, string h) =>
+            $"{Base.AddMinutes(minutes):yyyy/MM/dd HH:mm:ss} [error] 8213#0: *{cid} connect() failed (111: Connection refused) while connecting to upstream, client: 185.25.151.159, server: app.example.test, request: \"{req}\", upstream: \"http://172.17.0.83:5000/\", host: \"{h}\"";
+        string[] errors = [Line(0, 1, request, host), Line(240, 2, "GET / HTTP/1.1", "app.example.test"), Line(241, 3, "GET / HTTP/1.1", "app.example.test")];
+
+        var report = Analyze([], errors);
+
+        Assert.Equal(incidents, report.Incidents.Count);
+        var site = Assert.Single(report.Incidents, i => i.Host == "app.example.test");
+        Assert.Equal((IncidentCause.UpstreamDown, 4 - incidents), (site.Cause, site.FailedRequests));
+    }
 }
