@@ -54,9 +54,12 @@ public static class ConfigChecks
             return;
         }
 
+        // A bare word with no port (`proxy_pass http://backend;`) is how an `upstream` block is named: in a configuration
+        // given in part, most likely one in a file not read here; else a name resolved once, as any other.
+        var maybeGroup = !target.PortGiven && !target.Host.Contains('.', StringComparison.Ordinal) && model.Upstreams.Count == 0;
         findings.Add(ConfigFinding.At(
-            target.Directive, "hostname-resolved-once", FindingSeverity.Warning,
-            $"nginx resolves {target.Host} once, when it reads the configuration, and keeps using those addresses until the next reload{(resolver.IsDefault ? string.Empty : " (the resolver applies only to names in variables)")}: when the upstream moves (redeploy, scale set, failover, a cloud load balancer's new address) nginx connects to the old address and answers 502/504.",
+            target.Directive, "hostname-resolved-once", maybeGroup ? FindingSeverity.Info : FindingSeverity.Warning,
+            $"{(maybeGroup ? $"Unless {target.Host} is an `upstream` block in a file not read here (no `upstream` block was read), " : string.Empty)}nginx resolves {target.Host} once, when it reads the configuration, and keeps using those addresses until the next reload{(resolver.IsDefault ? string.Empty : " (the resolver applies only to names in variables)")}: when the upstream moves (redeploy, scale set, failover, a cloud load balancer's new address) nginx connects to the old address and answers 502/504.",
             $"Resolve at request time: `resolver <dns> valid=30s;` then `set $upstream_{Identifier(target.Host)} {target.Host};` and `{target.Directive.Name} {(target.Module == "proxy" ? target.Scheme + "://" : string.Empty)}$upstream_{Identifier(target.Host)}:{target.Port};` — or reload nginx whenever the name's addresses change.",
             resolver.Directive));
     }

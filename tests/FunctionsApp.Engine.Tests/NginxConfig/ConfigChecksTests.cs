@@ -91,6 +91,30 @@ public sealed class ConfigChecksTests
         Assert.Contains("set $upstream_legacy_internal legacy.internal;", findings[1].Fix, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A bare word with no port (<c>proxy_pass http://rewired/</c>) names an <c>upstream</c> block as often as a host: in
+    /// a configuration given in part, with no upstream block read, the finding says so at info; a name with a port or a
+    /// dot is a host resolved once, a warning.
+    /// </summary>
+    [Theory]
+    [InlineData("http://rewired/", FindingSeverity.Info, "Unless rewired is an `upstream` block")]
+    [InlineData("http://web:3000", FindingSeverity.Warning, "nginx resolves web once")]
+    [InlineData("http://app.internal/", FindingSeverity.Warning, "nginx resolves app.internal once")]
+    public void Run_BareNameInAPartialConfiguration_MayBeAGroupNotRead(string pass, FindingSeverity severity, string why)
+    {
+        var model = ConfigFixtures.LoadText($$"""
+            server {
+                listen 80;
+                location / { proxy_pass {{pass}}; }
+            }
+            """);
+
+        var finding = Assert.Single(ConfigChecks.Run(model), f => f.Rule == "hostname-resolved-once");
+
+        Assert.Equal(severity, finding.Severity);
+        Assert.StartsWith(why, finding.Why, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Run_VariableWithResolverOrLiteralAddress_IsNotAFinding()
     {
