@@ -626,14 +626,14 @@ internal static class IncidentClassifier
         return Verdict(IncidentCause.Unknown, 0.3, e);
     }
 
+    /// <summary>The module whose buffering directives apply: its own for FastCGI, uwsgi and SCGI, else proxy's.</summary>
+    private static string ModuleOf(IncidentEvidence e) => e.Module is "fastcgi" or "uwsgi" or "scgi" ? e.Module : "proxy";
+
     /// <summary>
     /// The time limit of the server behind the upstream, as the module nginx passed with tells which it is: PHP-FPM's
     /// behind <c>fastcgi_pass</c>, uWSGI's behind <c>uwsgi_pass</c>; behind <c>proxy_pass</c> any application server's
     /// (a Kestrel, Node, JVM or Go service as much as gunicorn), so none is named.
     /// </summary>
-    /// <summary>The module whose buffering directives apply: its own for FastCGI, uwsgi and SCGI, else proxy's.</summary>
-    private static string ModuleOf(IncidentEvidence e) => e.Module is "fastcgi" or "uwsgi" or "scgi" ? e.Module : "proxy";
-
     internal static string AppServerLimit(string module) => module switch
     {
         "fastcgi" => "PHP-FPM's `request_terminate_timeout`",

@@ -246,9 +246,9 @@ internal static class ErrorLogParser
     private static ErrorLevel LevelWordIn(ReadOnlySpan<byte> head)
     {
         Span<byte> lower = stackalloc byte[6];
-        for (var open = head.IndexOf((byte)'['); open >= 0 && open + 1 < head.Length; open = head[(open + 1)..].IndexOf((byte)'[') is var next and >= 0 ? open + 1 + next : -1)
+        for (var rest = head; rest.IndexOf((byte)'[') is var open and >= 0; rest = rest[(open + 1)..])
         {
-            var word = head[(open + 1)..];
+            var word = rest[(open + 1)..];
             var close = word.IndexOf((byte)']');
             if (close is >= 4 and <= 6 && System.Text.Ascii.ToLower(word[..close], lower, out var written) == System.Buffers.OperationStatus.Done
                 && ParseLevel(lower[..written]) is var found and not ErrorLevel.Unknown)
