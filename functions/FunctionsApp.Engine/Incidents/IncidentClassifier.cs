@@ -703,6 +703,8 @@ internal static class IncidentClassifier
                     $"nginx answered these requests with its own {DominantStatus(e)} page and no error log was read to say why: most often nothing accepted its connection to {u} (the service not running, or a wrong address), which is this reading; a reset, an early close or an answer nginx could not use makes the same status, and nginx's error line for each names which.",
                 FailureKind.NoPeerFromBalancer =>
                     "ingress-nginx's Lua balancer set no peer for these requests, so nginx tried its placeholder server 0.0.0.1, which nothing can be connected to: the backend had no endpoint to choose (no ready pod behind its Service, or the controller had not yet synced the new ones after a rollout or an Ingress change; for an ExternalName Service, a name the balancer had not resolved: `no host allowed`).",
+                FailureKind.NoLiveUpstreams when e.GatewayFoundNoNode =>
+                    "APISIX answered these requests 503 itself without contacting a server: the route's upstream had no node to proxy to (`failed to set upstream: no valid upstream node`). Its service discovery (Kubernetes, Consul, Nacos, Eureka, DNS) returned none for the service, or dropped every node whose name did not resolve; nothing here says a server failed.",
                 FailureKind.NoLiveUpstreams when e.Upstream is "(unknown)" or "-" =>
                     "nginx found no live server in the upstream group (no live upstreams): every server failed `max_fails` times within `fail_timeout`, or is marked `down`.",
                 FailureKind.NoLiveUpstreams when NoneLiveWithoutAFailure(e) =>

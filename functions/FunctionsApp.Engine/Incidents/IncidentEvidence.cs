@@ -202,6 +202,10 @@ internal sealed record IncidentEvidence
     /// which <see cref="AfterStatusSent"/> then holds too.</summary>
     public bool InSliceSubrequests { get; init; }
 
+    /// <summary>Every error line of the incident is APISIX's route finding no node to proxy to (<c>failed to set upstream:
+    /// no valid upstream node</c>): the gateway answered 503 itself, and its discovery, not a server, is in question.</summary>
+    public bool GatewayFoundNoNode { get; init; }
+
     /// <summary>Every error line of the incident is in the phase of sending the request (<c>… while sending request to
     /// upstream</c>): the upstream closed or reset the connection before it had taken the whole request (its body).</summary>
     public bool WhileSendingRequest { get; init; }
@@ -230,6 +234,7 @@ internal sealed record IncidentEvidence
             AfterStatusSent = ErrorSignatures.AfterStatusSent(signatures) || slices,
             InSliceSubrequests = slices,
             WhileSendingRequest = ErrorSignatures.WhileSendingRequest(signatures),
+            GatewayFoundNoNode = ErrorSignatures.GatewayFoundNoNode(signatures),
             InvalidChunked = ErrorSignatures.InvalidChunked(signatures),
             NetworkUnreachable = ErrorSignatures.NetworkUnreachable(signatures),
             TlsRefusal = TlsRefusals.Of(signatures),

@@ -80,6 +80,14 @@ internal static class Remediation
         _ => LongWorkStep,
     };
 
+    /// <summary>APISIX's route with no node: its discovery and its upstream's nodes, not a server, are in question.</summary>
+    private static readonly string[] GatewayNoNodeSteps =
+    [
+        "Check what APISIX's service discovery returns for the route's service: the instances registered in the registry (Kubernetes Endpoints, Consul, Nacos, Eureka) and their health; a service with none registered (a deploy that scaled to zero, a renamed service or namespace) leaves the route no node.",
+        "Read the route's upstream (`curl http://127.0.0.1:9180/apisix/admin/upstreams -H 'X-API-KEY: <admin key>'`): its `nodes`, `service_name` and `discovery_type`; nodes by name are dropped when the name does not resolve (APISIX's error log then says `failed to parse domain` first).",
+        "Give the route a fallback while discovery is empty (a static node, or a `service` whose upstream has one), so that clients get an answer rather than the gateway's 503.",
+    ];
+
     /// <summary>The step for an upstream of one server: another, or a backup, so that one failure is no outage.</summary>
     internal const string MoreThanOneServerStep =
         "Give the `upstream` block more than one server (or a `backup` server) with `max_fails`/`fail_timeout`, so one failure does not take the site down.";
@@ -111,6 +119,11 @@ internal static class Remediation
         if (cause is IncidentCause.InvalidResponse or IncidentCause.Timeout or IncidentCause.Unknown && evidence.AfterStatusSent)
         {
             return InModule(CutShortSteps(evidence.UpstreamLabel, evidence.Module), evidence.Module);
+        }
+
+        if (evidence.GatewayFoundNoNode)
+        {
+            return GatewayNoNodeSteps;
         }
 
         if (cause == IncidentCause.Timeout && evidence.Module == "stream" && evidence.Kinds.ContainsKey(FailureKind.TimedOut))

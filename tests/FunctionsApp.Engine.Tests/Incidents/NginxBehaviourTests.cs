@@ -5423,7 +5423,8 @@ public sealed class NginxBehaviourTests
 
     /// <summary>
     /// APISIX's route finding no node to proxy to (<c>failed to set upstream: no valid upstream node</c>: discovery
-    /// returned none) is answered 503 by the gateway itself, not nginx's 502 for "no live upstreams".
+    /// returned none) is answered 503 by the gateway itself, not nginx's 502 for "no live upstreams", and its summary
+    /// and steps are about the route's discovery, not servers that failed.
     /// </summary>
     [Theory]
     [InlineData("[lua] init.lua:540: http_access_phase(): failed to set upstream: no valid upstream node: nil")]
@@ -5435,6 +5436,9 @@ public sealed class NginxBehaviourTests
         var incident = Assert.Single(Analyze([], errors).Incidents);
 
         Assert.Equal((IncidentCause.UpstreamDown, 503), (incident.Cause, incident.Status));
+        Assert.StartsWith("APISIX answered these requests 503 itself", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains("service discovery", incident.Remediation[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(incident.Remediation, step => step.Contains("max_fails", StringComparison.Ordinal));
     }
 
     /// <summary>
