@@ -622,7 +622,7 @@ internal sealed partial class DiagnosisEngine
             ErrorPageStatus = pageStatus,
             StatedStatus = line.Passenger ? ErrorSignatures.StatedStatus(message) : outOfResources && kind == FailureKind.ProxyLoop ? 500
                 : kind.IsUnresolved() && ErrorSignatures.KongInitialResolve(message) >= 0 ? 500
-                : ErrorSignatures.ApisixNoNode(message) ? 503 : null,
+                : kind == FailureKind.NoLiveUpstreams && ErrorSignatures.ApisixNoNode(message) ? 503 : null,
             Raw = LogText.Raw(line.Line),
         };
         if (UpstreamAddress.IsBalancerPlaceholder(error.Upstream) && !kind.AfterConnect())

@@ -299,13 +299,13 @@ internal static class ErrorSignatures
         // upstream") is in the proxied request's upstream phase.
         // A Lua balancer's peer that nginx would not take is why the try on the placeholder server that follows failed
         // (DiagnosisEngine.OnThePlaceholder), not a failure of its own.
-        if (IsLua(message) && BalancerPeerRefused(message) != FailureKind.None)
+        if (BalancerPeerRefused(message) != FailureKind.None)
         {
             return FailureKind.None;
         }
 
         // APISIX's balancer answers such a request 502 itself, no try made.
-        if (IsLua(message) && ApisixPeerRefused(message, out _) is var apisixPeer and not FailureKind.None)
+        if (ApisixPeerRefused(message, out _) is var apisixPeer and not FailureKind.None)
         {
             return apisixPeer;
         }
@@ -830,24 +830,10 @@ internal static class ErrorSignatures
     /// ("invalid port": port 0, a Service port that names no container port) is an address that cannot be,
     /// <see cref="FailureKind.InvalidAddress"/>. None when not such a line.
     /// </summary>
-    public static FailureKind BalancerPeerRefused(ReadOnlySpan<byte> message)
-    {
-        var marker = "error while setting current upstream peer "u8;
-        var at = message.IndexOf(marker);
-        if (at < 0 || !IsLua(message))
-        {
-            return FailureKind.None;
-        }
-
-        var rest = message[(at + marker.Length)..];
-        var colon = rest.IndexOf(": "u8);
-        if (colon <= 0)
-        {
-            return FailureKind.None;
-        }
-
-        return rest[(colon + 2)..].StartsWith("no host allowed"u8) ? FailureKind.DnsNotFound : FailureKind.InvalidAddress;
-    }
+    public static FailureKind BalancerPeerRefused(ReadOnlySpan<byte> message) =>
+        PeerRefused(message, "error while setting current upstream peer "u8, ": "u8, out _, out var reason)
+            ? reason.StartsWith("no host allowed"u8) ? FailureKind.DnsNotFound : FailureKind.InvalidAddress
+            : FailureKind.None;
 
     /// <summary>
     /// APISIX's balancer handing nginx a node it would not take (<c>[lua] balancer.lua:382: run(): failed to set server
@@ -857,27 +843,39 @@ internal static class ErrorSignatures
     /// </summary>
     public static FailureKind ApisixPeerRefused(ReadOnlySpan<byte> message, out ReadOnlySpan<byte> peer)
     {
-        peer = default;
-        var marker = "failed to set server peer ["u8;
-        var at = message.IndexOf(marker);
-        if (at < 0 || !IsLua(message))
+        if (!PeerRefused(message, "failed to set server peer ["u8, "] err: "u8, out peer, out var reason))
         {
             return FailureKind.None;
+        }
+
+        var colon = peer.LastIndexOf((byte)':');
+        var host = colon > 0 ? peer[..colon] : peer;
+        return reason.StartsWith("no host allowed"u8) && host.IndexOfAnyInRange((byte)'a', (byte)'z') >= 0
+            ? FailureKind.DnsNotFound
+            : FailureKind.InvalidAddress;
+    }
+
+    /// <summary>A Lua balancer's words for a peer ngx.balancer refused: the peer between <paramref name="marker"/> and
+    /// <paramref name="end"/>, and the reason after it. False when the line is not such a one.</summary>
+    private static bool PeerRefused(ReadOnlySpan<byte> message, ReadOnlySpan<byte> marker, ReadOnlySpan<byte> end, out ReadOnlySpan<byte> peer, out ReadOnlySpan<byte> reason)
+    {
+        peer = default;
+        reason = default;
+        if (!IsLua(message) || message.IndexOf(marker) is not (>= 0 and var at))
+        {
+            return false;
         }
 
         var rest = message[(at + marker.Length)..];
-        var close = rest.IndexOf("] err: "u8);
+        var close = rest.IndexOf(end);
         if (close <= 0)
         {
-            return FailureKind.None;
+            return false;
         }
 
         peer = rest[..close];
-        var colon = peer.LastIndexOf((byte)':');
-        var host = colon > 0 ? peer[..colon] : peer;
-        return rest[(close + "] err: ".Length)..].StartsWith("no host allowed"u8) && host.IndexOfAnyInRange((byte)'a', (byte)'z') >= 0
-            ? FailureKind.DnsNotFound
-            : FailureKind.InvalidAddress;
+        reason = rest[(close + end.Length)..];
+        return true;
     }
 
     /// <summary>APISIX's route that found no node to proxy to (<c>failed to set upstream: no valid upstream node</c>, or

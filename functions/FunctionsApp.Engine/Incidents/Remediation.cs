@@ -173,23 +173,26 @@ internal static class Remediation
 
         // FastCGI, uwsgi and SCGI buffer responses to temporary files in their own words; gRPC and memcached do not.
         var buffering = module is "fastcgi" or "uwsgi" or "scgi" ? module : "proxy";
+        (string From, string To)[] words =
+        [
+            ("`proxy_next_upstream", $"`{module}_next_upstream"),
+            ("`proxy_cache_use_stale", $"`{module}_cache_use_stale"),
+            ("`proxy_cache`", $"`{module}_cache`"),
+            ("`proxy_intercept_errors", $"`{module}_intercept_errors"),
+            ("`proxy_socket_keepalive`", $"`{module}_socket_keepalive`"),
+            ("`proxy_temp_path` (`fastcgi_temp_path`, `uwsgi_temp_path` for those modules)", $"`{buffering}_temp_path`"),
+            ("`proxy_temp_path`", $"`{buffering}_temp_path`"),
+            ("`/var/lib/nginx/proxy`", $"`/var/lib/nginx/{buffering}`"),
+            ("`/var/cache/nginx/proxy_temp`", $"`/var/cache/nginx/{buffering}_temp`"),
+            ("`proxy_max_temp_file_size", $"`{buffering}_max_temp_file_size"),
+            ("`proxy_buffering off` (`fastcgi_buffering off`)", $"`{buffering}_buffering off`"),
+            ("`proxy_buffering off`", $"`{buffering}_buffering off`"),
+            ("With upstream keepalive,", module == "fastcgi" ? "With upstream keepalive (`keepalive` in the block and `fastcgi_keep_conn on`)," : "With upstream keepalive,"),
+        ];
         return [.. steps
             .Where(step => !cacheless || !step.Contains("_cache_use_stale", StringComparison.Ordinal))
             .Select(step => step == LongWorkStep ? LongWorkStepIn(module) : step == HeaderBufferStep ? HeaderBufferStepIn(module) : step)
-            .Select(step => step
-                .Replace("`proxy_next_upstream", $"`{module}_next_upstream", StringComparison.Ordinal)
-                .Replace("`proxy_cache_use_stale", $"`{module}_cache_use_stale", StringComparison.Ordinal)
-                .Replace("`proxy_cache`", $"`{module}_cache`", StringComparison.Ordinal)
-                .Replace("`proxy_intercept_errors", $"`{module}_intercept_errors", StringComparison.Ordinal)
-                .Replace("`proxy_socket_keepalive`", $"`{module}_socket_keepalive`", StringComparison.Ordinal)
-                .Replace("`proxy_temp_path` (`fastcgi_temp_path`, `uwsgi_temp_path` for those modules)", $"`{buffering}_temp_path`", StringComparison.Ordinal)
-                .Replace("`proxy_temp_path`", $"`{buffering}_temp_path`", StringComparison.Ordinal)
-                .Replace("`/var/lib/nginx/proxy`", $"`/var/lib/nginx/{buffering}`", StringComparison.Ordinal)
-                .Replace("`/var/cache/nginx/proxy_temp`", $"`/var/cache/nginx/{buffering}_temp`", StringComparison.Ordinal)
-                .Replace("`proxy_max_temp_file_size", $"`{buffering}_max_temp_file_size", StringComparison.Ordinal)
-                .Replace("`proxy_buffering off` (`fastcgi_buffering off`)", $"`{buffering}_buffering off`", StringComparison.Ordinal)
-                .Replace("`proxy_buffering off`", $"`{buffering}_buffering off`", StringComparison.Ordinal)
-                .Replace("With upstream keepalive,", module == "fastcgi" ? "With upstream keepalive (`keepalive` in the block and `fastcgi_keep_conn on`)," : "With upstream keepalive,", StringComparison.Ordinal))];
+            .Select(step => words.Aggregate(step, (text, word) => text.Replace(word.From, word.To, StringComparison.Ordinal)))];
     }
 
     private static readonly string[] UnroutedHostSteps =
