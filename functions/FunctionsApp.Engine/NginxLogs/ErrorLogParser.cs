@@ -219,7 +219,7 @@ internal static class ErrorLogParser
     {
         level = ErrorLevel.Error;
         var window = text[..Math.Min(text.Length, MaxUnknownPrefix)];
-        for (var from = 1; window[from..].IndexOf((byte)'#') is var hash and >= 0;)
+        for (var from = 1; from < window.Length && window[from..].IndexOf((byte)'#') is var hash and >= 0;)
         {
             var at = from + hash;
             from = at + 1;

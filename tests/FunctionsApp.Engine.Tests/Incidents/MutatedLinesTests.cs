@@ -42,6 +42,47 @@ public sealed class MutatedLinesTests
         }
     }
 
+    /// <summary>
+    /// A paste's leftovers: a line of only a closing quote (a log quoted whole), a quote mark (<c>&gt;</c>), an ellipsis
+    /// where the poster cut, a blank. Every line of up to three such characters, alone and among nginx's lines, is read
+    /// or counted, never thrown on.
+    /// </summary>
+    [Fact]
+    public void Analyze_LinesOfAPastesPunctuation_AreCountedAndNeverThrow()
+    {
+        const string Alphabet = "'\"`>.…-*#[]:| \t#0";
+        var shortLines = new List<string>();
+        foreach (var a in Alphabet)
+        {
+            shortLines.Add($"{a}");
+            foreach (var b in Alphabet)
+            {
+                shortLines.Add($"{a}{b}");
+                shortLines.AddRange(Alphabet.Select(c => $"{a}{b}{c}"));
+            }
+        }
+
+        const string Refused = "2026/11/24 10:00:01 [error] 7#7: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: a, request: \"GET / HTTP/1.1\", upstream: \"http://10.0.0.2:80/\", host: \"a\"";
+        IReadOnlyList<string>[] runs = [.. shortLines.Take(Alphabet.Length).Select(line => (IReadOnlyList<string>)[line]), shortLines];
+        foreach (var lines in runs)
+        {
+            var access = LogAnalyzer.Analyze([EngineTestKit.Input("access.log", lines)], [], format: null, new DiagnosisOptions { MinFailures = 1 }, CancellationToken.None);
+            var errors = LogAnalyzer.Analyze([], [EngineTestKit.Input("error.log", lines)], format: null, new DiagnosisOptions { MinFailures = 1 }, CancellationToken.None);
+
+            Assert.Equal(0, access.Stats.AccessLines);
+            Assert.Empty(access.Incidents);
+            Assert.Empty(errors.Incidents);
+        }
+
+        // Among nginx's lines they take nothing from them: the refusals still make their incident.
+        var interleaved = shortLines.SelectMany((line, i) => new[] { Refused.Replace("*1 ", $"*{i + 1} ", StringComparison.Ordinal), line }).ToList();
+        var report = LogAnalyzer.Analyze([], [EngineTestKit.Input("error.log", interleaved)], format: null, new DiagnosisOptions { MinFailures = 1 }, CancellationToken.None);
+
+        var incident = Assert.Single(report.Incidents);
+        Assert.Equal(("10.0.0.2:80", IncidentCause.UpstreamDown), (incident.Upstream, incident.Cause));
+        Assert.Equal(shortLines.Count, incident.FailedRequests);
+    }
+
     [Theory]
     [InlineData("2026/11/24 10:00:01 [error] 7#7: *1 could not be resolved (3: Host not found), client: 10.0.0.1, server: a, request: \"GET / HTTP/1.1\", host: \"a\"")]
     [InlineData("0001/01/01 00:00:00 [error] 7#7: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: a, request: \"GET / HTTP/1.1\", upstream: \"http://10.0.0.2:80/\", host: \"a\"")]
