@@ -620,9 +620,13 @@ internal sealed partial class DiagnosisEngine
             InLuaBalancer = kind.IsUnresolved() && ErrorSignatures.IsLua(message) && ErrorSignatures.ApisixPeerRefused(message, out _) == FailureKind.None,
             TimeBorrowed = timeBorrowed,
             ErrorPageStatus = pageStatus,
+            // A socket nginx could not even create (`socket() failed (97: Address family not supported by protocol)` for an
+            // IPv6 peer on a host without IPv6) is ngx_event_connect_peer's NGX_ERROR: the request is answered 500, no
+            // server tried (the stream module's session too), where a connect() that failed goes on to the next.
             StatedStatus = line.Passenger ? ErrorSignatures.StatedStatus(message) : outOfResources && kind == FailureKind.ProxyLoop ? 500
                 : kind.IsUnresolved() && ErrorSignatures.KongInitialResolve(message) >= 0 ? 500
-                : kind == FailureKind.NoLiveUpstreams && ErrorSignatures.ApisixNoNode(message) ? 503 : null,
+                : kind == FailureKind.NoLiveUpstreams && ErrorSignatures.ApisixNoNode(message) ? 503
+                : message.StartsWith("socket() failed ("u8) ? 500 : null,
             Raw = LogText.Raw(line.Line),
         };
         if (UpstreamAddress.IsBalancerPlaceholder(error.Upstream) && !kind.AfterConnect())

@@ -349,7 +349,7 @@ internal static class IncidentClassifier
     /// gateway, or its master is PID 1) and never served there: a container's loopback is its own, so the application,
     /// in another container or on the host, was never at that address (its service name, or host.docker.internal, is).
     /// </summary>
-    private static bool LoopbackOfAContainer(IncidentEvidence e) =>
+    internal static bool LoopbackOfAContainer(IncidentEvidence e) =>
         e.RefusedLoopbackInContainer * 2 >= Math.Max(1, e.Kinds.GetValueOrDefault(FailureKind.Refused));
 
     /// <summary>
@@ -630,13 +630,15 @@ internal static class IncidentClassifier
     private static string ModuleOf(IncidentEvidence e) => e.Module is "fastcgi" or "uwsgi" or "scgi" ? e.Module : "proxy";
 
     /// <summary>
-    /// The time limit of the server behind the upstream, as the module nginx passed with tells which it is: PHP-FPM's
-    /// behind <c>fastcgi_pass</c>, uWSGI's behind <c>uwsgi_pass</c>; behind <c>proxy_pass</c> any application server's
-    /// (a Kestrel, Node, JVM or Go service as much as gunicorn), so none is named.
+    /// The time limit of the server behind the upstream, as the module nginx passed with tells which it is: uWSGI's
+    /// behind <c>uwsgi_pass</c>; behind <c>fastcgi_pass</c> PHP-FPM's where the address is PHP's (a socket named for PHP,
+    /// or its port 9000), else any FastCGI server's (fcgiwrap, a Python or C program); behind <c>proxy_pass</c> any
+    /// application server's (a Kestrel, Node, JVM or Go service as much as gunicorn), so none is named.
     /// </summary>
-    internal static string AppServerLimit(string module) => module switch
+    internal static string AppServerLimit(string module, string upstream = "") => module switch
     {
-        "fastcgi" => "PHP-FPM's `request_terminate_timeout`",
+        "fastcgi" when UpstreamAddress.IsPhpFpm(upstream) => "PHP-FPM's `request_terminate_timeout`",
+        "fastcgi" => "the FastCGI server's own time limit for a request (PHP-FPM's `request_terminate_timeout`)",
         "uwsgi" => "uWSGI's `harakiri`",
         _ => "the application server's own time limit for a request",
     };
@@ -783,7 +785,7 @@ internal static class IncidentClassifier
                     "ingress-nginx's Lua balancer chose endpoints nginx would not take as an address (`error while setting current upstream peer …: invalid port`: an IPv6 endpoint written without brackets, whose last group reads as the port, or a Service port that names no container port), so nginx tried its placeholder server 0.0.0.1, which nothing can be connected to.",
                 FailureKind.InvalidAddress => $"connect() rejected the address {u} itself (invalid argument or address family): no packet left nginx; check the address in the configuration.",
                 FailureKind.Refused when LoopbackOfAContainer(e) && e.ServedBefore == 0 =>
-                    $"{u} refused every connection, and nginx runs in a container (its clients arrive from a Docker network's gateway, as a published port relays them, or its master is the container's init, PID 1): a container's loopback is its own, so an application in another container or on the host is never at {u}. Point `proxy_pass` at its service name (Compose, Kubernetes) or at `host.docker.internal`; if it runs in nginx's own container, it is not running.",
+                    $"{u} refused every connection, and nginx runs in a container (its clients arrive from a Docker network's gateway, as a published port relays them, or its master is the container's init, PID 1): a container's loopback is its own, so an application in another container or on the host is never at {u}. Only one in nginx's own container (an all-in-one image) is, and then it is not running.",
                 FailureKind.MissingSocket => $"The socket {u} does not exist, and nothing ever answered there while the site served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)}: nginx points at the wrong path.",
                 _ => $"{u} never accepted a connection ({Words(top)}), though the site had served {e.SiteServedBeforeFirstSeen} requests over {Minutes(e.SiteObservedBeforeFirstSeen)} before it was first used: nginx most likely points at the wrong address or port.",
             },
@@ -794,7 +796,7 @@ internal static class IncidentClassifier
             IncidentCause.Timeout when AppServerKilled(e) =>
                 $"{u} closed connections nginx was waiting on ({(e.Kinds.Count == 0 ? "502s" : Words(top))}) as {e.AppServerName} killed {e.AppServerKills} worker(s) that ran past its time limit{(e.AppServerKillLimit is { } stated ? $" of {stated.ToString("0.#", CultureInfo.InvariantCulture)} s" : "")}: its own lines in the same stream say so ({KillWords(e.AppServerName)}). The requests ran too long for the application server, not for nginx.",
             IncidentCause.Timeout when AppServerTimeout(e) is { } limit && !e.Kinds.ContainsKey(FailureKind.TimedOut) =>
-                $"{u} closed the connection on slow requests after {limit.ToString("0.#", CultureInfo.InvariantCulture)} s, never sooner ({Words(top)}): the application server's own timeout killed the worker ({AppServerLimit(e.Module)}).",
+                $"{u} closed the connection on slow requests after {limit.ToString("0.#", CultureInfo.InvariantCulture)} s, never sooner ({Words(top)}): the application server's own timeout killed the worker ({AppServerLimit(e.Module, u)}).",
             IncidentCause.Timeout when e.Kinds.ContainsKey(FailureKind.NoLiveUpstreams) && e.Statuses.GetValueOrDefault(502) > e.Statuses.GetValueOrDefault(504) =>
                 $"{u} did not answer in time ({Words(top)}), and with its servers marked down for it nginx answered most requests 502 itself (no live upstreams).",
             IncidentCause.Timeout when top == FailureKind.ConnectionTimedOut =>
@@ -840,7 +842,7 @@ internal static class IncidentClassifier
             IncidentCause.InvalidResponse when e.WhileSendingRequest && top is FailureKind.Reset or FailureKind.PrematureClose =>
                 $"{u} closed the connection while nginx was still sending it the request (a broken pipe or a reset, in the phase `while sending request to upstream`): it stopped reading before it had the whole request, most often its body. An upload over the application's own limit on a request's size is refused so (it answers 413 and closes, or just closes: a body limit of the application server or framework), as is one sent to a worker that died or to a keep-alive connection it had just closed.",
             IncidentCause.InvalidResponse when ClosedUntimed(e) =>
-                $"{u} answered with an invalid or incomplete HTTP response ({Words(top)}). Without the requests' times ({(e.AccessLogRead ? "the access log does not log `$upstream_response_time`" : "no access log was read")}) nothing tells a worker that crashed from one killed at {AppServerLimit(e.Module)}: if the failing requests are the slow ones, it is that limit.",
+                $"{u} answered with an invalid or incomplete HTTP response ({Words(top)}). Without the requests' times ({(e.AccessLogRead ? "the access log does not log `$upstream_response_time`" : "no access log was read")}) nothing tells a worker that crashed from one killed at {AppServerLimit(e.Module, u)} (if the failing requests are the slow ones, it is that limit){(e.Module is "proxy" or "fastcgi" or "grpc" ? ", nor from a kept-alive connection the server had already closed as idle (with `keepalive` in the `upstream` block: isolated failures on quick requests)" : "")}.",
             IncidentCause.InvalidResponse when top == FailureKind.None && !e.ErrorLogCovered && e.NginxPage > 0 && AwaitedEach(e) =>
                 $"nginx answered these requests with its own 502 page after waiting on {(e.ResponseTimes.All(t => t >= 1.0) ? "each" : "most")} ({e.ResponseTimes.Where(t => t >= 1.0).Min().ToString("0.#", CultureInfo.InvariantCulture)} s or more), and no error log was read to say why: a refused connect fails at once, so {u} had accepted them and then closed or reset the connection, or answered what nginx could not use; nginx's error line for each names which.",
             IncidentCause.InvalidResponse => $"{u} answered with an invalid or incomplete HTTP response ({Words(top)}).",

@@ -1161,6 +1161,9 @@ internal sealed class LogFeed
         // An entry cut where a paste wrapped it (hard-wrapped at a terminal's or an editor's width): nginx's head with a
         // message that stops mid-sentence, and the rest on the lines after it.
         private List<byte>? _wrapped;
+
+        /// <summary>What the wrapped entry's first line held before nginx's time, when anything (3 bytes or more).</summary>
+        private byte[] _wrappedLead = [];
         private int _wrappedHead;
 
         /// <summary>The held entry is nginx's head alone (<c>2025/12/04 13:33:12 [error] </c>): its process id and
@@ -1635,6 +1638,7 @@ internal sealed class LogFeed
             }
 
             _wrapped = [.. line];
+            _wrappedLead = entry.Timestamp.IsEmpty || line.IndexOf(entry.Timestamp) is not (>= 3 and var lead) ? [] : line[..lead].ToArray();
             _wrappedTimeBorrowed = _timeBorrowed;
             _wrappedHead = _wrapped.Count;
             _wrappedHeadOnly = headOnly && entry.ConnectionId < 0;
@@ -1667,6 +1671,13 @@ internal sealed class LogFeed
             {
                 // nginx's head went on after its level: "pid#tid: *cid message".
                 return ErrorLogParser.StartsWithProcessId(text);
+            }
+
+            // Text the entry's own line began with before nginx's time (a container's name, `web_1  | `, that no
+            // prefix was taken off for: its wrapped lines do not carry it) begins the stream's next line.
+            if (_wrappedLead.Length > 0 && line.StartsWith(_wrappedLead))
+            {
+                return false;
             }
 
             // A digit starts a head pasted without its date ("12 [error] …"), unless the line before was cut at the

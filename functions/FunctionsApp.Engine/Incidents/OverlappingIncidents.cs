@@ -220,9 +220,9 @@ internal static class OverlappingIncidents
         var merged = OutagesJoined(incidents);
         foreach (var unnamed in merged.Where(i => i is { Upstream: "(unknown)" }).ToList())
         {
-            if (NamedFor(unnamed, merged) is { } named && !ToldApart(unnamed, named))
+            if (NamedFor(unnamed, merged) is { } named && !ToldApart(unnamed, named)
+                && (named.Start <= unnamed.Start ? (named, unnamed) : (unnamed, named)) is var (first, second) && !SilentTooLong(first, second))
             {
-                var (first, second) = named.Start <= unnamed.Start ? (named, unnamed) : (unnamed, named);
                 merged[merged.IndexOf(named)] = Combine(first, second, lead: named) with { Id = named.Id };
                 merged.Remove(unnamed);
             }
@@ -230,7 +230,8 @@ internal static class OverlappingIncidents
 
         foreach (var untold in merged.Where(i => i.Cause == IncidentCause.Unknown && i.Upstream is not ("(unknown)" or "-")).ToList())
         {
-            if (merged.Where(i => i.Cause != IncidentCause.Unknown && i.Upstream == untold.Upstream && i.Host == untold.Host)
+            if (merged.Where(i => i.Cause != IncidentCause.Unknown && i.Upstream == untold.Upstream && i.Host == untold.Host
+                        && !(i.Start <= untold.Start ? SilentTooLong(i, untold) : SilentTooLong(untold, i)))
                     .MinBy(i => (i.Start - untold.Start).Duration()) is { } told)
             {
                 merged[merged.IndexOf(told)] = Absorb(told, untold);
@@ -245,7 +246,7 @@ internal static class OverlappingIncidents
         foreach (var early in merged.Where(i => errorLogBegan is { } began && i.End < began && i.Upstream is not ("(unknown)" or "-")
                      && i.Evidence.All(e => e.Source == "access")).ToList())
         {
-            if (merged.Where(i => i != early && i.Upstream == early.Upstream && i.Host == early.Host && i.Start >= early.End
+            if (merged.Where(i => i != early && i.Upstream == early.Upstream && i.Host == early.Host && i.Start >= early.End && !SilentTooLong(early, i)
                     && i.SuccessesBefore == early.SuccessesBefore && i.Evidence.Any(e => e.Source == "error")).MinBy(i => i.Start) is { } told)
             {
                 merged[merged.IndexOf(told)] = Absorb(told, early);
@@ -385,10 +386,11 @@ internal static class OverlappingIncidents
         {
             yield return current;
         }
-
-        static bool SilentTooLong(Incident before, Incident after) =>
-            after.Start - before.End > LongestSilence && after.Cause != IncidentCause.Misconfiguration;
     }
+
+    /// <summary>Failures more than <see cref="LongestSilence"/> apart, with no misconfiguration to last between them.</summary>
+    private static bool SilentTooLong(Incident before, Incident after) =>
+        after.Start - before.End > LongestSilence && after.Cause != IncidentCause.Misconfiguration;
 
     /// <summary>
     /// The incident with another episode of its outage added (failures before its start or after its end, too few to be

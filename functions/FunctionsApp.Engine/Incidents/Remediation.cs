@@ -29,9 +29,11 @@ internal static class Remediation
     };
 
     /// <summary>Where the server behind a unix socket sets who may use it.</summary>
-    private static string SocketOwnerSetting(string module) => module switch
+    private static string SocketOwnerSetting(string module, string upstream) => module switch
     {
-        "fastcgi" => "PHP-FPM's `listen.owner`, `listen.group` and `listen.mode`",
+        "fastcgi" when UpstreamAddress.IsFcgiwrap(upstream) => "fcgiwrap's socket unit's `SocketUser`, `SocketGroup` and `SocketMode` (systemd's `fcgiwrap.socket`), or spawn-fcgi's `-U`, `-G` and `-M`",
+        "fastcgi" when UpstreamAddress.IsPhpFpm(upstream) => "PHP-FPM's `listen.owner`, `listen.group` and `listen.mode`",
+        "fastcgi" => "the FastCGI server's own socket settings (PHP-FPM's `listen.owner`, `listen.group` and `listen.mode`)",
         "uwsgi" => "uWSGI's `chmod-socket` and `chown-socket`",
         _ => "the application server's own socket mode setting, or the group of the directory it creates it in",
     };
@@ -43,7 +45,9 @@ internal static class Remediation
         if (upstream.StartsWith("unix:", StringComparison.Ordinal))
         {
             var path = upstream[5..];
-            return $"`ls -l {path}` for the socket and who may open it, `ss -lxp | grep {Path.GetFileName(path)}` for the process listening on it, `systemctl status <its service>`";
+            return host == NginxHost.Bsd
+                ? $"`ls -l {path}` for the socket and who may open it, `sockstat -u | grep {Path.GetFileName(path)}` (FreeBSD; `fstat` on OpenBSD and NetBSD, `lsof -U` on macOS) for the process listening on it"
+                : $"`ls -l {path}` for the socket and who may open it, `ss -lxp | grep {Path.GetFileName(path)}` for the process listening on it, `systemctl status <its service>`";
         }
 
         return host switch
@@ -53,6 +57,20 @@ internal static class Remediation
             _ => "`systemctl status <its service>`, `ss -ltnp`, `docker ps`",
         };
     }
+
+    /// <summary>The command that lists what listens where <paramref name="upstream"/> is: unix sockets and TCP ports
+    /// have their own, and so have the systems nginx's errno numbers tell.</summary>
+    private static string ListenCommand(NginxHost host, string upstream) => (upstream.StartsWith("unix:", StringComparison.Ordinal), host) switch
+    {
+        (true, NginxHost.Bsd) => "`sockstat -u`, `fstat` on OpenBSD and NetBSD",
+        (true, _) => $"`ls -l {upstream[5..]}`, `ss -lxp`",
+        (false, NginxHost.Windows) => "`netstat -ano | findstr LISTENING`",
+        (false, NginxHost.Bsd) => "`sockstat -4l`, `lsof -nP -iTCP -sTCP:LISTEN` on macOS",
+        _ => "`ss -ltnp`",
+    };
+
+    /// <summary>The directive that names the upstream in the module nginx passed with.</summary>
+    private static string PassOf(string module) => module is "fastcgi" or "uwsgi" or "scgi" or "grpc" or "memcached" ? $"`{module}_pass`" : "`proxy_pass`/the `upstream` block";
 
     /// <summary>The timeout to raise for legitimately long work, in the module's own words: <c>proxy_read_timeout</c>
     /// does nothing under <c>fastcgi_pass</c>.</summary>
@@ -71,10 +89,10 @@ internal static class Remediation
         _ => HeaderBufferStep,
     };
 
-    private static string LongWorkStepIn(string module) => module switch
+    private static string LongWorkStepIn(string module, string upstream) => module switch
     {
         "fastcgi" or "uwsgi" =>
-            $"If the work is legitimately long, raise `{module}_read_timeout` (default 60s; `{module}_connect_timeout`, `{module}_send_timeout` for the other phases) together with {IncidentClassifier.AppServerLimit(module)}, which ends the request on its own clock.",
+            $"If the work is legitimately long, raise `{module}_read_timeout` (default 60s; `{module}_connect_timeout`, `{module}_send_timeout` for the other phases) together with {IncidentClassifier.AppServerLimit(module, upstream)}, which ends the request on its own clock.",
         "grpc" or "scgi" =>
             $"If the work is legitimately long (a long poll, a stream), raise `{module}_read_timeout` (default 60s; `{module}_connect_timeout`, `{module}_send_timeout` for the other phases): `proxy_read_timeout` does nothing under `{module}_pass`.",
         _ => LongWorkStep,
@@ -108,17 +126,17 @@ internal static class Remediation
         if (cause == IncidentCause.InvalidResponse && evidence.InvalidChunked)
         {
             IReadOnlyList<string> rest = evidence.AfterStatusSent ? CutShortSteps(evidence.UpstreamLabel, evidence.Module) : For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys]);
-            return InModule([InvalidChunkedStep(evidence.UpstreamLabel), .. rest], evidence.Module);
+            return InModule([InvalidChunkedStep(evidence.UpstreamLabel), .. rest], evidence.Module, evidence.UpstreamLabel);
         }
 
         if (cause is IncidentCause.InvalidResponse or IncidentCause.Timeout && evidence.InSliceSubrequests)
         {
-            return InModule([SliceStep(evidence.UpstreamLabel), .. CutShortSteps(evidence.UpstreamLabel, evidence.Module)], evidence.Module);
+            return InModule([SliceStep(evidence.UpstreamLabel), .. CutShortSteps(evidence.UpstreamLabel, evidence.Module)], evidence.Module, evidence.UpstreamLabel);
         }
 
         if (cause is IncidentCause.InvalidResponse or IncidentCause.Timeout or IncidentCause.Unknown && evidence.AfterStatusSent)
         {
-            return InModule(CutShortSteps(evidence.UpstreamLabel, evidence.Module), evidence.Module);
+            return InModule(CutShortSteps(evidence.UpstreamLabel, evidence.Module), evidence.Module, evidence.UpstreamLabel);
         }
 
         if (evidence.GatewayFoundNoNode)
@@ -133,7 +151,7 @@ internal static class Remediation
 
         if (cause == IncidentCause.InvalidResponse && evidence.WhileSendingRequest)
         {
-            return InModule([RequestRefusedStep(evidence.UpstreamLabel), .. For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys])], evidence.Module);
+            return InModule([RequestRefusedStep(evidence.UpstreamLabel), .. For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys])], evidence.Module, evidence.UpstreamLabel);
         }
 
         var steps = For(cause, evidence.UpstreamLabel, [.. evidence.Kinds.Keys], AppServerLimit(evidence), evidence.UpstreamIsGroup,
@@ -144,7 +162,17 @@ internal static class Remediation
         steps = cause != IncidentCause.Misconfiguration || evidence.UnroutedHost == 0 ? steps
             : evidence.Kinds.Count == 0 ? UnroutedHostSteps
             : [.. UnroutedHostSteps, .. steps];
-        steps = InModule(steps, evidence.Module);
+        if (cause == IncidentCause.Misconfiguration && evidence.Kinds.ContainsKey(FailureKind.Refused) && IncidentClassifier.LoopbackOfAContainer(evidence))
+        {
+            steps = [LoopbackOfAContainerStep(evidence.UpstreamLabel), .. steps];
+        }
+
+        if (cause == IncidentCause.Dns && IsBareName(evidence.Upstream) && !evidence.Kinds.ContainsKey(FailureKind.UnresolvedAtStart))
+        {
+            steps = [BareNameStep(evidence.Upstream), .. steps];
+        }
+
+        steps = InModule(steps, evidence.Module, evidence.UpstreamLabel);
         return evidence.MissingErrorPages > 0 ? [.. steps, MissingErrorPageStep] : steps;
     }
 
@@ -152,9 +180,9 @@ internal static class Remediation
     /// The steps in the directives of the module that passed the requests (the scheme of the error lines' <c>upstream:</c>):
     /// <c>proxy_next_upstream</c> does nothing under <c>fastcgi_pass</c>, whose own is <c>fastcgi_next_upstream</c>.
     /// gRPC and memcached have no cache, so no stale content to serve, nor has the stream module; FastCGI keeps
-    /// connections only with <c>fastcgi_keep_conn on</c>.
+    /// connections only with <c>fastcgi_keep_conn on</c>, and uwsgi and SCGI never do.
     /// </summary>
-    private static IReadOnlyList<string> InModule(IReadOnlyList<string> steps, string module)
+    private static IReadOnlyList<string> InModule(IReadOnlyList<string> steps, string module, string upstream)
     {
         if (module == "proxy")
         {
@@ -170,6 +198,9 @@ internal static class Remediation
         }
 
         var cacheless = module is "grpc" or "memcached";
+
+        // uwsgi_pass and scgi_pass open a connection per request: the upstream block's keepalive does nothing for them.
+        var connectionless = module is "uwsgi" or "scgi";
 
         // FastCGI, uwsgi and SCGI buffer responses to temporary files in their own words; gRPC and memcached do not.
         var buffering = module is "fastcgi" or "uwsgi" or "scgi" ? module : "proxy";
@@ -191,9 +222,26 @@ internal static class Remediation
         ];
         return [.. steps
             .Where(step => !cacheless || !step.Contains("_cache_use_stale", StringComparison.Ordinal))
-            .Select(step => step == LongWorkStep ? LongWorkStepIn(module) : step == HeaderBufferStep ? HeaderBufferStepIn(module) : step)
+            .Where(step => !connectionless || !(step.StartsWith("With upstream keepalive", StringComparison.Ordinal) || step.StartsWith("Reuse connections: `keepalive", StringComparison.Ordinal)))
+            .Select(step => step == LongWorkStep ? LongWorkStepIn(module, upstream) : step == HeaderBufferStep ? HeaderBufferStepIn(module) : step)
             .Select(step => words.Aggregate(step, (text, word) => text.Replace(word.From, word.To, StringComparison.Ordinal)))];
     }
+
+    /// <summary>A name without a dot (<c>bitwarden</c>, <c>geoserver</c>): no public DNS name, but a container's or a
+    /// Compose service's, or a Kubernetes Service's in nginx's namespace.</summary>
+    private static bool IsBareName(string upstream) =>
+        upstream.Length > 0 && !upstream.Equals("localhost", StringComparison.OrdinalIgnoreCase) && upstream is not ("(unknown)" or "-")
+        && upstream.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') && upstream.Any(char.IsAsciiLetter);
+
+    /// <summary>Where a bare name resolves: Docker's embedded DNS knows a container only while it runs on a network nginx
+    /// shares, and forwards any other name to the host's resolvers, which fail it.</summary>
+    private static string BareNameStep(string name) =>
+        $"`{name}` is a bare name, a container's or a Compose service's (or a Kubernetes Service's): Docker's DNS (`127.0.0.11`) answers it only while that container runs on a network nginx's container shares, and passes any other name on to the host's resolvers, which fail it. Check `docker ps` for it (running, not restarting), `docker network inspect <network>` for both containers, and the name's spelling against the service's.";
+
+    /// <summary>A loopback address refused in nginx's container: another container's or the host's application is not
+    /// there, and an application beside nginx in its own container is not running.</summary>
+    private static string LoopbackOfAContainerStep(string upstream) =>
+        $"In nginx's container {upstream} is that container itself: point the pass at the application's service or container name on a network both share (`docker network inspect <network>`), or at `host.docker.internal` for one on the host. If the image runs the application beside nginx (an all-in-one image whose supervisor starts both), that application is not running: read the container's log for its start-up error (a database it cannot reach, a missing setting).";
 
     private static readonly string[] UnroutedHostSteps =
     [
@@ -225,7 +273,7 @@ internal static class Remediation
     /// <summary>Answers that broke after nginx had passed their status on: what ends a response mid-body.</summary>
     private static string[] CutShortSteps(string upstream, string module) =>
     [
-        $"Read the logs of {upstream} at these times for a worker that died mid-answer: killed at {IncidentClassifier.AppServerLimit(module)}, by the OOM killer (`dmesg -T`), or crashed ({(module == "fastcgi" ? "a segfault in PHP-FPM's log" : "an exception, a restart or a segfault in its log")}). It had sent its status and part of the body.",
+        $"Read the logs of {upstream} at these times for a worker that died mid-answer: killed at {IncidentClassifier.AppServerLimit(module, upstream)}, by the OOM killer (`dmesg -T`), or crashed ({(module == "fastcgi" && UpstreamAddress.IsPhpFpm(upstream) ? "a segfault in PHP-FPM's log" : "an exception, a restart or a segfault in its log")}). It had sent its status and part of the body.",
         "For long or streamed answers (downloads, exports, server-sent events, long polling), `proxy_read_timeout` (`fastcgi_read_timeout`, `uwsgi_read_timeout`, `grpc_read_timeout`) is the longest silence allowed between two reads, not the whole answer's time: raise it above the stream's longest pause (or have the upstream send a keep-alive comment), and turn `proxy_buffering off` (`fastcgi_buffering off`) for an event stream.",
         "A download cut at about 1 GB with buffering on is nginx's `proxy_max_temp_file_size` (1024m by default): raise it, set it to 0 (pass the rest through at the client's pace), or `proxy_buffering off` for that location.",
         "The access log's line for the request shows the status the client got and the bytes sent (`$body_bytes_sent` short of the answer's length); log `$upstream_response_time` to see how long each answer ran.",
@@ -323,7 +371,7 @@ internal static class Remediation
                 if (kinds.Contains(FailureKind.PermissionDenied))
                 {
                     steps.Add(upstream.StartsWith("unix:", StringComparison.Ordinal)
-                        ? $"Let nginx's worker user use {upstream}: the socket's owner, group and mode, and search (x) permission on every directory of its path (`namei -l {upstream[5..]}`); add nginx's user to the socket's group ({SocketOwnerSetting(module)}). Under SELinux the socket's label decides (`ls -Z`, denials in `ausearch -m avc -ts recent`; `audit2allow` builds a policy for them)."
+                        ? $"Let nginx's worker user use {upstream}: the socket's owner, group and mode, and search (x) permission on every directory of its path (`namei -l {upstream[5..]}`); add nginx's user to the socket's group ({SocketOwnerSetting(module, upstream)}). Under SELinux the socket's label decides (`ls -Z`, denials in `ausearch -m avc -ts recent`; `audit2allow` builds a policy for them)."
                         : $"Let nginx connect to {upstream}: under SELinux `setsebool -P httpd_can_network_connect 1` (denials in `ausearch -m avc -ts recent`), under AppArmor nginx's profile (`aa-status`, the kernel log's `apparmor=\"DENIED\"`).");
                 }
 
@@ -364,7 +412,9 @@ internal static class Remediation
 
                 if (kinds.Contains(FailureKind.NotFastCgi))
                 {
-                    steps.Add($"Point `fastcgi_pass` at PHP-FPM's own `listen` (its pool file, e.g. `/etc/php/*/fpm/pool.d/www.conf`): {upstream} is another service's (`ss -ltnp` shows which program owns the port). If the application there speaks HTTP, use `proxy_pass http://…` instead.");
+                    steps.Add(nginxHost == NginxHost.Windows
+                        ? $"Point `fastcgi_pass` at the address `php-cgi.exe -b` listens on (or the FastCGI server's own): {upstream} is another service's (`netstat -ano | findstr LISTENING` names the process that owns the port). If the application there speaks HTTP, use `proxy_pass http://…` instead."
+                        : $"Point `fastcgi_pass` at the FastCGI server's own `listen` (PHP-FPM's pool file, e.g. `/etc/php/*/fpm/pool.d/www.conf`; fcgiwrap's socket): {upstream} is another service's ({ListenCommand(nginxHost, upstream)} shows which program owns it). If the application there speaks HTTP, use `proxy_pass http://…` instead.");
                 }
 
                 if (kinds.Contains(FailureKind.WrongScheme))
@@ -438,7 +488,7 @@ internal static class Remediation
                     // nginx was given (it answered, or is there), and a body nginx could not buffer, an address
                     // that did not parse, a balancer that chose none or a configuration refused at start went nowhere: no
                     // address is in question.
-                    steps.Add($"Check the address and port of {upstream} in `proxy_pass`/the `upstream` block against where the service really listens (`ss -ltnp`), then `nginx -t && nginx -s reload`.");
+                    steps.Add($"Check the address of {upstream} in {PassOf(module)} against where the service really listens ({ListenCommand(nginxHost, upstream)}), then `nginx -t && nginx -s reload`.");
                 }
 
                 break;
@@ -583,8 +633,25 @@ internal static class Remediation
                 break;
             }
             case IncidentCause.InvalidResponse:
+                // A header nginx refused is the answer's own; a reset or an early close is a connection's end, where a
+                // protocol nginx does not speak makes no reset.
+                var malformed = kinds.Count == 0 || kinds.Contains(FailureKind.InvalidHeader);
+                if (malformed)
+                {
+                    steps.Add($"See what {upstream} answers: fetch a failing URL from it directly from nginx's host (`curl -sv --http1.1`); nginx refused its status line or a header (a header name with a space or a tab, a line without a colon, a status line without its code, an answer in another protocol), and newer nginx versions parse more strictly. Fix the application or library that writes it.");
+                }
+
+                if (module == "fastcgi" && UpstreamAddress.IsFcgiwrap(upstream))
+                {
+                    steps.Add($"fcgiwrap runs a CGI program for each request and ends the answer when it exits: one that exits before writing its headers (not executable, a wrong `#!` line, a crash, no `Content-Type` line) closes FastCGI stdout early. Run the script by hand as fcgiwrap's user, and read its stderr (fcgiwrap's journal, or nginx's error log: `FastCGI sent in stderr`).");
+                }
+
                 steps.Add($"Read the logs of {upstream} for crashes and restarts at these times: it sent something that is not valid HTTP or closed the connection mid-response.");
-                steps.Add("Check that nginx speaks the upstream's protocol: `proxy_pass http://` vs `https://`, `fastcgi_pass` for PHP-FPM, `grpc_pass` for gRPC.");
+                if (malformed)
+                {
+                    steps.Add("Check that nginx speaks the upstream's protocol: `proxy_pass http://` vs `https://`, `fastcgi_pass` for PHP-FPM, `grpc_pass` for gRPC.");
+                }
+
                 steps.Add("With upstream keepalive, make the upstream's idle timeout longer than nginx's `keepalive_timeout` in the `upstream` block, so reused connections are not reset.");
                 steps.Add("Retry idempotent requests on another server: `proxy_next_upstream error invalid_header http_502;`.");
                 AddBypasses(steps);
@@ -636,6 +703,6 @@ internal static class Remediation
     private static void AddBypasses(List<string> steps)
     {
         steps.Add("Serve stale content meanwhile: `proxy_cache_use_stale error timeout http_502 http_503 http_504;` (needs `proxy_cache`).");
-        steps.Add("Show a maintenance page instead of a bare 502: `error_page 502 503 504 /maintenance.html;`.");
+        steps.Add("Show a maintenance page instead of nginx's bare error page: `error_page 502 503 504 /maintenance.html;`.");
     }
 }

@@ -307,7 +307,16 @@ public static partial class IncidentConfigEnricher
         {
             var where = string.Join(", ", lines.Select(l => l.Where));
             notes.Add($"{upstream} is named at {where}.");
-            steps.Insert(0, $"Fix the address at {where} (`{lines[0]}`): nothing accepts connections at {upstream}; compare with where the service really listens (`ss -ltnp`), then `nginx -t && nginx -s reload`.");
+
+            // Only a connect that found nothing (refused, no socket, an address that is none) says the address is
+            // wrong; a socket nginx may not open, a protocol the server does not speak or a buffer is there and answered.
+            var kinds = IncidentVerdict.EvidenceOf(incident).Kinds;
+            if (kinds.Count == 0 || kinds.Keys.Any(k => k is FailureKind.Refused or FailureKind.MissingSocket or FailureKind.SocketPathWithUri or FailureKind.Unreachable
+                or FailureKind.InvalidAddress or FailureKind.UpstreamUrlInvalid))
+            {
+                var listening = upstream.StartsWith("unix:", StringComparison.Ordinal) ? $"`ls -l {upstream[5..]}`, `ss -lxp`" : "`ss -ltnp`";
+                steps.Insert(0, $"Fix the address at {where} (`{lines[0]}`): nothing accepts connections at {upstream}; compare with where the service really listens ({listening}), then `nginx -t && nginx -s reload`.");
+            }
         }
     }
 

@@ -1043,11 +1043,29 @@ internal static class ErrorLogParser
 
     /// <summary>
     /// The host of a quoted value the line ends in without its closing quote last: what a viewer glued after it
-    /// (Grafana's <c>"abc.com"Show context</c>) is not the Host's. A Host with a quote of its own is nothing a browser
-    /// sends.
+    /// (Grafana's <c>"abc.com"Show context</c>) is not the Host's, nor is a mark the paste ends in where it lost the
+    /// quote (<c>"csdc.example.org&gt;</c>). A Host with a quote or an angle bracket of its own is nothing a browser sends.
     /// </summary>
-    private static ReadOnlySpan<byte> HostOf(ReadOnlySpan<byte> value, ReadOnlySpan<byte> raw, int consumed) =>
-        IsCut(raw, consumed) && value.IndexOf((byte)'"') is var quote and > 0 ? value[..quote] : value;
+    private static ReadOnlySpan<byte> HostOf(ReadOnlySpan<byte> value, ReadOnlySpan<byte> raw, int consumed)
+    {
+        if (!IsCut(raw, consumed))
+        {
+            return value;
+        }
+
+        if (value.IndexOf((byte)'"') is var quote and > 0)
+        {
+            return value[..quote];
+        }
+
+        var end = value.Length;
+        while (end > 1 && !(char.IsAsciiLetterOrDigit((char)value[end - 1]) || value[end - 1] is (byte)'.' or (byte)']'))
+        {
+            end--;
+        }
+
+        return value[..end];
+    }
 
     /// <summary>A quoted value the line ends inside of: nginx cut the line at 2048 bytes there (a long URI before it).</summary>
     private static bool IsCut(ReadOnlySpan<byte> raw, int consumed) => raw is [(byte)'"', _, ..] && consumed == raw.Length && raw[^1] != '"';

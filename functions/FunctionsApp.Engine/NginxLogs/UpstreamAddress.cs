@@ -143,6 +143,14 @@ internal static class UpstreamAddress
     /// </summary>
     public static bool IsLocalhostIpv6(string upstream) => upstream.StartsWith("[::1]:", StringComparison.Ordinal);
 
+    /// <summary>A FastCGI address that is PHP-FPM's by its name: a socket path that names PHP (<c>php8.2-fpm.sock</c>,
+    /// <c>php-fpm.sock</c>), or PHP-FPM's default port, 9000. fcgiwrap's socket, or a Python or C program's port, is not.</summary>
+    public static bool IsPhpFpm(string upstream) =>
+        upstream.Contains("php", StringComparison.OrdinalIgnoreCase) || upstream.EndsWith(":9000", StringComparison.Ordinal);
+
+    /// <summary>fcgiwrap's socket (<c>/run/fcgiwrap.socket</c>, <c>fcgiwrap.sock</c>): a CGI program run per request.</summary>
+    public static bool IsFcgiwrap(string upstream) => upstream.Contains("fcgiwrap", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>IPv6's wildcard address, <c>[::]</c>: where a server listens on every address, never one to connect to.</summary>
     public static bool IsIpv6Wildcard(string upstream) => upstream.StartsWith("[::]:", StringComparison.Ordinal);
 

@@ -1,0 +1,186 @@
+using FunctionsApp.Incidents;
+using FunctionsApp.NginxConfig;
+
+namespace FunctionsApp.Engine.Tests.Incidents;
+
+/// <summary>
+/// Error lines as people paste them about their 502s, read the way nginx wrote them: what the paste added (a
+/// container's name on the next line, a mark where the quote was lost, months between two excerpts) is not nginx's,
+/// and the steps speak of the server behind the line (PHP-FPM or fcgiwrap, a unix socket, a container's name).
+/// </summary>
+public sealed class PastedLinesTests
+{
+    private const string Time = "2026/11/24 10:00:01";
+
+    private static IReadOnlyList<Incident> Analyze(params string[] errorLines) =>
+        LogAnalyzer.Analyze([], [EngineTestKit.Input("error.log", errorLines)], format: null, new DiagnosisOptions(), CancellationToken.None).Incidents;
+
+    private static string Line(string message, string upstream, string host = "shop.example", string level = "error", string time = Time, int cid = 7) =>
+        $"{time} [{level}] 41#41: *{cid} {message}, client: 203.0.113.9, server: {host}, request: \"GET / HTTP/1.1\", upstream: \"{upstream}\", host: \"{host}\"";
+
+    /// <summary>
+    /// A socket nginx could not create is ngx_event_connect_peer's NGX_ERROR: ngx_http_upstream_connect answers the
+    /// request 500 and tries no other server, where a connect() that fails goes on to the next (502 when none is left).
+    /// </summary>
+    [Theory]
+    [InlineData("alert", "socket() failed (97: Address family not supported by protocol) while connecting to upstream", "http://[::1]:8001/", 500)]
+    [InlineData("crit", "connect() to [::1]:8001 failed (99: Cannot assign requested address) while connecting to upstream", "http://[::1]:8001/", 502)]
+    public void SocketNginxCouldNotCreate_IsAnswered500(string level, string message, string upstream, int status)
+    {
+        var incident = Assert.Single(Analyze(Line(message, upstream, level: level)));
+
+        Assert.Equal((IncidentCause.Misconfiguration, status), (incident.Cause, incident.Status));
+    }
+
+    /// <summary>A host value whose closing quote the paste lost, ending in a mark (a quote's <c>&gt;</c>), is the host
+    /// without the mark: the same site as its other lines, one incident.</summary>
+    [Fact]
+    public void HostEndingInAPastesMark_IsTheSameSite()
+    {
+        var refused = Line("connect() failed (111: Connection refused) while connecting to upstream", "uwsgi://127.0.0.1:8000");
+        var cut = refused[..refused.LastIndexOf('"')] + ">";
+
+        var incident = Assert.Single(Analyze(cut, refused.Replace("*7 ", "*8 ", StringComparison.Ordinal)));
+
+        Assert.Equal(("shop.example", 2), (incident.Host, incident.FailedRequests));
+    }
+
+    /// <summary>
+    /// An entry wrapped over several lines in a container's output: its continuations carry no container name, the
+    /// stream's next line does, and is the next entry (an access line here), not more of this one's host.
+    /// </summary>
+    [Fact]
+    public void WrappedEntry_EndsWhereTheContainersNextLineBegins()
+    {
+        string[] lines =
+        [
+            "geonode_1 | 2018/09/12 16:12:01 [error] 6#6: *1 upstream prematurely closed connection while",
+            "reading response header from upstream, client: 172.25.0.1, server: , request: \"GET / HTTP/1.1\", ",
+            "upstream: \"uwsgi://172.25.0.2:8000\", host: \"192.168.0.6:8888\"",
+            "",
+            "geonode_1 | 172.25.0.1 - - [12/Sep/2018:16:12:01 +0000] \"GET / HTTP/1.1\" 502 173 \"-\" \"Mozilla/5.0",
+            " (Macintosh; Intel Mac OS X 10.11; rv:62.0) Gecko/20100101 Firefox/62.0\" \"-\"",
+        ];
+
+        var incident = Assert.Single(Analyze(lines));
+
+        Assert.Equal(("172.25.0.2:8000", "192.168.0.6"), (incident.Upstream, incident.Host));
+    }
+
+    /// <summary>
+    /// 502s an access excerpt holds without naming the upstream are not one outage with a refusal an error excerpt shows
+    /// months later: an upstream still down fails every request that comes, so a day without a failure is one
+    /// served again, or a site nobody used.
+    /// </summary>
+    [Theory]
+    [InlineData("08/Jul/2022:20:37:50", 1)]
+    [InlineData("08/Mar/2022:21:25:12", 2)]
+    public void UnnamedFailures_JoinANamedOutage_OnlyWithinADay(string accessTime, int incidents)
+    {
+        var access = LogAnalyzer.Analyze(
+            [EngineTestKit.Input("access.log", [$"172.29.0.1 - - [{accessTime} +0000] \"GET / HTTP/1.0\" 502 559 \"-\" \"Mozilla/5.0\" \"-\""])],
+            [EngineTestKit.Input("error.log", [Line("connect() failed (111: Connection refused) while connecting to upstream", "http://192.168.48.6:80/", host: "tube.example", time: "2022/07/08 20:38:16")])],
+            format: null, new DiagnosisOptions(), CancellationToken.None);
+
+        Assert.Equal(incidents, access.Incidents.Count);
+        Assert.Contains(access.Incidents, i => i.Upstream == "192.168.48.6:80" && i.Cause == IncidentCause.UpstreamDown);
+    }
+
+    /// <summary>What the steps name is the server behind the line: fcgiwrap's CGI program, PHP-FPM only where the address
+    /// is PHP's, a unix socket's own listing, and for a uwsgi upstream no keepalive (nginx opens a connection per request).</summary>
+    [Fact]
+    public void Steps_SpeakOfTheServerBehindTheLine()
+    {
+        var fcgiwrap = Assert.Single(Analyze(Line("upstream prematurely closed FastCGI stdout while reading response header from upstream", "fastcgi://unix:/run/fcgiwrap.socket:")));
+        var python = Assert.Single(Analyze(Line("upstream timed out (110: Connection timed out) while reading response header from upstream", "fastcgi://127.0.0.1:8000")));
+        var php = Assert.Single(Analyze(Line("upstream timed out (110: Connection timed out) while reading response header from upstream", "fastcgi://unix:/run/php/php8.2-fpm.sock:")));
+        var uwsgi = Assert.Single(Analyze(Line("upstream prematurely closed connection while reading response header from upstream", "uwsgi://127.0.0.1:8000")));
+
+        Assert.Contains(fcgiwrap.Remediation, step => step.StartsWith("fcgiwrap runs a CGI program for each request", StringComparison.Ordinal));
+        Assert.DoesNotContain(fcgiwrap.Remediation, step => step.Contains("`proxy_pass http://` vs `https://`", StringComparison.Ordinal));
+        Assert.Contains(python.Remediation, step => step.Contains("the FastCGI server's own time limit for a request (PHP-FPM's", StringComparison.Ordinal));
+        Assert.Contains(php.Remediation, step => step.Contains("together with PHP-FPM's `request_terminate_timeout`", StringComparison.Ordinal));
+        Assert.DoesNotContain(uwsgi.Remediation, step => step.Contains("keepalive", StringComparison.Ordinal));
+        Assert.DoesNotContain("kept-alive", uwsgi.Summary, StringComparison.Ordinal);
+    }
+
+    /// <summary>A header nginx refused is the answer's own, so its steps start with what the upstream sends; a reset
+    /// makes no such step, nor one about the protocol, and says a kept-alive connection may have been closed idle.</summary>
+    [Fact]
+    public void InvalidResponse_StepsFitWhatBroke()
+    {
+        var header = Assert.Single(Analyze(Line("upstream sent invalid header: \"X-Foo\\x09Bar: 1\" while reading response header from upstream", "http://10.0.0.7:8080/")));
+        var reset = Assert.Single(Analyze(Line("recv() failed (104: Connection reset by peer) while reading response header from upstream", "http://10.0.0.7:8080/")));
+
+        Assert.Equal((IncidentCause.InvalidResponse, IncidentCause.InvalidResponse), (header.Cause, reset.Cause));
+        Assert.StartsWith("See what 10.0.0.7:8080 answers", header.Remediation[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(reset.Remediation, step => step.StartsWith("See what", StringComparison.Ordinal) || step.StartsWith("Check that nginx speaks", StringComparison.Ordinal));
+        Assert.Contains("kept-alive connection the server had already closed as idle", reset.Summary, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A bare name that did not resolve is a container's or a Compose service's: the first step is the container and
+    /// its network (Docker's DNS knows it only while it runs on a network nginx shares), not the DNS server's upstreams.
+    /// </summary>
+    [Theory]
+    [InlineData("geoserver could not be resolved (2: Server failure)", "geoserver", true)]
+    [InlineData("bitwarden could not be resolved (3: Host not found)", "bitwarden", true)]
+    [InlineData("api.example.org could not be resolved (3: Host not found)", "api.example.org", false)]
+    public void UnresolvedBareName_IsAContainersName(string message, string name, bool bare)
+    {
+        var line = $"{Time} [error] 41#41: *7 {message}, client: 203.0.113.9, server: shop.example, request: \"GET / HTTP/1.1\", host: \"shop.example\"";
+
+        var incident = Assert.Single(Analyze(line));
+
+        Assert.Equal((IncidentCause.Dns, name), (incident.Cause, incident.Upstream));
+        Assert.Equal(bare, incident.Remediation[0].StartsWith($"`{name}` is a bare name", StringComparison.Ordinal));
+    }
+
+    /// <summary>On the BSDs nginx's refusal is errno 61, and a unix socket is listed with their own tools, not Linux's.</summary>
+    [Fact]
+    public void UnixSocketOnBsd_IsListedWithTheBsdsTools()
+    {
+        var incident = Assert.Single(Analyze(Line("connect() to unix:/var/run/fcgiwrap.socket failed (61: Connection refused) while connecting to upstream", "fastcgi://unix:/var/run/fcgiwrap.socket:")));
+
+        Assert.Contains(incident.Remediation, step => step.Contains("`sockstat -u | grep fcgiwrap.socket`", StringComparison.Ordinal));
+        Assert.DoesNotContain(incident.Remediation, step => step.Contains("ss -lxp", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A loopback address refused in nginx's container is another container's application dialled at the wrong address,
+    /// or, in an all-in-one image, the application beside nginx not running: the first step says both.
+    /// </summary>
+    [Fact]
+    public void LoopbackRefusedInAContainer_StepsCoverTheAllInOneImage()
+    {
+        var line = $"{Time} [error] 12#12: *388 connect() failed (111: Connection refused) while connecting to upstream, client: 172.19.0.1, server: _, request: \"GET /graphql HTTP/1.0\", upstream: \"http://127.0.0.1:8080/graphql\", host: \"pim.example\"";
+
+        var incident = Assert.Single(Analyze(line));
+
+        Assert.Equal(IncidentCause.Misconfiguration, incident.Cause);
+        Assert.StartsWith("In nginx's container 127.0.0.1:8080 is that container itself", incident.Remediation[0], StringComparison.Ordinal);
+        Assert.Contains("all-in-one image", incident.Remediation[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// With the configuration, a socket nginx may not open is no wrong address: the address step (nothing accepts
+    /// connections there) is left for connects that found nothing, and lists a unix socket with its own tools.
+    /// </summary>
+    [Fact]
+    public void ConfigurationSteps_NameTheAddress_OnlyWhereNothingAnswered()
+    {
+        const string Config = "http { server { listen 80; server_name git.example; location / { fastcgi_pass unix:/var/run/fcgiwrap.socket; } } "
+            + "server { listen 80; server_name app.example; location / { proxy_pass http://127.0.0.1:3000; } } }";
+        var model = NginxConfigParser.ParseText(Config).Model!;
+        var denied = Line("connect() to unix:/var/run/fcgiwrap.socket failed (13: Permission denied) while connecting to upstream", "fastcgi://unix:/var/run/fcgiwrap.socket:", host: "git.example", level: "crit");
+        var loopback = $"{Time} [error] 12#12: *3 connect() failed (111: Connection refused) while connecting to upstream, client: 172.17.0.1, server: app.example, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:3000/\", host: \"app.example\"";
+
+        var permission = IncidentConfigEnricher.Enrich(Assert.Single(Analyze(denied)), model);
+        var wrongAddress = IncidentConfigEnricher.Enrich(Assert.Single(Analyze(loopback)), model);
+
+        Assert.Equal((IncidentCause.Misconfiguration, IncidentCause.Misconfiguration), (permission.Cause, wrongAddress.Cause));
+        Assert.DoesNotContain(permission.Remediation, step => step.Contains("nothing accepts connections", StringComparison.Ordinal) || step.Contains("ss -ltnp", StringComparison.Ordinal));
+        Assert.Contains(permission.Remediation, step => step.Contains("fcgiwrap's socket unit's `SocketUser`", StringComparison.Ordinal));
+        Assert.Contains(wrongAddress.Remediation, step => step.StartsWith("Fix the address at nginx.conf:1", StringComparison.Ordinal) && step.Contains("nothing accepts connections at 127.0.0.1:3000", StringComparison.Ordinal));
+    }
+}
