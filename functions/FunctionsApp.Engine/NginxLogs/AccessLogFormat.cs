@@ -555,6 +555,7 @@ internal sealed partial class AccessLogFormat
         }
 
         // Concatenate the quoted pieces, as nginx does (comment lines may sit between them).
+        var unquoted = rest;
         rest = SkipComments(rest);
         while (rest.Length > 0 && rest[0] is '\'' or '"')
         {
@@ -573,6 +574,14 @@ internal sealed partial class AccessLogFormat
 
             Unescape(rest[1..i], sb);
             rest = SkipComments(rest[(i + 1)..]);
+        }
+
+        // Text after the pieces that is not the directive's end: no quoted pieces, but a format whose first field
+        // nginx quotes itself ('"$request" $status …', a format pasted from the request on).
+        if (rest.Length > 0 && rest[0] != ';')
+        {
+            sb.Clear();
+            Unescape(unquoted.TrimEnd(';'), sb);
         }
 
         template = sb.ToString();

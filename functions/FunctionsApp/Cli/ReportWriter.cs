@@ -59,6 +59,14 @@ internal static class ReportWriter
             output.WriteLine($"  malformed: {sample}");
         }
 
+        if (report.Incidents.Count == 0 && stats.AccessLines + stats.ErrorLines == 0 && stats.MalformedLines > 0)
+        {
+            // Nothing was read: the lines say nothing of failures either way, and the report must not claim there were none.
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Nothing to report on: none of the {stats.MalformedLines} line(s) could be read, so nothing is known of failures in them. Name the access log's format (--log-format, with a time field: $time_local, $time_iso8601 or $msec), or give nginx's error log."));
+            return;
+        }
+
         if (report.Incidents.Count == 0)
         {
             output.WriteLine(stats.FailedRequests == 0

@@ -74,6 +74,19 @@ public sealed class AccessLogFormatTests
         Assert.Equal("GET / HTTP/1.1", Field(format, "1.2.3.4 [24/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200", AccessField.Request));
     }
 
+    /// <summary>A format whose first field is one nginx quotes, given bare: quoted pieces are followed by nothing but the
+    /// directive's end, so text after the first quote's close makes it a format of its own.</summary>
+    [Theory]
+    [InlineData("\"$request\" $status $upstream_addr")]
+    [InlineData("\"$request\" $status $upstream_addr;")]
+    public void TryCompile_BareFormatStartingWithAQuotedField_KeepsItsFields(string spec)
+    {
+        var format = Compile(spec);
+
+        Assert.Equal("502", Field(format, "\"GET / HTTP/1.1\" 502 127.0.0.1:3001", AccessField.Status));
+        Assert.Equal("127.0.0.1:3001", Field(format, "\"GET / HTTP/1.1\" 502 127.0.0.1:3001", AccessField.UpstreamAddr));
+    }
+
     [Fact]
     public void TryParse_DefaultEscapes_AreDecoded()
     {

@@ -236,6 +236,25 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Equal(1, report.RootElement.GetProperty("stats").GetProperty("malformedLines").GetInt32());
     }
 
+    /// <summary>
+    /// A format named from the request on (<c>'"$request" $status …'</c>: its first field quoted by nginx, not a piece of
+    /// a directive's quoting) is accepted; lines with no time in it are counted, the run fails as a format named that
+    /// read nothing does, and the text report says nothing could be read rather than that nothing failed.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_FormatFromTheRequestOn_IsTheFormatAndUnreadLinesAreNoAllClear()
+    {
+        var path = Write("countly.log", "\"GET /o/langmap HTTP/1.1\" 502 559 \"-\" \"Mozilla/5.0\" \"-\" 0.001 0.000 - - /o/langmap 127.0.0.1:3001\n");
+
+        var (exit, output, _) = await RunAsync("--access", path, "--log-format",
+            "\"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" \"$http_x_forwarded_for\" $request_time $upstream_response_time $pipe $upstream_cache_status $uri $upstream_addr");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("Read 0 access lines (format: custom), 0 error lines, 1 malformed.", output, StringComparison.Ordinal);
+        Assert.Contains("Nothing to report on: none of the 1 line(s) could be read", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("no failed requests", output, StringComparison.Ordinal);
+    }
+
     /// <summary>One `docker logs` paste saved twice, once per flag: read once, so no request counts twice.</summary>
     [Fact]
     public async Task RunAsync_SamePasteGivenAsBothKinds_IsReadOnce()
