@@ -267,6 +267,13 @@ internal static class OverlappingIncidents
                 merged[merged.IndexOf(site)] = Absorb(site, stray);
                 merged.Remove(stray);
             }
+            else if (merged.Where(i => !strays.Contains(i) && EmptiedBy(i, stray)).ToList() is [var block])
+            {
+                // The site's requests then found the group empty ("no live upstreams" of its name, seconds after): the
+                // servers that failed were the group's, one outage, told by what failed them, under the group's name.
+                merged[merged.IndexOf(block)] = Absorb(stray, block) with { Id = block.Id, Upstream = block.Upstream, Host = block.Host };
+                merged.Remove(stray);
+            }
         }
 
         // nginx names the block it makes of localhost's addresses (proxy_pass http://localhost:3000) by the name alone
@@ -307,6 +314,20 @@ internal static class OverlappingIncidents
         incident.Host is not ("-" or "")
         && (System.Net.IPAddress.TryParse(UpstreamAddress.HostKey(incident.Host).Trim('[', ']'), out _)
             || (incident.Evidence.Count > 0 && incident.Evidence.All(e => AbsoluteForm(e.Sample))));
+
+    /// <summary>
+    /// <paramref name="block"/> is nginx finding the group of <paramref name="servers"/>' failures empty: only "no live
+    /// upstreams" under a group's name (no port), within <see cref="FailTimeout"/> after servers failed to connect or
+    /// answer, which marks them down for that long, with nothing served in between.
+    /// </summary>
+    private static bool EmptiedBy(Incident block, Incident servers) =>
+        block.Upstream is not ("(unknown)" or "-" or "localhost") && !block.Upstream.Contains(':', StringComparison.Ordinal)
+        && block.Evidence.Where(e => e.Source == "error").ToList() is { Count: > 0 } lines && lines.TrueForAll(e => e.Signature.StartsWith("no live upstreams", StringComparison.Ordinal))
+        && servers.Upstream.Contains(':', StringComparison.Ordinal) && servers.Cause is IncidentCause.UpstreamDown or IncidentCause.Timeout or IncidentCause.Overload
+        && block.Start >= servers.Start && block.Start - servers.End <= FailTimeout && block.SuccessesBefore == servers.SuccessesBefore;
+
+    /// <summary>nginx's <c>fail_timeout</c> by default: how long a server that failed <c>max_fails</c> times stays down.</summary>
+    private static readonly TimeSpan FailTimeout = TimeSpan.FromSeconds(10);
 
     private static bool AbsoluteForm(string line)
     {

@@ -183,4 +183,29 @@ public sealed class PastedLinesTests
         Assert.Contains(permission.Remediation, step => step.Contains("fcgiwrap's socket unit's `SocketUser`", StringComparison.Ordinal));
         Assert.Contains(wrongAddress.Remediation, step => step.StartsWith("Fix the address at nginx.conf:1", StringComparison.Ordinal) && step.Contains("nothing accepts connections at 127.0.0.1:3000", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// Servers refused a scanner's request (its Host an address), and seconds later nginx found their group empty for
+    /// the site's: one outage of the group, told by the refusals, under the group's name and the site's. Past the
+    /// servers' fail_timeout, or for a group that failed nothing first, the group's lines stand alone.
+    /// </summary>
+    [Theory]
+    [InlineData("2026/11/24 10:00:06", 1)]
+    [InlineData("2026/11/24 10:05:00", 2)]
+    public void ServersFailingThenTheirGroupEmpty_IsOneOutageOfTheGroup(string noneLiveAt, int incidents)
+    {
+        string[] lines =
+        [
+            Line("connect() failed (111: Connection refused) while connecting to upstream", "fastcgi://172.22.1.13:9002", host: "168.119.164.100", cid: 10),
+            Line("connect() failed (111: Connection refused) while connecting to upstream", "fastcgi://172.22.1.14:9002", host: "168.119.164.100", cid: 10),
+            Line("no live upstreams while connecting to upstream", "fastcgi://phpfpm", host: "mail.example", time: noneLiveAt, cid: 13),
+        ];
+
+        var found = Analyze(lines);
+
+        Assert.Equal(incidents, found.Count);
+        var group = Assert.Single(found, i => i.Upstream == "phpfpm");
+        Assert.Equal(("mail.example", IncidentCause.UpstreamDown), (group.Host, group.Cause));
+        Assert.Equal(incidents == 1, group.Summary.Contains("refused connections", StringComparison.Ordinal));
+    }
 }
