@@ -110,6 +110,11 @@ internal static class Remediation
     internal const string MoreThanOneServerStep =
         "Give the `upstream` block more than one server (or a `backup` server) with `max_fails`/`fail_timeout`, so one failure does not take the site down.";
 
+    /// <summary>In place of <see cref="MoreThanOneServerStep"/> for a service on nginx's own host or in its container (a
+    /// unix socket, a loopback address): no second server, but one kept running and started before nginx needs it.</summary>
+    internal const string LocalServiceStep =
+        "Keep the service beside nginx running and ready before nginx sends to it: a supervisor that restarts it (systemd's `Restart=on-failure`, Docker's `restart: unless-stopped`), and where both start together (a boot, `docker compose up`) nginx after it is ready (`depends_on` with `condition: service_healthy`), so the first requests do not meet a port or socket nothing listens on yet.";
+
     /// <summary>In place of <see cref="MoreThanOneServerStep"/> where several servers of the group failed together: it
     /// has more than one, and what they share failed.</summary>
     internal const string ServersFailedTogetherStep =
@@ -344,11 +349,19 @@ internal static class Remediation
                     steps.Add($"If the service is running, compare the socket path in `{module}_pass` ({upstream}) with the one it creates ({SocketSetting(module)}).");
                 }
 
+                if (kinds.Contains(FailureKind.Refused) && !upstreamIsGroup && !upstream.StartsWith("unix:", StringComparison.Ordinal) && upstream.Contains(':', StringComparison.Ordinal))
+                {
+                    steps.Add(UpstreamAddress.IsLoopback(upstream)
+                        ? $"If it is running, compare the port it listens on ({ListenCommand(nginxHost, upstream)}) with {upstream}'s: the port in {PassOf(module)} and the application's own setting disagree after either changed."
+                        : $"If it is running, compare where it listens ({ListenCommand(nginxHost, upstream)}: address and port) with {upstream}: an application bound to 127.0.0.1 (`HOST=localhost`, a framework's default) refuses every connection from another host or container, so have it listen on 0.0.0.0 or the address nginx dials; or the port in {PassOf(module)} is not its port.");
+                }
+
                 if (kinds.Contains(FailureKind.ResetConnecting))
                 {
                     steps.Add($"Connections to {upstream} were reset before the application took them: a proxy in front of it (docker-proxy for a published port, a service mesh sidecar) accepts them with nothing listening behind it, or its listener closed with connections queued. Check that the application inside listens on the port the proxy forwards to, and its readiness.");
                 }
-                steps.Add(MoreThanOneServerStep);
+
+                steps.Add(upstream.StartsWith("unix:", StringComparison.Ordinal) || UpstreamAddress.IsLoopback(upstream) ? LocalServiceStep : MoreThanOneServerStep);
                 AddBypasses(steps);
                 break;
             case IncidentCause.Misconfiguration:

@@ -208,4 +208,27 @@ public sealed class PastedLinesTests
         Assert.Equal(("mail.example", IncidentCause.UpstreamDown), (group.Host, group.Cause));
         Assert.Equal(incidents == 1, group.Summary.Contains("refused connections", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// A refusal's steps for where the service listens: on another host or container, an application bound to
+    /// 127.0.0.1 refuses nginx (listen on 0.0.0.0); on nginx's own loopback or socket, no second server but a supervised
+    /// service started before nginx.
+    /// </summary>
+    [Theory]
+    [InlineData("http://172.18.0.5:1337/", true, false)]
+    [InlineData("http://127.0.0.1:3000/", false, true)]
+    [InlineData("fastcgi://unix:/run/php/php8.2-fpm.sock:", false, true)]
+    public void Refusal_StepsFitWhereTheServiceListens(string upstream, bool bindStep, bool local)
+    {
+        var message = upstream.Contains("unix:", StringComparison.Ordinal)
+            ? "connect() to unix:/run/php/php8.2-fpm.sock failed (111: Connection refused) while connecting to upstream"
+            : "connect() failed (111: Connection refused) while connecting to upstream";
+
+        var incident = Assert.Single(Analyze(Line(message, upstream)));
+
+        Assert.Equal(IncidentCause.UpstreamDown, incident.Cause);
+        Assert.Equal(bindStep, incident.Remediation.Any(step => step.Contains("bound to 127.0.0.1", StringComparison.Ordinal)));
+        Assert.Equal(local, incident.Remediation.Contains(Remediation.LocalServiceStep));
+        Assert.Equal(!local, incident.Remediation.Contains(Remediation.MoreThanOneServerStep));
+    }
 }
