@@ -137,6 +137,10 @@ internal sealed class EngineState
     /// </summary>
     public bool NginxIsPid1 { get; set; }
 
+    /// <summary>nginx runs on Windows, as a line of its own says whatever the incident's lines do: a file it opened with
+    /// <c>CreateFile()</c> (nginx for Windows' <c>ngx_open_file</c>), or a path on a drive (<c>"c:/nginx/html/…"</c>).</summary>
+    public bool NginxOnWindows { get; set; }
+
     /// <summary>A process supervisor's lines (s6-overlay, supervisord) came in nginx's own output stream: its container
     /// runs other services beside nginx, so an application on its loopback is possible (<see cref="NginxLogs.AppServerLine.IsProcessSupervisor"/>).</summary>
     public bool ProcessSupervisorSeen { get; set; }

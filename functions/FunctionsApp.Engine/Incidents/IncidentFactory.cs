@@ -177,6 +177,7 @@ internal static class IncidentFactory
         // Subrequests of auth_request or mirror (a slice's is the response's own, cut short).
         return evidence with
         {
+            NginxHost = evidence.NginxHost == NginxHost.Unknown && engine.NginxOnWindows ? NginxHost.Windows : evidence.NginxHost,
             InSubrequest = errorLines.Count > 0 && errorLines.TrueForAll(s => s.Value.Sample.Contains(", subrequest: \"", StringComparison.Ordinal))
                 && !evidence.InSliceSubrequests,
         };

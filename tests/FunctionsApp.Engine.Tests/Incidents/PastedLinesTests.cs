@@ -231,4 +231,23 @@ public sealed class PastedLinesTests
         Assert.Equal(local, incident.Remediation.Contains(Remediation.LocalServiceStep));
         Assert.Equal(!local, incident.Remediation.Contains(Remediation.MoreThanOneServerStep));
     }
+
+    /// <summary>
+    /// nginx for Windows says so in lines of its own (<c>CreateFile()</c>, a path on a drive) when the incident's line
+    /// carries no Winsock errno: its steps list listeners with Windows' tools and name php-cgi's own listener.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void NginxForWindows_ToldByAnotherLine_GetsWindowsSteps(bool createFileLine)
+    {
+        var notFastCgi = "2018/10/14 18:43:23 [error] 25648#13304: *17 upstream sent unsupported FastCGI protocol version: 72 while reading response header from upstream, client: 127.0.0.1, server: localhost, request: \"GET /organizr HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host: \"localhost:81\"";
+        var createFile = "2018/10/14 18:43:20 [error] 25648#13304: *17 CreateFile() \"c:/nginx/www/organizr/html/organizr\" failed (2: The system cannot find the file specified), client: 127.0.0.1, server: localhost, request: \"GET /organizr HTTP/1.1\", host: \"localhost:81\"";
+
+        var incident = Assert.Single(Analyze(createFileLine ? [createFile, notFastCgi] : [notFastCgi]));
+
+        Assert.Equal(IncidentCause.Misconfiguration, incident.Cause);
+        Assert.Equal(createFileLine, incident.Remediation.Any(step => step.Contains("php-cgi.exe -b", StringComparison.Ordinal)));
+        Assert.Equal(!createFileLine, incident.Remediation.Any(step => step.Contains("ss -ltnp", StringComparison.Ordinal)));
+    }
 }
