@@ -10,7 +10,7 @@ internal static class Remediation
         upstream.StartsWith("unix:", StringComparison.Ordinal) ? $"curl -v --unix-socket {upstream["unix:".Length..]} http://localhost/" : $"curl -v http://{upstream}/";
 
     private static string Ipv4OnlyListenerStep(string upstream) =>
-        $"`localhost` names both [::1] and 127.0.0.1, and nginx tries the other address after a refused one: if the application listens on IPv4 only (`ss -ltnp` shows `{UpstreamAddress.OtherLoopback(upstream)}` and no `[::1]`), the IPv4 try answered and only this address is wrong. Point `proxy_pass` at `127.0.0.1`, or have the application listen on both.";
+        $"`localhost` names both [::1] and 127.0.0.1, and nginx tries the other address after a connect there fails: if the application listens on IPv4 only (`ss -ltnp` shows `{UpstreamAddress.OtherLoopback(upstream)}` and no `[::1]`), the IPv4 try answered and only this address is wrong. Point `proxy_pass` at `127.0.0.1`, or have the application listen on both.";
 
     /// <summary>Refusals on localhost's [::1] that nginx went past to 127.0.0.1 without a failure there.</summary>
     public static IReadOnlyList<string> ForIpv4OnlyListener(string upstream) =>
@@ -514,6 +514,11 @@ internal static class Remediation
             case IncidentCause.Timeout when kinds.Contains(FailureKind.TimedOutConnecting) && !kinds.Contains(FailureKind.TimedOut):
                 // No connection was made, so no request reached the application: the host or the path to it is at fault.
                 steps.Add($"nginx could not open a connection to {upstream} within `proxy_connect_timeout` (default 60s; `fastcgi_connect_timeout`, `uwsgi_connect_timeout`, `grpc_connect_timeout` for those modules): check that the host is up and reachable (`nc -vz`), and that no firewall, security group or network policy silently drops the packets.");
+                if (UpstreamAddress.IsLocalhostIpv6(upstream))
+                {
+                    steps.Add(Ipv4OnlyListenerStep(upstream));
+                }
+
                 steps.Add("A server whose listen queue is full drops new connections until it catches up: check its backlog (`ss -ltn`: Recv-Q against Send-Q) and `net.core.somaxconn`, and whether it is saturated.");
                 steps.Add("Fail over sooner: a short `proxy_connect_timeout` (e.g. `5s`) with more than one server and `proxy_next_upstream error timeout`.");
                 AddBypasses(steps);

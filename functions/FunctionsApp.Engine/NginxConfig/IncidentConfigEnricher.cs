@@ -243,7 +243,8 @@ public static partial class IncidentConfigEnricher
         }
 
         // The error line's phase says which timer fired: connecting, sending the request, or waiting for the response.
-        var phase = incident.Evidence.Select(e => e.Signature).FirstOrDefault(s => s.Contains("timed out", StringComparison.Ordinal)) ?? string.Empty;
+        // The line itself, as a long errno text (Winsock's 10060) cuts the signature before its phase.
+        var phase = incident.Evidence.Where(e => e.Signature.Contains("timed out", StringComparison.Ordinal)).Select(e => e.Sample.Length > 0 ? e.Sample : e.Signature).FirstOrDefault() ?? string.Empty;
         var which = phase.Contains("while connecting", StringComparison.Ordinal) ? "connect_timeout"
             : phase.Contains("while sending", StringComparison.Ordinal) ? "send_timeout"
             : "read_timeout";

@@ -250,4 +250,22 @@ public sealed class PastedLinesTests
         Assert.Equal(createFileLine, incident.Remediation.Any(step => step.Contains("php-cgi.exe -b", StringComparison.Ordinal)));
         Assert.Equal(!createFileLine, incident.Remediation.Any(step => step.Contains("ss -ltnp", StringComparison.Ordinal)));
     }
+
+    /// <summary>
+    /// A connect that timed out is nginx's <c>proxy_connect_timeout</c>, whose value the configuration gives, even where
+    /// Winsock's long errno text cuts the signature before the phase; to localhost's [::1], nginx then tries 127.0.0.1.
+    /// </summary>
+    [Fact]
+    public void ConnectTimeout_WithTheConfiguration_NamesTheConnectTimer()
+    {
+        const string Config = "http { server { listen 8989; server_name localhost; location / { proxy_pass http://localhost:9999; proxy_read_timeout 500; } } }";
+        var line = "2020/12/16 07:23:59 [error] 2592#13852: *1 upstream timed out (10060: A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond) while connecting to upstream, client: 127.0.0.1, server: localhost, request: \"GET /feature/index HTTP/1.1\", upstream: \"http://[::1]:9999/feature/index\", host: \"localhost:8989\"";
+
+        var incident = IncidentConfigEnricher.Enrich(Assert.Single(Analyze(line)), NginxConfigParser.ParseText(Config).Model!);
+
+        Assert.Equal((IncidentCause.Timeout, 504), (incident.Cause, incident.Status));
+        Assert.Contains("nginx gave up after proxy_connect_timeout 60s (nginx's default; not set)", incident.Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("proxy_read_timeout", incident.Summary, StringComparison.Ordinal);
+        Assert.Contains(incident.Remediation, step => step.StartsWith("`localhost` names both [::1] and 127.0.0.1", StringComparison.Ordinal));
+    }
 }
