@@ -240,7 +240,51 @@ internal sealed record IncidentEvidence
             TlsRefusal = TlsRefusals.Of(signatures),
             Module = UpstreamModules.Of(samples),
             NginxHost = NginxHosts.Of(signatures),
+            LimitedPrivateClient = PrivateClientLimited(samples),
         };
+    }
+
+    /// <summary>
+    /// The client of the limit's rejections when every one shown is a private address (10/8, 172.16/12, 192.168/16,
+    /// 100.64/10, loopback, fc00::/7): what nginx saw as the client is a proxy or load balancer in front (an ingress's
+    /// node, a CDN's edge), so every user behind it shares one bucket of a zone keyed on <c>$binary_remote_addr</c>.
+    /// </summary>
+    public string? LimitedPrivateClient { get; init; }
+
+    private static string? PrivateClientLimited(IReadOnlyList<string> samples)
+    {
+        string? client = null;
+        foreach (var sample in samples)
+        {
+            if (!sample.Contains("limiting requests", StringComparison.Ordinal) && !sample.Contains("limiting connections", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var at = sample.IndexOf(", client: ", StringComparison.Ordinal);
+            var end = at < 0 ? -1 : sample.IndexOf(',', at + 10);
+            if (end < 0 || !System.Net.IPAddress.TryParse(sample.AsSpan(at + 10, end - at - 10), out var address) || !IsPrivate(address))
+            {
+                return null;
+            }
+
+            client ??= address.ToString();
+        }
+
+        return client;
+    }
+
+    private static bool IsPrivate(System.Net.IPAddress address)
+    {
+        if (System.Net.IPAddress.IsLoopback(address) || address.IsIPv6UniqueLocal)
+        {
+            return true;
+        }
+
+        var bytes = address.MapToIPv4().GetAddressBytes();
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork || address.IsIPv4MappedToIPv6
+            ? bytes[0] == 10 || (bytes[0] == 172 && bytes[1] is >= 16 and <= 31) || (bytes[0] == 192 && bytes[1] == 168) || (bytes[0] == 100 && bytes[1] is >= 64 and <= 127)
+            : false;
     }
 
     /// <summary>Whether an access log was read with it (or before it, for the site): without one, nothing says what an

@@ -172,6 +172,11 @@ internal static class Remediation
             steps = [LoopbackOfAContainerStep(evidence.UpstreamLabel), .. steps];
         }
 
+        if (cause == IncidentCause.RateLimited && evidence.LimitedPrivateClient is { } proxy)
+        {
+            steps = [PrivateClientLimitedStep(proxy), .. steps];
+        }
+
         if (cause == IncidentCause.Dns && IsBareName(evidence.Upstream) && !evidence.Kinds.ContainsKey(FailureKind.UnresolvedAtStart))
         {
             steps = [BareNameStep(evidence.Upstream), .. steps];
@@ -231,6 +236,10 @@ internal static class Remediation
             .Select(step => step == LongWorkStep ? LongWorkStepIn(module, upstream) : step == HeaderBufferStep ? HeaderBufferStepIn(module) : step)
             .Select(step => words.Aggregate(step, (text, word) => text.Replace(word.From, word.To, StringComparison.Ordinal)))];
     }
+
+    /// <summary>Rejections of a private address: the limit keyed on a proxy's address, which all users share.</summary>
+    private static string PrivateClientLimitedStep(string client) =>
+        $"The client nginx rejected is {client}, a private address: if that is a proxy or load balancer in front of nginx (an ingress controller's node, a CDN's edge, a load balancer), every user behind it shares one bucket of a zone keyed on `$binary_remote_addr`. Give nginx the users' address (`set_real_ip_from <proxy network>;` with `real_ip_header X-Forwarded-For;`; ingress-nginx's `use-forwarded-headers`, a Service's `externalTrafficPolicy: Local`), or key the zone on what tells users apart.";
 
     /// <summary>A name without a dot (<c>bitwarden</c>, <c>geoserver</c>): no public DNS name, but a container's or a
     /// Compose service's, or a Kubernetes Service's in nginx's namespace.</summary>

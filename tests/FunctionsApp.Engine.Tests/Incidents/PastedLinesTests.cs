@@ -268,4 +268,21 @@ public sealed class PastedLinesTests
         Assert.DoesNotContain("proxy_read_timeout", incident.Summary, StringComparison.Ordinal);
         Assert.Contains(incident.Remediation, step => step.StartsWith("`localhost` names both [::1] and 127.0.0.1", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// Requests a limit rejected from a private address may be a proxy's in front of nginx, whose users then share one
+    /// bucket: the first step says how to give nginx their address. A public client gets no such step.
+    /// </summary>
+    [Theory]
+    [InlineData("10.4.0.1", true)]
+    [InlineData("203.0.113.50", false)]
+    public void RateLimitedPrivateClient_IsPossiblyAProxysBucket(string client, bool proxyStep)
+    {
+        var line = $"{Time} [error] 20#20: *563 limiting requests, excess: 30.297 by zone \"myzone\", client: {client}, server: _, request: \"GET /rest/v1/ HTTP/1.0\", host: \"shop.example\"";
+
+        var incident = Assert.Single(Analyze(line));
+
+        Assert.Equal((IncidentCause.RateLimited, 503), (incident.Cause, incident.Status));
+        Assert.Equal(proxyStep, incident.Remediation[0].StartsWith($"The client nginx rejected is {client}, a private address", StringComparison.Ordinal));
+    }
 }
