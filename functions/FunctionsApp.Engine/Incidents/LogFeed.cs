@@ -396,19 +396,20 @@ internal sealed class LogFeed
 
         /// <summary>Counts a line that is of neither log: the rest of a multi-line error message (FastCGI stderr, for
         /// one) when it is text after an error line, malformed otherwise. An application server's line about a worker
-        /// it killed at its time limit is noted too (<see cref="AppServerLine"/>).</summary>
-        protected void ContinueOrMalformed(ReadOnlySpan<byte> line)
+        /// it killed at its time limit is noted too (<see cref="AppServerLine"/>). True when the line was counted as
+        /// nginx's (a continuation, <c>nginx -t</c>'s verdict, systemd's word that nginx did not start).</summary>
+        protected bool ContinueOrMalformed(ReadOnlySpan<byte> line)
         {
             if (ErrorLogParser.IsConfigTestFailed(line))
             {
                 Engine.AddConfigTestFailed();
-                return;
+                return true;
             }
 
             if (ErrorLogParser.IsStartFailed(line))
             {
                 Engine.AddStartFailed(PrefixTime);
-                return;
+                return true;
             }
 
             if (ErrorLogParser.IsStartAnnounced(line))
@@ -420,7 +421,7 @@ internal sealed class LogFeed
                 // Compose's word that the container whose nginx refused its configuration stopped (`nginx-1 exited with
                 // code 1`): that was its start.
                 Engine.AddStartFailed(PrefixTime);
-                return;
+                return true;
             }
 
             if (AppServerLine.TryReadTimeoutKill(line, out var kill))
@@ -443,11 +444,12 @@ internal sealed class LogFeed
             if (AfterErrorLine && Utf8.IsValid(line) && !line.ContainsAnyInRange((byte)0, (byte)8))
             {
                 Engine.AddContinuation();
-                return;
+                return true;
             }
 
             AfterErrorLine = false;
             Unread(line);
+            return false;
         }
 
         /// <summary>A line of neither log: counted malformed (a side may first hold it to read it again).</summary>
@@ -1576,14 +1578,14 @@ internal sealed class LogFeed
                 return FeedResult.FedAside;
             }
 
-            ContinueOrMalformed(line);
+            var counted = ContinueOrMalformed(line);
             if (!AfterErrorLine && Engine.Stats.ErrorLines == 0)
             {
                 // Lines, but none of nginx's yet: this is not an error log that nginx kept silent through a failure.
                 Engine.State.ErrorLogGiven = false;
             }
 
-            return FeedResult.NotThisLog;
+            return counted ? FeedResult.FedAside : FeedResult.NotThisLog;
         }
 
         protected override void Feed(ReadOnlySpan<byte> line, DateTimeOffset time)

@@ -285,4 +285,28 @@ public sealed class PastedLinesTests
         Assert.Equal((IncidentCause.RateLimited, 503), (incident.Cause, incident.Status));
         Assert.Equal(proxyStep, incident.Remediation[0].StartsWith($"The client nginx rejected is {client}, a private address", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// A journal's lines of nginx refusing its configuration at start (<c>nginx -t</c>'s verdict, systemd's word that the
+    /// start failed) are nginx's lines read, in the input's count as in the error lines': no warning that nothing of
+    /// the file was read beside "2 error lines".
+    /// </summary>
+    [Fact]
+    public void JournalOfAFailedStart_CountsItsLinesAsRead()
+    {
+        string[] lines =
+        [
+            "Jan 08 13:46:17 raspberrypi systemd[1]: Starting A high performance web server and a reverse proxy server...",
+            "Jan 08 13:46:17 raspberrypi nginx[14213]: nginx: [emerg] \"listen\" directive is not allowed here in /etc/nginx/sites-enabled/site:1",
+            "Jan 08 13:46:17 raspberrypi nginx[14213]: nginx: configuration file /etc/nginx/nginx.conf test failed",
+            "Jan 08 13:46:17 raspberrypi systemd[1]: nginx.service: Control process exited, code=exited, status=1/FAILURE",
+            "Jan 08 13:46:17 raspberrypi systemd[1]: Failed to start A high performance web server and a reverse proxy server.",
+        ];
+
+        var report = LogAnalyzer.Analyze([], [EngineTestKit.Input("error.log", lines)], format: null, new DiagnosisOptions(), CancellationToken.None);
+
+        var input = Assert.Single(report.Stats.Inputs);
+        Assert.True(report.Stats.ErrorLines >= 2);
+        Assert.Equal(report.Stats.ErrorLines, input.Parsed);
+    }
 }
