@@ -237,6 +237,10 @@ internal static class Remediation
             .Select(step => words.Aggregate(step, (text, word) => text.Replace(word.From, word.To, StringComparison.Ordinal)))];
     }
 
+    /// <summary>A container's address on a Docker bridge: what holds it, and nginx's name lookup done once at start.</summary>
+    private static string DockerContainerStep(string upstream) =>
+        $"{UpstreamAddress.AddressOf(upstream)} is a container's address on a Docker network: `docker ps -a` shows whether the container runs (or exited, or restarts), its logs why. A container recreated (a deploy, `docker compose up`, a restart of the stack) gets a new address, and nginx resolved the service's name once, at its start: reload nginx, or resolve per request (`resolver 127.0.0.11 valid=10s;` with the name in a variable in `proxy_pass`).";
+
     /// <summary>Rejections of a private address: the limit keyed on a proxy's address, which all users share.</summary>
     private static string PrivateClientLimitedStep(string client) =>
         $"The client nginx rejected is {client}, a private address: if that is a proxy or load balancer in front of nginx (an ingress controller's node, a CDN's edge, a load balancer), every user behind it shares one bucket of a zone keyed on `$binary_remote_addr`. Give nginx the users' address (`set_real_ip_from <proxy network>;` with `real_ip_header X-Forwarded-For;`; ingress-nginx's `use-forwarded-headers`, a Service's `externalTrafficPolicy: Local`), or key the zone on what tells users apart.";
@@ -337,6 +341,12 @@ internal static class Remediation
                 steps.Add("For an IPv6 address of a name that also has IPv4 ones, `resolver … ipv6=off` (or an IPv4 address in `proxy_pass`) keeps nginx off a family the host cannot reach.");
                 steps.Add(MoreThanOneServerStep);
                 break;
+            case IncidentCause.UpstreamDown when kinds.Contains(FailureKind.Unreachable) && UpstreamAddress.IsDockerContainer(upstream):
+                steps.Add(DockerContainerStep(upstream));
+                steps.Add($"Check the network path from nginx to {upstream} if the container runs: both on one Docker network (`docker network inspect <network>`), and no firewall rule between bridges.");
+                steps.Add(MoreThanOneServerStep);
+                AddBypasses(steps);
+                break;
             case IncidentCause.UpstreamDown when kinds.Contains(FailureKind.Unreachable):
                 steps.Add($"Check the network path from nginx to {upstream}: is the host up (`ping`, `nc -vz`), and do firewalls, security groups, network policies or routes let nginx reach its port?");
                 steps.Add("If the address changed (a new VM, pod or container IP), point `proxy_pass`/the `upstream` block at the new one, or at a name resolved with `resolver ... valid=30s`.");
@@ -356,6 +366,11 @@ internal static class Remediation
                 if (kinds.Contains(FailureKind.MissingSocket))
                 {
                     steps.Add($"If the service is running, compare the socket path in `{module}_pass` ({upstream}) with the one it creates ({SocketSetting(module)}).");
+                }
+
+                if (kinds.Contains(FailureKind.Refused) && UpstreamAddress.IsDockerContainer(upstream))
+                {
+                    steps.Add(DockerContainerStep(upstream));
                 }
 
                 if (kinds.Contains(FailureKind.Refused) && !upstreamIsGroup && !upstream.StartsWith("unix:", StringComparison.Ordinal) && upstream.Contains(':', StringComparison.Ordinal))

@@ -129,6 +129,12 @@ internal static class UpstreamAddress
         System.Net.IPAddress.TryParse(client, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
         && address.GetAddressBytes() is [172, >= 17 and <= 31, _, 1];
 
+    /// <summary>An upstream on a Docker bridge network (172.17.0.0/16 to 172.31.0.0/16, Docker's pools): a container's
+    /// address, which it keeps only while it runs and loses when it is recreated.</summary>
+    public static bool IsDockerContainer(string upstream) =>
+        System.Net.IPAddress.TryParse(AddressOf(upstream), out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+        && address.GetAddressBytes() is [172, >= 17 and <= 31, _, not (0 or 1 or 255)];
+
     /// <summary>The other loopback address at the same port (<c>[::1]:8000</c> for <c>127.0.0.1:8000</c>, and back), or null.</summary>
     public static string? OtherLoopback(string upstream) =>
         upstream.StartsWith("127.0.0.1:", StringComparison.Ordinal) ? string.Concat("[::1]", upstream.AsSpan("127.0.0.1".Length))

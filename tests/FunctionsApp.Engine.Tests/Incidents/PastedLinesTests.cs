@@ -309,4 +309,20 @@ public sealed class PastedLinesTests
         Assert.True(report.Stats.ErrorLines >= 2);
         Assert.Equal(report.Stats.ErrorLines, input.Parsed);
     }
+
+    /// <summary>
+    /// A refused or unreachable address on a Docker bridge network (172.17–31.x.x) is a container's: whether it runs,
+    /// and that a recreated one has a new address nginx resolved once, come first; not for any other private address.
+    /// </summary>
+    [Theory]
+    [InlineData("connect() failed (113: No route to host) while connecting to upstream", "http://172.17.1.84:5000/", true)]
+    [InlineData("connect() failed (111: Connection refused) while connecting to upstream", "http://172.19.0.7:9000/", true)]
+    [InlineData("connect() failed (113: No route to host) while connecting to upstream", "http://10.0.3.84:5000/", false)]
+    public void ContainersAddressFailing_SaysWhereContainersAddressesGo(string message, string upstream, bool container)
+    {
+        var incident = Assert.Single(Analyze(Line(message, upstream)));
+
+        Assert.Equal(IncidentCause.UpstreamDown, incident.Cause);
+        Assert.Equal(container, incident.Remediation.Any(step => step.Contains("is a container's address on a Docker network: `docker ps -a`", StringComparison.Ordinal)));
+    }
 }
