@@ -241,7 +241,49 @@ internal sealed record IncidentEvidence
             Module = UpstreamModules.Of(samples),
             NginxHost = NginxHosts.Of(signatures),
             LimitedPrivateClient = PrivateClientLimited(samples),
+            HeldOpenPath = HeldOpen(samples),
         };
+    }
+
+    /// <summary>
+    /// The path of a request whose answer is held open by design, when the timed-out lines are such requests: a
+    /// server-sent event stream or a long poll (a path ending in <c>events</c>, <c>stream</c>, <c>sse</c>,
+    /// <c>subscribe</c> or <c>poll</c>, or socket.io's <c>transport=polling</c>). Its silence between events is no
+    /// slowness: nginx's read timer runs out between two of them.
+    /// </summary>
+    public string? HeldOpenPath { get; init; }
+
+    private static string? HeldOpen(IReadOnlyList<string> samples)
+    {
+        string? held = null;
+        foreach (var sample in samples)
+        {
+            if (!sample.Contains("timed out", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var at = sample.IndexOf("request: \"", StringComparison.Ordinal);
+            var start = at < 0 ? -1 : sample.IndexOf(' ', at + 10);
+            var end = start < 0 ? -1 : sample.IndexOfAny([' ', '"'], start + 1);
+            if (end < 0)
+            {
+                return null;
+            }
+
+            var target = sample[(start + 1)..end];
+            var path = target.Split('?')[0].TrimEnd('/');
+            var last = path[(path.LastIndexOf('/') + 1)..].ToLowerInvariant();
+            if (!(last.EndsWith("events", StringComparison.Ordinal) || last is "stream" or "sse" or "subscribe" or "poll" or "longpoll" or "long-poll"
+                || target.Contains("transport=polling", StringComparison.Ordinal)))
+            {
+                return null;
+            }
+
+            held ??= path;
+        }
+
+        return held;
     }
 
     /// <summary>

@@ -172,6 +172,11 @@ internal static class Remediation
             steps = [LoopbackOfAContainerStep(evidence.UpstreamLabel), .. steps];
         }
 
+        if (cause == IncidentCause.Timeout && evidence.HeldOpenPath is { } held && !evidence.AfterStatusSent)
+        {
+            steps = [HeldOpenStep(held), .. steps];
+        }
+
         if (cause == IncidentCause.RateLimited && evidence.LimitedPrivateClient is { } proxy)
         {
             steps = [PrivateClientLimitedStep(proxy), .. steps];
@@ -226,6 +231,7 @@ internal static class Remediation
             ("`/var/lib/nginx/proxy`", $"`/var/lib/nginx/{buffering}`"),
             ("`/var/cache/nginx/proxy_temp`", $"`/var/cache/nginx/{buffering}_temp`"),
             ("`proxy_max_temp_file_size", $"`{buffering}_max_temp_file_size"),
+            ("`proxy_read_timeout` (60s by default)", $"`{module}_read_timeout` (60s by default)"),
             ("`proxy_buffering off` (`fastcgi_buffering off`)", $"`{buffering}_buffering off`"),
             ("`proxy_buffering off`", $"`{buffering}_buffering off`"),
             ("With upstream keepalive,", module == "fastcgi" ? "With upstream keepalive (`keepalive` in the block and `fastcgi_keep_conn on`)," : "With upstream keepalive,"),
@@ -240,6 +246,10 @@ internal static class Remediation
     /// <summary>A container's address on a Docker bridge: what holds it, and nginx's name lookup done once at start.</summary>
     private static string DockerContainerStep(string upstream) =>
         $"{UpstreamAddress.AddressOf(upstream)} is a container's address on a Docker network: `docker ps -a` shows whether the container runs (or exited, or restarts), its logs why. A container recreated (a deploy, `docker compose up`, a restart of the stack) gets a new address, and nginx resolved the service's name once, at its start: reload nginx, or resolve per request (`resolver 127.0.0.11 valid=10s;` with the name in a variable in `proxy_pass`).";
+
+    /// <summary>A stream or long poll whose answer waits by design: nginx's read timer, not the upstream, ends it.</summary>
+    private static string HeldOpenStep(string path) =>
+        $"{path} looks like a stream or a long poll (server-sent events, polling that waits for news), whose answer is held open by design: the upstream's silence between events is no slowness, and nginx ends the request when `proxy_read_timeout` (60s by default) passes without a byte. Raise it above the longest wait in that location (or have the server send a heartbeat, a comment line for an event stream, more often), and turn `proxy_buffering off` there so each event reaches the client as it comes.";
 
     /// <summary>Rejections of a private address: the limit keyed on a proxy's address, which all users share.</summary>
     private static string PrivateClientLimitedStep(string client) =>

@@ -86,7 +86,7 @@ internal static class ReportWriter
         else if (stats.BelowThreshold)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"The logs hold {stats.FailedRequests} failed request(s), too few together to make an incident: each is analysed anyway."));
+                $"The logs hold {stats.FailedRequests} failed request(s), too few together to make an incident (`--min-failures` within `--window`): they are reported below as incidents all the same."));
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Incidents.Count} incident(s):"));

@@ -325,4 +325,27 @@ public sealed class PastedLinesTests
         Assert.Equal(IncidentCause.UpstreamDown, incident.Cause);
         Assert.Equal(container, incident.Remediation.Any(step => step.Contains("is a container's address on a Docker network: `docker ps -a`", StringComparison.Ordinal)));
     }
+
+    /// <summary>
+    /// A 504 of a request held open by design (an event stream, a long poll) is nginx's read timer running out between
+    /// events: the first step says so, in the module's words; an ordinary page's timeout gets no such step.
+    /// </summary>
+    [Theory]
+    [InlineData("/user/events", "http://127.0.0.1:3000", "`proxy_read_timeout` (60s by default)")]
+    [InlineData("/api/longpoll?since=5", "http://127.0.0.1:3000", "`proxy_read_timeout` (60s by default)")]
+    [InlineData("/woodpecker.proto.Woodpecker/Poll", "grpc://127.0.0.1:9000", "`grpc_read_timeout` (60s by default)")]
+    [InlineData("/cart/checkout", "http://127.0.0.1:3000", null)]
+    public void TimeoutOfARequestHeldOpen_IsTheReadTimerBetweenEvents(string path, string upstream, string? timer)
+    {
+        var line = $"{Time} [error] 41#41: *7 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 203.0.113.9, server: shop.example, request: \"GET {path} HTTP/1.1\", upstream: \"{upstream}{path}\", host: \"shop.example\"";
+
+        var incident = Assert.Single(Analyze(line));
+
+        Assert.Equal((IncidentCause.Timeout, 504), (incident.Cause, incident.Status));
+        Assert.Equal(timer is not null, incident.Remediation[0].Contains("looks like a stream or a long poll", StringComparison.Ordinal));
+        if (timer is not null)
+        {
+            Assert.Contains(timer, incident.Remediation[0], StringComparison.Ordinal);
+        }
+    }
 }

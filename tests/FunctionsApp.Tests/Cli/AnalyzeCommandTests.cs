@@ -74,7 +74,7 @@ public sealed class AnalyzeCommandTests : IDisposable
         var (_, json, _) = await RunAsync("--error", error, "--json");
 
         Assert.Equal(0, exit);
-        Assert.Contains("The logs hold 1 failed request(s), too few together to make an incident", output, StringComparison.Ordinal);
+        Assert.Contains("The logs hold 1 failed request(s), too few together to make an incident (`--min-failures` within `--window`): they are reported below as incidents all the same.", output, StringComparison.Ordinal);
         Assert.Contains("504 on unix:/run/php/php8.2-fpm.sock for shop.example: timeout", output, StringComparison.Ordinal);
         Assert.Contains("Error-log times are read as UTC: nothing here tells their zone", output, StringComparison.Ordinal);
         using var document = JsonDocument.Parse(json);
