@@ -747,6 +747,13 @@ internal static class TextFormatInference
                 && long.TryParse(position.ValueAt(line), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes)
                 && NginxErrorPage.Is(code, bytes));
 
+        // The last value of $upstream_status is the status nginx passed on, $status itself, but where nginx answered
+        // otherwise after the try (an error_page, a client that left): a number right after $status that equals it on
+        // no line is no upstream's status but the body's size (`504 208`, 208 being Already Reported's code too).
+        bool NeverTheStatus(Position position) =>
+            StatusIndex() is var status and >= 0 && position.Index == status + 1 && position.Dashes == 0 && !position.Any(ValueShape.List)
+            && Enumerable.Range(0, position.Count).All(line => position.ValueAt(line) != positions[status].ValueAt(line));
+
         // 1. A key that names the field, when the values fit it (a time key: the variable its values are).
         foreach (var position in positions)
         {
@@ -826,13 +833,13 @@ internal static class TextFormatInference
         // which is Partial Content's code too).
         foreach (var position in Free().Where(p => p.Dashes == 0 && !p.Any(ValueShape.List) && p.Share(ValueShape.Status) >= 0.95).ToList())
         {
-            if (!Take(position, AccessField.Status) && !IsOwnPageSize(position))
+            if (!Take(position, AccessField.Status) && !IsOwnPageSize(position) && !NeverTheStatus(position))
             {
                 Take(position, AccessField.UpstreamStatus);
             }
         }
 
-        foreach (var position in Free().Where(p => p.NonDash > 0 && p.Share(ValueShape.StatusList) >= 0.9 && !IsOwnPageSize(p)))
+        foreach (var position in Free().Where(p => p.NonDash > 0 && p.Share(ValueShape.StatusList) >= 0.9 && !IsOwnPageSize(p) && !NeverTheStatus(p)))
         {
             Take(position, AccessField.UpstreamStatus);
         }

@@ -44,6 +44,22 @@ public sealed class LogFormatDetectorTests
         Assert.Contains("$status $upstream_status", format?.Definition, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A number after the status that is a status code but never the status itself is the body's size: the last try's
+    /// status is the one nginx passes on, so `$upstream_status` equals `$status` on lines where both are there.
+    /// </summary>
+    [Theory]
+    [InlineData("1.2.3.4", 504, 208)]
+    [InlineData("ip", 504, 208)]
+    [InlineData("10.0.0.1", 502, 301)]
+    public void Detect_ASizeThatIsAStatusCodeButNeverTheStatus_IsTheBody(string client, int status, int bytes)
+    {
+        var format = LogFormatDetector.Detect(Lines(
+            $"{client} - - [27/Nov/2018:14:23:25 +0000] \"POST /repo.git/git-receive-pack HTTP/1.1\" {status} {bytes} \"-\" \"git/1.0 (libgit2 Client 12.0.0.0)\""));
+
+        Assert.Equal("combined", format?.Name);
+    }
+
     [Theory]
     [InlineData("192.168.x.x")]
     [InlineData("x.x.32.2")]
