@@ -4923,7 +4923,7 @@ public sealed class NginxBehaviourTests
         Assert.Equal(("127.0.0.1:29031", IncidentCause.Misconfiguration, 4, 502), (incident.Upstream, incident.Cause, incident.FailedRequests, incident.Status));
         Assert.Contains("buffer-size", incident.Summary, StringComparison.Ordinal);
         Assert.Contains(incident.Remediation, step => step.Contains("`buffer-size = 32768`", StringComparison.Ordinal));
-        Assert.DoesNotContain(incident.Remediation, step => step.Contains("Check the address and port", StringComparison.Ordinal));
+        Assert.DoesNotContain(incident.Remediation, step => step.Contains("Check the address of ", StringComparison.Ordinal));
         Assert.Equal(IncidentCause.InvalidResponse, withoutUwsgi.Cause);
     }
 
@@ -4968,7 +4968,7 @@ public sealed class NginxBehaviourTests
         Assert.Contains("client_body_temp_path", incidents["files.example"].Remediation[0], StringComparison.Ordinal);
         Assert.Contains("df -h", incidents["drive.example"].Remediation[0], StringComparison.Ordinal);
         Assert.DoesNotContain(incidents["drive.example"].Remediation, step => step.Contains("keepalive", StringComparison.Ordinal) || step.Contains("proxy_cache_use_stale", StringComparison.Ordinal));
-        Assert.DoesNotContain(incidents["print.example"].Remediation, step => step.Contains("Check the address and port", StringComparison.Ordinal));
+        Assert.DoesNotContain(incidents["print.example"].Remediation, step => step.Contains("Check the address of ", StringComparison.Ordinal));
     }
 
     /// <summary>The access and error logs nginx wrote for a capture in Fixtures/captures (see its README).</summary>
@@ -5531,7 +5531,7 @@ public sealed class NginxBehaviourTests
 
         Assert.Equal((IncidentCause.Misconfiguration, status), (incident.Cause, incident.Status));
         Assert.Contains(step, incident.Remediation[0], StringComparison.Ordinal);
-        Assert.DoesNotContain(incident.Remediation, s => s.StartsWith("Check the address and port", StringComparison.Ordinal));
+        Assert.DoesNotContain(incident.Remediation, s => s.StartsWith("Check the address of ", StringComparison.Ordinal));
     }
 
     /// <summary>
@@ -5551,7 +5551,7 @@ public sealed class NginxBehaviourTests
 
         Assert.Equal(IncidentCause.Misconfiguration, incident.Cause);
         Assert.StartsWith($"Raise {directive}", incident.Remediation[0], StringComparison.Ordinal);
-        Assert.DoesNotContain(incident.Remediation, s => s.StartsWith("Check the address and port", StringComparison.Ordinal));
+        Assert.DoesNotContain(incident.Remediation, s => s.StartsWith("Check the address of ", StringComparison.Ordinal));
     }
 
     /// <summary>A viewer's words glued after the Host's closing quote at the line's end (Grafana's <c>"abc.com"Show
