@@ -446,7 +446,7 @@ internal sealed partial class DiagnosisEngine
         var pid = ErrorLogParser.ProcessId(line.Line);
         State.NginxIsPid1 = State.NginxIsPid1 || pid == 1;
         State.LowestPid = pid > 0 && (State.LowestPid == 0 || pid < State.LowestPid) ? pid : State.LowestPid;
-        State.NginxOnWindows = State.NginxOnWindows || OnWindows(line.Message);
+        State.NginxOnWindows = State.NginxOnWindows || NginxHosts.SaysWindows(line.Message);
         if (ConnectionNumbersPerMinute is not null && line.ConnectionId > 0)
         {
             ref var numbers = ref CollectionsMarshal.GetValueRefOrAddDefault(ConnectionNumbersPerMinute, time.ToUnixTimeSeconds() / 60, out var seen);
@@ -863,18 +863,6 @@ internal sealed partial class DiagnosisEngine
     /// <summary>How far apart nginx's running out of connections and a try from the upstream's own address may be to
     /// tell of one loop (the accepting worker and the one whose try failed write in the same second or so).</summary>
     private static readonly TimeSpan LoopEvidenceSkew = TimeSpan.FromSeconds(2);
-
-    /// <summary>A message only nginx for Windows writes: <c>CreateFile()</c>, or a quoted path on a drive.</summary>
-    private static bool OnWindows(ReadOnlySpan<byte> message)
-    {
-        if (message.StartsWith("CreateFile() "u8))
-        {
-            return true;
-        }
-
-        var quote = message.IndexOf((byte)'"');
-        return quote >= 0 && message[(quote + 1)..] is [var drive, (byte)':', (byte)'/' or (byte)'\\', ..] && char.IsAsciiLetter((char)drive);
-    }
 
     /// <summary>Kill lines that came without a time take <paramref name="time"/>, an error line's next to them.</summary>
     private void NoteUntimedKills(DateTimeOffset time)

@@ -1034,12 +1034,12 @@ internal static class ErrorSignatures
     /// <summary>Whether there are error-log signatures and every one is <see cref="AfterStatusSent(string)"/>.</summary>
     public static bool AfterStatusSent(IEnumerable<string> errorSignatures) => AllAndAny(errorSignatures, AfterStatusSent);
 
-    /// <summary>Whether there are error-log signatures and every one is in the phase of sending the request (<c>…
-    /// while sending request to upstream</c>): the upstream stopped taking it before it had it whole.</summary>
     /// <summary>Whether every signature is APISIX's route finding no node (<see cref="ApisixNoNode"/>).</summary>
     public static bool GatewayFoundNoNode(IEnumerable<string> errorSignatures) =>
         AllAndAny(errorSignatures, signature => signature.Contains("failed to set upstream: no valid upstream node", StringComparison.Ordinal));
 
+    /// <summary>Whether there are error-log signatures and every one is in the phase of sending the request (<c>…
+    /// while sending request to upstream</c>): the upstream stopped taking it before it had it whole.</summary>
     public static bool WhileSendingRequest(IEnumerable<string> errorSignatures) =>
         AllAndAny(errorSignatures, signature => signature.Contains(" while sending request to upstream", StringComparison.Ordinal));
 

@@ -1,3 +1,5 @@
+using FunctionsApp.NginxLogs;
+
 namespace FunctionsApp.Incidents;
 
 /// <summary>Everything the classifier weighs for one incident. Built by the engine; a plain value so the
@@ -256,22 +258,16 @@ internal sealed record IncidentEvidence
     private static string? HeldOpen(IReadOnlyList<string> samples)
     {
         string? held = null;
-        foreach (var sample in samples)
+        foreach (var sample in samples.Where(s => s.Contains("timed out", StringComparison.Ordinal)))
         {
-            if (!sample.Contains("timed out", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var at = sample.IndexOf("request: \"", StringComparison.Ordinal);
-            var start = at < 0 ? -1 : sample.IndexOf(' ', at + 10);
-            var end = start < 0 ? -1 : sample.IndexOfAny([' ', '"'], start + 1);
-            if (end < 0)
+            // The request line's target: "GET /user/events?x=1 HTTP/1.1".
+            var request = RequestOf(sample);
+            var target = request is null ? null : request.Split(' ') is [_, var second, ..] ? second : null;
+            if (target is null)
             {
                 return null;
             }
 
-            var target = sample[(start + 1)..end];
             var path = target.Split('?')[0].TrimEnd('/');
             var last = path[(path.LastIndexOf('/') + 1)..].ToLowerInvariant();
             if (!(last.EndsWith("events", StringComparison.Ordinal) || last is "stream" or "sse" or "subscribe" or "poll" or "longpoll" or "long-poll"
@@ -286,6 +282,14 @@ internal sealed record IncidentEvidence
         return held;
     }
 
+    /// <summary>The <c>request:</c> and <c>client:</c> of a sample line, as nginx's parser reads them.</summary>
+    private static string? RequestOf(string sample) => Parsed(sample) is { } line ? line.Request : null;
+
+    private static (string Request, string Client)? Parsed(string sample) =>
+        ErrorLogParser.TryParseAnywhere(System.Text.Encoding.UTF8.GetBytes(sample), null, out var line)
+            ? (System.Text.Encoding.UTF8.GetString(line.Request), System.Text.Encoding.UTF8.GetString(line.Client))
+            : null;
+
     /// <summary>
     /// The client of the limit's rejections when every one shown is a private address (10/8, 172.16/12, 192.168/16,
     /// 100.64/10, loopback, fc00::/7): what nginx saw as the client is a proxy or load balancer in front (an ingress's
@@ -296,16 +300,9 @@ internal sealed record IncidentEvidence
     private static string? PrivateClientLimited(IReadOnlyList<string> samples)
     {
         string? client = null;
-        foreach (var sample in samples)
+        foreach (var sample in samples.Where(s => s.Contains("limiting requests", StringComparison.Ordinal) || s.Contains("limiting connections", StringComparison.Ordinal)))
         {
-            if (!sample.Contains("limiting requests", StringComparison.Ordinal) && !sample.Contains("limiting connections", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var at = sample.IndexOf(", client: ", StringComparison.Ordinal);
-            var end = at < 0 ? -1 : sample.IndexOf(',', at + 10);
-            if (end < 0 || !System.Net.IPAddress.TryParse(sample.AsSpan(at + 10, end - at - 10), out var address) || !IsPrivate(address))
+            if (Parsed(sample) is not { } line || !System.Net.IPAddress.TryParse(line.Client, out var address) || !UpstreamAddress.IsPrivate(address))
             {
                 return null;
             }
@@ -314,19 +311,6 @@ internal sealed record IncidentEvidence
         }
 
         return client;
-    }
-
-    private static bool IsPrivate(System.Net.IPAddress address)
-    {
-        if (System.Net.IPAddress.IsLoopback(address) || address.IsIPv6UniqueLocal)
-        {
-            return true;
-        }
-
-        var bytes = address.MapToIPv4().GetAddressBytes();
-        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork || address.IsIPv4MappedToIPv6
-            ? bytes[0] == 10 || (bytes[0] == 172 && bytes[1] is >= 16 and <= 31) || (bytes[0] == 192 && bytes[1] == 168) || (bytes[0] == 100 && bytes[1] is >= 64 and <= 127)
-            : false;
     }
 
     /// <summary>Whether an access log was read with it (or before it, for the site): without one, nothing says what an

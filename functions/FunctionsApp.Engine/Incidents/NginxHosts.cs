@@ -40,4 +40,17 @@ internal static class NginxHosts
 
         return NginxHost.Unknown;
     }
+
+    /// <summary>A message only nginx for Windows writes, whatever its errno: <c>CreateFile()</c> (its
+    /// <c>ngx_open_file</c>), or a quoted path on a drive (<c>"c:/nginx/html/…"</c>).</summary>
+    public static bool SaysWindows(ReadOnlySpan<byte> message)
+    {
+        if (message.StartsWith("CreateFile() "u8))
+        {
+            return true;
+        }
+
+        var quote = message.IndexOf((byte)'"');
+        return quote >= 0 && message[(quote + 1)..] is [var drive, (byte)':', (byte)'/' or (byte)'\\', ..] && char.IsAsciiLetter((char)drive);
+    }
 }

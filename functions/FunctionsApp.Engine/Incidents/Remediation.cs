@@ -60,7 +60,7 @@ internal static class Remediation
 
     /// <summary>The command that lists what listens where <paramref name="upstream"/> is: unix sockets and TCP ports
     /// have their own, and so have the systems nginx's errno numbers tell.</summary>
-    private static string ListenCommand(NginxHost host, string upstream) => (upstream.StartsWith("unix:", StringComparison.Ordinal), host) switch
+    internal static string ListenCommand(NginxHost host, string upstream) => (upstream.StartsWith("unix:", StringComparison.Ordinal), host) switch
     {
         (true, NginxHost.Bsd) => "`sockstat -u`, `fstat` on OpenBSD and NetBSD",
         (true, _) => $"`ls -l {upstream[5..]}`, `ss -lxp`",

@@ -315,8 +315,7 @@ public static partial class IncidentConfigEnricher
             if (kinds.Count == 0 || kinds.Keys.Any(k => k is FailureKind.Refused or FailureKind.MissingSocket or FailureKind.SocketPathWithUri or FailureKind.Unreachable
                 or FailureKind.InvalidAddress or FailureKind.UpstreamUrlInvalid))
             {
-                var listening = upstream.StartsWith("unix:", StringComparison.Ordinal) ? $"`ls -l {upstream[5..]}`, `ss -lxp`" : "`ss -ltnp`";
-                steps.Insert(0, $"Fix the address at {where} (`{lines[0]}`): nothing accepts connections at {upstream}; compare with where the service really listens ({listening}), then `nginx -t && nginx -s reload`.");
+                steps.Insert(0, $"Fix the address at {where} (`{lines[0]}`): nothing accepts connections at {upstream}; compare with where the service really listens ({Remediation.ListenCommand(NginxHost.Unknown, upstream)}), then `nginx -t && nginx -s reload`.");
             }
         }
     }

@@ -125,15 +125,23 @@ internal static class UpstreamAddress
     /// where other runtimes put theirs: k3s under TrueNAS, whose pods share a loopback with their sidecars). A
     /// container's published port relays the host's clients from there, so nginx seeing them runs in a container.
     /// </summary>
-    public static bool IsDockerGateway(string client) =>
-        System.Net.IPAddress.TryParse(client, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
-        && address.GetAddressBytes() is [172, >= 17 and <= 31, _, 1];
+    public static bool IsDockerGateway(string client) => DockerBridgeHost(client) is 1;
 
     /// <summary>An upstream on a Docker bridge network (172.17.0.0/16 to 172.31.0.0/16, Docker's pools): a container's
     /// address, which it keeps only while it runs and loses when it is recreated.</summary>
-    public static bool IsDockerContainer(string upstream) =>
-        System.Net.IPAddress.TryParse(AddressOf(upstream), out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
-        && address.GetAddressBytes() is [172, >= 17 and <= 31, _, not (0 or 1 or 255)];
+    public static bool IsDockerContainer(string upstream) => DockerBridgeHost(AddressOf(upstream)) is not (null or 0 or 1 or 255);
+
+    /// <summary>The last byte of an IPv4 address in Docker's bridge pools (172.17–31.x.x), or null for any other.</summary>
+    private static byte? DockerBridgeHost(string address) =>
+        System.Net.IPAddress.TryParse(address, out var parsed) && parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+        && parsed.GetAddressBytes() is [172, >= 17 and <= 31, _, var host] ? host : null;
+
+    /// <summary>A private address (10/8, 172.16/12, 192.168/16, 100.64/10 shared by carriers, loopback, fc00::/7): no
+    /// user's on the internet, but a host's on a network of its own (a proxy's, a node's, a LAN's).</summary>
+    public static bool IsPrivate(System.Net.IPAddress address) =>
+        System.Net.IPAddress.IsLoopback(address) || address.IsIPv6UniqueLocal
+        || ((address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork || address.IsIPv4MappedToIPv6)
+            && address.MapToIPv4().GetAddressBytes() is [10, ..] or [172, >= 16 and <= 31, ..] or [192, 168, ..] or [100, >= 64 and <= 127, ..]);
 
     /// <summary>The other loopback address at the same port (<c>[::1]:8000</c> for <c>127.0.0.1:8000</c>, and back), or null.</summary>
     public static string? OtherLoopback(string upstream) =>
